@@ -1,0 +1,94 @@
+# opora: a federated sync node for post-institutional support records.
+#
+#   make run     install what is missing, build, initialise ./var/node, tour
+#   make check   install what is missing, build, run every test
+#   make bench   benchmarks (figures go to docs/performance.md by hand)
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+
+DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
+	      libevent-dev libcmocka-dev pkg-config sqlite3
+
+WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wpointer-arith -Wformat=2 -Werror
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
+	  $(CFLAGS) -I. -MMD -MP
+LIBS	= -lsqlite3 -lcjson -lcrypto -lssl -lpthread -lm
+
+CONFLICT_SRC = $(wildcard conflict/*.c)
+PROTOCOL_SRC = $(wildcard protocol/*.c)
+NODE_SRC     = $(filter-out node/main.c,$(wildcard node/*.c))
+LIB_SRC      = $(CONFLICT_SRC) $(PROTOCOL_SRC) $(NODE_SRC)
+UNIT_SRC     = $(wildcard tests/unit/test_*.c)
+
+B	= build
+LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o)
+SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
+
+.PHONY: all deps check unit unit-san bench run demo install clean vectors
+
+all: opora
+
+opora: $(B)/node/main.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(B)/san/tests/%: $(B)/san/tests/unit/%.o $(SAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+# Installs the Debian packages that are missing; a quick no-op otherwise.
+deps:
+	@missing=""; for p in $(DEBIAN_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+unit: $(UNIT_BIN)
+unit-san: $(SAN_BIN)
+
+check: deps
+	$(MAKE) all unit unit-san
+	@sh tests/run.sh
+
+bench: deps
+	$(MAKE) all
+	@sh tests/bench/bench.sh
+
+vectors: opora
+	./opora vectors > tests/vectors/changes.json
+
+run: deps
+	$(MAKE) all
+	@sh node/run.sh
+
+install: opora
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 opora $(DESTDIR)$(PREFIX)/bin/opora
+	install -m 0644 docs/opora.1 $(DESTDIR)$(PREFIX)/share/man/man1/opora.1
+
+clean:
+	rm -rf $(B) opora
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

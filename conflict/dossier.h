@@ -1,0 +1,133 @@
+/*
+ * conflict/dossier.h: the state of one dossier, folded from its changes.
+ *
+ * The materialised view of a dossier is a deterministic function of the set
+ * of its changes: sort them in the total order of conflict/hlc.h (HLC, then
+ * the author's key id, then the change id) and apply each change's
+ * operations in turn with dossier_apply().  Person-card fields are
+ * last-writer-wins in that order; episodes, events, assessments and consents
+ * are grow-only lists, amended, closed, retracted or withdrawn in place by
+ * later operations that name them.  Nothing here does I/O.
+ *
+ * An entry created by operation i of change C is named "C/i", C being the
+ * change's id in hex: names are unforgeable and never collide.
+ *
+ * Memory: a dossier owns every string it holds (copies of the operations'
+ * values).  Free it with dossier_free(); dossier_free(NULL) does nothing.
+ */
+#ifndef OPORA_DOSSIER_H
+#define OPORA_DOSSIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conflict/op.h"
+
+#define DOSSIER_REGION_LEN	15	/* "RU-XXX" and room to spare */
+#define DOSSIER_MAXCOL		12
+
+/* The lists of a dossier; their columns are in dossier_tables[]. */
+enum dossier_table {
+	DT_EPISODE,
+	DT_EVENT,
+	DT_ASSESSMENT,
+	DT_CONSENT,
+	DT_COUNT
+};
+
+/* Column positions that the merge rules and the views refer to by name. */
+enum { COL_ID = 0 };
+enum { EP_CENTRE = 1, EP_CURATOR, EP_OPENED, EP_CLOSED, EP_CLOSE_REASON,
+       EP_REGION, EP_USER, EP_HLC, EP_NCOL };
+enum { EV_DATE = 1, EV_TYPE, EV_TEXT, EV_AMENDED, EV_RETRACTED,
+       EV_RETRACT_REASON, EV_REGION, EV_USER, EV_HLC, EV_NCOL };
+enum { AS_DATE = 1, AS_HOUSING, AS_EDUCATION, AS_EMPLOYMENT, AS_FAMILY,
+       AS_REGION, AS_USER, AS_HLC, AS_NCOL };
+enum { CO_SCOPE = 1, CO_DATE, CO_DOCUMENT, CO_WITHDRAWN, CO_REGION, CO_USER,
+       CO_HLC, CO_NCOL };
+
+struct dossier_table_def {
+	const char	*name;			/* SQL table and JSON key */
+	int		 ncol;
+	const char	*cols[DOSSIER_MAXCOL];	/* column 0 is "id" */
+};
+extern const struct dossier_table_def dossier_tables[DT_COUNT];
+
+struct dossier_row {
+	char		*col[DOSSIER_MAXCOL];	/* owned; NULL: empty */
+	bool		 dirty;			/* changed since last stored */
+};
+
+struct dossier_rows {
+	struct dossier_row	*v;
+	size_t			 n, cap;
+};
+
+/* Who wrote a change, and where it stands in the total order. */
+struct dossier_stamp {
+	uint64_t	 hlc;
+	char		 key[17];		/* author's key id */
+	char		 id[65];		/* change id, hex */
+};
+
+struct change_meta {
+	const char	*id;			/* change id, 64 hex */
+	uint64_t	 hlc;
+	const char	*key;			/* author key id, 16 hex */
+	const char	*region;		/* author region */
+	const char	*user;			/* author user */
+};
+
+struct dossier {
+	char			 id[37];
+	char			*person[PF_COUNT];	/* owned; NULL: empty */
+	char			 origin[DOSSIER_REGION_LEN + 1];
+	char			 custodian[DOSSIER_REGION_LEN + 1];
+	char			 created[17];	/* HLC of person.create */
+	char			 updated[17];	/* HLC of the last change */
+	uint64_t		 nchanges;
+	struct dossier_stamp	 last;		/* greatest change applied */
+	bool			 person_dirty;
+	struct dossier_rows	 t[DT_COUNT];
+};
+
+/* dossier_new(id): an empty dossier named id (a C string), or NULL. */
+struct dossier	*dossier_new(const char *id);
+void		 dossier_free(struct dossier *d);
+
+/* dossier_stamp_cmp(a, b): the total order of changes; <0, 0, >0. */
+int		 dossier_stamp_cmp(const struct dossier_stamp *a,
+		    const struct dossier_stamp *b);
+
+/*
+ * dossier_apply(d, m, ops, nops): apply one change's operations.  Borrows
+ * m and ops.  The change must come after every change already applied in
+ * the total order; if it does not, nothing is applied and 1 is returned, so
+ * that the caller folds the dossier again from scratch.  Returns 0 when
+ * applied, -1 when out of memory (d is then unusable and must be freed).
+ * Operations that name an entry the dossier does not hold are skipped: the
+ * receiver's validation refuses such changes, so only a fold over a log
+ * that was never validated can meet them, and skipping keeps the fold
+ * total and deterministic.
+ */
+int		 dossier_apply(struct dossier *d, const struct change_meta *m,
+		    const struct op *ops, size_t nops);
+
+/* dossier_find(d, t, id): the row of table t named id, or NULL. */
+struct dossier_row *dossier_find(const struct dossier *d,
+		    enum dossier_table t, const char *id);
+
+/* dossier_set_row(d, t, cols): append a row holding copies of cols
+ * (ncol entries, NULL allowed), for loading stored views.  0 / -1. */
+int		 dossier_add_row(struct dossier *d, enum dossier_table t,
+		    const char *const *cols);
+
+/* dossier_set(slot, value): replace an owned string with a copy of value
+ * (NULL or "" empties it).  0 / -1 on out of memory. */
+int		 dossier_set(char **slot, const char *value);
+
+/* dossier_mark_clean(d): clear every dirty mark, after storing. */
+void		 dossier_mark_clean(struct dossier *d);
+
+#endif /* OPORA_DOSSIER_H */

@@ -1,0 +1,342 @@
+/*
+ * node/cli.c: global options, the command table and shared helpers.
+ */
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/log.h"
+
+#define OPORA_VERSION	"0.1.0"
+
+struct cli_env cli;
+
+struct command {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*en;
+	const char	*ru;
+};
+
+/* Sorted by name: it drives both dispatch and the usage text. */
+static const struct command commands[] = {
+	{ "assessment", cmd_assessment, "record an outcome assessment",
+	    "записать оценку положения выпускника" },
+	{ "consent", cmd_consent, "record or withdraw a consent",
+	    "записать или отозвать согласие" },
+	{ "digest", cmd_digest, "print the digest of a dossier's state",
+	    "вывести дайджест состояния дела" },
+	{ "episode", cmd_episode, "open or close a support episode",
+	    "открыть или закрыть период сопровождения" },
+	{ "event", cmd_event, "add, amend or retract an event",
+	    "добавить, исправить или отозвать событие" },
+	{ "find", cmd_find, "find persons by SNILS, surname or birth date",
+	    "найти человека по СНИЛС, фамилии или дате рождения" },
+	{ "id", cmd_id, "print this node's card",
+	    "вывести карточку этого узла" },
+	{ "import", cmd_import, "import a register from a JSON Lines file",
+	    "импортировать реестр из файла JSON Lines" },
+	{ "init", cmd_init, "create a node",
+	    "создать узел" },
+	{ "list", cmd_list, "list the dossiers on this node",
+	    "список дел на этом узле" },
+	{ "log", cmd_log, "show a dossier's change history",
+	    "показать историю изменений дела" },
+	{ "person", cmd_person, "register a graduate or change the card",
+	    "зарегистрировать выпускника или изменить карточку" },
+	{ "rebuild", cmd_rebuild, "recompute every view from the log",
+	    "пересчитать все представления из журнала" },
+	{ "show", cmd_show, "show a dossier's timeline",
+	    "показать хронологию дела" },
+	{ "vectors", cmd_vectors, "print the protocol test vectors",
+	    "вывести тестовые векторы протокола" },
+	{ "verify", cmd_verify, "check every hash, signature and view",
+	    "проверить все хеши, подписи и представления" },
+};
+
+const char *
+cli_tr(const char *en, const char *ru)
+{
+	return (cli.ru ? ru : en);
+}
+
+void
+cli_err(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("opora: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool
+locale_is_ru(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) != NULL && v[0] != '\0')
+			return (strncmp(v, "ru", 2) == 0);
+	return (false);
+}
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "%s", cli_tr(
+	    "usage: opora [--dir DIR] [--user NAME] COMMAND [ARGS]\n"
+	    "\n"
+	    "  --dir DIR    the node's directory (or OPORA_DIR; default "
+	    NODE_DEFAULT_DIR ")\n"
+	    "  --user NAME  who is acting (or OPORA_USER; default: your "
+	    "login name)\n"
+	    "\n"
+	    "commands:\n",
+	    "использование: opora [--dir КАТАЛОГ] [--user ИМЯ] КОМАНДА "
+	    "[АРГУМЕНТЫ]\n"
+	    "\n"
+	    "  --dir КАТАЛОГ  каталог узла (или OPORA_DIR; по умолчанию "
+	    NODE_DEFAULT_DIR ")\n"
+	    "  --user ИМЯ     кто работает (или OPORA_USER; по умолчанию "
+	    "имя входа)\n"
+	    "\n"
+	    "команды:\n"));
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-11s %s\n", commands[i].name,
+		    cli_tr(commands[i].en, commands[i].ru));
+	fprintf(f, "%s", cli_tr(
+	    "\n'opora COMMAND --help' tells more; man opora(1).\n",
+	    "\n'opora КОМАНДА --help' расскажет подробнее; man opora(1).\n"));
+}
+
+static const char *
+login_name(void)
+{
+	struct passwd	*pw;
+	const char	*s;
+
+	if ((s = getlogin()) != NULL && s[0] != '\0')
+		return (s);
+	if ((pw = getpwuid(getuid())) != NULL)
+		return (pw->pw_name);
+	return ("unknown");
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*dir = NULL, *user = NULL;
+	size_t		 i;
+	int		 ch, verbose = 0;
+
+	cli.ru = locale_is_ru();
+	cli.tty = isatty(STDERR_FILENO);
+	log_init("opora", 1, false);
+	while ((ch = getopt_long(argc, argv, "+d:hu:vV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return (EX_OK);
+		case 'u':
+			user = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("opora %s\n", OPORA_VERSION);
+			return (EX_OK);
+		default:
+			usage(stderr);
+			return (EX_USAGE);
+		}
+	}
+	log_init("opora", 1 + verbose, false);
+	if (dir == NULL && (dir = getenv("OPORA_DIR")) == NULL)
+		dir = NODE_DEFAULT_DIR;
+	if (user == NULL && ((user = getenv("OPORA_USER")) == NULL ||
+	    user[0] == '\0'))
+		user = login_name();
+	cli.dir = dir;
+	cli.user = user;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[0]) == 0) {
+			optind = 0;	/* reset GNU getopt for the command */
+			return (commands[i].fn(argc, argv));
+		}
+	cli_err("%s \"%.40s\"", cli_tr("unknown command", "неизвестная команда"),
+	    argv[0]);
+	usage(stderr);
+	return (EX_USAGE);
+}
+
+struct node *
+cli_open(void)
+{
+	return (node_open(cli.dir, cli.user));
+}
+
+static const char SQL_DOSSIER_PREFIX[] =
+    "SELECT dossier FROM persons WHERE dossier >= ?1 AND dossier < ?1 || '~'"
+    " ORDER BY dossier LIMIT 2";
+
+int
+cli_dossier(struct node *n, const char *arg, char out[37])
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	size_t		 len = strlen(arg), i;
+	int		 found = 0, r;
+
+	for (i = 0; i < len; i++)
+		if (!((arg[i] >= '0' && arg[i] <= '9') ||
+		    (arg[i] >= 'a' && arg[i] <= 'f') || arg[i] == '-'))
+			break;
+	if (len < 4 || len > 36 || i != len) {
+		cli_err("%s \"%.40s\"", cli_tr("not a dossier id:",
+		    "это не номер дела:"), arg);
+		return (-1);
+	}
+	if ((s = store_stmt(n->st, SQL_DOSSIER_PREFIX)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_reset(s);
+		return (-1);
+	}
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v == NULL || strlen(v) != 36)
+			continue;
+		if (found++ == 0)
+			memcpy(out, v, 37);
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		return (-1);
+	if (found == 0) {
+		cli_err("%s %s", cli_tr("no dossier", "нет дела"), arg);
+		return (-1);
+	}
+	if (found > 1) {
+		cli_err("%s %s", cli_tr("more than one dossier begins with",
+		    "несколько дел начинаются с"), arg);
+		return (-1);
+	}
+	return (0);
+}
+
+const char *
+cli_entry(const struct dossier *d, enum dossier_table t, const char *arg)
+{
+	const char	*hit = NULL, *id;
+	size_t		 len = strlen(arg), r;
+	int		 found = 0;
+
+	for (r = 0; r < d->t[t].n; r++) {
+		id = d->t[t].v[r].col[COL_ID];
+		if (strcmp(id, arg) == 0)
+			return (id);
+		if (len >= 4 && strncmp(id, arg, len) == 0) {
+			hit = id;
+			found++;
+		}
+	}
+	if (found == 1)
+		return (hit);
+	cli_err("%s %s", found > 1 ? cli_tr("more than one entry begins with",
+	    "несколько записей начинаются с") : cli_tr("no such entry in "
+	    "this dossier:", "в этом деле нет записи"), arg);
+	return (NULL);
+}
+
+const char *
+cli_why(const char *why)
+{
+	const char	*p;
+
+	if (strncmp(why, "ops[", 4) == 0 && (p = strstr(why, "].")) != NULL)
+		return (p + 2);
+	if (strncmp(why, "ops[", 4) == 0 && (p = strstr(why, "]: ")) != NULL)
+		return (p + 3);
+	return (why);
+}
+
+int
+cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
+    int entry, const char *what)
+{
+	struct dossier	*d = NULL;
+	char		 cid[CHANGE_ID_HEX + 1], why[512];
+	int		 r, rc = EX_SOFTWARE;
+
+	if (store_begin(n->st) == -1)
+		return (EX_IOERR);
+	r = view_load(n->st, id, &d);
+	if (r == -1)
+		goto out;
+	if (r == 1) {
+		if (ops[0].kind != OP_PERSON_CREATE) {
+			cli_err("%s %s", cli_tr("no dossier", "нет дела"), id);
+			rc = EX_NOINPUT;
+			goto out;
+		}
+		if ((d = dossier_new(id)) == NULL)
+			goto out;
+	}
+	if (node_author(n, d, ops, nops, cid, why, sizeof(why)) == -1) {
+		cli_err("%s: %s", what, cli_why(why));
+		rc = EX_DATAERR;
+		goto out;
+	}
+	if (store_commit(n->st) == -1) {
+		rc = EX_IOERR;
+		goto out;
+	}
+	if (entry == -2)
+		printf("%s\n", id);
+	else if (entry == -1)
+		printf("%s\n", cid);
+	else
+		printf("%s/%d\n", cid, entry);
+	rc = EX_OK;
+out:
+	if (rc != EX_OK)
+		store_rollback(n->st);
+	dossier_free(d);
+	return (rc);
+}

@@ -1,0 +1,82 @@
+/*
+ * node/cli.h: the opora command line: global options, the command table,
+ * and helpers every command family shares.
+ *
+ * Each command family lives in node/cmd_<family>.c and exports
+ * cmd_<family>(argc, argv), where argv[0] is the command's own name.  They
+ * return an exit code from <sysexits.h>.  Texts a person reads come in
+ * English or Russian, following the locale (cli_tr).
+ */
+#ifndef OPORA_CLI_H
+#define OPORA_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conflict/dossier.h"
+
+struct node;
+
+struct cli_env {
+	const char	*dir;		/* --dir, OPORA_DIR, or the default */
+	const char	*user;		/* --user, OPORA_USER, or the login */
+	bool		 ru;		/* Russian texts */
+	bool		 tty;		/* standard error is a terminal */
+};
+extern struct cli_env cli;
+
+/* cli_main(argc, argv): the whole program. */
+int	 cli_main(int argc, char **argv);
+
+/* cli_tr(en, ru): the text for the reader's language (static strings). */
+const char *cli_tr(const char *en, const char *ru);
+
+/* cli_err(fmt, ...): "opora: ..." on standard error, for a person. */
+void	 cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli_open(): the node of cli.dir acting for cli.user, or NULL (told). */
+struct node *cli_open(void);
+
+/*
+ * cli_dossier(n, arg, out): resolve a dossier named by its id or by an
+ * unambiguous prefix of at least 4 characters.  0 and the full id in out,
+ * or -1 after telling the person what was wrong.
+ */
+int	 cli_dossier(struct node *n, const char *arg, char out[37]);
+
+/* cli_entry(d, t, arg): the id of the entry of table t named by arg (its
+ * id or an unambiguous prefix), or NULL after telling what was wrong. */
+const char *cli_entry(const struct dossier *d, enum dossier_table t,
+	    const char *arg);
+
+/* cli_why(why): a change-check reason without its "ops[N]." prefix. */
+const char *cli_why(const char *why);
+
+/*
+ * cli_author(n, id, ops, nops, what): load dossier id (or start it, when
+ * ops[0] is person.create), make one change of ops in one transaction, and
+ * print the new entry id (entry >= 0: "<change id>/<entry>"), the dossier
+ * id (entry == -2) or the change id (entry == -1).  Returns an exit code.
+ */
+int	 cli_author(struct node *n, const char *id, const struct op *ops,
+	    size_t nops, int entry, const char *what);
+
+/* Command families. */
+int	 cmd_assessment(int, char **);
+int	 cmd_consent(int, char **);
+int	 cmd_digest(int, char **);
+int	 cmd_episode(int, char **);
+int	 cmd_event(int, char **);
+int	 cmd_find(int, char **);
+int	 cmd_id(int, char **);
+int	 cmd_import(int, char **);
+int	 cmd_init(int, char **);
+int	 cmd_list(int, char **);
+int	 cmd_log(int, char **);
+int	 cmd_person(int, char **);
+int	 cmd_rebuild(int, char **);
+int	 cmd_show(int, char **);
+int	 cmd_vectors(int, char **);
+int	 cmd_verify(int, char **);
+
+#endif /* OPORA_CLI_H */

@@ -1,0 +1,347 @@
+/*
+ * node/cmd_record.c: the commands that record something in a dossier:
+ * person add|set, episode open|close, event add|amend|retract,
+ * assessment add, consent add|withdraw.
+ *
+ * They differ only in their flags and in the operation they make, so one
+ * table describes them all; a flag fills one slot of a struct op.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/fields.h"
+#include "protocol/limits.h"
+
+#define SLOT_P(f)	(100 + (f))
+#define MAXFLAGS	12
+
+struct rec_flag {
+	const char		*name;
+	int			 slot;		/* OA_*, or SLOT_P(field) */
+	bool			 required;
+	const char		*en, *ru;
+	const struct fields_enum *values;	/* allowed values, or NULL */
+};
+
+struct rec_spec {
+	const char	*family, *verb;
+	enum op_kind	 kind;
+	enum dossier_table ref;		/* the entry named, or DT_COUNT */
+	int		 print;		/* cli_author's entry argument */
+	const char	*en, *ru;
+	struct rec_flag	 flags[MAXFLAGS];
+};
+
+#define PERSON_FLAGS(req) \
+	{ "surname", SLOT_P(PF_SURNAME), req, "surname", "фамилия", NULL }, \
+	{ "name", SLOT_P(PF_NAME), req, "first name", "имя", NULL }, \
+	{ "patronymic", SLOT_P(PF_PATRONYMIC), false, "patronymic", \
+	    "отчество", NULL }, \
+	{ "birth-date", SLOT_P(PF_BIRTH_DATE), req, "date of birth, " \
+	    "YYYY-MM-DD", "дата рождения, ГГГГ-ММ-ДД", NULL }, \
+	{ "sex", SLOT_P(PF_SEX), req, "sex", "пол", fields_sex }, \
+	{ "snils", SLOT_P(PF_SNILS), false, "SNILS, 112-233-445 95", \
+	    "СНИЛС, 112-233-445 95", NULL }, \
+	{ "institution", SLOT_P(PF_INSTITUTION), false, "the organisation " \
+	    "for orphans the person left", "организация для детей-сирот, " \
+	    "которую окончил(а)", NULL }, \
+	{ "graduated", SLOT_P(PF_GRADUATED), false, "date of leaving it", \
+	    "дата выпуска", NULL }, \
+	{ "phone", SLOT_P(PF_PHONE), false, "phone", "телефон", NULL }, \
+	{ "email", SLOT_P(PF_EMAIL), false, "e-mail", "эл. почта", NULL }, \
+	{ "address", SLOT_P(PF_ADDRESS), false, "address", "адрес", NULL }
+
+static const struct rec_spec specs[] = {
+	{ "person", "add", OP_PERSON_CREATE, DT_COUNT, -2,
+	    "register a graduate; prints the new dossier id",
+	    "зарегистрировать выпускника; выводит номер нового дела",
+	    { PERSON_FLAGS(true) } },
+	{ "person", "set", OP_PERSON_SET, DT_COUNT, -1,
+	    "change fields of the person card (\"\" clears an optional one); "
+	    "prints the change id",
+	    "изменить поля карточки (\"\" очищает необязательное поле); "
+	    "выводит номер изменения",
+	    { PERSON_FLAGS(false) } },
+	{ "episode", "open", OP_EPISODE_OPEN, DT_COUNT, 0,
+	    "open a support episode; prints its id",
+	    "открыть период сопровождения; выводит его номер",
+	    { { "centre", OA_CENTRE, true, "support centre", "центр "
+	    "сопровождения", NULL },
+	      { "curator", OA_CURATOR, true, "curator", "куратор", NULL },
+	      { "date", OA_DATE, true, "opening date, YYYY-MM-DD",
+	    "дата открытия, ГГГГ-ММ-ДД", NULL } } },
+	{ "episode", "close", OP_EPISODE_CLOSE, DT_EPISODE, -1,
+	    "close a support episode: episode close DOSSIER EPISODE",
+	    "закрыть период сопровождения: episode close ДЕЛО ПЕРИОД",
+	    { { "date", OA_DATE, true, "closing date", "дата закрытия",
+	    NULL },
+	      { "reason", OA_REASON, false, "why it closed", "причина",
+	    NULL } } },
+	{ "event", "add", OP_EVENT_ADD, DT_COUNT, 0,
+	    "add an event (a contact, a service, a crisis); prints its id",
+	    "добавить событие (контакт, услугу, кризис); выводит его номер",
+	    { { "date", OA_DATE, true, "date, YYYY-MM-DD", "дата, "
+	    "ГГГГ-ММ-ДД", NULL },
+	      { "type", OA_TYPE, true, "type", "вид", fields_event_types },
+	      { "text", OA_TEXT, true, "what happened", "что произошло",
+	    NULL } } },
+	{ "event", "amend", OP_EVENT_AMEND, DT_EVENT, -1,
+	    "correct an event: event amend DOSSIER EVENT; the old text stays "
+	    "in the history",
+	    "исправить событие: event amend ДЕЛО СОБЫТИЕ; прежний текст "
+	    "остаётся в истории",
+	    { { "date", OA_DATE, false, "date", "дата", NULL },
+	      { "type", OA_TYPE, false, "type", "вид", fields_event_types },
+	      { "text", OA_TEXT, false, "text", "текст", NULL } } },
+	{ "event", "retract", OP_EVENT_RETRACT, DT_EVENT, -1,
+	    "retract a mistaken event: event retract DOSSIER EVENT; it stays "
+	    "in the history, marked",
+	    "отозвать ошибочное событие: event retract ДЕЛО СОБЫТИЕ; оно "
+	    "остаётся в истории с отметкой",
+	    { { "reason", OA_REASON, true, "why", "причина", NULL } } },
+	{ "assessment", "add", OP_ASSESSMENT_ADD, DT_COUNT, 0,
+	    "record an outcome assessment; prints its id",
+	    "записать оценку положения; выводит её номер",
+	    { { "date", OA_DATE, true, "date of the assessment",
+	    "дата оценки", NULL },
+	      { "housing", OA_HOUSING, false, "housing", "жильё",
+	    fields_housing },
+	      { "education", OA_EDUCATION, false, "education",
+	    "образование", fields_education },
+	      { "employment", OA_EMPLOYMENT, false, "employment",
+	    "занятость", fields_employment },
+	      { "family", OA_FAMILY, false, "family status",
+	    "семейное положение", fields_family } } },
+	{ "consent", "add", OP_CONSENT_ADD, DT_COUNT, 0,
+	    "record a consent; prints its id",
+	    "записать согласие; выводит его номер",
+	    { { "scope", OA_SCOPE, true, "what it allows", "на что дано",
+	    fields_consent_scopes },
+	      { "date", OA_DATE, true, "date signed", "дата подписания",
+	    NULL },
+	      { "document", OA_DOCUMENT, true, "document reference",
+	    "реквизиты документа", NULL } } },
+	{ "consent", "withdraw", OP_CONSENT_WITHDRAW, DT_CONSENT, -1,
+	    "withdraw a consent: consent withdraw DOSSIER CONSENT",
+	    "отозвать согласие: consent withdraw ДЕЛО СОГЛАСИЕ",
+	    { { "date", OA_DATE, true, "date withdrawn", "дата отзыва",
+	    NULL } } },
+};
+
+static void
+rec_usage(FILE *f, const char *family)
+{
+	const struct rec_spec	*s;
+	const struct rec_flag	*fl;
+	const struct fields_enum *e;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		s = &specs[i];
+		if (strcmp(s->family, family) != 0)
+			continue;
+		fprintf(f, "%s opora %s %s%s%s\n  %s\n", cli_tr("usage:",
+		    "использование:"), s->family, s->verb,
+		    s->kind == OP_PERSON_CREATE ? "" : cli_tr(" DOSSIER",
+		    " ДЕЛО"), s->ref == DT_COUNT ? "" : cli_tr(" ENTRY",
+		    " ЗАПИСЬ"), cli_tr(s->en, s->ru));
+		for (fl = s->flags; fl->name != NULL; fl++) {
+			fprintf(f, "    --%-12s %s%s", fl->name,
+			    cli_tr(fl->en, fl->ru), fl->required ?
+			    cli_tr(" (required)", " (обязательно)") : "");
+			for (e = fl->values; e != NULL && e->code != NULL;
+			    e++)
+				fprintf(f, "%s%s (%s)", e == fl->values ?
+				    ": " : ", ", e->code, cli_tr(e->en, e->ru));
+			fputc('\n', f);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Normalise what a person typed into the form a change stores. */
+static const char *
+rec_normal(int slot, const char *v, char *tmp, size_t tmpsz)
+{
+	if (slot == SLOT_P(PF_SNILS) && v[0] != '\0') {
+		if (tmpsz >= 12 && fields_snils_normalize(v, strlen(v),
+		    tmp) == 0)
+			return (tmp);
+		return (v);	/* the check names the field */
+	}
+	if (slot == SLOT_P(PF_SEX)) {
+		if (strcmp(v, "f") == 0 || strcmp(v, "Ж") == 0 ||
+		    strcmp(v, "ж") == 0)
+			return ("F");
+		if (strcmp(v, "m") == 0 || strcmp(v, "М") == 0 ||
+		    strcmp(v, "м") == 0)
+			return ("M");
+	}
+	return (v);
+}
+
+static int
+rec_run(const struct rec_spec *s, int argc, char **argv)
+{
+	struct option	 opts[MAXFLAGS + 2];
+	const char	*val[MAXFLAGS] = { NULL };
+	char		 norm[MAXFLAGS][16];
+	struct op	 ops[PF_COUNT];
+	struct node	*n = NULL;
+	struct dossier	*d = NULL;
+	char		 id[37], what[64];
+	const char	*v, *ref = NULL;
+	size_t		 nflags, i, nops = 0;
+	int		 ch, rc = EX_USAGE, npos;
+
+	memset(opts, 0, sizeof(opts));
+	memset(ops, 0, sizeof(ops));
+	for (nflags = 0; s->flags[nflags].name != NULL; nflags++) {
+		opts[nflags].name = s->flags[nflags].name;
+		opts[nflags].has_arg = required_argument;
+		opts[nflags].val = 256 + (int)nflags;
+	}
+	opts[nflags].name = "help";
+	opts[nflags].val = 'h';
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			rec_usage(stdout, s->family);
+			return (EX_OK);
+		}
+		if (ch < 256) {
+			rec_usage(stderr, s->family);
+			return (EX_USAGE);
+		}
+		val[ch - 256] = optarg;
+	}
+	npos = (s->kind == OP_PERSON_CREATE ? 0 : 1) +
+	    (s->ref == DT_COUNT ? 0 : 1);
+	if (argc - optind != npos) {
+		cli_err("%s %s %s: %s", s->family, s->verb, cli_tr(
+		    "expects", "ожидает"), npos == 0 ? cli_tr("no arguments "
+		    "besides flags", "только флаги") : npos == 1 ? cli_tr(
+		    "a DOSSIER", "ДЕЛО") : cli_tr("a DOSSIER and an ENTRY",
+		    "ДЕЛО и ЗАПИСЬ"));
+		rec_usage(stderr, s->family);
+		return (EX_USAGE);
+	}
+	for (i = 0; i < nflags; i++)
+		if (s->flags[i].required && val[i] == NULL) {
+			cli_err("%s %s: --%s %s", s->family, s->verb,
+			    s->flags[i].name, cli_tr("is required",
+			    "обязателен"));
+			return (EX_USAGE);
+		}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (s->kind == OP_PERSON_CREATE) {
+		if (node_new_uuid(id) == -1) {
+			rc = EX_SOFTWARE;
+			goto out;
+		}
+	} else if (cli_dossier(n, argv[optind], id) == -1) {
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if (s->ref != DT_COUNT) {
+		if (view_load(n->st, id, &d) != 0) {
+			rc = EX_SOFTWARE;
+			goto out;
+		}
+		if ((ref = cli_entry(d, s->ref, argv[optind + 1])) == NULL) {
+			rc = EX_NOINPUT;
+			goto out;
+		}
+	}
+	/* person set makes one operation per field; the others one op. */
+	ops[0].kind = s->kind;
+	ops[0].field = -1;
+	ops[0].arg[OA_REF] = ref;
+	for (i = 0; i < nflags; i++) {
+		if (val[i] == NULL)
+			continue;
+		v = rec_normal(s->flags[i].slot, val[i], norm[i],
+		    sizeof(norm[i]));
+		if (s->kind == OP_PERSON_SET) {
+			ops[nops].kind = OP_PERSON_SET;
+			ops[nops].field = s->flags[i].slot - SLOT_P(0);
+			ops[nops].arg[OA_VALUE] = v;
+			nops++;
+		} else if (s->flags[i].slot >= SLOT_P(0))
+			ops[0].person[s->flags[i].slot - SLOT_P(0)] = v;
+		else
+			ops[0].arg[s->flags[i].slot] = v;
+	}
+	if (s->kind != OP_PERSON_SET)
+		nops = 1;
+	if (nops == 0) {
+		cli_err("person set: %s", cli_tr("name at least one field to "
+		    "change, such as --phone", "укажите хотя бы одно поле, "
+		    "например --phone"));
+		goto out;
+	}
+	snprintf(what, sizeof(what), "%s %s", s->family, s->verb);
+	rc = cli_author(n, id, ops, nops, s->print, what);
+out:
+	dossier_free(d);
+	node_close(n);
+	return (rc);
+}
+
+static int
+rec_family(const char *family, int argc, char **argv)
+{
+	size_t	 i;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		rec_usage(argc < 2 ? stderr : stdout, family);
+		return (argc < 2 ? EX_USAGE : EX_OK);
+	}
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+		if (strcmp(specs[i].family, family) == 0 &&
+		    strcmp(specs[i].verb, argv[1]) == 0)
+			return (rec_run(&specs[i], argc - 1, argv + 1));
+	cli_err("%s: %s \"%.40s\"", family, cli_tr("unknown action",
+	    "неизвестное действие"), argv[1]);
+	rec_usage(stderr, family);
+	return (EX_USAGE);
+}
+
+int
+cmd_person(int argc, char **argv)
+{
+	return (rec_family("person", argc, argv));
+}
+
+int
+cmd_episode(int argc, char **argv)
+{
+	return (rec_family("episode", argc, argv));
+}
+
+int
+cmd_event(int argc, char **argv)
+{
+	return (rec_family("event", argc, argv));
+}
+
+int
+cmd_assessment(int argc, char **argv)
+{
+	return (rec_family("assessment", argc, argv));
+}
+
+int
+cmd_consent(int argc, char **argv)
+{
+	return (rec_family("consent", argc, argv));
+}

@@ -1,0 +1,602 @@
+/*
+ * node/cmd_show.c: reading dossiers: show, log, list, find, digest.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "conflict/hlc.h"
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/fields.h"
+#include "protocol/jcs.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+
+/* Parse "[--json] ARG" (nargs 0 or 1) for the reading commands. */
+static int
+read_args(int argc, char **argv, int nargs, bool *json, const char *usage_en,
+    const char *usage_ru)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	optind = 0;
+	*json = false;
+	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			printf("%s\n", cli_tr(usage_en, usage_ru));
+			return (EX_OK);
+		case 'j':
+			*json = true;
+			break;
+		default:
+			fprintf(stderr, "%s\n", cli_tr(usage_en, usage_ru));
+			return (EX_USAGE);
+		}
+	}
+	if (argc - optind != nargs) {
+		fprintf(stderr, "%s\n", cli_tr(usage_en, usage_ru));
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+static void
+print_json(const cJSON *j)
+{
+	char	*s;
+
+	if ((s = cJSON_PrintUnformatted(j)) != NULL) {
+		printf("%s\n", s);
+		free(s);
+	}
+}
+
+static void
+today(char out[11])
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void
+hlc_time(const char *hlc, char *out, size_t outsz)
+{
+	uint64_t	 v;
+	time_t		 t;
+	struct tm	 tm;
+
+	if (hlc == NULL || hlc_parse(hlc, strlen(hlc), &v) == -1) {
+		snprintf(out, outsz, "?");
+		return;
+	}
+	t = (time_t)(hlc_ms(v) / 1000);
+	gmtime_r(&t, &tm);
+	strftime(out, outsz, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+static const char *
+enum_label(const struct fields_enum *list, const char *code)
+{
+	const struct fields_enum *e;
+
+	if (code == NULL)
+		return ("-");
+	if ((e = fields_enum_find(list, code, strlen(code))) == NULL)
+		return (code);
+	return (cli_tr(e->en, e->ru));
+}
+
+static const char *
+opt(const char *s)
+{
+	return (s != NULL ? s : "");
+}
+
+/* One line of the timeline. */
+struct item {
+	const char	*date;
+	int		 order;		/* within a day: kind, then position */
+	size_t		 pos;
+	enum dossier_table t;
+	const struct dossier_row *r;
+	bool		 closing;	/* episode closed, consent withdrawn */
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->date, y->date)) != 0)
+		return (c);
+	if (x->order != y->order)
+		return (x->order < y->order ? -1 : 1);
+	return (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+static void
+short_id(const char *id, char out[20])
+{
+	const char	*slash = strchr(id, '/');
+
+	snprintf(out, 20, "%.10s%s", id, slash != NULL ? slash : "");
+}
+
+static void
+print_item(const struct item *it)
+{
+	const char *const	*c = (const char *const *)it->r->col;
+	char			 sid[20];
+
+	short_id(c[COL_ID], sid);
+	printf("  %s  ", it->date);
+	switch (it->t) {
+	case DT_EPISODE:
+		if (it->closing)
+			printf("%s %s%s%s", cli_tr("support episode closed",
+			    "сопровождение закрыто"), sid, c[EP_CLOSE_REASON] ?
+			    ": " : "", opt(c[EP_CLOSE_REASON]));
+		else
+			printf("%s: %s, %s %s", cli_tr("support episode opened",
+			    "сопровождение открыто"), opt(c[EP_CENTRE]),
+			    cli_tr("curator", "куратор"), opt(c[EP_CURATOR]));
+		break;
+	case DT_EVENT:
+		printf("[%s] %s", enum_label(fields_event_types, c[EV_TYPE]),
+		    opt(c[EV_TEXT]));
+		if (c[EV_AMENDED] != NULL && strcmp(c[EV_AMENDED], "0") != 0)
+			printf(" (%s)", cli_tr("amended", "исправлено"));
+		if (c[EV_RETRACTED] != NULL && strcmp(c[EV_RETRACTED], "1") ==
+		    0)
+			printf("\n              %s: %s", cli_tr("RETRACTED",
+			    "ОТОЗВАНО"), opt(c[EV_RETRACT_REASON]));
+		break;
+	case DT_ASSESSMENT:
+		printf("%s: %s %s; %s %s; %s %s; %s %s",
+		    cli_tr("assessment", "оценка"),
+		    cli_tr("housing", "жильё"),
+		    enum_label(fields_housing, c[AS_HOUSING]),
+		    cli_tr("education", "образование"),
+		    enum_label(fields_education, c[AS_EDUCATION]),
+		    cli_tr("employment", "занятость"),
+		    enum_label(fields_employment, c[AS_EMPLOYMENT]),
+		    cli_tr("family", "семья"),
+		    enum_label(fields_family, c[AS_FAMILY]));
+		break;
+	case DT_CONSENT:
+		if (it->closing)
+			printf("%s (%s)", cli_tr("consent withdrawn",
+			    "согласие отозвано"), enum_label(
+			    fields_consent_scopes, c[CO_SCOPE]));
+		else
+			printf("%s: %s, %s", cli_tr("consent", "согласие"),
+			    enum_label(fields_consent_scopes, c[CO_SCOPE]),
+			    opt(c[CO_DOCUMENT]));
+		break;
+	default:
+		break;
+	}
+	/* Region, user and id: who wrote it, and how to name it. */
+	printf("\n              %s %s · %s\n", opt(c[dossier_tables[it->t].ncol
+	    - 3]), opt(c[dossier_tables[it->t].ncol - 2]), sid);
+}
+
+static int
+show_text(const struct dossier *d)
+{
+	const char *const	*p = (const char *const *)d->person;
+	struct item		*items;
+	char			 now[11], snils[15], when[40];
+	size_t			 n = 0, cap = 0, r, i;
+	int			 t, age;
+
+	today(now);
+	printf("%s %s %s\n", opt(p[PF_SURNAME]), opt(p[PF_NAME]),
+	    opt(p[PF_PATRONYMIC]));
+	age = p[PF_BIRTH_DATE] != NULL ? fields_age(p[PF_BIRTH_DATE], now) : -1;
+	printf("  %s %s (%d), %s\n", cli_tr("born", "дата рождения"),
+	    opt(p[PF_BIRTH_DATE]), age, enum_label(fields_sex, p[PF_SEX]));
+	if (p[PF_SNILS] != NULL && strlen(p[PF_SNILS]) == 11) {
+		fields_snils_format(p[PF_SNILS], snils);
+		printf("  %s %s\n", cli_tr("SNILS", "СНИЛС"), snils);
+	}
+	if (p[PF_INSTITUTION] != NULL || p[PF_GRADUATED] != NULL)
+		printf("  %s: %s%s%s\n", cli_tr("left", "выпуск"),
+		    opt(p[PF_INSTITUTION]), p[PF_GRADUATED] ? ", " : "",
+		    opt(p[PF_GRADUATED]));
+	if (p[PF_PHONE] != NULL)
+		printf("  %s: %s\n", cli_tr("phone", "телефон"), p[PF_PHONE]);
+	if (p[PF_EMAIL] != NULL)
+		printf("  %s: %s\n", cli_tr("e-mail", "эл. почта"), p[PF_EMAIL]);
+	if (p[PF_ADDRESS] != NULL)
+		printf("  %s: %s\n", cli_tr("address", "адрес"), p[PF_ADDRESS]);
+	hlc_time(d->updated, when, sizeof(when));
+	printf("  %s %s\n  %s %s (%s), %s %s; %llu %s, %s %s\n\n",
+	    cli_tr("dossier", "дело"), d->id,
+	    cli_tr("custodian", "ответственный регион"), d->custodian,
+	    opt(fields_region_name(d->custodian)),
+	    cli_tr("registered by", "зарегистрировано в"), d->origin,
+	    (unsigned long long)d->nchanges, cli_tr("changes", "изменений"),
+	    cli_tr("last", "последнее"), when);
+
+	for (t = 0; t < DT_COUNT; t++)
+		cap += d->t[t].n * 2;
+	if ((items = calloc(cap + 1, sizeof(*items))) == NULL)
+		return (EX_OSERR);
+	for (t = 0; t < DT_COUNT; t++)
+		for (r = 0; r < d->t[t].n; r++) {
+			const struct dossier_row *row = &d->t[t].v[r];
+			int dcol = t == DT_EPISODE ? EP_OPENED : t == DT_EVENT ?
+			    EV_DATE : t == DT_ASSESSMENT ? AS_DATE : CO_DATE;
+
+			items[n++] = (struct item){ opt(row->col[dcol]), t, r,
+			    t, row, false };
+			if (t == DT_EPISODE && row->col[EP_CLOSED] != NULL)
+				items[n++] = (struct item){ row->col[EP_CLOSED],
+				    t, r, t, row, true };
+			if (t == DT_CONSENT && row->col[CO_WITHDRAWN] != NULL)
+				items[n++] = (struct item){
+				    row->col[CO_WITHDRAWN], t, r, t, row,
+				    true };
+		}
+	qsort(items, n, sizeof(*items), item_cmp);
+	printf("%s\n", cli_tr("Timeline", "Хронология"));
+	if (n == 0)
+		printf("  %s\n", cli_tr("(nothing recorded yet)",
+		    "(пока ничего не записано)"));
+	for (i = 0; i < n; i++)
+		print_item(&items[i]);
+	free(items);
+	return (EX_OK);
+}
+
+/* Open the node and load the dossier named on the command line. */
+static int
+load_named(const char *arg, struct node **np, struct dossier **dp)
+{
+	char	 id[37];
+	int	 r;
+
+	*dp = NULL;
+	if ((*np = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (cli_dossier(*np, arg, id) == -1)
+		return (EX_NOINPUT);
+	if ((r = view_load((*np)->st, id, dp)) != 0)
+		return (r == 1 ? EX_NOINPUT : EX_SOFTWARE);
+	return (EX_OK);
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	struct node	*n = NULL;
+	struct dossier	*d = NULL;
+	cJSON		*j;
+	bool		 json;
+	int		 rc;
+
+	if ((rc = read_args(argc, argv, 1, &json,
+	    "usage: opora show [--json] DOSSIER\n"
+	    "  the person card and the timeline of a dossier",
+	    "использование: opora show [--json] ДЕЛО\n"
+	    "  карточка и хронология дела")) != -1)
+		return (rc);
+	if ((rc = load_named(argv[optind], &n, &d)) == EX_OK) {
+		if (json) {
+			if ((j = view_json(d)) == NULL)
+				rc = EX_OSERR;
+			else
+				print_json(j);
+			cJSON_Delete(j);
+		} else
+			rc = show_text(d);
+	}
+	dossier_free(d);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_digest(int argc, char **argv)
+{
+	struct node	*n = NULL;
+	struct dossier	*d = NULL;
+	char		 hex[65];
+	bool		 json;
+	int		 rc;
+
+	if ((rc = read_args(argc, argv, 1, &json,
+	    "usage: opora digest DOSSIER\n"
+	    "  SHA-256 of the dossier's state: equal on every node holding "
+	    "the same changes",
+	    "использование: opora digest ДЕЛО\n"
+	    "  SHA-256 состояния дела: одинаков на всех узлах с одними и "
+	    "теми же изменениями")) != -1)
+		return (rc);
+	if ((rc = load_named(argv[optind], &n, &d)) == EX_OK) {
+		if (view_digest(d, hex) == -1)
+			rc = EX_SOFTWARE;
+		else
+			printf("%s\n", hex);
+	}
+	dossier_free(d);
+	node_close(n);
+	return (rc);
+}
+
+struct log_arg {
+	bool	 json;
+	cJSON	*arr;
+};
+
+static int
+log_one(const struct store_row *row, void *arg)
+{
+	struct log_arg	*la = arg;
+	struct change	*c = NULL;
+	cJSON		*o, *p;
+	char		 why[256], when[40], hlc[17], sighex[2 * SIG_LEN + 1];
+	size_t		 i;
+
+	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) == -1) {
+		cli_err("%s %s: %s", cli_tr("damaged change", "повреждённое "
+		    "изменение"), row->id, why);
+		return (-1);
+	}
+	hlc_format(c->hlc, hlc);
+	hlc_time(hlc, when, sizeof(when));
+	if (la->json) {
+		for (i = 0; i < row->siglen && i < SIG_LEN; i++)
+			snprintf(sighex + 2 * i, 3, "%02x", row->sig[i]);
+		sighex[2 * i] = '\0';
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    cJSON_AddStringToObject(o, "id", c->id) == NULL ||
+		    cJSON_AddNumberToObject(o, "seq", (double)row->seq) ==
+		    NULL ||
+		    cJSON_AddStringToObject(o, "signature", sighex) == NULL ||
+		    (p = cJSON_Duplicate(c->tree, 1)) == NULL) {
+			cJSON_Delete(o);
+			change_free(c);
+			return (-1);
+		}
+		cJSON_AddItemToObject(o, "change", p);
+		cJSON_AddItemToArray(la->arr, o);
+	} else {
+		printf("%.12s  %s  %s %s\n", c->id, when, c->region, c->user);
+		if (c->nparents == 0)
+			printf("    %s\n", cli_tr("(first change)",
+			    "(первое изменение)"));
+		for (i = 0; i < c->nparents; i++)
+			printf("    %s %.12s\n", cli_tr("after", "после"),
+			    c->parents[i]);
+		for (i = 0; i < c->nops; i++)
+			printf("    %s\n", op_kind_name(c->ops[i].kind));
+	}
+	change_free(c);
+	return (0);
+}
+
+int
+cmd_log(int argc, char **argv)
+{
+	struct node	*n = NULL;
+	struct log_arg	 la;
+	char		 id[37];
+	int		 rc;
+
+	if ((rc = read_args(argc, argv, 1, &la.json,
+	    "usage: opora log [--json] DOSSIER\n"
+	    "  every change of a dossier, oldest first, with its parents",
+	    "использование: opora log [--json] ДЕЛО\n"
+	    "  все изменения дела, от старых к новым, с родителями")) != -1)
+		return (rc);
+	la.arr = NULL;
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (cli_dossier(n, argv[optind], id) == -1) {
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if (la.json && (la.arr = cJSON_CreateArray()) == NULL) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	rc = store_each_change(n->st, id, log_one, &la) == 0 ? EX_OK :
+	    EX_DATAERR;
+	if (rc == EX_OK && la.json)
+		print_json(la.arr);
+out:
+	cJSON_Delete(la.arr);
+	node_close(n);
+	return (rc);
+}
+
+static const char SQL_LIST[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
+    "  AND e.retracted = '0')"
+    " FROM persons p ORDER BY surname_fold, name, birth_date, dossier";
+static const char SQL_FIND[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
+    "  AND e.retracted = '0')"
+    " FROM persons p WHERE (?1 IS NULL OR snils = ?1)"
+    " AND (?2 IS NULL OR surname_fold = ?2)"
+    " AND (?3 IS NULL OR birth_date = ?3)"
+    " ORDER BY surname_fold, name, birth_date, dossier";
+
+static int
+print_persons(struct node *n, sqlite3_stmt *s, bool json)
+{
+	cJSON		*arr = NULL, *o;
+	const char	*v[6];
+	int		 r, c, count = 0;
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "custodian" };
+
+	if (json && (arr = cJSON_CreateArray()) == NULL)
+		return (EX_OSERR);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (c = 0; c < 6; c++)
+			v[c] = (const char *)sqlite3_column_text(s, c);
+		count++;
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				break;
+			cJSON_AddItemToArray(arr, o);
+			for (c = 0; c < 6; c++)
+				if (v[c] != NULL)
+					cJSON_AddStringToObject(o, keys[c],
+					    v[c]);
+			cJSON_AddNumberToObject(o, "events",
+			    (double)sqlite3_column_int64(s, 6));
+		} else
+			printf("%s  %s %s %s  %s  %s  %lld %s\n", opt(v[0]),
+			    opt(v[1]), opt(v[2]), opt(v[3]), opt(v[4]),
+			    opt(v[5]), (long long)sqlite3_column_int64(s, 6),
+			    cli_tr("events", "событий"));
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("list: %s", sqlite3_errmsg(store_db(n->st)));
+		cJSON_Delete(arr);
+		return (EX_SOFTWARE);
+	}
+	if (json)
+		print_json(arr);
+	else if (count == 0)
+		fprintf(stderr, "%s\n", cli_tr("no dossiers found",
+		    "дела не найдены"));
+	cJSON_Delete(arr);
+	return (EX_OK);
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	bool		 json;
+	int		 rc;
+
+	if ((rc = read_args(argc, argv, 0, &json,
+	    "usage: opora list [--json]\n"
+	    "  every dossier on this node: id, name, birth date, custodian, "
+	    "events",
+	    "использование: opora list [--json]\n"
+	    "  все дела на узле: номер, ФИО, дата рождения, ответственный "
+	    "регион, события")) != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
+		rc = EX_SOFTWARE;
+	else
+		rc = print_persons(n, s, json);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_find(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "birth-date", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "snils", required_argument, NULL, 's' },
+		{ "surname", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*usage = cli_tr(
+	    "usage: opora find [--snils S] [--surname S] [--birth-date D] "
+	    "[--json]\n  surnames match regardless of case, ё/е, spaces "
+	    "and hyphens",
+	    "использование: opora find [--snils С] [--surname Ф] "
+	    "[--birth-date Д] [--json]\n  фамилии сравниваются без учёта "
+	    "регистра, ё/е, пробелов и дефисов");
+	const char	*snils = NULL, *surname = NULL, *birth = NULL;
+	char		 sn[12], fold[2 * LIMIT_NAME + 1];
+	struct node	*n;
+	sqlite3_stmt	*s;
+	bool		 json = false;
+	int		 ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			birth = optarg;
+			break;
+		case 'h':
+			printf("%s\n", usage);
+			return (EX_OK);
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			snils = optarg;
+			break;
+		case 'n':
+			surname = optarg;
+			break;
+		default:
+			fprintf(stderr, "%s\n", usage);
+			return (EX_USAGE);
+		}
+	}
+	if (optind != argc || (snils == NULL && surname == NULL &&
+	    birth == NULL)) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	if (snils != NULL && fields_snils_normalize(snils, strlen(snils),
+	    sn) == -1) {
+		cli_err("--snils: %s", cli_tr("not a valid SNILS",
+		    "неверный СНИЛС"));
+		return (EX_DATAERR);
+	}
+	if (surname != NULL && fields_name_fold(surname, strlen(surname),
+	    fold, sizeof(fold)) == -1) {
+		cli_err("--surname: %s", cli_tr("too long or not UTF-8",
+		    "слишком длинная или не UTF-8"));
+		return (EX_DATAERR);
+	}
+	if (birth != NULL && fields_date_parse(birth, strlen(birth), &ch, &ch,
+	    &ch) == -1) {
+		cli_err("--birth-date: %s", cli_tr("not a date (YYYY-MM-DD)",
+		    "не дата (ГГГГ-ММ-ДД)"));
+		return (EX_DATAERR);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_FIND)) == NULL ||
+	    (snils != NULL && sqlite3_bind_text(s, 1, sn, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK) ||
+	    (surname != NULL && sqlite3_bind_text(s, 2, fold, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK) ||
+	    (birth != NULL && sqlite3_bind_text(s, 3, birth, -1,
+	    SQLITE_STATIC) != SQLITE_OK))
+		rc = EX_SOFTWARE;
+	else
+		rc = print_persons(n, s, json);
+	node_close(n);
+	return (rc);
+}

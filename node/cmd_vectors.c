@@ -1,0 +1,353 @@
+/*
+ * node/cmd_vectors.c: print the protocol's test vectors
+ * (tests/vectors/changes.json; 'make vectors' regenerates the file).
+ *
+ * Every vector is made from a fixed key and fixed documents, so the output
+ * is the same on every run and a change of the format shows in review as a
+ * change of this file.  Invalid vectors are signed correctly: each breaks
+ * exactly the one rule its reason names.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <cjson/cJSON.h>
+
+#include "node/cli.h"
+#include "protocol/change.h"
+#include "protocol/jcs.h"
+#include "protocol/limits.h"
+#include "protocol/sig.h"
+
+/* SHA-256("opora test vector key"): a key every implementation can make. */
+static const char vec_seed_text[] = "opora test vector key";
+
+#define D	"\"dossier\":\"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\","
+#define H(x)	"\"hlc\":\"" x "\","
+#define U	"\"region\":\"RU-SMO\",\"user\":\"petrova\",\"v\":1"
+
+struct vec {
+	const char	*name;
+	const char	*json;		/* any form; made canonical */
+	const char	*from, *to;	/* then this text replaced, if set */
+	int		 np;		/* how many parents */
+	int		 par[2];	/* ... as indices of valid vectors */
+	int		 ref;		/* %R: index of the valid vector whose
+					 * first entry is named, or -1 */
+	const char	*reason;	/* NULL: valid */
+	int		 tamper;	/* 1: flip a byte after signing; 2: flip
+					 * the signature; 3: sign with another
+					 * key */
+};
+
+/* "%P" in json is replaced by the parents array. */
+static const struct vec vecs[] = {
+	{ "person.create with every field, Cyrillic text",
+	    "{" D H("0194f7c6a8000000") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.create\",\"surname\":\"Иванова\",\"name\":\"Анна\","
+	    "\"patronymic\":\"Сергеевна\",\"birth_date\":\"2005-04-12\","
+	    "\"sex\":\"F\",\"snils\":\"11223344595\",\"institution\":"
+	    "\"Смоленский детский дом №1\",\"graduated\":\"2023-06-30\","
+	    "\"phone\":\"+7 (481) 200-00-00\",\"email\":\"anna@example.ru\","
+	    "\"address\":\"г. Смоленск, ул. Ленина, д. 1\"}],\"parents\":%P,"
+	    U "}", NULL, NULL, 0, { 0 }, -1, NULL, 0 },
+	{ "person.set of the phone",
+	    "{" D H("0194f7c6a8000001") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.set\",\"field\":\"phone\",\"value\":\"+7 900 000 00 "
+	    "00\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 0 }, -1, NULL, 0 },
+	{ "person.set clearing the e-mail",
+	    "{" D H("0194f7c6a8000002") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.set\",\"field\":\"email\",\"value\":\"\"}],"
+	    "\"parents\":%P," U "}", NULL, NULL, 1, { 1 }, -1, NULL, 0 },
+	{ "episode.open",
+	    "{" D H("0194f7c6a8000003") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"episode.open\",\"centre\":\"Центр постинтернатного "
+	    "сопровождения\",\"curator\":\"Петрова Е. В.\",\"date\":"
+	    "\"2023-07-01\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 2 }, -1, NULL, 0 },
+	{ "event.add with quotes, a backslash, a newline and a tab",
+	    "{" D H("0194f7c6a8000004") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"event.add\",\"date\":\"2024-02-01\",\"type\":\"housing\","
+	    "\"text\":\"Получила квартиру по договору «найма»\\n\\t\\\"ключи\\\" "
+	    "\\\\ выданы\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 3 }, -1, NULL, 0 },
+	{ "event.amend of the text",
+	    "{" D H("0194f7c6a8000005") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"event.amend\",\"event\":\"%R/0\",\"text\":\"Получила квартиру "
+	    "по договору социального найма\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 4 }, 4, NULL, 0 },
+	{ "assessment.add",
+	    "{" D H("0194f7c6a8000006") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"assessment.add\",\"date\":\"2024-06-30\",\"housing\":"
+	    "\"social_rent\",\"education\":\"vocational\",\"employment\":"
+	    "\"employed\",\"family\":\"single\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 5 }, -1, NULL, 0 },
+	{ "consent.add of scope transfer",
+	    "{" D H("0194f7c6a8000007") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"consent.add\",\"scope\":\"transfer\",\"date\":\"2024-07-01\","
+	    "\"document\":\"Заявление № 17 от 01.07.2024\"}],\"parents\":%P,"
+	    U "}", NULL, NULL, 1, { 6 }, -1, NULL, 0 },
+	{ "consent.withdraw",
+	    "{" D H("0194f7c6a8000008") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"consent.withdraw\",\"consent\":\"%R/0\",\"date\":"
+	    "\"2024-07-02\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 7 }, 7, NULL, 0 },
+	{ "event.retract",
+	    "{" D H("0194f7c6a8000009") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"event.retract\",\"event\":\"%R/0\",\"reason\":\"Запись внесена "
+	    "по ошибке\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 8 }, 4, NULL, 0 },
+	{ "episode.close",
+	    "{" D H("0194f7c6a800000a") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"episode.close\",\"episode\":\"%R/0\",\"date\":\"2024-08-01\","
+	    "\"reason\":\"Переезд\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 8 }, 3, NULL, 0 },
+	{ "two parents (a merge) and three operations",
+	    "{" D H("0194f7c6a800000b") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"event.add\",\"date\":\"2024-08-02\",\"type\":\"crisis\","
+	    "\"text\":\"Кризисная ситуация\"},{\"op\":\"event.add\",\"date\":"
+	    "\"2024-08-03\",\"type\":\"consultation\",\"text\":\"Консультация "
+	    "юриста\"},{\"op\":\"person.set\",\"field\":\"address\",\"value\":"
+	    "\"г. Калуга\"}],\"parents\":%P," U "}", NULL, NULL, 2, { 9, 10 }, -1, NULL, 0 },
+
+	/* Not canonical. */
+	{ "white space", NULL, "\"v\":1}", "\"v\": 1}", 1, { 11 }, -1,
+	    "not canonical: white space", 0 },
+	{ "keys out of order", NULL, "\"region\":\"RU-SMO\",\"user\":"
+	    "\"petrova\"", "\"user\":\"petrova\",\"region\":\"RU-SMO\"", 1, { 11 }, -1,
+	    "not canonical: keys not sorted", 0 },
+	{ "a duplicate key", NULL, "\"v\":1}", "\"v\":1,\"v\":1}", 1, { 11 }, -1,
+	    "not canonical: duplicate key", 0 },
+	{ "a fraction", NULL, "\"v\":1}", "\"v\":1.0}", 1, { 11 }, -1,
+	    "not canonical: number with a fraction", 0 },
+	{ "an exponent", NULL, "\"v\":1}", "\"v\":1e0}", 1, { 11 }, -1,
+	    "not canonical: number with an exponent", 0 },
+	{ "an integer beyond 2^53", NULL, "\"v\":1}",
+	    "\"v\":9007199254740993}", 1, { 11 }, -1,
+	    "not canonical: integer beyond 2^53", 0 },
+	{ "an unneeded escape", NULL, "\"petrova\"", "\"p\\u0065trova\"", 1, { 11 }, -1,
+	    "not canonical: escape where none is needed", 0 },
+	{ "invalid UTF-8", NULL, "\"petrova\"", "\"petr\xc3\x28va\"", 1, { 11 }, -1,
+	    "not canonical: invalid UTF-8", 0 },
+	{ "a trailing newline", NULL, "\"v\":1}", "\"v\":1}\n", 1, { 11 }, -1,
+	    "not canonical: trailing bytes", 0 },
+	/* Well-formed JSON that is not a valid change. */
+	{ "an unknown member", NULL, "\"v\":1}", "\"v\":1,\"w\":1}", 1, { 11 }, -1,
+	    "unknown member", 0 },
+	{ "a missing member", NULL, ",\"user\":\"petrova\"", "", 1, { 11 }, -1,
+	    "missing member user", 0 },
+	{ "version 2", NULL, "\"v\":1}", "\"v\":2}", 1, { 11 }, -1,
+	    "unsupported version", 0 },
+	{ "an unknown region", NULL, "\"RU-SMO\"", "\"RU-XXX\"", 1, { 11 }, -1,
+	    "unknown region", 0 },
+	{ "the clock as a number", NULL, "\"hlc\":\"0194f7c6a8000010\"",
+	    "\"hlc\":1", 1, { 11 }, -1, "hlc is not a string", 0 },
+	{ "an unknown operation", NULL, "\"event.add\"", "\"event.delete\"", 1, { 11 }, -1,
+	    "unknown operation", 0 },
+	{ "an unknown event type", NULL, "\"housing\"", "\"holiday\"", 1, { 11 }, -1,
+	    "value not in its enumeration", 0 },
+	{ "a date that does not exist", NULL, "\"2024-02-01\"",
+	    "\"2024-02-30\"", 1, { 11 }, -1, "not a real date", 0 },
+	{ "a date after the change's own clock", NULL, "\"2024-02-01\"",
+	    "\"2026-02-01\"", 1, { 11 }, -1, "date in the future of the change", 0 },
+	{ "a root change that does not create a person", NULL,
+	    NULL, NULL, 0, { 0 }, -1,
+	    "root without person.create", 0 },
+	/* Valid form, but not what was signed. */
+	{ "a flipped byte", NULL, NULL, NULL, 1, { 11 }, -1,
+	    "signature does not verify (a byte changed after signing)", 1 },
+	{ "a flipped signature bit", NULL, NULL, NULL, 1, { 11 }, -1,
+	    "signature does not verify", 2 },
+	{ "signed by another key", NULL, NULL, NULL, 1, { 11 }, -1,
+	    "signature does not verify (wrong key)", 3 },
+};
+
+/* The base of invalid vectors: an event.add with one parent. */
+static const char invalid_base[] =
+    "{" D H("0194f7c6a8000010") "\"key\":\"%K\",\"ops\":[{\"op\":"
+    "\"event.add\",\"date\":\"2024-02-01\",\"type\":\"housing\","
+    "\"text\":\"Контакт по телефону\"}],\"parents\":%P," U "}";
+
+/* Replace the first "from" in s by "to", in a new string (or NULL). */
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+	const char	*p = strstr(s, from);
+	struct buf	 b;
+
+	if (p == NULL)
+		return (NULL);
+	buf_init(&b, LIMIT_CHANGE_BYTES * 2);
+	buf_add(&b, s, (size_t)(p - s));
+	buf_adds(&b, to);
+	buf_adds(&b, p + strlen(from));
+	return (buf_take(&b, NULL));
+}
+
+/* Fill %K (key id), %P (parents, sorted) and %R (an entry's change). */
+static char *
+fill(const char *tmpl, const char *kid, char ids[][CHANGE_ID_HEX + 1],
+    const struct vec *v)
+{
+	struct buf	 pb;
+	const char	*a, *b;
+	char		*s, *t;
+
+	buf_init(&pb, 4096);
+	buf_addc(&pb, '[');
+	if (v->np == 1)
+		buf_addf(&pb, "\"%s\"", ids[v->par[0]]);
+	else if (v->np == 2) {
+		a = ids[v->par[0]];
+		b = ids[v->par[1]];
+		if (strcmp(a, b) > 0) {
+			const char *x = a;
+			a = b;
+			b = x;
+		}
+		buf_addf(&pb, "\"%s\",\"%s\"", a, b);
+	}
+	buf_addc(&pb, ']');
+	s = replace(tmpl, "%K", kid);
+	t = s != NULL ? replace(s, "%P", pb.data) : NULL;
+	free(s);
+	s = t;
+	if (s != NULL && v->ref >= 0) {
+		t = replace(s, "%R", ids[v->ref]);
+		free(s);
+		s = t;
+	}
+	buf_free(&pb);
+	return (s);
+}
+
+static void
+add_hex(cJSON *o, const char *k, const uint8_t *p, size_t n)
+{
+	struct buf	 b;
+
+	buf_init(&b, n * 2 + 1);
+	buf_addhex(&b, p, n);
+	cJSON_AddStringToObject(o, k, b.data);
+	buf_free(&b);
+}
+
+/* Make the canonical bytes of a template (not checked as a change). */
+static char *
+canonical(const char *text, size_t *len)
+{
+	cJSON		*t;
+	struct buf	 b;
+	char		*out;
+
+	if ((t = cJSON_Parse(text)) == NULL)
+		return (NULL);
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	if (jcs_write(&b, t, LIMIT_JSON_ELEMENTS, NULL) == -1) {
+		cJSON_Delete(t);
+		buf_free(&b);
+		return (NULL);
+	}
+	cJSON_Delete(t);
+	out = buf_take(&b, len);
+	return (out);
+}
+
+int
+cmd_vectors(int argc, char **argv)
+{
+	struct sig_key	*k = NULL, *other = NULL;
+	uint8_t		 seed[32], seed2[32], pub[SIG_PUB_LEN], sig[SIG_LEN];
+	char		 kid[SIG_KEYID_LEN + 1], why[256];
+	char		 ids[64][CHANGE_ID_HEX + 1], id[CHANGE_ID_HEX + 1];
+	char		*text = NULL, *bytes = NULL, *mut, *out;
+	struct change	*c;
+	cJSON		*arr, *o;
+	size_t		 i, len;
+	int		 nids = 0, rc = EX_SOFTWARE;
+	const char	*tm = NULL;
+
+	(void)argv;
+	if (argc != 1) {
+		printf("%s\n", cli_tr("usage: opora vectors\n  prints the "
+		    "protocol test vectors (tests/vectors/changes.json)",
+		    "использование: opora vectors\n  выводит тестовые векторы "
+		    "протокола (tests/vectors/changes.json)"));
+		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
+		    EX_USAGE);
+	}
+	change_id(vec_seed_text, strlen(vec_seed_text), id);
+	sig_hex_decode(id, CHANGE_ID_HEX, seed, 32);
+	change_id("opora other key", 15, id);
+	sig_hex_decode(id, CHANGE_ID_HEX, seed2, 32);
+	if ((k = sig_key_from_seed(seed)) == NULL ||
+	    (other = sig_key_from_seed(seed2)) == NULL ||
+	    (arr = cJSON_CreateArray()) == NULL)
+		goto out;
+	sig_key_public(k, pub);
+	sig_key_id(pub, kid);
+	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
+		const struct vec *v = &vecs[i];
+
+		free(text);
+		free(bytes);
+		text = bytes = NULL;
+		tm = v->json != NULL ? v->json : invalid_base;
+		if ((text = fill(tm, kid, ids, v)) == NULL ||
+		    (bytes = canonical(text, &len)) == NULL) {
+			fprintf(stderr, "vectors: %s does not build\n",
+			    v->name);
+			goto out;
+		}
+		if (v->from != NULL) {
+			if ((mut = replace(bytes, v->from, v->to)) == NULL) {
+				fprintf(stderr, "vectors: %s: no \"%s\"\n",
+				    v->name, v->from);
+				goto out;
+			}
+			free(bytes);
+			bytes = mut;
+			len = strlen(bytes);
+		}
+		if (sig_sign(v->tamper == 3 ? other : k, CHANGE_PREFIX, bytes,
+		    len, sig) == -1)
+			goto out;
+		if (v->tamper == 1)
+			bytes[len - 40] ^= 0x01;
+		if (v->tamper == 2)
+			sig[10] ^= 0x04;
+		change_id(bytes, len, id);
+		/* The generator checks itself: valid ones must decode. */
+		if (v->reason == NULL) {
+			if (change_decode(bytes, len, &c, why, sizeof(why)) ==
+			    -1) {
+				fprintf(stderr, "vectors: %s: %s\n", v->name,
+				    why);
+				goto out;
+			}
+			change_free(c);
+			memcpy(ids[nids++], id, sizeof(id));
+		}
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto out;
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "name", v->name);
+		add_hex(o, "public_key_hex", pub, SIG_PUB_LEN);
+		cJSON_AddStringToObject(o, "prefix", CHANGE_PREFIX);
+		add_hex(o, "change_hex", (uint8_t *)bytes, len);
+		cJSON_AddStringToObject(o, "id_hex", id);
+		add_hex(o, "signature_hex", sig, SIG_LEN);
+		cJSON_AddBoolToObject(o, "valid", v->reason == NULL);
+		if (v->reason != NULL)
+			cJSON_AddStringToObject(o, "reason", v->reason);
+	}
+	if ((out = cJSON_Print(arr)) == NULL)
+		goto out;
+	printf("%s\n", out);
+	free(out);
+	rc = EX_OK;
+out:
+	cJSON_Delete(arr);
+	free(text);
+	free(bytes);
+	sig_key_free(k);
+	sig_key_free(other);
+	return (rc);
+}

@@ -1,0 +1,534 @@
+/*
+ * node/cmd_verify.c: verify (check the log and the views) and rebuild
+ * (recompute the views from the log).
+ *
+ * verify reads the log in batches and checks each change's hash, form and
+ * signature on every core; the parent links, the heads and the views are
+ * then checked against the log in one thread, since SQLite is one
+ * connection.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "conflict/hlc.h"
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/jcs.h"
+#include "protocol/log.h"
+
+#define VERIFY_BATCH	2048
+#define VERIFY_THREADS	16
+
+/* The keys of the nodes, ready to verify with. */
+struct keyring {
+	struct kr_key {
+		char		 id[SIG_KEYID_LEN + 1];
+		char		 region[16];
+		struct sig_pub	*pub;
+	}		*v;
+	size_t		 n;
+};
+
+static void
+keyring_free(struct keyring *kr)
+{
+	size_t	 i;
+
+	for (i = 0; i < kr->n; i++)
+		sig_pub_free(kr->v[i].pub);
+	free(kr->v);
+}
+
+static const char SQL_KEYS[] =
+    "SELECT key_id, region, pub FROM keys WHERE revoked = 0";
+
+static int
+keyring_load(struct store *st, struct keyring *kr)
+{
+	sqlite3_stmt	*s;
+	struct kr_key	*k, *nv;
+	const char	*id, *region;
+	int		 r;
+
+	memset(kr, 0, sizeof(*kr));
+	if ((s = store_stmt(st, SQL_KEYS)) == NULL)
+		return (-1);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		region = (const char *)sqlite3_column_text(s, 1);
+		if (id == NULL || region == NULL || strlen(id) != SIG_KEYID_LEN ||
+		    strlen(region) >= 16 || sqlite3_column_bytes(s, 2) !=
+		    SIG_PUB_LEN)
+			continue;
+		if ((nv = reallocarray(kr->v, kr->n + 1, sizeof(*nv))) == NULL)
+			break;
+		kr->v = nv;
+		k = &kr->v[kr->n];
+		memcpy(k->id, id, SIG_KEYID_LEN + 1);
+		memcpy(k->region, region, strlen(region) + 1);
+		if ((k->pub = sig_pub_new(sqlite3_column_blob(s, 2))) == NULL)
+			continue;
+		kr->n++;
+	}
+	sqlite3_reset(s);
+	return (r == SQLITE_DONE ? 0 : -1);
+}
+
+static const struct kr_key *
+keyring_find(const struct keyring *kr, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < kr->n; i++)
+		if (strcmp(kr->v[i].id, id) == 0)
+			return (&kr->v[i]);
+	return (NULL);
+}
+
+/* One change of a batch, and what checking it found. */
+struct vitem {
+	int64_t		 seq;
+	char		 id[CHANGE_ID_HEX + 1];
+	uint8_t		*bytes;
+	size_t		 len;
+	uint8_t		 sig[SIG_LEN];
+	bool		 siglen_ok;
+	char		 problem[256];	/* empty: sound */
+	struct change	*c;		/* decoded, for the parent checks */
+};
+
+struct vbatch {
+	struct vitem		*v;
+	size_t			 n;
+	const struct keyring	*kr;
+	int			 nthreads;
+};
+
+struct vworker {
+	struct vbatch	*b;
+	int		 index;
+};
+
+static void
+check_item(struct vitem *it, const struct keyring *kr)
+{
+	const struct kr_key	*k;
+	char			 id[CHANGE_ID_HEX + 1], why[200];
+
+	change_id(it->bytes, it->len, id);
+	if (strcmp(id, it->id) != 0) {
+		snprintf(it->problem, sizeof(it->problem), "its bytes hash to "
+		    "%.16s..., not to its id: the change was altered", id);
+		return;
+	}
+	if (change_decode(it->bytes, it->len, &it->c, why, sizeof(why)) ==
+	    -1) {
+		snprintf(it->problem, sizeof(it->problem), "malformed: %s",
+		    why);
+		return;
+	}
+	if ((k = keyring_find(kr, it->c->key)) == NULL) {
+		snprintf(it->problem, sizeof(it->problem), "signed by key %s, "
+		    "which this node does not know", it->c->key);
+		return;
+	}
+	if (strcmp(k->region, it->c->region) != 0) {
+		snprintf(it->problem, sizeof(it->problem), "claims region %s "
+		    "but key %s belongs to %s", it->c->region, k->id,
+		    k->region);
+		return;
+	}
+	if (!it->siglen_ok || sig_verify(k->pub, CHANGE_PREFIX, it->bytes,
+	    it->len, it->sig) == -1)
+		snprintf(it->problem, sizeof(it->problem), "the signature "
+		    "does not verify");
+}
+
+static void *
+vworker_run(void *arg)
+{
+	struct vworker	*w = arg;
+	size_t		 i;
+
+	for (i = (size_t)w->index; i < w->b->n; i += (size_t)w->b->nthreads)
+		check_item(&w->b->v[i], w->b->kr);
+	return (NULL);
+}
+
+static void
+batch_check(struct vbatch *b)
+{
+	pthread_t	 th[VERIFY_THREADS];
+	struct vworker	 w[VERIFY_THREADS];
+	int		 i, started = 0;
+
+	for (i = 1; i < b->nthreads; i++) {
+		w[i].b = b;
+		w[i].index = i;
+		if (pthread_create(&th[i], NULL, vworker_run, &w[i]) != 0)
+			break;
+		started = i;
+	}
+	/* Threads that failed to start leave their share to this one. */
+	w[0].b = b;
+	w[0].index = 0;
+	if (started + 1 < b->nthreads) {
+		for (i = 1; i <= started; i++)
+			pthread_join(th[i], NULL);
+		b->nthreads = 1;
+		started = 0;
+	}
+	vworker_run(&w[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+}
+
+struct vstate {
+	struct node	*n;
+	struct keyring	 kr;
+	struct vbatch	 b;
+	int		 nthreads;
+	uint64_t	 changes, problems;
+};
+
+static void
+problem(struct vstate *vs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+problem(struct vstate *vs, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	vs->problems++;
+	fputs("opora: verify: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char SQL_PARENT[] =
+    "SELECT seq, dossier, hlc FROM changes WHERE id = ?";
+
+/* The parents a change names must be stored earlier, in its dossier, with
+ * an earlier clock. */
+static void
+check_parents(struct vstate *vs, const struct vitem *it)
+{
+	sqlite3_stmt	*s;
+	const char	*dossier, *hlc;
+	uint64_t	 ph;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < it->c->nparents; i++) {
+		if ((s = store_stmt(vs->n->st, SQL_PARENT)) == NULL)
+			return;
+		sqlite3_bind_text(s, 1, it->c->parents[i], -1, SQLITE_STATIC);
+		r = sqlite3_step(s);
+		if (r == SQLITE_DONE)
+			problem(vs, "change %s: its parent %s is missing",
+			    it->id, it->c->parents[i]);
+		else if (r == SQLITE_ROW) {
+			dossier = (const char *)sqlite3_column_text(s, 1);
+			hlc = (const char *)sqlite3_column_text(s, 2);
+			if (sqlite3_column_int64(s, 0) >= it->seq)
+				problem(vs, "change %s: its parent %s was "
+				    "stored after it", it->id,
+				    it->c->parents[i]);
+			else if (dossier == NULL || strcmp(dossier,
+			    it->c->dossier) != 0)
+				problem(vs, "change %s: its parent %s belongs "
+				    "to another dossier", it->id,
+				    it->c->parents[i]);
+			else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
+			    &ph) == -1 || ph >= it->c->hlc)
+				problem(vs, "change %s: its clock is not after "
+				    "its parent %s", it->id,
+				    it->c->parents[i]);
+		}
+		sqlite3_reset(s);
+	}
+}
+
+static void
+batch_finish(struct vstate *vs)
+{
+	size_t	 i;
+
+	batch_check(&vs->b);
+	for (i = 0; i < vs->b.n; i++) {
+		struct vitem *it = &vs->b.v[i];
+
+		if (it->problem[0] != '\0')
+			problem(vs, "change %s (feed #%lld): %s", it->id,
+			    (long long)it->seq, it->problem);
+		else
+			check_parents(vs, it);
+		change_free(it->c);
+		free(it->bytes);
+	}
+	vs->changes += vs->b.n;
+	vs->b.n = 0;
+	if (cli.tty)
+		fprintf(stderr, "\r%s %llu", cli_tr("checked", "проверено"),
+		    (unsigned long long)vs->changes);
+}
+
+static int
+verify_row(const struct store_row *row, void *arg)
+{
+	struct vstate	*vs = arg;
+	struct vitem	*it = &vs->b.v[vs->b.n];
+
+	memset(it, 0, sizeof(*it));
+	it->seq = row->seq;
+	snprintf(it->id, sizeof(it->id), "%s", row->id);
+	if ((it->bytes = malloc(row->len + 1)) == NULL)
+		return (-1);
+	if (row->len > 0)
+		memcpy(it->bytes, row->bytes, row->len);
+	it->len = row->len;
+	it->siglen_ok = row->siglen == SIG_LEN;
+	if (it->siglen_ok)
+		memcpy(it->sig, row->sig, SIG_LEN);
+	if (++vs->b.n == VERIFY_BATCH)
+		batch_finish(vs);
+	return (0);
+}
+
+/* Heads: exactly the changes of each dossier that no change names. */
+static const char SQL_HEADS_MISSING[] =
+    "SELECT c.dossier, c.id FROM changes c"
+    " WHERE NOT EXISTS (SELECT 1 FROM parents p WHERE p.parent = c.id)"
+    " AND NOT EXISTS (SELECT 1 FROM heads h WHERE h.id = c.id"
+    "  AND h.dossier = c.dossier)"
+    " UNION ALL SELECT h.dossier, h.id FROM heads h"
+    " WHERE EXISTS (SELECT 1 FROM parents p WHERE p.parent = h.id)"
+    " OR NOT EXISTS (SELECT 1 FROM changes c WHERE c.id = h.id)";
+static const char SQL_DOSSIERS[] =
+    "SELECT DISTINCT dossier FROM changes ORDER BY dossier";
+static const char SQL_ORPHAN_VIEWS[] =
+    "SELECT dossier FROM persons WHERE dossier NOT IN"
+    " (SELECT dossier FROM changes)";
+
+static int
+json_bytes(const struct dossier *d, struct buf *b)
+{
+	cJSON	*j;
+	int	 rc;
+
+	buf_reset(b);
+	if ((j = view_json(d)) == NULL)
+		return (-1);
+	rc = jcs_write(b, j, SIZE_MAX, NULL);
+	cJSON_Delete(j);
+	return (rc);
+}
+
+static void
+check_views(struct vstate *vs, uint64_t *ndossiers)
+{
+	struct store	*st = vs->n->st;
+	struct dossier	*fold = NULL, *stored = NULL;
+	struct buf	 a, b;
+	sqlite3_stmt	*s;
+	char		 id[37], why[256];
+	const char	*v;
+	int		 r;
+
+	buf_init(&a, (size_t)1 << 30);
+	buf_init(&b, (size_t)1 << 30);
+	/* Not cached: view_load and view_fold use cached statements. */
+	if (sqlite3_prepare_v2(store_db(st), SQL_DOSSIERS, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		problem(vs, "cannot list dossiers: %s",
+		    sqlite3_errmsg(store_db(st)));
+		return;
+	}
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v == NULL || strlen(v) != 36)
+			continue;
+		memcpy(id, v, 37);
+		(*ndossiers)++;
+		if (view_fold(st, id, &fold, why, sizeof(why)) != 0)
+			problem(vs, "dossier %s: %s", id, why);
+		else if (view_load(st, id, &stored) != 0)
+			problem(vs, "dossier %s: its views are missing", id);
+		else if (json_bytes(fold, &a) == -1 ||
+		    json_bytes(stored, &b) == -1)
+			problem(vs, "dossier %s: out of memory", id);
+		else if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
+			problem(vs, "dossier %s: the stored views differ from "
+			    "its log ('opora rebuild' recomputes them)", id);
+		dossier_free(fold);
+		dossier_free(stored);
+		fold = stored = NULL;
+	}
+	sqlite3_finalize(s);
+	buf_free(&a);
+	buf_free(&b);
+	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
+		while (sqlite3_step(s) == SQLITE_ROW)
+			problem(vs, "dossier %s is in the views but not in "
+			    "the log", sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+	}
+	if ((s = store_stmt(st, SQL_HEADS_MISSING)) != NULL) {
+		while (sqlite3_step(s) == SQLITE_ROW)
+			problem(vs, "dossier %s: the heads are wrong at change "
+			    "%s", sqlite3_column_text(s, 0),
+			    sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+	}
+}
+
+static int
+simple_args(int argc, char **argv, const char *en, const char *ru)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("%s\n", cli_tr(en, ru));
+		return (EX_OK);
+	}
+	if (argc != 1) {
+		fprintf(stderr, "%s\n", cli_tr(en, ru));
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct vstate	 vs;
+	uint64_t	 ndossiers = 0;
+	long		 ncpu;
+	int		 rc;
+
+	if ((rc = simple_args(argc, argv,
+	    "usage: opora verify\n  re-checks every change's hash, form, "
+	    "signature and parent links, and compares the views with the log",
+	    "использование: opora verify\n  перепроверяет хеш, формат, "
+	    "подпись и связи каждого изменения и сверяет представления с "
+	    "журналом")) != -1)
+		return (rc);
+	memset(&vs, 0, sizeof(vs));
+	if ((vs.n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	vs.nthreads = ncpu < 1 ? 1 : ncpu > VERIFY_THREADS ? VERIFY_THREADS :
+	    (int)ncpu;
+	rc = EX_SOFTWARE;
+	if ((vs.b.v = calloc(VERIFY_BATCH, sizeof(*vs.b.v))) == NULL ||
+	    keyring_load(vs.n->st, &vs.kr) == -1)
+		goto out;
+	vs.b.kr = &vs.kr;
+	vs.b.nthreads = vs.nthreads;
+	/* One read transaction: a consistent snapshot of log and views. */
+	if (store_exec(vs.n->st, "BEGIN") == -1)
+		goto out;
+	if (store_each_change(vs.n->st, NULL, verify_row, &vs) != 0) {
+		store_rollback(vs.n->st);
+		goto out;
+	}
+	if (vs.b.n > 0)
+		batch_finish(&vs);
+	if (cli.tty)
+		fputc('\n', stderr);
+	check_views(&vs, &ndossiers);
+	store_rollback(vs.n->st);
+	if (vs.problems > 0) {
+		cli_err("%s: %llu %s", cli_tr("verify FAILED", "проверка НЕ "
+		    "ПРОЙДЕНА"), (unsigned long long)vs.problems,
+		    cli_tr("problem(s), listed above", "проблем(ы), см. выше"));
+		rc = EX_DATAERR;
+	} else {
+		printf("%s: %llu %s, %llu %s\n", cli_tr("verified",
+		    "проверено"), (unsigned long long)vs.changes,
+		    cli_tr("changes", "изменений"),
+		    (unsigned long long)ndossiers, cli_tr("dossiers: hashes, "
+		    "signatures, parent links and views are intact",
+		    "дел: хеши, подписи, связи и представления в порядке"));
+		rc = EX_OK;
+	}
+out:
+	keyring_free(&vs.kr);
+	free(vs.b.v);
+	node_close(vs.n);
+	return (rc);
+}
+
+int
+cmd_rebuild(int argc, char **argv)
+{
+	struct node	*n;
+	struct dossier	*d = NULL;
+	sqlite3_stmt	*s = NULL;
+	char		 why[256], id[37];
+	const char	*v;
+	uint64_t	 count = 0;
+	int		 r, rc;
+
+	if ((rc = simple_args(argc, argv,
+	    "usage: opora rebuild\n  recomputes every view (persons, episodes, "
+	    "events, assessments, consents) from the log alone",
+	    "использование: opora rebuild\n  пересчитывает все представления "
+	    "(люди, периоды, события, оценки, согласия) только по журналу"))
+	    != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_SOFTWARE;
+	if (store_begin(n->st) == -1)
+		goto out;
+	if (store_exec(n->st, "DELETE FROM episodes; DELETE FROM events;"
+	    " DELETE FROM assessments; DELETE FROM consents;"
+	    " DELETE FROM persons") == -1)
+		goto out;
+	if (sqlite3_prepare_v2(store_db(n->st), SQL_DOSSIERS, -1, &s, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v == NULL || strlen(v) != 36)
+			continue;
+		memcpy(id, v, 37);
+		if (view_fold(n->st, id, &d, why, sizeof(why)) != 0) {
+			cli_err("rebuild: %s %s: %s", cli_tr("dossier", "дело"),
+			    id, why);
+			rc = EX_DATAERR;
+			goto out;
+		}
+		if (view_save(n->st, d) == -1)
+			goto out;
+		dossier_free(d);
+		d = NULL;
+		count++;
+	}
+	if (r != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (store_commit(n->st) == -1)
+		goto out;
+	printf("%s %llu %s\n", cli_tr("rebuilt", "пересчитано"),
+	    (unsigned long long)count, cli_tr("dossiers", "дел"));
+	rc = EX_OK;
+out:
+	sqlite3_finalize(s);
+	if (rc != EX_OK)
+		store_rollback(n->st);
+	dossier_free(d);
+	node_close(n);
+	return (rc);
+}

@@ -1,0 +1,568 @@
+/*
+ * node/node.c: a node's directory, configuration and authoring.  See node.h.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/fields.h"
+#include "protocol/log.h"
+#include "protocol/tls.h"
+
+#define TLS_CERT_DAYS	(10 * 365)
+
+static const char *const node_files[] = {
+	"opora.conf", "opora.db", "opora.db-wal", "opora.db-shm",
+	"signing.key", "tls.key", "tls.crt", NULL
+};
+
+uint64_t
+node_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+int
+node_new_uuid(char out[37])
+{
+	uint8_t	 r[16];
+	int	 i, j;
+	static const char hex[] = "0123456789abcdef";
+
+	if (RAND_bytes(r, sizeof(r)) != 1) {
+		log_ssl("random UUID");
+		return (-1);
+	}
+	r[6] = (r[6] & 0x0f) | 0x40;	/* version 4 */
+	r[8] = (r[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	for (i = 0, j = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[j++] = '-';
+		out[j++] = hex[r[i] >> 4];
+		out[j++] = hex[r[i] & 0xf];
+	}
+	out[36] = '\0';
+	return (0);
+}
+
+static int
+join(char *out, size_t outsz, const char *dir, const char *name)
+{
+	int	 n = snprintf(out, outsz, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= outsz) {
+		log_warnx("path too long: %s/%s", dir, name);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+node_path(const struct node *n, const char *name, char *out, size_t outsz)
+{
+	return (join(out, outsz, n->dir, name));
+}
+
+/* Whether a listen address is HOST:PORT, [V6]:PORT, with a port 1..65535. */
+static int
+listen_valid(const char *s)
+{
+	const char	*colon = strrchr(s, ':');
+	long		 port = 0;
+	const char	*p;
+
+	if (colon == NULL || colon == s || colon[1] == '\0' ||
+	    strlen(colon + 1) > 5)
+		return (0);
+	for (p = colon + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return (0);
+		port = port * 10 + (*p - '0');
+	}
+	if (s[0] == '[' && colon[-1] != ']')
+		return (0);
+	return (port >= 1 && port <= 65535);
+}
+
+static int
+url_valid(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return (n > 8 && n < 256 && strncmp(s, "https://", 8) == 0 &&
+	    fields_text_valid(s, n, 255, false) && strchr(s, ' ') == NULL);
+}
+
+static int
+config_write(const char *path, const struct node_config *c)
+{
+	FILE	*f;
+	int	 fd, rc = -1;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0640)) == -1) {
+		log_warn("create %s", path);
+		return (-1);
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		log_warn("create %s", path);
+		return (-1);
+	}
+	fprintf(f, "# opora node configuration (see docs/admin.md).\n"
+	    "# The region cannot change once changes are signed.\n"
+	    "region = %s\n"
+	    "# The address peers use to reach this node.\n"
+	    "url = %s\n"
+	    "# Where 'opora serve' listens: ADDRESS:PORT, [IPv6]:PORT.\n"
+	    "listen = %s\n", c->region, c->url, c->listen);
+	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
+		rc = 0;
+	else
+		log_warn("write %s", path);
+	if (fclose(f) != 0 && rc == 0) {
+		log_warn("close %s", path);
+		rc = -1;
+	}
+	return (rc);
+}
+
+/* Remove surrounding white space from a line, in place. */
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return (s);
+}
+
+static int
+config_read(const char *path, struct node_config *c)
+{
+	FILE	*f;
+	char	 line[LIMIT_CONFIG_LINE], *k, *v, *eq;
+	int	 lineno = 0, rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if ((f = fopen(path, "r")) == NULL) {
+		log_warn("configuration %s", path);
+		return (-1);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			log_warnx("%s:%d: line too long", path, lineno);
+			goto out;
+		}
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			log_warnx("%s:%d: expected NAME = VALUE", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (strcmp(k, "region") == 0 && strlen(v) < sizeof(c->region) &&
+		    fields_region_valid(v, strlen(v)))
+			memcpy(c->region, v, strlen(v) + 1);
+		else if (strcmp(k, "url") == 0 && url_valid(v))
+			memcpy(c->url, v, strlen(v) + 1);
+		else if (strcmp(k, "listen") == 0 && strlen(v) <
+		    sizeof(c->listen) && listen_valid(v))
+			memcpy(c->listen, v, strlen(v) + 1);
+		else if (strcmp(k, "region") == 0 || strcmp(k, "url") == 0 ||
+		    strcmp(k, "listen") == 0) {
+			log_warnx("%s:%d: %s: \"%.60s\" is not valid", path,
+			    lineno, k, v);
+			goto out;
+		} else {
+			log_warnx("%s:%d: unknown setting \"%.40s\"", path,
+			    lineno, k);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		log_warn("read %s", path);
+		goto out;
+	}
+	if (c->region[0] == '\0') {
+		log_warnx("%s: no region", path);
+		goto out;
+	}
+	if (c->url[0] == '\0')
+		memcpy(c->url, NODE_DEFAULT_URL, sizeof(NODE_DEFAULT_URL));
+	if (c->listen[0] == '\0')
+		memcpy(c->listen, NODE_DEFAULT_LISTEN,
+		    sizeof(NODE_DEFAULT_LISTEN));
+	rc = 0;
+out:
+	fclose(f);
+	return (rc);
+}
+
+/* Make dir (mode 0700), or accept it if it exists and is empty. */
+static int
+make_dir(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 nonempty = 0;
+
+	if (mkdir(dir, 0700) == 0)
+		return (0);
+	if (errno != EEXIST) {
+		log_warn("create directory %s", dir);
+		return (-1);
+	}
+	if ((d = opendir(dir)) == NULL) {
+		log_warn("directory %s", dir);
+		return (-1);
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			nonempty = 1;
+	closedir(d);
+	if (nonempty) {
+		log_warnx("%s is not empty: a node may already live there; "
+		    "nothing was changed (choose an empty directory)", dir);
+		return (-1);
+	}
+	if (chmod(dir, 0700) == -1) {
+		log_warn("chmod %s", dir);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+remove_node_files(const char *dir)
+{
+	char	 p[4096];
+	int	 i;
+
+	for (i = 0; node_files[i] != NULL; i++)
+		if (join(p, sizeof(p), dir, node_files[i]) == 0)
+			(void)unlink(p);
+}
+
+int
+node_init(const char *dir, const char *region, const char *url,
+    const char *listen)
+{
+	struct node_config	 c;
+	struct sig_key		*k = NULL;
+	struct store		*st = NULL;
+	uint8_t			 pub[SIG_PUB_LEN];
+	char			 p[4096], kid[SIG_KEYID_LEN + 1], cn[64];
+	char			 conf[4096];
+	mode_t			 old;
+	int			 rc = -1, made = 0;
+
+	memset(&c, 0, sizeof(c));
+	if (!fields_region_valid(region, strlen(region))) {
+		log_warnx("\"%.20s\" is not a region code (ISO 3166-2:RU, "
+		    "such as RU-SMO, or RU-FED for the federal node)", region);
+		return (-1);
+	}
+	url = url != NULL ? url : NODE_DEFAULT_URL;
+	listen = listen != NULL ? listen : NODE_DEFAULT_LISTEN;
+	if (!url_valid(url)) {
+		log_warnx("--url \"%.60s\" is not an https:// address", url);
+		return (-1);
+	}
+	if (!listen_valid(listen) || strlen(listen) >= sizeof(c.listen)) {
+		log_warnx("--listen \"%.60s\" is not ADDRESS:PORT", listen);
+		return (-1);
+	}
+	memcpy(c.region, region, strlen(region) + 1);
+	memcpy(c.url, url, strlen(url) + 1);
+	memcpy(c.listen, listen, strlen(listen) + 1);
+	if (join(conf, sizeof(conf), dir, "opora.conf") == -1)
+		return (-1);
+
+	old = umask(077);
+	if (make_dir(dir) == -1)
+		goto out;
+	made = 1;
+	if ((k = sig_key_generate()) == NULL ||
+	    join(p, sizeof(p), dir, "signing.key") == -1 ||
+	    sig_key_save(k, p) == -1)
+		goto out;
+	snprintf(cn, sizeof(cn), "opora %s", region);
+	{
+		char	 kp[4096], cp[4096];
+
+		if (join(kp, sizeof(kp), dir, "tls.key") == -1 ||
+		    join(cp, sizeof(cp), dir, "tls.crt") == -1 ||
+		    tls_identity_create(kp, cp, cn, TLS_CERT_DAYS) == -1)
+			goto out;
+	}
+	if (join(p, sizeof(p), dir, "opora.db") == -1 ||
+	    (st = store_open(p, true)) == NULL)
+		goto out;
+	sig_key_public(k, pub);
+	sig_key_id(pub, kid);
+	if (store_begin(st) == -1)
+		goto out;
+	if (store_meta_set(st, "region", region) == -1 ||
+	    store_meta_set(st, "key_id", kid) == -1 ||
+	    store_key_put(st, kid, region, pub) == -1 ||
+	    store_commit(st) == -1) {
+		store_rollback(st);
+		goto out;
+	}
+	if (config_write(conf, &c) == -1)
+		goto out;
+	rc = 0;
+out:
+	store_close(st);
+	sig_key_free(k);
+	if (rc == -1 && made) {
+		remove_node_files(dir);
+		(void)rmdir(dir);
+	}
+	umask(old);
+	return (rc);
+}
+
+struct node *
+node_open(const char *dir, const char *user)
+{
+	struct node	*n;
+	char		 p[4096], v[64];
+	uint64_t	 h;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL || (n->dir = strdup(dir)) ==
+	    NULL) {
+		log_warn("open node");
+		free(n);
+		return (NULL);
+	}
+	if (user == NULL || !fields_text_valid(user, strlen(user), LIMIT_USER,
+	    false)) {
+		log_warnx("the user name is empty, too long or not plain text "
+		    "(set --user or OPORA_USER)");
+		goto bad;
+	}
+	memcpy(n->user, user, strlen(user) + 1);
+	if (join(p, sizeof(p), dir, "opora.conf") == -1)
+		goto bad;
+	if (access(p, F_OK) == -1) {
+		log_warnx("%s holds no node: create one with 'opora --dir %s "
+		    "init --region CODE', or point --dir (or OPORA_DIR) at it",
+		    dir, dir);
+		goto bad;
+	}
+	if (config_read(p, &n->cfg) == -1)
+		goto bad;
+	if (join(p, sizeof(p), dir, "opora.db") == -1 ||
+	    (n->st = store_open(p, false)) == NULL)
+		goto bad;
+	if (store_meta_get(n->st, "region", v, sizeof(v)) != 0 ||
+	    strcmp(v, n->cfg.region) != 0) {
+		log_warnx("%s: the region in opora.conf (%s) is not the "
+		    "region of the database: the region cannot change once "
+		    "changes are signed", dir, n->cfg.region);
+		goto bad;
+	}
+	if (join(p, sizeof(p), dir, "signing.key") == -1 ||
+	    (n->key = sig_key_load(p)) == NULL)
+		goto bad;
+	sig_key_public(n->key, n->pub);
+	sig_key_id(n->pub, n->key_id);
+	if (store_meta_get(n->st, "hlc", v, sizeof(v)) == 0 &&
+	    hlc_parse(v, strlen(v), &h) == 0)
+		n->hlc.last = h;
+	return (n);
+bad:
+	node_close(n);
+	return (NULL);
+}
+
+void
+node_close(struct node *n)
+{
+	if (n == NULL)
+		return;
+	store_close(n->st);
+	sig_key_free(n->key);
+	free(n->dir);
+	free(n);
+}
+
+/* Whether an earlier operation of the same change already did kind to ref. */
+static int
+done_before(const struct op *ops, size_t i, enum op_kind kind, const char *ref)
+{
+	size_t	 j;
+
+	for (j = 0; j < i; j++)
+		if (ops[j].kind == kind && ops[j].arg[OA_REF] != NULL &&
+		    strcmp(ops[j].arg[OA_REF], ref) == 0)
+			return (1);
+	return (0);
+}
+
+int
+node_check_ops(const struct dossier *d, const char *region,
+    const struct op *ops, size_t nops, char *why, size_t whysz)
+{
+	const struct dossier_row	*r;
+	const char			*ref;
+	size_t				 i;
+
+	if (strcmp(region, "RU-FED") == 0) {
+		snprintf(why, whysz, "the federal node keeps statistics only "
+		    "and may not write into dossiers");
+		return (-1);
+	}
+	if (d->nchanges == 0) {
+		if (nops == 0 || ops[0].kind != OP_PERSON_CREATE) {
+			snprintf(why, whysz, "no such dossier");
+			return (-1);
+		}
+	} else if (strcmp(d->custodian, region) != 0) {
+		snprintf(why, whysz, "this dossier is in the custody of %s; "
+		    "only its custodian may change it", d->custodian);
+		return (-1);
+	}
+	for (i = 0; i < nops; i++) {
+		ref = ops[i].arg[OA_REF];
+		switch (ops[i].kind) {
+		case OP_PERSON_CREATE:
+			if (d->nchanges != 0 || i != 0) {
+				snprintf(why, whysz, "the dossier exists");
+				return (-1);
+			}
+			break;
+		case OP_EPISODE_CLOSE:
+			r = dossier_find(d, DT_EPISODE, ref);
+			if (r == NULL) {
+				snprintf(why, whysz, "no support episode %s "
+				    "in this dossier", ref);
+				return (-1);
+			}
+			if (r->col[EP_CLOSED] != NULL ||
+			    done_before(ops, i, ops[i].kind, ref)) {
+				snprintf(why, whysz, "support episode %s is "
+				    "already closed", ref);
+				return (-1);
+			}
+			if (strcmp(ops[i].arg[OA_DATE], r->col[EP_OPENED]) < 0) {
+				snprintf(why, whysz, "the episode cannot close "
+				    "(%s) before it opened (%s)",
+				    ops[i].arg[OA_DATE], r->col[EP_OPENED]);
+				return (-1);
+			}
+			break;
+		case OP_EVENT_AMEND:
+		case OP_EVENT_RETRACT:
+			r = dossier_find(d, DT_EVENT, ref);
+			if (r == NULL) {
+				snprintf(why, whysz, "no event %s in this "
+				    "dossier", ref);
+				return (-1);
+			}
+			if (strcmp(r->col[EV_RETRACTED], "1") == 0 ||
+			    done_before(ops, i, OP_EVENT_RETRACT, ref)) {
+				snprintf(why, whysz, "event %s was retracted; "
+				    "it can no longer change", ref);
+				return (-1);
+			}
+			break;
+		case OP_CONSENT_WITHDRAW:
+			r = dossier_find(d, DT_CONSENT, ref);
+			if (r == NULL) {
+				snprintf(why, whysz, "no consent %s in this "
+				    "dossier", ref);
+				return (-1);
+			}
+			if (r->col[CO_WITHDRAWN] != NULL ||
+			    done_before(ops, i, ops[i].kind, ref)) {
+				snprintf(why, whysz, "consent %s is already "
+				    "withdrawn", ref);
+				return (-1);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return (0);
+}
+
+int
+node_author(struct node *n, struct dossier *d, const struct op *ops,
+    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+{
+	struct change	 hdr, *c = NULL;
+	struct buf	 b;
+	uint8_t		 sig[SIG_LEN];
+	char		 hlc[17];
+	int		 rc = -1, r;
+
+	memset(&hdr, 0, sizeof(hdr));
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	if (node_check_ops(d, n->cfg.region, ops, nops, why, whysz) == -1)
+		goto out;
+	/* A change's clock is above every clock in its causal past. */
+	if (d->nchanges > 0 && d->last.hlc > n->hlc.last)
+		n->hlc.last = d->last.hlc;
+	hdr.hlc = hlc_tick(&n->hlc, node_now_ms());
+	memcpy(hdr.dossier, d->id, sizeof(hdr.dossier));
+	memcpy(hdr.key, n->key_id, sizeof(hdr.key));
+	memcpy(hdr.region, n->cfg.region, sizeof(hdr.region));
+	hdr.user = n->user;
+	if (store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) == -1) {
+		snprintf(why, whysz, "cannot read the dossier's history");
+		goto out;
+	}
+	if (change_encode(&b, &hdr, ops, nops, &c, why, whysz) == -1)
+		goto out;
+	if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
+	    store_change_put(n->st, c, b.data, b.len, sig) != 0) {
+		snprintf(why, whysz, "cannot store the change");
+		goto out;
+	}
+	if ((r = dossier_apply(d, &c->meta, c->ops, c->nops)) != 0) {
+		snprintf(why, whysz, r == 1 ? "the change is out of order" :
+		    "out of memory");
+		goto out;
+	}
+	hlc_format(n->hlc.last, hlc);
+	if (view_save(n->st, d) == -1 ||
+	    store_meta_set(n->st, "hlc", hlc) == -1) {
+		snprintf(why, whysz, "cannot update the views");
+		goto out;
+	}
+	memcpy(idout, c->id, CHANGE_ID_HEX + 1);
+	rc = 0;
+out:
+	change_free(c);
+	free(hdr.parents);
+	buf_free(&b);
+	return (rc);
+}

@@ -1,0 +1,94 @@
+/*
+ * node/node.h: a node: its directory, configuration, keys, clock and store.
+ *
+ * A node's directory (mode 0700) holds:
+ *   opora.conf    configuration (docs/admin.md)
+ *   opora.db      the SQLite database, with -wal and -shm beside it
+ *   signing.key   the Ed25519 key that signs changes (mode 0600)
+ *   tls.key       the TLS private key (mode 0600)
+ *   tls.crt       the self-signed TLS certificate
+ *
+ * node_author() is the one way a change is made on this node: it checks the
+ * operations against the dossier's history, stamps the clock, names the
+ * parents, encodes, signs, appends to the log and updates the views.
+ */
+#ifndef OPORA_NODE_H
+#define OPORA_NODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conflict/dossier.h"
+#include "conflict/hlc.h"
+#include "protocol/change.h"
+#include "protocol/limits.h"
+#include "protocol/sig.h"
+
+#define NODE_DEFAULT_DIR	"/var/lib/opora"
+#define NODE_DEFAULT_LISTEN	"127.0.0.1:8443"
+#define NODE_DEFAULT_URL	"https://127.0.0.1:8443"
+
+struct store;
+
+struct node_config {
+	char	 region[16];
+	char	 url[256];
+	char	 listen[128];
+};
+
+struct node {
+	char			*dir;		/* owned */
+	struct node_config	 cfg;
+	struct store		*st;		/* owned */
+	struct sig_key		*key;		/* owned */
+	uint8_t			 pub[SIG_PUB_LEN];
+	char			 key_id[SIG_KEYID_LEN + 1];
+	struct hlc		 hlc;
+	char			 user[LIMIT_USER + 1];
+};
+
+/*
+ * node_init(dir, region, url, listen): create a node in dir, which must not
+ * exist or be empty.  url and listen may be NULL for the defaults.
+ * Returns 0, or -1 after logging why and removing what it had made.
+ */
+int	 node_init(const char *dir, const char *region, const char *url,
+	    const char *listen);
+
+/* node_open(dir, user): open the node in dir acting for user (a C string,
+ * checked).  NULL, logged with advice, when dir holds no node. */
+struct node *node_open(const char *dir, const char *user);
+void	 node_close(struct node *n);
+
+/* node_path(n, name, out, outsz): dir/name into out; 0 / -1 if too long. */
+int	 node_path(const struct node *n, const char *name, char *out,
+	    size_t outsz);
+
+/*
+ * node_check_ops(d, region, ops, nops, why, whysz): whether a change by
+ * region holding ops may follow the history whose state is d (d->nchanges
+ * == 0 for a new dossier): the author's authority and every entry named by
+ * an operation.  0, or -1 with a reason for a curator.
+ */
+int	 node_check_ops(const struct dossier *d, const char *region,
+	    const struct op *ops, size_t nops, char *why, size_t whysz);
+
+/*
+ * node_author(n, d, ops, nops, idout, why, whysz): make, sign and store one
+ * change of ops on dossier d (the stored state, or a new dossier_new one),
+ * and apply it to d and the views.  The caller holds a transaction and
+ * borrows d back updated.  0 with the change id in idout, or -1 with a
+ * reason in why (and nothing of the change kept once the caller rolls
+ * back).
+ */
+int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
+	    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why,
+	    size_t whysz);
+
+/* node_new_uuid(out): a random (version 4) UUID. 0 / -1. */
+int	 node_new_uuid(char out[37]);
+
+/* node_now_ms(): the wall clock in milliseconds since the epoch. */
+uint64_t node_now_ms(void);
+
+#endif /* OPORA_NODE_H */

@@ -1,0 +1,582 @@
+/*
+ * node/store.c: the SQLite database.  See store.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conflict/hlc.h"
+#include "node/store.h"
+#include "protocol/log.h"
+
+#define STORE_MAX_STMTS	96
+#define STORE_BUSY_MS	10000	/* another opora command may hold the lock */
+
+struct store_stmt {
+	const char	*sql;		/* static text: compared by address */
+	sqlite3_stmt	*stmt;
+};
+
+struct store {
+	sqlite3			*db;
+	char			*path;
+	struct store_stmt	 stmts[STORE_MAX_STMTS];
+	int			 nstmts;
+};
+
+/*
+ * Migrations, in order: migration i takes user_version i to i + 1.  A
+ * migration is never edited once released; a new schema is a new entry.
+ */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	/* 0 -> 1: the log, keys, and the views of issue 3. */
+	"CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+	"CREATE TABLE keys (key_id TEXT PRIMARY KEY, region TEXT NOT NULL,"
+	"  pub BLOB NOT NULL, added INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0);"
+	/* The log.  seq is the feed: append-only, never reused. */
+	"CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE, dossier TEXT NOT NULL,"
+	"  hlc TEXT NOT NULL, key_id TEXT NOT NULL, region TEXT NOT NULL,"
+	"  bytes BLOB NOT NULL, sig BLOB NOT NULL, received INTEGER NOT NULL);"
+	"CREATE INDEX changes_order ON changes (dossier, hlc, key_id, id);"
+	"CREATE TABLE parents (child TEXT NOT NULL, parent TEXT NOT NULL,"
+	"  PRIMARY KEY (child, parent)) WITHOUT ROWID;"
+	"CREATE INDEX parents_parent ON parents (parent);"
+	"CREATE TABLE heads (dossier TEXT NOT NULL, id TEXT NOT NULL,"
+	"  PRIMARY KEY (dossier, id)) WITHOUT ROWID;"
+	/* The views: a function of the log, rebuilt by 'opora rebuild'. */
+	"CREATE TABLE persons (dossier TEXT PRIMARY KEY, surname TEXT,"
+	"  name TEXT, patronymic TEXT, birth_date TEXT, sex TEXT, snils TEXT,"
+	"  institution TEXT, graduated TEXT, phone TEXT, email TEXT,"
+	"  address TEXT, origin TEXT NOT NULL, custodian TEXT NOT NULL,"
+	"  created TEXT NOT NULL, updated TEXT NOT NULL,"
+	"  nchanges INTEGER NOT NULL, last_hlc TEXT NOT NULL,"
+	"  last_key TEXT NOT NULL, last_id TEXT NOT NULL,"
+	"  surname_fold TEXT);"
+	"CREATE INDEX persons_snils ON persons (snils);"
+	"CREATE INDEX persons_surname ON persons (surname_fold);"
+	"CREATE INDEX persons_birth ON persons (birth_date);"
+	"CREATE TABLE episodes (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, centre TEXT,"
+	"  curator TEXT, opened TEXT, closed TEXT, close_reason TEXT,"
+	"  region TEXT, user TEXT, hlc TEXT);"
+	"CREATE INDEX episodes_dossier ON episodes (dossier, pos);"
+	"CREATE TABLE events (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, date TEXT,"
+	"  type TEXT, text TEXT, amended TEXT, retracted TEXT,"
+	"  retract_reason TEXT, region TEXT, user TEXT, hlc TEXT);"
+	"CREATE INDEX events_dossier ON events (dossier, pos);"
+	"CREATE TABLE assessments (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, date TEXT,"
+	"  housing TEXT, education TEXT, employment TEXT, family TEXT,"
+	"  region TEXT, user TEXT, hlc TEXT);"
+	"CREATE INDEX assessments_dossier ON assessments (dossier, pos);"
+	"CREATE TABLE consents (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, scope TEXT,"
+	"  date TEXT, document TEXT, withdrawn TEXT, region TEXT, user TEXT,"
+	"  hlc TEXT);"
+	"CREATE INDEX consents_dossier ON consents (dossier, pos);",
+};
+
+static void
+store_err(struct store *st, const char *what)
+{
+	log_warnx("database %s: %s: %s", st->path, what,
+	    sqlite3_errmsg(st->db));
+}
+
+int
+store_exec(struct store *st, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("database %s: %s", st->path,
+		    err != NULL ? err : "error");
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_begin(struct store *st)
+{
+	return (store_exec(st, "BEGIN IMMEDIATE"));
+}
+
+int
+store_commit(struct store *st)
+{
+	return (store_exec(st, "COMMIT"));
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		(void)store_exec(st, "ROLLBACK");
+}
+
+static int
+store_version(struct store *st, int *v)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		store_err(st, "read schema version");
+		goto out;
+	}
+	*v = sqlite3_column_int(s, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return (rc);
+}
+
+static int
+store_migrate(struct store *st)
+{
+	char	 sql[64];
+	int	 v;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_version(st, &v) == -1)
+		goto bad;
+	if (v > STORE_SCHEMA_VERSION) {
+		log_warnx("database %s has schema version %d, newer than this "
+		    "opora understands (%d): upgrade opora", st->path, v,
+		    STORE_SCHEMA_VERSION);
+		goto bad;
+	}
+	for (; v < STORE_SCHEMA_VERSION; v++) {
+		if (store_exec(st, migrations[v]) == -1)
+			goto bad;
+		/* PRAGMA takes no parameters; v + 1 is our own integer. */
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (store_exec(st, sql) == -1)
+			goto bad;
+	}
+	return (store_commit(st));
+bad:
+	store_rollback(st);
+	return (-1);
+}
+
+struct store *
+store_open(const char *path, bool create)
+{
+	struct store	*st;
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		log_warn("open database");
+		free(st);
+		return (NULL);
+	}
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		store_err(st, "open");
+		goto bad;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if (sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
+	    store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
+	    store_migrate(st) == -1)
+		goto bad;
+	return (st);
+bad:
+	store_close(st);
+	return (NULL);
+}
+
+void
+store_close(struct store *st)
+{
+	int	 i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nstmts; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		store_err(st, "close");
+	free(st->path);
+	free(st);
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return (st->db);
+}
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s;
+	int		 i;
+
+	for (i = 0; i < st->nstmts; i++)
+		if (st->stmts[i].sql == sql) {
+			s = st->stmts[i].stmt;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return (s);
+		}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		store_err(st, "prepare");
+		return (NULL);
+	}
+	if (st->nstmts == STORE_MAX_STMTS)
+		fatalx("store: more than %d cached statements",
+		    STORE_MAX_STMTS);
+	st->stmts[st->nstmts].sql = sql;
+	st->stmts[st->nstmts++].stmt = s;
+	return (s);
+}
+
+static const char SQL_META_GET[] = "SELECT v FROM meta WHERE k = ?";
+static const char SQL_META_SET[] =
+    "INSERT INTO meta (k, v) VALUES (?, ?) "
+    "ON CONFLICT (k) DO UPDATE SET v = excluded.v";
+
+int
+store_meta_get(struct store *st, const char *k, char *out, size_t outsz)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_META_GET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto err;
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v == NULL || strlen(v) >= outsz) {
+			log_warnx("database %s: meta %s is too long", st->path,
+			    k);
+			goto out;
+		}
+		memcpy(out, v, strlen(v) + 1);
+		rc = 0;
+		goto out;
+	case SQLITE_DONE:
+		rc = 1;
+		goto out;
+	default:
+		goto err;
+	}
+err:
+	store_err(st, "read meta");
+out:
+	sqlite3_reset(s);
+	return (rc);
+}
+
+int
+store_meta_set(struct store *st, const char *k, const char *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_META_SET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "write meta");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_KEY_PUT[] =
+    "INSERT INTO keys (key_id, region, pub, added) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (key_id) DO NOTHING";
+static const char SQL_KEY_GET[] =
+    "SELECT region, pub, revoked FROM keys WHERE key_id = ?";
+
+int
+store_key_put(struct store *st, const char *key_id, const char *region,
+    const uint8_t pub[SIG_PUB_LEN])
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEY_PUT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 3, pub, SIG_PUB_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "store key");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+int
+store_key_get(struct store *st, const char *key_id, char region[16],
+    uint8_t pub[SIG_PUB_LEN], bool *revoked)
+{
+	sqlite3_stmt	*s;
+	const char	*r;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEY_GET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto err;
+	switch (sqlite3_step(s)) {
+	case SQLITE_DONE:
+		rc = 1;
+		goto out;
+	case SQLITE_ROW:
+		break;
+	default:
+		goto err;
+	}
+	r = (const char *)sqlite3_column_text(s, 0);
+	if (r == NULL || strlen(r) >= 16 ||
+	    sqlite3_column_bytes(s, 1) != SIG_PUB_LEN) {
+		log_warnx("database %s: key %s is damaged", st->path, key_id);
+		goto out;
+	}
+	memcpy(region, r, strlen(r) + 1);
+	memcpy(pub, sqlite3_column_blob(s, 1), SIG_PUB_LEN);
+	if (revoked != NULL)
+		*revoked = sqlite3_column_int(s, 2) != 0;
+	rc = 0;
+	goto out;
+err:
+	store_err(st, "read key");
+out:
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_CHANGE_HAS[] = "SELECT 1 FROM changes WHERE id = ?";
+static const char SQL_CHANGE_PUT[] =
+    "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,"
+    " received) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_PARENT_PUT[] =
+    "INSERT INTO parents (child, parent) VALUES (?, ?)";
+static const char SQL_HEAD_DEL[] =
+    "DELETE FROM heads WHERE dossier = ? AND id = ?";
+static const char SQL_HEAD_PUT[] =
+    "INSERT INTO heads (dossier, id) VALUES (?, ?)";
+
+int
+store_change_has(struct store *st, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_CHANGE_HAS)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto err;
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		rc = 1;
+		goto out;
+	case SQLITE_DONE:
+		rc = 0;
+		goto out;
+	default:
+		break;
+	}
+err:
+	store_err(st, "look up change");
+out:
+	sqlite3_reset(s);
+	return (rc);
+}
+
+/* Run a cached two-text-parameter statement that returns nothing. */
+static int
+store_run2(struct store *st, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "write log");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+int
+store_change_put(struct store *st, const struct change *c, const void *bytes,
+    size_t len, const uint8_t sig[SIG_LEN])
+{
+	sqlite3_stmt	*s;
+	struct timespec	 ts;
+	char		 hlc[17];
+	size_t		 i;
+	int		 has;
+
+	if ((has = store_change_has(st, c->id)) != 0)
+		return (has);
+	if ((s = store_stmt(st, SQL_CHANGE_PUT)) == NULL)
+		return (-1);
+	hlc_format(c->hlc, hlc);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (sqlite3_bind_text(s, 1, c->id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, c->dossier, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, hlc, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 4, c->key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 5, c->region, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(s, 6, bytes, (int)len, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(s, 7, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 8, (sqlite3_int64)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		store_err(st, "append change");
+		sqlite3_reset(s);
+		return (-1);
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < c->nparents; i++)
+		if (store_run2(st, SQL_PARENT_PUT, c->id, c->parents[i]) == -1 ||
+		    store_run2(st, SQL_HEAD_DEL, c->dossier,
+		    c->parents[i]) == -1)
+			return (-1);
+	return (store_run2(st, SQL_HEAD_PUT, c->dossier, c->id));
+}
+
+static const char SQL_HEADS[] =
+    "SELECT id FROM heads WHERE dossier = ? ORDER BY id";
+
+int
+store_heads(struct store *st, const char *dossier,
+    char (**out)[CHANGE_ID_HEX + 1], size_t *n)
+{
+	sqlite3_stmt	*s;
+	char		(*v)[CHANGE_ID_HEX + 1] = NULL, (*nv)[CHANGE_ID_HEX + 1];
+	const char	*id;
+	size_t		 cnt = 0, cap = 0;
+	int		 r, rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if ((s = store_stmt(st, SQL_HEADS)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto err;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		if (id == NULL || strlen(id) != CHANGE_ID_HEX)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				log_warn("heads");
+				goto out;
+			}
+			v = nv;
+		}
+		memcpy(v[cnt++], id, CHANGE_ID_HEX + 1);
+	}
+	if (r != SQLITE_DONE)
+		goto err;
+	*out = v;
+	*n = cnt;
+	v = NULL;
+	rc = 0;
+	goto out;
+err:
+	store_err(st, "read heads");
+out:
+	free(v);
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_EACH_DOSSIER[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE dossier = ?"
+    " ORDER BY hlc, key_id, id";
+static const char SQL_EACH_ALL[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes ORDER BY seq";
+
+int
+store_each_change(struct store *st, const char *dossier, store_row_fn fn,
+    void *arg)
+{
+	sqlite3_stmt		*s;
+	struct store_row	 row;
+	int			 r, rc = 0;
+
+	/* Not cached: an iteration may nest inside another's callback. */
+	if (sqlite3_prepare_v2(st->db, dossier != NULL ? SQL_EACH_DOSSIER :
+	    SQL_EACH_ALL, -1, &s, NULL) != SQLITE_OK) {
+		store_err(st, "prepare");
+		return (-1);
+	}
+	if (dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
+	    SQLITE_STATIC) != SQLITE_OK)
+		goto err;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		row.seq = sqlite3_column_int64(s, 0);
+		row.id = (const char *)sqlite3_column_text(s, 1);
+		row.dossier = (const char *)sqlite3_column_text(s, 2);
+		row.bytes = sqlite3_column_blob(s, 3);
+		row.len = (size_t)sqlite3_column_bytes(s, 3);
+		row.sig = sqlite3_column_blob(s, 4);
+		row.siglen = (size_t)sqlite3_column_bytes(s, 4);
+		if (row.id == NULL || row.dossier == NULL)
+			continue;
+		if ((rc = fn(&row, arg)) != 0)
+			goto out;
+	}
+	if (r == SQLITE_DONE)
+		goto out;
+err:
+	store_err(st, "read log");
+	rc = -1;
+out:
+	sqlite3_finalize(s);
+	return (rc);
+}
+
+int64_t
+store_count(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else
+		store_err(st, "count");
+	sqlite3_reset(s);
+	return (n);
+}

@@ -1,0 +1,48 @@
+/*
+ * node/view.h: the materialised views of dossiers, stored in SQLite.
+ *
+ * The tables persons, episodes, events, assessments and consents hold, for
+ * each dossier, the state that conflict/dossier.c folds from its changes.
+ * This module loads a dossier's state from them, writes back what a fold
+ * changed, folds a dossier again from the log, and computes the canonical
+ * document and digest of a state.
+ *
+ * Every struct dossier returned here is the caller's, to dossier_free().
+ */
+#ifndef OPORA_VIEW_H
+#define OPORA_VIEW_H
+
+#include <cjson/cJSON.h>
+
+#include "conflict/dossier.h"
+
+struct store;
+
+/* view_load(st, id, out): 0 and the stored state in *out; 1 if no such
+ * dossier; -1 on error (logged). */
+int	 view_load(struct store *st, const char *id, struct dossier **out);
+
+/* view_save(st, d): write the person row and every dirty entry of d, then
+ * mark d clean.  The caller holds a transaction.  0 / -1 (logged). */
+int	 view_save(struct store *st, struct dossier *d);
+
+/* view_clear(st, id): delete every view row of a dossier.  0 / -1. */
+int	 view_clear(struct store *st, const char *id);
+
+/*
+ * view_fold(st, id, out, why, whysz): fold the dossier again from its
+ * changes in the log, in memory; nothing is written.  0 and *out; 1 if the
+ * log holds no change of it; -1 with a reason in why when a stored change
+ * no longer decodes (damage) or on error.
+ */
+int	 view_fold(struct store *st, const char *id, struct dossier **out,
+	    char *why, size_t whysz);
+
+/* view_json(d): the canonical state document of d (docs/data-model.md,
+ * "Digest"), a new cJSON tree for the caller, or NULL. */
+cJSON	*view_json(const struct dossier *d);
+
+/* view_digest(d, out): SHA-256 over the JCS bytes of view_json(d), hex. */
+int	 view_digest(const struct dossier *d, char out[65]);
+
+#endif /* OPORA_VIEW_H */

@@ -1,0 +1,597 @@
+/*
+ * protocol/change.c: checking, parsing and encoding changes.  See change.h.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "conflict/hlc.h"
+#include "protocol/change.h"
+#include "protocol/fields.h"
+#include "protocol/jcs.h"
+#include "protocol/limits.h"
+
+/* How a value is checked. */
+enum vkind {
+	V_NAME, V_SHORT, V_LONG, V_REASON, V_DATE, V_BIRTH, V_GRADUATED,
+	V_SEX, V_SNILS, V_PHONE, V_EMAIL, V_REF, V_EVTYPE, V_HOUSING,
+	V_EDUCATION, V_EMPLOYMENT, V_FAMILY, V_SCOPE, V_FIELD, V_VALUE
+};
+
+#define SLOT_PERSON	100	/* slot >= this: a person field */
+
+struct argdef {
+	const char	*key;
+	int		 slot;		/* an op_arg, or SLOT_PERSON + field */
+	bool		 required;
+	enum vkind	 v;
+};
+
+#define MAXARGS	12
+struct opdef {
+	enum op_kind	 kind;
+	struct argdef	 args[MAXARGS];	/* ends at key == NULL */
+};
+
+static const enum vkind person_vkind[PF_COUNT] = {
+	[PF_SURNAME] = V_NAME, [PF_NAME] = V_NAME, [PF_PATRONYMIC] = V_NAME,
+	[PF_BIRTH_DATE] = V_BIRTH, [PF_SEX] = V_SEX, [PF_SNILS] = V_SNILS,
+	[PF_INSTITUTION] = V_SHORT, [PF_GRADUATED] = V_GRADUATED,
+	[PF_PHONE] = V_PHONE, [PF_EMAIL] = V_EMAIL, [PF_ADDRESS] = V_SHORT,
+};
+
+/* Fields every card has; the others may be cleared with "". */
+static const bool person_required[PF_COUNT] = {
+	[PF_SURNAME] = true, [PF_NAME] = true, [PF_BIRTH_DATE] = true,
+	[PF_SEX] = true,
+};
+
+#define P(f)	(SLOT_PERSON + (f))
+static const struct opdef opdefs[] = {
+	{ OP_PERSON_CREATE, {
+	    { "address", P(PF_ADDRESS), false, V_SHORT },
+	    { "birth_date", P(PF_BIRTH_DATE), true, V_BIRTH },
+	    { "email", P(PF_EMAIL), false, V_EMAIL },
+	    { "graduated", P(PF_GRADUATED), false, V_GRADUATED },
+	    { "institution", P(PF_INSTITUTION), false, V_SHORT },
+	    { "name", P(PF_NAME), true, V_NAME },
+	    { "patronymic", P(PF_PATRONYMIC), false, V_NAME },
+	    { "phone", P(PF_PHONE), false, V_PHONE },
+	    { "sex", P(PF_SEX), true, V_SEX },
+	    { "snils", P(PF_SNILS), false, V_SNILS },
+	    { "surname", P(PF_SURNAME), true, V_NAME } } },
+	{ OP_PERSON_SET, {
+	    { "field", OA_FIELD, true, V_FIELD },
+	    { "value", OA_VALUE, true, V_VALUE } } },
+	{ OP_EPISODE_OPEN, {
+	    { "centre", OA_CENTRE, true, V_SHORT },
+	    { "curator", OA_CURATOR, true, V_SHORT },
+	    { "date", OA_DATE, true, V_DATE } } },
+	{ OP_EPISODE_CLOSE, {
+	    { "date", OA_DATE, true, V_DATE },
+	    { "episode", OA_REF, true, V_REF },
+	    { "reason", OA_REASON, false, V_REASON } } },
+	{ OP_EVENT_ADD, {
+	    { "date", OA_DATE, true, V_DATE },
+	    { "text", OA_TEXT, true, V_LONG },
+	    { "type", OA_TYPE, true, V_EVTYPE } } },
+	{ OP_EVENT_AMEND, {
+	    { "date", OA_DATE, false, V_DATE },
+	    { "event", OA_REF, true, V_REF },
+	    { "text", OA_TEXT, false, V_LONG },
+	    { "type", OA_TYPE, false, V_EVTYPE } } },
+	{ OP_EVENT_RETRACT, {
+	    { "event", OA_REF, true, V_REF },
+	    { "reason", OA_REASON, true, V_REASON } } },
+	{ OP_ASSESSMENT_ADD, {
+	    { "date", OA_DATE, true, V_DATE },
+	    { "education", OA_EDUCATION, false, V_EDUCATION },
+	    { "employment", OA_EMPLOYMENT, false, V_EMPLOYMENT },
+	    { "family", OA_FAMILY, false, V_FAMILY },
+	    { "housing", OA_HOUSING, false, V_HOUSING } } },
+	{ OP_CONSENT_ADD, {
+	    { "date", OA_DATE, true, V_DATE },
+	    { "document", OA_DOCUMENT, true, V_SHORT },
+	    { "scope", OA_SCOPE, true, V_SCOPE } } },
+	{ OP_CONSENT_WITHDRAW, {
+	    { "consent", OA_REF, true, V_REF },
+	    { "date", OA_DATE, true, V_DATE } } },
+};
+#undef P
+
+#define MS_PER_DAY	86400000ULL
+
+struct vctx {
+	char		*why;
+	size_t		 whysz;
+	int64_t		 today;		/* the change's own day, from its HLC */
+	int		 field;		/* person.set: the field being set */
+};
+
+static int
+fail(struct vctx *vc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+fail(struct vctx *vc, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vc->why, vc->whysz, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+int
+change_ref_valid(const char *s)
+{
+	size_t	 n = strlen(s), i;
+	long	 idx = 0;
+
+	if (n < CHANGE_ID_HEX + 2 || s[CHANGE_ID_HEX] != '/' ||
+	    !fields_hex_valid(s, CHANGE_ID_HEX, CHANGE_ID_HEX))
+		return (0);
+	i = CHANGE_ID_HEX + 1;
+	if (n - i > 3 || (s[i] == '0' && n - i > 1))
+		return (0);
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (0);
+		idx = idx * 10 + (s[i] - '0');
+	}
+	return (idx < LIMIT_OPS_PER_CHANGE);
+}
+
+static int
+check_enum(struct vctx *vc, const char *path, const struct fields_enum *list,
+    const char *s)
+{
+	if (fields_enum_find(list, s, strlen(s)) == NULL)
+		return (fail(vc, "%s: \"%.40s\" is not one of the allowed "
+		    "values", path, s));
+	return (0);
+}
+
+/* Check the date s; it may lie at most ahead days after the change's day. */
+static int
+check_date(struct vctx *vc, const char *path, const char *s, int64_t ahead)
+{
+	int	 y, m, d;
+	int64_t	 days;
+
+	if (fields_date_parse(s, strlen(s), &y, &m, &d) == -1)
+		return (fail(vc, "%s: \"%.20s\" is not a real date "
+		    "(YYYY-MM-DD)", path, s));
+	days = fields_days_from_civil(y, m, d);
+	if (days > vc->today + ahead)
+		return (fail(vc, "%s: %s is in the future", path, s));
+	return (0);
+}
+
+static int
+check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
+{
+	size_t	 n = strlen(s);
+	int	 f;
+
+	switch (v) {
+	case V_NAME:
+		if (!fields_text_valid(s, n, LIMIT_NAME, false))
+			goto badtext;
+		return (0);
+	case V_SHORT:
+		if (!fields_text_valid(s, n, LIMIT_SHORT_TEXT, false))
+			goto badtext;
+		return (0);
+	case V_LONG:
+		if (!fields_text_valid(s, n, LIMIT_TEXT, true))
+			goto badtext;
+		return (0);
+	case V_REASON:
+		if (!fields_text_valid(s, n, LIMIT_REASON, true))
+			goto badtext;
+		return (0);
+	case V_DATE:
+		/* One day's grace for time zones east of the author. */
+		return (check_date(vc, path, s, 1));
+	case V_BIRTH:
+		return (check_date(vc, path, s, 0));
+	case V_GRADUATED:
+		/* Graduation may be recorded up to a year ahead. */
+		return (check_date(vc, path, s, 366));
+	case V_SEX:
+		return (check_enum(vc, path, fields_sex, s));
+	case V_SNILS:
+		if (!fields_snils_valid(s, n))
+			return (fail(vc, "%s: not a valid SNILS (11 digits "
+			    "with a correct check number)", path));
+		return (0);
+	case V_PHONE:
+		if (!fields_phone_valid(s, n))
+			return (fail(vc, "%s: not a phone number", path));
+		return (0);
+	case V_EMAIL:
+		if (!fields_email_valid(s, n))
+			return (fail(vc, "%s: not an e-mail address", path));
+		return (0);
+	case V_REF:
+		if (!change_ref_valid(s))
+			return (fail(vc, "%s: not an entry id "
+			    "(<change id>/<number>)", path));
+		return (0);
+	case V_EVTYPE:
+		return (check_enum(vc, path, fields_event_types, s));
+	case V_HOUSING:
+		return (check_enum(vc, path, fields_housing, s));
+	case V_EDUCATION:
+		return (check_enum(vc, path, fields_education, s));
+	case V_EMPLOYMENT:
+		return (check_enum(vc, path, fields_employment, s));
+	case V_FAMILY:
+		return (check_enum(vc, path, fields_family, s));
+	case V_SCOPE:
+		return (check_enum(vc, path, fields_consent_scopes, s));
+	case V_FIELD:
+		if ((vc->field = op_field_find(s)) == -1)
+			return (fail(vc, "%s: \"%.40s\" is not a field of the "
+			    "person card", path, s));
+		return (0);
+	case V_VALUE:
+		f = vc->field;
+		if (n == 0) {
+			if (person_required[f])
+				return (fail(vc, "%s: %s cannot be cleared",
+				    path, op_field_name(f)));
+			return (0);
+		}
+		return (check_value(vc, path, person_vkind[f], s));
+	}
+badtext:
+	return (fail(vc, "%s: empty, too long, not UTF-8, or holds control "
+	    "characters", path));
+}
+
+static const struct opdef *
+opdef_find(enum op_kind k)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(opdefs) / sizeof(opdefs[0]); i++)
+		if (opdefs[i].kind == k)
+			return (&opdefs[i]);
+	return (NULL);
+}
+
+static int
+decode_op(struct vctx *vc, size_t idx, const cJSON *o, struct op *op)
+{
+	const struct opdef	*def;
+	const struct argdef	*ad;
+	const cJSON		*m, *kind;
+	char			 path[96];
+
+	if (!cJSON_IsObject(o))
+		return (fail(vc, "ops[%zu]: not an object", idx));
+	kind = cJSON_GetObjectItemCaseSensitive(o, "op");
+	if (!cJSON_IsString(kind))
+		return (fail(vc, "ops[%zu].op: missing or not a string", idx));
+	op->kind = op_kind_find(kind->valuestring);
+	op->field = -1;
+	if ((def = opdef_find(op->kind)) == NULL)
+		return (fail(vc, "ops[%zu].op: unknown operation \"%.40s\"",
+		    idx, kind->valuestring));
+	vc->field = -1;
+	/* Members are sorted (canonical), and "field" sorts before "value". */
+	for (m = o->child; m != NULL; m = m->next) {
+		if (strcmp(m->string, "op") == 0)
+			continue;
+		for (ad = def->args; ad->key != NULL; ad++)
+			if (strcmp(ad->key, m->string) == 0)
+				break;
+		if (ad->key == NULL)
+			return (fail(vc, "ops[%zu]: %s has no member \"%.40s\"",
+			    idx, op_kind_name(op->kind), m->string));
+		snprintf(path, sizeof(path), "ops[%zu].%s", idx, ad->key);
+		if (!cJSON_IsString(m))
+			return (fail(vc, "%s: not a string", path));
+		if (op->kind != OP_PERSON_SET && m->valuestring[0] == '\0')
+			return (fail(vc, "%s: empty", path));
+		if (check_value(vc, path, ad->v, m->valuestring) == -1)
+			return (-1);
+		if (ad->slot >= SLOT_PERSON)
+			op->person[ad->slot - SLOT_PERSON] = m->valuestring;
+		else
+			op->arg[ad->slot] = m->valuestring;
+	}
+	for (ad = def->args; ad->key != NULL; ad++) {
+		if (!ad->required)
+			continue;
+		if (ad->slot >= SLOT_PERSON ? op->person[ad->slot -
+		    SLOT_PERSON] == NULL : op->arg[ad->slot] == NULL)
+			return (fail(vc, "ops[%zu]: %s needs \"%s\"", idx,
+			    op_kind_name(op->kind), ad->key));
+	}
+	op->field = vc->field;
+	if (op->kind == OP_EVENT_AMEND && op->arg[OA_DATE] == NULL &&
+	    op->arg[OA_TYPE] == NULL && op->arg[OA_TEXT] == NULL)
+		return (fail(vc, "ops[%zu]: event.amend changes nothing", idx));
+	if (op->kind == OP_ASSESSMENT_ADD && op->arg[OA_HOUSING] == NULL &&
+	    op->arg[OA_EDUCATION] == NULL && op->arg[OA_EMPLOYMENT] == NULL &&
+	    op->arg[OA_FAMILY] == NULL)
+		return (fail(vc, "ops[%zu]: assessment.add assesses nothing",
+		    idx));
+	return (0);
+}
+
+static const char *const change_members[] = {
+	"dossier", "hlc", "key", "ops", "parents", "region", "user", "v", NULL
+};
+
+static int
+decode_header(struct vctx *vc, struct change *c)
+{
+	const cJSON	*t = c->tree, *m;
+	const char	*s;
+	int64_t		 v;
+	size_t		 i;
+	int		 nmem = 0;
+
+	if (!cJSON_IsObject(t))
+		return (fail(vc, "a change must be a JSON object"));
+	for (m = t->child; m != NULL; m = m->next, nmem++) {
+		for (i = 0; change_members[i] != NULL; i++)
+			if (strcmp(change_members[i], m->string) == 0)
+				break;
+		if (change_members[i] == NULL)
+			return (fail(vc, "unknown member \"%.40s\"",
+			    m->string));
+	}
+	for (i = 0; change_members[i] != NULL; i++)
+		if (cJSON_GetObjectItemCaseSensitive(t,
+		    change_members[i]) == NULL)
+			return (fail(vc, "missing member \"%s\"",
+			    change_members[i]));
+	if (jcs_int(cJSON_GetObjectItemCaseSensitive(t, "v"), &v) == -1 ||
+	    v != 1)
+		return (fail(vc, "v: this node reads version 1 changes only"));
+
+#define STRMEMBER(name) \
+	((m = cJSON_GetObjectItemCaseSensitive(t, name)) != NULL && \
+	 cJSON_IsString(m) ? m->valuestring : NULL)
+	if ((s = STRMEMBER("dossier")) == NULL ||
+	    !fields_uuid_valid(s, strlen(s)))
+		return (fail(vc, "dossier: not a lowercase UUID"));
+	memcpy(c->dossier, s, 37);
+	if ((s = STRMEMBER("hlc")) == NULL ||
+	    hlc_parse(s, strlen(s), &c->hlc) == -1)
+		return (fail(vc, "hlc: not 16 lowercase hex digits"));
+	if ((s = STRMEMBER("key")) == NULL || !fields_hex_valid(s, strlen(s),
+	    16))
+		return (fail(vc, "key: not a key id (16 lowercase hex "
+		    "digits)"));
+	memcpy(c->key, s, 17);
+	if ((s = STRMEMBER("region")) == NULL ||
+	    !fields_region_valid(s, strlen(s)) || strlen(s) >= sizeof(c->region))
+		return (fail(vc, "region: not a known region code"));
+	memcpy(c->region, s, strlen(s) + 1);
+	if ((s = STRMEMBER("user")) == NULL ||
+	    !fields_text_valid(s, strlen(s), LIMIT_USER, false))
+		return (fail(vc, "user: empty, too long or not plain text"));
+	c->user = s;
+#undef STRMEMBER
+	vc->today = (int64_t)(hlc_ms(c->hlc) / MS_PER_DAY);
+	return (0);
+}
+
+static int
+decode_parents(struct vctx *vc, struct change *c)
+{
+	const cJSON	*p = cJSON_GetObjectItemCaseSensitive(c->tree,
+			    "parents"), *e;
+	size_t		 n;
+
+	if (!cJSON_IsArray(p))
+		return (fail(vc, "parents: not an array"));
+	n = (size_t)cJSON_GetArraySize(p);
+	if (n > LIMIT_PARENTS)
+		return (fail(vc, "parents: more than %d", LIMIT_PARENTS));
+	if (n > 0 && (c->parents = calloc(n, sizeof(*c->parents))) == NULL)
+		return (fail(vc, "out of memory"));
+	for (e = p->child; e != NULL; e = e->next) {
+		if (!cJSON_IsString(e) || !fields_hex_valid(e->valuestring,
+		    strlen(e->valuestring), CHANGE_ID_HEX))
+			return (fail(vc, "parents[%zu]: not a change id",
+			    c->nparents));
+		if (c->nparents > 0 && strcmp(c->parents[c->nparents - 1],
+		    e->valuestring) >= 0)
+			return (fail(vc, "parents: not sorted, or repeated"));
+		memcpy(c->parents[c->nparents++], e->valuestring,
+		    CHANGE_ID_HEX + 1);
+	}
+	return (0);
+}
+
+static int
+decode_ops(struct vctx *vc, struct change *c)
+{
+	const cJSON	*a = cJSON_GetObjectItemCaseSensitive(c->tree, "ops"),
+			*e;
+	size_t		 n, i;
+
+	if (!cJSON_IsArray(a))
+		return (fail(vc, "ops: not an array"));
+	n = (size_t)cJSON_GetArraySize(a);
+	if (n == 0 || n > LIMIT_OPS_PER_CHANGE)
+		return (fail(vc, "ops: must hold 1 to %d operations",
+		    LIMIT_OPS_PER_CHANGE));
+	if ((c->ops = calloc(n, sizeof(*c->ops))) == NULL)
+		return (fail(vc, "out of memory"));
+	for (i = 0, e = a->child; e != NULL; e = e->next, i++) {
+		if (decode_op(vc, i, e, &c->ops[i]) == -1)
+			return (-1);
+		c->nops++;
+		if (c->ops[i].kind == OP_PERSON_CREATE &&
+		    (i != 0 || c->nparents != 0))
+			return (fail(vc, "ops[%zu]: person.create may only "
+			    "open a dossier (first operation, no parents)", i));
+	}
+	if (c->nparents == 0 && c->ops[0].kind != OP_PERSON_CREATE)
+		return (fail(vc, "a change without parents must begin with "
+		    "person.create"));
+	return (0);
+}
+
+void
+change_id(const void *p, size_t len, char out[CHANGE_ID_HEX + 1])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 md[SHA256_DIGEST_LENGTH];
+	int			 i;
+
+	SHA256(p, len, md);
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[CHANGE_ID_HEX] = '\0';
+}
+
+int
+change_decode(const void *p, size_t len, struct change **out, char *why,
+    size_t whysz)
+{
+	struct vctx	 vc = { why, whysz, 0, -1 };
+	struct change	*c;
+	const char	*w = NULL;
+
+	*out = NULL;
+	if (len > LIMIT_CHANGE_BYTES)
+		return (fail(&vc, "the change is larger than %d bytes",
+		    LIMIT_CHANGE_BYTES));
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (fail(&vc, "out of memory"));
+	if ((c->tree = jcs_parse(p, len, &w)) == NULL) {
+		fail(&vc, "%s", w);
+		goto bad;
+	}
+	if (decode_header(&vc, c) == -1 || decode_parents(&vc, c) == -1 ||
+	    decode_ops(&vc, c) == -1)
+		goto bad;
+	change_id(p, len, c->id);
+	c->meta.id = c->id;
+	c->meta.hlc = c->hlc;
+	c->meta.key = c->key;
+	c->meta.region = c->region;
+	c->meta.user = c->user;
+	*out = c;
+	return (0);
+bad:
+	change_free(c);
+	return (-1);
+}
+
+void
+change_free(struct change *c)
+{
+	if (c == NULL)
+		return;
+	cJSON_Delete(c->tree);
+	free(c->parents);
+	free(c->ops);
+	free(c);
+}
+
+static cJSON *
+encode_op(const struct op *o)
+{
+	const struct opdef	*def = opdef_find(o->kind);
+	const struct argdef	*ad;
+	const char		*v;
+	cJSON			*j;
+
+	if (def == NULL || (j = cJSON_CreateObject()) == NULL)
+		return (NULL);
+	if (cJSON_AddStringToObject(j, "op", op_kind_name(o->kind)) == NULL)
+		goto bad;
+	for (ad = def->args; ad->key != NULL; ad++) {
+		if (ad->slot >= SLOT_PERSON)
+			v = o->person[ad->slot - SLOT_PERSON];
+		else if (ad->slot == OA_FIELD)
+			v = op_field_name(o->field);
+		else
+			v = o->arg[ad->slot];
+		if (v == NULL)
+			continue;
+		if (cJSON_AddStringToObject(j, ad->key, v) == NULL)
+			goto bad;
+	}
+	return (j);
+bad:
+	cJSON_Delete(j);
+	return (NULL);
+}
+
+int
+change_encode(struct buf *out, const struct change *h, const struct op *ops,
+    size_t nops, struct change **decoded, char *why, size_t whysz)
+{
+	struct vctx	 vc = { why, whysz, 0, -1 };
+	struct change	*check = NULL;
+	cJSON		*t, *a, *o;
+	char		 hlc[17];
+	const char	*w = NULL;
+	size_t		 i, start = out->len;
+	int		 rc = -1;
+
+	if ((t = cJSON_CreateObject()) == NULL)
+		return (fail(&vc, "out of memory"));
+	hlc_format(h->hlc, hlc);
+	if (cJSON_AddStringToObject(t, "dossier", h->dossier) == NULL ||
+	    cJSON_AddStringToObject(t, "hlc", hlc) == NULL ||
+	    cJSON_AddStringToObject(t, "key", h->key) == NULL ||
+	    (a = cJSON_AddArrayToObject(t, "ops")) == NULL)
+		goto oom;
+	for (i = 0; i < nops; i++) {
+		if ((o = encode_op(&ops[i])) == NULL)
+			goto oom;
+		cJSON_AddItemToArray(a, o);
+	}
+	if ((a = cJSON_AddArrayToObject(t, "parents")) == NULL)
+		goto oom;
+	for (i = 0; i < h->nparents; i++) {
+		if ((o = cJSON_CreateString(h->parents[i])) == NULL)
+			goto oom;
+		cJSON_AddItemToArray(a, o);
+	}
+	if (cJSON_AddStringToObject(t, "region", h->region) == NULL ||
+	    cJSON_AddStringToObject(t, "user", h->user) == NULL ||
+	    cJSON_AddNumberToObject(t, "v", 1) == NULL)
+		goto oom;
+	if (jcs_write(out, t, LIMIT_JSON_ELEMENTS, &w) == -1) {
+		fail(&vc, "cannot encode the change: %s", w);
+		goto out;
+	}
+	if (change_decode(out->data + start, out->len - start, &check, why,
+	    whysz) == -1) {
+		out->len = start;
+		out->data[start] = '\0';
+		goto out;
+	}
+	if (decoded != NULL) {
+		*decoded = check;
+		check = NULL;
+	}
+	rc = 0;
+	goto out;
+oom:
+	fail(&vc, "out of memory");
+out:
+	change_free(check);
+	cJSON_Delete(t);
+	return (rc);
+}

@@ -1,0 +1,87 @@
+/*
+ * protocol/change.h: changes, the signed unit of the log.
+ *
+ * A change is one canonical JSON document (RFC 8785, see jcs.h) of exactly
+ * these members, every one required:
+ *
+ *   dossier  the dossier's UUID (lowercase, 36 characters)
+ *   hlc      the author's hybrid logical clock, 16 lowercase hex digits
+ *   key      the author's signing key id, 16 lowercase hex digits
+ *   ops      1..LIMIT_OPS_PER_CHANGE operations, each an object with "op"
+ *   parents  the ids of the dossier's heads the author knew, sorted, unique
+ *   region   the author node's region code (RU-SMO, ...)
+ *   user     the person who made the change at the author node
+ *   v        1
+ *
+ * Its id is SHA-256 of its bytes; its signature is Ed25519 over
+ * CHANGE_PREFIX followed by the bytes.  docs/protocol.md is the full
+ * specification, with every operation's members.
+ *
+ * change_decode() is the one gate every change passes, whether made here
+ * or received: it checks the bytes are canonical and that every member and
+ * operation is well formed, and answers in words an admin can act on.
+ * Checks that need the dossier's history (parents present, entries named by
+ * an operation exist, the author's authority) are node/'s.
+ */
+#ifndef OPORA_CHANGE_H
+#define OPORA_CHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "conflict/dossier.h"
+#include "conflict/op.h"
+#include "protocol/buf.h"
+
+#define CHANGE_PREFIX	"opora-change-v1\n"
+#define CHANGE_ID_HEX	64
+
+struct change {
+	char			 id[CHANGE_ID_HEX + 1];
+	char			 dossier[37];
+	uint64_t		 hlc;
+	char			 key[17];
+	char			 region[16];
+	const char		*user;		/* in tree */
+	size_t			 nparents;
+	char			(*parents)[CHANGE_ID_HEX + 1];
+	size_t			 nops;
+	struct op		*ops;		/* strings in tree */
+	struct change_meta	 meta;		/* points into this change */
+	cJSON			*tree;
+};
+
+/*
+ * change_decode(p, len, out, why, whysz): check and parse a change's bytes
+ * (borrowed; need not be NUL-terminated).  On success returns 0 and a new
+ * change in *out, which the caller frees with change_free.  On failure
+ * returns -1 and writes a reason naming the offending member, such as
+ * "ops[1].date: 2024-02-30 is not a real date", into why.
+ */
+int	 change_decode(const void *p, size_t len, struct change **out,
+	    char *why, size_t whysz);
+
+/* change_free(c): release c; NULL is a no-op. */
+void	 change_free(struct change *c);
+
+/*
+ * change_encode(out, hdr, ops, nops, why, whysz): append the canonical bytes
+ * of a change made of hdr's members (its id field is ignored) and ops to
+ * out.  The result is checked with change_decode, so that a node can never
+ * sign what another node would refuse.  If decoded is not NULL, the checked
+ * change, parsed from the bytes, is handed over in *decoded.
+ * Returns 0, or -1 with a reason.
+ */
+int	 change_encode(struct buf *out, const struct change *hdr,
+	    const struct op *ops, size_t nops, struct change **decoded,
+	    char *why, size_t whysz);
+
+/* change_id(p, len, out): the hex SHA-256 of len bytes at p. */
+void	 change_id(const void *p, size_t len, char out[CHANGE_ID_HEX + 1]);
+
+/* change_ref_valid(s): whether C string s names an entry ("<id>/<n>"). */
+int	 change_ref_valid(const char *s);
+
+#endif /* OPORA_CHANGE_H */

@@ -1,0 +1,51 @@
+/*
+ * protocol/jcs.h: the canonical JSON form of RFC 8785 (JCS), as opora uses it.
+ *
+ * Changes are signed as canonical bytes: object keys sorted by their UTF-16
+ * code units, no white space, strings with only the escapes JCS requires
+ * (\" \\ \b \f \n \r \t and \u00xx for other controls), and numbers that are
+ * integers within +-(2^53 - 1).  opora never uses fractions or exponents, so
+ * a number with a fraction, an exponent or beyond that range is refused.
+ *
+ * jcs_parse() reads bytes with cJSON and accepts them only if writing the
+ * result back in canonical form gives the very same bytes: whitespace,
+ * unsorted or duplicate keys, non-minimal escapes, "-0", "1.0", "1e2", bad
+ * UTF-8 and trailing bytes are all refused.  The bytes are never rewritten.
+ */
+#ifndef OPORA_JCS_H
+#define OPORA_JCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "protocol/buf.h"
+
+/* The largest integer magnitude a canonical document may hold: 2^53 - 1. */
+#define JCS_INT_MAX	9007199254740991LL
+
+/*
+ * jcs_write(out, v, max_elements, why): append the canonical form of v to
+ * out.  Borrows v.  max_elements bounds the values written (parsers pass
+ * LIMIT_JSON_ELEMENTS; a node's own documents may pass SIZE_MAX).
+ * Returns 0, or -1 with *why (if not NULL) set to a static English reason
+ * when v holds something JCS-for-opora cannot express (a fraction, a number
+ * out of range, a string that is not UTF-8, a duplicate key, nesting deeper
+ * than LIMIT_JSON_DEPTH, more than max_elements values) or out fails.
+ */
+int	 jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
+	    const char **why);
+
+/*
+ * jcs_parse(p, len, why): parse len bytes at p, which need not be
+ * NUL-terminated, and check that they are canonical.  Returns a tree the
+ * caller frees with cJSON_Delete, or NULL with *why set to a static English
+ * reason ("not JSON", "not canonical: ...").
+ */
+cJSON	*jcs_parse(const char *p, size_t len, const char **why);
+
+/* jcs_int(v, out): 0 and *out set if v is a number holding an integer. */
+int	 jcs_int(const cJSON *v, int64_t *out);
+
+#endif /* OPORA_JCS_H */

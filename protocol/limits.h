@@ -1,0 +1,36 @@
+/*
+ * protocol/limits.h: every bound that opora enforces, with its reason.
+ *
+ * A node refuses input beyond these limits before allocating for it.  They
+ * are part of the wire protocol (docs/protocol.md, "Limits"): a compatible
+ * node must accept everything within them and may refuse anything beyond.
+ */
+#ifndef OPORA_LIMITS_H
+#define OPORA_LIMITS_H
+
+/* One change: a dossier of ~2,000 changes must fit in a transfer. */
+#define LIMIT_CHANGE_BYTES	(64 * 1024)	/* signed bytes of one change */
+#define LIMIT_OPS_PER_CHANGE	64		/* operations in one change */
+#define LIMIT_PARENTS		16		/* parents of one change */
+#define LIMIT_JSON_DEPTH	8		/* nesting of any document */
+#define LIMIT_JSON_ELEMENTS	4096		/* values in one document */
+
+/* Texts, in bytes of UTF-8 (a Cyrillic letter takes two). */
+#define LIMIT_USER		64		/* a login name */
+#define LIMIT_NAME		100		/* surname, name, patronymic */
+#define LIMIT_SHORT_TEXT	300		/* institution, address, centre, curator, document */
+#define LIMIT_REASON		1000		/* retraction, closing, decline reasons */
+#define LIMIT_TEXT		8000		/* the text of an event: a long note */
+#define LIMIT_PHONE		32
+#define LIMIT_EMAIL		254		/* RFC 5321 path limit */
+
+/* The import file: one operation per line. */
+#define LIMIT_IMPORT_LINE	(64 * 1024)
+#define LIMIT_IMPORT_BATCH	1000		/* changes per SQLite transaction */
+#define LIMIT_IMPORT_LABEL	64		/* a dossier label in the file */
+
+/* The config file. */
+#define LIMIT_CONFIG_BYTES	(64 * 1024)
+#define LIMIT_CONFIG_LINE	1024
+
+#endif /* OPORA_LIMITS_H */

@@ -1,0 +1,272 @@
+/*
+ * protocol/sig.c: Ed25519 keys and signatures through OpenSSL EVP.  See sig.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+
+#include "protocol/log.h"
+#include "protocol/sig.h"
+
+struct sig_key {
+	EVP_PKEY	*pkey;
+};
+
+struct sig_pub {
+	EVP_PKEY	*pkey;
+};
+
+static struct sig_key *
+sig_key_wrap(EVP_PKEY *pkey)
+{
+	struct sig_key	*k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		EVP_PKEY_free(pkey);
+		return (NULL);
+	}
+	k->pkey = pkey;
+	return (k);
+}
+
+struct sig_key *
+sig_key_generate(void)
+{
+	EVP_PKEY	*pkey;
+
+	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
+		log_ssl("generate Ed25519 key");
+		return (NULL);
+	}
+	return (sig_key_wrap(pkey));
+}
+
+struct sig_key *
+sig_key_from_seed(const uint8_t seed[32])
+{
+	EVP_PKEY	*pkey;
+
+	pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+	if (pkey == NULL) {
+		log_ssl("Ed25519 key from seed");
+		return (NULL);
+	}
+	return (sig_key_wrap(pkey));
+}
+
+struct sig_key *
+sig_key_load(const char *path)
+{
+	FILE		*f;
+	EVP_PKEY	*pkey;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_warn("signing key %s", path);
+		return (NULL);
+	}
+	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (pkey == NULL) {
+		log_ssl("signing key %s is not a PEM private key", path);
+		return (NULL);
+	}
+	if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
+		log_warnx("signing key %s is not an Ed25519 key", path);
+		EVP_PKEY_free(pkey);
+		return (NULL);
+	}
+	return (sig_key_wrap(pkey));
+}
+
+int
+sig_key_save(const struct sig_key *k, const char *path)
+{
+	FILE	*f = NULL;
+	int	 fd, rc = -1;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		log_warn("create %s", path);
+		return (-1);
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		log_warn("create %s", path);
+		close(fd);
+		goto out;
+	}
+	if (PEM_write_PrivateKey(f, k->pkey, NULL, NULL, 0, NULL, NULL) != 1) {
+		log_ssl("write %s", path);
+		goto out;
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		log_warn("write %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL && fclose(f) != 0 && rc == 0) {
+		log_warn("close %s", path);
+		rc = -1;
+	}
+	if (rc == -1)
+		unlink(path);
+	return (rc);
+}
+
+void
+sig_key_free(struct sig_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);		/* OpenSSL wipes the secret */
+	free(k);
+}
+
+void
+sig_key_public(const struct sig_key *k, uint8_t pub[SIG_PUB_LEN])
+{
+	size_t	 len = SIG_PUB_LEN;
+
+	if (EVP_PKEY_get_raw_public_key(k->pkey, pub, &len) != 1 ||
+	    len != SIG_PUB_LEN)
+		fatalx("Ed25519 public key has an unexpected size");
+}
+
+void
+sig_key_id(const uint8_t pub[SIG_PUB_LEN], char out[SIG_KEYID_LEN + 1])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 md[SHA256_DIGEST_LENGTH];
+	int			 i;
+
+	SHA256(pub, SIG_PUB_LEN, md);
+	for (i = 0; i < SIG_KEYID_LEN / 2; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[SIG_KEYID_LEN] = '\0';
+}
+
+/* Concatenate prefix and message: Ed25519 signs one whole message. */
+static uint8_t *
+sig_message(const char *prefix, const void *msg, size_t mlen, size_t *lenp)
+{
+	size_t	 plen = strlen(prefix);
+	uint8_t	*m;
+
+	if (mlen > SIZE_MAX - plen - 1 || (m = malloc(plen + mlen + 1)) == NULL)
+		return (NULL);
+	memcpy(m, prefix, plen);
+	if (mlen > 0)
+		memcpy(m + plen, msg, mlen);
+	*lenp = plen + mlen;
+	return (m);
+}
+
+int
+sig_sign(const struct sig_key *k, const char *prefix, const void *msg,
+    size_t mlen, uint8_t sig[SIG_LEN])
+{
+	EVP_MD_CTX	*ctx = NULL;
+	uint8_t		*m;
+	size_t		 len, slen = SIG_LEN;
+	int		 rc = -1;
+
+	if ((m = sig_message(prefix, msg, mlen, &len)) == NULL) {
+		log_warnx("sign: out of memory");
+		return (-1);
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) != 1 ||
+	    EVP_DigestSign(ctx, sig, &slen, m, len) != 1 || slen != SIG_LEN) {
+		log_ssl("Ed25519 sign");
+		goto out;
+	}
+	rc = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	free(m);
+	return (rc);
+}
+
+struct sig_pub *
+sig_pub_new(const uint8_t pub[SIG_PUB_LEN])
+{
+	struct sig_pub	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return (NULL);
+	p->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+	    SIG_PUB_LEN);
+	if (p->pkey == NULL) {
+		ERR_clear_error();
+		free(p);
+		return (NULL);
+	}
+	return (p);
+}
+
+void
+sig_pub_free(struct sig_pub *p)
+{
+	if (p == NULL)
+		return;
+	EVP_PKEY_free(p->pkey);
+	free(p);
+}
+
+int
+sig_verify(const struct sig_pub *p, const char *prefix, const void *msg,
+    size_t mlen, const uint8_t sig[SIG_LEN])
+{
+	EVP_MD_CTX	*ctx = NULL;
+	uint8_t		*m;
+	size_t		 len;
+	int		 rc = -1;
+
+	if ((m = sig_message(prefix, msg, mlen, &len)) == NULL)
+		return (-1);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, p->pkey) != 1)
+		goto out;
+	if (EVP_DigestVerify(ctx, sig, SIG_LEN, m, len) == 1)
+		rc = 0;
+out:
+	ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	free(m);
+	return (rc);
+}
+
+int
+sig_hex_decode(const char *s, size_t len, uint8_t *out, size_t outlen)
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	if (len != outlen * 2)
+		return (-1);
+	for (i = 0; i < outlen; i++) {
+		hi = s[2 * i];
+		lo = s[2 * i + 1];
+#define HEXVAL(c) ((c) >= '0' && (c) <= '9' ? (c) - '0' : \
+    (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10 : \
+    (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 10 : -1)
+		hi = HEXVAL(hi);
+		lo = HEXVAL(lo);
+#undef HEXVAL
+		if (hi < 0 || lo < 0)
+			return (-1);
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (0);
+}

@@ -1,0 +1,70 @@
+/*
+ * protocol/sig.h: Ed25519 keys and signatures (OpenSSL 3, EVP).
+ *
+ * A node signs every change it authors with its Ed25519 key.  What is signed
+ * is a domain-separation prefix followed by the message bytes, so that a
+ * signature over a change can never be replayed as a signature over another
+ * kind of document (a node card, a statistics snapshot).  A key is named by
+ * its key id: the first 8 bytes of SHA-256 of the 32-byte public key, as 16
+ * lowercase hex digits.
+ */
+#ifndef OPORA_SIG_H
+#define OPORA_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIG_PUB_LEN	32
+#define SIG_LEN		64
+#define SIG_KEYID_LEN	16		/* hex digits, without the NUL */
+
+struct sig_key;				/* a private key; opaque */
+struct sig_pub;				/* a public key ready to verify with */
+
+/* sig_key_generate(): a fresh random key, or NULL (logged). */
+struct sig_key	*sig_key_generate(void);
+
+/* sig_key_from_seed(seed): the key whose RFC 8032 secret is seed, for test
+ * vectors only.  Returns NULL on failure. */
+struct sig_key	*sig_key_from_seed(const uint8_t seed[32]);
+
+/* sig_key_load(path): read a PEM (PKCS#8) Ed25519 private key.  Returns
+ * NULL and logs why when the file is missing, unreadable or not such a key. */
+struct sig_key	*sig_key_load(const char *path);
+
+/* sig_key_save(k, path): write k as PEM to a new file of mode 0600; refuses
+ * to replace an existing file.  Returns 0, or -1 (logged). */
+int		 sig_key_save(const struct sig_key *k, const char *path);
+
+/* sig_key_free(k): wipe and release; NULL is a no-op. */
+void		 sig_key_free(struct sig_key *k);
+
+/* sig_key_public(k, pub): the 32 raw bytes of k's public key. */
+void		 sig_key_public(const struct sig_key *k, uint8_t pub[SIG_PUB_LEN]);
+
+/* sig_key_id(pub, out): the key id of pub, 16 hex digits and a NUL. */
+void		 sig_key_id(const uint8_t pub[SIG_PUB_LEN],
+		    char out[SIG_KEYID_LEN + 1]);
+
+/* sig_sign(k, prefix, msg, mlen, sig): sign prefix (a C string) followed
+ * by mlen bytes at msg.  Returns 0, or -1 (logged). */
+int		 sig_sign(const struct sig_key *k, const char *prefix,
+		    const void *msg, size_t mlen, uint8_t sig[SIG_LEN]);
+
+/* sig_pub_new(pub): a verifier for the raw public key pub, or NULL if pub
+ * is not a valid Ed25519 point.  Free with sig_pub_free (NULL is a no-op).
+ * One sig_pub may be used by several threads at once. */
+struct sig_pub	*sig_pub_new(const uint8_t pub[SIG_PUB_LEN]);
+void		 sig_pub_free(struct sig_pub *p);
+
+/* sig_verify(p, prefix, msg, mlen, sig): 0 if sig is p's signature over
+ * prefix followed by msg, -1 otherwise.  Never logs: callers record why. */
+int		 sig_verify(const struct sig_pub *p, const char *prefix,
+		    const void *msg, size_t mlen, const uint8_t sig[SIG_LEN]);
+
+/* sig_hex_decode(s, len, out, outlen): decode exactly 2*outlen lowercase or
+ * uppercase hex digits; 0 / -1. */
+int		 sig_hex_decode(const char *s, size_t len, uint8_t *out,
+		    size_t outlen);
+
+#endif /* OPORA_SIG_H */

@@ -1,0 +1,130 @@
+/*
+ * protocol/tls.c: a node's TLS identity.  See tls.h.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "protocol/log.h"
+#include "protocol/tls.h"
+
+static int
+write_pem(const char *path, int mode, EVP_PKEY *key, X509 *crt)
+{
+	FILE	*f = NULL;
+	int	 fd, rc = -1;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode)) == -1) {
+		log_warn("create %s", path);
+		return (-1);
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		log_warn("create %s", path);
+		close(fd);
+		goto out;
+	}
+	if ((key != NULL && PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL,
+	    NULL) != 1) || (crt != NULL && PEM_write_X509(f, crt) != 1)) {
+		log_ssl("write %s", path);
+		goto out;
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		log_warn("write %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL && fclose(f) != 0 && rc == 0) {
+		log_warn("close %s", path);
+		rc = -1;
+	}
+	if (rc == -1)
+		unlink(path);
+	return (rc);
+}
+
+int
+tls_identity_create(const char *keypath, const char *certpath, const char *cn,
+    int days)
+{
+	EVP_PKEY	*key = NULL;
+	X509		*crt = NULL;
+	X509_NAME	*name;
+	BIGNUM		*serial = NULL;
+	int		 rc = -1;
+
+	if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL) {
+		log_ssl("generate TLS key");
+		goto out;
+	}
+	if ((crt = X509_new()) == NULL || (serial = BN_new()) == NULL ||
+	    X509_set_version(crt, 2) != 1 ||
+	    BN_rand(serial, 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
+	    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(crt)) == NULL ||
+	    X509_gmtime_adj(X509_getm_notBefore(crt), -3600) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(crt),
+	    (long)days * 86400) == NULL ||
+	    X509_set_pubkey(crt, key) != 1 ||
+	    (name = X509_get_subject_name(crt)) == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(crt, name) != 1 ||
+	    X509_sign(crt, key, EVP_sha256()) == 0) {
+		log_ssl("make TLS certificate");
+		goto out;
+	}
+	if (write_pem(keypath, 0600, key, NULL) == -1)
+		goto out;
+	if (write_pem(certpath, 0644, NULL, crt) == -1) {
+		unlink(keypath);
+		goto out;
+	}
+	rc = 0;
+out:
+	BN_free(serial);
+	X509_free(crt);
+	EVP_PKEY_free(key);
+	return (rc);
+}
+
+int
+tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
+{
+	FILE		*f;
+	X509		*crt;
+	unsigned char	*der = NULL, md[SHA256_DIGEST_LENGTH];
+	int		 len, rc = -1;
+
+	if ((f = fopen(certpath, "r")) == NULL) {
+		log_warn("TLS certificate %s", certpath);
+		return (-1);
+	}
+	crt = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (crt == NULL) {
+		log_ssl("TLS certificate %s", certpath);
+		return (-1);
+	}
+	if ((len = i2d_PUBKEY(X509_get0_pubkey(crt), &der)) <= 0) {
+		log_ssl("TLS certificate %s: public key", certpath);
+		goto out;
+	}
+	SHA256(der, (size_t)len, md);
+	memcpy(out, "sha256//", 8);
+	if (EVP_EncodeBlock((unsigned char *)out + 8, md, sizeof(md)) != 44)
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_free(der);
+	X509_free(crt);
+	return (rc);
+}

@@ -1,0 +1,26 @@
+/*
+ * protocol/tls.h: a node's TLS identity.
+ *
+ * Each node has its own TLS key pair (ECDSA P-256, separate from its
+ * Ed25519 signing key, so either can be rotated alone) and a self-signed
+ * certificate.  Peers pin each other by the SHA-256 of the certificate's
+ * SubjectPublicKeyInfo, written "sha256//" + base64, the form libcurl's
+ * CURLOPT_PINNEDPUBLICKEY takes.  No certificate authority is involved.
+ */
+#ifndef OPORA_TLS_H
+#define OPORA_TLS_H
+
+#include <stddef.h>
+
+#define TLS_PIN_LEN	52	/* "sha256//" + 44 base64 characters */
+
+/* tls_identity_create(keypath, certpath, cn, days): make a key (mode 0600,
+ * refusing to replace a file) and a self-signed certificate for common name
+ * cn valid for days.  0, or -1 (logged, nothing left behind). */
+int	tls_identity_create(const char *keypath, const char *certpath,
+	    const char *cn, int days);
+
+/* tls_pin_file(certpath, out): the pin of a PEM certificate.  0 / -1. */
+int	tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1]);
+
+#endif /* OPORA_TLS_H */

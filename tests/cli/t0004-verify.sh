@@ -1,0 +1,46 @@
+# verify finds a flipped byte in a stored change, a damaged signature, a
+# broken parent link and an edited view row, and names what is wrong.
+. "$TOP/tests/cli/lib.sh"
+mknode smo
+export OPORA_DIR=smo
+ok "$OPORA" person add --surname Иванова --name Анна --birth-date 2005-04-12 --sex F
+D=$(cat "$T/out")
+ok "$OPORA" event add "$D" --date 2024-02-01 --type housing --text "Получила квартиру"
+E=$(cut -d/ -f1 "$T/out")
+ok "$OPORA" event add "$D" --date 2024-03-01 --type contact --text "Звонок"
+ok "$OPORA" verify
+cp smo/opora.db pristine.db
+
+# One byte of a change's text: 'Звонок' becomes 'Звонол'.
+db smo "UPDATE changes SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Звонок', 'Звонол') AS BLOB) WHERE bytes LIKE '%Звонок%'"
+refuses 65 'bytes hash to .* the change was altered' "$OPORA" verify
+contains 'verify FAILED' "$T/err"
+
+# The same byte, with the id changed to match: the signature catches it.
+cp pristine.db smo/opora.db
+db smo "UPDATE changes SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Звонок', 'Звонол') AS BLOB) WHERE bytes LIKE '%Звонок%'"
+db smo "SELECT writefile('c.bin', bytes) FROM changes WHERE bytes LIKE '%Звонол%'" >/dev/null
+new=$(sha256sum c.bin | cut -c1-64)
+old=$(db smo "SELECT id FROM changes WHERE bytes LIKE '%Звонол%'")
+db smo "UPDATE changes SET id = '$new' WHERE id = '$old'; UPDATE heads SET id = '$new' WHERE id = '$old'; UPDATE parents SET child = '$new' WHERE child = '$old'"
+refuses 65 'signature does not verify' "$OPORA" verify
+
+# A damaged signature.
+cp pristine.db smo/opora.db
+db smo "UPDATE changes SET sig = zeroblob(64) WHERE id = '$E'"
+refuses 65 "change $E .*signature does not verify" "$OPORA" verify
+
+# A missing parent: the event's change is removed from the log.
+cp pristine.db smo/opora.db
+db smo "DELETE FROM changes WHERE id = '$E'"
+refuses 65 "parent $E is missing" "$OPORA" verify
+
+# One view row edited by hand.
+cp pristine.db smo/opora.db
+db smo "UPDATE events SET text = 'Подделка' WHERE text = 'Звонок'"
+refuses 65 "dossier $D: the stored views differ from its log" "$OPORA" verify
+# rebuild mends the views from the log alone.
+ok "$OPORA" rebuild
+ok "$OPORA" verify
+ok "$OPORA" show "$D"
+contains 'Звонок' "$T/out"

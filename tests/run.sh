@@ -1,0 +1,98 @@
+#!/bin/sh
+# tests/run.sh: run every test and end with one line "N passed, N failed".
+#
+# Unit tests (cmocka) run twice: as built, and built with AddressSanitizer
+# and UndefinedBehaviorSanitizer.  Each test case counts once per build.
+# CLI and multi-node tests are tests/cli/t*.sh; each script counts once.
+# Run from the top of the tree after 'make all unit unit-san'.
+
+top=$(pwd)
+passed=0
+failed=0
+failures=""
+log=$(mktemp -d "${TMPDIR:-/tmp}/opora-tests.XXXXXX")
+trap 'rm -rf "$log"' EXIT INT TERM
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)".
+run_unit() {
+	bin=$1
+	name=$2
+	out="$log/$(echo "$name" | tr / _).out"
+	if ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    OPORA_VECTORS="$top/tests/vectors/changes.json" \
+	    "$bin" >"$out" 2>&1; then
+		ok=1
+	else
+		ok=0
+	fi
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$ok" = 0 ] && [ "$f" = 0 ]; then
+		f=1	# crashed, or a sanitizer stopped it
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" != 0 ]; then
+		failures="$failures $name"
+		echo "FAIL $name"
+		sed 's/^/    /' "$out" | tail -40
+	else
+		echo "ok   $name ($p)"
+	fi
+}
+
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_unit "$t" "unit/$(basename "$t")"
+done
+for t in build/san/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_unit "$t" "unit-asan/$(basename "$t")"
+done
+
+# Include arrows: protocol/ and conflict/ never include node/; conflict/
+# includes nothing of ours but conflict/.
+if grep -n '#include "node/' protocol/*.[ch] conflict/*.[ch] >"$log/arrows" ||
+    grep -n '#include "protocol/' conflict/*.[ch] >>"$log/arrows"; then
+	echo "FAIL include-arrows"
+	cat "$log/arrows"
+	failed=$((failed + 1))
+	failures="$failures include-arrows"
+else
+	echo "ok   include-arrows"
+	passed=$((passed + 1))
+fi
+
+# Banned functions (STYLE.md rule 9).
+if grep -nE '\b(sprintf|strcpy|strcat|strncpy|strtok|sscanf|atoi)\(' \
+    node/*.c protocol/*.c conflict/*.c | grep -v snprintf >"$log/banned"; then
+	echo "FAIL banned-functions"
+	cat "$log/banned"
+	failed=$((failed + 1))
+	failures="$failures banned-functions"
+else
+	echo "ok   banned-functions"
+	passed=$((passed + 1))
+fi
+
+for t in tests/cli/t[0-9]*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	if OPORA="$top/opora" TOP="$top" timeout 300 sh "$t" \
+	    >"$log/$name.out" 2>&1; then
+		echo "ok   cli/$name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL cli/$name"
+		sed 's/^/    /' "$log/$name.out" | tail -40
+		failed=$((failed + 1))
+		failures="$failures cli/$name"
+	fi
+done
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
