@@ -240,6 +240,14 @@ rec_run(const struct rec_spec *s, int argc, char **argv)
 			    "обязателен"));
 			return (EX_USAGE);
 		}
+	for (i = 0; i < nflags; i++)
+		if (val[i] != NULL && !fields_utf8_valid(val[i],
+		    strlen(val[i]))) {
+			cli_err("%s %s: %s: %s", s->family, s->verb,
+			    s->flags[i].name, cli_tr("not valid UTF-8 text",
+			    "текст не в кодировке UTF-8"));
+			return (EX_DATAERR);
+		}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	if (s->kind == OP_PERSON_CREATE) {

@@ -309,8 +309,9 @@ cmd_vectors(int argc, char **argv)
 		if (sig_sign(v->tamper == 3 ? other : k, CHANGE_PREFIX, bytes,
 		    len, sig) == -1)
 			goto out;
-		if (v->tamper == 1)
-			bytes[len - 40] ^= 0x01;
+		/* 'К' (D0 9A) becomes 'Л' (D0 9B): still well formed. */
+		if (v->tamper == 1 && (mut = strstr(bytes, "Контакт")) != NULL)
+			mut[1] ^= 0x01;
 		if (v->tamper == 2)
 			sig[10] ^= 0x04;
 		change_id(bytes, len, id);

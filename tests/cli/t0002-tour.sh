@@ -87,6 +87,6 @@ contains 'person.create' "$T/out"
 [ "$(grep -c '^    after' "$T/out")" -ge 10 ] || fail "log parents"
 
 ok "$OPORA" verify
-contains 'verified 1[0-9] changes, 2 dossiers' "$T/out"
+contains 'verified: 1[0-9] changes, 2 dossiers' "$T/out"
 ok "$OPORA" digest "$D"
 grep -Eq '^[0-9a-f]{64}$' "$T/out" || fail "digest output"

@@ -21,7 +21,7 @@ refuses 65 'surname: empty, too long' "$OPORA" person add --surname "$(printf 'a
     --name А --birth-date 2005-01-01 --sex F
 refuses 65 'surname: empty, too long' "$OPORA" person add --surname \
     "$(printf '%0101d' 0)" --name А --birth-date 2005-01-01 --sex F
-refuses 65 'surname: empty, too long' "$OPORA" person add --surname \
+refuses 65 'surname: not valid UTF-8' "$OPORA" person add --surname \
     "$(printf 'bad\377utf8')" --name А --birth-date 2005-01-01 --sex F
 [ "$(count)" = 0 ] || fail "a refused person add wrote something"
 

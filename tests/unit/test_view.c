@@ -20,6 +20,7 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/change.h"
+#include "protocol/limits.h"
 #include "protocol/sig.h"
 
 #define NCHANGES	40

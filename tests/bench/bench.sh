@@ -1,0 +1,56 @@
+#!/bin/sh
+# tests/bench/bench.sh: 'make bench'.  Imports 100,000 events into 2,000
+# dossiers, verifies the result, and prints each rate beside OpenSSL's own
+# Ed25519 sign and verify rates measured in the same run, with peak memory.
+# Figures go to docs/performance.md by hand, with the date and machine.
+set -eu
+top=$(pwd)
+OPORA="$top/opora"
+DOSSIERS=${DOSSIERS:-2000}
+EVENTS=${EVENTS:-100000}
+T=$(mktemp -d "${TMPDIR:-/tmp}/opora-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+cores=$(nproc)
+
+echo "== OpenSSL's Ed25519 rates on this machine (openssl speed, 1 core)"
+openssl speed -seconds 3 ed25519 2>/dev/null | tee "$T/speed" | tail -3
+sign=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $(NF-1) }' "$T/speed" | tail -1)
+verify=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $NF }' "$T/speed" | tail -1)
+echo "sign ${sign}/s, verify ${verify}/s per core; ${cores} cores"
+
+echo "== generating $EVENTS events in $DOSSIERS dossiers"
+awk -v D="$DOSSIERS" -v E="$EVENTS" 'BEGIN {
+	split("contact consultation housing education employment health finance legal crisis", types, " ")
+	for (d = 0; d < D; d++)
+		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"Иванова%d\",\"name\":\"Анна\",\"birth_date\":\"2004-%02d-%02d\",\"sex\":\"F\",\"institution\":\"Детский дом №%d\"}\n", d, d, d % 12 + 1, d % 28 + 1, d % 50)
+	for (e = 0; e < E; e++)
+		printf("{\"dossier\":\"P%d\",\"op\":\"event.add\",\"date\":\"2024-%02d-%02d\",\"type\":\"%s\",\"text\":\"Встреча с куратором, обсуждение жилья и учёбы; запись номер %d\"}\n", e % D, e % 12 + 1, e % 28 + 1, types[e % 9 + 1], e)
+}' > "$T/register.jsonl"
+lines=$(wc -l < "$T/register.jsonl")
+"$OPORA" --dir "$T/node" init --region RU-SMO >/dev/null 2>&1
+
+measure() {	# measure NAME CMD...: seconds and peak RSS (KiB) into $T/NAME
+	name=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$T/$name.time" "$@" >/dev/null 2>"$T/$name.err" || {
+		cat "$T/$name.err"
+		exit 1
+	}
+	cat "$T/$name.time"
+}
+
+echo "== import ($lines changes)"
+set -- $(measure import "$OPORA" --dir "$T/node" --user bench import "$T/register.jsonl")
+isec=$1 irss=$2
+echo "== verify"
+set -- $(measure verify "$OPORA" --dir "$T/node" verify)
+vsec=$1 vrss=$2
+
+awk -v n="$lines" -v is="$isec" -v ir="$irss" -v vs="$vsec" -v vr="$vrss" \
+    -v sign="$sign" -v ver="$verify" -v cores="$cores" 'BEGIN {
+	irate = n / is; vrate = n / vs
+	printf("\n| what | changes | seconds | changes/s | limit (OpenSSL) | share | peak RSS |\n")
+	printf("| --- | --- | --- | --- | --- | --- | --- |\n")
+	printf("| import | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f MiB |\n", n, is, irate, sign, 100 * irate / sign, ir / 1024)
+	printf("| verify | %d | %.2f | %.0f | verify %.0f/s x %d cores | %.0f%% | %.1f MiB |\n", n, vs, vrate, ver, cores, 100 * vrate / (ver * cores), vr / 1024)
+}'
