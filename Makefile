@@ -32,6 +32,8 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o)
 SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
+.SECONDARY:
+
 .PHONY: all deps check unit unit-san bench run demo install clean vectors
 
 all: opora

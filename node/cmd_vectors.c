@@ -259,7 +259,7 @@ cmd_vectors(int argc, char **argv)
 	char		 ids[64][CHANGE_ID_HEX + 1], id[CHANGE_ID_HEX + 1];
 	char		*text = NULL, *bytes = NULL, *mut, *out;
 	struct change	*c;
-	cJSON		*arr, *o;
+	cJSON		*arr = NULL, *o;
 	size_t		 i, len;
 	int		 nids = 0, rc = EX_SOFTWARE;
 	const char	*tm = NULL;
