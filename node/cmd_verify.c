@@ -198,21 +198,31 @@ struct vstate {
 	uint64_t	 changes, problems;
 };
 
-static void
-problem(struct vstate *vs, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* What the views thread checks with, on its own connection. */
+struct vcheck {
+	struct store	*st;
+	uint64_t	 dossiers, problems;
+	int		 failed;	/* could not run at all */
+};
 
 static void
-problem(struct vstate *vs, const char *fmt, ...)
+problem(uint64_t *count, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Report one problem; two threads report, so each line is written whole. */
+static void
+problem(uint64_t *count, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	vs->problems++;
+	(*count)++;
+	flockfile(stderr);
 	fputs("opora: verify: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 static const char SQL_PARENT[] =
@@ -235,23 +245,23 @@ check_parents(struct vstate *vs, const struct vitem *it)
 		sqlite3_bind_text(s, 1, it->c->parents[i], -1, SQLITE_STATIC);
 		r = sqlite3_step(s);
 		if (r == SQLITE_DONE)
-			problem(vs, "change %s: its parent %s is missing",
+			problem(&vs->problems, "change %s: its parent %s is missing",
 			    it->id, it->c->parents[i]);
 		else if (r == SQLITE_ROW) {
 			dossier = (const char *)sqlite3_column_text(s, 1);
 			hlc = (const char *)sqlite3_column_text(s, 2);
 			if (sqlite3_column_int64(s, 0) >= it->seq)
-				problem(vs, "change %s: its parent %s was "
+				problem(&vs->problems, "change %s: its parent %s was "
 				    "stored after it", it->id,
 				    it->c->parents[i]);
 			else if (dossier == NULL || strcmp(dossier,
 			    it->c->dossier) != 0)
-				problem(vs, "change %s: its parent %s belongs "
+				problem(&vs->problems, "change %s: its parent %s belongs "
 				    "to another dossier", it->id,
 				    it->c->parents[i]);
 			else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
 			    &ph) == -1 || ph >= it->c->hlc)
-				problem(vs, "change %s: its clock is not after "
+				problem(&vs->problems, "change %s: its clock is not after "
 				    "its parent %s", it->id,
 				    it->c->parents[i]);
 		}
@@ -269,7 +279,7 @@ batch_finish(struct vstate *vs)
 		struct vitem *it = &vs->b.v[i];
 
 		if (it->problem[0] != '\0')
-			problem(vs, "change %s (feed #%lld): %s", it->id,
+			problem(&vs->problems, "change %s (feed #%lld): %s", it->id,
 			    (long long)it->seq, it->problem);
 		else
 			check_parents(vs, it);
@@ -305,15 +315,107 @@ verify_row(const struct store_row *row, void *arg)
 	return (0);
 }
 
-/* Heads: exactly the changes of each dossier that no change names. */
-static const char SQL_HEADS_MISSING[] =
-    "SELECT c.dossier, c.id FROM changes c"
-    " WHERE NOT EXISTS (SELECT 1 FROM parents p WHERE p.parent = c.id)"
-    " AND NOT EXISTS (SELECT 1 FROM heads h WHERE h.id = c.id"
-    "  AND h.dossier = c.dossier)"
-    " UNION ALL SELECT h.dossier, h.id FROM heads h"
-    " WHERE EXISTS (SELECT 1 FROM parents p WHERE p.parent = h.id)"
-    " OR NOT EXISTS (SELECT 1 FROM changes c WHERE c.id = h.id)";
+/* A dossier's ids, and the parents its changes name. */
+static const char SQL_DOSSIER_IDS[] =
+    "SELECT id FROM changes WHERE dossier = ? ORDER BY id";
+static const char SQL_DOSSIER_PARENTS[] =
+    "SELECT DISTINCT p.parent FROM parents p JOIN changes c"
+    " ON c.seq = p.child WHERE c.dossier = ? ORDER BY p.parent";
+static const char SQL_DOSSIER_ROOTS[] =
+    "SELECT count(*) FROM changes c WHERE c.dossier = ?"
+    " AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.child = c.seq)";
+
+struct idlist {
+	char	(*v)[CHANGE_ID_HEX + 1];
+	size_t	  n;
+};
+
+/* Read the ids a one-parameter query returns, sorted by the query. */
+static int
+read_ids(struct store *st, const char *sql, const char *dossier,
+    struct idlist *l)
+{
+	sqlite3_stmt	*s;
+	const char	*id;
+	void		*nv;
+	size_t		 cap = 0;
+	int		 r;
+
+	l->v = NULL;
+	l->n = 0;
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		if (id == NULL || strlen(id) != CHANGE_ID_HEX)
+			continue;
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(l->v, cap, sizeof(*l->v))) ==
+			    NULL) {
+				r = SQLITE_NOMEM;
+				break;
+			}
+			l->v = nv;
+		}
+		memcpy(l->v[l->n++], id, CHANGE_ID_HEX + 1);
+	}
+	sqlite3_reset(s);
+	return (r == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * The heads of a dossier are exactly its changes that no change of it
+ * names as a parent, and it has exactly one root.
+ */
+static void
+check_heads(struct vcheck *vc, const char *dossier)
+{
+	struct store	*st = vc->st;
+	struct idlist	 ids = { NULL, 0 }, par = { NULL, 0 };
+	char		(*heads)[CHANGE_ID_HEX + 1] = NULL;
+	size_t		 nheads = 0, i, j = 0, k = 0;
+	sqlite3_stmt	*s;
+	int64_t		 roots = -1;
+
+	if (read_ids(st, SQL_DOSSIER_IDS, dossier, &ids) == -1 ||
+	    read_ids(st, SQL_DOSSIER_PARENTS, dossier, &par) == -1 ||
+	    store_heads(st, dossier, &heads, &nheads) == -1) {
+		problem(&vc->problems, "dossier %s: cannot read its history", dossier);
+		goto out;
+	}
+	for (i = 0; i < ids.n; i++) {
+		while (j < par.n && strcmp(par.v[j], ids.v[i]) < 0)
+			j++;
+		if (j < par.n && strcmp(par.v[j], ids.v[i]) == 0)
+			continue;	/* named as a parent: not a head */
+		if (k >= nheads || strcmp(heads[k], ids.v[i]) != 0) {
+			problem(&vc->problems, "dossier %s: change %s should be a head "
+			    "of its history but is not recorded as one",
+			    dossier, ids.v[i]);
+			goto out;
+		}
+		k++;
+	}
+	if (k != nheads)
+		problem(&vc->problems, "dossier %s: a recorded head is not the tip of its "
+		    "history", dossier);
+	if ((s = store_stmt(st, SQL_DOSSIER_ROOTS)) != NULL) {
+		sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			roots = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	if (roots != 1)
+		problem(&vc->problems, "dossier %s has %lld first changes, not one",
+		    dossier, (long long)roots);
+out:
+	free(ids.v);
+	free(par.v);
+	free(heads);
+}
+
 static const char SQL_DOSSIERS[] =
     "SELECT DISTINCT dossier FROM changes ORDER BY dossier";
 static const char SQL_ORPHAN_VIEWS[] =
@@ -335,9 +437,9 @@ json_bytes(const struct dossier *d, struct buf *b)
 }
 
 static void
-check_views(struct vstate *vs, uint64_t *ndossiers)
+check_views(struct vcheck *vc)
 {
-	struct store	*st = vs->n->st;
+	struct store	*st = vc->st;
 	struct dossier	*fold = NULL, *stored = NULL;
 	struct buf	 a, b;
 	sqlite3_stmt	*s;
@@ -350,7 +452,7 @@ check_views(struct vstate *vs, uint64_t *ndossiers)
 	/* Not cached: view_load and view_fold use cached statements. */
 	if (sqlite3_prepare_v2(store_db(st), SQL_DOSSIERS, -1, &s, NULL) !=
 	    SQLITE_OK) {
-		problem(vs, "cannot list dossiers: %s",
+		problem(&vc->problems, "cannot list dossiers: %s",
 		    sqlite3_errmsg(store_db(st)));
 		return;
 	}
@@ -359,17 +461,18 @@ check_views(struct vstate *vs, uint64_t *ndossiers)
 		if (v == NULL || strlen(v) != 36)
 			continue;
 		memcpy(id, v, 37);
-		(*ndossiers)++;
+		vc->dossiers++;
 		if (view_fold(st, id, &fold, why, sizeof(why)) != 0)
-			problem(vs, "dossier %s: %s", id, why);
+			problem(&vc->problems, "dossier %s: %s", id, why);
 		else if (view_load(st, id, &stored) != 0)
-			problem(vs, "dossier %s: its views are missing", id);
+			problem(&vc->problems, "dossier %s: its views are missing", id);
 		else if (json_bytes(fold, &a) == -1 ||
 		    json_bytes(stored, &b) == -1)
-			problem(vs, "dossier %s: out of memory", id);
+			problem(&vc->problems, "dossier %s: out of memory", id);
 		else if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
-			problem(vs, "dossier %s: the stored views differ from "
+			problem(&vc->problems, "dossier %s: the stored views differ from "
 			    "its log ('opora rebuild' recomputes them)", id);
+		check_heads(vc, id);
 		dossier_free(fold);
 		dossier_free(stored);
 		fold = stored = NULL;
@@ -379,17 +482,26 @@ check_views(struct vstate *vs, uint64_t *ndossiers)
 	buf_free(&b);
 	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
 		while (sqlite3_step(s) == SQLITE_ROW)
-			problem(vs, "dossier %s is in the views but not in "
+			problem(&vc->problems, "dossier %s is in the views but not in "
 			    "the log", sqlite3_column_text(s, 0));
 		sqlite3_reset(s);
 	}
-	if ((s = store_stmt(st, SQL_HEADS_MISSING)) != NULL) {
-		while (sqlite3_step(s) == SQLITE_ROW)
-			problem(vs, "dossier %s: the heads are wrong at change "
-			    "%s", sqlite3_column_text(s, 0),
-			    sqlite3_column_text(s, 1));
-		sqlite3_reset(s);
+}
+
+/* The views are checked on a connection of their own, in a thread of its
+ * own, while the log's signatures are checked on the others. */
+static void *
+views_run(void *arg)
+{
+	struct vcheck	*vc = arg;
+
+	if (store_exec(vc->st, "BEGIN") == -1) {
+		vc->failed = 1;
+		return (NULL);
 	}
+	check_views(vc);
+	store_rollback(vc->st);
+	return (NULL);
 }
 
 static int
@@ -411,9 +523,11 @@ int
 cmd_verify(int argc, char **argv)
 {
 	struct vstate	 vs;
-	uint64_t	 ndossiers = 0;
+	struct vcheck	 vc;
+	pthread_t	 views;
+	char		 path[4096];
 	long		 ncpu;
-	int		 rc;
+	int		 rc, threaded = 0;
 
 	if ((rc = simple_args(argc, argv,
 	    "usage: opora verify\n  re-checks every change's hash, form, "
@@ -423,8 +537,14 @@ cmd_verify(int argc, char **argv)
 	    "журналом")) != -1)
 		return (rc);
 	memset(&vs, 0, sizeof(vs));
+	memset(&vc, 0, sizeof(vc));
 	if ((vs.n = cli_open()) == NULL)
 		return (EX_CONFIG);
+	if (node_path(vs.n, "opora.db", path, sizeof(path)) == -1 ||
+	    (vc.st = store_open(path, false)) == NULL) {
+		node_close(vs.n);
+		return (EX_SOFTWARE);
+	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	vs.nthreads = ncpu < 1 ? 1 : ncpu > VERIFY_THREADS ? VERIFY_THREADS :
 	    (int)ncpu;
@@ -434,7 +554,8 @@ cmd_verify(int argc, char **argv)
 		goto out;
 	vs.b.kr = &vs.kr;
 	vs.b.nthreads = vs.nthreads;
-	/* One read transaction: a consistent snapshot of log and views. */
+	threaded = pthread_create(&views, NULL, views_run, &vc) == 0;
+	/* One read transaction: a consistent snapshot of the log. */
 	if (store_exec(vs.n->st, "BEGIN") == -1)
 		goto out;
 	if (store_each_change(vs.n->st, NULL, verify_row, &vs) != 0) {
@@ -443,10 +564,17 @@ cmd_verify(int argc, char **argv)
 	}
 	if (vs.b.n > 0)
 		batch_finish(&vs);
+	store_rollback(vs.n->st);
 	if (cli.tty)
 		fputc('\n', stderr);
-	check_views(&vs, &ndossiers);
-	store_rollback(vs.n->st);
+	if (threaded) {
+		pthread_join(views, NULL);
+		threaded = 0;
+	} else
+		views_run(&vc);
+	if (vc.failed)
+		goto out;
+	vs.problems += vc.problems;
 	if (vs.problems > 0) {
 		cli_err("%s: %llu %s", cli_tr("verify FAILED", "проверка НЕ "
 		    "ПРОЙДЕНА"), (unsigned long long)vs.problems,
@@ -456,12 +584,15 @@ cmd_verify(int argc, char **argv)
 		printf("%s: %llu %s, %llu %s\n", cli_tr("verified",
 		    "проверено"), (unsigned long long)vs.changes,
 		    cli_tr("changes", "изменений"),
-		    (unsigned long long)ndossiers, cli_tr("dossiers: hashes, "
+		    (unsigned long long)vc.dossiers, cli_tr("dossiers: hashes, "
 		    "signatures, parent links and views are intact",
 		    "дел: хеши, подписи, связи и представления в порядке"));
 		rc = EX_OK;
 	}
 out:
+	if (threaded)
+		pthread_join(views, NULL);
+	store_close(vc.st);
 	keyring_free(&vs.kr);
 	free(vs.b.v);
 	node_close(vs.n);

@@ -12,6 +12,16 @@
 
 #define STORE_MAX_STMTS	96
 #define STORE_BUSY_MS	10000	/* another opora command may hold the lock */
+/*
+ * The page cache, in KiB.  The log's indexes are keyed by hashes, so inserts
+ * land on random pages; SQLite's default 2 MiB cache thrashes once a region
+ * holds ~50,000 changes (docs/performance.md).  32 MiB keeps a bulk import
+ * near the signing rate and the process well under 100 MiB.
+ */
+#define STORE_CACHE_KIB	"32768"
+/* Checkpoint the WAL every 40 MiB rather than 4: a page written by many
+ * commits in a row is copied into the database once. */
+#define STORE_CHECKPOINT_PAGES	"10000"
 
 struct store_stmt {
 	const char	*sql;		/* static text: compared by address */
@@ -40,10 +50,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  id TEXT NOT NULL UNIQUE, dossier TEXT NOT NULL,"
 	"  hlc TEXT NOT NULL, key_id TEXT NOT NULL, region TEXT NOT NULL,"
 	"  bytes BLOB NOT NULL, sig BLOB NOT NULL, received INTEGER NOT NULL);"
-	"CREATE INDEX changes_order ON changes (dossier, hlc, key_id, id);"
-	"CREATE TABLE parents (child TEXT NOT NULL, parent TEXT NOT NULL,"
-	"  PRIMARY KEY (child, parent)) WITHOUT ROWID;"
-	"CREATE INDEX parents_parent ON parents (parent);"
+	/* The total order is sorted per dossier when read: a dossier holds a
+	 * few thousand changes at most, and keying the index by dossier
+	 * alone keeps it small. */
+	"CREATE INDEX changes_dossier ON changes (dossier);"
+	/* Keyed by the child's feed number, so appends stay sequential. */
+	"CREATE TABLE parents (child INTEGER NOT NULL REFERENCES changes (seq),"
+	"  parent TEXT NOT NULL, PRIMARY KEY (child, parent)) WITHOUT ROWID;"
 	"CREATE TABLE heads (dossier TEXT NOT NULL, id TEXT NOT NULL,"
 	"  PRIMARY KEY (dossier, id)) WITHOUT ROWID;"
 	/* The views: a function of the log, rebuilt by 'opora rebuild'. */
@@ -58,26 +71,25 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX persons_snils ON persons (snils);"
 	"CREATE INDEX persons_surname ON persons (surname_fold);"
 	"CREATE INDEX persons_birth ON persons (birth_date);"
-	"CREATE TABLE episodes (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"CREATE TABLE episodes (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, centre TEXT,"
 	"  curator TEXT, opened TEXT, closed TEXT, close_reason TEXT,"
-	"  region TEXT, user TEXT, hlc TEXT);"
-	"CREATE INDEX episodes_dossier ON episodes (dossier, pos);"
-	"CREATE TABLE events (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  region TEXT, user TEXT, hlc TEXT,"
+	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE TABLE events (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, date TEXT,"
 	"  type TEXT, text TEXT, amended TEXT, retracted TEXT,"
-	"  retract_reason TEXT, region TEXT, user TEXT, hlc TEXT);"
-	"CREATE INDEX events_dossier ON events (dossier, pos);"
-	"CREATE TABLE assessments (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  retract_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
+	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE TABLE assessments (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, date TEXT,"
 	"  housing TEXT, education TEXT, employment TEXT, family TEXT,"
-	"  region TEXT, user TEXT, hlc TEXT);"
-	"CREATE INDEX assessments_dossier ON assessments (dossier, pos);"
-	"CREATE TABLE consents (id TEXT PRIMARY KEY, dossier TEXT NOT NULL"
+	"  region TEXT, user TEXT, hlc TEXT,"
+	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE TABLE consents (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, scope TEXT,"
 	"  date TEXT, document TEXT, withdrawn TEXT, region TEXT, user TEXT,"
-	"  hlc TEXT);"
-	"CREATE INDEX consents_dossier ON consents (dossier, pos);",
+	"  hlc TEXT, PRIMARY KEY (dossier, pos)) WITHOUT ROWID;",
 };
 
 static void
@@ -191,6 +203,9 @@ store_open(const char *path, bool create)
 	    store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
+	    store_exec(st, "PRAGMA cache_size = -" STORE_CACHE_KIB) == -1 ||
+	    store_exec(st, "PRAGMA wal_autocheckpoint = "
+	    STORE_CHECKPOINT_PAGES) == -1 ||
 	    store_migrate(st) == -1)
 		goto bad;
 	return (st);
@@ -436,6 +451,7 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	sqlite3_stmt	*s;
 	struct timespec	 ts;
 	char		 hlc[17];
+	sqlite3_int64	 seq;
 	size_t		 i;
 	int		 has;
 
@@ -463,11 +479,23 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 		return (-1);
 	}
 	sqlite3_reset(s);
-	for (i = 0; i < c->nparents; i++)
-		if (store_run2(st, SQL_PARENT_PUT, c->id, c->parents[i]) == -1 ||
-		    store_run2(st, SQL_HEAD_DEL, c->dossier,
+	seq = sqlite3_last_insert_rowid(st->db);
+	for (i = 0; i < c->nparents; i++) {
+		if ((s = store_stmt(st, SQL_PARENT_PUT)) == NULL)
+			return (-1);
+		if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 2, c->parents[i], -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_DONE) {
+			store_err(st, "append parent link");
+			sqlite3_reset(s);
+			return (-1);
+		}
+		sqlite3_reset(s);
+		if (store_run2(st, SQL_HEAD_DEL, c->dossier,
 		    c->parents[i]) == -1)
 			return (-1);
+	}
 	return (store_run2(st, SQL_HEAD_PUT, c->dossier, c->id));
 }
 
