@@ -22,6 +22,7 @@
 #include "conflict/hlc.h"
 #include "node/cli.h"
 #include "node/node.h"
+#include "node/signer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
@@ -460,6 +461,15 @@ make_line(struct import *im, int lineno, struct iline *il)
 	return (0);
 }
 
+/* Wait for the signatures of the batch: nothing is committed unsigned. */
+static int
+drain(struct import *im)
+{
+	if (im->n->signer == NULL)
+		return (0);
+	return (signer_drain(im->n->signer, im->n->st));
+}
+
 /* Read the file line by line, calling fn for each (pass 1 or 2).  In pass
  * 2, only lines that pass 1 found good (good[lineno]) are made. */
 static int
@@ -517,7 +527,8 @@ each_line(struct import *im, int pass, unsigned char *good)
 				break;
 			}
 			if (++inbatch == LIMIT_IMPORT_BATCH) {
-				if (store_commit(im->n->st) == -1 ||
+				if (drain(im) == -1 ||
+				    store_commit(im->n->st) == -1 ||
 				    store_begin(im->n->st) == -1) {
 					iline_free(&il);
 					rc = -1;
@@ -539,7 +550,8 @@ each_line(struct import *im, int pass, unsigned char *good)
 		rc = -1;
 	}
 	if (pass == 2) {
-		if (rc == 0 && store_commit(im->n->st) == -1)
+		if (rc == 0 && (drain(im) == -1 ||
+		    store_commit(im->n->st) == -1))
 			rc = -1;
 		if (rc == -1)
 			store_rollback(im->n->st);
@@ -593,6 +605,7 @@ cmd_import(int argc, char **argv)
 	struct import	 im;
 	unsigned char	*good = NULL;
 	size_t		 nlines;
+	long		 ncpu;
 	int		 ch, rc = EX_SOFTWARE;
 
 	memset(&im, 0, sizeof(im));
@@ -639,6 +652,9 @@ cmd_import(int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
+	/* Sign on the other cores while this one writes. */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	if (each_line(&im, 2, good) == -1) {
 		cli_err("%s", cli_tr("import stopped: the batch in progress was "
 		    "rolled back; earlier batches are kept",

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "node/node.h"
+#include "node/signer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
@@ -407,6 +408,7 @@ node_close(struct node *n)
 {
 	if (n == NULL)
 		return;
+	signer_free(n->signer);
 	store_close(n->st);
 	sig_key_free(n->key);
 	free(n->dir);
@@ -522,6 +524,7 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17];
+	int64_t		 seq;
 	int		 rc = -1, r;
 
 	memset(&hdr, 0, sizeof(hdr));
@@ -542,8 +545,14 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	}
 	if (change_encode(&b, &hdr, ops, nops, &c, why, whysz) == -1)
 		goto out;
-	if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
-	    store_change_put(n->st, c, b.data, b.len, sig) != 0) {
+	if (n->signer != NULL) {
+		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
+		    signer_submit(n->signer, seq, b.data, b.len) == -1) {
+			snprintf(why, whysz, "cannot store the change");
+			goto out;
+		}
+	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
+	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0) {
 		snprintf(why, whysz, "cannot store the change");
 		goto out;
 	}

@@ -28,6 +28,7 @@
 #define NODE_DEFAULT_LISTEN	"127.0.0.1:8443"
 #define NODE_DEFAULT_URL	"https://127.0.0.1:8443"
 
+struct signer;
 struct store;
 
 struct node_config {
@@ -45,6 +46,7 @@ struct node {
 	char			 key_id[SIG_KEYID_LEN + 1];
 	struct hlc		 hlc;
 	char			 user[LIMIT_USER + 1];
+	struct signer		*signer;	/* bulk writes; see signer.h */
 };
 
 /*
@@ -77,7 +79,8 @@ int	 node_check_ops(const struct dossier *d, const char *region,
  * node_author(n, d, ops, nops, idout, why, whysz): make, sign and store one
  * change of ops on dossier d (the stored state, or a new dossier_new one),
  * and apply it to d and the views.  The caller holds a transaction and
- * borrows d back updated.  0 with the change id in idout, or -1 with a
+ * borrows d back updated.  With n->signer set, the signature is made on
+ * another core and the caller must signer_drain() before committing.  0 with the change id in idout, or -1 with a
  * reason in why (and nothing of the change kept once the caller rolls
  * back).
  */

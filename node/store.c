@@ -15,10 +15,10 @@
 /*
  * The page cache, in KiB.  The log's indexes are keyed by hashes, so inserts
  * land on random pages; SQLite's default 2 MiB cache thrashes once a region
- * holds ~50,000 changes (docs/performance.md).  32 MiB keeps a bulk import
- * near the signing rate and the process well under 100 MiB.
+ * holds ~50,000 changes (docs/performance.md).  24 MiB keeps a bulk import
+ * fast and the process under 100 MiB.
  */
-#define STORE_CACHE_KIB	"32768"
+#define STORE_CACHE_KIB	"24576"
 /* Checkpoint the WAL every 40 MiB rather than 4: a page written by many
  * commits in a row is copied into the database once. */
 #define STORE_CHECKPOINT_PAGES	"10000"
@@ -446,8 +446,10 @@ store_run2(struct store *st, const char *sql, const char *a, const char *b)
 
 int
 store_change_put(struct store *st, const struct change *c, const void *bytes,
-    size_t len, const uint8_t sig[SIG_LEN])
+    size_t len, const uint8_t sig[SIG_LEN], int64_t *seqp)
 {
+	static const uint8_t	 nosig[SIG_LEN];
+
 	sqlite3_stmt	*s;
 	struct timespec	 ts;
 	char		 hlc[17];
@@ -470,7 +472,8 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	    SQLITE_OK ||
 	    sqlite3_bind_blob(s, 6, bytes, (int)len, SQLITE_STATIC) !=
 	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 7, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 7, sig != NULL ? sig : nosig, SIG_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 8, (sqlite3_int64)ts.tv_sec * 1000 +
 	    ts.tv_nsec / 1000000) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE) {
@@ -480,6 +483,8 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	}
 	sqlite3_reset(s);
 	seq = sqlite3_last_insert_rowid(st->db);
+	if (seqp != NULL)
+		*seqp = seq;
 	for (i = 0; i < c->nparents; i++) {
 		if ((s = store_stmt(st, SQL_PARENT_PUT)) == NULL)
 			return (-1);

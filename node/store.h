@@ -61,13 +61,16 @@ int		 store_key_get(struct store *st, const char *key_id,
 		    char region[16], uint8_t pub[SIG_PUB_LEN], bool *revoked);
 
 /*
- * store_change_put(st, c, bytes, len, sig): append a checked change to the
- * log and move the dossier's heads.  Borrows everything.  Returns 0, 1 if
- * the change was already stored (nothing done), -1 on error (logged).
- * The caller holds a transaction.
+ * store_change_put(st, c, bytes, len, sig, seqp): append a checked change
+ * to the log and move the dossier's heads.  Borrows everything.  sig NULL
+ * stores 64 zero bytes for node/signer.c to fill before the commit.
+ * Returns 0 with the feed number in *seqp (if not NULL), 1 if the change
+ * was already stored (nothing done), -1 on error (logged).  The caller
+ * holds a transaction.
  */
 int		 store_change_put(struct store *st, const struct change *c,
-		    const void *bytes, size_t len, const uint8_t sig[SIG_LEN]);
+		    const void *bytes, size_t len, const uint8_t sig[SIG_LEN],
+		    int64_t *seqp);
 
 /* store_change_has(st, id): 1 if the change is stored, 0 if not, -1. */
 int		 store_change_has(struct store *st, const char *id);
