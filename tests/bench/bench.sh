@@ -39,18 +39,27 @@ measure() {	# measure NAME CMD...: seconds and peak RSS (KiB) into $T/NAME
 	cat "$T/$name.time"
 }
 
-echo "== import ($lines changes)"
+echo "== import ($lines changes, lines interleaved across dossiers)"
 set -- $(measure import "$OPORA" --dir "$T/node" --user bench import "$T/register.jsonl")
 isec=$1 irss=$2
+# The same register exported person by person, as registers usually are.
+awk -F'"' '{ print $4 "\t" NR "\t" $0 }' "$T/register.jsonl" |
+    sort -t "$(printf '\t')" -k1,1 -k2,2n -s | cut -f3- > "$T/grouped.jsonl"
+"$OPORA" --dir "$T/node2" init --region RU-SMO >/dev/null 2>&1
+echo "== import ($lines changes, grouped by dossier)"
+set -- $(measure import2 "$OPORA" --dir "$T/node2" --user bench import "$T/grouped.jsonl")
+gsec=$1 grss=$2
 echo "== verify"
 set -- $(measure verify "$OPORA" --dir "$T/node" verify)
 vsec=$1 vrss=$2
 
 awk -v n="$lines" -v is="$isec" -v ir="$irss" -v vs="$vsec" -v vr="$vrss" \
+    -v gs="$gsec" -v gr="$grss" \
     -v sign="$sign" -v ver="$verify" -v cores="$cores" 'BEGIN {
 	irate = n / is; vrate = n / vs
 	printf("\n| what | changes | seconds | changes/s | limit (OpenSSL) | share | peak RSS |\n")
 	printf("| --- | --- | --- | --- | --- | --- | --- |\n")
-	printf("| import | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f MiB |\n", n, is, irate, sign, 100 * irate / sign, ir / 1024)
+	printf("| import, interleaved | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f MiB |\n", n, is, irate, sign, 100 * irate / sign, ir / 1024)
+	printf("| import, grouped | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f MiB |\n", n, gs, n / gs, sign, 100 * n / gs / sign, gr / 1024)
 	printf("| verify | %d | %.2f | %.0f | verify %.0f/s x %d cores | %.0f%% | %.1f MiB |\n", n, vs, vrate, ver, cores, 100 * vrate / (ver * cores), vr / 1024)
 }'
