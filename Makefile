@@ -34,7 +34,7 @@ SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run demo install clean vectors
+.PHONY: all deps check unit unit-san bench run install clean vectors fuzz
 
 all: opora
 
@@ -68,7 +68,23 @@ deps:
 	fi
 
 unit: $(UNIT_BIN)
-unit-san: $(SAN_BIN)
+unit-san: $(SAN_BIN) $(B)/san/fuzz_change
+
+# The fuzz target, as a replay of tests/fuzz/corpus under the sanitizers.
+$(B)/san/fuzz_change: tests/fuzz/fuzz_change.c $(SAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DFUZZ_REPLAY -o $@ $^ $(LIBS)
+
+# A real fuzzing run with libFuzzer (clang); FUZZ_SECONDS long.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@dpkg-query -W -f='$${Status}' libclang-rt-14-dev 2>/dev/null | \
+	  grep -q 'ok installed' || apt-get install -y -qq libclang-rt-14-dev
+	@mkdir -p $(B)/fuzz /tmp/opora-fuzz-corpus
+	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
+	  -I. -fsanitize=fuzzer,address,undefined -o $(B)/fuzz/fuzz_change \
+	  tests/fuzz/fuzz_change.c $(CONFLICT_SRC) $(PROTOCOL_SRC) $(LIBS)
+	$(B)/fuzz/fuzz_change -max_total_time=$(FUZZ_SECONDS) \
+	  /tmp/opora-fuzz-corpus tests/fuzz/corpus
 
 check: deps
 	$(MAKE) all unit unit-san

@@ -524,6 +524,7 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17];
+	uint64_t	 stored;
 	int64_t		 seq;
 	int		 rc = -1, r;
 
@@ -531,9 +532,17 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	buf_init(&b, LIMIT_CHANGE_BYTES);
 	if (node_check_ops(d, n->cfg.region, ops, nops, why, whysz) == -1)
 		goto out;
-	/* A change's clock is above every clock in its causal past. */
+	/*
+	 * A change's clock is above every clock in its causal past, and above
+	 * every clock this node issued: another opora process may have written
+	 * since this one opened the node, and the caller's transaction holds
+	 * the write lock, so the stored clock is current.
+	 */
 	if (d->nchanges > 0 && d->last.hlc > n->hlc.last)
 		n->hlc.last = d->last.hlc;
+	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0 &&
+	    hlc_parse(hlc, strlen(hlc), &stored) == 0 && stored > n->hlc.last)
+		n->hlc.last = stored;
 	hdr.hlc = hlc_tick(&n->hlc, node_now_ms());
 	memcpy(hdr.dossier, d->id, sizeof(hdr.dossier));
 	memcpy(hdr.key, n->key_id, sizeof(hdr.key));

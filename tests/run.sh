@@ -53,6 +53,20 @@ for t in build/san/tests/test_*; do
 	run_unit "$t" "unit-asan/$(basename "$t")"
 done
 
+# The fuzz target replays every input kept in tests/fuzz/corpus.
+if [ -x build/san/fuzz_change ]; then
+	out="$log/fuzz.out"
+	if build/san/fuzz_change tests/fuzz/corpus/* >"$out" 2>&1; then
+		echo "ok   fuzz/change-corpus"
+		passed=$((passed + 1))
+	else
+		echo "FAIL fuzz/change-corpus"
+		tail -30 "$out" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failures="$failures fuzz/change-corpus"
+	fi
+fi
+
 # Include arrows: protocol/ and conflict/ never include node/; conflict/
 # includes nothing of ours but conflict/.
 if grep -n '#include "node/' protocol/*.[ch] conflict/*.[ch] >"$log/arrows" ||
