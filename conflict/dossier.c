@@ -12,12 +12,14 @@ const struct dossier_table_def dossier_tables[DT_COUNT] = {
 	[DT_EPISODE] = { "episodes", EP_NCOL, { "id", "centre", "curator",
 	    "opened", "closed", "close_reason", "region", "user", "hlc" } },
 	[DT_EVENT] = { "events", EV_NCOL, { "id", "date", "type", "text",
-	    "amended", "retracted", "retract_reason", "region", "user",
+	    "amended", "retracted", "retract_reason", "late", "region", "user",
 	    "hlc" } },
 	[DT_ASSESSMENT] = { "assessments", AS_NCOL, { "id", "date", "housing",
 	    "education", "employment", "family", "region", "user", "hlc" } },
 	[DT_CONSENT] = { "consents", CO_NCOL, { "id", "scope", "date",
 	    "document", "withdrawn", "region", "user", "hlc" } },
+	[DT_TRANSFER] = { "transfers", TR_NCOL, { "id", "from", "to", "reason",
+	    "state", "decided", "decline_reason", "region", "user", "hlc" } },
 };
 
 struct dossier *
@@ -165,6 +167,42 @@ entry_new(struct dossier *d, enum dossier_table t, const struct change_meta *m,
 	return (r);
 }
 
+/*
+ * Decide a pending offer.  Only the destination accepts or declines, only
+ * the offering region cancels, and only while the offer is pending: when an
+ * accept and a cancel race, the first in the total order wins and the other
+ * is skipped here, the same way on every node.
+ */
+static int
+decide(struct dossier *d, const struct change_meta *m, const struct op *o)
+{
+	struct dossier_row	*r;
+	char			 hlc[17];
+	const char		*state;
+
+	if ((r = dossier_find(d, DT_TRANSFER, o->arg[OA_REF])) == NULL ||
+	    r->col[TR_STATE] == NULL || strcmp(r->col[TR_STATE], "offered") != 0)
+		return (0);
+	if (o->kind == OP_TRANSFER_CANCEL ?
+	    strcmp(m->region, r->col[TR_FROM]) != 0 :
+	    strcmp(m->region, r->col[TR_TO]) != 0)
+		return (0);
+	state = o->kind == OP_TRANSFER_ACCEPT ? "accepted" :
+	    o->kind == OP_TRANSFER_DECLINE ? "declined" : "cancelled";
+	hlc_format(m->hlc, hlc);
+	r->dirty = true;
+	if (dossier_set(&r->col[TR_STATE], state) == -1 ||
+	    dossier_set(&r->col[TR_DECIDED], hlc) == -1 ||
+	    (o->kind == OP_TRANSFER_DECLINE && dossier_set(
+	    &r->col[TR_DECLINE_REASON], o->arg[OA_REASON]) == -1))
+		return (-1);
+	if (o->kind == OP_TRANSFER_ACCEPT) {
+		copy_fixed(d->custodian, sizeof(d->custodian), r->col[TR_TO]);
+		d->person_dirty = true;
+	}
+	return (0);
+}
+
 /* Apply operation i of change m.  0, or -1 when out of memory. */
 static int
 apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
@@ -213,7 +251,10 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 		    dossier_set(&r->col[EV_TYPE], a[OA_TYPE]) == -1 ||
 		    dossier_set(&r->col[EV_TEXT], a[OA_TEXT]) == -1 ||
 		    dossier_set(&r->col[EV_AMENDED], "0") == -1 ||
-		    dossier_set(&r->col[EV_RETRACTED], "0") == -1)
+		    dossier_set(&r->col[EV_RETRACTED], "0") == -1 ||
+		    /* A note by a former custodian is a late note. */
+		    dossier_set(&r->col[EV_LATE], strcmp(m->region,
+		    d->custodian) == 0 ? "0" : "1") == -1)
 			return (-1);
 		return (0);
 	case OP_EVENT_AMEND:
@@ -265,9 +306,110 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 			return (0);
 		r->dirty = true;
 		return (dossier_set(&r->col[CO_WITHDRAWN], a[OA_DATE]));
+	case OP_TRANSFER_OFFER:
+		if ((r = entry_new(d, DT_TRANSFER, m, i, TR_REGION)) == NULL)
+			return (-1);
+		if (dossier_set(&r->col[TR_FROM], m->region) == -1 ||
+		    dossier_set(&r->col[TR_TO], a[OA_TO]) == -1 ||
+		    dossier_set(&r->col[TR_REASON], a[OA_REASON]) == -1 ||
+		    dossier_set(&r->col[TR_STATE], "offered") == -1)
+			return (-1);
+		return (0);
+	case OP_TRANSFER_ACCEPT:
+	case OP_TRANSFER_DECLINE:
+	case OP_TRANSFER_CANCEL:
+		return (decide(d, m, o));
 	default:
 		return (0);
 	}
+}
+
+struct dossier_row *
+dossier_pending_offer(const struct dossier *d)
+{
+	size_t	 r;
+
+	for (r = 0; r < d->t[DT_TRANSFER].n; r++) {
+		struct dossier_row *row = &d->t[DT_TRANSFER].v[r];
+
+		if (row->col[TR_STATE] != NULL &&
+		    strcmp(row->col[TR_STATE], "offered") == 0)
+			return (row);
+	}
+	return (NULL);
+}
+
+bool
+dossier_entitled(const struct dossier *d, const char *region)
+{
+	const struct dossier_row	*row;
+	size_t				 r;
+
+	if (strcmp(d->custodian, region) == 0)
+		return (true);
+	for (r = 0; r < d->t[DT_TRANSFER].n; r++) {
+		row = &d->t[DT_TRANSFER].v[r];
+		if (row->col[TR_STATE] == NULL)
+			continue;
+		if (strcmp(row->col[TR_STATE], "accepted") == 0 &&
+		    strcmp(row->col[TR_FROM], region) == 0)
+			return (true);
+		if (strcmp(row->col[TR_STATE], "offered") == 0 &&
+		    strcmp(row->col[TR_TO], region) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+int
+dossier_custody_end(const struct dossier *d, const char *region, char out[11])
+{
+	const struct dossier_row	*row;
+	uint64_t			 best = 0, v;
+	size_t				 r;
+	int64_t				 days, z, era, doe, yoe, y, doy, mp;
+	unsigned			 mo, dd;
+
+	for (r = 0; r < d->t[DT_TRANSFER].n; r++) {
+		row = &d->t[DT_TRANSFER].v[r];
+		if (row->col[TR_STATE] == NULL || row->col[TR_DECIDED] == NULL ||
+		    strcmp(row->col[TR_STATE], "accepted") != 0 ||
+		    strcmp(row->col[TR_FROM], region) != 0 ||
+		    hlc_parse(row->col[TR_DECIDED],
+		    strlen(row->col[TR_DECIDED]), &v) == -1)
+			continue;
+		if (v > best)
+			best = v;
+	}
+	if (best == 0)
+		return (-1);
+	/* The UTC day of the accept (Howard Hinnant's civil_from_days). */
+	days = (int64_t)(hlc_ms(best) / 86400000ULL);
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	dd = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	mo = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	if (mo <= 2)
+		y++;
+	if (y < 1000 || y > 9999 || mo < 1 || mo > 12 || dd < 1 || dd > 31)
+		return (-1);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + mo / 10);
+	out[6] = (char)('0' + mo % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + dd / 10);
+	out[9] = (char)('0' + dd % 10);
+	out[10] = '\0';
+	return (0);
 }
 
 int

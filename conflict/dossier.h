@@ -33,6 +33,7 @@ enum dossier_table {
 	DT_EVENT,
 	DT_ASSESSMENT,
 	DT_CONSENT,
+	DT_TRANSFER,
 	DT_COUNT
 };
 
@@ -41,11 +42,13 @@ enum { COL_ID = 0 };
 enum { EP_CENTRE = 1, EP_CURATOR, EP_OPENED, EP_CLOSED, EP_CLOSE_REASON,
        EP_REGION, EP_USER, EP_HLC, EP_NCOL };
 enum { EV_DATE = 1, EV_TYPE, EV_TEXT, EV_AMENDED, EV_RETRACTED,
-       EV_RETRACT_REASON, EV_REGION, EV_USER, EV_HLC, EV_NCOL };
+       EV_RETRACT_REASON, EV_LATE, EV_REGION, EV_USER, EV_HLC, EV_NCOL };
 enum { AS_DATE = 1, AS_HOUSING, AS_EDUCATION, AS_EMPLOYMENT, AS_FAMILY,
        AS_REGION, AS_USER, AS_HLC, AS_NCOL };
 enum { CO_SCOPE = 1, CO_DATE, CO_DOCUMENT, CO_WITHDRAWN, CO_REGION, CO_USER,
        CO_HLC, CO_NCOL };
+enum { TR_FROM = 1, TR_TO, TR_REASON, TR_STATE, TR_DECIDED, TR_DECLINE_REASON,
+       TR_REGION, TR_USER, TR_HLC, TR_NCOL };
 
 struct dossier_table_def {
 	const char	*name;			/* SQL table and JSON key */
@@ -126,6 +129,23 @@ int		 dossier_add_row(struct dossier *d, enum dossier_table t,
 /* dossier_set(slot, value): replace an owned string with a copy of value
  * (NULL or "" empties it).  0 / -1 on out of memory. */
 int		 dossier_set(char **slot, const char *value);
+
+/*
+ * Custody.  The custodian is the region of person.create until a
+ * transfer.accept moves it to the offer's destination.  A region is
+ * entitled to the dossier when it is the custodian, a former custodian, or
+ * the destination of a pending offer.
+ */
+bool		 dossier_entitled(const struct dossier *d, const char *region);
+
+/* dossier_pending_offer(d): the row of the pending transfer offer, or
+ * NULL.  At most one offer is pending at a time. */
+struct dossier_row *dossier_pending_offer(const struct dossier *d);
+
+/* dossier_custody_end(d, region, out): the day (YYYY-MM-DD) a former
+ * custodian's last custody ended, or -1 if region never handed it over. */
+int		 dossier_custody_end(const struct dossier *d, const char *region,
+		    char out[11]);
 
 /* dossier_mark_clean(d): clear every dirty mark, after storing. */
 void		 dossier_mark_clean(struct dossier *d);

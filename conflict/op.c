@@ -16,6 +16,10 @@ static const char *const kind_names[OP_KIND_COUNT] = {
 	[OP_ASSESSMENT_ADD] = "assessment.add",
 	[OP_CONSENT_ADD] = "consent.add",
 	[OP_CONSENT_WITHDRAW] = "consent.withdraw",
+	[OP_TRANSFER_OFFER] = "transfer.offer",
+	[OP_TRANSFER_ACCEPT] = "transfer.accept",
+	[OP_TRANSFER_DECLINE] = "transfer.decline",
+	[OP_TRANSFER_CANCEL] = "transfer.cancel",
 };
 
 static const char *const field_names[PF_COUNT] = {
@@ -48,6 +52,7 @@ static const char *const arg_names[OA_COUNT] = {
 	[OA_FAMILY] = "family",
 	[OA_FIELD] = "field",
 	[OA_VALUE] = "value",
+	[OA_TO] = "to",
 };
 
 const char *
@@ -100,6 +105,10 @@ op_arg_name(enum op_arg a, enum op_kind k)
 			return ("event");
 		case OP_CONSENT_WITHDRAW:
 			return ("consent");
+		case OP_TRANSFER_ACCEPT:
+		case OP_TRANSFER_DECLINE:
+		case OP_TRANSFER_CANCEL:
+			return ("offer");
 		default:
 			return (NULL);
 		}

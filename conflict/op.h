@@ -23,6 +23,10 @@ enum op_kind {
 	OP_ASSESSMENT_ADD,
 	OP_CONSENT_ADD,
 	OP_CONSENT_WITHDRAW,
+	OP_TRANSFER_OFFER,
+	OP_TRANSFER_ACCEPT,
+	OP_TRANSFER_DECLINE,
+	OP_TRANSFER_CANCEL,
 	OP_KIND_COUNT
 };
 
@@ -44,7 +48,7 @@ enum person_field {
 
 /* Argument slots of the other operations; which are used depends on kind. */
 enum op_arg {
-	OA_REF,		/* "episode", "event" or "consent": an entry's id */
+	OA_REF,		/* "episode", "event", "consent", "offer": an entry */
 	OA_DATE,
 	OA_TYPE,
 	OA_TEXT,
@@ -59,6 +63,7 @@ enum op_arg {
 	OA_FAMILY,
 	OA_FIELD,	/* person.set: the field's name */
 	OA_VALUE,	/* person.set: the new value, "" to clear */
+	OA_TO,		/* transfer.offer: the destination region */
 	OA_COUNT
 };
 

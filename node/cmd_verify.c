@@ -19,182 +19,18 @@
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/verifier.h"
 #include "node/view.h"
 #include "protocol/jcs.h"
 #include "protocol/log.h"
 
 #define VERIFY_BATCH	2048
-#define VERIFY_THREADS	16
-
-/* The keys of the nodes, ready to verify with. */
-struct keyring {
-	struct kr_key {
-		char		 id[SIG_KEYID_LEN + 1];
-		char		 region[16];
-		struct sig_pub	*pub;
-	}		*v;
-	size_t		 n;
-};
-
-static void
-keyring_free(struct keyring *kr)
-{
-	size_t	 i;
-
-	for (i = 0; i < kr->n; i++)
-		sig_pub_free(kr->v[i].pub);
-	free(kr->v);
-}
-
-static const char SQL_KEYS[] =
-    "SELECT key_id, region, pub FROM keys WHERE revoked = 0";
-
-static int
-keyring_load(struct store *st, struct keyring *kr)
-{
-	sqlite3_stmt	*s;
-	struct kr_key	*k, *nv;
-	const char	*id, *region;
-	int		 r;
-
-	memset(kr, 0, sizeof(*kr));
-	if ((s = store_stmt(st, SQL_KEYS)) == NULL)
-		return (-1);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		region = (const char *)sqlite3_column_text(s, 1);
-		if (id == NULL || region == NULL || strlen(id) != SIG_KEYID_LEN ||
-		    strlen(region) >= 16 || sqlite3_column_bytes(s, 2) !=
-		    SIG_PUB_LEN)
-			continue;
-		if ((nv = reallocarray(kr->v, kr->n + 1, sizeof(*nv))) == NULL)
-			break;
-		kr->v = nv;
-		k = &kr->v[kr->n];
-		memcpy(k->id, id, SIG_KEYID_LEN + 1);
-		memcpy(k->region, region, strlen(region) + 1);
-		if ((k->pub = sig_pub_new(sqlite3_column_blob(s, 2))) == NULL)
-			continue;
-		kr->n++;
-	}
-	sqlite3_reset(s);
-	return (r == SQLITE_DONE ? 0 : -1);
-}
-
-static const struct kr_key *
-keyring_find(const struct keyring *kr, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < kr->n; i++)
-		if (strcmp(kr->v[i].id, id) == 0)
-			return (&kr->v[i]);
-	return (NULL);
-}
-
-/* One change of a batch, and what checking it found. */
-struct vitem {
-	int64_t		 seq;
-	char		 id[CHANGE_ID_HEX + 1];
-	uint8_t		*bytes;
-	size_t		 len;
-	uint8_t		 sig[SIG_LEN];
-	bool		 siglen_ok;
-	char		 problem[256];	/* empty: sound */
-	struct change	*c;		/* decoded, for the parent checks */
-};
-
-struct vbatch {
-	struct vitem		*v;
-	size_t			 n;
-	const struct keyring	*kr;
-	int			 nthreads;
-};
-
-struct vworker {
-	struct vbatch	*b;
-	int		 index;
-};
-
-static void
-check_item(struct vitem *it, const struct keyring *kr)
-{
-	const struct kr_key	*k;
-	char			 id[CHANGE_ID_HEX + 1], why[200];
-
-	change_id(it->bytes, it->len, id);
-	if (strcmp(id, it->id) != 0) {
-		snprintf(it->problem, sizeof(it->problem), "its bytes hash to "
-		    "%.16s..., not to its id: the change was altered", id);
-		return;
-	}
-	if (change_decode(it->bytes, it->len, &it->c, why, sizeof(why)) ==
-	    -1) {
-		snprintf(it->problem, sizeof(it->problem), "malformed: %s",
-		    why);
-		return;
-	}
-	if ((k = keyring_find(kr, it->c->key)) == NULL) {
-		snprintf(it->problem, sizeof(it->problem), "signed by key %s, "
-		    "which this node does not know", it->c->key);
-		return;
-	}
-	if (strcmp(k->region, it->c->region) != 0) {
-		snprintf(it->problem, sizeof(it->problem), "claims region %s "
-		    "but key %s belongs to %s", it->c->region, k->id,
-		    k->region);
-		return;
-	}
-	if (!it->siglen_ok || sig_verify(k->pub, CHANGE_PREFIX, it->bytes,
-	    it->len, it->sig) == -1)
-		snprintf(it->problem, sizeof(it->problem), "the signature "
-		    "does not verify");
-}
-
-static void *
-vworker_run(void *arg)
-{
-	struct vworker	*w = arg;
-	size_t		 i;
-
-	for (i = (size_t)w->index; i < w->b->n; i += (size_t)w->b->nthreads)
-		check_item(&w->b->v[i], w->b->kr);
-	return (NULL);
-}
-
-static void
-batch_check(struct vbatch *b)
-{
-	pthread_t	 th[VERIFY_THREADS];
-	struct vworker	 w[VERIFY_THREADS];
-	int		 i, started = 0;
-
-	for (i = 1; i < b->nthreads; i++) {
-		w[i].b = b;
-		w[i].index = i;
-		if (pthread_create(&th[i], NULL, vworker_run, &w[i]) != 0)
-			break;
-		started = i;
-	}
-	/* Threads that failed to start leave their share to this one. */
-	w[0].b = b;
-	w[0].index = 0;
-	if (started + 1 < b->nthreads) {
-		for (i = 1; i <= started; i++)
-			pthread_join(th[i], NULL);
-		b->nthreads = 1;
-		started = 0;
-	}
-	vworker_run(&w[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
-}
 
 struct vstate {
 	struct node	*n;
-	struct keyring	 kr;
-	struct vbatch	 b;
-	int		 nthreads;
+	struct verifier	*ver;
+	struct vitem	*items;
+	size_t		 nitems;
 	uint64_t	 changes, problems;
 };
 
@@ -274,9 +110,9 @@ batch_finish(struct vstate *vs)
 {
 	size_t	 i;
 
-	batch_check(&vs->b);
-	for (i = 0; i < vs->b.n; i++) {
-		struct vitem *it = &vs->b.v[i];
+	verifier_check(vs->ver, vs->items, vs->nitems);
+	for (i = 0; i < vs->nitems; i++) {
+		struct vitem *it = &vs->items[i];
 
 		if (it->problem[0] != '\0')
 			problem(&vs->problems, "change %s (feed #%lld): %s", it->id,
@@ -286,8 +122,8 @@ batch_finish(struct vstate *vs)
 		change_free(it->c);
 		free(it->bytes);
 	}
-	vs->changes += vs->b.n;
-	vs->b.n = 0;
+	vs->changes += vs->nitems;
+	vs->nitems = 0;
 	if (cli.tty)
 		fprintf(stderr, "\r%s %llu", cli_tr("checked", "проверено"),
 		    (unsigned long long)vs->changes);
@@ -297,7 +133,7 @@ static int
 verify_row(const struct store_row *row, void *arg)
 {
 	struct vstate	*vs = arg;
-	struct vitem	*it = &vs->b.v[vs->b.n];
+	struct vitem	*it = &vs->items[vs->nitems];
 
 	memset(it, 0, sizeof(*it));
 	it->seq = row->seq;
@@ -310,7 +146,7 @@ verify_row(const struct store_row *row, void *arg)
 	it->siglen_ok = row->siglen == SIG_LEN;
 	if (it->siglen_ok)
 		memcpy(it->sig, row->sig, SIG_LEN);
-	if (++vs->b.n == VERIFY_BATCH)
+	if (++vs->nitems == VERIFY_BATCH)
 		batch_finish(vs);
 	return (0);
 }
@@ -526,7 +362,6 @@ cmd_verify(int argc, char **argv)
 	struct vcheck	 vc;
 	pthread_t	 views;
 	char		 path[4096];
-	long		 ncpu;
 	int		 rc, threaded = 0;
 
 	if ((rc = simple_args(argc, argv,
@@ -545,15 +380,10 @@ cmd_verify(int argc, char **argv)
 		node_close(vs.n);
 		return (EX_SOFTWARE);
 	}
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	vs.nthreads = ncpu < 1 ? 1 : ncpu > VERIFY_THREADS ? VERIFY_THREADS :
-	    (int)ncpu;
 	rc = EX_SOFTWARE;
-	if ((vs.b.v = calloc(VERIFY_BATCH, sizeof(*vs.b.v))) == NULL ||
-	    keyring_load(vs.n->st, &vs.kr) == -1)
+	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL ||
+	    (vs.ver = verifier_new(vs.n->st)) == NULL)
 		goto out;
-	vs.b.kr = &vs.kr;
-	vs.b.nthreads = vs.nthreads;
 	threaded = pthread_create(&views, NULL, views_run, &vc) == 0;
 	/* One read transaction: a consistent snapshot of the log. */
 	if (store_exec(vs.n->st, "BEGIN") == -1)
@@ -562,7 +392,7 @@ cmd_verify(int argc, char **argv)
 		store_rollback(vs.n->st);
 		goto out;
 	}
-	if (vs.b.n > 0)
+	if (vs.nitems > 0)
 		batch_finish(&vs);
 	store_rollback(vs.n->st);
 	if (cli.tty)
@@ -593,8 +423,8 @@ out:
 	if (threaded)
 		pthread_join(views, NULL);
 	store_close(vc.st);
-	keyring_free(&vs.kr);
-	free(vs.b.v);
+	verifier_free(vs.ver);
+	free(vs.items);
 	node_close(vs.n);
 	return (rc);
 }
@@ -624,7 +454,7 @@ cmd_rebuild(int argc, char **argv)
 		goto out;
 	if (store_exec(n->st, "DELETE FROM episodes; DELETE FROM events;"
 	    " DELETE FROM assessments; DELETE FROM consents;"
-	    " DELETE FROM persons") == -1)
+	    " DELETE FROM transfers; DELETE FROM persons") == -1)
 		goto out;
 	if (sqlite3_prepare_v2(store_db(n->st), SQL_DOSSIERS, -1, &s, NULL) !=
 	    SQLITE_OK)

@@ -428,12 +428,98 @@ done_before(const struct op *ops, size_t i, enum op_kind kind, const char *ref)
 	return (0);
 }
 
+/* Whether the dossier holds an unwithdrawn consent of scope. */
+static bool
+has_consent(const struct dossier *d, const char *scope)
+{
+	size_t	 r;
+
+	for (r = 0; r < d->t[DT_CONSENT].n; r++) {
+		const struct dossier_row *row = &d->t[DT_CONSENT].v[r];
+
+		if (row->col[CO_SCOPE] != NULL &&
+		    strcmp(row->col[CO_SCOPE], scope) == 0 &&
+		    row->col[CO_WITHDRAWN] == NULL)
+			return (true);
+	}
+	return (false);
+}
+
+/* Check one transfer decision by region against the offer it names. */
+static int
+check_decision(const struct dossier *d, const struct op *ops, size_t i,
+    const char *region, char *why, size_t whysz)
+{
+	const struct dossier_row	*r;
+	const char			*ref = ops[i].arg[OA_REF];
+	size_t				 j;
+
+	if ((r = dossier_find(d, DT_TRANSFER, ref)) == NULL) {
+		snprintf(why, whysz, "no transfer offer %s in this dossier",
+		    ref);
+		return (-1);
+	}
+	for (j = 0; j < i; j++)
+		if (ops[j].arg[OA_REF] != NULL &&
+		    strcmp(ops[j].arg[OA_REF], ref) == 0)
+			break;
+	if (strcmp(r->col[TR_STATE], "offered") != 0 || j < i) {
+		snprintf(why, whysz, "transfer offer %s is no longer pending "
+		    "(%s)", ref, r->col[TR_STATE]);
+		return (-1);
+	}
+	if (ops[i].kind == OP_TRANSFER_CANCEL) {
+		if (strcmp(r->col[TR_FROM], region) != 0) {
+			snprintf(why, whysz, "only %s, which made the offer, "
+			    "may cancel it", r->col[TR_FROM]);
+			return (-1);
+		}
+	} else if (strcmp(r->col[TR_TO], region) != 0) {
+		snprintf(why, whysz, "only %s, to which the case is offered, "
+		    "may accept or decline it", r->col[TR_TO]);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+check_offer(const struct dossier *d, const struct op *ops, size_t i,
+    const char *region, char *why, size_t whysz)
+{
+	const char	*to = ops[i].arg[OA_TO];
+	size_t		 j;
+
+	if (strcmp(to, region) == 0 || strcmp(to, "RU-FED") == 0) {
+		snprintf(why, whysz, "a case can be offered to another "
+		    "region only, and never to the federal node");
+		return (-1);
+	}
+	for (j = 0; j < i; j++)
+		if (ops[j].kind == OP_TRANSFER_OFFER)
+			break;
+	if (dossier_pending_offer(d) != NULL || j < i) {
+		snprintf(why, whysz, "the case is already offered to %s; "
+		    "cancel that offer first", dossier_pending_offer(d) ?
+		    dossier_pending_offer(d)->col[TR_TO] : to);
+		return (-1);
+	}
+	if (!has_consent(d, "transfer")) {
+		snprintf(why, whysz, "there is no recorded, unwithdrawn "
+		    "consent of scope transfer: record it with 'consent add "
+		    "--scope transfer' first");
+		return (-1);
+	}
+	return (0);
+}
+
 int
 node_check_ops(const struct dossier *d, const char *region,
     const struct op *ops, size_t nops, char *why, size_t whysz)
 {
 	const struct dossier_row	*r;
 	const char			*ref;
+	char				 end[11];
+	bool				 custodian;
 	size_t				 i;
 
 	if (strcmp(region, "RU-FED") == 0) {
@@ -441,24 +527,57 @@ node_check_ops(const struct dossier *d, const char *region,
 		    "and may not write into dossiers");
 		return (-1);
 	}
-	if (d->nchanges == 0) {
-		if (nops == 0 || ops[0].kind != OP_PERSON_CREATE) {
-			snprintf(why, whysz, "no such dossier");
-			return (-1);
-		}
-	} else if (strcmp(d->custodian, region) != 0) {
-		snprintf(why, whysz, "this dossier is in the custody of %s; "
-		    "only its custodian may change it", d->custodian);
+	if (d->nchanges == 0 && (nops == 0 ||
+	    ops[0].kind != OP_PERSON_CREATE)) {
+		snprintf(why, whysz, "no such dossier");
 		return (-1);
 	}
+	custodian = d->nchanges == 0 || strcmp(d->custodian, region) == 0;
 	for (i = 0; i < nops; i++) {
 		ref = ops[i].arg[OA_REF];
+		/* What others than the custodian may do. */
+		switch (ops[i].kind) {
+		case OP_TRANSFER_ACCEPT:
+		case OP_TRANSFER_DECLINE:
+		case OP_TRANSFER_CANCEL:
+			if (check_decision(d, ops, i, region, why, whysz) ==
+			    -1)
+				return (-1);
+			continue;
+		case OP_EVENT_ADD:
+			if (custodian)
+				break;
+			/* A former custodian adds late notes about its own
+			 * custody: dated no later than the day it ended. */
+			if (dossier_custody_end(d, region, end) == 0 &&
+			    strcmp(ops[i].arg[OA_DATE], end) <= 0)
+				continue;
+			snprintf(why, whysz, dossier_custody_end(d, region,
+			    end) == 0 ? "a former custodian may only add notes "
+			    "dated up to the handover (%s)" : "this dossier is "
+			    "in the custody of %s; only its custodian may "
+			    "change it", dossier_custody_end(d, region, end) ==
+			    0 ? end : d->custodian);
+			return (-1);
+		default:
+			break;
+		}
+		if (!custodian) {
+			snprintf(why, whysz, "this dossier is in the custody of "
+			    "%s; only its custodian may change it",
+			    d->custodian);
+			return (-1);
+		}
 		switch (ops[i].kind) {
 		case OP_PERSON_CREATE:
 			if (d->nchanges != 0 || i != 0) {
 				snprintf(why, whysz, "the dossier exists");
 				return (-1);
 			}
+			break;
+		case OP_TRANSFER_OFFER:
+			if (check_offer(d, ops, i, region, why, whysz) == -1)
+				return (-1);
 			break;
 		case OP_EPISODE_CLOSE:
 			r = dossier_find(d, DT_EPISODE, ref);

@@ -79,7 +79,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE events (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, date TEXT,"
 	"  type TEXT, text TEXT, amended TEXT, retracted TEXT,"
-	"  retract_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
+	"  retract_reason TEXT, late TEXT, region TEXT, user TEXT, hlc TEXT,"
 	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
 	"CREATE TABLE assessments (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, date TEXT,"
@@ -89,7 +89,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE consents (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, scope TEXT,"
 	"  date TEXT, document TEXT, withdrawn TEXT, region TEXT, user TEXT,"
-	"  hlc TEXT, PRIMARY KEY (dossier, pos)) WITHOUT ROWID;",
+	"  hlc TEXT, PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE TABLE transfers (id TEXT NOT NULL, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, \"from\" TEXT,"
+	"  \"to\" TEXT, reason TEXT, state TEXT, decided TEXT,"
+	"  decline_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
+	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE INDEX transfers_to ON transfers (\"to\", state);"
+	"CREATE INDEX transfers_from ON transfers (\"from\", state);"
+	"CREATE INDEX persons_custodian ON persons (custodian);",
 };
 
 static void

@@ -48,33 +48,40 @@ static const char *const SQL_ROWS_GET[DT_COUNT] = {
 	    " close_reason, region, user, hlc FROM episodes"
 	    " WHERE dossier = ? ORDER BY pos",
 	[DT_EVENT] = "SELECT id, date, type, text, amended, retracted,"
-	    " retract_reason, region, user, hlc FROM events"
+	    " retract_reason, late, region, user, hlc FROM events"
 	    " WHERE dossier = ? ORDER BY pos",
 	[DT_ASSESSMENT] = "SELECT id, date, housing, education, employment,"
 	    " family, region, user, hlc FROM assessments"
 	    " WHERE dossier = ? ORDER BY pos",
 	[DT_CONSENT] = "SELECT id, scope, date, document, withdrawn, region,"
 	    " user, hlc FROM consents WHERE dossier = ? ORDER BY pos",
+	[DT_TRANSFER] = "SELECT id, \"from\", \"to\", reason, state, decided,"
+	    " decline_reason, region, user, hlc FROM transfers"
+	    " WHERE dossier = ? ORDER BY pos",
 };
 static const char *const SQL_ROWS_PUT[DT_COUNT] = {
 	[DT_EPISODE] = "INSERT OR REPLACE INTO episodes (id, centre, curator,"
 	    " opened, closed, close_reason, region, user, hlc, dossier, pos)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 	[DT_EVENT] = "INSERT OR REPLACE INTO events (id, date, type, text,"
-	    " amended, retracted, retract_reason, region, user, hlc, dossier,"
-	    " pos) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " amended, retracted, retract_reason, late, region, user, hlc,"
+	    " dossier, pos) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[DT_ASSESSMENT] = "INSERT OR REPLACE INTO assessments (id, date,"
 	    " housing, education, employment, family, region, user, hlc,"
 	    " dossier, pos) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 	[DT_CONSENT] = "INSERT OR REPLACE INTO consents (id, scope, date,"
 	    " document, withdrawn, region, user, hlc, dossier, pos)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?)",
+	[DT_TRANSFER] = "INSERT OR REPLACE INTO transfers (id, \"from\","
+	    " \"to\", reason, state, decided, decline_reason, region, user,"
+	    " hlc, dossier, pos) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 };
 static const char *const SQL_ROWS_DEL[DT_COUNT] = {
 	[DT_EPISODE] = "DELETE FROM episodes WHERE dossier = ?",
 	[DT_EVENT] = "DELETE FROM events WHERE dossier = ?",
 	[DT_ASSESSMENT] = "DELETE FROM assessments WHERE dossier = ?",
 	[DT_CONSENT] = "DELETE FROM consents WHERE dossier = ?",
+	[DT_TRANSFER] = "DELETE FROM transfers WHERE dossier = ?",
 };
 static const char SQL_PERSON_DEL[] = "DELETE FROM persons WHERE dossier = ?";
 

@@ -19,7 +19,8 @@
 enum vkind {
 	V_NAME, V_SHORT, V_LONG, V_REASON, V_DATE, V_BIRTH, V_GRADUATED,
 	V_SEX, V_SNILS, V_PHONE, V_EMAIL, V_REF, V_EVTYPE, V_HOUSING,
-	V_EDUCATION, V_EMPLOYMENT, V_FAMILY, V_SCOPE, V_FIELD, V_VALUE
+	V_EDUCATION, V_EMPLOYMENT, V_FAMILY, V_SCOPE, V_FIELD, V_VALUE,
+	V_REGION
 };
 
 #define SLOT_PERSON	100	/* slot >= this: a person field */
@@ -100,6 +101,16 @@ static const struct opdef opdefs[] = {
 	{ OP_CONSENT_WITHDRAW, {
 	    { "consent", OA_REF, true, V_REF },
 	    { "date", OA_DATE, true, V_DATE } } },
+	{ OP_TRANSFER_OFFER, {
+	    { "reason", OA_REASON, true, V_REASON },
+	    { "to", OA_TO, true, V_REGION } } },
+	{ OP_TRANSFER_ACCEPT, {
+	    { "offer", OA_REF, true, V_REF } } },
+	{ OP_TRANSFER_DECLINE, {
+	    { "offer", OA_REF, true, V_REF },
+	    { "reason", OA_REASON, true, V_REASON } } },
+	{ OP_TRANSFER_CANCEL, {
+	    { "offer", OA_REF, true, V_REF } } },
 };
 #undef P
 
@@ -236,6 +247,11 @@ check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
 		return (check_enum(vc, path, fields_family, s));
 	case V_SCOPE:
 		return (check_enum(vc, path, fields_consent_scopes, s));
+	case V_REGION:
+		if (!fields_region_valid(s, n))
+			return (fail(vc, "%s: \"%.20s\" is not a region code",
+			    path, s));
+		return (0);
 	case V_FIELD:
 		if ((vc->field = op_field_find(s)) == -1)
 			return (fail(vc, "%s: \"%.40s\" is not a field of the "

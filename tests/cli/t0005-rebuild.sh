@@ -17,7 +17,7 @@ for i in 1 2 3; do
 	ok "$OPORA" episode close "$D" "$EP" --date 2024-05-01
 done
 dump() {
-	for t in persons episodes events assessments consents; do
+	for t in persons episodes events assessments consents transfers; do
 		db smo "SELECT * FROM $t ORDER BY 1"
 	done
 }

@@ -1,0 +1,194 @@
+/*
+ * node/verifier.c: checking changes on every core.  See verifier.h.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "node/store.h"
+#include "node/verifier.h"
+#include "protocol/log.h"
+
+#define VERIFIER_MAX_THREADS	16
+
+struct vkey {
+	char		 id[SIG_KEYID_LEN + 1];
+	char		 region[16];
+	struct sig_pub	*pub;
+};
+
+struct verifier {
+	struct vkey	*keys;
+	size_t		 nkeys;
+	int		 nthreads;
+};
+
+static const char SQL_KEYS[] =
+    "SELECT key_id, region, pub FROM keys WHERE revoked = 0";
+
+struct verifier *
+verifier_new(struct store *st)
+{
+	struct verifier	*v;
+	sqlite3_stmt	*s;
+	struct vkey	*k, *nv;
+	const char	*id, *region;
+	long		 ncpu;
+	int		 r;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		log_warn("verifier");
+		return (NULL);
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	v->nthreads = ncpu < 1 ? 1 : ncpu > VERIFIER_MAX_THREADS ?
+	    VERIFIER_MAX_THREADS : (int)ncpu;
+	if ((s = store_stmt(st, SQL_KEYS)) == NULL)
+		goto bad;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		region = (const char *)sqlite3_column_text(s, 1);
+		if (id == NULL || region == NULL ||
+		    strlen(id) != SIG_KEYID_LEN || strlen(region) >= 16 ||
+		    sqlite3_column_bytes(s, 2) != SIG_PUB_LEN)
+			continue;
+		if ((nv = reallocarray(v->keys, v->nkeys + 1,
+		    sizeof(*nv))) == NULL)
+			break;
+		v->keys = nv;
+		k = &v->keys[v->nkeys];
+		memcpy(k->id, id, SIG_KEYID_LEN + 1);
+		memcpy(k->region, region, strlen(region) + 1);
+		if ((k->pub = sig_pub_new(sqlite3_column_blob(s, 2))) != NULL)
+			v->nkeys++;
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto bad;
+	return (v);
+bad:
+	log_warnx("cannot read the node keys");
+	verifier_free(v);
+	return (NULL);
+}
+
+void
+verifier_free(struct verifier *v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nkeys; i++)
+		sig_pub_free(v->keys[i].pub);
+	free(v->keys);
+	free(v);
+}
+
+int
+verifier_threads(const struct verifier *v)
+{
+	return (v->nthreads);
+}
+
+static const struct vkey *
+key_find(const struct verifier *v, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nkeys; i++)
+		if (strcmp(v->keys[i].id, id) == 0)
+			return (&v->keys[i]);
+	return (NULL);
+}
+
+static void
+check_item(struct vitem *it, const struct verifier *v)
+{
+	const struct vkey	*k;
+	char			 id[CHANGE_ID_HEX + 1], why[200];
+
+	it->problem[0] = '\0';
+	it->unknown_key = false;
+	it->c = NULL;
+	if (it->id[0] != '\0') {
+		change_id(it->bytes, it->len, id);
+		if (strcmp(id, it->id) != 0) {
+			snprintf(it->problem, sizeof(it->problem), "its bytes "
+			    "hash to %.16s..., not to its id: the change was "
+			    "altered", id);
+			return;
+		}
+	}
+	if (change_decode(it->bytes, it->len, &it->c, why, sizeof(why)) ==
+	    -1) {
+		snprintf(it->problem, sizeof(it->problem), "malformed: %s",
+		    why);
+		return;
+	}
+	if ((k = key_find(v, it->c->key)) == NULL) {
+		snprintf(it->problem, sizeof(it->problem), "signed by key %s "
+		    "(%s), which this node does not know", it->c->key,
+		    it->c->region);
+		it->unknown_key = true;
+		return;
+	}
+	if (strcmp(k->region, it->c->region) != 0) {
+		snprintf(it->problem, sizeof(it->problem), "claims region %s "
+		    "but key %s belongs to %s", it->c->region, k->id,
+		    k->region);
+		return;
+	}
+	if (!it->siglen_ok || sig_verify(k->pub, CHANGE_PREFIX, it->bytes,
+	    it->len, it->sig) == -1)
+		snprintf(it->problem, sizeof(it->problem), "the signature "
+		    "does not verify");
+}
+
+struct vworker {
+	const struct verifier	*v;
+	struct vitem		*items;
+	size_t			 n;
+	int			 index, stride;
+};
+
+static void *
+vworker_run(void *arg)
+{
+	struct vworker	*w = arg;
+	size_t		 i;
+
+	for (i = (size_t)w->index; i < w->n; i += (size_t)w->stride)
+		check_item(&w->items[i], w->v);
+	return (NULL);
+}
+
+void
+verifier_check(struct verifier *v, struct vitem *items, size_t n)
+{
+	pthread_t	 th[VERIFIER_MAX_THREADS];
+	struct vworker	 w[VERIFIER_MAX_THREADS];
+	int		 i, nt = v->nthreads, started = 0;
+
+	if ((size_t)nt > n)
+		nt = n > 0 ? (int)n : 1;
+	for (i = 0; i < nt; i++)
+		w[i] = (struct vworker){ v, items, n, i, nt };
+	for (i = 1; i < nt; i++) {
+		if (pthread_create(&th[i], NULL, vworker_run, &w[i]) != 0)
+			break;
+		started = i;
+	}
+	if (started + 1 < nt) {
+		/* Threads that failed to start: this one does it all. */
+		for (i = 1; i <= started; i++)
+			pthread_join(th[i], NULL);
+		w[0].stride = 1;
+		started = 0;
+	}
+	vworker_run(&w[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+}

@@ -1,0 +1,52 @@
+/*
+ * node/verifier.h: checking changes' hashes, form and signatures on every
+ * core.
+ *
+ * A verifier holds the public keys of the known, unrevoked nodes and checks
+ * batches of changes in parallel: each item's bytes must hash to its
+ * claimed id (when one is given), decode as a valid change, name a known
+ * key of its own region, and carry that key's signature.  Used by
+ * 'opora verify' over the whole log and by sync over every pulled batch.
+ * Checks that need the database (parents, authority) are the caller's.
+ */
+#ifndef OPORA_VERIFIER_H
+#define OPORA_VERIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol/change.h"
+#include "protocol/sig.h"
+
+struct store;
+struct verifier;
+
+/* One change to check.  The caller fills the first part; the verifier
+ * fills problem (empty when sound) and c (the decoded change, the
+ * caller's to change_free, NULL when it did not decode). */
+struct vitem {
+	int64_t		 seq;			/* the caller's, e.g. feed # */
+	char		 id[CHANGE_ID_HEX + 1];	/* claimed id, or "" */
+	uint8_t		*bytes;			/* the caller's */
+	size_t		 len;
+	uint8_t		 sig[SIG_LEN];
+	bool		 siglen_ok;		/* the signature had 64 bytes */
+	char		 problem[256];
+	bool		 unknown_key;		/* the problem is an unknown key */
+	struct change	*c;
+};
+
+/* verifier_new(st): a verifier with st's node keys and one thread per
+ * core.  NULL (logged) on failure. */
+struct verifier	*verifier_new(struct store *st);
+void		 verifier_free(struct verifier *v);
+
+/* verifier_check(v, items, n): check n items on every core. */
+void		 verifier_check(struct verifier *v, struct vitem *items,
+		    size_t n);
+
+/* verifier_threads(v): how many threads check. */
+int		 verifier_threads(const struct verifier *v);
+
+#endif /* OPORA_VERIFIER_H */
