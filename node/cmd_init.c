@@ -9,14 +9,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "node/card.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
 #include "protocol/tls.h"
-
-/* What a node card's signature is over: this prefix, then the card. */
-#define CARD_PREFIX	"opora-card-v1\n"
 
 int
 cmd_init(int argc, char **argv)
@@ -78,47 +76,6 @@ cmd_init(int argc, char **argv)
 	fprintf(stderr, "%s %s %s %s\n", cli_tr("created node", "создан узел"),
 	    region, cli_tr("in", "в"), cli.dir);
 	return (EX_OK);
-}
-
-/* The card: who this node is, signed with its signing key. */
-static cJSON *
-card_make(struct node *n)
-{
-	cJSON		*doc = NULL, *card;
-	struct buf	 b;
-	uint8_t		 sig[SIG_LEN];
-	char		 pin[TLS_PIN_LEN + 1], path[4096], pubhex[65];
-	char		 sighex[2 * SIG_LEN + 1];
-	size_t		 i;
-
-	buf_init(&b, 4096);
-	for (i = 0; i < SIG_PUB_LEN; i++)
-		snprintf(pubhex + 2 * i, 3, "%02x", n->pub[i]);
-	if (node_path(n, "tls.crt", path, sizeof(path)) == -1 ||
-	    tls_pin_file(path, pin) == -1)
-		goto out;
-	if ((doc = cJSON_CreateObject()) == NULL ||
-	    (card = cJSON_AddObjectToObject(doc, "card")) == NULL ||
-	    cJSON_AddStringToObject(card, "key", pubhex) == NULL ||
-	    cJSON_AddStringToObject(card, "key_id", n->key_id) == NULL ||
-	    cJSON_AddStringToObject(card, "region", n->cfg.region) == NULL ||
-	    cJSON_AddStringToObject(card, "tls_pin", pin) == NULL ||
-	    cJSON_AddStringToObject(card, "url", n->cfg.url) == NULL ||
-	    cJSON_AddNumberToObject(card, "v", 1) == NULL ||
-	    jcs_write(&b, card, LIMIT_JSON_ELEMENTS, NULL) == -1 ||
-	    sig_sign(n->key, CARD_PREFIX, b.data, b.len, sig) == -1)
-		goto bad;
-	for (i = 0; i < SIG_LEN; i++)
-		snprintf(sighex + 2 * i, 3, "%02x", sig[i]);
-	if (cJSON_AddStringToObject(doc, "signature", sighex) == NULL)
-		goto bad;
-	goto out;
-bad:
-	cJSON_Delete(doc);
-	doc = NULL;
-out:
-	buf_free(&b);
-	return (doc);
 }
 
 int

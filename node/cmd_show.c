@@ -107,6 +107,40 @@ opt(const char *s)
 	return (s != NULL ? s : "");
 }
 
+static const char *
+transfer_state(const char *s)
+{
+	if (s == NULL)
+		return ("?");
+	if (strcmp(s, "offered") == 0)
+		return (cli_tr("offered, awaiting an answer", "предложена, "
+		    "ожидает ответа"));
+	if (strcmp(s, "accepted") == 0)
+		return (cli_tr("accepted", "принята"));
+	if (strcmp(s, "declined") == 0)
+		return (cli_tr("declined", "отклонена"));
+	if (strcmp(s, "cancelled") == 0)
+		return (cli_tr("cancelled", "отменена"));
+	return (s);
+}
+
+/* The day of an HLC value, for entries dated by when they were made. */
+static void
+hlc_day(const char *hlc, char out[11])
+{
+	uint64_t	 v;
+	time_t		 t;
+	struct tm	 tm;
+
+	if (hlc == NULL || hlc_parse(hlc, strlen(hlc), &v) == -1) {
+		snprintf(out, 11, "?");
+		return;
+	}
+	t = (time_t)(hlc_ms(v) / 1000);
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* One line of the timeline. */
 struct item {
 	const char	*date;
@@ -162,6 +196,10 @@ print_item(const struct item *it)
 		    opt(c[EV_TEXT]));
 		if (c[EV_AMENDED] != NULL && strcmp(c[EV_AMENDED], "0") != 0)
 			printf(" (%s)", cli_tr("amended", "исправлено"));
+		if (c[EV_LATE] != NULL && strcmp(c[EV_LATE], "1") == 0)
+			printf(" (%s)", cli_tr("late note by a former "
+			    "custodian", "запоздалая запись прежнего "
+			    "ответственного региона"));
 		if (c[EV_RETRACTED] != NULL && strcmp(c[EV_RETRACTED], "1") ==
 		    0)
 			printf("\n              %s: %s", cli_tr("RETRACTED",
@@ -178,6 +216,13 @@ print_item(const struct item *it)
 		    enum_label(fields_employment, c[AS_EMPLOYMENT]),
 		    cli_tr("family", "семья"),
 		    enum_label(fields_family, c[AS_FAMILY]));
+		break;
+	case DT_TRANSFER:
+		printf("%s %s → %s: %s (%s)", cli_tr("transfer", "передача"),
+		    opt(c[TR_FROM]), opt(c[TR_TO]), opt(c[TR_REASON]),
+		    transfer_state(c[TR_STATE]));
+		if (c[TR_DECLINE_REASON] != NULL)
+			printf(": %s", c[TR_DECLINE_REASON]);
 		break;
 	case DT_CONSENT:
 		if (it->closing)
@@ -202,6 +247,7 @@ show_text(const struct dossier *d)
 {
 	const char *const	*p = (const char *const *)d->person;
 	struct item		*items;
+	char			(*days)[11];
 	char			 now[11], snils[15], when[40];
 	size_t			 n = 0, cap = 0, r, i;
 	int			 t, age;
@@ -237,16 +283,24 @@ show_text(const struct dossier *d)
 
 	for (t = 0; t < DT_COUNT; t++)
 		cap += d->t[t].n * 2;
-	if ((items = calloc(cap + 1, sizeof(*items))) == NULL)
+	if ((items = calloc(cap + 1, sizeof(*items))) == NULL ||
+	    (days = calloc(d->t[DT_TRANSFER].n + 1, sizeof(*days))) == NULL) {
+		free(items);
 		return (EX_OSERR);
+	}
 	for (t = 0; t < DT_COUNT; t++)
 		for (r = 0; r < d->t[t].n; r++) {
 			const struct dossier_row *row = &d->t[t].v[r];
 			int dcol = t == DT_EPISODE ? EP_OPENED : t == DT_EVENT ?
 			    EV_DATE : t == DT_ASSESSMENT ? AS_DATE : CO_DATE;
+			const char *date;
 
-			items[n++] = (struct item){ opt(row->col[dcol]), t, r,
-			    t, row, false };
+			if (t == DT_TRANSFER) {
+				hlc_day(row->col[TR_HLC], days[r]);
+				date = days[r];
+			} else
+				date = opt(row->col[dcol]);
+			items[n++] = (struct item){ date, t, r, t, row, false };
 			if (t == DT_EPISODE && row->col[EP_CLOSED] != NULL)
 				items[n++] = (struct item){ row->col[EP_CLOSED],
 				    t, r, t, row, true };
@@ -263,6 +317,7 @@ show_text(const struct dossier *d)
 	for (i = 0; i < n; i++)
 		print_item(&items[i]);
 	free(items);
+	free(days);
 	return (EX_OK);
 }
 

@@ -97,7 +97,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
 	"CREATE INDEX transfers_to ON transfers (\"to\", state);"
 	"CREATE INDEX transfers_from ON transfers (\"from\", state);"
-	"CREATE INDEX persons_custodian ON persons (custodian);",
+	"CREATE INDEX persons_custodian ON persons (custodian);"
+	/* Peers: nodes this one pulls from and serves. */
+	"CREATE TABLE peers (region TEXT PRIMARY KEY, url TEXT NOT NULL,"
+	"  key_id TEXT NOT NULL, pin TEXT NOT NULL, card BLOB NOT NULL,"
+	"  cursor INTEGER NOT NULL DEFAULT 0, behind INTEGER,"
+	"  last_ok INTEGER, last_error TEXT, last_error_at INTEGER,"
+	"  added INTEGER NOT NULL);"
+	/* Changes refused on receipt, with why; never applied. */
+	"CREATE TABLE rejected (n INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT, dossier TEXT, peer TEXT NOT NULL, reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL, bytes BLOB, sig BLOB);",
 };
 
 static void

@@ -364,6 +364,125 @@ view_fold(struct store *st, const char *id, struct dossier **out, char *why,
 	return (0);
 }
 
+static const char SQL_LINKS[] =
+    "SELECT c.id, p.parent FROM changes c LEFT JOIN parents p"
+    " ON p.child = c.seq WHERE c.dossier = ? ORDER BY c.id";
+
+struct link {
+	char	 id[65];
+	char	 parent[65];	/* "" for none */
+};
+
+struct past {
+	struct link	*links;		/* sorted by id */
+	size_t		 nlinks;
+	char		(*marked)[65];	/* the ancestors, sorted */
+	size_t		 nmarked;
+	struct dossier	*d;
+	char		*why;
+	size_t		 whysz;
+};
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return (strcmp(a, b));
+}
+
+static int
+fold_past_one(const struct store_row *row, void *arg)
+{
+	struct past	*pa = arg;
+
+	if (bsearch(row->id, pa->marked, pa->nmarked, sizeof(*pa->marked),
+	    cmp_id) == NULL)
+		return (0);
+	{
+		struct fold_arg fa = { pa->d, pa->why, pa->whysz };
+
+		return (fold_one(row, &fa));
+	}
+}
+
+int
+view_fold_past(struct store *st, const char *id, char (*parents)[65],
+    size_t nparents, struct dossier **out, char *why, size_t whysz)
+{
+	struct past	 pa;
+	sqlite3_stmt	*s;
+	char		(*stack)[65] = NULL;
+	size_t		 cap = 0, nstack = 0, i, lo;
+	const char	*a, *b;
+	void		*nv;
+	int		 r, rc = -1;
+
+	memset(&pa, 0, sizeof(pa));
+	*out = NULL;
+	pa.why = why;
+	pa.whysz = whysz;
+	snprintf(why, whysz, "out of memory");
+	if ((s = store_stmt(st, SQL_LINKS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		a = col_text(s, 0);
+		b = col_text(s, 1);
+		if (pa.nlinks == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(pa.links, cap,
+			    sizeof(*pa.links))) == NULL)
+				goto out;
+			pa.links = nv;
+		}
+		snprintf(pa.links[pa.nlinks].id, 65, "%s", a ? a : "");
+		snprintf(pa.links[pa.nlinks].parent, 65, "%s", b ? b : "");
+		pa.nlinks++;
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto out;
+	/* Walk back from the parents; links are sorted by child id. */
+	if ((pa.marked = calloc(pa.nlinks + nparents + 1,
+	    sizeof(*pa.marked))) == NULL ||
+	    (stack = calloc(pa.nlinks + nparents + 1, sizeof(*stack))) == NULL)
+		goto out;
+	for (i = 0; i < nparents; i++)
+		memcpy(stack[nstack++], parents[i], 65);
+	while (nstack > 0) {
+		char	 cur[65];
+
+		memcpy(cur, stack[--nstack], 65);
+		if (bsearch(cur, pa.marked, pa.nmarked, sizeof(*pa.marked),
+		    cmp_id) != NULL)
+			continue;
+		/* Keep marked sorted: insert in place (histories are small). */
+		for (lo = pa.nmarked; lo > 0 && strcmp(pa.marked[lo - 1],
+		    cur) > 0; lo--)
+			memcpy(pa.marked[lo], pa.marked[lo - 1], 65);
+		memcpy(pa.marked[lo], cur, 65);
+		pa.nmarked++;
+		for (i = 0; i < pa.nlinks; i++)
+			if (strcmp(pa.links[i].id, cur) == 0 &&
+			    pa.links[i].parent[0] != '\0' &&
+			    nstack < pa.nlinks + nparents)
+				memcpy(stack[nstack++], pa.links[i].parent, 65);
+	}
+	if ((pa.d = dossier_new(id)) == NULL)
+		goto out;
+	snprintf(why, whysz, "database error");
+	if (store_each_change(st, id, fold_past_one, &pa) != 0)
+		goto out;
+	*out = pa.d;
+	pa.d = NULL;
+	rc = 0;
+out:
+	dossier_free(pa.d);
+	free(pa.links);
+	free(pa.marked);
+	free(stack);
+	return (rc);
+}
+
 static int
 add_str(cJSON *o, const char *k, const char *v)
 {

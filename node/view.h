@@ -38,6 +38,16 @@ int	 view_clear(struct store *st, const char *id);
 int	 view_fold(struct store *st, const char *id, struct dossier **out,
 	    char *why, size_t whysz);
 
+/*
+ * view_fold_past(st, id, parents, nparents, out, why, whysz): the state of
+ * the dossier made of the given changes and all their ancestors only (the
+ * causal past of a change with these parents), in memory.  0 and *out, or
+ * -1 with a reason.
+ */
+int	 view_fold_past(struct store *st, const char *id,
+	    char (*parents)[65], size_t nparents, struct dossier **out,
+	    char *why, size_t whysz);
+
 /* view_json(d): the canonical state document of d (docs/data-model.md,
  * "Digest"), a new cJSON tree for the caller, or NULL. */
 cJSON	*view_json(const struct dossier *d);

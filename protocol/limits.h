@@ -29,6 +29,15 @@
 #define LIMIT_IMPORT_BATCH	1000		/* changes per SQLite transaction */
 #define LIMIT_IMPORT_LABEL	64		/* a dossier label in the file */
 
+/* The feed (docs/protocol.md, "Replication"). */
+#define LIMIT_FEED_DEFAULT	500		/* changes per response by default */
+#define LIMIT_FEED_MAX		5000		/* the most a peer may ask for */
+#define LIMIT_FEED_ITEMS	12000		/* changes in one response, with
+						 * a whole dossier's history */
+#define LIMIT_FEED_BYTES	(32 * 1024 * 1024)	/* one response */
+#define LIMIT_FEED_WAIT		60		/* seconds of long poll */
+#define LIMIT_CARD_BYTES	4096		/* a node card */
+
 /* The config file. */
 #define LIMIT_CONFIG_BYTES	(64 * 1024)
 #define LIMIT_CONFIG_LINE	1024

@@ -1,0 +1,445 @@
+/*
+ * node/cmd_peer.c: peers (peer add|list|remove), refused changes
+ * (rejected list), and feeds as files (export, receive) for regions that
+ * exchange changes without a network link, and for tests.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "node/card.h"
+#include "node/cli.h"
+#include "node/feed.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "protocol/fields.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+#include "protocol/wire.h"
+
+/* Read a whole file of at most max bytes; NULL (told) on failure. */
+static char *
+slurp(const char *path, size_t max, size_t *lenp)
+{
+	FILE	*f;
+	char	*p;
+	size_t	 n;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
+		cli_err("%s: %s", path, cli_tr("cannot open the file",
+		    "не удаётся открыть файл"));
+		return (NULL);
+	}
+	if ((p = malloc(max + 1)) == NULL) {
+		if (f != stdin)
+			fclose(f);
+		return (NULL);
+	}
+	n = fread(p, 1, max + 1, f);
+	if (f != stdin)
+		fclose(f);
+	if (n > max) {
+		cli_err("%s: %s", path, cli_tr("the file is too large",
+		    "файл слишком велик"));
+		free(p);
+		return (NULL);
+	}
+	p[n] = '\0';
+	*lenp = n;
+	return (p);
+}
+
+static const char SQL_PEER_PUT[] =
+    "INSERT INTO peers (region, url, key_id, pin, card, added)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (region) DO UPDATE SET"
+    " url = excluded.url, key_id = excluded.key_id, pin = excluded.pin,"
+    " card = excluded.card";
+static const char SQL_PEER_DEL[] = "DELETE FROM peers WHERE region = ?1";
+static const char SQL_PEER_LIST[] =
+    "SELECT region, url, cursor, last_ok, last_error, behind, key_id, pin"
+    " FROM peers ORDER BY region";
+
+static int
+peer_add(struct node *n, const char *path)
+{
+	struct card	 c;
+	sqlite3_stmt	*s;
+	char		*text, why[256];
+	size_t		 len;
+	int		 rc = EX_DATAERR;
+
+	if ((text = slurp(path, LIMIT_CARD_BYTES, &len)) == NULL)
+		return (EX_NOINPUT);
+	if (card_check(text, len, &c, why, sizeof(why)) == -1) {
+		cli_err("%s: %s", path, why);
+		goto out;
+	}
+	if (strcmp(c.region, n->cfg.region) == 0) {
+		cli_err("%s: %s %s", path, cli_tr("the card is of this node's "
+		    "own region", "это карточка собственного региона"),
+		    c.region);
+		goto out;
+	}
+	rc = EX_SOFTWARE;
+	if (store_begin(n->st) == -1)
+		goto out;
+	/* A region's other key stays known: it signed earlier changes. */
+	if (store_key_put(n->st, c.key_id, c.region, c.pub) == -1 ||
+	    (s = store_stmt(n->st, SQL_PEER_PUT)) == NULL)
+		goto rollback;
+	sqlite3_bind_text(s, 1, c.region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c.url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c.key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, c.pin, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_warnx("peer add: %s", sqlite3_errmsg(store_db(n->st)));
+		sqlite3_reset(s);
+		goto rollback;
+	}
+	sqlite3_reset(s);
+	if (store_commit(n->st) == -1)
+		goto rollback;
+	printf("%s\n", c.region);
+	fprintf(stderr, "%s %s (%s), %s %s\n", cli_tr("peer", "партнёр"),
+	    c.region, c.url, cli_tr("key", "ключ"), c.key_id);
+	rc = EX_OK;
+	goto out;
+rollback:
+	store_rollback(n->st);
+out:
+	free(text);
+	return (rc);
+}
+
+static int
+peer_list(struct node *n, bool json)
+{
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	const char	*region, *url, *err, *kid, *pin;
+	char		 ok[32];
+	time_t		 t;
+	struct tm	 tm;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_PEER_LIST)) == NULL)
+		return (EX_SOFTWARE);
+	if (json && (arr = cJSON_CreateArray()) == NULL)
+		return (EX_OSERR);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		region = (const char *)sqlite3_column_text(s, 0);
+		url = (const char *)sqlite3_column_text(s, 1);
+		err = (const char *)sqlite3_column_text(s, 4);
+		kid = (const char *)sqlite3_column_text(s, 6);
+		pin = (const char *)sqlite3_column_text(s, 7);
+		ok[0] = '\0';
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+			t = (time_t)(sqlite3_column_int64(s, 3) / 1000);
+			gmtime_r(&t, &tm);
+			strftime(ok, sizeof(ok), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		}
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				break;
+			cJSON_AddItemToArray(arr, o);
+			cJSON_AddStringToObject(o, "region", region);
+			cJSON_AddStringToObject(o, "url", url);
+			cJSON_AddStringToObject(o, "key_id", kid);
+			cJSON_AddStringToObject(o, "tls_pin", pin);
+			cJSON_AddNumberToObject(o, "cursor",
+			    (double)sqlite3_column_int64(s, 2));
+			if (ok[0] != '\0')
+				cJSON_AddStringToObject(o, "last_success", ok);
+			if (err != NULL)
+				cJSON_AddStringToObject(o, "last_error", err);
+			if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+				cJSON_AddNumberToObject(o, "behind", (double)
+				    sqlite3_column_int64(s, 5));
+			continue;
+		}
+		printf("%-7s %s\n  %s %lld; %s %s; %s %s",
+		    region, url, cli_tr("cursor", "курсор"),
+		    (long long)sqlite3_column_int64(s, 2),
+		    cli_tr("last success", "последний успех"),
+		    ok[0] ? ok : cli_tr("never", "не было"),
+		    cli_tr("changes behind", "отставание"),
+		    sqlite3_column_type(s, 5) == SQLITE_NULL ? "?" :
+		    (const char *)sqlite3_column_text(s, 5));
+		if (err != NULL)
+			printf("\n  %s: %s", cli_tr("last error",
+			    "последняя ошибка"), err);
+		printf("\n");
+	}
+	sqlite3_reset(s);
+	if (json) {
+		char *p = cJSON_PrintUnformatted(arr);
+
+		if (p != NULL)
+			printf("%s\n", p);
+		free(p);
+		cJSON_Delete(arr);
+	}
+	return (r == SQLITE_DONE ? EX_OK : EX_SOFTWARE);
+}
+
+static int
+peer_remove(struct node *n, const char *region)
+{
+	sqlite3_stmt	*s;
+	int		 changed;
+
+	if ((s = store_stmt(n->st, SQL_PEER_DEL)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return (EX_SOFTWARE);
+	}
+	changed = sqlite3_changes(store_db(n->st));
+	sqlite3_reset(s);
+	if (changed == 0) {
+		cli_err("%s %s", cli_tr("no peer", "нет партнёра"), region);
+		return (EX_NOINPUT);
+	}
+	/* Its key stays known: it signed changes this node holds. */
+	return (EX_OK);
+}
+
+int
+cmd_peer(int argc, char **argv)
+{
+	const char	*usage = cli_tr(
+	    "usage: opora peer add CARD      (a file from 'opora id' on the "
+	    "peer; - for stdin)\n"
+	    "       opora peer list [--json]\n"
+	    "       opora peer remove REGION",
+	    "использование: opora peer add КАРТОЧКА  (файл от 'opora id' "
+	    "партнёра; - для stdin)\n"
+	    "       opora peer list [--json]\n"
+	    "       opora peer remove РЕГИОН");
+	struct node	*n;
+	int		 rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+		fprintf(argc < 2 ? stderr : stdout, "%s\n", usage);
+		return (argc < 2 ? EX_USAGE : EX_OK);
+	}
+	if (!((strcmp(argv[1], "add") == 0 && argc == 3) ||
+	    (strcmp(argv[1], "remove") == 0 && argc == 3) ||
+	    (strcmp(argv[1], "list") == 0 && (argc == 2 || (argc == 3 &&
+	    strcmp(argv[2], "--json") == 0))))) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (strcmp(argv[1], "add") == 0)
+		rc = peer_add(n, argv[2]);
+	else if (strcmp(argv[1], "remove") == 0)
+		rc = peer_remove(n, argv[2]);
+	else
+		rc = peer_list(n, argc == 3);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "for", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "since", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*usage = cli_tr(
+	    "usage: opora export --for REGION [--since N] [--limit N]\n"
+	    "  prints the feed this node serves to REGION (what it is "
+	    "entitled to),\n  for 'opora receive' on a node without a network "
+	    "link",
+	    "использование: opora export --for РЕГИОН [--since N] "
+	    "[--limit N]\n"
+	    "  выводит ленту изменений, положенных РЕГИОНУ, для 'opora "
+	    "receive'\n  на узле без сетевой связи");
+	struct node	*n;
+	struct buf	 b;
+	const char	*region = NULL;
+	char		*end;
+	long long	 since = 0, limit = LIMIT_FEED_MAX;
+	int64_t		 next;
+	int		 ch, rc = EX_SOFTWARE;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			region = optarg;
+			break;
+		case 'l':
+			limit = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || limit < 1 ||
+			    limit > LIMIT_FEED_MAX) {
+				cli_err("--limit: 1..%d", LIMIT_FEED_MAX);
+				return (EX_USAGE);
+			}
+			break;
+		case 's':
+			since = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || since < 0) {
+				cli_err("--since: %s", cli_tr("a feed number",
+				    "номер в ленте"));
+				return (EX_USAGE);
+			}
+			break;
+		default:
+			fprintf(ch == 'h' ? stdout : stderr, "%s\n", usage);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (region == NULL || optind != argc ||
+	    !fields_region_valid(region, strlen(region))) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	buf_init(&b, LIMIT_FEED_BYTES);
+	if (feed_build(n, region, since, (int)limit, &b, &next) == 0) {
+		fwrite(b.data, 1, b.len, stdout);
+		fputc('\n', stdout);
+		rc = EX_OK;
+	}
+	buf_free(&b);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_receive(int argc, char **argv)
+{
+	const char	*usage = cli_tr(
+	    "usage: opora receive --from REGION FILE\n"
+	    "  takes in a feed made by 'opora export' on REGION's node: every "
+	    "change\n  is verified; refused ones are listed by 'opora rejected "
+	    "list'",
+	    "использование: opora receive --from РЕГИОН ФАЙЛ\n"
+	    "  принимает ленту, сделанную 'opora export' на узле РЕГИОНА: "
+	    "каждое\n  изменение проверяется; отклонённые — в 'opora rejected "
+	    "list'");
+	struct wire_feed f;
+	struct feed_stats st;
+	struct node	*n;
+	char		*text, why[256];
+	size_t		 len;
+	int		 rc = EX_DATAERR;
+
+	if (argc != 4 || strcmp(argv[1], "--from") != 0 ||
+	    !fields_region_valid(argv[2], strlen(argv[2]))) {
+		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
+		    stderr, "%s\n", usage);
+		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
+		    EX_USAGE);
+	}
+	if ((text = slurp(argv[3], LIMIT_FEED_BYTES, &len)) == NULL)
+		return (EX_NOINPUT);
+	if ((n = cli_open()) == NULL) {
+		free(text);
+		return (EX_CONFIG);
+	}
+	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
+		cli_err("%s: %s", argv[3], why);
+	else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
+	    -1) {
+		cli_err("%s: %s", argv[3], why);
+		rc = EX_SOFTWARE;
+	} else {
+		printf("%s %llu, %s %llu, %s %llu\n", cli_tr("applied",
+		    "принято"), (unsigned long long)st.applied,
+		    cli_tr("already here", "уже было"),
+		    (unsigned long long)st.duplicate, cli_tr("refused",
+		    "отклонено"), (unsigned long long)(st.rejected +
+		    st.missing));
+		rc = st.rejected + st.missing > 0 ? EX_DATAERR : EX_OK;
+	}
+	wire_feed_free(&f);
+	free(text);
+	node_close(n);
+	return (rc);
+}
+
+static const char SQL_REJECTED[] =
+    "SELECT n, id, dossier, peer, reason, at FROM rejected ORDER BY n";
+
+int
+cmd_rejected(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	const char	*c[6];
+	bool		 json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	char		 when[32];
+	time_t		 t;
+	struct tm	 tm;
+	int		 r, i, rc = EX_SOFTWARE;
+
+	if (argc < 2 || strcmp(argv[1], "list") != 0 || argc > 3 ||
+	    (argc == 3 && !json)) {
+		fprintf(argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout :
+		    stderr, "%s\n", cli_tr("usage: opora rejected list [--json]"
+		    "\n  changes refused on receipt, with the reason and the "
+		    "peer they came from", "использование: opora rejected list "
+		    "[--json]\n  изменения, отклонённые при приёме, с причиной "
+		    "и источником"));
+		return (argc >= 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
+		    EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_REJECTED)) == NULL ||
+	    (json && (arr = cJSON_CreateArray()) == NULL))
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < 6; i++)
+			c[i] = (const char *)sqlite3_column_text(s, i);
+		t = (time_t)(sqlite3_column_int64(s, 5) / 1000);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				break;
+			cJSON_AddItemToArray(arr, o);
+			cJSON_AddStringToObject(o, "id", c[1] ? c[1] : "");
+			if (c[2] != NULL)
+				cJSON_AddStringToObject(o, "dossier", c[2]);
+			cJSON_AddStringToObject(o, "peer", c[3]);
+			cJSON_AddStringToObject(o, "reason", c[4]);
+			cJSON_AddStringToObject(o, "at", when);
+		} else
+			printf("%s  %s  %.16s  %s: %s\n", when, c[3],
+			    c[1] ? c[1] : "?", c[2] ? c[2] : "?", c[4]);
+	}
+	sqlite3_reset(s);
+	if (json) {
+		char *p = cJSON_PrintUnformatted(arr);
+
+		if (p != NULL)
+			printf("%s\n", p);
+		free(p);
+	}
+	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
+out:
+	cJSON_Delete(arr);
+	node_close(n);
+	return (rc);
+}

@@ -1,0 +1,320 @@
+/*
+ * node/cmd_transfer.c: handing a case to another region: transfer offer,
+ * accept, decline, cancel, list.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "conflict/hlc.h"
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/fields.h"
+#include "protocol/log.h"
+
+static void
+transfer_usage(FILE *f)
+{
+	fprintf(f, "%s", cli_tr(
+	    "usage: opora transfer offer DOSSIER --to REGION --reason TEXT\n"
+	    "       opora transfer accept TRANSFER\n"
+	    "       opora transfer decline TRANSFER --reason TEXT\n"
+	    "       opora transfer cancel TRANSFER\n"
+	    "       opora transfer list [--incoming|--outgoing] [--json]\n"
+	    "  offer hands a case to another region (the custodian only, with a "
+	    "recorded\n  consent of scope transfer) and prints the transfer id; "
+	    "the destination\n  accepts or declines it; the offering region may "
+	    "cancel it until then.\n",
+	    "использование: opora transfer offer ДЕЛО --to РЕГИОН --reason "
+	    "ТЕКСТ\n"
+	    "       opora transfer accept ПЕРЕДАЧА\n"
+	    "       opora transfer decline ПЕРЕДАЧА --reason ТЕКСТ\n"
+	    "       opora transfer cancel ПЕРЕДАЧА\n"
+	    "       opora transfer list [--incoming|--outgoing] [--json]\n"
+	    "  offer передаёт дело другому региону (только ответственный "
+	    "регион, при\n  согласии на передачу) и выводит номер передачи; "
+	    "регион-получатель\n  принимает или отклоняет её; до этого "
+	    "передачу можно отменить.\n"));
+}
+
+static const char SQL_TRANSFER_PREFIX[] =
+    "SELECT id, dossier FROM transfers WHERE id >= ?1 AND id < ?1 || '~'"
+    " ORDER BY id LIMIT 2";
+
+/* Resolve a transfer id (or prefix) to its full id and dossier. */
+static int
+find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
+{
+	sqlite3_stmt	*s;
+	const char	*a, *b;
+	int		 found = 0, r;
+
+	if (strlen(arg) < 4 || strlen(arg) > 70) {
+		cli_err("%s \"%.70s\"", cli_tr("not a transfer id:",
+		    "это не номер передачи:"), arg);
+		return (-1);
+	}
+	if ((s = store_stmt(n->st, SQL_TRANSFER_PREFIX)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		a = (const char *)sqlite3_column_text(s, 0);
+		b = (const char *)sqlite3_column_text(s, 1);
+		if (a == NULL || b == NULL || strlen(b) != 36)
+			continue;
+		if (found++ == 0) {
+			snprintf(id, 80, "%s", a);
+			memcpy(dossier, b, 37);
+		}
+	}
+	sqlite3_reset(s);
+	if (found != 1) {
+		cli_err("%s %s", found ? cli_tr("more than one transfer begins "
+		    "with", "несколько передач начинаются с") : cli_tr(
+		    "no transfer", "нет передачи"), arg);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+decide(int argc, char **argv, enum op_kind kind)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node	*n;
+	struct op	 op;
+	const char	*reason = NULL;
+	char		 id[80], dossier[37];
+	int		 ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'r')
+			reason = optarg;
+		else {
+			transfer_usage(ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (argc - optind != 1 || (kind == OP_TRANSFER_DECLINE &&
+	    reason == NULL)) {
+		transfer_usage(stderr);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (find_transfer(n, argv[optind], id, dossier) == -1) {
+		node_close(n);
+		return (EX_NOINPUT);
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = kind;
+	op.field = -1;
+	op.arg[OA_REF] = id;
+	op.arg[OA_REASON] = reason;
+	rc = cli_author(n, dossier, &op, 1, -1, argv[0]);
+	node_close(n);
+	return (rc);
+}
+
+static int
+offer(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node	*n;
+	struct op	 op;
+	const char	*reason = NULL, *to = NULL;
+	char		 dossier[37];
+	int		 ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'r')
+			reason = optarg;
+		else if (ch == 't')
+			to = optarg;
+		else {
+			transfer_usage(ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (argc - optind != 1 || to == NULL || reason == NULL) {
+		transfer_usage(stderr);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (cli_dossier(n, argv[optind], dossier) == -1) {
+		node_close(n);
+		return (EX_NOINPUT);
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_TRANSFER_OFFER;
+	op.field = -1;
+	op.arg[OA_TO] = to;
+	op.arg[OA_REASON] = reason;
+	rc = cli_author(n, dossier, &op, 1, 0, "transfer offer");
+	node_close(n);
+	return (rc);
+}
+
+static const char SQL_LIST[] =
+    "SELECT t.id, t.\"from\", t.\"to\", t.reason, t.state, t.hlc,"
+    " p.surname, p.name, p.patronymic, p.birth_date, p.origin,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = t.dossier"
+    "  AND e.retracted = '0'), t.dossier"
+    " FROM transfers t JOIN persons p ON p.dossier = t.dossier"
+    " WHERE (?1 = 0 AND (t.\"from\" = ?2 OR t.\"to\" = ?2))"
+    " OR (?1 = 1 AND t.\"to\" = ?2) OR (?1 = 2 AND t.\"from\" = ?2)"
+    " ORDER BY t.hlc DESC";
+
+static int
+list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "incoming", no_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "outgoing", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	const char	*c[13];
+	char		 when[32], today[11];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	uint64_t	 h;
+	bool		 json = false;
+	int		 ch, which = 0, i, r, rc = EX_SOFTWARE, count = 0;
+	static const char *const keys[] = { "id", "from", "to", "reason",
+	    "state", "hlc", "surname", "name", "patronymic", "birth_date",
+	    "origin" };
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hijo", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			which = 1;
+			break;
+		case 'o':
+			which = 2;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			transfer_usage(ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (optind != argc) {
+		transfer_usage(stderr);
+		return (EX_USAGE);
+	}
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
+		goto out;
+	sqlite3_bind_int(s, 1, which);
+	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
+	if (json && (arr = cJSON_CreateArray()) == NULL)
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < 13; i++)
+			c[i] = (const char *)sqlite3_column_text(s, i);
+		when[0] = '\0';
+		if (c[5] != NULL && hlc_parse(c[5], strlen(c[5]), &h) == 0) {
+			time_t ts = (time_t)(hlc_ms(h) / 1000);
+
+			gmtime_r(&ts, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		}
+		count++;
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				break;
+			cJSON_AddItemToArray(arr, o);
+			for (i = 0; i < 11; i++)
+				if (c[i] != NULL)
+					cJSON_AddStringToObject(o, keys[i],
+					    c[i]);
+			cJSON_AddStringToObject(o, "dossier", c[12]);
+			cJSON_AddStringToObject(o, "date", when);
+			cJSON_AddNumberToObject(o, "age", c[9] != NULL ?
+			    fields_age(c[9], today) : -1);
+			cJSON_AddNumberToObject(o, "events",
+			    (double)sqlite3_column_int64(s, 11));
+			continue;
+		}
+		printf("%.12s  %s  %s → %s  %s\n    %s %s %s, %d %s, %s %s, "
+		    "%lld %s\n    %s: %s\n", c[0], when, c[1], c[2], c[4],
+		    c[6] ? c[6] : "", c[7] ? c[7] : "", c[8] ? c[8] : "",
+		    c[9] ? fields_age(c[9], today) : -1, cli_tr("years",
+		    "лет"), cli_tr("registered in", "зарегистрирован(а) в"),
+		    c[10] ? c[10] : "", (long long)sqlite3_column_int64(s, 11),
+		    cli_tr("events", "событий"), cli_tr("reason", "причина"),
+		    c[3] ? c[3] : "");
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
+		goto out;
+	}
+	if (json) {
+		char *p = cJSON_PrintUnformatted(arr);
+
+		if (p != NULL)
+			printf("%s\n", p);
+		free(p);
+	} else if (count == 0)
+		fprintf(stderr, "%s\n", cli_tr("no transfers", "передач нет"));
+	rc = EX_OK;
+out:
+	cJSON_Delete(arr);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_transfer(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		transfer_usage(argc < 2 ? stderr : stdout);
+		return (argc < 2 ? EX_USAGE : EX_OK);
+	}
+	if (strcmp(argv[1], "offer") == 0)
+		return (offer(argc - 1, argv + 1));
+	if (strcmp(argv[1], "accept") == 0)
+		return (decide(argc - 1, argv + 1, OP_TRANSFER_ACCEPT));
+	if (strcmp(argv[1], "decline") == 0)
+		return (decide(argc - 1, argv + 1, OP_TRANSFER_DECLINE));
+	if (strcmp(argv[1], "cancel") == 0)
+		return (decide(argc - 1, argv + 1, OP_TRANSFER_CANCEL));
+	if (strcmp(argv[1], "list") == 0)
+		return (list(argc - 1, argv + 1));
+	cli_err("transfer: %s \"%.40s\"", cli_tr("unknown action",
+	    "неизвестное действие"), argv[1]);
+	transfer_usage(stderr);
+	return (EX_USAGE);
+}

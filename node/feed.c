@@ -1,0 +1,334 @@
+/*
+ * node/feed.c: serving and taking in feeds.  See feed.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/feed.h"
+#include "node/node.h"
+#include "node/receive.h"
+#include "node/store.h"
+#include "node/verifier.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+
+/* The dossiers region ?1 is entitled to; docs/protocol.md, "Entitlement". */
+#define ENTITLED \
+    "SELECT dossier FROM persons WHERE custodian = ?1" \
+    " UNION SELECT dossier FROM transfers WHERE \"from\" = ?1" \
+    "  AND state = 'accepted'" \
+    " UNION SELECT dossier FROM transfers WHERE \"to\" = ?1" \
+    "  AND state = 'offered'"
+
+static const char SQL_FEED[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes"
+    " WHERE seq > ?2 AND dossier IN (" ENTITLED ") ORDER BY seq LIMIT ?3";
+/* The changes that offered a dossier to ?1: its history goes first. */
+static const char SQL_OFFERS[] =
+    "SELECT 1 FROM transfers WHERE \"to\" = ?1 AND substr(id, 1, 64) = ?2";
+/* The part of a newly entitled dossier's history before the cursor: what
+ * comes after it is in the feed already, the dossier being entitled. */
+static const char SQL_HISTORY[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes"
+    " WHERE dossier = ?1 AND seq <= ?2 ORDER BY seq";
+static const char SQL_HISTORY_COUNT[] =
+    "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq <= ?2";
+static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
+static const char SQL_ENTITLED_ONE[] =
+    "SELECT 1 FROM (" ENTITLED ") WHERE dossier = ?2";
+static const char SQL_DOSSIER_ALL[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE dossier = ?1"
+    " ORDER BY seq";
+
+int64_t
+feed_head(struct node *n)
+{
+	return (store_count(n->st, SQL_HEAD));
+}
+
+/* Append one change to a feed document being built. */
+static int
+add_item(struct buf *out, bool *first, sqlite3_stmt *s)
+{
+	const void	*bytes = sqlite3_column_blob(s, 3);
+	const void	*sig = sqlite3_column_blob(s, 4);
+	int		 blen = sqlite3_column_bytes(s, 3);
+
+	if (sqlite3_column_bytes(s, 4) != SIG_LEN || bytes == NULL)
+		return (-1);
+	buf_adds(out, *first ? "{\"bytes\":\"" : ",{\"bytes\":\"");
+	*first = false;
+	wire_b64_add(out, bytes, (size_t)blen);
+	buf_addf(out, "\",\"seq\":%lld,\"sig\":\"",
+	    (long long)sqlite3_column_int64(s, 0));
+	wire_b64_add(out, sig, SIG_LEN);
+	return (buf_adds(out, "\"}"));
+}
+
+/* Whether change id offered its dossier to region. */
+static int
+is_offer_to(struct store *st, const char *region, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_OFFERS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+}
+
+/* How many changes of a dossier lie at or before the cursor, or -1. */
+static int64_t
+count_history(struct store *st, const char *dossier, int64_t since)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if ((s = store_stmt(st, SQL_HISTORY_COUNT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, since);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (n);
+}
+
+/* Append a dossier's changes up to seq; returns how many, or -1. */
+static int
+add_history(struct store *st, const char *dossier, int64_t seq,
+    struct buf *out, bool *first)
+{
+	sqlite3_stmt	*s;
+	int		 r, n = 0;
+
+	/* Not cached: the feed statement is still stepping. */
+	if (sqlite3_prepare_v2(store_db(st), SQL_HISTORY, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, seq);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (add_item(out, first, s) == -1)
+			break;
+		n++;
+	}
+	sqlite3_finalize(s);
+	return (r == SQLITE_DONE ? n : -1);
+}
+
+int
+feed_build(struct node *n, const char *region, int64_t since, int limit,
+    struct buf *out, int64_t *nextp)
+{
+	sqlite3_stmt	*s;
+	int64_t		 next = since, seq, h;
+	bool		 first = true, more = false;
+	int		 r, count = 0, k, rc = -1;
+
+	/* Not cached: add_history prepares while this one steps. */
+	if (sqlite3_prepare_v2(store_db(n->st), SQL_FEED, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		log_warnx("feed: %s", sqlite3_errmsg(store_db(n->st)));
+		return (-1);
+	}
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int(s, 3, limit + 1);
+	buf_adds(out, "{\"changes\":[");
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count >= limit) {
+			more = true;
+			break;
+		}
+		seq = sqlite3_column_int64(s, 0);
+		k = is_offer_to(n->st, region,
+		    (const char *)sqlite3_column_text(s, 1));
+		if (k == -1)
+			goto out;
+		h = k == 1 ? count_history(n->st, (const char *)
+		    sqlite3_column_text(s, 2), since) : 0;
+		if (h == -1)
+			goto out;
+		if (h > 0) {
+			/* The history before the cursor comes whole in one
+			 * response; if others came first, in the next. */
+			if (count > 0) {
+				more = true;
+				break;
+			}
+			if ((k = add_history(n->st, (const char *)
+			    sqlite3_column_text(s, 2), since, out,
+			    &first)) == -1)
+				goto out;
+			count += k;
+		}
+		if (add_item(out, &first, s) == -1)
+			goto out;
+		count++;
+		next = seq;
+		if (out->len > LIMIT_FEED_BYTES / 2) {
+			more = true;
+			break;
+		}
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		goto out;
+	buf_addf(out, "],\"more\":%s,\"next\":%lld}", more ? "true" : "false",
+	    (long long)next);
+	if (buf_failed(out))
+		goto out;
+	*nextp = next;
+	rc = 0;
+out:
+	if (rc == -1)
+		log_warnx("feed for %s: %s", region,
+		    sqlite3_errmsg(store_db(n->st)));
+	sqlite3_finalize(s);
+	return (rc);
+}
+
+int
+feed_dossier(struct node *n, const char *region, const char *id,
+    struct buf *out)
+{
+	sqlite3_stmt	*s;
+	bool		 first = true;
+	int64_t		 last = 0;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_ENTITLED_ONE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (r == SQLITE_DONE)
+		return (1);
+	if (r != SQLITE_ROW)
+		return (-1);
+	if ((s = store_stmt(n->st, SQL_DOSSIER_ALL)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	buf_adds(out, "{\"changes\":[");
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		last = sqlite3_column_int64(s, 0);
+		if (add_item(out, &first, s) == -1)
+			break;
+	}
+	sqlite3_reset(s);
+	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
+	return (r == SQLITE_DONE && !buf_failed(out) ? 0 : -1);
+}
+
+static const char SQL_CURSOR[] =
+    "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
+    " WHERE region = ?1";
+
+int
+feed_apply(struct node *n, const char *peer, struct wire_feed *f,
+    bool cursor, struct feed_stats *stats, char *why, size_t whysz)
+{
+	struct verifier	*v = NULL;
+	struct receiver	*r = NULL;
+	struct vitem	*items = NULL;
+	sqlite3_stmt	*s;
+	bool		*done = NULL, progress;
+	char		 rwhy[256];
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((v = verifier_new(n->st)) == NULL ||
+	    (f->n > 0 && ((items = calloc(f->n, sizeof(*items))) == NULL ||
+	    (done = calloc(f->n, sizeof(*done))) == NULL))) {
+		snprintf(why, whysz, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < f->n; i++) {
+		items[i].seq = f->items[i].seq;
+		items[i].bytes = f->items[i].bytes;
+		items[i].len = f->items[i].len;
+		memcpy(items[i].sig, f->items[i].sig, SIG_LEN);
+		items[i].siglen_ok = true;
+	}
+	verifier_check(v, items, f->n);
+	if (store_begin(n->st) == -1 || (r = receiver_new(n)) == NULL) {
+		snprintf(why, whysz, "cannot open a transaction");
+		goto out;
+	}
+	/* A change whose parent comes later in the batch waits for it. */
+	do {
+		progress = false;
+		for (i = 0; i < f->n; i++) {
+			if (done[i])
+				continue;
+			switch (receive_change(r, &items[i], peer, rwhy,
+			    sizeof(rwhy))) {
+			case RECV_APPLIED:
+				stats->applied++;
+				break;
+			case RECV_DUPLICATE:
+				stats->duplicate++;
+				break;
+			case RECV_REJECTED:
+				stats->rejected++;
+				break;
+			case RECV_MISSING:
+				continue;
+			case RECV_FAILED:
+				snprintf(why, whysz, "database error while "
+				    "applying changes from %s", peer);
+				goto rollback;
+			}
+			done[i] = true;
+			progress = true;
+		}
+	} while (progress);
+	for (i = 0; i < f->n; i++)
+		if (!done[i]) {
+			stats->missing++;
+			snprintf(rwhy, sizeof(rwhy), "its parents never "
+			    "arrived");
+			if (receive_reject(r, &items[i], peer, rwhy) == -1)
+				goto rollback;
+		}
+	if (cursor) {
+		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)
+			goto rollback;
+		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, f->next);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_reset(s);
+			snprintf(why, whysz, "cannot save the cursor");
+			goto rollback;
+		}
+		sqlite3_reset(s);
+	}
+	receiver_free(r);
+	r = NULL;
+	if (store_commit(n->st) == -1) {
+		snprintf(why, whysz, "cannot commit");
+		goto rollback;
+	}
+	rc = 0;
+	goto out;
+rollback:
+	receiver_free(r);
+	r = NULL;
+	store_rollback(n->st);
+out:
+	receiver_free(r);
+	for (i = 0; items != NULL && i < f->n; i++)
+		change_free(items[i].c);
+	free(items);
+	free(done);
+	verifier_free(v);
+	return (rc);
+}

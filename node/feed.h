@@ -1,0 +1,55 @@
+/*
+ * node/feed.h: the feed: what this node serves to a peer, and taking in
+ * what a peer served.
+ *
+ * feed_build answers GET /v1/feed for a peer region: the changes, in this
+ * node's feed order, of every dossier that region is entitled to (it is the
+ * custodian, a former custodian, or the destination of a pending offer);
+ * when the feed reaches the offer that entitles it to a dossier, the
+ * dossier's whole earlier history comes first.  feed_apply takes in a
+ * parsed feed from a peer in one transaction, with the peer's new cursor
+ * saved in that same transaction, so a crash loses nothing and applies
+ * nothing twice.
+ */
+#ifndef OPORA_FEED_H
+#define OPORA_FEED_H
+
+#include <stdint.h>
+
+#include "protocol/buf.h"
+#include "protocol/wire.h"
+
+struct node;
+
+/*
+ * feed_build(n, region, since, limit, out, nextp): append the feed
+ * response for region after cursor since, with at most limit changes (a
+ * dossier's history may go beyond it when it must come whole), to out.
+ * Stores the next cursor in *nextp.  0 / -1.
+ */
+int	 feed_build(struct node *n, const char *region, int64_t since,
+	    int limit, struct buf *out, int64_t *nextp);
+
+/* feed_head(n): the newest feed number, or -1. */
+int64_t	 feed_head(struct node *n);
+
+struct feed_stats {
+	uint64_t	 applied, duplicate, rejected, missing;
+};
+
+/*
+ * feed_apply(n, peer, f, cursor, stats, why, whysz): verify every change of
+ * f (on every core), take in the sound ones, record the refused ones, and
+ * if cursor is true store f->next as peer's cursor, all in one
+ * transaction.  0, or -1 (rolled back) with a reason.
+ */
+int	 feed_apply(struct node *n, const char *peer, struct wire_feed *f,
+	    bool cursor, struct feed_stats *stats, char *why, size_t whysz);
+
+/* dossier_changes(n, region, id, out): GET /v1/dossiers/ID/changes: every
+ * change of one dossier region is entitled to, as a feed document.
+ * 0, 1 if not entitled or not here, -1 on error. */
+int	 feed_dossier(struct node *n, const char *region, const char *id,
+	    struct buf *out);
+
+#endif /* OPORA_FEED_H */

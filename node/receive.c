@@ -1,0 +1,281 @@
+/*
+ * node/receive.c: taking in changes made elsewhere.  See receive.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conflict/hlc.h"
+#include "node/node.h"
+#include "node/receive.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/log.h"
+
+#define RECEIVER_CACHE	64	/* dossier states kept between changes */
+
+struct receiver {
+	struct node	*n;
+	struct dossier	*cache[RECEIVER_CACHE];
+	unsigned	 next;		/* the slot to reuse next */
+};
+
+struct receiver *
+receiver_new(struct node *n)
+{
+	struct receiver	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return (NULL);
+	r->n = n;
+	return (r);
+}
+
+void
+receiver_free(struct receiver *r)
+{
+	int	 i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		dossier_free(r->cache[i]);
+	free(r);
+}
+
+/* The stored state of a dossier: 0 and *dp (owned by the cache), 1 when
+ * the dossier is not here, -1 on error. */
+static int
+state_get(struct receiver *r, const char *id, struct dossier **dp)
+{
+	struct dossier	*d;
+	int		 i, rc;
+
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, id) == 0) {
+			*dp = r->cache[i];
+			return (0);
+		}
+	if ((rc = view_load(r->n->st, id, &d)) != 0)
+		return (rc);
+	dossier_free(r->cache[r->next]);
+	r->cache[r->next] = d;
+	r->next = (r->next + 1) % RECEIVER_CACHE;
+	*dp = d;
+	return (0);
+}
+
+/* Put a new state in the cache, replacing the dossier's old one. */
+static void
+state_put(struct receiver *r, struct dossier *d)
+{
+	int	 i;
+
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, d->id) == 0) {
+			dossier_free(r->cache[i]);
+			r->cache[i] = d;
+			return;
+		}
+	dossier_free(r->cache[r->next]);
+	r->cache[r->next] = d;
+	r->next = (r->next + 1) % RECEIVER_CACHE;
+}
+
+static const char SQL_REJECT[] =
+    "INSERT INTO rejected (id, dossier, peer, reason, at, bytes, sig)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+int
+receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
+    const char *why)
+{
+	sqlite3_stmt	*s;
+	char		 id[CHANGE_ID_HEX + 1];
+	int		 rc = -1;
+
+	log_warnx("refused change %.16s from %s: %s", it->id[0] ? it->id :
+	    "?", peer, why);
+	if ((s = store_stmt(r->n->st, SQL_REJECT)) == NULL)
+		return (-1);
+	change_id(it->bytes, it->len, id);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    (it->c != NULL ? sqlite3_bind_text(s, 2, it->c->dossier, -1,
+	    SQLITE_STATIC) : sqlite3_bind_null(s, 2)) == SQLITE_OK &&
+	    sqlite3_bind_text(s, 3, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(s, 5, (sqlite3_int64)node_now_ms()) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_blob(s, 6, it->bytes, (int)it->len, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_blob(s, 7, it->sig, SIG_LEN, SQLITE_STATIC) ==
+	    SQLITE_OK && sqlite3_step(s) == SQLITE_DONE)
+		rc = 0;
+	else
+		log_warnx("record a refused change: %s",
+		    sqlite3_errmsg(store_db(r->n->st)));
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_PARENT_OF[] =
+    "SELECT dossier, hlc FROM changes WHERE id = ?";
+static const char SQL_HAS_ROOT[] =
+    "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
+
+/* Check the parents; 0 sound, 1 one is missing, -1 refused (why). */
+static int
+check_parents(struct receiver *r, const struct change *c, char *why,
+    size_t whysz)
+{
+	sqlite3_stmt	*s;
+	const char	*dossier, *hlc;
+	uint64_t	 ph;
+	size_t		 i;
+	int		 st, rc = 0;
+
+	if (c->nparents == 0) {
+		if ((s = store_stmt(r->n->st, SQL_HAS_ROOT)) == NULL)
+			return (-1);
+		sqlite3_bind_text(s, 1, c->dossier, -1, SQLITE_STATIC);
+		st = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (st == SQLITE_ROW) {
+			snprintf(why, whysz, "a second first change for "
+			    "dossier %s", c->dossier);
+			return (-1);
+		}
+		return (0);
+	}
+	for (i = 0; i < c->nparents && rc == 0; i++) {
+		if ((s = store_stmt(r->n->st, SQL_PARENT_OF)) == NULL)
+			return (-1);
+		sqlite3_bind_text(s, 1, c->parents[i], -1, SQLITE_STATIC);
+		if ((st = sqlite3_step(s)) == SQLITE_DONE) {
+			snprintf(why, whysz, "its parent %.16s is not here",
+			    c->parents[i]);
+			rc = 1;
+		} else if (st == SQLITE_ROW) {
+			dossier = (const char *)sqlite3_column_text(s, 0);
+			hlc = (const char *)sqlite3_column_text(s, 1);
+			if (dossier == NULL || strcmp(dossier,
+			    c->dossier) != 0) {
+				snprintf(why, whysz, "its parent %.16s belongs "
+				    "to another dossier", c->parents[i]);
+				rc = -1;
+			} else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
+			    &ph) == -1 || ph >= c->hlc) {
+				snprintf(why, whysz, "its clock is not after its "
+				    "parent %.16s", c->parents[i]);
+				rc = -1;
+			}
+		} else
+			rc = -1;
+		sqlite3_reset(s);
+	}
+	return (rc);
+}
+
+/* Whether the change's parents are exactly the dossier's heads. */
+static int
+parents_are_heads(struct store *st, const struct change *c)
+{
+	char	(*heads)[CHANGE_ID_HEX + 1] = NULL;
+	size_t	 n, i;
+	int	 same;
+
+	if (store_heads(st, c->dossier, &heads, &n) == -1)
+		return (-1);
+	same = n == c->nparents;
+	for (i = 0; same && i < n; i++)
+		same = strcmp(heads[i], c->parents[i]) == 0;
+	free(heads);
+	return (same);
+}
+
+enum recv_status
+receive_change(struct receiver *r, struct vitem *it, const char *peer,
+    char *why, size_t whysz)
+{
+	struct store	*st = r->n->st;
+	struct dossier	*d = NULL, *past = NULL, *fresh = NULL;
+	struct change	*c = it->c;
+	uint64_t	 now = node_now_ms();
+	char		 hlc[17];
+	int		 k, same;
+
+	if (it->problem[0] != '\0') {
+		snprintf(why, whysz, "%s", it->problem);
+		goto reject;
+	}
+	if ((k = store_change_has(st, c->id)) == 1)
+		return (RECV_DUPLICATE);
+	if (k == -1)
+		return (RECV_FAILED);
+	if (hlc_ms(c->hlc) > now + RECEIVE_MAX_DRIFT_MS) {
+		snprintf(why, whysz, "its clock is %llu s ahead of this "
+		    "node's: the author's clock is wrong",
+		    (unsigned long long)((hlc_ms(c->hlc) - now) / 1000));
+		goto reject;
+	}
+	if ((k = check_parents(r, c, why, whysz)) == 1)
+		return (RECV_MISSING);
+	if (k == -1)
+		goto reject;
+	/* The state its author saw: ours, when its parents are our heads. */
+	if (c->nparents == 0) {
+		if ((d = dossier_new(c->dossier)) == NULL)
+			return (RECV_FAILED);
+		state_put(r, d);
+		past = d;
+	} else {
+		if (state_get(r, c->dossier, &d) != 0)
+			return (RECV_FAILED);
+		if ((same = parents_are_heads(st, c)) == -1)
+			return (RECV_FAILED);
+		if (same)
+			past = d;
+		else if (view_fold_past(st, c->dossier, c->parents,
+		    c->nparents, &past, why, whysz) == -1)
+			return (RECV_FAILED);
+	}
+	if (node_check_ops(past, c->region, c->ops, c->nops, why, whysz) ==
+	    -1) {
+		if (past != d)
+			dossier_free(past);
+		goto reject;
+	}
+	if (past != d)
+		dossier_free(past);
+	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0)
+		return (RECV_FAILED);
+	switch (dossier_apply(d, &c->meta, c->ops, c->nops)) {
+	case 0:
+		if (view_save(st, d) == -1)
+			return (RECV_FAILED);
+		break;
+	case 1:
+		/* It sorts before changes already applied: fold again. */
+		if (view_fold(st, c->dossier, &fresh, why, whysz) != 0 ||
+		    view_clear(st, c->dossier) == -1 ||
+		    view_save(st, fresh) == -1) {
+			dossier_free(fresh);
+			return (RECV_FAILED);
+		}
+		state_put(r, fresh);
+		break;
+	default:
+		return (RECV_FAILED);
+	}
+	/* Our next change comes after everything we have seen. */
+	if (hlc_observe(&r->n->hlc, c->hlc, now, RECEIVE_MAX_DRIFT_MS) == 0) {
+		hlc_format(r->n->hlc.last, hlc);
+		if (store_meta_set(st, "hlc", hlc) == -1)
+			return (RECV_FAILED);
+	}
+	return (RECV_APPLIED);
+reject:
+	if (receive_reject(r, it, peer, why) == -1)
+		return (RECV_FAILED);
+	return (RECV_REJECTED);
+}

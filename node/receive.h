@@ -1,0 +1,53 @@
+/*
+ * node/receive.h: taking in changes made elsewhere.
+ *
+ * Every change a node receives, from a peer's feed or a file, passes
+ * verifier_check (hash, form, known key, signature) and then
+ * receive_change: not yet stored; its parents stored, in its dossier, with
+ * earlier clocks; one first change per dossier; a clock at most
+ * RECEIVE_MAX_DRIFT_MS ahead of ours; and the authority rules of
+ * node_check_ops judged on the state of the change's causal past (its
+ * ancestors), never on what arrived since.  A sound change is appended to
+ * the log and folded into the views (the dossier is folded again from the
+ * log when the change sorts before ones already applied).  A refused one is
+ * recorded in the table rejected with its reason and the peer it came from.
+ *
+ * A receiver caches the states of the dossiers it touches; use one per
+ * transaction and free it before committing or rolling back.
+ */
+#ifndef OPORA_RECEIVE_H
+#define OPORA_RECEIVE_H
+
+#include <stddef.h>
+
+#include "node/verifier.h"
+
+#define RECEIVE_MAX_DRIFT_MS	(5 * 60 * 1000)	/* a peer's clock ahead */
+
+struct node;
+struct receiver;
+
+enum recv_status {
+	RECV_APPLIED,		/* stored and applied */
+	RECV_DUPLICATE,		/* already held: nothing done */
+	RECV_REJECTED,		/* refused and recorded */
+	RECV_MISSING,		/* a parent is not here yet: nothing done */
+	RECV_FAILED		/* database error: roll back */
+};
+
+struct receiver	*receiver_new(struct node *n);
+void		 receiver_free(struct receiver *r);
+
+/*
+ * receive_change(r, it, peer, why, whysz): take in one checked item (a
+ * problem found by the verifier makes it rejected).  peer names where it
+ * came from, for the record.  The caller holds a transaction.
+ */
+enum recv_status receive_change(struct receiver *r, struct vitem *it,
+		    const char *peer, char *why, size_t whysz);
+
+/* receive_reject(r, it, peer, why): record a refused change.  0 / -1. */
+int		 receive_reject(struct receiver *r, const struct vitem *it,
+		    const char *peer, const char *why);
+
+#endif /* OPORA_RECEIVE_H */
