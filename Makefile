@@ -16,7 +16,8 @@ WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  $(CFLAGS) -I. -MMD -MP
-LIBS	= -lsqlite3 -lcjson -lcrypto -lssl -lpthread -lm
+LIBS	= -lsqlite3 -lcjson -lcurl -levent_openssl -levent_core -lssl \
+	  -lcrypto -lpthread -lm
 
 CONFLICT_SRC = $(wildcard conflict/*.c)
 PROTOCOL_SRC = $(wildcard protocol/*.c)

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <getopt.h>
+#include <curl/curl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,8 +66,12 @@ static const struct command commands[] = {
 	    "принять файл ленты из другого региона" },
 	{ "rejected", cmd_rejected, "list changes refused on receipt",
 	    "изменения, отклонённые при приёме" },
+	{ "serve", cmd_serve, "serve peers over HTTPS and pull their feeds",
+	    "обслуживать партнёров по HTTPS и забирать их ленты" },
 	{ "show", cmd_show, "show a dossier's timeline",
 	    "показать хронологию дела" },
+	{ "sync", cmd_sync, "pull from every peer once",
+	    "один раз забрать изменения у всех партнёров" },
 	{ "transfer", cmd_transfer, "hand a case to another region",
 	    "передать дело другому региону" },
 	{ "vectors", cmd_vectors, "print the protocol test vectors",
@@ -166,6 +171,9 @@ cli_main(int argc, char **argv)
 	int		 ch, verbose = 0;
 
 	cli.ru = locale_is_ru();
+	/* Before any thread: libcurl's global state is not thread-safe. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("cannot initialise libcurl");
 	cli.tty = isatty(STDERR_FILENO);
 	log_init("opora", 1, false);
 	while ((ch = getopt_long(argc, argv, "+d:hu:vV", opts, NULL)) != -1) {

@@ -38,6 +38,13 @@
 #define LIMIT_FEED_WAIT		60		/* seconds of long poll */
 #define LIMIT_CARD_BYTES	4096		/* a node card */
 
+/* The HTTPS server (node/server.c). */
+#define LIMIT_CONNECTIONS	64		/* open connections at once */
+#define LIMIT_REQUEST_HEAD	8192		/* request line and headers */
+#define LIMIT_REQUEST_SECONDS	10		/* to send a whole request */
+#define LIMIT_RESPONSE_SECONDS	60		/* to take a whole response */
+#define LIMIT_URL		2048		/* request target */
+
 /* The config file. */
 #define LIMIT_CONFIG_BYTES	(64 * 1024)
 #define LIMIT_CONFIG_LINE	1024

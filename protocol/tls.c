@@ -97,12 +97,27 @@ out:
 }
 
 int
-tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
+tls_pin_x509(void *crt, char out[TLS_PIN_LEN + 1])
 {
-	FILE		*f;
-	X509		*crt;
 	unsigned char	*der = NULL, md[SHA256_DIGEST_LENGTH];
 	int		 len, rc = -1;
+
+	if ((len = i2d_PUBKEY(X509_get0_pubkey(crt), &der)) <= 0)
+		return (-1);
+	SHA256(der, (size_t)len, md);
+	memcpy(out, "sha256//", 8);
+	if (EVP_EncodeBlock((unsigned char *)out + 8, md, sizeof(md)) == 44)
+		rc = 0;
+	OPENSSL_free(der);
+	return (rc);
+}
+
+int
+tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
+{
+	FILE	*f;
+	X509	*crt;
+	int	 rc;
 
 	if ((f = fopen(certpath, "r")) == NULL) {
 		log_warn("TLS certificate %s", certpath);
@@ -114,17 +129,8 @@ tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
 		log_ssl("TLS certificate %s", certpath);
 		return (-1);
 	}
-	if ((len = i2d_PUBKEY(X509_get0_pubkey(crt), &der)) <= 0) {
+	if ((rc = tls_pin_x509(crt, out)) == -1)
 		log_ssl("TLS certificate %s: public key", certpath);
-		goto out;
-	}
-	SHA256(der, (size_t)len, md);
-	memcpy(out, "sha256//", 8);
-	if (EVP_EncodeBlock((unsigned char *)out + 8, md, sizeof(md)) != 44)
-		goto out;
-	rc = 0;
-out:
-	OPENSSL_free(der);
 	X509_free(crt);
 	return (rc);
 }

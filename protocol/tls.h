@@ -20,6 +20,9 @@
 int	tls_identity_create(const char *keypath, const char *certpath,
 	    const char *cn, int days);
 
+/* tls_pin_x509(crt, out): the pin of a certificate (X509 *).  0 / -1. */
+int	tls_pin_x509(void *crt, char out[TLS_PIN_LEN + 1]);
+
 /* tls_pin_file(certpath, out): the pin of a PEM certificate.  0 / -1. */
 int	tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1]);
 

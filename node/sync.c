@@ -1,0 +1,426 @@
+/*
+ * node/sync.c: pulling peers' feeds.  See sync.h.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "node/feed.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/sync.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+#include "protocol/wire.h"
+
+#define SYNC_MAX_PEERS	128
+#define SYNC_WAIT	25	/* seconds a long poll may wait */
+#define SYNC_LIMIT	1000	/* changes asked for at once */
+#define SYNC_BACKOFF_MAX 60
+
+struct peer_info {
+	char	 region[16];
+	char	 url[256];
+	char	 pin[64];
+	int64_t	 cursor;
+};
+
+struct puller {
+	struct sync	*s;
+	char		 region[16];
+	pthread_t	 th;
+	bool		 started;
+};
+
+struct sync {
+	char		*dir;
+	char		*user;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	bool		 stop;
+	pthread_t	 manager;
+	bool		 manager_started;
+	struct puller	 pullers[SYNC_MAX_PEERS];
+	int		 npullers;
+};
+
+static const char SQL_PEER_GET[] =
+    "SELECT region, url, pin, cursor FROM peers WHERE region = ?";
+static const char SQL_PEER_REGIONS[] = "SELECT region FROM peers";
+static const char SQL_PEER_ERROR[] =
+    "UPDATE peers SET last_error = ?2, last_error_at = ?3 WHERE region = ?1";
+static const char SQL_PEER_BEHIND[] =
+    "UPDATE peers SET behind = ?2 WHERE region = ?1";
+
+static int
+peer_get(struct node *n, const char *region, struct peer_info *p)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(n->st, SQL_PEER_GET)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(p->region, sizeof(p->region), "%s",
+		    sqlite3_column_text(s, 0));
+		snprintf(p->url, sizeof(p->url), "%s",
+		    sqlite3_column_text(s, 1));
+		snprintf(p->pin, sizeof(p->pin), "%s",
+		    sqlite3_column_text(s, 2));
+		p->cursor = sqlite3_column_int64(s, 3);
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static void
+peer_note(struct node *n, const char *sql, const char *region,
+    const char *text, int64_t num)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(n->st, sql)) == NULL)
+		return;
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	if (text != NULL)
+		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 2, num);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
+	if (sqlite3_step(s) != SQLITE_DONE)
+		log_warnx("record peer %s: %s", region,
+		    sqlite3_errmsg(store_db(n->st)));
+	sqlite3_reset(s);
+}
+
+static size_t
+write_cb(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (buf_add(b, p, size * nmemb) == -1)
+		return (0);	/* too large: libcurl aborts */
+	return (size * nmemb);
+}
+
+static int
+progress_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	struct sync	*s = arg;
+
+	(void)dt;
+	(void)dn;
+	(void)ut;
+	(void)un;
+	return (s != NULL && __atomic_load_n(&s->stop, __ATOMIC_RELAXED));
+}
+
+/* Set up a handle to reach a peer as this node; 0 / -1. */
+static int
+handle_setup(CURL *h, struct node *n, const struct peer_info *p,
+    struct sync *s, struct buf *body, int wait)
+{
+	static char	 crt[4096], key[4096];
+
+	if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
+	    node_path(n, "tls.key", key, sizeof(key)) == -1)
+		return (-1);
+	curl_easy_reset(h);
+	if (curl_easy_setopt(h, CURLOPT_SSLCERT, crt) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSLKEY, key) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, p->pin) != CURLE_OK ||
+	    /* Identity is the pin, not a certificate authority. */
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)
+	    (CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3)) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)(wait + 60)) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)LIMIT_FEED_BYTES) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_WRITEDATA, body) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, s) != CURLE_OK)
+		return (-1);
+	return (0);
+}
+
+/*
+ * One pull from a peer: GET its feed after our cursor, apply it.  Returns
+ * 0 with *more set when the peer has more, -1 with a reason.
+ */
+static int
+pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
+    bool *more, struct feed_stats *st, char *why, size_t whysz)
+{
+	struct peer_info p;
+	struct wire_feed f;
+	struct buf	 body;
+	char		 url[512], err[CURL_ERROR_SIZE];
+	long		 status = 0;
+	CURLcode	 cc;
+	int		 rc = -1;
+
+	memset(&f, 0, sizeof(f));
+	*more = false;
+	buf_init(&body, LIMIT_FEED_BYTES);
+	if (peer_get(n, region, &p) == -1) {
+		snprintf(why, whysz, "no such peer");
+		goto out;
+	}
+	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
+	    "wait=%d", p.url, (long long)p.cursor, SYNC_LIMIT, wait) >=
+	    (int)sizeof(url) || handle_setup(h, n, &p, s, &body, wait) == -1 ||
+	    curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err) != CURLE_OK) {
+		snprintf(why, whysz, "cannot set up the request");
+		goto out;
+	}
+	err[0] = '\0';
+	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
+		snprintf(why, whysz, "%s", err[0] ? err :
+		    curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200) {
+		snprintf(why, whysz, "the peer answered HTTP %ld", status);
+		goto out;
+	}
+	if (wire_feed_parse(body.data, body.len, &f, why, whysz) == -1)
+		goto out;
+	if (f.next < p.cursor) {
+		snprintf(why, whysz, "the peer's feed went back (%lld < %lld)",
+		    (long long)f.next, (long long)p.cursor);
+		goto out;
+	}
+	if (feed_apply(n, region, &f, true, st, why, whysz) == -1)
+		goto out;
+	*more = f.more;
+	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? -1 : 0);
+	if (st->applied + st->rejected > 0)
+		log_info("from %s: %llu applied, %llu refused, %llu already "
+		    "here", region, (unsigned long long)st->applied,
+		    (unsigned long long)(st->rejected + st->missing),
+		    (unsigned long long)st->duplicate);
+	rc = 0;
+out:
+	wire_feed_free(&f);
+	buf_free(&body);
+	return (rc);
+}
+
+int
+sync_once(struct node *n, FILE *report)
+{
+	struct feed_stats st, total;
+	sqlite3_stmt	*s;
+	CURL		*h;
+	char		 regions[SYNC_MAX_PEERS][16], why[512];
+	bool		 more;
+	int		 np = 0, i, rc = 0, rounds;
+
+	if ((s = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
+		return (-1);
+	while (sqlite3_step(s) == SQLITE_ROW && np < SYNC_MAX_PEERS)
+		snprintf(regions[np++], 16, "%s", sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if ((h = curl_easy_init()) == NULL)
+		return (-1);
+	for (i = 0; i < np; i++) {
+		memset(&total, 0, sizeof(total));
+		rounds = 0;
+		do {
+			if (pull(h, n, NULL, regions[i], 0, &more, &st, why,
+			    sizeof(why)) == -1) {
+				peer_note(n, SQL_PEER_ERROR, regions[i], why, 0);
+				fprintf(report, "%s: %s\n", regions[i], why);
+				rc = -1;
+				break;
+			}
+			total.applied += st.applied;
+			total.duplicate += st.duplicate;
+			total.rejected += st.rejected + st.missing;
+		} while (more && ++rounds < 100000);
+		if (!more)
+			fprintf(report, "%s: %llu applied, %llu already here, "
+			    "%llu refused\n", regions[i],
+			    (unsigned long long)total.applied,
+			    (unsigned long long)total.duplicate,
+			    (unsigned long long)total.rejected);
+	}
+	curl_easy_cleanup(h);
+	return (rc);
+}
+
+/* Sleep up to ms, waking early when asked to stop; true if stopping. */
+static bool
+nap(struct sync *s, int ms)
+{
+	struct timespec	 ts;
+	bool		 stop;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
+		;
+	stop = s->stop;
+	pthread_mutex_unlock(&s->mu);
+	return (stop);
+}
+
+static void *
+puller_run(void *arg)
+{
+	struct puller	*p = arg;
+	struct sync	*s = p->s;
+	struct feed_stats st;
+	struct node	*n;
+	CURL		*h = NULL;
+	char		 why[512];
+	bool		 more;
+	int		 backoff = 1;
+
+	if ((n = node_open(s->dir, s->user)) == NULL ||
+	    (h = curl_easy_init()) == NULL) {
+		log_warnx("puller for %s cannot start", p->region);
+		node_close(n);
+		return (NULL);
+	}
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
+		if (pull(h, n, s, p->region, SYNC_WAIT, &more, &st, why,
+		    sizeof(why)) == 0) {
+			backoff = 1;
+			continue;
+		}
+		if (__atomic_load_n(&s->stop, __ATOMIC_RELAXED))
+			break;
+		log_warnx("pull from %s: %s (next try in %d s)", p->region,
+		    why, backoff);
+		peer_note(n, SQL_PEER_ERROR, p->region, why, 0);
+		if (nap(s, backoff * 1000))
+			break;
+		backoff = backoff * 2 > SYNC_BACKOFF_MAX ? SYNC_BACKOFF_MAX :
+		    backoff * 2;
+	}
+	curl_easy_cleanup(h);
+	node_close(n);
+	return (NULL);
+}
+
+/* Start pullers for peers that have none yet. */
+static void
+start_new(struct sync *s, struct node *n)
+{
+	sqlite3_stmt	*st;
+	const char	*r;
+	int		 i;
+
+	if ((st = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r = (const char *)sqlite3_column_text(st, 0);
+		if (r == NULL)
+			continue;
+		for (i = 0; i < s->npullers; i++)
+			if (strcmp(s->pullers[i].region, r) == 0)
+				break;
+		if (i < s->npullers || s->npullers == SYNC_MAX_PEERS)
+			continue;
+		struct puller *p = &s->pullers[s->npullers];
+
+		p->s = s;
+		snprintf(p->region, sizeof(p->region), "%s", r);
+		if (pthread_create(&p->th, NULL, puller_run, p) == 0) {
+			p->started = true;
+			s->npullers++;
+			log_info("pulling from %s", p->region);
+		}
+	}
+	sqlite3_reset(st);
+}
+
+static void *
+manager_run(void *arg)
+{
+	struct sync	*s = arg;
+	struct node	*n;
+
+	if ((n = node_open(s->dir, s->user)) == NULL)
+		return (NULL);
+	do
+		start_new(s, n);
+	while (!nap(s, 2000));
+	node_close(n);
+	return (NULL);
+}
+
+struct sync *
+sync_start(const char *dir, const char *user)
+{
+	struct sync	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->dir = strdup(dir)) == NULL ||
+	    (s->user = strdup(user)) == NULL) {
+		log_warn("sync");
+		if (s != NULL)
+			free(s->dir);
+		free(s);
+		return (NULL);
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->manager, NULL, manager_run, s) != 0) {
+		log_warnx("sync: cannot start a thread");
+		sync_stop(s);
+		return (NULL);
+	}
+	s->manager_started = true;
+	return (s);
+}
+
+void
+sync_stop(struct sync *s)
+{
+	int	 i;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->mu);
+	__atomic_store_n(&s->stop, true, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	if (s->manager_started)
+		pthread_join(s->manager, NULL);
+	for (i = 0; i < s->npullers; i++)
+		if (s->pullers[i].started)
+			pthread_join(s->pullers[i].th, NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s->dir);
+	free(s->user);
+	free(s);
+}

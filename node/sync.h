@@ -1,0 +1,34 @@
+/*
+ * node/sync.h: pulling peers' feeds over HTTPS (libcurl).
+ *
+ * One puller per peer long-polls GET /v1/feed on the peer's URL, with this
+ * node's TLS certificate as its client certificate and the peer's pinned
+ * public key (CURLOPT_PINNEDPUBLICKEY) as the only identity it accepts,
+ * TLS 1.3 only.  Each response is verified and applied in one transaction
+ * with the new cursor (feed_apply).  While a peer is down the puller backs
+ * off exponentially, from 1 to 60 seconds, and records the error in the
+ * peers table for 'opora peer list'.
+ */
+#ifndef OPORA_SYNC_H
+#define OPORA_SYNC_H
+
+#include <stdio.h>
+
+struct node;
+struct sync;
+
+/* sync_start(dir, user): pullers for every peer of the node in dir, in
+ * threads with connections of their own; peers added later are picked up.
+ * NULL (logged) on failure. */
+struct sync	*sync_start(const char *dir, const char *user);
+
+/* sync_stop(s): stop and join every puller (a long poll is cut short);
+ * NULL is a no-op. */
+void		 sync_stop(struct sync *s);
+
+/* sync_once(n, report): one pull round from every peer, until each has
+ * nothing more, without long polls; a line per peer on report.  0 when
+ * every peer answered, -1 otherwise. */
+int		 sync_once(struct node *n, FILE *report);
+
+#endif /* OPORA_SYNC_H */
