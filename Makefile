@@ -9,7 +9,7 @@ DESTDIR	?=
 CC	?= cc
 
 DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
-	      libevent-dev libcmocka-dev pkg-config sqlite3 time
+	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl
 
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror

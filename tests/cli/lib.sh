@@ -55,3 +55,65 @@ mknode() {
 	"$OPORA" --dir "$1" init --region "${2:-RU-SMO}" 2>/dev/null ||
 	    fail "init $1"
 }
+
+# A free-looking loopback port range for this test: 3 consecutive ports.
+port_base() {
+	shuf -i 20000-60000 -n 1
+}
+
+# serve DIR: start 'opora serve' for DIR in the background, remember its
+# PID, and wait (at most 10 s) until it answers /v1/health.
+serve() {
+	"$OPORA" --dir "$1" serve >"$T/$(basename "$1").log" 2>&1 &
+	pid=$!
+	PIDS="$PIDS $pid"
+	eval "PID_$(basename "$1")=$pid"
+	url=$(sed -n 's/^url = //p' "$1/opora.conf")
+	i=0
+	while [ $i -lt 100 ]; do
+		curl -sk --max-time 1 "$url/v1/health" >/dev/null 2>&1 && return 0
+		kill -0 $pid 2>/dev/null || { cat "$T/$(basename "$1").log"
+			fail "serve $1 died"; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "serve $1 did not start"
+}
+
+# stop DIR: stop its server by PID with SIGTERM, and wait for it.
+stop() {
+	eval "pid=\$PID_$(basename "$1")"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	PIDS=$(echo "$PIDS" | sed "s/ $pid\\b//")
+}
+
+# until_true SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
+until_true() {
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# Three peered nodes: SMO, KLU, SA on loopback, each knowing the others.
+three_nodes() {
+	p=$(port_base)
+	for r in SMO KLU SA; do
+		p=$((p + 1))
+		"$OPORA" --dir "$r" init --region "RU-$r" \
+		    --url "https://127.0.0.1:$p" --listen "127.0.0.1:$p" \
+		    2>/dev/null || fail "init $r"
+		"$OPORA" --dir "$r" id > "$r.card"
+	done
+	for a in SMO KLU SA; do
+		for b in SMO KLU SA; do
+			[ $a = $b ] || "$OPORA" --dir $a peer add $b.card \
+			    >/dev/null 2>&1 || fail "peer add $b.card"
+		done
+	done
+}
