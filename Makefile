@@ -35,7 +35,7 @@ SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run install clean vectors fuzz
+.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz
 
 all: opora
 
@@ -101,6 +101,10 @@ vectors: opora
 run: deps
 	$(MAKE) all
 	@sh node/run.sh
+
+demo: deps
+	$(MAKE) all
+	@sh node/demo.sh
 
 install: opora
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -206,16 +206,28 @@ print_item(const struct item *it)
 			    "ОТОЗВАНО"), opt(c[EV_RETRACT_REASON]));
 		break;
 	case DT_ASSESSMENT:
-		printf("%s: %s %s; %s %s; %s %s; %s %s",
-		    cli_tr("assessment", "оценка"),
-		    cli_tr("housing", "жильё"),
-		    enum_label(fields_housing, c[AS_HOUSING]),
-		    cli_tr("education", "образование"),
-		    enum_label(fields_education, c[AS_EDUCATION]),
-		    cli_tr("employment", "занятость"),
-		    enum_label(fields_employment, c[AS_EMPLOYMENT]),
-		    cli_tr("family", "семья"),
-		    enum_label(fields_family, c[AS_FAMILY]));
+		printf("%s:", cli_tr("assessment", "оценка"));
+		{
+			static const struct { int col; const char *en, *ru;
+			    const struct fields_enum *list; } parts[] = {
+			    { AS_HOUSING, "housing", "жильё", fields_housing },
+			    { AS_EDUCATION, "education", "образование",
+			      fields_education },
+			    { AS_EMPLOYMENT, "employment", "занятость",
+			      fields_employment },
+			    { AS_FAMILY, "family", "семья", fields_family } };
+			size_t	 k;
+			int	 shown = 0;
+
+			for (k = 0; k < 4; k++) {
+				if (c[parts[k].col] == NULL)
+					continue;
+				printf("%s %s %s", shown++ ? ";" : "",
+				    cli_tr(parts[k].en, parts[k].ru),
+				    enum_label(parts[k].list,
+				    c[parts[k].col]));
+			}
+		}
 		break;
 	case DT_TRANSFER:
 		printf("%s %s → %s: %s (%s)", cli_tr("transfer", "передача"),
