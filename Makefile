@@ -94,6 +94,7 @@ check: deps
 bench: deps
 	$(MAKE) all
 	@sh tests/bench/bench.sh
+	@sh tests/bench/bench_sync.sh
 
 vectors: opora
 	./opora vectors > tests/vectors/changes.json

@@ -286,10 +286,11 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 			il->ref = m->valuestring;
 			continue;
 		}
-		for (f = OA_DATE; f < OA_FIELD; f++)
-			if (strcmp(op_arg_name(f, il->op.kind), k) == 0)
+		for (f = OA_DATE; f < OA_COUNT; f++)
+			if (f != OA_FIELD && f != OA_VALUE &&
+			    strcmp(op_arg_name(f, il->op.kind), k) == 0)
 				break;
-		if (f == OA_FIELD)
+		if (f == OA_COUNT)
 			goto unknown;
 		il->op.arg[f] = m->valuestring;
 	}

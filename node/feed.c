@@ -26,7 +26,7 @@ static const char SQL_FEED[] =
     " WHERE seq > ?2 AND dossier IN (" ENTITLED ") ORDER BY seq LIMIT ?3";
 /* The changes that offered a dossier to ?1: its history goes first. */
 static const char SQL_OFFERS[] =
-    "SELECT 1 FROM transfers WHERE \"to\" = ?1 AND substr(id, 1, 64) = ?2";
+    "SELECT 1 FROM transfers WHERE substr(id, 1, 64) = ?2 AND \"to\" = ?1";
 /* The part of a newly entitled dossier's history before the cursor: what
  * comes after it is in the feed already, the dossier being entitled. */
 static const char SQL_HISTORY[] =
@@ -310,6 +310,10 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 			goto rollback;
 		}
 		sqlite3_reset(s);
+	}
+	if (receiver_flush(r) == -1) {
+		snprintf(why, whysz, "cannot save the clock");
+		goto rollback;
 	}
 	receiver_free(r);
 	r = NULL;

@@ -1,6 +1,7 @@
 /*
  * node/receive.c: taking in changes made elsewhere.  See receive.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct receiver {
 	struct node	*n;
 	struct dossier	*cache[RECEIVER_CACHE];
 	unsigned	 next;		/* the slot to reuse next */
+	bool		 clock_moved;	/* the node clock must be stored */
 };
 
 struct receiver *
@@ -29,6 +31,20 @@ receiver_new(struct node *n)
 		return (NULL);
 	r->n = n;
 	return (r);
+}
+
+int
+receiver_flush(struct receiver *r)
+{
+	char	 hlc[17];
+
+	if (!r->clock_moved)
+		return (0);
+	hlc_format(r->n->hlc.last, hlc);
+	if (store_meta_set(r->n->st, "hlc", hlc) == -1)
+		return (-1);
+	r->clock_moved = false;
+	return (0);
 }
 
 void
@@ -201,7 +217,6 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	struct dossier	*d = NULL, *past = NULL, *fresh = NULL;
 	struct change	*c = it->c;
 	uint64_t	 now = node_now_ms();
-	char		 hlc[17];
 	int		 k, same;
 
 	if (it->problem[0] != '\0') {
@@ -267,12 +282,10 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	default:
 		return (RECV_FAILED);
 	}
-	/* Our next change comes after everything we have seen. */
-	if (hlc_observe(&r->n->hlc, c->hlc, now, RECEIVE_MAX_DRIFT_MS) == 0) {
-		hlc_format(r->n->hlc.last, hlc);
-		if (store_meta_set(st, "hlc", hlc) == -1)
-			return (RECV_FAILED);
-	}
+	/* Our next change comes after everything we have seen; the clock is
+	 * stored once per batch, by receiver_flush. */
+	if (hlc_observe(&r->n->hlc, c->hlc, now, RECEIVE_MAX_DRIFT_MS) == 0)
+		r->clock_moved = true;
 	return (RECV_APPLIED);
 reject:
 	if (receive_reject(r, it, peer, why) == -1)

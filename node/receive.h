@@ -36,6 +36,9 @@ enum recv_status {
 };
 
 struct receiver	*receiver_new(struct node *n);
+/* receiver_flush(r): store the node's clock if what was received moved
+ * it; call before committing.  0 / -1. */
+int		 receiver_flush(struct receiver *r);
 void		 receiver_free(struct receiver *r);
 
 /*

@@ -96,6 +96,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  decline_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
 	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
 	"CREATE INDEX transfers_to ON transfers (\"to\", state);"
+	/* The change that made an offer: the feed looks it up per change. */
+	"CREATE INDEX transfers_change ON transfers (substr(id, 1, 64));"
 	"CREATE INDEX transfers_from ON transfers (\"from\", state);"
 	"CREATE INDEX persons_custodian ON persons (custodian);"
 	/* Peers: nodes this one pulls from and serves. */

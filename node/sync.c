@@ -21,7 +21,7 @@
 
 #define SYNC_MAX_PEERS	128
 #define SYNC_WAIT	25	/* seconds a long poll may wait */
-#define SYNC_LIMIT	1000	/* changes asked for at once */
+#define SYNC_LIMIT	LIMIT_FEED_MAX	/* changes asked for at once */
 #define SYNC_BACKOFF_MAX 60
 
 struct peer_info {
