@@ -243,7 +243,11 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 	size_t		 i;
 	int		 rc = -1;
 
+	bool		 repair = stats->repair;
+	size_t		 k;
+
 	memset(stats, 0, sizeof(*stats));
+	stats->repair = repair;
 	if ((v = verifier_new(n->st)) == NULL ||
 	    (f->n > 0 && ((items = calloc(f->n, sizeof(*items))) == NULL ||
 	    (done = calloc(f->n, sizeof(*done))) == NULL))) {
@@ -290,14 +294,28 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 			progress = true;
 		}
 	} while (progress);
-	for (i = 0; i < f->n; i++)
-		if (!done[i]) {
-			stats->missing++;
-			snprintf(rwhy, sizeof(rwhy), "its parents never "
-			    "arrived");
-			if (receive_reject(r, &items[i], peer, rwhy) == -1)
-				goto rollback;
+	for (i = 0; i < f->n; i++) {
+		if (done[i])
+			continue;
+		stats->missing++;
+		if (repair && items[i].c != NULL) {
+			for (k = 0; k < stats->ntorepair; k++)
+				if (strcmp(stats->torepair[k],
+				    items[i].c->dossier) == 0)
+					break;
+			if (k < stats->ntorepair)
+				continue;
+			if (k < FEED_MAX_REPAIR) {
+				memcpy(stats->torepair[k], items[i].c->dossier,
+				    37);
+				stats->ntorepair++;
+				continue;
+			}
 		}
+		snprintf(rwhy, sizeof(rwhy), "its parents never arrived");
+		if (receive_reject(r, &items[i], peer, rwhy) == -1)
+			goto rollback;
+	}
 	if (cursor) {
 		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)
 			goto rollback;

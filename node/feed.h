@@ -33,15 +33,26 @@ int	 feed_build(struct node *n, const char *region, int64_t since,
 /* feed_head(n): the newest feed number, or -1. */
 int64_t	 feed_head(struct node *n);
 
+#define FEED_MAX_REPAIR	16	/* dossiers repaired after one response */
+
 struct feed_stats {
 	uint64_t	 applied, duplicate, rejected, missing;
+	/* With repair asked for: the dossiers whose changes waited for
+	 * parents that never came, left unrecorded for the caller to fetch
+	 * whole (GET /v1/dossiers/ID/changes) and apply again. */
+	bool		 repair;
+	char		 torepair[FEED_MAX_REPAIR][37];
+	size_t		 ntorepair;
 };
 
 /*
  * feed_apply(n, peer, f, cursor, stats, why, whysz): verify every change of
  * f (on every core), take in the sound ones, record the refused ones, and
  * if cursor is true store f->next as peer's cursor, all in one
- * transaction.  0, or -1 (rolled back) with a reason.
+ * transaction.  If stats->repair is set on entry, changes whose parents
+ * never came are not recorded as refused but listed in stats->torepair
+ * (up to FEED_MAX_REPAIR dossiers; beyond that they are refused).
+ * 0, or -1 (rolled back) with a reason.
  */
 int	 feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 	    bool cursor, struct feed_stats *stats, char *why, size_t whysz);

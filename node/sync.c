@@ -161,6 +161,71 @@ handle_setup(CURL *h, struct node *n, const struct peer_info *p,
 	return (0);
 }
 
+/* GET url from a peer into body; 0 on HTTP 200, -1 with a reason. */
+static int
+get(CURL *h, struct node *n, struct sync *s, const struct peer_info *p,
+    const char *url, int wait, struct buf *body, char *why, size_t whysz)
+{
+	char		 err[CURL_ERROR_SIZE];
+	long		 status = 0;
+	CURLcode	 cc;
+
+	if (handle_setup(h, n, p, s, body, wait) == -1 ||
+	    curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err) != CURLE_OK) {
+		snprintf(why, whysz, "cannot set up the request");
+		return (-1);
+	}
+	err[0] = '\0';
+	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
+		snprintf(why, whysz, "%s", err[0] ? err :
+		    curl_easy_strerror(cc));
+		return (-1);
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200) {
+		snprintf(why, whysz, "the peer answered HTTP %ld", status);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Changes whose parents never came: fetch their dossiers whole from the
+ * peer and apply them; what still cannot be applied is recorded refused.
+ */
+static void
+repair(CURL *h, struct node *n, struct sync *s, const struct peer_info *p,
+    const struct feed_stats *st)
+{
+	struct feed_stats rs;
+	struct wire_feed f;
+	struct buf	 body;
+	char		 url[512], why[256];
+	size_t		 i;
+
+	for (i = 0; i < st->ntorepair; i++) {
+		memset(&f, 0, sizeof(f));
+		memset(&rs, 0, sizeof(rs));
+		buf_init(&body, LIMIT_FEED_BYTES);
+		snprintf(url, sizeof(url), "%s/v1/dossiers/%s/changes", p->url,
+		    st->torepair[i]);
+		if (get(h, n, s, p, url, 0, &body, why, sizeof(why)) == -1 ||
+		    wire_feed_parse(body.data, body.len, &f, why,
+		    sizeof(why)) == -1 ||
+		    feed_apply(n, p->region, &f, false, &rs, why,
+		    sizeof(why)) == -1)
+			log_warnx("repair dossier %s from %s: %s",
+			    st->torepair[i], p->region, why);
+		else
+			log_info("repaired dossier %s from %s: %llu applied",
+			    st->torepair[i], p->region,
+			    (unsigned long long)rs.applied);
+		wire_feed_free(&f);
+		buf_free(&body);
+	}
+}
+
 /*
  * One pull from a peer: GET its feed after our cursor, apply it.  Returns
  * 0 with *more set when the peer has more, -1 with a reason.
@@ -172,9 +237,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 	struct peer_info p;
 	struct wire_feed f;
 	struct buf	 body;
-	char		 url[512], err[CURL_ERROR_SIZE];
-	long		 status = 0;
-	CURLcode	 cc;
+	char		 url[512];
 	int		 rc = -1;
 
 	memset(&f, 0, sizeof(f));
@@ -186,23 +249,12 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 	}
 	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
 	    "wait=%d", p.url, (long long)p.cursor, SYNC_LIMIT, wait) >=
-	    (int)sizeof(url) || handle_setup(h, n, &p, s, &body, wait) == -1 ||
-	    curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err) != CURLE_OK) {
-		snprintf(why, whysz, "cannot set up the request");
+	    (int)sizeof(url)) {
+		snprintf(why, whysz, "the peer's URL is too long");
 		goto out;
 	}
-	err[0] = '\0';
-	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
-		snprintf(why, whysz, "%s", err[0] ? err :
-		    curl_easy_strerror(cc));
+	if (get(h, n, s, &p, url, wait, &body, why, whysz) == -1)
 		goto out;
-	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	if (status != 200) {
-		snprintf(why, whysz, "the peer answered HTTP %ld", status);
-		goto out;
-	}
 	if (wire_feed_parse(body.data, body.len, &f, why, whysz) == -1)
 		goto out;
 	if (f.next < p.cursor) {
@@ -210,8 +262,12 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 		    (long long)f.next, (long long)p.cursor);
 		goto out;
 	}
+	memset(st, 0, sizeof(*st));
+	st->repair = true;
 	if (feed_apply(n, region, &f, true, st, why, whysz) == -1)
 		goto out;
+	if (st->ntorepair > 0)
+		repair(h, n, s, &p, st);
 	*more = f.more;
 	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? -1 : 0);
 	if (st->applied + st->rejected > 0)

@@ -93,4 +93,22 @@ got=$(db KLU "$mass")
     fail "a change is stored twice"
 ok "$OPORA" --dir KLU verify
 echo "killed with $mid changes, finished with $got" >&2
+
+# 5. A parent lost on this side (say, a restore from an older backup) is
+# fetched whole from the peer (GET /v1/dossiers/ID/changes).
+B=$(head -1 ids.tsv | cut -f2)
+C=$(db KLU "SELECT id FROM changes WHERE dossier = '$B' ORDER BY seq DESC LIMIT 1")
+P=$(db KLU "SELECT parent FROM parents WHERE child = (SELECT seq FROM changes WHERE id = '$C')")
+db KLU "DELETE FROM parents WHERE child = (SELECT seq FROM changes WHERE id = '$C');
+    DELETE FROM heads WHERE id = '$C'; INSERT INTO heads VALUES ('$B', '$P');
+    DELETE FROM changes WHERE id = '$C'"
+ok "$OPORA" --dir KLU rebuild
+ok "$OPORA" --dir SMO event add "$B" --date 2024-03-03 --type contact --text "После восстановления"
+ok "$OPORA" --dir KLU sync --once
+[ "$(db KLU "SELECT count(*) FROM changes WHERE id = '$C'")" = 1 ] ||
+    fail "the lost parent was not fetched"
+ok "$OPORA" --dir KLU show "$B"
+contains 'После восстановления' "$T/out"
+[ "$("$OPORA" --dir KLU digest "$B")" = "$("$OPORA" --dir SMO digest "$B")" ] ||
+    fail "digests differ after the repair"
 stop SMO
