@@ -31,7 +31,9 @@ for a in SMO KLU SA; do for b in SMO KLU SA; do
 	[ $a = $b ] || o $a peer add $b.card >/dev/null 2>&1
 done; done
 for r in SMO KLU SA; do
-	o $r serve > $r.log 2>&1 &
+	# Started directly, not through a function, so that $! is opora's
+	# own PID and the cleanup stops it.
+	"$OPORA" --dir $r serve > $r.log 2>&1 &
 	PIDS="$PIDS $!"
 done
 sleep 1
