@@ -255,7 +255,7 @@ print_item(const struct item *it)
 }
 
 static int
-show_text(const struct dossier *d)
+show_text(const struct dossier *d, const char *here)
 {
 	const char *const	*p = (const char *const *)d->person;
 	struct item		*items;
@@ -292,6 +292,23 @@ show_text(const struct dossier *d)
 	    cli_tr("registered by", "зарегистрировано в"), d->origin,
 	    (unsigned long long)d->nchanges, cli_tr("changes", "изменений"),
 	    cli_tr("last", "последнее"), when);
+	if (strcmp(d->custodian, here) != 0) {
+		char	 end[11];
+
+		if (dossier_custody_end(d, here, end) == 0)
+			printf("  %s %s %s %s: %s %s\n\n", cli_tr("TRANSFERRED to",
+			    "ПЕРЕДАНО в"), d->custodian, cli_tr("on", "—"), end,
+			    cli_tr("read-only here; late notes dated up to",
+			    "здесь только чтение; запоздалые записи с датой не "
+			    "позже"), end);
+		else if (dossier_pending_offer(d) != NULL)
+			printf("  %s %s\n\n", cli_tr("OFFERED to this region by",
+			    "ПРЕДЛОЖЕНО этому региону из"), d->custodian);
+		else
+			printf("  %s %s\n\n", cli_tr("held here read-only; the "
+			    "custodian is", "здесь только чтение; ответственный "
+			    "регион —"), d->custodian);
+	}
 
 	for (t = 0; t < DT_COUNT; t++)
 		cap += d->t[t].n * 2;
@@ -373,7 +390,7 @@ cmd_show(int argc, char **argv)
 				print_json(j);
 			cJSON_Delete(j);
 		} else
-			rc = show_text(d);
+			rc = show_text(d, n->cfg.region);
 	}
 	dossier_free(d);
 	node_close(n);

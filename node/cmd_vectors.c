@@ -107,6 +107,30 @@ static const struct vec vecs[] = {
 	    "юриста\"},{\"op\":\"person.set\",\"field\":\"address\",\"value\":"
 	    "\"г. Калуга\"}],\"parents\":%P," U "}", NULL, NULL, 2, { 9, 10 }, -1, NULL, 0 },
 
+	{ "transfer.offer",
+	    "{" D H("0194f7c6a800000c") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.offer\",\"reason\":\"Переезд в Калугу\",\"to\":"
+	    "\"RU-KLU\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 11 }, -1,
+	    NULL, 0 },
+	{ "transfer.cancel",
+	    "{" D H("0194f7c6a800000d") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.cancel\",\"offer\":\"%R/0\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 12 }, 12, NULL, 0 },
+	{ "transfer.offer again",
+	    "{" D H("0194f7c6a800000e") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.offer\",\"reason\":\"Переезд\",\"to\":"
+	    "\"RU-KLU\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 13 }, -1,
+	    NULL, 0 },
+	{ "transfer.decline",
+	    "{" D H("0194f7c6a800000f") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.decline\",\"offer\":\"%R/0\",\"reason\":\"Нет "
+	    "мест\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 14 }, 14,
+	    NULL, 0 },
+	{ "transfer.accept",
+	    "{" D H("0194f7c6a8000010") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.accept\",\"offer\":\"%R/0\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 15 }, 14, NULL, 0 },
+
 	/* Not canonical. */
 	{ "white space", NULL, "\"v\":1}", "\"v\": 1}", 1, { 11 }, -1,
 	    "not canonical: white space", 0 },

@@ -42,6 +42,8 @@ ok "$OPORA" --dir KLU consent add "$D" --scope transfer --date 2024-09-02 \
 # Smolensk sees the case moved; it may only add late notes.
 until_true 10 sh -c "'$OPORA' --dir SMO show '$D' | grep -q 'custodian RU-KLU'" ||
     fail "the acceptance did not reach Smolensk"
+ok "$OPORA" --dir SMO show "$D"
+contains 'TRANSFERRED to RU-KLU' "$T/out"
 ok "$OPORA" --dir SMO event add "$D" --date 2024-06-30 --type contact \
     --text "Поздняя запись Смоленска"
 refuses 65 'custody of RU-KLU|former custodian' "$OPORA" --dir SMO person set \
