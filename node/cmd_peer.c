@@ -172,7 +172,8 @@ peer_list(struct node *n, bool json)
 		    cli_tr("last success", "последний успех"),
 		    ok[0] ? ok : cli_tr("never", "не было"),
 		    cli_tr("changes behind", "отставание"),
-		    sqlite3_column_type(s, 5) == SQLITE_NULL ? "?" :
+		    sqlite3_column_type(s, 5) == SQLITE_NULL ||
+		    sqlite3_column_int64(s, 5) < 0 ? "?" :
 		    (const char *)sqlite3_column_text(s, 5));
 		if (err != NULL)
 			printf("\n  %s: %s", cli_tr("last error",

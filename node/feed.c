@@ -35,6 +35,9 @@ static const char SQL_HISTORY[] =
 static const char SQL_HISTORY_COUNT[] =
     "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq <= ?2";
 static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
+static const char SQL_BEHIND[] =
+    "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
+    ENTITLED ")";
 static const char SQL_ENTITLED_ONE[] =
     "SELECT 1 FROM (" ENTITLED ") WHERE dossier = ?2";
 static const char SQL_DOSSIER_ALL[] =
@@ -122,6 +125,23 @@ add_history(struct store *st, const char *dossier, int64_t seq,
 	return (r == SQLITE_DONE ? n : -1);
 }
 
+/* How many changes the region is entitled to after cursor next. */
+static int64_t
+count_behind(struct store *st, const char *region, int64_t next)
+{
+	sqlite3_stmt	*s;
+	int64_t		 c = -1;
+
+	if ((s = store_stmt(st, SQL_BEHIND)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, next);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		c = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (c);
+}
+
 int
 feed_build(struct node *n, const char *region, int64_t since, int limit,
     struct buf *out, int64_t *nextp)
@@ -179,8 +199,9 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		goto out;
-	buf_addf(out, "],\"more\":%s,\"next\":%lld}", more ? "true" : "false",
-	    (long long)next);
+	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld}",
+	    more ? "true" : "false", (long long)next,
+	    (long long)(more ? count_behind(n->st, region, next) : 0));
 	if (buf_failed(out))
 		goto out;
 	*nextp = next;

@@ -269,7 +269,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 	if (st->ntorepair > 0)
 		repair(h, n, s, &p, st);
 	*more = f.more;
-	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? -1 : 0);
+	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? f.behind : 0);
 	if (st->applied + st->rejected > 0)
 		log_info("from %s: %llu applied, %llu refused, %llu already "
 		    "here", region, (unsigned long long)st->applied,

@@ -126,6 +126,8 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 		goto out;
 	}
 	f->more = cJSON_IsTrue(more);
+	if (get_int(t, "behind", &f->behind) == -1)
+		f->behind = -1;
 	n = (size_t)cJSON_GetArraySize(arr);
 	if (n > LIMIT_FEED_ITEMS) {
 		snprintf(why, whysz, "feed response holds more than %d "

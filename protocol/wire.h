@@ -3,7 +3,9 @@
  * and the feed (docs/protocol.md, "Replication").
  *
  * A feed response is a JSON object
- *   {"changes":[{"bytes":B64,"seq":N,"sig":B64},...],"more":BOOL,"next":N}
+ *   {"changes":[{"bytes":B64,"seq":N,"sig":B64},...],"more":BOOL,"next":N,
+ *    "behind":N}
+ * ("behind", how many changes remain after next, is optional)
  * where bytes are a change's exact signed bytes and sig its signature, both
  * in standard base64 with padding.  The envelope is not signed and need not
  * be canonical; every change in it is checked on its own.
@@ -38,6 +40,7 @@ struct wire_feed {
 	size_t			 n;
 	int64_t			 next;
 	bool			 more;
+	int64_t			 behind;	/* changes still to come; -1 */
 };
 
 /* wire_feed_parse(p, len, f, why, whysz): parse a feed response within the
