@@ -131,9 +131,10 @@ smap_free(struct smap *m, void (*f)(void *))
 
 /* A dossier of the file, by its label. */
 struct dlabel {
-	char	 uuid[37];
-	int	 line;		/* where person.create stands */
-	bool	 bad;		/* that line was refused */
+	char		 uuid[37];
+	int		 line;		/* where person.create stands */
+	bool		 bad;		/* that line was refused */
+	struct dossier	*d;		/* pass 1: the state so far */
 };
 
 /* An entry of the file (an "id" label on an add or open line). */
@@ -141,6 +142,7 @@ struct elabel {
 	enum dossier_table	 t;
 	bool			 ended;	/* closed, retracted, withdrawn */
 	char			 id[80];	/* its id, once made */
+	char			 pass1[80];	/* its id in pass 1's fold */
 };
 
 /* One parsed line. */
@@ -334,6 +336,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 	struct change	 hdr;
 	struct buf	 b;
 	char		 zero[1][CHANGE_ID_HEX + 1], why[512], ekey[160];
+	char		 p1id[80] = "";
 	enum dossier_table t;
 	int		 rc;
 
@@ -394,6 +397,37 @@ check_line(struct import *im, int lineno, struct iline *il)
 			dl->bad = true;
 		return (line_fail(im, lineno, "%s", cli_why(why)));
 	}
+	/*
+	 * The history rules, exactly as the node will apply them: fold the
+	 * file's dossier in memory, each line a change named after its line.
+	 */
+	{
+		struct change_meta	 m;
+		char			 cid[CHANGE_ID_HEX + 1];
+
+		snprintf(cid, sizeof(cid), "%064x", (unsigned)lineno);
+		m.id = cid;
+		m.hlc = hlc_pack(1, 0) + (uint64_t)lineno;
+		m.key = im->n->key_id;
+		m.region = im->n->cfg.region;
+		m.user = im->n->user;
+		if (dl->d == NULL && (dl->d = dossier_new(dl->uuid)) == NULL)
+			return (line_fail(im, lineno, "out of memory"));
+		il->op.arg[OA_REF] = el != NULL ? el->pass1 : NULL;
+		rc = node_check_ops(dl->d, m.region, &il->op, 1, why,
+		    sizeof(why));
+		if (rc == 0 && dossier_apply(dl->d, &m, &il->op, 1) != 0)
+			rc = -2;
+		il->op.arg[OA_REF] = NULL;
+		if (rc == -2)
+			return (line_fail(im, lineno, "out of memory"));
+		if (rc == -1) {
+			if (il->op.kind == OP_PERSON_CREATE)
+				dl->bad = true;
+			return (line_fail(im, lineno, "%s", why));
+		}
+		snprintf(p1id, sizeof(p1id), "%s/0", cid);
+	}
 	if (il->op.kind == OP_EVENT_AMEND)
 		return (0);
 	if (el != NULL)
@@ -411,6 +445,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 			return (line_fail(im, lineno, "out of memory"));
 		}
 		el->t = adds_table(il->op.kind);
+		memcpy(el->pass1, p1id, sizeof(el->pass1));
 	}
 	return (0);
 }
@@ -419,6 +454,30 @@ static void
 dossier_free_v(void *d)
 {
 	dossier_free(d);
+}
+
+static void
+dlabel_free(void *p)
+{
+	struct dlabel	*dl = p;
+
+	if (dl != NULL)
+		dossier_free(dl->d);
+	free(dl);
+}
+
+static void
+free_pass1(struct import *im)
+{
+	size_t	 i;
+
+	for (i = 0; i < im->dossiers.cap; i++)
+		if (im->dossiers.keys[i] != NULL) {
+			struct dlabel *dl = im->dossiers.vals[i];
+
+			dossier_free(dl->d);
+			dl->d = NULL;
+		}
 }
 
 /* Pass 2: make the change of one checked line.  0 / -1 (reported). */
@@ -653,6 +712,8 @@ cmd_import(int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
+	/* The pass-1 states are done with; pass 2 keeps its own. */
+	free_pass1(&im);
 	/* Sign on the other cores while this one writes. */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
@@ -672,7 +733,7 @@ cmd_import(int argc, char **argv)
 out:
 	free(good);
 	smap_free(&im.cache, dossier_free_v);
-	smap_free(&im.dossiers, free);
+	smap_free(&im.dossiers, dlabel_free);
 	smap_free(&im.entries, free);
 	node_close(im.n);
 	return (rc);

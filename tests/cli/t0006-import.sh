@@ -55,3 +55,22 @@ contains 'Смирнова' "$T/out"
 ok "$OPORA" verify
 
 refuses 66 'cannot open' "$OPORA" import missing.jsonl
+
+# History rules are checked before anything is written, as the node will
+# apply them: an offer without a consent, an episode closed before it
+# opened.
+cat > rules.jsonl <<'JSONL'
+{"dossier":"R1","op":"person.create","surname":"Орлова","name":"Ира","birth_date":"2005-01-01","sex":"F"}
+{"dossier":"R1","op":"transfer.offer","to":"RU-KLU","reason":"Переезд"}
+{"dossier":"R1","op":"episode.open","id":"e","centre":"Центр","curator":"К","date":"2024-05-01"}
+{"dossier":"R1","op":"episode.close","episode":"e","date":"2024-04-01"}
+{"dossier":"R1","op":"consent.add","scope":"transfer","date":"2024-01-01","document":"З"}
+{"dossier":"R1","op":"transfer.offer","to":"RU-KLU","reason":"Переезд"}
+{"dossier":"R1","op":"transfer.offer","to":"RU-SA","reason":"Ещё раз"}
+JSONL
+before=$(db smo 'SELECT count(*) FROM changes')
+refuses 65 'rules.jsonl:2: there is no recorded, unwithdrawn consent' "$OPORA" import rules.jsonl
+contains 'rules.jsonl:4: the episode cannot close \(2024-04-01\) before it opened' "$T/err"
+contains 'rules.jsonl:7: the case is already offered to RU-KLU' "$T/err"
+[ "$(db smo 'SELECT count(*) FROM changes')" = "$before" ] ||
+    fail "a refused import wrote something"
