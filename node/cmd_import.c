@@ -418,6 +418,10 @@ check_line(struct import *im, int lineno, struct iline *il)
 		    sizeof(why));
 		if (rc == 0 && dossier_apply(dl->d, &m, &il->op, 1) != 0)
 			rc = -2;
+		/* The rules never read texts: keep pass 1 small. */
+		if (rc == 0 && il->op.kind == OP_EVENT_ADD)
+			(void)dossier_set(&dl->d->t[DT_EVENT].v[
+			    dl->d->t[DT_EVENT].n - 1].col[EV_TEXT], NULL);
 		il->op.arg[OA_REF] = NULL;
 		if (rc == -2)
 			return (line_fail(im, lineno, "out of memory"));
