@@ -35,7 +35,7 @@ SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz
+.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz soak
 
 all: opora
 
@@ -68,7 +68,15 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(B)/sim
+
+# The simulator of regions exchanging changes (tests/sim/sim.c).
+$(B)/sim: tests/sim/sim.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+SEEDS ?= 20000
+soak: all $(B)/sim
+	SIM_SEEDS=$(SEEDS) $(B)/sim
 unit-san: $(SAN_BIN) $(B)/san/fuzz_change
 
 # The fuzz target, as a replay of tests/fuzz/corpus under the sanitizers.

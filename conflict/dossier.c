@@ -19,7 +19,8 @@ const struct dossier_table_def dossier_tables[DT_COUNT] = {
 	[DT_CONSENT] = { "consents", CO_NCOL, { "id", "scope", "date",
 	    "document", "withdrawn", "region", "user", "hlc" } },
 	[DT_TRANSFER] = { "transfers", TR_NCOL, { "id", "from", "to", "reason",
-	    "state", "decided", "decline_reason", "region", "user", "hlc" } },
+	    "state", "decided", "decided_by", "decline_reason", "region", "user",
+	    "hlc" } },
 };
 
 struct dossier *
@@ -193,6 +194,7 @@ decide(struct dossier *d, const struct change_meta *m, const struct op *o)
 	r->dirty = true;
 	if (dossier_set(&r->col[TR_STATE], state) == -1 ||
 	    dossier_set(&r->col[TR_DECIDED], hlc) == -1 ||
+	    dossier_set(&r->col[TR_DECIDED_BY], m->id) == -1 ||
 	    (o->kind == OP_TRANSFER_DECLINE && dossier_set(
 	    &r->col[TR_DECLINE_REASON], o->arg[OA_REASON]) == -1))
 		return (-1);
@@ -211,6 +213,7 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 	struct dossier_row	*r;
 	const char *const	*a = o->arg;
 	char			 num[24];
+	bool			 void_offer;
 	int			 f;
 
 	switch (o->kind) {
@@ -307,12 +310,22 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 		r->dirty = true;
 		return (dossier_set(&r->col[CO_WITHDRAWN], a[OA_DATE]));
 	case OP_TRANSFER_OFFER:
+		/*
+		 * Custody follows the total order: an offer by a region that
+		 * is not the custodian at this point (it lost a race: its own
+		 * accept came after a cancel), or while another offer is
+		 * pending, is void.  It stays in the record, so the loser can
+		 * be shown, but moves nothing.
+		 */
+		void_offer = strcmp(m->region, d->custodian) != 0 ||
+		    dossier_pending_offer(d) != NULL;
 		if ((r = entry_new(d, DT_TRANSFER, m, i, TR_REGION)) == NULL)
 			return (-1);
 		if (dossier_set(&r->col[TR_FROM], m->region) == -1 ||
 		    dossier_set(&r->col[TR_TO], a[OA_TO]) == -1 ||
 		    dossier_set(&r->col[TR_REASON], a[OA_REASON]) == -1 ||
-		    dossier_set(&r->col[TR_STATE], "offered") == -1)
+		    dossier_set(&r->col[TR_STATE], void_offer ? "void" :
+		    "offered") == -1)
 			return (-1);
 		return (0);
 	case OP_TRANSFER_ACCEPT:

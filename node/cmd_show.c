@@ -121,6 +121,9 @@ transfer_state(const char *s)
 		return (cli_tr("declined", "отклонена"));
 	if (strcmp(s, "cancelled") == 0)
 		return (cli_tr("cancelled", "отменена"));
+	if (strcmp(s, "void") == 0)
+		return (cli_tr("void: its maker was no longer the custodian",
+		    "недействительна: регион уже не был ответственным"));
 	return (s);
 }
 

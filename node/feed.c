@@ -21,19 +21,49 @@
     " UNION SELECT dossier FROM transfers WHERE \"to\" = ?1" \
     "  AND state = 'offered'"
 
+/*
+ * What a region is served: the changes of the dossiers it is entitled to
+ * (ENTITLED), and of a dossier whose offer to it was cancelled or declined,
+ * the changes up to the one that decided it, so that it learns how the
+ * offer ended.  A change that grants it a dossier (an offer to it, or the
+ * accept that made it the custodian) and that it has not reached yet
+ * holds back the dossier's earlier changes: they go whole with that grant
+ * (add_history), parents before children.
+ */
 static const char SQL_FEED[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes"
-    " WHERE seq > ?2 AND dossier IN (" ENTITLED ") ORDER BY seq LIMIT ?3";
+    "SELECT c.seq, c.id, c.dossier, c.bytes, c.sig FROM changes c"
+    " WHERE c.seq > ?2 AND (c.dossier IN (" ENTITLED ")"
+    "  OR EXISTS (SELECT 1 FROM transfers t JOIN changes d"
+    "   ON d.id = substr(t.decided_by, 1, 64)"
+    "   WHERE t.\"to\" = ?1 AND t.state IN ('cancelled', 'declined')"
+    "   AND t.dossier = c.dossier AND c.seq <= d.seq))"
+    " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
+    "  ON g.id = substr(t.id, 1, 64)"
+    "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"
+    "  AND g.seq > ?2 AND c.seq < g.seq)"
+    " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
+    "  ON g.id = t.decided_by"
+    "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"
+    "  AND t.state = 'accepted' AND g.seq > ?2 AND c.seq < g.seq)"
+    " ORDER BY c.seq LIMIT ?3";
 /* The changes that offered a dossier to ?1: its history goes first. */
+/*
+ * The changes that grant a region a dossier, after which its earlier
+ * history goes to that region whole: the offer to it, and the accept that
+ * made it the custodian.  The accept matters when it raced a cancel and won:
+ * the offering node, believing the offer cancelled, skipped its later
+ * changes for the destination, which then turns out to be the custodian.
+ */
 static const char SQL_OFFERS[] =
-    "SELECT 1 FROM transfers WHERE substr(id, 1, 64) = ?2 AND \"to\" = ?1";
-/* The part of a newly entitled dossier's history before the cursor: what
- * comes after it is in the feed already, the dossier being entitled. */
+    "SELECT 1 FROM transfers WHERE \"to\" = ?1 AND"
+    " (substr(id, 1, 64) = ?2 OR (decided_by = ?2 AND state = 'accepted'))";
+/* A newly offered dossier's history before the offer, sent whole with the
+ * offer (a receiver ignores what it already holds). */
 static const char SQL_HISTORY[] =
     "SELECT seq, id, dossier, bytes, sig FROM changes"
-    " WHERE dossier = ?1 AND seq <= ?2 ORDER BY seq";
+    " WHERE dossier = ?1 AND seq < ?2 ORDER BY seq";
 static const char SQL_HISTORY_COUNT[] =
-    "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq <= ?2";
+    "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq < ?2";
 static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_BEHIND[] =
     "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
@@ -69,7 +99,7 @@ add_item(struct buf *out, bool *first, sqlite3_stmt *s)
 	return (buf_adds(out, "\"}"));
 }
 
-/* Whether change id offered its dossier to region. */
+/* Whether change id granted its dossier to region (see SQL_OFFERS). */
 static int
 is_offer_to(struct store *st, const char *region, const char *id)
 {
@@ -85,7 +115,7 @@ is_offer_to(struct store *st, const char *region, const char *id)
 	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
 }
 
-/* How many changes of a dossier lie at or before the cursor, or -1. */
+/* How many changes of a dossier come before seq, or -1. */
 static int64_t
 count_history(struct store *st, const char *dossier, int64_t since)
 {
@@ -102,7 +132,7 @@ count_history(struct store *st, const char *dossier, int64_t since)
 	return (n);
 }
 
-/* Append a dossier's changes up to seq; returns how many, or -1. */
+/* Append a dossier's changes before seq; returns how many, or -1. */
 static int
 add_history(struct store *st, const char *dossier, int64_t seq,
     struct buf *out, bool *first)
@@ -172,18 +202,18 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 		if (k == -1)
 			goto out;
 		h = k == 1 ? count_history(n->st, (const char *)
-		    sqlite3_column_text(s, 2), since) : 0;
+		    sqlite3_column_text(s, 2), seq) : 0;
 		if (h == -1)
 			goto out;
 		if (h > 0) {
-			/* The history before the cursor comes whole in one
+			/* The history before the offer comes whole in one
 			 * response; if others came first, in the next. */
 			if (count > 0) {
 				more = true;
 				break;
 			}
 			if ((k = add_history(n->st, (const char *)
-			    sqlite3_column_text(s, 2), since, out,
+			    sqlite3_column_text(s, 2), seq, out,
 			    &first)) == -1)
 				goto out;
 			count += k;

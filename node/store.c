@@ -92,12 +92,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  hlc TEXT, PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
 	"CREATE TABLE transfers (id TEXT NOT NULL, dossier TEXT NOT NULL"
 	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, \"from\" TEXT,"
-	"  \"to\" TEXT, reason TEXT, state TEXT, decided TEXT,"
+	"  \"to\" TEXT, reason TEXT, state TEXT, decided TEXT, decided_by TEXT,"
 	"  decline_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
 	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
 	"CREATE INDEX transfers_to ON transfers (\"to\", state);"
 	/* The change that made an offer: the feed looks it up per change. */
 	"CREATE INDEX transfers_change ON transfers (substr(id, 1, 64));"
+	"CREATE INDEX transfers_decided ON transfers (decided_by);"
+	"CREATE INDEX transfers_dossier ON transfers (dossier, \"to\");"
 	"CREATE INDEX transfers_from ON transfers (\"from\", state);"
 	"CREATE INDEX persons_custodian ON persons (custodian);"
 	/* Peers: nodes this one pulls from and serves. */

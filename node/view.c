@@ -56,7 +56,7 @@ static const char *const SQL_ROWS_GET[DT_COUNT] = {
 	[DT_CONSENT] = "SELECT id, scope, date, document, withdrawn, region,"
 	    " user, hlc FROM consents WHERE dossier = ? ORDER BY pos",
 	[DT_TRANSFER] = "SELECT id, \"from\", \"to\", reason, state, decided,"
-	    " decline_reason, region, user, hlc FROM transfers"
+	    " decided_by, decline_reason, region, user, hlc FROM transfers"
 	    " WHERE dossier = ? ORDER BY pos",
 };
 static const char *const SQL_ROWS_PUT[DT_COUNT] = {
@@ -73,8 +73,9 @@ static const char *const SQL_ROWS_PUT[DT_COUNT] = {
 	    " document, withdrawn, region, user, hlc, dossier, pos)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[DT_TRANSFER] = "INSERT OR REPLACE INTO transfers (id, \"from\","
-	    " \"to\", reason, state, decided, decline_reason, region, user,"
-	    " hlc, dossier, pos) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " \"to\", reason, state, decided, decided_by, decline_reason,"
+	    " region, user, hlc, dossier, pos)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 };
 static const char *const SQL_ROWS_DEL[DT_COUNT] = {
 	[DT_EPISODE] = "DELETE FROM episodes WHERE dossier = ?",

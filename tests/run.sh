@@ -67,6 +67,21 @@ if [ -x build/san/fuzz_change ]; then
 	fi
 fi
 
+# The simulator: 2,000 seeds of three regions exchanging changes under
+# random partitions, late and repeated delivery (tests/sim/sim.c).
+if [ -x build/sim ]; then
+	out="$log/sim.out"
+	if SIM_SEEDS=${SIM_SEEDS:-2000} build/sim >"$out" 2>&1; then
+		echo "ok   sim/convergence ($(sed -n 's/.*PASSED  \] \([0-9]*\).*/\1/p' "$out") seeds)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL sim/convergence"
+		tail -20 "$out" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failures="$failures sim/convergence"
+	fi
+fi
+
 # Include arrows: protocol/ and conflict/ never include node/; conflict/
 # includes nothing of ours but conflict/.
 if grep -n '#include "node/' protocol/*.[ch] conflict/*.[ch] >"$log/arrows" ||
