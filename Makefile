@@ -40,7 +40,7 @@ SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 all: opora
 
 opora: $(B)/node/main.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -51,10 +51,10 @@ $(B)/san/%.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
 
 $(B)/san/tests/%: $(B)/san/tests/unit/%.o $(SAN_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
 
 # Installs the Debian packages that are missing; a quick no-op otherwise.
 deps:
@@ -72,7 +72,7 @@ unit: $(UNIT_BIN) $(B)/sim
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
 $(B)/sim: tests/sim/sim.c $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 SEEDS ?= 20000
 soak: all $(B)/sim
@@ -81,7 +81,8 @@ unit-san: $(SAN_BIN) $(B)/san/fuzz_change
 
 # The fuzz target, as a replay of tests/fuzz/corpus under the sanitizers.
 $(B)/san/fuzz_change: tests/fuzz/fuzz_change.c $(SAN_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DFUZZ_REPLAY -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DFUZZ_REPLAY -o $@ \
+	    $(filter %.c %.o,$^) $(LIBS)
 
 # A real fuzzing run with libFuzzer (clang); FUZZ_SECONDS long.
 FUZZ_SECONDS ?= 60
