@@ -206,9 +206,10 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 		if (h == -1)
 			goto out;
 		if (h > 0) {
-			/* The history before the offer comes whole in one
-			 * response; if others came first, in the next. */
-			if (count > 0) {
+			/* The history before the grant comes whole in one
+			 * response: in this one if it fits, else in the next
+			 * (alone, whatever its size). */
+			if (count > 0 && count + h > limit) {
 				more = true;
 				break;
 			}

@@ -1,6 +1,10 @@
 /*
- * tests/unit/test_sig.c: Ed25519 signatures: RFC 8032's first vector, good
- * and bad signatures, wrong keys, key files.
+ * tests/unit/test_sig.c: Ed25519 keys and signatures of protocol/sig.h:
+ * RFC 8032's vectors, signatures that must not verify (a flipped byte or
+ * bit, the wrong key, another prefix), key ids, key files, hex decoding.
+ *
+ * Tests of behaviour that protocol/sig.c gets wrong at the time of writing
+ * are compiled only with -DOPORA_TEST_KNOWN_BUGS (see the end of the file).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +19,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+
 #include "protocol/sig.h"
+
+#define PREFIX	"opora-change-v1\n"
+
+/* RFC 8032 section 7.1, TEST 1 and TEST 2. */
+#define T1_SECRET "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+#define T1_PUBLIC "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+#define T1_SIG	"e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901" \
+		"555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a" \
+		"100b"
+#define T2_SECRET "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"
+#define T2_PUBLIC "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
+#define T2_SIG	"92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69" \
+		"da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb" \
+		"0c00"
 
 static void
 unhex(const char *s, uint8_t *out, size_t n)
@@ -23,132 +45,565 @@ unhex(const char *s, uint8_t *out, size_t n)
 	assert_int_equal(sig_hex_decode(s, strlen(s), out, n), 0);
 }
 
+/* The key of an RFC 8032 secret, checked against its public key. */
+static struct sig_key *
+vector_key(const char *secret, const char *public)
+{
+	uint8_t		 seed[32], pub[SIG_PUB_LEN], want[SIG_PUB_LEN];
+	struct sig_key	*k;
+
+	unhex(secret, seed, sizeof(seed));
+	unhex(public, want, sizeof(want));
+	k = sig_key_from_seed(seed);
+	assert_non_null(k);
+	sig_key_public(k, pub);
+	assert_memory_equal(pub, want, SIG_PUB_LEN);
+	return (k);
+}
+
+static struct sig_pub *
+pub_of(const struct sig_key *k)
+{
+	uint8_t		 pub[SIG_PUB_LEN];
+	struct sig_pub	*p;
+
+	sig_key_public(k, pub);
+	p = sig_pub_new(pub);
+	assert_non_null(p);
+	return (p);
+}
+
 static void
 test_rfc8032_vector_1(void **state)
 {
-	uint8_t		 seed[32], pub[32], want_pub[32], sig[64], want[64];
+	uint8_t		 sig[SIG_LEN], want[SIG_LEN];
 	struct sig_key	*k;
 	struct sig_pub	*p;
 
 	(void)state;
-	unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
-	    seed, 32);
-	unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
-	    want_pub, 32);
-	unhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901"
-	    "555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a"
-	    "100b", want, 64);
-	k = sig_key_from_seed(seed);
-	assert_non_null(k);
-	sig_key_public(k, pub);
-	assert_memory_equal(pub, want_pub, 32);
+	k = vector_key(T1_SECRET, T1_PUBLIC);
+	unhex(T1_SIG, want, sizeof(want));
+	/* Prefix "" and an empty message: the bare RFC 8032 signature. */
+	memset(sig, 0, sizeof(sig));
 	assert_int_equal(sig_sign(k, "", "", 0, sig), 0);
-	assert_memory_equal(sig, want, 64);
-	p = sig_pub_new(pub);
-	assert_non_null(p);
+	assert_memory_equal(sig, want, SIG_LEN);
+	p = pub_of(k);
 	assert_int_equal(sig_verify(p, "", "", 0, sig), 0);
+	assert_int_equal(sig_verify(p, "", "", 0, want), 0);
+	/* The same signature does not cover any non-empty message. */
+	assert_int_equal(sig_verify(p, "", "\0", 1, sig), -1);
+	assert_int_equal(sig_verify(p, "x", "", 0, sig), -1);
 	sig_pub_free(p);
 	sig_key_free(k);
 }
 
 static void
-test_good_and_bad(void **state)
+test_rfc8032_vector_2(void **state)
+{
+	uint8_t		 sig[SIG_LEN], want[SIG_LEN];
+	struct sig_key	*k;
+	struct sig_pub	*p;
+
+	(void)state;
+	k = vector_key(T2_SECRET, T2_PUBLIC);
+	unhex(T2_SIG, want, sizeof(want));
+	/* The message is the one byte 0x72 ("r"): as message, or as
+	 * prefix: the prefix is simply signed in front of the message. */
+	assert_int_equal(sig_sign(k, "", "r", 1, sig), 0);
+	assert_memory_equal(sig, want, SIG_LEN);
+	memset(sig, 0, sizeof(sig));
+	assert_int_equal(sig_sign(k, "r", "", 0, sig), 0);
+	assert_memory_equal(sig, want, SIG_LEN);
+	p = pub_of(k);
+	assert_int_equal(sig_verify(p, "", "r", 1, want), 0);
+	assert_int_equal(sig_verify(p, "r", "", 0, want), 0);
+	assert_int_equal(sig_verify(p, "", "s", 1, want), -1);
+	sig_pub_free(p);
+	sig_key_free(k);
+}
+
+/* Signing prefix P and message M is signing the bytes P || M. */
+static void
+test_prefix_concatenation(void **state)
+{
+	struct sig_key	*k = sig_key_generate();
+	struct sig_pub	*p;
+	uint8_t		 a[SIG_LEN], b[SIG_LEN], c[SIG_LEN];
+
+	(void)state;
+	assert_non_null(k);
+	p = pub_of(k);
+	assert_int_equal(sig_sign(k, PREFIX, "{\"v\":1}", 7, a), 0);
+	assert_int_equal(sig_sign(k, "", PREFIX "{\"v\":1}",
+	    strlen(PREFIX) + 7, b), 0);
+	assert_memory_equal(a, b, SIG_LEN);
+	assert_int_equal(sig_verify(p, "", PREFIX "{\"v\":1}",
+	    strlen(PREFIX) + 7, a), 0);
+	/* Deterministic: the same input signs the same. */
+	assert_int_equal(sig_sign(k, PREFIX, "{\"v\":1}", 7, c), 0);
+	assert_memory_equal(a, c, SIG_LEN);
+	sig_pub_free(p);
+	sig_key_free(k);
+}
+
+static void
+test_round_trip_and_forgeries(void **state)
 {
 	struct sig_key	*k = sig_key_generate(), *other = sig_key_generate();
 	struct sig_pub	*p, *po;
-	uint8_t		 pub[32], opub[32], sig[64];
-	char		 msg[] = "{\"v\":1}", id[17];
+	uint8_t		 sig[SIG_LEN], osig[SIG_LEN];
+	char		 msg[] = "{\"dossier\":\"5b1f2c3d\",\"v\":1}";
+	size_t		 mlen = strlen(msg), i;
+	int		 bit;
 
 	(void)state;
 	assert_non_null(k);
 	assert_non_null(other);
-	sig_key_public(k, pub);
-	sig_key_public(other, opub);
-	p = sig_pub_new(pub);
-	po = sig_pub_new(opub);
-	assert_int_equal(sig_sign(k, "opora-change-v1\n", msg, strlen(msg),
-	    sig), 0);
-	assert_int_equal(sig_verify(p, "opora-change-v1\n", msg, strlen(msg),
-	    sig), 0);
+	p = pub_of(k);
+	po = pub_of(other);
+	assert_int_equal(sig_sign(k, PREFIX, msg, mlen, sig), 0);
+	assert_int_equal(sig_verify(p, PREFIX, msg, mlen, sig), 0);
+	/* Every byte of the message matters. */
+	for (i = 0; i < mlen; i++) {
+		msg[i] ^= 0x01;
+		if (sig_verify(p, PREFIX, msg, mlen, sig) != -1)
+			fail_msg("verified with message byte %zu flipped", i);
+		msg[i] ^= 0x01;
+	}
+	assert_int_equal(sig_verify(p, PREFIX, msg, mlen - 1, sig), -1);
+	assert_int_equal(sig_verify(p, PREFIX, msg, mlen + 1, sig), -1);
+	/* Every bit of the signature matters. */
+	for (i = 0; i < SIG_LEN; i++)
+		for (bit = 0; bit < 8; bit++) {
+			sig[i] ^= (uint8_t)(1 << bit);
+			if (sig_verify(p, PREFIX, msg, mlen, sig) != -1)
+				fail_msg("verified with bit %d of byte %zu "
+				    "flipped", bit, i);
+			sig[i] ^= (uint8_t)(1 << bit);
+		}
+	assert_int_equal(sig_verify(p, PREFIX, msg, mlen, sig), 0);
 	/* Another prefix: a change's signature is not a card's. */
-	assert_int_equal(sig_verify(p, "opora-card-v1\n", msg, strlen(msg),
-	    sig), -1);
-	/* The wrong key. */
-	assert_int_equal(sig_verify(po, "opora-change-v1\n", msg, strlen(msg),
-	    sig), -1);
-	/* A flipped byte of the message, a flipped bit of the signature. */
-	msg[2] ^= 1;
-	assert_int_equal(sig_verify(p, "opora-change-v1\n", msg, strlen(msg),
-	    sig), -1);
-	msg[2] ^= 1;
-	sig[63] ^= 0x40;
-	assert_int_equal(sig_verify(p, "opora-change-v1\n", msg, strlen(msg),
-	    sig), -1);
-	/* The key id: 16 hex digits. */
-	sig_key_id(pub, id);
-	assert_int_equal(strlen(id), 16);
-	assert_int_equal(strspn(id, "0123456789abcdef"), 16);
+	assert_int_equal(sig_verify(p, "opora-card-v1\n", msg, mlen, sig), -1);
+	assert_int_equal(sig_verify(p, "", msg, mlen, sig), -1);
+	assert_int_equal(sig_verify(p, "opora-change-v1", msg, mlen, sig), -1);
+	assert_int_equal(sig_verify(p, "opora-change-v2\n", msg, mlen, sig),
+	    -1);
+	/* The wrong key, both ways round. */
+	assert_int_equal(sig_verify(po, PREFIX, msg, mlen, sig), -1);
+	assert_int_equal(sig_sign(other, PREFIX, msg, mlen, osig), 0);
+	assert_int_equal(sig_verify(po, PREFIX, msg, mlen, osig), 0);
+	assert_int_equal(sig_verify(p, PREFIX, msg, mlen, osig), -1);
+	assert_memory_not_equal(sig, osig, SIG_LEN);
+	/* All zeros is nobody's signature. */
+	memset(osig, 0, sizeof(osig));
+	assert_int_equal(sig_verify(p, PREFIX, msg, mlen, osig), -1);
 	sig_pub_free(p);
 	sig_pub_free(po);
 	sig_key_free(k);
 	sig_key_free(other);
+}
+
+static void
+test_long_message(void **state)
+{
+	struct sig_key	*k = sig_key_generate();
+	struct sig_pub	*p;
+	uint8_t		 sig[SIG_LEN];
+	size_t		 n = 1 << 20;
+	char		*m = malloc(n);
+
+	(void)state;
+	assert_non_null(k);
+	assert_non_null(m);
+	memset(m, 'x', n);
+	p = pub_of(k);
+	assert_int_equal(sig_sign(k, PREFIX, m, n, sig), 0);
+	assert_int_equal(sig_verify(p, PREFIX, m, n, sig), 0);
+	m[n - 1] = 'y';
+	assert_int_equal(sig_verify(p, PREFIX, m, n, sig), -1);
+	free(m);
+	sig_pub_free(p);
+	sig_key_free(k);
+}
+
+static void
+test_generate_distinct(void **state)
+{
+	struct sig_key	*a = sig_key_generate(), *b = sig_key_generate();
+	uint8_t		 pa[SIG_PUB_LEN], pb[SIG_PUB_LEN];
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	sig_key_public(a, pa);
+	sig_key_public(b, pb);
+	assert_memory_not_equal(pa, pb, SIG_PUB_LEN);
+	sig_key_free(a);
+	sig_key_free(b);
+}
+
+static void
+test_key_id(void **state)
+{
+	uint8_t		 pub[SIG_PUB_LEN], md[SHA256_DIGEST_LENGTH];
+	char		 id[SIG_KEYID_LEN + 1], want[SIG_KEYID_LEN + 1];
+	struct sig_key	*k;
+	int		 i, round;
+
+	(void)state;
+	/* Of RFC 8032's first public key (SHA-256 computed elsewhere). */
+	unhex(T1_PUBLIC, pub, sizeof(pub));
+	memset(id, 'Z', sizeof(id));
+	sig_key_id(pub, id);
+	assert_string_equal(id, "21fe31dfa154a261");
+	unhex(T2_PUBLIC, pub, sizeof(pub));
+	sig_key_id(pub, id);
+	assert_string_equal(id, "39f713d0a644253f");
+	/* Of fresh keys: the first 8 bytes of SHA-256, lowercase hex. */
+	for (round = 0; round < 8; round++) {
+		k = sig_key_generate();
+		assert_non_null(k);
+		sig_key_public(k, pub);
+		SHA256(pub, sizeof(pub), md);
+		for (i = 0; i < 8; i++)
+			snprintf(want + 2 * i, 3, "%02x", md[i]);
+		sig_key_id(pub, id);
+		assert_int_equal(strlen(id), SIG_KEYID_LEN);
+		assert_int_equal(strspn(id, "0123456789abcdef"),
+		    SIG_KEYID_LEN);
+		assert_string_equal(id, want);
+		sig_key_free(k);
+	}
+}
+
+static void
+test_hex_decode(void **state)
+{
+	uint8_t	 out[4];
+
+	(void)state;
+	memset(out, 0, sizeof(out));
+	assert_int_equal(sig_hex_decode("00ff7fA0", 8, out, 4), 0);
+	assert_memory_equal(out, "\x00\xff\x7f\xa0", 4);
+	assert_int_equal(sig_hex_decode("DEADbeef", 8, out, 4), 0);
+	assert_memory_equal(out, "\xde\xad\xbe\xef", 4);
+	/* Exactly 2 * outlen digits. */
+	assert_int_equal(sig_hex_decode("deadbee", 7, out, 4), -1);
+	assert_int_equal(sig_hex_decode("deadbeef00", 10, out, 4), -1);
+	assert_int_equal(sig_hex_decode("deadbeef", 8, out, 3), -1);
+	assert_int_equal(sig_hex_decode("deadbeef", 6, out, 3), 0);
+	assert_memory_equal(out, "\xde\xad\xbe", 3);
+	/* Only hex digits. */
+	assert_int_equal(sig_hex_decode("deadbeeg", 8, out, 4), -1);
+	assert_int_equal(sig_hex_decode("0x000000", 8, out, 4), -1);
+	assert_int_equal(sig_hex_decode(" 0000000", 8, out, 4), -1);
+	assert_int_equal(sig_hex_decode("0000000\0", 8, out, 4), -1);
+	assert_int_equal(sig_hex_decode("", 0, out, 0), 0);
+}
+
+/* A temporary directory and paths inside it. */
+struct tmpdir {
+	char	 dir[64];
+	char	 path[4][128];
+};
+
+static void
+tmpdir_make(struct tmpdir *t)
+{
+	int	 i;
+
+	snprintf(t->dir, sizeof(t->dir), "%s", "/tmp/opora-sig.XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	for (i = 0; i < 4; i++)
+		snprintf(t->path[i], sizeof(t->path[i]), "%s/f%d", t->dir, i);
+}
+
+static void
+tmpdir_remove(struct tmpdir *t)
+{
+	int	 i;
+
+	for (i = 0; i < 4; i++)
+		unlink(t->path[i]);
+	assert_int_equal(rmdir(t->dir), 0);
+}
+
+static void
+write_file(const char *path, const char *text, size_t n)
+{
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The whole file at path, NUL-terminated, in a static buffer. */
+static const char *
+read_file(const char *path, size_t *lenp)
+{
+	static char	 text[8192];
+	FILE		*f = fopen(path, "r");
+	size_t		 n;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	*lenp = n;
+	return (text);
+}
+
+static void
+test_key_save_load(void **state)
+{
+	struct tmpdir	 t;
+	struct sig_key	*k, *l;
+	struct sig_pub	*p;
+	struct stat	 sb;
+	uint8_t		 a[SIG_PUB_LEN], b[SIG_PUB_LEN], sa[SIG_LEN],
+			 sb2[SIG_LEN];
+	char		 before[8192];
+	const char	*text;
+	size_t		 n, m;
+	mode_t		 old;
+
+	(void)state;
+	tmpdir_make(&t);
+	k = sig_key_generate();
+	assert_non_null(k);
+	/* Mode 0600 even when the umask would allow more. */
+	old = umask(0);
+	assert_int_equal(sig_key_save(k, t.path[0]), 0);
+	umask(old);
+	assert_int_equal(stat(t.path[0], &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	text = read_file(t.path[0], &n);
+	assert_non_null(strstr(text, "-----BEGIN PRIVATE KEY-----"));
+	memcpy(before, text, n + 1);
+	/* Never replaces a file, not even with the same key. */
+	assert_int_equal(sig_key_save(k, t.path[0]), -1);
+	text = read_file(t.path[0], &m);
+	assert_int_equal(m, n);
+	assert_memory_equal(text, before, n);
+	/* Nor any other file, which stays as it was. */
+	write_file(t.path[1], "precious\n", 9);
+	assert_int_equal(sig_key_save(k, t.path[1]), -1);
+	text = read_file(t.path[1], &m);
+	assert_string_equal(text, "precious\n");
+	/* Loading gives the same key: same public key, same signatures. */
+	l = sig_key_load(t.path[0]);
+	assert_non_null(l);
+	sig_key_public(k, a);
+	sig_key_public(l, b);
+	assert_memory_equal(a, b, SIG_PUB_LEN);
+	assert_int_equal(sig_sign(k, PREFIX, "m", 1, sa), 0);
+	assert_int_equal(sig_sign(l, PREFIX, "m", 1, sb2), 0);
+	assert_memory_equal(sa, sb2, SIG_LEN);
+	p = sig_pub_new(a);
+	assert_non_null(p);
+	assert_int_equal(sig_verify(p, PREFIX, "m", 1, sb2), 0);
+	sig_pub_free(p);
+	/* A saved RFC 8032 key loads as that key. */
+	sig_key_free(l);
+	l = vector_key(T1_SECRET, T1_PUBLIC);
+	assert_int_equal(sig_key_save(l, t.path[2]), 0);
+	sig_key_free(l);
+	l = sig_key_load(t.path[2]);
+	assert_non_null(l);
+	sig_key_public(l, b);
+	unhex(T1_PUBLIC, a, sizeof(a));
+	assert_memory_equal(a, b, SIG_PUB_LEN);
+	sig_key_free(l);
+	/* A directory that does not exist. */
+	{
+		char	 bad[160];
+
+		snprintf(bad, sizeof(bad), "%s/no/such/dir/key", t.dir);
+		assert_int_equal(sig_key_save(k, bad), -1);
+	}
+	sig_key_free(k);
+	tmpdir_remove(&t);
+}
+
+/* Write key as a PEM private key file (PKCS#8) with OpenSSL directly. */
+static void
+write_pem_key(const char *path, EVP_PKEY *key, int private)
+{
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	if (private)
+		assert_int_equal(PEM_write_PrivateKey(f, key, NULL, NULL, 0,
+		    NULL, NULL), 1);
+	else
+		assert_int_equal(PEM_write_PUBKEY(f, key), 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+test_key_load_refusals(void **state)
+{
+	struct tmpdir	 t;
+	EVP_PKEY	*x, *ec;
+	struct sig_key	*k;
+	const char	*text;
+	char		 half[8192];
+	size_t		 n;
+
+	(void)state;
+	tmpdir_make(&t);
+	/* Missing. */
+	assert_null(sig_key_load(t.path[0]));
+	assert_null(sig_key_load("/nonexistent/opora/signing.key"));
+	/* Empty, garbage, a directory. */
+	write_file(t.path[0], "", 0);
+	assert_null(sig_key_load(t.path[0]));
+	write_file(t.path[0], "not a key\n", strlen("not a key\n"));
+	assert_null(sig_key_load(t.path[0]));
+	text = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+	write_file(t.path[0], text, strlen(text));
+	assert_null(sig_key_load(t.path[0]));
+	assert_null(sig_key_load(t.dir));
+	/* A truncated key file. */
+	k = sig_key_generate();
+	assert_non_null(k);
+	assert_int_equal(sig_key_save(k, t.path[1]), 0);
+	sig_key_free(k);
+	text = read_file(t.path[1], &n);
+	memcpy(half, text, n / 2);
+	write_file(t.path[2], half, n / 2);
+	assert_null(sig_key_load(t.path[2]));
+	/* Keys that are not Ed25519: X25519 (also 32 bytes) and P-256. */
+	x = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+	assert_non_null(x);
+	unlink(t.path[0]);
+	write_pem_key(t.path[0], x, 1);
+	assert_null(sig_key_load(t.path[0]));
+	ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	assert_non_null(ec);
+	unlink(t.path[0]);
+	write_pem_key(t.path[0], ec, 1);
+	assert_null(sig_key_load(t.path[0]));
+	EVP_PKEY_free(x);
+	EVP_PKEY_free(ec);
+	/* An Ed25519 public key is not a private key. */
+	x = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	assert_non_null(x);
+	unlink(t.path[0]);
+	write_pem_key(t.path[0], x, 0);
+	assert_null(sig_key_load(t.path[0]));
+	/* Whereas the private key written by OpenSSL itself loads. */
+	unlink(t.path[3]);
+	write_pem_key(t.path[3], x, 1);
+	k = sig_key_load(t.path[3]);
+	assert_non_null(k);
+	{
+		uint8_t	 a[SIG_PUB_LEN], b[SIG_PUB_LEN];
+		size_t	 len = sizeof(b);
+
+		sig_key_public(k, a);
+		assert_int_equal(EVP_PKEY_get_raw_public_key(x, b, &len), 1);
+		assert_memory_equal(a, b, SIG_PUB_LEN);
+	}
+	sig_key_free(k);
+	EVP_PKEY_free(x);
+	tmpdir_remove(&t);
+}
+
+static void
+test_pub_new(void **state)
+{
+	uint8_t		 pub[SIG_PUB_LEN], sig[SIG_LEN];
+	struct sig_key	*k;
+	struct sig_pub	*p, *q;
+
+	(void)state;
+	/* From raw bytes: two verifiers of one key agree. */
+	k = vector_key(T1_SECRET, T1_PUBLIC);
+	unhex(T1_PUBLIC, pub, sizeof(pub));
+	p = sig_pub_new(pub);
+	q = sig_pub_new(pub);
+	assert_non_null(p);
+	assert_non_null(q);
+	assert_int_equal(sig_sign(k, PREFIX, "abc", 3, sig), 0);
+	assert_int_equal(sig_verify(p, PREFIX, "abc", 3, sig), 0);
+	assert_int_equal(sig_verify(q, PREFIX, "abc", 3, sig), 0);
+	sig_pub_free(p);
+	sig_pub_free(q);
+	/* The verifier does not borrow the bytes it was made from. */
+	p = sig_pub_new(pub);
+	assert_non_null(p);
+	memset(pub, 0, sizeof(pub));
+	assert_int_equal(sig_verify(p, PREFIX, "abc", 3, sig), 0);
+	sig_pub_free(p);
+	/*
+	 * Bytes that are not a curve point (y = 2 has no x) verify
+	 * nothing, whether or not sig_pub_new refuses them (see the known
+	 * bugs below).
+	 */
+	memset(pub, 0, sizeof(pub));
+	pub[0] = 2;
+	p = sig_pub_new(pub);
+	if (p != NULL) {
+		assert_int_equal(sig_verify(p, PREFIX, "abc", 3, sig), -1);
+		memset(sig, 0, sizeof(sig));
+		assert_int_equal(sig_verify(p, "", "", 0, sig), -1);
+	}
+	sig_pub_free(p);
+	sig_key_free(k);
+}
+
+static void
+test_free_null(void **state)
+{
+	(void)state;
 	sig_key_free(NULL);
 	sig_pub_free(NULL);
 }
 
+#ifdef OPORA_TEST_KNOWN_BUGS
+/*
+ * sig.h: sig_pub_new returns "NULL if pub is not a valid Ed25519 point".
+ * sig.c hands the bytes to EVP_PKEY_new_raw_public_key, which does not
+ * decode the point, so 0200..00 (y = 2, not on the curve) is accepted;
+ * only verification fails later.
+ */
 static void
-test_key_files(void **state)
+test_bug_pub_new_accepts_non_point(void **state)
 {
-	char		 dir[] = "/tmp/opora-sig.XXXXXX", path[64], junk[64];
-	struct sig_key	*k, *l;
-	struct stat	 sb;
-	uint8_t		 a[32], b[32];
-	FILE		*f;
+	uint8_t		 pub[SIG_PUB_LEN];
+	struct sig_pub	*p;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/signing.key", dir);
-	snprintf(junk, sizeof(junk), "%s/junk.key", dir);
-	k = sig_key_generate();
-	assert_int_equal(sig_key_save(k, path), 0);
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(sig_key_save(k, path), -1);	/* never replaces */
-	l = sig_key_load(path);
-	assert_non_null(l);
-	sig_key_public(k, a);
-	sig_key_public(l, b);
-	assert_memory_equal(a, b, 32);
-	f = fopen(junk, "w");
-	fputs("not a key\n", f);
-	fclose(f);
-	assert_null(sig_key_load(junk));
-	assert_null(sig_key_load("/nonexistent/signing.key"));
-	/* A key that is not a curve point verifies nothing (OpenSSL may
-	 * accept the bytes and refuse at verification). */
-	memset(a, 0xff, sizeof(a));
-	{
-		struct sig_pub	*bad = sig_pub_new(a);
-		uint8_t		 s64[64] = { 0 };
-
-		if (bad != NULL)
-			assert_int_equal(sig_verify(bad, "", "x", 1, s64), -1);
-		sig_pub_free(bad);
-	}
-	sig_key_free(k);
-	sig_key_free(l);
-	unlink(path);
-	unlink(junk);
-	rmdir(dir);
+	memset(pub, 0, sizeof(pub));
+	pub[0] = 2;
+	p = sig_pub_new(pub);
+	sig_pub_free(p);
+	assert_null(p);
 }
+#endif
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc8032_vector_1),
-		cmocka_unit_test(test_good_and_bad),
-		cmocka_unit_test(test_key_files),
+		cmocka_unit_test(test_rfc8032_vector_2),
+		cmocka_unit_test(test_prefix_concatenation),
+		cmocka_unit_test(test_round_trip_and_forgeries),
+		cmocka_unit_test(test_long_message),
+		cmocka_unit_test(test_generate_distinct),
+		cmocka_unit_test(test_key_id),
+		cmocka_unit_test(test_hex_decode),
+		cmocka_unit_test(test_key_save_load),
+		cmocka_unit_test(test_key_load_refusals),
+		cmocka_unit_test(test_pub_new),
+		cmocka_unit_test(test_free_null),
+#ifdef OPORA_TEST_KNOWN_BUGS
+		cmocka_unit_test(test_bug_pub_new_accepts_non_point),
+#endif
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
