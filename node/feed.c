@@ -28,7 +28,8 @@
  * offer ended.  A change that grants it a dossier (an offer to it, or the
  * accept that made it the custodian) and that it has not reached yet
  * holds back the dossier's earlier changes: they go whole with that grant
- * (add_history), parents before children.
+ * (add_history), parents before children.  A void offer grants nothing
+ * and is never served, so it holds nothing back.
  */
 static const char SQL_FEED[] =
     "SELECT c.seq, c.id, c.dossier, c.bytes, c.sig FROM changes c"
@@ -40,7 +41,7 @@ static const char SQL_FEED[] =
     " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
     "  ON g.id = substr(t.id, 1, 64)"
     "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"
-    "  AND g.seq > ?2 AND c.seq < g.seq)"
+    "  AND t.state <> 'void' AND g.seq > ?2 AND c.seq < g.seq)"
     " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
     "  ON g.id = t.decided_by"
     "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"

@@ -149,7 +149,7 @@ test_max_exact(void **state)
 	assert_int_equal(buf_adds(&b, "4567"), 0);
 	assert_int_equal(buf_addc(&b, '8'), 0);
 	assert_holds(&b, "12345678", 8);
-	assert_int_equal(buf_add(&b, "", 0), 0);	/* zero more still fits */
+	assert_int_equal(buf_add(&b, "", 0), 0);	/* zero more fits */
 	assert_int_equal(buf_adds(&b, "9"), -1);
 	assert_failed_empty(&b);
 	buf_free(&b);
@@ -239,7 +239,7 @@ test_addhex(void **state)
 	}
 	buf_init(&b, 512);
 	assert_int_equal(buf_addhex(&b, all, 256), 0);
-	assert_holds(&b, want, 512);		/* lowercase, two per byte */
+	assert_holds(&b, want, 512);		/* two lowercase a byte */
 	buf_reset(&b);
 	assert_int_equal(buf_addhex(&b, all, 0), 0);
 	assert_int_equal(b.len, 0);

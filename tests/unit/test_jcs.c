@@ -271,11 +271,11 @@ test_write_key_order(void **state)
 	/* U+1F600 is D83D DE00 in UTF-16, below U+E000, although its code
 	 * point is above: code-point (or UTF-8 byte) order would differ. */
 	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "\xee\x80\x80", 1);		/* U+E000 */
+	cJSON_AddNumberToObject(o, "\xee\x80\x80", 1);	/* U+E000 */
 	cJSON_AddNumberToObject(o, "\xf0\x9f\x98\x80", 2);	/* U+1F600 */
 	cJSON_AddNumberToObject(o, "a", 3);
-	cJSON_AddNumberToObject(o, "\xef\xbf\xbf", 4);		/* U+FFFF */
-	cJSON_AddNumberToObject(o, "\xed\x9f\xbf", 5);		/* U+D7FF */
+	cJSON_AddNumberToObject(o, "\xef\xbf\xbf", 4);	/* U+FFFF */
+	cJSON_AddNumberToObject(o, "\xed\x9f\xbf", 5);	/* U+D7FF */
 	cJSON_AddNumberToObject(o, "\xf0\x90\x80\x80", 6);	/* U+10000 */
 	cJSON_AddNumberToObject(o, "\xf4\x8f\xbf\xbf", 7);	/* U+10FFFF */
 	expect_tree(o, "{\"a\":3,\"\xed\x9f\xbf\":5,\"\xf0\x90\x80\x80\":6,"
@@ -571,7 +571,8 @@ test_parse_refusals(void **state)
 	refuses("{\"a\":1,\"a\":1}");
 	refuses("{\"a\":1,\"a\":2}");
 	refuses("{\"x\":{\"b\":1,\"a\":2}}");
-	refuses("{\"\xee\x80\x80\":1,\"\xf0\x9f\x98\x80\":2}");	/* by code point */
+	/* Sorted by code point, not by UTF-16 code units. */
+	refuses("{\"\xee\x80\x80\":1,\"\xf0\x9f\x98\x80\":2}");
 	/* Number forms. */
 	refuses("[1.0]");
 	refuses("[1e2]");
@@ -601,7 +602,7 @@ test_parse_refusals(void **state)
 	refuses("[\"\xc0\x80\"]");			/* overlong NUL */
 	refuses("[\"\xc1\xbf\"]");
 	refuses("[\"\xe0\x80\xaf\"]");			/* overlong '/' */
-	refuses("[\"\xed\xa0\x80\"]");			/* lone surrogate */
+	refuses("[\"\xed\xa0\x80\"]");			/* surrogate */
 	refuses("[\"\xed\xbf\xbf\"]");
 	refuses("[\"\xf5\x80\x80\x80\"]");		/* beyond U+10FFFF */
 	refuses("[\"\xf4\x90\x80\x80\"]");
@@ -691,7 +692,7 @@ test_parse_bounds(void **state)
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		n = strlen(docs[i]);
 		for (k = 0; k < n; k++) {
-			/* "-9007…" has prefixes that are canonical numbers. */
+			/* "-9007…" has canonical prefixes. */
 			if (docs[i][0] == '-' && k >= 2)
 				continue;
 			refuses_n(docs[i], k);
@@ -753,7 +754,8 @@ test_jcs_int(void **state)
 /*
  * An empty object: write_object() calls qsort(NULL, 0, ...), which is
  * undefined behaviour (qsort's base is declared nonnull); UBSan stops
- * here with -fno-sanitize-recover.  Only a sanitizer build shows it.
+ * here with -fno-sanitize-recover.  Only a sanitizer build shows it.  A
+ * peer reaches it through change_decode with, e.g., "parents":{}.
  */
 static void
 test_bug_empty_object(void **state)

@@ -28,16 +28,22 @@
 #define PREFIX	"opora-change-v1\n"
 
 /* RFC 8032 section 7.1, TEST 1 and TEST 2. */
-#define T1_SECRET "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
-#define T1_PUBLIC "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
-#define T1_SIG	"e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901" \
-		"555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a" \
-		"100b"
-#define T2_SECRET "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"
-#define T2_PUBLIC "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
-#define T2_SIG	"92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69" \
-		"da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb" \
-		"0c00"
+#define T1_SECRET \
+	"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+#define T1_PUBLIC \
+	"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+#define T1_SIG \
+	"e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901" \
+	"555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a" \
+	"100b"
+#define T2_SECRET \
+	"4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"
+#define T2_PUBLIC \
+	"3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
+#define T2_SIG \
+	"92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69" \
+	"da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb" \
+	"0c00"
 
 static void
 unhex(const char *s, uint8_t *out, size_t n)
@@ -149,7 +155,8 @@ test_prefix_concatenation(void **state)
 static void
 test_round_trip_and_forgeries(void **state)
 {
-	struct sig_key	*k = sig_key_generate(), *other = sig_key_generate();
+	struct sig_key	*k = sig_key_generate();
+	struct sig_key	*other = sig_key_generate();
 	struct sig_pub	*p, *po;
 	uint8_t		 sig[SIG_LEN], osig[SIG_LEN];
 	char		 msg[] = "{\"dossier\":\"5b1f2c3d\",\"v\":1}";
@@ -310,12 +317,13 @@ struct tmpdir {
 static void
 tmpdir_make(struct tmpdir *t)
 {
+	char	 dir[sizeof(t->dir)] = "/tmp/opora-sig.XXXXXX";
 	int	 i;
 
-	snprintf(t->dir, sizeof(t->dir), "%s", "/tmp/opora-sig.XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
+	assert_non_null(mkdtemp(dir));
+	memcpy(t->dir, dir, sizeof(dir));
 	for (i = 0; i < 4; i++)
-		snprintf(t->path[i], sizeof(t->path[i]), "%s/f%d", t->dir, i);
+		snprintf(t->path[i], sizeof(t->path[i]), "%s/f%d", dir, i);
 }
 
 static void
