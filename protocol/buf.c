@@ -61,7 +61,7 @@ buf_reserve(struct buf *b, size_t n)
 	ncap = b->cap < 64 ? 64 : b->cap;
 	while (ncap < need)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
-	if (ncap > b->max + 1)
+	if (b->max < SIZE_MAX && ncap > b->max + 1)
 		ncap = b->max + 1;
 	if ((p = realloc(b->data, ncap)) == NULL) {
 		buf_fail(b);
@@ -102,7 +102,11 @@ buf_addhex(struct buf *b, const unsigned char *p, size_t n)
 	static const char	 hex[] = "0123456789abcdef";
 	size_t			 i;
 
-	if (n > SIZE_MAX / 2 || buf_reserve(b, n * 2) == -1)
+	if (n > SIZE_MAX / 2) {
+		buf_fail(b);
+		return (-1);
+	}
+	if (buf_reserve(b, n * 2) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		b->data[b->len++] = hex[p[i] >> 4];

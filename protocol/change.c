@@ -258,7 +258,10 @@ check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
 			    "person card", path, s));
 		return (0);
 	case V_VALUE:
-		f = vc->field;
+		/* "field" sorts before "value", so it has been read by now. */
+		if ((f = vc->field) < 0 || f >= PF_COUNT)
+			return (fail(vc, "%s: person.set needs \"field\"",
+			    path));
 		if (n == 0) {
 			if (person_required[f])
 				return (fail(vc, "%s: %s cannot be cleared",
@@ -302,6 +305,9 @@ decode_op(struct vctx *vc, size_t idx, const cJSON *o, struct op *op)
 		return (fail(vc, "ops[%zu].op: unknown operation \"%.40s\"",
 		    idx, kind->valuestring));
 	vc->field = -1;
+	if (op->kind == OP_PERSON_SET &&
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "field")))
+		return (fail(vc, "ops[%zu]: person.set needs \"field\"", idx));
 	/* Members are sorted (canonical), and "field" sorts before "value". */
 	for (m = o->child; m != NULL; m = m->next) {
 		if (strcmp(m->string, "op") == 0)
@@ -573,6 +579,10 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 	    (a = cJSON_AddArrayToObject(t, "ops")) == NULL)
 		goto oom;
 	for (i = 0; i < nops; i++) {
+		if (opdef_find(ops[i].kind) == NULL) {
+			fail(&vc, "ops[%zu]: unknown operation", i);
+			goto out;
+		}
 		if ((o = encode_op(&ops[i])) == NULL)
 			goto oom;
 		cJSON_AddItemToArray(a, o);
@@ -590,6 +600,11 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 		goto oom;
 	if (jcs_write(out, t, LIMIT_JSON_ELEMENTS, &w) == -1) {
 		fail(&vc, "cannot encode the change: %s", w);
+		if (!buf_failed(out)) {
+			out->len = start;
+			if (out->data != NULL)
+				out->data[start] = '\0';
+		}
 		goto out;
 	}
 	if (change_decode(out->data + start, out->len - start, &check, why,

@@ -203,7 +203,8 @@ write_object(struct jcs_state *st, const cJSON *v, int depth)
 		}
 		items[i] = c;
 	}
-	qsort(items, n, sizeof(*items), cmp_items);
+	if (n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(items, n, sizeof(*items), cmp_items);
 	buf_addc(st->out, '{');
 	for (i = 0; i < n; i++) {
 		if (i > 0 && key_cmp(items[i - 1]->string,

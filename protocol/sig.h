@@ -51,9 +51,11 @@ void		 sig_key_id(const uint8_t pub[SIG_PUB_LEN],
 int		 sig_sign(const struct sig_key *k, const char *prefix,
 		    const void *msg, size_t mlen, uint8_t sig[SIG_LEN]);
 
-/* sig_pub_new(pub): a verifier for the raw public key pub, or NULL if pub
- * is not a valid Ed25519 point.  Free with sig_pub_free (NULL is a no-op).
- * One sig_pub may be used by several threads at once. */
+/* sig_pub_new(pub): a verifier for the raw public key pub, or NULL when
+ * OpenSSL refuses the bytes.  OpenSSL checks the point only when verifying,
+ * so 32 bytes that are not an Ed25519 point give a verifier that verifies
+ * nothing.  Free with sig_pub_free (NULL is a no-op).  One sig_pub may be
+ * used by several threads at once. */
 struct sig_pub	*sig_pub_new(const uint8_t pub[SIG_PUB_LEN]);
 void		 sig_pub_free(struct sig_pub *p);
 

@@ -750,7 +750,6 @@ test_jcs_int(void **state)
 	assert_int_equal(jcs_int(NULL, &n), -1);
 }
 
-#ifdef OPORA_TEST_KNOWN_BUGS
 /*
  * An empty object: write_object() calls qsort(NULL, 0, ...), which is
  * undefined behaviour (qsort's base is declared nonnull); UBSan stops
@@ -765,7 +764,6 @@ test_bug_empty_object(void **state)
 	accepts("{}");
 	accepts("{\"a\":{}}");
 }
-#endif
 
 int
 main(void)
@@ -784,9 +782,7 @@ main(void)
 		cmocka_unit_test(test_parse_depth_elements),
 		cmocka_unit_test(test_parse_bounds),
 		cmocka_unit_test(test_jcs_int),
-#ifdef OPORA_TEST_KNOWN_BUGS
 		cmocka_unit_test(test_bug_empty_object),
-#endif
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
