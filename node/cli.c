@@ -223,6 +223,17 @@ cli_main(int argc, char **argv)
 	return (EX_USAGE);
 }
 
+void
+cli_print_json(const cJSON *j)
+{
+	char	*s;
+
+	if (j != NULL && (s = cJSON_PrintUnformatted(j)) != NULL) {
+		printf("%s\n", s);
+		free(s);
+	}
+}
+
 struct node *
 cli_open(void)
 {

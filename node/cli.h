@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "conflict/dossier.h"
 
 struct node;
@@ -33,6 +35,10 @@ const char *cli_tr(const char *en, const char *ru);
 
 /* cli_err(fmt, ...): "opora: ..." on standard error, for a person. */
 void	 cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli_print_json(j): j on one line on standard output.  Borrows j (NULL
+ * prints nothing). */
+void	 cli_print_json(const cJSON *j);
 
 /* cli_open(): the node of cli.dir acting for cli.user, or NULL (told). */
 struct node *cli_open(void);

@@ -182,11 +182,7 @@ peer_list(struct node *n, bool json)
 	}
 	sqlite3_reset(s);
 	if (json) {
-		char *p = cJSON_PrintUnformatted(arr);
-
-		if (p != NULL)
-			printf("%s\n", p);
-		free(p);
+		cli_print_json(arr);
 		cJSON_Delete(arr);
 	}
 	return (r == SQLITE_DONE ? EX_OK : EX_SOFTWARE);
@@ -431,13 +427,8 @@ cmd_rejected(int argc, char **argv)
 			    c[1] ? c[1] : "?", c[2] ? c[2] : "?", c[4]);
 	}
 	sqlite3_reset(s);
-	if (json) {
-		char *p = cJSON_PrintUnformatted(arr);
-
-		if (p != NULL)
-			printf("%s\n", p);
-		free(p);
-	}
+	if (json)
+		cli_print_json(arr);
 	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
 out:
 	cJSON_Delete(arr);

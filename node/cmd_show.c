@@ -53,17 +53,6 @@ read_args(int argc, char **argv, int nargs, bool *json, const char *usage_en,
 }
 
 static void
-print_json(const cJSON *j)
-{
-	char	*s;
-
-	if ((s = cJSON_PrintUnformatted(j)) != NULL) {
-		printf("%s\n", s);
-		free(s);
-	}
-}
-
-static void
 today(char out[11])
 {
 	time_t		 t = time(NULL);
@@ -390,7 +379,7 @@ cmd_show(int argc, char **argv)
 			if ((j = view_json(d)) == NULL)
 				rc = EX_OSERR;
 			else
-				print_json(j);
+				cli_print_json(j);
 			cJSON_Delete(j);
 		} else
 			rc = show_text(d, n->cfg.region);
@@ -508,7 +497,7 @@ cmd_log(int argc, char **argv)
 	rc = store_each_change(n->st, id, log_one, &la) == 0 ? EX_OK :
 	    EX_DATAERR;
 	if (rc == EX_OK && la.json)
-		print_json(la.arr);
+		cli_print_json(la.arr);
 out:
 	cJSON_Delete(la.arr);
 	node_close(n);
@@ -567,7 +556,7 @@ print_persons(struct node *n, sqlite3_stmt *s, bool json)
 		return (EX_SOFTWARE);
 	}
 	if (json)
-		print_json(arr);
+		cli_print_json(arr);
 	else if (count == 0)
 		fprintf(stderr, "%s\n", cli_tr("no dossiers found",
 		    "дела не найдены"));

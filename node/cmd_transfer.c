@@ -280,13 +280,9 @@ list(int argc, char **argv)
 		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
 		goto out;
 	}
-	if (json) {
-		char *p = cJSON_PrintUnformatted(arr);
-
-		if (p != NULL)
-			printf("%s\n", p);
-		free(p);
-	} else if (count == 0)
+	if (json)
+		cli_print_json(arr);
+	else if (count == 0)
 		fprintf(stderr, "%s\n", cli_tr("no transfers", "передач нет"));
 	rc = EX_OK;
 out:

@@ -15,6 +15,7 @@
 #include <openssl/sha.h>
 
 #include "protocol/log.h"
+#include "protocol/pemfile.h"
 #include "protocol/sig.h"
 
 struct sig_key {
@@ -90,36 +91,7 @@ sig_key_load(const char *path)
 int
 sig_key_save(const struct sig_key *k, const char *path)
 {
-	FILE	*f = NULL;
-	int	 fd, rc = -1;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
-		log_warn("create %s", path);
-		return (-1);
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		log_warn("create %s", path);
-		close(fd);
-		goto out;
-	}
-	if (PEM_write_PrivateKey(f, k->pkey, NULL, NULL, 0, NULL, NULL) != 1) {
-		log_ssl("write %s", path);
-		goto out;
-	}
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		log_warn("write %s", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f != NULL && fclose(f) != 0 && rc == 0) {
-		log_warn("close %s", path);
-		rc = -1;
-	}
-	if (rc == -1)
-		unlink(path);
-	return (rc);
+	return (pemfile_write(path, 0600, k->pkey, NULL));
 }
 
 void
