@@ -8,7 +8,7 @@
 uint64_t
 hlc_pack(uint64_t ms, unsigned counter)
 {
-	return ((ms << 16) | (counter & 0xffff));
+	return (((ms & HLC_MS_MAX) << 16) | (counter & 0xffff));
 }
 
 uint64_t
@@ -20,10 +20,22 @@ hlc_ms(uint64_t v)
 uint64_t
 hlc_tick(struct hlc *h, uint64_t wall_ms)
 {
-	uint64_t	 wall = wall_ms << 16;
+	uint64_t	 wall;
 
-	/* A wall clock that went back leaves the counter to carry on. */
-	h->last = wall > h->last ? wall : h->last + 1;
+	/*
+	 * A time beyond 48 bits would lose its high bits in the shift and
+	 * could sort before earlier values; the greatest time keeps the
+	 * order.
+	 */
+	if (wall_ms > HLC_MS_MAX)
+		wall_ms = HLC_MS_MAX;
+	wall = wall_ms << 16;
+	if (wall > h->last)
+		h->last = wall;
+	else if (h->last == UINT64_MAX)
+		return (0);	/* nothing is greater: see hlc.h */
+	else
+		h->last++;	/* the counter goes on, carrying if it must */
 	return (h->last);
 }
 
@@ -31,7 +43,13 @@ int
 hlc_observe(struct hlc *h, uint64_t remote, uint64_t wall_ms,
     uint64_t max_drift_ms)
 {
-	if (hlc_ms(remote) > wall_ms + max_drift_ms)
+	uint64_t	 ms = hlc_ms(remote);
+
+	/*
+	 * Written as a difference so that wall_ms + max_drift_ms, which
+	 * could overflow, is never computed.
+	 */
+	if (ms > wall_ms && ms - wall_ms > max_drift_ms)
 		return (-1);
 	if (remote > h->last)
 		h->last = remote;
@@ -71,6 +89,13 @@ hlc_parse(const char *s, size_t len, uint64_t *out)
 	return (0);
 }
 
+/* strcmp reduced to -1, 0 or 1. */
+static int
+sign(int c)
+{
+	return ((c > 0) - (c < 0));
+}
+
 int
 hlc_order(uint64_t a_hlc, const char *a_key, const char *a_id,
     uint64_t b_hlc, const char *b_key, const char *b_id)
@@ -80,6 +105,6 @@ hlc_order(uint64_t a_hlc, const char *a_key, const char *a_id,
 	if (a_hlc != b_hlc)
 		return (a_hlc < b_hlc ? -1 : 1);
 	if ((c = strcmp(a_key, b_key)) != 0)
-		return (c);
-	return (strcmp(a_id, b_id));
+		return (sign(c));
+	return (sign(strcmp(a_id, b_id)));
 }

@@ -131,7 +131,11 @@ config_write(const char *path, const struct node_config *c)
 	    "# The address peers use to reach this node.\n"
 	    "url = %s\n"
 	    "# Where 'opora serve' listens: ADDRESS:PORT, [IPv6]:PORT.\n"
-	    "listen = %s\n", c->region, c->url, c->listen);
+	    "listen = %s\n"
+	    "# How far (seconds) a peer's clock may run ahead of ours before\n"
+	    "# its changes are refused (1-86400).\n"
+	    "max_clock_drift = %d\n", c->region, c->url, c->listen,
+	    NODE_DEFAULT_DRIFT_S);
 	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
 		rc = 0;
 	else
@@ -158,6 +162,25 @@ trim(char *s)
 	return (s);
 }
 
+/* A number of seconds from 1 to a day. */
+static int
+parse_seconds(const char *s, int *out)
+{
+	long	 v = 0;
+
+	if (*s == '\0' || strlen(s) > 5)
+		return (-1);
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return (-1);
+		v = v * 10 + (*s - '0');
+	}
+	if (v < 1 || v > 86400)
+		return (-1);
+	*out = (int)v;
+	return (0);
+}
+
 static int
 config_read(const char *path, struct node_config *c)
 {
@@ -166,6 +189,7 @@ config_read(const char *path, struct node_config *c)
 	int	 lineno = 0, rc = -1;
 
 	memset(c, 0, sizeof(*c));
+	c->max_clock_drift = NODE_DEFAULT_DRIFT_S;
 	if ((f = fopen(path, "r")) == NULL) {
 		log_warn("configuration %s", path);
 		return (-1);
@@ -194,8 +218,12 @@ config_read(const char *path, struct node_config *c)
 		else if (strcmp(k, "listen") == 0 && strlen(v) <
 		    sizeof(c->listen) && listen_valid(v))
 			memcpy(c->listen, v, strlen(v) + 1);
+		else if (strcmp(k, "max_clock_drift") == 0 &&
+		    parse_seconds(v, &c->max_clock_drift) == 0)
+			;
 		else if (strcmp(k, "region") == 0 || strcmp(k, "url") == 0 ||
-		    strcmp(k, "listen") == 0) {
+		    strcmp(k, "listen") == 0 ||
+		    strcmp(k, "max_clock_drift") == 0) {
 			log_warnx("%s:%d: %s: \"%.60s\" is not valid", path,
 			    lineno, k, v);
 			goto out;

@@ -31,10 +31,13 @@
 struct signer;
 struct store;
 
+#define NODE_DEFAULT_DRIFT_S	300	/* a peer's clock ahead of ours */
+
 struct node_config {
 	char	 region[16];
 	char	 url[256];
 	char	 listen[128];
+	int	 max_clock_drift;	/* seconds */
 };
 
 struct node {

@@ -217,6 +217,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	struct dossier	*d = NULL, *past = NULL, *fresh = NULL;
 	struct change	*c = it->c;
 	uint64_t	 now = node_now_ms();
+	uint64_t	 drift = (uint64_t)r->n->cfg.max_clock_drift * 1000;
 	int		 k, same;
 
 	if (it->problem[0] != '\0') {
@@ -227,7 +228,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		return (RECV_DUPLICATE);
 	if (k == -1)
 		return (RECV_FAILED);
-	if (hlc_ms(c->hlc) > now + RECEIVE_MAX_DRIFT_MS) {
+	if (hlc_ms(c->hlc) > now + drift) {
 		snprintf(why, whysz, "its clock is %llu s ahead of this "
 		    "node's: the author's clock is wrong",
 		    (unsigned long long)((hlc_ms(c->hlc) - now) / 1000));
@@ -284,7 +285,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	/* Our next change comes after everything we have seen; the clock is
 	 * stored once per batch, by receiver_flush. */
-	if (hlc_observe(&r->n->hlc, c->hlc, now, RECEIVE_MAX_DRIFT_MS) == 0)
+	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
 		r->clock_moved = true;
 	return (RECV_APPLIED);
 reject:

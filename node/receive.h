@@ -5,7 +5,7 @@
  * verifier_check (hash, form, known key, signature) and then
  * receive_change: not yet stored; its parents stored, in its dossier, with
  * earlier clocks; one first change per dossier; a clock at most
- * RECEIVE_MAX_DRIFT_MS ahead of ours; and the authority rules of
+ * max_clock_drift seconds (opora.conf; default 300) ahead of ours; and the authority rules of
  * node_check_ops judged on the state of the change's causal past (its
  * ancestors), never on what arrived since.  A sound change is appended to
  * the log and folded into the views (the dossier is folded again from the
@@ -22,7 +22,6 @@
 
 #include "node/verifier.h"
 
-#define RECEIVE_MAX_DRIFT_MS	(5 * 60 * 1000)	/* a peer's clock ahead */
 
 struct node;
 struct receiver;

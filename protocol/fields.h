@@ -58,7 +58,8 @@ const char	*fields_region_at(size_t i);
  * fields_snils_format: writes the printed form "112-233-445 95" and a NUL
  *	to out (15 bytes, owned by the caller); s must hold 11 digits.
  */
-int		 fields_snils_normalize(const char *s, size_t len, char out[12]);
+int		 fields_snils_normalize(const char *s, size_t len,
+		    char out[12]);
 bool		 fields_snils_valid(const char *s, size_t len);
 void		 fields_snils_format(const char *s, char out[15]);
 

@@ -51,3 +51,9 @@ mv smo/opora.conf.new smo/opora.conf
 refuses 78 'opora.conf:2: unknown setting' "$OPORA" --dir smo id
 mv smo/opora.conf.good smo/opora.conf
 ok "$OPORA" --dir smo id
+# The clock-drift bound: written with its default, checked when read.
+contains '^max_clock_drift = 300$' smo/opora.conf
+sed -i 's/^max_clock_drift = .*/max_clock_drift = 0/' smo/opora.conf
+refuses 78 'opora.conf:[0-9]+: max_clock_drift: "0" is not valid' "$OPORA" --dir smo id
+sed -i 's/^max_clock_drift = .*/max_clock_drift = 900/' smo/opora.conf
+ok "$OPORA" --dir smo id
