@@ -21,6 +21,38 @@ const struct dossier_table_def dossier_tables[DT_COUNT] = {
 	[DT_TRANSFER] = { "transfers", TR_NCOL, { "id", "from", "to", "reason",
 	    "state", "decided", "decided_by", "decline_reason", "region", "user",
 	    "hlc" } },
+	[DT_CONFLICT] = { "conflicts", CF_NCOL, { "id", "field", "value",
+	    "winner", "winner_value", "winner_region", "winner_user",
+	    "winner_hlc", "state", "closed_by", "closed", "region", "user",
+	    "hlc" } },
+	[DT_LINK] = { "links", LN_NCOL, { "id", "other", "reason", "state",
+	    "unlinked", "unlinked_by", "unlink_reason", "region", "user",
+	    "hlc" } },
+};
+
+/*
+ * The causal graph.  Nodes are the changes in the order applied (the total
+ * order, which extends the causal order: a change's clock is above its
+ * parents'), so an ancestor always has a smaller index than its
+ * descendants, and a walk back from a change can stop below the index it
+ * looks for.  Ids are found through an open-addressing table keyed by the
+ * first 64 bits of the id, which is a SHA-256 and so already uniform.
+ */
+struct dag_node {
+	char		 id[65];
+	size_t		 par, npar;	/* the parents, in dag->par */
+	unsigned	 mark;		/* == dag->epoch: seen by this walk */
+};
+
+struct dossier_dag {
+	struct dag_node	*v;
+	size_t		 n, cap;
+	size_t		*par;
+	size_t		 npar, parcap;
+	size_t		*slot;		/* node index + 1; 0: empty */
+	size_t		 nslot;		/* a power of two, or 0 */
+	size_t		*stack;
+	unsigned	 epoch;
 };
 
 struct dossier *
@@ -30,8 +62,59 @@ dossier_new(const char *id)
 
 	if (strlen(id) >= sizeof(d->id) || (d = calloc(1, sizeof(*d))) == NULL)
 		return (NULL);
+	if ((d->dag = calloc(1, sizeof(*d->dag))) == NULL) {
+		free(d);
+		return (NULL);
+	}
 	memcpy(d->id, id, strlen(id) + 1);
 	return (d);
+}
+
+static void
+dag_free(struct dossier_dag *g)
+{
+	if (g == NULL)
+		return;
+	free(g->v);
+	free(g->par);
+	free(g->slot);
+	free(g->stack);
+	free(g);
+}
+
+static void
+writes_clear(struct dossier_writes *ws)
+{
+	size_t	 k;
+
+	for (k = 0; k < ws->n; k++) {
+		free(ws->v[k].value);
+		free(ws->v[k].region);
+		free(ws->v[k].user);
+	}
+	free(ws->v);
+	memset(ws, 0, sizeof(*ws));
+}
+
+int
+dossier_loaded(struct dossier *d, const char (*heads)[65], size_t nheads)
+{
+	char	(*h)[65] = NULL;
+	int	 f;
+
+	if (nheads > 0) {
+		if ((h = calloc(nheads, sizeof(*h))) == NULL)
+			return (-1);
+		memcpy(h, heads, nheads * sizeof(*h));
+	}
+	free(d->heads);
+	d->heads = h;
+	d->nheads = nheads;
+	dag_free(d->dag);
+	d->dag = NULL;
+	for (f = 0; f < PF_COUNT; f++)
+		writes_clear(&d->w[f]);
+	return (0);
 }
 
 void
@@ -50,6 +133,10 @@ dossier_free(struct dossier *d)
 				free(d->t[t].v[r].col[c]);
 		free(d->t[t].v);
 	}
+	for (i = 0; i < PF_COUNT; i++)
+		writes_clear(&d->w[i]);
+	free(d->heads);
+	dag_free(d->dag);
 	free(d);
 }
 
@@ -168,6 +255,366 @@ entry_new(struct dossier *d, enum dossier_table t, const struct change_meta *m,
 	return (r);
 }
 
+static uint64_t
+id_hash(const char *id)
+{
+	uint64_t	 h = 0;
+	int		 i;
+	char		 c;
+
+	for (i = 0; i < 16 && (c = id[i]) != '\0'; i++)
+		h = h << 4 | (uint64_t)(c >= 'a' ? c - 'a' + 10 : c - '0') % 16;
+	return (h);
+}
+
+/* The index of the node named id, or -1. */
+static long
+dag_find(const struct dossier_dag *g, const char *id)
+{
+	size_t	 k, mask;
+
+	if (g->nslot == 0)
+		return (-1);
+	mask = g->nslot - 1;
+	for (k = id_hash(id) & mask; g->slot[k] != 0; k = (k + 1) & mask)
+		if (strcmp(g->v[g->slot[k] - 1].id, id) == 0)
+			return ((long)(g->slot[k] - 1));
+	return (-1);
+}
+
+static int
+dag_rehash(struct dossier_dag *g)
+{
+	size_t	 nslot = g->nslot ? g->nslot * 2 : 64, i, k;
+	size_t	*slot;
+
+	if ((slot = calloc(nslot, sizeof(*slot))) == NULL)
+		return (-1);
+	for (i = 0; i < g->n; i++) {
+		for (k = id_hash(g->v[i].id) & (nslot - 1); slot[k] != 0;
+		    k = (k + 1) & (nslot - 1))
+			;
+		slot[k] = i + 1;
+	}
+	free(g->slot);
+	g->slot = slot;
+	g->nslot = nslot;
+	return (0);
+}
+
+/* Add change m as a node; its parents not in the graph are left out. */
+static int
+dag_add(struct dossier_dag *g, const struct change_meta *m, size_t *out)
+{
+	struct dag_node	*nv;
+	size_t		*np, k, need;
+	long		 p;
+
+	if (g->n == g->cap) {
+		k = g->cap ? g->cap * 2 : 16;
+		if ((nv = reallocarray(g->v, k, sizeof(*nv))) == NULL)
+			return (-1);
+		g->v = nv;
+		if ((np = reallocarray(g->stack, k, sizeof(*np))) == NULL)
+			return (-1);
+		g->stack = np;
+		g->cap = k;
+	}
+	need = g->npar + m->nparents;
+	if (need > g->parcap) {
+		k = g->parcap ? g->parcap * 2 : 16;
+		while (k < need)
+			k *= 2;
+		if ((np = reallocarray(g->par, k, sizeof(*np))) == NULL)
+			return (-1);
+		g->par = np;
+		g->parcap = k;
+	}
+	if ((g->n + 1) * 2 > g->nslot && dag_rehash(g) == -1)
+		return (-1);
+	nv = &g->v[g->n];
+	copy_fixed(nv->id, sizeof(nv->id), m->id);
+	nv->par = g->npar;
+	nv->npar = 0;
+	nv->mark = 0;
+	for (k = 0; k < m->nparents; k++)
+		if ((p = dag_find(g, m->parents[k])) >= 0) {
+			g->par[g->npar++] = (size_t)p;
+			nv->npar++;
+		}
+	for (k = id_hash(nv->id) & (g->nslot - 1); g->slot[k] != 0;
+	    k = (k + 1) & (g->nslot - 1))
+		;
+	g->slot[k] = g->n + 1;
+	*out = g->n++;
+	return (0);
+}
+
+/* Whether node x is a proper ancestor of node y. */
+static bool
+dag_is_ancestor(struct dossier_dag *g, size_t x, size_t y)
+{
+	size_t	 top = 0, cur, k, p;
+
+	if (x >= y)
+		return (false);
+	if (++g->epoch == 0) {
+		for (k = 0; k < g->n; k++)
+			g->v[k].mark = 0;
+		g->epoch = 1;
+	}
+	g->stack[top++] = y;
+	while (top > 0) {
+		cur = g->stack[--top];
+		for (k = 0; k < g->v[cur].npar; k++) {
+			p = g->par[g->v[cur].par + k];
+			if (p == x)
+				return (true);
+			if (p < x || g->v[p].mark == g->epoch)
+				continue;
+			g->v[p].mark = g->epoch;
+			g->stack[top++] = p;	/* each node once: fits */
+		}
+	}
+	return (false);
+}
+
+/* Whether change m saw every change applied so far: its parents hold all
+ * the heads (both lists are sorted). */
+static bool
+saw_all(const struct dossier *d, const struct change_meta *m)
+{
+	size_t	 h = 0, p = 0;
+	int	 c;
+
+	while (h < d->nheads) {
+		if (p == m->nparents)
+			return (false);
+		if ((c = strcmp(d->heads[h], m->parents[p])) == 0)
+			h++;
+		else if (c < 0)
+			return (false);
+		p++;
+	}
+	return (true);
+}
+
+/* The heads after m: m, and the heads m does not name as parents. */
+static int
+heads_advance(struct dossier *d, const struct change_meta *m)
+{
+	char	(*h)[65];
+	size_t	 i, n = 0, p;
+	bool	 placed = false;
+
+	if ((h = calloc(d->nheads + 1, sizeof(*h))) == NULL)
+		return (-1);
+	for (i = 0; i < d->nheads; i++) {
+		for (p = 0; p < m->nparents; p++)
+			if (strcmp(d->heads[i], m->parents[p]) == 0)
+				break;
+		if (p < m->nparents)
+			continue;
+		if (!placed && strcmp(m->id, d->heads[i]) < 0) {
+			copy_fixed(h[n++], 65, m->id);
+			placed = true;
+		}
+		memcpy(h[n++], d->heads[i], 65);
+	}
+	if (!placed)
+		copy_fixed(h[n++], 65, m->id);
+	free(d->heads);
+	d->heads = h;
+	d->nheads = n;
+	return (0);
+}
+
+static bool
+same_value(const char *a, const char *b)
+{
+	return (strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0);
+}
+
+/* What applying one change needs to know besides its operations. */
+struct apply_ctx {
+	bool	 saw_all;	/* it saw every change applied before it */
+	size_t	 node;		/* its node in the causal graph */
+};
+
+static int
+conflict_close(struct dossier_row *r, const char *state,
+    const struct change_meta *m)
+{
+	char	 hlc[17];
+
+	hlc_format(m->hlc, hlc);
+	r->dirty = true;
+	if (dossier_set(&r->col[CF_STATE], state) == -1 ||
+	    dossier_set(&r->col[CF_CLOSED_BY], m->id) == -1 ||
+	    dossier_set(&r->col[CF_CLOSED], hlc) == -1)
+		return (-1);
+	return (0);
+}
+
+static bool
+conflict_open(const struct dossier_row *r)
+{
+	return (r->col[CF_STATE] != NULL &&
+	    strcmp(r->col[CF_STATE], "open") == 0);
+}
+
+/* Record that write x now loses to write w (m, op i, value). */
+static int
+conflict_note(struct dossier *d, int f, const struct dossier_write *x,
+    const struct change_meta *m, size_t i, const char *value)
+{
+	struct dossier_row	*r;
+	char			 ref[80], hlc[17];
+
+	if ((r = dossier_find(d, DT_CONFLICT, x->ref)) == NULL) {
+		if ((r = row_new(d, DT_CONFLICT)) == NULL)
+			return (-1);
+		hlc_format(x->hlc, hlc);
+		if (dossier_set(&r->col[COL_ID], x->ref) == -1 ||
+		    dossier_set(&r->col[CF_FIELD], op_field_name(f)) == -1 ||
+		    dossier_set(&r->col[CF_VALUE], x->value) == -1 ||
+		    dossier_set(&r->col[CF_STATE], "open") == -1 ||
+		    dossier_set(&r->col[CF_REGION], x->region) == -1 ||
+		    dossier_set(&r->col[CF_USER], x->user) == -1 ||
+		    dossier_set(&r->col[CF_HLC], hlc) == -1)
+			return (-1);
+	}
+	snprintf(ref, sizeof(ref), "%s/%zu", m->id, i);
+	hlc_format(m->hlc, hlc);
+	r->dirty = true;
+	if (dossier_set(&r->col[CF_WINNER], ref) == -1 ||
+	    dossier_set(&r->col[CF_WINNER_VALUE], value) == -1 ||
+	    dossier_set(&r->col[CF_WINNER_REGION], m->region) == -1 ||
+	    dossier_set(&r->col[CF_WINNER_USER], m->user) == -1 ||
+	    dossier_set(&r->col[CF_WINNER_HLC], hlc) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A write of value to field f by operation i of change m (person.set, or
+ * conflict.resolve).  The field takes the value: it is the last write in
+ * the total order.  The writes it has seen are settled; an open conflict
+ * whose losing write it has seen is closed, "resolved" by a
+ * conflict.resolve and "overwritten" by a plain edit.  A write it has not
+ * seen (concurrent) that held another value loses to it and is recorded as
+ * a conflict, or its conflict now names this write as the winner; one that
+ * held the same value agrees and is settled too.
+ */
+static int
+field_write(struct dossier *d, const struct change_meta *m, size_t i, int f,
+    const char *value, bool resolve, const struct apply_ctx *ax)
+{
+	struct dossier_writes	*ws = &d->w[f];
+	struct dossier_write	*x, nw;
+	struct dossier_row	*r;
+	const char		*how = resolve ? "resolved" : "overwritten";
+	size_t			 k, keep = 0;
+	bool			 seen;
+
+	if (dossier_set(&d->person[f], value) == -1)
+		return (-1);
+	d->person_dirty = true;
+	if (d->dag == NULL) {
+		/* A loaded state: only a change that saw everything gets
+		 * here (dossier_apply), and it settles every open conflict
+		 * of the field. */
+		for (k = 0; k < d->t[DT_CONFLICT].n; k++) {
+			r = &d->t[DT_CONFLICT].v[k];
+			if (conflict_open(r) && r->col[CF_FIELD] != NULL &&
+			    strcmp(r->col[CF_FIELD], op_field_name(f)) == 0 &&
+			    conflict_close(r, how, m) == -1)
+				return (-1);
+		}
+		return (0);
+	}
+	for (k = 0; k < ws->n; k++) {
+		x = &ws->v[k];
+		seen = ax->saw_all || strncmp(x->ref, m->id, 64) == 0 ||
+		    dag_is_ancestor(d->dag, x->node, ax->node);
+		if (seen || same_value(x->value, value)) {
+			if ((r = dossier_find(d, DT_CONFLICT, x->ref)) != NULL &&
+			    conflict_open(r) && conflict_close(r, seen ? how :
+			    "agreed", m) == -1)
+				return (-1);
+			free(x->value);
+			free(x->region);
+			free(x->user);
+			continue;
+		}
+		if (conflict_note(d, f, x, m, i, value) == -1)
+			return (-1);
+		ws->v[keep++] = *x;
+	}
+	ws->n = keep;
+	memset(&nw, 0, sizeof(nw));
+	snprintf(nw.ref, sizeof(nw.ref), "%s/%zu", m->id, i);
+	nw.node = ax->node;
+	nw.hlc = m->hlc;
+	if ((value != NULL && value[0] != '\0' &&
+	    (nw.value = strdup(value)) == NULL) ||
+	    (nw.region = strdup(m->region)) == NULL ||
+	    (nw.user = strdup(m->user)) == NULL)
+		goto fail;
+	if (ws->n == ws->cap) {
+		x = reallocarray(ws->v, ws->cap ? ws->cap * 2 : 2, sizeof(*x));
+		if (x == NULL)
+			goto fail;
+		ws->v = x;
+		ws->cap = ws->cap ? ws->cap * 2 : 2;
+	}
+	ws->v[ws->n++] = nw;
+	return (0);
+fail:
+	free(nw.value);
+	free(nw.region);
+	free(nw.user);
+	return (-1);
+}
+
+/* Record or undo that this dossier and another describe one person. */
+static int
+link_op(struct dossier *d, const struct change_meta *m, const struct op *o,
+    size_t i)
+{
+	struct dossier_row	*r;
+	char			 hlc[17];
+	size_t			 k;
+
+	if (o->kind == OP_PERSON_LINK) {
+		/* One active link per pair: linking again changes nothing. */
+		for (k = 0; k < d->t[DT_LINK].n; k++) {
+			r = &d->t[DT_LINK].v[k];
+			if (strcmp(r->col[LN_OTHER], o->arg[OA_OTHER]) == 0 &&
+			    strcmp(r->col[LN_STATE], "linked") == 0)
+				return (0);
+		}
+		if ((r = entry_new(d, DT_LINK, m, i, LN_REGION)) == NULL)
+			return (-1);
+		if (dossier_set(&r->col[LN_OTHER], o->arg[OA_OTHER]) == -1 ||
+		    dossier_set(&r->col[LN_REASON], o->arg[OA_REASON]) == -1 ||
+		    dossier_set(&r->col[LN_STATE], "linked") == -1)
+			return (-1);
+		return (0);
+	}
+	if ((r = dossier_find(d, DT_LINK, o->arg[OA_REF])) == NULL ||
+	    strcmp(r->col[LN_STATE], "linked") != 0)
+		return (0);
+	hlc_format(m->hlc, hlc);
+	r->dirty = true;
+	if (dossier_set(&r->col[LN_STATE], "unlinked") == -1 ||
+	    dossier_set(&r->col[LN_UNLINKED], hlc) == -1 ||
+	    dossier_set(&r->col[LN_UNLINKED_BY], m->id) == -1 ||
+	    dossier_set(&r->col[LN_UNLINK_REASON], o->arg[OA_REASON]) == -1)
+		return (-1);
+	return (0);
+}
+
 /*
  * Decide a pending offer.  Only the destination accepts or declines, only
  * the offering region cancels, and only while the offer is pending: when an
@@ -208,7 +655,7 @@ decide(struct dossier *d, const struct change_meta *m, const struct op *o)
 /* Apply operation i of change m.  0, or -1 when out of memory. */
 static int
 apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
-    size_t i)
+    size_t i, const struct apply_ctx *ax)
 {
 	struct dossier_row	*r;
 	const char *const	*a = o->arg;
@@ -227,10 +674,14 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 		d->person_dirty = true;
 		return (0);
 	case OP_PERSON_SET:
+	case OP_CONFLICT_RESOLVE:
 		if (o->field < 0 || o->field >= PF_COUNT)
 			return (0);
-		d->person_dirty = true;
-		return (dossier_set(&d->person[o->field], a[OA_VALUE]));
+		return (field_write(d, m, i, o->field, a[OA_VALUE],
+		    o->kind == OP_CONFLICT_RESOLVE, ax));
+	case OP_PERSON_LINK:
+	case OP_PERSON_UNLINK:
+		return (link_op(d, m, o, i));
 	case OP_EPISODE_OPEN:
 		if ((r = entry_new(d, DT_EPISODE, m, i, EP_REGION)) == NULL)
 			return (-1);
@@ -430,16 +881,30 @@ dossier_apply(struct dossier *d, const struct change_meta *m,
     const struct op *ops, size_t nops)
 {
 	struct dossier_stamp	 s;
+	struct apply_ctx	 ax;
 	size_t			 i;
+	bool			 writes = false;
 
 	s.hlc = m->hlc;
 	copy_fixed(s.key, sizeof(s.key), m->key);
 	copy_fixed(s.id, sizeof(s.id), m->id);
 	if (d->nchanges > 0 && dossier_stamp_cmp(&s, &d->last) <= 0)
 		return (1);
+	ax.saw_all = saw_all(d, m);
+	ax.node = 0;
 	for (i = 0; i < nops; i++)
-		if (apply_op(d, m, &ops[i], i) == -1)
+		if (ops[i].kind == OP_PERSON_SET ||
+		    ops[i].kind == OP_CONFLICT_RESOLVE)
+			writes = true;
+	if (writes && !ax.saw_all && d->dag == NULL)
+		return (1);
+	if (d->dag != NULL && dag_add(d->dag, m, &ax.node) == -1)
+		return (-1);
+	for (i = 0; i < nops; i++)
+		if (apply_op(d, m, &ops[i], i, &ax) == -1)
 			return (-1);
+	if (heads_advance(d, m) == -1)
+		return (-1);
 	d->last = s;
 	d->nchanges++;
 	hlc_format(m->hlc, d->updated);

@@ -25,7 +25,7 @@
 #include "conflict/op.h"
 
 #define DOSSIER_REGION_LEN	15	/* "RU-XXX" and room to spare */
-#define DOSSIER_MAXCOL		12
+#define DOSSIER_MAXCOL		16
 
 /* The lists of a dossier; their columns are in dossier_tables[]. */
 enum dossier_table {
@@ -34,6 +34,8 @@ enum dossier_table {
 	DT_ASSESSMENT,
 	DT_CONSENT,
 	DT_TRANSFER,
+	DT_CONFLICT,
+	DT_LINK,
 	DT_COUNT
 };
 
@@ -49,6 +51,13 @@ enum { CO_SCOPE = 1, CO_DATE, CO_DOCUMENT, CO_WITHDRAWN, CO_REGION, CO_USER,
        CO_HLC, CO_NCOL };
 enum { TR_FROM = 1, TR_TO, TR_REASON, TR_STATE, TR_DECIDED, TR_DECIDED_BY,
        TR_DECLINE_REASON, TR_REGION, TR_USER, TR_HLC, TR_NCOL };
+/* A conflict: the losing write (its value, author and time), the write
+ * that beats it now, and how it was closed. */
+enum { CF_FIELD = 1, CF_VALUE, CF_WINNER, CF_WINNER_VALUE, CF_WINNER_REGION,
+       CF_WINNER_USER, CF_WINNER_HLC, CF_STATE, CF_CLOSED_BY, CF_CLOSED,
+       CF_REGION, CF_USER, CF_HLC, CF_NCOL };
+enum { LN_OTHER = 1, LN_REASON, LN_STATE, LN_UNLINKED, LN_UNLINKED_BY,
+       LN_UNLINK_REASON, LN_REGION, LN_USER, LN_HLC, LN_NCOL };
 
 struct dossier_table_def {
 	const char	*name;			/* SQL table and JSON key */
@@ -80,6 +89,30 @@ struct change_meta {
 	const char	*key;			/* author key id, 16 hex */
 	const char	*region;		/* author region */
 	const char	*user;			/* author user */
+	const char	(*parents)[65];		/* sorted; the heads it saw */
+	size_t		 nparents;
+};
+
+/*
+ * The causal graph of the changes applied, used to tell whether two writes
+ * to one field were concurrent.  It is complete when the dossier was folded
+ * from its first change; a state loaded from the views has none (partial),
+ * and a change that needs it makes dossier_apply() ask for a fold.
+ */
+struct dossier_dag;
+
+/* A write to a person field that may still conflict (see dossier.c). */
+struct dossier_write {
+	char		 ref[72];		/* "<change id>/<op>" */
+	size_t		 node;			/* in the causal graph */
+	char		*value;			/* owned; NULL: cleared */
+	char		*region, *user;		/* owned */
+	uint64_t	 hlc;
+};
+
+struct dossier_writes {
+	struct dossier_write	*v;
+	size_t			 n, cap;
 };
 
 struct dossier {
@@ -93,10 +126,25 @@ struct dossier {
 	struct dossier_stamp	 last;		/* greatest change applied */
 	bool			 person_dirty;
 	struct dossier_rows	 t[DT_COUNT];
+	char			(*heads)[65];	/* sorted; owned */
+	size_t			 nheads;
+	struct dossier_dag	*dag;		/* NULL: partial */
+	/* Per field: the latest write and the open losers (DAG only). */
+	struct dossier_writes	 w[PF_COUNT];
 };
 
-/* dossier_new(id): an empty dossier named id (a C string), or NULL. */
+/* dossier_new(id): an empty dossier named id (a C string), or NULL.  Its
+ * causal graph is complete: fold every change into it from the first. */
 struct dossier	*dossier_new(const char *id);
+
+/*
+ * dossier_loaded(d, heads, nheads): mark d as a state read back from the
+ * views rather than folded: drop its causal graph and set its heads (the
+ * ids of its changes that no other change names as parent; copied).
+ * 0 / -1 on out of memory.
+ */
+int		 dossier_loaded(struct dossier *d, const char (*heads)[65],
+		    size_t nheads);
 void		 dossier_free(struct dossier *d);
 
 /* dossier_stamp_cmp(a, b): the total order of changes; <0, 0, >0. */
@@ -107,7 +155,10 @@ int		 dossier_stamp_cmp(const struct dossier_stamp *a,
  * dossier_apply(d, m, ops, nops): apply one change's operations.  Borrows
  * m and ops.  The change must come after every change already applied in
  * the total order; if it does not, nothing is applied and 1 is returned, so
- * that the caller folds the dossier again from scratch.  Returns 0 when
+ * that the caller folds the dossier again from scratch.  1 is returned too
+ * when the change writes a person field without having seen every change
+ * applied (a concurrent write) and d has no causal graph (it was loaded
+ * from the views): only a fold can tell what it was concurrent with.  Returns 0 when
  * applied, -1 when out of memory (d is then unusable and must be freed).
  * Operations that name an entry the dossier does not hold are skipped: the
  * receiver's validation refuses such changes, so only a fold over a log

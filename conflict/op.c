@@ -20,6 +20,9 @@ static const char *const kind_names[OP_KIND_COUNT] = {
 	[OP_TRANSFER_ACCEPT] = "transfer.accept",
 	[OP_TRANSFER_DECLINE] = "transfer.decline",
 	[OP_TRANSFER_CANCEL] = "transfer.cancel",
+	[OP_CONFLICT_RESOLVE] = "conflict.resolve",
+	[OP_PERSON_LINK] = "person.link",
+	[OP_PERSON_UNLINK] = "person.unlink",
 };
 
 static const char *const field_names[PF_COUNT] = {
@@ -53,6 +56,7 @@ static const char *const arg_names[OA_COUNT] = {
 	[OA_FIELD] = "field",
 	[OA_VALUE] = "value",
 	[OA_TO] = "to",
+	[OA_OTHER] = "other",
 };
 
 const char *
@@ -109,6 +113,10 @@ op_arg_name(enum op_arg a, enum op_kind k)
 		case OP_TRANSFER_DECLINE:
 		case OP_TRANSFER_CANCEL:
 			return ("offer");
+		case OP_CONFLICT_RESOLVE:
+			return ("conflict");
+		case OP_PERSON_UNLINK:
+			return ("link");
 		default:
 			return (NULL);
 		}

@@ -27,6 +27,9 @@ enum op_kind {
 	OP_TRANSFER_ACCEPT,
 	OP_TRANSFER_DECLINE,
 	OP_TRANSFER_CANCEL,
+	OP_CONFLICT_RESOLVE,
+	OP_PERSON_LINK,
+	OP_PERSON_UNLINK,
 	OP_KIND_COUNT
 };
 
@@ -48,7 +51,8 @@ enum person_field {
 
 /* Argument slots of the other operations; which are used depends on kind. */
 enum op_arg {
-	OA_REF,		/* "episode", "event", "consent", "offer": an entry */
+	OA_REF,		/* "episode", "event", "consent", "offer",
+			 * "conflict", "link": an entry */
 	OA_DATE,
 	OA_TYPE,
 	OA_TEXT,
@@ -61,15 +65,18 @@ enum op_arg {
 	OA_EDUCATION,
 	OA_EMPLOYMENT,
 	OA_FAMILY,
-	OA_FIELD,	/* person.set: the field's name */
-	OA_VALUE,	/* person.set: the new value, "" to clear */
+	OA_FIELD,	/* person.set, conflict.resolve: the field's name */
+	OA_VALUE,	/* person.set, conflict.resolve: the new value,
+			 * "" to clear */
 	OA_TO,		/* transfer.offer: the destination region */
+	OA_OTHER,	/* person.link: the other dossier's id */
 	OA_COUNT
 };
 
 struct op {
 	enum op_kind	 kind;
-	int		 field;			/* person.set: a person_field */
+	int		 field;			/* person.set, conflict.resolve:
+						 * a person_field */
 	const char	*person[PF_COUNT];	/* person.create; NULL: absent */
 	const char	*arg[OA_COUNT];		/* NULL: absent */
 };

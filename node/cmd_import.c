@@ -413,6 +413,9 @@ check_line(struct import *im, int lineno, struct iline *il)
 		m.user = im->n->user;
 		if (dl->d == NULL && (dl->d = dossier_new(dl->uuid)) == NULL)
 			return (line_fail(im, lineno, "out of memory"));
+		/* Each line saw the ones before it. */
+		m.parents = (const char (*)[65])dl->d->heads;
+		m.nparents = dl->d->nheads;
 		il->op.arg[OA_REF] = el != NULL ? el->pass1 : NULL;
 		rc = node_check_ops(dl->d, m.region, &il->op, 1, why,
 		    sizeof(why));

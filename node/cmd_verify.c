@@ -454,7 +454,8 @@ cmd_rebuild(int argc, char **argv)
 		goto out;
 	if (store_exec(n->st, "DELETE FROM episodes; DELETE FROM events;"
 	    " DELETE FROM assessments; DELETE FROM consents;"
-	    " DELETE FROM transfers; DELETE FROM persons") == -1)
+	    " DELETE FROM transfers; DELETE FROM conflicts;"
+	    " DELETE FROM links; DELETE FROM persons") == -1)
 		goto out;
 	if (sqlite3_prepare_v2(store_db(n->st), SQL_DOSSIERS, -1, &s, NULL) !=
 	    SQLITE_OK)

@@ -112,6 +112,27 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE rejected (n INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  id TEXT, dossier TEXT, peer TEXT NOT NULL, reason TEXT NOT NULL,"
 	"  at INTEGER NOT NULL, bytes BLOB, sig BLOB);",
+	/* 1 -> 2: conflicts and links (issue 5).  A node upgraded from 1
+	 * records the conflicts of changes it receives from now on; 'opora
+	 * rebuild' finds those of its older changes too. */
+	"CREATE TABLE conflicts (id TEXT NOT NULL, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, field TEXT,"
+	"  value TEXT, winner TEXT, winner_value TEXT, winner_region TEXT,"
+	"  winner_user TEXT, winner_hlc TEXT, state TEXT, closed_by TEXT,"
+	"  closed TEXT, region TEXT, user TEXT, hlc TEXT,"
+	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE INDEX conflicts_id ON conflicts (id);"
+	"CREATE INDEX conflicts_state ON conflicts (state);"
+	"CREATE TABLE links (id TEXT NOT NULL, dossier TEXT NOT NULL"
+	"  REFERENCES persons (dossier), pos INTEGER NOT NULL, other TEXT,"
+	"  reason TEXT, state TEXT, unlinked TEXT, unlinked_by TEXT,"
+	"  unlink_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
+	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
+	"CREATE INDEX links_other ON links (other, state);"
+	/* Surname, name and birth date folded for finding duplicates;
+	 * filled as dossiers change, and for all by 'opora rebuild'. */
+	"ALTER TABLE persons ADD COLUMN name_key TEXT;"
+	"CREATE INDEX persons_name_key ON persons (name_key);",
 };
 
 static void

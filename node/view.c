@@ -25,7 +25,8 @@ static const char SQL_PERSON_PUT[] =
     "INSERT INTO persons (dossier, surname, name, patronymic, birth_date,"
     " sex, snils, institution, graduated, phone, email, address, origin,"
     " custodian, created, updated, nchanges, last_hlc, last_key, last_id,"
-    " surname_fold) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " surname_fold, name_key)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     " ON CONFLICT (dossier) DO UPDATE SET surname = excluded.surname,"
     " name = excluded.name, patronymic = excluded.patronymic,"
     " birth_date = excluded.birth_date, sex = excluded.sex,"
@@ -36,7 +37,7 @@ static const char SQL_PERSON_PUT[] =
     " created = excluded.created, updated = excluded.updated,"
     " nchanges = excluded.nchanges, last_hlc = excluded.last_hlc,"
     " last_key = excluded.last_key, last_id = excluded.last_id,"
-    " surname_fold = excluded.surname_fold";
+    " surname_fold = excluded.surname_fold, name_key = excluded.name_key";
 
 /*
  * The entry tables' statements, one per table.  They are written out rather
@@ -58,6 +59,12 @@ static const char *const SQL_ROWS_GET[DT_COUNT] = {
 	[DT_TRANSFER] = "SELECT id, \"from\", \"to\", reason, state, decided,"
 	    " decided_by, decline_reason, region, user, hlc FROM transfers"
 	    " WHERE dossier = ? ORDER BY pos",
+	[DT_CONFLICT] = "SELECT id, field, value, winner, winner_value,"
+	    " winner_region, winner_user, winner_hlc, state, closed_by, closed,"
+	    " region, user, hlc FROM conflicts WHERE dossier = ? ORDER BY pos",
+	[DT_LINK] = "SELECT id, other, reason, state, unlinked, unlinked_by,"
+	    " unlink_reason, region, user, hlc FROM links WHERE dossier = ?"
+	    " ORDER BY pos",
 };
 static const char *const SQL_ROWS_PUT[DT_COUNT] = {
 	[DT_EPISODE] = "INSERT OR REPLACE INTO episodes (id, centre, curator,"
@@ -76,6 +83,13 @@ static const char *const SQL_ROWS_PUT[DT_COUNT] = {
 	    " \"to\", reason, state, decided, decided_by, decline_reason,"
 	    " region, user, hlc, dossier, pos)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[DT_CONFLICT] = "INSERT OR REPLACE INTO conflicts (id, field, value,"
+	    " winner, winner_value, winner_region, winner_user, winner_hlc,"
+	    " state, closed_by, closed, region, user, hlc, dossier, pos)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[DT_LINK] = "INSERT OR REPLACE INTO links (id, other, reason, state,"
+	    " unlinked, unlinked_by, unlink_reason, region, user, hlc, dossier,"
+	    " pos) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 };
 static const char *const SQL_ROWS_DEL[DT_COUNT] = {
 	[DT_EPISODE] = "DELETE FROM episodes WHERE dossier = ?",
@@ -83,6 +97,8 @@ static const char *const SQL_ROWS_DEL[DT_COUNT] = {
 	[DT_ASSESSMENT] = "DELETE FROM assessments WHERE dossier = ?",
 	[DT_CONSENT] = "DELETE FROM consents WHERE dossier = ?",
 	[DT_TRANSFER] = "DELETE FROM transfers WHERE dossier = ?",
+	[DT_CONFLICT] = "DELETE FROM conflicts WHERE dossier = ?",
+	[DT_LINK] = "DELETE FROM links WHERE dossier = ?",
 };
 static const char SQL_PERSON_DEL[] = "DELETE FROM persons WHERE dossier = ?";
 
@@ -137,6 +153,8 @@ view_load(struct store *st, const char *id, struct dossier **out)
 	struct dossier	*d = NULL;
 	sqlite3_stmt	*s;
 	const char	*v;
+	char		(*heads)[CHANGE_ID_HEX + 1] = NULL;
+	size_t		 nheads = 0;
 	int		 f, t, r, rc = -1;
 
 	*out = NULL;
@@ -171,6 +189,9 @@ view_load(struct store *st, const char *id, struct dossier **out)
 	for (t = 0; t < DT_COUNT; t++)
 		if (load_rows(st, d, t) == -1)
 			goto out;
+	if (store_heads(st, id, &heads, &nheads) == -1 ||
+	    dossier_loaded(d, (const char (*)[65])heads, nheads) == -1)
+		goto out;
 	*out = d;
 	d = NULL;
 	rc = 0;
@@ -179,8 +200,23 @@ err:
 	log_warnx("read dossier %s: %s", id, sqlite3_errmsg(store_db(st)));
 out:
 	sqlite3_reset(s);
+	free(heads);
 	dossier_free(d);
 	return (rc);
+}
+
+void
+view_name_key(const char *surname, const char *name, const char *birth,
+    char out[VIEW_NAME_KEY])
+{
+	char	 a[2 * LIMIT_NAME + 1], b[2 * LIMIT_NAME + 1];
+
+	out[0] = '\0';
+	if (surname == NULL || name == NULL || birth == NULL ||
+	    fields_name_fold(surname, strlen(surname), a, sizeof(a)) == -1 ||
+	    fields_name_fold(name, strlen(name), b, sizeof(b)) == -1)
+		return;
+	snprintf(out, VIEW_NAME_KEY, "%s|%s|%s", a, b, birth);
 }
 
 static int
@@ -195,7 +231,7 @@ static int
 save_person(struct store *st, const struct dossier *d)
 {
 	sqlite3_stmt	*s;
-	char		 fold[2 * LIMIT_NAME + 1], hlc[17];
+	char		 fold[2 * LIMIT_NAME + 1], key[VIEW_NAME_KEY], hlc[17];
 	const char	*sn = d->person[PF_SURNAME];
 	int		 f, i, rc = -1;
 
@@ -204,6 +240,8 @@ save_person(struct store *st, const struct dossier *d)
 	if (sn == NULL || fields_name_fold(sn, strlen(sn), fold,
 	    sizeof(fold)) == -1)
 		fold[0] = '\0';
+	view_name_key(d->person[PF_SURNAME], d->person[PF_NAME],
+	    d->person[PF_BIRTH_DATE], key);
 	hlc_format(d->last.hlc, hlc);
 	i = 1;
 	if (sqlite3_bind_text(s, i++, d->id, -1, SQLITE_STATIC) != SQLITE_OK)
@@ -221,6 +259,7 @@ save_person(struct store *st, const struct dossier *d)
 	    bind_opt(s, i++, d->last.key) != SQLITE_OK ||
 	    bind_opt(s, i++, d->last.id) != SQLITE_OK ||
 	    bind_opt(s, i++, fold) != SQLITE_OK ||
+	    bind_opt(s, i++, key[0] != '\0' ? key : NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	rc = 0;

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "conflict/dossier.h"
+#include "protocol/limits.h"
 
 struct store;
 
@@ -47,6 +48,16 @@ int	 view_fold(struct store *st, const char *id, struct dossier **out,
 int	 view_fold_past(struct store *st, const char *id,
 	    char (*parents)[65], size_t nparents, struct dossier **out,
 	    char *why, size_t whysz);
+
+/*
+ * view_name_key(surname, name, birth, out): the key under which possible
+ * duplicates of a person are found: surname and name folded (case, е/ё,
+ * spaces, hyphens, Latin look-alikes; see fields_name_fold) and the birth
+ * date, as "surname|name|YYYY-MM-DD"; "" if any is missing.
+ */
+#define VIEW_NAME_KEY	(4 * LIMIT_NAME + 16)
+void	 view_name_key(const char *surname, const char *name,
+	    const char *birth, char out[VIEW_NAME_KEY]);
 
 /* view_json(d): the canonical state document of d (docs/data-model.md,
  * "Digest"), a new cJSON tree for the caller, or NULL. */

@@ -20,7 +20,7 @@ enum vkind {
 	V_NAME, V_SHORT, V_LONG, V_REASON, V_DATE, V_BIRTH, V_GRADUATED,
 	V_SEX, V_SNILS, V_PHONE, V_EMAIL, V_REF, V_EVTYPE, V_HOUSING,
 	V_EDUCATION, V_EMPLOYMENT, V_FAMILY, V_SCOPE, V_FIELD, V_VALUE,
-	V_REGION
+	V_REGION, V_UUID
 };
 
 #define SLOT_PERSON	100	/* slot >= this: a person field */
@@ -111,6 +111,16 @@ static const struct opdef opdefs[] = {
 	    { "reason", OA_REASON, true, V_REASON } } },
 	{ OP_TRANSFER_CANCEL, {
 	    { "offer", OA_REF, true, V_REF } } },
+	{ OP_CONFLICT_RESOLVE, {
+	    { "conflict", OA_REF, true, V_REF },
+	    { "field", OA_FIELD, true, V_FIELD },
+	    { "value", OA_VALUE, true, V_VALUE } } },
+	{ OP_PERSON_LINK, {
+	    { "other", OA_OTHER, true, V_UUID },
+	    { "reason", OA_REASON, true, V_REASON } } },
+	{ OP_PERSON_UNLINK, {
+	    { "link", OA_REF, true, V_REF },
+	    { "reason", OA_REASON, true, V_REASON } } },
 };
 #undef P
 
@@ -252,6 +262,11 @@ check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
 			return (fail(vc, "%s: \"%.20s\" is not a region code",
 			    path, s));
 		return (0);
+	case V_UUID:
+		if (!fields_uuid_valid(s, n))
+			return (fail(vc, "%s: not a dossier id (a lowercase "
+			    "UUID)", path));
+		return (0);
 	case V_FIELD:
 		if ((vc->field = op_field_find(s)) == -1)
 			return (fail(vc, "%s: \"%.40s\" is not a field of the "
@@ -260,8 +275,7 @@ check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
 	case V_VALUE:
 		/* "field" sorts before "value", so it has been read by now. */
 		if ((f = vc->field) < 0 || f >= PF_COUNT)
-			return (fail(vc, "%s: person.set needs \"field\"",
-			    path));
+			return (fail(vc, "%s: needs \"field\"", path));
 		if (n == 0) {
 			if (person_required[f])
 				return (fail(vc, "%s: %s cannot be cleared",
@@ -305,9 +319,10 @@ decode_op(struct vctx *vc, size_t idx, const cJSON *o, struct op *op)
 		return (fail(vc, "ops[%zu].op: unknown operation \"%.40s\"",
 		    idx, kind->valuestring));
 	vc->field = -1;
-	if (op->kind == OP_PERSON_SET &&
+	if ((op->kind == OP_PERSON_SET || op->kind == OP_CONFLICT_RESOLVE) &&
 	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "field")))
-		return (fail(vc, "ops[%zu]: person.set needs \"field\"", idx));
+		return (fail(vc, "ops[%zu]: %s needs \"field\"", idx,
+		    op_kind_name(op->kind)));
 	/* Members are sorted (canonical), and "field" sorts before "value". */
 	for (m = o->child; m != NULL; m = m->next) {
 		if (strcmp(m->string, "op") == 0)
@@ -321,7 +336,7 @@ decode_op(struct vctx *vc, size_t idx, const cJSON *o, struct op *op)
 		snprintf(path, sizeof(path), "ops[%zu].%s", idx, ad->key);
 		if (!cJSON_IsString(m))
 			return (fail(vc, "%s: not a string", path));
-		if (op->kind != OP_PERSON_SET && m->valuestring[0] == '\0')
+		if (ad->v != V_VALUE && m->valuestring[0] == '\0')
 			return (fail(vc, "%s: empty", path));
 		if (check_value(vc, path, ad->v, m->valuestring) == -1)
 			return (-1);
@@ -510,6 +525,8 @@ change_decode(const void *p, size_t len, struct change **out, char *why,
 	c->meta.key = c->key;
 	c->meta.region = c->region;
 	c->meta.user = c->user;
+	c->meta.parents = (const char (*)[65])c->parents;
+	c->meta.nparents = c->nparents;
 	*out = c;
 	return (0);
 bad:

@@ -78,7 +78,8 @@ die(struct sim *s, const char *what)
 static const char *const wipe =
     "DELETE FROM parents; DELETE FROM heads; DELETE FROM episodes;"
     "DELETE FROM events; DELETE FROM assessments; DELETE FROM consents;"
-    "DELETE FROM transfers; DELETE FROM persons; DELETE FROM changes;"
+    "DELETE FROM transfers; DELETE FROM conflicts; DELETE FROM links;"
+    "DELETE FROM persons; DELETE FROM changes;"
     "DELETE FROM rejected; UPDATE peers SET cursor = 0;"
     "DELETE FROM meta WHERE k = 'hlc';";
 

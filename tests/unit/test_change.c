@@ -168,7 +168,8 @@ assert_op_matches(const struct op *in, const struct op *d, size_t idx)
 	for (i = 0; i < OA_COUNT; i++) {
 		want = in->arg[i];
 		if (i == OA_FIELD)	/* person.set names its field */
-			want = in->kind == OP_PERSON_SET ?
+			want = in->kind == OP_PERSON_SET ||
+			    in->kind == OP_CONFLICT_RESOLVE ?
 			    op_field_name(in->field) : NULL;
 		if (!str_same(want, d->arg[i]))
 			fail_msg("ops[%zu] arg %d: \"%s\", wanted \"%s\"", idx,
@@ -530,6 +531,42 @@ test_every_operation(void **state)
 	o = op_of(OP_PERSON_SET);
 	o.field = PF_PHONE;
 	o.arg[OA_VALUE] = "+7 900 000 00 00";
+	all[n++] = o;
+
+	o = op_of(OP_CONFLICT_RESOLVE);
+	o.arg[OA_REF] = REF_ID "/2";
+	o.field = PF_PHONE;
+	o.arg[OA_VALUE] = "+7 900 000 00 01";
+	accepted1(o, 1);
+	o.arg[OA_VALUE] = "";
+	accepted1(o, 1);
+	o.field = PF_SURNAME;
+	refused1(o, 1, "ops[0].value: surname cannot be cleared");
+	o.field = PF_PHONE;
+	o.arg[OA_VALUE] = "not a phone";
+	refused1(o, 1, "ops[0].value: not a phone number");
+	o.arg[OA_VALUE] = "+7 900 000 00 01";
+	o.arg[OA_REF] = "bad";
+	refused1(o, 1, "ops[0].conflict: not an entry id");
+	o.arg[OA_REF] = REF_ID "/2";
+	all[n++] = o;
+
+	o = op_of(OP_PERSON_LINK);
+	o.arg[OA_OTHER] = "0b1e6a2c-5a4f-4c5e-9d59-3f1f3a2b7c11";
+	o.arg[OA_REASON] = "тот же СНИЛС";
+	accepted1(o, 1);
+	o.arg[OA_OTHER] = "0B1E6A2C-5A4F-4C5E-9D59-3F1F3A2B7C11";
+	refused1(o, 1, "ops[0].other: not a dossier id");
+	o.arg[OA_OTHER] = "0b1e6a2c-5a4f-4c5e-9d59-3f1f3a2b7c11";
+	o.arg[OA_REASON] = NULL;
+	refused1(o, 1, "ops[0]: person.link needs \"reason\"");
+	o.arg[OA_REASON] = "тот же СНИЛС";
+	all[n++] = o;
+
+	o = op_of(OP_PERSON_UNLINK);
+	o.arg[OA_REF] = REF_ID "/3";
+	o.arg[OA_REASON] = "разные люди";
+	accepted1(o, 1);
 	all[n++] = o;
 
 	/* Every kind at once, in one change that opens a dossier. */
