@@ -584,16 +584,11 @@ link_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 {
 	struct dossier_row	*r;
 	char			 hlc[17];
-	size_t			 k;
 
 	if (o->kind == OP_PERSON_LINK) {
 		/* One active link per pair: linking again changes nothing. */
-		for (k = 0; k < d->t[DT_LINK].n; k++) {
-			r = &d->t[DT_LINK].v[k];
-			if (strcmp(r->col[LN_OTHER], o->arg[OA_OTHER]) == 0 &&
-			    strcmp(r->col[LN_STATE], "linked") == 0)
-				return (0);
-		}
+		if (dossier_linked(d, o->arg[OA_OTHER]) != NULL)
+			return (0);
 		if ((r = entry_new(d, DT_LINK, m, i, LN_REGION)) == NULL)
 			return (-1);
 		if (dossier_set(&r->col[LN_OTHER], o->arg[OA_OTHER]) == -1 ||
@@ -786,6 +781,22 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 	default:
 		return (0);
 	}
+}
+
+struct dossier_row *
+dossier_linked(const struct dossier *d, const char *other)
+{
+	struct dossier_row	*r;
+	size_t			 k;
+
+	for (k = 0; k < d->t[DT_LINK].n; k++) {
+		r = &d->t[DT_LINK].v[k];
+		if (r->col[LN_OTHER] != NULL && r->col[LN_STATE] != NULL &&
+		    strcmp(r->col[LN_OTHER], other) == 0 &&
+		    strcmp(r->col[LN_STATE], "linked") == 0)
+			return (r);
+	}
+	return (NULL);
 }
 
 struct dossier_row *

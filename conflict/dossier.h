@@ -198,6 +198,10 @@ struct dossier_row *dossier_pending_offer(const struct dossier *d);
 int		 dossier_custody_end(const struct dossier *d, const char *region,
 		    char out[11]);
 
+/* dossier_linked(d, other): the active link row of d naming dossier other,
+ * or NULL. */
+struct dossier_row *dossier_linked(const struct dossier *d, const char *other);
+
 /* dossier_mark_clean(d): clear every dirty mark, after storing. */
 void		 dossier_mark_clean(struct dossier *d);
 

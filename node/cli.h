@@ -69,8 +69,10 @@ int	 cli_author(struct node *n, const char *id, const struct op *ops,
 
 /* Command families. */
 int	 cmd_assessment(int, char **);
+int	 cmd_conflicts(int, char **);
 int	 cmd_consent(int, char **);
 int	 cmd_digest(int, char **);
+int	 cmd_duplicates(int, char **);
 int	 cmd_episode(int, char **);
 int	 cmd_event(int, char **);
 int	 cmd_export(int, char **);
@@ -78,6 +80,7 @@ int	 cmd_find(int, char **);
 int	 cmd_id(int, char **);
 int	 cmd_import(int, char **);
 int	 cmd_init(int, char **);
+int	 cmd_link(int, char **);
 int	 cmd_list(int, char **);
 int	 cmd_log(int, char **);
 int	 cmd_peer(int, char **);
@@ -89,6 +92,7 @@ int	 cmd_serve(int, char **);
 int	 cmd_show(int, char **);
 int	 cmd_sync(int, char **);
 int	 cmd_transfer(int, char **);
+int	 cmd_unlink(int, char **);
 int	 cmd_vectors(int, char **);
 int	 cmd_verify(int, char **);
 

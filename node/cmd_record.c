@@ -20,6 +20,12 @@
 #include "protocol/limits.h"
 
 #define SLOT_P(f)	(100 + (f))
+
+static const char *
+opt_s(const char *s)
+{
+	return (s != NULL ? s : "");
+}
 #define MAXFLAGS	12
 
 struct rec_flag {
@@ -162,6 +168,14 @@ rec_usage(FILE *f, const char *family)
 				    ": " : ", ", e->code, cli_tr(e->en, e->ru));
 			fputc('\n', f);
 		}
+		if (s->kind == OP_PERSON_CREATE)
+			fprintf(f, "    --%-12s %s\n", "force", cli_tr(
+			    "register even though a dossier with the same SNILS, "
+			    "or the same\n                   surname, name and "
+			    "birth date, exists here",
+			    "зарегистрировать, даже если здесь есть дело с тем же "
+			    "СНИЛС\n                   или теми же фамилией, "
+			    "именем и датой рождения"));
 		fputc('\n', f);
 	}
 }
@@ -187,10 +201,55 @@ rec_normal(int slot, const char *v, char *tmp, size_t tmpsz)
 	return (v);
 }
 
+/*
+ * Before registering a person, look for a dossier this node holds with the
+ * same SNILS, or the same surname, name and birth date as folded for
+ * search: registering the same person twice splits their history.  EX_OK
+ * when none is found; otherwise name them and refuse (--force overrides).
+ */
+static int
+refuse_duplicate(struct node *n, const struct op *o)
+{
+	struct view_dup	*dups;
+	struct dossier	*d;
+	char		 key[VIEW_NAME_KEY];
+	size_t		 k, nd;
+
+	view_name_key(o->person[PF_SURNAME], o->person[PF_NAME],
+	    o->person[PF_BIRTH_DATE], key);
+	if (view_duplicates_of(n->st, NULL, o->person[PF_SNILS], key, &dups,
+	    &nd) == -1)
+		return (EX_SOFTWARE);
+	for (k = 0; k < nd; k++) {
+		if (view_load(n->st, dups[k].id, &d) != 0)
+			continue;
+		cli_err("%s %s: %s %s, %s %s, %s %s (%s)", cli_tr("this person "
+		    "may already be registered in dossier", "этот человек, "
+		    "возможно, уже зарегистрирован в деле"), d->id,
+		    opt_s(d->person[PF_SURNAME]), opt_s(d->person[PF_NAME]),
+		    cli_tr("born", "дата рождения"),
+		    opt_s(d->person[PF_BIRTH_DATE]),
+		    cli_tr("custodian", "ответственный регион"), d->custodian,
+		    dups[k].snils ? cli_tr("the same SNILS", "тот же СНИЛС") :
+		    cli_tr("the same surname, name and birth date",
+		    "те же фамилия, имя и дата рождения"));
+		dossier_free(d);
+	}
+	free(dups);
+	if (nd == 0)
+		return (EX_OK);
+	cli_err("%s", cli_tr("nothing was registered. If this is the same "
+	    "person, work in that dossier; if it is someone else, run the "
+	    "command again with --force", "ничего не зарегистрировано. Если "
+	    "это тот же человек, работайте в найденном деле; если другой — "
+	    "повторите команду с --force"));
+	return (EX_DATAERR);
+}
+
 static int
 rec_run(const struct rec_spec *s, int argc, char **argv)
 {
-	struct option	 opts[MAXFLAGS + 2];
+	struct option	 opts[MAXFLAGS + 3];
 	const char	*val[MAXFLAGS] = { NULL };
 	char		 norm[MAXFLAGS][16];
 	struct op	 ops[PF_COUNT];
@@ -200,6 +259,7 @@ rec_run(const struct rec_spec *s, int argc, char **argv)
 	const char	*v, *ref = NULL;
 	size_t		 nflags, i, nops = 0;
 	int		 ch, rc = EX_USAGE, npos;
+	bool		 force = false;
 
 	memset(opts, 0, sizeof(opts));
 	memset(ops, 0, sizeof(ops));
@@ -210,11 +270,19 @@ rec_run(const struct rec_spec *s, int argc, char **argv)
 	}
 	opts[nflags].name = "help";
 	opts[nflags].val = 'h';
+	if (s->kind == OP_PERSON_CREATE) {
+		opts[nflags + 1].name = "force";
+		opts[nflags + 1].val = 'f';
+	}
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (ch == 'h') {
 			rec_usage(stdout, s->family);
 			return (EX_OK);
+		}
+		if (ch == 'f') {
+			force = true;
+			continue;
 		}
 		if (ch < 256) {
 			rec_usage(stderr, s->family);
@@ -296,6 +364,9 @@ rec_run(const struct rec_spec *s, int argc, char **argv)
 		    "например --phone"));
 		goto out;
 	}
+	if (s->kind == OP_PERSON_CREATE && !force &&
+	    (rc = refuse_duplicate(n, &ops[0])) != EX_OK)
+		goto out;
 	snprintf(what, sizeof(what), "%s %s", s->family, s->verb);
 	rc = cli_author(n, id, ops, nops, s->print, what);
 out:

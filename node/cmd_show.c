@@ -96,6 +96,41 @@ opt(const char *s)
 	return (s != NULL ? s : "");
 }
 
+static const struct {
+	const char	*field, *en, *ru;
+} field_labels[] = {
+	{ "surname", "surname", "фамилия" }, { "name", "name", "имя" },
+	{ "patronymic", "patronymic", "отчество" },
+	{ "birth_date", "birth date", "дата рождения" },
+	{ "sex", "sex", "пол" }, { "snils", "SNILS", "СНИЛС" },
+	{ "institution", "institution", "организация" },
+	{ "graduated", "left the institution", "дата выпуска" },
+	{ "phone", "phone", "телефон" }, { "email", "e-mail", "эл. почта" },
+	{ "address", "address", "адрес" },
+};
+
+static const char *
+field_label_en(const char *f)
+{
+	size_t	 k;
+
+	for (k = 0; k < sizeof(field_labels) / sizeof(field_labels[0]); k++)
+		if (f != NULL && strcmp(field_labels[k].field, f) == 0)
+			return (field_labels[k].en);
+	return (opt(f));
+}
+
+static const char *
+field_label_ru(const char *f)
+{
+	size_t	 k;
+
+	for (k = 0; k < sizeof(field_labels) / sizeof(field_labels[0]); k++)
+		if (f != NULL && strcmp(field_labels[k].field, f) == 0)
+			return (field_labels[k].ru);
+	return (opt(f));
+}
+
 static const char *
 transfer_state(const char *s)
 {
@@ -141,6 +176,7 @@ struct item {
 	enum dossier_table t;
 	const struct dossier_row *r;
 	bool		 closing;	/* episode closed, consent withdrawn */
+	const struct dossier *from;	/* a linked dossier, or NULL */
 };
 
 static int
@@ -242,18 +278,61 @@ print_item(const struct item *it)
 		break;
 	}
 	/* Region, user and id: who wrote it, and how to name it. */
-	printf("\n              %s %s · %s\n", opt(c[dossier_tables[it->t].ncol
+	printf("\n              %s %s · %s", opt(c[dossier_tables[it->t].ncol
 	    - 3]), opt(c[dossier_tables[it->t].ncol - 2]), sid);
+	if (it->from != NULL)
+		printf(" · %s %.8s", cli_tr("from linked dossier",
+		    "из связанного дела"), it->from->id);
+	printf("\n");
+}
+
+/* The open conflicts of d, with what to do about them. */
+static void
+show_conflicts(const struct dossier *d)
+{
+	const struct dossier_row	*r;
+	char				 sid[20], a[40], b[40];
+	size_t				 k;
+	int				 shown = 0;
+
+	for (k = 0; k < d->t[DT_CONFLICT].n; k++) {
+		r = &d->t[DT_CONFLICT].v[k];
+		if (strcmp(opt(r->col[CF_STATE]), "open") != 0)
+			continue;
+		if (shown++ == 0)
+			printf("%s\n", cli_tr("CONFLICTS: two regions changed "
+			    "the same field at the same time",
+			    "КОНФЛИКТЫ: два региона одновременно изменили одно "
+			    "поле"));
+		short_id(r->col[COL_ID], sid);
+		hlc_time(r->col[CF_WINNER_HLC], a, sizeof(a));
+		hlc_time(r->col[CF_HLC], b, sizeof(b));
+		printf("  %s %s\n    %s \"%s\" (%s %s, %s)\n"
+		    "    %s \"%s\" (%s %s, %s)\n",
+		    cli_tr("conflict", "конфликт"), sid,
+		    cli_tr(field_label_en(r->col[CF_FIELD]),
+		    field_label_ru(r->col[CF_FIELD])),
+		    opt(r->col[CF_WINNER_VALUE]), opt(r->col[CF_WINNER_REGION]),
+		    opt(r->col[CF_WINNER_USER]), a,
+		    cli_tr("instead of", "вместо"), opt(r->col[CF_VALUE]),
+		    opt(r->col[CF_REGION]), opt(r->col[CF_USER]), b);
+	}
+	if (shown > 0)
+		printf("  %s\n\n", cli_tr("settle with: opora conflicts "
+		    "resolve CONFLICT --keep-winner | --keep VALUE",
+		    "решение: opora conflicts resolve КОНФЛИКТ --keep-winner | "
+		    "--keep ЗНАЧЕНИЕ"));
 }
 
 static int
-show_text(const struct dossier *d, const char *here)
+show_text(const struct dossier *d, struct dossier *const *linked,
+    size_t nlinked, const char *here)
 {
 	const char *const	*p = (const char *const *)d->person;
 	struct item		*items;
 	char			(*days)[11];
 	char			 now[11], snils[15], when[40];
-	size_t			 n = 0, cap = 0, r, i;
+	size_t			 n = 0, cap = 0, r, i, ndays = 0, nday = 0;
 	int			 t, age;
 
 	today(now);
@@ -302,34 +381,51 @@ show_text(const struct dossier *d, const char *here)
 			    "регион —"), d->custodian);
 	}
 
-	for (t = 0; t < DT_COUNT; t++)
-		cap += d->t[t].n * 2;
+	for (i = 0; i < nlinked; i++)
+		printf("  %s %s%s\n", cli_tr("THE SAME PERSON as dossier",
+		    "ТОТ ЖЕ ЧЕЛОВЕК, что и в деле"), linked[i]->id, i + 1 ==
+		    nlinked ? "\n" : "");
+	show_conflicts(d);
+	for (i = 0; i <= nlinked; i++) {
+		const struct dossier *x = i == 0 ? d : linked[i - 1];
+
+		for (t = 0; t <= DT_TRANSFER; t++)
+			cap += x->t[t].n * 2;
+		ndays += x->t[DT_TRANSFER].n;
+	}
 	if ((items = calloc(cap + 1, sizeof(*items))) == NULL ||
-	    (days = calloc(d->t[DT_TRANSFER].n + 1, sizeof(*days))) == NULL) {
+	    (days = calloc(ndays + 1, sizeof(*days))) == NULL) {
 		free(items);
 		return (EX_OSERR);
 	}
-	for (t = 0; t < DT_COUNT; t++)
-		for (r = 0; r < d->t[t].n; r++) {
-			const struct dossier_row *row = &d->t[t].v[r];
+	for (i = 0; i <= nlinked; i++) {
+	const struct dossier *x = i == 0 ? d : linked[i - 1];
+
+	for (t = 0; t <= DT_TRANSFER; t++)
+		for (r = 0; r < x->t[t].n; r++) {
+			const struct dossier_row *row = &x->t[t].v[r];
 			int dcol = t == DT_EPISODE ? EP_OPENED : t == DT_EVENT ?
 			    EV_DATE : t == DT_ASSESSMENT ? AS_DATE : CO_DATE;
 			const char *date;
 
+			const struct dossier *from = i == 0 ? NULL : x;
+
 			if (t == DT_TRANSFER) {
-				hlc_day(row->col[TR_HLC], days[r]);
-				date = days[r];
+				hlc_day(row->col[TR_HLC], days[nday]);
+				date = days[nday++];
 			} else
 				date = opt(row->col[dcol]);
-			items[n++] = (struct item){ date, t, r, t, row, false };
+			items[n++] = (struct item){ date, t, r, t, row, false,
+			    from };
 			if (t == DT_EPISODE && row->col[EP_CLOSED] != NULL)
 				items[n++] = (struct item){ row->col[EP_CLOSED],
-				    t, r, t, row, true };
+				    t, r, t, row, true, from };
 			if (t == DT_CONSENT && row->col[CO_WITHDRAWN] != NULL)
 				items[n++] = (struct item){
 				    row->col[CO_WITHDRAWN], t, r, t, row,
-				    true };
+				    true, from };
 		}
+	}
 	qsort(items, n, sizeof(*items), item_cmp);
 	printf("%s\n", cli_tr("Timeline", "Хронология"));
 	if (n == 0)
@@ -363,27 +459,49 @@ int
 cmd_show(int argc, char **argv)
 {
 	struct node	*n = NULL;
-	struct dossier	*d = NULL;
-	cJSON		*j;
+	struct dossier	*d = NULL, **linked = NULL;
+	char		(*ids)[37] = NULL;
+	size_t		 nids = 0, nlinked = 0, k;
+	cJSON		*j, *a;
 	bool		 json;
 	int		 rc;
 
 	if ((rc = read_args(argc, argv, 1, &json,
 	    "usage: opora show [--json] DOSSIER\n"
-	    "  the person card and the timeline of a dossier",
+	    "  the person card and the timeline of a dossier, with those of "
+	    "the dossiers\n  linked to it as the same person",
 	    "использование: opora show [--json] ДЕЛО\n"
-	    "  карточка и хронология дела")) != -1)
+	    "  карточка и хронология дела вместе с делами, связанными с ним "
+	    "как\n  дела того же человека")) != -1)
 		return (rc);
-	if ((rc = load_named(argv[optind], &n, &d)) == EX_OK) {
-		if (json) {
-			if ((j = view_json(d)) == NULL)
-				rc = EX_OSERR;
-			else
-				cli_print_json(j);
-			cJSON_Delete(j);
-		} else
-			rc = show_text(d, n->cfg.region);
+	if ((rc = load_named(argv[optind], &n, &d)) != EX_OK)
+		goto out;
+	if (view_linked(n->st, d->id, &ids, &nids) == -1 ||
+	    (linked = calloc(nids + 1, sizeof(*linked))) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
 	}
+	for (k = 0; k < nids; k++)
+		if (view_load(n->st, ids[k], &linked[nlinked]) == 0)
+			nlinked++;
+	if (json) {
+		if ((j = view_json(d)) == NULL ||
+		    (a = cJSON_AddArrayToObject(j, "linked")) == NULL)
+			rc = EX_OSERR;
+		else {
+			for (k = 0; k < nlinked; k++)
+				cJSON_AddItemToArray(a,
+				    cJSON_CreateString(linked[k]->id));
+			cli_print_json(j);
+		}
+		cJSON_Delete(j);
+	} else
+		rc = show_text(d, linked, nlinked, n->cfg.region);
+out:
+	for (k = 0; k < nlinked; k++)
+		dossier_free(linked[k]);
+	free(linked);
+	free(ids);
 	dossier_free(d);
 	node_close(n);
 	return (rc);

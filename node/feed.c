@@ -13,13 +13,22 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
-/* The dossiers region ?1 is entitled to; docs/protocol.md, "Entitlement". */
-#define ENTITLED \
+/* The dossiers region ?1 is entitled to by custody; docs/protocol.md,
+ * "Entitlement". */
+#define CUSTODY \
     "SELECT dossier FROM persons WHERE custodian = ?1" \
     " UNION SELECT dossier FROM transfers WHERE \"from\" = ?1" \
     "  AND state = 'accepted'" \
     " UNION SELECT dossier FROM transfers WHERE \"to\" = ?1" \
     "  AND state = 'offered'"
+/* And those linked to one of them as the same person, by a link in either
+ * dossier that has not been undone: entitlement follows the union. */
+#define ENTITLED \
+    CUSTODY \
+    " UNION SELECT other FROM links WHERE state = 'linked'" \
+    "  AND dossier IN (" CUSTODY ")" \
+    " UNION SELECT dossier FROM links WHERE state = 'linked'" \
+    "  AND other IN (" CUSTODY ")"
 
 /*
  * What a region is served: the changes of the dossiers it is entitled to
@@ -283,6 +292,22 @@ static const char SQL_CURSOR[] =
     "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
     " WHERE region = ?1";
 
+/* Add a dossier to the repair list once; 0 listed, -1 the list is full. */
+static int
+want_repair(struct feed_stats *st, const char *dossier)
+{
+	size_t	 k;
+
+	for (k = 0; k < st->ntorepair; k++)
+		if (strcmp(st->torepair[k], dossier) == 0)
+			return (0);
+	if (k == FEED_MAX_REPAIR)
+		return (-1);
+	snprintf(st->torepair[k], sizeof(st->torepair[k]), "%s", dossier);
+	st->ntorepair++;
+	return (0);
+}
+
 int
 feed_apply(struct node *n, const char *peer, struct wire_feed *f,
     bool cursor, struct feed_stats *stats, char *why, size_t whysz)
@@ -348,23 +373,23 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 		}
 	} while (progress);
 	for (i = 0; i < f->n; i++) {
-		if (done[i])
+		if (done[i]) {
+			/* A link to a dossier not here entitles this region
+			 * to it: fetch it whole. */
+			if (repair && items[i].c != NULL)
+				for (k = 0; k < items[i].c->nops; k++)
+					if (items[i].c->ops[k].kind ==
+					    OP_PERSON_LINK && store_has_dossier(
+					    n->st, items[i].c->ops[k].arg[
+					    OA_OTHER]) == 0)
+						(void)want_repair(stats, items[
+						    i].c->ops[k].arg[OA_OTHER]);
 			continue;
-		stats->missing++;
-		if (repair && items[i].c != NULL) {
-			for (k = 0; k < stats->ntorepair; k++)
-				if (strcmp(stats->torepair[k],
-				    items[i].c->dossier) == 0)
-					break;
-			if (k < stats->ntorepair)
-				continue;
-			if (k < FEED_MAX_REPAIR) {
-				memcpy(stats->torepair[k], items[i].c->dossier,
-				    37);
-				stats->ntorepair++;
-				continue;
-			}
 		}
+		stats->missing++;
+		if (repair && items[i].c != NULL &&
+		    want_repair(stats, items[i].c->dossier) == 0)
+			continue;
 		snprintf(rwhy, sizeof(rwhy), "its parents never arrived");
 		if (receive_reject(r, &items[i], peer, rwhy) == -1)
 			goto rollback;

@@ -642,6 +642,52 @@ node_check_ops(const struct dossier *d, const char *region,
 				return (-1);
 			}
 			break;
+		case OP_CONFLICT_RESOLVE:
+			r = dossier_find(d, DT_CONFLICT, ref);
+			if (r == NULL) {
+				snprintf(why, whysz, "no conflict %s in this "
+				    "dossier", ref);
+				return (-1);
+			}
+			if (strcmp(r->col[CF_STATE], "open") != 0) {
+				snprintf(why, whysz, "conflict %s is already "
+				    "closed (%s)", ref, r->col[CF_STATE]);
+				return (-1);
+			}
+			if (strcmp(r->col[CF_FIELD],
+			    op_field_name(ops[i].field)) != 0) {
+				snprintf(why, whysz, "conflict %s is about %s, "
+				    "not %s", ref, r->col[CF_FIELD],
+				    op_field_name(ops[i].field));
+				return (-1);
+			}
+			break;
+		case OP_PERSON_LINK:
+			if (strcmp(ops[i].arg[OA_OTHER], d->id) == 0) {
+				snprintf(why, whysz, "a dossier cannot be "
+				    "linked to itself");
+				return (-1);
+			}
+			if (dossier_linked(d, ops[i].arg[OA_OTHER]) != NULL) {
+				snprintf(why, whysz, "this dossier is already "
+				    "linked to %s", ops[i].arg[OA_OTHER]);
+				return (-1);
+			}
+			break;
+		case OP_PERSON_UNLINK:
+			r = dossier_find(d, DT_LINK, ref);
+			if (r == NULL) {
+				snprintf(why, whysz, "no link %s in this "
+				    "dossier", ref);
+				return (-1);
+			}
+			if (strcmp(r->col[LN_STATE], "linked") != 0 ||
+			    done_before(ops, i, ops[i].kind, ref)) {
+				snprintf(why, whysz, "link %s is already "
+				    "undone", ref);
+				return (-1);
+			}
+			break;
 		case OP_CONSENT_WITHDRAW:
 			r = dossier_find(d, DT_CONSENT, ref);
 			if (r == NULL) {

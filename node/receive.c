@@ -209,6 +209,29 @@ parents_are_heads(struct store *st, const struct change *c)
 	return (same);
 }
 
+/* Tell the admin when a dossier that arrived may describe a person this
+ * node already has (docs/conflicts.md, "Duplicate persons"). */
+static void
+report_duplicates(struct store *st, const struct change *c)
+{
+	const struct op	*o = &c->ops[0];
+	struct view_dup	*dups;
+	char		 key[VIEW_NAME_KEY];
+	size_t		 n, k;
+
+	view_name_key(o->person[PF_SURNAME], o->person[PF_NAME],
+	    o->person[PF_BIRTH_DATE], key);
+	if (view_duplicates_of(st, c->dossier, o->person[PF_SNILS], key,
+	    &dups, &n) == -1)
+		return;
+	for (k = 0; k < n; k++)
+		log_info("dossier %s from %s may be the same person as dossier "
+		    "%s (%s); see 'opora duplicates'", c->dossier, c->region,
+		    dups[k].id, dups[k].snils ? "the same SNILS" :
+		    "the same surname, name and birth date");
+	free(dups);
+}
+
 enum recv_status
 receive_change(struct receiver *r, struct vitem *it, const char *peer,
     char *why, size_t whysz)
@@ -283,6 +306,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	default:
 		return (RECV_FAILED);
 	}
+	if (c->ops[0].kind == OP_PERSON_CREATE)
+		report_duplicates(st, c);
 	/* Our next change comes after everything we have seen; the clock is
 	 * stored once per batch, by receiver_flush. */
 	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)

@@ -441,6 +441,28 @@ static const char SQL_HEAD_DEL[] =
 static const char SQL_HEAD_PUT[] =
     "INSERT INTO heads (dossier, id) VALUES (?, ?)";
 
+static const char SQL_HAS_DOSSIER[] =
+    "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
+
+int
+store_has_dossier(struct store *st, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_HAS_DOSSIER)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (r == SQLITE_ROW)
+		return (1);
+	if (r == SQLITE_DONE)
+		return (0);
+	store_err(st, "look up dossier");
+	return (-1);
+}
+
 int
 store_change_has(struct store *st, const char *id)
 {

@@ -75,6 +75,10 @@ int		 store_change_put(struct store *st, const struct change *c,
 /* store_change_has(st, id): 1 if the change is stored, 0 if not, -1. */
 int		 store_change_has(struct store *st, const char *id);
 
+/* store_has_dossier(st, id): 1 if the log holds a change of dossier id,
+ * 0 if not, -1 on error. */
+int		 store_has_dossier(struct store *st, const char *id);
+
 /* store_heads(st, dossier, out, n): the dossier's heads, sorted, in a new
  * array the caller frees.  0 / -1. */
 int		 store_heads(struct store *st, const char *dossier,

@@ -219,6 +219,103 @@ view_name_key(const char *surname, const char *name, const char *birth,
 	snprintf(out, VIEW_NAME_KEY, "%s|%s|%s", a, b, birth);
 }
 
+static int	 bind_opt(sqlite3_stmt *, int, const char *);
+
+static const char SQL_LINKED[] =
+    "SELECT other FROM links WHERE dossier = ?1 AND state = 'linked'"
+    " AND other IN (SELECT dossier FROM persons)"
+    " UNION SELECT dossier FROM links WHERE other = ?1 AND state = 'linked'"
+    " ORDER BY 1";
+
+int
+view_linked(struct store *st, const char *id, char (**out)[37], size_t *n)
+{
+	sqlite3_stmt	*s;
+	char		(*v)[37] = NULL, (*nv)[37];
+	const char	*o;
+	size_t		 cap = 0;
+	int		 r;
+
+	*out = NULL;
+	*n = 0;
+	if ((s = store_stmt(st, SQL_LINKED)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((o = col_text(s, 0)) == NULL || strlen(o) != 36)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		memcpy(v[(*n)++], o, 37);
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("read the links of dossier %s: %s", id,
+		    sqlite3_errmsg(store_db(st)));
+		free(v);
+		*n = 0;
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+static const char SQL_DUPS_OF[] =
+    "SELECT dossier, coalesce(snils = ?2, 0), coalesce(name_key = ?3, 0)"
+    " FROM persons WHERE (snils = ?2 OR name_key = ?3)"
+    " AND dossier <> coalesce(?1, '')"
+    " AND dossier NOT IN (SELECT other FROM links WHERE dossier = ?1"
+    "  AND state = 'linked' UNION SELECT dossier FROM links"
+    "  WHERE other = ?1 AND state = 'linked')"
+    " ORDER BY dossier LIMIT 100";
+
+int
+view_duplicates_of(struct store *st, const char *except, const char *snils,
+    const char *key, struct view_dup **out, size_t *n)
+{
+	sqlite3_stmt	*s;
+	struct view_dup	*v = NULL, *nv;
+	const char	*o;
+	size_t		 cap = 0;
+	int		 r;
+
+	*out = NULL;
+	*n = 0;
+	if ((s = store_stmt(st, SQL_DUPS_OF)) == NULL)
+		return (-1);
+	bind_opt(s, 1, except);
+	bind_opt(s, 2, snils != NULL && snils[0] != '\0' ? snils : NULL);
+	bind_opt(s, 3, key != NULL && key[0] != '\0' ? key : NULL);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((o = col_text(s, 0)) == NULL || strlen(o) != 36)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		memcpy(v[*n].id, o, 37);
+		v[*n].snils = sqlite3_column_int(s, 1) != 0;
+		v[*n].name = sqlite3_column_int(s, 2) != 0;
+		(*n)++;
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("look for duplicates: %s",
+		    sqlite3_errmsg(store_db(st)));
+		free(v);
+		*n = 0;
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
 static int
 bind_opt(sqlite3_stmt *s, int i, const char *v)
 {

@@ -59,6 +59,32 @@ int	 view_fold_past(struct store *st, const char *id,
 void	 view_name_key(const char *surname, const char *name,
 	    const char *birth, char out[VIEW_NAME_KEY]);
 
+/*
+ * view_linked(st, id, out, n): the dossiers this node holds that are linked
+ * to dossier id as the same person, by a link in either dossier that has
+ * not been undone; sorted ids in a new array for the caller to free().
+ * 0 / -1.
+ */
+int	 view_linked(struct store *st, const char *id, char (**out)[37],
+	    size_t *n);
+
+/* A possible duplicate: another dossier and what it shares. */
+struct view_dup {
+	char	 id[37];
+	bool	 snils;		/* the same SNILS */
+	bool	 name;		/* the same folded surname, name, birth date */
+};
+
+/*
+ * view_duplicates_of(st, except, snils, key, out, n): the dossiers other
+ * than except (NULL: none) that have this SNILS (NULL: not compared) or
+ * this name key (view_name_key; NULL or "": not compared), leaving out
+ * those linked to except.  A new array for the caller to free().  0 / -1.
+ */
+int	 view_duplicates_of(struct store *st, const char *except,
+	    const char *snils, const char *key, struct view_dup **out,
+	    size_t *n);
+
 /* view_json(d): the canonical state document of d (docs/data-model.md,
  * "Digest"), a new cJSON tree for the caller, or NULL. */
 cJSON	*view_json(const struct dossier *d);

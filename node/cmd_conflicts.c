@@ -1,0 +1,670 @@
+/*
+ * node/cmd_conflicts.c: what the merge rules could not decide alone:
+ * conflicts list|show|resolve, and duplicate persons: duplicates, link,
+ * unlink.  docs/conflicts.md explains both to a supervisor.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "conflict/hlc.h"
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/fields.h"
+
+static const char *
+opt(const char *s)
+{
+	return (s != NULL ? s : "");
+}
+
+/* "2026-11-26 10:04 UTC" for an HLC in hex. */
+static void
+when(const char *hlc, char out[32])
+{
+	uint64_t	 v;
+	time_t		 t;
+	struct tm	 tm;
+
+	if (hlc == NULL || hlc_parse(hlc, strlen(hlc), &v) == -1) {
+		snprintf(out, 32, "?");
+		return;
+	}
+	t = (time_t)(hlc_ms(v) / 1000);
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/* "a1b2c3d4e5/0": the first ten digits of an entry id and its number. */
+static void
+short_ref(const char *id, char out[24])
+{
+	const char	*slash = strchr(opt(id), '/');
+
+	snprintf(out, 24, "%.10s%s", opt(id), slash != NULL ? slash : "");
+}
+
+/* Parse "[--json] [--all]" and nargs positional arguments. */
+static int
+list_args(int argc, char **argv, int nargs, bool *json, bool *all,
+    const char *usage)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	optind = 0;
+	*json = false;
+	if (all != NULL)
+		*all = false;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'j')
+			*json = true;
+		else if (ch == 'a' && all != NULL)
+			*all = true;
+		else {
+			fputs(usage, ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (argc - optind != nargs) {
+		fputs(usage, stderr);
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+/* --- conflicts ------------------------------------------------------ */
+
+static const char *
+conflicts_usage(void)
+{
+	return (cli_tr(
+	    "usage: opora conflicts list [--all] [--json]\n"
+	    "       opora conflicts show CONFLICT [--json]\n"
+	    "       opora conflicts resolve CONFLICT --keep-winner | --keep VALUE\n"
+	    "  When two regions change the same field of a person card at the "
+	    "same time,\n  the later change is kept and the other is recorded "
+	    "as a conflict, with both\n  values, who wrote them and when. list "
+	    "shows the open ones (--all: every\n  one), show one of them; "
+	    "resolve settles it by writing the value to keep,\n  a change that "
+	    "reaches every region holding the dossier.\n",
+	    "использование: opora conflicts list [--all] [--json]\n"
+	    "       opora conflicts show КОНФЛИКТ [--json]\n"
+	    "       opora conflicts resolve КОНФЛИКТ --keep-winner | --keep "
+	    "ЗНАЧЕНИЕ\n"
+	    "  Когда два региона одновременно меняют одно поле карточки, "
+	    "остаётся более\n  позднее изменение, а другое записывается как "
+	    "конфликт: оба значения, кто\n  и когда их внёс. list показывает "
+	    "открытые конфликты (--all: все), show —\n  один; resolve решает "
+	    "конфликт, записывая нужное значение; это изменение\n  доходит до "
+	    "всех регионов, у которых есть дело.\n"));
+}
+
+#define CONFLICT_COLS \
+    "c.id, c.dossier, p.surname, p.name, c.field, c.value, c.region," \
+    " c.user, c.hlc, c.winner, c.winner_value, c.winner_region," \
+    " c.winner_user, c.winner_hlc, c.state, c.closed_by, c.closed"
+enum { Q_ID, Q_DOSSIER, Q_SURNAME, Q_NAME, Q_FIELD, Q_VALUE, Q_REGION,
+       Q_USER, Q_HLC, Q_WINNER, Q_WINNER_VALUE, Q_WINNER_REGION,
+       Q_WINNER_USER, Q_WINNER_HLC, Q_STATE, Q_CLOSED_BY, Q_CLOSED,
+       Q_NCOL };
+static const char *const q_names[Q_NCOL] = {
+	"id", "dossier", NULL, NULL, "field", "value", "region", "user",
+	"hlc", "winner", "winner_value", "winner_region", "winner_user",
+	"winner_hlc", "state", "closed_by", "closed"
+};
+
+static const char SQL_CONFLICTS[] =
+    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
+    " WHERE ?1 OR c.state = 'open' ORDER BY c.hlc, c.id";
+static const char SQL_CONFLICT_ONE[] =
+    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
+    " WHERE c.id = ?1";
+static const char SQL_CONFLICT_PREFIX[] =
+    "SELECT id, dossier FROM conflicts WHERE id >= ?1 AND id < ?1 || '~'"
+    " ORDER BY id LIMIT 100";
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	return ((const char *)sqlite3_column_text(s, i));
+}
+
+/*
+ * Resolve a conflict named by its id, an unambiguous prefix of it, or the
+ * short form "a1b2c3d4e5/0" that list prints.  0 and the full id and its
+ * dossier, or -1 after telling the person.
+ */
+static int
+find_conflict(struct node *n, const char *arg, char id[80], char dossier[37])
+{
+	sqlite3_stmt	*s;
+	const char	*slash = strchr(arg, '/'), *a, *b;
+	char		 prefix[72];
+	size_t		 plen = slash != NULL ? (size_t)(slash - arg) :
+			    strlen(arg);
+	int		 found = 0, r;
+
+	if (plen < 4 || plen > 64 || strlen(arg) > 70) {
+		cli_err("%s \"%.70s\"", cli_tr("not a conflict id:",
+		    "это не номер конфликта:"), arg);
+		return (-1);
+	}
+	memcpy(prefix, arg, plen);
+	prefix[plen] = '\0';
+	if ((s = store_stmt(n->st, SQL_CONFLICT_PREFIX)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		a = col(s, 0);
+		b = col(s, 1);
+		if (a == NULL || b == NULL || strlen(b) != 36)
+			continue;
+		/* With a "/n", the entry number must match too. */
+		if (slash != NULL && (strchr(a, '/') == NULL ||
+		    strcmp(strchr(a, '/'), slash) != 0))
+			continue;
+		if (found++ == 0) {
+			snprintf(id, 80, "%s", a);
+			memcpy(dossier, b, 37);
+		}
+	}
+	sqlite3_reset(s);
+	if (found != 1) {
+		cli_err("%s %s", found ? cli_tr("more than one conflict begins "
+		    "with", "несколько конфликтов начинаются с") : cli_tr(
+		    "no conflict", "нет конфликта"), arg);
+		return (-1);
+	}
+	return (0);
+}
+
+static const char *
+state_text(const char *st)
+{
+	if (st == NULL)
+		return ("?");
+	if (strcmp(st, "open") == 0)
+		return (cli_tr("open", "открыт"));
+	if (strcmp(st, "resolved") == 0)
+		return (cli_tr("resolved", "решён"));
+	if (strcmp(st, "overwritten") == 0)
+		return (cli_tr("closed: a later edit set the field again",
+		    "закрыт: поле изменено позже"));
+	if (strcmp(st, "agreed") == 0)
+		return (cli_tr("closed: the values became the same",
+		    "закрыт: значения совпали"));
+	return (st);
+}
+
+static cJSON *
+conflict_json(sqlite3_stmt *s)
+{
+	cJSON	*o;
+	int	 i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (NULL);
+	for (i = 0; i < Q_NCOL; i++)
+		if (q_names[i] != NULL && col(s, i) != NULL)
+			cJSON_AddStringToObject(o, q_names[i], col(s, i));
+	return (o);
+}
+
+static void
+conflict_line(sqlite3_stmt *s)
+{
+	char	 sid[24], a[32], b[32];
+
+	short_ref(col(s, Q_ID), sid);
+	when(col(s, Q_WINNER_HLC), a);
+	when(col(s, Q_HLC), b);
+	printf("%s  %s %s (%.8s)  %s\n", sid, opt(col(s, Q_SURNAME)),
+	    opt(col(s, Q_NAME)), opt(col(s, Q_DOSSIER)), opt(col(s, Q_FIELD)));
+	printf("    %s \"%s\"  %s %s, %s\n", cli_tr("kept", "оставлено"),
+	    opt(col(s, Q_WINNER_VALUE)), opt(col(s, Q_WINNER_REGION)),
+	    opt(col(s, Q_WINNER_USER)), a);
+	printf("    %s \"%s\"  %s %s, %s\n", cli_tr("lost", "не вошло"),
+	    opt(col(s, Q_VALUE)), opt(col(s, Q_REGION)), opt(col(s, Q_USER)),
+	    b);
+	if (strcmp(opt(col(s, Q_STATE)), "open") != 0) {
+		when(col(s, Q_CLOSED), a);
+		printf("    %s, %s (%s %.10s)\n", state_text(col(s, Q_STATE)),
+		    a, cli_tr("change", "изменение"), opt(col(s,
+		    Q_CLOSED_BY)));
+	}
+}
+
+static int
+conflicts_list(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL;
+	bool		 json, all;
+	int		 rc, r, count = 0;
+
+	if ((rc = list_args(argc, argv, 0, &json, &all, conflicts_usage())) !=
+	    -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_SOFTWARE;
+	if ((s = store_stmt(n->st, SQL_CONFLICTS)) == NULL ||
+	    (json && (arr = cJSON_CreateArray()) == NULL))
+		goto out;
+	sqlite3_bind_int(s, 1, all);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		count++;
+		if (json)
+			cJSON_AddItemToArray(arr, conflict_json(s));
+		else
+			conflict_line(s);
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto out;
+	if (json)
+		cli_print_json(arr);
+	else if (count == 0)
+		printf("%s\n", all ? cli_tr("no conflicts on this node",
+		    "конфликтов нет") : cli_tr("no open conflicts",
+		    "открытых конфликтов нет"));
+	else if (!all)
+		printf("%s\n", cli_tr("settle one with: opora conflicts "
+		    "resolve CONFLICT --keep-winner | --keep VALUE",
+		    "решение: opora conflicts resolve КОНФЛИКТ --keep-winner "
+		    "| --keep ЗНАЧЕНИЕ"));
+	rc = EX_OK;
+out:
+	cJSON_Delete(arr);
+	node_close(n);
+	return (rc);
+}
+
+static int
+conflicts_show(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*o;
+	char		 id[80], dossier[37];
+	bool		 json;
+	int		 rc;
+
+	if ((rc = list_args(argc, argv, 1, &json, NULL, conflicts_usage())) !=
+	    -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (find_conflict(n, argv[optind], id, dossier) == -1) {
+		node_close(n);
+		return (EX_NOINPUT);
+	}
+	rc = EX_SOFTWARE;
+	if ((s = store_stmt(n->st, SQL_CONFLICT_ONE)) == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if (json) {
+			o = conflict_json(s);
+			cli_print_json(o);
+			cJSON_Delete(o);
+		} else {
+			conflict_line(s);
+			printf("    %s %s\n    %s %s\n", cli_tr("state:",
+			    "состояние:"), state_text(col(s, Q_STATE)),
+			    cli_tr("id:", "номер:"), id);
+		}
+		rc = EX_OK;
+	}
+	sqlite3_reset(s);
+out:
+	node_close(n);
+	return (rc);
+}
+
+static int
+conflicts_resolve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "keep-winner", no_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node		*n;
+	struct dossier		*d = NULL;
+	struct dossier_row	*r;
+	struct op		 op;
+	const char		*keep = NULL;
+	char			 id[80], dossier[37];
+	bool			 winner = false;
+	int			 ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'k')
+			keep = optarg;
+		else if (ch == 'w')
+			winner = true;
+		else {
+			fputs(conflicts_usage(), ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (argc - optind != 1 || (keep == NULL) == !winner) {
+		cli_err("conflicts resolve: %s", cli_tr("name the conflict and "
+		    "either --keep-winner or --keep VALUE",
+		    "укажите конфликт и либо --keep-winner, либо --keep "
+		    "ЗНАЧЕНИЕ"));
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_NOINPUT;
+	if (find_conflict(n, argv[optind], id, dossier) == -1)
+		goto out;
+	rc = EX_SOFTWARE;
+	if (view_load(n->st, dossier, &d) != 0 ||
+	    (r = dossier_find(d, DT_CONFLICT, id)) == NULL)
+		goto out;
+	if (strcmp(opt(r->col[CF_STATE]), "open") != 0) {
+		cli_err("%s %s: %s", cli_tr("conflict", "конфликт"), argv[optind],
+		    state_text(r->col[CF_STATE]));
+		rc = EX_DATAERR;
+		goto out;
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_CONFLICT_RESOLVE;
+	op.field = op_field_find(opt(r->col[CF_FIELD]));
+	op.arg[OA_REF] = id;
+	op.arg[OA_VALUE] = winner ? opt(r->col[CF_WINNER_VALUE]) : keep;
+	rc = cli_author(n, dossier, &op, 1, -1, "conflicts resolve");
+out:
+	dossier_free(d);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_conflicts(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return (conflicts_list(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return (conflicts_show(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "resolve") == 0)
+		return (conflicts_resolve(argc - 1, argv + 1));
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(conflicts_usage(), stdout);
+		return (EX_OK);
+	}
+	fputs(conflicts_usage(), stderr);
+	return (EX_USAGE);
+}
+
+/* --- duplicates, link, unlink --------------------------------------- */
+
+static const char *
+link_usage(void)
+{
+	return (cli_tr(
+	    "usage: opora duplicates [--json]\n"
+	    "       opora link DOSSIER OTHER --reason TEXT\n"
+	    "       opora unlink DOSSIER OTHER --reason TEXT\n"
+	    "  duplicates lists dossiers on this node that may describe one "
+	    "person: the\n  same SNILS, or the same surname, name and birth "
+	    "date (letter case, е/ё,\n  spaces, hyphens and Latin look-alike "
+	    "letters ignored). link records that\n  two dossiers are the same "
+	    "person: show then gives one timeline, and a\n  region entitled to "
+	    "either receives both. unlink undoes it.\n",
+	    "использование: opora duplicates [--json]\n"
+	    "       opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
+	    "       opora unlink ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
+	    "  duplicates показывает дела, которые могут относиться к одному "
+	    "человеку:\n  тот же СНИЛС или те же фамилия, имя и дата рождения "
+	    "(без учёта регистра,\n  е/ё, пробелов, дефисов и похожих "
+	    "латинских букв). link отмечает, что два\n  дела — один человек: "
+	    "show показывает общую хронологию, и регион, имеющий\n  право на "
+	    "одно из дел, получает оба. unlink отменяет связь.\n"));
+}
+
+static const char SQL_DUP_PAIRS[] =
+    "SELECT a, b, max(s), max(k) FROM ("
+    " SELECT x.dossier AS a, y.dossier AS b, 1 AS s, 0 AS k FROM persons x"
+    "  JOIN persons y ON y.snils = x.snils AND y.dossier > x.dossier"
+    "  WHERE x.snils IS NOT NULL"
+    " UNION ALL SELECT x.dossier, y.dossier, 0, 1 FROM persons x"
+    "  JOIN persons y ON y.name_key = x.name_key AND y.dossier > x.dossier"
+    "  WHERE x.name_key IS NOT NULL)"
+    " WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.state = 'linked' AND"
+    "  ((l.dossier = a AND l.other = b) OR (l.dossier = b AND l.other = a)))"
+    " GROUP BY a, b ORDER BY a, b";
+static const char SQL_PERSON_LINE[] =
+    "SELECT surname, name, birth_date, custodian FROM persons"
+    " WHERE dossier = ?";
+
+static void
+person_line(struct node *n, const char *id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(n->st, SQL_PERSON_LINE)) == NULL)
+		return;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		printf("  %s  %s %s, %s %s, %s %s\n", id, opt(col(s, 0)),
+		    opt(col(s, 1)), cli_tr("born", "дата рождения"),
+		    opt(col(s, 2)), cli_tr("custodian", "ответственный"),
+		    opt(col(s, 3)));
+	sqlite3_reset(s);
+}
+
+int
+cmd_duplicates(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s = NULL;
+	cJSON		*arr = NULL, *o;
+	bool		 json;
+	int		 rc, r = SQLITE_ERROR, count = 0;
+
+	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_SOFTWARE;
+	if (sqlite3_prepare_v2(store_db(n->st), SQL_DUP_PAIRS, -1, &s,
+	    NULL) != SQLITE_OK || (json && (arr = cJSON_CreateArray()) ==
+	    NULL))
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		count++;
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				goto out;
+			cJSON_AddItemToArray(arr, o);
+			cJSON_AddStringToObject(o, "dossier", opt(col(s, 0)));
+			cJSON_AddStringToObject(o, "other", opt(col(s, 1)));
+			cJSON_AddBoolToObject(o, "same_snils",
+			    sqlite3_column_int(s, 2));
+			cJSON_AddBoolToObject(o, "same_name",
+			    sqlite3_column_int(s, 3));
+			continue;
+		}
+		printf("%s:\n", sqlite3_column_int(s, 2) ?
+		    sqlite3_column_int(s, 3) ? cli_tr("the same SNILS, name "
+		    "and birth date", "тот же СНИЛС, имя и дата рождения") :
+		    cli_tr("the same SNILS", "тот же СНИЛС") : cli_tr("the "
+		    "same surname, name and birth date", "те же фамилия, имя "
+		    "и дата рождения"));
+		person_line(n, opt(col(s, 0)));
+		person_line(n, opt(col(s, 1)));
+	}
+	if (r != SQLITE_DONE)
+		goto out;
+	if (json)
+		cli_print_json(arr);
+	else if (count == 0)
+		printf("%s\n", cli_tr("no possible duplicates",
+		    "возможных повторов нет"));
+	else
+		printf("%s\n", cli_tr("if two are the same person: opora link "
+		    "DOSSIER OTHER --reason TEXT", "если это один человек: "
+		    "opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ"));
+	rc = EX_OK;
+out:
+	if (r != SQLITE_DONE && rc != EX_OK)
+		cli_err("%s", sqlite3_errmsg(store_db(n->st)));
+	sqlite3_finalize(s);
+	cJSON_Delete(arr);
+	node_close(n);
+	return (rc);
+}
+
+/* link and unlink: "DOSSIER OTHER --reason TEXT". */
+static int
+link_args(int argc, char **argv, const char **reason)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	optind = 0;
+	*reason = NULL;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'r')
+			*reason = optarg;
+		else {
+			fputs(link_usage(), ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (argc - optind != 2 || *reason == NULL) {
+		cli_err("%s: %s", argv[0], cli_tr("name two dossiers and give "
+		    "--reason", "укажите два дела и --reason"));
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+/* Load the two dossiers named on the command line. */
+static int
+load_pair(struct node *n, char **names, struct dossier *d[2])
+{
+	char	 id[2][37];
+	int	 i;
+
+	for (i = 0; i < 2; i++)
+		if (cli_dossier(n, names[i], id[i]) == -1)
+			return (EX_NOINPUT);
+	if (strcmp(id[0], id[1]) == 0) {
+		cli_err("%s", cli_tr("both names are the same dossier",
+		    "оба номера указывают на одно дело"));
+		return (EX_USAGE);
+	}
+	for (i = 0; i < 2; i++)
+		if (view_load(n->st, id[i], &d[i]) != 0)
+			return (EX_SOFTWARE);
+	return (EX_OK);
+}
+
+int
+cmd_link(int argc, char **argv)
+{
+	struct node	*n;
+	struct dossier	*d[2] = { NULL, NULL };
+	struct op	 op;
+	const char	*reason;
+	int		 rc, w;
+
+	if ((rc = link_args(argc, argv, &reason)) != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((rc = load_pair(n, argv + optind, d)) != EX_OK)
+		goto out;
+	if (dossier_linked(d[0], d[1]->id) != NULL ||
+	    dossier_linked(d[1], d[0]->id) != NULL) {
+		cli_err("%s", cli_tr("these dossiers are already linked",
+		    "эти дела уже связаны"));
+		rc = EX_DATAERR;
+		goto out;
+	}
+	/* The link is written into the dossier this region is custodian of. */
+	w = strcmp(d[0]->custodian, n->cfg.region) == 0 ? 0 :
+	    strcmp(d[1]->custodian, n->cfg.region) == 0 ? 1 : -1;
+	if (w == -1) {
+		cli_err("%s (%s, %s)", cli_tr("only the custodian of one of the "
+		    "dossiers may link them", "связать дела может только "
+		    "ответственный регион одного из них"), d[0]->custodian,
+		    d[1]->custodian);
+		rc = EX_NOPERM;
+		goto out;
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_PERSON_LINK;
+	op.field = -1;
+	op.arg[OA_OTHER] = d[1 - w]->id;
+	op.arg[OA_REASON] = reason;
+	rc = cli_author(n, d[w]->id, &op, 1, 0, "link");
+out:
+	dossier_free(d[0]);
+	dossier_free(d[1]);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_unlink(int argc, char **argv)
+{
+	struct node		*n;
+	struct dossier		*d[2] = { NULL, NULL };
+	struct dossier_row	*r = NULL;
+	struct op		 op;
+	const char		*reason;
+	int			 rc, w;
+
+	if ((rc = link_args(argc, argv, &reason)) != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((rc = load_pair(n, argv + optind, d)) != EX_OK)
+		goto out;
+	for (w = 0; w < 2 && r == NULL; w++)
+		r = dossier_linked(d[w], d[1 - w]->id);
+	if (r == NULL) {
+		cli_err("%s", cli_tr("these dossiers are not linked",
+		    "эти дела не связаны"));
+		rc = EX_DATAERR;
+		goto out;
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_PERSON_UNLINK;
+	op.field = -1;
+	op.arg[OA_REF] = r->col[COL_ID];
+	op.arg[OA_REASON] = reason;
+	rc = cli_author(n, d[w - 1]->id, &op, 1, -1, "unlink");
+out:
+	dossier_free(d[0]);
+	dossier_free(d[1]);
+	node_close(n);
+	return (rc);
+}
