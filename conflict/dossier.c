@@ -19,8 +19,8 @@ const struct dossier_table_def dossier_tables[DT_COUNT] = {
 	[DT_CONSENT] = { "consents", CO_NCOL, { "id", "scope", "date",
 	    "document", "withdrawn", "region", "user", "hlc" } },
 	[DT_TRANSFER] = { "transfers", TR_NCOL, { "id", "from", "to", "reason",
-	    "state", "decided", "decided_by", "decline_reason", "region", "user",
-	    "hlc" } },
+	    "state", "decided", "decided_by", "decline_reason", "late",
+	    "late_by", "region", "user", "hlc" } },
 	[DT_CONFLICT] = { "conflicts", CF_NCOL, { "id", "field", "value",
 	    "winner", "winner_value", "winner_region", "winner_user",
 	    "winner_hlc", "state", "closed_by", "closed", "region", "user",
@@ -624,7 +624,7 @@ decide(struct dossier *d, const struct change_meta *m, const struct op *o)
 	const char		*state;
 
 	if ((r = dossier_find(d, DT_TRANSFER, o->arg[OA_REF])) == NULL ||
-	    r->col[TR_STATE] == NULL || strcmp(r->col[TR_STATE], "offered") != 0)
+	    r->col[TR_STATE] == NULL)
 		return (0);
 	if (o->kind == OP_TRANSFER_CANCEL ?
 	    strcmp(m->region, r->col[TR_FROM]) != 0 :
@@ -632,6 +632,17 @@ decide(struct dossier *d, const struct change_meta *m, const struct op *o)
 		return (0);
 	state = o->kind == OP_TRANSFER_ACCEPT ? "accepted" :
 	    o->kind == OP_TRANSFER_DECLINE ? "declined" : "cancelled";
+	if (strcmp(r->col[TR_STATE], "offered") != 0) {
+		/* Too late: it lost the race.  Keep it in view. */
+		if (strcmp(r->col[TR_STATE], "void") == 0 ||
+		    strcmp(r->col[TR_STATE], state) == 0)
+			return (0);
+		r->dirty = true;
+		if (dossier_set(&r->col[TR_LATE], state) == -1 ||
+		    dossier_set(&r->col[TR_LATE_BY], m->id) == -1)
+			return (-1);
+		return (0);
+	}
 	hlc_format(m->hlc, hlc);
 	r->dirty = true;
 	if (dossier_set(&r->col[TR_STATE], state) == -1 ||

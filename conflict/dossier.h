@@ -49,8 +49,11 @@ enum { AS_DATE = 1, AS_HOUSING, AS_EDUCATION, AS_EMPLOYMENT, AS_FAMILY,
        AS_REGION, AS_USER, AS_HLC, AS_NCOL };
 enum { CO_SCOPE = 1, CO_DATE, CO_DOCUMENT, CO_WITHDRAWN, CO_REGION, CO_USER,
        CO_HLC, CO_NCOL };
+/* TR_LATE, TR_LATE_BY: a decision that came after the offer was settled
+ * (an accept that lost to a cancel): what it tried, and its change. */
 enum { TR_FROM = 1, TR_TO, TR_REASON, TR_STATE, TR_DECIDED, TR_DECIDED_BY,
-       TR_DECLINE_REASON, TR_REGION, TR_USER, TR_HLC, TR_NCOL };
+       TR_DECLINE_REASON, TR_LATE, TR_LATE_BY, TR_REGION, TR_USER, TR_HLC,
+       TR_NCOL };
 /* A conflict: the losing write (its value, author and time), the write
  * that beats it now, and how it was closed. */
 enum { CF_FIELD = 1, CF_VALUE, CF_WINNER, CF_WINNER_VALUE, CF_WINNER_REGION,

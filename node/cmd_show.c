@@ -263,6 +263,13 @@ print_item(const struct item *it)
 		    transfer_state(c[TR_STATE]));
 		if (c[TR_DECLINE_REASON] != NULL)
 			printf(": %s", c[TR_DECLINE_REASON]);
+		if (c[TR_LATE] != NULL)
+			printf("\n              %s %s", strcmp(c[TR_LATE],
+			    "cancelled") == 0 ? cli_tr("the offering region's "
+			    "cancel came too late:", "отмена пришла слишком "
+			    "поздно:") : cli_tr("the destination's answer came "
+			    "too late:", "ответ региона-получателя пришёл "
+			    "слишком поздно:"), transfer_state(c[TR_LATE]));
 		break;
 	case DT_CONSENT:
 		if (it->closing)

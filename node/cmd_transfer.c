@@ -178,7 +178,7 @@ static const char SQL_LIST[] =
     "SELECT t.id, t.\"from\", t.\"to\", t.reason, t.state, t.hlc,"
     " p.surname, p.name, p.patronymic, p.birth_date, p.origin,"
     " (SELECT count(*) FROM events e WHERE e.dossier = t.dossier"
-    "  AND e.retracted = '0'), t.dossier"
+    "  AND e.retracted = '0'), t.dossier, t.late"
     " FROM transfers t JOIN persons p ON p.dossier = t.dossier"
     " WHERE (?1 = 0 AND (t.\"from\" = ?2 OR t.\"to\" = ?2))"
     " OR (?1 = 1 AND t.\"to\" = ?2) OR (?1 = 2 AND t.\"from\" = ?2)"
@@ -197,7 +197,7 @@ list(int argc, char **argv)
 	struct node	*n;
 	sqlite3_stmt	*s;
 	cJSON		*arr = NULL, *o;
-	const char	*c[13];
+	const char	*c[14];
 	char		 when[32], today[11];
 	time_t		 t = time(NULL);
 	struct tm	 tm;
@@ -240,7 +240,7 @@ list(int argc, char **argv)
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		goto out;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < 13; i++)
+		for (i = 0; i < 14; i++)
 			c[i] = (const char *)sqlite3_column_text(s, i);
 		when[0] = '\0';
 		if (c[5] != NULL && hlc_parse(c[5], strlen(c[5]), &h) == 0) {
@@ -259,6 +259,8 @@ list(int argc, char **argv)
 					cJSON_AddStringToObject(o, keys[i],
 					    c[i]);
 			cJSON_AddStringToObject(o, "dossier", c[12]);
+			if (c[13] != NULL)
+				cJSON_AddStringToObject(o, "late", c[13]);
 			cJSON_AddStringToObject(o, "date", when);
 			cJSON_AddNumberToObject(o, "age", c[9] != NULL ?
 			    fields_age(c[9], today) : -1);
@@ -274,6 +276,10 @@ list(int argc, char **argv)
 		    c[10] ? c[10] : "", (long long)sqlite3_column_int64(s, 11),
 		    cli_tr("events", "событий"), cli_tr("reason", "причина"),
 		    c[3] ? c[3] : "");
+		if (c[13] != NULL)
+			printf("    %s: %s\n", cli_tr("came too late and did not "
+			    "count", "пришло слишком поздно и не учтено"),
+			    c[13]);
 	}
 	sqlite3_reset(s);
 	if (r != SQLITE_DONE) {

@@ -10,6 +10,7 @@
 #include "node/receive.h"
 #include "node/store.h"
 #include "node/verifier.h"
+#include "node/view.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
@@ -21,14 +22,15 @@
     "  AND state = 'accepted'" \
     " UNION SELECT dossier FROM transfers WHERE \"to\" = ?1" \
     "  AND state = 'offered'"
-/* And those linked to one of them as the same person, by a link in either
- * dossier that has not been undone: entitlement follows the union. */
+/* And those linked to one of them as the same person, through links (in
+ * either dossier, not undone) one after another: entitlement follows the
+ * union. */
 #define ENTITLED \
-    CUSTODY \
-    " UNION SELECT other FROM links WHERE state = 'linked'" \
-    "  AND dossier IN (" CUSTODY ")" \
-    " UNION SELECT dossier FROM links WHERE state = 'linked'" \
-    "  AND other IN (" CUSTODY ")"
+    "WITH RECURSIVE ent(d) AS (" CUSTODY \
+    " UNION SELECT l.other FROM links l JOIN ent ON l.dossier = ent.d" \
+    "  WHERE l.state = 'linked'" \
+    " UNION SELECT l.dossier FROM links l JOIN ent ON l.other = ent.d" \
+    "  WHERE l.state = 'linked') SELECT d AS dossier FROM ent"
 
 /*
  * What a region is served: the changes of the dossiers it is entitled to
@@ -74,6 +76,12 @@ static const char SQL_HISTORY[] =
     " WHERE dossier = ?1 AND seq < ?2 ORDER BY seq";
 static const char SQL_HISTORY_COUNT[] =
     "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq < ?2";
+/* The dossier a person.link change names, when this node holds it: its
+ * whole history goes with the link to a region entitled to the linking
+ * dossier, which the link has just entitled to this one. */
+static const char SQL_LINK_TARGET[] =
+    "SELECT other FROM links WHERE substr(id, 1, 64) = ?1"
+    " AND other IN (SELECT dossier FROM persons)";
 static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_BEHIND[] =
     "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
@@ -165,6 +173,57 @@ add_history(struct store *st, const char *dossier, int64_t seq,
 	return (r == SQLITE_DONE ? n : -1);
 }
 
+/* When a region is granted dossier id: the whole history of every dossier
+ * linked to it that is held here, for entitlement follows the links.
+ * Returns how many changes were added, or -1. */
+static int
+add_links_of(struct store *st, const char *id, struct buf *out, bool *first)
+{
+	char	(*ids)[37];
+	size_t	 n, i;
+	int	 k, count = 0;
+
+	if (view_linked(st, id, &ids, &n) == -1)
+		return (-1);
+	for (i = 0; i < n && count != -1; i++) {
+		if ((k = add_history(st, ids[i], INT64_MAX, out, first)) == -1)
+			count = -1;
+		else
+			count += k;
+	}
+	free(ids);
+	return (count);
+}
+
+/* After a person.link change: the whole history of the dossier it names,
+ * and of those linked to that one, if held here.  Returns how many changes
+ * were added, or -1. */
+static int
+add_linked(struct store *st, const char *id, struct buf *out, bool *first)
+{
+	sqlite3_stmt	*s;
+	char		 other[37];
+	int		 r, k;
+
+	if (sqlite3_prepare_v2(store_db(st), SQL_LINK_TARGET, -1, &s,
+	    NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW)
+		snprintf(other, sizeof(other), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (r == SQLITE_DONE)
+		return (0);
+	if (r != SQLITE_ROW)
+		return (-1);
+	if ((r = add_history(st, other, INT64_MAX, out, first)) == -1 ||
+	    (k = add_links_of(st, other, out, first)) == -1)
+		return (-1);
+	return (r + k);
+}
+
 /* How many changes the region is entitled to after cursor next. */
 static int64_t
 count_behind(struct store *st, const char *region, int64_t next)
@@ -188,7 +247,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 {
 	sqlite3_stmt	*s;
 	int64_t		 next = since, seq, h;
-	bool		 first = true, more = false;
+	bool		 first = true, more = false, grant;
 	int		 r, count = 0, k, rc = -1;
 
 	/* Not cached: add_history prepares while this one steps. */
@@ -211,7 +270,8 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 		    (const char *)sqlite3_column_text(s, 1));
 		if (k == -1)
 			goto out;
-		h = k == 1 ? count_history(n->st, (const char *)
+		grant = k == 1;
+		h = grant ? count_history(n->st, (const char *)
 		    sqlite3_column_text(s, 2), seq) : 0;
 		if (h == -1)
 			goto out;
@@ -229,9 +289,19 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 				goto out;
 			count += k;
 		}
+		if (grant) {
+			if ((k = add_links_of(n->st, (const char *)
+			    sqlite3_column_text(s, 2), out, &first)) == -1)
+				goto out;
+			count += k;
+		}
 		if (add_item(out, &first, s) == -1)
 			goto out;
 		count++;
+		if ((k = add_linked(n->st, (const char *)
+		    sqlite3_column_text(s, 1), out, &first)) == -1)
+			goto out;
+		count += k;
 		next = seq;
 		if (out->len > LIMIT_FEED_BYTES / 2) {
 			more = true;
@@ -320,9 +390,7 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 	char		 rwhy[256];
 	size_t		 i;
 	int		 rc = -1;
-
 	bool		 repair = stats->repair;
-	size_t		 k;
 
 	memset(stats, 0, sizeof(*stats));
 	stats->repair = repair;
@@ -373,19 +441,8 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 		}
 	} while (progress);
 	for (i = 0; i < f->n; i++) {
-		if (done[i]) {
-			/* A link to a dossier not here entitles this region
-			 * to it: fetch it whole. */
-			if (repair && items[i].c != NULL)
-				for (k = 0; k < items[i].c->nops; k++)
-					if (items[i].c->ops[k].kind ==
-					    OP_PERSON_LINK && store_has_dossier(
-					    n->st, items[i].c->ops[k].arg[
-					    OA_OTHER]) == 0)
-						(void)want_repair(stats, items[
-						    i].c->ops[k].arg[OA_OTHER]);
+		if (done[i])
 			continue;
-		}
 		stats->missing++;
 		if (repair && items[i].c != NULL &&
 		    want_repair(stats, items[i].c->dossier) == 0)

@@ -94,7 +94,9 @@ int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
 /* node_new_uuid(out): a random (version 4) UUID. 0 / -1. */
 int	 node_new_uuid(char out[37]);
 
-/* node_now_ms(): the wall clock in milliseconds since the epoch. */
+/* node_now_ms(): the wall clock in milliseconds since the epoch, or what
+ * node_clock returns when a test has set it (the simulator's clock). */
 uint64_t node_now_ms(void);
+extern uint64_t (*node_clock)(void);
 
 #endif /* OPORA_NODE_H */

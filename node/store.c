@@ -129,8 +129,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  unlink_reason TEXT, region TEXT, user TEXT, hlc TEXT,"
 	"  PRIMARY KEY (dossier, pos)) WITHOUT ROWID;"
 	"CREATE INDEX links_other ON links (other, state);"
+	"CREATE INDEX links_change ON links (substr(id, 1, 64));"
 	/* Surname, name and birth date folded for finding duplicates;
 	 * filled as dossiers change, and for all by 'opora rebuild'. */
+	"ALTER TABLE transfers ADD COLUMN late TEXT;"
+	"ALTER TABLE transfers ADD COLUMN late_by TEXT;"
 	"ALTER TABLE persons ADD COLUMN name_key TEXT;"
 	"CREATE INDEX persons_name_key ON persons (name_key);",
 };

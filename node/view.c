@@ -57,7 +57,8 @@ static const char *const SQL_ROWS_GET[DT_COUNT] = {
 	[DT_CONSENT] = "SELECT id, scope, date, document, withdrawn, region,"
 	    " user, hlc FROM consents WHERE dossier = ? ORDER BY pos",
 	[DT_TRANSFER] = "SELECT id, \"from\", \"to\", reason, state, decided,"
-	    " decided_by, decline_reason, region, user, hlc FROM transfers"
+	    " decided_by, decline_reason, late, late_by, region, user, hlc"
+	    " FROM transfers"
 	    " WHERE dossier = ? ORDER BY pos",
 	[DT_CONFLICT] = "SELECT id, field, value, winner, winner_value,"
 	    " winner_region, winner_user, winner_hlc, state, closed_by, closed,"
@@ -81,8 +82,8 @@ static const char *const SQL_ROWS_PUT[DT_COUNT] = {
 	    " VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[DT_TRANSFER] = "INSERT OR REPLACE INTO transfers (id, \"from\","
 	    " \"to\", reason, state, decided, decided_by, decline_reason,"
-	    " region, user, hlc, dossier, pos)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " late, late_by, region, user, hlc, dossier, pos)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[DT_CONFLICT] = "INSERT OR REPLACE INTO conflicts (id, field, value,"
 	    " winner, winner_value, winner_region, winner_user, winner_hlc,"
 	    " state, closed_by, closed, region, user, hlc, dossier, pos)"
@@ -222,10 +223,13 @@ view_name_key(const char *surname, const char *name, const char *birth,
 static int	 bind_opt(sqlite3_stmt *, int, const char *);
 
 static const char SQL_LINKED[] =
-    "SELECT other FROM links WHERE dossier = ?1 AND state = 'linked'"
-    " AND other IN (SELECT dossier FROM persons)"
-    " UNION SELECT dossier FROM links WHERE other = ?1 AND state = 'linked'"
-    " ORDER BY 1";
+    "WITH RECURSIVE c(d) AS (SELECT ?1"
+    " UNION SELECT l.other FROM links l JOIN c ON l.dossier = c.d"
+    "  WHERE l.state = 'linked'"
+    " UNION SELECT l.dossier FROM links l JOIN c ON l.other = c.d"
+    "  WHERE l.state = 'linked')"
+    " SELECT d FROM c WHERE d <> ?1 AND d IN (SELECT dossier FROM persons)"
+    " ORDER BY d";
 
 int
 view_linked(struct store *st, const char *id, char (**out)[37], size_t *n)

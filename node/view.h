@@ -61,9 +61,9 @@ void	 view_name_key(const char *surname, const char *name,
 
 /*
  * view_linked(st, id, out, n): the dossiers this node holds that are linked
- * to dossier id as the same person, by a link in either dossier that has
- * not been undone; sorted ids in a new array for the caller to free().
- * 0 / -1.
+ * to dossier id as the same person, by links (in either dossier, not
+ * undone) one after another; sorted ids in a new array for the caller to
+ * free().  0 / -1.
  */
 int	 view_linked(struct store *st, const char *id, char (**out)[37],
 	    size_t *n);

@@ -3,18 +3,24 @@
  *
  * Three real nodes (node/, SQLite, Ed25519) in temporary directories, no
  * network and no processes: delivery is feed_build on one node and
- * feed_apply on another.  Each seed drives random operations (register,
- * record, correct, consent, offer, accept, decline, cancel, late notes)
- * while random links are cut, responses are delivered late, twice, or from
- * an old cursor; then every link heals and is pulled until nothing moves.
- * It then checks that:
- *   - every node holding a dossier prints the same digest;
+ * feed_apply on another, with the puller's repair of a dossier whose
+ * history is missing (feed_dossier).  Each seed drives random operations
+ * (register, record, edit card fields concurrently, resolve conflicts,
+ * consent, offer, accept, decline, cancel, late notes, link and unlink
+ * duplicate dossiers) while random links are cut, responses are delivered
+ * late, twice, or from an old cursor; then every link heals and is pulled
+ * until nothing moves.  It then checks that:
+ *   - every node entitled to a dossier (by custody, or through a link)
+ *     holds it and prints the same digest: the same card, entries,
+ *     transfers, links and conflicts;
  *   - a node holds a dossier only if it is, or was, entitled to it;
  *   - every event written anywhere is in every holder's view;
  *   - no change made by a node was refused by another.
- * A failing seed is printed; SIM_SEED=N replays that seed alone, SIM_SEEDS=N
- * runs N seeds (2,000 by default).  Prints "[  PASSED  ] N test(s)." like
- * cmocka, for tests/run.sh.
+ * Everything is a function of the seed: the clock (node_clock), the keys,
+ * the dossier ids and the choices.  A failing seed is printed and
+ * SIM_SEED=N replays it alone, exactly; SIM_SEEDS=N runs N seeds (2,000 by
+ * default).  Prints "[  PASSED  ] N test(s)." like cmocka, for
+ * tests/run.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +33,7 @@
 #include "node/view.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
+#include "protocol/sig.h"
 #include "protocol/wire.h"
 
 #define NNODES		3
@@ -48,7 +55,18 @@ struct sim {
 	int		 nevents;
 	unsigned long	 rng;
 	int		 seed;
+	uint64_t	 clock;		/* the nodes' clock, in ms */
 };
+
+/* The clock every node reads (node_clock): it moves only when the
+ * simulator says, so that a seed replays exactly, ties included. */
+static struct sim *the_sim;
+
+static uint64_t
+sim_clock(void)
+{
+	return (the_sim->clock);
+}
 
 static unsigned
 rnd(struct sim *s, unsigned n)
@@ -81,7 +99,48 @@ static const char *const wipe =
     "DELETE FROM transfers; DELETE FROM conflicts; DELETE FROM links;"
     "DELETE FROM persons; DELETE FROM changes;"
     "DELETE FROM rejected; UPDATE peers SET cursor = 0;"
-    "DELETE FROM meta WHERE k = 'hlc';";
+    "DELETE FROM meta WHERE k = 'hlc'; DELETE FROM sqlite_sequence;";
+
+/* Replace node i's random signing key by one derived from i. */
+static int
+fixed_key(struct sim *s, int i)
+{
+	struct sig_key	*k;
+	uint8_t		 seed[32];
+	char		 p[300];
+	int		 rc;
+
+	memset(seed, 0x5a + i, sizeof(seed));
+	snprintf(p, sizeof(p), "%s/signing.key", s->dir[i]);
+	if ((k = sig_key_from_seed(seed)) == NULL || unlink(p) == -1) {
+		sig_key_free(k);
+		return (-1);
+	}
+	rc = sig_key_save(k, p);
+	sig_key_free(k);
+	return (rc);
+}
+
+/* A version 4 UUID drawn from the seed's generator. */
+static void
+sim_uuid(struct sim *s, char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned	 b[16];
+	int		 i, j;
+
+	for (i = 0; i < 16; i++)
+		b[i] = rnd(s, 256);
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	for (i = 0, j = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[j++] = '-';
+		out[j++] = hex[b[i] >> 4];
+		out[j++] = hex[b[i] & 15];
+	}
+	out[j] = '\0';
+}
 
 static void
 setup(struct sim *s)
@@ -97,8 +156,19 @@ setup(struct sim *s)
 	for (i = 0; i < NNODES; i++) {
 		snprintf(s->dir[i], sizeof(s->dir[i]), "%s/%d", base, i);
 		if (node_init(s->dir[i], regions[i], NULL, NULL) == -1 ||
+		    fixed_key(s, i) == -1 ||
 		    (s->n[i] = node_open(s->dir[i], "sim")) == NULL)
 			exit(1);
+		/* The node's own key, as node_init would have stored it. */
+		{
+			char	 kid[SIG_KEYID_LEN + 1];
+
+			sig_key_id(s->n[i]->pub, kid);
+			if (store_key_put(s->n[i]->st, kid, regions[i],
+			    s->n[i]->pub) == -1 || store_meta_set(
+			    s->n[i]->st, "key_id", kid) == -1)
+				exit(1);
+		}
 		memcpy(pub[i], s->n[i]->pub, SIG_PUB_LEN);
 		/* Durability is not under test here; speed is welcome. */
 		if (store_exec(s->n[i]->st, "PRAGMA synchronous = OFF") == -1)
@@ -162,6 +232,8 @@ reset(struct sim *s, int seed)
 	s->ndossiers = s->nevents = 0;
 	s->seed = seed;
 	s->rng = (unsigned long)seed * 2654435761UL + 1;
+	/* 2026-01-01, plus a day per seed: each seed starts afresh. */
+	s->clock = 1767225600000ULL + (uint64_t)seed * 86400000ULL;
 }
 
 /* Make one change at node i; 0 if made, 1 if the node refused (fine: the
@@ -225,6 +297,71 @@ transfer_at(struct sim *s, int i, const char *d, const char *state,
 	return (v);
 }
 
+/* At node i, resolve an open conflict of dossier d, if it has one. */
+static void
+resolve_op(struct sim *s, int i, const char *d)
+{
+	struct dossier		*v = NULL;
+	struct dossier_row	*r;
+	struct op		 o;
+	size_t			 k;
+	char			 ref[80], value[80];
+
+	if (view_load(s->n[i]->st, d, &v) != 0)
+		return;
+	for (k = 0; k < v->t[DT_CONFLICT].n; k++) {
+		r = &v->t[DT_CONFLICT].v[k];
+		if (strcmp(r->col[CF_STATE], "open") != 0)
+			continue;
+		snprintf(ref, sizeof(ref), "%s", r->col[COL_ID]);
+		/* Keep the winner, or bring back the lost value. */
+		snprintf(value, sizeof(value), "%s", rnd(s, 2) ?
+		    (r->col[CF_WINNER_VALUE] ? r->col[CF_WINNER_VALUE] : "") :
+		    (r->col[CF_VALUE] ? r->col[CF_VALUE] : ""));
+		o = op_of(OP_CONFLICT_RESOLVE);
+		o.field = op_field_find(r->col[CF_FIELD]);
+		o.arg[OA_REF] = ref;
+		o.arg[OA_VALUE] = value;
+		dossier_free(v);
+		v = NULL;
+		(void)author(s, i, d, &o, 1);
+		break;
+	}
+	dossier_free(v);
+}
+
+/* At node i, link dossier x to another it holds, or undo a link of x. */
+static void
+link_op(struct sim *s, int i, int x)
+{
+	struct dossier		*v = NULL;
+	struct dossier_row	*r;
+	struct op		 o;
+	char			 ref[80];
+	int			 y;
+
+	if (view_load(s->n[i]->st, s->dossiers[x], &v) != 0)
+		return;
+	if (v->t[DT_LINK].n > 0 && rnd(s, 3) == 0) {
+		r = &v->t[DT_LINK].v[rnd(s, (unsigned)v->t[DT_LINK].n)];
+		snprintf(ref, sizeof(ref), "%s", r->col[COL_ID]);
+		o = op_of(OP_PERSON_UNLINK);
+		o.arg[OA_REF] = ref;
+		o.arg[OA_REASON] = "Разные люди";
+		dossier_free(v);
+		(void)author(s, i, s->dossiers[x], &o, 1);
+		return;
+	}
+	dossier_free(v);
+	y = (int)rnd(s, (unsigned)s->ndossiers);
+	if (y == x || store_has_dossier(s->n[i]->st, s->dossiers[y]) != 1)
+		return;
+	o = op_of(OP_PERSON_LINK);
+	o.arg[OA_OTHER] = s->dossiers[y];
+	o.arg[OA_REASON] = "Тот же человек";
+	(void)author(s, i, s->dossiers[x], &o, 1);
+}
+
 static void
 random_op(struct sim *s)
 {
@@ -233,7 +370,7 @@ random_op(struct sim *s)
 	char		 id[37], text[64], ref[80];
 	const char	*d;
 
-	k = (int)rnd(s, 10);
+	k = (int)rnd(s, 11);
 	if (s->ndossiers == 0 || (k == 0 && s->ndossiers < 4 &&
 	    rnd(s, 2) == 0)) {
 		o = op_of(OP_PERSON_CREATE);
@@ -241,8 +378,7 @@ random_op(struct sim *s)
 		o.person[PF_NAME] = "Анна";
 		o.person[PF_BIRTH_DATE] = "2005-04-12";
 		o.person[PF_SEX] = "F";
-		if (node_new_uuid(id) == -1)
-			die(s, "uuid");
+		sim_uuid(s, id);
 		if (author(s, i, id, &o, 1) == 0)
 			memcpy(s->dossiers[s->ndossiers++], id, 37);
 		return;
@@ -267,6 +403,10 @@ random_op(struct sim *s)
 		}
 	}
 	switch (k) {
+	case 0:
+	case 10:	/* settle an open conflict */
+		resolve_op(s, i, d);
+		return;
 	case 1:
 	case 2:
 	case 3:		/* an event, by the custodian or a late note */
@@ -284,11 +424,30 @@ random_op(struct sim *s)
 		return;
 	case 4:		/* a card field, concurrently from anywhere */
 		o = op_of(OP_PERSON_SET);
-		o.field = PF_PHONE;
-		snprintf(text, sizeof(text), "+7 900 %03u 00 %02d",
-		    rnd(s, 1000), i);
+		/* Few fields and few values: edits collide, and sometimes
+		 * agree. */
+		switch (rnd(s, 3)) {
+		case 0:
+			o.field = PF_PHONE;
+			snprintf(text, sizeof(text), "+7 900 000 00 0%u",
+			    rnd(s, 4));
+			break;
+		case 1:
+			o.field = PF_EMAIL;
+			snprintf(text, sizeof(text), "a%u@mail.example",
+			    rnd(s, 3));
+			break;
+		default:
+			o.field = PF_ADDRESS;
+			snprintf(text, sizeof(text), "%s", rnd(s, 4) == 0 ?
+			    "" : rnd(s, 2) ? "Калуга" : "Смоленск");
+			break;
+		}
 		o.arg[OA_VALUE] = text;
 		(void)author(s, i, d, &o, 1);
+		return;
+	case 9:		/* link two dossiers, or undo a link */
+		link_op(s, i, x);
 		return;
 	case 5:
 		o = op_of(OP_CONSENT_ADD);
@@ -329,6 +488,44 @@ random_op(struct sim *s)
 	}
 }
 
+/* Fetch whole, from node a, the dossiers node b listed for repair; returns
+ * how many of them b now holds. */
+static size_t
+repair(struct sim *s, int a, int b, const struct feed_stats *st)
+{
+	struct wire_feed f;
+	struct feed_stats rs;
+	struct buf	 body;
+	char		 why[256];
+	size_t		 k, fixed = 0;
+	int		 r;
+
+	for (k = 0; k < st->ntorepair; k++) {
+		buf_init(&body, LIMIT_FEED_BYTES);
+		if ((r = feed_dossier(s->n[a], regions[b], st->torepair[k],
+		    &body)) == -1)
+			die(s, "repair feed");
+		if (r == 1) {
+			buf_free(&body);
+			continue;
+		}
+		if (wire_feed_parse(body.data, body.len, &f, why,
+		    sizeof(why)) == -1)
+			die(s, why);
+		memset(&rs, 0, sizeof(rs));
+		if (feed_apply(s->n[b], regions[a], &f, false, &rs, why,
+		    sizeof(why)) == -1)
+			die(s, why);
+		if (rs.rejected + rs.missing > 0)
+			die(s, "a repaired dossier still does not apply");
+		fixed += store_has_dossier(s->n[b]->st, st->torepair[k]) ==
+		    1 ? 1 : 0;
+		wire_feed_free(&f);
+		buf_free(&body);
+	}
+	return (fixed);
+}
+
 /* Deliver from node a to node b what b is entitled to; returns how many
  * changes were applied.  Sometimes from an old cursor (duplicates). */
 static uint64_t
@@ -349,9 +546,15 @@ deliver(struct sim *s, int a, int b, bool chaos)
 	    wire_feed_parse(body.data, body.len, &f, why, sizeof(why)) == -1)
 		die(s, "feed");
 	memset(&st, 0, sizeof(st));
+	st.repair = true;
 	if (feed_apply(s->n[b], regions[a], &f, true, &st, why,
 	    sizeof(why)) == -1)
 		die(s, why);
+	/* Like the puller: a dossier whose history is missing (one this
+	 * region became entitled to through a link) is fetched whole. */
+	if (st.missing > 0 && repair(s, a, b, &st) == st.ntorepair &&
+	    st.ntorepair > 0)
+		st.missing = 0;
 	if (st.rejected + st.missing > 0) {
 		if (getenv("SIM_VERBOSE") != NULL) {
 			sqlite3_stmt *q = store_stmt(s->n[b]->st, "SELECT "
@@ -417,87 +620,170 @@ dump(const struct dossier *d)
 	cJSON_Delete(j);
 }
 
+/* Whether region took part in dossier d by custody: it registered the
+ * person, or an offer was made by or to it. */
+static bool
+took_part(const struct dossier *d, const char *region)
+{
+	size_t	 r;
+
+	if (strcmp(d->origin, region) == 0)
+		return (true);
+	for (r = 0; r < d->t[DT_TRANSFER].n; r++) {
+		char	**c = d->t[DT_TRANSFER].v[r].col;
+
+		if (strcmp(c[TR_TO], region) == 0 ||
+		    strcmp(c[TR_FROM], region) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether dossiers x and y are linked (active only, or ever). */
+static bool
+linked(struct sim *s, struct dossier **ref, int x, int y, bool ever)
+{
+	size_t	 r;
+	int	 a, b;
+
+	if (ref[x] == NULL || ref[y] == NULL || x == y)
+		return (false);
+	for (a = x, b = y; ; a = y, b = x) {
+		for (r = 0; r < ref[a]->t[DT_LINK].n; r++) {
+			char	**c = ref[a]->t[DT_LINK].v[r].col;
+
+			if (strcmp(c[LN_OTHER], s->dossiers[b]) == 0 &&
+			    (ever || strcmp(c[LN_STATE], "linked") == 0))
+				return (true);
+		}
+		if (a == y)
+			return (false);
+	}
+}
+
+/* The dossiers joined to x by links one after another (active only, or
+ * ever made): in[y] set for each, x included. */
+static void
+closure(struct sim *s, struct dossier **ref, int x, bool ever,
+    bool in[MAXDOSSIERS])
+{
+	bool	 grew = true;
+	int	 y, z;
+
+	memset(in, 0, MAXDOSSIERS * sizeof(bool));
+	in[x] = true;
+	while (grew) {
+		grew = false;
+		for (y = 0; y < s->ndossiers; y++)
+			for (z = 0; z < s->ndossiers; z++)
+				if (in[y] && !in[z] &&
+				    linked(s, ref, y, z, ever)) {
+					in[z] = true;
+					grew = true;
+				}
+	}
+}
+
+/* Entitled now: by custody to x, or to a dossier linked to it. */
+static bool
+entitled(struct sim *s, struct dossier **ref, int x, const char *region)
+{
+	bool	 in[MAXDOSSIERS];
+	int	 y;
+
+	closure(s, ref, x, false, in);
+	for (y = 0; y < s->ndossiers; y++)
+		if (in[y] && dossier_entitled(ref[y], region))
+			return (true);
+	return (false);
+}
+
+/* Entitled once: it took part in x, or in a dossier ever linked to it. */
+static bool
+ever_entitled(struct sim *s, struct dossier **ref, int x, const char *region)
+{
+	bool	 in[MAXDOSSIERS];
+	int	 y;
+
+	closure(s, ref, x, true, in);
+	for (y = 0; y < s->ndossiers; y++)
+		if (in[y] && took_part(ref[y], region))
+			return (true);
+	return (false);
+}
+
 /*
- * After quiescence: the holder with the most changes (the custodian) is
- * the reference.  Every region entitled by it holds the same state; any
- * other holder was entitled once, and knows how each offer made to it
+ * After quiescence: the holder with the most changes is the reference.
+ * Every region entitled by it (custody and links) holds the same state;
+ * any other holder was entitled once, and knows how each offer made to it
  * ended; every event written is there.
  */
 static void
 check(struct sim *s)
 {
-	struct dossier	*d[NNODES], *ref;
-	char		 dg[NNODES][65], msg[256];
+	struct dossier	*d[MAXDOSSIERS][NNODES], *ref[MAXDOSSIERS];
+	char		 dg[MAXDOSSIERS][NNODES][65], refdg[MAXDOSSIERS][65];
+	char		 msg[256];
 	int		 i, e, x, best;
 	size_t		 r;
 
 	for (x = 0; x < s->ndossiers; x++) {
 		best = -1;
 		for (i = 0; i < NNODES; i++) {
-			if (view_load(s->n[i]->st, s->dossiers[x], &d[i]) != 0)
-				d[i] = NULL;
-			else if (view_digest(d[i], dg[i]) == -1)
+			if (view_load(s->n[i]->st, s->dossiers[x],
+			    &d[x][i]) != 0)
+				d[x][i] = NULL;
+			else if (view_digest(d[x][i], dg[x][i]) == -1)
 				die(s, "digest");
-			if (d[i] != NULL && (best == -1 ||
-			    d[i]->nchanges > d[best]->nchanges))
+			if (d[x][i] != NULL && (best == -1 ||
+			    d[x][i]->nchanges > d[x][best]->nchanges))
 				best = i;
 		}
 		if (best == -1)
 			die(s, "a dossier vanished");
-		ref = d[best];
+		ref[x] = d[x][best];
+		memcpy(refdg[x], dg[x][best], 65);
+	}
+	for (x = 0; x < s->ndossiers; x++) {
 		for (i = 0; i < NNODES; i++) {
-			if (dossier_entitled(ref, regions[i])) {
-				if (d[i] == NULL ||
-				    strcmp(dg[i], dg[best]) != 0) {
-					dump(ref);
-					dump(d[i]);
+			if (entitled(s, ref, x, regions[i])) {
+				if (d[x][i] == NULL ||
+				    strcmp(dg[x][i], refdg[x]) != 0) {
+					dump(ref[x]);
+					dump(d[x][i]);
 					snprintf(msg, sizeof(msg), "%s is entitled "
 					    "to %.8s but %s", regions[i],
-					    s->dossiers[x], d[i] == NULL ?
+					    s->dossiers[x], d[x][i] == NULL ?
 					    "does not hold it" : "its digest "
 					    "differs");
 					die(s, msg);
 				}
 				continue;
 			}
-			if (d[i] == NULL)
+			if (d[x][i] == NULL)
 				continue;
-			/* Any other holder took part once: it registered
-			 * the person, or an offer was made by or to it (a
-			 * void offer's destination may hold a stale copy). */
-			{
-				bool	 ever = strcmp(ref->origin,
-				    regions[i]) == 0;
-
-				for (r = 0; r < ref->t[DT_TRANSFER].n; r++) {
-					char **c = ref->t[DT_TRANSFER].v[r].col;
-
-					if (strcmp(c[TR_TO], regions[i]) == 0 ||
-					    strcmp(c[TR_FROM], regions[i]) == 0)
-						ever = true;
-				}
-				if (!ever) {
-					snprintf(msg, sizeof(msg), "%s holds "
-					    "%.8s without ever being entitled",
-					    regions[i], s->dossiers[x]);
-					die(s, msg);
-				}
+			if (!ever_entitled(s, ref, x, regions[i])) {
+				snprintf(msg, sizeof(msg), "%s holds %.8s "
+				    "without ever being entitled",
+				    regions[i], s->dossiers[x]);
+				die(s, msg);
 			}
 			/* A destination learns how its offer ended, unless the
 			 * offer turned out void (its maker lost a race). */
-			for (r = 0; r < d[i]->t[DT_TRANSFER].n; r++) {
-				char		**c = d[i]->t[DT_TRANSFER].v[r].col;
+			for (r = 0; r < d[x][i]->t[DT_TRANSFER].n; r++) {
+				char		**c = d[x][i]->t[DT_TRANSFER].v[
+				    r].col;
 				const char	*st;
 
 				if (strcmp(c[TR_TO], regions[i]) != 0)
 					continue;
-				st = transfer_state(ref, c[COL_ID]);
+				st = transfer_state(ref[x], c[COL_ID]);
 				if (st == NULL || strcmp(st, "void") == 0 ||
 				    strcmp(c[TR_STATE], "void") == 0)
 					continue;
 				if (strcmp(st, c[TR_STATE]) != 0) {
-					dump(ref);
-					dump(d[i]);
+					dump(ref[x]);
+					dump(d[x][i]);
 					snprintf(msg, sizeof(msg), "%s sees its "
 					    "offer of %.8s as %s, not %s",
 					    regions[i], s->dossiers[x],
@@ -508,14 +794,15 @@ check(struct sim *s)
 		}
 		for (e = 0; e < s->nevents; e++)
 			if (s->event_dossier[e] == x &&
-			    !has_event(ref, s->events[e])) {
+			    !has_event(ref[x], s->events[e])) {
 				snprintf(msg, sizeof(msg), "event %s lost",
 				    s->events[e]);
 				die(s, msg);
 			}
-		for (i = 0; i < NNODES; i++)
-			dossier_free(d[i]);
 	}
+	for (x = 0; x < s->ndossiers; x++)
+		for (i = 0; i < NNODES; i++)
+			dossier_free(d[x][i]);
 }
 
 static void
@@ -526,6 +813,8 @@ run_seed(struct sim *s, int seed)
 
 	reset(s, seed);
 	for (step = 0; step < 90; step++) {
+		/* 0-3 ms a step: concurrent changes often share a clock. */
+		s->clock += rnd(s, 4);
 		if (rnd(s, 2) == 0) {
 			random_op(s);
 			continue;
@@ -554,6 +843,7 @@ run_seed(struct sim *s, int seed)
 	check(s);
 	if (getenv("SIM_VERBOSE") != NULL) {
 		long long	 c = 0, acc = 0, dec = 0, can = 0, off = 0;
+		long long	 cf = 0, open = 0, lk = 0, late = 0;
 		int		 j;
 
 		for (j = 0; j < NNODES; j++) {
@@ -567,11 +857,21 @@ run_seed(struct sim *s, int seed)
 			    "transfers WHERE state = 'cancelled'");
 			off += store_count(s->n[j]->st, "SELECT count(*) FROM "
 			    "transfers");
+			late += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			    "transfers WHERE late IS NOT NULL");
+			cf += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			    "conflicts");
+			open += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			    "conflicts WHERE state = 'open'");
+			lk += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			    "links");
 		}
 		fprintf(stderr, "seed %d: %d dossiers, %d events; over all "
 		    "nodes %lld changes, %lld transfer rows (%lld accepted, "
-		    "%lld declined, %lld cancelled)\n", seed, s->ndossiers,
-		    s->nevents, c, off, acc, dec, can);
+		    "%lld declined, %lld cancelled, %lld late decisions), "
+		    "%lld conflicts (%lld open), %lld links\n", seed,
+		    s->ndossiers, s->nevents, c, off, acc, dec, can, late, cf,
+		    open, lk);
 	}
 }
 
@@ -583,6 +883,8 @@ main(void)
 	int		 first = 1, n = 2000, seed;
 
 	memset(&s, 0, sizeof(s));
+	the_sim = &s;
+	node_clock = sim_clock;
 	log_init("sim", 0, false);
 	log_quiet(true);
 	if (one != NULL) {
