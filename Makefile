@@ -107,6 +107,7 @@ bench: deps
 
 vectors: opora
 	./opora vectors > tests/vectors/changes.json
+	./opora vectors --states > tests/vectors/states.json
 
 run: deps
 	$(MAKE) all

@@ -14,7 +14,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "conflict/hlc.h"
 #include "node/cli.h"
+#include "node/view.h"
 #include "protocol/change.h"
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
@@ -130,6 +132,21 @@ static const struct vec vecs[] = {
 	    "{" D H("0194f7c6a8000010") "\"key\":\"%K\",\"ops\":[{\"op\":"
 	    "\"transfer.accept\",\"offer\":\"%R/0\"}],\"parents\":%P," U "}",
 	    NULL, NULL, 1, { 15 }, 14, NULL, 0 },
+	{ "conflict.resolve keeping a phone number",
+	    "{" D H("0194f7c6a8000011") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"conflict.resolve\",\"conflict\":\"%R/0\",\"field\":"
+	    "\"phone\",\"value\":\"+7 900 000 00 00\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 16 }, 1, NULL, 0 },
+	{ "person.link to another dossier of the same person",
+	    "{" D H("0194f7c6a8000012") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.link\",\"other\":\"0c2e4a6b-8d0f-4a1b-9c3d-5e7f9a1b3c5d\","
+	    "\"reason\":\"Тот же СНИЛС\"}],\"parents\":%P," U "}",
+	    NULL, NULL, 1, { 17 }, -1, NULL, 0 },
+	{ "person.unlink",
+	    "{" D H("0194f7c6a8000013") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.unlink\",\"link\":\"%R/0\",\"reason\":\"Разные "
+	    "люди\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 18 }, 18,
+	    NULL, 0 },
 
 	/* Not canonical. */
 	{ "white space", NULL, "\"v\":1}", "\"v\": 1}", 1, { 11 }, -1,
@@ -167,6 +184,16 @@ static const struct vec vecs[] = {
 	    "unknown operation", 0 },
 	{ "an unknown event type", NULL, "\"housing\"", "\"holiday\"", 1, { 11 }, -1,
 	    "value not in its enumeration", 0 },
+	{ "a conflict.resolve of a field that does not exist", "{" D
+	    H("0194f7c6a8000011") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"conflict.resolve\",\"conflict\":\"%R/0\",\"field\":"
+	    "\"nickname\",\"value\":\"x\"}],\"parents\":%P," U "}", NULL,
+	    NULL, 1, { 11 }, 1, "not a field of the person card", 0 },
+	{ "a person.link to a dossier id in capitals", "{" D
+	    H("0194f7c6a8000012") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.link\",\"other\":\"0C2E4A6B-8D0F-4A1B-9C3D-5E7F9A1B3C5D\","
+	    "\"reason\":\"x\"}],\"parents\":%P," U "}", NULL, NULL, 1,
+	    { 11 }, -1, "not a dossier id", 0 },
 	{ "a date that does not exist", NULL, "\"2024-02-01\"",
 	    "\"2024-02-30\"", 1, { 11 }, -1, "not a real date", 0 },
 	{ "a date after the change's own clock", NULL, "\"2024-02-01\"",
@@ -274,6 +301,249 @@ canonical(const char *text, size_t *len)
 	return (out);
 }
 
+/*
+ * State vectors (tests/vectors/states.json): short histories by two
+ * regions, each change given whole, and the state document and digest the
+ * merge rules give after each step that matters.  A compatible node that
+ * folds the same changes must print the same digests.
+ */
+#define ST_MAXC	8
+
+struct st_step {
+	int		 author;	/* 0: Smolensk, 1: Kaluga */
+	const char	*ts;		/* the change's HLC */
+	int		 par[2];	/* parent steps, -1: none */
+	enum op_kind	 kind;
+	int		 field;
+	const char	*a, *b;		/* by kind: see st_ops() */
+	int		 ref;		/* the step whose entry 0 is named */
+	bool		 show;		/* print the state after it */
+};
+
+struct st_scenario {
+	const char	*name;
+	struct st_step	 steps[ST_MAXC];
+	int		 n;
+};
+
+#define NP	{ -1, -1 }
+static const struct st_scenario scenarios[] = {
+	{ "two regions set the phone at once: a conflict, then resolved", {
+	    { 0, "0194f7c6a8000000", NP, OP_PERSON_CREATE, -1, NULL, NULL,
+	      -1, false },
+	    { 0, "0194f7c6a8010000", { 0, -1 }, OP_CONSENT_ADD, -1,
+	      "transfer", "Заявление № 17", -1, false },
+	    { 0, "0194f7c6a8020000", { 1, -1 }, OP_TRANSFER_OFFER, -1,
+	      "RU-KLU", "Переезд в Калугу", -1, false },
+	    { 1, "0194f7c6a8030000", { 2, -1 }, OP_TRANSFER_ACCEPT, -1, NULL,
+	      NULL, 2, false },
+	    { 1, "0194f7c6a8040000", { 3, -1 }, OP_PERSON_SET, PF_PHONE,
+	      "+7 910 111 11 11", NULL, -1, false },
+	    { 0, "0194f7c6a8050000", { 2, -1 }, OP_PERSON_SET, PF_PHONE,
+	      "+7 920 222 22 22", NULL, -1, true },
+	    { 1, "0194f7c6a8060000", { 4, 5 }, OP_CONFLICT_RESOLVE, PF_PHONE,
+	      "+7 910 111 11 11", NULL, 4, true } }, 7 },
+	{ "an accept racing a cancel: the cancel came first", {
+	    { 0, "0194f7c6a8000000", NP, OP_PERSON_CREATE, -1, NULL, NULL,
+	      -1, false },
+	    { 0, "0194f7c6a8010000", { 0, -1 }, OP_CONSENT_ADD, -1,
+	      "transfer", "Заявление № 17", -1, false },
+	    { 0, "0194f7c6a8020000", { 1, -1 }, OP_TRANSFER_OFFER, -1,
+	      "RU-KLU", "Переезд в Калугу", -1, false },
+	    { 0, "0194f7c6a8030000", { 2, -1 }, OP_TRANSFER_CANCEL, -1, NULL,
+	      NULL, 2, false },
+	    { 1, "0194f7c6a8030001", { 2, -1 }, OP_TRANSFER_ACCEPT, -1, NULL,
+	      NULL, 2, true } }, 5 },
+	{ "a link to another dossier of the same person, then undone", {
+	    { 0, "0194f7c6a8000000", NP, OP_PERSON_CREATE, -1, NULL, NULL,
+	      -1, false },
+	    { 0, "0194f7c6a8010000", { 0, -1 }, OP_PERSON_LINK, -1,
+	      "0c2e4a6b-8d0f-4a1b-9c3d-5e7f9a1b3c5d", "Тот же СНИЛС", -1,
+	      true },
+	    { 0, "0194f7c6a8020000", { 1, -1 }, OP_PERSON_UNLINK, -1,
+	      "Разные люди", NULL, 1, true } }, 3 },
+};
+
+static const char *const st_regions[2] = { "RU-SMO", "RU-KLU" };
+static const char *const st_users[2] = { "petrova", "sidorov" };
+
+/* The operation of a step; ref is the named entry's id. */
+static void
+st_op(const struct st_step *t, const char *ref, struct op *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = t->kind;
+	o->field = t->field;
+	switch (t->kind) {
+	case OP_PERSON_CREATE:
+		o->person[PF_SURNAME] = "Иванова";
+		o->person[PF_NAME] = "Анна";
+		o->person[PF_BIRTH_DATE] = "2005-04-12";
+		o->person[PF_SEX] = "F";
+		o->person[PF_PHONE] = "+7 900 000 00 00";
+		break;
+	case OP_CONSENT_ADD:
+		o->arg[OA_SCOPE] = t->a;
+		o->arg[OA_DATE] = "2024-07-01";
+		o->arg[OA_DOCUMENT] = t->b;
+		break;
+	case OP_TRANSFER_OFFER:
+		o->arg[OA_TO] = t->a;
+		o->arg[OA_REASON] = t->b;
+		break;
+	case OP_PERSON_SET:
+	case OP_CONFLICT_RESOLVE:
+		o->arg[OA_VALUE] = t->a;
+		o->arg[OA_REF] = ref;
+		break;
+	case OP_PERSON_LINK:
+		o->arg[OA_OTHER] = t->a;
+		o->arg[OA_REASON] = t->b;
+		break;
+	case OP_PERSON_UNLINK:
+		o->arg[OA_REASON] = t->a;
+		o->arg[OA_REF] = ref;
+		break;
+	default:
+		o->arg[OA_REF] = ref;
+		break;
+	}
+}
+
+static int
+st_cmp(const void *a, const void *b)
+{
+	const struct change *x = *(struct change *const *)a;
+	const struct change *y = *(struct change *const *)b;
+
+	return (hlc_order(x->hlc, x->key, x->id, y->hlc, y->key, y->id));
+}
+
+/* One scenario as a JSON object, or NULL. */
+static cJSON *
+st_scenario(const struct st_scenario *sc, struct sig_key *keys[2])
+{
+	struct change	 hdr, *c[ST_MAXC], *sorted[ST_MAXC];
+	struct dossier	*d;
+	struct buf	 b;
+	struct op	 o;
+	uint8_t		 pub[2][SIG_PUB_LEN], sig[SIG_LEN];
+	char		 kid[2][SIG_KEYID_LEN + 1], ref[80], why[256];
+	char		 par[2][CHANGE_ID_HEX + 1], dg[65];
+	cJSON		*j, *arr, *states, *x;
+	int		 i, k, m, np, ok = 0;
+
+	memset(c, 0, sizeof(c));
+	if ((j = cJSON_CreateObject()) == NULL)
+		return (NULL);
+	cJSON_AddStringToObject(j, "name", sc->name);
+	arr = cJSON_AddArrayToObject(j, "changes");
+	states = cJSON_AddArrayToObject(j, "states");
+	for (k = 0; k < 2; k++) {
+		sig_key_public(keys[k], pub[k]);
+		sig_key_id(pub[k], kid[k]);
+	}
+	for (i = 0; i < sc->n; i++) {
+		const struct st_step *t = &sc->steps[i];
+
+		memset(&hdr, 0, sizeof(hdr));
+		snprintf(hdr.dossier, sizeof(hdr.dossier), "%s",
+		    "5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+		hlc_parse(t->ts, strlen(t->ts), &hdr.hlc);
+		memcpy(hdr.key, kid[t->author], sizeof(hdr.key));
+		snprintf(hdr.region, sizeof(hdr.region), "%s",
+		    st_regions[t->author]);
+		hdr.user = st_users[t->author];
+		for (np = 0; np < 2 && t->par[np] >= 0; np++)
+			memcpy(par[np], c[t->par[np]]->id, sizeof(par[np]));
+		if (np == 2 && strcmp(par[0], par[1]) > 0) {
+			memcpy(ref, par[0], sizeof(par[0]));
+			memcpy(par[0], par[1], sizeof(par[0]));
+			memcpy(par[1], ref, sizeof(par[1]));
+		}
+		hdr.parents = par;
+		hdr.nparents = (size_t)np;
+		if (t->ref >= 0)
+			snprintf(ref, sizeof(ref), "%s/0", c[t->ref]->id);
+		st_op(t, t->ref >= 0 ? ref : NULL, &o);
+		buf_init(&b, LIMIT_CHANGE_BYTES);
+		if (change_encode(&b, &hdr, &o, 1, &c[i], why,
+		    sizeof(why)) == -1 || sig_sign(keys[t->author],
+		    CHANGE_PREFIX, b.data, b.len, sig) == -1) {
+			fprintf(stderr, "vectors: %s, step %d: %s\n", sc->name,
+			    i, why);
+			buf_free(&b);
+			goto out;
+		}
+		x = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, x);
+		cJSON_AddStringToObject(x, "region", st_regions[t->author]);
+		add_hex(x, "public_key_hex", pub[t->author], SIG_PUB_LEN);
+		add_hex(x, "change_hex", (uint8_t *)b.data, b.len);
+		cJSON_AddStringToObject(x, "id_hex", c[i]->id);
+		add_hex(x, "signature_hex", sig, SIG_LEN);
+		buf_free(&b);
+		if (!t->show)
+			continue;
+		/* The state of changes 0..i, folded in the total order. */
+		memcpy(sorted, c, sizeof(c));
+		qsort(sorted, (size_t)i + 1, sizeof(sorted[0]), st_cmp);
+		if ((d = dossier_new(hdr.dossier)) == NULL)
+			goto out;
+		for (m = 0; m <= i; m++)
+			if (dossier_apply(d, &sorted[m]->meta, sorted[m]->ops,
+			    sorted[m]->nops) != 0) {
+				dossier_free(d);
+				goto out;
+			}
+		x = cJSON_CreateObject();
+		cJSON_AddItemToArray(states, x);
+		cJSON_AddNumberToObject(x, "after_changes", i + 1);
+		cJSON_AddItemToObject(x, "state", view_json(d));
+		if (view_digest(d, dg) == -1) {
+			dossier_free(d);
+			goto out;
+		}
+		cJSON_AddStringToObject(x, "digest_hex", dg);
+		dossier_free(d);
+	}
+	ok = 1;
+out:
+	for (i = 0; i < sc->n; i++)
+		change_free(c[i]);
+	if (!ok) {
+		cJSON_Delete(j);
+		return (NULL);
+	}
+	return (j);
+}
+
+static int
+state_vectors(struct sig_key *k, struct sig_key *other)
+{
+	struct sig_key	*keys[2] = { k, other };
+	cJSON		*arr, *o;
+	char		*out;
+	size_t		 i;
+	int		 rc = EX_SOFTWARE;
+
+	if ((arr = cJSON_CreateArray()) == NULL)
+		return (EX_OSERR);
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		if ((o = st_scenario(&scenarios[i], keys)) == NULL)
+			goto out;
+		cJSON_AddItemToArray(arr, o);
+	}
+	if ((out = cJSON_Print(arr)) == NULL)
+		goto out;
+	printf("%s\n", out);
+	free(out);
+	rc = EX_OK;
+out:
+	cJSON_Delete(arr);
+	return (rc);
+}
+
 int
 cmd_vectors(int argc, char **argv)
 {
@@ -288,12 +558,16 @@ cmd_vectors(int argc, char **argv)
 	int		 nids = 0, rc = EX_SOFTWARE;
 	const char	*tm = NULL;
 
-	(void)argv;
-	if (argc != 1) {
-		printf("%s\n", cli_tr("usage: opora vectors\n  prints the "
-		    "protocol test vectors (tests/vectors/changes.json)",
-		    "использование: opora vectors\n  выводит тестовые векторы "
-		    "протокола (tests/vectors/changes.json)"));
+	bool		 states = argc == 2 && strcmp(argv[1], "--states") == 0;
+
+	if (argc != 1 && !states) {
+		printf("%s\n", cli_tr("usage: opora vectors [--states]\n  "
+		    "prints the protocol test vectors (tests/vectors/"
+		    "changes.json);\n  --states: the state vectors "
+		    "(tests/vectors/states.json)",
+		    "использование: opora vectors [--states]\n  выводит "
+		    "тестовые векторы протокола (tests/vectors/changes.json);\n"
+		    "  --states: векторы состояний (tests/vectors/states.json)"));
 		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
@@ -305,6 +579,10 @@ cmd_vectors(int argc, char **argv)
 	    (other = sig_key_from_seed(seed2)) == NULL ||
 	    (arr = cJSON_CreateArray()) == NULL)
 		goto out;
+	if (states) {
+		rc = state_vectors(k, other);
+		goto out;
+	}
 	sig_key_public(k, pub);
 	sig_key_id(pub, kid);
 	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
