@@ -71,7 +71,7 @@ deps:
 unit: $(UNIT_BIN) $(B)/sim
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
-$(B)/sim: tests/sim/sim.c $(LIB_OBJ)
+$(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 SEEDS ?= 20000

@@ -35,6 +35,7 @@
 #include "protocol/log.h"
 #include "protocol/sig.h"
 #include "protocol/wire.h"
+#include "tests/sim/net.h"
 
 #define NNODES		3
 #define MAXDOSSIERS	8
@@ -43,9 +44,7 @@
 static const char *const regions[NNODES] = { "RU-SMO", "RU-KLU", "RU-SA" };
 
 struct sim {
-	char		 base[64];
-	struct node	*n[NNODES];
-	char		 dir[NNODES][256];
+	struct net	 net;
 	int64_t		 cursor[NNODES][NNODES];	/* [to][from] */
 	bool		 cut[NNODES][NNODES];
 	char		 dossiers[MAXDOSSIERS][37];
@@ -55,18 +54,7 @@ struct sim {
 	int		 nevents;
 	unsigned long	 rng;
 	int		 seed;
-	uint64_t	 clock;		/* the nodes' clock, in ms */
 };
-
-/* The clock every node reads (node_clock): it moves only when the
- * simulator says, so that a seed replays exactly, ties included. */
-static struct sim *the_sim;
-
-static uint64_t
-sim_clock(void)
-{
-	return (the_sim->clock);
-}
 
 static unsigned
 rnd(struct sim *s, unsigned n)
@@ -89,7 +77,7 @@ die(struct sim *s, const char *what)
 					    (long long)s->cursor[b][a]);
 	fprintf(stderr, "sim: seed %d: %s\n(replay: SIM_SEED=%d %s; the "
 	    "nodes are kept in %s)\n", s->seed, what, s->seed, "build/sim",
-	    s->base);
+	    s->net.base);
 	exit(1);
 }
 
@@ -101,120 +89,17 @@ static const char *const wipe =
     "DELETE FROM rejected; UPDATE peers SET cursor = 0;"
     "DELETE FROM meta WHERE k = 'hlc'; DELETE FROM sqlite_sequence;";
 
-/* Replace node i's random signing key by one derived from i. */
-static int
-fixed_key(struct sim *s, int i)
+static unsigned
+rnd_v(void *s, unsigned n)
 {
-	struct sig_key	*k;
-	uint8_t		 seed[32];
-	char		 p[300];
-	int		 rc;
-
-	memset(seed, 0x5a + i, sizeof(seed));
-	snprintf(p, sizeof(p), "%s/signing.key", s->dir[i]);
-	if ((k = sig_key_from_seed(seed)) == NULL || unlink(p) == -1) {
-		sig_key_free(k);
-		return (-1);
-	}
-	rc = sig_key_save(k, p);
-	sig_key_free(k);
-	return (rc);
-}
-
-/* A version 4 UUID drawn from the seed's generator. */
-static void
-sim_uuid(struct sim *s, char out[37])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned	 b[16];
-	int		 i, j;
-
-	for (i = 0; i < 16; i++)
-		b[i] = rnd(s, 256);
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	for (i = 0, j = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[j++] = '-';
-		out[j++] = hex[b[i] >> 4];
-		out[j++] = hex[b[i] & 15];
-	}
-	out[j] = '\0';
+	return (rnd(s, n));
 }
 
 static void
 setup(struct sim *s)
 {
-	char		 tmpl[] = "/tmp/opora-sim.XXXXXX";
-	char		*base;
-	int		 i, j;
-	uint8_t		 pub[NNODES][SIG_PUB_LEN];
-
-	if ((base = mkdtemp(tmpl)) == NULL)
+	if (net_setup(&s->net, NNODES, regions) == -1)
 		exit(1);
-	snprintf(s->base, sizeof(s->base), "%s", base);
-	for (i = 0; i < NNODES; i++) {
-		snprintf(s->dir[i], sizeof(s->dir[i]), "%s/%d", base, i);
-		if (node_init(s->dir[i], regions[i], NULL, NULL) == -1 ||
-		    fixed_key(s, i) == -1 ||
-		    (s->n[i] = node_open(s->dir[i], "sim")) == NULL)
-			exit(1);
-		/* The node's own key, as node_init would have stored it. */
-		{
-			char	 kid[SIG_KEYID_LEN + 1];
-
-			sig_key_id(s->n[i]->pub, kid);
-			if (store_key_put(s->n[i]->st, kid, regions[i],
-			    s->n[i]->pub) == -1 || store_meta_set(
-			    s->n[i]->st, "key_id", kid) == -1)
-				exit(1);
-		}
-		memcpy(pub[i], s->n[i]->pub, SIG_PUB_LEN);
-		/* Durability is not under test here; speed is welcome. */
-		if (store_exec(s->n[i]->st, "PRAGMA synchronous = OFF") == -1)
-			exit(1);
-	}
-	/* Every node knows every key, and has a peers row per other node
-	 * (feed_apply saves cursors there). */
-	for (i = 0; i < NNODES; i++)
-		for (j = 0; j < NNODES; j++) {
-			char	 kid[SIG_KEYID_LEN + 1];
-			sqlite3_stmt *st;
-
-			if (i == j)
-				continue;
-			sig_key_id(pub[j], kid);
-			store_key_put(s->n[i]->st, kid, regions[j], pub[j]);
-			st = store_stmt(s->n[i]->st, "INSERT INTO peers "
-			    "(region, url, key_id, pin, card, added) VALUES "
-			    "(?, 'https://sim', ?, 'x', 'x', 0)");
-			sqlite3_bind_text(st, 1, regions[j], -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, kid, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				exit(1);
-			sqlite3_reset(st);
-		}
-}
-
-/* Close the nodes and remove their directories. */
-static void
-teardown(struct sim *s)
-{
-	static const char *const files[] = { "opora.conf", "opora.db",
-	    "opora.db-wal", "opora.db-shm", "signing.key", "tls.key",
-	    "tls.crt", NULL };
-	char	 p[512];
-	int	 i, f;
-
-	for (i = 0; i < NNODES; i++) {
-		node_close(s->n[i]);
-		for (f = 0; files[f] != NULL; f++) {
-			snprintf(p, sizeof(p), "%s/%s", s->dir[i], files[f]);
-			(void)unlink(p);
-		}
-		(void)rmdir(s->dir[i]);
-	}
-	(void)rmdir(s->base);
 }
 
 static void
@@ -223,9 +108,9 @@ reset(struct sim *s, int seed)
 	int	 i;
 
 	for (i = 0; i < NNODES; i++) {
-		if (store_exec(s->n[i]->st, wipe) == -1)
+		if (store_exec(s->net.n[i]->st, wipe) == -1)
 			exit(1);
-		s->n[i]->hlc.last = 0;
+		s->net.n[i]->hlc.last = 0;
 	}
 	memset(s->cursor, 0, sizeof(s->cursor));
 	memset(s->cut, 0, sizeof(s->cut));
@@ -233,7 +118,7 @@ reset(struct sim *s, int seed)
 	s->seed = seed;
 	s->rng = (unsigned long)seed * 2654435761UL + 1;
 	/* 2026-01-01, plus a day per seed: each seed starts afresh. */
-	s->clock = 1767225600000ULL + (uint64_t)seed * 86400000ULL;
+	s->net.clock = 1767225600000ULL + (uint64_t)seed * 86400000ULL;
 }
 
 /* Make one change at node i; 0 if made, 1 if the node refused (fine: the
@@ -241,25 +126,11 @@ reset(struct sim *s, int seed)
 static int
 author(struct sim *s, int i, const char *id, struct op *ops, size_t nops)
 {
-	struct dossier	*d = NULL;
-	char		 cid[CHANGE_ID_HEX + 1], why[512];
-	int		 r, rc = 1;
+	int	 r;
 
-	if (store_begin(s->n[i]->st) == -1)
-		die(s, "begin");
-	r = view_load(s->n[i]->st, id, &d);
-	if (r == 1 && ops[0].kind == OP_PERSON_CREATE)
-		d = dossier_new(id);
-	if (d != NULL && node_author(s->n[i], d, ops, nops, cid, why,
-	    sizeof(why)) == 0)
-		rc = 0;
-	dossier_free(d);
-	if (rc == 0) {
-		if (store_commit(s->n[i]->st) == -1)
-			die(s, "commit");
-	} else
-		store_rollback(s->n[i]->st);
-	return (rc);
+	if ((r = net_author(&s->net, i, id, ops, nops, NULL)) == -1)
+		die(s, "author");
+	return (r);
 }
 
 static struct op
@@ -281,7 +152,7 @@ transfer_at(struct sim *s, int i, const char *d, const char *state,
 	sqlite3_stmt	*st;
 	const char	*v = NULL;
 
-	st = store_stmt(s->n[i]->st, "SELECT id FROM transfers WHERE "
+	st = store_stmt(s->net.n[i]->st, "SELECT id FROM transfers WHERE "
 	    "dossier = ? AND state = ? AND (? IS NULL OR \"to\" = ?)");
 	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
@@ -307,7 +178,7 @@ resolve_op(struct sim *s, int i, const char *d)
 	size_t			 k;
 	char			 ref[80], value[80];
 
-	if (view_load(s->n[i]->st, d, &v) != 0)
+	if (view_load(s->net.n[i]->st, d, &v) != 0)
 		return;
 	for (k = 0; k < v->t[DT_CONFLICT].n; k++) {
 		r = &v->t[DT_CONFLICT].v[k];
@@ -340,7 +211,7 @@ link_op(struct sim *s, int i, int x)
 	char			 ref[80];
 	int			 y;
 
-	if (view_load(s->n[i]->st, s->dossiers[x], &v) != 0)
+	if (view_load(s->net.n[i]->st, s->dossiers[x], &v) != 0)
 		return;
 	if (v->t[DT_LINK].n > 0 && rnd(s, 3) == 0) {
 		r = &v->t[DT_LINK].v[rnd(s, (unsigned)v->t[DT_LINK].n)];
@@ -354,7 +225,7 @@ link_op(struct sim *s, int i, int x)
 	}
 	dossier_free(v);
 	y = (int)rnd(s, (unsigned)s->ndossiers);
-	if (y == x || store_has_dossier(s->n[i]->st, s->dossiers[y]) != 1)
+	if (y == x || store_has_dossier(s->net.n[i]->st, s->dossiers[y]) != 1)
 		return;
 	o = op_of(OP_PERSON_LINK);
 	o.arg[OA_OTHER] = s->dossiers[y];
@@ -378,7 +249,7 @@ random_op(struct sim *s)
 		o.person[PF_NAME] = "Анна";
 		o.person[PF_BIRTH_DATE] = "2005-04-12";
 		o.person[PF_SEX] = "F";
-		sim_uuid(s, id);
+		net_uuid(rnd_v, s, id);
 		if (author(s, i, id, &o, 1) == 0)
 			memcpy(s->dossiers[s->ndossiers++], id, 37);
 		return;
@@ -391,7 +262,7 @@ random_op(struct sim *s)
 			struct dossier	*v = NULL;
 			bool		 mine;
 
-			if (view_load(s->n[j]->st, d, &v) != 0)
+			if (view_load(s->net.n[j]->st, d, &v) != 0)
 				continue;
 			mine = strcmp(v->custodian, regions[j]) == 0 ||
 			    dossier_pending_offer(v) != NULL;
@@ -488,76 +359,23 @@ random_op(struct sim *s)
 	}
 }
 
-/* Fetch whole, from node a, the dossiers node b listed for repair; returns
- * how many of them b now holds. */
-static size_t
-repair(struct sim *s, int a, int b, const struct feed_stats *st)
-{
-	struct wire_feed f;
-	struct feed_stats rs;
-	struct buf	 body;
-	char		 why[256];
-	size_t		 k, fixed = 0;
-	int		 r;
-
-	for (k = 0; k < st->ntorepair; k++) {
-		buf_init(&body, LIMIT_FEED_BYTES);
-		if ((r = feed_dossier(s->n[a], regions[b], st->torepair[k],
-		    &body)) == -1)
-			die(s, "repair feed");
-		if (r == 1) {
-			buf_free(&body);
-			continue;
-		}
-		if (wire_feed_parse(body.data, body.len, &f, why,
-		    sizeof(why)) == -1)
-			die(s, why);
-		memset(&rs, 0, sizeof(rs));
-		if (feed_apply(s->n[b], regions[a], &f, false, &rs, why,
-		    sizeof(why)) == -1)
-			die(s, why);
-		if (rs.rejected + rs.missing > 0)
-			die(s, "a repaired dossier still does not apply");
-		fixed += store_has_dossier(s->n[b]->st, st->torepair[k]) ==
-		    1 ? 1 : 0;
-		wire_feed_free(&f);
-		buf_free(&body);
-	}
-	return (fixed);
-}
-
 /* Deliver from node a to node b what b is entitled to; returns how many
  * changes were applied.  Sometimes from an old cursor (duplicates). */
 static uint64_t
 deliver(struct sim *s, int a, int b, bool chaos)
 {
-	struct wire_feed f;
-	struct feed_stats st;
-	struct buf	 body;
+	struct net_pull	 p;
 	char		 why[256];
-	int64_t		 since = s->cursor[b][a], next;
-	uint64_t	 moved;
+	int64_t		 since = s->cursor[b][a];
 
 	if (chaos && rnd(s, 8) == 0)
 		since = since > 3 ? since - 3 : 0;
-	buf_init(&body, LIMIT_FEED_BYTES);
-	if (feed_build(s->n[a], regions[b], since, chaos ? 1 + (int)rnd(s, 6) :
-	    LIMIT_FEED_MAX, &body, &next) == -1 ||
-	    wire_feed_parse(body.data, body.len, &f, why, sizeof(why)) == -1)
-		die(s, "feed");
-	memset(&st, 0, sizeof(st));
-	st.repair = true;
-	if (feed_apply(s->n[b], regions[a], &f, true, &st, why,
-	    sizeof(why)) == -1)
+	if (net_pull(&s->net, a, b, since, chaos ? 1 + (int)rnd(s, 6) :
+	    LIMIT_FEED_MAX, &p, why, sizeof(why)) == -1)
 		die(s, why);
-	/* Like the puller: a dossier whose history is missing (one this
-	 * region became entitled to through a link) is fetched whole. */
-	if (st.missing > 0 && repair(s, a, b, &st) == st.ntorepair &&
-	    st.ntorepair > 0)
-		st.missing = 0;
-	if (st.rejected + st.missing > 0) {
+	if (p.rejected + p.missing > 0) {
 		if (getenv("SIM_VERBOSE") != NULL) {
-			sqlite3_stmt *q = store_stmt(s->n[b]->st, "SELECT "
+			sqlite3_stmt *q = store_stmt(s->net.n[b]->st, "SELECT "
 			    "dossier, reason, CAST(bytes AS TEXT) FROM rejected");
 			while (sqlite3_step(q) == SQLITE_ROW)
 				fprintf(stderr, "rejected %s: %s\n%s\n",
@@ -567,23 +385,20 @@ deliver(struct sim *s, int a, int b, bool chaos)
 			sqlite3_reset(q);
 		}
 		snprintf(why, sizeof(why), "%s refused %llu change(s) from %s",
-		    regions[b], (unsigned long long)(st.rejected + st.missing),
+		    regions[b], (unsigned long long)(p.rejected + p.missing),
 		    regions[a]);
 		die(s, why);
 	}
 	if (getenv("SIM_TRACE") != NULL)
 		fprintf(stderr, "%s<-%s since %lld: %zu changes, next %lld, "
 		    "%llu applied%s\n", regions[b], regions[a],
-		    (long long)since, f.n, (long long)f.next,
-		    (unsigned long long)st.applied, chaos ? " (chaos)" : "");
-	if (f.next > s->cursor[b][a])
-		s->cursor[b][a] = f.next;
+		    (long long)since, p.items, (long long)p.next,
+		    (unsigned long long)p.applied, chaos ? " (chaos)" : "");
+	if (p.next > s->cursor[b][a])
+		s->cursor[b][a] = p.next;
 	/* Like the real puller, a response with more to come is followed at
 	 * once by another: count it as movement. */
-	moved = st.applied + (f.more ? 1 : 0);
-	wire_feed_free(&f);
-	buf_free(&body);
-	return (moved);
+	return (p.applied + (p.more ? 1 : 0));
 }
 
 static bool
@@ -730,7 +545,7 @@ check(struct sim *s)
 	for (x = 0; x < s->ndossiers; x++) {
 		best = -1;
 		for (i = 0; i < NNODES; i++) {
-			if (view_load(s->n[i]->st, s->dossiers[x],
+			if (view_load(s->net.n[i]->st, s->dossiers[x],
 			    &d[x][i]) != 0)
 				d[x][i] = NULL;
 			else if (view_digest(d[x][i], dg[x][i]) == -1)
@@ -814,7 +629,7 @@ run_seed(struct sim *s, int seed)
 	reset(s, seed);
 	for (step = 0; step < 90; step++) {
 		/* 0-3 ms a step: concurrent changes often share a clock. */
-		s->clock += rnd(s, 4);
+		s->net.clock += rnd(s, 4);
 		if (rnd(s, 2) == 0) {
 			random_op(s);
 			continue;
@@ -847,23 +662,23 @@ run_seed(struct sim *s, int seed)
 		int		 j;
 
 		for (j = 0; j < NNODES; j++) {
-			c += store_count(s->n[j]->st,
+			c += store_count(s->net.n[j]->st,
 			    "SELECT count(*) FROM changes");
-			acc += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			acc += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "transfers WHERE state = 'accepted'");
-			dec += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			dec += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "transfers WHERE state = 'declined'");
-			can += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			can += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "transfers WHERE state = 'cancelled'");
-			off += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			off += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "transfers");
-			late += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			late += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "transfers WHERE late IS NOT NULL");
-			cf += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			cf += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "conflicts");
-			open += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			open += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "conflicts WHERE state = 'open'");
-			lk += store_count(s->n[j]->st, "SELECT count(*) FROM "
+			lk += store_count(s->net.n[j]->st, "SELECT count(*) FROM "
 			    "links");
 		}
 		fprintf(stderr, "seed %d: %d dossiers, %d events; over all "
@@ -883,8 +698,6 @@ main(void)
 	int		 first = 1, n = 2000, seed;
 
 	memset(&s, 0, sizeof(s));
-	the_sim = &s;
-	node_clock = sim_clock;
 	log_init("sim", 0, false);
 	log_quiet(true);
 	if (one != NULL) {
@@ -896,7 +709,7 @@ main(void)
 	setup(&s);
 	for (seed = first; seed < first + n; seed++)
 		run_seed(&s, seed);
-	teardown(&s);
+	net_teardown(&s.net);
 	printf("[  PASSED  ] %d test(s).\n", n);
 	return (0);
 }

@@ -1,0 +1,72 @@
+/*
+ * tests/sim/net.h: a few real nodes in one process, for the simulator and
+ * the merge benchmark.  Each node is a full node (node/, SQLite, Ed25519)
+ * in a temporary directory; they exchange changes by calling feed_build
+ * on one and feed_apply on another, as the HTTPS puller does, including
+ * its repair of a dossier whose history is missing.  Nothing here is
+ * random: keys derive from the node's index, and every node reads the
+ * clock net.clock (node_clock), which only the caller moves.
+ */
+#ifndef OPORA_TESTS_NET_H
+#define OPORA_TESTS_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conflict/op.h"
+
+#define NET_MAX	4
+
+struct node;
+
+struct net {
+	int			 nnodes;
+	const char *const	*regions;	/* borrowed */
+	char			 base[64];	/* the temporary directory */
+	char			 dir[NET_MAX][256];
+	struct node		*n[NET_MAX];
+	uint64_t		 clock;		/* ms since the epoch */
+};
+
+/* What one pull did. */
+struct net_pull {
+	uint64_t	 applied, duplicate, rejected, missing;
+	int64_t		 next;		/* the feed's next cursor */
+	bool		 more;
+	size_t		 items;
+};
+
+/*
+ * net_setup(net, nnodes, regions): nodes 0..nnodes-1 of the given regions
+ * (borrowed), each knowing every other's key and with a peers row for
+ * each, writing without fsync.  Sets node_clock to read net->clock, which
+ * the caller sets.  0, or -1 with a message on standard error.
+ */
+int	 net_setup(struct net *net, int nnodes, const char *const *regions);
+
+/* net_teardown(net): close the nodes and remove their files. */
+void	 net_teardown(struct net *net);
+
+/*
+ * net_author(net, i, id, ops, nops, cid): node i makes one change to
+ * dossier id (starting it when ops[0] is person.create), in its own
+ * transaction.  0 made (its id in cid, if not NULL), 1 refused by the
+ * node's rules, -1 on error.
+ */
+int	 net_author(struct net *net, int i, const char *id,
+	    const struct op *ops, size_t nops, char *cid);
+
+/*
+ * net_pull(net, a, b, since, limit, out, why, whysz): node b takes node
+ * a's feed for b's region after since (at most limit changes), saving its
+ * cursor, and fetches whole from a every dossier whose history it lacks.
+ * 0 and *out, or -1 with a reason.
+ */
+int	 net_pull(struct net *net, int a, int b, int64_t since, int limit,
+	    struct net_pull *out, char *why, size_t whysz);
+
+/* net_uuid(rng, out): a version 4 UUID from a caller's generator. */
+void	 net_uuid(unsigned (*rnd)(void *, unsigned), void *arg, char out[37]);
+
+#endif /* OPORA_TESTS_NET_H */
