@@ -233,6 +233,62 @@ link_op(struct sim *s, int i, int x)
 	(void)author(s, i, s->dossiers[x], &o, 1);
 }
 
+static uint64_t	 deliver(struct sim *, int, int, bool);
+
+/*
+ * The case of issue 5: the custodian of dossier x (as some node sees it)
+ * offers it; the offer reaches the destination, which accepts and sets
+ * the phone, while the custodian, not yet knowing, sets it too.
+ */
+static void
+race_op(struct sim *s, int x)
+{
+	struct dossier	*v;
+	struct op	 o;
+	const char	*d = s->dossiers[x];
+	char		 ref[80], cid[CHANGE_ID_HEX + 1], text[40];
+	int		 c, r;
+
+	for (c = 0; c < NNODES; c++) {
+		if (view_load(s->net.n[c]->st, d, &v) != 0)
+			continue;
+		r = strcmp(v->custodian, regions[c]) == 0 &&
+		    dossier_pending_offer(v) == NULL;
+		dossier_free(v);
+		if (r)
+			break;
+	}
+	if (c == NNODES)
+		return;
+	r = (c + 1 + (int)rnd(s, NNODES - 1)) % NNODES;
+	o = op_of(OP_CONSENT_ADD);
+	o.arg[OA_SCOPE] = "transfer";
+	o.arg[OA_DATE] = "2024-01-01";
+	o.arg[OA_DOCUMENT] = "№ 2";
+	if (author(s, c, d, &o, 1) != 0)
+		return;
+	o = op_of(OP_TRANSFER_OFFER);
+	o.arg[OA_TO] = regions[r];
+	o.arg[OA_REASON] = "Переезд";
+	if (net_author(&s->net, c, d, &o, 1, cid) != 0)
+		return;
+	(void)deliver(s, c, r, false);
+	snprintf(ref, sizeof(ref), "%s/0", cid);
+	o = op_of(OP_TRANSFER_ACCEPT);
+	o.arg[OA_REF] = ref;
+	if (author(s, r, d, &o, 1) != 0)
+		return;
+	s->net.clock += rnd(s, 3);
+	o = op_of(OP_PERSON_SET);
+	o.field = PF_PHONE;
+	snprintf(text, sizeof(text), "+7 900 000 00 %02d", r);
+	o.arg[OA_VALUE] = text;
+	(void)author(s, r, d, &o, 1);
+	snprintf(text, sizeof(text), "+7 900 000 00 %02d", c);
+	o.arg[OA_VALUE] = text;
+	(void)author(s, c, d, &o, 1);
+}
+
 static void
 random_op(struct sim *s)
 {
@@ -241,7 +297,7 @@ random_op(struct sim *s)
 	char		 id[37], text[64], ref[80];
 	const char	*d;
 
-	k = (int)rnd(s, 11);
+	k = (int)rnd(s, 12);
 	if (s->ndossiers == 0 || (k == 0 && s->ndossiers < 4 &&
 	    rnd(s, 2) == 0)) {
 		o = op_of(OP_PERSON_CREATE);
@@ -319,6 +375,10 @@ random_op(struct sim *s)
 		return;
 	case 9:		/* link two dossiers, or undo a link */
 		link_op(s, i, x);
+		return;
+	case 11:	/* a handover with edits on both sides */
+		if (rnd(s, 3) == 0)
+			race_op(s, x);
 		return;
 	case 5:
 		o = op_of(OP_CONSENT_ADD);
