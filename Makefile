@@ -101,9 +101,15 @@ check: deps
 	@sh tests/run.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(B)/bench_merge
 	@sh tests/bench/bench.sh
 	@sh tests/bench/bench_sync.sh
+	@sh tests/bench/bench_merge.sh
+
+# What conflicts cost (tests/bench/bench_merge.c).
+$(B)/bench_merge: tests/bench/bench_merge.c tests/sim/net.c tests/sim/net.h \
+    $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 vectors: opora
 	./opora vectors > tests/vectors/changes.json

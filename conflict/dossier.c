@@ -42,6 +42,7 @@ struct dag_node {
 	char		 id[65];
 	size_t		 par, npar;	/* the parents, in dag->par */
 	unsigned	 mark;		/* == dag->epoch: seen by this walk */
+	uint32_t	 kinds;		/* 1 << kind of each of its ops */
 };
 
 struct dossier_dag {
@@ -337,6 +338,7 @@ dag_add(struct dossier_dag *g, const struct change_meta *m, size_t *out)
 	nv->par = g->npar;
 	nv->npar = 0;
 	nv->mark = 0;
+	nv->kinds = 0;
 	for (k = 0; k < m->nparents; k++)
 		if ((p = dag_find(g, m->parents[k])) >= 0) {
 			g->par[g->npar++] = (size_t)p;
@@ -794,6 +796,51 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 	}
 }
 
+int
+dossier_past(struct dossier *d, const char (*parents)[65], size_t nparents,
+    uint32_t kinds, const char ***out, size_t *n)
+{
+	struct dossier_dag	*g = d->dag;
+	const char		**v;
+	size_t			 top = 0, k, p, cur;
+	long			 x;
+
+	*out = NULL;
+	*n = 0;
+	if (g == NULL)
+		return (1);
+	if (++g->epoch == 0) {
+		for (k = 0; k < g->n; k++)
+			g->v[k].mark = 0;
+		g->epoch = 1;
+	}
+	for (k = 0; k < nparents; k++) {
+		if ((x = dag_find(g, parents[k])) < 0)
+			return (1);
+		if (g->v[x].mark != g->epoch) {
+			g->v[x].mark = g->epoch;
+			g->stack[top++] = (size_t)x;
+		}
+	}
+	while (top > 0) {
+		cur = g->stack[--top];
+		for (k = 0; k < g->v[cur].npar; k++) {
+			p = g->par[g->v[cur].par + k];
+			if (g->v[p].mark != g->epoch) {
+				g->v[p].mark = g->epoch;
+				g->stack[top++] = p;
+			}
+		}
+	}
+	if ((v = calloc(g->n + 1, sizeof(*v))) == NULL)
+		return (-1);
+	for (k = 0; k < g->n; k++)
+		if (g->v[k].mark == g->epoch && (g->v[k].kinds & kinds) != 0)
+			v[(*n)++] = g->v[k].id;
+	*out = v;
+	return (0);
+}
+
 struct dossier_row *
 dossier_linked(const struct dossier *d, const char *other)
 {
@@ -920,8 +967,12 @@ dossier_apply(struct dossier *d, const struct change_meta *m,
 			writes = true;
 	if (writes && !ax.saw_all && d->dag == NULL)
 		return (1);
-	if (d->dag != NULL && dag_add(d->dag, m, &ax.node) == -1)
-		return (-1);
+	if (d->dag != NULL) {
+		if (dag_add(d->dag, m, &ax.node) == -1)
+			return (-1);
+		for (i = 0; i < nops; i++)
+			d->dag->v[ax.node].kinds |= DOSSIER_KIND(ops[i].kind);
+	}
 	for (i = 0; i < nops; i++)
 		if (apply_op(d, m, &ops[i], i, &ax) == -1)
 			return (-1);

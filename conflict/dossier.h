@@ -201,6 +201,21 @@ struct dossier_row *dossier_pending_offer(const struct dossier *d);
 int		 dossier_custody_end(const struct dossier *d, const char *region,
 		    char out[11]);
 
+/*
+ * dossier_past(d, parents, nparents, kinds, out, n): the changes in the
+ * causal past of a change with these parents (the parents included) that
+ * hold an operation of one of the kinds (a mask of DOSSIER_KIND bits), in
+ * the order they were applied, which is the total order.  *out is a new
+ * array of *n ids borrowed from d (valid until d next changes), for the
+ * caller to free().  0; 1 when d has no causal graph or a parent is not in
+ * it; -1 on out of memory.  Folding just those changes gives every part of
+ * the past state that those kinds of operations make.
+ */
+#define DOSSIER_KIND(k)	((uint32_t)1 << (k))
+int		 dossier_past(struct dossier *d, const char (*parents)[65],
+		    size_t nparents, uint32_t kinds, const char ***out,
+		    size_t *n);
+
 /* dossier_linked(d, other): the active link row of d naming dossier other,
  * or NULL. */
 struct dossier_row *dossier_linked(const struct dossier *d, const char *other);

@@ -544,6 +544,44 @@ check_offer(const struct dossier *d, const struct op *ops, size_t i,
 	return (0);
 }
 
+#define K(k)	DOSSIER_KIND(k)
+uint32_t
+node_check_kinds(const struct op *ops, size_t nops)
+{
+	uint32_t	 m;
+	size_t		 i;
+
+	/* Custody: who registered the person, and every transfer. */
+	m = K(OP_PERSON_CREATE) | K(OP_TRANSFER_OFFER) |
+	    K(OP_TRANSFER_ACCEPT) | K(OP_TRANSFER_DECLINE) |
+	    K(OP_TRANSFER_CANCEL);
+	for (i = 0; i < nops; i++)
+		switch (ops[i].kind) {
+		case OP_TRANSFER_OFFER:
+		case OP_CONSENT_WITHDRAW:
+			m |= K(OP_CONSENT_ADD) | K(OP_CONSENT_WITHDRAW);
+			break;
+		case OP_EPISODE_CLOSE:
+			m |= K(OP_EPISODE_OPEN) | K(OP_EPISODE_CLOSE);
+			break;
+		case OP_EVENT_AMEND:
+		case OP_EVENT_RETRACT:
+			m |= K(OP_EVENT_ADD) | K(OP_EVENT_AMEND) |
+			    K(OP_EVENT_RETRACT);
+			break;
+		case OP_PERSON_LINK:
+		case OP_PERSON_UNLINK:
+			m |= K(OP_PERSON_LINK) | K(OP_PERSON_UNLINK);
+			break;
+		case OP_CONFLICT_RESOLVE:
+			return (0);
+		default:
+			break;
+		}
+	return (m);
+}
+#undef K
+
 int
 node_check_ops(const struct dossier *d, const char *region,
     const struct op *ops, size_t nops, char *why, size_t whysz)

@@ -14,12 +14,16 @@
 #include "protocol/log.h"
 
 #define RECEIVER_CACHE	64	/* dossier states kept between changes */
+#define RECEIVER_DECODED 1024	/* decoded changes kept for folding pasts */
 
 struct receiver {
 	struct node	*n;
 	struct dossier	*cache[RECEIVER_CACHE];
 	unsigned	 next;		/* the slot to reuse next */
 	bool		 clock_moved;	/* the node clock must be stored */
+	/* Changes decoded for folding a concurrent change's past, by the
+	 * first bits of their id (a direct-mapped cache). */
+	struct change	*decoded[RECEIVER_DECODED];
 };
 
 struct receiver *
@@ -56,6 +60,8 @@ receiver_free(struct receiver *r)
 		return;
 	for (i = 0; i < RECEIVER_CACHE; i++)
 		dossier_free(r->cache[i]);
+	for (i = 0; i < RECEIVER_DECODED; i++)
+		change_free(r->decoded[i]);
 	free(r);
 }
 
@@ -192,21 +198,85 @@ check_parents(struct receiver *r, const struct change *c, char *why,
 	return (rc);
 }
 
-/* Whether the change's parents are exactly the dossier's heads. */
-static int
-parents_are_heads(struct store *st, const struct change *c)
+/* Whether the change's parents are exactly the heads of state d (both
+ * lists are sorted). */
+static bool
+parents_are_heads(const struct dossier *d, const struct change *c)
 {
-	char	(*heads)[CHANGE_ID_HEX + 1] = NULL;
-	size_t	 n, i;
-	int	 same;
+	size_t	 i;
 
-	if (store_heads(st, c->dossier, &heads, &n) == -1)
+	if (d->nheads != c->nparents)
+		return (false);
+	for (i = 0; i < d->nheads; i++)
+		if (strcmp(d->heads[i], c->parents[i]) != 0)
+			return (false);
+	return (true);
+}
+
+static int
+decode_row(const struct store_row *row, void *arg)
+{
+	char	 why[256];
+
+	return (change_decode(row->bytes, row->len, arg, why,
+	    sizeof(why)) == 0 ? 0 : -1);
+}
+
+/* A stored change, decoded (owned by the cache), or NULL. */
+static const struct change *
+decoded_get(struct receiver *r, const char *id)
+{
+	struct change	*c = NULL;
+	unsigned	 k = (unsigned)strtoul((char[]){ id[0], id[1], id[2],
+			    '\0' }, NULL, 16) % RECEIVER_DECODED;
+
+	if (r->decoded[k] != NULL && strcmp(r->decoded[k]->id, id) == 0)
+		return (r->decoded[k]);
+	if (store_change_bytes(r->n->st, id, decode_row, &c) != 0)
+		return (NULL);
+	change_free(r->decoded[k]);
+	r->decoded[k] = c;
+	return (c);
+}
+
+/*
+ * The state the author of c saw, as far as judging c needs it: folded from
+ * only the changes of its causal past that hold the kinds of operation the
+ * rules read for c's operations (node_check_kinds), taken from d's causal
+ * graph.  0 and *out; 1 when this cannot be done (the caller folds the
+ * whole past from the log); -1 on error.
+ */
+static int
+past_of(struct receiver *r, struct dossier *d, const struct change *c,
+    struct dossier **out)
+{
+	const struct change	*p;
+	struct dossier		*past;
+	const char		**ids;
+	uint32_t		 kinds;
+	size_t			 n, k;
+	int			 rc;
+
+	*out = NULL;
+	if ((kinds = node_check_kinds(c->ops, c->nops)) == 0)
+		return (1);
+	if ((rc = dossier_past(d, (const char (*)[65])c->parents, c->nparents,
+	    kinds, &ids, &n)) != 0)
+		return (rc);
+	if ((past = dossier_new(c->dossier)) == NULL) {
+		free(ids);
 		return (-1);
-	same = n == c->nparents;
-	for (i = 0; same && i < n; i++)
-		same = strcmp(heads[i], c->parents[i]) == 0;
-	free(heads);
-	return (same);
+	}
+	for (k = 0; k < n; k++)
+		if ((p = decoded_get(r, ids[k])) == NULL ||
+		    dossier_apply(past, &p->meta, p->ops, p->nops) != 0) {
+			dossier_free(past);
+			free(ids);
+			return (1);
+		}
+	free(ids);
+	*out = past;
+	return (0);
 }
 
 /* Tell the admin when a dossier that arrived may describe a person this
@@ -241,7 +311,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	struct change	*c = it->c;
 	uint64_t	 now = node_now_ms();
 	uint64_t	 drift = (uint64_t)r->n->cfg.max_clock_drift * 1000;
-	int		 k, same;
+	int		 k;
 
 	if (it->problem[0] != '\0') {
 		snprintf(why, whysz, "%s", it->problem);
@@ -270,13 +340,25 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	} else {
 		if (state_get(r, c->dossier, &d) != 0)
 			return (RECV_FAILED);
-		if ((same = parents_are_heads(st, c)) == -1)
-			return (RECV_FAILED);
-		if (same)
+		if (parents_are_heads(d, c))
 			past = d;
-		else if (view_fold_past(st, c->dossier, c->parents,
-		    c->nparents, &past, why, whysz) == -1)
-			return (RECV_FAILED);
+		else {
+			/* Concurrent: its past needs the causal graph, which
+			 * a state loaded from the views lacks. */
+			if (d->dag == NULL) {
+				if (view_fold(st, c->dossier, &fresh, why,
+				    whysz) != 0)
+					return (RECV_FAILED);
+				state_put(r, fresh);
+				d = fresh;
+				fresh = NULL;
+			}
+			if ((k = past_of(r, d, c, &past)) == 1)
+				k = view_fold_past(st, c->dossier, c->parents,
+				    c->nparents, &past, why, whysz);
+			if (k == -1)
+				return (RECV_FAILED);
+		}
 	}
 	if (node_check_ops(past, c->region, c->ops, c->nops, why, whysz) ==
 	    -1) {

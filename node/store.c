@@ -666,6 +666,40 @@ out:
 	return (rc);
 }
 
+static const char SQL_CHANGE_BYTES[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE id = ?";
+
+int
+store_change_bytes(struct store *st, const char *id, store_row_fn fn,
+    void *arg)
+{
+	sqlite3_stmt		*s;
+	struct store_row	 row;
+	int			 r, rc;
+
+	if ((s = store_stmt(st, SQL_CHANGE_BYTES)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		row.seq = sqlite3_column_int64(s, 0);
+		row.id = (const char *)sqlite3_column_text(s, 1);
+		row.dossier = (const char *)sqlite3_column_text(s, 2);
+		row.bytes = sqlite3_column_blob(s, 3);
+		row.len = (size_t)sqlite3_column_bytes(s, 3);
+		row.sig = sqlite3_column_blob(s, 4);
+		row.siglen = (size_t)sqlite3_column_bytes(s, 4);
+		rc = row.id != NULL && row.dossier != NULL ? fn(&row, arg) :
+		    -1;
+	} else if (r == SQLITE_DONE)
+		rc = 1;
+	else {
+		store_err(st, "read a change");
+		rc = -1;
+	}
+	sqlite3_reset(s);
+	return (rc);
+}
+
 int64_t
 store_count(struct store *st, const char *sql)
 {

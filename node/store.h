@@ -104,6 +104,12 @@ typedef int (*store_row_fn)(const struct store_row *, void *);
 int		 store_each_change(struct store *st, const char *dossier,
 		    store_row_fn fn, void *arg);
 
+/* store_change_bytes(st, id, fn, arg): call fn with the stored change id
+ * (its bytes borrowed for the call).  Returns fn's value, 1 if there is no
+ * such change, -1 on a database error. */
+int		 store_change_bytes(struct store *st, const char *id,
+		    store_row_fn fn, void *arg);
+
 /* store_count(st, sql): the single integer a query returns, or -1. */
 int64_t		 store_count(struct store *st, const char *sql);
 
