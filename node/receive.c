@@ -343,17 +343,20 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		if (parents_are_heads(d, c))
 			past = d;
 		else {
-			/* Concurrent: its past needs the causal graph, which
-			 * a state loaded from the views lacks. */
-			if (d->dag == NULL) {
-				if (view_fold(st, c->dossier, &fresh, why,
-				    whysz) != 0)
-					return (RECV_FAILED);
+			/*
+			 * Concurrent: its past needs the causal graph, which
+			 * a state loaded from the views lacks.  If the log
+			 * cannot be folded (a damaged change, which verify
+			 * reports), fold just the past the slow way.
+			 */
+			if (d->dag == NULL && view_fold(st, c->dossier, &fresh,
+			    why, whysz) == 0) {
 				state_put(r, fresh);
 				d = fresh;
 				fresh = NULL;
 			}
-			if ((k = past_of(r, d, c, &past)) == 1)
+			k = d->dag != NULL ? past_of(r, d, c, &past) : 1;
+			if (k == 1)
 				k = view_fold_past(st, c->dossier, c->parents,
 				    c->nparents, &past, why, whysz);
 			if (k == -1)
