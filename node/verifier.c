@@ -113,6 +113,8 @@ check_item(struct vitem *it, const struct verifier *v)
 	it->problem[0] = '\0';
 	it->unknown_key = false;
 	it->c = NULL;
+	if (it->held)
+		return;
 	if (it->id[0] != '\0') {
 		change_id(it->bytes, it->len, id);
 		if (strcmp(id, it->id) != 0) {

@@ -34,6 +34,7 @@ struct vitem {
 	bool		 siglen_ok;		/* the signature had 64 bytes */
 	char		 problem[256];
 	bool		 unknown_key;		/* the problem is an unknown key */
+	bool		 held;			/* already stored: not checked */
 	struct change	*c;
 };
 

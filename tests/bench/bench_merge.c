@@ -134,56 +134,66 @@ set_phone(struct bench *b, int i, const char *d, int round)
 	make(b, i, d, &o, NULL);
 }
 
-/* One dossier of about n changes, handed round the three regions. */
+/* The dossiers ids[0..nd), of about n changes each, handed round the three
+ * regions together, one handover at a time. */
 static void
-dossier(struct bench *b, const char *d, int n, bool conflicts)
+dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 {
 	struct op	 o;
-	char		 cid[CHANGE_ID_HEX + 1], ref[80], text[80];
-	int		 handovers = n / 20, per, c = 0, r, round, e;
+	char		 (*cid)[CHANGE_ID_HEX + 1], ref[80], text[80];
+	int		 handovers = n / 20, per, c, r, round, e, x;
 
-	o = op_of(OP_PERSON_CREATE);
-	o.person[PF_SURNAME] = "Иванова";
-	o.person[PF_NAME] = "Анна";
-	o.person[PF_BIRTH_DATE] = "2005-04-12";
-	o.person[PF_SEX] = "F";
-	make(b, 0, d, &o, NULL);
-	o = op_of(OP_CONSENT_ADD);
-	o.arg[OA_SCOPE] = "transfer";
-	o.arg[OA_DATE] = "2024-01-01";
-	o.arg[OA_DOCUMENT] = "Заявление № 1";
-	make(b, 0, d, &o, NULL);
+	if ((cid = calloc((size_t)nd, sizeof(*cid))) == NULL)
+		die("out of memory");
+	for (x = 0; x < nd; x++) {
+		o = op_of(OP_PERSON_CREATE);
+		o.person[PF_SURNAME] = "Иванова";
+		o.person[PF_NAME] = "Анна";
+		o.person[PF_BIRTH_DATE] = "2005-04-12";
+		o.person[PF_SEX] = "F";
+		make(b, 0, ids[x], &o, NULL);
+		o = op_of(OP_CONSENT_ADD);
+		o.arg[OA_SCOPE] = "transfer";
+		o.arg[OA_DATE] = "2024-01-01";
+		o.arg[OA_DOCUMENT] = "Заявление № 1";
+		make(b, 0, ids[x], &o, NULL);
+	}
 	/* Four changes a handover; the rest are events. */
 	per = (n - 2 - 4 * handovers) / (handovers > 0 ? handovers : 1);
 	for (round = 0; round < handovers; round++) {
-		for (e = 0; e < per; e++) {
-			o = op_of(OP_EVENT_ADD);
-			o.arg[OA_DATE] = "2024-02-01";
-			o.arg[OA_TYPE] = "contact";
-			snprintf(text, sizeof(text), "Встреча с куратором, "
-			    "запись %d", b->nchanges);
-			o.arg[OA_TEXT] = text;
-			make(b, c, d, &o, NULL);
-		}
+		c = round % 3;
 		r = (c + 1) % 3;
-		if (!conflicts)
-			set_phone(b, c, d, round);
-		o = op_of(OP_TRANSFER_OFFER);
-		o.arg[OA_TO] = regions[r];
-		o.arg[OA_REASON] = "Переезд";
-		make(b, c, d, &o, cid);
+		for (x = 0; x < nd; x++) {
+			for (e = 0; e < per; e++) {
+				o = op_of(OP_EVENT_ADD);
+				o.arg[OA_DATE] = "2024-02-01";
+				o.arg[OA_TYPE] = "contact";
+				snprintf(text, sizeof(text), "Встреча с "
+				    "куратором, запись %d", b->nchanges);
+				o.arg[OA_TEXT] = text;
+				make(b, c, ids[x], &o, NULL);
+			}
+			if (!conflicts)
+				set_phone(b, c, ids[x], round);
+			o = op_of(OP_TRANSFER_OFFER);
+			o.arg[OA_TO] = regions[r];
+			o.arg[OA_REASON] = "Переезд";
+			make(b, c, ids[x], &o, cid[x]);
+		}
 		pull(b, c, r);
-		snprintf(ref, sizeof(ref), "%s/0", cid);
-		o = op_of(OP_TRANSFER_ACCEPT);
-		o.arg[OA_REF] = ref;
-		make(b, r, d, &o, NULL);
-		set_phone(b, r, d, round);
-		/* Not knowing of the accept: a concurrent edit. */
-		if (conflicts)
-			set_phone(b, c, d, round);
+		for (x = 0; x < nd; x++) {
+			snprintf(ref, sizeof(ref), "%s/0", cid[x]);
+			o = op_of(OP_TRANSFER_ACCEPT);
+			o.arg[OA_REF] = ref;
+			make(b, r, ids[x], &o, NULL);
+			set_phone(b, r, ids[x], round);
+		}
+		/* Not knowing of the accepts: concurrent edits. */
+		for (x = 0; conflicts && x < nd; x++)
+			set_phone(b, c, ids[x], round);
 		sync_all(b);
-		c = r;
 	}
+	free(cid);
 }
 
 /* A fresh node of region RU-SMO that knows the three keys. */
@@ -216,7 +226,7 @@ main(int argc, char **argv)
 	struct node	*fresh;
 	struct dossier	*d;
 	struct buf	 body;
-	char		 first[37], id[37], dir[300], why[256];
+	char		 first[37], (*ids)[37], dir[300], why[256];
 	double		 t0, apply_s, fold_s;
 	bool		 conflicts;
 	int		 ndossiers, per, i, k;
@@ -238,12 +248,13 @@ main(int argc, char **argv)
 	b.rng = 42;
 	if (net_setup(&b.net, 3, regions) == -1)
 		die("setup");
-	for (i = 0; i < ndossiers; i++) {
-		net_uuid(rnd, &b, id);
-		if (i == 0)
-			memcpy(first, id, sizeof(id));
-		dossier(&b, id, per, conflicts);
-	}
+	if ((ids = calloc((size_t)ndossiers, sizeof(*ids))) == NULL)
+		die("out of memory");
+	for (i = 0; i < ndossiers; i++)
+		net_uuid(rnd, &b, ids[i]);
+	memcpy(first, ids[0], sizeof(first));
+	dossiers(&b, ids, ndossiers, per, conflicts);
+	free(ids);
 	nconf = store_count(b.net.n[0]->st, "SELECT count(*) FROM conflicts");
 
 	/* The first dossier, whole, into a fresh node. */
