@@ -474,6 +474,22 @@ person_line(struct node *n, const char *id)
 	sqlite3_reset(s);
 }
 
+/* Whether dossiers a and b are linked, directly or through others. */
+static bool
+linked_to(struct node *n, const char *a, const char *b)
+{
+	char	(*ids)[37];
+	size_t	 k, nids;
+	bool	 found = false;
+
+	if (view_linked(n->st, a, &ids, &nids) == -1)
+		return (false);
+	for (k = 0; k < nids && !found; k++)
+		found = strcmp(ids[k], b) == 0;
+	free(ids);
+	return (found);
+}
+
 int
 cmd_duplicates(int argc, char **argv)
 {
@@ -493,6 +509,9 @@ cmd_duplicates(int argc, char **argv)
 	    NULL))
 		goto out;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		/* Linked through a third dossier: not a candidate. */
+		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
+			continue;
 		count++;
 		if (json) {
 			if ((o = cJSON_CreateObject()) == NULL)

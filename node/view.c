@@ -268,13 +268,32 @@ view_linked(struct store *st, const char *id, char (**out)[37], size_t *n)
 	return (0);
 }
 
+/* Drop from v the dossiers linked to id, directly or through others. */
+static int
+view_unlinked_only(struct store *st, const char *id, struct view_dup *v,
+    size_t *n)
+{
+	char	(*linked)[37];
+	size_t	 nl, i, j, keep = 0;
+
+	if (view_linked(st, id, &linked, &nl) == -1)
+		return (-1);
+	for (i = 0; i < *n; i++) {
+		for (j = 0; j < nl; j++)
+			if (strcmp(v[i].id, linked[j]) == 0)
+				break;
+		if (j == nl)
+			v[keep++] = v[i];
+	}
+	*n = keep;
+	free(linked);
+	return (0);
+}
+
 static const char SQL_DUPS_OF[] =
     "SELECT dossier, coalesce(snils = ?2, 0), coalesce(name_key = ?3, 0)"
     " FROM persons WHERE (snils = ?2 OR name_key = ?3)"
     " AND dossier <> coalesce(?1, '')"
-    " AND dossier NOT IN (SELECT other FROM links WHERE dossier = ?1"
-    "  AND state = 'linked' UNION SELECT dossier FROM links"
-    "  WHERE other = ?1 AND state = 'linked')"
     " ORDER BY dossier LIMIT 100";
 
 int
@@ -312,6 +331,13 @@ view_duplicates_of(struct store *st, const char *except, const char *snils,
 	if (r != SQLITE_DONE) {
 		log_warnx("look for duplicates: %s",
 		    sqlite3_errmsg(store_db(st)));
+		free(v);
+		*n = 0;
+		return (-1);
+	}
+	/* Those already linked to it, directly or not, are not candidates. */
+	if (except != NULL && *n > 0 && view_unlinked_only(st, except, v,
+	    n) == -1) {
 		free(v);
 		*n = 0;
 		return (-1);
