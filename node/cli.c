@@ -321,6 +321,49 @@ cli_entry(const struct dossier *d, enum dossier_table t, const char *arg)
 	return (NULL);
 }
 
+int
+cli_find_row(struct node *n, const char *sql, const char *arg,
+    const struct cli_words *w, char id[80], char dossier[37])
+{
+	sqlite3_stmt	*s;
+	const char	*slash = strchr(arg, '/'), *a, *b;
+	char		 prefix[72];
+	size_t		 plen = slash != NULL ? (size_t)(slash - arg) :
+			    strlen(arg);
+	int		 found = 0, r;
+
+	if (plen < 4 || plen > 64 || strlen(arg) > 70) {
+		cli_err("%s \"%.70s\"", cli_tr(w->bad_en, w->bad_ru), arg);
+		return (-1);
+	}
+	memcpy(prefix, arg, plen);
+	prefix[plen] = '\0';
+	if ((s = store_stmt(n->st, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		a = (const char *)sqlite3_column_text(s, 0);
+		b = (const char *)sqlite3_column_text(s, 1);
+		if (a == NULL || b == NULL || strlen(b) != 36)
+			continue;
+		/* With a "/n", the entry number must match too. */
+		if (slash != NULL && (strchr(a, '/') == NULL ||
+		    strcmp(strchr(a, '/'), slash) != 0))
+			continue;
+		if (found++ == 0) {
+			snprintf(id, 80, "%s", a);
+			memcpy(dossier, b, 37);
+		}
+	}
+	sqlite3_reset(s);
+	if (found != 1) {
+		cli_err("%s %s", found ? cli_tr(w->many_en, w->many_ru) :
+		    cli_tr(w->none_en, w->none_ru), arg);
+		return (-1);
+	}
+	return (0);
+}
+
 const char *
 cli_why(const char *why)
 {

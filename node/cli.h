@@ -55,6 +55,23 @@ int	 cli_dossier(struct node *n, const char *arg, char out[37]);
 const char *cli_entry(const struct dossier *d, enum dossier_table t,
 	    const char *arg);
 
+/* What cli_find_row says when an id is bad, ambiguous or unknown. */
+struct cli_words {
+	const char	*bad_en, *bad_ru;	/* "not a transfer id:" */
+	const char	*many_en, *many_ru;	/* "more than one ... with" */
+	const char	*none_en, *none_ru;	/* "no transfer" */
+};
+
+/*
+ * cli_find_row(n, sql, arg, w, id, dossier): resolve an entry named by its
+ * id, an unambiguous prefix of at least four characters, or the short form
+ * "a1b2c3d4e5/0" the lists print.  sql selects (id, dossier) of the rows
+ * whose id starts with ?1 (static text).  0 and the full id and its
+ * dossier, or -1 after telling the person with w's words.
+ */
+int	 cli_find_row(struct node *n, const char *sql, const char *arg,
+	    const struct cli_words *w, char id[80], char dossier[37]);
+
 /* cli_why(why): a change-check reason without its "ops[N]." prefix. */
 const char *cli_why(const char *why);
 

@@ -142,53 +142,18 @@ col(sqlite3_stmt *s, int i)
 	return ((const char *)sqlite3_column_text(s, i));
 }
 
-/*
- * Resolve a conflict named by its id, an unambiguous prefix of it, or the
- * short form "a1b2c3d4e5/0" that list prints.  0 and the full id and its
- * dossier, or -1 after telling the person.
- */
+/* Resolve a conflict named by its id, a prefix, or its short form. */
 static int
 find_conflict(struct node *n, const char *arg, char id[80], char dossier[37])
 {
-	sqlite3_stmt	*s;
-	const char	*slash = strchr(arg, '/'), *a, *b;
-	char		 prefix[72];
-	size_t		 plen = slash != NULL ? (size_t)(slash - arg) :
-			    strlen(arg);
-	int		 found = 0, r;
+	static const struct cli_words w = {
+		"not a conflict id:", "это не номер конфликта:",
+		"more than one conflict begins with",
+		"несколько конфликтов начинаются с",
+		"no conflict", "нет конфликта"
+	};
 
-	if (plen < 4 || plen > 64 || strlen(arg) > 70) {
-		cli_err("%s \"%.70s\"", cli_tr("not a conflict id:",
-		    "это не номер конфликта:"), arg);
-		return (-1);
-	}
-	memcpy(prefix, arg, plen);
-	prefix[plen] = '\0';
-	if ((s = store_stmt(n->st, SQL_CONFLICT_PREFIX)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		a = col(s, 0);
-		b = col(s, 1);
-		if (a == NULL || b == NULL || strlen(b) != 36)
-			continue;
-		/* With a "/n", the entry number must match too. */
-		if (slash != NULL && (strchr(a, '/') == NULL ||
-		    strcmp(strchr(a, '/'), slash) != 0))
-			continue;
-		if (found++ == 0) {
-			snprintf(id, 80, "%s", a);
-			memcpy(dossier, b, 37);
-		}
-	}
-	sqlite3_reset(s);
-	if (found != 1) {
-		cli_err("%s %s", found ? cli_tr("more than one conflict begins "
-		    "with", "несколько конфликтов начинаются с") : cli_tr(
-		    "no conflict", "нет конфликта"), arg);
-		return (-1);
-	}
-	return (0);
+	return (cli_find_row(n, SQL_CONFLICT_PREFIX, arg, &w, id, dossier));
 }
 
 static const char *

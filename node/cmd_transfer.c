@@ -46,42 +46,20 @@ transfer_usage(FILE *f)
 
 static const char SQL_TRANSFER_PREFIX[] =
     "SELECT id, dossier FROM transfers WHERE id >= ?1 AND id < ?1 || '~'"
-    " ORDER BY id LIMIT 2";
+    " ORDER BY id LIMIT 100";
 
 /* Resolve a transfer id (or prefix) to its full id and dossier. */
 static int
 find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
 {
-	sqlite3_stmt	*s;
-	const char	*a, *b;
-	int		 found = 0, r;
+	static const struct cli_words w = {
+		"not a transfer id:", "это не номер передачи:",
+		"more than one transfer begins with",
+		"несколько передач начинаются с",
+		"no transfer", "нет передачи"
+	};
 
-	if (strlen(arg) < 4 || strlen(arg) > 70) {
-		cli_err("%s \"%.70s\"", cli_tr("not a transfer id:",
-		    "это не номер передачи:"), arg);
-		return (-1);
-	}
-	if ((s = store_stmt(n->st, SQL_TRANSFER_PREFIX)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		a = (const char *)sqlite3_column_text(s, 0);
-		b = (const char *)sqlite3_column_text(s, 1);
-		if (a == NULL || b == NULL || strlen(b) != 36)
-			continue;
-		if (found++ == 0) {
-			snprintf(id, 80, "%s", a);
-			memcpy(dossier, b, 37);
-		}
-	}
-	sqlite3_reset(s);
-	if (found != 1) {
-		cli_err("%s %s", found ? cli_tr("more than one transfer begins "
-		    "with", "несколько передач начинаются с") : cli_tr(
-		    "no transfer", "нет передачи"), arg);
-		return (-1);
-	}
-	return (0);
+	return (cli_find_row(n, SQL_TRANSFER_PREFIX, arg, &w, id, dossier));
 }
 
 static int

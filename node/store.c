@@ -626,6 +626,21 @@ static const char SQL_EACH_DOSSIER[] =
 static const char SQL_EACH_ALL[] =
     "SELECT seq, id, dossier, bytes, sig FROM changes ORDER BY seq";
 
+/* A change read by "SELECT seq, id, dossier, bytes, sig": 0, or -1 when
+ * its id or dossier is missing (damage). */
+static int
+row_of(sqlite3_stmt *s, struct store_row *row)
+{
+	row->seq = sqlite3_column_int64(s, 0);
+	row->id = (const char *)sqlite3_column_text(s, 1);
+	row->dossier = (const char *)sqlite3_column_text(s, 2);
+	row->bytes = sqlite3_column_blob(s, 3);
+	row->len = (size_t)sqlite3_column_bytes(s, 3);
+	row->sig = sqlite3_column_blob(s, 4);
+	row->siglen = (size_t)sqlite3_column_bytes(s, 4);
+	return (row->id != NULL && row->dossier != NULL ? 0 : -1);
+}
+
 int
 store_each_change(struct store *st, const char *dossier, store_row_fn fn,
     void *arg)
@@ -644,14 +659,7 @@ store_each_change(struct store *st, const char *dossier, store_row_fn fn,
 	    SQLITE_STATIC) != SQLITE_OK)
 		goto err;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		row.seq = sqlite3_column_int64(s, 0);
-		row.id = (const char *)sqlite3_column_text(s, 1);
-		row.dossier = (const char *)sqlite3_column_text(s, 2);
-		row.bytes = sqlite3_column_blob(s, 3);
-		row.len = (size_t)sqlite3_column_bytes(s, 3);
-		row.sig = sqlite3_column_blob(s, 4);
-		row.siglen = (size_t)sqlite3_column_bytes(s, 4);
-		if (row.id == NULL || row.dossier == NULL)
+		if (row_of(s, &row) == -1)
 			continue;
 		if ((rc = fn(&row, arg)) != 0)
 			goto out;
@@ -680,17 +688,9 @@ store_change_bytes(struct store *st, const char *id, store_row_fn fn,
 	if ((s = store_stmt(st, SQL_CHANGE_BYTES)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		row.seq = sqlite3_column_int64(s, 0);
-		row.id = (const char *)sqlite3_column_text(s, 1);
-		row.dossier = (const char *)sqlite3_column_text(s, 2);
-		row.bytes = sqlite3_column_blob(s, 3);
-		row.len = (size_t)sqlite3_column_bytes(s, 3);
-		row.sig = sqlite3_column_blob(s, 4);
-		row.siglen = (size_t)sqlite3_column_bytes(s, 4);
-		rc = row.id != NULL && row.dossier != NULL ? fn(&row, arg) :
-		    -1;
-	} else if (r == SQLITE_DONE)
+	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = row_of(s, &row) == 0 ? fn(&row, arg) : -1;
+	else if (r == SQLITE_DONE)
 		rc = 1;
 	else {
 		store_err(st, "read a change");
