@@ -290,11 +290,19 @@ jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
 cJSON *
 jcs_parse(const char *p, size_t len, const char **why)
 {
+	return (jcs_parse_limit(p, len, LIMIT_CHANGE_BYTES * 16,
+	    LIMIT_JSON_ELEMENTS, why));
+}
+
+cJSON *
+jcs_parse_limit(const char *p, size_t len, size_t max_bytes,
+    size_t max_elements, const char **why)
+{
 	struct buf	 b;
 	cJSON		*v;
 	const char	*w = NULL;
 
-	if (len == 0 || len > LIMIT_CHANGE_BYTES * 16) {
+	if (len == 0 || len > max_bytes) {
 		*why = "not JSON: empty or too large";
 		return (NULL);
 	}
@@ -303,7 +311,7 @@ jcs_parse(const char *p, size_t len, const char **why)
 		return (NULL);
 	}
 	buf_init(&b, len);
-	if (jcs_write(&b, v, LIMIT_JSON_ELEMENTS, &w) == -1) {
+	if (jcs_write(&b, v, max_elements, &w) == -1) {
 		/* A too-long rewrite means the input was not minimal. */
 		*why = w != NULL && strcmp(w, "too large") != 0 ?
 		    w : "not canonical JSON (RFC 8785)";

@@ -44,6 +44,9 @@ int	 jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
  * reason ("not JSON", "not canonical: ...").
  */
 cJSON	*jcs_parse(const char *p, size_t len, const char **why);
+/* jcs_parse_limit: jcs_parse with the size and element limits given. */
+cJSON	*jcs_parse_limit(const char *p, size_t len, size_t max_bytes,
+	    size_t max_elements, const char **why);
 
 /* jcs_int(v, out): 0 and *out set if v is a number holding an integer. */
 int	 jcs_int(const cJSON *v, int64_t *out);

@@ -1,0 +1,110 @@
+/*
+ * protocol/snapshot.h: a region's statistics snapshot, the one document a
+ * regional node sends the federal node (RU-FED), and only it.
+ *
+ * A snapshot holds counts of persons, never a person: for one calendar
+ * year, per indicator (docs/statistics.md), sex, birth year and period
+ * (the year, or one of its quarters), how many persons the region counted;
+ * per period how many it counted and how many it registers (coverage); and
+ * per destination how many persons it handed over that year (flows).  No
+ * name, SNILS, date of birth, text or dossier id has a place in it.
+ *
+ * It is one canonical JSON document (RFC 8785, protocol/jcs.h):
+ *
+ *   {"cells":[[INDICATOR,SEX,BIRTH_YEAR,PERIOD,COUNT],...],
+ *    "coverage":[[PERIOD,COUNTED,REGISTERED],...],
+ *    "flows":[[TO_REGION,YEAR,COUNT],...],
+ *    "hlc":HLC,"key":KEY_ID,"kind":"stats.snapshot","region":REGION,
+ *    "v":1,"year":YEAR}
+ *
+ * Arrays are sorted (by their string members, bytewise) and without
+ * duplicates; counts are positive integers (an absent cell is zero) below
+ * 10,000,000.  It is signed with Ed25519 over SNAPSHOT_PREFIX followed by
+ * the bytes; its id is SHA-256 of the bytes.  docs/protocol.md §11 is the
+ * full specification.
+ */
+#ifndef OPORA_SNAPSHOT_H
+#define OPORA_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol/buf.h"
+
+#define SNAPSHOT_PREFIX		"opora-snapshot-v1\n"
+#define SNAPSHOT_MAX_BYTES	(4 * 1024 * 1024)
+#define SNAPSHOT_MAX_COUNT	10000000
+
+/* An indicator: what is counted, per person, at a period's end. */
+struct snapshot_indicator {
+	const char	*code;		/* "housing.own" */
+	const char	*group;		/* "housing": values of one question;
+					 * NULL for a yes/no indicator */
+	int		 threshold;	/* smallest count shown (5; 10 if
+					 * sensitive) */
+	const char	*en, *ru;
+};
+
+/* The indicators, in code order; ends with code == NULL. */
+extern const struct snapshot_indicator snapshot_indicators[];
+
+/* snapshot_indicator_find(code): the indicator, or NULL. */
+const struct snapshot_indicator *snapshot_indicator_find(const char *code);
+
+struct snapshot_cell {
+	char	 indicator[32];
+	char	 sex;			/* 'F' or 'M' */
+	int	 birth_year;
+	char	 period[8];		/* "2025" or "2025-Q1" */
+	int64_t	 count;
+};
+
+struct snapshot_coverage {
+	char	 period[8];
+	int64_t	 counted, registered;
+};
+
+struct snapshot_flow {
+	char	 to[16];		/* region code */
+	int	 year;
+	int64_t	 count;
+};
+
+struct snapshot {
+	char			 id[65];	/* set by snapshot_decode */
+	char			 region[16];
+	char			 key[17];
+	uint64_t		 hlc;
+	int			 year;
+	struct snapshot_cell	*cells;		/* owned */
+	size_t			 ncells;
+	struct snapshot_coverage cov[5];	/* the year, then Q1..Q4 */
+	size_t			 ncov;
+	struct snapshot_flow	*flows;		/* owned */
+	size_t			 nflows;
+};
+
+/* snapshot_free(s): release what s owns (not s itself). */
+void	 snapshot_free(struct snapshot *s);
+
+/* snapshot_period(year, q, out): "2025" (q 0) or "2025-Q1".."2025-Q4". */
+void	 snapshot_period(int year, int q, char out[8]);
+
+/*
+ * snapshot_encode(s, out, why, whysz): sort s's arrays and append the
+ * canonical bytes of s to out.  The result is checked with
+ * snapshot_decode, so a node never signs what the federal node would
+ * refuse.  0, or -1 with a reason.
+ */
+int	 snapshot_encode(struct snapshot *s, struct buf *out, char *why,
+	    size_t whysz);
+
+/*
+ * snapshot_decode(p, len, s, why, whysz): check and parse a snapshot's
+ * bytes (borrowed).  0 and *s filled (free with snapshot_free), or -1 with
+ * a reason naming the member at fault.
+ */
+int	 snapshot_decode(const void *p, size_t len, struct snapshot *s,
+	    char *why, size_t whysz);
+
+#endif /* OPORA_SNAPSHOT_H */
