@@ -138,8 +138,11 @@ config_write(const char *path, const struct node_config *c)
 	    "listen = %s\n"
 	    "# How far (seconds) a peer's clock may run ahead of ours before\n"
 	    "# its changes are refused (1-86400).\n"
-	    "max_clock_drift = %d\n", c->region, c->url, c->listen,
-	    NODE_DEFAULT_DRIFT_S);
+	    "max_clock_drift = %d\n"
+	    "# Hours between the statistics snapshots 'opora serve' publishes\n"
+	    "# for the federal node (1-8760; 0: only 'opora stats publish').\n"
+	    "stats_interval = %d\n", c->region, c->url, c->listen,
+	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H);
 	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
 		rc = 0;
 	else
@@ -194,6 +197,7 @@ config_read(const char *path, struct node_config *c)
 
 	memset(c, 0, sizeof(*c));
 	c->max_clock_drift = NODE_DEFAULT_DRIFT_S;
+	c->stats_interval = NODE_DEFAULT_STATS_H;
 	if ((f = fopen(path, "r")) == NULL) {
 		log_warn("configuration %s", path);
 		return (-1);
@@ -225,9 +229,15 @@ config_read(const char *path, struct node_config *c)
 		else if (strcmp(k, "max_clock_drift") == 0 &&
 		    parse_seconds(v, &c->max_clock_drift) == 0)
 			;
+		else if (strcmp(k, "stats_interval") == 0 &&
+		    (strcmp(v, "0") == 0 || (parse_seconds(v,
+		    &c->stats_interval) == 0 && c->stats_interval <= 8760)))
+			c->stats_interval = strcmp(v, "0") == 0 ? 0 :
+			    c->stats_interval;
 		else if (strcmp(k, "region") == 0 || strcmp(k, "url") == 0 ||
 		    strcmp(k, "listen") == 0 ||
-		    strcmp(k, "max_clock_drift") == 0) {
+		    strcmp(k, "max_clock_drift") == 0 ||
+		    strcmp(k, "stats_interval") == 0) {
 			log_warnx("%s:%d: %s: \"%.60s\" is not valid", path,
 			    lineno, k, v);
 			goto out;

@@ -32,12 +32,14 @@ struct signer;
 struct store;
 
 #define NODE_DEFAULT_DRIFT_S	300	/* a peer's clock ahead of ours */
+#define NODE_DEFAULT_STATS_H	24	/* serve publishes statistics daily */
 
 struct node_config {
 	char	 region[16];
 	char	 url[256];
 	char	 listen[128];
 	int	 max_clock_drift;	/* seconds */
+	int	 stats_interval;	/* hours between snapshots; 0: off */
 };
 
 struct node {

@@ -23,16 +23,20 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "node/fedstats.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/server.h"
+#include "node/stats.h"
 #include "node/store.h"
 #include "node/sync.h"
 #include "protocol/fields.h"
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
+#include "protocol/snapshot.h"
 #include "protocol/log.h"
 #include "protocol/tls.h"
+#include "protocol/wire.h"
 
 #define TICK_MS		100	/* how often long polls look for news */
 
@@ -47,6 +51,7 @@ struct server {
 	struct conn		*conns;		/* every open connection */
 	int			 nconn;
 	int64_t			 head;		/* newest feed number seen */
+	uint64_t		 next_stats;	/* when to publish statistics */
 };
 
 struct conn {
@@ -56,6 +61,7 @@ struct conn {
 	struct event		*deadline;
 	struct conn		*next, *prev;
 	char			 peer[16];	/* region of the pinned client */
+	char			 researcher[64];	/* or a researcher's name */
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	char			 path[64];	/* for the log line */
 	uint64_t		 start_ms;
@@ -71,6 +77,8 @@ static int	conn_idx = -1;		/* SSL ex_data slot for the conn */
 
 static void	conn_free(struct conn *);
 static void	respond(struct conn *, int, const char *, size_t);
+static void	respond_type(struct conn *, int, const char *, const char *,
+		    size_t);
 static void	respond_error(struct conn *, int, const char *, const char *);
 
 static const char *
@@ -92,6 +100,8 @@ status_text(int status)
 }
 
 static const char SQL_PEER_BY_PIN[] = "SELECT region FROM peers WHERE pin = ?";
+static const char SQL_RESEARCHER_BY_PIN[] =
+    "SELECT name FROM researchers WHERE pin = ? AND revoked = 0";
 
 /*
  * The client's certificate is accepted when its public key is a peer's
@@ -127,6 +137,18 @@ verify_cb(int ok, X509_STORE_CTX *x)
 		found = 1;
 	}
 	sqlite3_reset(s);
+	/* The federal node also answers the researchers it registered. */
+	if (!found && strcmp(c->srv->n->cfg.region, "RU-FED") == 0 &&
+	    (s = store_stmt(c->srv->n->st, SQL_RESEARCHER_BY_PIN)) != NULL) {
+		sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (region = (const char *)sqlite3_column_text(s, 0)) !=
+		    NULL && strlen(region) < sizeof(c->researcher)) {
+			memcpy(c->researcher, region, strlen(region) + 1);
+			found = 1;
+		}
+		sqlite3_reset(s);
+	}
 	if (!found)
 		log_warnx("%s: refused a client certificate that no peer's "
 		    "card pins (%s)", c->addr, pin);
@@ -222,6 +244,200 @@ serve_feed(struct conn *c)
 	buf_free(&b);
 }
 
+/* The value of key in query string q (after '?'), percent-decoded into
+ * out; 0, 1 if absent, -1 if malformed or too long. */
+static int
+query_get(const char *q, const char *key, char *out, size_t outsz)
+{
+	const char	*p, *amp, *eq, *v;
+	size_t		 klen = strlen(key), n = 0;
+	int		 hi, lo;
+
+	for (p = q; p != NULL && *p != '\0'; p = amp != NULL ? amp + 1 :
+	    NULL) {
+		amp = strchr(p, '&');
+		if ((eq = strchr(p, '=')) == NULL || (amp != NULL && eq > amp))
+			return (-1);
+		if ((size_t)(eq - p) != klen || strncmp(p, key, klen) != 0)
+			continue;
+		for (v = eq + 1; *v != '\0' && *v != '&'; v++) {
+			if (n + 1 >= outsz)
+				return (-1);
+			if (*v == '%' && v[1] != '\0' && v[2] != '\0') {
+				hi = v[1] >= 'a' ? v[1] - 'a' + 10 : v[1] >=
+				    'A' ? v[1] - 'A' + 10 : v[1] - '0';
+				lo = v[2] >= 'a' ? v[2] - 'a' + 10 : v[2] >=
+				    'A' ? v[2] - 'A' + 10 : v[2] - '0';
+				if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
+					return (-1);
+				out[n++] = (char)(hi * 16 + lo);
+				v += 2;
+			} else if (*v == '%')
+				return (-1);
+			else
+				out[n++] = *v == '+' ? ' ' : *v;
+		}
+		out[n] = '\0';
+		return (0);
+	}
+	return (1);
+}
+
+/*
+ * GET /v1/stats/query?indicator=&period=&by=&format= and
+ * GET /v1/stats/flows?period=&level=&format=: the federal node answers the
+ * researchers it registered, with disclosure control (node/fedstats.c).
+ */
+static void
+serve_stats(struct conn *c, const char *what, size_t wlen, const char *q)
+{
+	struct fedstats_query	 fq;
+	struct fedstats_result	 r;
+	struct buf		 b;
+	char			 ind[40], by[64], period[16], fmt[8];
+	char			 level[16], why[256], who[96];
+	bool			 flows = wlen == 5 && strncmp(what, "flows",
+				    5) == 0;
+	int			 k;
+
+	if (strcmp(c->srv->n->cfg.region, "RU-FED") != 0) {
+		respond_error(c, 404, "not_found", "statistics are answered "
+		    "by the federal node only");
+		return;
+	}
+	if (c->researcher[0] == '\0') {
+		respond_error(c, 403, "forbidden", "the statistics API answers "
+		    "researchers registered on this node ('opora researcher "
+		    "add'); present your certificate");
+		return;
+	}
+	if (!flows && !(wlen == 5 && strncmp(what, "query", 5) == 0)) {
+		respond_error(c, 404, "not_found", "no such resource: use "
+		    "/v1/stats/query or /v1/stats/flows");
+		return;
+	}
+	q = q != NULL ? q + 1 : "";
+	if ((k = query_get(q, "format", fmt, sizeof(fmt))) == 1)
+		snprintf(fmt, sizeof(fmt), "json");
+	if (k == -1 || (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) ||
+	    query_get(q, "period", period, sizeof(period)) != 0 ||
+	    (!flows && query_get(q, "indicator", ind, sizeof(ind)) != 0) ||
+	    (k = query_get(q, "by", by, sizeof(by))) == -1 ||
+	    (flows && (k = query_get(q, "level", level, sizeof(level))) ==
+	    -1)) {
+		respond_error(c, 400, "bad_request", flows ? "flows takes "
+		    "period (a year), level (district or region) and format "
+		    "(json or csv)" : "query takes indicator, period, by "
+		    "(region, district, sex, birth_year, comma-separated) and "
+		    "format (json or csv)");
+		return;
+	}
+	if (!flows && query_get(q, "by", by, sizeof(by)) == 1)
+		by[0] = '\0';
+	if (flows && k == 1)
+		snprintf(level, sizeof(level), "district");
+	snprintf(who, sizeof(who), "researcher:%s", c->researcher);
+	if (flows) {
+		if (strlen(period) != 4 || atoi(period) < 1900 ||
+		    (strcmp(level, "district") != 0 &&
+		    strcmp(level, "region") != 0)) {
+			respond_error(c, 400, "bad_request", "flows takes "
+			    "period (a year, such as 2025) and level (district "
+			    "or region)");
+			return;
+		}
+		k = fedstats_flows(c->srv->n->st, atoi(period),
+		    strcmp(level, "region") == 0, who, &r, why, sizeof(why));
+	} else {
+		if (fedstats_parse(ind, by, period, &fq, why,
+		    sizeof(why)) == -1) {
+			respond_error(c, 400, "bad_request", why);
+			return;
+		}
+		k = fedstats_run(c->srv->n->st, &fq, who, &r, why,
+		    sizeof(why));
+	}
+	if (k == -1) {
+		respond_error(c, 500, "internal", why);
+		return;
+	}
+	buf_init(&b, (size_t)64 << 20);
+	if ((strcmp(fmt, "csv") == 0 ? fedstats_csv(&r, &b) :
+	    fedstats_json(&r, &b)) == -1)
+		respond_error(c, 500, "internal", "the answer could not be "
+		    "written");
+	else
+		respond_type(c, 200, strcmp(fmt, "csv") == 0 ?
+		    "text/csv; charset=utf-8" : "application/json", b.data,
+		    b.len);
+	buf_free(&b);
+	fedstats_result_free(&r);
+}
+
+static const char SQL_SNAPSHOTS_AFTER[] =
+    "SELECT seq, bytes, sig FROM snapshots WHERE seq > ? AND region = ?"
+    " ORDER BY seq LIMIT 20";
+
+/*
+ * GET /v1/snapshots?since=N: this region's statistics snapshots after
+ * number N, for the federal node only (docs/protocol.md §11).
+ */
+static void
+serve_snapshots(struct conn *c, const char *q)
+{
+	sqlite3_stmt	*s;
+	struct buf	 b;
+	char		 v[24];
+	long long	 since = 0, last;
+	bool		 first = true;
+	int		 n = 0, r;
+
+	if (strcmp(c->peer, "RU-FED") != 0) {
+		respond_error(c, 403, "forbidden", "a region's statistics "
+		    "snapshots go to the federal node (RU-FED) only");
+		return;
+	}
+	if (q != NULL && (r = query_get(q + 1, "since", v, sizeof(v))) != 1 &&
+	    (r == -1 || parse_num(v, strlen(v), 0, JCS_INT_MAX, &since) ==
+	    -1)) {
+		respond_error(c, 400, "bad_request", "the query takes since "
+		    "(a snapshot number)");
+		return;
+	}
+	if ((s = store_stmt(c->srv->n->st, SQL_SNAPSHOTS_AFTER)) == NULL) {
+		respond_error(c, 500, "internal", "the snapshots could not be "
+		    "read");
+		return;
+	}
+	last = since;
+	buf_init(&b, (size_t)SNAPSHOT_MAX_BYTES * 30);
+	buf_adds(&b, "{\"snapshots\":[");
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_text(s, 2, c->srv->n->cfg.region, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 2) ==
+	    SIG_LEN) {
+		last = sqlite3_column_int64(s, 0);
+		buf_adds(&b, first ? "{\"bytes\":\"" : ",{\"bytes\":\"");
+		first = false;
+		wire_b64_add(&b, sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1));
+		buf_addf(&b, "\",\"seq\":%lld,\"sig\":\"", last);
+		wire_b64_add(&b, sqlite3_column_blob(s, 2), SIG_LEN);
+		buf_adds(&b, "\"}");
+		if (++n == 20 || b.len > LIMIT_FEED_BYTES / 2)
+			break;
+	}
+	sqlite3_reset(s);
+	buf_addf(&b, "],\"more\":%s,\"next\":%lld}", n == 20 ||
+	    b.len > LIMIT_FEED_BYTES / 2 ? "true" : "false", last);
+	if (buf_failed(&b))
+		respond_error(c, 500, "internal", "the snapshots could not be "
+		    "read");
+	else
+		respond(c, 200, b.data, b.len);
+	buf_free(&b);
+}
+
 /* Route one parsed request target. */
 static void
 route(struct conn *c, const char *target)
@@ -244,9 +460,17 @@ route(struct conn *c, const char *target)
 		buf_free(&b);
 		return;
 	}
+	if (plen > 10 && strncmp(target, "/v1/stats/", 10) == 0) {
+		serve_stats(c, target + 10, plen - 10, q);
+		return;
+	}
 	if (c->peer[0] == '\0') {
 		respond_error(c, 403, "forbidden", "this node answers only "
 		    "its peers; present the certificate your card pins");
+		return;
+	}
+	if (plen == 13 && strncmp(target, "/v1/snapshots", 13) == 0) {
+		serve_snapshots(c, q);
 		return;
 	}
 	if (plen == 8 && strncmp(target, "/v1/feed", 8) == 0) {
@@ -452,15 +676,23 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 static void
 respond(struct conn *c, int status, const char *body, size_t len)
 {
+	respond_type(c, status, "application/json", body, len);
+}
+
+static void
+respond_type(struct conn *c, int status, const char *type, const char *body,
+    size_t len)
+{
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 
-	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nContent-Type: "
-	    "application/json\r\nContent-Length: %zu\r\nConnection: close\r\n"
+	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n"
 	    "Cache-Control: no-store\r\n\r\n", status, status_text(status),
-	    len);
+	    type, len);
 	evbuffer_add(out, body, len);
 	log_info("%s %s GET %s %d %zu bytes %llu ms", c->addr,
-	    c->peer[0] ? c->peer : "-", c->path, status, len,
+	    c->peer[0] ? c->peer : c->researcher[0] ? c->researcher : "-",
+	    c->path, status, len,
 	    (unsigned long long)(now_ms() - c->start_ms));
 	c->closing = true;
 	c->waiting = false;
@@ -562,6 +794,50 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/*
+ * A regional node publishes its statistics snapshot every stats_interval
+ * hours (opora.conf): the current year's, and in the first quarter the
+ * last year's too, whose figures still change with late records.
+ */
+static void
+publish_stats(struct server *srv, uint64_t now)
+{
+	struct node	*n = srv->n;
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	char		 id[65], why[256], v[24];
+	int		 y;
+
+	srv->next_stats = now + (uint64_t)n->cfg.stats_interval * 3600000ULL;
+	gmtime_r(&t, &tm);
+	for (y = tm.tm_mon < 3 ? 1 : 0; y >= 0; y--) {
+		if (stats_publish(n, tm.tm_year + 1900 - y, id, why,
+		    sizeof(why)) == -1)
+			log_warnx("statistics for %d not published: %s",
+			    tm.tm_year + 1900 - y, why);
+		else
+			log_info("published the statistics snapshot for %d "
+			    "(%.16s) for the federal node",
+			    tm.tm_year + 1900 - y, id);
+	}
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)now);
+	(void)store_meta_set(n->st, "stats_published", v);
+}
+
+/* When statistics are due first: stats_interval after the last time. */
+static uint64_t
+stats_due(struct node *n)
+{
+	char	 v[24];
+
+	if (n->cfg.stats_interval == 0 || strcmp(n->cfg.region, "RU-FED") == 0)
+		return (0);
+	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0)
+		return (now_ms());
+	return (strtoull(v, NULL, 10) + (uint64_t)n->cfg.stats_interval *
+	    3600000ULL);
+}
+
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -580,6 +856,8 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 			serve_feed(c);
 	}
 	srv->head = head;
+	if (srv->next_stats != 0 && now >= srv->next_stats)
+		publish_stats(srv, now);
 }
 
 static void
@@ -673,6 +951,7 @@ server_run(struct node *n, const char *dir)
 	    event_add(srv.tick, &tick) == -1)
 		goto out;
 	srv.head = feed_head(n);
+	srv.next_stats = stats_due(n);
 	if ((sync = sync_start(dir, n->user)) == NULL)
 		goto out;
 	log_info("serving %s on %s (%s)", n->cfg.region, n->cfg.listen,

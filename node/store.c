@@ -136,6 +136,44 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE transfers ADD COLUMN late_by TEXT;"
 	"ALTER TABLE persons ADD COLUMN name_key TEXT;"
 	"CREATE INDEX persons_name_key ON persons (name_key);",
+	/* 2 -> 3: statistics (issue 6).  Snapshots this node published, or
+	 * (the federal node) received; every version is kept, the current
+	 * one of a region's year is the one with the greatest clock. */
+	"CREATE TABLE snapshots (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE, region TEXT NOT NULL,"
+	"  year INTEGER NOT NULL, hlc TEXT NOT NULL, bytes BLOB NOT NULL,"
+	"  sig BLOB NOT NULL, received INTEGER NOT NULL);"
+	"CREATE INDEX snapshots_current ON snapshots (region, year, hlc);"
+	/* Researchers whose TLS certificates the federal node accepts. */
+	"CREATE TABLE researchers (name TEXT PRIMARY KEY, pin TEXT NOT NULL"
+	"  UNIQUE, added INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+	/* Every statistics query answered, and who asked. */
+	"CREATE TABLE stats_queries (n INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at INTEGER NOT NULL, who TEXT NOT NULL, query TEXT NOT NULL,"
+	"  cells INTEGER NOT NULL);"
+	"ALTER TABLE peers ADD COLUMN snapshot_cursor INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	/* The federal node's index of received snapshots: a function of
+	 * the snapshots table, for fast queries. */
+	"CREATE TABLE stats_current (region TEXT NOT NULL,"
+	"  year INTEGER NOT NULL, snapshot TEXT NOT NULL, hlc TEXT NOT NULL,"
+	"  PRIMARY KEY (region, year)) WITHOUT ROWID;"
+	"CREATE TABLE stats_cells (snapshot TEXT NOT NULL,"
+	"  region TEXT NOT NULL, period TEXT NOT NULL, indicator TEXT NOT NULL,"
+	"  sex TEXT NOT NULL, birth_year INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL);"
+	"CREATE INDEX stats_cells_q ON stats_cells (period, indicator);"
+	"CREATE INDEX stats_cells_s ON stats_cells (snapshot);"
+	"CREATE TABLE stats_coverage (snapshot TEXT NOT NULL,"
+	"  region TEXT NOT NULL, period TEXT NOT NULL,"
+	"  counted INTEGER NOT NULL, registered INTEGER NOT NULL);"
+	"CREATE INDEX stats_coverage_s ON stats_coverage (snapshot);"
+	"CREATE TABLE stats_flows (snapshot TEXT NOT NULL,"
+	"  region TEXT NOT NULL, \"to\" TEXT NOT NULL, year INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL);"
+	"CREATE INDEX stats_flows_s ON stats_flows (snapshot);"
+	/* Suppressed tables, by what they were computed from. */
+	"CREATE TABLE stats_tables (key TEXT PRIMARY KEY, body BLOB NOT NULL);",
 };
 
 static void

@@ -11,12 +11,17 @@
 
 #include <curl/curl.h>
 
+#include <cjson/cJSON.h>
+
 #include "node/feed.h"
 #include "node/node.h"
+#include "node/stats.h"
 #include "node/store.h"
 #include "node/sync.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
+#include "protocol/sig.h"
+#include "protocol/snapshot.h"
 #include "protocol/wire.h"
 
 #define SYNC_MAX_PEERS	128
@@ -226,6 +231,118 @@ repair(CURL *h, struct node *n, struct sync *s, const struct peer_info *p,
 	}
 }
 
+static bool	 nap(struct sync *, int);
+
+static const char SQL_SNAP_CURSOR[] =
+    "SELECT snapshot_cursor FROM peers WHERE region = ?";
+static const char SQL_SNAP_CURSOR_SET[] =
+    "UPDATE peers SET snapshot_cursor = ?2, last_ok = ?3, last_error = NULL"
+    " WHERE region = ?1";
+
+/* Take in one snapshot of a response; 0 stored or held, -1 refused. */
+static int
+take_snapshot(struct node *n, const char *region, const cJSON *it)
+{
+	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(it, "bytes");
+	const cJSON	*g = cJSON_GetObjectItemCaseSensitive(it, "sig");
+	uint8_t		*bytes, sig[SIG_LEN];
+	size_t		 len, slen;
+	char		 why[256];
+	int		 r = -1;
+
+	if (!cJSON_IsString(b) || !cJSON_IsString(g) ||
+	    (bytes = malloc(SNAPSHOT_MAX_BYTES)) == NULL)
+		return (-1);
+	if (wire_b64_decode(b->valuestring, strlen(b->valuestring), bytes,
+	    SNAPSHOT_MAX_BYTES, &len) == 0 &&
+	    wire_b64_decode(g->valuestring, strlen(g->valuestring), sig,
+	    SIG_LEN, &slen) == 0 && slen == SIG_LEN) {
+		if ((r = stats_store(n->st, bytes, len, sig, region, why,
+		    sizeof(why))) == -1)
+			log_warnx("refused a snapshot from %s: %s", region,
+			    why);
+		else if (r == 0)
+			log_info("from %s: a statistics snapshot", region);
+	} else
+		log_warnx("refused a snapshot from %s: not base64", region);
+	free(bytes);
+	return (r == -1 ? -1 : 0);
+}
+
+/*
+ * The federal node's pull: the peer's statistics snapshots after our
+ * cursor (a federal node is entitled to no dossier, so there is no feed
+ * to pull).  With nothing new, a puller waits before asking again.
+ */
+static int
+pull_snapshots(CURL *h, struct node *n, struct sync *s,
+    const struct peer_info *p, int wait, bool *more, struct feed_stats *st,
+    char *why, size_t whysz)
+{
+	sqlite3_stmt	*q;
+	struct buf	 body;
+	cJSON		*j = NULL;
+	const cJSON	*a, *it, *nx;
+	char		 url[512];
+	int64_t		 cursor = 0;
+	int		 rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR)) == NULL)
+		return (-1);
+	sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		cursor = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	buf_init(&body, (size_t)SNAPSHOT_MAX_BYTES * 30);
+	if (snprintf(url, sizeof(url), "%s/v1/snapshots?since=%lld", p->url,
+	    (long long)cursor) >= (int)sizeof(url)) {
+		snprintf(why, whysz, "the peer's URL is too long");
+		goto out;
+	}
+	if (get(h, n, s, p, url, 0, &body, why, whysz) == -1)
+		goto out;
+	if ((j = cJSON_ParseWithLength(body.data, body.len)) == NULL ||
+	    !cJSON_IsArray(a = cJSON_GetObjectItemCaseSensitive(j,
+	    "snapshots")) || !cJSON_IsNumber(nx =
+	    cJSON_GetObjectItemCaseSensitive(j, "next"))) {
+		snprintf(why, whysz, "the peer's snapshots are not a valid "
+		    "answer");
+		goto out;
+	}
+	if (store_begin(n->st) == -1) {
+		snprintf(why, whysz, "cannot open a transaction");
+		goto out;
+	}
+	cJSON_ArrayForEach(it, a) {
+		if (take_snapshot(n, p->region, it) == 0)
+			st->applied++;
+		else
+			st->rejected++;
+	}
+	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR_SET)) != NULL) {
+		sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, nx->valuedouble > (double)cursor ?
+		    (int64_t)nx->valuedouble : cursor);
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)node_now_ms());
+		(void)sqlite3_step(q);
+		sqlite3_reset(q);
+	}
+	if (store_commit(n->st) == -1) {
+		store_rollback(n->st);
+		snprintf(why, whysz, "cannot store the snapshots");
+		goto out;
+	}
+	*more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more"));
+	if (!*more && cJSON_GetArraySize(a) == 0 && s != NULL && wait > 0)
+		(void)nap(s, wait * 1000);
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	buf_free(&body);
+	return (rc);
+}
+
 /*
  * One pull from a peer: GET its feed after our cursor, apply it.  Returns
  * 0 with *more set when the peer has more, -1 with a reason.
@@ -245,6 +362,10 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 	buf_init(&body, LIMIT_FEED_BYTES);
 	if (peer_get(n, region, &p) == -1) {
 		snprintf(why, whysz, "no such peer");
+		goto out;
+	}
+	if (strcmp(n->cfg.region, "RU-FED") == 0) {
+		rc = pull_snapshots(h, n, s, &p, wait, more, st, why, whysz);
 		goto out;
 	}
 	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"

@@ -1,0 +1,614 @@
+/*
+ * node/cmd_stats.c: statistics without names.  On a regional node:
+ * stats publish.  On the federal node: stats query, flows, coverage,
+ * snapshots, and researcher add|list|remove.  docs/statistics.md.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "conflict/hlc.h"
+#include "node/cli.h"
+#include "node/fedstats.h"
+#include "node/node.h"
+#include "node/stats.h"
+#include "node/store.h"
+#include "protocol/log.h"
+#include "protocol/tls.h"
+
+static const char *
+stats_usage(void)
+{
+	return (cli_tr(
+	    "usage: opora stats publish [--year YEAR]\n"
+	    "       opora stats query --indicator CODE --period PERIOD "
+	    "[--by DIMS]\n"
+	    "                         [--format csv|json]\n"
+	    "       opora stats flows --period YEAR [--level district|region] "
+	    "[--format csv|json]\n"
+	    "       opora stats coverage --period PERIOD [--format csv|json]\n"
+	    "       opora stats snapshots [--json]\n"
+	    "  publish (a regional node) counts the persons of this region who "
+	    "consented\n  to statistics, per indicator, sex, birth year, year "
+	    "and quarter, signs the\n  counts and keeps them for the federal "
+	    "node (serve does it every day).\n  The others run on the federal "
+	    "node: query gives one indicator (such as\n  housing.own) for a "
+	    "year (2025) or quarter (2025-Q1), by any of region,\n  district, "
+	    "sex, birth_year; small counts are hidden (status A), and so\n  "
+	    "are the counts that would give them away (status D). flows gives "
+	    "the moves\n  between federal districts (or regions) from accepted "
+	    "transfers.\n",
+	    "использование: opora stats publish [--year ГОД]\n"
+	    "       opora stats query --indicator КОД --period ПЕРИОД "
+	    "[--by ПРИЗНАКИ]\n"
+	    "                         [--format csv|json]\n"
+	    "       opora stats flows --period ГОД [--level district|region] "
+	    "[--format csv|json]\n"
+	    "       opora stats coverage --period ПЕРИОД [--format csv|json]\n"
+	    "       opora stats snapshots [--json]\n"
+	    "  publish (региональный узел) считает выпускников региона, "
+	    "давших согласие\n  на статистику, по показателям, полу, году "
+	    "рождения, году и кварталу,\n  подписывает итоги и хранит их для "
+	    "федерального узла (serve делает это\n  ежедневно). Остальные "
+	    "команды — на федеральном узле: query выдаёт\n  показатель "
+	    "(например housing.own) за год (2025) или квартал (2025-Q1) в\n  "
+	    "разрезе region, district, sex, birth_year; малые значения скрыты "
+	    "(статус A),\n  как и значения, по которым их можно вычислить "
+	    "(статус D). flows — переезды\n  между федеральными округами (или "
+	    "регионами) по принятым передачам.\n"));
+}
+
+static int
+this_year(void)
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900);
+}
+
+static int
+publish(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "year", required_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node	*n;
+	char		 id[65], why[256];
+	int		 ch, year = this_year(), rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'y' && (year = atoi(optarg)) >= 1900 && year <= 2999)
+			continue;
+		if (ch == 'y') {
+			cli_err("stats publish: --year %s: %s", optarg,
+			    cli_tr("not a year", "это не год"));
+			return (EX_USAGE);
+		}
+		fputs(stats_usage(), ch == 'h' ? stdout : stderr);
+		return (ch == 'h' ? EX_OK : EX_USAGE);
+	}
+	if (optind != argc) {
+		fputs(stats_usage(), stderr);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (stats_publish(n, year, id, why, sizeof(why)) == -1) {
+		cli_err("stats publish: %s", why);
+		rc = EX_DATAERR;
+	} else {
+		printf("%s\n", id);
+		rc = EX_OK;
+	}
+	node_close(n);
+	return (rc);
+}
+
+/* Who asked, for the federal node's log of queries. */
+static void
+who_cli(char out[96])
+{
+	snprintf(out, 96, "cli:%s", cli.user != NULL ? cli.user : "?");
+}
+
+static int
+print_result(const struct fedstats_result *r, bool json)
+{
+	struct buf	 b;
+	int		 rc;
+
+	buf_init(&b, (size_t)64 << 20);
+	rc = json ? fedstats_json(r, &b) : fedstats_csv(r, &b);
+	if (rc == 0)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	return (rc == 0 ? EX_OK : EX_SOFTWARE);
+}
+
+static int
+format_of(const char *s, bool *json)
+{
+	if (strcmp(s, "csv") == 0)
+		*json = false;
+	else if (strcmp(s, "json") == 0)
+		*json = true;
+	else {
+		cli_err("--format: %s", cli_tr("csv or json", "csv или json"));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The federal node, or NULL after saying why not. */
+static struct node *
+open_federal(const char *what)
+{
+	struct node	*n;
+
+	if ((n = cli_open()) == NULL)
+		return (NULL);
+	if (strcmp(n->cfg.region, "RU-FED") != 0) {
+		cli_err("stats %s: %s", what, cli_tr("only the federal node "
+		    "(RU-FED) holds the regions' snapshots",
+		    "только федеральный узел (RU-FED) хранит итоги регионов"));
+		node_close(n);
+		return (NULL);
+	}
+	return (n);
+}
+
+static int
+query(int argc, char **argv, bool flows)
+{
+	static const struct option opts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "indicator", required_argument, NULL, 'i' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "period", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fedstats_query	 q;
+	struct fedstats_result	 r;
+	struct node		*n;
+	const char		*ind = NULL, *by = NULL, *period = NULL;
+	const char		*level = "district";
+	char			 why[256], who[96];
+	bool			 json = false;
+	int			 ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			by = optarg;
+			break;
+		case 'f':
+			if (format_of(optarg, &json) == -1)
+				return (EX_USAGE);
+			break;
+		case 'i':
+			ind = optarg;
+			break;
+		case 'l':
+			level = optarg;
+			break;
+		case 'p':
+			period = optarg;
+			break;
+		default:
+			fputs(stats_usage(), ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (optind != argc || period == NULL || (!flows && ind == NULL) ||
+	    (flows && strcmp(level, "district") != 0 &&
+	    strcmp(level, "region") != 0)) {
+		cli_err("stats %s: %s", flows ? "flows" : "query", flows ?
+		    cli_tr("give --period YEAR (and --level district or region)",
+		    "укажите --period ГОД (и --level district или region)") :
+		    cli_tr("give --indicator and --period",
+		    "укажите --indicator и --period"));
+		return (EX_USAGE);
+	}
+	if (!flows && fedstats_parse(ind, by, period, &q, why,
+	    sizeof(why)) == -1) {
+		cli_err("stats query: %s", why);
+		return (EX_USAGE);
+	}
+	if (flows && (strlen(period) != 4 || atoi(period) < 1900)) {
+		cli_err("stats flows: --period: %s", cli_tr("a year, such as "
+		    "2025", "год, например 2025"));
+		return (EX_USAGE);
+	}
+	if ((n = open_federal(flows ? "flows" : "query")) == NULL)
+		return (EX_CONFIG);
+	who_cli(who);
+	if ((flows ? fedstats_flows(n->st, atoi(period), strcmp(level,
+	    "region") == 0, who, &r, why, sizeof(why)) :
+	    fedstats_run(n->st, &q, who, &r, why, sizeof(why))) == -1) {
+		cli_err("stats: %s", why);
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
+	rc = print_result(&r, json);
+	fedstats_result_free(&r);
+	node_close(n);
+	return (rc);
+}
+
+static const char SQL_COVERAGE[] =
+    "SELECT c.region, c.counted, c.registered FROM stats_coverage c"
+    " JOIN stats_current k ON k.snapshot = c.snapshot"
+    " WHERE c.period = ? ORDER BY c.region";
+
+static int
+coverage(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "period", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	const char	*period = NULL;
+	bool		 json = false;
+	int		 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'p')
+			period = optarg;
+		else if (ch == 'f') {
+			if (format_of(optarg, &json) == -1)
+				return (EX_USAGE);
+		} else {
+			fputs(stats_usage(), ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (optind != argc || period == NULL) {
+		cli_err("stats coverage: %s", cli_tr("give --period",
+		    "укажите --period"));
+		return (EX_USAGE);
+	}
+	if ((n = open_federal("coverage")) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_COVERAGE)) == NULL) {
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
+	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
+	if (json)
+		arr = cJSON_CreateArray();
+	else
+		printf("period,region,counted,registered\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (!json) {
+			printf("%s,%s,%lld,%lld\n", period,
+			    sqlite3_column_text(s, 0),
+			    (long long)sqlite3_column_int64(s, 1),
+			    (long long)sqlite3_column_int64(s, 2));
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "region",
+		    (const char *)sqlite3_column_text(s, 0));
+		cJSON_AddNumberToObject(o, "counted",
+		    (double)sqlite3_column_int64(s, 1));
+		cJSON_AddNumberToObject(o, "registered",
+		    (double)sqlite3_column_int64(s, 2));
+	}
+	sqlite3_reset(s);
+	if (json)
+		cli_print_json(arr);
+	cJSON_Delete(arr);
+	node_close(n);
+	return (EX_OK);
+}
+
+static const char SQL_SNAPSHOTS[] =
+    "SELECT s.region, s.year, s.hlc, s.id, (SELECT count(*) FROM"
+    " stats_current k WHERE k.snapshot = s.id), length(s.bytes)"
+    " FROM snapshots s ORDER BY s.region, s.year, s.hlc";
+
+static int
+snapshots(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	char		 when[40];
+	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
+	uint64_t	 h;
+	time_t		 t;
+	struct tm	 tm;
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		fputs(stats_usage(), stderr);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_SNAPSHOTS)) == NULL) {
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
+	if (json)
+		arr = cJSON_CreateArray();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *hlc = (const char *)sqlite3_column_text(s, 2);
+
+		when[0] = '\0';
+		if (hlc != NULL && hlc_parse(hlc, strlen(hlc), &h) == 0) {
+			t = (time_t)(hlc_ms(h) / 1000);
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		}
+		if (!json) {
+			printf("%s  %d  %s  %.16s  %lld bytes%s\n",
+			    sqlite3_column_text(s, 0), sqlite3_column_int(s, 1),
+			    when, sqlite3_column_text(s, 3),
+			    (long long)sqlite3_column_int64(s, 5),
+			    sqlite3_column_int(s, 4) ? cli_tr("  (current)",
+			    "  (действующий)") : "");
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "region",
+		    (const char *)sqlite3_column_text(s, 0));
+		cJSON_AddNumberToObject(o, "year", sqlite3_column_int(s, 1));
+		cJSON_AddStringToObject(o, "hlc", hlc != NULL ? hlc : "");
+		cJSON_AddStringToObject(o, "id",
+		    (const char *)sqlite3_column_text(s, 3));
+		cJSON_AddBoolToObject(o, "current", sqlite3_column_int(s, 4));
+	}
+	sqlite3_reset(s);
+	if (json)
+		cli_print_json(arr);
+	cJSON_Delete(arr);
+	node_close(n);
+	return (EX_OK);
+}
+
+int
+cmd_stats(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "publish") == 0)
+		return (publish(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "query") == 0)
+		return (query(argc - 1, argv + 1, false));
+	if (argc >= 2 && strcmp(argv[1], "flows") == 0)
+		return (query(argc - 1, argv + 1, true));
+	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)
+		return (coverage(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "snapshots") == 0)
+		return (snapshots(argc - 1, argv + 1));
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(stats_usage(), stdout);
+		return (EX_OK);
+	}
+	fputs(stats_usage(), stderr);
+	return (EX_USAGE);
+}
+
+/* --- researchers ------------------------------------------------------ */
+
+static const char *
+researcher_usage(void)
+{
+	return (cli_tr(
+	    "usage: opora researcher add NAME [--out DIR]\n"
+	    "       opora researcher list [--json]\n"
+	    "       opora researcher remove NAME\n"
+	    "  On the federal node: add makes a TLS key and certificate for a "
+	    "researcher\n  (DIR/NAME.key, DIR/NAME.crt; give them to the "
+	    "researcher, privately), and\n  lets that certificate use the "
+	    "statistics API (GET /v1/stats/...); remove\n  takes that "
+	    "away.\n",
+	    "использование: opora researcher add ИМЯ [--out КАТАЛОГ]\n"
+	    "       opora researcher list [--json]\n"
+	    "       opora researcher remove ИМЯ\n"
+	    "  На федеральном узле: add создаёт ключ и сертификат TLS "
+	    "исследователя\n  (КАТАЛОГ/ИМЯ.key, КАТАЛОГ/ИМЯ.crt; передайте их "
+	    "исследователю лично) и\n  открывает этому сертификату API "
+	    "статистики (GET /v1/stats/...); remove\n  закрывает доступ.\n"));
+}
+
+static bool
+name_valid(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n > 48)
+		return (false);
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return (false);
+	return (s[0] != '.' && s[0] != '-');
+}
+
+static const char SQL_RESEARCHER_PUT[] =
+    "INSERT INTO researchers (name, pin, added) VALUES (?, ?, ?)";
+static const char SQL_RESEARCHER_DEL[] =
+    "UPDATE researchers SET revoked = 1 WHERE name = ? AND revoked = 0";
+static const char SQL_RESEARCHERS[] =
+    "SELECT name, pin, added, revoked FROM researchers ORDER BY name";
+
+static int
+researcher_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node	*n;
+	sqlite3_stmt	*s;
+	const char	*out = ".";
+	char		 key[4096], crt[4096], cn[96], pin[TLS_PIN_LEN + 1];
+	int		 ch, rc = EX_SOFTWARE;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'o')
+			out = optarg;
+		else {
+			fputs(researcher_usage(), ch == 'h' ? stdout : stderr);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (argc - optind != 1 || !name_valid(argv[optind])) {
+		cli_err("researcher add: %s", cli_tr("give one NAME of Latin "
+		    "letters, digits, '.', '-', '_' (at most 48)", "укажите "
+		    "одно ИМЯ из латинских букв, цифр, '.', '-', '_' (не "
+		    "длиннее 48)"));
+		return (EX_USAGE);
+	}
+	if ((n = open_federal("researcher add")) == NULL)
+		return (EX_CONFIG);
+	snprintf(key, sizeof(key), "%s/%s.key", out, argv[optind]);
+	snprintf(crt, sizeof(crt), "%s/%s.crt", out, argv[optind]);
+	snprintf(cn, sizeof(cn), "opora researcher %s", argv[optind]);
+	if (access(key, F_OK) == 0 || access(crt, F_OK) == 0) {
+		cli_err("%s: %s", key, cli_tr("exists; choose another --out",
+		    "уже существует; укажите другой --out"));
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	if (tls_identity_create(key, crt, cn, 825) == -1 ||
+	    tls_pin_file(crt, pin) == -1) {
+		cli_err("%s: %s", crt, cli_tr("cannot write the certificate",
+		    "не удаётся записать сертификат"));
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	if ((s = store_stmt(n->st, SQL_RESEARCHER_PUT)) == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, argv[optind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, pin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		cli_err("researcher add: %s %s", argv[optind], cli_tr(
+		    "is already registered", "уже зарегистрирован"));
+		sqlite3_reset(s);
+		(void)unlink(key);
+		(void)unlink(crt);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	sqlite3_reset(s);
+	printf("%s\n%s\n", key, crt);
+	rc = EX_OK;
+out:
+	node_close(n);
+	return (rc);
+}
+
+static int
+researcher_list(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		fputs(researcher_usage(), stderr);
+		return (EX_USAGE);
+	}
+	if ((n = open_federal("researcher list")) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_RESEARCHERS)) == NULL) {
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
+	if (json)
+		arr = cJSON_CreateArray();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (!json) {
+			printf("%s  %s%s\n", sqlite3_column_text(s, 0),
+			    sqlite3_column_text(s, 1), sqlite3_column_int(s,
+			    3) ? cli_tr("  (removed)", "  (удалён)") : "");
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "name",
+		    (const char *)sqlite3_column_text(s, 0));
+		cJSON_AddStringToObject(o, "pin",
+		    (const char *)sqlite3_column_text(s, 1));
+		cJSON_AddBoolToObject(o, "removed", sqlite3_column_int(s, 3));
+	}
+	sqlite3_reset(s);
+	if (json)
+		cli_print_json(arr);
+	cJSON_Delete(arr);
+	node_close(n);
+	return (EX_OK);
+}
+
+static int
+researcher_remove(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	int		 rc = EX_SOFTWARE;
+
+	if (argc != 2) {
+		fputs(researcher_usage(), stderr);
+		return (EX_USAGE);
+	}
+	if ((n = open_federal("researcher remove")) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_RESEARCHER_DEL)) != NULL) {
+		sqlite3_bind_text(s, 1, argv[1], -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_DONE)
+			rc = sqlite3_changes(store_db(n->st)) > 0 ? EX_OK :
+			    EX_NOINPUT;
+		sqlite3_reset(s);
+	}
+	if (rc == EX_NOINPUT)
+		cli_err("researcher remove: %s %s", cli_tr("no researcher",
+		    "нет исследователя"), argv[1]);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_researcher(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return (researcher_add(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return (researcher_list(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "remove") == 0)
+		return (researcher_remove(argc - 1, argv + 1));
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(researcher_usage(), stdout);
+		return (EX_OK);
+	}
+	fputs(researcher_usage(), stderr);
+	return (EX_USAGE);
+}

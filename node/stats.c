@@ -1,0 +1,647 @@
+/*
+ * node/stats.c: computing, publishing and receiving statistics snapshots.
+ * See stats.h; the indicators' rules are in docs/statistics.md.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conflict/hlc.h"
+#include "node/node.h"
+#include "node/stats.h"
+#include "node/store.h"
+#include "protocol/fields.h"
+#include "protocol/log.h"
+#include "protocol/sig.h"
+
+#define NPERIODS	5		/* the year, then Q1..Q4 */
+#define YEAR_MIN	1900
+#define YEAR_SPAN	1100		/* birth years 1900..2999 */
+#define MAX_TRANSFERS	64		/* accepted transfers of one person */
+
+/* The indicators that are values of one question, by column. */
+enum { Q_HOUSING, Q_EDUCATION, Q_EMPLOYMENT, Q_FAMILY, Q_COUNT };
+static const char *const q_names[Q_COUNT] = {
+	"housing", "education", "employment", "family"
+};
+
+/* The dates of one period: its first and last day, and the first day of
+ * the three months that end with it (for "in contact"). */
+struct period {
+	char	 start[11], end[11], recent[11];
+	char	 name[8];
+};
+
+/* One accepted transfer of the person being counted. */
+struct xfer {
+	char	 from[16], to[16];
+	char	 day[11];		/* the UTC day of the accept */
+};
+
+/* What one pass over a person's rows found. */
+struct person {
+	char		 id[37];
+	char		 sex;
+	int		 birth_year;		/* -1: unknown */
+	char		 origin[16];
+	char		 created[11];		/* the day it was recorded, or
+						 * an earlier dated entry */
+	bool		 support[NPERIODS], contact[NPERIODS];
+	bool		 crisis[NPERIODS], consent[NPERIODS];
+	/* The latest assessment value per question and period. */
+	char		 aval[Q_COUNT][NPERIODS][24];
+	char		 adate[Q_COUNT][NPERIODS][11];
+	struct xfer	 x[MAX_TRANSFERS];
+	int		 nx;
+};
+
+/* A statement stepping over one table in dossier order. */
+struct stream {
+	sqlite3_stmt	*s;
+	bool		 row;		/* s holds a row */
+};
+
+static const char *const SQL_STREAMS[] = {
+	"SELECT dossier, sex, birth_date, origin, created FROM persons"
+	" ORDER BY dossier",
+	"SELECT dossier, opened, closed FROM episodes ORDER BY dossier, pos",
+	"SELECT dossier, date, type FROM events WHERE retracted = '0'"
+	" ORDER BY dossier, pos",
+	"SELECT dossier, date, housing, education, employment, family"
+	" FROM assessments ORDER BY dossier, pos",
+	"SELECT dossier, date, withdrawn FROM consents"
+	" WHERE scope = 'statistics' ORDER BY dossier, pos",
+	"SELECT dossier, \"from\", \"to\", decided FROM transfers"
+	" WHERE state = 'accepted' ORDER BY dossier, pos",
+};
+enum { S_PERSONS, S_EPISODES, S_EVENTS, S_ASSESSMENTS, S_CONSENTS,
+       S_TRANSFERS, S_COUNT };
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, i);
+
+	return (v != NULL ? v : "");
+}
+
+/* The UTC day of an HLC in hex, or "" if it is not one. */
+static void
+hlc_day(const char *hex, char out[11])
+{
+	uint64_t	 v;
+	time_t		 t;
+	struct tm	 tm;
+
+	out[0] = '\0';
+	if (hlc_parse(hex, strlen(hex), &v) == -1)
+		return;
+	t = (time_t)(hlc_ms(v) / 1000);
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void
+periods_of(int year, struct period p[NPERIODS])
+{
+	static const char *const qend[4] = { "03-31", "06-30", "09-30",
+	    "12-31" };
+	static const char *const qstart[4] = { "01-01", "04-01", "07-01",
+	    "10-01" };
+	int	 q;
+
+	snprintf(p[0].start, 11, "%04d-01-01", year);
+	snprintf(p[0].end, 11, "%04d-12-31", year);
+	snprintf(p[0].recent, 11, "%04d-10-01", year);
+	snapshot_period(year, 0, p[0].name);
+	for (q = 0; q < 4; q++) {
+		snprintf(p[q + 1].start, 11, "%04d-%s", year, qstart[q]);
+		snprintf(p[q + 1].end, 11, "%04d-%s", year, qend[q]);
+		memcpy(p[q + 1].recent, p[q + 1].start, 11);
+		snapshot_period(year, q + 1, p[q + 1].name);
+	}
+}
+
+static bool
+in(const char *d, const char *from, const char *to)
+{
+	return (d[0] != '\0' && strcmp(d, from) >= 0 && strcmp(d, to) <= 0);
+}
+
+/* Take the rows of stream k that belong to dossier id, skipping rows of
+ * dossiers without a person row (none, in a sound database). */
+static int
+advance(struct stream *st, const char *id, int k, struct person *p,
+    const struct period *per)
+{
+	sqlite3_stmt	*s = st->s;
+	const char	*d, *v;
+	int		 c, i, q;
+
+	while (st->row) {
+		d = col(s, 0);
+		if ((c = strcmp(d, id)) > 0)
+			return (0);
+		/* A history imported or recorded late starts at its first
+		 * dated entry. */
+		if (c == 0 && k != S_TRANSFERS && (v = col(s, 1))[0] != '\0' &&
+		    strlen(v) == 10 && (p->created[0] == '\0' ||
+		    strcmp(v, p->created) < 0))
+			memcpy(p->created, v, 11);
+		if (c == 0) {
+			switch (k) {
+			case S_EPISODES:
+				for (i = 0; i < NPERIODS; i++)
+					if (in(col(s, 1), "0000", per[i].end) &&
+					    (col(s, 2)[0] == '\0' ||
+					    strcmp(col(s, 2), per[i].end) > 0))
+						p->support[i] = true;
+				break;
+			case S_EVENTS:
+				for (i = 0; i < NPERIODS; i++) {
+					if (in(col(s, 1), per[i].recent,
+					    per[i].end))
+						p->contact[i] = true;
+					if (strcmp(col(s, 2), "crisis") == 0 &&
+					    in(col(s, 1), per[i].start,
+					    per[i].end))
+						p->crisis[i] = true;
+				}
+				break;
+			case S_ASSESSMENTS:
+				/* Rows come in the order they were made: a
+				 * later one of the same date wins. */
+				for (q = 0; q < Q_COUNT; q++) {
+					if ((v = col(s, 2 + q))[0] == '\0' ||
+					    strlen(v) >= sizeof(p->aval[q][0]))
+						continue;
+					for (i = 0; i < NPERIODS; i++)
+						if (in(col(s, 1), "0000",
+						    per[i].end) && strcmp(col(s,
+						    1), p->adate[q][i]) >= 0) {
+							snprintf(p->aval[q][i],
+							    24, "%s", v);
+							snprintf(p->adate[q][i],
+							    11, "%s", col(s, 1));
+						}
+				}
+				break;
+			case S_CONSENTS:
+				for (i = 0; i < NPERIODS; i++)
+					if (in(col(s, 1), "0000", per[i].end) &&
+					    (col(s, 2)[0] == '\0' ||
+					    strcmp(col(s, 2), per[i].end) > 0))
+						p->consent[i] = true;
+				break;
+			case S_TRANSFERS:
+				if (p->nx == MAX_TRANSFERS)
+					break;
+				snprintf(p->x[p->nx].from, 16, "%s", col(s, 1));
+				snprintf(p->x[p->nx].to, 16, "%s", col(s, 2));
+				hlc_day(col(s, 3), p->x[p->nx].day);
+				p->nx++;
+				break;
+			}
+		}
+		if ((c = sqlite3_step(s)) == SQLITE_ROW)
+			continue;
+		st->row = false;
+		if (c != SQLITE_DONE)
+			return (-1);
+	}
+	return (0);
+}
+
+/* The custodian at the end of day: the origin, moved by each accept. */
+static const char *
+custodian_at(const struct person *p, const char *day)
+{
+	const char	*c = p->origin;
+	int		 i;
+
+	for (i = 0; i < p->nx; i++)
+		if (p->x[i].day[0] != '\0' && strcmp(p->x[i].day, day) <= 0)
+			c = p->x[i].to;
+	return (c);
+}
+
+/* The counts being gathered: [indicator][sex][birth year][period]. */
+struct tally {
+	int64_t		*cell;
+	size_t		 nind;
+	int64_t		 counted[NPERIODS], registered[NPERIODS];
+	int64_t		 flows[256];		/* by region index */
+};
+
+static size_t
+tally_at(size_t ind, char sex, int by, int p)
+{
+	return ((((ind * 2 + (sex == 'M')) * YEAR_SPAN) +
+	    (size_t)(by - YEAR_MIN)) * NPERIODS + (size_t)p);
+}
+
+static void
+count(struct tally *t, const char *code, const struct person *p, int per)
+{
+	const struct snapshot_indicator	*ind = snapshot_indicator_find(code);
+
+	if (ind == NULL || p->birth_year < 0)
+		return;
+	t->cell[tally_at((size_t)(ind - snapshot_indicators), p->sex,
+	    p->birth_year, per)]++;
+}
+
+static void
+person_done(struct tally *t, const struct person *p, const char *region,
+    const struct period *per)
+{
+	char	 code[48];
+	size_t	 r;
+	int	 i, q, k;
+	bool	 registered;
+
+	for (i = 0; i < NPERIODS; i++) {
+		registered = p->created[0] != '\0' &&
+		    strcmp(p->created, per[i].end) <= 0 &&
+		    strcmp(custodian_at(p, per[i].end), region) == 0;
+		if (registered) {
+			t->registered[i]++;
+			if (p->consent[i])
+				t->counted[i]++;
+		}
+		if (!p->consent[i])
+			continue;
+		/* Transfers count whoever holds the person now. */
+		for (k = 0; k < p->nx; k++) {
+			if (!in(p->x[k].day, per[i].start, per[i].end))
+				continue;
+			if (strcmp(p->x[k].to, region) == 0)
+				count(t, "transfer.in", p, i);
+			if (strcmp(p->x[k].from, region) == 0)
+				count(t, "transfer.out", p, i);
+		}
+		if (!registered)
+			continue;
+		if (p->support[i])
+			count(t, "support", p, i);
+		if (p->contact[i])
+			count(t, "contact.3m", p, i);
+		if (p->crisis[i])
+			count(t, "crisis", p, i);
+		for (q = 0; q < Q_COUNT; q++) {
+			if (p->aval[q][i][0] == '\0')
+				continue;
+			snprintf(code, sizeof(code), "%s.%s", q_names[q],
+			    p->aval[q][i]);
+			count(t, code, p, i);
+		}
+	}
+	/* Flows: each accept out of this region in the year, once per
+	 * person and destination, with the person's consent at its end. */
+	for (k = 0; p->consent[0] && k < p->nx; k++) {
+		if (strcmp(p->x[k].from, region) != 0 ||
+		    strncmp(p->x[k].day, per[0].start, 4) != 0)
+			continue;
+		for (i = 0; i < k; i++)
+			if (strcmp(p->x[i].from, region) == 0 &&
+			    strcmp(p->x[i].to, p->x[k].to) == 0 &&
+			    strncmp(p->x[i].day, per[0].start, 4) == 0)
+				break;
+		if (i < k)
+			continue;
+		for (r = 0; r < fields_region_count(); r++)
+			if (strcmp(fields_region_at(r), p->x[k].to) == 0)
+				t->flows[r]++;
+	}
+}
+
+/* Turn the tally into the snapshot's arrays. */
+static int
+emit(const struct tally *t, const struct period *per, struct snapshot *out)
+{
+	size_t	 ind, n = 0, r;
+	int	 sex, by, i;
+	int64_t	 v;
+
+	for (r = 0; r < (size_t)t->nind * 2 * YEAR_SPAN * NPERIODS; r++)
+		n += t->cell[r] != 0;
+	if (n > 0 && (out->cells = calloc(n, sizeof(*out->cells))) == NULL)
+		return (-1);
+	for (ind = 0; ind < t->nind; ind++)
+		for (sex = 0; sex < 2; sex++)
+			for (by = YEAR_MIN; by < YEAR_MIN + YEAR_SPAN; by++)
+				for (i = 0; i < NPERIODS; i++) {
+					v = t->cell[tally_at(ind,
+					    sex ? 'M' : 'F', by, i)];
+					if (v == 0)
+						continue;
+					snprintf(out->cells[out->ncells].
+					    indicator, 32, "%s",
+					    snapshot_indicators[ind].code);
+					out->cells[out->ncells].sex = sex ?
+					    'M' : 'F';
+					out->cells[out->ncells].birth_year =
+					    by;
+					memcpy(out->cells[out->ncells].period,
+					    per[i].name, 8);
+					out->cells[out->ncells++].count = v;
+				}
+	for (i = 0; i < NPERIODS; i++) {
+		memcpy(out->cov[i].period, per[i].name, 8);
+		out->cov[i].counted = t->counted[i];
+		out->cov[i].registered = t->registered[i];
+	}
+	out->ncov = NPERIODS;
+	for (r = n = 0; r < fields_region_count(); r++)
+		n += t->flows[r] != 0;
+	if (n > 0 && (out->flows = calloc(n, sizeof(*out->flows))) == NULL)
+		return (-1);
+	for (r = 0; r < fields_region_count(); r++) {
+		if (t->flows[r] == 0)
+			continue;
+		snprintf(out->flows[out->nflows].to, 16, "%s",
+		    fields_region_at(r));
+		out->flows[out->nflows].year = out->year;
+		out->flows[out->nflows++].count = t->flows[r];
+	}
+	return (0);
+}
+
+int
+stats_compute(struct store *st, const char *region, int year,
+    struct snapshot *out, char *why, size_t whysz)
+{
+	struct stream	 s[S_COUNT];
+	struct period	 per[NPERIODS];
+	struct tally	 t;
+	struct person	*p = NULL;
+	const char	*bd;
+	int		 k, r, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(s, 0, sizeof(s));
+	memset(&t, 0, sizeof(t));
+	snprintf(out->region, sizeof(out->region), "%s", region);
+	out->year = year;
+	periods_of(year, per);
+	for (t.nind = 0; snapshot_indicators[t.nind].code != NULL; t.nind++)
+		;
+	if ((t.cell = calloc(t.nind * 2 * YEAR_SPAN * NPERIODS,
+	    sizeof(*t.cell))) == NULL || (p = calloc(1, sizeof(*p))) ==
+	    NULL) {
+		snprintf(why, whysz, "out of memory");
+		goto out;
+	}
+	snprintf(why, whysz, "cannot read the views: %s",
+	    sqlite3_errmsg(store_db(st)));
+	for (k = 0; k < S_COUNT; k++) {
+		if (sqlite3_prepare_v2(store_db(st), SQL_STREAMS[k], -1,
+		    &s[k].s, NULL) != SQLITE_OK)
+			goto out;
+		if ((r = sqlite3_step(s[k].s)) == SQLITE_ROW)
+			s[k].row = true;
+		else if (r != SQLITE_DONE)
+			goto out;
+	}
+	while (s[S_PERSONS].row) {
+		sqlite3_stmt *ps = s[S_PERSONS].s;
+
+		memset(p, 0, sizeof(*p));
+		snprintf(p->id, sizeof(p->id), "%s", col(ps, 0));
+		p->sex = col(ps, 1)[0];
+		bd = col(ps, 2);
+		p->birth_year = strlen(bd) >= 4 ? atoi(bd) : -1;
+		if (p->birth_year < YEAR_MIN ||
+		    p->birth_year >= YEAR_MIN + YEAR_SPAN ||
+		    (p->sex != 'F' && p->sex != 'M'))
+			p->birth_year = -1;
+		snprintf(p->origin, sizeof(p->origin), "%s", col(ps, 3));
+		hlc_day(col(ps, 4), p->created);
+		for (k = S_EPISODES; k < S_COUNT; k++)
+			if (advance(&s[k], p->id, k, p, per) == -1)
+				goto out;
+		person_done(&t, p, region, per);
+		if ((r = sqlite3_step(ps)) != SQLITE_ROW) {
+			s[S_PERSONS].row = false;
+			if (r != SQLITE_DONE)
+				goto out;
+		}
+	}
+	if (emit(&t, per, out) == -1) {
+		snprintf(why, whysz, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (k = 0; k < S_COUNT; k++)
+		sqlite3_finalize(s[k].s);
+	free(t.cell);
+	free(p);
+	if (rc == -1)
+		snapshot_free(out);
+	return (rc);
+}
+
+static const char SQL_SNAPSHOT_PUT[] =
+    "INSERT INTO snapshots (id, region, year, hlc, bytes, sig, received)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+
+static int
+put(struct store *st, const struct snapshot *s, const void *bytes,
+    size_t len, const unsigned char *sig)
+{
+	sqlite3_stmt	*q;
+	char		 hlc[17];
+	int		 rc = -1;
+
+	if ((q = store_stmt(st, SQL_SNAPSHOT_PUT)) == NULL)
+		return (-1);
+	hlc_format(s->hlc, hlc);
+	if (sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_int(q, 3, s->year) == SQLITE_OK &&
+	    sqlite3_bind_text(q, 4, hlc, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_blob(q, 5, bytes, (int)len, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_blob(q, 6, sig, SIG_LEN, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_int64(q, 7, (sqlite3_int64)node_now_ms()) ==
+	    SQLITE_OK && sqlite3_step(q) == SQLITE_DONE)
+		rc = sqlite3_changes(store_db(st)) > 0 ? 0 : 1;
+	else
+		log_warnx("store a snapshot: %s",
+		    sqlite3_errmsg(store_db(st)));
+	sqlite3_reset(q);
+	return (rc);
+}
+
+int
+stats_publish(struct node *n, int year, char id[65], char *why,
+    size_t whysz)
+{
+	struct snapshot	 s;
+	struct buf	 b;
+	uint8_t		 sig[SIG_LEN];
+	char		 hlc[17];
+	int		 rc = -1;
+
+	if (strcmp(n->cfg.region, "RU-FED") == 0) {
+		snprintf(why, whysz, "the federal node receives snapshots; it "
+		    "publishes none");
+		return (-1);
+	}
+	if (stats_compute(n->st, n->cfg.region, year, &s, why, whysz) == -1)
+		return (-1);
+	buf_init(&b, SNAPSHOT_MAX_BYTES);
+	if (store_begin(n->st) == -1) {
+		snprintf(why, whysz, "cannot open a transaction");
+		goto out;
+	}
+	/* The same clock as changes: after everything this node saw. */
+	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0) {
+		uint64_t	 v;
+
+		if (hlc_parse(hlc, strlen(hlc), &v) == 0 && v > n->hlc.last)
+			n->hlc.last = v;
+	}
+	s.hlc = hlc_tick(&n->hlc, node_now_ms());
+	memcpy(s.key, n->key_id, sizeof(s.key));
+	hlc_format(n->hlc.last, hlc);
+	if (snapshot_encode(&s, &b, why, whysz) == -1 ||
+	    sig_sign(n->key, SNAPSHOT_PREFIX, b.data, b.len, sig) == -1) {
+		store_rollback(n->st);
+		goto out;
+	}
+	change_id(b.data, b.len, s.id);
+	if (put(n->st, &s, b.data, b.len, sig) == -1 ||
+	    store_meta_set(n->st, "hlc", hlc) == -1 ||
+	    store_commit(n->st) == -1) {
+		store_rollback(n->st);
+		snprintf(why, whysz, "cannot store the snapshot");
+		goto out;
+	}
+	memcpy(id, s.id, 65);
+	rc = 0;
+out:
+	buf_free(&b);
+	snapshot_free(&s);
+	return (rc);
+}
+
+static const char SQL_CURRENT[] =
+    "INSERT INTO stats_current (region, year, snapshot, hlc)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (region, year) DO UPDATE"
+    " SET snapshot = ?3, hlc = ?4 WHERE excluded.hlc > stats_current.hlc";
+static const char SQL_CELL[] =
+    "INSERT INTO stats_cells (snapshot, region, period, indicator, sex,"
+    " birth_year, count) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_COV[] =
+    "INSERT INTO stats_coverage (snapshot, region, period, counted,"
+    " registered) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_FLOW[] =
+    "INSERT INTO stats_flows (snapshot, region, \"to\", year, count)"
+    " VALUES (?, ?, ?, ?, ?)";
+
+/* Index a stored snapshot for queries (the federal node). */
+static int
+stats_index(struct store *st, const struct snapshot *s)
+{
+	sqlite3_stmt	*q;
+	char		 hlc[17], sex[2] = { 0, 0 };
+	size_t		 i;
+	int		 ok = 1;
+
+	hlc_format(s->hlc, hlc);
+	if ((q = store_stmt(st, SQL_CURRENT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(q, 1, s->region, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, s->year);
+	sqlite3_bind_text(q, 3, s->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, hlc, -1, SQLITE_STATIC);
+	ok &= sqlite3_step(q) == SQLITE_DONE;
+	sqlite3_reset(q);
+	for (i = 0; ok && i < s->ncells; i++) {
+		if ((q = store_stmt(st, SQL_CELL)) == NULL)
+			return (-1);
+		sex[0] = s->cells[i].sex;
+		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, s->cells[i].period, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, s->cells[i].indicator, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, sex, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 6, s->cells[i].birth_year);
+		sqlite3_bind_int64(q, 7, s->cells[i].count);
+		ok &= sqlite3_step(q) == SQLITE_DONE;
+		sqlite3_reset(q);
+	}
+	for (i = 0; ok && i < s->ncov; i++) {
+		if ((q = store_stmt(st, SQL_COV)) == NULL)
+			return (-1);
+		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, s->cov[i].period, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 4, s->cov[i].counted);
+		sqlite3_bind_int64(q, 5, s->cov[i].registered);
+		ok &= sqlite3_step(q) == SQLITE_DONE;
+		sqlite3_reset(q);
+	}
+	for (i = 0; ok && i < s->nflows; i++) {
+		if ((q = store_stmt(st, SQL_FLOW)) == NULL)
+			return (-1);
+		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, s->flows[i].to, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, s->flows[i].year);
+		sqlite3_bind_int64(q, 5, s->flows[i].count);
+		ok &= sqlite3_step(q) == SQLITE_DONE;
+		sqlite3_reset(q);
+	}
+	if (!ok)
+		log_warnx("index a snapshot: %s", sqlite3_errmsg(store_db(st)));
+	return (ok ? 0 : -1);
+}
+
+int
+stats_store(struct store *st, const void *bytes, size_t len,
+    const unsigned char *sig, const char *peer, char *why, size_t whysz)
+{
+	struct snapshot	 s;
+	struct sig_pub	*pub = NULL;
+	uint8_t		 raw[SIG_PUB_LEN];
+	char		 kregion[16];
+	bool		 revoked;
+	int		 rc = -1, k;
+
+	if (snapshot_decode(bytes, len, &s, why, whysz) == -1)
+		return (-1);
+	if (strcmp(s.region, peer) != 0) {
+		snprintf(why, whysz, "a snapshot of %s sent by %s: a region "
+		    "sends its own only", s.region, peer);
+		goto out;
+	}
+	if ((k = store_key_get(st, s.key, kregion, raw, &revoked)) != 0 ||
+	    revoked || strcmp(kregion, s.region) != 0) {
+		snprintf(why, whysz, "signed by key %s, which is not a known "
+		    "key of %s", s.key, s.region);
+		goto out;
+	}
+	if ((pub = sig_pub_new(raw)) == NULL ||
+	    sig_verify(pub, SNAPSHOT_PREFIX, bytes, len, sig) == -1) {
+		snprintf(why, whysz, "the signature does not verify");
+		goto out;
+	}
+	if ((rc = put(st, &s, bytes, len, sig)) == -1)
+		snprintf(why, whysz, "cannot store the snapshot");
+	else if (rc == 0 && stats_index(st, &s) == -1) {
+		snprintf(why, whysz, "cannot index the snapshot");
+		rc = -1;
+	}
+out:
+	sig_pub_free(pub);
+	snapshot_free(&s);
+	return (rc);
+}
