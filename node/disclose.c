@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include "node/disclose.h"
+#include "node/lp.h"
 
 #define EPS	1e-9
+/* The most hidden cells one attacker's linear program may hold; a larger
+ * group of hidden cells joined by lines is not audited (see disclose.h). */
+#define DISCLOSE_LP_MAX	300
 
 long
 disclose_cell(struct dtable *t, int64_t v)
@@ -115,6 +119,7 @@ partner(const struct dtable *t, const struct dline *l, int threshold)
 			best = (long)c;
 			continue;
 		}
+		/* A zero hides nothing worth trading: last resort. */
 		big = t->v[c] >= threshold;
 		bbig = t->v[best] >= threshold;
 		if ((big && !bbig) || (big && bbig && t->v[c] < t->v[best]) ||
@@ -259,6 +264,180 @@ out:
 	return (found);
 }
 
+/*
+ * The attacker: the least and greatest value hidden cell k can take, given
+ * every published cell and every line, as two linear programs over the
+ * hidden cells joined to k through lines.  0 and *lo, *hi (HUGE_VAL when
+ * unbounded); 1 when the group is larger than DISCLOSE_LP_MAX; -1 on
+ * failure.
+ */
+static int
+range_of(const struct dtable *t, size_t k, double *lo, double *hi)
+{
+	double		*a = NULL, *b = NULL, *c = NULL, opt;
+	long		*var = NULL;
+	size_t		*queue = NULL, nq = 0, head = 0, nv = 0, m = 0, i, j, l;
+	size_t		 x;
+	bool		*lin = NULL, touch;
+	enum lp_result	 r;
+	int		 rc = -1;
+
+	if ((var = calloc(t->n, sizeof(*var))) == NULL ||
+	    (queue = calloc(t->n, sizeof(*queue))) == NULL ||
+	    (lin = calloc(t->nlines + 1, sizeof(*lin))) == NULL)
+		goto out;
+	for (i = 0; i < t->n; i++)
+		var[i] = -1;
+	var[k] = (long)nv++;
+	queue[nq++] = k;
+	/* The hidden cells joined to k, and the lines joining them. */
+	while (head < nq) {
+		x = queue[head++];
+		for (l = 0; l < t->nlines; l++) {
+			const struct dline *ln = &t->lines[l];
+
+			if (lin[l])
+				continue;
+			touch = ln->parent == x;
+			for (j = 0; !touch && j < ln->nkids; j++)
+				touch = ln->kids[j] == x;
+			if (!touch)
+				continue;
+			lin[l] = true;
+			m++;
+			for (j = 0; j <= ln->nkids; j++) {
+				size_t y = j < ln->nkids ? ln->kids[j] :
+				    ln->parent;
+
+				if (hidden(t, y) && var[y] == -1) {
+					var[y] = (long)nv++;
+					queue[nq++] = y;
+				}
+			}
+		}
+		if (nv > DISCLOSE_LP_MAX) {
+			rc = 1;
+			goto out;
+		}
+	}
+	if ((a = calloc(m * nv + 1, sizeof(*a))) == NULL ||
+	    (b = calloc(m + 1, sizeof(*b))) == NULL ||
+	    (c = calloc(nv + 1, sizeof(*c))) == NULL)
+		goto out;
+	for (l = 0, i = 0; l < t->nlines; l++) {
+		const struct dline *ln = &t->lines[l];
+
+		if (!lin[l])
+			continue;
+		for (j = 0; j <= ln->nkids; j++) {
+			size_t	 y = j < ln->nkids ? ln->kids[j] : ln->parent;
+			double	 coef = j < ln->nkids ? -1.0 : 1.0;
+
+			if (var[y] >= 0)
+				a[i * nv + (size_t)var[y]] += coef;
+			else
+				b[i] -= coef * (double)t->v[y];
+		}
+		i++;
+	}
+	c[0] = 1.0;
+	if (lp_min(a, b, c, m, nv, &opt) != LP_OK)
+		goto out;
+	*lo = opt;
+	c[0] = -1.0;
+	if ((r = lp_min(a, b, c, m, nv, &opt)) == LP_UNBOUNDED)
+		*hi = HUGE_VAL;
+	else if (r == LP_OK)
+		*hi = -opt;
+	else
+		goto out;
+	rc = 0;
+out:
+	free(a);
+	free(b);
+	free(c);
+	free(var);
+	free(queue);
+	free(lin);
+	return (rc);
+}
+
+/* Whether line ln holds a hidden cell that shares a line with cell k. */
+static bool
+joined(const struct dtable *t, const struct dline *ln, size_t k)
+{
+	const struct dline	*o;
+	size_t			 a, b, l, x;
+	bool			 ink;
+
+	for (a = 0; a <= ln->nkids; a++) {
+		x = a < ln->nkids ? ln->kids[a] : ln->parent;
+		if (!hidden(t, x) || x == k)
+			continue;
+		for (l = 0; l < t->nlines; l++) {
+			o = &t->lines[l];
+			ink = o->parent == k;
+			for (b = 0; !ink && b < o->nkids; b++)
+				ink = o->kids[b] == k;
+			if (!ink)
+				continue;
+			if (o->parent == x)
+				return (true);
+			for (b = 0; b < o->nkids; b++)
+				if (o->kids[b] == x)
+					return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * The audit: a primary cell that the attacker can pin within less than
+ * threshold gets one more partner, in the first line through it that has
+ * one to give.  True if it hid a cell.
+ */
+static bool
+audit(struct dtable *t, int threshold)
+{
+	double	 lo, hi;
+	size_t	 k, j, l;
+	long	 p;
+	bool	 in;
+
+	for (k = 0; k < t->n; k++) {
+		if (t->status[k] != 'A' || t->v[k] < 1 || t->v[k] >= threshold)
+			continue;
+		if (range_of(t, k, &lo, &hi) != 0 || hi - lo >=
+		    (double)threshold - EPS)
+			continue;
+		for (l = 0; l < t->nlines; l++) {
+			const struct dline *ln = &t->lines[l];
+
+			in = ln->parent == k;
+			for (j = 0; !in && j < ln->nkids; j++)
+				in = ln->kids[j] == k;
+			if (in && (p = partner(t, ln, threshold)) != -1 &&
+			    t->v[p] > 0) {
+				t->status[p] = 'D';
+				return (true);
+			}
+		}
+		/* No line through it has a count to give: widen a line
+		 * that holds a hidden cell of another line through it. */
+		for (l = 0; l < t->nlines; l++) {
+			const struct dline *ln = &t->lines[l];
+
+			if (!joined(t, ln, k) ||
+			    (p = partner(t, ln, threshold)) == -1 ||
+			    t->v[p] <= 0)
+				continue;
+			t->status[p] = 'D';
+			return (true);
+		}
+	}
+	return (false);
+}
+
 long
 disclose_secondary(struct dtable *t, int threshold)
 {
@@ -271,8 +450,11 @@ disclose_secondary(struct dtable *t, int threshold)
 	for (;;) {
 		while (line_pass(t, threshold))
 			;
-		if ((c = computable(t)) == -1)
+		if ((c = computable(t)) == -1) {
+			if (audit(t, threshold))
+				continue;
 			break;
+		}
 		if (c == -2)
 			goto all;
 		/* Hide a partner in a line through the computable cell. */

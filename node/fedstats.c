@@ -431,8 +431,9 @@ add_row(struct fedstats_result *out, const char *geo, const char *to,
 static const char SQL_LOG[] =
     "INSERT INTO stats_queries (at, who, query, cells) VALUES (?, ?, ?, ?)";
 
-static void
-log_query(struct store *st, const char *who, const char *what, size_t cells)
+void
+fedstats_log(struct store *st, const char *who, const char *what,
+    size_t cells)
 {
 	sqlite3_stmt	*s;
 
@@ -488,7 +489,7 @@ fedstats_run(struct store *st, const struct fedstats_query *q,
 	snprintf(what, sizeof(what), "%s period=%s by=%s%s%s%s", q->indicator,
 	    q->period, q->region ? "region," : "", q->district ? "district," :
 	    "", q->sex ? "sex," : "", q->birth_year ? "birth_year" : "");
-	log_query(st, who, what, out->nrows);
+	fedstats_log(st, who, what, out->nrows);
 	cube_free(&c);
 	return (0);
 }
@@ -618,7 +619,7 @@ fedstats_flows(struct store *st, int year, bool region_level,
 		}
 	snprintf(what, sizeof(what), "flows year=%d level=%s", year,
 	    region_level ? "region" : "district");
-	log_query(st, who, what, out->nrows);
+	fedstats_log(st, who, what, out->nrows);
 	rc = 0;
 	goto out;
 oom:

@@ -75,6 +75,11 @@ int	 fedstats_flows(struct store *st, int year, bool region_level,
 	    const char *who, struct fedstats_result *out, char *why,
 	    size_t whysz);
 
+/* fedstats_log(st, who, what, cells): record a query (answered with
+ * cells cells, or refused: 0) and who asked it. */
+void	 fedstats_log(struct store *st, const char *who, const char *what,
+	    size_t cells);
+
 /* fedstats_csv(r, out) / fedstats_json(r, out): the result as CSV (UTF-8,
  * a header row, one cell a row, a status column) or JSON.  0 / -1. */
 int	 fedstats_csv(const struct fedstats_result *r, struct buf *out);

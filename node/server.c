@@ -351,6 +351,10 @@ serve_stats(struct conn *c, const char *what, size_t wlen, const char *q)
 	} else {
 		if (fedstats_parse(ind, by, period, &fq, why,
 		    sizeof(why)) == -1) {
+			char	 note[300];
+
+			snprintf(note, sizeof(note), "refused: %.250s", why);
+			fedstats_log(c->srv->n->st, who, note, 0);
 			respond_error(c, 400, "bad_request", why);
 			return;
 		}

@@ -1,0 +1,166 @@
+# Issue 6 with real servers: three regions and the federal node.  The
+# regions record graduates who consented to statistics; Smolensk hands five
+# of them to Kaluga; each region publishes its snapshot; the federal node
+# pulls them, answers a researcher over HTTPS with small counts hidden,
+# gives the migration flows, and its database holds no name, SNILS or
+# dossier id.
+. "$TOP/tests/cli/lib.sh"
+three_nodes
+p=$(port_base)
+"$OPORA" --dir FED init --region RU-FED --url "https://127.0.0.1:$p" \
+    --listen "127.0.0.1:$p" >/dev/null 2>&1 || fail "init FED"
+"$OPORA" --dir FED id > FED.card
+for r in SMO KLU SA; do
+	ok "$OPORA" --dir $r peer add FED.card
+	ok "$OPORA" --dir FED peer add $r.card
+done
+
+# person NODE SURNAME SEX BIRTH: a graduate with a statistics consent and
+# an assessment in 2025, and an open support episode; prints the dossier.
+person() {
+	d=$("$OPORA" --dir "$1" person add --surname "$2" --name Анна \
+	    --birth-date "$4" --sex "$3" --snils "$5" --force) ||
+	    fail "person add $2"
+	"$OPORA" --dir "$1" consent add "$d" --scope statistics \
+	    --date 2025-01-10 --document "Согласие" >/dev/null &&
+	"$OPORA" --dir "$1" assessment add "$d" --date 2025-03-01 \
+	    --housing own --employment employed >/dev/null &&
+	"$OPORA" --dir "$1" episode open "$d" --centre "Центр" \
+	    --curator "Петрова" --date 2025-01-15 >/dev/null ||
+	    fail "record $2"
+	echo "$d"
+}
+# SNILS numbers with valid check digits, all different.
+snils() {
+	awk -v n="$1" 'BEGIN { s = sprintf("%09d", 100000000 + n * 7919)
+	    t = 0; for (i = 1; i <= 9; i++) t += substr(s, i, 1) * (10 - i)
+	    c = t < 100 ? t : (t == 100 || t == 101 ? 0 : t % 101)
+	    if (c == 100) c = 0; printf("%s%02d\n", s, c) }'
+}
+i=0
+while [ $i -lt 12 ]; do
+	person SMO "Смоленская$i" F 2005-04-12 "$(snils $i)" >> smo.ids
+	i=$((i + 1))
+done
+while [ $i -lt 18 ]; do
+	person KLU "Калужская$i" F 2006-02-02 "$(snils $i)" >> klu.ids
+	i=$((i + 1))
+done
+person SA "Якутская1" M 2004-07-07 "$(snils 40)" > sa.ids
+person SA "Якутская2" M 2004-08-08 "$(snils 41)" >> sa.ids
+
+serve SMO
+serve KLU
+serve SA
+# Five of Smolensk's graduates move to Kaluga.
+for d in $(head -5 smo.ids); do
+	ok "$OPORA" --dir SMO consent add "$d" --scope transfer \
+	    --date 2025-06-01 --document "Заявление"
+	ok "$OPORA" --dir SMO transfer offer "$d" --to RU-KLU --reason Переезд
+	echo "$(cat "$T/out")" >> offers
+done
+until_true 15 sh -c "[ \$('$OPORA' --dir KLU transfer list --incoming | grep -c 'RU-SMO → RU-KLU') = 5 ]" ||
+    fail "the offers did not reach Kaluga"
+for t in $(cat offers); do
+	ok "$OPORA" --dir KLU transfer accept "$t"
+done
+until_true 15 sh -c "[ \$('$OPORA' --dir SMO transfer list --outgoing --json | grep -o accepted | wc -l) = 5 ]" ||
+    fail "the accepts did not reach Smolensk"
+
+# Publishing: a region signs counts, never persons; only RU-FED gets them.
+year=$(date -u +%Y)
+for r in SMO KLU SA; do
+	ok "$OPORA" --dir $r stats publish --year 2025
+	ok "$OPORA" --dir $r stats publish --year "$year"
+done
+refuses 65 'federal node receives' "$OPORA" --dir FED stats publish
+refuses 64 'not a year' "$OPORA" --dir SMO stats publish --year 20x5
+refuses 78 'only the federal node' "$OPORA" --dir SMO stats query \
+    --indicator housing.own --period 2025
+url=$(sed -n 's/^url = //p' SMO/opora.conf)
+# A regional peer asking for Smolensk's snapshots is refused.
+ok "$OPORA" --dir FED sync --once
+ok "$OPORA" --dir FED stats snapshots --json
+[ "$(grep -o '"current":true' "$T/out" | wc -l)" = 6 ] ||
+    fail "the federal node does not hold 6 current snapshots"
+
+# The researcher's answer, through the command line and over HTTPS.
+ok "$OPORA" --dir FED stats query --indicator housing.own --by region \
+    --period 2025 --format csv
+cp "$T/out" housing.csv
+cmp -s housing.csv "$TOP/tests/stats/housing-own-by-region-2025.csv" || {
+	diff "$TOP/tests/stats/housing-own-by-region-2025.csv" housing.csv >&2
+	fail "the housing query is not what tests/stats expects"
+}
+refuses 64 'not a dimension' "$OPORA" --dir FED stats query \
+    --indicator housing.own --by name --period 2025
+refuses 64 'unknown indicator' "$OPORA" --dir FED stats query \
+    --indicator income --period 2025
+ok "$OPORA" --dir FED researcher add alice --out .
+mkdir sub
+refuses 65 'already registered' "$OPORA" --dir FED researcher add alice \
+    --out sub
+[ -f sub/alice.key ] && fail "a refused researcher's key was left behind"
+refuses 73 'exists' "$OPORA" --dir FED researcher add alice --out .
+serve FED
+furl=$(sed -n 's/^url = //p' FED/opora.conf)
+curl -sk --max-time 10 --cert alice.crt --key alice.key \
+    "$furl/v1/stats/query?indicator=housing.own&by=region&period=2025&format=csv" \
+    > http.csv || fail "curl the researcher API"
+cmp -s http.csv housing.csv || fail "the API answers differently from the CLI"
+curl -sk --max-time 10 --cert alice.crt --key alice.key \
+    "$furl/v1/stats/query?indicator=housing.own&by=surname&period=2025" \
+    > bad.json || fail "curl"
+grep -q '"not a dimension' bad.json || grep -q 'not a dimension' bad.json ||
+    fail "a free filter was not refused: $(cat bad.json)"
+# Without a researcher's certificate: refused, with a JSON reason.
+curl -sk --max-time 10 --cert SMO/tls.crt --key SMO/tls.key \
+    "$furl/v1/stats/query?indicator=housing.own&period=2025" > peer.json ||
+    fail "curl as a peer"
+grep -q '"error"' peer.json && grep -q 'researchers' peer.json ||
+    fail "a peer's certificate was let into the statistics API"
+curl -sk --max-time 10 "$furl/v1/stats/query?indicator=support&period=2025" \
+    > none.json || true
+grep -q 'researchers\|forbidden' none.json ||
+    fail "a client without a certificate got an answer: $(cat none.json)"
+# Smolensk's snapshots go to the federal node only.
+curl -sk --max-time 10 --cert KLU/tls.crt --key KLU/tls.key \
+    "$url/v1/snapshots?since=0" > snap.json || fail "curl snapshots"
+grep -q 'federal node (RU-FED) only' snap.json ||
+    fail "a region was served another region's snapshots"
+[ "$(db FED "SELECT count(*) FROM stats_queries WHERE who = 'researcher:alice'")" -ge 2 ] ||
+    fail "the researcher's queries were not logged"
+
+# Flows: five persons from Smolensk to Kaluga this year, both in the
+# Central federal district.
+ok "$OPORA" --dir FED stats flows --period "$year" --level region
+printf 'indicator,period,from,to,count,status\n' > flows.want
+for a in RU-KLU RU-SA RU-SMO; do
+	for b in RU-KLU RU-SA RU-SMO; do
+		[ $a = $b ] && continue
+		n=0
+		[ $a = RU-SMO ] && [ $b = RU-KLU ] && n=5
+		printf 'flows,%s,%s,%s,%s,F\n' "$year" $a $b $n
+	done
+done >> flows.want
+grep -v ',0,F$' flows.want > flows.want2
+grep -v ',0,F$' "$T/out" > flows.got
+cmp -s flows.want2 flows.got || { diff flows.want2 flows.got >&2
+	fail "the flows do not match the transfers"; }
+ok "$OPORA" --dir FED stats flows --period "$year"
+contains "flows,$year,CFD,CFD,5,F" "$T/out"
+ok "$OPORA" --dir FED stats coverage --period 2025
+contains '2025,RU-SMO,12,12' "$T/out"
+
+# The federal database holds no name, SNILS or dossier id.
+stop FED
+for f in FED/opora.db FED/opora.db-wal; do
+	[ -f "$f" ] || continue
+	for w in Смоленская Калужская Якутская Анна Петрова $(snils 3) \
+	    $(cut -c1-13 smo.ids klu.ids sa.ids); do
+		grep -qa -- "$w" "$f" && fail "$f holds \"$w\""
+	done
+done
+stop SMO
+stop KLU
+stop SA
