@@ -50,10 +50,11 @@ $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIB_OBJ)
+# Unit tests may build nodes in process with tests/sim/net.c.
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/sim/net.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
 
-$(B)/san/tests/%: $(B)/san/tests/unit/%.o $(SAN_OBJ)
+$(B)/san/tests/%: $(B)/san/tests/unit/%.o $(B)/san/tests/sim/net.o $(SAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
 
 # Installs the Debian packages that are missing; a quick no-op otherwise.

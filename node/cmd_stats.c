@@ -88,7 +88,8 @@ publish(int argc, char **argv)
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'y' && (year = atoi(optarg)) >= 1900 && year <= 2999)
+		if (ch == 'y' && strlen(optarg) == 4 &&
+		    (year = snapshot_year(optarg)) != -1)
 			continue;
 		if (ch == 'y') {
 			cli_err("stats publish: --year %s: %s", optarg,
@@ -228,7 +229,7 @@ query(int argc, char **argv, bool flows)
 		cli_err("stats query: %s", why);
 		return (EX_USAGE);
 	}
-	if (flows && (strlen(period) != 4 || atoi(period) < 1900)) {
+	if (flows && (strlen(period) != 4 || snapshot_year(period) == -1)) {
 		cli_err("stats flows: --period: %s", cli_tr("a year, such as "
 		    "2025", "год, например 2025"));
 		return (EX_USAGE);
@@ -236,7 +237,7 @@ query(int argc, char **argv, bool flows)
 	if ((n = open_federal(flows ? "flows" : "query")) == NULL)
 		return (EX_CONFIG);
 	who_cli(who);
-	if ((flows ? fedstats_flows(n->st, atoi(period), strcmp(level,
+	if ((flows ? fedstats_flows(n->st, snapshot_year(period), strcmp(level,
 	    "region") == 0, who, &r, why, sizeof(why)) :
 	    fedstats_run(n->st, &q, who, &r, why, sizeof(why))) == -1) {
 		cli_err("stats: %s", why);

@@ -80,7 +80,7 @@ fedstats_parse(const char *indicator, const char *by, const char *period,
 	snprintf(q->indicator, sizeof(q->indicator), "%s", indicator);
 	if (period == NULL || strlen(period) >= sizeof(q->period) ||
 	    (strlen(period) != 4 && strlen(period) != 7) ||
-	    atoi(period) < 1900 || (strlen(period) == 7 &&
+	    snapshot_year(period) == -1 || (strlen(period) == 7 &&
 	    (period[4] != '-' || period[5] != 'Q' || period[6] < '1' ||
 	    period[6] > '4'))) {
 		snprintf(why, whysz, "the period must be a year (2025) or a "
@@ -259,7 +259,7 @@ cube_build(struct store *st, const char *indicator, const char *period,
 	struct buf	 kb;
 	const void	*body;
 	size_t		 n, at, ncap = 0;
-	int		 nr = 0, v, g, y, year = atoi(period), rc = -1;
+	int		 nr = 0, v, g, y, year = snapshot_year(period), rc = -1;
 	int		 nz, only;
 
 	memset(c, 0, sizeof(*c));

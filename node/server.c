@@ -338,7 +338,7 @@ serve_stats(struct conn *c, const char *what, size_t wlen, const char *q)
 		snprintf(level, sizeof(level), "district");
 	snprintf(who, sizeof(who), "researcher:%s", c->researcher);
 	if (flows) {
-		if (strlen(period) != 4 || atoi(period) < 1900 ||
+		if (strlen(period) != 4 || snapshot_year(period) == -1 ||
 		    (strcmp(level, "district") != 0 &&
 		    strcmp(level, "region") != 0)) {
 			respond_error(c, 400, "bad_request", "flows takes "
@@ -346,7 +346,7 @@ serve_stats(struct conn *c, const char *what, size_t wlen, const char *q)
 			    "or region)");
 			return;
 		}
-		k = fedstats_flows(c->srv->n->st, atoi(period),
+		k = fedstats_flows(c->srv->n->st, snapshot_year(period),
 		    strcmp(level, "region") == 0, who, &r, why, sizeof(why));
 	} else {
 		if (fedstats_parse(ind, by, period, &fq, why,

@@ -412,7 +412,7 @@ stats_compute(struct store *st, const char *region, int year,
 		snprintf(p->id, sizeof(p->id), "%s", col(ps, 0));
 		p->sex = col(ps, 1)[0];
 		bd = col(ps, 2);
-		p->birth_year = strlen(bd) >= 4 ? atoi(bd) : -1;
+		p->birth_year = strlen(bd) >= 4 ? snapshot_year(bd) : -1;
 		if (p->birth_year < YEAR_MIN ||
 		    p->birth_year >= YEAR_MIN + YEAR_SPAN ||
 		    (p->sex != 'F' && p->sex != 'M'))

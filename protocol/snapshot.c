@@ -78,6 +78,19 @@ snapshot_free(struct snapshot *s)
 	s->ncells = s->nflows = 0;
 }
 
+int
+snapshot_year(const char *s)
+{
+	int	 y = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		y = y * 10 + (s[i] - '0');
+	}
+	return (y >= 1900 && y <= 2999 ? y : -1);
+}
+
 void
 snapshot_period(int year, int q, char out[8])
 {
@@ -286,16 +299,7 @@ str_at(const cJSON *row, int i)
 static int
 year_of(const char *s)
 {
-	int	 y;
-
-	if (strlen(s) != 4 || s[0] < '1' || s[0] > '2')
-		return (-1);
-	for (y = 0; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (-1);
-		y = y * 10 + (*s - '0');
-	}
-	return (y >= 1900 && y <= 2999 ? y : -1);
+	return (strlen(s) == 4 ? snapshot_year(s) : -1);
 }
 
 static int

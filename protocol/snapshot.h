@@ -87,6 +87,10 @@ struct snapshot {
 /* snapshot_free(s): release what s owns (not s itself). */
 void	 snapshot_free(struct snapshot *s);
 
+/* snapshot_year(s): the year 1900..2999 that the C string s starts with
+ * ("2025", "2025-Q1", "2025-04-12"), or -1. */
+int	 snapshot_year(const char *s);
+
 /* snapshot_period(year, q, out): "2025" (q 0) or "2025-Q1".."2025-Q4". */
 void	 snapshot_period(int year, int q, char out[8]);
 
