@@ -102,10 +102,15 @@ check: deps
 	@sh tests/run.sh
 
 bench: deps
-	$(MAKE) all $(B)/bench_merge
+	$(MAKE) all $(B)/bench_merge $(B)/bench_stats
 	@sh tests/bench/bench.sh
 	@sh tests/bench/bench_sync.sh
 	@sh tests/bench/bench_merge.sh
+	@sh tests/bench/bench_stats.sh
+
+# The federal node's queries (tests/bench/bench_stats.c).
+$(B)/bench_stats: tests/bench/bench_stats.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 # What conflicts cost (tests/bench/bench_merge.c).
 $(B)/bench_merge: tests/bench/bench_merge.c tests/sim/net.c tests/sim/net.h \

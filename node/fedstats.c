@@ -489,9 +489,63 @@ fedstats_run(struct store *st, const struct fedstats_query *q,
 	snprintf(what, sizeof(what), "%s period=%s by=%s%s%s%s", q->indicator,
 	    q->period, q->region ? "region," : "", q->district ? "district," :
 	    "", q->sex ? "sex," : "", q->birth_year ? "birth_year" : "");
-	fedstats_log(st, who, what, out->nrows);
+	if (who != NULL)
+		fedstats_log(st, who, what, out->nrows);
 	cube_free(&c);
 	return (0);
+}
+
+static const char SQL_YEAR_SNAPSHOTS[] =
+    "SELECT snapshot FROM stats_current WHERE year = ? ORDER BY region";
+
+/*
+ * Protect the flows table t of year, or take the protection kept from the
+ * same snapshots: the statuses depend only on them.  0 / -1.
+ */
+static int
+protect_kept(struct store *st, struct dtable *t, int year, int threshold)
+{
+	sqlite3_stmt	*s;
+	struct buf	 kb;
+	const void	*body;
+	char		 key[65];
+	int		 rc = -1;
+
+	buf_init(&kb, 1 << 20);
+	buf_addf(&kb, "flows|%d", year);
+	if ((s = store_stmt(st, SQL_YEAR_SNAPSHOTS)) == NULL)
+		goto out;
+	sqlite3_bind_int(s, 1, year);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		buf_addf(&kb, "|%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	change_id(kb.data, kb.len, key);
+	if ((s = store_stmt(st, SQL_TABLE_GET)) == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    (size_t)sqlite3_column_bytes(s, 0) == t->n &&
+	    (body = sqlite3_column_blob(s, 0)) != NULL) {
+		memcpy(t->status, body, t->n);
+		sqlite3_reset(s);
+		rc = 0;
+		goto out;
+	}
+	sqlite3_reset(s);
+	disclose_primary(t, threshold);
+	(void)disclose_secondary(t, threshold);
+	if ((s = store_stmt(st, SQL_TABLE_PUT)) != NULL) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 2, t->status, (int)t->n, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			log_warnx("keep a suppressed table: %s",
+			    sqlite3_errmsg(store_db(st)));
+		sqlite3_reset(s);
+	}
+	rc = 0;
+out:
+	buf_free(&kb);
+	return (rc);
 }
 
 static const char SQL_FLOWS[] =
@@ -603,8 +657,8 @@ fedstats_flows(struct store *st, int year, bool region_level,
 			    (size_t)c.nd) == -1)
 				goto oom;
 		}
-	disclose_primary(t, FLOW_THRESHOLD);
-	(void)disclose_secondary(t, FLOW_THRESHOLD);
+	if (protect_kept(st, t, year, FLOW_THRESHOLD) == -1)
+		goto oom;
 	for (o = region_level ? 0 : c.nr; o < (region_level ? c.nr : c.nr +
 	    c.nd); o++)
 		for (d = region_level ? 0 : c.nr; d < (region_level ? c.nr :
@@ -619,7 +673,8 @@ fedstats_flows(struct store *st, int year, bool region_level,
 		}
 	snprintf(what, sizeof(what), "flows year=%d level=%s", year,
 	    region_level ? "region" : "district");
-	fedstats_log(st, who, what, out->nrows);
+	if (who != NULL)
+		fedstats_log(st, who, what, out->nrows);
 	rc = 0;
 	goto out;
 oom:
@@ -632,6 +687,42 @@ out:
 	cube_free(&c);
 	free(regions);
 	return (rc);
+}
+
+int
+fedstats_warm(struct store *st, int year)
+{
+	const struct snapshot_indicator	*i, *j;
+	struct fedstats_result		 r;
+	struct cube			 c;
+	char				 why[256], period[8];
+	int				 q;
+
+	for (i = snapshot_indicators; i->code != NULL; i++) {
+		/* One table per question: its first value builds it. */
+		for (j = snapshot_indicators; j < i; j++)
+			if (i->group != NULL && j->group != NULL &&
+			    strcmp(i->group, j->group) == 0)
+				break;
+		if (j < i)
+			continue;
+		for (q = 0; q < 5; q++) {
+			snapshot_period(year, q, period);
+			why[0] = '\0';
+			if (cube_build(st, i->code, period, &c, why,
+			    sizeof(why)) == -1) {
+				log_warnx("prepare %s for %s: %s", i->code,
+				    period, why);
+				return (-1);
+			}
+			cube_free(&c);
+		}
+	}
+	if (fedstats_flows(st, year, false, NULL, &r, why, sizeof(why)) ==
+	    -1)
+		return (-1);
+	fedstats_result_free(&r);
+	return (0);
 }
 
 void

@@ -60,7 +60,8 @@ int	 fedstats_parse(const char *indicator, const char *by,
 
 /*
  * fedstats_run(st, q, who, out, why, whysz): answer q at the federal node
- * and log it as asked by who.  0 and *out, or -1 with a reason.
+ * and log it as asked by who (NULL: not logged, for the node's own use).
+ * 0 and *out, or -1 with a reason.
  */
 int	 fedstats_run(struct store *st, const struct fedstats_query *q,
 	    const char *who, struct fedstats_result *out, char *why,
@@ -84,6 +85,12 @@ void	 fedstats_log(struct store *st, const char *who, const char *what,
  * a header row, one cell a row, a status column) or JSON.  0 / -1. */
 int	 fedstats_csv(const struct fedstats_result *r, struct buf *out);
 int	 fedstats_json(const struct fedstats_result *r, struct buf *out);
+
+/*
+ * fedstats_warm(st, year): protect every table of year now, so that
+ * queries read them ready (after new snapshots arrive).  0 / -1.
+ */
+int	 fedstats_warm(struct store *st, int year);
 
 void	 fedstats_result_free(struct fedstats_result *r);
 

@@ -607,7 +607,8 @@ stats_index(struct store *st, const struct snapshot *s)
 
 int
 stats_store(struct store *st, const void *bytes, size_t len,
-    const unsigned char *sig, const char *peer, char *why, size_t whysz)
+    const unsigned char *sig, const char *peer, int *year, char *why,
+    size_t whysz)
 {
 	struct snapshot	 s;
 	struct sig_pub	*pub = NULL;
@@ -618,6 +619,8 @@ stats_store(struct store *st, const void *bytes, size_t len,
 
 	if (snapshot_decode(bytes, len, &s, why, whysz) == -1)
 		return (-1);
+	if (year != NULL)
+		*year = s.year;
 	if (strcmp(s.region, peer) != 0) {
 		snprintf(why, whysz, "a snapshot of %s sent by %s: a region "
 		    "sends its own only", s.region, peer);

@@ -41,11 +41,11 @@ int	 stats_publish(struct node *n, int year, char id[65], char *why,
  * stats_store(st, bytes, len, sig, peer, why, whysz): take in a snapshot
  * received from peer (a region's node) at the federal node: check it
  * (form, that its key is the known key of its region, that the region is
- * the peer's, the signature) and store it.  0 stored, 1 already held, -1
- * refused with a reason.
+ * the peer's, the signature) and store it, with its year in *year (if
+ * not NULL).  0 stored, 1 already held, -1 refused with a reason.
  */
 int	 stats_store(struct store *st, const void *bytes, size_t len,
-	    const unsigned char *sig, const char *peer, char *why,
+	    const unsigned char *sig, const char *peer, int *year, char *why,
 	    size_t whysz);
 
 #endif /* OPORA_STATS_H */

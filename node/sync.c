@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "node/fedstats.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/stats.h"
@@ -239,9 +240,10 @@ static const char SQL_SNAP_CURSOR_SET[] =
     "UPDATE peers SET snapshot_cursor = ?2, last_ok = ?3, last_error = NULL"
     " WHERE region = ?1";
 
-/* Take in one snapshot of a response; 0 stored or held, -1 refused. */
+/* Take in one snapshot of a response; 1 stored (its year in *year), 0
+ * held already, -1 refused. */
 static int
-take_snapshot(struct node *n, const char *region, const cJSON *it)
+take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 {
 	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(it, "bytes");
 	const cJSON	*g = cJSON_GetObjectItemCaseSensitive(it, "sig");
@@ -257,7 +259,7 @@ take_snapshot(struct node *n, const char *region, const cJSON *it)
 	    SNAPSHOT_MAX_BYTES, &len) == 0 &&
 	    wire_b64_decode(g->valuestring, strlen(g->valuestring), sig,
 	    SIG_LEN, &slen) == 0 && slen == SIG_LEN) {
-		if ((r = stats_store(n->st, bytes, len, sig, region, why,
+		if ((r = stats_store(n->st, bytes, len, sig, region, year, why,
 		    sizeof(why))) == -1)
 			log_warnx("refused a snapshot from %s: %s", region,
 			    why);
@@ -266,7 +268,7 @@ take_snapshot(struct node *n, const char *region, const cJSON *it)
 	} else
 		log_warnx("refused a snapshot from %s: not base64", region);
 	free(bytes);
-	return (r == -1 ? -1 : 0);
+	return (r == -1 ? -1 : r == 0 ? 1 : 0);
 }
 
 /*
@@ -285,7 +287,7 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 	const cJSON	*a, *it, *nx;
 	char		 url[512];
 	int64_t		 cursor = 0;
-	int		 rc = -1;
+	int		 rc = -1, years[8], nyears = 0, year = 0, k;
 
 	memset(st, 0, sizeof(*st));
 	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR)) == NULL)
@@ -315,10 +317,21 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 		goto out;
 	}
 	cJSON_ArrayForEach(it, a) {
-		if (take_snapshot(n, p->region, it) == 0)
+		switch (take_snapshot(n, p->region, it, &year)) {
+		case 1:
 			st->applied++;
-		else
+			for (k = 0; k < nyears && years[k] != year; k++)
+				;
+			if (k == nyears && nyears < 8)
+				years[nyears++] = year;
+			break;
+		case 0:
+			st->duplicate++;
+			break;
+		default:
 			st->rejected++;
+			break;
+		}
 	}
 	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR_SET)) != NULL) {
 		sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
@@ -334,6 +347,11 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 		goto out;
 	}
 	*more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more"));
+	/* New figures: protect their tables now, not at the first query. */
+	for (k = 0; k < nyears; k++)
+		if (fedstats_warm(n->st, years[k]) == -1)
+			log_warnx("could not prepare the statistics of %d",
+			    years[k]);
 	if (!*more && cJSON_GetArraySize(a) == 0 && s != NULL && wait > 0)
 		(void)nap(s, wait * 1000);
 	rc = 0;
