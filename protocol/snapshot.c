@@ -178,9 +178,12 @@ snapshot_encode(struct snapshot *s, struct buf *out, char *why, size_t whysz)
 	size_t		 i, start = out->len;
 	int		 rc = -1;
 
-	qsort(s->cells, s->ncells, sizeof(*s->cells), cell_cmp);
-	qsort(s->flows, s->nflows, sizeof(*s->flows), flow_cmp);
-	qsort(s->cov, s->ncov, sizeof(*s->cov), cov_cmp);
+	if (s->ncells > 0)
+		qsort(s->cells, s->ncells, sizeof(*s->cells), cell_cmp);
+	if (s->nflows > 0)
+		qsort(s->flows, s->nflows, sizeof(*s->flows), flow_cmp);
+	if (s->ncov > 0)
+		qsort(s->cov, s->ncov, sizeof(*s->cov), cov_cmp);
 	if ((j = cJSON_CreateObject()) == NULL)
 		return (fail(why, whysz, "out of memory"));
 	a = cJSON_AddArrayToObject(j, "cells");

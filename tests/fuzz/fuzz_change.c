@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_change.c: fuzz the parsers that read bytes from other
- * nodes: jcs_parse and change_decode.
+ * nodes: jcs_parse, change_decode and snapshot_decode.
  *
  * Built with clang -fsanitize=fuzzer ('make fuzz') it is a libFuzzer
  * target.  Built without (FUZZ_REPLAY, as 'make check' does) it replays the
@@ -15,6 +15,7 @@
 
 #include "protocol/change.h"
 #include "protocol/jcs.h"
+#include "protocol/snapshot.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -22,6 +23,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct change	*c = NULL;
+	struct snapshot	 s;
 	const char	*why;
 	char		 reason[256];
 	cJSON		*v;
@@ -42,6 +44,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strcmp(id, c->id) != 0)
 			abort();
 		change_free(c);
+	}
+	if (snapshot_decode(copy, size, &s, reason, sizeof(reason)) == 0) {
+		/* What decodes is canonical: encoding it gives it back. */
+		struct buf	 b;
+
+		buf_init(&b, SNAPSHOT_MAX_BYTES);
+		if (snapshot_encode(&s, &b, reason, sizeof(reason)) == -1 ||
+		    b.len != size || memcmp(b.data, copy, size) != 0)
+			abort();
+		buf_free(&b);
+		snapshot_free(&s);
 	}
 	free(copy);
 	return (0);
