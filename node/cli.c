@@ -368,6 +368,24 @@ cli_find_row(struct node *n, const char *sql, const char *arg,
 	return (0);
 }
 
+int
+cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
+    const char *usage)
+{
+	const struct cli_sub	*c;
+
+	for (c = subs; argc >= 2 && c->name != NULL; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return (c->fn(argc - 1, argv + 1));
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(usage, stdout);
+		return (EX_OK);
+	}
+	fputs(usage, stderr);
+	return (EX_USAGE);
+}
+
 const char *
 cli_why(const char *why)
 {

@@ -72,6 +72,19 @@ struct cli_words {
 int	 cli_find_row(struct node *n, const char *sql, const char *arg,
 	    const struct cli_words *w, char id[80], char dossier[37]);
 
+/* A subcommand: its name and the function running it (argv[0] is the
+ * subcommand's name). */
+struct cli_sub {
+	const char	*name;
+	int		(*fn)(int, char **);
+};
+
+/* cli_dispatch(argc, argv, subs, usage): run the subcommand argv[1] names
+ * (subs ends with a NULL name), or print usage (--help: on standard
+ * output, exit 0; else on standard error, exit 64). */
+int	 cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
+	    const char *usage);
+
 /* cli_why(why): a change-check reason without its "ops[N]." prefix. */
 const char *cli_why(const char *why);
 

@@ -367,19 +367,12 @@ out:
 int
 cmd_conflicts(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return (conflicts_list(argc - 1, argv + 1));
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return (conflicts_show(argc - 1, argv + 1));
-	if (argc >= 2 && strcmp(argv[1], "resolve") == 0)
-		return (conflicts_resolve(argc - 1, argv + 1));
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
-		fputs(conflicts_usage(), stdout);
-		return (EX_OK);
-	}
-	fputs(conflicts_usage(), stderr);
-	return (EX_USAGE);
+	static const struct cli_sub subs[] = {
+		{ "list", conflicts_list }, { "resolve", conflicts_resolve },
+		{ "show", conflicts_show }, { NULL, NULL }
+	};
+
+	return (cli_dispatch(argc, argv, subs, conflicts_usage()));
 }
 
 /* --- duplicates, link, unlink --------------------------------------- */

@@ -389,26 +389,28 @@ snapshots(int argc, char **argv)
 	return (EX_OK);
 }
 
+static int
+query_cmd(int argc, char **argv)
+{
+	return (query(argc, argv, false));
+}
+
+static int
+flows_cmd(int argc, char **argv)
+{
+	return (query(argc, argv, true));
+}
+
 int
 cmd_stats(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "publish") == 0)
-		return (publish(argc - 1, argv + 1));
-	if (argc >= 2 && strcmp(argv[1], "query") == 0)
-		return (query(argc - 1, argv + 1, false));
-	if (argc >= 2 && strcmp(argv[1], "flows") == 0)
-		return (query(argc - 1, argv + 1, true));
-	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)
-		return (coverage(argc - 1, argv + 1));
-	if (argc >= 2 && strcmp(argv[1], "snapshots") == 0)
-		return (snapshots(argc - 1, argv + 1));
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
-		fputs(stats_usage(), stdout);
-		return (EX_OK);
-	}
-	fputs(stats_usage(), stderr);
-	return (EX_USAGE);
+	static const struct cli_sub subs[] = {
+		{ "coverage", coverage }, { "flows", flows_cmd },
+		{ "publish", publish }, { "query", query_cmd },
+		{ "snapshots", snapshots }, { NULL, NULL }
+	};
+
+	return (cli_dispatch(argc, argv, subs, stats_usage()));
 }
 
 /* --- researchers ------------------------------------------------------ */
@@ -599,17 +601,10 @@ researcher_remove(int argc, char **argv)
 int
 cmd_researcher(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return (researcher_add(argc - 1, argv + 1));
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return (researcher_list(argc - 1, argv + 1));
-	if (argc >= 2 && strcmp(argv[1], "remove") == 0)
-		return (researcher_remove(argc - 1, argv + 1));
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
-		fputs(researcher_usage(), stdout);
-		return (EX_OK);
-	}
-	fputs(researcher_usage(), stderr);
-	return (EX_USAGE);
+	static const struct cli_sub subs[] = {
+		{ "add", researcher_add }, { "list", researcher_list },
+		{ "remove", researcher_remove }, { NULL, NULL }
+	};
+
+	return (cli_dispatch(argc, argv, subs, researcher_usage()));
 }
