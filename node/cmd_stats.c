@@ -237,9 +237,9 @@ query(int argc, char **argv, bool flows)
 	if ((n = open_federal(flows ? "flows" : "query")) == NULL)
 		return (EX_CONFIG);
 	who_cli(who);
-	if ((flows ? fedstats_flows(n->st, snapshot_year(period), strcmp(level,
+	if ((flows ? fedstats_flows(n, snapshot_year(period), strcmp(level,
 	    "region") == 0, who, &r, why, sizeof(why)) :
-	    fedstats_run(n->st, &q, who, &r, why, sizeof(why))) == -1) {
+	    fedstats_run(n, &q, who, &r, why, sizeof(why))) == -1) {
 		cli_err("stats: %s", why);
 		node_close(n);
 		return (EX_SOFTWARE);

@@ -19,7 +19,6 @@
 
 #define MAXVALS		8	/* values of one question */
 #define MAXYEARS	128	/* birth years in one table */
-#define FLOW_THRESHOLD	5
 
 /*
  * The whole table of one question: value x geography x sex x birth year.
@@ -249,16 +248,17 @@ static const char SQL_TABLE_PUT[] =
  * computed and kept.
  */
 static int
-cube_build(struct store *st, const char *indicator, const char *period,
+cube_build(struct node *n, const char *indicator, const char *period,
     struct cube *c, char *why, size_t whysz)
 {
+	struct store	*st = n->st;
 	const struct snapshot_indicator *ind = snapshot_indicator_find(
 	    indicator), *i;
 	sqlite3_stmt	*s;
 	char		 (*regions)[16] = NULL, like[40], key[65];
 	struct buf	 kb;
 	const void	*body;
-	size_t		 n, at, ncap = 0;
+	size_t		 ncell, at, ncap = 0;
 	int		 nr = 0, v, g, y, year = snapshot_year(period), rc = -1;
 	int		 nz, only;
 
@@ -269,11 +269,13 @@ cube_build(struct store *st, const char *indicator, const char *period,
 		if (i == ind || (ind->group != NULL && i->group != NULL &&
 		    strcmp(i->group, ind->group) == 0))
 			c->vals[c->nv++] = i->code;
-	c->threshold = ind->threshold;
+	c->threshold = ind->sensitive ? n->cfg.stats_threshold_sensitive :
+	    n->cfg.stats_threshold;
 	snprintf(like, sizeof(like), "%s.%%", ind->group != NULL ?
 	    ind->group : ind->code);
 	/* The regions that published this year, and what they sent. */
-	buf_addf(&kb, "%s|%s", ind->group ? ind->group : ind->code, period);
+	buf_addf(&kb, "%s|%s|%d", ind->group ? ind->group : ind->code, period,
+	    c->threshold);
 	if ((s = store_stmt(st, SQL_REGIONS)) == NULL)
 		goto out;
 	sqlite3_bind_int(s, 1, year);
@@ -316,9 +318,9 @@ cube_build(struct store *st, const char *indicator, const char *period,
 			c->years[g] = c->years[g - 1];
 			c->years[g - 1] = tmp;
 		}
-	n = (size_t)c->ng * 3 * (size_t)(c->ny + 1);
+	ncell = (size_t)c->ng * 3 * (size_t)(c->ny + 1);
 	for (v = 0; v < c->nv; v++)
-		for (at = 0; at < n; at++)
+		for (at = 0; at < ncell; at++)
 			if (disclose_cell(&c->t[v], 0) == -1)
 				goto oom;
 	/* The regions' counts. */
@@ -353,11 +355,11 @@ cube_build(struct store *st, const char *indicator, const char *period,
 		goto out;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW &&
-	    (size_t)sqlite3_column_bytes(s, 0) == n * (size_t)c->nv &&
+	    (size_t)sqlite3_column_bytes(s, 0) == ncell * (size_t)c->nv &&
 	    (body = sqlite3_column_blob(s, 0)) != NULL) {
 		for (v = 0; v < c->nv; v++)
-			memcpy(c->t[v].status, (const char *)body + n *
-			    (size_t)v, n);
+			memcpy(c->t[v].status, (const char *)body + ncell *
+			    (size_t)v, ncell);
 		sqlite3_reset(s);
 		rc = 0;
 		goto out;
@@ -367,7 +369,7 @@ cube_build(struct store *st, const char *indicator, const char *period,
 	 * sharing one value of the question. */
 	for (v = 0; v < c->nv; v++)
 		disclose_primary(&c->t[v], c->threshold);
-	for (at = 0; c->nv > 1 && at < n; at++) {
+	for (at = 0; c->nv > 1 && at < ncell; at++) {
 		for (v = 0, nz = 0, only = -1; v < c->nv; v++)
 			if (c->t[v].v[at] > 0) {
 				nz++;
@@ -380,9 +382,9 @@ cube_build(struct store *st, const char *indicator, const char *period,
 	for (v = 0; v < c->nv; v++)
 		(void)disclose_secondary(&c->t[v], c->threshold);
 	buf_free(&kb);
-	buf_init(&kb, n * (size_t)c->nv + 1);
+	buf_init(&kb, ncell * (size_t)c->nv + 1);
 	for (v = 0; v < c->nv; v++)
-		buf_add(&kb, c->t[v].status, n);
+		buf_add(&kb, c->t[v].status, ncell);
 	if ((s = store_stmt(st, SQL_TABLE_PUT)) != NULL) {
 		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(s, 2, kb.data, (int)kb.len, SQLITE_STATIC);
@@ -450,9 +452,10 @@ fedstats_log(struct store *st, const char *who, const char *what,
 }
 
 int
-fedstats_run(struct store *st, const struct fedstats_query *q,
+fedstats_run(struct node *n, const struct fedstats_query *q,
     const char *who, struct fedstats_result *out, char *why, size_t whysz)
 {
+	struct store	*st = n->st;
 	struct cube	 c;
 	char		 what[160];
 	int		 v, g, g0, g1, s, s0, s1, y, y0, y1;
@@ -461,7 +464,7 @@ fedstats_run(struct store *st, const struct fedstats_query *q,
 	memset(out, 0, sizeof(*out));
 	out->q = *q;
 	why[0] = '\0';
-	if (cube_build(st, q->indicator, q->period, &c, why, whysz) == -1)
+	if (cube_build(n, q->indicator, q->period, &c, why, whysz) == -1)
 		return (-1);
 	for (v = 0; v < c.nv && strcmp(c.vals[v], q->indicator) != 0; v++)
 		;
@@ -512,7 +515,7 @@ protect_kept(struct store *st, struct dtable *t, int year, int threshold)
 	int		 rc = -1;
 
 	buf_init(&kb, 1 << 20);
-	buf_addf(&kb, "flows|%d", year);
+	buf_addf(&kb, "flows|%d|%d", year, threshold);
 	if ((s = store_stmt(st, SQL_YEAR_SNAPSHOTS)) == NULL)
 		goto out;
 	sqlite3_bind_int(s, 1, year);
@@ -554,9 +557,11 @@ static const char SQL_FLOWS[] =
     " AND k.year = ?1";
 
 int
-fedstats_flows(struct store *st, int year, bool region_level,
+fedstats_flows(struct node *nd, int year, bool region_level,
     const char *who, struct fedstats_result *out, char *why, size_t whysz)
 {
+	struct store	*st = nd->st;
+	int		 threshold = nd->cfg.stats_threshold;
 	struct cube	 c;
 	struct dtable	*t;
 	sqlite3_stmt	*s;
@@ -572,7 +577,7 @@ fedstats_flows(struct store *st, int year, bool region_level,
 	snprintf(out->q.period, sizeof(out->q.period), "%04d", year % 10000);
 	out->q.region = region_level;
 	out->q.district = !region_level;
-	out->threshold = FLOW_THRESHOLD;
+	out->threshold = threshold;
 	why[0] = '\0';
 	/* Every region named as an origin or a destination. */
 	if ((regions = calloc(fields_region_count(), sizeof(*regions))) ==
@@ -657,7 +662,7 @@ fedstats_flows(struct store *st, int year, bool region_level,
 			    (size_t)c.nd) == -1)
 				goto oom;
 		}
-	if (protect_kept(st, t, year, FLOW_THRESHOLD) == -1)
+	if (protect_kept(st, t, year, threshold) == -1)
 		goto oom;
 	for (o = region_level ? 0 : c.nr; o < (region_level ? c.nr : c.nr +
 	    c.nd); o++)
@@ -690,7 +695,7 @@ out:
 }
 
 int
-fedstats_warm(struct store *st, int year)
+fedstats_warm(struct node *n, int year)
 {
 	const struct snapshot_indicator	*i, *j;
 	struct fedstats_result		 r;
@@ -709,7 +714,7 @@ fedstats_warm(struct store *st, int year)
 		for (q = 0; q < 5; q++) {
 			snapshot_period(year, q, period);
 			why[0] = '\0';
-			if (cube_build(st, i->code, period, &c, why,
+			if (cube_build(n, i->code, period, &c, why,
 			    sizeof(why)) == -1) {
 				log_warnx("prepare %s for %s: %s", i->code,
 				    period, why);
@@ -718,7 +723,7 @@ fedstats_warm(struct store *st, int year)
 			cube_free(&c);
 		}
 	}
-	if (fedstats_flows(st, year, false, NULL, &r, why, sizeof(why)) ==
+	if (fedstats_flows(n, year, false, NULL, &r, why, sizeof(why)) ==
 	    -1)
 		return (-1);
 	fedstats_result_free(&r);

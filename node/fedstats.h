@@ -22,6 +22,7 @@
 
 #include "protocol/buf.h"
 
+struct node;
 struct store;
 
 /* What may be asked: an indicator, a period, and which dimensions. */
@@ -59,20 +60,21 @@ int	 fedstats_parse(const char *indicator, const char *by,
 	    size_t whysz);
 
 /*
- * fedstats_run(st, q, who, out, why, whysz): answer q at the federal node
+ * fedstats_run(n, q, who, out, why, whysz): answer q at the federal node n
+ * (its thresholds: stats_threshold, stats_threshold_sensitive)
  * and log it as asked by who (NULL: not logged, for the node's own use).
  * 0 and *out, or -1 with a reason.
  */
-int	 fedstats_run(struct store *st, const struct fedstats_query *q,
+int	 fedstats_run(struct node *n, const struct fedstats_query *q,
 	    const char *who, struct fedstats_result *out, char *why,
 	    size_t whysz);
 
 /*
- * fedstats_flows(st, year, region_level, who, out, why, whysz): the
+ * fedstats_flows(n, year, region_level, who, out, why, whysz): the
  * migration matrix of year, between federal districts (or regions), with
  * the same disclosure control.  0 and *out, or -1 with a reason.
  */
-int	 fedstats_flows(struct store *st, int year, bool region_level,
+int	 fedstats_flows(struct node *n, int year, bool region_level,
 	    const char *who, struct fedstats_result *out, char *why,
 	    size_t whysz);
 
@@ -87,10 +89,10 @@ int	 fedstats_csv(const struct fedstats_result *r, struct buf *out);
 int	 fedstats_json(const struct fedstats_result *r, struct buf *out);
 
 /*
- * fedstats_warm(st, year): protect every table of year now, so that
+ * fedstats_warm(n, year): protect every table of year now, so that
  * queries read them ready (after new snapshots arrive).  0 / -1.
  */
-int	 fedstats_warm(struct store *st, int year);
+int	 fedstats_warm(struct node *n, int year);
 
 void	 fedstats_result_free(struct fedstats_result *r);
 

@@ -141,8 +141,13 @@ config_write(const char *path, const struct node_config *c)
 	    "max_clock_drift = %d\n"
 	    "# Hours between the statistics snapshots 'opora serve' publishes\n"
 	    "# for the federal node (1-8760; 0: only 'opora stats publish').\n"
-	    "stats_interval = %d\n", c->region, c->url, c->listen,
-	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H);
+	    "stats_interval = %d\n"
+	    "# The federal node hides counts below stats_threshold, and below\n"
+	    "# stats_threshold_sensitive for sensitive indicators (2-100).\n"
+	    "stats_threshold = %d\n"
+	    "stats_threshold_sensitive = %d\n", c->region, c->url, c->listen,
+	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H, NODE_DEFAULT_THRESHOLD,
+	    NODE_DEFAULT_THRESHOLD_SENSITIVE);
 	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
 		rc = 0;
 	else
@@ -198,6 +203,8 @@ config_read(const char *path, struct node_config *c)
 	memset(c, 0, sizeof(*c));
 	c->max_clock_drift = NODE_DEFAULT_DRIFT_S;
 	c->stats_interval = NODE_DEFAULT_STATS_H;
+	c->stats_threshold = NODE_DEFAULT_THRESHOLD;
+	c->stats_threshold_sensitive = NODE_DEFAULT_THRESHOLD_SENSITIVE;
 	if ((f = fopen(path, "r")) == NULL) {
 		log_warn("configuration %s", path);
 		return (-1);
@@ -234,10 +241,21 @@ config_read(const char *path, struct node_config *c)
 		    &c->stats_interval) == 0 && c->stats_interval <= 8760)))
 			c->stats_interval = strcmp(v, "0") == 0 ? 0 :
 			    c->stats_interval;
+		else if (strcmp(k, "stats_threshold") == 0 &&
+		    parse_seconds(v, &c->stats_threshold) == 0 &&
+		    c->stats_threshold >= 2 && c->stats_threshold <= 100)
+			;
+		else if (strcmp(k, "stats_threshold_sensitive") == 0 &&
+		    parse_seconds(v, &c->stats_threshold_sensitive) == 0 &&
+		    c->stats_threshold_sensitive >= 2 &&
+		    c->stats_threshold_sensitive <= 100)
+			;
 		else if (strcmp(k, "region") == 0 || strcmp(k, "url") == 0 ||
 		    strcmp(k, "listen") == 0 ||
 		    strcmp(k, "max_clock_drift") == 0 ||
-		    strcmp(k, "stats_interval") == 0) {
+		    strcmp(k, "stats_interval") == 0 ||
+		    strcmp(k, "stats_threshold") == 0 ||
+		    strcmp(k, "stats_threshold_sensitive") == 0) {
 			log_warnx("%s:%d: %s: \"%.60s\" is not valid", path,
 			    lineno, k, v);
 			goto out;

@@ -33,6 +33,8 @@ struct store;
 
 #define NODE_DEFAULT_DRIFT_S	300	/* a peer's clock ahead of ours */
 #define NODE_DEFAULT_STATS_H	24	/* serve publishes statistics daily */
+#define NODE_DEFAULT_THRESHOLD	5	/* counts 1-4 are hidden */
+#define NODE_DEFAULT_THRESHOLD_SENSITIVE 10	/* crisis: 1-9 hidden */
 
 struct node_config {
 	char	 region[16];
@@ -40,6 +42,8 @@ struct node_config {
 	char	 listen[128];
 	int	 max_clock_drift;	/* seconds */
 	int	 stats_interval;	/* hours between snapshots; 0: off */
+	int	 stats_threshold;	/* RU-FED: the smallest count shown */
+	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
 };
 
 struct node {

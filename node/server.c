@@ -346,7 +346,7 @@ serve_stats(struct conn *c, const char *what, size_t wlen, const char *q)
 			    "or region)");
 			return;
 		}
-		k = fedstats_flows(c->srv->n->st, snapshot_year(period),
+		k = fedstats_flows(c->srv->n, snapshot_year(period),
 		    strcmp(level, "region") == 0, who, &r, why, sizeof(why));
 	} else {
 		if (fedstats_parse(ind, by, period, &fq, why,
@@ -358,7 +358,7 @@ serve_stats(struct conn *c, const char *what, size_t wlen, const char *q)
 			respond_error(c, 400, "bad_request", why);
 			return;
 		}
-		k = fedstats_run(c->srv->n->st, &fq, who, &r, why,
+		k = fedstats_run(c->srv->n, &fq, who, &r, why,
 		    sizeof(why));
 	}
 	if (k == -1) {

@@ -349,7 +349,7 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 	*more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more"));
 	/* New figures: protect their tables now, not at the first query. */
 	for (k = 0; k < nyears; k++)
-		if (fedstats_warm(n->st, years[k]) == -1)
+		if (fedstats_warm(n, years[k]) == -1)
 			log_warnx("could not prepare the statistics of %d",
 			    years[k]);
 	if (!*more && cJSON_GetArraySize(a) == 0 && s != NULL && wait > 0)

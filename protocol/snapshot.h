@@ -40,8 +40,8 @@ struct snapshot_indicator {
 	const char	*code;		/* "housing.own" */
 	const char	*group;		/* "housing": values of one question;
 					 * NULL for a yes/no indicator */
-	int		 threshold;	/* smallest count shown (5; 10 if
-					 * sensitive) */
+	int		 sensitive;	/* 1: a stricter threshold applies
+					 * (docs/statistics.md) */
 	const char	*en, *ru;
 };
 

@@ -127,7 +127,7 @@ one(struct store *st, const char *region, struct sig_key *k, int nth)
 }
 
 static double
-timed(struct store *st, const char *ind, const char *by, size_t *rows)
+timed(struct node *bn, const char *ind, const char *by, size_t *rows)
 {
 	struct fedstats_query	 q;
 	struct fedstats_result	 r;
@@ -137,7 +137,7 @@ timed(struct store *st, const char *ind, const char *by, size_t *rows)
 	if (fedstats_parse(ind, by, "2025", &q, why, sizeof(why)) == -1)
 		die(why);
 	t0 = now_ms();
-	if (fedstats_run(st, &q, "bench", &r, why, sizeof(why)) == -1)
+	if (fedstats_run(bn, &q, "bench", &r, why, sizeof(why)) == -1)
 		die(why);
 	t0 = now_ms() - t0;
 	*rows = r.nrows;
@@ -176,20 +176,20 @@ main(int argc, char **argv)
 	}
 	if (store_commit(n->st) == -1)
 		die("commit");
-	first = timed(n->st, "housing.own", "region", &rows);
-	again = timed(n->st, "housing.own", "region", &rows);
+	first = timed(n, "housing.own", "region", &rows);
+	again = timed(n, "housing.own", "region", &rows);
 	t0 = now_ms();
-	if (fedstats_warm(n->st, 2025) == -1)
+	if (fedstats_warm(n, 2025) == -1)
 		die("warm");
 	warm = now_ms() - t0;
-	other = timed(n->st, "housing.social_rent", "region,sex,birth_year",
+	other = timed(n, "housing.social_rent", "region,sex,birth_year",
 	    &rows2);
-	if (fedstats_flows(n->st, 2025, false, "bench", &r, why,
+	if (fedstats_flows(n, 2025, false, "bench", &r, why,
 	    sizeof(why)) == -1)
 		die(why);
 	fedstats_result_free(&r);
 	t0 = now_ms();
-	if (fedstats_flows(n->st, 2025, true, "bench", &r, why,
+	if (fedstats_flows(n, 2025, true, "bench", &r, why,
 	    sizeof(why)) == -1)
 		die(why);
 	flows = now_ms() - t0;

@@ -282,8 +282,10 @@ test_crisis(void **state)
 	assert_int_equal(cell(&smo, "crisis", 'M', 2004, "2025-Q1"), 1);
 	assert_int_equal(cell(&smo, "crisis", 'M', 2004, "2025"), 1);
 	assert_int_equal(cell(&smo, "crisis", 'M', 2004, "2025-Q2"), 0);
-	assert_int_equal(snapshot_indicator_find("crisis")->threshold, 10);
-	assert_int_equal(snapshot_indicator_find("support")->threshold, 5);
+	assert_int_equal(snapshot_indicator_find("crisis")->sensitive, 1);
+	assert_int_equal(snapshot_indicator_find("support")->sensitive, 0);
+	assert_int_equal(net.n[0]->cfg.stats_threshold, 5);
+	assert_int_equal(net.n[0]->cfg.stats_threshold_sensitive, 10);
 }
 
 static void
