@@ -118,7 +118,7 @@ static const char SQL_REGIONS[] =
 static const char SQL_CELLS[] =
     "SELECT c.region, c.indicator, c.sex, c.birth_year, c.count"
     " FROM stats_cells c JOIN stats_current k ON k.snapshot = c.snapshot"
-    " WHERE c.period = ?1 AND (c.indicator = ?2 OR c.indicator LIKE ?3)";
+    " WHERE c.period = ?1 AND c.indicator >= ?2 AND c.indicator < ?3";
 
 static int
 geo_find(const struct cube *c, const char *g)
@@ -255,7 +255,7 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	const struct snapshot_indicator *ind = snapshot_indicator_find(
 	    indicator), *i;
 	sqlite3_stmt	*s;
-	char		 (*regions)[16] = NULL, like[40], key[65];
+	char		 (*regions)[16] = NULL, lo[40], hi[40], key[65];
 	struct buf	 kb;
 	const void	*body;
 	size_t		 ncell, at, ncap = 0;
@@ -271,8 +271,15 @@ cube_build(struct node *n, const char *indicator, const char *period,
 			c->vals[c->nv++] = i->code;
 	c->threshold = ind->sensitive ? n->cfg.stats_threshold_sensitive :
 	    n->cfg.stats_threshold;
-	snprintf(like, sizeof(like), "%s.%%", ind->group != NULL ?
-	    ind->group : ind->code);
+	/* The question's codes: "housing." up to "housing/" (the next
+	 * character), or the one code. */
+	if (ind->group != NULL) {
+		snprintf(lo, sizeof(lo), "%s.", ind->group);
+		snprintf(hi, sizeof(hi), "%s/", ind->group);
+	} else {
+		snprintf(lo, sizeof(lo), "%s", ind->code);
+		snprintf(hi, sizeof(hi), "%s%c", ind->code, 1);
+	}
 	/* The regions that published this year, and what they sent. */
 	buf_addf(&kb, "%s|%s|%d", ind->group ? ind->group : ind->code, period,
 	    c->threshold);
@@ -300,8 +307,8 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	if ((s = store_stmt(st, SQL_CELLS)) == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, ind->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, like, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		int by = sqlite3_column_int(s, 3);
 
@@ -325,8 +332,8 @@ cube_build(struct node *n, const char *indicator, const char *period,
 				goto oom;
 	/* The regions' counts. */
 	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, ind->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, like, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *reg = (const char *)sqlite3_column_text(s, 0);
 		const char *code = (const char *)sqlite3_column_text(s, 1);
@@ -344,11 +351,8 @@ cube_build(struct node *n, const char *indicator, const char *period,
 		    sqlite3_column_int64(s, 4);
 	}
 	sqlite3_reset(s);
-	for (v = 0; v < c->nv; v++) {
+	for (v = 0; v < c->nv; v++)
 		totals(c, &c->t[v]);
-		if (lines(c, &c->t[v]) == -1)
-			goto oom;
-	}
 	/* Suppressed before, from the very same snapshots? */
 	change_id(kb.data, kb.len, key);
 	if ((s = store_stmt(st, SQL_TABLE_GET)) == NULL)
@@ -365,6 +369,10 @@ cube_build(struct node *n, const char *indicator, const char *period,
 		goto out;
 	}
 	sqlite3_reset(s);
+	/* Not kept: protect it.  The lines matter only here. */
+	for (v = 0; v < c->nv; v++)
+		if (lines(c, &c->t[v]) == -1)
+			goto oom;
 	/* Primary: small counts, and zeros that would show a whole group
 	 * sharing one value of the question. */
 	for (v = 0; v < c->nv; v++)

@@ -158,6 +158,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE stats_current (region TEXT NOT NULL,"
 	"  year INTEGER NOT NULL, snapshot TEXT NOT NULL, hlc TEXT NOT NULL,"
 	"  PRIMARY KEY (region, year)) WITHOUT ROWID;"
+	"CREATE INDEX stats_current_s ON stats_current (snapshot);"
 	"CREATE TABLE stats_cells (snapshot TEXT NOT NULL,"
 	"  region TEXT NOT NULL, period TEXT NOT NULL, indicator TEXT NOT NULL,"
 	"  sex TEXT NOT NULL, birth_year INTEGER NOT NULL,"
