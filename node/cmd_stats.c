@@ -116,6 +116,36 @@ publish(int argc, char **argv)
 	return (rc);
 }
 
+/*
+ * Append the current row of s to arr as an object: column i under
+ * names[i] (NULL: left out); a name starting with '?' is a yes/no column,
+ * written as a boolean under the rest of the name.
+ */
+static void
+json_row(cJSON *arr, sqlite3_stmt *s, const char *const *names, int n)
+{
+	cJSON	*o;
+	int	 i;
+
+	if (arr == NULL || (o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddItemToArray(arr, o);
+	for (i = 0; i < n; i++) {
+		if (names[i] == NULL)
+			continue;
+		if (names[i][0] == '?')
+			cJSON_AddBoolToObject(o, names[i] + 1,
+			    sqlite3_column_int(s, i));
+		else if (sqlite3_column_type(s, i) == SQLITE_INTEGER)
+			cJSON_AddNumberToObject(o, names[i],
+			    (double)sqlite3_column_int64(s, i));
+		else
+			cJSON_AddStringToObject(o, names[i], sqlite3_column_text(
+			    s, i) != NULL ? (const char *)sqlite3_column_text(s,
+			    i) : "");
+	}
+}
+
 /* Who asked, for the federal node's log of queries. */
 static void
 who_cli(char out[96])
@@ -264,9 +294,11 @@ coverage(int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const names[] = { "region", "counted",
+	    "registered" };
 	struct node	*n;
 	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
+	cJSON		*arr = NULL;
 	const char	*period = NULL;
 	bool		 json = false;
 	int		 ch;
@@ -307,14 +339,7 @@ coverage(int argc, char **argv)
 			    (long long)sqlite3_column_int64(s, 2));
 			continue;
 		}
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddStringToObject(o, "region",
-		    (const char *)sqlite3_column_text(s, 0));
-		cJSON_AddNumberToObject(o, "counted",
-		    (double)sqlite3_column_int64(s, 1));
-		cJSON_AddNumberToObject(o, "registered",
-		    (double)sqlite3_column_int64(s, 2));
+		json_row(arr, s, names, 3);
 	}
 	sqlite3_reset(s);
 	if (json)
@@ -332,9 +357,11 @@ static const char SQL_SNAPSHOTS[] =
 static int
 snapshots(int argc, char **argv)
 {
+	static const char *const names[] = { "region", "year", "hlc", "id",
+	    "?current" };
 	struct node	*n;
 	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
+	cJSON		*arr = NULL;
 	char		 when[40];
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	uint64_t	 h;
@@ -371,15 +398,7 @@ snapshots(int argc, char **argv)
 			    "  (действующий)") : "");
 			continue;
 		}
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddStringToObject(o, "region",
-		    (const char *)sqlite3_column_text(s, 0));
-		cJSON_AddNumberToObject(o, "year", sqlite3_column_int(s, 1));
-		cJSON_AddStringToObject(o, "hlc", hlc != NULL ? hlc : "");
-		cJSON_AddStringToObject(o, "id",
-		    (const char *)sqlite3_column_text(s, 3));
-		cJSON_AddBoolToObject(o, "current", sqlite3_column_int(s, 4));
+		json_row(arr, s, names, 5);
 	}
 	sqlite3_reset(s);
 	if (json)
@@ -531,9 +550,11 @@ out:
 static int
 researcher_list(int argc, char **argv)
 {
+	static const char *const names[] = { "name", "pin", NULL,
+	    "?removed" };
 	struct node	*n;
 	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
+	cJSON		*arr = NULL;
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 
 	if (argc > 2 || (argc == 2 && !json)) {
@@ -555,13 +576,7 @@ researcher_list(int argc, char **argv)
 			    3) ? cli_tr("  (removed)", "  (удалён)") : "");
 			continue;
 		}
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddStringToObject(o, "name",
-		    (const char *)sqlite3_column_text(s, 0));
-		cJSON_AddStringToObject(o, "pin",
-		    (const char *)sqlite3_column_text(s, 1));
-		cJSON_AddBoolToObject(o, "removed", sqlite3_column_int(s, 3));
+		json_row(arr, s, names, 4);
 	}
 	sqlite3_reset(s);
 	if (json)

@@ -72,17 +72,6 @@ now_s(void)
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
-static struct op
-op_of(enum op_kind k)
-{
-	struct op	 o;
-
-	memset(&o, 0, sizeof(o));
-	o.kind = k;
-	o.field = -1;
-	return (o);
-}
-
 /* Node i makes one change; it must not be refused. */
 static void
 make(struct bench *b, int i, const char *d, struct op *o, char *cid)
@@ -124,7 +113,7 @@ sync_all(struct bench *b)
 static void
 set_phone(struct bench *b, int i, const char *d, int round)
 {
-	struct op	 o = op_of(OP_PERSON_SET);
+	struct op	 o = net_op(OP_PERSON_SET);
 	char		 v[40];
 
 	snprintf(v, sizeof(v), "+7 900 %03d %02d %02d", round % 1000,
@@ -146,13 +135,13 @@ dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 	if ((cid = calloc((size_t)nd, sizeof(*cid))) == NULL)
 		die("out of memory");
 	for (x = 0; x < nd; x++) {
-		o = op_of(OP_PERSON_CREATE);
+		o = net_op(OP_PERSON_CREATE);
 		o.person[PF_SURNAME] = "Иванова";
 		o.person[PF_NAME] = "Анна";
 		o.person[PF_BIRTH_DATE] = "2005-04-12";
 		o.person[PF_SEX] = "F";
 		make(b, 0, ids[x], &o, NULL);
-		o = op_of(OP_CONSENT_ADD);
+		o = net_op(OP_CONSENT_ADD);
 		o.arg[OA_SCOPE] = "transfer";
 		o.arg[OA_DATE] = "2024-01-01";
 		o.arg[OA_DOCUMENT] = "Заявление № 1";
@@ -165,7 +154,7 @@ dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 		r = (c + 1) % 3;
 		for (x = 0; x < nd; x++) {
 			for (e = 0; e < per; e++) {
-				o = op_of(OP_EVENT_ADD);
+				o = net_op(OP_EVENT_ADD);
 				o.arg[OA_DATE] = "2024-02-01";
 				o.arg[OA_TYPE] = "contact";
 				snprintf(text, sizeof(text), "Встреча с "
@@ -175,7 +164,7 @@ dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 			}
 			if (!conflicts)
 				set_phone(b, c, ids[x], round);
-			o = op_of(OP_TRANSFER_OFFER);
+			o = net_op(OP_TRANSFER_OFFER);
 			o.arg[OA_TO] = regions[r];
 			o.arg[OA_REASON] = "Переезд";
 			make(b, c, ids[x], &o, cid[x]);
@@ -183,7 +172,7 @@ dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 		pull(b, c, r);
 		for (x = 0; x < nd; x++) {
 			snprintf(ref, sizeof(ref), "%s/0", cid[x]);
-			o = op_of(OP_TRANSFER_ACCEPT);
+			o = net_op(OP_TRANSFER_ACCEPT);
 			o.arg[OA_REF] = ref;
 			make(b, r, ids[x], &o, NULL);
 			set_phone(b, r, ids[x], round);

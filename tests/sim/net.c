@@ -225,6 +225,17 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 	return (err);
 }
 
+struct op
+net_op(enum op_kind kind)
+{
+	struct op	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = kind;
+	o.field = -1;
+	return (o);
+}
+
 void
 net_uuid(unsigned (*rnd)(void *, unsigned), void *arg, char out[37])
 {

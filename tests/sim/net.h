@@ -66,6 +66,9 @@ int	 net_author(struct net *net, int i, const char *id,
 int	 net_pull(struct net *net, int a, int b, int64_t since, int limit,
 	    struct net_pull *out, char *why, size_t whysz);
 
+/* net_op(kind): an operation of that kind with nothing set. */
+struct op net_op(enum op_kind kind);
+
 /* net_uuid(rng, out): a version 4 UUID from a caller's generator. */
 void	 net_uuid(unsigned (*rnd)(void *, unsigned), void *arg, char out[37]);
 

@@ -133,17 +133,6 @@ author(struct sim *s, int i, const char *id, struct op *ops, size_t nops)
 	return (r);
 }
 
-static struct op
-op_of(enum op_kind k)
-{
-	struct op	 o;
-
-	memset(&o, 0, sizeof(o));
-	o.kind = k;
-	o.field = -1;
-	return (o);
-}
-
 /* A transfer entry of dossier d at node i in the given state, or NULL. */
 static const char *
 transfer_at(struct sim *s, int i, const char *d, const char *state,
@@ -189,7 +178,7 @@ resolve_op(struct sim *s, int i, const char *d)
 		snprintf(value, sizeof(value), "%s", rnd(s, 2) ?
 		    (r->col[CF_WINNER_VALUE] ? r->col[CF_WINNER_VALUE] : "") :
 		    (r->col[CF_VALUE] ? r->col[CF_VALUE] : ""));
-		o = op_of(OP_CONFLICT_RESOLVE);
+		o = net_op(OP_CONFLICT_RESOLVE);
 		o.field = op_field_find(r->col[CF_FIELD]);
 		o.arg[OA_REF] = ref;
 		o.arg[OA_VALUE] = value;
@@ -216,7 +205,7 @@ link_op(struct sim *s, int i, int x)
 	if (v->t[DT_LINK].n > 0 && rnd(s, 3) == 0) {
 		r = &v->t[DT_LINK].v[rnd(s, (unsigned)v->t[DT_LINK].n)];
 		snprintf(ref, sizeof(ref), "%s", r->col[COL_ID]);
-		o = op_of(OP_PERSON_UNLINK);
+		o = net_op(OP_PERSON_UNLINK);
 		o.arg[OA_REF] = ref;
 		o.arg[OA_REASON] = "Разные люди";
 		dossier_free(v);
@@ -227,7 +216,7 @@ link_op(struct sim *s, int i, int x)
 	y = (int)rnd(s, (unsigned)s->ndossiers);
 	if (y == x || store_has_dossier(s->net.n[i]->st, s->dossiers[y]) != 1)
 		return;
-	o = op_of(OP_PERSON_LINK);
+	o = net_op(OP_PERSON_LINK);
 	o.arg[OA_OTHER] = s->dossiers[y];
 	o.arg[OA_REASON] = "Тот же человек";
 	(void)author(s, i, s->dossiers[x], &o, 1);
@@ -261,25 +250,25 @@ race_op(struct sim *s, int x)
 	if (c == NNODES)
 		return;
 	r = (c + 1 + (int)rnd(s, NNODES - 1)) % NNODES;
-	o = op_of(OP_CONSENT_ADD);
+	o = net_op(OP_CONSENT_ADD);
 	o.arg[OA_SCOPE] = "transfer";
 	o.arg[OA_DATE] = "2024-01-01";
 	o.arg[OA_DOCUMENT] = "№ 2";
 	if (author(s, c, d, &o, 1) != 0)
 		return;
-	o = op_of(OP_TRANSFER_OFFER);
+	o = net_op(OP_TRANSFER_OFFER);
 	o.arg[OA_TO] = regions[r];
 	o.arg[OA_REASON] = "Переезд";
 	if (net_author(&s->net, c, d, &o, 1, cid) != 0)
 		return;
 	(void)deliver(s, c, r, false);
 	snprintf(ref, sizeof(ref), "%s/0", cid);
-	o = op_of(OP_TRANSFER_ACCEPT);
+	o = net_op(OP_TRANSFER_ACCEPT);
 	o.arg[OA_REF] = ref;
 	if (author(s, r, d, &o, 1) != 0)
 		return;
 	s->net.clock += rnd(s, 3);
-	o = op_of(OP_PERSON_SET);
+	o = net_op(OP_PERSON_SET);
 	o.field = PF_PHONE;
 	snprintf(text, sizeof(text), "+7 900 000 00 %02d", r);
 	o.arg[OA_VALUE] = text;
@@ -300,7 +289,7 @@ random_op(struct sim *s)
 	k = (int)rnd(s, 12);
 	if (s->ndossiers == 0 || (k == 0 && s->ndossiers < 4 &&
 	    rnd(s, 2) == 0)) {
-		o = op_of(OP_PERSON_CREATE);
+		o = net_op(OP_PERSON_CREATE);
 		o.person[PF_SURNAME] = "Иванова";
 		o.person[PF_NAME] = "Анна";
 		o.person[PF_BIRTH_DATE] = "2005-04-12";
@@ -340,7 +329,7 @@ random_op(struct sim *s)
 		if (s->nevents == MAXEVENTS)
 			return;
 		snprintf(text, sizeof(text), "s%d-e%d", s->seed, s->nevents);
-		o = op_of(OP_EVENT_ADD);
+		o = net_op(OP_EVENT_ADD);
 		o.arg[OA_DATE] = k == 3 ? "2020-01-01" : "2024-01-01";
 		o.arg[OA_TYPE] = "contact";
 		o.arg[OA_TEXT] = text;
@@ -350,7 +339,7 @@ random_op(struct sim *s)
 		}
 		return;
 	case 4:		/* a card field, concurrently from anywhere */
-		o = op_of(OP_PERSON_SET);
+		o = net_op(OP_PERSON_SET);
 		/* Few fields and few values: edits collide, and sometimes
 		 * agree. */
 		switch (rnd(s, 3)) {
@@ -381,14 +370,14 @@ random_op(struct sim *s)
 			race_op(s, x);
 		return;
 	case 5:
-		o = op_of(OP_CONSENT_ADD);
+		o = net_op(OP_CONSENT_ADD);
 		o.arg[OA_SCOPE] = "transfer";
 		o.arg[OA_DATE] = "2024-01-01";
 		o.arg[OA_DOCUMENT] = "№ 1";
 		(void)author(s, i, d, &o, 1);
 		return;
 	case 6:
-		o = op_of(OP_TRANSFER_OFFER);
+		o = net_op(OP_TRANSFER_OFFER);
 		o.arg[OA_TO] = regions[(i + 1 + rnd(s, NNODES - 1)) % NNODES];
 		o.arg[OA_REASON] = "Переезд";
 		(void)author(s, i, d, &o, 1);
@@ -400,7 +389,7 @@ random_op(struct sim *s)
 
 			if (transfer_at(s, n, d, "offered", regions[n],
 			    ref) != NULL) {
-				o = op_of(rnd(s, 4) ? OP_TRANSFER_ACCEPT :
+				o = net_op(rnd(s, 4) ? OP_TRANSFER_ACCEPT :
 				    OP_TRANSFER_DECLINE);
 				o.arg[OA_REF] = ref;
 				o.arg[OA_REASON] = "Нет";
@@ -409,7 +398,7 @@ random_op(struct sim *s)
 			}
 		}
 		if (transfer_at(s, i, d, "offered", NULL, ref) != NULL) {
-			o = op_of(OP_TRANSFER_CANCEL);
+			o = net_op(OP_TRANSFER_CANCEL);
 			o.arg[OA_REF] = ref;
 			(void)author(s, i, d, &o, 1);
 		}

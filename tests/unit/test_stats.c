@@ -46,17 +46,6 @@ static char		 ids[5][37];
 	(m) == 2 ? 31 : (m) == 5 ? 120 : (m) == 11 ? 304 : 0) + (d) - 1) * \
 	86400000ULL + 36000000ULL)
 
-static struct op
-op_of(enum op_kind k)
-{
-	struct op	 o;
-
-	memset(&o, 0, sizeof(o));
-	o.kind = k;
-	o.field = -1;
-	return (o);
-}
-
 static void
 make(int node, int p, struct op *o, char *cid)
 {
@@ -67,7 +56,7 @@ make(int node, int p, struct op *o, char *cid)
 static void
 person(int p, const char *sex, const char *birth)
 {
-	struct op	 o = op_of(OP_PERSON_CREATE);
+	struct op	 o = net_op(OP_PERSON_CREATE);
 
 	snprintf(ids[p], sizeof(ids[p]), "0000000%d-0000-4000-8000-00000000000%d",
 	    p, p);
@@ -81,7 +70,7 @@ person(int p, const char *sex, const char *birth)
 static void
 consent(int p, const char *scope, const char *date)
 {
-	struct op	 o = op_of(OP_CONSENT_ADD);
+	struct op	 o = net_op(OP_CONSENT_ADD);
 
 	o.arg[OA_SCOPE] = scope;
 	o.arg[OA_DATE] = date;
@@ -92,7 +81,7 @@ consent(int p, const char *scope, const char *date)
 static void
 event(int p, const char *type, const char *date)
 {
-	struct op	 o = op_of(OP_EVENT_ADD);
+	struct op	 o = net_op(OP_EVENT_ADD);
 
 	o.arg[OA_TYPE] = type;
 	o.arg[OA_DATE] = date;
@@ -133,20 +122,20 @@ setup(void **state)
 	consent(4, "statistics", "2025-01-05");
 	consent(4, "transfer", "2025-01-05");
 	net.clock = DAY(1, 9);
-	o = op_of(OP_EPISODE_OPEN);
+	o = net_op(OP_EPISODE_OPEN);
 	o.arg[OA_CENTRE] = "Центр";
 	o.arg[OA_CURATOR] = "Петрова";
 	o.arg[OA_DATE] = "2025-01-06";
 	make(0, 0, &o, NULL);
 	make(0, 1, &o, cid);
 	snprintf(ref, sizeof(ref), "%s/0", cid);
-	o = op_of(OP_EPISODE_CLOSE);
+	o = net_op(OP_EPISODE_CLOSE);
 	o.arg[OA_REF] = ref;
 	o.arg[OA_DATE] = "2025-01-09";
 	make(0, 1, &o, NULL);
 	event(0, "contact", "2025-01-07");
 	event(1, "crisis", "2025-01-08");
-	o = op_of(OP_ASSESSMENT_ADD);
+	o = net_op(OP_ASSESSMENT_ADD);
 	o.arg[OA_DATE] = "2025-01-08";
 	o.arg[OA_HOUSING] = "own";
 	o.arg[OA_EMPLOYMENT] = "employed";
@@ -162,24 +151,24 @@ setup(void **state)
 			    d->t[DT_CONSENT].v[k].col[COL_ID]);
 		dossier_free(d);
 	}
-	o = op_of(OP_CONSENT_WITHDRAW);
+	o = net_op(OP_CONSENT_WITHDRAW);
 	o.arg[OA_REF] = ref;
 	o.arg[OA_DATE] = "2025-01-09";
 	make(0, 3, &o, NULL);
 	/* P5 goes to Kaluga. */
-	o = op_of(OP_TRANSFER_OFFER);
+	o = net_op(OP_TRANSFER_OFFER);
 	o.arg[OA_TO] = "RU-KLU";
 	o.arg[OA_REASON] = "Переезд";
 	make(0, 4, &o, cid);
 	pull(0, 1);
 	net.clock = DAY(2, 1);
 	snprintf(ref, sizeof(ref), "%s/0", cid);
-	o = op_of(OP_TRANSFER_ACCEPT);
+	o = net_op(OP_TRANSFER_ACCEPT);
 	o.arg[OA_REF] = ref;
 	make(1, 4, &o, NULL);
 	pull(1, 0);
 	net.clock = DAY(5, 1);
-	o = op_of(OP_ASSESSMENT_ADD);
+	o = net_op(OP_ASSESSMENT_ADD);
 	o.arg[OA_DATE] = "2025-05-01";
 	o.arg[OA_HOUSING] = "social_rent";
 	make(0, 0, &o, NULL);
