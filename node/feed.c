@@ -206,15 +206,15 @@ add_linked(struct store *st, const char *id, struct buf *out, bool *first)
 	char		 other[37];
 	int		 r, k;
 
-	if (sqlite3_prepare_v2(store_db(st), SQL_LINK_TARGET, -1, &s,
-	    NULL) != SQLITE_OK)
+	/* Asked for every change served: a cached statement. */
+	if ((s = store_stmt(st, SQL_LINK_TARGET)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
 	r = sqlite3_step(s);
 	if (r == SQLITE_ROW)
 		snprintf(other, sizeof(other), "%s",
 		    (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (r == SQLITE_DONE)
 		return (0);
 	if (r != SQLITE_ROW)
