@@ -5,15 +5,22 @@
  * of its changes: sort them in the total order of conflict/hlc.h (HLC, then
  * the author's key id, then the change id) and apply each change's
  * operations in turn with dossier_apply().  Person-card fields are
- * last-writer-wins in that order; episodes, events, assessments and consents
- * are grow-only lists, amended, closed, retracted or withdrawn in place by
- * later operations that name them.  Nothing here does I/O.
+ * last-writer-wins in that order; episodes, events, assessments, consents,
+ * transfers and links are grow-only lists, amended, closed, retracted or
+ * withdrawn in place by later operations that name them.  Two writes to one
+ * field that did not see each other (neither change is an ancestor of the
+ * other through parents) and hold different values leave a conflict entry
+ * (DT_CONFLICT) naming the losing write; docs/protocol.md §6 gives the
+ * rules exactly.  Telling whether two writes saw each other needs the
+ * causal graph, which a dossier folded from its first change builds as it
+ * goes.  Nothing here does I/O.
  *
  * An entry created by operation i of change C is named "C/i", C being the
  * change's id in hex: names are unforgeable and never collide.
  *
  * Memory: a dossier owns every string it holds (copies of the operations'
- * values).  Free it with dossier_free(); dossier_free(NULL) does nothing.
+ * values), its heads, its causal graph and its pending writes.  Free it with
+ * dossier_free(); dossier_free(NULL) does nothing.
  */
 #ifndef OPORA_DOSSIER_H
 #define OPORA_DOSSIER_H
