@@ -98,7 +98,14 @@ contains 'phone: \+7 910 111 11 11' "$T/out"
 
 # Kaluga links its own dossier to the transferred one: Smolensk, entitled
 # to one, receives the other, and shows one timeline.
+refuses 64 'the same dossier' "$OPORA" --dir KLU link "$K" "$K" --reason x
+refuses 64 'give --reason' "$OPORA" --dir KLU link "$K" "$D"
+refuses 66 'no dossier|not found|no such' "$OPORA" --dir KLU link "$K" \
+    00000000-0000-4000-8000-000000000000 --reason x
+refuses 66 'no conflict' "$OPORA" --dir KLU conflicts show abcdef12
+refuses 66 'not a conflict id' "$OPORA" --dir KLU conflicts show ab
 ok "$OPORA" --dir KLU link "$K" "$D" --reason "Тот же человек: дата рождения, ФИО"
+refuses 65 'already linked' "$OPORA" --dir KLU link "$D" "$K" --reason x
 until_true 15 sh -c "'$OPORA' --dir SMO show '$D' | grep -q 'Пришла в центр в Калуге'" ||
     fail "the linked dossier did not reach Smolensk"
 ok "$OPORA" --dir SMO show "$D"
