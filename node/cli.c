@@ -80,6 +80,8 @@ static const struct command commands[] = {
 	    "показать хронологию дела" },
 	{ "stats", cmd_stats, "publish or query statistics without names",
 	    "опубликовать или запросить обезличенную статистику" },
+	{ "status", cmd_status, "the node's health: log, peers, problems",
+	    "состояние узла: журнал, партнёры, проблемы" },
 	{ "sync", cmd_sync, "pull from every peer once",
 	    "один раз забрать изменения у всех партнёров" },
 	{ "transfer", cmd_transfer, "hand a case to another region",

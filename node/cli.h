@@ -122,6 +122,7 @@ int	 cmd_researcher(int, char **);
 int	 cmd_serve(int, char **);
 int	 cmd_show(int, char **);
 int	 cmd_stats(int, char **);
+int	 cmd_status(int, char **);
 int	 cmd_sync(int, char **);
 int	 cmd_transfer(int, char **);
 int	 cmd_unlink(int, char **);

@@ -809,7 +809,7 @@ publish_stats(struct server *srv, uint64_t now)
 	struct node	*n = srv->n;
 	time_t		 t = time(NULL);
 	struct tm	 tm;
-	char		 id[65], why[256], v[24];
+	char		 id[65], why[256];
 	int		 y;
 
 	srv->next_stats = now + (uint64_t)n->cfg.stats_interval * 3600000ULL;
@@ -824,8 +824,6 @@ publish_stats(struct server *srv, uint64_t now)
 			    "(%.16s) for the federal node",
 			    tm.tm_year + 1900 - y, id);
 	}
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)now);
-	(void)store_meta_set(n->st, "stats_published", v);
 }
 
 /* When statistics are due first: stats_interval after the last time. */
@@ -837,7 +835,7 @@ stats_due(struct node *n)
 	if (n->cfg.stats_interval == 0 || strcmp(n->cfg.region, "RU-FED") == 0)
 		return (0);
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0)
-		return (now_ms());
+		return (node_now_ms());
 	return (strtoull(v, NULL, 10) + (uint64_t)n->cfg.stats_interval *
 	    3600000ULL);
 }
@@ -860,8 +858,9 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 			serve_feed(c);
 	}
 	srv->head = head;
-	if (srv->next_stats != 0 && now >= srv->next_stats)
-		publish_stats(srv, now);
+	/* Wall-clock time: the due time is kept across restarts. */
+	if (srv->next_stats != 0 && node_now_ms() >= srv->next_stats)
+		publish_stats(srv, node_now_ms());
 }
 
 static void

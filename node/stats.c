@@ -485,7 +485,7 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 	struct snapshot	 s;
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
-	char		 hlc[17];
+	char		 hlc[17], when[24];
 	int		 rc = -1;
 
 	if (strcmp(n->cfg.region, "RU-FED") == 0) {
@@ -516,8 +516,11 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 		goto out;
 	}
 	change_id(b.data, b.len, s.id);
+	snprintf(when, sizeof(when), "%llu",
+	    (unsigned long long)node_now_ms());
 	if (put(n->st, &s, b.data, b.len, sig) == -1 ||
 	    store_meta_set(n->st, "hlc", hlc) == -1 ||
+	    store_meta_set(n->st, "stats_published", when) == -1 ||
 	    store_commit(n->st) == -1) {
 		store_rollback(n->st);
 		snprintf(why, whysz, "cannot store the snapshot");

@@ -31,7 +31,8 @@ int	 stats_compute(struct store *st, const char *region, int year,
 /*
  * stats_publish(n, year, id, why, whysz): compute, sign and store this
  * node's snapshot for year, replacing (as the current one) any earlier
- * snapshot of that year; it reaches the federal node with its next pull.
+ * snapshot of that year, and note when (meta stats_published, which
+ * 'serve' schedules by); it reaches the federal node with its next pull.
  * 0 and the snapshot's id in id, or -1 with a reason.
  */
 int	 stats_publish(struct node *n, int year, char id[65], char *why,
