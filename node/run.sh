@@ -22,6 +22,7 @@ In another terminal:
   ./opora show "\$D"                    # the timeline; --json for machines
   ./opora peer add OTHER-REGION.card     # then transfer offer "\$D" --to RU-KLU ...
   ./opora verify                        # re-checks every hash, signature and view
+  ./opora status                        # peers, refused changes, conflicts: what needs attention
 'make demo' shows three regions handing a case on.  Ctrl-C stops the node.
 
 TXT
