@@ -78,7 +78,11 @@ $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)
 SEEDS ?= 20000
 soak: all $(B)/sim
 	SIM_SEEDS=$(SEEDS) $(B)/sim
-unit-san: $(SAN_BIN) $(B)/san/fuzz_change
+unit-san: $(SAN_BIN) $(B)/san/fuzz_change $(B)/san/opora
+
+# The whole program under the sanitizers, for the CLI and server tests.
+$(B)/san/opora: $(B)/san/node/main.o $(SAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 # The fuzz target, as a replay of tests/fuzz/corpus under the sanitizers.
 $(B)/san/fuzz_change: tests/fuzz/fuzz_change.c $(SAN_OBJ)

@@ -107,19 +107,29 @@ else
 	passed=$((passed + 1))
 fi
 
-for t in tests/cli/t[0-9]*.sh; do
-	[ -f "$t" ] || continue
-	name=$(basename "$t" .sh)
-	if OPORA="$top/opora" TOP="$top" timeout 300 sh "$t" \
-	    >"$log/$name.out" 2>&1; then
-		echo "ok   cli/$name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL cli/$name"
-		sed 's/^/    /' "$log/$name.out" | tail -40
-		failed=$((failed + 1))
-		failures="$failures cli/$name"
+# The CLI and multi-node tests, with the program as built, then once more
+# built with AddressSanitizer and UndefinedBehaviorSanitizer (servers,
+# pullers and every command included).
+for kind in cli cli-san; do
+	bin="$top/opora"
+	if [ $kind = cli-san ]; then
+		bin="$top/build/san/opora"
+		[ -x "$bin" ] || continue
 	fi
+	for t in tests/cli/t[0-9]*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		if ASAN_OPTIONS=detect_leaks=0 OPORA="$bin" TOP="$top" \
+		    timeout 300 sh "$t" >"$log/$kind-$name.out" 2>&1; then
+			echo "ok   $kind/$name"
+			passed=$((passed + 1))
+		else
+			echo "FAIL $kind/$name"
+			sed 's/^/    /' "$log/$kind-$name.out" | tail -40
+			failed=$((failed + 1))
+			failures="$failures $kind/$name"
+		fi
+	done
 done
 
 [ -n "$failures" ] && echo "failed:$failures"
