@@ -85,6 +85,12 @@ struct cli_sub {
 int	 cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
 	    const char *usage);
 
+/* cli_field_value(field, v, tmp, tmpsz): what a person typed for a card
+ * field, in the form a change stores (SNILS digits only; "ж" -> "F");
+ * tmp (the caller's) may hold the result. */
+const char *cli_field_value(int field, const char *v, char *tmp,
+	    size_t tmpsz);
+
 /* cli_why(why): a change-check reason without its "ops[N]." prefix. */
 const char *cli_why(const char *why);
 

@@ -315,7 +315,7 @@ conflicts_resolve(int argc, char **argv)
 	struct dossier_row	*r;
 	struct op		 op;
 	const char		*keep = NULL;
-	char			 id[80], dossier[37];
+	char			 id[80], dossier[37], norm[16];
 	bool			 winner = false;
 	int			 ch, rc;
 
@@ -356,7 +356,8 @@ conflicts_resolve(int argc, char **argv)
 	op.kind = OP_CONFLICT_RESOLVE;
 	op.field = op_field_find(opt(r->col[CF_FIELD]));
 	op.arg[OA_REF] = id;
-	op.arg[OA_VALUE] = winner ? opt(r->col[CF_WINNER_VALUE]) : keep;
+	op.arg[OA_VALUE] = winner ? opt(r->col[CF_WINNER_VALUE]) :
+	    cli_field_value(op.field, keep, norm, sizeof(norm));
 	rc = cli_author(n, dossier, &op, 1, -1, "conflicts resolve");
 out:
 	dossier_free(d);

@@ -21,6 +21,8 @@
 
 #define SLOT_P(f)	(100 + (f))
 
+static const char *rec_normal(int, const char *, char *, size_t);
+
 static const char *
 opt_s(const char *s)
 {
@@ -178,6 +180,12 @@ rec_usage(FILE *f, const char *family)
 			    "именем и датой рождения"));
 		fputc('\n', f);
 	}
+}
+
+const char *
+cli_field_value(int field, const char *v, char *tmp, size_t tmpsz)
+{
+	return (rec_normal(SLOT_P(field), v, tmp, tmpsz));
 }
 
 /* Normalise what a person typed into the form a change stores. */
