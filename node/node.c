@@ -815,6 +815,15 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		snprintf(why, whysz, "cannot read the dossier's history");
 		goto out;
 	}
+	/* The state judged above must be the stored one: a caller that kept
+	 * it across transactions may hold one another process has since
+	 * moved on.  Refuse before writing anything. */
+	if (hdr.nparents != d->nheads || (d->nheads > 0 && memcmp(hdr.parents,
+	    d->heads, d->nheads * sizeof(*d->heads)) != 0)) {
+		snprintf(why, whysz, "the dossier changed while this command "
+		    "ran (another opora process wrote to it); run it again");
+		goto out;
+	}
 	if (change_encode(&b, &hdr, ops, nops, &c, why, whysz) == -1)
 		goto out;
 	if (n->signer != NULL) {
