@@ -391,13 +391,85 @@ want_repair(struct feed_stats *st, const char *dossier)
 	return (0);
 }
 
+/* A response checked and put in order, ready to take in. */
+struct feed_batch {
+	struct wire_feed	*f;		/* borrowed */
+	struct vitem		*items;
+	struct vitem		**ord;
+	size_t			 n;
+};
+
+void
+feed_batch_free(struct feed_batch *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; b->items != NULL && i < b->n; i++)
+		change_free(b->items[i].c);
+	free(b->items);
+	free(b->ord);
+	free(b);
+}
+
 int
-feed_apply(struct node *n, const char *peer, struct wire_feed *f,
+feed_check(struct store *st, struct wire_feed *f, struct feed_batch **out,
+    char *why, size_t whysz)
+{
+	struct verifier		*v = NULL;
+	struct feed_batch	*b;
+	size_t			 i;
+
+	*out = NULL;
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (v = verifier_new(st)) == NULL ||
+	    (f->n > 0 && ((b->items = calloc(f->n, sizeof(*b->items))) ==
+	    NULL || (b->ord = calloc(f->n, sizeof(*b->ord))) == NULL))) {
+		verifier_free(v);
+		feed_batch_free(b);
+		snprintf(why, whysz, "out of memory");
+		return (-1);
+	}
+	b->f = f;
+	b->n = f->n;
+	for (i = 0; i < f->n; i++) {
+		b->items[i].seq = f->items[i].seq;
+		b->items[i].bytes = f->items[i].bytes;
+		b->items[i].len = f->items[i].len;
+		memcpy(b->items[i].sig, f->items[i].sig, SIG_LEN);
+		b->items[i].siglen_ok = true;
+	}
+	/* A change already here (peers forward each other's changes) is
+	 * not verified again: hashing it and one look-up cost far less. */
+	for (i = 0; i < f->n; i++) {
+		char	 id[CHANGE_ID_HEX + 1];
+
+		change_id(b->items[i].bytes, b->items[i].len, id);
+		b->items[i].held = store_change_has(st, id) == 1;
+	}
+	verifier_check(v, b->items, f->n);
+	verifier_free(v);
+	/*
+	 * Apply in the total order: it puts parents first, and a dossier
+	 * folds in place instead of again from the start when a change sorts
+	 * before one already applied (a peer's log is in its arrival order,
+	 * which differs from the total order wherever regions wrote at once).
+	 */
+	for (i = 0; i < f->n; i++)
+		b->ord[i] = &b->items[i];
+	if (f->n > 0)
+		qsort(b->ord, f->n, sizeof(*b->ord), item_order);
+	*out = b;
+	return (0);
+}
+
+int
+feed_take(struct node *n, const char *peer, struct feed_batch *b,
     bool cursor, struct feed_stats *stats, char *why, size_t whysz)
 {
-	struct verifier	*v = NULL;
 	struct receiver	*r = NULL;
-	struct vitem	*items = NULL, **ord = NULL;
+	struct vitem	*items = b->items, **ord = b->ord;
 	sqlite3_stmt	*s;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
@@ -407,38 +479,10 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 
 	memset(stats, 0, sizeof(*stats));
 	stats->repair = repair;
-	if ((v = verifier_new(n->st)) == NULL ||
-	    (f->n > 0 && ((items = calloc(f->n, sizeof(*items))) == NULL ||
-	    (done = calloc(f->n, sizeof(*done))) == NULL ||
-	    (ord = calloc(f->n, sizeof(*ord))) == NULL))) {
+	if (b->n > 0 && (done = calloc(b->n, sizeof(*done))) == NULL) {
 		snprintf(why, whysz, "out of memory");
-		goto out;
+		return (-1);
 	}
-	for (i = 0; i < f->n; i++) {
-		items[i].seq = f->items[i].seq;
-		items[i].bytes = f->items[i].bytes;
-		items[i].len = f->items[i].len;
-		memcpy(items[i].sig, f->items[i].sig, SIG_LEN);
-		items[i].siglen_ok = true;
-	}
-	/* A change already here (peers forward each other's changes) is
-	 * not verified again: hashing it and one look-up cost far less. */
-	for (i = 0; i < f->n; i++) {
-		char	 id[CHANGE_ID_HEX + 1];
-
-		change_id(items[i].bytes, items[i].len, id);
-		items[i].held = store_change_has(n->st, id) == 1;
-	}
-	verifier_check(v, items, f->n);
-	/*
-	 * Apply in the total order: it puts parents first, and a dossier
-	 * folds in place instead of again from the start when a change sorts
-	 * before one already applied (a peer's log is in its arrival order,
-	 * which differs from the total order wherever regions wrote at once).
-	 */
-	for (i = 0; i < f->n; i++)
-		ord[i] = &items[i];
-	qsort(ord, f->n, sizeof(*ord), item_order);
 	if (store_begin(n->st) == -1 || (r = receiver_new(n)) == NULL) {
 		snprintf(why, whysz, "cannot open a transaction");
 		goto out;
@@ -446,7 +490,7 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 	/* A change whose parent comes later in the batch waits for it. */
 	do {
 		progress = false;
-		for (i = 0; i < f->n; i++) {
+		for (i = 0; i < b->n; i++) {
 			if (done[ord[i] - items])
 				continue;
 			if (ord[i]->held) {
@@ -476,7 +520,7 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 			progress = true;
 		}
 	} while (progress);
-	for (i = 0; i < f->n; i++) {
+	for (i = 0; i < b->n; i++) {
 		if (done[i])
 			continue;
 		stats->missing++;
@@ -491,7 +535,7 @@ feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)
 			goto rollback;
 		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, f->next);
+		sqlite3_bind_int64(s, 2, b->f->next);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			sqlite3_reset(s);
@@ -518,11 +562,20 @@ rollback:
 	store_rollback(n->st);
 out:
 	receiver_free(r);
-	for (i = 0; items != NULL && i < f->n; i++)
-		change_free(items[i].c);
-	free(items);
 	free(done);
-	free(ord);
-	verifier_free(v);
+	return (rc);
+}
+
+int
+feed_apply(struct node *n, const char *peer, struct wire_feed *f,
+    bool cursor, struct feed_stats *stats, char *why, size_t whysz)
+{
+	struct feed_batch	*b;
+	int			 rc;
+
+	if (feed_check(n->st, f, &b, why, whysz) == -1)
+		return (-1);
+	rc = feed_take(n, peer, b, cursor, stats, why, whysz);
+	feed_batch_free(b);
 	return (rc);
 }

@@ -20,6 +20,7 @@
 #include "protocol/wire.h"
 
 struct node;
+struct store;
 
 /*
  * feed_build(n, region, since, limit, out, nextp): append the feed
@@ -56,6 +57,25 @@ struct feed_stats {
  */
 int	 feed_apply(struct node *n, const char *peer, struct wire_feed *f,
 	    bool cursor, struct feed_stats *stats, char *why, size_t whysz);
+
+/*
+ * The two halves of feed_apply, so that a puller can check the next
+ * response (in another thread, with its own connection st to the node's
+ * database) while it takes in this one:
+ * feed_check(st, f, out, why, whysz): look up which changes are already
+ * here (st is only read), verify the others on every core, and put them in
+ * the total order; 0 and a batch in *out that borrows f (f must outlive
+ * it), or -1 with a reason.
+ * feed_take(n, peer, b, cursor, stats, why, whysz): the rest of
+ * feed_apply, in one transaction on n.
+ * feed_batch_free(b): release b (not its f); NULL is a no-op.
+ */
+struct feed_batch;
+int	 feed_check(struct store *st, struct wire_feed *f,
+	    struct feed_batch **out, char *why, size_t whysz);
+int	 feed_take(struct node *n, const char *peer, struct feed_batch *b,
+	    bool cursor, struct feed_stats *stats, char *why, size_t whysz);
+void	 feed_batch_free(struct feed_batch *b);
 
 /* dossier_changes(n, region, id, out): GET /v1/dossiers/ID/changes: every
  * change of one dossier region is entitled to, as a feed document.
