@@ -400,6 +400,12 @@ struct feed_batch {
 };
 
 void
+feed_batch_move(struct feed_batch *b, struct wire_feed *f)
+{
+	b->f = f;
+}
+
+void
 feed_batch_free(struct feed_batch *b)
 {
 	size_t	 i;

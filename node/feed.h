@@ -68,6 +68,8 @@ int	 feed_apply(struct node *n, const char *peer, struct wire_feed *f,
  * it), or -1 with a reason.
  * feed_take(n, peer, b, cursor, stats, why, whysz): the rest of
  * feed_apply, in one transaction on n.
+ * feed_batch_move(b, f): b now borrows f, to which the caller moved the
+ * feed b was checked from (the same items).
  * feed_batch_free(b): release b (not its f); NULL is a no-op.
  */
 struct feed_batch;
@@ -75,6 +77,7 @@ int	 feed_check(struct store *st, struct wire_feed *f,
 	    struct feed_batch **out, char *why, size_t whysz);
 int	 feed_take(struct node *n, const char *peer, struct feed_batch *b,
 	    bool cursor, struct feed_stats *stats, char *why, size_t whysz);
+void	 feed_batch_move(struct feed_batch *b, struct wire_feed *f);
 void	 feed_batch_free(struct feed_batch *b);
 
 /* dossier_changes(n, region, id, out): GET /v1/dossiers/ID/changes: every

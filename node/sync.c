@@ -135,7 +135,7 @@ static int
 handle_setup(CURL *h, struct node *n, const struct peer_info *p,
     struct sync *s, struct buf *body, int wait)
 {
-	static char	 crt[4096], key[4096];
+	char		 crt[4096], key[4096];	/* libcurl copies them */
 
 	if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
 	    node_path(n, "tls.key", key, sizeof(key)) == -1)
@@ -362,15 +362,120 @@ out:
 }
 
 /*
+ * The next response of a peer that has more, fetched and checked (hashes,
+ * signatures, order) in a thread of its own, with its own connection to the
+ * peer and to the database, while the puller takes in the current one.
+ */
+struct pipeline {
+	CURL		*h;		/* owned */
+	struct node	*rn;		/* owned: read only here */
+	bool		 running;
+	pthread_t	 th;
+	struct sync	*s;
+	struct peer_info p;		/* cursor: the "since" asked */
+	struct buf	 body;
+	struct wire_feed f;
+	struct feed_batch *b;
+	int		 rc;
+	char		 why[512];
+};
+
+static void *
+prefetch_run(void *arg)
+{
+	struct pipeline	*pl = arg;
+	char		 url[512];
+
+	pl->rc = -1;
+	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
+	    "wait=0", pl->p.url, (long long)pl->p.cursor, SYNC_LIMIT) >=
+	    (int)sizeof(url))
+		return (NULL);
+	if (get(pl->h, pl->rn, pl->s, &pl->p, url, 0, &pl->body, pl->why,
+	    sizeof(pl->why)) == -1 ||
+	    wire_feed_parse(pl->body.data, pl->body.len, &pl->f, pl->why,
+	    sizeof(pl->why)) == -1 ||
+	    feed_check(pl->rn->st, &pl->f, &pl->b, pl->why,
+	    sizeof(pl->why)) == -1)
+		return (NULL);
+	pl->rc = 0;
+	return (NULL);
+}
+
+/* Wait for the prefetch; 0 if it holds a checked response. */
+static int
+prefetch_join(struct pipeline *pl)
+{
+	if (!pl->running)
+		return (-1);
+	pthread_join(pl->th, NULL);
+	pl->running = false;
+	return (pl->rc);
+}
+
+/* Drop what the prefetch holds. */
+static void
+prefetch_clear(struct pipeline *pl)
+{
+	(void)prefetch_join(pl);
+	feed_batch_free(pl->b);
+	pl->b = NULL;
+	wire_feed_free(&pl->f);
+	memset(&pl->f, 0, sizeof(pl->f));
+	buf_free(&pl->body);
+}
+
+static void
+prefetch_start(struct pipeline *pl, struct sync *s,
+    const struct peer_info *p, int64_t since)
+{
+	prefetch_clear(pl);
+	pl->s = s;
+	pl->p = *p;
+	pl->p.cursor = since;
+	buf_init(&pl->body, LIMIT_FEED_BYTES);
+	if (pthread_create(&pl->th, NULL, prefetch_run, pl) == 0)
+		pl->running = true;
+	else
+		buf_free(&pl->body);
+}
+
+static int
+pipeline_init(struct pipeline *pl, struct node *n)
+{
+	memset(pl, 0, sizeof(*pl));
+	if ((pl->h = curl_easy_init()) == NULL ||
+	    (pl->rn = node_open(n->dir, n->user)) == NULL) {
+		if (pl->h != NULL)
+			curl_easy_cleanup(pl->h);
+		pl->h = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+pipeline_free(struct pipeline *pl)
+{
+	prefetch_clear(pl);
+	if (pl->h != NULL)
+		curl_easy_cleanup(pl->h);
+	node_close(pl->rn);
+	memset(pl, 0, sizeof(*pl));
+}
+
+/*
  * One pull from a peer: GET its feed after our cursor, apply it.  Returns
  * 0 with *more set when the peer has more, -1 with a reason.
  */
 static int
 pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
-    bool *more, struct feed_stats *st, char *why, size_t whysz)
+    bool *more, struct feed_stats *st, char *why, size_t whysz,
+    struct pipeline *pl)
 {
 	struct peer_info p;
 	struct wire_feed f;
+	struct feed_batch *b = NULL;
 	struct buf	 body;
 	char		 url[512];
 	int		 rc = -1;
@@ -386,25 +491,46 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 		rc = pull_snapshots(h, n, s, &p, wait, more, st, why, whysz);
 		goto out;
 	}
-	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
-	    "wait=%d", p.url, (long long)p.cursor, SYNC_LIMIT, wait) >=
-	    (int)sizeof(url)) {
-		snprintf(why, whysz, "the peer's URL is too long");
-		goto out;
+	/* The response fetched ahead, if it starts where we are. */
+	if (pl != NULL && prefetch_join(pl) == 0 &&
+	    strcmp(pl->p.region, region) == 0 && pl->p.cursor == p.cursor) {
+		f = pl->f;
+		b = pl->b;
+		feed_batch_move(b, &f);
+		buf_free(&body);
+		body = pl->body;
+		memset(&pl->f, 0, sizeof(pl->f));
+		memset(&pl->body, 0, sizeof(pl->body));
+		pl->b = NULL;
+	} else {
+		if (pl != NULL)
+			prefetch_clear(pl);
+		if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&"
+		    "limit=%d&wait=%d", p.url, (long long)p.cursor, SYNC_LIMIT,
+		    wait) >= (int)sizeof(url)) {
+			snprintf(why, whysz, "the peer's URL is too long");
+			goto out;
+		}
+		if (get(h, n, s, &p, url, wait, &body, why, whysz) == -1 ||
+		    wire_feed_parse(body.data, body.len, &f, why, whysz) ==
+		    -1 || feed_check(n->st, &f, &b, why, whysz) == -1)
+			goto out;
 	}
-	if (get(h, n, s, &p, url, wait, &body, why, whysz) == -1)
-		goto out;
-	if (wire_feed_parse(body.data, body.len, &f, why, whysz) == -1)
-		goto out;
 	if (f.next < p.cursor) {
 		snprintf(why, whysz, "the peer's feed went back (%lld < %lld)",
 		    (long long)f.next, (long long)p.cursor);
 		goto out;
 	}
+	/* More to come: fetch and check it while this one goes in. */
+	if (pl != NULL && pl->h != NULL && f.more)
+		prefetch_start(pl, s, &p, f.next);
 	memset(st, 0, sizeof(*st));
 	st->repair = true;
-	if (feed_apply(n, region, &f, true, st, why, whysz) == -1)
+	if (feed_take(n, region, b, true, st, why, whysz) == -1) {
+		if (pl != NULL)
+			prefetch_clear(pl);
 		goto out;
+	}
 	if (st->ntorepair > 0)
 		repair(h, n, s, &p, st);
 	*more = f.more;
@@ -416,6 +542,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 		    (unsigned long long)st->duplicate);
 	rc = 0;
 out:
+	feed_batch_free(b);
 	wire_feed_free(&f);
 	buf_free(&body);
 	return (rc);
@@ -425,6 +552,7 @@ int
 sync_once(struct node *n, FILE *report)
 {
 	struct feed_stats st, total;
+	struct pipeline	 pl, *plp = NULL;
 	sqlite3_stmt	*s;
 	CURL		*h;
 	char		 regions[SYNC_MAX_PEERS][16], why[512];
@@ -433,17 +561,23 @@ sync_once(struct node *n, FILE *report)
 
 	if ((s = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
 		return (-1);
+	/* Without a second connection, pull one response at a time. */
+	if (pipeline_init(&pl, n) == 0)
+		plp = &pl;
 	while (sqlite3_step(s) == SQLITE_ROW && np < SYNC_MAX_PEERS)
 		snprintf(regions[np++], 16, "%s", sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
-	if ((h = curl_easy_init()) == NULL)
+	if ((h = curl_easy_init()) == NULL) {
+		if (plp != NULL)
+			pipeline_free(plp);
 		return (-1);
+	}
 	for (i = 0; i < np; i++) {
 		memset(&total, 0, sizeof(total));
 		rounds = 0;
 		do {
 			if (pull(h, n, NULL, regions[i], 0, &more, &st, why,
-			    sizeof(why)) == -1) {
+			    sizeof(why), plp) == -1) {
 				peer_note(n, SQL_PEER_ERROR, regions[i], why, 0);
 				fprintf(report, "%s: %s\n", regions[i], why);
 				rc = -1;
@@ -460,6 +594,8 @@ sync_once(struct node *n, FILE *report)
 			    (unsigned long long)total.duplicate,
 			    (unsigned long long)total.rejected);
 	}
+	if (plp != NULL)
+		pipeline_free(plp);
 	curl_easy_cleanup(h);
 	return (rc);
 }
@@ -492,6 +628,7 @@ puller_run(void *arg)
 	struct puller	*p = arg;
 	struct sync	*s = p->s;
 	struct feed_stats st;
+	struct pipeline	 pl, *plp = NULL;
 	struct node	*n;
 	CURL		*h = NULL;
 	char		 why[512];
@@ -504,9 +641,11 @@ puller_run(void *arg)
 		node_close(n);
 		return (NULL);
 	}
+	if (pipeline_init(&pl, n) == 0)
+		plp = &pl;
 	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
 		if (pull(h, n, s, p->region, SYNC_WAIT, &more, &st, why,
-		    sizeof(why)) == 0) {
+		    sizeof(why), plp) == 0) {
 			backoff = 1;
 			continue;
 		}
@@ -520,6 +659,8 @@ puller_run(void *arg)
 		backoff = backoff * 2 > SYNC_BACKOFF_MAX ? SYNC_BACKOFF_MAX :
 		    backoff * 2;
 	}
+	if (plp != NULL)
+		pipeline_free(plp);
 	curl_easy_cleanup(h);
 	node_close(n);
 	return (NULL);
