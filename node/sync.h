@@ -4,10 +4,14 @@
  * One puller per peer long-polls GET /v1/feed on the peer's URL, with this
  * node's TLS certificate as its client certificate and the peer's pinned
  * public key (CURLOPT_PINNEDPUBLICKEY) as the only identity it accepts,
- * TLS 1.3 only.  Each response is verified and applied in one transaction
- * with the new cursor (feed_apply).  While a peer is down the puller backs
- * off exponentially, from 1 to 60 seconds, and records the error in the
- * peers table for 'opora peer list'.
+ * TLS 1.3 only.  Each response is verified (feed_check) and applied in one
+ * transaction with the new cursor (feed_take).  While a peer has more, the
+ * next response is fetched and verified in a second thread, with its own
+ * connections to the peer and to the database, as this one is applied.
+ * While a peer is down the puller backs off exponentially, from 1 to 60
+ * seconds, and records the error in the peers table for 'opora peer list'.
+ * The federal node pulls statistics snapshots instead (GET /v1/snapshots)
+ * and prepares their tables as they arrive (node/fedstats.h).
  */
 #ifndef OPORA_SYNC_H
 #define OPORA_SYNC_H
