@@ -564,27 +564,42 @@ load_pair(struct node *n, char **names, struct dossier *d[2])
 	return (EX_OK);
 }
 
-int
-cmd_link(int argc, char **argv)
+/*
+ * link and unlink: parse "DOSSIER OTHER --reason TEXT", open the node, load
+ * both dossiers, and hand them to fn, which writes the change.
+ */
+static int
+pair_run(int argc, char **argv, int (*fn)(struct node *, struct dossier *[2],
+    const char *))
 {
 	struct node	*n;
 	struct dossier	*d[2] = { NULL, NULL };
-	struct op	 op;
 	const char	*reason;
-	int		 rc, w;
+	int		 rc;
 
 	if ((rc = link_args(argc, argv, &reason)) != -1)
 		return (rc);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((rc = load_pair(n, argv + optind, d)) != EX_OK)
-		goto out;
+	if ((rc = load_pair(n, argv + optind, d)) == EX_OK)
+		rc = fn(n, d, reason);
+	dossier_free(d[0]);
+	dossier_free(d[1]);
+	node_close(n);
+	return (rc);
+}
+
+static int
+link_two(struct node *n, struct dossier *d[2], const char *reason)
+{
+	struct op	 op;
+	int		 w;
+
 	if (dossier_linked(d[0], d[1]->id) != NULL ||
 	    dossier_linked(d[1], d[0]->id) != NULL) {
 		cli_err("%s", cli_tr("these dossiers are already linked",
 		    "эти дела уже связаны"));
-		rc = EX_DATAERR;
-		goto out;
+		return (EX_DATAERR);
 	}
 	/* The link is written into the dossier this region is custodian of. */
 	w = strcmp(d[0]->custodian, n->cfg.region) == 0 ? 0 :
@@ -594,55 +609,46 @@ cmd_link(int argc, char **argv)
 		    "dossiers may link them", "связать дела может только "
 		    "ответственный регион одного из них"), d[0]->custodian,
 		    d[1]->custodian);
-		rc = EX_NOPERM;
-		goto out;
+		return (EX_NOPERM);
 	}
 	memset(&op, 0, sizeof(op));
 	op.kind = OP_PERSON_LINK;
 	op.field = -1;
 	op.arg[OA_OTHER] = d[1 - w]->id;
 	op.arg[OA_REASON] = reason;
-	rc = cli_author(n, d[w]->id, &op, 1, 0, "link");
-out:
-	dossier_free(d[0]);
-	dossier_free(d[1]);
-	node_close(n);
-	return (rc);
+	return (cli_author(n, d[w]->id, &op, 1, 0, "link"));
 }
 
-int
-cmd_unlink(int argc, char **argv)
+static int
+unlink_two(struct node *n, struct dossier *d[2], const char *reason)
 {
-	struct node		*n;
-	struct dossier		*d[2] = { NULL, NULL };
 	struct dossier_row	*r = NULL;
 	struct op		 op;
-	const char		*reason;
-	int			 rc, w;
+	int			 w;
 
-	if ((rc = link_args(argc, argv, &reason)) != -1)
-		return (rc);
-	if ((n = cli_open()) == NULL)
-		return (EX_CONFIG);
-	if ((rc = load_pair(n, argv + optind, d)) != EX_OK)
-		goto out;
 	for (w = 0; w < 2 && r == NULL; w++)
 		r = dossier_linked(d[w], d[1 - w]->id);
 	if (r == NULL) {
 		cli_err("%s", cli_tr("these dossiers are not linked",
 		    "эти дела не связаны"));
-		rc = EX_DATAERR;
-		goto out;
+		return (EX_DATAERR);
 	}
 	memset(&op, 0, sizeof(op));
 	op.kind = OP_PERSON_UNLINK;
 	op.field = -1;
 	op.arg[OA_REF] = r->col[COL_ID];
 	op.arg[OA_REASON] = reason;
-	rc = cli_author(n, d[w - 1]->id, &op, 1, -1, "unlink");
-out:
-	dossier_free(d[0]);
-	dossier_free(d[1]);
-	node_close(n);
-	return (rc);
+	return (cli_author(n, d[w - 1]->id, &op, 1, -1, "unlink"));
+}
+
+int
+cmd_link(int argc, char **argv)
+{
+	return (pair_run(argc, argv, link_two));
+}
+
+int
+cmd_unlink(int argc, char **argv)
+{
+	return (pair_run(argc, argv, unlink_two));
 }
