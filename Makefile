@@ -24,6 +24,8 @@ PROTOCOL_SRC = $(wildcard protocol/*.c)
 NODE_SRC     = $(filter-out node/main.c,$(wildcard node/*.c))
 LIB_SRC      = $(CONFLICT_SRC) $(PROTOCOL_SRC) $(NODE_SRC)
 UNIT_SRC     = $(wildcard tests/unit/test_*.c)
+FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
 B	= build
 LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
@@ -32,10 +34,11 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o)
 SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
+FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz soak
+.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak
 
 all: opora
 
@@ -78,28 +81,44 @@ $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)
 SEEDS ?= 20000
 soak: all $(B)/sim
 	SIM_SEEDS=$(SEEDS) $(B)/sim
-unit-san: $(SAN_BIN) $(B)/san/fuzz_change $(B)/san/opora
+unit-san: $(SAN_BIN) $(FUZZ_REPLAY) $(B)/san/opora
 
 # The whole program under the sanitizers, for the CLI and server tests.
 $(B)/san/opora: $(B)/san/node/main.o $(SAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
-# The fuzz target, as a replay of tests/fuzz/corpus under the sanitizers.
-$(B)/san/fuzz_change: tests/fuzz/fuzz_change.c $(SAN_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DFUZZ_REPLAY -o $@ \
-	    $(filter %.c %.o,$^) $(LIBS)
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, one per parser of outside input,
+# each with its corpus in tests/fuzz/corpus/NAME/.  'make check' replays
+# every corpus under the sanitizers (tests/fuzz/replay.c is their main);
+# 'make fuzz' runs each with libFuzzer (clang) for FUZZ_SECONDS.
+$(B)/san/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
-# A real fuzzing run with libFuzzer (clang); FUZZ_SECONDS long.
-FUZZ_SECONDS ?= 60
-fuzz:
+FUZZ_SECONDS ?= 600
+FUZZ_CC_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
+	  -I. -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ = $(LIB_SRC:%.c=$(B)/fuzz/%.o)
+$(B)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
+$(B)/fuzz/bin/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CC_FLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) \
+	  $(LIBS)
+fuzz-deps:
 	@dpkg-query -W -f='$${Status}' libclang-rt-14-dev 2>/dev/null | \
 	  grep -q 'ok installed' || apt-get install -y -qq libclang-rt-14-dev
-	@mkdir -p $(B)/fuzz /tmp/opora-fuzz-corpus
-	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
-	  -I. -fsanitize=fuzzer,address,undefined -o $(B)/fuzz/fuzz_change \
-	  tests/fuzz/fuzz_change.c $(CONFLICT_SRC) $(PROTOCOL_SRC) $(LIBS)
-	$(B)/fuzz/fuzz_change -max_total_time=$(FUZZ_SECONDS) \
-	  /tmp/opora-fuzz-corpus tests/fuzz/corpus
+fuzz: fuzz-deps
+	$(MAKE) $(FUZZ_NAMES:%=$(B)/fuzz/bin/%)
+	@for t in $(FUZZ_NAMES); do \
+	  name=$${t#fuzz_}; mkdir -p $(B)/fuzz/corpus/$$name; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  $(B)/fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(B)/fuzz/corpus/$$name tests/fuzz/corpus/$$name 2>&1 | \
+	    grep -E '^(stat::number_of_executed_units|stat::new_units_added|==|SUMMARY)' \
+	    || exit 1; \
+	done
 
 check: deps
 	$(MAKE) all unit unit-san

@@ -53,19 +53,22 @@ for t in build/san/tests/test_*; do
 	run_unit "$t" "unit-asan/$(basename "$t")"
 done
 
-# The fuzz target replays every input kept in tests/fuzz/corpus.
-if [ -x build/san/fuzz_change ]; then
-	out="$log/fuzz.out"
-	if build/san/fuzz_change tests/fuzz/corpus/* >"$out" 2>&1; then
-		echo "ok   fuzz/change-corpus"
+# Every fuzz target replays the inputs kept in tests/fuzz/corpus/NAME/.
+for t in build/san/fuzz/fuzz_*; do
+	[ -x "$t" ] || continue
+	name=${t##*/fuzz_}
+	out="$log/fuzz-$name.out"
+	if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
+	    "$t" tests/fuzz/corpus/"$name"/* >"$out" 2>&1; then
+		echo "ok   fuzz/$name-corpus"
 		passed=$((passed + 1))
 	else
-		echo "FAIL fuzz/change-corpus"
+		echo "FAIL fuzz/$name-corpus"
 		tail -30 "$out" | sed 's/^/    /'
 		failed=$((failed + 1))
-		failures="$failures fuzz/change-corpus"
+		failures="$failures fuzz/$name-corpus"
 	fi
-fi
+done
 
 # The simulator: 2,000 seeds of three regions exchanging changes under
 # random partitions, late and repeated delivery (tests/sim/sim.c).

@@ -2,10 +2,8 @@
  * tests/fuzz/fuzz_change.c: fuzz the parsers that read bytes from other
  * nodes: jcs_parse, change_decode and snapshot_decode.
  *
- * Built with clang -fsanitize=fuzzer ('make fuzz') it is a libFuzzer
- * target.  Built without (FUZZ_REPLAY, as 'make check' does) it replays the
- * files named on the command line, so every input that once crashed, kept
- * in tests/fuzz/corpus/, is run on every check.
+ * A libFuzzer target ('make fuzz'); 'make check' replays its corpus,
+ * tests/fuzz/corpus/change/, with tests/fuzz/replay.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -59,34 +57,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(copy);
 	return (0);
 }
-
-#ifdef FUZZ_REPLAY
-int
-main(int argc, char **argv)
-{
-	FILE	*f;
-	uint8_t	*buf;
-	long	 n;
-	int	 i;
-
-	for (i = 1; i < argc; i++) {
-		if ((f = fopen(argv[i], "rb")) == NULL) {
-			perror(argv[i]);
-			return (1);
-		}
-		fseek(f, 0, SEEK_END);
-		n = ftell(f);
-		rewind(f);
-		if (n < 0 || (buf = malloc((size_t)n + 1)) == NULL ||
-		    fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			fclose(f);
-			return (1);
-		}
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, (size_t)n);
-		free(buf);
-	}
-	printf("[  PASSED  ] %d test(s).\n", argc - 1);
-	return (0);
-}
-#endif
