@@ -1,0 +1,123 @@
+/*
+ * tests/unit/test_num.c: the strict number parser and the escape helper.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "protocol/esc.h"
+#include "protocol/num.h"
+
+static void
+test_parse(void **state)
+{
+	int64_t	 v = 7;
+
+	(void)state;
+	assert_int_equal(num_parse_str("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(num_parse_str("5000", 1, 5000, &v), 0);
+	assert_int_equal(v, 5000);
+	assert_int_equal(num_parse_str("-3", -5, 5, &v), 0);
+	assert_int_equal(v, -3);
+	assert_int_equal(num_parse_str("9223372036854775807", 0, INT64_MAX,
+	    &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(num_parse_str("-9223372036854775808", INT64_MIN, 0,
+	    &v), 0);
+	assert_true(v == INT64_MIN);
+	v = 7;
+	/* Everything that is not the plain decimal form, or out of range. */
+	assert_int_equal(num_parse_str("", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str("5001", 1, 5000, &v), -1);
+	assert_int_equal(num_parse_str("0", 1, 5000, &v), -1);
+	assert_int_equal(num_parse_str("-1", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str("-0", -10, 10, &v), -1);
+	assert_int_equal(num_parse_str("+1", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str("01", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str(" 1", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str("1 ", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str("1e3", 0, 10000, &v), -1);
+	assert_int_equal(num_parse_str("0x10", 0, 100, &v), -1);
+	assert_int_equal(num_parse_str("1.0", 0, 10, &v), -1);
+	assert_int_equal(num_parse_str("-", -10, 10, &v), -1);
+	assert_int_equal(num_parse_str("9223372036854775808", 0, INT64_MAX,
+	    &v), -1);
+	assert_int_equal(num_parse_str("99999999999999999999999", 0,
+	    INT64_MAX, &v), -1);
+	assert_int_equal(num_parse("12", 1, 0, 100, &v), 0);
+	assert_int_equal(v, 1);
+	v = 7;
+	assert_int_equal(num_parse("1\0", 2, 0, 100, &v), -1);
+	assert_int_equal(v, 7);
+}
+
+static void
+test_json(void **state)
+{
+	cJSON	*a = cJSON_Parse("[1e300,-1,1.5,42,9007199254740992,\"3\"]");
+	int64_t	 v = 7;
+
+	(void)state;
+	assert_non_null(a);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 0), 0, NUM_JSON_MAX,
+	    &v), -1);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 1), 0, NUM_JSON_MAX,
+	    &v), -1);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 2), 0, NUM_JSON_MAX,
+	    &v), -1);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 4), 0, INT64_MAX,
+	    &v), -1);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 5), 0, 10, &v), -1);
+	assert_int_equal(num_json(NULL, 0, 10, &v), -1);
+	assert_int_equal(v, 7);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 3), 0, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(num_json(cJSON_GetArrayItem(a, 3), 0, 41, &v), -1);
+	cJSON_Delete(a);
+}
+
+static void
+test_esc(void **state)
+{
+	char	 out[64], small[8];
+
+	(void)state;
+	assert_string_equal(esc_str("plain text", out, sizeof(out)),
+	    "plain text");
+	assert_string_equal(esc_str("Петрова", out, sizeof(out)),
+	    "Петрова");
+	assert_string_equal(esc_str("a\nb\x1b[2J\\", out, sizeof(out)),
+	    "a\\x0ab\\x1b[2J\\\\");
+	/* Invalid and overlong UTF-8, C1 controls, DEL. */
+	assert_string_equal(esc_str("\xc0\xaf\xff\xc2\x85\x7f", out,
+	    sizeof(out)), "\\xc0\\xaf\\xff\\xc2\\x85\\x7f");
+	assert_string_equal(esc_text("a\0b", 3, out, sizeof(out)),
+	    "a\\x00b");
+	assert_string_equal(esc_str(NULL, out, sizeof(out)), "");
+	/* Cut with "...", never inside an escape or a character. */
+	assert_string_equal(esc_str("abcdefghij", small, sizeof(small)),
+	    "abcd...");
+	assert_string_equal(esc_str("abcdefg", small, sizeof(small)),
+	    "abcdefg");
+	assert_string_equal(esc_str("\n\n\n", small, sizeof(small)),
+	    "\\x0a...");
+	assert_string_equal(esc_str("жжжж", small, sizeof(small)),
+	    "жж...");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_esc),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
