@@ -72,7 +72,11 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-unit: $(UNIT_BIN) $(B)/sim
+unit: $(UNIT_BIN) $(B)/sim $(B)/forge
+
+# The attack tests' pen: signs whatever bytes it is given (tests/tools).
+$(B)/forge: tests/tools/forge.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
 $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)

@@ -432,7 +432,7 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 		goto out;
 	}
 	if (entry == -2)
-		printf("%s\n", id);
+		printf("%s\n", d->id);	/* a new dossier's derived id */
 	else if (entry == -1)
 		printf("%s\n", cid);
 	else

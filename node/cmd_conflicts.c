@@ -589,46 +589,78 @@ pair_run(int argc, char **argv, int (*fn)(struct node *, struct dossier *[2],
 	return (rc);
 }
 
+/*
+ * A link joins two dossiers only when it is mutual: each holds a link to
+ * the other, written by its own custodian (docs/protocol.md, "Links").
+ * This node writes the halves it may: both when it is the custodian of
+ * both, else the one in its own dossier, and says who must link back.
+ */
 static int
 link_two(struct node *n, struct dossier *d[2], const char *reason)
 {
 	struct op	 op;
-	int		 w;
+	bool		 mine[2], has[2];
+	int		 i, rc = EX_OK, wrote = 0;
 
-	if (dossier_linked(d[0], d[1]->id) != NULL ||
-	    dossier_linked(d[1], d[0]->id) != NULL) {
+	for (i = 0; i < 2; i++) {
+		mine[i] = strcmp(d[i]->custodian, n->cfg.region) == 0;
+		has[i] = dossier_linked(d[i], d[1 - i]->id) != NULL;
+	}
+	if (has[0] && has[1]) {
 		cli_err("%s", cli_tr("these dossiers are already linked",
 		    "эти дела уже связаны"));
 		return (EX_DATAERR);
 	}
-	/* The link is written into the dossier this region is custodian of. */
-	w = strcmp(d[0]->custodian, n->cfg.region) == 0 ? 0 :
-	    strcmp(d[1]->custodian, n->cfg.region) == 0 ? 1 : -1;
-	if (w == -1) {
-		cli_err("%s (%s, %s)", cli_tr("only the custodian of one of the "
-		    "dossiers may link them", "связать дела может только "
-		    "ответственный регион одного из них"), d[0]->custodian,
-		    d[1]->custodian);
-		return (EX_NOPERM);
+	if (!(mine[0] && !has[0]) && !(mine[1] && !has[1])) {
+		if (mine[0] || mine[1])
+			cli_err("%s", cli_tr("this region has already linked "
+			    "its dossier; the link takes effect when the "
+			    "custodian of the other links it back",
+			    "этот регион уже связал своё дело; связь "
+			    "вступит в силу, когда ответственный регион "
+			    "другого дела свяжет его в ответ"));
+		else
+			cli_err("%s (%s, %s)", cli_tr("only the custodian of "
+			    "one of the dossiers may link them", "связать "
+			    "дела может только ответственный регион одного "
+			    "из них"), d[0]->custodian, d[1]->custodian);
+		return (mine[0] || mine[1] ? EX_DATAERR : EX_NOPERM);
 	}
 	memset(&op, 0, sizeof(op));
 	op.kind = OP_PERSON_LINK;
 	op.field = -1;
-	op.arg[OA_OTHER] = d[1 - w]->id;
 	op.arg[OA_REASON] = reason;
-	return (cli_author(n, d[w]->id, &op, 1, 0, "link"));
+	for (i = 0; i < 2 && rc == EX_OK; i++) {
+		if (!mine[i] || has[i])
+			continue;
+		op.arg[OA_OTHER] = d[1 - i]->id;
+		if ((rc = cli_author(n, d[i]->id, &op, 1, 0, "link")) ==
+		    EX_OK)
+			wrote |= 1 << i;
+	}
+	for (i = 0; i < 2 && rc == EX_OK; i++)
+		if (!has[i] && !(wrote & 1 << i))
+			fprintf(stderr, "%s %s\n", cli_tr("The link takes "
+			    "effect (one timeline, shared entitlement) when "
+			    "the custodian of the other dossier links it back:",
+			    "Связь вступит в силу (общая история, доступ), "
+			    "когда ответственный регион другого дела свяжет "
+			    "его в ответ:"), d[i]->custodian);
+	return (rc);
 }
 
+/* Undo the halves of a link this node is custodian of; undoing either
+ * half ends the link. */
 static int
 unlink_two(struct node *n, struct dossier *d[2], const char *reason)
 {
-	struct dossier_row	*r = NULL;
+	struct dossier_row	*r[2];
 	struct op		 op;
-	int			 w;
+	int			 i, rc = EX_OK, any = 0;
 
-	for (w = 0; w < 2 && r == NULL; w++)
-		r = dossier_linked(d[w], d[1 - w]->id);
-	if (r == NULL) {
+	for (i = 0; i < 2; i++)
+		r[i] = dossier_linked(d[i], d[1 - i]->id);
+	if (r[0] == NULL && r[1] == NULL) {
 		cli_err("%s", cli_tr("these dossiers are not linked",
 		    "эти дела не связаны"));
 		return (EX_DATAERR);
@@ -636,9 +668,23 @@ unlink_two(struct node *n, struct dossier *d[2], const char *reason)
 	memset(&op, 0, sizeof(op));
 	op.kind = OP_PERSON_UNLINK;
 	op.field = -1;
-	op.arg[OA_REF] = r->col[COL_ID];
 	op.arg[OA_REASON] = reason;
-	return (cli_author(n, d[w - 1]->id, &op, 1, -1, "unlink"));
+	for (i = 0; i < 2 && rc == EX_OK; i++) {
+		if (r[i] == NULL ||
+		    strcmp(d[i]->custodian, n->cfg.region) != 0)
+			continue;
+		op.arg[OA_REF] = r[i]->col[COL_ID];
+		rc = cli_author(n, d[i]->id, &op, 1, -1, "unlink");
+		any = 1;
+	}
+	if (!any) {
+		cli_err("%s (%s, %s)", cli_tr("only the custodian of one of the "
+		    "dossiers may unlink them", "разорвать связь может только "
+		    "ответственный регион одного из дел"), d[0]->custodian,
+		    d[1]->custodian);
+		return (EX_NOPERM);
+	}
+	return (rc);
 }
 
 int

@@ -379,6 +379,11 @@ check_line(struct import *im, int lineno, struct iline *il)
 	memset(&hdr, 0, sizeof(hdr));
 	memcpy(hdr.dossier, dl->uuid, sizeof(hdr.dossier));
 	hdr.hlc = hlc_pack(node_now_ms(), 0);
+	/* A first change names the dossier derived from it (the real one is
+	 * derived again when the line is authored). */
+	if (il->op.kind == OP_PERSON_CREATE)
+		change_dossier_id(im->n->cfg.region, im->n->key_id, hdr.hlc,
+		    hdr.dossier);
 	memcpy(hdr.key, im->n->key_id, sizeof(hdr.key));
 	memcpy(hdr.region, im->n->cfg.region, sizeof(hdr.region));
 	hdr.user = im->n->user;
@@ -499,7 +504,12 @@ make_line(struct import *im, int lineno, struct iline *il)
 
 	if (dl == NULL || dl->bad)
 		return (line_fail(im, lineno, "dossier refused"));
-	if ((d = smap_get(&im->cache, dl->uuid)) == NULL) {
+	/* A new dossier's id comes from its first change (node_author): it
+	 * enters the cache under that id once made. */
+	if (il->op.kind == OP_PERSON_CREATE) {
+		if ((d = dossier_new(dl->uuid)) == NULL)
+			return (line_fail(im, lineno, "out of memory"));
+	} else if ((d = smap_get(&im->cache, dl->uuid)) == NULL) {
 		if (im->cache.n >= IMPORT_CACHE)
 			smap_free(&im->cache, dossier_free_v);
 		if ((r = view_load(im->n->st, dl->uuid, &d)) == 1)
@@ -515,10 +525,21 @@ make_line(struct import *im, int lineno, struct iline *il)
 			return (line_fail(im, lineno, "entry refused"));
 		il->op.arg[OA_REF] = el->id;
 	}
-	if (node_author(im->n, d, &il->op, 1, cid, why, sizeof(why)) == -1)
+	if (node_author(im->n, d, &il->op, 1, cid, why, sizeof(why)) == -1) {
+		if (il->op.kind == OP_PERSON_CREATE)
+			dossier_free(d);
 		return (line_fail(im, lineno, "%s", cli_why(why)));
-	if (il->op.kind == OP_PERSON_CREATE)
+	}
+	if (il->op.kind == OP_PERSON_CREATE) {
+		memcpy(dl->uuid, d->id, sizeof(dl->uuid));
+		if (im->cache.n >= IMPORT_CACHE)
+			smap_free(&im->cache, dossier_free_v);
+		if (smap_put(&im->cache, dl->uuid, d) == -1) {
+			dossier_free(d);
+			return (line_fail(im, lineno, "out of memory"));
+		}
 		printf("%s\t%s\n", il->dossier, dl->uuid);
+	}
 	if (il->entry != NULL) {
 		snprintf(ekey, sizeof(ekey), "%s\x1f%s", il->dossier, il->entry);
 		if ((el = smap_get(&im->entries, ekey)) != NULL)

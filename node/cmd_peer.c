@@ -334,7 +334,7 @@ cmd_receive(int argc, char **argv)
 	    "каждое\n  изменение проверяется; отклонённые — в 'opora rejected "
 	    "list'");
 	struct wire_feed f;
-	struct feed_stats st;
+	struct feed_stats st = { 0 };
 	struct node	*n;
 	char		*text, why[256];
 	size_t		 len;
@@ -365,8 +365,9 @@ cmd_receive(int argc, char **argv)
 		    cli_tr("already here", "уже было"),
 		    (unsigned long long)st.duplicate, cli_tr("refused",
 		    "отклонено"), (unsigned long long)(st.rejected +
-		    st.missing));
-		rc = st.rejected + st.missing > 0 ? EX_DATAERR : EX_OK;
+		    st.missing + st.unentitled));
+		rc = st.rejected + st.missing + st.unentitled > 0 ?
+		    EX_DATAERR : EX_OK;
 	}
 	wire_feed_free(&f);
 	free(text);

@@ -25,9 +25,13 @@
 /* SHA-256("opora test vector key"): a key every implementation can make. */
 static const char vec_seed_text[] = "opora test vector key";
 
-#define D	"\"dossier\":\"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\","
+/* %D: the history's dossier, whose id is derived from its first change
+ * (protocol version 2); a root vector of its own names its own. */
+#define D	"\"dossier\":\"%D\","
+#define VEC_REGION	"RU-SMO"
+#define VEC_ROOT_HLC	0x0194f7c6a8000000ULL	/* the first vector's */
 #define H(x)	"\"hlc\":\"" x "\","
-#define U	"\"region\":\"RU-SMO\",\"user\":\"petrova\",\"v\":1"
+#define U	"\"region\":\"RU-SMO\",\"user\":\"petrova\",\"v\":2"
 
 struct vec {
 	const char	*name;
@@ -149,32 +153,32 @@ static const struct vec vecs[] = {
 	    NULL, 0 },
 
 	/* Not canonical. */
-	{ "white space", NULL, "\"v\":1}", "\"v\": 1}", 1, { 11 }, -1,
+	{ "white space", NULL, "\"v\":2}", "\"v\": 2}", 1, { 11 }, -1,
 	    "not canonical: white space", 0 },
 	{ "keys out of order", NULL, "\"region\":\"RU-SMO\",\"user\":"
 	    "\"petrova\"", "\"user\":\"petrova\",\"region\":\"RU-SMO\"", 1, { 11 }, -1,
 	    "not canonical: keys not sorted", 0 },
-	{ "a duplicate key", NULL, "\"v\":1}", "\"v\":1,\"v\":1}", 1, { 11 }, -1,
+	{ "a duplicate key", NULL, "\"v\":2}", "\"v\":2,\"v\":2}", 1, { 11 }, -1,
 	    "not canonical: duplicate key", 0 },
-	{ "a fraction", NULL, "\"v\":1}", "\"v\":1.0}", 1, { 11 }, -1,
+	{ "a fraction", NULL, "\"v\":2}", "\"v\":2.0}", 1, { 11 }, -1,
 	    "not canonical: number with a fraction", 0 },
-	{ "an exponent", NULL, "\"v\":1}", "\"v\":1e0}", 1, { 11 }, -1,
+	{ "an exponent", NULL, "\"v\":2}", "\"v\":2e0}", 1, { 11 }, -1,
 	    "not canonical: number with an exponent", 0 },
-	{ "an integer beyond 2^53", NULL, "\"v\":1}",
+	{ "an integer beyond 2^53", NULL, "\"v\":2}",
 	    "\"v\":9007199254740993}", 1, { 11 }, -1,
 	    "not canonical: integer beyond 2^53", 0 },
 	{ "an unneeded escape", NULL, "\"petrova\"", "\"p\\u0065trova\"", 1, { 11 }, -1,
 	    "not canonical: escape where none is needed", 0 },
 	{ "invalid UTF-8", NULL, "\"petrova\"", "\"petr\xc3\x28va\"", 1, { 11 }, -1,
 	    "not canonical: invalid UTF-8", 0 },
-	{ "a trailing newline", NULL, "\"v\":1}", "\"v\":1}\n", 1, { 11 }, -1,
+	{ "a trailing newline", NULL, "\"v\":2}", "\"v\":2}\n", 1, { 11 }, -1,
 	    "not canonical: trailing bytes", 0 },
 	/* Well-formed JSON that is not a valid change. */
-	{ "an unknown member", NULL, "\"v\":1}", "\"v\":1,\"w\":1}", 1, { 11 }, -1,
+	{ "an unknown member", NULL, "\"v\":2}", "\"v\":2,\"w\":1}", 1, { 11 }, -1,
 	    "unknown member", 0 },
 	{ "a missing member", NULL, ",\"user\":\"petrova\"", "", 1, { 11 }, -1,
 	    "missing member user", 0 },
-	{ "version 2", NULL, "\"v\":1}", "\"v\":2}", 1, { 11 }, -1,
+	{ "version 3", NULL, "\"v\":2}", "\"v\":3}", 1, { 11 }, -1,
 	    "unsupported version", 0 },
 	{ "an unknown region", NULL, "\"RU-SMO\"", "\"RU-XXX\"", 1, { 11 }, -1,
 	    "unknown region", 0 },
@@ -201,6 +205,12 @@ static const struct vec vecs[] = {
 	{ "a root change that does not create a person", NULL,
 	    NULL, NULL, 0, { 0 }, -1,
 	    "root without person.create", 0 },
+	{ "a first change naming an existing dossier, not its own",
+	    "{\"dossier\":\"%H\"," H("0194f7c6a8000020")
+	    "\"key\":\"%K\",\"ops\":[{\"op\":\"person.create\",\"surname\":"
+	    "\"Иванова\",\"name\":\"Анна\",\"birth_date\":\"2005-04-12\","
+	    "\"sex\":\"F\"}],\"parents\":%P," U "}", NULL, NULL, 0, { 0 },
+	    -1, "dossier id not derived from the first change", 0 },
 	/* Valid form, but not what was signed. */
 	{ "a flipped byte", NULL, NULL, NULL, 1, { 11 }, -1,
 	    "signature does not verify (a byte changed after signing)", 1 },
@@ -260,6 +270,27 @@ fill(const char *tmpl, const char *kid, char ids[][CHANGE_ID_HEX + 1],
 	t = s != NULL ? replace(s, "%P", pb.data) : NULL;
 	free(s);
 	s = t;
+	/* The dossier: the history's, derived from the first vector; a root
+	 * of its own names the one derived from its own clock. */
+	if (s != NULL && (a = strstr(s, "\"hlc\":\"")) != NULL) {
+		char		 did[37];
+		uint64_t	 h = VEC_ROOT_HLC;
+
+		if (v->np == 0 && hlc_parse(a + 7, 16, &h) == -1)
+			h = VEC_ROOT_HLC;
+		change_dossier_id(VEC_REGION, kid, h, did);
+		if (strstr(s, "%D") != NULL) {
+			t = replace(s, "%D", did);
+			free(s);
+			s = t;
+		}
+		change_dossier_id(VEC_REGION, kid, VEC_ROOT_HLC, did);
+		if (s != NULL && strstr(s, "%H") != NULL) {
+			t = replace(s, "%H", did);
+			free(s);
+			s = t;
+		}
+	}
 	if (s != NULL && v->ref >= 0) {
 		t = replace(s, "%R", ids[v->ref]);
 		free(s);
@@ -429,7 +460,7 @@ st_scenario(const struct st_scenario *sc, struct sig_key *keys[2])
 	struct op	 o;
 	uint8_t		 pub[2][SIG_PUB_LEN], sig[SIG_LEN];
 	char		 kid[2][SIG_KEYID_LEN + 1], ref[80], why[256];
-	char		 par[2][CHANGE_ID_HEX + 1], dg[65];
+	char		 par[2][CHANGE_ID_HEX + 1], dg[65], did[37];
 	cJSON		*j, *arr, *states, *x;
 	int		 i, k, m, np, ok = 0;
 
@@ -447,9 +478,12 @@ st_scenario(const struct st_scenario *sc, struct sig_key *keys[2])
 		const struct st_step *t = &sc->steps[i];
 
 		memset(&hdr, 0, sizeof(hdr));
-		snprintf(hdr.dossier, sizeof(hdr.dossier), "%s",
-		    "5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
 		hlc_parse(t->ts, strlen(t->ts), &hdr.hlc);
+		/* The dossier is the one its first change derives. */
+		if (i == 0)
+			change_dossier_id(st_regions[t->author],
+			    kid[t->author], hdr.hlc, did);
+		memcpy(hdr.dossier, did, sizeof(hdr.dossier));
 		memcpy(hdr.key, kid[t->author], sizeof(hdr.key));
 		snprintf(hdr.region, sizeof(hdr.region), "%s",
 		    st_regions[t->author]);

@@ -23,15 +23,19 @@
     "  AND state = 'accepted'" \
     " UNION SELECT dossier FROM transfers WHERE \"to\" = ?1" \
     "  AND state = 'offered'"
-/* And those linked to one of them as the same person, through links (in
- * either dossier, not undone) one after another: entitlement follows the
- * union. */
+/* And those linked to one of them as the same person, through links one
+ * after another.  A link counts only when it is mutual: each of the two
+ * dossiers holds a link to the other, not undone, and each of those was
+ * written by that dossier's custodian (the authority rules), so no region
+ * widens who receives a dossier it does not hold in custody. */
+#define MUTUAL(l) \
+    " EXISTS (SELECT 1 FROM links m WHERE m.dossier = " l ".other" \
+    "  AND m.other = " l ".dossier AND m.state = 'linked')"
 #define ENTITLED \
     "WITH RECURSIVE ent(d) AS (" CUSTODY \
     " UNION SELECT l.other FROM links l JOIN ent ON l.dossier = ent.d" \
-    "  WHERE l.state = 'linked'" \
-    " UNION SELECT l.dossier FROM links l JOIN ent ON l.other = ent.d" \
-    "  WHERE l.state = 'linked') SELECT d AS dossier FROM ent"
+    "  WHERE l.state = 'linked' AND" MUTUAL("l") \
+    ") SELECT d AS dossier FROM ent"
 
 /*
  * What a region is served: the changes of the dossiers it is entitled to
@@ -77,12 +81,15 @@ static const char SQL_HISTORY[] =
     " WHERE dossier = ?1 AND seq < ?2 ORDER BY seq";
 static const char SQL_HISTORY_COUNT[] =
     "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq < ?2";
-/* The dossier a person.link change names, when this node holds it: its
- * whole history goes with the link to a region entitled to the linking
- * dossier, which the link has just entitled to this one. */
+/* The dossiers a person.link change joins, when the link is mutual and
+ * this node holds the other one: both histories go with the link to a
+ * region entitled to either, which the link has just entitled to the
+ * other.  (Whichever half of a mutual link comes second completes it; the
+ * region may hold neither history yet.) */
 static const char SQL_LINK_TARGET[] =
-    "SELECT other FROM links WHERE substr(id, 1, 64) = ?1"
-    " AND other IN (SELECT dossier FROM persons)";
+    "SELECT l.dossier, l.other FROM links l WHERE substr(l.id, 1, 64) = ?1"
+    " AND l.state = 'linked' AND l.other IN (SELECT dossier FROM persons)"
+    " AND" MUTUAL("l");
 static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_BEHIND[] =
     "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
@@ -196,15 +203,20 @@ add_links_of(struct store *st, const char *id, struct buf *out, bool *first)
 	return (count);
 }
 
-/* After a person.link change: the whole history of the dossier it names,
- * and of those linked to that one, if held here.  Returns how many changes
- * were added, or -1. */
+static int	 entitled_one(struct store *, const char *, const char *);
+
+/* After a person.link change that completes a mutual link, to a region
+ * entitled to the dossier it is in: the whole history of both dossiers it
+ * joins, and of those linked to them, if held here.  (A region that only
+ * learns how an offer to it ended is served the link change, not what it
+ * joins.)  Returns how many changes were added, or -1. */
 static int
-add_linked(struct store *st, const char *id, struct buf *out, bool *first)
+add_linked(struct store *st, const char *region, const char *id,
+    struct buf *out, bool *first)
 {
 	sqlite3_stmt	*s;
-	char		 other[37];
-	int		 r, k;
+	char		 pair[2][37];
+	int		 r, k, i, count = 0;
 
 	/* Asked for every change served: a cached statement. */
 	if ((s = store_stmt(st, SQL_LINK_TARGET)) == NULL)
@@ -212,17 +224,23 @@ add_linked(struct store *st, const char *id, struct buf *out, bool *first)
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
 	r = sqlite3_step(s);
 	if (r == SQLITE_ROW)
-		snprintf(other, sizeof(other), "%s",
-		    (const char *)sqlite3_column_text(s, 0));
+		for (i = 0; i < 2; i++)
+			snprintf(pair[i], sizeof(pair[i]), "%s",
+			    (const char *)sqlite3_column_text(s, i));
 	sqlite3_reset(s);
 	if (r == SQLITE_DONE)
 		return (0);
-	if (r != SQLITE_ROW)
+	if (r != SQLITE_ROW || (k = entitled_one(st, region, pair[0])) == -1)
 		return (-1);
-	if ((r = add_history(st, other, INT64_MAX, out, first)) == -1 ||
-	    (k = add_links_of(st, other, out, first)) == -1)
-		return (-1);
-	return (r + k);
+	if (k == 0)
+		return (0);
+	for (i = 0; i < 2; i++) {
+		if ((r = add_history(st, pair[i], INT64_MAX, out, first)) ==
+		    -1 || (k = add_links_of(st, pair[i], out, first)) == -1)
+			return (-1);
+		count += r + k;
+	}
+	return (count);
 }
 
 /* How many changes the region is entitled to after cursor next. */
@@ -290,8 +308,11 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 				goto out;
 			count += k;
 		}
-		if (grant) {
-			if ((k = add_links_of(n->st, (const char *)
+		/* The dossiers linked to a granted one, unless the grant
+		 * has since ended (a cancelled or declined offer). */
+		if (grant && (k = entitled_one(n->st, region, (const char *)
+		    sqlite3_column_text(s, 2))) != 0) {
+			if (k == -1 || (k = add_links_of(n->st, (const char *)
 			    sqlite3_column_text(s, 2), out, &first)) == -1)
 				goto out;
 			count += k;
@@ -299,7 +320,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 		if (add_item(out, &first, s) == -1)
 			goto out;
 		count++;
-		if ((k = add_linked(n->st, (const char *)
+		if ((k = add_linked(n->st, region, (const char *)
 		    sqlite3_column_text(s, 1), out, &first)) == -1)
 			goto out;
 		count += k;
@@ -326,6 +347,22 @@ out:
 	return (rc);
 }
 
+/* Whether region is entitled to dossier id: 1, 0, or -1 on error. */
+static int
+entitled_one(struct store *st, const char *region, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_ENTITLED_ONE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+}
+
 int
 feed_dossier(struct node *n, const char *region, const char *id,
     struct buf *out)
@@ -335,16 +372,8 @@ feed_dossier(struct node *n, const char *region, const char *id,
 	int64_t		 last = 0;
 	int		 r;
 
-	if ((s = store_stmt(n->st, SQL_ENTITLED_ONE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (r == SQLITE_DONE)
-		return (1);
-	if (r != SQLITE_ROW)
-		return (-1);
+	if ((r = entitled_one(n->st, region, id)) != 1)
+		return (r == 0 ? 1 : -1);
 	if ((s = store_stmt(n->st, SQL_DOSSIER_ALL)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -355,8 +384,14 @@ feed_dossier(struct node *n, const char *region, const char *id,
 			break;
 	}
 	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		return (-1);
+	/* Entitlement follows the person: the receiver needs the halves of
+	 * the links that entitle it, which are in the linked dossiers. */
+	if (add_links_of(n->st, id, out, &first) == -1)
+		return (-1);
 	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
-	return (r == SQLITE_DONE && !buf_failed(out) ? 0 : -1);
+	return (!buf_failed(out) ? 0 : -1);
 }
 
 static const char SQL_CURSOR[] =
@@ -470,12 +505,130 @@ feed_check(struct store *st, struct wire_feed *f, struct feed_batch **out,
 	return (0);
 }
 
-int
-feed_take(struct node *n, const char *peer, struct feed_batch *b,
-    bool cursor, struct feed_stats *stats, char *why, size_t whysz)
+/*
+ * Whether this node's region ?1 may hold dossier ?2, by its own fold
+ * (docs/protocol.md, "Entitlement", "What a receiver holds"): it is
+ * entitled to the dossier or to one joined to it by mutual links, or the
+ * dossier was offered to it, whatever became of the offer.  Walks the
+ * dossier's link component rather than the region's whole entitlement.
+ */
+static const char SQL_MAY_HOLD[] =
+    "WITH RECURSIVE comp(d) AS (SELECT ?2"
+    " UNION SELECT l.other FROM links l JOIN comp ON l.dossier = comp.d"
+    "  WHERE l.state = 'linked' AND" MUTUAL("l") ")"
+    " SELECT 1 FROM comp WHERE EXISTS (SELECT 1 FROM persons p"
+    "  WHERE p.dossier = comp.d AND p.custodian = ?1)"
+    " OR EXISTS (SELECT 1 FROM transfers t WHERE t.dossier = comp.d"
+    "  AND ((t.\"from\" = ?1 AND t.state = 'accepted')"
+    "  OR (t.\"to\" = ?1 AND t.state = 'offered')))"
+    " UNION ALL SELECT 1 FROM transfers WHERE dossier = ?2 AND \"to\" = ?1"
+    "  AND state IN ('cancelled', 'declined')"
+    " LIMIT 1";
+
+/* Dossier ids, sorted, for bsearch. */
+struct idset {
+	char	(*v)[37];
+	size_t	 n, cap;
+};
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return (strcmp(a, b));
+}
+
+static int
+idset_add(struct idset *s, const char *id)
+{
+	char	(*nv)[37];
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+
+		if ((nv = reallocarray(s->v, cap, sizeof(*s->v))) == NULL)
+			return (-1);
+		s->v = nv;
+		s->cap = cap;
+	}
+	snprintf(s->v[s->n++], 37, "%s", id);
+	return (0);
+}
+
+/* Sort and drop repeats. */
+static void
+idset_seal(struct idset *s)
+{
+	size_t	 i, o = 0;
+
+	if (s->n == 0)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), id_cmp);
+	for (i = 1; i < s->n; i++)
+		if (strcmp(s->v[i], s->v[o]) != 0)
+			memcpy(s->v[++o], s->v[i], 37);
+	s->n = o + 1;
+}
+
+static bool
+idset_has(const struct idset *s, const char *id)
+{
+	return (s->n > 0 && bsearch(id, s->v, s->n, sizeof(*s->v),
+	    id_cmp) != NULL);
+}
+
+/* Which of the dossiers in touched this node may not hold, into bad.
+ * 0, or -1 on a database error. */
+static int
+check_entitled(struct node *n, const struct idset *touched,
+    struct idset *bad)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_MAY_HOLD)) == NULL)
+		return (-1);
+	for (i = 0; i < touched->n; i++) {
+		sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, touched->v[i], -1, SQLITE_STATIC);
+		r = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (r == SQLITE_DONE) {
+			if (idset_add(bad, touched->v[i]) == -1)
+				return (-1);
+		} else if (r != SQLITE_ROW)
+			return (-1);
+	}
+	return (0);
+}
+
+/* Record an item refused because this node may not hold its dossier. */
+static int
+reject_unentitled(struct receiver *r, const struct vitem *it,
+    const char *peer, const char *region)
+{
+	char	 why[256];
+
+	snprintf(why, sizeof(why), "%s is not entitled to dossier %s by this "
+	    "node's own records (its custodian did not offer it here, nor "
+	    "link it to one this node holds); not stored", region,
+	    it->c->dossier);
+	return (receive_reject(r, it, peer, why));
+}
+
+/*
+ * One attempt at taking in batch b, refusing the changes of the dossiers in
+ * refuse.  0 committed; 1 rolled back because the dossiers now in bad
+ * (not in refuse) may not be held here; -1 rolled back on error (why).
+ */
+static int
+take_once(struct node *n, const char *peer, struct feed_batch *b,
+    bool cursor, struct feed_stats *stats, const struct idset *refuse,
+    struct idset *bad, char *why, size_t whysz)
 {
 	struct receiver	*r = NULL;
 	struct vitem	*items = b->items, **ord = b->ord;
+	struct idset	 touched = { NULL, 0, 0 };
 	sqlite3_stmt	*s;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
@@ -497,17 +650,28 @@ feed_take(struct node *n, const char *peer, struct feed_batch *b,
 	do {
 		progress = false;
 		for (i = 0; i < b->n; i++) {
-			if (done[ord[i] - items])
+			struct vitem *it = ord[i];
+
+			if (done[it - items])
 				continue;
-			if (ord[i]->held) {
+			if (it->held) {
 				stats->duplicate++;
-				done[ord[i] - items] = true;
+				done[it - items] = true;
 				continue;
 			}
-			switch (receive_change(r, ord[i], peer, rwhy,
+			/* Left for the end: fetched again whole after the
+			 * repairs of missing parents, or recorded. */
+			if (it->c != NULL && it->problem[0] == '\0' &&
+			    idset_has(refuse, it->c->dossier))
+				continue;
+			switch (receive_change(r, it, peer, rwhy,
 			    sizeof(rwhy))) {
 			case RECV_APPLIED:
 				stats->applied++;
+				if (idset_add(&touched, it->c->dossier) == -1) {
+					snprintf(why, whysz, "out of memory");
+					goto rollback;
+				}
 				break;
 			case RECV_DUPLICATE:
 				stats->duplicate++;
@@ -518,23 +682,53 @@ feed_take(struct node *n, const char *peer, struct feed_batch *b,
 			case RECV_MISSING:
 				continue;
 			case RECV_FAILED:
-				snprintf(why, whysz, "database error while "
-				    "applying changes from %s", peer);
-				goto rollback;
+				goto db_error;
 			}
-			done[ord[i] - items] = true;
+			done[it - items] = true;
 			progress = true;
 		}
 	} while (progress);
+	/* The receiver judges entitlement by its own fold, whatever the
+	 * sender's filter did: a dossier it may not hold is refused whole,
+	 * and the batch is taken again without it. */
+	idset_seal(&touched);
+	if (check_entitled(n, &touched, bad) == -1)
+		goto db_error;
+	if (bad->n > 0) {
+		idset_seal(bad);
+		rc = 1;
+		goto rollback;
+	}
 	for (i = 0; i < b->n; i++) {
-		if (done[i])
+		if (done[i] || (items[i].c != NULL &&
+		    items[i].problem[0] == '\0' &&
+		    idset_has(refuse, items[i].c->dossier)))
 			continue;
+		done[i] = true;
 		stats->missing++;
 		if (repair && items[i].c != NULL &&
 		    want_repair(stats, items[i].c->dossier) == 0)
 			continue;
 		snprintf(rwhy, sizeof(rwhy), "its parents never arrived");
 		if (receive_reject(r, &items[i], peer, rwhy) == -1)
+			goto rollback;
+	}
+	/*
+	 * Changes of dossiers this node may not hold.  An honest peer sends
+	 * them when its records entitle this node through a link whose other
+	 * half this node cannot take yet (that half waits for its parents):
+	 * with repair asked for, such a dossier is fetched whole again after
+	 * the others; otherwise, or when the list is full, it is recorded.
+	 */
+	for (i = 0; i < b->n; i++) {
+		if (done[i])
+			continue;
+		if (repair && want_repair(stats, items[i].c->dossier) == 0) {
+			stats->missing++;
+			continue;
+		}
+		stats->unentitled++;
+		if (reject_unentitled(r, &items[i], peer, n->cfg.region) == -1)
 			goto rollback;
 	}
 	if (cursor) {
@@ -562,13 +756,50 @@ feed_take(struct node *n, const char *peer, struct feed_batch *b,
 	}
 	rc = 0;
 	goto out;
+db_error:
+	snprintf(why, whysz, "database error while applying changes from %s",
+	    peer);
 rollback:
 	receiver_free(r);
 	r = NULL;
 	store_rollback(n->st);
 out:
 	receiver_free(r);
+	free(touched.v);
 	free(done);
+	return (rc);
+}
+
+int
+feed_take(struct node *n, const char *peer, struct feed_batch *b,
+    bool cursor, struct feed_stats *stats, char *why, size_t whysz)
+{
+	struct idset	 refuse = { NULL, 0, 0 }, bad = { NULL, 0, 0 };
+	size_t		 i;
+	int		 rc;
+
+	/*
+	 * Each attempt that finds dossiers this node may not hold adds them to
+	 * refuse and starts again; refusing one can only end the entitlement
+	 * of others (through its links), so this ends after at most as many
+	 * attempts as the batch has dossiers.  Honest peers never cause a
+	 * second attempt.
+	 */
+	while ((rc = take_once(n, peer, b, cursor, stats, &refuse, &bad, why,
+	    whysz)) == 1) {
+		for (i = 0; i < bad.n; i++)
+			if (!idset_has(&refuse, bad.v[i]) &&
+			    idset_add(&refuse, bad.v[i]) == -1) {
+				snprintf(why, whysz, "out of memory");
+				rc = -1;
+				goto out;
+			}
+		bad.n = 0;
+		idset_seal(&refuse);
+	}
+out:
+	free(refuse.v);
+	free(bad.v);
 	return (rc);
 }
 

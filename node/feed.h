@@ -38,6 +38,11 @@ int64_t	 feed_head(struct node *n);
 
 struct feed_stats {
 	uint64_t	 applied, duplicate, rejected, missing;
+	/* Changes of dossiers this node is not, by its own records,
+	 * entitled to: not stored, recorded, taken if they come again once
+	 * it is (an honest peer may send a dossier's history before the
+	 * link that entitles this node reaches it). */
+	uint64_t	 unentitled;
 	/* With repair asked for: the dossiers whose changes waited for
 	 * parents that never came, left unrecorded for the caller to fetch
 	 * whole (GET /v1/dossiers/ID/changes) and apply again. */
@@ -80,8 +85,9 @@ int	 feed_take(struct node *n, const char *peer, struct feed_batch *b,
 void	 feed_batch_move(struct feed_batch *b, struct wire_feed *f);
 void	 feed_batch_free(struct feed_batch *b);
 
-/* dossier_changes(n, region, id, out): GET /v1/dossiers/ID/changes: every
- * change of one dossier region is entitled to, as a feed document.
+/* feed_dossier(n, region, id, out): GET /v1/dossiers/ID/changes: every
+ * change of one dossier region is entitled to, and of the dossiers joined
+ * to it by mutual links, as a feed document.
  * 0, 1 if not entitled or not here, -1 on error. */
 int	 feed_dossier(struct node *n, const char *region, const char *id,
 	    struct buf *out);

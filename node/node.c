@@ -807,6 +807,10 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	    hlc_parse(hlc, strlen(hlc), &stored) == 0 && stored > n->hlc.last)
 		n->hlc.last = stored;
 	hdr.hlc = hlc_tick(&n->hlc, node_now_ms());
+	/* A new dossier's id is derived from its first change (protocol
+	 * version 2): whatever id the caller started it with is replaced. */
+	if (d->nchanges == 0)
+		change_dossier_id(n->cfg.region, n->key_id, hdr.hlc, d->id);
 	memcpy(hdr.dossier, d->id, sizeof(hdr.dossier));
 	memcpy(hdr.key, n->key_id, sizeof(hdr.key));
 	memcpy(hdr.region, n->cfg.region, sizeof(hdr.region));

@@ -94,8 +94,9 @@ int	 node_check_ops(const struct dossier *d, const char *region,
 
 /*
  * node_author(n, d, ops, nops, idout, why, whysz): make, sign and store one
- * change of ops on dossier d (the stored state, or a new dossier_new one),
- * and apply it to d and the views.  The caller holds a transaction and
+ * change of ops on dossier d (the stored state, or a new dossier_new one,
+ * whose id is then replaced by the one derived from its first change,
+ * change_dossier_id), and apply it to d and the views.  The caller holds a transaction and
  * borrows d back updated.  With n->signer set, the signature is made on
  * another core and the caller must signer_drain() before committing.  0 with the change id in idout, or -1 with a
  * reason in why (and nothing of the change kept once the caller rolls

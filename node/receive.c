@@ -327,6 +327,15 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		    (unsigned long long)((hlc_ms(c->hlc) - now) / 1000));
 		goto reject;
 	}
+	/* A version 1 first change names a dossier id anyone could have
+	 * chosen: a node takes one only from its own log (docs/protocol.md,
+	 * "Versions"). */
+	if (c->nparents == 0 && c->v < 2) {
+		snprintf(why, whysz, "a version 1 first change: its dossier id "
+		    "is not bound to its creator, so it is not taken from "
+		    "peers");
+		goto reject;
+	}
 	if ((k = check_parents(r, c, why, whysz)) == 1)
 		return (RECV_MISSING);
 	if (k == -1)

@@ -535,10 +535,11 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 		repair(h, n, s, &p, st);
 	*more = f.more;
 	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? f.behind : 0);
-	if (st->applied + st->rejected > 0)
+	if (st->applied + st->rejected + st->unentitled > 0)
 		log_info("from %s: %llu applied, %llu refused, %llu already "
 		    "here", region, (unsigned long long)st->applied,
-		    (unsigned long long)(st->rejected + st->missing),
+		    (unsigned long long)(st->rejected + st->missing +
+		    st->unentitled),
 		    (unsigned long long)st->duplicate);
 	rc = 0;
 out:
@@ -585,7 +586,8 @@ sync_once(struct node *n, FILE *report)
 			}
 			total.applied += st.applied;
 			total.duplicate += st.duplicate;
-			total.rejected += st.rejected + st.missing;
+			total.rejected += st.rejected + st.missing +
+			    st.unentitled;
 		} while (more && ++rounds < 100000);
 		if (!more)
 			fprintf(report, "%s: %llu applied, %llu already here, "

@@ -222,12 +222,15 @@ view_name_key(const char *surname, const char *name, const char *birth,
 
 static int	 bind_opt(sqlite3_stmt *, int, const char *);
 
+/* Linked as the same person: by mutual links (each dossier holding a link
+ * to the other, neither undone), one after another; docs/protocol.md,
+ * "Links". */
 static const char SQL_LINKED[] =
     "WITH RECURSIVE c(d) AS (SELECT ?1"
     " UNION SELECT l.other FROM links l JOIN c ON l.dossier = c.d"
-    "  WHERE l.state = 'linked'"
-    " UNION SELECT l.dossier FROM links l JOIN c ON l.other = c.d"
-    "  WHERE l.state = 'linked')"
+    "  WHERE l.state = 'linked' AND EXISTS (SELECT 1 FROM links m"
+    "  WHERE m.dossier = l.other AND m.other = l.dossier"
+    "  AND m.state = 'linked'))"
     " SELECT d FROM c WHERE d <> ?1 AND d IN (SELECT dossier FROM persons)"
     " ORDER BY d";
 

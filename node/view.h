@@ -61,8 +61,8 @@ void	 view_name_key(const char *surname, const char *name,
 
 /*
  * view_linked(st, id, out, n): the dossiers this node holds that are linked
- * to dossier id as the same person, by links (in either dossier, not
- * undone) one after another; sorted ids in a new array for the caller to
+ * to dossier id as the same person, by mutual links (each of two dossiers
+ * holding a link to the other, neither undone) one after another; sorted ids in a new array for the caller to
  * free().  0 / -1.
  */
 int	 view_linked(struct store *st, const char *id, char (**out)[37],

@@ -394,8 +394,9 @@ decode_header(struct vctx *vc, struct change *c)
 			return (fail(vc, "missing member \"%s\"",
 			    change_members[i]));
 	if (jcs_int(cJSON_GetObjectItemCaseSensitive(t, "v"), &v) == -1 ||
-	    v != 1)
-		return (fail(vc, "v: this node reads version 1 changes only"));
+	    (v != 1 && v != 2))
+		return (fail(vc, "v: this node reads versions 1 and 2 only"));
+	c->v = (int)v;
 
 #define STRMEMBER(name) \
 	((m = cJSON_GetObjectItemCaseSensitive(t, name)) != NULL && \
@@ -498,6 +499,47 @@ change_id(const void *p, size_t len, char out[CHANGE_ID_HEX + 1])
 	out[CHANGE_ID_HEX] = '\0';
 }
 
+void
+change_dossier_id(const char *region, const char key[17], uint64_t hlc,
+    char out[37])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 md[SHA256_DIGEST_LENGTH];
+	char			 h[17], msg[128];
+	int			 i, o = 0, n;
+
+	hlc_format(hlc, h);
+	/* A region code is at most 15 bytes (fields_region_valid). */
+	n = snprintf(msg, sizeof(msg), "%s%.15s\n%.16s\n%s",
+	    CHANGE_DOSSIER_PREFIX, region, key, h);
+	SHA256((const uint8_t *)msg, (size_t)n, md);
+	md[6] = (uint8_t)((md[6] & 0x0f) | 0x80);	/* version 8 */
+	md[8] = (uint8_t)((md[8] & 0x3f) | 0x80);	/* variant 10 */
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[md[i] >> 4];
+		out[o++] = hex[md[i] & 0xf];
+	}
+	out[o] = '\0';
+}
+
+/* A version 2 first change names the dossier derived from it. */
+static int
+check_binding(struct vctx *vc, const struct change *c)
+{
+	char	 want[37];
+
+	if (c->v < 2 || c->nparents > 0)
+		return (0);
+	change_dossier_id(c->region, c->key, c->hlc, want);
+	if (strcmp(want, c->dossier) != 0)
+		return (fail(vc, "dossier: a first change must name the "
+		    "dossier id derived from its region, key and clock (%s)",
+		    want));
+	return (0);
+}
+
 int
 change_decode(const void *p, size_t len, struct change **out, char *why,
     size_t whysz)
@@ -517,7 +559,7 @@ change_decode(const void *p, size_t len, struct change **out, char *why,
 		goto bad;
 	}
 	if (decode_header(&vc, c) == -1 || decode_parents(&vc, c) == -1 ||
-	    decode_ops(&vc, c) == -1)
+	    check_binding(&vc, c) == -1 || decode_ops(&vc, c) == -1)
 		goto bad;
 	change_id(p, len, c->id);
 	c->meta.id = c->id;
@@ -613,7 +655,8 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 	}
 	if (cJSON_AddStringToObject(t, "region", h->region) == NULL ||
 	    cJSON_AddStringToObject(t, "user", h->user) == NULL ||
-	    cJSON_AddNumberToObject(t, "v", 1) == NULL)
+	    cJSON_AddNumberToObject(t, "v", h->v == 1 ? 1 :
+	    CHANGE_VERSION) == NULL)
 		goto oom;
 	if (jcs_write(out, t, LIMIT_JSON_ELEMENTS, &w) == -1) {
 		fail(&vc, "cannot encode the change: %s", w);

@@ -11,7 +11,13 @@
  *   parents  the ids of the dossier's heads the author knew, sorted, unique
  *   region   the author node's region code (RU-SMO, ...)
  *   user     the person who made the change at the author node
- *   v        1
+ *   v        2 (1: a change made before dossier ids were bound to their
+ *            creators, still read; see below)
+ *
+ * A version 2 first change (no parents) names a dossier whose id is
+ * derived from its own region, key and clock (change_dossier_id), so no
+ * other key can make a first change for a dossier that exists: a dossier's
+ * identity is bound to its creator, checkable from the bytes alone.
  *
  * Its id is SHA-256 of its bytes; its signature is Ed25519 over
  * CHANGE_PREFIX followed by the bytes.  docs/protocol.md is the full
@@ -37,6 +43,8 @@
 
 #define CHANGE_PREFIX	"opora-change-v1\n"
 #define CHANGE_ID_HEX	64
+#define CHANGE_VERSION	2	/* what this node writes */
+#define CHANGE_DOSSIER_PREFIX	"opora-dossier-v2\n"
 
 struct change {
 	char			 id[CHANGE_ID_HEX + 1];
@@ -44,6 +52,7 @@ struct change {
 	uint64_t		 hlc;
 	char			 key[17];
 	char			 region[16];
+	int			 v;		/* 1 or 2; 0 encodes as 2 */
 	const char		*user;		/* in tree */
 	size_t			 nparents;
 	char			(*parents)[CHANGE_ID_HEX + 1];
@@ -62,6 +71,18 @@ struct change {
  */
 int	 change_decode(const void *p, size_t len, struct change **out,
 	    char *why, size_t whysz);
+
+/*
+ * change_dossier_id(region, key, hlc, out): the id of the dossier whose
+ * version 2 first change has these region, key id (16 hex digits) and
+ * clock: SHA-256 of CHANGE_DOSSIER_PREFIX, region, "\n", key, "\n" and
+ * the clock's 16 hex digits, its first 16 bytes written as a UUID of
+ * version 8 (RFC 9562: the version nibble set to 8, the variant bits to
+ * 10).  A node issues each clock value once, so each first change it
+ * makes names a new dossier.
+ */
+void	 change_dossier_id(const char *region, const char key[17],
+	    uint64_t hlc, char out[37]);
 
 /* change_free(c): release c; NULL is a no-op. */
 void	 change_free(struct change *c);

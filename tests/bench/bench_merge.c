@@ -141,6 +141,7 @@ dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 		o.person[PF_BIRTH_DATE] = "2005-04-12";
 		o.person[PF_SEX] = "F";
 		make(b, 0, ids[x], &o, NULL);
+		memcpy(ids[x], b->net.created, sizeof(b->net.created));
 		o = net_op(OP_CONSENT_ADD);
 		o.arg[OA_SCOPE] = "transfer";
 		o.arg[OA_DATE] = "2024-01-01";

@@ -7,7 +7,8 @@ ok "$OPORA" person add --surname Иванова --name Анна --patronymic С�
     --birth-date 2005-04-12 --sex F --snils "112-233-445 95" \
     --institution "Смоленский детский дом №1" --graduated 2023-06-30
 D=$(cat "$T/out")
-echo "$D" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' ||
+# A dossier id is a UUID of version 8, derived from its first change.
+echo "$D" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' ||
     fail "person add printed '$D', not a dossier id alone"
 
 ok "$OPORA" event add "$D" --date 2024-02-01 --type housing \

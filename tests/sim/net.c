@@ -138,8 +138,10 @@ net_author(struct net *net, int i, const char *id, const struct op *ops,
 	if (r == 1 && ops[0].kind == OP_PERSON_CREATE)
 		d = dossier_new(id);
 	if (d != NULL && node_author(net->n[i], d, ops, nops, made, why,
-	    sizeof(why)) == 0)
+	    sizeof(why)) == 0) {
 		rc = 0;
+		memcpy(net->created, d->id, sizeof(net->created));
+	}
 	dossier_free(d);
 	if (rc == 0) {
 		if (store_commit(net->n[i]->st) == -1)
@@ -177,7 +179,11 @@ repair(struct net *net, int a, int b, const struct feed_stats *st,
 		} else if (r != 1)
 			*err = -1;
 		buf_free(&body);
-		if (store_has_dossier(net->n[b]->st, st->torepair[k]) == 1)
+		/* Held now; or refused because this node's records, newer
+		 * than the peer's, say it may not hold it (an offer the peer
+		 * does not yet know was cancelled): not a loss. */
+		if (store_has_dossier(net->n[b]->st, st->torepair[k]) == 1 ||
+		    (r == 0 && rs.unentitled > 0))
 			fixed++;
 	}
 	return (fixed);
@@ -217,6 +223,7 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 	out->duplicate = st.duplicate;
 	out->rejected = st.rejected;
 	out->missing = st.missing;
+	out->unentitled = st.unentitled;
 	out->next = f.next;
 	out->more = f.more;
 	out->items = f.n;

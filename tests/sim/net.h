@@ -27,11 +27,12 @@ struct net {
 	char			 dir[NET_MAX][256];
 	struct node		*n[NET_MAX];
 	uint64_t		 clock;		/* ms since the epoch */
+	char			 created[37];	/* the last new dossier */
 };
 
 /* What one pull did. */
 struct net_pull {
-	uint64_t	 applied, duplicate, rejected, missing;
+	uint64_t	 applied, duplicate, rejected, missing, unentitled;
 	int64_t		 next;		/* the feed's next cursor */
 	bool		 more;
 	size_t		 items;
@@ -50,9 +51,11 @@ void	 net_teardown(struct net *net);
 
 /*
  * net_author(net, i, id, ops, nops, cid): node i makes one change to
- * dossier id (starting it when ops[0] is person.create), in its own
- * transaction.  0 made (its id in cid, if not NULL), 1 refused by the
- * node's rules, -1 on error.
+ * dossier id, in its own transaction.  When ops[0] is person.create it
+ * starts a new dossier, whose id is derived from its first change: id is
+ * then only a placeholder, and the new id is left in net->created.
+ * 0 made (its id in cid, if not NULL), 1 refused by the node's rules, -1
+ * on error.
  */
 int	 net_author(struct net *net, int i, const char *id,
 	    const struct op *ops, size_t nops, char *cid);

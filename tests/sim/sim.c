@@ -220,6 +220,12 @@ link_op(struct sim *s, int i, int x)
 	o.arg[OA_OTHER] = s->dossiers[y];
 	o.arg[OA_REASON] = "Тот же человек";
 	(void)author(s, i, s->dossiers[x], &o, 1);
+	/* A link joins only when mutual: mostly link back at once (refused
+	 * unless this node is y's custodian), sometimes leave it half made. */
+	if (rnd(s, 4) != 0) {
+		o.arg[OA_OTHER] = s->dossiers[x];
+		(void)author(s, i, s->dossiers[y], &o, 1);
+	}
 }
 
 static uint64_t	 deliver(struct sim *, int, int, bool);
@@ -296,7 +302,7 @@ random_op(struct sim *s)
 		o.person[PF_SEX] = "F";
 		net_uuid(rnd_v, s, id);
 		if (author(s, i, id, &o, 1) == 0)
-			memcpy(s->dossiers[s->ndossiers++], id, 37);
+			memcpy(s->dossiers[s->ndossiers++], s->net.created, 37);
 		return;
 	}
 	x = (int)rnd(s, (unsigned)s->ndossiers);
@@ -503,26 +509,30 @@ took_part(const struct dossier *d, const char *region)
 	return (false);
 }
 
-/* Whether dossiers x and y are linked (active only, or ever). */
+/* Whether dossier a holds a link to b (active only, or ever). */
+static bool
+links_to(struct sim *s, struct dossier **ref, int a, int b, bool ever)
+{
+	size_t	 r;
+
+	for (r = 0; r < ref[a]->t[DT_LINK].n; r++) {
+		char	**c = ref[a]->t[DT_LINK].v[r].col;
+
+		if (strcmp(c[LN_OTHER], s->dossiers[b]) == 0 &&
+		    (ever || strcmp(c[LN_STATE], "linked") == 0))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether dossiers x and y are linked: mutually, each holding a link to the
+ * other (active only, or ever). */
 static bool
 linked(struct sim *s, struct dossier **ref, int x, int y, bool ever)
 {
-	size_t	 r;
-	int	 a, b;
-
 	if (ref[x] == NULL || ref[y] == NULL || x == y)
 		return (false);
-	for (a = x, b = y; ; a = y, b = x) {
-		for (r = 0; r < ref[a]->t[DT_LINK].n; r++) {
-			char	**c = ref[a]->t[DT_LINK].v[r].col;
-
-			if (strcmp(c[LN_OTHER], s->dossiers[b]) == 0 &&
-			    (ever || strcmp(c[LN_STATE], "linked") == 0))
-				return (true);
-		}
-		if (a == y)
-			return (false);
-	}
+	return (links_to(s, ref, x, y, ever) && links_to(s, ref, y, x, ever));
 }
 
 /* The dossiers joined to x by links one after another (active only, or

@@ -25,6 +25,8 @@
 #include <openssl/sha.h>
 
 #include "protocol/change.h"
+#include "protocol/fields.h"
+#include "protocol/limits.h"
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
 
@@ -59,6 +61,10 @@ static void
 hdr_init(struct change *h, size_t nparents)
 {
 	memset(h, 0, sizeof(*h));
+	/* Version 1, whose first changes may name any dossier: these tests
+	 * are about the form of operations; test_dossier_binding is about
+	 * version 2. */
+	h->v = 1;
 	memcpy(h->dossier, DOSSIER, sizeof(DOSSIER));
 	h->hlc = HLC;
 	memcpy(h->key, KEY, sizeof(KEY));
@@ -1010,8 +1016,8 @@ test_decode_handwritten(void **state)
 	    "\",\"key\":\"" KEY "\",\"ops\":" EV ",\"region\":\"" REGION
 	    "\",\"user\":\"" USER "\",\"v\":1}", "missing member \"parents\"");
 	/* Version. */
-	decode_refuses_doc(doc(EV, P1, REGION, USER, "2"), "v:");
-	decode_refuses_doc(doc(EV, P1, REGION, USER, "2"), "version 1");
+	decode_refuses_doc(doc(EV, P1, REGION, USER, "3"), "v:");
+	decode_refuses_doc(doc(EV, P1, REGION, USER, "3"), "versions 1 and 2");
 	decode_refuses_doc(doc(EV, P1, REGION, USER, "0"), "v:");
 	decode_refuses_doc(doc(EV, P1, REGION, USER, "\"1\""), "v:");
 	/* Parents: sorted, unique, change ids, at most LIMIT_PARENTS. */
@@ -1078,7 +1084,7 @@ test_decode_handwritten(void **state)
 		free(big);
 	}
 	/* A short reason buffer gets a truncated, terminated reason. */
-	s = doc(EV, P1, REGION, USER, "2");
+	s = doc(EV, P1, REGION, USER, "3");
 	memset(why, 'Z', sizeof(why));
 	assert_int_equal(change_decode(s, strlen(s), &c, why, 8), -1);
 	assert_int_equal(strlen(why), 7);
@@ -1227,6 +1233,79 @@ test_bug_person_set_without_field(void **state)
 	    REGION, USER, "1"), "person.set needs \"field\"");
 }
 
+/*
+ * Version 2 binds a dossier to its creator: its first change must name the
+ * id derived from its own region, key and clock; later changes name it as
+ * they like (their parents tie them to the first); version 1 first
+ * changes are still read (a node's own old log).
+ */
+static void
+test_dossier_binding(void **state)
+{
+	struct change	 h, *c = NULL;
+	struct op	 o = op_of(OP_PERSON_CREATE);
+	struct buf	 b;
+	char		 id[37], other[37], why[256];
+	uint64_t	 h2 = HLC + 1;
+
+	(void)state;
+	o.person[PF_SURNAME] = "Иванова";
+	o.person[PF_NAME] = "Анна";
+	o.person[PF_BIRTH_DATE] = "2005-04-12";
+	o.person[PF_SEX] = "F";
+	/* A known answer, so another implementation can check its own:
+	 * SHA-256("opora-dossier-v2\nRU-SMO\n0123456789abcdef\n"
+	 * "0194f7c6a8000000"), first 16 bytes, version 8, variant 10. */
+	change_dossier_id(REGION, KEY, HLC, id);
+	assert_string_equal(id, "14e8892c-d25d-8d3e-97e9-995eacc70ba4");
+	assert_int_equal(id[14], '8');
+	assert_true(strchr("89ab", id[19]) != NULL);
+	assert_true(fields_uuid_valid(id, 36));
+	/* It depends on each of region, key and clock. */
+	change_dossier_id("RU-KLU", KEY, HLC, other);
+	assert_string_not_equal(id, other);
+	change_dossier_id(REGION, "fedcba9876543210", HLC, other);
+	assert_string_not_equal(id, other);
+	change_dossier_id(REGION, KEY, h2, other);
+	assert_string_not_equal(id, other);
+
+	hdr_init(&h, 0);
+	h.v = 2;
+	/* A first change naming a dossier not derived from it: refused. */
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	assert_int_equal(change_encode(&b, &h, &o, 1, &c, why, sizeof(why)),
+	    -1);
+	assert_non_null(strstr(why, "derived from its region, key and clock"));
+	buf_free(&b);
+	/* Naming its own: accepted, as version 2. */
+	memcpy(h.dossier, id, sizeof(id));
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	assert_int_equal(change_encode(&b, &h, &o, 1, &c, why, sizeof(why)),
+	    0);
+	assert_int_equal(c->v, 2);
+	assert_non_null(strstr((char *)b.data, "\"v\":2}"));
+	change_free(c);
+	buf_free(&b);
+	/* Another key claiming that dossier with a first change: refused. */
+	memcpy(h.key, "fedcba9876543210", 17);
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	assert_int_equal(change_encode(&b, &h, &o, 1, &c, why, sizeof(why)),
+	    -1);
+	buf_free(&b);
+	/* A later change (with parents) of any dossier is not bound. */
+	hdr_init(&h, 1);
+	h.v = 2;
+	o = op_of(OP_EVENT_ADD);
+	o.arg[OA_DATE] = "2024-01-01";
+	o.arg[OA_TYPE] = "contact";
+	o.arg[OA_TEXT] = "t";
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	assert_int_equal(change_encode(&b, &h, &o, 1, &c, why, sizeof(why)),
+	    0);
+	change_free(c);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1242,6 +1321,7 @@ main(void)
 		cmocka_unit_test(test_event_amend),
 		cmocka_unit_test(test_entry_refs),
 		cmocka_unit_test(test_decode_handwritten),
+		cmocka_unit_test(test_dossier_binding),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_change_id_and_free),
 		cmocka_unit_test(test_bug_person_set_without_field),

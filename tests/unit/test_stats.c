@@ -65,6 +65,7 @@ person(int p, const char *sex, const char *birth)
 	o.person[PF_BIRTH_DATE] = birth;
 	o.person[PF_SEX] = sex;
 	make(0, p, &o, NULL);
+	memcpy(ids[p], net.created, sizeof(ids[p]));
 }
 
 static void

@@ -61,6 +61,7 @@ make(struct hist *h, int i, int p0, int p1, uint64_t hlc, const char *key,
 	memcpy(hdr.key, key, 17);
 	memcpy(hdr.region, region, strlen(region) + 1);
 	hdr.user = "u";
+	hdr.v = 1;	/* a fixed dossier id: version 1 (see test_change) */
 	if (p0 >= 0)
 		memcpy(parents[np++], h->c[p0]->id, CHANGE_ID_HEX + 1);
 	if (p1 >= 0 && p1 != p0)
