@@ -72,7 +72,11 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-unit: $(UNIT_BIN) $(B)/sim
+unit: $(UNIT_BIN) $(B)/sim $(B)/flood
+
+# A stranger flooding a server, for tests/cli/t0020-server-starve.sh.
+$(B)/flood: tests/tools/flood.c
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
 $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)

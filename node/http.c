@@ -796,19 +796,64 @@ conn_free(struct http_conn *c)
 	free(c);
 }
 
-/* May a stranger's connection from addr be taken now? */
+/*
+ * May a stranger's connection from addr be taken now?  When its budget
+ * (all strangers', or its address's) is full, a slot is freed when one of
+ * two rules finds a victim among the strangers that have not sent a whole
+ * request:
+ *  - fair share: when addr holds fewer slots than the address holding the
+ *    most, less one, the oldest of that address's goes, whatever its age
+ *    (so a few addresses cannot keep every slot, however fast they
+ *    reconnect);
+ *  - grace: otherwise the oldest that has held a slot for
+ *    HTTP_ANON_GRACE_MS (of addr's own when addr is at its cap): a client
+ *    that means well is through its handshake and request in milliseconds,
+ *    so slots held longer are idle sockets, stalled handshakes or
+ *    trickled heads.
+ */
 static bool
-anon_room(const struct http_server *srv, const char *addr)
+anon_room(struct http_server *srv, const char *addr)
 {
-	const struct http_conn	*o;
-	int			 n = 0;
+	struct http_conn	*o, *anon[HTTP_ANON_CONNECTIONS + 1];
+	struct http_conn	*victim = NULL, *most = NULL;
+	uint64_t		 now = now_ms();
+	int			 i, j, k, n = 0, m = 0, na = 0;
 
-	if (srv->nanon >= HTTP_ANON_CONNECTIONS)
+	for (o = srv->conns; o != NULL && na <= HTTP_ANON_CONNECTIONS;
+	    o = o->next)
+		if (o->anon)
+			anon[na++] = o;
+	for (i = 0; i < na; i++) {
+		for (j = k = 0; j < na; j++)
+			if (strcmp(anon[i]->addr, anon[j]->addr) == 0)
+				k++;
+		if (k > m) {
+			m = k;
+			most = anon[i];
+		}
+		if (strcmp(anon[i]->addr, addr) == 0)
+			n++;
+	}
+	if (na < HTTP_ANON_CONNECTIONS && n < HTTP_ANON_PER_ADDRESS)
+		return (true);
+	for (i = 0; i < na; i++) {
+		o = anon[i];
+		if (o->requested || o->closing)
+			continue;
+		if (n < HTTP_ANON_PER_ADDRESS && most != NULL && m > n + 1) {
+			if (strcmp(o->addr, most->addr) != 0)
+				continue;
+		} else if (now - o->start_ms < HTTP_ANON_GRACE_MS ||
+		    (n >= HTTP_ANON_PER_ADDRESS && strcmp(o->addr, addr) != 0))
+			continue;
+		if (victim == NULL || o->start_ms < victim->start_ms)
+			victim = o;
+	}
+	if (victim == NULL)
 		return (false);
-	for (o = srv->conns; o != NULL; o = o->next)
-		if (o->anon && strcmp(o->addr, addr) == 0 &&
-		    ++n >= HTTP_ANON_PER_ADDRESS)
-			return (false);
+	log_debug("%s: dropped for a newcomer from %s", victim->addr, addr);
+	victim->ssl = NULL;	/* nothing more is said to it */
+	conn_free(victim);
 	return (true);
 }
 

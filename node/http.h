@@ -26,8 +26,10 @@
  *    HTTP_PARTY_CONNECTIONS at once and HTTP_PARTY_LONG_POLLS of them
  *    long-polling;
  *  - HTTP_CONNECTIONS bounds them all (lowered to fit RLIMIT_NOFILE).
- * A new connection over a budget is accepted and closed at once, so it
- * never waits in the listen backlog in front of a peer's.
+ * A new connection over a strangers' budget takes the slot of the oldest
+ * stranger that has sent no whole request within HTTP_ANON_GRACE_MS;
+ * when there is none, or over HTTP_CONNECTIONS, it is accepted and closed
+ * at once, so it never waits in the listen backlog in front of a peer's.
  *
  * A party removed from the database ('opora peer remove', 'opora
  * researcher remove', run by another process) loses its open connections
@@ -60,6 +62,9 @@
 #define HTTP_ANON_CONNECTIONS	16
 /* Of those, from one source address: one address cannot take them all. */
 #define HTTP_ANON_PER_ADDRESS	4
+/* A stranger's slot that has held no whole request this long may be
+ * given to a newcomer when the budget is full. */
+#define HTTP_ANON_GRACE_MS	500
 /* From accept to the end of the TLS handshake. */
 #define HTTP_HANDSHAKE_SECONDS	5
 /* One peer (or researcher): its puller needs 2 (a request and the next
