@@ -72,11 +72,14 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-unit: $(UNIT_BIN) $(B)/sim $(B)/forge
+unit: $(UNIT_BIN) $(B)/sim $(B)/forge $(B)/flood
 
-# The attack tests' pen: signs whatever bytes it is given (tests/tools).
+# The attack tests' tools (tests/tools): a pen that signs whatever bytes it
+# is given, and a stranger flooding a server (t0020-server-starve.sh).
 $(B)/forge: tests/tools/forge.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+$(B)/flood: tests/tools/flood.c
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
 $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)

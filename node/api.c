@@ -1,0 +1,433 @@
+/*
+ * node/api.c: routing and the handlers of the server.  See api.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "node/api.h"
+#include "node/fedstats.h"
+#include "node/feed.h"
+#include "node/http.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "protocol/esc.h"
+#include "protocol/fields.h"
+#include "protocol/jcs.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+#include "protocol/num.h"
+#include "protocol/snapshot.h"
+#include "protocol/wire.h"
+
+#define SNAPSHOTS_PER_PAGE	20	/* snapshots in one /v1/snapshots */
+
+/* A feed request, kept while it long-polls. */
+struct feed_req {
+	int64_t		 since;
+	int64_t		 limit;
+	int64_t		 wait;
+};
+
+static int64_t	api_head = -1;	/* the newest feed number seen */
+
+static const char *const FEED_KEYS[] = { "since", "limit", "wait", NULL };
+static const char *const SNAPSHOT_KEYS[] = { "since", NULL };
+static const char *const QUERY_KEYS[] = { "indicator", "period", "by",
+    "format", NULL };
+static const char *const FLOWS_KEYS[] = { "period", "level", "format",
+    NULL };
+
+/* Answer a feed request, or (with news still to come) let it wait. */
+static void
+serve_feed(struct http_conn *c, bool expired)
+{
+	struct feed_req	*fr = http_conn_data(c);
+	struct buf	 b;
+	int64_t		 next;
+
+	buf_init(&b, LIMIT_FEED_BYTES);
+	if (feed_build(http_conn_node(c), http_conn_peer(c), fr->since,
+	    (int)fr->limit, &b, &next) == -1) {
+		buf_free(&b);
+		http_error(c, 500, "internal", "the feed could not be read");
+		return;
+	}
+	/* Nothing new: wait for it, if the peer asked to. */
+	if (next == fr->since && fr->wait > 0 && !expired) {
+		buf_free(&b);
+		if (!http_parked(c))
+			(void)http_park(c, (int)fr->wait);
+		return;
+	}
+	http_respond(c, 200, "application/json", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+feed(struct http_conn *c, const struct http_request *rq)
+{
+	struct feed_req	*fr;
+
+	if ((fr = calloc(1, sizeof(*fr))) == NULL) {
+		http_error(c, 500, "internal", "out of memory");
+		return;
+	}
+	fr->limit = LIMIT_FEED_DEFAULT;
+	http_conn_set_data(c, fr, free);
+	if (http_query_only(rq->query, rq->query_len, FEED_KEYS) == -1 ||
+	    http_query_num(rq->query, rq->query_len, "since", 0, JCS_INT_MAX,
+	    &fr->since) == -1 ||
+	    http_query_num(rq->query, rq->query_len, "limit", 1,
+	    LIMIT_FEED_MAX, &fr->limit) == -1 ||
+	    http_query_num(rq->query, rq->query_len, "wait", 0,
+	    LIMIT_FEED_WAIT, &fr->wait) == -1) {
+		http_error(c, 400, "bad_request", "the query takes since "
+		    "(a feed number), limit (1-5000) and wait (0-60 seconds)");
+		return;
+	}
+	serve_feed(c, false);
+}
+
+static void
+resume(struct http_conn *c, bool expired)
+{
+	serve_feed(c, expired);
+}
+
+static bool
+news(struct node *n)
+{
+	int64_t	 head = feed_head(n);
+	bool	 changed = head != api_head;
+
+	api_head = head;
+	return (changed);
+}
+
+/* Log a refused or failed statistics query for the admin, escaped. */
+static void
+stats_note(struct http_conn *c, const char *whom, const char *why)
+{
+	char	 esc[ESC_LONG], note[ESC_LONG + 16];
+
+	esc_str(why, esc, sizeof(esc));
+	snprintf(note, sizeof(note), "refused: %s", esc);
+	fedstats_log(http_conn_node(c)->st, whom, note, 0);
+}
+
+/* What is wrong with a refused query, in the server's own words. */
+static const char *
+stats_refusal(const char *ind, const char *period)
+{
+	size_t	 pl = strlen(period);
+
+	if (snapshot_indicator_find(ind) == NULL)
+		return ("unknown indicator: see docs/statistics.md for the "
+		    "list");
+	if ((pl != 4 && pl != 7) || snapshot_year(period) == -1 ||
+	    (pl == 7 && (period[4] != '-' || period[5] != 'Q' ||
+	    period[6] < '1' || period[6] > '4')))
+		return ("the period must be a year (2025) or a quarter "
+		    "(2025-Q1)");
+	return ("by takes dimensions only, and what was asked is not a "
+	    "dimension: use region or district (not both), sex, birth_year, "
+	    "comma-separated");
+}
+
+/*
+ * GET /v1/stats/query?indicator=&period=&by=&format= and
+ * GET /v1/stats/flows?period=&level=&format=: the federal node answers the
+ * researchers it registered, with disclosure control (node/fedstats.c).
+ */
+static void
+stats(struct http_conn *c, const struct http_request *rq)
+{
+	struct node		*n = http_conn_node(c);
+	struct fedstats_query	 fq;
+	struct fedstats_result	 r;
+	struct buf		 b;
+	const char		*what = rq->path + 10, *q = rq->query;
+	size_t			 wlen = rq->path_len - 10, ql = rq->query_len;
+	char			 ind[40], by[64], period[16], fmt[8];
+	char			 level[16], why[256], whom[96], esc[ESC_LONG];
+	bool			 flows = wlen == 5 && memcmp(what, "flows",
+				    5) == 0;
+	int64_t			 year;
+	int			 k;
+
+	if (strcmp(n->cfg.region, "RU-FED") != 0) {
+		http_error(c, 404, "not_found", "statistics are answered "
+		    "by the federal node only");
+		return;
+	}
+	if (http_conn_researcher(c)[0] == '\0') {
+		http_error(c, 403, "forbidden", "the statistics API answers "
+		    "researchers registered on this node ('opora researcher "
+		    "add'); present your certificate");
+		return;
+	}
+	if (!flows && !(wlen == 5 && memcmp(what, "query", 5) == 0)) {
+		http_error(c, 404, "not_found", "no such resource: use "
+		    "/v1/stats/query or /v1/stats/flows");
+		return;
+	}
+	if ((k = http_query_get(q, ql, "format", fmt, sizeof(fmt))) == 1)
+		snprintf(fmt, sizeof(fmt), "json");
+	if (http_query_only(q, ql, flows ? FLOWS_KEYS : QUERY_KEYS) == -1 ||
+	    k == -1 || (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) ||
+	    http_query_get(q, ql, "period", period, sizeof(period)) != 0 ||
+	    (!flows && http_query_get(q, ql, "indicator", ind,
+	    sizeof(ind)) != 0) ||
+	    (k = http_query_get(q, ql, flows ? "level" : "by", flows ? level :
+	    by, flows ? sizeof(level) : sizeof(by))) == -1) {
+		http_error(c, 400, "bad_request", flows ? "flows takes "
+		    "period (a year), level (district or region) and format "
+		    "(json or csv)" : "query takes indicator, period, by "
+		    "(region, district, sex, birth_year, comma-separated) and "
+		    "format (json or csv)");
+		return;
+	}
+	if (!flows && k == 1)
+		by[0] = '\0';
+	if (flows && k == 1)
+		snprintf(level, sizeof(level), "district");
+	snprintf(whom, sizeof(whom), "researcher:%s", http_conn_researcher(c));
+	if (flows) {
+		if (num_parse_str(period, 1900, 2999, &year) == -1 ||
+		    (strcmp(level, "district") != 0 &&
+		    strcmp(level, "region") != 0)) {
+			http_error(c, 400, "bad_request", "flows takes "
+			    "period (a year, such as 2025) and level (district "
+			    "or region)");
+			return;
+		}
+		k = fedstats_flows(n, (int)year, strcmp(level, "region") == 0,
+		    whom, &r, why, sizeof(why));
+	} else {
+		if (fedstats_parse(ind, by, period, &fq, why,
+		    sizeof(why)) == -1) {
+			/* The reason names what was sent: it goes to the
+			 * query log, escaped, and never back. */
+			stats_note(c, whom, why);
+			http_error(c, 400, "bad_request", stats_refusal(ind,
+			    period));
+			return;
+		}
+		k = fedstats_run(n, &fq, whom, &r, why, sizeof(why));
+	}
+	if (k == -1) {
+		log_warnx("statistics for %s: %s", whom, esc_str(why, esc,
+		    sizeof(esc)));
+		http_error(c, 500, "internal", "the statistics could not be "
+		    "computed; the node's log says why");
+		return;
+	}
+	buf_init(&b, (size_t)64 << 20);
+	if ((strcmp(fmt, "csv") == 0 ? fedstats_csv(&r, &b) :
+	    fedstats_json(&r, &b)) == -1)
+		http_error(c, 500, "internal", "the answer could not be "
+		    "written");
+	else
+		http_respond(c, 200, strcmp(fmt, "csv") == 0 ?
+		    "text/csv; charset=utf-8" : "application/json", b.data,
+		    b.len);
+	buf_free(&b);
+	fedstats_result_free(&r);
+}
+
+static const char SQL_SNAPSHOTS_AFTER[] =
+    "SELECT seq, bytes, sig FROM snapshots WHERE seq > ? AND region = ?"
+    " ORDER BY seq LIMIT 20";
+
+/* Base64 of len bytes as a new cJSON string; NULL when out of memory. */
+static cJSON *
+b64_string(const void *p, size_t len)
+{
+	struct buf	 b;
+	cJSON		*v = NULL;
+
+	buf_init(&b, len / 3 * 4 + 8);
+	wire_b64_add(&b, p, len);
+	if (buf_add(&b, "", 1) == 0 && !buf_failed(&b))
+		v = cJSON_CreateString(b.data);
+	buf_free(&b);
+	return (v);
+}
+
+/* One row of SQL_SNAPSHOTS_AFTER added to list a; -1 out of memory. */
+static int
+snapshot_item(cJSON *a, sqlite3_stmt *s)
+{
+	cJSON	*o, *v;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(a, o);
+	if ((v = b64_string(sqlite3_column_blob(s, 1),
+	    (size_t)sqlite3_column_bytes(s, 1))) == NULL)
+		return (-1);
+	cJSON_AddItemToObject(o, "bytes", v);
+	if (cJSON_AddNumberToObject(o, "seq",
+	    (double)sqlite3_column_int64(s, 0)) == NULL ||
+	    (v = b64_string(sqlite3_column_blob(s, 2), SIG_LEN)) == NULL)
+		return (-1);
+	cJSON_AddItemToObject(o, "sig", v);
+	return (0);
+}
+
+/*
+ * GET /v1/snapshots?since=N: this region's statistics snapshots after
+ * number N, for the federal node only (docs/protocol.md section 11).
+ */
+static void
+snapshots(struct http_conn *c, const struct http_request *rq)
+{
+	struct node	*n = http_conn_node(c);
+	sqlite3_stmt	*s;
+	cJSON		*v = NULL, *a;
+	int64_t		 since = 0, last;
+	size_t		 bytes = 0;
+	int		 count = 0, rc = -1, st;
+
+	if (strcmp(http_conn_peer(c), "RU-FED") != 0) {
+		http_error(c, 403, "forbidden", "a region's statistics "
+		    "snapshots go to the federal node (RU-FED) only");
+		return;
+	}
+	if (http_query_only(rq->query, rq->query_len, SNAPSHOT_KEYS) == -1 ||
+	    http_query_num(rq->query, rq->query_len, "since", 0, JCS_INT_MAX,
+	    &since) == -1) {
+		http_error(c, 400, "bad_request", "the query takes since "
+		    "(a snapshot number)");
+		return;
+	}
+	if ((s = store_stmt(n->st, SQL_SNAPSHOTS_AFTER)) == NULL)
+		goto out;
+	last = since;
+	if ((v = cJSON_CreateObject()) == NULL ||
+	    (a = cJSON_AddArrayToObject(v, "snapshots")) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
+	while ((st = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 2) != SIG_LEN)
+			break;
+		last = sqlite3_column_int64(s, 0);
+		if (snapshot_item(a, s) == -1)
+			goto out;
+		bytes += (size_t)sqlite3_column_bytes(s, 1);
+		if (++count == SNAPSHOTS_PER_PAGE ||
+		    bytes > LIMIT_FEED_BYTES / 3)
+			break;
+	}
+	if (st != SQLITE_ROW && st != SQLITE_DONE) {
+		log_warnx("snapshots: %s", sqlite3_errmsg(store_db(n->st)));
+		goto out;
+	}
+	if (cJSON_AddBoolToObject(v, "more", count == SNAPSHOTS_PER_PAGE ||
+	    bytes > LIMIT_FEED_BYTES / 3) == NULL ||
+	    cJSON_AddNumberToObject(v, "next", (double)last) == NULL)
+		goto out;
+	rc = 0;
+out:
+	if (s != NULL)
+		sqlite3_reset(s);
+	if (rc == 0)
+		http_respond_json(c, 200, v);
+	else
+		http_error(c, 500, "internal", "the snapshots could not be "
+		    "read");
+	cJSON_Delete(v);
+}
+
+static void
+health(struct http_conn *c)
+{
+	struct node	*n = http_conn_node(c);
+	cJSON		*v;
+
+	if ((v = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddNumberToObject(v, "feed", (double)feed_head(n)) == NULL ||
+	    cJSON_AddStringToObject(v, "region", n->cfg.region) == NULL ||
+	    cJSON_AddStringToObject(v, "status", "ok") == NULL)
+		http_error(c, 500, "internal", "out of memory");
+	else
+		http_respond_json(c, 200, v);
+	cJSON_Delete(v);
+}
+
+/* GET /v1/dossiers/<uuid>/changes */
+static void
+dossier(struct http_conn *c, const char *uuid)
+{
+	struct buf	 b;
+	char		 id[37];
+	int		 r;
+
+	memcpy(id, uuid, 36);
+	id[36] = '\0';
+	buf_init(&b, LIMIT_FEED_BYTES);
+	r = feed_dossier(http_conn_node(c), http_conn_peer(c), id, &b);
+	if (r == 0)
+		http_respond(c, 200, "application/json", b.data, b.len);
+	else if (r == 1)
+		http_error(c, 404, "not_found", "no such dossier for this "
+		    "peer");
+	else
+		http_error(c, 500, "internal", "the dossier could not be "
+		    "read");
+	buf_free(&b);
+}
+
+static bool
+path_is(const struct http_request *rq, const char *p)
+{
+	return (rq->path_len == strlen(p) && memcmp(rq->path, p,
+	    rq->path_len) == 0);
+}
+
+/* Route one parsed request. */
+static void
+request(struct http_conn *c, const struct http_request *rq)
+{
+	const char	*p = rq->path;
+	size_t		 plen = rq->path_len;
+
+	if (path_is(rq, "/v1/health")) {
+		health(c);
+		return;
+	}
+	if (plen > 10 && memcmp(p, "/v1/stats/", 10) == 0) {
+		stats(c, rq);
+		return;
+	}
+	if (http_conn_peer(c)[0] == '\0') {
+		http_error(c, 403, "forbidden", "this node answers only "
+		    "its peers; present the certificate your card pins");
+		return;
+	}
+	if (path_is(rq, "/v1/snapshots")) {
+		snapshots(c, rq);
+		return;
+	}
+	if (path_is(rq, "/v1/feed")) {
+		feed(c, rq);
+		return;
+	}
+	if (plen == 13 + 36 + 8 && memcmp(p, "/v1/dossiers/", 13) == 0 &&
+	    memcmp(p + 13 + 36, "/changes", 8) == 0 &&
+	    fields_uuid_valid(p + 13, 36)) {
+		dossier(c, p + 13);
+		return;
+	}
+	http_error(c, 404, "not_found", "no such resource");
+}
+
+const struct http_handlers api_handlers = {
+	.request = request,
+	.news = news,
+	.resume = resume,
+};
