@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conflict/hlc.h"
+#include "conflict/rules.h"
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
@@ -242,7 +243,7 @@ decoded_get(struct receiver *r, const char *id)
 /*
  * The state the author of c saw, as far as judging c needs it: folded from
  * only the changes of its causal past that hold the kinds of operation the
- * rules read for c's operations (node_check_kinds), taken from d's causal
+ * rules read for c's operations (rules_reads), taken from d's causal
  * graph.  0 and *out; 1 when this cannot be done (the caller folds the
  * whole past from the log); -1 on error.
  */
@@ -258,7 +259,7 @@ past_of(struct receiver *r, struct dossier *d, const struct change *c,
 	int			 rc;
 
 	*out = NULL;
-	if ((kinds = node_check_kinds(c->ops, c->nops)) == 0)
+	if ((kinds = rules_reads(c->ops, c->nops)) == 0)
 		return (1);
 	if ((rc = dossier_past(d, (const char (*)[65])c->parents, c->nparents,
 	    kinds, &ids, &n)) != 0)
@@ -372,7 +373,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 				return (RECV_FAILED);
 		}
 	}
-	if (node_check_ops(past, c->region, c->ops, c->nops, why, whysz) ==
+	if (rules_check(past, c->region, c->ops, c->nops, why, whysz) ==
 	    -1) {
 		if (past != d)
 			dossier_free(past);

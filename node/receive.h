@@ -6,7 +6,7 @@
  * receive_change: not yet stored; its parents stored, in its dossier, with
  * earlier clocks; one first change per dossier; a clock at most
  * max_clock_drift seconds (opora.conf; default 300) ahead of ours; and the authority rules of
- * node_check_ops judged on the state of the change's causal past (its
+ * conflict/rules.h judged on the state of the change's causal past (its
  * ancestors), never on what arrived since.  A sound change is appended to
  * the log and folded into the views (the dossier is folded again from the
  * log when the change sorts before ones already applied).  A refused one is
