@@ -99,7 +99,6 @@ status_text(int status)
 	}
 }
 
-static const char SQL_PEER_BY_PIN[] = "SELECT region FROM peers WHERE pin = ?";
 static const char SQL_RESEARCHER_BY_PIN[] =
     "SELECT name FROM researchers WHERE pin = ? AND revoked = 0";
 
@@ -127,16 +126,8 @@ verify_cb(int ok, X509_STORE_CTX *x)
 	    (crt = X509_STORE_CTX_get_current_cert(x)) == NULL ||
 	    tls_pin_x509(crt, pin) == -1)
 		return (0);
-	if ((s = store_stmt(c->srv->n->st, SQL_PEER_BY_PIN)) == NULL)
-		return (0);
-	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    (region = (const char *)sqlite3_column_text(s, 0)) != NULL &&
-	    strlen(region) < sizeof(c->peer)) {
-		memcpy(c->peer, region, strlen(region) + 1);
-		found = 1;
-	}
-	sqlite3_reset(s);
+	/* A peer's current TLS key, or the next one its card announces. */
+	found = store_region_by_pin(c->srv->n->st, pin, c->peer) == 0;
 	/* The federal node also answers the researchers it registered. */
 	if (!found && strcmp(c->srv->n->cfg.region, "RU-FED") == 0 &&
 	    (s = store_stmt(c->srv->n->st, SQL_RESEARCHER_BY_PIN)) != NULL) {
