@@ -189,7 +189,8 @@ peer_add(struct node *n, const char *path)
 		    "администратором, затем 'opora peer remove' и 'peer add'"));
 		goto out;
 	}
-	for (i = (size_t)from; i < c.nrot; i++) {
+	/* A new peer's card is the admin's to check, like any first card. */
+	for (i = (size_t)from; existed && i < c.nrot; i++) {
 		if ((k = rotation_after_revocation(n, &c.rot[i])) == 0)
 			continue;
 		if (k == 1) {
@@ -197,8 +198,12 @@ peer_add(struct node *n, const char *path)
 			cli_err("%s: %s %s %s", path, cli_tr("the card's "
 			    "rotation was signed by key", "смена ключа "
 			    "подписана ключом"), kid, cli_tr("after the time "
-			    "it is revoked from: refused", "после времени его "
-			    "отзыва: отклонено"));
+			    "it is revoked from, so it proves nothing: check "
+			    "the card's key id with the region's admin, then "
+			    "'opora peer remove' and 'peer add' it",
+			    "после времени его отзыва и ничего не доказывает: "
+			    "сверьте ключ карточки с администратором региона, "
+			    "затем 'opora peer remove' и 'peer add'"));
 		} else
 			rc = EX_SOFTWARE;
 		goto out;
