@@ -498,7 +498,7 @@ cmd_receive(int argc, char **argv)
 	    "каждое\n  изменение проверяется; отклонённые — в 'opora rejected "
 	    "list'");
 	struct wire_feed f;
-	struct feed_stats st;
+	struct feed_stats st = { 0 };
 	struct node	*n;
 	char		*text, why[256];
 	size_t		 len;
