@@ -136,14 +136,16 @@ handle_setup(CURL *h, struct node *n, const struct peer_info *p,
     struct sync *s, struct buf *body, int wait)
 {
 	char		 crt[4096], key[4096];	/* libcurl copies them */
+	char		 pins[STORE_PINS_LEN];	/* "A" or "A;B": both pinned */
 
 	if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
-	    node_path(n, "tls.key", key, sizeof(key)) == -1)
+	    node_path(n, "tls.key", key, sizeof(key)) == -1 ||
+	    store_peer_pins(n->st, p->region, pins, sizeof(pins)) != 0)
 		return (-1);
 	curl_easy_reset(h);
 	if (curl_easy_setopt(h, CURLOPT_SSLCERT, crt) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_SSLKEY, key) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, p->pin) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, pins) != CURLE_OK ||
 	    /* Identity is the pin, not a certificate authority. */
 	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK ||
