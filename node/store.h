@@ -22,7 +22,7 @@
 #include "protocol/change.h"
 #include "protocol/sig.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store;
 
