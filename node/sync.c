@@ -35,7 +35,7 @@
  * refused, or empty while saying more is to come (a broken or hostile
  * peer must not be asked hundreds of times a second). */
 #define SYNC_IDLE_BACKOFF_MAX 600
-#define SYNC_MANAGER_MS	500	/* how often new and removed peers are seen */
+#define SYNC_MANAGER_MS	200	/* how often new and removed peers are seen */
 
 struct peer_info {
 	char	 region[16];
