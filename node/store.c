@@ -191,6 +191,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"   AND r.id IS rejected.id),"
 	"  last_at = (SELECT max(r.at) FROM rejected r"
 	"   WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"UPDATE rejected SET at = (SELECT min(r.at) FROM rejected r"
+	"  WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
 	"DELETE FROM rejected WHERE n <> (SELECT max(r.n) FROM rejected r"
 	"  WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
 	"DROP INDEX rejected_merge;"
