@@ -18,6 +18,7 @@
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
@@ -63,6 +64,7 @@ static const char SQL_PEER_PUT[] =
     " url = excluded.url, key_id = excluded.key_id, pin = excluded.pin,"
     " pin_next = excluded.pin_next, card = excluded.card";
 static const char SQL_PEER_DEL[] = "DELETE FROM peers WHERE region = ?1";
+static const char SQL_PEER_HAS[] = "SELECT 1 FROM peers WHERE region = ?1";
 static const char SQL_PEER_LIST[] =
     "SELECT region, url, cursor, last_ok, last_error, behind, key_id, pin,"
     " pin_next FROM peers ORDER BY region";
@@ -500,9 +502,10 @@ cmd_receive(int argc, char **argv)
 	struct wire_feed f;
 	struct feed_stats st = { 0 };
 	struct node	*n;
+	sqlite3_stmt	*s;
 	char		*text, why[256];
 	size_t		 len;
-	int		 rc = EX_DATAERR;
+	int		 r, rc = EX_DATAERR;
 
 	if (argc != 4 || strcmp(argv[1], "--from") != 0 ||
 	    !fields_region_valid(argv[2], strlen(argv[2]))) {
@@ -516,6 +519,27 @@ cmd_receive(int argc, char **argv)
 	if ((n = cli_open()) == NULL) {
 		free(text);
 		return (EX_CONFIG);
+	}
+	memset(&f, 0, sizeof(f));
+	memset(&st, 0, sizeof(st));
+	/* Refusals are recorded against REGION, marked as from a file: it
+	 * must be a peer whose card this node holds. */
+	st.file = true;
+	if ((s = store_stmt(n->st, SQL_PEER_HAS)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, argv[2], -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (r != SQLITE_ROW) {
+		if (r == SQLITE_DONE)
+			cli_err("%s %s: %s", cli_tr("no peer", "нет партнёра"),
+			    argv[2], cli_tr("add its card first (opora peer "
+			    "add)", "сначала добавьте его карточку (opora peer "
+			    "add)"));
+		rc = r == SQLITE_DONE ? EX_NOINPUT : EX_SOFTWARE;
+		goto out;
 	}
 	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
 		cli_err("%s: %s", argv[3], why);
@@ -533,6 +557,7 @@ cmd_receive(int argc, char **argv)
 		rc = st.rejected + st.missing + st.unentitled > 0 ?
 		    EX_DATAERR : EX_OK;
 	}
+out:
 	wire_feed_free(&f);
 	free(text);
 	node_close(n);
@@ -540,7 +565,24 @@ cmd_receive(int argc, char **argv)
 }
 
 static const char SQL_REJECTED[] =
-    "SELECT n, id, dossier, peer, reason, at FROM rejected ORDER BY n";
+    "SELECT n, id, dossier, peer, reason, at, coalesce(last_at, at), count,"
+    " coalesce(via, ''), bytes IS NOT NULL FROM rejected"
+    " ORDER BY coalesce(last_at, at), n";
+static const char SQL_REJECTED_DROPPED[] =
+    "SELECT peer, dropped FROM rejected_peers WHERE dropped > 0"
+    " ORDER BY peer";
+
+/* "2026-11-26 10:04:05 UTC" for ms since the epoch. */
+static void
+rejected_when(long long ms, char out[32])
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, 32, "?");
+}
 
 int
 cmd_rejected(int argc, char **argv)
@@ -548,21 +590,24 @@ cmd_rejected(int argc, char **argv)
 	struct node	*n;
 	sqlite3_stmt	*s;
 	cJSON		*arr = NULL, *o;
-	const char	*c[6];
+	const char	*c[5];
+	char		 e[5][ESC_LONG], first[32], last[32];
 	bool		 json = argc == 3 && strcmp(argv[2], "--json") == 0;
-	char		 when[32];
-	time_t		 t;
-	struct tm	 tm;
+	bool		 kept;
+	long long	 count;
 	int		 r, i, rc = EX_SOFTWARE;
 
 	if (argc < 2 || strcmp(argv[1], "list") != 0 || argc > 3 ||
 	    (argc == 3 && !json)) {
 		fprintf(argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout :
 		    stderr, "%s\n", cli_tr("usage: opora rejected list [--json]"
-		    "\n  changes refused on receipt, with the reason and the "
-		    "peer they came from", "использование: opora rejected list "
-		    "[--json]\n  изменения, отклонённые при приёме, с причиной "
-		    "и источником"));
+		    "\n  changes refused on receipt, once per peer and change: "
+		    "when last and\n  first seen, how many times, the peer, "
+		    "the change and dossier, the reason", "использование: "
+		    "opora rejected list [--json]\n  изменения, отклонённые "
+		    "при приёме, по одному на партнёра и изменение:\n  когда "
+		    "в последний и первый раз, сколько раз, партнёр, "
+		    "изменение,\n  дело и причина"));
 		return (argc >= 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
@@ -572,29 +617,66 @@ cmd_rejected(int argc, char **argv)
 	    (json && (arr = cJSON_CreateArray()) == NULL))
 		goto out;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < 6; i++)
-			c[i] = (const char *)sqlite3_column_text(s, i);
-		t = (time_t)(sqlite3_column_int64(s, 5) / 1000);
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		/* Everything here came from outside: escaped. */
+		c[0] = (const char *)sqlite3_column_text(s, 1);
+		c[1] = (const char *)sqlite3_column_text(s, 2);
+		c[2] = (const char *)sqlite3_column_text(s, 3);
+		c[3] = (const char *)sqlite3_column_text(s, 4);
+		c[4] = (const char *)sqlite3_column_text(s, 8);
+		for (i = 0; i < 5; i++)
+			esc_str(c[i] != NULL ? c[i] : "", e[i], sizeof(e[i]));
+		rejected_when(sqlite3_column_int64(s, 5), first);
+		rejected_when(sqlite3_column_int64(s, 6), last);
+		count = sqlite3_column_int64(s, 7);
+		kept = sqlite3_column_int(s, 9) != 0;
 		if (json) {
 			if ((o = cJSON_CreateObject()) == NULL)
 				break;
 			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "id", c[1] ? c[1] : "");
-			if (c[2] != NULL)
-				cJSON_AddStringToObject(o, "dossier", c[2]);
-			cJSON_AddStringToObject(o, "peer", c[3]);
-			cJSON_AddStringToObject(o, "reason", c[4]);
-			cJSON_AddStringToObject(o, "at", when);
-		} else
-			printf("%s  %s  %.16s  %s: %s\n", when, c[3],
-			    c[1] ? c[1] : "?", c[2] ? c[2] : "?", c[4]);
+			cJSON_AddStringToObject(o, "id", e[0]);
+			if (c[1] != NULL)
+				cJSON_AddStringToObject(o, "dossier", e[1]);
+			cJSON_AddStringToObject(o, "peer", e[2]);
+			if (c[4] != NULL && c[4][0] != '\0')
+				cJSON_AddStringToObject(o, "via", e[4]);
+			cJSON_AddStringToObject(o, "reason", e[3]);
+			cJSON_AddStringToObject(o, "at", first);
+			cJSON_AddStringToObject(o, "last", last);
+			cJSON_AddNumberToObject(o, "count", (double)count);
+			cJSON_AddBoolToObject(o, "bytes_kept", kept);
+		} else {
+			printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
+			    strcmp(e[4], "file") == 0 ? " " : "",
+			    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
+			    "(файл)") : "", c[0] ? e[0] : "?",
+			    c[1] ? e[1] : "?", e[3]);
+			if (count > 1)
+				printf(" (%lld %s %s)", count, cli_tr(
+				    "times, first", "раз, впервые"), first);
+			if (!kept)
+				printf(" [%s]", cli_tr("bytes not kept",
+				    "байты не сохранены"));
+			printf("\n");
+		}
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto out;
+	/* Records dropped for the cap of rows, per peer. */
+	if ((s = store_stmt(n->st, SQL_REJECTED_DROPPED)) == NULL)
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && !json) {
+		esc_str((const char *)sqlite3_column_text(s, 0), e[0],
+		    sizeof(e[0]));
+		printf("%s: %lld %s\n", e[0], (long long)
+		    sqlite3_column_int64(s, 1), cli_tr("older records "
+		    "dropped (the least recently seen first)", "старых "
+		    "записей удалено (сначала давно не виденные)"));
 	}
 	sqlite3_reset(s);
 	if (json)
 		cli_print_json(arr);
-	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
+	rc = EX_OK;
 out:
 	cJSON_Delete(arr);
 	node_close(n);

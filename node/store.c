@@ -176,8 +176,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX stats_flows_s ON stats_flows (snapshot);"
 	/* Suppressed tables, by what they were computed from. */
 	"CREATE TABLE stats_tables (key TEXT PRIMARY KEY, body BLOB NOT NULL);",
-	/* 3 -> 4: keys that rotate and are revoked, pins that rotate (issue
-	 * 10).  until_hlc and revoked_since are HLC values (16 hex digits):
+	/* 3 -> 4 (issue 10), in two parts.  First, keys that rotate and are
+	 * revoked, pins that rotate.  until_hlc and revoked_since are HLC values (16 hex digits):
 	 * a key's signatures on changes with a clock at or after either are
 	 * refused.  trusted = 0: the key's region was removed as a peer.
 	 * key_rotations holds this node's own signed rotations, for its
@@ -188,7 +188,59 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE key_rotations (prev_key TEXT PRIMARY KEY,"
 	"  region TEXT NOT NULL, prev BLOB NOT NULL, pub BLOB NOT NULL,"
 	"  at TEXT NOT NULL, until_hlc TEXT NOT NULL, sig BLOB NOT NULL);"
-	"ALTER TABLE peers ADD COLUMN pin_next TEXT;",
+	"ALTER TABLE peers ADD COLUMN pin_next TEXT;"
+	/*
+	 * Second, refused changes recorded once per peer and change, with a
+	 * count and when last seen; their bytes kept only up to a cap per
+	 * peer, rows per peer capped (node/receive.h).  rejected_peers holds
+	 * each peer's running totals, kept by triggers, and how many records
+	 * were dropped for the cap.  Pullers record their backoff in peers.
+	 */
+	"ALTER TABLE rejected ADD COLUMN count INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE rejected ADD COLUMN last_at INTEGER;"
+	"ALTER TABLE rejected ADD COLUMN via TEXT;"
+	"CREATE INDEX rejected_merge ON rejected (peer, id);"
+	"UPDATE rejected SET"
+	"  count = (SELECT count(*) FROM rejected r WHERE r.peer = rejected.peer"
+	"   AND r.id IS rejected.id),"
+	"  last_at = (SELECT max(r.at) FROM rejected r"
+	"   WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"UPDATE rejected SET at = (SELECT min(r.at) FROM rejected r"
+	"  WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"DELETE FROM rejected WHERE n <> (SELECT max(r.n) FROM rejected r"
+	"  WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"DROP INDEX rejected_merge;"
+	"CREATE UNIQUE INDEX rejected_peer_id ON rejected (peer, id);"
+	"CREATE INDEX rejected_oldest ON rejected (peer, last_at, n);"
+	"CREATE TABLE rejected_peers (peer TEXT PRIMARY KEY,"
+	"  rows INTEGER NOT NULL DEFAULT 0, kept INTEGER NOT NULL DEFAULT 0,"
+	"  dropped INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT INTO rejected_peers (peer, rows, kept) SELECT peer, count(*),"
+	"  coalesce(sum(length(bytes)), 0) + coalesce(sum(length(sig)), 0)"
+	"  FROM rejected GROUP BY peer;"
+	"CREATE TRIGGER rejected_ins AFTER INSERT ON rejected BEGIN"
+	"  INSERT INTO rejected_peers (peer, rows, kept) VALUES (NEW.peer, 1,"
+	"   coalesce(length(NEW.bytes), 0) + coalesce(length(NEW.sig), 0))"
+	"  ON CONFLICT (peer) DO UPDATE SET rows = rows + 1,"
+	"   kept = kept + excluded.kept;"
+	"END;"
+	"CREATE TRIGGER rejected_del AFTER DELETE ON rejected BEGIN"
+	"  UPDATE rejected_peers SET rows = rows - 1, kept = kept -"
+	"   coalesce(length(OLD.bytes), 0) - coalesce(length(OLD.sig), 0)"
+	"  WHERE peer = OLD.peer;"
+	"END;"
+	"CREATE TRIGGER rejected_upd AFTER UPDATE OF peer, bytes, sig"
+	"  ON rejected BEGIN"
+	"  UPDATE rejected_peers SET rows = rows - 1, kept = kept -"
+	"   coalesce(length(OLD.bytes), 0) - coalesce(length(OLD.sig), 0)"
+	"  WHERE peer = OLD.peer;"
+	"  INSERT INTO rejected_peers (peer, rows, kept) VALUES (NEW.peer, 1,"
+	"   coalesce(length(NEW.bytes), 0) + coalesce(length(NEW.sig), 0))"
+	"  ON CONFLICT (peer) DO UPDATE SET rows = rows + 1,"
+	"   kept = kept + excluded.kept;"
+	"END;"
+	"ALTER TABLE peers ADD COLUMN backoff_until INTEGER;"
+	"ALTER TABLE peers ADD COLUMN backoff_reason TEXT;",
 };
 
 static void
