@@ -737,18 +737,19 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	 * them when its records entitle this node through a link whose other
 	 * half this node cannot take yet (that half waits for its parents):
 	 * with repair asked for, such a dossier is fetched whole again after
-	 * the others; otherwise, or when the list is full, it is recorded.
+	 * the others.  It is recorded either way: if the peer will not send
+	 * it whole, the record is what is left; a change taken later loses
+	 * its record (receive_change).
 	 */
 	for (i = 0; i < b->n; i++) {
 		if (done[i])
 			continue;
-		if (repair && want_repair(stats, items[i].c->dossier) == 0) {
-			stats->missing++;
-			continue;
-		}
-		stats->unentitled++;
 		if (reject_unentitled(r, &items[i], peer, n->cfg.region) == -1)
 			goto rollback;
+		if (repair && want_repair(stats, items[i].c->dossier) == 0)
+			stats->missing++;
+		else
+			stats->unentitled++;
 	}
 	if (cursor) {
 		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)

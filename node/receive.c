@@ -220,6 +220,24 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 	return (rc);
 }
 
+/* A change taken after a refusal that was not final (not yet entitled,
+ * say): its records of refusal go. */
+static const char SQL_UNREJECT[] = "DELETE FROM rejected WHERE id = ?";
+
+static int
+unreject(struct store *st, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_UNREJECT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	return (r == SQLITE_DONE ? 0 : -1);
+}
+
 static const char SQL_PARENT_OF[] =
     "SELECT dossier, hlc FROM changes WHERE id = ?";
 static const char SQL_HAS_ROOT[] =
@@ -460,7 +478,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	if (past != d)
 		dossier_free(past);
-	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0)
+	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
+	    unreject(st, c->id) == -1)
 		return (RECV_FAILED);
 	switch (dossier_apply(d, &c->meta, c->ops, c->nops)) {
 	case 0:

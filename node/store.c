@@ -212,6 +212,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"DROP INDEX rejected_merge;"
 	"CREATE UNIQUE INDEX rejected_peer_id ON rejected (peer, id);"
 	"CREATE INDEX rejected_oldest ON rejected (peer, last_at, n);"
+	/* A refusal that was not final is forgotten when the change is
+	 * taken after all (receive_change). */
+	"CREATE INDEX rejected_id ON rejected (id);"
 	"CREATE TABLE rejected_peers (peer TEXT PRIMARY KEY,"
 	"  rows INTEGER NOT NULL DEFAULT 0, kept INTEGER NOT NULL DEFAULT 0,"
 	"  dropped INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
