@@ -406,24 +406,27 @@ node_init(const char *dir, const char *region, const char *url,
 	struct store		*st = NULL;
 	uint8_t			 pub[SIG_PUB_LEN];
 	char			 p[4096], kid[SIG_KEYID_LEN + 1], cn[64];
-	char			 conf[4096];
+	char			 conf[4096], e[ESC_SHORT];
 	mode_t			 old;
 	int			 rc = -1, made = 0;
 
 	memset(&c, 0, sizeof(c));
 	if (!fields_region_valid(region, strlen(region))) {
-		log_warnx("\"%.20s\" is not a region code (ISO 3166-2:RU, "
-		    "such as RU-SMO, or RU-FED for the federal node)", region);
+		log_warnx("\"%s\" is not a region code (ISO 3166-2:RU, "
+		    "such as RU-SMO, or RU-FED for the federal node)",
+		    esc_str(region, e, 32));
 		return (-1);
 	}
 	url = url != NULL ? url : NODE_DEFAULT_URL;
 	listen = listen != NULL ? listen : NODE_DEFAULT_LISTEN;
 	if (!url_valid(url)) {
-		log_warnx("--url \"%.60s\" is not an https:// address", url);
+		log_warnx("--url \"%s\" is not an https:// address",
+		    esc_str(url, e, sizeof(e)));
 		return (-1);
 	}
 	if (!listen_valid(listen) || strlen(listen) >= sizeof(c.listen)) {
-		log_warnx("--listen \"%.60s\" is not ADDRESS:PORT", listen);
+		log_warnx("--listen \"%s\" is not ADDRESS:PORT",
+		    esc_str(listen, e, sizeof(e)));
 		return (-1);
 	}
 	memcpy(c.region, region, strlen(region) + 1);
