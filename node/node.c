@@ -87,16 +87,26 @@ node_path(const struct node *n, const char *name, char *out, size_t outsz)
 	return (join(out, outsz, n->dir, name));
 }
 
-/* Whether a listen address is HOST:PORT, [V6]:PORT, with a port 1..65535. */
+/*
+ * Whether a listen address is HOST:PORT or [V6]:PORT, with a port
+ * 1..65535 and a host of letters, digits and ".-_:%" (a name, an IPv4 or
+ * IPv6 address, a zone) -- nothing a log line or a terminal could take
+ * for anything else.
+ */
 static int
 listen_valid(const char *s)
 {
-	const char	*colon = strrchr(s, ':');
+	const char	*colon = strrchr(s, ':'), *p;
 	int64_t		 port;
 
 	if (colon == NULL || colon == s ||
 	    num_parse_str(colon + 1, 1, 65535, &port) == -1)
 		return (0);
+	for (p = s; p < colon; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-_:%[]", *p) !=
+		    NULL))
+			return (0);
 	if (s[0] == '[' && colon[-1] != ']')
 		return (0);
 	return (1);

@@ -90,6 +90,8 @@ test_bad_values(void **state)
 		{ "listen = 127.0.0.1:08443", "listen" },
 		{ "listen = [::1:8443", "listen" },
 		{ "listen = :8443", "listen" },
+		{ "listen = 2.3\x1a.46:5536", "listen: \"2.3\\x1a.46:5536\"" },
+		{ "listen = a b:1", "listen" },
 		{ "port = 1", "unknown setting \"port\"" },
 		{ "region RU-SMO", "expected NAME = VALUE" },
 	};
