@@ -319,9 +319,9 @@ out:
 
 /* The attacker's program being built: unknowns, and lines as rows. */
 struct prog {
-	long	*var;		/* per cell: its unknown, or -1 (known) */
-	size_t	*dist;		/* per cell: how far from the audited one */
-	bool	*done;		/* per cell: admitted or passed over */
+	long	*var;		/* per cell: its unknown, or -1 */
+	size_t	*dist;		/* per cell: how far from k */
+	bool	*done;		/* per cell: taken or passed */
 	size_t	*front, nf;	/* reached hidden cells not yet done */
 	bool	*lin;		/* per line: a row already */
 	size_t	*rows, m;	/* the lines that are rows */

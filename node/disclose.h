@@ -83,7 +83,7 @@ struct dtable {
 	size_t		 n, cap;
 	struct dline	*lines;
 	size_t		 nlines, lcap;
-	const char	*failed;	/* static: why all was hidden, or NULL */
+	const char	*failed;	/* static: why all was hidden */
 };
 
 /* disclose_cell(t, v): add a cell of count v; its index, or -1. */

@@ -30,8 +30,9 @@ struct import_line {
 	cJSON		*tree;		/* owned: the parsed JSON */
 	const char	*dossier;	/* the dossier's label */
 	const char	*entry;		/* "id", or NULL */
-	const char	*ref;		/* the label of the entry it changes */
-	char		 key[2 * LIMIT_IMPORT_LABEL + 2];  /* dossier\x1fref */
+	const char	*ref;		/* the label it changes */
+	/* "dossier\x1fref" */
+	char		 key[2 * LIMIT_IMPORT_LABEL + 2];
 	struct op	 op;
 	char		 snils[12];
 };

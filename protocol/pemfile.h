@@ -27,7 +27,7 @@
 #include <openssl/x509.h>
 
 /* Modes a node's files must not have (see docs/admin.md). */
-#define PEMFILE_PRIVATE	077	/* keys, database, configuration: 0600 */
+#define PEMFILE_PRIVATE	077	/* keys, database, config: 0600 */
 #define PEMFILE_NO_WRITE 022	/* the directory, the certificate */
 
 /* pemfile_write(path, mode, key, crt): write key (if not NULL) and crt (if

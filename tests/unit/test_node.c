@@ -67,7 +67,8 @@ test_bad_values(void **state)
 		const char	*line;
 		const char	*why;
 	} bad[] = {
-		{ "max_clock_drift = 0", "max_clock_drift: \"0\" is not valid" },
+		{ "max_clock_drift = 0",
+		    "max_clock_drift: \"0\" is not valid" },
 		{ "max_clock_drift = 86401", "max_clock_drift" },
 		{ "max_clock_drift = 0300", "max_clock_drift" },
 		{ "max_clock_drift = +300", "max_clock_drift" },
