@@ -73,6 +73,9 @@ chown nobody smo/signing.key
 chmod 644 smo/signing.key
 refuses 78 'signing key smo/signing.key belongs to nobody' \
     "$OPORA" --dir smo id
+# The server, which signs for the node, refuses to start on it too.
+refuses 78 'signing key smo/signing.key belongs to nobody' \
+    timeout 10 "$OPORA" --dir smo serve
 mv smo/signing.key.real smo/signing.key
 
 # Symbolic links: the directory, the key, the configuration.
