@@ -22,6 +22,7 @@
 #include "conflict/hlc.h"
 #include "conflict/rules.h"
 #include "node/cli.h"
+#include "node/import.h"
 #include "node/node.h"
 #include "node/signer.h"
 #include "node/store.h"
@@ -146,17 +147,6 @@ struct elabel {
 	char			 pass1[80];	/* its id in pass 1's fold */
 };
 
-/* One parsed line. */
-struct iline {
-	cJSON		*tree;
-	const char	*dossier;	/* label */
-	const char	*entry;		/* "id": a label for what it adds */
-	const char	*ref;		/* label of the entry it names */
-	char		 key[2 * LIMIT_IMPORT_LABEL + 2];   /* dossier/ref */
-	struct op	 op;
-	char		 snils[12];
-};
-
 struct import {
 	struct node	*n;
 	const char	*path;
@@ -167,8 +157,6 @@ struct import {
 	uint64_t	 lines, good, bad, made;
 	int		 first_bad;
 };
-
-static const char *const ref_keys[] = { "episode", "event", "consent" };
 
 static int
 line_fail(struct import *im, int lineno, const char *fmt, ...)
@@ -190,138 +178,16 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 	return (-1);
 }
 
-static enum dossier_table
-adds_table(enum op_kind k)
-{
-	switch (k) {
-	case OP_EPISODE_OPEN:
-		return (DT_EPISODE);
-	case OP_EVENT_ADD:
-		return (DT_EVENT);
-	case OP_CONSENT_ADD:
-		return (DT_CONSENT);
-	case OP_ASSESSMENT_ADD:
-		return (DT_ASSESSMENT);
-	default:
-		return (DT_COUNT);
-	}
-}
-
-static enum dossier_table
-names_table(enum op_kind k)
-{
-	switch (k) {
-	case OP_EPISODE_CLOSE:
-		return (DT_EPISODE);
-	case OP_EVENT_AMEND:
-	case OP_EVENT_RETRACT:
-		return (DT_EVENT);
-	case OP_CONSENT_WITHDRAW:
-		return (DT_CONSENT);
-	default:
-		return (DT_COUNT);
-	}
-}
-
-/*
- * Parse one line into il: JSON of string members, "dossier" and "op"
- * required, "id" optional, the rest the operation's own.  Values are
- * checked later, by change_encode.  0, or -1 with the line reported.
- */
+/* Parse one line into il (import_line_parse).  0, or -1 (reported). */
 static int
 parse_line(struct import *im, int lineno, const char *p, size_t len,
-    struct iline *il)
+    struct import_line *il)
 {
-	const cJSON	*m;
-	const char	*k;
-	int		 f;
-	size_t		 i;
+	char	 why[256];
 
-	memset(il, 0, sizeof(*il));
-	il->op.field = -1;
-	if ((il->tree = cJSON_ParseWithLength(p, len)) == NULL ||
-	    !cJSON_IsObject(il->tree))
-		return (line_fail(im, lineno, "%s", cli_tr("not a JSON object",
-		    "это не объект JSON")));
-	for (m = il->tree->child; m != NULL; m = m->next) {
-		k = m->string;
-		if (!cJSON_IsString(m))
-			return (line_fail(im, lineno, "\"%.40s\": %s", k,
-			    cli_tr("must be a string", "должно быть строкой")));
-		if (strcmp(k, "dossier") == 0)
-			il->dossier = m->valuestring;
-		else if (strcmp(k, "id") == 0)
-			il->entry = m->valuestring;
-		else if (strcmp(k, "op") == 0)
-			il->op.kind = op_kind_find(m->valuestring);
-	}
-	if (il->dossier == NULL || il->dossier[0] == '\0' ||
-	    strlen(il->dossier) > LIMIT_IMPORT_LABEL)
-		return (line_fail(im, lineno, "%s", cli_tr("\"dossier\" is "
-		    "missing, empty or longer than 64 bytes", "\"dossier\" "
-		    "отсутствует, пуст или длиннее 64 байт")));
-	if (il->op.kind == OP_NONE || il->op.kind == OP_PERSON_SET)
-		return (line_fail(im, lineno, "%s", cli_tr("\"op\" is missing "
-		    "or not an operation this file may hold",
-		    "\"op\" отсутствует или недопустим в файле импорта")));
-	if (il->entry != NULL && (adds_table(il->op.kind) == DT_COUNT ||
-	    il->entry[0] == '\0' || strlen(il->entry) > LIMIT_IMPORT_LABEL))
-		return (line_fail(im, lineno, "%s", cli_tr("\"id\" labels only "
-		    "what an add or open line creates, up to 64 bytes",
-		    "\"id\" допустим только в строках add/open, до 64 байт")));
-	for (m = il->tree->child; m != NULL; m = m->next) {
-		k = m->string;
-		if (strcmp(k, "dossier") == 0 || strcmp(k, "id") == 0 ||
-		    strcmp(k, "op") == 0)
-			continue;
-		if (il->op.kind == OP_PERSON_CREATE) {
-			if ((f = op_field_find(k)) == -1)
-				goto unknown;
-			il->op.person[f] = m->valuestring;
-			continue;
-		}
-		for (i = 0; i < 3; i++)
-			if (strcmp(k, ref_keys[i]) == 0 &&
-			    op_arg_name(OA_REF, il->op.kind) != NULL &&
-			    strcmp(op_arg_name(OA_REF, il->op.kind), k) == 0)
-				break;
-		if (i < 3) {
-			il->ref = m->valuestring;
-			continue;
-		}
-		for (f = OA_DATE; f < OA_COUNT; f++)
-			if (f != OA_FIELD && f != OA_VALUE &&
-			    strcmp(op_arg_name(f, il->op.kind), k) == 0)
-				break;
-		if (f == OA_COUNT)
-			goto unknown;
-		il->op.arg[f] = m->valuestring;
-	}
-	/* The printed form of a SNILS is accepted too. */
-	if (il->op.person[PF_SNILS] != NULL && fields_snils_normalize(
-	    il->op.person[PF_SNILS], strlen(il->op.person[PF_SNILS]),
-	    il->snils) == 0)
-		il->op.person[PF_SNILS] = il->snils;
-	if (names_table(il->op.kind) != DT_COUNT) {
-		if (il->ref == NULL || strlen(il->ref) > LIMIT_IMPORT_LABEL)
-			return (line_fail(im, lineno, "%s \"%s\"", cli_tr(
-			    "needs the label of the entry it changes in",
-			    "нужна метка изменяемой записи в"),
-			    op_arg_name(OA_REF, il->op.kind)));
-		snprintf(il->key, sizeof(il->key), "%s\x1f%s", il->dossier,
-		    il->ref);
-	}
+	if (import_line_parse(p, len, il, why, sizeof(why)) == -1)
+		return (line_fail(im, lineno, "%s", why));
 	return (0);
-unknown:
-	return (line_fail(im, lineno, "%s %s: \"%.40s\"", op_kind_name(
-	    il->op.kind), cli_tr("has no member", "не имеет поля"), k));
-}
-
-static void
-iline_free(struct iline *il)
-{
-	cJSON_Delete(il->tree);
-	il->tree = NULL;
 }
 
 /* A reference for pass 1, when the entry's real id is not known yet. */
@@ -330,7 +196,7 @@ static const char dummy_ref[] =
 
 /* Pass 1: check one line against the file so far.  0 / -1 (reported). */
 static int
-check_line(struct import *im, int lineno, struct iline *il)
+check_line(struct import *im, int lineno, struct import_line *il)
 {
 	struct dlabel	*dl;
 	struct elabel	*el = NULL;
@@ -364,7 +230,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 		return (line_fail(im, lineno, "%s \"%s\" %s %d", cli_tr(
 		    "dossier", "дело"), il->dossier, cli_tr("was refused on "
 		    "line", "отклонено в строке"), dl->line));
-	if ((t = names_table(il->op.kind)) != DT_COUNT) {
+	if ((t = import_names_table(il->op.kind)) != DT_COUNT) {
 		if ((el = smap_get(&im->entries, il->key)) == NULL ||
 		    el->t != t)
 			return (line_fail(im, lineno, "%s \"%s\"", cli_tr(
@@ -457,7 +323,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 			free(el);
 			return (line_fail(im, lineno, "out of memory"));
 		}
-		el->t = adds_table(il->op.kind);
+		el->t = import_adds_table(il->op.kind);
 		memcpy(el->pass1, p1id, sizeof(el->pass1));
 	}
 	return (0);
@@ -495,7 +361,7 @@ free_pass1(struct import *im)
 
 /* Pass 2: make the change of one checked line.  0 / -1 (reported). */
 static int
-make_line(struct import *im, int lineno, struct iline *il)
+make_line(struct import *im, int lineno, struct import_line *il)
 {
 	struct dlabel	*dl = smap_get(&im->dossiers, il->dossier);
 	struct elabel	*el = NULL;
@@ -520,7 +386,7 @@ make_line(struct import *im, int lineno, struct iline *il)
 			return (line_fail(im, lineno, "out of memory"));
 		}
 	}
-	if (names_table(il->op.kind) != DT_COUNT) {
+	if (import_names_table(il->op.kind) != DT_COUNT) {
 		if ((el = smap_get(&im->entries, il->key)) == NULL ||
 		    el->id[0] == '\0')
 			return (line_fail(im, lineno, "entry refused"));
@@ -568,7 +434,7 @@ each_line(struct import *im, int pass, unsigned char *good)
 	char		*line = NULL;
 	size_t		 cap = 0;
 	ssize_t		 len;
-	struct iline	 il;
+	struct import_line	 il;
 	int		 lineno = 0, rc = 0, inbatch = 0;
 
 	if ((f = fopen(im->path, "r")) == NULL) {
@@ -601,7 +467,7 @@ each_line(struct import *im, int pass, unsigned char *good)
 			continue;
 		}
 		if (parse_line(im, lineno, line, (size_t)len, &il) == -1) {
-			iline_free(&il);
+			import_line_free(&il);
 			continue;
 		}
 		if (pass == 1) {
@@ -611,7 +477,7 @@ each_line(struct import *im, int pass, unsigned char *good)
 			}
 		} else {
 			if (make_line(im, lineno, &il) == -1) {
-				iline_free(&il);
+				import_line_free(&il);
 				rc = -1;
 				break;
 			}
@@ -619,7 +485,7 @@ each_line(struct import *im, int pass, unsigned char *good)
 				if (drain(im) == -1 ||
 				    store_commit(im->n->st) == -1 ||
 				    store_begin(im->n->st) == -1) {
-					iline_free(&il);
+					import_line_free(&il);
 					rc = -1;
 					break;
 				}
@@ -631,7 +497,7 @@ each_line(struct import *im, int pass, unsigned char *good)
 				    (unsigned long long)im->made,
 				    (unsigned long long)im->good);
 		}
-		iline_free(&il);
+		import_line_free(&il);
 	}
 	if (ferror(f)) {
 		cli_err("%s: %s", im->path, cli_tr("read error",

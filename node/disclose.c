@@ -10,9 +10,11 @@
 #include "node/lp.h"
 
 #define EPS	1e-9
-/* The most hidden cells one attacker's linear program may hold; a larger
- * group of hidden cells joined by lines is not audited (see disclose.h). */
-#define DISCLOSE_LP_MAX	300
+
+enum lp_result	(*disclose_lp)(const double *, const double *,
+		    const double *, size_t, size_t, size_t, double *) =
+		    lp_min_iter;
+size_t		 disclose_lp_iter = LP_MAX_ITER;
 
 long
 disclose_cell(struct dtable *t, int64_t v)
@@ -265,100 +267,210 @@ out:
 }
 
 /*
- * The attacker: the least and greatest value hidden cell k can take, given
- * every published cell and every line, as two linear programs over the
- * hidden cells joined to k through lines.  0 and *lo, *hi (HUGE_VAL when
- * unbounded); 1 when the group is larger than DISCLOSE_LP_MAX; -1 on
- * failure.
+ * Which lines hold each cell: cell i's lines are lst[off[i]..off[i+1]).
+ * A line that names a cell twice is listed twice.
+ */
+struct incid {
+	size_t	*off;
+	size_t	*lst;
+};
+
+static void
+incid_free(struct incid *ix)
+{
+	free(ix->off);
+	free(ix->lst);
+	ix->off = ix->lst = NULL;
+}
+
+static int
+incid_make(const struct dtable *t, struct incid *ix)
+{
+	size_t	*fill = NULL, i, j, x;
+	int	 rc = -1;
+
+	ix->lst = NULL;
+	if ((ix->off = calloc(t->n + 2, sizeof(*ix->off))) == NULL ||
+	    (fill = calloc(t->n + 1, sizeof(*fill))) == NULL)
+		goto out;
+	for (i = 0; i < t->nlines; i++)
+		for (j = 0; j <= t->lines[i].nkids; j++) {
+			x = j < t->lines[i].nkids ? t->lines[i].kids[j] :
+			    t->lines[i].parent;
+			ix->off[x + 1]++;
+		}
+	for (i = 0; i < t->n; i++)
+		ix->off[i + 1] += ix->off[i];
+	if ((ix->lst = calloc(ix->off[t->n] + 1, sizeof(*ix->lst))) == NULL)
+		goto out;
+	for (i = 0; i < t->nlines; i++)
+		for (j = 0; j <= t->lines[i].nkids; j++) {
+			x = j < t->lines[i].nkids ? t->lines[i].kids[j] :
+			    t->lines[i].parent;
+			ix->lst[ix->off[x] + fill[x]++] = i;
+		}
+	rc = 0;
+out:
+	free(fill);
+	if (rc == -1)
+		incid_free(ix);
+	return (rc);
+}
+
+/* The attacker's program being built: unknowns, and lines as rows. */
+struct prog {
+	long	*var;		/* per cell: its unknown, or -1 */
+	size_t	*dist;		/* per cell: how far from k */
+	bool	*done;		/* per cell: taken or passed */
+	size_t	*front, nf;	/* reached hidden cells not yet done */
+	bool	*lin;		/* per line: a row already */
+	size_t	*rows, m;	/* the lines that are rows */
+	size_t	 nv;
+};
+
+/*
+ * Make hidden cell y an unknown, with every line through it a row, if
+ * DISCLOSE_LP_ROWS allows; else it stays known (at its true value).  Then
+ * the hidden cells of its lines are reached, each at y's distance plus
+ * the size of the line: a small line (a sex, a district) binds its cells
+ * tightly, a long one loosely, so the unknowns are the cells that bind
+ * the audited one most.  true if admitted.
+ */
+static bool
+admit(const struct dtable *t, const struct incid *ix, struct prog *pg,
+    size_t y)
+{
+	size_t	 i, j, z, add = 0, d;
+
+	pg->done[y] = true;
+	for (i = ix->off[y]; i < ix->off[y + 1]; i++)
+		add += !pg->lin[ix->lst[i]];
+	if (pg->m + add > DISCLOSE_LP_ROWS)
+		return (false);
+	for (i = ix->off[y]; i < ix->off[y + 1]; i++) {
+		const struct dline *ln = &t->lines[ix->lst[i]];
+
+		if (!pg->lin[ix->lst[i]]) {
+			pg->lin[ix->lst[i]] = true;
+			pg->rows[pg->m++] = ix->lst[i];
+		}
+		d = pg->dist[y] + ln->nkids + 1;
+		for (j = 0; j <= ln->nkids; j++) {
+			z = j < ln->nkids ? ln->kids[j] : ln->parent;
+			if (!hidden(t, z) || pg->done[z] || d >= pg->dist[z])
+				continue;
+			if (pg->dist[z] == SIZE_MAX)
+				pg->front[pg->nf++] = z;
+			pg->dist[z] = d;
+		}
+	}
+	pg->var[y] = (long)pg->nv++;
+	return (true);
+}
+
+/*
+ * The attacker: the least and greatest value hidden cell k can take,
+ * given every published cell and every line, as two linear programs over
+ * the hidden cells joined to k through lines (at most DISCLOSE_LP_VARS of
+ * them, the nearest first; see disclose.h).  0 and *lo, *hi (HUGE_VAL
+ * when unbounded), or -1 with the reason in *why.
  */
 static int
-range_of(const struct dtable *t, size_t k, double *lo, double *hi)
+range_of(const struct dtable *t, const struct incid *ix, size_t k,
+    double *lo, double *hi, const char **why)
 {
+	struct prog	 pg;
 	double		*a = NULL, *b = NULL, *c = NULL, opt;
-	long		*var = NULL;
-	size_t		*queue = NULL, nq = 0, head = 0, nv = 0, m = 0, i, j, l;
-	size_t		 x;
-	bool		*lin = NULL, touch;
+	size_t		 i, l, y, best;
 	enum lp_result	 r;
 	int		 rc = -1;
 
-	if ((var = calloc(t->n, sizeof(*var))) == NULL ||
-	    (queue = calloc(t->n, sizeof(*queue))) == NULL ||
-	    (lin = calloc(t->nlines + 1, sizeof(*lin))) == NULL)
+	memset(&pg, 0, sizeof(pg));
+	*why = "out of memory";
+	if ((pg.var = calloc(t->n, sizeof(*pg.var))) == NULL ||
+	    (pg.dist = calloc(t->n, sizeof(*pg.dist))) == NULL ||
+	    (pg.done = calloc(t->n, sizeof(*pg.done))) == NULL ||
+	    (pg.front = calloc(t->n, sizeof(*pg.front))) == NULL ||
+	    (pg.lin = calloc(t->nlines + 1, sizeof(*pg.lin))) == NULL ||
+	    (pg.rows = calloc(t->nlines + 1, sizeof(*pg.rows))) == NULL)
 		goto out;
-	for (i = 0; i < t->n; i++)
-		var[i] = -1;
-	var[k] = (long)nv++;
-	queue[nq++] = k;
-	/* The hidden cells joined to k, and the lines joining them. */
-	while (head < nq) {
-		x = queue[head++];
-		for (l = 0; l < t->nlines; l++) {
-			const struct dline *ln = &t->lines[l];
-
-			if (lin[l])
-				continue;
-			touch = ln->parent == x;
-			for (j = 0; !touch && j < ln->nkids; j++)
-				touch = ln->kids[j] == x;
-			if (!touch)
-				continue;
-			lin[l] = true;
-			m++;
-			for (j = 0; j <= ln->nkids; j++) {
-				size_t y = j < ln->nkids ? ln->kids[j] :
-				    ln->parent;
-
-				if (hidden(t, y) && var[y] == -1) {
-					var[y] = (long)nv++;
-					queue[nq++] = y;
-				}
-			}
-		}
-		if (nv > DISCLOSE_LP_MAX) {
-			rc = 1;
-			goto out;
-		}
+	for (i = 0; i < t->n; i++) {
+		pg.var[i] = -1;
+		pg.dist[i] = SIZE_MAX;
 	}
-	if ((a = calloc(m * nv + 1, sizeof(*a))) == NULL ||
-	    (b = calloc(m + 1, sizeof(*b))) == NULL ||
-	    (c = calloc(nv + 1, sizeof(*c))) == NULL)
+	pg.dist[k] = 0;
+	if (!admit(t, ix, &pg, k)) {
+		*why = "a hidden cell lies in more lines than one linear "
+		    "program may hold (DISCLOSE_LP_ROWS)";
 		goto out;
-	for (l = 0, i = 0; l < t->nlines; l++) {
-		const struct dline *ln = &t->lines[l];
+	}
+	/* The nearest reached cell next (the first of equals). */
+	while (pg.nv < DISCLOSE_LP_VARS && pg.nf > 0) {
+		for (best = 0, i = 1; i < pg.nf; i++)
+			if (pg.dist[pg.front[i]] < pg.dist[pg.front[best]])
+				best = i;
+		y = pg.front[best];
+		pg.front[best] = pg.front[--pg.nf];
+		(void)admit(t, ix, &pg, y);
+	}
+	*why = "out of memory";
+	if ((a = calloc(pg.m * pg.nv + 1, sizeof(*a))) == NULL ||
+	    (b = calloc(pg.m + 1, sizeof(*b))) == NULL ||
+	    (c = calloc(pg.nv + 1, sizeof(*c))) == NULL)
+		goto out;
+	for (i = 0; i < pg.m; i++) {
+		const struct dline *ln = &t->lines[pg.rows[i]];
 
-		if (!lin[l])
-			continue;
-		for (j = 0; j <= ln->nkids; j++) {
-			size_t	 y = j < ln->nkids ? ln->kids[j] : ln->parent;
-			double	 coef = j < ln->nkids ? -1.0 : 1.0;
+		for (l = 0; l <= ln->nkids; l++) {
+			double	 coef = l < ln->nkids ? -1.0 : 1.0;
 
-			if (var[y] >= 0)
-				a[i * nv + (size_t)var[y]] += coef;
+			y = l < ln->nkids ? ln->kids[l] : ln->parent;
+			if (pg.var[y] >= 0)
+				a[i * pg.nv + (size_t)pg.var[y]] += coef;
 			else
 				b[i] -= coef * (double)t->v[y];
 		}
-		i++;
 	}
 	c[0] = 1.0;
-	if (lp_min(a, b, c, m, nv, &opt) != LP_OK)
+	if ((r = disclose_lp(a, b, c, pg.m, pg.nv, disclose_lp_iter,
+	    &opt)) != LP_OK) {
+		*why = r == LP_FAILED ? "the linear program gave up (its "
+		    "iteration bound, or memory)" : "the linear program "
+		    "found the table inconsistent";
 		goto out;
+	}
 	*lo = opt;
 	c[0] = -1.0;
-	if ((r = lp_min(a, b, c, m, nv, &opt)) == LP_UNBOUNDED)
+	if ((r = disclose_lp(a, b, c, pg.m, pg.nv, disclose_lp_iter,
+	    &opt)) == LP_UNBOUNDED)
 		*hi = HUGE_VAL;
 	else if (r == LP_OK)
 		*hi = -opt;
-	else
+	else {
+		*why = r == LP_FAILED ? "the linear program gave up (its "
+		    "iteration bound, or memory)" : "the linear program "
+		    "found the table inconsistent";
 		goto out;
+	}
+	/* The true value satisfies every line: a range without it is a
+	 * numerical failure, and proves nothing. */
+	if (!isfinite(*lo) || isnan(*hi) ||
+	    (double)t->v[k] < *lo - DISCLOSE_TOL ||
+	    (double)t->v[k] > *hi + DISCLOSE_TOL) {
+		*why = "the linear program's range misses the cell's value";
+		goto out;
+	}
 	rc = 0;
 out:
 	free(a);
 	free(b);
 	free(c);
-	free(var);
-	free(queue);
-	free(lin);
+	free(pg.var);
+	free(pg.dist);
+	free(pg.done);
+	free(pg.front);
+	free(pg.lin);
+	free(pg.rows);
 	return (rc);
 }
 
@@ -394,10 +506,13 @@ joined(const struct dtable *t, const struct dline *ln, size_t k)
 /*
  * The audit: a primary cell that the attacker can pin within less than
  * threshold gets one more partner, in the first line through it that has
- * one to give.  True if it hid a cell.
+ * one to give.  1 if it hid a cell, 0 if every primary cell is safe, -1
+ * with the reason in *why when a check could not finish or no partner is
+ * left (the caller then hides the whole table).
  */
-static bool
-audit(struct dtable *t, int threshold)
+static int
+audit(struct dtable *t, const struct incid *ix, int threshold,
+    const char **why)
 {
 	double	 lo, hi;
 	size_t	 k, j, l;
@@ -407,8 +522,9 @@ audit(struct dtable *t, int threshold)
 	for (k = 0; k < t->n; k++) {
 		if (t->status[k] != 'A' || t->v[k] < 1 || t->v[k] >= threshold)
 			continue;
-		if (range_of(t, k, &lo, &hi) != 0 || hi - lo >=
-		    (double)threshold - EPS)
+		if (range_of(t, ix, k, &lo, &hi, why) == -1)
+			return (-1);
+		if (hi - lo >= (double)threshold - DISCLOSE_TOL)
 			continue;
 		for (l = 0; l < t->nlines; l++) {
 			const struct dline *ln = &t->lines[l];
@@ -419,7 +535,7 @@ audit(struct dtable *t, int threshold)
 			if (in && (p = partner(t, ln, threshold)) != -1 &&
 			    t->v[p] > 0) {
 				t->status[p] = 'D';
-				return (true);
+				return (1);
 			}
 		}
 		/* No line through it has a count to give: widen a line
@@ -432,31 +548,44 @@ audit(struct dtable *t, int threshold)
 			    t->v[p] <= 0)
 				continue;
 			t->status[p] = 'D';
-			return (true);
+			return (1);
 		}
+		*why = "a primary cell stays too narrow with no cell left "
+		    "to hide beside it";
+		return (-1);
 	}
-	return (false);
+	return (0);
 }
 
 long
 disclose_secondary(struct dtable *t, int threshold)
 {
-	size_t	 i, j, k, before = 0, after = 0;
-	long	 c, p;
-	bool	 hid;
+	struct incid	 ix;
+	const char	*why = "out of memory";
+	size_t		 i, j, k, before = 0, after = 0;
+	long		 c, p;
+	int		 r;
+	bool		 hid;
 
+	t->failed = NULL;
 	for (i = 0; i < t->n; i++)
 		before += hidden(t, i);
+	if (incid_make(t, &ix) == -1)
+		goto all;
 	for (;;) {
 		while (line_pass(t, threshold))
 			;
 		if ((c = computable(t)) == -1) {
-			if (audit(t, threshold))
+			if ((r = audit(t, &ix, threshold, &why)) == 1)
 				continue;
+			if (r == -1)
+				goto all;
 			break;
 		}
-		if (c == -2)
+		if (c == -2) {
+			why = "out of memory";
 			goto all;
+		}
 		/* Hide a partner in a line through the computable cell. */
 		hid = false;
 		for (j = 0; j < t->nlines && !hid; j++) {
@@ -470,15 +599,21 @@ disclose_secondary(struct dtable *t, int threshold)
 				hid = true;
 			}
 		}
-		if (!hid)
-			goto all;	/* not expected: hide all, safely */
+		if (!hid) {
+			why = "a hidden cell stays computable with no cell "
+			    "left to hide beside it";
+			goto all;
+		}
 	}
+	incid_free(&ix);
 	for (i = 0; i < t->n; i++)
 		after += hidden(t, i);
 	return ((long)(after - before));
 all:
+	incid_free(&ix);
 	for (i = 0; i < t->n; i++)
 		if (!hidden(t, i))
 			t->status[i] = 'D';
+	t->failed = why;
 	return (-1);
 }

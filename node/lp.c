@@ -2,12 +2,12 @@
  * node/lp.c: a small dense simplex.  See lp.h.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "node/lp.h"
 
-#define EPS	1e-9
-
+#define EPS	LP_EPS
 
 /*
  * A simplex tableau: m constraint rows and the objective row, w columns
@@ -43,12 +43,12 @@ lp_pivot(struct lp *p, size_t r, size_t c)
 
 /* Minimises over the tableau; only columns below ncols may enter. */
 static enum lp_result
-lp_run(struct lp *p, size_t ncols)
+lp_run(struct lp *p, size_t ncols, size_t maxit)
 {
 	double		 q, best = 0.0;
 	size_t		 i, j, r, it;
 
-	for (it = 0; it < 100000; it++) {
+	for (it = 0; it < maxit; it++) {
 		/* Bland: the first column of negative reduced cost enters. */
 		for (j = 0; j < ncols; j++)
 			if (T(p, p->m, j) < -EPS)
@@ -74,13 +74,20 @@ lp_run(struct lp *p, size_t ncols)
 	return (LP_FAILED);
 }
 
-/*
- * lp_min(a, b, c, m, n, opt): the least c.x over x >= 0 with a x = b (a
- * is m rows of n, row-major); the value goes to *opt.
- */
 enum lp_result
 lp_min(const double *a, const double *b, const double *c, size_t m,
     size_t n, double *opt)
+{
+	return (lp_min_iter(a, b, c, m, n, LP_MAX_ITER, opt));
+}
+
+/*
+ * lp_min_iter(a, b, c, m, n, maxit, opt): the least c.x over x >= 0 with
+ * a x = b (a is m rows of n, row-major); the value goes to *opt.
+ */
+enum lp_result
+lp_min_iter(const double *a, const double *b, const double *c, size_t m,
+    size_t n, size_t maxit, double *opt)
 {
 	struct lp	 p;
 	enum lp_result	 res;
@@ -90,6 +97,14 @@ lp_min(const double *a, const double *b, const double *c, size_t m,
 	p.m = m;
 	p.n = n;
 	p.w = n + m;
+	p.t = NULL;
+	p.basis = NULL;
+	/* (m + 1) * (w + 1) must not wrap around. */
+	if (n > SIZE_MAX / 4 || m > SIZE_MAX / 4 ||
+	    m + 1 > SIZE_MAX / sizeof(double) / (p.w + 1)) {
+		res = LP_FAILED;
+		goto out;
+	}
 	p.t = calloc((m + 1) * (p.w + 1), sizeof(double));
 	p.basis = calloc(m + 1, sizeof(size_t));
 	if (p.t == NULL || p.basis == NULL) {
@@ -111,9 +126,9 @@ lp_min(const double *a, const double *b, const double *c, size_t m,
 			s -= T(&p, i, j);
 		T(&p, m, j) = s;
 	}
-	if ((res = lp_run(&p, p.w)) != LP_OK)
+	if ((res = lp_run(&p, p.w, maxit)) != LP_OK)
 		goto out;
-	if (-T(&p, m, p.w) > 1e-7) {
+	if (-T(&p, m, p.w) > LP_FEAS_TOL) {
 		res = LP_INFEASIBLE;
 		goto out;
 	}
@@ -137,7 +152,7 @@ lp_min(const double *a, const double *b, const double *c, size_t m,
 		for (j = 0; j <= p.w; j++)
 			T(&p, m, j) -= s * T(&p, i, j);
 	}
-	if ((res = lp_run(&p, n)) == LP_OK)
+	if ((res = lp_run(&p, n, maxit)) == LP_OK)
 		*opt = -T(&p, m, p.w);
 out:
 	free(p.t);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,11 @@
 #include "node/signer.h"
 #include "node/store.h"
 #include "node/view.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/log.h"
+#include "protocol/num.h"
+#include "protocol/pemfile.h"
 #include "protocol/tls.h"
 
 #define TLS_CERT_DAYS	(10 * 365)
@@ -84,25 +88,29 @@ node_path(const struct node *n, const char *name, char *out, size_t outsz)
 	return (join(out, outsz, n->dir, name));
 }
 
-/* Whether a listen address is HOST:PORT, [V6]:PORT, with a port 1..65535. */
+/*
+ * Whether a listen address is HOST:PORT or [V6]:PORT, with a port
+ * 1..65535 and a host of letters, digits and ".-_:%" (a name, an IPv4 or
+ * IPv6 address, a zone) -- nothing a log line or a terminal could take
+ * for anything else.
+ */
 static int
 listen_valid(const char *s)
 {
-	const char	*colon = strrchr(s, ':');
-	long		 port = 0;
-	const char	*p;
+	const char	*colon = strrchr(s, ':'), *p;
+	int64_t		 port;
 
-	if (colon == NULL || colon == s || colon[1] == '\0' ||
-	    strlen(colon + 1) > 5)
+	if (colon == NULL || colon == s ||
+	    num_parse_str(colon + 1, 1, 65535, &port) == -1)
 		return (0);
-	for (p = colon + 1; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
+	for (p = s; p < colon; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-_:%[]", *p) !=
+		    NULL))
 			return (0);
-		port = port * 10 + (*p - '0');
-	}
 	if (s[0] == '[' && colon[-1] != ']')
 		return (0);
-	return (port >= 1 && port <= 65535);
+	return (1);
 }
 
 static int
@@ -120,12 +128,12 @@ config_write(const char *path, const struct node_config *c)
 	FILE	*f;
 	int	 fd, rc = -1;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0640)) == -1) {
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
 		log_warn("create %s", path);
 		return (-1);
 	}
-	if ((f = fdopen(fd, "w")) == NULL) {
+	if (fchmod(fd, 0600) == -1 || (f = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		log_warn("create %s", path);
 		return (-1);
@@ -175,148 +183,218 @@ trim(char *s)
 	return (s);
 }
 
-/* A number of seconds from 1 to a day. */
-static int
-parse_seconds(const char *s, int *out)
-{
-	long	 v = 0;
+/* The numeric settings, their place in struct node_config and bounds. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+	int64_t		 min, max;
+} num_settings[] = {
+	{ "max_clock_drift", offsetof(struct node_config, max_clock_drift),
+	    1, NODE_MAX_DRIFT_S },
+	{ "stats_interval", offsetof(struct node_config, stats_interval),
+	    0, NODE_MAX_STATS_H },
+	{ "stats_threshold", offsetof(struct node_config, stats_threshold),
+	    NODE_MIN_THRESHOLD, NODE_MAX_THRESHOLD },
+	{ "stats_threshold_sensitive", offsetof(struct node_config,
+	    stats_threshold_sensitive), NODE_MIN_THRESHOLD,
+	    NODE_MAX_THRESHOLD },
+};
 
-	if (*s == '\0' || strlen(s) > 5)
-		return (-1);
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
+/* One NAME = VALUE setting into c: 0, or -1 with why. */
+static int
+config_set(struct node_config *c, const char *k, const char *v, char *why,
+    size_t whysz)
+{
+	char	 ek[ESC_SHORT], ev[ESC_SHORT];
+	int64_t	 x;
+	size_t	 i, n = strlen(v);
+
+	if (strcmp(k, "region") == 0) {
+		if (n < sizeof(c->region) && fields_region_valid(v, n)) {
+			memcpy(c->region, v, n + 1);
+			return (0);
+		}
+	} else if (strcmp(k, "url") == 0) {
+		if (n < sizeof(c->url) && url_valid(v)) {
+			memcpy(c->url, v, n + 1);
+			return (0);
+		}
+	} else if (strcmp(k, "listen") == 0) {
+		if (n < sizeof(c->listen) && listen_valid(v)) {
+			memcpy(c->listen, v, n + 1);
+			return (0);
+		}
+	} else {
+		for (i = 0; i < sizeof(num_settings) / sizeof(num_settings[0]);
+		    i++)
+			if (strcmp(k, num_settings[i].name) == 0)
+				break;
+		if (i == sizeof(num_settings) / sizeof(num_settings[0])) {
+			snprintf(why, whysz, "unknown setting \"%s\"",
+			    esc_str(k, ek, sizeof(ek)));
 			return (-1);
-		v = v * 10 + (*s - '0');
+		}
+		if (num_parse_str(v, num_settings[i].min, num_settings[i].max,
+		    &x) == 0) {
+			*(int *)(void *)((char *)c + num_settings[i].off) =
+			    (int)x;
+			return (0);
+		}
 	}
-	if (v < 1 || v > 86400)
-		return (-1);
-	*out = (int)v;
-	return (0);
+	snprintf(why, whysz, "%s: \"%s\" is not valid", k,
+	    esc_str(v, ev, sizeof(ev)));
+	return (-1);
 }
 
-static int
-config_read(const char *path, struct node_config *c)
+int
+node_config_parse(const char *text, size_t len, struct node_config *c,
+    int *line, char *why, size_t whysz)
 {
-	FILE	*f;
-	char	 line[LIMIT_CONFIG_LINE], *k, *v, *eq;
-	int	 lineno = 0, rc = -1;
+	char		 buf[LIMIT_CONFIG_LINE], *k, *v, *eq;
+	const char	*p = text, *end = text + len, *nl;
+	size_t		 n;
 
 	memset(c, 0, sizeof(*c));
 	c->max_clock_drift = NODE_DEFAULT_DRIFT_S;
 	c->stats_interval = NODE_DEFAULT_STATS_H;
 	c->stats_threshold = NODE_DEFAULT_THRESHOLD;
 	c->stats_threshold_sensitive = NODE_DEFAULT_THRESHOLD_SENSITIVE;
-	if ((f = fopen(path, "r")) == NULL) {
-		log_warn("configuration %s", path);
+	*line = 0;
+	if (len > LIMIT_CONFIG_BYTES) {
+		snprintf(why, whysz, "larger than %d bytes",
+		    LIMIT_CONFIG_BYTES);
 		return (-1);
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			log_warnx("%s:%d: line too long", path, lineno);
-			goto out;
+	while (p < end) {
+		(*line)++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n >= sizeof(buf)) {
+			snprintf(why, whysz, "line too long");
+			return (-1);
 		}
-		k = trim(line);
+		if (memchr(p, '\0', n) != NULL) {
+			snprintf(why, whysz, "a NUL byte");
+			return (-1);
+		}
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		p = nl < end ? nl + 1 : end;
+		k = trim(buf);
 		if (*k == '\0' || *k == '#')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
-			log_warnx("%s:%d: expected NAME = VALUE", path, lineno);
-			goto out;
+			snprintf(why, whysz, "expected NAME = VALUE");
+			return (-1);
 		}
 		*eq = '\0';
 		k = trim(k);
 		v = trim(eq + 1);
-		if (strcmp(k, "region") == 0 && strlen(v) < sizeof(c->region) &&
-		    fields_region_valid(v, strlen(v)))
-			memcpy(c->region, v, strlen(v) + 1);
-		else if (strcmp(k, "url") == 0 && url_valid(v))
-			memcpy(c->url, v, strlen(v) + 1);
-		else if (strcmp(k, "listen") == 0 && strlen(v) <
-		    sizeof(c->listen) && listen_valid(v))
-			memcpy(c->listen, v, strlen(v) + 1);
-		else if (strcmp(k, "max_clock_drift") == 0 &&
-		    parse_seconds(v, &c->max_clock_drift) == 0)
-			;
-		else if (strcmp(k, "stats_interval") == 0 &&
-		    (strcmp(v, "0") == 0 || (parse_seconds(v,
-		    &c->stats_interval) == 0 && c->stats_interval <= 8760)))
-			c->stats_interval = strcmp(v, "0") == 0 ? 0 :
-			    c->stats_interval;
-		else if (strcmp(k, "stats_threshold") == 0 &&
-		    parse_seconds(v, &c->stats_threshold) == 0 &&
-		    c->stats_threshold >= 2 && c->stats_threshold <= 100)
-			;
-		else if (strcmp(k, "stats_threshold_sensitive") == 0 &&
-		    parse_seconds(v, &c->stats_threshold_sensitive) == 0 &&
-		    c->stats_threshold_sensitive >= 2 &&
-		    c->stats_threshold_sensitive <= 100)
-			;
-		else if (strcmp(k, "region") == 0 || strcmp(k, "url") == 0 ||
-		    strcmp(k, "listen") == 0 ||
-		    strcmp(k, "max_clock_drift") == 0 ||
-		    strcmp(k, "stats_interval") == 0 ||
-		    strcmp(k, "stats_threshold") == 0 ||
-		    strcmp(k, "stats_threshold_sensitive") == 0) {
-			log_warnx("%s:%d: %s: \"%.60s\" is not valid", path,
-			    lineno, k, v);
-			goto out;
-		} else {
-			log_warnx("%s:%d: unknown setting \"%.40s\"", path,
-			    lineno, k);
-			goto out;
-		}
+		if (config_set(c, k, v, why, whysz) == -1)
+			return (-1);
 	}
-	if (ferror(f)) {
-		log_warn("read %s", path);
-		goto out;
-	}
+	*line = 0;
 	if (c->region[0] == '\0') {
-		log_warnx("%s: no region", path);
-		goto out;
+		snprintf(why, whysz, "no region");
+		return (-1);
 	}
 	if (c->url[0] == '\0')
 		memcpy(c->url, NODE_DEFAULT_URL, sizeof(NODE_DEFAULT_URL));
 	if (c->listen[0] == '\0')
 		memcpy(c->listen, NODE_DEFAULT_LISTEN,
 		    sizeof(NODE_DEFAULT_LISTEN));
+	return (0);
+}
+
+/* Read the configuration file path (which must be private to us). */
+static int
+config_read(const char *path, struct node_config *c)
+{
+	char	*text = NULL, why[256];
+	size_t	 len = 0;
+	ssize_t	 r;
+	int	 fd, line, rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if ((fd = pemfile_open_trusted(path, 0, PEMFILE_PRIVATE,
+	    "configuration")) < 0) {
+		if (fd == -2)
+			log_warnx("configuration %s: no such file", path);
+		return (-1);
+	}
+	/* One byte more than the limit, to see a file that exceeds it. */
+	if ((text = malloc(LIMIT_CONFIG_BYTES + 1)) == NULL) {
+		log_warn("configuration %s", path);
+		goto out;
+	}
+	while (len < LIMIT_CONFIG_BYTES + 1) {
+		r = read(fd, text + len, LIMIT_CONFIG_BYTES + 1 - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			log_warn("read %s", path);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	if (node_config_parse(text, len, c, &line, why, sizeof(why)) == -1) {
+		if (line > 0)
+			log_warnx("%s:%d: %s", path, line, why);
+		else
+			log_warnx("%s: %s", path, why);
+		goto out;
+	}
 	rc = 0;
 out:
-	fclose(f);
+	free(text);
+	close(fd);
 	return (rc);
 }
 
-/* Make dir (mode 0700), or accept it if it exists and is empty. */
+/*
+ * Make dir (mode 0700), or take it if it exists, is empty and ours; never
+ * through a symbolic link.  The mode is set on the opened directory, so
+ * neither the umask nor a swap between the calls changes what we judge.
+ */
 static int
 make_dir(const char *dir)
 {
 	DIR		*d;
 	struct dirent	*e;
-	int		 nonempty = 0;
+	int		 fd, nonempty = 0, rc = -1;
 
-	if (mkdir(dir, 0700) == 0)
-		return (0);
-	if (errno != EEXIST) {
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		log_warn("create directory %s", dir);
 		return (-1);
 	}
-	if ((d = opendir(dir)) == NULL) {
+	if ((fd = pemfile_open_trusted(dir, 1, 0, "node directory")) < 0) {
+		if (fd == -2)
+			log_warnx("node directory %s vanished", dir);
+		return (-1);
+	}
+	if (fchmod(fd, 0700) == -1) {
+		log_warn("chmod %s", dir);
+		close(fd);
+		return (-1);
+	}
+	if ((d = fdopendir(fd)) == NULL) {
 		log_warn("directory %s", dir);
+		close(fd);
 		return (-1);
 	}
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			nonempty = 1;
-	closedir(d);
-	if (nonempty) {
+	if (nonempty)
 		log_warnx("%s is not empty: a node may already live there; "
 		    "nothing was changed (choose an empty directory)", dir);
-		return (-1);
-	}
-	if (chmod(dir, 0700) == -1) {
-		log_warn("chmod %s", dir);
-		return (-1);
-	}
-	return (0);
+	else
+		rc = 0;
+	closedir(d);
+	return (rc);
 }
 
 static void
@@ -339,32 +417,38 @@ node_init(const char *dir, const char *region, const char *url,
 	struct store		*st = NULL;
 	uint8_t			 pub[SIG_PUB_LEN];
 	char			 p[4096], kid[SIG_KEYID_LEN + 1], cn[64];
-	char			 conf[4096];
+	char			 conf[4096], e[ESC_SHORT];
 	mode_t			 old;
 	int			 rc = -1, made = 0;
 
 	memset(&c, 0, sizeof(c));
 	if (!fields_region_valid(region, strlen(region))) {
-		log_warnx("\"%.20s\" is not a region code (ISO 3166-2:RU, "
-		    "such as RU-SMO, or RU-FED for the federal node)", region);
+		log_warnx("\"%s\" is not a region code (ISO 3166-2:RU, "
+		    "such as RU-SMO, or RU-FED for the federal node)",
+		    esc_str(region, e, 32));
 		return (-1);
 	}
 	url = url != NULL ? url : NODE_DEFAULT_URL;
 	listen = listen != NULL ? listen : NODE_DEFAULT_LISTEN;
 	if (!url_valid(url)) {
-		log_warnx("--url \"%.60s\" is not an https:// address", url);
+		log_warnx("--url \"%s\" is not an https:// address",
+		    esc_str(url, e, sizeof(e)));
 		return (-1);
 	}
 	if (!listen_valid(listen) || strlen(listen) >= sizeof(c.listen)) {
-		log_warnx("--listen \"%.60s\" is not ADDRESS:PORT", listen);
+		log_warnx("--listen \"%s\" is not ADDRESS:PORT",
+		    esc_str(listen, e, sizeof(e)));
 		return (-1);
 	}
 	memcpy(c.region, region, strlen(region) + 1);
 	memcpy(c.url, url, strlen(url) + 1);
 	memcpy(c.listen, listen, strlen(listen) + 1);
-	if (join(conf, sizeof(conf), dir, "opora.conf") == -1)
+	if (join(conf, sizeof(conf), dir, "opora.conf") == -1 ||
+	    pemfile_check_parents(dir) == -1)
 		return (-1);
 
+	/* Every file below is created 0600 (tls.crt 0644) whatever the
+	 * caller's umask; the keys and the configuration set it themselves. */
 	old = umask(077);
 	if (make_dir(dir) == -1)
 		goto out;
@@ -385,6 +469,10 @@ node_init(const char *dir, const char *region, const char *url,
 	if (join(p, sizeof(p), dir, "opora.db") == -1 ||
 	    (st = store_open(p, true)) == NULL)
 		goto out;
+	if (chmod(p, 0600) == -1) {
+		log_warn("chmod %s", p);
+		goto out;
+	}
 	sig_key_public(k, pub);
 	sig_key_id(pub, kid);
 	if (store_begin(st) == -1)
@@ -410,6 +498,70 @@ out:
 	return (rc);
 }
 
+/*
+ * The node's files, in the order node_open judges them, and what each
+ * must not allow.  Once the directory is ours and nobody else may write
+ * it, nobody else can swap a file between this check and its use; the
+ * signing key and the configuration are moreover read from the very
+ * descriptor that was judged.  SQLite's files are judged without being
+ * opened (pemfile_stat_trusted says why).
+ */
+static const struct {
+	const char	*name;
+	const char	*what;
+	mode_t		 forbid;
+	int		 optional;	/* SQLite makes them when needed */
+	int		 sqlite;
+} node_trust[] = {
+	{ "opora.db", "database", PEMFILE_PRIVATE, 0, 1 },
+	{ "opora.db-wal", "database log", PEMFILE_PRIVATE, 1, 1 },
+	{ "opora.db-shm", "database index", PEMFILE_PRIVATE, 1, 1 },
+	{ "tls.key", "TLS key", PEMFILE_PRIVATE, 0, 0 },
+	{ "tls.crt", "TLS certificate", PEMFILE_NO_WRITE, 0, 0 },
+};
+
+/* Whether dir and its files may be trusted (see pemfile.h). 0 / -1. */
+static int
+node_trusted(const char *dir)
+{
+	char	 p[4096];
+	size_t	 i;
+	int	 dfd, fd, rc = -1;
+
+	if ((dfd = pemfile_open_trusted(dir, 1, PEMFILE_NO_WRITE,
+	    "node directory")) < 0) {
+		if (dfd == -2)
+			log_warnx("%s holds no node: create one with 'opora "
+			    "--dir %s init --region CODE', or point --dir (or "
+			    "OPORA_DIR) at it", dir, dir);
+		return (-1);
+	}
+	if (pemfile_check_parents(dir) == -1)
+		goto out;
+	for (i = 0; i < sizeof(node_trust) / sizeof(node_trust[0]); i++) {
+		if (join(p, sizeof(p), dir, node_trust[i].name) == -1)
+			goto out;
+		if (node_trust[i].sqlite)
+			fd = pemfile_stat_trusted(dfd, node_trust[i].name, p,
+			    node_trust[i].forbid, node_trust[i].what);
+		else if ((fd = pemfile_open_trusted(p, 0,
+		    node_trust[i].forbid, node_trust[i].what)) >= 0) {
+			close(fd);
+			fd = 0;
+		}
+		if (fd == -1)
+			goto out;
+		if (fd == -2 && !node_trust[i].optional) {
+			log_warnx("%s %s is missing", node_trust[i].what, p);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	close(dfd);
+	return (rc);
+}
+
 struct node *
 node_open(const char *dir, const char *user)
 {
@@ -432,13 +584,14 @@ node_open(const char *dir, const char *user)
 	memcpy(n->user, user, strlen(user) + 1);
 	if (join(p, sizeof(p), dir, "opora.conf") == -1)
 		goto bad;
-	if (access(p, F_OK) == -1) {
+	if (access(dir, F_OK) == 0 && access(p, F_OK) == -1 &&
+	    errno == ENOENT) {
 		log_warnx("%s holds no node: create one with 'opora --dir %s "
 		    "init --region CODE', or point --dir (or OPORA_DIR) at it",
 		    dir, dir);
 		goto bad;
 	}
-	if (config_read(p, &n->cfg) == -1)
+	if (node_trusted(dir) == -1 || config_read(p, &n->cfg) == -1)
 		goto bad;
 	if (join(p, sizeof(p), dir, "opora.db") == -1 ||
 	    (n->st = store_open(p, false)) == NULL)

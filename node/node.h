@@ -2,11 +2,18 @@
  * node/node.h: a node: its directory, configuration, keys, clock and store.
  *
  * A node's directory (mode 0700) holds:
- *   opora.conf    configuration (docs/admin.md)
- *   opora.db      the SQLite database, with -wal and -shm beside it
+ *   opora.conf    configuration (docs/admin.md; mode 0600)
+ *   opora.db      the SQLite database, with -wal and -shm beside it (0600)
  *   signing.key   the Ed25519 key that signs changes (mode 0600)
  *   tls.key       the TLS private key (mode 0600)
- *   tls.crt       the self-signed TLS certificate
+ *   tls.crt       the self-signed TLS certificate (0644)
+ *
+ * node_init makes them with these modes whatever the umask.  node_open
+ * trusts them as ssh trusts ~/.ssh (pemfile.h): it refuses the node when
+ * the directory, one of these files, or a directory above it is a
+ * symbolic link (the last component), belongs to another user, or lets
+ * group or other write it (read it too, for the 0600 files), and says how
+ * to fix it.
  *
  * node_author() is the one way a change is made on this node: it checks the
  * operations against the dossier's history, stamps the clock, names the
@@ -35,6 +42,12 @@ struct store;
 #define NODE_DEFAULT_STATS_H	24	/* serve publishes statistics daily */
 #define NODE_DEFAULT_THRESHOLD	5	/* counts 1-4 are hidden */
 #define NODE_DEFAULT_THRESHOLD_SENSITIVE 10	/* crisis: 1-9 hidden */
+
+/* The bounds opora.conf accepts (docs/admin.md). */
+#define NODE_MAX_DRIFT_S	86400	/* a clock a day wrong is broken */
+#define NODE_MAX_STATS_H	8760	/* at least once a year */
+#define NODE_MIN_THRESHOLD	2	/* 1 would show single persons */
+#define NODE_MAX_THRESHOLD	100	/* beyond, regions show nothing */
 
 struct node_config {
 	char	 region[16];
@@ -65,6 +78,17 @@ struct node {
  */
 int	 node_init(const char *dir, const char *region, const char *url,
 	    const char *listen);
+
+/*
+ * node_config_parse(text, len, cfg, line, why, whysz): read the text of an
+ * opora.conf, text[0..len) (borrowed; need not end in a NUL, may hold any
+ * bytes), into cfg, with the defaults for what it leaves out.  Returns 0,
+ * or -1 with the number of the offending line in *line (0 when the whole
+ * text is at fault) and a reason for an admin in why (whysz >= 4; bytes of
+ * the text escaped).  cfg is written in either case.
+ */
+int	 node_config_parse(const char *text, size_t len,
+	    struct node_config *cfg, int *line, char *why, size_t whysz);
 
 /* node_open(dir, user): open the node in dir acting for user (a C string,
  * checked).  NULL, logged with advice, when dir holds no node. */

@@ -70,10 +70,8 @@ sig_key_load(const char *path)
 	FILE		*f;
 	EVP_PKEY	*pkey;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		log_warn("signing key %s", path);
+	if ((f = pemfile_open_private(path, "signing key")) == NULL)
 		return (NULL);
-	}
 	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
 	if (pkey == NULL) {

@@ -28,8 +28,10 @@ struct sig_key	*sig_key_generate(void);
  * vectors only.  Returns NULL on failure. */
 struct sig_key	*sig_key_from_seed(const uint8_t seed[32]);
 
-/* sig_key_load(path): read a PEM (PKCS#8) Ed25519 private key.  Returns
- * NULL and logs why when the file is missing, unreadable or not such a key. */
+/* sig_key_load(path): read a PEM (PKCS#8) Ed25519 private key from a file
+ * that passes pemfile_open_private (not a symbolic link, owned by the user
+ * running opora, mode 0600 or less).  Returns NULL and logs why when the
+ * file is missing, unreadable, untrusted or not such a key. */
 struct sig_key	*sig_key_load(const char *path);
 
 /* sig_key_save(k, path): write k as PEM to a new file of mode 0600; refuses

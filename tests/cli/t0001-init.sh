@@ -46,6 +46,7 @@ OPORA_DIR=smo ok "$OPORA" id
 refuses 78 'holds no node' "$OPORA" --dir nowhere id
 # A config that was edited wrongly is named with its line.
 printf 'region = RU-SMO\nport = 1\n' > smo/opora.conf.new
+chmod 600 smo/opora.conf.new
 cp smo/opora.conf smo/opora.conf.good
 mv smo/opora.conf.new smo/opora.conf
 refuses 78 'opora.conf:2: unknown setting' "$OPORA" --dir smo id

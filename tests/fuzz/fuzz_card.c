@@ -3,6 +3,10 @@
  * cards admins exchange (and of every rotation and revocation in them),
  * and card_time_parse, which reads the times admins type.
  *
+ * Properties: what checks names its own key, its rotation chain leads to
+ * it, its pin has the pin's length; the same bytes give the same card; a
+ * refusal says why, in printable text.
+ *
  * A libFuzzer target ('make fuzz'); 'make check' replays its corpus,
  * tests/fuzz/corpus/card/, with tests/fuzz/replay.c.
  */
@@ -18,7 +22,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct card	 c;
+	struct card	 c, c2;
 	char		 why[256], kid[SIG_KEYID_LEN + 1], t[32];
 	char		*copy;
 	uint64_t	 v;
@@ -43,8 +47,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (memcmp(c.rot[i].pub, c.rot[i + 1].prev,
 			    SIG_PUB_LEN) != 0 || c.rot[i].at >= c.rot[i + 1].at)
 				abort();
-	} else if (why[0] == '\0')
-		abort();	/* a refusal always says why */
+		/* The same bytes, the same card. */
+		if (card_check(copy, size, &c2, why, sizeof(why)) != 0 ||
+		    strcmp(c.key_id, c2.key_id) != 0 ||
+		    strcmp(c.region, c2.region) != 0 ||
+		    strcmp(c.url, c2.url) != 0 || strcmp(c.pin, c2.pin) != 0)
+			abort();
+	} else {
+		/* A refusal says why, in printable text. */
+		if (why[0] == '\0')
+			abort();
+		for (i = 0; why[i] != '\0'; i++)
+			if ((unsigned char)why[i] < 0x20 || why[i] == 0x7f)
+				abort();
+	}
 	free(copy);
 	/* Times: a short C string. */
 	if (size < 64) {

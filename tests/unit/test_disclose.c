@@ -587,6 +587,258 @@ test_deterministic(void **state)
 	}
 }
 
+/*
+ * Fail closed.  A table whose audit cannot finish is hidden whole: -1,
+ * every cell hidden, and a reason in t->failed.
+ */
+static void
+assert_all_hidden(const struct dtable *t, long hid)
+{
+	size_t		 i;
+
+	assert_int_equal(hid, -1);
+	assert_non_null(t->failed);
+	for (i = 0; i < t->n; i++)
+		if (!HIDDEN(t->status[i]))
+			fail_msg("cell %zu published after a failed check "
+			    "(%s)", i, t->failed);
+}
+
+/* The table of test_small_cell, suppressed with the solver as set. */
+static void
+small_with_solver(const char *what)
+{
+	const int64_t	 x[] = { 2, 20, 30, 40 };
+	struct dtable	 t;
+
+	make_grid(&t, x, 2, 2);
+	disclose_primary(&t, THRESH);
+	assert_all_hidden(&t, disclose_secondary(&t, THRESH));
+	if (strstr(t.failed, what) == NULL)
+		fail_msg("failed \"%s\", expected \"%s\"", t.failed, what);
+	disclose_free(&t);
+	disclose_lp = lp_min_iter;
+	disclose_lp_iter = LP_MAX_ITER;
+}
+
+/* Solvers that fail as a real one can. */
+static enum lp_result
+lp_infeasible(const double *a, const double *b, const double *c, size_t m,
+    size_t n, size_t maxit, double *opt)
+{
+	(void)a, (void)b, (void)c, (void)m, (void)n, (void)maxit, (void)opt;
+	return (LP_INFEASIBLE);
+}
+
+static enum lp_result
+lp_unbounded(const double *a, const double *b, const double *c, size_t m,
+    size_t n, size_t maxit, double *opt)
+{
+	(void)a, (void)b, (void)c, (void)m, (void)n, (void)maxit, (void)opt;
+	return (LP_UNBOUNDED);
+}
+
+/* Right on the least value, and a greatest value far below the truth. */
+static enum lp_result
+lp_wrong(const double *a, const double *b, const double *c, size_t m,
+    size_t n, size_t maxit, double *opt)
+{
+	enum lp_result	 r = lp_min_iter(a, b, c, m, n, maxit, opt);
+
+	if (r == LP_OK && c[0] < 0)
+		*opt = 1000.0;	/* "the cell is at most -1000" */
+	return (r);
+}
+
+/* The solver gives up, says infeasible or unbounded, or is wrong: the
+ * table is hidden, never published as if the cell were safe. */
+static void
+test_fail_closed_solver(void **state)
+{
+	const double	 a[] = { 1, 1, 0, 0, 1, 1 }, b[] = { 7, 3 };
+	const double	 c[] = { -1, 0, 0 };
+	double		 opt;
+
+	(void)state;
+	/* The iteration bound is real: one pivot is not enough here. */
+	assert_int_equal(lp_min_iter(a, b, c, 2, 3, 1, &opt), LP_FAILED);
+	assert_int_equal(lp_min_iter(a, b, c, 2, 3, LP_MAX_ITER, &opt),
+	    LP_OK);
+	disclose_lp_iter = 1;
+	small_with_solver("gave up");
+	disclose_lp = lp_infeasible;
+	small_with_solver("inconsistent");
+	disclose_lp = lp_unbounded;
+	small_with_solver("inconsistent");
+	disclose_lp = lp_wrong;
+	small_with_solver("misses");
+}
+
+/* A cell in more lines than one program may hold: hidden whole. */
+static void
+test_fail_closed_rows(void **state)
+{
+	struct dtable	 t;
+	size_t		 kids[2], i, n = DISCLOSE_LP_ROWS + 1;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	add_cell(&t, 2);			/* cell 0: the small one */
+	for (i = 0; i < n; i++) {
+		add_cell(&t, 10);		/* 1 + 2i: a part */
+		add_cell(&t, 12);		/* 2 + 2i: their total */
+		kids[0] = 0;
+		kids[1] = 1 + 2 * i;
+		assert_int_equal(disclose_line(&t, 2 + 2 * i, kids, 2), 0);
+	}
+	disclose_primary(&t, THRESH);
+	assert_int_equal(t.status[0], 'A');
+	assert_all_hidden(&t, disclose_secondary(&t, THRESH));
+	assert_non_null(strstr(t.failed, "DISCLOSE_LP_ROWS"));
+	disclose_free(&t);
+}
+
+/*
+ * attack_big(t, k, lo, hi): attack() for a table of any size: every
+ * hidden cell an unknown.  0, or -1 when the solver fails.
+ */
+static int
+attack_big(const struct dtable *t, size_t k, double *lo, double *hi)
+{
+	double		*a, *b, *c, coef, opt;
+	long		*var;
+	size_t		 nv = 0, m = 0, i, j, l, x;
+	int		 any, rc = -1;
+	enum lp_result	 res;
+
+	var = calloc(t->n, sizeof(*var));
+	assert_non_null(var);
+	for (i = 0; i < t->n; i++)
+		var[i] = HIDDEN(t->status[i]) ? (long)nv++ : -1;
+	a = calloc(t->nlines * nv + 1, sizeof(*a));
+	b = calloc(t->nlines + 1, sizeof(*b));
+	c = calloc(nv + 1, sizeof(*c));
+	assert_true(a != NULL && b != NULL && c != NULL);
+	for (l = 0; l < t->nlines; l++) {
+		any = 0;
+		for (j = 0; j <= t->lines[l].nkids; j++) {
+			x = j == 0 ? t->lines[l].parent :
+			    t->lines[l].kids[j - 1];
+			coef = j == 0 ? 1.0 : -1.0;
+			if (var[x] >= 0) {
+				a[m * nv + (size_t)var[x]] += coef;
+				any = 1;
+			} else
+				b[m] -= coef * (double)t->v[x];
+		}
+		if (any)
+			m++;
+		else
+			b[m] = 0.0;
+	}
+	c[var[k]] = 1.0;
+	if (lp_min(a, b, c, m, nv, &opt) != LP_OK)
+		goto out;
+	*lo = opt;
+	c[var[k]] = -1.0;
+	res = lp_min(a, b, c, m, nv, &opt);
+	if (res == LP_UNBOUNDED)
+		*hi = HUGE_VAL;
+	else if (res == LP_OK)
+		*hi = -opt;
+	else
+		goto out;
+	rc = 0;
+out:
+	free(a);
+	free(b);
+	free(c);
+	free(var);
+	return (rc);
+}
+
+/*
+ * A group of hidden cells larger than DISCLOSE_LP_VARS is audited too.
+ * Random grids as in test_random_grids, each with its first primary cell
+ * also a part of a total Z over NBIG more cells of 1, all hidden.  That
+ * line changes nothing the line rules or the rank test see (its NBIG
+ * parts appear nowhere else), but it joins the grid's hidden cells into
+ * one group of more than DISCLOSE_LP_VARS, which the audit once skipped.
+ * An attacker who takes every hidden cell as unknown must find each
+ * primary cell ranging over at least THRESH, and no hidden cell pinned.
+ * Each such table costs the audit programs of 300 unknowns, so only some
+ * of the NLARGE grids are tried: every LARGE_EVERY-th, and the six that
+ * beat the attacker when the audit skipped large groups (their numbers
+ * in this sequence).
+ */
+#define NBIG		(DISCLOSE_LP_VARS + 100)
+#define NLARGE		125
+#define LARGE_EVERY	25
+static const int large_leaked[] = { 23, 63, 66, 98, 115, 124 };
+static void
+test_large_group(void **state)
+{
+	struct dtable	 t;
+	uint64_t	 s = 0x6a09e667f3bcc908ULL;
+	size_t		*kids, i, z, w, first;
+	double		 lo = 0.0, hi = 0.0;
+	int		 n, nbad = 0, dumped = 0;
+
+	(void)state;
+	kids = calloc(NBIG + 1, sizeof(*kids));
+	assert_non_null(kids);
+	for (n = 0; n < NLARGE; n++) {
+		w = random_grid(&t, &s);
+		disclose_primary(&t, THRESH);
+		for (first = 0; first < t.n && t.status[first] != 'A';
+		    first++)
+			;
+		for (i = 0; i < sizeof(large_leaked) / sizeof(int); i++)
+			if (large_leaked[i] == n)
+				break;
+		if (first == t.n || (n % LARGE_EVERY != 0 &&
+		    i == sizeof(large_leaked) / sizeof(int))) {
+			disclose_free(&t);
+			continue;
+		}
+		kids[0] = first;
+		for (i = 0; i < NBIG; i++)
+			kids[i + 1] = (size_t)disclose_cell(&t, 1);
+		z = (size_t)disclose_cell(&t, t.v[first] + NBIG);
+		assert_int_equal(disclose_line(&t, z, kids, NBIG + 1), 0);
+		disclose_primary(&t, THRESH);
+		if (disclose_secondary(&t, THRESH) < 0)
+			fail_msg("grid %d: %s", n, t.failed);
+		assert_null(t.failed);
+		for (i = 0; i < t.n; i++) {
+			if (!HIDDEN(t.status[i]) || (i > first && i < z &&
+			    i >= t.n - NBIG - 1))
+				continue;
+			assert_int_equal(attack_big(&t, i, &lo, &hi), 0);
+			if (hi - lo <= 0.5 || (t.status[i] == 'A' &&
+			    t.v[i] >= 1 && t.v[i] < THRESH &&
+			    hi - lo < THRESH - 1e-6)) {
+				if (dumped++ < MAXDUMP) {
+					fprintf(stderr, "cell %zu (%lld%c) "
+					    "lies in [%.3f, %.3f]; grid:\n", i,
+					    (long long)t.v[i], t.status[i], lo,
+					    hi);
+					t.n -= NBIG + 1;
+					dump(&t, w, "large group");
+					t.n += NBIG + 1;
+				}
+				nbad++;
+				break;
+			}
+		}
+		disclose_free(&t);
+	}
+	free(kids);
+	if (nbad > 0)
+		fail_msg("%d grids joined to a large group beat the "
+		    "attacker", nbad);
+}
+
 int
 main(void)
 {
@@ -600,6 +852,9 @@ main(void)
 		cmocka_unit_test(test_random_grids),
 		cmocka_unit_test(test_random_hierarchies),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_fail_closed_solver),
+		cmocka_unit_test(test_fail_closed_rows),
+		cmocka_unit_test(test_large_group),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -344,6 +344,8 @@ write_file(const char *path, const char *text, size_t n)
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, n, f), n);
 	assert_int_equal(fclose(f), 0);
+	/* A key file's own mode, so that a refusal is about its content. */
+	assert_int_equal(chmod(path, 0600), 0);
 }
 
 /* The whole file at path, NUL-terminated, in a static buffer. */
@@ -448,6 +450,7 @@ write_pem_key(const char *path, EVP_PKEY *key, int private)
 	else
 		assert_int_equal(PEM_write_PUBKEY(f, key), 1);
 	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0);
 }
 
 static void

@@ -1,0 +1,64 @@
+/*
+ * node/import.h: one line of an import file (docs/import.md), parsed
+ * without I/O, so that it can be tested and fuzzed alone.
+ *
+ * A line is a JSON object whose members are all strings: "dossier" (the
+ * dossier's label in the file, 1 to LIMIT_IMPORT_LABEL bytes) and "op"
+ * (an operation kind other than person.set) are required; "id" (a label
+ * for the entry an add or open line creates) is optional; the rest are
+ * the operation's own arguments, named as in a change.  Their values are
+ * checked later, when the change is made (change_encode).  node/
+ * cmd_import.c reads the file and makes the changes.
+ */
+#ifndef OPORA_IMPORT_H
+#define OPORA_IMPORT_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "conflict/dossier.h"
+#include "conflict/op.h"
+#include "protocol/limits.h"
+
+/*
+ * A parsed line.  Every string points into tree, except a SNILS given in
+ * its printed form, which points into snils: the structure must not be
+ * copied or moved while op is in use.
+ */
+struct import_line {
+	cJSON		*tree;		/* owned: the parsed JSON */
+	const char	*dossier;	/* the dossier's label */
+	const char	*entry;		/* "id", or NULL */
+	const char	*ref;		/* the label it changes */
+	/* "dossier\x1fref" */
+	char		 key[2 * LIMIT_IMPORT_LABEL + 2];
+	struct op	 op;
+	char		 snils[12];
+};
+
+/*
+ * import_line_parse(p, len, il, why, whysz): parse the line p[0..len)
+ * (borrowed; need not end in a NUL, may hold any bytes) into il.  0, or -1
+ * with a reason for a curator in why (whysz >= 4; bytes of the line
+ * escaped).  In both cases il must be released with import_line_free.
+ * On success il->dossier is 1 to LIMIT_IMPORT_LABEL bytes, il->op.kind is
+ * neither OP_NONE nor OP_PERSON_SET, il->entry is NULL or labels what an
+ * add or open line creates, and a line that changes an entry names it in
+ * il->ref, with il->key set.
+ */
+int	 import_line_parse(const char *p, size_t len, struct import_line *il,
+	    char *why, size_t whysz);
+
+/* import_line_free(il): release il's tree; il may be reused. */
+void	 import_line_free(struct import_line *il);
+
+/* import_adds_table(k): the table an operation of kind k adds an entry to
+ * (episode.open, event.add, ...), or DT_COUNT. */
+enum dossier_table import_adds_table(enum op_kind k);
+
+/* import_names_table(k): the table of the entry an operation of kind k
+ * changes (episode.close, event.amend, ...), or DT_COUNT. */
+enum dossier_table import_names_table(enum op_kind k);
+
+#endif /* OPORA_IMPORT_H */
