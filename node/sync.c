@@ -1,6 +1,8 @@
 /*
  * node/sync.c: pulling peers' feeds.  See sync.h.
  */
+#include <sys/socket.h>
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,6 +49,8 @@ struct peer_info {
 /* One slot of the pullers' table; only the manager thread (and
  * sync_stop, after it) uses and reuses slots.  stop and finished are
  * shared with the puller's threads: atomic. */
+#define SYNC_PULLER_FDS	4	/* transfers of one puller at once */
+
 struct puller {
 	struct sync	*s;
 	char		 region[16];
@@ -54,6 +58,11 @@ struct puller {
 	bool		 started;	/* the slot holds a thread to join */
 	bool		 stop;		/* the peer was removed */
 	bool		 finished;	/* the thread has returned */
+	/* The sockets its transfers hold (the puller's and its prefetch's),
+	 * -1 when free; under the sync's mu.  A removal shuts them down, so
+	 * a transfer waiting on the peer ends at once rather than at curl's
+	 * next progress call (about once a second). */
+	int		 fds[SYNC_PULLER_FDS];
 };
 
 /* What cuts a transfer or a wait short: the whole sync stopping, or the
@@ -179,6 +188,45 @@ progress_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 	return (stopping(arg));
 }
 
+/* curl opens a socket for a puller's transfer: note it, so that a removal
+ * can shut it down (stop_removed). */
+static curl_socket_t
+open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	const struct stopper	*stp = arg;
+	curl_socket_t		 fd;
+	int			 i;
+
+	(void)purpose;
+	if ((fd = socket(a->family, a->socktype, a->protocol)) == -1 ||
+	    stp->p == NULL)
+		return (fd);
+	pthread_mutex_lock(&stp->s->mu);
+	for (i = 0; i < SYNC_PULLER_FDS; i++)
+		if (stp->p->fds[i] == -1) {
+			stp->p->fds[i] = fd;
+			break;
+		}
+	pthread_mutex_unlock(&stp->s->mu);
+	return (fd);
+}
+
+static int
+close_cb(void *arg, curl_socket_t fd)
+{
+	const struct stopper	*stp = arg;
+	int			 i;
+
+	if (stp->p != NULL) {
+		pthread_mutex_lock(&stp->s->mu);
+		for (i = 0; i < SYNC_PULLER_FDS; i++)
+			if (stp->p->fds[i] == fd)
+				stp->p->fds[i] = -1;
+		pthread_mutex_unlock(&stp->s->mu);
+	}
+	return (close(fd));
+}
+
 /* Set up a handle to reach a peer as this node; 0 / -1. */
 static int
 handle_setup(CURL *h, struct node *n, const struct peer_info *p,
@@ -213,7 +261,13 @@ handle_setup(CURL *h, struct node *n, const struct peer_info *p,
 	    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, stp) != CURLE_OK)
+	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, stp) != CURLE_OK ||
+	    (stp != NULL && stp->s != NULL && (curl_easy_setopt(h,
+	    CURLOPT_OPENSOCKETFUNCTION, open_cb) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, stp) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, stp) != CURLE_OK)))
 		return (-1);
 	return (0);
 }
@@ -833,7 +887,7 @@ static void
 stop_removed(struct sync *s, struct node *n)
 {
 	struct puller	*p;
-	int		 i;
+	int		 i, k;
 
 	for (i = 0; i < SYNC_MAX_PEERS; i++) {
 		p = &s->pullers[i];
@@ -842,6 +896,11 @@ stop_removed(struct sync *s, struct node *n)
 			continue;
 		pthread_mutex_lock(&s->mu);
 		__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
+		/* A transfer in flight ends now: its socket is shut down
+		 * (closed by curl, under this lock, in close_cb). */
+		for (k = 0; k < SYNC_PULLER_FDS; k++)
+			if (p->fds[k] != -1)
+				shutdown(p->fds[k], SHUT_RDWR);
 		pthread_cond_broadcast(&s->cv);
 		pthread_mutex_unlock(&s->mu);
 	}
@@ -854,7 +913,7 @@ start_new(struct sync *s, struct node *n)
 	sqlite3_stmt	*st;
 	struct puller	*p;
 	const char	*r;
-	int		 i, free_slot;
+	int		 i, k, free_slot;
 
 	if ((st = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
 		return;
@@ -875,6 +934,8 @@ start_new(struct sync *s, struct node *n)
 			continue;
 		p = &s->pullers[free_slot];
 		memset(p, 0, sizeof(*p));
+		for (k = 0; k < SYNC_PULLER_FDS; k++)
+			p->fds[k] = -1;
 		p->s = s;
 		snprintf(p->region, sizeof(p->region), "%s", r);
 		if (pthread_create(&p->th, NULL, puller_run, p) == 0) {
