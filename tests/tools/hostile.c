@@ -139,6 +139,10 @@ tls_setup(const char *crt, const char *key)
 		return (NULL);
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any);
+	/* Every connection a full handshake, as the node's own server does
+	 * (node/http.c): a resumed session would skip the certificate. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	return (ctx);
 }
 
