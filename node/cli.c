@@ -56,6 +56,8 @@ static const struct command commands[] = {
 	    "импортировать реестр из файла JSON Lines" },
 	{ "init", cmd_init, "create a node",
 	    "создать узел" },
+	{ "key", cmd_key, "rotate or revoke this node's keys; list known keys",
+	    "сменить или отозвать ключи узла; список известных ключей" },
 	{ "link", cmd_link, "record that two dossiers are the same person",
 	    "отметить, что два дела — один человек" },
 	{ "list", cmd_list, "list the dossiers on this node",

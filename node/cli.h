@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -116,6 +117,7 @@ int	 cmd_find(int, char **);
 int	 cmd_id(int, char **);
 int	 cmd_import(int, char **);
 int	 cmd_init(int, char **);
+int	 cmd_key(int, char **);
 int	 cmd_link(int, char **);
 int	 cmd_list(int, char **);
 int	 cmd_log(int, char **);
@@ -134,5 +136,16 @@ int	 cmd_transfer(int, char **);
 int	 cmd_unlink(int, char **);
 int	 cmd_vectors(int, char **);
 int	 cmd_verify(int, char **);
+
+/*
+ * Shared by node/cmd_key.c and 'opora peer' (node/cmd_peer.c):
+ * cmd_key_revoke_peer(argc, argv) runs "revoke-key REGION KEYID --since
+ * TIME"; cmd_key_held_after(n, key_id, since) prints the changes held here
+ * that key_id signed with a clock at or after since (id, dossier, clock),
+ * for an admin to act on: 0, or -1 on a database error.
+ */
+int	 cmd_key_revoke_peer(int, char **);
+int	 cmd_key_held_after(struct node *n, const char *key_id,
+	    uint64_t since);
 
 #endif /* OPORA_CLI_H */

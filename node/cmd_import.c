@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "conflict/hlc.h"
+#include "conflict/rules.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/signer.h"
@@ -422,7 +423,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 		m.parents = (const char (*)[65])dl->d->heads;
 		m.nparents = dl->d->nheads;
 		il->op.arg[OA_REF] = el != NULL ? el->pass1 : NULL;
-		rc = node_check_ops(dl->d, m.region, &il->op, 1, why,
+		rc = rules_check(dl->d, m.region, &il->op, 1, why,
 		    sizeof(why));
 		if (rc == 0 && dossier_apply(dl->d, &m, &il->op, 1) != 0)
 			rc = -2;

@@ -12,11 +12,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "conflict/hlc.h"
 #include "node/card.h"
 #include "node/cli.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
@@ -57,23 +59,105 @@ slurp(const char *path, size_t max, size_t *lenp)
 }
 
 static const char SQL_PEER_PUT[] =
-    "INSERT INTO peers (region, url, key_id, pin, card, added)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (region) DO UPDATE SET"
+    "INSERT INTO peers (region, url, key_id, pin, pin_next, card, added)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (region) DO UPDATE SET"
     " url = excluded.url, key_id = excluded.key_id, pin = excluded.pin,"
-    " card = excluded.card";
+    " pin_next = excluded.pin_next, card = excluded.card";
 static const char SQL_PEER_DEL[] = "DELETE FROM peers WHERE region = ?1";
+static const char SQL_PEER_HAS[] = "SELECT 1 FROM peers WHERE region = ?1";
 static const char SQL_PEER_LIST[] =
-    "SELECT region, url, cursor, last_ok, last_error, behind, key_id, pin"
-    " FROM peers ORDER BY region";
+    "SELECT region, url, cursor, last_ok, last_error, behind, key_id, pin,"
+    " pin_next FROM peers ORDER BY region";
+static const char SQL_PEER_KEY[] = "SELECT key_id FROM peers WHERE region = ?1";
+static const char SQL_KEY_SINCE[] =
+    "SELECT revoked_since FROM keys WHERE key_id = ?1";
+
+/* The key id this node holds for peer region into kid: 0, 1 when region
+ * is no peer, -1. */
+static int
+held_key(struct node *n, const char *region, char kid[SIG_KEYID_LEN + 1])
+{
+	sqlite3_stmt	*s;
+	const char	*k;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(n->st, SQL_PEER_KEY)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(s)) == SQLITE_DONE)
+		rc = 1;
+	else if (r == SQLITE_ROW && (k = (const char *)sqlite3_column_text(s,
+	    0)) != NULL && strlen(k) == SIG_KEYID_LEN) {
+		memcpy(kid, k, SIG_KEYID_LEN + 1);
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return (rc);
+}
+
+/*
+ * Whether rotation r of a card was signed by its old key at or after the
+ * time this node holds that key revoked from: a compromised key may sign
+ * anything, a rotation included.  1 if so, 0 if not, -1 on error.
+ */
+static int
+rotation_after_revocation(struct node *n, const struct card_rotation *r)
+{
+	sqlite3_stmt	*s;
+	const char	*t;
+	char		 kid[SIG_KEYID_LEN + 1];
+	uint64_t	 since;
+	int		 k, rc = 0;
+
+	sig_key_id(r->prev, kid);
+	if ((s = store_stmt(n->st, SQL_KEY_SINCE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC);
+	if ((k = sqlite3_step(s)) == SQLITE_ROW &&
+	    (t = (const char *)sqlite3_column_text(s, 0)) != NULL)
+		rc = hlc_parse(t, strlen(t), &since) == -1 || r->at >= since;
+	else if (k != SQLITE_ROW && k != SQLITE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+/* Record the keys a checked card names, their ends, and the region's
+ * revocations.  The caller holds a transaction.  0 / -1. */
+static int
+card_keys_put(struct node *n, const struct card *c)
+{
+	char	 kid[SIG_KEYID_LEN + 1];
+	size_t	 i;
+
+	/* A region's older keys stay known: they signed earlier changes. */
+	for (i = 0; i < c->nrot; i++) {
+		sig_key_id(c->rot[i].prev, kid);
+		if (store_key_put(n->st, kid, c->region, c->rot[i].prev) == -1 ||
+		    store_key_limit(n->st, kid, c->rot[i].until) == -1 ||
+		    store_keys_trust(n->st, c->region, kid, true) == -1)
+			return (-1);
+	}
+	if (store_key_put(n->st, c->key_id, c->region, c->pub) == -1 ||
+	    store_keys_trust(n->st, c->region, c->key_id, true) == -1)
+		return (-1);
+	for (i = 0; i < c->nrev; i++)
+		if (store_key_revoke(n->st, c->region, c->rev[i].key_id,
+		    c->rev[i].since) == -1)
+			return (-1);
+	return (0);
+}
 
 static int
 peer_add(struct node *n, const char *path)
 {
 	struct card	 c;
 	sqlite3_stmt	*s;
-	char		*text, why[256];
-	size_t		 len;
-	int		 rc = EX_DATAERR;
+	char		*text, why[256], held[SIG_KEYID_LEN + 1], t[32];
+	char		 kid[SIG_KEYID_LEN + 1];
+	size_t		 len, i;
+	int		 rc = EX_DATAERR, k, from = 0;
+	bool		 existed;
 
 	if ((text = slurp(path, LIMIT_CARD_BYTES, &len)) == NULL)
 		return (EX_NOINPUT);
@@ -87,19 +171,59 @@ peer_add(struct node *n, const char *path)
 		    c.region);
 		goto out;
 	}
+	/*
+	 * A card for a peer already here must come from the same node: its
+	 * key is the one held, or a rotation chain leads to it from there.
+	 */
+	if ((k = held_key(n, c.region, held)) == -1) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	existed = k == 0;
+	if (existed && (from = card_chain_from(&c, held)) == -1) {
+		cli_err("%s: %s %s %s %s %s", path, cli_tr("the card's key",
+		    "ключ карточки"), c.key_id, cli_tr("is not announced by "
+		    "key", "не объявлен ключом"), held, cli_tr("that this node "
+		    "holds for the region: if the region lost its key, check "
+		    "the new card with its admin, then 'opora peer remove' and "
+		    "'peer add' it", "который этот узел знает для региона: "
+		    "если регион потерял ключ, сверьте новую карточку с его "
+		    "администратором, затем 'opora peer remove' и 'peer add'"));
+		goto out;
+	}
+	/* A new peer's card is the admin's to check, like any first card. */
+	for (i = (size_t)from; existed && i < c.nrot; i++) {
+		if ((k = rotation_after_revocation(n, &c.rot[i])) == 0)
+			continue;
+		if (k == 1) {
+			sig_key_id(c.rot[i].prev, kid);
+			cli_err("%s: %s %s %s", path, cli_tr("the card's "
+			    "rotation was signed by key", "смена ключа "
+			    "подписана ключом"), kid, cli_tr("after the time "
+			    "it is revoked from, so it proves nothing: check "
+			    "the card's key id with the region's admin, then "
+			    "'opora peer remove' and 'peer add' it",
+			    "после времени его отзыва и ничего не доказывает: "
+			    "сверьте ключ карточки с администратором региона, "
+			    "затем 'opora peer remove' и 'peer add'"));
+		} else
+			rc = EX_SOFTWARE;
+		goto out;
+	}
 	rc = EX_SOFTWARE;
 	if (store_begin(n->st) == -1)
 		goto out;
-	/* A region's other key stays known: it signed earlier changes. */
-	if (store_key_put(n->st, c.key_id, c.region, c.pub) == -1 ||
+	if (card_keys_put(n, &c) == -1 ||
 	    (s = store_stmt(n->st, SQL_PEER_PUT)) == NULL)
 		goto rollback;
 	sqlite3_bind_text(s, 1, c.region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, c.url, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, c.key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, c.pin, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, text, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	if (c.pin_next[0] != '\0')
+		sqlite3_bind_text(s, 5, c.pin_next, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		log_warnx("peer add: %s", sqlite3_errmsg(store_db(n->st)));
 		sqlite3_reset(s);
@@ -111,6 +235,22 @@ peer_add(struct node *n, const char *path)
 	printf("%s\n", c.region);
 	fprintf(stderr, "%s %s (%s), %s %s\n", cli_tr("peer", "партнёр"),
 	    c.region, c.url, cli_tr("key", "ключ"), c.key_id);
+	for (i = (size_t)from; existed && i < c.nrot; i++) {
+		sig_key_id(c.rot[i].prev, kid);
+		card_time_format(c.rot[i].until, t);
+		fprintf(stderr, "%s %s %s; %s %s\n", cli_tr("key",
+		    "ключ"), kid, cli_tr("was replaced by a newer key",
+		    "заменён новым ключом"), cli_tr("its changes are accepted "
+		    "if made before", "его изменения принимаются, если "
+		    "сделаны до"), t);
+	}
+	if (c.pin_next[0] != '\0')
+		fprintf(stderr, "%s %s\n", cli_tr("TLS: its next key is pinned "
+		    "too:", "TLS: закреплён и следующий ключ:"), c.pin_next);
+	for (i = 0; i < c.nrev; i++)
+		if (cmd_key_held_after(n, c.rev[i].key_id, c.rev[i].since) ==
+		    -1)
+			goto out;
 	rc = EX_OK;
 	goto out;
 rollback:
@@ -125,7 +265,7 @@ peer_list(struct node *n, bool json)
 {
 	sqlite3_stmt	*s;
 	cJSON		*arr = NULL, *o;
-	const char	*region, *url, *err, *kid, *pin;
+	const char	*region, *url, *err, *kid, *pin, *next;
 	char		 ok[32];
 	time_t		 t;
 	struct tm	 tm;
@@ -141,6 +281,7 @@ peer_list(struct node *n, bool json)
 		err = (const char *)sqlite3_column_text(s, 4);
 		kid = (const char *)sqlite3_column_text(s, 6);
 		pin = (const char *)sqlite3_column_text(s, 7);
+		next = (const char *)sqlite3_column_text(s, 8);
 		ok[0] = '\0';
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
 			t = (time_t)(sqlite3_column_int64(s, 3) / 1000);
@@ -155,6 +296,9 @@ peer_list(struct node *n, bool json)
 			cJSON_AddStringToObject(o, "url", url);
 			cJSON_AddStringToObject(o, "key_id", kid);
 			cJSON_AddStringToObject(o, "tls_pin", pin);
+			if (next != NULL)
+				cJSON_AddStringToObject(o, "tls_pin_next",
+				    next);
 			cJSON_AddNumberToObject(o, "cursor",
 			    (double)sqlite3_column_int64(s, 2));
 			if (ok[0] != '\0')
@@ -192,23 +336,41 @@ static int
 peer_remove(struct node *n, const char *region)
 {
 	sqlite3_stmt	*s;
-	int		 changed;
+	int		 changed, rc = EX_SOFTWARE;
 
-	if ((s = store_stmt(n->st, SQL_PEER_DEL)) == NULL)
+	if (store_begin(n->st) == -1)
 		return (EX_SOFTWARE);
+	if ((s = store_stmt(n->st, SQL_PEER_DEL)) == NULL)
+		goto rollback;
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
-		return (EX_SOFTWARE);
+		goto rollback;
 	}
 	changed = sqlite3_changes(store_db(n->st));
 	sqlite3_reset(s);
 	if (changed == 0) {
 		cli_err("%s %s", cli_tr("no peer", "нет партнёра"), region);
-		return (EX_NOINPUT);
+		rc = EX_NOINPUT;
+		goto rollback;
 	}
-	/* Its key stays known: it signed changes this node holds. */
+	/*
+	 * Its keys stay known, for they signed changes this node holds and
+	 * which stay valid ('opora verify'), but nothing they sign is taken
+	 * in from now on, from this peer or relayed by another.
+	 */
+	if (store_keys_trust(n->st, region, NULL, false) == -1 ||
+	    store_commit(n->st) == -1)
+		goto rollback;
+	fprintf(stderr, "%s %s %s\n", cli_tr("removed peer", "удалён партнёр"),
+	    region, cli_tr("; its keys are no longer trusted: changes they "
+	    "sign are refused from now on, those already here stay valid",
+	    "; его ключам больше нет доверия: подписанные ими изменения "
+	    "отныне отклоняются, уже принятые остаются в силе"));
 	return (EX_OK);
+rollback:
+	store_rollback(n->st);
+	return (rc);
 }
 
 int
@@ -218,11 +380,13 @@ cmd_peer(int argc, char **argv)
 	    "usage: opora peer add CARD      (a file from 'opora id' on the "
 	    "peer; - for stdin)\n"
 	    "       opora peer list [--json]\n"
-	    "       opora peer remove REGION",
+	    "       opora peer remove REGION\n"
+	    "       opora peer revoke-key REGION KEYID --since TIME",
 	    "использование: opora peer add КАРТОЧКА  (файл от 'opora id' "
 	    "партнёра; - для stdin)\n"
 	    "       opora peer list [--json]\n"
-	    "       opora peer remove РЕГИОН");
+	    "       opora peer remove РЕГИОН\n"
+	    "       opora peer revoke-key РЕГИОН КЛЮЧ --since ВРЕМЯ");
 	struct node	*n;
 	int		 rc;
 
@@ -230,6 +394,8 @@ cmd_peer(int argc, char **argv)
 		fprintf(argc < 2 ? stderr : stdout, "%s\n", usage);
 		return (argc < 2 ? EX_USAGE : EX_OK);
 	}
+	if (strcmp(argv[1], "revoke-key") == 0)
+		return (cmd_key_revoke_peer(argc - 1, argv + 1));
 	if (!((strcmp(argv[1], "add") == 0 && argc == 3) ||
 	    (strcmp(argv[1], "remove") == 0 && argc == 3) ||
 	    (strcmp(argv[1], "list") == 0 && (argc == 2 || (argc == 3 &&
@@ -336,9 +502,10 @@ cmd_receive(int argc, char **argv)
 	struct wire_feed f;
 	struct feed_stats st = { 0 };
 	struct node	*n;
+	sqlite3_stmt	*s;
 	char		*text, why[256];
 	size_t		 len;
-	int		 rc = EX_DATAERR;
+	int		 r, rc = EX_DATAERR;
 
 	if (argc != 4 || strcmp(argv[1], "--from") != 0 ||
 	    !fields_region_valid(argv[2], strlen(argv[2]))) {
@@ -352,6 +519,27 @@ cmd_receive(int argc, char **argv)
 	if ((n = cli_open()) == NULL) {
 		free(text);
 		return (EX_CONFIG);
+	}
+	memset(&f, 0, sizeof(f));
+	memset(&st, 0, sizeof(st));
+	/* Refusals are recorded against REGION, marked as from a file: it
+	 * must be a peer whose card this node holds. */
+	st.file = true;
+	if ((s = store_stmt(n->st, SQL_PEER_HAS)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, argv[2], -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (r != SQLITE_ROW) {
+		if (r == SQLITE_DONE)
+			cli_err("%s %s: %s", cli_tr("no peer", "нет партнёра"),
+			    argv[2], cli_tr("add its card first (opora peer "
+			    "add)", "сначала добавьте его карточку (opora peer "
+			    "add)"));
+		rc = r == SQLITE_DONE ? EX_NOINPUT : EX_SOFTWARE;
+		goto out;
 	}
 	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
 		cli_err("%s: %s", argv[3], why);
@@ -369,6 +557,7 @@ cmd_receive(int argc, char **argv)
 		rc = st.rejected + st.missing + st.unentitled > 0 ?
 		    EX_DATAERR : EX_OK;
 	}
+out:
 	wire_feed_free(&f);
 	free(text);
 	node_close(n);
@@ -376,7 +565,24 @@ cmd_receive(int argc, char **argv)
 }
 
 static const char SQL_REJECTED[] =
-    "SELECT n, id, dossier, peer, reason, at FROM rejected ORDER BY n";
+    "SELECT n, id, dossier, peer, reason, at, coalesce(last_at, at), count,"
+    " coalesce(via, ''), bytes IS NOT NULL FROM rejected"
+    " ORDER BY coalesce(last_at, at), n";
+static const char SQL_REJECTED_DROPPED[] =
+    "SELECT peer, dropped FROM rejected_peers WHERE dropped > 0"
+    " ORDER BY peer";
+
+/* "2026-11-26 10:04:05 UTC" for ms since the epoch. */
+static void
+rejected_when(long long ms, char out[32])
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, 32, "?");
+}
 
 int
 cmd_rejected(int argc, char **argv)
@@ -384,21 +590,24 @@ cmd_rejected(int argc, char **argv)
 	struct node	*n;
 	sqlite3_stmt	*s;
 	cJSON		*arr = NULL, *o;
-	const char	*c[6];
+	const char	*c[5];
+	char		 e[5][ESC_LONG], first[32], last[32];
 	bool		 json = argc == 3 && strcmp(argv[2], "--json") == 0;
-	char		 when[32];
-	time_t		 t;
-	struct tm	 tm;
+	bool		 kept;
+	long long	 count;
 	int		 r, i, rc = EX_SOFTWARE;
 
 	if (argc < 2 || strcmp(argv[1], "list") != 0 || argc > 3 ||
 	    (argc == 3 && !json)) {
 		fprintf(argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout :
 		    stderr, "%s\n", cli_tr("usage: opora rejected list [--json]"
-		    "\n  changes refused on receipt, with the reason and the "
-		    "peer they came from", "использование: opora rejected list "
-		    "[--json]\n  изменения, отклонённые при приёме, с причиной "
-		    "и источником"));
+		    "\n  changes refused on receipt, once per peer and change: "
+		    "when last and\n  first seen, how many times, the peer, "
+		    "the change and dossier, the reason", "использование: "
+		    "opora rejected list [--json]\n  изменения, отклонённые "
+		    "при приёме, по одному на партнёра и изменение:\n  когда "
+		    "в последний и первый раз, сколько раз, партнёр, "
+		    "изменение,\n  дело и причина"));
 		return (argc >= 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
@@ -408,29 +617,66 @@ cmd_rejected(int argc, char **argv)
 	    (json && (arr = cJSON_CreateArray()) == NULL))
 		goto out;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < 6; i++)
-			c[i] = (const char *)sqlite3_column_text(s, i);
-		t = (time_t)(sqlite3_column_int64(s, 5) / 1000);
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		/* Everything here came from outside: escaped. */
+		c[0] = (const char *)sqlite3_column_text(s, 1);
+		c[1] = (const char *)sqlite3_column_text(s, 2);
+		c[2] = (const char *)sqlite3_column_text(s, 3);
+		c[3] = (const char *)sqlite3_column_text(s, 4);
+		c[4] = (const char *)sqlite3_column_text(s, 8);
+		for (i = 0; i < 5; i++)
+			esc_str(c[i] != NULL ? c[i] : "", e[i], sizeof(e[i]));
+		rejected_when(sqlite3_column_int64(s, 5), first);
+		rejected_when(sqlite3_column_int64(s, 6), last);
+		count = sqlite3_column_int64(s, 7);
+		kept = sqlite3_column_int(s, 9) != 0;
 		if (json) {
 			if ((o = cJSON_CreateObject()) == NULL)
 				break;
 			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "id", c[1] ? c[1] : "");
-			if (c[2] != NULL)
-				cJSON_AddStringToObject(o, "dossier", c[2]);
-			cJSON_AddStringToObject(o, "peer", c[3]);
-			cJSON_AddStringToObject(o, "reason", c[4]);
-			cJSON_AddStringToObject(o, "at", when);
-		} else
-			printf("%s  %s  %.16s  %s: %s\n", when, c[3],
-			    c[1] ? c[1] : "?", c[2] ? c[2] : "?", c[4]);
+			cJSON_AddStringToObject(o, "id", e[0]);
+			if (c[1] != NULL)
+				cJSON_AddStringToObject(o, "dossier", e[1]);
+			cJSON_AddStringToObject(o, "peer", e[2]);
+			if (c[4] != NULL && c[4][0] != '\0')
+				cJSON_AddStringToObject(o, "via", e[4]);
+			cJSON_AddStringToObject(o, "reason", e[3]);
+			cJSON_AddStringToObject(o, "at", first);
+			cJSON_AddStringToObject(o, "last", last);
+			cJSON_AddNumberToObject(o, "count", (double)count);
+			cJSON_AddBoolToObject(o, "bytes_kept", kept);
+		} else {
+			printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
+			    strcmp(e[4], "file") == 0 ? " " : "",
+			    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
+			    "(файл)") : "", c[0] ? e[0] : "?",
+			    c[1] ? e[1] : "?", e[3]);
+			if (count > 1)
+				printf(" (%lld %s %s)", count, cli_tr(
+				    "times, first", "раз, впервые"), first);
+			if (!kept)
+				printf(" [%s]", cli_tr("bytes not kept",
+				    "байты не сохранены"));
+			printf("\n");
+		}
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto out;
+	/* Records dropped for the cap of rows, per peer. */
+	if ((s = store_stmt(n->st, SQL_REJECTED_DROPPED)) == NULL)
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && !json) {
+		esc_str((const char *)sqlite3_column_text(s, 0), e[0],
+		    sizeof(e[0]));
+		printf("%s: %lld %s\n", e[0], (long long)
+		    sqlite3_column_int64(s, 1), cli_tr("older records "
+		    "dropped (the least recently seen first)", "старых "
+		    "записей удалено (сначала давно не виденные)"));
 	}
 	sqlite3_reset(s);
 	if (json)
 		cli_print_json(arr);
-	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
+	rc = EX_OK;
 out:
 	cJSON_Delete(arr);
 	node_close(n);

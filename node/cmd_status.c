@@ -15,11 +15,14 @@
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
 
 static const char SQL_PEERS[] =
-    "SELECT region, last_ok, last_error, last_error_at, behind FROM peers"
-    " ORDER BY region";
+    "SELECT region, last_ok, last_error, last_error_at, behind,"
+    " backoff_until, backoff_reason,"
+    " (SELECT dropped FROM rejected_peers r WHERE r.peer = region)"
+    " FROM peers ORDER BY region";
 
 /* "2026-11-26 10:04 UTC" for ms since the epoch, or "never". */
 static void
@@ -47,7 +50,8 @@ cmd_status(int argc, char **argv)
 	struct node	*n;
 	sqlite3_stmt	*s;
 	cJSON		*j, *peers, *p, *problems;
-	char		 w1[32], w2[32], msg[256], v[24];
+	char		 w1[32], w2[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
+	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
 	long long	 last, published = 0, regions, now;
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
@@ -85,7 +89,7 @@ cmd_status(int argc, char **argv)
 	mine = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	if ((s = store_stmt(n->st, "SELECT count(*) FROM rejected WHERE "
-	    "at > ?")) == NULL) {
+	    "coalesce(last_at, at) > ?")) == NULL) {
 		node_close(n);
 		return (EX_SOFTWARE);
 	}
@@ -134,7 +138,19 @@ cmd_status(int argc, char **argv)
 			long long ok = sqlite3_column_int64(s, 1);
 			long long at = sqlite3_column_int64(s, 3);
 			long long behind = sqlite3_column_int64(s, 4);
+			long long until = sqlite3_column_int64(s, 5);
+			const char *why = (const char *)sqlite3_column_text(s,
+			    6);
+			long long dropped = sqlite3_column_int64(s, 7);
 			bool failing = err != NULL && at >= ok;
+			bool backing = until > now;
+
+			/* Peers' words are escaped for the terminal. */
+			esc_str(r ? r : "?", er, sizeof(er));
+			esc_str(err, eerr, sizeof(eerr));
+			esc_str(why, ereason, sizeof(ereason));
+			r = er;
+			err = eerr;
 
 			p = cJSON_CreateObject();
 			cJSON_AddItemToArray(peers, p);
@@ -144,6 +160,19 @@ cmd_status(int argc, char **argv)
 			cJSON_AddNumberToObject(p, "behind", (double)behind);
 			if (failing)
 				cJSON_AddStringToObject(p, "error", err);
+			if (backing) {
+				cJSON_AddNumberToObject(p, "backoff_until_ms",
+				    (double)until);
+				cJSON_AddStringToObject(p, "backoff_reason",
+				    ereason);
+				snprintf(msg, sizeof(msg), "peer %s: not asked "
+				    "again for %lld s: %s", r, (until - now +
+				    999) / 1000, ereason);
+				cJSON_AddItemToArray(problems,
+				    cJSON_CreateString(msg));
+			}
+			cJSON_AddNumberToObject(p, "rejected_dropped",
+			    (double)dropped);
 			if (failing || ok == 0) {
 				snprintf(msg, sizeof(msg), "peer %s: %s",
 				    r ? r : "?", failing ? err :
@@ -166,6 +195,16 @@ cmd_status(int argc, char **argv)
 				    cli_tr("in step, last pull", "в порядке, "
 				    "последний обмен"), w1, behind, cli_tr(
 				    "changes behind", "изменений в очереди"));
+			if (backing)
+				printf("    %s %lld s: %s\n", cli_tr(
+				    "backing off: not asked again for",
+				    "пауза: не опрашивается ещё"),
+				    (until - now + 999) / 1000, ereason);
+			if (dropped > 0)
+				printf("    %s: %lld\n", cli_tr("refusal "
+				    "records dropped for the cap",
+				    "записей об отказах удалено сверх предела"),
+				    dropped);
 		}
 		sqlite3_reset(s);
 	}

@@ -382,7 +382,7 @@ cmd_verify(int argc, char **argv)
 	}
 	rc = EX_SOFTWARE;
 	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL ||
-	    (vs.ver = verifier_new(vs.n->st)) == NULL)
+	    (vs.ver = verifier_new_held(vs.n->st)) == NULL)
 		goto out;
 	threaded = pthread_create(&views, NULL, views_run, &vc) == 0;
 	/* One read transaction: a consistent snapshot of the log. */

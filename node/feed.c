@@ -479,18 +479,34 @@ feed_check(struct store *st, struct wire_feed *f, struct feed_batch **out,
 		b->items[i].bytes = f->items[i].bytes;
 		b->items[i].len = f->items[i].len;
 		memcpy(b->items[i].sig, f->items[i].sig, SIG_LEN);
-		b->items[i].siglen_ok = true;
+		b->items[i].siglen_ok = f->items[i].sig_ok;
 	}
 	/* A change already here (peers forward each other's changes) is
-	 * not verified again: hashing it and one look-up cost far less. */
+	 * not verified again: hashing it and one look-up cost far less.  A
+	 * malformed item is not verified at all (held for the verifier). */
 	for (i = 0; i < f->n; i++) {
 		char	 id[CHANGE_ID_HEX + 1];
 
+		if (f->items[i].problem[0] != '\0') {
+			b->items[i].held = true;
+			continue;
+		}
 		change_id(b->items[i].bytes, b->items[i].len, id);
 		b->items[i].held = store_change_has(st, id) == 1;
 	}
 	verifier_check(v, b->items, f->n);
 	verifier_free(v);
+	/* Each change stands alone: a malformed item is refused with what
+	 * the parser found, and recorded by the id it gave. */
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].problem[0] != '\0') {
+			b->items[i].held = false;
+			snprintf(b->items[i].problem,
+			    sizeof(b->items[i].problem), "malformed feed "
+			    "item: %s", f->items[i].problem);
+			memcpy(b->items[i].id, f->items[i].id,
+			    sizeof(b->items[i].id));
+		}
 	/*
 	 * Apply in the total order: it puts parents first, and a dossier
 	 * folds in place instead of again from the start when a change sorts
@@ -634,10 +650,11 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	char		 rwhy[256];
 	size_t		 i;
 	int		 rc = -1;
-	bool		 repair = stats->repair;
+	bool		 repair = stats->repair, file = stats->file;
 
 	memset(stats, 0, sizeof(*stats));
 	stats->repair = repair;
+	stats->file = file;
 	if (b->n > 0 && (done = calloc(b->n, sizeof(*done))) == NULL) {
 		snprintf(why, whysz, "out of memory");
 		return (-1);
@@ -646,6 +663,8 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		snprintf(why, whysz, "cannot open a transaction");
 		goto out;
 	}
+	if (file)
+		receiver_via(r, "file");
 	/* A change whose parent comes later in the batch waits for it. */
 	do {
 		progress = false;
@@ -743,6 +762,13 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			goto rollback;
 		}
 		sqlite3_reset(s);
+		/* Removed while this was fetched: nothing of it goes in (the
+		 * transaction holds the write lock, so a removal is either
+		 * seen here or waits until after the commit). */
+		if (sqlite3_changes(store_db(n->st)) != 1) {
+			snprintf(why, whysz, "no peer %s (removed)", peer);
+			goto rollback;
+		}
 	}
 	if (receiver_flush(r) == -1) {
 		snprintf(why, whysz, "cannot save the clock");

@@ -49,6 +49,9 @@ struct feed_stats {
 	bool		 repair;
 	char		 torepair[FEED_MAX_REPAIR][37];
 	size_t		 ntorepair;
+	/* Set on entry when the changes come from a file (opora receive),
+	 * not a pull: refusals are recorded so (node/receive.h). */
+	bool		 file;
 };
 
 /*

@@ -77,7 +77,6 @@ static int	conn_idx = -1;		/* SSL ex_data slot for the conn */
 
 static void	conn_free(struct http_conn *);
 
-static const char SQL_PEER_BY_PIN[] = "SELECT region FROM peers WHERE pin = ?";
 static const char SQL_RESEARCHER_BY_PIN[] =
     "SELECT name FROM researchers WHERE pin = ? AND revoked = 0";
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
@@ -344,24 +343,17 @@ pin_party(struct http_server *srv, const char *pin, char *peer,
 {
 	sqlite3_stmt	*s;
 	const char	*name;
+	char		 region[16];
 	int		 found = 0, rc;
 
 	peer[0] = researcher[0] = '\0';
-	if ((s = store_stmt(srv->n->st, SQL_PEER_BY_PIN)) == NULL)
+	/* A peer's current TLS key, or the next one its card announces. */
+	if ((rc = store_region_by_pin(srv->n->st, pin, region)) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
-	    (name = (const char *)sqlite3_column_text(s, 0)) != NULL &&
-	    strlen(name) < peersz) {
-		memcpy(peer, name, strlen(name) + 1);
+	if (rc == 0 && strlen(region) < peersz) {
+		memcpy(peer, region, strlen(region) + 1);
 		found = 1;
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_warnx("peer by pin: %s", sqlite3_errmsg(store_db(
-		    srv->n->st)));
-		sqlite3_reset(s);
-		return (-1);
 	}
-	sqlite3_reset(s);
 	/* The federal node also answers the researchers it registered. */
 	if (found || strcmp(srv->n->cfg.region, "RU-FED") != 0)
 		return (found);

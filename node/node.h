@@ -76,23 +76,6 @@ int	 node_path(const struct node *n, const char *name, char *out,
 	    size_t outsz);
 
 /*
- * node_check_ops(d, region, ops, nops, why, whysz): whether a change by
- * region holding ops may follow the history whose state is d (d->nchanges
- * == 0 for a new dossier): the author's authority and every entry named by
- * an operation.  0, or -1 with a reason for a curator.
- */
-/*
- * node_check_kinds(ops, nops): the kinds of operation (DOSSIER_KIND bits)
- * whose effects node_check_ops reads to judge these operations: folding
- * just the changes holding them gives it the same answer as the whole
- * state.  0 when it needs the whole state (conflict.resolve: a conflict
- * depends on the causal graph of every edit).
- */
-uint32_t node_check_kinds(const struct op *ops, size_t nops);
-int	 node_check_ops(const struct dossier *d, const char *region,
-	    const struct op *ops, size_t nops, char *why, size_t whysz);
-
-/*
  * node_author(n, d, ops, nops, idout, why, whysz): make, sign and store one
  * change of ops on dossier d (the stored state, or a new dossier_new one,
  * whose id is then replaced by the one derived from its first change,

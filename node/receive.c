@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "conflict/hlc.h"
+#include "conflict/rules.h"
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
 #include "node/view.h"
+#include "protocol/esc.h"
 #include "protocol/log.h"
 
 #define RECEIVER_CACHE	64	/* dossier states kept between changes */
@@ -21,6 +23,7 @@ struct receiver {
 	struct dossier	*cache[RECEIVER_CACHE];
 	unsigned	 next;		/* the slot to reuse next */
 	bool		 clock_moved;	/* the node clock must be stored */
+	const char	*via;		/* static: "pull" or "file" */
 	/* Changes decoded for folding a concurrent change's past, by the
 	 * first bits of their id (a direct-mapped cache). */
 	struct change	*decoded[RECEIVER_DECODED];
@@ -34,7 +37,14 @@ receiver_new(struct node *n)
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return (NULL);
 	r->n = n;
+	r->via = "pull";
 	return (r);
+}
+
+void
+receiver_via(struct receiver *r, const char *via)
+{
+	r->via = via;
 }
 
 int
@@ -104,39 +114,109 @@ state_put(struct receiver *r, struct dossier *d)
 	r->next = (r->next + 1) % RECEIVER_CACHE;
 }
 
+/* The same change refused again from the same peer. */
+static const char SQL_REJECT_AGAIN[] =
+    "UPDATE rejected SET count = count + 1, last_at = ?3, reason = ?4,"
+    " via = ?5 WHERE peer = ?1 AND id = ?2";
+static const char SQL_REJECT_TOTALS[] =
+    "SELECT kept, rows FROM rejected_peers WHERE peer = ?";
 static const char SQL_REJECT[] =
-    "INSERT INTO rejected (id, dossier, peer, reason, at, bytes, sig)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO rejected (id, dossier, peer, reason, at, last_at, bytes,"
+    " sig, via) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)";
+static const char SQL_REJECT_EVICT[] =
+    "DELETE FROM rejected WHERE n = (SELECT n FROM rejected"
+    " WHERE peer = ?1 ORDER BY last_at, n LIMIT 1)";
+static const char SQL_REJECT_DROPPED[] =
+    "UPDATE rejected_peers SET dropped = dropped + 1 WHERE peer = ?1";
+
+/* Run a statement that binds (peer) or (peer, id, now, why, via); 0 and
+ * the rows changed in *changed (if not NULL), or -1. */
+static int
+reject_step(struct receiver *r, const char *sql, const char *peer,
+    const char *id, const char *why, int *changed)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(r->n->st, sql)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    (id == NULL || (sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC) ==
+	    SQLITE_OK && sqlite3_bind_int64(s, 3, (sqlite3_int64)
+	    node_now_ms()) == SQLITE_OK && sqlite3_bind_text(s, 4, why, -1,
+	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_text(s, 5, r->via,
+	    -1, SQLITE_STATIC) == SQLITE_OK)) &&
+	    sqlite3_step(s) == SQLITE_DONE) {
+		if (changed != NULL)
+			*changed = sqlite3_changes(store_db(r->n->st));
+		rc = 0;
+	} else
+		log_warnx("record a refused change: %s",
+		    sqlite3_errmsg(store_db(r->n->st)));
+	sqlite3_reset(s);
+	return (rc);
+}
 
 int
 receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
     const char *why)
 {
 	sqlite3_stmt	*s;
-	char		 id[CHANGE_ID_HEX + 1];
-	int		 rc = -1;
+	char		 id[CHANGE_ID_HEX + 1], ewhy[ESC_LONG];
+	int64_t		 kept = 0, rows = 0;
+	int		 changed = 0, rc = -1;
+	bool		 keep;
 
-	log_warnx("refused change %.16s from %s: %s", it->id[0] ? it->id :
-	    "?", peer, why);
+	if (it->id[0] != '\0')
+		snprintf(id, sizeof(id), "%s", it->id);
+	else
+		change_id(it->bytes, it->len, id);
+	if (reject_step(r, SQL_REJECT_AGAIN, peer, id, why, &changed) == -1)
+		return (-1);
+	esc_str(why, ewhy, sizeof(ewhy));
+	if (changed > 0) {
+		log_debug("refused change %.16s from %s again: %s", id, peer,
+		    ewhy);
+		return (0);
+	}
+	log_warnx("refused change %.16s from %s: %s", id, peer, ewhy);
+	if ((s = store_stmt(r->n->st, SQL_REJECT_TOTALS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		kept = sqlite3_column_int64(s, 0);
+		rows = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	/* Bytes only within the peer's cap; the signature only with them. */
+	keep = it->bytes != NULL && it->len <= RECEIVE_REJECTED_BYTES &&
+	    kept + (int64_t)it->len + SIG_LEN <= RECEIVE_REJECTED_BYTES;
 	if ((s = store_stmt(r->n->st, SQL_REJECT)) == NULL)
 		return (-1);
-	change_id(it->bytes, it->len, id);
-	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    (it->c != NULL ? sqlite3_bind_text(s, 2, it->c->dossier, -1,
 	    SQLITE_STATIC) : sqlite3_bind_null(s, 2)) == SQLITE_OK &&
 	    sqlite3_bind_text(s, 3, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_int64(s, 5, (sqlite3_int64)node_now_ms()) ==
 	    SQLITE_OK &&
-	    sqlite3_bind_blob(s, 6, it->bytes, (int)it->len, SQLITE_STATIC) ==
-	    SQLITE_OK &&
-	    sqlite3_bind_blob(s, 7, it->sig, SIG_LEN, SQLITE_STATIC) ==
-	    SQLITE_OK && sqlite3_step(s) == SQLITE_DONE)
+	    (keep ? sqlite3_bind_blob(s, 6, it->bytes, (int)it->len,
+	    SQLITE_STATIC) : sqlite3_bind_null(s, 6)) == SQLITE_OK &&
+	    (keep && it->siglen_ok ? sqlite3_bind_blob(s, 7, it->sig, SIG_LEN,
+	    SQLITE_STATIC) : sqlite3_bind_null(s, 7)) == SQLITE_OK &&
+	    sqlite3_bind_text(s, 8, r->via, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_DONE)
 		rc = 0;
 	else
 		log_warnx("record a refused change: %s",
 		    sqlite3_errmsg(store_db(r->n->st)));
 	sqlite3_reset(s);
+	/* Over the cap of rows: the least recently seen goes, counted. */
+	for (; rc == 0 && rows + 1 > RECEIVE_REJECTED_ROWS; rows--)
+		if (reject_step(r, SQL_REJECT_EVICT, peer, NULL, NULL,
+		    &changed) == -1 || (changed > 0 && reject_step(r,
+		    SQL_REJECT_DROPPED, peer, NULL, NULL, NULL) == -1))
+			rc = -1;
 	return (rc);
 }
 
@@ -242,7 +322,7 @@ decoded_get(struct receiver *r, const char *id)
 /*
  * The state the author of c saw, as far as judging c needs it: folded from
  * only the changes of its causal past that hold the kinds of operation the
- * rules read for c's operations (node_check_kinds), taken from d's causal
+ * rules read for c's operations (rules_reads), taken from d's causal
  * graph.  0 and *out; 1 when this cannot be done (the caller folds the
  * whole past from the log); -1 on error.
  */
@@ -258,7 +338,7 @@ past_of(struct receiver *r, struct dossier *d, const struct change *c,
 	int			 rc;
 
 	*out = NULL;
-	if ((kinds = node_check_kinds(c->ops, c->nops)) == 0)
+	if ((kinds = rules_reads(c->ops, c->nops)) == 0)
 		return (1);
 	if ((rc = dossier_past(d, (const char (*)[65])c->parents, c->nparents,
 	    kinds, &ids, &n)) != 0)
@@ -372,7 +452,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 				return (RECV_FAILED);
 		}
 	}
-	if (node_check_ops(past, c->region, c->ops, c->nops, why, whysz) ==
+	if (rules_check(past, c->region, c->ops, c->nops, why, whysz) ==
 	    -1) {
 		if (past != d)
 			dossier_free(past);

@@ -6,11 +6,21 @@
  * receive_change: not yet stored; its parents stored, in its dossier, with
  * earlier clocks; one first change per dossier; a clock at most
  * max_clock_drift seconds (opora.conf; default 300) ahead of ours; and the authority rules of
- * node_check_ops judged on the state of the change's causal past (its
+ * conflict/rules.h judged on the state of the change's causal past (its
  * ancestors), never on what arrived since.  A sound change is appended to
  * the log and folded into the views (the dossier is folded again from the
  * log when the change sorts before ones already applied).  A refused one is
  * recorded in the table rejected with its reason and the peer it came from.
+ *
+ * The record of refusals is bounded, whatever a peer sends: one row per
+ * peer and change id (the same refused change again adds to the row's
+ * count and moves its last_at, and takes the latest reason); a row keeps
+ * the refused bytes and signature only while the peer's kept bytes stay
+ * within RECEIVE_REJECTED_BYTES (beyond, the row keeps the id, dossier,
+ * reason and counts); a peer has at most RECEIVE_REJECTED_ROWS rows, the
+ * least recently seen going first, counted in rejected_peers.dropped.  The
+ * same change refused from two peers has a row for each: each record says
+ * honestly where it came from, and each peer is charged its own bytes.
  *
  * A receiver caches the states of the dossiers it touches; use one per
  * transaction and free it before committing or rolling back.
@@ -22,6 +32,12 @@
 
 #include "node/verifier.h"
 
+
+/* Refused bytes (changes and signatures) kept per peer: a few hundred
+ * refused changes of the largest size, enough to study an incident. */
+#define RECEIVE_REJECTED_BYTES	(16 * 1024 * 1024)
+/* Records of refusals per peer: a bad batch or two, several times over. */
+#define RECEIVE_REJECTED_ROWS	4096
 
 struct node;
 struct receiver;
@@ -35,6 +51,10 @@ enum recv_status {
 };
 
 struct receiver	*receiver_new(struct node *n);
+/* receiver_via(r, via): how the changes arrive, for the records of
+ * refusals: "pull" (the default) or "file" (opora receive); via is a
+ * static string. */
+void		 receiver_via(struct receiver *r, const char *via);
 /* receiver_flush(r): store the node's clock if what was received moved
  * it; call before committing.  0 / -1. */
 int		 receiver_flush(struct receiver *r);
@@ -48,7 +68,9 @@ void		 receiver_free(struct receiver *r);
 enum recv_status receive_change(struct receiver *r, struct vitem *it,
 		    const char *peer, char *why, size_t whysz);
 
-/* receive_reject(r, it, peer, why): record a refused change.  0 / -1. */
+/* receive_reject(r, it, peer, why): record a refused change (bounded, see
+ * above) by it->id when set (a malformed feed item), else by the hash of
+ * it->bytes.  The caller holds a transaction.  0 / -1 (logged). */
 int		 receive_reject(struct receiver *r, const struct vitem *it,
 		    const char *peer, const char *why);
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "conflict/hlc.h"
+#include "node/card.h"
 #include "node/store.h"
 #include "protocol/log.h"
 
@@ -175,6 +176,71 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX stats_flows_s ON stats_flows (snapshot);"
 	/* Suppressed tables, by what they were computed from. */
 	"CREATE TABLE stats_tables (key TEXT PRIMARY KEY, body BLOB NOT NULL);",
+	/* 3 -> 4 (issue 10), in two parts.  First, keys that rotate and are
+	 * revoked, pins that rotate.  until_hlc and revoked_since are HLC values (16 hex digits):
+	 * a key's signatures on changes with a clock at or after either are
+	 * refused.  trusted = 0: the key's region was removed as a peer.
+	 * key_rotations holds this node's own signed rotations, for its
+	 * card; pin_next a peer's announced next TLS key. */
+	"ALTER TABLE keys ADD COLUMN until_hlc TEXT;"
+	"ALTER TABLE keys ADD COLUMN revoked_since TEXT;"
+	"ALTER TABLE keys ADD COLUMN trusted INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE key_rotations (prev_key TEXT PRIMARY KEY,"
+	"  region TEXT NOT NULL, prev BLOB NOT NULL, pub BLOB NOT NULL,"
+	"  at TEXT NOT NULL, until_hlc TEXT NOT NULL, sig BLOB NOT NULL);"
+	"ALTER TABLE peers ADD COLUMN pin_next TEXT;"
+	/*
+	 * Second, refused changes recorded once per peer and change, with a
+	 * count and when last seen; their bytes kept only up to a cap per
+	 * peer, rows per peer capped (node/receive.h).  rejected_peers holds
+	 * each peer's running totals, kept by triggers, and how many records
+	 * were dropped for the cap.  Pullers record their backoff in peers.
+	 */
+	"ALTER TABLE rejected ADD COLUMN count INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE rejected ADD COLUMN last_at INTEGER;"
+	"ALTER TABLE rejected ADD COLUMN via TEXT;"
+	"CREATE INDEX rejected_merge ON rejected (peer, id);"
+	"UPDATE rejected SET"
+	"  count = (SELECT count(*) FROM rejected r WHERE r.peer = rejected.peer"
+	"   AND r.id IS rejected.id),"
+	"  last_at = (SELECT max(r.at) FROM rejected r"
+	"   WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"UPDATE rejected SET at = (SELECT min(r.at) FROM rejected r"
+	"  WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"DELETE FROM rejected WHERE n <> (SELECT max(r.n) FROM rejected r"
+	"  WHERE r.peer = rejected.peer AND r.id IS rejected.id);"
+	"DROP INDEX rejected_merge;"
+	"CREATE UNIQUE INDEX rejected_peer_id ON rejected (peer, id);"
+	"CREATE INDEX rejected_oldest ON rejected (peer, last_at, n);"
+	"CREATE TABLE rejected_peers (peer TEXT PRIMARY KEY,"
+	"  rows INTEGER NOT NULL DEFAULT 0, kept INTEGER NOT NULL DEFAULT 0,"
+	"  dropped INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT INTO rejected_peers (peer, rows, kept) SELECT peer, count(*),"
+	"  coalesce(sum(length(bytes)), 0) + coalesce(sum(length(sig)), 0)"
+	"  FROM rejected GROUP BY peer;"
+	"CREATE TRIGGER rejected_ins AFTER INSERT ON rejected BEGIN"
+	"  INSERT INTO rejected_peers (peer, rows, kept) VALUES (NEW.peer, 1,"
+	"   coalesce(length(NEW.bytes), 0) + coalesce(length(NEW.sig), 0))"
+	"  ON CONFLICT (peer) DO UPDATE SET rows = rows + 1,"
+	"   kept = kept + excluded.kept;"
+	"END;"
+	"CREATE TRIGGER rejected_del AFTER DELETE ON rejected BEGIN"
+	"  UPDATE rejected_peers SET rows = rows - 1, kept = kept -"
+	"   coalesce(length(OLD.bytes), 0) - coalesce(length(OLD.sig), 0)"
+	"  WHERE peer = OLD.peer;"
+	"END;"
+	"CREATE TRIGGER rejected_upd AFTER UPDATE OF peer, bytes, sig"
+	"  ON rejected BEGIN"
+	"  UPDATE rejected_peers SET rows = rows - 1, kept = kept -"
+	"   coalesce(length(OLD.bytes), 0) - coalesce(length(OLD.sig), 0)"
+	"  WHERE peer = OLD.peer;"
+	"  INSERT INTO rejected_peers (peer, rows, kept) VALUES (NEW.peer, 1,"
+	"   coalesce(length(NEW.bytes), 0) + coalesce(length(NEW.sig), 0))"
+	"  ON CONFLICT (peer) DO UPDATE SET rows = rows + 1,"
+	"   kept = kept + excluded.kept;"
+	"END;"
+	"ALTER TABLE peers ADD COLUMN backoff_until INTEGER;"
+	"ALTER TABLE peers ADD COLUMN backoff_reason TEXT;",
 };
 
 static void
@@ -408,7 +474,8 @@ static const char SQL_KEY_PUT[] =
     "INSERT INTO keys (key_id, region, pub, added) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (key_id) DO NOTHING";
 static const char SQL_KEY_GET[] =
-    "SELECT region, pub, revoked FROM keys WHERE key_id = ?";
+    "SELECT region, pub, revoked OR revoked_since IS NOT NULL OR NOT trusted"
+    " FROM keys WHERE key_id = ?";
 
 int
 store_key_put(struct store *st, const char *key_id, const char *region,
@@ -753,4 +820,273 @@ store_count(struct store *st, const char *sql)
 		store_err(st, "count");
 	sqlite3_reset(s);
 	return (n);
+}
+
+static const char SQL_KEY_LIMIT[] =
+    "UPDATE keys SET until_hlc = ?2 WHERE key_id = ?1 AND"
+    " (until_hlc IS NULL OR until_hlc > ?2)";
+static const char SQL_KEY_REVOKE[] =
+    "UPDATE keys SET revoked = 1, revoked_since = CASE WHEN"
+    " revoked_since IS NULL OR revoked_since > ?3 THEN ?3 ELSE"
+    " revoked_since END WHERE region = ?1 AND key_id = ?2";
+static const char SQL_KEYS_TRUST[] =
+    "UPDATE keys SET trusted = ?3 WHERE region = ?1 AND"
+    " (?2 IS NULL OR key_id = ?2)";
+
+int
+store_key_limit(struct store *st, const char *key_id, uint64_t until)
+{
+	sqlite3_stmt	*s;
+	char		 h[17];
+	int		 rc = -1;
+
+	hlc_format(until, h);
+	if ((s = store_stmt(st, SQL_KEY_LIMIT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "limit a key");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_key_revoke(struct store *st, const char *region, const char *key_id,
+    uint64_t since)
+{
+	sqlite3_stmt	*s;
+	char		 h[17];
+	int		 rc = -1;
+
+	hlc_format(since, h);
+	if ((s = store_stmt(st, SQL_KEY_REVOKE)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, h, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "revoke a key");
+	else
+		rc = sqlite3_changes(st->db) > 0 ? 0 : 1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_keys_trust(struct store *st, const char *region, const char *key_id,
+    bool trusted)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEYS_TRUST)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (key_id != NULL && sqlite3_bind_text(s, 2, key_id, -1,
+	    SQLITE_STATIC) != SQLITE_OK) ||
+	    sqlite3_bind_int(s, 3, trusted ? 1 : 0) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "mark keys trusted");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char SQL_ROTATION_PUT[] =
+    "INSERT INTO key_rotations (prev_key, region, prev, pub, at, until_hlc,"
+    " sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_ROTATIONS[] =
+    "SELECT prev, pub, at, until_hlc, sig FROM (SELECT * FROM key_rotations"
+    " WHERE region = ?1 ORDER BY at DESC LIMIT ?2) ORDER BY at";
+static const char SQL_REVOCATIONS[] =
+    "SELECT key_id, revoked_since FROM keys WHERE region = ?1 AND"
+    " revoked_since IS NOT NULL ORDER BY key_id LIMIT ?2";
+
+int
+store_rotation_put(struct store *st, const char *region,
+    const struct card_rotation *r)
+{
+	sqlite3_stmt	*s;
+	char		 kid[SIG_KEYID_LEN + 1], at[17], until[17];
+	int		 rc = -1;
+
+	sig_key_id(r->prev, kid);
+	hlc_format(r->at, at);
+	hlc_format(r->until, until);
+	if ((s = store_stmt(st, SQL_ROTATION_PUT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 3, r->prev, SIG_PUB_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(s, 4, r->pub, SIG_PUB_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 6, until, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 7, r->sig, SIG_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "record a key rotation");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/* The HLC in column i of s, or -1 when it is damaged. */
+static int
+column_hlc(sqlite3_stmt *s, int i, uint64_t *out)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, i);
+
+	return (t != NULL && hlc_parse(t, strlen(t), out) == 0 ? 0 : -1);
+}
+
+int
+store_rotations(struct store *st, const char *region,
+    struct card_rotation *rot, size_t max, size_t *n)
+{
+	sqlite3_stmt	*s;
+	int		 r, rc = -1;
+
+	*n = 0;
+	if ((s = store_stmt(st, SQL_ROTATIONS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+		if (sqlite3_column_bytes(s, 0) != SIG_PUB_LEN ||
+		    sqlite3_column_bytes(s, 1) != SIG_PUB_LEN ||
+		    sqlite3_column_bytes(s, 4) != SIG_LEN ||
+		    column_hlc(s, 2, &rot[*n].at) == -1 ||
+		    column_hlc(s, 3, &rot[*n].until) == -1) {
+			log_warnx("database %s: a key rotation is damaged",
+			    st->path);
+			goto out;
+		}
+		memcpy(rot[*n].prev, sqlite3_column_blob(s, 0), SIG_PUB_LEN);
+		memcpy(rot[*n].pub, sqlite3_column_blob(s, 1), SIG_PUB_LEN);
+		memcpy(rot[*n].sig, sqlite3_column_blob(s, 4), SIG_LEN);
+		(*n)++;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		store_err(st, "read key rotations");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_revocations(struct store *st, const char *region,
+    struct card_revoked *rev, size_t max, size_t *n)
+{
+	sqlite3_stmt	*s;
+	const char	*kid;
+	int		 r, rc = -1;
+
+	*n = 0;
+	if ((s = store_stmt(st, SQL_REVOCATIONS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+		kid = (const char *)sqlite3_column_text(s, 0);
+		if (kid == NULL || strlen(kid) != SIG_KEYID_LEN ||
+		    column_hlc(s, 1, &rev[*n].since) == -1) {
+			log_warnx("database %s: a revoked key is damaged",
+			    st->path);
+			goto out;
+		}
+		memcpy(rev[*n].key_id, kid, SIG_KEYID_LEN + 1);
+		(*n)++;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		store_err(st, "read revoked keys");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char SQL_PEER_PINS[] =
+    "SELECT pin, pin_next FROM peers WHERE region = ?1";
+static const char SQL_REGION_BY_PIN[] =
+    "SELECT region FROM peers WHERE pin = ?1 OR pin_next = ?1"
+    " ORDER BY region LIMIT 1";
+
+int
+store_peer_pins(struct store *st, const char *region, char *out,
+    size_t outsz)
+{
+	sqlite3_stmt	*s;
+	const char	*pin, *next;
+	int		 r, k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_PEER_PINS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+		rc = 1;
+		goto out;
+	}
+	if (r != SQLITE_ROW) {
+		store_err(st, "read a peer's pins");
+		goto out;
+	}
+	pin = (const char *)sqlite3_column_text(s, 0);
+	next = (const char *)sqlite3_column_text(s, 1);
+	if (pin == NULL)
+		goto out;
+	if (next != NULL && next[0] != '\0')
+		k = snprintf(out, outsz, "%s;%s", pin, next);
+	else
+		k = snprintf(out, outsz, "%s", pin);
+	if (k < 0 || (size_t)k >= outsz) {
+		log_warnx("database %s: the pins of peer %s are too long",
+		    st->path, region);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_region_by_pin(struct store *st, const char *pin, char region[16])
+{
+	sqlite3_stmt	*s;
+	const char	*r;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_REGION_BY_PIN)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
+	if ((k = sqlite3_step(s)) == SQLITE_DONE)
+		rc = 1;
+	else if (k != SQLITE_ROW)
+		store_err(st, "look up a pin");
+	else if ((r = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+	    strlen(r) < 16) {
+		memcpy(region, r, strlen(r) + 1);
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
 }

@@ -22,8 +22,10 @@
 #include "protocol/change.h"
 #include "protocol/sig.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
+struct card_revoked;
+struct card_rotation;
 struct store;
 
 /* store_open(path, create): open (and with create, make) the database at
@@ -54,7 +56,8 @@ int		 store_meta_set(struct store *st, const char *k, const char *v);
 
 /* Signing keys of nodes: store_key_put records (or keeps) a key;
  * store_key_get returns 0 with its region and public key, 1 if unknown,
- * -1 on error. */
+ * -1 on error; *revoked (if not NULL) tells whether the key was revoked
+ * (from any time) or its region removed as a peer. */
 int		 store_key_put(struct store *st, const char *key_id,
 		    const char *region, const uint8_t pub[SIG_PUB_LEN]);
 int		 store_key_get(struct store *st, const char *key_id,
@@ -112,5 +115,54 @@ int		 store_change_bytes(struct store *st, const char *id,
 
 /* store_count(st, sql): the single integer a query returns, or -1. */
 int64_t		 store_count(struct store *st, const char *sql);
+
+/*
+ * Keys' validity (docs/protocol.md section 9, "Keys: rotation and
+ * revocation").  A key signs validly the changes whose clock is before its
+ * until (the end of a rotation's overlap) and before its revoked_since;
+ * each only ever moves earlier.  A key whose region was removed as a peer
+ * is not trusted for anything received from then on.  All HLC values.
+ *
+ * store_key_limit(st, key_id, until): the key's until becomes at most
+ *	until.  0 / -1.
+ * store_key_revoke(st, region, key_id, since): the key's revoked_since
+ *	becomes at most since.  0, 1 when region has no such key, -1.
+ * store_keys_trust(st, region, key_id, trusted): mark key_id of region
+ *	(NULL: every key of region) trusted or not.  0 / -1.
+ */
+int		 store_key_limit(struct store *st, const char *key_id,
+		    uint64_t until);
+int		 store_key_revoke(struct store *st, const char *region,
+		    const char *key_id, uint64_t since);
+int		 store_keys_trust(struct store *st, const char *region,
+		    const char *key_id, bool trusted);
+
+/*
+ * This node's own announcements, for its card.  store_rotation_put records
+ * a signed rotation of region's key (borrows r).  store_rotations copies
+ * the last max rotations of region, oldest first, into rot and their
+ * number into *n; store_revocations the first max revoked keys of region
+ * by key id.  0 / -1.
+ */
+int		 store_rotation_put(struct store *st, const char *region,
+		    const struct card_rotation *r);
+int		 store_rotations(struct store *st, const char *region,
+		    struct card_rotation *rot, size_t max, size_t *n);
+int		 store_revocations(struct store *st, const char *region,
+		    struct card_revoked *rev, size_t max, size_t *n);
+
+/*
+ * TLS pins of peers.  store_peer_pins writes the pins of region's card in
+ * libcurl's CURLOPT_PINNEDPUBLICKEY form, "sha256//A" or, while the peer
+ * announces its next TLS key, "sha256//A;sha256//B", into out (outsz
+ * bytes, STORE_PINS_LEN is enough): 0, 1 when region is no peer, -1.
+ * store_region_by_pin writes into region (16 bytes) the peer whose card
+ * pins pin, as its current or its next TLS key: 0, 1 when none, -1.
+ */
+#define STORE_PINS_LEN	128
+int		 store_peer_pins(struct store *st, const char *region,
+		    char *out, size_t outsz);
+int		 store_region_by_pin(struct store *st, const char *pin,
+		    char region[16]);
 
 #endif /* OPORA_STORE_H */

@@ -19,8 +19,10 @@
 #include "node/stats.h"
 #include "node/store.h"
 #include "node/sync.h"
+#include "protocol/esc.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
+#include "protocol/num.h"
 #include "protocol/sig.h"
 #include "protocol/snapshot.h"
 #include "protocol/wire.h"
@@ -28,7 +30,12 @@
 #define SYNC_MAX_PEERS	128
 #define SYNC_WAIT	25	/* seconds a long poll may wait */
 #define SYNC_LIMIT	LIMIT_FEED_MAX	/* changes asked for at once */
-#define SYNC_BACKOFF_MAX 60
+#define SYNC_BACKOFF_MAX 60	/* seconds between tries to reach a peer */
+/* Seconds before asking again a peer whose responses bring nothing: all
+ * refused, or empty while saying more is to come (a broken or hostile
+ * peer must not be asked hundreds of times a second). */
+#define SYNC_IDLE_BACKOFF_MAX 600
+#define SYNC_MANAGER_MS	200	/* how often new and removed peers are seen */
 
 struct peer_info {
 	char	 region[16];
@@ -37,11 +44,23 @@ struct peer_info {
 	int64_t	 cursor;
 };
 
+/* One slot of the pullers' table; only the manager thread (and
+ * sync_stop, after it) uses and reuses slots.  stop and finished are
+ * shared with the puller's threads: atomic. */
 struct puller {
 	struct sync	*s;
 	char		 region[16];
 	pthread_t	 th;
-	bool		 started;
+	bool		 started;	/* the slot holds a thread to join */
+	bool		 stop;		/* the peer was removed */
+	bool		 finished;	/* the thread has returned */
+};
+
+/* What cuts a transfer or a wait short: the whole sync stopping, or the
+ * one puller's peer removed (either may be NULL). */
+struct stopper {
+	struct sync	*s;
+	struct puller	*p;
 };
 
 struct sync {
@@ -52,13 +71,16 @@ struct sync {
 	bool		 stop;
 	pthread_t	 manager;
 	bool		 manager_started;
-	struct puller	 pullers[SYNC_MAX_PEERS];
-	int		 npullers;
+	struct puller	 pullers[SYNC_MAX_PEERS];	/* the manager's */
 };
 
 static const char SQL_PEER_GET[] =
     "SELECT region, url, pin, cursor FROM peers WHERE region = ?";
 static const char SQL_PEER_REGIONS[] = "SELECT region FROM peers";
+static const char SQL_PEER_EXISTS[] = "SELECT 1 FROM peers WHERE region = ?";
+static const char SQL_PEER_BACKOFF[] =
+    "UPDATE peers SET backoff_until = ?3, backoff_reason = ?2"
+    " WHERE region = ?1";
 static const char SQL_PEER_ERROR[] =
     "UPDATE peers SET last_error = ?2, last_error_at = ?3 WHERE region = ?1";
 static const char SQL_PEER_BEHIND[] =
@@ -87,20 +109,38 @@ peer_get(struct node *n, const char *region, struct peer_info *p)
 	return (rc);
 }
 
+/* Whether a region is still a peer: 1, 0, or -1 on error. */
+static int
+peer_exists(struct node *n, const char *region)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_PEER_EXISTS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+}
+
+/* Record text (escaped: it may quote the peer) or num for a peer. */
 static void
 peer_note(struct node *n, const char *sql, const char *region,
     const char *text, int64_t num)
 {
 	sqlite3_stmt	*s;
+	char		 etext[ESC_LONG];
 
 	if ((s = store_stmt(n->st, sql)) == NULL)
 		return;
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	if (text != NULL)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, esc_str(text, etext, sizeof(etext)),
+		    -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_int64(s, 2, num);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms() + num);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		log_warnx("record peer %s: %s", region,
 		    sqlite3_errmsg(store_db(n->st)));
@@ -117,33 +157,44 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	return (size * nmemb);
 }
 
+static bool
+stopping(const struct stopper *stp)
+{
+	return (stp != NULL && ((stp->s != NULL &&
+	    __atomic_load_n(&stp->s->stop, __ATOMIC_RELAXED)) ||
+	    (stp->p != NULL && __atomic_load_n(&stp->p->stop,
+	    __ATOMIC_RELAXED))));
+}
+
+/* libcurl calls it at least once a second during a transfer, also while
+ * nothing moves: a removed peer's long poll ends within a second. */
 static int
 progress_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     curl_off_t un)
 {
-	struct sync	*s = arg;
-
 	(void)dt;
 	(void)dn;
 	(void)ut;
 	(void)un;
-	return (s != NULL && __atomic_load_n(&s->stop, __ATOMIC_RELAXED));
+	return (stopping(arg));
 }
 
 /* Set up a handle to reach a peer as this node; 0 / -1. */
 static int
 handle_setup(CURL *h, struct node *n, const struct peer_info *p,
-    struct sync *s, struct buf *body, int wait)
+    const struct stopper *stp, struct buf *body, int wait)
 {
 	char		 crt[4096], key[4096];	/* libcurl copies them */
+	char		 pins[STORE_PINS_LEN];	/* "A" or "A;B": both pinned */
 
 	if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
-	    node_path(n, "tls.key", key, sizeof(key)) == -1)
+	    node_path(n, "tls.key", key, sizeof(key)) == -1 ||
+	    store_peer_pins(n->st, p->region, pins, sizeof(pins)) != 0)
 		return (-1);
 	curl_easy_reset(h);
 	if (curl_easy_setopt(h, CURLOPT_SSLCERT, crt) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_SSLKEY, key) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, p->pin) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, pins) != CURLE_OK ||
 	    /* Identity is the pin, not a certificate authority. */
 	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK ||
@@ -162,21 +213,22 @@ handle_setup(CURL *h, struct node *n, const struct peer_info *p,
 	    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, s) != CURLE_OK)
+	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, stp) != CURLE_OK)
 		return (-1);
 	return (0);
 }
 
 /* GET url from a peer into body; 0 on HTTP 200, -1 with a reason. */
 static int
-get(CURL *h, struct node *n, struct sync *s, const struct peer_info *p,
+get(CURL *h, struct node *n, const struct stopper *stp,
+    const struct peer_info *p,
     const char *url, int wait, struct buf *body, char *why, size_t whysz)
 {
 	char		 err[CURL_ERROR_SIZE];
 	long		 status = 0;
 	CURLcode	 cc;
 
-	if (handle_setup(h, n, p, s, body, wait) == -1 ||
+	if (handle_setup(h, n, p, stp, body, wait) == -1 ||
 	    curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err) != CURLE_OK) {
 		snprintf(why, whysz, "cannot set up the request");
@@ -199,40 +251,46 @@ get(CURL *h, struct node *n, struct sync *s, const struct peer_info *p,
 /*
  * Changes whose parents never came: fetch their dossiers whole from the
  * peer and apply them; what still cannot be applied is recorded refused.
+ * Each is taken in with the cursor (unchanged: cursor) so that nothing is
+ * applied once the peer is removed.  Returns how many were applied.
  */
-static void
-repair(CURL *h, struct node *n, struct sync *s, const struct peer_info *p,
-    const struct feed_stats *st)
+static uint64_t
+repair(CURL *h, struct node *n, const struct stopper *stp,
+    const struct peer_info *p, const struct feed_stats *st, int64_t cursor)
 {
+	uint64_t	 applied = 0;
 	struct feed_stats rs;
 	struct wire_feed f;
 	struct buf	 body;
-	char		 url[512], why[256];
+	char		 url[512], why[256], ewhy[ESC_LONG];
 	size_t		 i;
 
-	for (i = 0; i < st->ntorepair; i++) {
+	for (i = 0; i < st->ntorepair && !stopping(stp); i++) {
 		memset(&f, 0, sizeof(f));
 		memset(&rs, 0, sizeof(rs));
 		buf_init(&body, LIMIT_FEED_BYTES);
 		snprintf(url, sizeof(url), "%s/v1/dossiers/%s/changes", p->url,
 		    st->torepair[i]);
-		if (get(h, n, s, p, url, 0, &body, why, sizeof(why)) == -1 ||
+		if (get(h, n, stp, p, url, 0, &body, why, sizeof(why)) == -1 ||
 		    wire_feed_parse(body.data, body.len, &f, why,
-		    sizeof(why)) == -1 ||
-		    feed_apply(n, p->region, &f, false, &rs, why,
-		    sizeof(why)) == -1)
+		    sizeof(why)) == -1 || (f.next = cursor, feed_apply(n,
+		    p->region, &f, true, &rs, why, sizeof(why))) == -1)
 			log_warnx("repair dossier %s from %s: %s",
-			    st->torepair[i], p->region, why);
-		else
+			    st->torepair[i], p->region, esc_str(why, ewhy,
+			    sizeof(ewhy)));
+		else {
 			log_info("repaired dossier %s from %s: %llu applied",
 			    st->torepair[i], p->region,
 			    (unsigned long long)rs.applied);
+			applied += rs.applied;
+		}
 		wire_feed_free(&f);
 		buf_free(&body);
 	}
+	return (applied);
 }
 
-static bool	 nap(struct sync *, int);
+static bool	 nap(struct sync *, struct puller *, int);
 
 static const char SQL_SNAP_CURSOR[] =
     "SELECT snapshot_cursor FROM peers WHERE region = ?";
@@ -277,16 +335,16 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
  * to pull).  With nothing new, a puller waits before asking again.
  */
 static int
-pull_snapshots(CURL *h, struct node *n, struct sync *s,
+pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
     const struct peer_info *p, int wait, bool *more, struct feed_stats *st,
     char *why, size_t whysz)
 {
 	sqlite3_stmt	*q;
 	struct buf	 body;
 	cJSON		*j = NULL;
-	const cJSON	*a, *it, *nx;
+	const cJSON	*a, *it;
 	char		 url[512];
-	int64_t		 cursor = 0;
+	int64_t		 cursor = 0, next;
 	int		 rc = -1, years[8], nyears = 0, year = 0, k;
 
 	memset(st, 0, sizeof(*st));
@@ -302,14 +360,19 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 		snprintf(why, whysz, "the peer's URL is too long");
 		goto out;
 	}
-	if (get(h, n, s, p, url, 0, &body, why, whysz) == -1)
+	if (get(h, n, stp, p, url, 0, &body, why, whysz) == -1)
 		goto out;
 	if ((j = cJSON_ParseWithLength(body.data, body.len)) == NULL ||
 	    !cJSON_IsArray(a = cJSON_GetObjectItemCaseSensitive(j,
-	    "snapshots")) || !cJSON_IsNumber(nx =
-	    cJSON_GetObjectItemCaseSensitive(j, "next"))) {
+	    "snapshots")) || num_json(cJSON_GetObjectItemCaseSensitive(j,
+	    "next"), 0, NUM_JSON_MAX, &next) == -1) {
 		snprintf(why, whysz, "the peer's snapshots are not a valid "
 		    "answer");
+		goto out;
+	}
+	if (next < cursor) {
+		snprintf(why, whysz, "the peer's snapshots went back (%lld < "
+		    "%lld)", (long long)next, (long long)cursor);
 		goto out;
 	}
 	if (store_begin(n->st) == -1) {
@@ -335,8 +398,7 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 	}
 	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR_SET)) != NULL) {
 		sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, nx->valuedouble > (double)cursor ?
-		    (int64_t)nx->valuedouble : cursor);
+		sqlite3_bind_int64(q, 2, next);
 		sqlite3_bind_int64(q, 3, (sqlite3_int64)node_now_ms());
 		(void)sqlite3_step(q);
 		sqlite3_reset(q);
@@ -352,8 +414,9 @@ pull_snapshots(CURL *h, struct node *n, struct sync *s,
 		if (fedstats_warm(n, years[k]) == -1)
 			log_warnx("could not prepare the statistics of %d",
 			    years[k]);
-	if (!*more && cJSON_GetArraySize(a) == 0 && s != NULL && wait > 0)
-		(void)nap(s, wait * 1000);
+	if (!*more && cJSON_GetArraySize(a) == 0 && stp != NULL &&
+	    stp->s != NULL && wait > 0)
+		(void)nap(stp->s, stp->p, wait * 1000);
 	rc = 0;
 out:
 	cJSON_Delete(j);
@@ -371,7 +434,7 @@ struct pipeline {
 	struct node	*rn;		/* owned: read only here */
 	bool		 running;
 	pthread_t	 th;
-	struct sync	*s;
+	const struct stopper *stp;	/* borrowed from the puller */
 	struct peer_info p;		/* cursor: the "since" asked */
 	struct buf	 body;
 	struct wire_feed f;
@@ -391,7 +454,7 @@ prefetch_run(void *arg)
 	    "wait=0", pl->p.url, (long long)pl->p.cursor, SYNC_LIMIT) >=
 	    (int)sizeof(url))
 		return (NULL);
-	if (get(pl->h, pl->rn, pl->s, &pl->p, url, 0, &pl->body, pl->why,
+	if (get(pl->h, pl->rn, pl->stp, &pl->p, url, 0, &pl->body, pl->why,
 	    sizeof(pl->why)) == -1 ||
 	    wire_feed_parse(pl->body.data, pl->body.len, &pl->f, pl->why,
 	    sizeof(pl->why)) == -1 ||
@@ -426,11 +489,11 @@ prefetch_clear(struct pipeline *pl)
 }
 
 static void
-prefetch_start(struct pipeline *pl, struct sync *s,
+prefetch_start(struct pipeline *pl, const struct stopper *stp,
     const struct peer_info *p, int64_t since)
 {
 	prefetch_clear(pl);
-	pl->s = s;
+	pl->stp = stp;
 	pl->p = *p;
 	pl->p.cursor = since;
 	buf_init(&pl->body, LIMIT_FEED_BYTES);
@@ -466,11 +529,12 @@ pipeline_free(struct pipeline *pl)
 
 /*
  * One pull from a peer: GET its feed after our cursor, apply it.  Returns
- * 0 with *more set when the peer has more, -1 with a reason.
+ * 0 with *more set when the peer has more and st filled (the changes
+ * applied by a repair counted in st->applied), -1 with a reason.
  */
 static int
-pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
-    bool *more, struct feed_stats *st, char *why, size_t whysz,
+pull(CURL *h, struct node *n, const struct stopper *stp, const char *region,
+    int wait, bool *more, struct feed_stats *st, char *why, size_t whysz,
     struct pipeline *pl)
 {
 	struct peer_info p;
@@ -488,7 +552,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 		goto out;
 	}
 	if (strcmp(n->cfg.region, "RU-FED") == 0) {
-		rc = pull_snapshots(h, n, s, &p, wait, more, st, why, whysz);
+		rc = pull_snapshots(h, n, stp, &p, wait, more, st, why, whysz);
 		goto out;
 	}
 	/* The response fetched ahead, if it starts where we are. */
@@ -511,7 +575,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 			snprintf(why, whysz, "the peer's URL is too long");
 			goto out;
 		}
-		if (get(h, n, s, &p, url, wait, &body, why, whysz) == -1 ||
+		if (get(h, n, stp, &p, url, wait, &body, why, whysz) == -1 ||
 		    wire_feed_parse(body.data, body.len, &f, why, whysz) ==
 		    -1 || feed_check(n->st, &f, &b, why, whysz) == -1)
 			goto out;
@@ -523,7 +587,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 	}
 	/* More to come: fetch and check it while this one goes in. */
 	if (pl != NULL && pl->h != NULL && f.more)
-		prefetch_start(pl, s, &p, f.next);
+		prefetch_start(pl, stp, &p, f.next);
 	memset(st, 0, sizeof(*st));
 	st->repair = true;
 	if (feed_take(n, region, b, true, st, why, whysz) == -1) {
@@ -532,7 +596,7 @@ pull(CURL *h, struct node *n, struct sync *s, const char *region, int wait,
 		goto out;
 	}
 	if (st->ntorepair > 0)
-		repair(h, n, s, &p, st);
+		st->applied += repair(h, n, stp, &p, st, f.next);
 	*more = f.more;
 	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? f.behind : 0);
 	if (st->applied + st->rejected + st->unentitled > 0)
@@ -549,6 +613,38 @@ out:
 	return (rc);
 }
 
+/*
+ * Whether a response brought nothing: something refused and nothing
+ * applied, empty while saying more is to come, or (quick) empty and at
+ * once although asked to wait (a node holds a long poll until it has
+ * something or the wait is over).  Such a peer is asked again only after a
+ * backoff; *reason says why, for 'opora status'.
+ */
+static bool
+idle_page(const struct feed_stats *st, bool more, bool quick, char *reason,
+    size_t reasonsz)
+{
+	uint64_t	 refused = st->rejected + st->missing + st->unentitled;
+
+	if (st->applied == 0 && refused > 0) {
+		snprintf(reason, reasonsz, "nothing applied from its last "
+		    "response: %llu changes refused", (unsigned long long)
+		    refused);
+		return (true);
+	}
+	if (more && st->applied + st->duplicate + refused == 0) {
+		snprintf(reason, reasonsz, "its last response was empty but "
+		    "said more was to come");
+		return (true);
+	}
+	if (quick && !more && st->applied + st->duplicate + refused == 0) {
+		snprintf(reason, reasonsz, "it answered a long poll at once "
+		    "with nothing");
+		return (true);
+	}
+	return (false);
+}
+
 int
 sync_once(struct node *n, FILE *report)
 {
@@ -556,8 +652,9 @@ sync_once(struct node *n, FILE *report)
 	struct pipeline	 pl, *plp = NULL;
 	sqlite3_stmt	*s;
 	CURL		*h;
-	char		 regions[SYNC_MAX_PEERS][16], why[512];
-	bool		 more;
+	char		 regions[SYNC_MAX_PEERS][16], why[512], ewhy[ESC_LONG];
+	char		 reason[128];
+	bool		 more, idle;
 	int		 np = 0, i, rc = 0, rounds;
 
 	if ((s = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
@@ -576,11 +673,13 @@ sync_once(struct node *n, FILE *report)
 	for (i = 0; i < np; i++) {
 		memset(&total, 0, sizeof(total));
 		rounds = 0;
+		idle = false;
 		do {
 			if (pull(h, n, NULL, regions[i], 0, &more, &st, why,
 			    sizeof(why), plp) == -1) {
 				peer_note(n, SQL_PEER_ERROR, regions[i], why, 0);
-				fprintf(report, "%s: %s\n", regions[i], why);
+				fprintf(report, "%s: %s\n", regions[i],
+				    esc_str(why, ewhy, sizeof(ewhy)));
 				rc = -1;
 				break;
 			}
@@ -588,13 +687,18 @@ sync_once(struct node *n, FILE *report)
 			total.duplicate += st.duplicate;
 			total.rejected += st.rejected + st.missing +
 			    st.unentitled;
-		} while (more && ++rounds < 100000);
-		if (!more)
+			/* A peer whose pages bring nothing is not asked
+			 * again in this round. */
+			idle = more && idle_page(&st, more, false, reason,
+			    sizeof(reason));
+		} while (more && !idle && ++rounds < 100000);
+		if (!more || idle)
 			fprintf(report, "%s: %llu applied, %llu already here, "
-			    "%llu refused\n", regions[i],
+			    "%llu refused%s%s\n", regions[i],
 			    (unsigned long long)total.applied,
 			    (unsigned long long)total.duplicate,
-			    (unsigned long long)total.rejected);
+			    (unsigned long long)total.rejected,
+			    idle ? "; stopped: " : "", idle ? reason : "");
 	}
 	if (plp != NULL)
 		pipeline_free(plp);
@@ -602,11 +706,13 @@ sync_once(struct node *n, FILE *report)
 	return (rc);
 }
 
-/* Sleep up to ms, waking early when asked to stop; true if stopping. */
+/* Sleep up to ms, waking early when asked to stop (the whole sync, or
+ * puller p if not NULL); true if stopping. */
 static bool
-nap(struct sync *s, int ms)
+nap(struct sync *s, struct puller *p, int ms)
 {
 	struct timespec	 ts;
+	struct stopper	 stp = { s, p };
 	bool		 stop;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -617,55 +723,128 @@ nap(struct sync *s, int ms)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&s->mu);
-	while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
+	while (!stopping(&stp) &&
+	    pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
 		;
-	stop = s->stop;
+	stop = stopping(&stp);
 	pthread_mutex_unlock(&s->mu);
 	return (stop);
 }
+
+static const char SQL_PEER_NOBACKOFF[] =
+    "UPDATE peers SET backoff_until = NULL, backoff_reason = NULL"
+    " WHERE region = ?1 AND backoff_until IS NOT NULL";
 
 static void *
 puller_run(void *arg)
 {
 	struct puller	*p = arg;
 	struct sync	*s = p->s;
+	struct stopper	 stp = { s, p };
 	struct feed_stats st;
 	struct pipeline	 pl, *plp = NULL;
 	struct node	*n;
 	CURL		*h = NULL;
-	char		 why[512];
-	bool		 more;
-	int		 backoff = 1;
+	char		 why[512], ewhy[ESC_LONG], reason[128];
+	uint64_t	 t0;
+	bool		 more, polled = true;
+	int		 backoff = 1, idle = 0;
 
 	if ((n = node_open(s->dir, s->user)) == NULL ||
 	    (h = curl_easy_init()) == NULL) {
 		log_warnx("puller for %s cannot start", p->region);
 		node_close(n);
+		__atomic_store_n(&p->finished, true, __ATOMIC_RELEASE);
 		return (NULL);
 	}
 	if (pipeline_init(&pl, n) == 0)
 		plp = &pl;
-	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
-		if (pull(h, n, s, p->region, SYNC_WAIT, &more, &st, why,
+	/* A backoff left by an earlier run is over. */
+	peer_note(n, SQL_PEER_NOBACKOFF, p->region, NULL, 0);
+	while (!stopping(&stp)) {
+		t0 = node_now_ms();
+		if (pull(h, n, &stp, p->region, SYNC_WAIT, &more, &st, why,
 		    sizeof(why), plp) == 0) {
 			backoff = 1;
+			/* Asked with a long poll unless the last had more. */
+			if (!idle_page(&st, more, polled && node_now_ms() <
+			    t0 + 1000, reason, sizeof(reason))) {
+				polled = !more;
+				if (idle > 0)
+					peer_note(n, SQL_PEER_NOBACKOFF,
+					    p->region, NULL, 0);
+				idle = 0;
+				continue;
+			}
+			/* 1 s, doubling up to SYNC_IDLE_BACKOFF_MAX. */
+			idle = idle == 0 ? 1 : idle * 2 > SYNC_IDLE_BACKOFF_MAX ?
+			    SYNC_IDLE_BACKOFF_MAX : idle * 2;
+			polled = !more;
+			log_warnx("pull from %s: %s (next try in %d s)",
+			    p->region, reason, idle);
+			peer_note(n, SQL_PEER_BACKOFF, p->region, reason,
+			    (int64_t)idle * 1000);
+			if (nap(s, p, idle * 1000))
+				break;
 			continue;
 		}
-		if (__atomic_load_n(&s->stop, __ATOMIC_RELAXED))
+		if (stopping(&stp))
+			break;
+		/* Its puller ends with the peer (peer remove). */
+		if (peer_exists(n, p->region) == 0)
 			break;
 		log_warnx("pull from %s: %s (next try in %d s)", p->region,
-		    why, backoff);
+		    esc_str(why, ewhy, sizeof(ewhy)), backoff);
 		peer_note(n, SQL_PEER_ERROR, p->region, why, 0);
-		if (nap(s, backoff * 1000))
+		if (nap(s, p, backoff * 1000))
 			break;
 		backoff = backoff * 2 > SYNC_BACKOFF_MAX ? SYNC_BACKOFF_MAX :
 		    backoff * 2;
 	}
+	if (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED))
+		log_info("stopped pulling from %s: it is no longer a peer",
+		    p->region);
 	if (plp != NULL)
 		pipeline_free(plp);
 	curl_easy_cleanup(h);
 	node_close(n);
+	__atomic_store_n(&p->finished, true, __ATOMIC_RELEASE);
 	return (NULL);
+}
+
+/* Join the pullers that have returned, freeing their slots. */
+static void
+reap(struct sync *s)
+{
+	int	 i;
+
+	for (i = 0; i < SYNC_MAX_PEERS; i++)
+		if (s->pullers[i].started &&
+		    __atomic_load_n(&s->pullers[i].finished,
+		    __ATOMIC_ACQUIRE)) {
+			pthread_join(s->pullers[i].th, NULL);
+			memset(&s->pullers[i], 0, sizeof(s->pullers[i]));
+		}
+}
+
+/* Tell the pullers of removed peers to stop (they end within a second:
+ * a transfer in flight is aborted, a wait cut short). */
+static void
+stop_removed(struct sync *s, struct node *n)
+{
+	struct puller	*p;
+	int		 i;
+
+	for (i = 0; i < SYNC_MAX_PEERS; i++) {
+		p = &s->pullers[i];
+		if (!p->started || __atomic_load_n(&p->stop, __ATOMIC_RELAXED) ||
+		    peer_exists(n, p->region) != 0)
+			continue;
+		pthread_mutex_lock(&s->mu);
+		__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
 }
 
 /* Start pullers for peers that have none yet. */
@@ -673,8 +852,9 @@ static void
 start_new(struct sync *s, struct node *n)
 {
 	sqlite3_stmt	*st;
+	struct puller	*p;
 	const char	*r;
-	int		 i;
+	int		 i, free_slot;
 
 	if ((st = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
 		return;
@@ -682,18 +862,23 @@ start_new(struct sync *s, struct node *n)
 		r = (const char *)sqlite3_column_text(st, 0);
 		if (r == NULL)
 			continue;
-		for (i = 0; i < s->npullers; i++)
-			if (strcmp(s->pullers[i].region, r) == 0)
+		free_slot = -1;
+		for (i = 0; i < SYNC_MAX_PEERS; i++) {
+			if (!s->pullers[i].started) {
+				if (free_slot == -1)
+					free_slot = i;
+			} else if (strcmp(s->pullers[i].region, r) == 0)
 				break;
-		if (i < s->npullers || s->npullers == SYNC_MAX_PEERS)
+		}
+		/* One puller per region; a stopping one is reaped first. */
+		if (i < SYNC_MAX_PEERS || free_slot == -1)
 			continue;
-		struct puller *p = &s->pullers[s->npullers];
-
+		p = &s->pullers[free_slot];
+		memset(p, 0, sizeof(*p));
 		p->s = s;
 		snprintf(p->region, sizeof(p->region), "%s", r);
 		if (pthread_create(&p->th, NULL, puller_run, p) == 0) {
 			p->started = true;
-			s->npullers++;
 			log_info("pulling from %s", p->region);
 		}
 	}
@@ -708,9 +893,11 @@ manager_run(void *arg)
 
 	if ((n = node_open(s->dir, s->user)) == NULL)
 		return (NULL);
-	do
+	do {
+		reap(s);
+		stop_removed(s, n);
 		start_new(s, n);
-	while (!nap(s, 2000));
+	} while (!nap(s, NULL, SYNC_MANAGER_MS));
 	node_close(n);
 	return (NULL);
 }
@@ -753,7 +940,8 @@ sync_stop(struct sync *s)
 	pthread_mutex_unlock(&s->mu);
 	if (s->manager_started)
 		pthread_join(s->manager, NULL);
-	for (i = 0; i < s->npullers; i++)
+	/* The manager is gone: the slots are this thread's now. */
+	for (i = 0; i < SYNC_MAX_PEERS; i++)
 		if (s->pullers[i].started)
 			pthread_join(s->pullers[i].th, NULL);
 	pthread_cond_destroy(&s->cv);

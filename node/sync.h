@@ -10,6 +10,12 @@
  * connections to the peer and to the database, as this one is applied.
  * While a peer is down the puller backs off exponentially, from 1 to 60
  * seconds, and records the error in the peers table for 'opora peer list'.
+ * A peer whose responses bring nothing (all refused, empty with more, or
+ * an instant empty answer to a long poll) is asked again only after 1 s
+ * doubling to 10 minutes, recorded in peers.backoff_until/backoff_reason
+ * for 'opora status'.  A removed peer's puller stops within about a
+ * second (a transfer in flight is aborted), and the transaction that takes
+ * in a response rolls back if the peer is gone.
  * The federal node pulls statistics snapshots instead (GET /v1/snapshots)
  * and prepares their tables as they arrive (node/fedstats.h).
  */

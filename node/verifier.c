@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "conflict/hlc.h"
 #include "node/store.h"
 #include "node/verifier.h"
 #include "protocol/log.h"
@@ -17,6 +19,9 @@ struct vkey {
 	char		 id[SIG_KEYID_LEN + 1];
 	char		 region[16];
 	struct sig_pub	*pub;
+	uint64_t	 until;		/* rotation: refused from here */
+	uint64_t	 since;		/* revocation: refused from here */
+	bool		 untrusted;	/* its region is no peer any more */
 };
 
 struct verifier {
@@ -25,11 +30,33 @@ struct verifier {
 	int		 nthreads;
 };
 
+/*
+ * revoked = 1 without revoked_since (a database older than schema 4 could
+ * hold it, though nothing set it) revokes the key from the start.
+ */
 static const char SQL_KEYS[] =
-    "SELECT key_id, region, pub FROM keys WHERE revoked = 0";
+    "SELECT key_id, region, pub, until_hlc, CASE WHEN revoked_since IS NOT"
+    " NULL THEN revoked_since WHEN revoked != 0 THEN '0000000000000000'"
+    " END, trusted FROM keys";
 
-struct verifier *
-verifier_new(struct store *st)
+/* The HLC in column i, or UINT64_MAX when it is NULL (or damaged: a key
+ * whose end cannot be read is not valid at all, so 0). */
+static uint64_t
+column_end(sqlite3_stmt *s, int i)
+{
+	const char	*t;
+	uint64_t	 v;
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return (UINT64_MAX);
+	t = (const char *)sqlite3_column_text(s, i);
+	if (t == NULL || hlc_parse(t, strlen(t), &v) == -1)
+		return (0);
+	return (v);
+}
+
+static struct verifier *
+verifier_open(struct store *st, bool held)
 {
 	struct verifier	*v;
 	sqlite3_stmt	*s;
@@ -61,6 +88,9 @@ verifier_new(struct store *st)
 		k = &v->keys[v->nkeys];
 		memcpy(k->id, id, SIG_KEYID_LEN + 1);
 		memcpy(k->region, region, strlen(region) + 1);
+		k->until = column_end(s, 3);
+		k->since = column_end(s, 4);
+		k->untrusted = !held && sqlite3_column_int(s, 5) == 0;
 		if ((k->pub = sig_pub_new(sqlite3_column_blob(s, 2))) != NULL)
 			v->nkeys++;
 	}
@@ -72,6 +102,30 @@ bad:
 	log_warnx("cannot read the node keys");
 	verifier_free(v);
 	return (NULL);
+}
+
+struct verifier *
+verifier_new(struct store *st)
+{
+	return (verifier_open(st, false));
+}
+
+struct verifier *
+verifier_new_held(struct store *st)
+{
+	return (verifier_open(st, true));
+}
+
+/* "YYYY-MM-DD HH:MM:SS UTC" of an HLC value, into out. */
+static void
+when(uint64_t v, char out[32])
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(hlc_ms(v) / 1000);
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, 32, "%016llx", (unsigned long long)v);
 }
 
 void
@@ -108,7 +162,7 @@ static void
 check_item(struct vitem *it, const struct verifier *v)
 {
 	const struct vkey	*k;
-	char			 id[CHANGE_ID_HEX + 1], why[200];
+	char			 id[CHANGE_ID_HEX + 1], why[200], t[32];
 
 	it->problem[0] = '\0';
 	it->unknown_key = false;
@@ -141,6 +195,27 @@ check_item(struct vitem *it, const struct verifier *v)
 		snprintf(it->problem, sizeof(it->problem), "claims region %s "
 		    "but key %s belongs to %s", it->c->region, k->id,
 		    k->region);
+		return;
+	}
+	if (k->untrusted) {
+		snprintf(it->problem, sizeof(it->problem), "signed by key %s "
+		    "of %s, a region this node no longer trusts (removed as "
+		    "a peer)", k->id, k->region);
+		return;
+	}
+	if (it->c->hlc >= k->since) {
+		when(k->since, t);
+		snprintf(it->problem, sizeof(it->problem), "signed by key %s "
+		    "of %s, revoked since %s; the change's clock is not "
+		    "before that", k->id, k->region, t);
+		return;
+	}
+	if (it->c->hlc >= k->until) {
+		when(k->until, t);
+		snprintf(it->problem, sizeof(it->problem), "signed by key %s "
+		    "of %s, replaced by a newer key; its overlap ended at %s "
+		    "and the change's clock is not before that", k->id,
+		    k->region, t);
 		return;
 	}
 	if (!it->siglen_ok || sig_verify(k->pub, CHANGE_PREFIX, it->bytes,

@@ -2,7 +2,8 @@
  * node/verifier.h: checking changes' hashes, form and signatures on every
  * core.
  *
- * A verifier holds the public keys of the known, unrevoked nodes and checks
+ * A verifier holds the public keys of the known nodes, each with the span
+ * of clocks in which it signs validly, and checks
  * batches of changes in parallel: each item's bytes must hash to its
  * claimed id (when one is given), decode as a valid change, name a known
  * key of its own region, and carry that key's signature.  Used by
@@ -38,9 +39,22 @@ struct vitem {
 	struct change	*c;
 };
 
-/* verifier_new(st): a verifier with st's node keys and one thread per
- * core.  NULL (logged) on failure. */
+/*
+ * verifier_new(st): a verifier with st's node keys and one thread per
+ * core, for changes being received: a change is refused when its key is
+ * unknown, of another region, of a region removed as a peer ('opora peer
+ * remove'), or when the change's own clock is at or after the key's end
+ * of validity: the end of its rotation's overlap (until) or the time it
+ * was revoked from (revoked_since).  That last verdict is on the bytes and
+ * the same on every node that holds the same keys.  NULL (logged) on
+ * failure.
+ *
+ * verifier_new_held(st): the same for changes already held ('opora
+ * verify'): the keys of removed regions still count, for their changes
+ * were checked when they came; the ends of validity still apply.
+ */
 struct verifier	*verifier_new(struct store *st);
+struct verifier	*verifier_new_held(struct store *st);
 void		 verifier_free(struct verifier *v);
 
 /* verifier_check(v, items, n): check n items on every core. */

@@ -10,6 +10,7 @@
 
 #include "protocol/change.h"
 #include "protocol/limits.h"
+#include "protocol/num.h"
 #include "protocol/wire.h"
 
 int
@@ -31,14 +32,13 @@ wire_b64_add(struct buf *out, const void *p, size_t n)
 	return (rc);
 }
 
-int
-wire_b64_decode(const char *s, size_t len, uint8_t *out, size_t outmax,
-    size_t *outlen)
+/* Whether s is padded standard base64; its padding count in *pad. */
+static int
+b64_valid(const char *s, size_t len, size_t *pad)
 {
-	size_t	 pad = 0, i, n;
-	uint8_t	*tmp;
-	int	 w;
+	size_t	 i;
 
+	*pad = 0;
 	if (len % 4 != 0 || len > (size_t)INT32_MAX)
 		return (-1);
 	for (i = 0; i < len; i++) {
@@ -50,12 +50,25 @@ wire_b64_decode(const char *s, size_t len, uint8_t *out, size_t outmax,
 			return (-1);
 	}
 	if (len > 0 && s[len - 1] == '=')
-		pad++;
+		(*pad)++;
 	if (len > 1 && s[len - 2] == '=') {
-		if (pad == 0)
+		if (*pad == 0)
 			return (-1);	/* "x=y" is not padding */
-		pad++;
+		(*pad)++;
 	}
+	return (0);
+}
+
+int
+wire_b64_decode(const char *s, size_t len, uint8_t *out, size_t outmax,
+    size_t *outlen)
+{
+	size_t	 pad, n;
+	uint8_t	*tmp;
+	int	 w;
+
+	if (b64_valid(s, len, &pad) == -1)
+		return (-1);
 	n = len / 4 * 3 - pad;
 	if (n > outmax || (tmp = malloc(len / 4 * 3 + 1)) == NULL)
 		return (-1);
@@ -71,6 +84,59 @@ wire_b64_decode(const char *s, size_t len, uint8_t *out, size_t outmax,
 	return (0);
 }
 
+/* Characters of base64 decoded at once when hashing an oversized item. */
+#define B64_PIECE	4096
+
+/*
+ * Hash valid base64 s (len a multiple of 4, pad its padding) piece by
+ * piece into hex, keeping its first keepmax decoded bytes in keep (*keeplen
+ * of them); no buffer of the decoded size is ever allocated.  0 / -1.
+ */
+static int
+b64_digest(const char *s, size_t len, size_t pad, uint8_t *keep,
+    size_t keepmax, size_t *keeplen, char hex[CHANGE_ID_HEX + 1])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	EVP_MD_CTX		*md;
+	uint8_t			 piece[B64_PIECE / 4 * 3], h[32];
+	size_t			 off, n, got;
+	unsigned		 hl = 0, i;
+	int			 w, rc = -1;
+
+	*keeplen = 0;
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	for (off = 0; off < len; off += n) {
+		n = len - off < B64_PIECE ? len - off : B64_PIECE;
+		w = EVP_DecodeBlock(piece, (const unsigned char *)s + off,
+		    (int)n);
+		if (w < 0 || (size_t)w != n / 4 * 3)
+			goto out;
+		got = (size_t)w - (off + n == len ? pad : 0);
+		if (*keeplen < keepmax) {
+			size_t k = keepmax - *keeplen < got ?
+			    keepmax - *keeplen : got;
+
+			memcpy(keep + *keeplen, piece, k);
+			*keeplen += k;
+		}
+		if (EVP_DigestUpdate(md, piece, got) != 1)
+			goto out;
+	}
+	if (EVP_DigestFinal_ex(md, h, &hl) != 1 || hl != sizeof(h))
+		goto out;
+	for (i = 0; i < hl; i++) {
+		hex[2 * i] = digits[h[i] >> 4];
+		hex[2 * i + 1] = digits[h[i] & 15];
+	}
+	hex[2 * hl] = '\0';
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	return (rc);
+}
+
 void
 wire_feed_free(struct wire_feed *f)
 {
@@ -82,18 +148,108 @@ wire_feed_free(struct wire_feed *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int
-get_int(const cJSON *o, const char *k, int64_t *out)
+/* Set an item's problem, unless it has one already. */
+static void
+item_problem(struct wire_item *it, const char *what)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
-	double		 d;
+	if (it->problem[0] == '\0')
+		snprintf(it->problem, sizeof(it->problem), "%s", what);
+}
 
-	if (!cJSON_IsNumber(v))
+/* Keep what a malformed item's record needs when its bytes are not usable
+ * base64: the first WIRE_KEEP_BAD bytes of the string, and the hash of the
+ * item as printed. */
+static void
+item_keep_raw(struct wire_item *it, const cJSON *e, const char *str,
+    size_t slen)
+{
+	char	*text;
+
+	if (str != NULL) {
+		it->len = slen < WIRE_KEEP_BAD ? slen : WIRE_KEEP_BAD;
+		if ((it->bytes = malloc(it->len + 1)) != NULL)
+			memcpy(it->bytes, str, it->len);
+		else
+			it->len = 0;
+	}
+	if ((text = cJSON_PrintUnformatted(e)) != NULL) {
+		change_id(text, strlen(text), it->id);
+		cJSON_free(text);
+	}
+}
+
+/* The "bytes" of an item: decoded, or kept for the record.  0, or -1 when
+ * out of memory (a failure of this node, not a verdict on the item). */
+static int
+item_bytes(struct wire_item *it, const cJSON *e, const cJSON *b)
+{
+	const char	*str;
+	size_t		 slen, pad, total;
+	char		 msg[WIRE_PROBLEM];
+
+	if (!cJSON_IsString(b)) {
+		item_problem(it, "it has no \"bytes\" string");
+		item_keep_raw(it, e, NULL, 0);
+		return (0);
+	}
+	str = b->valuestring;
+	slen = strlen(str);
+	if (b64_valid(str, slen, &pad) == -1) {
+		item_problem(it, "its \"bytes\" are not base64");
+		item_keep_raw(it, e, str, slen);
+		return (0);
+	}
+	total = slen / 4 * 3 - pad;
+	if (total <= LIMIT_CHANGE_BYTES) {
+		if ((it->bytes = malloc(total + 1)) == NULL ||
+		    wire_b64_decode(str, slen, it->bytes, total, &it->len) ==
+		    -1)
+			return (-1);
+		return (0);
+	}
+	snprintf(msg, sizeof(msg), "a change of %zu bytes, more than the "
+	    "limit of %d", total, LIMIT_CHANGE_BYTES);
+	item_problem(it, msg);
+	if ((it->bytes = malloc(WIRE_KEEP_BAD)) == NULL ||
+	    b64_digest(str, slen, pad, it->bytes, WIRE_KEEP_BAD, &it->len,
+	    it->id) == -1)
 		return (-1);
-	d = v->valuedouble;
-	if (d < 0 || d > 9007199254740991.0 || d != (double)(int64_t)d)
+	return (0);
+}
+
+/* Parse one item of "changes"; a malformed one is kept with its problem.
+ * 0, or -1 when out of memory. */
+static int
+item_parse(struct wire_item *it, const cJSON *e)
+{
+	const cJSON	*s;
+	size_t		 slen;
+
+	it->seq = -1;
+	if (!cJSON_IsObject(e)) {
+		item_problem(it, "it is not a JSON object");
+		item_keep_raw(it, e, NULL, 0);
+		return (0);
+	}
+	if (item_bytes(it, e, cJSON_GetObjectItemCaseSensitive(e, "bytes")) ==
+	    -1)
 		return (-1);
-	*out = (int64_t)d;
+	if (num_json(cJSON_GetObjectItemCaseSensitive(e, "seq"), 0,
+	    NUM_JSON_MAX, &it->seq) == -1) {
+		it->seq = -1;
+		item_problem(it, "its \"seq\" is not a whole number from 0 "
+		    "to 2^53-1");
+	}
+	s = cJSON_GetObjectItemCaseSensitive(e, "sig");
+	if (cJSON_IsString(s) && wire_b64_decode(s->valuestring,
+	    strlen(s->valuestring), it->sig, SIG_LEN, &slen) == 0 &&
+	    slen == SIG_LEN)
+		it->sig_ok = true;
+	else
+		item_problem(it, "its \"sig\" is not base64 of 64 bytes");
+	/* Its record is found again by the change id. */
+	if (it->problem[0] != '\0' && it->id[0] == '\0' && it->bytes != NULL)
+		change_id(it->bytes, it->len, it->id);
 	return (0);
 }
 
@@ -101,12 +257,13 @@ int
 wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
     size_t whysz)
 {
-	const cJSON	*arr, *e, *b, *s, *more;
+	const cJSON	*arr, *e, *more, *behind;
 	cJSON		*t = NULL;
-	size_t		 n, blen, slen;
+	size_t		 n;
 	int		 rc = -1;
 
 	memset(f, 0, sizeof(*f));
+	f->behind = -1;
 	if (len > LIMIT_FEED_BYTES) {
 		snprintf(why, whysz, "feed response larger than %d bytes",
 		    LIMIT_FEED_BYTES);
@@ -119,16 +276,24 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 	}
 	arr = cJSON_GetObjectItemCaseSensitive(t, "changes");
 	more = cJSON_GetObjectItemCaseSensitive(t, "more");
-	if (!cJSON_IsArray(arr) || !cJSON_IsBool(more) ||
-	    get_int(t, "next", &f->next) == -1) {
-		snprintf(why, whysz, "feed response lacks changes, more or "
-		    "next");
+	behind = cJSON_GetObjectItemCaseSensitive(t, "behind");
+	if (!cJSON_IsArray(arr) || !cJSON_IsBool(more)) {
+		snprintf(why, whysz, "feed response lacks a \"changes\" array "
+		    "or \"more\"");
+		goto out;
+	}
+	if (num_json(cJSON_GetObjectItemCaseSensitive(t, "next"), 0,
+	    NUM_JSON_MAX, &f->next) == -1 || (behind != NULL &&
+	    num_json(behind, 0, NUM_JSON_MAX, &f->behind) == -1)) {
+		snprintf(why, whysz, "feed response: \"next\" or \"behind\" "
+		    "is not a whole number from 0 to 2^53-1");
 		goto out;
 	}
 	f->more = cJSON_IsTrue(more);
-	if (get_int(t, "behind", &f->behind) == -1)
-		f->behind = -1;
-	n = (size_t)cJSON_GetArraySize(arr);
+	n = 0;
+	cJSON_ArrayForEach(e, arr)
+		if (++n > LIMIT_FEED_ITEMS)
+			break;
 	if (n > LIMIT_FEED_ITEMS) {
 		snprintf(why, whysz, "feed response holds more than %d "
 		    "changes", LIMIT_FEED_ITEMS);
@@ -138,35 +303,11 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
-	cJSON_ArrayForEach(e, arr) {
-		struct wire_item *it = &f->items[f->n];
-
-		b = cJSON_GetObjectItemCaseSensitive(e, "bytes");
-		s = cJSON_GetObjectItemCaseSensitive(e, "sig");
-		if (!cJSON_IsString(b) || !cJSON_IsString(s) ||
-		    get_int(e, "seq", &it->seq) == -1) {
-			snprintf(why, whysz, "changes[%zu]: needs bytes, seq "
-			    "and sig", f->n);
+	cJSON_ArrayForEach(e, arr)
+		if (item_parse(&f->items[f->n++], e) == -1) {
+			snprintf(why, whysz, "out of memory");
 			goto out;
 		}
-		blen = strlen(b->valuestring);
-		if ((it->bytes = malloc(blen / 4 * 3 + 1)) == NULL ||
-		    wire_b64_decode(b->valuestring, blen, it->bytes,
-		    LIMIT_CHANGE_BYTES, &it->len) == -1) {
-			free(it->bytes);
-			it->bytes = NULL;
-			snprintf(why, whysz, "changes[%zu].bytes: not base64 "
-			    "of at most %d bytes", f->n, LIMIT_CHANGE_BYTES);
-			goto out;
-		}
-		f->n++;
-		if (wire_b64_decode(s->valuestring, strlen(s->valuestring),
-		    it->sig, SIG_LEN, &slen) == -1 || slen != SIG_LEN) {
-			snprintf(why, whysz, "changes[%zu].sig: not base64 of "
-			    "64 bytes", f->n - 1);
-			goto out;
-		}
-	}
 	rc = 0;
 out:
 	cJSON_Delete(t);

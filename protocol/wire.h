@@ -8,7 +8,8 @@
  * ("behind", how many changes remain after next, is optional)
  * where bytes are a change's exact signed bytes and sig its signature, both
  * in standard base64 with padding.  The envelope is not signed and need not
- * be canonical; every change in it is checked on its own.
+ * be canonical; every change in it is checked on its own, and a malformed
+ * item is refused alone (docs/protocol.md, "A feed document").
  */
 #ifndef OPORA_WIRE_H
 #define OPORA_WIRE_H
@@ -18,7 +19,12 @@
 #include <stdint.h>
 
 #include "protocol/buf.h"
+#include "protocol/change.h"
 #include "protocol/sig.h"
+
+#define WIRE_PROBLEM	160	/* what is wrong with a feed item */
+#define WIRE_KEEP_BAD	1024	/* bytes of a malformed item kept for the
+				 * record: enough to see what it was */
 
 /* wire_b64_add(out, p, n): append the base64 of n bytes.  0 / -1. */
 int	 wire_b64_add(struct buf *out, const void *p, size_t n);
@@ -29,10 +35,25 @@ int	 wire_b64_decode(const char *s, size_t len, uint8_t *out,
 	    size_t outmax, size_t *outlen);
 
 struct wire_item {
-	int64_t		 seq;
-	uint8_t		*bytes;		/* owned by the feed */
+	int64_t		 seq;		/* -1 when it was not a feed number */
+	uint8_t		*bytes;		/* owned by the feed; NULL allowed
+					 * when problem is set */
 	size_t		 len;
 	uint8_t		 sig[SIG_LEN];
+	bool		 sig_ok;	/* sig holds a 64-byte signature */
+	/*
+	 * Empty for a well-formed item.  Otherwise what is wrong with it
+	 * (for the record of refused changes), and:
+	 * - id: the change id (hex SHA-256) of its decoded bytes when
+	 *   "bytes" is base64, whatever its size; else the hex SHA-256 of
+	 *   the item as cJSON prints it unformatted;
+	 * - bytes: the decoded bytes when they are base64 of at most
+	 *   LIMIT_CHANGE_BYTES; the first WIRE_KEEP_BAD of them when they
+	 *   are longer; the first WIRE_KEEP_BAD bytes of the string as sent
+	 *   when it is not base64; nothing when there is no string.
+	 */
+	char		 problem[WIRE_PROBLEM];
+	char		 id[CHANGE_ID_HEX + 1];
 };
 
 struct wire_feed {
@@ -43,11 +64,23 @@ struct wire_feed {
 	int64_t			 behind;	/* changes still to come; -1 */
 };
 
-/* wire_feed_parse(p, len, f, why, whysz): parse a feed response within the
- * limits of protocol/limits.h.  0, or -1 with a reason.  Free with
- * wire_feed_free (also after a failure). */
+/*
+ * wire_feed_parse(p, len, f, why, whysz): parse a feed response within the
+ * limits of protocol/limits.h.  p is borrowed (need not be NUL-terminated).
+ * Each change stands alone: an item that is malformed (not an object, a
+ * "seq" that is not a whole number in 0..2^53-1, "bytes" that are not
+ * base64 of at most LIMIT_CHANGE_BYTES bytes, a "sig" that is not base64
+ * of 64 bytes) is kept in f->items with its problem set, for the caller
+ * to refuse and record, and the rest is parsed on.  Only a response that
+ * is not a feed fails: larger than LIMIT_FEED_BYTES, not a JSON object, no
+ * "changes" array, more than LIMIT_FEED_ITEMS items, "more" not a boolean,
+ * "next" (or "behind", when present) not a whole number in 0..2^53-1.
+ * Returns 0, or -1 with a reason in why.  Free with wire_feed_free (also
+ * after a failure).
+ */
 int	 wire_feed_parse(const char *p, size_t len, struct wire_feed *f,
 	    char *why, size_t whysz);
+/* wire_feed_free(f): release the items of f and zero it; f not NULL. */
 void	 wire_feed_free(struct wire_feed *f);
 
 #endif /* OPORA_WIRE_H */

@@ -1,0 +1,594 @@
+/*
+ * node/cmd_key.c: this node's keys (key list|rotate|revoke) and an admin's
+ * revocation of a peer's key (peer revoke-key).  docs/protocol.md section
+ * 9, "Keys: rotation and revocation", says what peers do with them;
+ * docs/admin.md says when to use which.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "conflict/hlc.h"
+#include "node/card.h"
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "protocol/fields.h"
+#include "protocol/log.h"
+#include "protocol/num.h"
+#include "protocol/tls.h"
+
+#define KEY_OVERLAP_DAYS	7	/* the old key's overlap by default */
+#define KEY_OVERLAP_MAX_DAYS	365
+#define KEY_TLS_CERT_DAYS	(10 * 365)	/* as node_init's */
+#define KEY_MS_PER_DAY		(UINT64_C(86400) * 1000)
+
+static const char SQL_HELD_AFTER[] =
+    "SELECT id, dossier, hlc FROM changes WHERE key_id = ?1 AND hlc >= ?2"
+    " ORDER BY hlc, id";
+static const char SQL_KEY_REGION[] =
+    "SELECT region FROM keys WHERE key_id = ?1";
+static const char SQL_KEY_LIST[] =
+    "SELECT key_id, region, until_hlc, revoked_since, trusted FROM keys"
+    " ORDER BY region, added, key_id";
+
+int
+cmd_key_held_after(struct node *n, const char *key_id, uint64_t since)
+{
+	sqlite3_stmt	*s;
+	const char	*id, *dossier, *hlc;
+	char		 h[17], t[32];
+	uint64_t	 v;
+	long long	 count = 0;
+	int		 r;
+
+	hlc_format(since, h);
+	card_time_format(since, t);
+	if ((s = store_stmt(n->st, SQL_HELD_AFTER)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		dossier = (const char *)sqlite3_column_text(s, 1);
+		hlc = (const char *)sqlite3_column_text(s, 2);
+		if (id == NULL || dossier == NULL || hlc == NULL ||
+		    hlc_parse(hlc, strlen(hlc), &v) == -1)
+			continue;
+		if (count++ == 0)
+			printf("%s %s %s %s:\n", cli_tr("changes held here "
+			    "signed by key", "изменения на этом узле, "
+			    "подписанные ключом"), key_id, cli_tr("at or after",
+			    "начиная с"), t);
+		card_time_format(v, t);
+		/* Ids and dossiers were checked (hex, UUID) on receipt. */
+		printf("  %s  %s  %s\n", id, dossier, t);
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("list held changes: %s",
+		    sqlite3_errmsg(store_db(n->st)));
+		return (-1);
+	}
+	card_time_format(since, t);
+	if (count == 0)
+		printf("%s %s %s %s\n", cli_tr("no change held here was signed "
+		    "by key", "на этом узле нет изменений, подписанных "
+		    "ключом"), key_id, cli_tr("at or after", "начиная с"), t);
+	else
+		printf("%lld %s\n", count, cli_tr("held: they stay in the log; "
+		    "'opora verify' reports them; decide what to do with each "
+		    "dossier", "на узле: они остаются в журнале; 'opora verify' "
+		    "их показывает; решите, что делать с каждым делом"));
+	return (0);
+}
+
+/* The region of key_id into region: 0, 1 when unknown, -1. */
+static int
+key_region(struct node *n, const char *key_id, char region[16])
+{
+	sqlite3_stmt	*s;
+	const char	*r;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(n->st, SQL_KEY_REGION)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	if ((k = sqlite3_step(s)) == SQLITE_DONE)
+		rc = 1;
+	else if (k == SQLITE_ROW && (r = (const char *)sqlite3_column_text(s,
+	    0)) != NULL && strlen(r) < 16) {
+		memcpy(region, r, strlen(r) + 1);
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return (rc);
+}
+
+/* Whether s is a key id: 16 lowercase hex digits. */
+static bool
+key_id_valid(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return (false);
+	return (i == SIG_KEYID_LEN);
+}
+
+/* Revoke key_id of region from since and list what is held after it. */
+static int
+key_revoke_at(struct node *n, const char *region, const char *key_id,
+    uint64_t since, bool own)
+{
+	char	 t[32];
+	int	 k;
+
+	if (store_begin(n->st) == -1)
+		return (EX_SOFTWARE);
+	if ((k = store_key_revoke(n->st, region, key_id, since)) != 0 ||
+	    store_commit(n->st) == -1) {
+		store_rollback(n->st);
+		if (k == 1)
+			cli_err("%s %s %s %s", cli_tr("no key", "нет ключа"),
+			    key_id, cli_tr("of", "региона"), region);
+		return (k == 1 ? EX_NOINPUT : EX_SOFTWARE);
+	}
+	card_time_format(since, t);
+	fprintf(stderr, "%s %s %s %s %s: %s\n", cli_tr("key", "ключ"), key_id,
+	    cli_tr("of", "региона"), region, cli_tr("is revoked since",
+	    "отозван с"), t);
+	fprintf(stderr, "  %s\n", own ? cli_tr("changes it signed from then on "
+	    "are refused here; give this node's card ('opora id') to every "
+	    "peer: 'opora peer add' takes the revocation in",
+	    "подписанные им с этого времени изменения здесь отклоняются; "
+	    "передайте карточку узла ('opora id') всем партнёрам: 'opora "
+	    "peer add' примет отзыв") : cli_tr("changes it signed from then "
+	    "on are refused by this node", "подписанные им с этого времени "
+	    "изменения этот узел отклоняет"));
+	return (cmd_key_held_after(n, key_id, since) == 0 ? EX_OK :
+	    EX_SOFTWARE);
+}
+
+/* Parse "[REGION] KEYID --since TIME" into its parts; -1 on misuse. */
+static int
+revoke_args(int argc, char **argv, int npos, char **pos, uint64_t *since)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch, i;
+	bool	 have = false;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 's')
+			return (-1);
+		if (card_time_parse(optarg, since) == -1) {
+			cli_err("--since: %s", cli_tr("a time: YYYY-MM-DD or "
+			    "YYYY-MM-DDTHH:MM:SSZ (UTC)", "время: ГГГГ-ММ-ДД "
+			    "или ГГГГ-ММ-ДДTЧЧ:ММ:ССZ (UTC)"));
+			return (-1);
+		}
+		have = true;
+	}
+	if (!have || argc - optind != npos)
+		return (-1);
+	for (i = 0; i < npos; i++)
+		pos[i] = argv[optind + i];
+	return (0);
+}
+
+int
+cmd_key_revoke_peer(int argc, char **argv)
+{
+	const char	*usage = cli_tr(
+	    "usage: opora peer revoke-key REGION KEYID --since TIME\n"
+	    "  refuse the changes a peer's key signed from TIME on (it was "
+	    "stolen);\n  TIME: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). "
+	    "Lists the changes\n  already held that it signed since",
+	    "использование: opora peer revoke-key РЕГИОН КЛЮЧ --since ВРЕМЯ\n"
+	    "  отклонять изменения, подписанные ключом партнёра с ВРЕМЕНИ "
+	    "(ключ украден);\n  ВРЕМЯ: ГГГГ-ММ-ДД или ГГГГ-ММ-ДДTЧЧ:ММ:ССZ "
+	    "(UTC). Показывает уже\n  принятые изменения, подписанные им с "
+	    "тех пор");
+	struct node	*n;
+	char		*pos[2], region[16];
+	uint64_t	 since = 0;
+	int		 k, rc;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("%s\n", usage);
+		return (EX_OK);
+	}
+	if (revoke_args(argc, argv, 2, pos, &since) == -1 ||
+	    !fields_region_valid(pos[0], strlen(pos[0])) ||
+	    !key_id_valid(pos[1])) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (strcmp(pos[0], n->cfg.region) == 0) {
+		cli_err("%s", cli_tr("this is this node's own region: use "
+		    "'opora key revoke'", "это собственный регион узла: "
+		    "используйте 'opora key revoke'"));
+		rc = EX_USAGE;
+	} else if ((k = key_region(n, pos[1], region)) != 0 ||
+	    strcmp(region, pos[0]) != 0) {
+		cli_err("%s %s %s %s", cli_tr("no key", "нет ключа"), pos[1],
+		    cli_tr("of", "региона"), pos[0]);
+		rc = k == -1 ? EX_SOFTWARE : EX_NOINPUT;
+	} else
+		rc = key_revoke_at(n, pos[0], pos[1], since, false);
+	node_close(n);
+	return (rc);
+}
+
+static int
+key_revoke(int argc, char **argv)
+{
+	struct node	*n;
+	char		*pos[1], region[16];
+	uint64_t	 since = 0;
+	int		 k, rc;
+
+	if (revoke_args(argc, argv, 1, pos, &since) == -1 ||
+	    !key_id_valid(pos[0])) {
+		fprintf(stderr, "%s\n", cli_tr("usage: opora key revoke KEYID "
+		    "--since TIME", "использование: opora key revoke КЛЮЧ "
+		    "--since ВРЕМЯ"));
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if (strcmp(pos[0], n->key_id) == 0) {
+		cli_err("%s", cli_tr("this is the key the node signs with: "
+		    "first make a new one with 'opora key rotate --overlap 0', "
+		    "then revoke this one", "этим ключом узел подписывает: "
+		    "сначала создайте новый ('opora key rotate --overlap 0'), "
+		    "затем отзовите этот"));
+		rc = EX_USAGE;
+	} else if ((k = key_region(n, pos[0], region)) != 0 ||
+	    strcmp(region, n->cfg.region) != 0) {
+		cli_err("%s %s %s %s", cli_tr("no key", "нет ключа"), pos[0],
+		    cli_tr("of", "региона"), n->cfg.region);
+		rc = k == -1 ? EX_SOFTWARE : EX_NOINPUT;
+	} else
+		rc = key_revoke_at(n, n->cfg.region, pos[0], since, true);
+	node_close(n);
+	return (rc);
+}
+
+/* Make the directory entry of a rename durable. */
+static void
+sync_dir(const char *dir)
+{
+	int	 fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	(void)fsync(fd);
+	close(fd);
+}
+
+/*
+ * A new signing key: the rotation is signed by the current key and
+ * recorded before signing.key is replaced, so that a node stopped half-way
+ * still signs with a key its card and its peers know (the old one, valid
+ * through the overlap); signing.key.new is then left for the admin.
+ */
+static int
+rotate_signing(struct node *n, int64_t days)
+{
+	struct sig_key		*k2 = NULL;
+	struct card_rotation	 r, last;
+	char			 path[4096], newpath[4096], kid2[17], t[32];
+	uint64_t		 now = node_now_ms();
+	size_t			 nlast;
+	int			 rc = EX_SOFTWARE;
+	bool			 saved = false;
+
+	memset(&r, 0, sizeof(r));
+	if (node_path(n, "signing.key", path, sizeof(path)) == -1 ||
+	    node_path(n, "signing.key.new", newpath, sizeof(newpath)) == -1)
+		return (EX_SOFTWARE);
+	if (access(newpath, F_OK) == 0) {
+		cli_err("%s %s", newpath, cli_tr("exists: an earlier rotation "
+		    "did not finish; if 'opora id' names the key it holds, "
+		    "rename it to signing.key, else remove it",
+		    "существует: прошлая смена ключа не завершена; если "
+		    "'opora id' называет его ключ, переименуйте его в "
+		    "signing.key, иначе удалите"));
+		return (EX_CANTCREAT);
+	}
+	if (store_rotations(n->st, n->cfg.region, &last, 1, &nlast) == -1)
+		return (EX_SOFTWARE);
+	if (nlast == 1 && memcmp(last.pub, n->pub, SIG_PUB_LEN) != 0) {
+		cli_err("%s", cli_tr("signing.key is not the key the last "
+		    "rotation announced", "signing.key — не тот ключ, что "
+		    "объявлен последней сменой"));
+		return (EX_SOFTWARE);
+	}
+	if ((k2 = sig_key_generate()) == NULL ||
+	    sig_key_save(k2, newpath) == -1)
+		goto out;
+	saved = true;
+	memcpy(r.prev, n->pub, SIG_PUB_LEN);
+	sig_key_public(k2, r.pub);
+	sig_key_id(r.pub, kid2);
+	r.at = hlc_pack(now, 0);
+	if (nlast == 1 && r.at <= last.at)
+		r.at = last.at + 1;
+	r.until = hlc_pack(hlc_ms(r.at) + (uint64_t)days * KEY_MS_PER_DAY, 0);
+	if (r.until < r.at)
+		r.until = r.at;
+	if (card_rotation_sign(n->key, n->cfg.region, &r) == -1 ||
+	    store_begin(n->st) == -1)
+		goto out;
+	if (store_rotation_put(n->st, n->cfg.region, &r) == -1 ||
+	    store_key_put(n->st, kid2, n->cfg.region, r.pub) == -1 ||
+	    store_key_limit(n->st, n->key_id, r.until) == -1 ||
+	    store_meta_set(n->st, "key_id", kid2) == -1 ||
+	    store_commit(n->st) == -1) {
+		store_rollback(n->st);
+		goto out;
+	}
+	if (rename(newpath, path) == -1) {
+		log_warn("rename %s to %s", newpath, path);
+		cli_err("%s", cli_tr("the new key is recorded but not in "
+		    "place: rename signing.key.new to signing.key",
+		    "новый ключ записан, но не на месте: переименуйте "
+		    "signing.key.new в signing.key"));
+		saved = false;	/* the admin's to finish */
+		goto out;
+	}
+	saved = false;
+	sync_dir(n->dir);
+	card_time_format(r.until, t);
+	printf("%s\n", kid2);
+	fprintf(stderr, "%s %s %s %s; %s %s\n", cli_tr("signing key", "ключ "
+	    "подписи"), kid2, cli_tr("replaces", "заменяет"), n->key_id,
+	    cli_tr("changes signed by the old key are accepted if made before",
+	    "изменения со старым ключом принимаются, если сделаны до"), t);
+	fprintf(stderr, "  %s\n", cli_tr("give this node's new card ('opora "
+	    "id') to every peer now ('opora peer add' takes it in), and "
+	    "restart 'opora serve'", "передайте новую карточку узла ('opora "
+	    "id') всем партнёрам сейчас ('opora peer add'), и перезапустите "
+	    "'opora serve'"));
+	rc = EX_OK;
+out:
+	if (saved)
+		(void)unlink(newpath);
+	sig_key_free(k2);
+	return (rc);
+}
+
+/*
+ * TLS keys rotate in two steps, so that peers pin the next key before it
+ * is used: the first makes tls.next.key and tls.next.crt, which the card
+ * announces as tls_pin_next; the second, once every peer took that card
+ * in, puts them in place of tls.key and tls.crt.
+ */
+static int
+rotate_tls(struct node *n)
+{
+	char	 key[4096], crt[4096], nkey[4096], ncrt[4096], cn[64];
+	char	 pin[TLS_PIN_LEN + 1];
+
+	if (node_path(n, "tls.key", key, sizeof(key)) == -1 ||
+	    node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
+	    node_path(n, "tls.next.key", nkey, sizeof(nkey)) == -1 ||
+	    node_path(n, "tls.next.crt", ncrt, sizeof(ncrt)) == -1)
+		return (EX_SOFTWARE);
+	if (access(ncrt, F_OK) == -1) {
+		snprintf(cn, sizeof(cn), "opora %s", n->cfg.region);
+		if (tls_identity_create(nkey, ncrt, cn, KEY_TLS_CERT_DAYS) ==
+		    -1 || tls_pin_file(ncrt, pin) == -1)
+			return (EX_CANTCREAT);
+		printf("%s\n", pin);
+		fprintf(stderr, "%s %s\n  %s\n", cli_tr("next TLS key made:",
+		    "создан следующий ключ TLS:"), pin, cli_tr("give this "
+		    "node's card ('opora id') to every peer; once each has "
+		    "taken it in ('opora peer add'), run 'opora key rotate "
+		    "--tls' again to switch to it", "передайте карточку узла "
+		    "('opora id') всем партнёрам; когда все примут её ('opora "
+		    "peer add'), снова выполните 'opora key rotate --tls'"));
+		return (EX_OK);
+	}
+	if (tls_pin_file(ncrt, pin) == -1)
+		return (EX_DATAERR);
+	/* The key first: a crash in between leaves a pair the admin can
+	 * see is mixed (opora serve refuses a key not matching its crt). */
+	if (rename(nkey, key) == -1 || rename(ncrt, crt) == -1) {
+		log_warn("switch to %s", ncrt);
+		return (EX_CANTCREAT);
+	}
+	sync_dir(n->dir);
+	printf("%s\n", pin);
+	fprintf(stderr, "%s %s\n  %s\n", cli_tr("TLS key switched to",
+	    "ключ TLS заменён на"), pin, cli_tr("restart 'opora serve'; give "
+	    "the card ('opora id') to every peer, so that they stop pinning "
+	    "the old key", "перезапустите 'opora serve'; передайте карточку "
+	    "('opora id') всем партнёрам, чтобы они перестали доверять "
+	    "старому ключу"));
+	return (EX_OK);
+}
+
+static int
+key_rotate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "overlap", required_argument, NULL, 'o' },
+		{ "tls", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*usage = cli_tr(
+	    "usage: opora key rotate [--overlap DAYS]\n"
+	    "  a new signing key; peers accept changes by the old one made "
+	    "within\n  DAYS (default 7, 0-365) after now, once they took in "
+	    "the new card\n"
+	    "       opora key rotate --tls\n"
+	    "  the next TLS key, announced in the card; run again to switch "
+	    "to it",
+	    "использование: opora key rotate [--overlap ДНИ]\n"
+	    "  новый ключ подписи; партнёры принимают изменения со старым, "
+	    "сделанные\n  в течение ДНЕЙ (по умолчанию 7, 0-365), когда "
+	    "примут новую карточку\n"
+	    "       opora key rotate --tls\n"
+	    "  следующий ключ TLS, объявленный в карточке; повторно — "
+	    "перейти на него");
+	struct node	*n;
+	int64_t		 days = KEY_OVERLAP_DAYS;
+	bool		 tls = false, overlap = false;
+	int		 ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			if (num_parse_str(optarg, 0, KEY_OVERLAP_MAX_DAYS,
+			    &days) == -1) {
+				cli_err("--overlap: 0..%d %s",
+				    KEY_OVERLAP_MAX_DAYS, cli_tr("days",
+				    "дней"));
+				return (EX_USAGE);
+			}
+			overlap = true;
+			break;
+		case 't':
+			tls = true;
+			break;
+		default:
+			fprintf(ch == 'h' ? stdout : stderr, "%s\n", usage);
+			return (ch == 'h' ? EX_OK : EX_USAGE);
+		}
+	}
+	if (optind != argc || (tls && overlap)) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = tls ? rotate_tls(n) : rotate_signing(n, days);
+	node_close(n);
+	return (rc);
+}
+
+static int
+key_list(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	const char	*kid, *region, *until, *since, *state, *label;
+	char		 when[32];
+	uint64_t	 v;
+	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
+	int		 r, rc = EX_SOFTWARE;
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		fprintf(stderr, "%s\n", cli_tr("usage: opora key list [--json]",
+		    "использование: opora key list [--json]"));
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	if ((s = store_stmt(n->st, SQL_KEY_LIST)) == NULL ||
+	    (json && (arr = cJSON_CreateArray()) == NULL))
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		kid = (const char *)sqlite3_column_text(s, 0);
+		region = (const char *)sqlite3_column_text(s, 1);
+		until = (const char *)sqlite3_column_text(s, 2);
+		since = (const char *)sqlite3_column_text(s, 3);
+		if (kid == NULL || region == NULL)
+			continue;
+		when[0] = '\0';
+		if (since != NULL) {
+			state = "revoked";
+			if (hlc_parse(since, strlen(since), &v) == 0)
+				card_time_format(v, when);
+		} else if (sqlite3_column_int(s, 4) == 0)
+			state = "untrusted";
+		else if (until != NULL) {
+			state = "until";
+			if (hlc_parse(until, strlen(until), &v) == 0)
+				card_time_format(v, when);
+		} else if (strcmp(kid, n->key_id) == 0)
+			state = "current";
+		else
+			state = "valid";
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(arr, o)) {
+				cJSON_Delete(o);
+				break;
+			}
+			cJSON_AddStringToObject(o, "key_id", kid);
+			cJSON_AddStringToObject(o, "region", region);
+			cJSON_AddStringToObject(o, "state", state);
+			if (when[0] != '\0')
+				cJSON_AddStringToObject(o, strcmp(state,
+				    "revoked") == 0 ? "since" : "until", when);
+			continue;
+		}
+		if (strcmp(state, "revoked") == 0)
+			label = cli_tr("revoked since", "отозван с");
+		else if (strcmp(state, "until") == 0)
+			label = cli_tr("replaced; valid before",
+			    "заменён; действует до");
+		else if (strcmp(state, "untrusted") == 0)
+			label = cli_tr("not trusted (no peer)",
+			    "нет доверия (не партнёр)");
+		else if (strcmp(state, "current") == 0)
+			label = cli_tr("signs here", "подписывает здесь");
+		else
+			label = cli_tr("valid", "действует");
+		printf("%-7s %s  %s%s%s\n", region, kid, label, when[0] ? " " : "",
+		    when);
+	}
+	sqlite3_reset(s);
+	if (json)
+		cli_print_json(arr);
+	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
+out:
+	cJSON_Delete(arr);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_key(int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+		{ "list", key_list },
+		{ "revoke", key_revoke },
+		{ "rotate", key_rotate },
+		{ NULL, NULL }
+	};
+
+	return (cli_dispatch(argc, argv, subs, cli_tr(
+	    "usage: opora key list [--json]\n"
+	    "       opora key rotate [--overlap DAYS] | --tls\n"
+	    "       opora key revoke KEYID --since TIME\n"
+	    "  TIME: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC); see "
+	    "docs/admin.md, \"Keys\"",
+	    "использование: opora key list [--json]\n"
+	    "       opora key rotate [--overlap ДНИ] | --tls\n"
+	    "       opora key revoke КЛЮЧ --since ВРЕМЯ\n"
+	    "  ВРЕМЯ: ГГГГ-ММ-ДД или ГГГГ-ММ-ДДTЧЧ:ММ:ССZ (UTC); см. "
+	    "docs/admin.md, «Keys»")));
+}
