@@ -54,7 +54,7 @@ ok "$OPORA" --dir SMO verify
 
 # The same push, when the hostile peer answers 404 to the victim's request
 # for Q whole: Q is still not stored nor served, and the failed request is
-# logged.  (That Q is then recorded too is asserted in t0068: today it is
+# logged.  (That Q is then recorded too is asserted in t0069: today it is
 # only counted in the summary line.)
 rm -rf SMO "$T/script/dossier-$Q.json"
 : > "$T/hostile.log"
