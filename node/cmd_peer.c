@@ -21,6 +21,7 @@
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
+#include "protocol/num.h"
 #include "protocol/log.h"
 #include "protocol/wire.h"
 
@@ -437,9 +438,7 @@ cmd_export(int argc, char **argv)
 	struct node	*n;
 	struct buf	 b;
 	const char	*region = NULL;
-	char		*end;
-	long long	 since = 0, limit = LIMIT_FEED_MAX;
-	int64_t		 next;
+	int64_t		 since = 0, limit = LIMIT_FEED_MAX, next;
 	int		 ch, rc = EX_SOFTWARE;
 
 	optind = 0;
@@ -449,16 +448,14 @@ cmd_export(int argc, char **argv)
 			region = optarg;
 			break;
 		case 'l':
-			limit = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 1 ||
-			    limit > LIMIT_FEED_MAX) {
+			if (num_parse_str(optarg, 1, LIMIT_FEED_MAX,
+			    &limit) == -1) {
 				cli_err("--limit: 1..%d", LIMIT_FEED_MAX);
 				return (EX_USAGE);
 			}
 			break;
 		case 's':
-			since = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || since < 0) {
+			if (num_parse_str(optarg, 0, INT64_MAX, &since) == -1) {
 				cli_err("--since: %s", cli_tr("a feed number",
 				    "номер в ленте"));
 				return (EX_USAGE);

@@ -17,6 +17,7 @@
 #include "node/store.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
+#include "protocol/num.h"
 
 static const char SQL_PEERS[] =
     "SELECT region, last_ok, last_error, last_error_at, behind,"
@@ -53,7 +54,8 @@ cmd_status(int argc, char **argv)
 	char		 w1[32], w2[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
 	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
-	long long	 last, published = 0, regions, now;
+	long long	 last, regions, now;
+	int64_t		 published = 0;
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	bool		 fed;
 
@@ -97,8 +99,9 @@ cmd_status(int argc, char **argv)
 	rejected_day = sqlite3_step(s) == SQLITE_ROW ?
 	    sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
-	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0)
-		published = strtoll(v, NULL, 10);
+	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
+	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
+		published = 0;
 
 	j = cJSON_CreateObject();
 	problems = cJSON_CreateArray();

@@ -19,6 +19,7 @@
 #include "node/store.h"
 #include "node/sync.h"
 #include "protocol/log.h"
+#include "protocol/num.h"
 
 #define STATS_TICK_MS	1000	/* how often statistics look due */
 
@@ -63,12 +64,15 @@ static uint64_t
 stats_due(struct node *n)
 {
 	char	 v[24];
+	int64_t	 last;
 
 	if (n->cfg.stats_interval == 0 || strcmp(n->cfg.region, "RU-FED") == 0)
 		return (0);
-	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0)
+	/* Never published, or a value that is not a time: due now. */
+	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0 ||
+	    num_parse_str(v, 0, INT64_MAX / 2, &last) == -1)
 		return (node_now_ms());
-	return (strtoull(v, NULL, 10) + (uint64_t)n->cfg.stats_interval *
+	return ((uint64_t)last + (uint64_t)n->cfg.stats_interval *
 	    3600000ULL);
 }
 

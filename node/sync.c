@@ -307,7 +307,7 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 	const cJSON	*g = cJSON_GetObjectItemCaseSensitive(it, "sig");
 	uint8_t		*bytes, sig[SIG_LEN];
 	size_t		 len, slen;
-	char		 why[256];
+	char		 why[256], ewhy[ESC_LONG];
 	int		 r = -1;
 
 	if (!cJSON_IsString(b) || !cJSON_IsString(g) ||
@@ -320,7 +320,7 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 		if ((r = stats_store(n->st, bytes, len, sig, region, year, why,
 		    sizeof(why))) == -1)
 			log_warnx("refused a snapshot from %s: %s", region,
-			    why);
+			    esc_str(why, ewhy, sizeof(ewhy)));
 		else if (r == 0)
 			log_info("from %s: a statistics snapshot", region);
 	} else

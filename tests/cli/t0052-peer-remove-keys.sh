@@ -27,7 +27,10 @@ ok "$OPORA" --dir SMO event add "$D" --date 2024-08-01 --type contact \
     --text "После удаления"
 ok "$OPORA" --dir SMO export --for RU-KLU
 cp "$T/out" second.json
-refuses 65 '' "$OPORA" --dir KLU receive --from RU-SMO second.json
+# Not from the removed peer itself, nor relayed by another.
+refuses 66 'no peer RU-SMO' "$OPORA" --dir KLU receive --from RU-SMO \
+    second.json
+refuses 65 '' "$OPORA" --dir KLU receive --from RU-SA second.json
 ok "$OPORA" --dir KLU rejected list
 contains 'of RU-SMO, a region this node no longer trusts \(removed as a peer\)' "$T/out"
 "$OPORA" --dir KLU show "$D" | grep -q 'После удаления' &&

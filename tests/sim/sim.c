@@ -15,7 +15,11 @@
  *     transfers, links and conflicts;
  *   - a node holds a dossier only if it is, or was, entitled to it;
  *   - every event written anywhere is in every holder's view;
- *   - no change made by a node was refused by another.
+ *   - no change made by a node was refused by another;
+ *   - now and then RU-SA turns hostile (hostile()): forged first changes
+ *     for dossiers that exist, pushes of dossiers the victim may not hold,
+ *     oversized items; none of the forged or oversized is stored, and the
+ *     checks above still hold (nothing leaked, everything converged).
  * Everything is a function of the seed: the clock (node_clock), the keys,
  * the dossier ids and the choices.  A failing seed is printed and
  * SIM_SEED=N replays it alone, exactly; SIM_SEEDS=N runs N seeds (2,000 by
@@ -27,10 +31,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conflict/hlc.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "node/view.h"
+#include "protocol/change.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
@@ -42,10 +48,13 @@
 #define MAXEVENTS	256
 
 static const char *const regions[NNODES] = { "RU-SMO", "RU-KLU", "RU-SA" };
+#define HOSTILE		2	/* RU-SA, now and then */
 
 struct sim {
 	struct net	 net;
 	int64_t		 cursor[NNODES][NNODES];	/* [to][from] */
+	char		 forged[3][CHANGE_ID_HEX + 1];
+	unsigned long	 hostile;	/* hostile feeds sent */
 	bool		 cut[NNODES][NNODES];
 	char		 dossiers[MAXDOSSIERS][37];
 	int		 ndossiers;
@@ -679,6 +688,108 @@ check(struct sim *s)
 			dossier_free(d[x][i]);
 }
 
+/* A change's bytes, signed by node h, as one feed item. */
+static void
+add_signed(struct sim *s, int h, struct buf *doc, const char *bytes,
+    size_t len, int *n)
+{
+	uint8_t	 sig[SIG_LEN];
+
+	if (sig_sign(s->net.n[h]->key, CHANGE_PREFIX, (const uint8_t *)bytes,
+	    len, sig) == -1)
+		die(s, "sign");
+	buf_adds(doc, *n > 0 ? ",{\"bytes\":\"" : "{\"bytes\":\"");
+	wire_b64_add(doc, bytes, len);
+	buf_addf(doc, "\",\"seq\":%d,\"sig\":\"", ++*n);
+	wire_b64_add(doc, sig, SIG_LEN);
+	buf_adds(doc, "\"}");
+}
+
+static int
+push_row(const struct store_row *row, void *arg)
+{
+	struct sim	*s = ((void **)arg)[0];
+	struct buf	*doc = ((void **)arg)[1];
+	int		*n = ((void **)arg)[2];
+
+	add_signed(s, HOSTILE, doc, (const char *)row->bytes, row->len, n);
+	return (0);
+}
+
+/*
+ * Now and then RU-SA turns hostile (issue 10): it sends another node, as
+ * if it were its feed, first changes it signed for a dossier that exists
+ * (version 2 naming an id not derived from them, and version 1), every
+ * change it holds of a dossier whether or not the victim is entitled to
+ * it, and an item over the size limit.  None of the forged first changes
+ * and nothing oversized may be stored; the rest is judged by the final
+ * check (a node holds a dossier only if it is, or was, entitled to it).
+ */
+static void
+hostile(struct sim *s)
+{
+	struct wire_feed f;
+	struct feed_stats st;
+	struct buf	 doc, big;
+	char		 text[1024], why[256], id[CHANGE_ID_HEX + 1];
+	const char	*x;
+	void		*arg[3];
+	int		 v = (int)rnd(s, HOSTILE), n = 0, ver, k;
+
+	if (s->ndossiers == 0)
+		return;
+	x = s->dossiers[rnd(s, (unsigned)s->ndossiers)];
+	buf_init(&doc, LIMIT_FEED_BYTES);
+	buf_adds(&doc, "{\"changes\":[");
+	for (ver = 1; ver <= 2; ver++) {
+		k = snprintf(text, sizeof(text), "{\"dossier\":\"%s\",\"hlc\":"
+		    "\"%016llx\",\"key\":\"%s\",\"ops\":[{\"birth_date\":"
+		    "\"2000-01-01\",\"name\":\"Мэллори\",\"op\":"
+		    "\"person.create\",\"sex\":\"M\",\"surname\":"
+		    "\"Подделкин\"}],\"parents\":[],\"region\":\"%s\","
+		    "\"user\":\"mallory\",\"v\":%d}", x,
+		    (unsigned long long)hlc_pack(s->net.clock, 0),
+		    s->net.n[HOSTILE]->key_id, regions[HOSTILE], ver);
+		add_signed(s, HOSTILE, &doc, text, (size_t)k, &n);
+		change_id(text, (size_t)k, s->forged[ver - 1]);
+	}
+	/* Everything it holds of one dossier, entitled or not. */
+	arg[0] = s;
+	arg[1] = &doc;
+	arg[2] = &n;
+	x = s->dossiers[rnd(s, (unsigned)s->ndossiers)];
+	if (store_each_change(s->net.n[HOSTILE]->st, x, push_row, arg) == -1)
+		die(s, "read the hostile node's log");
+	/* An item over the limit. */
+	buf_init(&big, LIMIT_CHANGE_BYTES + 64);
+	buf_adds(&big, "{\"a\":\"");
+	while (big.len < LIMIT_CHANGE_BYTES && !buf_failed(&big))
+		buf_addc(&big, 'x');
+	buf_adds(&big, "\"}");
+	if (buf_failed(&big))
+		die(s, "out of memory");
+	add_signed(s, HOSTILE, &doc, (const char *)big.data, big.len, &n);
+	change_id(big.data, big.len, s->forged[2]);
+	buf_free(&big);
+	buf_addf(&doc, "],\"more\":false,\"next\":%d}", n);
+	if (buf_failed(&doc) || wire_feed_parse((const char *)doc.data,
+	    doc.len, &f, why, sizeof(why)) == -1)
+		die(s, "the hostile feed does not parse");
+	memset(&st, 0, sizeof(st));
+	if (feed_apply(s->net.n[v], regions[HOSTILE], &f, false, &st, why,
+	    sizeof(why)) == -1)
+		die(s, why);
+	for (k = 0; k < 3; k++)
+		if (store_change_has(s->net.n[v]->st, s->forged[k]) != 0) {
+			memcpy(id, s->forged[k], sizeof(id));
+			die(s, k < 2 ? "a forged first change was stored" :
+			    "an oversized item was stored");
+		}
+	wire_feed_free(&f);
+	buf_free(&doc);
+	s->hostile++;
+}
+
 static void
 run_seed(struct sim *s, int seed)
 {
@@ -691,6 +802,8 @@ run_seed(struct sim *s, int seed)
 		s->net.clock += rnd(s, 4);
 		if (rnd(s, 2) == 0) {
 			random_op(s);
+			if (rnd(s, 16) == 0)
+				hostile(s);
 			continue;
 		}
 		a = (int)rnd(s, NNODES);
@@ -769,6 +882,13 @@ main(void)
 	for (seed = first; seed < first + n; seed++)
 		run_seed(&s, seed);
 	net_teardown(&s.net);
+	/* The hostile region did act. */
+	if (n >= 100 && s.hostile < (unsigned long)n / 10) {
+		fprintf(stderr, "sim: only %lu hostile feeds in %d seeds\n",
+		    s.hostile, n);
+		return (1);
+	}
+	fprintf(stderr, "sim: %lu hostile feeds\n", s.hostile);
 	printf("[  PASSED  ] %d test(s).\n", n);
 	return (0);
 }
