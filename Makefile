@@ -72,14 +72,17 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-unit: $(UNIT_BIN) $(B)/sim $(B)/forge $(B)/flood
+unit: $(UNIT_BIN) $(B)/sim $(B)/forge $(B)/flood $(B)/hostile
 
 # The attack tests' tools (tests/tools): a pen that signs whatever bytes it
-# is given, and a stranger flooding a server (t0020-server-starve.sh).
+# is given, a stranger flooding a server (t0020-server-starve.sh), and a
+# scripted hostile peer that the victim pulls from over TLS (t006x).
 $(B)/forge: tests/tools/forge.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 $(B)/flood: tests/tools/flood.c
 	$(CC) $(ALL_CFLAGS) -o $@ $<
+$(B)/hostile: tests/tools/hostile.c
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lssl -lcrypto
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
 $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)
