@@ -146,9 +146,12 @@ config_write(const char *path, const struct node_config *c)
 	    "# The federal node hides counts below stats_threshold, and below\n"
 	    "# stats_threshold_sensitive for sensitive indicators (2-100).\n"
 	    "stats_threshold = %d\n"
-	    "stats_threshold_sensitive = %d\n", c->region, c->url, c->listen,
+	    "stats_threshold_sensitive = %d\n"
+	    "# Seconds between comparisons with each peer of what both hold\n"
+	    "# (anti-entropy; 1-86400; 0: off).\n"
+	    "anti_entropy_interval = %d\n", c->region, c->url, c->listen,
 	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H, NODE_DEFAULT_THRESHOLD,
-	    NODE_DEFAULT_THRESHOLD_SENSITIVE);
+	    NODE_DEFAULT_THRESHOLD_SENSITIVE, NODE_DEFAULT_ANTI_ENTROPY_S);
 	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
 		rc = 0;
 	else
@@ -206,6 +209,7 @@ config_read(const char *path, struct node_config *c)
 	c->stats_interval = NODE_DEFAULT_STATS_H;
 	c->stats_threshold = NODE_DEFAULT_THRESHOLD;
 	c->stats_threshold_sensitive = NODE_DEFAULT_THRESHOLD_SENSITIVE;
+	c->anti_entropy_interval = NODE_DEFAULT_ANTI_ENTROPY_S;
 	if ((f = fopen(path, "r")) == NULL) {
 		log_warn("configuration %s", path);
 		return (-1);
@@ -251,12 +255,18 @@ config_read(const char *path, struct node_config *c)
 		    c->stats_threshold_sensitive >= 2 &&
 		    c->stats_threshold_sensitive <= 100)
 			;
+		else if (strcmp(k, "anti_entropy_interval") == 0 &&
+		    (strcmp(v, "0") == 0 || parse_seconds(v,
+		    &c->anti_entropy_interval) == 0))
+			c->anti_entropy_interval = strcmp(v, "0") == 0 ? 0 :
+			    c->anti_entropy_interval;
 		else if (strcmp(k, "region") == 0 || strcmp(k, "url") == 0 ||
 		    strcmp(k, "listen") == 0 ||
 		    strcmp(k, "max_clock_drift") == 0 ||
 		    strcmp(k, "stats_interval") == 0 ||
 		    strcmp(k, "stats_threshold") == 0 ||
-		    strcmp(k, "stats_threshold_sensitive") == 0) {
+		    strcmp(k, "stats_threshold_sensitive") == 0 ||
+		    strcmp(k, "anti_entropy_interval") == 0) {
 			log_warnx("%s:%d: %s: \"%.60s\" is not valid", path,
 			    lineno, k, v);
 			goto out;

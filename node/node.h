@@ -35,6 +35,7 @@ struct store;
 #define NODE_DEFAULT_STATS_H	24	/* serve publishes statistics daily */
 #define NODE_DEFAULT_THRESHOLD	5	/* counts 1-4 are hidden */
 #define NODE_DEFAULT_THRESHOLD_SENSITIVE 10	/* crisis: 1-9 hidden */
+#define NODE_DEFAULT_ANTI_ENTROPY_S 3600	/* seconds between rounds */
 
 struct node_config {
 	char	 region[16];
@@ -44,6 +45,7 @@ struct node_config {
 	int	 stats_interval;	/* hours between snapshots; 0: off */
 	int	 stats_threshold;	/* RU-FED: the smallest count shown */
 	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
+	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
 };
 
 struct node {
