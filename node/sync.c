@@ -752,21 +752,28 @@ ae_get(void *arg, const char *path, struct buf *body, char *why,
 		snprintf(why, whysz, "the peer's URL is too long");
 		return (-1);
 	}
-	return (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz));
+	if (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz) == 0)
+		return (0);
+	if (buf_failed(body))
+		snprintf(why, whysz, "the peer's answer is larger than %zu "
+		    "bytes", body->max);
+	return (-1);
 }
 
 /* One anti-entropy round with a peer (node/entropy.h); the federal node
- * holds no dossiers. */
-static void
+ * holds no dossiers.  0, or -1 if the round failed. */
+static int
 anti_entropy(CURL *h, struct node *n, const struct stopper *stp,
     const char *region)
 {
 	struct ae_peer		 a = { h, n, stp, { "", "", "", 0 } };
 	struct entropy_result	 r;
 
-	if (strcmp(n->cfg.region, "RU-FED") != 0 &&
-	    peer_get(n, region, &a.p) == 0)
-		(void)entropy_round(n, region, ae_get, &a, &r);
+	if (strcmp(n->cfg.region, "RU-FED") == 0)
+		return (0);
+	if (peer_get(n, region, &a.p) == -1)
+		return (-1);
+	return (entropy_round(n, region, ae_get, &a, &r));
 }
 
 static const char SQL_PEER_NOBACKOFF[] =
@@ -785,8 +792,8 @@ puller_run(void *arg)
 	CURL		*h = NULL;
 	char		 why[512], ewhy[ESC_LONG], reason[128];
 	uint64_t	 t0, ae_next = 0;	/* the next anti-entropy round */
-	bool		 more = true, polled = true;
-	int		 backoff = 1, idle = 0, wait;
+	bool		 more, polled = true, caught_up = false;
+	int		 backoff = 1, idle = 0, wait, next_s;
 
 	if ((n = node_open(s->dir, s->user)) == NULL ||
 	    (h = curl_easy_init()) == NULL) {
@@ -801,28 +808,40 @@ puller_run(void *arg)
 	peer_note(n, SQL_PEER_NOBACKOFF, p->region, NULL, 0);
 	while (!stopping(&stp)) {
 		/* Anti-entropy every interval, the first once the feed has
-		 * caught up (a new peer's changes come by the feed); a long
-		 * poll ends in time for it. */
+		 * caught up (a new peer's changes come by the feed); a failed
+		 * round is tried again within a minute; a long poll ends in
+		 * time for it. */
 		wait = SYNC_WAIT;
 		if (n->cfg.anti_entropy_interval > 0) {
-			if (!more && node_now_ms() >= ae_next) {
-				anti_entropy(h, n, &stp, p->region);
-				ae_next = node_now_ms() +
-				    (uint64_t)n->cfg.anti_entropy_interval * 1000;
+			if (caught_up && node_now_ms() >= ae_next) {
+				next_s = n->cfg.anti_entropy_interval;
+				if (anti_entropy(h, n, &stp, p->region) == -1 &&
+				    next_s > SYNC_BACKOFF_MAX)
+					next_s = SYNC_BACKOFF_MAX;
+				ae_next = node_now_ms() + (uint64_t)next_s *
+				    1000;
 			}
-			if (ae_next > node_now_ms() + 2000 &&
-			    ae_next < node_now_ms() + SYNC_WAIT * 1000)
+			/* Due (the first, once caught up): no long poll.
+			 * Else at least 2 s: a long poll answered within a
+			 * second counts as idle. */
+			if (ae_next <= node_now_ms())
+				wait = 0;
+			else if (ae_next < node_now_ms() + SYNC_WAIT * 1000) {
 				wait = (int)((ae_next - node_now_ms()) / 1000);
-			else if (ae_next <= node_now_ms() + 2000)
-				wait = 2;
+				if (wait < 2)
+					wait = 2;
+			}
 		}
 		t0 = node_now_ms();
+		caught_up = false;
 		if (pull(h, n, &stp, p->region, wait, &more, &st, why,
 		    sizeof(why), plp) == 0) {
+			caught_up = !more;
 			backoff = 1;
 			/* Asked with a long poll unless the last had more. */
-			if (!idle_page(&st, more, polled && node_now_ms() <
-			    t0 + 1000, reason, sizeof(reason))) {
+			if (!idle_page(&st, more, polled && wait > 0 &&
+			    node_now_ms() < t0 + 1000, reason,
+			    sizeof(reason))) {
 				polled = !more;
 				if (idle > 0)
 					peer_note(n, SQL_PEER_NOBACKOFF,
