@@ -390,8 +390,9 @@ compare_all(struct node *n, entropy_get_fn get, void *arg, struct todo *todo,
 	r->shared = 0;
 	while (more && rc == 0) {
 		buf_init(&body, ENTROPY_PAGE_BYTES);
-		snprintf(path, sizeof(path), "/v1/summary/dossiers?limit=%d%s%s",
-		    ENTROPY_PAGE_DEFAULT, after[0] ? "&after=" : "", after);
+		snprintf(path, sizeof(path),
+		    "/v1/summary/dossiers?limit=%d%s%s", ENTROPY_PAGE_DEFAULT,
+		    after[0] ? "&after=" : "", after);
 		r->requests++;
 		if (get(arg, path, &body, r->why, sizeof(r->why)) == -1 ||
 		    (r->bytes += body.len, compare_page(n, &body,

@@ -791,7 +791,7 @@ puller_run(void *arg)
 	struct node	*n;
 	CURL		*h = NULL;
 	char		 why[512], ewhy[ESC_LONG], reason[128];
-	uint64_t	 t0, ae_next = 0;	/* the next anti-entropy round */
+	uint64_t	 t0, ae_next = 0;	/* next anti-entropy round */
 	bool		 more, polled = true, caught_up = false;
 	int		 backoff = 1, idle = 0, wait, next_s;
 
