@@ -135,11 +135,12 @@ check: deps
 	@sh tests/run.sh
 
 bench: deps
-	$(MAKE) all $(B)/bench_merge $(B)/bench_stats
+	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy
 	@sh tests/bench/bench.sh
 	@sh tests/bench/bench_sync.sh
 	@sh tests/bench/bench_merge.sh
 	@sh tests/bench/bench_stats.sh
+	@sh tests/bench/bench_entropy.sh
 
 # The federal node's queries (tests/bench/bench_stats.c).
 $(B)/bench_stats: tests/bench/bench_stats.c $(LIB_OBJ)
@@ -148,6 +149,11 @@ $(B)/bench_stats: tests/bench/bench_stats.c $(LIB_OBJ)
 # What conflicts cost (tests/bench/bench_merge.c).
 $(B)/bench_merge: tests/bench/bench_merge.c tests/sim/net.c tests/sim/net.h \
     $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+
+# What anti-entropy costs (tests/bench/bench_entropy.c).
+$(B)/bench_entropy: tests/bench/bench_entropy.c tests/sim/net.c \
+    tests/sim/net.h $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 vectors: opora

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "node/api.h"
+#include "node/entropy.h"
 #include "node/fedstats.h"
 #include "node/feed.h"
 #include "node/http.h"
@@ -35,6 +36,7 @@ static int64_t	api_head = -1;	/* the newest feed number seen */
 
 static const char *const FEED_KEYS[] = { "since", "limit", "wait", NULL };
 static const char *const SNAPSHOT_KEYS[] = { "since", NULL };
+static const char *const SUMMARY_KEYS[] = { "after", "limit", NULL };
 static const char *const QUERY_KEYS[] = { "indicator", "period", "by",
     "format", NULL };
 static const char *const FLOWS_KEYS[] = { "period", "level", "format",
@@ -382,6 +384,46 @@ dossier(struct http_conn *c, const char *uuid)
 	buf_free(&b);
 }
 
+/*
+ * GET /v1/summary and GET /v1/summary/dossiers?after=ID&limit=L: what this
+ * node holds of the dossiers the peer and it are both entitled to, for
+ * anti-entropy (node/entropy.h, docs/protocol.md section 9).
+ */
+static void
+summary(struct http_conn *c, const struct http_request *rq, bool page)
+{
+	struct buf	 b;
+	char		 after[37] = "";
+	int64_t		 limit = ENTROPY_PAGE_DEFAULT;
+	int		 k, r;
+
+	if (!page && rq->query_len > 0) {
+		http_error(c, 400, "bad_request", "the summary takes no query; "
+		    "its pages are /v1/summary/dossiers?after=ID&limit=N");
+		return;
+	}
+	if (page && (http_query_only(rq->query, rq->query_len,
+	    SUMMARY_KEYS) == -1 || (k = http_query_get(rq->query,
+	    rq->query_len, "after", after, sizeof(after))) == -1 ||
+	    (k == 0 && !fields_uuid_valid(after, strlen(after))) ||
+	    http_query_num(rq->query, rq->query_len, "limit", 1,
+	    ENTROPY_PAGE_MAX, &limit) == -1)) {
+		http_error(c, 400, "bad_request", "the query takes after (a "
+		    "dossier id) and limit (1-5000)");
+		return;
+	}
+	buf_init(&b, page ? ENTROPY_PAGE_BYTES : ENTROPY_ROOT_BYTES);
+	r = page ? entropy_page(http_conn_node(c), http_conn_peer(c), after,
+	    (int)limit, &b) : entropy_summary(http_conn_node(c),
+	    http_conn_peer(c), &b);
+	if (r == 0)
+		http_respond(c, 200, "application/json", b.data, b.len);
+	else
+		http_error(c, 500, "internal", "the summary could not be "
+		    "read");
+	buf_free(&b);
+}
+
 static bool
 path_is(const struct http_request *rq, const char *p)
 {
@@ -415,6 +457,11 @@ request(struct http_conn *c, const struct http_request *rq)
 	}
 	if (path_is(rq, "/v1/feed")) {
 		feed(c, rq);
+		return;
+	}
+	if (path_is(rq, "/v1/summary") || path_is(rq,
+	    "/v1/summary/dossiers")) {
+		summary(c, rq, plen > 11);
 		return;
 	}
 	if (plen == 13 + 36 + 8 && memcmp(p, "/v1/dossiers/", 13) == 0 &&

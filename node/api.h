@@ -1,7 +1,7 @@
 /*
  * node/api.h: what the server answers (docs/protocol.md section 9):
  * routing and the handlers of /v1/health, /v1/feed, /v1/dossiers/ID/changes,
- * /v1/snapshots and (on the federal node) /v1/stats/query and
+ * /v1/summary (anti-entropy, with its pages), /v1/snapshots and (on the federal node) /v1/stats/query and
  * /v1/stats/flows.  The HTTP layer (node/http.h) reads, bounds and
  * authenticates the requests; this file decides what each party may see.
  *

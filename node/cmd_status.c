@@ -22,8 +22,10 @@
 static const char SQL_PEERS[] =
     "SELECT region, last_ok, last_error, last_error_at, behind,"
     " backoff_until, backoff_reason,"
-    " (SELECT dropped FROM rejected_peers r WHERE r.peer = region)"
-    " FROM peers ORDER BY region";
+    " (SELECT dropped FROM rejected_peers r WHERE r.peer = region),"
+    " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error"
+    " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
+    " ORDER BY region";
 
 /* "2026-11-26 10:04 UTC" for ms since the epoch, or "never". */
 static void
@@ -37,6 +39,73 @@ when_ms(long long ms, char out[32])
 		return;
 	}
 	strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/*
+ * The last anti-entropy round with a peer (columns 8-14 of SQL_PEERS):
+ * into its JSON object p, a problem when it failed, and a line of text.
+ */
+static void
+anti_entropy(struct node *n, sqlite3_stmt *s, const char *region, cJSON *p,
+    cJSON *problems, bool json)
+{
+	cJSON		*a;
+	char		 w[32], msg[ESC_LONG + 64], err[ESC_LONG];
+	long long	 at = sqlite3_column_int64(s, 8);
+	bool		 ok = sqlite3_column_int(s, 9) != 0;
+	long long	 shared = sqlite3_column_int64(s, 10);
+	long long	 differed = sqlite3_column_int64(s, 11);
+	long long	 applied = sqlite3_column_int64(s, 12);
+	long long	 unresolved = sqlite3_column_int64(s, 13);
+
+	/* Recorded escaped; escaped again for the terminal all the same. */
+	esc_str((const char *)sqlite3_column_text(s, 14), err, sizeof(err));
+	if (sqlite3_column_type(s, 8) == SQLITE_NULL) {
+		if (!json)
+			printf("    %s: %s\n", cli_tr("anti-entropy",
+			    "сверка"), n->cfg.anti_entropy_interval > 0 ?
+			    cli_tr("no round yet", "ещё не было") :
+			    cli_tr("off", "выключена"));
+		return;
+	}
+	if ((a = cJSON_AddObjectToObject(p, "anti_entropy")) != NULL) {
+		cJSON_AddNumberToObject(a, "at_ms", (double)at);
+		cJSON_AddBoolToObject(a, "ok", ok);
+		cJSON_AddNumberToObject(a, "shared", (double)shared);
+		cJSON_AddNumberToObject(a, "differed", (double)differed);
+		cJSON_AddNumberToObject(a, "applied", (double)applied);
+		cJSON_AddNumberToObject(a, "unresolved", (double)unresolved);
+		if (!ok)
+			cJSON_AddStringToObject(a, "error", err);
+	}
+	if (!ok) {
+		snprintf(msg, sizeof(msg), "peer %s: anti-entropy failed: %s",
+		    region, err);
+		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
+	}
+	if (json)
+		return;
+	when_ms(at, w);
+	printf("    %s %s: ", cli_tr("anti-entropy, last round",
+	    "сверка, последняя"), w);
+	if (!ok)
+		printf("%s: %s\n", cli_tr("failed", "не удалась"), err);
+	else if (differed == 0)
+		printf("%s (%lld %s)\n", cli_tr("in step", "совпадает"),
+		    shared, cli_tr("shared dossiers", "общих дел"));
+	else {
+		printf("%lld %s %lld %s; %lld %s", differed, cli_tr("of",
+		    "из"), shared, cli_tr("shared dossiers differed",
+		    "общих дел различались"), applied, cli_tr("changes applied",
+		    "изменений принято"));
+		if (unresolved > 0)
+			printf("; %lld %s", unresolved, cli_tr("still differ "
+			    "(the peer lacks changes held here, or some were "
+			    "refused)", "всё ещё различаются (у партнёра нет "
+			    "изменений, которые есть здесь, или часть "
+			    "отклонена)"));
+		printf("\n");
+	}
 }
 
 static long long
@@ -183,8 +252,12 @@ cmd_status(int argc, char **argv)
 				cJSON_AddItemToArray(problems,
 				    cJSON_CreateString(msg));
 			}
-			if (json)
+			if (json) {
+				if (!fed)
+					anti_entropy(n, s, r, p, problems,
+					    true);
 				continue;
+			}
 			when_ms(ok, w1);
 			when_ms(at, w2);
 			if (failing)
@@ -208,6 +281,8 @@ cmd_status(int argc, char **argv)
 				    "records dropped for the cap",
 				    "записей об отказах удалено сверх предела"),
 				    dropped);
+			if (!fed)
+				anti_entropy(n, s, r, p, problems, false);
 		}
 		sqlite3_reset(s);
 	}

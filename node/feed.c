@@ -15,13 +15,13 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
-/* The dossiers region ?1 is entitled to by custody; docs/protocol.md,
- * "Entitlement". */
-#define CUSTODY \
-    "SELECT dossier FROM persons WHERE custodian = ?1" \
-    " UNION SELECT dossier FROM transfers WHERE \"from\" = ?1" \
+/* The dossiers region r (a parameter, "?1") is entitled to by custody;
+ * docs/protocol.md, "Entitlement". */
+#define CUSTODY_OF(r) \
+    "SELECT dossier FROM persons WHERE custodian = " r \
+    " UNION SELECT dossier FROM transfers WHERE \"from\" = " r \
     "  AND state = 'accepted'" \
-    " UNION SELECT dossier FROM transfers WHERE \"to\" = ?1" \
+    " UNION SELECT dossier FROM transfers WHERE \"to\" = " r \
     "  AND state = 'offered'"
 /* And those linked to one of them as the same person, through links one
  * after another.  A link counts only when it is mutual: each of the two
@@ -31,11 +31,12 @@
 #define MUTUAL(l) \
     " EXISTS (SELECT 1 FROM links m WHERE m.dossier = " l ".other" \
     "  AND m.other = " l ".dossier AND m.state = 'linked')"
-#define ENTITLED \
-    "WITH RECURSIVE ent(d) AS (" CUSTODY \
+#define ENTITLED_OF(r) \
+    "WITH RECURSIVE ent(d) AS (" CUSTODY_OF(r) \
     " UNION SELECT l.other FROM links l JOIN ent ON l.dossier = ent.d" \
     "  WHERE l.state = 'linked' AND" MUTUAL("l") \
     ") SELECT d AS dossier FROM ent"
+#define ENTITLED	ENTITLED_OF("?1")
 
 /*
  * What a region is served: the changes of the dossiers it is entitled to
@@ -96,6 +97,11 @@ static const char SQL_BEHIND[] =
     ENTITLED ")";
 static const char SQL_ENTITLED_ONE[] =
     "SELECT 1 FROM (" ENTITLED ") WHERE dossier = ?2";
+/* The dossiers both ?1 and ?2 are entitled to, after ?3, in id order. */
+static const char SQL_SHARED[] =
+    "SELECT dossier FROM (SELECT dossier FROM (" ENTITLED_OF("?1") ")"
+    " INTERSECT SELECT dossier FROM (" ENTITLED_OF("?2") "))"
+    " WHERE dossier > ?3 ORDER BY dossier LIMIT ?4";
 static const char SQL_DOSSIER_ALL[] =
     "SELECT seq, id, dossier, bytes, sig FROM changes WHERE dossier = ?1"
     " ORDER BY seq";
@@ -392,6 +398,46 @@ feed_dossier(struct node *n, const char *region, const char *id,
 		return (-1);
 	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
 	return (!buf_failed(out) ? 0 : -1);
+}
+
+int
+feed_shared(struct store *st, const char *a, const char *b,
+    const char *after, int limit, char (**out)[37], size_t *np)
+{
+	sqlite3_stmt	*s;
+	char		(*v)[37] = NULL;
+	const char	*d;
+	size_t		 n = 0;
+	int		 r;
+
+	*out = NULL;
+	*np = 0;
+	if (limit < 1 || (v = calloc((size_t)limit, sizeof(*v))) == NULL ||
+	    (s = store_stmt(st, SQL_SHARED)) == NULL) {
+		free(v);
+		return (-1);
+	}
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, after, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, limit);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && n < (size_t)limit) {
+		d = (const char *)sqlite3_column_text(s, 0);
+		if (d == NULL || strlen(d) != 36)
+			continue;	/* not a dossier id: never shared */
+		memcpy(v[n++], d, 37);
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		log_warnx("shared dossiers of %s and %s: %s", a, b,
+		    sqlite3_errmsg(store_db(st)));
+		sqlite3_reset(s);
+		free(v);
+		return (-1);
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*np = n;
+	return (0);
 }
 
 static const char SQL_CURSOR[] =

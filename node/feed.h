@@ -95,4 +95,15 @@ void	 feed_batch_free(struct feed_batch *b);
 int	 feed_dossier(struct node *n, const char *region, const char *id,
 	    struct buf *out);
 
+/*
+ * feed_shared(st, a, b, after, limit, out, np): the dossiers that regions
+ * a and b are both entitled to by this node's records (docs/protocol.md,
+ * "Entitlement"), with ids above after ("" for the first), in id order,
+ * at most limit (>= 1): 0 with a new array in *out (the caller frees it)
+ * and their number in *np, or -1 (logged).  Anti-entropy compares these
+ * (node/entropy.h).
+ */
+int	 feed_shared(struct store *st, const char *a, const char *b,
+	    const char *after, int limit, char (**out)[37], size_t *np);
+
 #endif /* OPORA_FEED_H */

@@ -154,9 +154,12 @@ config_write(const char *path, const struct node_config *c)
 	    "# The federal node hides counts below stats_threshold, and below\n"
 	    "# stats_threshold_sensitive for sensitive indicators (2-100).\n"
 	    "stats_threshold = %d\n"
-	    "stats_threshold_sensitive = %d\n", c->region, c->url, c->listen,
+	    "stats_threshold_sensitive = %d\n"
+	    "# Seconds between comparisons with each peer of what both hold\n"
+	    "# (anti-entropy; 1-86400; 0: off).\n"
+	    "anti_entropy_interval = %d\n", c->region, c->url, c->listen,
 	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H, NODE_DEFAULT_THRESHOLD,
-	    NODE_DEFAULT_THRESHOLD_SENSITIVE);
+	    NODE_DEFAULT_THRESHOLD_SENSITIVE, NODE_DEFAULT_ANTI_ENTROPY_S);
 	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
 		rc = 0;
 	else
@@ -198,6 +201,8 @@ static const struct {
 	{ "stats_threshold_sensitive", offsetof(struct node_config,
 	    stats_threshold_sensitive), NODE_MIN_THRESHOLD,
 	    NODE_MAX_THRESHOLD },
+	{ "anti_entropy_interval", offsetof(struct node_config,
+	    anti_entropy_interval), 0, NODE_MAX_ANTI_ENTROPY_S },
 };
 
 /* One NAME = VALUE setting into c: 0, or -1 with why. */
@@ -259,6 +264,7 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 	c->stats_interval = NODE_DEFAULT_STATS_H;
 	c->stats_threshold = NODE_DEFAULT_THRESHOLD;
 	c->stats_threshold_sensitive = NODE_DEFAULT_THRESHOLD_SENSITIVE;
+	c->anti_entropy_interval = NODE_DEFAULT_ANTI_ENTROPY_S;
 	*line = 0;
 	if (len > LIMIT_CONFIG_BYTES) {
 		snprintf(why, whysz, "larger than %d bytes",

@@ -42,6 +42,8 @@ struct store;
 #define NODE_DEFAULT_STATS_H	24	/* serve publishes statistics daily */
 #define NODE_DEFAULT_THRESHOLD	5	/* counts 1-4 are hidden */
 #define NODE_DEFAULT_THRESHOLD_SENSITIVE 10	/* crisis: 1-9 hidden */
+#define NODE_DEFAULT_ANTI_ENTROPY_S 3600	/* seconds between rounds */
+#define NODE_MAX_ANTI_ENTROPY_S	86400	/* a day at most */
 
 /* The bounds opora.conf accepts (docs/admin.md). */
 #define NODE_MAX_DRIFT_S	86400	/* a clock a day wrong is broken */
@@ -57,6 +59,7 @@ struct node_config {
 	int	 stats_interval;	/* hours between snapshots; 0: off */
 	int	 stats_threshold;	/* RU-FED: the smallest count shown */
 	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
+	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
 };
 
 struct node {

@@ -244,6 +244,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"END;"
 	"ALTER TABLE peers ADD COLUMN backoff_until INTEGER;"
 	"ALTER TABLE peers ADD COLUMN backoff_reason TEXT;",
+	/* 4 -> 5: anti-entropy (issue 11): each peer's last round, shown by
+	 * 'opora status' (node/entropy.h); gone with the peer. */
+	"CREATE TABLE anti_entropy (peer TEXT PRIMARY KEY"
+	"  REFERENCES peers (region) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL, ok INTEGER NOT NULL, shared INTEGER NOT NULL,"
+	"  differed INTEGER NOT NULL, applied INTEGER NOT NULL,"
+	"  unresolved INTEGER NOT NULL, error TEXT) WITHOUT ROWID;",
 };
 
 static void

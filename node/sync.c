@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "node/entropy.h"
 #include "node/fedstats.h"
 #include "node/feed.h"
 #include "node/node.h"
@@ -785,6 +786,50 @@ nap(struct sync *s, struct puller *p, int ms)
 	return (stop);
 }
 
+/* What an anti-entropy round needs to reach the peer (entropy_get_fn). */
+struct ae_peer {
+	CURL			*h;
+	struct node		*n;
+	const struct stopper	*stp;
+	struct peer_info	 p;
+};
+
+static int
+ae_get(void *arg, const char *path, struct buf *body, char *why,
+    size_t whysz)
+{
+	struct ae_peer	*a = arg;
+	char		 url[512];
+
+	if (snprintf(url, sizeof(url), "%s%s", a->p.url, path) >=
+	    (int)sizeof(url)) {
+		snprintf(why, whysz, "the peer's URL is too long");
+		return (-1);
+	}
+	if (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz) == 0)
+		return (0);
+	if (buf_failed(body))
+		snprintf(why, whysz, "the peer's answer is larger than %zu "
+		    "bytes", body->max);
+	return (-1);
+}
+
+/* One anti-entropy round with a peer (node/entropy.h); the federal node
+ * holds no dossiers.  0, or -1 if the round failed. */
+static int
+anti_entropy(CURL *h, struct node *n, const struct stopper *stp,
+    const char *region)
+{
+	struct ae_peer		 a = { h, n, stp, { "", "", "", 0 } };
+	struct entropy_result	 r;
+
+	if (strcmp(n->cfg.region, "RU-FED") == 0)
+		return (0);
+	if (peer_get(n, region, &a.p) == -1)
+		return (-1);
+	return (entropy_round(n, region, ae_get, &a, &r));
+}
+
 static const char SQL_PEER_NOBACKOFF[] =
     "UPDATE peers SET backoff_until = NULL, backoff_reason = NULL"
     " WHERE region = ?1 AND backoff_until IS NOT NULL";
@@ -800,9 +845,9 @@ puller_run(void *arg)
 	struct node	*n;
 	CURL		*h = NULL;
 	char		 why[512], ewhy[ESC_LONG], reason[128];
-	uint64_t	 t0;
-	bool		 more, polled = true;
-	int		 backoff = 1, idle = 0;
+	uint64_t	 t0, ae_next = 0;	/* next anti-entropy round */
+	bool		 more, polled = true, caught_up = false;
+	int		 backoff = 1, idle = 0, wait, next_s;
 
 	if ((n = node_open(s->dir, s->user)) == NULL ||
 	    (h = curl_easy_init()) == NULL) {
@@ -816,13 +861,41 @@ puller_run(void *arg)
 	/* A backoff left by an earlier run is over. */
 	peer_note(n, SQL_PEER_NOBACKOFF, p->region, NULL, 0);
 	while (!stopping(&stp)) {
+		/* Anti-entropy every interval, the first once the feed has
+		 * caught up (a new peer's changes come by the feed); a failed
+		 * round is tried again within a minute; a long poll ends in
+		 * time for it. */
+		wait = SYNC_WAIT;
+		if (n->cfg.anti_entropy_interval > 0) {
+			if (caught_up && node_now_ms() >= ae_next) {
+				next_s = n->cfg.anti_entropy_interval;
+				if (anti_entropy(h, n, &stp, p->region) == -1 &&
+				    next_s > SYNC_BACKOFF_MAX)
+					next_s = SYNC_BACKOFF_MAX;
+				ae_next = node_now_ms() + (uint64_t)next_s *
+				    1000;
+			}
+			/* Due (the first, once caught up): no long poll.
+			 * Else at least 2 s: a long poll answered within a
+			 * second counts as idle. */
+			if (ae_next <= node_now_ms())
+				wait = 0;
+			else if (ae_next < node_now_ms() + SYNC_WAIT * 1000) {
+				wait = (int)((ae_next - node_now_ms()) / 1000);
+				if (wait < 2)
+					wait = 2;
+			}
+		}
 		t0 = node_now_ms();
-		if (pull(h, n, &stp, p->region, SYNC_WAIT, &more, &st, why,
+		caught_up = false;
+		if (pull(h, n, &stp, p->region, wait, &more, &st, why,
 		    sizeof(why), plp) == 0) {
+			caught_up = !more;
 			backoff = 1;
 			/* Asked with a long poll unless the last had more. */
-			if (!idle_page(&st, more, polled && node_now_ms() <
-			    t0 + 1000, reason, sizeof(reason))) {
+			if (!idle_page(&st, more, polled && wait > 0 &&
+			    node_now_ms() < t0 + 1000, reason,
+			    sizeof(reason))) {
 				polled = !more;
 				if (idle > 0)
 					peer_note(n, SQL_PEER_NOBACKOFF,

@@ -16,6 +16,10 @@
  * for 'opora status'.  A removed peer's puller stops within about a
  * second (a transfer in flight is aborted), and the transaction that takes
  * in a response rolls back if the peer is gone.
+ * Every anti_entropy_interval seconds (opora.conf), once its feed has
+ * caught up, a puller compares with its peer what both hold of every
+ * shared dossier and fetches whole those that differ (node/entropy.h); a
+ * failed round is tried again within a minute.
  * The federal node pulls statistics snapshots instead (GET /v1/snapshots)
  * and prepares their tables as they arrive (node/fedstats.h).
  */
