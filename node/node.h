@@ -7,6 +7,7 @@
  *   signing.key   the Ed25519 key that signs changes (mode 0600)
  *   tls.key       the TLS private key (mode 0600)
  *   tls.crt       the self-signed TLS certificate
+ *   feed.head     the feed epoch's witness (node/epoch.h; mode 0600)
  *
  * node_author() is the one way a change is made on this node: it checks the
  * operations against the dossier's history, stamps the clock, names the

@@ -241,6 +241,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"END;"
 	"ALTER TABLE peers ADD COLUMN backoff_until INTEGER;"
 	"ALTER TABLE peers ADD COLUMN backoff_reason TEXT;",
+	/* 4 -> 5 (issue 11, feed epochs): this node's feed epoch, a random
+	 * 128-bit id that changes whenever its log may have gone back
+	 * (docs/protocol.md, "Feed epochs"; node/epoch.h); and for each
+	 * peer, the epoch of the feed its cursor counts in, and when and
+	 * why the puller last started again from the peer's first change.
+	 * SQLite's randomblob draws on the operating system's randomness. */
+	"INSERT INTO meta (k, v) VALUES ('epoch', lower(hex(randomblob(16))))"
+	"  ON CONFLICT (k) DO NOTHING;"
+	"ALTER TABLE peers ADD COLUMN epoch TEXT;"
+	"ALTER TABLE peers ADD COLUMN resync_at INTEGER;"
+	"ALTER TABLE peers ADD COLUMN resync_reason TEXT;",
 };
 
 static void
