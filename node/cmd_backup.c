@@ -363,12 +363,12 @@ cmd_backup(int argc, char **argv)
 {
 	const char	*usage = cli_tr(
 	    "usage: opora backup DEST\n"
-	    "  copies the node, also while 'opora serve' runs, into the new (or "
-	    "empty)\n  directory DEST: the database (SQLite's online backup), "
-	    "opora.conf, the\n  signing key and the TLS key and certificate; "
-	    "mode 0700, files 0600.\n  It holds every name and the signing key: "
-	    "keep it as safe as the node.\n  'opora restore DEST DIR' makes a "
-	    "node from it.",
+	    "  copies the node, also while 'opora serve' runs, into the new "
+	    "(or empty)\n  directory DEST: the database (SQLite's online "
+	    "backup), opora.conf, the\n  signing key and the TLS key and "
+	    "certificate; mode 0700, files 0600.\n  It holds every name and "
+	    "the signing key: keep it as safe as the node.\n  'opora restore "
+	    "DEST DIR' makes a node from it.",
 	    "использование: opora backup КАТАЛОГ\n"
 	    "  копирует узел, в том числе во время работы 'opora serve', в "
 	    "новый\n  (или пустой) КАТАЛОГ: базу данных (онлайн-копия SQLite), "
@@ -423,9 +423,9 @@ cmd_restore(int argc, char **argv)
 {
 	const char	*usage = cli_tr(
 	    "usage: opora restore SRC DIR\n"
-	    "  makes a node in the new (or empty) directory DIR from the backup "
-	    "SRC\n  ('opora backup'), checks its database (integrity_check and "
-	    "'opora verify')\n  and begins a new feed epoch, so that its peers "
+	    "  makes a node in the new (or empty) directory DIR from the "
+	    "backup SRC\n  ('opora backup'), checks its database "
+	    "(integrity_check and 'opora verify')\n  and begins a new feed epoch, so that its peers "
 	    "pull its whole feed again.\n  Stop the node the backup came from "
 	    "first: one region runs one node.",
 	    "использование: opora restore КОПИЯ КАТАЛОГ\n"

@@ -191,7 +191,8 @@ witness_write(const char *dir, const char *epoch, int64_t head, bool force)
 {
 	struct witness	 cur;
 	struct stat	 sb;
-	char		 path[4096], line[LINE_LEN + 1], check[CHECK_HEX + 1];
+	char		 path[4096], line[LINE_LEN + 1];
+	char		 check[CHECK_HEX + 1];
 	ssize_t		 k;
 	int		 fd, rc = -1;
 

@@ -42,7 +42,8 @@ struct peer_info {
 	char	 url[256];
 	char	 pin[64];
 	int64_t	 cursor;
-	char	 epoch[WIRE_EPOCH_HEX + 1];	/* the cursor's; "" unknown */
+	/* The epoch the cursor counts in; "" when not known yet. */
+	char	 epoch[WIRE_EPOCH_HEX + 1];
 };
 
 /* One slot of the pullers' table; only the manager thread (and

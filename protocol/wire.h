@@ -67,8 +67,9 @@ struct wire_feed {
 	int64_t			 next;
 	bool			 more;
 	int64_t			 behind;	/* changes still to come; -1 */
-	char			 epoch[WIRE_EPOCH_HEX + 1];	/* "" if none */
-	int64_t			 head;		/* newest feed number; -1 */
+	/* The epoch the numbers count in, "" when not sent. */
+	char			 epoch[WIRE_EPOCH_HEX + 1];
+	int64_t			 head;	/* newest number; -1 */
 };
 
 /*

@@ -54,6 +54,12 @@ mkdir junk && echo x > junk/x
 refuses 73 'not empty' "$OPORA" --dir SMO backup junk
 refuses 66 'not a backup' "$OPORA" restore junk R1
 [ ! -e R1 ] || fail "a refused restore left R1"
+# A TLS rotation under way: its next key goes with the backup.
+ok "$OPORA" --dir KLU key rotate --tls
+ok "$OPORA" --dir KLU backup kbak
+for f in tls.next.key tls.next.crt; do
+	[ "$(stat -c %a "kbak/$f")" = 600 ] || fail "kbak/$f missing or not 0600"
+done
 
 # After the backup: SMO writes (and KLU takes in) what the restore loses,
 # KLU writes on its own dossier.
