@@ -9,6 +9,7 @@
 
 #include "node/api.h"
 #include "node/entropy.h"
+#include "node/epoch.h"
 #include "node/fedstats.h"
 #include "node/feed.h"
 #include "node/http.h"
@@ -350,8 +351,15 @@ health(struct http_conn *c)
 {
 	struct node	*n = http_conn_node(c);
 	cJSON		*v;
+	char		 epoch[EPOCH_HEX + 1];
 
+	if (epoch_get(n->st, epoch) == -1) {
+		http_error(c, 500, "internal", "the feed epoch could not be "
+		    "read");
+		return;
+	}
 	if ((v = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(v, "epoch", epoch) == NULL ||
 	    cJSON_AddNumberToObject(v, "feed", (double)feed_head(n)) == NULL ||
 	    cJSON_AddStringToObject(v, "region", n->cfg.region) == NULL ||
 	    cJSON_AddStringToObject(v, "status", "ok") == NULL)

@@ -34,6 +34,8 @@ struct command {
 static const struct command commands[] = {
 	{ "assessment", cmd_assessment, "record an outcome assessment",
 	    "записать оценку положения выпускника" },
+	{ "backup", cmd_backup, "copy the node while it runs, to restore it",
+	    "скопировать работающий узел для восстановления" },
 	{ "conflicts", cmd_conflicts, "list, show or resolve conflicting edits",
 	    "показать или решить конфликты одновременных правок" },
 	{ "consent", cmd_consent, "record or withdraw a consent",
@@ -76,6 +78,8 @@ static const struct command commands[] = {
 	    "изменения, отклонённые при приёме" },
 	{ "researcher", cmd_researcher, "let a researcher use the statistics "
 	    "API (RU-FED)", "открыть исследователю API статистики (RU-FED)" },
+	{ "restore", cmd_restore, "make a node from a backup (new feed epoch)",
+	    "сделать узел из резервной копии (новая эпоха ленты)" },
 	{ "serve", cmd_serve, "serve peers over HTTPS and pull their feeds",
 	    "обслуживать партнёров по HTTPS и забирать их ленты" },
 	{ "show", cmd_show, "show a dossier's timeline",

@@ -106,6 +106,7 @@ int	 cli_author(struct node *n, const char *id, const struct op *ops,
 
 /* Command families. */
 int	 cmd_assessment(int, char **);
+int	 cmd_backup(int, char **);
 int	 cmd_conflicts(int, char **);
 int	 cmd_consent(int, char **);
 int	 cmd_digest(int, char **);
@@ -127,6 +128,7 @@ int	 cmd_rebuild(int, char **);
 int	 cmd_receive(int, char **);
 int	 cmd_rejected(int, char **);
 int	 cmd_researcher(int, char **);
+int	 cmd_restore(int, char **);
 int	 cmd_serve(int, char **);
 int	 cmd_show(int, char **);
 int	 cmd_stats(int, char **);

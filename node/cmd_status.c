@@ -23,7 +23,8 @@ static const char SQL_PEERS[] =
     "SELECT region, last_ok, last_error, last_error_at, behind,"
     " backoff_until, backoff_reason,"
     " (SELECT dropped FROM rejected_peers r WHERE r.peer = region),"
-    " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error"
+    " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error,"
+    " resync_at, resync_reason"
     " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
     " ORDER BY region";
 
@@ -124,7 +125,8 @@ cmd_status(int argc, char **argv)
 	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
 	long long	 last, regions, now;
-	int64_t		 published = 0;
+	int64_t		 published = 0, epoch_at;
+	char		 epoch[40], epoch_why[ESC_LONG];
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	bool		 fed;
 
@@ -168,6 +170,14 @@ cmd_status(int argc, char **argv)
 	rejected_day = sqlite3_step(s) == SQLITE_ROW ?
 	    sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
+	if (store_meta_get(n->st, "epoch", epoch, sizeof(epoch)) != 0)
+		epoch[0] = '\0';
+	if (store_meta_get(n->st, "epoch_at", v, sizeof(v)) != 0 ||
+	    num_parse_str(v, 0, INT64_MAX, &epoch_at) == -1)
+		epoch_at = 0;
+	if (store_meta_get(n->st, "epoch_reason", epoch_why,
+	    sizeof(epoch_why)) != 0)
+		epoch_why[0] = '\0';
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
 	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
 		published = 0;
@@ -177,6 +187,12 @@ cmd_status(int argc, char **argv)
 	cJSON_AddStringToObject(j, "region", n->cfg.region);
 	cJSON_AddStringToObject(j, "url", n->cfg.url);
 	cJSON_AddStringToObject(j, "key_id", n->key_id);
+	cJSON_AddStringToObject(j, "epoch", epoch);
+	if (epoch_at > 0) {
+		cJSON_AddNumberToObject(j, "epoch_since_ms", (double)epoch_at);
+		cJSON_AddStringToObject(j, "epoch_reason", esc_str(epoch_why,
+		    ereason, sizeof(ereason)));
+	}
 	cJSON_AddNumberToObject(j, "changes", (double)changes);
 	cJSON_AddNumberToObject(j, "dossiers", (double)dossiers);
 	cJSON_AddNumberToObject(j, "custodian_of", (double)mine);
@@ -200,6 +216,13 @@ cmd_status(int argc, char **argv)
 		    "изменений"), dossiers, cli_tr("dossiers", "дел"),
 		    cli_tr("custodian of", "ответственный за"), mine,
 		    cli_tr("last change", "последнее изменение"), w1);
+		printf("  %s %s", cli_tr("feed epoch", "эпоха ленты"), epoch);
+		if (epoch_at > 0) {
+			when_ms(epoch_at, w1);
+			printf(", %s %s: %s", cli_tr("new since", "новая с"),
+			    w1, esc_str(epoch_why, ereason, sizeof(ereason)));
+		}
+		printf("\n");
 	}
 	if ((s = store_stmt(n->st, SQL_PEERS)) != NULL) {
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -214,6 +237,9 @@ cmd_status(int argc, char **argv)
 			const char *why = (const char *)sqlite3_column_text(s,
 			    6);
 			long long dropped = sqlite3_column_int64(s, 7);
+			long long resync_at = sqlite3_column_int64(s, 15);
+			const char *resync_why = (const char *)
+			    sqlite3_column_text(s, 16);
 			bool failing = err != NULL && at >= ok;
 			bool backing = until > now;
 
@@ -245,6 +271,14 @@ cmd_status(int argc, char **argv)
 			}
 			cJSON_AddNumberToObject(p, "rejected_dropped",
 			    (double)dropped);
+			/* The peer's log went back; we pulled it again. */
+			if (resync_at > 0) {
+				cJSON_AddNumberToObject(p, "resync_ms",
+				    (double)resync_at);
+				cJSON_AddStringToObject(p, "resync_reason",
+				    esc_str(resync_why, ereason,
+				    sizeof(ereason)));
+			}
 			if (failing || ok == 0) {
 				snprintf(msg, sizeof(msg), "peer %s: %s",
 				    r ? r : "?", failing ? err :
@@ -276,6 +310,14 @@ cmd_status(int argc, char **argv)
 				    "backing off: not asked again for",
 				    "пауза: не опрашивается ещё"),
 				    (until - now + 999) / 1000, ereason);
+			if (resync_at > 0) {
+				when_ms(resync_at, w1);
+				printf("    %s %s: %s\n", cli_tr("pulled again "
+				    "from its first change at", "забран "
+				    "заново с первого изменения"), w1,
+				    esc_str(resync_why, ereason,
+				    sizeof(ereason)));
+			}
 			if (dropped > 0)
 				printf("    %s: %lld\n", cli_tr("refusal "
 				    "records dropped for the cap",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conflict/hlc.h"
+#include "node/epoch.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/receive.h"
@@ -272,6 +273,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 {
 	sqlite3_stmt	*s;
 	int64_t		 next = since, seq, h;
+	char		 epoch[EPOCH_HEX + 1];
 	bool		 first = true, more = false, grant;
 	int		 r, count = 0, k, rc = -1;
 
@@ -338,10 +340,19 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		goto out;
-	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld}",
-	    more ? "true" : "false", (long long)next,
-	    (long long)(more ? count_behind(n->st, region, next) : 0));
+	/* The epoch the numbers count in, and the newest of them, read
+	 * after the changes: head >= next (docs/protocol.md, "Feed
+	 * epochs"). */
+	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1)
+		goto out;
+	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld,"
+	    "\"epoch\":\"%s\",\"head\":%lld}", more ? "true" : "false",
+	    (long long)next, (long long)(more ? count_behind(n->st, region,
+	    next) : 0), epoch, (long long)h);
 	if (buf_failed(out))
+		goto out;
+	/* No cursor leaves this node that its witness does not cover. */
+	if (next > since && epoch_cover(n->dir, epoch, next, h) == -1)
 		goto out;
 	*nextp = next;
 	rc = 0;

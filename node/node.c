@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 
 #include "conflict/rules.h"
+#include "node/epoch.h"
 #include "node/node.h"
 #include "node/signer.h"
 #include "node/store.h"
@@ -31,7 +32,7 @@
 
 static const char *const node_files[] = {
 	"opora.conf", "opora.db", "opora.db-wal", "opora.db-shm",
-	"signing.key", "tls.key", "tls.crt", NULL
+	"signing.key", "tls.key", "tls.crt", "feed.head", NULL
 };
 
 uint64_t	(*node_clock)(void);
@@ -609,6 +610,9 @@ node_open(const char *dir, const char *user)
 		    "changes are signed", dir, n->cfg.region);
 		goto bad;
 	}
+	/* A log that went back (a lost -wal file, a database put back by
+	 * hand) begins a new feed epoch before anything is served. */
+	(void)epoch_check(dir, n->st);
 	if (join(p, sizeof(p), dir, "signing.key") == -1 ||
 	    (n->key = sig_key_load(p)) == NULL)
 		goto bad;

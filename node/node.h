@@ -7,6 +7,7 @@
  *   signing.key   the Ed25519 key that signs changes (mode 0600)
  *   tls.key       the TLS private key (mode 0600)
  *   tls.crt       the self-signed TLS certificate (0644)
+ *   feed.head     the feed epoch's witness (node/epoch.h; mode 0600)
  *
  * node_init makes them with these modes whatever the umask.  node_open
  * trusts them as ssh trusts ~/.ssh (pemfile.h): it refuses the node when

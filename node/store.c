@@ -244,13 +244,25 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"END;"
 	"ALTER TABLE peers ADD COLUMN backoff_until INTEGER;"
 	"ALTER TABLE peers ADD COLUMN backoff_reason TEXT;",
-	/* 4 -> 5: anti-entropy (issue 11): each peer's last round, shown by
-	 * 'opora status' (node/entropy.h); gone with the peer. */
+	/* 4 -> 5 (issue 11), in parts.  Anti-entropy: each peer's last
+	 * round, shown by 'opora status' (node/entropy.h); gone with the
+	 * peer. */
 	"CREATE TABLE anti_entropy (peer TEXT PRIMARY KEY"
 	"  REFERENCES peers (region) ON DELETE CASCADE,"
 	"  at INTEGER NOT NULL, ok INTEGER NOT NULL, shared INTEGER NOT NULL,"
 	"  differed INTEGER NOT NULL, applied INTEGER NOT NULL,"
-	"  unresolved INTEGER NOT NULL, error TEXT) WITHOUT ROWID;",
+	"  unresolved INTEGER NOT NULL, error TEXT) WITHOUT ROWID;"
+	/* Feed epochs: this node's feed epoch, a random
+	 * 128-bit id that changes whenever its log may have gone back
+	 * (docs/protocol.md, "Feed epochs"; node/epoch.h); and for each
+	 * peer, the epoch of the feed its cursor counts in, and when and
+	 * why the puller last started again from the peer's first change.
+	 * SQLite's randomblob draws on the operating system's randomness. */
+	"INSERT INTO meta (k, v) VALUES ('epoch', lower(hex(randomblob(16))))"
+	"  ON CONFLICT (k) DO NOTHING;"
+	"ALTER TABLE peers ADD COLUMN epoch TEXT;"
+	"ALTER TABLE peers ADD COLUMN resync_at INTEGER;"
+	"ALTER TABLE peers ADD COLUMN resync_reason TEXT;",
 };
 
 static void

@@ -45,6 +45,8 @@ struct peer_info {
 	char	 url[256];
 	char	 pin[64];
 	int64_t	 cursor;
+	/* The epoch the cursor counts in; "" when not known yet. */
+	char	 epoch[WIRE_EPOCH_HEX + 1];
 };
 
 /* One slot of the pullers' table; only the manager thread (and
@@ -85,7 +87,16 @@ struct sync {
 };
 
 static const char SQL_PEER_GET[] =
-    "SELECT region, url, pin, cursor FROM peers WHERE region = ?";
+    "SELECT region, url, pin, cursor, epoch FROM peers WHERE region = ?";
+/* The peer's feed went back: its cursor starts again from 0 in the epoch
+ * now served ("Feed epochs" in docs/protocol.md). */
+static const char SQL_PEER_RESYNC[] =
+    "UPDATE peers SET cursor = 0, epoch = ?2, resync_at = ?3,"
+    " resync_reason = ?4 WHERE region = ?1";
+/* The first epoch seen of a peer (a node upgraded from schema 4, or a
+ * new peer): its cursor already counts in it. */
+static const char SQL_PEER_EPOCH[] =
+    "UPDATE peers SET epoch = ?2 WHERE region = ?1";
 static const char SQL_PEER_REGIONS[] = "SELECT region FROM peers";
 static const char SQL_PEER_EXISTS[] = "SELECT 1 FROM peers WHERE region = ?";
 static const char SQL_PEER_BACKOFF[] =
@@ -113,6 +124,9 @@ peer_get(struct node *n, const char *region, struct peer_info *p)
 		snprintf(p->pin, sizeof(p->pin), "%s",
 		    sqlite3_column_text(s, 2));
 		p->cursor = sqlite3_column_int64(s, 3);
+		snprintf(p->epoch, sizeof(p->epoch), "%s",
+		    sqlite3_column_type(s, 4) == SQLITE_TEXT ?
+		    (const char *)sqlite3_column_text(s, 4) : "");
 		rc = 0;
 	}
 	sqlite3_reset(s);
@@ -583,6 +597,64 @@ pipeline_free(struct pipeline *pl)
 }
 
 /*
+ * Whether a peer's feed went back behind cursor p->cursor: its epoch is not
+ * the one the cursor counts in, or its newest feed number (or the next
+ * cursor it hands out) is below the cursor.  1 with why, or 0.  A response
+ * without an epoch (an older opora) is judged by its numbers alone.
+ */
+static int
+went_back(const struct peer_info *p, const struct wire_feed *f, char *why,
+    size_t whysz)
+{
+	if (f->epoch[0] != '\0' && p->epoch[0] != '\0' &&
+	    strcmp(f->epoch, p->epoch) != 0)
+		snprintf(why, whysz, "its feed epoch changed (it was restored "
+		    "from a backup or lost its latest writes)");
+	else if (f->head >= 0 && f->head < p->cursor)
+		snprintf(why, whysz, "its newest feed number %lld is below "
+		    "our cursor %lld", (long long)f->head,
+		    (long long)p->cursor);
+	else if (f->next < p->cursor)
+		snprintf(why, whysz, "its feed went back (next %lld, our "
+		    "cursor %lld)", (long long)f->next, (long long)p->cursor);
+	else
+		return (0);
+	return (1);
+}
+
+/* Start p's cursor again from 0 in epoch (may be ""), recording why for
+ * 'opora status'.  0 / -1. */
+static int
+resync(struct node *n, struct peer_info *p, const char *epoch,
+    const char *why)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_PEER_RESYNC)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, p->region, -1, SQLITE_STATIC);
+	if (epoch[0] != '\0')
+		sqlite3_bind_text(s, 2, epoch, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
+	sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("record peer %s: %s", p->region,
+		    sqlite3_errmsg(store_db(n->st)));
+		return (-1);
+	}
+	log_warnx("pull from %s: %s: pulling its whole feed again from the "
+	    "start (changes already here are not verified again)", p->region,
+	    why);
+	p->cursor = 0;
+	snprintf(p->epoch, sizeof(p->epoch), "%s", epoch);
+	return (0);
+}
+
+/*
  * One pull from a peer: GET its feed after our cursor, apply it.  Returns
  * 0 with *more set when the peer has more and st filled (the changes
  * applied by a repair counted in st->applied), -1 with a reason.
@@ -596,7 +668,8 @@ pull(CURL *h, struct node *n, const struct stopper *stp, const char *region,
 	struct wire_feed f;
 	struct feed_batch *b = NULL;
 	struct buf	 body;
-	char		 url[512];
+	char		 url[512], back[160];
+	bool		 resynced = false;
 	int		 rc = -1;
 
 	memset(&f, 0, sizeof(f));
@@ -610,6 +683,7 @@ pull(CURL *h, struct node *n, const struct stopper *stp, const char *region,
 		rc = pull_snapshots(h, n, stp, &p, wait, more, st, why, whysz);
 		goto out;
 	}
+again:
 	/* The response fetched ahead, if it starts where we are. */
 	if (pl != NULL && prefetch_join(pl) == 0 &&
 	    strcmp(pl->p.region, region) == 0 && pl->p.cursor == p.cursor) {
@@ -635,10 +709,48 @@ pull(CURL *h, struct node *n, const struct stopper *stp, const char *region,
 		    -1 || feed_check(n->st, &f, &b, why, whysz) == -1)
 			goto out;
 	}
-	if (f.next < p.cursor) {
-		snprintf(why, whysz, "the peer's feed went back (%lld < %lld)",
-		    (long long)f.next, (long long)p.cursor);
-		goto out;
+	/*
+	 * A peer whose log went back (a restore, a lost -wal file) numbers
+	 * new changes from below our cursor: ask again from its first change
+	 * (once per pull: a feed that goes back again at once is an error).
+	 */
+	if (p.cursor > 0 && went_back(&p, &f, back, sizeof(back))) {
+		if (resynced) {
+			snprintf(why, whysz, "the peer's feed went back again "
+			    "at once: %s", back);
+			goto out;
+		}
+		if (pl != NULL)
+			prefetch_clear(pl);
+		feed_batch_free(b);
+		b = NULL;
+		if (resync(n, &p, f.epoch, back) == -1) {
+			snprintf(why, whysz, "cannot record the peer's new "
+			    "feed epoch");
+			goto out;
+		}
+		wire_feed_free(&f);
+		buf_free(&body);
+		buf_init(&body, LIMIT_FEED_BYTES);
+		resynced = true;
+		goto again;
+	}
+	if (f.epoch[0] != '\0' && strcmp(f.epoch, p.epoch) != 0) {
+		/* The first epoch seen, or (cursor 0) nothing to redo. */
+		sqlite3_stmt *q;
+
+		if ((q = store_stmt(n->st, SQL_PEER_EPOCH)) == NULL)
+			goto out;
+		sqlite3_bind_text(q, 1, p.region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, f.epoch, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			sqlite3_reset(q);
+			snprintf(why, whysz, "cannot record the peer's feed "
+			    "epoch");
+			goto out;
+		}
+		sqlite3_reset(q);
+		memcpy(p.epoch, f.epoch, sizeof(p.epoch));
 	}
 	/* More to come: fetch and check it while this one goes in. */
 	if (pl != NULL && pl->h != NULL && f.more)
@@ -820,7 +932,7 @@ static int
 anti_entropy(CURL *h, struct node *n, const struct stopper *stp,
     const char *region)
 {
-	struct ae_peer		 a = { h, n, stp, { "", "", "", 0 } };
+	struct ae_peer		 a = { h, n, stp, { "", "", "", 0, "" } };
 	struct entropy_result	 r;
 
 	if (strcmp(n->cfg.region, "RU-FED") == 0)

@@ -253,17 +253,31 @@ item_parse(struct wire_item *it, const cJSON *e)
 	return (0);
 }
 
+/* Whether s (a C string) is WIRE_EPOCH_HEX lower-case hex digits. */
+static bool
+epoch_hex(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < WIRE_EPOCH_HEX; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return (false);
+	return (s[WIRE_EPOCH_HEX] == '\0');
+}
+
 int
 wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
     size_t whysz)
 {
-	const cJSON	*arr, *e, *more, *behind;
+	const cJSON	*arr, *e, *more, *behind, *head, *epoch;
 	cJSON		*t = NULL;
 	size_t		 n;
 	int		 rc = -1;
 
 	memset(f, 0, sizeof(*f));
 	f->behind = -1;
+	f->head = -1;
 	if (len > LIMIT_FEED_BYTES) {
 		snprintf(why, whysz, "feed response larger than %d bytes",
 		    LIMIT_FEED_BYTES);
@@ -277,6 +291,8 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 	arr = cJSON_GetObjectItemCaseSensitive(t, "changes");
 	more = cJSON_GetObjectItemCaseSensitive(t, "more");
 	behind = cJSON_GetObjectItemCaseSensitive(t, "behind");
+	head = cJSON_GetObjectItemCaseSensitive(t, "head");
+	epoch = cJSON_GetObjectItemCaseSensitive(t, "epoch");
 	if (!cJSON_IsArray(arr) || !cJSON_IsBool(more)) {
 		snprintf(why, whysz, "feed response lacks a \"changes\" array "
 		    "or \"more\"");
@@ -284,10 +300,20 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 	}
 	if (num_json(cJSON_GetObjectItemCaseSensitive(t, "next"), 0,
 	    NUM_JSON_MAX, &f->next) == -1 || (behind != NULL &&
-	    num_json(behind, 0, NUM_JSON_MAX, &f->behind) == -1)) {
-		snprintf(why, whysz, "feed response: \"next\" or \"behind\" "
-		    "is not a whole number from 0 to 2^53-1");
+	    num_json(behind, 0, NUM_JSON_MAX, &f->behind) == -1) ||
+	    (head != NULL && num_json(head, 0, NUM_JSON_MAX, &f->head) ==
+	    -1)) {
+		snprintf(why, whysz, "feed response: \"next\", \"behind\" or "
+		    "\"head\" is not a whole number from 0 to 2^53-1");
 		goto out;
+	}
+	if (epoch != NULL) {
+		if (!cJSON_IsString(epoch) || !epoch_hex(epoch->valuestring)) {
+			snprintf(why, whysz, "feed response: \"epoch\" is not "
+			    "%d lower-case hex digits", WIRE_EPOCH_HEX);
+			goto out;
+		}
+		memcpy(f->epoch, epoch->valuestring, WIRE_EPOCH_HEX + 1);
 	}
 	f->more = cJSON_IsTrue(more);
 	n = 0;

@@ -4,8 +4,11 @@
  *
  * A feed response is a JSON object
  *   {"changes":[{"bytes":B64,"seq":N,"sig":B64},...],"more":BOOL,"next":N,
- *    "behind":N}
- * ("behind", how many changes remain after next, is optional)
+ *    "behind":N,"epoch":HEX,"head":N}
+ * ("behind", how many changes remain after next, is optional; so are
+ * "epoch", the 32 lower-case hex digits naming the epoch the feed numbers
+ * count in, and "head", the server's newest feed number: docs/protocol.md,
+ * "Feed epochs")
  * where bytes are a change's exact signed bytes and sig its signature, both
  * in standard base64 with padding.  The envelope is not signed and need not
  * be canonical; every change in it is checked on its own, and a malformed
@@ -56,12 +59,17 @@ struct wire_item {
 	char		 id[CHANGE_ID_HEX + 1];
 };
 
+#define WIRE_EPOCH_HEX	32
+
 struct wire_feed {
 	struct wire_item	*items;
 	size_t			 n;
 	int64_t			 next;
 	bool			 more;
 	int64_t			 behind;	/* changes still to come; -1 */
+	/* The epoch the numbers count in, "" when not sent. */
+	char			 epoch[WIRE_EPOCH_HEX + 1];
+	int64_t			 head;	/* newest number; -1 */
 };
 
 /*
@@ -74,7 +82,8 @@ struct wire_feed {
  * to refuse and record, and the rest is parsed on.  Only a response that
  * is not a feed fails: larger than LIMIT_FEED_BYTES, not a JSON object, no
  * "changes" array, more than LIMIT_FEED_ITEMS items, "more" not a boolean,
- * "next" (or "behind", when present) not a whole number in 0..2^53-1.
+ * "next" (or "behind" or "head", when present) not a whole number in
+ * 0..2^53-1, "epoch" (when present) not 32 lower-case hex digits.
  * Returns 0, or -1 with a reason in why.  Free with wire_feed_free (also
  * after a failure).
  */

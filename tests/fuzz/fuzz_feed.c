@@ -3,7 +3,8 @@
  * documents peers serve (and 'opora receive' reads).
  *
  * Properties: a parsed feed holds at most LIMIT_FEED_ITEMS items and
- * numbers within 0..2^53-1; a well-formed item has a feed number, a
+ * numbers within 0..2^53-1 ("head" -1 when absent), an epoch that is empty
+ * or 32 lower-case hex digits; a well-formed item has a feed number, a
  * 64-byte signature and at most LIMIT_CHANGE_BYTES bytes; a malformed one
  * keeps at most LIMIT_CHANGE_BYTES bytes (WIRE_KEEP_BAD when oversized or
  * not base64) and, when it has an id, 64 lower-case hex digits.
@@ -53,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wire_feed f;
 	char		 why[256];
 	char		*copy;
-	size_t		 i;
+	size_t		 i, n;
 
 	/* An exact-size copy, so reading past size is caught. */
 	if ((copy = malloc(size ? size : 1)) == NULL)
@@ -63,8 +64,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (wire_feed_parse(copy, size, &f, why, sizeof(why)) == 0) {
 		if (f.n > LIMIT_FEED_ITEMS || f.next < 0 ||
 		    f.next > NUM_JSON_MAX || f.behind < -1 ||
-		    f.behind > NUM_JSON_MAX || (f.n > 0 && f.items == NULL))
+		    f.behind > NUM_JSON_MAX || (f.n > 0 && f.items == NULL) ||
+		    f.head < -1 || f.head > NUM_JSON_MAX)
 			abort();
+		/* No epoch, or exactly 32 lower-case hex digits. */
+		n = strlen(f.epoch);
+		if (n != 0 && n != WIRE_EPOCH_HEX)
+			abort();
+		for (i = 0; i < n; i++)
+			if (!((f.epoch[i] >= '0' && f.epoch[i] <= '9') ||
+			    (f.epoch[i] >= 'a' && f.epoch[i] <= 'f')))
+				abort();
 		for (i = 0; i < f.n; i++)
 			check_item(&f.items[i]);
 	} else if (why[0] == '\0')

@@ -46,7 +46,7 @@ fixed_key(struct net *net, int i)
 
 static const char *const node_files[] = { "opora.conf", "opora.db",
     "opora.db-wal", "opora.db-shm", "signing.key", "tls.key", "tls.crt",
-    NULL };
+    "feed.head", NULL };
 
 static const char SQL_PEER[] =
     "INSERT INTO peers (region, url, key_id, pin, card, added)"

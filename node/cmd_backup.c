@@ -1,0 +1,538 @@
+/*
+ * node/cmd_backup.c: backup (a copy of a node that restores, taken while
+ * it runs) and restore (a node directory made from such a copy, checked,
+ * in a new feed epoch).  docs/admin.md, "Backup and restore".
+ *
+ * A backup is a directory (mode 0700) of files (mode 0600): opora.db, a
+ * consistent copy of the database made with SQLite's online backup API
+ * (one read transaction: 'opora serve' and other commands go on writing),
+ * in rollback-journal mode so that it is one file; and the node's
+ * configuration, signing key and TLS identity, with the next TLS identity
+ * and a new signing key when a rotation is under way.  Everything is
+ * fsynced before 'backup' says it is done.
+ *
+ * 'restore' copies a backup into a new directory, checks the database
+ * (PRAGMA integrity_check, then 'opora verify' on the new node) and begins
+ * a new feed epoch (node/epoch.h): the restored log lacks what the node
+ * wrote after the backup, so the feed numbers it hands out from now on
+ * would repeat numbers its peers have passed.  What fails leaves nothing
+ * behind.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "node/cli.h"
+#include "node/epoch.h"
+#include "node/node.h"
+#include "node/store.h"
+#include "protocol/esc.h"
+#include "protocol/log.h"
+
+/* Configuration and key files are small; a bigger one is not ours. */
+#define BACKUP_FILE_MAX		(1024 * 1024)
+/* How long a copy waits for a lock another connection holds. */
+#define BACKUP_BUSY_MS		10000
+/* Problems of integrity_check shown before "and more". */
+#define BACKUP_SHOW_PROBLEMS	10
+
+/* The files besides the database: required ones first. */
+static const char *const required[] = {
+	"opora.conf", "signing.key", "tls.key", "tls.crt", NULL
+};
+static const char *const optional[] = {
+	"tls.next.key", "tls.next.crt", "signing.key.new", NULL
+};
+/* Everything either command may make in a directory, for the clean-up. */
+static const char *const made_files[] = {
+	"opora.db", "opora.db-wal", "opora.db-shm", "opora.db-journal",
+	"opora.conf", "signing.key", "tls.key", "tls.crt", "tls.next.key",
+	"tls.next.crt", "signing.key.new", EPOCH_FILE, NULL
+};
+
+static int
+join(char *out, size_t outsz, const char *dir, const char *name)
+{
+	int	 k = snprintf(out, outsz, "%s/%s", dir, name);
+
+	if (k < 0 || (size_t)k >= outsz) {
+		cli_err("%s", cli_tr("path too long", "слишком длинный путь"));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Make directory dir (0700), or take it if it exists, is a directory and is
+ * empty (then set 0700).  *made tells whether it was created.  0, or an
+ * exit code after telling why.
+ */
+static int
+fresh_dir(const char *dir, bool *made)
+{
+	char		 e[ESC_LONG];
+	struct dirent	*de;
+	DIR		*d;
+	bool		 empty = true;
+
+	*made = false;
+	esc_str(dir, e, sizeof(e));
+	if (mkdir(dir, 0700) == 0) {
+		*made = true;
+		return (0);
+	}
+	if (errno != EEXIST) {
+		cli_err("%s %s: %s", cli_tr("cannot create", "не удалось "
+		    "создать"), e, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	if ((d = opendir(dir)) == NULL) {
+		cli_err("%s: %s", e, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	if (!empty) {
+		cli_err("%s %s", e, cli_tr("is not empty: nothing was written "
+		    "(choose a new or empty directory)", "не пуст: ничего не "
+		    "записано (выберите новый или пустой каталог)"));
+		return (EX_CANTCREAT);
+	}
+	if (chmod(dir, 0700) == -1) {
+		cli_err("chmod %s: %s", e, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	return (0);
+}
+
+/* Remove what backup or restore made in dir, and dir if it made it. */
+static void
+clean_dir(const char *dir, bool made)
+{
+	char	 p[4096];
+	int	 i;
+
+	for (i = 0; made_files[i] != NULL; i++)
+		if (join(p, sizeof(p), dir, made_files[i]) == 0)
+			(void)unlink(p);
+	if (made)
+		(void)rmdir(dir);
+}
+
+/* fsync a file or directory by path.  0 / -1 (told). */
+static int
+sync_path(const char *path, bool dir)
+{
+	char	 e[ESC_LONG];
+	int	 fd, rc = 0;
+
+	if ((fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) |
+	    O_CLOEXEC)) == -1 || fsync(fd) == -1) {
+		cli_err("sync %s: %s", esc_str(path, e, sizeof(e)),
+		    strerror(errno));
+		rc = -1;
+	}
+	if (fd != -1)
+		close(fd);
+	return (rc);
+}
+
+/*
+ * Copy file name from directory from into directory to, mode 0600,
+ * fsynced.  0; 1 when it is absent and missing_ok; else -1 (told).
+ */
+static int
+copy_file(const char *from, const char *to, const char *name,
+    bool missing_ok)
+{
+	char		 src[4096], dst[4096], e[ESC_LONG], *buf = NULL;
+	struct stat	 sb;
+	ssize_t		 k;
+	size_t		 off;
+	int		 in = -1, out = -1, rc = -1;
+
+	if (join(src, sizeof(src), from, name) == -1 ||
+	    join(dst, sizeof(dst), to, name) == -1)
+		return (-1);
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT && missing_ok)
+			return (1);
+		cli_err("%s: %s", esc_str(src, e, sizeof(e)), strerror(errno));
+		return (-1);
+	}
+	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > BACKUP_FILE_MAX) {
+		cli_err("%s: %s", esc_str(src, e, sizeof(e)), cli_tr("not a "
+		    "regular file of at most 1 MiB", "не обычный файл до "
+		    "1 МиБ"));
+		goto out;
+	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+		cli_err("%s", cli_tr("out of memory", "недостаточно памяти"));
+		goto out;
+	}
+	for (off = 0; off < (size_t)sb.st_size; off += (size_t)k)
+		if ((k = read(in, buf + off, (size_t)sb.st_size - off)) <= 0) {
+			cli_err("read %s: %s", esc_str(src, e, sizeof(e)),
+			    k == 0 ? "file shrank" : strerror(errno));
+			goto out;
+		}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1 || fchmod(out, 0600) == -1) {
+		cli_err("create %s: %s", esc_str(dst, e, sizeof(e)),
+		    strerror(errno));
+		goto out;
+	}
+	for (off = 0; off < (size_t)sb.st_size; off += (size_t)k)
+		if ((k = write(out, buf + off, (size_t)sb.st_size - off)) <=
+		    0) {
+			cli_err("write %s: %s", esc_str(dst, e, sizeof(e)),
+			    strerror(errno));
+			goto out;
+		}
+	if (fsync(out) == -1) {
+		cli_err("sync %s: %s", esc_str(dst, e, sizeof(e)),
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (buf != NULL)
+		OPENSSL_cleanse(buf, (size_t)sb.st_size);
+	free(buf);
+	if (in != -1)
+		close(in);
+	if (out != -1 && close(out) == -1 && rc == 0) {
+		cli_err("close %s: %s", esc_str(dst, e, sizeof(e)),
+		    strerror(errno));
+		rc = -1;
+	}
+	return (rc);
+}
+
+/* Run check (a PRAGMA returning "ok" or problems) on db; 0 when it says
+ * "ok", else -1 after listing what it says (escaped). */
+static int
+db_check(sqlite3 *db, const char *check, const char *what)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*t;
+	char		 e[ESC_LONG];
+	int		 r, n = 0, rc = -1;
+
+	if (sqlite3_prepare_v2(db, check, -1, &s, NULL) != SQLITE_OK) {
+		cli_err("%s: %s", what, sqlite3_errmsg(db));
+		return (-1);
+	}
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		if (n == 0 && t != NULL && strcmp(t, "ok") == 0) {
+			rc = 0;
+			continue;
+		}
+		rc = -1;
+		if (n++ < BACKUP_SHOW_PROBLEMS)
+			cli_err("%s: %s", what, esc_str(t, e, sizeof(e)));
+	}
+	if (r != SQLITE_DONE) {
+		cli_err("%s: %s", what, sqlite3_errmsg(db));
+		rc = -1;
+	}
+	sqlite3_finalize(s);
+	return (rc);
+}
+
+/*
+ * Copy database src (main) into the new file path (mode 0600) with the
+ * online backup API in one step, that is one read transaction of src
+ * (writers go on, in WAL mode); make the copy one file (journal_mode
+ * DELETE); run check on it and fsync it.  *changes is the number of
+ * changes in the copy.  0 / -1 (told).
+ */
+static int
+copy_db(sqlite3 *src, const char *path, const char *check,
+    int64_t *changes)
+{
+	sqlite3		*dst = NULL;
+	sqlite3_backup	*b;
+	sqlite3_stmt	*s = NULL;
+	char		 e[ESC_LONG];
+	int		 fd, r, tries = 0, rc = -1;
+
+	esc_str(path, e, sizeof(e));
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		cli_err("create %s: %s", e, strerror(errno));
+		return (-1);
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(dst, BACKUP_BUSY_MS) != SQLITE_OK) {
+		cli_err("%s: %s", e, dst != NULL ? sqlite3_errmsg(dst) :
+		    "out of memory");
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		cli_err("%s: %s", e, sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* -1: every page in one step, so one snapshot of src. */
+	while ((r = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
+	    r == SQLITE_LOCKED) {
+		if (++tries * 100 > BACKUP_BUSY_MS)
+			break;
+		sqlite3_sleep(100);
+	}
+	if (sqlite3_backup_finish(b) != SQLITE_OK || r != SQLITE_DONE) {
+		cli_err("%s: %s", e, sqlite3_errmsg(dst));
+		goto out;
+	}
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		cli_err("%s: %s", e, sqlite3_errmsg(dst));
+		goto out;
+	}
+	if (db_check(dst, check, e) == -1)
+		goto out;
+	if (sqlite3_prepare_v2(dst, "SELECT count(*) FROM changes", -1, &s,
+	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		cli_err("%s: %s", e, sqlite3_errmsg(dst));
+		goto out;
+	}
+	*changes = sqlite3_column_int64(s, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK && rc == 0) {
+		cli_err("%s: %s", e, sqlite3_errmsg(dst));
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = sync_path(path, false);
+	return (rc);
+}
+
+/* Copy the required files, and the optional ones that are present.
+ * 0 / -1 (told). */
+static int
+copy_files(const char *from, const char *to)
+{
+	int	 i;
+
+	for (i = 0; required[i] != NULL; i++)
+		if (copy_file(from, to, required[i], false) != 0)
+			return (-1);
+	for (i = 0; optional[i] != NULL; i++)
+		if (copy_file(from, to, optional[i], true) == -1)
+			return (-1);
+	return (0);
+}
+
+/* --help, or the wrong number of arguments: an exit code; else -1. */
+static int
+args(int argc, char **argv, int want, const char *usage)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("%s\n", usage);
+		return (EX_OK);
+	}
+	if (argc != want + 1 || argv[1][0] == '-') {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+int
+cmd_backup(int argc, char **argv)
+{
+	const char	*usage = cli_tr(
+	    "usage: opora backup DEST\n"
+	    "  copies the node, also while 'opora serve' runs, into the new "
+	    "(or empty)\n  directory DEST: the database (SQLite's online "
+	    "backup), opora.conf, the\n  signing key and the TLS key and "
+	    "certificate; mode 0700, files 0600.\n  It holds every name and "
+	    "the signing key: keep it as safe as the node.\n  'opora restore "
+	    "DEST DIR' makes a node from it.",
+	    "использование: opora backup КАТАЛОГ\n"
+	    "  копирует узел, в том числе во время работы 'opora serve', в "
+	    "новый\n  (или пустой) КАТАЛОГ: базу данных (онлайн-копия SQLite), "
+	    "opora.conf,\n  ключ подписи, ключ и сертификат TLS; права 0700, "
+	    "файлы 0600.\n  В копии все имена и ключ подписи: храните её так "
+	    "же надёжно, как узел.\n  'opora restore КАТАЛОГ НОВЫЙ' делает из "
+	    "неё узел.");
+	struct node	*n;
+	char		 p[4096], e[ESC_LONG], epoch[EPOCH_HEX + 1];
+	const char	*dest;
+	int64_t		 changes = 0;
+	mode_t		 old;
+	bool		 made = false;
+	int		 rc;
+
+	if ((rc = args(argc, argv, 1, usage)) != -1)
+		return (rc);
+	dest = argv[1];
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	old = umask(077);
+	if ((rc = fresh_dir(dest, &made)) != 0)
+		goto out;
+	rc = EX_IOERR;
+	if (join(p, sizeof(p), dest, "opora.db") == -1 ||
+	    copy_db(store_db(n->st), p, "PRAGMA quick_check", &changes) ==
+	    -1 || copy_files(n->dir, dest) == -1 || sync_path(dest, true) ==
+	    -1) {
+		cli_err("%s", cli_tr("backup FAILED: nothing was kept",
+		    "копия НЕ СДЕЛАНА: ничего не сохранено"));
+		clean_dir(dest, made);
+		goto out;
+	}
+	if (epoch_get(n->st, epoch) == -1)
+		epoch[0] = '\0';
+	printf("%s %s %s %s: %lld %s\n", cli_tr("backed up", "сохранён узел"),
+	    n->cfg.region, cli_tr("to", "в"), esc_str(dest, e, sizeof(e)),
+	    (long long)changes, cli_tr("changes, opora.conf, signing.key, "
+	    "tls.key, tls.crt (keep it as safe as the node: it holds every "
+	    "name and the signing key)", "изменений, opora.conf, signing.key, "
+	    "tls.key, tls.crt (храните так же надёжно, как узел: в копии "
+	    "все имена и ключ подписи)"));
+	rc = EX_OK;
+out:
+	umask(old);
+	node_close(n);
+	return (rc);
+}
+
+int
+cmd_restore(int argc, char **argv)
+{
+	const char	*usage = cli_tr(
+	    "usage: opora restore SRC DIR\n"
+	    "  makes a node in the new (or empty) directory DIR from the "
+	    "backup SRC\n  ('opora backup'), checks its database "
+	    "(integrity_check and 'opora verify')\n  and begins a new feed epoch, so that its peers "
+	    "pull its whole feed again.\n  Stop the node the backup came from "
+	    "first: one region runs one node.",
+	    "использование: opora restore КОПИЯ КАТАЛОГ\n"
+	    "  делает узел в новом (или пустом) КАТАЛОГЕ из КОПИИ ('opora "
+	    "backup'),\n  проверяет базу (integrity_check и 'opora verify') "
+	    "и начинает новую эпоху\n  ленты, чтобы партнёры забрали всю ленту "
+	    "заново.\n  Сначала остановите узел, с которого сделана копия: "
+	    "у региона один узел.");
+	static char	 verify_name[] = "verify";
+	char		*vargv[] = { verify_name, NULL };
+	struct store	*st = NULL;
+	sqlite3		*src = NULL;
+	char		 p[4096], e[ESC_LONG], es[ESC_LONG];
+	char		 epoch[EPOCH_HEX + 1];
+	const char	*from, *dir, *saved;
+	int64_t		 changes = 0;
+	mode_t		 old;
+	bool		 made = false;
+	int		 i, rc;
+
+	if ((rc = args(argc, argv, 2, usage)) != -1)
+		return (rc);
+	from = argv[1];
+	dir = argv[2];
+	esc_str(from, es, sizeof(es));
+	esc_str(dir, e, sizeof(e));
+	/* A backup holds the database and every required file. */
+	for (i = -1; i < 0 || required[i] != NULL; i++) {
+		if (join(p, sizeof(p), from, i < 0 ? "opora.db" :
+		    required[i]) == -1)
+			return (EX_USAGE);
+		if (access(p, R_OK) == -1) {
+			cli_err("%s %s: %s %s", es, cli_tr("is not a backup "
+			    "made by 'opora backup'", "не копия, сделанная "
+			    "'opora backup'"), cli_tr("missing", "нет файла"),
+			    i < 0 ? "opora.db" : required[i]);
+			return (EX_NOINPUT);
+		}
+	}
+	old = umask(077);
+	if ((rc = fresh_dir(dir, &made)) != 0)
+		goto out;
+	rc = EX_IOERR;
+	if (join(p, sizeof(p), from, "opora.db") == -1)
+		goto fail;
+	if (sqlite3_open_v2(p, &src, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		cli_err("%s/opora.db: %s", es, src != NULL ?
+		    sqlite3_errmsg(src) : "out of memory");
+		rc = EX_NOINPUT;
+		goto fail;
+	}
+	if (join(p, sizeof(p), dir, "opora.db") == -1)
+		goto fail;
+	if (copy_db(src, p, "PRAGMA integrity_check", &changes) == -1) {
+		cli_err("%s", cli_tr("the backup's database is damaged or "
+		    "cannot be read: restore from another (older) backup",
+		    "база в копии повреждена или не читается: восстановите "
+		    "из другой (более ранней) копии"));
+		rc = EX_DATAERR;
+		goto fail;
+	}
+	if (copy_files(from, dir) == -1)
+		goto fail;
+	/* Migrated to this opora's schema, then a new feed epoch: the log
+	 * went back to the backup's, and peers passed its later numbers. */
+	if ((st = store_open(p, false)) == NULL ||
+	    epoch_restart(dir, st, "restored from a backup") == -1 ||
+	    epoch_get(st, epoch) == -1) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	store_close(st);
+	st = NULL;
+	if (sync_path(dir, true) == -1)
+		goto fail;
+	/* The whole check of 'opora verify', on the new node. */
+	saved = cli.dir;
+	cli.dir = dir;
+	rc = cmd_verify(1, vargv);
+	cli.dir = saved;
+	if (rc != EX_OK) {
+		cli_err("%s", cli_tr("the restored node does not verify: "
+		    "nothing was kept; restore from another (older) backup",
+		    "восстановленный узел не прошёл проверку: ничего не "
+		    "сохранено; восстановите из другой (более ранней) копии"));
+		rc = rc == EX_DATAERR ? EX_DATAERR : EX_SOFTWARE;
+		goto fail;
+	}
+	printf("%s %s: %lld %s %s; %s\n", cli_tr("restored into",
+	    "восстановлен узел в"), e, (long long)changes, cli_tr("changes, "
+	    "new feed epoch", "изменений, новая эпоха ленты"), epoch,
+	    cli_tr("check url and listen in its opora.conf, then start "
+	    "'opora serve': its peers pull its whole feed again, and it "
+	    "pulls what they wrote since the backup",
+	    "проверьте url и listen в его opora.conf и запустите 'opora "
+	    "serve': партнёры заберут всю его ленту заново, а он заберёт "
+	    "написанное ими после копии"));
+	rc = EX_OK;
+	goto out;
+fail:
+	store_close(st);
+	st = NULL;
+	clean_dir(dir, made);
+out:
+	if (src != NULL)
+		sqlite3_close(src);
+	umask(old);
+	return (rc);
+}
