@@ -95,4 +95,13 @@ void	 feed_batch_free(struct feed_batch *b);
 int	 feed_dossier(struct node *n, const char *region, const char *id,
 	    struct buf *out);
 
+/*
+ * feed_corrupted(n): call after feed_build or feed_dossier failed.  1 if
+ * it failed because a stored change no longer hashes to its id (already
+ * logged with its id): the change's feed number is recorded (meta
+ * "corrupt_seq") for 'opora status', and the caller answers that the
+ * node's database is damaged.  0 if the failure was another one.
+ */
+int	 feed_corrupted(struct node *n);
+
 #endif /* OPORA_FEED_H */
