@@ -314,15 +314,22 @@ check_views(struct vcheck *vc)
 		dossier_free(stored);
 		fold = stored = NULL;
 	}
+	if (r != SQLITE_DONE)
+		problem(&vc->problems, "the dossiers cannot be listed to the "
+		    "end: %s", sqlite3_errmsg(store_db(st)));
 	sqlite3_finalize(s);
 	buf_free(&a);
 	buf_free(&b);
 	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
-		while (sqlite3_step(s) == SQLITE_ROW)
+		while ((r = sqlite3_step(s)) == SQLITE_ROW)
 			problem(&vc->problems, "dossier %s is in the views but not in "
 			    "the log", sqlite3_column_text(s, 0));
+		if (r != SQLITE_DONE)
+			problem(&vc->problems, "the views cannot be read to the "
+			    "end: %s", sqlite3_errmsg(store_db(st)));
 		sqlite3_reset(s);
-	}
+	} else
+		vc->failed = 1;
 }
 
 /* The views are checked on a connection of their own, in a thread of its
