@@ -75,6 +75,10 @@ contains 'restore' "$T/out"
 exits 1 "$OPORA" --dir SMO status --json
 contains "\"corrupted change $id3" "$T/out"
 refuses 65 "change $id3" "$OPORA" --dir SMO verify
+# Nor is it exported to a file.
+"$OPORA" --dir SMO export --for RU-KLU >feed.json 2>"$T/err" &&
+    fail "a damaged change was exported"
+contains 'a stored change is damaged' "$T/err"
 
 # Restored, the node serves again and the peer gets everything.
 db SMO "UPDATE changes SET bytes = X'$good' WHERE seq = 3"

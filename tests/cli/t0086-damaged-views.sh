@@ -14,6 +14,10 @@ for m in 01 02 03; do
 done
 ok "$OPORA" --dir N digest "$D"; before=$(cat "$T/out")
 ok "$OPORA" --dir N verify
+# An export to a full disk is not taken for a whole one.
+"$OPORA" --dir N export --for RU-SMO >/dev/full 2>"$T/err"
+[ $? = 74 ] || fail "export to a full disk did not exit 74"
+contains 'cannot write the feed: No space left on device' "$T/err"
 
 # 1. An index of the log that SQLite calls malformed.
 cp N/opora.db saved.db
