@@ -33,6 +33,10 @@ struct feed_req {
 	int64_t		 wait;
 };
 
+/* Why nothing is served while a stored change fails its hash check. */
+#define CORRUPTED	"a change stored on this node is damaged (it does " \
+    "not match its id); nothing is served until its admin restores it"
+
 static int64_t	api_head = -1;	/* the newest feed number seen */
 
 static const char *const FEED_KEYS[] = { "since", "limit", "wait", NULL };
@@ -55,7 +59,11 @@ serve_feed(struct http_conn *c, bool expired)
 	if (feed_build(http_conn_node(c), http_conn_peer(c), fr->since,
 	    (int)fr->limit, &b, &next) == -1) {
 		buf_free(&b);
-		http_error(c, 500, "internal", "the feed could not be read");
+		if (feed_corrupted(http_conn_node(c)))
+			http_error(c, 500, "corrupted", CORRUPTED);
+		else
+			http_error(c, 500, "internal", "the feed could not be "
+			    "read");
 		return;
 	}
 	/* Nothing new: wait for it, if the peer asked to. */
@@ -386,6 +394,8 @@ dossier(struct http_conn *c, const char *uuid)
 	else if (r == 1)
 		http_error(c, 404, "not_found", "no such dossier for this "
 		    "peer");
+	else if (feed_corrupted(http_conn_node(c)))
+		http_error(c, 500, "corrupted", CORRUPTED);
 	else
 		http_error(c, 500, "internal", "the dossier could not be "
 		    "read");

@@ -3,6 +3,7 @@
  * (rejected list), and feeds as files (export, receive) for regions that
  * exchange changes without a network link, and for tests.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -475,10 +476,20 @@ cmd_export(int argc, char **argv)
 		return (EX_CONFIG);
 	buf_init(&b, LIMIT_FEED_BYTES);
 	if (feed_build(n, region, since, (int)limit, &b, &next) == 0) {
-		fwrite(b.data, 1, b.len, stdout);
-		fputc('\n', stdout);
-		rc = EX_OK;
-	}
+		/* A feed cut short (a full disk) must not look written. */
+		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		    fputc('\n', stdout) == EOF || fflush(stdout) != 0 ||
+		    ferror(stdout)) {
+			cli_err("export: %s: %s", cli_tr("cannot write the feed",
+			    "не удалось записать ленту"), strerror(errno));
+			rc = EX_IOERR;
+		} else
+			rc = EX_OK;
+	} else if (feed_corrupted(n))
+		cli_err("export: %s", cli_tr("a stored change is damaged (see "
+		    "above); restore the database from a backup",
+		    "сохранённое изменение повреждено (см. выше); восстановите "
+		    "базу из резервной копии"));
 	buf_free(&b);
 	node_close(n);
 	return (rc);

@@ -181,6 +181,17 @@ format_of(const char *s, bool *json)
 	return (0);
 }
 
+/* After a listing's rows stopped on a database error: what is shown is
+ * not the whole answer, and the exit code says so. */
+static void
+read_failed(void)
+{
+	cli_err("%s", cli_tr("the database could not be read to the end: "
+	    "the list above is incomplete ('opora verify' checks the file)",
+	    "базу данных не удалось прочитать до конца: список выше неполон "
+	    "('opora verify' проверит файл)"));
+}
+
 /* The federal node, or NULL after saying why not. */
 static struct node *
 open_federal(const char *what)
@@ -298,6 +309,7 @@ coverage(int argc, char **argv)
 	    "registered" };
 	struct node	*n;
 	sqlite3_stmt	*s;
+	int		 r;
 	cJSON		*arr = NULL;
 	const char	*period = NULL;
 	bool		 json = false;
@@ -331,7 +343,7 @@ coverage(int argc, char **argv)
 		arr = cJSON_CreateArray();
 	else
 		printf("period,region,counted,registered\n");
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!json) {
 			printf("%s,%s,%lld,%lld\n", period,
 			    sqlite3_column_text(s, 0),
@@ -342,6 +354,12 @@ coverage(int argc, char **argv)
 		json_row(arr, s, names, 3);
 	}
 	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		read_failed();
+		cJSON_Delete(arr);
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
 	if (json)
 		cli_print_json(arr);
 	cJSON_Delete(arr);
@@ -361,6 +379,7 @@ snapshots(int argc, char **argv)
 	    "?current" };
 	struct node	*n;
 	sqlite3_stmt	*s;
+	int		 r;
 	cJSON		*arr = NULL;
 	char		 when[40];
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
@@ -380,7 +399,7 @@ snapshots(int argc, char **argv)
 	}
 	if (json)
 		arr = cJSON_CreateArray();
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *hlc = (const char *)sqlite3_column_text(s, 2);
 
 		when[0] = '\0';
@@ -401,6 +420,12 @@ snapshots(int argc, char **argv)
 		json_row(arr, s, names, 5);
 	}
 	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		read_failed();
+		cJSON_Delete(arr);
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
 	if (json)
 		cli_print_json(arr);
 	cJSON_Delete(arr);
@@ -554,6 +579,7 @@ researcher_list(int argc, char **argv)
 	    "?removed" };
 	struct node	*n;
 	sqlite3_stmt	*s;
+	int		 r;
 	cJSON		*arr = NULL;
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 
@@ -569,7 +595,7 @@ researcher_list(int argc, char **argv)
 	}
 	if (json)
 		arr = cJSON_CreateArray();
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!json) {
 			printf("%s  %s%s\n", sqlite3_column_text(s, 0),
 			    sqlite3_column_text(s, 1), sqlite3_column_int(s,
@@ -579,6 +605,12 @@ researcher_list(int argc, char **argv)
 		json_row(arr, s, names, 4);
 	}
 	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		read_failed();
+		cJSON_Delete(arr);
+		node_close(n);
+		return (EX_SOFTWARE);
+	}
 	if (json)
 		cli_print_json(arr);
 	cJSON_Delete(arr);

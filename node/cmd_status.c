@@ -28,6 +28,52 @@ static const char SQL_PEERS[] =
     " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
     " ORDER BY region";
 
+static const char SQL_CHANGE_AT[] =
+    "SELECT id, bytes FROM changes WHERE seq = ?";
+
+/*
+ * The damaged change 'opora serve' last refused to serve (meta
+ * "corrupt_seq", node/feed.c), if its bytes still do not hash to its id:
+ * a problem line in msg, and 1.  0 when there is none or it has been
+ * restored since; -1 if the log cannot be read.
+ */
+static int
+corrupt_change(struct node *n, char *msg, size_t msgsz)
+{
+	sqlite3_stmt	*s;
+	const char	*id;
+	const void	*bytes;
+	char		 v[24], hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
+	int64_t		 seq;
+	int		 r, rc = 0;
+
+	if ((r = store_meta_get(n->st, "corrupt_seq", v, sizeof(v))) != 0)
+		return (r == 1 ? 0 : -1);
+	if (num_parse_str(v, 1, INT64_MAX, &seq) == -1)
+		return (0);
+	if ((s = store_stmt(n->st, SQL_CHANGE_AT)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, seq);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		bytes = sqlite3_column_blob(s, 1);
+		change_id(bytes, bytes == NULL ? 0 :
+		    (size_t)sqlite3_column_bytes(s, 1), hash);
+		if (id == NULL || strcmp(id, hash) != 0) {
+			esc_str(id, eid, sizeof(eid));
+			snprintf(msg, msgsz, "corrupted change %s (feed "
+			    "#%lld): its stored bytes do not match its id, so "
+			    "nothing is served to peers; restore the database "
+			    "from a backup ('opora verify' lists every damaged "
+			    "change)", eid, (long long)seq);
+			rc = 1;
+		}
+	} else if (r != SQLITE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	return (rc);
+}
+
 /* "2026-11-26 10:04 UTC" for ms since the epoch, or "never". */
 static void
 when_ms(long long ms, char out[32])
@@ -128,7 +174,8 @@ cmd_status(int argc, char **argv)
 	int64_t		 published = 0, epoch_at;
 	char		 epoch[40], epoch_why[ESC_LONG];
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
-	bool		 fed;
+	bool		 fed, readerr = false;
+	int		 k, nproblems;
 
 	if (argc > 2 || (argc == 2 && !json)) {
 		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
@@ -159,7 +206,8 @@ cmd_status(int argc, char **argv)
 		return (EX_SOFTWARE);
 	}
 	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-	mine = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	mine = (k = sqlite3_step(s)) == SQLITE_ROW ?
+	    sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	if ((s = store_stmt(n->st, "SELECT count(*) FROM rejected WHERE "
 	    "coalesce(last_at, at) > ?")) == NULL) {
@@ -168,7 +216,7 @@ cmd_status(int argc, char **argv)
 	}
 	sqlite3_bind_int64(s, 1, now - 86400000LL);
 	rejected_day = sqlite3_step(s) == SQLITE_ROW ?
-	    sqlite3_column_int64(s, 0) : 0;
+	    sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	if (store_meta_get(n->st, "epoch", epoch, sizeof(epoch)) != 0)
 		epoch[0] = '\0';
@@ -178,6 +226,9 @@ cmd_status(int argc, char **argv)
 	if (store_meta_get(n->st, "epoch_reason", epoch_why,
 	    sizeof(epoch_why)) != 0)
 		epoch_why[0] = '\0';
+	/* A count that could not be read is a problem, not a zero. */
+	readerr = changes < 0 || dossiers < 0 || last < 0 || rejected < 0 ||
+	    open < 0 || regions < 0 || mine < 0 || rejected_day < 0;
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
 	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
 		published = 0;
@@ -225,7 +276,7 @@ cmd_status(int argc, char **argv)
 		printf("\n");
 	}
 	if ((s = store_stmt(n->st, SQL_PEERS)) != NULL) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while ((k = sqlite3_step(s)) == SQLITE_ROW) {
 			const char *r = (const char *)sqlite3_column_text(s,
 			    0);
 			const char *err = (const char *)sqlite3_column_text(s,
@@ -326,8 +377,11 @@ cmd_status(int argc, char **argv)
 			if (!fed)
 				anti_entropy(n, s, r, p, problems, false);
 		}
+		if (k != SQLITE_DONE)
+			readerr = true;
 		sqlite3_reset(s);
-	}
+	} else
+		readerr = true;
 	if (rejected_day > 0) {
 		snprintf(msg, sizeof(msg), "%lld changes refused in the last "
 		    "day (opora rejected list)", rejected_day);
@@ -340,6 +394,14 @@ cmd_status(int argc, char **argv)
 		    2 * n->cfg.stats_interval);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
+	if ((k = corrupt_change(n, msg, sizeof(msg))) == 1)
+		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
+	else if (k == -1)
+		readerr = true;
+	if (readerr)
+		cJSON_AddItemToArray(problems, cJSON_CreateString(
+		    "the database could not be read whole: run 'opora verify'"));
+	nproblems = cJSON_GetArraySize(problems);
 	cJSON_AddItemToObject(j, "problems", problems);
 	if (json)
 		cli_print_json(j);
@@ -372,5 +434,6 @@ cmd_status(int argc, char **argv)
 	}
 	cJSON_Delete(j);
 	node_close(n);
-	return (EX_OK);
+	/* Monitoring reads the exit code: 1 when something needs an admin. */
+	return (nproblems > 0 ? 1 : EX_OK);
 }

@@ -21,6 +21,7 @@
 #include "node/store.h"
 #include "node/verifier.h"
 #include "node/view.h"
+#include "protocol/esc.h"
 #include "protocol/jcs.h"
 #include "protocol/log.h"
 
@@ -313,15 +314,22 @@ check_views(struct vcheck *vc)
 		dossier_free(stored);
 		fold = stored = NULL;
 	}
+	if (r != SQLITE_DONE)
+		problem(&vc->problems, "the dossiers cannot be listed to the "
+		    "end: %s", sqlite3_errmsg(store_db(st)));
 	sqlite3_finalize(s);
 	buf_free(&a);
 	buf_free(&b);
 	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
-		while (sqlite3_step(s) == SQLITE_ROW)
+		while ((r = sqlite3_step(s)) == SQLITE_ROW)
 			problem(&vc->problems, "dossier %s is in the views but not in "
 			    "the log", sqlite3_column_text(s, 0));
+		if (r != SQLITE_DONE)
+			problem(&vc->problems, "the views cannot be read to the "
+			    "end: %s", sqlite3_errmsg(store_db(st)));
 		sqlite3_reset(s);
-	}
+	} else
+		vc->failed = 1;
 }
 
 /* The views are checked on a connection of their own, in a thread of its
@@ -338,6 +346,56 @@ views_run(void *arg)
 	check_views(vc);
 	store_rollback(vc->st);
 	return (NULL);
+}
+
+/* SQLite's check of the file, listing at most 20 problems: enough to
+ * tell what is damaged without flooding the terminal. */
+#define VERIFY_INTEGRITY_SQL	"PRAGMA integrity_check(20)"
+
+/*
+ * integrity_check(st, path): SQLite's own check of the database file:
+ * every page, every index against its table, every constraint.  A
+ * database whose structure is damaged may still answer some queries, so
+ * the hashes and views alone cannot tell.  Returns how many problems it
+ * listed (each reported, naming the file), or -1 if it could not run.
+ */
+static int
+integrity_check(struct store *st, const char *path, uint64_t *problems)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*v;
+	char		 e[ESC_LONG];
+	int		 r, found = 0;
+
+	if (sqlite3_prepare_v2(store_db(st), VERIFY_INTEGRITY_SQL, -1, &s,
+	    NULL) != SQLITE_OK) {
+		problem(problems, "%s: SQLite cannot check it: %s", path,
+		    esc_str(sqlite3_errmsg(store_db(st)), e, sizeof(e)));
+		return (-1);
+	}
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v != NULL && strcmp(v, "ok") == 0)
+			continue;
+		found++;
+		problem(problems, "%s is damaged: %s", path,
+		    esc_str(v, e, sizeof(e)));
+	}
+	if (r != SQLITE_DONE) {
+		problem(problems, "%s is damaged: %s", path,
+		    esc_str(sqlite3_errmsg(store_db(st)), e, sizeof(e)));
+		found++;
+	}
+	sqlite3_finalize(s);
+	if (found > 0)
+		cli_err("%s", cli_tr("the database file is damaged: restore "
+		    "it from a backup (docs/admin.md, \"Backups\"); if the "
+		    "problems are only in the views, 'opora rebuild' "
+		    "recomputes them from the log",
+		    "файл базы данных повреждён: восстановите его из "
+		    "резервной копии (docs/admin.md); если повреждены только "
+		    "представления, их пересчитает 'opora rebuild'"));
+	return (found);
 }
 
 static int
@@ -362,7 +420,7 @@ cmd_verify(int argc, char **argv)
 	struct vcheck	 vc;
 	pthread_t	 views;
 	char		 path[4096];
-	int		 rc, threaded = 0;
+	int		 rc, threaded = 0, damaged;
 
 	if ((rc = simple_args(argc, argv,
 	    "usage: opora verify\n  re-checks every change's hash, form, "
@@ -381,6 +439,9 @@ cmd_verify(int argc, char **argv)
 		return (EX_SOFTWARE);
 	}
 	rc = EX_SOFTWARE;
+	/* SQLite's structure first: what follows reads through it. */
+	if ((damaged = integrity_check(vs.n->st, path, &vs.problems)) != 0)
+		goto report;
 	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL ||
 	    (vs.ver = verifier_new_held(vs.n->st)) == NULL)
 		goto out;
@@ -405,6 +466,7 @@ cmd_verify(int argc, char **argv)
 	if (vc.failed)
 		goto out;
 	vs.problems += vc.problems;
+report:
 	if (vs.problems > 0) {
 		cli_err("%s: %llu %s", cli_tr("verify FAILED", "проверка НЕ "
 		    "ПРОЙДЕНА"), (unsigned long long)vs.problems,
@@ -429,34 +491,48 @@ out:
 	return (rc);
 }
 
-int
-cmd_rebuild(int argc, char **argv)
+/*
+ * The views, children before persons (their foreign keys name it): what
+ * rebuild empties and fills again from the log.
+ */
+static const char *const VIEW_TABLES[] = {
+	"episodes", "events", "assessments", "consents", "transfers",
+	"conflicts", "links", "persons", NULL
+};
+static const char SQL_VIEWS_CLEAR[] =
+    "DELETE FROM episodes; DELETE FROM events;"
+    " DELETE FROM assessments; DELETE FROM consents;"
+    " DELETE FROM transfers; DELETE FROM conflicts;"
+    " DELETE FROM links; DELETE FROM persons";
+/* The schema of the views (tables first, then their indexes), read from
+ * a database that the migrations have just made. */
+static const char SQL_VIEW_SCHEMA[] =
+    "SELECT sql FROM sqlite_schema WHERE tbl_name IN ('episodes', 'events',"
+    " 'assessments', 'consents', 'transfers', 'conflicts', 'links',"
+    " 'persons') AND sql IS NOT NULL ORDER BY type = 'index', rowid";
+
+/*
+ * Fill the views again from the log in one transaction: 0 and the number
+ * of dossiers in *count; 1 if the views cannot be emptied (damaged or
+ * missing: nothing done); EX_DATAERR (told) if a dossier does not fold;
+ * -1 on another error.
+ */
+static int
+views_fill(struct node *n, uint64_t *count)
 {
-	struct node	*n;
 	struct dossier	*d = NULL;
 	sqlite3_stmt	*s = NULL;
 	char		 why[256], id[37];
 	const char	*v;
-	uint64_t	 count = 0;
-	int		 r, rc;
+	int		 r, rc = -1;
 
-	if ((rc = simple_args(argc, argv,
-	    "usage: opora rebuild\n  recomputes every view (persons, episodes, "
-	    "events, assessments, consents) from the log alone",
-	    "использование: opora rebuild\n  пересчитывает все представления "
-	    "(люди, периоды, события, оценки, согласия) только по журналу"))
-	    != -1)
-		return (rc);
-	if ((n = cli_open()) == NULL)
-		return (EX_CONFIG);
-	rc = EX_SOFTWARE;
+	*count = 0;
 	if (store_begin(n->st) == -1)
+		return (-1);
+	if (store_exec(n->st, SQL_VIEWS_CLEAR) == -1) {
+		rc = 1;
 		goto out;
-	if (store_exec(n->st, "DELETE FROM episodes; DELETE FROM events;"
-	    " DELETE FROM assessments; DELETE FROM consents;"
-	    " DELETE FROM transfers; DELETE FROM conflicts;"
-	    " DELETE FROM links; DELETE FROM persons") == -1)
-		goto out;
+	}
 	if (sqlite3_prepare_v2(store_db(n->st), SQL_DOSSIERS, -1, &s, NULL) !=
 	    SQLITE_OK)
 		goto out;
@@ -475,7 +551,7 @@ cmd_rebuild(int argc, char **argv)
 			goto out;
 		dossier_free(d);
 		d = NULL;
-		count++;
+		(*count)++;
 	}
 	if (r != SQLITE_DONE)
 		goto out;
@@ -483,14 +559,149 @@ cmd_rebuild(int argc, char **argv)
 	s = NULL;
 	if (store_commit(n->st) == -1)
 		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	if (rc != 0)
+		store_rollback(n->st);
+	dossier_free(d);
+	return (rc);
+}
+
+/* Run one statement of sql text made here (never outside input). */
+static int
+exec_on(sqlite3 *db, const char *sql)
+{
+	char	*err = NULL;
+	char	 e[ESC_LONG];
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("rebuild: %s", esc_str(err != NULL ? err :
+		    sqlite3_errmsg(db), e, sizeof(e)));
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Drop the views of the node's database and make them again, empty, with
+ * the schema the migrations give a new node.  A damaged table may not
+ * even drop (SQLite walks its pages to free them); then its entries are
+ * taken out of the schema and VACUUM writes the file anew without the
+ * damaged pages.  The log is not touched.  0 / -1; *np is the node,
+ * opened again.
+ */
+static int
+views_recreate(struct node **np, const char *path)
+{
+	struct store	*fresh = NULL;
+	sqlite3_stmt	*s = NULL;
+	sqlite3		*db = store_db((*np)->st);
+	char		 sql[64];
+	int		 i, r, rc = -1, dropped = 1;
+
+	if ((fresh = store_open(":memory:", true)) == NULL)
+		return (-1);
+	if (exec_on(db, "BEGIN IMMEDIATE") == -1)
+		goto out;
+	for (i = 0; VIEW_TABLES[i] != NULL && dropped; i++) {
+		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s",
+		    VIEW_TABLES[i]);
+		dropped = exec_on(db, sql) == 0;
+	}
+	if (!dropped) {
+		(void)exec_on(db, "ROLLBACK");
+		/* The pages cannot be freed: forget the tables. */
+		if (exec_on(db, "PRAGMA writable_schema = ON") == -1 ||
+		    exec_on(db, "BEGIN IMMEDIATE") == -1)
+			goto out;
+		if (exec_on(db, "DELETE FROM sqlite_schema WHERE tbl_name IN"
+		    " ('episodes', 'events', 'assessments', 'consents',"
+		    " 'transfers', 'conflicts', 'links', 'persons')") == -1 ||
+		    exec_on(db, "COMMIT") == -1) {
+			(void)exec_on(db, "ROLLBACK");
+			(void)exec_on(db, "PRAGMA writable_schema = OFF");
+			goto out;
+		}
+		(void)exec_on(db, "PRAGMA writable_schema = OFF");
+		/* The schema changed under the connection: open anew, and
+		 * write the file again without the orphaned pages. */
+		node_close(*np);
+		if ((*np = cli_open()) == NULL)
+			goto out;
+		db = store_db((*np)->st);
+		if (exec_on(db, "VACUUM") == -1 ||
+		    exec_on(db, "BEGIN IMMEDIATE") == -1)
+			goto out;
+	}
+	if (sqlite3_prepare_v2(store_db(fresh), SQL_VIEW_SCHEMA, -1, &s,
+	    NULL) != SQLITE_OK)
+		goto rollback;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if (exec_on(db, (const char *)sqlite3_column_text(s, 0)) == -1)
+			goto rollback;
+	if (r != SQLITE_DONE || exec_on(db, "COMMIT") == -1)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	(void)exec_on(db, "ROLLBACK");
+out:
+	if (rc == -1)
+		log_warnx("rebuild: the views of %s could not be made again",
+		    path);
+	sqlite3_finalize(s);
+	store_close(fresh);
+	return (rc);
+}
+
+int
+cmd_rebuild(int argc, char **argv)
+{
+	struct node	*n;
+	char		 path[4096];
+	uint64_t	 count = 0;
+	int		 r, rc;
+
+	if ((rc = simple_args(argc, argv,
+	    "usage: opora rebuild\n  recomputes every view (persons, episodes, "
+	    "events, assessments, consents) from the log alone",
+	    "использование: opora rebuild\n  пересчитывает все представления "
+	    "(люди, периоды, события, оценки, согласия) только по журналу"))
+	    != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_SOFTWARE;
+	if (node_path(n, "opora.db", path, sizeof(path)) == -1)
+		goto out;
+	if ((r = views_fill(n, &count)) == 1) {
+		/* Missing or damaged views: the log alone is the truth. */
+		cli_err("%s %s %s", cli_tr("the views in", "представления в"),
+		    path, cli_tr("cannot be emptied (missing or damaged); "
+		    "making them again from the log",
+		    "не удаётся очистить (нет или повреждены); создаю их "
+		    "заново по журналу"));
+		if (views_recreate(&n, path) == -1) {
+			cli_err("%s %s %s", cli_tr("the views in",
+			    "представления в"), path, cli_tr("could not be "
+			    "made again: restore the database from a backup "
+			    "(docs/admin.md)", "не удалось создать заново: "
+			    "восстановите базу из резервной копии "
+			    "(docs/admin.md)"));
+			goto out;
+		}
+		r = views_fill(n, &count);
+	}
+	if (r == EX_DATAERR)
+		rc = EX_DATAERR;
+	if (r != 0)
+		goto out;
 	printf("%s %llu %s\n", cli_tr("rebuilt", "пересчитано"),
 	    (unsigned long long)count, cli_tr("dossiers", "дел"));
 	rc = EX_OK;
 out:
-	sqlite3_finalize(s);
-	if (rc != EX_OK)
-		store_rollback(n->st);
-	dossier_free(d);
 	node_close(n);
 	return (rc);
 }

@@ -260,7 +260,7 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	const void	*body;
 	size_t		 ncell, at, ncap = 0;
 	int		 nr = 0, v, g, y, year = snapshot_year(period), rc = -1;
-	int		 nz, only;
+	int		 nz, only, r;
 
 	memset(c, 0, sizeof(*c));
 	buf_init(&kb, 1 << 20);
@@ -286,7 +286,9 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	if ((s = store_stmt(st, SQL_REGIONS)) == NULL)
 		goto out;
 	sqlite3_bind_int(s, 1, year);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	/* Every loop below must end with SQLITE_DONE: a cube from part of
+	 * the snapshots would be kept in stats_tables as if whole. */
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((size_t)nr == ncap) {
 			void *nv;
 
@@ -301,6 +303,10 @@ cube_build(struct node *n, const char *indicator, const char *period,
 		buf_addf(&kb, "|%s", (const char *)sqlite3_column_text(s, 1));
 	}
 	sqlite3_reset(s);
+	if (r == SQLITE_ROW)
+		goto oom;
+	if (r != SQLITE_DONE)
+		goto out;
 	if (geography(c, regions, nr) == -1)
 		goto oom;
 	/* Birth years present. */
@@ -309,7 +315,7 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		int by = sqlite3_column_int(s, 3);
 
 		for (y = 0; y < c->ny && c->years[y] != by; y++)
@@ -318,6 +324,8 @@ cube_build(struct node *n, const char *indicator, const char *period,
 			c->years[c->ny++] = by;
 	}
 	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto out;
 	for (y = 1; y < c->ny; y++)		/* insertion sort: few years */
 		for (g = y; g > 0 && c->years[g - 1] > c->years[g]; g--) {
 			int tmp = c->years[g];
@@ -334,7 +342,7 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *reg = (const char *)sqlite3_column_text(s, 0);
 		const char *code = (const char *)sqlite3_column_text(s, 1);
 		const char *sex = (const char *)sqlite3_column_text(s, 2);
@@ -351,6 +359,8 @@ cube_build(struct node *n, const char *indicator, const char *period,
 		    sqlite3_column_int64(s, 4);
 	}
 	sqlite3_reset(s);
+	if (r != SQLITE_DONE)
+		goto out;
 	for (v = 0; v < c->nv; v++)
 		totals(c, &c->t[v]);
 	/* Suppressed before, from the very same snapshots? */
@@ -358,7 +368,11 @@ cube_build(struct node *n, const char *indicator, const char *period,
 	if ((s = store_stmt(st, SQL_TABLE_GET)) == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW &&
+	if ((r = sqlite3_step(s)) != SQLITE_ROW && r != SQLITE_DONE) {
+		sqlite3_reset(s);
+		goto out;
+	}
+	if (r == SQLITE_ROW &&
 	    (size_t)sqlite3_column_bytes(s, 0) == ncell * (size_t)c->nv &&
 	    (body = sqlite3_column_blob(s, 0)) != NULL) {
 		for (v = 0; v < c->nv; v++)
@@ -520,21 +534,28 @@ protect_kept(struct store *st, struct dtable *t, int year, int threshold)
 	struct buf	 kb;
 	const void	*body;
 	char		 key[65];
-	int		 rc = -1;
+	int		 r, rc = -1;
 
 	buf_init(&kb, 1 << 20);
 	buf_addf(&kb, "flows|%d|%d", year, threshold);
 	if ((s = store_stmt(st, SQL_YEAR_SNAPSHOTS)) == NULL)
 		goto out;
 	sqlite3_bind_int(s, 1, year);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
 		buf_addf(&kb, "|%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
+	/* A key from part of the snapshots would name another table. */
+	if (r != SQLITE_DONE || buf_failed(&kb))
+		goto out;
 	change_id(kb.data, kb.len, key);
 	if ((s = store_stmt(st, SQL_TABLE_GET)) == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW &&
+	if ((r = sqlite3_step(s)) != SQLITE_ROW && r != SQLITE_DONE) {
+		sqlite3_reset(s);
+		goto out;
+	}
+	if (r == SQLITE_ROW &&
 	    (size_t)sqlite3_column_bytes(s, 0) == t->n &&
 	    (body = sqlite3_column_blob(s, 0)) != NULL) {
 		memcpy(t->status, body, t->n);
@@ -575,7 +596,7 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 	sqlite3_stmt	*s;
 	char		 (*regions)[16] = NULL, what[64];
 	size_t		 kids[512];
-	int		 nr = 0, i, j, o, d, k, n, rc = -1;
+	int		 nr = 0, i, j, o, d, k, n, sr, rc = -1;
 	size_t		 ng;
 
 
@@ -594,7 +615,7 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 	if ((s = store_stmt(st, SQL_FLOWS)) == NULL)
 		goto out;
 	sqlite3_bind_int(s, 1, year);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((sr = sqlite3_step(s)) == SQLITE_ROW)
 		for (k = 0; k < 2; k++) {
 			const char *r = (const char *)sqlite3_column_text(s,
 			    k);
@@ -606,6 +627,8 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 				snprintf(regions[nr++], 16, "%s", r);
 		}
 	sqlite3_reset(s);
+	if (sr != SQLITE_DONE)
+		goto out;
 	qsort(regions, (size_t)nr, sizeof(*regions), cmp_str);
 	if (geography(&c, regions, nr) == -1)
 		goto oom;
@@ -616,7 +639,7 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 		if (disclose_cell(t, 0) == -1)
 			goto oom;
 	sqlite3_bind_int(s, 1, year);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
 		o = geo_find(&c, (const char *)sqlite3_column_text(s, 0));
 		d = geo_find(&c, (const char *)sqlite3_column_text(s, 1));
 		if (o >= 0 && d >= 0 && o < c.nr && d < c.nr)
@@ -624,6 +647,8 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 			    sqlite3_column_int64(s, 2);
 	}
 	sqlite3_reset(s);
+	if (sr != SQLITE_DONE)
+		goto out;
 	/* Totals: origin districts and Russia for each destination region,
 	 * then destination districts and Russia for every origin. */
 	for (o = 0; o < c.nr; o++)

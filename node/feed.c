@@ -13,6 +13,7 @@
 #include "node/store.h"
 #include "node/verifier.h"
 #include "node/view.h"
+#include "protocol/esc.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
@@ -113,23 +114,73 @@ feed_head(struct node *n)
 	return (store_count(n->st, SQL_HEAD));
 }
 
-/* Append one change to a feed document being built. */
+/*
+ * Set by add_item when a stored change's bytes no longer hash to its id:
+ * the feed number of that change, for feed_corrupted to record once the
+ * statements reading the log are done.  Per thread: a puller never
+ * serves, but nothing here should rely on that.
+ */
+static _Thread_local int64_t	 corrupt_seq;
+
+/*
+ * Append one change to a feed document being built.  Every change is
+ * hashed again before it goes out: a byte flipped on this node's disk
+ * must not reach a peer, which would refuse the change for good and
+ * stay short of it even after this node is restored.  On a mismatch
+ * nothing is appended, the change is logged with its id, and -1 makes
+ * the whole response fail (the caller sends no part of it).
+ */
 static int
 add_item(struct buf *out, bool *first, sqlite3_stmt *s)
 {
 	const void	*bytes = sqlite3_column_blob(s, 3);
 	const void	*sig = sqlite3_column_blob(s, 4);
+	const char	*id = (const char *)sqlite3_column_text(s, 1);
 	int		 blen = sqlite3_column_bytes(s, 3);
+	char		 hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
+	int64_t		 seq = sqlite3_column_int64(s, 0);
 
-	if (sqlite3_column_bytes(s, 4) != SIG_LEN || bytes == NULL)
+	if (sqlite3_column_bytes(s, 4) != SIG_LEN || bytes == NULL ||
+	    blen <= 0) {
+		log_warnx("feed #%lld: its stored signature or bytes are "
+		    "missing or cut short: the database is damaged "
+		    "('opora verify'; restore it from a backup)",
+		    (long long)seq);
+		corrupt_seq = seq;
 		return (-1);
+	}
+	change_id(bytes, (size_t)blen, hash);
+	if (id == NULL || strcmp(hash, id) != 0) {
+		esc_str(id, eid, sizeof(eid));
+		log_warnx("change %s (feed #%lld): its stored bytes do not "
+		    "match its id: the database is damaged; not served "
+		    "('opora verify'; restore it from a backup)", eid,
+		    (long long)seq);
+		corrupt_seq = seq;
+		return (-1);
+	}
 	buf_adds(out, *first ? "{\"bytes\":\"" : ",{\"bytes\":\"");
 	*first = false;
 	wire_b64_add(out, bytes, (size_t)blen);
-	buf_addf(out, "\",\"seq\":%lld,\"sig\":\"",
-	    (long long)sqlite3_column_int64(s, 0));
+	buf_addf(out, "\",\"seq\":%lld,\"sig\":\"", (long long)seq);
 	wire_b64_add(out, sig, SIG_LEN);
 	return (buf_adds(out, "\"}"));
+}
+
+int
+feed_corrupted(struct node *n)
+{
+	char	 v[24];
+	int64_t	 seq = corrupt_seq;
+
+	if (seq == 0)
+		return (0);
+	corrupt_seq = 0;
+	snprintf(v, sizeof(v), "%lld", (long long)seq);
+	/* For 'opora status'; it checks the change again when it reads
+	 * this, so a restored change stops being reported. */
+	(void)store_meta_set(n->st, "corrupt_seq", v);
+	return (1);
 }
 
 /* Whether change id granted its dossier to region (see SQL_OFFERS). */

@@ -106,4 +106,13 @@ int	 feed_dossier(struct node *n, const char *region, const char *id,
 int	 feed_shared(struct store *st, const char *a, const char *b,
 	    const char *after, int limit, char (**out)[37], size_t *np);
 
+/*
+ * feed_corrupted(n): call after feed_build or feed_dossier failed.  1 if
+ * it failed because a stored change no longer hashes to its id (already
+ * logged with its id): the change's feed number is recorded (meta
+ * "corrupt_seq") for 'opora status', and the caller answers that the
+ * node's database is damaged.  0 if the failure was another one.
+ */
+int	 feed_corrupted(struct node *n);
+
 #endif /* OPORA_FEED_H */

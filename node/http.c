@@ -49,6 +49,9 @@ struct http_server {
 	int64_t				 data_version;
 	unsigned			 refused;	/* since last logged */
 	uint64_t			 refused_logged_ms;
+	struct event			*resume;	/* accepting again */
+	unsigned			 starved;	/* pauses not yet logged */
+	uint64_t			 starved_logged_ms;
 };
 
 struct http_conn {
@@ -849,6 +852,55 @@ anon_room(struct http_server *srv, const char *addr)
 	return (true);
 }
 
+/* The pause after running out of descriptors is over: accept again. */
+static void
+resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_server	*srv = arg;
+
+	(void)fd;
+	(void)what;
+	if (srv->lis != NULL && evconnlistener_enable(srv->lis) == -1)
+		log_warnx("cannot accept connections again");
+}
+
+/*
+ * accept() failed.  Out of descriptors or memory, the connection waits in
+ * the backlog and would wake the listener again at once, for ever (and
+ * libevent would log each time): stop listening for a moment, and say so
+ * once per interval.  Other errors (a connection reset before it was
+ * accepted) concern one client only.
+ */
+static void
+accept_error_cb(struct evconnlistener *lis, void *arg)
+{
+	struct http_server	*srv = arg;
+	struct timeval		 tv = { HTTP_ACCEPT_PAUSE_MS / 1000,
+				    (HTTP_ACCEPT_PAUSE_MS % 1000) * 1000 };
+	int			 err = EVUTIL_SOCKET_ERROR();
+	uint64_t		 now;
+
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM) {
+		log_debug("accept: %s", strerror(err));
+		return;
+	}
+	if (evconnlistener_disable(lis) == -1 || srv->resume == NULL ||
+	    evtimer_add(srv->resume, &tv) == -1)
+		log_warnx("accept: cannot pause listening");
+	srv->starved++;
+	now = now_ms();
+	if (srv->starved_logged_ms == 0 ||
+	    now - srv->starved_logged_ms >= HTTP_ACCEPT_LOG_MS) {
+		log_warnx("accept: %s: not accepting connections for %d ms "
+		    "(paused %u times since last said; raise LimitNOFILE or "
+		    "'ulimit -n', and see how many connections are open)",
+		    strerror(err), HTTP_ACCEPT_PAUSE_MS, srv->starved);
+		srv->starved = 0;
+		srv->starved_logged_ms = now;
+	}
+}
+
 static void
 accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -1087,6 +1139,9 @@ http_server_new(struct node *n, struct event_base *base,
 		log_warn("listen on %s", n->cfg.listen);
 		goto fail;
 	}
+	evconnlistener_set_error_cb(srv->lis, accept_error_cb);
+	if ((srv->resume = evtimer_new(base, resume_cb, srv)) == NULL)
+		goto fail;
 	if ((srv->tick = event_new(base, -1, EV_PERSIST, tick_cb, srv)) ==
 	    NULL || event_add(srv->tick, &tick) == -1)
 		goto fail;
@@ -1114,6 +1169,8 @@ http_server_free(struct http_server *srv)
 	while (srv->conns != NULL)
 		conn_free(srv->conns);
 	http_server_stop(srv);
+	if (srv->resume != NULL)
+		event_free(srv->resume);
 	if (srv->tick != NULL)
 		event_free(srv->tick);
 	SSL_CTX_free(srv->ctx);

@@ -56,6 +56,12 @@
  * budget, and room for researchers.  Lowered at start to fit the process's
  * descriptor limit (HTTP_FD_RESERVE kept for the database and pullers). */
 #define HTTP_CONNECTIONS	1024
+/* Out of descriptors (accept: EMFILE, ENFILE, ENOBUFS, ENOMEM), the
+ * listener rests this long before accepting again, instead of being
+ * woken by the same waiting connection at once; it says so in the log at
+ * most once per HTTP_ACCEPT_LOG_MS. */
+#define HTTP_ACCEPT_PAUSE_MS	1000
+#define HTTP_ACCEPT_LOG_MS	60000
 #define HTTP_FD_RESERVE		128
 /* Connections not (yet) authenticated: small, because anyone on the
  * network can open them, and a legitimate handshake takes milliseconds. */

@@ -629,22 +629,31 @@ stats_store(struct store *st, const void *bytes, size_t len,
 		    "sends its own only", s.region, peer);
 		goto out;
 	}
-	if ((k = store_key_get(st, s.key, kregion, raw, &revoked)) != 0 ||
-	    revoked || strcmp(kregion, s.region) != 0) {
+	if ((k = store_key_get(st, s.key, kregion, raw, &revoked)) == -1) {
+		snprintf(why, whysz, "cannot read the keys");
+		rc = -2;
+		goto out;
+	}
+	if (k != 0 || revoked || strcmp(kregion, s.region) != 0) {
 		snprintf(why, whysz, "signed by key %s, which is not a known "
 		    "key of %s", s.key, s.region);
 		goto out;
 	}
-	if ((pub = sig_pub_new(raw)) == NULL ||
-	    sig_verify(pub, SNAPSHOT_PREFIX, bytes, len, sig) == -1) {
+	if ((pub = sig_pub_new(raw)) == NULL) {
+		snprintf(why, whysz, "out of memory");
+		rc = -2;
+		goto out;
+	}
+	if (sig_verify(pub, SNAPSHOT_PREFIX, bytes, len, sig) == -1) {
 		snprintf(why, whysz, "the signature does not verify");
 		goto out;
 	}
-	if ((rc = put(st, &s, bytes, len, sig)) == -1)
+	if ((rc = put(st, &s, bytes, len, sig)) == -1) {
 		snprintf(why, whysz, "cannot store the snapshot");
-	else if (rc == 0 && stats_index(st, &s) == -1) {
+		rc = -2;
+	} else if (rc == 0 && stats_index(st, &s) == -1) {
 		snprintf(why, whysz, "cannot index the snapshot");
-		rc = -1;
+		rc = -2;
 	}
 out:
 	sig_pub_free(pub);

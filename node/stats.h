@@ -43,7 +43,10 @@ int	 stats_publish(struct node *n, int year, char id[65], char *why,
  * received from peer (a region's node) at the federal node: check it
  * (form, that its key is the known key of its region, that the region is
  * the peer's, the signature) and store it, with its year in *year (if
- * not NULL).  0 stored, 1 already held, -1 refused with a reason.
+ * not NULL).  0 stored, 1 already held, -1 refused with a reason (a
+ * verdict on the snapshot's bytes), -2 with a reason when it could not be
+ * checked or stored here (a database error, out of memory): no verdict,
+ * the caller must not move past it.
  */
 int	 stats_store(struct store *st, const void *bytes, size_t len,
 	    const unsigned char *sig, const char *peer, int *year, char *why,

@@ -368,7 +368,8 @@ static const char SQL_SNAP_CURSOR_SET[] =
     " WHERE region = ?1";
 
 /* Take in one snapshot of a response; 1 stored (its year in *year), 0
- * held already, -1 refused. */
+ * held already, -1 refused, -2 not stored for a local reason (a database
+ * error, out of memory: no verdict on the snapshot). */
 static int
 take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 {
@@ -379,9 +380,10 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 	char		 why[256], ewhy[ESC_LONG];
 	int		 r = -1;
 
-	if (!cJSON_IsString(b) || !cJSON_IsString(g) ||
-	    (bytes = malloc(SNAPSHOT_MAX_BYTES)) == NULL)
+	if (!cJSON_IsString(b) || !cJSON_IsString(g))
 		return (-1);
+	if ((bytes = malloc(SNAPSHOT_MAX_BYTES)) == NULL)
+		return (-2);
 	if (wire_b64_decode(b->valuestring, strlen(b->valuestring), bytes,
 	    SNAPSHOT_MAX_BYTES, &len) == 0 &&
 	    wire_b64_decode(g->valuestring, strlen(g->valuestring), sig,
@@ -390,12 +392,15 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 		    sizeof(why))) == -1)
 			log_warnx("refused a snapshot from %s: %s", region,
 			    esc_str(why, ewhy, sizeof(ewhy)));
+		else if (r == -2)
+			log_warnx("a snapshot from %s: %s; the pull stops here "
+			    "and is tried again", region, why);
 		else if (r == 0)
 			log_info("from %s: a statistics snapshot", region);
 	} else
 		log_warnx("refused a snapshot from %s: not base64", region);
 	free(bytes);
-	return (r == -1 ? -1 : r == 0 ? 1 : 0);
+	return (r < 0 ? r : r == 0 ? 1 : 0);
 }
 
 /*
@@ -420,9 +425,13 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR)) == NULL)
 		return (-1);
 	sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
+	if ((k = sqlite3_step(q)) == SQLITE_ROW)
 		cursor = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
+	if (k != SQLITE_ROW && k != SQLITE_DONE) {
+		snprintf(why, whysz, "cannot read the snapshot cursor");
+		return (-1);
+	}
 	buf_init(&body, (size_t)SNAPSHOT_MAX_BYTES * 30);
 	if (snprintf(url, sizeof(url), "%s/v1/snapshots?since=%lld", p->url,
 	    (long long)cursor) >= (int)sizeof(url)) {
@@ -448,6 +457,8 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 		snprintf(why, whysz, "cannot open a transaction");
 		goto out;
 	}
+	/* Only a verdict on a snapshot's bytes lets the cursor pass it: a
+	 * database error stops the pull before the cursor moves. */
 	cJSON_ArrayForEach(it, a) {
 		switch (take_snapshot(n, p->region, it, &year)) {
 		case 1:
@@ -460,19 +471,27 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 		case 0:
 			st->duplicate++;
 			break;
-		default:
+		case -1:
 			st->rejected++;
 			break;
+		default:
+			store_rollback(n->st);
+			memset(st, 0, sizeof(*st));
+			snprintf(why, whysz, "a snapshot could not be stored "
+			    "here (a database error or out of memory); tried "
+			    "again later");
+			goto out;
 		}
 	}
+	k = SQLITE_ERROR;
 	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR_SET)) != NULL) {
 		sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, next);
 		sqlite3_bind_int64(q, 3, (sqlite3_int64)node_now_ms());
-		(void)sqlite3_step(q);
+		k = sqlite3_step(q);
 		sqlite3_reset(q);
 	}
-	if (store_commit(n->st) == -1) {
+	if (k != SQLITE_DONE || store_commit(n->st) == -1) {
 		store_rollback(n->st);
 		snprintf(why, whysz, "cannot store the snapshots");
 		goto out;
@@ -822,16 +841,22 @@ sync_once(struct node *n, FILE *report)
 	char		 regions[SYNC_MAX_PEERS][16], why[512], ewhy[ESC_LONG];
 	char		 reason[128];
 	bool		 more, idle;
-	int		 np = 0, i, rc = 0, rounds;
+	int		 np = 0, i, rc = 0, rounds, sr;
 
 	if ((s = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
 		return (-1);
 	/* Without a second connection, pull one response at a time. */
 	if (pipeline_init(&pl, n) == 0)
 		plp = &pl;
-	while (sqlite3_step(s) == SQLITE_ROW && np < SYNC_MAX_PEERS)
+	while ((sr = sqlite3_step(s)) == SQLITE_ROW &&
+	    np < SYNC_MAX_PEERS)
 		snprintf(regions[np++], 16, "%s", sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
+	if (sr != SQLITE_DONE && sr != SQLITE_ROW) {
+		if (plp != NULL)
+			pipeline_free(plp);
+		return (-1);	/* not a partial list of peers */
+	}
 	if ((h = curl_easy_init()) == NULL) {
 		if (plp != NULL)
 			pipeline_free(plp);

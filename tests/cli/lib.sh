@@ -117,3 +117,18 @@ three_nodes() {
 		done
 	done
 }
+
+# node_status DIR [--json]: 'opora status' of DIR, output in $T/out; it
+# must exit 0 when it lists no problem and 1 when it lists one (monitoring
+# reads the exit code).
+node_status() {
+	"$OPORA" --dir "$1" status ${2:-} >"$T/out" 2>"$T/err"
+	rc=$?
+	if grep -Eq 'nothing needs attention|"problems":\[\]' "$T/out"; then
+		want=0
+	else
+		want=1
+	fi
+	[ "$rc" = "$want" ] || { cat "$T/err" "$T/out" >&2
+		fail "status of $1 exited $rc, not $want"; }
+}

@@ -18,8 +18,15 @@ for d in $D1 $D2; do
 	ok "$OPORA" --dir SMO transfer offer "$d" --to RU-KLU --reason "Переезд"
 done
 ok "$OPORA" --dir SMO event add "$D1" --date 2024-02-10 --type contact --text "Испорченная"
-# 1. A byte of that last change is flipped in Smolensk's database.
+# 1. A byte of that last change is flipped in Smolensk's database, and
+# stored under the hash of the new bytes, as a malicious node would (an
+# honest node refuses to serve bytes that do not match their id: t0085).
 db SMO "UPDATE changes SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Испорченная', 'Испорченнаа') AS BLOB) WHERE instr(CAST(bytes AS TEXT), 'Испорченная') > 0"
+cid=$(db SMO "SELECT id FROM changes WHERE instr(CAST(bytes AS TEXT), 'Испорченнаа') > 0")
+db SMO "SELECT writefile('tampered.bin', bytes) FROM changes WHERE id = '$cid'" >/dev/null
+nid=$(sha256sum < tampered.bin | cut -d' ' -f1)
+db SMO "UPDATE changes SET id = '$nid' WHERE id = '$cid';
+    UPDATE heads SET id = '$nid' WHERE id = '$cid'"
 # 2. A change signed by a node Kaluga does not know, served by Smolensk.
 "$OPORA" --dir TUL init --region RU-TUL >/dev/null 2>&1
 X=$("$OPORA" --dir TUL person add --surname Чужая --name Ольга --birth-date 2005-01-01 --sex F)

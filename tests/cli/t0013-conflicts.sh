@@ -57,7 +57,7 @@ until_true 15 sh -c "'$OPORA' --dir KLU show '$D' | grep -q 'Поздняя за
 ok "$OPORA" --dir SMO digest "$D"; a=$(cat "$T/out")
 ok "$OPORA" --dir KLU digest "$D"; b=$(cat "$T/out")
 [ "$a" = "$b" ] || fail "digests differ after reconnecting: $a $b"
-ok "$OPORA" --dir SMO status
+node_status SMO
 contains 'open conflicts: 1 -> opora conflicts list' "$T/out"
 for n in SMO KLU; do
 	ok "$OPORA" --dir $n conflicts list --json
@@ -89,7 +89,7 @@ ok "$OPORA" --dir KLU conflicts resolve "$(echo "$C" | cut -c1-10)/${C#*/}" \
     --keep "+7 910 111 11 11"
 ok "$OPORA" --dir KLU conflicts list
 contains 'no open conflicts' "$T/out"
-ok "$OPORA" --dir KLU status --json
+node_status KLU --json
 contains '"open_conflicts":0' "$T/out"
 refuses 65 'already closed|resolved' "$OPORA" --dir KLU conflicts resolve \
     "$C" --keep-winner

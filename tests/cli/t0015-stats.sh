@@ -159,9 +159,9 @@ ok "$OPORA" --dir FED stats flows --period "$year"
 contains "flows,$year,CFD,CFD,5,F" "$T/out"
 ok "$OPORA" --dir FED stats coverage --period 2025
 contains '2025,RU-SMO,12,12' "$T/out"
-ok "$OPORA" --dir FED status --json
+node_status FED --json
 contains '"snapshot_regions":3' "$T/out"
-ok "$OPORA" --dir SMO status
+node_status SMO
 contains 'statistics last published: 20' "$T/out"
 
 # The federal database holds no name, SNILS or dossier id.

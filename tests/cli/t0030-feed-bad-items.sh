@@ -100,7 +100,7 @@ contains 'refused 4200' "$T/out"
     fail "totals: $(db KLU "SELECT * FROM rejected_peers")"
 ok "$OPORA" --dir KLU rejected list
 contains 'RU-SMO: 109 older records dropped' "$T/out"
-ok "$OPORA" --dir KLU status --json
+node_status KLU --json
 contains '"rejected_dropped":[[:space:]]*109' "$T/out"
 
 # 6. At most 16 MiB of refused bytes per peer: 300 changes of 64,000

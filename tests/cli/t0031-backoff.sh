@@ -42,10 +42,10 @@ sleep 0.3
 serve KLU
 sleep 5
 # status shows the backoff as a problem, in text and JSON.
-ok "$OPORA" --dir KLU status
+node_status KLU
 contains 'backing off: not asked again for [0-9]+ s: its last response was empty' "$T/out"
 contains 'peer RU-TUL: not asked again for [0-9]+ s: nothing applied' "$T/out"
-ok "$OPORA" --dir KLU status --json
+node_status KLU --json
 contains '"backoff_reason":[[:space:]]*"its last response was empty but said more was to come"' "$T/out"
 contains '"peer RU-SMO: not asked again for [0-9]+ s: its last' "$T/out"
 
