@@ -27,6 +27,7 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
+#include "protocol/jcs.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
@@ -166,6 +167,7 @@ struct import {
 	struct smap	 cache;		/* uuid -> struct dossier */
 	uint64_t	 lines, good, bad, made;
 	int		 first_bad;
+	bool		 oom;		/* memory ran out: stop, decide nothing */
 };
 
 static const char *const ref_keys[] = { "episode", "event", "consent" };
@@ -187,6 +189,15 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 	im->bad++;
 	if (im->first_bad == 0)
 		im->first_bad = lineno;
+	return (-1);
+}
+
+/* Memory ran out at a line: that says nothing about the line; the import
+ * stops there.  Returns -1. */
+static int
+line_oom(struct import *im)
+{
+	im->oom = true;
 	return (-1);
 }
 
@@ -239,8 +250,11 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 
 	memset(il, 0, sizeof(*il));
 	il->op.field = -1;
-	if ((il->tree = cJSON_ParseWithLength(p, len)) == NULL ||
-	    !cJSON_IsObject(il->tree))
+	jcs_nomem_clear();
+	if ((il->tree = cJSON_ParseWithLength(p, len)) == NULL &&
+	    jcs_nomem_seen())
+		return (line_oom(im));
+	if (il->tree == NULL || !cJSON_IsObject(il->tree))
 		return (line_fail(im, lineno, "%s", cli_tr("not a JSON object",
 		    "это не объект JSON")));
 	for (m = il->tree->child; m != NULL; m = m->next) {
@@ -352,7 +366,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 		    node_new_uuid(dl->uuid) == -1 ||
 		    smap_put(&im->dossiers, il->dossier, dl) == -1) {
 			free(dl);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 		dl->line = lineno;
 	} else if (dl == NULL)
@@ -398,7 +412,11 @@ check_line(struct import *im, int lineno, struct iline *il)
 	rc = change_encode(&b, &hdr, &il->op, 1, NULL, why, sizeof(why));
 	buf_free(&b);
 	il->op.arg[OA_REF] = NULL;
-	if (rc == -1) {
+	if (rc == CHANGE_NOMEM)
+		return (line_oom(im));
+	if (rc == 0 && node_check_dates(&il->op, 1, why, sizeof(why)) == -1)
+		rc = -1;
+	if (rc != 0) {
 		if (il->op.kind == OP_PERSON_CREATE)
 			dl->bad = true;
 		return (line_fail(im, lineno, "%s", cli_why(why)));
@@ -418,7 +436,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 		m.region = im->n->cfg.region;
 		m.user = im->n->user;
 		if (dl->d == NULL && (dl->d = dossier_new(dl->uuid)) == NULL)
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		/* Each line saw the ones before it. */
 		m.parents = (const char (*)[65])dl->d->heads;
 		m.nparents = dl->d->nheads;
@@ -433,7 +451,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 			    dl->d->t[DT_EVENT].n - 1].col[EV_TEXT], NULL);
 		il->op.arg[OA_REF] = NULL;
 		if (rc == -2)
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		if (rc == -1) {
 			if (il->op.kind == OP_PERSON_CREATE)
 				dl->bad = true;
@@ -455,7 +473,7 @@ check_line(struct import *im, int lineno, struct iline *il)
 		if ((el = calloc(1, sizeof(*el))) == NULL ||
 		    smap_put(&im->entries, ekey, el) == -1) {
 			free(el);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 		el->t = adds_table(il->op.kind);
 		memcpy(el->pass1, p1id, sizeof(el->pass1));
@@ -509,7 +527,7 @@ make_line(struct import *im, int lineno, struct iline *il)
 	 * enters the cache under that id once made. */
 	if (il->op.kind == OP_PERSON_CREATE) {
 		if ((d = dossier_new(dl->uuid)) == NULL)
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 	} else if ((d = smap_get(&im->cache, dl->uuid)) == NULL) {
 		if (im->cache.n >= IMPORT_CACHE)
 			smap_free(&im->cache, dossier_free_v);
@@ -517,7 +535,7 @@ make_line(struct import *im, int lineno, struct iline *il)
 			d = dossier_new(dl->uuid);
 		if (d == NULL || smap_put(&im->cache, dl->uuid, d) == -1) {
 			dossier_free(d);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 	}
 	if (names_table(il->op.kind) != DT_COUNT) {
@@ -526,9 +544,12 @@ make_line(struct import *im, int lineno, struct iline *il)
 			return (line_fail(im, lineno, "entry refused"));
 		il->op.arg[OA_REF] = el->id;
 	}
-	if (node_author(im->n, d, &il->op, 1, cid, why, sizeof(why)) == -1) {
+	if ((r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why))) !=
+	    0) {
 		if (il->op.kind == OP_PERSON_CREATE)
 			dossier_free(d);
+		if (r == NODE_NOMEM)
+			return (line_oom(im));
 		return (line_fail(im, lineno, "%s", cli_why(why)));
 	}
 	if (il->op.kind == OP_PERSON_CREATE) {
@@ -537,7 +558,7 @@ make_line(struct import *im, int lineno, struct iline *il)
 			smap_free(&im->cache, dossier_free_v);
 		if (smap_put(&im->cache, dl->uuid, d) == -1) {
 			dossier_free(d);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 		printf("%s\t%s\n", il->dossier, dl->uuid);
 	}
@@ -604,10 +625,19 @@ each_line(struct import *im, int pass, unsigned char *good)
 			iline_free(&il);
 			continue;
 		}
+		if (im->oom) {
+			iline_free(&il);
+			rc = -1;
+			break;
+		}
 		if (pass == 1) {
 			if (check_line(im, lineno, &il) == 0) {
 				good[lineno] = 1;
 				im->good++;
+			} else if (im->oom) {
+				iline_free(&il);
+				rc = -1;
+				break;
 			}
 		} else {
 			if (make_line(im, lineno, &il) == -1) {
@@ -724,8 +754,10 @@ cmd_import(int argc, char **argv)
 	}
 	if ((im.n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((good = calloc(nlines + 2, 1)) == NULL)
+	if ((good = calloc(nlines + 2, 1)) == NULL) {
+		im.oom = true;
 		goto out;
+	}
 	if (each_line(&im, 1, good) == -1) {
 		rc = EX_NOINPUT;
 		goto out;
@@ -747,11 +779,18 @@ cmd_import(int argc, char **argv)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	if (each_line(&im, 2, good) == -1) {
-		cli_err("%s", cli_tr("import stopped: the batch in progress was "
-		    "rolled back; earlier batches are kept",
-		    "импорт остановлен: текущая порция отменена, предыдущие "
-		    "сохранены"));
-		rc = EX_IOERR;
+		if (!im.oom)
+			cli_err("%s", cli_tr("import stopped: the batch in "
+			    "progress was rolled back; earlier batches are "
+			    "kept", "импорт остановлен: текущая порция "
+			    "отменена, предыдущие сохранены"));
+		else if (im.made > 0)
+			cli_err("%s", cli_tr("out of memory: the import "
+			    "stopped; the batch in progress was rolled back, "
+			    "earlier batches are kept",
+			    "не хватает памяти: импорт остановлен; текущая "
+			    "порция отменена, предыдущие сохранены"));
+		rc = im.oom ? EX_OSERR : EX_IOERR;
 		goto out;
 	}
 	fprintf(stderr, "%s %llu %s, %llu %s\n", cli_tr("imported",
@@ -760,6 +799,12 @@ cmd_import(int argc, char **argv)
 	    "skipped", "ошибочных строк пропущено"));
 	rc = im.bad > 0 ? EX_DATAERR : EX_OK;
 out:
+	/* Out of memory before anything was written: say only that. */
+	if (im.oom && im.made == 0) {
+		cli_err("%s", cli_tr("out of memory: nothing was imported",
+		    "не хватает памяти: ничего не импортировано"));
+		rc = EX_OSERR;
+	}
 	free(good);
 	smap_free(&im.cache, dossier_free_v);
 	smap_free(&im.dossiers, dlabel_free);

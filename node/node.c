@@ -632,8 +632,11 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		    "ran (another opora process wrote to it); run it again");
 		goto out;
 	}
-	if (change_encode(&b, &hdr, ops, nops, &c, why, whysz) != 0)
+	if ((r = change_encode(&b, &hdr, ops, nops, &c, why, whysz)) != 0) {
+		if (r == CHANGE_NOMEM)
+			rc = NODE_NOMEM;
 		goto out;
+	}
 	if (n->signer != NULL) {
 		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
 		    signer_submit(n->signer, seq, b.data, b.len) == -1) {
@@ -648,6 +651,8 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	if ((r = dossier_apply(d, &c->meta, c->ops, c->nops)) != 0) {
 		snprintf(why, whysz, r == 1 ? "the change is out of order" :
 		    "out of memory");
+		if (r != 1)
+			rc = NODE_NOMEM;
 		goto out;
 	}
 	hlc_format(n->hlc.last, hlc);

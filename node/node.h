@@ -86,8 +86,11 @@ int	 node_path(const struct node *n, const char *name, char *out,
  * back).  It refuses to write while this node's wall clock is behind the
  * latest clock it holds (stored, or of the dossier) by more than
  * max_clock_drift, saying what to do (set the clock), and it refuses
- * dates after the local today (node_check_dates).
+ * dates after the local today (node_check_dates).  Returns NODE_NOMEM
+ * (-2) rather than -1 when it failed for want of memory (nothing decided:
+ * try again), so callers test for success with == 0.
  */
+#define NODE_NOMEM	(-2)
 int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
 	    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why,
 	    size_t whysz);
