@@ -9,6 +9,7 @@
  * second pass makes the changes, one per line, committing every
  * LIMIT_IMPORT_BATCH of them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -166,6 +167,7 @@ struct import {
 	struct smap	 entries;	/* "dossier\x1fentry" -> elabel */
 	struct smap	 cache;		/* uuid -> struct dossier */
 	uint64_t	 lines, good, bad, made;
+	uint64_t	 committed;	/* made, and in a committed batch */
 	int		 first_bad;
 	bool		 oom;		/* memory ran out: stop, decide nothing */
 };
@@ -571,6 +573,14 @@ make_line(struct import *im, int lineno, struct iline *il)
 	return (0);
 }
 
+/* After a failed write: whether SQLite ran out of memory (no verdict). */
+static void
+import_nomem(struct import *im)
+{
+	if (sqlite3_extended_errcode(store_db(im->n->st)) == SQLITE_NOMEM)
+		im->oom = true;
+}
+
 /* Wait for the signatures of the batch: nothing is committed unsigned. */
 static int
 drain(struct import *im)
@@ -593,6 +603,8 @@ each_line(struct import *im, int pass, unsigned char *good)
 	int		 lineno = 0, rc = 0, inbatch = 0;
 
 	if ((f = fopen(im->path, "r")) == NULL) {
+		if (errno == ENOMEM)
+			return (line_oom(im));
 		cli_err("%s: %s", im->path, cli_tr("cannot open the file",
 		    "не удаётся открыть файл"));
 		return (-1);
@@ -649,10 +661,12 @@ each_line(struct import *im, int pass, unsigned char *good)
 				if (drain(im) == -1 ||
 				    store_commit(im->n->st) == -1 ||
 				    store_begin(im->n->st) == -1) {
+					import_nomem(im);
 					iline_free(&il);
 					rc = -1;
 					break;
 				}
+				im->committed = im->made;
 				inbatch = 0;
 			}
 			if (cli.tty && im->made % 1000 == 0)
@@ -670,8 +684,11 @@ each_line(struct import *im, int pass, unsigned char *good)
 	}
 	if (pass == 2) {
 		if (rc == 0 && (drain(im) == -1 ||
-		    store_commit(im->n->st) == -1))
+		    store_commit(im->n->st) == -1)) {
+			import_nomem(im);
 			rc = -1;
+		} else if (rc == 0)
+			im->committed = im->made;
 		if (rc == -1)
 			store_rollback(im->n->st);
 		if (cli.tty)
@@ -748,6 +765,12 @@ cmd_import(int argc, char **argv)
 	}
 	im.path = argv[optind];
 	if (count_lines(im.path, &nlines) == -1) {
+		if (errno == ENOMEM) {
+			cli_err("%s", cli_tr("out of memory: nothing was "
+			    "imported", "не хватает памяти: ничего не "
+			    "импортировано"));
+			return (EX_OSERR);
+		}
 		cli_err("%s: %s", im.path, cli_tr("cannot open the file",
 		    "не удаётся открыть файл"));
 		return (EX_NOINPUT);
@@ -784,12 +807,14 @@ cmd_import(int argc, char **argv)
 			    "progress was rolled back; earlier batches are "
 			    "kept", "импорт остановлен: текущая порция "
 			    "отменена, предыдущие сохранены"));
-		else if (im.made > 0)
-			cli_err("%s", cli_tr("out of memory: the import "
-			    "stopped; the batch in progress was rolled back, "
-			    "earlier batches are kept",
+		else if (im.committed > 0)
+			cli_err("%s %llu", cli_tr("out of memory: the import "
+			    "stopped; the batch in progress was rolled back; "
+			    "changes of earlier batches kept:",
 			    "не хватает памяти: импорт остановлен; текущая "
-			    "порция отменена, предыдущие сохранены"));
+			    "порция отменена; сохранено изменений из "
+			    "предыдущих порций:"),
+			    (unsigned long long)im.committed);
 		rc = im.oom ? EX_OSERR : EX_IOERR;
 		goto out;
 	}
@@ -800,7 +825,7 @@ cmd_import(int argc, char **argv)
 	rc = im.bad > 0 ? EX_DATAERR : EX_OK;
 out:
 	/* Out of memory before anything was written: say only that. */
-	if (im.oom && im.made == 0) {
+	if (im.oom && im.committed == 0) {
 		cli_err("%s", cli_tr("out of memory: nothing was imported",
 		    "не хватает памяти: ничего не импортировано"));
 		rc = EX_OSERR;

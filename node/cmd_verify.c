@@ -140,6 +140,8 @@ verify_row(const struct store_row *row, void *arg)
 	struct vstate	*vs = arg;
 	struct vitem	*it = &vs->items[vs->nitems];
 
+	if (vs->oom)
+		return (-1);	/* no verdict can come of going on */
 	memset(it, 0, sizeof(*it));
 	it->seq = row->seq;
 	snprintf(it->id, sizeof(it->id), "%s", row->id);
@@ -299,7 +301,7 @@ check_views(struct vcheck *vc)
 		    sqlite3_errmsg(store_db(st)));
 		return;
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!vc->oom && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) != 36)
 			continue;

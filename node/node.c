@@ -621,7 +621,7 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	hdr.user = n->user;
 	if (store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) == -1) {
 		snprintf(why, whysz, "cannot read the dossier's history");
-		goto out;
+		goto nomem_or_out;
 	}
 	/* The state judged above must be the stored one: a caller that kept
 	 * it across transactions may hold one another process has since
@@ -641,12 +641,12 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
 		    signer_submit(n->signer, seq, b.data, b.len) == -1) {
 			snprintf(why, whysz, "cannot store the change");
-			goto out;
+			goto nomem_or_out;
 		}
 	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
 	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0) {
 		snprintf(why, whysz, "cannot store the change");
-		goto out;
+		goto nomem_or_out;
 	}
 	if ((r = dossier_apply(d, &c->meta, c->ops, c->nops)) != 0) {
 		snprintf(why, whysz, r == 1 ? "the change is out of order" :
@@ -659,10 +659,15 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	if (view_save(n->st, d) == -1 ||
 	    store_meta_raise(n->st, "hlc", hlc) == -1) {
 		snprintf(why, whysz, "cannot update the views");
-		goto out;
+		goto nomem_or_out;
 	}
 	memcpy(idout, c->id, CHANGE_ID_HEX + 1);
 	rc = 0;
+	goto out;
+nomem_or_out:
+	/* SQLite ran out of memory: no verdict on the change either. */
+	if (sqlite3_extended_errcode(store_db(n->st)) == SQLITE_NOMEM)
+		rc = NODE_NOMEM;
 out:
 	change_free(c);
 	free(hdr.parents);
