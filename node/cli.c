@@ -428,9 +428,11 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 		if ((d = dossier_new(id)) == NULL)
 			goto out;
 	}
-	if (node_author(n, d, ops, nops, cid, why, sizeof(why)) == -1) {
-		cli_err("%s: %s", what, cli_why(why));
-		rc = EX_DATAERR;
+	if ((r = node_author(n, d, ops, nops, cid, why, sizeof(why))) != 0) {
+		cli_err("%s: %s", what, r == NODE_NOMEM ? cli_tr("out of "
+		    "memory; nothing was written", "не хватает памяти; ничего "
+		    "не записано") : cli_why(why));
+		rc = r == NODE_NOMEM ? EX_OSERR : EX_DATAERR;
 		goto out;
 	}
 	if (store_commit(n->st) == -1) {

@@ -9,6 +9,7 @@
  * second pass makes the changes, one per line, committing every
  * LIMIT_IMPORT_BATCH of them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
+#include "protocol/jcs.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
@@ -155,7 +157,9 @@ struct import {
 	struct smap	 entries;	/* "dossier\x1fentry" -> elabel */
 	struct smap	 cache;		/* uuid -> struct dossier */
 	uint64_t	 lines, good, bad, made;
+	uint64_t	 committed;	/* made, and in a committed batch */
 	int		 first_bad;
+	bool		 oom;		/* memory ran out: stop, decide nothing */
 };
 
 static int
@@ -178,6 +182,15 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 	return (-1);
 }
 
+/* Memory ran out at a line: that says nothing about the line; the import
+ * stops there.  Returns -1. */
+static int
+line_oom(struct import *im)
+{
+	im->oom = true;
+	return (-1);
+}
+
 /* Parse one line into il (import_line_parse).  0, or -1 (reported). */
 static int
 parse_line(struct import *im, int lineno, const char *p, size_t len,
@@ -185,8 +198,13 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 {
 	char	 why[256];
 
-	if (import_line_parse(p, len, il, why, sizeof(why)) == -1)
+	jcs_nomem_clear();
+	if (import_line_parse(p, len, il, why, sizeof(why)) == -1) {
+		/* Memory ran out: that says nothing about the line. */
+		if (jcs_nomem_seen())
+			return (line_oom(im));
 		return (line_fail(im, lineno, "%s", why));
+	}
 	return (0);
 }
 
@@ -218,7 +236,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		    node_new_uuid(dl->uuid) == -1 ||
 		    smap_put(&im->dossiers, il->dossier, dl) == -1) {
 			free(dl);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 		dl->line = lineno;
 	} else if (dl == NULL)
@@ -264,7 +282,11 @@ check_line(struct import *im, int lineno, struct import_line *il)
 	rc = change_encode(&b, &hdr, &il->op, 1, NULL, why, sizeof(why));
 	buf_free(&b);
 	il->op.arg[OA_REF] = NULL;
-	if (rc == -1) {
+	if (rc == CHANGE_NOMEM)
+		return (line_oom(im));
+	if (rc == 0 && node_check_dates(&il->op, 1, why, sizeof(why)) == -1)
+		rc = -1;
+	if (rc != 0) {
 		if (il->op.kind == OP_PERSON_CREATE)
 			dl->bad = true;
 		return (line_fail(im, lineno, "%s", cli_why(why)));
@@ -284,7 +306,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		m.region = im->n->cfg.region;
 		m.user = im->n->user;
 		if (dl->d == NULL && (dl->d = dossier_new(dl->uuid)) == NULL)
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		/* Each line saw the ones before it. */
 		m.parents = (const char (*)[65])dl->d->heads;
 		m.nparents = dl->d->nheads;
@@ -299,7 +321,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 			    dl->d->t[DT_EVENT].n - 1].col[EV_TEXT], NULL);
 		il->op.arg[OA_REF] = NULL;
 		if (rc == -2)
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		if (rc == -1) {
 			if (il->op.kind == OP_PERSON_CREATE)
 				dl->bad = true;
@@ -321,7 +343,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		if ((el = calloc(1, sizeof(*el))) == NULL ||
 		    smap_put(&im->entries, ekey, el) == -1) {
 			free(el);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 		el->t = import_adds_table(il->op.kind);
 		memcpy(el->pass1, p1id, sizeof(el->pass1));
@@ -375,7 +397,7 @@ make_line(struct import *im, int lineno, struct import_line *il)
 	 * enters the cache under that id once made. */
 	if (il->op.kind == OP_PERSON_CREATE) {
 		if ((d = dossier_new(dl->uuid)) == NULL)
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 	} else if ((d = smap_get(&im->cache, dl->uuid)) == NULL) {
 		if (im->cache.n >= IMPORT_CACHE)
 			smap_free(&im->cache, dossier_free_v);
@@ -383,7 +405,7 @@ make_line(struct import *im, int lineno, struct import_line *il)
 			d = dossier_new(dl->uuid);
 		if (d == NULL || smap_put(&im->cache, dl->uuid, d) == -1) {
 			dossier_free(d);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 	}
 	if (import_names_table(il->op.kind) != DT_COUNT) {
@@ -392,9 +414,12 @@ make_line(struct import *im, int lineno, struct import_line *il)
 			return (line_fail(im, lineno, "entry refused"));
 		il->op.arg[OA_REF] = el->id;
 	}
-	if (node_author(im->n, d, &il->op, 1, cid, why, sizeof(why)) == -1) {
+	if ((r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why))) !=
+	    0) {
 		if (il->op.kind == OP_PERSON_CREATE)
 			dossier_free(d);
+		if (r == NODE_NOMEM)
+			return (line_oom(im));
 		return (line_fail(im, lineno, "%s", cli_why(why)));
 	}
 	if (il->op.kind == OP_PERSON_CREATE) {
@@ -403,7 +428,7 @@ make_line(struct import *im, int lineno, struct import_line *il)
 			smap_free(&im->cache, dossier_free_v);
 		if (smap_put(&im->cache, dl->uuid, d) == -1) {
 			dossier_free(d);
-			return (line_fail(im, lineno, "out of memory"));
+			return (line_oom(im));
 		}
 		printf("%s\t%s\n", il->dossier, dl->uuid);
 	}
@@ -414,6 +439,14 @@ make_line(struct import *im, int lineno, struct import_line *il)
 	}
 	im->made++;
 	return (0);
+}
+
+/* After a failed write: whether SQLite ran out of memory (no verdict). */
+static void
+import_nomem(struct import *im)
+{
+	if (sqlite3_extended_errcode(store_db(im->n->st)) == SQLITE_NOMEM)
+		im->oom = true;
 }
 
 /* Wait for the signatures of the batch: nothing is committed unsigned. */
@@ -438,6 +471,8 @@ each_line(struct import *im, int pass, unsigned char *good)
 	int		 lineno = 0, rc = 0, inbatch = 0;
 
 	if ((f = fopen(im->path, "r")) == NULL) {
+		if (errno == ENOMEM)
+			return (line_oom(im));
 		cli_err("%s: %s", im->path, cli_tr("cannot open the file",
 		    "не удаётся открыть файл"));
 		return (-1);
@@ -470,10 +505,19 @@ each_line(struct import *im, int pass, unsigned char *good)
 			import_line_free(&il);
 			continue;
 		}
+		if (im->oom) {
+			import_line_free(&il);
+			rc = -1;
+			break;
+		}
 		if (pass == 1) {
 			if (check_line(im, lineno, &il) == 0) {
 				good[lineno] = 1;
 				im->good++;
+			} else if (im->oom) {
+				import_line_free(&il);
+				rc = -1;
+				break;
 			}
 		} else {
 			if (make_line(im, lineno, &il) == -1) {
@@ -489,6 +533,7 @@ each_line(struct import *im, int pass, unsigned char *good)
 					rc = -1;
 					break;
 				}
+				im->committed = im->made;
 				inbatch = 0;
 			}
 			if (cli.tty && im->made % 1000 == 0)
@@ -506,8 +551,11 @@ each_line(struct import *im, int pass, unsigned char *good)
 	}
 	if (pass == 2) {
 		if (rc == 0 && (drain(im) == -1 ||
-		    store_commit(im->n->st) == -1))
+		    store_commit(im->n->st) == -1)) {
+			import_nomem(im);
 			rc = -1;
+		} else if (rc == 0)
+			im->committed = im->made;
 		if (rc == -1)
 			store_rollback(im->n->st);
 		if (cli.tty)
@@ -584,14 +632,22 @@ cmd_import(int argc, char **argv)
 	}
 	im.path = argv[optind];
 	if (count_lines(im.path, &nlines) == -1) {
+		if (errno == ENOMEM) {
+			cli_err("%s", cli_tr("out of memory: nothing was "
+			    "imported", "не хватает памяти: ничего не "
+			    "импортировано"));
+			return (EX_OSERR);
+		}
 		cli_err("%s: %s", im.path, cli_tr("cannot open the file",
 		    "не удаётся открыть файл"));
 		return (EX_NOINPUT);
 	}
 	if ((im.n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((good = calloc(nlines + 2, 1)) == NULL)
+	if ((good = calloc(nlines + 2, 1)) == NULL) {
+		im.oom = true;
 		goto out;
+	}
 	if (each_line(&im, 1, good) == -1) {
 		rc = EX_NOINPUT;
 		goto out;
@@ -613,11 +669,20 @@ cmd_import(int argc, char **argv)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	if (each_line(&im, 2, good) == -1) {
-		cli_err("%s", cli_tr("import stopped: the batch in progress was "
-		    "rolled back; earlier batches are kept",
-		    "импорт остановлен: текущая порция отменена, предыдущие "
-		    "сохранены"));
-		rc = EX_IOERR;
+		if (!im.oom)
+			cli_err("%s", cli_tr("import stopped: the batch in "
+			    "progress was rolled back; earlier batches are "
+			    "kept", "импорт остановлен: текущая порция "
+			    "отменена, предыдущие сохранены"));
+		else if (im.committed > 0)
+			cli_err("%s %llu", cli_tr("out of memory: the import "
+			    "stopped; the batch in progress was rolled back; "
+			    "changes of earlier batches kept:",
+			    "не хватает памяти: импорт остановлен; текущая "
+			    "порция отменена; сохранено изменений из "
+			    "предыдущих порций:"),
+			    (unsigned long long)im.committed);
+		rc = im.oom ? EX_OSERR : EX_IOERR;
 		goto out;
 	}
 	fprintf(stderr, "%s %llu %s, %llu %s\n", cli_tr("imported",
@@ -626,6 +691,12 @@ cmd_import(int argc, char **argv)
 	    "skipped", "ошибочных строк пропущено"));
 	rc = im.bad > 0 ? EX_DATAERR : EX_OK;
 out:
+	/* Out of memory before anything was written: say only that. */
+	if (im.oom && im.committed == 0) {
+		cli_err("%s", cli_tr("out of memory: nothing was imported",
+		    "не хватает памяти: ничего не импортировано"));
+		rc = EX_OSERR;
+	}
 	free(good);
 	smap_free(&im.cache, dossier_free_v);
 	smap_free(&im.dossiers, dlabel_free);

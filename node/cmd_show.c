@@ -555,10 +555,16 @@ log_one(const struct store_row *row, void *arg)
 	cJSON		*o, *p;
 	char		 why[256], when[40], hlc[17], sighex[2 * SIG_LEN + 1];
 	size_t		 i;
+	int		 r;
 
-	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) == -1) {
-		cli_err("%s %s: %s", cli_tr("damaged change", "повреждённое "
-		    "изменение"), row->id, why);
+	if ((r = change_decode(row->bytes, row->len, &c, why,
+	    sizeof(why))) != 0) {
+		if (r == CHANGE_NOMEM)
+			cli_err("%s", cli_tr("out of memory", "не хватает "
+			    "памяти"));
+		else
+			cli_err("%s %s: %s", cli_tr("damaged change",
+			    "повреждённое изменение"), row->id, why);
 		return (-1);
 	}
 	hlc_format(c->hlc, hlc);

@@ -170,6 +170,7 @@ cmd_status(int argc, char **argv)
 	char		 w1[32], w2[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
 	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
+	long long	 later;
 	long long	 last, regions, now;
 	int64_t		 published = 0, epoch_at;
 	char		 epoch[40], epoch_why[ESC_LONG];
@@ -198,6 +199,7 @@ cmd_status(int argc, char **argv)
 	dossiers = count(n, "SELECT count(*) FROM persons");
 	last = count(n, "SELECT coalesce(max(received), 0) FROM changes");
 	rejected = count(n, "SELECT count(*) FROM rejected");
+	later = count(n, "SELECT count(*) FROM later");
 	open = count(n, "SELECT count(*) FROM conflicts WHERE state = 'open'");
 	regions = count(n, "SELECT count(DISTINCT region) FROM stats_current");
 	if ((s = store_stmt(n->st, "SELECT count(*) FROM persons WHERE "
@@ -250,6 +252,7 @@ cmd_status(int argc, char **argv)
 	cJSON_AddNumberToObject(j, "last_change_ms", (double)last);
 	cJSON_AddNumberToObject(j, "rejected", (double)rejected);
 	cJSON_AddNumberToObject(j, "rejected_last_day", (double)rejected_day);
+	cJSON_AddNumberToObject(j, "later", (double)later);
 	cJSON_AddNumberToObject(j, "open_conflicts", (double)open);
 	if (fed)
 		cJSON_AddNumberToObject(j, "snapshot_regions", (double)regions);
@@ -385,6 +388,15 @@ cmd_status(int argc, char **argv)
 	if (rejected_day > 0) {
 		snprintf(msg, sizeof(msg), "%lld changes refused in the last "
 		    "day (opora rejected list)", rejected_day);
+		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
+	}
+	/* Not refused: fetched again when due (docs/protocol.md, 7). */
+	if (later > 0) {
+		snprintf(msg, sizeof(msg), "%lld changes from peers wait to be "
+		    "taken (a clock more than max_clock_drift ahead of this "
+		    "node's, a key not known here, or parents not here yet); "
+		    "they are fetched again when due: check this node's clock, "
+		    "and 'opora rejected list' for unknown keys", later);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
 	if (!fed && n->cfg.stats_interval > 0 && (published == 0 ||

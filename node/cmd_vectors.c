@@ -502,7 +502,7 @@ st_scenario(const struct st_scenario *sc, struct sig_key *keys[2])
 		st_op(t, t->ref >= 0 ? ref : NULL, &o);
 		buf_init(&b, LIMIT_CHANGE_BYTES);
 		if (change_encode(&b, &hdr, &o, 1, &c[i], why,
-		    sizeof(why)) == -1 || sig_sign(keys[t->author],
+		    sizeof(why)) != 0 || sig_sign(keys[t->author],
 		    CHANGE_PREFIX, b.data, b.len, sig) == -1) {
 			fprintf(stderr, "vectors: %s, step %d: %s\n", sc->name,
 			    i, why);
@@ -653,8 +653,8 @@ cmd_vectors(int argc, char **argv)
 		change_id(bytes, len, id);
 		/* The generator checks itself: valid ones must decode. */
 		if (v->reason == NULL) {
-			if (change_decode(bytes, len, &c, why, sizeof(why)) ==
-			    -1) {
+			if (change_decode(bytes, len, &c, why, sizeof(why)) !=
+			    0) {
 				fprintf(stderr, "vectors: %s: %s\n", v->name,
 				    why);
 				goto out;

@@ -33,6 +33,7 @@ struct vstate {
 	struct vitem	*items;
 	size_t		 nitems;
 	uint64_t	 changes, problems;
+	bool		 oom;		/* could not check for want of memory */
 };
 
 /* What the views thread checks with, on its own connection. */
@@ -40,6 +41,7 @@ struct vcheck {
 	struct store	*st;
 	uint64_t	 dossiers, problems;
 	int		 failed;	/* could not run at all */
+	bool		 oom;		/* could not check for want of memory */
 };
 
 static void
@@ -115,7 +117,10 @@ batch_finish(struct vstate *vs)
 	for (i = 0; i < vs->nitems; i++) {
 		struct vitem *it = &vs->items[i];
 
-		if (it->problem[0] != '\0')
+		/* Memory, not the change: no verdict (verify says so). */
+		if (it->transient)
+			vs->oom = true;
+		else if (it->problem[0] != '\0')
 			problem(&vs->problems, "change %s (feed #%lld): %s", it->id,
 			    (long long)it->seq, it->problem);
 		else
@@ -136,11 +141,15 @@ verify_row(const struct store_row *row, void *arg)
 	struct vstate	*vs = arg;
 	struct vitem	*it = &vs->items[vs->nitems];
 
+	if (vs->oom)
+		return (-1);	/* no verdict can come of going on */
 	memset(it, 0, sizeof(*it));
 	it->seq = row->seq;
 	snprintf(it->id, sizeof(it->id), "%s", row->id);
-	if ((it->bytes = malloc(row->len + 1)) == NULL)
+	if ((it->bytes = malloc(row->len + 1)) == NULL) {
+		vs->oom = true;
 		return (-1);
+	}
 	if (row->len > 0)
 		memcpy(it->bytes, row->bytes, row->len);
 	it->len = row->len;
@@ -282,7 +291,7 @@ check_views(struct vcheck *vc)
 	sqlite3_stmt	*s;
 	char		 id[37], why[256];
 	const char	*v;
-	int		 r;
+	int		 r, k;
 
 	buf_init(&a, (size_t)1 << 30);
 	buf_init(&b, (size_t)1 << 30);
@@ -293,19 +302,22 @@ check_views(struct vcheck *vc)
 		    sqlite3_errmsg(store_db(st)));
 		return;
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!vc->oom && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) != 36)
 			continue;
 		memcpy(id, v, 37);
 		vc->dossiers++;
-		if (view_fold(st, id, &fold, why, sizeof(why)) != 0)
+		if ((k = view_fold(st, id, &fold, why, sizeof(why))) ==
+		    VIEW_NOMEM)
+			vc->oom = true;
+		else if (k != 0)
 			problem(&vc->problems, "dossier %s: %s", id, why);
-		else if (view_load(st, id, &stored) != 0)
+		else if ((k = view_load(st, id, &stored)) == 1)
 			problem(&vc->problems, "dossier %s: its views are missing", id);
-		else if (json_bytes(fold, &a) == -1 ||
+		else if (k != 0 || json_bytes(fold, &a) == -1 ||
 		    json_bytes(stored, &b) == -1)
-			problem(&vc->problems, "dossier %s: out of memory", id);
+			vc->oom = true;	/* or the database: no verdict */
 		else if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
 			problem(&vc->problems, "dossier %s: the stored views differ from "
 			    "its log ('opora rebuild' recomputes them)", id);
@@ -442,8 +454,11 @@ cmd_verify(int argc, char **argv)
 	/* SQLite's structure first: what follows reads through it. */
 	if ((damaged = integrity_check(vs.n->st, path, &vs.problems)) != 0)
 		goto report;
-	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL ||
-	    (vs.ver = verifier_new_held(vs.n->st)) == NULL)
+	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL) {
+		vs.oom = true;
+		goto out;
+	}
+	if ((vs.ver = verifier_new_held(vs.n->st)) == NULL)
 		goto out;
 	threaded = pthread_create(&views, NULL, views_run, &vc) == 0;
 	/* One read transaction: a consistent snapshot of the log. */
@@ -465,6 +480,10 @@ cmd_verify(int argc, char **argv)
 		views_run(&vc);
 	if (vc.failed)
 		goto out;
+	if (vc.oom)
+		vs.oom = true;
+	if (vs.oom)
+		goto out;
 	vs.problems += vc.problems;
 report:
 	if (vs.problems > 0) {
@@ -484,6 +503,16 @@ report:
 out:
 	if (threaded)
 		pthread_join(views, NULL);
+	/* Nothing is known about what was not checked: no verdict. */
+	if (vs.oom || vc.oom) {
+		cli_err("%s", cli_tr("verify: out of memory: the check could "
+		    "not finish, so it says nothing about the data (nothing was "
+		    "changed); run it again with more memory",
+		    "verify: не хватает памяти: проверка не завершена и ничего "
+		    "не говорит о данных (ничего не изменено); повторите, "
+		    "когда памяти будет больше"));
+		rc = EX_OSERR;
+	}
 	store_close(vc.st);
 	verifier_free(vs.ver);
 	free(vs.items);

@@ -534,6 +534,127 @@ want_repair(struct feed_stats *st, const char *dossier)
 	return (0);
 }
 
+/*
+ * The table later (docs/protocol.md, section 7): changes a pull could not
+ * take yet for a reason that is not a verdict on them, by peer and id.
+ */
+static const char SQL_LATER_ANY[] = "SELECT EXISTS (SELECT 1 FROM later)";
+static const char SQL_LATER_COUNT[] =
+    "SELECT count(*) FROM later WHERE peer = ?1";
+static const char SQL_LATER_DUE[] =
+    "SELECT DISTINCT dossier FROM later WHERE peer = ?1 AND not_before <= ?2"
+    " LIMIT ?3";
+static const char SQL_LATER_BUMP[] =
+    "UPDATE later SET not_before = ?3 WHERE peer = ?1 AND dossier = ?2";
+static const char SQL_LATER_PUT[] =
+    "INSERT INTO later (peer, id, dossier, reason, not_before, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (peer, id) DO UPDATE"
+    " SET reason = excluded.reason, not_before = excluded.not_before";
+static const char SQL_LATER_DONE[] = "DELETE FROM later WHERE id = ?1";
+
+/* The number of rows of peer in later, or -1. */
+static int64_t
+later_count(struct store *st, const char *peer)
+{
+	sqlite3_stmt	*s;
+	int64_t		 c = -1;
+
+	if ((s = store_stmt(st, SQL_LATER_COUNT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		c = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (c);
+}
+
+/* Keep change it from peer for later, with its reason, to be fetched again
+ * from not_before (ms).  0 / -1. */
+static int
+later_put(struct store *st, const char *peer, const struct vitem *it,
+    const char *why, uint64_t not_before)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_LATER_PUT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(s, 2, it->c->id, -1, SQLITE_STATIC) ==
+	    SQLITE_OK && sqlite3_bind_text(s, 3, it->c->dossier, -1,
+	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_text(s, 4, why, -1,
+	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_int64(s, 5,
+	    (sqlite3_int64)not_before) == SQLITE_OK &&
+	    sqlite3_bind_int64(s, 6, (sqlite3_int64)node_now_ms()) ==
+	    SQLITE_OK && sqlite3_step(s) == SQLITE_DONE)
+		rc = 0;
+	else
+		log_warnx("keep a change for later: %s",
+		    sqlite3_errmsg(store_db(st)));
+	sqlite3_reset(s);
+	return (rc);
+}
+
+/* Change id is stored now: it waits no more, from any peer.  0 / -1. */
+static int
+later_done(struct store *st, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_LATER_DONE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	return (r == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * List up to max dossiers of peer in later that are due for fetching again
+ * (stats->torepair), and put their next try FEED_LATER_RETRY_MS ahead
+ * (a change still not taken then sets its own time again).  0 / -1.
+ */
+static int
+later_due(struct store *st, const char *peer, struct feed_stats *stats,
+    size_t max)
+{
+	sqlite3_stmt	*s;
+	char		 ids[FEED_MAX_REPAIR][37];
+	const char	*d;
+	uint64_t	 now = node_now_ms();
+	size_t		 n = 0, i;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_LATER_DUE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && n < FEED_MAX_REPAIR)
+		if ((d = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+		    strlen(d) == 36)
+			memcpy(ids[n++], d, 37);
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (want_repair(stats, ids[i]) == -1)
+			break;
+		if ((s = store_stmt(st, SQL_LATER_BUMP)) == NULL)
+			return (-1);
+		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)(now +
+		    FEED_LATER_RETRY_MS));
+		r = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (r != SQLITE_DONE)
+			return (-1);
+	}
+	return (0);
+}
+
 /* A response checked and put in order, ready to take in. */
 struct feed_batch {
 	struct wire_feed	*f;		/* borrowed */
@@ -740,10 +861,89 @@ reject_unentitled(struct receiver *r, const struct vitem *it,
 	return (receive_reject(r, it, peer, why));
 }
 
+/* What a response holds that may not be taken now, for take_once. */
+struct later_set {
+	struct idset	 dossiers;	/* of changes kept for later */
+	size_t		 clock;		/* dossiers beyond the clock bound */
+	struct idset	 clockd;
+	int64_t		 rows;		/* the peer's rows in later */
+	bool		 any;		/* later holds rows of any peer */
+};
+
+/*
+ * Change it cannot be taken now (RECV_LATER or parents that did not come,
+ * why says which): from a file, recorded as refused with its reason (the
+ * file can be received again); from a pull, kept in later, to be fetched
+ * again from not_before.  0, or -1 with a reason in why (the response is
+ * then not taken: too many, or a database error).
+ */
+static int
+take_later(struct node *n, struct receiver *r, const char *peer,
+    struct feed_stats *stats, struct later_set *ls, const struct vitem *it,
+    const char *rwhy, char *why, size_t whysz)
+{
+	uint64_t	 now = node_now_ms(), nb;
+	uint64_t	 drift = (uint64_t)n->cfg.max_clock_drift * 1000;
+	bool		 clock = it->problem[0] == '\0' &&
+			    hlc_ms(it->c->hlc) > now + drift;
+
+	if (stats->file) {
+		stats->rejected++;
+		if (receive_reject(r, it, peer, rwhy) == -1)
+			goto db;
+		return (0);
+	}
+	/* An unknown key is also shown to the admin, who may add a card. */
+	if (it->unknown_key && receive_reject(r, it, peer, rwhy) == -1)
+		goto db;
+	if (clock && !idset_has(&ls->clockd, it->c->dossier)) {
+		if (idset_add(&ls->clockd, it->c->dossier) == -1)
+			goto nomem;
+		idset_seal(&ls->clockd);
+		if (++ls->clock > FEED_LATER_CLOCK) {
+			snprintf(why, whysz, "changes of more than %d dossiers "
+			    "from %s have clocks more than max_clock_drift "
+			    "(%d s) ahead of this node's: this node's clock is "
+			    "probably slow (check it, or NTP), or their "
+			    "authors' clocks run fast; nothing of the response "
+			    "was taken, it is asked for again",
+			    FEED_LATER_CLOCK, peer, n->cfg.max_clock_drift);
+			return (-1);
+		}
+	}
+	if (++ls->rows > FEED_LATER_ROWS) {
+		snprintf(why, whysz, "more than %d changes from %s wait to be "
+		    "taken later (clocks ahead, unknown keys, parents that "
+		    "did not come; 'opora status'); nothing more is taken "
+		    "from it until they are", FEED_LATER_ROWS, peer);
+		return (-1);
+	}
+	/* Beyond the clock: due when this node's clock reaches it. */
+	nb = clock ? hlc_ms(it->c->hlc) - drift : now + FEED_LATER_RETRY_MS;
+	if (later_put(n->st, peer, it, rwhy, nb) == -1)
+		goto db;
+	if (!idset_has(&ls->dossiers, it->c->dossier)) {
+		if (idset_add(&ls->dossiers, it->c->dossier) == -1)
+			goto nomem;
+		idset_seal(&ls->dossiers);
+	}
+	ls->any = true;
+	stats->later++;
+	return (0);
+nomem:
+	snprintf(why, whysz, "out of memory");
+	return (-1);
+db:
+	snprintf(why, whysz, "database error while recording a change from "
+	    "%s", peer);
+	return (-1);
+}
+
 /*
  * One attempt at taking in batch b, refusing the changes of the dossiers in
  * refuse.  0 committed; 1 rolled back because the dossiers now in bad
- * (not in refuse) may not be held here; -1 rolled back on error (why).
+ * (not in refuse) may not be held here; -1 rolled back on error or on a
+ * transient condition (why): nothing of the response is taken.
  */
 static int
 take_once(struct node *n, const char *peer, struct feed_batch *b,
@@ -753,14 +953,17 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	struct receiver	*r = NULL;
 	struct vitem	*items = b->items, **ord = b->ord;
 	struct idset	 touched = { NULL, 0, 0 };
+	struct later_set ls;
 	sqlite3_stmt	*s;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
 	size_t		 i;
+	int64_t		 k;
 	int		 rc = -1;
 	bool		 repair = stats->repair, file = stats->file;
 
 	memset(stats, 0, sizeof(*stats));
+	memset(&ls, 0, sizeof(ls));
 	stats->repair = repair;
 	stats->file = file;
 	if (b->n > 0 && (done = calloc(b->n, sizeof(*done))) == NULL) {
@@ -769,10 +972,18 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	}
 	if (store_begin(n->st) == -1 || (r = receiver_new(n)) == NULL) {
 		snprintf(why, whysz, "cannot open a transaction");
-		goto out;
+		goto rollback;
 	}
 	if (file)
 		receiver_via(r, "file");
+	if ((k = store_count(n->st, SQL_LATER_ANY)) == -1 || (k > 0 &&
+	    (ls.rows = later_count(n->st, peer)) == -1))
+		goto db_error;
+	ls.any = k > 0;
+	/* Dossiers waiting in later that are due go with the repairs. */
+	if (repair && ls.rows > 0 && later_due(n->st, peer, stats,
+	    FEED_MAX_REPAIR / 2) == -1)
+		goto db_error;
 	/* A change whose parent comes later in the batch waits for it. */
 	do {
 		progress = false;
@@ -799,17 +1010,34 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 					snprintf(why, whysz, "out of memory");
 					goto rollback;
 				}
+				if (ls.any && later_done(n->st, it->c->id) ==
+				    -1)
+					goto db_error;
 				break;
 			case RECV_DUPLICATE:
 				stats->duplicate++;
+				if (ls.any && later_done(n->st, it->c->id) ==
+				    -1)
+					goto db_error;
 				break;
 			case RECV_REJECTED:
 				stats->rejected++;
 				break;
 			case RECV_MISSING:
 				continue;
+			case RECV_LATER:
+				if (take_later(n, r, peer, stats, &ls, it,
+				    rwhy, why, whysz) == -1)
+					goto rollback;
+				break;
 			case RECV_FAILED:
-				goto db_error;
+				/* This node's failure, not the change's: the
+				 * whole response is asked for again. */
+				snprintf(why, whysz, "the change at #%lld of "
+				    "%s's feed: %s; nothing of the response "
+				    "was taken, it is asked for again",
+				    (long long)it->seq, peer, rwhy);
+				goto rollback;
 			}
 			done[it - items] = true;
 			progress = true;
@@ -832,13 +1060,29 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		    idset_has(refuse, items[i].c->dossier)))
 			continue;
 		done[i] = true;
-		stats->missing++;
-		if (repair && items[i].c != NULL &&
-		    want_repair(stats, items[i].c->dossier) == 0)
+		/* Its dossier waits for the clock or a key: it goes with it. */
+		if (items[i].c != NULL && idset_has(&ls.dossiers,
+		    items[i].c->dossier)) {
+			stats->later++;
 			continue;
-		snprintf(rwhy, sizeof(rwhy), "its parents never arrived");
-		if (receive_reject(r, &items[i], peer, rwhy) == -1)
-			goto rollback;
+		}
+		if (repair && items[i].c != NULL &&
+		    want_repair(stats, items[i].c->dossier) == 0) {
+			stats->missing++;
+			continue;
+		}
+		/* Parents not here yet are no verdict: from a pull, the
+		 * dossier is fetched again later; from a file, recorded. */
+		if (items[i].c != NULL && !file) {
+			if (take_later(n, r, peer, stats, &ls, &items[i],
+			    "its parents are not here yet", why, whysz) == -1)
+				goto rollback;
+			continue;
+		}
+		stats->missing++;
+		if (receive_reject(r, &items[i], peer,
+		    "its parents never arrived") == -1)
+			goto db_error;
 	}
 	/*
 	 * Changes of dossiers this node may not hold.  An honest peer sends
@@ -853,7 +1097,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		if (done[i])
 			continue;
 		if (reject_unentitled(r, &items[i], peer, n->cfg.region) == -1)
-			goto rollback;
+			goto db_error;
 		if (repair && want_repair(stats, items[i].c->dossier) == 0)
 			stats->missing++;
 		else
@@ -861,7 +1105,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	}
 	if (cursor) {
 		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)
-			goto rollback;
+			goto db_error;
 		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, b->f->next);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
@@ -901,6 +1145,8 @@ rollback:
 out:
 	receiver_free(r);
 	free(touched.v);
+	free(ls.dossiers.v);
+	free(ls.clockd.v);
 	free(done);
 	return (rc);
 }

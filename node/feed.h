@@ -38,6 +38,10 @@ int64_t	 feed_head(struct node *n);
 
 struct feed_stats {
 	uint64_t	 applied, duplicate, rejected, missing;
+	/* Not taken yet, for a reason that is no verdict on them (a clock
+	 * beyond max_clock_drift of ours, an unknown key, parents that did
+	 * not come): kept in the table later and fetched again (feed.c). */
+	uint64_t	 later;
 	/* Changes of dossiers this node is not, by its own records,
 	 * entitled to: not stored, recorded, taken if they come again once
 	 * it is (an honest peer may send a dossier's history before the
@@ -54,13 +58,37 @@ struct feed_stats {
 	bool		 file;
 };
 
+/* Changes kept in the table later per peer; beyond, a response that adds
+ * one is not taken (the pull stops, as for a transient failure). */
+#define FEED_LATER_ROWS		4096
+/* Dossiers of one response whose changes are beyond the clock bound: more
+ * means this node's clock is likely the slow one, so the response is not
+ * taken at all (the cursor stays) until the clock is right. */
+#define FEED_LATER_CLOCK	8
+/* How often a dossier waiting in later is fetched again when nothing says
+ * when it can be taken (an unknown key, parents that did not come). */
+#define FEED_LATER_RETRY_MS	(10 * 60 * 1000)
+
 /*
  * feed_apply(n, peer, f, cursor, stats, why, whysz): verify every change of
  * f (on every core), take in the sound ones, record the refused ones, and
  * if cursor is true store f->next as peer's cursor, all in one
  * transaction.  If stats->repair is set on entry, changes whose parents
  * never came are not recorded as refused but listed in stats->torepair
- * (up to FEED_MAX_REPAIR dossiers; beyond that they are refused).
+ * (up to FEED_MAX_REPAIR dossiers), and so are up to FEED_MAX_REPAIR / 2
+ * dossiers of the table later that are due.
+ *
+ * Only a verdict on a change's bytes and causal past records it as
+ * refused (docs/protocol.md, section 7).  Running out of memory or a
+ * database error while checking or taking any change stops the whole
+ * response: -1, rolled back, the cursor where it was, to be tried again.
+ * A change whose clock is beyond max_clock_drift of ours, whose key is
+ * unknown here, or (from a pull) whose parents did not come even after
+ * repair is kept in the table later and not refused; its dossier is
+ * fetched again when due (an unknown key is also recorded for the admin,
+ * who may have a card to add).  From a file (stats->file) there is no one
+ * to fetch it from again, so such changes are recorded as refused, with
+ * their reason, and taken if the file is received again later.
  * 0, or -1 (rolled back) with a reason.
  */
 int	 feed_apply(struct node *n, const char *peer, struct wire_feed *f,

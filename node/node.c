@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +38,117 @@ static const char *const node_files[] = {
 
 uint64_t	(*node_clock)(void);
 
+/* OPORA_TEST_CLOCK_OFFSET in ms, read once (node.h). */
+static int64_t		 clock_offset_ms;
+static pthread_once_t	 clock_once = PTHREAD_ONCE_INIT;
+
+static void
+clock_offset_read(void)
+{
+	const char	*v = getenv("OPORA_TEST_CLOCK_OFFSET");
+	int64_t		 sec;
+
+	if (v != NULL && num_parse_str(v, -NODE_CLOCK_OFFSET_MAX,
+	    NODE_CLOCK_OFFSET_MAX, &sec) == 0)
+		clock_offset_ms = sec * 1000;
+}
+
 uint64_t
 node_now_ms(void)
 {
 	struct timespec	 ts;
+	int64_t		 ms;
 
 	if (node_clock != NULL)
 		return (node_clock());
+	(void)pthread_once(&clock_once, clock_offset_read);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    clock_offset_ms;
+	return (ms > 0 ? (uint64_t)ms : 0);
+}
+
+/* "YYYY-MM-DD HH:MM UTC" of ms since the epoch, into out. */
+static void
+node_when(uint64_t ms, char out[32])
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(ms / 1000);
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, 32, "%llu ms", (unsigned long long)ms);
+}
+
+int
+node_check_dates(const struct op *ops, size_t nops, char *why, size_t whysz)
+{
+	const char	*d;
+	struct tm	 tm;
+	time_t		 t = (time_t)(node_now_ms() / 1000);
+	int64_t		 today;
+	size_t		 i;
+	int		 y, m, dd, k;
+	char		 ts[11];
+
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(why, whysz, "cannot read the local date");
+		return (-1);
+	}
+	today = fields_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
+	for (i = 0; i < nops; i++)
+		for (k = 0; k < 3; k++) {
+			if (k == 0)
+				d = ops[i].arg[OA_DATE];
+			else if (k == 1)
+				d = ops[i].person[PF_BIRTH_DATE];
+			else
+				d = (ops[i].kind == OP_PERSON_SET ||
+				    ops[i].kind == OP_CONFLICT_RESOLVE) &&
+				    ops[i].field == PF_BIRTH_DATE ?
+				    ops[i].arg[OA_VALUE] : NULL;
+			/* A malformed date is change_decode's to explain. */
+			if (d == NULL || fields_date_parse(d, strlen(d), &y, &m,
+			    &dd) == -1 || fields_days_from_civil(y, m, dd) <=
+			    today)
+				continue;
+			strftime(ts, sizeof(ts), "%Y-%m-%d", &tm);
+			snprintf(why, whysz, "the date %s is after today "
+			    "(%s on this node's clock): record what has "
+			    "happened, on the day it happened", d, ts);
+			return (-1);
+		}
+	return (0);
+}
+
+/*
+ * Whether this node's wall clock now_ms is behind the latest clock it
+ * holds by more than max_clock_drift: then it must not write (its changes
+ * would carry a clock ahead of real time, which peers refuse beyond the
+ * bound and which wins every conflict).  0, or -1 with advice in why.
+ */
+static int
+node_clock_behind(const struct node *n, uint64_t now_ms, char *why,
+    size_t whysz)
+{
+	uint64_t	 last = hlc_ms(n->hlc.last);
+	uint64_t	 drift = (uint64_t)n->cfg.max_clock_drift * 1000;
+	char		 a[32], b[32], c[32];
+
+	if (last <= now_ms + drift)
+		return (0);
+	node_when(now_ms, a);
+	node_when(last, b);
+	node_when(last - drift, c);
+	snprintf(why, whysz, "this node's clock (%s) is behind the latest "
+	    "time it has recorded (%s) by %llu s, more than max_clock_drift "
+	    "(%d s): nothing is written while it is.  Set the system clock "
+	    "right (NTP).  If the clock ran fast and has just been set "
+	    "right, writing resumes at %s", a, b,
+	    (unsigned long long)((last - now_ms) / 1000),
+	    n->cfg.max_clock_drift, c);
+	return (-1);
 }
 
 int
@@ -647,13 +750,14 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17];
-	uint64_t	 stored;
+	uint64_t	 stored, now = node_now_ms();
 	int64_t		 seq;
 	int		 rc = -1, r;
 
 	memset(&hdr, 0, sizeof(hdr));
 	buf_init(&b, LIMIT_CHANGE_BYTES);
-	if (rules_check(d, n->cfg.region, ops, nops, why, whysz) == -1)
+	if (node_check_dates(ops, nops, why, whysz) == -1 ||
+	    rules_check(d, n->cfg.region, ops, nops, why, whysz) == -1)
 		goto out;
 	/*
 	 * A change's clock is above every clock in its causal past, and above
@@ -666,7 +770,9 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0 &&
 	    hlc_parse(hlc, strlen(hlc), &stored) == 0 && stored > n->hlc.last)
 		n->hlc.last = stored;
-	hdr.hlc = hlc_tick(&n->hlc, node_now_ms());
+	if (node_clock_behind(n, now, why, whysz) == -1)
+		goto out;
+	hdr.hlc = hlc_tick(&n->hlc, now);
 	/* A new dossier's id is derived from its first change (protocol
 	 * version 2): whatever id the caller started it with is replaced. */
 	if (d->nchanges == 0)
@@ -677,7 +783,7 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	hdr.user = n->user;
 	if (store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) == -1) {
 		snprintf(why, whysz, "cannot read the dossier's history");
-		goto out;
+		goto nomem_or_out;
 	}
 	/* The state judged above must be the stored one: a caller that kept
 	 * it across transactions may hold one another process has since
@@ -688,32 +794,42 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		    "ran (another opora process wrote to it); run it again");
 		goto out;
 	}
-	if (change_encode(&b, &hdr, ops, nops, &c, why, whysz) == -1)
+	if ((r = change_encode(&b, &hdr, ops, nops, &c, why, whysz)) != 0) {
+		if (r == CHANGE_NOMEM)
+			rc = NODE_NOMEM;
 		goto out;
+	}
 	if (n->signer != NULL) {
 		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
 		    signer_submit(n->signer, seq, b.data, b.len) == -1) {
 			snprintf(why, whysz, "cannot store the change");
-			goto out;
+			goto nomem_or_out;
 		}
 	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
 	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0) {
 		snprintf(why, whysz, "cannot store the change");
-		goto out;
+		goto nomem_or_out;
 	}
 	if ((r = dossier_apply(d, &c->meta, c->ops, c->nops)) != 0) {
 		snprintf(why, whysz, r == 1 ? "the change is out of order" :
 		    "out of memory");
+		if (r != 1)
+			rc = NODE_NOMEM;
 		goto out;
 	}
 	hlc_format(n->hlc.last, hlc);
 	if (view_save(n->st, d) == -1 ||
-	    store_meta_set(n->st, "hlc", hlc) == -1) {
+	    store_meta_raise(n->st, "hlc", hlc) == -1) {
 		snprintf(why, whysz, "cannot update the views");
-		goto out;
+		goto nomem_or_out;
 	}
 	memcpy(idout, c->id, CHANGE_ID_HEX + 1);
 	rc = 0;
+	goto out;
+nomem_or_out:
+	/* SQLite ran out of memory: no verdict on the change either. */
+	if (sqlite3_extended_errcode(store_db(n->st)) == SQLITE_NOMEM)
+		rc = NODE_NOMEM;
 out:
 	change_free(c);
 	free(hdr.parents);

@@ -111,8 +111,14 @@ int	 node_path(const struct node *n, const char *name, char *out,
  * borrows d back updated.  With n->signer set, the signature is made on
  * another core and the caller must signer_drain() before committing.  0 with the change id in idout, or -1 with a
  * reason in why (and nothing of the change kept once the caller rolls
- * back).
+ * back).  It refuses to write while this node's wall clock is behind the
+ * latest clock it holds (stored, or of the dossier) by more than
+ * max_clock_drift, saying what to do (set the clock), and it refuses
+ * dates after the local today (node_check_dates).  Returns NODE_NOMEM
+ * (-2) rather than -1 when it failed for want of memory (nothing decided:
+ * try again), so callers test for success with == 0.
  */
+#define NODE_NOMEM	(-2)
 int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
 	    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why,
 	    size_t whysz);
@@ -121,8 +127,24 @@ int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
 int	 node_new_uuid(char out[37]);
 
 /* node_now_ms(): the wall clock in milliseconds since the epoch, or what
- * node_clock returns when a test has set it (the simulator's clock). */
+ * node_clock returns when a test has set it (the simulator's clock).
+ * For tests only, the environment variable OPORA_TEST_CLOCK_OFFSET (whole
+ * seconds, -NODE_CLOCK_OFFSET_MAX..NODE_CLOCK_OFFSET_MAX, read once) is
+ * added to the wall clock, so that a test can run a node whose clock is
+ * off; a value out of range or not a number is ignored. */
+#define NODE_CLOCK_OFFSET_MAX	(10LL * 366 * 86400)
 uint64_t node_now_ms(void);
 extern uint64_t (*node_clock)(void);
+
+/*
+ * node_check_dates(ops, nops, why, whysz): whether the dates of ops (of an
+ * event, episode, assessment or consent, and a birth date) are no later
+ * than today's local date on this node's clock: a node records nothing as
+ * happening tomorrow.  (A receiver allows one day more than the change's
+ * clock for time zones east of the author, docs/protocol.md section 4.)
+ * 0, or -1 with a reason.
+ */
+int	 node_check_dates(const struct op *ops, size_t nops, char *why,
+	    size_t whysz);
 
 #endif /* OPORA_NODE_H */

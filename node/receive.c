@@ -55,7 +55,7 @@ receiver_flush(struct receiver *r)
 	if (!r->clock_moved)
 		return (0);
 	hlc_format(r->n->hlc.last, hlc);
-	if (store_meta_set(r->n->st, "hlc", hlc) == -1)
+	if (store_meta_raise(r->n->st, "hlc", hlc) == -1)
 		return (-1);
 	r->clock_moved = false;
 	return (0);
@@ -243,7 +243,8 @@ static const char SQL_PARENT_OF[] =
 static const char SQL_HAS_ROOT[] =
     "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
 
-/* Check the parents; 0 sound, 1 one is missing, -1 refused (why). */
+/* Check the parents; 0 sound, 1 one is missing, -1 refused (why), -2 a
+ * database error (why). */
 static int
 check_parents(struct receiver *r, const struct change *c, char *why,
     size_t whysz)
@@ -254,9 +255,10 @@ check_parents(struct receiver *r, const struct change *c, char *why,
 	size_t		 i;
 	int		 st, rc = 0;
 
+	snprintf(why, whysz, "database error while checking its parents");
 	if (c->nparents == 0) {
 		if ((s = store_stmt(r->n->st, SQL_HAS_ROOT)) == NULL)
-			return (-1);
+			return (-2);
 		sqlite3_bind_text(s, 1, c->dossier, -1, SQLITE_STATIC);
 		st = sqlite3_step(s);
 		sqlite3_reset(s);
@@ -265,11 +267,11 @@ check_parents(struct receiver *r, const struct change *c, char *why,
 			    "dossier %s", c->dossier);
 			return (-1);
 		}
-		return (0);
+		return (st == SQLITE_DONE ? 0 : -2);
 	}
 	for (i = 0; i < c->nparents && rc == 0; i++) {
 		if ((s = store_stmt(r->n->st, SQL_PARENT_OF)) == NULL)
-			return (-1);
+			return (-2);
 		sqlite3_bind_text(s, 1, c->parents[i], -1, SQLITE_STATIC);
 		if ((st = sqlite3_step(s)) == SQLITE_DONE) {
 			snprintf(why, whysz, "its parent %.16s is not here",
@@ -290,7 +292,7 @@ check_parents(struct receiver *r, const struct change *c, char *why,
 				rc = -1;
 			}
 		} else
-			rc = -1;
+			rc = -2;
 		sqlite3_reset(s);
 	}
 	return (rc);
@@ -413,17 +415,32 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 
 	if (it->problem[0] != '\0') {
 		snprintf(why, whysz, "%s", it->problem);
+		/* Not a verdict: this node ran out of memory checking it, or
+		 * does not know its key yet. */
+		if (it->transient)
+			return (RECV_FAILED);
+		if (it->unknown_key)
+			return (RECV_LATER);
 		goto reject;
 	}
 	if ((k = store_change_has(st, c->id)) == 1)
 		return (RECV_DUPLICATE);
+	snprintf(why, whysz, "database error");
 	if (k == -1)
 		return (RECV_FAILED);
+	/*
+	 * Beyond the drift bound: the author's clock runs fast, or this
+	 * node's runs slow; which one, the bytes cannot tell, so this is not
+	 * a verdict.  The change is taken once this node's clock reaches it.
+	 */
 	if (hlc_ms(c->hlc) > now + drift) {
 		snprintf(why, whysz, "its clock is %llu s ahead of this "
-		    "node's: the author's clock is wrong",
-		    (unsigned long long)((hlc_ms(c->hlc) - now) / 1000));
-		goto reject;
+		    "node's (more than max_clock_drift, %d s): either its "
+		    "author's clock runs fast or this node's clock is slow; "
+		    "it is taken once this node's clock reaches it",
+		    (unsigned long long)((hlc_ms(c->hlc) - now) / 1000),
+		    r->n->cfg.max_clock_drift);
+		return (RECV_LATER);
 	}
 	/* A version 1 first change names a dossier id anyone could have
 	 * chosen: a node takes one only from its own log (docs/protocol.md,
@@ -436,8 +453,12 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	if ((k = check_parents(r, c, why, whysz)) == 1)
 		return (RECV_MISSING);
+	if (k == -2)
+		return (RECV_FAILED);
 	if (k == -1)
 		goto reject;
+	snprintf(why, whysz, "out of memory or database error while applying "
+	    "it");
 	/* The state its author saw: ours, when its parents are our heads. */
 	if (c->nparents == 0) {
 		if ((d = dossier_new(c->dossier)) == NULL)
@@ -507,7 +528,9 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		r->clock_moved = true;
 	return (RECV_APPLIED);
 reject:
-	if (receive_reject(r, it, peer, why) == -1)
+	if (receive_reject(r, it, peer, why) == -1) {
+		snprintf(why, whysz, "database error while recording a refusal");
 		return (RECV_FAILED);
+	}
 	return (RECV_REJECTED);
 }

@@ -42,12 +42,24 @@
 struct node;
 struct receiver;
 
+/*
+ * Only RECV_REJECTED is a verdict on the change (its bytes and its causal
+ * past, the same on every node).  RECV_LATER and RECV_MISSING depend on
+ * what this node knows or its clock, and RECV_FAILED on this node's
+ * memory or database: none of them records the change as refused.
+ */
 enum recv_status {
 	RECV_APPLIED,		/* stored and applied */
 	RECV_DUPLICATE,		/* already held: nothing done */
 	RECV_REJECTED,		/* refused and recorded */
 	RECV_MISSING,		/* a parent is not here yet: nothing done */
-	RECV_FAILED		/* database error: roll back */
+	RECV_LATER,		/* not now: its clock is beyond this node's by
+				   more than max_clock_drift, or its key is
+				   unknown here (the card may come later);
+				   nothing done, nothing recorded; why says
+				   which */
+	RECV_FAILED		/* out of memory or database error, why says
+				   which: roll back, try again later */
 };
 
 struct receiver	*receiver_new(struct node *n);
@@ -62,8 +74,10 @@ void		 receiver_free(struct receiver *r);
 
 /*
  * receive_change(r, it, peer, why, whysz): take in one checked item (a
- * problem found by the verifier makes it rejected).  peer names where it
- * came from, for the record.  The caller holds a transaction.
+ * problem found by the verifier makes it rejected, unless the verifier
+ * marked it transient -- RECV_FAILED -- or unknown_key -- RECV_LATER).
+ * peer names where it came from, for the record.  The caller holds a
+ * transaction.
  */
 enum recv_status receive_change(struct receiver *r, struct vitem *it,
 		    const char *peer, char *why, size_t whysz);

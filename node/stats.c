@@ -519,7 +519,7 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 	snprintf(when, sizeof(when), "%llu",
 	    (unsigned long long)node_now_ms());
 	if (put(n->st, &s, b.data, b.len, sig) == -1 ||
-	    store_meta_set(n->st, "hlc", hlc) == -1 ||
+	    store_meta_raise(n->st, "hlc", hlc) == -1 ||
 	    store_meta_set(n->st, "stats_published", when) == -1 ||
 	    store_commit(n->st) == -1) {
 		store_rollback(n->st);

@@ -262,7 +262,21 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  ON CONFLICT (k) DO NOTHING;"
 	"ALTER TABLE peers ADD COLUMN epoch TEXT;"
 	"ALTER TABLE peers ADD COLUMN resync_at INTEGER;"
-	"ALTER TABLE peers ADD COLUMN resync_reason TEXT;",
+	"ALTER TABLE peers ADD COLUMN resync_reason TEXT;"
+	/*
+	 * Changes a pull could not take yet, for a reason that is not
+	 * a verdict on them (docs/protocol.md, section 7): their clock is
+	 * beyond max_clock_drift of this node's, or their key is unknown
+	 * here.  Kept per peer and change; not_before (ms) is when the puller
+	 * fetches the dossier from that peer again; a row goes when the
+	 * change is stored (node/feed.c).
+	 */
+	"CREATE TABLE later (peer TEXT NOT NULL, id TEXT NOT NULL,"
+	"  dossier TEXT NOT NULL, reason TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (peer, id)) WITHOUT ROWID;"
+	"CREATE INDEX later_id ON later (id);"
+	"CREATE INDEX later_due ON later (peer, not_before);",
 };
 
 static void
@@ -481,6 +495,28 @@ store_meta_set(struct store *st, const char *k, const char *v)
 	int		 rc = -1;
 
 	if ((s = store_stmt(st, SQL_META_SET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		store_err(st, "write meta");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_META_RAISE[] =
+    "INSERT INTO meta (k, v) VALUES (?1, ?2) "
+    "ON CONFLICT (k) DO UPDATE SET v = excluded.v WHERE excluded.v > meta.v";
+
+int
+store_meta_raise(struct store *st, const char *k, const char *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_META_RAISE)) == NULL)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||

@@ -53,6 +53,12 @@ int		 store_exec(struct store *st, const char *sql);
 int		 store_meta_get(struct store *st, const char *k, char *out,
 		    size_t outsz);
 int		 store_meta_set(struct store *st, const char *k, const char *v);
+/* store_meta_raise(st, k, v): set meta k to v unless it holds a value that
+ * sorts after v (as text), in one statement, so that a value whose text
+ * order is its order -- the clock, "hlc", 16 hex digits -- never moves
+ * backwards, whichever process writes last.  0 / -1. */
+int		 store_meta_raise(struct store *st, const char *k,
+		    const char *v);
 
 /* Signing keys of nodes: store_key_put records (or keeps) a key;
  * store_key_get returns 0 with its region and public key, 1 if unknown,

@@ -163,9 +163,11 @@ check_item(struct vitem *it, const struct verifier *v)
 {
 	const struct vkey	*k;
 	char			 id[CHANGE_ID_HEX + 1], why[200], t[32];
+	int			 r;
 
 	it->problem[0] = '\0';
 	it->unknown_key = false;
+	it->transient = false;
 	it->c = NULL;
 	if (it->held)
 		return;
@@ -178,10 +180,15 @@ check_item(struct vitem *it, const struct verifier *v)
 			return;
 		}
 	}
-	if (change_decode(it->bytes, it->len, &it->c, why, sizeof(why)) ==
-	    -1) {
-		snprintf(it->problem, sizeof(it->problem), "malformed: %s",
-		    why);
+	if ((r = change_decode(it->bytes, it->len, &it->c, why,
+	    sizeof(why))) != 0) {
+		if (r == CHANGE_NOMEM) {
+			it->transient = true;
+			snprintf(it->problem, sizeof(it->problem), "out of "
+			    "memory while checking it");
+		} else
+			snprintf(it->problem, sizeof(it->problem),
+			    "malformed: %s", why);
 		return;
 	}
 	if ((k = key_find(v, it->c->key)) == NULL) {
@@ -218,8 +225,16 @@ check_item(struct vitem *it, const struct verifier *v)
 		    k->region, t);
 		return;
 	}
-	if (!it->siglen_ok || sig_verify(k->pub, CHANGE_PREFIX, it->bytes,
-	    it->len, it->sig) == -1)
+	if (!it->siglen_ok)
+		r = -1;
+	else
+		r = sig_check(k->pub, CHANGE_PREFIX, it->bytes, it->len,
+		    it->sig);
+	if (r == SIG_CANNOT_CHECK) {
+		it->transient = true;
+		snprintf(it->problem, sizeof(it->problem), "out of memory "
+		    "while checking its signature");
+	} else if (r != 0)
 		snprintf(it->problem, sizeof(it->problem), "the signature "
 		    "does not verify");
 }

@@ -9,6 +9,12 @@
  * key of its own region, and carry that key's signature.  Used by
  * 'opora verify' over the whole log and by sync over every pulled batch.
  * Checks that need the database (parents, authority) are the caller's.
+ *
+ * Only some problems are verdicts on the bytes, the same on every node
+ * (altered, malformed, a key of another region, revoked or replaced, a
+ * signature that does not verify).  An unknown key is not (its card may
+ * come later: unknown_key), nor is running out of memory while checking
+ * (transient): a caller never records such a change as refused.
  */
 #ifndef OPORA_VERIFIER_H
 #define OPORA_VERIFIER_H
@@ -35,6 +41,9 @@ struct vitem {
 	bool		 siglen_ok;		/* the signature had 64 bytes */
 	char		 problem[256];
 	bool		 unknown_key;		/* the problem is an unknown key */
+	bool		 transient;		/* the problem is this node's
+						   (out of memory), not a
+						   verdict on the change */
 	bool		 held;			/* already stored: not checked */
 	struct change	*c;
 };

@@ -487,7 +487,12 @@ fold_one(const struct store_row *row, void *arg)
 	char		 why[256];
 	int		 r;
 
-	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) == -1) {
+	if ((r = change_decode(row->bytes, row->len, &c, why,
+	    sizeof(why))) != 0) {
+		if (r == CHANGE_NOMEM) {
+			snprintf(fa->why, fa->whysz, "out of memory");
+			return (VIEW_NOMEM);
+		}
 		snprintf(fa->why, fa->whysz, "change %s does not decode: %s",
 		    row->id, why);
 		return (-1);
@@ -503,7 +508,7 @@ fold_one(const struct store_row *row, void *arg)
 	if (r != 0) {
 		snprintf(fa->why, fa->whysz, r == 1 ? "change %s is out of "
 		    "order" : "out of memory folding change %s", row->id);
-		return (-1);
+		return (r == 1 ? -1 : VIEW_NOMEM);
 	}
 	return (0);
 }
@@ -513,18 +518,19 @@ view_fold(struct store *st, const char *id, struct dossier **out, char *why,
     size_t whysz)
 {
 	struct fold_arg	 fa;
+	int		 r;
 
 	*out = NULL;
 	if ((fa.d = dossier_new(id)) == NULL) {
 		snprintf(why, whysz, "out of memory");
-		return (-1);
+		return (VIEW_NOMEM);
 	}
 	fa.why = why;
 	fa.whysz = whysz;
 	snprintf(why, whysz, "database error");
-	if (store_each_change(st, id, fold_one, &fa) != 0) {
+	if ((r = store_each_change(st, id, fold_one, &fa)) != 0) {
 		dossier_free(fa.d);
-		return (-1);
+		return (r == VIEW_NOMEM ? VIEW_NOMEM : -1);
 	}
 	if (fa.d->nchanges == 0) {
 		dossier_free(fa.d);

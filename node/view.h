@@ -34,8 +34,10 @@ int	 view_clear(struct store *st, const char *id);
  * view_fold(st, id, out, why, whysz): fold the dossier again from its
  * changes in the log, in memory; nothing is written.  0 and *out; 1 if the
  * log holds no change of it; -1 with a reason in why when a stored change
- * no longer decodes (damage) or on error.
+ * no longer decodes (damage) or on error; VIEW_NOMEM (-2) when memory ran
+ * out, which says nothing about the log.
  */
+#define VIEW_NOMEM	(-2)
 int	 view_fold(struct store *st, const char *id, struct dossier **out,
 	    char *why, size_t whysz);
 

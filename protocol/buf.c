@@ -22,6 +22,7 @@ buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->failed = false;
+	b->error = BUF_OK;
 }
 
 void
@@ -29,13 +30,17 @@ buf_reset(struct buf *b)
 {
 	b->len = 0;
 	b->failed = false;
+	b->error = BUF_OK;
 	if (b->data != NULL)
 		b->data[0] = '\0';
 }
 
+/* Fail the buffer for reason e; the first reason is kept. */
 static void
-buf_fail(struct buf *b)
+buf_fail(struct buf *b, enum buf_error e)
 {
+	if (!b->failed)
+		b->error = e;
 	b->failed = true;
 	b->len = 0;
 	if (b->data != NULL)
@@ -52,7 +57,7 @@ buf_reserve(struct buf *b, size_t n)
 	if (b->failed)
 		return (-1);
 	if (n > b->max || b->len > b->max - n) {
-		buf_fail(b);
+		buf_fail(b, BUF_TOO_LARGE);
 		return (-1);
 	}
 	need = b->len + n + 1;
@@ -64,7 +69,7 @@ buf_reserve(struct buf *b, size_t n)
 	if (b->max < SIZE_MAX && ncap > b->max + 1)
 		ncap = b->max + 1;
 	if ((p = realloc(b->data, ncap)) == NULL) {
-		buf_fail(b);
+		buf_fail(b, BUF_NOMEM);
 		return (-1);
 	}
 	b->data = p;
@@ -103,7 +108,7 @@ buf_addhex(struct buf *b, const unsigned char *p, size_t n)
 	size_t			 i;
 
 	if (n > SIZE_MAX / 2) {
-		buf_fail(b);
+		buf_fail(b, BUF_TOO_LARGE);
 		return (-1);
 	}
 	if (buf_reserve(b, n * 2) == -1)
@@ -127,10 +132,12 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n) == -1) {
-		buf_fail(b);
+	if (n < 0) {
+		buf_fail(b, BUF_TOO_LARGE);	/* vsnprintf: EOVERFLOW */
 		return (-1);
 	}
+	if (buf_reserve(b, (size_t)n) == -1)
+		return (-1);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -144,6 +151,12 @@ buf_failed(const struct buf *b)
 	return (b->failed);
 }
 
+enum buf_error
+buf_error(const struct buf *b)
+{
+	return (b->failed ? b->error : BUF_OK);
+}
+
 char *
 buf_take(struct buf *b, size_t *lenp)
 {
@@ -153,8 +166,10 @@ buf_take(struct buf *b, size_t *lenp)
 		buf_reset(b);
 		return (NULL);
 	}
-	if (b->data == NULL && (b->data = calloc(1, 1)) == NULL)
+	if (b->data == NULL && (b->data = calloc(1, 1)) == NULL) {
+		buf_fail(b, BUF_NOMEM);
 		return (NULL);
+	}
 	p = b->data;
 	if (lenp != NULL)
 		*lenp = b->len;

@@ -4,7 +4,10 @@
  * A buf has a maximum size fixed when it is made.  Appends check their size
  * arithmetic for overflow and against the maximum; a failed append empties
  * the buffer and marks it failed, so a caller may append many pieces and
- * check once with buf_failed().  The contents are always NUL-terminated (the
+ * check once with buf_failed().  The buffer remembers why its first failure
+ * happened (buf_error(): too large, or out of memory), as SQLite's StrAccum
+ * does, so that no message has to guess: a document too large is a verdict
+ * on it, while memory running out is a transient condition of this node.  The contents are always NUL-terminated (the
  * NUL is not counted in len), so text can be passed to C string functions.
  */
 #ifndef OPORA_BUF_H
@@ -14,12 +17,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Why a buffer failed. */
+enum buf_error {
+	BUF_OK = 0,
+	BUF_TOO_LARGE,		/* the result would exceed the maximum */
+	BUF_NOMEM		/* memory ran out */
+};
+
 struct buf {
-	char	*data;		/* owned; NULL until the first append */
-	size_t	 len;
-	size_t	 cap;
-	size_t	 max;		/* the most bytes it may hold */
-	bool	 failed;	/* an append failed; contents were dropped */
+	char		*data;		/* owned; NULL until the first append */
+	size_t		 len;
+	size_t		 cap;
+	size_t		 max;		/* the most bytes it may hold */
+	bool		 failed;	/* an append failed; contents dropped */
+	enum buf_error	 error;		/* why, when failed */
 };
 
 /* buf_init(b, max): an empty buffer that may hold up to max bytes. */
@@ -47,10 +58,15 @@ int	buf_addhex(struct buf *b, const unsigned char *p, size_t n);
 /* buf_failed(b): whether any append failed since the last reset. */
 bool	buf_failed(const struct buf *b);
 
+/* buf_error(b): why the first failed append since the last reset failed
+ * (BUF_TOO_LARGE or BUF_NOMEM), or BUF_OK if none did. */
+enum buf_error buf_error(const struct buf *b);
+
 /*
  * buf_take(b, lenp): hand the contents over to the caller, who frees them
  * with free(); stores the length in *lenp if lenp is not NULL.  Returns NULL
- * if the buffer failed.  The buffer is left empty and reusable.  An empty,
+ * if the buffer failed (its error is then cleared with the buffer) or if an
+ * empty buffer's "" cannot be allocated (then buf_error() says BUF_NOMEM).  The buffer is left empty and reusable.  An empty,
  * never-appended buffer yields an allocated "".
  */
 char	*buf_take(struct buf *b, size_t *lenp);

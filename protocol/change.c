@@ -438,8 +438,10 @@ decode_parents(struct vctx *vc, struct change *c)
 	n = (size_t)cJSON_GetArraySize(p);
 	if (n > LIMIT_PARENTS)
 		return (fail(vc, "parents: more than %d", LIMIT_PARENTS));
-	if (n > 0 && (c->parents = calloc(n, sizeof(*c->parents))) == NULL)
-		return (fail(vc, "out of memory"));
+	if (n > 0 && (c->parents = calloc(n, sizeof(*c->parents))) == NULL) {
+		fail(vc, "out of memory");
+		return (CHANGE_NOMEM);
+	}
 	for (e = p->child; e != NULL; e = e->next) {
 		if (!cJSON_IsString(e) || !fields_hex_valid(e->valuestring,
 		    strlen(e->valuestring), CHANGE_ID_HEX))
@@ -467,8 +469,10 @@ decode_ops(struct vctx *vc, struct change *c)
 	if (n == 0 || n > LIMIT_OPS_PER_CHANGE)
 		return (fail(vc, "ops: must hold 1 to %d operations",
 		    LIMIT_OPS_PER_CHANGE));
-	if ((c->ops = calloc(n, sizeof(*c->ops))) == NULL)
-		return (fail(vc, "out of memory"));
+	if ((c->ops = calloc(n, sizeof(*c->ops))) == NULL) {
+		fail(vc, "out of memory");
+		return (CHANGE_NOMEM);
+	}
 	for (i = 0, e = a->child; e != NULL; e = e->next, i++) {
 		if (decode_op(vc, i, e, &c->ops[i]) == -1)
 			return (-1);
@@ -547,20 +551,29 @@ change_decode(const void *p, size_t len, struct change **out, char *why,
 	struct vctx	 vc = { why, whysz, 0, -1 };
 	struct change	*c;
 	const char	*w = NULL;
+	int		 rc = CHANGE_BAD;
 
 	*out = NULL;
 	if (len > LIMIT_CHANGE_BYTES)
 		return (fail(&vc, "the change is larger than %d bytes",
 		    LIMIT_CHANGE_BYTES));
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return (fail(&vc, "out of memory"));
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		fail(&vc, "out of memory");
+		return (CHANGE_NOMEM);
+	}
 	if ((c->tree = jcs_parse(p, len, &w)) == NULL) {
 		fail(&vc, "%s", w);
+		if (jcs_why_nomem(w))
+			rc = CHANGE_NOMEM;
 		goto bad;
 	}
-	if (decode_header(&vc, c) == -1 || decode_parents(&vc, c) == -1 ||
-	    check_binding(&vc, c) == -1 || decode_ops(&vc, c) == -1)
+	if (decode_header(&vc, c) == -1 || (rc = decode_parents(&vc,
+	    c)) != 0 || check_binding(&vc, c) == -1 || (rc = decode_ops(&vc,
+	    c)) != 0) {
+		if (rc == 0)
+			rc = CHANGE_BAD;
 		goto bad;
+	}
 	change_id(p, len, c->id);
 	c->meta.id = c->id;
 	c->meta.hlc = c->hlc;
@@ -573,7 +586,7 @@ change_decode(const void *p, size_t len, struct change **out, char *why,
 	return (0);
 bad:
 	change_free(c);
-	return (-1);
+	return (rc);
 }
 
 void
@@ -629,8 +642,10 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 	size_t		 i, start = out->len;
 	int		 rc = -1;
 
-	if ((t = cJSON_CreateObject()) == NULL)
-		return (fail(&vc, "out of memory"));
+	if ((t = cJSON_CreateObject()) == NULL) {
+		fail(&vc, "out of memory");
+		return (CHANGE_NOMEM);
+	}
 	hlc_format(h->hlc, hlc);
 	if (cJSON_AddStringToObject(t, "dossier", h->dossier) == NULL ||
 	    cJSON_AddStringToObject(t, "hlc", hlc) == NULL ||
@@ -660,6 +675,8 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 		goto oom;
 	if (jcs_write(out, t, LIMIT_JSON_ELEMENTS, &w) == -1) {
 		fail(&vc, "cannot encode the change: %s", w);
+		if (jcs_why_nomem(w))
+			rc = CHANGE_NOMEM;
 		if (!buf_failed(out)) {
 			out->len = start;
 			if (out->data != NULL)
@@ -667,8 +684,8 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 		}
 		goto out;
 	}
-	if (change_decode(out->data + start, out->len - start, &check, why,
-	    whysz) == -1) {
+	if ((rc = change_decode(out->data + start, out->len - start, &check,
+	    why, whysz)) != 0) {
 		out->len = start;
 		out->data[start] = '\0';
 		goto out;
@@ -681,6 +698,7 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 	goto out;
 oom:
 	fail(&vc, "out of memory");
+	rc = CHANGE_NOMEM;
 out:
 	change_free(check);
 	cJSON_Delete(t);

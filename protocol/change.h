@@ -63,11 +63,21 @@ struct change {
 };
 
 /*
+ * What change_decode and change_encode return besides 0.  Only CHANGE_BAD
+ * is a verdict on the bytes, the same on every node; CHANGE_NOMEM says
+ * this node ran out of memory and decided nothing (try again later).
+ * Callers test for success with == 0, never with != -1.
+ */
+#define CHANGE_BAD	(-1)
+#define CHANGE_NOMEM	(-2)
+
+/*
  * change_decode(p, len, out, why, whysz): check and parse a change's bytes
  * (borrowed; need not be NUL-terminated).  On success returns 0 and a new
  * change in *out, which the caller frees with change_free.  On failure
- * returns -1 and writes a reason naming the offending member, such as
- * "ops[1].date: 2024-02-30 is not a real date", into why.
+ * returns CHANGE_BAD and writes a reason naming the offending member, such
+ * as "ops[1].date: 2024-02-30 is not a real date", into why; or returns
+ * CHANGE_NOMEM with "out of memory" in why.
  */
 int	 change_decode(const void *p, size_t len, struct change **out,
 	    char *why, size_t whysz);
@@ -93,7 +103,7 @@ void	 change_free(struct change *c);
  * out.  The result is checked with change_decode, so that a node can never
  * sign what another node would refuse.  If decoded is not NULL, the checked
  * change, parsed from the bytes, is handed over in *decoded.
- * Returns 0, or -1 with a reason.
+ * Returns 0, or CHANGE_BAD or CHANGE_NOMEM with a reason.
  */
 int	 change_encode(struct buf *out, const struct change *hdr,
 	    const struct op *ops, size_t nops, struct change **decoded,

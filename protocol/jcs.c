@@ -10,6 +10,57 @@
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
 
+const char	 jcs_nomem[] = "out of memory";
+
+/* Whether a cJSON allocation failed in this thread (see jcs.h). */
+static _Thread_local bool jcs_oom;
+
+static void *
+jcs_malloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n)) == NULL)
+		jcs_oom = true;
+	return (p);
+}
+
+static void
+jcs_free(void *p)
+{
+	free(p);
+}
+
+/*
+ * Installed before main(), while the program has one thread: cJSON's hooks
+ * are global, and changing them while another thread allocates would race.
+ */
+__attribute__((constructor)) static void
+jcs_hooks(void)
+{
+	cJSON_Hooks	 h = { jcs_malloc, jcs_free };
+
+	cJSON_InitHooks(&h);
+}
+
+bool
+jcs_why_nomem(const char *why)
+{
+	return (why == jcs_nomem);
+}
+
+void
+jcs_nomem_clear(void)
+{
+	jcs_oom = false;
+}
+
+bool
+jcs_nomem_seen(void)
+{
+	return (jcs_oom);
+}
+
 struct jcs_state {
 	struct buf	*out;
 	size_t		 elements;
@@ -193,7 +244,7 @@ write_object(struct jcs_state *st, const cJSON *v, int depth)
 			return (-1);
 		}
 	if (n > 0 && (items = calloc(n, sizeof(*items))) == NULL) {
-		st->why = "out of memory";
+		st->why = jcs_nomem;
 		return (-1);
 	}
 	for (i = 0, c = v->child; c != NULL; c = c->next, i++) {
@@ -281,7 +332,9 @@ jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
 
 	if (write_value(&st, v, 1) == -1 || buf_failed(out)) {
 		if (why != NULL)
-			*why = st.why != NULL ? st.why : "too large";
+			*why = st.why != NULL ? st.why :
+			    buf_error(out) == BUF_NOMEM ? jcs_nomem :
+			    "too large";
 		return (-1);
 	}
 	return (0);
@@ -306,8 +359,9 @@ jcs_parse_limit(const char *p, size_t len, size_t max_bytes,
 		*why = "not JSON: empty or too large";
 		return (NULL);
 	}
+	jcs_oom = false;
 	if ((v = cJSON_ParseWithLength(p, len)) == NULL) {
-		*why = "not JSON";
+		*why = jcs_oom ? jcs_nomem : "not JSON";
 		return (NULL);
 	}
 	buf_init(&b, len);

@@ -15,6 +15,7 @@
 #ifndef OPORA_JCS_H
 #define OPORA_JCS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,8 @@
  * Returns 0, or -1 with *why (if not NULL) set to a static English reason
  * when v holds something JCS-for-opora cannot express (a fraction, a number
  * out of range, a string that is not UTF-8, a duplicate key, nesting deeper
- * than LIMIT_JSON_DEPTH, more than max_elements values) or out fails.
+ * than LIMIT_JSON_DEPTH, more than max_elements values), when out would
+ * exceed its maximum ("too large"), or to jcs_nomem when memory ran out.
  */
 int	 jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
 	    const char **why);
@@ -41,12 +43,33 @@ int	 jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
  * jcs_parse(p, len, why): parse len bytes at p, which need not be
  * NUL-terminated, and check that they are canonical.  Returns a tree the
  * caller frees with cJSON_Delete, or NULL with *why set to a static English
- * reason ("not JSON", "not canonical: ...").
+ * reason ("not JSON", "not canonical: ...") -- or to jcs_nomem when memory
+ * ran out on the way, which is no verdict on the bytes (test it with
+ * jcs_why_nomem).
  */
 cJSON	*jcs_parse(const char *p, size_t len, const char **why);
 /* jcs_parse_limit: jcs_parse with the size and element limits given. */
 cJSON	*jcs_parse_limit(const char *p, size_t len, size_t max_bytes,
 	    size_t max_elements, const char **why);
+
+/*
+ * Memory running out is not a verdict on a document.  cJSON answers NULL
+ * both for bytes that are not JSON and for an allocation that failed, so
+ * this module installs cJSON allocation hooks when the program starts
+ * (before any thread) that note a failed allocation in a flag of the
+ * calling thread.
+ * jcs_nomem: the reason jcs functions give when memory ran out.
+ * jcs_why_nomem(why): whether reason why (a pointer a jcs function set)
+ *	is jcs_nomem.
+ * jcs_nomem_clear(), jcs_nomem_seen(): clear, and read, the calling
+ *	thread's flag: whether a cJSON allocation failed in this thread
+ *	since it was last cleared.  A caller of cJSON_Parse that must tell
+ *	"not JSON" from "out of memory" clears it before and reads it after.
+ */
+extern const char jcs_nomem[];
+bool	 jcs_why_nomem(const char *why);
+void	 jcs_nomem_clear(void);
+bool	 jcs_nomem_seen(void);
 
 /* jcs_int(v, out): 0 and *out set if v is a number holding an integer. */
 int	 jcs_int(const cJSON *v, int64_t *out);

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,27 +195,52 @@ sig_pub_free(struct sig_pub *p)
 	free(p);
 }
 
+/* Whether OpenSSL's error queue (emptied) says memory ran out. */
+static bool
+ssl_nomem(void)
+{
+	unsigned long	 e;
+	bool		 nomem = false;
+
+	while ((e = ERR_get_error()) != 0)
+		if (ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+			nomem = true;
+	return (nomem);
+}
+
 int
-sig_verify(const struct sig_pub *p, const char *prefix, const void *msg,
+sig_check(const struct sig_pub *p, const char *prefix, const void *msg,
     size_t mlen, const uint8_t sig[SIG_LEN])
 {
 	EVP_MD_CTX	*ctx = NULL;
 	uint8_t		*m;
 	size_t		 len;
-	int		 rc = -1;
+	int		 rc = SIG_CANNOT_CHECK;
 
+	ERR_clear_error();
 	if ((m = sig_message(prefix, msg, mlen, &len)) == NULL)
-		return (-1);
+		return (SIG_CANNOT_CHECK);
+	/* Setting up with a key that was accepted can fail only for want
+	 * of resources. */
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, p->pkey) != 1)
 		goto out;
 	if (EVP_DigestVerify(ctx, sig, SIG_LEN, m, len) == 1)
 		rc = 0;
+	else
+		rc = ssl_nomem() ? SIG_CANNOT_CHECK : -1;
 out:
 	ERR_clear_error();
 	EVP_MD_CTX_free(ctx);
 	free(m);
 	return (rc);
+}
+
+int
+sig_verify(const struct sig_pub *p, const char *prefix, const void *msg,
+    size_t mlen, const uint8_t sig[SIG_LEN])
+{
+	return (sig_check(p, prefix, msg, mlen, sig) == 0 ? 0 : -1);
 }
 
 int

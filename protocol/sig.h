@@ -66,6 +66,14 @@ void		 sig_pub_free(struct sig_pub *p);
 int		 sig_verify(const struct sig_pub *p, const char *prefix,
 		    const void *msg, size_t mlen, const uint8_t sig[SIG_LEN]);
 
+/* sig_check(p, prefix, msg, mlen, sig): sig_verify telling a verdict from
+ * a failure of this process: 0 valid, -1 the signature does not verify (a
+ * verdict on the bytes), SIG_CANNOT_CHECK when memory ran out (or OpenSSL
+ * could not set up) before an answer, which decides nothing. */
+#define SIG_CANNOT_CHECK	(-2)
+int		 sig_check(const struct sig_pub *p, const char *prefix,
+		    const void *msg, size_t mlen, const uint8_t sig[SIG_LEN]);
+
 /* sig_hex_decode(s, len, out, outlen): decode exactly 2*outlen lowercase or
  * uppercase hex digits; 0 / -1. */
 int		 sig_hex_decode(const char *s, size_t len, uint8_t *out,

@@ -9,7 +9,7 @@ refuses 65 'snils: not a valid SNILS' "$OPORA" person add $P --snils "112-233-44
 refuses 65 'snils: not a valid SNILS' "$OPORA" person add $P --snils "12345"
 refuses 65 'birth_date: "2005-02-30" is not a real date' "$OPORA" person add \
     --surname И --name А --birth-date 2005-02-30 --sex F
-refuses 65 'birth_date: 2099-01-01 is in the future' "$OPORA" person add \
+refuses 65 'the date 2099-01-01 is after today' "$OPORA" person add \
     --surname И --name А --birth-date 2099-01-01 --sex F
 refuses 65 'sex: "X" is not one of the allowed' "$OPORA" person add \
     --surname И --name А --birth-date 2005-01-01 --sex X
@@ -29,7 +29,7 @@ ok "$OPORA" person add $P
 D=$(cat "$T/out")
 refuses 65 'type: "holiday" is not one of' "$OPORA" event add "$D" \
     --date 2024-01-01 --type holiday --text t
-refuses 65 'date: 2999-01-01 is in the future' "$OPORA" event add "$D" \
+refuses 65 'the date 2999-01-01 is after today' "$OPORA" event add "$D" \
     --date 2999-01-01 --type contact --text t
 refuses 65 'text: empty' "$OPORA" event add "$D" --date 2024-01-01 \
     --type contact --text ""

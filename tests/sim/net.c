@@ -153,7 +153,25 @@ net_author(struct net *net, int i, const char *id, const struct op *ops,
 	return (rc);
 }
 
-/* Fetch whole from a the dossiers b listed; how many b now holds. */
+/* Whether changes of dossier id wait in the table later (not refused: to
+ * be fetched again, docs/protocol.md section 7). */
+static bool
+waits(struct store *st, const char *id)
+{
+	sqlite3_stmt	*q;
+	bool		 w;
+
+	if ((q = store_stmt(st, "SELECT 1 FROM later WHERE dossier = ?")) ==
+	    NULL)
+		return (false);
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	w = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_reset(q);
+	return (w);
+}
+
+/* Fetch whole from a the dossiers b listed; how many b now holds (or
+ * keeps waiting). */
 static size_t
 repair(struct net *net, int a, int b, const struct feed_stats *st,
     char *why, size_t whysz, int *err)
@@ -183,7 +201,8 @@ repair(struct net *net, int a, int b, const struct feed_stats *st,
 		 * than the peer's, say it may not hold it (an offer the peer
 		 * does not yet know was cancelled): not a loss. */
 		if (store_has_dossier(net->n[b]->st, st->torepair[k]) == 1 ||
-		    (r == 0 && rs.unentitled > 0))
+		    (r == 0 && rs.unentitled > 0) || waits(net->n[b]->st,
+		    st->torepair[k]))
 			fixed++;
 	}
 	return (fixed);

@@ -95,7 +95,7 @@ static const char *const wipe =
     "DELETE FROM events; DELETE FROM assessments; DELETE FROM consents;"
     "DELETE FROM transfers; DELETE FROM conflicts; DELETE FROM links;"
     "DELETE FROM persons; DELETE FROM changes;"
-    "DELETE FROM rejected; UPDATE peers SET cursor = 0;"
+    "DELETE FROM rejected; DELETE FROM later; UPDATE peers SET cursor = 0;"
     "DELETE FROM meta WHERE k = 'hlc'; DELETE FROM sqlite_sequence;";
 
 static unsigned

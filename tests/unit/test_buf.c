@@ -470,11 +470,47 @@ test_bug_max_size_max(void **state)
 	buf_free(&b);
 }
 
+/* A failed buffer says why: too large (a verdict on what was added) or out
+ * of memory (a condition of this process); the first reason stays until a
+ * reset. */
+static void
+test_error(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	buf_init(&b, 4);
+	assert_int_equal(buf_error(&b), BUF_OK);
+	assert_int_equal(buf_adds(&b, "abcd"), 0);
+	assert_int_equal(buf_error(&b), BUF_OK);
+	assert_int_equal(buf_addc(&b, 'e'), -1);
+	assert_int_equal(buf_error(&b), BUF_TOO_LARGE);
+	assert_int_equal(buf_addc(&b, 'e'), -1);
+	assert_int_equal(buf_error(&b), BUF_TOO_LARGE);
+	buf_reset(&b);
+	assert_int_equal(buf_error(&b), BUF_OK);
+	assert_int_equal(buf_addhex(&b, (const unsigned char *)"abc", 3), -1);
+	assert_int_equal(buf_error(&b), BUF_TOO_LARGE);
+	buf_free(&b);
+	assert_int_equal(buf_error(&b), BUF_OK);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* An allocation no machine can make fails as out of memory. */
+	buf_init(&b, SIZE_MAX);
+	assert_int_equal(buf_adds(&b, "x"), 0);
+	assert_int_equal(buf_add(&b, "y", SIZE_MAX / 2), -1);
+	assert_int_equal(buf_error(&b), BUF_NOMEM);
+	assert_null(buf_take(&b, NULL));
+	assert_int_equal(buf_error(&b), BUF_OK);
+	buf_free(&b);
+#endif
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_empty),
+		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_max_exact),
