@@ -244,6 +244,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"END;"
 	"ALTER TABLE peers ADD COLUMN backoff_until INTEGER;"
 	"ALTER TABLE peers ADD COLUMN backoff_reason TEXT;",
+	/* 4 -> 5: what each imported line made, written in the transaction
+	 * that makes it, so that an import run again skips what is done
+	 * (node/cmd_import.c, docs/import.md).  key is the line's key
+	 * (import_line_key), change the change it made, dossier its dossier. */
+	"CREATE TABLE import_lines (key BLOB PRIMARY KEY,"
+	"  change TEXT NOT NULL, dossier TEXT NOT NULL,"
+	"  at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 static void
