@@ -29,6 +29,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
 
@@ -965,10 +967,41 @@ out:
 	return (rc);
 }
 
+/* What a run that make_lines stopped leaves, and what to do. */
+static void
+stopped(const struct import *im)
+{
+	if (im->committed == 0)
+		cli_err("%s", cli_tr("import stopped: the batch in progress "
+		    "was rolled back and this run imported nothing.  Run the "
+		    "same command again once the cause is fixed: lines "
+		    "imported before are skipped", "импорт остановлен: "
+		    "текущая порция отменена, этот запуск ничего не "
+		    "импортировал.  Устраните причину и запустите ту же "
+		    "команду снова: импортированные ранее строки будут "
+		    "пропущены"));
+	else
+		cli_err("%s %llu %s", cli_tr("import stopped: the batch in "
+		    "progress was rolled back; the", "импорт остановлен: "
+		    "текущая порция отменена;"), (unsigned long long)
+		    im->committed, cli_tr("lines imported before it are "
+		    "kept.  Run the same command again once the cause is "
+		    "fixed: what was imported is skipped", "строк, "
+		    "импортированных до неё, сохранены.  Устраните причину и "
+		    "запустите ту же команду снова: импортированное будет "
+		    "пропущено"));
+}
+
 /* The summary, once every batch has committed. */
 static void
 summary(struct import *im)
 {
+	if (im->lines == 0) {
+		fprintf(stderr, "%s\n", cli_tr("nothing to import: the file "
+		    "holds no lines", "импортировать нечего: в файле нет "
+		    "строк"));
+		return;
+	}
 	if (im->made == 0 && im->bad == 0) {
 		fprintf(stderr, "%s %llu %s\n", cli_tr("nothing to import: "
 		    "all", "импортировать нечего: все"),
@@ -1037,6 +1070,7 @@ cmd_import(int argc, char **argv)
 	    "уже\n"
 	    "  импортированные строки.");
 	struct import	 im;
+	struct stat	 sb;
 	long		 ncpu;
 	int		 ch, rc = EX_SOFTWARE;
 
@@ -1070,6 +1104,14 @@ cmd_import(int argc, char **argv)
 		    "не удаётся открыть файл"));
 		return (EX_NOINPUT);
 	}
+	if (fstat(fileno(im.f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		cli_err("%s: %s", im.path, cli_tr("not a regular file (import "
+		    "reads it twice: save it to a file first)", "не обычный "
+		    "файл (импорт читает его дважды: сначала сохраните его в "
+		    "файл)"));
+		rc = EX_NOINPUT;
+		goto out;
+	}
 	if ((im.n = cli_open()) == NULL) {
 		rc = EX_CONFIG;
 		goto out;
@@ -1099,14 +1141,7 @@ cmd_import(int argc, char **argv)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	if ((rc = make_lines(&im)) != EX_OK) {
-		cli_err("%s %llu %s", cli_tr("import stopped: the batch in "
-		    "progress was rolled back; the", "импорт остановлен: "
-		    "текущая порция отменена;"), (unsigned long long)
-		    im.committed, cli_tr("changes committed before are kept.  "
-		    "Run the same command again to go on: what was imported "
-		    "is skipped", "изменений, сохранённых ранее, остаются.  "
-		    "Запустите ту же команду снова: импортированное будет "
-		    "пропущено"));
+		stopped(&im);
 		goto out;
 	}
 	if (write_ids(&im) == -1) {
