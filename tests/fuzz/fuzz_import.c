@@ -8,8 +8,8 @@
  * it, with the key "dossier\x1fref"; a SNILS in its printed form becomes
  * 11 digits; its key (import_line_key) is the same each time and changes
  * with the dossier's key and with nth; every string it points to lies in
- * the parsed tree or the line's own SNILS.  A refused line says why in printable text (the
- * line's bytes escaped).
+ * the parsed tree or the line's own SNILS.  A refused line says why in
+ * printable text (the line's bytes escaped).
  *
  * A libFuzzer target ('make fuzz'); 'make check' replays its corpus,
  * tests/fuzz/corpus/import/, with tests/fuzz/replay.c.
