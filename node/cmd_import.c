@@ -423,7 +423,6 @@ free_pass1(struct import *im)
 		}
 }
 
-/* Pass 2: make the change of one checked line.  0 / -1 (reported). */
 /*
  * key_line(im, lineno, il): the key of line lineno, which pass 1 found
  * good, into im->ls[lineno].key (import_line_key).  The nth line of a
