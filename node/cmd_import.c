@@ -2,23 +2,37 @@
  * node/cmd_import.c: import an existing register from JSON Lines.
  *
  * Each line is one operation on a dossier named by a label local to the
- * file (docs/import.md).  The file is read twice.  The first pass checks
- * every line exactly as the node would when making the change, without
- * writing anything; unless --keep-going is given, one bad line stops the
- * import there, with every bad line listed and nothing written.  The
- * second pass makes the changes, one per line, committing every
- * LIMIT_IMPORT_BATCH of them.
+ * file (docs/import.md).  The file is opened once and read twice.  The
+ * first pass checks every line exactly as the node would when making the
+ * change, without writing anything, and notes each line's digest and key;
+ * unless --keep-going is given, one bad line stops the import there, with
+ * every bad line listed and nothing written.  The second pass makes the
+ * changes, one per line, committing every LIMIT_IMPORT_BATCH of them; it
+ * stops if a line is not the one the first pass checked.
+ *
+ * Each change is recorded in the table import_lines under its line's key
+ * (import_line_key), in the transaction that makes it: a run that was
+ * stopped at any point (kill -9, a full disk) and is run again skips what
+ * was made, so no line is imported twice.  The dossier ids are printed
+ * only once the last batch has committed, every dossier of the file,
+ * whichever run made it; with --out they replace FILE by rename, so a
+ * cut-off list is never taken for a complete one.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 
 #include "conflict/hlc.h"
 #include "conflict/rules.h"
@@ -29,11 +43,17 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
-#include "protocol/jcs.h"
+#include "protocol/esc.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
 #define IMPORT_CACHE	4096	/* dossier states kept between changes */
+/*
+ * The part of a line's SHA-256 that pass 2 compares with pass 1's, to see
+ * that the file did not change between them: 128 bits, against edits by
+ * chance, not by an adversary (the file is the importer's own).
+ */
+#define LINE_DIGEST	16
 
 /* A small string-keyed hash map; values are the caller's. */
 struct smap {
@@ -135,10 +155,20 @@ smap_free(struct smap *m, void (*f)(void *))
 
 /* A dossier of the file, by its label. */
 struct dlabel {
+	char		 label[LIMIT_IMPORT_LABEL + 1];
 	char		 uuid[37];
 	int		 line;		/* where person.create stands */
 	bool		 bad;		/* that line was refused */
+	bool		 known;		/* uuid is the stored dossier's */
+	uint8_t		 key[IMPORT_KEY_LEN];	/* its person.create line's */
 	struct dossier	*d;		/* pass 1: the state so far */
+};
+
+/* What pass 1 found of one line, for pass 2. */
+struct lstate {
+	uint8_t		 digest[LINE_DIGEST];	/* of the line's bytes */
+	uint8_t		 key[IMPORT_KEY_LEN];	/* import_line_key, if good */
+	bool		 good;		/* checked: pass 2 makes it */
 };
 
 /* An entry of the file (an "id" label on an add or open line). */
@@ -152,14 +182,21 @@ struct elabel {
 struct import {
 	struct node	*n;
 	const char	*path;
+	FILE		*f;		/* the file, opened once */
 	bool		 keep_going;
 	struct smap	 dossiers;	/* label -> struct dlabel */
 	struct smap	 entries;	/* "dossier\x1fentry" -> elabel */
 	struct smap	 cache;		/* uuid -> struct dossier */
-	uint64_t	 lines, good, bad, made;
-	uint64_t	 committed;	/* made, and in a committed batch */
+	struct smap	 same;		/* hex content key -> lines so far */
+	struct dlabel	**order;	/* the dossiers in file order */
+	size_t		 norder, ordercap;
+	struct lstate	*ls;		/* by line number, from 1 */
+	size_t		 nls, lscap;
+	const char	*out;		/* --out FILE, or NULL */
+	char		*tmp;		/* its temporary file, until renamed */
+	FILE		*outf;
+	uint64_t	 lines, good, bad, made, before, committed;
 	int		 first_bad;
-	bool		 oom;		/* memory ran out: stop, decide nothing */
 };
 
 static int
@@ -182,15 +219,6 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 	return (-1);
 }
 
-/* Memory ran out at a line: that says nothing about the line; the import
- * stops there.  Returns -1. */
-static int
-line_oom(struct import *im)
-{
-	im->oom = true;
-	return (-1);
-}
-
 /* Parse one line into il (import_line_parse).  0, or -1 (reported). */
 static int
 parse_line(struct import *im, int lineno, const char *p, size_t len,
@@ -198,19 +226,32 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 {
 	char	 why[256];
 
-	jcs_nomem_clear();
-	if (import_line_parse(p, len, il, why, sizeof(why)) == -1) {
-		/* Memory ran out: that says nothing about the line. */
-		if (jcs_nomem_seen())
-			return (line_oom(im));
+	if (import_line_parse(p, len, il, why, sizeof(why)) == -1)
 		return (line_fail(im, lineno, "%s", why));
-	}
 	return (0);
 }
 
 /* A reference for pass 1, when the entry's real id is not known yet. */
 static const char dummy_ref[] =
     "0000000000000000000000000000000000000000000000000000000000000000/0";
+
+/* order_add(im, dl): append dl (handed over) to the file's dossiers. */
+static int
+order_add(struct import *im, struct dlabel *dl)
+{
+	struct dlabel	**o;
+	size_t		  cap;
+
+	if (im->norder == im->ordercap) {
+		cap = im->ordercap ? im->ordercap * 2 : 256;
+		if ((o = reallocarray(im->order, cap, sizeof(*o))) == NULL)
+			return (-1);
+		im->order = o;
+		im->ordercap = cap;
+	}
+	im->order[im->norder++] = dl;
+	return (0);
+}
 
 /* Pass 1: check one line against the file so far.  0 / -1 (reported). */
 static int
@@ -234,10 +275,15 @@ check_line(struct import *im, int lineno, struct import_line *il)
 			    "строке"), dl->line));
 		if ((dl = calloc(1, sizeof(*dl))) == NULL ||
 		    node_new_uuid(dl->uuid) == -1 ||
-		    smap_put(&im->dossiers, il->dossier, dl) == -1) {
+		    order_add(im, dl) == -1) {
 			free(dl);
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 		}
+		/* Owned by im->order from here on. */
+		if (smap_put(&im->dossiers, il->dossier, dl) == -1)
+			return (line_fail(im, lineno, "out of memory"));
+		/* import_line_parse bounds a label to LIMIT_IMPORT_LABEL. */
+		memcpy(dl->label, il->dossier, strlen(il->dossier) + 1);
 		dl->line = lineno;
 	} else if (dl == NULL)
 		return (line_fail(im, lineno, "%s \"%s\" %s", cli_tr(
@@ -282,8 +328,11 @@ check_line(struct import *im, int lineno, struct import_line *il)
 	rc = change_encode(&b, &hdr, &il->op, 1, NULL, why, sizeof(why));
 	buf_free(&b);
 	il->op.arg[OA_REF] = NULL;
+	/* Out of memory says nothing about the line, but stops the import
+	 * here: nothing is written in pass 1. */
 	if (rc == CHANGE_NOMEM)
-		return (line_oom(im));
+		return (line_fail(im, lineno, "out of memory"));
+	/* No date after this node's today (node_author checks it again). */
 	if (rc == 0 && node_check_dates(&il->op, 1, why, sizeof(why)) == -1)
 		rc = -1;
 	if (rc != 0) {
@@ -306,7 +355,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		m.region = im->n->cfg.region;
 		m.user = im->n->user;
 		if (dl->d == NULL && (dl->d = dossier_new(dl->uuid)) == NULL)
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 		/* Each line saw the ones before it. */
 		m.parents = (const char (*)[65])dl->d->heads;
 		m.nparents = dl->d->nheads;
@@ -321,7 +370,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 			    dl->d->t[DT_EVENT].n - 1].col[EV_TEXT], NULL);
 		il->op.arg[OA_REF] = NULL;
 		if (rc == -2)
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 		if (rc == -1) {
 			if (il->op.kind == OP_PERSON_CREATE)
 				dl->bad = true;
@@ -343,7 +392,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		if ((el = calloc(1, sizeof(*el))) == NULL ||
 		    smap_put(&im->entries, ekey, el) == -1) {
 			free(el);
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 		}
 		el->t = import_adds_table(il->op.kind);
 		memcpy(el->pass1, p1id, sizeof(el->pass1));
@@ -381,23 +430,100 @@ free_pass1(struct import *im)
 		}
 }
 
-/* Pass 2: make the change of one checked line.  0 / -1 (reported). */
+/*
+ * key_line(im, lineno, il): the key of line lineno, which pass 1 found
+ * good, into im->ls[lineno].key (import_line_key).  The nth line of a
+ * dossier with the content of an earlier one gets nth.  0 / -1 (reported;
+ * a person.create line then refuses its dossier).
+ */
 static int
-make_line(struct import *im, int lineno, struct import_line *il)
+key_line(struct import *im, int lineno, const struct import_line *il)
+{
+	struct dlabel	*dl = smap_get(&im->dossiers, il->dossier);
+	struct lstate	*l = &im->ls[lineno];
+	uint8_t		 k0[IMPORT_KEY_LEN];
+	char		 hex[2 * IMPORT_KEY_LEN + 1];
+	uintptr_t	 nth;
+	size_t		 i;
+
+	if (dl == NULL)
+		return (line_fail(im, lineno, "dossier refused"));
+	if (il->op.kind == OP_PERSON_CREATE) {
+		if (import_line_key(il, NULL, 0, l->key) == -1) {
+			dl->bad = true;
+			return (line_fail(im, lineno, "out of memory"));
+		}
+		memcpy(dl->key, l->key, sizeof(dl->key));
+		return (0);
+	}
+	if (import_line_key(il, dl->key, 0, k0) == -1)
+		return (line_fail(im, lineno, "out of memory"));
+	for (i = 0; i < sizeof(k0); i++)
+		snprintf(hex + 2 * i, 3, "%02x", k0[i]);
+	nth = (uintptr_t)smap_get(&im->same, hex);
+	if (nth == UINT32_MAX || smap_put(&im->same, hex,
+	    (void *)(nth + 1)) == -1)
+		return (line_fail(im, lineno, "out of memory"));
+	if (nth == 0)
+		memcpy(l->key, k0, sizeof(l->key));
+	else if (import_line_key(il, dl->key, (uint32_t)nth, l->key) == -1)
+		return (line_fail(im, lineno, "out of memory"));
+	return (0);
+}
+
+/* entry_made(im, il, cid): an add or open line labelled "id" made change
+ * cid: the lines that name the label change the entry cid/0. */
+static void
+entry_made(struct import *im, const struct import_line *il, const char *cid)
+{
+	struct elabel	*el;
+	char		 ekey[160];
+
+	if (il->entry == NULL)
+		return;
+	snprintf(ekey, sizeof(ekey), "%s\x1f%s", il->dossier, il->entry);
+	if ((el = smap_get(&im->entries, ekey)) != NULL)
+		snprintf(el->id, sizeof(el->id), "%s/0", cid);
+}
+
+/*
+ * Pass 2: make the change of one checked line, with its id in cid.  0, 1
+ * when the node refuses the line (reported; nothing written), -1 on any
+ * other failure (reported; the caller rolls back).  A line pass 1 found
+ * good is refused here only when the dossier's stored history differs
+ * from the file's: an earlier run made part of it and the file was edited
+ * since, or someone else wrote to the dossier.
+ */
+static int
+make_line(struct import *im, int lineno, struct import_line *il,
+    char cid[CHANGE_ID_HEX + 1])
 {
 	struct dlabel	*dl = smap_get(&im->dossiers, il->dossier);
 	struct elabel	*el = NULL;
 	struct dossier	*d;
-	char		 cid[CHANGE_ID_HEX + 1], why[512], ekey[160];
+	char		 why[512];
 	int		 r;
 
-	if (dl == NULL || dl->bad)
-		return (line_fail(im, lineno, "dossier refused"));
+	if (dl == NULL || dl->bad || (il->op.kind != OP_PERSON_CREATE &&
+	    !dl->known)) {
+		line_fail(im, lineno, "%s \"%s\" %s", cli_tr("dossier",
+		    "дело"), il->dossier, cli_tr("was refused", "отклонено"));
+		return (1);
+	}
+	if (import_names_table(il->op.kind) != DT_COUNT) {
+		if ((el = smap_get(&im->entries, il->key)) == NULL ||
+		    el->id[0] == '\0') {
+			line_fail(im, lineno, "%s \"%s\" %s", cli_tr("entry",
+			    "запись"), il->ref, cli_tr("was refused",
+			    "отклонена"));
+			return (1);
+		}
+	}
 	/* A new dossier's id comes from its first change (node_author): it
 	 * enters the cache under that id once made. */
 	if (il->op.kind == OP_PERSON_CREATE) {
 		if ((d = dossier_new(dl->uuid)) == NULL)
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 	} else if ((d = smap_get(&im->cache, dl->uuid)) == NULL) {
 		if (im->cache.n >= IMPORT_CACHE)
 			smap_free(&im->cache, dossier_free_v);
@@ -405,48 +531,159 @@ make_line(struct import *im, int lineno, struct import_line *il)
 			d = dossier_new(dl->uuid);
 		if (d == NULL || smap_put(&im->cache, dl->uuid, d) == -1) {
 			dossier_free(d);
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 		}
 	}
-	if (import_names_table(il->op.kind) != DT_COUNT) {
-		if ((el = smap_get(&im->entries, il->key)) == NULL ||
-		    el->id[0] == '\0')
-			return (line_fail(im, lineno, "entry refused"));
+	if (el != NULL)
 		il->op.arg[OA_REF] = el->id;
+	/* The rules first, so that a refused line writes nothing and
+	 * --keep-going can go on. */
+	if (rules_check(d, im->n->cfg.region, &il->op, 1, why,
+	    sizeof(why)) == -1) {
+		il->op.arg[OA_REF] = NULL;
+		if (il->op.kind == OP_PERSON_CREATE) {
+			dossier_free(d);
+			dl->bad = true;
+		}
+		line_fail(im, lineno, "%s", why);
+		return (1);
 	}
-	if ((r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why))) !=
-	    0) {
+	r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why));
+	il->op.arg[OA_REF] = NULL;
+	if (r != 0) {		/* -1, or NODE_NOMEM */
 		if (il->op.kind == OP_PERSON_CREATE)
 			dossier_free(d);
-		if (r == NODE_NOMEM)
-			return (line_oom(im));
 		return (line_fail(im, lineno, "%s", cli_why(why)));
 	}
 	if (il->op.kind == OP_PERSON_CREATE) {
 		memcpy(dl->uuid, d->id, sizeof(dl->uuid));
+		dl->known = true;
 		if (im->cache.n >= IMPORT_CACHE)
 			smap_free(&im->cache, dossier_free_v);
 		if (smap_put(&im->cache, dl->uuid, d) == -1) {
 			dossier_free(d);
-			return (line_oom(im));
+			return (line_fail(im, lineno, "out of memory"));
 		}
-		printf("%s\t%s\n", il->dossier, dl->uuid);
 	}
-	if (il->entry != NULL) {
-		snprintf(ekey, sizeof(ekey), "%s\x1f%s", il->dossier, il->entry);
-		if ((el = smap_get(&im->entries, ekey)) != NULL)
-			snprintf(el->id, sizeof(el->id), "%s/0", cid);
-	}
+	entry_made(im, il, cid);
 	im->made++;
 	return (0);
 }
 
-/* After a failed write: whether SQLite ran out of memory (no verdict). */
-static void
-import_nomem(struct import *im)
+static const char SQL_LINE_GET[] =
+    "SELECT change, dossier FROM import_lines WHERE key = ?";
+static const char SQL_LINE_PUT[] =
+    "INSERT INTO import_lines (key, change, dossier, at) VALUES (?, ?, ?, ?)";
+
+/*
+ * line_done(im, key, cid, uuid): 1 with the change and the dossier a
+ * line with this key made, if an import made one; 0 if not; -1 on a
+ * database error (logged).  Read inside the write transaction that would
+ * make the line, so two imports at once cannot both make it.
+ */
+static int
+line_done(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
+    char cid[CHANGE_ID_HEX + 1], char uuid[37])
 {
-	if (sqlite3_extended_errcode(store_db(im->n->st)) == SQLITE_NOMEM)
-		im->oom = true;
+	sqlite3_stmt	*s;
+	const char	*c, *u;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(im->n->st, SQL_LINE_GET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_blob(s, 1, key, IMPORT_KEY_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		goto err;
+	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	if (r != SQLITE_ROW)
+		goto err;
+	c = (const char *)sqlite3_column_text(s, 0);
+	u = (const char *)sqlite3_column_text(s, 1);
+	if (c == NULL || u == NULL || strlen(c) != CHANGE_ID_HEX ||
+	    strlen(u) != 36) {
+		log_warnx("database: a record of table import_lines is "
+		    "malformed: restore from backup");
+		goto out;
+	}
+	memcpy(cid, c, CHANGE_ID_HEX + 1);
+	memcpy(uuid, u, 37);
+	rc = 1;
+	goto out;
+err:
+	log_warnx("database: read import_lines: %s",
+	    sqlite3_errmsg(store_db(im->n->st)));
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/* line_record(im, key, cid, uuid): the line with this key made change cid
+ * of dossier uuid.  0 / -1 (logged).  The caller holds the transaction
+ * that made the change. */
+static int
+line_record(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
+    const char *cid, const char *uuid)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(im->n->st, SQL_LINE_PUT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_blob(s, 1, key, IMPORT_KEY_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 2, cid, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 3, uuid, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 4, (sqlite3_int64)(
+	    node_now_ms() / 1000)) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		log_warnx("database: write import_lines: %s",
+		    sqlite3_errmsg(store_db(im->n->st)));
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/*
+ * take_line(im, lineno, il): pass 2 for one good line: skip it if an
+ * import made it before (its key is recorded), else make it and record
+ * its key in the same transaction.  0 made, 2 made before, 1 refused
+ * (reported; nothing written), -1 on any other failure (reported).
+ */
+static int
+take_line(struct import *im, int lineno, struct import_line *il)
+{
+	const uint8_t	*key = im->ls[lineno].key;
+	struct dlabel	*dl;
+	char		 cid[CHANGE_ID_HEX + 1], uuid[37];
+	int		 r;
+
+	if ((r = line_done(im, key, cid, uuid)) == -1)
+		return (line_fail(im, lineno, "%s", cli_tr("cannot read the "
+		    "record of earlier imports", "не удаётся прочитать "
+		    "запись прежних импортов")));
+	if (r == 1) {
+		if (il->op.kind == OP_PERSON_CREATE &&
+		    (dl = smap_get(&im->dossiers, il->dossier)) != NULL) {
+			memcpy(dl->uuid, uuid, sizeof(dl->uuid));
+			dl->known = true;
+		}
+		entry_made(im, il, cid);
+		im->before++;
+		return (2);
+	}
+	if ((r = make_line(im, lineno, il, cid)) != 0)
+		return (r);
+	dl = smap_get(&im->dossiers, il->dossier);
+	if (line_record(im, key, cid, dl->uuid) == -1)
+		return (line_fail(im, lineno, "%s", cli_tr("cannot record the "
+		    "line as imported", "не удаётся отметить строку как "
+		    "импортированную")));
+	return (0);
 }
 
 /* Wait for the signatures of the batch: nothing is committed unsigned. */
@@ -458,129 +695,351 @@ drain(struct import *im)
 	return (signer_drain(im->n->signer, im->n->st));
 }
 
-/* Read the file line by line, calling fn for each (pass 1 or 2).  In pass
- * 2, only lines that pass 1 found good (good[lineno]) are made. */
+/* Commit the batch in progress.  0 / -1 (logged; the caller rolls back). */
 static int
-each_line(struct import *im, int pass, unsigned char *good)
+batch_commit(struct import *im)
 {
-	FILE		*f;
-	char		*line = NULL;
-	size_t		 cap = 0;
-	ssize_t		 len;
-	struct import_line	 il;
-	int		 lineno = 0, rc = 0, inbatch = 0;
+	if (drain(im) == -1 || store_commit(im->n->st) == -1)
+		return (-1);
+	im->committed = im->made;
+	return (0);
+}
 
-	if ((f = fopen(im->path, "r")) == NULL) {
-		if (errno == ENOMEM)
-			return (line_oom(im));
-		cli_err("%s: %s", im->path, cli_tr("cannot open the file",
-		    "не удаётся открыть файл"));
+/*
+ * read_line(im, line, cap, lenp, digest): the next line of the file into
+ * *line (getline's buffer), without its end of line, its length in *lenp
+ * and the first LINE_DIGEST bytes of its SHA-256 in digest.  1, 0 at the
+ * end of the file, -1 on a read error or out of memory (reported).
+ */
+static int
+read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
+    uint8_t digest[LINE_DIGEST])
+{
+	uint8_t		 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	ssize_t		 len;
+
+	errno = 0;
+	if ((len = getline(line, cap, im->f)) == -1) {
+		if (ferror(im->f) || errno != 0) {
+			cli_err("%s: %s", im->path, errno == ENOMEM ? "out of "
+			    "memory" : cli_tr("read error", "ошибка чтения"));
+			return (-1);
+		}
+		return (0);
+	}
+	while (len > 0 && ((*line)[len - 1] == '\n' ||
+	    (*line)[len - 1] == '\r'))
+		(*line)[--len] = '\0';
+	if (EVP_Digest(*line, (size_t)len, md, &mdlen, EVP_sha256(), NULL) !=
+	    1 || mdlen < LINE_DIGEST) {
+		cli_err("%s", "out of memory");
 		return (-1);
 	}
-	if (pass == 2 && store_begin(im->n->st) == -1) {
-		fclose(f);
+	memcpy(digest, md, LINE_DIGEST);
+	*lenp = (size_t)len;
+	return (1);
+}
+
+/* ls_grow(im, n): room for line n in im->ls.  0 / -1. */
+static int
+ls_grow(struct import *im, size_t n)
+{
+	struct lstate	*ls;
+	size_t		 cap;
+
+	if (n < im->lscap)
+		return (0);
+	cap = im->lscap ? im->lscap * 2 : 4096;
+	while (cap <= n)
+		cap *= 2;
+	if ((ls = reallocarray(im->ls, cap, sizeof(*ls))) == NULL)
 		return (-1);
-	}
-	while ((len = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (pass == 1)
-			im->lines++;
-		if (len == 0) {
-			if (good != NULL)
-				good[lineno] = 0;
-			continue;
-		}
-		if (pass == 2 && !good[lineno])
-			continue;
-		if ((size_t)len > LIMIT_IMPORT_LINE) {
-			if (pass == 1)
-				line_fail(im, lineno, "%s", cli_tr("line longer "
-				    "than 64 KiB", "строка длиннее 64 КиБ"));
-			continue;
-		}
-		if (parse_line(im, lineno, line, (size_t)len, &il) == -1) {
-			import_line_free(&il);
-			continue;
-		}
-		if (im->oom) {
-			import_line_free(&il);
-			rc = -1;
+	memset(ls + im->lscap, 0, (cap - im->lscap) * sizeof(*ls));
+	im->ls = ls;
+	im->lscap = cap;
+	return (0);
+}
+
+/* Pass 1: check every line and note its digest and key.  0, or -1 when
+ * the file cannot be read (reported); bad lines are counted in im->bad. */
+static int
+check_lines(struct import *im)
+{
+	struct import_line	 il;
+	char			*line = NULL;
+	size_t			 cap = 0, len;
+	uint8_t			 digest[LINE_DIGEST];
+	int			 lineno = 0, r;
+
+	while ((r = read_line(im, &line, &cap, &len, digest)) == 1) {
+		if (lineno == INT_MAX || ls_grow(im, (size_t)lineno + 1) ==
+		    -1) {
+			cli_err("%s: %s", im->path, "out of memory");
+			r = -1;
 			break;
 		}
-		if (pass == 1) {
-			if (check_line(im, lineno, &il) == 0) {
-				good[lineno] = 1;
-				im->good++;
-			} else if (im->oom) {
-				import_line_free(&il);
-				rc = -1;
-				break;
-			}
-		} else {
-			if (make_line(im, lineno, &il) == -1) {
-				import_line_free(&il);
-				rc = -1;
-				break;
-			}
-			if (++inbatch == LIMIT_IMPORT_BATCH) {
-				if (drain(im) == -1 ||
-				    store_commit(im->n->st) == -1 ||
-				    store_begin(im->n->st) == -1) {
-					import_line_free(&il);
-					rc = -1;
-					break;
-				}
-				im->committed = im->made;
-				inbatch = 0;
-			}
-			if (cli.tty && im->made % 1000 == 0)
-				fprintf(stderr, "\r%s %llu / %llu",
-				    cli_tr("imported", "импортировано"),
-				    (unsigned long long)im->made,
-				    (unsigned long long)im->good);
+		lineno++;
+		im->nls = (size_t)lineno;
+		memcpy(im->ls[lineno].digest, digest, LINE_DIGEST);
+		if (len == 0)
+			continue;
+		im->lines++;
+		if (len > LIMIT_IMPORT_LINE) {
+			line_fail(im, lineno, "%s", cli_tr("line longer than "
+			    "64 KiB", "строка длиннее 64 КиБ"));
+			continue;
+		}
+		if (parse_line(im, lineno, line, len, &il) == 0 &&
+		    check_line(im, lineno, &il) == 0 &&
+		    key_line(im, lineno, &il) == 0) {
+			im->ls[lineno].good = true;
+			im->good++;
 		}
 		import_line_free(&il);
 	}
-	if (ferror(f)) {
+	free(line);
+	return (r == -1 ? -1 : 0);
+}
+
+/* The file is not what pass 1 read: stop before making what was not
+ * checked. */
+static int
+file_changed(struct import *im, int lineno)
+{
+	cli_err("%s:%d: %s", im->path, lineno, cli_tr("the file changed "
+	    "while it was being imported",
+	    "файл изменился во время импорта"));
+	return (EX_TEMPFAIL);
+}
+
+/*
+ * make_lines(im): pass 2: make the lines pass 1 found good, skipping those
+ * an import made before, committing every LIMIT_IMPORT_BATCH changes.
+ * Returns EX_OK; or, with the batch in progress rolled back and reported,
+ * EX_DATAERR (the node refused a line, without --keep-going), EX_TEMPFAIL
+ * (the file is not the one pass 1 read) or EX_IOERR (anything else).
+ */
+static int
+make_lines(struct import *im)
+{
+	struct import_line	 il;
+	char			*line = NULL, why[256];
+	size_t			 cap = 0, len;
+	uint8_t			 digest[LINE_DIGEST];
+	int			 lineno = 0, inbatch = 0, r, rc = EX_OK;
+
+	if (fseeko(im->f, 0, SEEK_SET) == -1) {
 		cli_err("%s: %s", im->path, cli_tr("read error",
 		    "ошибка чтения"));
-		rc = -1;
+		return (EX_IOERR);
 	}
-	if (pass == 2) {
-		if (rc == 0 && (drain(im) == -1 ||
-		    store_commit(im->n->st) == -1)) {
-			import_nomem(im);
-			rc = -1;
-		} else if (rc == 0)
-			im->committed = im->made;
-		if (rc == -1)
-			store_rollback(im->n->st);
-		if (cli.tty)
-			fputc('\n', stderr);
+	if (store_begin(im->n->st) == -1)
+		return (EX_IOERR);
+	while ((r = read_line(im, &line, &cap, &len, digest)) == 1) {
+		if ((size_t)lineno >= im->nls || memcmp(digest,
+		    im->ls[lineno + 1].digest, LINE_DIGEST) != 0) {
+			rc = file_changed(im, lineno + 1);
+			break;
+		}
+		lineno++;
+		if (!im->ls[lineno].good)
+			continue;
+		/* The very bytes pass 1 parsed: only memory can fail. */
+		if (import_line_parse(line, len, &il, why, sizeof(why)) ==
+		    -1) {
+			import_line_free(&il);
+			line_fail(im, lineno, "%s", why);
+			rc = EX_IOERR;
+			break;
+		}
+		r = take_line(im, lineno, &il);
+		import_line_free(&il);
+		if (r == -1 || (r == 1 && !im->keep_going)) {
+			rc = r == 1 ? EX_DATAERR : EX_IOERR;
+			break;
+		}
+		if (r != 0)
+			continue;
+		if (++inbatch == LIMIT_IMPORT_BATCH) {
+			if (batch_commit(im) == -1 ||
+			    store_begin(im->n->st) == -1) {
+				rc = EX_IOERR;
+				break;
+			}
+			inbatch = 0;
+		}
+		if (cli.tty && im->made % 1000 == 0)
+			fprintf(stderr, "\r%s %llu / %llu",
+			    cli_tr("imported", "импортировано"),
+			    (unsigned long long)im->made,
+			    (unsigned long long)im->good);
 	}
+	if (rc == EX_OK && r == -1)
+		rc = EX_IOERR;
+	if (rc == EX_OK && (size_t)lineno != im->nls)
+		rc = file_changed(im, lineno + 1);
+	if (rc == EX_OK && batch_commit(im) == -1)
+		rc = EX_IOERR;
+	if (rc != EX_OK)
+		store_rollback(im->n->st);
+	if (cli.tty)
+		fputc('\n', stderr);
 	free(line);
-	fclose(f);
 	return (rc);
 }
 
+/*
+ * out_open(im): make the temporary file that becomes --out FILE, beside
+ * it (so that rename is atomic), mode 0600.  0 / -1 (reported).
+ */
 static int
-count_lines(const char *path, size_t *n)
+out_open(struct import *im)
 {
-	FILE	*f;
-	int	 c;
+	size_t	 n = strlen(im->out) + sizeof(".XXXXXX");
+	int	 fd;
 
-	if ((f = fopen(path, "r")) == NULL)
+	if ((im->tmp = malloc(n)) == NULL) {
+		cli_err("%s", "out of memory");
 		return (-1);
-	*n = 0;
-	while ((c = getc(f)) != EOF)
-		if (c == '\n')
-			(*n)++;
-	fclose(f);
-	(*n)++;
+	}
+	snprintf(im->tmp, n, "%s.XXXXXX", im->out);
+	if ((fd = mkstemp(im->tmp)) == -1) {
+		cli_err("%s: %s: %s", im->out, cli_tr("cannot write the file",
+		    "не удаётся записать файл"), strerror(errno));
+		free(im->tmp);
+		im->tmp = NULL;
+		return (-1);
+	}
+	if ((im->outf = fdopen(fd, "w")) == NULL) {
+		cli_err("%s: %s", im->out, strerror(errno));
+		close(fd);
+		return (-1);
+	}
 	return (0);
+}
+
+/* out_discard(im): remove the temporary file, if any. */
+static void
+out_discard(struct import *im)
+{
+	if (im->outf != NULL)
+		fclose(im->outf);
+	im->outf = NULL;
+	if (im->tmp != NULL)
+		(void)unlink(im->tmp);
+	free(im->tmp);
+	im->tmp = NULL;
+}
+
+/*
+ * write_ids(im): LABEL<tab>ID for every dossier of the file that is
+ * stored (made by this run or an earlier one), in file order, to standard
+ * output or, with --out, to the temporary file, synced and renamed over
+ * FILE.  Labels are escaped (esc.h).  0 / -1 (reported).
+ */
+static int
+write_ids(struct import *im)
+{
+	FILE	*o = im->outf != NULL ? im->outf : stdout;
+	char	 label[4 * LIMIT_IMPORT_LABEL + 8];
+	size_t	 i;
+	int	 rc = -1;
+
+	for (i = 0; i < im->norder; i++)
+		if (im->order[i]->known && !im->order[i]->bad)
+			fprintf(o, "%s\t%s\n", esc_str(im->order[i]->label,
+			    label, sizeof(label)), im->order[i]->uuid);
+	if (fflush(o) == EOF || ferror(o))
+		goto out;
+	if (im->outf != NULL) {
+		if (fsync(fileno(o)) == -1)
+			goto out;
+		im->outf = NULL;
+		if (fclose(o) == EOF || rename(im->tmp, im->out) == -1)
+			goto out;
+		free(im->tmp);
+		im->tmp = NULL;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		cli_err("%s: %s: %s", im->out != NULL ? im->out :
+		    cli_tr("standard output", "стандартный вывод"), cli_tr(
+		    "cannot write the dossier ids (the import itself is "
+		    "complete: run it again to write them)", "не удаётся "
+		    "записать номера дел (импорт завершён: запустите его "
+		    "снова, чтобы их записать)"), strerror(errno));
+	return (rc);
+}
+
+/* What a run that make_lines stopped leaves, and what to do. */
+static void
+stopped(const struct import *im)
+{
+	if (im->committed == 0)
+		cli_err("%s", cli_tr("import stopped: the batch in progress "
+		    "was rolled back and this run imported nothing.  Run the "
+		    "same command again once the cause is fixed: lines "
+		    "imported before are skipped", "импорт остановлен: "
+		    "текущая порция отменена, этот запуск ничего не "
+		    "импортировал.  Устраните причину и запустите ту же "
+		    "команду снова: импортированные ранее строки будут "
+		    "пропущены"));
+	else
+		cli_err("%s %llu %s", cli_tr("import stopped: the batch in "
+		    "progress was rolled back; the", "импорт остановлен: "
+		    "текущая порция отменена;"), (unsigned long long)
+		    im->committed, cli_tr("lines imported before it are "
+		    "kept.  Run the same command again once the cause is "
+		    "fixed: what was imported is skipped", "строк, "
+		    "импортированных до неё, сохранены.  Устраните причину и "
+		    "запустите ту же команду снова: импортированное будет "
+		    "пропущено"));
+}
+
+/* The summary, once every batch has committed. */
+static void
+summary(struct import *im)
+{
+	if (im->lines == 0) {
+		fprintf(stderr, "%s\n", cli_tr("nothing to import: the file "
+		    "holds no lines", "импортировать нечего: в файле нет "
+		    "строк"));
+		return;
+	}
+	if (im->made == 0 && im->bad == 0) {
+		fprintf(stderr, "%s %llu %s\n", cli_tr("nothing to import: "
+		    "all", "импортировать нечего: все"),
+		    (unsigned long long)im->lines, cli_tr("lines of the file "
+		    "were imported before", "строк файла уже "
+		    "импортированы"));
+		return;
+	}
+	fprintf(stderr, "%s %llu %s %llu %s (%llu %s), %llu %s\n", cli_tr(
+	    "imported", "импортировано"), (unsigned long long)im->made,
+	    cli_tr("of", "из"), (unsigned long long)im->lines, cli_tr("lines",
+	    "строк"), (unsigned long long)im->before, cli_tr("imported "
+	    "before", "импортированы ранее"), (unsigned long long)im->bad,
+	    cli_tr("bad lines skipped", "ошибочных строк пропущено"));
+}
+
+static void
+free_all(struct import *im)
+{
+	size_t	 i;
+
+	smap_free(&im->cache, dossier_free_v);
+	smap_free(&im->dossiers, NULL);
+	smap_free(&im->entries, free);
+	smap_free(&im->same, NULL);
+	for (i = 0; i < im->norder; i++)
+		dlabel_free(im->order[i]);
+	free(im->order);
+	free(im->ls);
+	out_discard(im);
+	if (im->f != NULL)
+		fclose(im->f);
 }
 
 int
@@ -589,31 +1048,41 @@ cmd_import(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-going", no_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*usage = cli_tr(
-	    "usage: opora import [--keep-going] FILE\n"
+	    "usage: opora import [--keep-going] [--out IDS] FILE\n"
 	    "  imports a register from JSON Lines, one operation a line "
 	    "(docs/import.md).\n"
-	    "  Prints LABEL<tab>DOSSIER-ID for each dossier created.  Without "
-	    "--keep-going,\n"
-	    "  one bad line stops the import and nothing is written.",
-	    "использование: opora import [--keep-going] ФАЙЛ\n"
+	    "  Once every line is imported, prints LABEL<tab>DOSSIER-ID for "
+	    "each dossier\n"
+	    "  of the file, or writes them to IDS (replaced whole, only on "
+	    "success).\n"
+	    "  Without --keep-going, one bad line stops the import and nothing "
+	    "is written.\n"
+	    "  Run again after an interruption, it skips the lines already "
+	    "imported.",
+	    "использование: opora import [--keep-going] [--out НОМЕРА] ФАЙЛ\n"
 	    "  импорт реестра из JSON Lines, одна операция в строке "
 	    "(docs/import.md).\n"
-	    "  Выводит МЕТКА<tab>НОМЕР-ДЕЛА для каждого созданного дела.  Без "
-	    "--keep-going\n"
-	    "  одна ошибочная строка останавливает импорт, ничего не "
-	    "записывается.");
+	    "  Когда импортированы все строки, выводит МЕТКА<tab>НОМЕР-ДЕЛА "
+	    "для каждого\n"
+	    "  дела файла или записывает их в НОМЕРА (целиком, только при "
+	    "успехе).\n"
+	    "  Без --keep-going одна ошибочная строка останавливает импорт, "
+	    "ничего не\n"
+	    "  записывается.  Повторный запуск после прерывания пропускает "
+	    "уже\n"
+	    "  импортированные строки.");
 	struct import	 im;
-	unsigned char	*good = NULL;
-	size_t		 nlines;
+	struct stat	 sb;
 	long		 ncpu;
 	int		 ch, rc = EX_SOFTWARE;
 
 	memset(&im, 0, sizeof(im));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hk", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hko:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			printf("%s\n", usage);
@@ -621,35 +1090,44 @@ cmd_import(int argc, char **argv)
 		case 'k':
 			im.keep_going = true;
 			break;
+		case 'o':
+			im.out = optarg;
+			break;
 		default:
 			fprintf(stderr, "%s\n", usage);
 			return (EX_USAGE);
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind != 1 || (im.out != NULL && im.out[0] == '\0')) {
 		fprintf(stderr, "%s\n", usage);
 		return (EX_USAGE);
 	}
 	im.path = argv[optind];
-	if (count_lines(im.path, &nlines) == -1) {
-		if (errno == ENOMEM) {
-			cli_err("%s", cli_tr("out of memory: nothing was "
-			    "imported", "не хватает памяти: ничего не "
-			    "импортировано"));
-			return (EX_OSERR);
-		}
+	/* One open file for both passes: a file replaced meanwhile (an
+	 * editor saving) does not change what this run reads. */
+	if ((im.f = fopen(im.path, "r")) == NULL) {
 		cli_err("%s: %s", im.path, cli_tr("cannot open the file",
 		    "не удаётся открыть файл"));
 		return (EX_NOINPUT);
 	}
-	if ((im.n = cli_open()) == NULL)
-		return (EX_CONFIG);
-	if ((good = calloc(nlines + 2, 1)) == NULL) {
-		im.oom = true;
+	if (fstat(fileno(im.f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		cli_err("%s: %s", im.path, cli_tr("not a regular file (import "
+		    "reads it twice: save it to a file first)", "не обычный "
+		    "файл (импорт читает его дважды: сначала сохраните его в "
+		    "файл)"));
+		rc = EX_NOINPUT;
 		goto out;
 	}
-	if (each_line(&im, 1, good) == -1) {
-		rc = EX_NOINPUT;
+	if ((im.n = cli_open()) == NULL) {
+		rc = EX_CONFIG;
+		goto out;
+	}
+	if (im.out != NULL && out_open(&im) == -1) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	if (check_lines(&im) == -1) {
+		rc = EX_IOERR;
 		goto out;
 	}
 	if (im.bad > 0 && !im.keep_going) {
@@ -668,39 +1146,18 @@ cmd_import(int argc, char **argv)
 	/* Sign on the other cores while this one writes. */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
-	if (each_line(&im, 2, good) == -1) {
-		if (!im.oom)
-			cli_err("%s", cli_tr("import stopped: the batch in "
-			    "progress was rolled back; earlier batches are "
-			    "kept", "импорт остановлен: текущая порция "
-			    "отменена, предыдущие сохранены"));
-		else if (im.committed > 0)
-			cli_err("%s %llu", cli_tr("out of memory: the import "
-			    "stopped; the batch in progress was rolled back; "
-			    "changes of earlier batches kept:",
-			    "не хватает памяти: импорт остановлен; текущая "
-			    "порция отменена; сохранено изменений из "
-			    "предыдущих порций:"),
-			    (unsigned long long)im.committed);
-		rc = im.oom ? EX_OSERR : EX_IOERR;
+	if ((rc = make_lines(&im)) != EX_OK) {
+		stopped(&im);
 		goto out;
 	}
-	fprintf(stderr, "%s %llu %s, %llu %s\n", cli_tr("imported",
-	    "импортировано"), (unsigned long long)im.made, cli_tr("changes",
-	    "изменений"), (unsigned long long)im.bad, cli_tr("bad lines "
-	    "skipped", "ошибочных строк пропущено"));
+	if (write_ids(&im) == -1) {
+		rc = EX_IOERR;
+		goto out;
+	}
+	summary(&im);
 	rc = im.bad > 0 ? EX_DATAERR : EX_OK;
 out:
-	/* Out of memory before anything was written: say only that. */
-	if (im.oom && im.committed == 0) {
-		cli_err("%s", cli_tr("out of memory: nothing was imported",
-		    "не хватает памяти: ничего не импортировано"));
-		rc = EX_OSERR;
-	}
-	free(good);
-	smap_free(&im.cache, dossier_free_v);
-	smap_free(&im.dossiers, dlabel_free);
-	smap_free(&im.entries, free);
+	free_all(&im);
 	node_close(im.n);
 	return (rc);
 }

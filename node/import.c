@@ -1,8 +1,11 @@
 /*
  * node/import.c: one line of an import file.  See import.h.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "node/cli.h"
 #include "node/import.h"
@@ -42,6 +45,75 @@ import_names_table(enum op_kind k)
 	default:
 		return (DT_COUNT);
 	}
+}
+
+/* The domain of a line's key: a new meaning of the key gets a new one. */
+static const char key_domain[] = "opora import line 1";
+
+/* Hash one part of a line: absent, or its length (32 bits, big-endian)
+ * and bytes, so that no two sequences of parts hash alike. */
+static int
+key_part(EVP_MD_CTX *md, const char *s)
+{
+	uint8_t	 hdr[5] = { 0 };
+	size_t	 len;
+
+	if (s == NULL)
+		return (EVP_DigestUpdate(md, hdr, 1) == 1 ? 0 : -1);
+	/* Parts come from a line of at most LIMIT_IMPORT_LINE bytes. */
+	len = strlen(s);
+	hdr[0] = 1;
+	hdr[1] = (uint8_t)(len >> 24);
+	hdr[2] = (uint8_t)(len >> 16);
+	hdr[3] = (uint8_t)(len >> 8);
+	hdr[4] = (uint8_t)len;
+	if (EVP_DigestUpdate(md, hdr, sizeof(hdr)) != 1 ||
+	    EVP_DigestUpdate(md, s, len) != 1)
+		return (-1);
+	return (0);
+}
+
+int
+import_line_key(const struct import_line *il,
+    const uint8_t dkey[IMPORT_KEY_LEN], uint32_t nth,
+    uint8_t out[IMPORT_KEY_LEN])
+{
+	static const uint8_t	 zero[IMPORT_KEY_LEN];
+	EVP_MD_CTX		*md;
+	uint8_t			 n[4];
+	unsigned int		 outlen = 0;
+	int			 i, rc = -1;
+
+	n[0] = (uint8_t)(nth >> 24);
+	n[1] = (uint8_t)(nth >> 16);
+	n[2] = (uint8_t)(nth >> 8);
+	n[3] = (uint8_t)nth;
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(md, key_domain, sizeof(key_domain)) != 1 ||
+	    EVP_DigestUpdate(md, dkey != NULL ? dkey : zero,
+	    IMPORT_KEY_LEN) != 1 ||
+	    EVP_DigestUpdate(md, n, sizeof(n)) != 1 ||
+	    key_part(md, op_kind_name(il->op.kind)) == -1 ||
+	    key_part(md, il->dossier) == -1 ||
+	    key_part(md, il->entry) == -1 ||
+	    key_part(md, il->ref) == -1)
+		goto out;
+	for (i = 0; i < PF_COUNT; i++)
+		if (key_part(md, il->op.person[i]) == -1)
+			goto out;
+	/* The entry a line changes is in il->ref: OA_REF is set only while
+	 * the line is checked or made. */
+	for (i = OA_REF + 1; i < OA_COUNT; i++)
+		if (key_part(md, il->op.arg[i]) == -1)
+			goto out;
+	if (EVP_DigestFinal_ex(md, out, &outlen) != 1 ||
+	    outlen != IMPORT_KEY_LEN)
+		goto out;
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	return (rc);
 }
 
 void

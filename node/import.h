@@ -14,6 +14,7 @@
 #define OPORA_IMPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -49,6 +50,23 @@ struct import_line {
  */
 int	 import_line_parse(const char *p, size_t len, struct import_line *il,
 	    char *why, size_t whysz);
+
+/*
+ * import_line_key(il, dkey, nth, out): the key of a parsed line, by which
+ * a later run of the import recognises the line as done (docs/import.md):
+ * SHA-256 over a domain string, dkey, nth and what the line means: its
+ * operation, its labels and each argument, so that the order of the
+ * members, white space, escapes and the two forms of a SNILS do not
+ * matter and any other edit does.  dkey is the key of the person.create
+ * line of the line's dossier (NULL for that line itself: IMPORT_KEY_LEN
+ * zero bytes); nth counts the earlier lines of the file with the same
+ * dossier and content, so that two identical lines are two lines.
+ * Borrows il and dkey.  0, or -1 if OpenSSL fails (out of memory).
+ */
+#define IMPORT_KEY_LEN	32
+int	 import_line_key(const struct import_line *il,
+	    const uint8_t dkey[IMPORT_KEY_LEN], uint32_t nth,
+	    uint8_t out[IMPORT_KEY_LEN]);
 
 /* import_line_free(il): release il's tree; il may be reused. */
 void	 import_line_free(struct import_line *il);

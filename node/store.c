@@ -276,7 +276,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  not_before INTEGER NOT NULL, at INTEGER NOT NULL,"
 	"  PRIMARY KEY (peer, id)) WITHOUT ROWID;"
 	"CREATE INDEX later_id ON later (id);"
-	"CREATE INDEX later_due ON later (peer, not_before);",
+	"CREATE INDEX later_due ON later (peer, not_before);"
+	/* What each imported line made, written in the transaction
+	 * that makes it, so that an import run again skips what is done
+	 * (node/cmd_import.c, docs/import.md).  key is the line's key
+	 * (import_line_key), change the change it made, dossier its dossier. */
+	"CREATE TABLE import_lines (key BLOB PRIMARY KEY,"
+	"  change TEXT NOT NULL, dossier TEXT NOT NULL,"
+	"  at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 static void

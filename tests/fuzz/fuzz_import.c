@@ -6,9 +6,10 @@
  * LIMIT_IMPORT_LABEL bytes and an operation an import may hold; an "id"
  * only on a line that adds an entry; a line that changes an entry names
  * it, with the key "dossier\x1fref"; a SNILS in its printed form becomes
- * 11 digits; every string it points to lies in the parsed tree or the
- * line's own SNILS.  A refused line says why in printable text (the
- * line's bytes escaped).
+ * 11 digits; its key (import_line_key) is the same each time and changes
+ * with the dossier's key and with nth; every string it points to lies in
+ * the parsed tree or the line's own SNILS.  A refused line says why in
+ * printable text (the line's bytes escaped).
  *
  * A libFuzzer target ('make fuzz'); 'make check' replays its corpus,
  * tests/fuzz/corpus/import/, with tests/fuzz/replay.c.
@@ -38,6 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct import_line	 il;
 	char			*copy, why[256], key[sizeof(il.key)];
+	uint8_t			 k0[IMPORT_KEY_LEN], k1[IMPORT_KEY_LEN];
 	size_t			 n;
 	int			 r;
 
@@ -67,6 +69,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (il.op.person[PF_SNILS] == il.snils &&
 		    strspn(il.snils, "0123456789") != 11)
+			abort();
+		/* A line's key depends on its dossier's and on nth. */
+		if (import_line_key(&il, NULL, 0, k0) == 0 &&
+		    import_line_key(&il, NULL, 0, k1) == 0 &&
+		    memcmp(k0, k1, sizeof(k0)) != 0)
+			abort();
+		if (import_line_key(&il, k0, 0, k1) == 0 &&
+		    memcmp(k0, k1, sizeof(k0)) == 0)
+			abort();
+		if (import_line_key(&il, NULL, 1, k1) == 0 &&
+		    memcmp(k0, k1, sizeof(k0)) == 0)
 			abort();
 	} else if (r != -1 || !clean(why, sizeof(why)))
 		abort();

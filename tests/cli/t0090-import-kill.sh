@@ -1,0 +1,121 @@
+# import, killed with kill -9 at random points and run again each time:
+# every line of the file is imported exactly once (no duplicate pairs, as
+# many dossiers as the file has), nothing is printed as imported by a run
+# that did not finish, and the node verifies.
+. "$TOP/tests/cli/lib.sh"
+mknode smo
+export OPORA_DIR=smo
+N=5000		# persons, four lines each: 20,000 lines
+# The sanitizer build is several times slower: the same rounds on 10,000.
+case "$OPORA" in
+*/san/*) N=2500 ;;
+esac
+LINES=$((N * 4))
+# Distinct SNILS (numbers below 001-001-998 carry no check number) and
+# distinct birth dates, so that 'duplicates' finds a pair made twice.
+awk -v N=$N 'BEGIN { for (i = 1; i <= N; i++) {
+	j = i - 1; y = 1990 + int(j / 336); m = 1 + int((j % 336) / 28)
+	d = 1 + j % 28
+	printf "{\"dossier\":\"R%d\",\"op\":\"person.create\",\"surname\":" \
+	    "\"Иванова\",\"name\":\"Анна\",\"birth_date\":\"%04d-%02d-%02d\"," \
+	    "\"sex\":\"F\",\"snils\":\"%09d00\"}\n", i, y, m, d, i
+	printf "{\"dossier\":\"R%d\",\"op\":\"episode.open\",\"id\":\"ep\"," \
+	    "\"centre\":\"Центр\",\"curator\":\"Сидорова\"," \
+	    "\"date\":\"2023-09-01\"}\n", i
+	printf "{\"dossier\":\"R%d\",\"op\":\"event.add\",\"id\":\"e\"," \
+	    "\"date\":\"2024-02-01\",\"type\":\"housing\"," \
+	    "\"text\":\"Квартира\"}\n", i
+	printf "{\"dossier\":\"R%d\",\"op\":\"event.amend\",\"event\":\"e\"," \
+	    "\"text\":\"Квартира получена\"}\n", i
+}}' > reg.jsonl
+[ "$(wc -l < reg.jsonl)" = $LINES ] || fail "the register was not made"
+
+count() {
+	db smo 'SELECT count(*) FROM changes'
+}
+
+# kill9 PID: kill the import with SIGKILL and wait for it; its status in rc.
+kill9() {
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+	rc=$?
+	PIDS=$(echo "$PIDS" | sed "s/ $1\\b//")
+}
+
+# Round 0: killed early (checking the file, or its first batch).
+"$OPORA" import --out ids.tsv reg.jsonl >out.0 2>err.0 &
+p=$!
+PIDS="$PIDS $p"
+sleep 0.$(shuf -i 2-9 -n 1)
+kill9 $p
+[ "$rc" = 137 ] || { cat err.0 >&2; fail "round 0 ended by itself ($rc)"; }
+[ -s out.0 ] && fail "a killed import printed dossier ids"
+[ -e ids.tsv ] && fail "a killed import wrote --out"
+
+# Rounds 1-5: killed once the log holds a random number of changes, at a
+# random moment of the batch that follows; the ids go to standard output
+# in odd rounds, to --out in even ones.
+mid=0
+for r in 1 2 3 4 5; do
+	before=$(count)
+	[ "$before" -lt $((LINES - 1000)) ] || break
+	# Within the first half of what is left, so that every round stops
+	# an import half way.
+	target=$(shuf -i $((before + 1))-$((before + (LINES - before) / 2)) -n 1)
+	if [ $((r % 2)) = 1 ]; then
+		"$OPORA" import reg.jsonl >out.$r 2>err.$r &
+	else
+		"$OPORA" import --out ids.tsv reg.jsonl >out.$r 2>err.$r &
+	fi
+	p=$!
+	PIDS="$PIDS $p"
+	i=0
+	while [ "$(count)" -lt "$target" ] && kill -0 $p 2>/dev/null &&
+	    [ $i -lt 400 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep 0.0$(shuf -i 0-9 -n 1)
+	kill9 $p
+	after=$(count)
+	echo "round $r: $before -> $after changes (killed past $target)"
+	# Killed before its last commit: nothing printed, no --out.  (Killed
+	# after it, the import was complete.)
+	if [ "$rc" = 137 ] && [ "$after" -lt $LINES ]; then
+		[ -s out.$r ] && fail "a killed import printed dossier ids"
+		[ -e ids.tsv ] && fail "a killed import wrote --out"
+		[ "$after" -gt "$before" ] && mid=$((mid + 1))
+	elif [ "$rc" != 137 ]; then
+		[ "$rc" = 0 ] || { cat err.$r >&2; fail "round $r: exit $rc"; }
+	fi
+	[ "$after" -le $LINES ] || fail "round $r: $after changes"
+done
+[ $mid -ge 2 ] || fail "only $mid rounds were killed half way through"
+rm -f ids.tsv.*
+
+ok "$OPORA" import --out ids.tsv reg.jsonl
+contains "^(imported [0-9]+ of $LINES lines \\([0-9]+ imported before\\)|nothing to import)" "$T/err"
+[ -s "$T/out" ] && fail "with --out, standard output should stay empty"
+[ "$(count)" = $LINES ] || fail "$(count) changes for $LINES lines"
+[ "$(db smo 'SELECT count(*) FROM persons')" = $N ] ||
+    fail "$(db smo 'SELECT count(*) FROM persons') dossiers for $N"
+[ "$(db smo 'SELECT count(*) FROM import_lines')" = $LINES ] ||
+    fail "import_lines does not hold every line once"
+[ "$(db smo 'SELECT count(*) FROM episodes')" = $N ] || fail "episodes"
+[ "$(db smo "SELECT count(*) FROM events WHERE text = 'Квартира получена'
+    AND amended IS NOT NULL")" = $N ] || fail "amended events"
+ok "$OPORA" duplicates
+contains '^no possible duplicates$' "$T/out"
+# The ids: every dossier of the file, once, each a stored one.
+[ "$(wc -l < ids.tsv)" = $N ] || fail "ids.tsv has $(wc -l < ids.tsv) lines"
+[ "$(cut -f1 ids.tsv | sort -u | wc -l)" = $N ] || fail "labels repeat"
+cut -f2 ids.tsv | sort > got
+db smo 'SELECT dossier FROM persons ORDER BY 1' > want
+cmp -s got want || fail "ids.tsv does not name the stored dossiers"
+ok "$OPORA" verify
+
+# Once more: nothing is added, and the same ids are printed.
+ok "$OPORA" import reg.jsonl
+contains "^nothing to import: all $LINES lines of the file were imported before" "$T/err"
+cmp -s "$T/out" ids.tsv || fail "a re-run prints other ids"
+[ "$(count)" = $LINES ] || fail "a re-run added changes"
