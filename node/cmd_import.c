@@ -43,6 +43,7 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
+#include "protocol/jcs.h"
 #include "protocol/esc.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
@@ -197,6 +198,7 @@ struct import {
 	FILE		*outf;
 	uint64_t	 lines, good, bad, made, before, committed;
 	int		 first_bad;
+	bool		 oom;		/* memory ran out: stop, decide nothing */
 };
 
 static int
@@ -208,6 +210,13 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	/* Memory ran out at this line: that says nothing about the line;
+	 * the import stops there (the caller sees im->oom). */
+	if (strcmp(fmt, "out of memory") == 0 || (strcmp(fmt, "%s") == 0 &&
+	    jcs_nomem_seen())) {
+		im->oom = true;
+		return (-1);
+	}
 	fprintf(stderr, "%s:%d: ", im->path, lineno);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -226,8 +235,10 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 {
 	char	 why[256];
 
+	jcs_nomem_clear();
 	if (import_line_parse(p, len, il, why, sizeof(why)) == -1)
 		return (line_fail(im, lineno, "%s", why));
+	jcs_nomem_clear();
 	return (0);
 }
 
@@ -550,9 +561,11 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	}
 	r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why));
 	il->op.arg[OA_REF] = NULL;
-	if (r != 0) {		/* -1, or NODE_NOMEM */
+	if (r != 0) {
 		if (il->op.kind == OP_PERSON_CREATE)
 			dossier_free(d);
+		if (r == NODE_NOMEM)
+			return (line_fail(im, lineno, "out of memory"));
 		return (line_fail(im, lineno, "%s", cli_why(why)));
 	}
 	if (il->op.kind == OP_PERSON_CREATE) {
@@ -797,6 +810,10 @@ check_lines(struct import *im)
 			im->good++;
 		}
 		import_line_free(&il);
+		if (im->oom) {
+			r = -1;
+			break;
+		}
 	}
 	free(line);
 	return (r == -1 ? -1 : 0);
@@ -855,6 +872,10 @@ make_lines(struct import *im)
 		}
 		r = take_line(im, lineno, &il);
 		import_line_free(&il);
+		if (im->oom) {
+			rc = EX_OSERR;
+			break;
+		}
 		if (r == -1 || (r == 1 && !im->keep_going)) {
 			rc = r == 1 ? EX_DATAERR : EX_IOERR;
 			break;
@@ -880,7 +901,8 @@ make_lines(struct import *im)
 	if (rc == EX_OK && (size_t)lineno != im->nls)
 		rc = file_changed(im, lineno + 1);
 	if (rc == EX_OK && batch_commit(im) == -1)
-		rc = EX_IOERR;
+		rc = sqlite3_extended_errcode(store_db(im->n->st)) ==
+		    SQLITE_NOMEM ? EX_OSERR : EX_IOERR;
 	if (rc != EX_OK)
 		store_rollback(im->n->st);
 	if (cli.tty)
@@ -1127,7 +1149,7 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 	if (check_lines(&im) == -1) {
-		rc = EX_IOERR;
+		rc = im.oom ? EX_OSERR : EX_IOERR;
 		goto out;
 	}
 	if (im.bad > 0 && !im.keep_going) {
@@ -1147,7 +1169,8 @@ cmd_import(int argc, char **argv)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	if ((rc = make_lines(&im)) != EX_OK) {
-		stopped(&im);
+		if (rc != EX_OSERR)
+			stopped(&im);
 		goto out;
 	}
 	if (write_ids(&im) == -1) {
@@ -1157,6 +1180,22 @@ cmd_import(int argc, char **argv)
 	summary(&im);
 	rc = im.bad > 0 ? EX_DATAERR : EX_OK;
 out:
+	/* Out of memory: say only that, and what was kept. */
+	if (rc == EX_OSERR || im.oom) {
+		rc = EX_OSERR;
+		if (im.committed == 0)
+			cli_err("%s", cli_tr("out of memory: nothing was "
+			    "imported", "не хватает памяти: ничего не "
+			    "импортировано"));
+		else
+			cli_err("%s %llu", cli_tr("out of memory: the import "
+			    "stopped; the batch in progress was rolled back; "
+			    "changes of earlier batches kept:",
+			    "не хватает памяти: импорт остановлен; текущая "
+			    "порция отменена; сохранено изменений из "
+			    "предыдущих порций:"),
+			    (unsigned long long)im.committed);
+	}
 	free_all(&im);
 	node_close(im.n);
 	return (rc);
