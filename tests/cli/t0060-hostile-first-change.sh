@@ -55,5 +55,5 @@ contains "RU-KLU .*$D: this dossier is in the custody of RU-SMO" "$T/out"
 # LOGS: the refusals, naming the peer.
 [ "$(grep -c 'refused change .* from RU-KLU' "$T/SMO.log")" -ge 3 ] ||
     { cat "$T/SMO.log"; fail "the refusals were not logged"; }
-ok "$OPORA" --dir SMO status
+node_status SMO
 contains 'refused changes: 3' "$T/out"

@@ -120,7 +120,7 @@ for x in "$D" "$F"; do
 	    \"\$('$OPORA' --dir KLU digest '$x')\" ]" ||
 	    fail "digests of $x differ"
 done
-ok "$OPORA" --dir KLU status
+node_status KLU
 contains 'pulled again from its first change' "$T/out"
 contains 'feed epoch changed' "$T/out"
 contains 'feed epoch changed' "$T/KLU.log"

@@ -50,7 +50,7 @@ rm -f SMO/opora.db-wal SMO/opora.db-shm
     fail "the loss was not simulated"
 
 # The next open finds the log below its witness: a new epoch, loudly.
-ok "$OPORA" --dir SMO status --json
+node_status SMO --json
 contains 'NEW FEED EPOCH' "$T/err"
 contains 'had been served' "$T/err"
 contains '"epoch_reason":"the log ends at feed number' "$T/out"
@@ -58,7 +58,7 @@ grep -q "\"epoch\":\"$E0\"" "$T/out" && fail "the epoch did not change"
 E1=$(sed -n 's/^\([0-9a-f]\{32\}\) .*/\1/p' SMO/feed.head)
 [ "$E1" != "$E0" ] || fail "feed.head kept the old epoch"
 # Only once: the next open finds nothing wrong.
-ok "$OPORA" --dir SMO status
+node_status SMO
 grep -q 'NEW FEED EPOCH' "$T/err" && fail "a second new epoch"
 
 # New changes take the numbers KLU has passed (6 were lost, these are 4):
@@ -86,7 +86,7 @@ for x in "$D" "$G"; do
 	    \"\$('$OPORA' --dir KLU digest '$x')\" ]" ||
 	    fail "digests of $x differ"
 done
-ok "$OPORA" --dir KLU status --json
+node_status KLU --json
 contains '"resync_reason":"its feed epoch changed' "$T/out"
 ok "$OPORA" --dir SMO verify
 ok "$OPORA" --dir KLU verify

@@ -53,7 +53,7 @@ sleep 3
 stop KLU
 ok "$OPORA" --dir KLU show "$D1"
 grep -q 'Запись один' "$T/out" && fail "the gap closed without anti-entropy"
-ok "$OPORA" --dir KLU status
+node_status KLU
 contains 'anti-entropy: off' "$T/out"
 contains 'nothing needs attention' "$T/out"
 
@@ -69,7 +69,7 @@ ok "$OPORA" --dir KLU verify
 # The next round finds both in step, in one request.
 until_true 10 sh -c "'$OPORA' --dir KLU status | grep -q 'in step (3 shared dossiers)'" ||
     fail "status does not show the round in step"
-ok "$OPORA" --dir KLU status --json
+node_status KLU --json
 contains '"anti_entropy":' "$T/out"
 contains '"shared":[[:space:]]*3' "$T/out"
 contains '"ok":[[:space:]]*true' "$T/out"
