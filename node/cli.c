@@ -3,6 +3,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <curl/curl.h>
 #include <pwd.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "node/cli.h"
 #include "node/node.h"
@@ -175,6 +178,38 @@ login_name(void)
 	return ("unknown");
 }
 
+/* Set when SQLite reports a full disk, from any thread. */
+static int	 disk_full;
+
+static void
+sqlite_log(void *arg, int code, const char *msg)
+{
+	char	 no[16];
+
+	(void)arg;
+	/* SQLite says SQLITE_FULL when a write finds no room, and an I/O
+	 * error naming the errno, "(28)", when creating or growing a file
+	 * (the -wal, the -shm) does not. */
+	snprintf(no, sizeof(no), "(%d)", ENOSPC);
+	if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
+	    msg != NULL && strstr(msg, no) != NULL))
+		__atomic_store_n(&disk_full, 1, __ATOMIC_RELAXED);
+}
+
+/* A failed command: if the disk was full, say that and what to do. */
+static int
+command_done(int rc)
+{
+	if (rc == EX_OK || !__atomic_load_n(&disk_full, __ATOMIC_RELAXED))
+		return (rc);
+	cli_err("%s (%s)", cli_tr("the disk is full: nothing half-done was "
+	    "kept; free space on the file system of the node's directory and "
+	    "run the command again", "диск заполнен: ничего не записано "
+	    "наполовину; освободите место на файловой системе каталога узла "
+	    "и повторите команду"), cli.dir);
+	return (CLI_EX_DISKFULL);
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -191,6 +226,9 @@ cli_main(int argc, char **argv)
 	int		 ch, verbose = 0;
 
 	cli.ru = locale_is_ru();
+	/* Before SQLite is used: its log tells a full disk from other
+	 * failures. */
+	(void)sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 	/* Before any thread: libcurl's global state is not thread-safe. */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("cannot initialise libcurl");
@@ -235,7 +273,7 @@ cli_main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, argv[0]) == 0) {
 			optind = 0;	/* reset GNU getopt for the command */
-			return (commands[i].fn(argc, argv));
+			return (command_done(commands[i].fn(argc, argv)));
 		}
 	cli_err("%s \"%.40s\"", cli_tr("unknown command", "неизвестная команда"),
 	    argv[0]);

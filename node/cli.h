@@ -28,6 +28,13 @@ struct cli_env {
 };
 extern struct cli_env cli;
 
+/*
+ * A command that failed while SQLite reported the disk full exits with
+ * CLI_EX_DISKFULL, outside the range of <sysexits.h> so that monitoring
+ * can tell it from every other failure, and says so (docs/admin.md).
+ */
+#define CLI_EX_DISKFULL	79
+
 /* cli_main(argc, argv): the whole program. */
 int	 cli_main(int argc, char **argv);
 
