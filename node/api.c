@@ -43,9 +43,12 @@ static const char *const FEED_KEYS[] = { "since", "limit", "wait", NULL };
 static const char *const SNAPSHOT_KEYS[] = { "since", NULL };
 static const char *const SUMMARY_KEYS[] = { "after", "limit", NULL };
 static const char *const QUERY_KEYS[] = { "indicator", "period", "by",
-    "format", NULL };
+    "format", "release", NULL };
 static const char *const FLOWS_KEYS[] = { "period", "level", "format",
+    "release", NULL };
+static const char *const COVERAGE_KEYS[] = { "period", "format", "release",
     NULL };
+static const char *const RELEASES_KEYS[] = { NULL };
 
 /* Answer a feed request, or (with news still to come) let it wait. */
 static void
@@ -118,15 +121,44 @@ news(struct node *n)
 	return (changed);
 }
 
-/* Log a refused or failed statistics query for the admin, escaped. */
+/* Who sent a statistics request, for the log: the researcher, the peer,
+ * or a client this node does not know. */
 static void
-stats_note(struct http_conn *c, const char *whom, const char *why)
+stats_who(struct http_conn *c, char *out, size_t sz)
 {
-	char	 esc[ESC_LONG], note[ESC_LONG + 16];
+	if (http_conn_researcher(c)[0] != '\0')
+		snprintf(out, sz, "researcher:%s", http_conn_researcher(c));
+	else if (http_conn_peer(c)[0] != '\0')
+		snprintf(out, sz, "peer:%s", http_conn_peer(c));
+	else
+		snprintf(out, sz, "unknown client (no registered certificate)");
+}
 
-	esc_str(why, esc, sizeof(esc));
-	snprintf(note, sizeof(note), "refused: %s", esc);
-	fedstats_log(http_conn_node(c)->st, whom, note, 0);
+/* Refuse a statistics request with status and msg (the server's own
+ * words), and log it with what was asked, escaped. */
+static void
+stats_refuse(struct http_conn *c, const struct http_request *rq,
+    const char *whom, int status, const char *code, const char *msg)
+{
+	char	 raw[ESC_LONG], esc[ESC_LONG], note[2 * ESC_LONG];
+	size_t	 n = rq->path_len < sizeof(raw) - 1 ? rq->path_len :
+		    sizeof(raw) - 1;
+
+	memcpy(raw, rq->path, n);
+	raw[n] = '\0';
+	esc_str(raw, esc, sizeof(esc));
+	snprintf(note, sizeof(note), "refused %d: %s", status, esc);
+	if (rq->query_len > 0) {
+		n = rq->query_len < sizeof(raw) - 1 ? rq->query_len :
+		    sizeof(raw) - 1;
+		memcpy(raw, rq->query, n);
+		raw[n] = '\0';
+		esc_str(raw, esc, sizeof(esc));
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+		    "?%s", esc);
+	}
+	fedstats_log(http_conn_node(c)->st, whom, note, 0, status);
+	http_error(c, status, code, msg);
 }
 
 /* What is wrong with a refused query, in the server's own words. */
@@ -144,90 +176,150 @@ stats_refusal(const char *ind, const char *period)
 		return ("the period must be a year (2025) or a quarter "
 		    "(2025-Q1)");
 	return ("by takes dimensions only, and what was asked is not a "
-	    "dimension: use region or district (not both), sex, birth_year, "
+	    "dimension: use region or district (not both), sex, birth_band, "
 	    "comma-separated");
 }
 
+enum stats_what { SW_QUERY, SW_FLOWS, SW_COVERAGE, SW_RELEASES, SW_NONE };
+
+static enum stats_what
+stats_what_of(const char *w, size_t n)
+{
+	static const char *const names[] = { "query", "flows", "coverage",
+	    "releases" };
+	int	 i;
+
+	for (i = 0; i < SW_NONE; i++)
+		if (n == strlen(names[i]) && memcmp(w, names[i], n) == 0)
+			return ((enum stats_what)i);
+	return (SW_NONE);
+}
+
 /*
- * GET /v1/stats/query?indicator=&period=&by=&format= and
- * GET /v1/stats/flows?period=&level=&format=: the federal node answers the
- * researchers it registered, with disclosure control (node/fedstats.c).
+ * GET /v1/stats/query?indicator=&period=&by=&format=&release=,
+ * GET /v1/stats/flows?period=&level=&format=&release=,
+ * GET /v1/stats/coverage?period=&format=&release= and
+ * GET /v1/stats/releases: the federal node answers the researchers it
+ * registered, from its releases (node/fedstats.h).  Every request to
+ * the federal node's statistics, answered or refused, is logged with who
+ * sent it.
  */
 static void
 stats(struct http_conn *c, const struct http_request *rq)
 {
+	static const char *const *const keys[] = { QUERY_KEYS, FLOWS_KEYS,
+	    COVERAGE_KEYS, RELEASES_KEYS };
 	struct node		*n = http_conn_node(c);
 	struct fedstats_query	 fq;
 	struct fedstats_result	 r;
 	struct buf		 b;
-	const char		*what = rq->path + 10, *q = rq->query;
-	size_t			 wlen = rq->path_len - 10, ql = rq->query_len;
-	char			 ind[40], by[64], period[16], fmt[8];
-	char			 level[16], why[256], whom[96], esc[ESC_LONG];
-	bool			 flows = wlen == 5 && memcmp(what, "flows",
-				    5) == 0;
-	int64_t			 year;
-	int			 k;
+	const char		*q = rq->query;
+	size_t			 ql = rq->query_len;
+	enum stats_what		 sw = stats_what_of(rq->path + 10,
+				    rq->path_len - 10);
+	char			 ind[40] = "", by[64] = "", period[16] = "";
+	char			 fmt[8], level[16] = "district", why[256];
+	char			 whom[96], esc[ESC_LONG];
+	int64_t			 year, release = 0;
+	int			 k, kb;
 
 	if (strcmp(n->cfg.region, "RU-FED") != 0) {
 		http_error(c, 404, "not_found", "statistics are answered "
 		    "by the federal node only");
 		return;
 	}
+	stats_who(c, whom, sizeof(whom));
 	if (http_conn_researcher(c)[0] == '\0') {
-		http_error(c, 403, "forbidden", "the statistics API answers "
-		    "researchers registered on this node ('opora researcher "
-		    "add'); present your certificate");
+		stats_refuse(c, rq, whom, 403, "forbidden", "the statistics "
+		    "API answers researchers registered on this node ('opora "
+		    "researcher add'); present your certificate");
 		return;
 	}
-	if (!flows && !(wlen == 5 && memcmp(what, "query", 5) == 0)) {
-		http_error(c, 404, "not_found", "no such resource: use "
-		    "/v1/stats/query or /v1/stats/flows");
+	if (sw == SW_NONE) {
+		stats_refuse(c, rq, whom, 404, "not_found", "no such "
+		    "resource: use /v1/stats/query, /v1/stats/flows, "
+		    "/v1/stats/coverage or /v1/stats/releases");
+		return;
+	}
+	if (sw == SW_RELEASES) {
+		buf_init(&b, (size_t)16 << 20);
+		if (http_query_only(q, ql, RELEASES_KEYS) == -1)
+			stats_refuse(c, rq, whom, 400, "bad_request",
+			    "releases takes no parameters");
+		else if (fedstats_releases_json(n, false, &b) == -1) {
+			fedstats_log(n->st, whom, "releases", 0, 500);
+			http_error(c, 500, "internal", "the releases could "
+			    "not be read");
+		} else {
+			fedstats_log(n->st, whom, "releases", 0, 200);
+			http_respond(c, 200, "application/json", b.data,
+			    b.len);
+		}
+		buf_free(&b);
 		return;
 	}
 	if ((k = http_query_get(q, ql, "format", fmt, sizeof(fmt))) == 1)
 		snprintf(fmt, sizeof(fmt), "json");
-	if (http_query_only(q, ql, flows ? FLOWS_KEYS : QUERY_KEYS) == -1 ||
-	    k == -1 || (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) ||
+	kb = 1;
+	if (http_query_only(q, ql, keys[sw]) == -1 || k == -1 ||
+	    (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) ||
 	    http_query_get(q, ql, "period", period, sizeof(period)) != 0 ||
-	    (!flows && http_query_get(q, ql, "indicator", ind,
+	    (sw == SW_QUERY && http_query_get(q, ql, "indicator", ind,
 	    sizeof(ind)) != 0) ||
-	    (k = http_query_get(q, ql, flows ? "level" : "by", flows ? level :
-	    by, flows ? sizeof(level) : sizeof(by))) == -1) {
-		http_error(c, 400, "bad_request", flows ? "flows takes "
-		    "period (a year), level (district or region) and format "
-		    "(json or csv)" : "query takes indicator, period, by "
-		    "(region, district, sex, birth_year, comma-separated) and "
-		    "format (json or csv)");
+	    (sw == SW_QUERY && (kb = http_query_get(q, ql, "by", by,
+	    sizeof(by))) == -1) ||
+	    (sw == SW_FLOWS && http_query_get(q, ql, "level", level,
+	    sizeof(level)) == -1) ||
+	    http_query_num(q, ql, "release", 1, INT64_MAX / 2, &release) ==
+	    -1) {
+		stats_refuse(c, rq, whom, 400, "bad_request", sw == SW_FLOWS ?
+		    "flows takes period (a year), level (district or region), "
+		    "release and format (json or csv)" : sw == SW_COVERAGE ?
+		    "coverage takes period, release and format (json or csv)" :
+		    "query takes indicator, period, by (region, district, "
+		    "sex, birth_band, comma-separated), release and format "
+		    "(json or csv)");
 		return;
 	}
-	if (!flows && k == 1)
+	if (kb == 1)
 		by[0] = '\0';
-	if (flows && k == 1)
-		snprintf(level, sizeof(level), "district");
-	snprintf(whom, sizeof(whom), "researcher:%s", http_conn_researcher(c));
-	if (flows) {
+	if (sw == SW_FLOWS) {
 		if (num_parse_str(period, 1900, 2999, &year) == -1 ||
 		    (strcmp(level, "district") != 0 &&
 		    strcmp(level, "region") != 0)) {
-			http_error(c, 400, "bad_request", "flows takes "
-			    "period (a year, such as 2025) and level (district "
-			    "or region)");
+			stats_refuse(c, rq, whom, 400, "bad_request", "flows "
+			    "takes period (a year, such as 2025) and level "
+			    "(district or region)");
 			return;
 		}
 		k = fedstats_flows(n, (int)year, strcmp(level, "region") == 0,
-		    whom, &r, why, sizeof(why));
+		    release, whom, &r, why, sizeof(why));
+	} else if (sw == SW_COVERAGE) {
+		if (fedstats_parse("counted", NULL, period, &fq, why,
+		    sizeof(why)) == -1) {
+			stats_refuse(c, rq, whom, 400, "bad_request",
+			    stats_refusal("counted", period));
+			return;
+		}
+		k = fedstats_coverage(n, period, release, whom, &r, why,
+		    sizeof(why));
 	} else {
 		if (fedstats_parse(ind, by, period, &fq, why,
 		    sizeof(why)) == -1) {
 			/* The reason names what was sent: it goes to the
 			 * query log, escaped, and never back. */
-			stats_note(c, whom, why);
-			http_error(c, 400, "bad_request", stats_refusal(ind,
-			    period));
+			stats_refuse(c, rq, whom, 400, "bad_request",
+			    stats_refusal(ind, period));
 			return;
 		}
+		fq.release = release;
 		k = fedstats_run(n, &fq, whom, &r, why, sizeof(why));
+	}
+	if (k == FEDSTATS_NONE) {
+		http_error(c, 404, "not_found", "no such release: the federal "
+		    "node has not released statistics yet, or not that one "
+		    "(GET /v1/stats/releases lists them)");
+		return;
 	}
 	if (k == -1) {
 		log_warnx("statistics for %s: %s", whom, esc_str(why, esc,

@@ -19,7 +19,9 @@
 #include "node/node.h"
 #include "node/stats.h"
 #include "node/store.h"
+#include "protocol/esc.h"
 #include "protocol/log.h"
+#include "protocol/num.h"
 #include "protocol/tls.h"
 
 static const char *
@@ -27,41 +29,57 @@ stats_usage(void)
 {
 	return (cli_tr(
 	    "usage: opora stats publish [--year YEAR]\n"
+	    "       opora stats release\n"
+	    "       opora stats releases [--json]\n"
 	    "       opora stats query --indicator CODE --period PERIOD "
 	    "[--by DIMS]\n"
-	    "                         [--format csv|json]\n"
+	    "                         [--release N] [--format csv|json]\n"
 	    "       opora stats flows --period YEAR [--level district|region] "
+	    "[--release N]\n"
+	    "                         [--format csv|json]\n"
+	    "       opora stats coverage --period PERIOD [--release N] "
 	    "[--format csv|json]\n"
-	    "       opora stats coverage --period PERIOD [--format csv|json]\n"
 	    "       opora stats snapshots [--json]\n"
 	    "  publish (a regional node) counts the persons of this region who "
-	    "consented\n  to statistics, per indicator, sex, birth year, year "
-	    "and quarter, signs the\n  counts and keeps them for the federal "
-	    "node (serve does it every day).\n  The others run on the federal "
-	    "node: query gives one indicator (such as\n  housing.own) for a "
-	    "year (2025) or quarter (2025-Q1), by any of region,\n  district, "
-	    "sex, birth_year; small counts are hidden (status A), and so\n  "
-	    "are the counts that would give them away (status D). flows gives "
-	    "the moves\n  between federal districts (or regions) from accepted "
-	    "transfers.\n",
+	    "consented\n  to statistics, per indicator, sex, birth-year band, "
+	    "year and quarter, with\n  their record keys' sums, signs the "
+	    "counts and keeps them for the federal\n  node (serve does it "
+	    "every day). The others run on the federal node:\n  release "
+	    "freezes what researchers see (serve does it every\n  "
+	    "stats_release_months); releases lists them and what each held "
+	    "back, and\n  why. query gives one indicator (such as housing.own) "
+	    "for a year (2025) or\n  quarter (2025-Q1), by any of region, "
+	    "district, sex, birth_band, from the\n  latest release: every "
+	    "count is perturbed by its cell key, and counts below\n  the "
+	    "threshold are hidden (status C). flows gives the moves between "
+	    "federal\n  districts (or regions); coverage the persons counted "
+	    "and registered.\n",
 	    "использование: opora stats publish [--year ГОД]\n"
+	    "       opora stats release\n"
+	    "       opora stats releases [--json]\n"
 	    "       opora stats query --indicator КОД --period ПЕРИОД "
 	    "[--by ПРИЗНАКИ]\n"
-	    "                         [--format csv|json]\n"
+	    "                         [--release N] [--format csv|json]\n"
 	    "       opora stats flows --period ГОД [--level district|region] "
+	    "[--release N]\n"
+	    "                         [--format csv|json]\n"
+	    "       opora stats coverage --period ПЕРИОД [--release N] "
 	    "[--format csv|json]\n"
-	    "       opora stats coverage --period ПЕРИОД [--format csv|json]\n"
 	    "       opora stats snapshots [--json]\n"
 	    "  publish (региональный узел) считает выпускников региона, "
-	    "давших согласие\n  на статистику, по показателям, полу, году "
-	    "рождения, году и кварталу,\n  подписывает итоги и хранит их для "
-	    "федерального узла (serve делает это\n  ежедневно). Остальные "
-	    "команды — на федеральном узле: query выдаёт\n  показатель "
-	    "(например housing.own) за год (2025) или квартал (2025-Q1) в\n  "
-	    "разрезе region, district, sex, birth_year; малые значения скрыты "
-	    "(статус A),\n  как и значения, по которым их можно вычислить "
-	    "(статус D). flows — переезды\n  между федеральными округами (или "
-	    "регионами) по принятым передачам.\n"));
+	    "давших согласие\n  на статистику, по показателям, полу, группе "
+	    "годов рождения, году и кварталу,\n  с суммами их ключей записей, "
+	    "подписывает итоги и хранит их для\n  федерального узла (serve "
+	    "делает это ежедневно). Остальные команды — на\n  федеральном "
+	    "узле: release фиксирует то, что видят исследователи (serve —\n  "
+	    "каждые stats_release_months месяцев); releases перечисляет "
+	    "выпуски и что\n  в них задержано и почему. query выдаёт показатель "
+	    "(например housing.own)\n  за год (2025) или квартал (2025-Q1) в "
+	    "разрезе region, district, sex,\n  birth_band из последнего "
+	    "выпуска: каждое значение искажено шумом по ключу\n  ячейки, "
+	    "значения ниже порога скрыты (статус C). flows — переезды между\n  "
+	    "федеральными округами (или регионами); coverage — учтённые и "
+	    "состоящие\n  на учёте.\n"));
 }
 
 static int
@@ -210,8 +228,39 @@ open_federal(const char *what)
 	return (n);
 }
 
+/*
+ * Log a refused request on the federal node: what was typed (escaped) and
+ * the exit code.  Nothing is logged on another node, which holds no
+ * statistics.
+ */
+static void
+log_refused(int argc, char **argv, int code)
+{
+	struct node	*n;
+	struct buf	 what;
+	char		 who[96], esc[ESC_LONG];
+	int		 i;
+
+	if ((n = cli_open()) == NULL)
+		return;
+	if (strcmp(n->cfg.region, "RU-FED") == 0) {
+		who_cli(who);
+		/* At most ESC_LONG bytes: a long line is cut, never lost. */
+		buf_init(&what, ESC_LONG);
+		buf_adds(&what, "refused: stats");
+		for (i = 0; i < argc && !buf_failed(&what); i++) {
+			esc_str(argv[i], esc, sizeof(esc));
+			buf_addf(&what, " %s", esc);
+		}
+		fedstats_log(n->st, who, buf_failed(&what) ? "refused: stats "
+		    "(a command line too long to record)" : what.data, 0, code);
+		buf_free(&what);
+	}
+	node_close(n);
+}
+
 static int
-query(int argc, char **argv, bool flows)
+query(int argc, char **argv, bool flows, bool cov)
 {
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
@@ -220,15 +269,18 @@ query(int argc, char **argv, bool flows)
 		{ "indicator", required_argument, NULL, 'i' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "release", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct fedstats_query	 q;
 	struct fedstats_result	 r;
 	struct node		*n;
 	const char		*ind = NULL, *by = NULL, *period = NULL;
-	const char		*level = "district";
+	const char		*level = "district", *name = flows ? "flows" :
+				    cov ? "coverage" : "query";
 	char			 why[256], who[96];
 	bool			 json = false;
+	int64_t			 release = 0;
 	int			 ch, rc;
 
 	optind = 0;
@@ -239,7 +291,7 @@ query(int argc, char **argv, bool flows)
 			break;
 		case 'f':
 			if (format_of(optarg, &json) == -1)
-				return (EX_USAGE);
+				goto usage;
 			break;
 		case 'i':
 			ind = optarg;
@@ -250,121 +302,126 @@ query(int argc, char **argv, bool flows)
 		case 'p':
 			period = optarg;
 			break;
+		case 'r':
+			if (num_parse_str(optarg, 1, INT64_MAX / 2, &release) ==
+			    -1) {
+				cli_err("stats %s: --release: %s", name,
+				    cli_tr("a release number (opora stats "
+				    "releases)", "номер выпуска (opora stats "
+				    "releases)"));
+				goto usage;
+			}
+			break;
 		default:
 			fputs(stats_usage(), ch == 'h' ? stdout : stderr);
-			return (ch == 'h' ? EX_OK : EX_USAGE);
+			if (ch == 'h')
+				return (EX_OK);
+			goto usage;
 		}
 	}
-	if (optind != argc || period == NULL || (!flows && ind == NULL) ||
-	    (flows && strcmp(level, "district") != 0 &&
-	    strcmp(level, "region") != 0)) {
-		cli_err("stats %s: %s", flows ? "flows" : "query", flows ?
+	if (optind != argc || period == NULL || (!flows && !cov &&
+	    ind == NULL) || (flows && strcmp(level, "district") != 0 &&
+	    strcmp(level, "region") != 0) || (cov && (ind != NULL ||
+	    by != NULL))) {
+		cli_err("stats %s: %s", name, flows ?
 		    cli_tr("give --period YEAR (and --level district or region)",
 		    "укажите --period ГОД (и --level district или region)") :
+		    cov ? cli_tr("give --period", "укажите --period") :
 		    cli_tr("give --indicator and --period",
 		    "укажите --indicator и --period"));
-		return (EX_USAGE);
+		goto usage;
 	}
-	if (!flows && fedstats_parse(ind, by, period, &q, why,
-	    sizeof(why)) == -1) {
-		cli_err("stats query: %s", why);
-		return (EX_USAGE);
+	if (!flows && fedstats_parse(cov ? "counted" : ind, cov ? NULL : by,
+	    period, &q, why, sizeof(why)) == -1) {
+		cli_err("stats %s: %s", name, why);
+		goto usage;
 	}
 	if (flows && (strlen(period) != 4 || snapshot_year(period) == -1)) {
 		cli_err("stats flows: --period: %s", cli_tr("a year, such as "
 		    "2025", "год, например 2025"));
-		return (EX_USAGE);
+		goto usage;
 	}
-	if ((n = open_federal(flows ? "flows" : "query")) == NULL)
+	q.release = release;
+	if ((n = open_federal(name)) == NULL)
 		return (EX_CONFIG);
 	who_cli(who);
-	if ((flows ? fedstats_flows(n, snapshot_year(period), strcmp(level,
-	    "region") == 0, who, &r, why, sizeof(why)) :
-	    fedstats_run(n, &q, who, &r, why, sizeof(why))) == -1) {
-		cli_err("stats: %s", why);
+	rc = flows ? fedstats_flows(n, snapshot_year(period), strcmp(level,
+	    "region") == 0, release, who, &r, why, sizeof(why)) : cov ?
+	    fedstats_coverage(n, period, release, who, &r, why, sizeof(why)) :
+	    fedstats_run(n, &q, who, &r, why, sizeof(why));
+	if (rc != 0) {
+		cli_err("stats %s: %s", name, rc == FEDSTATS_NONE ? cli_tr(
+		    "no such release: make one with 'opora stats release' "
+		    "('opora stats releases' lists them)", "такого выпуска "
+		    "нет: создайте его командой 'opora stats release' "
+		    "(список: 'opora stats releases')") : why);
 		node_close(n);
-		return (EX_SOFTWARE);
+		return (rc == FEDSTATS_NONE ? EX_NOINPUT : EX_SOFTWARE);
 	}
 	rc = print_result(&r, json);
 	fedstats_result_free(&r);
 	node_close(n);
 	return (rc);
+usage:
+	log_refused(argc, argv, EX_USAGE);
+	return (EX_USAGE);
 }
-
-static const char SQL_COVERAGE[] =
-    "SELECT c.region, c.counted, c.registered FROM stats_coverage c"
-    " JOIN stats_current k ON k.snapshot = c.snapshot"
-    " WHERE c.period = ? ORDER BY c.region";
 
 static int
 coverage(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "period", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const names[] = { "region", "counted",
-	    "registered" };
-	struct node	*n;
-	sqlite3_stmt	*s;
-	int		 r;
-	cJSON		*arr = NULL;
-	const char	*period = NULL;
-	bool		 json = false;
-	int		 ch;
+	return (query(argc, argv, false, true));
+}
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'p')
-			period = optarg;
-		else if (ch == 'f') {
-			if (format_of(optarg, &json) == -1)
-				return (EX_USAGE);
-		} else {
-			fputs(stats_usage(), ch == 'h' ? stdout : stderr);
-			return (ch == 'h' ? EX_OK : EX_USAGE);
-		}
+/* stats release: make a release now (the federal node). */
+static int
+release(int argc, char **argv)
+{
+	struct node	*n;
+	char		 why[256];
+	int64_t		 num;
+	int		 rc = EX_OK;
+
+	if (argc != 1) {
+		fputs(stats_usage(), argc == 2 && strcmp(argv[1], "--help") ==
+		    0 ? stdout : stderr);
+		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
+		    EX_USAGE);
 	}
-	if (optind != argc || period == NULL) {
-		cli_err("stats coverage: %s", cli_tr("give --period",
-		    "укажите --period"));
+	if ((n = open_federal("release")) == NULL)
+		return (EX_CONFIG);
+	if (fedstats_release(n, &num, why, sizeof(why)) == -1) {
+		cli_err("stats release: %s", why);
+		rc = EX_SOFTWARE;
+	} else
+		printf("%lld\n", (long long)num);
+	node_close(n);
+	return (rc);
+}
+
+/* stats releases: every release, with what it held back and why. */
+static int
+releases(int argc, char **argv)
+{
+	struct node	*n;
+	struct buf	 b;
+	int		 rc = EX_OK;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0)) {
+		fputs(stats_usage(), stderr);
 		return (EX_USAGE);
 	}
-	if ((n = open_federal("coverage")) == NULL)
+	if ((n = open_federal("releases")) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_COVERAGE)) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
-	if (json)
-		arr = cJSON_CreateArray();
-	else
-		printf("period,region,counted,registered\n");
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!json) {
-			printf("%s,%s,%lld,%lld\n", period,
-			    sqlite3_column_text(s, 0),
-			    (long long)sqlite3_column_int64(s, 1),
-			    (long long)sqlite3_column_int64(s, 2));
-			continue;
-		}
-		json_row(arr, s, names, 3);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	buf_init(&b, (size_t)64 << 20);
+	if (fedstats_releases_json(n, true, &b) == -1) {
 		read_failed();
-		cJSON_Delete(arr);
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	if (json)
-		cli_print_json(arr);
-	cJSON_Delete(arr);
+		rc = EX_SOFTWARE;
+	} else
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
 	node_close(n);
-	return (EX_OK);
+	return (rc);
 }
 
 static const char SQL_SNAPSHOTS[] =
@@ -436,13 +493,13 @@ snapshots(int argc, char **argv)
 static int
 query_cmd(int argc, char **argv)
 {
-	return (query(argc, argv, false));
+	return (query(argc, argv, false, false));
 }
 
 static int
 flows_cmd(int argc, char **argv)
 {
-	return (query(argc, argv, true));
+	return (query(argc, argv, true, false));
 }
 
 int
@@ -451,6 +508,7 @@ cmd_stats(int argc, char **argv)
 	static const struct cli_sub subs[] = {
 		{ "coverage", coverage }, { "flows", flows_cmd },
 		{ "publish", publish }, { "query", query_cmd },
+		{ "release", release }, { "releases", releases },
 		{ "snapshots", snapshots }, { NULL, NULL }
 	};
 

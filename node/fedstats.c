@@ -1,59 +1,31 @@
 /*
- * node/fedstats.c: answering researchers at the federal node.  See
- * fedstats.h; the rules are in docs/statistics.md.
+ * node/fedstats.c: releases, and answering researchers, at the federal
+ * node.  See fedstats.h; the rules are in docs/statistics.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
-#include "node/disclose.h"
+#include "conflict/cellkey.h"
 #include "node/fedstats.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "protocol/change.h"
 #include "protocol/fields.h"
+#include "protocol/jcs.h"
 #include "protocol/log.h"
+#include "protocol/sig.h"
 #include "protocol/snapshot.h"
 
-#define MAXVALS		8	/* values of one question */
-#define MAXYEARS	128	/* birth years in one table */
-
-/*
- * The whole table of one question: value x geography x sex x birth year.
- * Geography: the regions with a snapshot (0..nr-1), their federal
- * districts (nr..nr+nd-1), then Russia (ng-1).  Sex: F, M, both.  Birth
- * year: each year present, then all.  One dtable per value.
- */
-struct cube {
-	int		 nv;
-	const char	*vals[MAXVALS];
-	char		 (*geo)[16];
-	int		 ng, nr, nd;
-	int		 years[MAXYEARS];
-	int		 ny;
-	int		 threshold;
-	struct dtable	 t[MAXVALS];
-};
-
-static size_t
-cidx(const struct cube *c, int g, int s, int y)
-{
-	return (((size_t)g * 3 + (size_t)s) * (size_t)(c->ny + 1) +
-	    (size_t)y);
-}
-
-static void
-cube_free(struct cube *c)
-{
-	int	 v;
-
-	for (v = 0; v < MAXVALS; v++)
-		disclose_free(&c->t[v]);
-	free(c->geo);
-	memset(c, 0, sizeof(*c));
-}
+#define NSEX		3		/* F, M, both */
+#define NBAND		(CELLKEY_NBANDS + 1)	/* each band, then all */
+#define MAXDIST		16		/* federal districts */
+/* The base cells of one group (sex x band) of one snapshot: indicators x
+ * periods, and flows to every region. */
+#define GROUP_MAX	512
 
 static int
 fail(char *why, size_t whysz, const char *what)
@@ -97,11 +69,11 @@ fedstats_parse(const char *indicator, const char *by, const char *period,
 			q->district = true;
 		else if (n == 3 && strncmp(p, "sex", n) == 0)
 			q->sex = true;
-		else if (n == 10 && strncmp(p, "birth_year", n) == 0)
-			q->birth_year = true;
+		else if (n == 10 && strncmp(p, "birth_band", n) == 0)
+			q->band = true;
 		else {
 			snprintf(why, whysz, "\"%.*s\" is not a dimension: use "
-			    "region, district, sex, birth_year", (int)(n < 40 ?
+			    "region, district, sex, birth_band", (int)(n < 40 ?
 			    n : 40), p);
 			return (-1);
 		}
@@ -112,24 +84,47 @@ fedstats_parse(const char *indicator, const char *by, const char *period,
 	return (0);
 }
 
-static const char SQL_REGIONS[] =
-    "SELECT region, snapshot FROM stats_current WHERE year = ?"
-    " ORDER BY region";
-static const char SQL_CELLS[] =
-    "SELECT c.region, c.indicator, c.sex, c.birth_year, c.count"
-    " FROM stats_cells c JOIN stats_current k ON k.snapshot = c.snapshot"
-    " WHERE c.period = ?1 AND c.indicator >= ?2 AND c.indicator < ?3";
+/* --- the log of requests ---------------------------------------------- */
 
-static int
-geo_find(const struct cube *c, const char *g)
+static const char SQL_LOG[] =
+    "INSERT INTO stats_queries (at, who, query, cells, status)"
+    " VALUES (?, ?, ?, ?, ?)";
+
+void
+fedstats_log(struct store *st, const char *who, const char *what,
+    size_t cells, int status)
 {
-	int	 i;
+	sqlite3_stmt	*s;
 
-	for (i = 0; i < c->ng; i++)
-		if (strcmp(c->geo[i], g) == 0)
-			return (i);
-	return (-1);
+	if ((s = store_stmt(st, SQL_LOG)) == NULL)
+		return;
+	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)node_now_ms()) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, who, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, (sqlite3_int64)cells) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 5, status) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		log_warnx("log a statistics request: %s",
+		    sqlite3_errmsg(store_db(st)));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 }
+
+/* --- geography -------------------------------------------------------- */
+
+/*
+ * The table's geography: the regions of the release's year (sorted),
+ * their federal districts (sorted), then Russia.  Sums: [geo][sex][band]
+ * counts and key sums, flows [geo][geo].
+ */
+struct cube {
+	char		 (*geo)[16];
+	int		 ng, nr, nd;
+	int64_t		*cnt;
+	uint32_t	*key;
+	size_t		 ncell;
+};
 
 static int
 cmp_str(const void *a, const void *b)
@@ -137,300 +132,157 @@ cmp_str(const void *a, const void *b)
 	return (strcmp(a, b));
 }
 
-/* The geography: regions (sorted, given), then their districts, then RU;
- * plus a digest input naming the snapshots. */
 static int
-geography(struct cube *c, char (*regions)[16], int nr)
+geo_find(const struct cube *c, const char *g)
 {
-	char	 d[16][16];
+	int	 i;
+
+	for (i = 0; g != NULL && i < c->ng; i++)
+		if (strcmp(c->geo[i], g) == 0)
+			return (i);
+	return (-1);
+}
+
+static void
+cube_free(struct cube *c)
+{
+	free(c->geo);
+	free(c->cnt);
+	free(c->key);
+	memset(c, 0, sizeof(*c));
+}
+
+/* regions (nr of them, sorted) become the cube's geography, with cells
+ * per geography of per cells each. */
+static int
+cube_new(struct cube *c, char (*regions)[16], int nr, size_t per)
+{
+	char	 d[MAXDIST][16];
 	int	 i, j, nd = 0;
 
+	memset(c, 0, sizeof(*c));
 	for (i = 0; i < nr; i++) {
 		const char *dist = fields_region_district(regions[i]);
 
-		if (dist == NULL)
-			continue;
-		for (j = 0; j < nd; j++)
+		for (j = 0; dist != NULL && j < nd; j++)
 			if (strcmp(d[j], dist) == 0)
 				break;
-		if (j == nd && nd < 16)
+		if (dist != NULL && j == nd && nd < MAXDIST)
 			snprintf(d[nd++], 16, "%s", dist);
 	}
 	qsort(d, (size_t)nd, sizeof(d[0]), cmp_str);
-	if ((c->geo = calloc((size_t)(nr + nd + 1), sizeof(*c->geo))) == NULL)
-		return (-1);
-	memcpy(c->geo, regions, (size_t)nr * sizeof(*c->geo));
-	memcpy(c->geo + nr, d, (size_t)nd * sizeof(*c->geo));
-	snprintf(c->geo[nr + nd], 16, "RU");
 	c->nr = nr;
 	c->nd = nd;
 	c->ng = nr + nd + 1;
+	c->ncell = (size_t)c->ng * per;
+	if ((c->geo = calloc((size_t)c->ng, sizeof(*c->geo))) == NULL ||
+	    (c->cnt = calloc(c->ncell, sizeof(*c->cnt))) == NULL ||
+	    (c->key = calloc(c->ncell, sizeof(*c->key))) == NULL) {
+		cube_free(c);
+		return (-1);
+	}
+	if (nr > 0)
+		memcpy(c->geo, regions, (size_t)nr * sizeof(*c->geo));
+	if (nd > 0)
+		memcpy(c->geo + nr, d, (size_t)nd * sizeof(*c->geo));
+	snprintf(c->geo[nr + nd], 16, "RU");
 	return (0);
 }
 
-/* Sum the regions' base cells up: sexes, years, districts, Russia. */
-static void
-totals(struct cube *c, struct dtable *t)
+/* The geographies a region's base cell adds to: itself, its district,
+ * Russia.  How many. */
+static int
+geos_of(const struct cube *c, int r, int out[3])
 {
-	int	 g, s, y, r;
+	int	 n = 0, d;
 
-	for (g = 0; g < c->nr; g++) {
-		for (y = 0; y < c->ny; y++)
-			t->v[cidx(c, g, 2, y)] = t->v[cidx(c, g, 0, y)] +
-			    t->v[cidx(c, g, 1, y)];
-		for (s = 0; s < 3; s++)
-			for (y = 0; y < c->ny; y++)
-				t->v[cidx(c, g, s, c->ny)] +=
-				    t->v[cidx(c, g, s, y)];
-	}
-	for (r = 0; r < c->nr; r++) {
-		const char *dist = fields_region_district(c->geo[r]);
-
-		g = dist != NULL ? geo_find(c, dist) : -1;
-		for (s = 0; g >= 0 && s < 3; s++)
-			for (y = 0; y <= c->ny; y++) {
-				t->v[cidx(c, g, s, y)] += t->v[cidx(c, r, s, y)];
-				t->v[cidx(c, c->ng - 1, s, y)] +=
-				    t->v[cidx(c, r, s, y)];
-			}
-	}
+	out[n++] = r;
+	if ((d = geo_find(c, fields_region_district(c->geo[r]))) >= 0)
+		out[n++] = d;
+	out[n++] = c->ng - 1;
+	return (n);
 }
 
-/* The lines of one value's table. */
+/* --- which release ---------------------------------------------------- */
+
+static const char SQL_LATEST[] = "SELECT max(n) FROM stats_releases";
+static const char SQL_RELEASE_HAS[] =
+    "SELECT 1 FROM stats_releases WHERE n = ?";
+static const char SQL_RELEASE_REGIONS[] =
+    "SELECT region, max(held IS NOT NULL) FROM stats_release_groups"
+    " WHERE release = ? AND year = ? GROUP BY region ORDER BY region";
+
+/* The release to answer from: asked (must exist) or the latest.  0,
+ * FEDSTATS_NONE, or -1. */
 static int
-lines(const struct cube *c, struct dtable *t)
+which_release(struct store *st, int64_t asked, int64_t *out)
 {
-	size_t	 kids[512];
-	int	 g, s, y, r, d, n;
-
-	for (g = 0; g < c->ng; g++)
-		for (y = 0; y <= c->ny; y++) {
-			kids[0] = cidx(c, g, 0, y);
-			kids[1] = cidx(c, g, 1, y);
-			if (disclose_line(t, cidx(c, g, 2, y), kids, 2) == -1)
-				return (-1);
-		}
-	for (g = 0; g < c->ng; g++)
-		for (s = 0; s < 3; s++) {
-			for (y = 0; y < c->ny; y++)
-				kids[y] = cidx(c, g, s, y);
-			if (disclose_line(t, cidx(c, g, s, c->ny), kids,
-			    (size_t)c->ny) == -1)
-				return (-1);
-		}
-	for (s = 0; s < 3; s++)
-		for (y = 0; y <= c->ny; y++) {
-			for (d = c->nr; d < c->nr + c->nd; d++) {
-				for (r = 0, n = 0; r < c->nr && n < 512; r++)
-					if (strcmp(fields_region_district(
-					    c->geo[r]), c->geo[d]) == 0)
-						kids[n++] = cidx(c, r, s, y);
-				if (disclose_line(t, cidx(c, d, s, y), kids,
-				    (size_t)n) == -1)
-					return (-1);
-			}
-			for (d = 0; d < c->nd; d++)
-				kids[d] = cidx(c, c->nr + d, s, y);
-			if (disclose_line(t, cidx(c, c->ng - 1, s, y), kids,
-			    (size_t)c->nd) == -1)
-				return (-1);
-		}
-	return (0);
-}
-
-static const char SQL_TABLE_GET[] = "SELECT body FROM stats_tables WHERE key = ?";
-static const char SQL_TABLE_PUT[] =
-    "INSERT OR REPLACE INTO stats_tables (key, body) VALUES (?, ?)";
-
-/*
- * The whole table of the question of indicator for period, suppressed:
- * from stats_tables if these snapshots were suppressed before, else
- * computed and kept.
- */
-static int
-cube_build(struct node *n, const char *indicator, const char *period,
-    struct cube *c, char *why, size_t whysz)
-{
-	struct store	*st = n->st;
-	const struct snapshot_indicator *ind = snapshot_indicator_find(
-	    indicator), *i;
 	sqlite3_stmt	*s;
-	char		 (*regions)[16] = NULL, lo[40], hi[40], key[65];
-	struct buf	 kb;
-	const void	*body;
-	size_t		 ncell, at, ncap = 0;
-	int		 nr = 0, v, g, y, year = snapshot_year(period), rc = -1;
-	int		 nz, only, r;
+	int		 r, rc = -1;
 
-	memset(c, 0, sizeof(*c));
-	buf_init(&kb, 1 << 20);
-	/* The question's values. */
-	for (i = snapshot_indicators; i->code != NULL && c->nv < MAXVALS; i++)
-		if (i == ind || (ind->group != NULL && i->group != NULL &&
-		    strcmp(i->group, ind->group) == 0))
-			c->vals[c->nv++] = i->code;
-	c->threshold = ind->sensitive ? n->cfg.stats_threshold_sensitive :
-	    n->cfg.stats_threshold;
-	/* The question's codes: "housing." up to "housing/" (the next
-	 * character), or the one code. */
-	if (ind->group != NULL) {
-		snprintf(lo, sizeof(lo), "%s.", ind->group);
-		snprintf(hi, sizeof(hi), "%s/", ind->group);
-	} else {
-		snprintf(lo, sizeof(lo), "%s", ind->code);
-		snprintf(hi, sizeof(hi), "%s%c", ind->code, 1);
-	}
-	/* The regions that published this year, and what they sent. */
-	buf_addf(&kb, "%s|%s|%d", ind->group ? ind->group : ind->code, period,
-	    c->threshold);
-	if ((s = store_stmt(st, SQL_REGIONS)) == NULL)
-		goto out;
-	sqlite3_bind_int(s, 1, year);
-	/* Every loop below must end with SQLITE_DONE: a cube from part of
-	 * the snapshots would be kept in stats_tables as if whole. */
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((size_t)nr == ncap) {
-			void *nv;
-
-			ncap = ncap ? ncap * 2 : 32;
-			if ((nv = reallocarray(regions, ncap,
-			    sizeof(*regions))) == NULL)
-				break;
-			regions = nv;
+	if ((s = store_stmt(st, asked > 0 ? SQL_RELEASE_HAS : SQL_LATEST)) ==
+	    NULL)
+		return (-1);
+	if (asked > 0)
+		sqlite3_bind_int64(s, 1, asked);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			rc = FEDSTATS_NONE;
+		else {
+			*out = asked > 0 ? asked : sqlite3_column_int64(s, 0);
+			rc = 0;
 		}
-		snprintf(regions[nr++], 16, "%s",
-		    (const char *)sqlite3_column_text(s, 0));
-		buf_addf(&kb, "|%s", (const char *)sqlite3_column_text(s, 1));
-	}
-	sqlite3_reset(s);
-	if (r == SQLITE_ROW)
-		goto oom;
-	if (r != SQLITE_DONE)
-		goto out;
-	if (geography(c, regions, nr) == -1)
-		goto oom;
-	/* Birth years present. */
-	if ((s = store_stmt(st, SQL_CELLS)) == NULL)
-		goto out;
-	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		int by = sqlite3_column_int(s, 3);
-
-		for (y = 0; y < c->ny && c->years[y] != by; y++)
-			;
-		if (y == c->ny && c->ny < MAXYEARS)
-			c->years[c->ny++] = by;
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
-		goto out;
-	for (y = 1; y < c->ny; y++)		/* insertion sort: few years */
-		for (g = y; g > 0 && c->years[g - 1] > c->years[g]; g--) {
-			int tmp = c->years[g];
-
-			c->years[g] = c->years[g - 1];
-			c->years[g - 1] = tmp;
-		}
-	ncell = (size_t)c->ng * 3 * (size_t)(c->ny + 1);
-	for (v = 0; v < c->nv; v++)
-		for (at = 0; at < ncell; at++)
-			if (disclose_cell(&c->t[v], 0) == -1)
-				goto oom;
-	/* The regions' counts. */
-	sqlite3_bind_text(s, 1, period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *reg = (const char *)sqlite3_column_text(s, 0);
-		const char *code = (const char *)sqlite3_column_text(s, 1);
-		const char *sex = (const char *)sqlite3_column_text(s, 2);
-		int by = sqlite3_column_int(s, 3);
-
-		for (v = 0; v < c->nv && strcmp(c->vals[v], code) != 0; v++)
-			;
-		for (y = 0; y < c->ny && c->years[y] != by; y++)
-			;
-		if (v == c->nv || y == c->ny || reg == NULL || sex == NULL ||
-		    (g = geo_find(c, reg)) < 0 || g >= c->nr)
-			continue;
-		c->t[v].v[cidx(c, g, sex[0] == 'M', y)] +=
-		    sqlite3_column_int64(s, 4);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
-		goto out;
-	for (v = 0; v < c->nv; v++)
-		totals(c, &c->t[v]);
-	/* Suppressed before, from the very same snapshots? */
-	change_id(kb.data, kb.len, key);
-	if ((s = store_stmt(st, SQL_TABLE_GET)) == NULL)
-		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) != SQLITE_ROW && r != SQLITE_DONE) {
-		sqlite3_reset(s);
-		goto out;
-	}
-	if (r == SQLITE_ROW &&
-	    (size_t)sqlite3_column_bytes(s, 0) == ncell * (size_t)c->nv &&
-	    (body = sqlite3_column_blob(s, 0)) != NULL) {
-		for (v = 0; v < c->nv; v++)
-			memcpy(c->t[v].status, (const char *)body + ncell *
-			    (size_t)v, ncell);
-		sqlite3_reset(s);
-		rc = 0;
-		goto out;
-	}
-	sqlite3_reset(s);
-	/* Not kept: protect it.  The lines matter only here. */
-	for (v = 0; v < c->nv; v++)
-		if (lines(c, &c->t[v]) == -1)
-			goto oom;
-	/* Primary: small counts, and zeros that would show a whole group
-	 * sharing one value of the question. */
-	for (v = 0; v < c->nv; v++)
-		disclose_primary(&c->t[v], c->threshold);
-	for (at = 0; c->nv > 1 && at < ncell; at++) {
-		for (v = 0, nz = 0, only = -1; v < c->nv; v++)
-			if (c->t[v].v[at] > 0) {
-				nz++;
-				only = v;
-			}
-		for (v = 0; nz == 1 && v < c->nv; v++)
-			if (v != only)
-				disclose_mark(&c->t[v], at);
-	}
-	for (v = 0; v < c->nv; v++)
-		(void)disclose_secondary(&c->t[v], c->threshold);
-	buf_free(&kb);
-	buf_init(&kb, ncell * (size_t)c->nv + 1);
-	for (v = 0; v < c->nv; v++)
-		buf_add(&kb, c->t[v].status, ncell);
-	if ((s = store_stmt(st, SQL_TABLE_PUT)) != NULL) {
-		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 2, kb.data, (int)kb.len, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			log_warnx("keep a suppressed table: %s",
-			    sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-	}
-	rc = 0;
-	goto out;
-oom:
-	snprintf(why, whysz, "out of memory");
-out:
-	if (rc == -1 && why[0] == '\0')
-		snprintf(why, whysz, "cannot read the snapshots: %s",
+	} else if (r == SQLITE_DONE)
+		rc = FEDSTATS_NONE;
+	else
+		log_warnx("read the releases: %s",
 		    sqlite3_errmsg(store_db(st)));
-	free(regions);
-	buf_free(&kb);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return (rc);
 }
 
+/* The regions of year in release rel, and those holding something back
+ * (into out->held).  0 and *regions (owned by the caller), or -1. */
 static int
-add_row(struct fedstats_result *out, const char *geo, const char *to,
-    char sex, int by, int64_t v, char status)
+release_regions(struct store *st, int64_t rel, int year,
+    char (**regions)[16], int *nr, struct fedstats_result *out)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap = fields_region_count();
+	int		 r;
+
+	*nr = 0;
+	if ((*regions = calloc(cap, sizeof(**regions))) == NULL ||
+	    (out->held = calloc(cap, sizeof(*out->held))) == NULL)
+		return (-1);
+	if ((s = store_stmt(st, SQL_RELEASE_REGIONS)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, rel);
+	sqlite3_bind_int(s, 2, year);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && (size_t)*nr < cap) {
+		const char *reg = (const char *)sqlite3_column_text(s, 0);
+
+		if (reg == NULL || fields_region_district(reg) == NULL)
+			continue;
+		snprintf((*regions)[(*nr)++], 16, "%s", reg);
+		if (sqlite3_column_int(s, 1))
+			snprintf(out->held[out->nheld++], 16, "%s", reg);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		log_warnx("read a release: %s", sqlite3_errmsg(store_db(st)));
+		return (-1);
+	}
+	return (0);
+}
+
+/* --- answers ---------------------------------------------------------- */
+
+static int
+add_row(struct fedstats_result *out, const char *ind, const char *geo,
+    const char *to, char sex, int band, int64_t n, uint32_t key, int t)
 {
 	struct fedstats_row	*nr;
 
@@ -442,333 +294,775 @@ add_row(struct fedstats_result *out, const char *geo, const char *to,
 	}
 	nr = &out->rows[out->nrows++];
 	memset(nr, 0, sizeof(*nr));
+	snprintf(nr->ind, sizeof(nr->ind), "%s", ind);
 	snprintf(nr->geo, sizeof(nr->geo), "%s", geo);
 	if (to != NULL)
 		snprintf(nr->to, sizeof(nr->to), "%s", to);
 	nr->sex = sex;
-	nr->birth_year = by;
-	nr->count = v;
-	nr->status = status;
+	nr->band = band;
+	nr->status = cellkey_publish(n, key, t, &nr->count) ? CELLKEY_FREE :
+	    CELLKEY_HIDDEN;
 	return (0);
 }
 
-static const char SQL_LOG[] =
-    "INSERT INTO stats_queries (at, who, query, cells) VALUES (?, ?, ?, ?)";
-
-void
-fedstats_log(struct store *st, const char *who, const char *what,
-    size_t cells)
+static size_t
+cat(int s, int b)
 {
-	sqlite3_stmt	*s;
+	return ((size_t)s * NBAND + (size_t)b);
+}
 
-	if ((s = store_stmt(st, SQL_LOG)) == NULL)
-		return;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)node_now_ms());
-	sqlite3_bind_text(s, 2, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)cells);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		log_warnx("log a statistics query: %s",
+static const char SQL_BASE[] =
+    "SELECT g.region, c.sex, c.band, c.count, c.keysum"
+    " FROM stats_release_groups g JOIN stats_cells c"
+    " ON c.snapshot = g.snapshot AND c.sex = g.sex AND c.band = g.band"
+    " WHERE g.release = ?1 AND g.year = ?2 AND c.period = ?3"
+    " AND c.indicator = ?4";
+
+/* Append to out the cells of indicator asked by q, from release rel. */
+static int
+answer(struct store *st, const struct fedstats_query *q,
+    const char *indicator, int64_t rel, int t, struct fedstats_result *out)
+{
+	struct cube	 c;
+	sqlite3_stmt	*s = NULL;
+	char		 (*regions)[16] = NULL;
+	int		 nr = 0, g, gs[3], ng, k, sx, b, sxs[2], bs[2], i, j, r;
+	int		 g0, g1, s0, s1, b0, b1, rc = -1;
+	size_t		 per = NSEX * NBAND, at;
+
+	memset(&c, 0, sizeof(c));
+	free(out->held);
+	out->held = NULL;
+	out->nheld = 0;
+	if (release_regions(st, rel, snapshot_year(q->period), &regions, &nr,
+	    out) == -1 || cube_new(&c, regions, nr, per) == -1)
+		goto out;
+	out->nregions = (size_t)nr;
+	if ((s = store_stmt(st, SQL_BASE)) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, rel);
+	sqlite3_bind_int(s, 2, snapshot_year(q->period));
+	sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, indicator, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *sex = (const char *)sqlite3_column_text(s, 1);
+		int64_t n = sqlite3_column_int64(s, 3);
+		uint32_t key = (uint32_t)sqlite3_column_int64(s, 4);
+
+		g = geo_find(&c, (const char *)sqlite3_column_text(s, 0));
+		b = sqlite3_column_int(s, 2);
+		if (g < 0 || g >= c.nr || sex == NULL || b < 0 ||
+		    b >= CELLKEY_NBANDS)
+			continue;
+		sxs[0] = sex[0] == 'M';
+		sxs[1] = 2;
+		bs[0] = b;
+		bs[1] = CELLKEY_NBANDS;
+		ng = geos_of(&c, g, gs);
+		for (k = 0; k < ng; k++)
+			for (i = 0; i < 2; i++)
+				for (j = 0; j < 2; j++) {
+					at = (size_t)gs[k] * per + cat(sxs[i],
+					    bs[j]);
+					c.cnt[at] += n;
+					c.key[at] += key;
+				}
+	}
+	if (r != SQLITE_DONE) {
+		log_warnx("read a release's cells: %s",
 		    sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
+		goto out;
+	}
+	g0 = q->region ? 0 : q->district ? c.nr : c.ng - 1;
+	g1 = q->region ? c.nr : q->district ? c.nr + c.nd : c.ng;
+	s0 = q->sex ? 0 : 2;
+	s1 = q->sex ? 2 : 3;
+	b0 = q->band ? 0 : CELLKEY_NBANDS;
+	b1 = q->band ? CELLKEY_NBANDS : NBAND;
+	for (g = g0; g < g1; g++)
+		for (sx = s0; sx < s1; sx++)
+			for (b = b0; b < b1; b++) {
+				at = (size_t)g * per + cat(sx, b);
+				if (add_row(out, indicator, c.geo[g], NULL,
+				    sx == 0 ? 'F' : sx == 1 ? 'M' : 0,
+				    b < CELLKEY_NBANDS ? b : -1, c.cnt[at],
+				    c.key[at], t) == -1)
+					goto out;
+			}
+	rc = 0;
+out:
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	cube_free(&c);
+	free(regions);
+	return (rc);
+}
+
+static void
+what_of(const struct fedstats_query *q, char *what, size_t sz)
+{
+	snprintf(what, sz, "%s period=%s by=%s%s%s%s release=%lld",
+	    q->indicator, q->period, q->region ? "region," : "",
+	    q->district ? "district," : "", q->sex ? "sex," : "",
+	    q->band ? "birth_band" : "", (long long)q->release);
+}
+
+/* The end of an answer: log it, or say why there is none. */
+static int
+finish(struct store *st, const char *who, const char *what, int rc,
+    struct fedstats_result *out, char *why, size_t whysz)
+{
+	if (rc == FEDSTATS_NONE)
+		snprintf(why, whysz, "no such release: the federal node has "
+		    "not released statistics yet, or not that release "
+		    "(GET /v1/stats/releases lists them)");
+	else if (rc == -1 && why[0] == '\0')
+		snprintf(why, whysz, "the release could not be read; the "
+		    "node's log says why");
+	if (who != NULL)
+		fedstats_log(st, who, what, rc == 0 ? out->nrows : 0,
+		    rc == 0 ? 200 : rc == FEDSTATS_NONE ? 404 : 500);
+	if (rc != 0)
+		fedstats_result_free(out);
+	return (rc);
 }
 
 int
 fedstats_run(struct node *n, const struct fedstats_query *q,
     const char *who, struct fedstats_result *out, char *why, size_t whysz)
 {
-	struct store	*st = n->st;
-	struct cube	 c;
-	char		 what[160];
-	int		 v, g, g0, g1, s, s0, s1, y, y0, y1;
-	size_t		 at;
+	const struct snapshot_indicator	*ind;
+	char				 what[160];
+	int				 rc;
 
 	memset(out, 0, sizeof(*out));
 	out->q = *q;
 	why[0] = '\0';
-	if (cube_build(n, q->indicator, q->period, &c, why, whysz) == -1)
-		return (-1);
-	for (v = 0; v < c.nv && strcmp(c.vals[v], q->indicator) != 0; v++)
-		;
-	out->threshold = c.threshold;
-	out->nregions = (size_t)c.nr;
-	g0 = q->region ? 0 : q->district ? c.nr : c.ng - 1;
-	g1 = q->region ? c.nr : q->district ? c.nr + c.nd : c.ng;
-	s0 = q->sex ? 0 : 2;
-	s1 = q->sex ? 2 : 3;
-	y0 = q->birth_year ? 0 : c.ny;
-	y1 = q->birth_year ? c.ny : c.ny + 1;
-	for (g = g0; v < c.nv && g < g1; g++)
-		for (s = s0; s < s1; s++)
-			for (y = y0; y < y1; y++) {
-				at = cidx(&c, g, s, y);
-				if (add_row(out, c.geo[g], NULL, s == 0 ? 'F' :
-				    s == 1 ? 'M' : 0, y < c.ny ? c.years[y] :
-				    0, c.t[v].v[at], c.t[v].status[at]) == -1) {
-					cube_free(&c);
-					fedstats_result_free(out);
-					return (fail(why, whysz,
-					    "out of memory"));
-				}
-			}
-	snprintf(what, sizeof(what), "%s period=%s by=%s%s%s%s", q->indicator,
-	    q->period, q->region ? "region," : "", q->district ? "district," :
-	    "", q->sex ? "sex," : "", q->birth_year ? "birth_year" : "");
-	if (who != NULL)
-		fedstats_log(st, who, what, out->nrows);
-	cube_free(&c);
-	return (0);
+	what_of(q, what, sizeof(what));
+	if ((ind = snapshot_indicator_find(q->indicator)) == NULL)
+		return (finish(n->st, who, what, -1, out, why, whysz));
+	out->threshold = ind->sensitive ? n->cfg.stats_threshold_sensitive :
+	    n->cfg.stats_threshold;
+	if ((rc = which_release(n->st, q->release, &out->release)) == 0)
+		rc = answer(n->st, q, q->indicator, out->release,
+		    out->threshold, out);
+	return (finish(n->st, who, what, rc, out, why, whysz));
 }
 
-static const char SQL_YEAR_SNAPSHOTS[] =
-    "SELECT snapshot FROM stats_current WHERE year = ? ORDER BY region";
-
-/*
- * Protect the flows table t of year, or take the protection kept from the
- * same snapshots: the statuses depend only on them.  0 / -1.
- */
-static int
-protect_kept(struct store *st, struct dtable *t, int year, int threshold)
+int
+fedstats_coverage(struct node *n, const char *period, int64_t release,
+    const char *who, struct fedstats_result *out, char *why, size_t whysz)
 {
-	sqlite3_stmt	*s;
-	struct buf	 kb;
-	const void	*body;
-	char		 key[65];
-	int		 r, rc = -1;
+	struct fedstats_query	 q;
+	char			 what[80];
+	int			 rc;
 
-	buf_init(&kb, 1 << 20);
-	buf_addf(&kb, "flows|%d|%d", year, threshold);
-	if ((s = store_stmt(st, SQL_YEAR_SNAPSHOTS)) == NULL)
-		goto out;
-	sqlite3_bind_int(s, 1, year);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW)
-		buf_addf(&kb, "|%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	/* A key from part of the snapshots would name another table. */
-	if (r != SQLITE_DONE || buf_failed(&kb))
-		goto out;
-	change_id(kb.data, kb.len, key);
-	if ((s = store_stmt(st, SQL_TABLE_GET)) == NULL)
-		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) != SQLITE_ROW && r != SQLITE_DONE) {
-		sqlite3_reset(s);
-		goto out;
+	memset(out, 0, sizeof(*out));
+	why[0] = '\0';
+	snprintf(what, sizeof(what), "coverage period=%.8s release=%lld",
+	    period, (long long)release);
+	if (fedstats_parse("counted", "region", period, &q, why, whysz) ==
+	    -1) {
+		if (who != NULL)
+			fedstats_log(n->st, who, what, 0, 400);
+		return (-1);
 	}
-	if (r == SQLITE_ROW &&
-	    (size_t)sqlite3_column_bytes(s, 0) == t->n &&
-	    (body = sqlite3_column_blob(s, 0)) != NULL) {
-		memcpy(t->status, body, t->n);
-		sqlite3_reset(s);
-		rc = 0;
-		goto out;
-	}
-	sqlite3_reset(s);
-	disclose_primary(t, threshold);
-	(void)disclose_secondary(t, threshold);
-	if ((s = store_stmt(st, SQL_TABLE_PUT)) != NULL) {
-		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 2, t->status, (int)t->n, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			log_warnx("keep a suppressed table: %s",
-			    sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-	}
-	rc = 0;
-out:
-	buf_free(&kb);
-	return (rc);
+	q.release = release;
+	snprintf(q.indicator, sizeof(q.indicator), "coverage");
+	out->q = q;
+	out->threshold = n->cfg.stats_threshold;
+	if ((rc = which_release(n->st, release, &out->release)) == 0)
+		rc = answer(n->st, &q, "counted", out->release,
+		    out->threshold, out);
+	if (rc == 0)
+		rc = answer(n->st, &q, "registered", out->release,
+		    out->threshold, out);
+	return (finish(n->st, who, what, rc, out, why, whysz));
 }
 
 static const char SQL_FLOWS[] =
-    "SELECT f.region, f.\"to\", f.count FROM stats_flows f"
-    " JOIN stats_current k ON k.snapshot = f.snapshot WHERE f.year = ?1"
-    " AND k.year = ?1";
+    "SELECT g.region, f.\"to\", f.count, f.keysum"
+    " FROM stats_release_groups g JOIN stats_flows f"
+    " ON f.snapshot = g.snapshot AND f.sex = g.sex AND f.band = g.band"
+    " WHERE g.release = ?1 AND g.year = ?2 AND f.year = ?2";
 
 int
 fedstats_flows(struct node *nd, int year, bool region_level,
-    const char *who, struct fedstats_result *out, char *why, size_t whysz)
+    int64_t release, const char *who, struct fedstats_result *out,
+    char *why, size_t whysz)
 {
 	struct store	*st = nd->st;
-	int		 threshold = nd->cfg.stats_threshold;
 	struct cube	 c;
-	struct dtable	*t;
-	sqlite3_stmt	*s;
-	char		 (*regions)[16] = NULL, what[64];
-	size_t		 kids[512];
-	int		 nr = 0, i, j, o, d, k, n, sr, rc = -1;
-	size_t		 ng;
-
+	sqlite3_stmt	*s = NULL;
+	char		 (*regions)[16] = NULL, what[80];
+	int		 nr = 0, o, d, os[3], ds[3], no, ndd, i, j, r, lo, hi;
+	int		 rc = -1;
+	size_t		 at;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
+	why[0] = '\0';
 	snprintf(out->q.indicator, sizeof(out->q.indicator), "flows");
 	snprintf(out->q.period, sizeof(out->q.period), "%04d", year % 10000);
 	out->q.region = region_level;
 	out->q.district = !region_level;
-	out->threshold = threshold;
-	why[0] = '\0';
-	/* Every region named as an origin or a destination. */
-	if ((regions = calloc(fields_region_count(), sizeof(*regions))) ==
-	    NULL)
-		return (fail(why, whysz, "out of memory"));
+	out->q.release = release;
+	out->threshold = nd->cfg.stats_threshold;
+	snprintf(what, sizeof(what), "flows year=%d level=%s release=%lld",
+	    year, region_level ? "region" : "district", (long long)release);
+	if ((rc = which_release(st, release, &out->release)) != 0)
+		goto out;
+	rc = -1;
+	if (release_regions(st, out->release, year, &regions, &nr, out) ==
+	    -1)
+		goto out;
+	/* Flows to regions outside the release are left out: listing them
+	 * would tell a researcher who moved where nobody publishes. */
+	if (cube_new(&c, regions, nr, (size_t)nr + MAXDIST + 1) == -1)
+		goto out;
+	out->nregions = (size_t)nr;
 	if ((s = store_stmt(st, SQL_FLOWS)) == NULL)
 		goto out;
-	sqlite3_bind_int(s, 1, year);
-	while ((sr = sqlite3_step(s)) == SQLITE_ROW)
-		for (k = 0; k < 2; k++) {
-			const char *r = (const char *)sqlite3_column_text(s,
-			    k);
+	sqlite3_bind_int64(s, 1, out->release);
+	sqlite3_bind_int(s, 2, year);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(s, 2);
+		uint32_t key = (uint32_t)sqlite3_column_int64(s, 3);
 
-			for (i = 0; i < nr && strcmp(regions[i], r) != 0; i++)
-				;
-			if (i == nr && (size_t)nr < fields_region_count() &&
-			    fields_region_district(r) != NULL)
-				snprintf(regions[nr++], 16, "%s", r);
-		}
-	sqlite3_reset(s);
-	if (sr != SQLITE_DONE)
-		goto out;
-	qsort(regions, (size_t)nr, sizeof(*regions), cmp_str);
-	if (geography(&c, regions, nr) == -1)
-		goto oom;
-	out->nregions = (size_t)nr;
-	ng = (size_t)c.ng;
-	t = &c.t[0];
-	for (i = 0; i < c.ng * c.ng; i++)
-		if (disclose_cell(t, 0) == -1)
-			goto oom;
-	sqlite3_bind_int(s, 1, year);
-	while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
 		o = geo_find(&c, (const char *)sqlite3_column_text(s, 0));
 		d = geo_find(&c, (const char *)sqlite3_column_text(s, 1));
-		if (o >= 0 && d >= 0 && o < c.nr && d < c.nr)
-			t->v[(size_t)o * ng + (size_t)d] +=
-			    sqlite3_column_int64(s, 2);
+		if (o < 0 || d < 0 || o >= c.nr || d >= c.nr)
+			continue;
+		no = geos_of(&c, o, os);
+		ndd = geos_of(&c, d, ds);
+		for (i = 0; i < no; i++)
+			for (j = 0; j < ndd; j++) {
+				at = (size_t)os[i] * (size_t)c.ng +
+				    (size_t)ds[j];
+				c.cnt[at] += n;
+				c.key[at] += key;
+			}
 	}
 	sqlite3_reset(s);
-	if (sr != SQLITE_DONE)
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("read a release's flows: %s",
+		    sqlite3_errmsg(store_db(st)));
 		goto out;
-	/* Totals: origin districts and Russia for each destination region,
-	 * then destination districts and Russia for every origin. */
-	for (o = 0; o < c.nr; o++)
-		for (d = 0; d < c.nr; d++) {
-			int og = geo_find(&c, fields_region_district(
-			    c.geo[o]));
-
-			t->v[(size_t)og * ng + (size_t)d] +=
-			    t->v[(size_t)o * ng + (size_t)d];
-			t->v[(ng - 1) * ng + (size_t)d] +=
-			    t->v[(size_t)o * ng + (size_t)d];
-		}
-	for (o = 0; o < c.ng; o++)
-		for (d = 0; d < c.nr; d++) {
-			int dg = geo_find(&c, fields_region_district(
-			    c.geo[d]));
-
-			t->v[(size_t)o * ng + (size_t)dg] +=
-			    t->v[(size_t)o * ng + (size_t)d];
-			t->v[(size_t)o * ng + ng - 1] +=
-			    t->v[(size_t)o * ng + (size_t)d];
-		}
-	/* Lines, both ways. */
-	for (k = 0; k < 2; k++)
-		for (j = 0; j < c.ng; j++) {
-			for (d = c.nr; d < c.nr + c.nd; d++) {
-				for (i = 0, n = 0; i < c.nr && n < 512; i++)
-					if (strcmp(fields_region_district(
-					    c.geo[i]), c.geo[d]) == 0)
-						kids[n++] = k == 0 ? (size_t)i *
-						    ng + (size_t)j : (size_t)j *
-						    ng + (size_t)i;
-				if (disclose_line(t, k == 0 ? (size_t)d * ng +
-				    (size_t)j : (size_t)j * ng + (size_t)d,
-				    kids, (size_t)n) == -1)
-					goto oom;
-			}
-			for (d = 0; d < c.nd; d++)
-				kids[d] = k == 0 ? (size_t)(c.nr + d) * ng +
-				    (size_t)j : (size_t)j * ng + (size_t)(c.nr +
-				    d);
-			if (disclose_line(t, k == 0 ? (ng - 1) * ng +
-			    (size_t)j : (size_t)j * ng + ng - 1, kids,
-			    (size_t)c.nd) == -1)
-				goto oom;
-		}
-	if (protect_kept(st, t, year, threshold) == -1)
-		goto oom;
-	for (o = region_level ? 0 : c.nr; o < (region_level ? c.nr : c.nr +
-	    c.nd); o++)
-		for (d = region_level ? 0 : c.nr; d < (region_level ? c.nr :
-		    c.nr + c.nd); d++) {
-			size_t at = (size_t)o * ng + (size_t)d;
-
+	}
+	lo = region_level ? 0 : c.nr;
+	hi = region_level ? c.nr : c.nr + c.nd;
+	for (o = lo; o < hi; o++)
+		for (d = lo; d < hi; d++) {
 			if (region_level && o == d)
 				continue;
-			if (add_row(out, c.geo[o], c.geo[d], 0, 0, t->v[at],
-			    t->status[at]) == -1)
-				goto oom;
+			at = (size_t)o * (size_t)c.ng + (size_t)d;
+			if (add_row(out, "flows", c.geo[o], c.geo[d], 0, -1,
+			    c.cnt[at], c.key[at], out->threshold) == -1)
+				goto out;
 		}
-	snprintf(what, sizeof(what), "flows year=%d level=%s", year,
-	    region_level ? "region" : "district");
-	if (who != NULL)
-		fedstats_log(st, who, what, out->nrows);
+	rc = 0;
+out:
+	cube_free(&c);
+	free(regions);
+	return (finish(st, who, what, rc, out, why, whysz));
+}
+
+/* --- releases --------------------------------------------------------- */
+
+/* One base cell of a group, named: "c INDICATOR PERIOD" or "f REGION". */
+struct gcell {
+	char		 name[48];
+	int64_t		 c[2];		/* old, new */
+	uint32_t	 k[2];
+};
+
+struct group {
+	struct gcell	 v[GROUP_MAX];
+	size_t		 n;
+	bool		 full;		/* more than GROUP_MAX: hold back */
+};
+
+static const char SQL_GROUP_CELLS[] =
+    "SELECT 'c ' || indicator || ' ' || period, count, keysum"
+    " FROM stats_cells WHERE snapshot = ?1 AND sex = ?2 AND band = ?3"
+    " UNION ALL SELECT 'f ' || \"to\", count, keysum FROM stats_flows"
+    " WHERE snapshot = ?1 AND sex = ?2 AND band = ?3";
+
+/* Read the group (sex, band) of snapshot id as side w (0 old, 1 new). */
+static int
+group_read(struct store *st, const char *id, const char *sex, int band,
+    int w, struct group *g)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_GROUP_CELLS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, sex, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, band);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+
+		if (name == NULL)
+			continue;
+		for (i = 0; i < g->n && strcmp(g->v[i].name, name) != 0; i++)
+			;
+		if (i == g->n) {
+			if (g->n == GROUP_MAX) {
+				g->full = true;
+				continue;
+			}
+			memset(&g->v[i], 0, sizeof(g->v[i]));
+			snprintf(g->v[i].name, sizeof(g->v[i].name), "%s",
+			    name);
+			g->n++;
+		}
+		g->v[i].c[w] = sqlite3_column_int64(s, 1);
+		g->v[i].k[w] = (uint32_t)sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("read a snapshot's group: %s",
+		    sqlite3_errmsg(store_db(st)));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Decide group (sex, band) of a region's year: from snapshot cur, or
+ * (held back) from old, the snapshot of the last release.  0 and *take
+ * (the snapshot to take, pointing at cur or old) with held filled when
+ * held back, or -1.
+ */
+static int
+group_decide(struct store *st, const char *old, const char *cur,
+    const char *sex, int band, int t, const char **take, char *held,
+    size_t heldsz)
+{
+	struct group	*g;
+	int64_t		*oc = NULL, *nc = NULL, most = 0;
+	uint32_t	*ok = NULL, *nk = NULL;
+	size_t		 i;
+	int		 rc = -1;
+	enum cellkey_diff d;
+
+	held[0] = '\0';
+	*take = cur;
+	if (old == NULL || strcmp(old, cur) == 0)
+		return (0);
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return (-1);
+	if (group_read(st, old, sex, band, 0, g) == -1 ||
+	    group_read(st, cur, sex, band, 1, g) == -1)
+		goto out;
+	if ((oc = calloc(g->n + 1, sizeof(*oc))) == NULL ||
+	    (nc = calloc(g->n + 1, sizeof(*nc))) == NULL ||
+	    (ok = calloc(g->n + 1, sizeof(*ok))) == NULL ||
+	    (nk = calloc(g->n + 1, sizeof(*nk))) == NULL)
+		goto out;
+	for (i = 0; i < g->n; i++) {
+		oc[i] = g->v[i].c[0];
+		nc[i] = g->v[i].c[1];
+		ok[i] = g->v[i].k[0];
+		nk[i] = g->v[i].k[1];
+		if (llabs(oc[i] - nc[i]) > most)
+			most = llabs(oc[i] - nc[i]);
+	}
+	d = g->full ? CELLKEY_HOLD : cellkey_diff(oc, ok, nc, nk, g->n, t);
+	if (d == CELLKEY_HOLD) {
+		*take = old;
+		snprintf(held, heldsz, "fewer than %d persons proved changed "
+		    "since the last release (the largest change of one count "
+		    "is %lld): a difference could single a person out", t,
+		    (long long)most);
+	}
+	rc = 0;
+out:
+	free(oc);
+	free(nc);
+	free(ok);
+	free(nk);
+	free(g);
+	return (rc);
+}
+
+static const char SQL_CURRENTS[] =
+    "SELECT region, year, snapshot FROM stats_current"
+    " ORDER BY year, region";
+static const char SQL_PREV_GROUP[] =
+    "SELECT snapshot FROM stats_release_groups WHERE release = ?1"
+    " AND year = ?2 AND region = ?3 AND sex = ?4 AND band = ?5";
+static const char SQL_RELEASE_PUT[] =
+    "INSERT INTO stats_releases (n, id, made, key, bytes, sig)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_GROUP_PUT[] =
+    "INSERT INTO stats_release_groups (release, region, year, sex, band,"
+    " snapshot, held) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_PREV_ID[] =
+    "SELECT id FROM stats_releases WHERE n = ?";
+
+/* The snapshot group (sex, band) of region's year was taken from in
+ * release prev: 0 and old (65 bytes) set or emptied, or -1. */
+static int
+prev_group(struct store *st, int64_t prev, int year, const char *region,
+    const char *sex, int band, char old[65])
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	old[0] = '\0';
+	if (prev == 0)
+		return (0);
+	if ((s = store_stmt(st, SQL_PREV_GROUP)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, prev);
+	sqlite3_bind_int(s, 2, year);
+	sqlite3_bind_text(s, 3, region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, sex, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, band);
+	if ((r = sqlite3_step(s)) == SQLITE_ROW &&
+	    sqlite3_column_text(s, 0) != NULL)
+		snprintf(old, 65, "%s", (const char *)sqlite3_column_text(s,
+		    0));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1);
+}
+
+static int
+group_put(struct store *st, int64_t rel, const char *region, int year,
+    const char *sex, int band, const char *snap, const char *held)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, SQL_GROUP_PUT)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, rel);
+	sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, year);
+	sqlite3_bind_text(s, 4, sex, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, band);
+	sqlite3_bind_text(s, 6, snap, -1, SQLITE_STATIC);
+	if (held[0] != '\0')
+		sqlite3_bind_text(s, 7, held, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc == -1)
+		log_warnx("store a release: %s", sqlite3_errmsg(store_db(st)));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/* The groups of one region's year, into the release rel and its body. */
+static int
+release_region(struct node *n, int64_t rel, int64_t prev,
+    const char *region, int year, const char *cur, cJSON *groups)
+{
+	static const char *const sexes[2] = { "F", "M" };
+	const char	*take;
+	char		 old[65], held[200], yr[8];
+	cJSON		*row;
+	int		 sx, b;
+
+	snprintf(yr, sizeof(yr), "%04d", year % 10000);
+	for (sx = 0; sx < 2; sx++)
+		for (b = 0; b < CELLKEY_NBANDS; b++) {
+			if (prev_group(n->st, prev, year, region, sexes[sx], b,
+			    old) == -1 || group_decide(n->st, old[0] ? old :
+			    NULL, cur, sexes[sx], b, n->cfg.stats_threshold,
+			    &take, held, sizeof(held)) == -1 ||
+			    group_put(n->st, rel, region, year, sexes[sx], b,
+			    take, held) == -1)
+				return (-1);
+			if ((row = cJSON_CreateArray()) == NULL)
+				return (-1);
+			cJSON_AddItemToArray(groups, row);
+			cJSON_AddItemToArray(row, cJSON_CreateString(region));
+			cJSON_AddItemToArray(row, cJSON_CreateString(yr));
+			cJSON_AddItemToArray(row,
+			    cJSON_CreateString(sexes[sx]));
+			cJSON_AddItemToArray(row,
+			    cJSON_CreateString(cellkey_bands[b].name));
+			cJSON_AddItemToArray(row, cJSON_CreateString(take));
+			cJSON_AddItemToArray(row, cJSON_CreateString(held));
+		}
+	return (0);
+}
+
+int
+fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
+{
+	struct store	*st = n->st;
+	sqlite3_stmt	*s;
+	cJSON		*j = NULL, *groups;
+	struct buf	 b;
+	uint8_t		 sig[SIG_LEN];
+	char		 id[65], previd[65] = "", (*cur)[2][65] = NULL;
+	const char	*w = NULL;
+	int64_t		 prev = 0, made = (int64_t)node_now_ms();
+	int		*years = NULL, r, rc = -1;
+	size_t		 ncur = 0, cap = 0, i;
+
+	buf_init(&b, (size_t)16 << 20);
+	if (strcmp(n->cfg.region, "RU-FED") != 0) {
+		buf_free(&b);
+		return (fail(why, whysz, "only the federal node (RU-FED) "
+		    "releases statistics"));
+	}
+	if (store_begin(st) == -1) {
+		buf_free(&b);
+		return (fail(why, whysz, "cannot open a transaction"));
+	}
+	if ((r = which_release(st, 0, &prev)) == -1)
+		goto out;
+	if (r == FEDSTATS_NONE)
+		prev = 0;
+	if (prev > 0 && (s = store_stmt(st, SQL_PREV_ID)) != NULL) {
+		sqlite3_bind_int64(s, 1, prev);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(previd, sizeof(previd), "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+	}
+	/* The current snapshots, read whole before any write. */
+	if ((s = store_stmt(st, SQL_CURRENTS)) == NULL)
+		goto out;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (ncur == cap) {
+			void	*p1, *p2;
+
+			cap = cap ? cap * 2 : 64;
+			p1 = reallocarray(cur, cap, sizeof(*cur));
+			if (p1 != NULL)
+				cur = p1;
+			p2 = reallocarray(years, cap, sizeof(*years));
+			if (p2 != NULL)
+				years = p2;
+			if (p1 == NULL || p2 == NULL)
+				break;
+		}
+		snprintf(cur[ncur][0], 65, "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		years[ncur] = sqlite3_column_int(s, 1);
+		snprintf(cur[ncur][1], 65, "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		ncur++;
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		snprintf(why, whysz, "cannot read the current snapshots");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (groups = cJSON_AddArrayToObject(j, "groups")) == NULL)
+		goto oom;
+	for (i = 0; i < ncur; i++)
+		if (release_region(n, prev + 1, prev, cur[i][0], years[i],
+		    cur[i][1], groups) == -1) {
+			snprintf(why, whysz, "cannot decide the groups of %s "
+			    "%d", cur[i][0], years[i]);
+			goto out;
+		}
+	cJSON_AddStringToObject(j, "key", n->key_id);
+	cJSON_AddStringToObject(j, "kind", "stats.release");
+	cJSON_AddNumberToObject(j, "made", (double)made);
+	cJSON_AddNumberToObject(j, "n", (double)(prev + 1));
+	cJSON_AddStringToObject(j, "prev", previd);
+	cJSON_AddNumberToObject(j, "v", 1);
+	if (jcs_write(&b, j, SIZE_MAX, &w) == -1) {
+		snprintf(why, whysz, "cannot write the release: %s",
+		    w != NULL ? w : "out of memory");
+		goto out;
+	}
+	if (sig_sign(n->key, RELEASE_PREFIX, b.data, b.len, sig) == -1) {
+		snprintf(why, whysz, "cannot sign the release");
+		goto out;
+	}
+	change_id(b.data, b.len, id);
+	if ((s = store_stmt(st, SQL_RELEASE_PUT)) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, prev + 1);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, made);
+	sqlite3_bind_text(s, 4, n->key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, b.data, (int)b.len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, sig, SIG_LEN, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_DONE || store_commit(st) == -1) {
+		snprintf(why, whysz, "cannot store the release: %s",
+		    sqlite3_errmsg(store_db(st)));
+		goto out;
+	}
+	*out = prev + 1;
 	rc = 0;
 	goto out;
 oom:
 	snprintf(why, whysz, "out of memory");
 out:
-	if (rc == -1 && why[0] == '\0')
-		snprintf(why, whysz, "cannot read the snapshots");
-	if (rc == -1)
-		fedstats_result_free(out);
-	cube_free(&c);
-	free(regions);
+	if (rc == -1) {
+		store_rollback(st);
+		if (why[0] == '\0')
+			snprintf(why, whysz, "cannot make the release: %s",
+			    sqlite3_errmsg(store_db(st)));
+	}
+	cJSON_Delete(j);
+	buf_free(&b);
+	free(cur);
+	free(years);
 	return (rc);
 }
 
-int
-fedstats_warm(struct node *n, int year)
-{
-	const struct snapshot_indicator	*i, *j;
-	struct fedstats_result		 r;
-	struct cube			 c;
-	char				 why[256], period[8];
-	int				 q;
+static const char SQL_LAST_MADE[] = "SELECT max(made) FROM stats_releases";
+static const char SQL_ANY_CURRENT[] = "SELECT 1 FROM stats_current LIMIT 1";
 
-	for (i = snapshot_indicators; i->code != NULL; i++) {
-		/* One table per question: its first value builds it. */
-		for (j = snapshot_indicators; j < i; j++)
-			if (i->group != NULL && j->group != NULL &&
-			    strcmp(i->group, j->group) == 0)
-				break;
-		if (j < i)
-			continue;
-		for (q = 0; q < 5; q++) {
-			snapshot_period(year, q, period);
-			why[0] = '\0';
-			if (cube_build(n, i->code, period, &c, why,
-			    sizeof(why)) == -1) {
-				log_warnx("prepare %s for %s: %s", i->code,
-				    period, why);
-				return (-1);
-			}
-			cube_free(&c);
+bool
+fedstats_release_due(struct node *n, uint64_t now_ms)
+{
+	sqlite3_stmt	*s;
+	struct tm	 tm;
+	time_t		 now = (time_t)(now_ms / 1000), start;
+	int64_t		 last = -1;
+	bool		 any = false;
+
+	if (strcmp(n->cfg.region, "RU-FED") != 0 ||
+	    n->cfg.stats_release_months <= 0)
+		return (false);
+	if ((s = store_stmt(n->st, SQL_ANY_CURRENT)) == NULL)
+		return (false);
+	any = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (!any || (s = store_stmt(n->st, SQL_LAST_MADE)) == NULL)
+		return (false);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		last = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (last < 0)
+		return (true);
+	/* The first day of the current block of months, UTC. */
+	if (gmtime_r(&now, &tm) == NULL)
+		return (false);
+	tm.tm_mon -= tm.tm_mon % n->cfg.stats_release_months;
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	if ((start = timegm(&tm)) == (time_t)-1)
+		return (false);
+	return (last < (int64_t)start * 1000);
+}
+
+static const char SQL_RELEASES[] =
+    "SELECT n, id, made FROM stats_releases ORDER BY n DESC";
+static const char SQL_HELD[] =
+    "SELECT region, year, sex, band, held FROM stats_release_groups"
+    " WHERE release = ? AND held IS NOT NULL ORDER BY year, region, sex,"
+    " band";
+
+int
+fedstats_releases_json(struct node *n, bool admin, struct buf *out)
+{
+	sqlite3_stmt	*s, *h;
+	cJSON		*j, *a, *o, *ha, *row;
+	char		*text, prev[32];
+	int		 r, rh;
+
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (a = cJSON_AddArrayToObject(j, "releases")) == NULL ||
+	    (s = store_stmt(n->st, SQL_RELEASES)) == NULL) {
+		cJSON_Delete(j);
+		return (-1);
+	}
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(a, o);
+		cJSON_AddNumberToObject(o, "n",
+		    (double)sqlite3_column_int64(s, 0));
+		cJSON_AddStringToObject(o, "id",
+		    (const char *)sqlite3_column_text(s, 1));
+		cJSON_AddNumberToObject(o, "made",
+		    (double)sqlite3_column_int64(s, 2));
+		ha = cJSON_AddArrayToObject(o, "held");
+		if ((h = store_stmt(n->st, SQL_HELD)) == NULL)
+			break;
+		sqlite3_bind_int64(h, 1, sqlite3_column_int64(s, 0));
+		prev[0] = '\0';
+		while ((rh = sqlite3_step(h)) == SQLITE_ROW) {
+			char	 ry[32];
+			const char *reg = (const char *)sqlite3_column_text(h,
+			    0);
+			int b = sqlite3_column_int(h, 3);
+
+			snprintf(ry, sizeof(ry), "%s %d", reg != NULL ? reg :
+			    "", sqlite3_column_int(h, 1));
+			if (!admin && strcmp(ry, prev) == 0)
+				continue;
+			snprintf(prev, sizeof(prev), "%s", ry);
+			row = cJSON_CreateArray();
+			cJSON_AddItemToArray(ha, row);
+			cJSON_AddItemToArray(row, cJSON_CreateString(reg !=
+			    NULL ? reg : ""));
+			cJSON_AddItemToArray(row, cJSON_CreateNumber(
+			    sqlite3_column_int(h, 1)));
+			if (!admin)
+				continue;
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+			    (const char *)sqlite3_column_text(h, 2)));
+			cJSON_AddItemToArray(row, cJSON_CreateString(b >= 0 &&
+			    b < CELLKEY_NBANDS ? cellkey_bands[b].name : ""));
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+			    (const char *)sqlite3_column_text(h, 4)));
+		}
+		sqlite3_reset(h);
+		sqlite3_clear_bindings(h);
+		if (rh != SQLITE_DONE) {
+			r = rh;
+			break;
 		}
 	}
-	if (fedstats_flows(n, year, false, NULL, &r, why, sizeof(why)) ==
-	    -1)
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("read the releases: %s",
+		    sqlite3_errmsg(store_db(n->st)));
+		cJSON_Delete(j);
 		return (-1);
-	fedstats_result_free(&r);
-	return (0);
+	}
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (text == NULL)
+		return (-1);
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	free(text);
+	return (buf_failed(out) ? -1 : 0);
 }
+
+/* --- output ----------------------------------------------------------- */
 
 void
 fedstats_result_free(struct fedstats_result *r)
 {
+	if (r == NULL)
+		return;
 	free(r->rows);
+	free(r->held);
 	r->rows = NULL;
-	r->nrows = 0;
+	r->held = NULL;
+	r->nrows = r->nheld = 0;
+}
+
+static const char *
+band_name(int b)
+{
+	return (b >= 0 && b < CELLKEY_NBANDS ? cellkey_bands[b].name : "all");
 }
 
 int
@@ -785,18 +1079,18 @@ fedstats_csv(const struct fedstats_result *r, struct buf *out)
 	else
 		buf_addf(out, "indicator,period%s%s%s,count,status\n",
 		    q->region ? ",region" : q->district ? ",district" :
-		    ",geography", q->sex ? ",sex" : "", q->birth_year ?
-		    ",birth_year" : "");
+		    ",geography", q->sex ? ",sex" : "", q->band ?
+		    ",birth_band" : "");
 	for (i = 0; i < r->nrows; i++) {
 		w = &r->rows[i];
-		buf_addf(out, "%s,%s,%s", q->indicator, q->period, w->geo);
+		buf_addf(out, "%s,%s,%s", w->ind, q->period, w->geo);
 		if (flows)
 			buf_addf(out, ",%s", w->to);
 		if (q->sex)
 			buf_addf(out, ",%c", w->sex);
-		if (q->birth_year)
-			buf_addf(out, ",%d", w->birth_year);
-		if (w->status == 'F')
+		if (q->band)
+			buf_addf(out, ",%s", band_name(w->band));
+		if (w->status == CELLKEY_FREE)
 			buf_addf(out, ",%lld,F\n", (long long)w->count);
 		else
 			buf_addf(out, ",,%c\n", w->status);
@@ -819,13 +1113,19 @@ fedstats_json(const struct fedstats_result *r, struct buf *out)
 		return (-1);
 	cJSON_AddStringToObject(j, "indicator", q->indicator);
 	cJSON_AddStringToObject(j, "period", q->period);
+	cJSON_AddNumberToObject(j, "release", (double)r->release);
 	cJSON_AddNumberToObject(j, "threshold", r->threshold);
 	cJSON_AddNumberToObject(j, "regions", (double)r->nregions);
+	a = cJSON_AddArrayToObject(j, "held");
+	for (i = 0; a != NULL && i < r->nheld; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(r->held[i]));
 	a = cJSON_AddArrayToObject(j, "cells");
 	for (i = 0; a != NULL && i < r->nrows; i++) {
 		w = &r->rows[i];
 		o = cJSON_CreateObject();
 		cJSON_AddItemToArray(a, o);
+		if (strcmp(w->ind, q->indicator) != 0)
+			cJSON_AddStringToObject(o, "indicator", w->ind);
 		cJSON_AddStringToObject(o, flows ? "from" : q->region ?
 		    "region" : q->district ? "district" : "geography", w->geo);
 		if (flows)
@@ -834,9 +1134,10 @@ fedstats_json(const struct fedstats_result *r, struct buf *out)
 			st[0] = w->sex;
 			cJSON_AddStringToObject(o, "sex", st);
 		}
-		if (q->birth_year)
-			cJSON_AddNumberToObject(o, "birth_year", w->birth_year);
-		if (w->status == 'F')
+		if (q->band)
+			cJSON_AddStringToObject(o, "birth_band",
+			    band_name(w->band));
+		if (w->status == CELLKEY_FREE)
 			cJSON_AddNumberToObject(o, "count", (double)w->count);
 		else
 			cJSON_AddNullToObject(o, "count");

@@ -1,6 +1,7 @@
 /*
  * node/lp.h: a small dense linear-programming solver, for disclosure
- * control (node/disclose.c) and for checking it (tests/unit/test_disclose.c).
+ * control (once node/disclose.c, replaced by the cell-key method of
+ * conflict/cellkey.h; nothing calls this module now).
  *
  * lp_min solves: minimise c.x subject to a x = b and x >= 0, with the
  * two-phase simplex method and Bland's rule (no cycling), on doubles.

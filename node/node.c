@@ -259,11 +259,16 @@ config_write(const char *path, const struct node_config *c)
 	    "# stats_threshold_sensitive for sensitive indicators (2-100).\n"
 	    "stats_threshold = %d\n"
 	    "stats_threshold_sensitive = %d\n"
+	    "# Months between the federal node's statistics releases, made\n"
+	    "# on the first day of each block of that many months of the year\n"
+	    "# (1-12; 3: quarterly; 0: only 'opora stats release').\n"
+	    "stats_release_months = %d\n"
 	    "# Seconds between comparisons with each peer of what both hold\n"
 	    "# (anti-entropy; 1-86400; 0: off).\n"
 	    "anti_entropy_interval = %d\n", c->region, c->url, c->listen,
 	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H, NODE_DEFAULT_THRESHOLD,
-	    NODE_DEFAULT_THRESHOLD_SENSITIVE, NODE_DEFAULT_ANTI_ENTROPY_S);
+	    NODE_DEFAULT_THRESHOLD_SENSITIVE, NODE_DEFAULT_RELEASE_MONTHS,
+	    NODE_DEFAULT_ANTI_ENTROPY_S);
 	if (fflush(f) == 0 && fsync(fileno(f)) == 0)
 		rc = 0;
 	else
@@ -307,6 +312,8 @@ static const struct {
 	    NODE_MAX_THRESHOLD },
 	{ "anti_entropy_interval", offsetof(struct node_config,
 	    anti_entropy_interval), 0, NODE_MAX_ANTI_ENTROPY_S },
+	{ "stats_release_months", offsetof(struct node_config,
+	    stats_release_months), 0, 12 },
 };
 
 /* One NAME = VALUE setting into c: 0, or -1 with why. */
@@ -368,6 +375,7 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 	c->stats_interval = NODE_DEFAULT_STATS_H;
 	c->stats_threshold = NODE_DEFAULT_THRESHOLD;
 	c->stats_threshold_sensitive = NODE_DEFAULT_THRESHOLD_SENSITIVE;
+	c->stats_release_months = NODE_DEFAULT_RELEASE_MONTHS;
 	c->anti_entropy_interval = NODE_DEFAULT_ANTI_ENTROPY_S;
 	*line = 0;
 	if (len > LIMIT_CONFIG_BYTES) {

@@ -41,6 +41,7 @@ struct store;
 
 #define NODE_DEFAULT_DRIFT_S	300	/* a peer's clock ahead of ours */
 #define NODE_DEFAULT_STATS_H	24	/* serve publishes statistics daily */
+#define NODE_DEFAULT_RELEASE_MONTHS 3	/* RU-FED releases quarterly */
 #define NODE_DEFAULT_THRESHOLD	5	/* counts 1-4 are hidden */
 #define NODE_DEFAULT_THRESHOLD_SENSITIVE 10	/* crisis: 1-9 hidden */
 #define NODE_DEFAULT_ANTI_ENTROPY_S 3600	/* seconds between rounds */
@@ -60,6 +61,7 @@ struct node_config {
 	int	 stats_interval;	/* hours between snapshots; 0: off */
 	int	 stats_threshold;	/* RU-FED: the smallest count shown */
 	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
+	int	 stats_release_months;	/* RU-FED: months between releases */
 	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
 };
 

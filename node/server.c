@@ -15,6 +15,7 @@
 #include "node/http.h"
 #include "node/node.h"
 #include "node/server.h"
+#include "node/fedstats.h"
 #include "node/stats.h"
 #include "node/store.h"
 #include "node/sync.h"
@@ -29,7 +30,33 @@ struct server {
 	struct http_server	*http;
 	struct event		*sigterm, *sigint, *tick;
 	uint64_t		 next_stats;	/* when to publish statistics */
+	uint64_t		 next_release;	/* when to look again */
 };
+
+/* How often the federal node looks whether a release is due, and how long
+ * it waits after a release that failed. */
+#define RELEASE_LOOK_MS	60000
+
+/*
+ * The federal node releases statistics on the first day of each block of
+ * stats_release_months months (fedstats_release_due), once.
+ */
+static void
+release_stats(struct server *srv, uint64_t now)
+{
+	struct node	*n = srv->n;
+	char		 why[256];
+	int64_t		 num;
+
+	srv->next_release = now + RELEASE_LOOK_MS;
+	if (!fedstats_release_due(n, now))
+		return;
+	if (fedstats_release(n, &num, why, sizeof(why)) == -1)
+		log_warnx("statistics release not made: %s; tried again in "
+		    "a minute", why);
+	else
+		log_info("statistics release %lld made", (long long)num);
+}
 
 /*
  * A regional node publishes its statistics snapshot every stats_interval
@@ -86,6 +113,8 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	/* Wall-clock time: the due time is kept across restarts. */
 	if (srv->next_stats != 0 && node_now_ms() >= srv->next_stats)
 		publish_stats(srv, node_now_ms());
+	if (srv->next_release <= node_now_ms())
+		release_stats(srv, node_now_ms());
 }
 
 static void

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
+#include "conflict/cellkey.h"
 #include "conflict/hlc.h"
 #include "node/node.h"
 #include "node/stats.h"
@@ -17,9 +20,11 @@
 #include "protocol/sig.h"
 
 #define NPERIODS	5		/* the year, then Q1..Q4 */
-#define YEAR_MIN	1900
-#define YEAR_SPAN	1100		/* birth years 1900..2999 */
 #define MAX_TRANSFERS	64		/* accepted transfers of one person */
+#define MAX_REGIONS	256		/* fields_region_count() is below */
+
+/* The domain of record keys: SHA-256 of this and the root's signature. */
+#define CELLKEY_PREFIX	"opora-cellkey-v1\n"
 
 /* The indicators that are values of one question, by column. */
 enum { Q_HOUSING, Q_EDUCATION, Q_EMPLOYMENT, Q_FAMILY, Q_COUNT };
@@ -44,7 +49,8 @@ struct xfer {
 struct person {
 	char		 id[37];
 	char		 sex;
-	int		 birth_year;		/* -1: unknown */
+	int		 band;			/* -1: unknown birth year */
+	uint32_t	 key;			/* the record key */
 	char		 origin[16];
 	char		 created[11];		/* the day it was recorded, or
 						 * an earlier dated entry */
@@ -55,7 +61,37 @@ struct person {
 	char		 adate[Q_COUNT][NPERIODS][11];
 	struct xfer	 x[MAX_TRANSFERS];
 	int		 nx;
+	bool		 haskey;
 };
+
+/*
+ * The record key of a person: the first four bytes, big-endian, of
+ * SHA-256(CELLKEY_PREFIX || the signature of the dossier's root change).
+ * Every region entitled to the dossier holds that signature, so it
+ * derives the same key; no one else can (docs/statistics.md).
+ */
+static int
+record_key(const void *sig, int len, uint32_t *key)
+{
+	EVP_MD_CTX	*ctx;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned	 mdlen = 0;
+	int		 ok;
+
+	if (sig == NULL || len <= 0 || (ctx = EVP_MD_CTX_new()) == NULL)
+		return (-1);
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, CELLKEY_PREFIX,
+	    sizeof(CELLKEY_PREFIX) - 1) == 1 &&
+	    EVP_DigestUpdate(ctx, sig, (size_t)len) == 1 &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 4;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return (-1);
+	*key = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 |
+	    (uint32_t)md[2] << 8 | (uint32_t)md[3];
+	return (0);
+}
 
 /* A statement stepping over one table in dossier order. */
 struct stream {
@@ -75,9 +111,21 @@ static const char *const SQL_STREAMS[] = {
 	" WHERE scope = 'statistics' ORDER BY dossier, pos",
 	"SELECT dossier, \"from\", \"to\", decided FROM transfers"
 	" WHERE state = 'accepted' ORDER BY dossier, pos",
+	/* The root of each dossier: the change without parents, which
+	 * made the person (its clock is the person's "created"). */
+	"SELECT p.dossier, c.sig FROM persons p JOIN changes c"
+	" ON c.dossier = p.dossier AND c.hlc = p.created"
+	" WHERE NOT EXISTS (SELECT 1 FROM parents x WHERE x.child = c.seq)"
+	" ORDER BY p.dossier",
 };
 enum { S_PERSONS, S_EPISODES, S_EVENTS, S_ASSESSMENTS, S_CONSENTS,
-       S_TRANSFERS, S_COUNT };
+       S_TRANSFERS, S_ROOTS, S_COUNT };
+
+/* A root that does not carry the person's clock (the person was made by
+ * a later change): looked up by itself. */
+static const char SQL_ROOT[] =
+    "SELECT c.sig FROM changes c WHERE c.dossier = ? AND NOT EXISTS"
+    " (SELECT 1 FROM parents x WHERE x.child = c.seq)";
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -146,7 +194,8 @@ advance(struct stream *st, const char *id, int k, struct person *p,
 			return (0);
 		/* A history imported or recorded late starts at its first
 		 * dated entry. */
-		if (c == 0 && k != S_TRANSFERS && (v = col(s, 1))[0] != '\0' &&
+		if (c == 0 && k != S_TRANSFERS && k != S_ROOTS &&
+		    (v = col(s, 1))[0] != '\0' &&
 		    strlen(v) == 10 && (p->created[0] == '\0' ||
 		    strcmp(v, p->created) < 0))
 			memcpy(p->created, v, 11);
@@ -195,6 +244,11 @@ advance(struct stream *st, const char *id, int k, struct person *p,
 					    strcmp(col(s, 2), per[i].end) > 0))
 						p->consent[i] = true;
 				break;
+			case S_ROOTS:
+				if (record_key(sqlite3_column_blob(s, 1),
+				    sqlite3_column_bytes(s, 1), &p->key) == 0)
+					p->haskey = true;
+				break;
 			case S_TRANSFERS:
 				if (p->nx == MAX_TRANSFERS)
 					break;
@@ -227,30 +281,41 @@ custodian_at(const struct person *p, const char *day)
 	return (c);
 }
 
-/* The counts being gathered: [indicator][sex][birth year][period]. */
+/* The counts being gathered, each with its key sum: cells by [indicator]
+ * [sex][band][period], flows by [destination][sex][band]. */
 struct tally {
 	int64_t		*cell;
+	uint32_t	*ckey;
 	size_t		 nind;
-	int64_t		 counted[NPERIODS], registered[NPERIODS];
-	int64_t		 flows[256];		/* by region index */
+	int64_t		 flow[MAX_REGIONS * 2 * CELLKEY_NBANDS];
+	uint32_t	 fkey[MAX_REGIONS * 2 * CELLKEY_NBANDS];
 };
 
 static size_t
-tally_at(size_t ind, char sex, int by, int p)
+tally_at(size_t ind, char sex, int band, int p)
 {
-	return ((((ind * 2 + (sex == 'M')) * YEAR_SPAN) +
-	    (size_t)(by - YEAR_MIN)) * NPERIODS + (size_t)p);
+	return ((((ind * 2 + (sex == 'M')) * CELLKEY_NBANDS) +
+	    (size_t)band) * NPERIODS + (size_t)p);
+}
+
+static size_t
+flow_at(size_t r, char sex, int band)
+{
+	return ((r * 2 + (sex == 'M')) * CELLKEY_NBANDS + (size_t)band);
 }
 
 static void
 count(struct tally *t, const char *code, const struct person *p, int per)
 {
 	const struct snapshot_indicator	*ind = snapshot_indicator_find(code);
+	size_t				 at;
 
-	if (ind == NULL || p->birth_year < 0)
+	if (ind == NULL || p->band < 0)
 		return;
-	t->cell[tally_at((size_t)(ind - snapshot_indicators), p->sex,
-	    p->birth_year, per)]++;
+	at = tally_at((size_t)(ind - snapshot_indicators), p->sex, p->band,
+	    per);
+	t->cell[at]++;
+	t->ckey[at] += p->key;
 }
 
 static void
@@ -267,9 +332,9 @@ person_done(struct tally *t, const struct person *p, const char *region,
 		    strcmp(p->created, per[i].end) <= 0 &&
 		    strcmp(custodian_at(p, per[i].end), region) == 0;
 		if (registered) {
-			t->registered[i]++;
+			count(t, "registered", p, i);
 			if (p->consent[i])
-				t->counted[i]++;
+				count(t, "counted", p, i);
 		}
 		if (!p->consent[i])
 			continue;
@@ -300,7 +365,7 @@ person_done(struct tally *t, const struct person *p, const char *region,
 	}
 	/* Flows: each accept out of this region in the year, once per
 	 * person and destination, with the person's consent at its end. */
-	for (k = 0; p->consent[0] && k < p->nx; k++) {
+	for (k = 0; p->consent[0] && p->band >= 0 && k < p->nx; k++) {
 		if (strcmp(p->x[k].from, region) != 0 ||
 		    strncmp(p->x[k].day, per[0].start, 4) != 0)
 			continue;
@@ -311,9 +376,11 @@ person_done(struct tally *t, const struct person *p, const char *region,
 				break;
 		if (i < k)
 			continue;
-		for (r = 0; r < fields_region_count(); r++)
-			if (strcmp(fields_region_at(r), p->x[k].to) == 0)
-				t->flows[r]++;
+		for (r = 0; r < fields_region_count() && r < MAX_REGIONS; r++)
+			if (strcmp(fields_region_at(r), p->x[k].to) == 0) {
+				t->flow[flow_at(r, p->sex, p->band)]++;
+				t->fkey[flow_at(r, p->sex, p->band)] += p->key;
+			}
 	}
 }
 
@@ -321,52 +388,73 @@ person_done(struct tally *t, const struct person *p, const char *region,
 static int
 emit(const struct tally *t, const struct period *per, struct snapshot *out)
 {
-	size_t	 ind, n = 0, r;
-	int	 sex, by, i;
-	int64_t	 v;
+	size_t	 ind, n = 0, r, at;
+	int	 sex, b, i;
 
-	for (r = 0; r < (size_t)t->nind * 2 * YEAR_SPAN * NPERIODS; r++)
+	for (r = 0; r < t->nind * 2 * CELLKEY_NBANDS * NPERIODS; r++)
 		n += t->cell[r] != 0;
 	if (n > 0 && (out->cells = calloc(n, sizeof(*out->cells))) == NULL)
 		return (-1);
 	for (ind = 0; ind < t->nind; ind++)
 		for (sex = 0; sex < 2; sex++)
-			for (by = YEAR_MIN; by < YEAR_MIN + YEAR_SPAN; by++)
+			for (b = 0; b < CELLKEY_NBANDS; b++)
 				for (i = 0; i < NPERIODS; i++) {
-					v = t->cell[tally_at(ind,
-					    sex ? 'M' : 'F', by, i)];
-					if (v == 0)
+					struct snapshot_cell *c;
+
+					at = tally_at(ind, sex ? 'M' : 'F', b,
+					    i);
+					if (t->cell[at] == 0)
 						continue;
-					snprintf(out->cells[out->ncells].
-					    indicator, 32, "%s",
+					c = &out->cells[out->ncells++];
+					snprintf(c->indicator, 32, "%s",
 					    snapshot_indicators[ind].code);
-					out->cells[out->ncells].sex = sex ?
-					    'M' : 'F';
-					out->cells[out->ncells].birth_year =
-					    by;
-					memcpy(out->cells[out->ncells].period,
-					    per[i].name, 8);
-					out->cells[out->ncells++].count = v;
+					c->sex = sex ? 'M' : 'F';
+					c->band = b;
+					memcpy(c->period, per[i].name, 8);
+					c->count = t->cell[at];
+					c->keysum = t->ckey[at];
 				}
-	for (i = 0; i < NPERIODS; i++) {
-		memcpy(out->cov[i].period, per[i].name, 8);
-		out->cov[i].counted = t->counted[i];
-		out->cov[i].registered = t->registered[i];
-	}
-	out->ncov = NPERIODS;
-	for (r = n = 0; r < fields_region_count(); r++)
-		n += t->flows[r] != 0;
+	for (r = n = 0; r < MAX_REGIONS * 2 * CELLKEY_NBANDS; r++)
+		n += t->flow[r] != 0;
 	if (n > 0 && (out->flows = calloc(n, sizeof(*out->flows))) == NULL)
 		return (-1);
-	for (r = 0; r < fields_region_count(); r++) {
-		if (t->flows[r] == 0)
-			continue;
-		snprintf(out->flows[out->nflows].to, 16, "%s",
-		    fields_region_at(r));
-		out->flows[out->nflows].year = out->year;
-		out->flows[out->nflows++].count = t->flows[r];
-	}
+	for (r = 0; r < fields_region_count() && r < MAX_REGIONS; r++)
+		for (sex = 0; sex < 2; sex++)
+			for (b = 0; b < CELLKEY_NBANDS; b++) {
+				struct snapshot_flow *f;
+
+				at = flow_at(r, sex ? 'M' : 'F', b);
+				if (t->flow[at] == 0)
+					continue;
+				f = &out->flows[out->nflows++];
+				snprintf(f->to, 16, "%s", fields_region_at(r));
+				f->sex = sex ? 'M' : 'F';
+				f->band = b;
+				f->year = out->year;
+				f->count = t->flow[at];
+				f->keysum = t->fkey[at];
+			}
 	return (0);
+}
+
+/* A person whose root the stream did not give: look it up alone.  0 and
+ * p->key set, or -1 when the dossier has no root here. */
+static int
+root_alone(struct store *st, struct person *p)
+{
+	sqlite3_stmt	*q;
+	int		 rc = -1;
+
+	if ((q = store_stmt(st, SQL_ROOT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW &&
+	    record_key(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0),
+	    &p->key) == 0)
+		rc = 0;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return (rc);
 }
 
 int
@@ -375,22 +463,28 @@ stats_compute(struct store *st, const char *region, int year,
 {
 	struct stream	 s[S_COUNT];
 	struct period	 per[NPERIODS];
-	struct tally	 t;
+	struct tally	*t = NULL;
 	struct person	*p = NULL;
 	const char	*bd;
+	size_t		 ncell;
 	int		 k, r, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(s, 0, sizeof(s));
-	memset(&t, 0, sizeof(t));
 	snprintf(out->region, sizeof(out->region), "%s", region);
 	out->year = year;
 	periods_of(year, per);
-	for (t.nind = 0; snapshot_indicators[t.nind].code != NULL; t.nind++)
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(why, whysz, "out of memory");
+		goto out;
+	}
+	for (t->nind = 0; snapshot_indicators[t->nind].code != NULL;
+	    t->nind++)
 		;
-	if ((t.cell = calloc(t.nind * 2 * YEAR_SPAN * NPERIODS,
-	    sizeof(*t.cell))) == NULL || (p = calloc(1, sizeof(*p))) ==
-	    NULL) {
+	ncell = t->nind * 2 * CELLKEY_NBANDS * NPERIODS;
+	if ((t->cell = calloc(ncell, sizeof(*t->cell))) == NULL ||
+	    (t->ckey = calloc(ncell, sizeof(*t->ckey))) == NULL ||
+	    (p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
@@ -412,24 +506,31 @@ stats_compute(struct store *st, const char *region, int year,
 		snprintf(p->id, sizeof(p->id), "%s", col(ps, 0));
 		p->sex = col(ps, 1)[0];
 		bd = col(ps, 2);
-		p->birth_year = strlen(bd) >= 4 ? snapshot_year(bd) : -1;
-		if (p->birth_year < YEAR_MIN ||
-		    p->birth_year >= YEAR_MIN + YEAR_SPAN ||
-		    (p->sex != 'F' && p->sex != 'M'))
-			p->birth_year = -1;
+		p->band = strlen(bd) >= 4 ? cellkey_band(snapshot_year(bd)) :
+		    -1;
+		if (p->sex != 'F' && p->sex != 'M')
+			p->band = -1;
 		snprintf(p->origin, sizeof(p->origin), "%s", col(ps, 3));
 		hlc_day(col(ps, 4), p->created);
 		for (k = S_EPISODES; k < S_COUNT; k++)
 			if (advance(&s[k], p->id, k, p, per) == -1)
 				goto out;
-		person_done(&t, p, region, per);
+		/* Fail closed: a person without a key would add 0 to every
+		 * cell key, a noise anyone could predict. */
+		if (!p->haskey && root_alone(st, p) == -1) {
+			snprintf(why, whysz, "dossier %s has no root change "
+			    "here, so no record key ('opora verify' checks "
+			    "the log)", p->id);
+			goto out;
+		}
+		person_done(t, p, region, per);
 		if ((r = sqlite3_step(ps)) != SQLITE_ROW) {
 			s[S_PERSONS].row = false;
 			if (r != SQLITE_DONE)
 				goto out;
 		}
 	}
-	if (emit(&t, per, out) == -1) {
+	if (emit(t, per, out) == -1) {
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
@@ -437,7 +538,11 @@ stats_compute(struct store *st, const char *region, int year,
 out:
 	for (k = 0; k < S_COUNT; k++)
 		sqlite3_finalize(s[k].s);
-	free(t.cell);
+	if (t != NULL) {
+		free(t->cell);
+		free(t->ckey);
+	}
+	free(t);
 	free(p);
 	if (rc == -1)
 		snapshot_free(out);
@@ -540,15 +645,12 @@ static const char SQL_CURRENT[] =
     " SET snapshot = ?3, hlc = ?4 WHERE excluded.hlc > stats_current.hlc";
 static const char SQL_CELL[] =
     "INSERT INTO stats_cells (snapshot, region, period, indicator, sex,"
-    " birth_year, count) VALUES (?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_COV[] =
-    "INSERT INTO stats_coverage (snapshot, region, period, counted,"
-    " registered) VALUES (?, ?, ?, ?, ?)";
+    " band, count, keysum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_FLOW[] =
-    "INSERT INTO stats_flows (snapshot, region, \"to\", year, count)"
-    " VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO stats_flows (snapshot, region, \"to\", sex, band, year,"
+    " count, keysum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-/* Index a stored snapshot for queries (the federal node). */
+/* Index a stored snapshot for releases (the federal node). */
 static int
 stats_index(struct store *st, const struct snapshot *s)
 {
@@ -576,30 +678,24 @@ stats_index(struct store *st, const struct snapshot *s)
 		sqlite3_bind_text(q, 4, s->cells[i].indicator, -1,
 		    SQLITE_STATIC);
 		sqlite3_bind_text(q, 5, sex, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 6, s->cells[i].birth_year);
+		sqlite3_bind_int(q, 6, s->cells[i].band);
 		sqlite3_bind_int64(q, 7, s->cells[i].count);
-		ok &= sqlite3_step(q) == SQLITE_DONE;
-		sqlite3_reset(q);
-	}
-	for (i = 0; ok && i < s->ncov; i++) {
-		if ((q = store_stmt(st, SQL_COV)) == NULL)
-			return (-1);
-		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, s->cov[i].period, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 4, s->cov[i].counted);
-		sqlite3_bind_int64(q, 5, s->cov[i].registered);
+		sqlite3_bind_int64(q, 8, s->cells[i].keysum);
 		ok &= sqlite3_step(q) == SQLITE_DONE;
 		sqlite3_reset(q);
 	}
 	for (i = 0; ok && i < s->nflows; i++) {
 		if ((q = store_stmt(st, SQL_FLOW)) == NULL)
 			return (-1);
+		sex[0] = s->flows[i].sex;
 		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, s->flows[i].to, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 4, s->flows[i].year);
-		sqlite3_bind_int64(q, 5, s->flows[i].count);
+		sqlite3_bind_text(q, 4, sex, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 5, s->flows[i].band);
+		sqlite3_bind_int(q, 6, s->flows[i].year);
+		sqlite3_bind_int64(q, 7, s->flows[i].count);
+		sqlite3_bind_int64(q, 8, s->flows[i].keysum);
 		ok &= sqlite3_step(q) == SQLITE_DONE;
 		sqlite3_reset(q);
 	}

@@ -284,6 +284,42 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE import_lines (key BLOB PRIMARY KEY,"
 	"  change TEXT NOT NULL, dossier TEXT NOT NULL,"
 	"  at INTEGER NOT NULL) WITHOUT ROWID;",
+	/*
+	 * 5 -> 6 (issue 12): statistics with the cell-key method and
+	 * releases (docs/statistics.md).  Snapshots are version 2 (birth-year
+	 * bands, key sums, coverage as cells); the federal node's index of
+	 * version 1 snapshots cannot be converted (they have no key sums), so
+	 * it starts again empty: the snapshots stay in 'snapshots', and each
+	 * region's next version 2 snapshot is indexed.  A release is signed
+	 * and frozen: for each region, year, sex and band, the snapshot its
+	 * cells are taken from, and why a newer one was held back.
+	 */
+	"DROP TABLE stats_cells;"
+	"DROP TABLE stats_coverage;"
+	"DROP TABLE stats_flows;"
+	"DROP TABLE stats_tables;"
+	"DELETE FROM stats_current;"
+	"CREATE TABLE stats_cells (snapshot TEXT NOT NULL,"
+	"  region TEXT NOT NULL, period TEXT NOT NULL, indicator TEXT NOT NULL,"
+	"  sex TEXT NOT NULL, band INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  keysum INTEGER NOT NULL);"
+	"CREATE INDEX stats_cells_g ON stats_cells (snapshot, sex, band,"
+	"  indicator, period);"
+	"CREATE TABLE stats_flows (snapshot TEXT NOT NULL,"
+	"  region TEXT NOT NULL, \"to\" TEXT NOT NULL, sex TEXT NOT NULL,"
+	"  band INTEGER NOT NULL, year INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL, keysum INTEGER NOT NULL);"
+	"CREATE INDEX stats_flows_g ON stats_flows (snapshot, sex, band);"
+	"CREATE TABLE stats_releases (n INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE, made INTEGER NOT NULL, key TEXT NOT NULL,"
+	"  bytes BLOB NOT NULL, sig BLOB NOT NULL);"
+	/* Written before their release's row, in the same transaction. */
+	"CREATE TABLE stats_release_groups (release INTEGER NOT NULL,"
+	"  region TEXT NOT NULL,"
+	"  year INTEGER NOT NULL, sex TEXT NOT NULL, band INTEGER NOT NULL,"
+	"  snapshot TEXT NOT NULL, held TEXT,"
+	"  PRIMARY KEY (release, year, region, sex, band)) WITHOUT ROWID;"
+	"ALTER TABLE stats_queries ADD COLUMN status INTEGER;",
 };
 
 static void

@@ -497,11 +497,11 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 		goto out;
 	}
 	*more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more"));
-	/* New figures: protect their tables now, not at the first query. */
-	for (k = 0; k < nyears; k++)
-		if (fedstats_warm(n, years[k]) == -1)
-			log_warnx("could not prepare the statistics of %d",
-			    years[k]);
+	/* New figures reach researchers with the next release only
+	 * (node/fedstats.h). */
+	if (nyears > 0)
+		log_info("from %s: snapshots of %d year(s), for the next "
+		    "statistics release", p->region, nyears);
 	if (!*more && cJSON_GetArraySize(a) == 0 && stp != NULL &&
 	    stp->s != NULL && wait > 0)
 		(void)nap(stp->s, stp->p, wait * 1000);

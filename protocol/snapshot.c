@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "conflict/cellkey.h"
 #include "conflict/hlc.h"
 #include "protocol/change.h"
 #include "protocol/fields.h"
@@ -19,6 +20,8 @@
 const struct snapshot_indicator snapshot_indicators[] = {
 	{ "contact.3m", NULL, 0, "in contact in the last 3 months",
 	    "на связи в последние 3 месяца" },
+	{ "counted", NULL, 0, "counted (consented to statistics)",
+	    "учтён(а) (дал(а) согласие на статистику)" },
 	{ "crisis", NULL, 1, "a crisis in the period",
 	    "кризисная ситуация в периоде" },
 	{ "education.completed", "education", 0, "education completed",
@@ -48,6 +51,8 @@ const struct snapshot_indicator snapshot_indicators[] = {
 	    "социальный наём" },
 	{ "housing.temporary", "housing", 0, "temporary housing",
 	    "временное жильё" },
+	{ "registered", NULL, 0, "registered (with or without consent)",
+	    "состоит на учёте (с согласием или без)" },
 	{ "support", NULL, 0, "in support (an open support episode)",
 	    "на сопровождении (открыт период сопровождения)" },
 	{ "transfer.in", NULL, 0, "transferred in from another region",
@@ -127,8 +132,9 @@ cell_cmp(const void *a, const void *b)
 		return (c);
 	if (x->sex != y->sex)
 		return (x->sex < y->sex ? -1 : 1);
-	if (x->birth_year != y->birth_year)
-		return (x->birth_year < y->birth_year ? -1 : 1);
+	/* Band names sort as their indexes do. */
+	if (x->band != y->band)
+		return (x->band < y->band ? -1 : 1);
 	return (strcmp(x->period, y->period));
 }
 
@@ -140,14 +146,11 @@ flow_cmp(const void *a, const void *b)
 
 	if ((c = strcmp(x->to, y->to)) != 0)
 		return (c);
+	if (x->sex != y->sex)
+		return (x->sex < y->sex ? -1 : 1);
+	if (x->band != y->band)
+		return (x->band < y->band ? -1 : 1);
 	return (x->year < y->year ? -1 : x->year > y->year);
-}
-
-static int
-cov_cmp(const void *a, const void *b)
-{
-	return (strcmp(((const struct snapshot_coverage *)a)->period,
-	    ((const struct snapshot_coverage *)b)->period));
 }
 
 /* The period's year, or -1 if it is not "YYYY" or "YYYY-Qn" of year. */
@@ -182,8 +185,6 @@ snapshot_encode(struct snapshot *s, struct buf *out, char *why, size_t whysz)
 		qsort(s->cells, s->ncells, sizeof(*s->cells), cell_cmp);
 	if (s->nflows > 0)
 		qsort(s->flows, s->nflows, sizeof(*s->flows), flow_cmp);
-	if (s->ncov > 0)
-		qsort(s->cov, s->ncov, sizeof(*s->cov), cov_cmp);
 	if ((j = cJSON_CreateObject()) == NULL)
 		return (fail(why, whysz, "out of memory"));
 	a = cJSON_AddArrayToObject(j, "cells");
@@ -191,33 +192,40 @@ snapshot_encode(struct snapshot *s, struct buf *out, char *why, size_t whysz)
 		const struct snapshot_cell *c = &s->cells[i];
 		char	 sex[2] = { c->sex, '\0' };
 
-		snprintf(num, sizeof(num), "%04d", c->birth_year);
+		if (c->band < 0 || c->band >= CELLKEY_NBANDS) {
+			fail(why, whysz, "a cell outside the birth-year bands");
+			goto out;
+		}
 		row = cJSON_CreateArray();
 		cJSON_AddItemToArray(row, cJSON_CreateString(c->indicator));
 		cJSON_AddItemToArray(row, cJSON_CreateString(sex));
-		cJSON_AddItemToArray(row, cJSON_CreateString(num));
+		cJSON_AddItemToArray(row,
+		    cJSON_CreateString(cellkey_bands[c->band].name));
 		cJSON_AddItemToArray(row, cJSON_CreateString(c->period));
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)c->count));
-		cJSON_AddItemToArray(a, row);
-	}
-	a = cJSON_AddArrayToObject(j, "coverage");
-	for (i = 0; a != NULL && i < s->ncov; i++) {
-		row = cJSON_CreateArray();
-		cJSON_AddItemToArray(row, cJSON_CreateString(s->cov[i].period));
 		cJSON_AddItemToArray(row,
-		    cJSON_CreateNumber((double)s->cov[i].counted));
-		cJSON_AddItemToArray(row,
-		    cJSON_CreateNumber((double)s->cov[i].registered));
+		    cJSON_CreateNumber((double)c->keysum));
 		cJSON_AddItemToArray(a, row);
 	}
 	a = cJSON_AddArrayToObject(j, "flows");
 	for (i = 0; a != NULL && i < s->nflows; i++) {
-		snprintf(num, sizeof(num), "%04d", s->flows[i].year);
+		const struct snapshot_flow *f = &s->flows[i];
+		char	 sex[2] = { f->sex, '\0' };
+
+		if (f->band < 0 || f->band >= CELLKEY_NBANDS) {
+			fail(why, whysz, "a flow outside the birth-year bands");
+			goto out;
+		}
+		snprintf(num, sizeof(num), "%04d", f->year);
 		row = cJSON_CreateArray();
-		cJSON_AddItemToArray(row, cJSON_CreateString(s->flows[i].to));
-		cJSON_AddItemToArray(row, cJSON_CreateString(num));
+		cJSON_AddItemToArray(row, cJSON_CreateString(f->to));
+		cJSON_AddItemToArray(row, cJSON_CreateString(sex));
 		cJSON_AddItemToArray(row,
-		    cJSON_CreateNumber((double)s->flows[i].count));
+		    cJSON_CreateString(cellkey_bands[f->band].name));
+		cJSON_AddItemToArray(row, cJSON_CreateString(num));
+		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)f->count));
+		cJSON_AddItemToArray(row,
+		    cJSON_CreateNumber((double)f->keysum));
 		cJSON_AddItemToArray(a, row);
 	}
 	hlc_format(s->hlc, hlc);
@@ -226,7 +234,7 @@ snapshot_encode(struct snapshot *s, struct buf *out, char *why, size_t whysz)
 	cJSON_AddStringToObject(j, "key", s->key);
 	cJSON_AddStringToObject(j, "kind", "stats.snapshot");
 	cJSON_AddStringToObject(j, "region", s->region);
-	cJSON_AddNumberToObject(j, "v", 1);
+	cJSON_AddNumberToObject(j, "v", SNAPSHOT_VERSION);
 	cJSON_AddStringToObject(j, "year", num);
 	if (jcs_write(out, j, SIZE_MAX, &w) == -1) {
 		fail(why, whysz, "cannot write the snapshot: %s",
@@ -253,7 +261,8 @@ str_member(const cJSON *o, const char *k)
 	return (cJSON_IsString(m) ? m->valuestring : NULL);
 }
 
-/* An array of rows, each an array of nstr strings then nint integers. */
+/* An array of rows, each an array of nstr strings then nint integers: a
+ * count, then a key sum (0 to 2^32 - 1). */
 static int
 rows(const cJSON *o, const char *k, int nstr, int nint, size_t *n,
     char *why, size_t whysz)
@@ -273,11 +282,15 @@ rows(const cJSON *o, const char *k, int nstr, int nint, size_t *n,
 			if (i < nstr && !cJSON_IsString(e))
 				return (fail(why, whysz, "%s[%zu][%d]: not a "
 				    "string", k, *n, i));
-			if (i >= nstr && (jcs_int(e, &v) == -1 || v < 0 ||
+			if (i == nstr && (jcs_int(e, &v) == -1 || v < 0 ||
 			    v >= SNAPSHOT_MAX_COUNT))
 				return (fail(why, whysz, "%s[%zu][%d]: not a "
 				    "count (0 to %d)", k, *n, i,
 				    SNAPSHOT_MAX_COUNT - 1));
+			if (i > nstr && (jcs_int(e, &v) == -1 || v < 0 ||
+			    v > (int64_t)SNAPSHOT_KEYSUM_MAX))
+				return (fail(why, whysz, "%s[%zu][%d]: not a "
+				    "key sum (0 to 2^32 - 1)", k, *n, i));
 		}
 	}
 	return (0);
@@ -305,13 +318,23 @@ year_of(const char *s)
 	return (strlen(s) == 4 ? snapshot_year(s) : -1);
 }
 
+/* A sex ("F" or "M") and a band's name into *sex and *band; -1 if not. */
+static int
+group_of(const char *sex, const char *band, char *sx, int *bd)
+{
+	if (strcmp(sex, "F") != 0 && strcmp(sex, "M") != 0)
+		return (-1);
+	*sx = sex[0];
+	return ((*bd = cellkey_band_find(band)) == -1 ? -1 : 0);
+}
+
 static int
 decode_cells(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
 {
 	const cJSON	*r;
 	size_t		 i = 0;
 
-	if (rows(t, "cells", 4, 1, &s->ncells, why, whysz) == -1)
+	if (rows(t, "cells", 4, 2, &s->ncells, why, whysz) == -1)
 		return (-1);
 	if (s->ncells > 0 && (s->cells = calloc(s->ncells,
 	    sizeof(*s->cells))) == NULL)
@@ -319,20 +342,16 @@ decode_cells(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
 	for (r = cJSON_GetObjectItemCaseSensitive(t, "cells")->child;
 	    r != NULL; r = r->next, i++) {
 		struct snapshot_cell *c = &s->cells[i];
-		const char	*sex = str_at(r, 1);
 
 		if (snapshot_indicator_find(str_at(r, 0)) == NULL)
 			return (fail(why, whysz, "cells[%zu]: \"%.40s\" is not "
 			    "an indicator", i, str_at(r, 0)));
 		snprintf(c->indicator, sizeof(c->indicator), "%s",
 		    str_at(r, 0));
-		if (strcmp(sex, "F") != 0 && strcmp(sex, "M") != 0)
-			return (fail(why, whysz, "cells[%zu]: sex is not F "
-			    "or M", i));
-		c->sex = sex[0];
-		if ((c->birth_year = year_of(str_at(r, 2))) == -1)
-			return (fail(why, whysz, "cells[%zu]: not a birth "
-			    "year", i));
+		if (group_of(str_at(r, 1), str_at(r, 2), &c->sex, &c->band) ==
+		    -1)
+			return (fail(why, whysz, "cells[%zu]: not a sex (F or "
+			    "M) and a birth-year band", i));
 		if (!period_valid(str_at(r, 3), s->year))
 			return (fail(why, whysz, "cells[%zu]: \"%.10s\" is not "
 			    "a period of %d", i, str_at(r, 3), s->year));
@@ -340,6 +359,7 @@ decode_cells(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
 		if ((c->count = int_at(r, 4)) == 0)
 			return (fail(why, whysz, "cells[%zu]: a zero count "
 			    "(leave the cell out)", i));
+		c->keysum = (uint32_t)int_at(r, 5);
 		if (i > 0 && cell_cmp(&s->cells[i - 1], c) >= 0)
 			return (fail(why, whysz, "cells[%zu]: not sorted or "
 			    "repeated", i));
@@ -348,52 +368,37 @@ decode_cells(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
 }
 
 static int
-decode_rest(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
+decode_flows(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
 {
 	const cJSON	*r;
 	size_t		 i = 0;
 
-	if (rows(t, "coverage", 1, 2, &s->ncov, why, whysz) == -1)
-		return (-1);
-	if (s->ncov > 5)
-		return (fail(why, whysz, "coverage: more than five periods"));
-	for (r = cJSON_GetObjectItemCaseSensitive(t, "coverage")->child;
-	    r != NULL; r = r->next, i++) {
-		if (!period_valid(str_at(r, 0), s->year))
-			return (fail(why, whysz, "coverage[%zu]: not a period "
-			    "of %d", i, s->year));
-		snprintf(s->cov[i].period, sizeof(s->cov[i].period), "%s",
-		    str_at(r, 0));
-		s->cov[i].counted = int_at(r, 1);
-		s->cov[i].registered = int_at(r, 2);
-		if (s->cov[i].counted > s->cov[i].registered)
-			return (fail(why, whysz, "coverage[%zu]: more counted "
-			    "than registered", i));
-		if (i > 0 && cov_cmp(&s->cov[i - 1], &s->cov[i]) >= 0)
-			return (fail(why, whysz, "coverage[%zu]: not sorted or "
-			    "repeated", i));
-	}
-	if (rows(t, "flows", 2, 1, &s->nflows, why, whysz) == -1)
+	if (rows(t, "flows", 4, 2, &s->nflows, why, whysz) == -1)
 		return (-1);
 	if (s->nflows > 0 && (s->flows = calloc(s->nflows,
 	    sizeof(*s->flows))) == NULL)
 		return (fail(why, whysz, "out of memory"));
-	i = 0;
 	for (r = cJSON_GetObjectItemCaseSensitive(t, "flows")->child;
 	    r != NULL; r = r->next, i++) {
 		struct snapshot_flow *f = &s->flows[i];
 
 		if (!fields_region_valid(str_at(r, 0), strlen(str_at(r, 0))) ||
+		    strlen(str_at(r, 0)) >= sizeof(f->to) ||
 		    strcmp(str_at(r, 0), s->region) == 0 ||
 		    strcmp(str_at(r, 0), "RU-FED") == 0)
 			return (fail(why, whysz, "flows[%zu]: not another "
 			    "region", i));
 		snprintf(f->to, sizeof(f->to), "%s", str_at(r, 0));
-		if ((f->year = year_of(str_at(r, 1))) != s->year)
+		if (group_of(str_at(r, 1), str_at(r, 2), &f->sex, &f->band) ==
+		    -1)
+			return (fail(why, whysz, "flows[%zu]: not a sex (F or "
+			    "M) and a birth-year band", i));
+		if ((f->year = year_of(str_at(r, 3))) != s->year)
 			return (fail(why, whysz, "flows[%zu]: not the year %d",
 			    i, s->year));
-		if ((f->count = int_at(r, 2)) == 0)
+		if ((f->count = int_at(r, 4)) == 0)
 			return (fail(why, whysz, "flows[%zu]: a zero count", i));
+		f->keysum = (uint32_t)int_at(r, 5);
 		if (i > 0 && flow_cmp(&s->flows[i - 1], f) >= 0)
 			return (fail(why, whysz, "flows[%zu]: not sorted or "
 			    "repeated", i));
@@ -401,8 +406,8 @@ decode_rest(const cJSON *t, struct snapshot *s, char *why, size_t whysz)
 	return (0);
 }
 
-static const char *const members[] = { "cells", "coverage", "flows", "hlc",
-    "key", "kind", "region", "v", "year", NULL };
+static const char *const members[] = { "cells", "flows", "hlc", "key",
+    "kind", "region", "v", "year", NULL };
 
 int
 snapshot_decode(const void *p, size_t len, struct snapshot *s, char *why,
@@ -423,6 +428,14 @@ snapshot_decode(const void *p, size_t len, struct snapshot *s, char *why,
 		fail(why, whysz, "a snapshot must be a JSON object");
 		goto out;
 	}
+	/* The version first: a version 1 snapshot has other members. */
+	if (jcs_int(cJSON_GetObjectItemCaseSensitive(t, "v"), &ver) == -1 ||
+	    ver != SNAPSHOT_VERSION) {
+		fail(why, whysz, "v: this node takes version %d snapshots only "
+		    "(with key sums and birth-year bands); upgrade the region's "
+		    "node", SNAPSHOT_VERSION);
+		goto out;
+	}
 	for (m = t->child; m != NULL; m = m->next) {
 		for (i = 0; members[i] != NULL; i++)
 			if (strcmp(members[i], m->string) == 0)
@@ -437,11 +450,6 @@ snapshot_decode(const void *p, size_t len, struct snapshot *s, char *why,
 			fail(why, whysz, "missing member \"%s\"", members[i]);
 			goto out;
 		}
-	if (jcs_int(cJSON_GetObjectItemCaseSensitive(t, "v"), &ver) == -1 ||
-	    ver != 1) {
-		fail(why, whysz, "v: this node reads version 1 snapshots only");
-		goto out;
-	}
 	if ((v = str_member(t, "kind")) == NULL ||
 	    strcmp(v, "stats.snapshot") != 0) {
 		fail(why, whysz, "kind: not \"stats.snapshot\"");
@@ -471,7 +479,7 @@ snapshot_decode(const void *p, size_t len, struct snapshot *s, char *why,
 		goto out;
 	}
 	if (decode_cells(t, s, why, whysz) == -1 ||
-	    decode_rest(t, s, why, whysz) == -1)
+	    decode_flows(t, s, why, whysz) == -1)
 		goto out;
 	change_id(p, len, s->id);
 	rc = 0;

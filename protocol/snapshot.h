@@ -3,23 +3,25 @@
  * regional node sends the federal node (RU-FED), and only it.
  *
  * A snapshot holds counts of persons, never a person: for one calendar
- * year, per indicator (docs/statistics.md), sex, birth year and period
- * (the year, or one of its quarters), how many persons the region counted;
- * per period how many it counted and how many it registers (coverage); and
- * per destination how many persons it handed over that year (flows).  No
- * name, SNILS, date of birth, text or dossier id has a place in it.
+ * year, per indicator (docs/statistics.md; "counted" and "registered" are
+ * the coverage), sex, birth-year band (conflict/cellkey.h) and period (the
+ * year, or one of its quarters), how many persons the region counted and
+ * the sum of their record keys mod 2^32 (the cell key method); and per
+ * destination, sex and band, how many persons it handed over that year
+ * (flows), with their key sum.  No name, SNILS, date of birth, text or
+ * dossier id has a place in it.
  *
- * It is one canonical JSON document (RFC 8785, protocol/jcs.h):
+ * It is one canonical JSON document (RFC 8785, protocol/jcs.h), version 2:
  *
- *   {"cells":[[INDICATOR,SEX,BIRTH_YEAR,PERIOD,COUNT],...],
- *    "coverage":[[PERIOD,COUNTED,REGISTERED],...],
- *    "flows":[[TO_REGION,YEAR,COUNT],...],
+ *   {"cells":[[INDICATOR,SEX,BAND,PERIOD,COUNT,KEYSUM],...],
+ *    "flows":[[TO_REGION,SEX,BAND,YEAR,COUNT,KEYSUM],...],
  *    "hlc":HLC,"key":KEY_ID,"kind":"stats.snapshot","region":REGION,
- *    "v":1,"year":YEAR}
+ *    "v":2,"year":YEAR}
  *
  * Arrays are sorted (by their string members, bytewise) and without
  * duplicates; counts are positive integers (an absent cell is zero) below
- * 10,000,000.  It is signed with Ed25519 over SNAPSHOT_PREFIX followed by
+ * 10,000,000, key sums integers from 0 to 2^32 - 1.  Version 1 snapshots
+ * (birth years, no key sums) are refused.  It is signed with Ed25519 over SNAPSHOT_PREFIX followed by
  * the bytes; its id is SHA-256 of the bytes.  docs/protocol.md §11 is the
  * full specification.
  */
@@ -34,6 +36,9 @@
 #define SNAPSHOT_PREFIX		"opora-snapshot-v1\n"
 #define SNAPSHOT_MAX_BYTES	(4 * 1024 * 1024)
 #define SNAPSHOT_MAX_COUNT	10000000
+
+#define SNAPSHOT_VERSION	2
+#define SNAPSHOT_KEYSUM_MAX	UINT32_MAX
 
 /* An indicator: what is counted, per person, at a period's end. */
 struct snapshot_indicator {
@@ -54,20 +59,19 @@ const struct snapshot_indicator *snapshot_indicator_find(const char *code);
 struct snapshot_cell {
 	char	 indicator[32];
 	char	 sex;			/* 'F' or 'M' */
-	int	 birth_year;
+	int	 band;			/* index in cellkey_bands */
 	char	 period[8];		/* "2025" or "2025-Q1" */
 	int64_t	 count;
-};
-
-struct snapshot_coverage {
-	char	 period[8];
-	int64_t	 counted, registered;
+	uint32_t keysum;		/* record keys, summed mod 2^32 */
 };
 
 struct snapshot_flow {
 	char	 to[16];		/* region code */
+	char	 sex;
+	int	 band;
 	int	 year;
 	int64_t	 count;
+	uint32_t keysum;
 };
 
 struct snapshot {
@@ -78,8 +82,6 @@ struct snapshot {
 	int			 year;
 	struct snapshot_cell	*cells;		/* owned */
 	size_t			 ncells;
-	struct snapshot_coverage cov[5];	/* the year, then Q1..Q4 */
-	size_t			 ncov;
 	struct snapshot_flow	*flows;		/* owned */
 	size_t			 nflows;
 };

@@ -3,7 +3,9 @@
 #  1. a regional snapshot of 20,000 dossiers holding 5,000,000 entries
 #     (the views the snapshot reads: one entry per change, as a region of
 #     that many changes holds); aim under 10 s and 200 MiB;
-#  2. federal queries over 89 regions' snapshots (tests/bench/bench_stats.c);
+#  2. releases and queries at the federal node (tests/bench/bench_stats.c) on a
+#     test federation and a national one: time, and utility of the cell-key
+#     method (cells published, mean absolute and relative error);
 #     aim under 100 ms.
 # The views are filled with SQL rather than by 5,000,000 signed changes:
 # 'stats publish' reads only the views, so the work measured is the same,
@@ -30,6 +32,10 @@ SELECT printf('%08x-0000-4000-8000-%012x', i, i), 'Фамилия', 'Имя',
   CASE WHEN i % 50 = 0 THEN 'RU-KLU' ELSE 'RU-SMO' END,
   '0193f7c6a8000000', '0194f7c6a8000000', $PER, '0194f7c6a8000000',
   'k', 'x' FROM n;
+-- Each dossier's root change: its signature gives the record key.
+INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig, received)
+SELECT dossier || '/root', dossier, created, 'k', 'RU-SMO', x'7b7d',
+  randomblob(64), 0 FROM persons;
 INSERT INTO consents (id, dossier, pos, scope, date, document, region, user, hlc)
 SELECT dossier || '/c', dossier, 0, 'statistics', '2024-01-10', 'd', 'RU-SMO',
   'u', '0193f7c6a8000000' FROM persons;
@@ -71,19 +77,26 @@ echo "== stats publish --year 2025"
     stats publish --year 2025 >/dev/null
 set -- $(cat "$T/publish.time")
 psec=$1 prss=$2
-echo "== federal queries over 89 regions"
-line=$("$top/build/bench_stats" "$T")
+echo "== a test federation: 6 regions, 301 graduates"
+small=$("$top/build/bench_stats" "$T" 6 301)
+echo "$small"
+rm -rf "$T/fed"
+echo "== a national one: 89 regions, 60,000 graduates"
+line=$("$top/build/bench_stats" "$T" 89 60000)
 echo "$line"
-field() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 awk -v d="$DOSSIERS" -v e="$entries" -v ps="$psec" -v pr="$prss" \
-    -v f="$(field first_ms)" -v a="$(field again_ms)" \
-    -v o="$(field other_ms)" -v orows="$(field other_rows)" \
-    -v fl="$(field flows_ms)" -v w="$(field warm_ms)" 'BEGIN {
+    'BEGIN {
 	printf("\n| what | figure | aim |\n| --- | --- | --- |\n")
 	printf("| snapshot of %d dossiers, %d entries | %.2f s, %.0f MiB | 10 s, 200 MiB |\n", d, e, ps, pr / 1024)
-	printf("| federal query, 89 regions, on a table not yet protected | %.0f ms | - |\n", f)
-	printf("| the same query, table protected | %.0f ms | 100 ms |\n", a)
-	printf("| by region, sex, birth year (%d cells) | %.0f ms | 100 ms |\n", orows, o)
-	printf("| flows between regions | %.0f ms | 100 ms |\n", fl)
-	printf("| protecting every table of a year when snapshots arrive (in the background) | %.1f s | - |\n", w / 1000)
 }'
+for f in "6 regions, 301 graduates|$small" "89 regions, 60,000 graduates|$line"; do
+	name=${f%%|*} l=${f#*|}
+	echo "| $name: a release | $(field release_ms "$l") ms | - |"
+	echo "| $name: groups held back after one person is added | $(field held_after_one "$l") | 1 |"
+	for t in region region_sex_band district; do
+		echo "| $name, by $t: cells published (of non-zero ones) | $(field ${t}_published "$l") ($(field ${t}_nonzero_published "$l")) | - |"
+		echo "| $name, by $t: mean absolute / relative error of published | $(field ${t}_mae "$l") / $(field ${t}_mre "$l") | - |"
+		echo "| $name, by $t: one query | $(field ${t}_ms "$l") ms | 100 ms |"
+	done
+done

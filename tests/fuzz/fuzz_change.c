@@ -1,6 +1,7 @@
 /*
  * tests/fuzz/fuzz_change.c: fuzz the parsers that read bytes from other
- * nodes: jcs_parse, change_decode and snapshot_decode.
+ * nodes: jcs_parse, change_decode and snapshot_decode (seeds: a version 2
+ * snapshot, and a version 1 one that is refused).
  *
  * A libFuzzer target ('make fuzz'); 'make check' replays its corpus,
  * tests/fuzz/corpus/change/, with tests/fuzz/replay.c.

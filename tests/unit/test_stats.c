@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "conflict/cellkey.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/stats.h"
@@ -192,38 +193,66 @@ teardown(void **state)
 	return (0);
 }
 
-/* The count of a cell, 0 when absent. */
-static int64_t
-cell(const struct snapshot *s, const char *ind, char sex, int by,
+/* The cell of a birth year's band, or NULL when absent. */
+static const struct snapshot_cell *
+cell_at(const struct snapshot *s, const char *ind, char sex, int by,
     const char *period)
 {
 	size_t	 i;
 
 	for (i = 0; i < s->ncells; i++)
 		if (strcmp(s->cells[i].indicator, ind) == 0 &&
-		    s->cells[i].sex == sex && s->cells[i].birth_year == by &&
+		    s->cells[i].sex == sex &&
+		    s->cells[i].band == cellkey_band(by) &&
 		    strcmp(s->cells[i].period, period) == 0)
-			return (s->cells[i].count);
-	return (0);
+			return (&s->cells[i]);
+	return (NULL);
+}
+
+/* The count of a cell, 0 when absent. */
+static int64_t
+cell(const struct snapshot *s, const char *ind, char sex, int by,
+    const char *period)
+{
+	const struct snapshot_cell *c = cell_at(s, ind, sex, by, period);
+
+	return (c != NULL ? c->count : 0);
+}
+
+static uint32_t
+keysum(const struct snapshot *s, const char *ind, char sex, int by,
+    const char *period)
+{
+	const struct snapshot_cell *c = cell_at(s, ind, sex, by, period);
+
+	assert_non_null(c);
+	return (c->keysum);
 }
 
 static void
 test_coverage_and_consent(void **state)
 {
-	size_t	 i;
+	static const char *const per[5] = { "2025", "2025-Q1", "2025-Q2",
+	    "2025-Q3", "2025-Q4" };
+	int	 i;
 
 	(void)state;
-	/* Registered at the year's end: P1-P4 (P5 is Kaluga's); counted:
-	 * P1 and P2 (P3 never consented, P4 withdrew). */
-	assert_int_equal(smo.ncov, 5);
-	for (i = 0; i < smo.ncov; i++) {
-		assert_int_equal(smo.cov[i].registered, 4);
-		assert_int_equal(smo.cov[i].counted, 2);
+	/* Registered at each period's end: P1-P4 (P5 is Kaluga's from
+	 * February): women of 2005-2009 P1, P3, P4, men of 2000-2004 P2;
+	 * counted: P1 and P2 (P3 never consented, P4 withdrew). */
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(cell(&smo, "registered", 'F', 2005, per[i]),
+		    3);
+		assert_int_equal(cell(&smo, "registered", 'M', 2004, per[i]),
+		    1);
+		assert_int_equal(cell(&smo, "counted", 'F', 2005, per[i]), 1);
+		assert_int_equal(cell(&smo, "counted", 'M', 2004, per[i]), 1);
 	}
-	assert_int_equal(klu.cov[0].registered, 1);
-	assert_int_equal(klu.cov[0].counted, 1);
-	/* Nobody without a consent appears in any cell. */
-	assert_int_equal(cell(&smo, "support", 'F', 2006, "2025"), 0);
+	assert_int_equal(cell(&klu, "registered", 'F', 2005, "2025"), 1);
+	assert_int_equal(cell(&klu, "counted", 'F', 2005, "2025"), 1);
+	/* Nobody without a consent appears in any cell: of the women of
+	 * 2005-2009 in support, only P1. */
+	assert_int_equal(cell(&smo, "support", 'F', 2006, "2025"), 1);
 }
 
 static void
@@ -294,6 +323,42 @@ test_transfers_and_flows(void **state)
 	assert_int_equal(cell(&klu, "support", 'F', 2005, "2025"), 0);
 }
 
+/*
+ * Record keys: a cell of one person has that person's key as its key
+ * sum, the same in every cell she is in and in every region that holds
+ * her (P5 in Smolensk's transfer.out and Kaluga's transfer.in); the flow
+ * carries the same key; two persons' keys add up.
+ */
+static void
+test_record_keys(void **state)
+{
+	uint32_t	 p1, p5;
+
+	(void)state;
+	p1 = keysum(&smo, "support", 'F', 2005, "2025");
+	assert_int_equal(keysum(&smo, "contact.3m", 'F', 2005, "2025"), p1);
+	assert_int_equal(keysum(&smo, "housing.social_rent", 'F', 2005,
+	    "2025"), p1);
+	p5 = keysum(&smo, "transfer.out", 'F', 2005, "2025");
+	assert_int_not_equal(p5, p1);
+	assert_int_equal(keysum(&klu, "transfer.in", 'F', 2005, "2025"), p5);
+	assert_int_equal(smo.flows[0].keysum, p5);
+	/* Smolensk counts P1 alone among its women; Kaluga P5. */
+	assert_int_equal(keysum(&smo, "counted", 'F', 2005, "2025-Q1"), p1);
+	assert_int_equal(keysum(&klu, "counted", 'F', 2005, "2025"), p5);
+	/* The keys of a recomputation are the same. */
+	{
+		struct snapshot	 again;
+		char		 why[256];
+
+		assert_int_equal(stats_compute(net.n[0]->st, "RU-SMO", 2025,
+		    &again, why, sizeof(why)), 0);
+		assert_int_equal(keysum(&again, "support", 'F', 2005, "2025"),
+		    p1);
+		snapshot_free(&again);
+	}
+}
+
 static void
 test_format(void **state)
 {
@@ -331,6 +396,14 @@ test_format(void **state)
 	assert_int_equal(snapshot_decode(b.data, b.len, &d, why, sizeof(why)),
 	    -1);
 	assert_non_null(strstr(why, "kind"));
+	p[9] = 's';
+	/* A version 1 snapshot is refused, saying what to do. */
+	p = strstr(b.data, "\"v\":2");
+	assert_non_null(p);
+	p[4] = '1';
+	assert_int_equal(snapshot_decode(b.data, b.len, &d, why, sizeof(why)),
+	    -1);
+	assert_non_null(strstr(why, "upgrade the region's node"));
 	buf_free(&b);
 }
 
@@ -344,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_assessments),
 		cmocka_unit_test(test_crisis),
 		cmocka_unit_test(test_transfers_and_flows),
+		cmocka_unit_test(test_record_keys),
 		cmocka_unit_test(test_format),
 	};
 
