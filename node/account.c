@@ -647,7 +647,7 @@ account_login(struct store *st, const char *login, const char *pw,
 		goto out;
 	rc = ACCOUNT_WRONG;
 	was_locked = known == 0 && a->locked;
-	if (known == 0 && !was_locked && ta.failures >= ACCOUNT_FAILS_HOUR) {
+	if (known == 0 && !was_locked && ta.failures >= ACCOUNT_LOCK_FAILS) {
 		sqlite3_stmt	*s;
 
 		if ((s = store_stmt(st, SQL_LOCK)) == NULL ||

@@ -13,8 +13,9 @@
  * answer tells nothing about which names exist) and per client address:
  * from the third failure on, each further attempt waits a delay that
  * doubles (1 s, 2 s, 4 s, ... at most ACCOUNT_DELAY_MAX), at most
- * ACCOUNT_FAILS_HOUR failures count per hour, and an account that reaches
- * that number is locked until an admin unlocks it ('opora user unlock').
+ * ACCOUNT_FAILS_HOUR failures count per hour and key (then the key waits
+ * for the hour to end), and an account with ACCOUNT_LOCK_FAILS failures in
+ * an hour is locked until an admin unlocks it ('opora user unlock').
  * Every answer a person reads for a wrong name, password or code is the
  * same: "wrong login or password".
  *
@@ -53,6 +54,7 @@ struct store;
 #define ACCOUNT_DELAY_MAX	300	/* seconds between attempts, at most */
 #define ACCOUNT_FAILS_HOUR	100	/* failures counted in one hour */
 #define ACCOUNT_WINDOW_S	3600
+#define ACCOUNT_LOCK_FAILS	20	/* failures in an hour lock an account */
 
 struct account {
 	char		 login[ACCOUNT_LOGIN_MAX + 1];

@@ -37,6 +37,7 @@ for a in "$@"; do
 	*) cmd=$a; break ;;
 	esac
 done
+case " $* " in *" --help "*|*" -h "*) exec "$OPORA_BIN" "$@" ;; esac
 if [ "$cmd" = init ]; then
 	"$OPORA_BIN" "$@" || exit $?
 	"$OPORA_BIN" --dir "$dir" user add admin --name Admin --role admin \
