@@ -341,7 +341,9 @@ verify_checkpoints(struct node *n, int64_t entries, int64_t *count,
 	}
 	if (r != SQLITE_DONE)
 		goto out;
-	if (entries - last >= AUDIT_CHECKPOINT_EVERY) {
+	/* The first entry always makes a checkpoint (none an hour before). */
+	if (entries - last >= AUDIT_CHECKPOINT_EVERY ||
+	    (entries > 0 && *count == 0)) {
 		snprintf(why, whysz, "entries after %lld have no checkpoint: "
 		    "checkpoints were deleted", (long long)last);
 		rc = 1;
