@@ -256,7 +256,7 @@ test_lockout_per_address(void **state)
 	add("ivanov", ROLE_SUPERVISOR, NULL);
 	/* One address trying many names: the address waits too. */
 	for (i = 0; i < 3; i++) {
-		char	 login[16];
+		char	 login[32];
 
 		snprintf(login, sizeof(login), "guess%d", i);
 		(void)account_login(nd->st, login, "wrong password!", NULL,
