@@ -9,7 +9,8 @@ DESTDIR	?=
 CC	?= cc
 
 DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
-	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl
+	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
+	      libargon2-dev liboath-dev
 
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror
@@ -17,7 +18,7 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  $(CFLAGS) -I. -MMD -MP
 LIBS	= -lsqlite3 -lcjson -lcurl -levent_openssl -levent_core -lssl \
-	  -lcrypto -lpthread -lm
+	  -lcrypto -largon2 -loath -lpthread -lm
 
 CONFLICT_SRC = $(wildcard conflict/*.c)
 PROTOCOL_SRC = $(wildcard protocol/*.c)
@@ -28,11 +29,13 @@ FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
 B	= build
-LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
+# The list of common passwords (data/common-passwords.txt) is compiled in.
+GEN_SRC	= $(B)/gen/common_passwords.c
+LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/common_passwords.o
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
-SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o)
+SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/common_passwords.o
 SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
 
@@ -48,6 +51,30 @@ opora: $(B)/node/main.o $(LIB_OBJ)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Sorted in byte order (node/account.c searches it); quotes and
+# backslashes escaped.
+$(GEN_SRC): data/common-passwords.txt
+	@mkdir -p $(dir $@)
+	LC_ALL=C sort -u $< | LC_ALL=C awk 'BEGIN { \
+	  print "/* Generated from data/common-passwords.txt. */"; \
+	  print "#include <stddef.h>"; \
+	  print "extern const char *const account_common_list[];"; \
+	  print "extern const size_t account_common_count;"; \
+	  print "const char *const account_common_list[] = {" } \
+	  { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); \
+	    printf "\t\"%s\",\n", $$0; n++ } \
+	  END { print "};"; \
+	  printf "const size_t account_common_count = %d;\n", n }' > $@.tmp
+	mv $@.tmp $@
+$(B)/gen/common_passwords.o: $(GEN_SRC)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(B)/san/gen/common_passwords.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/fuzz/gen/common_passwords.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
 
 $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -108,7 +135,7 @@ $(B)/san/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
 FUZZ_SECONDS ?= 600
 FUZZ_CC_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
 	  -I. -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_OBJ = $(LIB_SRC:%.c=$(B)/fuzz/%.o)
+FUZZ_OBJ = $(LIB_SRC:%.c=$(B)/fuzz/%.o) $(B)/fuzz/gen/common_passwords.o
 $(B)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CC_FLAGS) -c -o $@ $<

@@ -37,6 +37,10 @@ struct command {
 static const struct command commands[] = {
 	{ "assessment", cmd_assessment, "record an outcome assessment",
 	    "записать оценку положения выпускника" },
+	{ "assign", cmd_assign, "assign a dossier to a centre",
+	    "закрепить дело за центром" },
+	{ "audit", cmd_audit, "list, verify or export the audit log",
+	    "показать, проверить или выгрузить журнал аудита" },
 	{ "backup", cmd_backup, "copy the node while it runs, to restore it",
 	    "скопировать работающий узел для восстановления" },
 	{ "conflicts", cmd_conflicts, "list, show or resolve conflicting edits",
@@ -97,6 +101,8 @@ static const struct command commands[] = {
 	    "передать дело другому региону" },
 	{ "unlink", cmd_unlink, "undo a link between two dossiers",
 	    "отменить связь двух дел" },
+	{ "user", cmd_user, "add, list, change or disable accounts",
+	    "создать, показать, изменить или отключить учётные записи" },
 	{ "vectors", cmd_vectors, "print the protocol test vectors",
 	    "вывести тестовые векторы протокола" },
 	{ "verify", cmd_verify, "check every hash, signature and view",
@@ -140,21 +146,24 @@ usage(FILE *f)
 	size_t	 i;
 
 	fprintf(f, "%s", cli_tr(
-	    "usage: opora [--dir DIR] [--user NAME] COMMAND [ARGS]\n"
+	    "usage: opora [--dir DIR] [--user LOGIN] [--reason WHY] COMMAND "
+	    "[ARGS]\n"
 	    "\n"
-	    "  --dir DIR    the node's directory (or OPORA_DIR; default "
+	    "  --dir DIR     the node's directory (or OPORA_DIR; default "
 	    NODE_DEFAULT_DIR ")\n"
-	    "  --user NAME  who is acting (or OPORA_USER; default: your "
+	    "  --user LOGIN  your account (or OPORA_USER; default: your "
 	    "login name)\n"
+	    "  --reason WHY  open another centre's dossier (recorded)\n"
 	    "\n"
 	    "commands:\n",
-	    "использование: opora [--dir КАТАЛОГ] [--user ИМЯ] КОМАНДА "
-	    "[АРГУМЕНТЫ]\n"
+	    "использование: opora [--dir КАТАЛОГ] [--user ЛОГИН] "
+	    "[--reason ПРИЧИНА] КОМАНДА [АРГУМЕНТЫ]\n"
 	    "\n"
-	    "  --dir КАТАЛОГ  каталог узла (или OPORA_DIR; по умолчанию "
+	    "  --dir КАТАЛОГ     каталог узла (или OPORA_DIR; по умолчанию "
 	    NODE_DEFAULT_DIR ")\n"
-	    "  --user ИМЯ     кто работает (или OPORA_USER; по умолчанию "
-	    "имя входа)\n"
+	    "  --user ЛОГИН      ваша учётная запись (или OPORA_USER; по "
+	    "умолчанию имя входа)\n"
+	    "  --reason ПРИЧИНА  открыть дело другого центра (записывается)\n"
 	    "\n"
 	    "команды:\n"));
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -173,6 +182,17 @@ login_name(void)
 
 	if ((s = getlogin()) != NULL && s[0] != '\0')
 		return (s);
+	if ((pw = getpwuid(getuid())) != NULL)
+		return (pw->pw_name);
+	return ("unknown");
+}
+
+/* The operating system's user, recorded beside the account. */
+static const char *
+os_user(void)
+{
+	struct passwd	*pw;
+
 	if ((pw = getpwuid(getuid())) != NULL)
 		return (pw->pw_name);
 	return ("unknown");
@@ -216,6 +236,7 @@ cli_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -234,7 +255,7 @@ cli_main(int argc, char **argv)
 		fatalx("cannot initialise libcurl");
 	cli.tty = isatty(STDERR_FILENO);
 	log_init("opora", 1, false);
-	while ((ch = getopt_long(argc, argv, "+d:hu:vV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+d:hr:u:vV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			dir = optarg;
@@ -242,6 +263,15 @@ cli_main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return (EX_OK);
+		case 'r':
+			if (optarg[0] == '\0' || strlen(optarg) > 1000) {
+				cli_err("%s", cli_tr("--reason needs a reason "
+				    "of at most 1000 bytes", "--reason: "
+				    "нужна причина не длиннее 1000 байт"));
+				return (EX_USAGE);
+			}
+			cli.reason = optarg;
+			break;
 		case 'u':
 			user = optarg;
 			break;
@@ -264,12 +294,15 @@ cli_main(int argc, char **argv)
 		user = login_name();
 	cli.dir = dir;
 	cli.user = user;
+	cli.os_user = os_user();
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
 		usage(stderr);
 		return (EX_USAGE);
 	}
+	cli.action = (enum access_action)cli_action(argc, argv,
+	    &cli.need_acct);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, argv[0]) == 0) {
 			optind = 0;	/* reset GNU getopt for the command */
@@ -295,7 +328,15 @@ cli_print_json(const cJSON *j)
 struct node *
 cli_open(void)
 {
-	return (node_open(cli.dir, cli.user));
+	struct node	*n;
+
+	if ((n = node_open(cli.dir, cli.user)) == NULL)
+		return (NULL);
+	if (cli.need_acct && cli_account_bind(n) == -1) {
+		node_close(n);
+		return (NULL);
+	}
+	return (n);
 }
 
 static const char SQL_DOSSIER_PREFIX[] =
@@ -344,7 +385,7 @@ cli_dossier(struct node *n, const char *arg, char out[37])
 		    "несколько дел начинаются с"), arg);
 		return (-1);
 	}
-	return (0);
+	return (cli_access_dossier(n, out));
 }
 
 const char *
@@ -411,7 +452,7 @@ cli_find_row(struct node *n, const char *sql, const char *arg,
 		    cli_tr(w->none_en, w->none_ru), arg);
 		return (-1);
 	}
-	return (0);
+	return (cli_access_dossier(n, dossier));
 }
 
 int
@@ -473,6 +514,14 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 		rc = r == NODE_NOMEM ? EX_OSERR : EX_DATAERR;
 		goto out;
 	}
+	/* A new dossier is its author's centre's; the write is audited in
+	 * its own transaction. */
+	if (ops[0].kind == OP_PERSON_CREATE && cli.have_acct &&
+	    cli.acct.centre[0] != '\0' && account_assign(n->st, d->id,
+	    cli.acct.centre, (int64_t)(node_now_ms() / 1000)) == -1)
+		goto out;
+	if (cli_audit(n, what, d->id, cid, true) == -1)
+		goto out;
 	if (store_commit(n->st) == -1) {
 		rc = EX_IOERR;
 		goto out;

@@ -16,15 +16,24 @@
 
 #include <cjson/cJSON.h>
 
+#include "conflict/access.h"
 #include "conflict/dossier.h"
+#include "node/account.h"
 
 struct node;
 
 struct cli_env {
 	const char	*dir;		/* --dir, OPORA_DIR, or the default */
 	const char	*user;		/* --user, OPORA_USER, or the login */
+	const char	*os_user;	/* who runs this process */
+	const char	*reason;	/* --reason: break the glass */
 	bool		 ru;		/* Russian texts */
 	bool		 tty;		/* standard error is a terminal */
+	bool		 need_acct;	/* the command acts as an account */
+	enum access_action action;	/* what the command does */
+	bool		 have_acct;	/* acct is the acting account */
+	struct account	 acct;
+	enum access_scope scope;	/* of the last dossier checked */
 };
 extern struct cli_env cli;
 
@@ -111,7 +120,36 @@ const char *cli_why(const char *why);
 int	 cli_author(struct node *n, const char *id, const struct op *ops,
 	    size_t nops, int entry, const char *what);
 
+/*
+ * Accounts and access (node/cli_account.c; docs/privacy.md).
+ *
+ * cli_action(argc, argv, need): the action the command line argv (argv[0]
+ *	the command) performs, and in *need whether it acts as an account
+ *	(serve, sync, id, vectors, init and --help act as none).
+ * cli_account_bind(n): make cli.user the acting account of n: it must name
+ *	an enabled, unlocked account whose role may do cli.action somewhere
+ *	(else the person is told, -1); n->user becomes its login.  With no
+ *	account on the node yet, only 'user add' of an admin passes.  0 / -1.
+ * cli_access_dossier(n, id): whether the account may do cli.action on
+ *	dossier id (scope: its centre, --reason, its custodian), telling the
+ *	person why not (-1); a read is audited first (-1 when it cannot be).
+ * cli_may_read(n, id): whether the account may read id without a reason
+ *	(for lists; nothing told).
+ * cli_audit(n, action, dossiers, detail, in_tx): write an audit entry of
+ *	the acting account (in the caller's transaction when in_tx, else in
+ *	one of its own).  0 / -1.
+ */
+int	 cli_action(int argc, char **argv, bool *need);
+int	 cli_account_bind(struct node *n);
+int	 cli_access_dossier(struct node *n, const char *id);
+bool	 cli_may_read(struct node *n, const char *id);
+int	 cli_audit(struct node *n, const char *action, const char *dossiers,
+	    const char *detail, bool in_tx);
+
 /* Command families. */
+int	 cmd_assign(int, char **);
+int	 cmd_audit(int, char **);
+int	 cmd_user(int, char **);
 int	 cmd_assessment(int, char **);
 int	 cmd_backup(int, char **);
 int	 cmd_conflicts(int, char **);

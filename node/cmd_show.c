@@ -649,6 +649,47 @@ static const char SQL_FIND[] =
     " AND (?3 IS NULL OR birth_date = ?3)"
     " ORDER BY surname_fold, name, birth_date, dossier";
 
+/* Write one audit entry naming every dossier of s the account may read
+ * (s is reset, its bindings kept, for the caller to step again).  A list
+ * that cannot be audited is refused: -1 after saying so. */
+static int
+list_audit(struct node *n, sqlite3_stmt *s)
+{
+	const char	*id;
+	char		*ids = NULL, *p;
+	size_t		 len = 0, cap = 0;
+	int		 r, rc = -1;
+
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		if (id == NULL || strlen(id) != 36 || !cli_may_read(n, id))
+			continue;
+		if (len + 38 > cap) {
+			cap = cap ? cap * 2 : 1024;
+			if ((p = realloc(ids, cap)) == NULL)
+				goto out;
+			ids = p;
+		}
+		if (len > 0)
+			ids[len++] = ' ';
+		memcpy(ids + len, id, 37);
+		len += 36;
+	}
+	if (r != SQLITE_DONE)
+		goto out;
+	if (cli_audit(n, "list", ids != NULL ? ids : "", "", false) == -1) {
+		cli_err("%s", cli_tr("the search cannot be recorded in the "
+		    "audit, so it is refused", "поиск нельзя записать в журнал "
+		    "аудита, поэтому в нём отказано"));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_reset(s);
+	free(ids);
+	return (rc);
+}
+
 static int
 print_persons(struct node *n, sqlite3_stmt *s, bool json)
 {
@@ -660,9 +701,16 @@ print_persons(struct node *n, sqlite3_stmt *s, bool json)
 
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
+	/* What the account may see, audited before anything is shown. */
+	if (list_audit(n, s) == -1) {
+		cJSON_Delete(arr);
+		return (EX_SOFTWARE);
+	}
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		for (c = 0; c < 6; c++)
 			v[c] = (const char *)sqlite3_column_text(s, c);
+		if (v[0] == NULL || !cli_may_read(n, v[0]))
+			continue;
 		count++;
 		if (json) {
 			if ((o = cJSON_CreateObject()) == NULL)

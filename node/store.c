@@ -285,7 +285,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  change TEXT NOT NULL, dossier TEXT NOT NULL,"
 	"  at INTEGER NOT NULL) WITHOUT ROWID;",
 	/*
-	 * 5 -> 6 (issue 12): statistics with the cell-key method and
+	 * 5 -> 6, issue 12: statistics with the cell-key method and
 	 * releases (docs/statistics.md).  Snapshots are version 2 (birth-year
 	 * bands, key sums, coverage as cells); the federal node's index of
 	 * version 1 snapshots cannot be converted (they have no key sums), so
@@ -319,7 +319,51 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  year INTEGER NOT NULL, sex TEXT NOT NULL, band INTEGER NOT NULL,"
 	"  snapshot TEXT NOT NULL, held TEXT,"
 	"  PRIMARY KEY (release, year, region, sex, band)) WITHOUT ROWID;"
-	"ALTER TABLE stats_queries ADD COLUMN status INTEGER;",
+	"ALTER TABLE stats_queries ADD COLUMN status INTEGER;"
+	/*
+	 * 5 -> 6, issue 13: people (node/account.h, session.h, audit.h).
+	 * Accounts, sessions, failed-login counters and the dossiers'
+	 * centres are this node's own and never replicate.  The audit and
+	 * its checkpoints are append-only: triggers refuse UPDATE and
+	 * DELETE, and audit_verify finds what bypasses them.
+	 */
+	"CREATE TABLE accounts (login TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  role TEXT NOT NULL, centre TEXT NOT NULL, phash TEXT NOT NULL,"
+	"  totp BLOB, enabled INTEGER NOT NULL, locked INTEGER NOT NULL,"
+	"  must_change INTEGER NOT NULL, created INTEGER NOT NULL,"
+	"  changed INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE sessions (hash BLOB PRIMARY KEY, login TEXT NOT NULL"
+	"  REFERENCES accounts (login) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL, created INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_login ON sessions (login);"
+	"CREATE TABLE session_glass (session BLOB NOT NULL"
+	"  REFERENCES sessions (hash) ON DELETE CASCADE,"
+	"  dossier TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (session, dossier)) WITHOUT ROWID;"
+	"CREATE TABLE throttle (key TEXT PRIMARY KEY,"
+	"  failures INTEGER NOT NULL, window INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE dossier_centres (dossier TEXT PRIMARY KEY,"
+	"  centre TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX dossier_centres_centre ON dossier_centres (centre);"
+	"CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	"  login TEXT NOT NULL, role TEXT NOT NULL, os_user TEXT NOT NULL,"
+	"  addr TEXT NOT NULL, action TEXT NOT NULL, dossiers TEXT NOT NULL,"
+	"  reason TEXT NOT NULL, detail TEXT NOT NULL, prev BLOB NOT NULL,"
+	"  hash BLOB NOT NULL);"
+	"CREATE INDEX audit_login ON audit (login, seq);"
+	"CREATE TABLE audit_checkpoints (seq INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL, at INTEGER NOT NULL, key_id TEXT NOT NULL,"
+	"  sig BLOB NOT NULL);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_cp_no_update BEFORE UPDATE ON audit_checkpoints"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_cp_no_delete BEFORE DELETE ON audit_checkpoints"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 
 static void

@@ -13,6 +13,50 @@ cd "$T" || exit 1
 export OPORA_USER=tester
 unset OPORA_DIR LANG LC_ALL LC_MESSAGES
 
+# Every command acts as an account (issue 13, docs/admin.md "Accounts").
+# The tests run "$OPORA" through this wrapper: when it initialises a node
+# it also creates that node's first admin, "admin", and a supervisor,
+# "tester" (centre "Центр"); then it runs the node's administration (peer,
+# key, status, verify, backup, ...) as admin and the rest as tester, unless
+# the test names another account (--user, or OPORA_USER other than tester).
+# The program itself is "$OPORA_BIN", for the tests of accounts (t011x).
+OPORA_BIN=$OPORA
+export OPORA_BIN
+OPORA=$T/.opora
+cat > "$OPORA" <<'WRAP'
+#!/bin/sh
+prev= cmd= dir=${OPORA_DIR:-}
+for a in "$@"; do
+	case $prev in
+	--dir) dir=$a; prev=; continue ;;
+	--user|--reason) prev=; continue ;;
+	esac
+	case $a in
+	--dir|--user|--reason) prev=$a ;;
+	-*) ;;
+	*) cmd=$a; break ;;
+	esac
+done
+case " $* " in *" --help "*|*" -h "*) exec "$OPORA_BIN" "$@" ;; esac
+if [ "$cmd" = init ]; then
+	"$OPORA_BIN" "$@" || exit $?
+	"$OPORA_BIN" --dir "$dir" user add admin --name Admin --role admin \
+	    >/dev/null || exit 70
+	"$OPORA_BIN" --dir "$dir" --user admin user add tester --name Tester \
+	    --role supervisor --centre Центр >/dev/null || exit 70
+	exit 0
+fi
+case $cmd in
+audit) u=auditor ;;
+backup|export|key|peer|rebuild|receive|rejected|researcher|restore|stats|\
+status|user|verify) u=admin ;;
+*) u=tester ;;
+esac
+[ "${OPORA_USER:-tester}" = tester ] || exec "$OPORA_BIN" "$@"
+OPORA_USER=$u exec "$OPORA_BIN" "$@"
+WRAP
+chmod +x "$OPORA"
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1

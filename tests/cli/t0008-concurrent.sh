@@ -3,6 +3,9 @@
 . "$TOP/tests/cli/lib.sh"
 mknode smo
 export OPORA_DIR=smo
+for u in a b c; do
+	ok "$OPORA" user add $u --name "Куратор $u" --role curator --centre Центр
+done
 ok "$OPORA" person add --surname Иванова --name Анна --birth-date 2005-04-12 --sex F
 D=$(cat "$T/out")
 ok "$OPORA" person add --surname Петров --name Иван --birth-date 2004-01-01 --sex M
