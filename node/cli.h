@@ -114,6 +114,7 @@ int	 cli_author(struct node *n, const char *id, const struct op *ops,
 /* Command families. */
 int	 cmd_assessment(int, char **);
 int	 cmd_backup(int, char **);
+int	 cmd_config(int, char **);
 int	 cmd_conflicts(int, char **);
 int	 cmd_consent(int, char **);
 int	 cmd_digest(int, char **);
