@@ -159,7 +159,8 @@ geography(struct cube *c, char (*regions)[16], int nr)
 	qsort(d, (size_t)nd, sizeof(d[0]), cmp_str);
 	if ((c->geo = calloc((size_t)(nr + nd + 1), sizeof(*c->geo))) == NULL)
 		return (-1);
-	memcpy(c->geo, regions, (size_t)nr * sizeof(*c->geo));
+	if (nr > 0)	/* regions is NULL when no region sent a snapshot */
+		memcpy(c->geo, regions, (size_t)nr * sizeof(*c->geo));
 	memcpy(c->geo + nr, d, (size_t)nd * sizeof(*c->geo));
 	snprintf(c->geo[nr + nd], 16, "RU");
 	c->nr = nr;

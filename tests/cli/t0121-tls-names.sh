@@ -57,9 +57,11 @@ openssl x509 -in res/alice.crt -noout -ext subjectAltName > san.txt
 contains 'IP Address:127.0.0.1' san.txt
 cp FED/tls.crt fed-tls.crt
 serve FED
-ok curl -sS --max-time 10 --cert res/alice.crt --key res/alice.key \
+curl -sS --max-time 10 --cert res/alice.crt --key res/alice.key \
     --cacert fed-tls.crt \
-    "https://127.0.0.1:$((p + 2))/v1/stats/query?indicator=housing.own&by=region,sex&period=2025&format=csv"
+    "https://127.0.0.1:$((p + 2))/v1/stats/query?indicator=housing.own&by=region,sex&period=2025&format=csv" \
+    >"$T/out" 2>"$T/err" || { cat "$T/err" "$T/FED.log"
+	fail "the researcher's curl, without -k"; }
 contains '^indicator,' "$T/out"
 stop FED
 exit 0
