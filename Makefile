@@ -3,6 +3,8 @@
 #   make run     install what is missing, build, initialise ./var/node, tour
 #   make check   install what is missing, build, run every test
 #   make bench   benchmarks (figures go to docs/performance.md by hand)
+#   make deb     a Debian package in build/deb/ (deb-deps: debhelper, lintian)
+#   make install the same files under DESTDIR and PREFIX (default /usr/local)
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -16,7 +18,7 @@ WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
-	  $(CFLAGS) -I. -MMD -MP
+	  $(CPPFLAGS) $(CFLAGS) -I. -MMD -MP
 LIBS	= -lsqlite3 -lcjson -lcurl -levent_openssl -levent_core -lssl \
 	  -lcrypto -largon2 -loath -lpthread -lm
 
@@ -41,12 +43,13 @@ FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak
+.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
+	deb deb-deps
 
 all: opora
 
 opora: $(B)/node/main.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -157,7 +160,7 @@ fuzz: fuzz-deps
 	    || exit 1; \
 	done
 
-check: deps
+check: deps deb-deps
 	$(MAKE) all unit unit-san
 	@sh tests/run.sh
 
@@ -195,12 +198,72 @@ demo: deps
 	$(MAKE) all
 	@sh node/demo.sh
 
+# What 'make install' and the Debian package install (dist/ holds the
+# service files; docs/admin.md, "Install").  systemd reads units,
+# sysusers.d and tmpfiles.d under /usr/local/lib as under /usr/lib;
+# Debian 12 keeps its units in /lib/systemd/system.
+BINDIR	= $(PREFIX)/bin
+MANDIR	= $(PREFIX)/share/man
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+SYSCONFDIR ?= /etc
+
 install: opora
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 opora $(DESTDIR)$(PREFIX)/bin/opora
-	install -m 0644 docs/opora.1 $(DESTDIR)$(PREFIX)/share/man/man1/opora.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	install -m 0755 opora $(DESTDIR)$(BINDIR)/opora
+	install -m 0644 docs/opora.1 $(DESTDIR)$(MANDIR)/man1/opora.1
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/opora.service.in > \
+	    $(DESTDIR)$(UNITDIR)/opora.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/opora.service.tmp
+	mv $(DESTDIR)$(UNITDIR)/opora.service.tmp \
+	    $(DESTDIR)$(UNITDIR)/opora.service
+	install -m 0644 dist/opora.sysusers $(DESTDIR)$(SYSUSERSDIR)/opora.conf
+	install -m 0644 dist/opora.tmpfiles $(DESTDIR)$(TMPFILESDIR)/opora.conf
+	@# An admin's /etc/default/opora is kept.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/opora ] || \
+	    install -m 0644 dist/opora.default \
+	    $(DESTDIR)$(SYSCONFDIR)/default/opora
+
+# The Debian package, built with debhelper on a copy of the tree in
+# build/deb/ (dpkg-buildpackage writes beside the tree it builds), so the
+# tree and its build/ stay as they are.  VERSION is the program's.
+VERSION	= $(shell sed -n 's/^\#define OPORA_VERSION[^"]*"\(.*\)"/\1/p' \
+	    node/cli.c)
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB	= $(B)/deb/opora_$(VERSION)_$(DEB_ARCH).deb
+DEB_SRC	= Makefile LICENSE $(wildcard conflict/*.[ch] protocol/*.[ch] \
+	  node/*.[ch] dist/* debian/* debian/source/*) docs/opora.1
+DEB_PKGS = debhelper lintian dpkg-dev fakeroot
+
+deb-deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+deb: $(DEB)
+	@echo $(DEB)
+
+$(DEB): $(DEB_SRC)
+	@[ -n "$(VERSION)" ] || { echo "no OPORA_VERSION in node/cli.c"; exit 1; }
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version); \
+	  [ "$$v" = "$(VERSION)" ] || { echo "debian/changelog is at $$v," \
+	  "the program at $(VERSION): add a changelog entry"; exit 1; }
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/opora-$(VERSION)
+	tar -cf - $(DEB_SRC) | tar -xf - -C $(B)/deb/opora-$(VERSION)
+	cd $(B)/deb/opora-$(VERSION) && \
+	  dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 || \
+	  { tail -30 ../build.log; exit 1; }
 
 clean:
 	rm -rf $(B) opora
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -print 2>/dev/null)

@@ -20,9 +20,14 @@
 #include "node/node.h"
 #include "node/store.h"
 #include "node/view.h"
+#include "protocol/change.h"
 #include "protocol/log.h"
 
 #define OPORA_VERSION	"0.1.0"
+
+/* What 'opora --version' says this program speaks (docs/protocol.md). */
+#define OPORA_PROTOCOL	"changes v%d (reads v1 and v%d), node cards v1 " \
+	"and v2, replication /v1 (feed epochs), statistics snapshots v2"
 
 struct cli_env cli;
 
@@ -43,6 +48,8 @@ static const struct command commands[] = {
 	    "показать, проверить или выгрузить журнал аудита" },
 	{ "backup", cmd_backup, "copy the node while it runs, to restore it",
 	    "скопировать работающий узел для восстановления" },
+	{ "config", cmd_config, "read or change a setting of opora.conf",
+	    "прочитать или изменить настройку opora.conf" },
 	{ "conflicts", cmd_conflicts, "list, show or resolve conflicting edits",
 	    "показать или решить конфликты одновременных правок" },
 	{ "consent", cmd_consent, "record or withdraw a consent",
@@ -279,7 +286,8 @@ cli_main(int argc, char **argv)
 			verbose++;
 			break;
 		case 'V':
-			printf("opora %s\n", OPORA_VERSION);
+			printf("opora %s\nprotocol: " OPORA_PROTOCOL "\n",
+			    OPORA_VERSION, CHANGE_VERSION, CHANGE_VERSION);
 			return (EX_OK);
 		default:
 			usage(stderr);

@@ -152,6 +152,7 @@ int	 cmd_audit(int, char **);
 int	 cmd_user(int, char **);
 int	 cmd_assessment(int, char **);
 int	 cmd_backup(int, char **);
+int	 cmd_config(int, char **);
 int	 cmd_conflicts(int, char **);
 int	 cmd_consent(int, char **);
 int	 cmd_digest(int, char **);

@@ -385,8 +385,12 @@ static int
 rotate_tls(struct node *n)
 {
 	char	 key[4096], crt[4096], nkey[4096], ncrt[4096], cn[64];
-	char	 pin[TLS_PIN_LEN + 1];
+	char	 pin[TLS_PIN_LEN + 1], host[NODE_HOST_MAX + 1];
+	int	 port;
 
+	/* The certificate names the host of the node's url (config). */
+	if (node_url_host(n->cfg.url, host, sizeof(host), &port) == -1)
+		host[0] = '\0';
 	if (node_path(n, "tls.key", key, sizeof(key)) == -1 ||
 	    node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
 	    node_path(n, "tls.next.key", nkey, sizeof(nkey)) == -1 ||
@@ -394,7 +398,8 @@ rotate_tls(struct node *n)
 		return (EX_SOFTWARE);
 	if (access(ncrt, F_OK) == -1) {
 		snprintf(cn, sizeof(cn), "opora %s", n->cfg.region);
-		if (tls_identity_create(nkey, ncrt, cn, KEY_TLS_CERT_DAYS) ==
+		if (tls_identity_create(nkey, ncrt, cn, host[0] != '\0' ?
+		    host : NULL, KEY_TLS_CERT_DAYS) ==
 		    -1 || tls_pin_file(ncrt, pin) == -1)
 			return (EX_CANTCREAT);
 		printf("%s\n", pin);

@@ -572,7 +572,8 @@ researcher_add(int argc, char **argv)
 	sqlite3_stmt	*s;
 	const char	*out = ".";
 	char		 key[4096], crt[4096], cn[96], pin[TLS_PIN_LEN + 1];
-	int		 ch, rc = EX_SOFTWARE;
+	char		 host[NODE_HOST_MAX + 1];
+	int		 ch, port, rc = EX_SOFTWARE;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -601,7 +602,11 @@ researcher_add(int argc, char **argv)
 		rc = EX_CANTCREAT;
 		goto out;
 	}
-	if (tls_identity_create(key, crt, cn, 825) == -1 ||
+	/* It names the federal node's host, the one server it is for. */
+	if (node_url_host(n->cfg.url, host, sizeof(host), &port) == -1)
+		host[0] = '\0';
+	if (tls_identity_create(key, crt, cn, host[0] != '\0' ? host : NULL,
+	    825) == -1 ||
 	    tls_pin_file(crt, pin) == -1) {
 		cli_err("%s: %s", crt, cli_tr("cannot write the certificate",
 		    "не удаётся записать сертификат"));

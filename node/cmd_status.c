@@ -171,7 +171,7 @@ cmd_status(int argc, char **argv)
 	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
 	long long	 later;
-	long long	 last, regions, now;
+	long long	 last, regions, now, npeers, fedpeer;
 	int64_t		 published = 0, epoch_at;
 	char		 epoch[40], epoch_why[ESC_LONG];
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
@@ -202,6 +202,9 @@ cmd_status(int argc, char **argv)
 	later = count(n, "SELECT count(*) FROM later");
 	open = count(n, "SELECT count(*) FROM conflicts WHERE state = 'open'");
 	regions = count(n, "SELECT count(DISTINCT region) FROM stats_current");
+	npeers = count(n, "SELECT count(*) FROM peers");
+	fedpeer = count(n, "SELECT count(*) FROM peers WHERE region = "
+	    "'RU-FED'");
 	if ((s = store_stmt(n->st, "SELECT count(*) FROM persons WHERE "
 	    "custodian = ?")) == NULL) {
 		node_close(n);
@@ -230,7 +233,8 @@ cmd_status(int argc, char **argv)
 		epoch_why[0] = '\0';
 	/* A count that could not be read is a problem, not a zero. */
 	readerr = changes < 0 || dossiers < 0 || last < 0 || rejected < 0 ||
-	    open < 0 || regions < 0 || mine < 0 || rejected_day < 0;
+	    open < 0 || regions < 0 || mine < 0 || rejected_day < 0 ||
+	    npeers < 0 || fedpeer < 0;
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
 	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
 		published = 0;
@@ -260,6 +264,9 @@ cmd_status(int argc, char **argv)
 		cJSON_AddNumberToObject(j, "stats_published_ms",
 		    (double)published);
 	peers = cJSON_AddArrayToObject(j, "peers");
+	/* A new node has no peers: not a problem, but not "all is well"
+	 * either, so it is said (docs/admin.md, "Monitoring"). */
+	cJSON_AddBoolToObject(j, "no_peers", npeers == 0);
 	if (!json) {
 		when_ms(last, w1);
 		printf("%s %s (%s), %s\n", cli_tr("node", "узел"),
@@ -399,7 +406,10 @@ cmd_status(int argc, char **argv)
 		    "and 'opora rejected list' for unknown keys", later);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
-	if (!fed && n->cfg.stats_interval > 0 && (published == 0 ||
+	/* Snapshots are for the federal node: late only when it is a
+	 * peer that would fetch them. */
+	if (!fed && fedpeer > 0 && n->cfg.stats_interval > 0 &&
+	    (published == 0 ||
 	    now - published > 2LL * n->cfg.stats_interval * 3600000LL)) {
 		snprintf(msg, sizeof(msg), "statistics not published for "
 		    "more than %d hours (is 'opora serve' running?)",
@@ -431,12 +441,26 @@ cmd_status(int argc, char **argv)
 			    regions);
 		else {
 			when_ms(published, w1);
-			printf("  %s: %s\n", cli_tr("statistics last published",
-			    "статистика опубликована"), w1);
+			printf("  %s: %s%s\n", cli_tr("statistics last "
+			    "published", "статистика опубликована"), w1,
+			    fedpeer > 0 ? "" : cli_tr(" (no federal node "
+			    "among the peers: nobody fetches them)",
+			    " (среди партнёров нет федерального узла: их "
+			    "никто не забирает)"));
 		}
+		if (npeers == 0)
+			printf("  %s\n", cli_tr("no peers yet: this node "
+			    "exchanges nothing until one is added ('opora "
+			    "peer add CARD' with the card of a peer's 'opora "
+			    "id'; docs/admin.md, \"Two regions\")", "партнёров "
+			    "пока нет: узел ничем не обменивается, пока "
+			    "партнёр не добавлен ('opora peer add КАРТОЧКА' "
+			    "с карточкой 'opora id' партнёра)"));
 		if (cJSON_GetArraySize(problems) == 0)
-			printf("%s\n", cli_tr("nothing needs attention",
-			    "всё в порядке"));
+			printf("%s\n", npeers == 0 ? cli_tr("nothing needs "
+			    "attention, but there are no peers yet",
+			    "всё в порядке, но партнёров пока нет") :
+			    cli_tr("nothing needs attention", "всё в порядке"));
 		else {
 			printf("%s\n", cli_tr("needs attention:",
 			    "требует внимания:"));

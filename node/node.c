@@ -1,8 +1,10 @@
 /*
  * node/node.c: a node's directory, configuration and authoring.  See node.h.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -226,6 +228,78 @@ url_valid(const char *s)
 	    fields_text_valid(s, n, 255, false) && strchr(s, ' ') == NULL);
 }
 
+int
+node_url_host(const char *url, char *host, size_t hostsz, int *port)
+{
+	const char	*h, *e, *p;
+	int64_t		 v = 443;
+	size_t		 n;
+
+	if (strncmp(url, "https://", 8) != 0)
+		return (-1);
+	h = url + 8;
+	if (*h == '[') {
+		/* An IPv6 literal: hex digits, ':' and '.', in brackets. */
+		if ((e = strchr(h, ']')) == NULL)
+			return (-1);
+		for (p = h + 1; p < e; p++)
+			if (strchr("0123456789abcdefABCDEF:.", *p) == NULL)
+				return (-1);
+		h++;
+		n = (size_t)(e - h);
+		p = e + 1;
+	} else {
+		for (e = h; (*e >= 'a' && *e <= 'z') || (*e >= 'A' &&
+		    *e <= 'Z') || (*e >= '0' && *e <= '9') || *e == '.' ||
+		    *e == '-'; e++)
+			;
+		n = (size_t)(e - h);
+		p = e;
+	}
+	if (n == 0 || n > NODE_HOST_MAX || n >= hostsz)
+		return (-1);
+	if (*p == ':') {
+		p++;
+		for (e = p; *e >= '0' && *e <= '9'; e++)
+			;
+		if (num_parse(p, (size_t)(e - p), 1, 65535, &v) == -1)
+			return (-1);
+		p = e;
+	}
+	if (*p != '\0' && *p != '/')
+		return (-1);
+	memcpy(host, h, n);
+	host[n] = '\0';
+	*port = (int)v;
+	return (0);
+}
+
+int
+node_listen_for(const char *host, int port, char *out, size_t outsz)
+{
+	const char	*addr;
+	int		 n;
+	char		 a[16];
+
+	if (strcmp(host, "localhost") == 0)
+		addr = "127.0.0.1";
+	else if (inet_pton(AF_INET, host, a) == 1)
+		addr = host;
+	else if (inet_pton(AF_INET6, host, a) == 1)
+		addr = NULL;
+	else
+		addr = "0.0.0.0";
+	if (addr != NULL)
+		n = snprintf(out, outsz, "%s:%d", addr, port);
+	else
+		n = snprintf(out, outsz, "[%s]:%d", host, port);
+	if (n < 0 || (size_t)n >= outsz || !listen_valid(out)) {
+		log_warnx("no listen address for host %s", host);
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 config_write(const char *path, const struct node_config *c)
 {
@@ -323,7 +397,8 @@ config_set(struct node_config *c, const char *k, const char *v, char *why,
 {
 	char	 ek[ESC_SHORT], ev[ESC_SHORT];
 	int64_t	 x;
-	size_t	 i, n = strlen(v);
+	size_t	 i = sizeof(num_settings) / sizeof(num_settings[0]);
+	size_t	 n = strlen(v);
 
 	if (strcmp(k, "region") == 0) {
 		if (n < sizeof(c->region) && fields_region_valid(v, n)) {
@@ -357,8 +432,14 @@ config_set(struct node_config *c, const char *k, const char *v, char *why,
 			return (0);
 		}
 	}
-	snprintf(why, whysz, "%s: \"%s\" is not valid", k,
-	    esc_str(v, ev, sizeof(ev)));
+	if (i < sizeof(num_settings) / sizeof(num_settings[0]))
+		snprintf(why, whysz, "%s: \"%s\" is not valid (a whole "
+		    "number from %lld to %lld)", k, esc_str(v, ev, sizeof(ev)),
+		    (long long)num_settings[i].min,
+		    (long long)num_settings[i].max);
+	else
+		snprintf(why, whysz, "%s: \"%s\" is not valid", k,
+		    esc_str(v, ev, sizeof(ev)));
 	return (-1);
 }
 
@@ -425,29 +506,32 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 	return (0);
 }
 
-/* Read the configuration file path (which must be private to us). */
+/*
+ * The text of the configuration file path (which must be private to us),
+ * at most LIMIT_CONFIG_BYTES + 1 bytes (one more than the limit, to see a
+ * file that exceeds it) into *text (the caller's to free) and *len.
+ * 0, or -1 logged.
+ */
 static int
-config_read(const char *path, struct node_config *c)
+config_slurp(const char *path, char **text, size_t *len)
 {
-	char	*text = NULL, why[256];
-	size_t	 len = 0;
 	ssize_t	 r;
-	int	 fd, line, rc = -1;
+	int	 fd, rc = -1;
 
-	memset(c, 0, sizeof(*c));
+	*text = NULL;
+	*len = 0;
 	if ((fd = pemfile_open_trusted(path, 0, PEMFILE_PRIVATE,
 	    "configuration")) < 0) {
 		if (fd == -2)
 			log_warnx("configuration %s: no such file", path);
 		return (-1);
 	}
-	/* One byte more than the limit, to see a file that exceeds it. */
-	if ((text = malloc(LIMIT_CONFIG_BYTES + 1)) == NULL) {
+	if ((*text = malloc(LIMIT_CONFIG_BYTES + 1)) == NULL) {
 		log_warn("configuration %s", path);
 		goto out;
 	}
-	while (len < LIMIT_CONFIG_BYTES + 1) {
-		r = read(fd, text + len, LIMIT_CONFIG_BYTES + 1 - len);
+	while (*len < LIMIT_CONFIG_BYTES + 1) {
+		r = read(fd, *text + *len, LIMIT_CONFIG_BYTES + 1 - *len);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
@@ -456,8 +540,29 @@ config_read(const char *path, struct node_config *c)
 		}
 		if (r == 0)
 			break;
-		len += (size_t)r;
+		*len += (size_t)r;
 	}
+	rc = 0;
+out:
+	if (rc == -1) {
+		free(*text);
+		*text = NULL;
+	}
+	close(fd);
+	return (rc);
+}
+
+/* Read the configuration file path (which must be private to us). */
+static int
+config_read(const char *path, struct node_config *c)
+{
+	char	*text = NULL, why[256];
+	size_t	 len = 0;
+	int	 line, rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (config_slurp(path, &text, &len) == -1)
+		return (-1);
 	if (node_config_parse(text, len, c, &line, why, sizeof(why)) == -1) {
 		if (line > 0)
 			log_warnx("%s:%d: %s", path, line, why);
@@ -468,7 +573,6 @@ config_read(const char *path, struct node_config *c)
 	rc = 0;
 out:
 	free(text);
-	close(fd);
 	return (rc);
 }
 
@@ -536,6 +640,8 @@ node_init(const char *dir, const char *region, const char *url,
 	uint8_t			 pub[SIG_PUB_LEN];
 	char			 p[4096], kid[SIG_KEYID_LEN + 1], cn[64];
 	char			 conf[4096], e[ESC_SHORT];
+	char			 host[NODE_HOST_MAX + 1], deflisten[128];
+	int			 port;
 	mode_t			 old;
 	int			 rc = -1, made = 0;
 
@@ -547,11 +653,18 @@ node_init(const char *dir, const char *region, const char *url,
 		return (-1);
 	}
 	url = url != NULL ? url : NODE_DEFAULT_URL;
-	listen = listen != NULL ? listen : NODE_DEFAULT_LISTEN;
-	if (!url_valid(url)) {
-		log_warnx("--url \"%s\" is not an https:// address",
-		    esc_str(url, e, sizeof(e)));
+	if (!url_valid(url) || node_url_host(url, host, sizeof(host),
+	    &port) == -1) {
+		log_warnx("--url \"%s\" is not an https:// address "
+		    "(https://HOST:PORT)", esc_str(url, e, sizeof(e)));
 		return (-1);
+	}
+	/* Without --listen, listen where the url points (node.h). */
+	if (listen == NULL) {
+		if (node_listen_for(host, port, deflisten,
+		    sizeof(deflisten)) == -1)
+			return (-1);
+		listen = deflisten;
 	}
 	if (!listen_valid(listen) || strlen(listen) >= sizeof(c.listen)) {
 		log_warnx("--listen \"%s\" is not ADDRESS:PORT",
@@ -581,7 +694,8 @@ node_init(const char *dir, const char *region, const char *url,
 
 		if (join(kp, sizeof(kp), dir, "tls.key") == -1 ||
 		    join(cp, sizeof(cp), dir, "tls.crt") == -1 ||
-		    tls_identity_create(kp, cp, cn, TLS_CERT_DAYS) == -1)
+		    tls_identity_create(kp, cp, cn, host, TLS_CERT_DAYS) ==
+		    -1)
 			goto out;
 	}
 	if (join(p, sizeof(p), dir, "opora.db") == -1 ||
@@ -841,6 +955,200 @@ nomem_or_out:
 out:
 	change_free(c);
 	free(hdr.parents);
+	buf_free(&b);
+	return (rc);
+}
+
+/* Every setting of opora.conf, in the order 'opora config get' lists them. */
+static const char *const config_names[] = {
+	"region", "url", "listen", "max_clock_drift", "stats_interval",
+	"stats_threshold", "stats_threshold_sensitive",
+	"anti_entropy_interval", NULL
+};
+
+const char *
+node_config_name(size_t i)
+{
+	return (i < sizeof(config_names) / sizeof(config_names[0]) ?
+	    config_names[i] : NULL);
+}
+
+int
+node_config_get(const struct node_config *c, const char *key, char *out,
+    size_t outsz)
+{
+	const char	*v = NULL;
+	size_t		 i;
+	int		 n;
+
+	if (strcmp(key, "region") == 0)
+		v = c->region;
+	else if (strcmp(key, "url") == 0)
+		v = c->url;
+	else if (strcmp(key, "listen") == 0)
+		v = c->listen;
+	if (v != NULL) {
+		n = snprintf(out, outsz, "%s", v);
+		return (n < 0 || (size_t)n >= outsz ? -1 : 0);
+	}
+	for (i = 0; i < sizeof(num_settings) / sizeof(num_settings[0]); i++)
+		if (strcmp(key, num_settings[i].name) == 0) {
+			n = snprintf(out, outsz, "%d", *(const int *)(const
+			    void *)((const char *)c + num_settings[i].off));
+			return (n < 0 || (size_t)n >= outsz ? -1 : 0);
+		}
+	return (-1);
+}
+
+/*
+ * The text of a configuration with every "key = ..." line of text[0..len)
+ * replaced by one "key = value" line where the first stood (appended at
+ * the end when there was none), comments and other lines kept as they
+ * are, into b.  0, or -1 when it does not fit.
+ */
+static int
+config_splice(const char *text, size_t len, const char *key,
+    const char *value, struct buf *b)
+{
+	const char	*p = text, *end = text + len, *nl, *k, *ke;
+	size_t		 n, klen = strlen(key);
+	int		 done = 0;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		for (k = p; k < nl && (*k == ' ' || *k == '\t'); k++)
+			;
+		for (ke = k; ke < nl && *ke != '=' && *ke != ' ' &&
+		    *ke != '\t'; ke++)
+			;
+		if (*k != '#' && (size_t)(ke - k) == klen &&
+		    memcmp(k, key, klen) == 0 && memchr(ke, '=',
+		    (size_t)(nl - ke)) != NULL) {
+			if (!done && (buf_add(b, key, klen) == -1 ||
+			    buf_add(b, " = ", 3) == -1 || buf_add(b, value,
+			    strlen(value)) == -1 || buf_add(b, "\n", 1) == -1))
+				return (-1);
+			done = 1;
+		} else if (buf_add(b, p, n) == -1 || buf_add(b, "\n", 1) == -1)
+			return (-1);
+		p = nl < end ? nl + 1 : end;
+	}
+	if (!done && (buf_add(b, key, klen) == -1 || buf_add(b, " = ", 3) ==
+	    -1 || buf_add(b, value, strlen(value)) == -1 ||
+	    buf_add(b, "\n", 1) == -1))
+		return (-1);
+	return (0);
+}
+
+/* Write text[0..len) to dir/opora.conf at once: a new file (0600) beside
+ * it, synced, renamed over it, and the directory synced.  0 / -1 logged. */
+static int
+config_replace(const char *dir, const char *text, size_t len)
+{
+	char	 path[4096], tmp[4096];
+	ssize_t	 w;
+	size_t	 off = 0;
+	int	 fd, dfd, rc = -1;
+
+	if (join(path, sizeof(path), dir, "opora.conf") == -1 ||
+	    join(tmp, sizeof(tmp), dir, "opora.conf.new") == -1)
+		return (-1);
+	/* A leftover of a write cut short: the directory is ours alone. */
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		log_warn("create %s", tmp);
+		return (-1);
+	}
+	if (fchmod(fd, 0600) == -1) {
+		log_warn("chmod %s", tmp);
+		goto out;
+	}
+	while (off < len) {
+		if ((w = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("write %s", tmp);
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1) {
+		log_warn("write %s", tmp);
+		goto out;
+	}
+	if (rename(tmp, path) == -1) {
+		log_warn("rename %s", tmp);
+		goto out;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+out:
+	close(fd);
+	if (rc == -1)
+		(void)unlink(tmp);
+	return (rc);
+}
+
+int
+node_config_update(const char *dir, const char *key, const char *value,
+    char *why, size_t whysz)
+{
+	struct node_config	 cur, scratch;
+	struct buf		 b;
+	char			 path[4096], w[256], *text = NULL;
+	size_t			 len;
+	int			 line, rc = NODE_CONFIG_BROKEN;
+
+	buf_init(&b, LIMIT_CONFIG_BYTES);
+	if (node_trusted(dir) == -1 || join(path, sizeof(path), dir,
+	    "opora.conf") == -1 || config_slurp(path, &text, &len) == -1)
+		goto out;
+	if (node_config_parse(text, len, &cur, &line, w, sizeof(w)) == -1) {
+		snprintf(why, whysz, "%s:%d: %s (fix that line first)", path,
+		    line, w);
+		goto out;
+	}
+	/* The value alone, judged as init judges it (config_set). */
+	memset(&scratch, 0, sizeof(scratch));
+	rc = NODE_CONFIG_REFUSED;
+	if (strpbrk(value, "\n\r") != NULL) {
+		snprintf(why, whysz, "%s: a value of more than one line is "
+		    "not valid", key);
+		goto out;
+	}
+	if (config_set(&scratch, key, value, why, whysz) == -1)
+		goto out;
+	if (strcmp(key, "region") == 0 && strcmp(value, cur.region) != 0) {
+		snprintf(why, whysz, "region: the region cannot change once "
+		    "changes are signed (it is %s)", cur.region);
+		goto out;
+	}
+	rc = NODE_CONFIG_BROKEN;
+	if (config_splice(text, len, key, value, &b) == -1) {
+		snprintf(why, whysz, "%s would be larger than %d bytes", path,
+		    LIMIT_CONFIG_BYTES);
+		goto out;
+	}
+	/* The whole new file must read back as the one meant. */
+	if (node_config_parse(b.data, b.len, &scratch, &line, w,
+	    sizeof(w)) == -1) {
+		snprintf(why, whysz, "%s: the new file would not read: line "
+		    "%d: %s", path, line, w);
+		goto out;
+	}
+	if (config_replace(dir, b.data, b.len) == -1) {
+		snprintf(why, whysz, "cannot write %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
 	buf_free(&b);
 	return (rc);
 }

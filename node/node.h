@@ -79,7 +79,9 @@ struct node {
 
 /*
  * node_init(dir, region, url, listen): create a node in dir, which must not
- * exist or be empty.  url and listen may be NULL for the defaults.
+ * exist or be empty.  url may be NULL for NODE_DEFAULT_URL; listen NULL
+ * for the address the url points at (node_listen_for).  The TLS
+ * certificate names the url's host (subjectAltName).
  * Returns 0, or -1 after logging why and removing what it had made.
  */
 int	 node_init(const char *dir, const char *region, const char *url,
@@ -95,6 +97,52 @@ int	 node_init(const char *dir, const char *region, const char *url,
  */
 int	 node_config_parse(const char *text, size_t len,
 	    struct node_config *cfg, int *line, char *why, size_t whysz);
+
+/*
+ * node_url_host(url, host, hostsz, port): the host of an https:// url
+ * (a name, an IPv4 address, or an IPv6 address without its brackets,
+ * at most NODE_HOST_MAX bytes) into host, and its port (443 when the url
+ * names none) into *port.  0, or -1 when url is not https://HOST[:PORT]
+ * optionally followed by a path.
+ */
+#define NODE_HOST_MAX	253	/* the longest DNS name */
+int	 node_url_host(const char *url, char *host, size_t hostsz,
+	    int *port);
+
+/*
+ * node_listen_for(host, port, out, outsz): the listen address init
+ * chooses for a url of host and port when --listen is not given: that
+ * address for an IP address (127.0.0.1 for "localhost"), every IPv4
+ * address (0.0.0.0) for a name, which may resolve to any of this
+ * machine's.  0, or -1 logged.
+ */
+int	 node_listen_for(const char *host, int port, char *out,
+	    size_t outsz);
+
+/*
+ * The settings of opora.conf: node_config_name(i) is the name of the
+ * i-th (from 0), NULL past the last; node_config_get(c, key, out, outsz)
+ * writes the value of setting key in c as opora.conf spells it into out:
+ * 0, or -1 for an unknown key or a value longer than outsz.
+ */
+const char *node_config_name(size_t i);
+int	 node_config_get(const struct node_config *c, const char *key,
+	    char *out, size_t outsz);
+
+/*
+ * node_config_update(dir, key, value, why, whysz): set key to value in
+ * dir/opora.conf.  The node's directory and file must pass node_open's
+ * trust checks; value is judged exactly as init and node_open judge it;
+ * the region cannot change.  The other lines and comments stay; the new
+ * file replaces the old at once (written beside it, mode 0600, synced,
+ * renamed).  Returns 0; NODE_CONFIG_REFUSED with a reason in why when
+ * the key or value is refused (nothing changed); NODE_CONFIG_BROKEN when
+ * the node or its file cannot be read or written (logged, or in why).
+ */
+#define NODE_CONFIG_REFUSED	(-1)
+#define NODE_CONFIG_BROKEN	(-2)
+int	 node_config_update(const char *dir, const char *key,
+	    const char *value, char *why, size_t whysz);
 
 /* node_open(dir, user): open the node in dir acting for user (a C string,
  * checked).  NULL, logged with advice, when dir holds no node. */

@@ -79,9 +79,15 @@ publish_stats(struct server *srv, uint64_t now)
 		    sizeof(why)) == -1)
 			log_warnx("statistics for %d not published: %s",
 			    tm.tm_year + 1900 - y, why);
-		else
+		else if (store_count(n->st, "SELECT count(*) FROM peers "
+		    "WHERE region = 'RU-FED'") > 0)
 			log_info("published the statistics snapshot for %d "
 			    "(%.16s) for the federal node",
+			    tm.tm_year + 1900 - y, id);
+		else
+			log_info("made the statistics snapshot for %d (%.16s); "
+			    "no federal node is a peer yet, so it stays here "
+			    "until one is added ('opora peer add fed.card')",
 			    tm.tm_year + 1900 - y, id);
 	}
 }

@@ -7,19 +7,64 @@
 #include <unistd.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "protocol/log.h"
 #include "protocol/pemfile.h"
 #include "protocol/tls.h"
 
+/*
+ * Add to crt a subjectAltName naming host: an iPAddress when host is an
+ * IPv4 or IPv6 address, else a dNSName.  0, or -1 (the OpenSSL error
+ * queue holds why).
+ */
+static int
+tls_add_san(X509 *crt, const char *host)
+{
+	GENERAL_NAMES	*names = NULL;
+	GENERAL_NAME	*gn = NULL;
+	ASN1_OCTET_STRING *ip = NULL;
+	ASN1_IA5STRING	*dns = NULL;
+	int		 rc = -1;
+
+	if ((names = GENERAL_NAMES_new()) == NULL ||
+	    (gn = GENERAL_NAME_new()) == NULL)
+		goto out;
+	if ((ip = a2i_IPADDRESS(host)) != NULL) {
+		GENERAL_NAME_set0_value(gn, GEN_IPADD, ip);
+		ip = NULL;
+	} else {
+		ERR_clear_error();	/* not an address: a name */
+		if ((dns = ASN1_IA5STRING_new()) == NULL ||
+		    ASN1_STRING_set(dns, host, -1) != 1)
+			goto out;
+		GENERAL_NAME_set0_value(gn, GEN_DNS, dns);
+		dns = NULL;
+	}
+	if (sk_GENERAL_NAME_push(names, gn) == 0)
+		goto out;
+	gn = NULL;
+	if (X509_add1_ext_i2d(crt, NID_subject_alt_name, names, 0,
+	    X509V3_ADD_DEFAULT) != 1)
+		goto out;
+	rc = 0;
+out:
+	ASN1_OCTET_STRING_free(ip);
+	ASN1_IA5STRING_free(dns);
+	GENERAL_NAME_free(gn);
+	GENERAL_NAMES_free(names);
+	return (rc);
+}
+
 int
 tls_identity_create(const char *keypath, const char *certpath, const char *cn,
-    int days)
+    const char *host, int days)
 {
 	EVP_PKEY	*key = NULL;
 	X509		*crt = NULL;
@@ -43,6 +88,7 @@ tls_identity_create(const char *keypath, const char *certpath, const char *cn,
 	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
 	    (const unsigned char *)cn, -1, -1, 0) != 1 ||
 	    X509_set_issuer_name(crt, name) != 1 ||
+	    (host != NULL && tls_add_san(crt, host) == -1) ||
 	    X509_sign(crt, key, EVP_sha256()) == 0) {
 		log_ssl("make TLS certificate");
 		goto out;

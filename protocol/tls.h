@@ -14,11 +14,15 @@
 
 #define TLS_PIN_LEN	52	/* "sha256//" + 44 base64 characters */
 
-/* tls_identity_create(keypath, certpath, cn, days): make a key (mode 0600,
- * refusing to replace a file) and a self-signed certificate for common name
- * cn valid for days.  0, or -1 (logged, nothing left behind). */
+/* tls_identity_create(keypath, certpath, cn, host, days): make a key (mode
+ * 0600, refusing to replace a file) and a self-signed certificate for
+ * common name cn valid for days.  With host (a C string, borrowed; NULL for
+ * none) the certificate carries a subjectAltName naming it, an iPAddress
+ * for an IPv4 or IPv6 address and a dNSName otherwise, so that a client
+ * checking names (curl --cacert) accepts it for that host.  0, or -1
+ * (logged, nothing left behind). */
 int	tls_identity_create(const char *keypath, const char *certpath,
-	    const char *cn, int days);
+	    const char *cn, const char *host, int days);
 
 /* tls_pin_x509(crt, out): the pin of a certificate (X509 *).  0 / -1. */
 int	tls_pin_x509(void *crt, char out[TLS_PIN_LEN + 1]);

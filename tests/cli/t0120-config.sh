@@ -1,0 +1,93 @@
+# opora config get|set changes opora.conf as init would write it, so no
+# admin edits it by hand; init --url sets a matching listen; --version
+# names the program and the protocol versions it speaks.
+. "$TOP/tests/cli/lib.sh"
+
+# --version: the program, and the protocol versions.
+ok "$OPORA" --version
+contains '^opora [0-9]+\.[0-9]+\.[0-9]+$' "$T/out"
+contains '^protocol: changes v2 \(reads v1 and v2\).*replication /v1' "$T/out"
+
+# init --url without --listen listens where the url points.
+ok "$OPORA" --dir a init --region RU-SMO --url https://127.0.0.1:30101
+contains '^listen = 127.0.0.1:30101$' a/opora.conf
+ok "$OPORA" --dir b init --region RU-KLU --url https://opora.kaluga.example
+contains '^listen = 0.0.0.0:443$' b/opora.conf
+ok "$OPORA" --dir c init --region RU-SA --url 'https://[::1]:9000'
+contains '^listen = \[::1\]:9000$' c/opora.conf
+ok "$OPORA" --dir d init --region RU-TUL --url https://localhost:9001/
+contains '^listen = 127.0.0.1:9001$' d/opora.conf
+# --listen, when given, wins.
+ok "$OPORA" --dir e init --region RU-ORL --url https://opora.example:8443 \
+    --listen 10.0.0.5:8443
+contains '^listen = 10.0.0.5:8443$' e/opora.conf
+refuses 73 'not an https' "$OPORA" --dir x init --region RU-SMO \
+    --url 'https://a b:1'
+refuses 73 'not an https' "$OPORA" --dir x init --region RU-SMO \
+    --url 'https://host:99999'
+refuses 73 'not an https' "$OPORA" --dir x init --region RU-SMO \
+    --url 'https://host:12x'
+[ ! -e x ] || fail "a refused init left a directory"
+
+# config get: one value, or every setting with the defaults.
+ok "$OPORA" --dir a config get listen
+[ "$(cat "$T/out")" = 127.0.0.1:30101 ] || fail "config get listen"
+ok "$OPORA" --dir a config get
+for k in region url listen max_clock_drift stats_interval stats_threshold \
+    stats_threshold_sensitive anti_entropy_interval; do
+	contains "^$k = " "$T/out"
+done
+[ "$(wc -l < "$T/out")" = 8 ] || fail "config get lists 8 settings"
+refuses 64 'unknown setting' "$OPORA" --dir a config get port
+
+# config set: checked as init checks, the file stays 0600, comments and
+# other lines stay, the node opens with the new value.
+grep '^#' a/opora.conf > comments.before
+ok "$OPORA" --dir a config set listen 127.0.0.1:30102
+contains 'restart .opora serve' "$T/err"
+contains '^listen = 127.0.0.1:30102$' a/opora.conf
+[ "$(grep -c '^listen' a/opora.conf)" = 1 ] || fail "two listen lines"
+[ "$(stat -c %a a/opora.conf)" = 600 ] || fail "opora.conf is not 0600"
+grep '^#' a/opora.conf | cmp -s - comments.before ||
+    fail "config set lost the comments"
+[ ! -e a/opora.conf.new ] || fail "config set left its temporary file"
+ok "$OPORA" --dir a config get listen
+[ "$(cat "$T/out")" = 127.0.0.1:30102 ] || fail "config get after set"
+ok "$OPORA" --dir a config set anti_entropy_interval 60
+ok "$OPORA" --dir a config set url https://opora.smolensk.example:8443
+contains 'opora key rotate --tls' "$T/err"
+ok "$OPORA" --dir a id
+contains '"url":"https://opora.smolensk.example:8443"' "$T/out"
+
+# A refused value changes nothing, byte for byte.
+sum=$(sha256sum < a/opora.conf)
+refuses 65 'listen: "1.2.3.4" is not valid' "$OPORA" --dir a config set \
+    listen 1.2.3.4
+refuses 65 'listen: a value of more than one line' "$OPORA" --dir a config set listen \
+    "$(printf '127.0.0.1:1\nregion = RU-KLU')"
+refuses 65 'url: .* is not valid' "$OPORA" --dir a config set url \
+    ftp://example
+refuses 65 'max_clock_drift: "0" is not valid \(a whole number from 1 to 86400\)' \
+    "$OPORA" --dir a config set max_clock_drift 0
+refuses 65 'stats_threshold: "1" is not valid' "$OPORA" --dir a config set \
+    stats_threshold 1
+refuses 65 'anti_entropy_interval: "\+5" is not valid' "$OPORA" --dir a \
+    config set anti_entropy_interval +5
+refuses 65 'region cannot change' "$OPORA" --dir a config set region RU-KLU
+refuses 65 'unknown setting "port"' "$OPORA" --dir a config set port 1
+refuses 64 'usage: opora config' "$OPORA" --dir a config set listen
+[ "$(sha256sum < a/opora.conf)" = "$sum" ] || fail "a refused set changed the file"
+ok "$OPORA" --dir a config set region RU-SMO	# the same region: no change
+
+# A setting the file leaves out is appended.
+sed -i '/^stats_interval/d' a/opora.conf
+ok "$OPORA" --dir a config set stats_interval 12
+contains '^stats_interval = 12$' a/opora.conf
+
+# The node's trust checks hold for config set too.
+chmod 644 a/opora.conf
+refuses 78 'chmod 600' "$OPORA" --dir a config set stats_interval 6
+chmod 600 a/opora.conf
+refuses 78 'holds no node' "$OPORA" --dir nowhere config set listen \
+    127.0.0.1:1
+exit 0
