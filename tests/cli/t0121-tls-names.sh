@@ -59,9 +59,9 @@ cp FED/tls.crt fed-tls.crt
 serve FED
 curl -sS --max-time 10 --cert res/alice.crt --key res/alice.key \
     --cacert fed-tls.crt \
-    "https://127.0.0.1:$((p + 2))/v1/stats/query?indicator=housing.own&by=region,sex&period=2025&format=csv" \
+    "https://127.0.0.1:$((p + 2))/v1/stats/releases" \
     >"$T/out" 2>"$T/err" || { cat "$T/err" "$T/FED.log"
 	fail "the researcher's curl, without -k"; }
-contains '^indicator,' "$T/out"
+contains '"releases"' "$T/out"
 stop FED
 exit 0
