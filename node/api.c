@@ -323,7 +323,7 @@ snapshots(struct http_conn *c, const struct http_request *rq)
 		goto out;
 	sqlite3_bind_int64(s, 1, since);
 	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
-	while ((st = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((st = store_step(n->st, s)) == STORE_ROW) {
 		if (sqlite3_column_bytes(s, 2) != SIG_LEN)
 			break;
 		last = sqlite3_column_int64(s, 0);
@@ -334,7 +334,7 @@ snapshots(struct http_conn *c, const struct http_request *rq)
 		    bytes > LIMIT_FEED_BYTES / 3)
 			break;
 	}
-	if (st != SQLITE_ROW && st != SQLITE_DONE) {
+	if (st != STORE_ROW && st != STORE_DONE) {
 		log_warnx("snapshots: %s", sqlite3_errmsg(store_db(n->st)));
 		goto out;
 	}

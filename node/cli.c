@@ -325,7 +325,7 @@ cli_dossier(struct node *n, const char *arg, char out[37])
 		sqlite3_reset(s);
 		return (-1);
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) != 36)
 			continue;
@@ -333,7 +333,7 @@ cli_dossier(struct node *n, const char *arg, char out[37])
 			memcpy(out, v, 37);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		return (-1);
 	if (found == 0) {
 		cli_err("%s %s", cli_tr("no dossier", "нет дела"), arg);
@@ -391,7 +391,7 @@ cli_find_row(struct node *n, const char *sql, const char *arg,
 	if ((s = store_stmt(n->st, sql)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		a = (const char *)sqlite3_column_text(s, 0);
 		b = (const char *)sqlite3_column_text(s, 1);
 		if (a == NULL || b == NULL || strlen(b) != 36)
@@ -406,6 +406,8 @@ cli_find_row(struct node *n, const char *sql, const char *arg,
 		}
 	}
 	sqlite3_reset(s);
+	if (r != STORE_DONE)
+		return (-1);
 	if (found != 1) {
 		cli_err("%s %s", found ? cli_tr(w->many_en, w->many_ru) :
 		    cli_tr(w->none_en, w->none_ru), arg);

@@ -231,7 +231,7 @@ conflicts_list(int argc, char **argv)
 	    (json && (arr = cJSON_CreateArray()) == NULL))
 		goto out;
 	sqlite3_bind_int(s, 1, all);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		count++;
 		if (json)
 			cJSON_AddItemToArray(arr, conflict_json(s));
@@ -239,7 +239,7 @@ conflicts_list(int argc, char **argv)
 			conflict_line(s);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto out;
 	if (json)
 		cli_print_json(arr);
@@ -282,7 +282,7 @@ conflicts_show(int argc, char **argv)
 	if ((s = store_stmt(n->st, SQL_CONFLICT_ONE)) == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (store_step(n->st, s) == STORE_ROW) {
 		if (json) {
 			o = conflict_json(s);
 			cli_print_json(o);
@@ -417,20 +417,23 @@ static const char SQL_PERSON_LINE[] =
     "SELECT surname, name, birth_date, custodian FROM persons"
     " WHERE dossier = ?";
 
-static void
+/* Print dossier id's line: 0, or -1 on a database error. */
+static int
 person_line(struct node *n, const char *id)
 {
 	sqlite3_stmt	*s;
+	int		 r;
 
 	if ((s = store_stmt(n->st, SQL_PERSON_LINE)) == NULL)
-		return;
+		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if ((r = store_step(n->st, s)) == STORE_ROW)
 		printf("  %s  %s %s, %s %s, %s %s\n", id, opt(col(s, 0)),
 		    opt(col(s, 1)), cli_tr("born", "дата рождения"),
 		    opt(col(s, 2)), cli_tr("custodian", "ответственный"),
 		    opt(col(s, 3)));
 	sqlite3_reset(s);
+	return (r == STORE_ROW || r == STORE_DONE ? 0 : -1);
 }
 
 /* Whether dossiers a and b are linked, directly or through others. */
@@ -467,7 +470,7 @@ cmd_duplicates(int argc, char **argv)
 	    NULL) != SQLITE_OK || (json && (arr = cJSON_CreateArray()) ==
 	    NULL))
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		/* Linked through a third dossier: not a candidate. */
 		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
 			continue;
@@ -490,10 +493,11 @@ cmd_duplicates(int argc, char **argv)
 		    cli_tr("the same SNILS", "тот же СНИЛС") : cli_tr("the "
 		    "same surname, name and birth date", "те же фамилия, имя "
 		    "и дата рождения"));
-		person_line(n, opt(col(s, 0)));
-		person_line(n, opt(col(s, 1)));
+		if (person_line(n, opt(col(s, 0))) == -1 ||
+		    person_line(n, opt(col(s, 1))) == -1)
+			goto out;
 	}
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto out;
 	if (json)
 		cli_print_json(arr);
@@ -506,7 +510,7 @@ cmd_duplicates(int argc, char **argv)
 		    "opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ"));
 	rc = EX_OK;
 out:
-	if (r != SQLITE_DONE && rc != EX_OK)
+	if (r != STORE_DONE && rc != EX_OK)
 		cli_err("%s", sqlite3_errmsg(store_db(n->st)));
 	sqlite3_finalize(s);
 	cJSON_Delete(arr);

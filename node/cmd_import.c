@@ -607,11 +607,11 @@ line_done(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
 	if (sqlite3_bind_blob(s, 1, key, IMPORT_KEY_LEN, SQLITE_STATIC) !=
 	    SQLITE_OK)
 		goto err;
-	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((r = store_step(im->n->st, s)) == STORE_DONE) {
 		rc = 0;
 		goto out;
 	}
-	if (r != SQLITE_ROW)
+	if (r != STORE_ROW)
 		goto err;
 	c = (const char *)sqlite3_column_text(s, 0);
 	u = (const char *)sqlite3_column_text(s, 1);
@@ -651,7 +651,7 @@ line_record(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
 	    SQLITE_OK || sqlite3_bind_text(s, 3, uuid, -1, SQLITE_STATIC) !=
 	    SQLITE_OK || sqlite3_bind_int64(s, 4, (sqlite3_int64)(
 	    node_now_ms() / 1000)) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(im->n->st, s) != STORE_DONE)
 		log_warnx("database: write import_lines: %s",
 		    sqlite3_errmsg(store_db(im->n->st)));
 	else

@@ -56,7 +56,7 @@ cmd_key_held_after(struct node *n, const char *key_id, uint64_t since)
 		return (-1);
 	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		id = (const char *)sqlite3_column_text(s, 0);
 		dossier = (const char *)sqlite3_column_text(s, 1);
 		hlc = (const char *)sqlite3_column_text(s, 2);
@@ -73,7 +73,7 @@ cmd_key_held_after(struct node *n, const char *key_id, uint64_t since)
 		printf("  %s  %s  %s\n", id, dossier, t);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("list held changes: %s",
 		    sqlite3_errmsg(store_db(n->st)));
 		return (-1);
@@ -102,9 +102,9 @@ key_region(struct node *n, const char *key_id, char region[16])
 	if ((s = store_stmt(n->st, SQL_KEY_REGION)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(s)) == SQLITE_DONE)
+	if ((k = store_step(n->st, s)) == STORE_DONE)
 		rc = 1;
-	else if (k == SQLITE_ROW && (r = (const char *)sqlite3_column_text(s,
+	else if (k == STORE_ROW && (r = (const char *)sqlite3_column_text(s,
 	    0)) != NULL && strlen(r) < 16) {
 		memcpy(region, r, strlen(r) + 1);
 		rc = 0;
@@ -509,7 +509,7 @@ key_list(int argc, char **argv)
 	if ((s = store_stmt(n->st, SQL_KEY_LIST)) == NULL ||
 	    (json && (arr = cJSON_CreateArray()) == NULL))
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		kid = (const char *)sqlite3_column_text(s, 0);
 		region = (const char *)sqlite3_column_text(s, 1);
 		until = (const char *)sqlite3_column_text(s, 2);
@@ -561,9 +561,10 @@ key_list(int argc, char **argv)
 		    when);
 	}
 	sqlite3_reset(s);
-	if (json)
+	/* A list cut short by an error is not printed as if whole. */
+	if (json && r == STORE_DONE)
 		cli_print_json(arr);
-	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
+	rc = r == STORE_DONE ? EX_OK : EX_SOFTWARE;
 out:
 	cJSON_Delete(arr);
 	node_close(n);

@@ -86,9 +86,9 @@ held_key(struct node *n, const char *region, char kid[SIG_KEYID_LEN + 1])
 	if ((s = store_stmt(n->st, SQL_PEER_KEY)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_DONE)
+	if ((r = store_step(n->st, s)) == STORE_DONE)
 		rc = 1;
-	else if (r == SQLITE_ROW && (k = (const char *)sqlite3_column_text(s,
+	else if (r == STORE_ROW && (k = (const char *)sqlite3_column_text(s,
 	    0)) != NULL && strlen(k) == SIG_KEYID_LEN) {
 		memcpy(kid, k, SIG_KEYID_LEN + 1);
 		rc = 0;
@@ -115,10 +115,10 @@ rotation_after_revocation(struct node *n, const struct card_rotation *r)
 	if ((s = store_stmt(n->st, SQL_KEY_SINCE)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(s)) == SQLITE_ROW &&
+	if ((k = store_step(n->st, s)) == STORE_ROW &&
 	    (t = (const char *)sqlite3_column_text(s, 0)) != NULL)
 		rc = hlc_parse(t, strlen(t), &since) == -1 || r->at >= since;
-	else if (k != SQLITE_ROW && k != SQLITE_DONE)
+	else if (k != STORE_ROW && k != STORE_DONE)
 		rc = -1;
 	sqlite3_reset(s);
 	return (rc);
@@ -226,7 +226,7 @@ peer_add(struct node *n, const char *path)
 		sqlite3_bind_text(s, 5, c.pin_next, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 6, text, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	if (store_step(n->st, s) != STORE_DONE) {
 		log_warnx("peer add: %s", sqlite3_errmsg(store_db(n->st)));
 		sqlite3_reset(s);
 		goto rollback;
@@ -277,7 +277,7 @@ peer_list(struct node *n, bool json)
 		return (EX_SOFTWARE);
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		region = (const char *)sqlite3_column_text(s, 0);
 		url = (const char *)sqlite3_column_text(s, 1);
 		err = (const char *)sqlite3_column_text(s, 4);
@@ -327,11 +327,11 @@ peer_list(struct node *n, bool json)
 		printf("\n");
 	}
 	sqlite3_reset(s);
-	if (json) {
+	/* A list cut short by an error is not printed as if whole. */
+	if (json && r == STORE_DONE)
 		cli_print_json(arr);
-		cJSON_Delete(arr);
-	}
-	return (r == SQLITE_DONE ? EX_OK : EX_SOFTWARE);
+	cJSON_Delete(arr);
+	return (r == STORE_DONE ? EX_OK : EX_SOFTWARE);
 }
 
 static int
@@ -345,7 +345,7 @@ peer_remove(struct node *n, const char *region)
 	if ((s = store_stmt(n->st, SQL_PEER_DEL)) == NULL)
 		goto rollback;
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	if (store_step(n->st, s) != STORE_DONE) {
 		sqlite3_reset(s);
 		goto rollback;
 	}
@@ -538,15 +538,15 @@ cmd_receive(int argc, char **argv)
 		goto out;
 	}
 	sqlite3_bind_text(s, 1, argv[2], -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(n->st, s);
 	sqlite3_reset(s);
-	if (r != SQLITE_ROW) {
-		if (r == SQLITE_DONE)
+	if (r != STORE_ROW) {
+		if (r == STORE_DONE)
 			cli_err("%s %s: %s", cli_tr("no peer", "нет партнёра"),
 			    argv[2], cli_tr("add its card first (opora peer "
 			    "add)", "сначала добавьте его карточку (opora peer "
 			    "add)"));
-		rc = r == SQLITE_DONE ? EX_NOINPUT : EX_SOFTWARE;
+		rc = r == STORE_DONE ? EX_NOINPUT : EX_SOFTWARE;
 		goto out;
 	}
 	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
@@ -624,7 +624,7 @@ cmd_rejected(int argc, char **argv)
 	if ((s = store_stmt(n->st, SQL_REJECTED)) == NULL ||
 	    (json && (arr = cJSON_CreateArray()) == NULL))
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		/* Everything here came from outside: escaped. */
 		c[0] = (const char *)sqlite3_column_text(s, 1);
 		c[1] = (const char *)sqlite3_column_text(s, 2);
@@ -668,12 +668,12 @@ cmd_rejected(int argc, char **argv)
 		}
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto out;
 	/* Records dropped for the cap of rows, per peer. */
 	if ((s = store_stmt(n->st, SQL_REJECTED_DROPPED)) == NULL)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && !json) {
+	while (!json && (r = store_step(n->st, s)) == STORE_ROW) {
 		esc_str((const char *)sqlite3_column_text(s, 0), e[0],
 		    sizeof(e[0]));
 		printf("%s: %lld %s\n", e[0], (long long)
@@ -682,6 +682,8 @@ cmd_rejected(int argc, char **argv)
 		    "записей удалено (сначала давно не виденные)"));
 	}
 	sqlite3_reset(s);
+	if (r != STORE_DONE)
+		goto out;
 	if (json)
 		cli_print_json(arr);
 	rc = EX_OK;

@@ -660,7 +660,7 @@ print_persons(struct node *n, sqlite3_stmt *s, bool json)
 
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		for (c = 0; c < 6; c++)
 			v[c] = (const char *)sqlite3_column_text(s, c);
 		count++;
@@ -681,7 +681,7 @@ print_persons(struct node *n, sqlite3_stmt *s, bool json)
 			    cli_tr("events", "событий"));
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("list: %s", sqlite3_errmsg(store_db(n->st)));
 		cJSON_Delete(arr);
 		return (EX_SOFTWARE);

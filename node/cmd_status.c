@@ -54,7 +54,7 @@ corrupt_change(struct node *n, char *msg, size_t msgsz)
 	if ((s = store_stmt(n->st, SQL_CHANGE_AT)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, seq);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((r = store_step(n->st, s)) == STORE_ROW) {
 		id = (const char *)sqlite3_column_text(s, 0);
 		bytes = sqlite3_column_blob(s, 1);
 		change_id(bytes, bytes == NULL ? 0 :
@@ -68,7 +68,7 @@ corrupt_change(struct node *n, char *msg, size_t msgsz)
 			    "change)", eid, (long long)seq);
 			rc = 1;
 		}
-	} else if (r != SQLITE_DONE)
+	} else if (r != STORE_DONE)
 		rc = -1;
 	sqlite3_reset(s);
 	return (rc);
@@ -208,7 +208,7 @@ cmd_status(int argc, char **argv)
 		return (EX_SOFTWARE);
 	}
 	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-	mine = (k = sqlite3_step(s)) == SQLITE_ROW ?
+	mine = (k = store_step(n->st, s)) == STORE_ROW ?
 	    sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	if ((s = store_stmt(n->st, "SELECT count(*) FROM rejected WHERE "
@@ -217,7 +217,7 @@ cmd_status(int argc, char **argv)
 		return (EX_SOFTWARE);
 	}
 	sqlite3_bind_int64(s, 1, now - 86400000LL);
-	rejected_day = sqlite3_step(s) == SQLITE_ROW ?
+	rejected_day = store_step(n->st, s) == STORE_ROW ?
 	    sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	if (store_meta_get(n->st, "epoch", epoch, sizeof(epoch)) != 0)
@@ -279,7 +279,7 @@ cmd_status(int argc, char **argv)
 		printf("\n");
 	}
 	if ((s = store_stmt(n->st, SQL_PEERS)) != NULL) {
-		while ((k = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((k = store_step(n->st, s)) == STORE_ROW) {
 			const char *r = (const char *)sqlite3_column_text(s,
 			    0);
 			const char *err = (const char *)sqlite3_column_text(s,
@@ -380,7 +380,7 @@ cmd_status(int argc, char **argv)
 			if (!fed)
 				anti_entropy(n, s, r, p, problems, false);
 		}
-		if (k != SQLITE_DONE)
+		if (k != STORE_DONE)
 			readerr = true;
 		sqlite3_reset(s);
 	} else

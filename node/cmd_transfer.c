@@ -217,7 +217,7 @@ list(int argc, char **argv)
 	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		for (i = 0; i < 14; i++)
 			c[i] = (const char *)sqlite3_column_text(s, i);
 		when[0] = '\0';
@@ -260,7 +260,7 @@ list(int argc, char **argv)
 			    c[13]);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
 		goto out;
 	}

@@ -56,7 +56,7 @@ dossier_digest(struct store *st, const char *id,
 	unsigned char	 md[32];
 	const char	*c;
 	int64_t		 count = 0;
-	int		 r = SQLITE_DONE, rc = -1;
+	int		 r = STORE_DONE, rc = -1;
 
 	if ((s = store_stmt(st, SQL_IDS)) == NULL)
 		return (-1);
@@ -64,14 +64,14 @@ dossier_digest(struct store *st, const char *id,
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
 		goto out;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		c = (const char *)sqlite3_column_text(s, 0);
 		if (c == NULL || EVP_DigestUpdate(ctx, c,
 		    (size_t)sqlite3_column_bytes(s, 0)) != 1)
 			goto out;
 		count++;
 	}
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("anti-entropy: read dossier %s: %s", id,
 		    sqlite3_errmsg(store_db(st)));
 		goto out;
@@ -82,7 +82,7 @@ dossier_digest(struct store *st, const char *id,
 	*countp = count;
 	rc = 0;
 out:
-	if (rc == -1 && r == SQLITE_ROW)
+	if (rc == -1 && r == STORE_ROW)
 		log_warnx("anti-entropy: digest of dossier %s failed", id);
 	sqlite3_reset(s);
 	EVP_MD_CTX_free(ctx);
@@ -291,10 +291,10 @@ peer_cursor(struct store *st, const char *peer, int64_t *cursor)
 	if ((s = store_stmt(st, SQL_CURSOR)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+	if ((r = store_step(st, s)) == STORE_ROW)
 		*cursor = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1);
+	return (r == STORE_ROW ? 0 : r == STORE_DONE ? 1 : -1);
 }
 
 /*
@@ -369,9 +369,8 @@ record(struct node *n, const char *peer, const struct entropy_result *r)
 		sqlite3_bind_text(s, 8, esc_str(r->why, e, sizeof(e)), -1,
 		    SQLITE_STATIC);
 	/* A removed peer has no row to refer to: nothing to record. */
-	if (sqlite3_step(s) != SQLITE_DONE &&
-	    sqlite3_extended_errcode(store_db(n->st)) !=
-	    SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (store_step(n->st, s) != STORE_DONE &&
+	    store_step_error(n->st) != SQLITE_CONSTRAINT_FOREIGNKEY)
 		log_warnx("anti-entropy: record the round with %s: %s", peer,
 		    sqlite3_errmsg(store_db(n->st)));
 	sqlite3_reset(s);

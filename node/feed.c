@@ -194,9 +194,9 @@ is_offer_to(struct store *st, const char *region, const char *id)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
 }
 
 /* How many changes of a dossier come before seq, or -1. */
@@ -210,7 +210,7 @@ count_history(struct store *st, const char *dossier, int64_t since)
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, since);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(st, s) == STORE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return (n);
@@ -230,13 +230,13 @@ add_history(struct store *st, const char *dossier, int64_t seq,
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, seq);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if (add_item(out, first, s) == -1)
 			break;
 		n++;
 	}
 	sqlite3_finalize(s);
-	return (r == SQLITE_DONE ? n : -1);
+	return (r == STORE_DONE ? n : -1);
 }
 
 /* When a region is granted dossier id: the whole history of every dossier
@@ -280,15 +280,15 @@ add_linked(struct store *st, const char *region, const char *id,
 	if ((s = store_stmt(st, SQL_LINK_TARGET)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-	r = sqlite3_step(s);
-	if (r == SQLITE_ROW)
+	r = store_step(st, s);
+	if (r == STORE_ROW)
 		for (i = 0; i < 2; i++)
 			snprintf(pair[i], sizeof(pair[i]), "%s",
 			    (const char *)sqlite3_column_text(s, i));
 	sqlite3_reset(s);
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		return (0);
-	if (r != SQLITE_ROW || (k = entitled_one(st, region, pair[0])) == -1)
+	if (r != STORE_ROW || (k = entitled_one(st, region, pair[0])) == -1)
 		return (-1);
 	if (k == 0)
 		return (0);
@@ -312,7 +312,7 @@ count_behind(struct store *st, const char *region, int64_t next)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, next);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(st, s) == STORE_ROW)
 		c = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return (c);
@@ -323,7 +323,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
     struct buf *out, int64_t *nextp)
 {
 	sqlite3_stmt	*s;
-	int64_t		 next = since, seq, h;
+	int64_t		 next = since, seq, h, behind;
 	char		 epoch[EPOCH_HEX + 1];
 	bool		 first = true, more = false, grant;
 	int		 r, count = 0, k, rc = -1;
@@ -338,7 +338,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int(s, 3, limit + 1);
 	buf_adds(out, "{\"changes\":[");
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		if (count >= limit) {
 			more = true;
 			break;
@@ -389,17 +389,17 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 			break;
 		}
 	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
+	if (r != STORE_ROW && r != STORE_DONE)
 		goto out;
 	/* The epoch the numbers count in, and the newest of them, read
 	 * after the changes: head >= next (docs/protocol.md, "Feed
 	 * epochs"). */
-	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1)
+	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1 ||
+	    (behind = more ? count_behind(n->st, region, next) : 0) == -1)
 		goto out;
 	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld,"
 	    "\"epoch\":\"%s\",\"head\":%lld}", more ? "true" : "false",
-	    (long long)next, (long long)(more ? count_behind(n->st, region,
-	    next) : 0), epoch, (long long)h);
+	    (long long)next, (long long)behind, epoch, (long long)h);
 	if (buf_failed(out))
 		goto out;
 	/* No cursor leaves this node that its witness does not cover. */
@@ -426,9 +426,9 @@ entitled_one(struct store *st, const char *region, const char *id)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
 }
 
 int
@@ -446,13 +446,13 @@ feed_dossier(struct node *n, const char *region, const char *id,
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	buf_adds(out, "{\"changes\":[");
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		last = sqlite3_column_int64(s, 0);
 		if (add_item(out, &first, s) == -1)
 			break;
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		return (-1);
 	/* Entitlement follows the person: the receiver needs the halves of
 	 * the links that entitle it, which are in the linked dossiers. */
@@ -483,13 +483,13 @@ feed_shared(struct store *st, const char *a, const char *b,
 	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, after, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, limit);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && n < (size_t)limit) {
+	while ((r = store_step(st, s)) == STORE_ROW && n < (size_t)limit) {
 		d = (const char *)sqlite3_column_text(s, 0);
 		if (d == NULL || strlen(d) != 36)
 			continue;	/* not a dossier id: never shared */
 		memcpy(v[n++], d, 37);
 	}
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		log_warnx("shared dossiers of %s and %s: %s", a, b,
 		    sqlite3_errmsg(store_db(st)));
 		sqlite3_reset(s);
@@ -562,7 +562,7 @@ later_count(struct store *st, const char *peer)
 	if ((s = store_stmt(st, SQL_LATER_COUNT)) == NULL)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	    store_step(st, s) == STORE_ROW)
 		c = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return (c);
@@ -586,7 +586,7 @@ later_put(struct store *st, const char *peer, const struct vitem *it,
 	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_int64(s, 5,
 	    (sqlite3_int64)not_before) == SQLITE_OK &&
 	    sqlite3_bind_int64(s, 6, (sqlite3_int64)node_now_ms()) ==
-	    SQLITE_OK && sqlite3_step(s) == SQLITE_DONE)
+	    SQLITE_OK && store_step(st, s) == STORE_DONE)
 		rc = 0;
 	else
 		log_warnx("keep a change for later: %s",
@@ -605,9 +605,9 @@ later_done(struct store *st, const char *id)
 	if ((s = store_stmt(st, SQL_LATER_DONE)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_DONE ? 0 : -1);
 }
 
 /*
@@ -631,12 +631,12 @@ later_due(struct store *st, const char *peer, struct feed_stats *stats,
 	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && n < FEED_MAX_REPAIR)
+	while ((r = store_step(st, s)) == STORE_ROW && n < FEED_MAX_REPAIR)
 		if ((d = (const char *)sqlite3_column_text(s, 0)) != NULL &&
 		    strlen(d) == 36)
 			memcpy(ids[n++], d, 37);
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE && r != SQLITE_ROW)
+	if (r != STORE_DONE && r != STORE_ROW)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (want_repair(stats, ids[i]) == -1)
@@ -647,9 +647,9 @@ later_due(struct store *st, const char *peer, struct feed_stats *stats,
 		sqlite3_bind_text(s, 2, ids[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)(now +
 		    FEED_LATER_RETRY_MS));
-		r = sqlite3_step(s);
+		r = store_step(st, s);
 		sqlite3_reset(s);
-		if (r != SQLITE_DONE)
+		if (r != STORE_DONE)
 			return (-1);
 	}
 	return (0);
@@ -836,12 +836,12 @@ check_entitled(struct node *n, const struct idset *touched,
 	for (i = 0; i < touched->n; i++) {
 		sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, touched->v[i], -1, SQLITE_STATIC);
-		r = sqlite3_step(s);
+		r = store_step(n->st, s);
 		sqlite3_reset(s);
-		if (r == SQLITE_DONE) {
+		if (r == STORE_DONE) {
 			if (idset_add(bad, touched->v[i]) == -1)
 				return (-1);
-		} else if (r != SQLITE_ROW)
+		} else if (r != STORE_ROW)
 			return (-1);
 	}
 	return (0);
@@ -1109,7 +1109,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, b->f->next);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		if (store_step(n->st, s) != STORE_DONE) {
 			sqlite3_reset(s);
 			snprintf(why, whysz, "cannot save the cursor");
 			goto rollback;

@@ -363,12 +363,12 @@ pin_party(struct http_server *srv, const char *pin, char *peer,
 	if ((s = store_stmt(srv->n->st, SQL_RESEARCHER_BY_PIN)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	if ((rc = store_step(srv->n->st, s)) == STORE_ROW &&
 	    (name = (const char *)sqlite3_column_text(s, 0)) != NULL &&
 	    strlen(name) < researchersz) {
 		memcpy(researcher, name, strlen(name) + 1);
 		found = 1;
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	} else if (rc != STORE_ROW && rc != STORE_DONE) {
 		log_warnx("researcher by pin: %s", sqlite3_errmsg(store_db(
 		    srv->n->st)));
 		found = -1;
@@ -988,7 +988,7 @@ recheck(struct http_server *srv)
 
 	if ((s = store_stmt(srv->n->st, SQL_DATA_VERSION)) == NULL)
 		return;
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(srv->n->st, s) == STORE_ROW)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	if (v == srv->data_version)

@@ -146,7 +146,7 @@ reject_step(struct receiver *r, const char *sql, const char *peer,
 	    node_now_ms()) == SQLITE_OK && sqlite3_bind_text(s, 4, why, -1,
 	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_text(s, 5, r->via,
 	    -1, SQLITE_STATIC) == SQLITE_OK)) &&
-	    sqlite3_step(s) == SQLITE_DONE) {
+	    store_step(r->n->st, s) == STORE_DONE) {
 		if (changed != NULL)
 			*changed = sqlite3_changes(store_db(r->n->st));
 		rc = 0;
@@ -183,9 +183,17 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 	if ((s = store_stmt(r->n->st, SQL_REJECT_TOTALS)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	switch (store_step(r->n->st, s)) {
+	case STORE_ROW:
 		kept = sqlite3_column_int64(s, 0);
 		rows = sqlite3_column_int64(s, 1);
+		break;
+	case STORE_DONE:
+		break;
+	default:
+		/* Not knowing the totals, the cap cannot be kept. */
+		sqlite3_reset(s);
+		return (-1);
 	}
 	sqlite3_reset(s);
 	/* Bytes only within the peer's cap; the signature only with them. */
@@ -205,7 +213,7 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 	    (keep && it->siglen_ok ? sqlite3_bind_blob(s, 7, it->sig, SIG_LEN,
 	    SQLITE_STATIC) : sqlite3_bind_null(s, 7)) == SQLITE_OK &&
 	    sqlite3_bind_text(s, 8, r->via, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_DONE)
+	    store_step(r->n->st, s) == STORE_DONE)
 		rc = 0;
 	else
 		log_warnx("record a refused change: %s",
@@ -233,9 +241,9 @@ unreject(struct store *st, const char *id)
 	if ((s = store_stmt(st, SQL_UNREJECT)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_DONE ? 0 : -1);
 }
 
 static const char SQL_PARENT_OF[] =
@@ -260,24 +268,24 @@ check_parents(struct receiver *r, const struct change *c, char *why,
 		if ((s = store_stmt(r->n->st, SQL_HAS_ROOT)) == NULL)
 			return (-2);
 		sqlite3_bind_text(s, 1, c->dossier, -1, SQLITE_STATIC);
-		st = sqlite3_step(s);
+		st = store_step(r->n->st, s);
 		sqlite3_reset(s);
-		if (st == SQLITE_ROW) {
+		if (st == STORE_ROW) {
 			snprintf(why, whysz, "a second first change for "
 			    "dossier %s", c->dossier);
 			return (-1);
 		}
-		return (st == SQLITE_DONE ? 0 : -2);
+		return (st == STORE_DONE ? 0 : -2);
 	}
 	for (i = 0; i < c->nparents && rc == 0; i++) {
 		if ((s = store_stmt(r->n->st, SQL_PARENT_OF)) == NULL)
 			return (-2);
 		sqlite3_bind_text(s, 1, c->parents[i], -1, SQLITE_STATIC);
-		if ((st = sqlite3_step(s)) == SQLITE_DONE) {
+		if ((st = store_step(r->n->st, s)) == STORE_DONE) {
 			snprintf(why, whysz, "its parent %.16s is not here",
 			    c->parents[i]);
 			rc = 1;
-		} else if (st == SQLITE_ROW) {
+		} else if (st == STORE_ROW) {
 			dossier = (const char *)sqlite3_column_text(s, 0);
 			hlc = (const char *)sqlite3_column_text(s, 1);
 			if (dossier == NULL || strcmp(dossier,

@@ -145,7 +145,7 @@ signer_drain(struct signer *sg, struct store *st)
 		    (s = store_stmt(st, SQL_SIG_SET)) == NULL ||
 		    sqlite3_bind_blob(s, 1, j->sig, SIG_LEN, SQLITE_STATIC) !=
 		    SQLITE_OK || sqlite3_bind_int64(s, 2, j->seq) != SQLITE_OK ||
-		    sqlite3_step(s) != SQLITE_DONE ||
+		    store_step(st, s) != STORE_DONE ||
 		    sqlite3_changes(store_db(st)) != 1)) {
 			log_warnx("cannot record the signature of change #%lld",
 			    (long long)j->seq);

@@ -34,6 +34,14 @@ struct store {
 	char			*path;
 	struct store_stmt	 stmts[STORE_MAX_STMTS];
 	int			 nstmts;
+	/* store_test_fail_step: the step that fails (1: the next one),
+	 * 0 when disarmed, and the result code it fails with. */
+	long			 fail_in;
+	int			 fail_code;
+	/* The result code of the last step that failed, or SQLITE_OK;
+	 * step_logged: store_step logged it and store_err need not. */
+	int			 step_err;
+	int			 step_logged;
 };
 
 /*
@@ -286,11 +294,76 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
+/* Log a failure of what; once, when store_step has just logged it. */
 static void
 store_err(struct store *st, const char *what)
 {
+	if (st->step_logged) {
+		st->step_logged = 0;
+		log_debug("database %s: %s failed", st->path, what);
+		return;
+	}
 	log_warnx("database %s: %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
+}
+
+enum store_step
+store_step(struct store *st, sqlite3_stmt *s)
+{
+	const char	*msg;
+	int		 r;
+
+	st->step_logged = 0;
+	if (st->fail_in > 0 && --st->fail_in == 0) {
+		r = st->fail_code;
+		msg = sqlite3_errstr(r);
+	} else {
+		r = sqlite3_step(s);
+		msg = sqlite3_errmsg(st->db);
+	}
+	if (r == SQLITE_ROW)
+		return (STORE_ROW);
+	if (r == SQLITE_DONE)
+		return (STORE_DONE);
+	st->step_err = r;
+	/* A broken constraint is the caller's to explain, or to expect. */
+	if ((r & 0xff) == SQLITE_CONSTRAINT)
+		return (STORE_ERR);
+	st->step_logged = 1;
+	switch (r & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_NOMEM:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		log_warnx("database %s: %s", st->path, msg);
+		return (STORE_BUSY);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		log_warnx("database %s is damaged: %s: run 'opora verify'; "
+		    "restore it from a backup, or if only the views are "
+		    "damaged run 'opora rebuild'", st->path, msg);
+		return (STORE_ERR);
+	default:
+		log_warnx("database %s: %s", st->path, msg);
+		return (STORE_ERR);
+	}
+}
+
+int
+store_step_error(const struct store *st)
+{
+	return (st->step_err);
+}
+
+long
+store_test_fail_step(struct store *st, long n, int code)
+{
+	long	 left = st->fail_in;
+
+	st->fail_in = n;
+	st->fail_code = code;
+	return (left);
 }
 
 int
@@ -333,7 +406,7 @@ store_version(struct store *st, int *v)
 	int		 rc = -1;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
-	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+	    NULL) != SQLITE_OK || store_step(st, s) != STORE_ROW) {
 		store_err(st, "read schema version");
 		goto out;
 	}
@@ -435,6 +508,7 @@ store_stmt(struct store *st, const char *sql)
 	sqlite3_stmt	*s;
 	int		 i;
 
+	st->step_logged = 0;
 	for (i = 0; i < st->nstmts; i++)
 		if (st->stmts[i].sql == sql) {
 			s = st->stmts[i].stmt;
@@ -471,8 +545,8 @@ store_meta_get(struct store *st, const char *k, char *out, size_t outsz)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	switch (store_step(st, s)) {
+	case STORE_ROW:
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) >= outsz) {
 			log_warnx("database %s: meta %s is too long", st->path,
@@ -482,7 +556,7 @@ store_meta_get(struct store *st, const char *k, char *out, size_t outsz)
 		memcpy(out, v, strlen(v) + 1);
 		rc = 0;
 		goto out;
-	case SQLITE_DONE:
+	case STORE_DONE:
 		rc = 1;
 		goto out;
 	default:
@@ -505,7 +579,7 @@ store_meta_set(struct store *st, const char *k, const char *v)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "write meta");
 	else
 		rc = 0;
@@ -527,7 +601,7 @@ store_meta_raise(struct store *st, const char *k, const char *v)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "write meta");
 	else
 		rc = 0;
@@ -556,7 +630,7 @@ store_key_put(struct store *st, const char *key_id, const char *region,
 	    sqlite3_bind_blob(s, 3, pub, SIG_PUB_LEN, SQLITE_STATIC) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "store key");
 	else
 		rc = 0;
@@ -576,11 +650,11 @@ store_key_get(struct store *st, const char *key_id, char region[16],
 		return (-1);
 	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	switch (sqlite3_step(s)) {
-	case SQLITE_DONE:
+	switch (store_step(st, s)) {
+	case STORE_DONE:
 		rc = 1;
 		goto out;
-	case SQLITE_ROW:
+	case STORE_ROW:
 		break;
 	default:
 		goto err;
@@ -627,11 +701,11 @@ store_has_dossier(struct store *st, const char *id)
 	if ((s = store_stmt(st, SQL_HAS_DOSSIER)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	if (r == SQLITE_ROW)
+	if (r == STORE_ROW)
 		return (1);
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		return (0);
 	store_err(st, "look up dossier");
 	return (-1);
@@ -647,11 +721,11 @@ store_change_has(struct store *st, const char *id)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	switch (store_step(st, s)) {
+	case STORE_ROW:
 		rc = 1;
 		goto out;
-	case SQLITE_DONE:
+	case STORE_DONE:
 		rc = 0;
 		goto out;
 	default:
@@ -675,7 +749,7 @@ store_run2(struct store *st, const char *sql, const char *a, const char *b)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "write log");
 	else
 		rc = 0;
@@ -715,7 +789,7 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	    SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 8, (sqlite3_int64)ts.tv_sec * 1000 +
 	    ts.tv_nsec / 1000000) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
+	    store_step(st, s) != STORE_DONE) {
 		store_err(st, "append change");
 		sqlite3_reset(s);
 		return (-1);
@@ -730,7 +804,7 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 		if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, c->parents[i], -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_step(s) != SQLITE_DONE) {
+		    store_step(st, s) != STORE_DONE) {
 			store_err(st, "append parent link");
 			sqlite3_reset(s);
 			return (-1);
@@ -762,7 +836,7 @@ store_heads(struct store *st, const char *dossier,
 		return (-1);
 	if (sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		id = (const char *)sqlite3_column_text(s, 0);
 		if (id == NULL || strlen(id) != CHANGE_ID_HEX)
 			continue;
@@ -776,7 +850,7 @@ store_heads(struct store *st, const char *dossier,
 		}
 		memcpy(v[cnt++], id, CHANGE_ID_HEX + 1);
 	}
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto err;
 	*out = v;
 	*n = cnt;
@@ -829,13 +903,13 @@ store_each_change(struct store *st, const char *dossier, store_row_fn fn,
 	if (dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
 	    SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if (row_of(s, &row) == -1)
 			continue;
 		if ((rc = fn(&row, arg)) != 0)
 			goto out;
 	}
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		goto out;
 err:
 	store_err(st, "read log");
@@ -859,9 +933,9 @@ store_change_bytes(struct store *st, const char *id, store_row_fn fn,
 	if ((s = store_stmt(st, SQL_CHANGE_BYTES)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+	if ((r = store_step(st, s)) == STORE_ROW)
 		rc = row_of(s, &row) == 0 ? fn(&row, arg) : -1;
-	else if (r == SQLITE_DONE)
+	else if (r == STORE_DONE)
 		rc = 1;
 	else {
 		store_err(st, "read a change");
@@ -879,7 +953,7 @@ store_count(struct store *st, const char *sql)
 
 	if ((s = store_stmt(st, sql)) == NULL)
 		return (-1);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(st, s) == STORE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	else
 		store_err(st, "count");
@@ -910,7 +984,7 @@ store_key_limit(struct store *st, const char *key_id, uint64_t until)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "limit a key");
 	else
 		rc = 0;
@@ -933,7 +1007,7 @@ store_key_revoke(struct store *st, const char *region, const char *key_id,
 	if (sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, h, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "revoke a key");
 	else
 		rc = sqlite3_changes(st->db) > 0 ? 0 : 1;
@@ -955,7 +1029,7 @@ store_keys_trust(struct store *st, const char *region, const char *key_id,
 	    (key_id != NULL && sqlite3_bind_text(s, 2, key_id, -1,
 	    SQLITE_STATIC) != SQLITE_OK) ||
 	    sqlite3_bind_int(s, 3, trusted ? 1 : 0) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "mark keys trusted");
 	else
 		rc = 0;
@@ -996,7 +1070,7 @@ store_rotation_put(struct store *st, const char *region,
 	    sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 6, until, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 7, r->sig, SIG_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE)
+	    SQLITE_OK || store_step(st, s) != STORE_DONE)
 		store_err(st, "record a key rotation");
 	else
 		rc = 0;
@@ -1026,7 +1100,7 @@ store_rotations(struct store *st, const char *region,
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+	while ((r = store_step(st, s)) == STORE_ROW && *n < max) {
 		if (sqlite3_column_bytes(s, 0) != SIG_PUB_LEN ||
 		    sqlite3_column_bytes(s, 1) != SIG_PUB_LEN ||
 		    sqlite3_column_bytes(s, 4) != SIG_LEN ||
@@ -1041,7 +1115,7 @@ store_rotations(struct store *st, const char *region,
 		memcpy(rot[*n].sig, sqlite3_column_blob(s, 4), SIG_LEN);
 		(*n)++;
 	}
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		store_err(st, "read key rotations");
 		goto out;
 	}
@@ -1065,7 +1139,7 @@ store_revocations(struct store *st, const char *region,
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+	while ((r = store_step(st, s)) == STORE_ROW && *n < max) {
 		kid = (const char *)sqlite3_column_text(s, 0);
 		if (kid == NULL || strlen(kid) != SIG_KEYID_LEN ||
 		    column_hlc(s, 1, &rev[*n].since) == -1) {
@@ -1076,7 +1150,7 @@ store_revocations(struct store *st, const char *region,
 		memcpy(rev[*n].key_id, kid, SIG_KEYID_LEN + 1);
 		(*n)++;
 	}
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		store_err(st, "read revoked keys");
 		goto out;
 	}
@@ -1104,11 +1178,11 @@ store_peer_pins(struct store *st, const char *region, char *out,
 	if ((s = store_stmt(st, SQL_PEER_PINS)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((r = store_step(st, s)) == STORE_DONE) {
 		rc = 1;
 		goto out;
 	}
-	if (r != SQLITE_ROW) {
+	if (r != STORE_ROW) {
 		store_err(st, "read a peer's pins");
 		goto out;
 	}
@@ -1142,9 +1216,9 @@ store_region_by_pin(struct store *st, const char *pin, char region[16])
 	if ((s = store_stmt(st, SQL_REGION_BY_PIN)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(s)) == SQLITE_DONE)
+	if ((k = store_step(st, s)) == STORE_DONE)
 		rc = 1;
-	else if (k != SQLITE_ROW)
+	else if (k != STORE_ROW)
 		store_err(st, "look up a pin");
 	else if ((r = (const char *)sqlite3_column_text(s, 0)) != NULL &&
 	    strlen(r) < 16) {

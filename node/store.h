@@ -40,6 +40,42 @@ void		 store_close(struct store *st);
 sqlite3		*store_db(struct store *st);
 sqlite3_stmt	*store_stmt(struct store *st, const char *sql);
 
+/*
+ * store_step(st, s): step a statement of st once.  Every statement of
+ * node/ is stepped here, so that what a failure means is decided in one
+ * place.  Returns STORE_ROW when a row is ready, STORE_DONE when there is
+ * none left (or the statement ran); on failure it logs the error once, with
+ * the database's path, and returns
+ *   STORE_BUSY when the failure is local or transient -- locked, busy, out
+ *	of memory, an I/O error, a full disk: nothing is wrong with the data,
+ *	and the same work may succeed later;
+ *   STORE_ERR otherwise: the database is damaged (SQLITE_CORRUPT,
+ *	SQLITE_NOTADB: the message says so and what to do), a constraint
+ *	failed, or the statement is misused.  A broken constraint alone is
+ *	not logged: the caller may expect it (store_step_error tells which).
+ * A reader that loops on STORE_ROW must check that the loop ended on
+ * STORE_DONE: anything else is an error, never a shorter answer.  The
+ * caller still resets s.
+ */
+enum store_step {
+	STORE_ROW,
+	STORE_DONE,
+	STORE_BUSY,
+	STORE_ERR
+};
+enum store_step	 store_step(struct store *st, sqlite3_stmt *s);
+/* store_step_error(st): SQLite's result code for the last failed step
+ * (SQLITE_NOMEM, SQLITE_FULL, ...; extended codes), SQLITE_OK if none. */
+int		 store_step_error(const struct store *st);
+/*
+ * store_test_fail_step(st, n, code): for tests only.  The n-th call of
+ * store_step from now (1: the next) does not step and fails as if SQLite
+ * had returned code; n = 0 disarms.  Returns how many steps the previous
+ * arming still had to go (0: it fired, or there was none).  Never armed
+ * outside tests.
+ */
+long		 store_test_fail_step(struct store *st, long n, int code);
+
 /* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0 / -1 (logged). */
 int		 store_begin(struct store *st);
 int		 store_commit(struct store *st);

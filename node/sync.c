@@ -116,7 +116,7 @@ peer_get(struct node *n, const char *region, struct peer_info *p)
 	if ((s = store_stmt(n->st, SQL_PEER_GET)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (store_step(n->st, s) == STORE_ROW) {
 		snprintf(p->region, sizeof(p->region), "%s",
 		    sqlite3_column_text(s, 0));
 		snprintf(p->url, sizeof(p->url), "%s",
@@ -143,9 +143,9 @@ peer_exists(struct node *n, const char *region)
 	if ((s = store_stmt(n->st, SQL_PEER_EXISTS)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(n->st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
 }
 
 /* Record text (escaped: it may quote the peer) or num for a peer. */
@@ -165,7 +165,7 @@ peer_note(struct node *n, const char *sql, const char *region,
 	else
 		sqlite3_bind_int64(s, 2, num);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms() + num);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (store_step(n->st, s) != STORE_DONE)
 		log_warnx("record peer %s: %s", region,
 		    sqlite3_errmsg(store_db(n->st)));
 	sqlite3_reset(s);
@@ -425,10 +425,10 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR)) == NULL)
 		return (-1);
 	sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(q)) == SQLITE_ROW)
+	if ((k = store_step(n->st, q)) == STORE_ROW)
 		cursor = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
-	if (k != SQLITE_ROW && k != SQLITE_DONE) {
+	if (k != STORE_ROW && k != STORE_DONE) {
 		snprintf(why, whysz, "cannot read the snapshot cursor");
 		return (-1);
 	}
@@ -488,10 +488,10 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 		sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, next);
 		sqlite3_bind_int64(q, 3, (sqlite3_int64)node_now_ms());
-		k = sqlite3_step(q);
+		k = store_step(n->st, q);
 		sqlite3_reset(q);
 	}
-	if (k != SQLITE_DONE || store_commit(n->st) == -1) {
+	if (k != STORE_DONE || store_commit(n->st) == -1) {
 		store_rollback(n->st);
 		snprintf(why, whysz, "cannot store the snapshots");
 		goto out;
@@ -657,10 +657,10 @@ resync(struct node *n, struct peer_info *p, const char *epoch,
 		sqlite3_bind_text(s, 2, epoch, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
 	sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(n->st, s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("record peer %s: %s", p->region,
 		    sqlite3_errmsg(store_db(n->st)));
 		return (-1);
@@ -762,7 +762,7 @@ again:
 			goto out;
 		sqlite3_bind_text(q, 1, p.region, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, f.epoch, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_DONE) {
+		if (store_step(n->st, q) != STORE_DONE) {
 			sqlite3_reset(q);
 			snprintf(why, whysz, "cannot record the peer's feed "
 			    "epoch");
@@ -848,11 +848,11 @@ sync_once(struct node *n, FILE *report)
 	/* Without a second connection, pull one response at a time. */
 	if (pipeline_init(&pl, n) == 0)
 		plp = &pl;
-	while ((sr = sqlite3_step(s)) == SQLITE_ROW &&
+	while ((sr = store_step(n->st, s)) == STORE_ROW &&
 	    np < SYNC_MAX_PEERS)
 		snprintf(regions[np++], 16, "%s", sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
-	if (sr != SQLITE_DONE && sr != SQLITE_ROW) {
+	if (sr != STORE_DONE && sr != STORE_ROW) {
 		if (plp != NULL)
 			pipeline_free(plp);
 		return (-1);	/* not a partial list of peers */
@@ -1127,7 +1127,7 @@ start_new(struct sync *s, struct node *n)
 
 	if ((st = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
 		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_step(n->st, st) == STORE_ROW) {
 		r = (const char *)sqlite3_column_text(st, 0);
 		if (r == NULL)
 			continue;

@@ -74,7 +74,7 @@ verifier_open(struct store *st, bool held)
 	    VERIFIER_MAX_THREADS : (int)ncpu;
 	if ((s = store_stmt(st, SQL_KEYS)) == NULL)
 		goto bad;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		id = (const char *)sqlite3_column_text(s, 0);
 		region = (const char *)sqlite3_column_text(s, 1);
 		if (id == NULL || region == NULL ||
@@ -95,7 +95,7 @@ verifier_open(struct store *st, bool held)
 			v->nkeys++;
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto bad;
 	return (v);
 bad:

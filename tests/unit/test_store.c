@@ -1,0 +1,336 @@
+/*
+ * tests/unit/test_store.c: every reader of the store says "error" when a
+ * step of its statements fails, never a shorter answer.  Each reader runs
+ * with its first step failing, then its second, and so on, until it runs to
+ * the end without reaching the failing step (store_test_fail_step); every
+ * run that met the failure must return the reader's error value.  And
+ * store_step tells a transient or local failure from a final one.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/card.h"
+#include "node/store.h"
+#include "protocol/log.h"
+
+#define DOSSIER	"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+#define ID(c)	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" c
+#define KEY	"0123456789abcdef"
+/* No reader here takes more steps than this. */
+#define MAX_STEPS	64
+
+/* Three changes of one dossier, two heads, a key, a peer with two pins,
+ * a meta value. */
+static const char FILL[] =
+    "INSERT INTO meta (k, v) VALUES ('region', 'RU-SMO');"
+    "INSERT INTO keys (key_id, region, pub, added) VALUES ('" KEY "',"
+    " 'RU-KLU', zeroblob(32), 0);"
+    "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,"
+    " received) VALUES ('" ID("1") "', '" DOSSIER "', '0000000000000001',"
+    " '" KEY "', 'RU-KLU', x'7b7d', zeroblob(64), 0),"
+    " ('" ID("2") "', '" DOSSIER "', '0000000000000002', '" KEY "',"
+    " 'RU-KLU', x'7b7d', zeroblob(64), 0),"
+    " ('" ID("3") "', '" DOSSIER "', '0000000000000003', '" KEY "',"
+    " 'RU-KLU', x'7b7d', zeroblob(64), 0);"
+    "INSERT INTO heads (dossier, id) VALUES ('" DOSSIER "', '" ID("2") "'),"
+    " ('" DOSSIER "', '" ID("3") "');"
+    "INSERT INTO peers (region, url, key_id, pin, card, added, pin_next)"
+    " VALUES ('RU-KLU', 'https://127.0.0.1:1', '" KEY "', 'sha256//A',"
+    " x'00', 0, 'sha256//B');";
+
+static struct store *
+fresh(void)
+{
+	struct store	*st;
+
+	assert_non_null(st = store_open(":memory:", true));
+	assert_int_equal(store_exec(st, FILL), 0);
+	return (st);
+}
+
+/* A reader under test: its result, and what it returns on error. */
+typedef int (*reader_fn)(struct store *);
+
+/*
+ * Run fn with its k-th step failing with code, for k = 1, 2, ... until a
+ * run does not reach the k-th step; every run that reached it returns
+ * -1.  The last run, undisturbed, must succeed.  Returns how many steps
+ * the reader took.
+ */
+static long
+each_step_fails(struct store *st, reader_fn fn, int code)
+{
+	long	 k;
+	int	 r;
+
+	for (k = 1; k <= MAX_STEPS; k++) {
+		store_test_fail_step(st, k, code);
+		r = fn(st);
+		if (store_test_fail_step(st, 0, 0) != 0) {
+			/* Not reached: the reader ran to its end. */
+			assert_int_not_equal(r, -1);
+			return (k - 1);
+		}
+		if (r != -1)
+			fail_msg("a reader answered %d with its step %ld "
+			    "failing (code %d)", r, k, code);
+		assert_int_equal(store_step_error(st), code);
+	}
+	fail_msg("a reader took more than %d steps", MAX_STEPS);
+	return (0);
+}
+
+static int
+r_meta(struct store *st)
+{
+	char	 v[16];
+
+	return (store_meta_get(st, "region", v, sizeof(v)) == 0 &&
+	    strcmp(v, "RU-SMO") == 0 ? 0 : -1);
+}
+
+static int
+r_meta_set(struct store *st)
+{
+	return (store_meta_set(st, "k", "v"));
+}
+
+static int
+r_meta_raise(struct store *st)
+{
+	return (store_meta_raise(st, "hlc", "0000000000000009"));
+}
+
+static int
+r_key(struct store *st)
+{
+	char		 region[16];
+	uint8_t		 pub[SIG_PUB_LEN];
+	bool		 revoked;
+
+	return (store_key_get(st, KEY, region, pub, &revoked));
+}
+
+static int
+r_change_has(struct store *st)
+{
+	return (store_change_has(st, ID("2")));
+}
+
+static int
+r_has_dossier(struct store *st)
+{
+	return (store_has_dossier(st, DOSSIER));
+}
+
+static int
+r_heads(struct store *st)
+{
+	char	(*h)[CHANGE_ID_HEX + 1] = NULL;
+	size_t	 n = 99;
+	int	 r;
+
+	r = store_heads(st, DOSSIER, &h, &n);
+	if (r == -1) {
+		/* Nothing half-read is handed out. */
+		assert_null(h);
+		assert_int_equal(n, 0);
+	} else
+		assert_int_equal(n, 2);
+	free(h);
+	return (r);
+}
+
+static int
+count_row(const struct store_row *row, void *arg)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_each_dossier(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_each_change(st, DOSSIER, count_row, &n)) == 0)
+		assert_int_equal(n, 3);
+	return (r);
+}
+
+static int
+r_each_all(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_each_change(st, NULL, count_row, &n)) == 0)
+		assert_int_equal(n, 3);
+	return (r);
+}
+
+static int
+r_change_bytes(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_change_bytes(st, ID("3"), count_row, &n)) == 0)
+		assert_int_equal(n, 1);
+	return (r);
+}
+
+static int
+r_count(struct store *st)
+{
+	static const char sql[] = "SELECT count(*) FROM changes";
+	int64_t		 n = store_count(st, sql);
+
+	if (n != -1)
+		assert_int_equal(n, 3);
+	return (n == -1 ? -1 : 0);
+}
+
+static int
+r_rotations(struct store *st)
+{
+	struct card_rotation	 rot[4];
+	size_t			 n;
+
+	return (store_rotations(st, "RU-SMO", rot, 4, &n));
+}
+
+static int
+r_revocations(struct store *st)
+{
+	struct card_revoked	 rev[4];
+	size_t			 n;
+
+	return (store_revocations(st, "RU-KLU", rev, 4, &n));
+}
+
+static int
+r_peer_pins(struct store *st)
+{
+	char	 pins[STORE_PINS_LEN];
+	int	 r;
+
+	if ((r = store_peer_pins(st, "RU-KLU", pins, sizeof(pins))) == 0)
+		assert_string_equal(pins, "sha256//A;sha256//B");
+	return (r);
+}
+
+static int
+r_region_by_pin(struct store *st)
+{
+	char	 region[16];
+	int	 r;
+
+	if ((r = store_region_by_pin(st, "sha256//B", region)) == 0)
+		assert_string_equal(region, "RU-KLU");
+	return (r);
+}
+
+static int
+r_key_limit(struct store *st)
+{
+	return (store_key_limit(st, KEY, 5));
+}
+
+static int
+r_keys_trust(struct store *st)
+{
+	return (store_keys_trust(st, "RU-KLU", NULL, true));
+}
+
+static const reader_fn readers[] = {
+	r_meta, r_meta_set, r_meta_raise, r_key, r_change_has,
+	r_has_dossier, r_heads, r_each_dossier, r_each_all, r_change_bytes,
+	r_count, r_rotations, r_revocations, r_peer_pins, r_region_by_pin,
+	r_key_limit, r_keys_trust,
+};
+
+static void
+test_every_reader_fails_whole(void **state)
+{
+	static const int codes[] = { SQLITE_BUSY, SQLITE_IOERR_READ,
+	    SQLITE_NOMEM, SQLITE_CORRUPT };
+	struct store	*st;
+	size_t		 i, c;
+	long		 steps;
+
+	(void)state;
+	st = fresh();
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		for (c = 0; c < sizeof(codes) / sizeof(codes[0]); c++) {
+			steps = each_step_fails(st, readers[i], codes[c]);
+			/* Every reader steps at least once. */
+			if (steps < 1)
+				fail_msg("reader %zu never stepped", i);
+		}
+	store_close(st);
+}
+
+/* Transient or local failures are STORE_BUSY; damage and the rest are
+ * STORE_ERR; rows and the end come through. */
+static void
+test_step_kinds(void **state)
+{
+	static const struct {
+		int			code;
+		enum store_step		want;
+	} kinds[] = {
+		{ SQLITE_BUSY, STORE_BUSY },
+		{ SQLITE_BUSY_SNAPSHOT, STORE_BUSY },
+		{ SQLITE_LOCKED, STORE_BUSY },
+		{ SQLITE_NOMEM, STORE_BUSY },
+		{ SQLITE_IOERR, STORE_BUSY },
+		{ SQLITE_IOERR_WRITE, STORE_BUSY },
+		{ SQLITE_FULL, STORE_BUSY },
+		{ SQLITE_CORRUPT, STORE_ERR },
+		{ SQLITE_CORRUPT_INDEX, STORE_ERR },
+		{ SQLITE_NOTADB, STORE_ERR },
+		{ SQLITE_CONSTRAINT_UNIQUE, STORE_ERR },
+		{ SQLITE_MISUSE, STORE_ERR },
+		{ SQLITE_ERROR, STORE_ERR },
+	};
+	static const char sql[] = "SELECT 1 UNION ALL SELECT 2";
+	struct store	*st;
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	(void)state;
+	st = fresh();
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		assert_non_null(s = store_stmt(st, sql));
+		store_test_fail_step(st, 2, kinds[i].code);
+		assert_int_equal(store_step(st, s), STORE_ROW);
+		assert_int_equal(store_step(st, s), kinds[i].want);
+		assert_int_equal(store_step_error(st), kinds[i].code);
+	}
+	assert_non_null(s = store_stmt(st, sql));
+	assert_int_equal(store_step(st, s), STORE_ROW);
+	assert_int_equal(store_step(st, s), STORE_ROW);
+	assert_int_equal(store_step(st, s), STORE_DONE);
+	sqlite3_reset(s);
+	store_close(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_reader_fails_whole),
+		cmocka_unit_test(test_step_kinds),
+	};
+
+	/* The injected failures are logged; keep the output short. */
+	log_init("test_store", 1, false);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
