@@ -19,6 +19,7 @@
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
@@ -60,42 +61,8 @@ slurp(const char *path, size_t max, size_t *lenp)
 	return (p);
 }
 
-static const char SQL_PEER_PUT[] =
-    "INSERT INTO peers (region, url, key_id, pin, pin_next, card, added)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (region) DO UPDATE SET"
-    " url = excluded.url, key_id = excluded.key_id, pin = excluded.pin,"
-    " pin_next = excluded.pin_next, card = excluded.card";
-static const char SQL_PEER_DEL[] = "DELETE FROM peers WHERE region = ?1";
-static const char SQL_PEER_HAS[] = "SELECT 1 FROM peers WHERE region = ?1";
-static const char SQL_PEER_LIST[] =
-    "SELECT region, url, cursor, last_ok, last_error, behind, key_id, pin,"
-    " pin_next FROM peers ORDER BY region";
-static const char SQL_PEER_KEY[] = "SELECT key_id FROM peers WHERE region = ?1";
 static const char SQL_KEY_SINCE[] =
     "SELECT revoked_since FROM keys WHERE key_id = ?1";
-
-/* The key id this node holds for peer region into kid: 0, 1 when region
- * is no peer, -1. */
-static int
-held_key(struct node *n, const char *region, char kid[SIG_KEYID_LEN + 1])
-{
-	sqlite3_stmt	*s;
-	const char	*k;
-	int		 r, rc = -1;
-
-	if ((s = store_stmt(n->st, SQL_PEER_KEY)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if ((r = store_step(n->st, s)) == STORE_DONE)
-		rc = 1;
-	else if (r == STORE_ROW && (k = (const char *)sqlite3_column_text(s,
-	    0)) != NULL && strlen(k) == SIG_KEYID_LEN) {
-		memcpy(kid, k, SIG_KEYID_LEN + 1);
-		rc = 0;
-	}
-	sqlite3_reset(s);
-	return (rc);
-}
 
 /*
  * Whether rotation r of a card was signed by its old key at or after the
@@ -154,7 +121,6 @@ static int
 peer_add(struct node *n, const char *path)
 {
 	struct card	 c;
-	sqlite3_stmt	*s;
 	char		*text, why[256], held[SIG_KEYID_LEN + 1], t[32];
 	char		 kid[SIG_KEYID_LEN + 1];
 	size_t		 len, i;
@@ -177,7 +143,7 @@ peer_add(struct node *n, const char *path)
 	 * A card for a peer already here must come from the same node: its
 	 * key is the one held, or a rotation chain leads to it from there.
 	 */
-	if ((k = held_key(n, c.region, held)) == -1) {
+	if ((k = store_peer_key(n->st, c.region, held)) == -1) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
@@ -216,22 +182,9 @@ peer_add(struct node *n, const char *path)
 	if (store_begin(n->st) == -1)
 		goto out;
 	if (card_keys_put(n, &c) == -1 ||
-	    (s = store_stmt(n->st, SQL_PEER_PUT)) == NULL)
+	    store_peer_put(n->st, c.region, c.url, c.key_id, c.pin,
+	    c.pin_next, text, len) == -1)
 		goto rollback;
-	sqlite3_bind_text(s, 1, c.region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c.url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c.key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, c.pin, -1, SQLITE_STATIC);
-	if (c.pin_next[0] != '\0')
-		sqlite3_bind_text(s, 5, c.pin_next, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, text, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
-	if (store_step(n->st, s) != STORE_DONE) {
-		log_warnx("peer add: %s", sqlite3_errmsg(store_db(n->st)));
-		sqlite3_reset(s);
-		goto rollback;
-	}
-	sqlite3_reset(s);
 	if (store_commit(n->st) == -1)
 		goto rollback;
 	printf("%s\n", c.region);
@@ -262,96 +215,87 @@ out:
 	return (rc);
 }
 
+/* One peer of 'opora peer list': into the JSON array arg, or printed
+ * when arg is NULL. */
+static int
+peer_line(const struct store_peer_row *p, void *arg)
+{
+	cJSON		*arr = arg, *o;
+	char		 ok[32], behind[24];
+	time_t		 t;
+	struct tm	 tm;
+
+	ok[0] = '\0';
+	if (p->has_last_ok) {
+		t = (time_t)(p->last_ok / 1000);
+		gmtime_r(&t, &tm);
+		strftime(ok, sizeof(ok), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	}
+	if (arr != NULL) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "region", p->region);
+		cJSON_AddStringToObject(o, "url", p->url);
+		cJSON_AddStringToObject(o, "key_id", p->key_id);
+		cJSON_AddStringToObject(o, "tls_pin", p->pin);
+		if (p->pin_next != NULL)
+			cJSON_AddStringToObject(o, "tls_pin_next",
+			    p->pin_next);
+		cJSON_AddNumberToObject(o, "cursor", (double)p->cursor);
+		if (ok[0] != '\0')
+			cJSON_AddStringToObject(o, "last_success", ok);
+		if (p->last_error != NULL)
+			cJSON_AddStringToObject(o, "last_error",
+			    p->last_error);
+		if (p->has_behind)
+			cJSON_AddNumberToObject(o, "behind",
+			    (double)p->behind);
+		return (0);
+	}
+	if (!p->has_behind || p->behind < 0)
+		snprintf(behind, sizeof(behind), "?");
+	else
+		snprintf(behind, sizeof(behind), "%lld",
+		    (long long)p->behind);
+	printf("%-7s %s\n  %s %lld; %s %s; %s %s", p->region, p->url,
+	    cli_tr("cursor", "курсор"), (long long)p->cursor,
+	    cli_tr("last success", "последний успех"),
+	    ok[0] ? ok : cli_tr("never", "не было"),
+	    cli_tr("changes behind", "отставание"), behind);
+	if (p->last_error != NULL)
+		printf("\n  %s: %s", cli_tr("last error", "последняя ошибка"),
+		    p->last_error);
+	printf("\n");
+	return (0);
+}
+
 static int
 peer_list(struct node *n, bool json)
 {
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
-	const char	*region, *url, *err, *kid, *pin, *next;
-	char		 ok[32];
-	time_t		 t;
-	struct tm	 tm;
+	cJSON		*arr = NULL;
 	int		 r;
 
-	if ((s = store_stmt(n->st, SQL_PEER_LIST)) == NULL)
-		return (EX_SOFTWARE);
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		region = (const char *)sqlite3_column_text(s, 0);
-		url = (const char *)sqlite3_column_text(s, 1);
-		err = (const char *)sqlite3_column_text(s, 4);
-		kid = (const char *)sqlite3_column_text(s, 6);
-		pin = (const char *)sqlite3_column_text(s, 7);
-		next = (const char *)sqlite3_column_text(s, 8);
-		ok[0] = '\0';
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
-			t = (time_t)(sqlite3_column_int64(s, 3) / 1000);
-			gmtime_r(&t, &tm);
-			strftime(ok, sizeof(ok), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		}
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "region", region);
-			cJSON_AddStringToObject(o, "url", url);
-			cJSON_AddStringToObject(o, "key_id", kid);
-			cJSON_AddStringToObject(o, "tls_pin", pin);
-			if (next != NULL)
-				cJSON_AddStringToObject(o, "tls_pin_next",
-				    next);
-			cJSON_AddNumberToObject(o, "cursor",
-			    (double)sqlite3_column_int64(s, 2));
-			if (ok[0] != '\0')
-				cJSON_AddStringToObject(o, "last_success", ok);
-			if (err != NULL)
-				cJSON_AddStringToObject(o, "last_error", err);
-			if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-				cJSON_AddNumberToObject(o, "behind", (double)
-				    sqlite3_column_int64(s, 5));
-			continue;
-		}
-		printf("%-7s %s\n  %s %lld; %s %s; %s %s",
-		    region, url, cli_tr("cursor", "курсор"),
-		    (long long)sqlite3_column_int64(s, 2),
-		    cli_tr("last success", "последний успех"),
-		    ok[0] ? ok : cli_tr("never", "не было"),
-		    cli_tr("changes behind", "отставание"),
-		    sqlite3_column_type(s, 5) == SQLITE_NULL ||
-		    sqlite3_column_int64(s, 5) < 0 ? "?" :
-		    (const char *)sqlite3_column_text(s, 5));
-		if (err != NULL)
-			printf("\n  %s: %s", cli_tr("last error",
-			    "последняя ошибка"), err);
-		printf("\n");
-	}
-	sqlite3_reset(s);
+	r = store_peer_each(n->st, peer_line, arr);
 	/* A list cut short by an error is not printed as if whole. */
-	if (json && r == STORE_DONE)
+	if (json && r == 0)
 		cli_print_json(arr);
 	cJSON_Delete(arr);
-	return (r == STORE_DONE ? EX_OK : EX_SOFTWARE);
+	return (r == 0 ? EX_OK : EX_SOFTWARE);
 }
 
 static int
 peer_remove(struct node *n, const char *region)
 {
-	sqlite3_stmt	*s;
-	int		 changed, rc = EX_SOFTWARE;
+	int		 k, rc = EX_SOFTWARE;
 
 	if (store_begin(n->st) == -1)
 		return (EX_SOFTWARE);
-	if ((s = store_stmt(n->st, SQL_PEER_DEL)) == NULL)
+	if ((k = store_peer_del(n->st, region)) == -1)
 		goto rollback;
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if (store_step(n->st, s) != STORE_DONE) {
-		sqlite3_reset(s);
-		goto rollback;
-	}
-	changed = sqlite3_changes(store_db(n->st));
-	sqlite3_reset(s);
-	if (changed == 0) {
+	if (k == 1) {
 		cli_err("%s %s", cli_tr("no peer", "нет партнёра"), region);
 		rc = EX_NOINPUT;
 		goto rollback;
@@ -510,7 +454,6 @@ cmd_receive(int argc, char **argv)
 	struct wire_feed f;
 	struct feed_stats st = { 0 };
 	struct node	*n;
-	sqlite3_stmt	*s;
 	char		*text, why[256];
 	size_t		 len;
 	int		 r, rc = EX_DATAERR;
@@ -533,20 +476,13 @@ cmd_receive(int argc, char **argv)
 	/* Refusals are recorded against REGION, marked as from a file: it
 	 * must be a peer whose card this node holds. */
 	st.file = true;
-	if ((s = store_stmt(n->st, SQL_PEER_HAS)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, argv[2], -1, SQLITE_STATIC);
-	r = store_step(n->st, s);
-	sqlite3_reset(s);
-	if (r != STORE_ROW) {
-		if (r == STORE_DONE)
+	if ((r = store_peer_exists(n->st, argv[2])) != 1) {
+		if (r == 0)
 			cli_err("%s %s: %s", cli_tr("no peer", "нет партнёра"),
 			    argv[2], cli_tr("add its card first (opora peer "
 			    "add)", "сначала добавьте его карточку (opora peer "
 			    "add)"));
-		rc = r == STORE_DONE ? EX_NOINPUT : EX_SOFTWARE;
+		rc = r == 0 ? EX_NOINPUT : EX_SOFTWARE;
 		goto out;
 	}
 	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)

@@ -12,6 +12,7 @@
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
@@ -22,8 +23,6 @@
 /* A dossier's change ids in the order its digest hashes them. */
 static const char SQL_IDS[] =
     "SELECT id FROM changes WHERE dossier = ?1 ORDER BY id";
-static const char SQL_CURSOR[] =
-    "SELECT cursor FROM peers WHERE region = ?1";
 static const char SQL_RECORD[] =
     "INSERT INTO anti_entropy (peer, at, ok, shared, differed, applied,"
     " unresolved, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -281,22 +280,6 @@ out:
 	return (rc);
 }
 
-/* The peer's cursor, kept as it is by a repair; 1 if no such peer. */
-static int
-peer_cursor(struct store *st, const char *peer, int64_t *cursor)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_CURSOR)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	if ((r = store_step(st, s)) == STORE_ROW)
-		*cursor = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return (r == STORE_ROW ? 0 : r == STORE_DONE ? 1 : -1);
-}
-
 /*
  * Fetch dossier t whole from the peer and take it in.  0 (counted in r),
  * 1 when the peer is gone, -1 with why (the round goes on with the next).
@@ -322,7 +305,7 @@ repair_one(struct node *n, const char *peer, entropy_get_fn get, void *arg,
 	r->bytes += body.len;
 	if (wire_feed_parse(body.data, body.len, &f, why, whysz) == -1)
 		goto out;
-	if ((k = peer_cursor(n->st, peer, &cursor)) != 0) {
+	if ((k = store_peer_cursor(n->st, peer, &cursor)) != 0) {
 		snprintf(why, whysz, k == 1 ? "no peer %s (removed)" :
 		    "cannot read the cursor of %s", peer);
 		rc = k;

@@ -11,6 +11,7 @@
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "node/verifier.h"
 #include "node/view.h"
 #include "protocol/esc.h"
@@ -502,9 +503,6 @@ feed_shared(struct store *st, const char *a, const char *b,
 	return (0);
 }
 
-static const char SQL_CURSOR[] =
-    "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
-    " WHERE region = ?1";
 
 /* Items in the total order of their changes; undecodable ones first. */
 static int
@@ -954,7 +952,6 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	struct vitem	*items = b->items, **ord = b->ord;
 	struct idset	 touched = { NULL, 0, 0 };
 	struct later_set ls;
-	sqlite3_stmt	*s;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
 	size_t		 i;
@@ -1104,17 +1101,11 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			stats->unentitled++;
 	}
 	if (cursor) {
-		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)
-			goto db_error;
-		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, b->f->next);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
-		if (store_step(n->st, s) != STORE_DONE) {
-			sqlite3_reset(s);
+		if (store_peer_cursor_set(n->st, peer, b->f->next,
+		    (int64_t)node_now_ms()) == -1) {
 			snprintf(why, whysz, "cannot save the cursor");
 			goto rollback;
 		}
-		sqlite3_reset(s);
 		/* Removed while this was fetched: nothing of it goes in (the
 		 * transaction holds the write lock, so a removal is either
 		 * seen here or waits until after the commit). */

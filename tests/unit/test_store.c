@@ -18,6 +18,7 @@
 
 #include "node/card.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "protocol/log.h"
 
 #define DOSSIER	"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -43,7 +44,9 @@ static const char FILL[] =
     " ('" DOSSIER "', '" ID("3") "');"
     "INSERT INTO peers (region, url, key_id, pin, card, added, pin_next)"
     " VALUES ('RU-KLU', 'https://127.0.0.1:1', '" KEY "', 'sha256//A',"
-    " x'00', 0, 'sha256//B');";
+    " x'00', 0, 'sha256//B'),"
+    " ('RU-SA', 'https://127.0.0.1:3', '" KEY "', 'sha256//C', x'00', 0,"
+    " NULL);";
 
 static struct store *
 fresh(void)
@@ -249,7 +252,114 @@ r_keys_trust(struct store *st)
 	return (store_keys_trust(st, "RU-KLU", NULL, true));
 }
 
+static int
+r_peer_get(struct store *st)
+{
+	struct store_peer	 p;
+	int			 r;
+
+	if ((r = store_peer_get(st, "RU-KLU", &p)) == 0) {
+		assert_string_equal(p.url, "https://127.0.0.1:1");
+		assert_string_equal(p.epoch, "");
+	}
+	return (r);
+}
+
+static int
+r_peer_exists(struct store *st)
+{
+	return (store_peer_exists(st, "RU-KLU"));
+}
+
+static int
+r_peer_key(struct store *st)
+{
+	char	 kid[SIG_KEYID_LEN + 1];
+	int	 r;
+
+	if ((r = store_peer_key(st, "RU-KLU", kid)) == 0)
+		assert_string_equal(kid, KEY);
+	return (r);
+}
+
+static int
+r_peer_regions(struct store *st)
+{
+	char	(*v)[STORE_PEER_REGION] = NULL;
+	size_t	 n = 99;
+	int	 r;
+
+	if ((r = store_peer_regions(st, &v, &n)) == -1) {
+		assert_null(v);
+		assert_int_equal(n, 0);
+	} else {
+		assert_int_equal(n, 2);
+		assert_string_equal(v[1], "RU-SA");
+	}
+	free(v);
+	return (r);
+}
+
+static int
+r_peer_cursor(struct store *st)
+{
+	int64_t	 c;
+
+	return (store_peer_cursor(st, "RU-KLU", &c));
+}
+
+static int
+r_peer_snapshot_cursor(struct store *st)
+{
+	int64_t	 c;
+
+	return (store_peer_snapshot_cursor(st, "RU-KLU", &c));
+}
+
+static int
+count_peer(const struct store_peer_row *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_peer_each(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_peer_each(st, count_peer, &n)) == 0)
+		assert_int_equal(n, 2);
+	return (r);
+}
+
+static int
+r_peer_notes(struct store *st)
+{
+	if (store_peer_cursor_set(st, "RU-KLU", 7, 1) == -1 ||
+	    store_peer_error(st, "RU-KLU", "down", 2) == -1 ||
+	    store_peer_backoff(st, "RU-KLU", "idle", 3) == -1 ||
+	    store_peer_backoff_clear(st, "RU-KLU") == -1 ||
+	    store_peer_behind(st, "RU-KLU", 4) == -1 ||
+	    store_peer_epoch_set(st, "RU-KLU", "") == -1 ||
+	    store_peer_snapshot_cursor_set(st, "RU-KLU", 5, 6) == -1)
+		return (-1);
+	return (0);
+}
+
+static int
+r_peer_put_del(struct store *st)
+{
+	if (store_peer_put(st, "RU-TVE", "https://127.0.0.1:2", KEY, "p",
+	    NULL, "{}", 2) == -1 || store_peer_del(st, "RU-TVE") != 0)
+		return (-1);
+	return (0);
+}
+
 static const reader_fn readers[] = {
+	r_peer_get, r_peer_exists, r_peer_key, r_peer_regions, r_peer_cursor,
+	r_peer_snapshot_cursor, r_peer_each, r_peer_notes, r_peer_put_del,
 	r_meta, r_meta_set, r_meta_raise, r_key, r_change_has,
 	r_has_dossier, r_heads, r_each_dossier, r_each_all, r_change_bytes,
 	r_count, r_rotations, r_revocations, r_peer_pins, r_region_by_pin,
