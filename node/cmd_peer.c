@@ -485,9 +485,12 @@ cmd_receive(int argc, char **argv)
 		rc = r == 0 ? EX_NOINPUT : EX_SOFTWARE;
 		goto out;
 	}
-	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
+	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1) {
 		cli_err("%s: %s", argv[3], why);
-	else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
+		/* Memory ran out: no verdict on the file. */
+		if (f.nomem)
+			rc = EX_OSERR;
+	} else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
 	    -1) {
 		cli_err("%s: %s", argv[3], why);
 		rc = EX_SOFTWARE;

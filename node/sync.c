@@ -113,7 +113,7 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	struct buf	*b = arg;
 
 	if (buf_add(b, p, size * nmemb) == -1)
-		return (0);	/* too large: libcurl aborts */
+		return (0);	/* libcurl aborts; get() says why */
 	return (size * nmemb);
 }
 
@@ -241,8 +241,15 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 	}
 	err[0] = '\0';
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
-		snprintf(why, whysz, "%s", err[0] ? err :
-		    curl_easy_strerror(cc));
+		/* The body's buffer says why it refused the answer. */
+		if (buf_error(body) == BUF_NOMEM)
+			snprintf(why, whysz, "out of memory");
+		else if (buf_error(body) == BUF_TOO_LARGE)
+			snprintf(why, whysz, "the peer's answer is larger than "
+			    "%zu bytes", body->max);
+		else
+			snprintf(why, whysz, "%s", err[0] ? err :
+			    curl_easy_strerror(cc));
 		return (-1);
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -832,12 +839,7 @@ ae_get(void *arg, const char *path, struct buf *body, char *why,
 		snprintf(why, whysz, "the peer's URL is too long");
 		return (-1);
 	}
-	if (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz) == 0)
-		return (0);
-	if (buf_failed(body))
-		snprintf(why, whysz, "the peer's answer is larger than %zu "
-		    "bytes", body->max);
-	return (-1);
+	return (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz));
 }
 
 /* One anti-entropy round with a peer (node/entropy.h); the federal node
