@@ -56,9 +56,21 @@ mknode() {
 	    fail "init $1"
 }
 
-# A free-looking loopback port range for this test: 3 consecutive ports.
+# A free loopback port range for this test: 10 consecutive ports, below
+# the kernel's ephemeral range (32768 and up, where outgoing connections
+# take their local ports), none of them listened on when chosen.  Tests
+# run several at a time (tests/run.sh), so the base is random, on a
+# boundary of 10 so that two tests' ranges never overlap in part.
 port_base() {
-	shuf -i 20000-60000 -n 1
+	for _try in 1 2 3 4 5 6 7 8 9 10; do
+		_b=$(($(shuf -i 1000-3199 -n 1) * 10))
+		if ! ss -Hltn 2>/dev/null | awk '{ print $4 }' |
+		    grep -qE ":$(($_b / 10))[0-9]\$"; then
+			echo "$_b"
+			return
+		fi
+	done
+	echo "$_b"
 }
 
 # serve DIR: start 'opora serve' for DIR in the background, remember its
