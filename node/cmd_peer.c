@@ -61,8 +61,6 @@ slurp(const char *path, size_t max, size_t *lenp)
 	return (p);
 }
 
-static const char SQL_KEY_SINCE[] =
-    "SELECT revoked_since FROM keys WHERE key_id = ?1";
 
 /*
  * Whether rotation r of a card was signed by its old key at or after the
@@ -72,23 +70,14 @@ static const char SQL_KEY_SINCE[] =
 static int
 rotation_after_revocation(struct node *n, const struct card_rotation *r)
 {
-	sqlite3_stmt	*s;
-	const char	*t;
 	char		 kid[SIG_KEYID_LEN + 1];
 	uint64_t	 since;
-	int		 k, rc = 0;
+	int		 k;
 
 	sig_key_id(r->prev, kid);
-	if ((s = store_stmt(n->st, SQL_KEY_SINCE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC);
-	if ((k = store_step(n->st, s)) == STORE_ROW &&
-	    (t = (const char *)sqlite3_column_text(s, 0)) != NULL)
-		rc = hlc_parse(t, strlen(t), &since) == -1 || r->at >= since;
-	else if (k != STORE_ROW && k != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	if ((k = store_key_revoked_since(n->st, kid, &since)) != 0)
+		return (k == 1 ? 0 : -1);
+	return (r->at >= since);
 }
 
 /* Record the keys a checked card names, their ends, and the region's

@@ -1038,6 +1038,136 @@ store_keys_trust(struct store *st, const char *region, const char *key_id,
 	return (rc);
 }
 
+static const char SQL_KEY_REGION[] =
+    "SELECT region FROM keys WHERE key_id = ?1";
+static const char SQL_KEY_SINCE[] =
+    "SELECT revoked_since FROM keys WHERE key_id = ?1";
+static const char SQL_KEY_EACH[] =
+    "SELECT key_id, region, pub, until_hlc, revoked_since, revoked, trusted"
+    " FROM keys ORDER BY region, added, key_id";
+static const char SQL_CHANGES_BY_KEY[] =
+    "SELECT id, dossier, hlc FROM changes WHERE key_id = ?1 AND hlc >= ?2"
+    " ORDER BY hlc, id";
+
+int
+store_key_region(struct store *st, const char *key_id, char region[16])
+{
+	sqlite3_stmt	*s;
+	const char	*r;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEY_REGION)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	if ((k = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (k == STORE_ROW) {
+		if ((r = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+		    strlen(r) < 16) {
+			memcpy(region, r, strlen(r) + 1);
+			rc = 0;
+		} else
+			log_warnx("database %s: the region of key %s is "
+			    "damaged", st->path, key_id);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_key_revoked_since(struct store *st, const char *key_id,
+    uint64_t *since)
+{
+	sqlite3_stmt	*s;
+	const char	*t;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEY_SINCE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	if ((k = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (k == STORE_ROW) {
+		if ((t = (const char *)sqlite3_column_text(s, 0)) == NULL)
+			rc = 1;
+		else {
+			if (hlc_parse(t, strlen(t), since) == -1)
+				*since = 0;
+			rc = 0;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_key_each(struct store *st, store_key_fn fn, void *arg)
+{
+	sqlite3_stmt		*s;
+	struct store_key_row	 k;
+	int			 r, rc = 0;
+
+	/* Not cached: fn may use the store's cached statements. */
+	if (sqlite3_prepare_v2(st->db, SQL_KEY_EACH, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		store_err(st, "prepare");
+		return (-1);
+	}
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		k.key_id = (const char *)sqlite3_column_text(s, 0);
+		k.region = (const char *)sqlite3_column_text(s, 1);
+		k.pub = sqlite3_column_bytes(s, 2) == SIG_PUB_LEN ?
+		    sqlite3_column_blob(s, 2) : NULL;
+		k.until = (const char *)sqlite3_column_text(s, 3);
+		k.revoked_since = (const char *)sqlite3_column_text(s, 4);
+		k.revoked = sqlite3_column_int(s, 5) != 0;
+		k.trusted = sqlite3_column_int(s, 6) != 0;
+		if (k.key_id == NULL || k.region == NULL)
+			continue;
+		if ((rc = fn(&k, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_finalize(s);
+	return (rc);
+}
+
+int
+store_changes_by_key(struct store *st, const char *key_id, uint64_t since,
+    store_change_key_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*id, *dossier, *hlc;
+	char		 h[17];
+	int		 r, rc = 0;
+
+	hlc_format(since, h);
+	/* Not cached: fn may use the store's cached statements. */
+	if (sqlite3_prepare_v2(st->db, SQL_CHANGES_BY_KEY, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		store_err(st, "prepare");
+		return (-1);
+	}
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		dossier = (const char *)sqlite3_column_text(s, 1);
+		hlc = (const char *)sqlite3_column_text(s, 2);
+		if (id == NULL || dossier == NULL || hlc == NULL)
+			continue;
+		if ((rc = fn(id, dossier, hlc, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_finalize(s);
+	return (rc);
+}
+
 static const char SQL_ROTATION_PUT[] =
     "INSERT INTO key_rotations (prev_key, region, prev, pub, at, until_hlc,"
     " sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";

@@ -180,6 +180,43 @@ int		 store_keys_trust(struct store *st, const char *region,
 		    const char *key_id, bool trusted);
 
 /*
+ * store_key_region(st, key_id, region): the region of key_id, into region.
+ *	0, 1 when the key is unknown, -1 (also for a damaged region).
+ * store_key_revoked_since(st, key_id, since): 0 with the time key_id is
+ *	held revoked from in *since (0 when the record is damaged: revoked
+ *	from the start), 1 when the key is unknown or not revoked, -1.
+ */
+int		 store_key_region(struct store *st, const char *key_id,
+		    char region[16]);
+int		 store_key_revoked_since(struct store *st, const char *key_id,
+		    uint64_t *since);
+
+/* A key as store_key_each hands it over; pointers valid during the
+ * callback only.  until and revoked_since are the texts stored (NULL:
+ * none); revoked the old flag (schema < 4: revoked from the start when
+ * revoked_since is NULL); pub NULL when it is not SIG_PUB_LEN bytes. */
+struct store_key_row {
+	const char	*key_id, *region;
+	const uint8_t	*pub;
+	const char	*until, *revoked_since;
+	bool		 revoked, trusted;
+};
+typedef int (*store_key_fn)(const struct store_key_row *, void *);
+/* store_key_each(st, fn, arg): fn for each key, by region, then as
+ * added.  fn's non-zero value stops and is returned; 0 when all were
+ * seen; -1 on a database error (fn may have seen some keys). */
+int		 store_key_each(struct store *st, store_key_fn fn, void *arg);
+
+/* store_changes_by_key(st, key_id, since, fn, arg): fn(id, dossier, hlc,
+ * arg) for each change signed by key_id with a clock at or after since,
+ * in clock order (texts valid during the call; rows with a part missing
+ * skipped).  As store_key_each returns. */
+typedef int (*store_change_key_fn)(const char *, const char *,
+		    const char *, void *);
+int		 store_changes_by_key(struct store *st, const char *key_id,
+		    uint64_t since, store_change_key_fn fn, void *arg);
+
+/*
  * This node's own announcements, for its card.  store_rotation_put records
  * a signed rotation of region's key (borrows r).  store_rotations copies
  * the last max rotations of region, oldest first, into rot and their

@@ -357,7 +357,66 @@ r_peer_put_del(struct store *st)
 	return (0);
 }
 
+static int
+r_key_region(struct store *st)
+{
+	char	 region[16];
+	int	 r;
+
+	if ((r = store_key_region(st, KEY, region)) == 0)
+		assert_string_equal(region, "RU-KLU");
+	return (r);
+}
+
+static int
+r_key_revoked_since(struct store *st)
+{
+	uint64_t	 since;
+
+	return (store_key_revoked_since(st, KEY, &since));
+}
+
+static int
+count_key(const struct store_key_row *k, void *arg)
+{
+	(void)k;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_key_each(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_key_each(st, count_key, &n)) == 0)
+		assert_int_equal(n, 1);
+	return (r);
+}
+
+static int
+count_by_key(const char *id, const char *dossier, const char *hlc,
+    void *arg)
+{
+	(void)id;
+	(void)dossier;
+	(void)hlc;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_changes_by_key(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_changes_by_key(st, KEY, 2, count_by_key, &n)) == 0)
+		assert_int_equal(n, 2);
+	return (r);
+}
+
 static const reader_fn readers[] = {
+	r_key_region, r_key_revoked_since, r_key_each, r_changes_by_key,
 	r_peer_get, r_peer_exists, r_peer_key, r_peer_regions, r_peer_cursor,
 	r_peer_snapshot_cursor, r_peer_each, r_peer_notes, r_peer_put_del,
 	r_meta, r_meta_set, r_meta_raise, r_key, r_change_has,
