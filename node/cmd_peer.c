@@ -20,6 +20,7 @@
 #include "node/node.h"
 #include "node/store.h"
 #include "node/store_peer.h"
+#include "node/store_refusal.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
@@ -500,14 +501,6 @@ out:
 	return (rc);
 }
 
-static const char SQL_REJECTED[] =
-    "SELECT n, id, dossier, peer, reason, at, coalesce(last_at, at), count,"
-    " coalesce(via, ''), bytes IS NOT NULL FROM rejected"
-    " ORDER BY coalesce(last_at, at), n";
-static const char SQL_REJECTED_DROPPED[] =
-    "SELECT peer, dropped FROM rejected_peers WHERE dropped > 0"
-    " ORDER BY peer";
-
 /* "2026-11-26 10:04:05 UTC" for ms since the epoch. */
 static void
 rejected_when(long long ms, char out[32])
@@ -520,18 +513,83 @@ rejected_when(long long ms, char out[32])
 		snprintf(out, 32, "?");
 }
 
+/* One refusal of 'opora rejected list': into the JSON array arg, or
+ * printed when arg is NULL. */
+static int
+rejected_line(const struct store_refusal_row *rf, void *arg)
+{
+	cJSON		*arr = arg, *o;
+	const char	*c[5];
+	char		 e[5][ESC_LONG], first[32], last[32];
+	bool		 kept;
+	long long	 count;
+	int		 i;
+
+	/* Everything here came from outside: escaped. */
+	c[0] = rf->id;
+	c[1] = rf->dossier;
+	c[2] = rf->peer;
+	c[3] = rf->reason;
+	c[4] = rf->via;
+	for (i = 0; i < 5; i++)
+		esc_str(c[i] != NULL ? c[i] : "", e[i], sizeof(e[i]));
+	rejected_when(rf->at, first);
+	rejected_when(rf->last_at, last);
+	count = rf->count;
+	kept = rf->kept;
+	if (arr != NULL) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "id", e[0]);
+		if (c[1] != NULL)
+			cJSON_AddStringToObject(o, "dossier", e[1]);
+		cJSON_AddStringToObject(o, "peer", e[2]);
+		if (c[4] != NULL && c[4][0] != '\0')
+			cJSON_AddStringToObject(o, "via", e[4]);
+		cJSON_AddStringToObject(o, "reason", e[3]);
+		cJSON_AddStringToObject(o, "at", first);
+		cJSON_AddStringToObject(o, "last", last);
+		cJSON_AddNumberToObject(o, "count", (double)count);
+		cJSON_AddBoolToObject(o, "bytes_kept", kept);
+	} else {
+		printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
+		    strcmp(e[4], "file") == 0 ? " " : "",
+		    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
+		    "(файл)") : "", c[0] ? e[0] : "?",
+		    c[1] ? e[1] : "?", e[3]);
+		if (count > 1)
+			printf(" (%lld %s %s)", count, cli_tr(
+			    "times, first", "раз, впервые"), first);
+		if (!kept)
+			printf(" [%s]", cli_tr("bytes not kept",
+			    "байты не сохранены"));
+		printf("\n");
+	}
+	return (0);
+}
+
+/* A peer's refusal records dropped for the cap of rows. */
+static int
+rejected_dropped(const char *peer, int64_t dropped, void *arg)
+{
+	char	 e[ESC_LONG];
+
+	(void)arg;
+	printf("%s: %lld %s\n", esc_str(peer, e, sizeof(e)),
+	    (long long)dropped, cli_tr("older records dropped (the least "
+	    "recently seen first)", "старых записей удалено (сначала давно "
+	    "не виденные)"));
+	return (0);
+}
+
 int
 cmd_rejected(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
-	const char	*c[5];
-	char		 e[5][ESC_LONG], first[32], last[32];
+	cJSON		*arr = NULL;
 	bool		 json = argc == 3 && strcmp(argv[2], "--json") == 0;
-	bool		 kept;
-	long long	 count;
-	int		 r, i, rc = EX_SOFTWARE;
+	int		 rc = EX_SOFTWARE;
 
 	if (argc < 2 || strcmp(argv[1], "list") != 0 || argc > 3 ||
 	    (argc == 3 && !json)) {
@@ -549,68 +607,13 @@ cmd_rejected(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_REJECTED)) == NULL ||
-	    (json && (arr = cJSON_CreateArray()) == NULL))
+	if (json && (arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		/* Everything here came from outside: escaped. */
-		c[0] = (const char *)sqlite3_column_text(s, 1);
-		c[1] = (const char *)sqlite3_column_text(s, 2);
-		c[2] = (const char *)sqlite3_column_text(s, 3);
-		c[3] = (const char *)sqlite3_column_text(s, 4);
-		c[4] = (const char *)sqlite3_column_text(s, 8);
-		for (i = 0; i < 5; i++)
-			esc_str(c[i] != NULL ? c[i] : "", e[i], sizeof(e[i]));
-		rejected_when(sqlite3_column_int64(s, 5), first);
-		rejected_when(sqlite3_column_int64(s, 6), last);
-		count = sqlite3_column_int64(s, 7);
-		kept = sqlite3_column_int(s, 9) != 0;
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "id", e[0]);
-			if (c[1] != NULL)
-				cJSON_AddStringToObject(o, "dossier", e[1]);
-			cJSON_AddStringToObject(o, "peer", e[2]);
-			if (c[4] != NULL && c[4][0] != '\0')
-				cJSON_AddStringToObject(o, "via", e[4]);
-			cJSON_AddStringToObject(o, "reason", e[3]);
-			cJSON_AddStringToObject(o, "at", first);
-			cJSON_AddStringToObject(o, "last", last);
-			cJSON_AddNumberToObject(o, "count", (double)count);
-			cJSON_AddBoolToObject(o, "bytes_kept", kept);
-		} else {
-			printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
-			    strcmp(e[4], "file") == 0 ? " " : "",
-			    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
-			    "(файл)") : "", c[0] ? e[0] : "?",
-			    c[1] ? e[1] : "?", e[3]);
-			if (count > 1)
-				printf(" (%lld %s %s)", count, cli_tr(
-				    "times, first", "раз, впервые"), first);
-			if (!kept)
-				printf(" [%s]", cli_tr("bytes not kept",
-				    "байты не сохранены"));
-			printf("\n");
-		}
-	}
-	sqlite3_reset(s);
-	if (r != STORE_DONE)
+	if (store_refusal_each(n->st, rejected_line, arr) != 0)
 		goto out;
 	/* Records dropped for the cap of rows, per peer. */
-	if ((s = store_stmt(n->st, SQL_REJECTED_DROPPED)) == NULL)
-		goto out;
-	while (!json && (r = store_step(n->st, s)) == STORE_ROW) {
-		esc_str((const char *)sqlite3_column_text(s, 0), e[0],
-		    sizeof(e[0]));
-		printf("%s: %lld %s\n", e[0], (long long)
-		    sqlite3_column_int64(s, 1), cli_tr("older records "
-		    "dropped (the least recently seen first)", "старых "
-		    "записей удалено (сначала давно не виденные)"));
-	}
-	sqlite3_reset(s);
-	if (r != STORE_DONE)
+	if (!json && store_refusal_dropped_each(n->st, rejected_dropped,
+	    NULL) != 0)
 		goto out;
 	if (json)
 		cli_print_json(arr);

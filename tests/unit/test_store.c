@@ -19,6 +19,7 @@
 #include "node/card.h"
 #include "node/store.h"
 #include "node/store_peer.h"
+#include "node/store_refusal.h"
 #include "protocol/log.h"
 
 #define DOSSIER	"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -415,7 +416,55 @@ r_changes_by_key(struct store *st)
 	return (r);
 }
 
+static int
+count_refusal(const struct store_refusal_row *rf, void *arg)
+{
+	(void)rf;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+count_dropped(const char *peer, int64_t dropped, void *arg)
+{
+	(void)peer;
+	(void)dropped;
+	(*(int *)arg)++;
+	return (0);
+}
+
+/* Refuse a change twice, evict it, read what is left; undone after. */
+static int
+r_refusals(struct store *st)
+{
+	struct store_refusal	 rf = { ID("9"), NULL, "RU-KLU", "bad", "",
+				    1, "{}", 2, NULL };
+	int64_t			 kept, rows;
+	int			 n = 0, d = 0, r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_refusal_again(st, "RU-KLU", ID("9"), "bad", "", 1) != 0 ||
+	    store_refusal_put(st, &rf) == -1 ||
+	    store_refusal_again(st, "RU-KLU", ID("9"), "bad", "", 2) != 1 ||
+	    store_refusal_totals(st, "RU-KLU", &kept, &rows) == -1 ||
+	    store_refusal_each(st, count_refusal, &n) != 0 ||
+	    store_refusal_evict(st, "RU-KLU") != 1 ||
+	    store_refusal_dropped_each(st, count_dropped, &d) != 0 ||
+	    store_refusal_forget(st, ID("9")) == -1)
+		goto out;
+	assert_int_equal(kept, 2);
+	assert_int_equal(rows, 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(d, 1);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
 static const reader_fn readers[] = {
+	r_refusals,
 	r_key_region, r_key_revoked_since, r_key_each, r_changes_by_key,
 	r_peer_get, r_peer_exists, r_peer_key, r_peer_regions, r_peer_cursor,
 	r_peer_snapshot_cursor, r_peer_each, r_peer_notes, r_peer_put_del,
