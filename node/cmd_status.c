@@ -20,50 +20,52 @@
 #include "protocol/fields.h"
 #include "protocol/num.h"
 
-static const char SQL_CHANGE_AT[] =
-    "SELECT id, bytes FROM changes WHERE seq = ?";
-
 /*
  * The damaged change 'opora serve' last refused to serve (meta
  * "corrupt_seq", node/feed.c), if its bytes still do not hash to its id:
  * a problem line in msg, and 1.  0 when there is none or it has been
  * restored since; -1 if the log cannot be read.
  */
+/* Where corrupt_change writes its problem line. */
+struct corrupt {
+	char	*msg;
+	size_t	 msgsz;
+};
+
+/* 2 with a problem line when the change's bytes do not hash to its id,
+ * else 0 (store_change_at's 1 says there is no such change). */
+static int
+corrupt_row(const struct store_row *row, void *arg)
+{
+	struct corrupt	*cr = arg;
+	char		 hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
+
+	change_id(row->bytes, row->bytes == NULL ? 0 : row->len, hash);
+	if (strcmp(row->id, hash) == 0)
+		return (0);
+	esc_str(row->id, eid, sizeof(eid));
+	snprintf(cr->msg, cr->msgsz, "corrupted change %s (feed #%lld): its "
+	    "stored bytes do not match its id, so nothing is served to "
+	    "peers; restore the database from a backup ('opora verify' lists "
+	    "every damaged change)", eid, (long long)row->seq);
+	return (2);
+}
+
 static int
 corrupt_change(struct node *n, char *msg, size_t msgsz)
 {
-	sqlite3_stmt	*s;
-	const char	*id;
-	const void	*bytes;
-	char		 v[24], hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
+	struct corrupt	 cr = { msg, msgsz };
+	char		 v[24];
 	int64_t		 seq;
-	int		 r, rc = 0;
+	int		 r;
 
 	if ((r = store_meta_get(n->st, "corrupt_seq", v, sizeof(v))) != 0)
 		return (r == 1 ? 0 : -1);
 	if (num_parse_str(v, 1, INT64_MAX, &seq) == -1)
 		return (0);
-	if ((s = store_stmt(n->st, SQL_CHANGE_AT)) == NULL)
+	if ((r = store_change_at(n->st, seq, corrupt_row, &cr)) == -1)
 		return (-1);
-	sqlite3_bind_int64(s, 1, seq);
-	if ((r = store_step(n->st, s)) == STORE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		bytes = sqlite3_column_blob(s, 1);
-		change_id(bytes, bytes == NULL ? 0 :
-		    (size_t)sqlite3_column_bytes(s, 1), hash);
-		if (id == NULL || strcmp(id, hash) != 0) {
-			esc_str(id, eid, sizeof(eid));
-			snprintf(msg, msgsz, "corrupted change %s (feed "
-			    "#%lld): its stored bytes do not match its id, so "
-			    "nothing is served to peers; restore the database "
-			    "from a backup ('opora verify' lists every damaged "
-			    "change)", eid, (long long)seq);
-			rc = 1;
-		}
-	} else if (r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (r == 2 ? 1 : 0);
 }
 
 /* "2026-11-26 10:04 UTC" for ms since the epoch, or "never". */
@@ -265,17 +267,11 @@ peer_status(const struct store_peer_row *pr, void *arg)
 	return (0);
 }
 
-static long long
-count(struct node *n, const char *sql)
-{
-	return ((long long)store_count(n->st, sql));
-}
-
 int
 cmd_status(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
+	struct store_counts cnt;
 	cJSON		*j, *peers, *p, *problems;
 	char		 w1[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
 	char		 ereason[ESC_LONG];
@@ -306,31 +302,17 @@ cmd_status(int argc, char **argv)
 		return (EX_CONFIG);
 	fed = strcmp(n->cfg.region, "RU-FED") == 0;
 	now = (long long)node_now_ms();
-	changes = count(n, "SELECT count(*) FROM changes");
-	dossiers = count(n, "SELECT count(*) FROM persons");
-	last = count(n, "SELECT coalesce(max(received), 0) FROM changes");
-	rejected = count(n, "SELECT count(*) FROM rejected");
-	later = count(n, "SELECT count(*) FROM later");
-	open = count(n, "SELECT count(*) FROM conflicts WHERE state = 'open'");
-	regions = count(n, "SELECT count(DISTINCT region) FROM stats_current");
-	if ((s = store_stmt(n->st, "SELECT count(*) FROM persons WHERE "
-	    "custodian = ?")) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-	mine = (k = store_step(n->st, s)) == STORE_ROW ?
-	    sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	if ((s = store_stmt(n->st, "SELECT count(*) FROM rejected WHERE "
-	    "coalesce(last_at, at) > ?")) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	sqlite3_bind_int64(s, 1, now - 86400000LL);
-	rejected_day = store_step(n->st, s) == STORE_ROW ?
-	    sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
+	/* A count that could not be read is -1 (below). */
+	(void)store_counts(n->st, n->cfg.region, now - 86400000LL, &cnt);
+	changes = cnt.changes;
+	dossiers = cnt.dossiers;
+	last = cnt.last_received;
+	rejected = cnt.rejected;
+	later = cnt.later;
+	open = cnt.open_conflicts;
+	regions = cnt.snapshot_regions;
+	mine = cnt.custodian_of;
+	rejected_day = cnt.rejected_recent;
 	if (store_meta_get(n->st, "epoch", epoch, sizeof(epoch)) != 0)
 		epoch[0] = '\0';
 	if (store_meta_get(n->st, "epoch_at", v, sizeof(v)) != 0 ||
@@ -341,7 +323,8 @@ cmd_status(int argc, char **argv)
 		epoch_why[0] = '\0';
 	/* A count that could not be read is a problem, not a zero. */
 	readerr = changes < 0 || dossiers < 0 || last < 0 || rejected < 0 ||
-	    open < 0 || regions < 0 || mine < 0 || rejected_day < 0;
+	    later < 0 || open < 0 || regions < 0 || mine < 0 ||
+	    rejected_day < 0;
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
 	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
 		published = 0;

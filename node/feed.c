@@ -11,6 +11,7 @@
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_later.h"
 #include "node/store_peer.h"
 #include "node/verifier.h"
 #include "node/view.h"
@@ -533,121 +534,27 @@ want_repair(struct feed_stats *st, const char *dossier)
 }
 
 /*
- * The table later (docs/protocol.md, section 7): changes a pull could not
- * take yet for a reason that is not a verdict on them, by peer and id.
- */
-static const char SQL_LATER_ANY[] = "SELECT EXISTS (SELECT 1 FROM later)";
-static const char SQL_LATER_COUNT[] =
-    "SELECT count(*) FROM later WHERE peer = ?1";
-static const char SQL_LATER_DUE[] =
-    "SELECT DISTINCT dossier FROM later WHERE peer = ?1 AND not_before <= ?2"
-    " LIMIT ?3";
-static const char SQL_LATER_BUMP[] =
-    "UPDATE later SET not_before = ?3 WHERE peer = ?1 AND dossier = ?2";
-static const char SQL_LATER_PUT[] =
-    "INSERT INTO later (peer, id, dossier, reason, not_before, at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (peer, id) DO UPDATE"
-    " SET reason = excluded.reason, not_before = excluded.not_before";
-static const char SQL_LATER_DONE[] = "DELETE FROM later WHERE id = ?1";
-
-/* The number of rows of peer in later, or -1. */
-static int64_t
-later_count(struct store *st, const char *peer)
-{
-	sqlite3_stmt	*s;
-	int64_t		 c = -1;
-
-	if ((s = store_stmt(st, SQL_LATER_COUNT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    store_step(st, s) == STORE_ROW)
-		c = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return (c);
-}
-
-/* Keep change it from peer for later, with its reason, to be fetched again
- * from not_before (ms).  0 / -1. */
-static int
-later_put(struct store *st, const char *peer, const struct vitem *it,
-    const char *why, uint64_t not_before)
-{
-	sqlite3_stmt	*s;
-	int		 rc = -1;
-
-	if ((s = store_stmt(st, SQL_LATER_PUT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(s, 2, it->c->id, -1, SQLITE_STATIC) ==
-	    SQLITE_OK && sqlite3_bind_text(s, 3, it->c->dossier, -1,
-	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_text(s, 4, why, -1,
-	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_int64(s, 5,
-	    (sqlite3_int64)not_before) == SQLITE_OK &&
-	    sqlite3_bind_int64(s, 6, (sqlite3_int64)node_now_ms()) ==
-	    SQLITE_OK && store_step(st, s) == STORE_DONE)
-		rc = 0;
-	else
-		log_warnx("keep a change for later: %s",
-		    sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	return (rc);
-}
-
-/* Change id is stored now: it waits no more, from any peer.  0 / -1. */
-static int
-later_done(struct store *st, const char *id)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_LATER_DONE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	return (r == STORE_DONE ? 0 : -1);
-}
-
-/*
- * List up to max dossiers of peer in later that are due for fetching again
- * (stats->torepair), and put their next try FEED_LATER_RETRY_MS ahead
- * (a change still not taken then sets its own time again).  0 / -1.
+ * List up to max dossiers of peer in later (node/store_later.h) that are
+ * due for fetching again (stats->torepair), and put their next try
+ * FEED_LATER_RETRY_MS ahead (a change still not taken then sets its own
+ * time again).  0 / -1.
  */
 static int
 later_due(struct store *st, const char *peer, struct feed_stats *stats,
     size_t max)
 {
-	sqlite3_stmt	*s;
 	char		 ids[FEED_MAX_REPAIR][37];
-	const char	*d;
-	uint64_t	 now = node_now_ms();
-	size_t		 n = 0, i;
-	int		 r;
+	int64_t		 now = (int64_t)node_now_ms();
+	size_t		 n, i;
 
-	if ((s = store_stmt(st, SQL_LATER_DUE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
-	while ((r = store_step(st, s)) == STORE_ROW && n < FEED_MAX_REPAIR)
-		if ((d = (const char *)sqlite3_column_text(s, 0)) != NULL &&
-		    strlen(d) == 36)
-			memcpy(ids[n++], d, 37);
-	sqlite3_reset(s);
-	if (r != STORE_DONE && r != STORE_ROW)
+	if (store_later_due(st, peer, now, ids, max < FEED_MAX_REPAIR ? max :
+	    FEED_MAX_REPAIR, &n) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (want_repair(stats, ids[i]) == -1)
 			break;
-		if ((s = store_stmt(st, SQL_LATER_BUMP)) == NULL)
-			return (-1);
-		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, ids[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)(now +
-		    FEED_LATER_RETRY_MS));
-		r = store_step(st, s);
-		sqlite3_reset(s);
-		if (r != STORE_DONE)
+		if (store_later_bump(st, peer, ids[i], now +
+		    FEED_LATER_RETRY_MS) == -1)
 			return (-1);
 	}
 	return (0);
@@ -918,7 +825,8 @@ take_later(struct node *n, struct receiver *r, const char *peer,
 	}
 	/* Beyond the clock: due when this node's clock reaches it. */
 	nb = clock ? hlc_ms(it->c->hlc) - drift : now + FEED_LATER_RETRY_MS;
-	if (later_put(n->st, peer, it, rwhy, nb) == -1)
+	if (store_later_put(n->st, peer, it->c->id, it->c->dossier, rwhy,
+	    (int64_t)nb, (int64_t)node_now_ms()) == -1)
 		goto db;
 	if (!idset_has(&ls->dossiers, it->c->dossier)) {
 		if (idset_add(&ls->dossiers, it->c->dossier) == -1)
@@ -973,8 +881,8 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	}
 	if (file)
 		receiver_via(r, "file");
-	if ((k = store_count(n->st, SQL_LATER_ANY)) == -1 || (k > 0 &&
-	    (ls.rows = later_count(n->st, peer)) == -1))
+	if ((k = store_later_any(n->st)) == -1 || (k > 0 &&
+	    (ls.rows = store_later_count(n->st, peer)) == -1))
 		goto db_error;
 	ls.any = k > 0;
 	/* Dossiers waiting in later that are due go with the repairs. */
@@ -1007,13 +915,13 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 					snprintf(why, whysz, "out of memory");
 					goto rollback;
 				}
-				if (ls.any && later_done(n->st, it->c->id) ==
+				if (ls.any && store_later_done(n->st, it->c->id) ==
 				    -1)
 					goto db_error;
 				break;
 			case RECV_DUPLICATE:
 				stats->duplicate++;
-				if (ls.any && later_done(n->st, it->c->id) ==
+				if (ls.any && store_later_done(n->st, it->c->id) ==
 				    -1)
 					goto db_error;
 				break;

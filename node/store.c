@@ -961,6 +961,85 @@ store_count(struct store *st, const char *sql)
 	return (n);
 }
 
+static const char SQL_CHANGE_AT[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE seq = ?";
+
+int
+store_change_at(struct store *st, int64_t seq, store_row_fn fn, void *arg)
+{
+	sqlite3_stmt		*s;
+	struct store_row	 row;
+	int			 r, rc;
+
+	if ((s = store_stmt(st, SQL_CHANGE_AT)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, seq);
+	if ((r = store_step(st, s)) == STORE_ROW)
+		rc = row_of(s, &row) == 0 ? fn(&row, arg) : -1;
+	else if (r == STORE_DONE)
+		rc = 1;
+	else
+		rc = -1;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_COUNT_CHANGES[] = "SELECT count(*) FROM changes";
+static const char SQL_COUNT_DOSSIERS[] = "SELECT count(*) FROM persons";
+static const char SQL_LAST_RECEIVED[] =
+    "SELECT coalesce(max(received), 0) FROM changes";
+static const char SQL_COUNT_REJECTED[] = "SELECT count(*) FROM rejected";
+static const char SQL_COUNT_LATER[] = "SELECT count(*) FROM later";
+static const char SQL_COUNT_OPEN[] =
+    "SELECT count(*) FROM conflicts WHERE state = 'open'";
+static const char SQL_COUNT_REGIONS[] =
+    "SELECT count(DISTINCT region) FROM stats_current";
+static const char SQL_COUNT_CUSTODY[] =
+    "SELECT count(*) FROM persons WHERE custodian = ?1";
+static const char SQL_COUNT_REJECTED_SINCE[] =
+    "SELECT count(*) FROM rejected WHERE coalesce(last_at, at) > ?1";
+
+/* The count s returns (bound), or -1. */
+static int64_t
+count_bound(struct store *st, sqlite3_stmt *s)
+{
+	int64_t	 n = -1;
+
+	if (store_step(st, s) == STORE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (n);
+}
+
+int
+store_counts(struct store *st, const char *region, int64_t since,
+    struct store_counts *c)
+{
+	sqlite3_stmt	*s;
+
+	c->changes = store_count(st, SQL_COUNT_CHANGES);
+	c->dossiers = store_count(st, SQL_COUNT_DOSSIERS);
+	c->last_received = store_count(st, SQL_LAST_RECEIVED);
+	c->rejected = store_count(st, SQL_COUNT_REJECTED);
+	c->later = store_count(st, SQL_COUNT_LATER);
+	c->open_conflicts = store_count(st, SQL_COUNT_OPEN);
+	c->snapshot_regions = store_count(st, SQL_COUNT_REGIONS);
+	c->custodian_of = c->rejected_recent = -1;
+	if ((s = store_stmt(st, SQL_COUNT_CUSTODY)) != NULL) {
+		sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+		c->custodian_of = count_bound(st, s);
+	}
+	if ((s = store_stmt(st, SQL_COUNT_REJECTED_SINCE)) != NULL) {
+		sqlite3_bind_int64(s, 1, since);
+		c->rejected_recent = count_bound(st, s);
+	}
+	return (c->changes < 0 || c->dossiers < 0 || c->last_received < 0 ||
+	    c->rejected < 0 || c->later < 0 || c->open_conflicts < 0 ||
+	    c->snapshot_regions < 0 || c->custodian_of < 0 ||
+	    c->rejected_recent < 0 ? -1 : 0);
+}
+
 static const char SQL_KEY_LIMIT[] =
     "UPDATE keys SET until_hlc = ?2 WHERE key_id = ?1 AND"
     " (until_hlc IS NULL OR until_hlc > ?2)";

@@ -158,6 +158,25 @@ int		 store_change_bytes(struct store *st, const char *id,
 /* store_count(st, sql): the single integer a query returns, or -1. */
 int64_t		 store_count(struct store *st, const char *sql);
 
+/* store_change_at(st, seq, fn, arg): as store_change_bytes, for the
+ * change with feed number seq. */
+int		 store_change_at(struct store *st, int64_t seq, store_row_fn fn,
+		    void *arg);
+
+/* What 'opora status' counts; each -1 when it could not be read. */
+struct store_counts {
+	int64_t		 changes, dossiers, custodian_of;
+	int64_t		 last_received;		/* ms; 0: none */
+	int64_t		 rejected, rejected_recent, later;
+	int64_t		 open_conflicts;
+	int64_t		 snapshot_regions;	/* the federal node's */
+};
+/* store_counts(st, region, since, c): fill c; custodian_of counts the
+ * dossiers in region's custody, rejected_recent the refusals last seen
+ * after since (ms).  0 when every count was read, else -1. */
+int		 store_counts(struct store *st, const char *region,
+		    int64_t since, struct store_counts *c);
+
 /*
  * Keys' validity (docs/protocol.md section 9, "Keys: rotation and
  * revocation").  A key signs validly the changes whose clock is before its

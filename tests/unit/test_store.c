@@ -20,6 +20,7 @@
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
+#include "node/store_later.h"
 #include "protocol/log.h"
 
 #define DOSSIER	"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -463,7 +464,59 @@ out:
 	return (r);
 }
 
+/* Keep a change for later, find it due, bump it, take it; undone. */
+static int
+r_later(struct store *st)
+{
+	char	 ids[4][37];
+	size_t	 n;
+	int	 r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_later_any(st) != 0 ||
+	    store_later_put(st, "RU-KLU", ID("8"), DOSSIER, "clock", 5,
+	    1) == -1 ||
+	    store_later_any(st) != 1 || store_later_count(st, "RU-KLU") != 1 ||
+	    store_later_total(st) != 1 ||
+	    store_later_due(st, "RU-KLU", 9, ids, 4, &n) == -1 || n != 1 ||
+	    store_later_bump(st, "RU-KLU", ids[0], 20) == -1 ||
+	    store_later_due(st, "RU-KLU", 9, ids, 4, &n) == -1 || n != 0 ||
+	    store_later_done(st, ID("8")) == -1)
+		goto out;
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+static int
+corrupt_row(const struct store_row *row, void *arg)
+{
+	(void)arg;
+	assert_int_equal(row->seq, 2);
+	return (0);
+}
+
+static int
+r_change_at(struct store *st)
+{
+	return (store_change_at(st, 2, corrupt_row, NULL));
+}
+
+static int
+r_counts(struct store *st)
+{
+	struct store_counts	 c;
+	int			 r;
+
+	if ((r = store_counts(st, "RU-SMO", 0, &c)) == 0)
+		assert_int_equal(c.changes, 3);
+	return (r);
+}
+
 static const reader_fn readers[] = {
+	r_later, r_change_at, r_counts,
 	r_refusals,
 	r_key_region, r_key_revoked_since, r_key_each, r_changes_by_key,
 	r_peer_get, r_peer_exists, r_peer_key, r_peer_regions, r_peer_cursor,
