@@ -64,51 +64,39 @@ problem(uint64_t *count, const char *fmt, ...)
 	funlockfile(stderr);
 }
 
-static const char SQL_PARENT[] =
-    "SELECT seq, dossier, hlc FROM changes WHERE id = ?";
-
 /* The parents a change names must be stored earlier, in its dossier, with
  * an earlier clock. */
 static void
 check_parents(struct vstate *vs, const struct vitem *it)
 {
-	sqlite3_stmt	*s;
-	const char	*dossier, *hlc;
+	char		 dossier[37];
 	uint64_t	 ph;
+	int64_t		 seq;
 	size_t		 i;
 	int		 r;
 
 	for (i = 0; i < it->c->nparents; i++) {
-		if ((s = store_stmt(vs->n->st, SQL_PARENT)) == NULL)
-			return;
-		sqlite3_bind_text(s, 1, it->c->parents[i], -1, SQLITE_STATIC);
-		r = store_step(vs->n->st, s);
-		if (r == STORE_DONE)
-			problem(&vs->problems, "change %s: its parent %s is missing",
-			    it->id, it->c->parents[i]);
-		else if (r == STORE_ROW) {
-			dossier = (const char *)sqlite3_column_text(s, 1);
-			hlc = (const char *)sqlite3_column_text(s, 2);
-			if (sqlite3_column_int64(s, 0) >= it->seq)
-				problem(&vs->problems, "change %s: its parent %s was "
-				    "stored after it", it->id,
-				    it->c->parents[i]);
-			else if (dossier == NULL || strcmp(dossier,
-			    it->c->dossier) != 0)
-				problem(&vs->problems, "change %s: its parent %s belongs "
-				    "to another dossier", it->id,
-				    it->c->parents[i]);
-			else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
-			    &ph) == -1 || ph >= it->c->hlc)
-				problem(&vs->problems, "change %s: its clock is not after "
-				    "its parent %s", it->id,
-				    it->c->parents[i]);
-		} else if (store_step_error(vs->n->st) == SQLITE_NOMEM)
+		r = store_change_parent(vs->n->st, it->c->parents[i], &seq,
+		    dossier, &ph);
+		if (r == 1)
+			problem(&vs->problems, "change %s: its parent %s is "
+			    "missing", it->id, it->c->parents[i]);
+		else if (r == -1 && store_step_error(vs->n->st) ==
+		    SQLITE_NOMEM)
 			vs->oom = true;
-		else
+		else if (r == -1)
 			problem(&vs->problems, "change %s: its parent %s cannot "
 			    "be read", it->id, it->c->parents[i]);
-		sqlite3_reset(s);
+		else if (seq >= it->seq)
+			problem(&vs->problems, "change %s: its parent %s was "
+			    "stored after it", it->id, it->c->parents[i]);
+		else if (strcmp(dossier, it->c->dossier) != 0)
+			problem(&vs->problems, "change %s: its parent %s "
+			    "belongs to another dossier", it->id,
+			    it->c->parents[i]);
+		else if (ph >= it->c->hlc)
+			problem(&vs->problems, "change %s: its clock is not "
+			    "after its parent %s", it->id, it->c->parents[i]);
 	}
 }
 

@@ -95,7 +95,6 @@ static const char SQL_LINK_TARGET[] =
     "SELECT l.dossier, l.other FROM links l WHERE substr(l.id, 1, 64) = ?1"
     " AND l.state = 'linked' AND l.other IN (SELECT dossier FROM persons)"
     " AND" MUTUAL("l");
-static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_BEHIND[] =
     "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
     ENTITLED ")";
@@ -113,7 +112,7 @@ static const char SQL_DOSSIER_ALL[] =
 int64_t
 feed_head(struct node *n)
 {
-	return (store_count(n->st, SQL_HEAD));
+	return (store_feed_head(n->st));
 }
 
 /*

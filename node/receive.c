@@ -163,10 +163,6 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 	return (rc);
 }
 
-static const char SQL_PARENT_OF[] =
-    "SELECT dossier, hlc FROM changes WHERE id = ?";
-static const char SQL_HAS_ROOT[] =
-    "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
 
 /* Check the parents; 0 sound, 1 one is missing, -1 refused (why), -2 a
  * database error (why). */
@@ -174,51 +170,38 @@ static int
 check_parents(struct receiver *r, const struct change *c, char *why,
     size_t whysz)
 {
-	sqlite3_stmt	*s;
-	const char	*dossier, *hlc;
+	char		 dossier[37];
 	uint64_t	 ph;
+	int64_t		 seq;
 	size_t		 i;
-	int		 st, rc = 0;
+	int		 k, rc = 0;
 
 	snprintf(why, whysz, "database error while checking its parents");
 	if (c->nparents == 0) {
-		if ((s = store_stmt(r->n->st, SQL_HAS_ROOT)) == NULL)
-			return (-2);
-		sqlite3_bind_text(s, 1, c->dossier, -1, SQLITE_STATIC);
-		st = store_step(r->n->st, s);
-		sqlite3_reset(s);
-		if (st == STORE_ROW) {
+		if ((k = store_has_dossier(r->n->st, c->dossier)) == 1) {
 			snprintf(why, whysz, "a second first change for "
 			    "dossier %s", c->dossier);
 			return (-1);
 		}
-		return (st == STORE_DONE ? 0 : -2);
+		return (k == 0 ? 0 : -2);
 	}
 	for (i = 0; i < c->nparents && rc == 0; i++) {
-		if ((s = store_stmt(r->n->st, SQL_PARENT_OF)) == NULL)
-			return (-2);
-		sqlite3_bind_text(s, 1, c->parents[i], -1, SQLITE_STATIC);
-		if ((st = store_step(r->n->st, s)) == STORE_DONE) {
+		if ((k = store_change_parent(r->n->st, c->parents[i], &seq,
+		    dossier, &ph)) == 1) {
 			snprintf(why, whysz, "its parent %.16s is not here",
 			    c->parents[i]);
 			rc = 1;
-		} else if (st == STORE_ROW) {
-			dossier = (const char *)sqlite3_column_text(s, 0);
-			hlc = (const char *)sqlite3_column_text(s, 1);
-			if (dossier == NULL || strcmp(dossier,
-			    c->dossier) != 0) {
-				snprintf(why, whysz, "its parent %.16s belongs "
-				    "to another dossier", c->parents[i]);
-				rc = -1;
-			} else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
-			    &ph) == -1 || ph >= c->hlc) {
-				snprintf(why, whysz, "its clock is not after its "
-				    "parent %.16s", c->parents[i]);
-				rc = -1;
-			}
-		} else
+		} else if (k == -1)
 			rc = -2;
-		sqlite3_reset(s);
+		else if (strcmp(dossier, c->dossier) != 0) {
+			snprintf(why, whysz, "its parent %.16s belongs to "
+			    "another dossier", c->parents[i]);
+			rc = -1;
+		} else if (ph >= c->hlc) {
+			snprintf(why, whysz, "its clock is not after its parent "
+			    "%.16s", c->parents[i]);
+			rc = -1;
+		}
 	}
 	return (rc);
 }

@@ -961,6 +961,133 @@ store_count(struct store *st, const char *sql)
 	return (n);
 }
 
+static const char SQL_FEED_HEAD[] =
+    "SELECT coalesce(max(seq), 0) FROM changes";
+static const char SQL_CHANGE_PARENT[] =
+    "SELECT seq, dossier, hlc FROM changes WHERE id = ?1";
+static const char SQL_CHANGE_IDS[] =
+    "SELECT id FROM changes WHERE dossier = ?1 ORDER BY id";
+static const char SQL_SIG_SET[] =
+    "UPDATE changes SET sig = ?2 WHERE seq = ?1 AND sig = zeroblob(64)";
+static const char SQL_ROUND_PUT[] =
+    "INSERT INTO anti_entropy (peer, at, ok, shared, differed, applied,"
+    " unresolved, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT (peer) DO UPDATE SET at = excluded.at, ok = excluded.ok,"
+    " shared = excluded.shared, differed = excluded.differed,"
+    " applied = excluded.applied, unresolved = excluded.unresolved,"
+    " error = excluded.error";
+
+int64_t
+store_feed_head(struct store *st)
+{
+	return (store_count(st, SQL_FEED_HEAD));
+}
+
+int
+store_change_parent(struct store *st, const char *id, int64_t *seq,
+    char dossier[37], uint64_t *hlc)
+{
+	sqlite3_stmt	*s;
+	const char	*d, *h;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_CHANGE_PARENT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((r = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (r == STORE_ROW) {
+		d = (const char *)sqlite3_column_text(s, 1);
+		h = (const char *)sqlite3_column_text(s, 2);
+		if (d != NULL && strlen(d) < 37 && h != NULL &&
+		    hlc_parse(h, strlen(h), hlc) == 0) {
+			*seq = sqlite3_column_int64(s, 0);
+			memcpy(dossier, d, strlen(d) + 1);
+			rc = 0;
+		} else
+			log_warnx("database %s: change %s is damaged",
+			    st->path, id);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_change_ids(struct store *st, const char *dossier, store_id_fn fn,
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*id;
+	int		 r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_CHANGE_IDS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		if ((id = (const char *)sqlite3_column_text(s, 0)) == NULL)
+			continue;
+		if ((rc = fn(id, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_change_sig_set(struct store *st, int64_t seq, const uint8_t sig[SIG_LEN])
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_SIG_SET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK) {
+		store_err(st, "record a signature");
+		sqlite3_reset(s);
+		return (-1);
+	}
+	r = store_step(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_DONE && sqlite3_changes(st->db) == 1 ? 0 : -1);
+}
+
+int
+store_round_put(struct store *st, const char *peer, int64_t at, bool ok,
+    int64_t shared, int64_t differed, int64_t applied, int64_t unresolved,
+    const char *error)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_ROUND_PUT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_int(s, 3, ok);
+	sqlite3_bind_int64(s, 4, shared);
+	sqlite3_bind_int64(s, 5, differed);
+	sqlite3_bind_int64(s, 6, applied);
+	sqlite3_bind_int64(s, 7, unresolved);
+	if (error != NULL)
+		sqlite3_bind_text(s, 8, error, -1, SQLITE_STATIC);
+	r = store_step(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r == STORE_DONE)
+		return (0);
+	/* A removed peer has no row to refer to. */
+	if (st->step_err == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return (1);
+	store_err(st, "record an anti-entropy round");
+	return (-1);
+}
+
 static const char SQL_CHANGE_AT[] =
     "SELECT seq, id, dossier, bytes, sig FROM changes WHERE seq = ?";
 

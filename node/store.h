@@ -158,6 +158,36 @@ int		 store_change_bytes(struct store *st, const char *id,
 /* store_count(st, sql): the single integer a query returns, or -1. */
 int64_t		 store_count(struct store *st, const char *sql);
 
+/* store_feed_head(st): the newest feed number (0: none), or -1. */
+int64_t		 store_feed_head(struct store *st);
+
+/* store_change_parent(st, id, seq, dossier, hlc): where change id stands
+ * (for checking a child's parents): its feed number, dossier and clock.
+ * 0, 1 when it is not stored, -1 (also for a damaged record). */
+int		 store_change_parent(struct store *st, const char *id,
+		    int64_t *seq, char dossier[37], uint64_t *hlc);
+
+/* store_change_ids(st, dossier, fn, arg): fn(id, arg) for each change id
+ * of dossier, sorted (ids valid during the call).  fn's non-zero value
+ * stops and is returned; 0 when all were seen; -1 on a database error. */
+typedef int (*store_id_fn)(const char *, void *);
+int		 store_change_ids(struct store *st, const char *dossier,
+		    store_id_fn fn, void *arg);
+
+/* store_change_sig_set(st, seq, sig): fill in the signature of change
+ * seq, stored with 64 zero bytes (store_change_put).  0, or -1 when it
+ * fails or the change is not waiting for one. */
+int		 store_change_sig_set(struct store *st, int64_t seq,
+		    const uint8_t sig[SIG_LEN]);
+
+/* store_round_put(st, peer, at, ok, shared, differed, applied,
+ * unresolved, error): record an anti-entropy round with peer as its last
+ * (node/entropy.h; error NULL when ok).  0, 1 when peer is no peer (was
+ * removed meanwhile: nothing recorded), -1. */
+int		 store_round_put(struct store *st, const char *peer, int64_t at,
+		    bool ok, int64_t shared, int64_t differed, int64_t applied,
+		    int64_t unresolved, const char *error);
+
 /* store_change_at(st, seq, fn, arg): as store_change_bytes, for the
  * change with feed number seq. */
 int		 store_change_at(struct store *st, int64_t seq, store_row_fn fn,

@@ -515,7 +515,72 @@ r_counts(struct store *st)
 	return (r);
 }
 
+static int
+r_feed_head(struct store *st)
+{
+	int64_t	 h = store_feed_head(st);
+
+	if (h != -1)
+		assert_int_equal(h, 3);
+	return (h == -1 ? -1 : 0);
+}
+
+static int
+r_change_parent(struct store *st)
+{
+	char		 dossier[37];
+	uint64_t	 hlc;
+	int64_t		 seq;
+	int		 r;
+
+	if ((r = store_change_parent(st, ID("2"), &seq, dossier, &hlc)) ==
+	    0) {
+		assert_int_equal(seq, 2);
+		assert_string_equal(dossier, DOSSIER);
+		assert_int_equal(hlc, 2);
+	}
+	return (r);
+}
+
+static int
+count_id(const char *id, void *arg)
+{
+	(void)id;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_change_ids(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_change_ids(st, DOSSIER, count_id, &n)) == 0)
+		assert_int_equal(n, 3);
+	return (r);
+}
+
+/* A signature filled in, and a round recorded; undone after. */
+static int
+r_sig_round(struct store *st)
+{
+	static const uint8_t	 sig[SIG_LEN] = { 1 };
+	int			 r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_change_sig_set(st, 1, sig) == -1 ||
+	    store_round_put(st, "RU-KLU", 1, true, 2, 0, 0, 0, NULL) != 0 ||
+	    store_round_put(st, "RU-XX", 1, false, 2, 0, 0, 0, "x") != 1)
+		goto out;
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
 static const reader_fn readers[] = {
+	r_feed_head, r_change_parent, r_change_ids, r_sig_round,
 	r_later, r_change_at, r_counts,
 	r_refusals,
 	r_key_region, r_key_revoked_since, r_key_each, r_changes_by_key,
@@ -593,12 +658,28 @@ test_step_kinds(void **state)
 	store_close(st);
 }
 
+/* A signature is filled in once: a change signed already takes none. */
+static void
+test_sig_once(void **state)
+{
+	static const uint8_t	 sig[SIG_LEN] = { 1 };
+	struct store		*st;
+
+	(void)state;
+	st = fresh();
+	assert_int_equal(store_change_sig_set(st, 1, sig), 0);
+	assert_int_equal(store_change_sig_set(st, 1, sig), -1);
+	assert_int_equal(store_change_sig_set(st, 99, sig), -1);
+	store_close(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_reader_fails_whole),
 		cmocka_unit_test(test_step_kinds),
+		cmocka_unit_test(test_sig_once),
 	};
 
 	/* The injected failures are logged; keep the output short. */
