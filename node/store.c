@@ -961,6 +961,141 @@ store_count(struct store *st, const char *sql)
 	return (n);
 }
 
+static const char SQL_IMPORT_GET[] =
+    "SELECT change, dossier FROM import_lines WHERE key = ?1";
+static const char SQL_IMPORT_PUT[] =
+    "INSERT INTO import_lines (key, change, dossier, at)"
+    " VALUES (?1, ?2, ?3, ?4)";
+
+int
+store_import_get(struct store *st, const uint8_t *key, size_t keylen,
+    char cid[CHANGE_ID_HEX + 1], char uuid[37])
+{
+	sqlite3_stmt	*s;
+	const char	*c, *u;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_IMPORT_GET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC) !=
+	    SQLITE_OK) {
+		store_err(st, "read import_lines");
+		goto out;
+	}
+	if ((r = store_step(st, s)) == STORE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	if (r != STORE_ROW)
+		goto out;
+	c = (const char *)sqlite3_column_text(s, 0);
+	u = (const char *)sqlite3_column_text(s, 1);
+	if (c == NULL || u == NULL || strlen(c) != CHANGE_ID_HEX ||
+	    strlen(u) != 36) {
+		log_warnx("database %s: a record of table import_lines is "
+		    "malformed: restore from backup", st->path);
+		goto out;
+	}
+	memcpy(cid, c, CHANGE_ID_HEX + 1);
+	memcpy(uuid, u, 37);
+	rc = 1;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_import_put(struct store *st, const uint8_t *key, size_t keylen,
+    const char *cid, const char *uuid, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_IMPORT_PUT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 2, cid, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 3, uuid, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 4, at) != SQLITE_OK ||
+	    store_step(st, s) != STORE_DONE)
+		store_err(st, "write import_lines");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char SQL_RESEARCHER_BY_PIN[] =
+    "SELECT name FROM researchers WHERE pin = ?1 AND revoked = 0";
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+
+int
+store_researcher_by_pin(struct store *st, const char *pin, char *name,
+    size_t namesz)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_RESEARCHER_BY_PIN)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
+	if ((r = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (r == STORE_ROW) {
+		if ((v = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+		    strlen(v) < namesz) {
+			memcpy(name, v, strlen(v) + 1);
+			rc = 0;
+		} else
+			rc = 1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int64_t
+store_data_version(struct store *st)
+{
+	return (store_count(st, SQL_DATA_VERSION));
+}
+
+static const char SQL_SNAPSHOTS_AFTER[] =
+    "SELECT seq, bytes, sig FROM snapshots WHERE seq > ?1 AND region = ?2"
+    " ORDER BY seq LIMIT ?3";
+
+int
+store_snapshot_each(struct store *st, const char *region, int64_t since,
+    int max, store_snapshot_fn fn, void *arg)
+{
+	sqlite3_stmt			*s;
+	struct store_snapshot_row	 row;
+	int				 r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_SNAPSHOTS_AFTER)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, max);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		row.seq = sqlite3_column_int64(s, 0);
+		row.bytes = sqlite3_column_blob(s, 1);
+		row.len = (size_t)sqlite3_column_bytes(s, 1);
+		row.sig = sqlite3_column_bytes(s, 2) == SIG_LEN ?
+		    sqlite3_column_blob(s, 2) : NULL;
+		if ((rc = fn(&row, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
 static const char SQL_FEED_HEAD[] =
     "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_CHANGE_PARENT[] =

@@ -158,6 +158,46 @@ int		 store_change_bytes(struct store *st, const char *id,
 /* store_count(st, sql): the single integer a query returns, or -1. */
 int64_t		 store_count(struct store *st, const char *sql);
 
+/*
+ * What each imported line made (node/cmd_import.c, docs/import.md), by the
+ * line's key (keylen bytes).  store_import_get: 1 with the change and the
+ * dossier a line with this key made, 0 if none did, -1 (also for a
+ * damaged record).  store_import_put: the line with this key made change
+ * cid of dossier uuid, at (seconds); the caller holds the transaction that
+ * made it.  0 / -1.
+ */
+int		 store_import_get(struct store *st, const uint8_t *key,
+		    size_t keylen, char cid[CHANGE_ID_HEX + 1], char uuid[37]);
+int		 store_import_put(struct store *st, const uint8_t *key,
+		    size_t keylen, const char *cid, const char *uuid,
+		    int64_t at);
+
+/* store_researcher_by_pin(st, pin, name, namesz): the researcher (of the
+ * federal node) whose certificate pin is, not revoked, into name.  0, 1
+ * when none (or the name does not fit), -1. */
+int		 store_researcher_by_pin(struct store *st, const char *pin,
+		    char *name, size_t namesz);
+/* store_data_version(st): SQLite's PRAGMA data_version, which changes
+ * when another connection committed; -1 on error. */
+int64_t		 store_data_version(struct store *st);
+
+/* A statistics snapshot this node stored, as store_snapshot_each hands
+ * it over (valid during the call); sig NULL when it is not SIG_LEN
+ * bytes. */
+struct store_snapshot_row {
+	int64_t		 seq;
+	const void	*bytes;
+	size_t		 len;
+	const uint8_t	*sig;
+};
+typedef int (*store_snapshot_fn)(const struct store_snapshot_row *, void *);
+/* store_snapshot_each(st, region, since, max, fn, arg): fn for region's
+ * snapshots numbered after since, in order, max at most.  fn's non-zero
+ * value stops and is returned; 0 when all were seen; -1 on a database
+ * error. */
+int		 store_snapshot_each(struct store *st, const char *region,
+		    int64_t since, int max, store_snapshot_fn fn, void *arg);
+
 /* store_feed_head(st): the newest feed number (0: none), or -1. */
 int64_t		 store_feed_head(struct store *st);
 

@@ -48,7 +48,13 @@ static const char FILL[] =
     " VALUES ('RU-KLU', 'https://127.0.0.1:1', '" KEY "', 'sha256//A',"
     " x'00', 0, 'sha256//B'),"
     " ('RU-SA', 'https://127.0.0.1:3', '" KEY "', 'sha256//C', x'00', 0,"
-    " NULL);";
+    " NULL);"
+    "INSERT INTO researchers (name, pin, added) VALUES ('ivanova',"
+    " 'sha256//R', 0);"
+    "INSERT INTO snapshots (id, region, year, hlc, bytes, sig, received)"
+    " VALUES ('s1', 'RU-SMO', 2025, '01', x'7b7d', zeroblob(64), 0),"
+    " ('s2', 'RU-SMO', 2026, '02', x'7b7d', zeroblob(64), 0),"
+    " ('s3', 'RU-KLU', 2026, '03', x'7b7d', zeroblob(64), 0);";
 
 static struct store *
 fresh(void)
@@ -579,7 +585,67 @@ out:
 	return (r);
 }
 
+/* A line's record written, then read back; undone after. */
+static int
+r_import(struct store *st)
+{
+	static const uint8_t	 key[32] = { 7 };
+	char			 cid[CHANGE_ID_HEX + 1], uuid[37];
+	int			 r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_import_get(st, key, sizeof(key), cid, uuid) != 0 ||
+	    store_import_put(st, key, sizeof(key), ID("1"), DOSSIER, 1) ==
+	    -1 || store_import_get(st, key, sizeof(key), cid, uuid) != 1)
+		goto out;
+	assert_string_equal(uuid, DOSSIER);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+static int
+r_researcher(struct store *st)
+{
+	char	 name[64];
+	int	 r;
+
+	if ((r = store_researcher_by_pin(st, "sha256//R", name,
+	    sizeof(name))) == 0)
+		assert_string_equal(name, "ivanova");
+	return (r);
+}
+
+static int
+r_data_version(struct store *st)
+{
+	return (store_data_version(st) == -1 ? -1 : 0);
+}
+
+static int
+count_snapshot(const struct store_snapshot_row *row, void *arg)
+{
+	assert_non_null(row->sig);
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_snapshots(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_snapshot_each(st, "RU-SMO", 0, 20, count_snapshot,
+	    &n)) == 0)
+		assert_int_equal(n, 2);
+	return (r);
+}
+
 static const reader_fn readers[] = {
+	r_researcher, r_data_version, r_snapshots,
+	r_import,
 	r_feed_head, r_change_parent, r_change_ids, r_sig_round,
 	r_later, r_change_at, r_counts,
 	r_refusals,
