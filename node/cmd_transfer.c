@@ -44,10 +44,6 @@ transfer_usage(FILE *f)
 	    "передачу можно отменить.\n"));
 }
 
-static const char SQL_TRANSFER_PREFIX[] =
-    "SELECT id, dossier FROM transfers WHERE id >= ?1 AND id < ?1 || '~'"
-    " ORDER BY id LIMIT 100";
-
 /* Resolve a transfer id (or prefix) to its full id and dossier. */
 static int
 find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
@@ -59,7 +55,7 @@ find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
 		"no transfer", "нет передачи"
 	};
 
-	return (cli_find_row(n, SQL_TRANSFER_PREFIX, arg, &w, id, dossier));
+	return (cli_find_row(n, STORE_PREFIX_TRANSFER, arg, &w, id, dossier));
 }
 
 static int

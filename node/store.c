@@ -1096,6 +1096,118 @@ store_snapshot_each(struct store *st, const char *region, int64_t since,
 	return (rc);
 }
 
+static const char *const SQL_PREFIX[] = {
+	[STORE_PREFIX_DOSSIER] = "SELECT dossier, dossier FROM persons"
+	    " WHERE dossier >= ?1 AND dossier < ?1 || '~' ORDER BY dossier"
+	    " LIMIT 2",
+	[STORE_PREFIX_CONFLICT] = "SELECT id, dossier FROM conflicts"
+	    " WHERE id >= ?1 AND id < ?1 || '~' ORDER BY id LIMIT 100",
+	[STORE_PREFIX_TRANSFER] = "SELECT id, dossier FROM transfers"
+	    " WHERE id >= ?1 AND id < ?1 || '~' ORDER BY id LIMIT 100",
+};
+
+int
+store_prefix_each(struct store *st, enum store_prefix what,
+    const char *prefix, store_prefix_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*id, *dossier;
+	int		 r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_PREFIX[what])) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		dossier = (const char *)sqlite3_column_text(s, 1);
+		if (id == NULL || dossier == NULL)
+			continue;
+		if ((rc = fn(id, dossier, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+#define CONFLICT_COLS \
+    "c.id, c.dossier, p.surname, p.name, c.field, c.value, c.region," \
+    " c.user, c.hlc, c.winner, c.winner_value, c.winner_region," \
+    " c.winner_user, c.winner_hlc, c.state, c.closed_by, c.closed"
+static const char SQL_CONFLICTS[] =
+    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
+    " WHERE ?1 OR c.state = 'open' ORDER BY c.hlc, c.id";
+static const char SQL_CONFLICT_ONE[] =
+    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
+    " WHERE c.id = ?1";
+
+/* Hand each row of s, bound, to fn as its columns' texts. */
+static int
+conflict_rows(struct store *st, sqlite3_stmt *s, store_conflict_fn fn,
+    void *arg)
+{
+	const char	*col[STORE_CONFLICT_NCOL];
+	int		 i, r, rc = 0;
+
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		for (i = 0; i < STORE_CONFLICT_NCOL; i++)
+			col[i] = (const char *)sqlite3_column_text(s, i);
+		if ((rc = fn(col, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_conflict_each(struct store *st, bool all, store_conflict_fn fn,
+    void *arg)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, SQL_CONFLICTS)) == NULL)
+		return (-1);
+	sqlite3_bind_int(s, 1, all);
+	return (conflict_rows(st, s, fn, arg));
+}
+
+/* Whether conflict_rows saw a row. */
+struct conflict_one {
+	store_conflict_fn	 fn;
+	void			*arg;
+	bool			 seen;
+};
+
+static int
+conflict_one(const char *const *col, void *arg)
+{
+	struct conflict_one	*o = arg;
+
+	o->seen = true;
+	return (o->fn(col, o->arg));
+}
+
+int
+store_conflict_get(struct store *st, const char *id, store_conflict_fn fn,
+    void *arg)
+{
+	sqlite3_stmt		*s;
+	struct conflict_one	 o = { fn, arg, false };
+	int			 rc;
+
+	if ((s = store_stmt(st, SQL_CONFLICT_ONE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = conflict_rows(st, s, conflict_one, &o)) != 0)
+		return (rc);
+	return (o.seen ? 0 : 1);
+}
+
 static const char SQL_FEED_HEAD[] =
     "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_CHANGE_PARENT[] =

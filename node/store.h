@@ -198,6 +198,46 @@ typedef int (*store_snapshot_fn)(const struct store_snapshot_row *, void *);
 int		 store_snapshot_each(struct store *st, const char *region,
 		    int64_t since, int max, store_snapshot_fn fn, void *arg);
 
+/*
+ * store_prefix_each(st, what, prefix, fn, arg): fn(id, dossier, arg) for
+ * each row of the views whose id begins with prefix, by id: dossiers (id
+ * and dossier both the dossier's id; 2 at most), conflicts or transfers
+ * (100 at most).  Rows with a part missing are skipped.  fn's non-zero
+ * value stops and is returned; 0 when all were seen; -1 on a database
+ * error.
+ */
+enum store_prefix {
+	STORE_PREFIX_DOSSIER,
+	STORE_PREFIX_CONFLICT,
+	STORE_PREFIX_TRANSFER
+};
+typedef int (*store_prefix_fn)(const char *, const char *, void *);
+int		 store_prefix_each(struct store *st, enum store_prefix what,
+		    const char *prefix, store_prefix_fn fn, void *arg);
+
+/*
+ * Conflicts (docs/conflicts.md) with the name of their dossier's person,
+ * as their columns' texts (NULL: none), indexed by enum store_conflict_col;
+ * valid during the callback only.  store_conflict_each: every conflict
+ * (all) or the open ones, in clock order; store_conflict_get: conflict id
+ * (1 when there is none).  fn's non-zero value stops and is returned; 0
+ * when all were seen; -1 on a database error.
+ */
+enum store_conflict_col {
+	STORE_CONFLICT_ID, STORE_CONFLICT_DOSSIER, STORE_CONFLICT_SURNAME,
+	STORE_CONFLICT_NAME, STORE_CONFLICT_FIELD, STORE_CONFLICT_VALUE,
+	STORE_CONFLICT_REGION, STORE_CONFLICT_USER, STORE_CONFLICT_HLC,
+	STORE_CONFLICT_WINNER, STORE_CONFLICT_WINNER_VALUE,
+	STORE_CONFLICT_WINNER_REGION, STORE_CONFLICT_WINNER_USER,
+	STORE_CONFLICT_WINNER_HLC, STORE_CONFLICT_STATE,
+	STORE_CONFLICT_CLOSED_BY, STORE_CONFLICT_CLOSED, STORE_CONFLICT_NCOL
+};
+typedef int (*store_conflict_fn)(const char *const *, void *);
+int		 store_conflict_each(struct store *st, bool all,
+		    store_conflict_fn fn, void *arg);
+int		 store_conflict_get(struct store *st, const char *id,
+		    store_conflict_fn fn, void *arg);
+
 /* store_feed_head(st): the newest feed number (0: none), or -1. */
 int64_t		 store_feed_head(struct store *st);
 

@@ -643,7 +643,56 @@ r_snapshots(struct store *st)
 	return (r);
 }
 
+static int
+count_prefix(const char *id, const char *dossier, void *arg)
+{
+	(void)id;
+	(void)dossier;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+count_conflict(const char *const *col, void *arg)
+{
+	(void)col;
+	(*(int *)arg)++;
+	return (0);
+}
+
+/* Prefix lookups and conflicts, on a person and a conflict made here;
+ * undone after. */
+static int
+r_views(struct store *st)
+{
+	int	 n = 0, m = 0, r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_exec(st, "INSERT INTO persons (dossier, origin, custodian,"
+	    " created, updated, nchanges, last_hlc, last_key, last_id) VALUES"
+	    " ('" DOSSIER "', 'RU-SMO', 'RU-SMO', '', '', 1, '', '', '');"
+	    "INSERT INTO conflicts (id, dossier, pos, field, state) VALUES"
+	    " ('abcd/0', '" DOSSIER "', 0, 'surname', 'open')") == -1)
+		goto out;
+	if (store_prefix_each(st, STORE_PREFIX_DOSSIER, "5b1f", count_prefix,
+	    &n) != 0 || store_prefix_each(st, STORE_PREFIX_CONFLICT, "abcd",
+	    count_prefix, &n) != 0 || store_prefix_each(st,
+	    STORE_PREFIX_TRANSFER, "abcd", count_prefix, &n) != 0 ||
+	    store_conflict_each(st, false, count_conflict, &m) != 0 ||
+	    store_conflict_get(st, "abcd/0", count_conflict, &m) != 0 ||
+	    store_conflict_get(st, "dcba/0", count_conflict, &m) != 1)
+		goto out;
+	assert_int_equal(n, 2);
+	assert_int_equal(m, 2);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
 static const reader_fn readers[] = {
+	r_views,
 	r_researcher, r_data_version, r_snapshots,
 	r_import,
 	r_feed_head, r_change_parent, r_change_ids, r_sig_round,
