@@ -1208,6 +1208,56 @@ store_conflict_get(struct store *st, const char *id, store_conflict_fn fn,
 	return (o.seen ? 0 : 1);
 }
 
+static const char SQL_PERSONS[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
+    "  AND e.retracted = '0')"
+    " FROM persons p ORDER BY surname_fold, name, birth_date, dossier";
+static const char SQL_PERSONS_FIND[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
+    "  AND e.retracted = '0')"
+    " FROM persons p WHERE (?1 IS NULL OR snils = ?1)"
+    " AND (?2 IS NULL OR surname_fold = ?2)"
+    " AND (?3 IS NULL OR birth_date = ?3)"
+    " ORDER BY surname_fold, name, birth_date, dossier";
+
+int
+store_person_each(struct store *st, bool all, const char *snils,
+    const char *surname_fold, const char *birth, store_person_fn fn,
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*col[STORE_PERSON_NCOL];
+	int		 i, r, rc = 0;
+
+	if ((s = store_stmt(st, all ? SQL_PERSONS : SQL_PERSONS_FIND)) ==
+	    NULL)
+		return (-1);
+	if (!all && ((snils != NULL && sqlite3_bind_text(s, 1, snils, -1,
+	    SQLITE_STATIC) != SQLITE_OK) || (surname_fold != NULL &&
+	    sqlite3_bind_text(s, 2, surname_fold, -1, SQLITE_STATIC) !=
+	    SQLITE_OK) || (birth != NULL && sqlite3_bind_text(s, 3, birth, -1,
+	    SQLITE_STATIC) != SQLITE_OK))) {
+		store_err(st, "find persons");
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return (-1);
+	}
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		for (i = 0; i < STORE_PERSON_NCOL; i++)
+			col[i] = (const char *)sqlite3_column_text(s, i);
+		if ((rc = fn(col, sqlite3_column_int64(s, STORE_PERSON_NCOL),
+		    arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
 static const char SQL_FEED_HEAD[] =
     "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_CHANGE_PARENT[] =

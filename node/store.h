@@ -238,6 +238,25 @@ int		 store_conflict_each(struct store *st, bool all,
 int		 store_conflict_get(struct store *st, const char *id,
 		    store_conflict_fn fn, void *arg);
 
+/*
+ * store_person_each(st, all, snils, surname_fold, birth, fn, arg): fn for
+ * each person of the views -- every one (all), or those matching each of
+ * snils, surname_fold (fields_name_fold) and birth that is not NULL --
+ * by folded surname, name, birth date; with its dossier, surname, name,
+ * patronymic, birth date and custodian (col, NULL: none; valid during the
+ * call) and its events not retracted.  fn's non-zero value stops and is
+ * returned; 0 when all were seen; -1 on a database error.
+ */
+enum store_person_col {
+	STORE_PERSON_DOSSIER, STORE_PERSON_SURNAME, STORE_PERSON_NAME,
+	STORE_PERSON_PATRONYMIC, STORE_PERSON_BIRTH, STORE_PERSON_CUSTODIAN,
+	STORE_PERSON_NCOL
+};
+typedef int (*store_person_fn)(const char *const *, int64_t, void *);
+int		 store_person_each(struct store *st, bool all,
+		    const char *snils, const char *surname_fold,
+		    const char *birth, store_person_fn fn, void *arg);
+
 /* store_feed_head(st): the newest feed number (0: none), or -1. */
 int64_t		 store_feed_head(struct store *st);
 

@@ -660,12 +660,21 @@ count_conflict(const char *const *col, void *arg)
 	return (0);
 }
 
-/* Prefix lookups and conflicts, on a person and a conflict made here;
+static int
+count_person(const char *const *col, int64_t events, void *arg)
+{
+	assert_string_equal(col[STORE_PERSON_DOSSIER], DOSSIER);
+	assert_int_equal(events, 0);
+	(*(int *)arg)++;
+	return (0);
+}
+
+/* Prefix lookups, persons and conflicts, on a person and a conflict made here;
  * undone after. */
 static int
 r_views(struct store *st)
 {
-	int	 n = 0, m = 0, r = -1;
+	int	 n = 0, m = 0, p = 0, r = -1;
 
 	if (store_begin(st) == -1)
 		return (-1);
@@ -681,10 +690,14 @@ r_views(struct store *st)
 	    STORE_PREFIX_TRANSFER, "abcd", count_prefix, &n) != 0 ||
 	    store_conflict_each(st, false, count_conflict, &m) != 0 ||
 	    store_conflict_get(st, "abcd/0", count_conflict, &m) != 0 ||
-	    store_conflict_get(st, "dcba/0", count_conflict, &m) != 1)
+	    store_conflict_get(st, "dcba/0", count_conflict, &m) != 1 ||
+	    store_person_each(st, true, NULL, NULL, NULL, count_person,
+	    &p) != 0 || store_person_each(st, false, NULL, NULL, "2000-01-01",
+	    count_person, &p) != 0)
 		goto out;
 	assert_int_equal(n, 2);
 	assert_int_equal(m, 2);
+	assert_int_equal(p, 1);
 	r = 0;
 out:
 	store_rollback(st);
