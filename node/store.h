@@ -34,9 +34,13 @@ struct store	*store_open(const char *path, bool create);
 /* store_close(st): finalise every statement and close; NULL is a no-op. */
 void		 store_close(struct store *st);
 
-/* The connection and a cached statement (reset, bindings cleared), for
- * node/ modules that keep their SQL beside their logic.  The statement
- * belongs to the store; NULL (logged) if sql does not prepare. */
+/* The connection and a cached statement (reset, bindings cleared).  Each
+ * table's SQL lives behind functions named for it, here and in
+ * node/store_peer.h, store_refusal.h and store_later.h; the views
+ * (node/view.c), the feed (node/feed.c), 'opora verify', the statistics
+ * and a few listings still keep theirs beside their logic.  The
+ * statement belongs to the store; NULL (logged) if sql does not
+ * prepare. */
 sqlite3		*store_db(struct store *st);
 sqlite3_stmt	*store_stmt(struct store *st, const char *sql);
 
