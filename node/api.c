@@ -341,10 +341,6 @@ stats(struct http_conn *c, const struct http_request *rq)
 	fedstats_result_free(&r);
 }
 
-static const char SQL_SNAPSHOTS_AFTER[] =
-    "SELECT seq, bytes, sig FROM snapshots WHERE seq > ? AND region = ?"
-    " ORDER BY seq LIMIT 20";
-
 /* Base64 of len bytes as a new cJSON string; NULL when out of memory. */
 static cJSON *
 b64_string(const void *p, size_t len)
@@ -360,24 +356,39 @@ b64_string(const void *p, size_t len)
 	return (v);
 }
 
-/* One row of SQL_SNAPSHOTS_AFTER added to list a; -1 out of memory. */
-static int
-snapshot_item(cJSON *a, sqlite3_stmt *s)
-{
-	cJSON	*o, *v;
+/* A page of snapshots being made. */
+struct snap_page {
+	cJSON		*a;
+	int64_t		 last;
+	size_t		 bytes;
+	int		 count;
+};
 
+/* One snapshot added to the page: 0, 1 when the page is full (or the
+ * snapshot is damaged: it ends the page), -1 out of memory. */
+static int
+snapshot_item(const struct store_snapshot_row *row, void *arg)
+{
+	struct snap_page *pg = arg;
+	cJSON		*o, *v;
+
+	if (row->sig == NULL)
+		return (1);
+	pg->last = row->seq;
 	if ((o = cJSON_CreateObject()) == NULL)
 		return (-1);
-	cJSON_AddItemToArray(a, o);
-	if ((v = b64_string(sqlite3_column_blob(s, 1),
-	    (size_t)sqlite3_column_bytes(s, 1))) == NULL)
+	cJSON_AddItemToArray(pg->a, o);
+	if ((v = b64_string(row->bytes, row->len)) == NULL)
 		return (-1);
 	cJSON_AddItemToObject(o, "bytes", v);
-	if (cJSON_AddNumberToObject(o, "seq",
-	    (double)sqlite3_column_int64(s, 0)) == NULL ||
-	    (v = b64_string(sqlite3_column_blob(s, 2), SIG_LEN)) == NULL)
+	if (cJSON_AddNumberToObject(o, "seq", (double)row->seq) == NULL ||
+	    (v = b64_string(row->sig, SIG_LEN)) == NULL)
 		return (-1);
 	cJSON_AddItemToObject(o, "sig", v);
+	pg->bytes += row->len;
+	if (++pg->count == SNAPSHOTS_PER_PAGE ||
+	    pg->bytes > LIMIT_FEED_BYTES / 3)
+		return (1);
 	return (0);
 }
 
@@ -389,11 +400,11 @@ static void
 snapshots(struct http_conn *c, const struct http_request *rq)
 {
 	struct node	*n = http_conn_node(c);
-	sqlite3_stmt	*s;
-	cJSON		*v = NULL, *a;
+	struct snap_page pg = { NULL, 0, 0, 0 };
+	cJSON		*v = NULL;
 	int64_t		 since = 0, last;
 	size_t		 bytes = 0;
-	int		 count = 0, rc = -1, st;
+	int		 count = 0, rc = -1;
 
 	if (strcmp(http_conn_peer(c), "RU-FED") != 0) {
 		http_error(c, 403, "forbidden", "a region's statistics "
@@ -407,37 +418,22 @@ snapshots(struct http_conn *c, const struct http_request *rq)
 		    "(a snapshot number)");
 		return;
 	}
-	if ((s = store_stmt(n->st, SQL_SNAPSHOTS_AFTER)) == NULL)
-		goto out;
-	last = since;
+	pg.last = since;
 	if ((v = cJSON_CreateObject()) == NULL ||
-	    (a = cJSON_AddArrayToObject(v, "snapshots")) == NULL)
+	    (pg.a = cJSON_AddArrayToObject(v, "snapshots")) == NULL)
 		goto out;
-	sqlite3_bind_int64(s, 1, since);
-	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
-	while ((st = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(s, 2) != SIG_LEN)
-			break;
-		last = sqlite3_column_int64(s, 0);
-		if (snapshot_item(a, s) == -1)
-			goto out;
-		bytes += (size_t)sqlite3_column_bytes(s, 1);
-		if (++count == SNAPSHOTS_PER_PAGE ||
-		    bytes > LIMIT_FEED_BYTES / 3)
-			break;
-	}
-	if (st != SQLITE_ROW && st != SQLITE_DONE) {
-		log_warnx("snapshots: %s", sqlite3_errmsg(store_db(n->st)));
+	if (store_snapshot_each(n->st, n->cfg.region, since,
+	    SNAPSHOTS_PER_PAGE, snapshot_item, &pg) == -1)
 		goto out;
-	}
+	last = pg.last;
+	count = pg.count;
+	bytes = pg.bytes;
 	if (cJSON_AddBoolToObject(v, "more", count == SNAPSHOTS_PER_PAGE ||
 	    bytes > LIMIT_FEED_BYTES / 3) == NULL ||
 	    cJSON_AddNumberToObject(v, "next", (double)last) == NULL)
 		goto out;
 	rc = 0;
 out:
-	if (s != NULL)
-		sqlite3_reset(s);
 	if (rc == 0)
 		http_respond_json(c, 200, v);
 	else

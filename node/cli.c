@@ -347,17 +347,40 @@ cli_open(void)
 	return (n);
 }
 
-static const char SQL_DOSSIER_PREFIX[] =
-    "SELECT dossier FROM persons WHERE dossier >= ?1 AND dossier < ?1 || '~'"
-    " ORDER BY dossier LIMIT 2";
+/* The rows a prefix names: the first one's id and dossier, and how
+ * many; with slash, only the ids that end with it ("/3"). */
+struct prefix_hits {
+	const char	*slash;
+	char		*id;		/* 80 bytes */
+	char		*dossier;	/* 37 bytes */
+	int		 found;
+};
+
+static int
+prefix_hit(const char *a, const char *b, void *arg)
+{
+	struct prefix_hits *h = arg;
+
+	if (strlen(a) >= 80 || strlen(b) != 36)
+		return (0);
+	/* With a "/n", the entry number must match too. */
+	if (h->slash != NULL && (strchr(a, '/') == NULL ||
+	    strcmp(strchr(a, '/'), h->slash) != 0))
+		return (0);
+	if (h->found++ == 0) {
+		memcpy(h->id, a, strlen(a) + 1);
+		memcpy(h->dossier, b, 37);
+	}
+	return (0);
+}
 
 int
 cli_dossier(struct node *n, const char *arg, char out[37])
 {
-	sqlite3_stmt	*s;
-	const char	*v;
+	struct prefix_hits h;
+	char		 id[80];
 	size_t		 len = strlen(arg), i;
-	int		 found = 0, r;
+	int		 found;
 
 	for (i = 0; i < len; i++)
 		if (!((arg[i] >= '0' && arg[i] <= '9') ||
@@ -368,22 +391,14 @@ cli_dossier(struct node *n, const char *arg, char out[37])
 		    "это не номер дела:"), arg);
 		return (-1);
 	}
-	if ((s = store_stmt(n->st, SQL_DOSSIER_PREFIX)) == NULL)
+	h.slash = NULL;
+	h.id = id;
+	h.dossier = out;
+	h.found = 0;
+	if (store_prefix_each(n->st, STORE_PREFIX_DOSSIER, arg, prefix_hit,
+	    &h) != 0)
 		return (-1);
-	if (sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_reset(s);
-		return (-1);
-	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v == NULL || strlen(v) != 36)
-			continue;
-		if (found++ == 0)
-			memcpy(out, v, 37);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
-		return (-1);
+	found = h.found;
 	if (found == 0) {
 		cli_err("%s %s", cli_tr("no dossier", "нет дела"), arg);
 		return (-1);
@@ -421,15 +436,15 @@ cli_entry(const struct dossier *d, enum dossier_table t, const char *arg)
 }
 
 int
-cli_find_row(struct node *n, const char *sql, const char *arg,
+cli_find_row(struct node *n, enum store_prefix what, const char *arg,
     const struct cli_words *w, char id[80], char dossier[37])
 {
-	sqlite3_stmt	*s;
-	const char	*slash = strchr(arg, '/'), *a, *b;
+	struct prefix_hits h;
+	const char	*slash = strchr(arg, '/');
 	char		 prefix[72];
 	size_t		 plen = slash != NULL ? (size_t)(slash - arg) :
 			    strlen(arg);
-	int		 found = 0, r;
+	int		 found;
 
 	if (plen < 4 || plen > 64 || strlen(arg) > 70) {
 		cli_err("%s \"%.70s\"", cli_tr(w->bad_en, w->bad_ru), arg);
@@ -437,24 +452,13 @@ cli_find_row(struct node *n, const char *sql, const char *arg,
 	}
 	memcpy(prefix, arg, plen);
 	prefix[plen] = '\0';
-	if ((s = store_stmt(n->st, sql)) == NULL)
+	h.slash = slash;
+	h.id = id;
+	h.dossier = dossier;
+	h.found = 0;
+	if (store_prefix_each(n->st, what, prefix, prefix_hit, &h) != 0)
 		return (-1);
-	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		a = (const char *)sqlite3_column_text(s, 0);
-		b = (const char *)sqlite3_column_text(s, 1);
-		if (a == NULL || b == NULL || strlen(b) != 36)
-			continue;
-		/* With a "/n", the entry number must match too. */
-		if (slash != NULL && (strchr(a, '/') == NULL ||
-		    strcmp(strchr(a, '/'), slash) != 0))
-			continue;
-		if (found++ == 0) {
-			snprintf(id, 80, "%s", a);
-			memcpy(dossier, b, 37);
-		}
-	}
-	sqlite3_reset(s);
+	found = h.found;
 	if (found != 1) {
 		cli_err("%s %s", found ? cli_tr(w->many_en, w->many_ru) :
 		    cli_tr(w->none_en, w->none_ru), arg);

@@ -19,6 +19,7 @@
 #include "conflict/access.h"
 #include "conflict/dossier.h"
 #include "node/account.h"
+#include "node/store.h"
 
 struct node;
 
@@ -82,11 +83,11 @@ struct cli_words {
 /*
  * cli_find_row(n, sql, arg, w, id, dossier): resolve an entry named by its
  * id, an unambiguous prefix of at least four characters, or the short form
- * "a1b2c3d4e5/0" the lists print.  sql selects (id, dossier) of the rows
- * whose id starts with ?1 (static text).  0 and the full id and its
- * dossier, or -1 after telling the person with w's words.
+ * "a1b2c3d4e5/0" the lists print, among the rows what names
+ * (store_prefix_each).  0 and the full id and its dossier, or -1 after
+ * telling the person with w's words (a database error is logged).
  */
-int	 cli_find_row(struct node *n, const char *sql, const char *arg,
+int	 cli_find_row(struct node *n, enum store_prefix what, const char *arg,
 	    const struct cli_words *w, char id[80], char dossier[37]);
 
 /* A subcommand: its name and the function running it (argv[0] is the

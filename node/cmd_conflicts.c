@@ -112,29 +112,11 @@ conflicts_usage(void)
 	    "всех регионов, у которых есть дело.\n"));
 }
 
-#define CONFLICT_COLS \
-    "c.id, c.dossier, p.surname, p.name, c.field, c.value, c.region," \
-    " c.user, c.hlc, c.winner, c.winner_value, c.winner_region," \
-    " c.winner_user, c.winner_hlc, c.state, c.closed_by, c.closed"
-enum { Q_ID, Q_DOSSIER, Q_SURNAME, Q_NAME, Q_FIELD, Q_VALUE, Q_REGION,
-       Q_USER, Q_HLC, Q_WINNER, Q_WINNER_VALUE, Q_WINNER_REGION,
-       Q_WINNER_USER, Q_WINNER_HLC, Q_STATE, Q_CLOSED_BY, Q_CLOSED,
-       Q_NCOL };
-static const char *const q_names[Q_NCOL] = {
+static const char *const q_names[STORE_CONFLICT_NCOL] = {
 	"id", "dossier", NULL, NULL, "field", "value", "region", "user",
 	"hlc", "winner", "winner_value", "winner_region", "winner_user",
 	"winner_hlc", "state", "closed_by", "closed"
 };
-
-static const char SQL_CONFLICTS[] =
-    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
-    " WHERE ?1 OR c.state = 'open' ORDER BY c.hlc, c.id";
-static const char SQL_CONFLICT_ONE[] =
-    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
-    " WHERE c.id = ?1";
-static const char SQL_CONFLICT_PREFIX[] =
-    "SELECT id, dossier FROM conflicts WHERE id >= ?1 AND id < ?1 || '~'"
-    " ORDER BY id LIMIT 100";
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -153,7 +135,7 @@ find_conflict(struct node *n, const char *arg, char id[80], char dossier[37])
 		"no conflict", "нет конфликта"
 	};
 
-	return (cli_find_row(n, SQL_CONFLICT_PREFIX, arg, &w, id, dossier));
+	return (cli_find_row(n, STORE_PREFIX_CONFLICT, arg, &w, id, dossier));
 }
 
 static const char *
@@ -175,51 +157,78 @@ state_text(const char *st)
 }
 
 static cJSON *
-conflict_json(sqlite3_stmt *s)
+conflict_json(const char *const *c)
 {
 	cJSON	*o;
 	int	 i;
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		return (NULL);
-	for (i = 0; i < Q_NCOL; i++)
-		if (q_names[i] != NULL && col(s, i) != NULL)
-			cJSON_AddStringToObject(o, q_names[i], col(s, i));
+	for (i = 0; i < STORE_CONFLICT_NCOL; i++)
+		if (q_names[i] != NULL && c[i] != NULL)
+			cJSON_AddStringToObject(o, q_names[i], c[i]);
 	return (o);
 }
 
 static void
-conflict_line(sqlite3_stmt *s)
+conflict_line(const char *const *c)
 {
 	char	 sid[24], a[32], b[32];
 
-	short_ref(col(s, Q_ID), sid);
-	when(col(s, Q_WINNER_HLC), a);
-	when(col(s, Q_HLC), b);
-	printf("%s  %s %s (%.8s)  %s\n", sid, opt(col(s, Q_SURNAME)),
-	    opt(col(s, Q_NAME)), opt(col(s, Q_DOSSIER)), opt(col(s, Q_FIELD)));
+	short_ref(c[STORE_CONFLICT_ID], sid);
+	when(c[STORE_CONFLICT_WINNER_HLC], a);
+	when(c[STORE_CONFLICT_HLC], b);
+	printf("%s  %s %s (%.8s)  %s\n", sid, opt(c[STORE_CONFLICT_SURNAME]),
+	    opt(c[STORE_CONFLICT_NAME]), opt(c[STORE_CONFLICT_DOSSIER]), opt(c[STORE_CONFLICT_FIELD]));
 	printf("    %s \"%s\"  %s %s, %s\n", cli_tr("kept", "оставлено"),
-	    opt(col(s, Q_WINNER_VALUE)), opt(col(s, Q_WINNER_REGION)),
-	    opt(col(s, Q_WINNER_USER)), a);
+	    opt(c[STORE_CONFLICT_WINNER_VALUE]), opt(c[STORE_CONFLICT_WINNER_REGION]),
+	    opt(c[STORE_CONFLICT_WINNER_USER]), a);
 	printf("    %s \"%s\"  %s %s, %s\n", cli_tr("lost", "не вошло"),
-	    opt(col(s, Q_VALUE)), opt(col(s, Q_REGION)), opt(col(s, Q_USER)),
+	    opt(c[STORE_CONFLICT_VALUE]), opt(c[STORE_CONFLICT_REGION]), opt(c[STORE_CONFLICT_USER]),
 	    b);
-	if (strcmp(opt(col(s, Q_STATE)), "open") != 0) {
-		when(col(s, Q_CLOSED), a);
-		printf("    %s, %s (%s %.10s)\n", state_text(col(s, Q_STATE)),
-		    a, cli_tr("change", "изменение"), opt(col(s,
-		    Q_CLOSED_BY)));
+	if (strcmp(opt(c[STORE_CONFLICT_STATE]), "open") != 0) {
+		when(c[STORE_CONFLICT_CLOSED], a);
+		printf("    %s, %s (%s %.10s)\n", state_text(c[STORE_CONFLICT_STATE]),
+		    a, cli_tr("change", "изменение"), opt(c[STORE_CONFLICT_CLOSED_BY]));
 	}
+}
+
+/* What conflicts_list and conflicts_show print a conflict into. */
+struct conflict_out {
+	cJSON		*arr;		/* with --json */
+	const char	*id;		/* show: the id as named */
+	int		 count;
+};
+
+/* One conflict into out's JSON array, or printed. */
+static int
+conflict_out(const char *const *c, void *arg)
+{
+	struct conflict_out	*out = arg;
+	cJSON			*o;
+
+	out->count++;
+	if (out->arr != NULL) {
+		if ((o = conflict_json(c)) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(out->arr, o);
+		return (0);
+	}
+	conflict_line(c);
+	if (out->id != NULL)
+		printf("    %s %s\n    %s %s\n", cli_tr("state:",
+		    "состояние:"), state_text(c[STORE_CONFLICT_STATE]),
+		    cli_tr("id:", "номер:"), out->id);
+	return (0);
 }
 
 static int
 conflicts_list(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL;
+	struct conflict_out out = { NULL, NULL, 0 };
 	bool		 json, all;
-	int		 rc, r, count = 0;
+	int		 rc, count;
 
 	if ((rc = list_args(argc, argv, 0, &json, &all, conflicts_usage())) !=
 	    -1)
@@ -227,22 +236,13 @@ conflicts_list(int argc, char **argv)
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	rc = EX_SOFTWARE;
-	if ((s = store_stmt(n->st, SQL_CONFLICTS)) == NULL ||
-	    (json && (arr = cJSON_CreateArray()) == NULL))
+	if (json && (out.arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	sqlite3_bind_int(s, 1, all);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		count++;
-		if (json)
-			cJSON_AddItemToArray(arr, conflict_json(s));
-		else
-			conflict_line(s);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (store_conflict_each(n->st, all, conflict_out, &out) != 0)
 		goto out;
+	count = out.count;
 	if (json)
-		cli_print_json(arr);
+		cli_print_json(out.arr);
 	else if (count == 0)
 		printf("%s\n", all ? cli_tr("no conflicts on this node",
 		    "конфликтов нет") : cli_tr("no open conflicts",
@@ -254,7 +254,7 @@ conflicts_list(int argc, char **argv)
 		    "| --keep ЗНАЧЕНИЕ"));
 	rc = EX_OK;
 out:
-	cJSON_Delete(arr);
+	cJSON_Delete(out.arr);
 	node_close(n);
 	return (rc);
 }
@@ -263,8 +263,7 @@ static int
 conflicts_show(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
-	cJSON		*o;
+	struct conflict_out out = { NULL, NULL, 0 };
 	char		 id[80], dossier[37];
 	bool		 json;
 	int		 rc;
@@ -279,24 +278,17 @@ conflicts_show(int argc, char **argv)
 		return (EX_NOINPUT);
 	}
 	rc = EX_SOFTWARE;
-	if ((s = store_stmt(n->st, SQL_CONFLICT_ONE)) == NULL)
+	out.id = id;
+	if (json && (out.arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		if (json) {
-			o = conflict_json(s);
-			cli_print_json(o);
-			cJSON_Delete(o);
-		} else {
-			conflict_line(s);
-			printf("    %s %s\n    %s %s\n", cli_tr("state:",
-			    "состояние:"), state_text(col(s, Q_STATE)),
-			    cli_tr("id:", "номер:"), id);
-		}
-		rc = EX_OK;
-	}
-	sqlite3_reset(s);
+	if (store_conflict_get(n->st, id, conflict_out, &out) != 0)
+		goto out;
+	/* One object, not a list of one. */
+	if (json)
+		cli_print_json(cJSON_GetArrayItem(out.arr, 0));
+	rc = EX_OK;
 out:
+	cJSON_Delete(out.arr);
 	node_close(n);
 	return (rc);
 }
@@ -417,20 +409,23 @@ static const char SQL_PERSON_LINE[] =
     "SELECT surname, name, birth_date, custodian FROM persons"
     " WHERE dossier = ?";
 
-static void
+/* Print dossier id's line: 0, or -1 on a database error. */
+static int
 person_line(struct node *n, const char *id)
 {
 	sqlite3_stmt	*s;
+	int		 r;
 
 	if ((s = store_stmt(n->st, SQL_PERSON_LINE)) == NULL)
-		return;
+		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if ((r = store_step(n->st, s)) == STORE_ROW)
 		printf("  %s  %s %s, %s %s, %s %s\n", id, opt(col(s, 0)),
 		    opt(col(s, 1)), cli_tr("born", "дата рождения"),
 		    opt(col(s, 2)), cli_tr("custodian", "ответственный"),
 		    opt(col(s, 3)));
 	sqlite3_reset(s);
+	return (r == STORE_ROW || r == STORE_DONE ? 0 : -1);
 }
 
 /* Whether dossiers a and b are linked, directly or through others. */
@@ -467,7 +462,7 @@ cmd_duplicates(int argc, char **argv)
 	    NULL) != SQLITE_OK || (json && (arr = cJSON_CreateArray()) ==
 	    NULL))
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		/* Linked through a third dossier: not a candidate. */
 		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
 			continue;
@@ -490,10 +485,11 @@ cmd_duplicates(int argc, char **argv)
 		    cli_tr("the same SNILS", "тот же СНИЛС") : cli_tr("the "
 		    "same surname, name and birth date", "те же фамилия, имя "
 		    "и дата рождения"));
-		person_line(n, opt(col(s, 0)));
-		person_line(n, opt(col(s, 1)));
+		if (person_line(n, opt(col(s, 0))) == -1 ||
+		    person_line(n, opt(col(s, 1))) == -1)
+			goto out;
 	}
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto out;
 	if (json)
 		cli_print_json(arr);
@@ -506,7 +502,7 @@ cmd_duplicates(int argc, char **argv)
 		    "opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ"));
 	rc = EX_OK;
 out:
-	if (r != SQLITE_DONE && rc != EX_OK)
+	if (r != STORE_DONE && rc != EX_OK)
 		cli_err("%s", sqlite3_errmsg(store_db(n->st)));
 	sqlite3_finalize(s);
 	cJSON_Delete(arr);

@@ -583,11 +583,6 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	return (0);
 }
 
-static const char SQL_LINE_GET[] =
-    "SELECT change, dossier FROM import_lines WHERE key = ?";
-static const char SQL_LINE_PUT[] =
-    "INSERT INTO import_lines (key, change, dossier, at) VALUES (?, ?, ?, ?)";
-
 /*
  * line_done(im, key, cid, uuid): 1 with the change and the dossier a
  * line with this key made, if an import made one; 0 if not; -1 on a
@@ -598,40 +593,7 @@ static int
 line_done(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
     char cid[CHANGE_ID_HEX + 1], char uuid[37])
 {
-	sqlite3_stmt	*s;
-	const char	*c, *u;
-	int		 r, rc = -1;
-
-	if ((s = store_stmt(im->n->st, SQL_LINE_GET)) == NULL)
-		return (-1);
-	if (sqlite3_bind_blob(s, 1, key, IMPORT_KEY_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK)
-		goto err;
-	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
-		rc = 0;
-		goto out;
-	}
-	if (r != SQLITE_ROW)
-		goto err;
-	c = (const char *)sqlite3_column_text(s, 0);
-	u = (const char *)sqlite3_column_text(s, 1);
-	if (c == NULL || u == NULL || strlen(c) != CHANGE_ID_HEX ||
-	    strlen(u) != 36) {
-		log_warnx("database: a record of table import_lines is "
-		    "malformed: restore from backup");
-		goto out;
-	}
-	memcpy(cid, c, CHANGE_ID_HEX + 1);
-	memcpy(uuid, u, 37);
-	rc = 1;
-	goto out;
-err:
-	log_warnx("database: read import_lines: %s",
-	    sqlite3_errmsg(store_db(im->n->st)));
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (store_import_get(im->n->st, key, IMPORT_KEY_LEN, cid, uuid));
 }
 
 /* line_record(im, key, cid, uuid): the line with this key made change cid
@@ -641,24 +603,8 @@ static int
 line_record(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
     const char *cid, const char *uuid)
 {
-	sqlite3_stmt	*s;
-	int		 rc = -1;
-
-	if ((s = store_stmt(im->n->st, SQL_LINE_PUT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_blob(s, 1, key, IMPORT_KEY_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 2, cid, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 3, uuid, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(s, 4, (sqlite3_int64)(
-	    node_now_ms() / 1000)) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		log_warnx("database: write import_lines: %s",
-		    sqlite3_errmsg(store_db(im->n->st)));
-	else
-		rc = 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (store_import_put(im->n->st, key, IMPORT_KEY_LEN, cid, uuid,
+	    (int64_t)(node_now_ms() / 1000)));
 }
 
 /*

@@ -31,53 +31,46 @@
 #define KEY_TLS_CERT_DAYS	(10 * 365)	/* as node_init's */
 #define KEY_MS_PER_DAY		(UINT64_C(86400) * 1000)
 
-static const char SQL_HELD_AFTER[] =
-    "SELECT id, dossier, hlc FROM changes WHERE key_id = ?1 AND hlc >= ?2"
-    " ORDER BY hlc, id";
-static const char SQL_KEY_REGION[] =
-    "SELECT region FROM keys WHERE key_id = ?1";
-static const char SQL_KEY_LIST[] =
-    "SELECT key_id, region, until_hlc, revoked_since, trusted FROM keys"
-    " ORDER BY region, added, key_id";
+/* What cmd_key_held_after lists. */
+struct held {
+	const char	*key_id;
+	char		 since[32];
+	long long	 count;
+};
+
+static int
+held_line(const char *id, const char *dossier, const char *hlc, void *arg)
+{
+	struct held	*h = arg;
+	char		 t[32];
+	uint64_t	 v;
+
+	if (hlc_parse(hlc, strlen(hlc), &v) == -1)
+		return (0);
+	if (h->count++ == 0)
+		printf("%s %s %s %s:\n", cli_tr("changes held here "
+		    "signed by key", "изменения на этом узле, "
+		    "подписанные ключом"), h->key_id, cli_tr("at or after",
+		    "начиная с"), h->since);
+	card_time_format(v, t);
+	/* Ids and dossiers were checked (hex, UUID) on receipt. */
+	printf("  %s  %s  %s\n", id, dossier, t);
+	return (0);
+}
 
 int
 cmd_key_held_after(struct node *n, const char *key_id, uint64_t since)
 {
-	sqlite3_stmt	*s;
-	const char	*id, *dossier, *hlc;
-	char		 h[17], t[32];
-	uint64_t	 v;
-	long long	 count = 0;
-	int		 r;
+	struct held	 h;
+	char		 t[32];
+	long long	 count;
 
-	hlc_format(since, h);
-	card_time_format(since, t);
-	if ((s = store_stmt(n->st, SQL_HELD_AFTER)) == NULL)
+	h.key_id = key_id;
+	h.count = 0;
+	card_time_format(since, h.since);
+	if (store_changes_by_key(n->st, key_id, since, held_line, &h) != 0)
 		return (-1);
-	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		dossier = (const char *)sqlite3_column_text(s, 1);
-		hlc = (const char *)sqlite3_column_text(s, 2);
-		if (id == NULL || dossier == NULL || hlc == NULL ||
-		    hlc_parse(hlc, strlen(hlc), &v) == -1)
-			continue;
-		if (count++ == 0)
-			printf("%s %s %s %s:\n", cli_tr("changes held here "
-			    "signed by key", "изменения на этом узле, "
-			    "подписанные ключом"), key_id, cli_tr("at or after",
-			    "начиная с"), t);
-		card_time_format(v, t);
-		/* Ids and dossiers were checked (hex, UUID) on receipt. */
-		printf("  %s  %s  %s\n", id, dossier, t);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("list held changes: %s",
-		    sqlite3_errmsg(store_db(n->st)));
-		return (-1);
-	}
+	count = h.count;
 	card_time_format(since, t);
 	if (count == 0)
 		printf("%s %s %s %s\n", cli_tr("no change held here was signed "
@@ -89,28 +82,6 @@ cmd_key_held_after(struct node *n, const char *key_id, uint64_t since)
 		    "dossier", "на узле: они остаются в журнале; 'opora verify' "
 		    "их показывает; решите, что делать с каждым делом"));
 	return (0);
-}
-
-/* The region of key_id into region: 0, 1 when unknown, -1. */
-static int
-key_region(struct node *n, const char *key_id, char region[16])
-{
-	sqlite3_stmt	*s;
-	const char	*r;
-	int		 k, rc = -1;
-
-	if ((s = store_stmt(n->st, SQL_KEY_REGION)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(s)) == SQLITE_DONE)
-		rc = 1;
-	else if (k == SQLITE_ROW && (r = (const char *)sqlite3_column_text(s,
-	    0)) != NULL && strlen(r) < 16) {
-		memcpy(region, r, strlen(r) + 1);
-		rc = 0;
-	}
-	sqlite3_reset(s);
-	return (rc);
 }
 
 /* Whether s is a key id: 16 lowercase hex digits. */
@@ -225,7 +196,7 @@ cmd_key_revoke_peer(int argc, char **argv)
 		    "'opora key revoke'", "это собственный регион узла: "
 		    "используйте 'opora key revoke'"));
 		rc = EX_USAGE;
-	} else if ((k = key_region(n, pos[1], region)) != 0 ||
+	} else if ((k = store_key_region(n->st, pos[1], region)) != 0 ||
 	    strcmp(region, pos[0]) != 0) {
 		cli_err("%s %s %s %s", cli_tr("no key", "нет ключа"), pos[1],
 		    cli_tr("of", "региона"), pos[0]);
@@ -260,7 +231,7 @@ key_revoke(int argc, char **argv)
 		    "сначала создайте новый ('opora key rotate --overlap 0'), "
 		    "затем отзовите этот"));
 		rc = EX_USAGE;
-	} else if ((k = key_region(n, pos[0], region)) != 0 ||
+	} else if ((k = store_key_region(n->st, pos[0], region)) != 0 ||
 	    strcmp(region, n->cfg.region) != 0) {
 		cli_err("%s %s %s %s", cli_tr("no key", "нет ключа"), pos[0],
 		    cli_tr("of", "региона"), n->cfg.region);
@@ -492,15 +463,77 @@ key_rotate(int argc, char **argv)
 	return (rc);
 }
 
+/* What key_list shows the keys with. */
+struct key_list {
+	const char	*own;		/* this node's key id */
+	cJSON		*arr;		/* with --json, else NULL */
+};
+
+/* One key of 'opora key list'. */
+static int
+key_line(const struct store_key_row *k, void *arg)
+{
+	struct key_list	*kl = arg;
+	cJSON		*o;
+	const char	*kid, *region, *until, *since, *state, *label;
+	char		 when[32];
+	uint64_t	 v;
+
+	kid = k->key_id;
+	region = k->region;
+	until = k->until;
+	since = k->revoked_since;
+	when[0] = '\0';
+	if (since != NULL) {
+		state = "revoked";
+		if (hlc_parse(since, strlen(since), &v) == 0)
+			card_time_format(v, when);
+	} else if (!k->trusted)
+		state = "untrusted";
+	else if (until != NULL) {
+		state = "until";
+		if (hlc_parse(until, strlen(until), &v) == 0)
+			card_time_format(v, when);
+	} else if (strcmp(kid, kl->own) == 0)
+		state = "current";
+	else
+		state = "valid";
+	if (kl->arr != NULL) {
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(kl->arr, o)) {
+			cJSON_Delete(o);
+			return (-1);
+		}
+		cJSON_AddStringToObject(o, "key_id", kid);
+		cJSON_AddStringToObject(o, "region", region);
+		cJSON_AddStringToObject(o, "state", state);
+		if (when[0] != '\0')
+			cJSON_AddStringToObject(o, strcmp(state,
+			    "revoked") == 0 ? "since" : "until", when);
+		return (0);
+	}
+	if (strcmp(state, "revoked") == 0)
+		label = cli_tr("revoked since", "отозван с");
+	else if (strcmp(state, "until") == 0)
+		label = cli_tr("replaced; valid before",
+		    "заменён; действует до");
+	else if (strcmp(state, "untrusted") == 0)
+		label = cli_tr("not trusted (no peer)",
+		    "нет доверия (не партнёр)");
+	else if (strcmp(state, "current") == 0)
+		label = cli_tr("signs here", "подписывает здесь");
+	else
+		label = cli_tr("valid", "действует");
+	printf("%-7s %s  %s%s%s\n", region, kid, label, when[0] ? " " : "",
+	    when);
+	return (0);
+}
+
 static int
 key_list(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
-	const char	*kid, *region, *until, *since, *state, *label;
-	char		 when[32];
-	uint64_t	 v;
+	struct key_list	 kl = { NULL, NULL };
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	int		 r, rc = EX_SOFTWARE;
 
@@ -511,66 +544,16 @@ key_list(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_KEY_LIST)) == NULL ||
-	    (json && (arr = cJSON_CreateArray()) == NULL))
+	kl.own = n->key_id;
+	if (json && (kl.arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		kid = (const char *)sqlite3_column_text(s, 0);
-		region = (const char *)sqlite3_column_text(s, 1);
-		until = (const char *)sqlite3_column_text(s, 2);
-		since = (const char *)sqlite3_column_text(s, 3);
-		if (kid == NULL || region == NULL)
-			continue;
-		when[0] = '\0';
-		if (since != NULL) {
-			state = "revoked";
-			if (hlc_parse(since, strlen(since), &v) == 0)
-				card_time_format(v, when);
-		} else if (sqlite3_column_int(s, 4) == 0)
-			state = "untrusted";
-		else if (until != NULL) {
-			state = "until";
-			if (hlc_parse(until, strlen(until), &v) == 0)
-				card_time_format(v, when);
-		} else if (strcmp(kid, n->key_id) == 0)
-			state = "current";
-		else
-			state = "valid";
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL ||
-			    !cJSON_AddItemToArray(arr, o)) {
-				cJSON_Delete(o);
-				break;
-			}
-			cJSON_AddStringToObject(o, "key_id", kid);
-			cJSON_AddStringToObject(o, "region", region);
-			cJSON_AddStringToObject(o, "state", state);
-			if (when[0] != '\0')
-				cJSON_AddStringToObject(o, strcmp(state,
-				    "revoked") == 0 ? "since" : "until", when);
-			continue;
-		}
-		if (strcmp(state, "revoked") == 0)
-			label = cli_tr("revoked since", "отозван с");
-		else if (strcmp(state, "until") == 0)
-			label = cli_tr("replaced; valid before",
-			    "заменён; действует до");
-		else if (strcmp(state, "untrusted") == 0)
-			label = cli_tr("not trusted (no peer)",
-			    "нет доверия (не партнёр)");
-		else if (strcmp(state, "current") == 0)
-			label = cli_tr("signs here", "подписывает здесь");
-		else
-			label = cli_tr("valid", "действует");
-		printf("%-7s %s  %s%s%s\n", region, kid, label, when[0] ? " " : "",
-		    when);
-	}
-	sqlite3_reset(s);
-	if (json)
-		cli_print_json(arr);
-	rc = r == SQLITE_DONE ? EX_OK : EX_SOFTWARE;
+	r = store_key_each(n->st, key_line, &kl);
+	/* A list cut short by an error is not printed as if whole. */
+	if (json && r == 0)
+		cli_print_json(kl.arr);
+	rc = r == 0 ? EX_OK : EX_SOFTWARE;
 out:
-	cJSON_Delete(arr);
+	cJSON_Delete(kl.arr);
 	node_close(n);
 	return (rc);
 }

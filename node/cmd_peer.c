@@ -19,6 +19,8 @@
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_peer.h"
+#include "node/store_refusal.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
@@ -60,42 +62,6 @@ slurp(const char *path, size_t max, size_t *lenp)
 	return (p);
 }
 
-static const char SQL_PEER_PUT[] =
-    "INSERT INTO peers (region, url, key_id, pin, pin_next, card, added)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (region) DO UPDATE SET"
-    " url = excluded.url, key_id = excluded.key_id, pin = excluded.pin,"
-    " pin_next = excluded.pin_next, card = excluded.card";
-static const char SQL_PEER_DEL[] = "DELETE FROM peers WHERE region = ?1";
-static const char SQL_PEER_HAS[] = "SELECT 1 FROM peers WHERE region = ?1";
-static const char SQL_PEER_LIST[] =
-    "SELECT region, url, cursor, last_ok, last_error, behind, key_id, pin,"
-    " pin_next FROM peers ORDER BY region";
-static const char SQL_PEER_KEY[] = "SELECT key_id FROM peers WHERE region = ?1";
-static const char SQL_KEY_SINCE[] =
-    "SELECT revoked_since FROM keys WHERE key_id = ?1";
-
-/* The key id this node holds for peer region into kid: 0, 1 when region
- * is no peer, -1. */
-static int
-held_key(struct node *n, const char *region, char kid[SIG_KEYID_LEN + 1])
-{
-	sqlite3_stmt	*s;
-	const char	*k;
-	int		 r, rc = -1;
-
-	if ((s = store_stmt(n->st, SQL_PEER_KEY)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_DONE)
-		rc = 1;
-	else if (r == SQLITE_ROW && (k = (const char *)sqlite3_column_text(s,
-	    0)) != NULL && strlen(k) == SIG_KEYID_LEN) {
-		memcpy(kid, k, SIG_KEYID_LEN + 1);
-		rc = 0;
-	}
-	sqlite3_reset(s);
-	return (rc);
-}
 
 /*
  * Whether rotation r of a card was signed by its old key at or after the
@@ -105,23 +71,14 @@ held_key(struct node *n, const char *region, char kid[SIG_KEYID_LEN + 1])
 static int
 rotation_after_revocation(struct node *n, const struct card_rotation *r)
 {
-	sqlite3_stmt	*s;
-	const char	*t;
 	char		 kid[SIG_KEYID_LEN + 1];
 	uint64_t	 since;
-	int		 k, rc = 0;
+	int		 k;
 
 	sig_key_id(r->prev, kid);
-	if ((s = store_stmt(n->st, SQL_KEY_SINCE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(s)) == SQLITE_ROW &&
-	    (t = (const char *)sqlite3_column_text(s, 0)) != NULL)
-		rc = hlc_parse(t, strlen(t), &since) == -1 || r->at >= since;
-	else if (k != SQLITE_ROW && k != SQLITE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	if ((k = store_key_revoked_since(n->st, kid, &since)) != 0)
+		return (k == 1 ? 0 : -1);
+	return (r->at >= since);
 }
 
 /* Record the keys a checked card names, their ends, and the region's
@@ -154,7 +111,6 @@ static int
 peer_add(struct node *n, const char *path)
 {
 	struct card	 c;
-	sqlite3_stmt	*s;
 	char		*text, why[256], held[SIG_KEYID_LEN + 1], t[32];
 	char		 kid[SIG_KEYID_LEN + 1];
 	size_t		 len, i;
@@ -177,7 +133,7 @@ peer_add(struct node *n, const char *path)
 	 * A card for a peer already here must come from the same node: its
 	 * key is the one held, or a rotation chain leads to it from there.
 	 */
-	if ((k = held_key(n, c.region, held)) == -1) {
+	if ((k = store_peer_key(n->st, c.region, held)) == -1) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
@@ -216,22 +172,9 @@ peer_add(struct node *n, const char *path)
 	if (store_begin(n->st) == -1)
 		goto out;
 	if (card_keys_put(n, &c) == -1 ||
-	    (s = store_stmt(n->st, SQL_PEER_PUT)) == NULL)
+	    store_peer_put(n->st, c.region, c.url, c.key_id, c.pin,
+	    c.pin_next, text, len) == -1)
 		goto rollback;
-	sqlite3_bind_text(s, 1, c.region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c.url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c.key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, c.pin, -1, SQLITE_STATIC);
-	if (c.pin_next[0] != '\0')
-		sqlite3_bind_text(s, 5, c.pin_next, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, text, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		log_warnx("peer add: %s", sqlite3_errmsg(store_db(n->st)));
-		sqlite3_reset(s);
-		goto rollback;
-	}
-	sqlite3_reset(s);
 	if (store_commit(n->st) == -1)
 		goto rollback;
 	printf("%s\n", c.region);
@@ -262,96 +205,87 @@ out:
 	return (rc);
 }
 
+/* One peer of 'opora peer list': into the JSON array arg, or printed
+ * when arg is NULL. */
+static int
+peer_line(const struct store_peer_row *p, void *arg)
+{
+	cJSON		*arr = arg, *o;
+	char		 ok[32], behind[24];
+	time_t		 t;
+	struct tm	 tm;
+
+	ok[0] = '\0';
+	if (p->has_last_ok) {
+		t = (time_t)(p->last_ok / 1000);
+		gmtime_r(&t, &tm);
+		strftime(ok, sizeof(ok), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	}
+	if (arr != NULL) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "region", p->region);
+		cJSON_AddStringToObject(o, "url", p->url);
+		cJSON_AddStringToObject(o, "key_id", p->key_id);
+		cJSON_AddStringToObject(o, "tls_pin", p->pin);
+		if (p->pin_next != NULL)
+			cJSON_AddStringToObject(o, "tls_pin_next",
+			    p->pin_next);
+		cJSON_AddNumberToObject(o, "cursor", (double)p->cursor);
+		if (ok[0] != '\0')
+			cJSON_AddStringToObject(o, "last_success", ok);
+		if (p->last_error != NULL)
+			cJSON_AddStringToObject(o, "last_error",
+			    p->last_error);
+		if (p->has_behind)
+			cJSON_AddNumberToObject(o, "behind",
+			    (double)p->behind);
+		return (0);
+	}
+	if (!p->has_behind || p->behind < 0)
+		snprintf(behind, sizeof(behind), "?");
+	else
+		snprintf(behind, sizeof(behind), "%lld",
+		    (long long)p->behind);
+	printf("%-7s %s\n  %s %lld; %s %s; %s %s", p->region, p->url,
+	    cli_tr("cursor", "курсор"), (long long)p->cursor,
+	    cli_tr("last success", "последний успех"),
+	    ok[0] ? ok : cli_tr("never", "не было"),
+	    cli_tr("changes behind", "отставание"), behind);
+	if (p->last_error != NULL)
+		printf("\n  %s: %s", cli_tr("last error", "последняя ошибка"),
+		    p->last_error);
+	printf("\n");
+	return (0);
+}
+
 static int
 peer_list(struct node *n, bool json)
 {
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
-	const char	*region, *url, *err, *kid, *pin, *next;
-	char		 ok[32];
-	time_t		 t;
-	struct tm	 tm;
+	cJSON		*arr = NULL;
 	int		 r;
 
-	if ((s = store_stmt(n->st, SQL_PEER_LIST)) == NULL)
-		return (EX_SOFTWARE);
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		region = (const char *)sqlite3_column_text(s, 0);
-		url = (const char *)sqlite3_column_text(s, 1);
-		err = (const char *)sqlite3_column_text(s, 4);
-		kid = (const char *)sqlite3_column_text(s, 6);
-		pin = (const char *)sqlite3_column_text(s, 7);
-		next = (const char *)sqlite3_column_text(s, 8);
-		ok[0] = '\0';
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
-			t = (time_t)(sqlite3_column_int64(s, 3) / 1000);
-			gmtime_r(&t, &tm);
-			strftime(ok, sizeof(ok), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		}
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "region", region);
-			cJSON_AddStringToObject(o, "url", url);
-			cJSON_AddStringToObject(o, "key_id", kid);
-			cJSON_AddStringToObject(o, "tls_pin", pin);
-			if (next != NULL)
-				cJSON_AddStringToObject(o, "tls_pin_next",
-				    next);
-			cJSON_AddNumberToObject(o, "cursor",
-			    (double)sqlite3_column_int64(s, 2));
-			if (ok[0] != '\0')
-				cJSON_AddStringToObject(o, "last_success", ok);
-			if (err != NULL)
-				cJSON_AddStringToObject(o, "last_error", err);
-			if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-				cJSON_AddNumberToObject(o, "behind", (double)
-				    sqlite3_column_int64(s, 5));
-			continue;
-		}
-		printf("%-7s %s\n  %s %lld; %s %s; %s %s",
-		    region, url, cli_tr("cursor", "курсор"),
-		    (long long)sqlite3_column_int64(s, 2),
-		    cli_tr("last success", "последний успех"),
-		    ok[0] ? ok : cli_tr("never", "не было"),
-		    cli_tr("changes behind", "отставание"),
-		    sqlite3_column_type(s, 5) == SQLITE_NULL ||
-		    sqlite3_column_int64(s, 5) < 0 ? "?" :
-		    (const char *)sqlite3_column_text(s, 5));
-		if (err != NULL)
-			printf("\n  %s: %s", cli_tr("last error",
-			    "последняя ошибка"), err);
-		printf("\n");
-	}
-	sqlite3_reset(s);
-	if (json) {
+	r = store_peer_each(n->st, peer_line, arr);
+	/* A list cut short by an error is not printed as if whole. */
+	if (json && r == 0)
 		cli_print_json(arr);
-		cJSON_Delete(arr);
-	}
-	return (r == SQLITE_DONE ? EX_OK : EX_SOFTWARE);
+	cJSON_Delete(arr);
+	return (r == 0 ? EX_OK : EX_SOFTWARE);
 }
 
 static int
 peer_remove(struct node *n, const char *region)
 {
-	sqlite3_stmt	*s;
-	int		 changed, rc = EX_SOFTWARE;
+	int		 k, rc = EX_SOFTWARE;
 
 	if (store_begin(n->st) == -1)
 		return (EX_SOFTWARE);
-	if ((s = store_stmt(n->st, SQL_PEER_DEL)) == NULL)
+	if ((k = store_peer_del(n->st, region)) == -1)
 		goto rollback;
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_reset(s);
-		goto rollback;
-	}
-	changed = sqlite3_changes(store_db(n->st));
-	sqlite3_reset(s);
-	if (changed == 0) {
+	if (k == 1) {
 		cli_err("%s %s", cli_tr("no peer", "нет партнёра"), region);
 		rc = EX_NOINPUT;
 		goto rollback;
@@ -510,7 +444,6 @@ cmd_receive(int argc, char **argv)
 	struct wire_feed f;
 	struct feed_stats st = { 0 };
 	struct node	*n;
-	sqlite3_stmt	*s;
 	char		*text, why[256];
 	size_t		 len;
 	int		 r, rc = EX_DATAERR;
@@ -533,25 +466,21 @@ cmd_receive(int argc, char **argv)
 	/* Refusals are recorded against REGION, marked as from a file: it
 	 * must be a peer whose card this node holds. */
 	st.file = true;
-	if ((s = store_stmt(n->st, SQL_PEER_HAS)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, argv[2], -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (r != SQLITE_ROW) {
-		if (r == SQLITE_DONE)
+	if ((r = store_peer_exists(n->st, argv[2])) != 1) {
+		if (r == 0)
 			cli_err("%s %s: %s", cli_tr("no peer", "нет партнёра"),
 			    argv[2], cli_tr("add its card first (opora peer "
 			    "add)", "сначала добавьте его карточку (opora peer "
 			    "add)"));
-		rc = r == SQLITE_DONE ? EX_NOINPUT : EX_SOFTWARE;
+		rc = r == 0 ? EX_NOINPUT : EX_SOFTWARE;
 		goto out;
 	}
-	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
+	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1) {
 		cli_err("%s: %s", argv[3], why);
-	else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
+		/* Memory ran out: no verdict on the file. */
+		if (f.nomem)
+			rc = EX_OSERR;
+	} else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
 	    -1) {
 		cli_err("%s: %s", argv[3], why);
 		rc = EX_SOFTWARE;
@@ -572,14 +501,6 @@ out:
 	return (rc);
 }
 
-static const char SQL_REJECTED[] =
-    "SELECT n, id, dossier, peer, reason, at, coalesce(last_at, at), count,"
-    " coalesce(via, ''), bytes IS NOT NULL FROM rejected"
-    " ORDER BY coalesce(last_at, at), n";
-static const char SQL_REJECTED_DROPPED[] =
-    "SELECT peer, dropped FROM rejected_peers WHERE dropped > 0"
-    " ORDER BY peer";
-
 /* "2026-11-26 10:04:05 UTC" for ms since the epoch. */
 static void
 rejected_when(long long ms, char out[32])
@@ -592,18 +513,83 @@ rejected_when(long long ms, char out[32])
 		snprintf(out, 32, "?");
 }
 
+/* One refusal of 'opora rejected list': into the JSON array arg, or
+ * printed when arg is NULL. */
+static int
+rejected_line(const struct store_refusal_row *rf, void *arg)
+{
+	cJSON		*arr = arg, *o;
+	const char	*c[5];
+	char		 e[5][ESC_LONG], first[32], last[32];
+	bool		 kept;
+	long long	 count;
+	int		 i;
+
+	/* Everything here came from outside: escaped. */
+	c[0] = rf->id;
+	c[1] = rf->dossier;
+	c[2] = rf->peer;
+	c[3] = rf->reason;
+	c[4] = rf->via;
+	for (i = 0; i < 5; i++)
+		esc_str(c[i] != NULL ? c[i] : "", e[i], sizeof(e[i]));
+	rejected_when(rf->at, first);
+	rejected_when(rf->last_at, last);
+	count = rf->count;
+	kept = rf->kept;
+	if (arr != NULL) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "id", e[0]);
+		if (c[1] != NULL)
+			cJSON_AddStringToObject(o, "dossier", e[1]);
+		cJSON_AddStringToObject(o, "peer", e[2]);
+		if (c[4] != NULL && c[4][0] != '\0')
+			cJSON_AddStringToObject(o, "via", e[4]);
+		cJSON_AddStringToObject(o, "reason", e[3]);
+		cJSON_AddStringToObject(o, "at", first);
+		cJSON_AddStringToObject(o, "last", last);
+		cJSON_AddNumberToObject(o, "count", (double)count);
+		cJSON_AddBoolToObject(o, "bytes_kept", kept);
+	} else {
+		printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
+		    strcmp(e[4], "file") == 0 ? " " : "",
+		    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
+		    "(файл)") : "", c[0] ? e[0] : "?",
+		    c[1] ? e[1] : "?", e[3]);
+		if (count > 1)
+			printf(" (%lld %s %s)", count, cli_tr(
+			    "times, first", "раз, впервые"), first);
+		if (!kept)
+			printf(" [%s]", cli_tr("bytes not kept",
+			    "байты не сохранены"));
+		printf("\n");
+	}
+	return (0);
+}
+
+/* A peer's refusal records dropped for the cap of rows. */
+static int
+rejected_dropped(const char *peer, int64_t dropped, void *arg)
+{
+	char	 e[ESC_LONG];
+
+	(void)arg;
+	printf("%s: %lld %s\n", esc_str(peer, e, sizeof(e)),
+	    (long long)dropped, cli_tr("older records dropped (the least "
+	    "recently seen first)", "старых записей удалено (сначала давно "
+	    "не виденные)"));
+	return (0);
+}
+
 int
 cmd_rejected(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
-	const char	*c[5];
-	char		 e[5][ESC_LONG], first[32], last[32];
+	cJSON		*arr = NULL;
 	bool		 json = argc == 3 && strcmp(argv[2], "--json") == 0;
-	bool		 kept;
-	long long	 count;
-	int		 r, i, rc = EX_SOFTWARE;
+	int		 rc = EX_SOFTWARE;
 
 	if (argc < 2 || strcmp(argv[1], "list") != 0 || argc > 3 ||
 	    (argc == 3 && !json)) {
@@ -621,67 +607,14 @@ cmd_rejected(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_REJECTED)) == NULL ||
-	    (json && (arr = cJSON_CreateArray()) == NULL))
+	if (json && (arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		/* Everything here came from outside: escaped. */
-		c[0] = (const char *)sqlite3_column_text(s, 1);
-		c[1] = (const char *)sqlite3_column_text(s, 2);
-		c[2] = (const char *)sqlite3_column_text(s, 3);
-		c[3] = (const char *)sqlite3_column_text(s, 4);
-		c[4] = (const char *)sqlite3_column_text(s, 8);
-		for (i = 0; i < 5; i++)
-			esc_str(c[i] != NULL ? c[i] : "", e[i], sizeof(e[i]));
-		rejected_when(sqlite3_column_int64(s, 5), first);
-		rejected_when(sqlite3_column_int64(s, 6), last);
-		count = sqlite3_column_int64(s, 7);
-		kept = sqlite3_column_int(s, 9) != 0;
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "id", e[0]);
-			if (c[1] != NULL)
-				cJSON_AddStringToObject(o, "dossier", e[1]);
-			cJSON_AddStringToObject(o, "peer", e[2]);
-			if (c[4] != NULL && c[4][0] != '\0')
-				cJSON_AddStringToObject(o, "via", e[4]);
-			cJSON_AddStringToObject(o, "reason", e[3]);
-			cJSON_AddStringToObject(o, "at", first);
-			cJSON_AddStringToObject(o, "last", last);
-			cJSON_AddNumberToObject(o, "count", (double)count);
-			cJSON_AddBoolToObject(o, "bytes_kept", kept);
-		} else {
-			printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
-			    strcmp(e[4], "file") == 0 ? " " : "",
-			    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
-			    "(файл)") : "", c[0] ? e[0] : "?",
-			    c[1] ? e[1] : "?", e[3]);
-			if (count > 1)
-				printf(" (%lld %s %s)", count, cli_tr(
-				    "times, first", "раз, впервые"), first);
-			if (!kept)
-				printf(" [%s]", cli_tr("bytes not kept",
-				    "байты не сохранены"));
-			printf("\n");
-		}
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (store_refusal_each(n->st, rejected_line, arr) != 0)
 		goto out;
 	/* Records dropped for the cap of rows, per peer. */
-	if ((s = store_stmt(n->st, SQL_REJECTED_DROPPED)) == NULL)
+	if (!json && store_refusal_dropped_each(n->st, rejected_dropped,
+	    NULL) != 0)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && !json) {
-		esc_str((const char *)sqlite3_column_text(s, 0), e[0],
-		    sizeof(e[0]));
-		printf("%s: %lld %s\n", e[0], (long long)
-		    sqlite3_column_int64(s, 1), cli_tr("older records "
-		    "dropped (the least recently seen first)", "старых "
-		    "записей удалено (сначала давно не виденные)"));
-	}
-	sqlite3_reset(s);
 	if (json)
 		cli_print_json(arr);
 	rc = EX_OK;

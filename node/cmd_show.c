@@ -635,111 +635,104 @@ out:
 	return (rc);
 }
 
-static const char SQL_LIST[] =
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
-    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
-    "  AND e.retracted = '0')"
-    " FROM persons p ORDER BY surname_fold, name, birth_date, dossier";
-static const char SQL_FIND[] =
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
-    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
-    "  AND e.retracted = '0')"
-    " FROM persons p WHERE (?1 IS NULL OR snils = ?1)"
-    " AND (?2 IS NULL OR surname_fold = ?2)"
-    " AND (?3 IS NULL OR birth_date = ?3)"
-    " ORDER BY surname_fold, name, birth_date, dossier";
+/* What print_persons prints into. */
+struct persons_out {
+	struct node	*n;
+	cJSON		*arr;		/* with --json */
+	int		 count;
+	char		*ids;		/* list_ids: the ids, space-separated */
+	size_t		 len, cap;
+};
 
-/* Write one audit entry naming every dossier of s the account may read
- * (s is reset, its bindings kept, for the caller to step again).  A list
- * that cannot be audited is refused: -1 after saying so. */
+/* store_person_each callback: note the id of a dossier the account may
+ * read, for the audit entry written before anything is shown. */
 static int
-list_audit(struct node *n, sqlite3_stmt *s)
+list_ids(const char *const *v, int64_t events, void *arg)
 {
-	const char	*id;
-	char		*ids = NULL, *p;
-	size_t		 len = 0, cap = 0;
-	int		 r, rc = -1;
+	struct persons_out *po = arg;
+	char		*p;
 
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		if (id == NULL || strlen(id) != 36 || !cli_may_read(n, id))
-			continue;
-		if (len + 38 > cap) {
-			cap = cap ? cap * 2 : 1024;
-			if ((p = realloc(ids, cap)) == NULL)
-				goto out;
-			ids = p;
-		}
-		if (len > 0)
-			ids[len++] = ' ';
-		memcpy(ids + len, id, 37);
-		len += 36;
+	(void)events;
+	if (v[0] == NULL || strlen(v[0]) != 36 || !cli_may_read(po->n, v[0]))
+		return (0);
+	if (po->len + 38 > po->cap) {
+		po->cap = po->cap ? po->cap * 2 : 1024;
+		if ((p = realloc(po->ids, po->cap)) == NULL)
+			return (-1);
+		po->ids = p;
 	}
-	if (r != SQLITE_DONE)
-		goto out;
-	if (cli_audit(n, "list", ids != NULL ? ids : "", "", false) == -1) {
-		cli_err("%s", cli_tr("the search cannot be recorded in the "
-		    "audit, so it is refused", "поиск нельзя записать в журнал "
-		    "аудита, поэтому в нём отказано"));
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_reset(s);
-	free(ids);
-	return (rc);
+	if (po->len > 0)
+		po->ids[po->len++] = ' ';
+	memcpy(po->ids + po->len, v[0], 37);
+	po->len += 36;
+	return (0);
 }
 
 static int
-print_persons(struct node *n, sqlite3_stmt *s, bool json)
+person_out(const char *const *v, int64_t events, void *arg)
 {
-	cJSON		*arr = NULL, *o;
-	const char	*v[6];
-	int		 r, c, count = 0;
-	static const char *const keys[6] = { "dossier", "surname", "name",
-	    "patronymic", "birth_date", "custodian" };
+	static const char *const keys[STORE_PERSON_NCOL] = { "dossier",
+	    "surname", "name", "patronymic", "birth_date", "custodian" };
+	struct persons_out *po = arg;
+	cJSON		*o;
+	int		 c;
 
-	if (json && (arr = cJSON_CreateArray()) == NULL)
-		return (EX_OSERR);
-	/* What the account may see, audited before anything is shown. */
-	if (list_audit(n, s) == -1) {
-		cJSON_Delete(arr);
+	if (v[0] == NULL || !cli_may_read(po->n, v[0]))
+		return (0);
+	po->count++;
+	if (po->arr != NULL) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(po->arr, o);
+		for (c = 0; c < STORE_PERSON_NCOL; c++)
+			if (v[c] != NULL)
+				cJSON_AddStringToObject(o, keys[c], v[c]);
+		cJSON_AddNumberToObject(o, "events", (double)events);
+	} else
+		printf("%s  %s %s %s  %s  %s  %lld %s\n", opt(v[0]), opt(v[1]),
+		    opt(v[2]), opt(v[3]), opt(v[4]), opt(v[5]),
+		    (long long)events, cli_tr("events", "событий"));
+	return (0);
+}
+
+/*
+ * The persons store_person_each finds that the account may read, printed;
+ * an exit code.  The ids are written to the audit first, in one entry; a
+ * list that cannot be audited is refused.
+ */
+static int
+print_persons(struct node *n, bool all, const char *snils,
+    const char *fold, const char *birth, bool json)
+{
+	struct persons_out po = { n, NULL, 0, NULL, 0, 0 };
+	int		 rc;
+
+	if (store_person_each(n->st, all, snils, fold, birth, list_ids,
+	    &po) != 0) {
+		free(po.ids);
 		return (EX_SOFTWARE);
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (c = 0; c < 6; c++)
-			v[c] = (const char *)sqlite3_column_text(s, c);
-		if (v[0] == NULL || !cli_may_read(n, v[0]))
-			continue;
-		count++;
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			for (c = 0; c < 6; c++)
-				if (v[c] != NULL)
-					cJSON_AddStringToObject(o, keys[c],
-					    v[c]);
-			cJSON_AddNumberToObject(o, "events",
-			    (double)sqlite3_column_int64(s, 6));
-		} else
-			printf("%s  %s %s %s  %s  %s  %lld %s\n", opt(v[0]),
-			    opt(v[1]), opt(v[2]), opt(v[3]), opt(v[4]),
-			    opt(v[5]), (long long)sqlite3_column_int64(s, 6),
-			    cli_tr("events", "событий"));
+	rc = cli_audit(n, "list", po.ids != NULL ? po.ids : "", "", false);
+	free(po.ids);
+	if (rc == -1) {
+		cli_err("%s", cli_tr("the search cannot be recorded in the "
+		    "audit, so it is refused", "поиск нельзя записать в журнал "
+		    "аудита, поэтому в нём отказано"));
+		return (EX_SOFTWARE);
 	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("list: %s", sqlite3_errmsg(store_db(n->st)));
-		cJSON_Delete(arr);
+	if (json && (po.arr = cJSON_CreateArray()) == NULL)
+		return (EX_OSERR);
+	if (store_person_each(n->st, all, snils, fold, birth, person_out,
+	    &po) != 0) {
+		cJSON_Delete(po.arr);
 		return (EX_SOFTWARE);
 	}
 	if (json)
-		cli_print_json(arr);
-	else if (count == 0)
+		cli_print_json(po.arr);
+	else if (po.count == 0)
 		fprintf(stderr, "%s\n", cli_tr("no dossiers found",
 		    "дела не найдены"));
-	cJSON_Delete(arr);
+	cJSON_Delete(po.arr);
 	return (EX_OK);
 }
 
@@ -747,7 +740,6 @@ int
 cmd_list(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
 	bool		 json;
 	int		 rc;
 
@@ -761,10 +753,7 @@ cmd_list(int argc, char **argv)
 		return (rc);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
-		rc = EX_SOFTWARE;
-	else
-		rc = print_persons(n, s, json);
+	rc = print_persons(n, true, NULL, NULL, NULL, json);
 	node_close(n);
 	return (rc);
 }
@@ -790,7 +779,6 @@ cmd_find(int argc, char **argv)
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
 	char		 sn[12], fold[2 * LIMIT_NAME + 1];
 	struct node	*n;
-	sqlite3_stmt	*s;
 	bool		 json = false;
 	int		 ch, rc;
 
@@ -842,16 +830,8 @@ cmd_find(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_FIND)) == NULL ||
-	    (snils != NULL && sqlite3_bind_text(s, 1, sn, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK) ||
-	    (surname != NULL && sqlite3_bind_text(s, 2, fold, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK) ||
-	    (birth != NULL && sqlite3_bind_text(s, 3, birth, -1,
-	    SQLITE_STATIC) != SQLITE_OK))
-		rc = EX_SOFTWARE;
-	else
-		rc = print_persons(n, s, json);
+	rc = print_persons(n, false, snils != NULL ? sn : NULL,
+	    surname != NULL ? fold : NULL, birth, json);
 	node_close(n);
 	return (rc);
 }

@@ -15,21 +15,10 @@
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/num.h"
-
-static const char SQL_PEERS[] =
-    "SELECT region, last_ok, last_error, last_error_at, behind,"
-    " backoff_until, backoff_reason,"
-    " (SELECT dropped FROM rejected_peers r WHERE r.peer = region),"
-    " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error,"
-    " resync_at, resync_reason"
-    " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
-    " ORDER BY region";
-
-static const char SQL_CHANGE_AT[] =
-    "SELECT id, bytes FROM changes WHERE seq = ?";
 
 /*
  * The damaged change 'opora serve' last refused to serve (meta
@@ -37,41 +26,46 @@ static const char SQL_CHANGE_AT[] =
  * a problem line in msg, and 1.  0 when there is none or it has been
  * restored since; -1 if the log cannot be read.
  */
+/* Where corrupt_change writes its problem line. */
+struct corrupt {
+	char	*msg;
+	size_t	 msgsz;
+};
+
+/* 2 with a problem line when the change's bytes do not hash to its id,
+ * else 0 (store_change_at's 1 says there is no such change). */
+static int
+corrupt_row(const struct store_row *row, void *arg)
+{
+	struct corrupt	*cr = arg;
+	char		 hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
+
+	change_id(row->bytes, row->bytes == NULL ? 0 : row->len, hash);
+	if (strcmp(row->id, hash) == 0)
+		return (0);
+	esc_str(row->id, eid, sizeof(eid));
+	snprintf(cr->msg, cr->msgsz, "corrupted change %s (feed #%lld): its "
+	    "stored bytes do not match its id, so nothing is served to "
+	    "peers; restore the database from a backup ('opora verify' lists "
+	    "every damaged change)", eid, (long long)row->seq);
+	return (2);
+}
+
 static int
 corrupt_change(struct node *n, char *msg, size_t msgsz)
 {
-	sqlite3_stmt	*s;
-	const char	*id;
-	const void	*bytes;
-	char		 v[24], hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
+	struct corrupt	 cr = { msg, msgsz };
+	char		 v[24];
 	int64_t		 seq;
-	int		 r, rc = 0;
+	int		 r;
 
 	if ((r = store_meta_get(n->st, "corrupt_seq", v, sizeof(v))) != 0)
 		return (r == 1 ? 0 : -1);
 	if (num_parse_str(v, 1, INT64_MAX, &seq) == -1)
 		return (0);
-	if ((s = store_stmt(n->st, SQL_CHANGE_AT)) == NULL)
+	if ((r = store_change_at(n->st, seq, corrupt_row, &cr)) == -1)
 		return (-1);
-	sqlite3_bind_int64(s, 1, seq);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		bytes = sqlite3_column_blob(s, 1);
-		change_id(bytes, bytes == NULL ? 0 :
-		    (size_t)sqlite3_column_bytes(s, 1), hash);
-		if (id == NULL || strcmp(id, hash) != 0) {
-			esc_str(id, eid, sizeof(eid));
-			snprintf(msg, msgsz, "corrupted change %s (feed "
-			    "#%lld): its stored bytes do not match its id, so "
-			    "nothing is served to peers; restore the database "
-			    "from a backup ('opora verify' lists every damaged "
-			    "change)", eid, (long long)seq);
-			rc = 1;
-		}
-	} else if (r != SQLITE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (r == 2 ? 1 : 0);
 }
 
 /* "2026-11-26 10:04 UTC" for ms since the epoch, or "never". */
@@ -89,25 +83,25 @@ when_ms(long long ms, char out[32])
 }
 
 /*
- * The last anti-entropy round with a peer (columns 8-14 of SQL_PEERS):
- * into its JSON object p, a problem when it failed, and a line of text.
+ * The last anti-entropy round with peer pr: into its JSON object p, a
+ * problem when it failed, and a line of text.
  */
 static void
-anti_entropy(struct node *n, sqlite3_stmt *s, const char *region, cJSON *p,
-    cJSON *problems, bool json)
+anti_entropy(struct node *n, const struct store_peer_row *pr,
+    const char *region, cJSON *p, cJSON *problems, bool json)
 {
 	cJSON		*a;
 	char		 w[32], msg[ESC_LONG + 64], err[ESC_LONG];
-	long long	 at = sqlite3_column_int64(s, 8);
-	bool		 ok = sqlite3_column_int(s, 9) != 0;
-	long long	 shared = sqlite3_column_int64(s, 10);
-	long long	 differed = sqlite3_column_int64(s, 11);
-	long long	 applied = sqlite3_column_int64(s, 12);
-	long long	 unresolved = sqlite3_column_int64(s, 13);
+	long long	 at = pr->round_at;
+	bool		 ok = pr->round_ok;
+	long long	 shared = pr->round_shared;
+	long long	 differed = pr->round_differed;
+	long long	 applied = pr->round_applied;
+	long long	 unresolved = pr->round_unresolved;
 
 	/* Recorded escaped; escaped again for the terminal all the same. */
-	esc_str((const char *)sqlite3_column_text(s, 14), err, sizeof(err));
-	if (sqlite3_column_type(s, 8) == SQLITE_NULL) {
+	esc_str(pr->round_error, err, sizeof(err));
+	if (!pr->has_round) {
 		if (!json)
 			printf("    %s: %s\n", cli_tr("anti-entropy",
 			    "сверка"), n->cfg.anti_entropy_interval > 0 ?
@@ -155,26 +149,139 @@ anti_entropy(struct node *n, sqlite3_stmt *s, const char *region, cJSON *p,
 	}
 }
 
-static long long
-count(struct node *n, const char *sql)
+/* What status shows of the peers. */
+struct peer_status {
+	struct node	*n;
+	cJSON		*peers, *problems;
+	long long	 now;
+	bool		 json, fed;
+};
+
+/* One peer of 'opora status': into the JSON, its problems, and (unless
+ * JSON) its lines. */
+static int
+peer_status(const struct store_peer_row *pr, void *arg)
 {
-	return ((long long)store_count(n->st, sql));
+	struct peer_status *ps = arg;
+	struct node	*n = ps->n;
+	cJSON		*p, *problems = ps->problems;
+	char		 w1[32], w2[32], msg[ESC_LONG + ESC_SHORT + 64];
+	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
+	long long	 now = ps->now;
+	bool		 json = ps->json, fed = ps->fed;
+
+	const char *r = pr->region;
+	const char *err = pr->last_error;
+	long long ok = pr->last_ok;
+	long long at = pr->last_error_at;
+	long long behind = pr->behind;
+	long long until = pr->backoff_until;
+	const char *why = pr->backoff_reason;
+	long long dropped = pr->rejected_dropped;
+	long long resync_at = pr->resync_at;
+	const char *resync_why = pr->resync_reason;
+	bool failing = err != NULL && at >= ok;
+	bool backing = until > now;
+
+	/* Peers' words are escaped for the terminal. */
+	esc_str(r ? r : "?", er, sizeof(er));
+	esc_str(err, eerr, sizeof(eerr));
+	esc_str(why, ereason, sizeof(ereason));
+	r = er;
+	err = eerr;
+
+	p = cJSON_CreateObject();
+	cJSON_AddItemToArray(ps->peers, p);
+	cJSON_AddStringToObject(p, "region", r ? r : "");
+	cJSON_AddBoolToObject(p, "ok", !failing && ok > 0);
+	cJSON_AddNumberToObject(p, "last_ok_ms", (double)ok);
+	cJSON_AddNumberToObject(p, "behind", (double)behind);
+	if (failing)
+		cJSON_AddStringToObject(p, "error", err);
+	if (backing) {
+		cJSON_AddNumberToObject(p, "backoff_until_ms",
+		    (double)until);
+		cJSON_AddStringToObject(p, "backoff_reason",
+		    ereason);
+		snprintf(msg, sizeof(msg), "peer %s: not asked "
+		    "again for %lld s: %s", r, (until - now +
+		    999) / 1000, ereason);
+		cJSON_AddItemToArray(problems,
+		    cJSON_CreateString(msg));
+	}
+	cJSON_AddNumberToObject(p, "rejected_dropped",
+	    (double)dropped);
+	/* The peer's log went back; we pulled it again. */
+	if (resync_at > 0) {
+		cJSON_AddNumberToObject(p, "resync_ms",
+		    (double)resync_at);
+		cJSON_AddStringToObject(p, "resync_reason",
+		    esc_str(resync_why, ereason,
+		    sizeof(ereason)));
+	}
+	if (failing || ok == 0) {
+		snprintf(msg, sizeof(msg), "peer %s: %s",
+		    r ? r : "?", failing ? err :
+		    "never reached");
+		cJSON_AddItemToArray(problems,
+		    cJSON_CreateString(msg));
+	}
+	if (json) {
+		if (!fed)
+			anti_entropy(n, pr, r, p, problems, true);
+		return (0);
+	}
+	when_ms(ok, w1);
+	when_ms(at, w2);
+	if (failing)
+		printf("  %s %s: %s (%s), %s %s\n",
+		    cli_tr("peer", "партнёр"), r ? r : "?",
+		    err, w2, cli_tr("last success",
+		    "последний успех"), w1);
+	else
+		printf("  %s %s: %s %s, %lld %s\n",
+		    cli_tr("peer", "партнёр"), r ? r : "?",
+		    cli_tr("in step, last pull", "в порядке, "
+		    "последний обмен"), w1, behind, cli_tr(
+		    "changes behind", "изменений в очереди"));
+	if (backing)
+		printf("    %s %lld s: %s\n", cli_tr(
+		    "backing off: not asked again for",
+		    "пауза: не опрашивается ещё"),
+		    (until - now + 999) / 1000, ereason);
+	if (resync_at > 0) {
+		when_ms(resync_at, w1);
+		printf("    %s %s: %s\n", cli_tr("pulled again "
+		    "from its first change at", "забран "
+		    "заново с первого изменения"), w1,
+		    esc_str(resync_why, ereason,
+		    sizeof(ereason)));
+	}
+	if (dropped > 0)
+		printf("    %s: %lld\n", cli_tr("refusal "
+		    "records dropped for the cap",
+		    "записей об отказах удалено сверх предела"),
+		    dropped);
+	if (!fed)
+		anti_entropy(n, pr, r, p, problems, false);
+	return (0);
 }
 
 int
 cmd_status(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
+	struct store_counts cnt;
 	cJSON		*j, *peers, *p, *problems;
-	char		 w1[32], w2[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
-	char		 eerr[ESC_LONG], ereason[ESC_LONG], er[ESC_SHORT];
+	char		 w1[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
+	char		 ereason[ESC_LONG];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
 	long long	 later;
 	long long	 last, regions, now, npeers, fedpeer;
 	int64_t		 published = 0, epoch_at;
 	char		 epoch[40], epoch_why[ESC_LONG];
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
+	struct peer_status ps;
 	bool		 fed, readerr = false;
 	int		 k, nproblems;
 
@@ -195,34 +302,19 @@ cmd_status(int argc, char **argv)
 		return (EX_CONFIG);
 	fed = strcmp(n->cfg.region, "RU-FED") == 0;
 	now = (long long)node_now_ms();
-	changes = count(n, "SELECT count(*) FROM changes");
-	dossiers = count(n, "SELECT count(*) FROM persons");
-	last = count(n, "SELECT coalesce(max(received), 0) FROM changes");
-	rejected = count(n, "SELECT count(*) FROM rejected");
-	later = count(n, "SELECT count(*) FROM later");
-	open = count(n, "SELECT count(*) FROM conflicts WHERE state = 'open'");
-	regions = count(n, "SELECT count(DISTINCT region) FROM stats_current");
-	npeers = count(n, "SELECT count(*) FROM peers");
-	fedpeer = count(n, "SELECT count(*) FROM peers WHERE region = "
-	    "'RU-FED'");
-	if ((s = store_stmt(n->st, "SELECT count(*) FROM persons WHERE "
-	    "custodian = ?")) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-	mine = (k = sqlite3_step(s)) == SQLITE_ROW ?
-	    sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	if ((s = store_stmt(n->st, "SELECT count(*) FROM rejected WHERE "
-	    "coalesce(last_at, at) > ?")) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	sqlite3_bind_int64(s, 1, now - 86400000LL);
-	rejected_day = sqlite3_step(s) == SQLITE_ROW ?
-	    sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
+	/* A count that could not be read is -1 (below). */
+	(void)store_counts(n->st, n->cfg.region, now - 86400000LL, &cnt);
+	changes = cnt.changes;
+	dossiers = cnt.dossiers;
+	last = cnt.last_received;
+	rejected = cnt.rejected;
+	later = cnt.later;
+	open = cnt.open_conflicts;
+	regions = cnt.snapshot_regions;
+	mine = cnt.custodian_of;
+	rejected_day = cnt.rejected_recent;
+	npeers = cnt.peers;
+	fedpeer = cnt.federal_peers;
 	if (store_meta_get(n->st, "epoch", epoch, sizeof(epoch)) != 0)
 		epoch[0] = '\0';
 	if (store_meta_get(n->st, "epoch_at", v, sizeof(v)) != 0 ||
@@ -233,8 +325,8 @@ cmd_status(int argc, char **argv)
 		epoch_why[0] = '\0';
 	/* A count that could not be read is a problem, not a zero. */
 	readerr = changes < 0 || dossiers < 0 || last < 0 || rejected < 0 ||
-	    open < 0 || regions < 0 || mine < 0 || rejected_day < 0 ||
-	    npeers < 0 || fedpeer < 0;
+	    later < 0 || open < 0 || regions < 0 || mine < 0 ||
+	    rejected_day < 0 || npeers < 0 || fedpeer < 0;
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
 	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
 		published = 0;
@@ -285,112 +377,13 @@ cmd_status(int argc, char **argv)
 		}
 		printf("\n");
 	}
-	if ((s = store_stmt(n->st, SQL_PEERS)) != NULL) {
-		while ((k = sqlite3_step(s)) == SQLITE_ROW) {
-			const char *r = (const char *)sqlite3_column_text(s,
-			    0);
-			const char *err = (const char *)sqlite3_column_text(s,
-			    2);
-			long long ok = sqlite3_column_int64(s, 1);
-			long long at = sqlite3_column_int64(s, 3);
-			long long behind = sqlite3_column_int64(s, 4);
-			long long until = sqlite3_column_int64(s, 5);
-			const char *why = (const char *)sqlite3_column_text(s,
-			    6);
-			long long dropped = sqlite3_column_int64(s, 7);
-			long long resync_at = sqlite3_column_int64(s, 15);
-			const char *resync_why = (const char *)
-			    sqlite3_column_text(s, 16);
-			bool failing = err != NULL && at >= ok;
-			bool backing = until > now;
-
-			/* Peers' words are escaped for the terminal. */
-			esc_str(r ? r : "?", er, sizeof(er));
-			esc_str(err, eerr, sizeof(eerr));
-			esc_str(why, ereason, sizeof(ereason));
-			r = er;
-			err = eerr;
-
-			p = cJSON_CreateObject();
-			cJSON_AddItemToArray(peers, p);
-			cJSON_AddStringToObject(p, "region", r ? r : "");
-			cJSON_AddBoolToObject(p, "ok", !failing && ok > 0);
-			cJSON_AddNumberToObject(p, "last_ok_ms", (double)ok);
-			cJSON_AddNumberToObject(p, "behind", (double)behind);
-			if (failing)
-				cJSON_AddStringToObject(p, "error", err);
-			if (backing) {
-				cJSON_AddNumberToObject(p, "backoff_until_ms",
-				    (double)until);
-				cJSON_AddStringToObject(p, "backoff_reason",
-				    ereason);
-				snprintf(msg, sizeof(msg), "peer %s: not asked "
-				    "again for %lld s: %s", r, (until - now +
-				    999) / 1000, ereason);
-				cJSON_AddItemToArray(problems,
-				    cJSON_CreateString(msg));
-			}
-			cJSON_AddNumberToObject(p, "rejected_dropped",
-			    (double)dropped);
-			/* The peer's log went back; we pulled it again. */
-			if (resync_at > 0) {
-				cJSON_AddNumberToObject(p, "resync_ms",
-				    (double)resync_at);
-				cJSON_AddStringToObject(p, "resync_reason",
-				    esc_str(resync_why, ereason,
-				    sizeof(ereason)));
-			}
-			if (failing || ok == 0) {
-				snprintf(msg, sizeof(msg), "peer %s: %s",
-				    r ? r : "?", failing ? err :
-				    "never reached");
-				cJSON_AddItemToArray(problems,
-				    cJSON_CreateString(msg));
-			}
-			if (json) {
-				if (!fed)
-					anti_entropy(n, s, r, p, problems,
-					    true);
-				continue;
-			}
-			when_ms(ok, w1);
-			when_ms(at, w2);
-			if (failing)
-				printf("  %s %s: %s (%s), %s %s\n",
-				    cli_tr("peer", "партнёр"), r ? r : "?",
-				    err, w2, cli_tr("last success",
-				    "последний успех"), w1);
-			else
-				printf("  %s %s: %s %s, %lld %s\n",
-				    cli_tr("peer", "партнёр"), r ? r : "?",
-				    cli_tr("in step, last pull", "в порядке, "
-				    "последний обмен"), w1, behind, cli_tr(
-				    "changes behind", "изменений в очереди"));
-			if (backing)
-				printf("    %s %lld s: %s\n", cli_tr(
-				    "backing off: not asked again for",
-				    "пауза: не опрашивается ещё"),
-				    (until - now + 999) / 1000, ereason);
-			if (resync_at > 0) {
-				when_ms(resync_at, w1);
-				printf("    %s %s: %s\n", cli_tr("pulled again "
-				    "from its first change at", "забран "
-				    "заново с первого изменения"), w1,
-				    esc_str(resync_why, ereason,
-				    sizeof(ereason)));
-			}
-			if (dropped > 0)
-				printf("    %s: %lld\n", cli_tr("refusal "
-				    "records dropped for the cap",
-				    "записей об отказах удалено сверх предела"),
-				    dropped);
-			if (!fed)
-				anti_entropy(n, s, r, p, problems, false);
-		}
-		if (k != SQLITE_DONE)
-			readerr = true;
-		sqlite3_reset(s);
-	} else
+	ps.n = n;
+	ps.peers = peers;
+	ps.problems = problems;
+	ps.now = now;
+	ps.json = json;
+	ps.fed = fed;
+	if (store_peer_each(n->st, peer_status, &ps) != 0)
 		readerr = true;
 	if (rejected_day > 0) {
 		snprintf(msg, sizeof(msg), "%lld changes refused in the last "

@@ -44,10 +44,6 @@ transfer_usage(FILE *f)
 	    "передачу можно отменить.\n"));
 }
 
-static const char SQL_TRANSFER_PREFIX[] =
-    "SELECT id, dossier FROM transfers WHERE id >= ?1 AND id < ?1 || '~'"
-    " ORDER BY id LIMIT 100";
-
 /* Resolve a transfer id (or prefix) to its full id and dossier. */
 static int
 find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
@@ -59,7 +55,7 @@ find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
 		"no transfer", "нет передачи"
 	};
 
-	return (cli_find_row(n, SQL_TRANSFER_PREFIX, arg, &w, id, dossier));
+	return (cli_find_row(n, STORE_PREFIX_TRANSFER, arg, &w, id, dossier));
 }
 
 static int
@@ -217,7 +213,7 @@ list(int argc, char **argv)
 	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		for (i = 0; i < 14; i++)
 			c[i] = (const char *)sqlite3_column_text(s, i);
 		when[0] = '\0';
@@ -260,7 +256,7 @@ list(int argc, char **argv)
 			    c[13]);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
 		goto out;
 	}

@@ -64,47 +64,39 @@ problem(uint64_t *count, const char *fmt, ...)
 	funlockfile(stderr);
 }
 
-static const char SQL_PARENT[] =
-    "SELECT seq, dossier, hlc FROM changes WHERE id = ?";
-
 /* The parents a change names must be stored earlier, in its dossier, with
  * an earlier clock. */
 static void
 check_parents(struct vstate *vs, const struct vitem *it)
 {
-	sqlite3_stmt	*s;
-	const char	*dossier, *hlc;
+	char		 dossier[37];
 	uint64_t	 ph;
+	int64_t		 seq;
 	size_t		 i;
 	int		 r;
 
 	for (i = 0; i < it->c->nparents; i++) {
-		if ((s = store_stmt(vs->n->st, SQL_PARENT)) == NULL)
-			return;
-		sqlite3_bind_text(s, 1, it->c->parents[i], -1, SQLITE_STATIC);
-		r = sqlite3_step(s);
-		if (r == SQLITE_DONE)
-			problem(&vs->problems, "change %s: its parent %s is missing",
-			    it->id, it->c->parents[i]);
-		else if (r == SQLITE_ROW) {
-			dossier = (const char *)sqlite3_column_text(s, 1);
-			hlc = (const char *)sqlite3_column_text(s, 2);
-			if (sqlite3_column_int64(s, 0) >= it->seq)
-				problem(&vs->problems, "change %s: its parent %s was "
-				    "stored after it", it->id,
-				    it->c->parents[i]);
-			else if (dossier == NULL || strcmp(dossier,
-			    it->c->dossier) != 0)
-				problem(&vs->problems, "change %s: its parent %s belongs "
-				    "to another dossier", it->id,
-				    it->c->parents[i]);
-			else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
-			    &ph) == -1 || ph >= it->c->hlc)
-				problem(&vs->problems, "change %s: its clock is not after "
-				    "its parent %s", it->id,
-				    it->c->parents[i]);
-		}
-		sqlite3_reset(s);
+		r = store_change_parent(vs->n->st, it->c->parents[i], &seq,
+		    dossier, &ph);
+		if (r == 1)
+			problem(&vs->problems, "change %s: its parent %s is "
+			    "missing", it->id, it->c->parents[i]);
+		else if (r == -1 && store_step_error(vs->n->st) ==
+		    SQLITE_NOMEM)
+			vs->oom = true;
+		else if (r == -1)
+			problem(&vs->problems, "change %s: its parent %s cannot "
+			    "be read", it->id, it->c->parents[i]);
+		else if (seq >= it->seq)
+			problem(&vs->problems, "change %s: its parent %s was "
+			    "stored after it", it->id, it->c->parents[i]);
+		else if (strcmp(dossier, it->c->dossier) != 0)
+			problem(&vs->problems, "change %s: its parent %s "
+			    "belongs to another dossier", it->id,
+			    it->c->parents[i]);
+		else if (ph >= it->c->hlc)
+			problem(&vs->problems, "change %s: its clock is not "
+			    "after its parent %s", it->id, it->c->parents[i]);
 	}
 }
 
@@ -192,7 +184,7 @@ read_ids(struct store *st, const char *sql, const char *dossier,
 	if ((s = store_stmt(st, sql)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		id = (const char *)sqlite3_column_text(s, 0);
 		if (id == NULL || strlen(id) != CHANGE_ID_HEX)
 			continue;
@@ -208,7 +200,7 @@ read_ids(struct store *st, const char *sql, const char *dossier,
 		memcpy(l->v[l->n++], id, CHANGE_ID_HEX + 1);
 	}
 	sqlite3_reset(s);
-	return (r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_DONE ? 0 : -1);
 }
 
 /*
@@ -249,11 +241,14 @@ check_heads(struct vcheck *vc, const char *dossier)
 		    "history", dossier);
 	if ((s = store_stmt(st, SQL_DOSSIER_ROOTS)) != NULL) {
 		sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		if (store_step(st, s) == STORE_ROW)
 			roots = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 	}
-	if (roots != 1)
+	if (roots == -1)
+		problem(&vc->problems, "dossier %s: cannot read its history",
+		    dossier);
+	else if (roots != 1)
 		problem(&vc->problems, "dossier %s has %lld first changes, not one",
 		    dossier, (long long)roots);
 out:
@@ -302,7 +297,7 @@ check_views(struct vcheck *vc)
 		    sqlite3_errmsg(store_db(st)));
 		return;
 	}
-	while (!vc->oom && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!vc->oom && (r = store_step(st, s)) == STORE_ROW) {
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) != 36)
 			continue;
@@ -326,17 +321,17 @@ check_views(struct vcheck *vc)
 		dossier_free(stored);
 		fold = stored = NULL;
 	}
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		problem(&vc->problems, "the dossiers cannot be listed to the "
 		    "end: %s", sqlite3_errmsg(store_db(st)));
 	sqlite3_finalize(s);
 	buf_free(&a);
 	buf_free(&b);
 	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
-		while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		while ((r = store_step(st, s)) == STORE_ROW)
 			problem(&vc->problems, "dossier %s is in the views but not in "
 			    "the log", sqlite3_column_text(s, 0));
-		if (r != SQLITE_DONE)
+		if (r != STORE_DONE)
 			problem(&vc->problems, "the views cannot be read to the "
 			    "end: %s", sqlite3_errmsg(store_db(st)));
 		sqlite3_reset(s);
@@ -385,7 +380,7 @@ integrity_check(struct store *st, const char *path, uint64_t *problems)
 		    esc_str(sqlite3_errmsg(store_db(st)), e, sizeof(e)));
 		return (-1);
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v != NULL && strcmp(v, "ok") == 0)
 			continue;
@@ -393,7 +388,7 @@ integrity_check(struct store *st, const char *path, uint64_t *problems)
 		problem(problems, "%s is damaged: %s", path,
 		    esc_str(v, e, sizeof(e)));
 	}
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		problem(problems, "%s is damaged: %s", path,
 		    esc_str(sqlite3_errmsg(store_db(st)), e, sizeof(e)));
 		found++;
@@ -565,7 +560,7 @@ views_fill(struct node *n, uint64_t *count)
 	if (sqlite3_prepare_v2(store_db(n->st), SQL_DOSSIERS, -1, &s, NULL) !=
 	    SQLITE_OK)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) != 36)
 			continue;
@@ -582,7 +577,7 @@ views_fill(struct node *n, uint64_t *count)
 		d = NULL;
 		(*count)++;
 	}
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto out;
 	sqlite3_finalize(s);
 	s = NULL;
@@ -667,10 +662,10 @@ views_recreate(struct node **np, const char *path)
 	if (sqlite3_prepare_v2(store_db(fresh), SQL_VIEW_SCHEMA, -1, &s,
 	    NULL) != SQLITE_OK)
 		goto rollback;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+	while ((r = store_step(fresh, s)) == STORE_ROW)
 		if (exec_on(db, (const char *)sqlite3_column_text(s, 0)) == -1)
 			goto rollback;
-	if (r != SQLITE_DONE || exec_on(db, "COMMIT") == -1)
+	if (r != STORE_DONE || exec_on(db, "COMMIT") == -1)
 		goto rollback;
 	rc = 0;
 	goto out;

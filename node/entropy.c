@@ -12,25 +12,13 @@
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 #include "protocol/num.h"
 #include "protocol/wire.h"
-
-/* A dossier's change ids in the order its digest hashes them. */
-static const char SQL_IDS[] =
-    "SELECT id FROM changes WHERE dossier = ?1 ORDER BY id";
-static const char SQL_CURSOR[] =
-    "SELECT cursor FROM peers WHERE region = ?1";
-static const char SQL_RECORD[] =
-    "INSERT INTO anti_entropy (peer, at, ok, shared, differed, applied,"
-    " unresolved, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    " ON CONFLICT (peer) DO UPDATE SET at = excluded.at, ok = excluded.ok,"
-    " shared = excluded.shared, differed = excluded.differed,"
-    " applied = excluded.applied, unresolved = excluded.unresolved,"
-    " error = excluded.error";
 
 static void
 hex32(const unsigned char md[32], char out[ENTROPY_DIGEST_HEX + 1])
@@ -45,47 +33,51 @@ hex32(const unsigned char md[32], char out[ENTROPY_DIGEST_HEX + 1])
 	out[ENTROPY_DIGEST_HEX] = '\0';
 }
 
-/* The digest of dossier id as held here, and how many changes it has.
- * 0, or -1 (logged). */
+/* What dossier_digest hashes the ids into. */
+struct digest {
+	EVP_MD_CTX	*ctx;
+	int64_t		 count;
+};
+
+static int
+digest_id(const char *id, void *arg)
+{
+	struct digest	*d = arg;
+
+	if (EVP_DigestUpdate(d->ctx, id, strlen(id)) != 1)
+		return (1);
+	d->count++;
+	return (0);
+}
+
+/* The digest of a dossier's change ids, in the order of their ids, and
+ * their number.  0 / -1. */
 static int
 dossier_digest(struct store *st, const char *id,
     char out[ENTROPY_DIGEST_HEX + 1], int64_t *countp)
 {
-	EVP_MD_CTX	*ctx = NULL;
-	sqlite3_stmt	*s;
+	struct digest	 d = { NULL, 0 };
 	unsigned char	 md[32];
-	const char	*c;
-	int64_t		 count = 0;
-	int		 r = SQLITE_DONE, rc = -1;
+	int		 r, rc = -1;
 
-	if ((s = store_stmt(st, SQL_IDS)) == NULL)
-		return (-1);
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if ((d.ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(d.ctx, EVP_sha256(), NULL) != 1)
 		goto out;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		c = (const char *)sqlite3_column_text(s, 0);
-		if (c == NULL || EVP_DigestUpdate(ctx, c,
-		    (size_t)sqlite3_column_bytes(s, 0)) != 1)
-			goto out;
-		count++;
-	}
-	if (r != SQLITE_DONE) {
-		log_warnx("anti-entropy: read dossier %s: %s", id,
-		    sqlite3_errmsg(store_db(st)));
+	if ((r = store_change_ids(st, id, digest_id, &d)) != 0) {
+		if (r == -1)
+			log_warnx("anti-entropy: cannot read dossier %s", id);
+		else
+			log_warnx("anti-entropy: digest of dossier %s failed",
+			    id);
 		goto out;
 	}
-	if (EVP_DigestFinal_ex(ctx, md, NULL) != 1)
+	if (EVP_DigestFinal_ex(d.ctx, md, NULL) != 1)
 		goto out;
 	hex32(md, out);
-	*countp = count;
+	*countp = d.count;
 	rc = 0;
 out:
-	if (rc == -1 && r == SQLITE_ROW)
-		log_warnx("anti-entropy: digest of dossier %s failed", id);
-	sqlite3_reset(s);
-	EVP_MD_CTX_free(ctx);
+	EVP_MD_CTX_free(d.ctx);
 	return (rc);
 }
 
@@ -281,22 +273,6 @@ out:
 	return (rc);
 }
 
-/* The peer's cursor, kept as it is by a repair; 1 if no such peer. */
-static int
-peer_cursor(struct store *st, const char *peer, int64_t *cursor)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_CURSOR)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW)
-		*cursor = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1);
-}
-
 /*
  * Fetch dossier t whole from the peer and take it in.  0 (counted in r),
  * 1 when the peer is gone, -1 with why (the round goes on with the next).
@@ -322,7 +298,7 @@ repair_one(struct node *n, const char *peer, entropy_get_fn get, void *arg,
 	r->bytes += body.len;
 	if (wire_feed_parse(body.data, body.len, &f, why, whysz) == -1)
 		goto out;
-	if ((k = peer_cursor(n->st, peer, &cursor)) != 0) {
+	if ((k = store_peer_cursor(n->st, peer, &cursor)) != 0) {
 		snprintf(why, whysz, k == 1 ? "no peer %s (removed)" :
 		    "cannot read the cursor of %s", peer);
 		rc = k;
@@ -353,28 +329,13 @@ out:
 static void
 record(struct node *n, const char *peer, const struct entropy_result *r)
 {
-	sqlite3_stmt	*s;
 	char		 e[ESC_LONG];
 
-	if ((s = store_stmt(n->st, SQL_RECORD)) == NULL)
-		return;
-	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)r->at);
-	sqlite3_bind_int(s, 3, r->ok);
-	sqlite3_bind_int64(s, 4, r->shared);
-	sqlite3_bind_int64(s, 5, r->differed);
-	sqlite3_bind_int64(s, 6, r->applied);
-	sqlite3_bind_int64(s, 7, r->unresolved);
-	if (!r->ok)
-		sqlite3_bind_text(s, 8, esc_str(r->why, e, sizeof(e)), -1,
-		    SQLITE_STATIC);
-	/* A removed peer has no row to refer to: nothing to record. */
-	if (sqlite3_step(s) != SQLITE_DONE &&
-	    sqlite3_extended_errcode(store_db(n->st)) !=
-	    SQLITE_CONSTRAINT_FOREIGNKEY)
-		log_warnx("anti-entropy: record the round with %s: %s", peer,
-		    sqlite3_errmsg(store_db(n->st)));
-	sqlite3_reset(s);
+	/* A removed peer (1) has no row to refer to: nothing to record;
+	 * a failure is logged by the store. */
+	(void)store_round_put(n->st, peer, (int64_t)r->at, r->ok, r->shared,
+	    r->differed, r->applied, r->unresolved, r->ok ? NULL :
+	    esc_str(r->why, e, sizeof(e)));
 }
 
 /* Page through the peer's digests, listing the dossiers that differ. */

@@ -25,7 +25,6 @@
 #define LINE_CHECKED	(EPOCH_HEX + 1 + HEAD_DIGITS)
 #define LINE_LEN	(LINE_CHECKED + 1 + CHECK_HEX + 1)
 
-static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
 
 struct witness {
 	char	 epoch[EPOCH_HEX + 1];
@@ -280,7 +279,7 @@ restart_in(const char *dir, struct store *st, const char *why)
 	int64_t		 head;
 
 	if (epoch_random(e) == -1 ||
-	    (head = store_count(st, SQL_HEAD)) == -1)
+	    (head = store_feed_head(st)) == -1)
 		return (-1);
 	snprintf(at, sizeof(at), "%llu", (unsigned long long)node_now_ms());
 	if (store_meta_set(st, "epoch", e) == -1 ||
@@ -357,7 +356,7 @@ db_state(struct store *st, char e[EPOCH_HEX + 1], int64_t *head, bool *flag)
 	char	 v[8];
 	int	 r;
 
-	if (epoch_get(st, e) == -1 || (*head = store_count(st, SQL_HEAD)) ==
+	if (epoch_get(st, e) == -1 || (*head = store_feed_head(st)) ==
 	    -1 || (r = store_meta_get(st, "feed_witness", v, sizeof(v))) ==
 	    -1)
 		return (-1);

@@ -11,6 +11,8 @@
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_later.h"
+#include "node/store_peer.h"
 #include "node/verifier.h"
 #include "node/view.h"
 #include "protocol/esc.h"
@@ -93,7 +95,6 @@ static const char SQL_LINK_TARGET[] =
     "SELECT l.dossier, l.other FROM links l WHERE substr(l.id, 1, 64) = ?1"
     " AND l.state = 'linked' AND l.other IN (SELECT dossier FROM persons)"
     " AND" MUTUAL("l");
-static const char SQL_HEAD[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_BEHIND[] =
     "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
     ENTITLED ")";
@@ -111,7 +112,7 @@ static const char SQL_DOSSIER_ALL[] =
 int64_t
 feed_head(struct node *n)
 {
-	return (store_count(n->st, SQL_HEAD));
+	return (store_feed_head(n->st));
 }
 
 /*
@@ -194,9 +195,9 @@ is_offer_to(struct store *st, const char *region, const char *id)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
 }
 
 /* How many changes of a dossier come before seq, or -1. */
@@ -210,7 +211,7 @@ count_history(struct store *st, const char *dossier, int64_t since)
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, since);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(st, s) == STORE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return (n);
@@ -230,13 +231,13 @@ add_history(struct store *st, const char *dossier, int64_t seq,
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, seq);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if (add_item(out, first, s) == -1)
 			break;
 		n++;
 	}
 	sqlite3_finalize(s);
-	return (r == SQLITE_DONE ? n : -1);
+	return (r == STORE_DONE ? n : -1);
 }
 
 /* When a region is granted dossier id: the whole history of every dossier
@@ -280,15 +281,15 @@ add_linked(struct store *st, const char *region, const char *id,
 	if ((s = store_stmt(st, SQL_LINK_TARGET)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-	r = sqlite3_step(s);
-	if (r == SQLITE_ROW)
+	r = store_step(st, s);
+	if (r == STORE_ROW)
 		for (i = 0; i < 2; i++)
 			snprintf(pair[i], sizeof(pair[i]), "%s",
 			    (const char *)sqlite3_column_text(s, i));
 	sqlite3_reset(s);
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		return (0);
-	if (r != SQLITE_ROW || (k = entitled_one(st, region, pair[0])) == -1)
+	if (r != STORE_ROW || (k = entitled_one(st, region, pair[0])) == -1)
 		return (-1);
 	if (k == 0)
 		return (0);
@@ -312,7 +313,7 @@ count_behind(struct store *st, const char *region, int64_t next)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, next);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(st, s) == STORE_ROW)
 		c = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return (c);
@@ -323,7 +324,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
     struct buf *out, int64_t *nextp)
 {
 	sqlite3_stmt	*s;
-	int64_t		 next = since, seq, h;
+	int64_t		 next = since, seq, h, behind;
 	char		 epoch[EPOCH_HEX + 1];
 	bool		 first = true, more = false, grant;
 	int		 r, count = 0, k, rc = -1;
@@ -338,7 +339,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int(s, 3, limit + 1);
 	buf_adds(out, "{\"changes\":[");
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		if (count >= limit) {
 			more = true;
 			break;
@@ -389,17 +390,17 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 			break;
 		}
 	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
+	if (r != STORE_ROW && r != STORE_DONE)
 		goto out;
 	/* The epoch the numbers count in, and the newest of them, read
 	 * after the changes: head >= next (docs/protocol.md, "Feed
 	 * epochs"). */
-	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1)
+	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1 ||
+	    (behind = more ? count_behind(n->st, region, next) : 0) == -1)
 		goto out;
 	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld,"
 	    "\"epoch\":\"%s\",\"head\":%lld}", more ? "true" : "false",
-	    (long long)next, (long long)(more ? count_behind(n->st, region,
-	    next) : 0), epoch, (long long)h);
+	    (long long)next, (long long)behind, epoch, (long long)h);
 	if (buf_failed(out))
 		goto out;
 	/* No cursor leaves this node that its witness does not cover. */
@@ -426,9 +427,9 @@ entitled_one(struct store *st, const char *region, const char *id)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
 }
 
 int
@@ -446,13 +447,13 @@ feed_dossier(struct node *n, const char *region, const char *id,
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	buf_adds(out, "{\"changes\":[");
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		last = sqlite3_column_int64(s, 0);
 		if (add_item(out, &first, s) == -1)
 			break;
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		return (-1);
 	/* Entitlement follows the person: the receiver needs the halves of
 	 * the links that entitle it, which are in the linked dossiers. */
@@ -483,13 +484,13 @@ feed_shared(struct store *st, const char *a, const char *b,
 	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, after, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, limit);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && n < (size_t)limit) {
+	while ((r = store_step(st, s)) == STORE_ROW && n < (size_t)limit) {
 		d = (const char *)sqlite3_column_text(s, 0);
 		if (d == NULL || strlen(d) != 36)
 			continue;	/* not a dossier id: never shared */
 		memcpy(v[n++], d, 37);
 	}
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		log_warnx("shared dossiers of %s and %s: %s", a, b,
 		    sqlite3_errmsg(store_db(st)));
 		sqlite3_reset(s);
@@ -502,9 +503,6 @@ feed_shared(struct store *st, const char *a, const char *b,
 	return (0);
 }
 
-static const char SQL_CURSOR[] =
-    "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
-    " WHERE region = ?1";
 
 /* Items in the total order of their changes; undecodable ones first. */
 static int
@@ -535,121 +533,27 @@ want_repair(struct feed_stats *st, const char *dossier)
 }
 
 /*
- * The table later (docs/protocol.md, section 7): changes a pull could not
- * take yet for a reason that is not a verdict on them, by peer and id.
- */
-static const char SQL_LATER_ANY[] = "SELECT EXISTS (SELECT 1 FROM later)";
-static const char SQL_LATER_COUNT[] =
-    "SELECT count(*) FROM later WHERE peer = ?1";
-static const char SQL_LATER_DUE[] =
-    "SELECT DISTINCT dossier FROM later WHERE peer = ?1 AND not_before <= ?2"
-    " LIMIT ?3";
-static const char SQL_LATER_BUMP[] =
-    "UPDATE later SET not_before = ?3 WHERE peer = ?1 AND dossier = ?2";
-static const char SQL_LATER_PUT[] =
-    "INSERT INTO later (peer, id, dossier, reason, not_before, at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (peer, id) DO UPDATE"
-    " SET reason = excluded.reason, not_before = excluded.not_before";
-static const char SQL_LATER_DONE[] = "DELETE FROM later WHERE id = ?1";
-
-/* The number of rows of peer in later, or -1. */
-static int64_t
-later_count(struct store *st, const char *peer)
-{
-	sqlite3_stmt	*s;
-	int64_t		 c = -1;
-
-	if ((s = store_stmt(st, SQL_LATER_COUNT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		c = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return (c);
-}
-
-/* Keep change it from peer for later, with its reason, to be fetched again
- * from not_before (ms).  0 / -1. */
-static int
-later_put(struct store *st, const char *peer, const struct vitem *it,
-    const char *why, uint64_t not_before)
-{
-	sqlite3_stmt	*s;
-	int		 rc = -1;
-
-	if ((s = store_stmt(st, SQL_LATER_PUT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(s, 2, it->c->id, -1, SQLITE_STATIC) ==
-	    SQLITE_OK && sqlite3_bind_text(s, 3, it->c->dossier, -1,
-	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_text(s, 4, why, -1,
-	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_int64(s, 5,
-	    (sqlite3_int64)not_before) == SQLITE_OK &&
-	    sqlite3_bind_int64(s, 6, (sqlite3_int64)node_now_ms()) ==
-	    SQLITE_OK && sqlite3_step(s) == SQLITE_DONE)
-		rc = 0;
-	else
-		log_warnx("keep a change for later: %s",
-		    sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	return (rc);
-}
-
-/* Change id is stored now: it waits no more, from any peer.  0 / -1. */
-static int
-later_done(struct store *st, const char *id)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_LATER_DONE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	return (r == SQLITE_DONE ? 0 : -1);
-}
-
-/*
- * List up to max dossiers of peer in later that are due for fetching again
- * (stats->torepair), and put their next try FEED_LATER_RETRY_MS ahead
- * (a change still not taken then sets its own time again).  0 / -1.
+ * List up to max dossiers of peer in later (node/store_later.h) that are
+ * due for fetching again (stats->torepair), and put their next try
+ * FEED_LATER_RETRY_MS ahead (a change still not taken then sets its own
+ * time again).  0 / -1.
  */
 static int
 later_due(struct store *st, const char *peer, struct feed_stats *stats,
     size_t max)
 {
-	sqlite3_stmt	*s;
 	char		 ids[FEED_MAX_REPAIR][37];
-	const char	*d;
-	uint64_t	 now = node_now_ms();
-	size_t		 n = 0, i;
-	int		 r;
+	int64_t		 now = (int64_t)node_now_ms();
+	size_t		 n, i;
 
-	if ((s = store_stmt(st, SQL_LATER_DUE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && n < FEED_MAX_REPAIR)
-		if ((d = (const char *)sqlite3_column_text(s, 0)) != NULL &&
-		    strlen(d) == 36)
-			memcpy(ids[n++], d, 37);
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE && r != SQLITE_ROW)
+	if (store_later_due(st, peer, now, ids, max < FEED_MAX_REPAIR ? max :
+	    FEED_MAX_REPAIR, &n) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (want_repair(stats, ids[i]) == -1)
 			break;
-		if ((s = store_stmt(st, SQL_LATER_BUMP)) == NULL)
-			return (-1);
-		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, ids[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)(now +
-		    FEED_LATER_RETRY_MS));
-		r = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (r != SQLITE_DONE)
+		if (store_later_bump(st, peer, ids[i], now +
+		    FEED_LATER_RETRY_MS) == -1)
 			return (-1);
 	}
 	return (0);
@@ -836,12 +740,12 @@ check_entitled(struct node *n, const struct idset *touched,
 	for (i = 0; i < touched->n; i++) {
 		sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, touched->v[i], -1, SQLITE_STATIC);
-		r = sqlite3_step(s);
+		r = store_step(n->st, s);
 		sqlite3_reset(s);
-		if (r == SQLITE_DONE) {
+		if (r == STORE_DONE) {
 			if (idset_add(bad, touched->v[i]) == -1)
 				return (-1);
-		} else if (r != SQLITE_ROW)
+		} else if (r != STORE_ROW)
 			return (-1);
 	}
 	return (0);
@@ -920,7 +824,8 @@ take_later(struct node *n, struct receiver *r, const char *peer,
 	}
 	/* Beyond the clock: due when this node's clock reaches it. */
 	nb = clock ? hlc_ms(it->c->hlc) - drift : now + FEED_LATER_RETRY_MS;
-	if (later_put(n->st, peer, it, rwhy, nb) == -1)
+	if (store_later_put(n->st, peer, it->c->id, it->c->dossier, rwhy,
+	    (int64_t)nb, (int64_t)node_now_ms()) == -1)
 		goto db;
 	if (!idset_has(&ls->dossiers, it->c->dossier)) {
 		if (idset_add(&ls->dossiers, it->c->dossier) == -1)
@@ -954,7 +859,6 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	struct vitem	*items = b->items, **ord = b->ord;
 	struct idset	 touched = { NULL, 0, 0 };
 	struct later_set ls;
-	sqlite3_stmt	*s;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
 	size_t		 i;
@@ -976,8 +880,8 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	}
 	if (file)
 		receiver_via(r, "file");
-	if ((k = store_count(n->st, SQL_LATER_ANY)) == -1 || (k > 0 &&
-	    (ls.rows = later_count(n->st, peer)) == -1))
+	if ((k = store_later_any(n->st)) == -1 || (k > 0 &&
+	    (ls.rows = store_later_count(n->st, peer)) == -1))
 		goto db_error;
 	ls.any = k > 0;
 	/* Dossiers waiting in later that are due go with the repairs. */
@@ -1010,13 +914,13 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 					snprintf(why, whysz, "out of memory");
 					goto rollback;
 				}
-				if (ls.any && later_done(n->st, it->c->id) ==
+				if (ls.any && store_later_done(n->st, it->c->id) ==
 				    -1)
 					goto db_error;
 				break;
 			case RECV_DUPLICATE:
 				stats->duplicate++;
-				if (ls.any && later_done(n->st, it->c->id) ==
+				if (ls.any && store_later_done(n->st, it->c->id) ==
 				    -1)
 					goto db_error;
 				break;
@@ -1104,17 +1008,11 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			stats->unentitled++;
 	}
 	if (cursor) {
-		if ((s = store_stmt(n->st, SQL_CURSOR)) == NULL)
-			goto db_error;
-		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, b->f->next);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			sqlite3_reset(s);
+		if (store_peer_cursor_set(n->st, peer, b->f->next,
+		    (int64_t)node_now_ms()) == -1) {
 			snprintf(why, whysz, "cannot save the cursor");
 			goto rollback;
 		}
-		sqlite3_reset(s);
 		/* Removed while this was fetched: nothing of it goes in (the
 		 * transaction holds the write lock, so a removal is either
 		 * seen here or waits until after the commit). */

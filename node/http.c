@@ -80,9 +80,6 @@ static int	conn_idx = -1;		/* SSL ex_data slot for the conn */
 
 static void	conn_free(struct http_conn *);
 
-static const char SQL_RESEARCHER_BY_PIN[] =
-    "SELECT name FROM researchers WHERE pin = ? AND revoked = 0";
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 /*
  * Pure parsers.
@@ -344,8 +341,6 @@ static int
 pin_party(struct http_server *srv, const char *pin, char *peer,
     size_t peersz, char *researcher, size_t researchersz)
 {
-	sqlite3_stmt	*s;
-	const char	*name;
 	char		 region[16];
 	int		 found = 0, rc;
 
@@ -360,21 +355,10 @@ pin_party(struct http_server *srv, const char *pin, char *peer,
 	/* The federal node also answers the researchers it registered. */
 	if (found || strcmp(srv->n->cfg.region, "RU-FED") != 0)
 		return (found);
-	if ((s = store_stmt(srv->n->st, SQL_RESEARCHER_BY_PIN)) == NULL)
+	if ((rc = store_researcher_by_pin(srv->n->st, pin, researcher,
+	    researchersz)) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
-	    (name = (const char *)sqlite3_column_text(s, 0)) != NULL &&
-	    strlen(name) < researchersz) {
-		memcpy(researcher, name, strlen(name) + 1);
-		found = 1;
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_warnx("researcher by pin: %s", sqlite3_errmsg(store_db(
-		    srv->n->st)));
-		found = -1;
-	}
-	sqlite3_reset(s);
-	return (found);
+	return (rc == 0 ? 1 : 0);
 }
 
 /*
@@ -981,16 +965,12 @@ static void
 recheck(struct http_server *srv)
 {
 	struct http_conn	*c, *next;
-	sqlite3_stmt		*s;
 	char			 peer[16], researcher[64];
-	int64_t			 v = -1;
+	int64_t			 v;
 	int			 r;
 
-	if ((s = store_stmt(srv->n->st, SQL_DATA_VERSION)) == NULL)
-		return;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	/* -1 (an error, logged) differs from any version: all rechecked. */
+	v = store_data_version(srv->n->st);
 	if (v == srv->data_version)
 		return;
 	srv->data_version = v;

@@ -11,6 +11,7 @@
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_refusal.h"
 #include "node/view.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
@@ -114,134 +115,54 @@ state_put(struct receiver *r, struct dossier *d)
 	r->next = (r->next + 1) % RECEIVER_CACHE;
 }
 
-/* The same change refused again from the same peer. */
-static const char SQL_REJECT_AGAIN[] =
-    "UPDATE rejected SET count = count + 1, last_at = ?3, reason = ?4,"
-    " via = ?5 WHERE peer = ?1 AND id = ?2";
-static const char SQL_REJECT_TOTALS[] =
-    "SELECT kept, rows FROM rejected_peers WHERE peer = ?";
-static const char SQL_REJECT[] =
-    "INSERT INTO rejected (id, dossier, peer, reason, at, last_at, bytes,"
-    " sig, via) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)";
-static const char SQL_REJECT_EVICT[] =
-    "DELETE FROM rejected WHERE n = (SELECT n FROM rejected"
-    " WHERE peer = ?1 ORDER BY last_at, n LIMIT 1)";
-static const char SQL_REJECT_DROPPED[] =
-    "UPDATE rejected_peers SET dropped = dropped + 1 WHERE peer = ?1";
-
-/* Run a statement that binds (peer) or (peer, id, now, why, via); 0 and
- * the rows changed in *changed (if not NULL), or -1. */
-static int
-reject_step(struct receiver *r, const char *sql, const char *peer,
-    const char *id, const char *why, int *changed)
-{
-	sqlite3_stmt	*s;
-	int		 rc = -1;
-
-	if ((s = store_stmt(r->n->st, sql)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    (id == NULL || (sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC) ==
-	    SQLITE_OK && sqlite3_bind_int64(s, 3, (sqlite3_int64)
-	    node_now_ms()) == SQLITE_OK && sqlite3_bind_text(s, 4, why, -1,
-	    SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_text(s, 5, r->via,
-	    -1, SQLITE_STATIC) == SQLITE_OK)) &&
-	    sqlite3_step(s) == SQLITE_DONE) {
-		if (changed != NULL)
-			*changed = sqlite3_changes(store_db(r->n->st));
-		rc = 0;
-	} else
-		log_warnx("record a refused change: %s",
-		    sqlite3_errmsg(store_db(r->n->st)));
-	sqlite3_reset(s);
-	return (rc);
-}
-
 int
 receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
     const char *why)
 {
-	sqlite3_stmt	*s;
-	char		 id[CHANGE_ID_HEX + 1], ewhy[ESC_LONG];
-	int64_t		 kept = 0, rows = 0;
-	int		 changed = 0, rc = -1;
-	bool		 keep;
+	struct store_refusal	 rf;
+	char			 id[CHANGE_ID_HEX + 1], ewhy[ESC_LONG];
+	int64_t			 kept, rows, now = (int64_t)node_now_ms();
+	int			 k, rc = 0;
+	bool			 keep;
 
 	if (it->id[0] != '\0')
 		snprintf(id, sizeof(id), "%s", it->id);
 	else
 		change_id(it->bytes, it->len, id);
-	if (reject_step(r, SQL_REJECT_AGAIN, peer, id, why, &changed) == -1)
+	if ((k = store_refusal_again(r->n->st, peer, id, why, r->via,
+	    now)) == -1)
 		return (-1);
 	esc_str(why, ewhy, sizeof(ewhy));
-	if (changed > 0) {
+	if (k == 1) {
 		log_debug("refused change %.16s from %s again: %s", id, peer,
 		    ewhy);
 		return (0);
 	}
 	log_warnx("refused change %.16s from %s: %s", id, peer, ewhy);
-	if ((s = store_stmt(r->n->st, SQL_REJECT_TOTALS)) == NULL)
+	/* Not knowing the totals, the cap cannot be kept. */
+	if (store_refusal_totals(r->n->st, peer, &kept, &rows) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		kept = sqlite3_column_int64(s, 0);
-		rows = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
 	/* Bytes only within the peer's cap; the signature only with them. */
 	keep = it->bytes != NULL && it->len <= RECEIVE_REJECTED_BYTES &&
 	    kept + (int64_t)it->len + SIG_LEN <= RECEIVE_REJECTED_BYTES;
-	if ((s = store_stmt(r->n->st, SQL_REJECT)) == NULL)
+	rf.id = id;
+	rf.dossier = it->c != NULL ? it->c->dossier : NULL;
+	rf.peer = peer;
+	rf.reason = why;
+	rf.via = r->via;
+	rf.at = now;
+	rf.bytes = keep ? it->bytes : NULL;
+	rf.len = keep ? it->len : 0;
+	rf.sig = keep && it->siglen_ok ? it->sig : NULL;
+	if (store_refusal_put(r->n->st, &rf) == -1)
 		return (-1);
-	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    (it->c != NULL ? sqlite3_bind_text(s, 2, it->c->dossier, -1,
-	    SQLITE_STATIC) : sqlite3_bind_null(s, 2)) == SQLITE_OK &&
-	    sqlite3_bind_text(s, 3, peer, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(s, 5, (sqlite3_int64)node_now_ms()) ==
-	    SQLITE_OK &&
-	    (keep ? sqlite3_bind_blob(s, 6, it->bytes, (int)it->len,
-	    SQLITE_STATIC) : sqlite3_bind_null(s, 6)) == SQLITE_OK &&
-	    (keep && it->siglen_ok ? sqlite3_bind_blob(s, 7, it->sig, SIG_LEN,
-	    SQLITE_STATIC) : sqlite3_bind_null(s, 7)) == SQLITE_OK &&
-	    sqlite3_bind_text(s, 8, r->via, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_DONE)
-		rc = 0;
-	else
-		log_warnx("record a refused change: %s",
-		    sqlite3_errmsg(store_db(r->n->st)));
-	sqlite3_reset(s);
 	/* Over the cap of rows: the least recently seen goes, counted. */
 	for (; rc == 0 && rows + 1 > RECEIVE_REJECTED_ROWS; rows--)
-		if (reject_step(r, SQL_REJECT_EVICT, peer, NULL, NULL,
-		    &changed) == -1 || (changed > 0 && reject_step(r,
-		    SQL_REJECT_DROPPED, peer, NULL, NULL, NULL) == -1))
+		if (store_refusal_evict(r->n->st, peer) == -1)
 			rc = -1;
 	return (rc);
 }
 
-/* A change taken after a refusal that was not final (not yet entitled,
- * say): its records of refusal go. */
-static const char SQL_UNREJECT[] = "DELETE FROM rejected WHERE id = ?";
-
-static int
-unreject(struct store *st, const char *id)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_UNREJECT)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	return (r == SQLITE_DONE ? 0 : -1);
-}
-
-static const char SQL_PARENT_OF[] =
-    "SELECT dossier, hlc FROM changes WHERE id = ?";
-static const char SQL_HAS_ROOT[] =
-    "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
 
 /* Check the parents; 0 sound, 1 one is missing, -1 refused (why), -2 a
  * database error (why). */
@@ -249,51 +170,38 @@ static int
 check_parents(struct receiver *r, const struct change *c, char *why,
     size_t whysz)
 {
-	sqlite3_stmt	*s;
-	const char	*dossier, *hlc;
+	char		 dossier[37];
 	uint64_t	 ph;
+	int64_t		 seq;
 	size_t		 i;
-	int		 st, rc = 0;
+	int		 k, rc = 0;
 
 	snprintf(why, whysz, "database error while checking its parents");
 	if (c->nparents == 0) {
-		if ((s = store_stmt(r->n->st, SQL_HAS_ROOT)) == NULL)
-			return (-2);
-		sqlite3_bind_text(s, 1, c->dossier, -1, SQLITE_STATIC);
-		st = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (st == SQLITE_ROW) {
+		if ((k = store_has_dossier(r->n->st, c->dossier)) == 1) {
 			snprintf(why, whysz, "a second first change for "
 			    "dossier %s", c->dossier);
 			return (-1);
 		}
-		return (st == SQLITE_DONE ? 0 : -2);
+		return (k == 0 ? 0 : -2);
 	}
 	for (i = 0; i < c->nparents && rc == 0; i++) {
-		if ((s = store_stmt(r->n->st, SQL_PARENT_OF)) == NULL)
-			return (-2);
-		sqlite3_bind_text(s, 1, c->parents[i], -1, SQLITE_STATIC);
-		if ((st = sqlite3_step(s)) == SQLITE_DONE) {
+		if ((k = store_change_parent(r->n->st, c->parents[i], &seq,
+		    dossier, &ph)) == 1) {
 			snprintf(why, whysz, "its parent %.16s is not here",
 			    c->parents[i]);
 			rc = 1;
-		} else if (st == SQLITE_ROW) {
-			dossier = (const char *)sqlite3_column_text(s, 0);
-			hlc = (const char *)sqlite3_column_text(s, 1);
-			if (dossier == NULL || strcmp(dossier,
-			    c->dossier) != 0) {
-				snprintf(why, whysz, "its parent %.16s belongs "
-				    "to another dossier", c->parents[i]);
-				rc = -1;
-			} else if (hlc == NULL || hlc_parse(hlc, strlen(hlc),
-			    &ph) == -1 || ph >= c->hlc) {
-				snprintf(why, whysz, "its clock is not after its "
-				    "parent %.16s", c->parents[i]);
-				rc = -1;
-			}
-		} else
+		} else if (k == -1)
 			rc = -2;
-		sqlite3_reset(s);
+		else if (strcmp(dossier, c->dossier) != 0) {
+			snprintf(why, whysz, "its parent %.16s belongs to "
+			    "another dossier", c->parents[i]);
+			rc = -1;
+		} else if (ph >= c->hlc) {
+			snprintf(why, whysz, "its clock is not after its parent "
+			    "%.16s", c->parents[i]);
+			rc = -1;
+		}
 	}
 	return (rc);
 }
@@ -499,8 +407,10 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	if (past != d)
 		dossier_free(past);
+	/* A change taken after a refusal that was not final (not yet
+	 * entitled, say): its records of refusal go. */
 	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
-	    unreject(st, c->id) == -1)
+	    store_refusal_forget(st, c->id) == -1)
 		return (RECV_FAILED);
 	switch (dossier_apply(d, &c->meta, c->ops, c->nops)) {
 	case 0:

@@ -125,13 +125,9 @@ signer_submit(struct signer *sg, int64_t seq, const void *bytes, size_t len)
 	return (0);
 }
 
-static const char SQL_SIG_SET[] =
-    "UPDATE changes SET sig = ? WHERE seq = ? AND sig = zeroblob(64)";
-
 int
 signer_drain(struct signer *sg, struct store *st)
 {
-	sqlite3_stmt	*s;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -142,17 +138,11 @@ signer_drain(struct signer *sg, struct store *st)
 		struct sjob *j = &sg->jobs[i];
 
 		if (rc == 0 && (j->failed ||
-		    (s = store_stmt(st, SQL_SIG_SET)) == NULL ||
-		    sqlite3_bind_blob(s, 1, j->sig, SIG_LEN, SQLITE_STATIC) !=
-		    SQLITE_OK || sqlite3_bind_int64(s, 2, j->seq) != SQLITE_OK ||
-		    sqlite3_step(s) != SQLITE_DONE ||
-		    sqlite3_changes(store_db(st)) != 1)) {
+		    store_change_sig_set(st, j->seq, j->sig) == -1)) {
 			log_warnx("cannot record the signature of change #%lld",
 			    (long long)j->seq);
 			rc = -1;
 		}
-		if (rc == 0)
-			sqlite3_reset(s);
 		free(j->bytes);
 	}
 	sg->njobs = sg->next = sg->ndone = 0;

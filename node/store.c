@@ -34,6 +34,14 @@ struct store {
 	char			*path;
 	struct store_stmt	 stmts[STORE_MAX_STMTS];
 	int			 nstmts;
+	/* store_test_fail_step: the step that fails (1: the next one),
+	 * 0 when disarmed, and the result code it fails with. */
+	long			 fail_in;
+	int			 fail_code;
+	/* The result code of the last step that failed, or SQLITE_OK;
+	 * step_logged: store_step logged it and store_err need not. */
+	int			 step_err;
+	int			 step_logged;
 };
 
 /*
@@ -366,11 +374,76 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 
+/* Log a failure of what; once, when store_step has just logged it. */
 static void
 store_err(struct store *st, const char *what)
 {
+	if (st->step_logged) {
+		st->step_logged = 0;
+		log_debug("database %s: %s failed", st->path, what);
+		return;
+	}
 	log_warnx("database %s: %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
+}
+
+enum store_step
+store_step(struct store *st, sqlite3_stmt *s)
+{
+	const char	*msg;
+	int		 r;
+
+	st->step_logged = 0;
+	if (st->fail_in > 0 && --st->fail_in == 0) {
+		r = st->fail_code;
+		msg = sqlite3_errstr(r);
+	} else {
+		r = sqlite3_step(s);
+		msg = sqlite3_errmsg(st->db);
+	}
+	if (r == SQLITE_ROW)
+		return (STORE_ROW);
+	if (r == SQLITE_DONE)
+		return (STORE_DONE);
+	st->step_err = r;
+	/* A broken constraint is the caller's to explain, or to expect. */
+	if ((r & 0xff) == SQLITE_CONSTRAINT)
+		return (STORE_ERR);
+	st->step_logged = 1;
+	switch (r & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_NOMEM:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		log_warnx("database %s: %s", st->path, msg);
+		return (STORE_BUSY);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		log_warnx("database %s is damaged: %s: run 'opora verify'; "
+		    "restore it from a backup, or if only the views are "
+		    "damaged run 'opora rebuild'", st->path, msg);
+		return (STORE_ERR);
+	default:
+		log_warnx("database %s: %s", st->path, msg);
+		return (STORE_ERR);
+	}
+}
+
+int
+store_step_error(const struct store *st)
+{
+	return (st->step_err);
+}
+
+long
+store_test_fail_step(struct store *st, long n, int code)
+{
+	long	 left = st->fail_in;
+
+	st->fail_in = n;
+	st->fail_code = code;
+	return (left);
 }
 
 int
@@ -413,7 +486,7 @@ store_version(struct store *st, int *v)
 	int		 rc = -1;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
-	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+	    NULL) != SQLITE_OK || store_step(st, s) != STORE_ROW) {
 		store_err(st, "read schema version");
 		goto out;
 	}
@@ -515,6 +588,7 @@ store_stmt(struct store *st, const char *sql)
 	sqlite3_stmt	*s;
 	int		 i;
 
+	st->step_logged = 0;
 	for (i = 0; i < st->nstmts; i++)
 		if (st->stmts[i].sql == sql) {
 			s = st->stmts[i].stmt;
@@ -551,8 +625,8 @@ store_meta_get(struct store *st, const char *k, char *out, size_t outsz)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	switch (store_step(st, s)) {
+	case STORE_ROW:
 		v = (const char *)sqlite3_column_text(s, 0);
 		if (v == NULL || strlen(v) >= outsz) {
 			log_warnx("database %s: meta %s is too long", st->path,
@@ -562,7 +636,7 @@ store_meta_get(struct store *st, const char *k, char *out, size_t outsz)
 		memcpy(out, v, strlen(v) + 1);
 		rc = 0;
 		goto out;
-	case SQLITE_DONE:
+	case STORE_DONE:
 		rc = 1;
 		goto out;
 	default:
@@ -585,7 +659,7 @@ store_meta_set(struct store *st, const char *k, const char *v)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "write meta");
 	else
 		rc = 0;
@@ -607,7 +681,7 @@ store_meta_raise(struct store *st, const char *k, const char *v)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "write meta");
 	else
 		rc = 0;
@@ -636,7 +710,7 @@ store_key_put(struct store *st, const char *key_id, const char *region,
 	    sqlite3_bind_blob(s, 3, pub, SIG_PUB_LEN, SQLITE_STATIC) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "store key");
 	else
 		rc = 0;
@@ -656,11 +730,11 @@ store_key_get(struct store *st, const char *key_id, char region[16],
 		return (-1);
 	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	switch (sqlite3_step(s)) {
-	case SQLITE_DONE:
+	switch (store_step(st, s)) {
+	case STORE_DONE:
 		rc = 1;
 		goto out;
-	case SQLITE_ROW:
+	case STORE_ROW:
 		break;
 	default:
 		goto err;
@@ -707,11 +781,11 @@ store_has_dossier(struct store *st, const char *id)
 	if ((s = store_stmt(st, SQL_HAS_DOSSIER)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
-	if (r == SQLITE_ROW)
+	if (r == STORE_ROW)
 		return (1);
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		return (0);
 	store_err(st, "look up dossier");
 	return (-1);
@@ -727,11 +801,11 @@ store_change_has(struct store *st, const char *id)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	switch (store_step(st, s)) {
+	case STORE_ROW:
 		rc = 1;
 		goto out;
-	case SQLITE_DONE:
+	case STORE_DONE:
 		rc = 0;
 		goto out;
 	default:
@@ -755,7 +829,7 @@ store_run2(struct store *st, const char *sql, const char *a, const char *b)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "write log");
 	else
 		rc = 0;
@@ -795,7 +869,7 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	    SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 8, (sqlite3_int64)ts.tv_sec * 1000 +
 	    ts.tv_nsec / 1000000) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
+	    store_step(st, s) != STORE_DONE) {
 		store_err(st, "append change");
 		sqlite3_reset(s);
 		return (-1);
@@ -810,7 +884,7 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 		if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, c->parents[i], -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_step(s) != SQLITE_DONE) {
+		    store_step(st, s) != STORE_DONE) {
 			store_err(st, "append parent link");
 			sqlite3_reset(s);
 			return (-1);
@@ -842,7 +916,7 @@ store_heads(struct store *st, const char *dossier,
 		return (-1);
 	if (sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		id = (const char *)sqlite3_column_text(s, 0);
 		if (id == NULL || strlen(id) != CHANGE_ID_HEX)
 			continue;
@@ -856,7 +930,7 @@ store_heads(struct store *st, const char *dossier,
 		}
 		memcpy(v[cnt++], id, CHANGE_ID_HEX + 1);
 	}
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto err;
 	*out = v;
 	*n = cnt;
@@ -909,13 +983,13 @@ store_each_change(struct store *st, const char *dossier, store_row_fn fn,
 	if (dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
 	    SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if (row_of(s, &row) == -1)
 			continue;
 		if ((rc = fn(&row, arg)) != 0)
 			goto out;
 	}
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		goto out;
 err:
 	store_err(st, "read log");
@@ -939,9 +1013,9 @@ store_change_bytes(struct store *st, const char *id, store_row_fn fn,
 	if ((s = store_stmt(st, SQL_CHANGE_BYTES)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+	if ((r = store_step(st, s)) == STORE_ROW)
 		rc = row_of(s, &row) == 0 ? fn(&row, arg) : -1;
-	else if (r == SQLITE_DONE)
+	else if (r == STORE_DONE)
 		rc = 1;
 	else {
 		store_err(st, "read a change");
@@ -959,12 +1033,521 @@ store_count(struct store *st, const char *sql)
 
 	if ((s = store_stmt(st, sql)) == NULL)
 		return (-1);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_step(st, s) == STORE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	else
 		store_err(st, "count");
 	sqlite3_reset(s);
 	return (n);
+}
+
+static const char SQL_IMPORT_GET[] =
+    "SELECT change, dossier FROM import_lines WHERE key = ?1";
+static const char SQL_IMPORT_PUT[] =
+    "INSERT INTO import_lines (key, change, dossier, at)"
+    " VALUES (?1, ?2, ?3, ?4)";
+
+int
+store_import_get(struct store *st, const uint8_t *key, size_t keylen,
+    char cid[CHANGE_ID_HEX + 1], char uuid[37])
+{
+	sqlite3_stmt	*s;
+	const char	*c, *u;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_IMPORT_GET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC) !=
+	    SQLITE_OK) {
+		store_err(st, "read import_lines");
+		goto out;
+	}
+	if ((r = store_step(st, s)) == STORE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	if (r != STORE_ROW)
+		goto out;
+	c = (const char *)sqlite3_column_text(s, 0);
+	u = (const char *)sqlite3_column_text(s, 1);
+	if (c == NULL || u == NULL || strlen(c) != CHANGE_ID_HEX ||
+	    strlen(u) != 36) {
+		log_warnx("database %s: a record of table import_lines is "
+		    "malformed: restore from backup", st->path);
+		goto out;
+	}
+	memcpy(cid, c, CHANGE_ID_HEX + 1);
+	memcpy(uuid, u, 37);
+	rc = 1;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_import_put(struct store *st, const uint8_t *key, size_t keylen,
+    const char *cid, const char *uuid, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_IMPORT_PUT)) == NULL)
+		return (-1);
+	if (sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 2, cid, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 3, uuid, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 4, at) != SQLITE_OK ||
+	    store_step(st, s) != STORE_DONE)
+		store_err(st, "write import_lines");
+	else
+		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char SQL_RESEARCHER_BY_PIN[] =
+    "SELECT name FROM researchers WHERE pin = ?1 AND revoked = 0";
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+
+int
+store_researcher_by_pin(struct store *st, const char *pin, char *name,
+    size_t namesz)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_RESEARCHER_BY_PIN)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
+	if ((r = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (r == STORE_ROW) {
+		if ((v = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+		    strlen(v) < namesz) {
+			memcpy(name, v, strlen(v) + 1);
+			rc = 0;
+		} else
+			rc = 1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int64_t
+store_data_version(struct store *st)
+{
+	return (store_count(st, SQL_DATA_VERSION));
+}
+
+static const char SQL_SNAPSHOTS_AFTER[] =
+    "SELECT seq, bytes, sig FROM snapshots WHERE seq > ?1 AND region = ?2"
+    " ORDER BY seq LIMIT ?3";
+
+int
+store_snapshot_each(struct store *st, const char *region, int64_t since,
+    int max, store_snapshot_fn fn, void *arg)
+{
+	sqlite3_stmt			*s;
+	struct store_snapshot_row	 row;
+	int				 r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_SNAPSHOTS_AFTER)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, max);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		row.seq = sqlite3_column_int64(s, 0);
+		row.bytes = sqlite3_column_blob(s, 1);
+		row.len = (size_t)sqlite3_column_bytes(s, 1);
+		row.sig = sqlite3_column_bytes(s, 2) == SIG_LEN ?
+		    sqlite3_column_blob(s, 2) : NULL;
+		if ((rc = fn(&row, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char *const SQL_PREFIX[] = {
+	[STORE_PREFIX_DOSSIER] = "SELECT dossier, dossier FROM persons"
+	    " WHERE dossier >= ?1 AND dossier < ?1 || '~' ORDER BY dossier"
+	    " LIMIT 2",
+	[STORE_PREFIX_CONFLICT] = "SELECT id, dossier FROM conflicts"
+	    " WHERE id >= ?1 AND id < ?1 || '~' ORDER BY id LIMIT 100",
+	[STORE_PREFIX_TRANSFER] = "SELECT id, dossier FROM transfers"
+	    " WHERE id >= ?1 AND id < ?1 || '~' ORDER BY id LIMIT 100",
+};
+
+int
+store_prefix_each(struct store *st, enum store_prefix what,
+    const char *prefix, store_prefix_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*id, *dossier;
+	int		 r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_PREFIX[what])) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		dossier = (const char *)sqlite3_column_text(s, 1);
+		if (id == NULL || dossier == NULL)
+			continue;
+		if ((rc = fn(id, dossier, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+#define CONFLICT_COLS \
+    "c.id, c.dossier, p.surname, p.name, c.field, c.value, c.region," \
+    " c.user, c.hlc, c.winner, c.winner_value, c.winner_region," \
+    " c.winner_user, c.winner_hlc, c.state, c.closed_by, c.closed"
+static const char SQL_CONFLICTS[] =
+    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
+    " WHERE ?1 OR c.state = 'open' ORDER BY c.hlc, c.id";
+static const char SQL_CONFLICT_ONE[] =
+    "SELECT " CONFLICT_COLS " FROM conflicts c JOIN persons p USING (dossier)"
+    " WHERE c.id = ?1";
+
+/* Hand each row of s, bound, to fn as its columns' texts. */
+static int
+conflict_rows(struct store *st, sqlite3_stmt *s, store_conflict_fn fn,
+    void *arg)
+{
+	const char	*col[STORE_CONFLICT_NCOL];
+	int		 i, r, rc = 0;
+
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		for (i = 0; i < STORE_CONFLICT_NCOL; i++)
+			col[i] = (const char *)sqlite3_column_text(s, i);
+		if ((rc = fn(col, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_conflict_each(struct store *st, bool all, store_conflict_fn fn,
+    void *arg)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, SQL_CONFLICTS)) == NULL)
+		return (-1);
+	sqlite3_bind_int(s, 1, all);
+	return (conflict_rows(st, s, fn, arg));
+}
+
+/* Whether conflict_rows saw a row. */
+struct conflict_one {
+	store_conflict_fn	 fn;
+	void			*arg;
+	bool			 seen;
+};
+
+static int
+conflict_one(const char *const *col, void *arg)
+{
+	struct conflict_one	*o = arg;
+
+	o->seen = true;
+	return (o->fn(col, o->arg));
+}
+
+int
+store_conflict_get(struct store *st, const char *id, store_conflict_fn fn,
+    void *arg)
+{
+	sqlite3_stmt		*s;
+	struct conflict_one	 o = { fn, arg, false };
+	int			 rc;
+
+	if ((s = store_stmt(st, SQL_CONFLICT_ONE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = conflict_rows(st, s, conflict_one, &o)) != 0)
+		return (rc);
+	return (o.seen ? 0 : 1);
+}
+
+static const char SQL_PERSONS[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
+    "  AND e.retracted = '0')"
+    " FROM persons p ORDER BY surname_fold, name, birth_date, dossier";
+static const char SQL_PERSONS_FIND[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier"
+    "  AND e.retracted = '0')"
+    " FROM persons p WHERE (?1 IS NULL OR snils = ?1)"
+    " AND (?2 IS NULL OR surname_fold = ?2)"
+    " AND (?3 IS NULL OR birth_date = ?3)"
+    " ORDER BY surname_fold, name, birth_date, dossier";
+
+int
+store_person_each(struct store *st, bool all, const char *snils,
+    const char *surname_fold, const char *birth, store_person_fn fn,
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*col[STORE_PERSON_NCOL];
+	int		 i, r, rc = 0;
+
+	if ((s = store_stmt(st, all ? SQL_PERSONS : SQL_PERSONS_FIND)) ==
+	    NULL)
+		return (-1);
+	if (!all && ((snils != NULL && sqlite3_bind_text(s, 1, snils, -1,
+	    SQLITE_STATIC) != SQLITE_OK) || (surname_fold != NULL &&
+	    sqlite3_bind_text(s, 2, surname_fold, -1, SQLITE_STATIC) !=
+	    SQLITE_OK) || (birth != NULL && sqlite3_bind_text(s, 3, birth, -1,
+	    SQLITE_STATIC) != SQLITE_OK))) {
+		store_err(st, "find persons");
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return (-1);
+	}
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		for (i = 0; i < STORE_PERSON_NCOL; i++)
+			col[i] = (const char *)sqlite3_column_text(s, i);
+		if ((rc = fn(col, sqlite3_column_int64(s, STORE_PERSON_NCOL),
+		    arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char SQL_FEED_HEAD[] =
+    "SELECT coalesce(max(seq), 0) FROM changes";
+static const char SQL_CHANGE_PARENT[] =
+    "SELECT seq, dossier, hlc FROM changes WHERE id = ?1";
+static const char SQL_CHANGE_IDS[] =
+    "SELECT id FROM changes WHERE dossier = ?1 ORDER BY id";
+static const char SQL_SIG_SET[] =
+    "UPDATE changes SET sig = ?2 WHERE seq = ?1 AND sig = zeroblob(64)";
+static const char SQL_ROUND_PUT[] =
+    "INSERT INTO anti_entropy (peer, at, ok, shared, differed, applied,"
+    " unresolved, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT (peer) DO UPDATE SET at = excluded.at, ok = excluded.ok,"
+    " shared = excluded.shared, differed = excluded.differed,"
+    " applied = excluded.applied, unresolved = excluded.unresolved,"
+    " error = excluded.error";
+
+int64_t
+store_feed_head(struct store *st)
+{
+	return (store_count(st, SQL_FEED_HEAD));
+}
+
+int
+store_change_parent(struct store *st, const char *id, int64_t *seq,
+    char dossier[37], uint64_t *hlc)
+{
+	sqlite3_stmt	*s;
+	const char	*d, *h;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_CHANGE_PARENT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((r = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (r == STORE_ROW) {
+		d = (const char *)sqlite3_column_text(s, 1);
+		h = (const char *)sqlite3_column_text(s, 2);
+		if (d != NULL && strlen(d) < 37 && h != NULL &&
+		    hlc_parse(h, strlen(h), hlc) == 0) {
+			*seq = sqlite3_column_int64(s, 0);
+			memcpy(dossier, d, strlen(d) + 1);
+			rc = 0;
+		} else
+			log_warnx("database %s: change %s is damaged",
+			    st->path, id);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_change_ids(struct store *st, const char *dossier, store_id_fn fn,
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*id;
+	int		 r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_CHANGE_IDS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		if ((id = (const char *)sqlite3_column_text(s, 0)) == NULL)
+			continue;
+		if ((rc = fn(id, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_change_sig_set(struct store *st, int64_t seq, const uint8_t sig[SIG_LEN])
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_SIG_SET)) == NULL)
+		return (-1);
+	if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK) {
+		store_err(st, "record a signature");
+		sqlite3_reset(s);
+		return (-1);
+	}
+	r = store_step(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_DONE && sqlite3_changes(st->db) == 1 ? 0 : -1);
+}
+
+int
+store_round_put(struct store *st, const char *peer, int64_t at, bool ok,
+    int64_t shared, int64_t differed, int64_t applied, int64_t unresolved,
+    const char *error)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_ROUND_PUT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_int(s, 3, ok);
+	sqlite3_bind_int64(s, 4, shared);
+	sqlite3_bind_int64(s, 5, differed);
+	sqlite3_bind_int64(s, 6, applied);
+	sqlite3_bind_int64(s, 7, unresolved);
+	if (error != NULL)
+		sqlite3_bind_text(s, 8, error, -1, SQLITE_STATIC);
+	r = store_step(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r == STORE_DONE)
+		return (0);
+	/* A removed peer has no row to refer to. */
+	if (st->step_err == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return (1);
+	store_err(st, "record an anti-entropy round");
+	return (-1);
+}
+
+static const char SQL_CHANGE_AT[] =
+    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE seq = ?";
+
+int
+store_change_at(struct store *st, int64_t seq, store_row_fn fn, void *arg)
+{
+	sqlite3_stmt		*s;
+	struct store_row	 row;
+	int			 r, rc;
+
+	if ((s = store_stmt(st, SQL_CHANGE_AT)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, seq);
+	if ((r = store_step(st, s)) == STORE_ROW)
+		rc = row_of(s, &row) == 0 ? fn(&row, arg) : -1;
+	else if (r == STORE_DONE)
+		rc = 1;
+	else
+		rc = -1;
+	sqlite3_reset(s);
+	return (rc);
+}
+
+static const char SQL_COUNT_CHANGES[] = "SELECT count(*) FROM changes";
+static const char SQL_COUNT_DOSSIERS[] = "SELECT count(*) FROM persons";
+static const char SQL_LAST_RECEIVED[] =
+    "SELECT coalesce(max(received), 0) FROM changes";
+static const char SQL_COUNT_REJECTED[] = "SELECT count(*) FROM rejected";
+static const char SQL_COUNT_LATER[] = "SELECT count(*) FROM later";
+static const char SQL_COUNT_OPEN[] =
+    "SELECT count(*) FROM conflicts WHERE state = 'open'";
+static const char SQL_COUNT_PEERS[] = "SELECT count(*) FROM peers";
+static const char SQL_COUNT_FEDPEER[] =
+    "SELECT count(*) FROM peers WHERE region = 'RU-FED'";
+static const char SQL_COUNT_REGIONS[] =
+    "SELECT count(DISTINCT region) FROM stats_current";
+static const char SQL_COUNT_CUSTODY[] =
+    "SELECT count(*) FROM persons WHERE custodian = ?1";
+static const char SQL_COUNT_REJECTED_SINCE[] =
+    "SELECT count(*) FROM rejected WHERE coalesce(last_at, at) > ?1";
+
+/* The count s returns (bound), or -1. */
+static int64_t
+count_bound(struct store *st, sqlite3_stmt *s)
+{
+	int64_t	 n = -1;
+
+	if (store_step(st, s) == STORE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (n);
+}
+
+int
+store_counts(struct store *st, const char *region, int64_t since,
+    struct store_counts *c)
+{
+	sqlite3_stmt	*s;
+
+	c->changes = store_count(st, SQL_COUNT_CHANGES);
+	c->dossiers = store_count(st, SQL_COUNT_DOSSIERS);
+	c->last_received = store_count(st, SQL_LAST_RECEIVED);
+	c->rejected = store_count(st, SQL_COUNT_REJECTED);
+	c->later = store_count(st, SQL_COUNT_LATER);
+	c->open_conflicts = store_count(st, SQL_COUNT_OPEN);
+	c->snapshot_regions = store_count(st, SQL_COUNT_REGIONS);
+	c->peers = store_count(st, SQL_COUNT_PEERS);
+	c->federal_peers = store_count(st, SQL_COUNT_FEDPEER);
+	c->custodian_of = c->rejected_recent = -1;
+	if ((s = store_stmt(st, SQL_COUNT_CUSTODY)) != NULL) {
+		sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+		c->custodian_of = count_bound(st, s);
+	}
+	if ((s = store_stmt(st, SQL_COUNT_REJECTED_SINCE)) != NULL) {
+		sqlite3_bind_int64(s, 1, since);
+		c->rejected_recent = count_bound(st, s);
+	}
+	return (c->changes < 0 || c->dossiers < 0 || c->last_received < 0 ||
+	    c->rejected < 0 || c->later < 0 || c->open_conflicts < 0 ||
+	    c->snapshot_regions < 0 || c->custodian_of < 0 ||
+	    c->rejected_recent < 0 || c->peers < 0 ||
+	    c->federal_peers < 0 ? -1 : 0);
 }
 
 static const char SQL_KEY_LIMIT[] =
@@ -990,7 +1573,7 @@ store_key_limit(struct store *st, const char *key_id, uint64_t until)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "limit a key");
 	else
 		rc = 0;
@@ -1013,7 +1596,7 @@ store_key_revoke(struct store *st, const char *region, const char *key_id,
 	if (sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, h, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "revoke a key");
 	else
 		rc = sqlite3_changes(st->db) > 0 ? 0 : 1;
@@ -1035,12 +1618,142 @@ store_keys_trust(struct store *st, const char *region, const char *key_id,
 	    (key_id != NULL && sqlite3_bind_text(s, 2, key_id, -1,
 	    SQLITE_STATIC) != SQLITE_OK) ||
 	    sqlite3_bind_int(s, 3, trusted ? 1 : 0) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		store_err(st, "mark keys trusted");
 	else
 		rc = 0;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+static const char SQL_KEY_REGION[] =
+    "SELECT region FROM keys WHERE key_id = ?1";
+static const char SQL_KEY_SINCE[] =
+    "SELECT revoked_since FROM keys WHERE key_id = ?1";
+static const char SQL_KEY_EACH[] =
+    "SELECT key_id, region, pub, until_hlc, revoked_since, revoked, trusted"
+    " FROM keys ORDER BY region, added, key_id";
+static const char SQL_CHANGES_BY_KEY[] =
+    "SELECT id, dossier, hlc FROM changes WHERE key_id = ?1 AND hlc >= ?2"
+    " ORDER BY hlc, id";
+
+int
+store_key_region(struct store *st, const char *key_id, char region[16])
+{
+	sqlite3_stmt	*s;
+	const char	*r;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEY_REGION)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	if ((k = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (k == STORE_ROW) {
+		if ((r = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+		    strlen(r) < 16) {
+			memcpy(region, r, strlen(r) + 1);
+			rc = 0;
+		} else
+			log_warnx("database %s: the region of key %s is "
+			    "damaged", st->path, key_id);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_key_revoked_since(struct store *st, const char *key_id,
+    uint64_t *since)
+{
+	sqlite3_stmt	*s;
+	const char	*t;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_KEY_SINCE)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	if ((k = store_step(st, s)) == STORE_DONE)
+		rc = 1;
+	else if (k == STORE_ROW) {
+		if ((t = (const char *)sqlite3_column_text(s, 0)) == NULL)
+			rc = 1;
+		else {
+			if (hlc_parse(t, strlen(t), since) == -1)
+				*since = 0;
+			rc = 0;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_key_each(struct store *st, store_key_fn fn, void *arg)
+{
+	sqlite3_stmt		*s;
+	struct store_key_row	 k;
+	int			 r, rc = 0;
+
+	/* Not cached: fn may use the store's cached statements. */
+	if (sqlite3_prepare_v2(st->db, SQL_KEY_EACH, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		store_err(st, "prepare");
+		return (-1);
+	}
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		k.key_id = (const char *)sqlite3_column_text(s, 0);
+		k.region = (const char *)sqlite3_column_text(s, 1);
+		k.pub = sqlite3_column_bytes(s, 2) == SIG_PUB_LEN ?
+		    sqlite3_column_blob(s, 2) : NULL;
+		k.until = (const char *)sqlite3_column_text(s, 3);
+		k.revoked_since = (const char *)sqlite3_column_text(s, 4);
+		k.revoked = sqlite3_column_int(s, 5) != 0;
+		k.trusted = sqlite3_column_int(s, 6) != 0;
+		if (k.key_id == NULL || k.region == NULL)
+			continue;
+		if ((rc = fn(&k, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_finalize(s);
+	return (rc);
+}
+
+int
+store_changes_by_key(struct store *st, const char *key_id, uint64_t since,
+    store_change_key_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*id, *dossier, *hlc;
+	char		 h[17];
+	int		 r, rc = 0;
+
+	hlc_format(since, h);
+	/* Not cached: fn may use the store's cached statements. */
+	if (sqlite3_prepare_v2(st->db, SQL_CHANGES_BY_KEY, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		store_err(st, "prepare");
+		return (-1);
+	}
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 0);
+		dossier = (const char *)sqlite3_column_text(s, 1);
+		hlc = (const char *)sqlite3_column_text(s, 2);
+		if (id == NULL || dossier == NULL || hlc == NULL)
+			continue;
+		if ((rc = fn(id, dossier, hlc, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_finalize(s);
 	return (rc);
 }
 
@@ -1076,7 +1789,7 @@ store_rotation_put(struct store *st, const char *region,
 	    sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 6, until, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 7, r->sig, SIG_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE)
+	    SQLITE_OK || store_step(st, s) != STORE_DONE)
 		store_err(st, "record a key rotation");
 	else
 		rc = 0;
@@ -1106,7 +1819,7 @@ store_rotations(struct store *st, const char *region,
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+	while ((r = store_step(st, s)) == STORE_ROW && *n < max) {
 		if (sqlite3_column_bytes(s, 0) != SIG_PUB_LEN ||
 		    sqlite3_column_bytes(s, 1) != SIG_PUB_LEN ||
 		    sqlite3_column_bytes(s, 4) != SIG_LEN ||
@@ -1121,7 +1834,7 @@ store_rotations(struct store *st, const char *region,
 		memcpy(rot[*n].sig, sqlite3_column_blob(s, 4), SIG_LEN);
 		(*n)++;
 	}
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		store_err(st, "read key rotations");
 		goto out;
 	}
@@ -1145,7 +1858,7 @@ store_revocations(struct store *st, const char *region,
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+	while ((r = store_step(st, s)) == STORE_ROW && *n < max) {
 		kid = (const char *)sqlite3_column_text(s, 0);
 		if (kid == NULL || strlen(kid) != SIG_KEYID_LEN ||
 		    column_hlc(s, 1, &rev[*n].since) == -1) {
@@ -1156,7 +1869,7 @@ store_revocations(struct store *st, const char *region,
 		memcpy(rev[*n].key_id, kid, SIG_KEYID_LEN + 1);
 		(*n)++;
 	}
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		store_err(st, "read revoked keys");
 		goto out;
 	}
@@ -1184,11 +1897,11 @@ store_peer_pins(struct store *st, const char *region, char *out,
 	if ((s = store_stmt(st, SQL_PEER_PINS)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((r = store_step(st, s)) == STORE_DONE) {
 		rc = 1;
 		goto out;
 	}
-	if (r != SQLITE_ROW) {
+	if (r != STORE_ROW) {
 		store_err(st, "read a peer's pins");
 		goto out;
 	}
@@ -1222,9 +1935,9 @@ store_region_by_pin(struct store *st, const char *pin, char region[16])
 	if ((s = store_stmt(st, SQL_REGION_BY_PIN)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, pin, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(s)) == SQLITE_DONE)
+	if ((k = store_step(st, s)) == STORE_DONE)
 		rc = 1;
-	else if (k != SQLITE_ROW)
+	else if (k != STORE_ROW)
 		store_err(st, "look up a pin");
 	else if ((r = (const char *)sqlite3_column_text(s, 0)) != NULL &&
 	    strlen(r) < 16) {

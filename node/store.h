@@ -34,11 +34,51 @@ struct store	*store_open(const char *path, bool create);
 /* store_close(st): finalise every statement and close; NULL is a no-op. */
 void		 store_close(struct store *st);
 
-/* The connection and a cached statement (reset, bindings cleared), for
- * node/ modules that keep their SQL beside their logic.  The statement
- * belongs to the store; NULL (logged) if sql does not prepare. */
+/* The connection and a cached statement (reset, bindings cleared).  Each
+ * table's SQL lives behind functions named for it, here and in
+ * node/store_peer.h, store_refusal.h and store_later.h; the views
+ * (node/view.c), the feed (node/feed.c), 'opora verify', the statistics
+ * and a few listings still keep theirs beside their logic.  The
+ * statement belongs to the store; NULL (logged) if sql does not
+ * prepare. */
 sqlite3		*store_db(struct store *st);
 sqlite3_stmt	*store_stmt(struct store *st, const char *sql);
+
+/*
+ * store_step(st, s): step a statement of st once.  Every statement of
+ * node/ is stepped here, so that what a failure means is decided in one
+ * place.  Returns STORE_ROW when a row is ready, STORE_DONE when there is
+ * none left (or the statement ran); on failure it logs the error once, with
+ * the database's path, and returns
+ *   STORE_BUSY when the failure is local or transient -- locked, busy, out
+ *	of memory, an I/O error, a full disk: nothing is wrong with the data,
+ *	and the same work may succeed later;
+ *   STORE_ERR otherwise: the database is damaged (SQLITE_CORRUPT,
+ *	SQLITE_NOTADB: the message says so and what to do), a constraint
+ *	failed, or the statement is misused.  A broken constraint alone is
+ *	not logged: the caller may expect it (store_step_error tells which).
+ * A reader that loops on STORE_ROW must check that the loop ended on
+ * STORE_DONE: anything else is an error, never a shorter answer.  The
+ * caller still resets s.
+ */
+enum store_step {
+	STORE_ROW,
+	STORE_DONE,
+	STORE_BUSY,
+	STORE_ERR
+};
+enum store_step	 store_step(struct store *st, sqlite3_stmt *s);
+/* store_step_error(st): SQLite's result code for the last failed step
+ * (SQLITE_NOMEM, SQLITE_FULL, ...; extended codes), SQLITE_OK if none. */
+int		 store_step_error(const struct store *st);
+/*
+ * store_test_fail_step(st, n, code): for tests only.  The n-th call of
+ * store_step from now (1: the next) does not step and fails as if SQLite
+ * had returned code; n = 0 disarms.  Returns how many steps the previous
+ * arming still had to go (0: it fired, or there was none).  Never armed
+ * outside tests.
+ */
+long		 store_test_fail_step(struct store *st, long n, int code);
 
 /* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0 / -1 (logged). */
 int		 store_begin(struct store *st);
@@ -123,6 +163,155 @@ int		 store_change_bytes(struct store *st, const char *id,
 int64_t		 store_count(struct store *st, const char *sql);
 
 /*
+ * What each imported line made (node/cmd_import.c, docs/import.md), by the
+ * line's key (keylen bytes).  store_import_get: 1 with the change and the
+ * dossier a line with this key made, 0 if none did, -1 (also for a
+ * damaged record).  store_import_put: the line with this key made change
+ * cid of dossier uuid, at (seconds); the caller holds the transaction that
+ * made it.  0 / -1.
+ */
+int		 store_import_get(struct store *st, const uint8_t *key,
+		    size_t keylen, char cid[CHANGE_ID_HEX + 1], char uuid[37]);
+int		 store_import_put(struct store *st, const uint8_t *key,
+		    size_t keylen, const char *cid, const char *uuid,
+		    int64_t at);
+
+/* store_researcher_by_pin(st, pin, name, namesz): the researcher (of the
+ * federal node) whose certificate pin is, not revoked, into name.  0, 1
+ * when none (or the name does not fit), -1. */
+int		 store_researcher_by_pin(struct store *st, const char *pin,
+		    char *name, size_t namesz);
+/* store_data_version(st): SQLite's PRAGMA data_version, which changes
+ * when another connection committed; -1 on error. */
+int64_t		 store_data_version(struct store *st);
+
+/* A statistics snapshot this node stored, as store_snapshot_each hands
+ * it over (valid during the call); sig NULL when it is not SIG_LEN
+ * bytes. */
+struct store_snapshot_row {
+	int64_t		 seq;
+	const void	*bytes;
+	size_t		 len;
+	const uint8_t	*sig;
+};
+typedef int (*store_snapshot_fn)(const struct store_snapshot_row *, void *);
+/* store_snapshot_each(st, region, since, max, fn, arg): fn for region's
+ * snapshots numbered after since, in order, max at most.  fn's non-zero
+ * value stops and is returned; 0 when all were seen; -1 on a database
+ * error. */
+int		 store_snapshot_each(struct store *st, const char *region,
+		    int64_t since, int max, store_snapshot_fn fn, void *arg);
+
+/*
+ * store_prefix_each(st, what, prefix, fn, arg): fn(id, dossier, arg) for
+ * each row of the views whose id begins with prefix, by id: dossiers (id
+ * and dossier both the dossier's id; 2 at most), conflicts or transfers
+ * (100 at most).  Rows with a part missing are skipped.  fn's non-zero
+ * value stops and is returned; 0 when all were seen; -1 on a database
+ * error.
+ */
+enum store_prefix {
+	STORE_PREFIX_DOSSIER,
+	STORE_PREFIX_CONFLICT,
+	STORE_PREFIX_TRANSFER
+};
+typedef int (*store_prefix_fn)(const char *, const char *, void *);
+int		 store_prefix_each(struct store *st, enum store_prefix what,
+		    const char *prefix, store_prefix_fn fn, void *arg);
+
+/*
+ * Conflicts (docs/conflicts.md) with the name of their dossier's person,
+ * as their columns' texts (NULL: none), indexed by enum store_conflict_col;
+ * valid during the callback only.  store_conflict_each: every conflict
+ * (all) or the open ones, in clock order; store_conflict_get: conflict id
+ * (1 when there is none).  fn's non-zero value stops and is returned; 0
+ * when all were seen; -1 on a database error.
+ */
+enum store_conflict_col {
+	STORE_CONFLICT_ID, STORE_CONFLICT_DOSSIER, STORE_CONFLICT_SURNAME,
+	STORE_CONFLICT_NAME, STORE_CONFLICT_FIELD, STORE_CONFLICT_VALUE,
+	STORE_CONFLICT_REGION, STORE_CONFLICT_USER, STORE_CONFLICT_HLC,
+	STORE_CONFLICT_WINNER, STORE_CONFLICT_WINNER_VALUE,
+	STORE_CONFLICT_WINNER_REGION, STORE_CONFLICT_WINNER_USER,
+	STORE_CONFLICT_WINNER_HLC, STORE_CONFLICT_STATE,
+	STORE_CONFLICT_CLOSED_BY, STORE_CONFLICT_CLOSED, STORE_CONFLICT_NCOL
+};
+typedef int (*store_conflict_fn)(const char *const *, void *);
+int		 store_conflict_each(struct store *st, bool all,
+		    store_conflict_fn fn, void *arg);
+int		 store_conflict_get(struct store *st, const char *id,
+		    store_conflict_fn fn, void *arg);
+
+/*
+ * store_person_each(st, all, snils, surname_fold, birth, fn, arg): fn for
+ * each person of the views -- every one (all), or those matching each of
+ * snils, surname_fold (fields_name_fold) and birth that is not NULL --
+ * by folded surname, name, birth date; with its dossier, surname, name,
+ * patronymic, birth date and custodian (col, NULL: none; valid during the
+ * call) and its events not retracted.  fn's non-zero value stops and is
+ * returned; 0 when all were seen; -1 on a database error.
+ */
+enum store_person_col {
+	STORE_PERSON_DOSSIER, STORE_PERSON_SURNAME, STORE_PERSON_NAME,
+	STORE_PERSON_PATRONYMIC, STORE_PERSON_BIRTH, STORE_PERSON_CUSTODIAN,
+	STORE_PERSON_NCOL
+};
+typedef int (*store_person_fn)(const char *const *, int64_t, void *);
+int		 store_person_each(struct store *st, bool all,
+		    const char *snils, const char *surname_fold,
+		    const char *birth, store_person_fn fn, void *arg);
+
+/* store_feed_head(st): the newest feed number (0: none), or -1. */
+int64_t		 store_feed_head(struct store *st);
+
+/* store_change_parent(st, id, seq, dossier, hlc): where change id stands
+ * (for checking a child's parents): its feed number, dossier and clock.
+ * 0, 1 when it is not stored, -1 (also for a damaged record). */
+int		 store_change_parent(struct store *st, const char *id,
+		    int64_t *seq, char dossier[37], uint64_t *hlc);
+
+/* store_change_ids(st, dossier, fn, arg): fn(id, arg) for each change id
+ * of dossier, sorted (ids valid during the call).  fn's non-zero value
+ * stops and is returned; 0 when all were seen; -1 on a database error. */
+typedef int (*store_id_fn)(const char *, void *);
+int		 store_change_ids(struct store *st, const char *dossier,
+		    store_id_fn fn, void *arg);
+
+/* store_change_sig_set(st, seq, sig): fill in the signature of change
+ * seq, stored with 64 zero bytes (store_change_put).  0, or -1 when it
+ * fails or the change is not waiting for one. */
+int		 store_change_sig_set(struct store *st, int64_t seq,
+		    const uint8_t sig[SIG_LEN]);
+
+/* store_round_put(st, peer, at, ok, shared, differed, applied,
+ * unresolved, error): record an anti-entropy round with peer as its last
+ * (node/entropy.h; error NULL when ok).  0, 1 when peer is no peer (was
+ * removed meanwhile: nothing recorded), -1. */
+int		 store_round_put(struct store *st, const char *peer, int64_t at,
+		    bool ok, int64_t shared, int64_t differed, int64_t applied,
+		    int64_t unresolved, const char *error);
+
+/* store_change_at(st, seq, fn, arg): as store_change_bytes, for the
+ * change with feed number seq. */
+int		 store_change_at(struct store *st, int64_t seq, store_row_fn fn,
+		    void *arg);
+
+/* What 'opora status' counts; each -1 when it could not be read. */
+struct store_counts {
+	int64_t		 changes, dossiers, custodian_of;
+	int64_t		 last_received;		/* ms; 0: none */
+	int64_t		 rejected, rejected_recent, later;
+	int64_t		 open_conflicts;
+	int64_t		 snapshot_regions;	/* the federal node's */
+	int64_t		 peers, federal_peers;	/* RU-FED among the peers */
+};
+/* store_counts(st, region, since, c): fill c; custodian_of counts the
+ * dossiers in region's custody, rejected_recent the refusals last seen
+ * after since (ms).  0 when every count was read, else -1. */
+int		 store_counts(struct store *st, const char *region,
+		    int64_t since, struct store_counts *c);
+
+/*
  * Keys' validity (docs/protocol.md section 9, "Keys: rotation and
  * revocation").  A key signs validly the changes whose clock is before its
  * until (the end of a rotation's overlap) and before its revoked_since;
@@ -142,6 +331,43 @@ int		 store_key_revoke(struct store *st, const char *region,
 		    const char *key_id, uint64_t since);
 int		 store_keys_trust(struct store *st, const char *region,
 		    const char *key_id, bool trusted);
+
+/*
+ * store_key_region(st, key_id, region): the region of key_id, into region.
+ *	0, 1 when the key is unknown, -1 (also for a damaged region).
+ * store_key_revoked_since(st, key_id, since): 0 with the time key_id is
+ *	held revoked from in *since (0 when the record is damaged: revoked
+ *	from the start), 1 when the key is unknown or not revoked, -1.
+ */
+int		 store_key_region(struct store *st, const char *key_id,
+		    char region[16]);
+int		 store_key_revoked_since(struct store *st, const char *key_id,
+		    uint64_t *since);
+
+/* A key as store_key_each hands it over; pointers valid during the
+ * callback only.  until and revoked_since are the texts stored (NULL:
+ * none); revoked the old flag (schema < 4: revoked from the start when
+ * revoked_since is NULL); pub NULL when it is not SIG_PUB_LEN bytes. */
+struct store_key_row {
+	const char	*key_id, *region;
+	const uint8_t	*pub;
+	const char	*until, *revoked_since;
+	bool		 revoked, trusted;
+};
+typedef int (*store_key_fn)(const struct store_key_row *, void *);
+/* store_key_each(st, fn, arg): fn for each key, by region, then as
+ * added.  fn's non-zero value stops and is returned; 0 when all were
+ * seen; -1 on a database error (fn may have seen some keys). */
+int		 store_key_each(struct store *st, store_key_fn fn, void *arg);
+
+/* store_changes_by_key(st, key_id, since, fn, arg): fn(id, dossier, hlc,
+ * arg) for each change signed by key_id with a clock at or after since,
+ * in clock order (texts valid during the call; rows with a part missing
+ * skipped).  As store_key_each returns. */
+typedef int (*store_change_key_fn)(const char *, const char *,
+		    const char *, void *);
+int		 store_changes_by_key(struct store *st, const char *key_id,
+		    uint64_t since, store_change_key_fn fn, void *arg);
 
 /*
  * This node's own announcements, for its card.  store_rotation_put records

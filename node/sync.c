@@ -21,6 +21,7 @@
 #include "node/node.h"
 #include "node/stats.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "node/sync.h"
 #include "protocol/esc.h"
 #include "protocol/limits.h"
@@ -40,14 +41,6 @@
 #define SYNC_IDLE_BACKOFF_MAX 600
 #define SYNC_MANAGER_MS	200	/* how often new and removed peers are seen */
 
-struct peer_info {
-	char	 region[16];
-	char	 url[256];
-	char	 pin[64];
-	int64_t	 cursor;
-	/* The epoch the cursor counts in; "" when not known yet. */
-	char	 epoch[WIRE_EPOCH_HEX + 1];
-};
 
 /* One slot of the pullers' table; only the manager thread (and
  * sync_stop, after it) uses and reuses slots.  stop and finished are
@@ -86,89 +79,32 @@ struct sync {
 	struct puller	 pullers[SYNC_MAX_PEERS];	/* the manager's */
 };
 
-static const char SQL_PEER_GET[] =
-    "SELECT region, url, pin, cursor, epoch FROM peers WHERE region = ?";
-/* The peer's feed went back: its cursor starts again from 0 in the epoch
- * now served ("Feed epochs" in docs/protocol.md). */
-static const char SQL_PEER_RESYNC[] =
-    "UPDATE peers SET cursor = 0, epoch = ?2, resync_at = ?3,"
-    " resync_reason = ?4 WHERE region = ?1";
-/* The first epoch seen of a peer (a node upgraded from schema 4, or a
- * new peer): its cursor already counts in it. */
-static const char SQL_PEER_EPOCH[] =
-    "UPDATE peers SET epoch = ?2 WHERE region = ?1";
-static const char SQL_PEER_REGIONS[] = "SELECT region FROM peers";
-static const char SQL_PEER_EXISTS[] = "SELECT 1 FROM peers WHERE region = ?";
-static const char SQL_PEER_BACKOFF[] =
-    "UPDATE peers SET backoff_until = ?3, backoff_reason = ?2"
-    " WHERE region = ?1";
-static const char SQL_PEER_ERROR[] =
-    "UPDATE peers SET last_error = ?2, last_error_at = ?3 WHERE region = ?1";
-static const char SQL_PEER_BEHIND[] =
-    "UPDATE peers SET behind = ?2 WHERE region = ?1";
-
 static int
-peer_get(struct node *n, const char *region, struct peer_info *p)
+peer_get(struct node *n, const char *region, struct store_peer *p)
 {
-	sqlite3_stmt	*s;
-	int		 rc = -1;
-
-	if ((s = store_stmt(n->st, SQL_PEER_GET)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		snprintf(p->region, sizeof(p->region), "%s",
-		    sqlite3_column_text(s, 0));
-		snprintf(p->url, sizeof(p->url), "%s",
-		    sqlite3_column_text(s, 1));
-		snprintf(p->pin, sizeof(p->pin), "%s",
-		    sqlite3_column_text(s, 2));
-		p->cursor = sqlite3_column_int64(s, 3);
-		snprintf(p->epoch, sizeof(p->epoch), "%s",
-		    sqlite3_column_type(s, 4) == SQLITE_TEXT ?
-		    (const char *)sqlite3_column_text(s, 4) : "");
-		rc = 0;
-	}
-	sqlite3_reset(s);
-	return (rc);
+	return (store_peer_get(n->st, region, p) == 0 ? 0 : -1);
 }
 
-/* Whether a region is still a peer: 1, 0, or -1 on error. */
-static int
-peer_exists(struct node *n, const char *region)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(n->st, SQL_PEER_EXISTS)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	return (r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1);
-}
-
-/* Record text (escaped: it may quote the peer) or num for a peer. */
+/* Record text (escaped: it may quote the peer) as the peer's last error;
+ * a failure is logged by the store. */
 static void
-peer_note(struct node *n, const char *sql, const char *region,
-    const char *text, int64_t num)
+peer_error(struct node *n, const char *region, const char *text)
 {
-	sqlite3_stmt	*s;
-	char		 etext[ESC_LONG];
+	char	 etext[ESC_LONG];
 
-	if ((s = store_stmt(n->st, sql)) == NULL)
-		return;
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	if (text != NULL)
-		sqlite3_bind_text(s, 2, esc_str(text, etext, sizeof(etext)),
-		    -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(s, 2, num);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms() + num);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		log_warnx("record peer %s: %s", region,
-		    sqlite3_errmsg(store_db(n->st)));
-	sqlite3_reset(s);
+	(void)store_peer_error(n->st, region, esc_str(text, etext,
+	    sizeof(etext)), (int64_t)node_now_ms());
+}
+
+/* The peer is not asked again for ms milliseconds, for reason. */
+static void
+peer_backoff(struct node *n, const char *region, const char *reason,
+    int64_t ms)
+{
+	char	 ereason[ESC_LONG];
+
+	(void)store_peer_backoff(n->st, region, esc_str(reason, ereason,
+	    sizeof(ereason)), (int64_t)node_now_ms() + ms);
 }
 
 static size_t
@@ -177,7 +113,7 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	struct buf	*b = arg;
 
 	if (buf_add(b, p, size * nmemb) == -1)
-		return (0);	/* too large: libcurl aborts */
+		return (0);	/* libcurl aborts; get() says why */
 	return (size * nmemb);
 }
 
@@ -244,7 +180,7 @@ close_cb(void *arg, curl_socket_t fd)
 
 /* Set up a handle to reach a peer as this node; 0 / -1. */
 static int
-handle_setup(CURL *h, struct node *n, const struct peer_info *p,
+handle_setup(CURL *h, struct node *n, const struct store_peer *p,
     const struct stopper *stp, struct buf *body, int wait)
 {
 	char		 crt[4096], key[4096];	/* libcurl copies them */
@@ -290,7 +226,7 @@ handle_setup(CURL *h, struct node *n, const struct peer_info *p,
 /* GET url from a peer into body; 0 on HTTP 200, -1 with a reason. */
 static int
 get(CURL *h, struct node *n, const struct stopper *stp,
-    const struct peer_info *p,
+    const struct store_peer *p,
     const char *url, int wait, struct buf *body, char *why, size_t whysz)
 {
 	char		 err[CURL_ERROR_SIZE];
@@ -305,8 +241,15 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 	}
 	err[0] = '\0';
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
-		snprintf(why, whysz, "%s", err[0] ? err :
-		    curl_easy_strerror(cc));
+		/* The body's buffer says why it refused the answer. */
+		if (buf_error(body) == BUF_NOMEM)
+			snprintf(why, whysz, "out of memory");
+		else if (buf_error(body) == BUF_TOO_LARGE)
+			snprintf(why, whysz, "the peer's answer is larger than "
+			    "%zu bytes", body->max);
+		else
+			snprintf(why, whysz, "%s", err[0] ? err :
+			    curl_easy_strerror(cc));
 		return (-1);
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -325,7 +268,7 @@ get(CURL *h, struct node *n, const struct stopper *stp,
  */
 static uint64_t
 repair(CURL *h, struct node *n, const struct stopper *stp,
-    const struct peer_info *p, const struct feed_stats *st, int64_t cursor)
+    const struct store_peer *p, const struct feed_stats *st, int64_t cursor)
 {
 	uint64_t	 applied = 0;
 	struct feed_stats rs;
@@ -361,11 +304,6 @@ repair(CURL *h, struct node *n, const struct stopper *stp,
 
 static bool	 nap(struct sync *, struct puller *, int);
 
-static const char SQL_SNAP_CURSOR[] =
-    "SELECT snapshot_cursor FROM peers WHERE region = ?";
-static const char SQL_SNAP_CURSOR_SET[] =
-    "UPDATE peers SET snapshot_cursor = ?2, last_ok = ?3, last_error = NULL"
-    " WHERE region = ?1";
 
 /* Take in one snapshot of a response; 1 stored (its year in *year), 0
  * held already, -1 refused, -2 not stored for a local reason (a database
@@ -410,10 +348,9 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
  */
 static int
 pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
-    const struct peer_info *p, int wait, bool *more, struct feed_stats *st,
+    const struct store_peer *p, int wait, bool *more, struct feed_stats *st,
     char *why, size_t whysz)
 {
-	sqlite3_stmt	*q;
 	struct buf	 body;
 	cJSON		*j = NULL;
 	const cJSON	*a, *it;
@@ -422,13 +359,7 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 	int		 rc = -1, years[8], nyears = 0, year = 0, k;
 
 	memset(st, 0, sizeof(*st));
-	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR)) == NULL)
-		return (-1);
-	sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
-	if ((k = sqlite3_step(q)) == SQLITE_ROW)
-		cursor = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (k != SQLITE_ROW && k != SQLITE_DONE) {
+	if (store_peer_snapshot_cursor(n->st, p->region, &cursor) == -1) {
 		snprintf(why, whysz, "cannot read the snapshot cursor");
 		return (-1);
 	}
@@ -483,15 +414,8 @@ pull_snapshots(CURL *h, struct node *n, const struct stopper *stp,
 			goto out;
 		}
 	}
-	k = SQLITE_ERROR;
-	if ((q = store_stmt(n->st, SQL_SNAP_CURSOR_SET)) != NULL) {
-		sqlite3_bind_text(q, 1, p->region, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, next);
-		sqlite3_bind_int64(q, 3, (sqlite3_int64)node_now_ms());
-		k = sqlite3_step(q);
-		sqlite3_reset(q);
-	}
-	if (k != SQLITE_DONE || store_commit(n->st) == -1) {
+	if (store_peer_snapshot_cursor_set(n->st, p->region, next,
+	    (int64_t)node_now_ms()) == -1 || store_commit(n->st) == -1) {
 		store_rollback(n->st);
 		snprintf(why, whysz, "cannot store the snapshots");
 		goto out;
@@ -523,7 +447,7 @@ struct pipeline {
 	bool		 running;
 	pthread_t	 th;
 	const struct stopper *stp;	/* borrowed from the puller */
-	struct peer_info p;		/* cursor: the "since" asked */
+	struct store_peer p;		/* cursor: the "since" asked */
 	struct buf	 body;
 	struct wire_feed f;
 	struct feed_batch *b;
@@ -578,7 +502,7 @@ prefetch_clear(struct pipeline *pl)
 
 static void
 prefetch_start(struct pipeline *pl, const struct stopper *stp,
-    const struct peer_info *p, int64_t since)
+    const struct store_peer *p, int64_t since)
 {
 	prefetch_clear(pl);
 	pl->stp = stp;
@@ -622,7 +546,7 @@ pipeline_free(struct pipeline *pl)
  * without an epoch (an older opora) is judged by its numbers alone.
  */
 static int
-went_back(const struct peer_info *p, const struct wire_feed *f, char *why,
+went_back(const struct store_peer *p, const struct wire_feed *f, char *why,
     size_t whysz)
 {
 	if (f->epoch[0] != '\0' && p->epoch[0] != '\0' &&
@@ -644,27 +568,12 @@ went_back(const struct peer_info *p, const struct wire_feed *f, char *why,
 /* Start p's cursor again from 0 in epoch (may be ""), recording why for
  * 'opora status'.  0 / -1. */
 static int
-resync(struct node *n, struct peer_info *p, const char *epoch,
+resync(struct node *n, struct store_peer *p, const char *epoch,
     const char *why)
 {
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(n->st, SQL_PEER_RESYNC)) == NULL)
+	if (store_peer_resync(n->st, p->region, epoch,
+	    (int64_t)node_now_ms(), why) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, p->region, -1, SQLITE_STATIC);
-	if (epoch[0] != '\0')
-		sqlite3_bind_text(s, 2, epoch, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
-	sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("record peer %s: %s", p->region,
-		    sqlite3_errmsg(store_db(n->st)));
-		return (-1);
-	}
 	log_warnx("pull from %s: %s: pulling its whole feed again from the "
 	    "start (changes already here are not verified again)", p->region,
 	    why);
@@ -683,7 +592,7 @@ pull(CURL *h, struct node *n, const struct stopper *stp, const char *region,
     int wait, bool *more, struct feed_stats *st, char *why, size_t whysz,
     struct pipeline *pl)
 {
-	struct peer_info p;
+	struct store_peer p;
 	struct wire_feed f;
 	struct feed_batch *b = NULL;
 	struct buf	 body;
@@ -756,19 +665,11 @@ again:
 	}
 	if (f.epoch[0] != '\0' && strcmp(f.epoch, p.epoch) != 0) {
 		/* The first epoch seen, or (cursor 0) nothing to redo. */
-		sqlite3_stmt *q;
-
-		if ((q = store_stmt(n->st, SQL_PEER_EPOCH)) == NULL)
-			goto out;
-		sqlite3_bind_text(q, 1, p.region, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, f.epoch, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_DONE) {
-			sqlite3_reset(q);
+		if (store_peer_epoch_set(n->st, p.region, f.epoch) == -1) {
 			snprintf(why, whysz, "cannot record the peer's feed "
 			    "epoch");
 			goto out;
 		}
-		sqlite3_reset(q);
 		memcpy(p.epoch, f.epoch, sizeof(p.epoch));
 	}
 	/* More to come: fetch and check it while this one goes in. */
@@ -784,7 +685,7 @@ again:
 	if (st->ntorepair > 0)
 		st->applied += repair(h, n, stp, &p, st, f.next);
 	*more = f.more;
-	peer_note(n, SQL_PEER_BEHIND, region, NULL, f.more ? f.behind : 0);
+	(void)store_peer_behind(n->st, region, f.more ? f.behind : 0);
 	if (st->applied + st->rejected + st->unentitled > 0)
 		log_info("from %s: %llu applied, %llu refused, %llu already "
 		    "here", region, (unsigned long long)st->applied,
@@ -836,30 +737,24 @@ sync_once(struct node *n, FILE *report)
 {
 	struct feed_stats st, total;
 	struct pipeline	 pl, *plp = NULL;
-	sqlite3_stmt	*s;
 	CURL		*h;
-	char		 regions[SYNC_MAX_PEERS][16], why[512], ewhy[ESC_LONG];
-	char		 reason[128];
+	char		(*regions)[STORE_PEER_REGION];
+	char		 why[512], ewhy[ESC_LONG], reason[128];
+	size_t		 nregions;
 	bool		 more, idle;
-	int		 np = 0, i, rc = 0, rounds, sr;
+	int		 np, i, rc = 0, rounds;
 
-	if ((s = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
+	/* Not a partial list of peers. */
+	if (store_peer_regions(n->st, &regions, &nregions) == -1)
 		return (-1);
+	np = nregions < SYNC_MAX_PEERS ? (int)nregions : SYNC_MAX_PEERS;
 	/* Without a second connection, pull one response at a time. */
 	if (pipeline_init(&pl, n) == 0)
 		plp = &pl;
-	while ((sr = sqlite3_step(s)) == SQLITE_ROW &&
-	    np < SYNC_MAX_PEERS)
-		snprintf(regions[np++], 16, "%s", sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (sr != SQLITE_DONE && sr != SQLITE_ROW) {
-		if (plp != NULL)
-			pipeline_free(plp);
-		return (-1);	/* not a partial list of peers */
-	}
 	if ((h = curl_easy_init()) == NULL) {
 		if (plp != NULL)
 			pipeline_free(plp);
+		free(regions);
 		return (-1);
 	}
 	for (i = 0; i < np; i++) {
@@ -869,7 +764,7 @@ sync_once(struct node *n, FILE *report)
 		do {
 			if (pull(h, n, NULL, regions[i], 0, &more, &st, why,
 			    sizeof(why), plp) == -1) {
-				peer_note(n, SQL_PEER_ERROR, regions[i], why, 0);
+				peer_error(n, regions[i], why);
 				fprintf(report, "%s: %s\n", regions[i],
 				    esc_str(why, ewhy, sizeof(ewhy)));
 				rc = -1;
@@ -895,6 +790,7 @@ sync_once(struct node *n, FILE *report)
 	if (plp != NULL)
 		pipeline_free(plp);
 	curl_easy_cleanup(h);
+	free(regions);
 	return (rc);
 }
 
@@ -928,7 +824,7 @@ struct ae_peer {
 	CURL			*h;
 	struct node		*n;
 	const struct stopper	*stp;
-	struct peer_info	 p;
+	struct store_peer	 p;
 };
 
 static int
@@ -943,12 +839,7 @@ ae_get(void *arg, const char *path, struct buf *body, char *why,
 		snprintf(why, whysz, "the peer's URL is too long");
 		return (-1);
 	}
-	if (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz) == 0)
-		return (0);
-	if (buf_failed(body))
-		snprintf(why, whysz, "the peer's answer is larger than %zu "
-		    "bytes", body->max);
-	return (-1);
+	return (get(a->h, a->n, a->stp, &a->p, url, 0, body, why, whysz));
 }
 
 /* One anti-entropy round with a peer (node/entropy.h); the federal node
@@ -967,9 +858,6 @@ anti_entropy(CURL *h, struct node *n, const struct stopper *stp,
 	return (entropy_round(n, region, ae_get, &a, &r));
 }
 
-static const char SQL_PEER_NOBACKOFF[] =
-    "UPDATE peers SET backoff_until = NULL, backoff_reason = NULL"
-    " WHERE region = ?1 AND backoff_until IS NOT NULL";
 
 static void *
 puller_run(void *arg)
@@ -996,7 +884,7 @@ puller_run(void *arg)
 	if (pipeline_init(&pl, n) == 0)
 		plp = &pl;
 	/* A backoff left by an earlier run is over. */
-	peer_note(n, SQL_PEER_NOBACKOFF, p->region, NULL, 0);
+	(void)store_peer_backoff_clear(n->st, p->region);
 	while (!stopping(&stp)) {
 		/* Anti-entropy every interval, the first once the feed has
 		 * caught up (a new peer's changes come by the feed); a failed
@@ -1035,8 +923,8 @@ puller_run(void *arg)
 			    sizeof(reason))) {
 				polled = !more;
 				if (idle > 0)
-					peer_note(n, SQL_PEER_NOBACKOFF,
-					    p->region, NULL, 0);
+					(void)store_peer_backoff_clear(n->st,
+					    p->region);
 				idle = 0;
 				continue;
 			}
@@ -1046,8 +934,7 @@ puller_run(void *arg)
 			polled = !more;
 			log_warnx("pull from %s: %s (next try in %d s)",
 			    p->region, reason, idle);
-			peer_note(n, SQL_PEER_BACKOFF, p->region, reason,
-			    (int64_t)idle * 1000);
+			peer_backoff(n, p->region, reason, (int64_t)idle * 1000);
 			if (nap(s, p, idle * 1000))
 				break;
 			continue;
@@ -1055,11 +942,11 @@ puller_run(void *arg)
 		if (stopping(&stp))
 			break;
 		/* Its puller ends with the peer (peer remove). */
-		if (peer_exists(n, p->region) == 0)
+		if (store_peer_exists(n->st, p->region) == 0)
 			break;
 		log_warnx("pull from %s: %s (next try in %d s)", p->region,
 		    esc_str(why, ewhy, sizeof(ewhy)), backoff);
-		peer_note(n, SQL_PEER_ERROR, p->region, why, 0);
+		peer_error(n, p->region, why);
 		if (nap(s, p, backoff * 1000))
 			break;
 		backoff = backoff * 2 > SYNC_BACKOFF_MAX ? SYNC_BACKOFF_MAX :
@@ -1102,7 +989,7 @@ stop_removed(struct sync *s, struct node *n)
 	for (i = 0; i < SYNC_MAX_PEERS; i++) {
 		p = &s->pullers[i];
 		if (!p->started || __atomic_load_n(&p->stop, __ATOMIC_RELAXED) ||
-		    peer_exists(n, p->region) != 0)
+		    store_peer_exists(n->st, p->region) != 0)
 			continue;
 		pthread_mutex_lock(&s->mu);
 		__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
@@ -1120,17 +1007,17 @@ stop_removed(struct sync *s, struct node *n)
 static void
 start_new(struct sync *s, struct node *n)
 {
-	sqlite3_stmt	*st;
 	struct puller	*p;
+	char		(*regions)[STORE_PEER_REGION];
 	const char	*r;
+	size_t		 j, nregions;
 	int		 i, k, free_slot;
 
-	if ((st = store_stmt(n->st, SQL_PEER_REGIONS)) == NULL)
+	/* On an error (logged), the next round starts what is missing. */
+	if (store_peer_regions(n->st, &regions, &nregions) == -1)
 		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		r = (const char *)sqlite3_column_text(st, 0);
-		if (r == NULL)
-			continue;
+	for (j = 0; j < nregions; j++) {
+		r = regions[j];
 		free_slot = -1;
 		for (i = 0; i < SYNC_MAX_PEERS; i++) {
 			if (!s->pullers[i].started) {
@@ -1153,7 +1040,7 @@ start_new(struct sync *s, struct node *n)
 			log_info("pulling from %s", p->region);
 		}
 	}
-	sqlite3_reset(st);
+	free(regions);
 }
 
 static void *

@@ -30,40 +30,62 @@ struct verifier {
 	int		 nthreads;
 };
 
-/*
- * revoked = 1 without revoked_since (a database older than schema 4 could
- * hold it, though nothing set it) revokes the key from the start.
- */
-static const char SQL_KEYS[] =
-    "SELECT key_id, region, pub, until_hlc, CASE WHEN revoked_since IS NOT"
-    " NULL THEN revoked_since WHEN revoked != 0 THEN '0000000000000000'"
-    " END, trusted FROM keys";
-
-/* The HLC in column i, or UINT64_MAX when it is NULL (or damaged: a key
- * whose end cannot be read is not valid at all, so 0). */
+/* An end of a key's validity, as stored: UINT64_MAX when there is none,
+ * 0 when it is damaged (a key whose end cannot be read is not valid at
+ * all). */
 static uint64_t
-column_end(sqlite3_stmt *s, int i)
+key_end(const char *t)
 {
-	const char	*t;
 	uint64_t	 v;
 
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+	if (t == NULL)
 		return (UINT64_MAX);
-	t = (const char *)sqlite3_column_text(s, i);
-	if (t == NULL || hlc_parse(t, strlen(t), &v) == -1)
+	return (hlc_parse(t, strlen(t), &v) == -1 ? 0 : v);
+}
+
+/* What verifier_open reads the keys into. */
+struct vopen {
+	struct verifier	*v;
+	bool		 held;
+};
+
+/* Take key k in; -1 when out of memory. */
+static int
+key_take(const struct store_key_row *row, void *arg)
+{
+	struct vopen	*o = arg;
+	struct verifier	*v = o->v;
+	struct vkey	*k, *nv;
+
+	if (strlen(row->key_id) != SIG_KEYID_LEN ||
+	    strlen(row->region) >= 16 || row->pub == NULL)
 		return (0);
-	return (v);
+	if ((nv = reallocarray(v->keys, v->nkeys + 1, sizeof(*nv))) == NULL)
+		return (-1);
+	v->keys = nv;
+	k = &v->keys[v->nkeys];
+	memcpy(k->id, row->key_id, SIG_KEYID_LEN + 1);
+	memcpy(k->region, row->region, strlen(row->region) + 1);
+	k->until = key_end(row->until);
+	/*
+	 * revoked = 1 without revoked_since (a database older than schema 4
+	 * could hold it, though nothing set it) revokes the key from the
+	 * start.
+	 */
+	k->since = row->revoked_since != NULL ? key_end(row->revoked_since) :
+	    row->revoked ? 0 : UINT64_MAX;
+	k->untrusted = !o->held && !row->trusted;
+	if ((k->pub = sig_pub_new(row->pub)) != NULL)
+		v->nkeys++;
+	return (0);
 }
 
 static struct verifier *
 verifier_open(struct store *st, bool held)
 {
 	struct verifier	*v;
-	sqlite3_stmt	*s;
-	struct vkey	*k, *nv;
-	const char	*id, *region;
+	struct vopen	 o;
 	long		 ncpu;
-	int		 r;
 
 	if ((v = calloc(1, sizeof(*v))) == NULL) {
 		log_warn("verifier");
@@ -72,30 +94,9 @@ verifier_open(struct store *st, bool held)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	v->nthreads = ncpu < 1 ? 1 : ncpu > VERIFIER_MAX_THREADS ?
 	    VERIFIER_MAX_THREADS : (int)ncpu;
-	if ((s = store_stmt(st, SQL_KEYS)) == NULL)
-		goto bad;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		region = (const char *)sqlite3_column_text(s, 1);
-		if (id == NULL || region == NULL ||
-		    strlen(id) != SIG_KEYID_LEN || strlen(region) >= 16 ||
-		    sqlite3_column_bytes(s, 2) != SIG_PUB_LEN)
-			continue;
-		if ((nv = reallocarray(v->keys, v->nkeys + 1,
-		    sizeof(*nv))) == NULL)
-			break;
-		v->keys = nv;
-		k = &v->keys[v->nkeys];
-		memcpy(k->id, id, SIG_KEYID_LEN + 1);
-		memcpy(k->region, region, strlen(region) + 1);
-		k->until = column_end(s, 3);
-		k->since = column_end(s, 4);
-		k->untrusted = !held && sqlite3_column_int(s, 5) == 0;
-		if ((k->pub = sig_pub_new(sqlite3_column_blob(s, 2))) != NULL)
-			v->nkeys++;
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	o.v = v;
+	o.held = held;
+	if (store_key_each(st, key_take, &o) != 0)
 		goto bad;
 	return (v);
 bad:

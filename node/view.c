@@ -132,13 +132,13 @@ load_rows(struct store *st, struct dossier *d, enum dossier_table t)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		for (c = 0; c < dossier_tables[t].ncol; c++)
 			cols[c] = col_text(s, c);
 		if (cols[COL_ID] == NULL || dossier_add_row(d, t, cols) == -1)
 			goto out;
 	}
-	if (r == SQLITE_DONE)
+	if (r == STORE_DONE)
 		rc = 0;
 out:
 	if (rc == -1)
@@ -163,11 +163,11 @@ view_load(struct store *st, const char *id, struct dossier **out)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto err;
-	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((r = store_step(st, s)) == STORE_DONE) {
 		rc = 1;
 		goto out;
 	}
-	if (r != SQLITE_ROW)
+	if (r != STORE_ROW)
 		goto err;
 	if ((d = dossier_new(id)) == NULL)
 		goto out;
@@ -248,7 +248,7 @@ view_linked(struct store *st, const char *id, char (**out)[37], size_t *n)
 	if ((s = store_stmt(st, SQL_LINKED)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if ((o = col_text(s, 0)) == NULL || strlen(o) != 36)
 			continue;
 		if (*n == cap) {
@@ -260,7 +260,7 @@ view_linked(struct store *st, const char *id, char (**out)[37], size_t *n)
 		memcpy(v[(*n)++], o, 37);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("read the links of dossier %s: %s", id,
 		    sqlite3_errmsg(store_db(st)));
 		free(v);
@@ -316,7 +316,7 @@ view_duplicates_of(struct store *st, const char *except, const char *snils,
 	bind_opt(s, 1, except);
 	bind_opt(s, 2, snils != NULL && snils[0] != '\0' ? snils : NULL);
 	bind_opt(s, 3, key != NULL && key[0] != '\0' ? key : NULL);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if ((o = col_text(s, 0)) == NULL || strlen(o) != 36)
 			continue;
 		if (*n == cap) {
@@ -331,7 +331,7 @@ view_duplicates_of(struct store *st, const char *except, const char *snils,
 		(*n)++;
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("look for duplicates: %s",
 		    sqlite3_errmsg(store_db(st)));
 		free(v);
@@ -390,7 +390,7 @@ save_person(struct store *st, const struct dossier *d)
 	    bind_opt(s, i++, d->last.id) != SQLITE_OK ||
 	    bind_opt(s, i++, fold) != SQLITE_OK ||
 	    bind_opt(s, i++, key[0] != '\0' ? key : NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		goto out;
 	rc = 0;
 out:
@@ -417,7 +417,7 @@ save_row(struct store *st, const struct dossier *d, enum dossier_table t,
 	if (sqlite3_bind_text(s, n + 1, d->id, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_int64(s, n + 2, (sqlite3_int64)pos) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		goto out;
 	rc = 0;
 out:
@@ -453,7 +453,7 @@ run_del(struct store *st, const char *sql, const char *id)
 	if ((s = store_stmt(st, sql)) == NULL)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_DONE)
+	    store_step(st, s) == STORE_DONE)
 		rc = 0;
 	else
 		log_warnx("clear dossier %s: %s", id,
@@ -600,7 +600,7 @@ view_fold_past(struct store *st, const char *id, char (*parents)[65],
 	if ((s = store_stmt(st, SQL_LINKS)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		a = col_text(s, 0);
 		b = col_text(s, 1);
 		if (pa.nlinks == cap) {
@@ -615,7 +615,7 @@ view_fold_past(struct store *st, const char *id, char (*parents)[65],
 		pa.nlinks++;
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE)
+	if (r != STORE_DONE)
 		goto out;
 	/* Walk back from the parents; links are sorted by child id. */
 	if ((pa.marked = calloc(pa.nlinks + nparents + 1,

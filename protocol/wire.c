@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "protocol/change.h"
+#include "protocol/jcs.h"
 #include "protocol/limits.h"
 #include "protocol/num.h"
 #include "protocol/wire.h"
@@ -158,8 +159,9 @@ item_problem(struct wire_item *it, const char *what)
 
 /* Keep what a malformed item's record needs when its bytes are not usable
  * base64: the first WIRE_KEEP_BAD bytes of the string, and the hash of the
- * item as printed. */
-static void
+ * item as printed.  0, or -1 when out of memory (then the record would
+ * lack what identifies it: no verdict is given on such an item). */
+static int
 item_keep_raw(struct wire_item *it, const cJSON *e, const char *str,
     size_t slen)
 {
@@ -167,15 +169,17 @@ item_keep_raw(struct wire_item *it, const cJSON *e, const char *str,
 
 	if (str != NULL) {
 		it->len = slen < WIRE_KEEP_BAD ? slen : WIRE_KEEP_BAD;
-		if ((it->bytes = malloc(it->len + 1)) != NULL)
-			memcpy(it->bytes, str, it->len);
-		else
+		if ((it->bytes = malloc(it->len + 1)) == NULL) {
 			it->len = 0;
+			return (-1);
+		}
+		memcpy(it->bytes, str, it->len);
 	}
-	if ((text = cJSON_PrintUnformatted(e)) != NULL) {
-		change_id(text, strlen(text), it->id);
-		cJSON_free(text);
-	}
+	if ((text = cJSON_PrintUnformatted(e)) == NULL)
+		return (-1);
+	change_id(text, strlen(text), it->id);
+	cJSON_free(text);
+	return (0);
 }
 
 /* The "bytes" of an item: decoded, or kept for the record.  0, or -1 when
@@ -189,15 +193,13 @@ item_bytes(struct wire_item *it, const cJSON *e, const cJSON *b)
 
 	if (!cJSON_IsString(b)) {
 		item_problem(it, "it has no \"bytes\" string");
-		item_keep_raw(it, e, NULL, 0);
-		return (0);
+		return (item_keep_raw(it, e, NULL, 0));
 	}
 	str = b->valuestring;
 	slen = strlen(str);
 	if (b64_valid(str, slen, &pad) == -1) {
 		item_problem(it, "its \"bytes\" are not base64");
-		item_keep_raw(it, e, str, slen);
-		return (0);
+		return (item_keep_raw(it, e, str, slen));
 	}
 	total = slen / 4 * 3 - pad;
 	if (total <= LIMIT_CHANGE_BYTES) {
@@ -228,8 +230,7 @@ item_parse(struct wire_item *it, const cJSON *e)
 	it->seq = -1;
 	if (!cJSON_IsObject(e)) {
 		item_problem(it, "it is not a JSON object");
-		item_keep_raw(it, e, NULL, 0);
-		return (0);
+		return (item_keep_raw(it, e, NULL, 0));
 	}
 	if (item_bytes(it, e, cJSON_GetObjectItemCaseSensitive(e, "bytes")) ==
 	    -1)
@@ -283,8 +284,12 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 		    LIMIT_FEED_BYTES);
 		return (-1);
 	}
-	if ((t = cJSON_ParseWithLength(p, len)) == NULL ||
-	    !cJSON_IsObject(t)) {
+	/* cJSON says NULL both for text that is not JSON and for memory
+	 * running out: its allocator (protocol/jcs.c) tells them apart. */
+	jcs_nomem_clear();
+	if ((t = cJSON_ParseWithLength(p, len)) == NULL && jcs_nomem_seen())
+		goto nomem;
+	if (t == NULL || !cJSON_IsObject(t)) {
 		snprintf(why, whysz, "feed response is not a JSON object");
 		goto out;
 	}
@@ -325,16 +330,16 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 		    "changes", LIMIT_FEED_ITEMS);
 		goto out;
 	}
-	if (n > 0 && (f->items = calloc(n, sizeof(*f->items))) == NULL) {
-		snprintf(why, whysz, "out of memory");
-		goto out;
-	}
+	if (n > 0 && (f->items = calloc(n, sizeof(*f->items))) == NULL)
+		goto nomem;
 	cJSON_ArrayForEach(e, arr)
-		if (item_parse(&f->items[f->n++], e) == -1) {
-			snprintf(why, whysz, "out of memory");
-			goto out;
-		}
+		if (item_parse(&f->items[f->n++], e) == -1)
+			goto nomem;
 	rc = 0;
+	goto out;
+nomem:
+	f->nomem = true;
+	snprintf(why, whysz, "out of memory");
 out:
 	cJSON_Delete(t);
 	return (rc);

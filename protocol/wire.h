@@ -70,6 +70,9 @@ struct wire_feed {
 	/* The epoch the numbers count in, "" when not sent. */
 	char			 epoch[WIRE_EPOCH_HEX + 1];
 	int64_t			 head;	/* newest number; -1 */
+	/* Set when parsing failed because memory ran out: a failure of
+	 * this node, not a verdict on the response. */
+	bool			 nomem;
 };
 
 /*
@@ -84,8 +87,10 @@ struct wire_feed {
  * "changes" array, more than LIMIT_FEED_ITEMS items, "more" not a boolean,
  * "next" (or "behind" or "head", when present) not a whole number in
  * 0..2^53-1, "epoch" (when present) not 32 lower-case hex digits.
- * Returns 0, or -1 with a reason in why.  Free with wire_feed_free (also
- * after a failure).
+ * Returns 0, or -1 with a reason in why; when memory ran out the reason
+ * is "out of memory" and f->nomem is set (try again later: nothing is
+ * wrong with the response).  Free with wire_feed_free (also after a
+ * failure).
  */
 int	 wire_feed_parse(const char *p, size_t len, struct wire_feed *f,
 	    char *why, size_t whysz);

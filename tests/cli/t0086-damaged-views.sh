@@ -51,6 +51,11 @@ root=$(db N "SELECT rootpage FROM sqlite_schema WHERE name = 'events'")
 size=$(db N "PRAGMA page_size")
 head -c "$size" /dev/zero | tr '\0' '\377' |
     dd of=N/opora.db bs="$size" seek=$((root - 1)) conv=notrunc 2>/dev/null
+# Any command reading the damaged page says so, and what to do.
+"$OPORA" --dir N show "$D" >/dev/null 2>"$T/err" &&
+    fail "show answered from a damaged page"
+contains "N/opora.db is damaged: database disk image is malformed" "$T/err"
+contains "run 'opora rebuild'" "$T/err"
 refuses 65 "N/opora.db is damaged" "$OPORA" --dir N verify
 contains "'opora rebuild'" "$T/err"
 ok "$OPORA" --dir N rebuild

@@ -1,0 +1,816 @@
+/*
+ * tests/unit/test_store.c: every reader of the store says "error" when a
+ * step of its statements fails, never a shorter answer.  Each reader runs
+ * with its first step failing, then its second, and so on, until it runs to
+ * the end without reaching the failing step (store_test_fail_step); every
+ * run that met the failure must return the reader's error value.  And
+ * store_step tells a transient or local failure from a final one.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/card.h"
+#include "node/store.h"
+#include "node/store_peer.h"
+#include "node/store_refusal.h"
+#include "node/store_later.h"
+#include "protocol/log.h"
+
+#define DOSSIER	"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+#define ID(c)	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" c
+#define KEY	"0123456789abcdef"
+/* No reader here takes more steps than this. */
+#define MAX_STEPS	64
+
+/* Three changes of one dossier, two heads, a key, a peer with two pins,
+ * a meta value. */
+static const char FILL[] =
+    "INSERT INTO meta (k, v) VALUES ('region', 'RU-SMO');"
+    "INSERT INTO keys (key_id, region, pub, added) VALUES ('" KEY "',"
+    " 'RU-KLU', zeroblob(32), 0);"
+    "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,"
+    " received) VALUES ('" ID("1") "', '" DOSSIER "', '0000000000000001',"
+    " '" KEY "', 'RU-KLU', x'7b7d', zeroblob(64), 0),"
+    " ('" ID("2") "', '" DOSSIER "', '0000000000000002', '" KEY "',"
+    " 'RU-KLU', x'7b7d', zeroblob(64), 0),"
+    " ('" ID("3") "', '" DOSSIER "', '0000000000000003', '" KEY "',"
+    " 'RU-KLU', x'7b7d', zeroblob(64), 0);"
+    "INSERT INTO heads (dossier, id) VALUES ('" DOSSIER "', '" ID("2") "'),"
+    " ('" DOSSIER "', '" ID("3") "');"
+    "INSERT INTO peers (region, url, key_id, pin, card, added, pin_next)"
+    " VALUES ('RU-KLU', 'https://127.0.0.1:1', '" KEY "', 'sha256//A',"
+    " x'00', 0, 'sha256//B'),"
+    " ('RU-SA', 'https://127.0.0.1:3', '" KEY "', 'sha256//C', x'00', 0,"
+    " NULL);"
+    "INSERT INTO researchers (name, pin, added) VALUES ('ivanova',"
+    " 'sha256//R', 0);"
+    "INSERT INTO snapshots (id, region, year, hlc, bytes, sig, received)"
+    " VALUES ('s1', 'RU-SMO', 2025, '01', x'7b7d', zeroblob(64), 0),"
+    " ('s2', 'RU-SMO', 2026, '02', x'7b7d', zeroblob(64), 0),"
+    " ('s3', 'RU-KLU', 2026, '03', x'7b7d', zeroblob(64), 0);";
+
+static struct store *
+fresh(void)
+{
+	struct store	*st;
+
+	assert_non_null(st = store_open(":memory:", true));
+	assert_int_equal(store_exec(st, FILL), 0);
+	return (st);
+}
+
+/* A reader under test: its result, and what it returns on error. */
+typedef int (*reader_fn)(struct store *);
+
+/*
+ * Run fn with its k-th step failing with code, for k = 1, 2, ... until a
+ * run does not reach the k-th step; every run that reached it returns
+ * -1.  The last run, undisturbed, must succeed.  Returns how many steps
+ * the reader took.
+ */
+static long
+each_step_fails(struct store *st, reader_fn fn, int code)
+{
+	long	 k;
+	int	 r;
+
+	for (k = 1; k <= MAX_STEPS; k++) {
+		store_test_fail_step(st, k, code);
+		r = fn(st);
+		if (store_test_fail_step(st, 0, 0) != 0) {
+			/* Not reached: the reader ran to its end. */
+			assert_int_not_equal(r, -1);
+			return (k - 1);
+		}
+		if (r != -1)
+			fail_msg("a reader answered %d with its step %ld "
+			    "failing (code %d)", r, k, code);
+		assert_int_equal(store_step_error(st), code);
+	}
+	fail_msg("a reader took more than %d steps", MAX_STEPS);
+	return (0);
+}
+
+static int
+r_meta(struct store *st)
+{
+	char	 v[16];
+
+	return (store_meta_get(st, "region", v, sizeof(v)) == 0 &&
+	    strcmp(v, "RU-SMO") == 0 ? 0 : -1);
+}
+
+static int
+r_meta_set(struct store *st)
+{
+	return (store_meta_set(st, "k", "v"));
+}
+
+static int
+r_meta_raise(struct store *st)
+{
+	return (store_meta_raise(st, "hlc", "0000000000000009"));
+}
+
+static int
+r_key(struct store *st)
+{
+	char		 region[16];
+	uint8_t		 pub[SIG_PUB_LEN];
+	bool		 revoked;
+
+	return (store_key_get(st, KEY, region, pub, &revoked));
+}
+
+static int
+r_change_has(struct store *st)
+{
+	return (store_change_has(st, ID("2")));
+}
+
+static int
+r_has_dossier(struct store *st)
+{
+	return (store_has_dossier(st, DOSSIER));
+}
+
+static int
+r_heads(struct store *st)
+{
+	char	(*h)[CHANGE_ID_HEX + 1] = NULL;
+	size_t	 n = 99;
+	int	 r;
+
+	r = store_heads(st, DOSSIER, &h, &n);
+	if (r == -1) {
+		/* Nothing half-read is handed out. */
+		assert_null(h);
+		assert_int_equal(n, 0);
+	} else
+		assert_int_equal(n, 2);
+	free(h);
+	return (r);
+}
+
+static int
+count_row(const struct store_row *row, void *arg)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_each_dossier(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_each_change(st, DOSSIER, count_row, &n)) == 0)
+		assert_int_equal(n, 3);
+	return (r);
+}
+
+static int
+r_each_all(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_each_change(st, NULL, count_row, &n)) == 0)
+		assert_int_equal(n, 3);
+	return (r);
+}
+
+static int
+r_change_bytes(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_change_bytes(st, ID("3"), count_row, &n)) == 0)
+		assert_int_equal(n, 1);
+	return (r);
+}
+
+static int
+r_count(struct store *st)
+{
+	static const char sql[] = "SELECT count(*) FROM changes";
+	int64_t		 n = store_count(st, sql);
+
+	if (n != -1)
+		assert_int_equal(n, 3);
+	return (n == -1 ? -1 : 0);
+}
+
+static int
+r_rotations(struct store *st)
+{
+	struct card_rotation	 rot[4];
+	size_t			 n;
+
+	return (store_rotations(st, "RU-SMO", rot, 4, &n));
+}
+
+static int
+r_revocations(struct store *st)
+{
+	struct card_revoked	 rev[4];
+	size_t			 n;
+
+	return (store_revocations(st, "RU-KLU", rev, 4, &n));
+}
+
+static int
+r_peer_pins(struct store *st)
+{
+	char	 pins[STORE_PINS_LEN];
+	int	 r;
+
+	if ((r = store_peer_pins(st, "RU-KLU", pins, sizeof(pins))) == 0)
+		assert_string_equal(pins, "sha256//A;sha256//B");
+	return (r);
+}
+
+static int
+r_region_by_pin(struct store *st)
+{
+	char	 region[16];
+	int	 r;
+
+	if ((r = store_region_by_pin(st, "sha256//B", region)) == 0)
+		assert_string_equal(region, "RU-KLU");
+	return (r);
+}
+
+static int
+r_key_limit(struct store *st)
+{
+	return (store_key_limit(st, KEY, 5));
+}
+
+static int
+r_keys_trust(struct store *st)
+{
+	return (store_keys_trust(st, "RU-KLU", NULL, true));
+}
+
+static int
+r_peer_get(struct store *st)
+{
+	struct store_peer	 p;
+	int			 r;
+
+	if ((r = store_peer_get(st, "RU-KLU", &p)) == 0) {
+		assert_string_equal(p.url, "https://127.0.0.1:1");
+		assert_string_equal(p.epoch, "");
+	}
+	return (r);
+}
+
+static int
+r_peer_exists(struct store *st)
+{
+	return (store_peer_exists(st, "RU-KLU"));
+}
+
+static int
+r_peer_key(struct store *st)
+{
+	char	 kid[SIG_KEYID_LEN + 1];
+	int	 r;
+
+	if ((r = store_peer_key(st, "RU-KLU", kid)) == 0)
+		assert_string_equal(kid, KEY);
+	return (r);
+}
+
+static int
+r_peer_regions(struct store *st)
+{
+	char	(*v)[STORE_PEER_REGION] = NULL;
+	size_t	 n = 99;
+	int	 r;
+
+	if ((r = store_peer_regions(st, &v, &n)) == -1) {
+		assert_null(v);
+		assert_int_equal(n, 0);
+	} else {
+		assert_int_equal(n, 2);
+		assert_string_equal(v[1], "RU-SA");
+	}
+	free(v);
+	return (r);
+}
+
+static int
+r_peer_cursor(struct store *st)
+{
+	int64_t	 c;
+
+	return (store_peer_cursor(st, "RU-KLU", &c));
+}
+
+static int
+r_peer_snapshot_cursor(struct store *st)
+{
+	int64_t	 c;
+
+	return (store_peer_snapshot_cursor(st, "RU-KLU", &c));
+}
+
+static int
+count_peer(const struct store_peer_row *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_peer_each(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_peer_each(st, count_peer, &n)) == 0)
+		assert_int_equal(n, 2);
+	return (r);
+}
+
+static int
+r_peer_notes(struct store *st)
+{
+	if (store_peer_cursor_set(st, "RU-KLU", 7, 1) == -1 ||
+	    store_peer_error(st, "RU-KLU", "down", 2) == -1 ||
+	    store_peer_backoff(st, "RU-KLU", "idle", 3) == -1 ||
+	    store_peer_backoff_clear(st, "RU-KLU") == -1 ||
+	    store_peer_behind(st, "RU-KLU", 4) == -1 ||
+	    store_peer_epoch_set(st, "RU-KLU", "") == -1 ||
+	    store_peer_snapshot_cursor_set(st, "RU-KLU", 5, 6) == -1)
+		return (-1);
+	return (0);
+}
+
+static int
+r_peer_put_del(struct store *st)
+{
+	if (store_peer_put(st, "RU-TVE", "https://127.0.0.1:2", KEY, "p",
+	    NULL, "{}", 2) == -1 || store_peer_del(st, "RU-TVE") != 0)
+		return (-1);
+	return (0);
+}
+
+static int
+r_key_region(struct store *st)
+{
+	char	 region[16];
+	int	 r;
+
+	if ((r = store_key_region(st, KEY, region)) == 0)
+		assert_string_equal(region, "RU-KLU");
+	return (r);
+}
+
+static int
+r_key_revoked_since(struct store *st)
+{
+	uint64_t	 since;
+
+	return (store_key_revoked_since(st, KEY, &since));
+}
+
+static int
+count_key(const struct store_key_row *k, void *arg)
+{
+	(void)k;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_key_each(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_key_each(st, count_key, &n)) == 0)
+		assert_int_equal(n, 1);
+	return (r);
+}
+
+static int
+count_by_key(const char *id, const char *dossier, const char *hlc,
+    void *arg)
+{
+	(void)id;
+	(void)dossier;
+	(void)hlc;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_changes_by_key(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_changes_by_key(st, KEY, 2, count_by_key, &n)) == 0)
+		assert_int_equal(n, 2);
+	return (r);
+}
+
+static int
+count_refusal(const struct store_refusal_row *rf, void *arg)
+{
+	(void)rf;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+count_dropped(const char *peer, int64_t dropped, void *arg)
+{
+	(void)peer;
+	(void)dropped;
+	(*(int *)arg)++;
+	return (0);
+}
+
+/* Refuse a change twice, evict it, read what is left; undone after. */
+static int
+r_refusals(struct store *st)
+{
+	struct store_refusal	 rf = { ID("9"), NULL, "RU-KLU", "bad", "",
+				    1, "{}", 2, NULL };
+	int64_t			 kept, rows;
+	int			 n = 0, d = 0, r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_refusal_again(st, "RU-KLU", ID("9"), "bad", "", 1) != 0 ||
+	    store_refusal_put(st, &rf) == -1 ||
+	    store_refusal_again(st, "RU-KLU", ID("9"), "bad", "", 2) != 1 ||
+	    store_refusal_totals(st, "RU-KLU", &kept, &rows) == -1 ||
+	    store_refusal_each(st, count_refusal, &n) != 0 ||
+	    store_refusal_evict(st, "RU-KLU") != 1 ||
+	    store_refusal_dropped_each(st, count_dropped, &d) != 0 ||
+	    store_refusal_forget(st, ID("9")) == -1)
+		goto out;
+	assert_int_equal(kept, 2);
+	assert_int_equal(rows, 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(d, 1);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+/* Keep a change for later, find it due, bump it, take it; undone. */
+static int
+r_later(struct store *st)
+{
+	char	 ids[4][37];
+	size_t	 n;
+	int	 r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_later_any(st) != 0 ||
+	    store_later_put(st, "RU-KLU", ID("8"), DOSSIER, "clock", 5,
+	    1) == -1 ||
+	    store_later_any(st) != 1 || store_later_count(st, "RU-KLU") != 1 ||
+	    store_later_total(st) != 1 ||
+	    store_later_due(st, "RU-KLU", 9, ids, 4, &n) == -1 || n != 1 ||
+	    store_later_bump(st, "RU-KLU", ids[0], 20) == -1 ||
+	    store_later_due(st, "RU-KLU", 9, ids, 4, &n) == -1 || n != 0 ||
+	    store_later_done(st, ID("8")) == -1)
+		goto out;
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+static int
+corrupt_row(const struct store_row *row, void *arg)
+{
+	(void)arg;
+	assert_int_equal(row->seq, 2);
+	return (0);
+}
+
+static int
+r_change_at(struct store *st)
+{
+	return (store_change_at(st, 2, corrupt_row, NULL));
+}
+
+static int
+r_counts(struct store *st)
+{
+	struct store_counts	 c;
+	int			 r;
+
+	if ((r = store_counts(st, "RU-SMO", 0, &c)) == 0)
+		assert_int_equal(c.changes, 3);
+	return (r);
+}
+
+static int
+r_feed_head(struct store *st)
+{
+	int64_t	 h = store_feed_head(st);
+
+	if (h != -1)
+		assert_int_equal(h, 3);
+	return (h == -1 ? -1 : 0);
+}
+
+static int
+r_change_parent(struct store *st)
+{
+	char		 dossier[37];
+	uint64_t	 hlc;
+	int64_t		 seq;
+	int		 r;
+
+	if ((r = store_change_parent(st, ID("2"), &seq, dossier, &hlc)) ==
+	    0) {
+		assert_int_equal(seq, 2);
+		assert_string_equal(dossier, DOSSIER);
+		assert_int_equal(hlc, 2);
+	}
+	return (r);
+}
+
+static int
+count_id(const char *id, void *arg)
+{
+	(void)id;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_change_ids(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_change_ids(st, DOSSIER, count_id, &n)) == 0)
+		assert_int_equal(n, 3);
+	return (r);
+}
+
+/* A signature filled in, and a round recorded; undone after. */
+static int
+r_sig_round(struct store *st)
+{
+	static const uint8_t	 sig[SIG_LEN] = { 1 };
+	int			 r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_change_sig_set(st, 1, sig) == -1 ||
+	    store_round_put(st, "RU-KLU", 1, true, 2, 0, 0, 0, NULL) != 0 ||
+	    store_round_put(st, "RU-XX", 1, false, 2, 0, 0, 0, "x") != 1)
+		goto out;
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+/* A line's record written, then read back; undone after. */
+static int
+r_import(struct store *st)
+{
+	static const uint8_t	 key[32] = { 7 };
+	char			 cid[CHANGE_ID_HEX + 1], uuid[37];
+	int			 r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_import_get(st, key, sizeof(key), cid, uuid) != 0 ||
+	    store_import_put(st, key, sizeof(key), ID("1"), DOSSIER, 1) ==
+	    -1 || store_import_get(st, key, sizeof(key), cid, uuid) != 1)
+		goto out;
+	assert_string_equal(uuid, DOSSIER);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+static int
+r_researcher(struct store *st)
+{
+	char	 name[64];
+	int	 r;
+
+	if ((r = store_researcher_by_pin(st, "sha256//R", name,
+	    sizeof(name))) == 0)
+		assert_string_equal(name, "ivanova");
+	return (r);
+}
+
+static int
+r_data_version(struct store *st)
+{
+	return (store_data_version(st) == -1 ? -1 : 0);
+}
+
+static int
+count_snapshot(const struct store_snapshot_row *row, void *arg)
+{
+	assert_non_null(row->sig);
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+r_snapshots(struct store *st)
+{
+	int	 n = 0, r;
+
+	if ((r = store_snapshot_each(st, "RU-SMO", 0, 20, count_snapshot,
+	    &n)) == 0)
+		assert_int_equal(n, 2);
+	return (r);
+}
+
+static int
+count_prefix(const char *id, const char *dossier, void *arg)
+{
+	(void)id;
+	(void)dossier;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+count_conflict(const char *const *col, void *arg)
+{
+	(void)col;
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+count_person(const char *const *col, int64_t events, void *arg)
+{
+	assert_string_equal(col[STORE_PERSON_DOSSIER], DOSSIER);
+	assert_int_equal(events, 0);
+	(*(int *)arg)++;
+	return (0);
+}
+
+/* Prefix lookups, persons and conflicts, on a person and a conflict made here;
+ * undone after. */
+static int
+r_views(struct store *st)
+{
+	int	 n = 0, m = 0, p = 0, r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_exec(st, "INSERT INTO persons (dossier, origin, custodian,"
+	    " created, updated, nchanges, last_hlc, last_key, last_id) VALUES"
+	    " ('" DOSSIER "', 'RU-SMO', 'RU-SMO', '', '', 1, '', '', '');"
+	    "INSERT INTO conflicts (id, dossier, pos, field, state) VALUES"
+	    " ('abcd/0', '" DOSSIER "', 0, 'surname', 'open')") == -1)
+		goto out;
+	if (store_prefix_each(st, STORE_PREFIX_DOSSIER, "5b1f", count_prefix,
+	    &n) != 0 || store_prefix_each(st, STORE_PREFIX_CONFLICT, "abcd",
+	    count_prefix, &n) != 0 || store_prefix_each(st,
+	    STORE_PREFIX_TRANSFER, "abcd", count_prefix, &n) != 0 ||
+	    store_conflict_each(st, false, count_conflict, &m) != 0 ||
+	    store_conflict_get(st, "abcd/0", count_conflict, &m) != 0 ||
+	    store_conflict_get(st, "dcba/0", count_conflict, &m) != 1 ||
+	    store_person_each(st, true, NULL, NULL, NULL, count_person,
+	    &p) != 0 || store_person_each(st, false, NULL, NULL, "2000-01-01",
+	    count_person, &p) != 0)
+		goto out;
+	assert_int_equal(n, 2);
+	assert_int_equal(m, 2);
+	assert_int_equal(p, 1);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
+static const reader_fn readers[] = {
+	r_views,
+	r_researcher, r_data_version, r_snapshots,
+	r_import,
+	r_feed_head, r_change_parent, r_change_ids, r_sig_round,
+	r_later, r_change_at, r_counts,
+	r_refusals,
+	r_key_region, r_key_revoked_since, r_key_each, r_changes_by_key,
+	r_peer_get, r_peer_exists, r_peer_key, r_peer_regions, r_peer_cursor,
+	r_peer_snapshot_cursor, r_peer_each, r_peer_notes, r_peer_put_del,
+	r_meta, r_meta_set, r_meta_raise, r_key, r_change_has,
+	r_has_dossier, r_heads, r_each_dossier, r_each_all, r_change_bytes,
+	r_count, r_rotations, r_revocations, r_peer_pins, r_region_by_pin,
+	r_key_limit, r_keys_trust,
+};
+
+static void
+test_every_reader_fails_whole(void **state)
+{
+	static const int codes[] = { SQLITE_BUSY, SQLITE_IOERR_READ,
+	    SQLITE_NOMEM, SQLITE_CORRUPT };
+	struct store	*st;
+	size_t		 i, c;
+	long		 steps;
+
+	(void)state;
+	st = fresh();
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		for (c = 0; c < sizeof(codes) / sizeof(codes[0]); c++) {
+			steps = each_step_fails(st, readers[i], codes[c]);
+			/* Every reader steps at least once. */
+			if (steps < 1)
+				fail_msg("reader %zu never stepped", i);
+		}
+	store_close(st);
+}
+
+/* Transient or local failures are STORE_BUSY; damage and the rest are
+ * STORE_ERR; rows and the end come through. */
+static void
+test_step_kinds(void **state)
+{
+	static const struct {
+		int			code;
+		enum store_step		want;
+	} kinds[] = {
+		{ SQLITE_BUSY, STORE_BUSY },
+		{ SQLITE_BUSY_SNAPSHOT, STORE_BUSY },
+		{ SQLITE_LOCKED, STORE_BUSY },
+		{ SQLITE_NOMEM, STORE_BUSY },
+		{ SQLITE_IOERR, STORE_BUSY },
+		{ SQLITE_IOERR_WRITE, STORE_BUSY },
+		{ SQLITE_FULL, STORE_BUSY },
+		{ SQLITE_CORRUPT, STORE_ERR },
+		{ SQLITE_CORRUPT_INDEX, STORE_ERR },
+		{ SQLITE_NOTADB, STORE_ERR },
+		{ SQLITE_CONSTRAINT_UNIQUE, STORE_ERR },
+		{ SQLITE_MISUSE, STORE_ERR },
+		{ SQLITE_ERROR, STORE_ERR },
+	};
+	static const char sql[] = "SELECT 1 UNION ALL SELECT 2";
+	struct store	*st;
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	(void)state;
+	st = fresh();
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		assert_non_null(s = store_stmt(st, sql));
+		store_test_fail_step(st, 2, kinds[i].code);
+		assert_int_equal(store_step(st, s), STORE_ROW);
+		assert_int_equal(store_step(st, s), kinds[i].want);
+		assert_int_equal(store_step_error(st), kinds[i].code);
+	}
+	assert_non_null(s = store_stmt(st, sql));
+	assert_int_equal(store_step(st, s), STORE_ROW);
+	assert_int_equal(store_step(st, s), STORE_ROW);
+	assert_int_equal(store_step(st, s), STORE_DONE);
+	sqlite3_reset(s);
+	store_close(st);
+}
+
+/* A signature is filled in once: a change signed already takes none. */
+static void
+test_sig_once(void **state)
+{
+	static const uint8_t	 sig[SIG_LEN] = { 1 };
+	struct store		*st;
+
+	(void)state;
+	st = fresh();
+	assert_int_equal(store_change_sig_set(st, 1, sig), 0);
+	assert_int_equal(store_change_sig_set(st, 1, sig), -1);
+	assert_int_equal(store_change_sig_set(st, 99, sig), -1);
+	store_close(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_reader_fails_whole),
+		cmocka_unit_test(test_step_kinds),
+		cmocka_unit_test(test_sig_once),
+	};
+
+	/* The injected failures are logged; keep the output short. */
+	log_init("test_store", 1, false);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
