@@ -353,6 +353,12 @@ cmd_status(int argc, char **argv)
 				    cli_tr("peer", "партнёр"), r ? r : "?",
 				    err, w2, cli_tr("last success",
 				    "последний успех"), w1);
+			else if (ok == 0)	/* not "in step" */
+				printf("  %s %s: %s\n", cli_tr("peer",
+				    "партнёр"), r ? r : "?", cli_tr("never "
+				    "reached (no pull has succeeded yet)",
+				    "ещё не опрошен (ни одного успешного "
+				    "обмена)"));
 			else
 				printf("  %s %s: %s %s, %lld %s\n",
 				    cli_tr("peer", "партнёр"), r ? r : "?",
