@@ -101,7 +101,7 @@ while [ $r -le $ROUNDS ]; do
 	oracle_want ids.$r
 	lines=$((lines + $(wc -l < chunk.jsonl)))
 	after=$(db KLU 'SELECT count(*) FROM changes')
-	total=$(q "SELECT count(*) FROM ($expected_sql)")
+	total=$(q "SELECT count(*) FROM ($(expected_sql))")
 	echo "round $r: Kaluga $before -> $after of $total changes"
 	# Killed before it had taken in everything written so far.
 	[ "$after" -lt "$total" ] && mid=$((mid + 1))
