@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "protocol/change.h"
+#include "protocol/jcs.h"
 #include "protocol/limits.h"
 #include "protocol/num.h"
 #include "protocol/wire.h"
@@ -283,9 +284,13 @@ wire_feed_parse(const char *p, size_t len, struct wire_feed *f, char *why,
 		    LIMIT_FEED_BYTES);
 		return (-1);
 	}
+	/* Memory running out is this node's failure, not the peer's. */
+	jcs_nomem_clear();
 	if ((t = cJSON_ParseWithLength(p, len)) == NULL ||
 	    !cJSON_IsObject(t)) {
-		snprintf(why, whysz, "feed response is not a JSON object");
+		snprintf(why, whysz, "%s", jcs_nomem_seen() ? "out of memory "
+		    "while reading the feed response" :
+		    "feed response is not a JSON object");
 		goto out;
 	}
 	arr = cJSON_GetObjectItemCaseSensitive(t, "changes");
