@@ -502,9 +502,13 @@ feed_shared(struct store *st, const char *a, const char *b,
 	return (0);
 }
 
+/* The cursor moves only in the epoch the response counts in (?4, NULL
+ * from a peer that sends none): another puller of the same peer may have
+ * begun its new epoch since this response was fetched. */
 static const char SQL_CURSOR[] =
     "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
-    " WHERE region = ?1";
+    " WHERE region = ?1 AND (?4 IS NULL OR epoch IS NULL OR epoch = ?4)";
+static const char SQL_PEER_IS[] = "SELECT count(*) FROM peers WHERE region = ?";
 
 /* Items in the total order of their changes; undecodable ones first. */
 static int
@@ -1109,6 +1113,11 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, b->f->next);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
+		if (b->f->epoch[0] != '\0')
+			sqlite3_bind_text(s, 4, b->f->epoch, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 4);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			sqlite3_reset(s);
 			snprintf(why, whysz, "cannot save the cursor");
@@ -1117,10 +1126,26 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		sqlite3_reset(s);
 		/* Removed while this was fetched: nothing of it goes in (the
 		 * transaction holds the write lock, so a removal is either
-		 * seen here or waits until after the commit). */
+		 * seen here or waits until after the commit).  Still a peer:
+		 * its epoch changed meanwhile; the changes, checked like any,
+		 * are kept, and the cursor stays in the new epoch. */
 		if (sqlite3_changes(store_db(n->st)) != 1) {
-			snprintf(why, whysz, "no peer %s (removed)", peer);
-			goto rollback;
+			if ((s = store_stmt(n->st, SQL_PEER_IS)) == NULL)
+				goto db_error;
+			sqlite3_bind_text(s, 1, peer, -1, SQLITE_STATIC);
+			k = sqlite3_step(s) == SQLITE_ROW ?
+			    sqlite3_column_int64(s, 0) : -1;
+			sqlite3_reset(s);
+			if (k == -1)
+				goto db_error;
+			if (k == 0) {
+				snprintf(why, whysz, "no peer %s (removed)",
+				    peer);
+				goto rollback;
+			}
+			log_info("pull from %s: its feed epoch changed while a "
+			    "response was taken in: its changes are kept, the "
+			    "cursor stays where the new epoch has it", peer);
 		}
 	}
 	if (receiver_flush(r) == -1) {
