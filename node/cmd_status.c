@@ -24,7 +24,8 @@ static const char SQL_PEERS[] =
     " backoff_until, backoff_reason,"
     " (SELECT dropped FROM rejected_peers r WHERE r.peer = region),"
     " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error,"
-    " resync_at, resync_reason"
+    " resync_at, resync_reason,"
+    " (SELECT count(*) FROM later l WHERE l.peer = region)"
     " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
     " ORDER BY region";
 
@@ -294,6 +295,8 @@ cmd_status(int argc, char **argv)
 			long long resync_at = sqlite3_column_int64(s, 15);
 			const char *resync_why = (const char *)
 			    sqlite3_column_text(s, 16);
+			/* Its changes waiting in later: not "in step". */
+			long long waiting = sqlite3_column_int64(s, 17);
 			bool failing = err != NULL && at >= ok;
 			bool backing = until > now;
 
@@ -310,6 +313,7 @@ cmd_status(int argc, char **argv)
 			cJSON_AddBoolToObject(p, "ok", !failing && ok > 0);
 			cJSON_AddNumberToObject(p, "last_ok_ms", (double)ok);
 			cJSON_AddNumberToObject(p, "behind", (double)behind);
+			cJSON_AddNumberToObject(p, "waiting", (double)waiting);
 			if (failing)
 				cJSON_AddStringToObject(p, "error", err);
 			if (backing) {
@@ -353,6 +357,15 @@ cmd_status(int argc, char **argv)
 				    cli_tr("peer", "партнёр"), r ? r : "?",
 				    err, w2, cli_tr("last success",
 				    "последний успех"), w1);
+			else if (ok > 0 && waiting > 0)
+				printf("  %s %s: %s %s, %lld %s; %lld %s\n",
+				    cli_tr("peer", "партнёр"), r ? r : "?",
+				    cli_tr("last pull", "последний обмен"), w1,
+				    behind, cli_tr("changes behind",
+				    "изменений в очереди"), waiting, cli_tr(
+				    "of its changes wait to be taken (see "
+				    "below)", "его изменений ждут приёма (см. "
+				    "ниже)"));
 			else if (ok == 0)	/* not "in step" */
 				printf("  %s %s: %s\n", cli_tr("peer",
 				    "партнёр"), r ? r : "?", cli_tr("never "
