@@ -12,10 +12,10 @@
 three_nodes
 oracle_init
 ROUNDS=${ROUNDS:-20}
-CHUNK=45	# dossiers offered per round, 15 changes each
-BACKLOG=200	# dossiers waiting for Kaluga before the first round
+CHUNK=30	# dossiers offered per round, 15 changes each
+BACKLOG=120	# dossiers waiting for Kaluga before the first round
 KILL=2000	# the latest kill of odd rounds, in ms after serve starts
-[ $SLOW = 1 ] && CHUNK=30 BACKLOG=100 KILL=4000
+[ $SLOW = 1 ] && CHUNK=15 BACKLOG=60 KILL=3000
 
 # reg PREFIX FROM N TO: N dossiers labelled PREFIX<i>, i from FROM, of 15
 # changes, offered to region TO ("" for none: 14 changes).
