@@ -508,7 +508,8 @@ feed_shared(struct store *st, const char *a, const char *b,
 static const char SQL_CURSOR[] =
     "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
     " WHERE region = ?1 AND (?4 IS NULL OR epoch IS NULL OR epoch = ?4)";
-static const char SQL_PEER_IS[] = "SELECT count(*) FROM peers WHERE region = ?";
+static const char SQL_PEER_IS[] =
+    "SELECT count(*) FROM peers WHERE region = ?";
 
 /* Items in the total order of their changes; undecodable ones first. */
 static int
