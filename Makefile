@@ -12,7 +12,7 @@ CC	?= cc
 
 DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
 	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
-	      libargon2-dev liboath-dev
+	      libargon2-dev liboath-dev strace
 
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror
@@ -102,7 +102,7 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-unit: $(UNIT_BIN) $(B)/sim $(B)/forge $(B)/flood $(B)/hostile
+unit: $(UNIT_BIN) $(B)/sim $(B)/forge $(B)/flood $(B)/hostile $(B)/shortwrite.so
 
 # The attack tests' tools (tests/tools): a pen that signs whatever bytes it
 # is given, a stranger flooding a server (t0020-server-starve.sh), and a
@@ -113,6 +113,9 @@ $(B)/flood: tests/tools/flood.c
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 $(B)/hostile: tests/tools/hostile.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< -lssl -lcrypto
+# The fault suite's short writes (t0096): an LD_PRELOAD shim.
+$(B)/shortwrite.so: tests/tools/shortwrite.c
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
 $(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)

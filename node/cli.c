@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "node/cli.h"
+#include "node/iowatch.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "node/view.h"
@@ -205,8 +206,9 @@ os_user(void)
 	return ("unknown");
 }
 
-/* Set when SQLite reports a full disk, from any thread. */
-static int	 disk_full;
+/* Set when SQLite reports a full disk, or another I/O error, from any
+ * thread. */
+static int	 disk_full, io_error;
 
 static void
 sqlite_log(void *arg, int code, const char *msg)
@@ -221,14 +223,40 @@ sqlite_log(void *arg, int code, const char *msg)
 	if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
 	    msg != NULL && strstr(msg, no) != NULL))
 		__atomic_store_n(&disk_full, 1, __ATOMIC_RELAXED);
+	/* Any other I/O error but memory (and a short read, which SQLite
+	 * handles itself). */
+	else if ((code & 0xff) == SQLITE_IOERR && code != SQLITE_IOERR_NOMEM &&
+	    code != SQLITE_IOERR_SHORT_READ)
+		__atomic_store_n(&io_error, 1, __ATOMIC_RELAXED);
+}
+
+bool
+cli_io_failed(void)
+{
+	return (__atomic_load_n(&io_error, __ATOMIC_RELAXED) != 0 ||
+	    iowatch_failed());
 }
 
 /* A failed command: if the disk was full, say that and what to do. */
 static int
 command_done(int rc)
 {
-	if (rc == EX_OK || !__atomic_load_n(&disk_full, __ATOMIC_RELAXED))
+	if (rc == EX_OK)
 		return (rc);
+	if (!__atomic_load_n(&disk_full, __ATOMIC_RELAXED) && !iowatch_full()) {
+		if (!cli_io_failed())
+			return (rc);
+		cli_err("%s (%s)", cli_tr("an I/O error on the node's database "
+		    "(the disk or its controller, not the data): nothing "
+		    "half-done was kept, and nothing read is taken as a "
+		    "verdict on the data; look at the kernel log (dmesg) and "
+		    "run the command again", "ошибка ввода-вывода в базе "
+		    "данных узла (диск или его контроллер, а не данные): "
+		    "ничего не записано наполовину, и прочитанное не считается "
+		    "оценкой данных; посмотрите журнал ядра (dmesg) и "
+		    "повторите команду"), cli.dir);
+		return (EX_IOERR);
+	}
 	cli_err("%s (%s)", cli_tr("the disk is full: nothing half-done was "
 	    "kept; free space on the file system of the node's directory and "
 	    "run the command again", "диск заполнен: ничего не записано "
@@ -257,6 +285,8 @@ cli_main(int argc, char **argv)
 	/* Before SQLite is used: its log tells a full disk from other
 	 * failures. */
 	(void)sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+	/* And, for the I/O errors SQLite does not log, its file calls. */
+	(void)iowatch_install();
 	/* Before any thread: libcurl's global state is not thread-safe. */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("cannot initialise libcurl");

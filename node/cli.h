@@ -45,6 +45,16 @@ extern struct cli_env cli;
  */
 #define CLI_EX_DISKFULL	79
 
+/*
+ * A command that failed while SQLite reported an I/O error on the node's
+ * files (EIO from a read, a write or an fsync: the disk, not the data)
+ * exits with EX_IOERR and says so, rather than blaming the configuration
+ * or the data.  cli_io_failed() tells whether one was reported so far, in
+ * any thread, so that a check (verify) gives no verdict on what it could
+ * not read.
+ */
+bool	 cli_io_failed(void);
+
 /* cli_main(argc, argv): the whole program. */
 int	 cli_main(int argc, char **argv);
 

@@ -180,6 +180,8 @@ peer_status(const struct store_peer_row *pr, void *arg)
 	long long dropped = pr->rejected_dropped;
 	long long resync_at = pr->resync_at;
 	const char *resync_why = pr->resync_reason;
+	/* Its changes waiting in later: not "in step". */
+	long long waiting = pr->waiting;
 	bool failing = err != NULL && at >= ok;
 	bool backing = until > now;
 
@@ -196,6 +198,7 @@ peer_status(const struct store_peer_row *pr, void *arg)
 	cJSON_AddBoolToObject(p, "ok", !failing && ok > 0);
 	cJSON_AddNumberToObject(p, "last_ok_ms", (double)ok);
 	cJSON_AddNumberToObject(p, "behind", (double)behind);
+	cJSON_AddNumberToObject(p, "waiting", (double)waiting);
 	if (failing)
 		cJSON_AddStringToObject(p, "error", err);
 	if (backing) {
@@ -238,6 +241,21 @@ peer_status(const struct store_peer_row *pr, void *arg)
 		    cli_tr("peer", "партнёр"), r ? r : "?",
 		    err, w2, cli_tr("last success",
 		    "последний успех"), w1);
+	else if (ok > 0 && waiting > 0)
+		printf("  %s %s: %s %s, %lld %s; %lld %s\n",
+		    cli_tr("peer", "партнёр"), r ? r : "?",
+		    cli_tr("last pull", "последний обмен"), w1,
+		    behind, cli_tr("changes behind",
+		    "изменений в очереди"), waiting, cli_tr(
+		    "of its changes wait to be taken (see "
+		    "below)", "его изменений ждут приёма (см. "
+		    "ниже)"));
+	else if (ok == 0)	/* not "in step" */
+		printf("  %s %s: %s\n", cli_tr("peer",
+		    "партнёр"), r ? r : "?", cli_tr("never "
+		    "reached (no pull has succeeded yet)",
+		    "ещё не опрошен (ни одного успешного "
+		    "обмена)"));
 	else
 		printf("  %s %s: %s %s, %lld %s\n",
 		    cli_tr("peer", "партнёр"), r ? r : "?",

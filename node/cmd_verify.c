@@ -48,13 +48,16 @@ static void
 problem(uint64_t *count, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Report one problem; two threads report, so each line is written whole. */
+/* Report one problem; two threads report, so each line is written whole.
+ * After an I/O error nothing read is a verdict: counted, not told. */
 static void
 problem(uint64_t *count, const char *fmt, ...)
 {
 	va_list	 ap;
 
 	(*count)++;
+	if (cli_io_failed())
+		return;
 	flockfile(stderr);
 	fputs("opora: verify: ", stderr);
 	va_start(ap, fmt);
@@ -394,7 +397,7 @@ integrity_check(struct store *st, const char *path, uint64_t *problems)
 		found++;
 	}
 	sqlite3_finalize(s);
-	if (found > 0)
+	if (found > 0 && !cli_io_failed())
 		cli_err("%s", cli_tr("the database file is damaged: restore "
 		    "it from a backup (docs/admin.md, \"Backups\"); if the "
 		    "problems are only in the views, 'opora rebuild' "
@@ -481,6 +484,12 @@ cmd_verify(int argc, char **argv)
 		goto out;
 	vs.problems += vc.problems;
 report:
+	/* What could not be read says nothing about the data: no verdict
+	 * (node/cli.c says so). */
+	if (cli_io_failed()) {
+		rc = EX_IOERR;
+		goto out;
+	}
 	if (vs.problems > 0) {
 		cli_err("%s: %llu %s", cli_tr("verify FAILED", "проверка НЕ "
 		    "ПРОЙДЕНА"), (unsigned long long)vs.problems,
@@ -499,7 +508,7 @@ out:
 	if (threaded)
 		pthread_join(views, NULL);
 	/* Nothing is known about what was not checked: no verdict. */
-	if (vs.oom || vc.oom) {
+	if (!cli_io_failed() && (vs.oom || vc.oom)) {
 		cli_err("%s", cli_tr("verify: out of memory: the check could "
 		    "not finish, so it says nothing about the data (nothing was "
 		    "changed); run it again with more memory",

@@ -1008,17 +1008,27 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			stats->unentitled++;
 	}
 	if (cursor) {
-		if (store_peer_cursor_set(n->st, peer, b->f->next,
-		    (int64_t)node_now_ms()) == -1) {
+		if ((k = store_peer_cursor_set(n->st, peer, b->f->next,
+		    (int64_t)node_now_ms(), b->f->epoch)) == -1) {
 			snprintf(why, whysz, "cannot save the cursor");
 			goto rollback;
 		}
 		/* Removed while this was fetched: nothing of it goes in (the
 		 * transaction holds the write lock, so a removal is either
-		 * seen here or waits until after the commit). */
-		if (sqlite3_changes(store_db(n->st)) != 1) {
-			snprintf(why, whysz, "no peer %s (removed)", peer);
-			goto rollback;
+		 * seen here or waits until after the commit).  Still a peer:
+		 * its epoch changed meanwhile; the changes, checked like any,
+		 * are kept, and the cursor stays in the new epoch. */
+		if (k == 1) {
+			if ((k = store_peer_exists(n->st, peer)) == -1)
+				goto db_error;
+			if (k == 0) {
+				snprintf(why, whysz, "no peer %s (removed)",
+				    peer);
+				goto rollback;
+			}
+			log_info("pull from %s: its feed epoch changed while a "
+			    "response was taken in: its changes are kept, the "
+			    "cursor stays where the new epoch has it", peer);
 		}
 	}
 	if (receiver_flush(r) == -1) {

@@ -24,9 +24,12 @@ static const char SQL_PUT[] =
     " pin_next = excluded.pin_next, card = excluded.card";
 static const char SQL_DEL[] = "DELETE FROM peers WHERE region = ?1";
 static const char SQL_CURSOR[] = "SELECT cursor FROM peers WHERE region = ?1";
+/* The cursor moves only in the epoch the response counts in (?4, NULL
+ * from a peer that sends none): another puller of the same peer may have
+ * begun its new epoch since the response was fetched. */
 static const char SQL_CURSOR_SET[] =
     "UPDATE peers SET cursor = ?2, last_ok = ?3, last_error = NULL"
-    " WHERE region = ?1";
+    " WHERE region = ?1 AND (?4 IS NULL OR epoch IS NULL OR epoch = ?4)";
 static const char SQL_RESYNC[] =
     "UPDATE peers SET cursor = 0, epoch = ?2, resync_at = ?3,"
     " resync_reason = ?4 WHERE region = ?1";
@@ -52,7 +55,8 @@ static const char SQL_EACH[] =
     " last_error_at, behind, backoff_until, backoff_reason, resync_at,"
     " resync_reason,"
     " (SELECT dropped FROM rejected_peers r WHERE r.peer = region),"
-    " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error"
+    " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error,"
+    " (SELECT count(*) FROM later l WHERE l.peer = region)"
     " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
     " ORDER BY region";
 
@@ -276,9 +280,23 @@ peer_set2(struct store *st, const char *sql, const char *region, int64_t n,
 
 int
 store_peer_cursor_set(struct store *st, const char *region, int64_t cursor,
-    int64_t now)
+    int64_t now, const char *epoch)
 {
-	return (peer_set2(st, SQL_CURSOR_SET, region, cursor, now));
+	sqlite3_stmt	*s;
+
+	if ((s = with_region(st, SQL_CURSOR_SET, region)) == NULL)
+		return (-1);
+	if (sqlite3_bind_int64(s, 2, cursor) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+	    (epoch[0] != '\0' && sqlite3_bind_text(s, 4, epoch, -1,
+	    SQLITE_STATIC) != SQLITE_OK)) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return (-1);
+	}
+	if (run(st, s) == -1)
+		return (-1);
+	return (sqlite3_changes(store_db(st)) == 1 ? 0 : 1);
 }
 
 int
@@ -416,6 +434,7 @@ store_peer_each(struct store *st, store_peer_fn fn, void *arg)
 		p.round_differed = sqlite3_column_int64(s, 18);
 		p.round_applied = sqlite3_column_int64(s, 19);
 		p.round_unresolved = sqlite3_column_int64(s, 20);
+		p.waiting = sqlite3_column_int64(s, 22);
 		p.round_error = TEXT(21);
 		if (p.region == NULL)
 			continue;

@@ -68,9 +68,11 @@ int	 store_peer_del(struct store *st, const char *region);
 /* store_peer_cursor(st, region, cursor): 0, 1 when no such peer, -1. */
 int	 store_peer_cursor(struct store *st, const char *region,
 	    int64_t *cursor);
-/* The feed was read up to cursor: keep it, success now, no error. */
+/* The feed was read up to cursor, counted in epoch ("": the peer sends
+ * none): keep it, success now, no error.  0; 1 when nothing changed (no
+ * such peer, or its epoch is no longer epoch); -1. */
 int	 store_peer_cursor_set(struct store *st, const char *region,
-	    int64_t cursor, int64_t now);
+	    int64_t cursor, int64_t now, const char *epoch);
 /* The peer's feed went back: its cursor starts again from 0 in epoch
  * ("": not known). */
 int	 store_peer_resync(struct store *st, const char *region,
@@ -106,6 +108,8 @@ struct store_peer_row {
 	int64_t		 backoff_until, resync_at;
 	/* Records of refused changes dropped for the cap of rows. */
 	int64_t		 rejected_dropped;
+	/* Its changes waiting in the table later (node/feed.c). */
+	int64_t		 waiting;
 	/* The last anti-entropy round (node/entropy.h), if any. */
 	bool		 has_round;
 	int64_t		 round_at, round_shared, round_differed,

@@ -719,6 +719,13 @@ idle_page(const struct feed_stats *st, bool more, bool quick, char *reason,
 		    refused);
 		return (true);
 	}
+	if (more && st->applied + st->duplicate + refused == 0 &&
+	    st->later > 0) {
+		snprintf(reason, reasonsz, "nothing applied from its last "
+		    "response: %llu changes wait to be taken",
+		    (unsigned long long)st->later);
+		return (true);
+	}
 	if (more && st->applied + st->duplicate + refused == 0) {
 		snprintf(reason, reasonsz, "its last response was empty but "
 		    "said more was to come");
@@ -739,7 +746,7 @@ sync_once(struct node *n, FILE *report)
 	struct pipeline	 pl, *plp = NULL;
 	CURL		*h;
 	char		(*regions)[STORE_PEER_REGION];
-	char		 why[512], ewhy[ESC_LONG], reason[128];
+	char		 why[512], ewhy[ESC_LONG], reason[128], waits[48];
 	size_t		 nregions;
 	bool		 more, idle;
 	int		 np, i, rc = 0, rounds;
@@ -774,18 +781,29 @@ sync_once(struct node *n, FILE *report)
 			total.duplicate += st.duplicate;
 			total.rejected += st.rejected + st.missing +
 			    st.unentitled;
+			total.later += st.later;
 			/* A peer whose pages bring nothing is not asked
 			 * again in this round. */
 			idle = more && idle_page(&st, more, false, reason,
 			    sizeof(reason));
 		} while (more && !idle && ++rounds < 100000);
-		if (!more || idle)
+		if (!more || idle) {
+			/* Changes put off (a clock ahead, an unknown key)
+			 * are said: the peer is not in step while they
+			 * wait. */
+			if (total.later > 0)
+				snprintf(waits, sizeof(waits), ", %llu wait to "
+				    "be taken", (unsigned long long)
+				    total.later);
+			else
+				waits[0] = '\0';
 			fprintf(report, "%s: %llu applied, %llu already here, "
-			    "%llu refused%s%s\n", regions[i],
+			    "%llu refused%s%s%s\n", regions[i],
 			    (unsigned long long)total.applied,
 			    (unsigned long long)total.duplicate,
-			    (unsigned long long)total.rejected,
+			    (unsigned long long)total.rejected, waits,
 			    idle ? "; stopped: " : "", idle ? reason : "");
+		}
 	}
 	if (plp != NULL)
 		pipeline_free(plp);

@@ -345,7 +345,7 @@ r_peer_each(struct store *st)
 static int
 r_peer_notes(struct store *st)
 {
-	if (store_peer_cursor_set(st, "RU-KLU", 7, 1) == -1 ||
+	if (store_peer_cursor_set(st, "RU-KLU", 7, 1, "") == -1 ||
 	    store_peer_error(st, "RU-KLU", "down", 2) == -1 ||
 	    store_peer_backoff(st, "RU-KLU", "idle", 3) == -1 ||
 	    store_peer_backoff_clear(st, "RU-KLU") == -1 ||

@@ -1,0 +1,312 @@
+/*
+ * node/iowatch.c: a pass-through SQLite VFS that records I/O errors
+ * (node/iowatch.h).
+ *
+ * Each file opened through it is a struct wfile followed by the file of the
+ * VFS it wraps; every method calls that file's method and, for the calls
+ * that move data, notes an I/O error.  The io_methods are given only if
+ * the wrapped open succeeded, as SQLite requires (a failed open is not
+ * closed).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "node/iowatch.h"
+
+struct wfile {
+	sqlite3_file	 base;
+	sqlite3_file	*real;		/* just after this struct */
+};
+
+static sqlite3_vfs	 watch_vfs;
+static sqlite3_vfs	*real_vfs;
+static int		 failed, full;
+
+bool
+iowatch_failed(void)
+{
+	return (__atomic_load_n(&failed, __ATOMIC_RELAXED) != 0);
+}
+
+bool
+iowatch_full(void)
+{
+	return (__atomic_load_n(&full, __ATOMIC_RELAXED) != 0);
+}
+
+/* Note rc if it is an I/O error or a full disk, and pass it on. */
+static int
+note(int rc)
+{
+	if (rc == SQLITE_FULL)
+		__atomic_store_n(&full, 1, __ATOMIC_RELAXED);
+	if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_SHORT_READ &&
+	    rc != SQLITE_IOERR_NOMEM && rc != SQLITE_IOERR_DELETE_NOENT)
+		__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+	return (rc);
+}
+
+#define REAL(f)	(((struct wfile *)(f))->real)
+
+static int
+w_close(sqlite3_file *f)
+{
+	return (REAL(f)->pMethods->xClose(REAL(f)));
+}
+
+static int
+w_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
+{
+	return (note(REAL(f)->pMethods->xRead(REAL(f), p, n, off)));
+}
+
+static int
+w_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
+{
+	return (note(REAL(f)->pMethods->xWrite(REAL(f), p, n, off)));
+}
+
+static int
+w_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return (note(REAL(f)->pMethods->xTruncate(REAL(f), size)));
+}
+
+static int
+w_sync(sqlite3_file *f, int flags)
+{
+	return (note(REAL(f)->pMethods->xSync(REAL(f), flags)));
+}
+
+static int
+w_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return (note(REAL(f)->pMethods->xFileSize(REAL(f), size)));
+}
+
+static int
+w_lock(sqlite3_file *f, int lock)
+{
+	return (REAL(f)->pMethods->xLock(REAL(f), lock));
+}
+
+static int
+w_unlock(sqlite3_file *f, int lock)
+{
+	return (REAL(f)->pMethods->xUnlock(REAL(f), lock));
+}
+
+static int
+w_reserved(sqlite3_file *f, int *out)
+{
+	return (REAL(f)->pMethods->xCheckReservedLock(REAL(f), out));
+}
+
+static int
+w_control(sqlite3_file *f, int op, void *arg)
+{
+	return (REAL(f)->pMethods->xFileControl(REAL(f), op, arg));
+}
+
+static int
+w_sector(sqlite3_file *f)
+{
+	return (REAL(f)->pMethods->xSectorSize(REAL(f)));
+}
+
+static int
+w_device(sqlite3_file *f)
+{
+	return (REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)));
+}
+
+static int
+w_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp)
+{
+	return (note(REAL(f)->pMethods->xShmMap(REAL(f), pg, pgsz, extend,
+	    pp)));
+}
+
+static int
+w_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+	return (REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags));
+}
+
+static void
+w_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+
+static int
+w_shm_unmap(sqlite3_file *f, int del)
+{
+	return (REAL(f)->pMethods->xShmUnmap(REAL(f), del));
+}
+
+static int
+w_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
+{
+	return (note(REAL(f)->pMethods->xFetch(REAL(f), off, n, pp)));
+}
+
+static int
+w_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	return (REAL(f)->pMethods->xUnfetch(REAL(f), off, p));
+}
+
+/* The wrapped file's methods, at the version it has (1 to 3). */
+static const sqlite3_io_methods methods[3] = {
+	{ 1, w_close, w_read, w_write, w_truncate, w_sync, w_size, w_lock,
+	  w_unlock, w_reserved, w_control, w_sector, w_device,
+	  NULL, NULL, NULL, NULL, NULL, NULL },
+	{ 2, w_close, w_read, w_write, w_truncate, w_sync, w_size, w_lock,
+	  w_unlock, w_reserved, w_control, w_sector, w_device,
+	  w_shm_map, w_shm_lock, w_shm_barrier, w_shm_unmap, NULL, NULL },
+	{ 3, w_close, w_read, w_write, w_truncate, w_sync, w_size, w_lock,
+	  w_unlock, w_reserved, w_control, w_sector, w_device,
+	  w_shm_map, w_shm_lock, w_shm_barrier, w_shm_unmap, w_fetch,
+	  w_unfetch },
+};
+
+static int
+w_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *outflags)
+{
+	struct wfile	*w = (struct wfile *)f;
+	int		 rc, v;
+
+	(void)vfs;
+	w->base.pMethods = NULL;
+	w->real = (sqlite3_file *)(w + 1);
+	rc = note(real_vfs->xOpen(real_vfs, name, w->real, flags, outflags));
+	if (rc != SQLITE_OK || w->real->pMethods == NULL)
+		return (rc);
+	v = w->real->pMethods->iVersion;
+	w->base.pMethods = &methods[(v < 1 ? 1 : v > 3 ? 3 : v) - 1];
+	return (rc);
+}
+
+static int
+w_delete(sqlite3_vfs *vfs, const char *name, int sync)
+{
+	(void)vfs;
+	return (note(real_vfs->xDelete(real_vfs, name, sync)));
+}
+
+static int
+w_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+	(void)vfs;
+	return (real_vfs->xAccess(real_vfs, name, flags, out));
+}
+
+static int
+w_fullpath(sqlite3_vfs *vfs, const char *name, int n, char *out)
+{
+	(void)vfs;
+	return (real_vfs->xFullPathname(real_vfs, name, n, out));
+}
+
+static void *
+w_dlopen(sqlite3_vfs *vfs, const char *name)
+{
+	(void)vfs;
+	return (real_vfs->xDlOpen(real_vfs, name));
+}
+
+static void
+w_dlerror(sqlite3_vfs *vfs, int n, char *msg)
+{
+	(void)vfs;
+	real_vfs->xDlError(real_vfs, n, msg);
+}
+
+static void
+(*w_dlsym(sqlite3_vfs *vfs, void *h, const char *sym))(void)
+{
+	(void)vfs;
+	return (real_vfs->xDlSym(real_vfs, h, sym));
+}
+
+static void
+w_dlclose(sqlite3_vfs *vfs, void *h)
+{
+	(void)vfs;
+	real_vfs->xDlClose(real_vfs, h);
+}
+
+static int
+w_random(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	return (real_vfs->xRandomness(real_vfs, n, out));
+}
+
+static int
+w_sleep(sqlite3_vfs *vfs, int us)
+{
+	(void)vfs;
+	return (real_vfs->xSleep(real_vfs, us));
+}
+
+static int
+w_time(sqlite3_vfs *vfs, double *out)
+{
+	(void)vfs;
+	return (real_vfs->xCurrentTime(real_vfs, out));
+}
+
+static int
+w_lasterror(sqlite3_vfs *vfs, int n, char *msg)
+{
+	(void)vfs;
+	return (real_vfs->xGetLastError != NULL ?
+	    real_vfs->xGetLastError(real_vfs, n, msg) : 0);
+}
+
+static int
+w_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+	(void)vfs;
+	return (real_vfs->xCurrentTimeInt64(real_vfs, out));
+}
+
+int
+iowatch_install(void)
+{
+	if (real_vfs != NULL)
+		return (0);
+	if ((real_vfs = sqlite3_vfs_find(NULL)) == NULL)
+		return (-1);
+	memset(&watch_vfs, 0, sizeof(watch_vfs));
+	/* Version 2: the system-call overrides of version 3 are the
+	 * wrapped VFS's own business. */
+	watch_vfs.iVersion = 2;
+	watch_vfs.szOsFile = (int)sizeof(struct wfile) + real_vfs->szOsFile;
+	watch_vfs.mxPathname = real_vfs->mxPathname;
+	watch_vfs.zName = "opora-iowatch";
+	watch_vfs.xOpen = w_open;
+	watch_vfs.xDelete = w_delete;
+	watch_vfs.xAccess = w_access;
+	watch_vfs.xFullPathname = w_fullpath;
+	watch_vfs.xDlOpen = w_dlopen;
+	watch_vfs.xDlError = w_dlerror;
+	watch_vfs.xDlSym = w_dlsym;
+	watch_vfs.xDlClose = w_dlclose;
+	watch_vfs.xRandomness = w_random;
+	watch_vfs.xSleep = w_sleep;
+	watch_vfs.xCurrentTime = w_time;
+	watch_vfs.xGetLastError = w_lasterror;
+	watch_vfs.xCurrentTimeInt64 = real_vfs->iVersion >= 2 &&
+	    real_vfs->xCurrentTimeInt64 != NULL ? w_time64 : NULL;
+	if (sqlite3_vfs_register(&watch_vfs, 1) != SQLITE_OK) {
+		real_vfs = NULL;
+		return (-1);
+	}
+	return (0);
+}

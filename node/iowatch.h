@@ -1,0 +1,35 @@
+/*
+ * node/iowatch.h: notice I/O errors on the node's database files.
+ *
+ * SQLite reports a failed read or write of a file (EIO from the disk or
+ * its controller) as SQLITE_IOERR from whichever statement met it, and
+ * says nothing in its log for most of them; a command then cannot tell an
+ * I/O error from damaged data or a wrong configuration.  iowatch installs,
+ * as SQLite's default, a VFS that passes every call to the one it
+ * replaces and records whether a read, a write, a sync, a truncation, a
+ * size query or a shared-memory mapping of any file failed with an I/O
+ * error (not a short read: SQLite handles it), and apart whether one
+ * found the disk full (SQLITE_FULL: a write failing with ENOSPC, which
+ * SQLite does not log either).  The record is process-wide
+ * and never cleared, so that a command that failed can say why (node/cli.c)
+ * and verify gives no verdict on what it could not read.
+ */
+#ifndef OPORA_IOWATCH_H
+#define OPORA_IOWATCH_H
+
+#include <stdbool.h>
+
+/*
+ * iowatch_install(): register the watching VFS as SQLite's default.  Call
+ * once, after sqlite3_config and before any database is opened.  0, or -1
+ * if SQLite has no default VFS or refused to register it (then nothing is
+ * watched).
+ */
+int	 iowatch_install(void);
+
+/* iowatch_failed(): whether an I/O error was met so far, in any thread;
+ * iowatch_full(): whether a full disk was. */
+bool	 iowatch_failed(void);
+bool	 iowatch_full(void);
+
+#endif /* OPORA_IOWATCH_H */
