@@ -122,44 +122,43 @@ def expand(entry, lists):
 
 
 def fetch(args):
+    from concurrent.futures import ThreadPoolExecutor
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # a test federation on loopback
     ctx.load_cert_chain(args.cert, args.key)
     lists = {"INDICATORS": [i["code"] for i in indicators()],
              "PERIODS": periods(args.year), "YEARS": [str(args.year)]}
-    answers = []
     t0 = time.time()
-    refused = 0
-    for entry in API:
-        for params in expand(entry, lists):
-            if entry["src"] == "https":
-                q = dict(entry.get("fixed", {}), **params)
-                q = {k: v for k, v in q.items() if v != ""}
-                url = args.url + entry["path"] + "?" + \
-                    urllib.parse.urlencode(q, safe=",")
-                try:
-                    with urllib.request.urlopen(url, context=ctx,
-                                                timeout=30) as r:
-                        body = json.loads(r.read())
-                except urllib.error.HTTPError as e:
-                    refused += 1
-                    body = {"refused": e.code}
-            else:
-                if not args.fed_dir:
-                    continue
-                argv = [args.opora, "--dir", args.fed_dir] + \
-                    [a.format(**params) for a in entry["argv"]]
-                r = subprocess.run(argv, capture_output=True, text=True,
-                                   env=dict(os.environ,
-                                            OPORA_USER="alice"))
-                if r.returncode != 0:
-                    refused += 1
-                    body = {"refused": r.returncode}
-                else:
-                    body = json.loads(r.stdout)
-            answers.append({"kind": entry["kind"], "params": params,
-                            "answer": body})
+
+    def ask(job):
+        entry, params = job
+        if entry["src"] == "https":
+            q = dict(entry.get("fixed", {}), **params)
+            q = {k: v for k, v in q.items() if v != ""}
+            url = args.url + entry["path"] + "?" + \
+                urllib.parse.urlencode(q, safe=",")
+            try:
+                with urllib.request.urlopen(url, context=ctx,
+                                            timeout=60) as r:
+                    return json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                return {"refused": e.code}
+        argv = [args.opora, "--dir", args.fed_dir] + \
+            [a.format(**params) for a in entry["argv"]]
+        r = subprocess.run(argv, capture_output=True, text=True,
+                           env=dict(os.environ, OPORA_USER="alice"))
+        if r.returncode != 0:
+            return {"refused": r.returncode}
+        return json.loads(r.stdout)
+    jobs = [(e, p) for e in API for p in expand(e, lists)
+            if e["src"] == "https" or args.fed_dir]
+    with ThreadPoolExecutor(args.jobs) as pool:
+        bodies = list(pool.map(ask, jobs))
+    answers = [{"kind": e["kind"], "params": p, "answer": b}
+               for (e, p), b in zip(jobs, bodies)]
+    refused = sum(1 for b in bodies if isinstance(b, dict) and
+                  "refused" in b)
     state = {"year": args.year, "answers": answers,
              "queries": len(answers), "refused": refused,
              "seconds": round(time.time() - t0, 1)}
@@ -570,14 +569,17 @@ class Attack:
         return n
 
 
-def decide(model, targets, truevar, limit, budget, seeds=12):
+def decide(model, targets, truevar, limit, budget, seeds=12, enough=None,
+           count=0):
     """For every target (expr, truth): is it determined?  It is when no
     integer point of the program gives it another value: one program
     asks for a value below the truth, one above.  Every point found on
     the way rules out the targets it gives another value; points that
     push many targets away from the truth at once (random objectives)
     come first, so that most targets need no program of their own.
-    truevar: the true value of every unknown the targets use."""
+    truevar: the true value of every unknown the targets use.  With
+    count > 0, stops once count determined targets satisfy enough(tg)
+    (the rest are "unknown")."""
     import random
     rnd = random.Random(1)
     parts, find = model.components()
@@ -626,11 +628,12 @@ def decide(model, targets, truevar, limit, budget, seeds=12):
             solves += 1
             if x is not None:
                 point(x)
+    found = 0
     for i, tg in enumerate(targets):
         if is_open[i]:
             tg["verdict"] = "open"
             continue
-        if time.time() - t0 > budget:
+        if time.time() - t0 > budget or (count and found >= count):
             tg["verdict"] = "unknown"
             continue
         part = part_of(find(next(iter(tg["expr"]))))
@@ -648,6 +651,8 @@ def decide(model, targets, truevar, limit, budget, seeds=12):
             if got == "unknown":
                 tg["verdict"] = "unknown"
                 break
+        if count and tg["verdict"] == "determined" and enough(tg):
+            found += 1
     return targets, solves, time.time() - t0
 
 
@@ -679,12 +684,17 @@ def run_ip(args):
         seen.add(key)
         tg["truth"] = atk.truth_of(tg, tr)
         targets.append(tg)
+    # Small counts first: they are what the protection is for.
+    targets.sort(key=lambda t: not (1 <= t["truth"] < t["t"]))
     old = any(c.get("status") in OLD_STATUSES for a in state["answers"]
               if isinstance(a["answer"], dict)
               for c in a["answer"].get("cells", []))
     build = time.time() - t0
     res, solves, secs = decide(atk.m, targets, true_vector(atk, tr),
-                               args.limit, args.budget)
+                               args.limit, args.budget,
+                               enough=lambda t: 1 <= t["truth"] < t["t"],
+                               count=args.stop_after,
+                               seeds=0 if args.stop_after else 12)
     rec = [t for t in res if t["verdict"] == "determined" and
            (t["hidden"] or 1 <= t["truth"] < t["t"])]
     small = [t for t in rec if 1 <= t["truth"] < t["t"]]
@@ -775,7 +785,10 @@ def run_diff(args):
     trivial = [t for t in diffs if not t["expr"]]
     res, solves, secs = decide(atk.m, targets,
                                true_vector(atk, {"a": ta, "b": tb}),
-                               args.limit, args.budget)
+                               args.limit, args.budget,
+                               enough=lambda t: t["truth"] != 0,
+                               count=args.stop_after,
+                               seeds=0 if args.stop_after else 12)
     det = [t for t in res if t["verdict"] == "determined"] + trivial
     values = {}
     for t in det:
@@ -810,6 +823,8 @@ def main():
     f.add_argument("--opora", default="opora")
     f.add_argument("--year", type=int, default=2025)
     f.add_argument("--out", required=True)
+    f.add_argument("--jobs", type=int, default=2,
+                   help="questions asked at once")
     t = sub.add_parser("truth")
     t.add_argument("--db", required=True)
     t.add_argument("--year", type=int, default=2025)
@@ -820,6 +835,10 @@ def main():
                        help="seconds for one solve")
         p.add_argument("--budget", type=float, default=600.0,
                        help="seconds for all solves")
+        p.add_argument("--stop-after", type=int, default=0,
+                       help="stop after recovering this many small counts "
+                       "(ip) or non-zero values (diff): to test the "
+                       "attacker's power")
         if name == "ip":
             p.add_argument("--state", required=True)
             p.add_argument("--truth", required=True)

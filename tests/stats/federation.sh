@@ -26,6 +26,7 @@ export OPORA_TEST_CLOCK_OFFSET
 FED_REGIONS=""
 
 fed_build() {
+	fed_t0=$(date +%s)
 	seed=$1
 	shift
 	"$PYTHON" -c 'import scipy.optimize' 2>/dev/null ||
@@ -58,6 +59,7 @@ fed_build() {
 		ok "$OPORA" --dir "${r#RU-}" import --out "gen/$r.ids" \
 		    "gen/$r.jsonl"
 	done
+	fed_t=$(date +%s)
 	for r in $FED_REGIONS; do
 		serve "${r#RU-}"
 	done
@@ -81,6 +83,8 @@ fed_build() {
 			    fail "the accepts did not reach $r"
 		done
 	fi
+	echo "fed_build: nodes and imports $((fed_t - fed_t0)) s," \
+	    "transfers $(($(date +%s) - fed_t)) s"
 	fed_republish $FED_REGIONS
 	ok "$OPORA" --dir FED researcher add alice --out .
 	serve FED
@@ -88,21 +92,27 @@ fed_build() {
 }
 
 fed_republish() {
+	fed_t=$(date +%s)
 	for r in "$@"; do
 		ok "$OPORA" --dir "${r#RU-}" stats publish --year 2025
 	done
 	ok "$OPORA" --dir FED sync --once
+	echo "fed_republish: $* published and pulled in" \
+	    "$(($(date +%s) - fed_t)) s"
 }
 
-# fed_attack OUT ARGS...: run the attacker as researcher alice with the
-# truth from the federal database; its report (JSON) in OUT.
-fed_attack() {
-	out=$1
-	shift
-	"$PYTHON" "$STATS/attack.py" --url "$FEDURL" --cert alice.crt \
-	    --key alice.key --fed-dir FED --opora "$OPORA" \
-	    --truth FED/opora.db "$@" > "$out" 2> "$out.err" || {
-		cat "$out.err" >&2
-		fail "attack.py $*"
-	}
+# fed_fetch OUT: everything researcher alice can ask, into OUT.
+fed_fetch() {
+	"$PYTHON" "$STATS/attack.py" fetch --url "$FEDURL" --cert alice.crt \
+	    --key alice.key --fed-dir FED --opora "$OPORA" --year 2025 \
+	    --out "$1" > "$1.log" 2>&1 || { cat "$1.log" >&2
+		fail "attack.py fetch"; }
+	grep -q '"refused": 0,' "$1.log" || { cat "$1.log" >&2
+		fail "a researcher's question was refused"; }
+}
+
+# fed_truth OUT: the true base cells, from the federal database.
+fed_truth() {
+	"$PYTHON" "$STATS/attack.py" truth --db FED/opora.db --year 2025 \
+	    --out "$1" || fail "attack.py truth"
 }
