@@ -314,13 +314,20 @@ class Part:
 class Attack:
     """The program of one state (or of two states, for differencing)."""
 
-    def __init__(self, inds, dist):
+    def __init__(self, inds, dist, noise_max=0):
+        self.noise_max = noise_max
         self.inds = {i["code"]: i for i in inds}
         self.dist = dist
         self.m = Model()
         self.base = {}          # (state, ind, pkey, reg, sex, cat) -> var
         self.targets = []       # cells to decide
         self.rules = set()
+
+    def noise(self, ans):
+        """How far a published count may be from the truth: what the
+        answer says, or what the attacker was told (--noise)."""
+        said = [ans.get(f) or 0 for f in NOISE_FIELDS]
+        return max(said + [self.noise_max])
 
     def pkey(self, ind, per):
         """Year and Q4 are one unknown for stock indicators."""
@@ -379,7 +386,7 @@ class Attack:
             failclosed = not (whole[(grp, per)] - {"D"})
             for a in answers:
                 ans = a["answer"]
-                noise = max([ans.get(f, 0) or 0 for f in NOISE_FIELDS])
+                noise = self.noise(ans)
                 t = ans["threshold"]
                 for c in ans["cells"]:
                     geo = c.get("region") or c.get("district") or \
@@ -518,7 +525,7 @@ class Attack:
             if a["kind"] != "flows" or "cells" not in a["answer"]:
                 continue
             ans = a["answer"]
-            noise = max([ans.get(f, 0) or 0 for f in NOISE_FIELDS])
+            noise = self.noise(ans)
             sts = {c["status"] for c in ans["cells"]}
             for c in ans["cells"]:
                 expr = {}
@@ -673,7 +680,7 @@ def run_ip(args):
     t0 = time.time()
     state = json.load(open(args.state))
     tr = Truth(args.truth)
-    atk = Attack(indicators(), districts())
+    atk = Attack(indicators(), districts(), args.noise)
     atk.add_state("s", state)
     targets = []
     seen = set()
@@ -728,7 +735,7 @@ def run_diff(args):
     by = int(by)
     moved = args.change.split(":")[1] if args.change.startswith("move:") \
         else None
-    atk = Attack(indicators(), districts())
+    atk = Attack(indicators(), districts(), args.noise)
     atk.add_state("a", before)
     base_a = dict(atk.base)
     flows_a = dict(atk.fvar)
@@ -746,6 +753,13 @@ def run_diff(args):
             continue
         ka = ("a",) + k[1:]
         if person_cell(k):
+            # One person: her cell moves by at most one, one way.
+            lo, hi = {"add": (0, 1), "withdraw": (-1, 0)}.get(
+                args.change, (-1, 1))
+            if ka in base_a:
+                atk.m.row({vb: 1, base_a[ka]: -1}, lo, hi)
+            else:
+                atk.m.row({vb: 1}, max(lo, 0), hi)
             continue
         if ka in base_a:
             atk.m.row({vb: 1, base_a[ka]: -1}, 0, 0)
@@ -764,8 +778,10 @@ def run_diff(args):
             atk.m.row({vb: 1}, 0, 0)
     # The person's values: one difference per indicator x period.
     diffs = []
+    pers = args.periods.split(",") if args.periods else \
+        periods(before["year"])
     for ind in atk.inds:
-        for per in periods(before["year"]):
+        for per in pers:
             d = {}
             for r in sorted(mine):
                 want = 0
@@ -795,7 +811,7 @@ def run_diff(args):
         values.setdefault((t["ind"], t["per"]), []).append(t)
     report = {
         "change": args.change, "person": args.person,
-        "values": len(atk.inds) * 5,
+        "values": len(atk.inds) * len(pers),
         "determined": len(values),
         "determined_nonzero": sum(1 for v in values.values()
                                   if any(t["truth"] for t in v)),
@@ -835,6 +851,9 @@ def main():
                        help="seconds for one solve")
         p.add_argument("--budget", type=float, default=600.0,
                        help="seconds for all solves")
+        p.add_argument("--noise", type=int, default=0,
+                       help="how far a published count may be from the "
+                       "truth, when the answers do not say")
         p.add_argument("--stop-after", type=int, default=0,
                        help="stop after recovering this many small counts "
                        "(ip) or non-zero values (diff): to test the "
@@ -849,6 +868,8 @@ def main():
             p.add_argument("--truth-after", required=True)
             p.add_argument("--person", required=True)
             p.add_argument("--change", required=True)
+            p.add_argument("--periods", help="the periods the change can "
+                           "touch (comma-separated; all five by default)")
     args = ap.parse_args()
     {"fetch": fetch, "truth": truth, "ip": run_ip, "diff": run_diff}[
         args.cmd](args)
