@@ -291,6 +291,23 @@ class Part:
             return None
         return dict(zip(self.vs, np.round(r.x)))
 
+    def consistent(self, fixed, limit):
+        """Whether the part has a point where every (expr, value) of
+        fixed holds: the truth must be one, or a rule is wrong."""
+        rows = lil_matrix((len(fixed), self.n))
+        vals = np.empty(len(fixed))
+        for i, (expr, val) in enumerate(fixed):
+            for v, c in expr.items():
+                rows[i, self.index[v]] = c
+            vals[i] = val
+        a = vstack([self.a, rows.tocsr()])
+        r = milp(np.zeros(self.n), integrality=np.ones(self.n),
+                 constraints=LinearConstraint(a, np.append(self.lo, vals),
+                                              np.append(self.hi, vals)),
+                 bounds=Bounds(np.zeros(self.n), self.ub),
+                 options={"time_limit": limit * 5, "disp": False})
+        return r.status == 0
+
     def feasible(self, expr, lo, hi, limit):
         """A point of the part with lo <= expr <= hi: ("yes", x) with x
         over the model's unknowns {var: value}, ("no", None), or
@@ -617,8 +634,16 @@ def decide(model, targets, truevar, limit, budget, seeds=12, enough=None,
                             if find(vs[0]) == root)
             built[root] = Part(model, vs, rows)
         return built[root]
+    bad = set()
     for root, idx in roots.items():
         part = part_of(root)
+        # The truth is a point of the program, or the attacker's rules
+        # are wrong and nothing it would say could be trusted.
+        solves += 1
+        if not part.consistent([(targets[i]["expr"], targets[i]["truth"])
+                                for i in idx], limit):
+            bad.update(idx)
+            continue
         for _ in range(seeds):
             if time.time() - t0 > budget / 4:
                 break
@@ -637,6 +662,9 @@ def decide(model, targets, truevar, limit, budget, seeds=12, enough=None,
                 point(x)
     found = 0
     for i, tg in enumerate(targets):
+        if i in bad:
+            tg["verdict"] = "infeasible"
+            continue
         if is_open[i]:
             tg["verdict"] = "open"
             continue
