@@ -40,7 +40,8 @@ grep -q '"old_statuses": true' ip.json || {
 }
 # Every published number and status is consistent with the truth: the
 # program is feasible, the attacker's rules are sound.
-grep -q '"infeasible": 0,' ip.json || fail "the attacker's program is infeasible"
+grep -q '"infeasible": 0,' ip.json ||
+    fail "the attacker's program is infeasible"
 n=$(sed -n 's/^ "recovered_small": \([0-9]*\),$/\1/p' ip.json)
 [ "${n:-0}" -ge 1 ] ||
     fail "the attacker recovered no hidden small count from A/D statuses"

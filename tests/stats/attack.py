@@ -28,6 +28,7 @@ The solver is HiGHS through scipy.optimize.milp (Debian's python3-scipy).
 import argparse
 import json
 import os
+import random
 import re
 import sqlite3
 import ssl
@@ -36,6 +37,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -122,7 +124,6 @@ def expand(entry, lists):
 
 
 def fetch(args):
-    from concurrent.futures import ThreadPoolExecutor
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # a test federation on loopback
@@ -604,7 +605,6 @@ def decide(model, targets, truevar, limit, budget, seeds=12, enough=None,
     truevar: the true value of every unknown the targets use.  With
     count > 0, stops once count determined targets satisfy enough(tg)
     (the rest are "unknown")."""
-    import random
     rnd = random.Random(1)
     parts, find = model.components()
     t0 = time.time()
@@ -767,7 +767,6 @@ def run_diff(args):
     atk.add_state("a", before)
     base_a = dict(atk.base)
     flows_a = dict(atk.fvar)
-    targets_a = atk.targets
     atk.targets = []
     atk.add_state("b", after)
     mine = {reg, moved} if moved else {reg}
@@ -851,7 +850,6 @@ def run_diff(args):
                           for v in values.values() for t in v
                           if t["truth"]),
     }
-    _ = targets_a
     json.dump(report, sys.stdout, indent=1, default=str)
     print()
 
