@@ -24,9 +24,9 @@ t1=$(date +%s)
 fed_fetch a.json
 fed_truth a.truth
 t2=$(date +%s)
-# Enough to show its power: three hidden small counts, or a minute.
+# Enough to show its power: three hidden small counts, or two minutes.
 "$PYTHON" "$STATS/attack.py" ip --state a.json --truth a.truth \
-    --budget 60 --limit 10 --stop-after 3 > ip.json 2> ip.err || {
+    --budget 120 --limit 10 --stop-after 3 > ip.json 2> ip.err || {
 	cat ip.err >&2
 	fail "attack.py ip"
 }
