@@ -10,9 +10,11 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 CC	?= cc
 
+# python3-scipy: the statistics attacker's integer programs (HiGHS through
+# scipy.optimize.milp; tests/stats/attack.py).
 DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
 	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
-	      libargon2-dev liboath-dev strace
+	      libargon2-dev liboath-dev strace python3-scipy
 
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror
