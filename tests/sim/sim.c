@@ -54,6 +54,7 @@
 
 static const char *const regions[NNODES] = { "RU-SMO", "RU-KLU", "RU-SA" };
 #define HOSTILE		2	/* RU-SA, now and then */
+#define SIM_BUSY_MS	10000	/* node/store.c's busy timeout */
 
 struct sim {
 	struct net	 net;
@@ -1078,9 +1079,39 @@ crash_op(struct sim *s)
 }
 
 /*
+ * With on, another process takes node i's write lock (BEGIN IMMEDIATE on
+ * its own connection) and node i stops waiting for locks (busy timeout 0,
+ * as if the wait had run out); without, both end.
+ */
+static void
+lock(struct sim *s, int i, bool on)
+{
+	static sqlite3	*other;
+	char		 p[300];
+
+	if (on) {
+		snprintf(p, sizeof(p), "%s/opora.db", s->net.dir[i]);
+		if (sqlite3_open_v2(p, &other, SQLITE_OPEN_READWRITE, NULL) !=
+		    SQLITE_OK || sqlite3_exec(other, "BEGIN IMMEDIATE", NULL,
+		    NULL, NULL) != SQLITE_OK ||
+		    sqlite3_busy_timeout(store_db(s->net.n[i]->st), 0) !=
+		    SQLITE_OK)
+			die(s, "take the write lock");
+		return;
+	}
+	if (sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_close(other) != SQLITE_OK ||
+	    sqlite3_busy_timeout(store_db(s->net.n[i]->st), SIM_BUSY_MS) !=
+	    SQLITE_OK)
+		die(s, "release the write lock");
+	other = NULL;
+}
+
+/*
  * A pull from a to b fails midway for a transient reason: b's k-th write
- * or read from now fails with an I/O error, or SQLite's k-th allocation
- * (anywhere) fails.  Nothing of the response is taken: not the cursor, not
+ * or read from now fails with an I/O error, SQLite's k-th allocation
+ * (anywhere) fails, or another process holds b's write lock (SQLITE_BUSY
+ * once the wait runs out).  Nothing of the response is taken: not the cursor, not
  * a change, no refusal, nothing put aside in later; the next pull takes
  * it.  A pull that ends well although the fault struck (SQLite recovered)
  * must not have refused anything either, and the final check finds
@@ -1089,7 +1120,8 @@ crash_op(struct sim *s)
 static void
 transient_op(struct sim *s)
 {
-	static const char *const kinds[] = { "", "write", "read", "memory" };
+	static const char *const kinds[] = { "", "write", "read", "memory",
+	    "the write lock" };
 	static const char *const tables[] = { "changes", "rejected", "later" };
 	struct net_pull	 p;
 	enum fault_kind	 k;
@@ -1107,12 +1139,24 @@ transient_op(struct sim *s)
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[t]);
 		before[t] = count(s, b, sql);
 	}
-	k = (enum fault_kind)(FAULT_WRITE + (int)rnd(s, 3));
-	fault_arm(k, s->net.dir[b], 1 + (int)rnd(s, k == FAULT_NOMEM ? 600 :
-	    40));
+	k = (enum fault_kind)(FAULT_WRITE + (int)rnd(s, 4));
+	if (k == FAULT_CRASH)
+		/* Not a crash: another process holds the write lock. */
+		lock(s, b, true);
+	else
+		fault_arm(k, s->net.dir[b], 1 + (int)rnd(s, k == FAULT_NOMEM ?
+		    600 : 40));
 	r = net_pull(&s->net, a, b, s->cursor[b][a], 1 + (int)rnd(s, 6), &p,
 	    why, sizeof(why));
-	hit = fault_fired();
+	if (k == FAULT_CRASH) {
+		lock(s, b, false);
+		/* Every pull writes (its cursor, at least). */
+		if (r != -1)
+			die(s, "a pull went through while another process "
+			    "held the write lock");
+		hit = true;
+	} else
+		hit = fault_fired();
 	fault_disarm();
 	if (getenv("SIM_TRACE") != NULL)
 		fprintf(stderr, "step %d: %s<-%s under a %s fault: %s%s\n",
@@ -1270,6 +1314,43 @@ lose_op(struct sim *s)
 }
 
 /*
+ * One anti-entropy round of b with a; with faulty, under a transient fault
+ * in b (an I/O error, or SQLite out of memory): a round that fails takes
+ * in nothing and refuses nothing, and is simply run again.
+ */
+static void
+round_once(struct sim *s, int a, int b, bool faulty,
+    struct entropy_result *r)
+{
+	int64_t		 rej = 0;
+	enum fault_kind	 k;
+	int		 rc;
+
+	if (faulty) {
+		rej = count(s, b, "SELECT count(*) FROM rejected");
+		k = (enum fault_kind)(FAULT_WRITE + (int)rnd(s, 3));
+		fault_arm(k, s->net.dir[b], 1 + (int)rnd(s, k == FAULT_NOMEM ?
+		    600 : 40));
+	}
+	rc = net_entropy(&s->net, a, b, r);
+	if (faulty) {
+		if (rc == -1 && !fault_fired())
+			die(s, r->why);
+		fault_disarm();
+		s->transients++;
+		if (count(s, b, "SELECT count(*) FROM rejected") != rej)
+			die(s, "an anti-entropy round under a transient fault "
+			    "refused a change");
+		if (rc == 0)
+			return;
+		s->struck++;
+		rc = net_entropy(&s->net, a, b, r);
+	}
+	if (rc == -1)
+		die(s, r->why);
+}
+
+/*
  * After healing: anti-entropy rounds of every node with every other, in
  * passes.  Cursors alone must have closed every gap unless a response was
  * lost on purpose (lose_op): then the first pass takes in nothing.  A lost
@@ -1297,8 +1378,8 @@ entropy_all(struct sim *s)
 			for (a = 0; a < NNODES; a++) {
 				if (a == b)
 					continue;
-				if (net_entropy(&s->net, a, b, &r) == -1)
-					die(s, r.why);
+				round_once(s, a, b, pass == 0 &&
+				    rnd(s, 6) == 0, &r);
 				if (getenv("SIM_TRACE") != NULL)
 					fprintf(stderr, "entropy %d %s<-%s: "
 					    "in step %d, %lld shared, %lld "
