@@ -53,7 +53,8 @@ static const char SQL_PEER[] =
 int
 net_setup(struct net *net, int nnodes, const char *const *regions)
 {
-	char		 tmpl[] = "/tmp/opora-sim.XXXXXX", kid[SIG_KEYID_LEN + 1];
+	char		 tmpl[64], kid[SIG_KEYID_LEN + 1];
+	const char	*tmp = getenv("TMPDIR");
 	char		*base;
 	sqlite3_stmt	*st;
 	int		 i, j, r;
@@ -64,8 +65,14 @@ net_setup(struct net *net, int nnodes, const char *const *regions)
 	the_net = net;
 	node_clock = net_clock;
 	net->clock = 1767225600000ULL;		/* 2026-01-01 */
-	if (nnodes > NET_MAX || (base = mkdtemp(tmpl)) == NULL)
+	if (tmp == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	if (snprintf(tmpl, sizeof(tmpl), "%s/opora-sim.XXXXXX", tmp) >=
+	    (int)sizeof(tmpl) || nnodes > NET_MAX ||
+	    (base = mkdtemp(tmpl)) == NULL) {
+		fprintf(stderr, "net: cannot make a directory in %s\n", tmp);
 		return (-1);
+	}
 	snprintf(net->base, sizeof(net->base), "%s", base);
 	for (i = 0; i < nnodes; i++) {
 		snprintf(net->dir[i], sizeof(net->dir[i]), "%s/%d", base, i);

@@ -52,7 +52,8 @@ struct net_pull {
 /*
  * net_setup(net, nnodes, regions): nodes 0..nnodes-1 of the given regions
  * (borrowed), each knowing every other's key and with a peers row for
- * each, writing without fsync.  Sets node_clock to read net->clock, which
+ * each, writing without fsync, in a new directory under $TMPDIR (/tmp
+ * when unset).  Sets node_clock to read net->clock, which
  * the caller sets.  0, or -1 with a message on standard error.
  */
 int	 net_setup(struct net *net, int nnodes, const char *const *regions);
