@@ -418,9 +418,11 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 	if (feed_apply(net->n[b], net->regions[a], &f, true, &st, why,
 	    whysz) == -1)
 		err = -1;
+	else
+		out->taken = true;
 	/* Like the puller: a dossier whose history is missing is fetched
 	 * whole, and its waiting changes come with it. */
-	else if ((out->taken = true) && st.missing > 0 && st.ntorepair > 0 &&
+	if (err == 0 && st.missing > 0 && st.ntorepair > 0 &&
 	    repair(net, a, b, &st, why, whysz, &err) == st.ntorepair)
 		st.missing = 0;
 	out->applied = st.applied;

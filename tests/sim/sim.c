@@ -977,6 +977,7 @@ went_back(struct sim *s, int i, const bool safe_d[MAXDOSSIERS],
 			continue;
 		if (s->dossier_lost[s->event_dossier[e]]) {
 			s->event_lost[e] = true;
+			s->lost++;
 			continue;
 		}
 		for (held = 0, j = 0; j < NNODES; j++)
@@ -1278,6 +1279,7 @@ restore_op(struct sim *s, int i)
 	char	 name[] = "restore", dir[200];
 	char	*argv[] = { name, s->backup[i], dir, NULL };
 	char	 ep[EPOCH_HEX + 1], now[EPOCH_HEX + 1];
+	int	 k;
 
 	if (s->backup_tick[i] < 0)
 		return;
@@ -1298,6 +1300,17 @@ restore_op(struct sim *s, int i)
 	if (getenv("SIM_TRACE") != NULL)
 		fprintf(stderr, "step %d: %s restored from its backup of step "
 		    "%d\n", s->tick, regions[i], s->backup_tick[i]);
+	/* What the backup holds is back, even what was lost since. */
+	for (k = 0; k < s->ndossiers; k++)
+		if (s->bk_d[i][k] && s->dossier_lost[k]) {
+			s->dossier_lost[k] = false;
+			s->lost--;
+		}
+	for (k = 0; k < s->nevents; k++)
+		if (s->bk_e[i][k] && s->event_lost[k]) {
+			s->event_lost[k] = false;
+			s->lost--;
+		}
 	went_back(s, i, s->bk_d[i], s->bk_e[i]);
 	/* Its database file holds no more than the backup. */
 	memcpy(s->safe_d[i], s->bk_d[i], sizeof(s->safe_d[i]));
