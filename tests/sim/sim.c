@@ -1219,8 +1219,11 @@ transient_op(struct sim *s)
 	}
 	if (r == 0 && hit)
 		s->absorbed++;
-	if (r == 0 && p.rejected + p.missing > 0)
-		die(s, "a change was refused under a transient fault");
+	/* As in deliver: after a lost response, a change may come whose
+	 * parents can no longer be fetched. */
+	if (r == 0 && p.rejected + (s->gaps > 0 ? 0 : p.missing) > 0)
+		die(s, "a change was refused in a pull under a transient "
+		    "fault");
 	if (p.resync)
 		s->cursor[b][a] = 0;
 	else if (p.taken && p.next > s->cursor[b][a])
@@ -1361,8 +1364,9 @@ static void
 round_once(struct sim *s, int a, int b, bool faulty,
     struct entropy_result *r)
 {
-	int64_t		 rej = 0;
+	int64_t		 rej = 0, took;
 	enum fault_kind	 k;
+	bool		 struck;
 	int		 rc;
 
 	if (faulty) {
@@ -1373,17 +1377,22 @@ round_once(struct sim *s, int a, int b, bool faulty,
 	}
 	rc = net_entropy(&s->net, a, b, r);
 	if (faulty) {
-		if (rc == -1 && !fault_fired())
+		struck = fault_fired();
+		if (rc == -1 && !struck)
 			die(s, r->why);
 		fault_disarm();
 		s->transients++;
 		if (count(s, b, "SELECT count(*) FROM rejected") != rej)
 			die(s, "an anti-entropy round under a transient fault "
 			    "refused a change");
-		if (rc == 0)
+		/* A round that failed, or repaired less than it could (it
+		 * says so, and the next round tries again): run again. */
+		if (!struck)
 			return;
 		s->struck++;
+		took = r->applied;
 		rc = net_entropy(&s->net, a, b, r);
+		r->applied += took;
 	}
 	if (rc == -1)
 		die(s, r->why);
