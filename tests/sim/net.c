@@ -360,6 +360,38 @@ fail:
 	return (-1);
 }
 
+/*
+ * Whether every change of f is of a dossier a and b share by a's records
+ * (feed_shared): what anti-entropy between them covers.  A change a sends
+ * b beyond that (the end of an offer made to b, which the feed tells its
+ * destination) is not: losing it is not a gap anti-entropy can close.
+ */
+static bool
+in_scope(struct net *net, int a, int b, const struct wire_feed *f)
+{
+	struct change	*c;
+	char		(*v)[37] = NULL, why[256];
+	size_t		 nv = 0, i, k;
+	bool		 in = true;
+
+	if (feed_shared(net->n[a]->st, net->regions[a], net->regions[b], "",
+	    1000, &v, &nv) == -1)
+		return (false);
+	for (i = 0; i < f->n && in; i++) {
+		if (f->items[i].bytes == NULL || change_decode(f->items[i].bytes,
+		    f->items[i].len, &c, why, sizeof(why)) != 0) {
+			in = false;
+			break;
+		}
+		for (k = 0; k < nv && strcmp(v[k], c->dossier) != 0; k++)
+			;
+		in = k < nv;
+		change_free(c);
+	}
+	free(v);
+	return (in);
+}
+
 /* The lost response of a puller's bug (net->lose): only the cursor. */
 static int
 lose(struct net *net, int a, int b, int64_t next, char *why, size_t whysz)
@@ -401,6 +433,8 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 		buf_free(&body);
 		return (-1);
 	}
+	if (net->lose && !in_scope(net, a, b, &f))
+		net->lose = false;
 	if ((r = epoch_step(net, a, b, since, &f, why, whysz)) != 0 ||
 	    net->lose) {
 		if (r == 0 && lose(net, a, b, f.next, why, whysz) == -1)

@@ -1138,11 +1138,11 @@ lock(struct sim *s, int i, bool on)
  * A pull from a to b fails midway for a transient reason: b's k-th write
  * or read from now fails with an I/O error, SQLite's k-th allocation
  * (anywhere) fails, or another process holds b's write lock (SQLITE_BUSY
- * once the wait runs out).  Nothing of the response is taken: not the cursor, not
- * a change, no refusal, nothing put aside in later; the next pull takes
- * it.  A pull that ends well although the fault struck (SQLite recovered)
- * must not have refused anything either, and the final check finds
- * anything it skipped.
+ * once the wait runs out).  Nothing of the response is taken: not the
+ * cursor, not a change, no refusal, nothing put aside in later; the next
+ * pull takes it.  A pull that ends well although the fault struck (SQLite
+ * recovered) must not have refused anything either, and the final check
+ * finds anything it skipped.
  */
 static void
 transient_op(struct sim *s)
@@ -1163,7 +1163,8 @@ transient_op(struct sim *s)
 		return;
 	cur = net_cursor(&s->net, b, a);
 	for (t = 0; t < 3; t++) {
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[t]);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s",
+		    tables[t]);
 		before[t] = count(s, b, sql);
 	}
 	k = (enum fault_kind)(FAULT_WRITE + (int)rnd(s, 4));
@@ -1195,7 +1196,8 @@ transient_op(struct sim *s)
 	if (r == -1 && !hit)
 		die(s, why);
 	for (t = 0; r == -1 && !p.taken && t < 3; t++) {
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[t]);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s",
+		    tables[t]);
 		if (count(s, b, sql) != before[t]) {
 			if (getenv("SIM_VERBOSE") != NULL)
 				fprintf(stderr, "%s: %lld rows, %lld before; "
