@@ -30,8 +30,9 @@ struct net {
 	char			 created[37];	/* the last new dossier */
 	/* Set by the caller: the next net_pull takes nothing but moves the
 	 * cursor as if it had (a puller's bug, for anti-entropy to find),
-	 * if every change of the response is of a dossier the two nodes
-	 * share (what anti-entropy covers); cleared by that pull, which
+	 * if every change of the response is of a dossier both nodes were
+	 * custodians of (what anti-entropy covers for ever); cleared by that
+	 * pull, which
 	 * clears it before taking the response in as usual otherwise. */
 	bool			 lose;
 };
