@@ -1608,7 +1608,7 @@ main(void)
 	/* ... and so did every failure. */
 	if (n >= 100 && (s.crashes == 0 || s.lost_wal == 0 ||
 	    s.restores == 0 || s.struck == 0 || s.resyncs == 0 ||
-	    s.repaired == 0)) {
+	    s.lost_responses == 0)) {
 		fprintf(stderr, "sim: some failures never happened in %d "
 		    "seeds\n", n);
 		return (1);
