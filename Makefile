@@ -120,7 +120,8 @@ $(B)/shortwrite.so: tests/tools/shortwrite.c
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # The simulator of regions exchanging changes (tests/sim/sim.c).
-$(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h $(LIB_OBJ)
+$(B)/sim: tests/sim/sim.c tests/sim/net.c tests/sim/net.h tests/sim/fault.c \
+    tests/sim/fault.h $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 SEEDS ?= 20000

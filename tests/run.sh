@@ -70,11 +70,12 @@ for t in build/san/fuzz/fuzz_*; do
 	fi
 done
 
-# The simulator: 2,000 seeds of three regions exchanging changes under
-# random partitions, late and repeated delivery (tests/sim/sim.c).
+# The simulator: 1,500 seeds of three regions exchanging changes under
+# random partitions, late and repeated delivery, crashes, restores and
+# transient failures (tests/sim/sim.c).
 if [ -x build/sim ]; then
 	out="$log/sim.out"
-	if SIM_SEEDS=${SIM_SEEDS:-2000} build/sim >"$out" 2>&1; then
+	if SIM_SEEDS=${SIM_SEEDS:-1500} build/sim >"$out" 2>&1; then
 		echo "ok   sim/convergence ($(sed -n 's/.*PASSED  \] \([0-9]*\).*/\1/p' "$out") seeds)"
 		passed=$((passed + 1))
 	else

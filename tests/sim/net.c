@@ -1,11 +1,13 @@
 /*
  * tests/sim/net.c: a few real nodes in one process.  See net.h.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "node/entropy.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
@@ -44,10 +46,6 @@ fixed_key(struct net *net, int i)
 	return (rc);
 }
 
-static const char *const node_files[] = { "opora.conf", "opora.db",
-    "opora.db-wal", "opora.db-shm", "signing.key", "tls.key", "tls.crt",
-    "feed.head", NULL };
-
 static const char SQL_PEER[] =
     "INSERT INTO peers (region, url, key_id, pin, card, added)"
     " VALUES (?, 'https://sim', ?, 'x', 'x', 0)";
@@ -55,7 +53,8 @@ static const char SQL_PEER[] =
 int
 net_setup(struct net *net, int nnodes, const char *const *regions)
 {
-	char		 tmpl[] = "/tmp/opora-sim.XXXXXX", kid[SIG_KEYID_LEN + 1];
+	char		 tmpl[64], kid[SIG_KEYID_LEN + 1];
+	const char	*tmp = getenv("TMPDIR");
 	char		*base;
 	sqlite3_stmt	*st;
 	int		 i, j, r;
@@ -66,8 +65,14 @@ net_setup(struct net *net, int nnodes, const char *const *regions)
 	the_net = net;
 	node_clock = net_clock;
 	net->clock = 1767225600000ULL;		/* 2026-01-01 */
-	if (nnodes > NET_MAX || (base = mkdtemp(tmpl)) == NULL)
+	if (tmp == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	if (snprintf(tmpl, sizeof(tmpl), "%s/opora-sim.XXXXXX", tmp) >=
+	    (int)sizeof(tmpl) || nnodes > NET_MAX ||
+	    (base = mkdtemp(tmpl)) == NULL) {
+		fprintf(stderr, "net: cannot make a directory in %s\n", tmp);
 		return (-1);
+	}
 	snprintf(net->base, sizeof(net->base), "%s", base);
 	for (i = 0; i < nnodes; i++) {
 		snprintf(net->dir[i], sizeof(net->dir[i]), "%s/%d", base, i);
@@ -105,23 +110,117 @@ net_setup(struct net *net, int nnodes, const char *const *regions)
 }
 
 void
+net_rmdir(const char *dir)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		 p[512];
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			(void)unlink(p);
+		}
+		closedir(d);
+	}
+	(void)rmdir(dir);
+}
+
+void
 net_teardown(struct net *net)
 {
-	char	 p[512];
-	int	 i, f;
+	int	 i;
 
 	for (i = 0; i < net->nnodes; i++) {
 		node_close(net->n[i]);
 		net->n[i] = NULL;
-		for (f = 0; node_files[f] != NULL; f++) {
-			snprintf(p, sizeof(p), "%s/%s", net->dir[i],
-			    node_files[f]);
-			(void)unlink(p);
-		}
-		(void)rmdir(net->dir[i]);
+		net_rmdir(net->dir[i]);
 	}
 	(void)rmdir(net->base);
 	node_clock = NULL;
+}
+
+int
+net_reopen(struct net *net, int i, bool lose_wal)
+{
+	char	 p[512];
+
+	node_close(net->n[i]);
+	net->n[i] = NULL;
+	if (lose_wal) {
+		snprintf(p, sizeof(p), "%s/opora.db-wal", net->dir[i]);
+		(void)unlink(p);
+		snprintf(p, sizeof(p), "%s/opora.db-shm", net->dir[i]);
+		(void)unlink(p);
+	}
+	if ((net->n[i] = node_open(net->dir[i], "sim")) == NULL ||
+	    store_exec(net->n[i]->st, "PRAGMA synchronous = OFF") == -1) {
+		fprintf(stderr, "net: cannot open node %d again\n", i);
+		return (-1);
+	}
+	return (0);
+}
+
+static const char SQL_CURSOR[] = "SELECT cursor FROM peers WHERE region = ?";
+
+int64_t
+net_cursor(struct net *net, int b, int a)
+{
+	sqlite3_stmt	*q;
+	int64_t		 c = -1;
+
+	if ((q = store_stmt(net->n[b]->st, SQL_CURSOR)) == NULL)
+		return (-1);
+	sqlite3_bind_text(q, 1, net->regions[a], -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		c = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return (c);
+}
+
+/* The answering side of a round: node a for region asker. */
+struct answerer {
+	struct net	*net;
+	int		 a, asker;
+};
+
+static int
+answer(void *arg, const char *path, struct buf *body, char *why,
+    size_t whysz)
+{
+	struct answerer	*p = arg;
+	struct node	*n = p->net->n[p->a];
+	const char	*asker = p->net->regions[p->asker], *q;
+	char		 after[37] = "", id[37];
+	int		 r = -1;
+
+	if (strcmp(path, "/v1/summary") == 0)
+		r = entropy_summary(n, asker, body);
+	else if (strncmp(path, "/v1/summary/dossiers?limit=", 27) == 0) {
+		if ((q = strstr(path, "&after=")) != NULL)
+			snprintf(after, sizeof(after), "%s", q + 7);
+		r = entropy_page(n, asker, after, (int)strtol(path + 27, NULL,
+		    10), body);
+	} else if (strncmp(path, "/v1/dossiers/", 13) == 0 &&
+	    strlen(path) == 13 + 36 + 8) {
+		memcpy(id, path + 13, 36);
+		id[36] = '\0';
+		r = feed_dossier(n, asker, id, body) == 0 ? 0 : -1;
+	}
+	if (r == -1)
+		snprintf(why, whysz, "the peer answered an error");
+	return (r);
+}
+
+int
+net_entropy(struct net *net, int a, int b, struct entropy_result *r)
+{
+	struct answerer	 p = { net, a, b };
+
+	return (entropy_round(net->n[b], net->regions[a], answer, &p, r));
 }
 
 int
@@ -208,6 +307,129 @@ repair(struct net *net, int a, int b, const struct feed_stats *st,
 	return (fixed);
 }
 
+static const char SQL_EPOCH_GET[] =
+    "SELECT coalesce(epoch, '') FROM peers WHERE region = ?1";
+static const char SQL_EPOCH_SET[] =
+    "UPDATE peers SET epoch = ?2 WHERE region = ?1";
+static const char SQL_RESYNC[] =
+    "UPDATE peers SET cursor = 0, epoch = ?2 WHERE region = ?1";
+
+/*
+ * As the puller does (node/sync.c, pull and went_back): when the feed of a
+ * went back behind since -- its epoch is not the one b's cursor counts in,
+ * or its head or next is below since -- set b's cursor for a to 0 in the
+ * feed's epoch and return 1; else record the feed's epoch if new, 0.
+ * -1 with a reason when b's database fails.
+ */
+static int
+epoch_step(struct net *net, int a, int b, int64_t since,
+    const struct wire_feed *f, char *why, size_t whysz)
+{
+	struct store	*st = net->n[b]->st;
+	sqlite3_stmt	*q;
+	char		 cur[WIRE_EPOCH_HEX + 1] = "";
+	bool		 back;
+	int		 r;
+
+	if ((q = store_stmt(st, SQL_EPOCH_GET)) == NULL)
+		goto fail;
+	sqlite3_bind_text(q, 1, net->regions[a], -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(q)) == SQLITE_ROW)
+		snprintf(cur, sizeof(cur), "%s", (const char *)
+		    sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	if (r != SQLITE_ROW)
+		goto fail;
+	back = since > 0 && ((f->epoch[0] != '\0' && cur[0] != '\0' &&
+	    strcmp(f->epoch, cur) != 0) || (f->head >= 0 && f->head < since) ||
+	    f->next < since);
+	if (!back && strcmp(f->epoch, cur) == 0)
+		return (0);
+	if ((q = store_stmt(st, back ? SQL_RESYNC : SQL_EPOCH_SET)) == NULL)
+		goto fail;
+	sqlite3_bind_text(q, 1, net->regions[a], -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, f->epoch, -1, SQLITE_STATIC);
+	r = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (r != SQLITE_DONE)
+		goto fail;
+	return (back ? 1 : 0);
+fail:
+	snprintf(why, whysz, "%s cannot read or record its cursor for %s",
+	    net->regions[b], net->regions[a]);
+	return (-1);
+}
+
+/* Whether region was once custodian of d by a's records: its origin, or
+ * the maker of an offer (only a custodian offers): entitled for ever. */
+static bool
+custodian_once(const struct dossier *d, const char *region)
+{
+	size_t	 r;
+
+	if (strcmp(d->origin, region) == 0)
+		return (true);
+	for (r = 0; r < d->t[DT_TRANSFER].n; r++)
+		if (strcmp(d->t[DT_TRANSFER].v[r].col[TR_FROM], region) == 0)
+			return (true);
+	return (false);
+}
+
+/*
+ * Whether every change of f is of a dossier both a and b were custodians
+ * of, by a's records: then both stay entitled to it for ever, and
+ * anti-entropy between them covers it for ever.  Losing other changes is
+ * not a gap anti-entropy closes: it compares only dossiers both regions
+ * are entitled to now, so the end of an offer sent to its destination
+ * (seed 322), or what a destination wrote while its offer was pending and
+ * that lost a race (seed 1202), is not compared once the offer ended.
+ */
+static bool
+in_scope(struct net *net, int a, int b, const struct wire_feed *f)
+{
+	struct change	*c;
+	struct dossier	*d;
+	char		 why[256];
+	size_t		 i;
+	bool		 in = true;
+
+	for (i = 0; i < f->n && in; i++) {
+		if (f->items[i].bytes == NULL || change_decode(f->items[i].bytes,
+		    f->items[i].len, &c, why, sizeof(why)) != 0)
+			return (false);
+		if (view_load(net->n[a]->st, c->dossier, &d) != 0)
+			in = false;
+		else {
+			in = custodian_once(d, net->regions[a]) &&
+			    custodian_once(d, net->regions[b]);
+			dossier_free(d);
+		}
+		change_free(c);
+	}
+	return (in);
+}
+
+/* The lost response of a puller's bug (net->lose): only the cursor. */
+static int
+lose(struct net *net, int a, int b, int64_t next, char *why, size_t whysz)
+{
+	sqlite3_stmt	*q;
+	int		 r;
+
+	net->lose = false;
+	if ((q = store_stmt(net->n[b]->st, "UPDATE peers SET cursor = ?2 "
+	    "WHERE region = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_text(q, 1, net->regions[a], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, next);
+	r = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (r == SQLITE_DONE)
+		return (0);
+	snprintf(why, whysz, "cannot move the cursor");
+	return (-1);
+}
+
 int
 net_pull(struct net *net, int a, int b, int64_t since, int limit,
     struct net_pull *out, char *why, size_t whysz)
@@ -216,7 +438,7 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 	struct feed_stats st;
 	struct buf	 body;
 	int64_t		 next;
-	int		 err = 0;
+	int		 err = 0, r;
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&body, LIMIT_FEED_BYTES);
@@ -228,14 +450,30 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 		buf_free(&body);
 		return (-1);
 	}
+	if (net->lose && !in_scope(net, a, b, &f))
+		net->lose = false;
+	if ((r = epoch_step(net, a, b, since, &f, why, whysz)) != 0 ||
+	    net->lose) {
+		if (r == 0 && lose(net, a, b, f.next, why, whysz) == -1)
+			r = -1;
+		out->resync = r == 1;
+		out->taken = r == 0;
+		out->next = r == 0 ? f.next : 0;
+		out->items = r == 0 ? f.n : 0;
+		wire_feed_free(&f);
+		buf_free(&body);
+		return (r == -1 ? -1 : 0);
+	}
 	memset(&st, 0, sizeof(st));
 	st.repair = true;
 	if (feed_apply(net->n[b], net->regions[a], &f, true, &st, why,
 	    whysz) == -1)
 		err = -1;
+	else
+		out->taken = true;
 	/* Like the puller: a dossier whose history is missing is fetched
 	 * whole, and its waiting changes come with it. */
-	else if (st.missing > 0 && st.ntorepair > 0 &&
+	if (err == 0 && st.missing > 0 && st.ntorepair > 0 &&
 	    repair(net, a, b, &st, why, whysz, &err) == st.ntorepair)
 		st.missing = 0;
 	out->applied = st.applied;
