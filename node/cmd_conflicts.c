@@ -220,6 +220,7 @@ conflicts_list(int argc, char **argv)
 	cJSON		*arr = NULL;
 	bool		 json, all;
 	int		 rc, r, count = 0;
+	static const int dossier_col = Q_DOSSIER;
 
 	if ((rc = list_args(argc, argv, 0, &json, &all, conflicts_usage())) !=
 	    -1)
@@ -231,6 +232,9 @@ conflicts_list(int argc, char **argv)
 	    (json && (arr = cJSON_CreateArray()) == NULL))
 		goto out;
 	sqlite3_bind_int(s, 1, all);
+	if (cli_audit_rows(n, s, &dossier_col, 1, "conflicts list", all ?
+	    "all" : "open") == -1)
+		goto out;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		count++;
 		if (json)
@@ -457,6 +461,7 @@ cmd_duplicates(int argc, char **argv)
 	cJSON		*arr = NULL, *o;
 	bool		 json;
 	int		 rc, r = SQLITE_ERROR, count = 0;
+	static const int pair_cols[2] = { 0, 1 };
 
 	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
 		return (rc);
@@ -467,6 +472,11 @@ cmd_duplicates(int argc, char **argv)
 	    NULL) != SQLITE_OK || (json && (arr = cJSON_CreateArray()) ==
 	    NULL))
 		goto out;
+	/* Every candidate pair, audited before names are shown. */
+	if (cli_audit_rows(n, s, pair_cols, 2, "duplicates", "") == -1) {
+		r = SQLITE_DONE;
+		goto out;
+	}
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		/* Linked through a third dossier: not a candidate. */
 		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))

@@ -653,7 +653,8 @@ static const char SQL_FIND[] =
  * (s is reset, its bindings kept, for the caller to step again).  A list
  * that cannot be audited is refused: -1 after saying so. */
 static int
-list_audit(struct node *n, sqlite3_stmt *s)
+list_audit(struct node *n, sqlite3_stmt *s, const char *action,
+    const char *detail)
 {
 	const char	*id;
 	char		*ids = NULL, *p;
@@ -677,7 +678,8 @@ list_audit(struct node *n, sqlite3_stmt *s)
 	}
 	if (r != SQLITE_DONE)
 		goto out;
-	if (cli_audit(n, "list", ids != NULL ? ids : "", "", false) == -1) {
+	if (cli_audit(n, action, ids != NULL ? ids : "", detail, false) ==
+	    -1) {
 		cli_err("%s", cli_tr("the search cannot be recorded in the "
 		    "audit, so it is refused", "поиск нельзя записать в журнал "
 		    "аудита, поэтому в нём отказано"));
@@ -691,7 +693,8 @@ out:
 }
 
 static int
-print_persons(struct node *n, sqlite3_stmt *s, bool json)
+print_persons(struct node *n, sqlite3_stmt *s, bool json, const char *action,
+    const char *detail)
 {
 	cJSON		*arr = NULL, *o;
 	const char	*v[6];
@@ -702,7 +705,7 @@ print_persons(struct node *n, sqlite3_stmt *s, bool json)
 	if (json && (arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
 	/* What the account may see, audited before anything is shown. */
-	if (list_audit(n, s) == -1) {
+	if (list_audit(n, s, action, detail) == -1) {
 		cJSON_Delete(arr);
 		return (EX_SOFTWARE);
 	}
@@ -764,7 +767,7 @@ cmd_list(int argc, char **argv)
 	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
 		rc = EX_SOFTWARE;
 	else
-		rc = print_persons(n, s, json);
+		rc = print_persons(n, s, json, "list", "");
 	node_close(n);
 	return (rc);
 }
@@ -789,6 +792,7 @@ cmd_find(int argc, char **argv)
 	    "регистра, ё/е, пробелов и дефисов");
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
 	char		 sn[12], fold[2 * LIMIT_NAME + 1];
+	char		 what[64];
 	struct node	*n;
 	sqlite3_stmt	*s;
 	bool		 json = false;
@@ -850,8 +854,14 @@ cmd_find(int argc, char **argv)
 	    (birth != NULL && sqlite3_bind_text(s, 3, birth, -1,
 	    SQLITE_STATIC) != SQLITE_OK))
 		rc = EX_SOFTWARE;
-	else
-		rc = print_persons(n, s, json);
+	else {
+		/* By what it searched; the audit holds no names or SNILS
+		 * (docs/privacy.md), the ids it returned say whom. */
+		snprintf(what, sizeof(what), "by%s%s%s", snils != NULL ?
+		    " snils" : "", surname != NULL ? " surname" : "",
+		    birth != NULL ? " birth_date" : "");
+		rc = print_persons(n, s, json, "find", what);
+	}
 	node_close(n);
 	return (rc);
 }
