@@ -171,12 +171,23 @@ check: deps deb-deps
 	@sh tests/run.sh
 
 bench: deps
-	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy
+	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy \
+	  $(B)/bench/opora-noaudit
 	@sh tests/bench/bench.sh
+	@sh tests/bench/bench_audit.sh
 	@sh tests/bench/bench_sync.sh
 	@sh tests/bench/bench_merge.sh
 	@sh tests/bench/bench_stats.sh
 	@sh tests/bench/bench_entropy.sh
+
+# What the audit of a read costs (tests/bench/bench_audit.sh): the same
+# program with audit_record writing nothing, for the bench only.
+$(B)/bench/audit-noaudit.o: node/audit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DOPORA_BENCH_NO_AUDIT -c -o $@ $<
+$(B)/bench/opora-noaudit: $(B)/node/main.o \
+    $(filter-out $(B)/node/audit.o,$(LIB_OBJ)) $(B)/bench/audit-noaudit.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 # The federal node's queries (tests/bench/bench_stats.c).
 $(B)/bench_stats: tests/bench/bench_stats.c $(LIB_OBJ)

@@ -562,8 +562,12 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 	    cli.acct.centre[0] != '\0' && account_assign(n->st, d->id,
 	    cli.acct.centre, (int64_t)(node_now_ms() / 1000)) == -1)
 		goto out;
-	if (cli_audit(n, what, d->id, cid, true) == -1)
+	if (cli_audit(n, what, d->id, cid, true) == -1) {
+		cli_err("%s: %s", what, cli_tr("the write cannot be recorded "
+		    "in the audit, so nothing was written", "запись нельзя "
+		    "внести в журнал аудита, поэтому ничего не записано"));
 		goto out;
+	}
 	if (store_commit(n->st) == -1) {
 		rc = EX_IOERR;
 		goto out;

@@ -21,6 +21,8 @@
 #include "node/account.h"
 #include "node/store.h"
 
+struct sqlite3_stmt;
+
 struct node;
 
 struct cli_env {
@@ -148,7 +150,9 @@ int	 cli_author(struct node *n, const char *id, const struct op *ops,
  *	(for lists; nothing told).
  * cli_audit(n, action, dossiers, detail, in_tx): write an audit entry of
  *	the acting account (in the caller's transaction when in_tx, else in
- *	one of its own).  0 / -1.
+ *	one of its own); dossiers (ids separated by one space) longer than
+ *	one entry holds are split over as many entries as they need, all
+ *	in one transaction.  0 / -1.
  */
 int	 cli_action(int argc, char **argv, bool *need);
 int	 cli_account_bind(struct node *n);
@@ -156,6 +160,18 @@ int	 cli_access_dossier(struct node *n, const char *id);
 bool	 cli_may_read(struct node *n, const char *id);
 int	 cli_audit(struct node *n, const char *action, const char *dossiers,
 	    const char *detail, bool in_tx);
+
+/*
+ * cli_audit_rows(n, s, cols, ncols, action, detail): before a listing is
+ * shown, step s (borrowed) to its end collecting the dossier ids of
+ * columns cols[0 .. ncols-1] of every row (a repeat of the id before it
+ * once), write them in one audit entry of action (cli_audit, in its own
+ * transaction) and reset s, its bindings kept, for the caller to step
+ * again.  0, or -1 after telling the person the listing is refused.
+ */
+int	 cli_audit_rows(struct node *n, struct sqlite3_stmt *s,
+	    const int *cols, int ncols, const char *action,
+	    const char *detail);
 
 /* Command families. */
 int	 cmd_assign(int, char **);

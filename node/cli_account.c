@@ -3,6 +3,7 @@
  * the audit of every command (cli.h, docs/privacy.md).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -235,12 +236,53 @@ cli_access_dossier(struct node *n, const char *id)
 	return (0);
 }
 
+/*
+ * Entries of a list longer than one entry holds: each names as many whole
+ * ids as fit (AUDIT_DOSSIERS_MAX bytes), in the caller's transaction.
+ */
+static int
+audit_parts(struct node *n, struct audit_entry *e, const char *ids)
+{
+	char		*part = NULL;
+	const char	*p = ids, *end;
+	size_t		 len;
+	int		 rc = -1;
+
+	if ((part = malloc(AUDIT_DOSSIERS_MAX + 1)) == NULL)
+		return (-1);
+	while (*p != '\0') {
+		len = strlen(p);
+		if (len > AUDIT_DOSSIERS_MAX) {
+			/* Cut at the last space within the bound. */
+			for (end = p + AUDIT_DOSSIERS_MAX; end > p &&
+			    *end != ' '; end--)
+				;
+			if (end == p)
+				goto out;	/* one "id" longer than a column */
+			len = (size_t)(end - p);
+		}
+		memcpy(part, p, len);
+		part[len] = '\0';
+		e->dossiers = part;
+		if (audit_append(n, e) == -1)
+			goto out;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	rc = 0;
+out:
+	free(part);
+	return (rc);
+}
+
 int
 cli_audit(struct node *n, const char *action, const char *dossiers,
     const char *detail, bool in_tx)
 {
 	struct audit_entry	 e;
 	bool			 known;
+	int			 rc;
 
 	memset(&e, 0, sizeof(e));
 	/* An account found but refused is still named with its role. */
@@ -256,5 +298,71 @@ cli_audit(struct node *n, const char *action, const char *dossiers,
 	e.reason = cli.scope == SCOPE_GLASS && cli.reason != NULL ?
 	    cli.reason : "";
 	e.detail = detail;
-	return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
+	if (dossiers == NULL || strlen(dossiers) <= AUDIT_DOSSIERS_MAX)
+		return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
+	if (!in_tx && store_begin(n->st) == -1)
+		return (-1);
+	rc = audit_parts(n, &e, dossiers);
+	if (!in_tx) {
+		if (rc == 0 && store_commit(n->st) == -1)
+			rc = -1;
+		if (rc == -1)
+			store_rollback(n->st);
+	}
+	return (rc);
+}
+
+/* ids += " " id, growing it; 0 / -1. */
+static int
+ids_add(char **ids, size_t *len, size_t *cap, const char *id)
+{
+	size_t	 n = strlen(id);
+	char	*p;
+
+	if (*len + n + 2 > *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		while (*len + n + 2 > *cap)
+			*cap *= 2;
+		if ((p = realloc(*ids, *cap)) == NULL)
+			return (-1);
+		*ids = p;
+	}
+	if (*len > 0)
+		(*ids)[(*len)++] = ' ';
+	memcpy(*ids + *len, id, n + 1);
+	*len += n;
+	return (0);
+}
+
+int
+cli_audit_rows(struct node *n, sqlite3_stmt *s, const int *cols, int ncols,
+    const char *action, const char *detail)
+{
+	const char	*id;
+	char		*ids = NULL, last[37] = "";
+	size_t		 len = 0, cap = 0;
+	int		 r, c, rc = -1;
+
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (c = 0; c < ncols; c++) {
+			id = (const char *)sqlite3_column_text(s, cols[c]);
+			if (id == NULL || strlen(id) != 36 ||
+			    strcmp(id, last) == 0)
+				continue;
+			memcpy(last, id, 37);
+			if (ids_add(&ids, &len, &cap, id) == -1)
+				goto out;
+		}
+	}
+	if (r != SQLITE_DONE)
+		goto out;
+	rc = cli_audit(n, action, ids != NULL ? ids : "", detail, false);
+out:
+	sqlite3_reset(s);
+	free(ids);
+	if (rc == -1)
+		cli_err("%s", cli_tr("the listing cannot be recorded in the "
+		    "audit, so it is refused", "список нельзя записать в "
+		    "журнал аудита, поэтому в нём отказано"));
+	return (rc);
 }

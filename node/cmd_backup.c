@@ -358,6 +358,24 @@ args(int argc, char **argv, int want, const char *usage)
 	return (-1);
 }
 
+static const char SQL_ALL_DOSSIERS[] =
+    "SELECT dossier FROM persons ORDER BY dossier";
+
+/* audit_all(n, action, path): an audit entry of action naming every
+ * dossier of n, path (escaped) its detail.  0, or -1 (told). */
+static int
+audit_all(struct node *n, const char *action, const char *path)
+{
+	sqlite3_stmt	*s;
+	char		 e[ESC_LONG];
+	static const int col0 = 0;
+
+	if ((s = store_stmt(n->st, SQL_ALL_DOSSIERS)) == NULL)
+		return (-1);
+	return (cli_audit_rows(n, s, &col0, 1, action, esc_str(path, e,
+	    sizeof(e))));
+}
+
 int
 cmd_backup(int argc, char **argv)
 {
@@ -392,6 +410,12 @@ cmd_backup(int argc, char **argv)
 	old = umask(077);
 	if ((rc = fresh_dir(dest, &made)) != 0)
 		goto out;
+	/* Every dossier leaves in the copy: audited first, and in it. */
+	if (audit_all(n, "backup", dest) == -1) {
+		rc = EX_SOFTWARE;
+		clean_dir(dest, made);
+		goto out;
+	}
 	rc = EX_IOERR;
 	if (join(p, sizeof(p), dest, "opora.db") == -1 ||
 	    copy_db(store_db(n->st), p, "PRAGMA quick_check", &changes) ==
@@ -436,6 +460,7 @@ cmd_restore(int argc, char **argv)
 	    "у региона один узел.");
 	static char	 verify_name[] = "verify";
 	char		*vargv[] = { verify_name, NULL };
+	struct node	*n = NULL;
 	struct store	*st = NULL;
 	sqlite3		*src = NULL;
 	char		 p[4096], e[ESC_LONG], es[ESC_LONG];
@@ -506,6 +531,15 @@ cmd_restore(int argc, char **argv)
 	saved = cli.dir;
 	cli.dir = dir;
 	rc = cmd_verify(1, vargv);
+	/* Every dossier came back: audited in the restored node's log,
+	 * as the account acting there. */
+	if (rc == EX_OK) {
+		if ((n = cli_open()) == NULL ||
+		    audit_all(n, "restore", from) == -1)
+			rc = EX_SOFTWARE;
+		node_close(n);
+		n = NULL;
+	}
 	cli.dir = saved;
 	if (rc != EX_OK) {
 		cli_err("%s", cli_tr("the restored node does not verify: "

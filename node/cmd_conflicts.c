@@ -201,6 +201,39 @@ struct conflict_out {
 };
 
 /* One conflict into out's JSON array, or printed. */
+/* The dossiers of the conflicts listed, space-separated, each once after
+ * itself (conflicts of one dossier come together or not: the audit entry
+ * may name one twice). */
+struct conflict_ids {
+	char		*ids;
+	size_t		 len, cap;
+};
+
+static int
+conflict_id(const char *const *c, void *arg)
+{
+	struct conflict_ids *ci = arg;
+	const char	*d = c[STORE_CONFLICT_DOSSIER];
+	size_t		 dl;
+	char		*p;
+
+	if (d == NULL || (dl = strlen(d)) == 0 || dl > 64)
+		return (0);
+	if (ci->len >= dl && memcmp(ci->ids + ci->len - dl, d, dl) == 0)
+		return (0);
+	if (ci->len + dl + 2 > ci->cap) {
+		ci->cap = ci->cap ? ci->cap * 2 : 1024;
+		if ((p = realloc(ci->ids, ci->cap)) == NULL)
+			return (-1);
+		ci->ids = p;
+	}
+	if (ci->len > 0)
+		ci->ids[ci->len++] = ' ';
+	memcpy(ci->ids + ci->len, d, dl + 1);
+	ci->len += dl;
+	return (0);
+}
+
 static int
 conflict_out(const char *const *c, void *arg)
 {
@@ -228,6 +261,7 @@ conflicts_list(int argc, char **argv)
 	struct node	*n;
 	struct conflict_out out = { NULL, NULL, 0 };
 	bool		 json, all;
+	struct conflict_ids ids = { NULL, 0, 0 };
 	int		 rc, count;
 
 	if ((rc = list_args(argc, argv, 0, &json, &all, conflicts_usage())) !=
@@ -238,6 +272,22 @@ conflicts_list(int argc, char **argv)
 	rc = EX_SOFTWARE;
 	if (json && (out.arr = cJSON_CreateArray()) == NULL)
 		goto out;
+	/* Names: the dossiers listed are audited before they are shown. */
+	if (store_conflict_each(n->st, all, conflict_id, &ids) != 0) {
+		free(ids.ids);
+		goto out;
+	}
+	rc = cli_audit(n, "conflicts list", ids.ids != NULL ? ids.ids : "",
+	    all ? "all" : "open", false);
+	free(ids.ids);
+	if (rc == -1) {
+		rc = EX_SOFTWARE;
+		cli_err("%s", cli_tr("the listing cannot be recorded in the "
+		    "audit, so it is refused", "список нельзя записать в журнал "
+		    "аудита, поэтому в нём отказано"));
+		goto out;
+	}
+	rc = EX_SOFTWARE;
 	if (store_conflict_each(n->st, all, conflict_out, &out) != 0)
 		goto out;
 	count = out.count;
@@ -452,6 +502,7 @@ cmd_duplicates(int argc, char **argv)
 	cJSON		*arr = NULL, *o;
 	bool		 json;
 	int		 rc, r = SQLITE_ERROR, count = 0;
+	static const int pair_cols[2] = { 0, 1 };
 
 	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
 		return (rc);
@@ -462,6 +513,11 @@ cmd_duplicates(int argc, char **argv)
 	    NULL) != SQLITE_OK || (json && (arr = cJSON_CreateArray()) ==
 	    NULL))
 		goto out;
+	/* Every candidate pair, audited before names are shown. */
+	if (cli_audit_rows(n, s, pair_cols, 2, "duplicates", "") == -1) {
+		r = STORE_DONE;
+		goto out;
+	}
 	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		/* Linked through a third dossier: not a candidate. */
 		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))

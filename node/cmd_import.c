@@ -199,6 +199,10 @@ struct import {
 	uint64_t	 lines, good, bad, made, before, committed;
 	int		 first_bad;
 	bool		 oom;		/* memory ran out: stop, decide nothing */
+	/* The dossiers the batch in progress wrote, for its audit entry. */
+	struct smap	 batch;		/* uuid -> im (a set) */
+	char		*bids;		/* their ids, separated by spaces */
+	size_t		 blen, bcap;
 };
 
 static int
@@ -607,6 +611,30 @@ line_record(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
 	    (int64_t)(node_now_ms() / 1000)));
 }
 
+/* batch_add(im, uuid): the batch in progress wrote dossier uuid.  0 / -1
+ * (out of memory). */
+static int
+batch_add(struct import *im, const char *uuid)
+{
+	char	*p;
+
+	if (smap_get(&im->batch, uuid) != NULL)
+		return (0);
+	if (im->blen + 38 > im->bcap) {
+		im->bcap = im->bcap ? im->bcap * 2 : 4096;
+		if ((p = realloc(im->bids, im->bcap)) == NULL)
+			return (-1);
+		im->bids = p;
+	}
+	if (smap_put(&im->batch, uuid, im) == -1)
+		return (-1);
+	if (im->blen > 0)
+		im->bids[im->blen++] = ' ';
+	memcpy(im->bids + im->blen, uuid, 37);
+	im->blen += 36;
+	return (0);
+}
+
 /*
  * take_line(im, lineno, il): pass 2 for one good line: skip it if an
  * import made it before (its key is recorded), else make it and record
@@ -642,6 +670,8 @@ take_line(struct import *im, int lineno, struct import_line *il)
 		return (line_fail(im, lineno, "%s", cli_tr("cannot record the "
 		    "line as imported", "не удаётся отметить строку как "
 		    "импортированную")));
+	if (batch_add(im, dl->uuid) == -1)
+		return (line_fail(im, lineno, "out of memory"));
 	return (0);
 }
 
@@ -658,9 +688,27 @@ drain(struct import *im)
 static int
 batch_commit(struct import *im)
 {
+	char	 detail[256];
+
+	/* One audit entry per batch, naming every dossier it wrote, in the
+	 * batch's transaction: the changes commit with it or not at all. */
+	if (im->blen > 0) {
+		snprintf(detail, sizeof(detail), "%llu %s %.200s",
+		    (unsigned long long)(im->made - im->committed),
+		    "changes from", im->path);
+		if (cli_audit(im->n, "import", im->bids, detail, true) == -1) {
+			cli_err("%s", cli_tr("the import cannot be recorded "
+			    "in the audit, so nothing of this batch is kept",
+			    "импорт нельзя записать в журнал аудита, поэтому "
+			    "эта часть не сохранена"));
+			return (-1);
+		}
+	}
 	if (drain(im) == -1 || store_commit(im->n->st) == -1)
 		return (-1);
 	im->committed = im->made;
+	smap_free(&im->batch, NULL);
+	im->blen = 0;
 	return (0);
 }
 
@@ -1001,6 +1049,8 @@ free_all(struct import *im)
 	smap_free(&im->dossiers, NULL);
 	smap_free(&im->entries, free);
 	smap_free(&im->same, NULL);
+	smap_free(&im->batch, NULL);
+	free(im->bids);
 	for (i = 0; i < im->norder; i++)
 		dlabel_free(im->order[i]);
 	free(im->order);

@@ -351,6 +351,57 @@ cmd_peer(int argc, char **argv)
 	return (rc);
 }
 
+/*
+ * feed_audit(n, text, len, action, detail): one audit entry of action
+ * naming every dossier that a change of the feed text (borrowed) belongs
+ * to, in a transaction of its own, before the feed is written out or
+ * taken in.  0, or -1 after telling the person it is refused.
+ */
+static int
+feed_audit(struct node *n, const char *text, size_t len, const char *action,
+    const char *detail)
+{
+	struct wire_feed f;
+	struct change	*c = NULL;
+	char		*ids = NULL, *p, why[256];
+	size_t		 i, idlen = 0, cap = 0;
+	int		 rc = -1;
+
+	memset(&f, 0, sizeof(f));
+	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1)
+		goto out;
+	for (i = 0; i < f.n; i++) {
+		if (f.items[i].problem[0] != '\0' ||
+		    change_decode(f.items[i].bytes, f.items[i].len, &c, why,
+		    sizeof(why)) != 0)
+			continue;
+		if (ids == NULL || strstr(ids, c->dossier) == NULL) {
+			if (idlen + 38 > cap) {
+				cap = cap ? cap * 2 : 4096;
+				if ((p = realloc(ids, cap)) == NULL)
+					goto out;
+				ids = p;
+			}
+			if (idlen > 0)
+				ids[idlen++] = ' ';
+			memcpy(ids + idlen, c->dossier, 37);
+			idlen += 36;
+		}
+		change_free(c);
+		c = NULL;
+	}
+	rc = cli_audit(n, action, ids != NULL ? ids : "", detail, false);
+out:
+	if (rc == -1)
+		cli_err("%s: %s", action, cli_tr("it cannot be recorded in "
+		    "the audit, so it is refused", "нельзя записать в журнал "
+		    "аудита, поэтому отказано"));
+	change_free(c);
+	free(ids);
+	wire_feed_free(&f);
+	return (rc);
+}
+
 int
 cmd_export(int argc, char **argv)
 {
@@ -373,6 +424,7 @@ cmd_export(int argc, char **argv)
 	struct node	*n;
 	struct buf	 b;
 	const char	*region = NULL;
+	char		 detail[64];
 	int64_t		 since = 0, limit = LIMIT_FEED_MAX, next;
 	int		 ch, rc = EX_SOFTWARE;
 
@@ -410,8 +462,12 @@ cmd_export(int argc, char **argv)
 		return (EX_CONFIG);
 	buf_init(&b, LIMIT_FEED_BYTES);
 	if (feed_build(n, region, since, (int)limit, &b, &next) == 0) {
+		snprintf(detail, sizeof(detail), "for %s, feed numbers after "
+		    "%lld", region, (long long)since);
 		/* A feed cut short (a full disk) must not look written. */
-		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		if (feed_audit(n, b.data, b.len, "export", detail) == -1)
+			rc = EX_SOFTWARE;
+		else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
 		    fputc('\n', stdout) == EOF || fflush(stdout) != 0 ||
 		    ferror(stdout)) {
 			cli_err("export: %s: %s", cli_tr("cannot write the feed",
@@ -444,7 +500,7 @@ cmd_receive(int argc, char **argv)
 	struct wire_feed f;
 	struct feed_stats st = { 0 };
 	struct node	*n;
-	char		*text, why[256];
+	char		*text, why[256], detail[32];
 	size_t		 len;
 	int		 r, rc = EX_DATAERR;
 
@@ -475,12 +531,15 @@ cmd_receive(int argc, char **argv)
 		rc = r == 0 ? EX_NOINPUT : EX_SOFTWARE;
 		goto out;
 	}
+	snprintf(detail, sizeof(detail), "from %s", argv[2]);
 	if (wire_feed_parse(text, len, &f, why, sizeof(why)) == -1) {
 		cli_err("%s: %s", argv[3], why);
 		/* Memory ran out: no verdict on the file. */
 		if (f.nomem)
 			rc = EX_OSERR;
-	} else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
+	} else if (feed_audit(n, text, len, "receive", detail) == -1)
+		rc = EX_SOFTWARE;
+	else if (feed_apply(n, argv[2], &f, false, &st, why, sizeof(why)) ==
 	    -1) {
 		cli_err("%s: %s", argv[3], why);
 		rc = EX_SOFTWARE;

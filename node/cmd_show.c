@@ -702,7 +702,8 @@ person_out(const char *const *v, int64_t events, void *arg)
  */
 static int
 print_persons(struct node *n, bool all, const char *snils,
-    const char *fold, const char *birth, bool json)
+    const char *fold, const char *birth, bool json, const char *action,
+    const char *detail)
 {
 	struct persons_out po = { n, NULL, 0, NULL, 0, 0 };
 	int		 rc;
@@ -712,7 +713,8 @@ print_persons(struct node *n, bool all, const char *snils,
 		free(po.ids);
 		return (EX_SOFTWARE);
 	}
-	rc = cli_audit(n, "list", po.ids != NULL ? po.ids : "", "", false);
+	rc = cli_audit(n, action, po.ids != NULL ? po.ids : "", detail,
+	    false);
 	free(po.ids);
 	if (rc == -1) {
 		cli_err("%s", cli_tr("the search cannot be recorded in the "
@@ -753,7 +755,7 @@ cmd_list(int argc, char **argv)
 		return (rc);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	rc = print_persons(n, true, NULL, NULL, NULL, json);
+	rc = print_persons(n, true, NULL, NULL, NULL, json, "list", "");
 	node_close(n);
 	return (rc);
 }
@@ -778,6 +780,7 @@ cmd_find(int argc, char **argv)
 	    "регистра, ё/е, пробелов и дефисов");
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
 	char		 sn[12], fold[2 * LIMIT_NAME + 1];
+	char		 what[64];
 	struct node	*n;
 	bool		 json = false;
 	int		 ch, rc;
@@ -830,8 +833,13 @@ cmd_find(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
+	/* By what it searched; the audit holds no names or SNILS
+	 * (docs/privacy.md), the ids it returned say whom. */
+	snprintf(what, sizeof(what), "by%s%s%s", snils != NULL ?
+	    " snils" : "", surname != NULL ? " surname" : "",
+	    birth != NULL ? " birth_date" : "");
 	rc = print_persons(n, false, snils != NULL ? sn : NULL,
-	    surname != NULL ? fold : NULL, birth, json);
+	    surname != NULL ? fold : NULL, birth, json, "find", what);
 	node_close(n);
 	return (rc);
 }

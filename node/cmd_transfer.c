@@ -178,6 +178,7 @@ list(int argc, char **argv)
 	uint64_t	 h;
 	bool		 json = false;
 	int		 ch, which = 0, i, r, rc = EX_SOFTWARE, count = 0;
+	static const int dossier_col = 12;
 	static const char *const keys[] = { "id", "from", "to", "reason",
 	    "state", "hlc", "surname", "name", "patronymic", "birth_date",
 	    "origin" };
@@ -212,6 +213,10 @@ list(int argc, char **argv)
 	sqlite3_bind_int(s, 1, which);
 	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
 	if (json && (arr = cJSON_CreateArray()) == NULL)
+		goto out;
+	/* Names and birth dates: audited before they are shown. */
+	if (cli_audit_rows(n, s, &dossier_col, 1, "transfer list", which ==
+	    1 ? "incoming" : which == 2 ? "outgoing" : "all") == -1)
 		goto out;
 	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		for (i = 0; i < 14; i++)

@@ -21,6 +21,7 @@
 #include "conflict/rules.h"
 #include "node/epoch.h"
 #include "node/node.h"
+#include "node/session.h"
 #include "node/signer.h"
 #include "node/store.h"
 #include "node/view.h"
@@ -388,6 +389,11 @@ static const struct {
 	    anti_entropy_interval), 0, NODE_MAX_ANTI_ENTROPY_S },
 	{ "stats_release_months", offsetof(struct node_config,
 	    stats_release_months), 0, 12 },
+	{ "session_idle_minutes", offsetof(struct node_config,
+	    session_idle_minutes), SESSION_IDLE_MIN / 60,
+	    NODE_MAX_SESSION_IDLE_MIN },
+	{ "session_max_hours", offsetof(struct node_config,
+	    session_max_hours), 1, NODE_MAX_SESSION_MAX_H },
 };
 
 /* One NAME = VALUE setting into c: 0, or -1 with why. */
@@ -458,6 +464,8 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 	c->stats_threshold_sensitive = NODE_DEFAULT_THRESHOLD_SENSITIVE;
 	c->stats_release_months = NODE_DEFAULT_RELEASE_MONTHS;
 	c->anti_entropy_interval = NODE_DEFAULT_ANTI_ENTROPY_S;
+	c->session_idle_minutes = NODE_DEFAULT_SESSION_IDLE_MIN;
+	c->session_max_hours = NODE_DEFAULT_SESSION_MAX_H;
 	*line = 0;
 	if (len > LIMIT_CONFIG_BYTES) {
 		snprintf(why, whysz, "larger than %d bytes",
@@ -963,7 +971,8 @@ out:
 static const char *const config_names[] = {
 	"region", "url", "listen", "max_clock_drift", "stats_interval",
 	"stats_threshold", "stats_threshold_sensitive",
-	"anti_entropy_interval", NULL
+	"anti_entropy_interval", "session_idle_minutes", "session_max_hours",
+	NULL
 };
 
 const char *

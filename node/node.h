@@ -47,6 +47,11 @@ struct store;
 #define NODE_DEFAULT_ANTI_ENTROPY_S 3600	/* seconds between rounds */
 #define NODE_MAX_ANTI_ENTROPY_S	86400	/* a day at most */
 
+#define NODE_DEFAULT_SESSION_IDLE_MIN 30	/* ASVS V3.3: 30 minutes idle */
+#define NODE_DEFAULT_SESSION_MAX_H 12	/* ... and 12 hours in all */
+#define NODE_MAX_SESSION_IDLE_MIN 1440	/* a day: beyond, none is idle */
+#define NODE_MAX_SESSION_MAX_H	24	/* SESSION_ABSOLUTE_MAX */
+
 /* The bounds opora.conf accepts (docs/admin.md). */
 #define NODE_MAX_DRIFT_S	86400	/* a clock a day wrong is broken */
 #define NODE_MAX_STATS_H	8760	/* at least once a year */
@@ -63,6 +68,11 @@ struct node_config {
 	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
 	int	 stats_release_months;	/* RU-FED: months between releases */
 	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
+	/* The web listener's sessions (node/session.h): they end after
+	 * session_idle_minutes without use and session_max_hours after the
+	 * login, whatever their use; session_check takes them in seconds. */
+	int	 session_idle_minutes;
+	int	 session_max_hours;
 };
 
 struct node {

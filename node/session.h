@@ -6,7 +6,8 @@
  * as 64 hexadecimal digits (the cookie __Host-opora); the node keeps only
  * the SHA-256 of the token, so a copy of the database opens no session.
  * A session ends after idle seconds without use, after absolute seconds
- * whatever its use (opora.conf session_idle, session_absolute), at logout,
+ * whatever its use (opora.conf session_idle_minutes, session_max_hours,
+ * in minutes and hours), at logout,
  * and whenever its account's password changes or the account is disabled
  * (node/account.c deletes the account's sessions).  Each session has a
  * CSRF token of 256 random bits that every state-changing request must
@@ -50,7 +51,9 @@ int	 session_create(struct store *st, const char *login, int64_t now,
 
 /*
  * session_check(st, token, now, idle, absolute, s): whether token (a C
- * string from the browser: anything) names a live session at now.  0 with
+ * string from the browser: anything) names a live session at now; idle
+ * and absolute in seconds, from opora.conf: cfg.session_idle_minutes * 60
+ * and cfg.session_max_hours * 3600 (node.h).  0 with
  * *s filled and its last use moved to now; 1 when the token is malformed,
  * unknown, or its session expired (then deleted); -1 on error.
  */

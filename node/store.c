@@ -463,6 +463,9 @@ store_exec(struct store *st, const char *sql)
 int
 store_begin(struct store *st)
 {
+	/* A write checkpoints the WAL at close again (audit_record). */
+	(void)sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0,
+	    NULL);
 	return (store_exec(st, "BEGIN IMMEDIATE"));
 }
 

@@ -28,6 +28,15 @@ awk -v D="$DOSSIERS" -v E="$EVENTS" 'BEGIN {
 }' > "$T/register.jsonl"
 lines=$(wc -l < "$T/register.jsonl")
 "$OPORA" --dir "$T/node" init --region RU-SMO >/dev/null 2>&1
+# Every command acts as an account (docs/admin.md, "Accounts"): the
+# node's first admin, then the supervisor "bench" who imports.
+accounts() {
+	"$OPORA" --dir "$1" user add admin --name Admin --role admin \
+	    >/dev/null 2>&1
+	"$OPORA" --dir "$1" --user admin user add bench --name Bench \
+	    --role supervisor --centre Центр >/dev/null 2>&1
+}
+accounts "$T/node"
 
 measure() {	# measure NAME CMD...: seconds and peak RSS (KiB) into $T/NAME
 	name=$1
@@ -46,11 +55,12 @@ isec=$1 irss=$2
 awk -F'"' '{ print $4 "\t" NR "\t" $0 }' "$T/register.jsonl" |
     sort -t "$(printf '\t')" -k1,1 -k2,2n -s | cut -f3- > "$T/grouped.jsonl"
 "$OPORA" --dir "$T/node2" init --region RU-SMO >/dev/null 2>&1
+accounts "$T/node2"
 echo "== import ($lines changes, grouped by dossier)"
 set -- $(measure import2 "$OPORA" --dir "$T/node2" --user bench import "$T/grouped.jsonl")
 gsec=$1 grss=$2
 echo "== verify"
-set -- $(measure verify "$OPORA" --dir "$T/node" verify)
+set -- $(measure verify "$OPORA" --dir "$T/node" --user admin verify)
 vsec=$1 vrss=$2
 
 awk -v n="$lines" -v is="$isec" -v ir="$irss" -v vs="$vsec" -v vr="$vrss" \

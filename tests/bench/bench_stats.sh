@@ -19,6 +19,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/opora-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
 
 "$OPORA" --dir "$T/smo" init --region RU-SMO >/dev/null 2>&1
+# Every command acts as an account: the node's first admin publishes.
+"$OPORA" --dir "$T/smo" user add admin --name Admin --role admin \
+    >/dev/null 2>&1
 echo "== filling the views: $DOSSIERS dossiers x $PER entries"
 sqlite3 "$T/smo/opora.db" <<SQL
 PRAGMA synchronous = OFF;
@@ -74,7 +77,7 @@ entries=$(sqlite3 "$T/smo/opora.db" "SELECT (SELECT count(*) FROM events) + (SEL
 echo "$entries entries"
 echo "== stats publish --year 2025"
 /usr/bin/time -f "%e %M" -o "$T/publish.time" "$OPORA" --dir "$T/smo" \
-    stats publish --year 2025 >/dev/null
+    --user admin stats publish --year 2025 >/dev/null
 set -- $(cat "$T/publish.time")
 psec=$1 prss=$2
 echo "== a test federation: 6 regions, 301 graduates"

@@ -28,10 +28,16 @@ for r in SMO KLU; do
 	port=$((port + 1))
 	"$OPORA" --dir $r init --region RU-$r --url https://127.0.0.1:$port \
 	    --listen 127.0.0.1:$port >/dev/null 2>&1
+	# Every command acts as an account (docs/admin.md, "Accounts"):
+	# the node's first admin, then the supervisor "bench".
+	"$OPORA" --dir $r user add admin --name Admin --role admin \
+	    >/dev/null 2>&1
+	"$OPORA" --dir $r --user admin user add bench --name Bench \
+	    --role supervisor --centre Центр >/dev/null 2>&1
 	"$OPORA" --dir $r id > $r.card
 done
-"$OPORA" --dir SMO peer add KLU.card >/dev/null 2>&1
-"$OPORA" --dir KLU peer add SMO.card >/dev/null 2>&1
+"$OPORA" --dir SMO --user admin peer add KLU.card >/dev/null 2>&1
+"$OPORA" --dir KLU --user admin peer add SMO.card >/dev/null 2>&1
 echo "== a register of $DOSSIERS persons, each offered to RU-KLU"
 awk -v D="$DOSSIERS" -v E="$PER" 'BEGIN {
 	for (d = 0; d < D; d++) {
@@ -43,7 +49,7 @@ awk -v D="$DOSSIERS" -v E="$PER" 'BEGIN {
 	}
 }' > reg.jsonl
 "$OPORA" --dir SMO import reg.jsonl >/dev/null 2>&1
-n=$("$OPORA" --dir SMO verify | awk '{ print $2 }')
+n=$("$OPORA" --dir SMO --user admin verify | awk '{ print $2 }')
 "$OPORA" --dir SMO serve > SMO.log 2>&1 & spid=$!
 PIDS="$PIDS $spid"
 sleep 1

@@ -270,6 +270,55 @@ test_lockout_per_address(void **state)
 	    ACCOUNT_OK);
 }
 
+/* The timeouts come from opora.conf (session_idle_minutes,
+ * session_max_hours), in minutes and hours; session_check takes them in
+ * seconds. */
+static void
+test_session_config(void **state)
+{
+	static const char conf[] = "region = RU-SMO\n"
+	    "session_idle_minutes = 5\nsession_max_hours = 2\n";
+	struct node_config c;
+	struct session	 s;
+	char		 tok[SESSION_TOKEN_HEX + 1], csrf[SESSION_TOKEN_HEX + 1];
+	char		 why[256];
+	int64_t		 idle, max;
+	int		 line;
+
+	(void)state;
+	assert_int_equal(node_config_parse("region = RU-SMO\n", 16, &c,
+	    &line, why, sizeof(why)), 0);
+	assert_int_equal(c.session_idle_minutes * 60, SESSION_IDLE_DEFAULT);
+	assert_int_equal(c.session_max_hours * 3600,
+	    SESSION_ABSOLUTE_DEFAULT);
+	assert_int_equal(node_config_parse(conf, sizeof(conf) - 1, &c, &line,
+	    why, sizeof(why)), 0);
+	idle = (int64_t)c.session_idle_minutes * 60;
+	max = (int64_t)c.session_max_hours * 3600;
+	add("sidorova", ROLE_CURATOR, NULL);
+	assert_int_equal(session_create(nd->st, "sidorova", T0, tok, csrf),
+	    0);
+	assert_int_equal(session_check(nd->st, tok, T0 + 299, idle, max, &s),
+	    0);
+	assert_int_equal(session_check(nd->st, tok, T0 + 299 + 300, idle,
+	    max, &s), 1);
+	assert_int_equal(session_create(nd->st, "sidorova", T0, tok, csrf),
+	    0);
+	for (line = 1; line < 2 * 60 / 4; line++)
+		assert_int_equal(session_check(nd->st, tok, T0 + line * 240,
+		    idle, max, &s), 0);
+	assert_int_equal(session_check(nd->st, tok, T0 + 7200, idle, max,
+	    &s), 1);
+	/* Out of bounds: refused with the setting named. */
+	assert_int_equal(node_config_parse("region = RU-SMO\n"
+	    "session_idle_minutes = 0\n", 41, &c, &line, why, sizeof(why)),
+	    -1);
+	assert_non_null(strstr(why, "session_idle_minutes"));
+	assert_int_equal(node_config_parse("region = RU-SMO\n"
+	    "session_max_hours = 25\n", 39, &c, &line, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "session_max_hours"));
+}
+
 static void
 test_sessions(void **state)
 {
@@ -367,6 +416,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_login, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout_per_address,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_config, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
