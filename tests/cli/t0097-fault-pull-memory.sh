@@ -10,7 +10,7 @@
 . "$TOP/tests/cli/lib-fault.sh"
 # AddressSanitizer reserves terabytes of address space: 'ulimit -v' only
 # stops it from starting.  The plain build runs this test.
-if grep -qa __asan_init "$OPORA"; then
+if grep -qa __asan_init "$OPORA_BIN"; then
 	echo "skipped: memory limits do not apply to a sanitized build"
 	exit 0
 fi
