@@ -2,6 +2,7 @@
  * node/fedstats.c: releases, and answering researchers, at the federal
  * node.  See fedstats.h; the rules are in docs/statistics.md.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,39 @@ release_regions(struct store *st, int64_t rel, int year,
 
 /* --- answers ---------------------------------------------------------- */
 
+/*
+ * A test hook: OPORA_TEST_NO_NOISE=1 publishes every count of at least t
+ * unperturbed, so that tests/cli/t0106 can show the statistics attacker's
+ * power against the threshold alone.  Honoured only together with the
+ * other test hook, OPORA_TEST_CLOCK_OFFSET (node.h), which no node in
+ * service has; read once, and said in the log.
+ */
+static bool		 no_noise;
+static pthread_once_t	 no_noise_once = PTHREAD_ONCE_INIT;
+
+static void
+no_noise_read(void)
+{
+	const char	*v = getenv("OPORA_TEST_NO_NOISE");
+
+	if (v != NULL && strcmp(v, "1") == 0 &&
+	    getenv("OPORA_TEST_CLOCK_OFFSET") != NULL) {
+		no_noise = true;
+		log_warnx("OPORA_TEST_NO_NOISE: statistics are published "
+		    "without perturbation (a test hook)");
+	}
+}
+
+static bool
+publish(int64_t n, uint32_t key, int t, int64_t *out)
+{
+	(void)pthread_once(&no_noise_once, no_noise_read);
+	if (!no_noise)
+		return (cellkey_publish(n, key, t, out));
+	*out = n >= t ? n : 0;
+	return (n >= t);
+}
+
 static int
 add_row(struct fedstats_result *out, const char *ind, const char *geo,
     const char *to, char sex, int band, int64_t n, uint32_t key, int t)
@@ -300,7 +334,7 @@ add_row(struct fedstats_result *out, const char *ind, const char *geo,
 		snprintf(nr->to, sizeof(nr->to), "%s", to);
 	nr->sex = sex;
 	nr->band = band;
-	nr->status = cellkey_publish(n, key, t, &nr->count) ? CELLKEY_FREE :
+	nr->status = publish(n, key, t, &nr->count) ? CELLKEY_FREE :
 	    CELLKEY_HIDDEN;
 	return (0);
 }

@@ -10,18 +10,24 @@ statistics (issue 12).  Test code: it knows the truth only to score itself.
                     --truth-after TB.json --person REGION,SEX,BIRTH_YEAR
                     --change add|withdraw|move:REGION
 
-fetch asks everything a researcher may ask (the table API below: every
-indicator x period x allowed breakdown, flows at both levels, coverage)
-and keeps the answers.  truth reads the regions' true base cells from the
-federal database, which researchers never see.  ip builds one integer
-program over the base cells (region x sex x birth-year category x
-indicator x period) with every published number, what every status means,
-integrality, non-negativity and the related tables' facts, and for every
-hidden or perturbed cell decides whether its value is determined; a cell
-is RECOVERED when it is and it is hidden, or its true value is a small
-count (1..t-1).  diff joins two states in one program where only one
-person's cells may differ, and counts how many of that person's indicator
-x period values are determined.  Each prints a JSON report on stdout.
+fetch asks everything a researcher may ask of a release (the table API
+below: every indicator x period x allowed breakdown, flows at both levels,
+coverage) and keeps the answers.  truth reads the base cells of that
+release from the federal database, which researchers never see.  ip
+builds one integer program over the base cells (region x sex x birth-year
+band x indicator x period) with every published number and what the
+perturbation table of conflict/cellkey.c allows of its true count, what
+the one status C allows (a count that can perturb below t), integrality,
+non-negativity, the related tables' facts, and the cell-key method's own
+fact: the same persons get the same value in every table, so a cell and
+a parent (or the counted cell of its persons) published differently are
+not the same persons.  For every hidden or perturbed cell it decides
+whether its value is determined; a cell is RECOVERED when it is and it is
+hidden, or its true value is a small count (1..t-1).  diff joins two
+releases in one program where only one person's cells may differ, and
+counts how many of that person's indicator x period values are
+determined (none when her region holds something back and no difference
+proves her group released).  Each prints a JSON report on stdout.
 
 The solver is HiGHS through scipy.optimize.milp (Debian's python3-scipy).
 """
@@ -50,11 +56,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
 # What a researcher can ask: one table.  To point the attacker at another
 # API, change this table (and STATUS below), nothing else.  "src" is
 # "https" (the researcher API) or "cli" (published only through the
-# federal node's command line, as coverage is on main; the attacker is
-# given its output as a researcher would be).
-BYS = ["", "sex", "birth_year", "sex,birth_year", "region", "region,sex",
-       "region,birth_year", "region,sex,birth_year", "district",
-       "district,sex", "district,birth_year", "district,sex,birth_year"]
+# federal node's command line; the attacker is given its output as a
+# researcher would be).  With --release N every question names it.
+BYS = ["", "sex", "birth_band", "sex,birth_band", "region", "region,sex",
+       "region,birth_band", "region,sex,birth_band", "district",
+       "district,sex", "district,birth_band", "district,sex,birth_band"]
 API = [
     {"kind": "query", "src": "https", "path": "/v1/stats/query",
      "each": {"indicator": "INDICATORS", "period": "PERIODS", "by": BYS},
@@ -62,30 +68,77 @@ API = [
     {"kind": "flows", "src": "https", "path": "/v1/stats/flows",
      "each": {"period": "YEARS", "level": ["district", "region"]},
      "fixed": {"format": "json"}},
-    {"kind": "coverage", "src": "cli",
-     "argv": ["stats", "coverage", "--period", "{period}", "--format",
-              "json"],
-     "each": {"period": "PERIODS"}},
+    {"kind": "coverage", "src": "https", "path": "/v1/stats/coverage",
+     "each": {"period": "PERIODS"}, "fixed": {"format": "json"}},
 ]
 
-# What each status says about a hidden or published cell:
-#   exact: the count is the value (give or take the answer's noise bound);
-#   small: 1..t-1 (for a value of a question, also a 0 hidden because one
-#          other value holds the whole group: docs/statistics.md);
-#   zero_or_large: 0 or at least t (secondary suppression; only while the
-#          table is not hidden whole);
-#   anything else: nothing but non-negative (and the count +- noise if a
-#          count is given).
-STATUS = {"F": "exact", "A": "small", "D": "zero_or_large"}
-# The statuses that tell the attack-power test that the old rules run.
+# What each status says: "published" (the count, perturbed as the
+# perturbation table says), "hidden" (no count: a perturbed value below
+# the threshold, zeros included).  Anything else is an old status and
+# means nothing to this attacker.
+STATUS = {"F": "published", "C": "hidden"}
+# The statuses of the suppression before the cell-key method.
 OLD_STATUSES = {"A", "D"}
-# Fields of an answer that may say how far a published count can be from
-# the truth (perturbation); 0 when none is there.
-NOISE_FIELDS = ["noise_max", "max_noise", "perturbation_max"]
 
 # The indicators whose year value is the fourth quarter's (same reference
 # date, same rule): all but those counted over the period itself.
 PER_PERIOD = {"crisis", "transfer.in", "transfer.out"}
+# The persons of every indicator but these are counted persons
+# (docs/statistics.md: nobody else appears in any count).
+NOT_COUNTED = {"counted", "registered", "transfer.in", "transfer.out"}
+
+
+def cellkey_rules():
+    """The perturbation table and the bands, from the public code
+    (conflict/cellkey.[ch]): (D, rows of supported noises, band names)."""
+    h = open(os.path.join(TOP, "conflict", "cellkey.h"),
+             encoding="utf-8").read()
+    c = open(os.path.join(TOP, "conflict", "cellkey.c"),
+             encoding="utf-8").read()
+    d = int(re.search(r"#define CELLKEY_D\s+(\d+)", h).group(1))
+    rows = []
+    for m in re.finditer(r"\{\s*([0-9,\s]+?)\s*\},\s*/\* n ", c):
+        w = [int(x) for x in m.group(1).split(",")]
+        rows.append([i - d for i, x in enumerate(w) if x > 0])
+    bands = re.findall(r'\{ \d{4}, \d{4}, "(\d{4}-\d{4})" \}', c)
+    if len(rows) < 2 or not bands:
+        sys.exit("attack.py: cannot read conflict/cellkey.c")
+    return d, rows, bands
+
+
+class Noise:
+    """What a published value or a hidden cell says of the true count.
+    mode "ptable": the cell-key method of conflict/cellkey.c (a count n
+    is published as n + e, e from row min(n, last) of the table, when
+    that is at least t; hidden otherwise); an integer k: published values
+    within k of the count, hidden below t (0: exact, no perturbation)."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        if mode == "ptable":
+            self.d, self.rows, _ = cellkey_rules()
+        else:
+            self.d, self.rows = int(mode), None
+
+    def supp(self, n):
+        return self.rows[min(n, len(self.rows) - 1)]
+
+    def published(self, p, t):
+        """The true counts that can be published as p: (lo, hi)."""
+        if self.rows is None:
+            return max(0, p - self.d), p + self.d
+        ns = [n for n in range(0, p + self.d + 1) if p - n in self.supp(n)]
+        assert ns == list(range(ns[0], ns[-1] + 1)), "not an interval"
+        return ns[0], ns[-1]
+
+    def hidden(self, t):
+        """The true counts of a hidden cell: (0, hi)."""
+        if self.rows is None:
+            return 0, t - 1 + self.d
+        ns = [n for n in range(0, t + self.d + 1)
+              if n + min(self.supp(n)) < t]
+        assert ns == list(range(0, ns[-1] + 1)), "not an interval"
+        return 0, ns[-1]
 
 
 def indicators():
@@ -136,6 +189,8 @@ def fetch(args):
         entry, params = job
         if entry["src"] == "https":
             q = dict(entry.get("fixed", {}), **params)
+            if args.release:
+                q["release"] = str(args.release)
             q = {k: v for k, v in q.items() if v != ""}
             url = args.url + entry["path"] + "?" + \
                 urllib.parse.urlencode(q, safe=",")
@@ -147,6 +202,8 @@ def fetch(args):
                 return {"refused": e.code}
         argv = [args.opora, "--dir", args.fed_dir] + \
             [a.format(**params) for a in entry["argv"]]
+        if args.release:
+            argv += ["--release", str(args.release)]
         r = subprocess.run(argv, capture_output=True, text=True,
                            env=dict(os.environ, OPORA_USER="alice"))
         if r.returncode != 0:
@@ -160,13 +217,16 @@ def fetch(args):
                for (e, p), b in zip(jobs, bodies)]
     refused = sum(1 for b in bodies if isinstance(b, dict) and
                   "refused" in b)
+    releases = sorted({b.get("release") for b in bodies
+                       if isinstance(b, dict) and "release" in b})
     state = {"year": args.year, "answers": answers,
              "queries": len(answers), "refused": refused,
+             "releases": releases,
              "seconds": round(time.time() - t0, 1)}
     with open(args.out, "w") as f:
         json.dump(state, f)
-    json.dump({k: state[k] for k in ("queries", "refused", "seconds")},
-              sys.stdout)
+    json.dump({k: state[k] for k in ("queries", "refused", "releases",
+                                     "seconds")}, sys.stdout)
     print()
 
 
@@ -174,43 +234,46 @@ def fetch(args):
 # truth (test only: the federal database)
 
 def truth(args):
+    """The base cells of a release (the latest by default): what its
+    answers are computed from."""
     db = sqlite3.connect(args.db)
-    cur = "JOIN stats_current k ON k.snapshot = c.snapshot AND k.year = ?"
-    cells = [list(r) for r in db.execute(
-        "SELECT c.indicator, c.period, c.region, c.sex, c.birth_year,"
-        " c.count FROM stats_cells c " + cur, (args.year,))]
+    rel = args.release or db.execute(
+        "SELECT max(n) FROM stats_releases").fetchone()[0]
+    if rel is None:
+        sys.exit("attack.py truth: no release")
+    bands = cellkey_rules()[2]
+    grp = ("FROM stats_release_groups g JOIN %s c ON c.snapshot ="
+           " g.snapshot AND c.sex = g.sex AND c.band = g.band"
+           " WHERE g.release = ? AND g.year = ?")
+    cells = [[i, p, r, s, bands[b], n] for i, p, r, s, b, n in db.execute(
+        "SELECT c.indicator, c.period, g.region, c.sex, c.band, c.count " +
+        grp % "stats_cells", (rel, args.year))]
     flows = [list(r) for r in db.execute(
-        "SELECT c.region, c.\"to\", c.count FROM stats_flows c " + cur +
-        " WHERE c.year = ?", (args.year, args.year))]
-    cov = [list(r) for r in db.execute(
-        "SELECT c.region, c.period, c.counted FROM stats_coverage c " +
-        cur, (args.year,))]
+        "SELECT g.region, c.\"to\", sum(c.count) " + grp % "stats_flows" +
+        " AND c.year = ? GROUP BY g.region, c.\"to\"",
+        (rel, args.year, args.year))]
     with open(args.out, "w") as f:
-        json.dump({"cells": cells, "flows": flows, "coverage": cov}, f)
+        json.dump({"release": rel, "cells": cells, "flows": flows}, f)
 
 
 class Truth:
     def __init__(self, path):
         t = json.load(open(path))
         self.cells = {}
-        for ind, per, reg, sex, by, n in t["cells"]:
-            self.cells[(ind, per, reg, sex, by)] = n
+        for ind, per, reg, sex, band, n in t["cells"]:
+            self.cells[(ind, per, reg, sex, band)] = n
         self.flows = {(o, d): n for o, d, n in t["flows"]}
-        self.cov = {(r, p): n for r, p, n in t["coverage"]}
 
-    def base(self, ind, per, reg, sex, cat):
-        return sum(self.cells.get((ind, per, reg, sex, y), 0)
-                   for y in cat_years(cat))
+    def base(self, ind, per, reg, sex, band):
+        return self.cells.get((ind, per, reg, sex, band), 0)
 
 
-def cat_years(cat):
-    """The birth years of a birth-year category: 2005, "2002-2004"."""
-    if isinstance(cat, int):
-        return [cat]
-    m = re.match(r"^(\d{4})\s*(?:-|–|\.\.)\s*(\d{4})$", str(cat))
-    if m:
-        return list(range(int(m.group(1)), int(m.group(2)) + 1))
-    return [int(cat)]
+def band_of(year):
+    for b in cellkey_rules()[2]:
+        lo, hi = b.split("-")
+        if int(lo) <= year <= int(hi):
+            return b
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -332,20 +395,15 @@ class Part:
 class Attack:
     """The program of one state (or of two states, for differencing)."""
 
-    def __init__(self, inds, dist, noise_max=0):
-        self.noise_max = noise_max
+    def __init__(self, inds, dist, noise):
+        self.noise = noise
         self.inds = {i["code"]: i for i in inds}
         self.dist = dist
         self.m = Model()
-        self.base = {}          # (state, ind, pkey, reg, sex, cat) -> var
+        self.base = {}          # (state, ind, pkey, reg, sex, band) -> var
         self.targets = []       # cells to decide
         self.rules = set()
-
-    def noise(self, ans):
-        """How far a published count may be from the truth: what the
-        answer says, or what the attacker was told (--noise)."""
-        said = [ans.get(f) or 0 for f in NOISE_FIELDS]
-        return max(said + [self.noise_max])
+        self.flowvars = {}
 
     def pkey(self, ind, per):
         """Year and Q4 are one unknown for stock indicators."""
@@ -353,198 +411,183 @@ class Attack:
             return per[:4]
         return per
 
-    def bvar(self, st, ind, per, reg, sex, cat):
-        k = (st, ind, self.pkey(ind, per), reg, sex, cat)
+    def bvar(self, st, ind, per, reg, sex, band):
+        k = (st, ind, self.pkey(ind, per), reg, sex, band)
         if k not in self.base:
-            # A count of persons is at most the persons counted.
-            ub = np.inf if ind.startswith("transfer.") else \
-                self.counted.get((st, reg, per), np.inf)
-            self.base[k] = self.m.var(k, ub)
+            self.base[k] = self.m.var(k)
         return self.base[k]
 
-    def add_state(self, st, state, shared=None):
-        """Every answer of one state as constraints.  shared(key) tells,
-        for differencing, whether a base cell is the other state's."""
+    def add_state(self, st, state):
+        """Every answer of one state as constraints."""
         tables = {}
-        if not hasattr(self, "counted"):
-            self.counted = {}
         for a in state["answers"]:
-            if a["kind"] == "coverage" and isinstance(a["answer"], list):
-                for row in a["answer"]:
-                    self.counted[(st, row["region"],
-                                  a["params"]["period"])] = row["counted"]
-        for a in state["answers"]:
-            if a["kind"] == "query" and "cells" in a["answer"]:
-                ans = a["answer"]
-                key = (ans["indicator"], ans["period"])
-                tables.setdefault(key, []).append(a)
-        self.regions = {}
-        self.cats = {}
-        for (ind, per), answers in tables.items():
-            regs, cats = set(), set()
-            for a in answers:
-                for c in a["answer"]["cells"]:
-                    if "region" in c:
-                        regs.add(c["region"])
-                    if "birth_year" in c:
-                        cats.add(c["birth_year"])
-            self.regions[(ind, per)] = sorted(regs)
-            self.cats[(ind, per)] = sorted(cats, key=str)
-        # A question's table is hidden whole when nothing in it is
-        # published or primary: then D means nothing.
-        whole = {}
-        for (ind, per), answers in tables.items():
-            grp = self.inds[ind]["group"] or ind
-            sts = {c["status"] for a in answers
-                   for c in a["answer"]["cells"]}
-            whole[(grp, per)] = whole.get((grp, per), set()) | sts
-        published = {}
-        for (ind, per), answers in tables.items():
-            grp = self.inds[ind]["group"] or ind
-            failclosed = not (whole[(grp, per)] - {"D"})
-            for a in answers:
-                ans = a["answer"]
-                noise = self.noise(ans)
-                t = ans["threshold"]
-                for c in ans["cells"]:
-                    geo = c.get("region") or c.get("district") or \
-                        c.get("geography") or "RU"
-                    sexes = [c["sex"]] if "sex" in c else ["F", "M"]
-                    cats = [c["birth_year"]] if "birth_year" in c else \
-                        self.cats[(ind, per)]
-                    regs = [r for r in self.regions[(ind, per)]
-                            if geo in (r, self.dist.get(r), "RU")]
-                    expr = {}
-                    for r in regs:
-                        for s in sexes:
-                            for y in cats:
-                                v = self.bvar(st, ind, per, r, s, y)
-                                expr[v] = 1
-                    pos = (geo, tuple(sexes), tuple(map(str, cats)))
-                    published[(ind, per, pos)] = c
-                    self.cell(st, ind, per, expr, c, t, noise, failclosed,
-                              pos)
-        # Zeros of a question hidden as "small" may be the group rule's:
-        # only when two other values are published non-zero is it 1..t-1.
-        for tg in self.targets:
-            if tg.get("small_group"):
-                ind, per, pos = tg["ind"], tg["per"], tg["pos"]
-                grp = self.inds[ind]["group"]
-                others = [o for o in self.inds if o != ind and
-                          self.inds[o]["group"] == grp]
-                nz = sum(1 for o in others
-                         if (published.get((o, per, pos)) or {}).get(
-                             "status") in ("F",) and
-                         (published[(o, per, pos)]["count"] or 0) > 0)
-                if nz >= 2:
-                    self.m.row(tg["expr"], 1, np.inf)
+            ans = a["answer"]
+            if a["kind"] not in ("query", "coverage") or \
+                    "cells" not in ans:
+                continue
+            # Coverage answers are counted and registered by region.
+            for c in ans["cells"]:
+                ind = c.get("indicator", ans["indicator"])
+                tables.setdefault((ind, ans["period"]), []).append(
+                    (ans, c))
+        regs, bands = set(), set()
+        for cells in tables.values():
+            for _, c in cells:
+                if "region" in c:
+                    regs.add(c["region"])
+                if "birth_band" in c:
+                    bands.add(c["birth_band"])
+        self.regs = sorted(regs)
+        self.bands = sorted(bands)
+        # Every published cell, by where it is: for the same-persons
+        # rules below.  pos = (geo, sex or None, band or None).
+        pub = {}
+        for (ind, per), cells in tables.items():
+            for ans, c in cells:
+                geo = c.get("region") or c.get("district") or \
+                    c.get("geography") or "RU"
+                sexes = [c["sex"]] if "sex" in c else ["F", "M"]
+                bands = [c["birth_band"]] if "birth_band" in c else \
+                    self.bands
+                expr = {}
+                for r in self.regs:
+                    if geo not in (r, self.dist.get(r), "RU"):
+                        continue
+                    for s in sexes:
+                        for b in bands:
+                            expr[self.bvar(st, ind, per, r, s, b)] = 1
+                pos = (geo, c.get("sex"), c.get("birth_band"))
+                pub[(self.pkey(ind, per), ind, pos)] = (expr, c)
+                self.cell(st, ind, per, expr, c, ans["threshold"], pos)
+        self.same_persons(st, pub)
         self.related(st, state)
 
-    def cell(self, st, ind, per, expr, c, t, noise, failclosed, pos):
+    def cell(self, st, ind, per, expr, c, t, pos):
         kind = STATUS.get(c["status"])
         n = c.get("count")
         tg = {"state": st, "ind": ind, "per": per, "expr": expr,
               "status": c["status"], "t": t, "pos": pos,
-              "hidden": n is None}
-        if kind == "exact" and n is not None:
-            self.m.row(expr, max(0, n - noise), n + noise)
-            if noise > 0:
-                self.targets.append(tg)
+              "hidden": n is None, "published": n}
+        if not expr:
             return
-        if n is not None:
-            self.m.row(expr, max(0, n - noise), n + noise)
-        if kind == "small":
-            if self.inds.get(ind, {}).get("group"):
-                self.m.row(expr, 0, t - 1)
-                tg["small_group"] = True
-            else:
-                self.m.row(expr, 1, t - 1)
-            self.rules.add("status %s: 1..t-1" % c["status"])
-        elif kind == "zero_or_large" and not failclosed:
-            b = self.m.var(("b", st, ind, per, pos), 1)
-            big = dict(expr)
-            big[b] = -min(100000, sum(self.m.ub[v] for v in expr))
-            self.m.row(big, -np.inf, 0)       # expr <= M b
-            low = dict(expr)
-            low[b] = -t
-            self.m.row(low, 0, np.inf)        # expr >= t b
-            self.rules.add("status %s: 0 or >= t" % c["status"])
-        self.targets.append(tg)
+        if kind == "published" and n is not None:
+            lo, hi = self.noise.published(n, t)
+        elif kind == "hidden":
+            lo, hi = self.noise.hidden(t)
+        elif n is not None:
+            lo, hi = max(0, n - self.noise.d), n + self.noise.d
+        else:
+            lo, hi = 0, np.inf
+        self.m.row(expr, lo, hi)
+        if lo != hi:
+            self.targets.append(tg)
+
+    def differ(self, big, small, why):
+        """The persons of small are among those of big, and their
+        published forms differ: then they are not the same persons (the
+        same persons have the same cell key, hence the same value), and
+        big holds at least one more."""
+        coefs = dict(big[0])
+        for v, k in small[0].items():
+            coefs[v] = coefs.get(v, 0) - k
+        vb = (big[1]["status"], big[1].get("count"))
+        vs = (small[1]["status"], small[1].get("count"))
+        if vb == vs:
+            return
+        coefs = {v: k for v, k in coefs.items() if k}
+        if not coefs:
+            # The same unknowns published differently: impossible
+            # under the rules; the truth check will report it.
+            self.m.row(dict(big[0]), 1, 0)
+            return
+        self.m.row(coefs, 1, np.inf)
+        self.rules.add(why)
+
+    def same_persons(self, st, pub):
+        """The cell-key method's own fact: a cell of the same persons has
+        the same value in every table.  Used as: a cell and one of its
+        parents (one dimension coarser), or a cell and the counted (or
+        contact) cell of the same persons' superset, published
+        differently, are not the same persons."""
+        for (pk, ind, pos), cell in pub.items():
+            geo, sex, band = pos
+            parents = []
+            if geo in self.regs:
+                parents.append((self.dist.get(geo), sex, band))
+            elif geo != "RU":
+                parents.append(("RU", sex, band))
+            if sex is not None:
+                parents.append((geo, None, band))
+            if band is not None:
+                parents.append((geo, sex, None))
+            for pp in parents:
+                if (pk, ind, pp) in pub:
+                    self.differ(pub[(pk, ind, pp)], cell,
+                                "same persons, same value: parents")
+            sup = []
+            if ind not in NOT_COUNTED:
+                sup.append("counted")
+            if ind == "counted":
+                sup.append("registered")
+            if ind == "crisis" and "-Q" in pk:
+                sup.append("contact.3m")
+            for o in sup:
+                ok = self.pkey(o, pk)
+                if (ok, o, pos) in pub:
+                    self.differ(pub[(ok, o, pos)], cell,
+                                "same persons, same value: %s" % o)
 
     def related(self, st, state):
-        regions = sorted({r for v in self.regions.values() for r in v})
-        per_all = sorted({p for (_, p) in self.regions})
-        # crisis <= contact.3m, base cell by base cell, in a quarter.
-        for per in per_all:
-            if "-Q" not in per:
-                continue
-            for r in regions:
-                for s in "FM":
-                    for y in self.cats.get(("crisis", per), []):
-                        k = (st, "crisis", per, r, s, y)
-                        if k not in self.base:
-                            continue
-                        kc = (st, "contact.3m", self.pkey("contact.3m",
-                                                          per), r, s, y)
-                        coef = {self.base[k]: 1}
-                        if kc in self.base:
-                            coef[self.base[kc]] = coef.get(
-                                self.base[kc], 0) - 1
-                        self.m.row(coef, -np.inf, 0)
-                        self.rules.add("crisis <= contact.3m")
-        # Coverage: persons per (region, sex, category) hold at most one
-        # value of a question and are the counted total.
-        for a in state["answers"]:
-            if a["kind"] != "coverage" or not isinstance(a["answer"], list):
-                continue
-            per = a["params"]["period"]
-            for row in a["answer"]:
-                r = row["region"]
-                if r not in regions:
+        """Rules between base cells, and the flows."""
+        year = str(state["year"])
+        byk = {}
+        for k, v in self.base.items():
+            if k[0] == st:
+                byk.setdefault(k[2:], {})[k[1]] = v
+        def other(ind, per, r, s, b):
+            return self.base.get((st, ind, self.pkey(ind, per), r, s, b))
+        for (per, r, s, b), inds in byk.items():
+            cnt = other("counted", per, r, s, b)
+            # A counted person is registered.
+            if cnt is not None and "registered" in inds:
+                self.m.row({cnt: 1, inds["registered"]: -1}, -np.inf, 0)
+                self.rules.add("counted <= registered")
+            # Everybody in a count is counted, and holds at most one
+            # value of a question.
+            groups = {}
+            for ind, v in inds.items():
+                if ind in NOT_COUNTED:
                     continue
-                cats = sorted({y for (ind, p), cs in self.cats.items()
-                               if p == per for y in cs}, key=str)
-                persons = {}
-                for s in "FM":
-                    for y in cats:
-                        persons[(s, y)] = self.m.var(("N", st, per, r, s,
-                                                      y))
-                rest = self.m.var(("N", st, per, r, "rest"))
-                tot = {v: 1 for v in persons.values()}
-                tot[rest] = 1
-                self.m.row(tot, row["counted"], row["counted"])
-                self.rules.add("coverage: counted persons")
-                for (s, y), nv in persons.items():
-                    groups = {}
-                    for ind in self.inds:
-                        if ind.startswith("transfer."):
-                            continue
-                        k = (st, ind, self.pkey(ind, per), r, s, y)
-                        if k not in self.base:
-                            continue
-                        g = self.inds[ind]["group"] or ind
-                        groups.setdefault(g, {})[self.base[k]] = 1
-                    for coefs in groups.values():
-                        coefs = dict(coefs)
-                        coefs[nv] = -1
-                        self.m.row(coefs, -np.inf, 0)
+                g = self.inds[ind]["group"] or ind
+                groups.setdefault(g, {})[v] = 1
+            for g, coefs in groups.items():
+                if cnt is not None:
+                    coefs = dict(coefs)
+                    coefs[cnt] = -1
+                    self.m.row(coefs, -np.inf, 0)
+                    self.rules.add("a question's values <= counted")
+            # crisis <= contact.3m in a quarter.
+            ct = other("contact.3m", per, r, s, b)
+            if "-Q" in per and "crisis" in inds and ct is not None:
+                self.m.row({inds["crisis"]: 1, ct: -1}, -np.inf, 0)
+                self.rules.add("crisis <= contact.3m")
         # Flows: origin x destination unknowns, their published cells,
         # and the persons transferred out (in) as their row (column) sums:
         # each person moves at most once a year between two regions.
-        fvar = {}
+        regions = list(self.regs)
         for a in state["answers"]:
             if a["kind"] != "flows" or "cells" not in a["answer"]:
                 continue
             for c in a["answer"]["cells"]:
                 for x in (c["from"], c["to"]):
-                    if x.startswith("RU-"):
-                        regions = sorted(set(regions) | {x})
+                    if x.startswith("RU-") and x not in regions:
+                        regions.append(x)
+        fvar = {}
+        pub = {}
         for a in state["answers"]:
             if a["kind"] != "flows" or "cells" not in a["answer"]:
                 continue
             ans = a["answer"]
-            noise = self.noise(ans)
-            sts = {c["status"] for c in ans["cells"]}
             for c in ans["cells"]:
                 expr = {}
                 for o in regions:
@@ -558,9 +601,14 @@ class Attack:
                 pos = (c["from"], c["to"])
                 if not expr:
                     continue
+                pub[pos] = (expr, c)
                 self.cell(st, "flows", ans["period"], expr, c,
-                          ans["threshold"], noise, not (sts - {"D"}), pos)
-        year = str(state["year"])
+                          ans["threshold"], pos)
+        for (o, d), cell in pub.items():
+            if o in self.dist and d in self.dist and \
+                    (self.dist[o], self.dist[d]) in pub:
+                self.differ(pub[(self.dist[o], self.dist[d])], cell,
+                            "same persons, same value: flows")
         for r in regions:
             for ind, side in (("transfer.out", 0), ("transfer.in", 1)):
                 coefs = {}
@@ -575,20 +623,18 @@ class Attack:
                     self.m.row(coefs, 0, 0)
                     self.rules.add("flows = transfers")
         self.fvar = fvar
-        if not hasattr(self, "flowvars"):
-            self.flowvars = {}
         for (o, d), v in fvar.items():
             self.flowvars[(st, o, d)] = v
 
     def truth_of(self, tg, tr):
         """The true value of a target's expression."""
         inv = {v: k for k, v in self.base.items()}
-        finv = {v: k for k, v in self.fvar.items()}
+        finv = {v: k[1:] for k, v in self.flowvars.items()}
         n = 0
         for v in tg["expr"]:
             if v in inv:
-                _, ind, per, reg, sex, cat = inv[v]
-                n += tr.base(ind, per, reg, sex, cat)
+                _, ind, per, reg, sex, band = inv[v]
+                n += tr.base(ind, per, reg, sex, band)
             elif v in finv:
                 n += tr.flows.get(finv[v], 0)
         return n
@@ -644,8 +690,13 @@ def decide(model, targets, truevar, limit, budget, seeds=12, enough=None,
                                 for i in idx], limit):
             bad.update(idx)
             continue
-        for _ in range(seeds):
-            if time.time() - t0 > budget / 4:
+        # Random objectives while they pay: at least seeds of them, and
+        # more while each opens at least 1/50 of the cells still closed.
+        for k in range(seeds * 5):
+            if time.time() - t0 > budget / 3:
+                break
+            closed = sum(1 for i in idx if not is_open[i])
+            if k >= seeds and (closed == 0 or gained * 50 < closed):
                 break
             obj = {}
             for i in idx:
@@ -658,8 +709,10 @@ def decide(model, targets, truevar, limit, budget, seeds=12, enough=None,
                 break
             x = part.optimum(obj, limit)
             solves += 1
+            gained = 0
             if x is not None:
                 point(x)
+                gained = closed - sum(1 for i in idx if not is_open[i])
     found = 0
     for i, tg in enumerate(targets):
         if i in bad:
@@ -695,9 +748,9 @@ def true_vector(atk, tr):
     """The true value of every base cell and flow unknown."""
     x = np.zeros(atk.m.nvar)
     for k, v in atk.base.items():
-        st, ind, per, reg, sex, cat = k
+        st, ind, per, reg, sex, band = k
         t = tr[st] if isinstance(tr, dict) else tr
-        x[v] = t.base(ind, per, reg, sex, cat)
+        x[v] = t.base(ind, per, reg, sex, band)
     for (st, o, d), v in atk.flowvars.items():
         t = tr[st] if isinstance(tr, dict) else tr
         x[v] = t.flows.get((o, d), 0)
@@ -708,7 +761,7 @@ def run_ip(args):
     t0 = time.time()
     state = json.load(open(args.state))
     tr = Truth(args.truth)
-    atk = Attack(indicators(), districts(), args.noise)
+    atk = Attack(indicators(), districts(), Noise(args.noise))
     atk.add_state("s", state)
     targets = []
     seen = set()
@@ -730,27 +783,39 @@ def run_ip(args):
                                enough=lambda t: 1 <= t["truth"] < t["t"],
                                count=args.stop_after,
                                seeds=0 if args.stop_after else 12)
-    rec = [t for t in res if t["verdict"] == "determined" and
-           (t["hidden"] or 1 <= t["truth"] < t["t"])]
+    det = [t for t in res if t["verdict"] == "determined"]
+    rec = [t for t in det if t["hidden"] or 1 <= t["truth"] < t["t"]]
     small = [t for t in rec if 1 <= t["truth"] < t["t"]]
     report = {
-        "old_statuses": old,
+        "old_statuses": old, "noise": args.noise,
         "unknowns": atk.m.nvar, "rows": len(atk.m.rows),
         "targets": len(targets),
         "hidden_targets": sum(1 for t in targets if t["hidden"]),
         "recovered": len(rec), "recovered_small": len(small),
+        "recovered_nonzero": sum(1 for t in rec if t["truth"] > 0),
         "recovered_crisis": sum(1 for t in rec if t["ind"] == "crisis"),
         "recovered_flows": sum(1 for t in rec if t["ind"] == "flows"),
+        "single_person_flows": sum(1 for t in det if t["ind"] == "flows"
+                                   and t["truth"] == 1),
+        # A published count whose noise the program removed: not small,
+        # but exact.
+        "exact_published": sum(1 for t in det if not t["hidden"]),
         "unknown": sum(1 for t in res if t["verdict"] == "unknown"),
         "infeasible": sum(1 for t in res if t["verdict"] == "infeasible"),
         "solves": solves, "solver_seconds": round(secs, 1),
         "build_seconds": round(build, 1), "rules": sorted(atk.rules),
         "examples": [{"indicator": t["ind"], "period": t["per"],
-                      "cell": list(t["pos"]), "status": t["status"],
-                      "value": t["truth"]} for t in small[:10]],
+                      "cell": list(map(str, t["pos"])),
+                      "status": t["status"], "value": t["truth"]}
+                     for t in rec[:10]],
     }
     json.dump(report, sys.stdout, indent=1, default=str)
     print()
+
+
+def held_regions(state):
+    return {r for a in state["answers"] if isinstance(a["answer"], dict)
+            for r in a["answer"].get("held", [])}
 
 
 def run_diff(args):
@@ -760,10 +825,10 @@ def run_diff(args):
     after = json.load(open(args.after))
     ta, tb = Truth(args.truth_before), Truth(args.truth_after)
     reg, sex, by = args.person.split(",")
-    by = int(by)
+    band = band_of(int(by))
     moved = args.change.split(":")[1] if args.change.startswith("move:") \
         else None
-    atk = Attack(indicators(), districts(), args.noise)
+    atk = Attack(indicators(), districts(), Noise(args.noise))
     atk.add_state("a", before)
     base_a = dict(atk.base)
     flows_a = dict(atk.fvar)
@@ -772,8 +837,7 @@ def run_diff(args):
     mine = {reg, moved} if moved else {reg}
 
     def person_cell(k):
-        cat = k[5]
-        return k[3] in mine and k[4] == sex and by in cat_years(cat)
+        return k[3] in mine and k[4] == sex and k[5] == band
     # Every other base cell is the same in both states.
     for k, vb in atk.base.items():
         if k[0] != "b":
@@ -809,20 +873,19 @@ def run_diff(args):
         periods(before["year"])
     for ind in atk.inds:
         for per in pers:
-            d = {}
             for r in sorted(mine):
+                d = {}
                 want = 0
-                for st, tr, sign in (("a", ta, -1), ("b", tb, 1)):
-                    for k, v in (base_a if st == "a" else atk.base).items():
-                        if k[0] == st and k[1] == ind and \
-                                k[2] == atk.pkey(ind, per) and k[3] == r \
-                                and k[4] == sex and by in cat_years(k[5]):
-                            d[v] = d.get(v, 0) + sign
-                            want += sign * tr.base(ind, per, r, sex, k[5])
+                for st, tr, sign, bs in (("a", ta, -1, base_a),
+                                         ("b", tb, 1, atk.base)):
+                    k = (st, ind, atk.pkey(ind, per), r, sex, band)
+                    if k in bs:
+                        d[bs[k]] = d.get(bs[k], 0) + sign
+                        want += sign * tr.base(ind, atk.pkey(ind, per), r,
+                                               sex, band)
                 diffs.append({"ind": ind, "per": per, "region": r,
                               "expr": d, "truth": want, "hidden": True,
-                              "t": 0, "pos": (r, sex, by), "status": ""})
-                d = {}
+                              "t": 0, "pos": (r, sex, band), "status": ""})
     targets = [t for t in diffs if t["expr"]]
     # A difference with no unknown is 0 and seen by anyone: determined.
     trivial = [t for t in diffs if not t["expr"]]
@@ -833,15 +896,26 @@ def run_diff(args):
                                count=args.stop_after,
                                seeds=0 if args.stop_after else 12)
     det = [t for t in res if t["verdict"] == "determined"] + trivial
+    # A region that holds something back in the later release may hold
+    # her change back: then every difference is 0 whatever her values,
+    # and a determined 0 tells nothing of her.  Only a determined
+    # non-zero difference proves her group released.
+    held = held_regions(after) & mine
+    if held and not any(t["truth"] for t in det):
+        learned = []
+    else:
+        learned = det
     values = {}
-    for t in det:
+    for t in learned:
         values.setdefault((t["ind"], t["per"]), []).append(t)
     report = {
-        "change": args.change, "person": args.person,
+        "change": args.change, "person": args.person, "band": band,
+        "held": sorted(held),
         "values": len(atk.inds) * len(pers),
         "determined": len(values),
         "determined_nonzero": sum(1 for v in values.values()
                                   if any(t["truth"] for t in v)),
+        "determined_differences": len({(t["ind"], t["per"]) for t in det}),
         "unknown": sum(1 for t in res if t["verdict"] == "unknown"),
         "infeasible": sum(1 for t in res if t["verdict"] == "infeasible"),
         "solves": solves, "solver_seconds": round(secs, 1),
@@ -864,12 +938,16 @@ def main():
     f.add_argument("--fed-dir")
     f.add_argument("--opora", default="opora")
     f.add_argument("--year", type=int, default=2025)
+    f.add_argument("--release", type=int, default=0,
+                   help="the release to ask (the latest by default)")
     f.add_argument("--out", required=True)
     f.add_argument("--jobs", type=int, default=2,
                    help="questions asked at once")
     t = sub.add_parser("truth")
     t.add_argument("--db", required=True)
     t.add_argument("--year", type=int, default=2025)
+    t.add_argument("--release", type=int, default=0,
+                   help="the release (the latest by default)")
     t.add_argument("--out", required=True)
     for name in ("ip", "diff"):
         p = sub.add_parser(name)
@@ -877,9 +955,10 @@ def main():
                        help="seconds for one solve")
         p.add_argument("--budget", type=float, default=600.0,
                        help="seconds for all solves")
-        p.add_argument("--noise", type=int, default=0,
-                       help="how far a published count may be from the "
-                       "truth, when the answers do not say")
+        p.add_argument("--noise", default="ptable",
+                       help="what a published count says of the truth: "
+                       "'ptable' (conflict/cellkey.c, the default) or N, "
+                       "the count within N (0: exact)")
         p.add_argument("--stop-after", type=int, default=0,
                        help="stop after recovering this many small counts "
                        "(ip) or non-zero values (diff): to test the "

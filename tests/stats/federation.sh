@@ -13,7 +13,14 @@
 # means the same on any day.
 #
 # fed_republish REGION...: those regions publish 2025 again and the
-# federal node pulls (the researcher sees the new numbers at once on main).
+# federal node pulls; researchers see nothing of it until fed_release.
+#
+# fed_release: the federal node cuts a release (opora stats release), and
+# the test reads its number into FED_RELEASE_N.  fed_build cuts the first.
+#
+# OPORA_TEST_NO_NOISE=1 in the environment (a test hook) makes the
+# federal node publish counts unperturbed: the attacker's power is tested
+# that way (t0106).
 #
 # Node directories are named without "RU-" (SMO, FED).  The federal
 # database (FED/opora.db) holds the true base cells: the test
@@ -43,6 +50,9 @@ fed_build() {
 		    >/dev/null 2>&1 || fail "init $r"
 		# Snapshots only when the test says so.
 		sed -i 's/^stats_interval = .*/stats_interval = 0/' \
+		    "${r#RU-}/opora.conf"
+		# Releases only when the test says so (fed_release).
+		sed -i 's/^stats_release_months = .*/stats_release_months = 0/' \
 		    "${r#RU-}/opora.conf"
 		"$OPORA" --dir "${r#RU-}" id > "${r#RU-}.card"
 	done
@@ -87,6 +97,7 @@ fed_build() {
 	    "transfers $(($(date +%s) - fed_t)) s"
 	fed_republish $FED_REGIONS
 	ok "$OPORA" --dir FED researcher add alice --out .
+	fed_release
 	serve FED
 	FEDURL=$(sed -n 's/^url = //p' FED/opora.conf)
 }
@@ -101,7 +112,15 @@ fed_republish() {
 	    "$(($(date +%s) - fed_t)) s"
 }
 
-# fed_fetch OUT: everything researcher alice can ask, into OUT.
+fed_release() {
+	ok "$OPORA" --dir FED stats release
+	FED_RELEASE_N=$("$PYTHON" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT max(n) FROM stats_releases").fetchone()[0])' FED/opora.db)
+}
+
+# fed_fetch OUT: everything researcher alice can ask of the latest
+# release, into OUT.
 fed_fetch() {
 	"$PYTHON" "$STATS/attack.py" fetch --url "$FEDURL" --cert alice.crt \
 	    --key alice.key --fed-dir FED --opora "$OPORA" --year 2025 \
@@ -111,7 +130,8 @@ fed_fetch() {
 		fail "a researcher's question was refused"; }
 }
 
-# fed_truth OUT: the true base cells, from the federal database.
+# fed_truth OUT: the true base cells of the latest release, from the
+# federal database.
 fed_truth() {
 	"$PYTHON" "$STATS/attack.py" truth --db FED/opora.db --year 2025 \
 	    --out "$1" || fail "attack.py truth"
