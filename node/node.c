@@ -20,6 +20,7 @@
 
 #include "conflict/rules.h"
 #include "node/epoch.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/signer.h"
 #include "node/store.h"
@@ -943,6 +944,12 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	if (view_save(n->st, d) == -1 ||
 	    store_meta_raise(n->st, "hlc", hlc) == -1) {
 		snprintf(why, whysz, "cannot update the views");
+		goto nomem_or_out;
+	}
+	/* A tombstone: everything else of the dossier goes at once. */
+	if (c->ops[0].kind == OP_PERSON_ERASE &&
+	    erase_dossier(n, d->id, c->id) == -1) {
+		snprintf(why, whysz, "cannot erase the dossier");
 		goto nomem_or_out;
 	}
 	memcpy(idout, c->id, CHANGE_ID_HEX + 1);

@@ -8,6 +8,7 @@
 
 #include "conflict/hlc.h"
 #include "conflict/rules.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
@@ -114,6 +115,25 @@ state_put(struct receiver *r, struct dossier *d)
 	r->next = (r->next + 1) % RECEIVER_CACHE;
 }
 
+/* Forget a dossier's cached state (it was erased or forgotten). */
+static void
+state_drop(struct receiver *r, const char *id)
+{
+	int	 i;
+
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, id) == 0) {
+			dossier_free(r->cache[i]);
+			r->cache[i] = NULL;
+		}
+}
+
+void
+receiver_forget(struct receiver *r, const char *id)
+{
+	state_drop(r, id);
+}
+
 /* The same change refused again from the same peer. */
 static const char SQL_REJECT_AGAIN[] =
     "UPDATE rejected SET count = count + 1, last_at = ?3, reason = ?4,"
@@ -188,9 +208,13 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 		rows = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_reset(s);
-	/* Bytes only within the peer's cap; the signature only with them. */
+	/* Bytes only within the peer's cap; the signature only with them;
+	 * never of a dossier this node erased or forgot (docs/privacy.md). */
 	keep = it->bytes != NULL && it->len <= RECEIVE_REJECTED_BYTES &&
 	    kept + (int64_t)it->len + SIG_LEN <= RECEIVE_REJECTED_BYTES;
+	if (keep && it->c != NULL && erase_kind(r->n->st, it->c->dossier,
+	    NULL) != ERASE_NONE)
+		keep = false;
 	if ((s = store_stmt(r->n->st, SQL_REJECT)) == NULL)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
@@ -402,6 +426,43 @@ report_duplicates(struct store *st, const struct change *c)
 	free(dups);
 }
 
+/*
+ * A change whose parents are not here.  A tombstone may come without the
+ * changes it names: its custodian erased them before this node pulled
+ * them (an accept and the erasure, say).  It is taken when its author's
+ * region is, by what this node holds of the dossier, the custodian or the
+ * destination of the pending offer (the one region that could have made
+ * it custodian since): 1.  A change of a dossier this node forgot after
+ * its offer ended is refused, without its bytes: 2 (why).  0: wait for
+ * the parents as usual; -1 on error.
+ */
+static int
+erase_may_skip(struct receiver *r, const struct change *c, char *why,
+    size_t whysz)
+{
+	struct dossier			*d;
+	const struct dossier_row	*p;
+	int				 k;
+
+	if ((k = erase_kind(r->n->st, c->dossier, NULL)) == -1)
+		return (-1);
+	if (k == ERASE_DECLINED) {
+		snprintf(why, whysz, "this node forgot dossier %s when the "
+		    "offer to it ended, and holds no parent of this change",
+		    c->dossier);
+		return (2);
+	}
+	if (c->ops[0].kind != OP_PERSON_ERASE)
+		return (0);
+	if ((k = state_get(r, c->dossier, &d)) != 0)
+		return (k == 1 ? 0 : -1);
+	if (strcmp(d->custodian, c->region) == 0 ||
+	    ((p = dossier_pending_offer(d)) != NULL &&
+	    strcmp(p->col[TR_TO], c->region) == 0))
+		return (1);
+	return (0);
+}
+
 enum recv_status
 receive_change(struct receiver *r, struct vitem *it, const char *peer,
     char *why, size_t whysz)
@@ -451,8 +512,29 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		    "peers");
 		goto reject;
 	}
-	if ((k = check_parents(r, c, why, whysz)) == 1)
-		return (RECV_MISSING);
+	/* An erased dossier takes nothing more, ever: the tombstone is a
+	 * signed verdict its custodian made (docs/protocol.md, "Erasure"). */
+	if ((k = erase_kind(st, c->dossier, NULL)) == ERASE_ERASED) {
+		snprintf(why, whysz, "dossier %s was erased; its changes are "
+		    "refused for good", c->dossier);
+		goto reject;
+	}
+	if (k == -1) {
+		snprintf(why, whysz, "database error");
+		return (RECV_FAILED);
+	}
+	if ((k = check_parents(r, c, why, whysz)) == 1) {
+		switch (erase_may_skip(r, c, why, whysz)) {
+		case 1:
+			goto erase;
+		case 2:
+			goto reject;
+		case -1:
+			return (RECV_FAILED);
+		default:
+			return (RECV_MISSING);
+		}
+	}
 	if (k == -2)
 		return (RECV_FAILED);
 	if (k == -1)
@@ -499,6 +581,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	if (past != d)
 		dossier_free(past);
+	if (c->ops[0].kind == OP_PERSON_ERASE)
+		goto erase;
 	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
 	    unreject(st, c->id) == -1)
 		return (RECV_FAILED);
@@ -524,6 +608,17 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		report_duplicates(st, c);
 	/* Our next change comes after everything we have seen; the clock is
 	 * stored once per batch, by receiver_flush. */
+	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
+		r->clock_moved = true;
+	return (RECV_APPLIED);
+erase:
+	/* The tombstone stays; the rest of the dossier goes now. */
+	snprintf(why, whysz, "database error while erasing the dossier");
+	state_drop(r, c->dossier);
+	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
+	    unreject(st, c->id) == -1 ||
+	    erase_dossier(r->n, c->dossier, c->id) == -1)
+		return (RECV_FAILED);
 	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
 		r->clock_moved = true;
 	return (RECV_APPLIED);
