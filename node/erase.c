@@ -3,7 +3,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "node/audit.h"
 #include "node/erase.h"
 #include "node/node.h"
 #include "node/store.h"
@@ -316,4 +318,83 @@ erase_due(struct node *n, int years, const char *today, char (*out)[37],
 		return (-1);
 	}
 	return (count);
+}
+
+/* The account that signs retention erasures: the node itself. */
+#define ERASE_RETENTION_USER	"opora-retention"
+
+/* Erase one dossier whose retention ran out: one transaction.  0 / -1. */
+static int
+retain_one(struct node *n, const char *id)
+{
+	struct audit_entry	 e;
+	struct dossier		*d = NULL;
+	struct op		 op;
+	char			 cid[CHANGE_ID_HEX + 1], why[512];
+	char			 user[sizeof(n->user)], detail[96];
+	int			 rc = -1;
+
+	memcpy(user, n->user, sizeof(user));
+	snprintf(n->user, sizeof(n->user), "%s", ERASE_RETENTION_USER);
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_PERSON_ERASE;
+	op.field = -1;
+	op.arg[OA_REASON] = "retention";
+	if (store_begin(n->st) == -1)
+		goto out;
+	if (view_load(n->st, id, &d) != 0)
+		goto rollback;
+	if (node_author(n, d, &op, 1, cid, why, sizeof(why)) != 0) {
+		log_warnx("retention: dossier %s not erased: %s", id, why);
+		goto rollback;
+	}
+	memset(&e, 0, sizeof(e));
+	snprintf(detail, sizeof(detail), "%s ground: retention", cid);
+	e.login = ERASE_RETENTION_USER;
+	e.role = "";
+	e.os_user = "";
+	e.addr = "serve";
+	e.action = "person erase";
+	e.dossiers = id;
+	e.detail = detail;
+	if (audit_append(n, &e) == -1 || store_commit(n->st) == -1)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	store_rollback(n->st);
+out:
+	dossier_free(d);
+	memcpy(n->user, user, sizeof(user));
+	return (rc);
+}
+
+int
+erase_retention(struct node *n, int *count)
+{
+	char		 today[16], ids[ERASE_RETENTION_BATCH][37];
+	time_t		 t = (time_t)(node_now_ms() / 1000);
+	struct tm	 tm;
+	int		 k, i, failed = 0;
+
+	*count = 0;
+	if (n->cfg.retention_years == 0)
+		return (0);
+	localtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	/* A batch at a time; a dossier that could not be erased stays due
+	 * and ends the run, which the next day tries again. */
+	do {
+		if ((k = erase_due(n, n->cfg.retention_years, today, ids,
+		    ERASE_RETENTION_BATCH)) == -1)
+			return (-1);
+		for (i = 0; i < k; i++) {
+			if (retain_one(n, ids[i]) == -1) {
+				failed = 1;
+				break;
+			}
+			(*count)++;
+		}
+	} while (k == ERASE_RETENTION_BATCH && !failed);
+	return (failed ? -1 : 0);
 }

@@ -70,4 +70,16 @@ int	 erase_forget_ended(struct node *n, const char *dossier);
 int	 erase_due(struct node *n, int years, const char *today,
 	    char (*out)[37], int max);
 
+/*
+ * erase_retention(n, count): erase, each in a transaction of its own,
+ * every dossier erase_due finds for retention_years (opora.conf) and
+ * today's local date: a tombstone with the ground "retention", signed as
+ * user "opora-retention" and written to the audit.  Nothing when
+ * retention_years is 0.  0 with how many in *count; -1 when one failed
+ * (logged; *count says how many went before).  Opens transactions: the
+ * caller holds none.
+ */
+#define ERASE_RETENTION_BATCH	256
+int	 erase_retention(struct node *n, int *count);
+
 #endif /* OPORA_ERASE_H */

@@ -340,7 +340,11 @@ config_write(const char *path, const struct node_config *c)
 	    "stats_release_months = %d\n"
 	    "# Seconds between comparisons with each peer of what both hold\n"
 	    "# (anti-entropy; 1-86400; 0: off).\n"
-	    "anti_entropy_interval = %d\n", c->region, c->url, c->listen,
+	    "anti_entropy_interval = %d\n"
+	    "# Years after a person's support ended (every episode closed)\n"
+	    "# before 'opora serve' erases the dossier with the ground\n"
+	    "# \"retention\" (1-100; 0: never).\n"
+	    "retention_years = 0\n", c->region, c->url, c->listen,
 	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H, NODE_DEFAULT_THRESHOLD,
 	    NODE_DEFAULT_THRESHOLD_SENSITIVE, NODE_DEFAULT_RELEASE_MONTHS,
 	    NODE_DEFAULT_ANTI_ENTROPY_S);
@@ -389,6 +393,8 @@ static const struct {
 	    anti_entropy_interval), 0, NODE_MAX_ANTI_ENTROPY_S },
 	{ "stats_release_months", offsetof(struct node_config,
 	    stats_release_months), 0, 12 },
+	{ "retention_years", offsetof(struct node_config, retention_years),
+	    0, NODE_MAX_RETENTION_Y },
 };
 
 /* One NAME = VALUE setting into c: 0, or -1 with why. */
@@ -970,7 +976,7 @@ out:
 static const char *const config_names[] = {
 	"region", "url", "listen", "max_clock_drift", "stats_interval",
 	"stats_threshold", "stats_threshold_sensitive",
-	"anti_entropy_interval", NULL
+	"anti_entropy_interval", "retention_years", NULL
 };
 
 const char *

@@ -51,6 +51,7 @@ struct store;
 #define NODE_MAX_DRIFT_S	86400	/* a clock a day wrong is broken */
 #define NODE_MAX_STATS_H	8760	/* at least once a year */
 #define NODE_MIN_THRESHOLD	2	/* 1 would show single persons */
+#define NODE_MAX_RETENTION_Y	100	/* longer than any life of a record */
 #define NODE_MAX_THRESHOLD	100	/* beyond, regions show nothing */
 
 struct node_config {
@@ -63,6 +64,7 @@ struct node_config {
 	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
 	int	 stats_release_months;	/* RU-FED: months between releases */
 	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
+	int	 retention_years;	/* erase after support ended; 0: never */
 };
 
 struct node {
