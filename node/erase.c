@@ -290,7 +290,7 @@ erase_due(struct node *n, int years, const char *today, char (*out)[37],
 {
 	sqlite3_stmt	*s;
 	const char	*v;
-	char		 cut[16];
+	char		 cut[24];
 	int		 y, r, count = 0;
 
 	/* The same month and day, years earlier (29 February: the 28th). */
