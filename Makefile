@@ -234,7 +234,7 @@ VERSION	= $(shell sed -n 's/^\#define OPORA_VERSION[^"]*"\(.*\)"/\1/p' \
 	    node/cli.c)
 DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
 DEB	= $(B)/deb/opora_$(VERSION)_$(DEB_ARCH).deb
-DEB_SRC	= Makefile LICENSE $(wildcard conflict/*.[ch] protocol/*.[ch] \
+DEB_SRC	= Makefile LICENSE data/common-passwords.txt $(wildcard conflict/*.[ch] protocol/*.[ch] \
 	  node/*.[ch] dist/* debian/* debian/source/*) docs/opora.1
 DEB_PKGS = debhelper lintian dpkg-dev fakeroot
 

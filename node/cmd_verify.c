@@ -288,7 +288,7 @@ static const char SQL_DOSSIERS[] =
     "SELECT DISTINCT dossier FROM changes"
     " WHERE dossier NOT IN (SELECT dossier FROM forgotten) ORDER BY dossier";
 /* An erased or forgotten dossier keeps no view, and only what erase.h
- * says: the tombstone, or decisions this node made. */
+ * says: the tombstone, or changes this node wrote. */
 static const char SQL_FORGOTTEN_BAD[] =
     "SELECT f.dossier, 'its views are still here' FROM forgotten f"
     " WHERE EXISTS (SELECT 1 FROM persons p WHERE p.dossier = f.dossier)"

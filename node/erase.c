@@ -70,22 +70,25 @@ static const char SQL_ENDED[] =
     "SELECT decided_by FROM transfers WHERE dossier = ?1 AND \"to\" = ?2"
     " AND state IN ('cancelled', 'declined') AND decided_by IS NOT NULL"
     " ORDER BY decided";
-/* The decisions this node (?2) made on those offers, which the offering
- * region must still be able to pull, with that region. */
-static const char SQL_OWN_DECISIONS[] =
-    "SELECT c.id, t.\"from\" FROM transfers t JOIN changes c"
-    " ON c.id IN (t.decided_by, t.late_by)"
-    " WHERE t.dossier = ?1 AND t.\"to\" = ?2"
-    " AND t.state IN ('cancelled', 'declined') AND c.region = ?2";
+/* What this node (?2) wrote itself stays (its decisions on those offers,
+ * and what it wrote believing it had won a race): the offering region
+ * must still pull it, or it would be lost.  That region is served it. */
+static const char SQL_DEL_PARENTS_OTHERS[] =
+    "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
+    " WHERE dossier = ?1 AND region <> ?2)";
+static const char SQL_DEL_CHANGES_OTHERS[] =
+    "DELETE FROM changes WHERE dossier = ?1 AND region <> ?2";
 static const char SQL_KEEP_TO[] =
-    "INSERT OR IGNORE INTO forgotten_to (dossier, region) VALUES (?1, ?2)";
+    "INSERT OR IGNORE INTO forgotten_to (dossier, region)"
+    " SELECT DISTINCT ?1, \"from\" FROM transfers WHERE dossier = ?1"
+    " AND \"to\" = ?2 AND state IN ('cancelled', 'declined')"
+    " AND EXISTS (SELECT 1 FROM changes WHERE dossier = ?1"
+    "  AND region = ?2)";
 static const char SQL_UNFORGET[] =
     "DELETE FROM forgotten WHERE dossier = ?1 AND kind = 'declined'";
 static const char SQL_UNFORGET_TO[] =
     "DELETE FROM forgotten_to WHERE dossier = ?1"
     " AND NOT EXISTS (SELECT 1 FROM forgotten WHERE dossier = ?1)";
-
-#define ERASE_KEEP_MAX	16	/* own decisions kept of one dossier */
 
 int
 erase_kind(struct store *st, const char *dossier, char id[65])
@@ -157,18 +160,22 @@ forget_row(struct store *st, const char *dossier, const char *kind,
 }
 
 /*
- * Delete every trace of dossier but the changes named in keep (a JSON
- * array of ids): views, other changes and their parents, records.  The
- * heads become the changes kept.
+ * Delete every trace of dossier: views, records, and its changes with
+ * their parents, but for the changes named in keep (a JSON array of ids)
+ * or, when keep is NULL, those made by this node's region.  The heads
+ * become the changes kept.
  */
 static int
-delete_but(struct store *st, const char *dossier, const char *keep)
+delete_but(struct node *n, const char *dossier, const char *keep)
 {
-	size_t	 i;
+	struct store	*st = n->st;
+	size_t		 i;
 
 	if (view_clear(st, dossier) == -1 ||
-	    run2(st, SQL_DEL_PARENTS, dossier, keep) == -1 ||
-	    run2(st, SQL_DEL_CHANGES, dossier, keep) == -1 ||
+	    (keep != NULL ? run2(st, SQL_DEL_PARENTS, dossier, keep) :
+	    run2(st, SQL_DEL_PARENTS_OTHERS, dossier, n->cfg.region)) == -1 ||
+	    (keep != NULL ? run2(st, SQL_DEL_CHANGES, dossier, keep) :
+	    run2(st, SQL_DEL_CHANGES_OTHERS, dossier, n->cfg.region)) == -1 ||
 	    run2(st, SQL_DEL_HEADS, dossier, NULL) == -1 ||
 	    run2(st, SQL_HEADS, dossier, NULL) == -1)
 		return (-1);
@@ -188,7 +195,7 @@ erase_dossier(struct node *n, const char *dossier, const char *tomb)
 	snprintf(keep, sizeof(keep), "[\"%s\"]", tomb);
 	if (run2(n->st, SQL_ERASED_TO, dossier, n->cfg.region) == -1 ||
 	    forget_row(n->st, dossier, "erased", tomb) == -1 ||
-	    delete_but(n->st, dossier, keep) == -1)
+	    delete_but(n, dossier, keep) == -1)
 		return (-1);
 	log_info("dossier %s erased (tombstone %.16s): its other changes and "
 	    "views are deleted", dossier, tomb);
@@ -199,10 +206,8 @@ int
 erase_forget_ended(struct node *n, const char *dossier)
 {
 	sqlite3_stmt	*s;
-	char		 keep[ERASE_KEEP_MAX * 67 + 3], last[65] = "";
-	char		 to[ERASE_KEEP_MAX][16];
-	const char	*v, *f;
-	size_t		 len, nkeep = 0, i;
+	char		 last[65] = "";
+	const char	*v;
 	int		 r, k;
 
 	if ((k = erase_kind(n->st, dossier, NULL)) == -1)
@@ -237,37 +242,13 @@ erase_forget_ended(struct node *n, const char *dossier)
 		goto db;
 	if (last[0] == '\0')
 		return (0);	/* never offered here: not this module's */
-	len = 0;
-	keep[len++] = '[';
-	if ((s = store_stmt(n->st, SQL_OWN_DECISIONS)) == NULL)
+	if (run2(n->st, SQL_KEEP_TO, dossier, n->cfg.region) == -1 ||
+	    forget_row(n->st, dossier, "declined", last) == -1 ||
+	    delete_but(n, dossier, NULL) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && nkeep < ERASE_KEEP_MAX) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		f = (const char *)sqlite3_column_text(s, 1);
-		if (v == NULL || f == NULL || strlen(v) != 64)
-			continue;
-		len += (size_t)snprintf(keep + len, sizeof(keep) - len,
-		    "%s\"%s\"", nkeep > 0 ? "," : "", v);
-		snprintf(to[nkeep], sizeof(to[nkeep]), "%s", f);
-		nkeep++;
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE && r != SQLITE_ROW)
-		goto db;
-	keep[len++] = ']';
-	keep[len] = '\0';
-	if (forget_row(n->st, dossier, "declined", last) == -1)
-		return (-1);
-	for (i = 0; i < nkeep; i++)
-		if (run2(n->st, SQL_KEEP_TO, dossier, to[i]) == -1)
-			return (-1);
-	if (delete_but(n->st, dossier, keep) == -1)
-		return (-1);
-	log_info("dossier %s forgotten: its offer to %s ended; %zu decision%s "
-	    "made here kept for the offering region", dossier, n->cfg.region,
-	    nkeep, nkeep == 1 ? "" : "s");
+	log_info("dossier %s forgotten: its offer to %s ended; only what "
+	    "this node wrote is kept, for the offering region", dossier,
+	    n->cfg.region);
 	return (1);
 db:
 	log_warnx("erase: %s", sqlite3_errmsg(store_db(n->st)));

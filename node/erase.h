@@ -15,9 +15,10 @@
  * A dossier is **forgotten** by the destination of an offer that ended (it
  * declined it, or the offer was cancelled, or its accept lost to a
  * cancel) when nothing else entitles this node to it: the same deletion,
- * except for the decisions this node made itself on those offers (its
- * decline, a late accept), which its offering region still has to pull;
- * forgotten_to names those regions.  Kind "declined".  A new offer to this
+ * except for the changes this node's region wrote itself (its decline; a
+ * late accept and what it wrote believing it had won), which its offering
+ * region still has to pull, or they would be lost; forgotten_to names
+ * those regions.  Kind "declined".  A new offer to this
  * node brings the history again, and ends the forgetting.
  *
  * Every function here runs inside the caller's transaction, and asks the

@@ -34,10 +34,10 @@ ok "$OPORA" --dir a config get listen
 [ "$(cat "$T/out")" = 127.0.0.1:30101 ] || fail "config get listen"
 ok "$OPORA" --dir a config get
 for k in region url listen max_clock_drift stats_interval stats_threshold \
-    stats_threshold_sensitive anti_entropy_interval; do
+    stats_threshold_sensitive anti_entropy_interval retention_years; do
 	contains "^$k = " "$T/out"
 done
-[ "$(wc -l < "$T/out")" = 8 ] || fail "config get lists 8 settings"
+[ "$(wc -l < "$T/out")" = 9 ] || fail "config get lists 9 settings"
 refuses 64 'unknown setting' "$OPORA" --dir a config get port
 
 # config set: checked as init checks, the file stays 0600, comments and
