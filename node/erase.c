@@ -240,11 +240,13 @@ erase_forget_ended(struct node *n, const char *dossier)
 	sqlite3_reset(s);
 	if (r != SQLITE_DONE)
 		goto db;
-	if (last[0] == '\0')
-		return (0);	/* never offered here: not this module's */
+	/* Never offered here: not this module's, unless forgotten already
+	 * (a change of it relayed late was taken again: it goes again). */
+	if (last[0] == '\0' && k != ERASE_DECLINED)
+		return (0);
 	if (run2(n->st, SQL_KEEP_TO, dossier, n->cfg.region) == -1 ||
-	    forget_row(n->st, dossier, "declined", last) == -1 ||
-	    delete_but(n, dossier, NULL) == -1)
+	    (last[0] != '\0' && forget_row(n->st, dossier, "declined",
+	    last) == -1) || delete_but(n, dossier, NULL) == -1)
 		return (-1);
 	log_info("dossier %s forgotten: its offer to %s ended; only what "
 	    "this node wrote is kept, for the offering region", dossier,

@@ -54,7 +54,8 @@ int	 erase_dossier(struct node *n, const char *dossier, const char *tomb);
 
 /*
  * erase_forget_ended(n, dossier): if this node's region holds dossier only
- * because an offer to it ended (declined, cancelled, lost), forget it as
+ * because an offer to it ended (called when it declines, and when a
+ * forgotten dossier's change was taken again), forget it as
  * above and return 1; if something entitles it again (a new offer), drop
  * an earlier forgetting and return 0; 0 when there is nothing to do; -1 on
  * a database error.

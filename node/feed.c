@@ -771,6 +771,8 @@ static const char SQL_MAY_HOLD[] =
     " UNION ALL SELECT 1 FROM transfers WHERE dossier = ?2 AND \"to\" = ?1"
     "  AND state IN ('cancelled', 'declined')"
     " UNION ALL SELECT 1 FROM forgotten_to WHERE dossier = ?2 AND region = ?1"
+    " UNION ALL SELECT 1 FROM forgotten WHERE dossier = ?2"
+    "  AND kind = 'declined'"
     " LIMIT 1";
 
 /* Dossier ids, sorted, for bsearch. */
@@ -1106,10 +1108,12 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		else
 			stats->unentitled++;
 	}
-	/* A destination whose offer ended keeps nothing more of the
-	 * dossier than the protocol needs (node/erase.h). */
+	/* A forgotten dossier whose first change came again (relayed
+	 * late) is forgotten again (node/erase.h). */
 	for (i = 0; i < touched.n; i++) {
-		if ((k = erase_forget_ended(n, touched.v[i])) == -1)
+		if ((k = erase_kind(n->st, touched.v[i], NULL)) == -1 ||
+		    (k == ERASE_DECLINED && (k = erase_forget_ended(n,
+		    touched.v[i])) == -1))
 			goto db_error;
 		if (k == 1)
 			receiver_forget(r, touched.v[i]);

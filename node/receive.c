@@ -433,12 +433,11 @@ report_duplicates(struct store *st, const struct change *c)
  * region is, by what this node holds of the dossier, the custodian or the
  * destination of the pending offer (the one region that could have made
  * it custodian since): 1.  A change of a dossier this node forgot after
- * its offer ended is refused, without its bytes: 2 (why).  0: wait for
- * the parents as usual; -1 on error.
+ * its offer ended is history it forgot on purpose: 2, taken as already
+ * held.  0: wait for the parents as usual; -1 on error.
  */
 static int
-erase_may_skip(struct receiver *r, const struct change *c, char *why,
-    size_t whysz)
+erase_may_skip(struct receiver *r, const struct change *c)
 {
 	struct dossier			*d;
 	const struct dossier_row	*p;
@@ -446,12 +445,11 @@ erase_may_skip(struct receiver *r, const struct change *c, char *why,
 
 	if ((k = erase_kind(r->n->st, c->dossier, NULL)) == -1)
 		return (-1);
-	if (k == ERASE_DECLINED) {
-		snprintf(why, whysz, "this node forgot dossier %s when the "
-		    "offer to it ended, and holds no parent of this change",
-		    c->dossier);
+	/* History this node forgot when the offer to it ended, relayed
+	 * late: nothing to do (a new offer brings the whole history again,
+	 * parents first, and never comes here). */
+	if (k == ERASE_DECLINED)
 		return (2);
-	}
 	if (c->ops[0].kind != OP_PERSON_ERASE)
 		return (0);
 	if ((k = state_get(r, c->dossier, &d)) != 0)
@@ -524,11 +522,11 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		return (RECV_FAILED);
 	}
 	if ((k = check_parents(r, c, why, whysz)) == 1) {
-		switch (erase_may_skip(r, c, why, whysz)) {
+		switch (erase_may_skip(r, c)) {
 		case 1:
 			goto erase;
 		case 2:
-			goto reject;
+			return (RECV_DUPLICATE);
 		case -1:
 			return (RECV_FAILED);
 		default:
