@@ -791,6 +791,12 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 	case OP_TRANSFER_DECLINE:
 	case OP_TRANSFER_CANCEL:
 		return (decide(d, m, o));
+	case OP_PERSON_ERASE:
+		/* The node deletes the rest (node/erase.c); the fold only
+		 * names the tombstone. */
+		copy_fixed(d->erased, sizeof(d->erased), m->id);
+		d->person_dirty = true;
+		return (0);
 	default:
 		return (0);
 	}
@@ -973,7 +979,10 @@ dossier_apply(struct dossier *d, const struct change_meta *m,
 		for (i = 0; i < nops; i++)
 			d->dag->v[ax.node].kinds |= DOSSIER_KIND(ops[i].kind);
 	}
-	for (i = 0; i < nops; i++)
+	/* After its tombstone a dossier holds nothing more: a receiver
+	 * refuses such changes, and a fold over an unchecked log skips
+	 * them, so that it stays total. */
+	for (i = 0; i < nops && d->erased[0] == '\0'; i++)
 		if (apply_op(d, m, &ops[i], i, &ax) == -1)
 			return (-1);
 	if (heads_advance(d, m) == -1)

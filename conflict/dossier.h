@@ -132,6 +132,9 @@ struct dossier {
 	char			 custodian[DOSSIER_REGION_LEN + 1];
 	char			 created[17];	/* HLC of person.create */
 	char			 updated[17];	/* HLC of the last change */
+	/* The id of the change that erased the dossier (person.erase), or
+	 * "": after it, the operations of later changes are skipped. */
+	char			 erased[65];
 	uint64_t		 nchanges;
 	struct dossier_stamp	 last;		/* greatest change applied */
 	bool			 person_dirty;

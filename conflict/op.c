@@ -23,6 +23,7 @@ static const char *const kind_names[OP_KIND_COUNT] = {
 	[OP_CONFLICT_RESOLVE] = "conflict.resolve",
 	[OP_PERSON_LINK] = "person.link",
 	[OP_PERSON_UNLINK] = "person.unlink",
+	[OP_PERSON_ERASE] = "person.erase",
 };
 
 static const char *const field_names[PF_COUNT] = {
@@ -123,5 +124,8 @@ op_arg_name(enum op_arg a, enum op_kind k)
 	}
 	if (a < 0 || a >= OA_COUNT)
 		return (NULL);
+	/* An erasure's legal ground lives in the reason slot. */
+	if (a == OA_REASON && k == OP_PERSON_ERASE)
+		return ("ground");
 	return (arg_names[a]);
 }

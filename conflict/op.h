@@ -30,6 +30,8 @@ enum op_kind {
 	OP_CONFLICT_RESOLVE,
 	OP_PERSON_LINK,
 	OP_PERSON_UNLINK,
+	OP_PERSON_ERASE,	/* the dossier's tombstone: its "ground" is
+				 * the OA_REASON slot */
 	OP_KIND_COUNT
 };
 

@@ -21,9 +21,10 @@ struct rctx {
 };
 
 #define K(k)	DOSSIER_KIND(k)
-/* Custody: who registered the person, and every transfer. */
+/* Custody: who registered the person, every transfer, and an erasure. */
 #define CUSTODY	(K(OP_PERSON_CREATE) | K(OP_TRANSFER_OFFER) | \
-	K(OP_TRANSFER_ACCEPT) | K(OP_TRANSFER_DECLINE) | K(OP_TRANSFER_CANCEL))
+	K(OP_TRANSFER_ACCEPT) | K(OP_TRANSFER_DECLINE) | K(OP_TRANSFER_CANCEL) | \
+	K(OP_PERSON_ERASE))
 #define READS_ALL	UINT32_MAX	/* the whole state */
 
 static int	 refuse(const struct rctx *, const char *, ...)
@@ -290,6 +291,8 @@ static const struct rule {
 	    check_link },
 	[OP_PERSON_UNLINK] = { false, K(OP_PERSON_LINK) |
 	    K(OP_PERSON_UNLINK), check_unlink },
+	/* Only the custodian erases (a supervisor, with a legal ground). */
+	[OP_PERSON_ERASE] = { false, 0, NULL },
 };
 
 uint32_t
@@ -326,6 +329,9 @@ rules_check(const struct dossier *d, const char *region,
 	if (d->nchanges == 0 && (nops == 0 ||
 	    ops[0].kind != OP_PERSON_CREATE))
 		return (refuse(&x, "no such dossier"));
+	if (d->erased[0] != '\0')
+		return (refuse(&x, "the dossier was erased (change %.16s); "
+		    "nothing more is written to it", d->erased));
 	/* The author of a root is custodian for the root's later ops. */
 	x.custodian = d->nchanges == 0 || strcmp(d->custodian, region) == 0;
 	for (x.i = 0; x.i < nops; x.i++) {

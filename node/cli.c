@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "node/cli.h"
+#include "node/erase.h"
 #include "node/iowatch.h"
 #include "node/node.h"
 #include "node/store.h"
@@ -533,6 +534,7 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 {
 	struct dossier	*d = NULL;
 	char		 cid[CHANGE_ID_HEX + 1], why[512];
+	char		 detail[CHANGE_ID_HEX + LIMIT_REASON + 16];
 	int		 r, rc = EX_SOFTWARE;
 
 	if (store_begin(n->st) == -1)
@@ -562,7 +564,18 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 	    cli.acct.centre[0] != '\0' && account_assign(n->st, d->id,
 	    cli.acct.centre, (int64_t)(node_now_ms() / 1000)) == -1)
 		goto out;
-	if (cli_audit(n, what, d->id, cid, true) == -1) {
+	/* An erasure is audited with its legal ground. */
+	if (ops[0].kind == OP_PERSON_ERASE)
+		snprintf(detail, sizeof(detail), "%s ground: %s", cid,
+		    ops[0].arg[OA_REASON]);
+	else
+		snprintf(detail, sizeof(detail), "%s", cid);
+	/* The destination that declines keeps nothing more of the dossier
+	 * than its decision (node/erase.h). */
+	if (ops[0].kind == OP_TRANSFER_DECLINE &&
+	    erase_forget_ended(n, d->id) == -1)
+		goto out;
+	if (cli_audit(n, what, d->id, detail, true) == -1) {
 		cli_err("%s: %s", what, cli_tr("the write cannot be recorded "
 		    "in the audit, so nothing was written", "запись нельзя "
 		    "внести в журнал аудита, поэтому ничего не записано"));

@@ -43,6 +43,7 @@ static const struct {
 	{ "list", NULL, ACT_READ },
 	{ "log", NULL, ACT_READ },
 	{ "peer", NULL, ACT_NODE },
+	{ "person", "erase", ACT_DECIDE },	/* a supervisor's */
 	{ "person", NULL, ACT_WRITE },
 	{ "rebuild", NULL, ACT_NODE },
 	{ "receive", NULL, ACT_TRANSPORT },

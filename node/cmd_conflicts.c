@@ -14,6 +14,7 @@
 
 #include "conflict/hlc.h"
 #include "node/cli.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "node/view.h"
@@ -596,23 +597,68 @@ link_args(int argc, char **argv, const char **reason)
 }
 
 /* Load the two dossiers named on the command line. */
+static const char SQL_OFFERED_BY[] =
+    "SELECT region FROM forgotten_to WHERE dossier = ? ORDER BY region"
+    " LIMIT 1";
+
+/* The region that offered a forgotten dossier to this node ("?" when no
+ * decision of this node is kept for it).  0 / -1. */
+static int
+offered_by(struct node *n, const char *id, char *out, size_t outsz)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_OFFERED_BY)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	v = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	snprintf(out, outsz, "%s", v != NULL ? v : "?");
+	sqlite3_reset(s);
+	return (r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1);
+}
+
 static int
 load_pair(struct node *n, char **names, struct dossier *d[2])
 {
 	char	 id[2][37];
 	int	 i;
 
-	for (i = 0; i < 2; i++)
+	bool	 forgot[2] = { false, false };
+
+	for (i = 0; i < 2; i++) {
+		/* A dossier this node forgot when the offer to it ended
+		 * (node/erase.h) is named by its full id: a link may name a
+		 * dossier the node does not hold (docs/protocol.md, §7). */
+		if (strlen(names[i]) == 36 && erase_kind(n->st, names[i],
+		    NULL) == ERASE_DECLINED) {
+			memcpy(id[i], names[i], 37);
+			forgot[i] = true;
+			continue;
+		}
 		if (cli_dossier(n, names[i], id[i]) == -1)
 			return (EX_NOINPUT);
+	}
 	if (strcmp(id[0], id[1]) == 0) {
 		cli_err("%s", cli_tr("both names are the same dossier",
 		    "оба номера указывают на одно дело"));
 		return (EX_USAGE);
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		if (forgot[i]) {
+			/* Its custodian, as far as this node knows: the
+			 * region that offered it. */
+			if ((d[i] = dossier_new(id[i])) == NULL ||
+			    offered_by(n, id[i], d[i]->custodian,
+			    sizeof(d[i]->custodian)) == -1)
+				return (EX_SOFTWARE);
+			continue;
+		}
 		if (view_load(n->st, id[i], &d[i]) != 0)
 			return (EX_SOFTWARE);
+	}
 	return (EX_OK);
 }
 

@@ -77,6 +77,15 @@ static const struct rec_spec specs[] = {
 	    "изменить поля карточки (\"\" очищает необязательное поле); "
 	    "выводит номер изменения",
 	    { PERSON_FLAGS(false) } },
+	{ "person", "erase", OP_PERSON_ERASE, DT_COUNT, -1,
+	    "erase the dossier on every node entitled to it, with the legal "
+	    "ground (a supervisor); only a tombstone stays; prints its id",
+	    "удалить дело на всех узлах, которым оно положено, с правовым "
+	    "основанием (руководитель); остаётся только отметка об "
+	    "удалении; выводит её номер",
+	    { { "ground", OA_REASON, true, "the legal ground (no personal "
+	    "data)", "правовое основание (без персональных данных)",
+	    NULL } } },
 	{ "episode", "open", OP_EPISODE_OPEN, DT_COUNT, 0,
 	    "open a support episode; prints its id",
 	    "открыть период сопровождения; выводит его номер",

@@ -151,6 +151,17 @@ static const struct vec vecs[] = {
 	    "\"person.unlink\",\"link\":\"%R/0\",\"reason\":\"Разные "
 	    "люди\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 18 }, 18,
 	    NULL, 0 },
+	{ "person.erase: the dossier's tombstone, with its legal ground",
+	    "{" D H("0194f7c6a8000014") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.erase\",\"ground\":\"152-ФЗ, ст. 21, ч. 4\"}],"
+	    "\"parents\":%P," U "}", NULL, NULL, 1, { 19 }, -1, NULL, 0 },
+	{ "person.erase beside another operation",
+	    "{" D H("0194f7c6a8000015") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"person.erase\",\"ground\":\"152-ФЗ\"},{\"op\":\"event.add\","
+	    "\"date\":\"2024-02-01\",\"type\":\"contact\",\"text\":\"x\"}],"
+	    "\"parents\":%P," U "}", NULL, NULL, 1, { 19 }, -1,
+	    "ops[0]: person.erase must be the only operation of its change",
+	    0 },
 
 	/* Not canonical. */
 	{ "white space", NULL, "\"v\":2}", "\"v\": 2}", 1, { 11 }, -1,

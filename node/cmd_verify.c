@@ -17,6 +17,7 @@
 
 #include "conflict/hlc.h"
 #include "node/cli.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "node/verifier.h"
@@ -67,6 +68,27 @@ problem(uint64_t *count, const char *fmt, ...)
 	funlockfile(stderr);
 }
 
+/*
+ * What a node keeps of a dossier it erased is the tombstone, and of one it
+ * forgot after an offer ended, the decisions it made: their parents were
+ * deleted on purpose (docs/protocol.md, "Erasure").  Their ids stay in the
+ * signed bytes, so the chain still names every change that was.
+ */
+static bool
+parent_erased(struct store *st, const struct vitem *it)
+{
+	char	 tomb[65];
+
+	switch (erase_kind(st, it->c->dossier, tomb)) {
+	case ERASE_ERASED:
+		return (strcmp(tomb, it->id) == 0);
+	case ERASE_DECLINED:
+		return (true);
+	default:
+		return (false);
+	}
+}
+
 /* The parents a change names must be stored earlier, in its dossier, with
  * an earlier clock. */
 static void
@@ -81,9 +103,11 @@ check_parents(struct vstate *vs, const struct vitem *it)
 	for (i = 0; i < it->c->nparents; i++) {
 		r = store_change_parent(vs->n->st, it->c->parents[i], &seq,
 		    dossier, &ph);
-		if (r == 1)
+		if (r == 1 && !parent_erased(vs->n->st, it))
 			problem(&vs->problems, "change %s: its parent %s is "
 			    "missing", it->id, it->c->parents[i]);
+		else if (r == 1)
+			;	/* deleted on purpose (parent_erased) */
 		else if (r == -1 && store_step_error(vs->n->st) ==
 		    SQLITE_NOMEM)
 			vs->oom = true;
@@ -261,7 +285,27 @@ out:
 }
 
 static const char SQL_DOSSIERS[] =
-    "SELECT DISTINCT dossier FROM changes ORDER BY dossier";
+    "SELECT DISTINCT dossier FROM changes"
+    " WHERE dossier NOT IN (SELECT dossier FROM forgotten) ORDER BY dossier";
+/* An erased or forgotten dossier keeps no view, and only what erase.h
+ * says: the tombstone, or changes this node wrote. */
+static const char SQL_FORGOTTEN_BAD[] =
+    "SELECT f.dossier, 'its views are still here' FROM forgotten f"
+    " WHERE EXISTS (SELECT 1 FROM persons p WHERE p.dossier = f.dossier)"
+    " UNION ALL SELECT f.dossier, 'a change other than its tombstone is"
+    " still here' FROM forgotten f JOIN changes c ON c.dossier = f.dossier"
+    " WHERE f.kind = 'erased' AND c.id <> f.id"
+    " UNION ALL SELECT f.dossier, 'its tombstone is missing' FROM forgotten f"
+    " WHERE f.kind = 'erased' AND NOT EXISTS (SELECT 1 FROM changes c"
+    "  WHERE c.id = f.id AND c.dossier = f.dossier)"
+    " UNION ALL SELECT f.dossier, 'a change another region made is still"
+    " here' FROM forgotten f JOIN changes c ON c.dossier = f.dossier"
+    " WHERE f.kind = 'declined' AND c.region <>"
+    "  (SELECT v FROM meta WHERE k = 'region')"
+    " UNION ALL SELECT f.dossier, 'its heads are not the changes kept'"
+    " FROM forgotten f WHERE (SELECT count(*) FROM heads h"
+    "  WHERE h.dossier = f.dossier) <> (SELECT count(*) FROM changes c"
+    "  WHERE c.dossier = f.dossier)";
 static const char SQL_ORPHAN_VIEWS[] =
     "SELECT dossier FROM persons WHERE dossier NOT IN"
     " (SELECT dossier FROM changes)";
@@ -330,6 +374,17 @@ check_views(struct vcheck *vc)
 	sqlite3_finalize(s);
 	buf_free(&a);
 	buf_free(&b);
+	if ((s = store_stmt(st, SQL_FORGOTTEN_BAD)) != NULL) {
+		while ((r = sqlite3_step(s)) == SQLITE_ROW)
+			problem(&vc->problems, "erased or forgotten dossier %s: "
+			    "%s", sqlite3_column_text(s, 0),
+			    sqlite3_column_text(s, 1));
+		if (r != SQLITE_DONE)
+			problem(&vc->problems, "the erased dossiers cannot be "
+			    "read: %s", sqlite3_errmsg(store_db(st)));
+		sqlite3_reset(s);
+	} else
+		vc->failed = 1;
 	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
 		while ((r = store_step(st, s)) == STORE_ROW)
 			problem(&vc->problems, "dossier %s is in the views but not in "

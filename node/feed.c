@@ -7,6 +7,7 @@
 
 #include "conflict/hlc.h"
 #include "node/epoch.h"
+#include "node/erase.h"
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/receive.h"
@@ -23,6 +24,7 @@
  * docs/protocol.md, "Entitlement". */
 #define CUSTODY_OF(r) \
     "SELECT dossier FROM persons WHERE custodian = " r \
+    " UNION SELECT dossier FROM forgotten_to WHERE region = " r \
     " UNION SELECT dossier FROM transfers WHERE \"from\" = " r \
     "  AND state = 'accepted'" \
     " UNION SELECT dossier FROM transfers WHERE \"to\" = " r \
@@ -672,6 +674,9 @@ static const char SQL_MAY_HOLD[] =
     "  OR (t.\"to\" = ?1 AND t.state = 'offered')))"
     " UNION ALL SELECT 1 FROM transfers WHERE dossier = ?2 AND \"to\" = ?1"
     "  AND state IN ('cancelled', 'declined')"
+    " UNION ALL SELECT 1 FROM forgotten_to WHERE dossier = ?2 AND region = ?1"
+    " UNION ALL SELECT 1 FROM forgotten WHERE dossier = ?2"
+    "  AND kind = 'declined'"
     " LIMIT 1";
 
 /* Dossier ids, sorted, for bsearch. */
@@ -1006,6 +1011,16 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			stats->missing++;
 		else
 			stats->unentitled++;
+	}
+	/* A forgotten dossier whose first change came again (relayed
+	 * late) is forgotten again (node/erase.h). */
+	for (i = 0; i < touched.n; i++) {
+		if ((k = erase_kind(n->st, touched.v[i], NULL)) == -1 ||
+		    (k == ERASE_DECLINED && (k = erase_forget_ended(n,
+		    touched.v[i])) == -1))
+			goto db_error;
+		if (k == 1)
+			receiver_forget(r, touched.v[i]);
 	}
 	if (cursor) {
 		if ((k = store_peer_cursor_set(n->st, peer, b->f->next,

@@ -20,6 +20,7 @@
 
 #include "conflict/rules.h"
 #include "node/epoch.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/session.h"
 #include "node/signer.h"
@@ -340,7 +341,11 @@ config_write(const char *path, const struct node_config *c)
 	    "stats_release_months = %d\n"
 	    "# Seconds between comparisons with each peer of what both hold\n"
 	    "# (anti-entropy; 1-86400; 0: off).\n"
-	    "anti_entropy_interval = %d\n", c->region, c->url, c->listen,
+	    "anti_entropy_interval = %d\n"
+	    "# Years after a person's support ended (every episode closed)\n"
+	    "# before 'opora serve' erases the dossier with the ground\n"
+	    "# \"retention\" (1-100; 0: never).\n"
+	    "retention_years = 0\n", c->region, c->url, c->listen,
 	    NODE_DEFAULT_DRIFT_S, NODE_DEFAULT_STATS_H, NODE_DEFAULT_THRESHOLD,
 	    NODE_DEFAULT_THRESHOLD_SENSITIVE, NODE_DEFAULT_RELEASE_MONTHS,
 	    NODE_DEFAULT_ANTI_ENTROPY_S);
@@ -394,6 +399,8 @@ static const struct {
 	    NODE_MAX_SESSION_IDLE_MIN },
 	{ "session_max_hours", offsetof(struct node_config,
 	    session_max_hours), 1, NODE_MAX_SESSION_MAX_H },
+	{ "retention_years", offsetof(struct node_config, retention_years),
+	    0, NODE_MAX_RETENTION_Y },
 };
 
 /* One NAME = VALUE setting into c: 0, or -1 with why. */
@@ -953,6 +960,12 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		snprintf(why, whysz, "cannot update the views");
 		goto nomem_or_out;
 	}
+	/* A tombstone: everything else of the dossier goes at once. */
+	if (c->ops[0].kind == OP_PERSON_ERASE &&
+	    erase_dossier(n, d->id, c->id) == -1) {
+		snprintf(why, whysz, "cannot erase the dossier");
+		goto nomem_or_out;
+	}
 	memcpy(idout, c->id, CHANGE_ID_HEX + 1);
 	rc = 0;
 	goto out;
@@ -972,7 +985,7 @@ static const char *const config_names[] = {
 	"region", "url", "listen", "max_clock_drift", "stats_interval",
 	"stats_threshold", "stats_threshold_sensitive",
 	"anti_entropy_interval", "session_idle_minutes", "session_max_hours",
-	NULL
+	"retention_years", NULL
 };
 
 const char *

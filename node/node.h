@@ -56,6 +56,7 @@ struct store;
 #define NODE_MAX_DRIFT_S	86400	/* a clock a day wrong is broken */
 #define NODE_MAX_STATS_H	8760	/* at least once a year */
 #define NODE_MIN_THRESHOLD	2	/* 1 would show single persons */
+#define NODE_MAX_RETENTION_Y	100	/* longer than any life of a record */
 #define NODE_MAX_THRESHOLD	100	/* beyond, regions show nothing */
 
 struct node_config {
@@ -73,6 +74,7 @@ struct node_config {
 	 * login, whatever their use; session_check takes them in seconds. */
 	int	 session_idle_minutes;
 	int	 session_max_hours;
+	int	 retention_years;	/* erase after support ended; 0: never */
 };
 
 struct node {

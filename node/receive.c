@@ -8,6 +8,7 @@
 
 #include "conflict/hlc.h"
 #include "conflict/rules.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
@@ -115,6 +116,25 @@ state_put(struct receiver *r, struct dossier *d)
 	r->next = (r->next + 1) % RECEIVER_CACHE;
 }
 
+/* Forget a dossier's cached state (it was erased or forgotten). */
+static void
+state_drop(struct receiver *r, const char *id)
+{
+	int	 i;
+
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, id) == 0) {
+			dossier_free(r->cache[i]);
+			r->cache[i] = NULL;
+		}
+}
+
+void
+receiver_forget(struct receiver *r, const char *id)
+{
+	state_drop(r, id);
+}
+
 int
 receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
     const char *why)
@@ -142,9 +162,13 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 	/* Not knowing the totals, the cap cannot be kept. */
 	if (store_refusal_totals(r->n->st, peer, &kept, &rows) == -1)
 		return (-1);
-	/* Bytes only within the peer's cap; the signature only with them. */
+	/* Bytes only within the peer's cap; the signature only with them;
+	 * never of a dossier this node erased or forgot (docs/privacy.md). */
 	keep = it->bytes != NULL && it->len <= RECEIVE_REJECTED_BYTES &&
 	    kept + (int64_t)it->len + SIG_LEN <= RECEIVE_REJECTED_BYTES;
+	if (keep && it->c != NULL && erase_kind(r->n->st, it->c->dossier,
+	    NULL) != ERASE_NONE)
+		keep = false;
 	rf.id = id;
 	rf.dossier = it->c != NULL ? it->c->dossier : NULL;
 	rf.peer = peer;
@@ -310,6 +334,41 @@ report_duplicates(struct store *st, const struct change *c)
 	free(dups);
 }
 
+/*
+ * A change whose parents are not here.  A tombstone may come without the
+ * changes it names: its custodian erased them before this node pulled
+ * them (an accept and the erasure, say).  It is taken when its author's
+ * region is, by what this node holds of the dossier, the custodian or the
+ * destination of the pending offer (the one region that could have made
+ * it custodian since): 1.  A change of a dossier this node forgot after
+ * its offer ended is history it forgot on purpose: 2, taken as already
+ * held.  0: wait for the parents as usual; -1 on error.
+ */
+static int
+erase_may_skip(struct receiver *r, const struct change *c)
+{
+	struct dossier			*d;
+	const struct dossier_row	*p;
+	int				 k;
+
+	if ((k = erase_kind(r->n->st, c->dossier, NULL)) == -1)
+		return (-1);
+	/* History this node forgot when the offer to it ended, relayed
+	 * late: nothing to do (a new offer brings the whole history again,
+	 * parents first, and never comes here). */
+	if (k == ERASE_DECLINED)
+		return (2);
+	if (c->ops[0].kind != OP_PERSON_ERASE)
+		return (0);
+	if ((k = state_get(r, c->dossier, &d)) != 0)
+		return (k == 1 ? 0 : -1);
+	if (strcmp(d->custodian, c->region) == 0 ||
+	    ((p = dossier_pending_offer(d)) != NULL &&
+	    strcmp(p->col[TR_TO], c->region) == 0))
+		return (1);
+	return (0);
+}
+
 enum recv_status
 receive_change(struct receiver *r, struct vitem *it, const char *peer,
     char *why, size_t whysz)
@@ -359,8 +418,29 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		    "peers");
 		goto reject;
 	}
-	if ((k = check_parents(r, c, why, whysz)) == 1)
-		return (RECV_MISSING);
+	/* An erased dossier takes nothing more, ever: the tombstone is a
+	 * signed verdict its custodian made (docs/protocol.md, "Erasure"). */
+	if ((k = erase_kind(st, c->dossier, NULL)) == ERASE_ERASED) {
+		snprintf(why, whysz, "dossier %s was erased; its changes are "
+		    "refused for good", c->dossier);
+		goto reject;
+	}
+	if (k == -1) {
+		snprintf(why, whysz, "database error");
+		return (RECV_FAILED);
+	}
+	if ((k = check_parents(r, c, why, whysz)) == 1) {
+		switch (erase_may_skip(r, c)) {
+		case 1:
+			goto erase;
+		case 2:
+			return (RECV_DUPLICATE);
+		case -1:
+			return (RECV_FAILED);
+		default:
+			return (RECV_MISSING);
+		}
+	}
 	if (k == -2)
 		return (RECV_FAILED);
 	if (k == -1)
@@ -407,6 +487,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	if (past != d)
 		dossier_free(past);
+	if (c->ops[0].kind == OP_PERSON_ERASE)
+		goto erase;
 	/* A change taken after a refusal that was not final (not yet
 	 * entitled, say): its records of refusal go. */
 	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
@@ -434,6 +516,17 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		report_duplicates(st, c);
 	/* Our next change comes after everything we have seen; the clock is
 	 * stored once per batch, by receiver_flush. */
+	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
+		r->clock_moved = true;
+	return (RECV_APPLIED);
+erase:
+	/* The tombstone stays; the rest of the dossier goes now. */
+	snprintf(why, whysz, "database error while erasing the dossier");
+	state_drop(r, c->dossier);
+	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
+	    store_refusal_forget(st, c->id) == -1 ||
+	    erase_dossier(r->n, c->dossier, c->id) == -1)
+		return (RECV_FAILED);
 	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
 		r->clock_moved = true;
 	return (RECV_APPLIED);

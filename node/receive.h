@@ -67,6 +67,9 @@ struct receiver	*receiver_new(struct node *n);
  * refusals: "pull" (the default) or "file" (opora receive); via is a
  * static string. */
 void		 receiver_via(struct receiver *r, const char *via);
+/* receiver_forget(r, id): drop the cached state of dossier id, which the
+ * caller erased or forgot (node/erase.h). */
+void		 receiver_forget(struct receiver *r, const char *id);
 /* receiver_flush(r): store the node's clock if what was received moved
  * it; call before committing.  0 / -1. */
 int		 receiver_flush(struct receiver *r);

@@ -15,6 +15,7 @@
 #include "node/http.h"
 #include "node/node.h"
 #include "node/server.h"
+#include "node/erase.h"
 #include "node/fedstats.h"
 #include "node/stats.h"
 #include "node/store.h"
@@ -31,7 +32,29 @@ struct server {
 	struct event		*sigterm, *sigint, *tick;
 	uint64_t		 next_stats;	/* when to publish statistics */
 	uint64_t		 next_release;	/* when to look again */
+	uint64_t		 next_retention;	/* when to erase again */
 };
+
+/* Retention runs when serve starts and then once a day. */
+#define RETENTION_EVERY_MS	(24ULL * 3600 * 1000)
+
+/* Erase the dossiers whose retention_years ran out (node/erase.h). */
+static void
+retain(struct server *srv, uint64_t now)
+{
+	int	 count;
+
+	srv->next_retention = now + RETENTION_EVERY_MS;
+	if (srv->n->cfg.retention_years == 0)
+		return;
+	if (erase_retention(srv->n, &count) == -1)
+		log_warnx("retention: %d dossier%s erased, then a failure; "
+		    "tried again tomorrow", count, count == 1 ? "" : "s");
+	else if (count > 0)
+		log_info("retention: %d dossier%s whose support ended more "
+		    "than %d years ago erased", count, count == 1 ? "" : "s",
+		    srv->n->cfg.retention_years);
+}
 
 /* How often the federal node looks whether a release is due, and how long
  * it waits after a release that failed. */
@@ -121,6 +144,8 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		publish_stats(srv, node_now_ms());
 	if (srv->next_release <= node_now_ms())
 		release_stats(srv, node_now_ms());
+	if (srv->next_retention <= node_now_ms())
+		retain(srv, node_now_ms());
 }
 
 static void

@@ -42,6 +42,7 @@ struct store {
 	 * step_logged: store_step logged it and store_err need not. */
 	int			 step_err;
 	int			 step_logged;
+	bool			 wipe;	/* checkpoint after the commit */
 };
 
 /*
@@ -372,6 +373,19 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_cp_no_delete BEFORE DELETE ON audit_checkpoints"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	/*
+	 * 6 -> 7, issue 13: erasure (node/erase.h, docs/privacy.md).  A
+	 * dossier this node erased (kind 'erased', id its tombstone) or
+	 * forgot as the destination of an offer that ended (kind
+	 * 'declined', id the change that decided it): ids only.
+	 * forgotten_to lists the regions still served what is left (the
+	 * tombstone; a decision made here), as the feed's entitlement.
+	 */
+	"CREATE TABLE forgotten (dossier TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	"  id TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE forgotten_to (dossier TEXT NOT NULL,"
+	"  region TEXT NOT NULL, PRIMARY KEY (dossier, region)) WITHOUT ROWID;"
+	"CREATE INDEX forgotten_to_region ON forgotten_to (region);",
 };
 
 /* Log a failure of what; once, when store_step has just logged it. */
@@ -472,7 +486,39 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
-	return (store_exec(st, "COMMIT"));
+	if (store_exec(st, "COMMIT") == -1)
+		return (-1);
+	if (st->wipe) {
+		st->wipe = false;
+		(void)store_wipe_wal(st);
+	}
+	return (0);
+}
+
+void
+store_want_wipe(struct store *st)
+{
+	st->wipe = true;
+}
+
+int
+store_wipe_wal(struct store *st)
+{
+	int	 logged = 0, done = 0;
+
+	/*
+	 * TRUNCATE copies every frame into the database (whose freed
+	 * content secure_delete has zeroed) and empties the -wal file, so
+	 * no frame written before an erasure keeps its bytes.  It waits for
+	 * readers and writers through the busy timeout.
+	 */
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    &logged, &done) != SQLITE_OK) {
+		store_err(st, "checkpoint the WAL after an erasure (it is "
+		    "tried again after the next one)");
+		return (-1);
+	}
+	return (0);
 }
 
 void
@@ -553,6 +599,9 @@ store_open(const char *path, bool create)
 	    store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
+	    /* What is deleted is overwritten with zeros: an erased dossier
+	     * leaves no byte in a free page or a cell (docs/privacy.md). */
+	    store_exec(st, "PRAGMA secure_delete = ON") == -1 ||
 	    store_exec(st, "PRAGMA cache_size = -" STORE_CACHE_KIB) == -1 ||
 	    store_exec(st, "PRAGMA wal_autocheckpoint = "
 	    STORE_CHECKPOINT_PAGES) == -1 ||

@@ -22,7 +22,7 @@
 #include "protocol/change.h"
 #include "protocol/sig.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 struct card_revoked;
 struct card_rotation;
@@ -84,6 +84,17 @@ long		 store_test_fail_step(struct store *st, long n, int code);
 int		 store_begin(struct store *st);
 int		 store_commit(struct store *st);
 void		 store_rollback(struct store *st);
+
+/*
+ * store_want_wipe(st): after the next successful store_commit, checkpoint
+ * the WAL in TRUNCATE mode (store_wipe_wal), so that what the transaction
+ * deleted (an erased dossier) stays in no -wal frame.  The database runs
+ * with secure_delete on, so deleted cells and free pages hold zeros.
+ * store_wipe_wal(st): that checkpoint now; 0, or -1 logged (busy: the
+ * frames stay until the next checkpoint).
+ */
+void		 store_want_wipe(struct store *st);
+int		 store_wipe_wal(struct store *st);
 
 /* store_exec(st, sql): run statements without parameters.  0 / -1. */
 int		 store_exec(struct store *st, const char *sql);

@@ -121,6 +121,8 @@ static const struct opdef opdefs[] = {
 	{ OP_PERSON_UNLINK, {
 	    { "link", OA_REF, true, V_REF },
 	    { "reason", OA_REASON, true, V_REASON } } },
+	{ OP_PERSON_ERASE, {
+	    { "ground", OA_REASON, true, V_REASON } } },
 };
 #undef P
 
@@ -485,6 +487,12 @@ decode_ops(struct vctx *vc, struct change *c)
 	if (c->nparents == 0 && c->ops[0].kind != OP_PERSON_CREATE)
 		return (fail(vc, "a change without parents must begin with "
 		    "person.create"));
+	/* A tombstone is one operation alone: nothing else is ever read
+	 * from a change whose dossier it erases (docs/protocol.md, §4). */
+	for (i = 0; i < c->nops; i++)
+		if (c->ops[i].kind == OP_PERSON_ERASE && c->nops != 1)
+			return (fail(vc, "ops[%zu]: person.erase must be the "
+			    "only operation of its change", i));
 	return (0);
 }
 

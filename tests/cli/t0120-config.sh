@@ -35,10 +35,10 @@ ok "$OPORA" --dir a config get listen
 ok "$OPORA" --dir a config get
 for k in region url listen max_clock_drift stats_interval stats_threshold \
     stats_threshold_sensitive anti_entropy_interval session_idle_minutes \
-    session_max_hours; do
+    session_max_hours retention_years; do
 	contains "^$k = " "$T/out"
 done
-[ "$(wc -l < "$T/out")" = 10 ] || fail "config get lists 10 settings"
+[ "$(wc -l < "$T/out")" = 11 ] || fail "config get lists 11 settings"
 contains '^session_idle_minutes = 30$' "$T/out"
 contains '^session_max_hours = 12$' "$T/out"
 refuses 64 'unknown setting' "$OPORA" --dir a config get port

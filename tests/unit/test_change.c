@@ -575,8 +575,20 @@ test_every_operation(void **state)
 	accepted1(o, 1);
 	all[n++] = o;
 
-	/* Every kind at once, in one change that opens a dossier. */
-	assert_int_equal(n, OP_KIND_COUNT - 1);
+	/* An erasure stands alone, with a ground, and never in a root. */
+	o = op_of(OP_PERSON_ERASE);
+	o.arg[OA_REASON] = "152-ФЗ, ст. 21, ч. 4";
+	accepted1(o, 1);
+	refused1(o, 0, "must begin with person.create");
+	all[n] = o;
+	refused(all + n - 1, 2, 1, "person.erase must be the only operation");
+	o.arg[OA_REASON] = NULL;
+	refused1(o, 1, "ops[0]: person.erase needs \"ground\"");
+	o.arg[OA_REASON] = "";
+	refused1(o, 1, "ground");
+
+	/* Every other kind at once, in one change that opens a dossier. */
+	assert_int_equal(n, OP_KIND_COUNT - 2);
 	accepted(all, n, 0);
 	/* And without the person.create, as a later change. */
 	accepted(all + 1, n - 1, 3);

@@ -401,12 +401,94 @@ test_within_one_change(void **state)
 	free(h);
 }
 
+/*
+ * An erasure: only the custodian writes it; the fold names the tombstone
+ * and skips the operations of any change after it; nothing, not even
+ * another erasure, is allowed after it; and a fold of only the custody
+ * kinds (rules_reads) sees it too.
+ */
+static void
+test_erase(void **state)
+{
+	struct hist		*h;
+	struct dossier		*d, *part;
+	struct op		 erase, note;
+	char			 why[256];
+	uint64_t		 n;
+
+	(void)state;
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	h->c[0].op.kind = OP_PERSON_CREATE;
+	h->c[0].op.field = -1;
+	h->c[0].op.person[PF_SURNAME] = "Иванова";
+	h->c[0].op.person[PF_NAME] = "Анна";
+	h->c[0].op.person[PF_BIRTH_DATE] = "2005-04-12";
+	h->c[0].op.person[PF_SEX] = "F";
+	meta_of(h, 0, 0);
+	memset(&note, 0, sizeof(note));
+	note.kind = OP_EVENT_ADD;
+	note.field = -1;
+	note.arg[OA_DATE] = "2024-01-02";
+	note.arg[OA_TYPE] = "contact";
+	note.arg[OA_TEXT] = "Встреча";
+	h->c[1].op = note;
+	meta_of(h, 1, 0);
+	h->n = 2;
+	d = fold(h, 0);
+	assert_int_equal(d->t[DT_EVENT].n, 1);
+	memset(&erase, 0, sizeof(erase));
+	erase.kind = OP_PERSON_ERASE;
+	erase.field = -1;
+	erase.arg[OA_REASON] = "152-ФЗ, ст. 21";
+	/* Not another region, not the federal node; the custodian may. */
+	assert_int_equal(rules_check(d, "RU-KLU", &erase, 1, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "custody of RU-SMO"));
+	assert_int_equal(rules_check(d, "RU-FED", &erase, 1, why,
+	    sizeof(why)), -1);
+	assert_int_equal(rules_check(d, "RU-SMO", &erase, 1, why,
+	    sizeof(why)), 0);
+	h->c[2].op = erase;
+	meta_of(h, 2, 0);
+	h->n = 3;
+	dossier_free(d);
+	d = fold(h, 0);
+	assert_string_equal(d->erased, h->c[2].id);
+	/* After it, nothing: not a note, not a second erasure. */
+	assert_int_equal(rules_check(d, "RU-SMO", &note, 1, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "erased"));
+	assert_int_equal(rules_check(d, "RU-SMO", &erase, 1, why,
+	    sizeof(why)), -1);
+	/* A fold over an unchecked log skips what follows the tombstone. */
+	h->c[3].op = note;
+	meta_of(h, 3, 0);
+	h->n = 4;
+	n = d->nchanges;
+	assert_int_equal(dossier_apply(d, &h->c[3].m, &h->c[3].op, 1), 0);
+	assert_int_equal(d->nchanges, n + 1);
+	assert_int_equal(d->t[DT_EVENT].n, 1);
+	assert_int_equal(d->nheads, 1);
+	assert_string_equal(d->heads[0], h->c[3].id);
+	/* The custody kinds alone carry the erasure. */
+	assert_true((rules_reads(&note, 1) & DOSSIER_KIND(OP_PERSON_ERASE))
+	    != 0);
+	part = fold(h, rules_reads(&note, 1));
+	assert_string_equal(part->erased, h->c[2].id);
+	assert_int_equal(rules_check(part, "RU-SMO", &note, 1, why,
+	    sizeof(why)), -1);
+	dossier_free(part);
+	dossier_free(d);
+	free(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_within_one_change),
+		cmocka_unit_test(test_erase),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
