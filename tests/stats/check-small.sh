@@ -7,6 +7,14 @@
 # value determined by differencing (tests/stats/attack-check.sh, which
 # runs the larger federation of docs/statistics.md by default).  The
 # attacker's power is tested in t0105.
+#
+# Not in 'make check': on about one draw of the record keys in four the
+# attacker still recovers hidden small counts (docs/statistics.md, "Not
+# every run is clean"), so the check would fail CI at random.  Run it by
+# hand, from the top of the tree after 'make':
+#   OPORA=$PWD/opora TOP=$PWD sh tests/stats/check-small.sh
+# It belongs back in tests/cli/ once the protection passes it on every
+# draw.
 case $OPORA in
 */san/*)
 	# As t0105: the node's statistics run under the sanitizers in
