@@ -529,8 +529,8 @@ class Attack:
                 sup.append("counted")
             if ind == "counted":
                 sup.append("registered")
-            if ind == "crisis" and "-Q" in pk:
-                sup.append("contact.3m")
+            # (Not crisis in contact.3m: their thresholds differ, so the
+            # same persons may be C in one and published in the other.)
             for o in sup:
                 ok = self.pkey(o, pk)
                 if (ok, o, pos) in pub:
