@@ -8,6 +8,7 @@
 
 #include "conflict/hlc.h"
 #include "node/card.h"
+#include "node/iowatch.h"
 #include "node/store.h"
 #include "protocol/log.h"
 
@@ -434,6 +435,13 @@ store_step(struct store *st, sqlite3_stmt *s)
 		return (STORE_BUSY);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
+		/* After a failed read, what SQLite calls malformed may be only
+		 * what it could not read: not a verdict on the data. */
+		if (iowatch_failed()) {
+			log_warnx("database %s cannot be read after an I/O "
+			    "error: %s", st->path, msg);
+			return (STORE_BUSY);
+		}
 		log_warnx("database %s is damaged: %s: run 'opora verify'; "
 		    "restore it from a backup, or if only the views are "
 		    "damaged run 'opora rebuild'", st->path, msg);
