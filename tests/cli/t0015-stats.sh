@@ -59,12 +59,12 @@ for d in $(head -5 smo.ids); do
 	ok "$OPORA" --dir SMO transfer offer "$d" --to RU-KLU --reason Переезд
 	echo "$(cat "$T/out")" >> offers
 done
-until_true 15 sh -c "[ \$('$OPORA' --dir KLU transfer list --incoming | grep -c 'RU-SMO → RU-KLU') = 5 ]" ||
+until_true 60 sh -c "[ \$('$OPORA' --dir KLU transfer list --incoming | grep -c 'RU-SMO → RU-KLU') = 5 ]" ||
     fail "the offers did not reach Kaluga"
 for t in $(cat offers); do
 	ok "$OPORA" --dir KLU transfer accept "$t"
 done
-until_true 15 sh -c "[ \$('$OPORA' --dir SMO transfer list --outgoing --json | grep -o accepted | wc -l) = 5 ]" ||
+until_true 60 sh -c "[ \$('$OPORA' --dir SMO transfer list --outgoing --json | grep -o accepted | wc -l) = 5 ]" ||
     fail "the accepts did not reach Smolensk"
 
 # Publishing: a region signs counts, never persons; only RU-FED gets them.
