@@ -321,12 +321,11 @@ account_get(struct store *st, const char *login, struct account *a)
 		return (-1);
 	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
-	if ((r = sqlite3_step(s)) == SQLITE_ROW)
+	/* store_step says why it failed (an I/O error is no damage). */
+	if ((r = store_step(st, s)) == STORE_ROW)
 		rc = row_account(s, a);
-	else if (r == SQLITE_DONE)
+	else if (r == STORE_DONE)
 		rc = 1;
-	else
-		log_warnx("account get: %s", sqlite3_errmsg(store_db(st)));
 out:
 	sqlite3_reset(s);
 	return (rc);
