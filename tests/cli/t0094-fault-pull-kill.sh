@@ -14,8 +14,10 @@ oracle_init
 ROUNDS=${ROUNDS:-20}
 CHUNK=30	# dossiers offered per round, 15 changes each
 BACKLOG=120	# dossiers waiting for Kaluga before the first round
-KILL=2000	# the latest kill of odd rounds, in ms after serve starts
-[ $SLOW = 1 ] && CHUNK=15 BACKLOG=60 KILL=3000
+GAP=0.5		# seconds between a round's three imports
+KILL=900	# the latest kill of odd rounds, in ms after serve starts:
+		# before the third import commits (two gaps later)
+[ $SLOW = 1 ] && CHUNK=15 BACKLOG=60 GAP=1.2 KILL=2200
 
 # reg PREFIX FROM N TO: N dossiers labelled PREFIX<i>, i from FROM, of 15
 # changes, offered to region TO ("" for none: 14 changes).
@@ -80,10 +82,12 @@ while [ $r -le $ROUNDS ]; do
 		[ $k = 1 ] && reg U $((5 + r)) 1 "" >> chunk.$k
 		"$OPORA" --dir SMO import chunk.$k >>ids.$r 2>>err.$r ||
 		    exit 1
+		[ $k = 3 ] || sleep $GAP
 	done) &
 	imp=$!
 	before=$(db KLU 'SELECT count(*) FROM changes')
-	# Odd rounds: at any moment, often before a first commit.  Even
+	# Odd rounds: at any moment before the third import commits, often
+	# before a first commit (so Kaluga is always behind).  Even
 	# rounds: just after a commit, in the next response's fetch, check or
 	# transaction (so that every other round makes progress, however
 	# loaded the machine).

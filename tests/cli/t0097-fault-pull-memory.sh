@@ -42,7 +42,7 @@ serve SMO
 count() {
 	db KLU 'SELECT count(*) FROM changes'
 }
-limit=130000 runs=0 oom=0
+limit=50000 runs=0 oom=0
 while [ "$(count)" != $ALL ]; do
 	runs=$((runs + 1))
 	[ $runs -le 25 ] || fail "$ALL changes did not arrive in 25 runs"
@@ -80,7 +80,7 @@ while [ "$(count)" != $ALL ]; do
 		    "$T/status.json" && { cat "$T/status.json"
 			fail "status shows RU-SMO in step after a failed pull"; }
 	fi
-	[ "$after" != "$before" ] || limit=$((limit + 30000))
+	[ "$after" != "$before" ] || limit=$((limit + 15000))
 done
 [ $oom -gt 0 ] || fail "no run ran out of memory: the limit proves nothing"
 
