@@ -149,6 +149,13 @@ static const char SQL_CUSTODIAN[] =
 static int
 scope_of(struct node *n, const char *id, enum access_scope *scope)
 {
+	return (cli_scope(n, &cli.acct, id, scope));
+}
+
+int
+cli_scope(struct node *n, const struct account *acct, const char *id,
+    enum access_scope *scope)
+{
 	sqlite3_stmt	*s;
 	const char	*v;
 	char		 centre[ACCOUNT_CENTRE_MAX + 1];
@@ -173,8 +180,8 @@ scope_of(struct node *n, const char *id, enum access_scope *scope)
 	if ((r = account_dossier_centre(n->st, id, centre,
 	    sizeof(centre))) == -1)
 		return (-1);
-	*scope = r == 0 && cli.acct.centre[0] != '\0' &&
-	    strcmp(centre, cli.acct.centre) == 0 ? SCOPE_OWN :
+	*scope = r == 0 && acct->centre[0] != '\0' &&
+	    strcmp(centre, acct->centre) == 0 ? SCOPE_OWN :
 	    SCOPE_OTHER_CENTRE;
 	return (0);
 }
@@ -235,26 +242,34 @@ cli_access_dossier(struct node *n, const char *id)
 	return (0);
 }
 
+void
+cli_audit_entry(struct audit_entry *e, const char *action,
+    const char *dossiers, const char *detail)
+{
+	bool	 known;
+
+	memset(e, 0, sizeof(*e));
+	/* An account found but refused is still named with its role. */
+	known = cli.acct.login[0] != '\0' &&
+	    strcmp(cli.acct.login, cli.user) == 0;
+	e->login = cli.have_acct || known ? cli.acct.login : cli.user;
+	e->role = cli.have_acct || known ? access_role_name(cli.acct.role) :
+	    "";
+	e->os_user = cli.os_user;
+	e->addr = "cli";
+	e->action = action;
+	e->dossiers = dossiers;
+	e->reason = cli.scope == SCOPE_GLASS && cli.reason != NULL ?
+	    cli.reason : "";
+	e->detail = detail;
+}
+
 int
 cli_audit(struct node *n, const char *action, const char *dossiers,
     const char *detail, bool in_tx)
 {
 	struct audit_entry	 e;
-	bool			 known;
 
-	memset(&e, 0, sizeof(e));
-	/* An account found but refused is still named with its role. */
-	known = cli.acct.login[0] != '\0' &&
-	    strcmp(cli.acct.login, cli.user) == 0;
-	e.login = cli.have_acct || known ? cli.acct.login : cli.user;
-	e.role = cli.have_acct || known ? access_role_name(cli.acct.role) :
-	    "";
-	e.os_user = cli.os_user;
-	e.addr = "cli";
-	e.action = action;
-	e.dossiers = dossiers;
-	e.reason = cli.scope == SCOPE_GLASS && cli.reason != NULL ?
-	    cli.reason : "";
-	e.detail = detail;
+	cli_audit_entry(&e, action, dossiers, detail);
 	return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
 }

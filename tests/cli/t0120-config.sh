@@ -34,10 +34,11 @@ ok "$OPORA" --dir a config get listen
 [ "$(cat "$T/out")" = 127.0.0.1:30101 ] || fail "config get listen"
 ok "$OPORA" --dir a config get
 for k in region url listen max_clock_drift stats_interval stats_threshold \
-    stats_threshold_sensitive anti_entropy_interval; do
+    stats_threshold_sensitive anti_entropy_interval listen_ui ui_cert ui_key \
+    session_idle_minutes session_max_hours; do
 	contains "^$k = " "$T/out"
 done
-[ "$(wc -l < "$T/out")" = 8 ] || fail "config get lists 8 settings"
+[ "$(wc -l < "$T/out")" = 13 ] || fail "config get lists 13 settings"
 refuses 64 'unknown setting' "$OPORA" --dir a config get port
 
 # config set: checked as init checks, the file stays 0600, comments and
