@@ -744,9 +744,10 @@ ep_record(struct ctx *c, const char *id, const char *family,
 			fail(c, 400, "bad_request", "every field is text");
 			return;
 		}
+	/* person add is POST /api/persons only. */
 	if ((r = cli_record_build(&rec, form_val, c->body, why,
-	    sizeof(why))) == 1 || (create != (rec.ops[0].kind ==
-	    OP_PERSON_CREATE))) {
+	    sizeof(why))) == 1 || create != (strcmp(family, "person") == 0 &&
+	    strcmp(verb, "add") == 0)) {
 		fail(c, 404, "not_found", "no such endpoint");
 		return;
 	}
