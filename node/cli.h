@@ -207,6 +207,22 @@ void	 cli_audit_entry(struct audit_entry *e, const char *action,
 int	 cli_scope(struct node *n, const struct account *acct, const char *id,
 	    enum access_scope *scope);
 
+/* cli_transfers_json(n, which): the transfers 'transfer list --json'
+ * prints (which: 0 all of this region, 1 incoming, 2 outgoing), newest
+ * first, as a new array for the caller; NULL (logged). */
+cJSON	*cli_transfers_json(struct node *n, int which);
+
+/* cli_conflicts_json(n, all): the conflicts 'conflicts list --json'
+ * prints (all: closed ones too), as a new array for the caller; NULL
+ * (logged).  cli_conflict_op(d, id, keep, op, norm): the operation that
+ * resolves conflict id of dossier d keeping the value keep (a person
+ * typed it; NULL: the winner's), its strings borrowed from d, keep and
+ * norm (the caller's).  0; 1 when the conflict is no longer open; -1 when
+ * d has no such conflict. */
+cJSON	*cli_conflicts_json(struct node *n, bool all);
+int	 cli_conflict_op(const struct dossier *d, const char *id,
+	    const char *keep, struct op *op, char norm[16]);
+
 /* Command families. */
 int	 cmd_assign(int, char **);
 int	 cmd_audit(int, char **);

@@ -18,6 +18,7 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
+#include "protocol/log.h"
 
 static const char *
 opt(const char *s)
@@ -212,6 +213,53 @@ conflict_line(sqlite3_stmt *s)
 	}
 }
 
+cJSON *
+cli_conflicts_json(struct node *n, bool all)
+{
+	sqlite3_stmt	*s;
+	cJSON		*arr, *o;
+	int		 r;
+
+	if ((s = store_stmt(n->st, SQL_CONFLICTS)) == NULL ||
+	    (arr = cJSON_CreateArray()) == NULL)
+		return (NULL);
+	sqlite3_bind_int(s, 1, all);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((o = conflict_json(s)) == NULL) {
+			r = SQLITE_NOMEM;
+			break;
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		log_warnx("conflicts list: %s", sqlite3_errmsg(
+		    store_db(n->st)));
+		cJSON_Delete(arr);
+		return (NULL);
+	}
+	return (arr);
+}
+
+int
+cli_conflict_op(const struct dossier *d, const char *id, const char *keep,
+    struct op *op, char norm[16])
+{
+	struct dossier_row	*r;
+
+	if ((r = dossier_find(d, DT_CONFLICT, id)) == NULL)
+		return (-1);
+	if (strcmp(opt(r->col[CF_STATE]), "open") != 0)
+		return (1);
+	memset(op, 0, sizeof(*op));
+	op->kind = OP_CONFLICT_RESOLVE;
+	op->field = op_field_find(opt(r->col[CF_FIELD]));
+	op->arg[OA_REF] = r->col[COL_ID];
+	op->arg[OA_VALUE] = keep == NULL ? opt(r->col[CF_WINNER_VALUE]) :
+	    cli_field_value(op->field, keep, norm, 16);
+	return (0);
+}
+
 static int
 conflicts_list(int argc, char **argv)
 {
@@ -227,16 +275,19 @@ conflicts_list(int argc, char **argv)
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	rc = EX_SOFTWARE;
-	if ((s = store_stmt(n->st, SQL_CONFLICTS)) == NULL ||
-	    (json && (arr = cJSON_CreateArray()) == NULL))
+	if (json) {
+		if ((arr = cli_conflicts_json(n, all)) == NULL)
+			goto out;
+		cli_print_json(arr);
+		rc = EX_OK;
+		goto out;
+	}
+	if ((s = store_stmt(n->st, SQL_CONFLICTS)) == NULL)
 		goto out;
 	sqlite3_bind_int(s, 1, all);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		count++;
-		if (json)
-			cJSON_AddItemToArray(arr, conflict_json(s));
-		else
-			conflict_line(s);
+		conflict_line(s);
 	}
 	sqlite3_reset(s);
 	if (r != SQLITE_DONE)
@@ -344,20 +395,16 @@ conflicts_resolve(int argc, char **argv)
 		goto out;
 	rc = EX_SOFTWARE;
 	if (view_load(n->st, dossier, &d) != 0 ||
-	    (r = dossier_find(d, DT_CONFLICT, id)) == NULL)
+	    (ch = cli_conflict_op(d, id, winner ? NULL : keep, &op, norm)) ==
+	    -1)
 		goto out;
-	if (strcmp(opt(r->col[CF_STATE]), "open") != 0) {
+	if (ch == 1) {
+		r = dossier_find(d, DT_CONFLICT, id);
 		cli_err("%s %s: %s", cli_tr("conflict", "конфликт"), argv[optind],
 		    state_text(r->col[CF_STATE]));
 		rc = EX_DATAERR;
 		goto out;
 	}
-	memset(&op, 0, sizeof(op));
-	op.kind = OP_CONFLICT_RESOLVE;
-	op.field = op_field_find(opt(r->col[CF_FIELD]));
-	op.arg[OA_REF] = id;
-	op.arg[OA_VALUE] = winner ? opt(r->col[CF_WINNER_VALUE]) :
-	    cli_field_value(op.field, keep, norm, sizeof(norm));
 	rc = cli_author(n, dossier, &op, 1, -1, "conflicts resolve");
 out:
 	dossier_free(d);

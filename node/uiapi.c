@@ -854,6 +854,275 @@ out:
 	dossier_free(d);
 }
 
+/*
+ * Make the change of op on dossier id as the session's account, who must
+ * be allowed action on it (judged, refused and audited by allowed()), and
+ * answer 201 {dossier, change}; the write is audited as what in its own
+ * transaction (cli_write, as the CLI writes).
+ */
+static void
+write_op(struct ctx *c, const char *id, const struct op *op,
+    enum access_action action, const char *what)
+{
+	struct audit_entry	 e;
+	enum access_scope	 sc;
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	cJSON			*j;
+	int			 r;
+
+	if (!allowed(c, id, action, &sc))
+		return;
+	memset(&e, 0, sizeof(e));
+	e.login = c->acct.login;
+	e.role = access_role_name(c->acct.role);
+	e.os_user = "";
+	e.addr = c->r->addr;
+	e.action = what;
+	e.reason = "";
+	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
+	r = cli_write(c->n, id, op, 1, NULL, &e, did, cid, why, sizeof(why));
+	if (r == CLI_WRITE_NODOSSIER) {
+		fail(c, 404, "not_found", "no such dossier");
+		return;
+	}
+	if (r == CLI_WRITE_REFUSED) {
+		fail(c, 409, "refused", cli_why(why));
+		return;
+	}
+	if (r != 0) {
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "dossier", did) == NULL ||
+	    cJSON_AddStringToObject(j, "change", cid) == NULL) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
+/* The ids of the dossiers of arr's objects ("dossier"), space-separated,
+ * for the audit: a new string, or NULL. */
+static char *
+dossiers_of(const cJSON *arr)
+{
+	const cJSON	*o, *d;
+	char		*ids;
+	size_t		 n = 0;
+	int		 k = cJSON_GetArraySize(arr);
+
+	if ((ids = malloc((size_t)k * 37 + 1)) == NULL)
+		return (NULL);
+	ids[0] = '\0';
+	cJSON_ArrayForEach(o, arr) {
+		d = cJSON_GetObjectItemCaseSensitive(o, "dossier");
+		if (!cJSON_IsString(d) || strlen(d->valuestring) != 36 ||
+		    (n > 0 && strstr(ids, d->valuestring) != NULL))
+			continue;
+		if (n > 0)
+			ids[n++] = ' ';
+		memcpy(ids + n, d->valuestring, 37);
+		n += 36;
+	}
+	return (ids);
+}
+
+/* Answer {key: arr} after auditing the dossiers it names as action.
+ * Takes arr. */
+static void
+answer_list(struct ctx *c, const char *key, cJSON *arr, const char *action)
+{
+	cJSON	*j = NULL;
+	char	*ids;
+
+	if (arr == NULL || (ids = dossiers_of(arr)) == NULL) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	if (audit(c, NULL, action, ids, "", "web", false) == -1) {
+		free(ids);
+		cJSON_Delete(arr);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(ids);
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, key, arr)) {
+		cJSON_Delete(j);
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/* GET /api/transfers?direction=incoming|outgoing */
+static void
+ep_transfers(struct ctx *c)
+{
+	const char	*dir = c->r->query(c->r->qarg, "direction");
+	int		 which = 0;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (dir != NULL && strcmp(dir, "incoming") == 0)
+		which = 1;
+	else if (dir != NULL && strcmp(dir, "outgoing") == 0)
+		which = 2;
+	else if (dir != NULL && dir[0] != '\0') {
+		fail(c, 400, "bad_request", "direction is incoming or "
+		    "outgoing");
+		return;
+	}
+	answer_list(c, "transfers", cli_transfers_json(c->n, which),
+	    "transfer list");
+}
+
+/* GET /api/conflicts?all=1 */
+static void
+ep_conflicts(struct ctx *c)
+{
+	const char	*all = c->r->query(c->r->qarg, "all");
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	answer_list(c, "conflicts", cli_conflicts_json(c->n, all != NULL &&
+	    strcmp(all, "1") == 0), "conflicts list");
+}
+
+static const char SQL_TRANSFER_DOSSIER[] =
+    "SELECT dossier FROM transfers WHERE id = ?1";
+static const char SQL_CONFLICT_DOSSIER[] =
+    "SELECT dossier FROM conflicts WHERE id = ?1";
+
+/* The dossier of the entry id (exact) that sql finds: 0, 1 after 404,
+ * -1 after 500. */
+static int
+entry_dossier(struct ctx *c, const char *sql, const char *id,
+    char dossier[37])
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(c->n->st, sql)) == NULL) {
+		internal(c);
+		return (-1);
+	}
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+		r = SQLITE_ERROR;
+	else
+		r = sqlite3_step(s);
+	if (r == SQLITE_ROW && (v = (const char *)sqlite3_column_text(s,
+	    0)) != NULL && strlen(v) == 36) {
+		memcpy(dossier, v, 37);
+		rc = 0;
+	} else if (r == SQLITE_ROW || r == SQLITE_DONE) {
+		fail(c, 404, "not_found", "no such entry");
+		rc = 1;
+	} else
+		internal(c);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/* POST /api/dossiers/ID/transfer/offer {to, reason} */
+static void
+ep_offer(struct ctx *c, const char *id)
+{
+	struct op	 op;
+	const char	*to, *reason;
+
+	if (!dossier_id(c, id) || body_str(c, "to", 16, &to) == -1 ||
+	    body_str(c, "reason", UIAPI_REASON_MAX, &reason) == -1)
+		return;
+	if (to == NULL || reason == NULL) {
+		fail(c, 400, "invalid", "to and reason are required");
+		return;
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_TRANSFER_OFFER;
+	op.field = -1;
+	op.arg[OA_TO] = to;
+	op.arg[OA_REASON] = reason;
+	write_op(c, id, &op, ACT_DECIDE, "transfer offer");
+}
+
+/* POST /api/transfers/ID/accept|decline|cancel {reason} and
+ * POST /api/conflicts/ID/resolve {keep} or {keep_winner: true}: ID is
+ * the path's segments between the first and the last. */
+static void
+ep_entry(struct ctx *c, bool transfer)
+{
+	struct dossier	*d = NULL;
+	struct op	 op;
+	const char	*verb = c->seg[c->nseg - 1], *reason, *keep;
+	char		 id[UIAPI_SEGMENTS * (UIAPI_SEGMENT_MAX + 1)];
+	char		 dossier[37], what[40], norm[16];
+	size_t		 n = 0;
+	int		 i, r;
+
+	for (i = 1; i < c->nseg - 1; i++)
+		n += (size_t)snprintf(id + n, sizeof(id) - n, "%s%s",
+		    i > 1 ? "/" : "", c->seg[i]);
+	memset(&op, 0, sizeof(op));
+	op.field = -1;
+	if (transfer) {
+		if (strcmp(verb, "accept") == 0)
+			op.kind = OP_TRANSFER_ACCEPT;
+		else if (strcmp(verb, "decline") == 0)
+			op.kind = OP_TRANSFER_DECLINE;
+		else if (strcmp(verb, "cancel") == 0)
+			op.kind = OP_TRANSFER_CANCEL;
+		else {
+			fail(c, 404, "not_found", "no such endpoint");
+			return;
+		}
+		if (body_str(c, "reason", UIAPI_REASON_MAX, &reason) == -1)
+			return;
+		if (op.kind == OP_TRANSFER_DECLINE && reason == NULL) {
+			fail(c, 400, "invalid", "a reason is required");
+			return;
+		}
+		if (entry_dossier(c, SQL_TRANSFER_DOSSIER, id, dossier) != 0)
+			return;
+		op.arg[OA_REF] = id;
+		op.arg[OA_REASON] = reason;
+		snprintf(what, sizeof(what), "transfer %s", verb);
+		write_op(c, dossier, &op, ACT_DECIDE, what);
+		return;
+	}
+	if (strcmp(verb, "resolve") != 0) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (body_str(c, "keep", LIMIT_TEXT, &keep) == -1)
+		return;
+	if ((keep == NULL) == !uijson_bool(c->body, "keep_winner")) {
+		fail(c, 400, "invalid", "give either keep or keep_winner");
+		return;
+	}
+	if (entry_dossier(c, SQL_CONFLICT_DOSSIER, id, dossier) != 0)
+		return;
+	if ((r = view_load(c->n->st, dossier, &d)) != 0 ||
+	    (r = cli_conflict_op(d, id, keep, &op, norm)) == -1)
+		internal(c);
+	else if (r == 1)
+		fail(c, 409, "closed", "the conflict is no longer open");
+	else
+		write_op(c, dossier, &op, ACT_DECIDE, "conflicts resolve");
+	dossier_free(d);
+}
+
 /* Split r->path "/api/a/b/c" into c->seg; false for anything else. */
 static bool
 split(struct ctx *c)
@@ -1001,8 +1270,20 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
 	    strcmp(c.seg[2], "glass") == 0 && post)
 		ep_glass(&c, s1);
+	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post &&
+	    strcmp(c.seg[2], "transfer") == 0 && strcmp(c.seg[3], "offer") ==
+	    0)
+		ep_offer(&c, s1);
 	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post)
 		ep_record(&c, s1, c.seg[2], c.seg[3]);
+	else if (c.nseg == 1 && strcmp(s0, "transfers") == 0 && get)
+		ep_transfers(&c);
+	else if (c.nseg == 1 && strcmp(s0, "conflicts") == 0 && get)
+		ep_conflicts(&c);
+	else if (c.nseg >= 3 && strcmp(s0, "transfers") == 0 && post)
+		ep_entry(&c, true);
+	else if (c.nseg >= 3 && strcmp(s0, "conflicts") == 0 && post)
+		ep_entry(&c, false);
 	else
 		fail(&c, 404, "not_found", "no such endpoint");
 out:

@@ -39,7 +39,8 @@ ui_user() {
 }
 
 # api WHO METHOD PATH [JSON]: a request of browser WHO (cookie jar
-# $T/WHO.jar, CSRF token $T/WHO.csrf) from the pages' origin; the body
+# $T/$JAR$WHO.jar, CSRF token $T/$JAR$WHO.csrf; JAR tells nodes apart)
+# from the pages' origin; the body
 # answered in $T/out, its headers in $T/hdr, the status in $ST.  All the
 # tests' browsers share one address, whose failed logins are throttled:
 # a 429 is waited out (Retry-After, at most 40 s) and the request sent
@@ -58,9 +59,9 @@ api() {
 _api() {
 	_who=$1 _m=$2 _p=$3
 	shift 3
-	_csrf=$(cat "$T/$_who.csrf" 2>/dev/null)
-	ST=$(curl -sS --max-time 30 --cacert "$UI_CA" -b "$T/$_who.jar" \
-	    -c "$T/$_who.jar" -X "$_m" -H "Origin: ${ORIGIN:-$UI}" \
+	_csrf=$(cat "$T/${JAR:-}$_who.csrf" 2>/dev/null)
+	ST=$(curl -sS --max-time 30 --cacert "$UI_CA" -b "$T/${JAR:-}$_who.jar" \
+	    -c "$T/${JAR:-}$_who.jar" -X "$_m" -H "Origin: ${ORIGIN:-$UI}" \
 	    -H "X-CSRF-Token: $_csrf" -H 'Content-Type: application/json' \
 	    ${1+--data-binary "$1"} -D "$T/hdr" -o "$T/out" \
 	    -w '%{http_code}' "$UI$_p") || fail "curl $_m $_p"
@@ -77,8 +78,8 @@ status() {
 login() {
 	api "$1" POST /api/login "{\"login\":\"$1\",\"password\":\"${2:-$UI_PW}\"${3:+,\"code\":\"$3\"}}"
 	status 200
-	sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/out" > "$T/$1.csrf"
-	[ -s "$T/$1.csrf" ] || fail "no CSRF token for $1"
+	sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/out" > "$T/${JAR:-}$1.csrf"
+	[ -s "$T/${JAR:-}$1.csrf" ] || fail "no CSRF token for $1"
 }
 
 # json_get KEY: the first string value of KEY in $T/out.
