@@ -223,6 +223,12 @@ cJSON	*cli_conflicts_json(struct node *n, bool all);
 int	 cli_conflict_op(const struct dossier *d, const char *id,
 	    const char *keep, struct op *op, char norm[16]);
 
+/* cli_audit_json(n, dossier, user, since): the audit entries 'audit list
+ * --json' prints, of dossier and of login user (NULL: any) from unix time
+ * since on (-1: all), oldest first, as a new array; NULL (logged). */
+cJSON	*cli_audit_json(struct node *n, const char *dossier, const char *user,
+	    int64_t since);
+
 /* Command families. */
 int	 cmd_assign(int, char **);
 int	 cmd_audit(int, char **);

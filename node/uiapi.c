@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
@@ -1123,6 +1124,123 @@ ep_entry(struct ctx *c, bool transfer)
 	dossier_free(d);
 }
 
+static int
+account_one(const struct account *a, void *arg)
+{
+	cJSON	*o;
+
+	if ((o = account_json(a)) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arg, o);
+	if (cJSON_AddBoolToObject(o, "enabled", a->enabled) == NULL ||
+	    cJSON_AddBoolToObject(o, "locked", a->locked) == NULL)
+		return (-1);
+	return (0);
+}
+
+/* GET /api/accounts (admins): as 'opora user list --json'. */
+static void
+ep_accounts(struct ctx *c)
+{
+	cJSON	*arr, *j;
+
+	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if ((arr = cJSON_CreateArray()) == NULL ||
+	    account_each(c->n->st, account_one, arr) != 0 ||
+	    audit(c, NULL, "user list", "", "", "web", false) == -1 ||
+	    (j = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	cJSON_AddItemToObject(j, "accounts", arr);
+	set_json(c, 200, j);
+}
+
+/* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
+static void
+ep_audit(struct ctx *c)
+{
+	const char	*dossier = c->r->query(c->r->qarg, "dossier");
+	const char	*user = c->r->query(c->r->qarg, "user");
+	const char	*since = c->r->query(c->r->qarg, "since");
+	struct tm	 tm;
+	cJSON		*arr, *j;
+	int		 y, m, d;
+
+	if (!access_any(c->acct.role, ACT_AUDIT)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (dossier != NULL && dossier[0] == '\0')
+		dossier = NULL;
+	if (user != NULL && user[0] == '\0')
+		user = NULL;
+	if (since != NULL && since[0] == '\0')
+		since = NULL;
+	memset(&tm, 0, sizeof(tm));
+	if ((dossier != NULL && !fields_uuid_valid(dossier,
+	    strlen(dossier))) || (user != NULL &&
+	    !account_login_valid(user)) || (since != NULL &&
+	    fields_date_parse(since, strlen(since), &y, &m, &d) == -1)) {
+		fail(c, 400, "bad_request", "dossier is an id, user a login, "
+		    "since a date YYYY-MM-DD");
+		return;
+	}
+	tm.tm_year = since != NULL ? y - 1900 : 0;
+	tm.tm_mon = since != NULL ? m - 1 : 0;
+	tm.tm_mday = since != NULL ? d : 1;
+	if (audit(c, NULL, "audit list", nz(dossier), "", nz(user), false) ==
+	    -1 || (arr = cli_audit_json(c->n, dossier, user, since != NULL ?
+	    (int64_t)timegm(&tm) : -1)) == NULL) {
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	cJSON_AddItemToObject(j, "entries", arr);
+	set_json(c, 200, j);
+}
+
+/* GET /api/audit/verify (auditors): as 'opora audit verify'. */
+static void
+ep_audit_verify(struct ctx *c)
+{
+	cJSON	*j;
+	char	 why[256];
+	int64_t	 entries = 0, cps = 0;
+	int	 r;
+
+	if (!access_any(c->acct.role, ACT_AUDIT)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	why[0] = '\0';
+	if ((r = audit_verify(c->n, &entries, &cps, why, sizeof(why))) ==
+	    -1) {
+		internal(c);
+		return;
+	}
+	(void)audit(c, NULL, "audit verify", "", "", r == 0 ? "holds" :
+	    "damaged", false);
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddBoolToObject(j, "holds", r == 0) == NULL ||
+	    cJSON_AddNumberToObject(j, "entries", (double)entries) == NULL ||
+	    cJSON_AddNumberToObject(j, "checkpoints", (double)cps) == NULL ||
+	    (r == 1 && cJSON_AddStringToObject(j, "fault", why) == NULL)) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
 /* Split r->path "/api/a/b/c" into c->seg; false for anything else. */
 static bool
 split(struct ctx *c)
@@ -1280,6 +1398,13 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_transfers(&c);
 	else if (c.nseg == 1 && strcmp(s0, "conflicts") == 0 && get)
 		ep_conflicts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
+		ep_accounts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "audit") == 0 && get)
+		ep_audit(&c);
+	else if (c.nseg == 2 && strcmp(s0, "audit") == 0 &&
+	    strcmp(s1, "verify") == 0 && get)
+		ep_audit_verify(&c);
 	else if (c.nseg >= 3 && strcmp(s0, "transfers") == 0 && post)
 		ep_entry(&c, true);
 	else if (c.nseg >= 3 && strcmp(s0, "conflicts") == 0 && post)

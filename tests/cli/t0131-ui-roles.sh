@@ -146,4 +146,35 @@ contains '"login":"sidorov".*"action":"refused"' "$T/out"
 contains '"login":"boss","role":"admin".*"action":"refused"' "$T/out"
 contains '"action":"read","dossiers":"'"$D"'"' "$T/out"
 ok "$OPORA_BIN" --dir n --user inspector audit verify
+
+# Accounts for admins only; the audit for auditors only, as the CLI's.
+api boss GET /api/accounts
+status 200
+contains '"login":"petrova","name":"petrova","role":"curator","centre":"Смоленский центр"' "$T/out"
+contains '"enabled":true,"locked":false' "$T/out"
+for who in petrova chief inspector; do
+	api $who GET /api/accounts
+	status 403
+done
+api inspector GET "/api/audit?dossier=$D"
+status 200
+contains '"login":"sidorov","role":"curator","os_user":"","addr":"127.0.0.1","action":"break-the-glass"' "$T/out"
+grep -q '"action":"login"' "$T/out" && fail "the audit's dossier filter"
+api inspector GET "/api/audit?user=boss&since=2020-01-01"
+status 200
+contains '"login":"boss","role":"admin"' "$T/out"
+api inspector GET "/api/audit?since=01.01.2020"
+status 400
+api inspector GET /api/audit/verify
+status 200
+contains '"holds":true' "$T/out"
+for who in petrova chief boss; do
+	api $who GET /api/audit
+	status 403
+	api $who GET /api/audit/verify
+	status 403
+done
+ok "$OPORA_BIN" --dir n --user inspector audit list --json
+contains '"login":"inspector","role":"auditor","os_user":"","addr":"127.0.0.1","action":"audit list"' "$T/out"
+contains '"login":"boss","role":"admin","os_user":"","addr":"127.0.0.1","action":"user list"' "$T/out"
 stop n
