@@ -140,6 +140,23 @@ api chief POST /api/logout '{}'
 status 200
 login chief another-long-pass-42
 
+# A one-time password opens only the password change.
+ok "$OPORA_BIN" --dir n --user boss user add novice --name Novice \
+    --role curator --centre "Смоленский центр" --json
+otp=$(sed -n 's/.*"password":"\([^"]*\)".*/\1/p' "$T/out")
+[ -n "$otp" ] || fail "no one-time password"
+login novice "$otp"
+contains '"must_change_password":true' "$T/out"
+api novice GET "/api/search?surname=%D0%B8"
+status 403
+contains '"code":"password_change_required"' "$T/out"
+api novice POST /api/password "{\"password\":\"$otp\",\"new_password\":\"my-own-long-pass-7\"}"
+status 200
+contains '"must_change_password":false' "$T/out"
+sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/out" > "$T/novice.csrf"
+api novice GET "/api/search?surname=%D0%B8"
+status 200
+
 # Throttling: failures of one account soon wait (429, Retry-After).
 got=
 export UI_WAIT=0
