@@ -235,7 +235,8 @@ VERSION	= $(shell sed -n 's/^\#define OPORA_VERSION[^"]*"\(.*\)"/\1/p' \
 DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
 DEB	= $(B)/deb/opora_$(VERSION)_$(DEB_ARCH).deb
 DEB_SRC	= Makefile LICENSE $(wildcard conflict/*.[ch] protocol/*.[ch] \
-	  node/*.[ch] dist/* debian/* debian/source/*) docs/opora.1
+	  node/*.[ch] dist/* debian/* debian/source/*) docs/opora.1 \
+	  data/common-passwords.txt
 DEB_PKGS = debhelper lintian dpkg-dev fakeroot
 
 deb-deps:

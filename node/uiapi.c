@@ -217,7 +217,8 @@ ep_login(struct ctx *c)
 {
 	struct account	 a;
 	const char	*login, *pw, *code;
-	char		 token[SESSION_TOKEN_HEX + 1], csrf[SESSION_TOKEN_HEX + 1];
+	char		 token[SESSION_TOKEN_HEX + 1];
+	char		 csrf[SESSION_TOKEN_HEX + 1];
 	int64_t		 wait = 0;
 	int		 r;
 

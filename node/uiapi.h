@@ -41,7 +41,7 @@ struct uiapi_req {
 #define UIAPI_COOKIE_MAX	200
 struct uiapi_answer {
 	unsigned	 status;
-	char		*body;		/* JSON text, malloc'd; the caller frees */
+	char		*body;		/* JSON text, malloc'd: the caller's */
 	char		 cookie[UIAPI_COOKIE_MAX];	/* Set-Cookie or "" */
 	long		 retry_after;	/* seconds (429), or 0 */
 };
