@@ -14,7 +14,8 @@ CC	?= cc
 # scipy.optimize.milp; tests/stats/attack.py).
 DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
 	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
-	      libargon2-dev liboath-dev strace python3-scipy
+	      libargon2-dev liboath-dev libmicrohttpd-dev oathtool strace \
+	      python3-scipy
 
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror
@@ -22,7 +23,7 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  $(CPPFLAGS) $(CFLAGS) -I. -MMD -MP
 LIBS	= -lsqlite3 -lcjson -lcurl -levent_openssl -levent_core -lssl \
-	  -lcrypto -largon2 -loath -lpthread -lm
+	  -lcrypto -largon2 -loath -lmicrohttpd -lpthread -lm
 
 CONFLICT_SRC = $(wildcard conflict/*.c)
 PROTOCOL_SRC = $(wildcard protocol/*.c)

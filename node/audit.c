@@ -2,6 +2,7 @@
  * node/audit.c: the audit log (audit.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -123,8 +124,9 @@ checkpoint(struct node *n, int64_t seq, const uint8_t hash[HASH_LEN],
 	return (0);
 }
 
-int
-audit_append(struct node *n, const struct audit_entry *e)
+/* One entry, its dossier ids within AUDIT_DOSSIERS_MAX. */
+static int
+append_one(struct node *n, const struct audit_entry *e)
 {
 	sqlite3_stmt	*s;
 	const char	*col[NCOLS] = { e->login, e->role, e->os_user,
@@ -189,6 +191,53 @@ audit_append(struct node *n, const struct audit_entry *e)
 dberr:
 	log_warnx("audit: %s", sqlite3_errmsg(store_db(n->st)));
 	return (-1);
+}
+
+/*
+ * A list longer than one entry holds goes into as many entries as it
+ * needs, each naming as many whole ids as fit, all in the caller's
+ * transaction.
+ */
+int
+audit_append(struct node *n, const struct audit_entry *e)
+{
+	struct audit_entry	 part;
+	char			*ids = NULL;
+	const char		*p, *end;
+	size_t			 len;
+	int			 rc = -1;
+
+	if (e->dossiers == NULL || strlen(e->dossiers) <= AUDIT_DOSSIERS_MAX)
+		return (append_one(n, e));
+	if ((ids = malloc(AUDIT_DOSSIERS_MAX + 1)) == NULL)
+		return (-1);
+	part = *e;
+	part.dossiers = ids;
+	for (p = e->dossiers; *p != '\0'; ) {
+		len = strlen(p);
+		if (len > AUDIT_DOSSIERS_MAX) {
+			/* Cut at the last space within the bound. */
+			for (end = p + AUDIT_DOSSIERS_MAX; end > p &&
+			    *end != ' '; end--)
+				;
+			if (end == p) {
+				log_warnx("audit: a dossier id is too long");
+				goto out;
+			}
+			len = (size_t)(end - p);
+		}
+		memcpy(ids, p, len);
+		ids[len] = '\0';
+		if (append_one(n, &part) == -1)
+			goto out;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	rc = 0;
+out:
+	free(ids);
+	return (rc);
 }
 
 int

@@ -42,7 +42,9 @@ struct audit_entry {
 };
 
 /* audit_append(n, e): add e, and a checkpoint when one is due, in the
- * caller's transaction.  0 / -1 (logged). */
+ * caller's transaction; dossier ids longer than AUDIT_DOSSIERS_MAX are
+ * split over as many entries as they need (whole ids each).  0 / -1
+ * (logged). */
 int	 audit_append(struct node *n, const struct audit_entry *e);
 
 /* audit_record(n, e): audit_append in a transaction of its own.  0 when

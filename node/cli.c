@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "node/audit.h"
 #include "node/cli.h"
 #include "node/erase.h"
 #include "node/iowatch.h"
@@ -529,40 +530,36 @@ cli_why(const char *why)
 }
 
 int
-cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
-    int entry, const char *what)
+cli_write(struct node *n, const char *id, const struct op *ops, size_t nops,
+    const char *centre, struct audit_entry *e, char dossier[37],
+    char cid[CHANGE_ID_HEX + 1], char *why, size_t whysz)
 {
 	struct dossier	*d = NULL;
-	char		 cid[CHANGE_ID_HEX + 1], why[512];
 	char		 detail[CHANGE_ID_HEX + LIMIT_REASON + 16];
-	int		 r, rc = EX_SOFTWARE;
+	int		 r, rc = -1;
 
 	if (store_begin(n->st) == -1)
-		return (EX_IOERR);
+		return (CLI_WRITE_IO);
 	r = view_load(n->st, id, &d);
 	if (r == -1)
 		goto out;
 	if (r == 1) {
 		if (ops[0].kind != OP_PERSON_CREATE) {
-			cli_err("%s %s", cli_tr("no dossier", "нет дела"), id);
-			rc = EX_NOINPUT;
+			rc = CLI_WRITE_NODOSSIER;
 			goto out;
 		}
 		if ((d = dossier_new(id)) == NULL)
 			goto out;
 	}
-	if ((r = node_author(n, d, ops, nops, cid, why, sizeof(why))) != 0) {
-		cli_err("%s: %s", what, r == NODE_NOMEM ? cli_tr("out of "
-		    "memory; nothing was written", "не хватает памяти; ничего "
-		    "не записано") : cli_why(why));
-		rc = r == NODE_NOMEM ? EX_OSERR : EX_DATAERR;
+	if ((r = node_author(n, d, ops, nops, cid, why, whysz)) != 0) {
+		rc = r == NODE_NOMEM ? NODE_NOMEM : CLI_WRITE_REFUSED;
 		goto out;
 	}
 	/* A new dossier is its author's centre's; the write is audited in
 	 * its own transaction. */
-	if (ops[0].kind == OP_PERSON_CREATE && cli.have_acct &&
-	    cli.acct.centre[0] != '\0' && account_assign(n->st, d->id,
-	    cli.acct.centre, (int64_t)(node_now_ms() / 1000)) == -1)
+	if (ops[0].kind == OP_PERSON_CREATE && centre != NULL &&
+	    centre[0] != '\0' && account_assign(n->st, d->id, centre,
+	    (int64_t)(node_now_ms() / 1000)) == -1)
 		goto out;
 	/* An erasure is audited with its legal ground. */
 	if (ops[0].kind == OP_PERSON_ERASE)
@@ -575,26 +572,63 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 	if (ops[0].kind == OP_TRANSFER_DECLINE &&
 	    erase_forget_ended(n, d->id) == -1)
 		goto out;
-	if (cli_audit(n, what, d->id, detail, true) == -1) {
-		cli_err("%s: %s", what, cli_tr("the write cannot be recorded "
-		    "in the audit, so nothing was written", "запись нельзя "
-		    "внести в журнал аудита, поэтому ничего не записано"));
+	e->dossiers = d->id;
+	e->detail = detail;
+	if (audit_append(n, e) == -1) {
+		rc = CLI_WRITE_AUDIT;
 		goto out;
 	}
 	if (store_commit(n->st) == -1) {
-		rc = EX_IOERR;
+		rc = CLI_WRITE_IO;
 		goto out;
 	}
+	memcpy(dossier, d->id, 37);
+	rc = 0;
+out:
+	if (rc != 0)
+		store_rollback(n->st);
+	dossier_free(d);
+	return (rc);
+}
+
+int
+cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
+    int entry, const char *what)
+{
+	struct audit_entry	 e;
+	char			 cid[CHANGE_ID_HEX + 1], why[512], did[37];
+	int			 r;
+
+	cli_audit_entry(&e, what, "", "");
+	r = cli_write(n, id, ops, nops, cli.have_acct ? cli.acct.centre :
+	    NULL, &e, did, cid, why, sizeof(why));
+	switch (r) {
+	case 0:
+		break;
+	case CLI_WRITE_NODOSSIER:
+		cli_err("%s %s", cli_tr("no dossier", "нет дела"), id);
+		return (EX_NOINPUT);
+	case CLI_WRITE_REFUSED:
+	case NODE_NOMEM:
+		cli_err("%s: %s", what, r == NODE_NOMEM ? cli_tr("out of "
+		    "memory; nothing was written", "не хватает памяти; ничего "
+		    "не записано") : cli_why(why));
+		return (r == NODE_NOMEM ? EX_OSERR : EX_DATAERR);
+	case CLI_WRITE_IO:
+		return (EX_IOERR);
+	case CLI_WRITE_AUDIT:
+		cli_err("%s: %s", what, cli_tr("the write cannot be recorded "
+		    "in the audit, so nothing was written", "запись нельзя "
+		    "внести в журнал аудита, поэтому ничего не записано"));
+		return (EX_SOFTWARE);
+	default:
+		return (EX_SOFTWARE);
+	}
 	if (entry == -2)
-		printf("%s\n", d->id);	/* a new dossier's derived id */
+		printf("%s\n", did);	/* a new dossier's derived id */
 	else if (entry == -1)
 		printf("%s\n", cid);
 	else
 		printf("%s/%d\n", cid, entry);
-	rc = EX_OK;
-out:
-	if (rc != EX_OK)
-		store_rollback(n->st);
-	dossier_free(d);
-	return (rc);
+	return (EX_OK);
 }

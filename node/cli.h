@@ -20,6 +20,7 @@
 #include "conflict/dossier.h"
 #include "node/account.h"
 #include "node/store.h"
+#include "protocol/change.h"
 
 struct sqlite3_stmt;
 
@@ -134,6 +135,55 @@ int	 cli_author(struct node *n, const char *id, const struct op *ops,
 	    size_t nops, int entry, const char *what);
 
 /*
+ * cli_write(n, id, ops, nops, centre, e, dossier, cid, why, whysz): what
+ * cli_author does, for any caller (the CLI, the browsers' API): in one
+ * transaction load dossier id (or start it, for person.create), make the
+ * change of ops, assign a new dossier to centre (NULL or "": none), and
+ * append the audit entry e (borrowed; its dossiers and detail are set to
+ * the dossier and the change id, with the legal ground of an erasure).  A
+ * destination's decline also forgets the dossier (node/erase.h).  0 with
+ * the dossier's id and the change id; CLI_WRITE_NODOSSIER;
+ * CLI_WRITE_REFUSED with the reason in why; NODE_NOMEM; CLI_WRITE_IO (the
+ * transaction failed); CLI_WRITE_AUDIT (the audit entry could not be
+ * written, so nothing was); -1 (logged).
+ */
+#define CLI_WRITE_NODOSSIER	1
+#define CLI_WRITE_REFUSED	2
+#define CLI_WRITE_IO		(-3)
+#define CLI_WRITE_AUDIT		(-4)
+struct audit_entry;
+int	 cli_write(struct node *n, const char *id, const struct op *ops,
+	    size_t nops, const char *centre, struct audit_entry *e,
+	    char dossier[37], char cid[CHANGE_ID_HEX + 1], char *why,
+	    size_t whysz);
+
+/*
+ * The commands that record something in a dossier (node/cmd_record.c),
+ * shared with the browsers' API (node/uiapi.c): cli_record_build(r, get,
+ * arg, why, whysz) looks up the command r->family r->verb ("event",
+ * "amend"), asks get(arg, flag, index) for the value of each of its flags
+ * ("birth-date", ...; NULL: not given; the strings must outlive r), and
+ * fills r->ops (whose strings point into them or into r->norm), r->nops,
+ * r->ref (the table of the entry the command names, or DT_COUNT) and
+ * r->print (cli_author's entry argument).  The caller sets
+ * r->ops[0].arg[OA_REF] to the entry's id.  Returns 0; 1 for an unknown
+ * command; -1 (a flag is missing, or person set names none) or -2 (not
+ * UTF-8) with a reason for the person in why.
+ */
+#define CLI_RECORD_FLAGS	12
+struct cli_record {
+	const char		*family, *verb;
+	struct op		 ops[PF_COUNT];
+	size_t			 nops;
+	enum dossier_table	 ref;
+	int			 print;
+	char			 norm[CLI_RECORD_FLAGS][16];
+};
+int	 cli_record_build(struct cli_record *r,
+	    const char *(*get)(void *, const char *, size_t), void *arg,
+	    char *why, size_t whysz);
+
+/*
  * Accounts and access (node/cli_account.c; docs/privacy.md).
  *
  * cli_action(argc, argv, need): the action the command line argv (argv[0]
@@ -160,6 +210,55 @@ int	 cli_access_dossier(struct node *n, const char *id);
 bool	 cli_may_read(struct node *n, const char *id);
 int	 cli_audit(struct node *n, const char *action, const char *dossiers,
 	    const char *detail, bool in_tx);
+/* cli_audit_entry(e, action, dossiers, detail): the entry cli_audit
+ * writes, filled for the acting account (pointers borrowed from cli and
+ * the arguments). */
+void	 cli_audit_entry(struct audit_entry *e, const char *action,
+	    const char *dossiers, const char *detail);
+
+/*
+ * cli_scope(n, acct, id, scope): the scope of dossier id for account acct
+ * (docs/privacy.md): another region's when its custodian is not this
+ * region, own when it is assigned to acct's centre, else another
+ * centre's (a reason turns that into SCOPE_GLASS: the caller's part).
+ * 0 / -1.
+ */
+int	 cli_scope(struct node *n, const struct account *acct, const char *id,
+	    enum access_scope *scope);
+
+/* cli_transfers_json(n, which): the transfers 'transfer list --json'
+ * prints (which: 0 all of this region, 1 incoming, 2 outgoing), newest
+ * first, as a new array for the caller; NULL (logged). */
+cJSON	*cli_transfers_json(struct node *n, int which);
+
+/* cli_conflicts_json(n, all): the conflicts 'conflicts list --json'
+ * prints (all: closed ones too), as a new array for the caller; NULL
+ * (logged).  cli_conflict_op(d, id, keep, op, norm): the operation that
+ * resolves conflict id of dossier d keeping the value keep (a person
+ * typed it; NULL: the winner's), its strings borrowed from d, keep and
+ * norm (the caller's).  0; 1 when the conflict is no longer open; -1 when
+ * d has no such conflict. */
+cJSON	*cli_conflicts_json(struct node *n, bool all);
+int	 cli_conflict_op(const struct dossier *d, const char *id,
+	    const char *keep, struct op *op, char norm[16]);
+
+/* cli_audit_json(n, dossier, user, since): the audit entries 'audit list
+ * --json' prints, of dossier and of login user (NULL: any) from unix time
+ * since on (-1: all), oldest first, as a new array; NULL (logged). */
+cJSON	*cli_audit_json(struct node *n, const char *dossier, const char *user,
+	    int64_t since);
+
+/*
+ * cli_json_dossiers(arr): the "dossier" members of arr's objects, each
+ * once, sorted and separated by one space, as a new string for the
+ * caller (free); NULL when out of memory.  cli_audit_json_list(n, action,
+ * arr, detail): before the listing arr (borrowed) is shown, write its
+ * dossiers in the audit as action (cli_audit, in a transaction of its
+ * own).  0, or -1 after telling the person the listing is refused.
+ */
+char	*cli_json_dossiers(const cJSON *arr);
+int	 cli_audit_json_list(struct node *n, const char *action,
+	    const cJSON *arr, const char *detail);
 
 /*
  * cli_audit_rows(n, s, cols, ncols, action, detail): before a listing is

@@ -151,6 +151,13 @@ static const char SQL_CUSTODIAN[] =
 static int
 scope_of(struct node *n, const char *id, enum access_scope *scope)
 {
+	return (cli_scope(n, &cli.acct, id, scope));
+}
+
+int
+cli_scope(struct node *n, const struct account *acct, const char *id,
+    enum access_scope *scope)
+{
 	sqlite3_stmt	*s;
 	const char	*v;
 	char		 centre[ACCOUNT_CENTRE_MAX + 1];
@@ -175,8 +182,8 @@ scope_of(struct node *n, const char *id, enum access_scope *scope)
 	if ((r = account_dossier_centre(n->st, id, centre,
 	    sizeof(centre))) == -1)
 		return (-1);
-	*scope = r == 0 && cli.acct.centre[0] != '\0' &&
-	    strcmp(centre, cli.acct.centre) == 0 ? SCOPE_OWN :
+	*scope = r == 0 && acct->centre[0] != '\0' &&
+	    strcmp(centre, acct->centre) == 0 ? SCOPE_OWN :
 	    SCOPE_OTHER_CENTRE;
 	return (0);
 }
@@ -237,44 +244,26 @@ cli_access_dossier(struct node *n, const char *id)
 	return (0);
 }
 
-/*
- * Entries of a list longer than one entry holds: each names as many whole
- * ids as fit (AUDIT_DOSSIERS_MAX bytes), in the caller's transaction.
- */
-static int
-audit_parts(struct node *n, struct audit_entry *e, const char *ids)
+void
+cli_audit_entry(struct audit_entry *e, const char *action,
+    const char *dossiers, const char *detail)
 {
-	char		*part = NULL;
-	const char	*p = ids, *end;
-	size_t		 len;
-	int		 rc = -1;
+	bool	 known;
 
-	if ((part = malloc(AUDIT_DOSSIERS_MAX + 1)) == NULL)
-		return (-1);
-	while (*p != '\0') {
-		len = strlen(p);
-		if (len > AUDIT_DOSSIERS_MAX) {
-			/* Cut at the last space within the bound. */
-			for (end = p + AUDIT_DOSSIERS_MAX; end > p &&
-			    *end != ' '; end--)
-				;
-			if (end == p)
-				goto out;	/* one "id" longer than a column */
-			len = (size_t)(end - p);
-		}
-		memcpy(part, p, len);
-		part[len] = '\0';
-		e->dossiers = part;
-		if (audit_append(n, e) == -1)
-			goto out;
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	rc = 0;
-out:
-	free(part);
-	return (rc);
+	memset(e, 0, sizeof(*e));
+	/* An account found but refused is still named with its role. */
+	known = cli.acct.login[0] != '\0' &&
+	    strcmp(cli.acct.login, cli.user) == 0;
+	e->login = cli.have_acct || known ? cli.acct.login : cli.user;
+	e->role = cli.have_acct || known ? access_role_name(cli.acct.role) :
+	    "";
+	e->os_user = cli.os_user;
+	e->addr = "cli";
+	e->action = action;
+	e->dossiers = dossiers;
+	e->reason = cli.scope == SCOPE_GLASS && cli.reason != NULL ?
+	    cli.reason : "";
+	e->detail = detail;
 }
 
 int
@@ -282,35 +271,9 @@ cli_audit(struct node *n, const char *action, const char *dossiers,
     const char *detail, bool in_tx)
 {
 	struct audit_entry	 e;
-	bool			 known;
-	int			 rc;
 
-	memset(&e, 0, sizeof(e));
-	/* An account found but refused is still named with its role. */
-	known = cli.acct.login[0] != '\0' &&
-	    strcmp(cli.acct.login, cli.user) == 0;
-	e.login = cli.have_acct || known ? cli.acct.login : cli.user;
-	e.role = cli.have_acct || known ? access_role_name(cli.acct.role) :
-	    "";
-	e.os_user = cli.os_user;
-	e.addr = "cli";
-	e.action = action;
-	e.dossiers = dossiers;
-	e.reason = cli.scope == SCOPE_GLASS && cli.reason != NULL ?
-	    cli.reason : "";
-	e.detail = detail;
-	if (dossiers == NULL || strlen(dossiers) <= AUDIT_DOSSIERS_MAX)
-		return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
-	if (!in_tx && store_begin(n->st) == -1)
-		return (-1);
-	rc = audit_parts(n, &e, dossiers);
-	if (!in_tx) {
-		if (rc == 0 && store_commit(n->st) == -1)
-			rc = -1;
-		if (rc == -1)
-			store_rollback(n->st);
-	}
-	return (rc);
+	cli_audit_entry(&e, action, dossiers, detail);
+	return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
 }
 
 /* ids += " " id, growing it; 0 / -1. */
@@ -333,6 +296,63 @@ ids_add(char **ids, size_t *len, size_t *cap, const char *id)
 	memcpy(*ids + *len, id, n + 1);
 	*len += n;
 	return (0);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return (memcmp(a, b, 36));
+}
+
+char *
+cli_json_dossiers(const cJSON *arr)
+{
+	const cJSON	*o, *d;
+	char		(*v)[36] = NULL, *ids;
+	size_t		 k, n = 0, len = 0;
+
+	if ((v = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*v))) ==
+	    NULL)
+		return (NULL);
+	cJSON_ArrayForEach(o, arr) {
+		d = cJSON_GetObjectItemCaseSensitive(o, "dossier");
+		if (cJSON_IsString(d) && strlen(d->valuestring) == 36)
+			memcpy(v[n++], d->valuestring, 36);
+	}
+	qsort(v, n, sizeof(*v), id_cmp);
+	if ((ids = malloc(n * 37 + 1)) == NULL) {
+		free(v);
+		return (NULL);
+	}
+	for (k = 0; k < n; k++) {
+		if (k > 0 && memcmp(v[k], v[k - 1], 36) == 0)
+			continue;
+		if (len > 0)
+			ids[len++] = ' ';
+		memcpy(ids + len, v[k], 36);
+		len += 36;
+	}
+	ids[len] = '\0';
+	free(v);
+	return (ids);
+}
+
+int
+cli_audit_json_list(struct node *n, const char *action, const cJSON *arr,
+    const char *detail)
+{
+	char	*ids;
+	int	 rc = -1;
+
+	if ((ids = cli_json_dossiers(arr)) != NULL) {
+		rc = cli_audit(n, action, ids, detail, false);
+		free(ids);
+	}
+	if (rc == -1)
+		cli_err("%s", cli_tr("the listing cannot be recorded in the "
+		    "audit, so it is refused", "список нельзя записать в "
+		    "журнал аудита, поэтому в нём отказано"));
+	return (rc);
 }
 
 int

@@ -19,6 +19,7 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
+#include "protocol/log.h"
 
 static const char *
 opt(const char *s)
@@ -201,7 +202,6 @@ struct conflict_out {
 	int		 count;
 };
 
-/* One conflict into out's JSON array, or printed. */
 /* The dossiers of the conflicts listed, space-separated, each once after
  * itself (conflicts of one dossier come together or not: the audit entry
  * may name one twice). */
@@ -235,6 +235,7 @@ conflict_id(const char *const *c, void *arg)
 	return (0);
 }
 
+/* One conflict into out's JSON array, or printed. */
 static int
 conflict_out(const char *const *c, void *arg)
 {
@@ -253,6 +254,39 @@ conflict_out(const char *const *c, void *arg)
 		printf("    %s %s\n    %s %s\n", cli_tr("state:",
 		    "состояние:"), state_text(c[STORE_CONFLICT_STATE]),
 		    cli_tr("id:", "номер:"), out->id);
+	return (0);
+}
+
+cJSON *
+cli_conflicts_json(struct node *n, bool all)
+{
+	struct conflict_out out = { NULL, NULL, 0 };
+
+	if ((out.arr = cJSON_CreateArray()) == NULL)
+		return (NULL);
+	if (store_conflict_each(n->st, all, conflict_out, &out) != 0) {
+		cJSON_Delete(out.arr);
+		return (NULL);
+	}
+	return (out.arr);
+}
+
+int
+cli_conflict_op(const struct dossier *d, const char *id, const char *keep,
+    struct op *op, char norm[16])
+{
+	struct dossier_row	*r;
+
+	if ((r = dossier_find(d, DT_CONFLICT, id)) == NULL)
+		return (-1);
+	if (strcmp(opt(r->col[CF_STATE]), "open") != 0)
+		return (1);
+	memset(op, 0, sizeof(*op));
+	op->kind = OP_CONFLICT_RESOLVE;
+	op->field = op_field_find(opt(r->col[CF_FIELD]));
+	op->arg[OA_REF] = r->col[COL_ID];
+	op->arg[OA_VALUE] = keep == NULL ? opt(r->col[CF_WINNER_VALUE]) :
+	    cli_field_value(op->field, keep, norm, 16);
 	return (0);
 }
 
@@ -387,20 +421,16 @@ conflicts_resolve(int argc, char **argv)
 		goto out;
 	rc = EX_SOFTWARE;
 	if (view_load(n->st, dossier, &d) != 0 ||
-	    (r = dossier_find(d, DT_CONFLICT, id)) == NULL)
+	    (ch = cli_conflict_op(d, id, winner ? NULL : keep, &op, norm)) ==
+	    -1)
 		goto out;
-	if (strcmp(opt(r->col[CF_STATE]), "open") != 0) {
+	if (ch == 1) {
+		r = dossier_find(d, DT_CONFLICT, id);
 		cli_err("%s %s: %s", cli_tr("conflict", "конфликт"), argv[optind],
 		    state_text(r->col[CF_STATE]));
 		rc = EX_DATAERR;
 		goto out;
 	}
-	memset(&op, 0, sizeof(op));
-	op.kind = OP_CONFLICT_RESOLVE;
-	op.field = op_field_find(opt(r->col[CF_FIELD]));
-	op.arg[OA_REF] = id;
-	op.arg[OA_VALUE] = winner ? opt(r->col[CF_WINNER_VALUE]) :
-	    cli_field_value(op.field, keep, norm, sizeof(norm));
 	rc = cli_author(n, dossier, &op, 1, -1, "conflicts resolve");
 out:
 	dossier_free(d);

@@ -729,6 +729,9 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 	errno = 0;
 	if ((len = getline(line, cap, im->f)) == -1) {
 		if (ferror(im->f) || errno != 0) {
+			/* Out of memory is EX_OSERR, not a read error. */
+			if (errno == ENOMEM)
+				im->oom = true;
 			cli_err("%s: %s", im->path, errno == ENOMEM ? "out of "
 			    "memory" : cli_tr("read error", "ошибка чтения"));
 			return (-1);
@@ -740,6 +743,7 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 		(*line)[--len] = '\0';
 	if (EVP_Digest(*line, (size_t)len, md, &mdlen, EVP_sha256(), NULL) !=
 	    1 || mdlen < LINE_DIGEST) {
+		im->oom = true;
 		cli_err("%s", "out of memory");
 		return (-1);
 	}
@@ -782,6 +786,7 @@ check_lines(struct import *im)
 	while ((r = read_line(im, &line, &cap, &len, digest)) == 1) {
 		if (lineno == INT_MAX || ls_grow(im, (size_t)lineno + 1) ==
 		    -1) {
+			im->oom = true;
 			cli_err("%s: %s", im->path, "out of memory");
 			r = -1;
 			break;
@@ -891,7 +896,7 @@ make_lines(struct import *im)
 			    (unsigned long long)im->good);
 	}
 	if (rc == EX_OK && r == -1)
-		rc = EX_IOERR;
+		rc = im->oom ? EX_OSERR : EX_IOERR;
 	if (rc == EX_OK && (size_t)lineno != im->nls)
 		rc = file_changed(im, lineno + 1);
 	if (rc == EX_OK && batch_commit(im) == -1)

@@ -28,7 +28,7 @@ opt_s(const char *s)
 {
 	return (s != NULL ? s : "");
 }
-#define MAXFLAGS	12
+#define MAXFLAGS	CLI_RECORD_FLAGS
 
 struct rec_flag {
 	const char		*name;
@@ -263,23 +263,102 @@ refuse_duplicate(struct node *n, const struct op *o)
 	return (EX_DATAERR);
 }
 
+static const struct rec_spec *
+rec_spec_find(const char *family, const char *verb)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+		if (strcmp(specs[i].family, family) == 0 &&
+		    strcmp(specs[i].verb, verb) == 0)
+			return (&specs[i]);
+	return (NULL);
+}
+
+int
+cli_record_build(struct cli_record *r,
+    const char *(*get)(void *, const char *, size_t), void *arg, char *why,
+    size_t whysz)
+{
+	const struct rec_spec	*s;
+	const char		*val[MAXFLAGS] = { NULL };
+	const char		*v;
+	size_t			 nflags, i;
+
+	if ((s = rec_spec_find(r->family, r->verb)) == NULL)
+		return (1);
+	memset(r->ops, 0, sizeof(r->ops));
+	r->nops = 0;
+	r->ref = s->ref;
+	r->print = s->print;
+	for (nflags = 0; s->flags[nflags].name != NULL; nflags++)
+		val[nflags] = get(arg, s->flags[nflags].name, nflags);
+	for (i = 0; i < nflags; i++)
+		if (s->flags[i].required && val[i] == NULL) {
+			snprintf(why, whysz, "--%s %s", s->flags[i].name,
+			    cli_tr("is required", "обязателен"));
+			return (-1);
+		}
+	for (i = 0; i < nflags; i++)
+		if (val[i] != NULL && !fields_utf8_valid(val[i],
+		    strlen(val[i]))) {
+			snprintf(why, whysz, "%s: %s", s->flags[i].name,
+			    cli_tr("not valid UTF-8 text", "текст не в "
+			    "кодировке UTF-8"));
+			return (-2);
+		}
+	/* person set makes one operation per field; the others one op. */
+	r->ops[0].kind = s->kind;
+	r->ops[0].field = -1;
+	for (i = 0; i < nflags; i++) {
+		if (val[i] == NULL)
+			continue;
+		v = rec_normal(s->flags[i].slot, val[i], r->norm[i],
+		    sizeof(r->norm[i]));
+		if (s->kind == OP_PERSON_SET) {
+			r->ops[r->nops].kind = OP_PERSON_SET;
+			r->ops[r->nops].field = s->flags[i].slot - SLOT_P(0);
+			r->ops[r->nops].arg[OA_VALUE] = v;
+			r->nops++;
+		} else if (s->flags[i].slot >= SLOT_P(0))
+			r->ops[0].person[s->flags[i].slot - SLOT_P(0)] = v;
+		else
+			r->ops[0].arg[s->flags[i].slot] = v;
+	}
+	if (s->kind != OP_PERSON_SET)
+		r->nops = 1;
+	if (r->nops == 0) {
+		snprintf(why, whysz, "%s", cli_tr("name at least one field "
+		    "to change, such as --phone", "укажите хотя бы одно поле, "
+		    "например --phone"));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The values getopt collected, by the flag's index. */
+static const char *
+rec_val(void *arg, const char *name, size_t i)
+{
+	(void)name;
+	return (((const char **)arg)[i]);
+}
+
 static int
 rec_run(const struct rec_spec *s, int argc, char **argv)
 {
 	struct option	 opts[MAXFLAGS + 3];
 	const char	*val[MAXFLAGS] = { NULL };
-	char		 norm[MAXFLAGS][16];
-	struct op	 ops[PF_COUNT];
+	struct cli_record rec;
 	struct node	*n = NULL;
 	struct dossier	*d = NULL;
-	char		 id[37], what[64];
-	const char	*v, *ref = NULL;
-	size_t		 nflags, i, nops = 0;
+	char		 id[37], what[64], why[256];
+	const char	*ref = NULL;
+	size_t		 nflags, i;
 	int		 ch, rc = EX_USAGE, npos;
 	bool		 force = false;
 
 	memset(opts, 0, sizeof(opts));
-	memset(ops, 0, sizeof(ops));
 	for (nflags = 0; s->flags[nflags].name != NULL; nflags++) {
 		opts[nflags].name = s->flags[nflags].name;
 		opts[nflags].has_arg = required_argument;
@@ -318,21 +397,18 @@ rec_run(const struct rec_spec *s, int argc, char **argv)
 		rec_usage(stderr, s->family);
 		return (EX_USAGE);
 	}
+	rec.family = s->family;
+	rec.verb = s->verb;
+	/* Checked before the node is opened, as they always were, except
+	 * "nothing to change", which waits for the dossier below. */
 	for (i = 0; i < nflags; i++)
-		if (s->flags[i].required && val[i] == NULL) {
-			cli_err("%s %s: --%s %s", s->family, s->verb,
-			    s->flags[i].name, cli_tr("is required",
-			    "обязателен"));
-			return (EX_USAGE);
-		}
-	for (i = 0; i < nflags; i++)
-		if (val[i] != NULL && !fields_utf8_valid(val[i],
-		    strlen(val[i]))) {
-			cli_err("%s %s: %s: %s", s->family, s->verb,
-			    s->flags[i].name, cli_tr("not valid UTF-8 text",
-			    "текст не в кодировке UTF-8"));
-			return (EX_DATAERR);
-		}
+		if (s->flags[i].required && val[i] == NULL)
+			break;
+	if ((ch = cli_record_build(&rec, rec_val, val, why,
+	    sizeof(why))) != 0 && (i < nflags || ch == -2)) {
+		cli_err("%s %s: %s", s->family, s->verb, why);
+		return (ch == -2 ? EX_DATAERR : EX_USAGE);
+	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	if (s->kind == OP_PERSON_CREATE) {
@@ -354,38 +430,16 @@ rec_run(const struct rec_spec *s, int argc, char **argv)
 			goto out;
 		}
 	}
-	/* person set makes one operation per field; the others one op. */
-	ops[0].kind = s->kind;
-	ops[0].field = -1;
-	ops[0].arg[OA_REF] = ref;
-	for (i = 0; i < nflags; i++) {
-		if (val[i] == NULL)
-			continue;
-		v = rec_normal(s->flags[i].slot, val[i], norm[i],
-		    sizeof(norm[i]));
-		if (s->kind == OP_PERSON_SET) {
-			ops[nops].kind = OP_PERSON_SET;
-			ops[nops].field = s->flags[i].slot - SLOT_P(0);
-			ops[nops].arg[OA_VALUE] = v;
-			nops++;
-		} else if (s->flags[i].slot >= SLOT_P(0))
-			ops[0].person[s->flags[i].slot - SLOT_P(0)] = v;
-		else
-			ops[0].arg[s->flags[i].slot] = v;
-	}
-	if (s->kind != OP_PERSON_SET)
-		nops = 1;
-	if (nops == 0) {
-		cli_err("person set: %s", cli_tr("name at least one field to "
-		    "change, such as --phone", "укажите хотя бы одно поле, "
-		    "например --phone"));
+	if (ch != 0) {
+		cli_err("%s %s: %s", s->family, s->verb, why);
 		goto out;
 	}
+	rec.ops[0].arg[OA_REF] = ref;
 	if (s->kind == OP_PERSON_CREATE && !force &&
-	    (rc = refuse_duplicate(n, &ops[0])) != EX_OK)
+	    (rc = refuse_duplicate(n, &rec.ops[0])) != EX_OK)
 		goto out;
 	snprintf(what, sizeof(what), "%s %s", s->family, s->verb);
-	rc = cli_author(n, id, ops, nops, s->print, what);
+	rc = cli_author(n, id, rec.ops, rec.nops, rec.print, what);
 out:
 	dossier_free(d);
 	node_close(n);

@@ -158,6 +158,75 @@ static const char SQL_LIST[] =
     " OR (?1 = 1 AND t.\"to\" = ?2) OR (?1 = 2 AND t.\"from\" = ?2)"
     " ORDER BY t.hlc DESC";
 
+cJSON *
+cli_transfers_json(struct node *n, int which)
+{
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o;
+	const char	*c[14];
+	char		 when[32], today[11];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	uint64_t	 h;
+	int		 i, r = STORE_ERR;
+	static const char *const keys[] = { "id", "from", "to", "reason",
+	    "state", "hlc", "surname", "name", "patronymic", "birth_date",
+	    "origin" };
+
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
+		return (NULL);
+	sqlite3_bind_int(s, 1, which);
+	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
+	if ((arr = cJSON_CreateArray()) == NULL)
+		goto out;
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		for (i = 0; i < 14; i++)
+			c[i] = (const char *)sqlite3_column_text(s, i);
+		when[0] = '\0';
+		if (c[5] != NULL && hlc_parse(c[5], strlen(c[5]), &h) == 0) {
+			time_t ts = (time_t)(hlc_ms(h) / 1000);
+
+			gmtime_r(&ts, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		}
+		if ((o = cJSON_CreateObject()) == NULL) {
+			r = STORE_ERR;
+			break;
+		}
+		cJSON_AddItemToArray(arr, o);
+		for (i = 0; i < 11; i++)
+			if (c[i] != NULL)
+				cJSON_AddStringToObject(o, keys[i], c[i]);
+		cJSON_AddStringToObject(o, "dossier", c[12]);
+		if (c[13] != NULL)
+			cJSON_AddStringToObject(o, "late", c[13]);
+		cJSON_AddStringToObject(o, "date", when);
+		cJSON_AddNumberToObject(o, "age", c[9] != NULL ?
+		    fields_age(c[9], today) : -1);
+		cJSON_AddNumberToObject(o, "events",
+		    (double)sqlite3_column_int64(s, 11));
+	}
+out:
+	sqlite3_reset(s);
+	if (r != STORE_DONE) {
+		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
+		cJSON_Delete(arr);
+		return (NULL);
+	}
+	return (arr);
+}
+
+/* A member of a transfer's object, "" when absent. */
+static const char *
+member(const cJSON *o, const char *k)
+{
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return (cJSON_IsString(m) ? m->valuestring : "");
+}
+
 static int
 list(int argc, char **argv)
 {
@@ -169,19 +238,9 @@ list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct node	*n;
-	sqlite3_stmt	*s;
 	cJSON		*arr = NULL, *o;
-	const char	*c[14];
-	char		 when[32], today[11];
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-	uint64_t	 h;
 	bool		 json = false;
-	int		 ch, which = 0, i, r, rc = EX_SOFTWARE, count = 0;
-	static const int dossier_col = 12;
-	static const char *const keys[] = { "id", "from", "to", "reason",
-	    "state", "hlc", "surname", "name", "patronymic", "birth_date",
-	    "origin" };
+	int		 ch, which = 0, rc = EX_SOFTWARE;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hijo", opts, NULL)) != -1) {
@@ -204,71 +263,38 @@ list(int argc, char **argv)
 		transfer_usage(stderr);
 		return (EX_USAGE);
 	}
-	gmtime_r(&t, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
-		goto out;
-	sqlite3_bind_int(s, 1, which);
-	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
-	if (json && (arr = cJSON_CreateArray()) == NULL)
+	if ((arr = cli_transfers_json(n, which)) == NULL)
 		goto out;
 	/* Names and birth dates: audited before they are shown. */
-	if (cli_audit_rows(n, s, &dossier_col, 1, "transfer list", which ==
-	    1 ? "incoming" : which == 2 ? "outgoing" : "all") == -1)
+	if (cli_audit_json_list(n, "transfer list", arr, which == 1 ?
+	    "incoming" : which == 2 ? "outgoing" : "all") == -1)
 		goto out;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		for (i = 0; i < 14; i++)
-			c[i] = (const char *)sqlite3_column_text(s, i);
-		when[0] = '\0';
-		if (c[5] != NULL && hlc_parse(c[5], strlen(c[5]), &h) == 0) {
-			time_t ts = (time_t)(hlc_ms(h) / 1000);
-
-			gmtime_r(&ts, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
-		}
-		count++;
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			for (i = 0; i < 11; i++)
-				if (c[i] != NULL)
-					cJSON_AddStringToObject(o, keys[i],
-					    c[i]);
-			cJSON_AddStringToObject(o, "dossier", c[12]);
-			if (c[13] != NULL)
-				cJSON_AddStringToObject(o, "late", c[13]);
-			cJSON_AddStringToObject(o, "date", when);
-			cJSON_AddNumberToObject(o, "age", c[9] != NULL ?
-			    fields_age(c[9], today) : -1);
-			cJSON_AddNumberToObject(o, "events",
-			    (double)sqlite3_column_int64(s, 11));
-			continue;
-		}
-		printf("%.12s  %s  %s → %s  %s\n    %s %s %s, %d %s, %s %s, "
-		    "%lld %s\n    %s: %s\n", c[0], when, c[1], c[2], c[4],
-		    c[6] ? c[6] : "", c[7] ? c[7] : "", c[8] ? c[8] : "",
-		    c[9] ? fields_age(c[9], today) : -1, cli_tr("years",
-		    "лет"), cli_tr("registered in", "зарегистрирован(а) в"),
-		    c[10] ? c[10] : "", (long long)sqlite3_column_int64(s, 11),
-		    cli_tr("events", "событий"), cli_tr("reason", "причина"),
-		    c[3] ? c[3] : "");
-		if (c[13] != NULL)
-			printf("    %s: %s\n", cli_tr("came too late and did not "
-			    "count", "пришло слишком поздно и не учтено"),
-			    c[13]);
-	}
-	sqlite3_reset(s);
-	if (r != STORE_DONE) {
-		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
-		goto out;
-	}
 	if (json)
 		cli_print_json(arr);
-	else if (count == 0)
+	else if (cJSON_GetArraySize(arr) == 0)
 		fprintf(stderr, "%s\n", cli_tr("no transfers", "передач нет"));
+	else
+		cJSON_ArrayForEach(o, arr) {
+			printf("%.12s  %s  %s → %s  %s\n    %s %s %s, %d %s, "
+			    "%s %s, %lld %s\n    %s: %s\n", member(o, "id"),
+			    member(o, "date"), member(o, "from"),
+			    member(o, "to"), member(o, "state"),
+			    member(o, "surname"), member(o, "name"),
+			    member(o, "patronymic"), (int)cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(o, "age")), cli_tr("years",
+			    "лет"), cli_tr("registered in",
+			    "зарегистрирован(а) в"), member(o, "origin"),
+			    (long long)cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(o, "events")), cli_tr("events",
+			    "событий"), cli_tr("reason", "причина"),
+			    member(o, "reason"));
+			if (cJSON_GetObjectItem(o, "late") != NULL)
+				printf("    %s: %s\n", cli_tr("came too late and "
+				    "did not count", "пришло слишком поздно и не "
+				    "учтено"), member(o, "late"));
+		}
 	rc = EX_OK;
 out:
 	cJSON_Delete(arr);

@@ -542,6 +542,56 @@ csv_field(const char *v)
 	putchar('"');
 }
 
+cJSON *
+cli_audit_json(struct node *n, const char *dossier, const char *user,
+    int64_t since)
+{
+	sqlite3_stmt	*s;
+	cJSON		*arr, *o;
+	const char	*v;
+	struct tm	 tm;
+	time_t		 t;
+	char		 when[32];
+	int		 r, c;
+
+	if ((s = store_stmt(n->st, SQL_AUDIT_LIST)) == NULL)
+		return (NULL);
+	if ((arr = cJSON_CreateArray()) == NULL ||
+	    (dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
+	    SQLITE_STATIC) != SQLITE_OK) || (user != NULL &&
+	    sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    (since >= 0 && sqlite3_bind_int64(s, 3, since) != SQLITE_OK)) {
+		r = SQLITE_ERROR;
+		goto out;
+	}
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (time_t)sqlite3_column_int64(s, 1);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if ((o = cJSON_CreateObject()) == NULL) {
+			r = SQLITE_NOMEM;
+			break;
+		}
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddNumberToObject(o, "seq",
+		    (double)sqlite3_column_int64(s, 0));
+		cJSON_AddStringToObject(o, "at", when);
+		for (c = 2; c < 10; c++) {
+			v = (const char *)sqlite3_column_text(s, c);
+			cJSON_AddStringToObject(o, audit_cols[c],
+			    v != NULL ? v : "");
+		}
+	}
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_DONE) {
+		cJSON_Delete(arr);
+		return (NULL);
+	}
+	return (arr);
+}
+
 static int
 audit_list(int argc, char **argv)
 {
@@ -609,6 +659,14 @@ audit_list(int argc, char **argv)
 	    "audit list", dossier != NULL ? dossier : "", user != NULL ?
 	    user : "", false) == -1)
 		goto out;
+	if (json) {
+		if ((arr = cli_audit_json(n, dossier, user, since != NULL ?
+		    (int64_t)timegm(&tm) : -1)) == NULL)
+			goto out;
+		cli_print_json(arr);
+		rc = EX_OK;
+		goto out;
+	}
 	if ((s = store_stmt(n->st, SQL_AUDIT_LIST)) == NULL)
 		goto out;
 	if ((dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,

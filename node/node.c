@@ -403,6 +403,20 @@ static const struct {
 	    0, NODE_MAX_RETENTION_Y },
 };
 
+/* An absolute path of printable ASCII without spaces (a certificate's). */
+static int
+path_valid(const char *s)
+{
+	const char	*p;
+
+	if (s[0] != '/')
+		return (0);
+	for (p = s; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~')
+			return (0);
+	return (1);
+}
+
 /* One NAME = VALUE setting into c: 0, or -1 with why. */
 static int
 config_set(struct node_config *c, const char *k, const char *v, char *why,
@@ -426,6 +440,18 @@ config_set(struct node_config *c, const char *k, const char *v, char *why,
 	} else if (strcmp(k, "listen") == 0) {
 		if (n < sizeof(c->listen) && listen_valid(v)) {
 			memcpy(c->listen, v, n + 1);
+			return (0);
+		}
+	} else if (strcmp(k, "listen_ui") == 0) {
+		/* Empty: no browser listener. */
+		if (n < sizeof(c->listen_ui) && (n == 0 || listen_valid(v))) {
+			memcpy(c->listen_ui, v, n + 1);
+			return (0);
+		}
+	} else if (strcmp(k, "ui_cert") == 0 || strcmp(k, "ui_key") == 0) {
+		if (n < sizeof(c->ui_cert) && (n == 0 || path_valid(v))) {
+			memcpy(strcmp(k, "ui_cert") == 0 ? c->ui_cert :
+			    c->ui_key, v, n + 1);
 			return (0);
 		}
 	} else {
@@ -984,8 +1010,9 @@ out:
 static const char *const config_names[] = {
 	"region", "url", "listen", "max_clock_drift", "stats_interval",
 	"stats_threshold", "stats_threshold_sensitive",
-	"anti_entropy_interval", "session_idle_minutes", "session_max_hours",
-	"retention_years", NULL
+	"stats_release_months", "anti_entropy_interval", "listen_ui", "ui_cert",
+	"ui_key", "session_idle_minutes", "session_max_hours", "retention_years",
+	NULL
 };
 
 const char *
@@ -1009,6 +1036,12 @@ node_config_get(const struct node_config *c, const char *key, char *out,
 		v = c->url;
 	else if (strcmp(key, "listen") == 0)
 		v = c->listen;
+	else if (strcmp(key, "listen_ui") == 0)
+		v = c->listen_ui;
+	else if (strcmp(key, "ui_cert") == 0)
+		v = c->ui_cert;
+	else if (strcmp(key, "ui_key") == 0)
+		v = c->ui_key;
 	if (v != NULL) {
 		n = snprintf(out, outsz, "%s", v);
 		return (n < 0 || (size_t)n >= outsz ? -1 : 0);

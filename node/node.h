@@ -46,6 +46,10 @@ struct store;
 #define NODE_DEFAULT_THRESHOLD_SENSITIVE 10	/* crisis: 1-9 hidden */
 #define NODE_DEFAULT_ANTI_ENTROPY_S 3600	/* seconds between rounds */
 #define NODE_MAX_ANTI_ENTROPY_S	86400	/* a day at most */
+#define NODE_DEFAULT_SESSION_IDLE_MIN 30	/* browser sessions (ASVS V3) */
+#define NODE_DEFAULT_SESSION_MAX_H 12
+#define NODE_MAX_SESSION_IDLE_MIN 1440	/* a day */
+#define NODE_MAX_SESSION_MAX_H	24	/* SESSION_ABSOLUTE_MAX */
 
 #define NODE_DEFAULT_SESSION_IDLE_MIN 30	/* ASVS V3.3: 30 minutes idle */
 #define NODE_DEFAULT_SESSION_MAX_H 12	/* ... and 12 hours in all */
@@ -69,6 +73,9 @@ struct node_config {
 	int	 stats_threshold_sensitive;	/* ... for sensitive ones */
 	int	 stats_release_months;	/* RU-FED: months between releases */
 	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
+	char	 listen_ui[128];	/* the browsers' listener; "": off */
+	char	 ui_cert[256];		/* its certificate; "": tls.crt */
+	char	 ui_key[256];		/* its key; "": tls.key */
 	/* The web listener's sessions (node/session.h): they end after
 	 * session_idle_minutes without use and session_max_hours after the
 	 * login, whatever their use; session_check takes them in seconds. */

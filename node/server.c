@@ -16,6 +16,7 @@
 #include "node/node.h"
 #include "node/server.h"
 #include "node/erase.h"
+#include "node/ui.h"
 #include "node/fedstats.h"
 #include "node/stats.h"
 #include "node/store.h"
@@ -166,7 +167,8 @@ server_run(struct node *n, const char *dir)
 	struct timeval		 tick = { STATS_TICK_MS / 1000,
 				    (STATS_TICK_MS % 1000) * 1000 };
 	struct sync		*sync = NULL;
-	int			 rc = -1;
+	struct ui		*ui = NULL;
+	int			 rc = -1, ui_failed;
 
 	memset(&srv, 0, sizeof(srv));
 	srv.n = n;
@@ -183,6 +185,9 @@ server_run(struct node *n, const char *dir)
 	    event_add(srv.tick, &tick) == -1)
 		goto out;
 	srv.next_stats = stats_due(n);
+	/* The browsers' listener (listen_ui), in a thread of its own. */
+	if ((ui = ui_start(n, dir, &ui_failed)) == NULL && ui_failed)
+		goto out;
 	if ((sync = sync_start(dir, n->user)) == NULL)
 		goto out;
 	log_info("serving %s on %s (%s)", n->cfg.region, n->cfg.listen,
@@ -190,6 +195,7 @@ server_run(struct node *n, const char *dir)
 	event_base_dispatch(srv.base);
 	rc = 0;
 out:
+	ui_stop(ui);
 	sync_stop(sync);
 	http_server_free(srv.http);
 	if (srv.tick != NULL)

@@ -34,11 +34,12 @@ ok "$OPORA" --dir a config get listen
 [ "$(cat "$T/out")" = 127.0.0.1:30101 ] || fail "config get listen"
 ok "$OPORA" --dir a config get
 for k in region url listen max_clock_drift stats_interval stats_threshold \
-    stats_threshold_sensitive anti_entropy_interval session_idle_minutes \
-    session_max_hours retention_years; do
+    stats_threshold_sensitive stats_release_months anti_entropy_interval \
+    listen_ui ui_cert ui_key \
+    session_idle_minutes session_max_hours retention_years; do
 	contains "^$k = " "$T/out"
 done
-[ "$(wc -l < "$T/out")" = 11 ] || fail "config get lists 11 settings"
+[ "$(wc -l < "$T/out")" = 15 ] || fail "config get lists 15 settings"
 contains '^session_idle_minutes = 30$' "$T/out"
 contains '^session_max_hours = 12$' "$T/out"
 refuses 64 'unknown setting' "$OPORA" --dir a config get port

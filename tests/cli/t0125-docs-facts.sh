@@ -42,6 +42,7 @@ cmp -s a.txt b.txt || { diff b.txt a.txt >&2
 	fail "admin.md's settings are not the program's"; }
 while IFS='|' read -r k v; do
 	[ "$v" = "(required)" ] && continue
+	[ "$v" = "(empty)" ] && v=
 	grep -qxF "$k|$v" have.txt ||
 	    fail "admin.md: $k defaults to $v, the program says $(grep "^$k|" have.txt)"
 done < doc.txt

@@ -1,0 +1,339 @@
+/*
+ * node/ui.c: the listener of the web pages (ui.h): libmicrohttpd over TLS,
+ * its limits, the request bodies, the security headers.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netdb.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+
+#include "node/node.h"
+#include "node/ui.h"
+#include "node/uiapi.h"
+#include "node/uijson.h"
+#include "protocol/esc.h"
+#include "protocol/log.h"
+#include "protocol/pemfile.h"
+
+struct ui {
+	struct MHD_Daemon	*d;
+	struct uiapi		*api;
+	char			*cert;	/* PEM, NUL-terminated */
+	char			*key;	/* PEM; wiped when freed */
+	size_t			 keylen;
+};
+
+/* One request as it is read. */
+struct ui_req {
+	char	*body;		/* at most UIJSON_BODY_MAX bytes */
+	size_t	 len;
+	bool	 too_large;
+};
+
+/* Every answer carries these (docs/api.md, "Headers"). */
+static const char *const security_headers[][2] = {
+	{ "Content-Security-Policy", "default-src 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'" },
+	{ "Strict-Transport-Security", "max-age=31536000" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+};
+
+/* The PEM file path, at most UI_PEM_MAX bytes, into a new NUL-terminated
+ * buffer (*len bytes): NULL, logged, when it cannot be read or is not
+ * private enough (forbid, pemfile.h). */
+static char *
+pem_read(const char *path, mode_t forbid, const char *what, size_t *len)
+{
+	char	*p;
+	ssize_t	 r = 0;
+	int	 fd;
+
+	*len = 0;
+	if ((fd = pemfile_open_trusted(path, 0, forbid, what)) < 0) {
+		if (fd == -2)
+			log_warnx("%s %s: no such file", what, path);
+		return (NULL);
+	}
+	if ((p = malloc(UI_PEM_MAX + 1)) == NULL) {
+		log_warn("%s %s", what, path);
+		close(fd);
+		return (NULL);
+	}
+	while (*len < UI_PEM_MAX) {
+		r = read(fd, p + *len, UI_PEM_MAX - *len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		*len += (size_t)r;
+	}
+	close(fd);
+	if (r == -1 || *len == 0 || *len == UI_PEM_MAX) {
+		log_warnx("%s %s: cannot be read, empty, or larger than %d "
+		    "bytes", what, path, UI_PEM_MAX - 1);
+		OPENSSL_cleanse(p, *len);
+		free(p);
+		return (NULL);
+	}
+	p[*len] = '\0';
+	return (p);
+}
+
+static const char *
+query_get(void *arg, const char *key)
+{
+	return (MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, key));
+}
+
+static void
+client_addr(struct MHD_Connection *c, char *out, size_t outsz)
+{
+	const union MHD_ConnectionInfo	*ci;
+	socklen_t			 len;
+
+	snprintf(out, outsz, "?");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	len = ci->client_addr->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (getnameinfo(ci->client_addr, len, out, (socklen_t)outsz, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(out, outsz, "?");
+}
+
+static enum MHD_Result
+answer(struct MHD_Connection *c, const char *url,
+    struct uiapi_answer *ans)
+{
+	struct MHD_Response	*resp;
+	char			 ra[24];
+	size_t			 i;
+	enum MHD_Result		 r;
+
+	resp = MHD_create_response_from_buffer(ans->body != NULL ?
+	    strlen(ans->body) : 0, ans->body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(ans->body);
+		return (MHD_NO);
+	}
+	ans->body = NULL;
+	for (i = 0; i < sizeof(security_headers) /
+	    sizeof(security_headers[0]); i++)
+		MHD_add_response_header(resp, security_headers[i][0],
+		    security_headers[i][1]);
+	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Content-Type",
+	    "application/json; charset=utf-8");
+	if (ans->cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", ans->cookie);
+	if (ans->retry_after > 0) {
+		snprintf(ra, sizeof(ra), "%ld", ans->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
+	r = MHD_queue_response(c, ans->status, resp);
+	MHD_destroy_response(resp);
+	return (r);
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct ui		*u = cls;
+	struct ui_req		*rq = *con_cls;
+	struct uiapi_req	 r;
+	struct uiapi_answer	 ans;
+	char			 addr[64], *p;
+
+	(void)version;
+	if (rq == NULL) {
+		if ((rq = calloc(1, sizeof(*rq))) == NULL)
+			return (MHD_NO);
+		*con_cls = rq;
+		return (MHD_YES);
+	}
+	if (*upload_size > 0) {
+		/* Bounded: what is beyond the limit is read and dropped. */
+		if (!rq->too_large && *upload_size <= UIJSON_BODY_MAX -
+		    rq->len) {
+			if (rq->body == NULL &&
+			    (rq->body = malloc(UIJSON_BODY_MAX)) == NULL)
+				return (MHD_NO);
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+		} else {
+			rq->too_large = true;
+			if (rq->body != NULL)
+				OPENSSL_cleanse(rq->body, rq->len);
+			rq->len = 0;
+		}
+		*upload_size = 0;
+		return (MHD_YES);
+	}
+	client_addr(c, addr, sizeof(addr));
+	memset(&r, 0, sizeof(r));
+	memset(&ans, 0, sizeof(ans));
+	r.method = method;
+	r.path = url;
+	r.body = rq->body != NULL ? rq->body : "";
+	r.bodylen = rq->len;
+	r.too_large = rq->too_large;
+	r.token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+	    "__Host-opora");
+	r.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-CSRF-Token");
+	r.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	r.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	r.addr = addr;
+	r.query = query_get;
+	r.qarg = c;
+	uiapi_handle(u->api, &r, &ans);
+	/* Passwords pass through bodies: none stays in memory. */
+	if ((p = rq->body) != NULL)
+		OPENSSL_cleanse(p, rq->len);
+	return (answer(c, url, &ans));
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct ui_req	*rq = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	if (rq->body != NULL)
+		OPENSSL_cleanse(rq->body, UIJSON_BODY_MAX);
+	free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* The address of listen_ui ("HOST:PORT", "[V6]:PORT") resolved. */
+static struct addrinfo *
+resolve(const char *listen)
+{
+	struct addrinfo	 hints, *res = NULL;
+	const char	*colon = strrchr(listen, ':');
+	char		 host[128], e[ESC_SHORT];
+	size_t		 n;
+	int		 r;
+
+	if (colon == NULL || (n = (size_t)(colon - listen)) >= sizeof(host))
+		return (NULL);
+	memcpy(host, listen, n);
+	host[n] = '\0';
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+		log_warnx("listen_ui %s: %s", esc_str(listen, e, sizeof(e)),
+		    gai_strerror(r));
+		return (NULL);
+	}
+	return (res);
+}
+
+struct ui *
+ui_start(const struct node *n, const char *dir, int *failed)
+{
+	struct ui	*u;
+	struct addrinfo	*ai = NULL;
+	char		 crt[1024], key[1024], e[ESC_SHORT];
+	size_t		 len;
+	unsigned int	 flags;
+
+	*failed = 0;
+	if (n->cfg.listen_ui[0] == '\0')
+		return (NULL);
+	*failed = 1;
+	if ((u = calloc(1, sizeof(*u))) == NULL) {
+		log_warn("listen_ui");
+		return (NULL);
+	}
+	if ((n->cfg.ui_cert[0] == '\0') != (n->cfg.ui_key[0] == '\0')) {
+		log_warnx("listen_ui: set both ui_cert and ui_key, or neither "
+		    "(the node's own tls.crt and tls.key)");
+		goto fail;
+	}
+	if (n->cfg.ui_cert[0] != '\0') {
+		snprintf(crt, sizeof(crt), "%s", n->cfg.ui_cert);
+		snprintf(key, sizeof(key), "%s", n->cfg.ui_key);
+	} else if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
+	    node_path(n, "tls.key", key, sizeof(key)) == -1)
+		goto fail;
+	if ((u->cert = pem_read(crt, PEMFILE_NO_WRITE, "browser certificate",
+	    &len)) == NULL || (u->key = pem_read(key, PEMFILE_PRIVATE,
+	    "browser TLS key", &u->keylen)) == NULL)
+		goto fail;
+	if ((u->api = uiapi_new(dir, n->user)) == NULL ||
+	    (ai = resolve(n->cfg.listen_ui)) == NULL)
+		goto fail;
+	flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	u->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, u,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_HTTPS_MEM_CERT, u->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, u->key,
+	    MHD_OPTION_HTTPS_PRIORITIES,
+	    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)UI_CONN_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)UI_CONN_PER_ADDR,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)UI_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)UI_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, u,
+	    MHD_OPTION_END);
+	if (u->d == NULL) {
+		log_warnx("listen_ui %s: cannot listen there (in use, not "
+		    "this machine's address, or the certificate and key do "
+		    "not match)", esc_str(n->cfg.listen_ui, e, sizeof(e)));
+		goto fail;
+	}
+	freeaddrinfo(ai);
+	log_info("serving the web pages on https://%s", n->cfg.listen_ui);
+	*failed = 0;
+	return (u);
+fail:
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	ui_stop(u);
+	return (NULL);
+}
+
+void
+ui_stop(struct ui *u)
+{
+	if (u == NULL)
+		return;
+	if (u->d != NULL)
+		MHD_stop_daemon(u->d);
+	uiapi_free(u->api);
+	if (u->key != NULL)
+		OPENSSL_cleanse(u->key, u->keylen);
+	free(u->key);
+	free(u->cert);
+	free(u);
+}

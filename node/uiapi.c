@@ -1,0 +1,1392 @@
+/*
+ * node/uiapi.c: the web pages' JSON API (uiapi.h, docs/api.md).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "conflict/access.h"
+#include "conflict/dossier.h"
+#include "node/account.h"
+#include "node/audit.h"
+#include "node/cli.h"
+#include "node/node.h"
+#include "node/session.h"
+#include "node/store.h"
+#include "node/uiapi.h"
+#include "node/uijson.h"
+#include "node/view.h"
+#include "protocol/fields.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+
+#define UIAPI_SEGMENTS		6	/* /api/dossiers/ID/event/amend */
+#define UIAPI_SEGMENT_MAX	64	/* bytes of one path segment */
+#define UIAPI_SEARCH_MAX	50	/* dossiers one search answers */
+#define UIAPI_REASON_MIN	5	/* bytes: a reason, not "x" */
+#define UIAPI_REASON_MAX	500
+
+struct uiapi {
+	struct node	*n;
+	int64_t		 idle, absolute;	/* session ends, seconds */
+};
+
+/* One request being answered. */
+struct ctx {
+	struct uiapi		*api;
+	struct node		*n;
+	const struct uiapi_req	*r;
+	struct uiapi_answer	*ans;
+	cJSON			*body;		/* POST: the object sent */
+	char			 seg[UIAPI_SEGMENTS][UIAPI_SEGMENT_MAX + 1];
+	int			 nseg;		/* after "api" */
+	int64_t			 now;
+	bool			 have;		/* a live session */
+	struct session		 s;
+	struct account		 acct;
+};
+
+struct uiapi *
+uiapi_new(const char *dir, const char *user)
+{
+	struct uiapi	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		log_warn("web api");
+		return (NULL);
+	}
+	if ((a->n = node_open(dir, user)) == NULL) {
+		free(a);
+		return (NULL);
+	}
+	a->idle = (int64_t)a->n->cfg.session_idle_minutes * 60;
+	a->absolute = (int64_t)a->n->cfg.session_max_hours * 3600;
+	return (a);
+}
+
+void
+uiapi_free(struct uiapi *a)
+{
+	if (a == NULL)
+		return;
+	node_close(a->n);
+	free(a);
+}
+
+/* Answers.  Every message is fixed text: nothing the client sent. */
+
+static void
+set_json(struct ctx *c, unsigned status, cJSON *j)
+{
+	c->ans->status = status;
+	free(c->ans->body);
+	if (j == NULL || (c->ans->body = cJSON_PrintUnformatted(j)) == NULL) {
+		c->ans->status = 500;
+		c->ans->body = strdup("{\"error\":{\"code\":\"internal\","
+		    "\"message\":\"internal error\"}}");
+	}
+	cJSON_Delete(j);
+}
+
+static void
+fail(struct ctx *c, unsigned status, const char *code, const char *message)
+{
+	cJSON	*j, *e;
+
+	if ((j = cJSON_CreateObject()) != NULL &&
+	    ((e = cJSON_AddObjectToObject(j, "error")) == NULL ||
+	    cJSON_AddStringToObject(e, "code", code) == NULL ||
+	    cJSON_AddStringToObject(e, "message", message) == NULL)) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	set_json(c, status, j);
+}
+
+static void
+internal(struct ctx *c)
+{
+	fail(c, 500, "internal", "internal error; the node's log says more");
+}
+
+static const char *
+nz(const char *s)
+{
+	return (s != NULL ? s : "");
+}
+
+/* Write an audit entry of the session's account (or of login, for the
+ * login attempts), in the caller's transaction when in_tx. */
+static int
+audit(struct ctx *c, const char *login, const char *action,
+    const char *dossiers, const char *reason, const char *detail,
+    bool in_tx)
+{
+	struct audit_entry	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.login = c->have ? c->acct.login : nz(login);
+	e.role = c->have ? access_role_name(c->acct.role) : "";
+	e.os_user = "";
+	e.addr = c->r->addr;
+	e.action = action;
+	e.dossiers = nz(dossiers);
+	e.reason = nz(reason);
+	e.detail = nz(detail);
+	return (in_tx ? audit_append(c->n, &e) : audit_record(c->n, &e));
+}
+
+static cJSON *
+account_json(const struct account *a)
+{
+	cJSON	*o;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (NULL);
+	if (cJSON_AddStringToObject(o, "login", a->login) == NULL ||
+	    cJSON_AddStringToObject(o, "name", a->name) == NULL ||
+	    cJSON_AddStringToObject(o, "role", access_role_name(a->role)) ==
+	    NULL || cJSON_AddStringToObject(o, "centre", a->centre) == NULL ||
+	    cJSON_AddBoolToObject(o, "must_change_password",
+	    a->must_change) == NULL ||
+	    cJSON_AddBoolToObject(o, "totp", a->has_totp) == NULL) {
+		cJSON_Delete(o);
+		return (NULL);
+	}
+	return (o);
+}
+
+static void
+set_cookie(struct ctx *c, const char *token)
+{
+	if (token == NULL)
+		snprintf(c->ans->cookie, sizeof(c->ans->cookie),
+		    "__Host-opora=; Path=/; Secure; HttpOnly; "
+		    "SameSite=Strict; Max-Age=0");
+	else
+		snprintf(c->ans->cookie, sizeof(c->ans->cookie),
+		    "__Host-opora=%s; Path=/; Secure; HttpOnly; "
+		    "SameSite=Strict", token);
+}
+
+/* {"account":..., "csrf":...}: what login, me and password answer. */
+static void
+answer_session(struct ctx *c, unsigned status, const struct account *a,
+    const char *csrf)
+{
+	cJSON	*j;
+
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "account", account_json(a)) ||
+	    cJSON_GetObjectItem(j, "account") == NULL ||
+	    cJSON_AddStringToObject(j, "csrf", csrf) == NULL ||
+	    cJSON_AddNumberToObject(j, "idle_seconds",
+	    (double)c->api->idle) == NULL ||
+	    cJSON_AddNumberToObject(j, "max_seconds",
+	    (double)c->api->absolute) == NULL) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	set_json(c, status, j);
+}
+
+/* A string member of the body: 0 (present), 1 (absent: *out NULL), or
+ * -1 after answering 400. */
+static int
+body_str(struct ctx *c, const char *key, size_t max, const char **out)
+{
+	int	 r;
+
+	if ((r = uijson_str(c->body, key, max, out)) == -1)
+		fail(c, 400, "bad_request", "a field is not text or is too "
+		    "long");
+	return (r);
+}
+
+/*
+ * POST /api/login {login, password, code}
+ */
+static void
+ep_login(struct ctx *c)
+{
+	struct account	 a;
+	const char	*login, *pw, *code;
+	char		 token[SESSION_TOKEN_HEX + 1];
+	char		 csrf[SESSION_TOKEN_HEX + 1];
+	int64_t		 wait = 0;
+	int		 r;
+
+	if (body_str(c, "login", ACCOUNT_LOGIN_MAX, &login) == -1 ||
+	    body_str(c, "password", ACCOUNT_PASSWORD_MAX, &pw) == -1 ||
+	    body_str(c, "code", 16, &code) == -1)
+		return;
+	if (login == NULL || pw == NULL) {
+		fail(c, 400, "bad_request", "login and password are required");
+		return;
+	}
+	if (store_begin(c->n->st) == -1) {
+		internal(c);
+		return;
+	}
+	r = account_login(c->n->st, login, pw, code, c->r->addr, c->now, &a,
+	    &wait);
+	switch (r) {
+	case ACCOUNT_OK:
+		c->acct = a;	/* the entry names the role */
+		c->have = true;
+		if (session_create(c->n->st, a.login, c->now, token, csrf) ==
+		    -1 || audit(c, a.login, "login", "", "", "web", true) == -1)
+			goto err;
+		break;
+	case ACCOUNT_WRONG:
+	case ACCOUNT_LOCKED:
+		/* The name as typed is recorded only when it is a valid
+		 * login: an inspector reads the audit in a terminal. */
+		if (audit(c, account_login_valid(login) ? login : "?",
+		    "login-failed", "", "", "web", true) == -1 ||
+		    (r == ACCOUNT_LOCKED && audit(c, login, "lockout", "", "",
+		    "web", true) == -1))
+			goto err;
+		break;
+	case ACCOUNT_WAIT:
+		break;
+	default:
+		goto err;
+	}
+	if (store_commit(c->n->st) == -1)
+		goto err;
+	if (r == ACCOUNT_WAIT) {
+		c->ans->retry_after = wait > 0 ? (long)wait : 1;
+		fail(c, 429, "too_many_attempts", "too many failed logins: "
+		    "wait before trying again");
+	} else if (r != ACCOUNT_OK)
+		fail(c, 401, "wrong_login", "wrong login or password");
+	else {
+		set_cookie(c, token);
+		answer_session(c, 200, &a, csrf);
+	}
+	OPENSSL_cleanse(token, sizeof(token));
+	return;
+err:
+	store_rollback(c->n->st);
+	internal(c);
+}
+
+/* POST /api/logout */
+static void
+ep_logout(struct ctx *c)
+{
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if (session_end(c->n->st, c->r->token) == -1 ||
+	    audit(c, NULL, "logout", "", "", "web", true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	set_cookie(c, NULL);
+	set_json(c, 200, cJSON_CreateObject());
+	return;
+err:
+	internal(c);
+}
+
+/* GET /api/me */
+static void
+ep_me(struct ctx *c)
+{
+	answer_session(c, 200, &c->acct, c->s.csrf);
+}
+
+/* POST /api/password {password, new_password, code} */
+static void
+ep_password(struct ctx *c)
+{
+	struct account	 a;
+	const char	*pw, *npw, *code;
+	char		 why[256], token[SESSION_TOKEN_HEX + 1];
+	char		 csrf[SESSION_TOKEN_HEX + 1];
+	int64_t		 wait = 0;
+	int		 r;
+
+	if (body_str(c, "password", ACCOUNT_PASSWORD_MAX, &pw) == -1 ||
+	    body_str(c, "new_password", ACCOUNT_PASSWORD_MAX + 1, &npw) ==
+	    -1 || body_str(c, "code", 16, &code) == -1)
+		return;
+	if (pw == NULL || npw == NULL) {
+		fail(c, 400, "bad_request", "password and new_password are "
+		    "required");
+		return;
+	}
+	if (account_password_policy(npw, why, sizeof(why)) == -1) {
+		fail(c, 400, "weak_password", why);
+		return;
+	}
+	if (store_begin(c->n->st) == -1) {
+		internal(c);
+		return;
+	}
+	r = account_login(c->n->st, c->acct.login, pw, code, c->r->addr,
+	    c->now, &a, &wait);
+	if (r == ACCOUNT_OK) {
+		/* Every session of the account ends; this browser gets a
+		 * new one. */
+		if (account_set_password(c->n->st, a.login, npw, false) ==
+		    -1 || session_create(c->n->st, a.login, c->now, token,
+		    csrf) == -1 || audit(c, NULL, "password", "", "", "web",
+		    true) == -1)
+			goto err;
+		a.must_change = false;
+	} else if (r == ACCOUNT_WRONG || r == ACCOUNT_LOCKED) {
+		if (audit(c, NULL, "login-failed", "", "", "password change",
+		    true) == -1 || (r == ACCOUNT_LOCKED && audit(c, NULL,
+		    "lockout", "", "", "web", true) == -1))
+			goto err;
+	} else if (r != ACCOUNT_WAIT)
+		goto err;
+	if (store_commit(c->n->st) == -1)
+		goto err;
+	if (r == ACCOUNT_WAIT) {
+		c->ans->retry_after = wait > 0 ? (long)wait : 1;
+		fail(c, 429, "too_many_attempts", "too many failed logins: "
+		    "wait before trying again");
+	} else if (r != ACCOUNT_OK)
+		fail(c, 401, "wrong_login", "wrong login or password");
+	else {
+		set_cookie(c, token);
+		answer_session(c, 200, &a, csrf);
+	}
+	OPENSSL_cleanse(token, sizeof(token));
+	return;
+err:
+	store_rollback(c->n->st);
+	internal(c);
+}
+
+/*
+ * The scope of dossier id for the session's account: with a reason given
+ * earlier in this session (break the glass), another centre's dossier is
+ * SCOPE_GLASS.  0 / -1.
+ */
+static int
+scope(struct ctx *c, const char *id, enum access_scope *sc)
+{
+	int	 r;
+
+	if (cli_scope(c->n, &c->acct, id, sc) == -1)
+		return (-1);
+	if (*sc == SCOPE_OTHER_CENTRE) {
+		if ((r = session_glass_has(c->n->st, c->r->token, id)) == -1)
+			return (-1);
+		if (r == 1)
+			*sc = SCOPE_GLASS;
+	}
+	return (0);
+}
+
+/*
+ * May the account do action on dossier id?  true, or false after
+ * answering (403, with "reason_required" when a reason would open it;
+ * the refusal audited).
+ */
+static bool
+allowed(struct ctx *c, const char *id, enum access_action action,
+    enum access_scope *sc)
+{
+	if (scope(c, id, sc) == -1) {
+		internal(c);
+		return (false);
+	}
+	if (access_decide(c->acct.role, action, *sc) != ACCESS_DENY)
+		return (true);
+	(void)audit(c, NULL, "refused", id, "", access_scope_name(*sc),
+	    false);
+	if (*sc == SCOPE_OTHER_CENTRE && access_decide(c->acct.role, action,
+	    SCOPE_GLASS) != ACCESS_DENY)
+		fail(c, 403, "reason_required", "this dossier is another "
+		    "centre's: give a reason to open it (break the glass)");
+	else
+		fail(c, 403, "forbidden", "your role may not do this");
+	return (false);
+}
+
+/* A dossier id from the path: 36 characters of a UUID, or 404. */
+static bool
+dossier_id(struct ctx *c, const char *s)
+{
+	if (fields_uuid_valid(s, strlen(s)))
+		return (true);
+	fail(c, 404, "not_found", "no such dossier");
+	return (false);
+}
+
+static const char SQL_SEARCH[] =
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian"
+    " FROM persons p WHERE (?1 IS NULL OR snils = ?1)"
+    " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))"
+    " AND (?4 IS NULL OR birth_date = ?4)"
+    " ORDER BY surname_fold, name, birth_date, dossier";
+
+/* Whether the folded form of s begins with the folded prefix. */
+static bool
+fold_prefix(const char *s, const char *prefix)
+{
+	char	 f[2 * LIMIT_NAME + 1];
+
+	if (prefix == NULL)
+		return (true);
+	if (s == NULL || fields_name_fold(s, strlen(s), f, sizeof(f)) == -1)
+		return (false);
+	return (strncmp(f, prefix, strlen(prefix)) == 0);
+}
+
+/* A search argument: NULL when absent or empty; -1 after 400. */
+static int
+query_arg(struct ctx *c, const char *key, const char **out)
+{
+	const char	*v = c->r->query(c->r->qarg, key);
+
+	*out = NULL;
+	if (v == NULL || v[0] == '\0')
+		return (0);
+	if (strlen(v) > LIMIT_NAME || !fields_utf8_valid(v, strlen(v))) {
+		fail(c, 400, "bad_request", "a search field is too long or "
+		    "not UTF-8");
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+/*
+ * GET /api/search?surname=&name=&patronymic=&birth_date=&snils=
+ * Names match by the start of their folded form (case, ё/е, spaces and
+ * hyphens do not matter); the birth date and SNILS exactly.  Only the
+ * dossiers the account may read without a reason, at most
+ * UIAPI_SEARCH_MAX; their ids are audited before they are answered.
+ */
+static void
+ep_search(struct ctx *c)
+{
+	const char	*surname, *name, *patr, *birth, *snils, *v[6];
+	char		 sn[12], fs[2 * LIMIT_NAME + 2], hi[2 * LIMIT_NAME + 3];
+	char		 fn[2 * LIMIT_NAME + 1], fp[2 * LIMIT_NAME + 1];
+	char		*ids = NULL;
+	enum access_scope sc;
+	sqlite3_stmt	*s;
+	cJSON		*arr = NULL, *o, *j = NULL;
+	size_t		 nids = 0, k;
+	int		 r, col, y, m, d;
+	bool		 more = false;
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "custodian" };
+
+	if (!access_any(c->acct.role, ACT_READ)) {
+		fail(c, 403, "forbidden", "your role may not read dossiers");
+		return;
+	}
+	if (query_arg(c, "surname", &surname) == -1 ||
+	    query_arg(c, "name", &name) == -1 ||
+	    query_arg(c, "patronymic", &patr) == -1 ||
+	    query_arg(c, "birth_date", &birth) == -1 ||
+	    query_arg(c, "snils", &snils) == -1)
+		return;
+	if (surname == NULL && name == NULL && patr == NULL &&
+	    birth == NULL && snils == NULL) {
+		fail(c, 400, "bad_request", "give a surname, name, "
+		    "patronymic, birth date or SNILS");
+		return;
+	}
+	if ((snils != NULL && fields_snils_normalize(snils, strlen(snils),
+	    sn) == -1) || (birth != NULL && fields_date_parse(birth,
+	    strlen(birth), &y, &m, &d) == -1)) {
+		fail(c, 400, "bad_request", snils != NULL ? "not a valid "
+		    "SNILS, or not a date (YYYY-MM-DD)" : "not a date "
+		    "(YYYY-MM-DD)");
+		return;
+	}
+	fn[0] = fp[0] = '\0';
+	if ((surname != NULL && fields_name_fold(surname, strlen(surname),
+	    fs, sizeof(fs) - 1) == -1) || (name != NULL &&
+	    fields_name_fold(name, strlen(name), fn, sizeof(fn)) == -1) ||
+	    (patr != NULL && fields_name_fold(patr, strlen(patr), fp,
+	    sizeof(fp)) == -1)) {
+		fail(c, 400, "bad_request", "a name is too long or not UTF-8");
+		return;
+	}
+	/* Every folded surname beginning with fs sorts in [fs, fs\xf5):
+	 * no byte of UTF-8 is 0xf5 or above. */
+	if (surname != NULL)
+		snprintf(hi, sizeof(hi), "%s\xf5", fs);
+	if ((s = store_stmt(c->n->st, SQL_SEARCH)) == NULL ||
+	    (snils != NULL && sqlite3_bind_text(s, 1, sn, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK) ||
+	    (surname != NULL && (sqlite3_bind_text(s, 2, fs, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK || sqlite3_bind_text(s, 3, hi, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK)) ||
+	    (birth != NULL && sqlite3_bind_text(s, 4, birth, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK) ||
+	    (arr = cJSON_CreateArray()) == NULL ||
+	    (ids = malloc(UIAPI_SEARCH_MAX * 37 + 1)) == NULL)
+		goto err;
+	ids[0] = '\0';
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (col = 0; col < 6; col++)
+			v[col] = (const char *)sqlite3_column_text(s, col);
+		if (v[0] == NULL || strlen(v[0]) != 36 ||
+		    !fold_prefix(v[2], name != NULL ? fn : NULL) ||
+		    !fold_prefix(v[3], patr != NULL ? fp : NULL))
+			continue;
+		if (cli_scope(c->n, &c->acct, v[0], &sc) == -1)
+			goto err;
+		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
+			continue;
+		if (nids == UIAPI_SEARCH_MAX) {
+			more = true;
+			break;
+		}
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto err;
+		cJSON_AddItemToArray(arr, o);
+		for (col = 0; col < 6; col++)
+			if (v[col] != NULL && cJSON_AddStringToObject(o,
+			    keys[col], v[col]) == NULL)
+				goto err;
+		memcpy(ids + nids * 37, v[0], 36);
+		ids[nids * 37 + 36] = ' ';
+		nids++;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		log_warnx("web search: %s", sqlite3_errmsg(store_db(c->n->st)));
+		goto err;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	s = NULL;
+	k = nids * 37;
+	ids[k > 0 ? k - 1 : 0] = '\0';
+	/* Audited before anything is shown; which fields were searched,
+	 * not their values (they are personal data too). */
+	if (audit(c, NULL, "search", ids, "", "web", false) == -1) {
+		fail(c, 500, "audit", "the search cannot be recorded in the "
+		    "audit, so it is refused");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	arr = NULL;
+	if (cJSON_AddBoolToObject(j, "more", more) == NULL) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	set_json(c, 200, j);
+	goto out;
+err:
+	internal(c);
+out:
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	cJSON_Delete(arr);
+	free(ids);
+}
+
+/* GET /api/dossiers/ID: the card, entries and linked dossiers. */
+static void
+ep_show(struct ctx *c, const char *id)
+{
+	struct dossier		*d = NULL;
+	enum access_scope	 sc;
+	char			(*ids)[37] = NULL;
+	size_t			 nids = 0, k;
+	cJSON			*j = NULL, *a;
+	int			 r;
+
+	if (!dossier_id(c, id))
+		return;
+	if ((r = view_load(c->n->st, id, &d)) == 1) {
+		fail(c, 404, "not_found", "no such dossier");
+		return;
+	}
+	if (r != 0) {
+		internal(c);
+		return;
+	}
+	if (!allowed(c, id, ACT_READ, &sc))
+		goto out;
+	if (view_linked(c->n->st, d->id, &ids, &nids) == -1 ||
+	    (j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "dossier", view_json(d)) ||
+	    cJSON_GetObjectItem(j, "dossier") == NULL ||
+	    cJSON_AddStringToObject(j, "scope", access_scope_name(sc)) ==
+	    NULL || (a = cJSON_AddArrayToObject(j, "linked")) == NULL)
+		goto err;
+	for (k = 0; k < nids; k++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(ids[k]));
+	if (audit(c, NULL, "read", id, "", access_scope_name(sc), false) ==
+	    -1) {
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		goto out;
+	}
+	set_json(c, 200, j);
+	j = NULL;
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(j);
+	free(ids);
+	dossier_free(d);
+}
+
+/* POST /api/dossiers/ID/glass {reason}: break the glass for the rest of
+ * the session. */
+static void
+ep_glass(struct ctx *c, const char *id)
+{
+	enum access_scope	 sc;
+	const char		*reason;
+	int			 r;
+
+	if (!dossier_id(c, id) || body_str(c, "reason", UIAPI_REASON_MAX,
+	    &reason) == -1)
+		return;
+	if (reason == NULL || !fields_text_valid(reason, strlen(reason),
+	    UIAPI_REASON_MAX, false) || strlen(reason) < UIAPI_REASON_MIN) {
+		fail(c, 400, "bad_request", "say why you open this dossier "
+		    "(5 to 500 bytes of text)");
+		return;
+	}
+	if ((r = store_has_dossier(c->n->st, id)) != 1) {
+		if (r == 0)
+			fail(c, 404, "not_found", "no such dossier");
+		else
+			internal(c);
+		return;
+	}
+	if (scope(c, id, &sc) == -1) {
+		internal(c);
+		return;
+	}
+	if (sc != SCOPE_OTHER_CENTRE || access_decide(c->acct.role, ACT_READ,
+	    SCOPE_GLASS) == ACCESS_DENY) {
+		if (sc == SCOPE_OWN || sc == SCOPE_GLASS)
+			fail(c, 409, "not_needed", "you may already open this "
+			    "dossier");
+		else
+			fail(c, 403, "forbidden", "your role may not open "
+			    "this dossier, even with a reason");
+		return;
+	}
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if (session_glass_grant(c->n->st, c->r->token, id, reason, c->now) ==
+	    -1 || audit(c, NULL, "break-the-glass", id, reason, "web",
+	    true) == -1 || store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	set_json(c, 200, cJSON_CreateObject());
+	return;
+err:
+	internal(c);
+}
+
+/* The body's member named as the CLI's flag (cli_record_build). */
+static const char *
+form_val(void *arg, const char *flag, size_t i)
+{
+	const cJSON	*m;
+
+	(void)i;
+	m = cJSON_GetObjectItemCaseSensitive(arg, flag);
+	return (cJSON_IsString(m) ? m->valuestring : NULL);
+}
+
+/*
+ * POST /api/persons (person add) and POST /api/dossiers/ID/FAMILY/VERB
+ * (every other record command): the body's members are the CLI's flags
+ * ("birth-date", "text", ...), "entry" the entry an amend, retract, close
+ * or withdraw names, "force" registers despite a possible duplicate.
+ */
+static void
+ep_record(struct ctx *c, const char *id, const char *family,
+    const char *verb)
+{
+	struct cli_record	 rec;
+	struct audit_entry	 e;
+	struct dossier		*d = NULL;
+	struct view_dup		*dups = NULL;
+	enum access_scope	 sc = SCOPE_OWN;
+	const char		*entry;
+	const cJSON		*m;
+	char			 nid[37], did[37], cid[CHANGE_ID_HEX + 1];
+	char			 why[512], what[64], key[VIEW_NAME_KEY];
+	char			 ent[CHANGE_ID_HEX + 16];
+	size_t			 nd = 0, k;
+	cJSON			*j, *a;
+	int			 r;
+	bool			 create = id == NULL;
+
+	rec.family = family;
+	rec.verb = verb;
+	for (m = c->body->child; m != NULL; m = m->next)
+		if (!cJSON_IsString(m) && strcmp(m->string, "force") != 0) {
+			fail(c, 400, "bad_request", "every field is text");
+			return;
+		}
+	/* person add is POST /api/persons only. */
+	if ((r = cli_record_build(&rec, form_val, c->body, why,
+	    sizeof(why))) == 1 || create != (strcmp(family, "person") == 0 &&
+	    strcmp(verb, "add") == 0)) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (r != 0) {
+		fail(c, 400, "invalid", why);
+		return;
+	}
+	if (body_str(c, "entry", 80, &entry) == -1)
+		return;
+	if (create) {
+		if (access_decide(c->acct.role, ACT_WRITE, SCOPE_OWN) ==
+		    ACCESS_DENY) {
+			fail(c, 403, "forbidden", "your role may not do this");
+			return;
+		}
+		if (node_new_uuid(nid) == -1)
+			goto err;
+		id = nid;
+	} else {
+		if (!dossier_id(c, id))
+			return;
+		if ((r = view_load(c->n->st, id, &d)) == 1) {
+			fail(c, 404, "not_found", "no such dossier");
+			return;
+		}
+		if (r != 0)
+			goto err;
+		if (!allowed(c, id, ACT_WRITE, &sc))
+			goto out;
+	}
+	if (rec.ref != DT_COUNT) {
+		if (entry == NULL || dossier_find(d, rec.ref, entry) == NULL) {
+			fail(c, 404, "no_entry", "no such entry in this "
+			    "dossier");
+			goto out;
+		}
+		rec.ops[0].arg[OA_REF] = dossier_find(d, rec.ref,
+		    entry)->col[COL_ID];
+	}
+	if (create && !uijson_bool(c->body, "force")) {
+		view_name_key(rec.ops[0].person[PF_SURNAME],
+		    rec.ops[0].person[PF_NAME],
+		    rec.ops[0].person[PF_BIRTH_DATE], key);
+		if (view_duplicates_of(c->n->st, NULL,
+		    rec.ops[0].person[PF_SNILS], key, &dups, &nd) == -1)
+			goto err;
+		if (nd > 0) {
+			if ((j = cJSON_CreateObject()) == NULL ||
+			    (a = cJSON_AddObjectToObject(j, "error")) ==
+			    NULL ||
+			    cJSON_AddStringToObject(a, "code", "duplicate") ==
+			    NULL || cJSON_AddStringToObject(a, "message",
+			    "this person may already be registered; send "
+			    "\"force\": true if it is someone else") == NULL ||
+			    (a = cJSON_AddArrayToObject(j, "dossiers")) ==
+			    NULL) {
+				cJSON_Delete(j);
+				goto err;
+			}
+			for (k = 0; k < nd; k++)
+				cJSON_AddItemToArray(a,
+				    cJSON_CreateString(dups[k].id));
+			set_json(c, 409, j);
+			goto out;
+		}
+	}
+	snprintf(what, sizeof(what), "%s %s", family, verb);
+	memset(&e, 0, sizeof(e));
+	e.login = c->acct.login;
+	e.role = access_role_name(c->acct.role);
+	e.os_user = "";
+	e.addr = c->r->addr;
+	e.action = what;
+	e.reason = "";
+	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
+	r = cli_write(c->n, id, rec.ops, rec.nops, c->acct.centre, &e, did,
+	    cid, why, sizeof(why));
+	if (r == CLI_WRITE_NODOSSIER) {
+		fail(c, 404, "not_found", "no such dossier");
+		goto out;
+	}
+	if (r == CLI_WRITE_REFUSED) {
+		fail(c, 400, "invalid", cli_why(why));
+		goto out;
+	}
+	if (r != 0)
+		goto err;
+	if (rec.print >= 0)
+		snprintf(ent, sizeof(ent), "%s/%d", cid, rec.print);
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "dossier", did) == NULL ||
+	    cJSON_AddStringToObject(j, "change", cid) == NULL ||
+	    (rec.print >= 0 && cJSON_AddStringToObject(j, "entry", ent) ==
+	    NULL)) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	set_json(c, 201, j);
+	goto out;
+err:
+	internal(c);
+out:
+	free(dups);
+	dossier_free(d);
+}
+
+/*
+ * Make the change of op on dossier id as the session's account, who must
+ * be allowed action on it (judged, refused and audited by allowed()), and
+ * answer 201 {dossier, change}; the write is audited as what in its own
+ * transaction (cli_write, as the CLI writes).
+ */
+static void
+write_op(struct ctx *c, const char *id, const struct op *op,
+    enum access_action action, const char *what)
+{
+	struct audit_entry	 e;
+	enum access_scope	 sc;
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	cJSON			*j;
+	int			 r;
+
+	if (!allowed(c, id, action, &sc))
+		return;
+	memset(&e, 0, sizeof(e));
+	e.login = c->acct.login;
+	e.role = access_role_name(c->acct.role);
+	e.os_user = "";
+	e.addr = c->r->addr;
+	e.action = what;
+	e.reason = "";
+	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
+	r = cli_write(c->n, id, op, 1, NULL, &e, did, cid, why, sizeof(why));
+	if (r == CLI_WRITE_NODOSSIER) {
+		fail(c, 404, "not_found", "no such dossier");
+		return;
+	}
+	if (r == CLI_WRITE_REFUSED) {
+		fail(c, 409, "refused", cli_why(why));
+		return;
+	}
+	if (r != 0) {
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "dossier", did) == NULL ||
+	    cJSON_AddStringToObject(j, "change", cid) == NULL) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
+/* Answer {key: arr} after auditing the dossiers it names as action.
+ * Takes arr. */
+static void
+answer_list(struct ctx *c, const char *key, cJSON *arr, const char *action)
+{
+	cJSON	*j = NULL;
+	char	*ids;
+
+	if (arr == NULL || (ids = cli_json_dossiers(arr)) == NULL) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	if (audit(c, NULL, action, ids, "", "web", false) == -1) {
+		free(ids);
+		cJSON_Delete(arr);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(ids);
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, key, arr)) {
+		cJSON_Delete(j);
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/* GET /api/transfers?direction=incoming|outgoing */
+static void
+ep_transfers(struct ctx *c)
+{
+	const char	*dir = c->r->query(c->r->qarg, "direction");
+	int		 which = 0;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (dir != NULL && strcmp(dir, "incoming") == 0)
+		which = 1;
+	else if (dir != NULL && strcmp(dir, "outgoing") == 0)
+		which = 2;
+	else if (dir != NULL && dir[0] != '\0') {
+		fail(c, 400, "bad_request", "direction is incoming or "
+		    "outgoing");
+		return;
+	}
+	answer_list(c, "transfers", cli_transfers_json(c->n, which),
+	    "transfer list");
+}
+
+/* GET /api/conflicts?all=1 */
+static void
+ep_conflicts(struct ctx *c)
+{
+	const char	*all = c->r->query(c->r->qarg, "all");
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	answer_list(c, "conflicts", cli_conflicts_json(c->n, all != NULL &&
+	    strcmp(all, "1") == 0), "conflicts list");
+}
+
+static const char SQL_TRANSFER_DOSSIER[] =
+    "SELECT dossier FROM transfers WHERE id = ?1";
+static const char SQL_CONFLICT_DOSSIER[] =
+    "SELECT dossier FROM conflicts WHERE id = ?1";
+
+/* The dossier of the entry id (exact) that sql finds: 0, 1 after 404,
+ * -1 after 500. */
+static int
+entry_dossier(struct ctx *c, const char *sql, const char *id,
+    char dossier[37])
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(c->n->st, sql)) == NULL) {
+		internal(c);
+		return (-1);
+	}
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+		r = SQLITE_ERROR;
+	else
+		r = sqlite3_step(s);
+	if (r == SQLITE_ROW && (v = (const char *)sqlite3_column_text(s,
+	    0)) != NULL && strlen(v) == 36) {
+		memcpy(dossier, v, 37);
+		rc = 0;
+	} else if (r == SQLITE_ROW || r == SQLITE_DONE) {
+		fail(c, 404, "not_found", "no such entry");
+		rc = 1;
+	} else
+		internal(c);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/* POST /api/dossiers/ID/transfer/offer {to, reason} */
+static void
+ep_offer(struct ctx *c, const char *id)
+{
+	struct op	 op;
+	const char	*to, *reason;
+
+	if (!dossier_id(c, id) || body_str(c, "to", 16, &to) == -1 ||
+	    body_str(c, "reason", UIAPI_REASON_MAX, &reason) == -1)
+		return;
+	if (to == NULL || reason == NULL) {
+		fail(c, 400, "invalid", "to and reason are required");
+		return;
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_TRANSFER_OFFER;
+	op.field = -1;
+	op.arg[OA_TO] = to;
+	op.arg[OA_REASON] = reason;
+	write_op(c, id, &op, ACT_DECIDE, "transfer offer");
+}
+
+/* POST /api/transfers/ID/accept|decline|cancel {reason} and
+ * POST /api/conflicts/ID/resolve {keep} or {keep_winner: true}: ID is
+ * the path's segments between the first and the last. */
+static void
+ep_entry(struct ctx *c, bool transfer)
+{
+	struct dossier	*d = NULL;
+	struct op	 op;
+	const char	*verb = c->seg[c->nseg - 1], *reason, *keep;
+	char		 id[UIAPI_SEGMENTS * (UIAPI_SEGMENT_MAX + 1)];
+	char		 dossier[37], what[40], norm[16];
+	size_t		 n = 0;
+	int		 i, r;
+
+	for (i = 1; i < c->nseg - 1; i++)
+		n += (size_t)snprintf(id + n, sizeof(id) - n, "%s%s",
+		    i > 1 ? "/" : "", c->seg[i]);
+	memset(&op, 0, sizeof(op));
+	op.field = -1;
+	if (transfer) {
+		if (strcmp(verb, "accept") == 0)
+			op.kind = OP_TRANSFER_ACCEPT;
+		else if (strcmp(verb, "decline") == 0)
+			op.kind = OP_TRANSFER_DECLINE;
+		else if (strcmp(verb, "cancel") == 0)
+			op.kind = OP_TRANSFER_CANCEL;
+		else {
+			fail(c, 404, "not_found", "no such endpoint");
+			return;
+		}
+		if (body_str(c, "reason", UIAPI_REASON_MAX, &reason) == -1)
+			return;
+		if (op.kind == OP_TRANSFER_DECLINE && reason == NULL) {
+			fail(c, 400, "invalid", "a reason is required");
+			return;
+		}
+		if (entry_dossier(c, SQL_TRANSFER_DOSSIER, id, dossier) != 0)
+			return;
+		op.arg[OA_REF] = id;
+		op.arg[OA_REASON] = reason;
+		snprintf(what, sizeof(what), "transfer %s", verb);
+		write_op(c, dossier, &op, ACT_DECIDE, what);
+		return;
+	}
+	if (strcmp(verb, "resolve") != 0) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (body_str(c, "keep", LIMIT_TEXT, &keep) == -1)
+		return;
+	if ((keep == NULL) == !uijson_bool(c->body, "keep_winner")) {
+		fail(c, 400, "invalid", "give either keep or keep_winner");
+		return;
+	}
+	if (entry_dossier(c, SQL_CONFLICT_DOSSIER, id, dossier) != 0)
+		return;
+	if ((r = view_load(c->n->st, dossier, &d)) != 0 ||
+	    (r = cli_conflict_op(d, id, keep, &op, norm)) == -1)
+		internal(c);
+	else if (r == 1)
+		fail(c, 409, "closed", "the conflict is no longer open");
+	else
+		write_op(c, dossier, &op, ACT_DECIDE, "conflicts resolve");
+	dossier_free(d);
+}
+
+static int
+account_one(const struct account *a, void *arg)
+{
+	cJSON	*o;
+
+	if ((o = account_json(a)) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arg, o);
+	if (cJSON_AddBoolToObject(o, "enabled", a->enabled) == NULL ||
+	    cJSON_AddBoolToObject(o, "locked", a->locked) == NULL)
+		return (-1);
+	return (0);
+}
+
+/* GET /api/accounts (admins): as 'opora user list --json'. */
+static void
+ep_accounts(struct ctx *c)
+{
+	cJSON	*arr, *j;
+
+	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if ((arr = cJSON_CreateArray()) == NULL ||
+	    account_each(c->n->st, account_one, arr) != 0 ||
+	    audit(c, NULL, "user list", "", "", "web", false) == -1 ||
+	    (j = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	cJSON_AddItemToObject(j, "accounts", arr);
+	set_json(c, 200, j);
+}
+
+/* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
+static void
+ep_audit(struct ctx *c)
+{
+	const char	*dossier = c->r->query(c->r->qarg, "dossier");
+	const char	*user = c->r->query(c->r->qarg, "user");
+	const char	*since = c->r->query(c->r->qarg, "since");
+	struct tm	 tm;
+	cJSON		*arr, *j;
+	int		 y, m, d;
+
+	if (!access_any(c->acct.role, ACT_AUDIT)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (dossier != NULL && dossier[0] == '\0')
+		dossier = NULL;
+	if (user != NULL && user[0] == '\0')
+		user = NULL;
+	if (since != NULL && since[0] == '\0')
+		since = NULL;
+	memset(&tm, 0, sizeof(tm));
+	if ((dossier != NULL && !fields_uuid_valid(dossier,
+	    strlen(dossier))) || (user != NULL &&
+	    !account_login_valid(user)) || (since != NULL &&
+	    fields_date_parse(since, strlen(since), &y, &m, &d) == -1)) {
+		fail(c, 400, "bad_request", "dossier is an id, user a login, "
+		    "since a date YYYY-MM-DD");
+		return;
+	}
+	tm.tm_year = since != NULL ? y - 1900 : 0;
+	tm.tm_mon = since != NULL ? m - 1 : 0;
+	tm.tm_mday = since != NULL ? d : 1;
+	if (audit(c, NULL, "audit list", nz(dossier), "", nz(user), false) ==
+	    -1 || (arr = cli_audit_json(c->n, dossier, user, since != NULL ?
+	    (int64_t)timegm(&tm) : -1)) == NULL) {
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	cJSON_AddItemToObject(j, "entries", arr);
+	set_json(c, 200, j);
+}
+
+/* GET /api/audit/verify (auditors): as 'opora audit verify'. */
+static void
+ep_audit_verify(struct ctx *c)
+{
+	cJSON	*j;
+	char	 why[256];
+	int64_t	 entries = 0, cps = 0;
+	int	 r;
+
+	if (!access_any(c->acct.role, ACT_AUDIT)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	why[0] = '\0';
+	if ((r = audit_verify(c->n, &entries, &cps, why, sizeof(why))) ==
+	    -1) {
+		internal(c);
+		return;
+	}
+	(void)audit(c, NULL, "audit verify", "", "", r == 0 ? "holds" :
+	    "damaged", false);
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddBoolToObject(j, "holds", r == 0) == NULL ||
+	    cJSON_AddNumberToObject(j, "entries", (double)entries) == NULL ||
+	    cJSON_AddNumberToObject(j, "checkpoints", (double)cps) == NULL ||
+	    (r == 1 && cJSON_AddStringToObject(j, "fault", why) == NULL)) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/* Split r->path "/api/a/b/c" into c->seg; false for anything else. */
+static bool
+split(struct ctx *c)
+{
+	const char	*p = c->r->path, *e;
+	size_t		 n;
+
+	if (strncmp(p, "/api/", 5) != 0)
+		return (false);
+	p += 5;
+	for (c->nseg = 0; *p != '\0'; c->nseg++) {
+		if (c->nseg == UIAPI_SEGMENTS)
+			return (false);
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		if ((n = (size_t)(e - p)) == 0 || n > UIAPI_SEGMENT_MAX)
+			return (false);
+		memcpy(c->seg[c->nseg], p, n);
+		c->seg[c->nseg][n] = '\0';
+		p = *e == '/' ? e + 1 : e;
+		if (*e == '/' && *p == '\0')
+			return (false);
+	}
+	return (c->nseg > 0);
+}
+
+/* Whether Origin is https://HOST for the Host the request names. */
+static bool
+same_origin(const struct uiapi_req *r)
+{
+	size_t	 n;
+
+	if (r->origin == NULL || r->host == NULL ||
+	    strncmp(r->origin, "https://", 8) != 0)
+		return (false);
+	n = strlen(r->host);
+	return (n > 0 && strlen(r->origin) == 8 + n &&
+	    memcmp(r->origin + 8, r->host, n) == 0);
+}
+
+/* Find the session; false after answering 401 when there is none. */
+static bool
+session(struct ctx *c)
+{
+	int	 r;
+
+	if (c->r->token == NULL) {
+		fail(c, 401, "no_session", "log in first");
+		return (false);
+	}
+	r = session_check(c->n->st, c->r->token, c->now, c->api->idle,
+	    c->api->absolute, &c->s);
+	if (r == 0)
+		r = account_get(c->n->st, c->s.login, &c->acct);
+	if (r == -1) {
+		internal(c);
+		return (false);
+	}
+	if (r == 1 || !c->acct.enabled || c->acct.locked) {
+		fail(c, 401, "no_session", "the session has ended: log in "
+		    "again");
+		return (false);
+	}
+	c->have = true;
+	return (true);
+}
+
+void
+uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
+    struct uiapi_answer *ans)
+{
+	struct ctx	 c;
+	bool		 post = strcmp(r->method, "POST") == 0;
+	bool		 get = strcmp(r->method, "GET") == 0;
+	const char	*s0, *s1;
+
+	memset(&c, 0, sizeof(c));
+	memset(ans, 0, sizeof(*ans));
+	c.api = api;
+	c.n = api->n;
+	c.r = r;
+	c.ans = ans;
+	c.now = (int64_t)(node_now_ms() / 1000);
+	if (!split(&c)) {
+		fail(&c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (!post && !get) {
+		fail(&c, 405, "method", "only GET and POST");
+		return;
+	}
+	if (post) {
+		/* A state-changing request: from the pages' own origin,
+		 * with a JSON object for a body. */
+		if (!same_origin(r)) {
+			fail(&c, 403, "origin", "requests that change "
+			    "something must come from this node's pages");
+			return;
+		}
+		if (r->too_large) {
+			fail(&c, 413, "too_large", "the request is too large");
+			return;
+		}
+		if (uijson_parse(r->body, r->bodylen, &c.body) == -1) {
+			fail(&c, 400, "bad_request", "the body is not a JSON "
+			    "object of text fields");
+			return;
+		}
+	}
+	s0 = c.seg[0];
+	s1 = c.nseg > 1 ? c.seg[1] : NULL;
+	if (c.nseg == 1 && strcmp(s0, "login") == 0) {
+		if (post)
+			ep_login(&c);
+		else
+			fail(&c, 405, "method", "use POST");
+		goto out;
+	}
+	if (!session(&c))
+		goto out;
+	if (post && !session_csrf_ok(&c.s, r->csrf)) {
+		fail(&c, 403, "csrf", "the request lacks this session's CSRF "
+		    "token (X-CSRF-Token)");
+		goto out;
+	}
+	/* With a one-time password, only me, password and logout. */
+	if (c.acct.must_change && !(c.nseg == 1 && (strcmp(s0, "me") == 0 ||
+	    strcmp(s0, "password") == 0 || strcmp(s0, "logout") == 0))) {
+		fail(&c, 403, "password_change_required", "choose a new "
+		    "password first (POST /api/password)");
+		goto out;
+	}
+	if (c.nseg == 1 && strcmp(s0, "logout") == 0 && post)
+		ep_logout(&c);
+	else if (c.nseg == 1 && strcmp(s0, "me") == 0 && get)
+		ep_me(&c);
+	else if (c.nseg == 1 && strcmp(s0, "password") == 0 && post)
+		ep_password(&c);
+	else if (c.nseg == 1 && strcmp(s0, "search") == 0 && get)
+		ep_search(&c);
+	else if (c.nseg == 1 && strcmp(s0, "persons") == 0 && post)
+		ep_record(&c, NULL, "person", "add");
+	else if (c.nseg == 2 && strcmp(s0, "dossiers") == 0 && get)
+		ep_show(&c, s1);
+	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
+	    strcmp(c.seg[2], "glass") == 0 && post)
+		ep_glass(&c, s1);
+	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post &&
+	    strcmp(c.seg[2], "transfer") == 0 && strcmp(c.seg[3], "offer") ==
+	    0)
+		ep_offer(&c, s1);
+	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post)
+		ep_record(&c, s1, c.seg[2], c.seg[3]);
+	else if (c.nseg == 1 && strcmp(s0, "transfers") == 0 && get)
+		ep_transfers(&c);
+	else if (c.nseg == 1 && strcmp(s0, "conflicts") == 0 && get)
+		ep_conflicts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
+		ep_accounts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "audit") == 0 && get)
+		ep_audit(&c);
+	else if (c.nseg == 2 && strcmp(s0, "audit") == 0 &&
+	    strcmp(s1, "verify") == 0 && get)
+		ep_audit_verify(&c);
+	else if (c.nseg >= 3 && strcmp(s0, "transfers") == 0 && post)
+		ep_entry(&c, true);
+	else if (c.nseg >= 3 && strcmp(s0, "conflicts") == 0 && post)
+		ep_entry(&c, false);
+	else
+		fail(&c, 404, "not_found", "no such endpoint");
+out:
+	OPENSSL_cleanse(&c.s, sizeof(c.s));
+	cJSON_Delete(c.body);
+}
