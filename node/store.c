@@ -389,6 +389,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX forgotten_to_region ON forgotten_to (region);",
 };
 
+static enum store_step store_say(struct store *, int, const char *);
+
 /* Log a failure of what; once, when store_step has just logged it. */
 static void
 store_err(struct store *st, const char *what)
@@ -398,8 +400,49 @@ store_err(struct store *st, const char *what)
 		log_debug("database %s: %s failed", st->path, what);
 		return;
 	}
-	log_warnx("database %s: %s: %s", st->path, what,
-	    sqlite3_errmsg(st->db));
+	{
+		char	 msg[512];
+
+		snprintf(msg, sizeof(msg), "%s: %s", what,
+		    sqlite3_errmsg(st->db));
+		(void)store_say(st, sqlite3_extended_errcode(st->db), msg);
+	}
+}
+
+/*
+ * Log SQLite's failure r (its message msg) for a person, and tell whether
+ * it is transient (STORE_BUSY: busy, locked, out of memory, an I/O error,
+ * a full disk, or what SQLite calls malformed after a failed read) or not
+ * (STORE_ERR: damaged, or anything else).
+ */
+static enum store_step
+store_say(struct store *st, int r, const char *msg)
+{
+	switch (r & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_NOMEM:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		log_warnx("database %s: %s", st->path, msg);
+		return (STORE_BUSY);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		/* After a failed read, what SQLite calls malformed may be only
+		 * what it could not read: not a verdict on the data. */
+		if (iowatch_failed()) {
+			log_warnx("database %s cannot be read after an I/O "
+			    "error", st->path);
+			return (STORE_BUSY);
+		}
+		log_warnx("database %s is damaged: %s: run 'opora verify'; "
+		    "restore it from a backup, or if only the views are "
+		    "damaged run 'opora rebuild'", st->path, msg);
+		return (STORE_ERR);
+	default:
+		log_warnx("database %s: %s", st->path, msg);
+		return (STORE_ERR);
+	}
 }
 
 enum store_step
@@ -425,31 +468,7 @@ store_step(struct store *st, sqlite3_stmt *s)
 	if ((r & 0xff) == SQLITE_CONSTRAINT)
 		return (STORE_ERR);
 	st->step_logged = 1;
-	switch (r & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_NOMEM:
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-		log_warnx("database %s: %s", st->path, msg);
-		return (STORE_BUSY);
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		/* After a failed read, what SQLite calls malformed may be only
-		 * what it could not read: not a verdict on the data. */
-		if (iowatch_failed()) {
-			log_warnx("database %s cannot be read after an I/O "
-			    "error: %s", st->path, msg);
-			return (STORE_BUSY);
-		}
-		log_warnx("database %s is damaged: %s: run 'opora verify'; "
-		    "restore it from a backup, or if only the views are "
-		    "damaged run 'opora rebuild'", st->path, msg);
-		return (STORE_ERR);
-	default:
-		log_warnx("database %s: %s", st->path, msg);
-		return (STORE_ERR);
-	}
+	return (store_say(st, r, msg));
 }
 
 int
@@ -472,10 +491,10 @@ int
 store_exec(struct store *st, const char *sql)
 {
 	char	*err = NULL;
+	int	 r;
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_warnx("database %s: %s", st->path,
-		    err != NULL ? err : "error");
+	if ((r = sqlite3_exec(st->db, sql, NULL, NULL, &err)) != SQLITE_OK) {
+		(void)store_say(st, r, err != NULL ? err : sqlite3_errstr(r));
 		sqlite3_free(err);
 		return (-1);
 	}

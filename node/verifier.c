@@ -240,48 +240,149 @@ check_item(struct vitem *it, const struct verifier *v)
 		    "does not verify");
 }
 
-struct vworker {
+/*
+ * The workers: one pool for the whole process, started at the first
+ * check and kept (a puller checks a batch of changes every few
+ * milliseconds; starting threads for each cost more than some batches'
+ * checks).  A check is a job: its items are taken VJOB_CHUNK at a time
+ * by the workers and by the thread that asked, which waits until every
+ * item is done.  Several threads may check at once (one puller per
+ * peer): their jobs queue, and every worker helps the oldest first.
+ */
+#define VJOB_CHUNK	8
+
+struct vjob {
 	const struct verifier	*v;
 	struct vitem		*items;
 	size_t			 n;
-	int			 index, stride;
+	size_t			 next;		/* the first item not taken */
+	size_t			 done;		/* items checked */
+	struct vjob		*link;		/* the queue */
+	pthread_cond_t		 finished;
 };
 
-static void *
-vworker_run(void *arg)
-{
-	struct vworker	*w = arg;
-	size_t		 i;
+static struct {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* a job was queued */
+	struct vjob	*head, *tail;
+	int		 nworkers;	/* started */
+} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL,
+    NULL, 0 };
+static pthread_once_t	 pool_once = PTHREAD_ONCE_INIT;
 
-	for (i = (size_t)w->index; i < w->n; i += (size_t)w->stride)
-		check_item(&w->items[i], w->v);
+/*
+ * Take the next chunk of the queue's first job into *from..*to, taking
+ * the job off the queue once its last chunk is taken.  pool.mu is held.
+ * The job, or NULL when the queue is empty.
+ */
+static struct vjob *
+pool_take(size_t *from, size_t *to)
+{
+	struct vjob	*j = pool.head;
+
+	if (j == NULL)
+		return (NULL);
+	*from = j->next;
+	*to = j->n - j->next > VJOB_CHUNK ? j->next + VJOB_CHUNK : j->n;
+	j->next = *to;
+	if (j->next == j->n) {
+		pool.head = j->link;
+		if (pool.head == NULL)
+			pool.tail = NULL;
+	}
+	return (j);
+}
+
+/* Check items from..to of j, then count them done.  pool.mu is held on
+ * entry and on return. */
+static void
+pool_run(struct vjob *j, size_t from, size_t to)
+{
+	size_t	 i;
+
+	pthread_mutex_unlock(&pool.mu);
+	for (i = from; i < to; i++)
+		check_item(&j->items[i], j->v);
+	pthread_mutex_lock(&pool.mu);
+	j->done += to - from;
+	if (j->done == j->n)
+		pthread_cond_signal(&j->finished);
+}
+
+static void *
+pool_worker(void *arg)
+{
+	struct vjob	*j;
+	size_t		 from, to;
+
+	(void)arg;
+	pthread_mutex_lock(&pool.mu);
+	for (;;) {
+		while ((j = pool_take(&from, &to)) == NULL)
+			pthread_cond_wait(&pool.work, &pool.mu);
+		pool_run(j, from, to);
+	}
+	/* NOTREACHED */
 	return (NULL);
+}
+
+/* Start one worker per core but one (the thread that asks is the last);
+ * those that cannot start are done without. */
+static void
+pool_start(void)
+{
+	pthread_attr_t	 attr;
+	pthread_t	 th;
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int		 i, want;
+
+	want = ncpu < 1 ? 0 : ncpu > VERIFIER_MAX_THREADS ?
+	    VERIFIER_MAX_THREADS - 1 : (int)ncpu - 1;
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < want; i++) {
+		if (pthread_create(&th, &attr, pool_worker, NULL) != 0)
+			break;
+		pool.nworkers++;
+	}
+	pthread_attr_destroy(&attr);
 }
 
 void
 verifier_check(struct verifier *v, struct vitem *items, size_t n)
 {
-	pthread_t	 th[VERIFIER_MAX_THREADS];
-	struct vworker	 w[VERIFIER_MAX_THREADS];
-	int		 i, nt = v->nthreads, started = 0;
+	struct vjob	 job;
+	struct vjob	*j;
+	size_t		 from, to, i;
 
-	if ((size_t)nt > n)
-		nt = n > 0 ? (int)n : 1;
-	for (i = 0; i < nt; i++)
-		w[i] = (struct vworker){ v, items, n, i, nt };
-	for (i = 1; i < nt; i++) {
-		if (pthread_create(&th[i], NULL, vworker_run, &w[i]) != 0)
-			break;
-		started = i;
+	if (n == 0)
+		return;
+	(void)pthread_once(&pool_once, pool_start);
+	if (pool.nworkers == 0 || n == 1 ||
+	    pthread_cond_init(&job.finished, NULL) != 0) {
+		for (i = 0; i < n; i++)
+			check_item(&items[i], v);
+		return;
 	}
-	if (started + 1 < nt) {
-		/* Threads that failed to start: this one does it all. */
-		for (i = 1; i <= started; i++)
-			pthread_join(th[i], NULL);
-		w[0].stride = 1;
-		started = 0;
-	}
-	vworker_run(&w[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
+	job.v = v;
+	job.items = items;
+	job.n = n;
+	job.next = job.done = 0;
+	job.link = NULL;
+	pthread_mutex_lock(&pool.mu);
+	if (pool.tail != NULL)
+		pool.tail->link = &job;
+	else
+		pool.head = &job;
+	pool.tail = &job;
+	pthread_cond_broadcast(&pool.work);
+	/* Help with whatever is queued, this job included, then wait for
+	 * the chunks of this job others took. */
+	while (job.next < job.n && (j = pool_take(&from, &to)) != NULL)
+		pool_run(j, from, to);
+	while (job.done < job.n)
+		pthread_cond_wait(&job.finished, &pool.mu);
+	pthread_mutex_unlock(&pool.mu);
+	pthread_cond_destroy(&job.finished);
 }

@@ -65,8 +65,10 @@ fail() {
 # ok CMD...: CMD must succeed.
 ok() {
 	"$@" >"$T/out" 2>"$T/err" || {
+		rc=$?
+		tail -20 "$T/out" >&2
 		cat "$T/err" >&2
-		fail "expected success: $*"
+		fail "expected success (exit $rc): $*"
 	}
 }
 
