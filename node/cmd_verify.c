@@ -20,6 +20,7 @@
 #include "node/erase.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_check.h"
 #include "node/verifier.h"
 #include "node/view.h"
 #include "protocol/esc.h"
@@ -180,55 +181,10 @@ verify_row(const struct store_row *row, void *arg)
 	return (0);
 }
 
-/* A dossier's ids, and the parents its changes name. */
-static const char SQL_DOSSIER_IDS[] =
-    "SELECT id FROM changes WHERE dossier = ? ORDER BY id";
-static const char SQL_DOSSIER_PARENTS[] =
-    "SELECT DISTINCT p.parent FROM parents p JOIN changes c"
-    " ON c.seq = p.child WHERE c.dossier = ? ORDER BY p.parent";
-static const char SQL_DOSSIER_ROOTS[] =
-    "SELECT count(*) FROM changes c WHERE c.dossier = ?"
-    " AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.child = c.seq)";
-
 struct idlist {
 	char	(*v)[CHANGE_ID_HEX + 1];
 	size_t	  n;
 };
-
-/* Read the ids a one-parameter query returns, sorted by the query. */
-static int
-read_ids(struct store *st, const char *sql, const char *dossier,
-    struct idlist *l)
-{
-	sqlite3_stmt	*s;
-	const char	*id;
-	void		*nv;
-	size_t		 cap = 0;
-	int		 r;
-
-	l->v = NULL;
-	l->n = 0;
-	if ((s = store_stmt(st, sql)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 0);
-		if (id == NULL || strlen(id) != CHANGE_ID_HEX)
-			continue;
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(l->v, cap, sizeof(*l->v))) ==
-			    NULL) {
-				r = SQLITE_NOMEM;
-				break;
-			}
-			l->v = nv;
-		}
-		memcpy(l->v[l->n++], id, CHANGE_ID_HEX + 1);
-	}
-	sqlite3_reset(s);
-	return (r == STORE_DONE ? 0 : -1);
-}
 
 /*
  * The heads of a dossier are exactly its changes that no change of it
@@ -241,11 +197,10 @@ check_heads(struct vcheck *vc, const char *dossier)
 	struct idlist	 ids = { NULL, 0 }, par = { NULL, 0 };
 	char		(*heads)[CHANGE_ID_HEX + 1] = NULL;
 	size_t		 nheads = 0, i, j = 0, k = 0;
-	sqlite3_stmt	*s;
-	int64_t		 roots = -1;
+	int64_t		 roots;
 
-	if (read_ids(st, SQL_DOSSIER_IDS, dossier, &ids) == -1 ||
-	    read_ids(st, SQL_DOSSIER_PARENTS, dossier, &par) == -1 ||
+	if (store_dossier_ids(st, dossier, 0, &ids.v, &ids.n) == -1 ||
+	    store_dossier_ids(st, dossier, 1, &par.v, &par.n) == -1 ||
 	    store_heads(st, dossier, &heads, &nheads) == -1) {
 		problem(&vc->problems, "dossier %s: cannot read its history", dossier);
 		goto out;
@@ -266,13 +221,7 @@ check_heads(struct vcheck *vc, const char *dossier)
 	if (k != nheads)
 		problem(&vc->problems, "dossier %s: a recorded head is not the tip of its "
 		    "history", dossier);
-	if ((s = store_stmt(st, SQL_DOSSIER_ROOTS)) != NULL) {
-		sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-		if (store_step(st, s) == STORE_ROW)
-			roots = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-	}
-	if (roots == -1)
+	if ((roots = store_dossier_roots(st, dossier)) == -1)
 		problem(&vc->problems, "dossier %s: cannot read its history",
 		    dossier);
 	else if (roots != 1)
@@ -283,32 +232,6 @@ out:
 	free(par.v);
 	free(heads);
 }
-
-static const char SQL_DOSSIERS[] =
-    "SELECT DISTINCT dossier FROM changes"
-    " WHERE dossier NOT IN (SELECT dossier FROM forgotten) ORDER BY dossier";
-/* An erased or forgotten dossier keeps no view, and only what erase.h
- * says: the tombstone, or changes this node wrote. */
-static const char SQL_FORGOTTEN_BAD[] =
-    "SELECT f.dossier, 'its views are still here' FROM forgotten f"
-    " WHERE EXISTS (SELECT 1 FROM persons p WHERE p.dossier = f.dossier)"
-    " UNION ALL SELECT f.dossier, 'a change other than its tombstone is"
-    " still here' FROM forgotten f JOIN changes c ON c.dossier = f.dossier"
-    " WHERE f.kind = 'erased' AND c.id <> f.id"
-    " UNION ALL SELECT f.dossier, 'its tombstone is missing' FROM forgotten f"
-    " WHERE f.kind = 'erased' AND NOT EXISTS (SELECT 1 FROM changes c"
-    "  WHERE c.id = f.id AND c.dossier = f.dossier)"
-    " UNION ALL SELECT f.dossier, 'a change another region made is still"
-    " here' FROM forgotten f JOIN changes c ON c.dossier = f.dossier"
-    " WHERE f.kind = 'declined' AND c.region <>"
-    "  (SELECT v FROM meta WHERE k = 'region')"
-    " UNION ALL SELECT f.dossier, 'its heads are not the changes kept'"
-    " FROM forgotten f WHERE (SELECT count(*) FROM heads h"
-    "  WHERE h.dossier = f.dossier) <> (SELECT count(*) FROM changes c"
-    "  WHERE c.dossier = f.dossier)";
-static const char SQL_ORPHAN_VIEWS[] =
-    "SELECT dossier FROM persons WHERE dossier NOT IN"
-    " (SELECT dossier FROM changes)";
 
 static int
 json_bytes(const struct dossier *d, struct buf *b)
@@ -324,77 +247,85 @@ json_bytes(const struct dossier *d, struct buf *b)
 	return (rc);
 }
 
+/* What check_dossier compares with. */
+struct vviews {
+	struct vcheck	*vc;
+	struct buf	 a, b;
+};
+
+/* One dossier: its fold against its stored views, and its heads. */
+static int
+check_dossier(const char *id, void *arg)
+{
+	struct vviews	*vv = arg;
+	struct vcheck	*vc = vv->vc;
+	struct dossier	*fold = NULL, *stored = NULL;
+	char		 why[256];
+	int		 k;
+
+	if (vc->oom)
+		return (1);
+	vc->dossiers++;
+	if ((k = view_fold(vc->st, id, &fold, why, sizeof(why))) ==
+	    VIEW_NOMEM)
+		vc->oom = true;
+	else if (k != 0)
+		problem(&vc->problems, "dossier %s: %s", id, why);
+	else if ((k = view_load(vc->st, id, &stored)) == 1)
+		problem(&vc->problems, "dossier %s: its views are missing", id);
+	else if (k != 0 || json_bytes(fold, &vv->a) == -1 ||
+	    json_bytes(stored, &vv->b) == -1)
+		vc->oom = true;	/* or the database: no verdict */
+	else if (vv->a.len != vv->b.len || memcmp(vv->a.data, vv->b.data,
+	    vv->a.len) != 0)
+		problem(&vc->problems, "dossier %s: the stored views differ "
+		    "from its log ('opora rebuild' recomputes them)", id);
+	check_heads(vc, id);
+	dossier_free(fold);
+	dossier_free(stored);
+	return (0);
+}
+
+static int
+forgotten_bad(const char *dossier, const char *what, void *arg)
+{
+	struct vcheck	*vc = arg;
+
+	problem(&vc->problems, "erased or forgotten dossier %s: %s", dossier,
+	    what);
+	return (0);
+}
+
+static int
+orphan_view(const char *dossier, void *arg)
+{
+	struct vcheck	*vc = arg;
+
+	problem(&vc->problems, "dossier %s is in the views but not in the "
+	    "log", dossier);
+	return (0);
+}
+
 static void
 check_views(struct vcheck *vc)
 {
 	struct store	*st = vc->st;
-	struct dossier	*fold = NULL, *stored = NULL;
-	struct buf	 a, b;
-	sqlite3_stmt	*s;
-	char		 id[37], why[256];
-	const char	*v;
-	int		 r, k;
+	struct vviews	 vv;
 
-	buf_init(&a, (size_t)1 << 30);
-	buf_init(&b, (size_t)1 << 30);
-	/* Not cached: view_load and view_fold use cached statements. */
-	if (sqlite3_prepare_v2(store_db(st), SQL_DOSSIERS, -1, &s, NULL) !=
-	    SQLITE_OK) {
-		problem(&vc->problems, "cannot list dossiers: %s",
-		    sqlite3_errmsg(store_db(st)));
-		return;
-	}
-	while (!vc->oom && (r = store_step(st, s)) == STORE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v == NULL || strlen(v) != 36)
-			continue;
-		memcpy(id, v, 37);
-		vc->dossiers++;
-		if ((k = view_fold(st, id, &fold, why, sizeof(why))) ==
-		    VIEW_NOMEM)
-			vc->oom = true;
-		else if (k != 0)
-			problem(&vc->problems, "dossier %s: %s", id, why);
-		else if ((k = view_load(st, id, &stored)) == 1)
-			problem(&vc->problems, "dossier %s: its views are missing", id);
-		else if (k != 0 || json_bytes(fold, &a) == -1 ||
-		    json_bytes(stored, &b) == -1)
-			vc->oom = true;	/* or the database: no verdict */
-		else if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
-			problem(&vc->problems, "dossier %s: the stored views differ from "
-			    "its log ('opora rebuild' recomputes them)", id);
-		check_heads(vc, id);
-		dossier_free(fold);
-		dossier_free(stored);
-		fold = stored = NULL;
-	}
-	if (r != STORE_DONE)
+	vv.vc = vc;
+	buf_init(&vv.a, (size_t)1 << 30);
+	buf_init(&vv.b, (size_t)1 << 30);
+	if (store_dossier_each(st, check_dossier, &vv) == -1)
 		problem(&vc->problems, "the dossiers cannot be listed to the "
-		    "end: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_finalize(s);
-	buf_free(&a);
-	buf_free(&b);
-	if ((s = store_stmt(st, SQL_FORGOTTEN_BAD)) != NULL) {
-		while ((r = sqlite3_step(s)) == SQLITE_ROW)
-			problem(&vc->problems, "erased or forgotten dossier %s: "
-			    "%s", sqlite3_column_text(s, 0),
-			    sqlite3_column_text(s, 1));
-		if (r != SQLITE_DONE)
-			problem(&vc->problems, "the erased dossiers cannot be "
-			    "read: %s", sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-	} else
-		vc->failed = 1;
-	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) != NULL) {
-		while ((r = store_step(st, s)) == STORE_ROW)
-			problem(&vc->problems, "dossier %s is in the views but not in "
-			    "the log", sqlite3_column_text(s, 0));
-		if (r != STORE_DONE)
-			problem(&vc->problems, "the views cannot be read to the "
-			    "end: %s", sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-	} else
-		vc->failed = 1;
+		    "end: %s", store_errmsg(st));
+	buf_free(&vv.a);
+	buf_free(&vv.b);
+	if (store_forgotten_bad_each(st, forgotten_bad, vc) == -1)
+		problem(&vc->problems, "the erased dossiers cannot be read: "
+		    "%s", store_errmsg(st));
+	if (store_orphan_views_each(st, orphan_view, vc) == -1)
+		problem(&vc->problems, "the views cannot be read to the end: "
+		    "%s", store_errmsg(st));
 }
 
 /* The views are checked on a connection of their own, in a thread of its
@@ -413,45 +344,46 @@ views_run(void *arg)
 	return (NULL);
 }
 
-/* SQLite's check of the file, listing at most 20 problems: enough to
- * tell what is damaged without flooding the terminal. */
-#define VERIFY_INTEGRITY_SQL	"PRAGMA integrity_check(20)"
+/* SQLite's check of the file lists at most this many problems: enough
+ * to tell what is damaged without flooding the terminal. */
+#define VERIFY_INTEGRITY_MAX	20
+
+struct integrity {
+	const char	*path;
+	uint64_t	*problems;
+	int		 found;
+};
+
+static int
+integrity_problem(const char *text, void *arg)
+{
+	struct integrity	*ic = arg;
+	char			 e[ESC_LONG];
+
+	ic->found++;
+	problem(ic->problems, "%s is damaged: %s", ic->path,
+	    esc_str(text, e, sizeof(e)));
+	return (0);
+}
 
 /*
  * integrity_check(st, path): SQLite's own check of the database file:
  * every page, every index against its table, every constraint.  A
  * database whose structure is damaged may still answer some queries, so
  * the hashes and views alone cannot tell.  Returns how many problems it
- * listed (each reported, naming the file), or -1 if it could not run.
+ * listed (each reported, naming the file; a check that cannot run to its
+ * end is one).
  */
 static int
 integrity_check(struct store *st, const char *path, uint64_t *problems)
 {
-	sqlite3_stmt	*s = NULL;
-	const char	*v;
-	char		 e[ESC_LONG];
-	int		 r, found = 0;
+	struct integrity	 ic = { path, problems, 0 };
+	int			 found;
 
-	if (sqlite3_prepare_v2(store_db(st), VERIFY_INTEGRITY_SQL, -1, &s,
-	    NULL) != SQLITE_OK) {
-		problem(problems, "%s: SQLite cannot check it: %s", path,
-		    esc_str(sqlite3_errmsg(store_db(st)), e, sizeof(e)));
-		return (-1);
-	}
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v != NULL && strcmp(v, "ok") == 0)
-			continue;
-		found++;
-		problem(problems, "%s is damaged: %s", path,
-		    esc_str(v, e, sizeof(e)));
-	}
-	if (r != STORE_DONE) {
-		problem(problems, "%s is damaged: %s", path,
-		    esc_str(sqlite3_errmsg(store_db(st)), e, sizeof(e)));
-		found++;
-	}
-	sqlite3_finalize(s);
+	if (store_integrity_each(st, VERIFY_INTEGRITY_MAX, integrity_problem,
+	    &ic) == -1)
+		(void)integrity_problem(store_errmsg(st), &ic);
+	found = ic.found;
 	if (found > 0 && !cli_io_failed())
 		cli_err("%s", cli_tr("the database file is damaged: restore "
 		    "it from a backup (docs/admin.md, \"Backups\"); if the "
@@ -579,25 +511,33 @@ out:
 	return (rc);
 }
 
-/*
- * The views, children before persons (their foreign keys name it): what
- * rebuild empties and fills again from the log.
- */
-static const char *const VIEW_TABLES[] = {
-	"episodes", "events", "assessments", "consents", "transfers",
-	"conflicts", "links", "persons", NULL
+/* What fill_dossier folds into. */
+struct vfill {
+	struct node	*n;
+	uint64_t	 count;
+	int		 rc;		/* EX_DATAERR when a dossier does not fold */
 };
-static const char SQL_VIEWS_CLEAR[] =
-    "DELETE FROM episodes; DELETE FROM events;"
-    " DELETE FROM assessments; DELETE FROM consents;"
-    " DELETE FROM transfers; DELETE FROM conflicts;"
-    " DELETE FROM links; DELETE FROM persons";
-/* The schema of the views (tables first, then their indexes), read from
- * a database that the migrations have just made. */
-static const char SQL_VIEW_SCHEMA[] =
-    "SELECT sql FROM sqlite_schema WHERE tbl_name IN ('episodes', 'events',"
-    " 'assessments', 'consents', 'transfers', 'conflicts', 'links',"
-    " 'persons') AND sql IS NOT NULL ORDER BY type = 'index', rowid";
+
+static int
+fill_dossier(const char *id, void *arg)
+{
+	struct vfill	*vf = arg;
+	struct dossier	*d = NULL;
+	char		 why[256];
+	int		 rc = 0;
+
+	if (view_fold(vf->n->st, id, &d, why, sizeof(why)) != 0) {
+		cli_err("rebuild: %s %s: %s", cli_tr("dossier", "дело"), id,
+		    why);
+		vf->rc = EX_DATAERR;
+		rc = 1;
+	} else if (view_save(vf->n->st, d) == -1)
+		rc = -1;
+	else
+		vf->count++;
+	dossier_free(d);
+	return (rc);
+}
 
 /*
  * Fill the views again from the log in one transaction: 0 and the number
@@ -608,140 +548,47 @@ static const char SQL_VIEW_SCHEMA[] =
 static int
 views_fill(struct node *n, uint64_t *count)
 {
-	struct dossier	*d = NULL;
-	sqlite3_stmt	*s = NULL;
-	char		 why[256], id[37];
-	const char	*v;
-	int		 r, rc = -1;
+	struct vfill	 vf = { n, 0, 0 };
+	int		 r;
 
 	*count = 0;
 	if (store_begin(n->st) == -1)
 		return (-1);
-	if (store_exec(n->st, SQL_VIEWS_CLEAR) == -1) {
-		rc = 1;
-		goto out;
-	}
-	if (sqlite3_prepare_v2(store_db(n->st), SQL_DOSSIERS, -1, &s, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v == NULL || strlen(v) != 36)
-			continue;
-		memcpy(id, v, 37);
-		if (view_fold(n->st, id, &d, why, sizeof(why)) != 0) {
-			cli_err("rebuild: %s %s: %s", cli_tr("dossier", "дело"),
-			    id, why);
-			rc = EX_DATAERR;
-			goto out;
-		}
-		if (view_save(n->st, d) == -1)
-			goto out;
-		dossier_free(d);
-		d = NULL;
-		(*count)++;
-	}
-	if (r != STORE_DONE)
-		goto out;
-	sqlite3_finalize(s);
-	s = NULL;
-	if (store_commit(n->st) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(s);
-	if (rc != 0)
+	if (store_views_clear(n->st) == -1) {
 		store_rollback(n->st);
-	dossier_free(d);
-	return (rc);
-}
-
-/* Run one statement of sql text made here (never outside input). */
-static int
-exec_on(sqlite3 *db, const char *sql)
-{
-	char	*err = NULL;
-	char	 e[ESC_LONG];
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_warnx("rebuild: %s", esc_str(err != NULL ? err :
-		    sqlite3_errmsg(db), e, sizeof(e)));
-		sqlite3_free(err);
-		return (-1);
+		return (1);
 	}
+	if ((r = store_dossier_each(n->st, fill_dossier, &vf)) != 0 ||
+	    store_commit(n->st) == -1) {
+		store_rollback(n->st);
+		return (vf.rc == EX_DATAERR ? EX_DATAERR : -1);
+	}
+	*count = vf.count;
 	return (0);
 }
 
 /*
  * Drop the views of the node's database and make them again, empty, with
- * the schema the migrations give a new node.  A damaged table may not
- * even drop (SQLite walks its pages to free them); then its entries are
- * taken out of the schema and VACUUM writes the file anew without the
- * damaged pages.  The log is not touched.  0 / -1; *np is the node,
- * opened again.
+ * the schema the migrations give a new node (store_views_recreate); when a
+ * damaged table cannot even be dropped, open the node again and write
+ * the file anew without its pages (store_views_make).  The log is not
+ * touched.  0 / -1; *np is the node, perhaps opened again.
  */
 static int
 views_recreate(struct node **np, const char *path)
 {
-	struct store	*fresh = NULL;
-	sqlite3_stmt	*s = NULL;
-	sqlite3		*db = store_db((*np)->st);
-	char		 sql[64];
-	int		 i, r, rc = -1, dropped = 1;
+	int	 r;
 
-	if ((fresh = store_open(":memory:", true)) == NULL)
-		return (-1);
-	if (exec_on(db, "BEGIN IMMEDIATE") == -1)
-		goto out;
-	for (i = 0; VIEW_TABLES[i] != NULL && dropped; i++) {
-		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s",
-		    VIEW_TABLES[i]);
-		dropped = exec_on(db, sql) == 0;
-	}
-	if (!dropped) {
-		(void)exec_on(db, "ROLLBACK");
-		/* The pages cannot be freed: forget the tables. */
-		if (exec_on(db, "PRAGMA writable_schema = ON") == -1 ||
-		    exec_on(db, "BEGIN IMMEDIATE") == -1)
-			goto out;
-		if (exec_on(db, "DELETE FROM sqlite_schema WHERE tbl_name IN"
-		    " ('episodes', 'events', 'assessments', 'consents',"
-		    " 'transfers', 'conflicts', 'links', 'persons')") == -1 ||
-		    exec_on(db, "COMMIT") == -1) {
-			(void)exec_on(db, "ROLLBACK");
-			(void)exec_on(db, "PRAGMA writable_schema = OFF");
-			goto out;
-		}
-		(void)exec_on(db, "PRAGMA writable_schema = OFF");
-		/* The schema changed under the connection: open anew, and
-		 * write the file again without the orphaned pages. */
+	if ((r = store_views_recreate((*np)->st)) == 1) {
+		/* The schema changed under the connection: open anew. */
 		node_close(*np);
-		if ((*np = cli_open()) == NULL)
-			goto out;
-		db = store_db((*np)->st);
-		if (exec_on(db, "VACUUM") == -1 ||
-		    exec_on(db, "BEGIN IMMEDIATE") == -1)
-			goto out;
+		r = (*np = cli_open()) == NULL ? -1 :
+		    store_views_make((*np)->st);
 	}
-	if (sqlite3_prepare_v2(store_db(fresh), SQL_VIEW_SCHEMA, -1, &s,
-	    NULL) != SQLITE_OK)
-		goto rollback;
-	while ((r = store_step(fresh, s)) == STORE_ROW)
-		if (exec_on(db, (const char *)sqlite3_column_text(s, 0)) == -1)
-			goto rollback;
-	if (r != STORE_DONE || exec_on(db, "COMMIT") == -1)
-		goto rollback;
-	rc = 0;
-	goto out;
-rollback:
-	(void)exec_on(db, "ROLLBACK");
-out:
-	if (rc == -1)
+	if (r != 0)
 		log_warnx("rebuild: the views of %s could not be made again",
 		    path);
-	sqlite3_finalize(s);
-	store_close(fresh);
-	return (rc);
+	return (r == 0 ? 0 : -1);
 }
 
 int
