@@ -337,6 +337,24 @@ account_count(struct store *st)
 	return (store_count(st, SQL_COUNT));
 }
 
+int
+account_other_admin(struct store *st, const char *login)
+{
+	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
+	    " role = 'admin' AND enabled = 1 AND login <> ?";
+	sqlite3_stmt	*s;
+	int		 r = -1;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    store_step(st, s) == STORE_ROW)
+		r = sqlite3_column_int(s, 0) > 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r);
+}
+
 static int
 step_done(struct store *st, sqlite3_stmt *s, const char *what)
 {

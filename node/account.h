@@ -150,6 +150,9 @@ int	 account_set_password(struct store *st, const char *login,
  * second factor.  0 / -1. */
 int	 account_set_totp(struct store *st, const char *login,
 	    const uint8_t *secret, size_t len);
+/* account_other_admin(st, login): 1 when an enabled admin other than
+ * login remains, 0 when none does, -1 on error. */
+int	 account_other_admin(struct store *st, const char *login);
 /* account_each(st, fn, arg): call fn for every account by login; stops
  * when fn returns non-zero and returns that; -1 on error. */
 int	 account_each(struct store *st,

@@ -439,6 +439,48 @@ out:
 	return (rc);
 }
 
+static const char SQL_EACH[] =
+    "SELECT seq, at, login, role, os_user, addr, action, dossiers, reason,"
+    " detail FROM audit WHERE (?1 IS NULL OR instr(' ' || dossiers || ' ',"
+    " ' ' || ?1 || ' ') > 0) AND (?2 IS NULL OR login = ?2)"
+    " AND (?3 IS NULL OR at >= ?3) ORDER BY seq";
+
+int
+audit_each(struct node *n, const char *dossier, const char *login,
+    int64_t since, int (*fn)(int64_t, int64_t, const char *const *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*col[AUDIT_NCOLS];
+	int		 r = STORE_ERR, c, rc = 0;
+
+	if ((s = store_stmt(n->st, SQL_EACH)) == NULL)
+		return (-1);
+	if ((dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
+	    SQLITE_STATIC) != SQLITE_OK) || (login != NULL &&
+	    sqlite3_bind_text(s, 2, login, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    (since >= 0 && sqlite3_bind_int64(s, 3, since) != SQLITE_OK))
+		goto out;
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		for (c = 0; c < AUDIT_NCOLS; c++) {
+			col[c] = (const char *)sqlite3_column_text(s, c + 2);
+			if (col[c] == NULL)
+				col[c] = "";
+		}
+		if ((rc = fn(sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1), col, arg)) != 0)
+			break;
+	}
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == 0 && r != STORE_DONE) {
+		log_warnx("audit: the entries cannot be read");
+		return (-1);
+	}
+	return (rc);
+}
+
 int
 audit_verify(struct node *n, int64_t *entries, int64_t *checkpoints,
     char *why, size_t whysz)

@@ -52,6 +52,20 @@ int	 audit_append(struct node *n, const struct audit_entry *e);
 int	 audit_record(struct node *n, const struct audit_entry *e);
 
 /*
+ * audit_each(n, dossier, login, since, fn, arg): fn(seq, at, cols, arg)
+ * for every entry naming dossier (NULL: any), of login (NULL: any), made
+ * at or after unix time since (-1: any), oldest first; cols are the texts
+ * of login, role, os_user, addr, action, dossiers, reason and detail, in
+ * that order ("" for none), valid during the call.  fn's non-zero value
+ * stops the walk and is returned; 0 when all were seen; -1 on a database
+ * error (logged).
+ */
+#define AUDIT_NCOLS	8
+int	 audit_each(struct node *n, const char *dossier, const char *login,
+	    int64_t since, int (*fn)(int64_t, int64_t, const char *const *,
+	    void *), void *arg);
+
+/*
  * audit_verify(n, entries, checkpoints, why, whysz): check the whole log:
  * numbers without gaps from 1, each entry's previous hash and own hash,
  * every checkpoint's entry and signature (by a key this node knows for its

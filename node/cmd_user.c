@@ -11,7 +11,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include "node/account.h"
 #include "node/audit.h"
@@ -350,25 +349,6 @@ user_list(int argc, char **argv)
 	return (rc);
 }
 
-/* Whether some enabled admin other than login remains. */
-static int
-other_admin(struct node *n, const char *login)
-{
-	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
-	    " role = 'admin' AND enabled = 1 AND login <> ?";
-	sqlite3_stmt	*s;
-	int		 r = -1;
-
-	if ((s = store_stmt(n->st, sql)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		r = sqlite3_column_int(s, 0) > 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r);
-}
-
 /* user set / disable / enable / unlock / reset-password. */
 static int
 user_change(int argc, char **argv)
@@ -426,7 +406,7 @@ user_change(int argc, char **argv)
 		newtotp = true;
 	}
 	if (a.role != ROLE_ADMIN || !a.enabled) {
-		if ((r = other_admin(n, a.login)) == -1)
+		if ((r = account_other_admin(n->st, a.login)) == -1)
 			goto out;
 		if (r == 0) {
 			cli_err("%s", cli_tr("this is the last enabled admin: "
@@ -490,12 +470,6 @@ static const char AUDIT_USAGE[] =
     "       opora audit export --format csv [--dossier ID] [--user LOGIN] "
     "[--since DATE]\n";
 
-static const char SQL_AUDIT_LIST[] =
-    "SELECT seq, at, login, role, os_user, addr, action, dossiers, reason,"
-    " detail FROM audit WHERE (?1 IS NULL OR instr(' ' || dossiers || ' ',"
-    " ' ' || ?1 || ' ') > 0) AND (?2 IS NULL OR login = ?2)"
-    " AND (?3 IS NULL OR at >= ?3) ORDER BY seq";
-
 /* "YYYY-MM-DD" into tm (midnight UTC).  0 / -1. */
 static int
 parse_date(const char *s, struct tm *tm)
@@ -542,54 +516,84 @@ csv_field(const char *v)
 	putchar('"');
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" of unix time at, into when. */
+static void
+audit_when(int64_t at, char when[32])
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)at;
+
+	gmtime_r(&t, &tm);
+	strftime(when, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* One audit entry into the array arg. */
+static int
+audit_obj(int64_t seq, int64_t at, const char *const *col, void *arg)
+{
+	cJSON		*arr = arg, *o;
+	char		 when[32];
+	int		 c;
+
+	audit_when(at, when);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arr, o);
+	cJSON_AddNumberToObject(o, "seq", (double)seq);
+	cJSON_AddStringToObject(o, "at", when);
+	for (c = 0; c < AUDIT_NCOLS; c++)
+		cJSON_AddStringToObject(o, audit_cols[c + 2], col[c]);
+	return (0);
+}
+
 cJSON *
 cli_audit_json(struct node *n, const char *dossier, const char *user,
     int64_t since)
 {
-	sqlite3_stmt	*s;
-	cJSON		*arr, *o;
-	const char	*v;
-	struct tm	 tm;
-	time_t		 t;
-	char		 when[32];
-	int		 r, c;
+	cJSON	*arr;
 
-	if ((s = store_stmt(n->st, SQL_AUDIT_LIST)) == NULL)
+	if ((arr = cJSON_CreateArray()) == NULL)
 		return (NULL);
-	if ((arr = cJSON_CreateArray()) == NULL ||
-	    (dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
-	    SQLITE_STATIC) != SQLITE_OK) || (user != NULL &&
-	    sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC) != SQLITE_OK) ||
-	    (since >= 0 && sqlite3_bind_int64(s, 3, since) != SQLITE_OK)) {
-		r = SQLITE_ERROR;
-		goto out;
-	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		t = (time_t)sqlite3_column_int64(s, 1);
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if ((o = cJSON_CreateObject()) == NULL) {
-			r = SQLITE_NOMEM;
-			break;
-		}
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddNumberToObject(o, "seq",
-		    (double)sqlite3_column_int64(s, 0));
-		cJSON_AddStringToObject(o, "at", when);
-		for (c = 2; c < 10; c++) {
-			v = (const char *)sqlite3_column_text(s, c);
-			cJSON_AddStringToObject(o, audit_cols[c],
-			    v != NULL ? v : "");
-		}
-	}
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
+	if (audit_each(n, dossier, user, since, audit_obj, arr) != 0) {
 		cJSON_Delete(arr);
 		return (NULL);
 	}
 	return (arr);
+}
+
+/* One audit entry as a CSV record. */
+static int
+audit_csv(int64_t seq, int64_t at, const char *const *col, void *arg)
+{
+	char	 when[32];
+	int	 c;
+
+	(void)arg;
+	audit_when(at, when);
+	printf("%lld,%s", (long long)seq, when);
+	for (c = 0; c < AUDIT_NCOLS; c++) {
+		putchar(',');
+		csv_field(col[c]);
+	}
+	printf("\r\n");
+	return (0);
+}
+
+/* One audit entry as a line for a person, escaped. */
+static int
+audit_line(int64_t seq, int64_t at, const char *const *col, void *arg)
+{
+	char	 when[32], e[AUDIT_NCOLS][ESC_LONG];
+	int	 c;
+
+	(void)arg;
+	audit_when(at, when);
+	for (c = 0; c < AUDIT_NCOLS; c++)
+		esc_str(col[c], e[c], sizeof(e[0]));
+	printf("%lld  %s  %s (%s, %s@%s)  %s  %s%s%s%s%s\n", (long long)seq,
+	    when, e[0], e[1], e[2], e[3], e[4], e[5], e[6][0] ?
+	    "  reason: " : "", e[6], e[7][0] ? "  " : "", e[7]);
+	return (0);
 }
 
 static int
@@ -604,16 +608,13 @@ audit_list(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*dossier = NULL, *user = NULL, *since = NULL, *v;
+	const char	*dossier = NULL, *user = NULL, *since = NULL;
 	const char	*format = NULL;
 	struct node	*n;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
+	cJSON		*arr = NULL;
 	struct tm	 tm;
-	time_t		 t;
-	char		 when[32], e[8][ESC_LONG];
 	bool		 json = false, csv = strcmp(argv[0], "export") == 0;
-	int		 ch, r, c, rc = EX_SOFTWARE;
+	int		 ch, c, rc = EX_SOFTWARE;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "d:f:hjs:u:", opts, NULL)) !=
@@ -667,67 +668,14 @@ audit_list(int argc, char **argv)
 		rc = EX_OK;
 		goto out;
 	}
-	if ((s = store_stmt(n->st, SQL_AUDIT_LIST)) == NULL)
-		goto out;
-	if ((dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
-	    SQLITE_STATIC) != SQLITE_OK) || (user != NULL &&
-	    sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC) != SQLITE_OK) ||
-	    (since != NULL && sqlite3_bind_int64(s, 3,
-	    (int64_t)timegm(&tm)) != SQLITE_OK)) {
-		sqlite3_reset(s);
-		goto out;
-	}
-	if (json && (arr = cJSON_CreateArray()) == NULL) {
-		sqlite3_reset(s);
-		goto out;
-	}
 	if (csv) {
 		for (c = 0; c < 10; c++)
 			printf("%s%s", c ? "," : "", audit_cols[c]);
 		printf("\r\n");
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		t = (time_t)sqlite3_column_int64(s, 1);
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (csv) {
-			printf("%lld,%s", (long long)sqlite3_column_int64(s,
-			    0), when);
-			for (c = 2; c < 10; c++) {
-				v = (const char *)sqlite3_column_text(s, c);
-				putchar(',');
-				csv_field(v != NULL ? v : "");
-			}
-			printf("\r\n");
-		} else if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				break;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddNumberToObject(o, "seq",
-			    (double)sqlite3_column_int64(s, 0));
-			cJSON_AddStringToObject(o, "at", when);
-			for (c = 2; c < 10; c++) {
-				v = (const char *)sqlite3_column_text(s, c);
-				cJSON_AddStringToObject(o, audit_cols[c],
-				    v != NULL ? v : "");
-			}
-		} else {
-			for (c = 2; c < 10; c++)
-				esc_str((const char *)sqlite3_column_text(s, c),
-				    e[c - 2], sizeof(e[0]));
-			printf("%lld  %s  %s (%s, %s@%s)  %s  %s%s%s%s%s\n",
-			    (long long)sqlite3_column_int64(s, 0), when, e[0],
-			    e[1], e[2], e[3], e[4], e[5], e[6][0] ?
-			    "  reason: " : "", e[6], e[7][0] ? "  " : "",
-			    e[7]);
-		}
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE)
+	if (audit_each(n, dossier, user, since != NULL ? (int64_t)timegm(&tm) :
+	    -1, csv ? audit_csv : audit_line, NULL) != 0)
 		goto out;
-	if (json)
-		cli_print_json(arr);
 	rc = EX_OK;
 out:
 	cJSON_Delete(arr);

@@ -20,6 +20,7 @@
 #include "node/fedstats.h"
 #include "node/stats.h"
 #include "node/store.h"
+#include "node/store_peer.h"
 #include "node/sync.h"
 #include "protocol/log.h"
 #include "protocol/num.h"
@@ -103,8 +104,7 @@ publish_stats(struct server *srv, uint64_t now)
 		    sizeof(why)) == -1)
 			log_warnx("statistics for %d not published: %s",
 			    tm.tm_year + 1900 - y, why);
-		else if (store_count(n->st, "SELECT count(*) FROM peers "
-		    "WHERE region = 'RU-FED'") > 0)
+		else if (store_peer_exists(n->st, "RU-FED") == 1)
 			log_info("published the statistics snapshot for %d "
 			    "(%.16s) for the federal node",
 			    tm.tm_year + 1900 - y, id);
