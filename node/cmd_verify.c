@@ -255,8 +255,9 @@ struct vviews {
 
 /* One dossier: its fold against its stored views, and its heads. */
 static int
-check_dossier(const char *id, void *arg)
+check_dossier(const char *const *col, void *arg)
 {
+	const char	*id = col[0];
 	struct vviews	*vv = arg;
 	struct vcheck	*vc = vv->vc;
 	struct dossier	*fold = NULL, *stored = NULL;
@@ -287,22 +288,22 @@ check_dossier(const char *id, void *arg)
 }
 
 static int
-forgotten_bad(const char *dossier, const char *what, void *arg)
+forgotten_bad(const char *const *col, void *arg)
 {
 	struct vcheck	*vc = arg;
 
-	problem(&vc->problems, "erased or forgotten dossier %s: %s", dossier,
-	    what);
+	problem(&vc->problems, "erased or forgotten dossier %s: %s", col[0],
+	    col[1]);
 	return (0);
 }
 
 static int
-orphan_view(const char *dossier, void *arg)
+orphan_view(const char *const *col, void *arg)
 {
 	struct vcheck	*vc = arg;
 
 	problem(&vc->problems, "dossier %s is in the views but not in the "
-	    "log", dossier);
+	    "log", col[0]);
 	return (0);
 }
 
@@ -355,14 +356,14 @@ struct integrity {
 };
 
 static int
-integrity_problem(const char *text, void *arg)
+integrity_problem(const char *const *col, void *arg)
 {
 	struct integrity	*ic = arg;
 	char			 e[ESC_LONG];
 
 	ic->found++;
 	problem(ic->problems, "%s is damaged: %s", ic->path,
-	    esc_str(text, e, sizeof(e)));
+	    esc_str(col[0], e, sizeof(e)));
 	return (0);
 }
 
@@ -378,11 +379,14 @@ static int
 integrity_check(struct store *st, const char *path, uint64_t *problems)
 {
 	struct integrity	 ic = { path, problems, 0 };
+	const char		*msg;
 	int			 found;
 
 	if (store_integrity_each(st, VERIFY_INTEGRITY_MAX, integrity_problem,
-	    &ic) == -1)
-		(void)integrity_problem(store_errmsg(st), &ic);
+	    &ic) == -1) {
+		msg = store_errmsg(st);
+		(void)integrity_problem(&msg, &ic);
+	}
 	found = ic.found;
 	if (found > 0 && !cli_io_failed())
 		cli_err("%s", cli_tr("the database file is damaged: restore "
@@ -519,8 +523,9 @@ struct vfill {
 };
 
 static int
-fill_dossier(const char *id, void *arg)
+fill_dossier(const char *const *col, void *arg)
 {
+	const char	*id = col[0];
 	struct vfill	*vf = arg;
 	struct dossier	*d = NULL;
 	char		 why[256];

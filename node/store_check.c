@@ -2,6 +2,7 @@
  * node/store_check.c: the database as 'opora verify' and 'opora rebuild'
  * see it.  See store_check.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,8 @@ static const char SQL_VIEW_SCHEMA[] =
     " 'assessments', 'consents', 'transfers', 'conflicts', 'links',"
     " 'persons') AND sql IS NOT NULL ORDER BY type = 'index', rowid";
 
+#define WALK_MAX_COLS	2
+
 /* Prepare sql on st's connection, outside the cache: NULL, logged. */
 static sqlite3_stmt *
 prepare_own(struct store *st, const char *sql)
@@ -85,29 +88,46 @@ prepare_own(struct store *st, const char *sql)
 	return (s);
 }
 
-int
-store_dossier_each(struct store *st, int (*fn)(const char *, void *),
-    void *arg)
+/*
+ * fn(cols, arg) for each row of s, with the texts of its first ncols
+ * columns ("" for NULL); a row whose first column is skip (when not NULL)
+ * is passed over.  fn's non-zero value stops; -1 when s could not be
+ * stepped to its end; s is reset, or finalized when own.
+ */
+static int
+walk(struct store *st, sqlite3_stmt *s, bool own, int ncols,
+    const char *skip, store_text_fn fn, void *arg)
 {
-	sqlite3_stmt	*s;
-	const char	*v;
-	char		 id[37];
-	int		 r, rc = 0;
+	const char	*col[WALK_MAX_COLS];
+	int		 r, c, rc = 0;
 
-	if ((s = prepare_own(st, SQL_DOSSIERS)) == NULL)
-		return (-1);
 	while ((r = store_step(st, s)) == STORE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v == NULL || strlen(v) != 36)
+		for (c = 0; c < ncols; c++)
+			if ((col[c] = (const char *)sqlite3_column_text(s,
+			    c)) == NULL)
+				col[c] = "";
+		if (skip != NULL && strcmp(col[0], skip) == 0)
 			continue;
-		memcpy(id, v, 37);
-		if ((rc = fn(id, arg)) != 0)
+		if ((rc = fn(col, arg)) != 0)
 			break;
 	}
 	if (rc == 0 && r != STORE_DONE)
 		rc = -1;
-	sqlite3_finalize(s);
+	if (own)
+		sqlite3_finalize(s);
+	else
+		sqlite3_reset(s);
 	return (rc);
+}
+
+int
+store_dossier_each(struct store *st, store_text_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prepare_own(st, SQL_DOSSIERS)) == NULL)
+		return (-1);
+	return (walk(st, s, true, 1, NULL, fn, arg));
 }
 
 int
@@ -168,72 +188,35 @@ store_dossier_roots(struct store *st, const char *dossier)
 }
 
 int
-store_forgotten_bad_each(struct store *st,
-    int (*fn)(const char *, const char *, void *), void *arg)
+store_forgotten_bad_each(struct store *st, store_text_fn fn, void *arg)
 {
 	sqlite3_stmt	*s;
-	const char	*d, *w;
-	int		 r, rc = 0;
 
 	if ((s = store_stmt(st, SQL_FORGOTTEN_BAD)) == NULL)
 		return (-1);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		d = (const char *)sqlite3_column_text(s, 0);
-		w = (const char *)sqlite3_column_text(s, 1);
-		if ((rc = fn(d != NULL ? d : "", w != NULL ? w : "", arg)) !=
-		    0)
-			break;
-	}
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (walk(st, s, false, 2, NULL, fn, arg));
 }
 
 int
-store_orphan_views_each(struct store *st, int (*fn)(const char *, void *),
-    void *arg)
+store_orphan_views_each(struct store *st, store_text_fn fn, void *arg)
 {
 	sqlite3_stmt	*s;
-	const char	*d;
-	int		 r, rc = 0;
 
 	if ((s = store_stmt(st, SQL_ORPHAN_VIEWS)) == NULL)
 		return (-1);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		d = (const char *)sqlite3_column_text(s, 0);
-		if ((rc = fn(d != NULL ? d : "", arg)) != 0)
-			break;
-	}
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (walk(st, s, false, 1, NULL, fn, arg));
 }
 
 int
-store_integrity_each(struct store *st, int max,
-    int (*fn)(const char *, void *), void *arg)
+store_integrity_each(struct store *st, int max, store_text_fn fn, void *arg)
 {
 	sqlite3_stmt	*s;
-	const char	*v;
 	char		 sql[64];
-	int		 r, rc = 0;
 
 	snprintf(sql, sizeof(sql), "PRAGMA integrity_check(%d)", max);
 	if ((s = prepare_own(st, sql)) == NULL)
 		return (-1);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v != NULL && strcmp(v, "ok") == 0)
-			continue;
-		if ((rc = fn(v != NULL ? v : "", arg)) != 0)
-			break;
-	}
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_finalize(s);
-	return (rc);
+	return (walk(st, s, true, 1, "ok", fn, arg));
 }
 
 const char *

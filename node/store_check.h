@@ -19,14 +19,17 @@
 
 struct store;
 
+/* A walk's callback: the texts of a row's columns ("" for NULL), valid
+ * during the call. */
+typedef int (*store_text_fn)(const char *const *, void *);
+
 /*
- * store_dossier_each(st, fn, arg): fn(id, arg) for every dossier of the
+ * store_dossier_each(st, fn, arg): fn({id}, arg) for every dossier of the
  * log that is not erased or forgotten, in id order.  Its statement is its
  * own (not the cache), so fn may load and save views.  0 when all were
  * seen.
  */
-int	 store_dossier_each(struct store *st,
-	    int (*fn)(const char *, void *), void *arg);
+int	 store_dossier_each(struct store *st, store_text_fn fn, void *arg);
 
 /*
  * store_dossier_ids(st, dossier, parents, v, n): the ids of dossier's
@@ -42,29 +45,29 @@ int	 store_dossier_ids(struct store *st, const char *dossier,
 int64_t	 store_dossier_roots(struct store *st, const char *dossier);
 
 /*
- * store_forgotten_bad_each(st, fn, arg): fn(dossier, what, arg) for each
+ * store_forgotten_bad_each(st, fn, arg): fn({dossier, what}, arg) for each
  * leftover of an erased or forgotten dossier that node/erase.h says must
  * not be there (its views; a change other than its tombstone; a missing
  * tombstone; another region's change of a dossier forgotten on decline;
  * heads that are not the changes kept), what saying which in English.
  */
-int	 store_forgotten_bad_each(struct store *st,
-	    int (*fn)(const char *, const char *, void *), void *arg);
+int	 store_forgotten_bad_each(struct store *st, store_text_fn fn,
+	    void *arg);
 
-/* store_orphan_views_each(st, fn, arg): fn(dossier, arg) for each dossier
- * of the views that is not in the log. */
-int	 store_orphan_views_each(struct store *st,
-	    int (*fn)(const char *, void *), void *arg);
+/* store_orphan_views_each(st, fn, arg): fn({dossier}, arg) for each
+ * dossier of the views that is not in the log. */
+int	 store_orphan_views_each(struct store *st, store_text_fn fn,
+	    void *arg);
 
 /*
  * store_integrity_each(st, max, fn, arg): SQLite's own check of the file
  * (every page, every index against its table), listing at most max
- * problems: fn(text, arg) for each ("ok" is not passed).  0 when the check
+ * problems: fn({text}, arg) for each ("ok" is not passed).  0 when the check
  * ran to its end, -1 when it could not (the file may be damaged there:
  * store_errmsg says what SQLite said).
  */
-int	 store_integrity_each(struct store *st, int max,
-	    int (*fn)(const char *, void *), void *arg);
+int	 store_integrity_each(struct store *st, int max, store_text_fn fn,
+	    void *arg);
 
 /* store_errmsg(st): SQLite's text for the last failure on st (static). */
 const char *store_errmsg(struct store *st);
