@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "node/http.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "protocol/esc.h"
@@ -456,6 +457,7 @@ respond_full(struct http_conn *c, int status, const char *type,
 	    "Cache-Control: no-store\r\n%s\r\n", status, status_text(status),
 	    type, len, retry);
 	evbuffer_add(out, body, len);
+	metrics_http_answer(status);
 	log_info("%s %s GET %s %d %zu bytes %llu ms", c->addr, who(c),
 	    c->path[0] ? c->path : "?", status, len,
 	    (unsigned long long)(now_ms() - c->start_ms));
@@ -692,6 +694,8 @@ handshaken(struct http_conn *c)
 	}
 	c->anon = false;
 	c->srv->nanon--;
+	metrics_conn_handshaken(c->peer[0] != '\0' ? METRICS_CONN_PEER :
+	    METRICS_CONN_RESEARCHER);
 	party_count(c, &nconn, &nparked);
 	set_deadline_ms(c, head_left_ms(c));
 	if (nconn > HTTP_PARTY_CONNECTIONS)
@@ -904,6 +908,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	/* Over a budget: closed at once, not left in the backlog. */
 	if (srv->nconn >= srv->maxconn || !anon_room(srv, ip)) {
 		srv->refused++;
+		metrics_conn_refused();
 		evutil_closesocket(fd);
 		return;
 	}
@@ -950,6 +955,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	srv->nconn++;
 	c->anon = true;
 	srv->nanon++;
+	metrics_conn_accepted();
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, LIMIT_REQUEST_HEAD + 1);
 	set_deadline_ms(c, HTTP_HANDSHAKE_SECONDS * 1000ULL);
@@ -1130,6 +1136,16 @@ http_server_new(struct node *n, struct event_base *base,
 fail:
 	http_server_free(srv);
 	return (NULL);
+}
+
+void
+http_server_open(const struct http_server *srv, int open[METRICS_CONNS])
+{
+	const struct http_conn	*c;
+
+	for (c = srv->conns; c != NULL; c = c->next)
+		open[c->anon ? METRICS_CONN_STRANGER : c->peer[0] != '\0' ?
+		    METRICS_CONN_PEER : METRICS_CONN_RESEARCHER]++;
 }
 
 void

@@ -165,6 +165,11 @@ struct http_server	*http_server_new(struct node *n, struct event_base *base,
 			    const struct http_handlers *h);
 void			 http_server_free(struct http_server *srv);
 void			 http_server_stop(struct http_server *srv);
+/* http_server_open(srv, open): add the connections open now to open[],
+ * by who holds them (enum metrics_conn of node/metrics.h: a peer, a
+ * researcher, a stranger). */
+void			 http_server_open(const struct http_server *srv,
+			    int open[3]);
 
 /* The node a connection serves; the party that holds it: a peer's
  * region or a researcher's name, "" when none (both live as long as c). */

@@ -22,6 +22,7 @@
 #include "node/stats.h"
 #include "node/store.h"
 #include "node/store_peer.h"
+#include "node/metrics.h"
 #include "node/sync.h"
 #include "protocol/esc.h"
 #include "protocol/limits.h"
@@ -94,6 +95,7 @@ peer_error(struct node *n, const char *region, const char *text)
 
 	(void)store_peer_error(n->st, region, esc_str(text, etext,
 	    sizeof(etext)), (int64_t)node_now_ms());
+	metrics_pull_failed(region);
 }
 
 /* The peer is not asked again for ms milliseconds, for reason. */
@@ -686,6 +688,8 @@ again:
 		st->applied += repair(h, n, stp, &p, st, f.next);
 	*more = f.more;
 	(void)store_peer_behind(n->st, region, f.more ? f.behind : 0);
+	metrics_pulled(region, st->applied, st->rejected + st->missing +
+	    st->unentitled);
 	if (st->applied + st->rejected + st->unentitled > 0)
 		log_info("from %s: %llu applied, %llu refused, %llu already "
 		    "here", region, (unsigned long long)st->applied,
