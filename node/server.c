@@ -183,6 +183,8 @@ server_run(struct node *n, const char *dir)
 
 	memset(&srv, 0, sizeof(srv));
 	srv.n = n;
+	/* A daemon's lines go to the journal (or a file): its form. */
+	log_daemon();
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv.base = event_base_new()) == NULL ||
 	    (srv.http = http_server_new(n, srv.base, &api_handlers)) == NULL)
