@@ -98,13 +98,16 @@ struct http_request {
 	size_t		 path_len;
 	const char	*query;		/* "since=3", or NULL without '?' */
 	size_t		 query_len;
+	/* The Opora-Protocol field (protocol/wire.h): 0 when absent, -1
+	 * when not a version number, else the version. */
+	int		 protocol;
 };
 
 /*
  * http_parse_head(head, len, rq): parse a request head of len bytes (the
  * request line and header fields, ending in CRLF CRLF; borrowed).  Returns
- * 0 and fills rq, or the HTTP status to answer: 400 (malformed, or a
- * target with a byte that is not printable ASCII), 405 (not GET), 413 (a
+ * 0 and fills rq, or the HTTP status to answer: 400 (malformed, a
+ * target with a byte that is not printable ASCII, or Opora-Protocol twice), 405 (not GET), 413 (a
  * request body is announced), 414 (target over LIMIT_URL), 431 (head over
  * LIMIT_REQUEST_HEAD).
  */
