@@ -502,7 +502,7 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 	family(out, "opora_http_answers_total", "counter", "Answers of the "
 	    "peers' listener, by HTTP status.");
 	for (k = 100; k < 600; k++) {
-		char	 s[4];
+		char	 s[12];
 
 		if (ans[k] == 0)
 			continue;
