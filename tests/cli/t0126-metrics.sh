@@ -171,6 +171,31 @@ scrape SMO2 "$MS"
 [ "$(v SMO2.prom 'opora_connections_total{kind="stranger"}')" -ge 1 ] ||
     fail "the stranger's connection was not counted"
 
+# A refused change, counted by its reason: Smolensk's feed for Kaluga,
+# one change's text altered (a new id whose signature does not verify).
+ok "$OPORA" --dir SMO export --for RU-KLU
+python3 - "$T/out" > bad.feed <<'EOF'
+import base64, json, sys
+f = json.load(open(sys.argv[1]))
+for c in f["changes"]:
+    b = base64.b64decode(c["bytes"])
+    if "Встреча 01".encode() in b:
+        c["bytes"] = base64.b64encode(b.replace("Встреча 01".encode(),
+            "Встреча 07".encode())).decode()
+        f["changes"] = [c]
+        break
+print(json.dumps(f))
+EOF
+"$OPORA" --dir KLU receive --from RU-SMO bad.feed >/dev/null 2>&1
+node_status KLU --json
+[ "$(jq .refused_by_reason.signature "$T/out")" = 1 ] ||
+    fail "status --json does not count the refused signature"
+scrape KLU2 "$MK"
+[ "$(v KLU2.prom 'opora_refused_changes{reason="signature"}')" = 1 ] ||
+    fail "the refused signature is not counted by its reason"
+[ "$(v KLU2.prom 'opora_refused_changes{reason="rules"}')" = 0 ] ||
+    fail "the refusal is counted under another reason"
+
 # Only GET /metrics; a head too large is refused; nothing else answers.
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MS/")
 [ "$code" = 404 ] || fail "/ answered $code"
