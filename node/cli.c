@@ -25,12 +25,14 @@
 #include "node/view.h"
 #include "protocol/change.h"
 #include "protocol/log.h"
+#include "protocol/wire.h"
 
 #define OPORA_VERSION	"0.1.0"
 
 /* What 'opora --version' says this program speaks (docs/protocol.md). */
 #define OPORA_PROTOCOL	"changes v%d (reads v1 and v%d), node cards v1 " \
-	"and v2, replication /v1 (feed epochs), statistics snapshots v2"
+	"and v2, replication /v1 version %d (speaks %d to %d; feed epochs), " \
+	"statistics snapshots v2"
 
 struct cli_env cli;
 
@@ -129,12 +131,19 @@ void
 cli_err(const char *fmt, ...)
 {
 	va_list	 ap;
+	char	 msg[2048];
 
-	fputs("opora: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (log_journal_form()) {
+		/* In the journal: its form, at priority error (log.h). */
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		log_errorx("%s", msg);
+	} else {
+		fputs("opora: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static bool
@@ -319,7 +328,9 @@ cli_main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("opora %s\nprotocol: " OPORA_PROTOCOL "\n",
-			    OPORA_VERSION, CHANGE_VERSION, CHANGE_VERSION);
+			    OPORA_VERSION, CHANGE_VERSION, CHANGE_VERSION,
+			    WIRE_PROTOCOL_MAX, WIRE_PROTOCOL_MIN,
+			    WIRE_PROTOCOL_MAX);
 			return (EX_OK);
 		default:
 			usage(stderr);

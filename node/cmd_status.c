@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "node/cli.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "node/store_peer.h"
@@ -289,6 +290,7 @@ int
 cmd_status(int argc, char **argv)
 {
 	struct node	*n;
+	struct metrics_figures mf;
 	struct store_counts cnt;
 	cJSON		*j, *peers, *p, *problems;
 	char		 w1[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
@@ -320,8 +322,10 @@ cmd_status(int argc, char **argv)
 		return (EX_CONFIG);
 	fed = strcmp(n->cfg.region, "RU-FED") == 0;
 	now = (long long)node_now_ms();
-	/* A count that could not be read is -1 (below). */
-	(void)store_counts(n->st, n->cfg.region, now - 86400000LL, &cnt);
+	/* A count that could not be read is -1 (below).  The same figures
+	 * as the Prometheus endpoint's (node/metrics.h). */
+	(void)metrics_gather(n, now, &mf);
+	cnt = mf.cnt;
 	changes = cnt.changes;
 	dossiers = cnt.dossiers;
 	last = cnt.last_received;
@@ -373,6 +377,9 @@ cmd_status(int argc, char **argv)
 	else
 		cJSON_AddNumberToObject(j, "stats_published_ms",
 		    (double)published);
+	if (metrics_json(&mf, j) == -1 || mf.audit_entries < 0 ||
+	    mf.refused[0] < 0)
+		readerr = true;
 	peers = cJSON_AddArrayToObject(j, "peers");
 	/* A new node has no peers: not a problem, but not "all is well"
 	 * either, so it is said (docs/admin.md, "Monitoring"). */
@@ -480,6 +487,7 @@ cmd_status(int argc, char **argv)
 		}
 	}
 	cJSON_Delete(j);
+	metrics_figures_free(&mf);
 	node_close(n);
 	/* Monitoring reads the exit code: 1 when something needs an admin. */
 	return (nproblems > 0 ? 1 : EX_OK);

@@ -9,6 +9,7 @@
 #include "node/epoch.h"
 #include "node/erase.h"
 #include "node/feed.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/receive.h"
 #include "node/store.h"
@@ -409,6 +410,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	if (next > since && epoch_cover(n->dir, epoch, next, h) == -1)
 		goto out;
 	*nextp = next;
+	metrics_served(region, (uint64_t)count);
 	rc = 0;
 out:
 	if (rc == -1)

@@ -26,10 +26,12 @@
 #include <openssl/x509.h>
 
 #include "node/http.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
+#include "protocol/wire.h"
 #include "protocol/num.h"
 #include "protocol/tls.h"
 
@@ -70,6 +72,7 @@ struct http_conn {
 	bool			 handshaken;
 	bool			 requested;	/* its head was read */
 	bool			 parked;	/* a long poll */
+	int			 protocol;	/* its answer's version; 0: ours */
 	uint64_t		 park_until_ms;
 	bool			 closing;
 	void			*data;
@@ -286,6 +289,11 @@ http_parse_head(const char *head, size_t len, struct http_request *rq)
 		vlen = (size_t)(eol - v);
 		while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 			vlen--;
+		if (field_is(h, (size_t)(colon - h), WIRE_PROTOCOL_HEADER)) {
+			if (rq->protocol != 0)
+				return (400);
+			rq->protocol = wire_protocol_parse(v, vlen);
+		}
 		if (field_is(h, (size_t)(colon - h), "Transfer-Encoding"))
 			return (413);
 		if (field_is(h, (size_t)(colon - h), "Content-Length") &&
@@ -453,9 +461,11 @@ respond_full(struct http_conn *c, int status, const char *type,
 		    retry_after);
 	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
 	    "Content-Length: %zu\r\nConnection: close\r\n"
-	    "Cache-Control: no-store\r\n%s\r\n", status, status_text(status),
-	    type, len, retry);
+	    "Cache-Control: no-store\r\n" WIRE_PROTOCOL_HEADER ": %d\r\n"
+	    "%s\r\n", status, status_text(status), type, len, c->protocol > 0 ?
+	    c->protocol : WIRE_PROTOCOL_MAX, retry);
 	evbuffer_add(out, body, len);
+	metrics_http_answer(status);
 	log_info("%s %s GET %s %d %zu bytes %llu ms", c->addr, who(c),
 	    c->path[0] ? c->path : "?", status, len,
 	    (unsigned long long)(now_ms() - c->start_ms));
@@ -597,6 +607,29 @@ http_parked(const struct http_conn *c)
 	return (c->parked);
 }
 
+/* A request in a replication protocol version this node does not speak
+ * (proto; -1: not a version number): a JSON error for the client, and a
+ * line in this node's log. */
+static void
+refuse_protocol(struct http_conn *c, int proto)
+{
+	char	 msg[256], v[16];
+
+	if (proto > 0)
+		snprintf(v, sizeof(v), "%d", proto);
+	else
+		snprintf(v, sizeof(v), "unknown");
+	snprintf(msg, sizeof(msg), "this node speaks replication protocol "
+	    "version %d to %d; the request was in version %s: upgrade the "
+	    "older of the two nodes (opora --version shows the versions)",
+	    WIRE_PROTOCOL_MIN, WIRE_PROTOCOL_MAX, v);
+	log_warnx("%s %s: refused a request in replication protocol version "
+	    "%s (this node speaks %d to %d): upgrade the older of the two "
+	    "nodes", c->addr, who(c), v, WIRE_PROTOCOL_MIN,
+	    WIRE_PROTOCOL_MAX);
+	http_error(c, 400, "protocol_version", msg);
+}
+
 /* Read the request head, which must come whole within the head deadline
  * (counted from accept: a trickling client is cut off all the same). */
 static void
@@ -643,6 +676,16 @@ read_cb(struct bufferevent *bev, void *arg)
 		esc_text(head, ll, c->path, sizeof(c->path));
 	switch (st) {
 	case 0:
+		/* A version this node does not speak: refused, saying which
+		 * it speaks (docs/protocol.md, "Versions of the replication
+		 * protocol").  None said: version 1, an older node's. */
+		if (rq.protocol != 0 && (rq.protocol < WIRE_PROTOCOL_MIN ||
+		    rq.protocol > WIRE_PROTOCOL_MAX)) {
+			refuse_protocol(c, rq.protocol);
+			break;
+		}
+		c->protocol = rq.protocol != 0 ? rq.protocol :
+		    WIRE_PROTOCOL_MIN;
 		c->srv->h->request(c, &rq);
 		break;
 	case 405:
@@ -692,6 +735,8 @@ handshaken(struct http_conn *c)
 	}
 	c->anon = false;
 	c->srv->nanon--;
+	metrics_conn_handshaken(c->peer[0] != '\0' ? METRICS_CONN_PEER :
+	    METRICS_CONN_RESEARCHER);
 	party_count(c, &nconn, &nparked);
 	set_deadline_ms(c, head_left_ms(c));
 	if (nconn > HTTP_PARTY_CONNECTIONS)
@@ -904,6 +949,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	/* Over a budget: closed at once, not left in the backlog. */
 	if (srv->nconn >= srv->maxconn || !anon_room(srv, ip)) {
 		srv->refused++;
+		metrics_conn_refused();
 		evutil_closesocket(fd);
 		return;
 	}
@@ -950,6 +996,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	srv->nconn++;
 	c->anon = true;
 	srv->nanon++;
+	metrics_conn_accepted();
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, LIMIT_REQUEST_HEAD + 1);
 	set_deadline_ms(c, HTTP_HANDSHAKE_SECONDS * 1000ULL);
@@ -1130,6 +1177,16 @@ http_server_new(struct node *n, struct event_base *base,
 fail:
 	http_server_free(srv);
 	return (NULL);
+}
+
+void
+http_server_open(const struct http_server *srv, int open[METRICS_CONNS])
+{
+	const struct http_conn	*c;
+
+	for (c = srv->conns; c != NULL; c = c->next)
+		open[c->anon ? METRICS_CONN_STRANGER : c->peer[0] != '\0' ?
+		    METRICS_CONN_PEER : METRICS_CONN_RESEARCHER]++;
 }
 
 void

@@ -98,13 +98,16 @@ struct http_request {
 	size_t		 path_len;
 	const char	*query;		/* "since=3", or NULL without '?' */
 	size_t		 query_len;
+	/* The Opora-Protocol field (protocol/wire.h): 0 when absent, -1
+	 * when not a version number, else the version. */
+	int		 protocol;
 };
 
 /*
  * http_parse_head(head, len, rq): parse a request head of len bytes (the
  * request line and header fields, ending in CRLF CRLF; borrowed).  Returns
- * 0 and fills rq, or the HTTP status to answer: 400 (malformed, or a
- * target with a byte that is not printable ASCII), 405 (not GET), 413 (a
+ * 0 and fills rq, or the HTTP status to answer: 400 (malformed, a
+ * target with a byte that is not printable ASCII, or Opora-Protocol twice), 405 (not GET), 413 (a
  * request body is announced), 414 (target over LIMIT_URL), 431 (head over
  * LIMIT_REQUEST_HEAD).
  */
@@ -165,6 +168,11 @@ struct http_server	*http_server_new(struct node *n, struct event_base *base,
 			    const struct http_handlers *h);
 void			 http_server_free(struct http_server *srv);
 void			 http_server_stop(struct http_server *srv);
+/* http_server_open(srv, open): add the connections open now to open[],
+ * by who holds them (enum metrics_conn of node/metrics.h: a peer, a
+ * researcher, a stranger). */
+void			 http_server_open(const struct http_server *srv,
+			    int open[3]);
 
 /* The node a connection serves; the party that holds it: a peer's
  * region or a researcher's name, "" when none (both live as long as c). */

@@ -21,6 +21,7 @@
 #include "conflict/rules.h"
 #include "node/epoch.h"
 #include "node/erase.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/session.h"
 #include "node/signer.h"
@@ -446,6 +447,19 @@ config_set(struct node_config *c, const char *k, const char *v, char *why,
 		/* Empty: no browser listener. */
 		if (n < sizeof(c->listen_ui) && (n == 0 || listen_valid(v))) {
 			memcpy(c->listen_ui, v, n + 1);
+			return (0);
+		}
+	} else if (strcmp(k, "listen_metrics") == 0) {
+		/* Empty: no endpoint.  Loopback only, or refused saying why
+		 * (node/metrics.h). */
+		if (n == 0) {
+			c->listen_metrics[0] = '\0';
+			return (0);
+		}
+		if (n < sizeof(c->listen_metrics) && listen_valid(v)) {
+			if (metrics_listen_check(v, why, whysz) == -1)
+				return (-1);
+			memcpy(c->listen_metrics, v, n + 1);
 			return (0);
 		}
 	} else if (strcmp(k, "ui_cert") == 0 || strcmp(k, "ui_key") == 0) {
@@ -1012,7 +1026,7 @@ static const char *const config_names[] = {
 	"stats_threshold", "stats_threshold_sensitive",
 	"stats_release_months", "anti_entropy_interval", "listen_ui", "ui_cert",
 	"ui_key", "session_idle_minutes", "session_max_hours", "retention_years",
-	NULL
+	"listen_metrics", NULL
 };
 
 const char *
@@ -1038,6 +1052,8 @@ node_config_get(const struct node_config *c, const char *key, char *out,
 		v = c->listen;
 	else if (strcmp(key, "listen_ui") == 0)
 		v = c->listen_ui;
+	else if (strcmp(key, "listen_metrics") == 0)
+		v = c->listen_metrics;
 	else if (strcmp(key, "ui_cert") == 0)
 		v = c->ui_cert;
 	else if (strcmp(key, "ui_key") == 0)

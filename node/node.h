@@ -74,6 +74,9 @@ struct node_config {
 	int	 stats_release_months;	/* RU-FED: months between releases */
 	int	 anti_entropy_interval;	/* seconds between rounds; 0: off */
 	char	 listen_ui[128];	/* the browsers' listener; "": off */
+	/* The Prometheus endpoint (node/metrics.h), a loopback address
+	 * only; "": off. */
+	char	 listen_metrics[128];
 	char	 ui_cert[256];		/* its certificate; "": tls.crt */
 	char	 ui_key[256];		/* its key; "": tls.key */
 	/* The web listener's sessions (node/session.h): they end after

@@ -13,6 +13,7 @@
 
 #include "node/api.h"
 #include "node/http.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/server.h"
 #include "node/erase.h"
@@ -31,6 +32,7 @@ struct server {
 	struct node		*n;
 	struct event_base	*base;
 	struct http_server	*http;
+	struct metrics_server	*metrics;	/* NULL: listen_metrics off */
 	struct event		*sigterm, *sigint, *tick;
 	uint64_t		 next_stats;	/* when to publish statistics */
 	uint64_t		 next_release;	/* when to look again */
@@ -149,6 +151,15 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 		retain(srv, node_now_ms());
 }
 
+/* The endpoint asks what is open now. */
+static void
+open_conns(int open[METRICS_CONNS], void *arg)
+{
+	struct server	*srv = arg;
+
+	http_server_open(srv->http, open);
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -172,6 +183,8 @@ server_run(struct node *n, const char *dir)
 
 	memset(&srv, 0, sizeof(srv));
 	srv.n = n;
+	/* A daemon's lines go to the journal (or a file): its form. */
+	log_daemon();
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv.base = event_base_new()) == NULL ||
 	    (srv.http = http_server_new(n, srv.base, &api_handlers)) == NULL)
@@ -185,6 +198,10 @@ server_run(struct node *n, const char *dir)
 	    event_add(srv.tick, &tick) == -1)
 		goto out;
 	srv.next_stats = stats_due(n);
+	/* The Prometheus endpoint (listen_metrics), on this loop. */
+	if (metrics_server_start(n, srv.base, open_conns, &srv,
+	    &srv.metrics) == -1)
+		goto out;
 	/* The browsers' listener (listen_ui), in a thread of its own. */
 	if ((ui = ui_start(n, dir, &ui_failed)) == NULL && ui_failed)
 		goto out;
@@ -197,6 +214,7 @@ server_run(struct node *n, const char *dir)
 out:
 	ui_stop(ui);
 	sync_stop(sync);
+	metrics_server_free(srv.metrics);
 	http_server_free(srv.http);
 	if (srv.tick != NULL)
 		event_free(srv.tick);

@@ -1569,8 +1569,11 @@ store_change_at(struct store *st, int64_t seq, store_row_fn fn, void *arg)
 
 static const char SQL_COUNT_CHANGES[] = "SELECT count(*) FROM changes";
 static const char SQL_COUNT_DOSSIERS[] = "SELECT count(*) FROM persons";
+/* The newest change is the last in the feed: found by the primary key,
+ * not by reading every row (status and every metrics scrape ask). */
 static const char SQL_LAST_RECEIVED[] =
-    "SELECT coalesce(max(received), 0) FROM changes";
+    "SELECT coalesce((SELECT received FROM changes ORDER BY seq DESC"
+    " LIMIT 1), 0)";
 static const char SQL_COUNT_REJECTED[] = "SELECT count(*) FROM rejected";
 static const char SQL_COUNT_LATER[] = "SELECT count(*) FROM later";
 static const char SQL_COUNT_OPEN[] =

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "node/stats.h"
 #include "node/store.h"
 #include "node/store_peer.h"
+#include "node/metrics.h"
 #include "node/sync.h"
 #include "protocol/esc.h"
 #include "protocol/limits.h"
@@ -94,6 +96,7 @@ peer_error(struct node *n, const char *region, const char *text)
 
 	(void)store_peer_error(n->st, region, esc_str(text, etext,
 	    sizeof(etext)), (int64_t)node_now_ms());
+	metrics_pull_failed(region);
 }
 
 /* The peer is not asked again for ms milliseconds, for reason. */
@@ -178,6 +181,9 @@ close_cb(void *arg, curl_socket_t fd)
 	return (close(fd));
 }
 
+#define PROTO_STR_(x)	#x
+#define PROTO_STR(x)	PROTO_STR_(x)
+
 /* Set up a handle to reach a peer as this node; 0 / -1. */
 static int
 handle_setup(CURL *h, struct node *n, const struct store_peer *p,
@@ -223,21 +229,84 @@ handle_setup(CURL *h, struct node *n, const struct store_peer *p,
 	return (0);
 }
 
+/*
+ * The version an answer says it is in (its WIRE_PROTOCOL_HEADER field):
+ * 0 while none was seen, -1 when not a version number.  A field per
+ * answer: an earlier one (a redirect is not followed) does not count.
+ */
+static size_t
+header_cb(char *p, size_t size, size_t nmemb, void *arg)
+{
+	int		*proto = arg;
+	size_t		 len = size * nmemb, k = sizeof(WIRE_PROTOCOL_HEADER) - 1;
+	const char	*v, *e;
+
+	if (len > k && strncasecmp(p, WIRE_PROTOCOL_HEADER, k) == 0 &&
+	    p[k] == ':') {
+		for (v = p + k + 1; v < p + len && (*v == ' ' || *v == '\t');
+		    v++)
+			;
+		for (e = p + len; e > v && (e[-1] == '\r' || e[-1] == '\n' ||
+		    e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*proto = *proto != 0 ? -1 : wire_protocol_parse(v,
+		    (size_t)(e - v));
+	}
+	return (len);
+}
+
+/*
+ * An answer's body is a protocol_version error (the peer does not speak
+ * this node's version): its message (the peer's words, not escaped) into
+ * msg, and true.
+ */
+static bool
+protocol_refused(const struct buf *body, char *msg, size_t msgsz)
+{
+	cJSON		*v, *e, *code, *m;
+	bool		 r = false;
+
+	if (body->data == NULL || (v = cJSON_ParseWithLength(body->data,
+	    body->len)) == NULL)
+		return (false);
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "error")) != NULL &&
+	    (code = cJSON_GetObjectItemCaseSensitive(e, "code")) != NULL &&
+	    cJSON_IsString(code) && strcmp(code->valuestring,
+	    "protocol_version") == 0) {
+		m = cJSON_GetObjectItemCaseSensitive(e, "message");
+		/* Raw: every reason is escaped where it is shown. */
+		snprintf(msg, msgsz, "%s", cJSON_IsString(m) ?
+		    m->valuestring : "");
+		r = true;
+	}
+	cJSON_Delete(v);
+	return (r);
+}
+
 /* GET url from a peer into body; 0 on HTTP 200, -1 with a reason. */
 static int
 get(CURL *h, struct node *n, const struct stopper *stp,
     const struct store_peer *p,
     const char *url, int wait, struct buf *body, char *why, size_t whysz)
 {
-	char		 err[CURL_ERROR_SIZE];
+	char		 err[CURL_ERROR_SIZE], msg[ESC_LONG];
+	struct curl_slist *hdr = NULL;
 	long		 status = 0;
+	int		 proto = 0, rc = -1;
 	CURLcode	 cc;
 
-	if (handle_setup(h, n, p, stp, body, wait) == -1 ||
+	/* Each request says which version of the protocol it is in. */
+	if ((hdr = curl_slist_append(NULL, WIRE_PROTOCOL_HEADER ": "
+	    PROTO_STR(WIRE_PROTOCOL_MAX))) == NULL ||
+	    handle_setup(h, n, p, stp, body, wait) == -1 ||
 	    curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &proto) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err) != CURLE_OK) {
 		snprintf(why, whysz, "cannot set up the request");
-		return (-1);
+		goto out;
 	}
 	err[0] = '\0';
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
@@ -250,14 +319,41 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 		else
 			snprintf(why, whysz, "%s", err[0] ? err :
 			    curl_easy_strerror(cc));
-		return (-1);
+		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	/* The peer does not speak this node's version, or answers in one
+	 * this node does not speak: nothing of it is taken, and the pull is
+	 * tried again after a backoff (docs/protocol.md, "Versions of the
+	 * replication protocol"). */
+	if (status == 400 && protocol_refused(body, msg, sizeof(msg))) {
+		snprintf(why, whysz, "it does not speak this node's "
+		    "replication protocol (version %d to %d): it said \"%s\"; "
+		    "upgrade the older of the two nodes", WIRE_PROTOCOL_MIN,
+		    WIRE_PROTOCOL_MAX, msg);
+		goto out;
+	}
+	if (proto != 0 && (proto < WIRE_PROTOCOL_MIN ||
+	    proto > WIRE_PROTOCOL_MAX)) {
+		if (proto > 0)
+			snprintf(msg, sizeof(msg), "version %d", proto);
+		else
+			snprintf(msg, sizeof(msg), "a version that is not a "
+			    "number");
+		snprintf(why, whysz, "it answers in replication protocol %s, "
+		    "which this node does not speak (it speaks version %d to "
+		    "%d): upgrade the older of the two nodes", msg,
+		    WIRE_PROTOCOL_MIN, WIRE_PROTOCOL_MAX);
+		goto out;
+	}
 	if (status != 200) {
 		snprintf(why, whysz, "the peer answered HTTP %ld", status);
-		return (-1);
+		goto out;
 	}
-	return (0);
+	rc = 0;
+out:
+	curl_slist_free_all(hdr);
+	return (rc);
 }
 
 /*
@@ -686,6 +782,8 @@ again:
 		st->applied += repair(h, n, stp, &p, st, f.next);
 	*more = f.more;
 	(void)store_peer_behind(n->st, region, f.more ? f.behind : 0);
+	metrics_pulled(region, st->applied, st->rejected + st->missing +
+	    st->unentitled);
 	if (st->applied + st->rejected + st->unentitled > 0)
 		log_info("from %s: %llu applied, %llu refused, %llu already "
 		    "here", region, (unsigned long long)st->applied,

@@ -1,6 +1,8 @@
 /*
  * protocol/log.c: logging to standard error or syslog.  See log.h.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,15 +10,49 @@
 #include <string.h>
 #include <syslog.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
+#include "protocol/esc.h"
 #include "protocol/log.h"
 
 static const char	*log_prog = "opora";
 static int		 log_verbose;
 static bool		 log_syslog;
 static bool		 log_quieted;
+static bool		 log_fields;	/* the journal's form (log.h) */
+
+/* Whether JOURNAL_STREAM ("DEVICE:INODE", set by systemd for a unit whose
+ * output goes to the journal) names this process's standard error: it may
+ * be inherited by a child whose stderr was redirected since. */
+static bool
+stderr_is_journal(void)
+{
+	const char		*js = getenv("JOURNAL_STREAM");
+	struct stat		 sb;
+	unsigned long long	 dev = 0, ino = 0;
+	const char		*p;
+	bool			 colon = false;
+
+	if (js == NULL || *js == '\0' || fstat(STDERR_FILENO, &sb) == -1)
+		return (false);
+	for (p = js; *p != '\0'; p++) {
+		if (*p == ':' && !colon) {
+			colon = true;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || (colon ? ino : dev) >
+		    (~0ULL - 9) / 10)
+			return (false);
+		if (colon)
+			ino = ino * 10 + (unsigned)(*p - '0');
+		else
+			dev = dev * 10 + (unsigned)(*p - '0');
+	}
+	return (colon && dev == (unsigned long long)sb.st_dev &&
+	    ino == (unsigned long long)sb.st_ino);
+}
 
 void
 log_init(const char *progname, int verbose, bool to_syslog)
@@ -24,8 +60,22 @@ log_init(const char *progname, int verbose, bool to_syslog)
 	log_prog = progname;
 	log_verbose = verbose;
 	log_syslog = to_syslog;
+	log_fields = stderr_is_journal();
 	if (to_syslog)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_daemon(void)
+{
+	if (!isatty(STDERR_FILENO) || stderr_is_journal())
+		log_fields = true;
+}
+
+bool
+log_journal_form(void)
+{
+	return (log_fields);
 }
 
 void
@@ -34,10 +84,52 @@ log_quiet(bool q)
 	log_quieted = q;
 }
 
+/* The sd-daemon priority and the level's name, for LOG_* pri. */
+static const char *
+level_name(int pri)
+{
+	switch (pri) {
+	case LOG_CRIT:
+	case LOG_ERR:
+		return ("error");
+	case LOG_WARNING:
+		return ("warning");
+	case LOG_INFO:
+		return ("info");
+	default:
+		return ("debug");
+	}
+}
+
+/*
+ * Append s to line (at *used of LOG_LINE) as the inside of a double-quoted
+ * value: a backslash and a double quote are escaped with a backslash,
+ * every control character, DEL, C1 control and byte of invalid UTF-8 is
+ * written \xNN (protocol/esc.h), so a line can neither be split nor drive
+ * a terminal.
+ */
+#define LOG_LINE	4096
+static void
+quoted(char *line, size_t *used, const char *s)
+{
+	char		 e[LOG_LINE];
+	const char	*p;
+
+	esc_str(s, e, sizeof(e));	/* controls; "\\" for a backslash */
+	for (p = e; *p != '\0' && *used + 3 < LOG_LINE; p++) {
+		if (*p == '"')
+			line[(*used)++] = '\\';
+		line[(*used)++] = *p;
+	}
+	line[*used] = '\0';
+}
+
 static void
 log_emit(int pri, const char *err, const char *fmt, va_list ap)
 {
-	char	 msg[2048];
+	char	 msg[2048], line[LOG_LINE];
+	size_t	 used;
+	int	 n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);	/* truncation is acceptable */
 	if (log_syslog) {
@@ -47,10 +139,33 @@ log_emit(int pri, const char *err, const char *fmt, va_list ap)
 			syslog(pri, "%s", msg);
 		return;
 	}
-	if (err != NULL)
-		fprintf(stderr, "%s: %s: %s\n", log_prog, msg, err);
-	else
-		fprintf(stderr, "%s: %s\n", log_prog, msg);
+	if (!log_fields) {
+		if (err != NULL)
+			fprintf(stderr, "%s: %s: %s\n", log_prog, msg, err);
+		else
+			fprintf(stderr, "%s: %s\n", log_prog, msg);
+		return;
+	}
+	/* The journal's form: "<P>level=L msg="..." [err="..."]", one line,
+	 * written with one call so that threads' lines do not mix. */
+	n = snprintf(line, sizeof(line), "<%d>level=%s msg=\"",
+	    pri == LOG_CRIT ? LOG_ERR : pri, level_name(pri));
+	used = n > 0 ? (size_t)n : 0;
+	quoted(line, &used, msg);
+	if (err != NULL && used + 8 < sizeof(line)) {
+		memcpy(line + used, "\" err=\"", 7);
+		used += 7;
+		quoted(line, &used, err);
+	}
+	if (used + 2 < sizeof(line)) {
+		line[used++] = '"';
+		line[used++] = '\n';
+	} else {
+		line[sizeof(line) - 3] = '"';
+		line[sizeof(line) - 2] = '\n';
+		used = sizeof(line) - 1;
+	}
+	fwrite(line, 1, used, stderr);
 }
 
 void
@@ -72,6 +187,16 @@ log_warnx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_emit(LOG_WARNING, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_errorx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_ERR, NULL, fmt, ap);
 	va_end(ap);
 }
 

@@ -16,6 +16,8 @@
 void	log_init(const char *progname, int verbose, bool to_syslog);
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* log_errorx: what made a command fail (cli_err), at priority error. */
+void	log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_ssl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -23,6 +25,22 @@ void	fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * The journal's form.  On a terminal a message is one line "opora: text".
+ * When standard error is the systemd journal (JOURNAL_STREAM names it:
+ * any command), or 'opora serve' calls log_daemon() and standard error is
+ * not a terminal (the journal, a file, a pipe to a collector), each event
+ * is one line of key=value fields with an sd-daemon priority prefix:
+ *	<6>level=info msg="serving RU-SMO on 127.0.0.1:8443 (...)"
+ *	<4>level=warning msg="cannot listen on ..." err="Address in use"
+ * <3> error (a fatal one: the program exits), <4> warning, <6> info, <7>
+ * debug; values quoted, with a backslash before a backslash or a double
+ * quote, and every control character written \xNN, so that no line can
+ * be split, forged or drive a terminal (docs/admin.md, "Where messages
+ * go").  log_journal_form() says which form is in use.
+ */
+void	log_daemon(void);
+bool	log_journal_form(void);
 /* log_quiet(q): suppress info messages (warnings still print). */
 void	log_quiet(bool q);
 

@@ -344,3 +344,13 @@ out:
 	cJSON_Delete(t);
 	return (rc);
 }
+
+int
+wire_protocol_parse(const char *v, size_t len)
+{
+	int64_t	 x;
+
+	if (num_parse(v, len, 1, WIRE_PROTOCOL_LIMIT, &x) == -1)
+		return (-1);
+	return ((int)x);
+}

@@ -61,6 +61,24 @@ struct wire_item {
 
 #define WIRE_EPOCH_HEX	32
 
+/*
+ * The replication protocol's versions (docs/protocol.md, "Versions of the
+ * replication protocol"): the endpoints, their documents and their
+ * rules.  A node speaks every version from WIRE_PROTOCOL_MIN to
+ * WIRE_PROTOCOL_MAX; it sends WIRE_PROTOCOL_HEADER with the version of
+ * each request and each answer, takes a request or an answer without
+ * the header as version 1 (nodes before it was sent), and refuses one in
+ * a version it does not speak.  Versions are 1 to WIRE_PROTOCOL_LIMIT.
+ */
+#define WIRE_PROTOCOL_MIN	1
+#define WIRE_PROTOCOL_MAX	1
+#define WIRE_PROTOCOL_LIMIT	999
+#define WIRE_PROTOCOL_HEADER	"Opora-Protocol"
+
+/* wire_protocol_parse(v, len): the version a header's value names (a plain
+ * decimal from 1 to WIRE_PROTOCOL_LIMIT), or -1. */
+int	 wire_protocol_parse(const char *v, size_t len);
+
 struct wire_feed {
 	struct wire_item	*items;
 	size_t			 n;

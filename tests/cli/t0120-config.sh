@@ -36,10 +36,10 @@ ok "$OPORA" --dir a config get
 for k in region url listen max_clock_drift stats_interval stats_threshold \
     stats_threshold_sensitive stats_release_months anti_entropy_interval \
     listen_ui ui_cert ui_key \
-    session_idle_minutes session_max_hours retention_years; do
+    session_idle_minutes session_max_hours retention_years listen_metrics; do
 	contains "^$k = " "$T/out"
 done
-[ "$(wc -l < "$T/out")" = 15 ] || fail "config get lists 15 settings"
+[ "$(wc -l < "$T/out")" = 16 ] || fail "config get lists 16 settings"
 contains '^session_idle_minutes = 30$' "$T/out"
 contains '^session_max_hours = 12$' "$T/out"
 refuses 64 'unknown setting' "$OPORA" --dir a config get port

@@ -2,7 +2,8 @@
  * tests/fuzz/fuzz_config.c: fuzz the opora.conf reader, node_config_parse.
  *
  * Properties: what it accepts holds a region code, an https:// URL, an
- * ADDRESS:PORT to listen on and every number within its bounds, all
+ * ADDRESS:PORT to listen on, a loopback metrics address or none, and
+ * every number within its bounds, all
  * NUL-terminated within their fields; the same text gives the same
  * configuration; a refusal says why in one line of printable text (the
  * file's bytes escaped), with a line number within the text.
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/metrics.h"
 #include "node/node.h"
 #include "protocol/fields.h"
 
@@ -67,7 +69,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    c.stats_threshold < NODE_MIN_THRESHOLD ||
 		    c.stats_threshold > NODE_MAX_THRESHOLD ||
 		    c.stats_threshold_sensitive < NODE_MIN_THRESHOLD ||
-		    c.stats_threshold_sensitive > NODE_MAX_THRESHOLD)
+		    c.stats_threshold_sensitive > NODE_MAX_THRESHOLD ||
+		    !clean(c.listen_metrics, sizeof(c.listen_metrics)) ||
+		    (c.listen_metrics[0] != '\0' && metrics_listen_check(
+		    c.listen_metrics, why, sizeof(why)) != 0))
 			abort();
 	} else if (r == -1) {
 		if (!clean(why, sizeof(why)) || strcmp(why, why2) != 0 ||

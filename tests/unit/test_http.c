@@ -186,12 +186,56 @@ test_query_only(void **state)
 	assert_int_equal(http_query_only("", 0, keys), 0);
 }
 
+/* The Opora-Protocol field: absent 0, a version, -1 when not one; the
+ * field twice is refused. */
+static void
+test_head_protocol(void **state)
+{
+	struct http_request	 rq;
+
+	(void)state;
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nHost: x\r\n\r\n",
+	    &rq), 0);
+	assert_int_equal(rq.protocol, 0);
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nOpora-Protocol: 1"
+	    "\r\n\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, 1);
+	assert_int_equal(head("GET / HTTP/1.1\r\nopora-protocol:\t7 \r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, 7);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol: 999\r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, 999);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol: 1000\r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, -1);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol: 01\r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, -1);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol: 0\r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, -1);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol: 1 2\r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, -1);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol:\r\n\r\n",
+	    &rq), 0);
+	assert_int_equal(rq.protocol, -1);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol: 1\r\n"
+	    "Opora-Protocol: 1\r\n\r\n", &rq), 400);
+	/* Another field that only begins like it is not it. */
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocols: 5\r\n"
+	    "\r\n", &rq), 0);
+	assert_int_equal(rq.protocol, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_head_ok),
 		cmocka_unit_test(test_head_refused),
+		cmocka_unit_test(test_head_protocol),
 		cmocka_unit_test(test_pct),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_query_only),

@@ -1,0 +1,115 @@
+# Upgrades: a database made by each earlier release (tests/fixtures/
+# schema-N, made by tests/fixtures/make-schema.sh with that release's
+# program) opens with this program, migrates forward to the current
+# schema, verifies, shows what was written, serves and replicates, and
+# rebuilds to the same state.
+. "$TOP/tests/cli/lib.sh"
+
+cur=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
+    "$TOP/node/store.h")
+[ -n "$cur" ] || fail "no STORE_SCHEMA_VERSION in node/store.h"
+seen=0
+for fx in "$TOP"/tests/fixtures/schema-*; do
+	[ -f "$fx/expect.txt" ] || continue
+	N=$(sed -n 's/^schema=//p' "$fx/expect.txt")
+	D=$(sed -n 's/^dossier=//p' "$fx/expect.txt")
+	P2=$(sed -n 's/^other=//p' "$fx/expect.txt")
+	seen=$((seen + 1))
+	[ "$N" -le "$cur" ] || fail "fixture schema $N is newer than $cur"
+	mkdir "v$N"
+	cd "v$N" || fail "cd v$N"
+	p=$(port_base)
+	for r in SMO KLU; do
+		cp -R "$fx/$r" $r
+		gunzip $r/opora.db.gz
+		# git keeps no modes: the node's own are restored.
+		chmod 700 $r
+		chmod 600 $r/*
+		[ "$(sqlite3 $r/opora.db 'PRAGMA user_version')" = "$N" ] ||
+		    fail "fixture $N: $r is not at schema $N"
+	done
+	# Releases before accounts (schema 6): the first admin, then the
+	# supervisor the tests act as; this first open migrates.
+	for r in SMO KLU; do
+		if [ "$N" -lt 6 ]; then
+			OPORA_USER=root "$OPORA_BIN" --dir $r user add admin \
+			    --name Admin --role admin >/dev/null ||
+			    fail "schema $N: $r: first admin after the upgrade"
+			OPORA_USER=admin "$OPORA_BIN" --dir $r user add tester \
+			    --name Tester --role supervisor --centre Центр \
+			    >/dev/null || fail "schema $N: $r: supervisor"
+		fi
+		ok "$OPORA" --dir $r verify
+		v=$(sqlite3 $r/opora.db 'PRAGMA user_version')
+		[ "$v" = "$cur" ] ||
+		    fail "schema $N: $r migrated to $v, not $cur"
+		n=$(sed -n "s/^changes_$r=//p" "$fx/expect.txt")
+		[ "$(db $r 'SELECT count(*) FROM changes')" = "$n" ] ||
+		    fail "schema $N: $r holds not the $n changes it held"
+	done
+	# What was written, as written.
+	ok "$OPORA" --dir KLU show "$D"
+	contains 'Иванова' "$T/out"
+	contains "Встреча в центре N$N" "$T/out"
+	contains "Общежитие, версия схемы $N" "$T/out"
+	contains 'Работа в Калуге' "$T/out"
+	contains 'custodian RU-KLU' "$T/out"
+	ok "$OPORA" --dir SMO show "$D"
+	contains 'Работа в Калуге' "$T/out"
+	contains 'custodian RU-KLU' "$T/out"
+	ok "$OPORA" --dir SMO show "$P2"
+	contains 'Петров' "$T/out"
+	[ "$(db KLU "SELECT count(*) FROM changes WHERE dossier = '$P2'")" = 0 ] ||
+	    fail "schema $N: Kaluga holds a dossier never offered to it"
+	ok "$OPORA" --dir SMO digest "$D"; d1=$(cat "$T/out")
+	ok "$OPORA" --dir KLU digest "$D"; d2=$(cat "$T/out")
+	[ "$d1" = "$d2" ] || fail "schema $N: digests differ: $d1 $d2"
+
+	# Serve on this test's ports: each node's url, listen, and its
+	# peer's record of that url (as 'peer add' of a new card would).
+	ps=$((p + 1))
+	pk=$((p + 2))
+	ok "$OPORA" --dir SMO config set url "https://127.0.0.1:$ps"
+	ok "$OPORA" --dir SMO config set listen "127.0.0.1:$ps"
+	ok "$OPORA" --dir KLU config set url "https://127.0.0.1:$pk"
+	ok "$OPORA" --dir KLU config set listen "127.0.0.1:$pk"
+	db SMO "UPDATE peers SET url = 'https://127.0.0.1:$pk' WHERE region = 'RU-KLU'"
+	db KLU "UPDATE peers SET url = 'https://127.0.0.1:$ps' WHERE region = 'RU-SMO'"
+	serve SMO
+	serve KLU
+	ok "$OPORA" --dir KLU event add "$D" --date 2024-05-01 --type contact \
+	    --text "После обновления $N"
+	until_true 20 sh -c "'$OPORA' --dir SMO show '$D' | grep -q 'После обновления $N'" ||
+	    fail "schema $N: Kaluga's new note did not reach Smolensk"
+	ok "$OPORA" --dir SMO event add "$D" --date 2024-02-20 --type contact \
+	    --text "Поздняя запись $N"
+	until_true 20 sh -c "'$OPORA' --dir KLU show '$D' | grep -q 'Поздняя запись $N'" ||
+	    fail "schema $N: Smolensk's late note did not reach Kaluga"
+	ok "$OPORA" --dir SMO person add --surname Новикова --name Ольга \
+	    --birth-date 2006-02-02 --sex F
+	for r in SMO KLU; do
+		node_status $r --json
+		[ "$(jq .rejected "$T/out")" = 0 ] ||
+		    fail "schema $N: $r refused changes after the upgrade"
+	done
+	stop SMO
+	stop KLU
+	# rebuild recomputes every view from the log: the same state.
+	for r in SMO KLU; do
+		ok "$OPORA" --dir $r digest "$D"; before=$(cat "$T/out")
+		ok "$OPORA" --dir $r rebuild
+		ok "$OPORA" --dir $r digest "$D"
+		[ "$(cat "$T/out")" = "$before" ] ||
+		    fail "schema $N: $r: rebuild changed the dossier's state"
+		ok "$OPORA" --dir $r verify
+	done
+	cd "$T" || fail "cd $T"
+done
+# Every schema version since the first has its fixture.
+[ "$seen" -ge $((cur - 1)) ] ||
+    fail "$seen fixtures for schema versions 1..$((cur - 1))"
+for n in $(seq 1 $((cur - 1))); do
+	[ -f "$TOP/tests/fixtures/schema-$n/expect.txt" ] ||
+	    fail "no fixture for schema $n"
+done
+exit 0

@@ -1,0 +1,58 @@
+# Logs in the journal's form: 'opora serve' whose stderr is not a terminal
+# writes one line per event, "<P>level=L msg="..." [err="..."]", with
+# sd-daemon priorities, quotes and control characters escaped; any
+# command whose stderr is the journal (JOURNAL_STREAM names it) does too;
+# on anything else a command's message stays "opora: text".
+. "$TOP/tests/cli/lib.sh"
+
+p=$(port_base)
+ok "$OPORA" --dir SMO init --region RU-SMO --url "https://127.0.0.1:$((p + 1))"
+
+# A command's error: plain, unless stderr is what JOURNAL_STREAM names.
+: > j.err
+"$OPORA" --dir SMO peer add /nonexistent.card 2>>j.err
+grep -qx 'opora: /nonexistent.card: cannot open the file' j.err ||
+    { cat j.err; fail "a command's error is not plain"; }
+: > j.err
+JOURNAL_STREAM=$(stat -c '%d:%i' j.err) "$OPORA" --dir SMO peer add \
+    /nonexistent.card 2>>j.err
+grep -qx '<3>level=error msg="/nonexistent.card: cannot open the file"' j.err ||
+    { cat j.err; fail "a command's error to the journal is not in its form"; }
+# Another stream's numbers (inherited, stderr redirected since): plain.
+: > j.err
+JOURNAL_STREAM=1:2 "$OPORA" --dir SMO peer add /nonexistent.card 2>>j.err
+grep -q '^opora: ' j.err || fail "a foreign JOURNAL_STREAM was believed"
+
+# serve to a file: the journal's form, every line.
+serve SMO
+curl -sk --max-time 5 -o /dev/null "https://127.0.0.1:$((p + 1))/v1/x%22y\"z"
+curl -sk --max-time 5 -o /dev/null "https://127.0.0.1:$((p + 1))/v1/feed"
+stop SMO
+L="$T/SMO.log"
+contains '^<6>level=info msg="serving RU-SMO on 127.0.0.1:[0-9]+ \(https://' "$L"
+contains '^<6>level=info msg="signal 15: shutting down"$' "$L"
+# The client's quote comes escaped inside the quoted value.
+contains '^<6>level=info msg="127.0.0.1 - GET /v1/x%22y\\"z 40[34] ' "$L"
+bad=$(grep -cvE '^<[3-7]>level=(error|warning|info|debug) msg="([^"\\]|\\.)*"( err="([^"\\]|\\.)*")?$' "$L")
+[ "$bad" = 0 ] || { cat "$L"; fail "$bad lines not in the journal's form"; }
+LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$L" &&
+    fail "a control character in the log"
+
+# A system error comes as err="...": the metrics port taken by the
+# peers' listener; serve stops, saying why.
+ok "$OPORA" --dir SMO config set listen_metrics "127.0.0.1:$((p + 1))"
+"$OPORA" --dir SMO serve 2> serve2.err &
+pid=$!
+PIDS="$PIDS $pid"
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 $pid 2>/dev/null && fail "serve runs without its metrics listener"
+wait $pid
+rc=$?
+[ $rc = 69 ] || fail "serve exited $rc, not 69"
+contains '^<4>level=warning msg="metrics: cannot listen on 127.0.0.1:[0-9]+" err="Address already in use"$' \
+    serve2.err
+exit 0
