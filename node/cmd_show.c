@@ -368,7 +368,8 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 	    cli_tr("custodian", "ответственный регион"), d->custodian,
 	    opt(fields_region_name(d->custodian)),
 	    cli_tr("registered by", "зарегистрировано в"), d->origin,
-	    (unsigned long long)d->nchanges, cli_tr("changes", "изменений"),
+	    (unsigned long long)d->nchanges, cli_n(d->nchanges, "change",
+	    "changes", "изменение", "изменения", "изменений"),
 	    cli_tr("last", "последнее"), when);
 	if (strcmp(d->custodian, here) != 0) {
 		char	 end[11];
@@ -691,7 +692,8 @@ person_out(const char *const *v, int64_t events, void *arg)
 	} else
 		printf("%s  %s %s %s  %s  %s  %lld %s\n", opt(v[0]), opt(v[1]),
 		    opt(v[2]), opt(v[3]), opt(v[4]), opt(v[5]),
-		    (long long)events, cli_tr("events", "событий"));
+		    (long long)events, cli_n((uint64_t)events, "event",
+		    "events", "событие", "события", "событий"));
 	return (0);
 }
 
@@ -779,7 +781,7 @@ cmd_find(int argc, char **argv)
 	    "[--birth-date Д] [--json]\n  фамилии сравниваются без учёта "
 	    "регистра, ё/е, пробелов и дефисов");
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
-	char		 sn[12], fold[2 * LIMIT_NAME + 1];
+	char		 sn[12], fold[2 * LIMIT_NAME + 1], bd[11];
 	char		 what[64];
 	struct node	*n;
 	bool		 json = false;
@@ -825,10 +827,12 @@ cmd_find(int argc, char **argv)
 		    "слишком длинная или не UTF-8"));
 		return (EX_DATAERR);
 	}
+	if (birth != NULL && cli_date_normal(birth, bd) == 0)
+		birth = bd;
 	if (birth != NULL && fields_date_parse(birth, strlen(birth), &ch, &ch,
 	    &ch) == -1) {
-		cli_err("--birth-date: %s", cli_tr("not a date (YYYY-MM-DD)",
-		    "не дата (ГГГГ-ММ-ДД)"));
+		cli_err("--birth-date: %s", cli_tr("not a date (YYYY-MM-DD "
+		    "or DD.MM.YYYY)", "не дата (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"));
 		return (EX_DATAERR);
 	}
 	if ((n = cli_open()) == NULL)
