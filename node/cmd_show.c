@@ -168,6 +168,176 @@ hlc_day(const char *hlc, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/*
+ * What the timeline tells beyond the views: every change to the person
+ * card (a field's old and new value) and who closed, amended, retracted
+ * or withdrew an entry, each with the region, user and time of the change
+ * that did it.  The views keep only who created an entry, so show folds
+ * the dossier again from its log, in the total order, comparing the card
+ * before and after each change.
+ */
+struct edit {
+	int		 field;		/* a person_field, or -1: an act */
+	enum op_kind	 kind;		/* of an act: EVENT_AMEND, ... */
+	char		*ref;		/* an act's entry */
+	char		*old, *new;	/* a field's values; NULL: empty */
+	char		*region, *user;
+	char		 day[11];	/* of the change's HLC */
+	char		 hlc[17];
+};
+
+struct walk {
+	struct dossier	*d;
+	struct edit	*v;
+	size_t		 n, cap;
+};
+
+static void
+walk_free(struct walk *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->v[i].ref);
+		free(w->v[i].old);
+		free(w->v[i].new);
+		free(w->v[i].region);
+		free(w->v[i].user);
+	}
+	free(w->v);
+	dossier_free(w->d);
+	memset(w, 0, sizeof(*w));
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return (s != NULL ? strdup(s) : NULL);
+}
+
+static struct edit *
+walk_add(struct walk *w, const struct change *c)
+{
+	struct edit	*e;
+	void		*nv;
+	size_t		 ncap;
+
+	if (w->n == w->cap) {
+		ncap = w->cap ? w->cap * 2 : 16;
+		if ((nv = realloc(w->v, ncap * sizeof(*w->v))) == NULL)
+			return (NULL);
+		w->v = nv;
+		w->cap = ncap;
+	}
+	e = &w->v[w->n];
+	memset(e, 0, sizeof(*e));
+	e->field = -1;
+	if ((e->region = strdup(c->region)) == NULL)
+		return (NULL);
+	if ((e->user = strdup(c->user != NULL ? c->user : "")) == NULL) {
+		free(e->region);
+		return (NULL);
+	}
+	hlc_format(c->hlc, e->hlc);
+	hlc_day(e->hlc, e->day);
+	w->n++;
+	return (e);
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (strcmp(a, b) == 0);
+}
+
+static int
+walk_one(const struct store_row *row, void *arg)
+{
+	struct walk	*w = arg;
+	struct change	*c = NULL;
+	struct edit	*e;
+	char		*before[PF_COUNT] = { NULL };
+	char		 why[256];
+	size_t		 i;
+	int		 f, rc = -1;
+
+	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) != 0)
+		return (-1);
+	for (f = 0; f < PF_COUNT; f++)
+		if (w->d->person[f] != NULL &&
+		    (before[f] = strdup(w->d->person[f])) == NULL)
+			goto out;
+	if (dossier_apply(w->d, &c->meta, c->ops, c->nops) != 0)
+		goto out;
+	/* The registration is the card itself, not an edit of it. */
+	for (f = 0; c->ops[0].kind != OP_PERSON_CREATE && f < PF_COUNT; f++) {
+		if (same(before[f], w->d->person[f]))
+			continue;
+		if ((e = walk_add(w, c)) == NULL)
+			goto out;
+		e->field = f;
+		e->kind = c->ops[0].kind;
+		if ((before[f] != NULL && (e->old = strdup(before[f])) ==
+		    NULL) || (w->d->person[f] != NULL &&
+		    (e->new = strdup(w->d->person[f])) == NULL))
+			goto out;
+	}
+	for (i = 0; i < c->nops; i++) {
+		switch (c->ops[i].kind) {
+		case OP_EPISODE_CLOSE:
+		case OP_EVENT_AMEND:
+		case OP_EVENT_RETRACT:
+		case OP_CONSENT_WITHDRAW:
+		case OP_TRANSFER_ACCEPT:
+		case OP_TRANSFER_DECLINE:
+		case OP_TRANSFER_CANCEL:
+			break;
+		default:
+			continue;
+		}
+		if ((e = walk_add(w, c)) == NULL)
+			goto out;
+		e->kind = c->ops[i].kind;
+		if ((e->ref = dup_or_null(c->ops[i].arg[OA_REF])) == NULL)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (f = 0; f < PF_COUNT; f++)
+		free(before[f]);
+	change_free(c);
+	return (rc);
+}
+
+/* Fold d's id again from the log into w; 0 / -1 (w is then empty). */
+static int
+walk_dossier(struct node *n, const char *id, struct walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	if ((w->d = dossier_new(id)) == NULL)
+		return (-1);
+	if (store_each_change(n->st, id, walk_one, w) != 0) {
+		walk_free(w);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The last act of kind on entry ref, or NULL. */
+static const struct edit *
+walk_act(const struct walk *w, enum op_kind kind, const char *ref)
+{
+	size_t	 i;
+
+	for (i = w->n; i > 0; i--)
+		if (w->v[i - 1].field == -1 && w->v[i - 1].kind == kind &&
+		    same(w->v[i - 1].ref, ref))
+			return (&w->v[i - 1]);
+	return (NULL);
+}
+
 /* One line of the timeline. */
 struct item {
 	const char	*date;
@@ -177,6 +347,9 @@ struct item {
 	const struct dossier_row *r;
 	bool		 closing;	/* episode closed, consent withdrawn */
 	const struct dossier *from;	/* a linked dossier, or NULL */
+	const struct walk *w;		/* its dossier's acts, or NULL */
+	const struct edit *edit;	/* t == DT_COUNT: a card edit */
+	const char	*hlc;		/* dated by a change: its clock */
 };
 
 static int
@@ -186,6 +359,10 @@ item_cmp(const void *a, const void *b)
 	int			 c;
 
 	if ((c = strcmp(x->date, y->date)) != 0)
+		return (c);
+	/* What is dated by its change's clock goes in the order made. */
+	if (x->hlc != NULL && y->hlc != NULL && (c = strcmp(x->hlc,
+	    y->hlc)) != 0)
 		return (c);
 	if (x->order != y->order)
 		return (x->order < y->order ? -1 : 1);
@@ -200,12 +377,48 @@ short_id(const char *id, char out[20])
 	snprintf(out, 20, "%.10s%s", id, slash != NULL ? slash : "");
 }
 
+/* "RU-SMO tester, 2024-02-01 10:00 UTC": who did an act, and when. */
+static void
+print_by(const char *what_en, const char *what_ru, const struct edit *e)
+{
+	char	 when[40];
+
+	hlc_time(e->hlc, when, sizeof(when));
+	printf("\n              %s %s %s, %s", cli_tr(what_en, what_ru),
+	    e->region, e->user, when);
+}
+
+static void
+print_edit(const struct edit *e)
+{
+	const char	*f = op_field_name(e->field);
+
+	printf("  %s  %s: %s: %s%s%s → %s%s%s", e->day, e->kind ==
+	    OP_CONFLICT_RESOLVE ? cli_tr("card, conflict settled",
+	    "карточка, конфликт решён") : e->kind == OP_PERSON_ERASE ?
+	    cli_tr("card erased", "карточка удалена") : cli_tr("card",
+	    "карточка"), cli_tr(field_label_en(f), field_label_ru(f)),
+	    e->old != NULL ? "«" : "", e->old != NULL ? e->old : cli_tr(
+	    "(empty)", "(пусто)"), e->old != NULL ? "»" : "",
+	    e->new != NULL ? "«" : "", e->new != NULL ? e->new : cli_tr(
+	    "(empty)", "(пусто)"), e->new != NULL ? "»" : "");
+	print_by("by", "внесено:", e);
+	printf("\n");
+}
+
 static void
 print_item(const struct item *it)
 {
-	const char *const	*c = (const char *const *)it->r->col;
+	const char *const	*c;
+	const struct edit	*by = NULL;
+	size_t			 j;
 	char			 sid[20];
 
+	if (it->t == DT_COUNT) {
+		print_edit(it->edit);
+		return;
+	}
+	c = (const char *const *)it->r->col;
 	short_id(c[COL_ID], sid);
 	printf("  %s  ", it->date);
 	switch (it->t) {
@@ -284,9 +497,39 @@ print_item(const struct item *it)
 	default:
 		break;
 	}
-	/* Region, user and id: who wrote it, and how to name it. */
-	printf("\n              %s %s · %s", opt(c[dossier_tables[it->t].ncol
-	    - 3]), opt(c[dossier_tables[it->t].ncol - 2]), sid);
+	/* Region, user and id: who wrote it, and how to name it.  An
+	 * episode's closing and a consent's withdrawal are the acts of the
+	 * change that made them, which may be another region's. */
+	if (it->closing && it->w != NULL)
+		by = walk_act(it->w, it->t == DT_EPISODE ? OP_EPISODE_CLOSE :
+		    OP_CONSENT_WITHDRAW, c[COL_ID]);
+	if (by != NULL)
+		printf("\n              %s %s · %s", by->region, by->user, sid);
+	else
+		printf("\n              %s %s · %s",
+		    opt(c[dossier_tables[it->t].ncol - 3]),
+		    opt(c[dossier_tables[it->t].ncol - 2]), sid);
+	/* Who answered an offer, or cancelled it, and when. */
+	for (j = 0; it->t == DT_TRANSFER && it->w != NULL && j < it->w->n; j++)
+		if (it->w->v[j].field == -1 && same(it->w->v[j].ref,
+		    c[COL_ID]))
+			print_by(it->w->v[j].kind == OP_TRANSFER_ACCEPT ?
+			    "accepted by" : it->w->v[j].kind ==
+			    OP_TRANSFER_DECLINE ? "declined by" :
+			    "cancelled by", it->w->v[j].kind ==
+			    OP_TRANSFER_ACCEPT ? "принято:" : it->w->v[j].kind ==
+			    OP_TRANSFER_DECLINE ? "отклонено:" : "отменено:",
+			    &it->w->v[j]);
+	/* Who amended or retracted an event, and when. */
+	for (j = 0; it->t == DT_EVENT && it->w != NULL && j < it->w->n; j++)
+		if (it->w->v[j].field == -1 && same(it->w->v[j].ref,
+		    c[COL_ID]))
+			print_by(it->w->v[j].kind == OP_EVENT_AMEND ?
+			    "amended by" : it->w->v[j].kind == OP_EVENT_RETRACT ?
+			    "retracted by" : "changed by",
+			    it->w->v[j].kind == OP_EVENT_AMEND ? "исправлено:" :
+			    it->w->v[j].kind == OP_EVENT_RETRACT ? "отозвано:" :
+			    "изменено:", &it->w->v[j]);
 	if (it->from != NULL)
 		printf(" · %s %.8s", cli_tr("from linked dossier",
 		    "из связанного дела"), it->from->id);
@@ -333,7 +576,7 @@ show_conflicts(const struct dossier *d)
 
 static int
 show_text(const struct dossier *d, struct dossier *const *linked,
-    size_t nlinked, const char *here)
+    size_t nlinked, const char *here, const struct walk *walks)
 {
 	const char *const	*p = (const char *const *)d->person;
 	struct item		*items;
@@ -400,6 +643,7 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 		for (t = 0; t <= DT_TRANSFER; t++)
 			cap += x->t[t].n * 2;
 		ndays += x->t[DT_TRANSFER].n;
+		cap += walks[i].n;
 	}
 	if ((items = calloc(cap + 1, sizeof(*items))) == NULL ||
 	    (days = calloc(ndays + 1, sizeof(*days))) == NULL) {
@@ -424,15 +668,23 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 			} else
 				date = opt(row->col[dcol]);
 			items[n++] = (struct item){ date, t, r, t, row, false,
-			    from };
+			    from, &walks[i], NULL, t == DT_TRANSFER ?
+			    row->col[TR_HLC] : NULL };
 			if (t == DT_EPISODE && row->col[EP_CLOSED] != NULL)
 				items[n++] = (struct item){ row->col[EP_CLOSED],
-				    t, r, t, row, true, from };
+				    t, r, t, row, true, from, &walks[i], NULL, NULL };
 			if (t == DT_CONSENT && row->col[CO_WITHDRAWN] != NULL)
 				items[n++] = (struct item){
 				    row->col[CO_WITHDRAWN], t, r, t, row,
-				    true, from };
+				    true, from, &walks[i], NULL, NULL };
 		}
+	/* The card's edits, on the day of the change that made them. */
+	for (r = 0; r < walks[i].n; r++)
+		if (walks[i].v[r].field >= 0)
+			items[n++] = (struct item){ walks[i].v[r].day,
+			    DT_COUNT, r, DT_COUNT, NULL, false,
+			    i == 0 ? NULL : x, &walks[i], &walks[i].v[r],
+			    walks[i].v[r].hlc };
 	}
 	qsort(items, n, sizeof(*items), item_cmp);
 	printf("%s\n", cli_tr("Timeline", "Хронология"));
@@ -444,6 +696,47 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 	free(items);
 	free(days);
 	return (EX_OK);
+}
+
+/*
+ * "history": the card's edits and the acts on entries, in the order made:
+ * {"hlc", "region", "user", "op", and "field", "old", "new" (null: empty)
+ * for an edit, "entry" for an act}.  0 / -1.
+ */
+static int
+history_json(const struct walk *w, cJSON *j)
+{
+	const struct edit	*e;
+	cJSON			*a, *o;
+	size_t			 i;
+
+	if ((a = cJSON_AddArrayToObject(j, "history")) == NULL)
+		return (-1);
+	for (i = 0; i < w->n; i++) {
+		e = &w->v[i];
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(a, o);
+		if (cJSON_AddStringToObject(o, "hlc", e->hlc) == NULL ||
+		    cJSON_AddStringToObject(o, "region", e->region) == NULL ||
+		    cJSON_AddStringToObject(o, "user", e->user) == NULL ||
+		    cJSON_AddStringToObject(o, "op", op_kind_name(e->kind)) ==
+		    NULL)
+			return (-1);
+		if (e->field < 0) {
+			if (cJSON_AddStringToObject(o, "entry", e->ref) == NULL)
+				return (-1);
+			continue;
+		}
+		if (cJSON_AddStringToObject(o, "field",
+		    op_field_name(e->field)) == NULL ||
+		    (e->old != NULL ? cJSON_AddStringToObject(o, "old",
+		    e->old) : cJSON_AddNullToObject(o, "old")) == NULL ||
+		    (e->new != NULL ? cJSON_AddStringToObject(o, "new",
+		    e->new) : cJSON_AddNullToObject(o, "new")) == NULL)
+			return (-1);
+	}
+	return (0);
 }
 
 /* Open the node and load the dossier named on the command line. */
@@ -468,6 +761,7 @@ cmd_show(int argc, char **argv)
 {
 	struct node	*n = NULL;
 	struct dossier	*d = NULL, **linked = NULL;
+	struct walk	*walks = NULL;
 	char		(*ids)[37] = NULL;
 	size_t		 nids = 0, nlinked = 0, k;
 	cJSON		*j, *a;
@@ -493,19 +787,43 @@ cmd_show(int argc, char **argv)
 		if (view_load(n->st, ids[k], &linked[nlinked]) == 0)
 			nlinked++;
 	if (json) {
+		struct walk	 w;
+
 		if ((j = view_json(d)) == NULL ||
-		    (a = cJSON_AddArrayToObject(j, "linked")) == NULL)
+		    (a = cJSON_AddArrayToObject(j, "linked")) == NULL ||
+		    walk_dossier(n, d->id, &w) == -1)
 			rc = EX_OSERR;
 		else {
 			for (k = 0; k < nlinked; k++)
 				cJSON_AddItemToArray(a,
 				    cJSON_CreateString(linked[k]->id));
-			cli_print_json(j);
+			if (history_json(&w, j) == -1)
+				rc = EX_OSERR;
+			else
+				cli_print_json(j);
+			walk_free(&w);
 		}
 		cJSON_Delete(j);
-	} else
-		rc = show_text(d, linked, nlinked, n->cfg.region);
+	} else {
+		if ((walks = calloc(nlinked + 1, sizeof(*walks))) == NULL) {
+			rc = EX_OSERR;
+			goto out;
+		}
+		for (k = 0; k <= nlinked; k++)
+			if (walk_dossier(n, k == 0 ? d->id : linked[k - 1]->id,
+			    &walks[k]) == -1) {
+				cli_err("%s %s", cli_tr("cannot read the history "
+				    "of dossier", "не удалось прочитать историю "
+				    "дела"), k == 0 ? d->id : linked[k - 1]->id);
+				rc = EX_SOFTWARE;
+				goto out;
+			}
+		rc = show_text(d, linked, nlinked, n->cfg.region, walks);
+	}
 out:
+	for (k = 0; walks != NULL && k <= nlinked; k++)
+		walk_free(&walks[k]);
+	free(walks);
 	for (k = 0; k < nlinked; k++)
 		dossier_free(linked[k]);
 	free(linked);
