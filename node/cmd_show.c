@@ -1021,15 +1021,13 @@ person_out(const char *const *v, int64_t events, void *arg)
  * list that cannot be audited is refused.
  */
 static int
-print_persons(struct node *n, bool all, const char *snils,
-    const char *fold, const char *birth, bool json, const char *action,
-    const char *detail)
+print_persons(struct node *n, const struct store_person_query *q, bool json,
+    const char *action, const char *detail)
 {
 	struct persons_out po = { n, NULL, 0, NULL, 0, 0 };
 	int		 rc;
 
-	if (store_person_each(n->st, all, snils, fold, birth, list_ids,
-	    &po) != 0) {
+	if (store_person_find(n->st, q, list_ids, &po) != 0) {
 		free(po.ids);
 		return (EX_SOFTWARE);
 	}
@@ -1044,8 +1042,7 @@ print_persons(struct node *n, bool all, const char *snils,
 	}
 	if (json && (po.arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
-	if (store_person_each(n->st, all, snils, fold, birth, person_out,
-	    &po) != 0) {
+	if (store_person_find(n->st, q, person_out, &po) != 0) {
 		cJSON_Delete(po.arr);
 		return (EX_SOFTWARE);
 	}
@@ -1075,7 +1072,11 @@ cmd_list(int argc, char **argv)
 		return (rc);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	rc = print_persons(n, true, NULL, NULL, NULL, json, "list", "");
+	{
+		static const struct store_person_query all;
+
+		rc = print_persons(n, &all, json, "list", "");
+	}
 	node_close(n);
 	return (rc);
 }
@@ -1087,20 +1088,29 @@ cmd_find(int argc, char **argv)
 		{ "birth-date", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "name", required_argument, NULL, 'N' },
 		{ "snils", required_argument, NULL, 's' },
 		{ "surname", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*usage = cli_tr(
-	    "usage: opora find [--snils S] [--surname S] [--birth-date D] "
-	    "[--json]\n  surnames match regardless of case, ё/е, spaces "
-	    "and hyphens",
-	    "использование: opora find [--snils С] [--surname Ф] "
-	    "[--birth-date Д] [--json]\n  фамилии сравниваются без учёта "
-	    "регистра, ё/е, пробелов и дефисов");
+	    "usage: opora find [--surname S] [--name N] [--birth-date D] "
+	    "[--snils S] [--json]\n"
+	    "  a surname or first name matches by its beginning (\"иван\" "
+	    "finds Иванова and\n  Иванченко), regardless of case, ё/е, "
+	    "spaces and hyphens; a birth date\n  (DD.MM.YYYY or YYYY-MM-DD) "
+	    "and a SNILS match exactly; every one given must match",
+	    "использование: opora find [--surname Ф] [--name И] "
+	    "[--birth-date Д] [--snils С] [--json]\n"
+	    "  фамилия и имя ищутся по началу («иван» находит Иванову и "
+	    "Иванченко)\n  без учёта регистра, ё/е, пробелов и дефисов; "
+	    "дата рождения (ДД.ММ.ГГГГ или\n  ГГГГ-ММ-ДД) и СНИЛС — точно; "
+	    "совпасть должно всё указанное");
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
+	const char	*name = NULL;
 	char		 sn[12], fold[2 * LIMIT_NAME + 1], bd[11];
-	char		 what[64];
+	char		 nfold[2 * LIMIT_NAME + 1], what[64];
+	struct store_person_query q;
 	struct node	*n;
 	bool		 json = false;
 	int		 ch, rc;
@@ -1123,13 +1133,16 @@ cmd_find(int argc, char **argv)
 		case 'n':
 			surname = optarg;
 			break;
+		case 'N':
+			name = optarg;
+			break;
 		default:
 			fprintf(stderr, "%s\n", usage);
 			return (EX_USAGE);
 		}
 	}
 	if (optind != argc || (snils == NULL && surname == NULL &&
-	    birth == NULL)) {
+	    name == NULL && birth == NULL)) {
 		fprintf(stderr, "%s\n", usage);
 		return (EX_USAGE);
 	}
@@ -1139,10 +1152,18 @@ cmd_find(int argc, char **argv)
 		    "неверный СНИЛС"));
 		return (EX_DATAERR);
 	}
-	if (surname != NULL && fields_name_fold(surname, strlen(surname),
-	    fold, sizeof(fold)) == -1) {
-		cli_err("--surname: %s", cli_tr("too long or not UTF-8",
-		    "слишком длинная или не UTF-8"));
+	if (surname != NULL && (strlen(surname) > LIMIT_NAME ||
+	    fields_name_fold(surname, strlen(surname), fold,
+	    sizeof(fold)) == -1 || fold[0] == '\0')) {
+		cli_err("--surname: %s", cli_tr("empty, too long or not UTF-8",
+		    "пустая, слишком длинная или не UTF-8"));
+		return (EX_DATAERR);
+	}
+	if (name != NULL && (strlen(name) > LIMIT_NAME ||
+	    fields_name_fold(name, strlen(name), nfold,
+	    sizeof(nfold)) == -1 || nfold[0] == '\0')) {
+		cli_err("--name: %s", cli_tr("empty, too long or not UTF-8",
+		    "пустое, слишком длинное или не UTF-8"));
 		return (EX_DATAERR);
 	}
 	if (birth != NULL && cli_date_normal(birth, bd) == 0)
@@ -1157,11 +1178,14 @@ cmd_find(int argc, char **argv)
 		return (EX_CONFIG);
 	/* By what it searched; the audit holds no names or SNILS
 	 * (docs/privacy.md), the ids it returned say whom. */
-	snprintf(what, sizeof(what), "by%s%s%s", snils != NULL ?
+	snprintf(what, sizeof(what), "by%s%s%s%s", snils != NULL ?
 	    " snils" : "", surname != NULL ? " surname" : "",
-	    birth != NULL ? " birth_date" : "");
-	rc = print_persons(n, false, snils != NULL ? sn : NULL,
-	    surname != NULL ? fold : NULL, birth, json, "find", what);
+	    name != NULL ? " name" : "", birth != NULL ? " birth_date" : "");
+	q.snils = snils != NULL ? sn : NULL;
+	q.surname = surname != NULL ? fold : NULL;
+	q.name = name != NULL ? nfold : NULL;
+	q.birth = birth;
+	rc = print_persons(n, &q, json, "find", what);
 	node_close(n);
 	return (rc);
 }
