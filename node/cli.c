@@ -731,6 +731,13 @@ static const struct {
 	    "символы" },
 	{ "*: empty", "*: пусто" },
 	{ "event.amend changes nothing", "исправление ничего не меняет" },
+	{ "no assessment * in this dossier", "в этом деле нет оценки *" },
+	{ "the episode cannot open (*) after it closed (*)",
+	    "период не может открыться (*) позже, чем закрыт (*)" },
+	{ "episode.amend changes nothing", "исправление ничего не меняет" },
+	{ "assessment.amend changes nothing",
+	    "исправление ничего не меняет" },
+	{ "consent.amend changes nothing", "исправление ничего не меняет" },
 	{ "assessment.add assesses nothing",
 	    "в оценке не указано ни одной сферы" },
 	{ "the date * is after today (* on this node's clock): record what "

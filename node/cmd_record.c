@@ -1,7 +1,7 @@
 /*
  * node/cmd_record.c: the commands that record something in a dossier:
- * person add|set, episode open|close, event add|amend|retract,
- * assessment add, consent add|withdraw.
+ * person add|set, episode open|close|amend, event add|amend|retract,
+ * assessment add|amend, consent add|amend|withdraw.
  *
  * They differ only in their flags and in the operation they make, so one
  * table describes them all; a flag fills one slot of a struct op.
@@ -103,6 +103,16 @@ static const struct rec_spec specs[] = {
 	    NULL },
 	      { "reason", OA_REASON, false, "why it closed", "причина",
 	    NULL } } },
+	{ "episode", "amend", OP_EPISODE_AMEND, DT_EPISODE, -1,
+	    "correct a support episode: episode amend DOSSIER EPISODE; the "
+	    "old values stay in the history",
+	    "исправить период сопровождения: episode amend ДЕЛО ПЕРИОД; "
+	    "прежние значения остаются в истории",
+	    { { "centre", OA_CENTRE, false, "support centre", "центр "
+	    "сопровождения", NULL },
+	      { "curator", OA_CURATOR, false, "curator", "куратор", NULL },
+	      { "date", OA_DATE, false, "opening date", "дата открытия",
+	    NULL } } },
 	{ "event", "add", OP_EVENT_ADD, DT_COUNT, 0,
 	    "add an event (a contact, a service, a crisis); prints its id",
 	    "добавить событие (контакт, услугу, кризис); выводит его номер",
@@ -138,6 +148,21 @@ static const struct rec_spec specs[] = {
 	    "занятость", fields_employment },
 	      { "family", OA_FAMILY, false, "family status",
 	    "семейное положение", fields_family } } },
+	{ "assessment", "amend", OP_ASSESSMENT_AMEND, DT_ASSESSMENT, -1,
+	    "correct an assessment: assessment amend DOSSIER ASSESSMENT; the "
+	    "old values stay in the history",
+	    "исправить оценку: assessment amend ДЕЛО ОЦЕНКА; прежние "
+	    "значения остаются в истории",
+	    { { "date", OA_DATE, false, "date of the assessment",
+	    "дата оценки", NULL },
+	      { "housing", OA_HOUSING, false, "housing", "жильё",
+	    fields_housing },
+	      { "education", OA_EDUCATION, false, "education",
+	    "образование", fields_education },
+	      { "employment", OA_EMPLOYMENT, false, "employment",
+	    "занятость", fields_employment },
+	      { "family", OA_FAMILY, false, "family status",
+	    "семейное положение", fields_family } } },
 	{ "consent", "add", OP_CONSENT_ADD, DT_COUNT, 0,
 	    "record a consent; prints its id",
 	    "записать согласие; выводит его номер",
@@ -146,6 +171,15 @@ static const struct rec_spec specs[] = {
 	      { "date", OA_DATE, true, "date signed", "дата подписания",
 	    NULL },
 	      { "document", OA_DOCUMENT, true, "document reference",
+	    "реквизиты документа", NULL } } },
+	{ "consent", "amend", OP_CONSENT_AMEND, DT_CONSENT, -1,
+	    "correct a consent: consent amend DOSSIER CONSENT; the old values "
+	    "stay in the history (a different scope is a new consent)",
+	    "исправить согласие: consent amend ДЕЛО СОГЛАСИЕ; прежние "
+	    "значения остаются в истории (другая цель — новое согласие)",
+	    { { "date", OA_DATE, false, "date signed", "дата подписания",
+	    NULL },
+	      { "document", OA_DOCUMENT, false, "document reference",
 	    "реквизиты документа", NULL } } },
 	{ "consent", "withdraw", OP_CONSENT_WITHDRAW, DT_CONSENT, -1,
 	    "withdraw a consent: consent withdraw DOSSIER CONSENT",

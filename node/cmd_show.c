@@ -293,6 +293,9 @@ walk_one(const struct store_row *row, void *arg)
 		case OP_TRANSFER_ACCEPT:
 		case OP_TRANSFER_DECLINE:
 		case OP_TRANSFER_CANCEL:
+		case OP_EPISODE_AMEND:
+		case OP_ASSESSMENT_AMEND:
+		case OP_CONSENT_AMEND:
 			break;
 		default:
 			continue;
@@ -520,16 +523,20 @@ print_item(const struct item *it)
 			    OP_TRANSFER_ACCEPT ? "принято:" : it->w->v[j].kind ==
 			    OP_TRANSFER_DECLINE ? "отклонено:" : "отменено:",
 			    &it->w->v[j]);
-	/* Who amended or retracted an event, and when. */
-	for (j = 0; it->t == DT_EVENT && it->w != NULL && j < it->w->n; j++)
-		if (it->w->v[j].field == -1 && same(it->w->v[j].ref,
-		    c[COL_ID]))
-			print_by(it->w->v[j].kind == OP_EVENT_AMEND ?
-			    "amended by" : it->w->v[j].kind == OP_EVENT_RETRACT ?
-			    "retracted by" : "changed by",
-			    it->w->v[j].kind == OP_EVENT_AMEND ? "исправлено:" :
-			    it->w->v[j].kind == OP_EVENT_RETRACT ? "отозвано:" :
-			    "изменено:", &it->w->v[j]);
+	/* Who corrected or retracted an entry, and when (on the entry,
+	 * not on the line of its closing). */
+	for (j = 0; !it->closing && it->w != NULL && j < it->w->n; j++) {
+		const struct edit *e = &it->w->v[j];
+
+		if (e->field != -1 || !same(e->ref, c[COL_ID]))
+			continue;
+		if (e->kind == OP_EVENT_RETRACT)
+			print_by("retracted by", "отозвано:", e);
+		else if (e->kind == OP_EVENT_AMEND || e->kind ==
+		    OP_EPISODE_AMEND || e->kind == OP_ASSESSMENT_AMEND ||
+		    e->kind == OP_CONSENT_AMEND)
+			print_by("amended by", "исправлено:", e);
+	}
 	if (it->from != NULL)
 		printf(" · %s %.8s", cli_tr("from linked dossier",
 		    "из связанного дела"), it->from->id);
