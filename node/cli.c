@@ -745,6 +745,11 @@ static const struct {
 	    "(* по часам узла): записывайте то, что произошло, датой, когда "
 	    "это произошло" },
 	{ "out of memory", "не хватает памяти" },
+	/* Settings (node/node.c, 'config set'). */
+	{ "unknown setting \"*\"", "неизвестная настройка «*»" },
+	{ "*: \"*\" is not valid (a whole number from * to *)",
+	    "*: «*» — недопустимо (нужно целое число от * до *)" },
+	{ "*: \"*\" is not valid", "*: «*» — недопустимое значение" },
 };
 
 /* Whether s matches pattern p ("*": one or more characters); the

@@ -91,3 +91,9 @@ LANG=ru_RU.UTF-8 ok "$OPORA" verify
 contains 'проверено: 2[0-9] изменени(й|я|е), 1 дело:' "$T/out"
 LANG=ru_RU.UTF-8 ok "$OPORA" rebuild
 contains 'пересчитано 1 дело$' "$T/out"
+
+# The settings' refusals too.
+LANG=ru_RU.UTF-8 refuses 65 'неизвестная настройка «nosuch»' "$OPORA" \
+    config set nosuch 1
+LANG=ru_RU.UTF-8 refuses 65 'max_clock_drift: «0» — недопустимо \(нужно целое число от' \
+    "$OPORA" config set max_clock_drift 0
