@@ -159,6 +159,13 @@ dossier_set(char **slot, const char *value)
 	return (0);
 }
 
+/* dossier_set when v is given (not NULL); an absent member is kept. */
+static int
+set_given(char **slot, const char *v)
+{
+	return (v != NULL ? dossier_set(slot, v) : 0);
+}
+
 /* Copy at most n bytes of a C string into a fixed array, NUL-terminated. */
 static void
 copy_fixed(char *dst, size_t dstsz, const char *src)
@@ -768,6 +775,40 @@ apply_op(struct dossier *d, const struct change_meta *m, const struct op *o,
 			return (0);
 		r->dirty = true;
 		return (dossier_set(&r->col[CO_WITHDRAWN], a[OA_DATE]));
+	/*
+	 * Corrections replace the members they give and nothing else; the
+	 * old values stay in the log (and in 'show', which reads it).  Like
+	 * event.amend they apply in the total order, so the last correction
+	 * of a member wins on every node.
+	 */
+	case OP_EPISODE_AMEND:
+		if ((r = dossier_find(d, DT_EPISODE, a[OA_REF])) == NULL)
+			return (0);
+		r->dirty = true;
+		if (set_given(&r->col[EP_CENTRE], a[OA_CENTRE]) == -1 ||
+		    set_given(&r->col[EP_CURATOR], a[OA_CURATOR]) == -1 ||
+		    set_given(&r->col[EP_OPENED], a[OA_DATE]) == -1)
+			return (-1);
+		return (0);
+	case OP_ASSESSMENT_AMEND:
+		if ((r = dossier_find(d, DT_ASSESSMENT, a[OA_REF])) == NULL)
+			return (0);
+		r->dirty = true;
+		if (set_given(&r->col[AS_DATE], a[OA_DATE]) == -1 ||
+		    set_given(&r->col[AS_HOUSING], a[OA_HOUSING]) == -1 ||
+		    set_given(&r->col[AS_EDUCATION], a[OA_EDUCATION]) == -1 ||
+		    set_given(&r->col[AS_EMPLOYMENT], a[OA_EMPLOYMENT]) == -1 ||
+		    set_given(&r->col[AS_FAMILY], a[OA_FAMILY]) == -1)
+			return (-1);
+		return (0);
+	case OP_CONSENT_AMEND:
+		if ((r = dossier_find(d, DT_CONSENT, a[OA_REF])) == NULL)
+			return (0);
+		r->dirty = true;
+		if (set_given(&r->col[CO_DATE], a[OA_DATE]) == -1 ||
+		    set_given(&r->col[CO_DOCUMENT], a[OA_DOCUMENT]) == -1)
+			return (-1);
+		return (0);
 	case OP_TRANSFER_OFFER:
 		/*
 		 * Custody follows the total order: an offer by a region that

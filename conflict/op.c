@@ -24,6 +24,9 @@ static const char *const kind_names[OP_KIND_COUNT] = {
 	[OP_PERSON_LINK] = "person.link",
 	[OP_PERSON_UNLINK] = "person.unlink",
 	[OP_PERSON_ERASE] = "person.erase",
+	[OP_EPISODE_AMEND] = "episode.amend",
+	[OP_ASSESSMENT_AMEND] = "assessment.amend",
+	[OP_CONSENT_AMEND] = "consent.amend",
 };
 
 static const char *const field_names[PF_COUNT] = {
@@ -104,11 +107,15 @@ op_arg_name(enum op_arg a, enum op_kind k)
 	if (a == OA_REF) {
 		switch (k) {
 		case OP_EPISODE_CLOSE:
+		case OP_EPISODE_AMEND:
 			return ("episode");
+		case OP_ASSESSMENT_AMEND:
+			return ("assessment");
 		case OP_EVENT_AMEND:
 		case OP_EVENT_RETRACT:
 			return ("event");
 		case OP_CONSENT_WITHDRAW:
+		case OP_CONSENT_AMEND:
 			return ("consent");
 		case OP_TRANSFER_ACCEPT:
 		case OP_TRANSFER_DECLINE:

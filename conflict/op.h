@@ -32,6 +32,10 @@ enum op_kind {
 	OP_PERSON_UNLINK,
 	OP_PERSON_ERASE,	/* the dossier's tombstone: its "ground" is
 				 * the OA_REASON slot */
+	/* Corrections of entries, as event.amend (issue 14). */
+	OP_EPISODE_AMEND,
+	OP_ASSESSMENT_AMEND,
+	OP_CONSENT_AMEND,
 	OP_KIND_COUNT
 };
 

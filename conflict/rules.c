@@ -143,6 +143,60 @@ check_consent_withdraw(const struct rctx *x)
 	return (0);
 }
 
+/*
+ * episode.amend: the episode exists, and after the correction it does not
+ * close before it opens (a closing earlier in the same change counts).
+ */
+static int
+check_episode_amend(const struct rctx *x)
+{
+	const char			*ref = x->ops[x->i].arg[OA_REF];
+	const char			*date = x->ops[x->i].arg[OA_DATE];
+	const struct dossier_row	*r = dossier_find(x->d, DT_EPISODE, ref);
+	size_t				 j;
+
+	if (r == NULL)
+		return (refuse(x, "no support episode %s in this dossier",
+		    ref));
+	if (date == NULL)
+		return (0);
+	if (r->col[EP_CLOSED] != NULL && strcmp(date, r->col[EP_CLOSED]) > 0)
+		return (refuse(x, "the episode cannot open (%s) after it "
+		    "closed (%s)", date, r->col[EP_CLOSED]));
+	for (j = 0; j < x->i; j++)
+		if (x->ops[j].kind == OP_EPISODE_CLOSE &&
+		    strcmp(x->ops[j].arg[OA_REF], ref) == 0 &&
+		    strcmp(date, x->ops[j].arg[OA_DATE]) > 0)
+			return (refuse(x, "the episode cannot open (%s) after "
+			    "it closed (%s)", date, x->ops[j].arg[OA_DATE]));
+	return (0);
+}
+
+static int
+check_assessment_amend(const struct rctx *x)
+{
+	const char	*ref = x->ops[x->i].arg[OA_REF];
+
+	if (dossier_find(x->d, DT_ASSESSMENT, ref) == NULL)
+		return (refuse(x, "no assessment %s in this dossier", ref));
+	return (0);
+}
+
+/* consent.amend: a consent not withdrawn (a withdrawn one is history). */
+static int
+check_consent_amend(const struct rctx *x)
+{
+	const char			*ref = x->ops[x->i].arg[OA_REF];
+	const struct dossier_row	*r = dossier_find(x->d, DT_CONSENT, ref);
+
+	if (r == NULL)
+		return (refuse(x, "no consent %s in this dossier", ref));
+	if (r->col[CO_WITHDRAWN] != NULL ||
+	    done_before(x, OP_CONSENT_WITHDRAW, ref))
+		return (refuse(x, "consent %s is already withdrawn", ref));
+	return (0);
+}
+
 /* An unwithdrawn consent of scope in the causal past that no earlier
  * operation of the change withdrew. */
 static bool
@@ -270,8 +324,9 @@ static const struct rule {
 	[OP_PERSON_CREATE] = { false, 0, check_create },
 	[OP_PERSON_SET] = { false, 0, NULL },
 	[OP_EPISODE_OPEN] = { false, 0, NULL },
+	/* An amended opening date is what a closing is checked against. */
 	[OP_EPISODE_CLOSE] = { false, K(OP_EPISODE_OPEN) |
-	    K(OP_EPISODE_CLOSE), check_episode_close },
+	    K(OP_EPISODE_CLOSE) | K(OP_EPISODE_AMEND), check_episode_close },
 	[OP_EVENT_ADD] = { true, 0, check_event_add },
 	[OP_EVENT_AMEND] = { false, K(OP_EVENT_ADD) | K(OP_EVENT_AMEND) |
 	    K(OP_EVENT_RETRACT), check_event_change },
@@ -293,6 +348,13 @@ static const struct rule {
 	    K(OP_PERSON_UNLINK), check_unlink },
 	/* Only the custodian erases (a supervisor, with a legal ground). */
 	[OP_PERSON_ERASE] = { false, 0, NULL },
+	/* Corrections are the custodian's, as event.amend is. */
+	[OP_EPISODE_AMEND] = { false, K(OP_EPISODE_OPEN) |
+	    K(OP_EPISODE_CLOSE) | K(OP_EPISODE_AMEND), check_episode_amend },
+	[OP_ASSESSMENT_AMEND] = { false, K(OP_ASSESSMENT_ADD),
+	    check_assessment_amend },
+	[OP_CONSENT_AMEND] = { false, K(OP_CONSENT_ADD) |
+	    K(OP_CONSENT_WITHDRAW), check_consent_amend },
 };
 
 uint32_t

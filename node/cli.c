@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "conflict/plural.h"
 #include "node/audit.h"
 #include "node/cli.h"
 #include "node/erase.h"
@@ -24,6 +25,8 @@
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/change.h"
+#include "protocol/esc.h"
+#include "protocol/limits.h"
 #include "protocol/log.h"
 #include "protocol/wire.h"
 
@@ -125,6 +128,15 @@ const char *
 cli_tr(const char *en, const char *ru)
 {
 	return (cli.ru ? ru : en);
+}
+
+const char *
+cli_n(uint64_t n, const char *en_one, const char *en_many,
+    const char *ru_one, const char *ru_few, const char *ru_many)
+{
+	if (cli.ru)
+		return (plural_ru_pick(n, ru_one, ru_few, ru_many));
+	return (n == 1 ? en_one : en_many);
 }
 
 void
@@ -608,6 +620,7 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 {
 	struct audit_entry	 e;
 	char			 cid[CHANGE_ID_HEX + 1], why[512], did[37];
+	char			 e_why[ESC_LONG];
 	int			 r;
 
 	cli_audit_entry(&e, what, "", "");
@@ -623,7 +636,7 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 	case NODE_NOMEM:
 		cli_err("%s: %s", what, r == NODE_NOMEM ? cli_tr("out of "
 		    "memory; nothing was written", "не хватает памяти; ничего "
-		    "не записано") : cli_why(why));
+		    "не записано") : cli_reason(why, e_why, sizeof(e_why)));
 		return (r == NODE_NOMEM ? EX_OSERR : EX_DATAERR);
 	case CLI_WRITE_IO:
 		return (EX_IOERR);
@@ -642,4 +655,168 @@ cli_author(struct node *n, const char *id, const struct op *ops, size_t nops,
 	else
 		printf("%s/%d\n", cid, entry);
 	return (EX_OK);
+}
+
+/*
+ * The reasons the checks of a change give (conflict/rules.c,
+ * protocol/change.c, node/node.c) are English, as the logs and the peers
+ * read them; a person reading Russian gets them translated here.  "*"
+ * stands for one or more characters, which the Russian repeats in the
+ * same order.  A reason not in the table is shown as it is.
+ */
+static const struct {
+	const char	*en, *ru;
+} reasons[] = {
+	{ "the dossier exists", "дело уже существует" },
+	{ "no support episode * in this dossier",
+	    "в этом деле нет периода сопровождения *" },
+	{ "support episode * is already closed",
+	    "период сопровождения * уже закрыт" },
+	{ "the episode cannot close (*) before it opened (*)",
+	    "период нельзя закрыть (*) раньше, чем он открыт (*)" },
+	{ "a former custodian may only add notes dated up to the handover "
+	    "(*)", "прежний ответственный регион может добавлять только "
+	    "записи с датой не позже передачи (*)" },
+	{ "this dossier is in the custody of *; only its custodian may "
+	    "change it", "за это дело отвечает *; изменять его может только "
+	    "ответственный регион" },
+	{ "no event * in this dossier", "в этом деле нет события *" },
+	{ "event * was retracted; it can no longer change",
+	    "событие * отозвано; изменить его больше нельзя" },
+	{ "no consent * in this dossier", "в этом деле нет согласия *" },
+	{ "consent * is already withdrawn", "согласие * уже отозвано" },
+	{ "a case can be offered to another region only, and never to the "
+	    "federal node", "дело можно предложить только другому региону и "
+	    "никогда — федеральному узлу" },
+	{ "the case is already offered to *; cancel that offer first",
+	    "дело уже предложено региону *; сначала отмените то "
+	    "предложение" },
+	{ "there is no recorded, unwithdrawn consent of scope transfer: "
+	    "record it with 'consent add --scope transfer' first",
+	    "нет записанного и не отозванного согласия на передачу: "
+	    "сначала запишите его командой 'consent add --scope transfer'" },
+	{ "no transfer offer * in this dossier",
+	    "в этом деле нет предложения о передаче *" },
+	{ "transfer offer * is no longer pending (*)",
+	    "предложение о передаче * уже не ожидает ответа (*)" },
+	{ "only *, which made the offer, may cancel it",
+	    "отменить предложение может только сделавший его регион *" },
+	{ "only *, to which the case is offered, may accept or decline it",
+	    "принять или отклонить предложение может только регион *, "
+	    "которому оно сделано" },
+	{ "no conflict * in this dossier", "в этом деле нет конфликта *" },
+	{ "conflict * is already closed (*)", "конфликт * уже закрыт (*)" },
+	{ "conflict * is about *, not *", "конфликт * касается поля *, а не *" },
+	{ "a dossier cannot be linked to itself",
+	    "дело нельзя связать с самим собой" },
+	{ "this dossier is already linked to *",
+	    "это дело уже связано с делом *" },
+	{ "no link * in this dossier", "в этом деле нет связи *" },
+	{ "link * is already undone", "связь * уже отменена" },
+	{ "the federal node keeps statistics only and may not write into "
+	    "dossiers", "федеральный узел хранит только статистику и не "
+	    "может писать в дела" },
+	{ "no such dossier", "нет такого дела" },
+	{ "the dossier was erased (change *); nothing more is written to it",
+	    "дело удалено (изменение *); в него больше ничего не "
+	    "записывается" },
+	{ "*: \"*\" is not one of the allowed values",
+	    "*: «*» — недопустимое значение" },
+	{ "*: \"*\" is not a real date (YYYY-MM-DD)",
+	    "*: «*» — не существующая дата (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)" },
+	{ "*: * is in the future", "*: * — дата в будущем" },
+	{ "*: not a valid SNILS (11 digits with a correct check number)",
+	    "*: неверный СНИЛС (11 цифр с верным контрольным числом)" },
+	{ "*: not a phone number", "*: это не номер телефона" },
+	{ "*: not an e-mail address", "*: это не адрес эл. почты" },
+	{ "*: not an entry id (<change id>/<number>)",
+	    "*: это не номер записи (<изменение>/<номер>)" },
+	{ "*: \"*\" is not a region code", "*: «*» — не код региона" },
+	{ "*: not a dossier id (a lowercase UUID)",
+	    "*: это не номер дела (UUID строчными буквами)" },
+	{ "*: \"*\" is not a field of the person card",
+	    "*: «*» — нет такого поля карточки" },
+	{ "*: * cannot be cleared", "*: поле * нельзя очистить" },
+	{ "*: empty, too long, not UTF-8, or holds control characters",
+	    "*: пусто, слишком длинно, не UTF-8 или содержит управляющие "
+	    "символы" },
+	{ "*: empty", "*: пусто" },
+	{ "event.amend changes nothing", "исправление ничего не меняет" },
+	{ "no assessment * in this dossier", "в этом деле нет оценки *" },
+	{ "the episode cannot open (*) after it closed (*)",
+	    "период не может открыться (*) позже, чем закрыт (*)" },
+	{ "episode.amend changes nothing", "исправление ничего не меняет" },
+	{ "assessment.amend changes nothing",
+	    "исправление ничего не меняет" },
+	{ "consent.amend changes nothing", "исправление ничего не меняет" },
+	{ "assessment.add assesses nothing",
+	    "в оценке не указано ни одной сферы" },
+	{ "the date * is after today (* on this node's clock): record what "
+	    "has happened, on the day it happened", "дата * позже сегодняшней "
+	    "(* по часам узла): записывайте то, что произошло, датой, когда "
+	    "это произошло" },
+	{ "out of memory", "не хватает памяти" },
+	/* Settings (node/node.c, 'config set'). */
+	{ "unknown setting \"*\"", "неизвестная настройка «*»" },
+	{ "*: \"*\" is not valid (a whole number from * to *)",
+	    "*: «*» — недопустимо (нужно целое число от * до *)" },
+	{ "*: \"*\" is not valid", "*: «*» — недопустимое значение" },
+};
+
+/* Whether s matches pattern p ("*": one or more characters); the
+ * stretches the stars matched go to cap[] (at most ncap). */
+static bool
+reason_match(const char *p, const char *s, const char **cap, size_t *caplen,
+    size_t ncap)
+{
+	const char	*t;
+
+	for (; *p != '\0'; p++, s++) {
+		if (*p == '*') {
+			if (ncap == 0)
+				return (false);
+			/* The shortest stretch that lets the rest match. */
+			for (t = s + 1; t <= s + strlen(s); t++)
+				if (reason_match(p + 1, t, cap + 1, caplen + 1,
+				    ncap - 1)) {
+					cap[0] = s;
+					caplen[0] = (size_t)(t - s);
+					return (true);
+				}
+			return (false);
+		}
+		if (*s != *p)
+			return (false);
+	}
+	return (*s == '\0');
+}
+
+const char *
+cli_reason(const char *why, char *out, size_t outsz)
+{
+	const char	*cap[4], *w = cli_why(why), *p;
+	size_t		 caplen[4], i, k, len = 0;
+	char		 tmp[LIMIT_REASON + 512];
+
+	snprintf(tmp, sizeof(tmp), "%s", w);
+	for (i = 0; cli.ru && i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		memset(cap, 0, sizeof(cap));
+		if (!reason_match(reasons[i].en, w, cap, caplen, 4))
+			continue;
+		for (p = reasons[i].ru, k = 0; *p != '\0' && len + 1 <
+		    sizeof(tmp); p++) {
+			if (*p != '*' || k >= 4 || cap[k] == NULL) {
+				tmp[len++] = *p;
+				continue;
+			}
+			if (len + caplen[k] >= sizeof(tmp))
+				break;
+			memcpy(tmp + len, cap[k], caplen[k]);
+			len += caplen[k++];
+		}
+		tmp[len] = '\0';
+		break;
+	}
+	/* The values quoted may be what a person or a peer wrote. */
+	return (esc_str(tmp, out, outsz));
 }

@@ -64,6 +64,15 @@ int	 cli_main(int argc, char **argv);
 /* cli_tr(en, ru): the text for the reader's language (static strings). */
 const char *cli_tr(const char *en, const char *ru);
 
+/*
+ * cli_n(n, en_one, en_many, ru_one, ru_few, ru_many): the noun that goes
+ * after the count n in the reader's language (static strings): "1 change",
+ * "2 changes"; "1 изменение", "2 изменения", "5 изменений", "21
+ * изменение" (conflict/plural.h).
+ */
+const char *cli_n(uint64_t n, const char *en_one, const char *en_many,
+	    const char *ru_one, const char *ru_few, const char *ru_many);
+
 /* cli_err(fmt, ...): "opora: ..." on standard error, for a person. */
 void	 cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -122,8 +131,19 @@ int	 cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
 const char *cli_field_value(int field, const char *v, char *tmp,
 	    size_t tmpsz);
 
+/* cli_date_normal(v, out): a date typed as ДД.ММ.ГГГГ (DD.MM.YYYY) in
+ * the form changes store, YYYY-MM-DD, in out; 0, or -1 when v is not of
+ * that form (it may be YYYY-MM-DD already: the caller keeps it).  Only the
+ * form is checked; cli_field_value applies it to every date field. */
+int	 cli_date_normal(const char *v, char out[11]);
+
 /* cli_why(why): a change-check reason without its "ops[N]." prefix. */
 const char *cli_why(const char *why);
+
+/* cli_reason(why, out, outsz): cli_why(why) in the reader's language (a
+ * table of the checks' reasons; one not in it stays English), escaped
+ * for a terminal (protocol/esc.h), in out (the caller's); returns out. */
+const char *cli_reason(const char *why, char *out, size_t outsz);
 
 /*
  * cli_author(n, id, ops, nops, what): load dossier id (or start it, when

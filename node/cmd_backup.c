@@ -187,7 +187,8 @@ copy_file(const char *from, const char *to, const char *name,
 	for (off = 0; off < (size_t)sb.st_size; off += (size_t)k)
 		if ((k = read(in, buf + off, (size_t)sb.st_size - off)) <= 0) {
 			cli_err("read %s: %s", esc_str(src, e, sizeof(e)),
-			    k == 0 ? "file shrank" : strerror(errno));
+			    k == 0 ? cli_tr("file shrank",
+			    "файл уменьшился") : strerror(errno));
 			goto out;
 		}
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -283,7 +284,7 @@ copy_db(sqlite3 *src, const char *path, const char *check,
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(dst, BACKUP_BUSY_MS) != SQLITE_OK) {
 		cli_err("%s: %s", e, dst != NULL ? sqlite3_errmsg(dst) :
-		    "out of memory");
+		    cli_tr("out of memory", "не хватает памяти"));
 		goto out;
 	}
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
@@ -428,11 +429,13 @@ cmd_backup(int argc, char **argv)
 	}
 	if (epoch_get(n->st, epoch) == -1)
 		epoch[0] = '\0';
-	printf("%s %s %s %s: %lld %s\n", cli_tr("backed up", "сохранён узел"),
-	    n->cfg.region, cli_tr("to", "в"), esc_str(dest, e, sizeof(e)),
-	    (long long)changes, cli_tr("changes, opora.conf, signing.key, "
+	printf("%s %s %s %s: %lld %s%s\n", cli_tr("backed up",
+	    "сохранён узел"), n->cfg.region, cli_tr("to", "в"),
+	    esc_str(dest, e, sizeof(e)), (long long)changes,
+	    cli_n((uint64_t)changes, "change", "changes", "изменение",
+	    "изменения", "изменений"), cli_tr(", opora.conf, signing.key, "
 	    "tls.key, tls.crt (keep it as safe as the node: it holds every "
-	    "name and the signing key)", "изменений, opora.conf, signing.key, "
+	    "name and the signing key)", ", opora.conf, signing.key, "
 	    "tls.key, tls.crt (храните так же надёжно, как узел: в копии "
 	    "все имена и ключ подписи)"));
 	rc = EX_OK;
@@ -499,7 +502,8 @@ cmd_restore(int argc, char **argv)
 	if (sqlite3_open_v2(p, &src, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		cli_err("%s/opora.db: %s", es, src != NULL ?
-		    sqlite3_errmsg(src) : "out of memory");
+		    sqlite3_errmsg(src) : cli_tr("out of memory",
+		    "не хватает памяти"));
 		rc = EX_NOINPUT;
 		goto fail;
 	}
@@ -549,9 +553,11 @@ cmd_restore(int argc, char **argv)
 		rc = rc == EX_DATAERR ? EX_DATAERR : EX_SOFTWARE;
 		goto fail;
 	}
-	printf("%s %s: %lld %s %s; %s\n", cli_tr("restored into",
-	    "восстановлен узел в"), e, (long long)changes, cli_tr("changes, "
-	    "new feed epoch", "изменений, новая эпоха ленты"), epoch,
+	printf("%s %s: %lld %s, %s %s; %s\n", cli_tr("restored into",
+	    "восстановлен узел в"), e, (long long)changes,
+	    cli_n((uint64_t)changes, "change", "changes", "изменение",
+	    "изменения", "изменений"), cli_tr("new feed epoch",
+	    "новая эпоха ленты"), epoch,
 	    cli_tr("check url and listen in its opora.conf, then start "
 	    "'opora serve': its peers pull its whole feed again, and it "
 	    "pulls what they wrote since the backup",

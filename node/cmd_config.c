@@ -9,6 +9,7 @@
 
 #include "node/cli.h"
 #include "node/node.h"
+#include "protocol/esc.h"
 
 static const char *
 config_usage(void)
@@ -72,7 +73,7 @@ static int
 config_set(int argc, char **argv)
 {
 	struct node	*n;
-	char		 why[512];
+	char		 why[512], ewhy[ESC_LONG];
 	int		 r;
 
 	if (argc != 3) {
@@ -87,7 +88,8 @@ config_set(int argc, char **argv)
 	if ((r = node_config_update(cli.dir, argv[1], argv[2], why,
 	    sizeof(why))) != 0) {
 		if (why[0] != '\0')
-			cli_err("config set: %s", why);
+			cli_err("config set: %s", cli_reason(why, ewhy,
+			    sizeof(ewhy)));
 		return (r == NODE_CONFIG_REFUSED ? EX_DATAERR : EX_CONFIG);
 	}
 	fprintf(stderr, "%s %s; %s\n", argv[1], cli_tr("set",

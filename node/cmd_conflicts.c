@@ -18,7 +18,9 @@
 #include "node/node.h"
 #include "node/store.h"
 #include "node/view.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
+#include "protocol/limits.h"
 #include "protocol/log.h"
 
 static const char *
@@ -456,6 +458,8 @@ link_usage(void)
 {
 	return (cli_tr(
 	    "usage: opora duplicates [--json]\n"
+	    "       opora duplicates dismiss DOSSIER OTHER --reason TEXT\n"
+	    "       opora duplicates dismissed [--json]\n"
 	    "       opora link DOSSIER OTHER --reason TEXT\n"
 	    "       opora unlink DOSSIER OTHER --reason TEXT\n"
 	    "  duplicates lists dossiers on this node that may describe one "
@@ -463,8 +467,13 @@ link_usage(void)
 	    "date (letter case, е/ё,\n  spaces, hyphens and Latin look-alike "
 	    "letters ignored). link records that\n  two dossiers are the same "
 	    "person: show then gives one timeline, and a\n  region entitled to "
-	    "either receives both. unlink undoes it.\n",
+	    "either receives both. unlink undoes it. dismiss records that two "
+	    "dossiers\n  are not the same person (a supervisor's statement, "
+	    "kept on this node):\n  duplicates no longer suggests them; "
+	    "dismissed lists those statements.\n",
 	    "использование: opora duplicates [--json]\n"
+	    "       opora duplicates dismiss ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
+	    "       opora duplicates dismissed [--json]\n"
 	    "       opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
 	    "       opora unlink ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
 	    "  duplicates показывает дела, которые могут относиться к одному "
@@ -472,7 +481,10 @@ link_usage(void)
 	    "(без учёта регистра,\n  е/ё, пробелов, дефисов и похожих "
 	    "латинских букв). link отмечает, что два\n  дела — один человек: "
 	    "show показывает общую хронологию, и регион, имеющий\n  право на "
-	    "одно из дел, получает оба. unlink отменяет связь.\n"));
+	    "одно из дел, получает оба. unlink отменяет связь. dismiss "
+	    "отмечает, что\n  два дела — разные люди (заявление "
+	    "руководителя, хранится на этом узле):\n  duplicates их больше "
+	    "не предлагает; dismissed показывает такие отметки.\n"));
 }
 
 static const char SQL_DUP_PAIRS[] =
@@ -482,10 +494,14 @@ static const char SQL_DUP_PAIRS[] =
     "  WHERE x.snils IS NOT NULL"
     " UNION ALL SELECT x.dossier, y.dossier, 0, 1 FROM persons x"
     "  JOIN persons y ON y.name_key = x.name_key AND y.dossier > x.dossier"
-    "  WHERE x.name_key IS NOT NULL)"
+    "  WHERE x.name_key IS NOT NULL) p"
     " WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.state = 'linked' AND"
-    "  ((l.dossier = a AND l.other = b) OR (l.dossier = b AND l.other = a)))"
-    " GROUP BY a, b ORDER BY a, b";
+    "  ((l.dossier = p.a AND l.other = p.b) OR (l.dossier = p.b AND"
+    "  l.other = p.a)))"
+    /* A pair a supervisor said is two people is not suggested again. */
+    " AND NOT EXISTS (SELECT 1 FROM dismissed d WHERE d.a = p.a AND"
+    "  d.b = p.b)"
+    " GROUP BY p.a, p.b ORDER BY p.a, p.b";
 static const char SQL_PERSON_LINE[] =
     "SELECT surname, name, birth_date, custodian FROM persons"
     " WHERE dossier = ?";
@@ -525,6 +541,153 @@ linked_to(struct node *n, const char *a, const char *b)
 	return (found);
 }
 
+static int	 link_args(int, char **, const char **);
+
+static const char SQL_DISMISS[] =
+    "INSERT INTO dismissed (a, b, login, reason, at) VALUES (?1, ?2, ?3, ?4,"
+    " ?5) ON CONFLICT (a, b) DO UPDATE SET login = excluded.login,"
+    " reason = excluded.reason, at = excluded.at";
+static const char SQL_DISMISSED[] =
+    "SELECT a, b, login, reason, at FROM dismissed ORDER BY at, a, b";
+
+/*
+ * duplicates dismiss DOSSIER OTHER --reason TEXT: the two are not the same
+ * person.  Kept on this node only (docs/admin.md "Possible duplicates"):
+ * a change concerns one dossier, and the two may be entitled to different
+ * regions, so a replicated statement would tell a region of a dossier it
+ * may not know of; each region's supervisors judge what their own node
+ * suggests.  Written with its audit entry in one transaction.
+ */
+static int
+duplicates_dismiss(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s;
+	const char	*reason;
+	char		 id[2][37], pair[80];
+	int		 i, rc;
+
+	if ((rc = link_args(argc, argv, &reason)) != -1)
+		return (rc);
+	if (reason[0] == '\0' || strlen(reason) > LIMIT_REASON ||
+	    !fields_utf8_valid(reason, strlen(reason))) {
+		cli_err("%s: --reason: %s", argv[0], cli_tr("empty, longer "
+		    "than the limit or not UTF-8", "пусто, длиннее предела или "
+		    "не UTF-8"));
+		return (EX_DATAERR);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_NOINPUT;
+	for (i = 0; i < 2; i++)
+		if (cli_dossier(n, argv[optind + i], id[i]) == -1)
+			goto out;
+	rc = EX_USAGE;
+	if (strcmp(id[0], id[1]) == 0) {
+		cli_err("%s", cli_tr("both names are the same dossier",
+		    "оба номера указывают на одно дело"));
+		goto out;
+	}
+	i = strcmp(id[0], id[1]) < 0 ? 0 : 1;
+	snprintf(pair, sizeof(pair), "%s %s", id[i], id[1 - i]);
+	rc = EX_SOFTWARE;
+	if (store_begin(n->st) == -1)
+		goto out;
+	if ((s = store_stmt(n->st, SQL_DISMISS)) == NULL)
+		goto rollback;
+	if (sqlite3_bind_text(s, 1, id[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, id[1 - i], -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 3, n->user, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL)) !=
+	    SQLITE_OK || store_step(n->st, s) != STORE_DONE) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		goto rollback;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	/* The audit holds the ids, not the reason: free text may name
+	 * people (docs/privacy.md). */
+	if (cli_audit(n, "duplicates dismiss", pair, "", true) == -1) {
+		cli_err("%s", cli_tr("the statement cannot be recorded in the "
+		    "audit, so nothing was written", "отметку нельзя внести в "
+		    "журнал аудита, поэтому ничего не записано"));
+		goto rollback;
+	}
+	if (store_commit(n->st) == -1)
+		goto rollback;
+	printf("%s\n", pair);
+	rc = EX_OK;
+	goto out;
+rollback:
+	store_rollback(n->st);
+out:
+	node_close(n);
+	return (rc);
+}
+
+/* duplicates dismissed [--json]: the pairs said to be two people. */
+static int
+duplicates_dismissed(int argc, char **argv)
+{
+	struct node	*n;
+	sqlite3_stmt	*s = NULL;
+	cJSON		*arr = NULL, *o;
+	char		 e[ESC_LONG], day[11];
+	time_t		 t;
+	struct tm	 tm;
+	bool		 json;
+	int		 rc, r = STORE_DONE;
+	static const int pair_cols[2] = { 0, 1 };
+
+	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
+		return (rc);
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_SOFTWARE;
+	if ((s = store_stmt(n->st, SQL_DISMISSED)) == NULL ||
+	    (json && (arr = cJSON_CreateArray()) == NULL))
+		goto out;
+	if (cli_audit_rows(n, s, pair_cols, 2, "duplicates dismissed",
+	    "") == -1)
+		goto out;
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		t = (time_t)sqlite3_column_int64(s, 4);
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		if (json) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				goto out;
+			cJSON_AddItemToArray(arr, o);
+			cJSON_AddStringToObject(o, "dossier", opt(col(s, 0)));
+			cJSON_AddStringToObject(o, "other", opt(col(s, 1)));
+			cJSON_AddStringToObject(o, "by", opt(col(s, 2)));
+			cJSON_AddStringToObject(o, "reason", opt(col(s, 3)));
+			cJSON_AddNumberToObject(o, "at",
+			    (double)sqlite3_column_int64(s, 4));
+			continue;
+		}
+		printf("%s %s  %s %s, %s: %s\n", opt(col(s, 0)),
+		    opt(col(s, 1)), day, opt(col(s, 2)), cli_tr("not the same "
+		    "person", "разные люди"), esc_str(opt(col(s, 3)), e,
+		    sizeof(e)));
+	}
+	if (r != STORE_DONE)
+		goto out;
+	if (json)
+		cli_print_json(arr);
+	rc = EX_OK;
+out:
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	cJSON_Delete(arr);
+	node_close(n);
+	return (rc);
+}
+
 int
 cmd_duplicates(int argc, char **argv)
 {
@@ -535,6 +698,10 @@ cmd_duplicates(int argc, char **argv)
 	int		 rc, r = SQLITE_ERROR, count = 0;
 	static const int pair_cols[2] = { 0, 1 };
 
+	if (argc >= 2 && strcmp(argv[1], "dismiss") == 0)
+		return (duplicates_dismiss(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "dismissed") == 0)
+		return (duplicates_dismissed(argc - 1, argv + 1));
 	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
 		return (rc);
 	if ((n = cli_open()) == NULL)
@@ -585,8 +752,10 @@ cmd_duplicates(int argc, char **argv)
 		    "возможных повторов нет"));
 	else
 		printf("%s\n", cli_tr("if two are the same person: opora link "
-		    "DOSSIER OTHER --reason TEXT", "если это один человек: "
-		    "opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ"));
+		    "DOSSIER OTHER --reason TEXT; if not: opora duplicates "
+		    "dismiss DOSSIER OTHER --reason TEXT", "если это один "
+		    "человек: opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ; если нет: "
+		    "opora duplicates dismiss ДЕЛО ДРУГОЕ --reason ТЕКСТ"));
 	rc = EX_OK;
 out:
 	if (r != STORE_DONE && rc != EX_OK)

@@ -36,6 +36,7 @@
 
 #include "conflict/hlc.h"
 #include "conflict/rules.h"
+#include "conflict/plural.h"
 #include "node/cli.h"
 #include "node/import.h"
 #include "node/node.h"
@@ -732,8 +733,8 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 			/* Out of memory is EX_OSERR, not a read error. */
 			if (errno == ENOMEM)
 				im->oom = true;
-			cli_err("%s: %s", im->path, errno == ENOMEM ? "out of "
-			    "memory" : cli_tr("read error", "ошибка чтения"));
+			cli_err("%s: %s", im->path, errno == ENOMEM ? cli_tr("out "
+			    "of memory", "не хватает памяти") : cli_tr("read error", "ошибка чтения"));
 			return (-1);
 		}
 		return (0);
@@ -744,7 +745,7 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 	if (EVP_Digest(*line, (size_t)len, md, &mdlen, EVP_sha256(), NULL) !=
 	    1 || mdlen < LINE_DIGEST) {
 		im->oom = true;
-		cli_err("%s", "out of memory");
+		cli_err("%s", cli_tr("out of memory", "не хватает памяти"));
 		return (-1);
 	}
 	memcpy(digest, md, LINE_DIGEST);
@@ -787,7 +788,7 @@ check_lines(struct import *im)
 		if (lineno == INT_MAX || ls_grow(im, (size_t)lineno + 1) ==
 		    -1) {
 			im->oom = true;
-			cli_err("%s: %s", im->path, "out of memory");
+			cli_err("%s: %s", im->path, cli_tr("out of memory", "не хватает памяти"));
 			r = -1;
 			break;
 		}
@@ -921,7 +922,7 @@ out_open(struct import *im)
 	int	 fd;
 
 	if ((im->tmp = malloc(n)) == NULL) {
-		cli_err("%s", "out of memory");
+		cli_err("%s", cli_tr("out of memory", "не хватает памяти"));
 		return (-1);
 	}
 	snprintf(im->tmp, n, "%s.XXXXXX", im->out);
@@ -1007,16 +1008,18 @@ stopped(const struct import *im)
 		    "импортировал.  Устраните причину и запустите ту же "
 		    "команду снова: импортированные ранее строки будут "
 		    "пропущены"));
+	else if (cli.ru)
+		cli_err("импорт остановлен: текущая порция отменена; "
+		    "импортированное до неё (%llu %s) сохранено.  Устраните "
+		    "причину и запустите ту же команду снова: импортированное "
+		    "будет пропущено", (unsigned long long)im->committed,
+		    plural_ru_pick(im->committed, "строка", "строки",
+		    "строк"));
 	else
-		cli_err("%s %llu %s", cli_tr("import stopped: the batch in "
-		    "progress was rolled back; the", "импорт остановлен: "
-		    "текущая порция отменена;"), (unsigned long long)
-		    im->committed, cli_tr("lines imported before it are "
-		    "kept.  Run the same command again once the cause is "
-		    "fixed: what was imported is skipped", "строк, "
-		    "импортированных до неё, сохранены.  Устраните причину и "
-		    "запустите ту же команду снова: импортированное будет "
-		    "пропущено"));
+		cli_err("import stopped: the batch in progress was rolled "
+		    "back; the %llu lines imported before it are kept.  Run "
+		    "the same command again once the cause is fixed: what was "
+		    "imported is skipped", (unsigned long long)im->committed);
 }
 
 /* The summary, once every batch has committed. */
@@ -1030,19 +1033,30 @@ summary(struct import *im)
 		return;
 	}
 	if (im->made == 0 && im->bad == 0) {
-		fprintf(stderr, "%s %llu %s\n", cli_tr("nothing to import: "
-		    "all", "импортировать нечего: все"),
-		    (unsigned long long)im->lines, cli_tr("lines of the file "
-		    "were imported before", "строк файла уже "
-		    "импортированы"));
+		if (cli.ru)
+			fprintf(stderr, "импортировать нечего: все строки "
+			    "файла (%llu) уже импортированы\n",
+			    (unsigned long long)im->lines);
+		else
+			fprintf(stderr, "nothing to import: all %llu lines of "
+			    "the file were imported before\n",
+			    (unsigned long long)im->lines);
 		return;
 	}
-	fprintf(stderr, "%s %llu %s %llu %s (%llu %s), %llu %s\n", cli_tr(
-	    "imported", "импортировано"), (unsigned long long)im->made,
-	    cli_tr("of", "из"), (unsigned long long)im->lines, cli_tr("lines",
-	    "строк"), (unsigned long long)im->before, cli_tr("imported "
-	    "before", "импортированы ранее"), (unsigned long long)im->bad,
-	    cli_tr("bad lines skipped", "ошибочных строк пропущено"));
+	/* "из 21 строки", "из 5 строк": after "из" the genitive. */
+	if (cli.ru)
+		fprintf(stderr, "импортировано %llu из %llu %s (ранее "
+		    "импортировано: %llu), пропущено ошибочных: %llu\n",
+		    (unsigned long long)im->made, (unsigned long long)im->lines,
+		    plural_ru_pick(im->lines, "строки", "строк", "строк"),
+		    (unsigned long long)im->before,
+		    (unsigned long long)im->bad);
+	else
+		fprintf(stderr, "imported %llu of %llu lines (%llu imported "
+		    "before), %llu bad lines skipped\n",
+		    (unsigned long long)im->made, (unsigned long long)im->lines,
+		    (unsigned long long)im->before,
+		    (unsigned long long)im->bad);
 }
 
 static void
@@ -1154,12 +1168,13 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 	if (im.bad > 0 && !im.keep_going) {
-		cli_err("%llu %s %s", (unsigned long long)im.bad, cli_tr(
-		    "bad line(s), listed above; nothing was imported (fix them, "
-		    "or import the good lines with --keep-going).  First:",
-		    "ошибочных строк (см. выше); ничего не импортировано "
-		    "(исправьте их или импортируйте остальное с "
-		    "--keep-going).  Первая:"), "");
+		cli_err("%llu %s %s", (unsigned long long)im.bad, cli_n(
+		    im.bad, "bad line(s),", "bad line(s),", "ошибочная строка",
+		    "ошибочные строки", "ошибочных строк"), cli_tr("listed "
+		    "above; nothing was imported (fix them, or import the "
+		    "good lines with --keep-going).  First:", "(см. выше); "
+		    "ничего не импортировано (исправьте их или импортируйте "
+		    "остальное с --keep-going).  Первая:"));
 		fprintf(stderr, "  %s:%d\n", im.path, im.first_bad);
 		rc = EX_DATAERR;
 		goto out;

@@ -77,8 +77,10 @@ cmd_key_held_after(struct node *n, const char *key_id, uint64_t since)
 		    "by key", "на этом узле нет изменений, подписанных "
 		    "ключом"), key_id, cli_tr("at or after", "начиная с"), t);
 	else
-		printf("%lld %s\n", count, cli_tr("held: they stay in the log; "
-		    "'opora verify' reports them; decide what to do with each "
+		printf("%lld %s %s\n", count, cli_n((uint64_t)count,
+		    "change", "changes", "изменение", "изменения",
+		    "изменений"), cli_tr("held: they stay in the log; 'opora "
+		    "verify' reports them; decide what to do with each "
 		    "dossier", "на узле: они остаются в журнале; 'opora verify' "
 		    "их показывает; решите, что делать с каждым делом"));
 	return (0);

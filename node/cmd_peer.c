@@ -618,8 +618,9 @@ rejected_line(const struct store_refusal_row *rf, void *arg)
 		    "(файл)") : "", c[0] ? e[0] : "?",
 		    c[1] ? e[1] : "?", e[3]);
 		if (count > 1)
-			printf(" (%lld %s %s)", count, cli_tr(
-			    "times, first", "раз, впервые"), first);
+			printf(" (%lld %s, %s %s)", count, cli_n(
+			    (uint64_t)count, "time", "times", "раз", "раза",
+			    "раз"), cli_tr("first", "впервые"), first);
 		if (!kept)
 			printf(" [%s]", cli_tr("bytes not kept",
 			    "байты не сохранены"));
@@ -635,10 +636,11 @@ rejected_dropped(const char *peer, int64_t dropped, void *arg)
 	char	 e[ESC_LONG];
 
 	(void)arg;
-	printf("%s: %lld %s\n", esc_str(peer, e, sizeof(e)),
-	    (long long)dropped, cli_tr("older records dropped (the least "
-	    "recently seen first)", "старых записей удалено (сначала давно "
-	    "не виденные)"));
+	printf("%s: %lld %s %s\n", esc_str(peer, e, sizeof(e)),
+	    (long long)dropped, cli_n((uint64_t)dropped, "older record",
+	    "older records", "старая запись", "старые записи",
+	    "старых записей"), cli_tr("dropped (the least recently seen "
+	    "first)", "удалено (сначала давно не виденные)"));
 	return (0);
 }
 

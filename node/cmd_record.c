@@ -1,7 +1,7 @@
 /*
  * node/cmd_record.c: the commands that record something in a dossier:
- * person add|set, episode open|close, event add|amend|retract,
- * assessment add, consent add|withdraw.
+ * person add|set, episode open|close|amend, event add|amend|retract,
+ * assessment add|amend, consent add|amend|withdraw.
  *
  * They differ only in their flags and in the operation they make, so one
  * table describes them all; a flag fills one slot of a struct op.
@@ -53,7 +53,8 @@ struct rec_spec {
 	{ "patronymic", SLOT_P(PF_PATRONYMIC), false, "patronymic", \
 	    "отчество", NULL }, \
 	{ "birth-date", SLOT_P(PF_BIRTH_DATE), req, "date of birth, " \
-	    "YYYY-MM-DD", "дата рождения, ГГГГ-ММ-ДД", NULL }, \
+	    "YYYY-MM-DD or DD.MM.YYYY", "дата рождения, ДД.ММ.ГГГГ или " \
+	    "ГГГГ-ММ-ДД", NULL }, \
 	{ "sex", SLOT_P(PF_SEX), req, "sex", "пол", fields_sex }, \
 	{ "snils", SLOT_P(PF_SNILS), false, "SNILS, 112-233-445 95", \
 	    "СНИЛС, 112-233-445 95", NULL }, \
@@ -92,8 +93,9 @@ static const struct rec_spec specs[] = {
 	    { { "centre", OA_CENTRE, true, "support centre", "центр "
 	    "сопровождения", NULL },
 	      { "curator", OA_CURATOR, true, "curator", "куратор", NULL },
-	      { "date", OA_DATE, true, "opening date, YYYY-MM-DD",
-	    "дата открытия, ГГГГ-ММ-ДД", NULL } } },
+	      { "date", OA_DATE, true, "opening date, YYYY-MM-DD or "
+	    "DD.MM.YYYY", "дата открытия, ДД.ММ.ГГГГ или ГГГГ-ММ-ДД",
+	    NULL } } },
 	{ "episode", "close", OP_EPISODE_CLOSE, DT_EPISODE, -1,
 	    "close a support episode: episode close DOSSIER EPISODE",
 	    "закрыть период сопровождения: episode close ДЕЛО ПЕРИОД",
@@ -101,11 +103,21 @@ static const struct rec_spec specs[] = {
 	    NULL },
 	      { "reason", OA_REASON, false, "why it closed", "причина",
 	    NULL } } },
+	{ "episode", "amend", OP_EPISODE_AMEND, DT_EPISODE, -1,
+	    "correct a support episode: episode amend DOSSIER EPISODE; the "
+	    "old values stay in the history",
+	    "исправить период сопровождения: episode amend ДЕЛО ПЕРИОД; "
+	    "прежние значения остаются в истории",
+	    { { "centre", OA_CENTRE, false, "support centre", "центр "
+	    "сопровождения", NULL },
+	      { "curator", OA_CURATOR, false, "curator", "куратор", NULL },
+	      { "date", OA_DATE, false, "opening date", "дата открытия",
+	    NULL } } },
 	{ "event", "add", OP_EVENT_ADD, DT_COUNT, 0,
 	    "add an event (a contact, a service, a crisis); prints its id",
 	    "добавить событие (контакт, услугу, кризис); выводит его номер",
-	    { { "date", OA_DATE, true, "date, YYYY-MM-DD", "дата, "
-	    "ГГГГ-ММ-ДД", NULL },
+	    { { "date", OA_DATE, true, "date, YYYY-MM-DD or DD.MM.YYYY",
+	    "дата, ДД.ММ.ГГГГ или ГГГГ-ММ-ДД", NULL },
 	      { "type", OA_TYPE, true, "type", "вид", fields_event_types },
 	      { "text", OA_TEXT, true, "what happened", "что произошло",
 	    NULL } } },
@@ -136,6 +148,21 @@ static const struct rec_spec specs[] = {
 	    "занятость", fields_employment },
 	      { "family", OA_FAMILY, false, "family status",
 	    "семейное положение", fields_family } } },
+	{ "assessment", "amend", OP_ASSESSMENT_AMEND, DT_ASSESSMENT, -1,
+	    "correct an assessment: assessment amend DOSSIER ASSESSMENT; the "
+	    "old values stay in the history",
+	    "исправить оценку: assessment amend ДЕЛО ОЦЕНКА; прежние "
+	    "значения остаются в истории",
+	    { { "date", OA_DATE, false, "date of the assessment",
+	    "дата оценки", NULL },
+	      { "housing", OA_HOUSING, false, "housing", "жильё",
+	    fields_housing },
+	      { "education", OA_EDUCATION, false, "education",
+	    "образование", fields_education },
+	      { "employment", OA_EMPLOYMENT, false, "employment",
+	    "занятость", fields_employment },
+	      { "family", OA_FAMILY, false, "family status",
+	    "семейное положение", fields_family } } },
 	{ "consent", "add", OP_CONSENT_ADD, DT_COUNT, 0,
 	    "record a consent; prints its id",
 	    "записать согласие; выводит его номер",
@@ -144,6 +171,15 @@ static const struct rec_spec specs[] = {
 	      { "date", OA_DATE, true, "date signed", "дата подписания",
 	    NULL },
 	      { "document", OA_DOCUMENT, true, "document reference",
+	    "реквизиты документа", NULL } } },
+	{ "consent", "amend", OP_CONSENT_AMEND, DT_CONSENT, -1,
+	    "correct a consent: consent amend DOSSIER CONSENT; the old values "
+	    "stay in the history (a different scope is a new consent)",
+	    "исправить согласие: consent amend ДЕЛО СОГЛАСИЕ; прежние "
+	    "значения остаются в истории (другая цель — новое согласие)",
+	    { { "date", OA_DATE, false, "date signed", "дата подписания",
+	    NULL },
+	      { "document", OA_DOCUMENT, false, "document reference",
 	    "реквизиты документа", NULL } } },
 	{ "consent", "withdraw", OP_CONSENT_WITHDRAW, DT_CONSENT, -1,
 	    "withdraw a consent: consent withdraw DOSSIER CONSENT",
@@ -197,10 +233,35 @@ cli_field_value(int field, const char *v, char *tmp, size_t tmpsz)
 	return (rec_normal(SLOT_P(field), v, tmp, tmpsz));
 }
 
+int
+cli_date_normal(const char *v, char out[11])
+{
+	size_t	 i;
+
+	if (strlen(v) != 10 || v[2] != '.' || v[5] != '.')
+		return (-1);
+	for (i = 0; i < 10; i++)
+		if (i != 2 && i != 5 && (v[i] < '0' || v[i] > '9'))
+			return (-1);
+	/* ДД.ММ.ГГГГ -> ГГГГ-ММ-ДД; whether the day exists is the
+	 * change check's to say, as for a date typed the other way. */
+	memcpy(out, v + 6, 4);
+	out[4] = '-';
+	memcpy(out + 5, v + 3, 2);
+	out[7] = '-';
+	memcpy(out + 8, v, 2);
+	out[10] = '\0';
+	return (0);
+}
+
 /* Normalise what a person typed into the form a change stores. */
 static const char *
 rec_normal(int slot, const char *v, char *tmp, size_t tmpsz)
 {
+	if ((slot == OA_DATE || slot == SLOT_P(PF_BIRTH_DATE) ||
+	    slot == SLOT_P(PF_GRADUATED)) && tmpsz >= 11 &&
+	    cli_date_normal(v, tmp) == 0)
+		return (tmp);
 	if (slot == SLOT_P(PF_SNILS) && v[0] != '\0') {
 		if (tmpsz >= 12 && fields_snils_normalize(v, strlen(v),
 		    tmp) == 0)

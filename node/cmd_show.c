@@ -168,6 +168,179 @@ hlc_day(const char *hlc, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/*
+ * What the timeline tells beyond the views: every change to the person
+ * card (a field's old and new value) and who closed, amended, retracted
+ * or withdrew an entry, each with the region, user and time of the change
+ * that did it.  The views keep only who created an entry, so show folds
+ * the dossier again from its log, in the total order, comparing the card
+ * before and after each change.
+ */
+struct edit {
+	int		 field;		/* a person_field, or -1: an act */
+	enum op_kind	 kind;		/* of an act: EVENT_AMEND, ... */
+	char		*ref;		/* an act's entry */
+	char		*old, *new;	/* a field's values; NULL: empty */
+	char		*region, *user;
+	char		 day[11];	/* of the change's HLC */
+	char		 hlc[17];
+};
+
+struct walk {
+	struct dossier	*d;
+	struct edit	*v;
+	size_t		 n, cap;
+};
+
+static void
+walk_free(struct walk *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->v[i].ref);
+		free(w->v[i].old);
+		free(w->v[i].new);
+		free(w->v[i].region);
+		free(w->v[i].user);
+	}
+	free(w->v);
+	dossier_free(w->d);
+	memset(w, 0, sizeof(*w));
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return (s != NULL ? strdup(s) : NULL);
+}
+
+static struct edit *
+walk_add(struct walk *w, const struct change *c)
+{
+	struct edit	*e;
+	void		*nv;
+	size_t		 ncap;
+
+	if (w->n == w->cap) {
+		ncap = w->cap ? w->cap * 2 : 16;
+		if ((nv = realloc(w->v, ncap * sizeof(*w->v))) == NULL)
+			return (NULL);
+		w->v = nv;
+		w->cap = ncap;
+	}
+	e = &w->v[w->n];
+	memset(e, 0, sizeof(*e));
+	e->field = -1;
+	if ((e->region = strdup(c->region)) == NULL)
+		return (NULL);
+	if ((e->user = strdup(c->user != NULL ? c->user : "")) == NULL) {
+		free(e->region);
+		return (NULL);
+	}
+	hlc_format(c->hlc, e->hlc);
+	hlc_day(e->hlc, e->day);
+	w->n++;
+	return (e);
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (strcmp(a, b) == 0);
+}
+
+static int
+walk_one(const struct store_row *row, void *arg)
+{
+	struct walk	*w = arg;
+	struct change	*c = NULL;
+	struct edit	*e;
+	char		*before[PF_COUNT] = { NULL };
+	char		 why[256];
+	size_t		 i;
+	int		 f, rc = -1;
+
+	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) != 0)
+		return (-1);
+	for (f = 0; f < PF_COUNT; f++)
+		if (w->d->person[f] != NULL &&
+		    (before[f] = strdup(w->d->person[f])) == NULL)
+			goto out;
+	if (dossier_apply(w->d, &c->meta, c->ops, c->nops) != 0)
+		goto out;
+	/* The registration is the card itself, not an edit of it. */
+	for (f = 0; c->ops[0].kind != OP_PERSON_CREATE && f < PF_COUNT; f++) {
+		if (same(before[f], w->d->person[f]))
+			continue;
+		if ((e = walk_add(w, c)) == NULL)
+			goto out;
+		e->field = f;
+		e->kind = c->ops[0].kind;
+		if ((before[f] != NULL && (e->old = strdup(before[f])) ==
+		    NULL) || (w->d->person[f] != NULL &&
+		    (e->new = strdup(w->d->person[f])) == NULL))
+			goto out;
+	}
+	for (i = 0; i < c->nops; i++) {
+		switch (c->ops[i].kind) {
+		case OP_EPISODE_CLOSE:
+		case OP_EVENT_AMEND:
+		case OP_EVENT_RETRACT:
+		case OP_CONSENT_WITHDRAW:
+		case OP_TRANSFER_ACCEPT:
+		case OP_TRANSFER_DECLINE:
+		case OP_TRANSFER_CANCEL:
+		case OP_EPISODE_AMEND:
+		case OP_ASSESSMENT_AMEND:
+		case OP_CONSENT_AMEND:
+			break;
+		default:
+			continue;
+		}
+		if ((e = walk_add(w, c)) == NULL)
+			goto out;
+		e->kind = c->ops[i].kind;
+		if ((e->ref = dup_or_null(c->ops[i].arg[OA_REF])) == NULL)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (f = 0; f < PF_COUNT; f++)
+		free(before[f]);
+	change_free(c);
+	return (rc);
+}
+
+/* Fold d's id again from the log into w; 0 / -1 (w is then empty). */
+static int
+walk_dossier(struct node *n, const char *id, struct walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	if ((w->d = dossier_new(id)) == NULL)
+		return (-1);
+	if (store_each_change(n->st, id, walk_one, w) != 0) {
+		walk_free(w);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The last act of kind on entry ref, or NULL. */
+static const struct edit *
+walk_act(const struct walk *w, enum op_kind kind, const char *ref)
+{
+	size_t	 i;
+
+	for (i = w->n; i > 0; i--)
+		if (w->v[i - 1].field == -1 && w->v[i - 1].kind == kind &&
+		    same(w->v[i - 1].ref, ref))
+			return (&w->v[i - 1]);
+	return (NULL);
+}
+
 /* One line of the timeline. */
 struct item {
 	const char	*date;
@@ -177,6 +350,9 @@ struct item {
 	const struct dossier_row *r;
 	bool		 closing;	/* episode closed, consent withdrawn */
 	const struct dossier *from;	/* a linked dossier, or NULL */
+	const struct walk *w;		/* its dossier's acts, or NULL */
+	const struct edit *edit;	/* t == DT_COUNT: a card edit */
+	const char	*hlc;		/* dated by a change: its clock */
 };
 
 static int
@@ -186,6 +362,10 @@ item_cmp(const void *a, const void *b)
 	int			 c;
 
 	if ((c = strcmp(x->date, y->date)) != 0)
+		return (c);
+	/* What is dated by its change's clock goes in the order made. */
+	if (x->hlc != NULL && y->hlc != NULL && (c = strcmp(x->hlc,
+	    y->hlc)) != 0)
 		return (c);
 	if (x->order != y->order)
 		return (x->order < y->order ? -1 : 1);
@@ -200,12 +380,48 @@ short_id(const char *id, char out[20])
 	snprintf(out, 20, "%.10s%s", id, slash != NULL ? slash : "");
 }
 
+/* "RU-SMO tester, 2024-02-01 10:00 UTC": who did an act, and when. */
+static void
+print_by(const char *what_en, const char *what_ru, const struct edit *e)
+{
+	char	 when[40];
+
+	hlc_time(e->hlc, when, sizeof(when));
+	printf("\n              %s %s %s, %s", cli_tr(what_en, what_ru),
+	    e->region, e->user, when);
+}
+
+static void
+print_edit(const struct edit *e)
+{
+	const char	*f = op_field_name(e->field);
+
+	printf("  %s  %s: %s: %s%s%s → %s%s%s", e->day, e->kind ==
+	    OP_CONFLICT_RESOLVE ? cli_tr("card, conflict settled",
+	    "карточка, конфликт решён") : e->kind == OP_PERSON_ERASE ?
+	    cli_tr("card erased", "карточка удалена") : cli_tr("card",
+	    "карточка"), cli_tr(field_label_en(f), field_label_ru(f)),
+	    e->old != NULL ? "«" : "", e->old != NULL ? e->old : cli_tr(
+	    "(empty)", "(пусто)"), e->old != NULL ? "»" : "",
+	    e->new != NULL ? "«" : "", e->new != NULL ? e->new : cli_tr(
+	    "(empty)", "(пусто)"), e->new != NULL ? "»" : "");
+	print_by("by", "внесено:", e);
+	printf("\n");
+}
+
 static void
 print_item(const struct item *it)
 {
-	const char *const	*c = (const char *const *)it->r->col;
+	const char *const	*c;
+	const struct edit	*by = NULL;
+	size_t			 j;
 	char			 sid[20];
 
+	if (it->t == DT_COUNT) {
+		print_edit(it->edit);
+		return;
+	}
+	c = (const char *const *)it->r->col;
 	short_id(c[COL_ID], sid);
 	printf("  %s  ", it->date);
 	switch (it->t) {
@@ -284,9 +500,43 @@ print_item(const struct item *it)
 	default:
 		break;
 	}
-	/* Region, user and id: who wrote it, and how to name it. */
-	printf("\n              %s %s · %s", opt(c[dossier_tables[it->t].ncol
-	    - 3]), opt(c[dossier_tables[it->t].ncol - 2]), sid);
+	/* Region, user and id: who wrote it, and how to name it.  An
+	 * episode's closing and a consent's withdrawal are the acts of the
+	 * change that made them, which may be another region's. */
+	if (it->closing && it->w != NULL)
+		by = walk_act(it->w, it->t == DT_EPISODE ? OP_EPISODE_CLOSE :
+		    OP_CONSENT_WITHDRAW, c[COL_ID]);
+	if (by != NULL)
+		printf("\n              %s %s · %s", by->region, by->user, sid);
+	else
+		printf("\n              %s %s · %s",
+		    opt(c[dossier_tables[it->t].ncol - 3]),
+		    opt(c[dossier_tables[it->t].ncol - 2]), sid);
+	/* Who answered an offer, or cancelled it, and when. */
+	for (j = 0; it->t == DT_TRANSFER && it->w != NULL && j < it->w->n; j++)
+		if (it->w->v[j].field == -1 && same(it->w->v[j].ref,
+		    c[COL_ID]))
+			print_by(it->w->v[j].kind == OP_TRANSFER_ACCEPT ?
+			    "accepted by" : it->w->v[j].kind ==
+			    OP_TRANSFER_DECLINE ? "declined by" :
+			    "cancelled by", it->w->v[j].kind ==
+			    OP_TRANSFER_ACCEPT ? "принято:" : it->w->v[j].kind ==
+			    OP_TRANSFER_DECLINE ? "отклонено:" : "отменено:",
+			    &it->w->v[j]);
+	/* Who corrected or retracted an entry, and when (on the entry,
+	 * not on the line of its closing). */
+	for (j = 0; !it->closing && it->w != NULL && j < it->w->n; j++) {
+		const struct edit *e = &it->w->v[j];
+
+		if (e->field != -1 || !same(e->ref, c[COL_ID]))
+			continue;
+		if (e->kind == OP_EVENT_RETRACT)
+			print_by("retracted by", "отозвано:", e);
+		else if (e->kind == OP_EVENT_AMEND || e->kind ==
+		    OP_EPISODE_AMEND || e->kind == OP_ASSESSMENT_AMEND ||
+		    e->kind == OP_CONSENT_AMEND)
+			print_by("amended by", "исправлено:", e);
+	}
 	if (it->from != NULL)
 		printf(" · %s %.8s", cli_tr("from linked dossier",
 		    "из связанного дела"), it->from->id);
@@ -333,7 +583,7 @@ show_conflicts(const struct dossier *d)
 
 static int
 show_text(const struct dossier *d, struct dossier *const *linked,
-    size_t nlinked, const char *here)
+    size_t nlinked, const char *here, const struct walk *walks)
 {
 	const char *const	*p = (const char *const *)d->person;
 	struct item		*items;
@@ -368,7 +618,8 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 	    cli_tr("custodian", "ответственный регион"), d->custodian,
 	    opt(fields_region_name(d->custodian)),
 	    cli_tr("registered by", "зарегистрировано в"), d->origin,
-	    (unsigned long long)d->nchanges, cli_tr("changes", "изменений"),
+	    (unsigned long long)d->nchanges, cli_n(d->nchanges, "change",
+	    "changes", "изменение", "изменения", "изменений"),
 	    cli_tr("last", "последнее"), when);
 	if (strcmp(d->custodian, here) != 0) {
 		char	 end[11];
@@ -399,6 +650,7 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 		for (t = 0; t <= DT_TRANSFER; t++)
 			cap += x->t[t].n * 2;
 		ndays += x->t[DT_TRANSFER].n;
+		cap += walks[i].n;
 	}
 	if ((items = calloc(cap + 1, sizeof(*items))) == NULL ||
 	    (days = calloc(ndays + 1, sizeof(*days))) == NULL) {
@@ -423,15 +675,23 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 			} else
 				date = opt(row->col[dcol]);
 			items[n++] = (struct item){ date, t, r, t, row, false,
-			    from };
+			    from, &walks[i], NULL, t == DT_TRANSFER ?
+			    row->col[TR_HLC] : NULL };
 			if (t == DT_EPISODE && row->col[EP_CLOSED] != NULL)
 				items[n++] = (struct item){ row->col[EP_CLOSED],
-				    t, r, t, row, true, from };
+				    t, r, t, row, true, from, &walks[i], NULL, NULL };
 			if (t == DT_CONSENT && row->col[CO_WITHDRAWN] != NULL)
 				items[n++] = (struct item){
 				    row->col[CO_WITHDRAWN], t, r, t, row,
-				    true, from };
+				    true, from, &walks[i], NULL, NULL };
 		}
+	/* The card's edits, on the day of the change that made them. */
+	for (r = 0; r < walks[i].n; r++)
+		if (walks[i].v[r].field >= 0)
+			items[n++] = (struct item){ walks[i].v[r].day,
+			    DT_COUNT, r, DT_COUNT, NULL, false,
+			    i == 0 ? NULL : x, &walks[i], &walks[i].v[r],
+			    walks[i].v[r].hlc };
 	}
 	qsort(items, n, sizeof(*items), item_cmp);
 	printf("%s\n", cli_tr("Timeline", "Хронология"));
@@ -443,6 +703,47 @@ show_text(const struct dossier *d, struct dossier *const *linked,
 	free(items);
 	free(days);
 	return (EX_OK);
+}
+
+/*
+ * "history": the card's edits and the acts on entries, in the order made:
+ * {"hlc", "region", "user", "op", and "field", "old", "new" (null: empty)
+ * for an edit, "entry" for an act}.  0 / -1.
+ */
+static int
+history_json(const struct walk *w, cJSON *j)
+{
+	const struct edit	*e;
+	cJSON			*a, *o;
+	size_t			 i;
+
+	if ((a = cJSON_AddArrayToObject(j, "history")) == NULL)
+		return (-1);
+	for (i = 0; i < w->n; i++) {
+		e = &w->v[i];
+		if ((o = cJSON_CreateObject()) == NULL)
+			return (-1);
+		cJSON_AddItemToArray(a, o);
+		if (cJSON_AddStringToObject(o, "hlc", e->hlc) == NULL ||
+		    cJSON_AddStringToObject(o, "region", e->region) == NULL ||
+		    cJSON_AddStringToObject(o, "user", e->user) == NULL ||
+		    cJSON_AddStringToObject(o, "op", op_kind_name(e->kind)) ==
+		    NULL)
+			return (-1);
+		if (e->field < 0) {
+			if (cJSON_AddStringToObject(o, "entry", e->ref) == NULL)
+				return (-1);
+			continue;
+		}
+		if (cJSON_AddStringToObject(o, "field",
+		    op_field_name(e->field)) == NULL ||
+		    (e->old != NULL ? cJSON_AddStringToObject(o, "old",
+		    e->old) : cJSON_AddNullToObject(o, "old")) == NULL ||
+		    (e->new != NULL ? cJSON_AddStringToObject(o, "new",
+		    e->new) : cJSON_AddNullToObject(o, "new")) == NULL)
+			return (-1);
+	}
+	return (0);
 }
 
 /* Open the node and load the dossier named on the command line. */
@@ -467,6 +768,7 @@ cmd_show(int argc, char **argv)
 {
 	struct node	*n = NULL;
 	struct dossier	*d = NULL, **linked = NULL;
+	struct walk	*walks = NULL;
 	char		(*ids)[37] = NULL;
 	size_t		 nids = 0, nlinked = 0, k;
 	cJSON		*j, *a;
@@ -492,19 +794,43 @@ cmd_show(int argc, char **argv)
 		if (view_load(n->st, ids[k], &linked[nlinked]) == 0)
 			nlinked++;
 	if (json) {
+		struct walk	 w;
+
 		if ((j = view_json(d)) == NULL ||
-		    (a = cJSON_AddArrayToObject(j, "linked")) == NULL)
+		    (a = cJSON_AddArrayToObject(j, "linked")) == NULL ||
+		    walk_dossier(n, d->id, &w) == -1)
 			rc = EX_OSERR;
 		else {
 			for (k = 0; k < nlinked; k++)
 				cJSON_AddItemToArray(a,
 				    cJSON_CreateString(linked[k]->id));
-			cli_print_json(j);
+			if (history_json(&w, j) == -1)
+				rc = EX_OSERR;
+			else
+				cli_print_json(j);
+			walk_free(&w);
 		}
 		cJSON_Delete(j);
-	} else
-		rc = show_text(d, linked, nlinked, n->cfg.region);
+	} else {
+		if ((walks = calloc(nlinked + 1, sizeof(*walks))) == NULL) {
+			rc = EX_OSERR;
+			goto out;
+		}
+		for (k = 0; k <= nlinked; k++)
+			if (walk_dossier(n, k == 0 ? d->id : linked[k - 1]->id,
+			    &walks[k]) == -1) {
+				cli_err("%s %s", cli_tr("cannot read the history "
+				    "of dossier", "не удалось прочитать историю "
+				    "дела"), k == 0 ? d->id : linked[k - 1]->id);
+				rc = EX_SOFTWARE;
+				goto out;
+			}
+		rc = show_text(d, linked, nlinked, n->cfg.region, walks);
+	}
 out:
+	for (k = 0; walks != NULL && k <= nlinked; k++)
+		walk_free(&walks[k]);
+	free(walks);
 	for (k = 0; k < nlinked; k++)
 		dossier_free(linked[k]);
 	free(linked);
@@ -691,7 +1017,8 @@ person_out(const char *const *v, int64_t events, void *arg)
 	} else
 		printf("%s  %s %s %s  %s  %s  %lld %s\n", opt(v[0]), opt(v[1]),
 		    opt(v[2]), opt(v[3]), opt(v[4]), opt(v[5]),
-		    (long long)events, cli_tr("events", "событий"));
+		    (long long)events, cli_n((uint64_t)events, "event",
+		    "events", "событие", "события", "событий"));
 	return (0);
 }
 
@@ -701,15 +1028,13 @@ person_out(const char *const *v, int64_t events, void *arg)
  * list that cannot be audited is refused.
  */
 static int
-print_persons(struct node *n, bool all, const char *snils,
-    const char *fold, const char *birth, bool json, const char *action,
-    const char *detail)
+print_persons(struct node *n, const struct store_person_query *q, bool json,
+    const char *action, const char *detail)
 {
 	struct persons_out po = { n, NULL, 0, NULL, 0, 0 };
 	int		 rc;
 
-	if (store_person_each(n->st, all, snils, fold, birth, list_ids,
-	    &po) != 0) {
+	if (store_person_find(n->st, q, list_ids, &po) != 0) {
 		free(po.ids);
 		return (EX_SOFTWARE);
 	}
@@ -724,8 +1049,7 @@ print_persons(struct node *n, bool all, const char *snils,
 	}
 	if (json && (po.arr = cJSON_CreateArray()) == NULL)
 		return (EX_OSERR);
-	if (store_person_each(n->st, all, snils, fold, birth, person_out,
-	    &po) != 0) {
+	if (store_person_find(n->st, q, person_out, &po) != 0) {
 		cJSON_Delete(po.arr);
 		return (EX_SOFTWARE);
 	}
@@ -755,7 +1079,11 @@ cmd_list(int argc, char **argv)
 		return (rc);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	rc = print_persons(n, true, NULL, NULL, NULL, json, "list", "");
+	{
+		static const struct store_person_query all;
+
+		rc = print_persons(n, &all, json, "list", "");
+	}
 	node_close(n);
 	return (rc);
 }
@@ -767,20 +1095,29 @@ cmd_find(int argc, char **argv)
 		{ "birth-date", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "name", required_argument, NULL, 'N' },
 		{ "snils", required_argument, NULL, 's' },
 		{ "surname", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*usage = cli_tr(
-	    "usage: opora find [--snils S] [--surname S] [--birth-date D] "
-	    "[--json]\n  surnames match regardless of case, ё/е, spaces "
-	    "and hyphens",
-	    "использование: opora find [--snils С] [--surname Ф] "
-	    "[--birth-date Д] [--json]\n  фамилии сравниваются без учёта "
-	    "регистра, ё/е, пробелов и дефисов");
+	    "usage: opora find [--surname S] [--name N] [--birth-date D] "
+	    "[--snils S] [--json]\n"
+	    "  a surname or first name matches by its beginning (\"иван\" "
+	    "finds Иванова and\n  Иванченко), regardless of case, ё/е, "
+	    "spaces and hyphens; a birth date\n  (DD.MM.YYYY or YYYY-MM-DD) "
+	    "and a SNILS match exactly; every one given must match",
+	    "использование: opora find [--surname Ф] [--name И] "
+	    "[--birth-date Д] [--snils С] [--json]\n"
+	    "  фамилия и имя ищутся по началу («иван» находит Иванову и "
+	    "Иванченко)\n  без учёта регистра, ё/е, пробелов и дефисов; "
+	    "дата рождения (ДД.ММ.ГГГГ или\n  ГГГГ-ММ-ДД) и СНИЛС — точно; "
+	    "совпасть должно всё указанное");
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
-	char		 sn[12], fold[2 * LIMIT_NAME + 1];
-	char		 what[64];
+	const char	*name = NULL;
+	char		 sn[12], fold[2 * LIMIT_NAME + 1], bd[11];
+	char		 nfold[2 * LIMIT_NAME + 1], what[64];
+	struct store_person_query q;
 	struct node	*n;
 	bool		 json = false;
 	int		 ch, rc;
@@ -803,13 +1140,16 @@ cmd_find(int argc, char **argv)
 		case 'n':
 			surname = optarg;
 			break;
+		case 'N':
+			name = optarg;
+			break;
 		default:
 			fprintf(stderr, "%s\n", usage);
 			return (EX_USAGE);
 		}
 	}
 	if (optind != argc || (snils == NULL && surname == NULL &&
-	    birth == NULL)) {
+	    name == NULL && birth == NULL)) {
 		fprintf(stderr, "%s\n", usage);
 		return (EX_USAGE);
 	}
@@ -819,27 +1159,40 @@ cmd_find(int argc, char **argv)
 		    "неверный СНИЛС"));
 		return (EX_DATAERR);
 	}
-	if (surname != NULL && fields_name_fold(surname, strlen(surname),
-	    fold, sizeof(fold)) == -1) {
-		cli_err("--surname: %s", cli_tr("too long or not UTF-8",
-		    "слишком длинная или не UTF-8"));
+	if (surname != NULL && (strlen(surname) > LIMIT_NAME ||
+	    fields_name_fold(surname, strlen(surname), fold,
+	    sizeof(fold)) == -1 || fold[0] == '\0')) {
+		cli_err("--surname: %s", cli_tr("empty, too long or not UTF-8",
+		    "пустая, слишком длинная или не UTF-8"));
 		return (EX_DATAERR);
 	}
+	if (name != NULL && (strlen(name) > LIMIT_NAME ||
+	    fields_name_fold(name, strlen(name), nfold,
+	    sizeof(nfold)) == -1 || nfold[0] == '\0')) {
+		cli_err("--name: %s", cli_tr("empty, too long or not UTF-8",
+		    "пустое, слишком длинное или не UTF-8"));
+		return (EX_DATAERR);
+	}
+	if (birth != NULL && cli_date_normal(birth, bd) == 0)
+		birth = bd;
 	if (birth != NULL && fields_date_parse(birth, strlen(birth), &ch, &ch,
 	    &ch) == -1) {
-		cli_err("--birth-date: %s", cli_tr("not a date (YYYY-MM-DD)",
-		    "не дата (ГГГГ-ММ-ДД)"));
+		cli_err("--birth-date: %s", cli_tr("not a date (YYYY-MM-DD "
+		    "or DD.MM.YYYY)", "не дата (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"));
 		return (EX_DATAERR);
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	/* By what it searched; the audit holds no names or SNILS
 	 * (docs/privacy.md), the ids it returned say whom. */
-	snprintf(what, sizeof(what), "by%s%s%s", snils != NULL ?
+	snprintf(what, sizeof(what), "by%s%s%s%s", snils != NULL ?
 	    " snils" : "", surname != NULL ? " surname" : "",
-	    birth != NULL ? " birth_date" : "");
-	rc = print_persons(n, false, snils != NULL ? sn : NULL,
-	    surname != NULL ? fold : NULL, birth, json, "find", what);
+	    name != NULL ? " name" : "", birth != NULL ? " birth_date" : "");
+	q.snils = snils != NULL ? sn : NULL;
+	q.surname = surname != NULL ? fold : NULL;
+	q.name = name != NULL ? nfold : NULL;
+	q.birth = birth;
+	rc = print_persons(n, &q, json, "find", what);
 	node_close(n);
 	return (rc);
 }

@@ -134,12 +134,18 @@ anti_entropy(struct node *n, const struct store_peer_row *pr,
 		printf("%s: %s\n", cli_tr("failed", "не удалась"), err);
 	else if (differed == 0)
 		printf("%s (%lld %s)\n", cli_tr("in step", "совпадает"),
-		    shared, cli_tr("shared dossiers", "общих дел"));
+		    shared, cli_n((uint64_t)shared, "shared dossier",
+		    "shared dossiers", "общее дело", "общих дела",
+		    "общих дел"));
 	else {
+		/* "из 21 общего дела", "из 5 общих дел": genitive. */
 		printf("%lld %s %lld %s; %lld %s", differed, cli_tr("of",
-		    "из"), shared, cli_tr("shared dossiers differed",
-		    "общих дел различались"), applied, cli_tr("changes applied",
-		    "изменений принято"));
+		    "из"), shared, cli_n((uint64_t)shared, "shared dossier "
+		    "differed", "shared dossiers differed", "общего дела "
+		    "различались", "общих дел различались", "общих дел "
+		    "различались"), applied, cli_n((uint64_t)applied,
+		    "change applied", "changes applied", "изменение принято",
+		    "изменения принято", "изменений принято"));
 		if (unresolved > 0)
 			printf("; %lld %s", unresolved, cli_tr("still differ "
 			    "(the peer lacks changes held here, or some were "
@@ -246,8 +252,10 @@ peer_status(const struct store_peer_row *pr, void *arg)
 		printf("  %s %s: %s %s, %lld %s; %lld %s\n",
 		    cli_tr("peer", "партнёр"), r ? r : "?",
 		    cli_tr("last pull", "последний обмен"), w1,
-		    behind, cli_tr("changes behind",
-		    "изменений в очереди"), waiting, cli_tr(
+		    behind, cli_n((uint64_t)behind, "change behind",
+		    "changes behind", "изменение в очереди",
+		    "изменения в очереди", "изменений в очереди"),
+		    waiting, cli_tr(
 		    "of its changes wait to be taken (see "
 		    "below)", "его изменений ждут приёма (см. "
 		    "ниже)"));
@@ -261,8 +269,10 @@ peer_status(const struct store_peer_row *pr, void *arg)
 		printf("  %s %s: %s %s, %lld %s\n",
 		    cli_tr("peer", "партнёр"), r ? r : "?",
 		    cli_tr("in step, last pull", "в порядке, "
-		    "последний обмен"), w1, behind, cli_tr(
-		    "changes behind", "изменений в очереди"));
+		    "последний обмен"), w1, behind, cli_n(
+		    (uint64_t)behind, "change behind", "changes behind",
+		    "изменение в очереди", "изменения в очереди",
+		    "изменений в очереди"));
 	if (backing)
 		printf("    %s %lld s: %s\n", cli_tr(
 		    "backing off: not asked again for",
@@ -390,8 +400,10 @@ cmd_status(int argc, char **argv)
 		    n->cfg.region, fields_region_name(n->cfg.region) ?
 		    fields_region_name(n->cfg.region) : "", n->cfg.url);
 		printf("  %s: %lld %s, %lld %s (%s %lld); %s %s\n",
-		    cli_tr("log", "журнал"), changes, cli_tr("changes",
-		    "изменений"), dossiers, cli_tr("dossiers", "дел"),
+		    cli_tr("log", "журнал"), changes, cli_n((uint64_t)changes,
+		    "change", "changes", "изменение", "изменения",
+		    "изменений"), dossiers, cli_n((uint64_t)dossiers,
+		    "dossier", "dossiers", "дело", "дела", "дел"),
 		    cli_tr("custodian of", "ответственный за"), mine,
 		    cli_tr("last change", "последнее изменение"), w1);
 		printf("  %s %s", cli_tr("feed epoch", "эпоха ленты"), epoch);

@@ -312,8 +312,9 @@ list_one(const struct account *a, void *arg)
 		return (0);
 	}
 	printf("%-16s %-10s %s%s%s  %s  %s\n", a->login,
-	    access_role_name(a->role), a->enabled ? "" : "disabled ",
-	    a->locked ? "locked " : "", a->has_totp ? "totp" : "",
+	    access_role_name(a->role), a->enabled ? "" : cli_tr("disabled ",
+	    "отключена "), a->locked ? cli_tr("locked ", "заблокирована ") :
+	    "", a->has_totp ? "totp" : "",
 	    esc_str(a->name, name, sizeof(name)),
 	    esc_str(a->centre, centre, sizeof(centre)));
 	return (0);
@@ -703,8 +704,11 @@ audit_verify_cmd(int argc, char **argv)
 		goto out;
 	if ((r = audit_verify(n, &entries, &cps, why, sizeof(why))) == 0) {
 		printf("%s: %lld %s, %lld %s\n", cli_tr("the audit log holds",
-		    "журнал аудита цел"), (long long)entries, cli_tr("entries",
-		    "записей"), (long long)cps, cli_tr("signed checkpoints",
+		    "журнал аудита цел"), (long long)entries,
+		    cli_n((uint64_t)entries, "entry", "entries", "запись",
+		    "записи", "записей"), (long long)cps, cli_n((uint64_t)cps,
+		    "signed checkpoint", "signed checkpoints", "подписанная "
+		    "контрольная точка", "подписанные контрольные точки",
 		    "подписанных контрольных точек"));
 		rc = EX_OK;
 	} else if (r == 1) {

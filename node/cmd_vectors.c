@@ -162,6 +162,29 @@ static const struct vec vecs[] = {
 	    "\"parents\":%P," U "}", NULL, NULL, 1, { 19 }, -1,
 	    "ops[0]: person.erase must be the only operation of its change",
 	    0 },
+	/* The corrections of issue 14 (after the unlink, beside the
+	 * erasure: a branch of their own; parents and refs count the valid
+	 * vectors only). */
+	{ "episode.amend of the curator and the opening date",
+	    "{" D H("0194f7c6a8000016") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"episode.amend\",\"episode\":\"%R/0\",\"curator\":"
+	    "\"Сидорова Е. В.\",\"date\":\"2023-07-03\"}],\"parents\":%P,"
+	    U "}", NULL, NULL, 1, { 19 }, 3, NULL, 0 },
+	{ "assessment.amend of the housing",
+	    "{" D H("0194f7c6a8000017") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"assessment.amend\",\"assessment\":\"%R/0\",\"housing\":"
+	    "\"dormitory\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 21 },
+	    6, NULL, 0 },
+	{ "consent.amend of the document",
+	    "{" D H("0194f7c6a8000018") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"consent.amend\",\"consent\":\"%R/0\",\"document\":"
+	    "\"Заявление № 17 от 01.07.2024 (копия)\"}],\"parents\":%P," U
+	    "}", NULL, NULL, 1, { 22 }, 7, NULL, 0 },
+	{ "an amendment that changes nothing",
+	    "{" D H("0194f7c6a8000019") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"episode.amend\",\"episode\":\"%R/0\"}],\"parents\":%P,"
+	    U "}", NULL, NULL, 1, { 23 }, 3,
+	    "ops[0]: episode.amend changes nothing", 0 },
 
 	/* Not canonical. */
 	{ "white space", NULL, "\"v\":2}", "\"v\": 2}", 1, { 11 }, -1,
@@ -404,6 +427,24 @@ static const struct st_scenario scenarios[] = {
 	      true },
 	    { 0, "0194f7c6a8020000", { 1, -1 }, OP_PERSON_UNLINK, -1,
 	      "Разные люди", NULL, 1, true } }, 3 },
+	{ "corrections: an episode, an assessment and a consent; two at "
+	  "once, the later in the total order wins", {
+	    { 0, "0194f7c6a8000000", NP, OP_PERSON_CREATE, -1, NULL, NULL,
+	      -1, false },
+	    { 0, "0194f7c6a8010000", { 0, -1 }, OP_EPISODE_OPEN, -1,
+	      "Петрова Е. В.", "2023-07-01", -1, false },
+	    { 0, "0194f7c6a8020000", { 1, -1 }, OP_ASSESSMENT_ADD, -1,
+	      "social_rent", "2024-06-30", -1, false },
+	    { 0, "0194f7c6a8030000", { 2, -1 }, OP_CONSENT_ADD, -1,
+	      "transfer", "Заявление № 17", -1, true },
+	    { 0, "0194f7c6a8040000", { 3, -1 }, OP_EPISODE_AMEND, -1,
+	      "Сидорова Е. В.", "2023-07-03", 1, true },
+	    { 0, "0194f7c6a8050000", { 4, -1 }, OP_ASSESSMENT_AMEND, -1,
+	      "dormitory", NULL, 2, false },
+	    { 0, "0194f7c6a8050001", { 4, -1 }, OP_ASSESSMENT_AMEND, -1,
+	      "own", NULL, 2, true },
+	    { 0, "0194f7c6a8060000", { 5, 6 }, OP_CONSENT_AMEND, -1,
+	      NULL, "Заявление № 17 (копия)", 3, true } }, 8 },
 };
 
 static const char *const st_regions[2] = { "RU-SMO", "RU-KLU" };
@@ -436,6 +477,28 @@ st_op(const struct st_step *t, const char *ref, struct op *o)
 	case OP_PERSON_SET:
 	case OP_CONFLICT_RESOLVE:
 		o->arg[OA_VALUE] = t->a;
+		o->arg[OA_REF] = ref;
+		break;
+	case OP_EPISODE_OPEN:
+		o->arg[OA_CENTRE] = "Центр постинтернатного сопровождения";
+		o->arg[OA_CURATOR] = t->a;
+		o->arg[OA_DATE] = t->b;
+		break;
+	case OP_ASSESSMENT_ADD:
+		o->arg[OA_HOUSING] = t->a;
+		o->arg[OA_DATE] = t->b;
+		break;
+	case OP_EPISODE_AMEND:
+		o->arg[OA_CURATOR] = t->a;
+		o->arg[OA_DATE] = t->b;
+		o->arg[OA_REF] = ref;
+		break;
+	case OP_ASSESSMENT_AMEND:
+		o->arg[OA_HOUSING] = t->a;
+		o->arg[OA_REF] = ref;
+		break;
+	case OP_CONSENT_AMEND:
+		o->arg[OA_DOCUMENT] = t->b;
 		o->arg[OA_REF] = ref;
 		break;
 	case OP_PERSON_LINK:

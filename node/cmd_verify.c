@@ -484,15 +484,19 @@ report:
 	if (vs.problems > 0) {
 		cli_err("%s: %llu %s", cli_tr("verify FAILED", "проверка НЕ "
 		    "ПРОЙДЕНА"), (unsigned long long)vs.problems,
-		    cli_tr("problem(s), listed above", "проблем(ы), см. выше"));
+		    cli_n(vs.problems, "problem, listed above", "problems, "
+		    "listed above", "проблема, см. выше", "проблемы, см. выше",
+		    "проблем, см. выше"));
 		rc = EX_DATAERR;
 	} else {
-		printf("%s: %llu %s, %llu %s\n", cli_tr("verified",
+		printf("%s: %llu %s, %llu %s: %s\n", cli_tr("verified",
 		    "проверено"), (unsigned long long)vs.changes,
-		    cli_tr("changes", "изменений"),
-		    (unsigned long long)vc.dossiers, cli_tr("dossiers: hashes, "
-		    "signatures, parent links and views are intact",
-		    "дел: хеши, подписи, связи и представления в порядке"));
+		    cli_n(vs.changes, "change", "changes", "изменение",
+		    "изменения", "изменений"), (unsigned long long)vc.dossiers,
+		    cli_n(vc.dossiers, "dossier", "dossiers", "дело", "дела",
+		    "дел"), cli_tr("hashes, signatures, parent links and views "
+		    "are intact", "хеши, подписи, связи и представления в "
+		    "порядке"));
 		rc = EX_OK;
 	}
 out:
@@ -639,7 +643,8 @@ cmd_rebuild(int argc, char **argv)
 	if (r != 0)
 		goto out;
 	printf("%s %llu %s\n", cli_tr("rebuilt", "пересчитано"),
-	    (unsigned long long)count, cli_tr("dossiers", "дел"));
+	    (unsigned long long)count, cli_n(count, "dossier", "dossiers",
+	    "дело", "дела", "дел"));
 	rc = EX_OK;
 out:
 	node_close(n);

@@ -10,6 +10,7 @@
 #include "node/card.h"
 #include "node/iowatch.h"
 #include "node/store.h"
+#include "protocol/limits.h"
 #include "protocol/log.h"
 
 #define STORE_MAX_STMTS	96
@@ -387,6 +388,23 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE forgotten_to (dossier TEXT NOT NULL,"
 	"  region TEXT NOT NULL, PRIMARY KEY (dossier, region)) WITHOUT ROWID;"
 	"CREATE INDEX forgotten_to_region ON forgotten_to (region);",
+	/*
+	 * 7 -> 8: the CLI of issue 14.  persons.name_fold, the first name
+	 * folded as the surname is (fields_name_fold), so that 'find
+	 * --name' is a range of an index; filled here from name_key
+	 * ("surname|name|birth", both folded), and by every write of the
+	 * views after.  dismissed: pairs of dossiers a supervisor said are
+	 * not one person, which 'duplicates' no longer suggests (a < b; local
+	 * to this node, docs/admin.md "Possible duplicates").
+	 */
+	"ALTER TABLE persons ADD COLUMN name_fold TEXT;"
+	"UPDATE persons SET name_fold = substr(name_key,"
+	"  instr(name_key, '|') + 1, instr(substr(name_key,"
+	"  instr(name_key, '|') + 1), '|') - 1) WHERE name_key IS NOT NULL;"
+	"CREATE INDEX persons_name ON persons (name_fold);"
+	"CREATE TABLE dismissed (a TEXT NOT NULL, b TEXT NOT NULL,"
+	"  login TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID;",
 };
 
 static enum store_step store_say(struct store *, int, const char *);
@@ -1380,6 +1398,97 @@ static const char SQL_PERSONS_FIND[] =
     " AND (?2 IS NULL OR surname_fold = ?2)"
     " AND (?3 IS NULL OR birth_date = ?3)"
     " ORDER BY surname_fold, name, birth_date, dossier";
+
+/*
+ * The searches of store_person_find, one per criterion that leads, so that
+ * SQLite walks that criterion's index (a condition "?1 IS NULL OR ..." is
+ * never one it can use); the others filter what it finds.
+ */
+#define SQL_FIND_HEAD \
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian," \
+    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier" \
+    "  AND e.retracted = '0')" \
+    " FROM persons p WHERE "
+#define SQL_FIND_TAIL \
+    " AND (?1 IS NULL OR snils = ?1)" \
+    " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))" \
+    " AND (?4 IS NULL OR birth_date = ?4)" \
+    " AND (?5 IS NULL OR (name_fold >= ?5 AND name_fold < ?6))" \
+    " ORDER BY surname_fold, name, birth_date, dossier"
+static const char SQL_FIND_SNILS[] = SQL_FIND_HEAD "snils = ?1"
+    SQL_FIND_TAIL;
+static const char SQL_FIND_SURNAME[] = SQL_FIND_HEAD
+    "surname_fold >= ?2 AND surname_fold < ?3" SQL_FIND_TAIL;
+static const char SQL_FIND_NAME[] = SQL_FIND_HEAD
+    "name_fold >= ?5 AND name_fold < ?6" SQL_FIND_TAIL;
+static const char SQL_FIND_BIRTH[] = SQL_FIND_HEAD "birth_date = ?4"
+    SQL_FIND_TAIL;
+
+/* The longest folded name (fields_name_fold of LIMIT_NAME bytes). */
+#define STORE_FOLD_MAX	(2 * LIMIT_NAME)
+
+/* A folded prefix's upper bound: the prefix and a byte 0xff, which no
+ * UTF-8 text holds, so every text beginning with it sorts below. */
+static int
+bind_prefix(sqlite3_stmt *s, int i, const char *prefix, char *hi,
+    size_t hisz)
+{
+	size_t	 len;
+
+	if (prefix == NULL)
+		return (SQLITE_OK);
+	len = strlen(prefix);
+	if (len + 2 > hisz)
+		return (SQLITE_TOOBIG);
+	memcpy(hi, prefix, len);
+	hi[len] = (char)0xff;
+	hi[len + 1] = '\0';
+	if (sqlite3_bind_text(s, i, prefix, -1, SQLITE_STATIC) != SQLITE_OK)
+		return (SQLITE_ERROR);
+	return (sqlite3_bind_text(s, i + 1, hi, (int)len + 1, SQLITE_STATIC));
+}
+
+int
+store_person_find(struct store *st, const struct store_person_query *q,
+    store_person_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*sql, *col[STORE_PERSON_NCOL];
+	char		 hs[STORE_FOLD_MAX + 2], hn[STORE_FOLD_MAX + 2];
+	int		 i, r, rc = 0;
+
+	sql = q->snils != NULL ? SQL_FIND_SNILS : q->surname != NULL ?
+	    SQL_FIND_SURNAME : q->name != NULL ? SQL_FIND_NAME :
+	    q->birth != NULL ? SQL_FIND_BIRTH : NULL;
+	if (sql == NULL)
+		return (store_person_each(st, true, NULL, NULL, NULL, fn,
+		    arg));
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	if ((q->snils != NULL && sqlite3_bind_text(s, 1, q->snils, -1,
+	    SQLITE_STATIC) != SQLITE_OK) ||
+	    bind_prefix(s, 2, q->surname, hs, sizeof(hs)) != SQLITE_OK ||
+	    (q->birth != NULL && sqlite3_bind_text(s, 4, q->birth, -1,
+	    SQLITE_STATIC) != SQLITE_OK) ||
+	    bind_prefix(s, 5, q->name, hn, sizeof(hn)) != SQLITE_OK) {
+		store_err(st, "find persons");
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return (-1);
+	}
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		for (i = 0; i < STORE_PERSON_NCOL; i++)
+			col[i] = (const char *)sqlite3_column_text(s, i);
+		if ((rc = fn(col, sqlite3_column_int64(s, STORE_PERSON_NCOL),
+		    arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
 
 int
 store_person_each(struct store *st, bool all, const char *snils,

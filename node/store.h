@@ -22,7 +22,7 @@
 #include "protocol/change.h"
 #include "protocol/sig.h"
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 struct card_revoked;
 struct card_rotation;
@@ -271,6 +271,25 @@ typedef int (*store_person_fn)(const char *const *, int64_t, void *);
 int		 store_person_each(struct store *st, bool all,
 		    const char *snils, const char *surname_fold,
 		    const char *birth, store_person_fn fn, void *arg);
+
+/*
+ * store_person_find(st, q, fn, arg): store_person_each for a search: the
+ * persons matching every criterion of q that is not NULL -- snils exactly,
+ * surname and name as folded prefixes (fields_name_fold of what was typed:
+ * "иван" finds Иванова and Иванченко; the first name alone too), birth
+ * exactly -- each walked by an index (the first criterion given, in
+ * that order, leads).  All NULL: every person.  q's strings are borrowed
+ * for the call.
+ */
+struct store_person_query {
+	const char	*snils;		/* 11 digits */
+	const char	*surname;	/* folded prefix */
+	const char	*name;		/* folded prefix */
+	const char	*birth;		/* YYYY-MM-DD */
+};
+int		 store_person_find(struct store *st,
+		    const struct store_person_query *q, store_person_fn fn,
+		    void *arg);
 
 /* store_feed_head(st): the newest feed number (0: none), or -1. */
 int64_t		 store_feed_head(struct store *st);

@@ -25,8 +25,8 @@ static const char SQL_PERSON_PUT[] =
     "INSERT INTO persons (dossier, surname, name, patronymic, birth_date,"
     " sex, snils, institution, graduated, phone, email, address, origin,"
     " custodian, created, updated, nchanges, last_hlc, last_key, last_id,"
-    " surname_fold, name_key)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " surname_fold, name_key, name_fold)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     " ON CONFLICT (dossier) DO UPDATE SET surname = excluded.surname,"
     " name = excluded.name, patronymic = excluded.patronymic,"
     " birth_date = excluded.birth_date, sex = excluded.sex,"
@@ -37,7 +37,8 @@ static const char SQL_PERSON_PUT[] =
     " created = excluded.created, updated = excluded.updated,"
     " nchanges = excluded.nchanges, last_hlc = excluded.last_hlc,"
     " last_key = excluded.last_key, last_id = excluded.last_id,"
-    " surname_fold = excluded.surname_fold, name_key = excluded.name_key";
+    " surname_fold = excluded.surname_fold, name_key = excluded.name_key,"
+    " name_fold = excluded.name_fold";
 
 /*
  * The entry tables' statements, one per table.  They are written out rather
@@ -362,7 +363,8 @@ save_person(struct store *st, const struct dossier *d)
 {
 	sqlite3_stmt	*s;
 	char		 fold[2 * LIMIT_NAME + 1], key[VIEW_NAME_KEY], hlc[17];
-	const char	*sn = d->person[PF_SURNAME];
+	char		 nfold[2 * LIMIT_NAME + 1];
+	const char	*sn = d->person[PF_SURNAME], *nm = d->person[PF_NAME];
 	int		 f, i, rc = -1;
 
 	if ((s = store_stmt(st, SQL_PERSON_PUT)) == NULL)
@@ -370,6 +372,10 @@ save_person(struct store *st, const struct dossier *d)
 	if (sn == NULL || fields_name_fold(sn, strlen(sn), fold,
 	    sizeof(fold)) == -1)
 		fold[0] = '\0';
+	/* The first name folded the same way, for 'find --name'. */
+	if (nm == NULL || fields_name_fold(nm, strlen(nm), nfold,
+	    sizeof(nfold)) == -1)
+		nfold[0] = '\0';
 	view_name_key(d->person[PF_SURNAME], d->person[PF_NAME],
 	    d->person[PF_BIRTH_DATE], key);
 	hlc_format(d->last.hlc, hlc);
@@ -390,6 +396,7 @@ save_person(struct store *st, const struct dossier *d)
 	    bind_opt(s, i++, d->last.id) != SQLITE_OK ||
 	    bind_opt(s, i++, fold) != SQLITE_OK ||
 	    bind_opt(s, i++, key[0] != '\0' ? key : NULL) != SQLITE_OK ||
+	    bind_opt(s, i++, nfold) != SQLITE_OK ||
 	    store_step(st, s) != STORE_DONE)
 		goto out;
 	rc = 0;

@@ -123,6 +123,22 @@ static const struct opdef opdefs[] = {
 	    { "reason", OA_REASON, true, V_REASON } } },
 	{ OP_PERSON_ERASE, {
 	    { "ground", OA_REASON, true, V_REASON } } },
+	{ OP_EPISODE_AMEND, {
+	    { "centre", OA_CENTRE, false, V_SHORT },
+	    { "curator", OA_CURATOR, false, V_SHORT },
+	    { "date", OA_DATE, false, V_DATE },
+	    { "episode", OA_REF, true, V_REF } } },
+	{ OP_ASSESSMENT_AMEND, {
+	    { "assessment", OA_REF, true, V_REF },
+	    { "date", OA_DATE, false, V_DATE },
+	    { "education", OA_EDUCATION, false, V_EDUCATION },
+	    { "employment", OA_EMPLOYMENT, false, V_EMPLOYMENT },
+	    { "family", OA_FAMILY, false, V_FAMILY },
+	    { "housing", OA_HOUSING, false, V_HOUSING } } },
+	{ OP_CONSENT_AMEND, {
+	    { "consent", OA_REF, true, V_REF },
+	    { "date", OA_DATE, false, V_DATE },
+	    { "document", OA_DOCUMENT, false, V_SHORT } } },
 };
 #undef P
 
@@ -359,6 +375,16 @@ decode_op(struct vctx *vc, size_t idx, const cJSON *o, struct op *op)
 	if (op->kind == OP_EVENT_AMEND && op->arg[OA_DATE] == NULL &&
 	    op->arg[OA_TYPE] == NULL && op->arg[OA_TEXT] == NULL)
 		return (fail(vc, "ops[%zu]: event.amend changes nothing", idx));
+	/* A correction names at least one member to correct. */
+	if ((op->kind == OP_EPISODE_AMEND && op->arg[OA_CENTRE] == NULL &&
+	    op->arg[OA_CURATOR] == NULL && op->arg[OA_DATE] == NULL) ||
+	    (op->kind == OP_ASSESSMENT_AMEND && op->arg[OA_DATE] == NULL &&
+	    op->arg[OA_HOUSING] == NULL && op->arg[OA_EDUCATION] == NULL &&
+	    op->arg[OA_EMPLOYMENT] == NULL && op->arg[OA_FAMILY] == NULL) ||
+	    (op->kind == OP_CONSENT_AMEND && op->arg[OA_DATE] == NULL &&
+	    op->arg[OA_DOCUMENT] == NULL))
+		return (fail(vc, "ops[%zu]: %s changes nothing", idx,
+		    op_kind_name(op->kind)));
 	if (op->kind == OP_ASSESSMENT_ADD && op->arg[OA_HOUSING] == NULL &&
 	    op->arg[OA_EDUCATION] == NULL && op->arg[OA_EMPLOYMENT] == NULL &&
 	    op->arg[OA_FAMILY] == NULL)

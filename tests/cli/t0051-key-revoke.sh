@@ -34,7 +34,7 @@ ok "$OPORA" --dir KLU peer revoke-key RU-SMO "$OLD" --since "$TIME"
 contains "key $OLD of RU-SMO is revoked since" "$T/err"
 contains "changes held here signed by key $OLD at or after" "$T/out"
 contains "^  ${E1%%/*}  $D  " "$T/out"
-contains '^1 held' "$T/out"
+contains '^1 change held' "$T/out"
 # opora verify reports it too.
 refuses 65 "change ${E1%%/*}.*revoked since" "$OPORA" --dir KLU verify
 

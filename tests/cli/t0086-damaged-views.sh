@@ -38,7 +38,7 @@ ok "$OPORA" --dir N verify
 db N "DROP TABLE events"
 "$OPORA" --dir N show "$D" >/dev/null 2>&1 && fail "show worked without events"
 ok "$OPORA" --dir N rebuild
-contains 'rebuilt 1 dossiers' "$T/out"
+contains 'rebuilt 1 dossier$' "$T/out"
 contains "the views in N/opora.db cannot be emptied" "$T/err"
 ok "$OPORA" --dir N verify
 ok "$OPORA" --dir N digest "$D"
@@ -59,7 +59,7 @@ contains "run 'opora rebuild'" "$T/err"
 refuses 65 "N/opora.db is damaged" "$OPORA" --dir N verify
 contains "'opora rebuild'" "$T/err"
 ok "$OPORA" --dir N rebuild
-contains 'rebuilt 1 dossiers' "$T/out"
+contains 'rebuilt 1 dossier$' "$T/out"
 ok "$OPORA" --dir N verify
 ok "$OPORA" --dir N digest "$D"
 [ "$(cat "$T/out")" = "$before" ] || fail "the rebuilt dossier differs"

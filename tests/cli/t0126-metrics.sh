@@ -60,6 +60,10 @@ until_true 20 sh -c "'$OPORA' --dir KLU transfer list --incoming | grep -q Ив�
 ok "$OPORA" --dir KLU transfer accept "$T1"
 until_true 20 sh -c "'$OPORA' --dir SMO show '$D' | grep -q 'custodian RU-KLU'" ||
     fail "the acceptance did not reach Smolensk"
+# And was taken in by Smolensk's puller (counted once committed).
+until_true 20 sh -c "[ \$(sqlite3 -cmd '.timeout 2000' SMO/opora.db \
+    \"SELECT count(*) FROM changes WHERE region = 'RU-KLU'\") -ge 1 ]" ||
+    fail "Smolensk holds no change of Kaluga's"
 # Let both pullers come back from the last answer with nothing new.
 sleep 1
 
@@ -153,8 +157,12 @@ smo=$(db KLU "SELECT count(*) FROM changes WHERE region = 'RU-SMO'")
     fail "Kaluga's changes in from RU-SMO are not the $smo it holds"
 out=$(v SMO.prom 'opora_peer_changes_out_total{peer="RU-KLU"}')
 [ "$out" -ge "$smo" ] || fail "Smolensk served $out changes, Kaluga took $smo"
-[ "$(v SMO.prom 'opora_peer_changes_in_total{peer="RU-KLU"}')" -ge 1 ] ||
-    fail "Smolensk took nothing from Kaluga"
+# (The puller counts a batch once it returns: scrape again until it did.)
+took_from_klu() {
+	scrape SMO "$MS"
+	[ "$(v SMO.prom 'opora_peer_changes_in_total{peer="RU-KLU"}')" -ge 1 ]
+}
+until_true 10 took_from_klu || fail "Smolensk took nothing from Kaluga"
 # Connections by kind, HTTP answers by status: the pullers' requests.
 [ "$(v SMO.prom 'opora_connections_total{kind="peer"}')" -ge 1 ] ||
     fail "no peer connection counted"

@@ -575,6 +575,45 @@ test_every_operation(void **state)
 	accepted1(o, 1);
 	all[n++] = o;
 
+	/* The corrections of issue 14: an entry and at least one member. */
+	o = op_of(OP_EPISODE_AMEND);
+	o.arg[OA_REF] = REF_ID "/4";
+	refused1(o, 1, "ops[0]: episode.amend changes nothing");
+	o.arg[OA_CURATOR] = "Сидорова Е. В.";
+	accepted1(o, 1);
+	o.arg[OA_DATE] = "2024-13-01";
+	refused1(o, 1, "ops[0].date: \"2024-13-01\" is not a real date");
+	o.arg[OA_DATE] = "2024-01-10";
+	o.arg[OA_CENTRE] = "Центр № 2";
+	accepted1(o, 1);
+	o.arg[OA_REF] = NULL;
+	refused1(o, 1, "ops[0]: episode.amend needs \"episode\"");
+	o.arg[OA_REF] = REF_ID "/4";
+	all[n++] = o;
+
+	o = op_of(OP_ASSESSMENT_AMEND);
+	o.arg[OA_REF] = REF_ID "/5";
+	refused1(o, 1, "ops[0]: assessment.amend changes nothing");
+	o.arg[OA_HOUSING] = "palace";
+	refused1(o, 1, "ops[0].housing: \"palace\" is not one of the "
+	    "allowed values");
+	o.arg[OA_HOUSING] = "dormitory";
+	accepted1(o, 1);
+	o.arg[OA_HOUSING] = NULL;
+	o.arg[OA_DATE] = "2024-06-30";
+	accepted1(o, 1);
+	o.arg[OA_EMPLOYMENT] = "employed";
+	all[n++] = o;
+
+	o = op_of(OP_CONSENT_AMEND);
+	o.arg[OA_REF] = REF_ID "/6";
+	refused1(o, 1, "ops[0]: consent.amend changes nothing");
+	o.arg[OA_DOCUMENT] = "Заявление № 18";
+	accepted1(o, 1);
+	o.arg[OA_DATE] = "2024-07-02";
+	accepted1(o, 1);
+	all[n++] = o;
+
 	/* An erasure stands alone, with a ground, and never in a root. */
 	o = op_of(OP_PERSON_ERASE);
 	o.arg[OA_REASON] = "152-ФЗ, ст. 21, ч. 4";
@@ -1073,6 +1112,11 @@ test_decode_handwritten(void **state)
 	decode_refuses_doc(doc("[{\"colour\":\"red\",\"date\":\"2024-01-01\","
 	    "\"op\":\"event.add\",\"text\":\"t\",\"type\":\"contact\"}]", P1,
 	    REGION, USER, "1"), "ops[0]: event.add has no member \"colour\"");
+	/* A consent's scope is not corrected: another scope is another
+	 * consent. */
+	decode_refuses_doc(doc("[{\"consent\":\"" REF_ID "/1\",\"op\":"
+	    "\"consent.amend\",\"scope\":\"transfer\"}]", P1, REGION, USER,
+	    "1"), "ops[0]: consent.amend has no member \"scope\"");
 	decode_refuses_doc(doc("[{\"date\":20240101,\"op\":\"event.add\","
 	    "\"text\":\"t\",\"type\":\"contact\"}]", P1, REGION, USER, "1"),
 	    "ops[0].date: not a string");

@@ -160,7 +160,64 @@ write_change(struct history *h, bool known[NAUTH][MAXC], int a, uint64_t now)
 	st = fold(h, known[a]);
 	c->nops = 1;
 	c->ops[0].field = -1;
-	switch (rnd(&h->rng, 8)) {
+	switch (rnd(&h->rng, 13)) {
+	case 8:
+		c->ops[0].kind = OP_EPISODE_OPEN;
+		c->ops[0].arg[OA_CENTRE] = "Центр";
+		c->ops[0].arg[OA_CURATOR] = "Петрова";
+		c->ops[0].arg[OA_DATE] = "2025-01-01";
+		break;
+	case 9:
+	case 10:
+	case 11:
+		/* Corrections of the entries of issue 14: concurrent ones of
+		 * one entry must fold to the same state in any order. */
+		k = rnd(&h->rng, 3);
+		{
+			static const enum dossier_table tt[3] = { DT_EPISODE,
+			    DT_ASSESSMENT, DT_CONSENT };
+			static const enum op_kind add[3] = { OP_EPISODE_OPEN,
+			    OP_ASSESSMENT_ADD, OP_CONSENT_ADD };
+			static const enum op_kind amend[3] = {
+			    OP_EPISODE_AMEND, OP_ASSESSMENT_AMEND,
+			    OP_CONSENT_AMEND };
+			static const char *const days[3] = { "2025-02-01",
+			    "2025-03-01", "2025-04-01" };
+
+			if (st->t[tt[k]].n == 0 || rnd(&h->rng, 3) == 0) {
+				c->ops[0].kind = add[k];
+				c->ops[0].arg[OA_DATE] = "2025-01-01";
+				c->ops[0].arg[OA_CENTRE] = "Центр";
+				c->ops[0].arg[OA_CURATOR] = "Петрова";
+				c->ops[0].arg[OA_HOUSING] = "own";
+				c->ops[0].arg[OA_SCOPE] = "transfer";
+				c->ops[0].arg[OA_DOCUMENT] = "№ 1";
+				if (add[k] == OP_EPISODE_OPEN)
+					c->ops[0].arg[OA_HOUSING] = NULL;
+				break;
+			}
+			r = &st->t[tt[k]].v[rnd(&h->rng,
+			    (unsigned)st->t[tt[k]].n)];
+			c->ops[0].kind = amend[k];
+			snprintf(c->ref[0], sizeof(c->ref[0]), "%s",
+			    r->col[COL_ID]);
+			c->ops[0].arg[OA_REF] = c->ref[0];
+			snprintf(c->val[0], sizeof(c->val[0]), "v%u",
+			    rnd(&h->rng, 4));
+			switch (rnd(&h->rng, 2)) {
+			case 0:
+				c->ops[0].arg[OA_DATE] = days[rnd(&h->rng,
+				    3)];
+				break;
+			default:
+				c->ops[0].arg[k == 0 ? OA_CURATOR : k == 1 ?
+				    OA_HOUSING : OA_DOCUMENT] = k == 1 ?
+				    (rnd(&h->rng, 2) ? "own" : "social_rent") :
+				    c->val[0];
+				break;
+			}
+		}
+		break;
 	case 0:
 	case 1:
 	case 2:

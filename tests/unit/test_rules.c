@@ -83,11 +83,19 @@ random_op(struct hist *h, const struct dossier *d, struct hc *c)
 	    OP_CONSENT_WITHDRAW, OP_TRANSFER_OFFER, OP_TRANSFER_ACCEPT,
 	    OP_TRANSFER_DECLINE, OP_TRANSFER_CANCEL, OP_PERSON_LINK,
 	    OP_PERSON_UNLINK };
+	/* The corrections of issue 14, one time in ten, so that the
+	 * histories still reach the other regions' decisions as often. */
+	static const enum op_kind more[] = { OP_ASSESSMENT_ADD,
+	    OP_EPISODE_AMEND, OP_ASSESSMENT_AMEND, OP_CONSENT_AMEND };
 	enum dossier_table t = DT_COUNT;
 
 	memset(o, 0, sizeof(*o));
 	o->field = -1;
-	o->kind = kinds[rnd(&h->rng, sizeof(kinds) / sizeof(kinds[0]))];
+	if (rnd(&h->rng, 10) == 0)
+		o->kind = more[rnd(&h->rng, sizeof(more) / sizeof(more[0]))];
+	else
+		o->kind = kinds[rnd(&h->rng, sizeof(kinds) /
+		    sizeof(kinds[0]))];
 	switch (o->kind) {
 	case OP_PERSON_SET:
 		o->field = PF_PHONE;
@@ -120,6 +128,29 @@ random_op(struct hist *h, const struct dossier *d, struct hc *c)
 	case OP_CONSENT_WITHDRAW:
 		t = DT_CONSENT;
 		o->arg[OA_DATE] = "2024-02-01";
+		break;
+	case OP_ASSESSMENT_ADD:
+		o->arg[OA_DATE] = "2024-03-01";
+		o->arg[OA_HOUSING] = "own";
+		break;
+	/* Corrections: an opening date moved past the closing is refused,
+	 * so the episode's reads must hold what closings and amendments
+	 * wrote. */
+	case OP_EPISODE_AMEND:
+		t = DT_EPISODE;
+		if (rnd(&h->rng, 2))
+			o->arg[OA_DATE] = rnd(&h->rng, 2) ? "2024-07-01" :
+			    "2023-06-01";
+		else
+			o->arg[OA_CURATOR] = "Сидорова";
+		break;
+	case OP_ASSESSMENT_AMEND:
+		t = DT_ASSESSMENT;
+		o->arg[OA_HOUSING] = "dormitory";
+		break;
+	case OP_CONSENT_AMEND:
+		t = DT_CONSENT;
+		o->arg[OA_DOCUMENT] = "№ 2";
 		break;
 	case OP_TRANSFER_OFFER:
 		o->arg[OA_TO] = regions[rnd(&h->rng, NREG)];
@@ -320,7 +351,10 @@ test_properties(void **state)
 	}
 	free(h);
 	/* The histories went where the rules matter. */
-	/* (The seeds are fixed: 93, 50 and 23,600 when this was written.) */
+	/* (The seeds are fixed: 93, 50 and 23,600 when this was written;
+	 * 52, 36 and 23,600 once the corrections of issue 14 took one
+	 * draw in ten.) */
+	print_message("by_others %d handovers %d\n", by_others, handovers);
 	assert_true(by_others > ROUNDS / 8);
 	assert_true(handovers > ROUNDS / 16);
 	assert_true(partial > ROUNDS * 10);
