@@ -31,6 +31,9 @@
 #define UIAPI_SEARCH_MAX	50	/* dossiers one search answers */
 #define UIAPI_REASON_MIN	5	/* bytes: a reason, not "x" */
 #define UIAPI_REASON_MAX	500
+#define UIAPI_CASELOAD_MAX	1000	/* dossiers one caseload answers */
+#define UIAPI_OVERDUE_DEFAULT	30	/* days without a contact */
+#define UIAPI_OVERDUE_MAX	3650
 
 struct uiapi {
 	struct node	*n;
@@ -601,6 +604,171 @@ out:
 	free(ids);
 }
 
+/*
+ * My caseload: the dossiers this region holds that are assigned to the
+ * account's centre, with what a curator looks at first.  The last contact
+ * is the date of the latest event that is not retracted (every event is a
+ * contact with the graduate or a service to them); days are counted from
+ * it, or from the opening of the open episode when there is no event yet.
+ */
+static const char SQL_CASELOAD[] =
+    "SELECT p.dossier, p.surname, p.name, p.patronymic, p.birth_date,"
+    " dc.centre,"
+    " (SELECT max(opened) FROM episodes e WHERE e.dossier = p.dossier"
+    "  AND (e.closed IS NULL OR e.closed = '')),"
+    " (SELECT max(date) FROM events v WHERE v.dossier = p.dossier"
+    "  AND (v.retracted IS NULL OR v.retracted <> '1')),"
+    " (SELECT count(*) FROM conflicts c WHERE c.dossier = p.dossier"
+    "  AND c.state = 'open'),"
+    " (SELECT count(*) FROM events v WHERE v.dossier = p.dossier"
+    "  AND v.late = '1')"
+    " FROM dossier_centres dc JOIN persons p ON p.dossier = dc.dossier"
+    " WHERE dc.centre = ?1 AND p.custodian = ?2"
+    " ORDER BY p.surname_fold, p.name, p.birth_date, p.dossier";
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date, or -1 (H. Hinnant's
+ * days_from_civil). */
+static int64_t
+date_days(const char *s)
+{
+	int64_t	 y, era, yoe, doy, doe;
+	int	 yy, m, d;
+
+	if (s == NULL || fields_date_parse(s, strlen(s), &yy, &m, &d) == -1)
+		return (-1);
+	y = yy - (m <= 2);
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+/* GET /api/caseload?days=N: the account's centre's dossiers (docs/api.md). */
+static void
+ep_caseload(struct ctx *c)
+{
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "centre" };
+	const char	*days_s = c->r->query(c->r->qarg, "days"), *v;
+	enum access_scope sc;
+	sqlite3_stmt	*s = NULL;
+	cJSON		*arr = NULL, *o, *j = NULL;
+	char		*ids = NULL, *end;
+	int64_t		 today = c->now / 86400, from, since;
+	long		 days = UIAPI_OVERDUE_DEFAULT;
+	size_t		 n = 0;
+	int		 r, col;
+	bool		 more = false;
+
+	if (!access_any(c->acct.role, ACT_READ)) {
+		fail(c, 403, "forbidden", "your role may not read dossiers");
+		return;
+	}
+	if (c->acct.centre[0] == '\0') {
+		fail(c, 403, "forbidden", "your account belongs to no centre");
+		return;
+	}
+	if (days_s != NULL && days_s[0] != '\0') {
+		days = strtol(days_s, &end, 10);
+		if (*end != '\0' || days < 1 || days > UIAPI_OVERDUE_MAX ||
+		    strlen(days_s) > 5) {
+			fail(c, 400, "bad_request", "days is a number of days "
+			    "from 1 to 3650");
+			return;
+		}
+	}
+	if ((s = store_stmt(c->n->st, SQL_CASELOAD)) == NULL ||
+	    sqlite3_bind_text(s, 1, c->acct.centre, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 2, c->n->cfg.region, -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    (arr = cJSON_CreateArray()) == NULL ||
+	    (ids = malloc(UIAPI_CASELOAD_MAX * 37 + 1)) == NULL)
+		goto err;
+	ids[0] = '\0';
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v == NULL || strlen(v) != 36)
+			continue;
+		/* The same rule as every read, not only the query's. */
+		if (cli_scope(c->n, &c->acct, v, &sc) == -1)
+			goto err;
+		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
+			continue;
+		if (n == UIAPI_CASELOAD_MAX) {
+			more = true;
+			break;
+		}
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto err;
+		cJSON_AddItemToArray(arr, o);
+		for (col = 0; col < 6; col++)
+			if ((v = (const char *)sqlite3_column_text(s, col)) !=
+			    NULL && cJSON_AddStringToObject(o, keys[col], v) ==
+			    NULL)
+				goto err;
+		memcpy(ids + n * 37, sqlite3_column_text(s, 0), 36);
+		ids[n * 37 + 36] = ' ';
+		n++;
+		v = (const char *)sqlite3_column_text(s, 6);
+		if (v != NULL && cJSON_AddStringToObject(o, "episode_opened",
+		    v) == NULL)
+			goto err;
+		from = date_days(v);
+		v = (const char *)sqlite3_column_text(s, 7);
+		if (v != NULL && cJSON_AddStringToObject(o, "last_contact",
+		    v) == NULL)
+			goto err;
+		if (date_days(v) != -1)
+			from = date_days(v);
+		since = from != -1 && today >= from ? today - from : -1;
+		if ((since != -1 && cJSON_AddNumberToObject(o, "days_since",
+		    (double)since) == NULL) ||
+		    cJSON_AddBoolToObject(o, "overdue", since > days) == NULL ||
+		    cJSON_AddNumberToObject(o, "conflicts",
+		    (double)sqlite3_column_int64(s, 8)) == NULL ||
+		    cJSON_AddNumberToObject(o, "late_notes",
+		    (double)sqlite3_column_int64(s, 9)) == NULL)
+			goto err;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		log_warnx("web caseload: %s",
+		    sqlite3_errmsg(store_db(c->n->st)));
+		goto err;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	s = NULL;
+	ids[n > 0 ? n * 37 - 1 : 0] = '\0';
+	if (audit(c, NULL, "caseload", ids, "", "web", false) == -1) {
+		fail(c, 500, "audit", "the list cannot be recorded in the "
+		    "audit, so it is refused");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	arr = NULL;
+	if (cJSON_AddBoolToObject(j, "more", more) == NULL ||
+	    cJSON_AddNumberToObject(j, "days", (double)days) == NULL) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	set_json(c, 200, j);
+	goto out;
+err:
+	internal(c);
+out:
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	cJSON_Delete(arr);
+	free(ids);
+}
+
 /* GET /api/dossiers/ID: the card, entries and linked dossiers. */
 static void
 ep_show(struct ctx *c, const char *id)
@@ -698,6 +866,50 @@ ep_glass(struct ctx *c, const char *id)
 		goto err;
 	}
 	set_json(c, 200, cJSON_CreateObject());
+	return;
+err:
+	internal(c);
+}
+
+/*
+ * POST /api/dossiers/ID/assign {centre}: the centre whose curators follow
+ * the dossier ('opora assign'): a supervisor's decision, local to this
+ * node, audited in its own transaction.
+ */
+static void
+ep_assign(struct ctx *c, const char *id)
+{
+	enum access_scope	 sc;
+	const char		*centre;
+	int			 r;
+
+	if (!dossier_id(c, id) || body_str(c, "centre", ACCOUNT_CENTRE_MAX,
+	    &centre) == -1)
+		return;
+	if (centre == NULL || centre[0] == '\0' ||
+	    !fields_text_valid(centre, strlen(centre), ACCOUNT_CENTRE_MAX,
+	    false)) {
+		fail(c, 400, "invalid", "--centre is required");
+		return;
+	}
+	if ((r = store_has_dossier(c->n->st, id)) != 1) {
+		if (r == 0)
+			fail(c, 404, "not_found", "no such dossier");
+		else
+			internal(c);
+		return;
+	}
+	if (!allowed(c, id, ACT_DECIDE, &sc))
+		return;
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if (account_assign(c->n->st, id, centre, c->now) == -1 ||
+	    audit(c, NULL, "assign", id, "", centre, true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	set_json(c, 201, cJSON_CreateObject());
 	return;
 err:
 	internal(c);
@@ -1356,6 +1568,8 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_password(&c);
 	else if (c.nseg == 1 && strcmp(s0, "search") == 0 && get)
 		ep_search(&c);
+	else if (c.nseg == 1 && strcmp(s0, "caseload") == 0 && get)
+		ep_caseload(&c);
 	else if (c.nseg == 1 && strcmp(s0, "persons") == 0 && post)
 		ep_record(&c, NULL, "person", "add");
 	else if (c.nseg == 2 && strcmp(s0, "dossiers") == 0 && get)
@@ -1367,6 +1581,9 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 	    strcmp(c.seg[2], "transfer") == 0 && strcmp(c.seg[3], "offer") ==
 	    0)
 		ep_offer(&c, s1);
+	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
+	    strcmp(c.seg[2], "assign") == 0 && post)
+		ep_assign(&c, s1);
 	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post)
 		ep_record(&c, s1, c.seg[2], c.seg[3]);
 	else if (c.nseg == 1 && strcmp(s0, "transfers") == 0 && get)

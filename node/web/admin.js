@@ -1,0 +1,145 @@
+// node/web/admin.js: an admin's accounts, an auditor's audit log, and
+// everyone's password change.
+
+import { call, query, setSession } from './api.js';
+import { h, clear, field, form, table, status } from './dom.js';
+import { fmtDate, fmtHlc, count, roles, errorText } from './ru.js';
+
+export async function accounts(view) {
+	view.append(h('h1', {}, 'Учётные записи'));
+	const r = await call('GET', '/api/accounts');
+	if (r.status !== 200) {
+		view.append(h('p', { class: 'status error' }, errorText(r)));
+		return;
+	}
+	const a = r.data.accounts;
+	view.append(h('p', {}, count(a.length, 'учётная запись',
+	    'учётные записи', 'учётных записей') + '.'),
+	    table('Учётные записи узла', ['Логин', 'Имя', 'Роль', 'Центр',
+	    'Второй фактор', 'Состояние'], a.map((x) => [x.login, x.name,
+		roles[x.role] || x.role, x.centre || '—',
+		x.totp ? 'да' : 'нет',
+		!x.enabled ? 'отключена' : (x.locked ? 'заблокирована' :
+		    (x.must_change_password ? 'ждёт смены разового пароля' :
+		    'действует'))])));
+}
+
+function csvCell(s) {
+	const t = String(s ?? '');
+	// A cell starting with = + - @ is text, not a spreadsheet formula.
+	const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
+	return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const auditCols = ['seq', 'at', 'login', 'role', 'addr', 'action',
+    'dossiers', 'reason', 'detail'];
+
+function atText(at) {
+	const n = Number(at);
+	if (!Number.isFinite(n))
+		return String(at ?? '');
+	const t = new Date(n * 1000);
+	const p = (x) => String(x).padStart(2, '0');
+	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
+	    `${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+}
+
+export async function audit(view) {
+	view.append(h('h1', {}, 'Журнал аудита'));
+	const verifyOut = status();
+	const st = status();
+	const out = h('div', {});
+	const fs = [
+		field('Дело (номер)', 'dossier'),
+		field('Логин', 'user'),
+		field('С даты', 'since', { type: 'date' }),
+	];
+	let last = [];
+	const csv = h('button', { type: 'button', disabled: true, onclick: () => {
+		const lines = [auditCols.join(',')].concat(last.map((e) =>
+		    auditCols.map((k) => csvCell(k === 'at' ? atText(e.at) :
+			e[k])).join(',')));
+		const blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'],
+		    { type: 'text/csv;charset=utf-8' });
+		const a = h('a', { href: URL.createObjectURL(blob),
+		    download: 'opora-audit.csv' });
+		document.body.append(a);
+		a.click();
+		a.remove();
+	} }, 'Скачать CSV');
+	const f = form('Отбор записей журнала', fs, 'Показать', async (v) => {
+		const r = await call('GET', `/api/audit${query(v)}`);
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		last = r.data.entries;
+		csv.disabled = last.length === 0;
+		st.say(`Найдено: ${count(last.length, 'запись', 'записи',
+		    'записей')}.`);
+		out.append(table('Записи журнала', ['№', 'Когда', 'Кто',
+		    'Роль', 'Адрес', 'Действие', 'Дела', 'Причина',
+		    'Подробности'], last.map((e) => [String(e.seq),
+			atText(e.at), e.login, roles[e.role] || e.role || '',
+			e.addr || e.os_user || '', e.action,
+			(e.dossiers || '').split(' ').filter(Boolean)
+			    .map((d) => h('span', { class: 'id' }, d)),
+			e.reason || '', e.detail || ''])));
+	});
+	const verify = h('button', { type: 'button', onclick: async () => {
+		const r = await call('GET', '/api/audit/verify');
+		if (r.status !== 200)
+			verifyOut.say(errorText(r), 'error');
+		else if (r.data.holds)
+			verifyOut.say(`Журнал цел: ${count(r.data.entries,
+			    'запись', 'записи', 'записей')}, ${count(
+			    r.data.checkpoints, 'контрольная точка',
+			    'контрольные точки', 'контрольных точек')} ` +
+			    'сходятся.', 'ok');
+		else
+			verifyOut.say(`Журнал повреждён: ${r.data.fault}`,
+			    'error');
+	} }, 'Проверить целостность журнала');
+	view.append(h('div', { class: 'actions' }, verify), verifyOut, f,
+	    h('div', { class: 'actions' }, csv), st, out);
+	f.requestSubmit();
+}
+
+// The password change (the only page of a one-time password); done(d)
+// with the new session.
+export function passwordForm(view, done) {
+	view.append(h('h1', {}, 'Смена пароля'));
+	view.append(h('p', {}, 'Новый пароль: не короче 12 символов, не из ' +
+	    'списка распространённых паролей. После смены все другие ваши ' +
+	    'сессии закончатся.'));
+	const fs = [
+		field('Текущий пароль', 'password', { type: 'password',
+		    required: true, autocomplete: 'current-password' }),
+		field('Новый пароль', 'new_password', { type: 'password',
+		    required: true, autocomplete: 'new-password' }),
+		field('Новый пароль ещё раз', 'again', { type: 'password',
+		    required: true, autocomplete: 'new-password' }),
+		field('Код из приложения-аутентификатора', 'code', {
+		    hint: 'Если для вашей учётной записи включён второй ' +
+			'фактор.', autocomplete: 'one-time-code' }),
+	];
+	view.append(form('Смена пароля', fs, 'Сменить пароль',
+	    async (v, st) => {
+		if (v.new_password !== v.again) {
+			fs[2].setError('Пароли не совпадают.');
+			fs[2].input.focus();
+			return;
+		}
+		delete v.again;
+		const r = await call('POST', '/api/password', v);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		setSession(r.data, true);
+		done(r.data);
+	}));
+}
+
+export { fmtDate, fmtHlc };
