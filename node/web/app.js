@@ -66,7 +66,9 @@ function showLogin(why) {
 	$('login-password').value = '';
 	$('login-code').value = '';
 	document.title = 'Вход — Опора';
-	$('login-login').focus();
+	// On the first load the skip link stays the first stop of Tab.
+	if (why)
+		$('login-login').focus();
 }
 
 // Logged in (or the session found on load): the pages of this account.
@@ -80,18 +82,25 @@ function entered(d, fresh) {
 	$('app-view').hidden = false;
 	if (acct.must_change_password) {
 		loggedAs = acct.login;
-		location.hash = '#/password';
-		route();
+		if (location.hash !== '#/password')
+			location.hash = '#/password';
+		else
+			route();
 		return;
 	}
 	if (loggedAs === acct.login && $('app-view').firstChild) {
+		// Back after an expiry: the page as it was left.
 		$('main').focus();
 		return;
 	}
 	loggedAs = acct.login;
-	if (!location.hash.startsWith('#/') || location.hash === '#/password')
-		location.hash = `#/${home(acct.role)}`;
-	route();
+	const want = !location.hash.startsWith('#/') ||
+	    location.hash === '#/password' ? `#/${home(acct.role)}` :
+	    location.hash;
+	if (want !== location.hash)
+		location.hash = want;	/* hashchange routes */
+	else
+		route();
 }
 
 async function login(ev) {
@@ -187,7 +196,10 @@ export async function route() {
 		else
 			a.removeAttribute('aria-current');
 	}
-	const view = clear($('app-view'));
+	// Each rendering gets a container of its own: one that an earlier,
+	// slower rendering still fills is no longer in the page.
+	const view = h('div', { class: 'page' });
+	clear($('app-view')).append(view);
 	if (!p) {
 		view.append(h('h1', {}, 'Нет такой страницы'));
 		document.title = 'Нет такой страницы — Опора';

@@ -191,7 +191,9 @@ export function form(title, fields, submitLabel, submit, opts = {}) {
 
 // A table: head (labels) and rows (arrays of cells: text or nodes).
 export function table(caption, head, rows) {
-	return h('div', { class: 'table-wrap' },
+	// Scrolls sideways on a phone: a region that the keyboard reaches.
+	return h('div', { class: 'table-wrap', role: 'region', tabindex: '0',
+	    'aria-label': caption },
 	    h('table', {},
 		h('caption', {}, caption),
 		h('thead', {}, h('tr', {},
