@@ -53,7 +53,7 @@ FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
+.PHONY: all deps web-deps web-test check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
 	deb deb-deps
 
 all: opora
@@ -207,9 +207,25 @@ fuzz: fuzz-deps
 	    || exit 1; \
 	done
 
-check: deps deb-deps
+check: deps deb-deps web-deps
 	$(MAKE) all unit unit-san
 	@sh tests/run.sh
+
+# The browser tests (tests/web/): Node.js and npm (Debian's, unless a
+# node is already there), then playwright-core and axe-core at the
+# versions of tests/web/package-lock.json ('npm ci').  They drive Debian's
+# chromium (deps).
+web-deps: deps
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq nodejs npm; }
+	@[ tests/web/node_modules/.package-lock.json -nt \
+	    tests/web/package-lock.json ] || \
+	  (cd tests/web && npm ci --no-audit --no-fund)
+
+web-test: all web-deps
+	OPORA=$$PWD/opora TOP=$$PWD sh tests/web/run.sh
 
 bench: deps
 	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy \
