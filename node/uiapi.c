@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "conflict/access.h"
@@ -1347,6 +1348,197 @@ ep_accounts(struct ctx *c)
 	set_json(c, 200, j);
 }
 
+/* Whether an enabled admin other than login remains: 1, 0, or -1. */
+static int
+other_admin(struct ctx *c, const char *login)
+{
+	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
+	    " role = 'admin' AND enabled = 1 AND login <> ?";
+	sqlite3_stmt	*s;
+	int		 r = -1;
+
+	if ((s = store_stmt(c->n->st, sql)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		r = sqlite3_column_int(s, 0) > 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r);
+}
+
+/* The answer of an account created or reset: its one-time password and,
+ * when a second factor was made, the URI for an authenticator app. */
+static void
+answer_secret(struct ctx *c, unsigned status, const struct account *a,
+    const char *pw, const uint8_t *totp)
+{
+	char	 uri[256];
+	cJSON	*j;
+
+	uri[0] = '\0';
+	if (totp != NULL && account_totp_uri(a->login, "opora", totp,
+	    ACCOUNT_TOTP_LEN, uri, sizeof(uri)) == -1) {
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "login", a->login) == NULL ||
+	    cJSON_AddStringToObject(j, "role", access_role_name(a->role)) ==
+	    NULL || (pw != NULL && cJSON_AddStringToObject(j, "password",
+	    pw) == NULL) || (uri[0] != '\0' && cJSON_AddStringToObject(j,
+	    "totp", uri) == NULL)) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	set_json(c, status, j);
+	OPENSSL_cleanse(uri, sizeof(uri));
+}
+
+/*
+ * POST /api/accounts {login, name, role, centre} ('opora user add'): a
+ * new account with a one-time password (changed at its first login) and,
+ * for an admin, a second factor.  Admins only; audited as 'user add'.
+ */
+static void
+ep_account_add(struct ctx *c)
+{
+	struct account	 a;
+	const char	*login, *name, *role, *centre;
+	uint8_t		 totp[ACCOUNT_TOTP_LEN];
+	char		 pw[ACCOUNT_PASSWORD_MAX + 2];
+	int		 r;
+
+	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (body_str(c, "login", 64, &login) == -1 || body_str(c, "name",
+	    ACCOUNT_NAME_MAX, &name) == -1 || body_str(c, "role", 32,
+	    &role) == -1 || body_str(c, "centre", ACCOUNT_CENTRE_MAX,
+	    &centre) == -1)
+		return;
+	memset(&a, 0, sizeof(a));
+	if (login == NULL || !account_login_valid(login)) {
+		fail(c, 400, "invalid", "not a login: a-z, 0-9, '.', '_', "
+		    "'-', starting with a letter, at most 32");
+		return;
+	}
+	if (role == NULL || access_role_parse(role, &a.role) == -1) {
+		fail(c, 400, "invalid", "unknown role");
+		return;
+	}
+	if (name == NULL || name[0] == '\0' || !fields_text_valid(name,
+	    strlen(name), ACCOUNT_NAME_MAX, false) || (centre != NULL &&
+	    centre[0] != '\0' && !fields_text_valid(centre, strlen(centre),
+	    ACCOUNT_CENTRE_MAX, false))) {
+		fail(c, 400, "invalid", "--name is required; a name and a "
+		    "centre are one line of text");
+		return;
+	}
+	if (a.role == ROLE_CURATOR && (centre == NULL || centre[0] == '\0')) {
+		fail(c, 400, "invalid", "a curator needs --centre");
+		return;
+	}
+	snprintf(a.login, sizeof(a.login), "%s", login);
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	snprintf(a.centre, sizeof(a.centre), "%s", centre != NULL ? centre :
+	    "");
+	a.enabled = true;
+	a.must_change = true;
+	if (account_new_password(pw, sizeof(pw)) == -1 ||
+	    (a.role == ROLE_ADMIN && RAND_bytes(totp, sizeof(totp)) != 1))
+		goto err;
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if ((r = account_add(c->n->st, &a, pw, a.role == ROLE_ADMIN ? totp :
+	    NULL, sizeof(totp), c->now)) != 0) {
+		store_rollback(c->n->st);
+		if (r == 1)
+			fail(c, 409, "duplicate", "an account already has the "
+			    "login");
+		else
+			internal(c);
+		goto out;
+	}
+	if (audit(c, NULL, "user add", "", "", a.login, true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	answer_secret(c, 201, &a, pw, a.role == ROLE_ADMIN ? totp : NULL);
+	goto out;
+err:
+	internal(c);
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(totp, sizeof(totp));
+}
+
+/*
+ * POST /api/accounts/LOGIN/disable|enable|unlock|reset-password ('opora
+ * user ...'): admins only; the last enabled admin is never disabled; a
+ * reset answers a new one-time password.  Audited as the CLI's.
+ */
+static void
+ep_account_change(struct ctx *c, const char *login, const char *verb)
+{
+	struct account	 a;
+	char		 pw[ACCOUNT_PASSWORD_MAX + 2], action[UIAPI_SEGMENT_MAX + 8];
+	int		 r;
+	bool		 reset = strcmp(verb, "reset-password") == 0;
+
+	pw[0] = '\0';
+	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (strcmp(verb, "disable") != 0 && strcmp(verb, "enable") != 0 &&
+	    strcmp(verb, "unlock") != 0 && !reset) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (!account_login_valid(login) || (r = account_get(c->n->st, login,
+	    &a)) == 1) {
+		fail(c, 404, "not_found", "no such account");
+		return;
+	}
+	if (r == -1)
+		goto err;
+	if (strcmp(verb, "disable") == 0) {
+		if (a.role == ROLE_ADMIN && (r = other_admin(c, a.login)) !=
+		    1) {
+			if (r == 0)
+				fail(c, 409, "refused", "this is the last "
+				    "enabled admin: make another admin first");
+			else
+				internal(c);
+			return;
+		}
+		a.enabled = false;
+	} else if (strcmp(verb, "enable") == 0)
+		a.enabled = true;
+	if (reset && account_new_password(pw, sizeof(pw)) == -1)
+		goto err;
+	snprintf(action, sizeof(action), "user %s", verb);
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if ((strcmp(verb, "unlock") == 0 ? account_unlock(c->n->st,
+	    a.login) : account_update(c->n->st, &a)) == -1 ||
+	    (reset && account_set_password(c->n->st, a.login, pw, true) ==
+	    -1) || audit(c, NULL, action, "", "", a.login, true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	answer_secret(c, 201, &a, reset ? pw : NULL, NULL);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return;
+err:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	internal(c);
+}
+
 /* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
 static void
 ep_audit(struct ctx *c)
@@ -1592,6 +1784,10 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_conflicts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
 		ep_accounts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && post)
+		ep_account_add(&c);
+	else if (c.nseg == 3 && strcmp(s0, "accounts") == 0 && post)
+		ep_account_change(&c, s1, c.seg[2]);
 	else if (c.nseg == 1 && strcmp(s0, "audit") == 0 && get)
 		ep_audit(&c);
 	else if (c.nseg == 2 && strcmp(s0, "audit") == 0 &&

@@ -5,23 +5,86 @@ import { call, query, setSession } from './api.js';
 import { h, clear, field, form, table, status } from './dom.js';
 import { fmtDate, fmtHlc, count, roles, errorText } from './ru.js';
 
+// What an admin hands over once: a one-time password, a second factor.
+function secret(d) {
+	return h('div', { class: 'notice', role: 'status' },
+	    h('p', {}, `Учётная запись ${d.login}: передайте человеку лично.`),
+	    d.password ? h('p', {}, 'Разовый пароль (сменить при первом ' +
+		'входе): ', h('code', { class: 'secret' }, d.password)) : '',
+	    d.totp ? h('p', {}, 'Второй фактор, для приложения-' +
+		'аутентификатора: ', h('code', { class: 'secret' }, d.totp)) :
+		'');
+}
+
 export async function accounts(view) {
 	view.append(h('h1', {}, 'Учётные записи'));
-	const r = await call('GET', '/api/accounts');
-	if (r.status !== 200) {
-		view.append(h('p', { class: 'status error' }, errorText(r)));
-		return;
-	}
-	const a = r.data.accounts;
-	view.append(h('p', {}, count(a.length, 'учётная запись',
-	    'учётные записи', 'учётных записей') + '.'),
-	    table('Учётные записи узла', ['Логин', 'Имя', 'Роль', 'Центр',
-	    'Второй фактор', 'Состояние'], a.map((x) => [x.login, x.name,
-		roles[x.role] || x.role, x.centre || '—',
-		x.totp ? 'да' : 'нет',
-		!x.enabled ? 'отключена' : (x.locked ? 'заблокирована' :
-		    (x.must_change_password ? 'ждёт смены разового пароля' :
-		    'действует'))])));
+	const st = status();
+	const shown = h('div', {});
+	const out = h('div', {});
+	const load = async () => {
+		const r = await call('GET', '/api/accounts');
+		clear(out);
+		if (r.status !== 200) {
+			out.append(h('p', { class: 'status error' },
+			    errorText(r)));
+			return;
+		}
+		const a = r.data.accounts;
+		const change = (x, verb, done) => h('button', { type: 'button',
+		    class: 'secondary', onclick: async () => {
+			const rr = await call('POST', `/api/accounts/` +
+			    `${encodeURIComponent(x.login)}/${verb}`, {});
+			if (rr.status !== 201) {
+				st.say(errorText(rr), 'error');
+				return;
+			}
+			st.say(`${x.login}: ${done}.`, 'ok');
+			clear(shown);
+			if (rr.data.password)
+				shown.append(secret(rr.data));
+			await load();
+		    } }, {
+			disable: 'Отключить', enable: 'Включить',
+			unlock: 'Разблокировать',
+			'reset-password': 'Сбросить пароль' }[verb]);
+		out.append(h('p', {}, count(a.length, 'учётная запись',
+		    'учётные записи', 'учётных записей') + '.'),
+		    table('Учётные записи узла', ['Логин', 'Имя', 'Роль',
+		    'Центр', 'Второй фактор', 'Состояние', 'Действия'],
+		    a.map((x) => [x.login, x.name, roles[x.role] || x.role,
+			x.centre || '—', x.totp ? 'да' : 'нет',
+			!x.enabled ? 'отключена' : (x.locked ?
+			    'заблокирована' : (x.must_change_password ?
+			    'ждёт смены разового пароля' : 'действует')),
+			h('div', { class: 'actions' },
+			    x.enabled ? change(x, 'disable', 'отключена') :
+				change(x, 'enable', 'включена'),
+			    x.locked ? change(x, 'unlock', 'разблокирована') :
+				'',
+			    change(x, 'reset-password', 'пароль сброшен'))])));
+	};
+	const fs = [
+		field('Логин', 'login', { required: true,
+		    hint: 'Латинские строчные буквы, цифры, точка, дефис.' }),
+		field('Имя и фамилия', 'name', { required: true }),
+		field('Роль', 'role', { type: 'select', required: true,
+		    options: [['', 'выберите']].concat(Object.entries(roles)) }),
+		field('Центр', 'centre', { hint: 'Обязателен для куратора.' }),
+	];
+	const f = form('Новая учётная запись', fs, 'Создать',
+	    async (v, fst) => {
+		const r = await call('POST', '/api/accounts', v);
+		if (r.status !== 201) {
+			fst.say(errorText(r), 'error');
+			return;
+		}
+		fst.say(`Создана учётная запись ${r.data.login}.`, 'ok');
+		clear(shown).append(secret(r.data));
+		await load();
+	});
+	view.append(st, shown, out, h('details', { class: 'act' },
+	    h('summary', {}, 'Создать учётную запись'), f));
+	await load();
 }
 
 function csvCell(s) {

@@ -192,7 +192,8 @@ export function errorText(res) {
 	const e = (res && res.data && res.data.error) || {};
 	let t = errors[e.code] || `Ошибка ${res ? res.status : ''}.`;
 	if ((e.code === 'invalid' || e.code === 'refused' ||
-	    e.code === 'weak_password') && typeof e.message === 'string')
+	    e.code === 'weak_password' || (e.code === 'duplicate' &&
+	    !res.data.dossiers)) && typeof e.message === 'string')
 		t += ` (${e.message})`;
 	return t;
 }

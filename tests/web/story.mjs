@@ -151,7 +151,7 @@ async function apiAs(page, method, p, body) {
 const browser = await chromium.launch({ executablePath: env.CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
     timeout: 60000 });
-let dossierId = '';
+let dossierId = '', onetime = '';
 try {
 	const anon = await newPage(browser, SMO);
 	await step('login-page', async () => {
@@ -471,8 +471,36 @@ try {
 		await adm.getByRole('cell', { name: 'inspector', exact: true })
 		    .first().waitFor();
 		await adm.getByText('5 учётных записей.').waitFor();
+		const v = adm.locator('#app-view');
+		await v.getByText('Создать учётную запись').click();
+		await v.getByLabel(lab('Логин')).fill('novikova');
+		await v.getByLabel(lab('Имя и фамилия')).fill('Нина Новикова');
+		await v.getByLabel(lab('Роль')).selectOption('curator');
+		await v.getByLabel(lab('Центр')).fill('Смоленский центр');
+		await v.getByRole('button', { name: 'Создать' }).click();
+		await adm.getByText('6 учётных записей.').waitFor();
+		onetime = await adm.locator('code.secret').first().textContent();
+		check(onetime.length >= 12, `one-time password ${onetime}`);
 		await axe(adm, 'accounts');
 		await shot(adm, '12-accounts');
+	});
+	await step('one-time-password-changed-first', async () => {
+		const nv = await newPage(browser, SMO);
+		await nv.goto(`${SMO}/`);
+		await nv.getByLabel(lab('Логин')).fill('novikova');
+		await nv.getByLabel(lab('Пароль')).fill(onetime);
+		await nv.getByRole('button', { name: 'Войти' }).click();
+		await nv.getByRole('heading', { name: 'Смена пароля' }).waitFor();
+		await nv.goto(`${SMO}/#/search`);
+		await nv.getByRole('heading', { name: 'Смена пароля' }).waitFor();
+		await nv.getByLabel(lab('Текущий пароль')).fill(onetime);
+		await nv.getByLabel(lab('Новый пароль')).fill('sinyaya-lodka-2031');
+		await nv.getByLabel(lab('Новый пароль ещё раз'))
+		    .fill('sinyaya-lodka-2031');
+		await nv.getByRole('button', { name: 'Сменить пароль' }).click();
+		// Then the page that was asked for.
+		await nv.getByRole('heading', { name: 'Поиск' }).waitFor();
+		await nv.context().close();
 	});
 	await step('password-page', async () => {
 		await adm.getByRole('link', { name: 'Смена пароля' }).click();
