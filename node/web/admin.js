@@ -97,14 +97,45 @@ function csvCell(s) {
 const auditCols = ['seq', 'at', 'login', 'role', 'addr', 'action',
     'dossiers', 'reason', 'detail'];
 
+// An audit time (ISO 8601 UTC, or seconds) as local ДД.ММ.ГГГГ ЧЧ:ММ:СС.
 function atText(at) {
-	const n = Number(at);
-	if (!Number.isFinite(n))
+	const t = typeof at === 'number' ? new Date(at * 1000) : new Date(at);
+	if (Number.isNaN(t.getTime()))
 		return String(at ?? '');
-	const t = new Date(n * 1000);
 	const p = (x) => String(x).padStart(2, '0');
 	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
 	    `${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+}
+
+// The audit's actions in words, with the name 'opora audit list' prints.
+const actions = {
+	read: 'чтение дела', search: 'поиск', refused: 'отказ',
+	'break-the-glass': 'открытие с причиной', login: 'вход',
+	'login-failed': 'неудачный вход', lockout: 'блокировка',
+	logout: 'выход', password: 'смена пароля', caseload: 'мои подопечные',
+	assign: 'закрепление за центром', 'transfer list': 'список передач',
+	'transfer offer': 'предложение передачи',
+	'transfer accept': 'принятие передачи',
+	'transfer decline': 'отказ от передачи',
+	'transfer cancel': 'отмена передачи',
+	'conflicts list': 'список конфликтов',
+	'conflicts resolve': 'решение конфликта',
+	'audit list': 'просмотр журнала', 'audit verify': 'проверка журнала',
+	'user list': 'список учётных записей',
+	'user add': 'новая учётная запись',
+	'user disable': 'отключение учётной записи',
+	'user enable': 'включение учётной записи',
+	'user unlock': 'разблокировка учётной записи',
+	'user reset-password': 'сброс пароля',
+	'person add': 'регистрация', 'person set': 'изменение карточки',
+	'event add': 'новое событие', 'event amend': 'исправление события',
+	'event retract': 'отзыв события', 'episode open': 'открытие эпизода',
+	'episode close': 'закрытие эпизода', 'assessment add': 'оценка',
+	'consent add': 'согласие', 'consent withdraw': 'отзыв согласия',
+};
+
+function actionText(a) {
+	return actions[a] ? `${actions[a]} (${a})` : a;
 }
 
 export async function audit(view) {
@@ -145,9 +176,10 @@ export async function audit(view) {
 		    'Роль', 'Адрес', 'Действие', 'Дела', 'Причина',
 		    'Подробности'], last.map((e) => [String(e.seq),
 			atText(e.at), e.login, roles[e.role] || e.role || '',
-			e.addr || e.os_user || '', e.action,
+			e.addr || e.os_user || '', actionText(e.action),
 			(e.dossiers || '').split(' ').filter(Boolean)
-			    .map((d) => h('span', { class: 'id' }, d)),
+			    .map((d) => h('span', { class: 'id' },
+				d.length > 13 ? `${d.slice(0, 8)}…` : d)),
 			e.reason || '', e.detail || ''])));
 	});
 	const verify = h('button', { type: 'button', onclick: async () => {

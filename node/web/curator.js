@@ -385,19 +385,41 @@ function actions(id, d, acct, reload) {
 			field('Причина', 'reason', { required: true })]]);
 	const titles = Object.fromEntries(sections.map((s) => [s[0],
 	    s[1].toLowerCase()]));
+	// The card's form sends only what was changed ("" clears a field).
+	const p = d.person || {};
+	const changed = async (v, st) => {
+		const out = {};
+		for (const [k, val] of Object.entries(v))
+			if ((val || '') !== (p[k.replace('-', '_')] || ''))
+				out[k] = val;
+		if (Object.keys(out).length === 0) {
+			st.say('Ничего не изменено.', 'error');
+			return;
+		}
+		await post('person/set')(out, st);
+	};
 	return h('section', { 'aria-labelledby': 'act-h' },
 	    h('h2', { id: 'act-h' }, 'Действия'),
 	    sections.map(([path, title, fs]) => h('details', { class: 'act' },
-		h('summary', {}, title),
+		h('summary', {}, title), path === 'person/set' ?
+		form(title, fs, 'Сохранить', changed, { keepEmpty: true }) :
 		form(title, fs, 'Сохранить', post(path)))));
 }
 
 function card(d) {
 	const p = d.person || {};
+	const show = (k) => {
+		if (k === 'sex')
+			return sexes[p[k]] || p[k];
+		if (k === 'birth_date' || k === 'graduated')
+			return fmtDate(p[k]);
+		if (k === 'snils' && /^\d{11}$/.test(p[k]))
+			return `${p[k].slice(0, 3)}-${p[k].slice(3, 6)}-` +
+			    `${p[k].slice(6, 9)} ${p[k].slice(9)}`;
+		return p[k];
+	};
 	const rows = Object.keys(fields).filter((k) => k !== 'birth-date' &&
-	    p[k]).map((k) => [h('dt', {}, fields[k]), h('dd', {},
-	    k === 'sex' ? (sexes[p[k]] || p[k]) : (k === 'birth_date' ||
-		k === 'graduated' ? fmtDate(p[k]) : p[k]))]);
+	    p[k]).map((k) => [h('dt', {}, fields[k]), h('dd', {}, show(k))]);
 	return h('section', { 'aria-labelledby': 'card-h' },
 	    h('h2', { id: 'card-h' }, 'Карточка'),
 	    h('dl', { class: 'card' }, rows.flat(),

@@ -26,6 +26,28 @@ serve SMO
 serve KLU
 until_true 10 curl -s --cacert SMO/tls.crt "$UI_SMO/api/me" || fail "SMO"
 until_true 10 curl -s --cacert KLU/tls.crt "$UI_KLU/api/me" || fail "KLU"
+# A conflict for the supervisor's page, made as t0133 makes one: Smolensk
+# offers a graduate to Kaluga; cut off from Smolensk, Kaluga accepts and
+# changes the phone while Smolensk changes it too.
+smo() { "$OPORA_BIN" --dir SMO --user chief "$@"; }
+klu() { "$OPORA_BIN" --dir KLU --user chief "$@"; }
+C=$(smo person add --surname Соколова --name Мария --birth-date 2004-03-02 \
+    --sex F) || fail "person add"
+ok smo consent add "$C" --scope transfer --date 2024-05-01 --document "№ 3"
+X=$(smo transfer offer "$C" --to RU-KLU --reason Переезд) ||
+    fail "transfer offer"
+until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief transfer list \
+    --incoming | grep -q Соколова" || fail "the offer did not reach Kaluga"
+stop SMO
+ok klu transfer accept "$X"
+ok klu person set "$C" --phone "+7 910 111 11 11"
+stop KLU
+ok smo person set "$C" --phone "+7 920 222 22 22"
+serve SMO
+serve KLU
+until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief conflicts list \
+    --json | grep -q phone" || fail "no conflict in Kaluga"
+
 mkdir -p "$TOP/build/web-shots"
 SMO_UI=$UI_SMO KLU_UI=$UI_KLU SMO_TOTP=$(cat "$T/SMO.totp") \
     KLU_TOTP=$(cat "$T/KLU.totp") UI_PW=$UI_PW CHROMIUM=$CHROMIUM \

@@ -354,15 +354,28 @@ try {
 		    .waitFor();
 		await kchief.getByRole('button', { name: 'Принять' }).click();
 		await kchief.getByText('Дело принято.').waitFor();
-		await kchief.getByRole('cell', { name: 'принята' }).waitFor();
+		await kchief.getByRole('row', { name: /Иванова/ })
+		    .getByRole('cell', { name: 'принята' }).waitFor();
 		await kchief.goto(`${KLU}/#/dossier/${dossierId}`);
 		await act(kchief, 'Закрепить за центром',
 		    { 'Центр': 'Смоленский центр' });
 	});
-	await step('conflicts-page', async () => {
+	await step('conflict-resolved-in-one-click', async () => {
 		await kchief.getByRole('link', { name: 'Конфликты' }).click();
-		await kchief.getByText('Открытых конфликтов нет.').waitFor();
+		await kchief.getByText('Открыто: 1 конфликт.').waitFor();
+		const c = kchief.getByRole('article', { name: 'Конфликт: Телефон' });
+		await c.getByText('+7 910 111 11 11', { exact: true }).waitFor();
+		await c.getByText('+7 920 222 22 22', { exact: true }).waitFor();
+		await c.getByText('RU-SMO, chief').waitFor();
+		await c.getByText('RU-KLU, chief').waitFor();
 		await axe(kchief, 'conflicts');
+		await shot(kchief, '13-conflict');
+		const keep = await c.locator('.sides .side').nth(1)
+		    .locator('.value').textContent();
+		await c.getByRole('button', { name: `Оставить «${keep}»` })
+		    .click();
+		await kchief.getByText(`Решено: оставлено «${keep}».`).waitFor();
+		await kchief.getByText('Открытых конфликтов нет.').waitFor();
 	});
 
 	const kcur = await newPage(browser, KLU);
