@@ -80,9 +80,11 @@ async function axe(page, what) {
 	check(v.length === 0, `axe on ${what}: ${v.join('; ')}`);
 }
 
+// The whole page, and what a 1366x768 screen shows first (docs/ui.md).
 async function shot(page, name) {
 	await page.screenshot({ path: path.join(SHOTS, `${name}.png`),
 	    fullPage: true });
+	await page.screenshot({ path: path.join(SHOTS, `${name}-screen.png`) });
 }
 
 async function newPage(browser, base, viewport) {
