@@ -14,6 +14,8 @@
 
 #include "conflict/access.h"
 #include "conflict/dossier.h"
+#include "conflict/hlc.h"
+#include "conflict/op.h"
 #include "node/account.h"
 #include "node/audit.h"
 #include "node/cli.h"
@@ -23,9 +25,11 @@
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/view.h"
+#include "protocol/change.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
+#include "protocol/num.h"
 
 #define UIAPI_SEGMENTS		6	/* /api/dossiers/ID/event/amend */
 #define UIAPI_SEGMENT_MAX	64	/* bytes of one path segment */
@@ -655,9 +659,9 @@ ep_caseload(struct ctx *c)
 	enum access_scope sc;
 	sqlite3_stmt	*s = NULL;
 	cJSON		*arr = NULL, *o, *j = NULL;
-	char		*ids = NULL, *end;
+	char		*ids = NULL;
 	int64_t		 today = c->now / 86400, from, since;
-	long		 days = UIAPI_OVERDUE_DEFAULT;
+	int64_t		 days = UIAPI_OVERDUE_DEFAULT;
 	size_t		 n = 0;
 	int		 r, col;
 	bool		 more = false;
@@ -670,14 +674,11 @@ ep_caseload(struct ctx *c)
 		fail(c, 403, "forbidden", "your account belongs to no centre");
 		return;
 	}
-	if (days_s != NULL && days_s[0] != '\0') {
-		days = strtol(days_s, &end, 10);
-		if (*end != '\0' || days < 1 || days > UIAPI_OVERDUE_MAX ||
-		    strlen(days_s) > 5) {
-			fail(c, 400, "bad_request", "days is a number of days "
-			    "from 1 to 3650");
-			return;
-		}
+	if (days_s != NULL && days_s[0] != '\0' && num_parse_str(days_s, 1,
+	    UIAPI_OVERDUE_MAX, &days) == -1) {
+		fail(c, 400, "bad_request", "days is a number of days from 1 "
+		    "to 3650");
+		return;
 	}
 	if ((s = store_stmt(c->n->st, SQL_CASELOAD)) == NULL ||
 	    sqlite3_bind_text(s, 1, c->acct.centre, -1, SQLITE_STATIC) !=
@@ -817,6 +818,126 @@ out:
 	cJSON_Delete(j);
 	free(ids);
 	dossier_free(d);
+}
+
+/* What ep_history gathers while it walks a dossier's changes. */
+struct history {
+	cJSON	*arr;
+	char	*cur[PF_COUNT];		/* each field's value so far */
+};
+
+/* One change of a field into h->arr: create, set or a conflict's
+ * resolution, with the value it replaced.  0 / -1. */
+static int
+history_add(struct history *h, const struct change *c, const char *kind,
+    int f, const char *value)
+{
+	cJSON	*o;
+	char	 hlc[17];
+	char	*v;
+
+	hlc_format(c->hlc, hlc);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(h->arr, o);
+	if (cJSON_AddStringToObject(o, "field", op_field_name(f)) == NULL ||
+	    cJSON_AddStringToObject(o, "kind", kind) == NULL ||
+	    (h->cur[f] != NULL && cJSON_AddStringToObject(o, "old",
+	    h->cur[f]) == NULL) ||
+	    cJSON_AddStringToObject(o, "value", value) == NULL ||
+	    cJSON_AddStringToObject(o, "region", c->region) == NULL ||
+	    cJSON_AddStringToObject(o, "user", c->user != NULL ? c->user :
+	    "") == NULL || cJSON_AddStringToObject(o, "hlc", hlc) == NULL ||
+	    cJSON_AddStringToObject(o, "change", c->id) == NULL ||
+	    (v = strdup(value)) == NULL)
+		return (-1);
+	free(h->cur[f]);
+	h->cur[f] = v;
+	return (0);
+}
+
+static int
+history_one(const struct store_row *row, void *arg)
+{
+	struct history	*h = arg;
+	struct change	*c = NULL;
+	const struct op	*op;
+	char		 why[256];
+	size_t		 i;
+	int		 f, rc = -1;
+
+	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) != 0) {
+		log_warnx("web history: change %.12s cannot be read", row->id);
+		return (-1);
+	}
+	for (i = 0; i < c->nops; i++) {
+		op = &c->ops[i];
+		if (op->kind == OP_PERSON_CREATE) {
+			for (f = 0; f < PF_COUNT; f++)
+				if (op->person[f] != NULL && history_add(h, c,
+				    "create", f, op->person[f]) == -1)
+					goto out;
+		} else if ((op->kind == OP_PERSON_SET ||
+		    op->kind == OP_CONFLICT_RESOLVE) && op->field >= 0 &&
+		    op->field < PF_COUNT && op->arg[OA_VALUE] != NULL &&
+		    history_add(h, c, op->kind == OP_PERSON_SET ? "set" :
+		    "resolve", op->field, op->arg[OA_VALUE]) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	change_free(c);
+	return (rc);
+}
+
+/*
+ * GET /api/dossiers/ID/history: every change of the card's fields in the
+ * log's total order (HLC, key, id), each with the value it replaced, the
+ * region and account that wrote it and when.  Read as the dossier is
+ * (allowed), audited as a read ("history").
+ */
+static void
+ep_history(struct ctx *c, const char *id)
+{
+	struct history		 h;
+	enum access_scope	 sc;
+	cJSON			*j = NULL;
+	int			 r, f;
+
+	memset(&h, 0, sizeof(h));
+	if (!dossier_id(c, id))
+		return;
+	if ((r = store_has_dossier(c->n->st, id)) != 1) {
+		if (r == 0)
+			fail(c, 404, "not_found", "no such dossier");
+		else
+			internal(c);
+		return;
+	}
+	if (!allowed(c, id, ACT_READ, &sc))
+		return;
+	if ((h.arr = cJSON_CreateArray()) == NULL ||
+	    store_each_change(c->n->st, id, history_one, &h) != 0)
+		goto err;
+	if (audit(c, NULL, "read", id, "", "history", false) == -1) {
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "fields", h.arr)) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	h.arr = NULL;
+	set_json(c, 200, j);
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(h.arr);
+	for (f = 0; f < PF_COUNT; f++)
+		free(h.cur[f]);
 }
 
 /* POST /api/dossiers/ID/glass {reason}: break the glass for the rest of
@@ -1766,6 +1887,9 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_record(&c, NULL, "person", "add");
 	else if (c.nseg == 2 && strcmp(s0, "dossiers") == 0 && get)
 		ep_show(&c, s1);
+	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
+	    strcmp(c.seg[2], "history") == 0 && get)
+		ep_history(&c, s1);
 	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
 	    strcmp(c.seg[2], "glass") == 0 && post)
 		ep_glass(&c, s1);

@@ -429,6 +429,33 @@ function card(d) {
 		    count(d.changes, 'изменение', 'изменения', 'изменений'))));
 }
 
+// Every change of the card's fields: old -> new, by whom, where, when.
+function history(r) {
+	const sec = h('section', { 'aria-labelledby': 'hist-h' },
+	    h('h2', { id: 'hist-h' }, 'Изменения карточки'));
+	if (r.status !== 200) {
+		sec.append(h('p', { class: 'status error' }, errorText(r)));
+		return sec;
+	}
+	const show = (f, v) => v === undefined ? '—' : (v === '' ?
+	    '(очищено)' : (f === 'birth_date' || f === 'graduated' ?
+	    fmtDate(v) : (f === 'sex' ? (sexes[v] || v) : v)));
+	const kinds = { create: 'регистрация', set: 'изменение',
+	    resolve: 'решение конфликта' };
+	const rows = r.data.fields.filter((x) => x.kind !== 'create')
+	    .reverse();
+	if (rows.length === 0) {
+		sec.append(h('p', {}, 'Карточку не меняли после регистрации.'));
+		return sec;
+	}
+	sec.append(table('Изменения полей карточки, новые сверху', ['Поле',
+	    'Было', 'Стало', 'Кто и где', 'Когда'], rows.map((x) => [
+		fields[x.field] || x.field, show(x.field, x.old),
+		show(x.field, x.value), `${x.region}, ${x.user} ` +
+		    `(${kinds[x.kind] || x.kind})`, fmtHlc(x.hlc)])));
+	return sec;
+}
+
 // Break the glass: open another centre's dossier with a reason.
 function glass(view, id, reload) {
 	view.append(h('p', { class: 'notice' }, 'Это дело другого центра. ' +
@@ -480,8 +507,10 @@ export async function dossier(view, args, acct) {
 			view.append(h('p', { class: 'notice' }, 'В карточке ' +
 			    'есть нерешённый конфликт правок: его решает ' +
 			    'руководитель.'));
+		const hr = await call('GET', `/api/dossiers/${encodeURIComponent(
+		    id)}/history`);
 		const body = h('div', { class: 'dossier' },
-		    h('div', {}, card(d), assessments(d)),
+		    h('div', {}, card(d), history(hr), assessments(d)),
 		    h('div', {}, timeline(d)));
 		view.append(body);
 		if (d.custodian && (acct.role === 'curator' ||

@@ -3,8 +3,9 @@
 # headers, Chart.js from Debian's package, nothing else (no traversal, no
 # listing, GET and HEAD only); no inline script or style and no innerHTML
 # in the pages.  And the endpoints the pages added: my caseload (overdue
-# contacts, a threshold, only the centre's dossiers, audited) and a
-# supervisor's assignment of a dossier to a centre.
+# contacts, a threshold, only the centre's dossiers, audited), the
+# history of a card's fields, and a supervisor's assignment of a dossier
+# to a centre.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-ui.sh"
 p=$(port_base)
@@ -114,6 +115,28 @@ status 403
 api boss GET /api/caseload
 status 403
 
+# The history of the card's fields: old -> new, who, where, when.
+api petrova POST "/api/dossiers/$D/person/set" '{"phone":"+7 900 000-00-00"}'
+status 201
+api petrova POST "/api/dossiers/$D/person/set" '{"phone":"+7 900 111-11-11","name":"Анна-Мария"}'
+status 201
+api petrova GET "/api/dossiers/$D/history"
+status 200
+contains '"field":"surname","kind":"create","value":"Иванова","region":"RU-SMO","user":"petrova","hlc":"[0-9a-f]{16}","change":"[0-9a-f]{64}"' \
+    "$T/out"
+contains '"field":"phone","kind":"set","value":"\+7 900 000-00-00","region":"RU-SMO","user":"petrova"' \
+    "$T/out"
+contains '"field":"phone","kind":"set","old":"\+7 900 000-00-00","value":"\+7 900 111-11-11"' \
+    "$T/out"
+contains '"field":"name","kind":"set","old":"Анна","value":"Анна-Мария"' "$T/out"
+api sidorov GET "/api/dossiers/$D/history"
+status 403
+contains '"code":"reason_required"' "$T/out"
+api boss GET "/api/dossiers/$D/history"
+status 403
+api petrova GET "/api/dossiers/00000000-0000-4000-8000-000000000000/history"
+status 404
+
 # Assigning a dossier to a centre: a supervisor's decision.
 api petrova POST "/api/dossiers/$D/assign" '{"centre":"Вяземский центр"}'
 status 403
@@ -138,6 +161,10 @@ ok "$OPORA_BIN" --dir n --user inspector audit list --json
 contains '"login":"chief","role":"supervisor","os_user":"","addr":"127.0.0.1","action":"assign","dossiers":"'"$D"'","reason":"","detail":"Вяземский центр"' \
     "$T/out"
 contains '"login":"petrova","role":"curator","os_user":"","addr":"127.0.0.1","action":"caseload"' \
+    "$T/out"
+contains '"login":"petrova","role":"curator","os_user":"","addr":"127.0.0.1","action":"read","dossiers":"'"$D"'","reason":"","detail":"history"' \
+    "$T/out"
+contains '"login":"sidorov","role":"curator","os_user":"","addr":"127.0.0.1","action":"refused","dossiers":"'"$D"'"' \
     "$T/out"
 ok "$OPORA_BIN" --dir n --user inspector audit verify
 stop n

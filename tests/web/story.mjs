@@ -180,6 +180,30 @@ try {
 		check(id === 'main', `the skip link leads to ${id}`);
 	});
 
+	await step('russian-plurals-dates-snils', async () => {
+		const got = await anon.evaluate(async () => {
+			const ru = await import('/ru.js');
+			const ev = (n) => ru.count(n, 'событие', 'события',
+			    'событий');
+			return [ev(0), ev(1), ev(2), ev(4), ev(5), ev(11),
+			    ev(12), ev(14), ev(21), ev(22), ev(25), ev(101),
+			    ev(111), ev(1002),
+			    ru.fmtDate('2024-01-10'), ru.parseDate('10.01.2024'),
+			    ru.parseDate('1.2.2024'), ru.parseDate('31.02.2024'),
+			    ru.parseDate('2024-01-10'), ru.snilsState(
+			    '112-233-445 95'), ru.snilsState('11223344596'),
+			    ru.snilsState('112-233'), ru.snilsState(
+			    '001-001-998 00')].join('|');
+		});
+		const want = ['0 событий', '1 событие', '2 события',
+		    '4 события', '5 событий', '11 событий', '12 событий',
+		    '14 событий', '21 событие', '22 события', '25 событий',
+		    '101 событие', '111 событий', '1002 события',
+		    '10.01.2024', '2024-01-10', '2024-02-01', '', '', 'ok',
+		    'bad', 'short', 'ok'].join('|');
+		check(got === want, `got ${got}`);
+	});
+
 	const cur = await newPage(browser, SMO);
 	await step('curator-caseload', async () => {
 		await login(cur, 'petrova');
@@ -230,6 +254,12 @@ try {
 		    'Жильё': 'dormitory', 'Занятость': 'unemployed_seeking' });
 		await act(cur, 'Записать оценку', { 'Дата': '01.06.2024',
 		    'Жильё': 'own', 'Занятость': 'employed' });
+		await act(cur, 'Изменить карточку', { 'Телефон':
+		    '+7 900 000-00-00' });
+		const hist = cur.getByRole('table', {
+		    name: 'Изменения полей карточки, новые сверху' });
+		await hist.getByRole('row', { name: /Телефон — \+7 900 000-00-00 RU-SMO, petrova \(изменение\)/ })
+		    .waitFor();
 		await cur.locator('.timeline').getByText(`контакт: Встреча ${XSS}`)
 		    .waitFor();
 		check(await cur.locator('main img').count() === 0,
@@ -390,6 +420,8 @@ try {
 		await kcur.getByRole('heading', { name: 'История' }).waitFor();
 		await kcur.getByText('RU-SMO, petrova').first().waitFor();
 		await kcur.getByText('RU-SMO, chief').first().waitFor();
+		await kcur.getByRole('cell', { name: 'RU-SMO, petrova (изменение)' })
+		    .waitFor();
 		await kcur.getByText('Передача RU-SMO → RU-KLU: принята')
 		    .waitFor();
 		await act(kcur, 'Добавить событие', { 'Дата': '02.07.2024',
