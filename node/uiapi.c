@@ -22,10 +22,13 @@
 #include "node/node.h"
 #include "node/session.h"
 #include "node/store.h"
+#include "node/store_peer.h"
+#include "node/store_refusal.h"
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/view.h"
 #include "protocol/change.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
@@ -1660,6 +1663,106 @@ err:
 	internal(c);
 }
 
+/* What ep_status gathers of each peer. */
+struct status_peers {
+	cJSON	*arr;
+	int64_t	 refused;	/* refused changes kept, all peers */
+	struct node *n;
+};
+
+static int
+status_peer(const struct store_peer_row *pr, void *arg)
+{
+	struct status_peers	*sp = arg;
+	cJSON			*o;
+	char			 e[ESC_LONG];
+	int64_t			 kept, rows;
+	bool			 failing = pr->last_error != NULL &&
+				    pr->last_error_at >= pr->last_ok;
+
+	if (store_refusal_totals(sp->n->st, pr->region, &kept, &rows) == -1)
+		return (-1);
+	sp->refused += rows;
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(sp->arr, o);
+	/* A peer's words are its own: escaped as the CLI does. */
+	if (cJSON_AddStringToObject(o, "region", esc_str(pr->region, e,
+	    sizeof(e))) == NULL ||
+	    cJSON_AddStringToObject(o, "url", pr->url != NULL ?
+	    esc_str(pr->url, e, sizeof(e)) : "") == NULL ||
+	    cJSON_AddBoolToObject(o, "ok", !failing && pr->last_ok > 0) ==
+	    NULL || cJSON_AddNumberToObject(o, "last_ok_ms",
+	    (double)pr->last_ok) == NULL ||
+	    (failing && (cJSON_AddNumberToObject(o, "failing_since_ms",
+	    (double)pr->last_error_at) == NULL ||
+	    cJSON_AddStringToObject(o, "error", esc_str(pr->last_error, e,
+	    sizeof(e))) == NULL)) ||
+	    cJSON_AddNumberToObject(o, "behind", (double)pr->behind) ==
+	    NULL || cJSON_AddNumberToObject(o, "waiting",
+	    (double)pr->waiting) == NULL ||
+	    cJSON_AddNumberToObject(o, "refused", (double)rows) == NULL)
+		return (-1);
+	return (0);
+}
+
+static const char SQL_STATUS_COUNTS[] =
+    "SELECT (SELECT count(*) FROM persons),"
+    " (SELECT count(*) FROM persons WHERE custodian = ?1),"
+    " (SELECT count(*) FROM conflicts WHERE state = 'open')";
+
+/*
+ * GET /api/status (admins): what the node's health page shows, from the
+ * same records as 'opora status': its region, its peers (in step, or
+ * failing since when and why, how far behind, changes waiting, refused
+ * changes kept), the dossiers held and in custody, open conflicts.  The
+ * numbers only: no dossier.  Audited as 'status'.
+ */
+static void
+ep_status(struct ctx *c)
+{
+	struct status_peers	 sp;
+	sqlite3_stmt		*s;
+	cJSON			*j = NULL;
+	int			 r;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.n = c->n;
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
+	    (sp.arr = cJSON_AddArrayToObject(j, "peers")) == NULL ||
+	    store_peer_each(c->n->st, status_peer, &sp) != 0 ||
+	    (s = store_stmt(c->n->st, SQL_STATUS_COUNTS)) == NULL)
+		goto err;
+	if (sqlite3_bind_text(s, 1, c->n->cfg.region, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || (r = sqlite3_step(s)) != SQLITE_ROW) {
+		log_warnx("web status: %s", sqlite3_errmsg(store_db(c->n->st)));
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		goto err;
+	}
+	r = cJSON_AddNumberToObject(j, "dossiers",
+	    (double)sqlite3_column_int64(s, 0)) == NULL ||
+	    cJSON_AddNumberToObject(j, "custody",
+	    (double)sqlite3_column_int64(s, 1)) == NULL ||
+	    cJSON_AddNumberToObject(j, "conflicts_open",
+	    (double)sqlite3_column_int64(s, 2)) == NULL ||
+	    cJSON_AddNumberToObject(j, "refused", (double)sp.refused) == NULL;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r || audit(c, NULL, "status", "", "", "web", false) == -1)
+		goto err;
+	set_json(c, 200, j);
+	return;
+err:
+	cJSON_Delete(j);
+	internal(c);
+}
+
 /* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
 static void
 ep_audit(struct ctx *c)
@@ -1908,6 +2011,8 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_conflicts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
 		ep_accounts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "status") == 0 && get)
+		ep_status(&c);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && post)
 		ep_account_add(&c);
 	else if (c.nseg == 3 && strcmp(s0, "accounts") == 0 && post)

@@ -5,6 +5,51 @@ import { call, query, setSession } from './api.js';
 import { h, clear, field, form, table, status } from './dom.js';
 import { fmtDate, fmtHlc, count, roles, errorText } from './ru.js';
 
+function msText(ms) {
+	if (!ms)
+		return '';
+	const t = new Date(ms);
+	const p = (x) => String(x).padStart(2, '0');
+	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
+	    `${p(t.getHours())}:${p(t.getMinutes())}`;
+}
+
+// The node's health: what 'opora status' shows (GET /api/status).
+export async function health(view) {
+	view.append(h('h1', {}, 'Состояние узла'));
+	const r = await call('GET', '/api/status');
+	if (r.status !== 200) {
+		view.append(h('p', { class: 'status error' }, errorText(r)));
+		return;
+	}
+	const d = r.data;
+	const bad = d.peers.filter((x) => !x.ok);
+	view.append(h('p', { class: bad.length || d.refused ? 'notice' :
+	    'meta' }, `Регион ${d.region}. ` + (d.peers.length === 0 ?
+	    'Соседей нет.' : bad.length ? `Не в порядке: ${count(bad.length,
+	    'сосед', 'соседа', 'соседей')} из ${d.peers.length}.` :
+	    `Все ${count(d.peers.length, 'сосед', 'соседа', 'соседей')} ` +
+	    'в порядке.')),
+	    h('dl', { class: 'card' },
+		h('dt', {}, 'Дел на узле'), h('dd', {}, String(d.dossiers)),
+		h('dt', {}, 'Из них ведёт регион'), h('dd', {},
+		    String(d.custody)),
+		h('dt', {}, 'Открытых конфликтов'), h('dd', {},
+		    String(d.conflicts_open)),
+		h('dt', {}, 'Отвергнутых изменений'), h('dd', {},
+		    String(d.refused))));
+	if (d.peers.length)
+		view.append(table('Соседи', ['Регион', 'Адрес', 'Состояние',
+		    'Отстаёт', 'Ждут родителей', 'Отвергнуто'], d.peers.map(
+		    (x) => [x.region, x.url, x.ok ? `в порядке, последний ` +
+			`обмен ${msText(x.last_ok_ms)}` : (x.error ?
+			`сбой с ${msText(x.failing_since_ms)}: ${x.error}` :
+			'ещё не связывались'),
+			count(x.behind, 'изменение', 'изменения',
+			    'изменений'), String(x.waiting),
+			String(x.refused)])));
+}
+
 // What an admin hands over once: a one-time password, a second factor.
 function secret(d) {
 	return h('div', { class: 'notice', role: 'status' },

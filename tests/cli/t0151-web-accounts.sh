@@ -2,7 +2,8 @@
 # create with a one-time password (and a second factor for an admin),
 # disable (its sessions end), enable, unlock, reset the password; the last
 # enabled admin is never disabled; other roles may do none of it; every
-# change is audited as the CLI's 'user ...'.
+# change is audited as the CLI's 'user ...'.  And the node's health page
+# (GET /api/status) for admins only.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-ui.sh"
 p=$(port_base)
@@ -83,7 +84,27 @@ status 404
 api boss POST /api/accounts/ivanov/fly '{}'
 status 404
 
+# The node's health page: numbers and peers, no dossier.
+"$OPORA_BIN" --dir n id > self.card
+mkdir other
+"$OPORA_BIN" --dir other init --region RU-KLU --url https://127.0.0.1:9 \
+    >/dev/null 2>&1 || fail "init other"
+"$OPORA_BIN" --dir other id > other.card
+ok "$OPORA_BIN" --dir n --user boss peer add other.card
+api boss GET /api/status
+status 200
+contains '^\{"region":"RU-SMO","peers":\[\{"region":"RU-KLU","url":"https://127.0.0.1:9","ok":false,"last_ok_ms":0,' \
+    "$T/out"
+contains '"dossiers":0,"custody":0,"conflicts_open":0,"refused":0\}$' "$T/out"
+api petrova GET /api/status
+status 403
+login inspector
+api inspector GET /api/status
+status 403
+
 ok "$OPORA_BIN" --dir n --user inspector audit list --json
+contains '"login":"boss","role":"admin","os_user":"","addr":"127.0.0.1","action":"status"' \
+    "$T/out"
 for a in 'user add' 'user disable' 'user enable' 'user reset-password' \
     'user unlock'; do
 	contains "\"login\":\"boss\",\"role\":\"admin\",\"os_user\":\"\",\"addr\":\"127.0.0.1\",\"action\":\"$a\",\"dossiers\":\"\",\"reason\":\"\",\"detail\":\"ivanov\"" \

@@ -513,6 +513,14 @@ try {
 	const adm = await newPage(browser, SMO);
 	await step('admin-accounts', async () => {
 		await login(adm, 'boss', totp(env.SMO_TOTP));
+		await adm.getByRole('heading', { name: 'Состояние узла' })
+		    .waitFor();
+		await adm.getByRole('cell', { name: 'RU-KLU', exact: true })
+		    .waitFor();
+		await adm.getByText('Регион RU-SMO.').waitFor();
+		await axe(adm, 'node health');
+		await shot(adm, '14-status');
+		await adm.getByRole('link', { name: 'Учётные записи' }).click();
 		await adm.getByRole('heading', { name: 'Учётные записи' })
 		    .waitFor();
 		await adm.getByRole('cell', { name: 'inspector', exact: true })
