@@ -28,8 +28,7 @@ export async function health(view) {
 	    'meta' }, `Регион ${d.region}. ` + (d.peers.length === 0 ?
 	    'Соседей нет.' : bad.length ? `Не в порядке: ${count(bad.length,
 	    'сосед', 'соседа', 'соседей')} из ${d.peers.length}.` :
-	    `Все ${count(d.peers.length, 'сосед', 'соседа', 'соседей')} ` +
-	    'в порядке.')),
+	    `Все соседи в порядке (${d.peers.length}).`)),
 	    h('dl', { class: 'card' },
 		h('dt', {}, 'Дел на узле'), h('dd', {}, String(d.dossiers)),
 		h('dt', {}, 'Из них ведёт регион'), h('dd', {},
