@@ -11,11 +11,13 @@ DESTDIR	?=
 CC	?= cc
 
 # python3-scipy: the statistics attacker's integer programs (HiGHS through
-# scipy.optimize.milp; tests/stats/attack.py).
+# scipy.optimize.milp; tests/stats/attack.py).  libjs-chart.js: the web
+# pages' charts (served from its installed path, docs/ui.md); chromium: the
+# browser the web tests drive (tests/web/, with Node.js: web-deps).
 DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
 	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
 	      libargon2-dev liboath-dev libmicrohttpd-dev oathtool strace \
-	      python3-scipy
+	      python3-scipy libjs-chart.js chromium
 
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Werror
@@ -34,19 +36,24 @@ FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
 B	= build
-# The list of common passwords (data/common-passwords.txt) is compiled in.
+# The list of common passwords (data/common-passwords.txt) and the web
+# pages (node/web/, node/webfiles.h) are compiled in.
 GEN_SRC	= $(B)/gen/common_passwords.c
-LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/common_passwords.o
+WEB_FILES = $(sort $(wildcard node/web/*.html node/web/*.css node/web/*.js \
+	    node/web/*.svg))
+LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/common_passwords.o \
+	  $(B)/gen/web_files.o
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
-SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/common_passwords.o
+SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/common_passwords.o \
+	  $(B)/san/gen/web_files.o
 SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
 
 .SECONDARY:
 
-.PHONY: all deps check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
+.PHONY: all deps web-deps web-test check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
 	deb deb-deps
 
 all: opora
@@ -79,6 +86,38 @@ $(B)/san/gen/common_passwords.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 $(B)/fuzz/gen/common_passwords.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
+
+# Every file of node/web/ as a byte array with its name and Content-Type
+# (node/webfiles.h); a file of any other kind is refused.
+$(B)/gen/web_files.c: $(WEB_FILES) Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '/* Generated from node/web/ by the Makefile. */'; \
+	  echo '#include "node/webfiles.h"'; i=0; \
+	  for f in $(WEB_FILES); do \
+	    echo "static const unsigned char f$$i[] = {"; \
+	    od -An -v -tx1 "$$f" | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '0 };'; i=$$((i + 1)); done; \
+	  echo 'const struct webfile webfiles_table[] = {'; i=0; \
+	  for f in $(WEB_FILES); do \
+	    case $$f in \
+	    *.html) t='text/html; charset=utf-8' ;; \
+	    *.css) t='text/css; charset=utf-8' ;; \
+	    *.js) t='text/javascript; charset=utf-8' ;; \
+	    *.svg) t='image/svg+xml' ;; \
+	    *) echo "$$f: not a web file" >&2; exit 1 ;; \
+	    esac; \
+	    echo "{ \"/$${f##*/}\", \"$$t\", f$$i, sizeof(f$$i) - 1 },"; \
+	    i=$$((i + 1)); done; \
+	  echo '};'; echo "const size_t webfiles_count = $$i;"; } > $@.tmp
+	mv $@.tmp $@
+$(B)/gen/web_files.o: $(B)/gen/web_files.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(B)/san/gen/web_files.o: $(B)/gen/web_files.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/fuzz/gen/web_files.o: $(B)/gen/web_files.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
 
@@ -145,7 +184,8 @@ $(B)/san/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
 FUZZ_SECONDS ?= 600
 FUZZ_CC_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
 	  -I. -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_OBJ = $(LIB_SRC:%.c=$(B)/fuzz/%.o) $(B)/fuzz/gen/common_passwords.o
+FUZZ_OBJ = $(LIB_SRC:%.c=$(B)/fuzz/%.o) $(B)/fuzz/gen/common_passwords.o \
+	  $(B)/fuzz/gen/web_files.o
 $(B)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
@@ -167,9 +207,25 @@ fuzz: fuzz-deps
 	    || exit 1; \
 	done
 
-check: deps deb-deps
+check: deps deb-deps web-deps
 	$(MAKE) all unit unit-san
 	@sh tests/run.sh
+
+# The browser tests (tests/web/): Node.js and npm (Debian's, unless a
+# node is already there), then playwright-core and axe-core at the
+# versions of tests/web/package-lock.json ('npm ci').  They drive Debian's
+# chromium (deps).
+web-deps: deps
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq nodejs npm; }
+	@[ tests/web/node_modules/.package-lock.json -nt \
+	    tests/web/package-lock.json ] || \
+	  (cd tests/web && npm ci --no-audit --no-fund)
+
+web-test: all web-deps
+	OPORA=$$PWD/opora TOP=$$PWD sh tests/web/run.sh
 
 bench: deps
 	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy \
@@ -253,7 +309,8 @@ VERSION	= $(shell sed -n 's/^\#define OPORA_VERSION[^"]*"\(.*\)"/\1/p' \
 DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
 DEB	= $(B)/deb/opora_$(VERSION)_$(DEB_ARCH).deb
 DEB_SRC	= Makefile LICENSE $(wildcard conflict/*.[ch] protocol/*.[ch] \
-	  node/*.[ch] dist/* debian/* debian/source/* data/*) docs/opora.1
+	  node/*.[ch] node/web/* dist/* debian/* debian/source/* data/*) \
+	  docs/opora.1
 DEB_PKGS = debhelper lintian dpkg-dev fakeroot
 
 deb-deps:

@@ -7,6 +7,7 @@
 #include <netdb.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "node/ui.h"
 #include "node/uiapi.h"
 #include "node/uijson.h"
+#include "node/webfiles.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
 #include "protocol/pemfile.h"
@@ -29,6 +31,8 @@ struct ui {
 	char			*cert;	/* PEM, NUL-terminated */
 	char			*key;	/* PEM; wiped when freed */
 	size_t			 keylen;
+	char			*chartjs;	/* UI_CHARTJS_PATH, or NULL */
+	size_t			 chartjslen;
 };
 
 /* One request as it is read. */
@@ -113,13 +117,23 @@ client_addr(struct MHD_Connection *c, char *out, size_t outsz)
 		snprintf(out, outsz, "?");
 }
 
+static void
+add_security_headers(struct MHD_Response *resp)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(security_headers) /
+	    sizeof(security_headers[0]); i++)
+		MHD_add_response_header(resp, security_headers[i][0],
+		    security_headers[i][1]);
+}
+
 static enum MHD_Result
 answer(struct MHD_Connection *c, const char *url,
     struct uiapi_answer *ans)
 {
 	struct MHD_Response	*resp;
 	char			 ra[24];
-	size_t			 i;
 	enum MHD_Result		 r;
 
 	resp = MHD_create_response_from_buffer(ans->body != NULL ?
@@ -129,10 +143,7 @@ answer(struct MHD_Connection *c, const char *url,
 		return (MHD_NO);
 	}
 	ans->body = NULL;
-	for (i = 0; i < sizeof(security_headers) /
-	    sizeof(security_headers[0]); i++)
-		MHD_add_response_header(resp, security_headers[i][0],
-		    security_headers[i][1]);
+	add_security_headers(resp);
 	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Content-Type",
@@ -144,6 +155,55 @@ answer(struct MHD_Connection *c, const char *url,
 		MHD_add_response_header(resp, "Retry-After", ra);
 	}
 	r = MHD_queue_response(c, ans->status, resp);
+	MHD_destroy_response(resp);
+	return (r);
+}
+
+/*
+ * A path outside /api/: one of the pages' files (webfiles.h) or Chart.js
+ * (UI_CHARTJS_PATH, read at start) for GET and HEAD; 405 for any other
+ * method, 404 for any other name.  The bodies are static: nothing of the
+ * request is echoed.
+ */
+static enum MHD_Result
+answer_file(struct ui *u, struct MHD_Connection *c, const char *url,
+    const char *method)
+{
+	static const char	 nf[] = "Нет такой страницы.\n";
+	static const char	 na[] = "Здесь можно только читать (GET).\n";
+	const struct webfile	*f = NULL;
+	struct MHD_Response	*resp;
+	const void		*data = nf;
+	const char		*type = "text/plain; charset=utf-8";
+	size_t			 len = sizeof(nf) - 1;
+	unsigned		 status = 404;
+	enum MHD_Result		 r;
+
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		status = 405;
+		data = na;
+		len = sizeof(na) - 1;
+	} else if (strcmp(url, UI_CHARTJS_URL) == 0 && u->chartjs != NULL) {
+		status = 200;
+		data = u->chartjs;
+		len = u->chartjslen;
+		type = "text/javascript; charset=utf-8";
+	} else if ((f = webfiles_find(url)) != NULL) {
+		status = 200;
+		data = f->data;
+		len = f->len;
+		type = f->type;
+	}
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return (MHD_NO);
+	add_security_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	r = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return (r);
 }
@@ -184,6 +244,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return (MHD_YES);
 	}
+	if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0)
+		return (answer_file(u, c, url, method));
 	client_addr(c, addr, sizeof(addr));
 	memset(&r, 0, sizeof(r));
 	memset(&ans, 0, sizeof(ans));
@@ -224,6 +286,39 @@ completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(rq->body);
 	free(rq);
 	*con_cls = NULL;
+}
+
+/*
+ * Chart.js as Debian's libjs-chart.js installs it, read once at start
+ * (at most UI_CHARTJS_MAX bytes): without it the pages show their
+ * figures as tables only, and the log says so once.
+ */
+static void
+chartjs_read(struct ui *u)
+{
+	FILE	*fp;
+	size_t	 n;
+
+	if ((fp = fopen(UI_CHARTJS_PATH, "re")) == NULL) {
+		log_info("web pages: no %s (Debian's libjs-chart.js): the "
+		    "pages show no charts", UI_CHARTJS_PATH);
+		return;
+	}
+	if ((u->chartjs = malloc(UI_CHARTJS_MAX)) == NULL) {
+		log_warn("web pages: chart.js");
+		fclose(fp);
+		return;
+	}
+	n = fread(u->chartjs, 1, UI_CHARTJS_MAX, fp);
+	if (ferror(fp) || n == 0 || n == UI_CHARTJS_MAX) {
+		log_warnx("web pages: %s cannot be read, or is empty or "
+		    "larger than %d bytes: the pages show no charts",
+		    UI_CHARTJS_PATH, UI_CHARTJS_MAX - 1);
+		free(u->chartjs);
+		u->chartjs = NULL;
+	} else
+		u->chartjslen = n;
+	fclose(fp);
 }
 
 /* The address of listen_ui ("HOST:PORT", "[V6]:PORT") resolved. */
@@ -288,6 +383,7 @@ ui_start(const struct node *n, const char *dir, int *failed)
 	    &len)) == NULL || (u->key = pem_read(key, PEMFILE_PRIVATE,
 	    "browser TLS key", &u->keylen)) == NULL)
 		goto fail;
+	chartjs_read(u);
 	if ((u->api = uiapi_new(dir, n->user)) == NULL ||
 	    (ai = resolve(n->cfg.listen_ui)) == NULL)
 		goto fail;
@@ -335,5 +431,6 @@ ui_stop(struct ui *u)
 		OPENSSL_cleanse(u->key, u->keylen);
 	free(u->key);
 	free(u->cert);
+	free(u->chartjs);
 	free(u);
 }

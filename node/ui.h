@@ -12,7 +12,10 @@
  * connections in all and UI_CONN_PER_ADDR from one address, UI_TIMEOUT_S
  * without progress, UI_CONN_MEMORY bytes of headers per connection and
  * UIJSON_BODY_MAX bytes of body (413 beyond).  Every answer carries the
- * security headers of docs/api.md; what is answered is node/uiapi.h.
+ * security headers of docs/api.md; what is answered under /api/ is
+ * node/uiapi.h.  Every other path is one of the web pages' compiled-in
+ * files (node/webfiles.h; "/" is index.html) or UI_CHARTJS_URL, for GET
+ * and HEAD only (405 otherwise, 404 for any other name; docs/ui.md).
  */
 #ifndef OPORA_UI_H
 #define OPORA_UI_H
@@ -25,6 +28,10 @@ struct ui;
 #define UI_TIMEOUT_S		30	/* seconds without progress */
 #define UI_CONN_MEMORY		(32 * 1024)	/* headers, per connection */
 #define UI_PEM_MAX		(64 * 1024)	/* a certificate chain */
+/* Chart.js 3 as Debian's libjs-chart.js installs it (200 KB minified). */
+#define UI_CHARTJS_PATH		"/usr/share/javascript/chart.js/chart.min.js"
+#define UI_CHARTJS_URL		"/vendor/chart.js"
+#define UI_CHARTJS_MAX		(2 * 1024 * 1024)
 
 /*
  * ui_start(n, dir): start the listener of n's listen_ui (n is borrowed for

@@ -9,28 +9,39 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "conflict/access.h"
 #include "conflict/dossier.h"
+#include "conflict/hlc.h"
+#include "conflict/op.h"
 #include "node/account.h"
 #include "node/audit.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/session.h"
 #include "node/store.h"
+#include "node/store_peer.h"
+#include "node/store_refusal.h"
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/view.h"
+#include "protocol/change.h"
+#include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
+#include "protocol/num.h"
 
 #define UIAPI_SEGMENTS		6	/* /api/dossiers/ID/event/amend */
 #define UIAPI_SEGMENT_MAX	64	/* bytes of one path segment */
 #define UIAPI_SEARCH_MAX	50	/* dossiers one search answers */
 #define UIAPI_REASON_MIN	5	/* bytes: a reason, not "x" */
 #define UIAPI_REASON_MAX	500
+#define UIAPI_CASELOAD_MAX	1000	/* dossiers one caseload answers */
+#define UIAPI_OVERDUE_DEFAULT	30	/* days without a contact */
+#define UIAPI_OVERDUE_MAX	3650
 
 struct uiapi {
 	struct node	*n;
@@ -601,6 +612,168 @@ out:
 	free(ids);
 }
 
+/*
+ * My caseload: the dossiers this region holds that are assigned to the
+ * account's centre, with what a curator looks at first.  The last contact
+ * is the date of the latest event that is not retracted (every event is a
+ * contact with the graduate or a service to them); days are counted from
+ * it, or from the opening of the open episode when there is no event yet.
+ */
+static const char SQL_CASELOAD[] =
+    "SELECT p.dossier, p.surname, p.name, p.patronymic, p.birth_date,"
+    " dc.centre,"
+    " (SELECT max(opened) FROM episodes e WHERE e.dossier = p.dossier"
+    "  AND (e.closed IS NULL OR e.closed = '')),"
+    " (SELECT max(date) FROM events v WHERE v.dossier = p.dossier"
+    "  AND (v.retracted IS NULL OR v.retracted <> '1')),"
+    " (SELECT count(*) FROM conflicts c WHERE c.dossier = p.dossier"
+    "  AND c.state = 'open'),"
+    " (SELECT count(*) FROM events v WHERE v.dossier = p.dossier"
+    "  AND v.late = '1')"
+    " FROM dossier_centres dc JOIN persons p ON p.dossier = dc.dossier"
+    " WHERE dc.centre = ?1 AND p.custodian = ?2"
+    " ORDER BY p.surname_fold, p.name, p.birth_date, p.dossier";
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date, or -1 (H. Hinnant's
+ * days_from_civil). */
+static int64_t
+date_days(const char *s)
+{
+	int64_t	 y, era, yoe, doy, doe;
+	int	 yy, m, d;
+
+	if (s == NULL || fields_date_parse(s, strlen(s), &yy, &m, &d) == -1)
+		return (-1);
+	y = yy - (m <= 2);
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+/* GET /api/caseload?days=N: the account's centre's dossiers (docs/api.md). */
+static void
+ep_caseload(struct ctx *c)
+{
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "centre" };
+	const char	*days_s = c->r->query(c->r->qarg, "days"), *v;
+	enum access_scope sc;
+	sqlite3_stmt	*s = NULL;
+	cJSON		*arr = NULL, *o, *j = NULL;
+	char		*ids = NULL;
+	int64_t		 today = c->now / 86400, from, since;
+	int64_t		 days = UIAPI_OVERDUE_DEFAULT;
+	size_t		 n = 0;
+	int		 r, col;
+	bool		 more = false;
+
+	if (!access_any(c->acct.role, ACT_READ)) {
+		fail(c, 403, "forbidden", "your role may not read dossiers");
+		return;
+	}
+	if (c->acct.centre[0] == '\0') {
+		fail(c, 403, "forbidden", "your account belongs to no centre");
+		return;
+	}
+	if (days_s != NULL && days_s[0] != '\0' && num_parse_str(days_s, 1,
+	    UIAPI_OVERDUE_MAX, &days) == -1) {
+		fail(c, 400, "bad_request", "days is a number of days from 1 "
+		    "to 3650");
+		return;
+	}
+	if ((s = store_stmt(c->n->st, SQL_CASELOAD)) == NULL ||
+	    sqlite3_bind_text(s, 1, c->acct.centre, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 2, c->n->cfg.region, -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    (arr = cJSON_CreateArray()) == NULL ||
+	    (ids = malloc(UIAPI_CASELOAD_MAX * 37 + 1)) == NULL)
+		goto err;
+	ids[0] = '\0';
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v == NULL || strlen(v) != 36)
+			continue;
+		/* The same rule as every read, not only the query's. */
+		if (cli_scope(c->n, &c->acct, v, &sc) == -1)
+			goto err;
+		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
+			continue;
+		if (n == UIAPI_CASELOAD_MAX) {
+			more = true;
+			break;
+		}
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto err;
+		cJSON_AddItemToArray(arr, o);
+		for (col = 0; col < 6; col++)
+			if ((v = (const char *)sqlite3_column_text(s, col)) !=
+			    NULL && cJSON_AddStringToObject(o, keys[col], v) ==
+			    NULL)
+				goto err;
+		memcpy(ids + n * 37, sqlite3_column_text(s, 0), 36);
+		ids[n * 37 + 36] = ' ';
+		n++;
+		v = (const char *)sqlite3_column_text(s, 6);
+		if (v != NULL && cJSON_AddStringToObject(o, "episode_opened",
+		    v) == NULL)
+			goto err;
+		from = date_days(v);
+		v = (const char *)sqlite3_column_text(s, 7);
+		if (v != NULL && cJSON_AddStringToObject(o, "last_contact",
+		    v) == NULL)
+			goto err;
+		if (date_days(v) != -1)
+			from = date_days(v);
+		since = from != -1 && today >= from ? today - from : -1;
+		if ((since != -1 && cJSON_AddNumberToObject(o, "days_since",
+		    (double)since) == NULL) ||
+		    cJSON_AddBoolToObject(o, "overdue", since > days) == NULL ||
+		    cJSON_AddNumberToObject(o, "conflicts",
+		    (double)sqlite3_column_int64(s, 8)) == NULL ||
+		    cJSON_AddNumberToObject(o, "late_notes",
+		    (double)sqlite3_column_int64(s, 9)) == NULL)
+			goto err;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		log_warnx("web caseload: %s",
+		    sqlite3_errmsg(store_db(c->n->st)));
+		goto err;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	s = NULL;
+	ids[n > 0 ? n * 37 - 1 : 0] = '\0';
+	if (audit(c, NULL, "caseload", ids, "", "web", false) == -1) {
+		fail(c, 500, "audit", "the list cannot be recorded in the "
+		    "audit, so it is refused");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	arr = NULL;
+	if (cJSON_AddBoolToObject(j, "more", more) == NULL ||
+	    cJSON_AddNumberToObject(j, "days", (double)days) == NULL) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	set_json(c, 200, j);
+	goto out;
+err:
+	internal(c);
+out:
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	cJSON_Delete(arr);
+	free(ids);
+}
+
 /* GET /api/dossiers/ID: the card, entries and linked dossiers. */
 static void
 ep_show(struct ctx *c, const char *id)
@@ -648,6 +821,126 @@ out:
 	cJSON_Delete(j);
 	free(ids);
 	dossier_free(d);
+}
+
+/* What ep_history gathers while it walks a dossier's changes. */
+struct history {
+	cJSON	*arr;
+	char	*cur[PF_COUNT];		/* each field's value so far */
+};
+
+/* One change of a field into h->arr: create, set or a conflict's
+ * resolution, with the value it replaced.  0 / -1. */
+static int
+history_add(struct history *h, const struct change *c, const char *kind,
+    int f, const char *value)
+{
+	cJSON	*o;
+	char	 hlc[17];
+	char	*v;
+
+	hlc_format(c->hlc, hlc);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(h->arr, o);
+	if (cJSON_AddStringToObject(o, "field", op_field_name(f)) == NULL ||
+	    cJSON_AddStringToObject(o, "kind", kind) == NULL ||
+	    (h->cur[f] != NULL && cJSON_AddStringToObject(o, "old",
+	    h->cur[f]) == NULL) ||
+	    cJSON_AddStringToObject(o, "value", value) == NULL ||
+	    cJSON_AddStringToObject(o, "region", c->region) == NULL ||
+	    cJSON_AddStringToObject(o, "user", c->user != NULL ? c->user :
+	    "") == NULL || cJSON_AddStringToObject(o, "hlc", hlc) == NULL ||
+	    cJSON_AddStringToObject(o, "change", c->id) == NULL ||
+	    (v = strdup(value)) == NULL)
+		return (-1);
+	free(h->cur[f]);
+	h->cur[f] = v;
+	return (0);
+}
+
+static int
+history_one(const struct store_row *row, void *arg)
+{
+	struct history	*h = arg;
+	struct change	*c = NULL;
+	const struct op	*op;
+	char		 why[256];
+	size_t		 i;
+	int		 f, rc = -1;
+
+	if (change_decode(row->bytes, row->len, &c, why, sizeof(why)) != 0) {
+		log_warnx("web history: change %.12s cannot be read", row->id);
+		return (-1);
+	}
+	for (i = 0; i < c->nops; i++) {
+		op = &c->ops[i];
+		if (op->kind == OP_PERSON_CREATE) {
+			for (f = 0; f < PF_COUNT; f++)
+				if (op->person[f] != NULL && history_add(h, c,
+				    "create", f, op->person[f]) == -1)
+					goto out;
+		} else if ((op->kind == OP_PERSON_SET ||
+		    op->kind == OP_CONFLICT_RESOLVE) && op->field >= 0 &&
+		    op->field < PF_COUNT && op->arg[OA_VALUE] != NULL &&
+		    history_add(h, c, op->kind == OP_PERSON_SET ? "set" :
+		    "resolve", op->field, op->arg[OA_VALUE]) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	change_free(c);
+	return (rc);
+}
+
+/*
+ * GET /api/dossiers/ID/history: every change of the card's fields in the
+ * log's total order (HLC, key, id), each with the value it replaced, the
+ * region and account that wrote it and when.  Read as the dossier is
+ * (allowed), audited as a read ("history").
+ */
+static void
+ep_history(struct ctx *c, const char *id)
+{
+	struct history		 h;
+	enum access_scope	 sc;
+	cJSON			*j = NULL;
+	int			 r, f;
+
+	memset(&h, 0, sizeof(h));
+	if (!dossier_id(c, id))
+		return;
+	if ((r = store_has_dossier(c->n->st, id)) != 1) {
+		if (r == 0)
+			fail(c, 404, "not_found", "no such dossier");
+		else
+			internal(c);
+		return;
+	}
+	if (!allowed(c, id, ACT_READ, &sc))
+		return;
+	if ((h.arr = cJSON_CreateArray()) == NULL ||
+	    store_each_change(c->n->st, id, history_one, &h) != 0)
+		goto err;
+	if (audit(c, NULL, "read", id, "", "history", false) == -1) {
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "fields", h.arr)) {
+		cJSON_Delete(j);
+		goto err;
+	}
+	h.arr = NULL;
+	set_json(c, 200, j);
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(h.arr);
+	for (f = 0; f < PF_COUNT; f++)
+		free(h.cur[f]);
 }
 
 /* POST /api/dossiers/ID/glass {reason}: break the glass for the rest of
@@ -698,6 +991,50 @@ ep_glass(struct ctx *c, const char *id)
 		goto err;
 	}
 	set_json(c, 200, cJSON_CreateObject());
+	return;
+err:
+	internal(c);
+}
+
+/*
+ * POST /api/dossiers/ID/assign {centre}: the centre whose curators follow
+ * the dossier ('opora assign'): a supervisor's decision, local to this
+ * node, audited in its own transaction.
+ */
+static void
+ep_assign(struct ctx *c, const char *id)
+{
+	enum access_scope	 sc;
+	const char		*centre;
+	int			 r;
+
+	if (!dossier_id(c, id) || body_str(c, "centre", ACCOUNT_CENTRE_MAX,
+	    &centre) == -1)
+		return;
+	if (centre == NULL || centre[0] == '\0' ||
+	    !fields_text_valid(centre, strlen(centre), ACCOUNT_CENTRE_MAX,
+	    false)) {
+		fail(c, 400, "invalid", "--centre is required");
+		return;
+	}
+	if ((r = store_has_dossier(c->n->st, id)) != 1) {
+		if (r == 0)
+			fail(c, 404, "not_found", "no such dossier");
+		else
+			internal(c);
+		return;
+	}
+	if (!allowed(c, id, ACT_DECIDE, &sc))
+		return;
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if (account_assign(c->n->st, id, centre, c->now) == -1 ||
+	    audit(c, NULL, "assign", id, "", centre, true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	set_json(c, 201, cJSON_CreateObject());
 	return;
 err:
 	internal(c);
@@ -1135,6 +1472,297 @@ ep_accounts(struct ctx *c)
 	set_json(c, 200, j);
 }
 
+/* Whether an enabled admin other than login remains: 1, 0, or -1. */
+static int
+other_admin(struct ctx *c, const char *login)
+{
+	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
+	    " role = 'admin' AND enabled = 1 AND login <> ?";
+	sqlite3_stmt	*s;
+	int		 r = -1;
+
+	if ((s = store_stmt(c->n->st, sql)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		r = sqlite3_column_int(s, 0) > 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r);
+}
+
+/* The answer of an account created or reset: its one-time password and,
+ * when a second factor was made, the URI for an authenticator app. */
+static void
+answer_secret(struct ctx *c, unsigned status, const struct account *a,
+    const char *pw, const uint8_t *totp)
+{
+	char	 uri[256];
+	cJSON	*j;
+
+	uri[0] = '\0';
+	if (totp != NULL && account_totp_uri(a->login, "opora", totp,
+	    ACCOUNT_TOTP_LEN, uri, sizeof(uri)) == -1) {
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "login", a->login) == NULL ||
+	    cJSON_AddStringToObject(j, "role", access_role_name(a->role)) ==
+	    NULL || (pw != NULL && cJSON_AddStringToObject(j, "password",
+	    pw) == NULL) || (uri[0] != '\0' && cJSON_AddStringToObject(j,
+	    "totp", uri) == NULL)) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	set_json(c, status, j);
+	OPENSSL_cleanse(uri, sizeof(uri));
+}
+
+/*
+ * POST /api/accounts {login, name, role, centre} ('opora user add'): a
+ * new account with a one-time password (changed at its first login) and,
+ * for an admin, a second factor.  Admins only; audited as 'user add'.
+ */
+static void
+ep_account_add(struct ctx *c)
+{
+	struct account	 a;
+	const char	*login, *name, *role, *centre;
+	uint8_t		 totp[ACCOUNT_TOTP_LEN];
+	char		 pw[ACCOUNT_PASSWORD_MAX + 2];
+	int		 r;
+
+	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (body_str(c, "login", 64, &login) == -1 || body_str(c, "name",
+	    ACCOUNT_NAME_MAX, &name) == -1 || body_str(c, "role", 32,
+	    &role) == -1 || body_str(c, "centre", ACCOUNT_CENTRE_MAX,
+	    &centre) == -1)
+		return;
+	memset(&a, 0, sizeof(a));
+	if (login == NULL || !account_login_valid(login)) {
+		fail(c, 400, "invalid", "not a login: a-z, 0-9, '.', '_', "
+		    "'-', starting with a letter, at most 32");
+		return;
+	}
+	if (role == NULL || access_role_parse(role, &a.role) == -1) {
+		fail(c, 400, "invalid", "unknown role");
+		return;
+	}
+	if (name == NULL || name[0] == '\0' || !fields_text_valid(name,
+	    strlen(name), ACCOUNT_NAME_MAX, false) || (centre != NULL &&
+	    centre[0] != '\0' && !fields_text_valid(centre, strlen(centre),
+	    ACCOUNT_CENTRE_MAX, false))) {
+		fail(c, 400, "invalid", "--name is required; a name and a "
+		    "centre are one line of text");
+		return;
+	}
+	if (a.role == ROLE_CURATOR && (centre == NULL || centre[0] == '\0')) {
+		fail(c, 400, "invalid", "a curator needs --centre");
+		return;
+	}
+	snprintf(a.login, sizeof(a.login), "%s", login);
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	snprintf(a.centre, sizeof(a.centre), "%s", centre != NULL ? centre :
+	    "");
+	a.enabled = true;
+	a.must_change = true;
+	if (account_new_password(pw, sizeof(pw)) == -1 ||
+	    (a.role == ROLE_ADMIN && RAND_bytes(totp, sizeof(totp)) != 1))
+		goto err;
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if ((r = account_add(c->n->st, &a, pw, a.role == ROLE_ADMIN ? totp :
+	    NULL, sizeof(totp), c->now)) != 0) {
+		store_rollback(c->n->st);
+		if (r == 1)
+			fail(c, 409, "duplicate", "an account already has the "
+			    "login");
+		else
+			internal(c);
+		goto out;
+	}
+	if (audit(c, NULL, "user add", "", "", a.login, true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	answer_secret(c, 201, &a, pw, a.role == ROLE_ADMIN ? totp : NULL);
+	goto out;
+err:
+	internal(c);
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(totp, sizeof(totp));
+}
+
+/*
+ * POST /api/accounts/LOGIN/disable|enable|unlock|reset-password ('opora
+ * user ...'): admins only; the last enabled admin is never disabled; a
+ * reset answers a new one-time password.  Audited as the CLI's.
+ */
+static void
+ep_account_change(struct ctx *c, const char *login, const char *verb)
+{
+	struct account	 a;
+	char		 pw[ACCOUNT_PASSWORD_MAX + 2], action[UIAPI_SEGMENT_MAX + 8];
+	int		 r;
+	bool		 reset = strcmp(verb, "reset-password") == 0;
+
+	pw[0] = '\0';
+	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (strcmp(verb, "disable") != 0 && strcmp(verb, "enable") != 0 &&
+	    strcmp(verb, "unlock") != 0 && !reset) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (!account_login_valid(login) || (r = account_get(c->n->st, login,
+	    &a)) == 1) {
+		fail(c, 404, "not_found", "no such account");
+		return;
+	}
+	if (r == -1)
+		goto err;
+	if (strcmp(verb, "disable") == 0) {
+		if (a.role == ROLE_ADMIN && (r = other_admin(c, a.login)) !=
+		    1) {
+			if (r == 0)
+				fail(c, 409, "refused", "this is the last "
+				    "enabled admin: make another admin first");
+			else
+				internal(c);
+			return;
+		}
+		a.enabled = false;
+	} else if (strcmp(verb, "enable") == 0)
+		a.enabled = true;
+	if (reset && account_new_password(pw, sizeof(pw)) == -1)
+		goto err;
+	snprintf(action, sizeof(action), "user %s", verb);
+	if (store_begin(c->n->st) == -1)
+		goto err;
+	if ((strcmp(verb, "unlock") == 0 ? account_unlock(c->n->st,
+	    a.login) : account_update(c->n->st, &a)) == -1 ||
+	    (reset && account_set_password(c->n->st, a.login, pw, true) ==
+	    -1) || audit(c, NULL, action, "", "", a.login, true) == -1 ||
+	    store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		goto err;
+	}
+	answer_secret(c, 201, &a, reset ? pw : NULL, NULL);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return;
+err:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	internal(c);
+}
+
+/* What ep_status gathers of each peer. */
+struct status_peers {
+	cJSON	*arr;
+	int64_t	 refused;	/* refused changes kept, all peers */
+	struct node *n;
+};
+
+static int
+status_peer(const struct store_peer_row *pr, void *arg)
+{
+	struct status_peers	*sp = arg;
+	cJSON			*o;
+	char			 e[ESC_LONG];
+	int64_t			 kept, rows;
+	bool			 failing = pr->last_error != NULL &&
+				    pr->last_error_at >= pr->last_ok;
+
+	if (store_refusal_totals(sp->n->st, pr->region, &kept, &rows) == -1)
+		return (-1);
+	sp->refused += rows;
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(sp->arr, o);
+	/* A peer's words are its own: escaped as the CLI does. */
+	if (cJSON_AddStringToObject(o, "region", esc_str(pr->region, e,
+	    sizeof(e))) == NULL ||
+	    cJSON_AddStringToObject(o, "url", pr->url != NULL ?
+	    esc_str(pr->url, e, sizeof(e)) : "") == NULL ||
+	    cJSON_AddBoolToObject(o, "ok", !failing && pr->last_ok > 0) ==
+	    NULL || cJSON_AddNumberToObject(o, "last_ok_ms",
+	    (double)pr->last_ok) == NULL ||
+	    (failing && (cJSON_AddNumberToObject(o, "failing_since_ms",
+	    (double)pr->last_error_at) == NULL ||
+	    cJSON_AddStringToObject(o, "error", esc_str(pr->last_error, e,
+	    sizeof(e))) == NULL)) ||
+	    cJSON_AddNumberToObject(o, "behind", (double)pr->behind) ==
+	    NULL || cJSON_AddNumberToObject(o, "waiting",
+	    (double)pr->waiting) == NULL ||
+	    cJSON_AddNumberToObject(o, "refused", (double)rows) == NULL)
+		return (-1);
+	return (0);
+}
+
+static const char SQL_STATUS_COUNTS[] =
+    "SELECT (SELECT count(*) FROM persons),"
+    " (SELECT count(*) FROM persons WHERE custodian = ?1),"
+    " (SELECT count(*) FROM conflicts WHERE state = 'open')";
+
+/*
+ * GET /api/status (admins): what the node's health page shows, from the
+ * same records as 'opora status': its region, its peers (in step, or
+ * failing since when and why, how far behind, changes waiting, refused
+ * changes kept), the dossiers held and in custody, open conflicts.  The
+ * numbers only: no dossier.  Audited as 'status'.
+ */
+static void
+ep_status(struct ctx *c)
+{
+	struct status_peers	 sp;
+	sqlite3_stmt		*s;
+	cJSON			*j = NULL;
+	int			 r;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.n = c->n;
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
+	    (sp.arr = cJSON_AddArrayToObject(j, "peers")) == NULL ||
+	    store_peer_each(c->n->st, status_peer, &sp) != 0 ||
+	    (s = store_stmt(c->n->st, SQL_STATUS_COUNTS)) == NULL)
+		goto err;
+	if (sqlite3_bind_text(s, 1, c->n->cfg.region, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || (r = sqlite3_step(s)) != SQLITE_ROW) {
+		log_warnx("web status: %s", sqlite3_errmsg(store_db(c->n->st)));
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		goto err;
+	}
+	r = cJSON_AddNumberToObject(j, "dossiers",
+	    (double)sqlite3_column_int64(s, 0)) == NULL ||
+	    cJSON_AddNumberToObject(j, "custody",
+	    (double)sqlite3_column_int64(s, 1)) == NULL ||
+	    cJSON_AddNumberToObject(j, "conflicts_open",
+	    (double)sqlite3_column_int64(s, 2)) == NULL ||
+	    cJSON_AddNumberToObject(j, "refused", (double)sp.refused) == NULL;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r || audit(c, NULL, "status", "", "", "web", false) == -1)
+		goto err;
+	set_json(c, 200, j);
+	return;
+err:
+	cJSON_Delete(j);
+	internal(c);
+}
+
 /* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
 static void
 ep_audit(struct ctx *c)
@@ -1356,10 +1984,15 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_password(&c);
 	else if (c.nseg == 1 && strcmp(s0, "search") == 0 && get)
 		ep_search(&c);
+	else if (c.nseg == 1 && strcmp(s0, "caseload") == 0 && get)
+		ep_caseload(&c);
 	else if (c.nseg == 1 && strcmp(s0, "persons") == 0 && post)
 		ep_record(&c, NULL, "person", "add");
 	else if (c.nseg == 2 && strcmp(s0, "dossiers") == 0 && get)
 		ep_show(&c, s1);
+	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
+	    strcmp(c.seg[2], "history") == 0 && get)
+		ep_history(&c, s1);
 	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
 	    strcmp(c.seg[2], "glass") == 0 && post)
 		ep_glass(&c, s1);
@@ -1367,6 +2000,9 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 	    strcmp(c.seg[2], "transfer") == 0 && strcmp(c.seg[3], "offer") ==
 	    0)
 		ep_offer(&c, s1);
+	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
+	    strcmp(c.seg[2], "assign") == 0 && post)
+		ep_assign(&c, s1);
 	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post)
 		ep_record(&c, s1, c.seg[2], c.seg[3]);
 	else if (c.nseg == 1 && strcmp(s0, "transfers") == 0 && get)
@@ -1375,6 +2011,12 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_conflicts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
 		ep_accounts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "status") == 0 && get)
+		ep_status(&c);
+	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && post)
+		ep_account_add(&c);
+	else if (c.nseg == 3 && strcmp(s0, "accounts") == 0 && post)
+		ep_account_change(&c, s1, c.seg[2]);
 	else if (c.nseg == 1 && strcmp(s0, "audit") == 0 && get)
 		ep_audit(&c);
 	else if (c.nseg == 2 && strcmp(s0, "audit") == 0 &&

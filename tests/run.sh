@@ -143,6 +143,28 @@ for kind in cli cli-san; do
 	done
 done
 
+# The browser tests (tests/web/run.sh, 'make web-deps'): each case
+# counts once.
+out="$log/web.out"
+if ASAN_OPTIONS=detect_leaks=0 OPORA="$top/opora" TOP="$top" \
+    timeout 900 sh tests/web/run.sh >"$out" 2>&1; then
+	:
+fi
+wp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
+wf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
+if [ -z "$wp" ]; then
+	echo "FAIL web (did not run: make web-deps)"
+	tail -20 "$out" | sed 's/^/    /'
+	failed=$((failed + 1))
+	failures="$failures web"
+else
+	grep -E '^(ok|FAIL) ' "$out"
+	grep -A6 '^FAIL ' "$out" | grep -v '^\(ok\|FAIL\) ' | sed 's/^/    /'
+	passed=$((passed + wp))
+	failed=$((failed + wf))
+	[ "$wf" = 0 ] || failures="$failures web"
+fi
+
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,284 @@
+// node/web/admin.js: an admin's accounts, an auditor's audit log, and
+// everyone's password change.
+
+import { call, query, setSession } from './api.js';
+import { h, clear, field, form, table, status } from './dom.js';
+import { fmtDate, fmtHlc, count, roles, errorText } from './ru.js';
+
+function msText(ms) {
+	if (!ms)
+		return '';
+	const t = new Date(ms);
+	const p = (x) => String(x).padStart(2, '0');
+	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
+	    `${p(t.getHours())}:${p(t.getMinutes())}`;
+}
+
+// The node's health: what 'opora status' shows (GET /api/status).
+export async function health(view) {
+	view.append(h('h1', {}, 'Состояние узла'));
+	const r = await call('GET', '/api/status');
+	if (r.status !== 200) {
+		view.append(h('p', { class: 'status error' }, errorText(r)));
+		return;
+	}
+	const d = r.data;
+	const bad = d.peers.filter((x) => !x.ok);
+	view.append(h('p', { class: bad.length || d.refused ? 'notice' :
+	    'meta' }, `Регион ${d.region}. ` + (d.peers.length === 0 ?
+	    'Соседей нет.' : bad.length ? `Не в порядке: ${count(bad.length,
+	    'сосед', 'соседа', 'соседей')} из ${d.peers.length}.` :
+	    `Все соседи в порядке (${d.peers.length}).`)),
+	    h('dl', { class: 'card' },
+		h('dt', {}, 'Дел на узле'), h('dd', {}, String(d.dossiers)),
+		h('dt', {}, 'Из них ведёт регион'), h('dd', {},
+		    String(d.custody)),
+		h('dt', {}, 'Открытых конфликтов'), h('dd', {},
+		    String(d.conflicts_open)),
+		h('dt', {}, 'Отвергнутых изменений'), h('dd', {},
+		    String(d.refused))));
+	if (d.peers.length)
+		view.append(table('Соседи', ['Регион', 'Адрес', 'Состояние',
+		    'Отстаёт', 'Ждут родителей', 'Отвергнуто'], d.peers.map(
+		    (x) => [x.region, x.url, x.ok ? `в порядке, последний ` +
+			`обмен ${msText(x.last_ok_ms)}` : (x.error ?
+			`сбой с ${msText(x.failing_since_ms)}: ${x.error}` :
+			'ещё не связывались'),
+			count(x.behind, 'изменение', 'изменения',
+			    'изменений'), String(x.waiting),
+			String(x.refused)])));
+}
+
+// What an admin hands over once: a one-time password, a second factor.
+function secret(d) {
+	return h('div', { class: 'notice', role: 'status' },
+	    h('p', {}, `Учётная запись ${d.login}: передайте человеку лично.`),
+	    d.password ? h('p', {}, 'Разовый пароль (сменить при первом ' +
+		'входе): ', h('code', { class: 'secret' }, d.password)) : '',
+	    d.totp ? h('p', {}, 'Второй фактор, для приложения-' +
+		'аутентификатора: ', h('code', { class: 'secret' }, d.totp)) :
+		'');
+}
+
+export async function accounts(view) {
+	view.append(h('h1', {}, 'Учётные записи'));
+	const st = status();
+	const shown = h('div', {});
+	const out = h('div', {});
+	const load = async () => {
+		const r = await call('GET', '/api/accounts');
+		clear(out);
+		if (r.status !== 200) {
+			out.append(h('p', { class: 'status error' },
+			    errorText(r)));
+			return;
+		}
+		const a = r.data.accounts;
+		const change = (x, verb, done) => h('button', { type: 'button',
+		    class: 'secondary', onclick: async () => {
+			const rr = await call('POST', `/api/accounts/` +
+			    `${encodeURIComponent(x.login)}/${verb}`, {});
+			if (rr.status !== 201) {
+				st.say(errorText(rr), 'error');
+				return;
+			}
+			st.say(`${x.login}: ${done}.`, 'ok');
+			clear(shown);
+			if (rr.data.password)
+				shown.append(secret(rr.data));
+			await load();
+		    } }, {
+			disable: 'Отключить', enable: 'Включить',
+			unlock: 'Разблокировать',
+			'reset-password': 'Сбросить пароль' }[verb]);
+		out.append(h('p', {}, count(a.length, 'учётная запись',
+		    'учётные записи', 'учётных записей') + '.'),
+		    table('Учётные записи узла', ['Логин', 'Имя', 'Роль',
+		    'Центр', 'Второй фактор', 'Состояние', 'Действия'],
+		    a.map((x) => [x.login, x.name, roles[x.role] || x.role,
+			x.centre || '—', x.totp ? 'да' : 'нет',
+			!x.enabled ? 'отключена' : (x.locked ?
+			    'заблокирована' : (x.must_change_password ?
+			    'ждёт смены разового пароля' : 'действует')),
+			h('div', { class: 'actions' },
+			    x.enabled ? change(x, 'disable', 'отключена') :
+				change(x, 'enable', 'включена'),
+			    x.locked ? change(x, 'unlock', 'разблокирована') :
+				'',
+			    change(x, 'reset-password', 'пароль сброшен'))])));
+	};
+	const fs = [
+		field('Логин', 'login', { required: true,
+		    hint: 'Латинские строчные буквы, цифры, точка, дефис.' }),
+		field('Имя и фамилия', 'name', { required: true }),
+		field('Роль', 'role', { type: 'select', required: true,
+		    options: [['', 'выберите']].concat(Object.entries(roles)) }),
+		field('Центр', 'centre', { hint: 'Обязателен для куратора.' }),
+	];
+	const f = form('Новая учётная запись', fs, 'Создать',
+	    async (v, fst) => {
+		const r = await call('POST', '/api/accounts', v);
+		if (r.status !== 201) {
+			fst.say(errorText(r), 'error');
+			return;
+		}
+		fst.say(`Создана учётная запись ${r.data.login}.`, 'ok');
+		clear(shown).append(secret(r.data));
+		await load();
+	});
+	view.append(st, shown, out, h('details', { class: 'act' },
+	    h('summary', {}, 'Создать учётную запись'), f));
+	await load();
+}
+
+function csvCell(s) {
+	const t = String(s ?? '');
+	// A cell starting with = + - @ is text, not a spreadsheet formula.
+	const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
+	return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const auditCols = ['seq', 'at', 'login', 'role', 'addr', 'action',
+    'dossiers', 'reason', 'detail'];
+
+// An audit time (ISO 8601 UTC, or seconds) as local ДД.ММ.ГГГГ ЧЧ:ММ:СС.
+function atText(at) {
+	const t = typeof at === 'number' ? new Date(at * 1000) : new Date(at);
+	if (Number.isNaN(t.getTime()))
+		return String(at ?? '');
+	const p = (x) => String(x).padStart(2, '0');
+	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
+	    `${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+}
+
+// The audit's actions in words, with the name 'opora audit list' prints.
+const actions = {
+	read: 'чтение дела', search: 'поиск', refused: 'отказ',
+	'break-the-glass': 'открытие с причиной', login: 'вход',
+	'login-failed': 'неудачный вход', lockout: 'блокировка',
+	logout: 'выход', password: 'смена пароля', caseload: 'мои подопечные',
+	assign: 'закрепление за центром', 'transfer list': 'список передач',
+	'transfer offer': 'предложение передачи',
+	'transfer accept': 'принятие передачи',
+	'transfer decline': 'отказ от передачи',
+	'transfer cancel': 'отмена передачи',
+	'conflicts list': 'список конфликтов',
+	'conflicts resolve': 'решение конфликта',
+	'audit list': 'просмотр журнала', 'audit verify': 'проверка журнала',
+	'user list': 'список учётных записей',
+	'user add': 'новая учётная запись',
+	'user disable': 'отключение учётной записи',
+	'user enable': 'включение учётной записи',
+	'user unlock': 'разблокировка учётной записи',
+	'user reset-password': 'сброс пароля',
+	'person add': 'регистрация', 'person set': 'изменение карточки',
+	'event add': 'новое событие', 'event amend': 'исправление события',
+	'event retract': 'отзыв события', 'episode open': 'открытие эпизода',
+	'episode close': 'закрытие эпизода', 'assessment add': 'оценка',
+	'consent add': 'согласие', 'consent withdraw': 'отзыв согласия',
+};
+
+function actionText(a) {
+	return actions[a] ? `${actions[a]} (${a})` : a;
+}
+
+export async function audit(view) {
+	view.append(h('h1', {}, 'Журнал аудита'));
+	const verifyOut = status();
+	const st = status();
+	const out = h('div', {});
+	const fs = [
+		field('Дело (номер)', 'dossier'),
+		field('Логин', 'user'),
+		field('С даты', 'since', { type: 'date' }),
+	];
+	let last = [];
+	const csv = h('button', { type: 'button', disabled: true, onclick: () => {
+		const lines = [auditCols.join(',')].concat(last.map((e) =>
+		    auditCols.map((k) => csvCell(k === 'at' ? atText(e.at) :
+			e[k])).join(',')));
+		const blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'],
+		    { type: 'text/csv;charset=utf-8' });
+		const a = h('a', { href: URL.createObjectURL(blob),
+		    download: 'opora-audit.csv' });
+		document.body.append(a);
+		a.click();
+		a.remove();
+	} }, 'Скачать CSV');
+	const f = form('Отбор записей журнала', fs, 'Показать', async (v) => {
+		const r = await call('GET', `/api/audit${query(v)}`);
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		last = r.data.entries;
+		csv.disabled = last.length === 0;
+		st.say(`Найдено: ${count(last.length, 'запись', 'записи',
+		    'записей')}.`);
+		out.append(table('Записи журнала', ['№', 'Когда', 'Кто',
+		    'Роль', 'Адрес', 'Действие', 'Дела', 'Причина',
+		    'Подробности'], last.map((e) => [String(e.seq),
+			atText(e.at), e.login, roles[e.role] || e.role || '',
+			e.addr || e.os_user || '', actionText(e.action),
+			(e.dossiers || '').split(' ').filter(Boolean)
+			    .map((d) => h('span', { class: 'id' },
+				d.length > 13 ? `${d.slice(0, 8)}…` : d)),
+			e.reason || '', e.detail || ''])));
+	});
+	const verify = h('button', { type: 'button', onclick: async () => {
+		const r = await call('GET', '/api/audit/verify');
+		if (r.status !== 200)
+			verifyOut.say(errorText(r), 'error');
+		else if (r.data.holds)
+			verifyOut.say(`Журнал цел: ${count(r.data.entries,
+			    'запись', 'записи', 'записей')}, ${count(
+			    r.data.checkpoints, 'контрольная точка',
+			    'контрольные точки', 'контрольных точек')} ` +
+			    'сходятся.', 'ok');
+		else
+			verifyOut.say(`Журнал повреждён: ${r.data.fault}`,
+			    'error');
+	} }, 'Проверить целостность журнала');
+	view.append(h('div', { class: 'actions' }, verify), verifyOut, f,
+	    h('div', { class: 'actions' }, csv), st, out);
+	f.requestSubmit();
+}
+
+// The password change (the only page of a one-time password); done(d)
+// with the new session.
+export function passwordForm(view, done) {
+	view.append(h('h1', {}, 'Смена пароля'));
+	view.append(h('p', {}, 'Новый пароль: не короче 12 символов, не из ' +
+	    'списка распространённых паролей. После смены все другие ваши ' +
+	    'сессии закончатся.'));
+	const fs = [
+		field('Текущий пароль', 'password', { type: 'password',
+		    required: true, autocomplete: 'current-password' }),
+		field('Новый пароль', 'new_password', { type: 'password',
+		    required: true, autocomplete: 'new-password' }),
+		field('Новый пароль ещё раз', 'again', { type: 'password',
+		    required: true, autocomplete: 'new-password' }),
+		field('Код из приложения-аутентификатора', 'code', {
+		    hint: 'Если для вашей учётной записи включён второй ' +
+			'фактор.', autocomplete: 'one-time-code' }),
+	];
+	view.append(form('Смена пароля', fs, 'Сменить пароль',
+	    async (v, st) => {
+		if (v.new_password !== v.again) {
+			fs[2].setError('Пароли не совпадают.');
+			fs[2].input.focus();
+			return;
+		}
+		delete v.again;
+		const r = await call('POST', '/api/password', v);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		setSession(r.data, true);
+		done(r.data);
+	}));
+}
+
+export { fmtDate, fmtHlc };

@@ -1,0 +1,158 @@
+// node/web/decide.js: a supervisor's decisions: incoming and outgoing
+// transfers, conflicts of concurrent edits.
+
+import { call, query } from './api.js';
+import { h, clear, field, table, link, status } from './dom.js';
+import { fmtDate, fmtHlc, count, transferStates, fields, errorText }
+    from './ru.js';
+import { fullName } from './curator.js';
+
+function who(t) {
+	return link(`#/dossier/${t.dossier}`, fullName(t));
+}
+
+export async function transfers(view) {
+	view.append(h('h1', {}, 'Передачи'));
+	const st = status();
+	const inc = h('section', { 'aria-labelledby': 'in-h' });
+	const outg = h('section', { 'aria-labelledby': 'out-h' });
+	view.append(st, inc, outg);
+	const load = async (msg) => {
+		const [ri, ro] = await Promise.all([
+		    call('GET', '/api/transfers?direction=incoming'),
+		    call('GET', '/api/transfers?direction=outgoing')]);
+		clear(inc).append(h('h2', { id: 'in-h' }, 'Входящие'));
+		clear(outg).append(h('h2', { id: 'out-h' }, 'Исходящие'));
+		if (ri.status !== 200 || ro.status !== 200) {
+			st.say(errorText(ri.status !== 200 ? ri : ro), 'error');
+			return;
+		}
+		st.say(msg || '', msg ? 'ok' : '');
+		const pend = ri.data.transfers.filter((t) => t.state ===
+		    'offered');
+		const past = ri.data.transfers.filter((t) => t.state !==
+		    'offered');
+		inc.append(h('p', {}, pend.length ? `Ждут решения: ` +
+		    `${count(pend.length, 'передача', 'передачи',
+			'передач')}.` : 'Новых предложений нет.'));
+		if (pend.length)
+			inc.append(table('Предложенные вашему региону дела',
+			    ['Выпускник', 'Возраст', 'Откуда', 'Причина',
+			    'Предложено', 'Событий', 'Решение'],
+			    pend.map((t) => [who(t), String(t.age ?? ''),
+				t.from, t.reason, fmtDate(t.date),
+				String(t.events ?? ''), decideBox(t, load)])));
+		if (past.length)
+			inc.append(table('Решённые входящие',
+			    ['Выпускник', 'Откуда', 'Состояние', 'Когда'],
+			    past.map((t) => [who(t), t.from,
+				transferStates[t.state] || t.state,
+				fmtHlc(t.hlc)])));
+		const o = ro.data.transfers;
+		outg.append(o.length ? table('Дела, переданные из вашего ' +
+		    'региона', ['Выпускник', 'Куда', 'Причина', 'Состояние',
+		    'Предложено', ''], o.map((t) => [who(t), t.to, t.reason,
+			transferStates[t.state] || t.state, fmtDate(t.date),
+			t.state === 'offered' ? h('button', { type: 'button',
+			    onclick: async () => {
+				const r = await call('POST',
+				    `/api/transfers/${t.id}/cancel`, {});
+				if (r.status === 201)
+					await load('Предложение отменено.');
+				else
+					st.say(errorText(r), 'error');
+			    } }, 'Отменить') : ''])) :
+		    h('p', {}, 'Исходящих передач нет.'));
+	};
+	await load();
+}
+
+// Accept, or decline with a reason, one offer.
+function decideBox(t, load) {
+	const st = status();
+	const reason = field('Причина отказа', 'reason');
+	const act = async (verb) => {
+		const body = {};
+		if (verb === 'decline') {
+			if (!reason.input.value.trim()) {
+				reason.setError('Чтобы отклонить, укажите ' +
+				    'причину.');
+				reason.input.focus();
+				return;
+			}
+			body.reason = reason.input.value.trim();
+		}
+		const r = await call('POST', `/api/transfers/${t.id}/${verb}`,
+		    body);
+		if (r.status === 201)
+			await load(verb === 'accept' ? 'Дело принято.' :
+			    'Предложение отклонено.');
+		else
+			st.say(errorText(r), 'error');
+	};
+	return h('div', { class: 'decide' },
+	    h('button', { type: 'button', onclick: () => act('accept') },
+		'Принять'),
+	    reason,
+	    h('button', { type: 'button', class: 'secondary',
+		onclick: () => act('decline') }, 'Отклонить'), st);
+}
+
+function side(label, value, region, user, hlc) {
+	return h('div', { class: 'side' }, h('h3', {}, label),
+	    h('p', { class: 'value' }, value === '' ? '(пусто)' : value),
+	    h('p', { class: 'by' }, `${region}, ${user}, ${fmtHlc(hlc)}`));
+}
+
+export async function conflicts(view) {
+	view.append(h('h1', {}, 'Конфликты'));
+	const st = status();
+	const out = h('div', {});
+	view.append(st, out);
+	const load = async (msg) => {
+		const r = await call('GET', '/api/conflicts');
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		st.say(msg || '', msg ? 'ok' : '');
+		const list = r.data.conflicts;
+		out.append(h('p', {}, list.length ? `Открыто: ${count(
+		    list.length, 'конфликт', 'конфликта', 'конфликтов')}. ` +
+		    'Одновременно изменили одно поле карточки; выберите, ' +
+		    'какое значение оставить.' : 'Открытых конфликтов нет.'));
+		for (const c of list) {
+			const keep = async (body, what) => {
+				const rr = await call('POST',
+				    `/api/conflicts/${c.id}/resolve`, body);
+				if (rr.status === 201)
+					await load(`Решено: оставлено ${what}.`);
+				else
+					st.say(errorText(rr), 'error');
+			};
+			out.append(h('article', { class: 'conflict',
+			    'aria-label': `Конфликт: ${fields[c.field] ||
+				c.field}` },
+			    h('h2', {}, `${fields[c.field] || c.field} — `,
+				link(`#/dossier/${c.dossier}`, 'дело')),
+			    h('div', { class: 'sides' },
+				side('Сейчас в карточке', c.winner_value,
+				    c.winner_region, c.winner_user,
+				    c.winner_hlc),
+				side('Не вошло', c.value, c.region, c.user,
+				    c.hlc)),
+			    h('div', { class: 'actions' },
+				h('button', { type: 'button', onclick: () =>
+				    keep({ keep_winner: true },
+					`«${c.winner_value}»`) },
+				    `Оставить «${c.winner_value}»`),
+				h('button', { type: 'button', onclick: () =>
+				    keep({ keep: c.value }, `«${c.value}»`) },
+				    `Оставить «${c.value}»`))));
+		}
+	};
+	await load();
+}
+
+export { query };

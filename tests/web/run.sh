@@ -1,0 +1,63 @@
+# tests/web/run.sh: the browser tests of the web pages (docs/ui.md).
+# Two real nodes on loopback (Smolensk and Kaluga, peers of each other,
+# each with the accounts of tests/cli/lib-ui.sh) and Debian's chromium,
+# headless, driven by Playwright (tests/web/story.mjs), with axe-core on
+# every page.  Prints one line per case and "N passed, N failed"; every
+# process it starts is stopped by PID, everything bounded in time.
+# Run from the top of the tree: OPORA=$PWD/opora TOP=$PWD sh tests/web/run.sh
+. "$TOP/tests/cli/lib.sh"
+. "$TOP/tests/cli/lib-ui.sh"
+command -v node >/dev/null || fail "no node (make web-deps)"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || fail "no $CHROMIUM (make deps)"
+[ -f "$TOP/tests/web/node_modules/playwright-core/package.json" ] &&
+    [ -f "$TOP/tests/web/node_modules/axe-core/axe.min.js" ] ||
+    fail "no tests/web/node_modules (make web-deps: npm ci)"
+p=$(port_base)
+ui_node SMO RU-SMO "$p"
+UI_SMO=$UI
+ui_node KLU RU-KLU "$((p + 5))"
+UI_KLU=$UI
+"$OPORA_BIN" --dir SMO id > SMO.card
+"$OPORA_BIN" --dir KLU id > KLU.card
+ok "$OPORA_BIN" --dir SMO --user boss peer add KLU.card
+ok "$OPORA_BIN" --dir KLU --user boss peer add SMO.card
+serve SMO
+serve KLU
+until_true 10 curl -s --cacert SMO/tls.crt "$UI_SMO/api/me" || fail "SMO"
+until_true 10 curl -s --cacert KLU/tls.crt "$UI_KLU/api/me" || fail "KLU"
+# A conflict for the supervisor's page, made as t0133 makes one: Smolensk
+# offers a graduate to Kaluga; cut off from Smolensk, Kaluga accepts and
+# changes the phone while Smolensk changes it too.
+smo() { "$OPORA_BIN" --dir SMO --user chief "$@"; }
+klu() { "$OPORA_BIN" --dir KLU --user chief "$@"; }
+C=$(smo person add --surname Соколова --name Мария --birth-date 2004-03-02 \
+    --sex F) || fail "person add"
+ok smo consent add "$C" --scope transfer --date 2024-05-01 --document "№ 3"
+X=$(smo transfer offer "$C" --to RU-KLU --reason Переезд) ||
+    fail "transfer offer"
+until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief transfer list \
+    --incoming | grep -q Соколова" || fail "the offer did not reach Kaluga"
+stop SMO
+ok klu transfer accept "$X"
+ok klu person set "$C" --phone "+7 910 111 11 11"
+stop KLU
+ok smo person set "$C" --phone "+7 920 222 22 22"
+serve SMO
+serve KLU
+until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief conflicts list \
+    --json | grep -q phone" || fail "no conflict in Kaluga"
+
+mkdir -p "$TOP/build/web-shots"
+SMO_UI=$UI_SMO KLU_UI=$UI_KLU SMO_TOTP=$(cat "$T/SMO.totp") \
+    KLU_TOTP=$(cat "$T/KLU.totp") UI_PW=$UI_PW CHROMIUM=$CHROMIUM \
+    SHOTS="$TOP/build/web-shots" WORK="$T" \
+    timeout 600 node "$TOP/tests/web/story.mjs" &
+npid=$!
+PIDS="$PIDS $npid"
+wait "$npid"
+rc=$?
+PIDS=$(echo "$PIDS" | sed "s/ $npid\\b//")
+stop SMO
+stop KLU
+exit "$rc"

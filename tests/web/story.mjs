@@ -1,0 +1,577 @@
+// tests/web/story.mjs: the browser story of issue 14 on two real nodes
+// (tests/web/run.sh starts them): a Smolensk curator registers a
+// graduate, records support, gives a consent; Smolensk's supervisor
+// offers the case to Kaluga; Kaluga's supervisor accepts it and assigns
+// it to a centre; Kaluga's curator finds the whole history, each entry
+// attributed; a curator of another centre is refused without a reason
+// (break the glass), which the auditor finds in the log; an admin sees
+// the accounts.  XSS attempts are shown as text, a request from another
+// origin is refused, the session's expiry is warned and a lapsed session
+// keeps the form.  axe-core on every page (WCAG 2.1 A/AA); screenshots
+// under build/web-shots/.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'),
+    'utf8');
+const env = process.env;
+const SMO = env.SMO_UI, KLU = env.KLU_UI, PW = env.UI_PW;
+const SHOTS = env.SHOTS;
+const XSS = '<img src=x onerror="document.title=1">';
+
+let passed = 0, failed = 0;
+const pageErrors = [];
+
+function totp(b32) {
+	const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const ch of b32.replace(/=+$/, ''))
+		bits += alpha.indexOf(ch).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+	const ctr = Buffer.alloc(8);
+	ctr.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+	const mac = crypto.createHmac('sha1', key).update(ctr).digest();
+	const o = mac[19] & 15;
+	const n = (mac.readUInt32BE(o) & 0x7fffffff) % 1000000;
+	return String(n).padStart(6, '0');
+}
+
+// A field's label: its text, with the mark of a required one or without.
+function lab(text) {
+	return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` +
+	    '( \\*)?$');
+}
+
+function check(cond, what) {
+	if (!cond)
+		throw new Error(what);
+}
+
+async function step(name, fn) {
+	const t0 = Date.now();
+	try {
+		await fn();
+		passed++;
+		console.log(`ok   web/${name} (${Date.now() - t0} ms)`);
+	} catch (e) {
+		failed++;
+		console.log(`FAIL web/${name}: ${e.message.split('\n')
+		    .slice(0, 6).join('\n    ')}`);
+	}
+}
+
+// axe-core on the page as it is: no violation of WCAG 2.1 A and AA.
+async function axe(page, what) {
+	const has = await page.evaluate(() => typeof window.axe === 'object');
+	if (!has)
+		await page.evaluate(axeSource);
+	const v = await page.evaluate(async () => {
+		const r = await window.axe.run(document, { runOnly: {
+		    type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
+		    'wcag21aa'] } });
+		return r.violations.map((x) => `${x.id}: ` + x.nodes.slice(0, 3)
+		    .map((n) => n.target.join(' ')).join(', '));
+	});
+	check(v.length === 0, `axe on ${what}: ${v.join('; ')}`);
+}
+
+// The whole page, and what a 1366x768 screen shows first (docs/ui.md).
+async function shot(page, name) {
+	await page.screenshot({ path: path.join(SHOTS, `${name}.png`),
+	    fullPage: true });
+	await page.screenshot({ path: path.join(SHOTS, `${name}-screen.png`) });
+}
+
+async function newPage(browser, base, viewport) {
+	const ctx = await browser.newContext({ ignoreHTTPSErrors: true,
+	    viewport: viewport || { width: 1366, height: 768 },
+	    locale: 'ru-RU', acceptDownloads: true });
+	const page = await ctx.newPage();
+	page.setDefaultTimeout(15000);
+	page.on('pageerror', (e) => pageErrors.push(`${base}: ${e.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/status of 40[13]/.test(m.text()))
+			pageErrors.push(`${base}: ${m.text()}`);
+	});
+	page.on('dialog', (d) => {
+		pageErrors.push(`a dialog opened: ${d.message()}`);
+		d.dismiss();
+	});
+	page.base = base;
+	return page;
+}
+
+async function login(page, who, code) {
+	await page.goto(`${page.base}/`);
+	await page.getByLabel(lab('Логин')).fill(who);
+	await page.getByLabel(lab('Пароль')).fill(PW);
+	if (code)
+		await page.getByLabel(lab('Код из приложения-аутентификатора'))
+		    .fill(code);
+	await page.getByRole('button', { name: 'Войти' }).click();
+	await page.getByRole('navigation', { name: 'Разделы' }).waitFor();
+}
+
+// One of the dossier's action forms: opened, filled, saved.
+async function act(page, title, values) {
+	const d = page.locator('details', { has: page.locator('summary',
+	    { hasText: title }) });
+	if (!(await d.evaluate((e) => e.open)))
+		await d.locator('summary').click();
+	for (const [label, v] of Object.entries(values)) {
+		const f = d.getByLabel(lab(label));
+		if ((await f.evaluate((e) => e.tagName)) === 'SELECT')
+			await f.selectOption(v);
+		else
+			await f.fill(v);
+	}
+	const loads = await page.locator('#app-view > div').evaluate((e) =>
+	    Number(e.dataset.loads || 0));
+	await d.getByRole('button', { name: 'Сохранить' }).click();
+	await page.waitForFunction((n) => Number(document.querySelector(
+	    '#app-view > div').dataset.loads || 0) > n, loads);
+	await page.getByRole('status').filter({ hasText: 'Сохранено' }).first()
+	    .waitFor();
+}
+
+async function apiAs(page, method, p, body) {
+	return page.evaluate(async ([m, u, b]) => {
+		const me = await (await fetch('/api/me')).json();
+		const r = await fetch(u, { method: m, headers: {
+		    'Content-Type': 'application/json',
+		    'X-CSRF-Token': me.csrf }, body: b ? JSON.stringify(b) :
+		    undefined });
+		return { status: r.status, data: await r.json() };
+	}, [method, p, body]);
+}
+
+const browser = await chromium.launch({ executablePath: env.CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    timeout: 60000 });
+let dossierId = '', onetime = '';
+try {
+	const anon = await newPage(browser, SMO);
+	await step('login-page', async () => {
+		await anon.goto(`${SMO}/`);
+		await anon.getByRole('heading', { name: 'Вход' }).waitFor();
+		await anon.getByLabel(lab('Логин')).fill('petrova');
+		await anon.getByLabel(lab('Пароль')).fill('wrong-password-1');
+		await anon.getByRole('button', { name: 'Войти' }).click();
+		await anon.getByText('Неверный логин, пароль или код.')
+		    .waitFor();
+		await axe(anon, 'the login page');
+		await shot(anon, '01-login');
+	});
+	await step('skip-link-and-keyboard', async () => {
+		await anon.goto(`${SMO}/`);
+		await anon.getByLabel(lab('Логин')).waitFor();
+		await anon.evaluate(() => document.activeElement.blur());
+		await anon.keyboard.press('Tab');
+		const f = await anon.evaluate(() =>
+		    document.activeElement.textContent);
+		check(f === 'Перейти к содержанию', `first Tab: ${f}`);
+		await anon.keyboard.press('Enter');
+		const id = await anon.evaluate(() => document.activeElement.id);
+		check(id === 'main', `the skip link leads to ${id}`);
+	});
+
+	await step('russian-plurals-dates-snils', async () => {
+		const got = await anon.evaluate(async () => {
+			const ru = await import('/ru.js');
+			const ev = (n) => ru.count(n, 'событие', 'события',
+			    'событий');
+			return [ev(0), ev(1), ev(2), ev(4), ev(5), ev(11),
+			    ev(12), ev(14), ev(21), ev(22), ev(25), ev(101),
+			    ev(111), ev(1002),
+			    ru.fmtDate('2024-01-10'), ru.parseDate('10.01.2024'),
+			    ru.parseDate('1.2.2024'), ru.parseDate('31.02.2024'),
+			    ru.parseDate('2024-01-10'), ru.snilsState(
+			    '112-233-445 95'), ru.snilsState('11223344596'),
+			    ru.snilsState('112-233'), ru.snilsState(
+			    '001-001-998 00')].join('|');
+		});
+		const want = ['0 событий', '1 событие', '2 события',
+		    '4 события', '5 событий', '11 событий', '12 событий',
+		    '14 событий', '21 событие', '22 события', '25 событий',
+		    '101 событие', '111 событий', '1002 события',
+		    '10.01.2024', '2024-01-10', '2024-02-01', '', '', 'ok',
+		    'bad', 'short', 'ok'].join('|');
+		check(got === want, `got ${got}`);
+	});
+
+	const cur = await newPage(browser, SMO);
+	await step('curator-caseload', async () => {
+		await login(cur, 'petrova');
+		await cur.getByRole('heading', { name: 'Мои подопечные' })
+		    .waitFor();
+		await cur.getByText('0 подопечных').waitFor();
+		await axe(cur, 'my caseload');
+	});
+	await step('register-graduate', async () => {
+		await cur.getByRole('link', { name: 'Новый выпускник' }).click();
+		await cur.getByLabel(lab('Фамилия')).fill('Иванова');
+		await cur.getByLabel(lab('Имя')).fill('Анна');
+		await cur.getByLabel(lab('Отчество')).fill('Сергеевна');
+		await cur.getByLabel(lab('Дата рождения')).fill('2005-04-12');
+		await cur.getByLabel(lab('Дата рождения')).blur();
+		await cur.getByText('Дата пишется как ДД.ММ.ГГГГ').waitFor();
+		await cur.getByLabel(lab('Дата рождения')).fill('12.04.2005');
+		await cur.getByLabel(lab('Пол')).selectOption('F');
+		// The SNILS check number, as it is typed.
+		await cur.getByLabel(lab('СНИЛС')).pressSequentially('112-233-445 96');
+		await cur.getByText('не сходится контрольное число').waitFor();
+		await cur.getByLabel(lab('СНИЛС')).fill('');
+		await cur.getByLabel(lab('СНИЛС')).pressSequentially('112-233-445 95');
+		await cur.getByText('Контрольное число сходится.').waitFor();
+		await cur.getByLabel(lab('Адрес')).fill(XSS);
+		await axe(cur, 'the registration form');
+		await shot(cur, '03-register');
+		await cur.getByRole('button', { name: 'Зарегистрировать' })
+		    .click();
+		await cur.getByRole('heading', { name: 'Иванова Анна Сергеевна' })
+		    .waitFor();
+		dossierId = decodeURIComponent(cur.url().split('#/dossier/')[1]);
+		check(/^[0-9a-f-]{36}$/.test(dossierId), `id ${dossierId}`);
+		// The address is text, not an element.
+		await cur.getByText(XSS, { exact: true }).waitFor();
+		check(await cur.locator('main img').count() === 0,
+		    'the address became an element');
+	});
+	await step('record-support', async () => {
+		await act(cur, 'Открыть эпизод сопровождения',
+		    { 'Дата': '09.01.2024' });
+		await act(cur, 'Добавить событие', { 'Дата': '10.01.2024',
+		    'Тип': 'contact', 'Что произошло': `Встреча ${XSS}` });
+		await act(cur, 'Записать согласие', { 'На что': 'transfer',
+		    'Дата подписания': '09.01.2024',
+		    'Документ': 'Заявление № 17' });
+		await act(cur, 'Записать оценку', { 'Дата': '01.02.2024',
+		    'Жильё': 'dormitory', 'Занятость': 'unemployed_seeking' });
+		await act(cur, 'Записать оценку', { 'Дата': '01.06.2024',
+		    'Жильё': 'own', 'Занятость': 'employed' });
+		await act(cur, 'Изменить карточку', { 'Телефон':
+		    '+7 900 000-00-00' });
+		const hist = cur.getByRole('table', {
+		    name: 'Изменения полей карточки, новые сверху' });
+		await hist.getByRole('row', { name: /Телефон — \+7 900 000-00-00 RU-SMO, petrova \(изменение\)/ })
+		    .waitFor();
+		await cur.locator('.timeline').getByText(`контакт: Встреча ${XSS}`)
+		    .waitFor();
+		check(await cur.locator('main img').count() === 0,
+		    'the event text became an element');
+		await cur.getByText('Показано 5 записей из 5.').waitFor();
+		await cur.getByLabel(lab('Тип')).first()
+		    .selectOption('assessment');
+		await cur.getByText('Показано 2 записи из 5.').waitFor();
+		await cur.getByLabel(lab('Тип')).first()
+		    .selectOption('');
+		check(await cur.locator('.chart canvas').count() >= 2,
+		    'no assessment charts');
+		await axe(cur, 'the dossier');
+		await shot(cur, '04-dossier');
+	});
+	await step('search-as-you-type', async () => {
+		await cur.getByRole('link', { name: 'Поиск' }).click();
+		await cur.getByLabel(lab('Фамилия')).pressSequentially('ИВАН');
+		await cur.getByRole('link', { name: 'Иванова Анна Сергеевна' })
+		    .waitFor();
+		await cur.getByText('Нашлось: 1 дело.').waitFor();
+		await cur.getByLabel(lab('Фамилия')).fill('');
+		await cur.getByLabel(lab('Имя'))
+		    .pressSequentially('ан');
+		await cur.getByText('Нашлось: 1 дело.').waitFor();
+		await axe(cur, 'search');
+		await shot(cur, '02-search');
+		await cur.getByRole('link', { name: 'Мои подопечные' }).click();
+		await cur.getByText('1 подопечный').waitFor();
+		await shot(cur, '05-caseload');
+	});
+	await step('phone-width', async () => {
+		const ph = await newPage(browser, SMO, { width: 390,
+		    height: 844 });
+		await login(ph, 'petrova');
+		await ph.goto(`${SMO}/#/dossier/${dossierId}`);
+		await ph.getByRole('heading', { name: 'История' }).waitFor();
+		const w = await ph.evaluate(() => {
+			const wide = [...document.querySelectorAll('body *')]
+			    .filter((e) => e.getBoundingClientRect().right > 391)
+			    .map((e) => `${e.tagName}.${e.className}#${e.id}`);
+			return [document.documentElement.scrollWidth,
+			    wide.slice(0, 5).join(' ')];
+		});
+		check(w[0] <= 390, `the dossier is ${w[0]} px wide on a ` +
+		    `phone: ${w[1]}`);
+		await axe(ph, 'the dossier on a phone');
+		await shot(ph, '06-dossier-phone');
+		await ph.context().close();
+	});
+	await step('session-expiry-warned', async () => {
+		const ex = await newPage(browser, SMO);
+		await ex.clock.install();
+		await login(ex, 'petrova');
+		await ex.clock.fastForward('28:30');
+		await ex.getByRole('alert').filter({ hasText:
+		    'Сессия закончится через 2 минуты.' }).waitFor();
+		await axe(ex, 'the expiry warning');
+		await shot(ex, '07-expiry-warning');
+		await ex.getByRole('button', { name: 'Продолжить работу' })
+		    .click();
+		await ex.getByRole('alert').waitFor({ state: 'hidden' });
+		await ex.context().close();
+	});
+	await step('lapsed-session-keeps-form', async () => {
+		await cur.goto(`${SMO}/#/dossier/${dossierId}`);
+		const d = cur.locator('details', { has: cur.locator('summary',
+		    { hasText: 'Добавить событие' }) });
+		await d.locator('summary').click();
+		await d.getByLabel(lab('Тип')).selectOption('consultation');
+		await d.getByLabel(lab('Что произошло')).fill('Долгая консультация');
+		// The session ends on the server (its cookie gone).
+		await cur.context().clearCookies();
+		await d.getByRole('button', { name: 'Сохранить' }).click();
+		await cur.getByRole('heading', { name: 'Вход' }).waitFor();
+		await cur.locator('#login-why').filter({ hasText:
+		    'Сессия закончилась' }).waitFor();
+		await axe(cur, 'the login after expiry');
+		await cur.getByLabel(lab('Логин')).fill('petrova');
+		await cur.getByLabel(lab('Пароль')).fill(PW);
+		await cur.getByRole('button', { name: 'Войти' }).click();
+		const t = await d.getByLabel(lab('Что произошло')).inputValue();
+		check(t === 'Долгая консультация', `the form lost: ${t}`);
+		await d.getByRole('button', { name: 'Сохранить' }).click();
+		await cur.locator('.timeline').getByText(
+		    'консультация: Долгая консультация').waitFor();
+	});
+
+	const chief = await newPage(browser, SMO);
+	await step('supervisor-offers', async () => {
+		await login(chief, 'chief');
+		await chief.goto(`${SMO}/#/dossier/${dossierId}`);
+		await act(chief, 'Передать в другой регион', {
+		    'Регион (код ISO 3166-2)': 'RU-KLU',
+		    'Причина': `Переезд ${XSS}` });
+		await chief.getByText('Передача RU-SMO → RU-KLU: предложена')
+		    .waitFor();
+		await chief.getByRole('link', { name: 'Передачи' }).click();
+		await chief.getByRole('heading', { name: 'Исходящие' }).waitFor();
+		await chief.getByRole('cell', { name: 'предложена' }).waitFor();
+		await axe(chief, 'outgoing transfers');
+	});
+
+	const kchief = await newPage(browser, KLU);
+	await step('kaluga-accepts', async () => {
+		await login(kchief, 'chief');
+		const until = Date.now() + 60000;
+		for (;;) {
+			await kchief.goto(`${KLU}/#/transfers`);
+			await kchief.getByRole('heading', { name: 'Входящие' })
+			    .waitFor();
+			if (await kchief.getByRole('link', {
+			    name: 'Иванова Анна Сергеевна' }).count())
+				break;
+			check(Date.now() < until, 'the offer never arrived');
+			await kchief.waitForTimeout(1000);
+		}
+		await kchief.getByText(`Переезд ${XSS}`).waitFor();
+		await axe(kchief, 'incoming transfers');
+		await shot(kchief, '08-incoming');
+		// Declining needs a reason.
+		await kchief.getByRole('button', { name: 'Отклонить' }).click();
+		await kchief.getByText('Чтобы отклонить, укажите причину.')
+		    .waitFor();
+		await kchief.getByRole('button', { name: 'Принять' }).click();
+		await kchief.getByText('Дело принято.').waitFor();
+		await kchief.getByRole('row', { name: /Иванова/ })
+		    .getByRole('cell', { name: 'принята' }).waitFor();
+		await kchief.goto(`${KLU}/#/dossier/${dossierId}`);
+		await act(kchief, 'Закрепить за центром',
+		    { 'Центр': 'Смоленский центр' });
+	});
+	await step('conflict-resolved-in-one-click', async () => {
+		await kchief.getByRole('link', { name: 'Конфликты' }).click();
+		await kchief.getByText('Открыто: 1 конфликт.').waitFor();
+		const c = kchief.getByRole('article', { name: 'Конфликт: Телефон' });
+		await c.getByText('+7 910 111 11 11', { exact: true }).waitFor();
+		await c.getByText('+7 920 222 22 22', { exact: true }).waitFor();
+		await c.getByText('RU-SMO, chief').waitFor();
+		await c.getByText('RU-KLU, chief').waitFor();
+		await axe(kchief, 'conflicts');
+		await shot(kchief, '13-conflict');
+		const keep = await c.locator('.sides .side').nth(1)
+		    .locator('.value').textContent();
+		await c.getByRole('button', { name: `Оставить «${keep}»` })
+		    .click();
+		await kchief.getByText(`Решено: оставлено «${keep}».`).waitFor();
+		await kchief.getByText('Открытых конфликтов нет.').waitFor();
+	});
+
+	const kcur = await newPage(browser, KLU);
+	await step('kaluga-curator-finds-history', async () => {
+		await login(kcur, 'petrova');
+		await kcur.getByRole('link', { name: 'Поиск' }).click();
+		await kcur.getByLabel(lab('СНИЛС')).pressSequentially('11223344595');
+		await kcur.getByRole('link', { name: 'Иванова Анна Сергеевна' })
+		    .click();
+		await kcur.getByRole('heading', { name: 'История' }).waitFor();
+		await kcur.getByText('RU-SMO, petrova').first().waitFor();
+		await kcur.getByText('RU-SMO, chief').first().waitFor();
+		await kcur.getByRole('cell', { name: 'RU-SMO, petrova (изменение)' })
+		    .waitFor();
+		await kcur.getByText('Передача RU-SMO → RU-KLU: принята')
+		    .waitFor();
+		await act(kcur, 'Добавить событие', { 'Дата': '02.07.2024',
+		    'Тип': 'housing', 'Что произошло': 'Заселение в общежитие' });
+		await kcur.getByText('RU-KLU, petrova').first().waitFor();
+		await kcur.getByLabel(lab('Регион'))
+		    .selectOption('RU-KLU');
+		await kcur.getByText('Показано 1 запись из 8.').waitFor();
+		await kcur.getByLabel(lab('Регион'))
+		    .selectOption('');
+		await axe(kcur, 'the transferred dossier');
+		await shot(kcur, '09-transferred-dossier');
+	});
+	const other = await newPage(browser, KLU);
+	await step('other-centre-refused-without-reason', async () => {
+		await login(other, 'sidorov');
+		await other.getByRole('link', { name: 'Поиск' }).click();
+		await other.getByLabel(lab('Фамилия')).pressSequentially('Иван');
+		await other.getByText('Никого не нашлось.').waitFor();
+		await other.goto(`${KLU}/#/dossier/${dossierId}`);
+		await other.getByRole('heading', { name: 'Дело другого центра' })
+		    .waitFor();
+		check(await other.getByText('Иванова').count() === 0,
+		    'a name shown before the reason');
+		await axe(other, 'break the glass');
+		await shot(other, '10-break-the-glass');
+		await other.getByLabel(lab('Причина')).fill(`Замещаю коллегу ${XSS}`);
+		await other.getByRole('button', { name: 'Открыть дело' }).click();
+		await other.getByText('открыто с указанием причины').waitFor();
+		await other.getByRole('heading', {
+		    name: 'Иванова Анна Сергеевна' }).waitFor();
+	});
+	await step('csrf-from-another-origin', async () => {
+		// A page of another origin on the same site (127.0.0.1, another
+		// port: the SameSite=Strict cookie of Kaluga's session goes
+		// along) posts to Kaluga's pages: refused by the Origin check.
+		const srv = https.createServer({
+		    cert: fs.readFileSync(path.join(env.WORK, 'SMO/tls.crt')),
+		    key: fs.readFileSync(path.join(env.WORK, 'SMO/tls.key')) },
+		    (q, a) => { a.writeHead(200, { 'Content-Type':
+			'text/html' }); a.end('<!doctype html><title>x</title>'); });
+		await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
+		const evil = await other.context().newPage();
+		await evil.goto(`https://127.0.0.1:${srv.address().port}/`);
+		const got = await evil.evaluate(async ([u, id]) => {
+			const x = await fetch(`${u}/api/dossiers/${id}/event/add`,
+			    { method: 'POST', credentials: 'include',
+			    mode: 'no-cors', headers: { 'Content-Type':
+			    'text/plain' }, body: JSON.stringify({ date:
+			    '2024-03-01', type: 'other', text: 'CSRF' }) });
+			return x.type;
+		}, [KLU, dossierId]);
+		check(got === 'opaque', `the request was not sent: ${got}`);
+		srv.close();
+		await evil.close();
+		const d = await apiAs(other, 'GET', `/api/dossiers/${dossierId}`);
+		check(d.status === 200, `read ${d.status}`);
+		check(!d.data.dossier.events.some((e) => e.text === 'CSRF'),
+		    'a request from another origin wrote an event');
+	});
+
+	const aud = await newPage(browser, KLU);
+	await step('auditor-finds-it', async () => {
+		await login(aud, 'inspector');
+		await aud.getByRole('heading', { name: 'Журнал аудита' })
+		    .waitFor();
+		await aud.getByLabel(lab('Дело (номер)')).fill(dossierId);
+		await aud.getByRole('button', { name: 'Показать' }).click();
+		await aud.getByRole('cell', { name: 'break-the-glass' }).first()
+		    .waitFor();
+		await aud.getByRole('cell', { name: `Замещаю коллегу ${XSS}` })
+		    .waitFor();
+		await aud.getByRole('cell', { name: 'refused' }).first().waitFor();
+		await aud.getByRole('cell', { name: 'transfer accept' }).waitFor();
+		await aud.getByRole('button', {
+		    name: 'Проверить целостность журнала' }).click();
+		await aud.getByText('Журнал цел').waitFor();
+		const [dl] = await Promise.all([aud.waitForEvent('download'),
+		    aud.getByRole('button', { name: 'Скачать CSV' }).click()]);
+		const csv = fs.readFileSync(await dl.path(), 'utf8');
+		check(csv.includes('seq,at,login,role,addr,action'),
+		    'the CSV has no header');
+		check(csv.includes('break-the-glass'), 'the CSV lacks the grant');
+		check(await aud.locator('main img').count() === 0,
+		    'a reason became an element');
+		await axe(aud, 'the audit log');
+		await shot(aud, '11-audit');
+	});
+	const adm = await newPage(browser, SMO);
+	await step('admin-accounts', async () => {
+		await login(adm, 'boss', totp(env.SMO_TOTP));
+		await adm.getByRole('heading', { name: 'Состояние узла' })
+		    .waitFor();
+		await adm.getByRole('cell', { name: 'RU-KLU', exact: true })
+		    .waitFor();
+		await adm.getByText('Регион RU-SMO.').waitFor();
+		await axe(adm, 'node health');
+		await shot(adm, '14-status');
+		await adm.getByRole('link', { name: 'Учётные записи' }).click();
+		await adm.getByRole('heading', { name: 'Учётные записи' })
+		    .waitFor();
+		await adm.getByRole('cell', { name: 'inspector', exact: true })
+		    .first().waitFor();
+		await adm.getByText('5 учётных записей.').waitFor();
+		const v = adm.locator('#app-view');
+		await v.getByText('Создать учётную запись').click();
+		await v.getByLabel(lab('Логин')).fill('novikova');
+		await v.getByLabel(lab('Имя и фамилия')).fill('Нина Новикова');
+		await v.getByLabel(lab('Роль')).selectOption('curator');
+		await v.getByLabel(lab('Центр')).fill('Смоленский центр');
+		await v.getByRole('button', { name: 'Создать' }).click();
+		await adm.getByText('6 учётных записей.').waitFor();
+		onetime = await adm.locator('code.secret').first().textContent();
+		check(onetime.length >= 12, `one-time password ${onetime}`);
+		await axe(adm, 'accounts');
+		await shot(adm, '12-accounts');
+	});
+	await step('one-time-password-changed-first', async () => {
+		const nv = await newPage(browser, SMO);
+		await nv.goto(`${SMO}/`);
+		await nv.getByLabel(lab('Логин')).fill('novikova');
+		await nv.getByLabel(lab('Пароль')).fill(onetime);
+		await nv.getByRole('button', { name: 'Войти' }).click();
+		await nv.getByRole('heading', { name: 'Смена пароля' }).waitFor();
+		await nv.goto(`${SMO}/#/search`);
+		await nv.getByRole('heading', { name: 'Смена пароля' }).waitFor();
+		await nv.getByLabel(lab('Текущий пароль')).fill(onetime);
+		await nv.getByLabel(lab('Новый пароль')).fill('sinyaya-lodka-2031');
+		await nv.getByLabel(lab('Новый пароль ещё раз'))
+		    .fill('sinyaya-lodka-2031');
+		await nv.getByRole('button', { name: 'Сменить пароль' }).click();
+		// Then the page that was asked for.
+		await nv.getByRole('heading', { name: 'Поиск' }).waitFor();
+		await nv.context().close();
+	});
+	await step('password-page', async () => {
+		await adm.getByRole('link', { name: 'Смена пароля' }).click();
+		await adm.getByLabel(lab('Текущий пароль')).fill(PW);
+		await adm.getByLabel(lab('Новый пароль'))
+		    .fill('password');
+		await adm.getByLabel(lab('Новый пароль ещё раз')).fill('password1');
+		await adm.getByRole('button', { name: 'Сменить пароль' }).click();
+		await adm.getByText('Пароли не совпадают.').waitFor();
+		await axe(adm, 'the password change');
+	});
+	await step('no-page-errors', async () => {
+		check(pageErrors.length === 0, pageErrors.join('; '));
+	});
+} finally {
+	await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
