@@ -267,6 +267,14 @@ command_done(int rc)
 	if (rc == EX_OK)
 		return (rc);
 	if (!__atomic_load_n(&disk_full, __ATOMIC_RELAXED) && !iowatch_full()) {
+		if (!cli_io_failed() && store_out_of_memory() &&
+		    rc != EX_OSERR) {
+			cli_err("%s", cli_tr("out of memory: nothing half-done "
+			    "was kept; run the command again with more memory",
+			    "не хватает памяти: ничего не записано наполовину; "
+			    "повторите команду, когда памяти будет больше"));
+			return (EX_OSERR);
+		}
 		if (!cli_io_failed())
 			return (rc);
 		cli_err("%s (%s)", cli_tr("an I/O error on the node's database "
