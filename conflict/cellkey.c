@@ -21,15 +21,15 @@ const struct cellkey_band cellkey_bands[CELLKEY_NBANDS] = {
  * thousandths of [0, 1) give noise d.  A cell key k stands for k / 2^32;
  * its position in thousandths is (k * 1000) >> 32, 0..999.
  *
- * Why the tails are so thin.  An attacker who knows the table learns from
+ * Why the ends are so thin.  An attacker who knows the table learns from
  * a published value p only that the count is within the row's reach of p,
  * and from a C only that it is below t + CELLKEY_D.  Such bounds pin a
- * cell exactly only when several cells' noises sit at once at the far ends
- * of their rows (a total at -D, a part at +D): with the ends at +-2 and
- * 1/20 each, that happened on about one draw of the keys in ten on a test
+ * cell exactly only when cells' noises sit at the far ends of their rows
+ * at once (a total at -D and a part of it at +D, say): with the ends at
+ * +-2 and 1/20 each, that happened on 2 draws of the keys in 10 on a test
  * federation of 60 graduates (docs/statistics.md).  Here the ends are +-3
- * and 1/1000 each, two ends together 1/10^6, while +-2 keeps 49/1000 and
- * the variance stays 0.81: the figures are as useful as before.  Rows 1
+ * and 1/1000 each, two ends together 1/10^6, while +-2 keeps 49/1000: the
+ * variance is 0.81 (was 0.8), the figures as useful as before.  Rows 1
  * and 2 are the last row folded at -n (the noise cannot take a count
  * below zero), keeping each row unbiased; with t >= 5 they never publish
  * (1 + 1 and 2 + 2 are below t).
