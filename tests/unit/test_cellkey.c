@@ -3,9 +3,9 @@
  * properties over many random cells: the noise is bounded and never makes
  * a count negative; a published value is never in 1..t-1; the same cell
  * key gives the same noise; the ptable is unbiased with the variance that
- * docs/statistics.md states, and its ends are thin; key sums are additive in any order; every
- * birth year falls in exactly one band; and the release-difference rule
- * holds back one person's change.
+ * docs/statistics.md states, and its ends are thin; key sums are additive
+ * in any order; every birth year falls in exactly one band; and the
+ * release-difference rule holds back one person's change.
  */
 #include <stdarg.h>
 #include <stddef.h>
