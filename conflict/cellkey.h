@@ -13,12 +13,18 @@
  * the same noise, in every table and every release.
  *
  * The perturbation table (ptable).  The noise of a cell of count n and
- * cell key k is read from row min(n, 2) at position k:
+ * cell key k is read from row min(n, 3) at position k:
  *
  *   n = 0:   0 always (a cell of nobody has key 0 and stays 0)
  *   n = 1:   -1 with 1/4, 0 with 1/2, +1 with 1/4     (mean 0, variance 1/2)
- *   n >= 2:  -2 with 1/20, -1 with 1/5, 0 with 1/2,
+ *   n = 2:   -2 with 1/20, -1 with 1/5, 0 with 1/2,
  *            +1 with 1/5, +2 with 1/20                (mean 0, variance 4/5)
+ *   n >= 3:  -3 with 1/1000, -2 with 49/1000, -1 with 1/5, 0 with 1/2,
+ *            +1 with 1/5, +2 with 49/1000, +3 with 1/1000
+ *                                               (mean 0, variance 0.81)
+ *
+ * The ends (+-3) are rare on purpose: bounds read off the table pin a cell
+ * only when several cells sit at their rows' ends at once (cellkey.c).
  *
  * so that the perturbed value is never negative, differs from the count by
  * at most CELLKEY_D, and is unbiased.  A perturbed value below the
@@ -34,7 +40,7 @@
 #include <stdint.h>
 
 /* The greatest noise, either way. */
-#define CELLKEY_D		2
+#define CELLKEY_D		3
 
 /* The statuses of a published cell (SDMX CL_CONF_STATUS): free, or
  * confidential -- one status for every protected cell, whatever the

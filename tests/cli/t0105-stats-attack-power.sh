@@ -1,5 +1,5 @@
 # Issue 12: the integer-programming attacker (tests/stats/attack.py) is
-# itself tested, so that tests/stats/check-small.sh's "nothing recovered" means something.  A
+# itself tested, so that t0106's "nothing recovered" means something.  A
 # small federation publishes 2025 with the federal node's perturbation
 # switched off (the test hook OPORA_TEST_NO_NOISE=1: counts of at least t
 # published exactly, the rest hidden, one status C); the researcher asks

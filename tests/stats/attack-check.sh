@@ -17,7 +17,8 @@
 #  3. after one graduate withdraws her statistics consent and a release is
 #     cut, at most one of her 48 values of the year and its fourth quarter
 #     is.
-# tests/stats/check-small.sh runs it on a smaller federation.  Settings:
+# tests/cli/t0106-stats-attack-small.sh runs it on a smaller federation
+# in make check.  Settings:
 #   ATTACK_FED      the regions and their sizes (REGION:COUNT ...)
 #   ATTACK_SEED     gen.py's seed (21)
 #   ATTACK_BUDGET   seconds of solving for each attack (900)

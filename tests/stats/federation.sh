@@ -20,7 +20,7 @@
 #
 # OPORA_TEST_NO_NOISE=1 in the environment (a test hook) makes the
 # federal node publish counts unperturbed: the attacker's power is tested
-# that way (t0106).
+# that way (t0105).
 #
 # Node directories are named without "RU-" (SMO, FED).  The federal
 # database (FED/opora.db) holds the true base cells: the test

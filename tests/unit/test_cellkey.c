@@ -3,9 +3,9 @@
  * properties over many random cells: the noise is bounded and never makes
  * a count negative; a published value is never in 1..t-1; the same cell
  * key gives the same noise; the ptable is unbiased with the variance that
- * docs/statistics.md states; key sums are additive in any order; every
- * birth year falls in exactly one band; and the release-difference rule
- * holds back one person's change.
+ * docs/statistics.md states, and its ends are thin; key sums are additive
+ * in any order; every birth year falls in exactly one band; and the
+ * release-difference rule holds back one person's change.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,8 +79,15 @@ test_never_small(void **state)
 			assert_false(cellkey_publish(n, rnd(), 5, &p));
 }
 
+/* The key at the start of thousandth s of [0, 1). */
+static uint32_t
+at_step(int s)
+{
+	return ((uint32_t)(((uint64_t)s << 32) / 1000 + 1));
+}
+
 /* The mean and variance of each row over the whole key space, exactly:
- * the keys at the start of each twentieth step through the rows. */
+ * the keys at the start of each thousandth step through the rows. */
 static void
 test_moments(void **state)
 {
@@ -89,19 +96,70 @@ test_moments(void **state)
 	long	 sum, sq;
 
 	(void)state;
-	for (n = 0; n < 5; n++) {
+	for (n = 0; n < 8; n++) {
 		sum = sq = 0;
-		for (s = 0; s < 20; s++) {
-			uint32_t k = (uint32_t)(((uint64_t)s << 32) / 20 + 1);
-
-			d = cellkey_noise(n, k);
+		for (s = 0; s < 1000; s++) {
+			d = cellkey_noise(n, at_step(s));
 			sum += d;
 			sq += d * d;
 		}
 		assert_int_equal(sum, 0);
-		/* Variance in twentieths: 0, 10 (1/2), 16 (4/5). */
-		assert_int_equal(sq, n == 0 ? 0 : n == 1 ? 10 : 16);
+		/* Variance in thousandths: 0, 1/2, 4/5, 0.81. */
+		assert_int_equal(sq, n == 0 ? 0 : n == 1 ? 500 : n == 2 ? 800 :
+		    810);
 	}
+}
+
+/*
+ * The ends of the rows are thin: an attacker reads bounds off the table,
+ * and they pin a cell only when cells sit at their rows' ends at once.  A
+ * count of 3 or more reaches -3 and +3 on exactly one key in a thousand
+ * each; +-2 is common (49/1000) but is not an end, so a published p leaves
+ * the count anywhere in p-3..p+3, and a C anywhere in 0..t+2.
+ */
+static void
+test_thin_ends(void **state)
+{
+	int64_t	 n, p, lo, hi;
+	int	 s, d, t, ends[2 * CELLKEY_D + 1];
+
+	(void)state;
+	assert_int_equal(CELLKEY_D, 3);
+	for (n = 3; n < 50; n++) {
+		memset(ends, 0, sizeof(ends));
+		for (s = 0; s < 1000; s++)
+			ends[cellkey_noise(n, at_step(s)) + CELLKEY_D]++;
+		assert_int_equal(ends[0], 1);
+		assert_int_equal(ends[2 * CELLKEY_D], 1);
+		assert_int_equal(ends[1], 49);
+		assert_int_equal(ends[2 * CELLKEY_D - 1], 49);
+	}
+	/* What a published value or a C allows, with t = 5: every count
+	 * within 3, and 0..t+2, each reached by some key. */
+	t = 5;
+	for (p = t; p < 40; p++) {
+		lo = hi = -1;
+		for (n = 0; n < p + 10; n++)
+			for (s = 0; s < 1000; s++) {
+				d = cellkey_noise(n, at_step(s));
+				if (n > 0 && n + d == p) {
+					if (lo == -1)
+						lo = n;
+					hi = n;
+					break;
+				}
+			}
+		assert_int_equal(lo, p - CELLKEY_D < 3 ? 3 : p - CELLKEY_D);
+		assert_int_equal(hi, p + CELLKEY_D);
+	}
+	hi = -1;
+	for (n = 0; n < 20; n++)
+		for (s = 0; s < 1000; s++)
+			if (!cellkey_publish(n, at_step(s), t, &p)) {
+				hi = n;
+				break;
+			}
+	assert_int_equal(hi, t + CELLKEY_D - 1);
 }
 
 /* Key sums are additive: the cell key of a union of disjoint groups is
@@ -214,6 +272,7 @@ main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_never_small),
 		cmocka_unit_test(test_moments),
+		cmocka_unit_test(test_thin_ends),
 		cmocka_unit_test(test_additive),
 		cmocka_unit_test(test_bands),
 		cmocka_unit_test(test_diff),
