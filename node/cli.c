@@ -21,6 +21,7 @@
 #include "node/erase.h"
 #include "node/iowatch.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/change.h"
@@ -540,6 +541,29 @@ cli_write(struct node *n, const char *id, const struct op *ops, size_t nops,
 
 	if (store_begin(n->st) == -1)
 		return (CLI_WRITE_IO);
+	/* An offer held here as a summary: decided without the history it
+	 * follows, which comes with the accept (node/offer.h). */
+	if (nops == 1 && (ops[0].kind == OP_TRANSFER_ACCEPT ||
+	    ops[0].kind == OP_TRANSFER_DECLINE)) {
+		r = offer_decide(n, ops[0].arg[OA_REF], ops[0].kind,
+		    ops[0].arg[OA_REASON], cid, dossier, why, whysz);
+		if (r == 0) {
+			e->dossiers = dossier;
+			e->detail = cid;
+			if (audit_append(n, e) == -1) {
+				rc = CLI_WRITE_AUDIT;
+				goto out;
+			}
+			rc = store_commit(n->st) == -1 ? CLI_WRITE_IO : 0;
+			goto out;
+		}
+		if (r == -2) {
+			rc = CLI_WRITE_REFUSED;
+			goto out;
+		}
+		if (r == -1)
+			goto out;
+	}
 	r = view_load(n->st, id, &d);
 	if (r == -1)
 		goto out;

@@ -15,6 +15,7 @@
 #include "node/account.h"
 #include "node/cli.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
@@ -57,6 +58,21 @@ find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
 		"no transfer", "нет передачи"
 	};
 
+	const char	*slash = strchr(arg, '/');
+	char		 prefix[72];
+	size_t		 plen = slash != NULL ? (size_t)(slash - arg) :
+			    strlen(arg);
+	int		 k;
+
+	/* An offer held here as a summary (node/offer.h). */
+	if (plen >= 4 && plen <= 64 && strlen(arg) <= 70) {
+		memcpy(prefix, arg, plen);
+		prefix[plen] = '\0';
+		if ((k = offer_find(n->st, prefix, id, dossier)) == -1)
+			return (-1);
+		if (k == 1)
+			return (cli_access_dossier(n, dossier));
+	}
 	return (cli_find_row(n, STORE_PREFIX_TRANSFER, arg, &w, id, dossier));
 }
 
@@ -278,6 +294,12 @@ out:
 		cJSON_Delete(arr);
 		return (NULL);
 	}
+	/* Offers held as summaries, apart from the transfers of dossiers
+	 * held here (node/offer.h): incoming only. */
+	if (which != 2 && offer_json(n, arr) == -1) {
+		cJSON_Delete(arr);
+		return (NULL);
+	}
 	return (arr);
 }
 
@@ -288,6 +310,28 @@ member(const cJSON *o, const char *k)
 	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(o, k);
 
 	return (cJSON_IsString(m) ? m->valuestring : "");
+}
+
+/* An offer held as a summary: what the destination knows before it
+ * accepts (no history; node/offer.h). */
+static void
+print_summary(const cJSON *o)
+{
+	printf("%.12s  %s  %s → %s  %s (%s)\n", member(o, "id"),
+	    member(o, "date"), member(o, "from"), member(o, "to"),
+	    member(o, "state"), cli_tr("offer only: the history comes after "
+	    "accepting", "только предложение: история придёт после "
+	    "принятия"));
+	if (member(o, "surname")[0] != '\0')
+		printf("    %s %s %s, %s %s, %s: %s, %s %s\n",
+		    member(o, "surname"), member(o, "name"),
+		    member(o, "patronymic"), cli_tr("born", "год рождения"),
+		    member(o, "birth_year"), cli_tr("centre", "центр"),
+		    member(o, "centre"), member(o, "entries"),
+		    cli_tr("events", "событий"));
+	if (member(o, "reason")[0] != '\0')
+		printf("    %s: %s\n", cli_tr("reason", "причина"),
+		    member(o, "reason"));
 }
 
 static int
@@ -340,6 +384,10 @@ list(int argc, char **argv)
 		fprintf(stderr, "%s\n", cli_tr("no transfers", "передач нет"));
 	else
 		cJSON_ArrayForEach(o, arr) {
+			if (cJSON_IsTrue(cJSON_GetObjectItem(o, "summary"))) {
+				print_summary(o);
+				continue;
+			}
 			printf("%.12s  %s  %s → %s  %s\n    %s %s %s, %d %s, "
 			    "%s %s, %lld %s\n    %s: %s\n", member(o, "id"),
 			    member(o, "date"), member(o, "from"),

@@ -19,6 +19,7 @@
 #include "node/cli.h"
 #include "node/erase.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/verifier.h"
 #include "node/view.h"
@@ -79,6 +80,11 @@ parent_erased(struct store *st, const struct vitem *it)
 {
 	char	 tomb[65];
 
+	/* An offer held as a summary, and this node's decision on it, name
+	 * the history this node was not sent (node/offer.h). */
+	if (offer_held(st, it->c->dossier) == 1 &&
+	    store_has_dossier(st, it->c->dossier) == 0)
+		return (true);
 	switch (erase_kind(st, it->c->dossier, tomb)) {
 	case ERASE_ERASED:
 		return (strcmp(tomb, it->id) == 0);
@@ -284,9 +290,14 @@ out:
 	free(heads);
 }
 
+/* Offers held as summaries have no state to fold (node/offer.h). */
 static const char SQL_DOSSIERS[] =
     "SELECT DISTINCT dossier FROM changes"
-    " WHERE dossier NOT IN (SELECT dossier FROM forgotten) ORDER BY dossier";
+    " WHERE dossier NOT IN (SELECT dossier FROM forgotten)"
+    " AND (dossier NOT IN (SELECT dossier FROM offer_summaries)"
+    "  OR EXISTS (SELECT 1 FROM changes r WHERE r.dossier = changes.dossier"
+    "  AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.child = r.seq)))"
+    " ORDER BY dossier";
 /* An erased or forgotten dossier keeps no view, and only what erase.h
  * says: the tombstone, or changes this node wrote. */
 static const char SQL_FORGOTTEN_BAD[] =

@@ -10,6 +10,7 @@
 #include "conflict/rules.h"
 #include "node/erase.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/receive.h"
 #include "node/store.h"
 #include "node/store_refusal.h"
@@ -429,7 +430,42 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		snprintf(why, whysz, "database error");
 		return (RECV_FAILED);
 	}
-	if ((k = check_parents(r, c, why, whysz)) == 1) {
+	k = check_parents(r, c, why, whysz);
+	/* A dossier held only as offers (node/offer.h) has no history here:
+	 * a change of it is as one whose parents are missing. */
+	if (k == 0 && c->nparents > 0) {
+		int held = offer_held(st, c->dossier), root = 1;
+
+		if (held == 1)
+			root = store_has_dossier(st, c->dossier);
+		if (held == -1 || root == -1) {
+			snprintf(why, whysz, "database error");
+			return (RECV_FAILED);
+		}
+		if (held == 1 && root == 0)
+			k = 1;
+	}
+	if (k == 1) {
+		/* An offer to this region comes without the history it
+		 * follows, and so does the cancel that ends it. */
+		switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
+		    whysz)) {
+		case OFFER_TAKEN:
+			if (store_refusal_forget(st, c->id) == -1)
+				return (RECV_FAILED);
+			if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
+				r->clock_moved = true;
+			return (RECV_OFFERED);
+		case OFFER_HELD:
+			return (RECV_DUPLICATE);
+		case OFFER_REFUSED:
+			goto reject;
+		case -1:
+			snprintf(why, whysz, "database error");
+			return (RECV_FAILED);
+		default:
+			break;
+		}
 		switch (erase_may_skip(r, c)) {
 		case 1:
 			goto erase;

@@ -58,8 +58,11 @@ enum recv_status {
 				   unknown here (the card may come later);
 				   nothing done, nothing recorded; why says
 				   which */
-	RECV_FAILED		/* out of memory or database error, why says
+	RECV_FAILED,		/* out of memory or database error, why says
 				   which: roll back, try again later */
+	RECV_OFFERED		/* an offer to this region, or its end, taken
+				   without the dossier's history
+				   (node/offer.h): stored, no view */
 };
 
 struct receiver	*receiver_new(struct node *n);

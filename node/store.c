@@ -387,6 +387,21 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE forgotten_to (dossier TEXT NOT NULL,"
 	"  region TEXT NOT NULL, PRIMARY KEY (dossier, region)) WITHOUT ROWID;"
 	"CREATE INDEX forgotten_to_region ON forgotten_to (region);",
+	/*
+	 * 7 -> 8, issue 13: data minimisation on offers (node/offer.h).  What
+	 * the destination of an offer holds until it accepts: the offer's
+	 * summary, one row per offer (its entry id), never in persons or
+	 * events.  Once the offer ends, the personal fields are cleared and
+	 * the ids stay (anti-entropy compares them).
+	 */
+	"CREATE TABLE offer_summaries (offer TEXT PRIMARY KEY,"
+	"  dossier TEXT NOT NULL, change TEXT NOT NULL, \"from\" TEXT NOT NULL,"
+	"  \"to\" TEXT NOT NULL, reason TEXT, surname TEXT, name TEXT,"
+	"  patronymic TEXT, birth_year TEXT, centre TEXT, entries TEXT,"
+	"  hlc TEXT NOT NULL, user TEXT, state TEXT NOT NULL,"
+	"  decided_by TEXT, decided TEXT, received INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE INDEX offer_summaries_dossier ON offer_summaries (dossier);",
 };
 
 /* Log a failure of what; once, when store_step has just logged it. */
@@ -829,8 +844,12 @@ static const char SQL_HEAD_DEL[] =
 static const char SQL_HEAD_PUT[] =
     "INSERT INTO heads (dossier, id) VALUES (?, ?)";
 
+/* A root: the one change of the dossier that names no parent.  (An offer
+ * held as a summary, and what this node wrote about it, name parents this
+ * node does not hold: node/offer.h.) */
 static const char SQL_HAS_DOSSIER[] =
-    "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
+    "SELECT 1 FROM changes c WHERE c.dossier = ? AND NOT EXISTS"
+    " (SELECT 1 FROM parents p WHERE p.child = c.seq) LIMIT 1";
 
 int
 store_has_dossier(struct store *st, const char *id)

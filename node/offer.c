@@ -1,0 +1,548 @@
+/*
+ * node/offer.c: offers held as summaries.  See offer.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conflict/dossier.h"
+#include "conflict/hlc.h"
+#include "node/node.h"
+#include "node/offer.h"
+#include "node/signer.h"
+#include "node/store.h"
+#include "node/view.h"
+#include "protocol/buf.h"
+#include "protocol/limits.h"
+#include "protocol/log.h"
+#include "protocol/sig.h"
+
+static const char SQL_PUT[] =
+    "INSERT OR IGNORE INTO offer_summaries (offer, dossier, change, \"from\","
+    " \"to\", reason, surname, name, patronymic, birth_year, centre, entries,"
+    " hlc, user, state, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " ?9, ?10, ?11, ?12, ?13, ?14, 'offered', ?15)";
+static const char SQL_GET[] =
+    "SELECT dossier, change, \"from\", \"to\", state, decided_by, hlc"
+    " FROM offer_summaries WHERE offer = ?1";
+static const char SQL_HELD[] =
+    "SELECT 1 FROM offer_summaries WHERE dossier = ?1 LIMIT 1";
+static const char SQL_ACCEPTED[] =
+    "SELECT 1 FROM offer_summaries WHERE dossier = ?1 AND state = 'accepted'"
+    " LIMIT 1";
+static const char SQL_MARK[] =
+    "UPDATE offer_summaries SET state = ?2, decided_by = ?3, decided = ?4"
+    " WHERE offer = ?1";
+/* What stays of an offer that ended: ids, regions, states, clocks. */
+static const char SQL_CLEAR[] =
+    "UPDATE offer_summaries SET reason = NULL, surname = NULL, name = NULL,"
+    " patronymic = NULL, birth_year = NULL, centre = NULL, entries = NULL,"
+    " user = NULL WHERE offer = ?1";
+static const char SQL_DROP[] = "DELETE FROM offer_summaries WHERE dossier = ?1";
+/* The offer's own bytes go when it ends; what this node wrote stays. */
+static const char SQL_DEL_PARENTS[] =
+    "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
+    " WHERE id = ?1 AND region <> ?2)";
+static const char SQL_DEL_CHANGE[] =
+    "DELETE FROM changes WHERE id = ?1 AND region <> ?2";
+/* The heads: the changes of the dossier that no change of it names. */
+static const char SQL_DEL_HEADS[] = "DELETE FROM heads WHERE dossier = ?1";
+static const char SQL_HEADS[] =
+    "INSERT INTO heads (dossier, id) SELECT c.dossier, c.id FROM changes c"
+    " WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM parents p"
+    "  JOIN changes k ON k.seq = p.child WHERE k.dossier = ?1"
+    "  AND p.parent = c.id)";
+static const char SQL_CHANGE_ORDER[] =
+    "SELECT hlc, key_id FROM changes WHERE id = ?1";
+/*
+ * The changes of a dossier stored before its root: the offer and what this
+ * node wrote about it before the history came.  They go to the end of the
+ * log again (settle), so that every change is stored after its parents
+ * (verify checks it, and a feed lists parents first).
+ */
+static const char SQL_EARLY[] =
+    "SELECT seq FROM changes WHERE dossier = ?1 AND seq < (SELECT min(c.seq)"
+    " FROM changes c WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1"
+    " FROM parents p WHERE p.child = c.seq)) ORDER BY seq";
+static const char SQL_MOVE_AWAY[] =
+    "UPDATE changes SET id = id || '~' WHERE seq = ?1";
+static const char SQL_MOVE_COPY[] =
+    "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,"
+    " received) SELECT substr(id, 1, 64), dossier, hlc, key_id, region,"
+    " bytes, sig, received FROM changes WHERE seq = ?1";
+static const char SQL_MOVE_PARENTS[] =
+    "INSERT INTO parents (child, parent) SELECT ?2, parent FROM parents"
+    " WHERE child = ?1";
+static const char SQL_MOVE_DEL_PARENTS[] = "DELETE FROM parents WHERE child = ?1";
+static const char SQL_MOVE_DEL[] = "DELETE FROM changes WHERE seq = ?1";
+static const char SQL_LIST[] =
+    "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
+    " name, patronymic, birth_year, centre, entries FROM offer_summaries"
+    " WHERE \"to\" = ?1 ORDER BY hlc DESC";
+static const char SQL_FIND[] =
+    "SELECT offer, dossier FROM offer_summaries"
+    " WHERE substr(offer, 1, length(?1)) = ?1 LIMIT 2";
+
+struct row {
+	char	 dossier[37], change[CHANGE_ID_HEX + 1];
+	char	 from[16], to[16], state[16], decided_by[CHANGE_ID_HEX + 1];
+	char	 hlc[17];
+};
+
+static void
+col(sqlite3_stmt *s, int i, char *out, size_t outsz)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, i);
+
+	snprintf(out, outsz, "%s", v != NULL ? v : "");
+}
+
+/* The summary of offer ref: 1 and *r, 0 when there is none, -1. */
+static int
+row_get(struct store *st, const char *ref, struct row *r)
+{
+	sqlite3_stmt	*s;
+	int		 k;
+
+	if ((s = store_stmt(st, SQL_GET)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+	k = store_step(st, s);
+	if (k == STORE_ROW) {
+		col(s, 0, r->dossier, sizeof(r->dossier));
+		col(s, 1, r->change, sizeof(r->change));
+		col(s, 2, r->from, sizeof(r->from));
+		col(s, 3, r->to, sizeof(r->to));
+		col(s, 4, r->state, sizeof(r->state));
+		col(s, 5, r->decided_by, sizeof(r->decided_by));
+		col(s, 6, r->hlc, sizeof(r->hlc));
+	}
+	sqlite3_reset(s);
+	return (k == STORE_ROW ? 1 : k == STORE_DONE ? 0 : -1);
+}
+
+/* Run sql with up to four text parameters (NULL: unbound).  0 / -1. */
+static int
+run(struct store *st, const char *sql, const char *a, const char *b,
+    const char *c, const char *d)
+{
+	sqlite3_stmt	*s;
+	const char	*v[4] = { a, b, c, d };
+	int		 i, k;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	for (i = 0; i < 4; i++)
+		if (v[i] != NULL)
+			sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
+	k = store_step(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (k != STORE_DONE && k != STORE_ROW) {
+		log_warnx("offer summaries: %s", sqlite3_errmsg(store_db(st)));
+		return (-1);
+	}
+	return (k == STORE_ROW ? 1 : 0);
+}
+
+static int
+heads_again(struct store *st, const char *dossier)
+{
+	return (run(st, SQL_DEL_HEADS, dossier, NULL, NULL, NULL) == -1 ||
+	    run(st, SQL_HEADS, dossier, NULL, NULL, NULL) == -1 ? -1 : 0);
+}
+
+/*
+ * The offer ref ended (state, by change by at clock hlc): its bytes and
+ * its summary's personal fields go; the ids stay, and whatever this node
+ * wrote.
+ */
+static int
+end(struct node *n, const char *ref, const struct row *r, const char *state,
+    const char *by, const char *hlc)
+{
+	struct store	*st = n->st;
+
+	if (run(st, SQL_MARK, ref, state, by, hlc) == -1 ||
+	    run(st, SQL_CLEAR, ref, NULL, NULL, NULL) == -1 ||
+	    run(st, SQL_DEL_PARENTS, r->change, n->cfg.region, NULL,
+	    NULL) == -1 ||
+	    run(st, SQL_DEL_CHANGE, r->change, n->cfg.region, NULL,
+	    NULL) == -1 || heads_again(st, r->dossier) == -1)
+		return (-1);
+	store_want_wipe(st);
+	log_info("offer %.16s of dossier %s to %s %s: its summary and the "
+	    "offer's bytes are deleted", ref, r->dossier, r->to, state);
+	return (0);
+}
+
+/* Whether change id (held here) comes before change c in the total
+ * order: 1, 0, or -1. */
+static int
+held_before(struct store *st, const char *id, const struct change *c)
+{
+	sqlite3_stmt	*s;
+	char		 hlc[17], key[17];
+	uint64_t	 h;
+	int		 k;
+
+	if ((s = store_stmt(st, SQL_CHANGE_ORDER)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	k = store_step(st, s);
+	if (k == STORE_ROW) {
+		col(s, 0, hlc, sizeof(hlc));
+		col(s, 1, key, sizeof(key));
+	}
+	sqlite3_reset(s);
+	if (k != STORE_ROW || hlc_parse(hlc, strlen(hlc), &h) == -1)
+		return (-1);
+	return (hlc_order(h, key, id, c->hlc, c->key, c->id) < 0);
+}
+
+static int
+take_offer(struct node *n, const struct change *c, const void *bytes,
+    size_t len, const uint8_t *sig)
+{
+	const struct op	*o = &c->ops[0];
+	sqlite3_stmt	*s;
+	char		 ref[CHANGE_ID_HEX + 8], hlc[17];
+	int		 k;
+
+	snprintf(ref, sizeof(ref), "%s/0", c->id);
+	hlc_format(c->hlc, hlc);
+	if ((s = store_stmt(n->st, SQL_PUT)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->dossier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, c->region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, o->arg[OA_TO], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, o->arg[OA_REASON], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, o->arg[OA_SURNAME], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, o->arg[OA_NAME], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, o->arg[OA_PATRONYMIC], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, o->arg[OA_BIRTH_YEAR], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, o->arg[OA_CENTRE], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, o->arg[OA_ENTRIES], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 13, hlc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 14, c->user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 15, (sqlite3_int64)node_now_ms());
+	k = store_step(n->st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (k != STORE_DONE) {
+		log_warnx("offer summaries: %s",
+		    sqlite3_errmsg(store_db(n->st)));
+		return (-1);
+	}
+	if (store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
+		return (-1);
+	log_info("dossier %s offered by %s: its summary is kept; the history "
+	    "comes once this region accepts", c->dossier, c->region);
+	return (OFFER_TAKEN);
+}
+
+int
+offer_receive(struct node *n, const struct change *c, const void *bytes,
+    size_t len, const uint8_t *sig, char *why, size_t whysz)
+{
+	const struct op	*o;
+	struct row	 r;
+	char		 hlc[17];
+	int		 k;
+
+	if (c->nops != 1)
+		return (OFFER_NOT);
+	o = &c->ops[0];
+	if (o->kind != OP_TRANSFER_OFFER && o->kind != OP_TRANSFER_CANCEL &&
+	    o->kind != OP_TRANSFER_ACCEPT && o->kind != OP_TRANSFER_DECLINE)
+		return (OFFER_NOT);
+	/* A node that holds the dossier judges it on its history. */
+	if ((k = store_has_dossier(n->st, c->dossier)) != 0)
+		return (k == 1 ? OFFER_NOT : -1);
+	if (o->kind == OP_TRANSFER_OFFER) {
+		if (strcmp(o->arg[OA_TO], n->cfg.region) != 0 ||
+		    strcmp(c->region, n->cfg.region) == 0)
+			return (OFFER_NOT);
+		return (take_offer(n, c, bytes, len, sig));
+	}
+	if ((k = row_get(n->st, o->arg[OA_REF], &r)) != 1)
+		return (k == 0 ? OFFER_NOT : -1);
+	if (strcmp(r.dossier, c->dossier) != 0)
+		return (OFFER_NOT);
+	if (o->kind != OP_TRANSFER_CANCEL) {
+		/* This region's own decisions are held already. */
+		snprintf(why, whysz, "only %s, to which the case is offered, "
+		    "may accept or decline it", r.to);
+		return (OFFER_REFUSED);
+	}
+	if (strcmp(c->region, r.from) != 0) {
+		snprintf(why, whysz, "only %s, which made the offer, may "
+		    "cancel it", r.from);
+		return (OFFER_REFUSED);
+	}
+	hlc_format(c->hlc, hlc);
+	if (strcmp(r.state, "offered") == 0)
+		return (end(n, o->arg[OA_REF], &r, "cancelled", c->id, hlc) ==
+		    -1 ? -1 : OFFER_TAKEN);
+	/* This node accepted: the cancel wins if it comes first in the
+	 * total order (docs/protocol.md section 6); else the offering node
+	 * sends the whole history with the accept. */
+	if (strcmp(r.state, "accepted") == 0) {
+		if ((k = held_before(n->st, r.decided_by, c)) == -1)
+			return (-1);
+		if (k == 0)
+			return (end(n, o->arg[OA_REF], &r, "cancelled", c->id,
+			    hlc) == -1 ? -1 : OFFER_TAKEN);
+	}
+	return (OFFER_HELD);
+}
+
+int
+offer_decide(struct node *n, const char *ref, enum op_kind kind,
+    const char *reason, char cid[CHANGE_ID_HEX + 1], char dossier[37],
+    char *why, size_t whysz)
+{
+	struct change	 hdr, *c = NULL;
+	struct op	 op;
+	struct row	 r;
+	struct buf	 b;
+	uint8_t		 sig[SIG_LEN];
+	char		 hlc[17];
+	uint64_t	 stored, oh, now = node_now_ms();
+	uint64_t	 drift = (uint64_t)n->cfg.max_clock_drift * 1000;
+	int64_t		 seq;
+	int		 k, rc = -1;
+
+	memset(&hdr, 0, sizeof(hdr));
+	buf_init(&b, LIMIT_CHANGE_BYTES);
+	snprintf(why, whysz, "database error");
+	if ((k = row_get(n->st, ref, &r)) != 1 ||
+	    (k = store_has_dossier(n->st, r.dossier)) != 0) {
+		rc = k == -1 ? -1 : OFFER_NOT;
+		goto out;
+	}
+	if (strcmp(r.to, n->cfg.region) != 0) {
+		snprintf(why, whysz, "only %s, to which the case is offered, "
+		    "may accept or decline it", r.to);
+		rc = -2;
+		goto out;
+	}
+	if (strcmp(r.state, "offered") != 0) {
+		snprintf(why, whysz, "transfer offer %s is no longer pending "
+		    "(%s)", ref, r.state);
+		rc = -2;
+		goto out;
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = kind;
+	op.field = -1;
+	op.arg[OA_REF] = ref;
+	op.arg[OA_REASON] = kind == OP_TRANSFER_DECLINE ? reason : NULL;
+	/* After the offer, and after every clock this node issued. */
+	if (hlc_parse(r.hlc, strlen(r.hlc), &oh) == 0 && oh > n->hlc.last)
+		n->hlc.last = oh;
+	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0 &&
+	    hlc_parse(hlc, strlen(hlc), &stored) == 0 && stored > n->hlc.last)
+		n->hlc.last = stored;
+	if (hlc_ms(n->hlc.last) > now + drift) {
+		snprintf(why, whysz, "this node's clock is behind the latest "
+		    "time it has recorded by more than max_clock_drift: "
+		    "nothing is written while it is (set the system clock "
+		    "right, NTP)");
+		rc = -2;
+		goto out;
+	}
+	hdr.hlc = hlc_tick(&n->hlc, now);
+	memcpy(hdr.dossier, r.dossier, sizeof(hdr.dossier));
+	memcpy(hdr.key, n->key_id, sizeof(hdr.key));
+	memcpy(hdr.region, n->cfg.region, sizeof(hdr.region));
+	hdr.user = n->user;
+	if (store_heads(n->st, r.dossier, &hdr.parents, &hdr.nparents) == -1)
+		goto out;
+	if ((k = change_encode(&b, &hdr, &op, 1, &c, why, whysz)) != 0) {
+		rc = k == CHANGE_NOMEM ? -1 : -2;
+		goto out;
+	}
+	snprintf(why, whysz, "cannot store the change");
+	if (n->signer != NULL) {
+		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
+		    signer_submit(n->signer, seq, b.data, b.len) == -1)
+			goto out;
+	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
+	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0)
+		goto out;
+	hlc_format(n->hlc.last, hlc);
+	if (store_meta_raise(n->st, "hlc", hlc) == -1)
+		goto out;
+	hlc_format(c->hlc, hlc);
+	if (kind == OP_TRANSFER_ACCEPT) {
+		if (run(n->st, SQL_MARK, ref, "accepted", c->id, hlc) == -1)
+			goto out;
+	} else if (end(n, ref, &r, "declined", c->id, hlc) == -1)
+		goto out;
+	memcpy(cid, c->id, CHANGE_ID_HEX + 1);
+	memcpy(dossier, r.dossier, 37);
+	rc = 0;
+out:
+	change_free(c);
+	free(hdr.parents);
+	buf_free(&b);
+	return (rc);
+}
+
+int
+offer_held(struct store *st, const char *dossier)
+{
+	return (run(st, SQL_HELD, dossier, NULL, NULL, NULL));
+}
+
+/* Run sql with integer parameters a and b.  0 / -1 (logged). */
+static int
+run_seq(struct store *st, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt	*s;
+	int		 k;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	k = store_step(st, s);
+	sqlite3_reset(s);
+	if (k != STORE_DONE) {
+		log_warnx("offer summaries: %s", sqlite3_errmsg(store_db(st)));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Move the changes of dossier stored before its root to the end of the
+ * log (SQL_EARLY).  0 / -1. */
+static int
+move_early(struct store *st, const char *dossier)
+{
+	sqlite3_stmt	*s;
+	int64_t		 seqs[64], fresh;
+	size_t		 n = 0, i;
+	int		 k;
+
+	if ((s = store_stmt(st, SQL_EARLY)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((k = store_step(st, s)) == STORE_ROW &&
+	    n < sizeof(seqs) / sizeof(*seqs))
+		seqs[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (k != STORE_DONE && k != STORE_ROW)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (run_seq(st, SQL_MOVE_AWAY, seqs[i], 0) == -1 ||
+		    run_seq(st, SQL_MOVE_COPY, seqs[i], 0) == -1)
+			return (-1);
+		fresh = sqlite3_last_insert_rowid(store_db(st));
+		if (run_seq(st, SQL_MOVE_PARENTS, seqs[i], fresh) == -1 ||
+		    run_seq(st, SQL_MOVE_DEL_PARENTS, seqs[i], 0) == -1 ||
+		    run_seq(st, SQL_MOVE_DEL, seqs[i], 0) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+offer_settle(struct node *n, const char *dossier)
+{
+	struct dossier	*d = NULL;
+	char		 why[256];
+	int		 k;
+
+	if ((k = offer_held(n->st, dossier)) != 1)
+		return (k);
+	if ((k = store_has_dossier(n->st, dossier)) != 1)
+		return (k == 0 ? 0 : -1);
+	if ((k = run(n->st, SQL_ACCEPTED, dossier, NULL, NULL, NULL)) != 1)
+		return (k == 0 ? 2 : -1);
+	if (move_early(n->st, dossier) == -1)
+		return (-1);
+	if (view_fold(n->st, dossier, &d, why, sizeof(why)) != 0) {
+		log_warnx("dossier %s: %s", dossier, why);
+		return (-1);
+	}
+	if (view_clear(n->st, dossier) == -1 || view_save(n->st, d) == -1 ||
+	    heads_again(n->st, dossier) == -1 ||
+	    run(n->st, SQL_DROP, dossier, NULL, NULL, NULL) == -1) {
+		dossier_free(d);
+		return (-1);
+	}
+	dossier_free(d);
+	log_info("dossier %s: its history came with the accept", dossier);
+	return (1);
+}
+
+int
+offer_json(struct node *n, cJSON *arr)
+{
+	static const char *const keys[] = { "id", "dossier", "from", "to",
+	    "reason", "state", "hlc", "surname", "name", "patronymic",
+	    "birth_year", "centre", "entries" };
+	sqlite3_stmt	*s;
+	cJSON		*o;
+	const char	*v;
+	char		 when[16];
+	uint64_t	 h;
+	time_t		 ts;
+	struct tm	 tm;
+	int		 i, r;
+
+	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			break;
+		cJSON_AddItemToArray(arr, o);
+		for (i = 0; i < 13; i++)
+			if ((v = (const char *)sqlite3_column_text(s, i)) !=
+			    NULL)
+				cJSON_AddStringToObject(o, keys[i], v);
+		when[0] = '\0';
+		v = (const char *)sqlite3_column_text(s, 6);
+		if (v != NULL && hlc_parse(v, strlen(v), &h) == 0) {
+			ts = (time_t)(hlc_ms(h) / 1000);
+			gmtime_r(&ts, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		}
+		cJSON_AddStringToObject(o, "date", when);
+		cJSON_AddBoolToObject(o, "summary", 1);
+	}
+	sqlite3_reset(s);
+	if (r != STORE_DONE) {
+		log_warnx("offer summaries: %s",
+		    sqlite3_errmsg(store_db(n->st)));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+offer_find(struct store *st, const char *prefix, char id[80],
+    char dossier[37])
+{
+	sqlite3_stmt	*s;
+	int		 r, found = 0;
+
+	if ((s = store_stmt(st, SQL_FIND)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		col(s, 0, id, 80);
+		col(s, 1, dossier, 37);
+		found++;
+	}
+	sqlite3_reset(s);
+	if (r != STORE_DONE)
+		return (-1);
+	return (found == 1);
+}
