@@ -317,11 +317,17 @@ member(const cJSON *o, const char *k)
 static void
 print_summary(const cJSON *o)
 {
+	const char	*state = member(o, "state");
+
 	printf("%.12s  %s  %s → %s  %s (%s)\n", member(o, "id"),
-	    member(o, "date"), member(o, "from"), member(o, "to"),
-	    member(o, "state"), cli_tr("offer only: the history comes after "
-	    "accepting", "только предложение: история придёт после "
-	    "принятия"));
+	    member(o, "date"), member(o, "from"), member(o, "to"), state,
+	    strcmp(state, "offered") == 0 ? cli_tr("offer only: the history "
+	    "comes after accepting", "только предложение: история придёт "
+	    "после принятия") : strcmp(state, "accepted") == 0 ?
+	    cli_tr("the history comes once the offering region has taken "
+	    "the accept", "история придёт, когда передающий регион получит "
+	    "принятие") : cli_tr("offer ended: only its ids are kept",
+	    "предложение завершено: хранятся только номера"));
 	if (member(o, "surname")[0] != '\0')
 		printf("    %s %s %s, %s %s, %s: %s, %s %s\n",
 		    member(o, "surname"), member(o, "name"),

@@ -39,6 +39,21 @@ static const char SQL_CLEAR[] =
     "UPDATE offer_summaries SET reason = NULL, surname = NULL, name = NULL,"
     " patronymic = NULL, birth_year = NULL, centre = NULL, entries = NULL,"
     " user = NULL WHERE offer = ?1";
+/* Once no offer of the dossier is pending or accepted here, the node has
+ * forgotten it as erase.h says (kind 'declined'): a change of it relayed
+ * late is history forgotten on purpose, and what this node wrote is served
+ * to the offering region. */
+static const char SQL_LIVE[] =
+    "SELECT 1 FROM offer_summaries WHERE dossier = ?1"
+    " AND state IN ('offered', 'accepted') LIMIT 1";
+static const char SQL_FORGET[] =
+    "INSERT OR REPLACE INTO forgotten (dossier, kind, id, at)"
+    " VALUES (?1, 'declined', ?2, CAST(strftime('%s', 'now') AS INTEGER))";
+static const char SQL_FORGET_TO[] =
+    "INSERT OR IGNORE INTO forgotten_to (dossier, region)"
+    " SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM changes WHERE dossier = ?1)";
+static const char SQL_UNFORGET[] =
+    "DELETE FROM forgotten WHERE dossier = ?1 AND kind = 'declined'";
 static const char SQL_DROP[] = "DELETE FROM offer_summaries WHERE dossier = ?1";
 /* The offer's own bytes go when it ends; what this node wrote stays. */
 static const char SQL_DEL_PARENTS[] =
@@ -163,13 +178,18 @@ end(struct node *n, const char *ref, const struct row *r, const char *state,
     const char *by, const char *hlc)
 {
 	struct store	*st = n->st;
+	int		 k;
 
 	if (run(st, SQL_MARK, ref, state, by, hlc) == -1 ||
 	    run(st, SQL_CLEAR, ref, NULL, NULL, NULL) == -1 ||
 	    run(st, SQL_DEL_PARENTS, r->change, n->cfg.region, NULL,
 	    NULL) == -1 ||
 	    run(st, SQL_DEL_CHANGE, r->change, n->cfg.region, NULL,
-	    NULL) == -1 || heads_again(st, r->dossier) == -1)
+	    NULL) == -1 || heads_again(st, r->dossier) == -1 ||
+	    (k = run(st, SQL_LIVE, r->dossier, NULL, NULL, NULL)) == -1)
+		return (-1);
+	if (k == 0 && (run(st, SQL_FORGET, r->dossier, by, NULL, NULL) == -1 ||
+	    run(st, SQL_FORGET_TO, r->dossier, r->from, NULL, NULL) == -1))
 		return (-1);
 	store_want_wipe(st);
 	log_info("offer %.16s of dossier %s to %s %s: its summary and the "
@@ -237,7 +257,9 @@ take_offer(struct node *n, const struct change *c, const void *bytes,
 		    sqlite3_errmsg(store_db(n->st)));
 		return (-1);
 	}
-	if (store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
+	/* Offered again after an offer that ended: it is not forgotten. */
+	if (run(n->st, SQL_UNFORGET, c->dossier, NULL, NULL, NULL) == -1 ||
+	    store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
 		return (-1);
 	log_info("dossier %s offered by %s: its summary is kept; the history "
 	    "comes once this region accepts", c->dossier, c->region);
@@ -515,6 +537,11 @@ offer_json(struct node *n, cJSON *arr)
 			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
 		}
 		cJSON_AddStringToObject(o, "date", when);
+		/* As for the transfers of dossiers held here: the events not
+		 * retracted, here as the offer counts them. */
+		v = (const char *)sqlite3_column_text(s, 12);
+		cJSON_AddNumberToObject(o, "events", v != NULL ?
+		    strtod(v, NULL) : 0);
 		cJSON_AddBoolToObject(o, "summary", 1);
 	}
 	sqlite3_reset(s);
