@@ -536,6 +536,8 @@ cli_write(struct node *n, const char *id, const struct op *ops, size_t nops,
     char cid[CHANGE_ID_HEX + 1], char *why, size_t whysz)
 {
 	struct dossier	*d = NULL;
+	struct offer_buf ob;
+	struct op	 offer_op;
 	char		 detail[CHANGE_ID_HEX + LIMIT_REASON + 16];
 	int		 r, rc = -1;
 
@@ -574,6 +576,15 @@ cli_write(struct node *n, const char *id, const struct op *ops, size_t nops,
 		}
 		if ((d = dossier_new(id)) == NULL)
 			goto out;
+	}
+	/* An offer carries the summary its destination sees until it
+	 * accepts (node/offer.h). */
+	if (nops == 1 && ops[0].kind == OP_TRANSFER_OFFER &&
+	    ops[0].arg[OA_SURNAME] == NULL) {
+		offer_op = ops[0];
+		if (offer_fill(n, d, &offer_op, centre, &ob) == -1)
+			goto out;
+		ops = &offer_op;
 	}
 	if ((r = node_author(n, d, ops, nops, cid, why, whysz)) != 0) {
 		rc = r == NODE_NOMEM ? NODE_NOMEM : CLI_WRITE_REFUSED;

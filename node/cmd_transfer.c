@@ -12,14 +12,12 @@
 #include <cjson/cJSON.h>
 
 #include "conflict/hlc.h"
-#include "node/account.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
-#include "protocol/limits.h"
 #include "protocol/log.h"
 
 static void
@@ -120,59 +118,6 @@ decide(int argc, char **argv, enum op_kind kind)
 	return (rc);
 }
 
-/*
- * The summary an offer carries (docs/protocol.md section 4), all the
- * destination sees until it accepts: from dossier's card and events as
- * this node holds them (rules.c checks them again against the offer's
- * causal past), and the sending centre: the dossier's, else the acting
- * account's, else this region.  Fills op's summary with pointers into
- * the returned state (the caller frees it after op is used) and the
- * caller's buffers; NULL (told) on failure.
- */
-static struct dossier *
-offer_summary(struct node *n, const char *dossier, struct op *op,
-    char centre[LIMIT_SHORT_TEXT + 1], char year[5], char entries[24])
-{
-	struct dossier	*d = NULL;
-	size_t		 r, live = 0;
-	int		 k;
-
-	if (view_load(n->st, dossier, &d) != 0 ||
-	    d->person[PF_BIRTH_DATE] == NULL) {
-		cli_err("%s", cli_tr("cannot read the dossier to summarise it "
-		    "for the offer", "не удалось прочитать дело для сводки "
-		    "предложения"));
-		dossier_free(d);
-		return (NULL);
-	}
-	for (r = 0; r < d->t[DT_EVENT].n; r++) {
-		const char *v = d->t[DT_EVENT].v[r].col[EV_RETRACTED];
-
-		if (v == NULL || strcmp(v, "1") != 0)
-			live++;
-	}
-	snprintf(entries, 24, "%zu", live);
-	snprintf(year, 5, "%.4s", d->person[PF_BIRTH_DATE]);
-	if ((k = account_dossier_centre(n->st, dossier, centre,
-	    LIMIT_SHORT_TEXT + 1)) == -1) {
-		dossier_free(d);
-		return (NULL);
-	}
-	if (k == 1)
-		snprintf(centre, LIMIT_SHORT_TEXT + 1, "%s", cli.have_acct &&
-		    cli.acct.centre[0] != '\0' ? cli.acct.centre :
-		    n->cfg.region);
-	op->arg[OA_SURNAME] = d->person[PF_SURNAME];
-	op->arg[OA_NAME] = d->person[PF_NAME];
-	op->arg[OA_PATRONYMIC] = d->person[PF_PATRONYMIC] != NULL &&
-	    d->person[PF_PATRONYMIC][0] != '\0' ? d->person[PF_PATRONYMIC] :
-	    NULL;
-	op->arg[OA_BIRTH_YEAR] = year;
-	op->arg[OA_ENTRIES] = entries;
-	op->arg[OA_CENTRE] = centre;
-	return (d);
-}
-
 static int
 offer(int argc, char **argv)
 {
@@ -183,11 +128,9 @@ offer(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct node	*n;
-	struct dossier	*d;
 	struct op	 op;
 	const char	*reason = NULL, *to = NULL;
-	char		 dossier[37], centre[LIMIT_SHORT_TEXT + 1], year[5];
-	char		 entries[24];
+	char		 dossier[37];
 	int		 ch, rc;
 
 	optind = 0;
@@ -216,13 +159,7 @@ offer(int argc, char **argv)
 	op.field = -1;
 	op.arg[OA_TO] = to;
 	op.arg[OA_REASON] = reason;
-	if ((d = offer_summary(n, dossier, &op, centre, year, entries)) ==
-	    NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
 	rc = cli_author(n, dossier, &op, 1, 0, "transfer offer");
-	dossier_free(d);
 	node_close(n);
 	return (rc);
 }

@@ -8,6 +8,7 @@
 
 #include "conflict/dossier.h"
 #include "conflict/hlc.h"
+#include "node/account.h"
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/signer.h"
@@ -343,7 +344,7 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	snprintf(why, whysz, "database error");
 	if ((k = row_get(n->st, ref, &r)) != 1 ||
 	    (k = store_has_dossier(n->st, r.dossier)) != 0) {
-		rc = k == -1 ? -1 : OFFER_NOT;
+		rc = k == -1 ? -1 : 1;	/* not held as a summary */
 		goto out;
 	}
 	if (strcmp(r.to, n->cfg.region) != 0) {
@@ -413,6 +414,44 @@ out:
 	free(hdr.parents);
 	buf_free(&b);
 	return (rc);
+}
+
+int
+offer_fill(struct node *n, const struct dossier *d, struct op *op,
+    const char *centre, struct offer_buf *b)
+{
+	size_t	 r, live = 0;
+	int	 k;
+
+	if (d->person[PF_SURNAME] == NULL || d->person[PF_NAME] == NULL ||
+	    d->person[PF_BIRTH_DATE] == NULL) {
+		log_warnx("dossier %s: no card to summarise for the offer",
+		    d->id);
+		return (-1);
+	}
+	for (r = 0; r < d->t[DT_EVENT].n; r++) {
+		const char *v = d->t[DT_EVENT].v[r].col[EV_RETRACTED];
+
+		if (v == NULL || strcmp(v, "1") != 0)
+			live++;
+	}
+	snprintf(b->entries, sizeof(b->entries), "%zu", live);
+	snprintf(b->year, sizeof(b->year), "%.4s", d->person[PF_BIRTH_DATE]);
+	if ((k = account_dossier_centre(n->st, d->id, b->centre,
+	    sizeof(b->centre))) == -1)
+		return (-1);
+	if (k == 1)
+		snprintf(b->centre, sizeof(b->centre), "%s", centre != NULL &&
+		    centre[0] != '\0' ? centre : n->cfg.region);
+	op->arg[OA_SURNAME] = d->person[PF_SURNAME];
+	op->arg[OA_NAME] = d->person[PF_NAME];
+	op->arg[OA_PATRONYMIC] = d->person[PF_PATRONYMIC] != NULL &&
+	    d->person[PF_PATRONYMIC][0] != '\0' ? d->person[PF_PATRONYMIC] :
+	    NULL;
+	op->arg[OA_BIRTH_YEAR] = b->year;
+	op->arg[OA_ENTRIES] = b->entries;
+	op->arg[OA_CENTRE] = b->centre;
+	return (0);
 }
 
 int

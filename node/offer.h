@@ -31,6 +31,7 @@
 
 #include "conflict/op.h"
 #include "protocol/change.h"
+#include "protocol/limits.h"
 
 struct node;
 struct store;
@@ -65,9 +66,9 @@ int	 offer_receive(struct node *n, const struct change *c,
  * held here as a summary: sign and store the change (its parents: the
  * dossier's heads here, the offer among them), mark the offer, and on a
  * decline forget it as above.  0 with the change id in cid and the
- * dossier in dossier; OFFER_NOT (1) when ref is no offer held as a
- * summary (the caller decides it as usual); -2 refused (why: no longer
- * pending); -1 on error (why).
+ * dossier in dossier; 1 when ref is no offer held as a summary (the
+ * caller decides it as usual); -2 refused (why: no longer pending); -1 on
+ * error (why).
  */
 int	 offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	    const char *reason, char cid[CHANGE_ID_HEX + 1], char dossier[37],
@@ -82,6 +83,23 @@ int	 offer_decide(struct node *n, const char *ref, enum op_kind kind,
  * caller refuses it).  0 when there are no summaries of it.  -1 on error.
  */
 int	 offer_settle(struct node *n, const char *dossier);
+
+/*
+ * offer_fill(n, d, op, centre, b): fill the summary of the transfer.offer
+ * op (docs/protocol.md section 4) from d, the state it is judged on (the
+ * card, the events not retracted; rules.c checks them again), and the
+ * sending centre: the dossier's (a local assignment), else centre (the
+ * acting account's; NULL or "" for none), else this node's region.  The
+ * strings point into d and b, which must outlive op.  0 / -1 (logged).
+ */
+struct offer_buf {
+	char	 centre[LIMIT_SHORT_TEXT + 1];
+	char	 year[5];
+	char	 entries[24];
+};
+struct dossier;
+int	 offer_fill(struct node *n, const struct dossier *d, struct op *op,
+	    const char *centre, struct offer_buf *b);
 
 /* offer_held(st, dossier): 1 if this node holds summaries of dossier
  * (of any state), 0 if not, -1 on error. */
