@@ -920,10 +920,33 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 				continue;
 			}
 			/* Left for the end: fetched again whole after the
-			 * repairs of missing parents, or recorded. */
+			 * repairs of missing parents, or recorded.  But an
+			 * offer to this region stands alone, without the
+			 * history refused with it (node/offer.h). */
 			if (it->c != NULL && it->problem[0] == '\0' &&
-			    idset_has(refuse, it->c->dossier))
+			    idset_has(refuse, it->c->dossier)) {
+				switch (receive_offer(r, it, rwhy,
+				    sizeof(rwhy))) {
+				case RECV_OFFERED:
+					stats->applied++;
+					break;
+				case RECV_DUPLICATE:
+					stats->duplicate++;
+					break;
+				case RECV_FAILED:
+					snprintf(why, whysz, "the change at "
+					    "#%lld of %s's feed: %s; nothing of "
+					    "the response was taken, it is "
+					    "asked for again",
+					    (long long)it->seq, peer, rwhy);
+					goto rollback;
+				default:
+					continue;
+				}
+				done[it - items] = true;
+				progress = true;
 				continue;
+			}
 			switch (receive_change(r, it, peer, rwhy,
 			    sizeof(rwhy))) {
 			case RECV_APPLIED:

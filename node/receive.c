@@ -371,6 +371,39 @@ erase_may_skip(struct receiver *r, const struct change *c)
 }
 
 enum recv_status
+receive_offer(struct receiver *r, struct vitem *it, char *why, size_t whysz)
+{
+	struct change	*c = it->c;
+	uint64_t	 now = node_now_ms();
+	uint64_t	 drift = (uint64_t)r->n->cfg.max_clock_drift * 1000;
+	int		 k;
+
+	snprintf(why, whysz, "database error");
+	if (it->problem[0] != '\0' || c->nops != 1 ||
+	    c->ops[0].kind != OP_TRANSFER_OFFER || hlc_ms(c->hlc) > now + drift)
+		return (RECV_MISSING);
+	if ((k = store_change_has(r->n->st, c->id)) != 0)
+		return (k == 1 ? RECV_DUPLICATE : RECV_FAILED);
+	if ((k = erase_kind(r->n->st, c->dossier, NULL)) == -1)
+		return (RECV_FAILED);
+	if (k == ERASE_ERASED)
+		return (RECV_MISSING);
+	switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
+	    whysz)) {
+	case OFFER_TAKEN:
+		if (store_refusal_forget(r->n->st, c->id) == -1)
+			return (RECV_FAILED);
+		if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
+			r->clock_moved = true;
+		return (RECV_OFFERED);
+	case -1:
+		return (RECV_FAILED);
+	default:
+		return (RECV_MISSING);
+	}
+}
+
+enum recv_status
 receive_change(struct receiver *r, struct vitem *it, const char *peer,
     char *why, size_t whysz)
 {

@@ -88,6 +88,16 @@ void		 receiver_free(struct receiver *r);
 enum recv_status receive_change(struct receiver *r, struct vitem *it,
 		    const char *peer, char *why, size_t whysz);
 
+/*
+ * receive_offer(r, it, why, whysz): take in a checked item that is an offer
+ * to this region, alone, as a summary (node/offer.h), whatever came with it:
+ * for a response whose history of the dossier is refused (this region may
+ * not hold it yet), the offer still stands.  RECV_OFFERED, RECV_DUPLICATE,
+ * RECV_FAILED, or RECV_MISSING when it is no such offer (nothing done).
+ */
+enum recv_status receive_offer(struct receiver *r, struct vitem *it,
+		    char *why, size_t whysz);
+
 /* receive_reject(r, it, peer, why): record a refused change (bounded, see
  * above) by it->id when set (a malformed feed item), else by the hash of
  * it->bytes.  The caller holds a transaction.  0 / -1 (logged). */
