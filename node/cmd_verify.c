@@ -81,7 +81,9 @@ parent_erased(struct store *st, const struct vitem *it)
 	char	 tomb[65];
 
 	/* An offer held as a summary, and this node's decision on it, name
-	 * the history this node was not sent (node/offer.h). */
+	 * the history this node was not sent (node/offer.h); until the
+	 * history has all come and is folded, the offer is stored before
+	 * its parents (it came first). */
 	if (offer_held(st, it->c->dossier) == 1 &&
 	    store_has_dossier(st, it->c->dossier) == 0)
 		return (true);
@@ -120,7 +122,8 @@ check_parents(struct vstate *vs, const struct vitem *it)
 		else if (r == -1)
 			problem(&vs->problems, "change %s: its parent %s cannot "
 			    "be read", it->id, it->c->parents[i]);
-		else if (seq >= it->seq)
+		else if (seq >= it->seq && offer_held(vs->n->st,
+		    it->c->dossier) != 1)
 			problem(&vs->problems, "change %s: its parent %s was "
 			    "stored after it", it->id, it->c->parents[i]);
 		else if (strcmp(dossier, it->c->dossier) != 0)

@@ -875,7 +875,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 {
 	struct receiver	*r = NULL;
 	struct vitem	*items = b->items, **ord = b->ord;
-	struct idset	 touched = { NULL, 0, 0 };
+	struct idset	 touched = { NULL, 0, 0 }, unsettled = { NULL, 0, 0 };
 	struct later_set ls;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
@@ -1003,11 +1003,11 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	 * refused if it did not (node/offer.h). */
 	idset_seal(&touched);
 	for (i = 0; i < touched.n; i++) {
-		if ((k = offer_settle(n, touched.v[i])) == -1)
+		if ((k = offer_settle(n, touched.v[i], false)) == -1)
 			goto db_error;
 		if (k == 1)
 			receiver_forget(r, touched.v[i]);
-		else if (k == 2 && idset_add(bad, touched.v[i]) == -1) {
+		else if (k == 2 && idset_add(&unsettled, touched.v[i]) == -1) {
 			snprintf(why, whysz, "out of memory");
 			goto rollback;
 		}
@@ -1018,6 +1018,13 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		idset_seal(bad);
 		rc = 1;
 		goto rollback;
+	}
+	/* The history of a dossier offered here and not accepted, which
+	 * this node may hold all the same (through a link): folded now. */
+	for (i = 0; i < unsettled.n; i++) {
+		if (offer_settle(n, unsettled.v[i], true) == -1)
+			goto db_error;
+		receiver_forget(r, unsettled.v[i]);
 	}
 	for (i = 0; i < b->n; i++) {
 		if (done[i] || (items[i].c != NULL &&
@@ -1124,6 +1131,7 @@ rollback:
 out:
 	receiver_free(r);
 	free(touched.v);
+	free(unsettled.v);
 	free(ls.dossiers.v);
 	free(ls.clockd.v);
 	free(done);

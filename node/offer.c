@@ -9,6 +9,7 @@
 #include "conflict/dossier.h"
 #include "conflict/hlc.h"
 #include "node/account.h"
+#include "node/erase.h"
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/signer.h"
@@ -72,15 +73,15 @@ static const char SQL_HEADS[] =
 static const char SQL_CHANGE_ORDER[] =
     "SELECT hlc, key_id FROM changes WHERE id = ?1";
 /*
- * The changes of a dossier stored before its root: the offer and what this
- * node wrote about it before the history came.  They go to the end of the
- * log again (settle), so that every change is stored after its parents
- * (verify checks it, and a feed lists parents first).
+ * The changes of a dossier, in the total order (docs/protocol.md section
+ * 3: parents first).  The offer and what this node wrote about it came
+ * before their history; the history's changes after the offer came after
+ * it.  Settling appends them all again in this order (new feed numbers),
+ * so that every change is stored after its parents (verify checks it,
+ * and a feed lists parents first).
  */
 static const char SQL_EARLY[] =
-    "SELECT seq FROM changes WHERE dossier = ?1 AND seq < (SELECT min(c.seq)"
-    " FROM changes c WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1"
-    " FROM parents p WHERE p.child = c.seq)) ORDER BY seq";
+    "SELECT seq FROM changes WHERE dossier = ?1 ORDER BY hlc, key_id, id";
 static const char SQL_MOVE_AWAY[] =
     "UPDATE changes SET id = id || '~' WHERE seq = ?1";
 static const char SQL_MOVE_COPY[] =
@@ -92,6 +93,12 @@ static const char SQL_MOVE_PARENTS[] =
     " WHERE child = ?1";
 static const char SQL_MOVE_DEL_PARENTS[] = "DELETE FROM parents WHERE child = ?1";
 static const char SQL_MOVE_DEL[] = "DELETE FROM changes WHERE seq = ?1";
+/* A change of the dossier whose parent is not here: its history has not
+ * all come yet. */
+static const char SQL_GAP[] =
+    "SELECT 1 FROM parents p JOIN changes c ON c.seq = p.child"
+    " WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM changes k"
+    " WHERE k.id = p.parent) LIMIT 1";
 static const char SQL_LIST[] =
     "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
     " name, patronymic, birth_year, centre, entries FROM offer_summaries"
@@ -228,11 +235,16 @@ take_offer(struct node *n, const struct change *c, const void *bytes,
 {
 	const struct op	*o = &c->ops[0];
 	sqlite3_stmt	*s;
+	struct row	 r;
 	char		 ref[CHANGE_ID_HEX + 8], hlc[17];
 	int		 k;
 
 	snprintf(ref, sizeof(ref), "%s/0", c->id);
 	hlc_format(c->hlc, hlc);
+	/* Known already: pending here (and held), or ended (its bytes
+	 * deleted on purpose: relayed late, it is not taken again). */
+	if ((k = row_get(n->st, ref, &r)) != 0)
+		return (k == 1 ? OFFER_HELD : -1);
 	if ((s = store_stmt(n->st, SQL_PUT)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
@@ -310,15 +322,20 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
 	if (strcmp(r.state, "offered") == 0)
 		return (end(n, o->arg[OA_REF], &r, "cancelled", c->id, hlc) ==
 		    -1 ? -1 : OFFER_TAKEN);
-	/* This node accepted: the cancel wins if it comes first in the
-	 * total order (docs/protocol.md section 6); else the offering node
-	 * sends the whole history with the accept. */
-	if (strcmp(r.state, "accepted") == 0) {
+	/* This node decided: the cancel wins if it comes first in the total
+	 * order (docs/protocol.md section 6).  An accept that wins makes the
+	 * offering node send the whole history with it. */
+	if (strcmp(r.state, "accepted") == 0 ||
+	    strcmp(r.state, "declined") == 0) {
 		if ((k = held_before(n->st, r.decided_by, c)) == -1)
 			return (-1);
-		if (k == 0)
-			return (end(n, o->arg[OA_REF], &r, "cancelled", c->id,
-			    hlc) == -1 ? -1 : OFFER_TAKEN);
+		if (k == 1)
+			return (OFFER_HELD);
+		if (strcmp(r.state, "declined") == 0)
+			return (run(n->st, SQL_MARK, o->arg[OA_REF], "cancelled",
+			    c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
+		return (end(n, o->arg[OA_REF], &r, "cancelled", c->id, hlc) ==
+		    -1 ? -1 : OFFER_TAKEN);
 	}
 	return (OFFER_HELD);
 }
@@ -383,8 +400,18 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	memcpy(hdr.key, n->key_id, sizeof(hdr.key));
 	memcpy(hdr.region, n->cfg.region, sizeof(hdr.region));
 	hdr.user = n->user;
-	if (store_heads(n->st, r.dossier, &hdr.parents, &hdr.nparents) == -1)
+	/*
+	 * Its one parent is the offer.  The offer's causal past is the state
+	 * its author judged it on, so the offer is pending in it on every
+	 * node and the decision valid; naming this node's own earlier
+	 * decisions too (an accept of an earlier offer, which may have won
+	 * a race and made that offer's successor void) would let another
+	 * node's fold of the past differ from what this node could check.
+	 */
+	if ((hdr.parents = calloc(1, sizeof(*hdr.parents))) == NULL)
 		goto out;
+	memcpy(hdr.parents[0], r.change, sizeof(hdr.parents[0]));
+	hdr.nparents = 1;
 	if ((k = change_encode(&b, &hdr, &op, 1, &c, why, whysz)) != 0) {
 		rc = k == CHANGE_NOMEM ? -1 : -2;
 		goto out;
@@ -480,51 +507,68 @@ run_seq(struct store *st, const char *sql, int64_t a, int64_t b)
 	return (0);
 }
 
-/* Move the changes of dossier stored before its root to the end of the
- * log (SQL_EARLY).  0 / -1. */
+/* Append the changes of dossier to the log again, in the total order
+ * (SQL_EARLY).  0 / -1. */
 static int
 move_early(struct store *st, const char *dossier)
 {
 	sqlite3_stmt	*s;
-	int64_t		 seqs[64], fresh;
-	size_t		 n = 0, i;
-	int		 k;
+	int64_t		*seqs = NULL, *nv, fresh;
+	size_t		 n = 0, cap = 0, i;
+	int		 k, rc = -1;
 
 	if ((s = store_stmt(st, SQL_EARLY)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	while ((k = store_step(st, s)) == STORE_ROW &&
-	    n < sizeof(seqs) / sizeof(*seqs))
+	while ((k = store_step(st, s)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(seqs, cap, sizeof(*seqs))) ==
+			    NULL)
+				break;
+			seqs = nv;
+		}
 		seqs[n++] = sqlite3_column_int64(s, 0);
+	}
 	sqlite3_reset(s);
-	if (k != STORE_DONE && k != STORE_ROW)
-		return (-1);
+	if (k != STORE_DONE)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (run_seq(st, SQL_MOVE_AWAY, seqs[i], 0) == -1 ||
 		    run_seq(st, SQL_MOVE_COPY, seqs[i], 0) == -1)
-			return (-1);
+			goto out;
 		fresh = sqlite3_last_insert_rowid(store_db(st));
 		if (run_seq(st, SQL_MOVE_PARENTS, seqs[i], fresh) == -1 ||
 		    run_seq(st, SQL_MOVE_DEL_PARENTS, seqs[i], 0) == -1 ||
 		    run_seq(st, SQL_MOVE_DEL, seqs[i], 0) == -1)
-			return (-1);
+			goto out;
 	}
-	return (0);
+	rc = 0;
+out:
+	free(seqs);
+	return (rc);
 }
 
 int
-offer_settle(struct node *n, const char *dossier)
+offer_settle(struct node *n, const char *dossier, bool force)
 {
 	struct dossier	*d = NULL;
 	char		 why[256];
-	int		 k;
+	int		 k, accepted;
 
 	if ((k = offer_held(n->st, dossier)) != 1)
 		return (k);
 	if ((k = store_has_dossier(n->st, dossier)) != 1)
 		return (k == 0 ? 0 : -1);
-	if ((k = run(n->st, SQL_ACCEPTED, dossier, NULL, NULL, NULL)) != 1)
-		return (k == 0 ? 2 : -1);
+	/* Folded once the whole history is here (it may come in more than
+	 * one response): every change's parents stored before it. */
+	if ((k = run(n->st, SQL_GAP, dossier, NULL, NULL, NULL)) != 0)
+		return (k == 1 ? 0 : -1);
+	if ((accepted = run(n->st, SQL_ACCEPTED, dossier, NULL, NULL,
+	    NULL)) == -1)
+		return (-1);
+	if (!accepted && !force)
+		return (2);
 	if (move_early(n->st, dossier) == -1)
 		return (-1);
 	if (view_fold(n->st, dossier, &d, why, sizeof(why)) != 0) {
@@ -533,7 +577,9 @@ offer_settle(struct node *n, const char *dossier)
 	}
 	if (view_clear(n->st, dossier) == -1 || view_save(n->st, d) == -1 ||
 	    heads_again(n->st, dossier) == -1 ||
-	    run(n->st, SQL_DROP, dossier, NULL, NULL, NULL) == -1) {
+	    (k = erase_kind(n->st, dossier, NULL)) == -1 ||
+	    ((accepted || k == ERASE_NONE) && run(n->st, SQL_DROP, dossier,
+	    NULL, NULL, NULL) == -1)) {
 		dossier_free(d);
 		return (-1);
 	}

@@ -63,8 +63,8 @@ int	 offer_receive(struct node *n, const struct change *c,
 /*
  * offer_decide(n, ref, kind, reason, cid, dossier, why, whysz): accept or
  * decline (kind; reason for a decline) the offer ref ("<change id>/<n>")
- * held here as a summary: sign and store the change (its parents: the
- * dossier's heads here, the offer among them), mark the offer, and on a
+ * held here as a summary: sign and store the change (its one parent: the
+ * offer), mark the offer, and on a
  * decline forget it as above.  0 with the change id in cid and the
  * dossier in dossier; 1 when ref is no offer held as a summary (the
  * caller decides it as usual); -2 refused (why: no longer pending); -1 on
@@ -75,14 +75,19 @@ int	 offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	    char *why, size_t whysz);
 
 /*
- * offer_settle(n, dossier): after a response was taken in that gave this
- * node changes of dossier.  When offers of it are held here as summaries
- * and its root has come: if this node accepted one, the dossier is folded
- * again from the log (its views, its heads) and the summaries go: 1; if
- * not, the history came to a destination that has not accepted: 2 (the
- * caller refuses it).  0 when there are no summaries of it.  -1 on error.
+ * offer_settle(n, dossier, force): after a response was taken in that gave
+ * this node changes of dossier.  When offers of it are held here as
+ * summaries and its whole history has come (its root, and every change's
+ * parents): if this node accepted one, or force is set (the caller found
+ * this node entitled to the dossier otherwise, through a link say), the
+ * dossier is folded again from the log (its views, its heads, its changes
+ * appended again in the total order) and the summaries go (unless the
+ * dossier is forgotten: erase.h then deletes the history again): 1.
+ * Without an accept, and not forced: 2 (the history came to a destination
+ * that has not accepted: the caller refuses it unless something else
+ * entitles this node).  0 when there is nothing to do (yet).  -1 on error.
  */
-int	 offer_settle(struct node *n, const char *dossier);
+int	 offer_settle(struct node *n, const char *dossier, bool force);
 
 /*
  * offer_fill(n, d, op, centre, b): fill the summary of the transfer.offer

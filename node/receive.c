@@ -540,7 +540,14 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 				d = fresh;
 				fresh = NULL;
 			}
-			k = d->dag != NULL ? past_of(r, d, c, &past) : 1;
+			/* The state of a dossier whose history came to a
+			 * node that held its offer as a summary lacks that
+			 * offer (held already, not applied): its past comes
+			 * from the log until offer_settle folds it. */
+			if ((k = offer_held(st, c->dossier)) == -1)
+				return (RECV_FAILED);
+			k = k == 0 && d->dag != NULL ? past_of(r, d, c, &past) :
+			    1;
 			if (k == 1)
 				k = view_fold_past(st, c->dossier, c->parents,
 				    c->nparents, &past, why, whysz);

@@ -12,7 +12,7 @@
 #include "node/store.h"
 #include "protocol/log.h"
 
-#define STORE_MAX_STMTS	96
+#define STORE_MAX_STMTS	128
 #define STORE_BUSY_MS	10000	/* another opora command may hold the lock */
 /*
  * The page cache, in KiB.  The log's indexes are keyed by hashes, so inserts

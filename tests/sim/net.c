@@ -10,6 +10,7 @@
 #include "node/entropy.h"
 #include "node/feed.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/limits.h"
@@ -233,6 +234,27 @@ net_author(struct net *net, int i, const char *id, const struct op *ops,
 
 	if (store_begin(net->n[i]->st) == -1)
 		return (-1);
+	/* An offer held as a summary is decided without the history, as
+	 * cli_write does (node/offer.h). */
+	if (nops == 1 && (ops[0].kind == OP_TRANSFER_ACCEPT ||
+	    ops[0].kind == OP_TRANSFER_DECLINE)) {
+		char	 did[37];
+
+		r = offer_decide(net->n[i], ops[0].arg[OA_REF], ops[0].kind,
+		    ops[0].arg[OA_REASON], made, did, why, sizeof(why));
+		if (r == 0) {
+			if (store_commit(net->n[i]->st) == -1)
+				return (-1);
+			memcpy(net->created, did, sizeof(net->created));
+			if (cid != NULL)
+				memcpy(cid, made, sizeof(made));
+			return (0);
+		}
+		if (r != 1) {
+			store_rollback(net->n[i]->st);
+			return (r == -2 ? 1 : -1);
+		}
+	}
 	r = view_load(net->n[i]->st, id, &d);
 	if (r == 1 && ops[0].kind == OP_PERSON_CREATE)
 		d = dossier_new(id);
