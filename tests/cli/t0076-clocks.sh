@@ -76,7 +76,8 @@ ok "$OPORA" --dir KLU sync --once
 # clock is right), and is taken when Kaluga's time reaches it.
 ok "$OPORA" --dir KLU transfer accept "$(db KLU "SELECT offer FROM
     offer_summaries WHERE dossier = '$D1'")"
-D2=$(add_person SMO Быстрова)
+D2=$("$OPORA" --dir SMO person add --surname Быстрова --name Анна \
+    --birth-date 2005-04-12 --sex F) || fail "person add Быстрова"
 share SMO KLU "$D2"	# KLU follows SMO's writes to D2 (lib.sh)
 ok "$OPORA" --dir KLU sync --once
 ok env OPORA_TEST_CLOCK_OFFSET=$DAY "$OPORA" --dir SMO event add "$D2" \
