@@ -743,11 +743,12 @@ idset_has(const struct idset *s, const char *id)
 	    id_cmp) != NULL);
 }
 
-/* Which of the dossiers in touched this node may not hold, into bad.
- * 0, or -1 on a database error. */
+/* Which of the dossiers in touched this node may not hold, into bad;
+ * those in held this node may hold (it accepted their offer).  0, or -1 on
+ * a database error. */
 static int
 check_entitled(struct node *n, const struct idset *touched,
-    struct idset *bad)
+    const struct idset *held, struct idset *bad)
 {
 	sqlite3_stmt	*s;
 	size_t		 i;
@@ -756,6 +757,8 @@ check_entitled(struct node *n, const struct idset *touched,
 	if ((s = store_stmt(n->st, SQL_MAY_HOLD)) == NULL)
 		return (-1);
 	for (i = 0; i < touched->n; i++) {
+		if (idset_has(held, touched->v[i]))
+			continue;
 		sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, touched->v[i], -1, SQLITE_STATIC);
 		r = store_step(n->st, s);
@@ -876,6 +879,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	struct receiver	*r = NULL;
 	struct vitem	*items = b->items, **ord = b->ord;
 	struct idset	 touched = { NULL, 0, 0 }, unsettled = { NULL, 0, 0 };
+	struct idset	 waiting = { NULL, 0, 0 };
 	struct later_set ls;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
@@ -1007,12 +1011,15 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			goto db_error;
 		if (k == 1)
 			receiver_forget(r, touched.v[i]);
-		else if (k == 2 && idset_add(&unsettled, touched.v[i]) == -1) {
+		else if ((k == 2 && idset_add(&unsettled, touched.v[i]) ==
+		    -1) || (k == 3 && idset_add(&waiting, touched.v[i]) ==
+		    -1)) {
 			snprintf(why, whysz, "out of memory");
 			goto rollback;
 		}
 	}
-	if (check_entitled(n, &touched, bad) == -1)
+	idset_seal(&waiting);
+	if (check_entitled(n, &touched, &waiting, bad) == -1)
 		goto db_error;
 	if (bad->n > 0) {
 		idset_seal(bad);
@@ -1132,6 +1139,7 @@ out:
 	receiver_free(r);
 	free(touched.v);
 	free(unsettled.v);
+	free(waiting.v);
 	free(ls.dossiers.v);
 	free(ls.clockd.v);
 	free(done);

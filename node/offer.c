@@ -95,10 +95,31 @@ static const char SQL_MOVE_DEL_PARENTS[] = "DELETE FROM parents WHERE child = ?1
 static const char SQL_MOVE_DEL[] = "DELETE FROM changes WHERE seq = ?1";
 /* A change of the dossier whose parent is not here: its history has not
  * all come yet. */
+#define OTHER_OFFERS \
+    " SELECT change FROM offer_summaries WHERE dossier = ?1" \
+    " AND state <> 'accepted' UNION SELECT decided_by FROM offer_summaries" \
+    " WHERE dossier = ?1 AND state <> 'accepted' AND decided_by IS NOT NULL"
 static const char SQL_GAP[] =
     "SELECT 1 FROM parents p JOIN changes c ON c.seq = p.child"
-    " WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM changes k"
-    " WHERE k.id = p.parent) LIMIT 1";
+    " WHERE c.dossier = ?1 AND c.id NOT IN (" OTHER_OFFERS ")"
+    " AND NOT EXISTS (SELECT 1 FROM changes k WHERE k.id = p.parent) LIMIT 1";
+/*
+ * Offers other than the accepted one (and this node's decisions on them)
+ * that still lack parents when the history has come: their history is
+ * not in the custodian's (its author lost it, a log that went back), so
+ * they are dropped with their summaries; if they are part of the history
+ * after all, they come again with it.
+ */
+static const char SQL_ORPHANS[] =
+    "SELECT c.id FROM changes c WHERE c.dossier = ?1 AND c.id IN ("
+    OTHER_OFFERS ") AND EXISTS (SELECT 1 FROM parents p WHERE p.child ="
+    " c.seq AND NOT EXISTS (SELECT 1 FROM changes k WHERE k.id = p.parent))";
+static const char SQL_DEL_ORPHAN_PARENTS[] =
+    "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
+    " WHERE id = ?1)";
+static const char SQL_DEL_ORPHAN[] = "DELETE FROM changes WHERE id = ?1";
+static const char SQL_DEL_ORPHAN_ROW[] =
+    "DELETE FROM offer_summaries WHERE change = ?1 OR decided_by = ?1";
 static const char SQL_LIST[] =
     "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
     " name, patronymic, birth_year, centre, entries FROM offer_summaries"
@@ -376,6 +397,16 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 		rc = -2;
 		goto out;
 	}
+	/* An accept of an earlier offer of the dossier may have won its race
+	 * and made this one void: decide once its history has come. */
+	if ((k = run(n->st, SQL_ACCEPTED, r.dossier, NULL, NULL, NULL)) != 0) {
+		if (k == 1)
+			snprintf(why, whysz, "this region accepted an earlier "
+			    "offer of the dossier whose history has not come "
+			    "yet; decide this one once it has (opora sync)");
+		rc = k == 1 ? -2 : -1;
+		goto out;
+	}
 	memset(&op, 0, sizeof(op));
 	op.kind = kind;
 	op.field = -1;
@@ -549,6 +580,42 @@ out:
 	return (rc);
 }
 
+/* Drop the changes SQL_ORPHANS lists.  0 / -1. */
+static int
+drop_orphans(struct store *st, const char *dossier)
+{
+	sqlite3_stmt	*s;
+	char		(*ids)[CHANGE_ID_HEX + 1] = NULL, (*nv)[CHANGE_ID_HEX + 1];
+	size_t		 n = 0, cap = 0, i;
+	int		 k, rc = -1;
+
+	if ((s = store_stmt(st, SQL_ORPHANS)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((k = store_step(st, s)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nv = reallocarray(ids, cap, sizeof(*ids))) == NULL)
+				break;
+			ids = nv;
+		}
+		col(s, 0, ids[n++], sizeof(*ids));
+	}
+	sqlite3_reset(s);
+	if (k != STORE_DONE)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (run(st, SQL_DEL_ORPHAN_PARENTS, ids[i], NULL, NULL,
+		    NULL) == -1 || run(st, SQL_DEL_ORPHAN, ids[i], NULL, NULL,
+		    NULL) == -1 || run(st, SQL_DEL_ORPHAN_ROW, ids[i], NULL,
+		    NULL, NULL) == -1)
+			goto out;
+	rc = 0;
+out:
+	free(ids);
+	return (rc);
+}
+
 int
 offer_settle(struct node *n, const char *dossier, bool force)
 {
@@ -560,16 +627,18 @@ offer_settle(struct node *n, const char *dossier, bool force)
 		return (k);
 	if ((k = store_has_dossier(n->st, dossier)) != 1)
 		return (k == 0 ? 0 : -1);
-	/* Folded once the whole history is here (it may come in more than
-	 * one response): every change's parents stored before it. */
-	if ((k = run(n->st, SQL_GAP, dossier, NULL, NULL, NULL)) != 0)
-		return (k == 1 ? 0 : -1);
 	if ((accepted = run(n->st, SQL_ACCEPTED, dossier, NULL, NULL,
 	    NULL)) == -1)
 		return (-1);
+	/* Folded once the whole history is here (it may come in more than
+	 * one response): every change's parents stored before it.  Until
+	 * then, an accepted offer's history is held, unfolded. */
+	if ((k = run(n->st, SQL_GAP, dossier, NULL, NULL, NULL)) != 0)
+		return (k == 1 ? (accepted ? 3 : 0) : -1);
 	if (!accepted && !force)
 		return (2);
-	if (move_early(n->st, dossier) == -1)
+	if (drop_orphans(n->st, dossier) == -1 ||
+	    move_early(n->st, dossier) == -1)
 		return (-1);
 	if (view_fold(n->st, dossier, &d, why, sizeof(why)) != 0) {
 		log_warnx("dossier %s: %s", dossier, why);

@@ -85,7 +85,9 @@ int	 offer_decide(struct node *n, const char *ref, enum op_kind kind,
  * dossier is forgotten: erase.h then deletes the history again): 1.
  * Without an accept, and not forced: 2 (the history came to a destination
  * that has not accepted: the caller refuses it unless something else
- * entitles this node).  0 when there is nothing to do (yet).  -1 on error.
+ * entitles this node).  3 when this node accepted and the history has not
+ * all come yet: it is held, unfolded, until it has.  0 when there is
+ * nothing to do (yet).  -1 on error.
  */
 int	 offer_settle(struct node *n, const char *dossier, bool force);
 
