@@ -31,7 +31,7 @@ for m in 01 02 03; do
 	ok "$OPORA" --dir SMO event add "$D" --date 2024-$m-10 --type contact \
 	    --text "Встреча $m"
 done
-ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason "Переезд"
+share SMO KLU "$D"	# KLU follows SMO's writes to D (lib.sh)
 ok "$OPORA" --dir SMO event add "$D" --date 2024-04-10 --type contact \
     --text "Встреча 04"
 
