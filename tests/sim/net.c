@@ -541,3 +541,65 @@ net_uuid(unsigned (*rnd)(void *, unsigned), void *arg, char out[37])
 	}
 	out[j] = '\0';
 }
+
+/* Node b takes node a's feed from its cursor until nothing more comes. */
+static int
+pull_all(struct net *net, int a, int b)
+{
+	struct net_pull	 p;
+	char		 why[256];
+	int64_t		 since = net_cursor(net, b, a);
+
+	do {
+		if (since < 0 || net_pull(net, a, b, since, LIMIT_FEED_MAX, &p,
+		    why, sizeof(why)) == -1)
+			return (-1);
+		since = p.next;
+	} while (p.more);
+	return (0);
+}
+
+/* Node i writes op o to dossier d a second after the last write. */
+static int
+share_write(struct net *net, int i, const char *d, struct op *o, char *cid)
+{
+	net->clock += 1000;
+	return (net_author(net, i, d, o, 1, cid) == 0 ? 0 : -1);
+}
+
+int
+net_share(struct net *net, int a, int b, const char *d)
+{
+	struct op	 o;
+	char		 cid[CHANGE_ID_HEX + 1], ref[CHANGE_ID_HEX + 8];
+
+	o = net_op(OP_CONSENT_ADD);
+	o.arg[OA_SCOPE] = "transfer";
+	o.arg[OA_DATE] = "2024-01-01";
+	o.arg[OA_DOCUMENT] = "share";
+	if (share_write(net, a, d, &o, NULL) == -1)
+		return (-1);
+	o = net_op(OP_TRANSFER_OFFER);
+	o.arg[OA_TO] = net->n[b]->cfg.region;
+	o.arg[OA_REASON] = "share";
+	if (share_write(net, a, d, &o, cid) == -1 || pull_all(net, a, b) == -1)
+		return (-1);
+	snprintf(ref, sizeof(ref), "%s/0", cid);
+	o = net_op(OP_TRANSFER_ACCEPT);
+	o.arg[OA_REF] = ref;
+	if (share_write(net, b, d, &o, NULL) == -1 ||
+	    pull_all(net, b, a) == -1 || pull_all(net, a, b) == -1)
+		return (-1);
+	o = net_op(OP_TRANSFER_OFFER);
+	o.arg[OA_TO] = net->n[a]->cfg.region;
+	o.arg[OA_REASON] = "back";
+	if (share_write(net, b, d, &o, cid) == -1 || pull_all(net, b, a) == -1)
+		return (-1);
+	snprintf(ref, sizeof(ref), "%s/0", cid);
+	o = net_op(OP_TRANSFER_ACCEPT);
+	o.arg[OA_REF] = ref;
+	if (share_write(net, a, d, &o, NULL) == -1 ||
+	    pull_all(net, a, b) == -1)
+		return (-1);
+	return (0);
+}
