@@ -230,3 +230,19 @@ share() {
 	[ "$(db "$2" "SELECT custodian FROM persons WHERE dossier = '$_sd'")" = \
 	    "$(region "$1")" ] || fail "share: $2 does not hold $_sd from $1"
 }
+
+# accept_all A B: B accepts every offer from A that it holds as a summary
+# (taken from A's feed by a file), and A takes the accepts by a file too.
+# Since issue 13 a destination is sent the offer alone and the history
+# with its accept: tests that pull whole histories offered to B make B
+# accept them first (each dossier gains an accept); B's cursor on A stays
+# where it was, so its pulls then bring the histories.
+accept_all() {
+	xfer "$1" "$2"
+	for _o in $(db "$2" "SELECT offer FROM offer_summaries WHERE
+	    state = 'offered' AND \"from\" = '$(region "$1")'"); do
+		"$OPORA" --dir "$2" transfer accept "$_o" >/dev/null ||
+		    fail "accept_all: $_o"
+	done
+	xfer "$2" "$1"
+}
