@@ -82,10 +82,9 @@ parent_erased(struct store *st, const struct vitem *it)
 
 	/* An offer held as a summary, and this node's decision on it, name
 	 * the history this node was not sent (node/offer.h); until the
-	 * history has all come and is folded, the offer is stored before
-	 * its parents (it came first). */
-	if (offer_held(st, it->c->dossier) == 1 &&
-	    store_has_dossier(st, it->c->dossier) == 0)
+	 * history has all come and is folded, parents may be missing and
+	 * the offer is stored before them (it came first). */
+	if (offer_held(st, it->c->dossier) == 1)
 		return (true);
 	switch (erase_kind(st, it->c->dossier, tomb)) {
 	case ERASE_ERASED:
@@ -293,13 +292,12 @@ out:
 	free(heads);
 }
 
-/* Offers held as summaries have no state to fold (node/offer.h). */
+/* A dossier held as offers (node/offer.h) is not folded yet: it has no
+ * state, or one its history, still coming, will replace. */
 static const char SQL_DOSSIERS[] =
     "SELECT DISTINCT dossier FROM changes"
     " WHERE dossier NOT IN (SELECT dossier FROM forgotten)"
-    " AND (dossier NOT IN (SELECT dossier FROM offer_summaries)"
-    "  OR EXISTS (SELECT 1 FROM changes r WHERE r.dossier = changes.dossier"
-    "  AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.child = r.seq)))"
+    " AND dossier NOT IN (SELECT dossier FROM offer_summaries)"
     " ORDER BY dossier";
 /* An erased or forgotten dossier keeps no view, and only what erase.h
  * says: the tombstone, or changes this node wrote. */

@@ -580,7 +580,8 @@ out:
 	return (rc);
 }
 
-/* Drop the changes SQL_ORPHANS lists.  0 / -1. */
+/* Drop the changes SQL_ORPHANS lists; how many, or -1.  (A decision on a
+ * dropped offer lacks its parent then: the caller calls again.) */
 static int
 drop_orphans(struct store *st, const char *dossier)
 {
@@ -610,7 +611,7 @@ drop_orphans(struct store *st, const char *dossier)
 		    NULL) == -1 || run(st, SQL_DEL_ORPHAN_ROW, ids[i], NULL,
 		    NULL, NULL) == -1)
 			goto out;
-	rc = 0;
+	rc = (int)n;
 out:
 	free(ids);
 	return (rc);
@@ -637,8 +638,9 @@ offer_settle(struct node *n, const char *dossier, bool force)
 		return (k == 1 ? (accepted ? 3 : 0) : -1);
 	if (!accepted && !force)
 		return (2);
-	if (drop_orphans(n->st, dossier) == -1 ||
-	    move_early(n->st, dossier) == -1)
+	while ((k = drop_orphans(n->st, dossier)) > 0)
+		;
+	if (k == -1 || move_early(n->st, dossier) == -1)
 		return (-1);
 	if (view_fold(n->st, dossier, &d, why, sizeof(why)) != 0) {
 		log_warnx("dossier %s: %s", dossier, why);
