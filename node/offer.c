@@ -30,6 +30,18 @@ static const char SQL_GET[] =
     " FROM offer_summaries WHERE offer = ?1";
 static const char SQL_HELD[] =
     "SELECT 1 FROM offer_summaries WHERE dossier = ?1 LIMIT 1";
+/* An accept of an offer held here that this node wrote and that came back
+ * by the normal path with the history (it lost it, a restore): the row
+ * learns it.  Bytes are canonical, so the operation reads exactly so. */
+static const char SQL_ACCEPT_SEEN[] =
+    "UPDATE offer_summaries SET state = 'accepted', decided_by = (SELECT"
+    " c.id FROM changes c WHERE c.dossier = ?1 AND c.region = ?2 AND"
+    " instr(CAST(c.bytes AS TEXT), '{\"offer\":\"' || offer ||"
+    " '\",\"op\":\"transfer.accept\"}') > 0 LIMIT 1)"
+    " WHERE dossier = ?1 AND state = 'offered' AND EXISTS (SELECT 1"
+    " FROM changes c WHERE c.dossier = ?1 AND c.region = ?2 AND"
+    " instr(CAST(c.bytes AS TEXT), '{\"offer\":\"' || offer ||"
+    " '\",\"op\":\"transfer.accept\"}') > 0)";
 static const char SQL_ACCEPTED[] =
     "SELECT 1 FROM offer_summaries WHERE dossier = ?1 AND state = 'accepted'"
     " LIMIT 1";
@@ -329,10 +341,23 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
 	if (strcmp(r.dossier, c->dossier) != 0)
 		return (OFFER_NOT);
 	if (o->kind != OP_TRANSFER_CANCEL) {
-		/* This region's own decisions are held already. */
-		snprintf(why, whysz, "only %s, to which the case is offered, "
-		    "may accept or decline it", r.to);
-		return (OFFER_REFUSED);
+		if (strcmp(c->region, r.to) != 0) {
+			snprintf(why, whysz, "only %s, to which the case is "
+			    "offered, may accept or decline it", r.to);
+			return (OFFER_REFUSED);
+		}
+		/* This region's own decision, which it lost (a restore)
+		 * and a peer relays back: taken again. */
+		if (strcmp(r.state, "offered") != 0)
+			return (OFFER_HELD);
+		hlc_format(c->hlc, hlc);
+		if (store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
+			return (-1);
+		if (o->kind == OP_TRANSFER_ACCEPT)
+			return (run(n->st, SQL_MARK, o->arg[OA_REF], "accepted",
+			    c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
+		return (end(n, o->arg[OA_REF], &r, "declined", c->id, hlc) ==
+		    -1 ? -1 : OFFER_TAKEN);
 	}
 	if (strcmp(c->region, r.from) != 0) {
 		snprintf(why, whysz, "only %s, which made the offer, may "
@@ -628,8 +653,9 @@ offer_settle(struct node *n, const char *dossier, bool force)
 		return (k);
 	if ((k = store_has_dossier(n->st, dossier)) != 1)
 		return (k == 0 ? 0 : -1);
-	if ((accepted = run(n->st, SQL_ACCEPTED, dossier, NULL, NULL,
-	    NULL)) == -1)
+	if (run(n->st, SQL_ACCEPT_SEEN, dossier, n->cfg.region, NULL,
+	    NULL) == -1 || (accepted = run(n->st, SQL_ACCEPTED, dossier, NULL,
+	    NULL, NULL)) == -1)
 		return (-1);
 	/* Folded once the whole history is here (it may come in more than
 	 * one response): every change's parents stored before it.  Until
