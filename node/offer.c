@@ -132,6 +132,14 @@ static const char SQL_DEL_ORPHAN_PARENTS[] =
 static const char SQL_DEL_ORPHAN[] = "DELETE FROM changes WHERE id = ?1";
 static const char SQL_DEL_ORPHAN_ROW[] =
     "DELETE FROM offer_summaries WHERE change = ?1 OR decided_by = ?1";
+/* Whether an ancestor of the changes named in ?1 (a JSON array of ids) is
+ * not here. */
+static const char SQL_PAST_GAP[] =
+    "WITH RECURSIVE anc(id) AS (SELECT value FROM json_each(?1)"
+    " UNION SELECT p.parent FROM anc JOIN changes ch ON ch.id = anc.id"
+    " JOIN parents p ON p.child = ch.seq)"
+    " SELECT 1 FROM anc WHERE NOT EXISTS (SELECT 1 FROM changes k"
+    " WHERE k.id = anc.id) LIMIT 1";
 static const char SQL_LIST[] =
     "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
     " name, patronymic, birth_year, centre, entries FROM offer_summaries"
@@ -535,6 +543,24 @@ offer_fill(struct node *n, const struct dossier *d, struct op *op,
 	op->arg[OA_ENTRIES] = b->entries;
 	op->arg[OA_CENTRE] = b->centre;
 	return (0);
+}
+
+int
+offer_past_gap(struct store *st, const struct change *c)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 k;
+
+	buf_init(&b, (CHANGE_ID_HEX + 3) * (c->nparents + 1) + 2);
+	buf_adds(&b, "[");
+	for (i = 0; i < c->nparents; i++)
+		buf_addf(&b, "%s\"%s\"", i > 0 ? "," : "", c->parents[i]);
+	buf_adds(&b, "]");
+	k = buf_failed(&b) ? -1 : run(st, SQL_PAST_GAP, b.data, NULL, NULL,
+	    NULL);
+	buf_free(&b);
+	return (k);
 }
 
 int

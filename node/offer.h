@@ -108,6 +108,11 @@ struct dossier;
 int	 offer_fill(struct node *n, const struct dossier *d, struct op *op,
 	    const char *centre, struct offer_buf *b);
 
+/* offer_past_gap(st, c): 1 if an ancestor of change c (by its parents,
+ * through the log) is not here, 0 if its whole past is, -1 on error.  For
+ * dossiers held as offers, whose past may lack what was never sent. */
+int	 offer_past_gap(struct store *st, const struct change *c);
+
 /* offer_held(st, dossier): 1 if this node holds summaries of dossier
  * (of any state), 0 if not, -1 on error. */
 int	 offer_held(struct store *st, const char *dossier);

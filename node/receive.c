@@ -471,6 +471,11 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 
 		if (held == 1)
 			root = store_has_dossier(st, c->dossier);
+		/* With the history, a past that lacks what was never sent
+		 * (an offer's parents) cannot judge c yet: it waits. */
+		if (held == 1 && root == 1)
+			root = offer_past_gap(st, c) == 1 ? 0 :
+			    offer_past_gap(st, c) == -1 ? -1 : 1;
 		if (held == -1 || root == -1) {
 			snprintf(why, whysz, "database error");
 			return (RECV_FAILED);
@@ -523,9 +528,13 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		state_put(r, d);
 		past = d;
 	} else {
-		if (state_get(r, c->dossier, &d) != 0)
+		if (state_get(r, c->dossier, &d) != 0 ||
+		    (k = offer_held(st, c->dossier)) == -1)
 			return (RECV_FAILED);
-		if (parents_are_heads(d, c))
+		/* A state whose history came to a node that held its offer
+		 * as a summary lacks the offer until offer_settle: its heads
+		 * say nothing of what it folded. */
+		if (k == 0 && parents_are_heads(d, c))
 			past = d;
 		else {
 			/*
