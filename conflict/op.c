@@ -61,6 +61,11 @@ static const char *const arg_names[OA_COUNT] = {
 	[OA_VALUE] = "value",
 	[OA_TO] = "to",
 	[OA_OTHER] = "other",
+	[OA_SURNAME] = "surname",
+	[OA_NAME] = "name",
+	[OA_PATRONYMIC] = "patronymic",
+	[OA_BIRTH_YEAR] = "birth_year",
+	[OA_ENTRIES] = "entries",
 };
 
 const char *

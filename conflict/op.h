@@ -76,6 +76,13 @@ enum op_arg {
 			 * "" to clear */
 	OA_TO,		/* transfer.offer: the destination region */
 	OA_OTHER,	/* person.link: the other dossier's id */
+	/* transfer.offer's summary, what the destination sees before it
+	 * accepts (docs/protocol.md §4; OA_CENTRE is the sending centre). */
+	OA_SURNAME,
+	OA_NAME,
+	OA_PATRONYMIC,
+	OA_BIRTH_YEAR,
+	OA_ENTRIES,
 	OA_COUNT
 };
 

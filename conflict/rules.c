@@ -216,6 +216,53 @@ has_consent(const struct rctx *x, const char *scope)
 	return (false);
 }
 
+/* Whether a summary's value a equals the card's value b (NULL: none). */
+static bool
+same(const char *a, const char *b)
+{
+	return (a == NULL ? b == NULL || b[0] == '\0' :
+	    b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * An offer's summary (docs/protocol.md section 4) is what the destination
+ * sees until it accepts, signed by the offering node but not checkable
+ * there without the history: so every node that holds the history checks
+ * it against the card and the events before the offer, and a summary
+ * that says otherwise refuses the offer.  The centre is a local
+ * assignment that no other node knows; it is not checked.
+ */
+static int
+check_summary(const struct rctx *x)
+{
+	const struct op	*o = &x->ops[x->i];
+	const char	*bd = x->d->person[PF_BIRTH_DATE];
+	char		 n[24];
+	size_t		 r, live = 0;
+
+	if (o->arg[OA_SURNAME] == NULL)
+		return (0);	/* an offer made before protocol 2.1 */
+	for (r = 0; r < x->d->t[DT_EVENT].n; r++) {
+		const char *v = x->d->t[DT_EVENT].v[r].col[EV_RETRACTED];
+
+		if (v == NULL || strcmp(v, "1") != 0)
+			live++;
+	}
+	snprintf(n, sizeof(n), "%zu", live);
+	if (!same(o->arg[OA_SURNAME], x->d->person[PF_SURNAME]) ||
+	    !same(o->arg[OA_NAME], x->d->person[PF_NAME]) ||
+	    !same(o->arg[OA_PATRONYMIC], x->d->person[PF_PATRONYMIC]) ||
+	    bd == NULL || strncmp(o->arg[OA_BIRTH_YEAR], bd, 4) != 0)
+		return (refuse(x, "the offer's summary does not match the "
+		    "person card before it (surname, name, patronymic, birth "
+		    "year)"));
+	if (strcmp(o->arg[OA_ENTRIES], n) != 0)
+		return (refuse(x, "the offer's summary counts %s entries; the "
+		    "dossier holds %s events before it", o->arg[OA_ENTRIES],
+		    n));
+	return (0);
+}
+
 static int
 check_offer(const struct rctx *x)
 {
@@ -236,7 +283,7 @@ check_offer(const struct rctx *x)
 		return (refuse(x, "there is no recorded, unwithdrawn consent "
 		    "of scope transfer: record it with 'consent add --scope "
 		    "transfer' first"));
-	return (0);
+	return (check_summary(x));
 }
 
 /* accept, decline, cancel: only the offer's destination accepts or
@@ -337,7 +384,9 @@ static const struct rule {
 	[OP_CONSENT_WITHDRAW] = { false, K(OP_CONSENT_ADD) |
 	    K(OP_CONSENT_WITHDRAW), check_consent_withdraw },
 	[OP_TRANSFER_OFFER] = { false, K(OP_CONSENT_ADD) |
-	    K(OP_CONSENT_WITHDRAW), check_offer },
+	    K(OP_CONSENT_WITHDRAW) | K(OP_PERSON_CREATE) | K(OP_PERSON_SET) |
+	    K(OP_CONFLICT_RESOLVE) | K(OP_EVENT_ADD) | K(OP_EVENT_RETRACT),
+	    check_offer },
 	[OP_TRANSFER_ACCEPT] = { true, 0, check_decision },
 	[OP_TRANSFER_DECLINE] = { true, 0, check_decision },
 	[OP_TRANSFER_CANCEL] = { true, 0, check_decision },

@@ -22,6 +22,7 @@
 #include "node/erase.h"
 #include "node/iowatch.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/change.h"
@@ -566,11 +567,36 @@ cli_write(struct node *n, const char *id, const struct op *ops, size_t nops,
     char cid[CHANGE_ID_HEX + 1], char *why, size_t whysz)
 {
 	struct dossier	*d = NULL;
+	struct offer_buf ob;
+	struct op	 offer_op;
 	char		 detail[CHANGE_ID_HEX + LIMIT_REASON + 16];
 	int		 r, rc = -1;
 
 	if (store_begin(n->st) == -1)
 		return (CLI_WRITE_IO);
+	/* An offer held here as a summary: decided without the history it
+	 * follows, which comes with the accept (node/offer.h). */
+	if (nops == 1 && (ops[0].kind == OP_TRANSFER_ACCEPT ||
+	    ops[0].kind == OP_TRANSFER_DECLINE)) {
+		r = offer_decide(n, ops[0].arg[OA_REF], ops[0].kind,
+		    ops[0].arg[OA_REASON], cid, dossier, why, whysz);
+		if (r == 0) {
+			e->dossiers = dossier;
+			e->detail = cid;
+			if (audit_append(n, e) == -1) {
+				rc = CLI_WRITE_AUDIT;
+				goto out;
+			}
+			rc = store_commit(n->st) == -1 ? CLI_WRITE_IO : 0;
+			goto out;
+		}
+		if (r == -2) {
+			rc = CLI_WRITE_REFUSED;
+			goto out;
+		}
+		if (r == -1)
+			goto out;
+	}
 	r = view_load(n->st, id, &d);
 	if (r == -1)
 		goto out;
@@ -581,6 +607,15 @@ cli_write(struct node *n, const char *id, const struct op *ops, size_t nops,
 		}
 		if ((d = dossier_new(id)) == NULL)
 			goto out;
+	}
+	/* An offer carries the summary its destination sees until it
+	 * accepts (node/offer.h). */
+	if (nops == 1 && ops[0].kind == OP_TRANSFER_OFFER &&
+	    ops[0].arg[OA_SURNAME] == NULL) {
+		offer_op = ops[0];
+		if (offer_fill(n, d, &offer_op, centre, &ob) == -1)
+			goto out;
+		ops = &offer_op;
 	}
 	if ((r = node_author(n, d, ops, nops, cid, why, whysz)) != 0) {
 		rc = r == NODE_NOMEM ? NODE_NOMEM : CLI_WRITE_REFUSED;

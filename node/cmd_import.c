@@ -40,6 +40,7 @@
 #include "node/cli.h"
 #include "node/import.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/signer.h"
 #include "node/store.h"
 #include "node/view.h"
@@ -510,6 +511,18 @@ entry_made(struct import *im, const struct import_line *il, const char *cid)
  * from the file's: an earlier run made part of it and the file was edited
  * since, or someone else wrote to the dossier.
  */
+/* Forget the summary offer_fill put in op (its strings die with the
+ * state they point into). */
+static void
+clear_summary(struct op *op, bool filled)
+{
+	if (!filled)
+		return;
+	op->arg[OA_SURNAME] = op->arg[OA_NAME] = op->arg[OA_PATRONYMIC] = NULL;
+	op->arg[OA_BIRTH_YEAR] = op->arg[OA_ENTRIES] = NULL;
+	op->arg[OA_CENTRE] = NULL;
+}
+
 static int
 make_line(struct import *im, int lineno, struct import_line *il,
     char cid[CHANGE_ID_HEX + 1])
@@ -517,7 +530,9 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	struct dlabel	*dl = smap_get(&im->dossiers, il->dossier);
 	struct elabel	*el = NULL;
 	struct dossier	*d;
+	struct offer_buf ob;
 	char		 why[512];
+	bool		 filled = false;
 	int		 r;
 
 	if (dl == NULL || dl->bad || (il->op.kind != OP_PERSON_CREATE &&
@@ -552,10 +567,20 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	}
 	if (el != NULL)
 		il->op.arg[OA_REF] = el->id;
+	/* An offer carries the summary its destination sees until it
+	 * accepts (node/offer.h), as from the CLI. */
+	if (il->op.kind == OP_TRANSFER_OFFER && il->op.arg[OA_SURNAME] ==
+	    NULL) {
+		if (offer_fill(im->n, d, &il->op, NULL, &ob) == -1)
+			return (line_fail(im, lineno, "out of memory or "
+			    "database error"));
+		filled = true;
+	}
 	/* The rules first, so that a refused line writes nothing and
 	 * --keep-going can go on. */
 	if (rules_check(d, im->n->cfg.region, &il->op, 1, why,
 	    sizeof(why)) == -1) {
+		clear_summary(&il->op, filled);
 		il->op.arg[OA_REF] = NULL;
 		if (il->op.kind == OP_PERSON_CREATE) {
 			dossier_free(d);
@@ -565,6 +590,7 @@ make_line(struct import *im, int lineno, struct import_line *il,
 		return (1);
 	}
 	r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why));
+	clear_summary(&il->op, filled);
 	il->op.arg[OA_REF] = NULL;
 	if (r != 0) {
 		if (il->op.kind == OP_PERSON_CREATE)

@@ -14,6 +14,7 @@
 #include "conflict/hlc.h"
 #include "node/cli.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/fields.h"
@@ -55,6 +56,21 @@ find_transfer(struct node *n, const char *arg, char id[80], char dossier[37])
 		"no transfer", "нет передачи"
 	};
 
+	const char	*slash = strchr(arg, '/');
+	char		 prefix[72];
+	size_t		 plen = slash != NULL ? (size_t)(slash - arg) :
+			    strlen(arg);
+	int		 k;
+
+	/* An offer held here as a summary (node/offer.h). */
+	if (plen >= 4 && plen <= 64 && strlen(arg) <= 70) {
+		memcpy(prefix, arg, plen);
+		prefix[plen] = '\0';
+		if ((k = offer_find(n->st, prefix, id, dossier)) == -1)
+			return (-1);
+		if (k == 1)
+			return (cli_access_dossier(n, dossier));
+	}
 	return (cli_find_row(n, STORE_PREFIX_TRANSFER, arg, &w, id, dossier));
 }
 
@@ -215,6 +231,12 @@ out:
 		cJSON_Delete(arr);
 		return (NULL);
 	}
+	/* Offers held as summaries, apart from the transfers of dossiers
+	 * held here (node/offer.h): incoming only. */
+	if (which != 2 && offer_json(n, arr) == -1) {
+		cJSON_Delete(arr);
+		return (NULL);
+	}
 	return (arr);
 }
 
@@ -225,6 +247,34 @@ member(const cJSON *o, const char *k)
 	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(o, k);
 
 	return (cJSON_IsString(m) ? m->valuestring : "");
+}
+
+/* An offer held as a summary: what the destination knows before it
+ * accepts (no history; node/offer.h). */
+static void
+print_summary(const cJSON *o)
+{
+	const char	*state = member(o, "state");
+
+	printf("%.12s  %s  %s → %s  %s (%s)\n", member(o, "id"),
+	    member(o, "date"), member(o, "from"), member(o, "to"), state,
+	    strcmp(state, "offered") == 0 ? cli_tr("offer only: the history "
+	    "comes after accepting", "только предложение: история придёт "
+	    "после принятия") : strcmp(state, "accepted") == 0 ?
+	    cli_tr("the history comes once the offering region has taken "
+	    "the accept", "история придёт, когда передающий регион получит "
+	    "принятие") : cli_tr("offer ended: only its ids are kept",
+	    "предложение завершено: хранятся только номера"));
+	if (member(o, "surname")[0] != '\0')
+		printf("    %s %s %s, %s %s, %s: %s, %s %s\n",
+		    member(o, "surname"), member(o, "name"),
+		    member(o, "patronymic"), cli_tr("born", "год рождения"),
+		    member(o, "birth_year"), cli_tr("centre", "центр"),
+		    member(o, "centre"), member(o, "entries"),
+		    cli_tr("events", "событий"));
+	if (member(o, "reason")[0] != '\0')
+		printf("    %s: %s\n", cli_tr("reason", "причина"),
+		    member(o, "reason"));
 }
 
 static int
@@ -277,6 +327,10 @@ list(int argc, char **argv)
 		fprintf(stderr, "%s\n", cli_tr("no transfers", "передач нет"));
 	else
 		cJSON_ArrayForEach(o, arr) {
+			if (cJSON_IsTrue(cJSON_GetObjectItem(o, "summary"))) {
+				print_summary(o);
+				continue;
+			}
 			printf("%.12s  %s  %s → %s  %s\n    %s %s %s, %d %s, "
 			    "%s %s, %lld %s\n    %s: %s\n", member(o, "id"),
 			    member(o, "date"), member(o, "from"),

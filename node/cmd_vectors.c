@@ -122,11 +122,15 @@ static const struct vec vecs[] = {
 	    "{" D H("0194f7c6a800000d") "\"key\":\"%K\",\"ops\":[{\"op\":"
 	    "\"transfer.cancel\",\"offer\":\"%R/0\"}],\"parents\":%P," U "}",
 	    NULL, NULL, 1, { 12 }, 12, NULL, 0 },
-	{ "transfer.offer again",
+	/* With the summary the destination sees until it accepts: the card
+	 * and the events not retracted before it (protocol 2.1). */
+	{ "transfer.offer again, with its summary",
 	    "{" D H("0194f7c6a800000e") "\"key\":\"%K\",\"ops\":[{\"op\":"
-	    "\"transfer.offer\",\"reason\":\"Переезд\",\"to\":"
-	    "\"RU-KLU\"}],\"parents\":%P," U "}", NULL, NULL, 1, { 13 }, -1,
-	    NULL, 0 },
+	    "\"transfer.offer\",\"birth_year\":\"2005\",\"centre\":"
+	    "\"Центр постинтернатного сопровождения\",\"entries\":\"2\","
+	    "\"name\":\"Анна\",\"patronymic\":\"Сергеевна\",\"reason\":"
+	    "\"Переезд\",\"surname\":\"Иванова\",\"to\":\"RU-KLU\"}],"
+	    "\"parents\":%P," U "}", NULL, NULL, 1, { 13 }, -1, NULL, 0 },
 	{ "transfer.decline",
 	    "{" D H("0194f7c6a800000f") "\"key\":\"%K\",\"ops\":[{\"op\":"
 	    "\"transfer.decline\",\"offer\":\"%R/0\",\"reason\":\"Нет "
@@ -245,6 +249,27 @@ static const struct vec vecs[] = {
 	    "\"Иванова\",\"name\":\"Анна\",\"birth_date\":\"2005-04-12\","
 	    "\"sex\":\"F\"}],\"parents\":%P," U "}", NULL, NULL, 0, { 0 },
 	    -1, "dossier id not derived from the first change", 0 },
+	{ "a transfer.offer summary without its number of entries",
+	    "{" D H("0194f7c6a8000021") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.offer\",\"birth_year\":\"2005\",\"centre\":"
+	    "\"Центр\",\"name\":\"Анна\",\"reason\":\"Переезд\","
+	    "\"surname\":\"Иванова\",\"to\":\"RU-KLU\"}],\"parents\":%P,"
+	    U "}", NULL, NULL, 1, { 11 }, -1,
+	    "an offer's summary comes whole or not at all", 0 },
+	{ "a transfer.offer summary whose birth year is not a year",
+	    "{" D H("0194f7c6a8000022") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.offer\",\"birth_year\":\"05\",\"centre\":"
+	    "\"Центр\",\"entries\":\"2\",\"name\":\"Анна\",\"reason\":"
+	    "\"Переезд\",\"surname\":\"Иванова\",\"to\":\"RU-KLU\"}],"
+	    "\"parents\":%P," U "}", NULL, NULL, 1, { 11 }, -1,
+	    "birth_year is not a year from 1900 to 2999", 0 },
+	{ "a transfer.offer summary counting entries with a leading zero",
+	    "{" D H("0194f7c6a8000023") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"transfer.offer\",\"birth_year\":\"2005\",\"centre\":"
+	    "\"Центр\",\"entries\":\"02\",\"name\":\"Анна\",\"reason\":"
+	    "\"Переезд\",\"surname\":\"Иванова\",\"to\":\"RU-KLU\"}],"
+	    "\"parents\":%P," U "}", NULL, NULL, 1, { 11 }, -1,
+	    "entries is not a whole number without a leading zero", 0 },
 	/* Valid form, but not what was signed. */
 	{ "a flipped byte", NULL, NULL, NULL, 1, { 11 }, -1,
 	    "signature does not verify (a byte changed after signing)", 1 },

@@ -11,6 +11,7 @@
 #include "node/feed.h"
 #include "node/metrics.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/receive.h"
 #include "node/store.h"
 #include "node/store_later.h"
@@ -22,14 +23,16 @@
 #include "protocol/log.h"
 
 /* The dossiers region r (a parameter, "?1") is entitled to by custody;
- * docs/protocol.md, "Entitlement". */
+ * docs/protocol.md, "Entitlement".  The destination of a pending offer is
+ * not: it is served the offer alone (OFFER_OF).  A destination holding an
+ * offer as a summary serves what it wrote about it to the offering
+ * region (node/offer.h). */
 #define CUSTODY_OF(r) \
     "SELECT dossier FROM persons WHERE custodian = " r \
     " UNION SELECT dossier FROM forgotten_to WHERE region = " r \
     " UNION SELECT dossier FROM transfers WHERE \"from\" = " r \
     "  AND state = 'accepted'" \
-    " UNION SELECT dossier FROM transfers WHERE \"to\" = " r \
-    "  AND state = 'offered'"
+    " UNION SELECT dossier FROM offer_summaries WHERE \"from\" = " r
 /* And those linked to one of them as the same person, through links one
  * after another.  A link counts only when it is mutual: each of the two
  * dossiers holds a link to the other, not undone, and each of those was
@@ -47,41 +50,37 @@
 
 /*
  * What a region is served: the changes of the dossiers it is entitled to
- * (ENTITLED), and of a dossier whose offer to it was cancelled or declined,
- * the changes up to the one that decided it, so that it learns how the
- * offer ended.  A change that grants it a dossier (an offer to it, or the
- * accept that made it the custodian) and that it has not reached yet
- * holds back the dossier's earlier changes: they go whole with that grant
- * (add_history), parents before children.  A void offer grants nothing
- * and is never served, so it holds nothing back.
+ * (ENTITLED), and of a dossier offered to it (OFFER_OF, whatever became of
+ * the offer, unless it turned out void), the offer change alone and the
+ * change that cancelled or declined it: what a supervisor needs to decide,
+ * and how the offer ended (docs/protocol.md, "Offers before they are
+ * accepted").  The accept that made it the custodian holds back the
+ * dossier's earlier changes: they go whole with it (add_history), parents
+ * before children.
  */
+#define OFFER_OF(r, c) \
+    " EXISTS (SELECT 1 FROM transfers t WHERE t.dossier = " c ".dossier" \
+    "  AND t.\"to\" = " r " AND t.state <> 'void'" \
+    "  AND (substr(t.id, 1, 64) = " c ".id" \
+    "  OR (t.state IN ('cancelled', 'declined')" \
+    "  AND substr(t.decided_by, 1, 64) = " c ".id)))"
 static const char SQL_FEED[] =
     "SELECT c.seq, c.id, c.dossier, c.bytes, c.sig FROM changes c"
-    " WHERE c.seq > ?2 AND (c.dossier IN (" ENTITLED ")"
-    "  OR EXISTS (SELECT 1 FROM transfers t JOIN changes d"
-    "   ON d.id = substr(t.decided_by, 1, 64)"
-    "   WHERE t.\"to\" = ?1 AND t.state IN ('cancelled', 'declined')"
-    "   AND t.dossier = c.dossier AND c.seq <= d.seq))"
+    " WHERE c.seq > ?2 AND (c.dossier IN (" ENTITLED ") OR" OFFER_OF("?1",
+    "c") ")"
     " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
-    "  ON g.id = substr(t.id, 1, 64)"
-    "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"
-    "  AND t.state <> 'void' AND g.seq > ?2 AND c.seq < g.seq)"
-    " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
-    "  ON g.id = t.decided_by"
+    "  ON g.id = substr(t.decided_by, 1, 64)"
     "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"
     "  AND t.state = 'accepted' AND g.seq > ?2 AND c.seq < g.seq)"
     " ORDER BY c.seq LIMIT ?3";
-/* The changes that offered a dossier to ?1: its history goes first. */
 /*
- * The changes that grant a region a dossier, after which its earlier
- * history goes to that region whole: the offer to it, and the accept that
- * made it the custodian.  The accept matters when it raced a cancel and won:
- * the offering node, believing the offer cancelled, skipped its later
- * changes for the destination, which then turns out to be the custodian.
+ * The change that grants a region a dossier, after which its earlier
+ * history goes to that region whole: the accept that made it the
+ * custodian (an offer grants the offer alone).
  */
 static const char SQL_OFFERS[] =
     "SELECT 1 FROM transfers WHERE \"to\" = ?1 AND"
-    " (substr(id, 1, 64) = ?2 OR (decided_by = ?2 AND state = 'accepted'))";
+    " substr(decided_by, 1, 64) = ?2 AND state = 'accepted'";
 /* A newly offered dossier's history before the offer, sent whole with the
  * offer (a receiver ignores what it already holds). */
 static const char SQL_HISTORY[] =
@@ -108,6 +107,10 @@ static const char SQL_SHARED[] =
     "SELECT dossier FROM (SELECT dossier FROM (" ENTITLED_OF("?1") ")"
     " INTERSECT SELECT dossier FROM (" ENTITLED_OF("?2") "))"
     " WHERE dossier > ?3 ORDER BY dossier LIMIT ?4";
+/* What a region only offered dossier ?2 is served of it (OFFER_OF). */
+static const char SQL_DOSSIER_OFFER[] =
+    "SELECT c.seq, c.id, c.dossier, c.bytes, c.sig FROM changes c"
+    " WHERE c.dossier = ?2 AND" OFFER_OF("?1", "c") " ORDER BY c.seq";
 static const char SQL_DOSSIER_ALL[] =
     "SELECT seq, id, dossier, bytes, sig FROM changes WHERE dossier = ?1"
     " ORDER BY seq";
@@ -441,15 +444,22 @@ feed_dossier(struct node *n, const char *region, const char *id,
     struct buf *out)
 {
 	sqlite3_stmt	*s;
-	bool		 first = true;
+	bool		 first = true, offer;
 	int64_t		 last = 0;
 	int		 r;
 
-	if ((r = entitled_one(n->st, region, id)) != 1)
-		return (r == 0 ? 1 : -1);
-	if ((s = store_stmt(n->st, SQL_DOSSIER_ALL)) == NULL)
+	if ((r = entitled_one(n->st, region, id)) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	/* Offered, not entitled: the offer and how it ended, alone. */
+	offer = r == 0;
+	if ((s = store_stmt(n->st, offer ? SQL_DOSSIER_OFFER :
+	    SQL_DOSSIER_ALL)) == NULL)
+		return (-1);
+	if (offer) {
+		sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	} else
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	buf_adds(out, "{\"changes\":[");
 	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		last = sqlite3_column_int64(s, 0);
@@ -457,11 +467,14 @@ feed_dossier(struct node *n, const char *region, const char *id,
 			break;
 	}
 	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	if (r != STORE_DONE)
 		return (-1);
+	if (offer && first)
+		return (1);
 	/* Entitlement follows the person: the receiver needs the halves of
 	 * the links that entitle it, which are in the linked dossiers. */
-	if (add_links_of(n->st, id, out, &first) == -1)
+	if (!offer && add_links_of(n->st, id, out, &first) == -1)
 		return (-1);
 	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
 	return (!buf_failed(out) ? 0 : -1);
@@ -660,10 +673,13 @@ feed_check(struct store *st, struct wire_feed *f, struct feed_batch **out,
 
 /*
  * Whether this node's region ?1 may hold dossier ?2, by its own fold
- * (docs/protocol.md, "Entitlement", "What a receiver holds"): it is
- * entitled to the dossier or to one joined to it by mutual links, or the
- * dossier was offered to it, whatever became of the offer.  Walks the
- * dossier's link component rather than the region's whole entitlement.
+ * (docs/protocol.md, "Entitlement", "What a receiver holds"): it is the
+ * custodian or a former custodian of the dossier or of one joined to it by
+ * mutual links (or it forgot the dossier before protocol 2.1).  An offer
+ * entitles it to the offer alone (node/offer.h): the history of a dossier
+ * offered here comes with this region's accept, and is refused before.
+ * Walks the dossier's link component rather than the region's whole
+ * entitlement.
  */
 static const char SQL_MAY_HOLD[] =
     "WITH RECURSIVE comp(d) AS (SELECT ?2"
@@ -672,10 +688,7 @@ static const char SQL_MAY_HOLD[] =
     " SELECT 1 FROM comp WHERE EXISTS (SELECT 1 FROM persons p"
     "  WHERE p.dossier = comp.d AND p.custodian = ?1)"
     " OR EXISTS (SELECT 1 FROM transfers t WHERE t.dossier = comp.d"
-    "  AND ((t.\"from\" = ?1 AND t.state = 'accepted')"
-    "  OR (t.\"to\" = ?1 AND t.state = 'offered')))"
-    " UNION ALL SELECT 1 FROM transfers WHERE dossier = ?2 AND \"to\" = ?1"
-    "  AND state IN ('cancelled', 'declined')"
+    "  AND t.\"from\" = ?1 AND t.state = 'accepted')"
     " UNION ALL SELECT 1 FROM forgotten_to WHERE dossier = ?2 AND region = ?1"
     " UNION ALL SELECT 1 FROM forgotten WHERE dossier = ?2"
     "  AND kind = 'declined'"
@@ -732,11 +745,12 @@ idset_has(const struct idset *s, const char *id)
 	    id_cmp) != NULL);
 }
 
-/* Which of the dossiers in touched this node may not hold, into bad.
- * 0, or -1 on a database error. */
+/* Which of the dossiers in touched this node may not hold, into bad;
+ * those in held this node may hold (it accepted their offer).  0, or -1 on
+ * a database error. */
 static int
 check_entitled(struct node *n, const struct idset *touched,
-    struct idset *bad)
+    const struct idset *held, struct idset *bad)
 {
 	sqlite3_stmt	*s;
 	size_t		 i;
@@ -745,6 +759,8 @@ check_entitled(struct node *n, const struct idset *touched,
 	if ((s = store_stmt(n->st, SQL_MAY_HOLD)) == NULL)
 		return (-1);
 	for (i = 0; i < touched->n; i++) {
+		if (idset_has(held, touched->v[i]))
+			continue;
 		sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, touched->v[i], -1, SQLITE_STATIC);
 		r = store_step(n->st, s);
@@ -864,7 +880,8 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 {
 	struct receiver	*r = NULL;
 	struct vitem	*items = b->items, **ord = b->ord;
-	struct idset	 touched = { NULL, 0, 0 };
+	struct idset	 touched = { NULL, 0, 0 }, unsettled = { NULL, 0, 0 };
+	struct idset	 waiting = { NULL, 0, 0 };
 	struct later_set ls;
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
@@ -909,10 +926,33 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 				continue;
 			}
 			/* Left for the end: fetched again whole after the
-			 * repairs of missing parents, or recorded. */
+			 * repairs of missing parents, or recorded.  But an
+			 * offer to this region stands alone, without the
+			 * history refused with it (node/offer.h). */
 			if (it->c != NULL && it->problem[0] == '\0' &&
-			    idset_has(refuse, it->c->dossier))
+			    idset_has(refuse, it->c->dossier)) {
+				switch (receive_offer(r, it, rwhy,
+				    sizeof(rwhy))) {
+				case RECV_OFFERED:
+					stats->applied++;
+					break;
+				case RECV_DUPLICATE:
+					stats->duplicate++;
+					break;
+				case RECV_FAILED:
+					snprintf(why, whysz, "the change at "
+					    "#%lld of %s's feed: %s; nothing of "
+					    "the response was taken, it is "
+					    "asked for again",
+					    (long long)it->seq, peer, rwhy);
+					goto rollback;
+				default:
+					continue;
+				}
+				done[it - items] = true;
+				progress = true;
 				continue;
+			}
 			switch (receive_change(r, it, peer, rwhy,
 			    sizeof(rwhy))) {
 			case RECV_APPLIED:
@@ -933,6 +973,14 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 				break;
 			case RECV_REJECTED:
 				stats->rejected++;
+				break;
+			case RECV_OFFERED:
+				/* Its own entitlement: an offer to this region
+				 * (or its end), checked by node/offer.c. */
+				stats->applied++;
+				if (ls.any && store_later_done(n->st, it->c->id) ==
+				    -1)
+					goto db_error;
 				break;
 			case RECV_MISSING:
 				continue;
@@ -956,14 +1004,36 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	} while (progress);
 	/* The receiver judges entitlement by its own fold, whatever the
 	 * sender's filter did: a dossier it may not hold is refused whole,
-	 * and the batch is taken again without it. */
+	 * and the batch is taken again without it.  A dossier offered here
+	 * whose history came is folded now if this region accepted, and
+	 * refused if it did not (node/offer.h). */
 	idset_seal(&touched);
-	if (check_entitled(n, &touched, bad) == -1)
+	for (i = 0; i < touched.n; i++) {
+		if ((k = offer_settle(n, touched.v[i], false)) == -1)
+			goto db_error;
+		if (k == 1)
+			receiver_forget(r, touched.v[i]);
+		else if ((k == 2 && idset_add(&unsettled, touched.v[i]) ==
+		    -1) || (k == 3 && idset_add(&waiting, touched.v[i]) ==
+		    -1)) {
+			snprintf(why, whysz, "out of memory");
+			goto rollback;
+		}
+	}
+	idset_seal(&waiting);
+	if (check_entitled(n, &touched, &waiting, bad) == -1)
 		goto db_error;
 	if (bad->n > 0) {
 		idset_seal(bad);
 		rc = 1;
 		goto rollback;
+	}
+	/* The history of a dossier offered here and not accepted, which
+	 * this node may hold all the same (through a link): folded now. */
+	for (i = 0; i < unsettled.n; i++) {
+		if (offer_settle(n, unsettled.v[i], true) == -1)
+			goto db_error;
+		receiver_forget(r, unsettled.v[i]);
 	}
 	for (i = 0; i < b->n; i++) {
 		if (done[i] || (items[i].c != NULL &&
@@ -1070,6 +1140,8 @@ rollback:
 out:
 	receiver_free(r);
 	free(touched.v);
+	free(unsettled.v);
+	free(waiting.v);
 	free(ls.dossiers.v);
 	free(ls.clockd.v);
 	free(done);

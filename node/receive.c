@@ -10,6 +10,7 @@
 #include "conflict/rules.h"
 #include "node/erase.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/receive.h"
 #include "node/store.h"
 #include "node/store_refusal.h"
@@ -370,6 +371,39 @@ erase_may_skip(struct receiver *r, const struct change *c)
 }
 
 enum recv_status
+receive_offer(struct receiver *r, struct vitem *it, char *why, size_t whysz)
+{
+	struct change	*c = it->c;
+	uint64_t	 now = node_now_ms();
+	uint64_t	 drift = (uint64_t)r->n->cfg.max_clock_drift * 1000;
+	int		 k;
+
+	snprintf(why, whysz, "database error");
+	if (it->problem[0] != '\0' || c->nops != 1 ||
+	    c->ops[0].kind != OP_TRANSFER_OFFER || hlc_ms(c->hlc) > now + drift)
+		return (RECV_MISSING);
+	if ((k = store_change_has(r->n->st, c->id)) != 0)
+		return (k == 1 ? RECV_DUPLICATE : RECV_FAILED);
+	if ((k = erase_kind(r->n->st, c->dossier, NULL)) == -1)
+		return (RECV_FAILED);
+	if (k == ERASE_ERASED)
+		return (RECV_MISSING);
+	switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
+	    whysz)) {
+	case OFFER_TAKEN:
+		if (store_refusal_forget(r->n->st, c->id) == -1)
+			return (RECV_FAILED);
+		if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
+			r->clock_moved = true;
+		return (RECV_OFFERED);
+	case -1:
+		return (RECV_FAILED);
+	default:
+		return (RECV_MISSING);
+	}
+}
+
+enum recv_status
 receive_change(struct receiver *r, struct vitem *it, const char *peer,
     char *why, size_t whysz)
 {
@@ -429,7 +463,47 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		snprintf(why, whysz, "database error");
 		return (RECV_FAILED);
 	}
-	if ((k = check_parents(r, c, why, whysz)) == 1) {
+	k = check_parents(r, c, why, whysz);
+	/* A dossier held only as offers (node/offer.h) has no history here:
+	 * a change of it is as one whose parents are missing. */
+	if (k == 0 && c->nparents > 0) {
+		int held = offer_held(st, c->dossier), root = 1;
+
+		if (held == 1)
+			root = store_has_dossier(st, c->dossier);
+		/* With the history, a past that lacks what was never sent
+		 * (an offer's parents) cannot judge c yet: it waits. */
+		if (held == 1 && root == 1)
+			root = offer_past_gap(st, c) == 1 ? 0 :
+			    offer_past_gap(st, c) == -1 ? -1 : 1;
+		if (held == -1 || root == -1) {
+			snprintf(why, whysz, "database error");
+			return (RECV_FAILED);
+		}
+		if (held == 1 && root == 0)
+			k = 1;
+	}
+	if (k == 1) {
+		/* An offer to this region comes without the history it
+		 * follows, and so does the cancel that ends it. */
+		switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
+		    whysz)) {
+		case OFFER_TAKEN:
+			if (store_refusal_forget(st, c->id) == -1)
+				return (RECV_FAILED);
+			if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
+				r->clock_moved = true;
+			return (RECV_OFFERED);
+		case OFFER_HELD:
+			return (RECV_DUPLICATE);
+		case OFFER_REFUSED:
+			goto reject;
+		case -1:
+			snprintf(why, whysz, "database error");
+			return (RECV_FAILED);
+		default:
+			break;
+		}
 		switch (erase_may_skip(r, c)) {
 		case 1:
 			goto erase;
@@ -454,9 +528,13 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		state_put(r, d);
 		past = d;
 	} else {
-		if (state_get(r, c->dossier, &d) != 0)
+		if (state_get(r, c->dossier, &d) != 0 ||
+		    (k = offer_held(st, c->dossier)) == -1)
 			return (RECV_FAILED);
-		if (parents_are_heads(d, c))
+		/* A state whose history came to a node that held its offer
+		 * as a summary lacks the offer until offer_settle: its heads
+		 * say nothing of what it folded. */
+		if (k == 0 && parents_are_heads(d, c))
 			past = d;
 		else {
 			/*
@@ -471,7 +549,14 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 				d = fresh;
 				fresh = NULL;
 			}
-			k = d->dag != NULL ? past_of(r, d, c, &past) : 1;
+			/* The state of a dossier whose history came to a
+			 * node that held its offer as a summary lacks that
+			 * offer (held already, not applied): its past comes
+			 * from the log until offer_settle folds it. */
+			if ((k = offer_held(st, c->dossier)) == -1)
+				return (RECV_FAILED);
+			k = k == 0 && d->dag != NULL ? past_of(r, d, c, &past) :
+			    1;
 			if (k == 1)
 				k = view_fold_past(st, c->dossier, c->parents,
 				    c->nparents, &past, why, whysz);

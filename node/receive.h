@@ -58,8 +58,11 @@ enum recv_status {
 				   unknown here (the card may come later);
 				   nothing done, nothing recorded; why says
 				   which */
-	RECV_FAILED		/* out of memory or database error, why says
+	RECV_FAILED,		/* out of memory or database error, why says
 				   which: roll back, try again later */
+	RECV_OFFERED		/* an offer to this region, or its end, taken
+				   without the dossier's history
+				   (node/offer.h): stored, no view */
 };
 
 struct receiver	*receiver_new(struct node *n);
@@ -84,6 +87,16 @@ void		 receiver_free(struct receiver *r);
  */
 enum recv_status receive_change(struct receiver *r, struct vitem *it,
 		    const char *peer, char *why, size_t whysz);
+
+/*
+ * receive_offer(r, it, why, whysz): take in a checked item that is an offer
+ * to this region, alone, as a summary (node/offer.h), whatever came with it:
+ * for a response whose history of the dossier is refused (this region may
+ * not hold it yet), the offer still stands.  RECV_OFFERED, RECV_DUPLICATE,
+ * RECV_FAILED, or RECV_MISSING when it is no such offer (nothing done).
+ */
+enum recv_status receive_offer(struct receiver *r, struct vitem *it,
+		    char *why, size_t whysz);
 
 /* receive_reject(r, it, peer, why): record a refused change (bounded, see
  * above) by it->id when set (a malformed feed item), else by the hash of

@@ -13,7 +13,7 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
-#define STORE_MAX_STMTS	96
+#define STORE_MAX_STMTS	128
 #define STORE_BUSY_MS	10000	/* another opora command may hold the lock */
 /*
  * The page cache, in KiB.  The log's indexes are keyed by hashes, so inserts
@@ -405,6 +405,21 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE dismissed (a TEXT NOT NULL, b TEXT NOT NULL,"
 	"  login TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,"
 	"  PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID;",
+	/*
+	 * 8 -> 9, issue 13: data minimisation on offers (node/offer.h).  What
+	 * the destination of an offer holds until it accepts: the offer's
+	 * summary, one row per offer (its entry id), never in persons or
+	 * events.  Once the offer ends, the personal fields are cleared and
+	 * the ids stay (anti-entropy compares them).
+	 */
+	"CREATE TABLE offer_summaries (offer TEXT PRIMARY KEY,"
+	"  dossier TEXT NOT NULL, change TEXT NOT NULL, \"from\" TEXT NOT NULL,"
+	"  \"to\" TEXT NOT NULL, reason TEXT, surname TEXT, name TEXT,"
+	"  patronymic TEXT, birth_year TEXT, centre TEXT, entries TEXT,"
+	"  hlc TEXT NOT NULL, user TEXT, state TEXT NOT NULL,"
+	"  decided_by TEXT, decided TEXT, received INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE INDEX offer_summaries_dossier ON offer_summaries (dossier);",
 };
 
 static enum store_step store_say(struct store *, int, const char *);
@@ -877,8 +892,12 @@ static const char SQL_HEAD_DEL[] =
 static const char SQL_HEAD_PUT[] =
     "INSERT INTO heads (dossier, id) VALUES (?, ?)";
 
+/* A root: the one change of the dossier that names no parent.  (An offer
+ * held as a summary, and what this node wrote about it, name parents this
+ * node does not hold: node/offer.h.) */
 static const char SQL_HAS_DOSSIER[] =
-    "SELECT 1 FROM changes WHERE dossier = ? LIMIT 1";
+    "SELECT 1 FROM changes c WHERE c.dossier = ? AND NOT EXISTS"
+    " (SELECT 1 FROM parents p WHERE p.child = c.seq) LIMIT 1";
 
 int
 store_has_dossier(struct store *st, const char *id)

@@ -22,7 +22,7 @@
 #include "protocol/change.h"
 #include "protocol/sig.h"
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 struct card_revoked;
 struct card_rotation;
@@ -139,8 +139,9 @@ int		 store_change_put(struct store *st, const struct change *c,
 /* store_change_has(st, id): 1 if the change is stored, 0 if not, -1. */
 int		 store_change_has(struct store *st, const char *id);
 
-/* store_has_dossier(st, id): 1 if the log holds a change of dossier id,
- * 0 if not, -1 on error. */
+/* store_has_dossier(st, id): 1 if the log holds the first change (the
+ * root) of dossier id, 0 if not (an offer held as a summary is not the
+ * dossier: node/offer.h), -1 on error. */
 int		 store_has_dossier(struct store *st, const char *id);
 
 /* store_heads(st, dossier, out, n): the dossier's heads, sorted, in a new

@@ -25,7 +25,8 @@ typedef int (*store_text_fn)(const char *const *, void *);
 
 /*
  * store_dossier_each(st, fn, arg): fn({id}, arg) for every dossier of the
- * log that is not erased or forgotten, in id order.  Its statement is its
+ * log that is not erased or forgotten, nor held as an offer only
+ * (node/offer.h), in id order.  Its statement is its
  * own (not the cache), so fn may load and save views.  0 when all were
  * seen.
  */

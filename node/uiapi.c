@@ -1312,7 +1312,8 @@ ep_conflicts(struct ctx *c)
 }
 
 static const char SQL_TRANSFER_DOSSIER[] =
-    "SELECT dossier FROM transfers WHERE id = ?1";
+    "SELECT dossier FROM transfers WHERE id = ?1"
+    " UNION SELECT dossier FROM offer_summaries WHERE offer = ?1";
 static const char SQL_CONFLICT_DOSSIER[] =
     "SELECT dossier FROM conflicts WHERE id = ?1";
 

@@ -20,7 +20,7 @@ enum vkind {
 	V_NAME, V_SHORT, V_LONG, V_REASON, V_DATE, V_BIRTH, V_GRADUATED,
 	V_SEX, V_SNILS, V_PHONE, V_EMAIL, V_REF, V_EVTYPE, V_HOUSING,
 	V_EDUCATION, V_EMPLOYMENT, V_FAMILY, V_SCOPE, V_FIELD, V_VALUE,
-	V_REGION, V_UUID
+	V_REGION, V_UUID, V_YEAR, V_COUNT
 };
 
 #define SLOT_PERSON	100	/* slot >= this: a person field */
@@ -101,8 +101,17 @@ static const struct opdef opdefs[] = {
 	{ OP_CONSENT_WITHDRAW, {
 	    { "consent", OA_REF, true, V_REF },
 	    { "date", OA_DATE, true, V_DATE } } },
+	/* The summary (birth_year ... surname) is all a destination sees
+	 * until it accepts (section 9, "Entitlement"); an offer made before
+	 * protocol 2.1 has none of it. */
 	{ OP_TRANSFER_OFFER, {
+	    { "birth_year", OA_BIRTH_YEAR, false, V_YEAR },
+	    { "centre", OA_CENTRE, false, V_SHORT },
+	    { "entries", OA_ENTRIES, false, V_COUNT },
+	    { "name", OA_NAME, false, V_NAME },
+	    { "patronymic", OA_PATRONYMIC, false, V_NAME },
 	    { "reason", OA_REASON, true, V_REASON },
+	    { "surname", OA_SURNAME, false, V_NAME },
 	    { "to", OA_TO, true, V_REGION } } },
 	{ OP_TRANSFER_ACCEPT, {
 	    { "offer", OA_REF, true, V_REF } } },
@@ -212,6 +221,18 @@ check_date(struct vctx *vc, const char *path, const char *s, int64_t ahead)
 	return (0);
 }
 
+/* Whether s[0..n) is only ASCII digits. */
+static bool
+num_digits(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return (false);
+	return (true);
+}
+
 static int
 check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
 {
@@ -279,6 +300,18 @@ check_value(struct vctx *vc, const char *path, enum vkind v, const char *s)
 		if (!fields_region_valid(s, n))
 			return (fail(vc, "%s: \"%.20s\" is not a region code",
 			    path, s));
+		return (0);
+	case V_YEAR:
+		if (n != 4 || s[0] < '1' || s[0] > '2' || !num_digits(s, n) ||
+		    (s[0] == '1' && s[1] != '9'))
+			return (fail(vc, "%s: not a year from 1900 to 2999",
+			    path));
+		return (0);
+	case V_COUNT:
+		if (n == 0 || n > 7 || !num_digits(s, n) ||
+		    (s[0] == '0' && n > 1))
+			return (fail(vc, "%s: not a whole number from 0 to "
+			    "9999999 (no leading zero)", path));
 		return (0);
 	case V_UUID:
 		if (!fields_uuid_valid(s, n))
@@ -389,6 +422,17 @@ decode_op(struct vctx *vc, size_t idx, const cJSON *o, struct op *op)
 	    op->arg[OA_EDUCATION] == NULL && op->arg[OA_EMPLOYMENT] == NULL &&
 	    op->arg[OA_FAMILY] == NULL)
 		return (fail(vc, "ops[%zu]: assessment.add assesses nothing",
+		    idx));
+	/* An offer's summary comes whole or not at all (an offer made
+	 * before protocol 2.1); its patronymic only where the card has one. */
+	if (op->kind == OP_TRANSFER_OFFER && !((op->arg[OA_SURNAME] == NULL &&
+	    op->arg[OA_NAME] == NULL && op->arg[OA_PATRONYMIC] == NULL &&
+	    op->arg[OA_BIRTH_YEAR] == NULL && op->arg[OA_ENTRIES] == NULL &&
+	    op->arg[OA_CENTRE] == NULL) || (op->arg[OA_SURNAME] != NULL &&
+	    op->arg[OA_NAME] != NULL && op->arg[OA_BIRTH_YEAR] != NULL &&
+	    op->arg[OA_ENTRIES] != NULL && op->arg[OA_CENTRE] != NULL)))
+		return (fail(vc, "ops[%zu]: transfer.offer's summary needs "
+		    "surname, name, birth_year, entries and centre together",
 		    idx));
 	return (0);
 }

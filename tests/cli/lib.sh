@@ -190,3 +190,61 @@ node_status() {
 	[ "$rc" = "$want" ] || { cat "$T/err" "$T/out" >&2
 		fail "status of $1 exited $rc, not $want"; }
 }
+
+# region DIR: the node's region code.
+region() {
+	sed -n 's/^region = //p' "$1/opora.conf"
+}
+
+# xfer A B: what A's feed serves B's region, taken in by B (a file, as
+# 'export' and 'receive' carry it; refusals are the caller's to check).
+xfer() {
+	"$OPORA" --dir "$1" export --for "$(region "$2")" > "$T/xfer.json" ||
+	    fail "export from $1"
+	"$OPORA" --dir "$2" receive --from "$(region "$1")" "$T/xfer.json" \
+	    >/dev/null 2>&1
+	return 0
+}
+
+# share A B D: make B a former custodian of A's dossier D, so that B holds
+# D's history and follows A's writes to it.  Since issue 13 the region a
+# dossier is offered to holds the offer alone until it accepts, and the
+# history comes with the accept: A offers D to B, B accepts, B offers it
+# back, A accepts.  Through files (both peers of each other); the servers
+# may run or not.  Adds a consent, two offers and two accepts to D.
+share() {
+	_sd=$3
+	"$OPORA" --dir "$1" consent add "$_sd" --scope transfer \
+	    --date 2024-01-01 --document "share" >/dev/null || fail "share: consent"
+	_so=$("$OPORA" --dir "$1" transfer offer "$_sd" --to "$(region "$2")" \
+	    --reason share) || fail "share: offer"
+	xfer "$1" "$2"
+	"$OPORA" --dir "$2" transfer accept "$_so" >/dev/null ||
+	    fail "share: accept at $2"
+	xfer "$2" "$1"
+	xfer "$1" "$2"
+	_so=$("$OPORA" --dir "$2" transfer offer "$_sd" --to "$(region "$1")" \
+	    --reason back) || fail "share: offer back"
+	xfer "$2" "$1"
+	"$OPORA" --dir "$1" transfer accept "$_so" >/dev/null ||
+	    fail "share: accept back at $1"
+	xfer "$1" "$2"
+	[ "$(db "$2" "SELECT custodian FROM persons WHERE dossier = '$_sd'")" = \
+	    "$(region "$1")" ] || fail "share: $2 does not hold $_sd from $1"
+}
+
+# accept_all A B: B accepts every offer from A that it holds as a summary
+# (taken from A's feed by a file), and A takes the accepts by a file too.
+# Since issue 13 a destination is sent the offer alone and the history
+# with its accept: tests that pull whole histories offered to B make B
+# accept them first (each dossier gains an accept); B's cursor on A stays
+# where it was, so its pulls then bring the histories.
+accept_all() {
+	xfer "$1" "$2"
+	for _o in $(db "$2" "SELECT offer FROM offer_summaries WHERE
+	    state = 'offered' AND \"from\" = '$(region "$1")'"); do
+		"$OPORA" --dir "$2" transfer accept "$_o" >/dev/null ||
+		    fail "accept_all: $_o"
+	done
+	xfer "$2" "$1"
+}

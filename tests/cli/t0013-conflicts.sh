@@ -1,9 +1,12 @@
-# Issue 5 with real servers: Smolensk and Kaluga are cut off from each other
-# (their servers stopped) while a transfer is pending; both change the phone
-# number; reconnected, both hold the same state and list the same conflict;
-# Kaluga resolves it and both see it closed.  On the way: Kaluga had
-# registered the graduate itself, finds the duplicate when the dossier
-# arrives, and links the two; Smolensk then receives Kaluga's dossier too.
+# Issue 5 with real servers: Kaluga accepts a case from Smolensk, the history
+# comes with the accept (issue 13), and Kaluga offers the case back.  Cut
+# off from each other (their servers stopped), Kaluga cancels that offer
+# while Smolensk accepts it; each, custodian by what it knows, changes the
+# phone number; reconnected, the cancel came first, both hold the same state
+# and list the same conflict; Kaluga, the custodian, resolves it and both
+# see it closed.  On the way: Kaluga had registered the graduate itself,
+# finds the duplicate when the history arrives, and links the two; Smolensk
+# then receives Kaluga's dossier too.
 . "$TOP/tests/cli/lib.sh"
 three_nodes
 serve SMO
@@ -25,6 +28,9 @@ ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason "Переезд"
 OFFER=$(cat "$T/out")
 until_true 10 sh -c "'$OPORA' --dir KLU transfer list --incoming | grep -q Иванова" ||
     fail "the offer did not reach Kaluga"
+ok "$OPORA" --dir KLU transfer accept "$OFFER"
+until_true 10 sh -c "'$OPORA' --dir KLU show '$D' | grep -q 'Встреча в Смоленске'" ||
+    fail "the history did not come with the accept"
 
 # The duplicate is found on arrival and listed.
 until_true 5 grep -q "may be the same person as dossier $K" KLU.log ||
@@ -35,11 +41,17 @@ contains '"same_name":true' "$T/out"
 refuses 65 "already be registered in dossier ($D|$K)" "$OPORA" --dir KLU \
     person add --surname Иванова --name Анна --birth-date 2005-04-12 --sex F
 
+# Kaluga offers the case back; Smolensk, a former custodian, sees it.
+ok "$OPORA" --dir KLU transfer offer "$D" --to RU-SMO --reason "Обратно"
+BACK=$(cat "$T/out")
+until_true 10 sh -c "'$OPORA' --dir SMO transfer list --incoming | grep -q Обратно" ||
+    fail "the offer back did not reach Smolensk"
 # The partition: neither server runs, so nothing flows.
 stop SMO
 stop KLU
-ok "$OPORA" --dir KLU transfer accept "$OFFER"
+ok "$OPORA" --dir KLU transfer cancel "$BACK"
 ok "$OPORA" --dir KLU person set "$D" --phone "+7 910 111 11 11"
+ok "$OPORA" --dir SMO transfer accept "$BACK"
 ok "$OPORA" --dir SMO person set "$D" --phone "+7 920 222 22 22"
 ok "$OPORA" --dir SMO event add "$D" --date 2024-07-15 --type contact \
     --text "Поздняя запись Смоленска"
@@ -51,7 +63,7 @@ ok "$OPORA" --dir KLU digest "$D"; b=$(cat "$T/out")
 serve SMO
 serve KLU
 until_true 15 sh -c "'$OPORA' --dir SMO show '$D' | grep -q 'custodian RU-KLU'" ||
-    fail "the acceptance did not reach Smolensk"
+    fail "the cancel did not reach Smolensk"
 until_true 15 sh -c "'$OPORA' --dir KLU show '$D' | grep -q 'Поздняя запись'" ||
     fail "Smolensk's edits did not reach Kaluga"
 ok "$OPORA" --dir SMO digest "$D"; a=$(cat "$T/out")

@@ -57,11 +57,20 @@ sleep 1
     fail "Kaluga received the crisis written after its decline"
 [ "$(db SMO "SELECT count(*) FROM changes WHERE dossier = '$P'")" = 0 ] ||
     fail "Smolensk took Kaluga's person through a one-sided link"
-# Asked directly, Smolensk does not serve the declined dossier to Kaluga.
+# Asked directly, Smolensk serves Kaluga of the declined dossier the offer
+# and the decline alone: how the offer ended, nothing of the history.
 URL=$(sed -n 's/^url = //p' SMO/opora.conf)
 code=$(curl -sk --cert KLU/tls.crt --key KLU/tls.key -o body.json \
     -w '%{http_code}' "$URL/v1/dossiers/$D/changes")
-[ "$code" = 404 ] || fail "the declined dossier was served on request: $code"
+[ "$code" = 200 ] || fail "the declined offer was not served on request: $code"
+[ "$(grep -o '"bytes"' body.json | wc -l)" = 2 ] ||
+    fail "more than the offer and the decline was served: $(cat body.json)"
+for seq in $(db SMO "SELECT seq FROM changes WHERE dossier = '$D' AND id NOT IN
+    (SELECT substr(id, 1, 64) FROM transfers UNION
+    SELECT decided_by FROM transfers)"); do
+	grep -q "\"seq\":$seq," body.json &&
+	    fail "change #$seq of the history was served to Kaluga"
+done
 
 # Smolensk cannot complete the link from its side either: that takes the
 # custodian of Kaluga's dossier.
@@ -98,8 +107,17 @@ contains 'applied 0' "$T/out"
 ok "$OPORA" --dir SA rejected list
 contains 'must name the dossier id derived from its region, key and clock' "$T/out"
 contains 'a version 1 first change' "$T/out"
-# The real history of D, offered to Sakha, is taken whole.
+# The real history of D, offered to Sakha and accepted, is taken whole
+# (files carry the offer, the accept and the history, as feeds would).
 ok "$OPORA" --dir SMO transfer offer "$D" --to RU-SA --reason "Переезд"
+SO=$(cat "$T/out")
+"$OPORA" --dir SMO export --for RU-SA > offer.json || fail "export"
+ok "$OPORA" --dir SA receive --from RU-SMO offer.json
+ok "$OPORA" --dir SA transfer accept "$SO"
+"$OPORA" --dir SA export --for RU-SMO > accept.json || fail "export"
+"$OPORA" --dir SA id > SA.card || fail "id SA"
+ok "$OPORA" --dir SMO peer add SA.card
+ok "$OPORA" --dir SMO receive --from RU-SA accept.json
 "$OPORA" --dir SMO export --for RU-SA > real.json || fail "export"
 ok "$OPORA" --dir SA receive --from RU-SMO real.json
 [ "$(db SA "SELECT surname FROM persons WHERE dossier = '$D'")" = Иванова ] ||

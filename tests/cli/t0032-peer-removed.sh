@@ -8,8 +8,7 @@ three_nodes
 for n in SMO KLU; do "$OPORA" --dir $n peer remove RU-SA >/dev/null; done
 D=$("$OPORA" --dir SMO person add --surname Петрова --name Анна \
     --birth-date 2005-04-12 --sex F) || fail "person add"
-ok "$OPORA" --dir SMO consent add "$D" --scope transfer --date 2024-01-11 --document "№ 1"
-ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason "Переезд"
+share SMO KLU "$D"	# KLU follows SMO's writes to D (lib.sh)
 serve SMO
 serve KLU
 until_true 10 sh -c "sqlite3 KLU/opora.db \"SELECT 1 FROM persons WHERE dossier = '$D'\" | grep -q 1" ||

@@ -6,13 +6,13 @@ three_nodes
 
 D=$("$OPORA" --dir SMO person add --surname Кузнецова --name Мария \
     --birth-date 2005-01-02 --sex F) || fail "person add"
-ok "$OPORA" --dir SMO consent add "$D" --scope transfer --date 2024-07-01 \
-    --document "Заявление № 1"
-ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason "Переезд"
+share SMO KLU "$D"	# KLU follows SMO's writes to D (lib.sh)
+ok "$OPORA" --dir SMO event add "$D" --date 2024-07-02 --type contact \
+    --text "До удаления"
 ok "$OPORA" --dir SMO export --for RU-KLU
 cp "$T/out" first.json
 ok "$OPORA" --dir KLU receive --from RU-SMO first.json
-contains 'applied 3' "$T/out"
+contains 'applied 1' "$T/out"
 
 ok "$OPORA" --dir KLU peer remove RU-SMO
 contains 'removed peer RU-SMO.*no longer trusted: changes they sign are refused from now on' "$T/err"

@@ -11,8 +11,7 @@ SA_URL=$(sed -n 's/^url = //p' SA/opora.conf)
 
 D=$("$OPORA" --dir SMO person add --surname Орлов --name Иван \
     --birth-date 2004-09-10 --sex M) || fail "person add"
-ok "$OPORA" --dir SMO consent add "$D" --scope transfer --date 2024-07-01 \
-    --document "Заявление № 2"
+share SMO KLU "$D"	# KLU follows SMO's writes to D (lib.sh)
 ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason "Переезд"
 TR=$(cat "$T/out")
 until_true 10 sh -c "'$OPORA' --dir KLU show '$D' | grep -q Орлов" ||

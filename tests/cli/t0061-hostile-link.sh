@@ -1,5 +1,5 @@
 # Issue 10, class 1, through the real protocol: a hostile Kaluga offers
-# Smolensk a dossier of its own, P (a real offer, so Smolensk may hold it),
+# Smolensk a dossier of its own, P (a real offer, which Smolensk accepts),
 # and writes in P a link to Smolensk's dossier D, which Kaluga never held.
 # The link is one half only: Smolensk stores it, but it joins nothing, so
 # Smolensk never serves D to Kaluga -- not on request, not in its feed,
@@ -28,10 +28,15 @@ LINK=$(change "$P" "[\"$HEAD\"]" \
 	echo "$LINK"
 } | "$FORGE" KLU/signing.key > "$T/script/feed-0.json" || fail "forge"
 cp "$T/script/feed-0.json" "$T/script/dossier-$P.json"
+# Smolensk has the offer alone (as Kaluga's node serves it) and accepts:
+# the history, with the link, comes after (issue 13).
+"$OPORA" --dir KLU export --for RU-SMO > offer.json || fail "export"
+ok "$OPORA" --dir SMO receive --from RU-KLU offer.json
+ok "$OPORA" --dir SMO transfer accept "$OFFER"
 
 hostile_start
 serve SMO
-until_true 15 sh -c "[ \$(sqlite3 SMO/opora.db \"SELECT count(*) FROM changes WHERE dossier = '$P'\") = 4 ]" ||
+until_true 15 sh -c "[ \$(sqlite3 SMO/opora.db \"SELECT count(*) FROM changes WHERE dossier = '$P'\") = 5 ]" ||
     { cat "$T/SMO.log"; fail "the offer of P with its link did not arrive"; }
 # STORES: P with Kaluga's half link; D's links: none.
 [ "$(db SMO "SELECT count(*) FROM links WHERE dossier = '$P' AND other = '$D'")" = 1 ] ||
@@ -56,9 +61,8 @@ if grep -q "$D" "$T/feed.dossiers"; then
 	fail "Smolensk's feed carries D to Kaluga"
 fi
 
-# Smolensk takes P in custody: Kaluga becomes a former custodian of P,
-# and still nothing of D reaches it (the link is still one half).
-ok "$OPORA" --dir SMO transfer accept "$OFFER"
+# Smolensk holds P in custody: Kaluga is a former custodian of P, and
+# still nothing of D reaches it (the link is still one half).
 ok "$OPORA" --dir SMO event add "$D" --date 2024-09-01 --type contact \
     --text "После приёма"
 [ "$(served "/v1/dossiers/$D/changes")" = 404 ] ||

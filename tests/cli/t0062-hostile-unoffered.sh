@@ -1,9 +1,11 @@
 # Issue 10, class 7, through the real protocol: a hostile Kaluga pushes in
-# its feed a dossier it created and never offered, with a good change of a
-# dossier it did offer.  The victim judges entitlement by its own records:
-# it takes the offered one, refuses the other whole (also when it asks
-# for that dossier again by /v1/dossiers/ID/changes), records and logs it
-# as not entitled, and serves it to nobody.
+# its feed a dossier it created and never offered, and the whole history of
+# a dossier it did offer (an honest node sends the offer alone).  The
+# victim judges entitlement by its own records: of the offered one it takes
+# the offer alone, as a summary, and refuses the history it has not
+# accepted (issue 13); it refuses the other whole (also when it asks for
+# that dossier again by /v1/dossiers/ID/changes), records and logs both as
+# not entitled, and serves them to nobody.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-hostile.sh"
 hostile_setup
@@ -37,9 +39,14 @@ code=$(curl -sk --max-time 5 --cert KLU/tls.crt --key KLU/tls.key \
 stop SMO
 hostile_stop
 
-# STORES: P whole, nothing of Q.
-[ "$(db SMO "SELECT count(*) FROM changes WHERE dossier = '$P'")" = 3 ] ||
-    fail "the offered dossier was not taken"
+# STORES: P's offer alone (its summary), nothing of Q.
+[ "$(db SMO "SELECT count(*) FROM changes WHERE dossier = '$P'")" = 1 ] ||
+    fail "the offer alone was not taken"
+[ "$(db SMO "SELECT surname || ' ' || state FROM offer_summaries
+    WHERE dossier = '$P'")" = "Петров offered" ] ||
+    fail "the offer's summary was not kept"
+[ "$(db SMO "SELECT count(*) FROM persons WHERE dossier = '$P'")" = 0 ] ||
+    fail "Smolensk took P's history before accepting"
 [ "$(db SMO "SELECT count(*) FROM changes WHERE dossier = '$Q'")" = 0 ] ||
     fail "Smolensk stored a dossier it was never offered"
 [ "$(db SMO "SELECT count(*) FROM persons WHERE dossier = '$Q'")" = 0 ] ||
@@ -48,6 +55,7 @@ hostile_stop
 ok "$OPORA" --dir SMO rejected list
 contains "RU-KLU .*$Q: RU-SMO is not entitled to dossier $Q" "$T/out"
 [ "$(grep -c "$Q" "$T/out")" = 2 ] || fail "expected Q's two changes recorded"
+contains "RU-KLU .*$P: RU-SMO is not entitled to dossier $P" "$T/out"
 grep -q "refused change .* from RU-KLU: RU-SMO is not entitled to dossier $Q" \
     "$T/SMO.log" || { cat "$T/SMO.log"; fail "the refusal was not logged"; }
 ok "$OPORA" --dir SMO verify
@@ -63,8 +71,8 @@ rm -rf SMO "$T/script/dossier-$Q.json"
 ok "$OPORA" --dir SMO peer add KLU.card
 hostile_start
 serve SMO
-until_true 10 sh -c "[ \$(sqlite3 SMO/opora.db \"SELECT count(*) FROM changes WHERE dossier = '$P'\") = 3 ]" ||
-    fail "the offered dossier was not taken"
+until_true 10 sh -c "[ \$(sqlite3 SMO/opora.db \"SELECT count(*) FROM changes WHERE dossier = '$P'\") = 1 ]" ||
+    fail "the offer was not taken"
 until_true 10 sh -c "grep -q 'since=5' $T/hostile.log" ||
     fail "the victim did not go on"
 code=$(curl -sk --max-time 5 --cert KLU/tls.crt --key KLU/tls.key \

@@ -17,17 +17,14 @@ ok "$OPORA" --dir KLU peer add SMO.card
 serve SMO
 serve KLU
 
-# A dossier each, offered to the other: both hold both.
+# A dossier each, shared with the other (handed over and back, lib.sh):
+# both hold both.
 D=$("$OPORA" --dir SMO person add --surname Ivanova --name Anna \
     --birth-date 2005-04-12 --sex F) || fail "person add SMO"
 F=$("$OPORA" --dir KLU person add --surname Petrov --name Ivan \
     --birth-date 2004-03-01 --sex M) || fail "person add KLU"
-ok "$OPORA" --dir SMO consent add "$D" --scope transfer --date 2024-01-01 \
-    --document "No 1"
-ok "$OPORA" --dir KLU consent add "$F" --scope transfer --date 2024-01-01 \
-    --document "No 2"
-ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason move
-ok "$OPORA" --dir KLU transfer offer "$F" --to RU-SMO --reason move
+share SMO KLU "$D"
+share KLU SMO "$F"
 ok "$OPORA" --dir SMO event add "$D" --date 2024-01-10 --type contact \
     --text "before backup"
 until_true 15 sh -c "'$OPORA' --dir KLU show '$D' | grep -q 'before backup'" ||

@@ -23,20 +23,20 @@ setting() {
 contains '^anti_entropy_interval = 3600$' SMO/opora.conf
 setting KLU 0
 
-# Three dossiers offered to Kaluga, one kept in Smolensk.
+# Three dossiers shared with Kaluga (handed over and back: lib.sh), one
+# kept in Smolensk.
 for i in 1 2 3 4; do
 	D=$("$OPORA" --dir SMO person add --surname Петров$i --name Иван \
 	    --birth-date 2004-0$i-02 --sex M) || fail "person add"
 	eval "D$i=$D"
 	ok "$OPORA" --dir SMO consent add "$D" --scope transfer \
 	    --date 2024-01-01 --document "Заявление $i"
-	[ $i = 4 ] || ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU \
-	    --reason "Переезд"
+	[ $i = 4 ] || share SMO KLU "$D"
 done
 serve SMO
 serve KLU
-until_true 15 sh -c "[ \$(sqlite3 KLU/opora.db 'SELECT count(*) FROM transfers') = 3 ]" ||
-    fail "the offers did not reach Kaluga"
+until_true 15 sh -c "[ \$(sqlite3 KLU/opora.db 'SELECT count(*) FROM persons') = 3 ]" ||
+    fail "the dossiers did not reach Kaluga"
 stop KLU
 
 # Two notes Kaluga's feed will never bring: its cursor is moved past them.

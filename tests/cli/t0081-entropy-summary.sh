@@ -4,16 +4,22 @@
 # a bad query is refused without echoing it; a stranger gets nothing.
 . "$TOP/tests/cli/lib.sh"
 three_nodes
-# Two dossiers offered to Kaluga, one kept in Smolensk.
+# Two dossiers shared with Kaluga (handed over and back: lib.sh), one kept
+# in Smolensk, one only offered to Kaluga (an offer alone is not shared:
+# anti-entropy never sends its history).
 for i in 1 2 3; do
 	D=$("$OPORA" --dir SMO person add --surname Орлова$i --name Анна \
 	    --birth-date 2003-0$i-05 --sex F) || fail "person add"
 	eval "D$i=$D"
 	ok "$OPORA" --dir SMO consent add "$D" --scope transfer \
 	    --date 2024-01-01 --document "Заявление $i"
-	[ $i = 3 ] || ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU \
-	    --reason "Переезд"
+	[ $i = 3 ] || share SMO KLU "$D"
 done
+D4=$("$OPORA" --dir SMO person add --surname Орлова4 --name Анна \
+    --birth-date 2003-04-05 --sex F) || fail "person add"
+ok "$OPORA" --dir SMO consent add "$D4" --scope transfer --date 2024-01-01 \
+    --document "Заявление 4"
+ok "$OPORA" --dir SMO transfer offer "$D4" --to RU-KLU --reason "Переезд"
 ok "$OPORA" --dir SMO event add "$D1" --date 2024-03-01 --type contact \
     --text "Встреча"
 serve SMO

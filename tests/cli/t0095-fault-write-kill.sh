@@ -22,20 +22,18 @@ done
 ok "$OPORA" --dir SMO peer add KLU.card
 ok "$OPORA" --dir KLU peer add SMO.card
 
-# dossier DIR TO: a person with a transfer consent offered to TO; its id.
+# dossier DIR OTHER: a person of DIR shared with OTHER (handed over and
+# back, lib.sh: OTHER follows DIR's writes to it); its id.
 dossier() {
 	d=$("$OPORA" --dir $1 person add --surname "Base$1" --name X --force \
 	    --birth-date 2004-01-01 --sex M) || fail "person add on $1"
-	"$OPORA" --dir $1 consent add "$d" --scope transfer --date 2024-01-01 \
-	    --document c >/dev/null || fail "consent on $1"
-	"$OPORA" --dir $1 transfer offer "$d" --to $2 --reason r >/dev/null ||
-	    fail "offer on $1"
+	share $1 $2 "$d"
 	echo "$d"
 }
-# Smolensk's dossiers are offered to Kaluga, Kaluga's to Smolensk: each
+# Smolensk's dossiers are shared with Kaluga, Kaluga's with Smolensk: each
 # node writes into dossiers the other is entitled to.
-DS="$(dossier SMO RU-KLU) $(dossier SMO RU-KLU)"
-DK="$(dossier KLU RU-SMO) $(dossier KLU RU-SMO)"
+DS="$(dossier SMO KLU) $(dossier SMO KLU)"
+DK="$(dossier KLU SMO) $(dossier KLU SMO)"
 serve SMO
 serve KLU
 
@@ -86,13 +84,15 @@ w_offers() {	# W: Smolensk registers persons and offers them to Kaluga
 		j=$((j + 1))
 	done
 }
-w_accept() {	# W: Kaluga accepts what has reached it and writes in it
+w_accept() {	# W: Kaluga accepts what has reached it (offers held as
+		# summaries) and writes in it once the history has come
 	"$OPORA" --dir KLU transfer list --incoming --json 2>/dev/null |
-	    grep -o '"id":"[0-9a-f]*/[0-9]*","from":"RU-SMO","to":"RU-KLU","reason":"of-[^"]*","state":"offered"[^}]*"dossier":"[^"]*"' |
-	    sed 's/"id":"\([^"]*\)".*"dossier":"\([^"]*\)"/\1 \2/' |
+	    grep -o '"id":"[0-9a-f]*/[0-9]*","dossier":"[^"]*","from":"RU-SMO","to":"RU-KLU","reason":"of-[^"]*","state":"offered"' |
+	    sed 's/"id":"\([^"]*\)","dossier":"\([^"]*\)".*/\1 \2/' |
 	    head -n 2 > acc.$R
 	while read -r t d; do
 		run $1 "$OPORA" --dir KLU transfer accept "$t" &&
+		until_true 10 "$OPORA" --dir KLU show "$d" &&
 		run $1 "$OPORA" --dir KLU event add "$d" --date 2024-06-01 \
 		    --type housing --text "ac-$R-$d"
 	done < acc.$R
@@ -190,7 +190,8 @@ for w in a b d; do
 	done < log.$w
 done
 # Registrations: a person add that exited 0 exists in Smolensk; an offer
-# that exited 0 brought the dossier to Kaluga whole.
+# that exited 0 brought Kaluga the offer (its summary), and, if Kaluga
+# accepted it, the dossier whole.
 if [ -f log.c ]; then
 	while IFS='	' read -r rc text out; do
 		case $text in
@@ -201,9 +202,15 @@ if [ -f log.c ]; then
 		of-*)	d=${text#of-}
 			s=$(db SMO "SELECT count(*) FROM changes WHERE dossier = '$d'")
 			k=$(db KLU "SELECT count(*) FROM changes WHERE dossier = '$d'")
-			if [ "$rc" = 0 ]; then
-				[ "$s" = "$k" ] || fail "offered dossier $d:" \
+			a=$(db KLU "SELECT count(*) FROM persons WHERE dossier = '$d'")
+			o=$(db KLU "SELECT count(*) FROM offer_summaries WHERE dossier = '$d'")
+			if [ "$rc" = 0 ] && [ "$a" = 1 ]; then
+				[ "$s" = "$k" ] || fail "accepted dossier $d:" \
 				    "$s changes in Smolensk, $k in Kaluga"
+			elif [ "$rc" = 0 ]; then
+				[ "$o" -ge 1 ] && [ "$k" -le 1 ] ||
+				    fail "offered dossier $d: summary $o," \
+				    "$k changes in Kaluga"
 			fi ;;
 		esac
 	done < log.c

@@ -21,7 +21,7 @@ D=$("$OPORA" --dir SMO person add --surname Быстрова --name Анна \
     --birth-date 2005-04-12 --sex F) || fail "person add"
 ok "$OPORA" --dir SMO consent add "$D" --scope transfer --date 2024-07-01 \
     --document "Заявление"
-ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason "Переезд"
+share SMO KLU "$D"	# KLU follows SMO's writes to D (lib.sh)
 serve SMO
 ok "$OPORA" --dir KLU sync --once
 node_status KLU

@@ -1,7 +1,9 @@
 # A supervisor's decisions over the browsers' API, between two real
 # nodes: Smolensk offers a graduate to Kaluga, Kaluga's supervisor lists
-# the incoming offer and accepts it; a partition makes a conflict, which
-# Kaluga's supervisor lists and resolves; curators decide nothing; every
+# the incoming offer (its summary) and accepts it, and the history comes;
+# an offer back, cancelled by Kaluga while Smolensk accepts it in a
+# partition, makes a conflict, which Kaluga's supervisor (still the
+# custodian: the cancel came first) lists and resolves; curators decide nothing; every
 # list and decision is audited.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-ui.sh"
@@ -51,24 +53,42 @@ incoming() {
 }
 until_true 15 incoming || fail "the offer did not reach Kaluga's API"
 contains "\"id\":\"$OFFER\"" "$T/out"
+contains '"summary":true' "$T/out"
 klu api chief GET "/api/transfers?direction=sideways"
 status 400
 klu api petrova POST "/api/transfers/$OFFER/accept" '{}'
 status 403
 klu api chief POST "/api/transfers/0000/0/accept" '{}'
 status 404
-# Smolensk is cut off while Kaluga accepts and both edit the phone.
-stop SMO
+# Kaluga holds the summary only; it accepts, and the history comes.
+klu api chief GET "/api/dossiers/$D"
+status 404
 klu api chief POST "/api/transfers/$OFFER/accept" '{}'
+status 201
+arrived() {
+	klu api chief GET "/api/dossiers/$D"
+	[ "$ST" = 200 ]
+}
+until_true 15 arrived || fail "the history did not come with the accept"
+until_true 15 sh -c "'$OPORA_BIN' --dir SMO --user chief show '$D' | grep -q 'custodian RU-KLU'" ||
+    fail "the acceptance did not reach Smolensk"
+# Kaluga offers the case back, then, cut off, cancels the offer while
+# Smolensk, cut off too, accepts it: both edit the phone as custodian.
+klu api chief POST "/api/dossiers/$D/transfer/offer" '{"to":"RU-SMO","reason":"Обратно"}'
+status 201
+BACK=$(json_get change)/0
+until_true 15 sh -c "'$OPORA_BIN' --dir SMO --user chief transfer list --incoming | grep -q Обратно" ||
+    fail "the offer back did not reach Smolensk"
+stop SMO
+klu api chief POST "/api/transfers/$BACK/cancel" '{}'
 status 201
 klu api chief POST "/api/dossiers/$D/person/set" '{"phone":"+7 910 111 11 11"}'
 status 201
 stop KLU
+ok "$OPORA_BIN" --dir SMO --user chief transfer accept "$BACK"
 ok "$OPORA_BIN" --dir SMO --user chief person set "$D" --phone "+7 920 222 22 22"
 serve SMO
 serve KLU
-until_true 15 sh -c "'$OPORA_BIN' --dir SMO --user chief show '$D' | grep -q 'custodian RU-KLU'" ||
-    fail "the acceptance did not reach Smolensk"
 conflicted() {
 	klu api chief GET /api/conflicts
 	[ "$ST" = 200 ] && grep -q '"field":"phone"' "$T/out"

@@ -30,7 +30,7 @@ ok "$OPORA" --dir SMO transfer offer "$D" --to RU-KLU --reason Переезд
 until_true 15 sh -c "'$OPORA' --dir KLU transfer list --incoming |
     grep -q Иванова" || fail "the offer did not reach KLU"
 t1=$(ms)
-OFFER=$(db KLU "SELECT id FROM transfers WHERE dossier = '$D'")
+OFFER=$(db KLU "SELECT offer FROM offer_summaries WHERE dossier = '$D'")
 t2=$(ms)
 ok "$OPORA" --dir KLU transfer accept "$OFFER"
 until_true 15 sh -c "'$OPORA' --dir SMO show '$D' |

@@ -10,6 +10,7 @@
 #include "node/entropy.h"
 #include "node/feed.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/view.h"
 #include "protocol/limits.h"
@@ -233,6 +234,27 @@ net_author(struct net *net, int i, const char *id, const struct op *ops,
 
 	if (store_begin(net->n[i]->st) == -1)
 		return (-1);
+	/* An offer held as a summary is decided without the history, as
+	 * cli_write does (node/offer.h). */
+	if (nops == 1 && (ops[0].kind == OP_TRANSFER_ACCEPT ||
+	    ops[0].kind == OP_TRANSFER_DECLINE)) {
+		char	 did[37];
+
+		r = offer_decide(net->n[i], ops[0].arg[OA_REF], ops[0].kind,
+		    ops[0].arg[OA_REASON], made, did, why, sizeof(why));
+		if (r == 0) {
+			if (store_commit(net->n[i]->st) == -1)
+				return (-1);
+			memcpy(net->created, did, sizeof(net->created));
+			if (cid != NULL)
+				memcpy(cid, made, sizeof(made));
+			return (0);
+		}
+		if (r != 1) {
+			store_rollback(net->n[i]->st);
+			return (r == -2 ? 1 : -1);
+		}
+	}
 	r = view_load(net->n[i]->st, id, &d);
 	if (r == 1 && ops[0].kind == OP_PERSON_CREATE)
 		d = dossier_new(id);
@@ -518,4 +540,66 @@ net_uuid(unsigned (*rnd)(void *, unsigned), void *arg, char out[37])
 		out[j++] = hex[b[i] & 15];
 	}
 	out[j] = '\0';
+}
+
+/* Node b takes node a's feed from its cursor until nothing more comes. */
+static int
+pull_all(struct net *net, int a, int b)
+{
+	struct net_pull	 p;
+	char		 why[256];
+	int64_t		 since = net_cursor(net, b, a);
+
+	do {
+		if (since < 0 || net_pull(net, a, b, since, LIMIT_FEED_MAX, &p,
+		    why, sizeof(why)) == -1)
+			return (-1);
+		since = p.next;
+	} while (p.more);
+	return (0);
+}
+
+/* Node i writes op o to dossier d a second after the last write. */
+static int
+share_write(struct net *net, int i, const char *d, struct op *o, char *cid)
+{
+	net->clock += 1000;
+	return (net_author(net, i, d, o, 1, cid) == 0 ? 0 : -1);
+}
+
+int
+net_share(struct net *net, int a, int b, const char *d)
+{
+	struct op	 o;
+	char		 cid[CHANGE_ID_HEX + 1], ref[CHANGE_ID_HEX + 8];
+
+	o = net_op(OP_CONSENT_ADD);
+	o.arg[OA_SCOPE] = "transfer";
+	o.arg[OA_DATE] = "2024-01-01";
+	o.arg[OA_DOCUMENT] = "share";
+	if (share_write(net, a, d, &o, NULL) == -1)
+		return (-1);
+	o = net_op(OP_TRANSFER_OFFER);
+	o.arg[OA_TO] = net->n[b]->cfg.region;
+	o.arg[OA_REASON] = "share";
+	if (share_write(net, a, d, &o, cid) == -1 || pull_all(net, a, b) == -1)
+		return (-1);
+	snprintf(ref, sizeof(ref), "%s/0", cid);
+	o = net_op(OP_TRANSFER_ACCEPT);
+	o.arg[OA_REF] = ref;
+	if (share_write(net, b, d, &o, NULL) == -1 ||
+	    pull_all(net, b, a) == -1 || pull_all(net, a, b) == -1)
+		return (-1);
+	o = net_op(OP_TRANSFER_OFFER);
+	o.arg[OA_TO] = net->n[a]->cfg.region;
+	o.arg[OA_REASON] = "back";
+	if (share_write(net, b, d, &o, cid) == -1 || pull_all(net, b, a) == -1)
+		return (-1);
+	snprintf(ref, sizeof(ref), "%s/0", cid);
+	o = net_op(OP_TRANSFER_ACCEPT);
+	o.arg[OA_REF] = ref;
+	if (share_write(net, a, d, &o, NULL) == -1 ||
+	    pull_all(net, a, b) == -1)
+		return (-1);
+	return (0);
 }

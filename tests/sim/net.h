@@ -109,6 +109,16 @@ int	 net_entropy(struct net *net, int a, int b, struct entropy_result *r);
 /* net_rmdir(dir): remove the files in dir (not subdirectories), then dir. */
 void	 net_rmdir(const char *dir);
 
+/*
+ * net_share(net, a, b, d): make node b a former custodian of node a's
+ * dossier d, so that b holds d's history and follows a's writes: a offers
+ * it to b, b accepts, b offers it back, a accepts, with the pulls between
+ * (since issue 13 an offered node holds the offer alone until it
+ * accepts).  Adds a consent, two offers and two accepts to d; moves the
+ * clock.  0, or -1.
+ */
+int	 net_share(struct net *net, int a, int b, const char *d);
+
 /* net_op(kind): an operation of that kind with nothing set. */
 struct op net_op(enum op_kind kind);
 

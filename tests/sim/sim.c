@@ -222,8 +222,11 @@ transfer_at(struct sim *s, int i, const char *d, const char *state,
 	sqlite3_stmt	*st;
 	const char	*v = NULL;
 
+	/* Offers held as summaries too (node/offer.h). */
 	st = store_stmt(s->net.n[i]->st, "SELECT id FROM transfers WHERE "
-	    "dossier = ? AND state = ? AND (? IS NULL OR \"to\" = ?)");
+	    "dossier = ?1 AND state = ?2 AND (?3 IS NULL OR \"to\" = ?4)"
+	    " UNION ALL SELECT offer FROM offer_summaries WHERE dossier = ?1"
+	    " AND state = ?2 AND (?3 IS NULL OR \"to\" = ?4)");
 	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	if (to != NULL) {
@@ -663,6 +666,25 @@ closure(struct sim *s, struct dossier **ref, int x, bool ever,
 	}
 }
 
+/* Entitled to hold d by custody: its custodian or a former one (the
+ * destination of a pending offer holds the offer alone: node/offer.h). */
+static bool
+holds_by_custody(const struct dossier *d, const char *region)
+{
+	size_t	 r;
+
+	if (strcmp(d->custodian, region) == 0)
+		return (true);
+	for (r = 0; r < d->t[DT_TRANSFER].n; r++) {
+		char	**c = d->t[DT_TRANSFER].v[r].col;
+
+		if (c[TR_STATE] != NULL && strcmp(c[TR_STATE], "accepted") == 0 &&
+		    strcmp(c[TR_FROM], region) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 /* Entitled now: by custody to x, or to a dossier linked to it. */
 static bool
 entitled(struct sim *s, struct dossier **ref, int x, const char *region)
@@ -672,9 +694,28 @@ entitled(struct sim *s, struct dossier **ref, int x, const char *region)
 
 	closure(s, ref, x, false, in);
 	for (y = 0; y < s->ndossiers; y++)
-		if (in[y] && ref[y] != NULL && dossier_entitled(ref[y], region))
+		if (in[y] && ref[y] != NULL && holds_by_custody(ref[y], region))
 			return (true);
 	return (false);
+}
+
+/* The state of offer id as node i holds it as a summary, into out; NULL
+ * when it holds none. */
+static const char *
+summary_state(struct sim *s, int i, const char *id, char out[16])
+{
+	sqlite3_stmt	*st;
+	const char	*v = NULL;
+
+	st = store_stmt(s->net.n[i]->st, "SELECT state FROM offer_summaries"
+	    " WHERE offer = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, 16, "%s", sqlite3_column_text(st, 0));
+		v = out;
+	}
+	sqlite3_reset(st);
+	return (v);
 }
 
 /* Entitled once: it took part in x, or in a dossier ever linked to it. */
@@ -689,6 +730,49 @@ ever_entitled(struct sim *s, struct dossier **ref, int x, const char *region)
 		if (in[y] && ref[y] != NULL && took_part(ref[y], region))
 			return (true);
 	return (false);
+}
+
+/*
+ * A region that does not hold dossier x learns of each offer made to it
+ * (not void, not accepted: an accept makes it a holder) as a summary, in
+ * the state the reference has it (node/offer.h); and keeps no name of an
+ * offer that ended.
+ */
+static void
+summaries_known(struct sim *s, const struct dossier *ref, int x, int i)
+{
+	sqlite3_stmt	*st;
+	char		 msg[256], have[16];
+	const char	*h;
+	size_t		 r;
+
+	for (r = 0; r < ref->t[DT_TRANSFER].n; r++) {
+		char	**c = ref->t[DT_TRANSFER].v[r].col;
+
+		if (strcmp(c[TR_TO], regions[i]) != 0 ||
+		    strcmp(c[TR_STATE], "void") == 0 ||
+		    strcmp(c[TR_STATE], "accepted") == 0)
+			continue;
+		h = summary_state(s, i, c[COL_ID], have);
+		if (h == NULL || strcmp(h, c[TR_STATE]) != 0) {
+			dump((struct dossier *)ref);
+			snprintf(msg, sizeof(msg), "%s holds offer %.8s of "
+			    "%.8s as %s, not %s", regions[i], c[COL_ID],
+			    s->dossiers[x], h != NULL ? h : "nothing",
+			    c[TR_STATE]);
+			die(s, msg);
+		}
+	}
+	st = store_stmt(s->net.n[i]->st, "SELECT count(*) FROM offer_summaries"
+	    " WHERE dossier = ? AND state NOT IN ('offered', 'accepted') AND"
+	    " (surname IS NOT NULL OR reason IS NOT NULL)");
+	sqlite3_bind_text(st, 1, s->dossiers[x], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 0) {
+		snprintf(msg, sizeof(msg), "%s keeps the summary of an offer of "
+		    "%.8s that ended", regions[i], s->dossiers[x]);
+		die(s, msg);
+	}
+	sqlite3_reset(st);
 }
 
 /*
@@ -745,8 +829,10 @@ check(struct sim *s)
 				}
 				continue;
 			}
-			if (d[x][i] == NULL)
+			if (d[x][i] == NULL) {
+				summaries_known(s, ref[x], x, i);
 				continue;
+			}
 			if (!ever_entitled(s, ref, x, regions[i])) {
 				snprintf(msg, sizeof(msg), "%s holds %.8s "
 				    "without ever being entitled",

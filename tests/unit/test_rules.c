@@ -436,6 +436,88 @@ test_within_one_change(void **state)
 }
 
 /*
+ * An offer's summary (what the destination sees before it accepts) must
+ * say what the dossier holds before the offer: surname, name, patronymic,
+ * birth year and the events not retracted; an offer without a summary
+ * (made before protocol 2.1) still passes.  A fold of only the kinds
+ * rules_reads names judges it the same.
+ */
+static void
+test_offer_summary(void **state)
+{
+	struct hist	*h;
+	struct dossier	*d, *part;
+	struct op	 o;
+	char		 why[256];
+
+	(void)state;
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	h->c[0].op.kind = OP_PERSON_CREATE;
+	h->c[0].op.field = -1;
+	h->c[0].op.person[PF_SURNAME] = "Иванова";
+	h->c[0].op.person[PF_NAME] = "Анна";
+	h->c[0].op.person[PF_BIRTH_DATE] = "2005-04-12";
+	h->c[0].op.person[PF_SEX] = "F";
+	meta_of(h, 0, 0);
+	h->c[1].op.kind = OP_CONSENT_ADD;
+	h->c[1].op.field = -1;
+	h->c[1].op.arg[OA_SCOPE] = "transfer";
+	h->c[1].op.arg[OA_DATE] = "2024-01-01";
+	h->c[1].op.arg[OA_DOCUMENT] = "№ 1";
+	meta_of(h, 1, 0);
+	h->c[2].op.kind = OP_EVENT_ADD;
+	h->c[2].op.field = -1;
+	h->c[2].op.arg[OA_DATE] = "2024-01-02";
+	h->c[2].op.arg[OA_TYPE] = "contact";
+	h->c[2].op.arg[OA_TEXT] = "Встреча";
+	meta_of(h, 2, 0);
+	h->c[3].op.kind = OP_PERSON_SET;
+	h->c[3].op.field = PF_SURNAME;
+	h->c[3].op.arg[OA_FIELD] = "surname";
+	h->c[3].op.arg[OA_VALUE] = "Петрова";
+	meta_of(h, 3, 0);
+	h->n = 4;
+	d = fold(h, 0);
+	memset(&o, 0, sizeof(o));
+	o.kind = OP_TRANSFER_OFFER;
+	o.field = -1;
+	o.arg[OA_TO] = "RU-KLU";
+	o.arg[OA_REASON] = "Переезд";
+	assert_int_equal(rules_check(d, "RU-SMO", &o, 1, why, sizeof(why)), 0);
+	o.arg[OA_SURNAME] = "Петрова";
+	o.arg[OA_NAME] = "Анна";
+	o.arg[OA_BIRTH_YEAR] = "2005";
+	o.arg[OA_ENTRIES] = "1";
+	o.arg[OA_CENTRE] = "Центр";
+	assert_int_equal(rules_check(d, "RU-SMO", &o, 1, why, sizeof(why)), 0);
+	part = fold(h, rules_reads(&o, 1));
+	assert_int_equal(rules_check(part, "RU-SMO", &o, 1, why, sizeof(why)),
+	    0);
+	dossier_free(part);
+	/* The surname before the set, a patronymic the card lacks, another
+	 * year, another count: each refuses the offer. */
+	o.arg[OA_SURNAME] = "Иванова";
+	assert_int_equal(rules_check(d, "RU-SMO", &o, 1, why, sizeof(why)),
+	    -1);
+	assert_non_null(strstr(why, "summary"));
+	o.arg[OA_SURNAME] = "Петрова";
+	o.arg[OA_PATRONYMIC] = "Сергеевна";
+	assert_int_equal(rules_check(d, "RU-SMO", &o, 1, why, sizeof(why)),
+	    -1);
+	o.arg[OA_PATRONYMIC] = NULL;
+	o.arg[OA_BIRTH_YEAR] = "2004";
+	assert_int_equal(rules_check(d, "RU-SMO", &o, 1, why, sizeof(why)),
+	    -1);
+	o.arg[OA_BIRTH_YEAR] = "2005";
+	o.arg[OA_ENTRIES] = "0";
+	assert_int_equal(rules_check(d, "RU-SMO", &o, 1, why, sizeof(why)),
+	    -1);
+	assert_non_null(strstr(why, "entries"));
+	dossier_free(d);
+	free(h);
+}
+
+/*
  * An erasure: only the custodian writes it; the fold names the tombstone
  * and skips the operations of any change after it; nothing, not even
  * another erasure, is allowed after it; and a fold of only the custody
@@ -523,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_within_one_change),
 		cmocka_unit_test(test_erase),
+		cmocka_unit_test(test_offer_summary),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

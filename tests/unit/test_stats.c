@@ -169,6 +169,7 @@ setup(void **state)
 	o.arg[OA_REF] = ref;
 	make(1, 4, &o, NULL);
 	pull(1, 0);
+	pull(0, 1);	/* the history comes with the accept (issue 13) */
 	net.clock = DAY(5, 1);
 	o = net_op(OP_ASSESSMENT_ADD);
 	o.arg[OA_DATE] = "2025-05-01";
