@@ -1413,12 +1413,14 @@ static const char SQL_PERSONS_FIND[] =
  * dossier a page begins after: persons come in the order of the index
  * persons_order, and the rows after a person are those whose key in it
  * is greater; with no criterion (list) that is a seek in persons_order,
- * so that a page costs the same wherever it begins.
+ * so that a page costs the same wherever it begins.  A person's events are
+ * counted (SQL_PERSON_EVENTS) only when the walk reaches it: in the
+ * statement, SQLite would count them for every person it sorts.
  */
 #define SQL_PERSON_COLS \
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian," \
-    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier" \
-    "  AND e.retracted = '0')"
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian"
+static const char SQL_PERSON_EVENTS[] =
+    "SELECT count(*) FROM events WHERE dossier = ?1 AND retracted = '0'";
 #define SQL_PERSON_KEY	"(surname_fold, name, birth_date, dossier)"
 #define SQL_PERSON_AFTER \
     SQL_PERSON_KEY " > (SELECT surname_fold, name, birth_date, dossier" \
@@ -1446,6 +1448,8 @@ static const char SQL_FIND_BIRTH[] = SQL_FIND(SQL_PERSON_COLS,
     SQL_LEAD_BIRTH, SQL_PERSON_ORDER);
 static const char SQL_PERSONS_AFTER[] = SQL_PERSON_COLS
     " FROM persons p WHERE " SQL_PERSON_AFTER SQL_PERSON_ORDER;
+static const char SQL_PERSONS_ALL[] = SQL_PERSON_COLS
+    " FROM persons p" SQL_PERSON_ORDER;
 /* How many persons a search finds (store_person_count). */
 #define SQL_COUNT_COLS	"SELECT count(*)"
 static const char SQL_COUNT_SNILS[] = SQL_FIND(SQL_COUNT_COLS,
@@ -1510,7 +1514,7 @@ person_query(struct store *st, const struct store_person_query *q,
 		sql = q->snils != NULL ? SQL_FIND_SNILS : q->surname != NULL ?
 		    SQL_FIND_SURNAME : q->name != NULL ? SQL_FIND_NAME :
 		    q->birth != NULL ? SQL_FIND_BIRTH : q->after != NULL ?
-		    SQL_PERSONS_AFTER : SQL_PERSONS;
+		    SQL_PERSONS_AFTER : SQL_PERSONS_ALL;
 	if ((s = store_stmt(st, sql)) == NULL)
 		return (NULL);
 	if (lead && ((q->snils != NULL && sqlite3_bind_text(s, 1, q->snils,
@@ -1567,6 +1571,26 @@ store_person_known(struct store *st, const char *id)
 	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
 }
 
+/* person_events(st, id, n): the events of dossier id not retracted, into
+ * *n.  0 / -1 (logged). */
+static int
+person_events(struct store *st, const char *id, int64_t *n)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_PERSON_EVENTS)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_err(st, "count events");
+		r = -1;
+	} else if ((r = store_step(st, s)) == STORE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_ROW ? 0 : -1);
+}
+
 int
 store_person_find(struct store *st, const struct store_person_query *q,
     store_person_fn fn, void *arg)
@@ -1574,6 +1598,7 @@ store_person_find(struct store *st, const struct store_person_query *q,
 	sqlite3_stmt	*s;
 	const char	*col[STORE_PERSON_NCOL];
 	char		 hs[STORE_FOLD_MAX + 2], hn[STORE_FOLD_MAX + 2];
+	int64_t		 events = 0;
 	int		 i, r, rc = 0;
 
 	if ((s = person_query(st, q, false, hs, hn)) == NULL)
@@ -1581,8 +1606,12 @@ store_person_find(struct store *st, const struct store_person_query *q,
 	while ((r = store_step(st, s)) == STORE_ROW) {
 		for (i = 0; i < STORE_PERSON_NCOL; i++)
 			col[i] = (const char *)sqlite3_column_text(s, i);
-		if ((rc = fn(col, sqlite3_column_int64(s, STORE_PERSON_NCOL),
-		    arg)) != 0)
+		if (col[0] != NULL && person_events(st, col[0], &events) ==
+		    -1) {
+			rc = -1;
+			break;
+		}
+		if ((rc = fn(col, events, arg)) != 0)
 			break;
 	}
 	if (rc == 0 && r != STORE_DONE)
