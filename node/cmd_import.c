@@ -215,7 +215,7 @@ struct import {
 	struct lstate	*ls;		/* by line number, from 1 */
 	size_t		 nls, lscap;
 	uint64_t	 size;		/* bytes the scan read */
-	char		*buf;		/* a line read back, LIMIT_IMPORT_LINE */
+	char		*buf;		/* a line read again */
 	/* Refusals of the pass in progress (lmsg). */
 	FILE		*msgf;		/* their texts, or NULL: straight out */
 	struct lmsg	*msg;

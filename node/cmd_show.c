@@ -1029,7 +1029,7 @@ page_add(const char *const *v, int64_t events, void *arg)
 	return (0);
 }
 
-/* cli_reads_all(): whether the acting account may read every dossier
+/* reads_all(): whether the acting account may read every dossier
  * (so a count of persons is the count it would be shown). */
 static bool
 reads_all(void)
