@@ -180,6 +180,7 @@ struct lstate {
 	uint32_t	 len : 31;	/* bytes, without the end of line */
 	uint32_t	 good : 1;	/* checked: the make pass makes it */
 };
+_Static_assert(sizeof(struct lstate) == 24, "24 bytes a line");
 
 /* A refusal, held until the pass is over so that they are listed in file
  * order; its text is in im->msgf from off on. */
