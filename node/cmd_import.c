@@ -2,13 +2,20 @@
  * node/cmd_import.c: import an existing register from JSON Lines.
  *
  * Each line is one operation on a dossier named by a label local to the
- * file (docs/import.md).  The file is opened once and read twice.  The
- * first pass checks every line exactly as the node would when making the
- * change, without writing anything, and notes each line's digest and key;
- * unless --keep-going is given, one bad line stops the import there, with
- * every bad line listed and nothing written.  The second pass makes the
- * changes, one per line, committing every LIMIT_IMPORT_BATCH of them; it
- * stops if a line is not the one the first pass checked.
+ * file (docs/import.md).  The file is opened once.  A scan reads it in
+ * order and notes each line's place, length, digest and dossier (24 bytes
+ * a line: nothing else of a line is kept).  Then the work goes dossier by
+ * dossier, in the order their labels first appear, each dossier's lines
+ * in file order, with one dossier's state in memory at a time, whatever
+ * the order of the lines: no line of this format names another dossier,
+ * so a line's fate depends only on the lines of its own dossier before
+ * it.  The check pass checks every line exactly as the node would when
+ * making the change, without writing anything; the refusals are listed
+ * in file order once it is over; unless --keep-going is given, one bad
+ * line stops the import there, with nothing written.  The make pass makes
+ * the changes, one per line, committing every LIMIT_IMPORT_BATCH of them;
+ * both stop if a line is not the one the scan read.  Making the changes
+ * dossier by dossier also keeps each transaction's writes on few pages.
  *
  * Each change is recorded in the table import_lines under its line's key
  * (import_line_key), in the transaction that makes it: a run that was
@@ -50,13 +57,12 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
-#define IMPORT_CACHE	4096	/* dossier states kept between changes */
 /*
- * The part of a line's SHA-256 that pass 2 compares with pass 1's, to see
- * that the file did not change between them: 128 bits, against edits by
- * chance, not by an adversary (the file is the importer's own).
+ * The part of a line's SHA-256 that the passes compare with the scan's,
+ * to see that the file did not change meanwhile: 64 bits, against edits
+ * by chance, not by an adversary (the file is the importer's own).
  */
-#define LINE_DIGEST	16
+#define LINE_DIGEST	8
 
 /* A small string-keyed hash map; values are the caller's. */
 struct smap {
@@ -156,22 +162,34 @@ smap_free(struct smap *m, void (*f)(void *))
 	memset(m, 0, sizeof(*m));
 }
 
-/* A dossier of the file, by its label. */
+/* A dossier of the file, by its label (a label of some line that the
+ * scan could parse; it is a dossier once its person.create is seen). */
 struct dlabel {
-	char		 label[LIMIT_IMPORT_LABEL + 1];
+	const char	*label;		/* the key in im->dossiers */
 	char		 uuid[37];
-	int		 line;		/* where person.create stands */
+	int		 line;		/* where person.create stands, or 0 */
 	bool		 bad;		/* that line was refused */
 	bool		 known;		/* uuid is the stored dossier's */
-	uint8_t		 key[IMPORT_KEY_LEN];	/* its person.create line's */
-	struct dossier	*d;		/* pass 1: the state so far */
+	uint32_t	 first, n;	/* its lines: im->byd[first..+n) */
 };
 
-/* What pass 1 found of one line, for pass 2. */
+/* What the scan found of one line, for the passes: 24 bytes. */
 struct lstate {
+	uint64_t	 off;		/* where the line begins in the file */
 	uint8_t		 digest[LINE_DIGEST];	/* of the line's bytes */
-	uint8_t		 key[IMPORT_KEY_LEN];	/* import_line_key, if good */
-	bool		 good;		/* checked: pass 2 makes it */
+	uint32_t	 dossier;	/* im->dl index + 1, or 0: not parsed */
+	uint32_t	 len : 31;	/* bytes, without the end of line */
+	uint32_t	 good : 1;	/* checked: the make pass makes it */
+};
+_Static_assert(sizeof(struct lstate) == 24, "24 bytes a line");
+
+/* A refusal, held until the pass is over so that they are listed in file
+ * order; its text is in im->msgf from off on. */
+struct lmsg {
+	int		 line;
+	uint32_t	 seq;		/* the order it was found in */
+	long		 off;
+	size_t		 len;
 };
 
 /* An entry of the file (an "id" label on an add or open line). */
@@ -187,14 +205,23 @@ struct import {
 	const char	*path;
 	FILE		*f;		/* the file, opened once */
 	bool		 keep_going;
-	struct smap	 dossiers;	/* label -> struct dlabel */
+	struct smap	 dossiers;	/* label -> im->dl index + 1 */
+	struct dlabel	*dl;		/* the file's labels, as they appear */
+	size_t		 ndl, dlcap;
+	uint32_t	*byd;		/* line numbers, dossier by dossier */
+	/* The dossier being checked or made, and its lines' labels. */
+	struct dossier	*cur;		/* its state so far */
+	uint8_t		 dkey[IMPORT_KEY_LEN];	/* its person.create line's */
 	struct smap	 entries;	/* "dossier\x1fentry" -> elabel */
-	struct smap	 cache;		/* uuid -> struct dossier */
 	struct smap	 same;		/* hex content key -> lines so far */
-	struct dlabel	**order;	/* the dossiers in file order */
-	size_t		 norder, ordercap;
 	struct lstate	*ls;		/* by line number, from 1 */
 	size_t		 nls, lscap;
+	uint64_t	 size;		/* bytes the scan read */
+	char		*buf;		/* a line read again */
+	/* Refusals of the pass in progress (lmsg). */
+	FILE		*msgf;		/* their texts, or NULL: straight out */
+	struct lmsg	*msg;
+	size_t		 nmsg, msgcap;
 	const char	*out;		/* --out FILE, or NULL */
 	char		*tmp;		/* its temporary file, until renamed */
 	FILE		*outf;
@@ -211,6 +238,23 @@ static int
 line_fail(struct import *im, int lineno, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* msg_grow(im): room for one more held refusal.  0 / -1. */
+static int
+msg_grow(struct import *im)
+{
+	struct lmsg	*m;
+	size_t		 cap;
+
+	if (im->nmsg < im->msgcap)
+		return (0);
+	cap = im->msgcap ? im->msgcap * 2 : 64;
+	if ((m = reallocarray(im->msg, cap, sizeof(*m))) == NULL)
+		return (-1);
+	im->msg = m;
+	im->msgcap = cap;
+	return (0);
+}
+
 static int
 line_fail(struct import *im, int lineno, const char *fmt, ...)
 {
@@ -223,15 +267,77 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 		im->oom = true;
 		return (-1);
 	}
+	im->bad++;
+	if (im->first_bad == 0 || lineno < im->first_bad)
+		im->first_bad = lineno;
+	/* Held for msg_flush when it can be; else said now. */
+	if (im->msgf != NULL && msg_grow(im) == 0) {
+		struct lmsg	*m = &im->msg[im->nmsg];
+		int		 n;
+
+		m->line = lineno;
+		m->seq = (uint32_t)im->nmsg;
+		if ((m->off = ftell(im->msgf)) != -1) {
+			va_start(ap, fmt);
+			n = vfprintf(im->msgf, fmt, ap);
+			va_end(ap);
+			if (n >= 0) {
+				m->len = (size_t)n;
+				im->nmsg++;
+				return (-1);
+			}
+		}
+	}
 	fprintf(stderr, "%s:%d: ", im->path, lineno);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	im->bad++;
-	if (im->first_bad == 0)
-		im->first_bad = lineno;
 	return (-1);
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct lmsg	*x = a, *y = b;
+
+	if (x->line != y->line)
+		return (x->line < y->line ? -1 : 1);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/*
+ * msg_flush(im): say the refusals held since the last flush, in file
+ * order, and forget them.  A text that cannot be read back (an I/O error
+ * on the temporary file) is said as that.
+ */
+static void
+msg_flush(struct import *im)
+{
+	char	 b[1024];
+	size_t	 i, left, n;
+
+	if (im->nmsg == 0)
+		return;
+	qsort(im->msg, im->nmsg, sizeof(*im->msg), msg_cmp);
+	fflush(im->msgf);
+	for (i = 0; i < im->nmsg; i++) {
+		fprintf(stderr, "%s:%d: ", im->path, im->msg[i].line);
+		left = im->msg[i].len;
+		if (fseek(im->msgf, im->msg[i].off, SEEK_SET) == -1)
+			left = 0;
+		while (left > 0 && (n = fread(b, 1, left < sizeof(b) ? left :
+		    sizeof(b), im->msgf)) > 0) {
+			fwrite(b, 1, n, stderr);
+			left -= n;
+		}
+		if (left > 0)
+			fputs(cli_tr("(the reason cannot be read back)",
+			    "(причину не удаётся прочитать)"), stderr);
+		fputc('\n', stderr);
+	}
+	im->nmsg = 0;
+	rewind(im->msgf);
 }
 
 /* Parse one line into il (import_line_parse).  0, or -1 (reported). */
@@ -252,25 +358,8 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 static const char dummy_ref[] =
     "0000000000000000000000000000000000000000000000000000000000000000/0";
 
-/* order_add(im, dl): append dl (handed over) to the file's dossiers. */
-static int
-order_add(struct import *im, struct dlabel *dl)
-{
-	struct dlabel	**o;
-	size_t		  cap;
-
-	if (im->norder == im->ordercap) {
-		cap = im->ordercap ? im->ordercap * 2 : 256;
-		if ((o = reallocarray(im->order, cap, sizeof(*o))) == NULL)
-			return (-1);
-		im->order = o;
-		im->ordercap = cap;
-	}
-	im->order[im->norder++] = dl;
-	return (0);
-}
-
-/* Pass 1: check one line against the file so far.  0 / -1 (reported). */
+/* The check pass: check one line against its dossier's lines before it
+ * (im->cur, im->entries).  0 / -1 (reported). */
 static int
 check_line(struct import *im, int lineno, struct import_line *il)
 {
@@ -283,26 +372,17 @@ check_line(struct import *im, int lineno, struct import_line *il)
 	enum dossier_table t;
 	int		 rc;
 
-	dl = smap_get(&im->dossiers, il->dossier);
+	dl = &im->dl[im->ls[lineno].dossier - 1];
 	if (il->op.kind == OP_PERSON_CREATE) {
-		if (dl != NULL)
+		if (dl->line != 0)
 			return (line_fail(im, lineno, "%s \"%s\" %s %d",
 			    cli_tr("dossier", "дело"), il->dossier, cli_tr(
 			    "was already created on line", "уже создано в "
 			    "строке"), dl->line));
-		if ((dl = calloc(1, sizeof(*dl))) == NULL ||
-		    node_new_uuid(dl->uuid) == -1 ||
-		    order_add(im, dl) == -1) {
-			free(dl);
+		if (node_new_uuid(dl->uuid) == -1)
 			return (line_fail(im, lineno, "out of memory"));
-		}
-		/* Owned by im->order from here on. */
-		if (smap_put(&im->dossiers, il->dossier, dl) == -1)
-			return (line_fail(im, lineno, "out of memory"));
-		/* import_line_parse bounds a label to LIMIT_IMPORT_LABEL. */
-		memcpy(dl->label, il->dossier, strlen(il->dossier) + 1);
 		dl->line = lineno;
-	} else if (dl == NULL)
+	} else if (dl->line == 0)
 		return (line_fail(im, lineno, "%s \"%s\" %s", cli_tr(
 		    "dossier", "дело"), il->dossier, cli_tr("has no "
 		    "person.create line before this one", "не создано "
@@ -371,20 +451,21 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		m.key = im->n->key_id;
 		m.region = im->n->cfg.region;
 		m.user = im->n->user;
-		if (dl->d == NULL && (dl->d = dossier_new(dl->uuid)) == NULL)
+		if (im->cur == NULL &&
+		    (im->cur = dossier_new(dl->uuid)) == NULL)
 			return (line_fail(im, lineno, "out of memory"));
 		/* Each line saw the ones before it. */
-		m.parents = (const char (*)[65])dl->d->heads;
-		m.nparents = dl->d->nheads;
+		m.parents = (const char (*)[65])im->cur->heads;
+		m.nparents = im->cur->nheads;
 		il->op.arg[OA_REF] = el != NULL ? el->pass1 : NULL;
-		rc = rules_check(dl->d, m.region, &il->op, 1, why,
+		rc = rules_check(im->cur, m.region, &il->op, 1, why,
 		    sizeof(why));
-		if (rc == 0 && dossier_apply(dl->d, &m, &il->op, 1) != 0)
+		if (rc == 0 && dossier_apply(im->cur, &m, &il->op, 1) != 0)
 			rc = -2;
-		/* The rules never read texts: keep pass 1 small. */
+		/* The rules never read texts: keep the state small. */
 		if (rc == 0 && il->op.kind == OP_EVENT_ADD)
-			(void)dossier_set(&dl->d->t[DT_EVENT].v[
-			    dl->d->t[DT_EVENT].n - 1].col[EV_TEXT], NULL);
+			(void)dossier_set(&im->cur->t[DT_EVENT].v[
+			    im->cur->t[DT_EVENT].n - 1].col[EV_TEXT], NULL);
 		il->op.arg[OA_REF] = NULL;
 		if (rc == -2)
 			return (line_fail(im, lineno, "out of memory"));
@@ -417,63 +498,29 @@ check_line(struct import *im, int lineno, struct import_line *il)
 	return (0);
 }
 
-static void
-dossier_free_v(void *d)
-{
-	dossier_free(d);
-}
-
-static void
-dlabel_free(void *p)
-{
-	struct dlabel	*dl = p;
-
-	if (dl != NULL)
-		dossier_free(dl->d);
-	free(dl);
-}
-
-static void
-free_pass1(struct import *im)
-{
-	size_t	 i;
-
-	for (i = 0; i < im->dossiers.cap; i++)
-		if (im->dossiers.keys[i] != NULL) {
-			struct dlabel *dl = im->dossiers.vals[i];
-
-			dossier_free(dl->d);
-			dl->d = NULL;
-		}
-}
-
 /*
- * key_line(im, lineno, il): the key of line lineno, which pass 1 found
- * good, into im->ls[lineno].key (import_line_key).  The nth line of a
- * dossier with the content of an earlier one gets nth.  0 / -1 (reported;
- * a person.create line then refuses its dossier).
+ * key_line(im, lineno, il, key): the key of line lineno, which the check
+ * pass found good (import_line_key), into key.  The nth line of a dossier
+ * with the content of an earlier one gets nth.  A person.create line's
+ * key becomes im->dkey, which the lines after it in its dossier take.
+ * 0 / -1 (reported).
  */
 static int
-key_line(struct import *im, int lineno, const struct import_line *il)
+key_line(struct import *im, int lineno, const struct import_line *il,
+    uint8_t key[IMPORT_KEY_LEN])
 {
-	struct dlabel	*dl = smap_get(&im->dossiers, il->dossier);
-	struct lstate	*l = &im->ls[lineno];
 	uint8_t		 k0[IMPORT_KEY_LEN];
 	char		 hex[2 * IMPORT_KEY_LEN + 1];
 	uintptr_t	 nth;
 	size_t		 i;
 
-	if (dl == NULL)
-		return (line_fail(im, lineno, "dossier refused"));
 	if (il->op.kind == OP_PERSON_CREATE) {
-		if (import_line_key(il, NULL, 0, l->key) == -1) {
-			dl->bad = true;
+		if (import_line_key(il, NULL, 0, key) == -1)
 			return (line_fail(im, lineno, "out of memory"));
-		}
-		memcpy(dl->key, l->key, sizeof(dl->key));
+		memcpy(im->dkey, key, sizeof(im->dkey));
 		return (0);
 	}
-	if (import_line_key(il, dl->key, 0, k0) == -1)
+	if (import_line_key(il, im->dkey, 0, k0) == -1)
 		return (line_fail(im, lineno, "out of memory"));
 	for (i = 0; i < sizeof(k0); i++)
 		snprintf(hex + 2 * i, 3, "%02x", k0[i]);
@@ -482,32 +529,42 @@ key_line(struct import *im, int lineno, const struct import_line *il)
 	    (void *)(nth + 1)) == -1)
 		return (line_fail(im, lineno, "out of memory"));
 	if (nth == 0)
-		memcpy(l->key, k0, sizeof(l->key));
-	else if (import_line_key(il, dl->key, (uint32_t)nth, l->key) == -1)
+		memcpy(key, k0, IMPORT_KEY_LEN);
+	else if (import_line_key(il, im->dkey, (uint32_t)nth, key) == -1)
 		return (line_fail(im, lineno, "out of memory"));
 	return (0);
 }
 
 /* entry_made(im, il, cid): an add or open line labelled "id" made change
- * cid: the lines that name the label change the entry cid/0. */
-static void
+ * cid: the lines of its dossier that name the label change the entry
+ * cid/0.  0 / -1 (out of memory). */
+static int
 entry_made(struct import *im, const struct import_line *il, const char *cid)
 {
 	struct elabel	*el;
 	char		 ekey[160];
 
 	if (il->entry == NULL)
-		return;
+		return (0);
 	snprintf(ekey, sizeof(ekey), "%s\x1f%s", il->dossier, il->entry);
-	if ((el = smap_get(&im->entries, ekey)) != NULL)
-		snprintf(el->id, sizeof(el->id), "%s/0", cid);
+	if ((el = smap_get(&im->entries, ekey)) == NULL) {
+		if ((el = calloc(1, sizeof(*el))) == NULL ||
+		    smap_put(&im->entries, ekey, el) == -1) {
+			free(el);
+			return (-1);
+		}
+		el->t = import_adds_table(il->op.kind);
+	}
+	snprintf(el->id, sizeof(el->id), "%s/0", cid);
+	return (0);
 }
 
 /*
- * Pass 2: make the change of one checked line, with its id in cid.  0, 1
- * when the node refuses the line (reported; nothing written), -1 on any
- * other failure (reported; the caller rolls back).  A line pass 1 found
- * good is refused here only when the dossier's stored history differs
+ * The make pass: make the change of one checked line, with its id in cid,
+ * on im->cur (loaded from the views if it is NULL).  0, 1 when the node
+ * refuses the line (reported; nothing written), -1 on any other failure
+ * (reported; the caller rolls back).  A line the check pass found good
+ * is refused here only when the dossier's stored history differs
  * from the file's: an earlier run made part of it and the file was edited
  * since, or someone else wrote to the dossier.
  */
@@ -527,7 +584,7 @@ static int
 make_line(struct import *im, int lineno, struct import_line *il,
     char cid[CHANGE_ID_HEX + 1])
 {
-	struct dlabel	*dl = smap_get(&im->dossiers, il->dossier);
+	struct dlabel	*dl = &im->dl[im->ls[lineno].dossier - 1];
 	struct elabel	*el = NULL;
 	struct dossier	*d;
 	struct offer_buf ob;
@@ -535,7 +592,7 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	bool		 filled = false;
 	int		 r;
 
-	if (dl == NULL || dl->bad || (il->op.kind != OP_PERSON_CREATE &&
+	if (dl->bad || (il->op.kind != OP_PERSON_CREATE &&
 	    !dl->known)) {
 		line_fail(im, lineno, "%s \"%s\" %s", cli_tr("dossier",
 		    "дело"), il->dossier, cli_tr("was refused", "отклонено"));
@@ -551,19 +608,16 @@ make_line(struct import *im, int lineno, struct import_line *il,
 		}
 	}
 	/* A new dossier's id comes from its first change (node_author): it
-	 * enters the cache under that id once made. */
+	 * becomes im->cur once made. */
 	if (il->op.kind == OP_PERSON_CREATE) {
 		if ((d = dossier_new(dl->uuid)) == NULL)
 			return (line_fail(im, lineno, "out of memory"));
-	} else if ((d = smap_get(&im->cache, dl->uuid)) == NULL) {
-		if (im->cache.n >= IMPORT_CACHE)
-			smap_free(&im->cache, dossier_free_v);
+	} else if ((d = im->cur) == NULL) {
 		if ((r = view_load(im->n->st, dl->uuid, &d)) == 1)
 			d = dossier_new(dl->uuid);
-		if (d == NULL || smap_put(&im->cache, dl->uuid, d) == -1) {
-			dossier_free(d);
+		if (d == NULL)
 			return (line_fail(im, lineno, "out of memory"));
-		}
+		im->cur = d;
 	}
 	if (el != NULL)
 		il->op.arg[OA_REF] = el->id;
@@ -602,14 +656,11 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	if (il->op.kind == OP_PERSON_CREATE) {
 		memcpy(dl->uuid, d->id, sizeof(dl->uuid));
 		dl->known = true;
-		if (im->cache.n >= IMPORT_CACHE)
-			smap_free(&im->cache, dossier_free_v);
-		if (smap_put(&im->cache, dl->uuid, d) == -1) {
-			dossier_free(d);
-			return (line_fail(im, lineno, "out of memory"));
-		}
+		dossier_free(im->cur);
+		im->cur = d;
 	}
-	entry_made(im, il, cid);
+	if (entry_made(im, il, cid) == -1)
+		return (line_fail(im, lineno, "out of memory"));
 	im->made++;
 	return (0);
 }
@@ -663,16 +714,17 @@ batch_add(struct import *im, const char *uuid)
 }
 
 /*
- * take_line(im, lineno, il): pass 2 for one good line: skip it if an
+ * take_line(im, lineno, il, key): the make pass for one good line, whose
+ * key is key: skip it if an
  * import made it before (its key is recorded), else make it and record
  * its key in the same transaction.  0 made, 2 made before, 1 refused
  * (reported; nothing written), -1 on any other failure (reported).
  */
 static int
-take_line(struct import *im, int lineno, struct import_line *il)
+take_line(struct import *im, int lineno, struct import_line *il,
+    const uint8_t key[IMPORT_KEY_LEN])
 {
-	const uint8_t	*key = im->ls[lineno].key;
-	struct dlabel	*dl;
+	struct dlabel	*dl = &im->dl[im->ls[lineno].dossier - 1];
 	char		 cid[CHANGE_ID_HEX + 1], uuid[37];
 	int		 r;
 
@@ -681,18 +733,20 @@ take_line(struct import *im, int lineno, struct import_line *il)
 		    "record of earlier imports", "не удаётся прочитать "
 		    "запись прежних импортов")));
 	if (r == 1) {
-		if (il->op.kind == OP_PERSON_CREATE &&
-		    (dl = smap_get(&im->dossiers, il->dossier)) != NULL) {
+		if (il->op.kind == OP_PERSON_CREATE) {
 			memcpy(dl->uuid, uuid, sizeof(dl->uuid));
 			dl->known = true;
 		}
-		entry_made(im, il, cid);
+		/* The next line made loads the dossier as it is stored. */
+		dossier_free(im->cur);
+		im->cur = NULL;
+		if (entry_made(im, il, cid) == -1)
+			return (line_fail(im, lineno, "out of memory"));
 		im->before++;
 		return (2);
 	}
 	if ((r = make_line(im, lineno, il, cid)) != 0)
 		return (r);
-	dl = smap_get(&im->dossiers, il->dossier);
 	if (line_record(im, key, cid, dl->uuid) == -1)
 		return (line_fail(im, lineno, "%s", cli_tr("cannot record the "
 		    "line as imported", "не удаётся отметить строку как "
@@ -739,18 +793,32 @@ batch_commit(struct import *im)
 	return (0);
 }
 
-/*
- * read_line(im, line, cap, lenp, digest): the next line of the file into
- * *line (getline's buffer), without its end of line, its length in *lenp
- * and the first LINE_DIGEST bytes of its SHA-256 in digest.  1, 0 at the
- * end of the file, -1 on a read error or out of memory (reported).
- */
+/* line_digest(p, len, digest): the first LINE_DIGEST bytes of the
+ * SHA-256 of p[0..len).  0 / -1 (out of memory). */
 static int
-read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
-    uint8_t digest[LINE_DIGEST])
+line_digest(const char *p, size_t len, uint8_t digest[LINE_DIGEST])
 {
 	uint8_t		 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen = 0;
+
+	if (EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen < LINE_DIGEST)
+		return (-1);
+	memcpy(digest, md, LINE_DIGEST);
+	return (0);
+}
+
+/*
+ * read_line(im, line, cap, lenp, rawp, digest): the next line of the file
+ * into *line (getline's buffer), without its end of line, its length in
+ * *lenp, its length with the end of line in *rawp and the first
+ * LINE_DIGEST bytes of its SHA-256 in digest.  1, 0 at the end of the
+ * file, -1 on a read error or out of memory (reported).
+ */
+static int
+read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
+    size_t *rawp, uint8_t digest[LINE_DIGEST])
+{
 	ssize_t		 len;
 
 	errno = 0;
@@ -765,16 +833,15 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 		}
 		return (0);
 	}
+	*rawp = (size_t)len;
 	while (len > 0 && ((*line)[len - 1] == '\n' ||
 	    (*line)[len - 1] == '\r'))
 		(*line)[--len] = '\0';
-	if (EVP_Digest(*line, (size_t)len, md, &mdlen, EVP_sha256(), NULL) !=
-	    1 || mdlen < LINE_DIGEST) {
+	if (line_digest(*line, (size_t)len, digest) == -1) {
 		im->oom = true;
 		cli_err("%s", cli_tr("out of memory", "не хватает памяти"));
 		return (-1);
 	}
-	memcpy(digest, md, LINE_DIGEST);
 	*lenp = (size_t)len;
 	return (1);
 }
@@ -799,28 +866,67 @@ ls_grow(struct import *im, size_t n)
 	return (0);
 }
 
-/* Pass 1: check every line and note its digest and key.  0, or -1 when
- * the file cannot be read (reported); bad lines are counted in im->bad. */
+/* label_index(im, label): the index + 1 in im->dl of the label, added if
+ * new.  0 when memory runs out. */
+static uint32_t
+label_index(struct import *im, const char *label)
+{
+	struct dlabel	*dl;
+	uintptr_t	 i;
+	size_t		 cap;
+	void		**slot;
+
+	if ((i = (uintptr_t)smap_get(&im->dossiers, label)) != 0)
+		return ((uint32_t)i);
+	if (im->ndl == UINT32_MAX - 1)
+		return (0);
+	if (im->ndl == im->dlcap) {
+		cap = im->dlcap ? im->dlcap * 2 : 256;
+		if ((dl = reallocarray(im->dl, cap, sizeof(*dl))) == NULL)
+			return (0);
+		im->dl = dl;
+		im->dlcap = cap;
+	}
+	if (smap_put(&im->dossiers, label, (void *)(im->ndl + 1)) == -1 ||
+	    (slot = smap_slot(&im->dossiers, label)) == NULL)
+		return (0);
+	dl = &im->dl[im->ndl];
+	memset(dl, 0, sizeof(*dl));
+	/* The map's own copy of the label, kept until free_all. */
+	dl->label = im->dossiers.keys[slot - im->dossiers.vals];
+	return ((uint32_t)++im->ndl);
+}
+
+/*
+ * scan_lines(im): read the file once, in order, noting each line's place,
+ * length, digest and dossier; a line that cannot be parsed is refused
+ * here (it names no dossier).  Then im->byd lists the lines dossier by
+ * dossier, each dossier's in file order.  0, or -1 when the file cannot
+ * be read or memory runs out (reported).
+ */
 static int
-check_lines(struct import *im)
+scan_lines(struct import *im)
 {
 	struct import_line	 il;
 	char			*line = NULL;
-	size_t			 cap = 0, len;
+	size_t			 cap = 0, len, raw, i;
+	uint32_t		*at = NULL, dx;
+	uint64_t		 off = 0;
 	uint8_t			 digest[LINE_DIGEST];
 	int			 lineno = 0, r;
 
-	while ((r = read_line(im, &line, &cap, &len, digest)) == 1) {
+	while ((r = read_line(im, &line, &cap, &len, &raw, digest)) == 1) {
 		if (lineno == INT_MAX || ls_grow(im, (size_t)lineno + 1) ==
 		    -1) {
 			im->oom = true;
-			cli_err("%s: %s", im->path, cli_tr("out of memory", "не хватает памяти"));
 			r = -1;
 			break;
 		}
 		lineno++;
 		im->nls = (size_t)lineno;
 		memcpy(im->ls[lineno].digest, digest, LINE_DIGEST);
+		im->ls[lineno].off = off;
+		off += raw;
 		if (len == 0)
 			continue;
 		im->lines++;
@@ -829,11 +935,13 @@ check_lines(struct import *im)
 			    "64 KiB", "строка длиннее 64 КиБ"));
 			continue;
 		}
-		if (parse_line(im, lineno, line, len, &il) == 0 &&
-		    check_line(im, lineno, &il) == 0 &&
-		    key_line(im, lineno, &il) == 0) {
-			im->ls[lineno].good = true;
-			im->good++;
+		im->ls[lineno].len = (uint32_t)len;
+		if (parse_line(im, lineno, line, len, &il) == 0) {
+			if ((dx = label_index(im, il.dossier)) == 0)
+				im->oom = true;
+			im->ls[lineno].dossier = dx;
+			if (dx != 0)
+				im->dl[dx - 1].n++;
 		}
 		import_line_free(&il);
 		if (im->oom) {
@@ -842,10 +950,73 @@ check_lines(struct import *im)
 		}
 	}
 	free(line);
-	return (r == -1 ? -1 : 0);
+	im->size = off;
+	if (r == -1)
+		goto fail;
+	/* Each dossier's lines, in file order. */
+	for (i = 0, off = 0; i < im->ndl; i++) {
+		im->dl[i].first = (uint32_t)off;
+		off += im->dl[i].n;
+	}
+	if ((im->byd = reallocarray(NULL, off ? off : 1, sizeof(*im->byd)))
+	    == NULL || (at = calloc(im->ndl ? im->ndl : 1, sizeof(*at))) ==
+	    NULL) {
+		im->oom = true;
+		goto fail;
+	}
+	for (i = 1; i <= im->nls; i++)
+		if ((dx = im->ls[i].dossier) != 0)
+			im->byd[im->dl[dx - 1].first + at[dx - 1]++] =
+			    (uint32_t)i;
+	free(at);
+	return (0);
+fail:
+	if (im->oom)
+		cli_err("%s: %s", im->path, cli_tr("out of memory",
+		    "не хватает памяти"));
+	return (-1);
 }
 
-/* The file is not what pass 1 read: stop before making what was not
+/*
+ * read_at(im, lineno): line lineno again, into im->buf, by its place.
+ * 0 when it is the line the scan read, 1 when it is not (the file
+ * changed), -1 on a read error or out of memory (reported).
+ */
+static int
+read_at(struct import *im, int lineno)
+{
+	const struct lstate	*l = &im->ls[lineno];
+	uint8_t			 digest[LINE_DIGEST];
+	size_t			 got = 0;
+	ssize_t			 n;
+
+	if (im->buf == NULL && (im->buf = malloc(LIMIT_IMPORT_LINE)) ==
+	    NULL) {
+		im->oom = true;
+		return (-1);
+	}
+	while (got < l->len) {
+		n = pread(fileno(im->f), im->buf + got, l->len - got,
+		    (off_t)(l->off + got));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cli_err("%s: %s", im->path, cli_tr("read error",
+			    "ошибка чтения"));
+			return (-1);
+		}
+		if (n == 0)
+			return (1);
+		got += (size_t)n;
+	}
+	if (line_digest(im->buf, l->len, digest) == -1) {
+		im->oom = true;
+		return (-1);
+	}
+	return (memcmp(digest, l->digest, LINE_DIGEST) != 0);
+}
+
+/* The file is not what the scan read: stop before making what was not
  * checked. */
 static int
 file_changed(struct import *im, int lineno)
@@ -856,76 +1027,144 @@ file_changed(struct import *im, int lineno)
 	return (EX_TEMPFAIL);
 }
 
+/* same_size(im): EX_OK if the file is as long as when it was scanned,
+ * else EX_TEMPFAIL (reported: it grew, or was cut) or EX_IOERR. */
+static int
+same_size(struct import *im)
+{
+	struct stat	 sb;
+
+	if (fstat(fileno(im->f), &sb) == -1) {
+		cli_err("%s: %s", im->path, cli_tr("read error",
+		    "ошибка чтения"));
+		return (EX_IOERR);
+	}
+	if ((uint64_t)sb.st_size != im->size)
+		return (file_changed(im, (int)im->nls + 1));
+	return (EX_OK);
+}
+
+/* dossier_end(im): forget the state and labels of the dossier done. */
+static void
+dossier_end(struct import *im)
+{
+	dossier_free(im->cur);
+	im->cur = NULL;
+	smap_free(&im->entries, free);
+	smap_free(&im->same, NULL);
+}
+
+/* What read_at found, as an exit status. */
+static int
+read_status(struct import *im, int r, int lineno)
+{
+	if (r == 1)
+		return (file_changed(im, lineno));
+	return (im->oom ? EX_OSERR : EX_IOERR);
+}
+
 /*
- * make_lines(im): pass 2: make the lines pass 1 found good, skipping those
- * an import made before, committing every LIMIT_IMPORT_BATCH changes.
- * Returns EX_OK; or, with the batch in progress rolled back and reported,
- * EX_DATAERR (the node refused a line, without --keep-going), EX_TEMPFAIL
- * (the file is not the one pass 1 read) or EX_IOERR (anything else).
+ * check_lines(im): the check pass, dossier by dossier.  Lines found good
+ * are marked so; bad ones are counted in im->bad and held (msg_flush).
+ * EX_OK; or EX_TEMPFAIL (the file is not the one the scan read; reported),
+ * EX_IOERR or EX_OSERR.
+ */
+static int
+check_lines(struct import *im)
+{
+	struct import_line	 il;
+	size_t			 i, j;
+	int			 lineno, r;
+
+	for (i = 0; i < im->ndl; i++) {
+		for (j = 0; j < im->dl[i].n; j++) {
+			lineno = (int)im->byd[im->dl[i].first + j];
+			if ((r = read_at(im, lineno)) != 0)
+				return (read_status(im, r, lineno));
+			if (parse_line(im, lineno, im->buf, im->ls[lineno].len,
+			    &il) == 0 && check_line(im, lineno, &il) == 0) {
+				im->ls[lineno].good = 1;
+				im->good++;
+			}
+			import_line_free(&il);
+			if (im->oom)
+				return (EX_OSERR);
+		}
+		dossier_end(im);
+	}
+	return (EX_OK);
+}
+
+/*
+ * make_lines(im): the make pass, dossier by dossier: make the lines the
+ * check pass found good, skipping those an import made before, committing
+ * every LIMIT_IMPORT_BATCH changes.  Returns EX_OK; or, with the batch in
+ * progress rolled back and reported, EX_DATAERR (the node refused a line,
+ * without --keep-going), EX_TEMPFAIL (the file is not the one the scan
+ * read) or EX_IOERR (anything else).
  */
 static int
 make_lines(struct import *im)
 {
 	struct import_line	 il;
-	char			*line = NULL, why[256];
-	size_t			 cap = 0, len;
-	uint8_t			 digest[LINE_DIGEST];
-	int			 lineno = 0, inbatch = 0, r, rc = EX_OK;
+	char			 why[256];
+	uint8_t			 key[IMPORT_KEY_LEN];
+	size_t			 i, j;
+	int			 lineno, inbatch = 0, r, rc;
 
-	if (fseeko(im->f, 0, SEEK_SET) == -1) {
-		cli_err("%s: %s", im->path, cli_tr("read error",
-		    "ошибка чтения"));
-		return (EX_IOERR);
-	}
+	if ((rc = same_size(im)) != EX_OK)
+		return (rc);
 	if (store_begin(im->n->st) == -1)
 		return (EX_IOERR);
-	while ((r = read_line(im, &line, &cap, &len, digest)) == 1) {
-		if ((size_t)lineno >= im->nls || memcmp(digest,
-		    im->ls[lineno + 1].digest, LINE_DIGEST) != 0) {
-			rc = file_changed(im, lineno + 1);
-			break;
-		}
-		lineno++;
-		if (!im->ls[lineno].good)
-			continue;
-		/* The very bytes pass 1 parsed: only memory can fail. */
-		if (import_line_parse(line, len, &il, why, sizeof(why)) ==
-		    -1) {
-			import_line_free(&il);
-			line_fail(im, lineno, "%s", why);
-			rc = EX_IOERR;
-			break;
-		}
-		r = take_line(im, lineno, &il);
-		import_line_free(&il);
-		if (im->oom) {
-			rc = EX_OSERR;
-			break;
-		}
-		if (r == -1 || (r == 1 && !im->keep_going)) {
-			rc = r == 1 ? EX_DATAERR : EX_IOERR;
-			break;
-		}
-		if (r != 0)
-			continue;
-		if (++inbatch == LIMIT_IMPORT_BATCH) {
-			if (batch_commit(im) == -1 ||
-			    store_begin(im->n->st) == -1) {
+	for (i = 0; i < im->ndl && rc == EX_OK; i++) {
+		for (j = 0; j < im->dl[i].n; j++) {
+			lineno = (int)im->byd[im->dl[i].first + j];
+			if (!im->ls[lineno].good)
+				continue;
+			if ((r = read_at(im, lineno)) != 0) {
+				rc = read_status(im, r, lineno);
+				break;
+			}
+			/* The very bytes the check pass parsed: only memory
+			 * can fail. */
+			if (import_line_parse(im->buf, im->ls[lineno].len, &il,
+			    why, sizeof(why)) == -1) {
+				import_line_free(&il);
+				line_fail(im, lineno, "%s", why);
 				rc = EX_IOERR;
 				break;
 			}
-			inbatch = 0;
+			if ((r = key_line(im, lineno, &il, key)) == 0)
+				r = take_line(im, lineno, &il, key);
+			import_line_free(&il);
+			if (im->oom) {
+				rc = EX_OSERR;
+				break;
+			}
+			if (r == -1 || (r == 1 && !im->keep_going)) {
+				rc = r == 1 ? EX_DATAERR : EX_IOERR;
+				break;
+			}
+			if (r != 0)
+				continue;
+			if (++inbatch == LIMIT_IMPORT_BATCH) {
+				if (batch_commit(im) == -1 ||
+				    store_begin(im->n->st) == -1) {
+					rc = EX_IOERR;
+					break;
+				}
+				inbatch = 0;
+			}
+			if (cli.tty && im->made % 1000 == 0)
+				fprintf(stderr, "\r%s %llu / %llu",
+				    cli_tr("imported", "импортировано"),
+				    (unsigned long long)im->made,
+				    (unsigned long long)im->good);
 		}
-		if (cli.tty && im->made % 1000 == 0)
-			fprintf(stderr, "\r%s %llu / %llu",
-			    cli_tr("imported", "импортировано"),
-			    (unsigned long long)im->made,
-			    (unsigned long long)im->good);
+		dossier_end(im);
 	}
-	if (rc == EX_OK && r == -1)
-		rc = im->oom ? EX_OSERR : EX_IOERR;
-	if (rc == EX_OK && (size_t)lineno != im->nls)
-		rc = file_changed(im, lineno + 1);
+	if (rc == EX_OK)
+		rc = same_size(im);
 	if (rc == EX_OK && batch_commit(im) == -1)
 		rc = sqlite3_extended_errcode(store_db(im->n->st)) ==
 		    SQLITE_NOMEM ? EX_OSERR : EX_IOERR;
@@ -933,7 +1172,6 @@ make_lines(struct import *im)
 		store_rollback(im->n->st);
 	if (cli.tty)
 		fputc('\n', stderr);
-	free(line);
 	return (rc);
 }
 
@@ -987,17 +1225,35 @@ out_discard(struct import *im)
  * FILE.  Labels are escaped (esc.h).  0 / -1 (reported).
  */
 static int
+dl_by_line(const void *a, const void *b)
+{
+	const struct dlabel	*x = *(struct dlabel *const *)a;
+	const struct dlabel	*y = *(struct dlabel *const *)b;
+
+	return (x->line < y->line ? -1 : x->line > y->line);
+}
+
+static int
 write_ids(struct import *im)
 {
-	FILE	*o = im->outf != NULL ? im->outf : stdout;
-	char	 label[4 * LIMIT_IMPORT_LABEL + 8];
-	size_t	 i;
-	int	 rc = -1;
+	FILE		 *o = im->outf != NULL ? im->outf : stdout;
+	struct dlabel	**byline;
+	char		  label[4 * LIMIT_IMPORT_LABEL + 8];
+	size_t		  i, n = 0;
+	int		  rc = -1;
 
-	for (i = 0; i < im->norder; i++)
-		if (im->order[i]->known && !im->order[i]->bad)
-			fprintf(o, "%s\t%s\n", esc_str(im->order[i]->label,
-			    label, sizeof(label)), im->order[i]->uuid);
+	/* In the order of their person.create lines. */
+	if ((byline = calloc(im->ndl ? im->ndl : 1, sizeof(*byline))) ==
+	    NULL)
+		goto out;
+	for (i = 0; i < im->ndl; i++)
+		if (im->dl[i].known && !im->dl[i].bad)
+			byline[n++] = &im->dl[i];
+	qsort(byline, n, sizeof(*byline), dl_by_line);
+	for (i = 0; i < n; i++)
+		fprintf(o, "%s\t%s\n", esc_str(byline[i]->label, label,
+		    sizeof(label)), byline[i]->uuid);
+	free(byline);
 	if (fflush(o) == EOF || ferror(o))
 		goto out;
 	if (im->outf != NULL) {
@@ -1088,18 +1344,17 @@ summary(struct import *im)
 static void
 free_all(struct import *im)
 {
-	size_t	 i;
-
-	smap_free(&im->cache, dossier_free_v);
+	dossier_end(im);
 	smap_free(&im->dossiers, NULL);
-	smap_free(&im->entries, free);
-	smap_free(&im->same, NULL);
 	smap_free(&im->batch, NULL);
 	free(im->bids);
-	for (i = 0; i < im->norder; i++)
-		dlabel_free(im->order[i]);
-	free(im->order);
+	free(im->dl);
+	free(im->byd);
 	free(im->ls);
+	free(im->buf);
+	free(im->msg);
+	if (im->msgf != NULL)
+		fclose(im->msgf);
 	out_discard(im);
 	if (im->f != NULL)
 		fclose(im->f);
@@ -1189,10 +1444,18 @@ cmd_import(int argc, char **argv)
 		rc = EX_CANTCREAT;
 		goto out;
 	}
-	if (check_lines(&im) == -1) {
+	/* Refusals are held in a temporary file and said in file order
+	 * after each pass (without it, as they are found). */
+	im.msgf = tmpfile();
+	if (scan_lines(&im) == -1) {
+		msg_flush(&im);
 		rc = im.oom ? EX_OSERR : EX_IOERR;
 		goto out;
 	}
+	rc = check_lines(&im);
+	msg_flush(&im);
+	if (rc != EX_OK)
+		goto out;
 	if (im.bad > 0 && !im.keep_going) {
 		cli_err("%llu %s %s", (unsigned long long)im.bad, cli_n(
 		    im.bad, "bad line(s),", "bad line(s),", "ошибочная строка",
@@ -1205,12 +1468,12 @@ cmd_import(int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
-	/* The pass-1 states are done with; pass 2 keeps its own. */
-	free_pass1(&im);
 	/* Sign on the other cores while this one writes. */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
-	if ((rc = make_lines(&im)) != EX_OK) {
+	rc = make_lines(&im);
+	msg_flush(&im);
+	if (rc != EX_OK) {
 		if (rc != EX_OSERR)
 			stopped(&im);
 		goto out;

@@ -1,6 +1,7 @@
 /*
  * node/cmd_show.c: reading dossiers: show, log, list, find, digest.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "conflict/access.h"
 #include "conflict/hlc.h"
 #include "node/cli.h"
 #include "node/node.h"
@@ -961,129 +963,309 @@ out:
 	return (rc);
 }
 
-/* What print_persons prints into. */
-struct persons_out {
-	struct node	*n;
-	cJSON		*arr;		/* with --json */
-	int		 count;
-	char		*ids;		/* list_ids: the ids, space-separated */
-	size_t		 len, cap;
+/* A page of 'list' or 'find': LIST_PAGE persons unless --limit says. */
+#define LIST_PAGE	50
+#define LIST_PAGE_MAX	10000
+
+/* One person of a page, copied out of the statement. */
+struct prow {
+	char		*v[STORE_PERSON_NCOL];
+	int64_t		 events;
 };
 
-/* store_person_each callback: note the id of a dossier the account may
- * read, for the audit entry written before anything is shown. */
+/* The page print_persons reads. */
+struct persons_out {
+	struct node	*n;
+	struct prow	*rows;
+	size_t		 nrows, cap;
+	size_t		 limit;		/* 0: no limit (--all) */
+	bool		 more;		/* a person readable after the page */
+};
+
+static void
+persons_out_free(struct persons_out *po)
+{
+	size_t	 i;
+	int	 c;
+
+	for (i = 0; i < po->nrows; i++)
+		for (c = 0; c < STORE_PERSON_NCOL; c++)
+			free(po->rows[i].v[c]);
+	free(po->rows);
+	po->rows = NULL;
+	po->nrows = po->cap = 0;
+}
+
+/* store_person_find callback: take a person the account may read into
+ * the page; stop (1) at the first one past a full page. */
 static int
-list_ids(const char *const *v, int64_t events, void *arg)
+page_add(const char *const *v, int64_t events, void *arg)
 {
 	struct persons_out *po = arg;
-	char		*p;
+	struct prow	*r;
+	size_t		 cap;
+	int		 c;
 
-	(void)events;
 	if (v[0] == NULL || strlen(v[0]) != 36 || !cli_may_read(po->n, v[0]))
 		return (0);
-	if (po->len + 38 > po->cap) {
-		po->cap = po->cap ? po->cap * 2 : 1024;
-		if ((p = realloc(po->ids, po->cap)) == NULL)
-			return (-1);
-		po->ids = p;
+	if (po->limit != 0 && po->nrows == po->limit) {
+		po->more = true;
+		return (1);
 	}
-	if (po->len > 0)
-		po->ids[po->len++] = ' ';
-	memcpy(po->ids + po->len, v[0], 37);
-	po->len += 36;
+	if (po->nrows == po->cap) {
+		cap = po->cap ? po->cap * 2 : 64;
+		if ((r = reallocarray(po->rows, cap, sizeof(*r))) == NULL)
+			return (-1);
+		po->rows = r;
+		po->cap = cap;
+	}
+	r = &po->rows[po->nrows];
+	memset(r, 0, sizeof(*r));
+	po->nrows++;
+	r->events = events;
+	for (c = 0; c < STORE_PERSON_NCOL; c++)
+		if (v[c] != NULL && (r->v[c] = strdup(v[c])) == NULL)
+			return (-1);
 	return (0);
 }
 
-static int
-person_out(const char *const *v, int64_t events, void *arg)
+/* reads_all(): whether the acting account may read every dossier
+ * (so a count of persons is the count it would be shown). */
+static bool
+reads_all(void)
 {
-	static const char *const keys[STORE_PERSON_NCOL] = { "dossier",
-	    "surname", "name", "patronymic", "birth_date", "custodian" };
-	struct persons_out *po = arg;
-	cJSON		*o;
-	int		 c;
-
-	if (v[0] == NULL || !cli_may_read(po->n, v[0]))
-		return (0);
-	po->count++;
-	if (po->arr != NULL) {
-		if ((o = cJSON_CreateObject()) == NULL)
-			return (-1);
-		cJSON_AddItemToArray(po->arr, o);
-		for (c = 0; c < STORE_PERSON_NCOL; c++)
-			if (v[c] != NULL)
-				cJSON_AddStringToObject(o, keys[c], v[c]);
-		cJSON_AddNumberToObject(o, "events", (double)events);
-	} else
-		printf("%s  %s %s %s  %s  %s  %lld %s\n", opt(v[0]), opt(v[1]),
-		    opt(v[2]), opt(v[3]), opt(v[4]), opt(v[5]),
-		    (long long)events, cli_n((uint64_t)events, "event",
-		    "events", "событие", "события", "событий"));
-	return (0);
+	if (!cli.have_acct)
+		return (!cli.need_acct);
+	return (access_decide(cli.acct.role, ACT_READ, SCOPE_OWN) ==
+	    ACCESS_ALLOW && access_decide(cli.acct.role, ACT_READ,
+	    SCOPE_OTHER_CENTRE) == ACCESS_ALLOW && access_decide(
+	    cli.acct.role, ACT_READ, SCOPE_OTHER_REGION) == ACCESS_ALLOW);
 }
 
 /*
- * The persons store_person_each finds that the account may read, printed;
- * an exit code.  The ids are written to the audit first, in one entry; a
- * list that cannot be audited is refused.
+ * The page of persons store_person_find finds that the account may read,
+ * printed; an exit code.  The ids are written to the audit first, in one
+ * entry; a page that cannot be audited is refused.  When more persons
+ * follow, standard error says how many and how to see the next page
+ * (cmd: "list" or "find ..."); --json prints the same array as before,
+ * the page's persons only.
  */
 static int
 print_persons(struct node *n, const struct store_person_query *q, bool json,
-    const char *action, const char *detail)
+    size_t limit, const char *action, const char *detail)
 {
-	struct persons_out po = { n, NULL, 0, NULL, 0, 0 };
-	int		 rc;
+	struct persons_out po;
+	struct store_person_query next;
+	cJSON		*arr = NULL, *o;
+	char		*ids = NULL;
+	size_t		 i, len = 0;
+	int64_t		 left = 0;
+	int		 c, r, rc = EX_SOFTWARE;
+	static const char *const keys[STORE_PERSON_NCOL] = { "dossier",
+	    "surname", "name", "patronymic", "birth_date", "custodian" };
 
-	if (store_person_find(n->st, q, list_ids, &po) != 0) {
-		free(po.ids);
-		return (EX_SOFTWARE);
+	memset(&po, 0, sizeof(po));
+	po.n = n;
+	po.limit = limit;
+	if ((r = store_person_find(n->st, q, page_add, &po)) != 0 &&
+	    r != 1) {
+		if (r != -1)
+			cli_err("%s", cli_tr("out of memory",
+			    "не хватает памяти"));
+		goto out;
 	}
-	rc = cli_audit(n, action, po.ids != NULL ? po.ids : "", detail,
-	    false);
-	free(po.ids);
-	if (rc == -1) {
+	/* How many follow the page (of any account's: a count of the
+	 * index, not of what this account may read). */
+	if (po.more) {
+		next = *q;
+		next.after = po.rows[po.nrows - 1].v[0];
+		if (store_person_count(n->st, &next, &left) == -1)
+			goto out;
+	}
+	if ((ids = malloc(po.nrows * 37 + 1)) == NULL) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	ids[0] = '\0';
+	for (i = 0; i < po.nrows; i++) {
+		if (i > 0)
+			ids[len++] = ' ';
+		memcpy(ids + len, po.rows[i].v[0], 37);
+		len += 36;
+	}
+	if (cli_audit(n, action, ids, detail, false) == -1) {
 		cli_err("%s", cli_tr("the search cannot be recorded in the "
 		    "audit, so it is refused", "поиск нельзя записать в журнал "
 		    "аудита, поэтому в нём отказано"));
-		return (EX_SOFTWARE);
+		goto out;
 	}
-	if (json && (po.arr = cJSON_CreateArray()) == NULL)
-		return (EX_OSERR);
-	if (store_person_find(n->st, q, person_out, &po) != 0) {
-		cJSON_Delete(po.arr);
-		return (EX_SOFTWARE);
+	if (json && (arr = cJSON_CreateArray()) == NULL) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	for (i = 0; i < po.nrows; i++) {
+		const struct prow *pr = &po.rows[i];
+
+		if (!json) {
+			printf("%s  %s %s %s  %s  %s  %lld %s\n",
+			    opt(pr->v[0]), opt(pr->v[1]), opt(pr->v[2]),
+			    opt(pr->v[3]), opt(pr->v[4]), opt(pr->v[5]),
+			    (long long)pr->events, cli_n((uint64_t)pr->events,
+			    "event", "events", "событие", "события",
+			    "событий"));
+			continue;
+		}
+		if ((o = cJSON_CreateObject()) == NULL) {
+			rc = EX_OSERR;
+			goto out;
+		}
+		cJSON_AddItemToArray(arr, o);
+		for (c = 0; c < STORE_PERSON_NCOL; c++)
+			if (pr->v[c] != NULL)
+				cJSON_AddStringToObject(o, keys[c], pr->v[c]);
+		cJSON_AddNumberToObject(o, "events", (double)pr->events);
 	}
 	if (json)
-		cli_print_json(po.arr);
-	else if (po.count == 0)
-		fprintf(stderr, "%s\n", cli_tr("no dossiers found",
+		cli_print_json(arr);
+	else if (po.nrows == 0)
+		fprintf(stderr, "%s\n", q->after != NULL ? cli_tr("no more "
+		    "dossiers", "больше дел нет") : cli_tr("no dossiers found",
 		    "дела не найдены"));
-	cJSON_Delete(po.arr);
-	return (EX_OK);
+	if (po.more) {
+		if (cli.ru)
+			fprintf(stderr, "%s %lld %s; %s: --after %s\n",
+			    reads_all() ? "дальше ещё" : "дальше ещё не более",
+			    (long long)left, cli_n((uint64_t)left, "", "",
+			    "дело", "дела", "дел"), "следующая страница",
+			    po.rows[po.nrows - 1].v[0]);
+		else
+			fprintf(stderr, "%s %lld %s; %s: --after %s\n",
+			    reads_all() ? "and" : "and at most",
+			    (long long)left, cli_n((uint64_t)left, "more "
+			    "dossier", "more dossiers", "", "", ""),
+			    "the next page", po.rows[po.nrows - 1].v[0]);
+	}
+	rc = EX_OK;
+out:
+	cJSON_Delete(arr);
+	free(ids);
+	persons_out_free(&po);
+	return (rc);
+}
+
+/*
+ * page_opt(ch, arg, limit, after): take --limit N, --all or --after ID
+ * (ch 'l', 'a', 'A') into *limit and *after.  0, or -1 (said).
+ */
+static int
+page_opt(int ch, const char *arg, size_t *limit, const char **after)
+{
+	char		*end;
+	unsigned long	 v;
+
+	switch (ch) {
+	case 'l':
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (arg[0] < '1' || arg[0] > '9' || *end != '\0' ||
+		    errno != 0 || v > LIST_PAGE_MAX) {
+			cli_err("--limit: %s %d", cli_tr("a number from 1 to",
+			    "число от 1 до"), LIST_PAGE_MAX);
+			return (-1);
+		}
+		*limit = v;
+		return (0);
+	case 'a':
+		*limit = 0;
+		return (0);
+	default:
+		if (strlen(arg) != 36) {
+			cli_err("--after: %s", cli_tr("a dossier id (36 "
+			    "characters, as the last line of a page shows)",
+			    "номер дела (36 знаков, как в последней строке "
+			    "страницы)"));
+			return (-1);
+		}
+		*after = arg;
+		return (0);
+	}
+}
+
+/* after_known(n, after): EX_OK, or why a page cannot begin after it. */
+static int
+after_known(struct node *n, const char *after)
+{
+	int	 r;
+
+	if (after == NULL)
+		return (EX_OK);
+	if ((r = store_person_known(n->st, after)) == 1)
+		return (EX_OK);
+	if (r == 0)
+		cli_err("--after: %s", cli_tr("no such dossier on this node",
+		    "такого дела на узле нет"));
+	return (r == 0 ? EX_DATAERR : EX_SOFTWARE);
 }
 
 int
 cmd_list(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "after", required_argument, NULL, 'A' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*usage = cli_tr(
+	    "usage: opora list [--limit N | --all] [--after ID] [--json]\n"
+	    "  the dossiers on this node by surname, name and birth date: id, "
+	    "name,\n  birth date, custodian, events; 50 a page (--limit N, "
+	    "up to 10000, or\n  --all); --after ID begins after that "
+	    "dossier: the last of the page before",
+	    "использование: opora list [--limit N | --all] [--after НОМЕР] "
+	    "[--json]\n"
+	    "  дела на узле по фамилии, имени и дате рождения: номер, ФИО, "
+	    "дата\n  рождения, ответственный регион, события; по 50 на "
+	    "странице (--limit N,\n  до 10000, или --all); --after НОМЕР "
+	    "начинает после этого дела: последнего\n  на предыдущей "
+	    "странице");
+	struct store_person_query q;
 	struct node	*n;
-	bool		 json;
-	int		 rc;
+	size_t		 limit = LIST_PAGE;
+	bool		 json = false;
+	int		 ch, rc;
 
-	if ((rc = read_args(argc, argv, 0, &json,
-	    "usage: opora list [--json]\n"
-	    "  every dossier on this node: id, name, birth date, custodian, "
-	    "events",
-	    "использование: opora list [--json]\n"
-	    "  все дела на узле: номер, ФИО, дата рождения, ответственный "
-	    "регион, события")) != -1)
-		return (rc);
+	memset(&q, 0, sizeof(q));
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			printf("%s\n", usage);
+			return (EX_OK);
+		case 'j':
+			json = true;
+			break;
+		case 'l':
+		case 'a':
+		case 'A':
+			if (page_opt(ch, optarg, &limit, &q.after) == -1)
+				return (EX_USAGE);
+			break;
+		default:
+			fprintf(stderr, "%s\n", usage);
+			return (EX_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	{
-		static const struct store_person_query all;
-
-		rc = print_persons(n, &all, json, "list", "");
-	}
+	if ((rc = after_known(n, q.after)) == EX_OK)
+		rc = print_persons(n, &q, json, limit, "list", "");
 	node_close(n);
 	return (rc);
 }
@@ -1092,9 +1274,12 @@ int
 cmd_find(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "after", required_argument, NULL, 'A' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "birth-date", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "snils", required_argument, NULL, 's' },
 		{ "surname", required_argument, NULL, 'n' },
@@ -1102,29 +1287,41 @@ cmd_find(int argc, char **argv)
 	};
 	const char	*usage = cli_tr(
 	    "usage: opora find [--surname S] [--name N] [--birth-date D] "
-	    "[--snils S] [--json]\n"
+	    "[--snils S]\n"
+	    "                  [--limit N | --all] [--after ID] [--json]\n"
 	    "  a surname or first name matches by its beginning (\"иван\" "
 	    "finds Иванова and\n  Иванченко), regardless of case, ё/е, "
 	    "spaces and hyphens; a birth date\n  (DD.MM.YYYY or YYYY-MM-DD) "
-	    "and a SNILS match exactly; every one given must match",
+	    "and a SNILS match exactly; every one given must match;\n"
+	    "  50 found a page, as 'list' pages",
 	    "использование: opora find [--surname Ф] [--name И] "
-	    "[--birth-date Д] [--snils С] [--json]\n"
+	    "[--birth-date Д] [--snils С]\n"
+	    "                  [--limit N | --all] [--after НОМЕР] [--json]\n"
 	    "  фамилия и имя ищутся по началу («иван» находит Иванову и "
 	    "Иванченко)\n  без учёта регистра, ё/е, пробелов и дефисов; "
 	    "дата рождения (ДД.ММ.ГГГГ или\n  ГГГГ-ММ-ДД) и СНИЛС — точно; "
-	    "совпасть должно всё указанное");
+	    "совпасть должно всё указанное;\n  по 50 найденных на странице, "
+	    "как в list");
 	const char	*snils = NULL, *surname = NULL, *birth = NULL;
 	const char	*name = NULL;
 	char		 sn[12], fold[2 * LIMIT_NAME + 1], bd[11];
 	char		 nfold[2 * LIMIT_NAME + 1], what[64];
 	struct store_person_query q;
 	struct node	*n;
+	size_t		 limit = LIST_PAGE;
 	bool		 json = false;
 	int		 ch, rc;
 
+	memset(&q, 0, sizeof(q));
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'l':
+		case 'a':
+		case 'A':
+			if (page_opt(ch, optarg, &limit, &q.after) == -1)
+				return (EX_USAGE);
+			break;
 		case 'b':
 			birth = optarg;
 			break;
@@ -1192,7 +1389,8 @@ cmd_find(int argc, char **argv)
 	q.surname = surname != NULL ? fold : NULL;
 	q.name = name != NULL ? nfold : NULL;
 	q.birth = birth;
-	rc = print_persons(n, &q, json, "find", what);
+	if ((rc = after_known(n, q.after)) == EX_OK)
+		rc = print_persons(n, &q, json, limit, "find", what);
 	node_close(n);
 	return (rc);
 }

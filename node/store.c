@@ -410,7 +410,10 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * the destination of an offer holds until it accepts: the offer's
 	 * summary, one row per offer (its entry id), never in persons or
 	 * events.  Once the offer ends, the personal fields are cleared and
-	 * the ids stay (anti-entropy compares them).
+	 * the ids stay (anti-entropy compares them).  And persons in the
+	 * order 'list' and 'find' show them, so that a page (--limit,
+	 * --after) is read from where it begins instead of sorting every
+	 * person (issue 15; docs/performance.md, "Paging").
 	 */
 	"CREATE TABLE offer_summaries (offer TEXT PRIMARY KEY,"
 	"  dossier TEXT NOT NULL, change TEXT NOT NULL, \"from\" TEXT NOT NULL,"
@@ -419,7 +422,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  hlc TEXT NOT NULL, user TEXT, state TEXT NOT NULL,"
 	"  decided_by TEXT, decided TEXT, received INTEGER NOT NULL)"
 	"  WITHOUT ROWID;"
-	"CREATE INDEX offer_summaries_dossier ON offer_summaries (dossier);",
+	"CREATE INDEX offer_summaries_dossier ON offer_summaries (dossier);"
+	"CREATE INDEX persons_order ON persons (surname_fold, name,"
+	"  birth_date, dossier);",
 };
 
 static enum store_step store_say(struct store *, int, const char *);
@@ -1432,27 +1437,62 @@ static const char SQL_PERSONS_FIND[] =
 /*
  * The searches of store_person_find, one per criterion that leads, so that
  * SQLite walks that criterion's index (a condition "?1 IS NULL OR ..." is
- * never one it can use); the others filter what it finds.
+ * never one it can use); the others filter what it finds.  ?7 is the
+ * dossier a page begins after: persons come in the order of the index
+ * persons_order, and the rows after a person are those whose key in it
+ * is greater; with no criterion (list) that is a seek in persons_order,
+ * so that a page costs the same wherever it begins.  A person's events are
+ * counted (SQL_PERSON_EVENTS) only when the walk reaches it: in the
+ * statement, SQLite would count them for every person it sorts.
  */
-#define SQL_FIND_HEAD \
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian," \
-    " (SELECT count(*) FROM events e WHERE e.dossier = p.dossier" \
-    "  AND e.retracted = '0')" \
-    " FROM persons p WHERE "
+#define SQL_PERSON_COLS \
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian"
+static const char SQL_PERSON_EVENTS[] =
+    "SELECT count(*) FROM events WHERE dossier = ?1 AND retracted = '0'";
+#define SQL_PERSON_KEY	"(surname_fold, name, birth_date, dossier)"
+#define SQL_PERSON_AFTER \
+    SQL_PERSON_KEY " > (SELECT surname_fold, name, birth_date, dossier" \
+    " FROM persons WHERE dossier = ?7)"
+#define SQL_PERSON_ORDER " ORDER BY surname_fold, name, birth_date, dossier"
 #define SQL_FIND_TAIL \
     " AND (?1 IS NULL OR snils = ?1)" \
     " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))" \
     " AND (?4 IS NULL OR birth_date = ?4)" \
     " AND (?5 IS NULL OR (name_fold >= ?5 AND name_fold < ?6))" \
-    " ORDER BY surname_fold, name, birth_date, dossier"
-static const char SQL_FIND_SNILS[] = SQL_FIND_HEAD "snils = ?1"
-    SQL_FIND_TAIL;
-static const char SQL_FIND_SURNAME[] = SQL_FIND_HEAD
-    "surname_fold >= ?2 AND surname_fold < ?3" SQL_FIND_TAIL;
-static const char SQL_FIND_NAME[] = SQL_FIND_HEAD
-    "name_fold >= ?5 AND name_fold < ?6" SQL_FIND_TAIL;
-static const char SQL_FIND_BIRTH[] = SQL_FIND_HEAD "birth_date = ?4"
-    SQL_FIND_TAIL;
+    " AND (?7 IS NULL OR " SQL_PERSON_AFTER ")"
+#define SQL_LEAD_SNILS		"snils = ?1"
+#define SQL_LEAD_SURNAME	"surname_fold >= ?2 AND surname_fold < ?3"
+#define SQL_LEAD_NAME		"name_fold >= ?5 AND name_fold < ?6"
+#define SQL_LEAD_BIRTH		"birth_date = ?4"
+#define SQL_FIND(cols, lead, order) \
+    cols " FROM persons p WHERE " lead SQL_FIND_TAIL order
+static const char SQL_FIND_SNILS[] = SQL_FIND(SQL_PERSON_COLS,
+    SQL_LEAD_SNILS, SQL_PERSON_ORDER);
+static const char SQL_FIND_SURNAME[] = SQL_FIND(SQL_PERSON_COLS,
+    SQL_LEAD_SURNAME, SQL_PERSON_ORDER);
+static const char SQL_FIND_NAME[] = SQL_FIND(SQL_PERSON_COLS,
+    SQL_LEAD_NAME, SQL_PERSON_ORDER);
+static const char SQL_FIND_BIRTH[] = SQL_FIND(SQL_PERSON_COLS,
+    SQL_LEAD_BIRTH, SQL_PERSON_ORDER);
+static const char SQL_PERSONS_AFTER[] = SQL_PERSON_COLS
+    " FROM persons p WHERE " SQL_PERSON_AFTER SQL_PERSON_ORDER;
+static const char SQL_PERSONS_ALL[] = SQL_PERSON_COLS
+    " FROM persons p" SQL_PERSON_ORDER;
+/* How many persons a search finds (store_person_count). */
+#define SQL_COUNT_COLS	"SELECT count(*)"
+static const char SQL_COUNT_SNILS[] = SQL_FIND(SQL_COUNT_COLS,
+    SQL_LEAD_SNILS, "");
+static const char SQL_COUNT_SURNAME[] = SQL_FIND(SQL_COUNT_COLS,
+    SQL_LEAD_SURNAME, "");
+static const char SQL_COUNT_NAME[] = SQL_FIND(SQL_COUNT_COLS,
+    SQL_LEAD_NAME, "");
+static const char SQL_COUNT_BIRTH[] = SQL_FIND(SQL_COUNT_COLS,
+    SQL_LEAD_BIRTH, "");
+static const char SQL_COUNT_AFTER[] = SQL_COUNT_COLS
+    " FROM persons p WHERE " SQL_PERSON_AFTER;
+static const char SQL_COUNT_ALL[] = SQL_COUNT_COLS " FROM persons";
+static const char SQL_PERSON_KNOWN[] =
+    "SELECT 1 FROM persons WHERE dossier = ?1";
 
 /* The longest folded name (fields_name_fold of LIMIT_NAME bytes). */
 #define STORE_FOLD_MAX	(2 * LIMIT_NAME)
@@ -1478,39 +1518,128 @@ bind_prefix(sqlite3_stmt *s, int i, const char *prefix, char *hi,
 	return (sqlite3_bind_text(s, i + 1, hi, (int)len + 1, SQLITE_STATIC));
 }
 
+/*
+ * person_query(st, q, count, hs, hn): the statement of a search (or of its
+ * count), with q bound (hs and hn hold the prefixes' upper bounds while
+ * it runs), or NULL (logged).
+ */
+static sqlite3_stmt *
+person_query(struct store *st, const struct store_person_query *q,
+    bool count, char hs[STORE_FOLD_MAX + 2], char hn[STORE_FOLD_MAX + 2])
+{
+	sqlite3_stmt	*s;
+	const char	*sql;
+	bool		 lead;
+
+	lead = q->snils != NULL || q->surname != NULL || q->name != NULL ||
+	    q->birth != NULL;
+	if (count)
+		sql = q->snils != NULL ? SQL_COUNT_SNILS : q->surname != NULL ?
+		    SQL_COUNT_SURNAME : q->name != NULL ? SQL_COUNT_NAME :
+		    q->birth != NULL ? SQL_COUNT_BIRTH : q->after != NULL ?
+		    SQL_COUNT_AFTER : SQL_COUNT_ALL;
+	else
+		sql = q->snils != NULL ? SQL_FIND_SNILS : q->surname != NULL ?
+		    SQL_FIND_SURNAME : q->name != NULL ? SQL_FIND_NAME :
+		    q->birth != NULL ? SQL_FIND_BIRTH : q->after != NULL ?
+		    SQL_PERSONS_AFTER : SQL_PERSONS_ALL;
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (NULL);
+	if (lead && ((q->snils != NULL && sqlite3_bind_text(s, 1, q->snils,
+	    -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    bind_prefix(s, 2, q->surname, hs, STORE_FOLD_MAX + 2) !=
+	    SQLITE_OK ||
+	    (q->birth != NULL && sqlite3_bind_text(s, 4, q->birth, -1,
+	    SQLITE_STATIC) != SQLITE_OK) ||
+	    bind_prefix(s, 5, q->name, hn, STORE_FOLD_MAX + 2) != SQLITE_OK))
+		goto fail;
+	if (q->after != NULL && sqlite3_bind_text(s, 7, q->after, -1,
+	    SQLITE_STATIC) != SQLITE_OK)
+		goto fail;
+	return (s);
+fail:
+	store_err(st, "find persons");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (NULL);
+}
+
+int
+store_person_count(struct store *st, const struct store_person_query *q,
+    int64_t *n)
+{
+	sqlite3_stmt	*s;
+	char		 hs[STORE_FOLD_MAX + 2], hn[STORE_FOLD_MAX + 2];
+	int		 r;
+
+	if ((s = person_query(st, q, true, hs, hn)) == NULL)
+		return (-1);
+	if ((r = store_step(st, s)) == STORE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_ROW ? 0 : -1);
+}
+
+int
+store_person_known(struct store *st, const char *id)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_PERSON_KNOWN)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_err(st, "find a person");
+		r = -1;
+	} else
+		r = store_step(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
+}
+
+/* person_events(st, id, n): the events of dossier id not retracted, into
+ * *n.  0 / -1 (logged). */
+static int
+person_events(struct store *st, const char *id, int64_t *n)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, SQL_PERSON_EVENTS)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_err(st, "count events");
+		r = -1;
+	} else if ((r = store_step(st, s)) == STORE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_ROW ? 0 : -1);
+}
+
 int
 store_person_find(struct store *st, const struct store_person_query *q,
     store_person_fn fn, void *arg)
 {
 	sqlite3_stmt	*s;
-	const char	*sql, *col[STORE_PERSON_NCOL];
+	const char	*col[STORE_PERSON_NCOL];
 	char		 hs[STORE_FOLD_MAX + 2], hn[STORE_FOLD_MAX + 2];
+	int64_t		 events = 0;
 	int		 i, r, rc = 0;
 
-	sql = q->snils != NULL ? SQL_FIND_SNILS : q->surname != NULL ?
-	    SQL_FIND_SURNAME : q->name != NULL ? SQL_FIND_NAME :
-	    q->birth != NULL ? SQL_FIND_BIRTH : NULL;
-	if (sql == NULL)
-		return (store_person_each(st, true, NULL, NULL, NULL, fn,
-		    arg));
-	if ((s = store_stmt(st, sql)) == NULL)
+	if ((s = person_query(st, q, false, hs, hn)) == NULL)
 		return (-1);
-	if ((q->snils != NULL && sqlite3_bind_text(s, 1, q->snils, -1,
-	    SQLITE_STATIC) != SQLITE_OK) ||
-	    bind_prefix(s, 2, q->surname, hs, sizeof(hs)) != SQLITE_OK ||
-	    (q->birth != NULL && sqlite3_bind_text(s, 4, q->birth, -1,
-	    SQLITE_STATIC) != SQLITE_OK) ||
-	    bind_prefix(s, 5, q->name, hn, sizeof(hn)) != SQLITE_OK) {
-		store_err(st, "find persons");
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
 	while ((r = store_step(st, s)) == STORE_ROW) {
 		for (i = 0; i < STORE_PERSON_NCOL; i++)
 			col[i] = (const char *)sqlite3_column_text(s, i);
-		if ((rc = fn(col, sqlite3_column_int64(s, STORE_PERSON_NCOL),
-		    arg)) != 0)
+		if (col[0] != NULL && person_events(st, col[0], &events) ==
+		    -1) {
+			rc = -1;
+			break;
+		}
+		if ((rc = fn(col, events, arg)) != 0)
 			break;
 	}
 	if (rc == 0 && r != STORE_DONE)

@@ -283,18 +283,33 @@ int		 store_person_each(struct store *st, bool all,
  * surname and name as folded prefixes (fields_name_fold of what was typed:
  * "иван" finds Иванова and Иванченко; the first name alone too), birth
  * exactly -- each walked by an index (the first criterion given, in
- * that order, leads).  All NULL: every person.  q's strings are borrowed
- * for the call.
+ * that order, leads).  All NULL: every person.  Persons come by folded
+ * surname, name, birth date and dossier id (the index persons_order);
+ * with after, only those that come after the person of that dossier (a
+ * page begins there; none if it is not stored).  fn may stop the walk at
+ * the end of a page by returning non-zero.  q's strings are borrowed for
+ * the call.
  */
 struct store_person_query {
 	const char	*snils;		/* 11 digits */
 	const char	*surname;	/* folded prefix */
 	const char	*name;		/* folded prefix */
 	const char	*birth;		/* YYYY-MM-DD */
+	const char	*after;		/* a dossier id, or NULL */
 };
 int		 store_person_find(struct store *st,
 		    const struct store_person_query *q, store_person_fn fn,
 		    void *arg);
+
+/* store_person_count(st, q, n): how many persons store_person_find(st, q)
+ * would walk, into *n (without reading them: an index range counted).
+ * 0 / -1 (logged). */
+int		 store_person_count(struct store *st,
+		    const struct store_person_query *q, int64_t *n);
+
+/* store_person_known(st, id): 1 if the views hold dossier id's person, 0
+ * if not, -1 on a database error (logged). */
+int		 store_person_known(struct store *st, const char *id);
 
 /* store_feed_head(st): the newest feed number (0: none), or -1. */
 int64_t		 store_feed_head(struct store *st);

@@ -1,75 +1,114 @@
 #!/bin/sh
-# tests/bench/bench.sh: 'make bench'.  Imports 100,000 events into 2,000
-# dossiers, verifies the result, and prints each rate beside OpenSSL's own
-# Ed25519 sign and verify rates measured in the same run, with peak memory.
-# Figures go to docs/performance.md by hand, with the date and machine.
+# tests/bench/bench.sh: 'make bench', first part.  For each size of
+# BENCH_SIZES (changes; default "1000 100000 1000000"): generates a
+# register of SIZE lines (one person a 51 lines, the rest events), imports
+# it into a new node with the lines interleaved across dossiers (the worst
+# order) and into another grouped dossier by dossier, verifies the first,
+# and times the interactive commands on it (list, a page in the middle,
+# find, show).  Every rate is printed beside the limit measured in the
+# same run: OpenSSL's own Ed25519 sign rate (one signature per change is
+# the floor of import, on one core) and verify rate x cores (verify), from
+# 'openssl speed' just before that size; with peak memory, what the import
+# wrote to disk per change (/usr/bin/time's file system outputs), the
+# database's size per change, and the CPU time of all threads (steadier
+# than the wall time on a shared machine).  Figures go to docs/performance.md by hand,
+# with the date and machine.  BENCH_SIZES=1000000 takes about 10 minutes
+# on an idle 2-core machine, over 30 under load.
 set -eu
 top=$(pwd)
-OPORA="$top/opora"
-DOSSIERS=${DOSSIERS:-2000}
-EVENTS=${EVENTS:-100000}
+OPORA=${OPORA:-$top/opora}
+SIZES=${BENCH_SIZES:-1000 100000 1000000}
 T=$(mktemp -d "${TMPDIR:-/tmp}/opora-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
 cores=$(nproc)
 
-echo "== OpenSSL's Ed25519 rates on this machine (openssl speed, 1 core)"
-openssl speed -seconds 3 ed25519 2>/dev/null | tee "$T/speed" | tail -3
-sign=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $(NF-1) }' "$T/speed" | tail -1)
-verify=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $NF }' "$T/speed" | tail -1)
-echo "sign ${sign}/s, verify ${verify}/s per core; ${cores} cores"
-
-echo "== generating $EVENTS events in $DOSSIERS dossiers"
-awk -v D="$DOSSIERS" -v E="$EVENTS" 'BEGIN {
-	split("contact consultation housing education employment health finance legal crisis", types, " ")
-	for (d = 0; d < D; d++)
-		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"Иванова%d\",\"name\":\"Анна\",\"birth_date\":\"2004-%02d-%02d\",\"sex\":\"F\",\"institution\":\"Детский дом №%d\"}\n", d, d, d % 12 + 1, d % 28 + 1, d % 50)
-	for (e = 0; e < E; e++)
-		printf("{\"dossier\":\"P%d\",\"op\":\"event.add\",\"date\":\"2024-%02d-%02d\",\"type\":\"%s\",\"text\":\"Встреча с куратором, обсуждение жилья и учёбы; запись номер %d\"}\n", e % D, e % 12 + 1, e % 28 + 1, types[e % 9 + 1], e)
-}' > "$T/register.jsonl"
-lines=$(wc -l < "$T/register.jsonl")
-"$OPORA" --dir "$T/node" init --region RU-SMO >/dev/null 2>&1
 # Every command acts as an account (docs/admin.md, "Accounts"): the
 # node's first admin, then the supervisor "bench" who imports.
-accounts() {
+node() {
+	"$OPORA" --dir "$1" init --region RU-SMO >/dev/null 2>&1
 	"$OPORA" --dir "$1" user add admin --name Admin --role admin \
 	    >/dev/null 2>&1
 	"$OPORA" --dir "$1" --user admin user add bench --name Bench \
 	    --role supervisor --centre Центр >/dev/null 2>&1
 }
-accounts "$T/node"
 
-measure() {	# measure NAME CMD...: seconds and peak RSS (KiB) into $T/NAME
+# measure NAME CMD...: "seconds peak-RSS-KiB fs-outputs(512-B) CPU-seconds"
+# of CMD (CPU: user and system, all threads).
+measure() {
 	name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$T/$name.time" "$@" >/dev/null 2>"$T/$name.err" || {
+	/usr/bin/time -f "%e %M %O %U %S" -o "$T/$name.time" "$@" \
+	    >/dev/null 2>"$T/$name.err" || {
 		cat "$T/$name.err"
 		exit 1
 	}
-	cat "$T/$name.time"
+	awk '{ printf("%s %s %s %.2f\n", $1, $2, $3, $4 + $5) }' \
+	    "$T/$name.time"
 }
 
-echo "== import ($lines changes, lines interleaved across dossiers)"
-set -- $(measure import "$OPORA" --dir "$T/node" --user bench import "$T/register.jsonl")
-isec=$1 irss=$2
-# The same register exported person by person, as registers usually are.
-awk -F'"' '{ print $4 "\t" NR "\t" $0 }' "$T/register.jsonl" |
-    sort -t "$(printf '\t')" -k1,1 -k2,2n -s | cut -f3- > "$T/grouped.jsonl"
-"$OPORA" --dir "$T/node2" init --region RU-SMO >/dev/null 2>&1
-accounts "$T/node2"
-echo "== import ($lines changes, grouped by dossier)"
-set -- $(measure import2 "$OPORA" --dir "$T/node2" --user bench import "$T/grouped.jsonl")
-gsec=$1 grss=$2
-echo "== verify"
-set -- $(measure verify "$OPORA" --dir "$T/node" --user admin verify)
-vsec=$1 vrss=$2
+# ms CMD...: the median wall time of 5 runs of CMD, in milliseconds.
+ms() {
+	for i in 1 2 3 4 5; do
+		s=$(date +%s%N)
+		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+		e=$(date +%s%N)
+		echo $(((e - s) / 1000000))
+	done | sort -n | sed -n 3p
+}
 
-awk -v n="$lines" -v is="$isec" -v ir="$irss" -v vs="$vsec" -v vr="$vrss" \
-    -v gs="$gsec" -v gr="$grss" \
-    -v sign="$sign" -v ver="$verify" -v cores="$cores" 'BEGIN {
-	irate = n / is; vrate = n / vs
-	printf("\n| what | changes | seconds | changes/s | limit (OpenSSL) | share | peak RSS |\n")
-	printf("| --- | --- | --- | --- | --- | --- | --- |\n")
-	printf("| import, interleaved | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f MiB |\n", n, is, irate, sign, 100 * irate / sign, ir / 1024)
-	printf("| import, grouped | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f MiB |\n", n, gs, n / gs, sign, 100 * n / gs / sign, gr / 1024)
-	printf("| verify | %d | %.2f | %.0f | verify %.0f/s x %d cores | %.0f%% | %.1f MiB |\n", n, vs, vrate, ver, cores, 100 * vrate / (ver * cores), vr / 1024)
-}'
+printf '| what | changes | seconds | changes/s | limit (same run) | share | CPU s | peak RSS | written per change | database per change |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+cmds=""
+for N in $SIZES; do
+	openssl speed -seconds 3 ed25519 2>/dev/null > "$T/speed"
+	sign=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $(NF-1) }' "$T/speed" | tail -1)
+	verify=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $NF }' "$T/speed" | tail -1)
+	D=$((N / 51))
+	[ $D -ge 1 ] || D=1
+	E=$((N - D))
+	awk -v D="$D" -v E="$E" 'BEGIN {
+	split("contact consultation housing education employment health finance legal crisis", types, " ")
+	for (d = 0; d < D; d++)
+		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"Иванова%d\",\"name\":\"Анна\",\"birth_date\":\"2004-%02d-%02d\",\"sex\":\"F\",\"institution\":\"Детский дом №%d\"}\n", d, d, d % 12 + 1, d % 28 + 1, d % 50)
+	for (e = 0; e < E; e++)
+		printf("{\"dossier\":\"P%d\",\"op\":\"event.add\",\"date\":\"2024-%02d-%02d\",\"type\":\"%s\",\"text\":\"Встреча с куратором, обсуждение жилья и учёбы; запись номер %d\"}\n", e % D, e % 12 + 1, e % 28 + 1, types[e % 9 + 1], e)
+	}' > "$T/register.jsonl"
+	# The same register exported person by person.
+	awk -F'"' '{ print $4 "\t" NR "\t" $0 }' "$T/register.jsonl" |
+	    sort -t "$(printf '\t')" -k1,1 -k2,2n -s | cut -f3- \
+	    > "$T/grouped.jsonl"
+	rm -rf "$T/i" "$T/g"
+	node "$T/i"
+	node "$T/g"
+	set -- $(measure import "$OPORA" --dir "$T/i" --user bench import \
+	    "$T/register.jsonl")
+	is=$1 ir=$2 io=$3 ic=$4
+	idb=$(stat -c %s "$T/i/opora.db")
+	set -- $(measure import2 "$OPORA" --dir "$T/g" --user bench import \
+	    "$T/grouped.jsonl")
+	gs=$1 gr=$2 go=$3 gc=$4
+	gdb=$(stat -c %s "$T/g/opora.db")
+	rm -rf "$T/g"
+	set -- $(measure verify "$OPORA" --dir "$T/i" --user admin verify)
+	vs=$1 vr=$2 vc=$4
+	awk -v n="$N" -v sign="$sign" -v ver="$verify" -v cores="$cores" \
+	    -v is="$is" -v ir="$ir" -v io="$io" -v idb="$idb" \
+	    -v gs="$gs" -v gr="$gr" -v go="$go" -v gdb="$gdb" \
+	    -v vs="$vs" -v vr="$vr" -v ic="$ic" -v gc="$gc" -v vc="$vc" 'BEGIN {
+		if (is == 0) is = 0.01; if (gs == 0) gs = 0.01; if (vs == 0) vs = 0.01
+		printf("| import, interleaved | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f | %.1f MiB | %.1f KB | %.2f KB |\n", n, is, n / is, sign, 100 * n / is / sign, ic, ir / 1024, io * 512 / n / 1000, idb / n / 1000)
+		printf("| import, grouped | %d | %.2f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f | %.1f MiB | %.1f KB | %.2f KB |\n", n, gs, n / gs, sign, 100 * n / gs / sign, gc, gr / 1024, go * 512 / n / 1000, gdb / n / 1000)
+		printf("| verify | %d | %.2f | %.0f | verify %.0f/s x %d cores | %.0f%% | %.1f | %.1f MiB | | |\n", n, vs, n / vs, ver, cores, 100 * n / vs / (ver * cores), vc, vr / 1024)
+	}'
+	# The interactive commands on the node of N changes (median of 5).
+	O="$OPORA --dir $T/i --user bench"
+	mid=$($O list --all 2>/dev/null | sed -n "$(((D + 1) / 2))p" | cut -c1-36)
+	one=$($O list --limit 1 2>/dev/null | cut -c1-36)
+	cmds="$cmds
+| $N | $(ms $O list) | $(ms $O list --after "$mid") | $(ms $O find --surname иванова1) | $(ms $O find --name анна --limit 20) | $(ms $O show "$one") |"
+	rm -rf "$T/i"
+done
+printf '\nInteractive commands, median of 5 runs, ms (aim: under 100 ms)\n\n'
+printf '| changes | list | list --after (middle) | find --surname иванова1 | find --name анна | show |\n'
+printf '| --- | --- | --- | --- | --- | --- |'
+echo "$cmds"

@@ -61,12 +61,12 @@ if command -v strace >/dev/null 2>&1; then
 	done
 	[ $hit -ge 1 ] || fail "no injected error reached a commit"
 
-	# The file grows and changes while its first pass is over and its
-	# second has not begun (the rewind is held 3 s).
+	# The file grows and changes once the scan has read it and before
+	# a line is made (the first read of a line by its place is held 3 s).
 	other S 1 > grow.jsonl
 	size=$(stat -c %s grow.jsonl)
-	strace -f -qq -o /dev/null -P "$T/grow.jsonl" -e trace=lseek \
-	    -e inject=lseek:delay_enter=3000000 \
+	strace -f -qq -o /dev/null -P "$T/grow.jsonl" -e trace=pread64 \
+	    -e inject=pread64:delay_enter=3000000:when=1 \
 	    "$OPORA" import grow.jsonl >out 2>err &
 	sp=$!
 	PIDS="$PIDS $sp"

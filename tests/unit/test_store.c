@@ -704,8 +704,73 @@ out:
 	return (r);
 }
 
+static int
+page_person(const char *const *col, int64_t events, void *arg)
+{
+	char	*seen = arg;
+	size_t	 len = strlen(seen);
+
+	(void)events;
+	seen[len] = col[STORE_PERSON_SURNAME][0];
+	seen[len + 1] = '\0';
+	return (len + 1 == 2);
+}
+
+/* Pages of persons (store_person_find with after, store_person_count), in
+ * the order of persons_order; undone after. */
+static int
+r_person_pages(struct store *st)
+{
+	struct store_person_query q = { NULL, NULL, NULL, NULL, NULL };
+	char		 seen[8] = "";
+	int64_t		 n = -1;
+	int		 r = -1, k;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_exec(st, "INSERT INTO persons (dossier, surname, name,"
+	    " birth_date, surname_fold, origin, custodian, created, updated,"
+	    " nchanges, last_hlc, last_key, last_id) VALUES"
+	    " ('d3', 'C', 'x', '2000-01-01', 'c', 'RU-SMO', 'RU-SMO', '', '',"
+	    "  1, '', '', ''),"
+	    " ('d1', 'A', 'x', '2000-01-01', 'a', 'RU-SMO', 'RU-SMO', '', '',"
+	    "  1, '', '', ''),"
+	    " ('d4', 'D', 'x', '2000-01-01', 'c', 'RU-SMO', 'RU-SMO', '', '',"
+	    "  1, '', '', ''),"
+	    " ('d2', 'B', 'x', '2000-01-01', 'b', 'RU-SMO', 'RU-SMO', '', '',"
+	    "  1, '', '', '')") == -1)
+		goto out;
+	/* The first page of two stops the walk (1); the next begins after
+	 * its last; a count of what follows a page; a search pages too. */
+	if ((k = store_person_find(st, &q, page_person, seen)) != 1)
+		goto out;
+	assert_string_equal(seen, "AB");
+	q.after = "d2";
+	seen[0] = '\0';
+	if (store_person_find(st, &q, page_person, seen) != 1 ||
+	    store_person_count(st, &q, &n) == -1)
+		goto out;
+	assert_string_equal(seen, "CD");
+	assert_int_equal(n, 2);
+	q.surname = "c";
+	q.after = "d3";
+	seen[0] = '\0';
+	if (store_person_find(st, &q, page_person, seen) != 0 ||
+	    store_person_count(st, &q, &n) == -1 ||
+	    (k = store_person_known(st, "d3")) == -1 ||
+	    store_person_known(st, "d9") != 0)
+		goto out;
+	assert_string_equal(seen, "D");
+	assert_int_equal(n, 1);
+	assert_int_equal(k, 1);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
 static const reader_fn readers[] = {
-	r_views,
+	r_views, r_person_pages,
 	r_researcher, r_data_version, r_snapshots,
 	r_import,
 	r_feed_head, r_change_parent, r_change_ids, r_sig_round,
