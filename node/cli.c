@@ -268,7 +268,7 @@ command_done(int rc)
 	if (rc == EX_OK)
 		return (rc);
 	if (!__atomic_load_n(&disk_full, __ATOMIC_RELAXED) && !iowatch_full()) {
-		if (!cli_io_failed() && store_out_of_memory() &&
+		if (!cli_io_failed() && log_oom_noted() &&
 		    rc != EX_OSERR) {
 			cli_err("%s", cli_tr("out of memory: nothing half-done "
 			    "was kept; run the command again with more memory",

@@ -564,6 +564,18 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 				return (RECV_FAILED);
 		}
 	}
+	/*
+	 * A change whose parents are here has a past of at least them.  An
+	 * empty one is this node's failure to read it (memory, the
+	 * database), not a verdict on the change: taken again later.
+	 */
+	if (c->nparents > 0 && past->nchanges == 0) {
+		if (past != d)
+			dossier_free(past);
+		snprintf(why, whysz, "the state of its dossier could not be "
+		    "read (out of memory or a database error)");
+		return (RECV_FAILED);
+	}
 	if (rules_check(past, c->region, c->ops, c->nops, why, whysz) ==
 	    -1) {
 		if (past != d)

@@ -453,20 +453,11 @@ store_err(struct store *st, const char *what)
  * a full disk, or what SQLite calls malformed after a failed read) or not
  * (STORE_ERR: damaged, or anything else).
  */
-/* Whether SQLite ran out of memory in this process (store_out_of_memory). */
-static int	 out_of_memory;
-
-bool
-store_out_of_memory(void)
-{
-	return (__atomic_load_n(&out_of_memory, __ATOMIC_RELAXED) != 0);
-}
-
 static enum store_step
 store_say(struct store *st, int r, const char *msg)
 {
 	if ((r & 0xff) == SQLITE_NOMEM || r == SQLITE_IOERR_NOMEM)
-		__atomic_store_n(&out_of_memory, 1, __ATOMIC_RELAXED);
+		log_oom_note();
 	switch (r & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

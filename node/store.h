@@ -41,10 +41,6 @@ void		 store_close(struct store *st);
  * and a few listings still keep theirs beside their logic.  The
  * statement belongs to the store; NULL (logged) if sql does not
  * prepare. */
-/* store_out_of_memory(): whether SQLite reported running out of memory on
- * any store of this process so far (a command that failed then says so
- * rather than blaming the configuration or the data). */
-bool		 store_out_of_memory(void);
 sqlite3		*store_db(struct store *st);
 sqlite3_stmt	*store_stmt(struct store *st, const char *sql);
 

@@ -224,6 +224,20 @@ log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int	 oom_noted;
+
+void
+log_oom_note(void)
+{
+	__atomic_store_n(&oom_noted, 1, __ATOMIC_RELAXED);
+}
+
+bool
+log_oom_noted(void)
+{
+	return (__atomic_load_n(&oom_noted, __ATOMIC_RELAXED) != 0);
+}
+
 void
 log_ssl(const char *fmt, ...)
 {
@@ -237,6 +251,8 @@ log_ssl(const char *fmt, ...)
 	va_end(ap);
 	all[0] = '\0';
 	while ((e = ERR_get_error()) != 0) {
+		if (ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+			log_oom_note();
 		ERR_error_string_n(e, ebuf, sizeof(ebuf));
 		if (used < sizeof(all)) {
 			int n = snprintf(all + used, sizeof(all) - used,
@@ -245,7 +261,11 @@ log_ssl(const char *fmt, ...)
 				used += (size_t)n;
 		}
 	}
-	log_warnx("%s: %s", msg, all[0] ? all : "unknown OpenSSL error");
+	if (log_oom_noted())
+		log_warnx("%s: out of memory", msg);
+	else
+		log_warnx("%s: %s", msg, all[0] ? all :
+		    "unknown OpenSSL error");
 }
 
 void

@@ -44,4 +44,11 @@ bool	log_journal_form(void);
 /* log_quiet(q): suppress info messages (warnings still print). */
 void	log_quiet(bool q);
 
+/* log_oom_note(): memory ran out somewhere in this process (SQLite,
+ * OpenSSL, malloc); log_oom_noted(): whether it did, so that a command
+ * that failed says "out of memory" rather than blaming its input or its
+ * configuration.  log_ssl notes it when OpenSSL's queue says so. */
+void	log_oom_note(void);
+bool	log_oom_noted(void);
+
 #endif /* OPORA_LOG_H */

@@ -56,7 +56,9 @@ while [ "$(db KLU 'SELECT count(*) FROM changes')" != 10500 ]; do
 	rc=$?
 	[ "$(passed)" = 0 ] || fail "the cursor passed changes not stored"
 	[ "$(db KLU 'SELECT count(*) FROM rejected')" = 0 ] ||
-	    { db KLU 'SELECT reason FROM rejected LIMIT 3'
+	    { db KLU 'SELECT reason, id, dossier FROM rejected LIMIT 3'
+	    db KLU "SELECT c.id, c.hlc, (SELECT count(*) FROM changes x WHERE x.dossier = c.dossier) FROM changes c WHERE c.dossier = (SELECT dossier FROM rejected LIMIT 1)"
+	    db KLU "SELECT count(*) FROM offer_summaries WHERE dossier = (SELECT dossier FROM rejected LIMIT 1)"
 	    fail "a change was recorded refused under memory pressure"; }
 	[ "$(db KLU 'SELECT count(*) FROM later')" = 0 ] ||
 	    fail "a change was put off under memory pressure"

@@ -26,6 +26,10 @@ TR=$(cat "$T/out")
 until_true 20 sh -c "'$OPORA' --dir KLU transfer list --incoming | grep -q Иванова" ||
     fail "the offer did not reach Kaluga"
 ok "$OPORA" --dir KLU transfer accept "$TR"
+# The history travels with the acceptance (docs/protocol.md, "Offers
+# before they are accepted").
+until_true 20 sh -c "'$OPORA' --dir KLU show '$D' >/dev/null 2>&1" ||
+    fail "the history did not reach Kaluga after the acceptance"
 ok "$OPORA" --dir KLU assign "$D" --centre Центр
 # Kaluga's curator corrects the card, Smolensk's event and closes the
 # episode Smolensk opened.
