@@ -60,17 +60,32 @@ q() {
 }
 
 # passed_behind RCV SRC: changes SRC holds, of dossiers RCV is entitled to
-# whose every change SRC numbered at or below RCV's cursor for SRC (so the
-# cursor has passed them whole), that RCV does not hold.  Must be 0.
+# and has accepted (Smolensk holds its accept: before that it is sent the
+# offer alone), whose every change SRC numbered at or below RCV's cursor
+# for SRC (so the cursor has passed them whole), that RCV does not hold.
+# Must be 0.
 passed_behind() {
 	q "SELECT count(*) FROM $2.changes c WHERE c.dossier IN (SELECT w.dossier
 	    FROM want w JOIN $2.changes s ON s.dossier = w.dossier
+	    WHERE w.dossier IN (SELECT dossier FROM smo.transfers
+	    WHERE \"to\" = 'RU-$1' AND state = 'accepted')
 	    GROUP BY w.dossier HAVING max(s.seq) <= (SELECT cursor
 	    FROM $1.peers WHERE region = 'RU-$2')) AND c.id NOT IN
 	    (SELECT id FROM $1.changes)"
 }
 
 # unentitled RCV: changes RCV holds of dossiers it is not entitled to.
+# accept_pending R: R accepts every offer it holds as a summary (node/
+# offer.h): since issue 13 a region is sent the offer alone, and the
+# history comes with its accept, pulled like any change.
+accept_pending() {
+	for _o in $(db "$1" "SELECT offer FROM offer_summaries WHERE
+	    state = 'offered'"); do
+		"$OPORA" --dir "$1" transfer accept "$_o" >/dev/null 2>&1 ||
+		    fail "accept_pending: $_o"
+	done
+}
+
 unentitled() {
 	q "SELECT count(*) FROM $1.changes WHERE dossier NOT IN
 	    (SELECT dossier FROM want)"
