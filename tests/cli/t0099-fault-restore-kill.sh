@@ -44,8 +44,16 @@ reg a 1 100 > a.jsonl
 imp a.jsonl
 serve SMO
 serve KLU
+# Kaluga holds the 100 offers alone (node/offer.h), accepts them, and the
+# histories come with the accepts: 10 changes and an accept each.
 until_true 30 sh -c "[ \$(sqlite3 -cmd '.timeout 2000' KLU/opora.db \
-    'SELECT count(*) FROM changes') = 1000 ]" || fail "the first pull"
+    'SELECT count(*) FROM offer_summaries') = 100 ]" || fail "the offers"
+accept_pending KLU
+until_true 60 sh -c "[ \$(sqlite3 -cmd '.timeout 2000' KLU/opora.db \
+    'SELECT count(*) FROM changes') = 1100 ]" || fail "the first pull"
+until_true 30 sh -c "[ \$(sqlite3 -cmd '.timeout 2000' SMO/opora.db \
+    \"SELECT count(*) FROM changes WHERE region = 'RU-KLU'\") = 100 ]" ||
+    fail "Smolensk did not take the accepts"
 ok "$OPORA" --dir SMO backup bak
 # After the backup: Smolensk writes 400 more, Kaluga is killed while it
 # takes them in (it may hold some, all or none).
@@ -59,10 +67,26 @@ stop SMO
 mv SMO SMO.lost
 ok "$OPORA" restore bak SMO
 kept=$(db KLU 'SELECT count(*) FROM changes')
-echo "Kaluga holds $kept changes; Smolensk went back to 1001"
+echo "Kaluga holds $kept changes; Smolensk went back to 1101"
+# The dossiers written after the backup are lost to Smolensk; Kaluga holds
+# at most their offers, never accepted (the history an offer names went
+# with the restore: an accept would wait for it for ever, docs/protocol.md
+# "Offers before they are accepted").
+sqlite3 "$T/oracle.db" 'CREATE TABLE lost (dossier TEXT PRIMARY KEY)' ||
+    fail "oracle lost"
+sqlite3 "$T/oracle.db" "$(cut -f2 b.jsonl.ids |
+    sed "s/.*/INSERT INTO lost VALUES ('&');/")" || fail "oracle lost"
+accept_kept() {	# Kaluga accepts the offers of dossiers Smolensk holds
+	for _o in $(q "SELECT offer FROM klu.offer_summaries WHERE
+	    state = 'offered' AND dossier NOT IN (SELECT dossier FROM lost)"); do
+		"$OPORA" --dir KLU transfer accept "$_o" >/dev/null 2>&1 ||
+		    fail "accept $_o"
+	done
+}
 serve SMO
 r=1
 while [ $r -le $ROUNDS ]; do
+	accept_kept
 	serve_bg KLU
 	klu=$SPID
 	reg c$r 1 10 > c$r.jsonl
@@ -83,10 +107,12 @@ serve KLU
 shared() {	# the changes of the offered dossiers a node holds
 	sqlite3 -cmd '.timeout 2000' "file:$T/oracle.db?mode=ro" \
 	    "ATTACH 'file:$1/opora.db?mode=ro' AS n; SELECT count(*) FROM
-	    n.changes WHERE dossier IN (SELECT dossier FROM want)"
+	    n.changes WHERE dossier IN (SELECT dossier FROM want) AND
+	    dossier NOT IN (SELECT dossier FROM lost)"
 }
 i=0
 while [ $i -lt 60 ]; do
+	accept_kept
 	s=$(shared SMO) k=$(shared KLU)
 	[ "$s" = "$k" ] && in_step KLU RU-SMO && in_step SMO RU-KLU && break
 	sleep 1
@@ -95,18 +121,28 @@ done
 [ "$s" = "$k" ] || fail "no convergence: Smolensk $s, Kaluga $k shared changes"
 stop KLU
 stop SMO
-[ "$(differ KLU)" = 0 ] || fail "Kaluga and Smolensk hold different changes"
+n=$(q "SELECT count(*) FROM (SELECT id FROM smo.changes WHERE dossier IN
+    (SELECT dossier FROM want) EXCEPT SELECT id FROM klu.changes)")
+[ "$n" = 0 ] || fail "Kaluga lacks $n of Smolensk's changes"
+n=$(q "SELECT count(*) FROM (SELECT id FROM klu.changes WHERE dossier NOT IN
+    (SELECT dossier FROM lost) EXCEPT SELECT id FROM smo.changes)")
+[ "$n" = 0 ] || fail "Smolensk lacks $n of Kaluga's changes"
+# Of a lost dossier Kaluga holds the offer at most, never its history.
+n=$(q "SELECT count(*) FROM klu.changes WHERE dossier IN (SELECT dossier
+    FROM lost) AND id NOT IN (SELECT change FROM klu.offer_summaries)")
+[ "$n" = 0 ] || fail "Kaluga holds $n changes of lost dossiers beyond offers"
 # Every dossier either holds is whole: what Smolensk lost came back
 # whole from Kaluga, or (never taken in by Kaluga) is gone from both.
 n=$(q "SELECT count(*) FROM want w WHERE w.dossier IN (SELECT dossier
     FROM smo.changes) AND (SELECT count(*) FROM smo.changes c WHERE
-    c.dossier = w.dossier) != 10")
+    c.dossier = w.dossier AND c.region = 'RU-SMO') != 10")
 [ "$n" = 0 ] || fail "$n dossiers are not whole"
 # Everything Smolensk wrote after the restore is on both.
 n=$(q "SELECT count(*) FROM want WHERE dossier NOT IN (SELECT dossier
     FROM klu.changes) AND dossier IN (SELECT dossier FROM smo.changes)")
 [ "$n" = 0 ] || fail "$n dossiers of Smolensk never reached Kaluga"
-[ "$(shared KLU)" -ge "$kept" ] || fail "Kaluga lost changes"
+[ "$(db KLU 'SELECT count(*) FROM changes')" -ge "$kept" ] ||
+    fail "Kaluga lost changes"
 [ "$(unentitled KLU)" = 0 ] || fail "unentitled changes at Kaluga"
 ok "$OPORA" --dir SMO verify
 ok "$OPORA" --dir KLU verify
