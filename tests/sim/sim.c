@@ -97,6 +97,10 @@ struct sim {
 	 * whether a log that went back lost it for good. */
 	int		 dossier_node[MAXDOSSIERS];
 	bool		 dossier_lost[MAXDOSSIERS];
+	/* The regions ever offered each dossier (bit i: regions[i]): one
+	 * that accepted an offer its maker then lost with a log that went
+	 * back holds the dossier though no surviving log names the offer. */
+	unsigned	 offered[MAXDOSSIERS];
 	int		 event_node[MAXEVENTS];
 	bool		 event_lost[MAXEVENTS];
 	/* Its author's log went back without it: only others hold it. */
@@ -351,6 +355,7 @@ race_op(struct sim *s, int x)
 	o.arg[OA_REASON] = "Переезд";
 	if (net_author(&s->net, c, d, &o, 1, cid) != 0)
 		return;
+	s->offered[x] |= 1u << r;
 	(void)deliver(s, c, r, false);
 	snprintf(ref, sizeof(ref), "%s/0", cid);
 	o = net_op(OP_TRANSFER_ACCEPT);
@@ -388,6 +393,7 @@ random_op(struct sim *s)
 		if (author(s, i, id, &o, 1) == 0) {
 			s->dossier_node[s->ndossiers] = i;
 			s->dossier_lost[s->ndossiers] = false;
+			s->offered[s->ndossiers] = 0;
 			s->dossier_orphan[s->ndossiers] = false;
 			memcpy(s->dossiers[s->ndossiers++], s->net.created, 37);
 		}
@@ -474,10 +480,12 @@ random_op(struct sim *s)
 		(void)author(s, i, d, &o, 1);
 		return;
 	case 6:
+		j = (i + 1 + (int)rnd(s, NNODES - 1)) % NNODES;
 		o = net_op(OP_TRANSFER_OFFER);
-		o.arg[OA_TO] = regions[(i + 1 + rnd(s, NNODES - 1)) % NNODES];
+		o.arg[OA_TO] = regions[j];
 		o.arg[OA_REASON] = "Переезд";
-		(void)author(s, i, d, &o, 1);
+		if (author(s, i, d, &o, 1) == 0)
+			s->offered[x] |= 1u << j;
 		return;
 	case 7:
 	case 8:		/* the destination decides; the origin may cancel */
@@ -723,12 +731,19 @@ static bool
 ever_entitled(struct sim *s, struct dossier **ref, int x, const char *region)
 {
 	bool	 in[MAXDOSSIERS];
-	int	 y;
+	int	 i, y;
 
 	closure(s, ref, x, true, in);
-	for (y = 0; y < s->ndossiers; y++)
-		if (in[y] && ref[y] != NULL && took_part(ref[y], region))
+	for (y = 0; y < s->ndossiers; y++) {
+		if (!in[y])
+			continue;
+		if (ref[y] != NULL && took_part(ref[y], region))
 			return (true);
+		for (i = 0; i < NNODES; i++)
+			if ((s->offered[y] & (1u << i)) != 0 &&
+			    strcmp(regions[i], region) == 0)
+				return (true);
+	}
 	return (false);
 }
 
