@@ -262,6 +262,34 @@ cJSON	*cli_conflicts_json(struct node *n, bool all);
 int	 cli_conflict_op(const struct dossier *d, const char *id,
 	    const char *keep, struct op *op, char norm[16]);
 
+/*
+ * Possible duplicates (node/cmd_conflicts.c; docs/conflicts.md), shared
+ * with the browsers' API.
+ *
+ * cli_duplicates_json(n, ids): the pairs 'duplicates --json' prints
+ *	({dossier, other, same_snils, same_name}: not linked, not dismissed),
+ *	as a new array for the caller, and in *ids (the caller frees) every
+ *	id it names, separated by one space, for the audit the caller writes
+ *	before showing them.  NULL (logged).
+ * cli_dismiss(n, a, b, reason, by, e, pair): record that dossiers a and b
+ *	are not the same person (by: the login stated it), with the audit
+ *	entry e (borrowed; its dossiers become pair, "A B" in id order, the
+ *	caller's) in one transaction.  0; 1 a bad reason (empty, over
+ *	LIMIT_REASON, not UTF-8); 2 a and b are one dossier; -2 the audit
+ *	entry could not be written, so nothing was; -1 (logged).
+ * cli_link_plan(n, d, write): which halves of the link between d[0] and
+ *	d[1] this node writes (write[i]: the link in d[i], whose custodian
+ *	it is): 0; or why none: 1 they are linked already, 2 this region has
+ *	linked its half and waits for the other custodian, 3 neither dossier
+ *	is this region's.
+ */
+cJSON	*cli_duplicates_json(struct node *n, char **ids);
+int	 cli_dismiss(struct node *n, const char *a, const char *b,
+	    const char *reason, const char *by, struct audit_entry *e,
+	    char pair[80]);
+int	 cli_link_plan(const struct node *n, struct dossier *const d[2],
+	    bool write[2]);
+
 /* cli_audit_json(n, dossier, user, since): the audit entries 'audit list
  * --json' prints, of dossier and of login user (NULL: any) from unix time
  * since on (-1: all), oldest first, as a new array; NULL (logged). */
