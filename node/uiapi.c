@@ -42,6 +42,7 @@
 #define UIAPI_CASELOAD_MAX	1000	/* dossiers one caseload answers */
 #define UIAPI_OVERDUE_DEFAULT	30	/* days without a contact */
 #define UIAPI_OVERDUE_MAX	3650
+#define UIAPI_DUP_MAX		200	/* pairs one duplicates list answers */
 
 struct uiapi {
 	struct node	*n;
@@ -1436,6 +1437,304 @@ ep_entry(struct ctx *c, bool transfer)
 	dossier_free(d);
 }
 
+/* --- Possible duplicates (supervisors) ------------------------------ */
+
+static const char SQL_DUP_PERSON[] =
+    "SELECT surname, name, patronymic, birth_date, sex, snils, institution,"
+    " graduated, custodian FROM persons WHERE dossier = ?1";
+static const char *const dup_cols[] = {
+	"surname", "name", "patronymic", "birth_date", "sex", "snils",
+	"institution", "graduated", "custodian"
+};
+
+/* The card of dossier id as {dossier, surname, ...}, added to arr.
+ * 0 / -1. */
+static int
+dup_person(struct ctx *c, cJSON *arr, const char *id)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	cJSON		*o;
+	size_t		 i;
+	int		 r, rc = -1;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arr, o);
+	if (cJSON_AddStringToObject(o, "dossier", id) == NULL ||
+	    (s = store_stmt(c->n->st, SQL_DUP_PERSON)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < sizeof(dup_cols) / sizeof(dup_cols[0]); i++)
+			if ((v = (const char *)sqlite3_column_text(s,
+			    (int)i)) != NULL && cJSON_AddStringToObject(o,
+			    dup_cols[i], v) == NULL)
+				goto out;
+	} else if (r != SQLITE_DONE)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/*
+ * GET /api/duplicates (supervisors): the pairs 'opora duplicates' lists
+ * (cli_duplicates_json), at most UIAPI_DUP_MAX, each with both cards side
+ * by side; audited as 'duplicates' with the ids shown.
+ */
+static void
+ep_duplicates(struct ctx *c)
+{
+	cJSON		*arr, *j = NULL, *o, *people;
+	char		*ids = NULL, *p;
+	size_t		 len = 0;
+	int		 n = 0;
+	bool		 more;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if ((arr = cli_duplicates_json(c->n, &ids)) == NULL)
+		goto err;
+	free(ids);
+	more = cJSON_GetArraySize(arr) > UIAPI_DUP_MAX;
+	while (cJSON_GetArraySize(arr) > UIAPI_DUP_MAX)
+		cJSON_DeleteItemFromArray(arr, UIAPI_DUP_MAX);
+	if ((ids = malloc((size_t)cJSON_GetArraySize(arr) * 2 * 37 + 1)) ==
+	    NULL)
+		goto err;
+	ids[0] = '\0';
+	cJSON_ArrayForEach(o, arr) {
+		p = ids + len;
+		len += (size_t)snprintf(p, 2 * 37 + 1, "%s%s %s", n++ > 0 ?
+		    " " : "", cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")->valuestring,
+		    cJSON_GetObjectItemCaseSensitive(o, "other")->valuestring);
+	}
+	/* Audited before any name is shown. */
+	if (audit(c, NULL, "duplicates", ids, "", "web", false) == -1) {
+		free(ids);
+		cJSON_Delete(arr);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(ids);
+	cJSON_ArrayForEach(o, arr)
+		if ((people = cJSON_AddArrayToObject(o, "people")) == NULL ||
+		    dup_person(c, people, cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")->valuestring) == -1 || dup_person(c, people,
+		    cJSON_GetObjectItemCaseSensitive(o,
+		    "other")->valuestring) == -1)
+			goto err;
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "pairs", arr)) {
+		cJSON_Delete(j);
+		j = NULL;
+		goto err;
+	}
+	arr = NULL;
+	if (cJSON_AddBoolToObject(j, "more", more) == NULL)
+		goto err;
+	set_json(c, 200, j);
+	return;
+err:
+	cJSON_Delete(arr);
+	cJSON_Delete(j);
+	internal(c);
+}
+
+/*
+ * The two dossiers of a pair request {dossier, other, reason}: both ids,
+ * held here, and the account may decide on both (refusals audited).
+ * true, or false after answering.
+ */
+static bool
+pair_body(struct ctx *c, const char **a, const char **b,
+    const char **reason)
+{
+	enum access_scope	 sc;
+	const char		*id[2];
+	int			 i, r;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return (false);
+	}
+	if (body_str(c, "dossier", 36, &id[0]) == -1 ||
+	    body_str(c, "other", 36, &id[1]) == -1 ||
+	    body_str(c, "reason", LIMIT_REASON, reason) == -1)
+		return (false);
+	for (i = 0; i < 2; i++)
+		if (id[i] == NULL || !fields_uuid_valid(id[i],
+		    strlen(id[i]))) {
+			fail(c, 400, "bad_request", "dossier and other are "
+			    "dossier ids");
+			return (false);
+		}
+	if (*reason == NULL || (*reason)[0] == '\0') {
+		fail(c, 400, "invalid", "--reason is required");
+		return (false);
+	}
+	if (strcmp(id[0], id[1]) == 0) {
+		fail(c, 400, "invalid", "both names are the same dossier");
+		return (false);
+	}
+	for (i = 0; i < 2; i++) {
+		if ((r = store_has_dossier(c->n->st, id[i])) != 1) {
+			if (r == 0)
+				fail(c, 404, "not_found", "no such dossier");
+			else
+				internal(c);
+			return (false);
+		}
+		if (!allowed(c, id[i], ACT_DECIDE, &sc))
+			return (false);
+	}
+	*a = id[0];
+	*b = id[1];
+	return (true);
+}
+
+/* POST /api/duplicates/dismiss {dossier, other, reason}: not the same
+ * person, as 'opora duplicates dismiss' (cli_dismiss). */
+static void
+ep_dismiss(struct ctx *c)
+{
+	struct audit_entry	 e;
+	const char		*a, *b, *reason;
+	char			 pair[80];
+	cJSON			*j, *arr;
+
+	if (!pair_body(c, &a, &b, &reason))
+		return;
+	memset(&e, 0, sizeof(e));
+	e.login = c->acct.login;
+	e.role = access_role_name(c->acct.role);
+	e.os_user = "";
+	e.addr = c->r->addr;
+	e.action = "duplicates dismiss";
+	e.reason = "";
+	e.detail = "web";
+	switch (cli_dismiss(c->n, a, b, reason, c->acct.login, &e, pair)) {
+	case 0:
+		break;
+	case 1:
+		fail(c, 400, "invalid", "--reason: empty, longer than the "
+		    "limit or not UTF-8");
+		return;
+	case 2:
+		fail(c, 400, "invalid", "both names are the same dossier");
+		return;
+	case -2:
+		fail(c, 500, "audit", "the statement cannot be recorded in "
+		    "the audit, so nothing was written");
+		return;
+	default:
+		internal(c);
+		return;
+	}
+	pair[36] = '\0';
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (arr = cJSON_AddArrayToObject(j, "pair")) == NULL ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair)) ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair + 37))) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
+/*
+ * POST /api/duplicates/link {dossier, other, reason}: the same person, as
+ * 'opora link': this node writes the halves whose custodian it is
+ * (cli_link_plan), each a change audited as 'link' in its transaction.
+ */
+static void
+ep_link(struct ctx *c)
+{
+	struct dossier		*d[2] = { NULL, NULL };
+	struct audit_entry	 e;
+	struct op		 op;
+	const char		*id[2], *reason;
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	cJSON			*j = NULL, *ch, *wait;
+	bool			 write[2];
+	int			 i, r;
+
+	if (!pair_body(c, &id[0], &id[1], &reason))
+		return;
+	for (i = 0; i < 2; i++)
+		if (view_load(c->n->st, id[i], &d[i]) != 0)
+			goto err;
+	switch (cli_link_plan(c->n, d, write)) {
+	case 0:
+		break;
+	case 1:
+		fail(c, 409, "refused", "these dossiers are already linked");
+		goto out;
+	case 2:
+		fail(c, 409, "refused", "this region has already linked its "
+		    "dossier; the link takes effect when the custodian of the "
+		    "other links it back");
+		goto out;
+	default:
+		fail(c, 409, "refused", "only the custodian of one of the "
+		    "dossiers may link them");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (ch = cJSON_AddArrayToObject(j, "changes")) == NULL ||
+	    (wait = cJSON_AddArrayToObject(j, "waiting_for")) == NULL)
+		goto err;
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_PERSON_LINK;
+	op.field = -1;
+	op.arg[OA_REASON] = reason;
+	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
+	for (i = 0; i < 2; i++) {
+		if (!write[i]) {
+			if (dossier_linked(d[i], d[1 - i]->id) == NULL &&
+			    !cJSON_AddItemToArray(wait,
+			    cJSON_CreateString(d[i]->custodian)))
+				goto err;
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		e.login = c->acct.login;
+		e.role = access_role_name(c->acct.role);
+		e.os_user = "";
+		e.addr = c->r->addr;
+		e.action = "link";
+		e.reason = "";
+		op.arg[OA_OTHER] = d[1 - i]->id;
+		r = cli_write(c->n, d[i]->id, &op, 1, NULL, &e, did, cid, why,
+		    sizeof(why));
+		if (r == CLI_WRITE_REFUSED) {
+			fail(c, 409, "refused", cli_why(why));
+			goto out;
+		}
+		if (r != 0 || !cJSON_AddItemToArray(ch,
+		    cJSON_CreateString(cid)))
+			goto err;
+	}
+	set_json(c, 201, j);
+	j = NULL;
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(j);
+	dossier_free(d[0]);
+	dossier_free(d[1]);
+}
+
 static int
 account_one(const struct account *a, void *arg)
 {
@@ -2009,6 +2308,14 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_transfers(&c);
 	else if (c.nseg == 1 && strcmp(s0, "conflicts") == 0 && get)
 		ep_conflicts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "duplicates") == 0 && get)
+		ep_duplicates(&c);
+	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
+	    strcmp(s1, "dismiss") == 0)
+		ep_dismiss(&c);
+	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
+	    strcmp(s1, "link") == 0)
+		ep_link(&c);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
 		ep_accounts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "status") == 0 && get)
