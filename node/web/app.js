@@ -21,6 +21,8 @@ const pages = [
 	    render: decide.transfers },
 	{ route: 'conflicts', title: 'Конфликты', roles: ['supervisor'],
 	    render: decide.conflicts },
+	{ route: 'duplicates', title: 'Возможные повторы',
+	    roles: ['supervisor'], render: decide.duplicates },
 	{ route: 'status', title: 'Состояние узла', roles: ['admin'],
 	    render: admin.health },
 	{ route: 'accounts', title: 'Учётные записи', roles: ['admin'],

@@ -47,6 +47,14 @@ serve SMO
 serve KLU
 until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief conflicts list \
     --json | grep -q phone" || fail "no conflict in Kaluga"
+# Two possible duplicates in Smolensk: one person registered twice (to be
+# linked), two namesakes born the same day (not the same person).
+for s in 1 2; do
+	ok smo person add --surname Кузнецова --name Ольга --birth-date \
+	    2003-07-07 --sex F --snils 123-456-789-64 --force
+	ok smo person add --surname Белова --name Дарья --birth-date \
+	    2006-02-02 --sex F --institution "Детский дом № $s" --force
+done
 
 mkdir -p "$TOP/build/web-shots"
 SMO_UI=$UI_SMO KLU_UI=$UI_KLU SMO_TOTP=$(cat "$T/SMO.totp") \

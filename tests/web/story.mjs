@@ -363,6 +363,39 @@ try {
 		await axe(chief, 'outgoing transfers');
 	});
 
+	await step('duplicates-linked-or-dismissed', async () => {
+		await chief.getByRole('link', { name: 'Возможные повторы' })
+		    .click();
+		await chief.getByText(/^На узле 2 пары дел,/).waitFor();
+		const k = chief.getByRole('article', {
+		    name: /Кузнецова Ольга и Кузнецова Ольга/ });
+		await k.getByText('тот же СНИЛС, имя и дата рождения',
+		    { exact: false }).waitFor();
+		await k.getByText('123-456-789 64').first().waitFor();
+		const b = chief.getByRole('article', {
+		    name: /Белова Дарья и Белова Дарья/ });
+		await b.getByText('Детский дом № 1').waitFor();
+		await b.getByText('Детский дом № 2').waitFor();
+		await axe(chief, 'duplicates');
+		await shot(chief, '14-duplicates');
+		// No reason: asked for one, nothing sent.
+		await b.getByRole('button', { name: 'Разные люди' }).click();
+		await b.getByText('Укажите причину решения.').waitFor();
+		await b.getByLabel(lab('Причина решения')).fill(
+		    `Разные дома ${XSS}`);
+		await b.getByRole('button', { name: 'Разные люди' }).click();
+		await chief.getByText('Отмечено: это разные люди.').waitFor();
+		await chief.getByText(/^На узле 1 пара дел,/).waitFor();
+		await k.getByLabel(lab('Причина решения')).fill(
+		    'Один СНИЛС, зарегистрирована дважды');
+		await k.getByRole('button', { name: 'Один человек — связать' })
+		    .click();
+		await chief.getByText('Дела связаны: это один человек.')
+		    .waitFor();
+		await chief.getByText('Возможных повторов нет.').waitFor();
+		check(await chief.title() !== '1', 'XSS ran');
+	});
+
 	const kchief = await newPage(browser, KLU);
 	await step('kaluga-accepts', async () => {
 		await login(kchief, 'chief');
