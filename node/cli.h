@@ -19,6 +19,7 @@
 #include "conflict/access.h"
 #include "conflict/dossier.h"
 #include "node/account.h"
+#include "node/card.h"
 #include "node/store.h"
 #include "protocol/change.h"
 
@@ -289,6 +290,41 @@ int	 cli_dismiss(struct node *n, const char *a, const char *b,
 	    char pair[80]);
 int	 cli_link_plan(const struct node *n, struct dossier *const d[2],
 	    bool write[2]);
+
+/*
+ * Peers (node/cmd_peer.c), shared with the browsers' API.
+ *
+ * cli_peer_add(n, text, len, e, pa): check the card text (borrowed; what
+ *	'opora id' printed on the peer) as 'peer add' does — its form and
+ *	signature, not this node's own region, and for a region already a
+ *	peer a rotation chain from the key held here, none signed after a
+ *	revocation — and record the peer, its keys, their ends and its
+ *	revocations, with the audit entry e (borrowed; NULL: none) in one
+ *	transaction.  pa (the caller's) holds the card and what the caller
+ *	tells.  0; CLI_PEER_BADCARD (pa->why: card_check's reason, English);
+ *	CLI_PEER_OWN; CLI_PEER_CHAIN (the key is not announced by pa->held);
+ *	CLI_PEER_REVOKED (a rotation signed by pa->kid after its
+ *	revocation); -2 the audit entry could not be written, so nothing
+ *	was; -1 (logged).
+ * cli_peer_remove(n, region, e): remove the peer and distrust its keys,
+ *	with e (NULL: none) in one transaction.  0; 1 no such peer; -2; -1.
+ */
+#define CLI_PEER_BADCARD	1
+#define CLI_PEER_OWN		2
+#define CLI_PEER_CHAIN		3
+#define CLI_PEER_REVOKED	4
+struct cli_peer {
+	struct card	 c;
+	int		 from;		/* first new rotation */
+	bool		 existed;	/* the region was a peer */
+	char		 held[SIG_KEYID_LEN + 1];
+	char		 kid[SIG_KEYID_LEN + 1];
+	char		 why[256];
+};
+int	 cli_peer_add(struct node *n, const char *text, size_t len,
+	    const struct audit_entry *e, struct cli_peer *pa);
+int	 cli_peer_remove(struct node *n, const char *region,
+	    const struct audit_entry *e);
 
 /* cli_audit_json(n, dossier, user, since): the audit entries 'audit list
  * --json' prints, of dossier and of login user (NULL: any) from unix time
