@@ -18,6 +18,7 @@
 #include "conflict/op.h"
 #include "node/account.h"
 #include "node/audit.h"
+#include "node/card.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/session.h"
@@ -2062,6 +2063,214 @@ err:
 	internal(c);
 }
 
+/* --- Peers (admins) ------------------------------------------------- */
+
+/* One peer of GET /api/peers: its state as GET /api/status gives it, and
+ * the keys 'opora peer list' shows. */
+static int
+peers_one(const struct store_peer_row *pr, void *arg)
+{
+	struct status_peers	*sp = arg;
+	cJSON			*o;
+	char			 e[ESC_LONG];
+
+	if (status_peer(pr, sp) == -1 ||
+	    (o = cJSON_GetArrayItem(sp->arr, cJSON_GetArraySize(sp->arr) -
+	    1)) == NULL)
+		return (-1);
+	/* Checked when the card was added; escaped all the same. */
+	if (cJSON_AddStringToObject(o, "key_id", esc_str(pr->key_id, e,
+	    sizeof(e))) == NULL || cJSON_AddStringToObject(o, "tls_pin",
+	    esc_str(pr->pin, e, sizeof(e))) == NULL ||
+	    (pr->pin_next != NULL && pr->pin_next[0] != '\0' &&
+	    cJSON_AddStringToObject(o, "tls_pin_next", esc_str(pr->pin_next,
+	    e, sizeof(e))) == NULL) ||
+	    cJSON_AddNumberToObject(o, "cursor", (double)pr->cursor) == NULL)
+		return (-1);
+	return (0);
+}
+
+/* GET /api/peers (admins): 'opora peer list' with each peer's state. */
+static void
+ep_peers(struct ctx *c)
+{
+	struct status_peers	 sp;
+	cJSON			*j;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.n = c->n;
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
+	    (sp.arr = cJSON_AddArrayToObject(j, "peers")) == NULL ||
+	    store_peer_each(c->n->st, peers_one, &sp) != 0 ||
+	    audit(c, NULL, "peer list", "", "", "web", false) == -1) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/* The audit entry of an admin's peer change. */
+static void
+peer_entry(struct ctx *c, struct audit_entry *e, const char *action,
+    const char *region)
+{
+	memset(e, 0, sizeof(*e));
+	e->login = c->acct.login;
+	e->role = access_role_name(c->acct.role);
+	e->os_user = "";
+	e->addr = c->r->addr;
+	e->action = action;
+	e->dossiers = "";
+	e->reason = "";
+	e->detail = region;
+}
+
+/*
+ * POST /api/peers {card}: add (or update) a peer from its card, as 'opora
+ * peer add' (cli_peer_add: the same checks), audited as 'peer add' with
+ * the region in the same transaction.
+ */
+static void
+ep_peer_add(struct ctx *c)
+{
+	struct audit_entry	 e;
+	struct cli_peer		*pa;
+	const char		*card;
+	char			 why[512], esc[ESC_LONG], kid[SIG_KEYID_LEN + 1];
+	char			 t[32];
+	cJSON			*j = NULL, *rot, *o;
+	size_t			 i;
+	int			 r;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (body_str(c, "card", LIMIT_CARD_BYTES, &card) == -1)
+		return;
+	if (card == NULL || card[0] == '\0') {
+		fail(c, 400, "invalid", "the card is required (what 'opora id' "
+		    "prints on the peer)");
+		return;
+	}
+	if ((pa = calloc(1, sizeof(*pa))) == NULL) {
+		internal(c);
+		return;
+	}
+	/* The region is known once the card is read: the audit names it. */
+	peer_entry(c, &e, "peer add", pa->c.region);
+	r = cli_peer_add(c->n, card, strlen(card), &e, pa);
+	switch (r) {
+	case 0:
+		break;
+	case CLI_PEER_BADCARD:
+		/* The card is outside input: its reason is escaped. */
+		snprintf(why, sizeof(why), "the card is refused: %s",
+		    esc_str(pa->why, esc, sizeof(esc)));
+		fail(c, 400, "invalid", why);
+		goto out;
+	case CLI_PEER_OWN:
+		fail(c, 400, "invalid", "the card is of this node's own "
+		    "region");
+		goto out;
+	case CLI_PEER_CHAIN:
+		fail(c, 409, "refused", "the card's key is not announced by "
+		    "the key this node holds for the region: if the region "
+		    "lost its key, check the new card with its admin, then "
+		    "remove the peer and add it");
+		goto out;
+	case CLI_PEER_REVOKED:
+		fail(c, 409, "refused", "the card's rotation was signed by a "
+		    "key after the time it is revoked from, so it proves "
+		    "nothing: check the card's key id with the region's admin, "
+		    "then remove the peer and add it");
+		goto out;
+	case -2:
+		fail(c, 500, "audit", "the change cannot be recorded in the "
+		    "audit, so nothing was written");
+		goto out;
+	default:
+		internal(c);
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", pa->c.region) == NULL ||
+	    cJSON_AddStringToObject(j, "url", esc_str(pa->c.url, esc,
+	    sizeof(esc))) == NULL ||
+	    cJSON_AddStringToObject(j, "key_id", pa->c.key_id) == NULL ||
+	    cJSON_AddBoolToObject(j, "existed", pa->existed) == NULL ||
+	    (pa->c.pin_next[0] != '\0' && cJSON_AddStringToObject(j,
+	    "tls_pin_next", pa->c.pin_next) == NULL) ||
+	    (rot = cJSON_AddArrayToObject(j, "replaced_keys")) == NULL)
+		goto err;
+	for (i = (size_t)pa->from; pa->existed && i < pa->c.nrot; i++) {
+		sig_key_id(pa->c.rot[i].prev, kid);
+		card_time_format(pa->c.rot[i].until, t);
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(rot, o) ||
+		    cJSON_AddStringToObject(o, "key_id", kid) == NULL ||
+		    cJSON_AddStringToObject(o, "until", t) == NULL)
+			goto err;
+	}
+	set_json(c, 201, j);
+	j = NULL;
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(j);
+	free(pa);
+}
+
+/* POST /api/peers/REGION/remove {}: as 'opora peer remove REGION'. */
+static void
+ep_peer_remove(struct ctx *c, const char *region, const char *verb)
+{
+	struct audit_entry	 e;
+	cJSON			*j;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (strcmp(verb, "remove") != 0) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (!fields_region_valid(region, strlen(region))) {
+		fail(c, 404, "not_found", "no such peer");
+		return;
+	}
+	peer_entry(c, &e, "peer remove", region);
+	switch (cli_peer_remove(c->n, region, &e)) {
+	case 0:
+		break;
+	case 1:
+		fail(c, 404, "not_found", "no such peer");
+		return;
+	case -2:
+		fail(c, 500, "audit", "the change cannot be recorded in the "
+		    "audit, so nothing was written");
+		return;
+	default:
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", region) == NULL) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
 /* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
 static void
 ep_audit(struct ctx *c)
@@ -2320,6 +2529,12 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_accounts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "status") == 0 && get)
 		ep_status(&c);
+	else if (c.nseg == 1 && strcmp(s0, "peers") == 0 && get)
+		ep_peers(&c);
+	else if (c.nseg == 1 && strcmp(s0, "peers") == 0 && post)
+		ep_peer_add(&c);
+	else if (c.nseg == 3 && strcmp(s0, "peers") == 0 && post)
+		ep_peer_remove(&c, s1, c.seg[2]);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && post)
 		ep_account_add(&c);
 	else if (c.nseg == 3 && strcmp(s0, "accounts") == 0 && post)
