@@ -25,6 +25,8 @@ const pages = [
 	    roles: ['supervisor'], render: decide.duplicates },
 	{ route: 'status', title: 'Состояние узла', roles: ['admin'],
 	    render: admin.health },
+	{ route: 'peers', title: 'Соседи', roles: ['admin'],
+	    render: admin.peers },
 	{ route: 'accounts', title: 'Учётные записи', roles: ['admin'],
 	    render: admin.accounts },
 	{ route: 'audit', title: 'Журнал аудита', roles: ['auditor'],

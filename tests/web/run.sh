@@ -20,6 +20,10 @@ ui_node KLU RU-KLU "$((p + 5))"
 UI_KLU=$UI
 "$OPORA_BIN" --dir SMO id > SMO.card
 "$OPORA_BIN" --dir KLU id > KLU.card
+# A third region whose card the admin adds (and removes) in the page.
+"$OPORA_BIN" --dir TVE init --region RU-TVE --url \
+    "https://127.0.0.1:$((p + 9))" >/dev/null 2>&1 || fail "init TVE"
+"$OPORA_BIN" --dir TVE id > TVE.card
 ok "$OPORA_BIN" --dir SMO --user boss peer add KLU.card
 ok "$OPORA_BIN" --dir KLU --user boss peer add SMO.card
 serve SMO
@@ -59,7 +63,7 @@ done
 mkdir -p "$TOP/build/web-shots"
 SMO_UI=$UI_SMO KLU_UI=$UI_KLU SMO_TOTP=$(cat "$T/SMO.totp") \
     KLU_TOTP=$(cat "$T/KLU.totp") UI_PW=$UI_PW CHROMIUM=$CHROMIUM \
-    SHOTS="$TOP/build/web-shots" WORK="$T" \
+    SHOTS="$TOP/build/web-shots" WORK="$T" PEER_CARD="$PWD/TVE.card" \
     timeout 600 node "$TOP/tests/web/story.mjs" &
 npid=$!
 PIDS="$PIDS $npid"

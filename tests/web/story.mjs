@@ -95,7 +95,8 @@ async function newPage(browser, base, viewport) {
 	page.setDefaultTimeout(15000);
 	page.on('pageerror', (e) => pageErrors.push(`${base}: ${e.message}`));
 	page.on('console', (m) => {
-		if (m.type() === 'error' && !/status of 40[13]/.test(m.text()))
+		// 400: a refused card, on purpose (admin-peers).
+		if (m.type() === 'error' && !/status of 40[013]/.test(m.text()))
 			pageErrors.push(`${base}: ${m.text()}`);
 	});
 	page.on('dialog', (d) => {
@@ -377,7 +378,7 @@ try {
 		await b.getByText('Детский дом № 1').waitFor();
 		await b.getByText('Детский дом № 2').waitFor();
 		await axe(chief, 'duplicates');
-		await shot(chief, '14-duplicates');
+		await shot(chief, '15-duplicates');
 		// No reason: asked for one, nothing sent.
 		await b.getByRole('button', { name: 'Разные люди' }).click();
 		await b.getByText('Укажите причину решения.').waitFor();
@@ -571,6 +572,38 @@ try {
 		check(onetime.length >= 12, `one-time password ${onetime}`);
 		await axe(adm, 'accounts');
 		await shot(adm, '12-accounts');
+	});
+	await step('admin-peers', async () => {
+		await adm.getByRole('link', { name: 'Соседи' }).click();
+		await adm.getByText('Регион RU-SMO. 1 сосед.').waitFor();
+		const v = adm.locator('#app-view');
+		await v.getByRole('button', { name: 'Добавить соседа' }).click();
+		await v.getByText('Выберите файл карточки.').waitFor();
+		// A forged card: refused with the node's reason.
+		await v.getByLabel('Карточка соседа').setInputFiles({
+		    name: 'forged.card', mimeType: 'application/json',
+		    buffer: Buffer.from(fs.readFileSync(env.PEER_CARD, 'utf8')
+			.replace('127.0.0.1', '127.0.0.2')) });
+		await v.getByRole('button', { name: 'Добавить соседа' }).click();
+		await v.getByText(/^Проверьте поля формы. \(the card is refused/)
+		    .waitFor();
+		await v.getByLabel('Карточка соседа').setInputFiles(
+		    env.PEER_CARD);
+		await v.getByRole('button', { name: 'Добавить соседа' }).click();
+		await v.getByText(/^Сосед добавлен: RU-TVE, https:/).waitFor();
+		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
+		await v.getByRole('cell', { name: 'ещё не связывались' })
+		    .waitFor();
+		await axe(adm, 'peers');
+		await shot(adm, '16-peers');
+		await v.getByRole('button', { name: 'Удалить RU-TVE' }).click();
+		await v.getByRole('button', { name: 'Отмена' }).click();
+		await v.getByRole('button', { name: 'Удалить RU-TVE' }).click();
+		await v.getByRole('button', { name: 'Да, удалить RU-TVE' })
+		    .click();
+		await v.getByText('Сосед RU-TVE удалён; его ключам больше нет ' +
+		    'доверия.').waitFor();
+		await adm.getByText('Регион RU-SMO. 1 сосед.').waitFor();
 	});
 	await step('one-time-password-changed-first', async () => {
 		const nv = await newPage(browser, SMO);
