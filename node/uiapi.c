@@ -44,6 +44,7 @@
 #define UIAPI_OVERDUE_DEFAULT	30	/* days without a contact */
 #define UIAPI_OVERDUE_MAX	3650
 #define UIAPI_DUP_MAX		200	/* pairs one duplicates list answers */
+#define UIAPI_GLASS_MAX		500	/* entries one glass review answers */
 
 struct uiapi {
 	struct node	*n;
@@ -2063,6 +2064,124 @@ err:
 	internal(c);
 }
 
+/* --- Break-the-glass review (supervisors) --------------------------- */
+
+/*
+ * The audit's entries of a reason given to open another centre's dossier:
+ * the grant in the pages ('break-the-glass') and every CLI command run
+ * with --reason (its entry keeps the reason; no other entry has one).
+ * Newest first, from unix time ?1 on, at most ?2 rows.
+ */
+static const char SQL_GLASS[] =
+    "SELECT a.seq, a.at, a.login, a.role, a.addr, a.os_user, a.action,"
+    " a.dossiers, a.reason, p.surname, p.name, p.patronymic, p.birth_date"
+    " FROM audit a LEFT JOIN persons p ON p.dossier = a.dossiers"
+    " WHERE (a.action = 'break-the-glass' OR a.reason <> '')"
+    " AND a.at >= ?1 ORDER BY a.seq DESC LIMIT ?2";
+static const char *const glass_cols[] = {
+	NULL, NULL, "login", "role", "addr", "os_user", "action", "dossier",
+	"reason", "surname", "name", "patronymic", "birth_date"
+};
+
+/*
+ * GET /api/glass?since=YYYY-MM-DD (supervisors): who opened another
+ * centre's dossier with a reason, when, which dossier and why, at most
+ * UIAPI_GLASS_MAX entries (newest first; 'more' says there were others).
+ * The review is itself audited ('glass review', with the dossiers).
+ */
+static void
+ep_glass_review(struct ctx *c)
+{
+	const char	*since = c->r->query(c->r->qarg, "since"), *v;
+	sqlite3_stmt	*s = NULL;
+	struct tm	 tm;
+	cJSON		*j = NULL, *arr, *o;
+	char		*ids = NULL, *p;
+	size_t		 len = 0, k;
+	int		 y, m, d, r, n = 0;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 70;
+	tm.tm_mday = 1;
+	if (since != NULL && since[0] != '\0') {
+		if (fields_date_parse(since, strlen(since), &y, &m, &d) ==
+		    -1) {
+			fail(c, 400, "bad_request", "since is a date "
+			    "YYYY-MM-DD");
+			return;
+		}
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (arr = cJSON_AddArrayToObject(j, "entries")) == NULL ||
+	    (s = store_stmt(c->n->st, SQL_GLASS)) == NULL ||
+	    (ids = malloc(UIAPI_GLASS_MAX * 37 + 1)) == NULL)
+		goto err;
+	ids[0] = '\0';
+	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)timegm(&tm)) !=
+	    SQLITE_OK || sqlite3_bind_int(s, 2, UIAPI_GLASS_MAX + 1) !=
+	    SQLITE_OK)
+		goto err;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ == UIAPI_GLASS_MAX)
+			break;
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto err;
+		cJSON_AddItemToArray(arr, o);
+		if (cJSON_AddNumberToObject(o, "seq",
+		    (double)sqlite3_column_int64(s, 0)) == NULL ||
+		    cJSON_AddNumberToObject(o, "at",
+		    (double)sqlite3_column_int64(s, 1)) == NULL)
+			goto err;
+		for (k = 2; k < sizeof(glass_cols) / sizeof(glass_cols[0]);
+		    k++)
+			if ((v = (const char *)sqlite3_column_text(s,
+			    (int)k)) != NULL && cJSON_AddStringToObject(o,
+			    glass_cols[k], v) == NULL)
+				goto err;
+		/* One dossier per entry: the id, for the audit. */
+		v = (const char *)sqlite3_column_text(s, 7);
+		if (v != NULL && strlen(v) == 36 && strstr(ids, v) == NULL) {
+			p = ids + len;
+			len += (size_t)snprintf(p, 38, "%s%s", len > 0 ? " " :
+			    "", v);
+		}
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		goto err;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	s = NULL;
+	if (cJSON_AddBoolToObject(j, "more", n > UIAPI_GLASS_MAX) == NULL)
+		goto err;
+	if (audit(c, NULL, "glass review", ids, "", "web", false) == -1) {
+		free(ids);
+		cJSON_Delete(j);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(ids);
+	set_json(c, 200, j);
+	return;
+err:
+	if (s != NULL) {
+		log_warnx("web glass review: %s",
+		    sqlite3_errmsg(store_db(c->n->st)));
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	free(ids);
+	cJSON_Delete(j);
+	internal(c);
+}
+
 /* --- Peers (admins) ------------------------------------------------- */
 
 /* One peer of GET /api/peers: its state as GET /api/status gives it, and
@@ -2519,6 +2638,8 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_conflicts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "duplicates") == 0 && get)
 		ep_duplicates(&c);
+	else if (c.nseg == 1 && strcmp(s0, "glass") == 0 && get)
+		ep_glass_review(&c);
 	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
 	    strcmp(s1, "dismiss") == 0)
 		ep_dismiss(&c);
