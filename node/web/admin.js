@@ -282,6 +282,7 @@ const actions = {
 	'duplicates dismiss': 'отметка «разные люди»',
 	'peer list': 'список соседей', 'peer add': 'новый сосед',
 	'peer remove': 'удаление соседа', status: 'состояние узла',
+	'glass review': 'просмотр открытий чужих дел',
 };
 
 function actionText(a) {

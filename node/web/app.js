@@ -23,6 +23,8 @@ const pages = [
 	    render: decide.conflicts },
 	{ route: 'duplicates', title: 'Возможные повторы',
 	    roles: ['supervisor'], render: decide.duplicates },
+	{ route: 'glass', title: 'Открытия чужих дел',
+	    roles: ['supervisor'], render: decide.glass },
 	{ route: 'status', title: 'Состояние узла', roles: ['admin'],
 	    render: admin.health },
 	{ route: 'peers', title: 'Соседи', roles: ['admin'],

@@ -3,7 +3,7 @@
 // break-the-glass review.
 
 import { call, query } from './api.js';
-import { h, clear, field, table, link, status } from './dom.js';
+import { h, clear, field, form, table, link, status } from './dom.js';
 import { fmtDate, fmtHlc, count, transferStates, fields, sexes, errorText,
     fmtSnils } from './ru.js';
 import { fullName } from './curator.js';
@@ -259,6 +259,56 @@ export async function duplicates(view) {
 		});
 	};
 	await load();
+}
+
+// An audit time (unix seconds) as ДД.ММ.ГГГГ ЧЧ:ММ.
+function secText(at) {
+	const t = new Date(at * 1000);
+	const p = (x) => String(x).padStart(2, '0');
+	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
+	    `${p(t.getHours())}:${p(t.getMinutes())}`;
+}
+
+const glassActions = {
+	'break-the-glass': 'открыл(а) в программе',
+	read: 'прочитал(а) в командной строке',
+	show: 'прочитал(а) в командной строке',
+};
+
+// Break-the-glass review: GET /api/glass?since=YYYY-MM-DD.
+export async function glass(view) {
+	view.append(h('h1', {}, 'Открытия чужих дел'),
+	    h('p', {}, 'Кто открывал дело другого центра, указав причину: ' +
+		'когда, какое дело и почему. Проверьте, что причины ' +
+		'настоящие.'));
+	const st = status();
+	const out = h('div', {});
+	const since = field('С даты', 'since', { type: 'date' });
+	const f = form('Отбор', [since], 'Показать', async (v) => {
+		const r = await call('GET', `/api/glass${query(v)}`);
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		const list = r.data.entries;
+		st.say(list.length ? `Найдено: ${count(list.length, 'открытие',
+		    'открытия', 'открытий')}${r.data.more ?
+		    ' (показаны последние 500)' : ''}.` :
+		    'Никто не открывал чужих дел.');
+		if (list.length)
+			out.append(table('Открытия дел других центров',
+			    ['Когда', 'Кто', 'Как', 'Дело', 'Причина'],
+			    list.map((e) => [secText(e.at),
+				`${e.login}${e.addr && e.addr !== 'cli' ?
+				    `, ${e.addr}` : ''}`,
+				glassActions[e.action] || e.action,
+				e.dossier ? link(`#/dossier/${e.dossier}`,
+				    fullName(e) || e.dossier) : '',
+				e.reason])));
+	});
+	view.append(f, st, out);
+	f.requestSubmit();
 }
 
 export { query };

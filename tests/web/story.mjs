@@ -488,6 +488,24 @@ try {
 		await other.getByRole('heading', {
 		    name: 'Иванова Анна Сергеевна' }).waitFor();
 	});
+	await step('supervisor-reviews-glass', async () => {
+		await kchief.getByRole('link', { name: 'Открытия чужих дел' })
+		    .click();
+		await kchief.getByText('Найдено: 1 открытие.').waitFor();
+		await kchief.getByRole('cell', { name: `Замещаю коллегу ${XSS}` })
+		    .waitFor();
+		await kchief.getByRole('cell', { name: /^sidorov, / }).waitFor();
+		await kchief.getByRole('cell', { name: 'открыл(а) в программе' })
+		    .waitFor();
+		await kchief.getByRole('link', { name: 'Иванова Анна Сергеевна' })
+		    .waitFor();
+		await axe(kchief, 'glass review');
+		await shot(kchief, '17-glass-review');
+		await kchief.getByLabel(lab('С даты')).fill('01.01.2999');
+		await kchief.getByRole('button', { name: 'Показать' }).click();
+		await kchief.getByText('Никто не открывал чужих дел.').waitFor();
+		check(await kchief.title() !== '1', 'XSS ran');
+	});
 	await step('csrf-from-another-origin', async () => {
 		// A page of another origin on the same site (127.0.0.1, another
 		// port: the SameSite=Strict cookie of Kaluga's session goes
