@@ -19,6 +19,7 @@
 #include "node/account.h"
 #include "node/audit.h"
 #include "node/card.h"
+#include "node/fedstats.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/session.h"
@@ -28,6 +29,7 @@
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/view.h"
+#include "protocol/buf.h"
 #include "protocol/change.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
@@ -2182,6 +2184,144 @@ err:
 	internal(c);
 }
 
+/* --- Statistics (researchers, on the federal node) ------------------ */
+
+/*
+ * Answer with the JSON text of b (fedstats_json / fedstats_releases_json)
+ * and, when csv is not NULL, the CSV of the same answer as its member
+ * "csv" (the download the page offers).
+ */
+static void
+stats_answer(struct ctx *c, const struct buf *b, const struct buf *csv)
+{
+	cJSON	*j;
+
+	if ((j = cJSON_ParseWithLength(b->data, b->len)) == NULL ||
+	    !cJSON_IsObject(j) || (csv != NULL &&
+	    cJSON_AddStringToObject(j, "csv", csv->data) == NULL)) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/*
+ * GET /api/stats/releases, /api/stats/query?indicator=&period=&by=
+ * &release= and /api/stats/flows?period=&level=&release= (an account whose
+ * role may ask statistics: researchers, admins), on RU-FED only.  The same
+ * functions as /v1/stats (node/fedstats.h): the same releases, the same
+ * disclosure control, and every request, answered or refused, in the same
+ * query log, as asked by "web:LOGIN"; audited as 'stats ...' too.
+ */
+static void
+ep_stats(struct ctx *c, const char *what)
+{
+	struct fedstats_query	 fq;
+	struct fedstats_result	 res;
+	struct buf		 b, csv;
+	const char		*ind, *period, *by, *rel, *level;
+	char			 who[ACCOUNT_LOGIN_MAX + 8], why[256];
+	char			 note[2 * ESC_LONG], esc[ESC_LONG], act[32];
+	int64_t			 release = 0, year;
+	int			 k;
+	bool			 flows = strcmp(what, "flows") == 0;
+
+	if (strcmp(c->n->cfg.region, "RU-FED") != 0) {
+		fail(c, 404, "not_found", "statistics are answered by the "
+		    "federal node only");
+		return;
+	}
+	snprintf(who, sizeof(who), "web:%s", c->acct.login);
+	snprintf(act, sizeof(act), "stats %s", what);
+	if (!access_any(c->acct.role, ACT_STATS)) {
+		fedstats_log(c->n->st, who, "refused 403: web", 0, 403);
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (strcmp(what, "releases") == 0) {
+		buf_init(&b, (size_t)16 << 20);
+		if (fedstats_releases_json(c->n, false, &b) == -1 ||
+		    buf_add(&b, "", 1) == -1 || buf_failed(&b)) {
+			fedstats_log(c->n->st, who, "releases", 0, 500);
+			internal(c);
+		} else if (audit(c, NULL, act, "", "", "web", false) == -1)
+			fail(c, 500, "audit", "the read cannot be recorded "
+			    "in the audit, so it is refused");
+		else {
+			fedstats_log(c->n->st, who, "releases", 0, 200);
+			b.len--;
+			stats_answer(c, &b, NULL);
+		}
+		buf_free(&b);
+		return;
+	}
+	if (!flows && strcmp(what, "query") != 0) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	ind = c->r->query(c->r->qarg, "indicator");
+	period = c->r->query(c->r->qarg, "period");
+	by = c->r->query(c->r->qarg, "by");
+	rel = c->r->query(c->r->qarg, "release");
+	level = c->r->query(c->r->qarg, "level");
+	/* What was asked, escaped, for the query log and the audit. */
+	snprintf(note, sizeof(note), "%s %s by %s level %s release %s",
+	    flows ? "flows" : nz(ind), nz(period), nz(by), nz(level),
+	    nz(rel));
+	esc_str(note, esc, sizeof(esc));
+	if ((rel != NULL && rel[0] != '\0' && num_parse_str(rel, 1,
+	    INT64_MAX / 2, &release) == -1) || period == NULL ||
+	    (flows && (num_parse_str(period, 1900, 2999, &year) == -1 ||
+	    (level != NULL && strcmp(level, "district") != 0 &&
+	    strcmp(level, "region") != 0))) || (!flows && (ind == NULL ||
+	    fedstats_parse(ind, by, period, &fq, why, sizeof(why)) == -1))) {
+		snprintf(note, sizeof(note), "refused 400: %s", esc);
+		fedstats_log(c->n->st, who, note, 0, 400);
+		fail(c, 400, "bad_request", flows ? "flows takes period (a "
+		    "year), level (district or region) and release" :
+		    "query takes indicator (see docs/statistics.md), period "
+		    "(2025 or 2025-Q1), by (region or district, sex, "
+		    "birth_band, comma-separated) and release");
+		return;
+	}
+	if (audit(c, NULL, act, "", "", esc, false) == -1) {
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	if (flows)
+		k = fedstats_flows(c->n, (int)year, level != NULL &&
+		    strcmp(level, "region") == 0, release, who, &res, why,
+		    sizeof(why));
+	else {
+		fq.release = release;
+		k = fedstats_run(c->n, &fq, who, &res, why, sizeof(why));
+	}
+	if (k == FEDSTATS_NONE) {
+		fail(c, 404, "no_release", "no such release: the federal node "
+		    "has not released statistics yet, or not that one");
+		return;
+	}
+	if (k != 0) {
+		log_warnx("web statistics for %s: %s", c->acct.login,
+		    esc_str(why, note, sizeof(note)));
+		internal(c);
+		return;
+	}
+	buf_init(&b, (size_t)64 << 20);
+	buf_init(&csv, (size_t)64 << 20);
+	if (fedstats_json(&res, &b) == -1 || fedstats_csv(&res, &csv) ==
+	    -1 || buf_add(&csv, "", 1) == -1 || buf_failed(&csv))
+		internal(c);
+	else
+		stats_answer(c, &b, &csv);
+	buf_free(&b);
+	buf_free(&csv);
+	fedstats_result_free(&res);
+}
+
 /* --- Peers (admins) ------------------------------------------------- */
 
 /* One peer of GET /api/peers: its state as GET /api/status gives it, and
@@ -2640,6 +2780,8 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_duplicates(&c);
 	else if (c.nseg == 1 && strcmp(s0, "glass") == 0 && get)
 		ep_glass_review(&c);
+	else if (c.nseg == 2 && strcmp(s0, "stats") == 0 && get)
+		ep_stats(&c, s1);
 	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
 	    strcmp(s1, "dismiss") == 0)
 		ep_dismiss(&c);
