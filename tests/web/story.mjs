@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'),
     'utf8');
 const env = process.env;
-const SMO = env.SMO_UI, KLU = env.KLU_UI, PW = env.UI_PW;
+const SMO = env.SMO_UI, KLU = env.KLU_UI, FED = env.FED_UI, PW = env.UI_PW;
 const SHOTS = env.SHOTS;
 const XSS = '<img src=x onerror="document.title=1">';
 
@@ -593,7 +593,7 @@ try {
 	});
 	await step('admin-peers', async () => {
 		await adm.getByRole('link', { name: 'Соседи' }).click();
-		await adm.getByText('Регион RU-SMO. 1 сосед.').waitFor();
+		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
 		const v = adm.locator('#app-view');
 		await v.getByRole('button', { name: 'Добавить соседа' }).click();
 		await v.getByText('Выберите файл карточки.').waitFor();
@@ -609,7 +609,7 @@ try {
 		    env.PEER_CARD);
 		await v.getByRole('button', { name: 'Добавить соседа' }).click();
 		await v.getByText(/^Сосед добавлен: RU-TVE, https:/).waitFor();
-		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
+		await adm.getByText('Регион RU-SMO. 3 соседа.').waitFor();
 		await v.getByRole('cell', { name: 'ещё не связывались' })
 		    .waitFor();
 		await axe(adm, 'peers');
@@ -621,7 +621,49 @@ try {
 		    .click();
 		await v.getByText('Сосед RU-TVE удалён; его ключам больше нет ' +
 		    'доверия.').waitFor();
-		await adm.getByText('Регион RU-SMO. 1 сосед.').waitFor();
+		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
+	});
+	await step('researcher-queries-and-downloads', async () => {
+		const res = await newPage(browser, FED);
+		await login(res, 'reso');
+		await res.getByRole('heading', { name: 'Статистика' }).waitFor();
+		await res.getByRole('button', { name: 'Показать', exact: true })
+		    .click();
+		await res.getByText(/^Выпуск 1, порог 5; регионов в выпуске: 1\. /)
+		    .waitFor();
+		const f = res.getByRole('row', { name: /^RU-SMO женщины / });
+		const n = Number(await f.locator('td').nth(2).textContent());
+		check(n >= 5 && n <= 10, `women of Smolensk: ${n}`);
+		await res.getByRole('row', { name: /^RU-SMO мужчины скрыто/ })
+		    .waitFor();
+		await res.getByText(/^«скрыто» — статус C \(конфиденциально\)/)
+		    .waitFor();
+		await res.getByRole('img', { name: /^Диаграмма опубликованных/ })
+		    .waitFor();
+		await axe(res, 'statistics');
+		await shot(res, '18-statistics');
+		const [dl] = await Promise.all([res.waitForEvent('download'),
+		    res.getByRole('button', { name: 'Скачать CSV' }).click()]);
+		const csv = fs.readFileSync(await dl.path(), 'utf8');
+		check(csv.includes(`counted,2025,RU-SMO,F,${n},F`),
+		    `CSV: ${csv}`);
+		check(csv.includes('counted,2025,RU-SMO,M,,C'), `CSV: ${csv}`);
+		// By years of birth too, then the flows as a matrix.
+		await res.getByLabel('годам рождения').check();
+		await res.getByRole('button', { name: 'Показать', exact: true })
+		    .click();
+		await res.getByRole('row', { name: /^RU-SMO женщины 2005-2009 / })
+		    .waitFor();
+		// Sokolova's move this year: one person, so hidden.
+		await res.getByLabel(lab('Год')).fill(String(
+		    new Date().getUTCFullYear()));
+		await res.getByRole('button', { name: 'Показать потоки' }).click();
+		await res.getByText(/^Выпуск 1\. Строки — откуда/).waitFor();
+		const m = res.getByRole('region', { name: /^Переезды за / });
+		await m.getByRole('columnheader', { name: 'RU-KLU' }).waitFor();
+		await m.getByRole('row', { name: /^RU-SMO .*скрыто/ }).waitFor();
+		await axe(res, 'statistics with flows');
+		await shot(res, '19-flows');
 	});
 	await step('one-time-password-changed-first', async () => {
 		const nv = await newPage(browser, SMO);
