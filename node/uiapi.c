@@ -23,6 +23,7 @@
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/session.h"
+#include "node/stats.h"
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
@@ -36,6 +37,7 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 #include "protocol/num.h"
+#include "protocol/snapshot.h"
 
 #define UIAPI_SEGMENTS		6	/* /api/dossiers/ID/event/amend */
 #define UIAPI_SEGMENT_MAX	64	/* bytes of one path segment */
@@ -47,6 +49,7 @@
 #define UIAPI_OVERDUE_MAX	3650
 #define UIAPI_DUP_MAX		200	/* pairs one duplicates list answers */
 #define UIAPI_GLASS_MAX		500	/* entries one glass review answers */
+#define UIAPI_DASH_YEARS	5	/* years one dashboard answers */
 
 struct uiapi {
 	struct node	*n;
@@ -2184,6 +2187,109 @@ err:
 	internal(c);
 }
 
+/* --- The region's dashboard (supervisors) --------------------------- */
+
+/*
+ * GET /api/dashboard?from=YYYY&to=YYYY (supervisors): the region's own
+ * indicators of docs/statistics.md at the end of each quarter of the
+ * years asked (at most UIAPI_DASH_YEARS; default the last
+ * UIAPI_DASH_YEARS up to this one), computed from this node's views by
+ * stats_compute -- the counts its snapshots publish, before any
+ * perturbation: a supervisor reads every dossier of the region anyway.
+ * Summed over sex and birth years.  Audited as 'dashboard'.
+ */
+static void
+ep_dashboard(struct ctx *c)
+{
+	const char	*from = c->r->query(c->r->qarg, "from");
+	const char	*to = c->r->query(c->r->qarg, "to");
+	struct snapshot	 snap;
+	cJSON		*j = NULL, *pa, *ia, *arr;
+	char		 why[256], per[8], det[32];
+	int64_t		 y0, y1, *sum = NULL;
+	size_t		 ni = 0, np, i, k;
+	int		 y, q, t, now;
+	time_t		 tt = (time_t)c->now;
+	struct tm	 tm;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	now = tm.tm_year + 1900;
+	y1 = now;
+	y0 = now - UIAPI_DASH_YEARS + 1;
+	if ((from != NULL && from[0] != '\0' && num_parse_str(from, 1900,
+	    2999, &y0) == -1) || (to != NULL && to[0] != '\0' &&
+	    num_parse_str(to, 1900, 2999, &y1) == -1) || y1 < y0 ||
+	    y1 - y0 >= UIAPI_DASH_YEARS) {
+		fail(c, 400, "bad_request", "from and to are years, at most "
+		    "5 apart");
+		return;
+	}
+	while (snapshot_indicators[ni].code != NULL)
+		ni++;
+	np = (size_t)(y1 - y0 + 1) * 4;
+	if ((sum = calloc(ni * np, sizeof(*sum))) == NULL)
+		goto err;
+	for (y = (int)y0; y <= (int)y1; y++) {
+		memset(&snap, 0, sizeof(snap));
+		if (stats_compute(c->n->st, c->n->cfg.region, y, &snap, why,
+		    sizeof(why)) == -1) {
+			log_warnx("web dashboard: %s", why);
+			snapshot_free(&snap);
+			goto err;
+		}
+		for (k = 0; k < snap.ncells; k++) {
+			if (strlen(snap.cells[k].period) != 7)
+				continue;	/* the year: its Q4 */
+			q = snap.cells[k].period[6] - '1';
+			for (i = 0; i < ni; i++)
+				if (strcmp(snapshot_indicators[i].code,
+				    snap.cells[k].indicator) == 0)
+					sum[i * np + (size_t)(y - y0) * 4 +
+					    (size_t)q] += snap.cells[k].count;
+		}
+		snapshot_free(&snap);
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
+	    (pa = cJSON_AddArrayToObject(j, "periods")) == NULL ||
+	    (ia = cJSON_AddObjectToObject(j, "indicators")) == NULL)
+		goto err;
+	for (y = (int)y0; y <= (int)y1; y++)
+		for (q = 1; q <= 4; q++) {
+			snapshot_period(y, q, per);
+			if (!cJSON_AddItemToArray(pa, cJSON_CreateString(per)))
+				goto err;
+		}
+	for (i = 0; i < ni; i++) {
+		if ((arr = cJSON_AddArrayToObject(ia,
+		    snapshot_indicators[i].code)) == NULL)
+			goto err;
+		for (t = 0; t < (int)np; t++)
+			if (!cJSON_AddItemToArray(arr, cJSON_CreateNumber(
+			    (double)sum[i * np + (size_t)t])))
+				goto err;
+	}
+	snprintf(det, sizeof(det), "%lld-%lld", (long long)y0, (long long)y1);
+	if (audit(c, NULL, "dashboard", "", "", det, false) == -1) {
+		free(sum);
+		cJSON_Delete(j);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(sum);
+	set_json(c, 200, j);
+	return;
+err:
+	free(sum);
+	cJSON_Delete(j);
+	internal(c);
+}
+
 /* --- Statistics (researchers, on the federal node) ------------------ */
 
 /*
@@ -2782,6 +2888,8 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_glass_review(&c);
 	else if (c.nseg == 2 && strcmp(s0, "stats") == 0 && get)
 		ep_stats(&c, s1);
+	else if (c.nseg == 1 && strcmp(s0, "dashboard") == 0 && get)
+		ep_dashboard(&c);
 	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
 	    strcmp(s1, "dismiss") == 0)
 		ep_dismiss(&c);
