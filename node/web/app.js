@@ -26,6 +26,8 @@ const pages = [
 	    roles: ['supervisor'], render: decide.duplicates },
 	{ route: 'glass', title: 'Открытия чужих дел',
 	    roles: ['supervisor'], render: decide.glass },
+	{ route: 'dashboard', title: 'Показатели региона',
+	    roles: ['supervisor'], render: research.dashboard },
 	{ route: 'stats', title: 'Статистика', roles: ['researcher'],
 	    render: research.stats },
 	{ route: 'status', title: 'Состояние узла', roles: ['admin'],

@@ -267,3 +267,77 @@ export async function stats(view) {
 	    h('section', { 'aria-labelledby': 'fl-h' },
 		h('h2', { id: 'fl-h' }, 'Переезды между регионами'), ff, fout));
 }
+
+// The region's dashboard (supervisors): GET /api/dashboard, its
+// indicators at the end of each quarter, a chart and the same figures as
+// a table.
+const dashDefault = ['registered', 'counted', 'support', 'contact.3m',
+    'crisis'];
+const palette = ['#1d4f91', '#b35c00', '#2e7d32', '#7b1fa2', '#c62828',
+    '#00695c', '#5d4037', '#455a64'];
+
+export async function dashboard(view) {
+	view.append(h('h1', {}, 'Показатели региона'),
+	    h('p', {}, 'Сколько выпускников региона на конец каждого ' +
+		'квартала: зарегистрированы, учтены (дали согласие на ' +
+		'статистику), и среди учтённых — на сопровождении, с ' +
+		'контактом за три месяца, в кризисе, по жилью, учёбе, ' +
+		'работе и семье. Это точные числа узла, те же, что ' +
+		'уходят в федеральную статистику до её искажения.'));
+	const now = new Date().getUTCFullYear();
+	const from = field('С года', 'from', { value: String(now - 4) });
+	const to = field('По год', 'to', { value: String(now) });
+	const pick = choice('checkbox', 'ind', 'Показатели',
+	    Object.entries(indicators).map(([k, l]) => [k, l,
+		dashDefault.includes(k)]));
+	pick.classList.add('many');
+	const out = h('div', {});
+	const f = form('Период и показатели', [from, to, pick], 'Показать',
+	    async (v, fst) => {
+		const sel = pick.values();
+		if (sel.length === 0) {
+			fst.say('Выберите хотя бы один показатель.', 'error');
+			return;
+		}
+		const r = await call('GET', `/api/dashboard${query({
+		    from: v.from, to: v.to })}`);
+		clear(out);
+		if (r.status !== 200) {
+			fst.say(r.status === 400 ? 'Годы: не больше пяти ' +
+			    'подряд, например 2022 и 2026.' :
+			    'Показатели не получены.', 'error');
+			return;
+		}
+		fst.say('');
+		const d = r.data;
+		if (globalThis.Chart) {
+			const cv = h('canvas', { role: 'img', 'aria-label':
+			    `Показатели региона ${d.region} по кварталам ` +
+			    `${d.periods[0]}–${d.periods[d.periods.length -
+			    1]}: ${sel.map((k) => `${indicators[k]}: ` +
+			    `${d.indicators[k].join(', ')}`).join('; ')}.` });
+			out.append(h('figure', { class: 'chart wide' },
+			    h('figcaption', {}, `Регион ${d.region}, на конец ` +
+				'квартала'), cv));
+			new globalThis.Chart(cv, {
+				type: 'line',
+				data: { labels: d.periods, datasets: sel.map(
+				    (k, i) => ({ label: indicators[k],
+					data: d.indicators[k],
+					borderColor: palette[i %
+					    palette.length],
+					backgroundColor: palette[i %
+					    palette.length] })) },
+				options: { animation: false,
+				    maintainAspectRatio: false,
+				    scales: { y: { beginAtZero: true } } },
+			});
+		}
+		out.append(table(`Показатели региона ${d.region} по кварталам`,
+		    ['Квартал'].concat(sel.map((k) => indicators[k])),
+		    d.periods.map((p, i) => [p].concat(sel.map((k) =>
+			String(d.indicators[k][i]))))));
+	});
+	view.append(f, out);
+	f.requestSubmit();
+}

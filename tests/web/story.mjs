@@ -506,6 +506,27 @@ try {
 		await kchief.getByText('Никто не открывал чужих дел.').waitFor();
 		check(await kchief.title() !== '1', 'XSS ran');
 	});
+	await step('supervisor-dashboard', async () => {
+		await kchief.getByRole('link', { name: 'Показатели региона' })
+		    .click();
+		const t = kchief.getByRole('region', {
+		    name: /^Показатели региона RU-KLU по кварталам/ });
+		await t.getByRole('columnheader', { name: 'зарегистрированы' })
+		    .waitFor();
+		const y = new Date().getUTCFullYear();
+		await t.getByRole('row', { name: new RegExp(`^${y - 4}-Q1 `) })
+		    .waitFor();
+		await kchief.getByRole('img', { name: /^Показатели региона RU-KLU/ })
+		    .waitFor();
+		await kchief.getByRole('checkbox', { name: 'на сопровождении' })
+		    .uncheck();
+		await kchief.getByRole('checkbox', { name: 'жильё: своё' }).check();
+		await kchief.getByRole('button', { name: 'Показать' }).click();
+		await t.getByRole('columnheader', { name: 'жильё: своё' })
+		    .waitFor();
+		await axe(kchief, 'dashboard');
+		await shot(kchief, '20-dashboard');
+	});
 	await step('csrf-from-another-origin', async () => {
 		// A page of another origin on the same site (127.0.0.1, another
 		// port: the SameSite=Strict cookie of Kaluga's session goes
