@@ -2346,7 +2346,8 @@ ep_stats(struct ctx *c, const char *what)
 	struct buf		 b, csv;
 	const char		*ind, *period, *by, *rel, *level;
 	char			 who[ACCOUNT_LOGIN_MAX + 8], why[256];
-	char			 note[2 * ESC_LONG], esc[ESC_LONG], act[32];
+	char			 note[2 * ESC_LONG], esc[ESC_LONG];
+	char			 act[UIAPI_SEGMENT_MAX + 8];
 	int64_t			 release = 0, year;
 	int			 k;
 	bool			 flows = strcmp(what, "flows") == 0;
