@@ -2332,7 +2332,8 @@ stats_answer(struct ctx *c, const struct buf *b, const struct buf *csv)
 
 /*
  * GET /api/stats/releases, /api/stats/query?indicator=&period=&by=
- * &release= and /api/stats/flows?period=&level=&release= (an account whose
+ * &release=, /api/stats/flows?period=&level=&release= and
+ * /api/stats/coverage?period=&release= (an account whose
  * role may ask statistics: researchers, admins), on RU-FED only.  The same
  * functions as /v1/stats (node/fedstats.h): the same releases, the same
  * disclosure control, and every request, answered or refused, in the same
@@ -2351,6 +2352,7 @@ ep_stats(struct ctx *c, const char *what)
 	int64_t			 release = 0, year;
 	int			 k;
 	bool			 flows = strcmp(what, "flows") == 0;
+	bool			 cover = strcmp(what, "coverage") == 0;
 
 	if (strcmp(c->n->cfg.region, "RU-FED") != 0) {
 		fail(c, 404, "not_found", "statistics are answered by the "
@@ -2381,7 +2383,8 @@ ep_stats(struct ctx *c, const char *what)
 		buf_free(&b);
 		return;
 	}
-	if (!flows && strcmp(what, "query") != 0) {
+	if (!flows && strcmp(what, "query") != 0 &&
+	    strcmp(what, "coverage") != 0) {
 		fail(c, 404, "not_found", "no such endpoint");
 		return;
 	}
@@ -2392,19 +2395,23 @@ ep_stats(struct ctx *c, const char *what)
 	level = c->r->query(c->r->qarg, "level");
 	/* What was asked, escaped, for the query log and the audit. */
 	snprintf(note, sizeof(note), "%s %s by %s level %s release %s",
-	    flows ? "flows" : nz(ind), nz(period), nz(by), nz(level),
+	    flows ? "flows" : cover ? "coverage" : nz(ind), nz(period),
+	    nz(by), nz(level),
 	    nz(rel));
 	esc_str(note, esc, sizeof(esc));
 	if ((rel != NULL && rel[0] != '\0' && num_parse_str(rel, 1,
 	    INT64_MAX / 2, &release) == -1) || period == NULL ||
 	    (flows && (num_parse_str(period, 1900, 2999, &year) == -1 ||
 	    (level != NULL && strcmp(level, "district") != 0 &&
-	    strcmp(level, "region") != 0))) || (!flows && (ind == NULL ||
+	    strcmp(level, "region") != 0))) || (cover &&
+	    fedstats_parse("counted", NULL, period, &fq, why,
+	    sizeof(why)) == -1) || (!flows && !cover && (ind == NULL ||
 	    fedstats_parse(ind, by, period, &fq, why, sizeof(why)) == -1))) {
 		snprintf(note, sizeof(note), "refused 400: %s", esc);
 		fedstats_log(c->n->st, who, note, 0, 400);
-		fail(c, 400, "bad_request", flows ? "flows takes period (a "
-		    "year), level (district or region) and release" :
+		fail(c, 400, "bad_request", cover ? "coverage takes period "
+		    "(2025 or 2025-Q1) and release" : flows ? "flows takes "
+		    "period (a year), level (district or region) and release" :
 		    "query takes indicator (see docs/statistics.md), period "
 		    "(2025 or 2025-Q1), by (region or district, sex, "
 		    "birth_band, comma-separated) and release");
@@ -2416,7 +2423,10 @@ ep_stats(struct ctx *c, const char *what)
 		return;
 	}
 	memset(&res, 0, sizeof(res));
-	if (flows)
+	if (cover)
+		k = fedstats_coverage(c->n, period, release, who, &res, why,
+		    sizeof(why));
+	else if (flows)
 		k = fedstats_flows(c->n, (int)year, level != NULL &&
 		    strcmp(level, "region") == 0, release, who, &res, why,
 		    sizeof(why));

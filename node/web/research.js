@@ -128,6 +128,31 @@ function answer(d, fileName) {
 	return out;
 }
 
+// How much of the population the counts see: counted / registered.
+function coverage(d) {
+	const by = new Map();
+	for (const c of d.cells || []) {
+		const g = c.region || c.district || c.geography;
+		if (!by.has(g))
+			by.set(g, {});
+		by.get(g)[c.indicator] = c;
+	}
+	const num = (c) => !c ? '—' : c.status === 'C' ?
+	    h('span', { class: 'hidden-cell' }, HIDDEN) : String(c.count);
+	return h('section', { 'aria-labelledby': 'cov-h' },
+	    h('h2', { id: 'cov-h' }, `Охват, ${d.period}`),
+	    h('p', {}, 'Учтены только те, кто дал согласие на статистику: ' +
+		'сравните с числом зарегистрированных.'),
+	    table(`Охват за ${d.period}`, ['Регион', 'Зарегистрированы',
+		'Учтены', 'Доля учтённых'], [...by.entries()].map(([g, x]) => {
+		const a = x.registered, b = x.counted;
+		const share = a && b && a.status !== 'C' && b.status !== 'C' &&
+		    a.count > 0 ? `${Math.round(100 * b.count / a.count)} %` :
+		    '—';
+		return [g, num(a), num(b), share];
+	    })));
+}
+
 // Origin x destination, a heat class by the count's share of the largest.
 function matrix(d) {
 	const cells = d.cells || [];
@@ -236,6 +261,10 @@ export async function stats(view) {
 		}
 		fst.say('');
 		out.append(answer(r.data, `opora-${v.indicator}-${p}.csv`));
+		const cv = await call('GET', `/api/stats/coverage${query({
+		    period: p, release: v.release })}`);
+		if (cv.status === 200)
+			out.append(coverage(cv.data));
 	});
 	// The flows between regions.
 	const fyear = field('Год', 'period', { required: true, value: year });

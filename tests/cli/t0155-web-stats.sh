@@ -64,6 +64,15 @@ api reso GET '/api/stats/flows?period=2025&level=region'
 status 200
 contains '"indicator":"flows"' "$T/out"
 
+# Coverage: counted and registered by region, as 'stats coverage'.
+api reso GET '/api/stats/coverage?period=2025'
+status 200
+cp "$T/out" cov.json
+contains '"indicator":"counted","region":"RU-SMO","count":[0-9]*,"status":"F"' cov.json
+contains '"indicator":"registered","region":"RU-SMO"' cov.json
+api reso GET '/api/stats/coverage?period=20x5'
+status 400
+
 # Outside the fixed dimensions, or no such release.
 api reso GET '/api/stats/query?indicator=counted&period=2025&by=surname'
 status 400
@@ -97,5 +106,6 @@ login inspector
 api inspector GET '/api/audit?user=reso'
 contains '"action":"stats query","dossiers":"","reason":"","detail":"counted 2025 by region,sex,birth_band' "$T/out"
 contains '"action":"stats flows"' "$T/out"
+contains '"action":"stats coverage","dossiers":"","reason":"","detail":"coverage 2025' "$T/out"
 stop SMO
 stop FED

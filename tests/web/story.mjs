@@ -661,6 +661,9 @@ try {
 		    .waitFor();
 		await res.getByRole('img', { name: /^Диаграмма опубликованных/ })
 		    .waitFor();
+		await res.getByRole('region', { name: 'Охват за 2025' })
+		    .getByRole('row', { name: /^RU-SMO \d+ \d+ \d+ %$/ })
+		    .waitFor();
 		await axe(res, 'statistics');
 		await shot(res, '18-statistics');
 		const [dl] = await Promise.all([res.waitForEvent('download'),
