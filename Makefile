@@ -235,6 +235,7 @@ bench: deps
 	@sh tests/bench/bench_sync.sh
 	@sh tests/bench/bench_merge.sh
 	@sh tests/bench/bench_stats.sh
+	@sh tests/bench/bench_web.sh
 	@sh tests/bench/bench_entropy.sh
 
 # What the audit of a read costs (tests/bench/bench_audit.sh): the same

@@ -19,6 +19,7 @@
 #include "conflict/access.h"
 #include "conflict/dossier.h"
 #include "node/account.h"
+#include "node/card.h"
 #include "node/store.h"
 #include "protocol/change.h"
 
@@ -261,6 +262,69 @@ cJSON	*cli_transfers_json(struct node *n, int which);
 cJSON	*cli_conflicts_json(struct node *n, bool all);
 int	 cli_conflict_op(const struct dossier *d, const char *id,
 	    const char *keep, struct op *op, char norm[16]);
+
+/*
+ * Possible duplicates (node/cmd_conflicts.c; docs/conflicts.md), shared
+ * with the browsers' API.
+ *
+ * cli_duplicates_json(n, ids): the pairs 'duplicates --json' prints
+ *	({dossier, other, same_snils, same_name}: not linked, not dismissed),
+ *	as a new array for the caller, and in *ids (the caller frees) every
+ *	id it names, separated by one space, for the audit the caller writes
+ *	before showing them.  NULL (logged).
+ * cli_dismiss(n, a, b, reason, by, e, pair): record that dossiers a and b
+ *	are not the same person (by: the login stated it), with the audit
+ *	entry e (borrowed; its dossiers become pair, "A B" in id order, the
+ *	caller's) in one transaction.  0; 1 a bad reason (empty, over
+ *	LIMIT_REASON, not UTF-8); 2 a and b are one dossier; -2 the audit
+ *	entry could not be written, so nothing was; -1 (logged).
+ * cli_link_plan(n, d, write): which halves of the link between d[0] and
+ *	d[1] this node writes (write[i]: the link in d[i], whose custodian
+ *	it is): 0; or why none: 1 they are linked already, 2 this region has
+ *	linked its half and waits for the other custodian, 3 neither dossier
+ *	is this region's.
+ */
+cJSON	*cli_duplicates_json(struct node *n, char **ids);
+int	 cli_dismiss(struct node *n, const char *a, const char *b,
+	    const char *reason, const char *by, struct audit_entry *e,
+	    char pair[80]);
+int	 cli_link_plan(const struct node *n, struct dossier *const d[2],
+	    bool write[2]);
+
+/*
+ * Peers (node/cmd_peer.c), shared with the browsers' API.
+ *
+ * cli_peer_add(n, text, len, e, pa): check the card text (borrowed; what
+ *	'opora id' printed on the peer) as 'peer add' does — its form and
+ *	signature, not this node's own region, and for a region already a
+ *	peer a rotation chain from the key held here, none signed after a
+ *	revocation — and record the peer, its keys, their ends and its
+ *	revocations, with the audit entry e (borrowed; NULL: none) in one
+ *	transaction.  pa (the caller's) holds the card and what the caller
+ *	tells.  0; CLI_PEER_BADCARD (pa->why: card_check's reason, English);
+ *	CLI_PEER_OWN; CLI_PEER_CHAIN (the key is not announced by pa->held);
+ *	CLI_PEER_REVOKED (a rotation signed by pa->kid after its
+ *	revocation); -2 the audit entry could not be written, so nothing
+ *	was; -1 (logged).
+ * cli_peer_remove(n, region, e): remove the peer and distrust its keys,
+ *	with e (NULL: none) in one transaction.  0; 1 no such peer; -2; -1.
+ */
+#define CLI_PEER_BADCARD	1
+#define CLI_PEER_OWN		2
+#define CLI_PEER_CHAIN		3
+#define CLI_PEER_REVOKED	4
+struct cli_peer {
+	struct card	 c;
+	int		 from;		/* first new rotation */
+	bool		 existed;	/* the region was a peer */
+	char		 held[SIG_KEYID_LEN + 1];
+	char		 kid[SIG_KEYID_LEN + 1];
+	char		 why[256];
+};
+int	 cli_peer_add(struct node *n, const char *text, size_t len,
+	    const struct audit_entry *e, struct cli_peer *pa);
+int	 cli_peer_remove(struct node *n, const char *region,
+	    const struct audit_entry *e);
 
 /* cli_audit_json(n, dossier, user, since): the audit entries 'audit list
  * --json' prints, of dossier and of login user (NULL: any) from unix time

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "conflict/hlc.h"
+#include "node/audit.h"
 #include "node/cli.h"
 #include "node/erase.h"
 #include "node/node.h"
@@ -550,6 +551,53 @@ static const char SQL_DISMISS[] =
 static const char SQL_DISMISSED[] =
     "SELECT a, b, login, reason, at FROM dismissed ORDER BY at, a, b";
 
+int
+cli_dismiss(struct node *n, const char *a, const char *b,
+    const char *reason, const char *by, struct audit_entry *e, char pair[80])
+{
+	sqlite3_stmt	*s;
+	int		 i;
+
+	if (reason == NULL || reason[0] == '\0' ||
+	    strlen(reason) > LIMIT_REASON ||
+	    !fields_utf8_valid(reason, strlen(reason)))
+		return (1);
+	if (strcmp(a, b) == 0)
+		return (2);
+	i = strcmp(a, b) < 0;
+	snprintf(pair, 80, "%s %s", i ? a : b, i ? b : a);
+	if (store_begin(n->st) == -1)
+		return (-1);
+	if ((s = store_stmt(n->st, SQL_DISMISS)) == NULL)
+		goto rollback;
+	if (sqlite3_bind_text(s, 1, i ? a : b, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_text(s, 2, i ? b : a, -1,
+	    SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_text(s, 3, by, -1,
+	    SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_text(s, 4, reason,
+	    -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_int64(s, 5,
+	    (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+	    store_step(n->st, s) != STORE_DONE) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		goto rollback;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	/* The audit holds the ids, not the reason: free text may name
+	 * people (docs/privacy.md). */
+	e->dossiers = pair;
+	if (audit_append(n, e) == -1) {
+		store_rollback(n->st);
+		return (-2);
+	}
+	if (store_commit(n->st) == -1)
+		goto rollback;
+	return (0);
+rollback:
+	store_rollback(n->st);
+	return (-1);
+}
+
 /*
  * duplicates dismiss DOSSIER OTHER --reason TEXT: the two are not the same
  * person.  Kept on this node only (docs/admin.md "Possible duplicates"):
@@ -561,11 +609,11 @@ static const char SQL_DISMISSED[] =
 static int
 duplicates_dismiss(int argc, char **argv)
 {
-	struct node	*n;
-	sqlite3_stmt	*s;
-	const char	*reason;
-	char		 id[2][37], pair[80];
-	int		 i, rc;
+	struct audit_entry	 e;
+	struct node		*n;
+	const char		*reason;
+	char			 id[2][37], pair[80];
+	int			 i, rc;
 
 	if ((rc = link_args(argc, argv, &reason)) != -1)
 		return (rc);
@@ -582,46 +630,26 @@ duplicates_dismiss(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (cli_dossier(n, argv[optind + i], id[i]) == -1)
 			goto out;
-	rc = EX_USAGE;
-	if (strcmp(id[0], id[1]) == 0) {
+	cli_audit_entry(&e, "duplicates dismiss", "", "");
+	switch (cli_dismiss(n, id[0], id[1], reason, n->user, &e, pair)) {
+	case 0:
+		printf("%s\n", pair);
+		rc = EX_OK;
+		break;
+	case 2:
 		cli_err("%s", cli_tr("both names are the same dossier",
 		    "оба номера указывают на одно дело"));
-		goto out;
-	}
-	i = strcmp(id[0], id[1]) < 0 ? 0 : 1;
-	snprintf(pair, sizeof(pair), "%s %s", id[i], id[1 - i]);
-	rc = EX_SOFTWARE;
-	if (store_begin(n->st) == -1)
-		goto out;
-	if ((s = store_stmt(n->st, SQL_DISMISS)) == NULL)
-		goto rollback;
-	if (sqlite3_bind_text(s, 1, id[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, id[1 - i], -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 3, n->user, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL)) !=
-	    SQLITE_OK || store_step(n->st, s) != STORE_DONE) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		goto rollback;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	/* The audit holds the ids, not the reason: free text may name
-	 * people (docs/privacy.md). */
-	if (cli_audit(n, "duplicates dismiss", pair, "", true) == -1) {
+		rc = EX_USAGE;
+		break;
+	case -2:
 		cli_err("%s", cli_tr("the statement cannot be recorded in the "
 		    "audit, so nothing was written", "отметку нельзя внести в "
 		    "журнал аудита, поэтому ничего не записано"));
-		goto rollback;
+		rc = EX_SOFTWARE;
+		break;
+	default:
+		rc = EX_SOFTWARE;
 	}
-	if (store_commit(n->st) == -1)
-		goto rollback;
-	printf("%s\n", pair);
-	rc = EX_OK;
-	goto out;
-rollback:
-	store_rollback(n->st);
 out:
 	node_close(n);
 	return (rc);
@@ -688,15 +716,66 @@ out:
 	return (rc);
 }
 
+cJSON *
+cli_duplicates_json(struct node *n, char **ids)
+{
+	sqlite3_stmt	*s = NULL;
+	cJSON		*arr, *o;
+	char		*v = NULL;
+	size_t		 len = 0;
+	int		 r;
+
+	*ids = NULL;
+	if ((arr = cJSON_CreateArray()) == NULL ||
+	    sqlite3_prepare_v2(store_db(n->st), SQL_DUP_PAIRS, -1, &s,
+	    NULL) != SQLITE_OK)
+		goto err;
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		/* Linked through a third dossier: not a candidate. */
+		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
+			continue;
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto err;
+		cJSON_AddItemToArray(arr, o);
+		if (cJSON_AddStringToObject(o, "dossier", opt(col(s, 0))) ==
+		    NULL || cJSON_AddStringToObject(o, "other",
+		    opt(col(s, 1))) == NULL ||
+		    cJSON_AddBoolToObject(o, "same_snils",
+		    sqlite3_column_int(s, 2)) == NULL ||
+		    cJSON_AddBoolToObject(o, "same_name",
+		    sqlite3_column_int(s, 3)) == NULL)
+			goto err;
+		/* Both ids, for the audit. */
+		if ((v = realloc(*ids, len + 2 * 37 + 1)) == NULL)
+			goto err;
+		*ids = v;
+		len += (size_t)snprintf(*ids + len, 2 * 37 + 1, "%s%s %s",
+		    len > 0 ? " " : "", opt(col(s, 0)), opt(col(s, 1)));
+	}
+	if (r != STORE_DONE)
+		goto err;
+	sqlite3_finalize(s);
+	if (*ids == NULL && (*ids = strdup("")) == NULL)
+		goto err;
+	return (arr);
+err:
+	log_warnx("duplicates: %s", sqlite3_errmsg(store_db(n->st)));
+	sqlite3_finalize(s);
+	cJSON_Delete(arr);
+	free(*ids);
+	*ids = NULL;
+	return (NULL);
+}
+
 int
 cmd_duplicates(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s = NULL;
-	cJSON		*arr = NULL, *o;
-	bool		 json;
-	int		 rc, r = SQLITE_ERROR, count = 0;
-	static const int pair_cols[2] = { 0, 1 };
+	const cJSON	*o;
+	cJSON		*arr = NULL;
+	char		*ids = NULL;
+	bool		 json, snils, name;
+	int		 rc;
 
 	if (argc >= 2 && strcmp(argv[1], "dismiss") == 0)
 		return (duplicates_dismiss(argc - 1, argv + 1));
@@ -707,47 +786,39 @@ cmd_duplicates(int argc, char **argv)
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	rc = EX_SOFTWARE;
-	if (sqlite3_prepare_v2(store_db(n->st), SQL_DUP_PAIRS, -1, &s,
-	    NULL) != SQLITE_OK || (json && (arr = cJSON_CreateArray()) ==
-	    NULL))
-		goto out;
-	/* Every candidate pair, audited before names are shown. */
-	if (cli_audit_rows(n, s, pair_cols, 2, "duplicates", "") == -1) {
-		r = STORE_DONE;
+	if ((arr = cli_duplicates_json(n, &ids)) == NULL) {
+		cli_err("%s", sqlite3_errmsg(store_db(n->st)));
 		goto out;
 	}
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		/* Linked through a third dossier: not a candidate. */
-		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
-			continue;
-		count++;
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				goto out;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "dossier", opt(col(s, 0)));
-			cJSON_AddStringToObject(o, "other", opt(col(s, 1)));
-			cJSON_AddBoolToObject(o, "same_snils",
-			    sqlite3_column_int(s, 2));
-			cJSON_AddBoolToObject(o, "same_name",
-			    sqlite3_column_int(s, 3));
-			continue;
-		}
-		printf("%s:\n", sqlite3_column_int(s, 2) ?
-		    sqlite3_column_int(s, 3) ? cli_tr("the same SNILS, name "
+	/* Every pair, audited before names are shown. */
+	if (cli_audit(n, "duplicates", ids, "", false) == -1) {
+		cli_err("%s", cli_tr("the listing cannot be recorded in the "
+		    "audit, so it is refused", "список нельзя записать в "
+		    "журнал аудита, поэтому в нём отказано"));
+		goto out;
+	}
+	if (json) {
+		cli_print_json(arr);
+		rc = EX_OK;
+		goto out;
+	}
+	cJSON_ArrayForEach(o, arr) {
+		snils = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+		    "same_snils"));
+		name = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+		    "same_name"));
+		printf("%s:\n", snils ? name ? cli_tr("the same SNILS, name "
 		    "and birth date", "тот же СНИЛС, имя и дата рождения") :
 		    cli_tr("the same SNILS", "тот же СНИЛС") : cli_tr("the "
 		    "same surname, name and birth date", "те же фамилия, имя "
 		    "и дата рождения"));
-		if (person_line(n, opt(col(s, 0))) == -1 ||
-		    person_line(n, opt(col(s, 1))) == -1)
+		if (person_line(n, cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")->valuestring) == -1 || person_line(n,
+		    cJSON_GetObjectItemCaseSensitive(o,
+		    "other")->valuestring) == -1)
 			goto out;
 	}
-	if (r != STORE_DONE)
-		goto out;
-	if (json)
-		cli_print_json(arr);
-	else if (count == 0)
+	if (cJSON_GetArraySize(arr) == 0)
 		printf("%s\n", cli_tr("no possible duplicates",
 		    "возможных повторов нет"));
 	else
@@ -758,9 +829,7 @@ cmd_duplicates(int argc, char **argv)
 		    "opora duplicates dismiss ДЕЛО ДРУГОЕ --reason ТЕКСТ"));
 	rc = EX_OK;
 out:
-	if (r != STORE_DONE && rc != EX_OK)
-		cli_err("%s", sqlite3_errmsg(store_db(n->st)));
-	sqlite3_finalize(s);
+	free(ids);
 	cJSON_Delete(arr);
 	node_close(n);
 	return (rc);
@@ -892,43 +961,60 @@ pair_run(int argc, char **argv, int (*fn)(struct node *, struct dossier *[2],
  * This node writes the halves it may: both when it is the custodian of
  * both, else the one in its own dossier, and says who must link back.
  */
-static int
-link_two(struct node *n, struct dossier *d[2], const char *reason)
+int
+cli_link_plan(const struct node *n, struct dossier *const d[2],
+    bool write[2])
 {
-	struct op	 op;
-	bool		 mine[2], has[2];
-	int		 i, rc = EX_OK, wrote = 0;
+	bool	 mine[2], has[2];
+	int	 i;
 
 	for (i = 0; i < 2; i++) {
 		mine[i] = strcmp(d[i]->custodian, n->cfg.region) == 0;
 		has[i] = dossier_linked(d[i], d[1 - i]->id) != NULL;
+		write[i] = mine[i] && !has[i];
 	}
-	if (has[0] && has[1]) {
+	if (has[0] && has[1])
+		return (1);
+	if (write[0] || write[1])
+		return (0);
+	return (mine[0] || mine[1] ? 2 : 3);
+}
+
+static int
+link_two(struct node *n, struct dossier *d[2], const char *reason)
+{
+	struct op	 op;
+	bool		 write[2];
+	int		 i, rc = EX_OK, wrote = 0;
+
+	switch (cli_link_plan(n, d, write)) {
+	case 0:
+		break;
+	case 1:
 		cli_err("%s", cli_tr("these dossiers are already linked",
 		    "эти дела уже связаны"));
 		return (EX_DATAERR);
-	}
-	if (!(mine[0] && !has[0]) && !(mine[1] && !has[1])) {
-		if (mine[0] || mine[1])
-			cli_err("%s", cli_tr("this region has already linked "
-			    "its dossier; the link takes effect when the "
-			    "custodian of the other links it back",
-			    "этот регион уже связал своё дело; связь "
-			    "вступит в силу, когда ответственный регион "
-			    "другого дела свяжет его в ответ"));
-		else
-			cli_err("%s (%s, %s)", cli_tr("only the custodian of "
-			    "one of the dossiers may link them", "связать "
-			    "дела может только ответственный регион одного "
-			    "из них"), d[0]->custodian, d[1]->custodian);
-		return (mine[0] || mine[1] ? EX_DATAERR : EX_NOPERM);
+	case 2:
+		cli_err("%s", cli_tr("this region has already linked "
+		    "its dossier; the link takes effect when the "
+		    "custodian of the other links it back",
+		    "этот регион уже связал своё дело; связь "
+		    "вступит в силу, когда ответственный регион "
+		    "другого дела свяжет его в ответ"));
+		return (EX_DATAERR);
+	default:
+		cli_err("%s (%s, %s)", cli_tr("only the custodian of "
+		    "one of the dossiers may link them", "связать "
+		    "дела может только ответственный регион одного "
+		    "из них"), d[0]->custodian, d[1]->custodian);
+		return (EX_NOPERM);
 	}
 	memset(&op, 0, sizeof(op));
 	op.kind = OP_PERSON_LINK;
 	op.field = -1;
 	op.arg[OA_REASON] = reason;
 	for (i = 0; i < 2 && rc == EX_OK; i++) {
-		if (!mine[i] || has[i])
+		if (!write[i])
 			continue;
 		op.arg[OA_OTHER] = d[1 - i]->id;
 		if ((rc = cli_author(n, d[i]->id, &op, 1, 0, "link")) ==
@@ -936,7 +1022,8 @@ link_two(struct node *n, struct dossier *d[2], const char *reason)
 			wrote |= 1 << i;
 	}
 	for (i = 0; i < 2 && rc == EX_OK; i++)
-		if (!has[i] && !(wrote & 1 << i))
+		if (dossier_linked(d[i], d[1 - i]->id) == NULL &&
+		    !(wrote & 1 << i))
 			fprintf(stderr, "%s %s\n", cli_tr("The link takes "
 			    "effect (one timeline, shared entitlement) when "
 			    "the custodian of the other dossier links it back:",

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "conflict/hlc.h"
+#include "node/audit.h"
 #include "node/card.h"
 #include "node/cli.h"
 #include "node/feed.h"
@@ -107,99 +108,156 @@ card_keys_put(struct node *n, const struct card *c)
 	return (0);
 }
 
-static int
-peer_add(struct node *n, const char *path)
+int
+cli_peer_add(struct node *n, const char *text, size_t len,
+    const struct audit_entry *e, struct cli_peer *pa)
 {
-	struct card	 c;
-	char		*text, why[256], held[SIG_KEYID_LEN + 1], t[32];
-	char		 kid[SIG_KEYID_LEN + 1];
-	size_t		 len, i;
-	int		 rc = EX_DATAERR, k, from = 0;
-	bool		 existed;
+	size_t	 i;
+	int	 k;
 
-	if ((text = slurp(path, LIMIT_CARD_BYTES, &len)) == NULL)
-		return (EX_NOINPUT);
-	if (card_check(text, len, &c, why, sizeof(why)) == -1) {
-		cli_err("%s: %s", path, why);
-		goto out;
-	}
-	if (strcmp(c.region, n->cfg.region) == 0) {
-		cli_err("%s: %s %s", path, cli_tr("the card is of this node's "
-		    "own region", "это карточка собственного региона"),
-		    c.region);
-		goto out;
-	}
+	memset(pa, 0, sizeof(*pa));
+	if (card_check(text, len, &pa->c, pa->why, sizeof(pa->why)) == -1)
+		return (CLI_PEER_BADCARD);
+	if (strcmp(pa->c.region, n->cfg.region) == 0)
+		return (CLI_PEER_OWN);
 	/*
 	 * A card for a peer already here must come from the same node: its
 	 * key is the one held, or a rotation chain leads to it from there.
 	 */
-	if ((k = store_peer_key(n->st, c.region, held)) == -1) {
+	if ((k = store_peer_key(n->st, pa->c.region, pa->held)) == -1)
+		return (-1);
+	pa->existed = k == 0;
+	if (pa->existed && (pa->from = card_chain_from(&pa->c, pa->held)) ==
+	    -1)
+		return (CLI_PEER_CHAIN);
+	/* A new peer's card is the admin's to check, like any first card. */
+	for (i = (size_t)pa->from; pa->existed && i < pa->c.nrot; i++) {
+		if ((k = rotation_after_revocation(n, &pa->c.rot[i])) == 0)
+			continue;
+		if (k == -1)
+			return (-1);
+		sig_key_id(pa->c.rot[i].prev, pa->kid);
+		return (CLI_PEER_REVOKED);
+	}
+	if (store_begin(n->st) == -1)
+		return (-1);
+	if (card_keys_put(n, &pa->c) == -1 ||
+	    store_peer_put(n->st, pa->c.region, pa->c.url, pa->c.key_id,
+	    pa->c.pin, pa->c.pin_next, text, len) == -1)
+		goto rollback;
+	if (e != NULL && audit_append(n, e) == -1) {
+		store_rollback(n->st);
+		return (-2);
+	}
+	if (store_commit(n->st) == -1)
+		goto rollback;
+	return (0);
+rollback:
+	store_rollback(n->st);
+	return (-1);
+}
+
+int
+cli_peer_remove(struct node *n, const char *region,
+    const struct audit_entry *e)
+{
+	int	 k;
+
+	if (store_begin(n->st) == -1)
+		return (-1);
+	if ((k = store_peer_del(n->st, region)) == -1)
+		goto rollback;
+	if (k == 1) {
+		store_rollback(n->st);
+		return (1);
+	}
+	/*
+	 * Its keys stay known, for they signed changes this node holds and
+	 * which stay valid ('opora verify'), but nothing they sign is taken
+	 * in from now on, from this peer or relayed by another.
+	 */
+	if (store_keys_trust(n->st, region, NULL, false) == -1)
+		goto rollback;
+	if (e != NULL && audit_append(n, e) == -1) {
+		store_rollback(n->st);
+		return (-2);
+	}
+	if (store_commit(n->st) == -1)
+		goto rollback;
+	return (0);
+rollback:
+	store_rollback(n->st);
+	return (-1);
+}
+
+static int
+peer_add(struct node *n, const char *path)
+{
+	struct cli_peer	 pa;
+	char		*text, t[32], kid[SIG_KEYID_LEN + 1];
+	size_t		 len, i;
+	int		 rc = EX_DATAERR;
+
+	if ((text = slurp(path, LIMIT_CARD_BYTES, &len)) == NULL)
+		return (EX_NOINPUT);
+	switch (cli_peer_add(n, text, len, NULL, &pa)) {
+	case 0:
+		break;
+	case CLI_PEER_BADCARD:
+		cli_err("%s: %s", path, pa.why);
+		goto out;
+	case CLI_PEER_OWN:
+		cli_err("%s: %s %s", path, cli_tr("the card is of this node's "
+		    "own region", "это карточка собственного региона"),
+		    pa.c.region);
+		goto out;
+	case CLI_PEER_CHAIN:
+		cli_err("%s: %s %s %s %s %s", path, cli_tr("the card's key",
+		    "ключ карточки"), pa.c.key_id, cli_tr("is not announced by "
+		    "key", "не объявлен ключом"), pa.held, cli_tr("that this "
+		    "node holds for the region: if the region lost its key, "
+		    "check the new card with its admin, then 'opora peer "
+		    "remove' and 'peer add' it", "который этот узел знает для "
+		    "региона: если регион потерял ключ, сверьте новую карточку "
+		    "с его администратором, затем 'opora peer remove' и 'peer "
+		    "add'"));
+		goto out;
+	case CLI_PEER_REVOKED:
+		cli_err("%s: %s %s %s", path, cli_tr("the card's "
+		    "rotation was signed by key", "смена ключа "
+		    "подписана ключом"), pa.kid, cli_tr("after the time "
+		    "it is revoked from, so it proves nothing: check "
+		    "the card's key id with the region's admin, then "
+		    "'opora peer remove' and 'peer add' it",
+		    "после времени его отзыва и ничего не доказывает: "
+		    "сверьте ключ карточки с администратором региона, "
+		    "затем 'opora peer remove' и 'peer add'"));
+		goto out;
+	default:
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	existed = k == 0;
-	if (existed && (from = card_chain_from(&c, held)) == -1) {
-		cli_err("%s: %s %s %s %s %s", path, cli_tr("the card's key",
-		    "ключ карточки"), c.key_id, cli_tr("is not announced by "
-		    "key", "не объявлен ключом"), held, cli_tr("that this node "
-		    "holds for the region: if the region lost its key, check "
-		    "the new card with its admin, then 'opora peer remove' and "
-		    "'peer add' it", "который этот узел знает для региона: "
-		    "если регион потерял ключ, сверьте новую карточку с его "
-		    "администратором, затем 'opora peer remove' и 'peer add'"));
-		goto out;
-	}
-	/* A new peer's card is the admin's to check, like any first card. */
-	for (i = (size_t)from; existed && i < c.nrot; i++) {
-		if ((k = rotation_after_revocation(n, &c.rot[i])) == 0)
-			continue;
-		if (k == 1) {
-			sig_key_id(c.rot[i].prev, kid);
-			cli_err("%s: %s %s %s", path, cli_tr("the card's "
-			    "rotation was signed by key", "смена ключа "
-			    "подписана ключом"), kid, cli_tr("after the time "
-			    "it is revoked from, so it proves nothing: check "
-			    "the card's key id with the region's admin, then "
-			    "'opora peer remove' and 'peer add' it",
-			    "после времени его отзыва и ничего не доказывает: "
-			    "сверьте ключ карточки с администратором региона, "
-			    "затем 'opora peer remove' и 'peer add'"));
-		} else
-			rc = EX_SOFTWARE;
-		goto out;
-	}
-	rc = EX_SOFTWARE;
-	if (store_begin(n->st) == -1)
-		goto out;
-	if (card_keys_put(n, &c) == -1 ||
-	    store_peer_put(n->st, c.region, c.url, c.key_id, c.pin,
-	    c.pin_next, text, len) == -1)
-		goto rollback;
-	if (store_commit(n->st) == -1)
-		goto rollback;
-	printf("%s\n", c.region);
+	printf("%s\n", pa.c.region);
 	fprintf(stderr, "%s %s (%s), %s %s\n", cli_tr("peer", "партнёр"),
-	    c.region, c.url, cli_tr("key", "ключ"), c.key_id);
-	for (i = (size_t)from; existed && i < c.nrot; i++) {
-		sig_key_id(c.rot[i].prev, kid);
-		card_time_format(c.rot[i].until, t);
+	    pa.c.region, pa.c.url, cli_tr("key", "ключ"), pa.c.key_id);
+	for (i = (size_t)pa.from; pa.existed && i < pa.c.nrot; i++) {
+		sig_key_id(pa.c.rot[i].prev, kid);
+		card_time_format(pa.c.rot[i].until, t);
 		fprintf(stderr, "%s %s %s; %s %s\n", cli_tr("key",
 		    "ключ"), kid, cli_tr("was replaced by a newer key",
 		    "заменён новым ключом"), cli_tr("its changes are accepted "
 		    "if made before", "его изменения принимаются, если "
 		    "сделаны до"), t);
 	}
-	if (c.pin_next[0] != '\0')
+	if (pa.c.pin_next[0] != '\0')
 		fprintf(stderr, "%s %s\n", cli_tr("TLS: its next key is pinned "
-		    "too:", "TLS: закреплён и следующий ключ:"), c.pin_next);
-	for (i = 0; i < c.nrev; i++)
-		if (cmd_key_held_after(n, c.rev[i].key_id, c.rev[i].since) ==
-		    -1)
+		    "too:", "TLS: закреплён и следующий ключ:"), pa.c.pin_next);
+	rc = EX_SOFTWARE;
+	for (i = 0; i < pa.c.nrev; i++)
+		if (cmd_key_held_after(n, pa.c.rev[i].key_id,
+		    pa.c.rev[i].since) == -1)
 			goto out;
 	rc = EX_OK;
-	goto out;
-rollback:
-	store_rollback(n->st);
 out:
 	free(text);
 	return (rc);
@@ -279,34 +337,21 @@ peer_list(struct node *n, bool json)
 static int
 peer_remove(struct node *n, const char *region)
 {
-	int		 k, rc = EX_SOFTWARE;
-
-	if (store_begin(n->st) == -1)
-		return (EX_SOFTWARE);
-	if ((k = store_peer_del(n->st, region)) == -1)
-		goto rollback;
-	if (k == 1) {
+	switch (cli_peer_remove(n, region, NULL)) {
+	case 0:
+		break;
+	case 1:
 		cli_err("%s %s", cli_tr("no peer", "нет партнёра"), region);
-		rc = EX_NOINPUT;
-		goto rollback;
+		return (EX_NOINPUT);
+	default:
+		return (EX_SOFTWARE);
 	}
-	/*
-	 * Its keys stay known, for they signed changes this node holds and
-	 * which stay valid ('opora verify'), but nothing they sign is taken
-	 * in from now on, from this peer or relayed by another.
-	 */
-	if (store_keys_trust(n->st, region, NULL, false) == -1 ||
-	    store_commit(n->st) == -1)
-		goto rollback;
 	fprintf(stderr, "%s %s %s\n", cli_tr("removed peer", "удалён партнёр"),
 	    region, cli_tr("; its keys are no longer trusted: changes they "
 	    "sign are refused from now on, those already here stay valid",
 	    "; его ключам больше нет доверия: подписанные ими изменения "
 	    "отныне отклоняются, уже принятые остаются в силе"));
 	return (EX_OK);
-rollback:
-	store_rollback(n->st);
-	return (rc);
 }
 
 int

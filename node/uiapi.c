@@ -18,21 +18,26 @@
 #include "conflict/op.h"
 #include "node/account.h"
 #include "node/audit.h"
+#include "node/card.h"
+#include "node/fedstats.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/session.h"
+#include "node/stats.h"
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/view.h"
+#include "protocol/buf.h"
 #include "protocol/change.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 #include "protocol/num.h"
+#include "protocol/snapshot.h"
 
 #define UIAPI_SEGMENTS		6	/* /api/dossiers/ID/event/amend */
 #define UIAPI_SEGMENT_MAX	64	/* bytes of one path segment */
@@ -42,6 +47,9 @@
 #define UIAPI_CASELOAD_MAX	1000	/* dossiers one caseload answers */
 #define UIAPI_OVERDUE_DEFAULT	30	/* days without a contact */
 #define UIAPI_OVERDUE_MAX	3650
+#define UIAPI_DUP_MAX		200	/* pairs one duplicates list answers */
+#define UIAPI_GLASS_MAX		500	/* entries one glass review answers */
+#define UIAPI_DASH_YEARS	5	/* years one dashboard answers */
 
 struct uiapi {
 	struct node	*n;
@@ -437,12 +445,29 @@ dossier_id(struct ctx *c, const char *s)
 	return (false);
 }
 
-static const char SQL_SEARCH[] =
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian"
-    " FROM persons p WHERE (?1 IS NULL OR snils = ?1)"
-    " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))"
-    " AND (?4 IS NULL OR birth_date = ?4)"
-    " ORDER BY surname_fold, name, birth_date, dossier";
+/*
+ * The search, in four forms that differ only in the term that leads:
+ * "?1 IS NULL OR snils = ?1" keeps SQLite from using an index, so the
+ * form with the most selective term given is chosen (SNILS, then the
+ * surname's range, then the birth date), whose index SQLite then uses;
+ * with a name or patronymic alone every person is read.  The same
+ * bindings in each: ?1 SNILS, ?2 ?3 the folded surname's range, ?4 the
+ * birth date (docs/performance.md has the figures).
+ */
+#define SEARCH_COLS \
+    "SELECT dossier, surname, name, patronymic, birth_date, custodian" \
+    " FROM persons p WHERE "
+#define SEARCH_REST \
+    " AND (?1 IS NULL OR snils = ?1)" \
+    " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))" \
+    " AND (?4 IS NULL OR birth_date = ?4)" \
+    " ORDER BY surname_fold, name, birth_date, dossier"
+static const char *const SQL_SEARCH[4] = {
+	SEARCH_COLS "snils = ?1" SEARCH_REST,
+	SEARCH_COLS "surname_fold >= ?2 AND surname_fold < ?3" SEARCH_REST,
+	SEARCH_COLS "birth_date = ?4" SEARCH_REST,
+	SEARCH_COLS "1" SEARCH_REST
+};
 
 /* Whether the folded form of s begins with the folded prefix. */
 static bool
@@ -535,7 +560,8 @@ ep_search(struct ctx *c)
 	 * no byte of UTF-8 is 0xf5 or above. */
 	if (surname != NULL)
 		snprintf(hi, sizeof(hi), "%s\xf5", fs);
-	if ((s = store_stmt(c->n->st, SQL_SEARCH)) == NULL ||
+	if ((s = store_stmt(c->n->st, SQL_SEARCH[snils != NULL ? 0 :
+	    surname != NULL ? 1 : birth != NULL ? 2 : 3])) == NULL ||
 	    (snils != NULL && sqlite3_bind_text(s, 1, sn, -1,
 	    SQLITE_TRANSIENT) != SQLITE_OK) ||
 	    (surname != NULL && (sqlite3_bind_text(s, 2, fs, -1,
@@ -1437,6 +1463,304 @@ ep_entry(struct ctx *c, bool transfer)
 	dossier_free(d);
 }
 
+/* --- Possible duplicates (supervisors) ------------------------------ */
+
+static const char SQL_DUP_PERSON[] =
+    "SELECT surname, name, patronymic, birth_date, sex, snils, institution,"
+    " graduated, custodian FROM persons WHERE dossier = ?1";
+static const char *const dup_cols[] = {
+	"surname", "name", "patronymic", "birth_date", "sex", "snils",
+	"institution", "graduated", "custodian"
+};
+
+/* The card of dossier id as {dossier, surname, ...}, added to arr.
+ * 0 / -1. */
+static int
+dup_person(struct ctx *c, cJSON *arr, const char *id)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	cJSON		*o;
+	size_t		 i;
+	int		 r, rc = -1;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arr, o);
+	if (cJSON_AddStringToObject(o, "dossier", id) == NULL ||
+	    (s = store_stmt(c->n->st, SQL_DUP_PERSON)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < sizeof(dup_cols) / sizeof(dup_cols[0]); i++)
+			if ((v = (const char *)sqlite3_column_text(s,
+			    (int)i)) != NULL && cJSON_AddStringToObject(o,
+			    dup_cols[i], v) == NULL)
+				goto out;
+	} else if (r != SQLITE_DONE)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+/*
+ * GET /api/duplicates (supervisors): the pairs 'opora duplicates' lists
+ * (cli_duplicates_json), at most UIAPI_DUP_MAX, each with both cards side
+ * by side; audited as 'duplicates' with the ids shown.
+ */
+static void
+ep_duplicates(struct ctx *c)
+{
+	cJSON		*arr, *j = NULL, *o, *people;
+	char		*ids = NULL, *p;
+	size_t		 len = 0;
+	int		 n = 0;
+	bool		 more;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if ((arr = cli_duplicates_json(c->n, &ids)) == NULL)
+		goto err;
+	free(ids);
+	more = cJSON_GetArraySize(arr) > UIAPI_DUP_MAX;
+	while (cJSON_GetArraySize(arr) > UIAPI_DUP_MAX)
+		cJSON_DeleteItemFromArray(arr, UIAPI_DUP_MAX);
+	if ((ids = malloc((size_t)cJSON_GetArraySize(arr) * 2 * 37 + 1)) ==
+	    NULL)
+		goto err;
+	ids[0] = '\0';
+	cJSON_ArrayForEach(o, arr) {
+		p = ids + len;
+		len += (size_t)snprintf(p, 2 * 37 + 1, "%s%s %s", n++ > 0 ?
+		    " " : "", cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")->valuestring,
+		    cJSON_GetObjectItemCaseSensitive(o, "other")->valuestring);
+	}
+	/* Audited before any name is shown. */
+	if (audit(c, NULL, "duplicates", ids, "", "web", false) == -1) {
+		free(ids);
+		cJSON_Delete(arr);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(ids);
+	cJSON_ArrayForEach(o, arr)
+		if ((people = cJSON_AddArrayToObject(o, "people")) == NULL ||
+		    dup_person(c, people, cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")->valuestring) == -1 || dup_person(c, people,
+		    cJSON_GetObjectItemCaseSensitive(o,
+		    "other")->valuestring) == -1)
+			goto err;
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(j, "pairs", arr)) {
+		cJSON_Delete(j);
+		j = NULL;
+		goto err;
+	}
+	arr = NULL;
+	if (cJSON_AddBoolToObject(j, "more", more) == NULL)
+		goto err;
+	set_json(c, 200, j);
+	return;
+err:
+	cJSON_Delete(arr);
+	cJSON_Delete(j);
+	internal(c);
+}
+
+/*
+ * The two dossiers of a pair request {dossier, other, reason}: both ids,
+ * held here, and the account may decide on both (refusals audited).
+ * true, or false after answering.
+ */
+static bool
+pair_body(struct ctx *c, const char **a, const char **b,
+    const char **reason)
+{
+	enum access_scope	 sc;
+	const char		*id[2];
+	int			 i, r;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return (false);
+	}
+	if (body_str(c, "dossier", 36, &id[0]) == -1 ||
+	    body_str(c, "other", 36, &id[1]) == -1 ||
+	    body_str(c, "reason", LIMIT_REASON, reason) == -1)
+		return (false);
+	for (i = 0; i < 2; i++)
+		if (id[i] == NULL || !fields_uuid_valid(id[i],
+		    strlen(id[i]))) {
+			fail(c, 400, "bad_request", "dossier and other are "
+			    "dossier ids");
+			return (false);
+		}
+	if (*reason == NULL || (*reason)[0] == '\0') {
+		fail(c, 400, "invalid", "--reason is required");
+		return (false);
+	}
+	if (strcmp(id[0], id[1]) == 0) {
+		fail(c, 400, "invalid", "both names are the same dossier");
+		return (false);
+	}
+	for (i = 0; i < 2; i++) {
+		if ((r = store_has_dossier(c->n->st, id[i])) != 1) {
+			if (r == 0)
+				fail(c, 404, "not_found", "no such dossier");
+			else
+				internal(c);
+			return (false);
+		}
+		if (!allowed(c, id[i], ACT_DECIDE, &sc))
+			return (false);
+	}
+	*a = id[0];
+	*b = id[1];
+	return (true);
+}
+
+/* POST /api/duplicates/dismiss {dossier, other, reason}: not the same
+ * person, as 'opora duplicates dismiss' (cli_dismiss). */
+static void
+ep_dismiss(struct ctx *c)
+{
+	struct audit_entry	 e;
+	const char		*a, *b, *reason;
+	char			 pair[80];
+	cJSON			*j, *arr;
+
+	if (!pair_body(c, &a, &b, &reason))
+		return;
+	memset(&e, 0, sizeof(e));
+	e.login = c->acct.login;
+	e.role = access_role_name(c->acct.role);
+	e.os_user = "";
+	e.addr = c->r->addr;
+	e.action = "duplicates dismiss";
+	e.reason = "";
+	e.detail = "web";
+	switch (cli_dismiss(c->n, a, b, reason, c->acct.login, &e, pair)) {
+	case 0:
+		break;
+	case 1:
+		fail(c, 400, "invalid", "--reason: empty, longer than the "
+		    "limit or not UTF-8");
+		return;
+	case 2:
+		fail(c, 400, "invalid", "both names are the same dossier");
+		return;
+	case -2:
+		fail(c, 500, "audit", "the statement cannot be recorded in "
+		    "the audit, so nothing was written");
+		return;
+	default:
+		internal(c);
+		return;
+	}
+	pair[36] = '\0';
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (arr = cJSON_AddArrayToObject(j, "pair")) == NULL ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair)) ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair + 37))) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
+/*
+ * POST /api/duplicates/link {dossier, other, reason}: the same person, as
+ * 'opora link': this node writes the halves whose custodian it is
+ * (cli_link_plan), each a change audited as 'link' in its transaction.
+ */
+static void
+ep_link(struct ctx *c)
+{
+	struct dossier		*d[2] = { NULL, NULL };
+	struct audit_entry	 e;
+	struct op		 op;
+	const char		*id[2], *reason;
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	cJSON			*j = NULL, *ch, *wait;
+	bool			 write[2];
+	int			 i, r;
+
+	if (!pair_body(c, &id[0], &id[1], &reason))
+		return;
+	for (i = 0; i < 2; i++)
+		if (view_load(c->n->st, id[i], &d[i]) != 0)
+			goto err;
+	switch (cli_link_plan(c->n, d, write)) {
+	case 0:
+		break;
+	case 1:
+		fail(c, 409, "refused", "these dossiers are already linked");
+		goto out;
+	case 2:
+		fail(c, 409, "refused", "this region has already linked its "
+		    "dossier; the link takes effect when the custodian of the "
+		    "other links it back");
+		goto out;
+	default:
+		fail(c, 409, "refused", "only the custodian of one of the "
+		    "dossiers may link them");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (ch = cJSON_AddArrayToObject(j, "changes")) == NULL ||
+	    (wait = cJSON_AddArrayToObject(j, "waiting_for")) == NULL)
+		goto err;
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_PERSON_LINK;
+	op.field = -1;
+	op.arg[OA_REASON] = reason;
+	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
+	for (i = 0; i < 2; i++) {
+		if (!write[i]) {
+			if (dossier_linked(d[i], d[1 - i]->id) == NULL &&
+			    !cJSON_AddItemToArray(wait,
+			    cJSON_CreateString(d[i]->custodian)))
+				goto err;
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		e.login = c->acct.login;
+		e.role = access_role_name(c->acct.role);
+		e.os_user = "";
+		e.addr = c->r->addr;
+		e.action = "link";
+		e.reason = "";
+		op.arg[OA_OTHER] = d[1 - i]->id;
+		r = cli_write(c->n, d[i]->id, &op, 1, NULL, &e, did, cid, why,
+		    sizeof(why));
+		if (r == CLI_WRITE_REFUSED) {
+			fail(c, 409, "refused", cli_why(why));
+			goto out;
+		}
+		if (r != 0 || !cJSON_AddItemToArray(ch,
+		    cJSON_CreateString(cid)))
+			goto err;
+	}
+	set_json(c, 201, j);
+	j = NULL;
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(j);
+	dossier_free(d[0]);
+	dossier_free(d[1]);
+}
+
 static int
 account_one(const struct account *a, void *arg)
 {
@@ -1764,6 +2088,584 @@ err:
 	internal(c);
 }
 
+/* --- Break-the-glass review (supervisors) --------------------------- */
+
+/*
+ * The audit's entries of a reason given to open another centre's dossier:
+ * the grant in the pages ('break-the-glass') and every CLI command run
+ * with --reason (its entry keeps the reason; no other entry has one).
+ * Newest first, from unix time ?1 on, at most ?2 rows.
+ */
+static const char SQL_GLASS[] =
+    "SELECT a.seq, a.at, a.login, a.role, a.addr, a.os_user, a.action,"
+    " a.dossiers, a.reason, p.surname, p.name, p.patronymic, p.birth_date"
+    " FROM audit a LEFT JOIN persons p ON p.dossier = a.dossiers"
+    " WHERE (a.action = 'break-the-glass' OR a.reason <> '')"
+    " AND a.at >= ?1 ORDER BY a.seq DESC LIMIT ?2";
+static const char *const glass_cols[] = {
+	NULL, NULL, "login", "role", "addr", "os_user", "action", "dossier",
+	"reason", "surname", "name", "patronymic", "birth_date"
+};
+
+/*
+ * GET /api/glass?since=YYYY-MM-DD (supervisors): who opened another
+ * centre's dossier with a reason, when, which dossier and why, at most
+ * UIAPI_GLASS_MAX entries (newest first; 'more' says there were others).
+ * The review is itself audited ('glass review', with the dossiers).
+ */
+static void
+ep_glass_review(struct ctx *c)
+{
+	const char	*since = c->r->query(c->r->qarg, "since"), *v;
+	sqlite3_stmt	*s = NULL;
+	struct tm	 tm;
+	cJSON		*j = NULL, *arr, *o;
+	char		*ids = NULL, *p;
+	size_t		 len = 0, k;
+	int		 y, m, d, r, n = 0;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 70;
+	tm.tm_mday = 1;
+	if (since != NULL && since[0] != '\0') {
+		if (fields_date_parse(since, strlen(since), &y, &m, &d) ==
+		    -1) {
+			fail(c, 400, "bad_request", "since is a date "
+			    "YYYY-MM-DD");
+			return;
+		}
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (arr = cJSON_AddArrayToObject(j, "entries")) == NULL ||
+	    (s = store_stmt(c->n->st, SQL_GLASS)) == NULL ||
+	    (ids = malloc(UIAPI_GLASS_MAX * 37 + 1)) == NULL)
+		goto err;
+	ids[0] = '\0';
+	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)timegm(&tm)) !=
+	    SQLITE_OK || sqlite3_bind_int(s, 2, UIAPI_GLASS_MAX + 1) !=
+	    SQLITE_OK)
+		goto err;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ == UIAPI_GLASS_MAX)
+			break;
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto err;
+		cJSON_AddItemToArray(arr, o);
+		if (cJSON_AddNumberToObject(o, "seq",
+		    (double)sqlite3_column_int64(s, 0)) == NULL ||
+		    cJSON_AddNumberToObject(o, "at",
+		    (double)sqlite3_column_int64(s, 1)) == NULL)
+			goto err;
+		for (k = 2; k < sizeof(glass_cols) / sizeof(glass_cols[0]);
+		    k++)
+			if ((v = (const char *)sqlite3_column_text(s,
+			    (int)k)) != NULL && cJSON_AddStringToObject(o,
+			    glass_cols[k], v) == NULL)
+				goto err;
+		/* One dossier per entry: the id, for the audit. */
+		v = (const char *)sqlite3_column_text(s, 7);
+		if (v != NULL && strlen(v) == 36 && strstr(ids, v) == NULL) {
+			p = ids + len;
+			len += (size_t)snprintf(p, 38, "%s%s", len > 0 ? " " :
+			    "", v);
+		}
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		goto err;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	s = NULL;
+	if (cJSON_AddBoolToObject(j, "more", n > UIAPI_GLASS_MAX) == NULL)
+		goto err;
+	if (audit(c, NULL, "glass review", ids, "", "web", false) == -1) {
+		free(ids);
+		cJSON_Delete(j);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(ids);
+	set_json(c, 200, j);
+	return;
+err:
+	if (s != NULL) {
+		log_warnx("web glass review: %s",
+		    sqlite3_errmsg(store_db(c->n->st)));
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	free(ids);
+	cJSON_Delete(j);
+	internal(c);
+}
+
+/* --- The region's dashboard (supervisors) --------------------------- */
+
+/*
+ * GET /api/dashboard?from=YYYY&to=YYYY (supervisors): the region's own
+ * indicators of docs/statistics.md at the end of each quarter of the
+ * years asked (at most UIAPI_DASH_YEARS; default the last
+ * UIAPI_DASH_YEARS up to this one), computed from this node's views by
+ * stats_compute -- the counts its snapshots publish, before any
+ * perturbation: a supervisor reads every dossier of the region anyway.
+ * Summed over sex and birth years.  Audited as 'dashboard'.
+ */
+static void
+ep_dashboard(struct ctx *c)
+{
+	const char	*from = c->r->query(c->r->qarg, "from");
+	const char	*to = c->r->query(c->r->qarg, "to");
+	struct snapshot	 snap;
+	cJSON		*j = NULL, *pa, *ia, *arr;
+	char		 why[256], per[8], det[32];
+	int64_t		 y0, y1, *sum = NULL;
+	size_t		 ni = 0, np, i, k;
+	int		 y, q, t, now;
+	time_t		 tt = (time_t)c->now;
+	struct tm	 tm;
+
+	if (!access_any(c->acct.role, ACT_DECIDE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	now = tm.tm_year + 1900;
+	y1 = now;
+	y0 = now - UIAPI_DASH_YEARS + 1;
+	if ((from != NULL && from[0] != '\0' && num_parse_str(from, 1900,
+	    2999, &y0) == -1) || (to != NULL && to[0] != '\0' &&
+	    num_parse_str(to, 1900, 2999, &y1) == -1) || y1 < y0 ||
+	    y1 - y0 >= UIAPI_DASH_YEARS) {
+		fail(c, 400, "bad_request", "from and to are years, at most "
+		    "5 apart");
+		return;
+	}
+	while (snapshot_indicators[ni].code != NULL)
+		ni++;
+	np = (size_t)(y1 - y0 + 1) * 4;
+	if ((sum = calloc(ni * np, sizeof(*sum))) == NULL)
+		goto err;
+	for (y = (int)y0; y <= (int)y1; y++) {
+		memset(&snap, 0, sizeof(snap));
+		if (stats_compute(c->n->st, c->n->cfg.region, y, &snap, why,
+		    sizeof(why)) == -1) {
+			log_warnx("web dashboard: %s", why);
+			snapshot_free(&snap);
+			goto err;
+		}
+		for (k = 0; k < snap.ncells; k++) {
+			if (strlen(snap.cells[k].period) != 7)
+				continue;	/* the year: its Q4 */
+			q = snap.cells[k].period[6] - '1';
+			for (i = 0; i < ni; i++)
+				if (strcmp(snapshot_indicators[i].code,
+				    snap.cells[k].indicator) == 0)
+					sum[i * np + (size_t)(y - y0) * 4 +
+					    (size_t)q] += snap.cells[k].count;
+		}
+		snapshot_free(&snap);
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
+	    (pa = cJSON_AddArrayToObject(j, "periods")) == NULL ||
+	    (ia = cJSON_AddObjectToObject(j, "indicators")) == NULL)
+		goto err;
+	for (y = (int)y0; y <= (int)y1; y++)
+		for (q = 1; q <= 4; q++) {
+			snapshot_period(y, q, per);
+			if (!cJSON_AddItemToArray(pa, cJSON_CreateString(per)))
+				goto err;
+		}
+	for (i = 0; i < ni; i++) {
+		if ((arr = cJSON_AddArrayToObject(ia,
+		    snapshot_indicators[i].code)) == NULL)
+			goto err;
+		for (t = 0; t < (int)np; t++)
+			if (!cJSON_AddItemToArray(arr, cJSON_CreateNumber(
+			    (double)sum[i * np + (size_t)t])))
+				goto err;
+	}
+	snprintf(det, sizeof(det), "%lld-%lld", (long long)y0, (long long)y1);
+	if (audit(c, NULL, "dashboard", "", "", det, false) == -1) {
+		free(sum);
+		cJSON_Delete(j);
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	free(sum);
+	set_json(c, 200, j);
+	return;
+err:
+	free(sum);
+	cJSON_Delete(j);
+	internal(c);
+}
+
+/* --- Statistics (researchers, on the federal node) ------------------ */
+
+/*
+ * Answer with the JSON text of b (fedstats_json / fedstats_releases_json)
+ * and, when csv is not NULL, the CSV of the same answer as its member
+ * "csv" (the download the page offers).
+ */
+static void
+stats_answer(struct ctx *c, const struct buf *b, const struct buf *csv)
+{
+	cJSON	*j;
+
+	if ((j = cJSON_ParseWithLength(b->data, b->len)) == NULL ||
+	    !cJSON_IsObject(j) || (csv != NULL &&
+	    cJSON_AddStringToObject(j, "csv", csv->data) == NULL)) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/*
+ * GET /api/stats/releases, /api/stats/query?indicator=&period=&by=
+ * &release=, /api/stats/flows?period=&level=&release= and
+ * /api/stats/coverage?period=&release= (an account whose
+ * role may ask statistics: researchers, admins), on RU-FED only.  The same
+ * functions as /v1/stats (node/fedstats.h): the same releases, the same
+ * disclosure control, and every request, answered or refused, in the same
+ * query log, as asked by "web:LOGIN"; audited as 'stats ...' too.
+ */
+static void
+ep_stats(struct ctx *c, const char *what)
+{
+	struct fedstats_query	 fq;
+	struct fedstats_result	 res;
+	struct buf		 b, csv;
+	const char		*ind, *period, *by, *rel, *level;
+	char			 who[ACCOUNT_LOGIN_MAX + 8], why[256];
+	char			 note[2 * ESC_LONG], esc[ESC_LONG];
+	char			 act[UIAPI_SEGMENT_MAX + 8];
+	int64_t			 release = 0, year;
+	int			 k;
+	bool			 flows = strcmp(what, "flows") == 0;
+	bool			 cover = strcmp(what, "coverage") == 0;
+
+	if (strcmp(c->n->cfg.region, "RU-FED") != 0) {
+		fail(c, 404, "not_found", "statistics are answered by the "
+		    "federal node only");
+		return;
+	}
+	snprintf(who, sizeof(who), "web:%s", c->acct.login);
+	snprintf(act, sizeof(act), "stats %s", what);
+	if (!access_any(c->acct.role, ACT_STATS)) {
+		fedstats_log(c->n->st, who, "refused 403: web", 0, 403);
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (strcmp(what, "releases") == 0) {
+		buf_init(&b, (size_t)16 << 20);
+		if (fedstats_releases_json(c->n, false, &b) == -1 ||
+		    buf_add(&b, "", 1) == -1 || buf_failed(&b)) {
+			fedstats_log(c->n->st, who, "releases", 0, 500);
+			internal(c);
+		} else if (audit(c, NULL, act, "", "", "web", false) == -1)
+			fail(c, 500, "audit", "the read cannot be recorded "
+			    "in the audit, so it is refused");
+		else {
+			fedstats_log(c->n->st, who, "releases", 0, 200);
+			b.len--;
+			stats_answer(c, &b, NULL);
+		}
+		buf_free(&b);
+		return;
+	}
+	if (!flows && strcmp(what, "query") != 0 &&
+	    strcmp(what, "coverage") != 0) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	ind = c->r->query(c->r->qarg, "indicator");
+	period = c->r->query(c->r->qarg, "period");
+	by = c->r->query(c->r->qarg, "by");
+	rel = c->r->query(c->r->qarg, "release");
+	level = c->r->query(c->r->qarg, "level");
+	/* What was asked, escaped, for the query log and the audit. */
+	snprintf(note, sizeof(note), "%s %s by %s level %s release %s",
+	    flows ? "flows" : cover ? "coverage" : nz(ind), nz(period),
+	    nz(by), nz(level),
+	    nz(rel));
+	esc_str(note, esc, sizeof(esc));
+	if ((rel != NULL && rel[0] != '\0' && num_parse_str(rel, 1,
+	    INT64_MAX / 2, &release) == -1) || period == NULL ||
+	    (flows && (num_parse_str(period, 1900, 2999, &year) == -1 ||
+	    (level != NULL && strcmp(level, "district") != 0 &&
+	    strcmp(level, "region") != 0))) || (cover &&
+	    fedstats_parse("counted", NULL, period, &fq, why,
+	    sizeof(why)) == -1) || (!flows && !cover && (ind == NULL ||
+	    fedstats_parse(ind, by, period, &fq, why, sizeof(why)) == -1))) {
+		snprintf(note, sizeof(note), "refused 400: %s", esc);
+		fedstats_log(c->n->st, who, note, 0, 400);
+		fail(c, 400, "bad_request", cover ? "coverage takes period "
+		    "(2025 or 2025-Q1) and release" : flows ? "flows takes "
+		    "period (a year), level (district or region) and release" :
+		    "query takes indicator (see docs/statistics.md), period "
+		    "(2025 or 2025-Q1), by (region or district, sex, "
+		    "birth_band, comma-separated) and release");
+		return;
+	}
+	if (audit(c, NULL, act, "", "", esc, false) == -1) {
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	if (cover)
+		k = fedstats_coverage(c->n, period, release, who, &res, why,
+		    sizeof(why));
+	else if (flows)
+		k = fedstats_flows(c->n, (int)year, level != NULL &&
+		    strcmp(level, "region") == 0, release, who, &res, why,
+		    sizeof(why));
+	else {
+		fq.release = release;
+		k = fedstats_run(c->n, &fq, who, &res, why, sizeof(why));
+	}
+	if (k == FEDSTATS_NONE) {
+		fail(c, 404, "no_release", "no such release: the federal node "
+		    "has not released statistics yet, or not that one");
+		return;
+	}
+	if (k != 0) {
+		log_warnx("web statistics for %s: %s", c->acct.login,
+		    esc_str(why, note, sizeof(note)));
+		internal(c);
+		return;
+	}
+	buf_init(&b, (size_t)64 << 20);
+	buf_init(&csv, (size_t)64 << 20);
+	if (fedstats_json(&res, &b) == -1 || fedstats_csv(&res, &csv) ==
+	    -1 || buf_add(&csv, "", 1) == -1 || buf_failed(&csv))
+		internal(c);
+	else
+		stats_answer(c, &b, &csv);
+	buf_free(&b);
+	buf_free(&csv);
+	fedstats_result_free(&res);
+}
+
+/* --- Peers (admins) ------------------------------------------------- */
+
+/* One peer of GET /api/peers: its state as GET /api/status gives it, and
+ * the keys 'opora peer list' shows. */
+static int
+peers_one(const struct store_peer_row *pr, void *arg)
+{
+	struct status_peers	*sp = arg;
+	cJSON			*o;
+	char			 e[ESC_LONG];
+
+	if (status_peer(pr, sp) == -1 ||
+	    (o = cJSON_GetArrayItem(sp->arr, cJSON_GetArraySize(sp->arr) -
+	    1)) == NULL)
+		return (-1);
+	/* Checked when the card was added; escaped all the same. */
+	if (cJSON_AddStringToObject(o, "key_id", esc_str(pr->key_id, e,
+	    sizeof(e))) == NULL || cJSON_AddStringToObject(o, "tls_pin",
+	    esc_str(pr->pin, e, sizeof(e))) == NULL ||
+	    (pr->pin_next != NULL && pr->pin_next[0] != '\0' &&
+	    cJSON_AddStringToObject(o, "tls_pin_next", esc_str(pr->pin_next,
+	    e, sizeof(e))) == NULL) ||
+	    cJSON_AddNumberToObject(o, "cursor", (double)pr->cursor) == NULL)
+		return (-1);
+	return (0);
+}
+
+/* GET /api/peers (admins): 'opora peer list' with each peer's state. */
+static void
+ep_peers(struct ctx *c)
+{
+	struct status_peers	 sp;
+	cJSON			*j;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.n = c->n;
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
+	    (sp.arr = cJSON_AddArrayToObject(j, "peers")) == NULL ||
+	    store_peer_each(c->n->st, peers_one, &sp) != 0 ||
+	    audit(c, NULL, "peer list", "", "", "web", false) == -1) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+/* The audit entry of an admin's peer change. */
+static void
+peer_entry(struct ctx *c, struct audit_entry *e, const char *action,
+    const char *region)
+{
+	memset(e, 0, sizeof(*e));
+	e->login = c->acct.login;
+	e->role = access_role_name(c->acct.role);
+	e->os_user = "";
+	e->addr = c->r->addr;
+	e->action = action;
+	e->dossiers = "";
+	e->reason = "";
+	e->detail = region;
+}
+
+/*
+ * POST /api/peers {card}: add (or update) a peer from its card, as 'opora
+ * peer add' (cli_peer_add: the same checks), audited as 'peer add' with
+ * the region in the same transaction.
+ */
+static void
+ep_peer_add(struct ctx *c)
+{
+	struct audit_entry	 e;
+	struct cli_peer		*pa;
+	const char		*card;
+	char			 why[512], esc[ESC_LONG], kid[SIG_KEYID_LEN + 1];
+	char			 t[32];
+	cJSON			*j = NULL, *rot, *o;
+	size_t			 i;
+	int			 r;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (body_str(c, "card", LIMIT_CARD_BYTES, &card) == -1)
+		return;
+	if (card == NULL || card[0] == '\0') {
+		fail(c, 400, "invalid", "the card is required (what 'opora id' "
+		    "prints on the peer)");
+		return;
+	}
+	if ((pa = calloc(1, sizeof(*pa))) == NULL) {
+		internal(c);
+		return;
+	}
+	/* The region is known once the card is read: the audit names it. */
+	peer_entry(c, &e, "peer add", pa->c.region);
+	r = cli_peer_add(c->n, card, strlen(card), &e, pa);
+	switch (r) {
+	case 0:
+		break;
+	case CLI_PEER_BADCARD:
+		/* The card is outside input: its reason is escaped. */
+		snprintf(why, sizeof(why), "the card is refused: %s",
+		    esc_str(pa->why, esc, sizeof(esc)));
+		fail(c, 400, "invalid", why);
+		goto out;
+	case CLI_PEER_OWN:
+		fail(c, 400, "invalid", "the card is of this node's own "
+		    "region");
+		goto out;
+	case CLI_PEER_CHAIN:
+		fail(c, 409, "refused", "the card's key is not announced by "
+		    "the key this node holds for the region: if the region "
+		    "lost its key, check the new card with its admin, then "
+		    "remove the peer and add it");
+		goto out;
+	case CLI_PEER_REVOKED:
+		fail(c, 409, "refused", "the card's rotation was signed by a "
+		    "key after the time it is revoked from, so it proves "
+		    "nothing: check the card's key id with the region's admin, "
+		    "then remove the peer and add it");
+		goto out;
+	case -2:
+		fail(c, 500, "audit", "the change cannot be recorded in the "
+		    "audit, so nothing was written");
+		goto out;
+	default:
+		internal(c);
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", pa->c.region) == NULL ||
+	    cJSON_AddStringToObject(j, "url", esc_str(pa->c.url, esc,
+	    sizeof(esc))) == NULL ||
+	    cJSON_AddStringToObject(j, "key_id", pa->c.key_id) == NULL ||
+	    cJSON_AddBoolToObject(j, "existed", pa->existed) == NULL ||
+	    (pa->c.pin_next[0] != '\0' && cJSON_AddStringToObject(j,
+	    "tls_pin_next", pa->c.pin_next) == NULL) ||
+	    (rot = cJSON_AddArrayToObject(j, "replaced_keys")) == NULL)
+		goto err;
+	for (i = (size_t)pa->from; pa->existed && i < pa->c.nrot; i++) {
+		sig_key_id(pa->c.rot[i].prev, kid);
+		card_time_format(pa->c.rot[i].until, t);
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(rot, o) ||
+		    cJSON_AddStringToObject(o, "key_id", kid) == NULL ||
+		    cJSON_AddStringToObject(o, "until", t) == NULL)
+			goto err;
+	}
+	set_json(c, 201, j);
+	j = NULL;
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(j);
+	free(pa);
+}
+
+/* POST /api/peers/REGION/remove {}: as 'opora peer remove REGION'. */
+static void
+ep_peer_remove(struct ctx *c, const char *region, const char *verb)
+{
+	struct audit_entry	 e;
+	cJSON			*j;
+
+	if (!access_any(c->acct.role, ACT_NODE)) {
+		fail(c, 403, "forbidden", "your role may not do this");
+		return;
+	}
+	if (strcmp(verb, "remove") != 0) {
+		fail(c, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (!fields_region_valid(region, strlen(region))) {
+		fail(c, 404, "not_found", "no such peer");
+		return;
+	}
+	peer_entry(c, &e, "peer remove", region);
+	switch (cli_peer_remove(c->n, region, &e)) {
+	case 0:
+		break;
+	case 1:
+		fail(c, 404, "not_found", "no such peer");
+		return;
+	case -2:
+		fail(c, 500, "audit", "the change cannot be recorded in the "
+		    "audit, so nothing was written");
+		return;
+	default:
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", region) == NULL) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
 /* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
 static void
 ep_audit(struct ctx *c)
@@ -2010,10 +2912,30 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		ep_transfers(&c);
 	else if (c.nseg == 1 && strcmp(s0, "conflicts") == 0 && get)
 		ep_conflicts(&c);
+	else if (c.nseg == 1 && strcmp(s0, "duplicates") == 0 && get)
+		ep_duplicates(&c);
+	else if (c.nseg == 1 && strcmp(s0, "glass") == 0 && get)
+		ep_glass_review(&c);
+	else if (c.nseg == 2 && strcmp(s0, "stats") == 0 && get)
+		ep_stats(&c, s1);
+	else if (c.nseg == 1 && strcmp(s0, "dashboard") == 0 && get)
+		ep_dashboard(&c);
+	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
+	    strcmp(s1, "dismiss") == 0)
+		ep_dismiss(&c);
+	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
+	    strcmp(s1, "link") == 0)
+		ep_link(&c);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
 		ep_accounts(&c);
 	else if (c.nseg == 1 && strcmp(s0, "status") == 0 && get)
 		ep_status(&c);
+	else if (c.nseg == 1 && strcmp(s0, "peers") == 0 && get)
+		ep_peers(&c);
+	else if (c.nseg == 1 && strcmp(s0, "peers") == 0 && post)
+		ep_peer_add(&c);
+	else if (c.nseg == 3 && strcmp(s0, "peers") == 0 && post)
+		ep_peer_remove(&c, s1, c.seg[2]);
 	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && post)
 		ep_account_add(&c);
 	else if (c.nseg == 3 && strcmp(s0, "accounts") == 0 && post)

@@ -1,5 +1,5 @@
-// node/web/admin.js: an admin's accounts, an auditor's audit log, and
-// everyone's password change.
+// node/web/admin.js: an admin's node health, peers and accounts, an
+// auditor's audit log, and everyone's password change.
 
 import { call, query, setSession } from './api.js';
 import { h, clear, field, form, table, status } from './dom.js';
@@ -40,13 +40,115 @@ export async function health(view) {
 	if (d.peers.length)
 		view.append(table('Соседи', ['Регион', 'Адрес', 'Состояние',
 		    'Отстаёт', 'Ждут родителей', 'Отвергнуто'], d.peers.map(
-		    (x) => [x.region, x.url, x.ok ? `в порядке, последний ` +
-			`обмен ${msText(x.last_ok_ms)}` : (x.error ?
-			`сбой с ${msText(x.failing_since_ms)}: ${x.error}` :
-			'ещё не связывались'),
+		    (x) => [x.region, x.url, peerState(x),
 			count(x.behind, 'изменение', 'изменения',
 			    'изменений'), String(x.waiting),
 			String(x.refused)])));
+}
+
+// A peer's state in words, as the health page says it.
+function peerState(x) {
+	return x.ok ? `в порядке, последний обмен ${msText(x.last_ok_ms)}` :
+	    (x.error ? `сбой с ${msText(x.failing_since_ms)}: ${x.error}` :
+	    'ещё не связывались');
+}
+
+// Peers: GET /api/peers; add from a card file (POST /api/peers), remove
+// (POST /api/peers/REGION/remove) after a second, explicit click.
+export async function peers(view) {
+	view.append(h('h1', {}, 'Соседи'));
+	const st = status();
+	const out = h('div', {});
+	const load = async () => {
+		const r = await call('GET', '/api/peers');
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		const list = r.data.peers;
+		const remove = (x) => {
+			const box = h('div', { class: 'actions' });
+			const ask = h('button', { type: 'button',
+			    class: 'secondary', onclick: () => {
+				clear(box).append(h('span', {}, `Удалить ` +
+				    `${x.region}? Изменения, подписанные его ` +
+				    'ключами, перестанут приниматься.'),
+				    h('button', { type: 'button', onclick:
+					async () => {
+					const rr = await call('POST',
+					    `/api/peers/${encodeURIComponent(
+					    x.region)}/remove`, {});
+					if (rr.status !== 201) {
+						st.say(errorText(rr), 'error');
+						return;
+					}
+					st.say(`Сосед ${x.region} удалён; ` +
+					    'его ключам больше нет доверия.',
+					    'ok');
+					await load();
+				    } }, `Да, удалить ${x.region}`),
+				    h('button', { type: 'button',
+					class: 'secondary', onclick: () =>
+					clear(box).append(ask) }, 'Отмена'));
+				box.querySelector('button').focus();
+			    } }, `Удалить ${x.region}`);
+			box.append(ask);
+			return box;
+		};
+		out.append(h('p', {}, `Регион ${r.data.region}. ` +
+		    (list.length ? `${count(list.length, 'сосед', 'соседа',
+			'соседей')}.` : 'Соседей нет.')));
+		if (list.length)
+			out.append(table('Соседи узла', ['Регион', 'Адрес',
+			    'Ключ подписи', 'Состояние', 'Отстаёт',
+			    'Действия'], list.map((x) => [x.region, x.url,
+				h('code', { class: 'id' }, x.key_id),
+				peerState(x), count(x.behind, 'изменение',
+				    'изменения', 'изменений'), remove(x)])));
+	};
+	// Add: the card file that 'opora id' printed on the peer.
+	const id = 'peer-card';
+	const input = h('input', { id, type: 'file', name: 'card',
+	    accept: '.card,.json,.txt,application/json,text/plain',
+	    'aria-describedby': `${id}-hint` });
+	const fst = status();
+	const add = h('button', { type: 'button', onclick: async () => {
+		const file = input.files && input.files[0];
+		if (!file) {
+			fst.say('Выберите файл карточки.', 'error');
+			input.focus();
+			return;
+		}
+		if (file.size > 4096) {
+			fst.say('Это не карточка узла: файл больше 4 КБ.',
+			    'error');
+			return;
+		}
+		const rr = await call('POST', '/api/peers',
+		    { card: await file.text() });
+		if (rr.status !== 201) {
+			fst.say(errorText(rr), 'error');
+			return;
+		}
+		const d = rr.data;
+		fst.say(`${d.existed ? 'Карточка соседа обновлена' :
+		    'Сосед добавлен'}: ${d.region}, ${d.url}, ключ ` +
+		    `${d.key_id}. Сверьте ключ с администратором соседа ` +
+		    'по телефону.', 'ok');
+		input.value = '';
+		await load();
+	} }, 'Добавить соседа');
+	view.append(st, out, h('section', { 'aria-labelledby': 'add-h' },
+	    h('h2', { id: 'add-h' }, 'Добавить соседа'),
+	    h('div', { class: 'field' },
+		h('label', { for: id }, 'Карточка соседа'),
+		h('p', { class: 'hint', id: `${id}-hint` }, 'Файл, который ' +
+		    'вывела команда opora id на узле соседа. Узел проверит ' +
+		    'подпись карточки, а для уже известного региона — что ' +
+		    'новый ключ объявлен прежним.'), input),
+	    h('div', { class: 'actions' }, add), fst));
+	await load();
 }
 
 // What an admin hands over once: a one-time password, a second factor.
@@ -176,6 +278,11 @@ const actions = {
 	'event retract': 'отзыв события', 'episode open': 'открытие эпизода',
 	'episode close': 'закрытие эпизода', 'assessment add': 'оценка',
 	'consent add': 'согласие', 'consent withdraw': 'отзыв согласия',
+	duplicates: 'список возможных повторов', link: 'связь дел',
+	'duplicates dismiss': 'отметка «разные люди»',
+	'peer list': 'список соседей', 'peer add': 'новый сосед',
+	'peer remove': 'удаление соседа', status: 'состояние узла',
+	'glass review': 'просмотр открытий чужих дел',
 };
 
 function actionText(a) {

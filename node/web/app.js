@@ -8,6 +8,7 @@ import { roles, errorText, count } from './ru.js';
 import * as curator from './curator.js';
 import * as decide from './decide.js';
 import * as admin from './admin.js';
+import * as research from './research.js';
 
 // Every page: its route, title, the roles that see it in the menu.
 const pages = [
@@ -21,8 +22,18 @@ const pages = [
 	    render: decide.transfers },
 	{ route: 'conflicts', title: 'Конфликты', roles: ['supervisor'],
 	    render: decide.conflicts },
+	{ route: 'duplicates', title: 'Возможные повторы',
+	    roles: ['supervisor'], render: decide.duplicates },
+	{ route: 'glass', title: 'Открытия чужих дел',
+	    roles: ['supervisor'], render: decide.glass },
+	{ route: 'dashboard', title: 'Показатели региона',
+	    roles: ['supervisor'], render: research.dashboard },
+	{ route: 'stats', title: 'Статистика', roles: ['researcher'],
+	    render: research.stats },
 	{ route: 'status', title: 'Состояние узла', roles: ['admin'],
 	    render: admin.health },
+	{ route: 'peers', title: 'Соседи', roles: ['admin'],
+	    render: admin.peers },
 	{ route: 'accounts', title: 'Учётные записи', roles: ['admin'],
 	    render: admin.accounts },
 	{ route: 'audit', title: 'Журнал аудита', roles: ['auditor'],

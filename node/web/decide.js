@@ -1,10 +1,11 @@
 // node/web/decide.js: a supervisor's decisions: incoming and outgoing
-// transfers, conflicts of concurrent edits.
+// transfers, conflicts of concurrent edits, possible duplicates,
+// break-the-glass review.
 
 import { call, query } from './api.js';
-import { h, clear, field, table, link, status } from './dom.js';
-import { fmtDate, fmtHlc, count, transferStates, fields, errorText }
-    from './ru.js';
+import { h, clear, field, form, table, link, status } from './dom.js';
+import { fmtDate, fmtHlc, count, transferStates, fields, sexes, errorText,
+    fmtSnils } from './ru.js';
 import { fullName } from './curator.js';
 
 function who(t) {
@@ -153,6 +154,161 @@ export async function conflicts(view) {
 		}
 	};
 	await load();
+}
+
+// One card of a possible duplicate: what tells the two apart.
+function personCard(p, label) {
+	const rows = [
+	    ['Дата рождения', fmtDate(p.birth_date)],
+	    ['Пол', sexes[p.sex] || p.sex],
+	    ['СНИЛС', p.snils ? fmtSnils(p.snils) : ''],
+	    ['Учреждение', p.institution],
+	    ['Дата выпуска', p.graduated ? fmtDate(p.graduated) : ''],
+	    ['Ответственный регион', p.custodian],
+	].filter(([, v]) => v);
+	return h('div', { class: 'side' }, h('h3', {}, label),
+	    h('p', { class: 'value' }, link(`#/dossier/${p.dossier}`,
+		fullName(p) || '(без имени)')),
+	    h('dl', { class: 'card' }, rows.map(([k, v]) => [h('dt', {}, k),
+		h('dd', {}, v)]).flat()));
+}
+
+function likeness(d) {
+	if (d.same_snils && d.same_name)
+		return 'тот же СНИЛС, имя и дата рождения';
+	return d.same_snils ? 'тот же СНИЛС' :
+	    'те же фамилия, имя и дата рождения';
+}
+
+// Possible duplicates: GET /api/duplicates; link, or "not the same
+// person" with a reason (POST /api/duplicates/link, …/dismiss).
+export async function duplicates(view) {
+	view.append(h('h1', {}, 'Возможные повторы'));
+	const st = status();
+	const out = h('div', {});
+	view.append(st, out);
+	const load = async (msg) => {
+		const r = await call('GET', '/api/duplicates');
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		st.say(msg || '', msg ? 'ok' : '');
+		const list = r.data.pairs;
+		out.append(h('p', {}, list.length ? `На узле ${count(
+		    list.length, 'пара дел', 'пары дел', 'пар дел')}, которые ` +
+		    'могут относиться к одному человеку. Сравните карточки: ' +
+		    'если это один человек, свяжите дела (одна история на ' +
+		    'двоих); если разные — отметьте это, и пара больше не ' +
+		    'будет предлагаться.' : 'Возможных повторов нет.'));
+		if (r.data.more)
+			out.append(h('p', {}, 'Показаны первые 200 пар.'));
+		list.forEach((d, i) => {
+			const [a, b] = d.people;
+			// The pair's own outcome goes below its buttons: a
+			// message that comes and goes above them would move
+			// them under the pointer.
+			const reason = field('Причина решения', 'reason', {
+			    hint: 'Обязательно. Например: «совпадают СНИЛС и ' +
+				'адрес» или «мать и дочь»' });
+			const pst = status();
+			const act = async (verb) => {
+				const why = reason.input.value.trim();
+				if (!why) {
+					reason.input.setAttribute(
+					    'aria-invalid', 'true');
+					pst.say('Укажите причину решения.',
+					    'error');
+					reason.input.focus();
+					return;
+				}
+				reason.input.removeAttribute('aria-invalid');
+				pst.say('');
+				const rr = await call('POST',
+				    `/api/duplicates/${verb}`, { dossier:
+				    d.dossier, other: d.other, reason: why });
+				if (rr.status !== 201) {
+					pst.say(errorText(rr), 'error');
+					return;
+				}
+				const wait = (rr.data.waiting_for || [])
+				    .join(', ');
+				await load(verb === 'link' ? (wait ?
+				    'Связь записана; она вступит в силу, ' +
+				    `когда её подтвердит ${wait}.` :
+				    'Дела связаны: это один человек.') :
+				    'Отмечено: это разные люди.');
+			};
+			out.append(h('article', { class: 'conflict',
+			    'aria-label': `Пара ${i + 1}: ${fullName(a)} и ` +
+				`${fullName(b)}` },
+			    h('h2', {}, `Пара ${i + 1}: ${likeness(d)}`),
+			    h('div', { class: 'sides' },
+				personCard(a, 'Первое дело'),
+				personCard(b, 'Второе дело')),
+			    reason,
+			    h('div', { class: 'actions' },
+				h('button', { type: 'button',
+				    onclick: () => act('link') },
+				    'Один человек — связать'),
+				h('button', { type: 'button',
+				    class: 'secondary',
+				    onclick: () => act('dismiss') },
+				    'Разные люди')), pst));
+		});
+	};
+	await load();
+}
+
+// An audit time (unix seconds) as ДД.ММ.ГГГГ ЧЧ:ММ.
+function secText(at) {
+	const t = new Date(at * 1000);
+	const p = (x) => String(x).padStart(2, '0');
+	return `${p(t.getDate())}.${p(t.getMonth() + 1)}.${t.getFullYear()} ` +
+	    `${p(t.getHours())}:${p(t.getMinutes())}`;
+}
+
+const glassActions = {
+	'break-the-glass': 'открыл(а) в программе',
+	read: 'прочитал(а) в командной строке',
+	show: 'прочитал(а) в командной строке',
+};
+
+// Break-the-glass review: GET /api/glass?since=YYYY-MM-DD.
+export async function glass(view) {
+	view.append(h('h1', {}, 'Открытия чужих дел'),
+	    h('p', {}, 'Кто открывал дело другого центра, указав причину: ' +
+		'когда, какое дело и почему. Проверьте, что причины ' +
+		'настоящие.'));
+	const st = status();
+	const out = h('div', {});
+	const since = field('С даты', 'since', { type: 'date' });
+	const f = form('Отбор', [since], 'Показать', async (v) => {
+		const r = await call('GET', `/api/glass${query(v)}`);
+		clear(out);
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		const list = r.data.entries;
+		st.say(list.length ? `Найдено: ${count(list.length, 'открытие',
+		    'открытия', 'открытий')}${r.data.more ?
+		    ' (показаны последние 500)' : ''}.` :
+		    'Никто не открывал чужих дел.');
+		if (list.length)
+			out.append(table('Открытия дел других центров',
+			    ['Когда', 'Кто', 'Как', 'Дело', 'Причина'],
+			    list.map((e) => [secText(e.at),
+				`${e.login}${e.addr && e.addr !== 'cli' ?
+				    `, ${e.addr}` : ''}`,
+				glassActions[e.action] || e.action,
+				e.dossier ? link(`#/dossier/${e.dossier}`,
+				    fullName(e) || e.dossier) : '',
+				e.reason])));
+	});
+	view.append(f, st, out);
+	f.requestSubmit();
 }
 
 export { query };

@@ -101,6 +101,12 @@ export function snilsState(s) {
 	return c === Number(d.slice(9)) ? 'ok' : 'bad';
 }
 
+// A SNILS of 11 digits as people write it: 112-233-445 95.
+export function fmtSnils(s) {
+	return /^\d{11}$/.test(s) ? `${s.slice(0, 3)}-${s.slice(3, 6)}-` +
+	    `${s.slice(6, 9)} ${s.slice(9)}` : s;
+}
+
 export const roles = {
 	curator: 'куратор',
 	supervisor: 'руководитель',

@@ -30,7 +30,7 @@ hdr 'X-Frame-Options: DENY'
 contains '<html lang="ru">' "$T/out"
 contains 'src="/app.js"' "$T/out"
 cmp -s "$T/out" "$TOP/node/web/index.html" || fail "/ is not index.html"
-for f in app.js api.js dom.js ru.js curator.js decide.js admin.js; do
+for f in app.js api.js dom.js ru.js curator.js decide.js admin.js research.js; do
 	get "/$f"
 	status 200
 	hdr 'Content-Type: text/javascript; charset=utf-8'

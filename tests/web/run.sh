@@ -20,6 +20,10 @@ ui_node KLU RU-KLU "$((p + 5))"
 UI_KLU=$UI
 "$OPORA_BIN" --dir SMO id > SMO.card
 "$OPORA_BIN" --dir KLU id > KLU.card
+# A third region whose card the admin adds (and removes) in the page.
+"$OPORA_BIN" --dir TVE init --region RU-TVE --url \
+    "https://127.0.0.1:$((p + 9))" >/dev/null 2>&1 || fail "init TVE"
+"$OPORA_BIN" --dir TVE id > TVE.card
 ok "$OPORA_BIN" --dir SMO --user boss peer add KLU.card
 ok "$OPORA_BIN" --dir KLU --user boss peer add SMO.card
 serve SMO
@@ -34,6 +38,8 @@ klu() { "$OPORA_BIN" --dir KLU --user chief "$@"; }
 C=$(smo person add --surname Соколова --name Мария --birth-date 2004-03-02 \
     --sex F) || fail "person add"
 ok smo consent add "$C" --scope transfer --date 2024-05-01 --document "№ 3"
+# Counted in the statistics too: her move is a flow between regions.
+ok smo consent add "$C" --scope statistics --date 2024-05-01 --document "№ 4"
 X=$(smo transfer offer "$C" --to RU-KLU --reason Переезд) ||
     fail "transfer offer"
 until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief transfer list \
@@ -47,11 +53,50 @@ serve SMO
 serve KLU
 until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief conflicts list \
     --json | grep -q phone" || fail "no conflict in Kaluga"
+# Two possible duplicates in Smolensk: one person registered twice (to be
+# linked), two namesakes born the same day (not the same person).
+for s in 1 2; do
+	ok smo person add --surname Кузнецова --name Ольга --birth-date \
+	    2003-07-07 --sex F --snils 123-456-789-64 --force
+	ok smo person add --surname Белова --name Дарья --birth-date \
+	    2006-02-02 --sex F --institution "Детский дом № $s" --force
+done
+
+# The federal node, for the researcher's page: seven Smolensk graduates
+# with a statistics consent, published; RU-FED pulls them and makes
+# release 1.  A researcher account there.
+ui_node FED RU-FED "$((p + 10))"
+UI_FED=$UI
+"$OPORA_BIN" --dir FED config set listen "127.0.0.1:$((p + 10))" \
+    >/dev/null 2>&1 || fail "listen FED"
+ui_user FED reso researcher ""
+"$OPORA_BIN" --dir FED id > FED.card
+ok "$OPORA_BIN" --dir SMO --user boss peer add FED.card
+ok "$OPORA_BIN" --dir FED --user boss peer add SMO.card
+# Kaluga publishes too: a flow is shown only between regions in a release.
+ok "$OPORA_BIN" --dir KLU --user boss peer add FED.card
+ok "$OPORA_BIN" --dir FED --user boss peer add KLU.card
+for i in 1 2 3 4 5 6 7; do
+	S=$(smo person add --surname "Статова$i" --name Анна --birth-date \
+	    2005-04-12 --sex F --force) || fail "person add"
+	ok smo consent add "$S" --scope statistics --date 2025-01-10 \
+	    --document "Согласие"
+done
+until_true 30 sh -c "'$OPORA_BIN' --dir SMO --user chief transfer list \
+    --json | grep -q '\"state\":\"accepted\"'" ||
+    fail "Smolensk did not learn of Kaluga's accept"
+ok "$OPORA_BIN" --dir SMO --user boss stats publish --year 2025
+ok "$OPORA_BIN" --dir SMO --user boss stats publish --year "$(date -u +%Y)"
+ok "$OPORA_BIN" --dir KLU --user boss stats publish --year "$(date -u +%Y)"
+ok "$OPORA_BIN" --dir FED --user boss sync --once
+ok "$OPORA_BIN" --dir FED --user boss stats release
+serve FED
+until_true 10 curl -s --cacert FED/tls.crt "$UI_FED/api/me" || fail "FED"
 
 mkdir -p "$TOP/build/web-shots"
-SMO_UI=$UI_SMO KLU_UI=$UI_KLU SMO_TOTP=$(cat "$T/SMO.totp") \
+SMO_UI=$UI_SMO KLU_UI=$UI_KLU FED_UI=$UI_FED SMO_TOTP=$(cat "$T/SMO.totp") \
     KLU_TOTP=$(cat "$T/KLU.totp") UI_PW=$UI_PW CHROMIUM=$CHROMIUM \
-    SHOTS="$TOP/build/web-shots" WORK="$T" \
+    SHOTS="$TOP/build/web-shots" WORK="$T" PEER_CARD="$PWD/TVE.card" \
     timeout 600 node "$TOP/tests/web/story.mjs" &
 npid=$!
 PIDS="$PIDS $npid"
@@ -60,4 +105,5 @@ rc=$?
 PIDS=$(echo "$PIDS" | sed "s/ $npid\\b//")
 stop SMO
 stop KLU
+stop FED
 exit "$rc"

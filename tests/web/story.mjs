@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'),
     'utf8');
 const env = process.env;
-const SMO = env.SMO_UI, KLU = env.KLU_UI, PW = env.UI_PW;
+const SMO = env.SMO_UI, KLU = env.KLU_UI, FED = env.FED_UI, PW = env.UI_PW;
 const SHOTS = env.SHOTS;
 const XSS = '<img src=x onerror="document.title=1">';
 
@@ -95,7 +95,8 @@ async function newPage(browser, base, viewport) {
 	page.setDefaultTimeout(15000);
 	page.on('pageerror', (e) => pageErrors.push(`${base}: ${e.message}`));
 	page.on('console', (m) => {
-		if (m.type() === 'error' && !/status of 40[13]/.test(m.text()))
+		// 400: a refused card, on purpose (admin-peers).
+		if (m.type() === 'error' && !/status of 40[013]/.test(m.text()))
 			pageErrors.push(`${base}: ${m.text()}`);
 	});
 	page.on('dialog', (d) => {
@@ -363,6 +364,39 @@ try {
 		await axe(chief, 'outgoing transfers');
 	});
 
+	await step('duplicates-linked-or-dismissed', async () => {
+		await chief.getByRole('link', { name: 'Возможные повторы' })
+		    .click();
+		await chief.getByText(/^На узле 2 пары дел,/).waitFor();
+		const k = chief.getByRole('article', {
+		    name: /Кузнецова Ольга и Кузнецова Ольга/ });
+		await k.getByText('тот же СНИЛС, имя и дата рождения',
+		    { exact: false }).waitFor();
+		await k.getByText('123-456-789 64').first().waitFor();
+		const b = chief.getByRole('article', {
+		    name: /Белова Дарья и Белова Дарья/ });
+		await b.getByText('Детский дом № 1').waitFor();
+		await b.getByText('Детский дом № 2').waitFor();
+		await axe(chief, 'duplicates');
+		await shot(chief, '15-duplicates');
+		// No reason: asked for one, nothing sent.
+		await b.getByRole('button', { name: 'Разные люди' }).click();
+		await b.getByText('Укажите причину решения.').waitFor();
+		await b.getByLabel(lab('Причина решения')).fill(
+		    `Разные дома ${XSS}`);
+		await b.getByRole('button', { name: 'Разные люди' }).click();
+		await chief.getByText('Отмечено: это разные люди.').waitFor();
+		await chief.getByText(/^На узле 1 пара дел,/).waitFor();
+		await k.getByLabel(lab('Причина решения')).fill(
+		    'Один СНИЛС, зарегистрирована дважды');
+		await k.getByRole('button', { name: 'Один человек — связать' })
+		    .click();
+		await chief.getByText('Дела связаны: это один человек.')
+		    .waitFor();
+		await chief.getByText('Возможных повторов нет.').waitFor();
+		check(await chief.title() !== '1', 'XSS ran');
+	});
+
 	const kchief = await newPage(browser, KLU);
 	await step('kaluga-accepts', async () => {
 		await login(kchief, 'chief');
@@ -454,6 +488,45 @@ try {
 		await other.getByRole('heading', {
 		    name: 'Иванова Анна Сергеевна' }).waitFor();
 	});
+	await step('supervisor-reviews-glass', async () => {
+		await kchief.getByRole('link', { name: 'Открытия чужих дел' })
+		    .click();
+		await kchief.getByText('Найдено: 1 открытие.').waitFor();
+		await kchief.getByRole('cell', { name: `Замещаю коллегу ${XSS}` })
+		    .waitFor();
+		await kchief.getByRole('cell', { name: /^sidorov, / }).waitFor();
+		await kchief.getByRole('cell', { name: 'открыл(а) в программе' })
+		    .waitFor();
+		await kchief.getByRole('link', { name: 'Иванова Анна Сергеевна' })
+		    .waitFor();
+		await axe(kchief, 'glass review');
+		await shot(kchief, '17-glass-review');
+		await kchief.getByLabel(lab('С даты')).fill('01.01.2999');
+		await kchief.getByRole('button', { name: 'Показать' }).click();
+		await kchief.getByText('Никто не открывал чужих дел.').waitFor();
+		check(await kchief.title() !== '1', 'XSS ran');
+	});
+	await step('supervisor-dashboard', async () => {
+		await kchief.getByRole('link', { name: 'Показатели региона' })
+		    .click();
+		const t = kchief.getByRole('region', {
+		    name: /^Показатели региона RU-KLU по кварталам/ });
+		await t.getByRole('columnheader', { name: 'зарегистрированы' })
+		    .waitFor();
+		const y = new Date().getUTCFullYear();
+		await t.getByRole('row', { name: new RegExp(`^${y - 4}-Q1 `) })
+		    .waitFor();
+		await kchief.getByRole('img', { name: /^Показатели региона RU-KLU/ })
+		    .waitFor();
+		await kchief.getByRole('checkbox', { name: 'на сопровождении' })
+		    .uncheck();
+		await kchief.getByRole('checkbox', { name: 'жильё: своё' }).check();
+		await kchief.getByRole('button', { name: 'Показать' }).click();
+		await t.getByRole('columnheader', { name: 'жильё: своё' })
+		    .waitFor();
+		await axe(kchief, 'dashboard');
+		await shot(kchief, '20-dashboard');
+	});
 	await step('csrf-from-another-origin', async () => {
 		// A page of another origin on the same site (127.0.0.1, another
 		// port: the SameSite=Strict cookie of Kaluga's session goes
@@ -538,6 +611,83 @@ try {
 		check(onetime.length >= 12, `one-time password ${onetime}`);
 		await axe(adm, 'accounts');
 		await shot(adm, '12-accounts');
+	});
+	await step('admin-peers', async () => {
+		await adm.getByRole('link', { name: 'Соседи' }).click();
+		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
+		const v = adm.locator('#app-view');
+		await v.getByRole('button', { name: 'Добавить соседа' }).click();
+		await v.getByText('Выберите файл карточки.').waitFor();
+		// A forged card: refused with the node's reason.
+		await v.getByLabel('Карточка соседа').setInputFiles({
+		    name: 'forged.card', mimeType: 'application/json',
+		    buffer: Buffer.from(fs.readFileSync(env.PEER_CARD, 'utf8')
+			.replace('127.0.0.1', '127.0.0.2')) });
+		await v.getByRole('button', { name: 'Добавить соседа' }).click();
+		await v.getByText(/^Проверьте поля формы. \(the card is refused/)
+		    .waitFor();
+		await v.getByLabel('Карточка соседа').setInputFiles(
+		    env.PEER_CARD);
+		await v.getByRole('button', { name: 'Добавить соседа' }).click();
+		await v.getByText(/^Сосед добавлен: RU-TVE, https:/).waitFor();
+		await adm.getByText('Регион RU-SMO. 3 соседа.').waitFor();
+		await v.getByRole('cell', { name: 'ещё не связывались' })
+		    .waitFor();
+		await axe(adm, 'peers');
+		await shot(adm, '16-peers');
+		await v.getByRole('button', { name: 'Удалить RU-TVE' }).click();
+		await v.getByRole('button', { name: 'Отмена' }).click();
+		await v.getByRole('button', { name: 'Удалить RU-TVE' }).click();
+		await v.getByRole('button', { name: 'Да, удалить RU-TVE' })
+		    .click();
+		await v.getByText('Сосед RU-TVE удалён; его ключам больше нет ' +
+		    'доверия.').waitFor();
+		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
+	});
+	await step('researcher-queries-and-downloads', async () => {
+		const res = await newPage(browser, FED);
+		await login(res, 'reso');
+		await res.getByRole('heading', { name: 'Статистика' }).waitFor();
+		await res.getByRole('button', { name: 'Показать', exact: true })
+		    .click();
+		await res.getByText(/^Выпуск 1, порог 5; регионов в выпуске: 1\. /)
+		    .waitFor();
+		const f = res.getByRole('row', { name: /^RU-SMO женщины / });
+		const n = Number(await f.locator('td').nth(2).textContent());
+		check(n >= 5 && n <= 10, `women of Smolensk: ${n}`);
+		await res.getByRole('row', { name: /^RU-SMO мужчины скрыто/ })
+		    .waitFor();
+		await res.getByText(/^«скрыто» — статус C \(конфиденциально\)/)
+		    .waitFor();
+		await res.getByRole('img', { name: /^Диаграмма опубликованных/ })
+		    .waitFor();
+		await res.getByRole('region', { name: 'Охват за 2025' })
+		    .getByRole('row', { name: /^RU-SMO \d+ \d+ \d+ %$/ })
+		    .waitFor();
+		await axe(res, 'statistics');
+		await shot(res, '18-statistics');
+		const [dl] = await Promise.all([res.waitForEvent('download'),
+		    res.getByRole('button', { name: 'Скачать CSV' }).click()]);
+		const csv = fs.readFileSync(await dl.path(), 'utf8');
+		check(csv.includes(`counted,2025,RU-SMO,F,${n},F`),
+		    `CSV: ${csv}`);
+		check(csv.includes('counted,2025,RU-SMO,M,,C'), `CSV: ${csv}`);
+		// By years of birth too, then the flows as a matrix.
+		await res.getByLabel('годам рождения').check();
+		await res.getByRole('button', { name: 'Показать', exact: true })
+		    .click();
+		await res.getByRole('row', { name: /^RU-SMO женщины 2005-2009 / })
+		    .waitFor();
+		// Sokolova's move this year: one person, so hidden.
+		await res.getByLabel(lab('Год')).fill(String(
+		    new Date().getUTCFullYear()));
+		await res.getByRole('button', { name: 'Показать потоки' }).click();
+		await res.getByText(/^Выпуск 1\. Строки — откуда/).waitFor();
+		const m = res.getByRole('region', { name: /^Переезды за / });
+		await m.getByRole('columnheader', { name: 'RU-KLU' }).waitFor();
+		await m.getByRole('row', { name: /^RU-SMO .*скрыто/ }).waitFor();
+		await axe(res, 'statistics with flows');
+		await shot(res, '19-flows');
 	});
 	await step('one-time-password-changed-first', async () => {
 		const nv = await newPage(browser, SMO);
