@@ -87,7 +87,10 @@ for f in opora.db opora.conf signing.key tls.key tls.crt feed.head; do
 	[ "$(stat -c %a "SMO2/$f")" = 600 ] || fail "SMO2/$f is not 0600"
 done
 ok "$OPORA" --dir SMO2 verify
-ok "$OPORA" --dir SMO2 status --json
+# (Exit 1 when it lists a problem: the peer's state at the backup may be
+# a failed pull, which says nothing of the restore.)
+"$OPORA" --dir SMO2 status --json >"$T/out" 2>"$T/err"
+case $? in 0|1) ;; *) cat "$T/err"; fail "status --json of SMO2" ;; esac
 contains '"epoch_reason":"restored from a backup"' "$T/out"
 grep -q "\"epoch\":\"$E0\"" "$T/out" && fail "the restored node kept its epoch"
 ok "$OPORA" --dir SMO2 show "$D"
