@@ -31,8 +31,10 @@ serve KLU
 until_true 10 curl -s --cacert SMO/tls.crt "$UI_SMO/api/me" || fail "SMO"
 until_true 10 curl -s --cacert KLU/tls.crt "$UI_KLU/api/me" || fail "KLU"
 # A conflict for the supervisor's page, made as t0133 makes one: Smolensk
-# offers a graduate to Kaluga; cut off from Smolensk, Kaluga accepts and
-# changes the phone while Smolensk changes it too.
+# offers a graduate to Kaluga, which accepts (the history comes with the
+# accept); Kaluga offers her back and, cut off, cancels the offer and
+# changes the phone, while Smolensk, cut off too, accepts it and changes
+# the phone as well.
 smo() { "$OPORA_BIN" --dir SMO --user chief "$@"; }
 klu() { "$OPORA_BIN" --dir KLU --user chief "$@"; }
 C=$(smo person add --surname Соколова --name Мария --birth-date 2004-03-02 \
@@ -44,10 +46,21 @@ X=$(smo transfer offer "$C" --to RU-KLU --reason Переезд) ||
     fail "transfer offer"
 until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief transfer list \
     --incoming | grep -q Соколова" || fail "the offer did not reach Kaluga"
-stop SMO
 ok klu transfer accept "$X"
+until_true 30 sh -c "'$OPORA_BIN' --dir KLU --user chief show '$C' \
+    >/dev/null 2>&1" || fail "the history did not come with the accept"
+until_true 30 sh -c "'$OPORA_BIN' --dir SMO --user chief transfer list \
+    --json | grep -q '\"state\":\"accepted\"'" ||
+    fail "Smolensk did not learn of Kaluga's accept"
+B=$(klu transfer offer "$C" --to RU-SMO --reason Возвращение) ||
+    fail "offer back"
+until_true 30 sh -c "'$OPORA_BIN' --dir SMO --user chief transfer list \
+    --incoming | grep -q Возвращение" || fail "the offer back did not come"
+stop SMO
+ok klu transfer cancel "$B"
 ok klu person set "$C" --phone "+7 910 111 11 11"
 stop KLU
+ok smo transfer accept "$B"
 ok smo person set "$C" --phone "+7 920 222 22 22"
 serve SMO
 serve KLU

@@ -422,6 +422,19 @@ try {
 		await kchief.getByText('Дело принято.').waitFor();
 		await kchief.getByRole('row', { name: /Иванова/ })
 		    .getByRole('cell', { name: 'принята' }).waitFor();
+		// The history comes with the accept (docs/protocol.md, "Offers
+		// before they are accepted"): asked of the API, so that no page
+		// shows a 404 while it travels.
+		const came = Date.now() + 30000;
+		for (;;) {
+			const r = await kchief.request.get(
+			    `${KLU}/api/dossiers/${dossierId}`);
+			if (r.ok())
+				break;
+			check(Date.now() < came,
+			    'the history did not come with the accept');
+			await kchief.waitForTimeout(500);
+		}
 		await kchief.goto(`${KLU}/#/dossier/${dossierId}`);
 		await act(kchief, 'Закрепить за центром',
 		    { 'Центр': 'Смоленский центр' });
