@@ -15,6 +15,7 @@
 #include "node/cli.h"
 #include "node/metrics.h"
 #include "node/node.h"
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "protocol/esc.h"
@@ -429,12 +430,50 @@ cmd_status(int argc, char **argv)
 	}
 	/* Not refused: fetched again when due (docs/protocol.md, 7). */
 	if (later > 0) {
-		snprintf(msg, sizeof(msg), "%lld changes from peers wait to be "
+		snprintf(msg, sizeof(msg), "%lld %s from peers wait to be "
 		    "taken (a clock more than max_clock_drift ahead of this "
 		    "node's, a key not known here, or parents not here yet); "
 		    "they are fetched again when due: check this node's clock, "
-		    "and 'opora rejected list' for unknown keys", later);
+		    "and 'opora rejected list' for unknown keys", later,
+		    later == 1 ? "change" : "changes");
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
+	}
+	/* Accepted, and the history has not come in two anti-entropy
+	 * periods (which would have fetched it had the offering node held
+	 * it): it may be lost for good (docs/protocol.md, "An offer whose
+	 * history was lost"). */
+	{
+		struct offer_overdue od;
+		long long wait = (n->cfg.anti_entropy_interval > 0 ?
+		    2LL * n->cfg.anti_entropy_interval : 7200) * 1000;
+
+		if (offer_overdue(n, (uint64_t)(now > wait ? now - wait : 0),
+		    &od) == -1)
+			readerr = true;
+		else if (od.count > 0) {
+			char	 ed[ESC_SHORT], ef[ESC_SHORT];
+
+			when_ms((long long)od.accepted_ms, w1);
+			esc_str(od.dossier, ed, sizeof(ed));
+			esc_str(od.from, ef, sizeof(ef));
+			snprintf(msg, sizeof(msg), "%s %lld %s %s (%s %s %s "
+			    "%s, %s %s): %s", cli_tr("the history of",
+			    "история"), od.count, cli_n((uint64_t)od.count,
+			    "accepted offer", "accepted offers",
+			    "принятого предложения", "принятых предложений",
+			    "принятых предложений"), cli_tr("has not come",
+			    "не пришла"), cli_tr("the oldest: dossier",
+			    "самое давнее: дело"), ed, cli_tr("from", "из"),
+			    ef, cli_tr("accepted", "принято"), w1,
+			    cli_tr("the offering node may have lost it, e.g. "
+			    "restored from a backup older than the offer; ask "
+			    "its admin (docs/admin.md, \"Restoring\")",
+			    "передающий узел мог её потерять, например при "
+			    "восстановлении из копии старше предложения; "
+			    "обратитесь к его администратору"));
+			cJSON_AddItemToArray(problems,
+			    cJSON_CreateString(msg));
+		}
 	}
 	/* Snapshots are for the federal node: late only when it is a
 	 * peer that would fetch them. */

@@ -144,6 +144,11 @@ static const char SQL_LIST[] =
     "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
     " name, patronymic, birth_year, centre, entries FROM offer_summaries"
     " WHERE \"to\" = ?1 ORDER BY hlc DESC";
+/* Accepted here, the history not come: the summary is dropped when it
+ * does (offer_settle). */
+static const char SQL_WAITING[] =
+    "SELECT dossier, \"from\", COALESCE(decided, hlc) FROM offer_summaries"
+    " WHERE \"to\" = ?1 AND state = 'accepted' ORDER BY 3";
 static const char SQL_FIND[] =
     "SELECT offer, dossier FROM offer_summaries"
     " WHERE substr(offer, 1, length(?1)) = ?1 LIMIT 2";
@@ -780,4 +785,33 @@ offer_find(struct store *st, const char *prefix, char id[80],
 	if (r != STORE_DONE)
 		return (-1);
 	return (found == 1);
+}
+
+int
+offer_overdue(struct node *n, uint64_t before_ms, struct offer_overdue *o)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	uint64_t	 h;
+	int		 r;
+
+	memset(o, 0, sizeof(*o));
+	if ((s = store_stmt(n->st, SQL_WAITING)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 2);
+		/* A clock that does not read is no excuse to hide it. */
+		if (v != NULL && hlc_parse(v, strlen(v), &h) == 0 &&
+		    hlc_ms(h) >= before_ms)
+			continue;
+		if (o->count++ == 0) {
+			col(s, 0, o->dossier, sizeof(o->dossier));
+			col(s, 1, o->from, sizeof(o->from));
+			o->accepted_ms = v != NULL &&
+			    hlc_parse(v, strlen(v), &h) == 0 ? hlc_ms(h) : 0;
+		}
+	}
+	sqlite3_reset(s);
+	return (r == STORE_DONE ? 0 : -1);
 }

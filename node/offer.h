@@ -131,4 +131,20 @@ int	 offer_json(struct node *n, cJSON *arr);
 int	 offer_find(struct store *st, const char *prefix, char id[80],
 	    char dossier[37]);
 
+/*
+ * offer_overdue(n, before_ms, o): the offers this region accepted before
+ * before_ms (by the accept's clock) whose history has not come: into *o,
+ * how many, and the oldest's dossier, offering region and time.  Their
+ * offering node may have lost the history (restored from a backup older
+ * than the offer: docs/protocol.md, "An offer whose history was lost").
+ * 0 / -1 (logged).
+ */
+struct offer_overdue {
+	long long	 count;
+	char		 dossier[37], from[16];
+	uint64_t	 accepted_ms;
+};
+int	 offer_overdue(struct node *n, uint64_t before_ms,
+	    struct offer_overdue *o);
+
 #endif /* OPORA_OFFER_H */
