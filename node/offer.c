@@ -14,213 +14,12 @@
 #include "node/offer.h"
 #include "node/signer.h"
 #include "node/store.h"
+#include "node/store_offer.h"
 #include "node/view.h"
 #include "protocol/buf.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
-
-static const char SQL_PUT[] =
-    "INSERT OR IGNORE INTO offer_summaries (offer, dossier, change, \"from\","
-    " \"to\", reason, surname, name, patronymic, birth_year, centre, entries,"
-    " hlc, user, state, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-    " ?9, ?10, ?11, ?12, ?13, ?14, 'offered', ?15)";
-static const char SQL_GET[] =
-    "SELECT dossier, change, \"from\", \"to\", state, decided_by, hlc"
-    " FROM offer_summaries WHERE offer = ?1";
-static const char SQL_HELD[] =
-    "SELECT 1 FROM offer_summaries WHERE dossier = ?1 LIMIT 1";
-/* An accept of an offer held here that this node wrote and that came back
- * by the normal path with the history (it lost it, a restore): the row
- * learns it.  Bytes are canonical, so the operation reads exactly so. */
-static const char SQL_ACCEPT_SEEN[] =
-    "UPDATE offer_summaries SET state = 'accepted', decided_by = (SELECT"
-    " c.id FROM changes c WHERE c.dossier = ?1 AND c.region = ?2 AND"
-    " instr(CAST(c.bytes AS TEXT), '{\"offer\":\"' || offer ||"
-    " '\",\"op\":\"transfer.accept\"}') > 0 LIMIT 1)"
-    " WHERE dossier = ?1 AND state = 'offered' AND EXISTS (SELECT 1"
-    " FROM changes c WHERE c.dossier = ?1 AND c.region = ?2 AND"
-    " instr(CAST(c.bytes AS TEXT), '{\"offer\":\"' || offer ||"
-    " '\",\"op\":\"transfer.accept\"}') > 0)";
-static const char SQL_ACCEPTED[] =
-    "SELECT 1 FROM offer_summaries WHERE dossier = ?1 AND state = 'accepted'"
-    " LIMIT 1";
-static const char SQL_MARK[] =
-    "UPDATE offer_summaries SET state = ?2, decided_by = ?3, decided = ?4"
-    " WHERE offer = ?1";
-/* What stays of an offer that ended: ids, regions, states, clocks. */
-static const char SQL_CLEAR[] =
-    "UPDATE offer_summaries SET reason = NULL, surname = NULL, name = NULL,"
-    " patronymic = NULL, birth_year = NULL, centre = NULL, entries = NULL,"
-    " user = NULL WHERE offer = ?1";
-/* Once no offer of the dossier is pending or accepted here, the node has
- * forgotten it as erase.h says (kind 'declined'): a change of it relayed
- * late is history forgotten on purpose, and what this node wrote is served
- * to the offering region. */
-static const char SQL_LIVE[] =
-    "SELECT 1 FROM offer_summaries WHERE dossier = ?1"
-    " AND state IN ('offered', 'accepted') LIMIT 1";
-static const char SQL_FORGET[] =
-    "INSERT OR REPLACE INTO forgotten (dossier, kind, id, at)"
-    " VALUES (?1, 'declined', ?2, CAST(strftime('%s', 'now') AS INTEGER))";
-static const char SQL_FORGET_TO[] =
-    "INSERT OR IGNORE INTO forgotten_to (dossier, region)"
-    " SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM changes WHERE dossier = ?1)";
-static const char SQL_UNFORGET[] =
-    "DELETE FROM forgotten WHERE dossier = ?1 AND kind = 'declined'";
-static const char SQL_DROP[] = "DELETE FROM offer_summaries WHERE dossier = ?1";
-/* The offer's own bytes go when it ends; what this node wrote stays. */
-static const char SQL_DEL_PARENTS[] =
-    "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
-    " WHERE id = ?1 AND region <> ?2)";
-static const char SQL_DEL_CHANGE[] =
-    "DELETE FROM changes WHERE id = ?1 AND region <> ?2";
-/* The heads: the changes of the dossier that no change of it names. */
-static const char SQL_DEL_HEADS[] = "DELETE FROM heads WHERE dossier = ?1";
-static const char SQL_HEADS[] =
-    "INSERT INTO heads (dossier, id) SELECT c.dossier, c.id FROM changes c"
-    " WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM parents p"
-    "  JOIN changes k ON k.seq = p.child WHERE k.dossier = ?1"
-    "  AND p.parent = c.id)";
-static const char SQL_CHANGE_ORDER[] =
-    "SELECT hlc, key_id FROM changes WHERE id = ?1";
-/*
- * The changes of a dossier, in the total order (docs/protocol.md section
- * 3: parents first).  The offer and what this node wrote about it came
- * before their history; the history's changes after the offer came after
- * it.  Settling appends them all again in this order (new feed numbers),
- * so that every change is stored after its parents (verify checks it,
- * and a feed lists parents first).
- */
-static const char SQL_EARLY[] =
-    "SELECT seq FROM changes WHERE dossier = ?1 ORDER BY hlc, key_id, id";
-static const char SQL_MOVE_AWAY[] =
-    "UPDATE changes SET id = id || '~' WHERE seq = ?1";
-static const char SQL_MOVE_COPY[] =
-    "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,"
-    " received) SELECT substr(id, 1, 64), dossier, hlc, key_id, region,"
-    " bytes, sig, received FROM changes WHERE seq = ?1";
-static const char SQL_MOVE_PARENTS[] =
-    "INSERT INTO parents (child, parent) SELECT ?2, parent FROM parents"
-    " WHERE child = ?1";
-static const char SQL_MOVE_DEL_PARENTS[] = "DELETE FROM parents WHERE child = ?1";
-static const char SQL_MOVE_DEL[] = "DELETE FROM changes WHERE seq = ?1";
-/* A change of the dossier whose parent is not here: its history has not
- * all come yet. */
-#define OTHER_OFFERS \
-    " SELECT change FROM offer_summaries WHERE dossier = ?1" \
-    " AND state <> 'accepted' UNION SELECT decided_by FROM offer_summaries" \
-    " WHERE dossier = ?1 AND state <> 'accepted' AND decided_by IS NOT NULL"
-static const char SQL_GAP[] =
-    "SELECT 1 FROM parents p JOIN changes c ON c.seq = p.child"
-    " WHERE c.dossier = ?1 AND c.id NOT IN (" OTHER_OFFERS ")"
-    " AND NOT EXISTS (SELECT 1 FROM changes k WHERE k.id = p.parent) LIMIT 1";
-/*
- * Offers other than the accepted one (and this node's decisions on them)
- * that still lack parents when the history has come: their history is
- * not in the custodian's (its author lost it, a log that went back), so
- * they are dropped with their summaries; if they are part of the history
- * after all, they come again with it.
- */
-static const char SQL_ORPHANS[] =
-    "SELECT c.id FROM changes c WHERE c.dossier = ?1 AND c.id IN ("
-    OTHER_OFFERS ") AND EXISTS (SELECT 1 FROM parents p WHERE p.child ="
-    " c.seq AND NOT EXISTS (SELECT 1 FROM changes k WHERE k.id = p.parent))";
-static const char SQL_DEL_ORPHAN_PARENTS[] =
-    "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
-    " WHERE id = ?1)";
-static const char SQL_DEL_ORPHAN[] = "DELETE FROM changes WHERE id = ?1";
-static const char SQL_DEL_ORPHAN_ROW[] =
-    "DELETE FROM offer_summaries WHERE change = ?1 OR decided_by = ?1";
-/* Whether an ancestor of the changes named in ?1 (a JSON array of ids) is
- * not here. */
-static const char SQL_PAST_GAP[] =
-    "WITH RECURSIVE anc(id) AS (SELECT value FROM json_each(?1)"
-    " UNION SELECT p.parent FROM anc JOIN changes ch ON ch.id = anc.id"
-    " JOIN parents p ON p.child = ch.seq)"
-    " SELECT 1 FROM anc WHERE NOT EXISTS (SELECT 1 FROM changes k"
-    " WHERE k.id = anc.id) LIMIT 1";
-static const char SQL_LIST[] =
-    "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
-    " name, patronymic, birth_year, centre, entries FROM offer_summaries"
-    " WHERE \"to\" = ?1 ORDER BY hlc DESC";
-/* Accepted here, the history not come: the summary is dropped when it
- * does (offer_settle). */
-static const char SQL_WAITING[] =
-    "SELECT dossier, \"from\", COALESCE(decided, hlc) FROM offer_summaries"
-    " WHERE \"to\" = ?1 AND state = 'accepted' ORDER BY 3";
-static const char SQL_FIND[] =
-    "SELECT offer, dossier FROM offer_summaries"
-    " WHERE substr(offer, 1, length(?1)) = ?1 LIMIT 2";
-
-struct row {
-	char	 dossier[37], change[CHANGE_ID_HEX + 1];
-	char	 from[16], to[16], state[16], decided_by[CHANGE_ID_HEX + 1];
-	char	 hlc[17];
-};
-
-static void
-col(sqlite3_stmt *s, int i, char *out, size_t outsz)
-{
-	const char	*v = (const char *)sqlite3_column_text(s, i);
-
-	snprintf(out, outsz, "%s", v != NULL ? v : "");
-}
-
-/* The summary of offer ref: 1 and *r, 0 when there is none, -1. */
-static int
-row_get(struct store *st, const char *ref, struct row *r)
-{
-	sqlite3_stmt	*s;
-	int		 k;
-
-	if ((s = store_stmt(st, SQL_GET)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-	k = store_step(st, s);
-	if (k == STORE_ROW) {
-		col(s, 0, r->dossier, sizeof(r->dossier));
-		col(s, 1, r->change, sizeof(r->change));
-		col(s, 2, r->from, sizeof(r->from));
-		col(s, 3, r->to, sizeof(r->to));
-		col(s, 4, r->state, sizeof(r->state));
-		col(s, 5, r->decided_by, sizeof(r->decided_by));
-		col(s, 6, r->hlc, sizeof(r->hlc));
-	}
-	sqlite3_reset(s);
-	return (k == STORE_ROW ? 1 : k == STORE_DONE ? 0 : -1);
-}
-
-/* Run sql with up to four text parameters (NULL: unbound).  0 / -1. */
-static int
-run(struct store *st, const char *sql, const char *a, const char *b,
-    const char *c, const char *d)
-{
-	sqlite3_stmt	*s;
-	const char	*v[4] = { a, b, c, d };
-	int		 i, k;
-
-	if ((s = store_stmt(st, sql)) == NULL)
-		return (-1);
-	for (i = 0; i < 4; i++)
-		if (v[i] != NULL)
-			sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
-	k = store_step(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (k != STORE_DONE && k != STORE_ROW) {
-		log_warnx("offer summaries: %s", sqlite3_errmsg(store_db(st)));
-		return (-1);
-	}
-	return (k == STORE_ROW ? 1 : 0);
-}
-
-static int
-heads_again(struct store *st, const char *dossier)
-{
-	return (run(st, SQL_DEL_HEADS, dossier, NULL, NULL, NULL) == -1 ||
-	    run(st, SQL_HEADS, dossier, NULL, NULL, NULL) == -1 ? -1 : 0);
-}
 
 /*
  * The offer ref ended (state, by change by at clock hlc): its bytes and
@@ -228,22 +27,19 @@ heads_again(struct store *st, const char *dossier)
  * wrote.
  */
 static int
-end(struct node *n, const char *ref, const struct row *r, const char *state,
+end(struct node *n, const char *ref, const struct store_offer_row *r, const char *state,
     const char *by, const char *hlc)
 {
 	struct store	*st = n->st;
 	int		 k;
 
-	if (run(st, SQL_MARK, ref, state, by, hlc) == -1 ||
-	    run(st, SQL_CLEAR, ref, NULL, NULL, NULL) == -1 ||
-	    run(st, SQL_DEL_PARENTS, r->change, n->cfg.region, NULL,
-	    NULL) == -1 ||
-	    run(st, SQL_DEL_CHANGE, r->change, n->cfg.region, NULL,
-	    NULL) == -1 || heads_again(st, r->dossier) == -1 ||
-	    (k = run(st, SQL_LIVE, r->dossier, NULL, NULL, NULL)) == -1)
+	if (store_offer_mark(st, ref, state, by, hlc) == -1 ||
+	    store_offer_clear(st, ref) == -1 ||
+	    store_offer_delete_change(st, r->change, n->cfg.region) == -1 ||
+	    store_offer_heads_again(st, r->dossier) == -1 ||
+	    (k = store_offer_live(st, r->dossier)) == -1)
 		return (-1);
-	if (k == 0 && (run(st, SQL_FORGET, r->dossier, by, NULL, NULL) == -1 ||
-	    run(st, SQL_FORGET_TO, r->dossier, r->from, NULL, NULL) == -1))
+	if (k == 0 && store_offer_forget(st, r->dossier, by, r->from) == -1)
 		return (-1);
 	store_want_wipe(st);
 	log_info("offer %.16s of dossier %s to %s %s: its summary and the "
@@ -256,21 +52,11 @@ end(struct node *n, const char *ref, const struct row *r, const char *state,
 static int
 held_before(struct store *st, const char *id, const struct change *c)
 {
-	sqlite3_stmt	*s;
 	char		 hlc[17], key[17];
 	uint64_t	 h;
-	int		 k;
 
-	if ((s = store_stmt(st, SQL_CHANGE_ORDER)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	k = store_step(st, s);
-	if (k == STORE_ROW) {
-		col(s, 0, hlc, sizeof(hlc));
-		col(s, 1, key, sizeof(key));
-	}
-	sqlite3_reset(s);
-	if (k != STORE_ROW || hlc_parse(hlc, strlen(hlc), &h) == -1)
+	if (store_offer_change_order(st, id, hlc, key) != 1 ||
+	    hlc_parse(hlc, strlen(hlc), &h) == -1)
 		return (-1);
 	return (hlc_order(h, key, id, c->hlc, c->key, c->id) < 0);
 }
@@ -280,8 +66,8 @@ take_offer(struct node *n, const struct change *c, const void *bytes,
     size_t len, const uint8_t *sig)
 {
 	const struct op	*o = &c->ops[0];
-	sqlite3_stmt	*s;
-	struct row	 r;
+	const char	*v[SO_NCOLS];
+	struct store_offer_row r;
 	char		 ref[CHANGE_ID_HEX + 8], hlc[17];
 	int		 k;
 
@@ -289,35 +75,26 @@ take_offer(struct node *n, const struct change *c, const void *bytes,
 	hlc_format(c->hlc, hlc);
 	/* Known already: pending here (and held), or ended (its bytes
 	 * deleted on purpose: relayed late, it is not taken again). */
-	if ((k = row_get(n->st, ref, &r)) != 0)
+	if ((k = store_offer_get(n->st, ref, &r)) != 0)
 		return (k == 1 ? OFFER_HELD : -1);
-	if ((s = store_stmt(n->st, SQL_PUT)) == NULL)
+	v[SO_OFFER] = ref;
+	v[SO_DOSSIER] = c->dossier;
+	v[SO_CHANGE] = c->id;
+	v[SO_FROM] = c->region;
+	v[SO_TO] = o->arg[OA_TO];
+	v[SO_REASON] = o->arg[OA_REASON];
+	v[SO_SURNAME] = o->arg[OA_SURNAME];
+	v[SO_NAME] = o->arg[OA_NAME];
+	v[SO_PATRONYMIC] = o->arg[OA_PATRONYMIC];
+	v[SO_BIRTH_YEAR] = o->arg[OA_BIRTH_YEAR];
+	v[SO_CENTRE] = o->arg[OA_CENTRE];
+	v[SO_ENTRIES] = o->arg[OA_ENTRIES];
+	v[SO_HLC] = hlc;
+	v[SO_USER] = c->user;
+	if (store_offer_put(n->st, v, (int64_t)node_now_ms()) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c->dossier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, c->region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, o->arg[OA_TO], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, o->arg[OA_REASON], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, o->arg[OA_SURNAME], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, o->arg[OA_NAME], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, o->arg[OA_PATRONYMIC], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, o->arg[OA_BIRTH_YEAR], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, o->arg[OA_CENTRE], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 12, o->arg[OA_ENTRIES], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 13, hlc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 14, c->user, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 15, (sqlite3_int64)node_now_ms());
-	k = store_step(n->st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (k != STORE_DONE) {
-		log_warnx("offer summaries: %s",
-		    sqlite3_errmsg(store_db(n->st)));
-		return (-1);
-	}
 	/* Offered again after an offer that ended: it is not forgotten. */
-	if (run(n->st, SQL_UNFORGET, c->dossier, NULL, NULL, NULL) == -1 ||
+	if (store_offer_unforget(n->st, c->dossier) == -1 ||
 	    store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
 		return (-1);
 	log_info("dossier %s offered by %s: its summary is kept; the history "
@@ -330,7 +107,7 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
     size_t len, const uint8_t *sig, char *why, size_t whysz)
 {
 	const struct op	*o;
-	struct row	 r;
+	struct store_offer_row r;
 	char		 hlc[17];
 	int		 k;
 
@@ -349,7 +126,7 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
 			return (OFFER_NOT);
 		return (take_offer(n, c, bytes, len, sig));
 	}
-	if ((k = row_get(n->st, o->arg[OA_REF], &r)) != 1)
+	if ((k = store_offer_get(n->st, o->arg[OA_REF], &r)) != 1)
 		return (k == 0 ? OFFER_NOT : -1);
 	if (strcmp(r.dossier, c->dossier) != 0)
 		return (OFFER_NOT);
@@ -367,8 +144,7 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
 		if (store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
 			return (-1);
 		if (o->kind == OP_TRANSFER_ACCEPT)
-			return (run(n->st, SQL_MARK, o->arg[OA_REF], "accepted",
-			    c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
+			return (store_offer_mark(n->st, o->arg[OA_REF], "accepted", c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
 		return (end(n, o->arg[OA_REF], &r, "declined", c->id, hlc) ==
 		    -1 ? -1 : OFFER_TAKEN);
 	}
@@ -391,8 +167,7 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
 		if (k == 1)
 			return (OFFER_HELD);
 		if (strcmp(r.state, "declined") == 0)
-			return (run(n->st, SQL_MARK, o->arg[OA_REF], "cancelled",
-			    c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
+			return (store_offer_mark(n->st, o->arg[OA_REF], "cancelled", c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
 		return (end(n, o->arg[OA_REF], &r, "cancelled", c->id, hlc) ==
 		    -1 ? -1 : OFFER_TAKEN);
 	}
@@ -406,7 +181,7 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 {
 	struct change	 hdr, *c = NULL;
 	struct op	 op;
-	struct row	 r;
+	struct store_offer_row r;
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17];
@@ -418,7 +193,7 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	memset(&hdr, 0, sizeof(hdr));
 	buf_init(&b, LIMIT_CHANGE_BYTES);
 	snprintf(why, whysz, "database error");
-	if ((k = row_get(n->st, ref, &r)) != 1 ||
+	if ((k = store_offer_get(n->st, ref, &r)) != 1 ||
 	    (k = store_has_dossier(n->st, r.dossier)) != 0) {
 		rc = k == -1 ? -1 : 1;	/* not held as a summary */
 		goto out;
@@ -437,7 +212,7 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	}
 	/* An accept of an earlier offer of the dossier may have won its race
 	 * and made this one void: decide once its history has come. */
-	if ((k = run(n->st, SQL_ACCEPTED, r.dossier, NULL, NULL, NULL)) != 0) {
+	if ((k = store_offer_accepted(n->st, r.dossier)) != 0) {
 		if (k == 1)
 			snprintf(why, whysz, "this region accepted an earlier "
 			    "offer of the dossier whose history has not come "
@@ -498,7 +273,7 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 		goto out;
 	hlc_format(c->hlc, hlc);
 	if (kind == OP_TRANSFER_ACCEPT) {
-		if (run(n->st, SQL_MARK, ref, "accepted", c->id, hlc) == -1)
+		if (store_offer_mark(n->st, ref, "accepted", c->id, hlc) == -1)
 			goto out;
 	} else if (end(n, ref, &r, "declined", c->id, hlc) == -1)
 		goto out;
@@ -562,8 +337,7 @@ offer_past_gap(struct store *st, const struct change *c)
 	for (i = 0; i < c->nparents; i++)
 		buf_addf(&b, "%s\"%s\"", i > 0 ? "," : "", c->parents[i]);
 	buf_adds(&b, "]");
-	k = buf_failed(&b) ? -1 : run(st, SQL_PAST_GAP, b.data, NULL, NULL,
-	    NULL);
+	k = buf_failed(&b) ? -1 : store_offer_past_gap(st, b.data);
 	buf_free(&b);
 	return (k);
 }
@@ -571,106 +345,7 @@ offer_past_gap(struct store *st, const struct change *c)
 int
 offer_held(struct store *st, const char *dossier)
 {
-	return (run(st, SQL_HELD, dossier, NULL, NULL, NULL));
-}
-
-/* Run sql with integer parameters a and b.  0 / -1 (logged). */
-static int
-run_seq(struct store *st, const char *sql, int64_t a, int64_t b)
-{
-	sqlite3_stmt	*s;
-	int		 k;
-
-	if ((s = store_stmt(st, sql)) == NULL)
-		return (-1);
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	k = store_step(st, s);
-	sqlite3_reset(s);
-	if (k != STORE_DONE) {
-		log_warnx("offer summaries: %s", sqlite3_errmsg(store_db(st)));
-		return (-1);
-	}
-	return (0);
-}
-
-/* Append the changes of dossier to the log again, in the total order
- * (SQL_EARLY).  0 / -1. */
-static int
-move_early(struct store *st, const char *dossier)
-{
-	sqlite3_stmt	*s;
-	int64_t		*seqs = NULL, *nv, fresh;
-	size_t		 n = 0, cap = 0, i;
-	int		 k, rc = -1;
-
-	if ((s = store_stmt(st, SQL_EARLY)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	while ((k = store_step(st, s)) == STORE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(seqs, cap, sizeof(*seqs))) ==
-			    NULL)
-				break;
-			seqs = nv;
-		}
-		seqs[n++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_reset(s);
-	if (k != STORE_DONE)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (run_seq(st, SQL_MOVE_AWAY, seqs[i], 0) == -1 ||
-		    run_seq(st, SQL_MOVE_COPY, seqs[i], 0) == -1)
-			goto out;
-		fresh = sqlite3_last_insert_rowid(store_db(st));
-		if (run_seq(st, SQL_MOVE_PARENTS, seqs[i], fresh) == -1 ||
-		    run_seq(st, SQL_MOVE_DEL_PARENTS, seqs[i], 0) == -1 ||
-		    run_seq(st, SQL_MOVE_DEL, seqs[i], 0) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(seqs);
-	return (rc);
-}
-
-/* Drop the changes SQL_ORPHANS lists; how many, or -1.  (A decision on a
- * dropped offer lacks its parent then: the caller calls again.) */
-static int
-drop_orphans(struct store *st, const char *dossier)
-{
-	sqlite3_stmt	*s;
-	char		(*ids)[CHANGE_ID_HEX + 1] = NULL, (*nv)[CHANGE_ID_HEX + 1];
-	size_t		 n = 0, cap = 0, i;
-	int		 k, rc = -1;
-
-	if ((s = store_stmt(st, SQL_ORPHANS)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	while ((k = store_step(st, s)) == STORE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = reallocarray(ids, cap, sizeof(*ids))) == NULL)
-				break;
-			ids = nv;
-		}
-		col(s, 0, ids[n++], sizeof(*ids));
-	}
-	sqlite3_reset(s);
-	if (k != STORE_DONE)
-		goto out;
-	for (i = 0; i < n; i++)
-		if (run(st, SQL_DEL_ORPHAN_PARENTS, ids[i], NULL, NULL,
-		    NULL) == -1 || run(st, SQL_DEL_ORPHAN, ids[i], NULL, NULL,
-		    NULL) == -1 || run(st, SQL_DEL_ORPHAN_ROW, ids[i], NULL,
-		    NULL, NULL) == -1)
-			goto out;
-	rc = (int)n;
-out:
-	free(ids);
-	return (rc);
+	return (store_offer_held(st, dossier));
 }
 
 int
@@ -684,30 +359,29 @@ offer_settle(struct node *n, const char *dossier, bool force)
 		return (k);
 	if ((k = store_has_dossier(n->st, dossier)) != 1)
 		return (k == 0 ? 0 : -1);
-	if (run(n->st, SQL_ACCEPT_SEEN, dossier, n->cfg.region, NULL,
-	    NULL) == -1 || (accepted = run(n->st, SQL_ACCEPTED, dossier, NULL,
-	    NULL, NULL)) == -1)
+	if (store_offer_accept_seen(n->st, dossier, n->cfg.region) == -1 ||
+	    (accepted = store_offer_accepted(n->st, dossier)) == -1)
 		return (-1);
 	/* Folded once the whole history is here (it may come in more than
 	 * one response): every change's parents stored before it.  Until
 	 * then, an accepted offer's history is held, unfolded. */
-	if ((k = run(n->st, SQL_GAP, dossier, NULL, NULL, NULL)) != 0)
+	if ((k = store_offer_gap(n->st, dossier)) != 0)
 		return (k == 1 ? (accepted ? 3 : 0) : -1);
 	if (!accepted && !force)
 		return (2);
-	while ((k = drop_orphans(n->st, dossier)) > 0)
+	while ((k = store_offer_drop_orphans(n->st, dossier)) > 0)
 		;
-	if (k == -1 || move_early(n->st, dossier) == -1)
+	if (k == -1 || store_offer_reorder(n->st, dossier) == -1)
 		return (-1);
 	if (view_fold(n->st, dossier, &d, why, sizeof(why)) != 0) {
 		log_warnx("dossier %s: %s", dossier, why);
 		return (-1);
 	}
 	if (view_clear(n->st, dossier) == -1 || view_save(n->st, d) == -1 ||
-	    heads_again(n->st, dossier) == -1 ||
+	    store_offer_heads_again(n->st, dossier) == -1 ||
 	    (k = erase_kind(n->st, dossier, NULL)) == -1 ||
-	    ((accepted || k == ERASE_NONE) && run(n->st, SQL_DROP, dossier,
-	    NULL, NULL, NULL) == -1)) {
+	    ((accepted || k == ERASE_NONE) && store_offer_drop(n->st,
+	    dossier) == -1)) {
 		dossier_free(d);
 		return (-1);
 	}
@@ -716,51 +390,48 @@ offer_settle(struct node *n, const char *dossier, bool force)
 	return (1);
 }
 
-int
-offer_json(struct node *n, cJSON *arr)
+/* One summary into the array of offer_json. */
+static int
+json_one(const char *const v[13], void *arg)
 {
 	static const char *const keys[] = { "id", "dossier", "from", "to",
 	    "reason", "state", "hlc", "surname", "name", "patronymic",
 	    "birth_year", "centre", "entries" };
-	sqlite3_stmt	*s;
 	cJSON		*o;
-	const char	*v;
 	char		 when[16];
 	uint64_t	 h;
 	time_t		 ts;
 	struct tm	 tm;
-	int		 i, r;
+	int		 i;
 
-	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
+	if ((o = cJSON_CreateObject()) == NULL) {
+		log_oom_note();
 		return (-1);
-	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		if ((o = cJSON_CreateObject()) == NULL)
-			break;
-		cJSON_AddItemToArray(arr, o);
-		for (i = 0; i < 13; i++)
-			if ((v = (const char *)sqlite3_column_text(s, i)) !=
-			    NULL)
-				cJSON_AddStringToObject(o, keys[i], v);
-		when[0] = '\0';
-		v = (const char *)sqlite3_column_text(s, 6);
-		if (v != NULL && hlc_parse(v, strlen(v), &h) == 0) {
-			ts = (time_t)(hlc_ms(h) / 1000);
-			gmtime_r(&ts, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
-		}
-		cJSON_AddStringToObject(o, "date", when);
-		/* As for the transfers of dossiers held here: the events not
-		 * retracted, here as the offer counts them. */
-		v = (const char *)sqlite3_column_text(s, 12);
-		cJSON_AddNumberToObject(o, "events", v != NULL ?
-		    strtod(v, NULL) : 0);
-		cJSON_AddBoolToObject(o, "summary", 1);
 	}
-	sqlite3_reset(s);
-	if (r != STORE_DONE) {
-		log_warnx("offer summaries: %s",
-		    sqlite3_errmsg(store_db(n->st)));
+	cJSON_AddItemToArray(arg, o);
+	for (i = 0; i < 13; i++)
+		if (v[i] != NULL)
+			cJSON_AddStringToObject(o, keys[i], v[i]);
+	when[0] = '\0';
+	if (v[6] != NULL && hlc_parse(v[6], strlen(v[6]), &h) == 0) {
+		ts = (time_t)(hlc_ms(h) / 1000);
+		gmtime_r(&ts, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+	}
+	cJSON_AddStringToObject(o, "date", when);
+	/* As for the transfers of dossiers held here: the events not
+	 * retracted, here as the offer counts them. */
+	cJSON_AddNumberToObject(o, "events", v[12] != NULL ?
+	    strtod(v[12], NULL) : 0);
+	cJSON_AddBoolToObject(o, "summary", 1);
+	return (0);
+}
+
+int
+offer_json(struct node *n, cJSON *arr)
+{
+	if (store_offer_each(n->st, n->cfg.region, json_one, arr) == -1) {
+		log_warnx("offer summaries could not be read whole");
 		return (-1);
 	}
 	return (0);
@@ -770,48 +441,41 @@ int
 offer_find(struct store *st, const char *prefix, char id[80],
     char dossier[37])
 {
-	sqlite3_stmt	*s;
-	int		 r, found = 0;
+	return (store_offer_find(st, prefix, id, dossier));
+}
 
-	if ((s = store_stmt(st, SQL_FIND)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		col(s, 0, id, 80);
-		col(s, 1, dossier, 37);
-		found++;
+struct overdue {
+	uint64_t		 before_ms;
+	struct offer_overdue	*o;
+};
+
+static void
+overdue_one(const char *dossier, const char *from, const char *when,
+    void *arg)
+{
+	struct overdue	*w = arg;
+	uint64_t	 h;
+	bool		 known = when != NULL &&
+			    hlc_parse(when, strlen(when), &h) == 0;
+
+	/* A clock that does not read is no excuse to hide it. */
+	if (known && hlc_ms(h) >= w->before_ms)
+		return;
+	if (w->o->count++ == 0) {
+		snprintf(w->o->dossier, sizeof(w->o->dossier), "%s",
+		    dossier != NULL ? dossier : "");
+		snprintf(w->o->from, sizeof(w->o->from), "%s",
+		    from != NULL ? from : "");
+		w->o->accepted_ms = known ? hlc_ms(h) : 0;
 	}
-	sqlite3_reset(s);
-	if (r != STORE_DONE)
-		return (-1);
-	return (found == 1);
 }
 
 int
 offer_overdue(struct node *n, uint64_t before_ms, struct offer_overdue *o)
 {
-	sqlite3_stmt	*s;
-	const char	*v;
-	uint64_t	 h;
-	int		 r;
+	struct overdue	 w = { before_ms, o };
 
 	memset(o, 0, sizeof(*o));
-	if ((s = store_stmt(n->st, SQL_WAITING)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 2);
-		/* A clock that does not read is no excuse to hide it. */
-		if (v != NULL && hlc_parse(v, strlen(v), &h) == 0 &&
-		    hlc_ms(h) >= before_ms)
-			continue;
-		if (o->count++ == 0) {
-			col(s, 0, o->dossier, sizeof(o->dossier));
-			col(s, 1, o->from, sizeof(o->from));
-			o->accepted_ms = v != NULL &&
-			    hlc_parse(v, strlen(v), &h) == 0 ? hlc_ms(h) : 0;
-		}
-	}
-	sqlite3_reset(s);
-	return (r == STORE_DONE ? 0 : -1);
+	return (store_offer_each_accepted(n->st, n->cfg.region, overdue_one,
+	    &w));
 }

@@ -21,6 +21,7 @@
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
 #include "node/store_later.h"
+#include "node/store_offer.h"
 #include "protocol/log.h"
 
 #define DOSSIER	"5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -769,6 +770,61 @@ out:
 	return (r);
 }
 
+static int
+count_offer(const char *const v[13], void *arg)
+{
+	(void)v;
+	++*(int *)arg;
+	return (0);
+}
+
+static void
+accepted_offer(const char *dossier, const char *from, const char *when,
+    void *arg)
+{
+	(void)from;
+	(void)when;
+	snprintf(arg, 37, "%s", dossier);
+}
+
+/* Offers held as summaries (node/store_offer.h): two to RU-SMO, the
+ * newer accepted and waiting for its history. */
+static int
+r_offers(struct store *st)
+{
+	struct store_offer_row row;
+	char		 id[80], dossier[37] = "";
+	int		 n = 0, r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_exec(st, "INSERT INTO offer_summaries (offer, dossier,"
+	    " change, \"from\", \"to\", hlc, state, decided, received) VALUES"
+	    " ('" ID("1") "/0', '" DOSSIER "', '" ID("1") "', 'RU-KLU',"
+	    " 'RU-SMO', '0000000000000001', 'offered', NULL, 0),"
+	    " ('" ID("2") "/0', '" DOSSIER "', '" ID("2") "', 'RU-KLU',"
+	    " 'RU-SMO', '0000000000000002', 'accepted', '0000000000000003', 0)")
+	    == -1)
+		goto out;
+	if (store_offer_each(st, "RU-SMO", count_offer, &n) == -1 ||
+	    store_offer_each_accepted(st, "RU-SMO", accepted_offer,
+	    dossier) == -1 || store_offer_get(st, ID("2") "/0", &row) != 1 ||
+	    store_offer_find(st, ID("1"), id, dossier) != 1 ||
+	    store_offer_held(st, DOSSIER) != 1 ||
+	    store_offer_accepted(st, DOSSIER) != 1 ||
+	    store_offer_gap(st, DOSSIER) == -1 ||
+	    store_offer_past_gap(st, "[\"" ID("3") "\"]") == -1 ||
+	    store_offer_change_order(st, ID("3"), id, id + 20) != 1)
+		goto out;
+	assert_int_equal(n, 2);
+	assert_string_equal(dossier, DOSSIER);
+	assert_string_equal(row.state, "accepted");
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
 static const reader_fn readers[] = {
 	r_views, r_person_pages,
 	r_researcher, r_data_version, r_snapshots,
@@ -782,7 +838,7 @@ static const reader_fn readers[] = {
 	r_meta, r_meta_set, r_meta_raise, r_key, r_change_has,
 	r_has_dossier, r_heads, r_each_dossier, r_each_all, r_change_bytes,
 	r_count, r_rotations, r_revocations, r_peer_pins, r_region_by_pin,
-	r_key_limit, r_keys_trust,
+	r_key_limit, r_keys_trust, r_offers,
 };
 
 static void
