@@ -87,6 +87,8 @@ struct sim {
 	int64_t		 cursor[NNODES][NNODES];	/* [to][from] */
 	char		 forged[3][CHANGE_ID_HEX + 1];
 	unsigned long	 hostile;	/* hostile feeds sent */
+	/* Cancels a destination learnt of and their author then lost. */
+	unsigned long	 cancels_lost;
 	bool		 cut[NNODES][NNODES];
 	char		 dossiers[MAXDOSSIERS][37];
 	int		 ndossiers;
@@ -747,6 +749,35 @@ ever_entitled(struct sim *s, struct dossier **ref, int x, const char *region)
 	return (false);
 }
 
+/* Whether any node holds change id. */
+static bool
+held_anywhere(struct sim *s, const char *id)
+{
+	int	 i;
+
+	for (i = 0; i < NNODES; i++)
+		if (store_change_has(s->net.n[i]->st, id) == 1)
+			return (true);
+	return (false);
+}
+
+/* The change that decided offer id as node i holds its summary, into
+ * out ("" when none). */
+static void
+summary_decider(struct sim *s, int i, const char *id, char out[65])
+{
+	sqlite3_stmt	*st;
+
+	out[0] = '\0';
+	st = store_stmt(s->net.n[i]->st, "SELECT decided_by FROM"
+	    " offer_summaries WHERE offer = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		snprintf(out, 65, "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}
+
 /*
  * A region that does not hold dossier x learns of each offer made to it
  * (not void, not accepted: an accept makes it a holder) as a summary, in
@@ -769,6 +800,21 @@ summaries_known(struct sim *s, const struct dossier *ref, int x, int i)
 		    strcmp(c[TR_STATE], "accepted") == 0)
 			continue;
 		h = summary_state(s, i, c[COL_ID], have);
+		/* It learnt of a cancel that its author then lost (a log
+		 * that went back): the destination keeps no byte of a
+		 * cancel (docs/protocol.md, "Offers before they are
+		 * accepted"), so nobody holds it any more, and the offer
+		 * is still pending by every log.  Lost with the restore. */
+		if (h != NULL && strcmp(h, "cancelled") == 0 &&
+		    strcmp(c[TR_STATE], "offered") == 0) {
+			char	 by[65];
+
+			summary_decider(s, i, c[COL_ID], by);
+			if (by[0] != '\0' && !held_anywhere(s, by)) {
+				s->cancels_lost++;
+				continue;
+			}
+		}
 		if (h == NULL || strcmp(h, c[TR_STATE]) != 0) {
 			dump((struct dossier *)ref);
 			snprintf(msg, sizeof(msg), "%s holds offer %.8s of "
@@ -1703,9 +1749,11 @@ main(void)
 	    "them for good; %lu transient faults (%lu struck, %lu absorbed "
 	    "by SQLite); %lu resyncs from a new epoch; %lu responses lost, "
 	    "%lu dossiers repaired by anti-entropy, %lu rounds that end apart "
-	    "(a destination of a void offer)\n", s.hostile, s.crashes,
-	    s.lost_wal, s.restores, s.lost, s.transients, s.struck,
-	    s.absorbed, s.resyncs, s.lost_responses, s.repaired, s.apart);
+	    "(a destination of a void offer); %lu cancels lost by their "
+	    "author after the destination learnt of them\n", s.hostile,
+	    s.crashes, s.lost_wal, s.restores, s.lost, s.transients,
+	    s.struck, s.absorbed, s.resyncs, s.lost_responses, s.repaired,
+	    s.apart, s.cancels_lost);
 	/* ... and so did every failure. */
 	if (n >= 100 && (s.crashes == 0 || s.lost_wal == 0 ||
 	    s.restores == 0 || s.struck == 0 || s.resyncs == 0 ||
