@@ -1041,19 +1041,20 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		    idset_has(refuse, items[i].c->dossier)))
 			continue;
 		done[i] = true;
-		/* Its dossier waits for the clock or a key: it goes with it. */
-		if (items[i].c != NULL && idset_has(&ls.dossiers,
-		    items[i].c->dossier)) {
-			stats->later++;
-			continue;
-		}
 		if (repair && items[i].c != NULL &&
 		    want_repair(stats, items[i].c->dossier) == 0) {
 			stats->missing++;
 			continue;
 		}
 		/* Parents not here yet are no verdict: from a pull, the
-		 * dossier is fetched again later; from a file, recorded. */
+		 * dossier is fetched again later; from a file, recorded.
+		 * Each change has its row, also when its dossier has one
+		 * already (it waits for the clock, a key, or the parent
+		 * that another row holds): a row goes when its own change
+		 * comes, from whichever peer (store_later_done), and a
+		 * change without a row of its own would be forgotten with
+		 * the row it waited behind (sim seed 6945: an accept whose
+		 * offer came back through another peer). */
 		if (items[i].c != NULL && !file) {
 			if (take_later(n, r, peer, stats, &ls, &items[i],
 			    "its parents are not here yet", why, whysz) == -1)

@@ -493,9 +493,10 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 		err = -1;
 	else
 		out->taken = true;
-	/* Like the puller: a dossier whose history is missing is fetched
-	 * whole, and its waiting changes come with it. */
-	if (err == 0 && st.missing > 0 && st.ntorepair > 0 &&
+	/* Like the puller (node/sync.c): a dossier whose history is
+	 * missing is fetched whole, and its waiting changes come with it;
+	 * so is one whose changes in later are due again. */
+	if (err == 0 && st.ntorepair > 0 &&
 	    repair(net, a, b, &st, why, whysz, &err) == st.ntorepair)
 		st.missing = 0;
 	out->applied = st.applied;
