@@ -9,6 +9,7 @@
 
 #include "node/store.h"
 #include "node/store_account.h"
+#include "node/store_run.h"
 #include "protocol/log.h"
 
 static const char SQL_GET[] =
@@ -72,46 +73,25 @@ static const char SQL_CUSTODIAN[] =
 static const char SQL_PERSON_IDS[] =
     "SELECT dossier FROM persons ORDER BY dossier";
 
-/* Log a failure to bind (a step's failure store_step logs), reset s and
- * return -1. */
+#define WHAT	"accounts"
+
 static int
 bind_failed(struct store *st, sqlite3_stmt *s)
 {
-	log_warnx("accounts: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (-1);
+	return (store_bind_failed(st, s, WHAT));
 }
 
-/* Step s, which returns nothing, and reset it: the rows it changed, or
- * -1. */
-static int
-run(struct store *st, sqlite3_stmt *s)
-{
-	int	 r;
-
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r == STORE_DONE ? sqlite3_changes(store_db(st)) : -1);
-}
-
-/* Bind text a as ?1 (and b as ?2 unless NULL) of sql's statement, or
- * NULL (logged). */
 static sqlite3_stmt *
 with_text(struct store *st, const char *sql, const char *a, const char *b)
 {
-	sqlite3_stmt	*s;
+	return (store_bound(st, sql, WHAT, a, b));
+}
 
-	if ((s = store_stmt(st, sql)) == NULL)
-		return (NULL);
-	if (sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    (b != NULL && sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)) {
-		(void)bind_failed(st, s);
-		return (NULL);
-	}
-	return (s);
+/* Run sql binding text a as ?1 (and b as ?2 unless NULL).  0 / -1. */
+static int
+run_text(struct store *st, const char *sql, const char *a, const char *b)
+{
+	return (store_run_text(st, sql, WHAT, a, b));
 }
 
 /* The same with the session hash h as ?1. */
@@ -257,7 +237,7 @@ store_account_insert(struct store *st, const struct account *a,
 	    sqlite3_bind_int(s, 8, a->must_change) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 9, now) != SQLITE_OK)
 		return (bind_failed(st, s));
-	if ((k = run(st, s)) == -1)
+	if ((k = store_run(st, s)) == -1)
 		return (-1);
 	return (k == 1 ? 0 : 1);
 }
@@ -279,7 +259,7 @@ store_account_update(struct store *st, const struct account *a)
 	    sqlite3_bind_int(s, 5, a->enabled) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 6, a->locked) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
@@ -292,7 +272,7 @@ store_account_set_phash(struct store *st, const char *login,
 		return (-1);
 	if (sqlite3_bind_int(s, 3, must_change) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
@@ -306,17 +286,13 @@ store_account_set_totp(struct store *st, const char *login,
 	if ((secret != NULL ? sqlite3_bind_blob(s, 2, secret, (int)len,
 	    SQLITE_STATIC) : sqlite3_bind_null(s, 2)) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
 store_account_lock(struct store *st, const char *login)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = with_text(st, SQL_LOCK, login, NULL)) == NULL)
-		return (-1);
-	return (run(st, s) == -1 ? -1 : 0);
+	return (run_text(st, SQL_LOCK, login, NULL));
 }
 
 int
@@ -384,17 +360,13 @@ store_throttle_put(struct store *st, const char *key,
 	    sqlite3_bind_int64(s, 3, t->window) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, t->last) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
 store_throttle_delete(struct store *st, const char *key)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = with_text(st, SQL_THR_DEL, key, NULL)) == NULL)
-		return (-1);
-	return (run(st, s) == -1 ? -1 : 0);
+	return (run_text(st, SQL_THR_DEL, key, NULL));
 }
 
 int
@@ -409,7 +381,7 @@ store_session_insert(struct store *st, const uint8_t h[STORE_SESSION_HASH],
 	    sqlite3_bind_text(s, 3, csrf, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, now) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
@@ -446,7 +418,7 @@ store_session_touch(struct store *st, const uint8_t h[STORE_SESSION_HASH],
 		return (-1);
 	if (sqlite3_bind_int64(s, 2, now) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
@@ -456,17 +428,13 @@ store_session_delete(struct store *st, const uint8_t h[STORE_SESSION_HASH])
 
 	if ((s = with_hash(st, SQL_SES_DEL, h)) == NULL)
 		return (-1);
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
 store_session_delete_login(struct store *st, const char *login)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = with_text(st, SQL_SES_DEL_LOGIN, login, NULL)) == NULL)
-		return (-1);
-	return (run(st, s) == -1 ? -1 : 0);
+	return (run_text(st, SQL_SES_DEL_LOGIN, login, NULL));
 }
 
 int
@@ -483,7 +451,7 @@ store_session_glass_insert(struct store *st,
 	    sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, now) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int
@@ -539,7 +507,7 @@ store_centre_put(struct store *st, const char *dossier, const char *centre,
 		return (-1);
 	if (sqlite3_bind_int64(s, 3, now) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s) == -1 ? -1 : 0);
+	return (store_run_done(st, s));
 }
 
 int

@@ -7,7 +7,7 @@
 
 #include "node/store.h"
 #include "node/store_audit.h"
-#include "protocol/log.h"
+#include "node/store_run.h"
 #include "protocol/sig.h"
 
 static const char SQL_LAST[] =
@@ -35,27 +35,10 @@ static const char SQL_ENTRY_HASH[] = "SELECT hash FROM audit WHERE seq = ?1";
 static const char SQL_SYNC_FULL[] = "PRAGMA synchronous = FULL";
 static const char SQL_SYNC_NORMAL[] = "PRAGMA synchronous = NORMAL";
 
-/* Log a failure to bind (a step's failure store_step logs), reset s and
- * return -1. */
 static int
 bind_failed(struct store *st, sqlite3_stmt *s)
 {
-	log_warnx("audit: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (-1);
-}
-
-/* Step s, which returns nothing, and reset it.  0 / -1. */
-static int
-run(struct store *st, sqlite3_stmt *s)
-{
-	int	 r;
-
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r == STORE_DONE ? 0 : -1);
+	return (store_bind_failed(st, s, "audit"));
 }
 
 int
@@ -107,7 +90,7 @@ store_audit_append_row(struct store *st, int64_t seq, int64_t at,
 	    SQLITE_OK || sqlite3_bind_blob(s, 12, hash, STORE_AUDIT_HASH,
 	    SQLITE_STATIC) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s));
+	return (store_run_done(st, s));
 }
 
 int
@@ -125,7 +108,7 @@ store_audit_checkpoint_put(struct store *st, int64_t seq,
 	    sqlite3_bind_text(s, 4, key_id, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 5, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK)
 		return (bind_failed(st, s));
-	return (run(st, s));
+	return (store_run_done(st, s));
 }
 
 /* Walk s, an entry per row (with the hashes when hashes), calling fn;

@@ -8,7 +8,7 @@
 
 #include "node/store.h"
 #include "node/store_erase.h"
-#include "protocol/log.h"
+#include "node/store_run.h"
 
 /* The dossiers joined to ?1 by mutual links, ?1 included (feed.c). */
 #define COMP \
@@ -96,36 +96,12 @@ static const char SQL_DUE[] =
     "  WHERE e.dossier = p.dossier) < ?2"
     " ORDER BY p.dossier LIMIT ?3";
 
-/* sql's statement with text a as ?1 and b as ?2 unless NULL, or NULL
- * (logged). */
+#define WHAT	"erase"
+
 static sqlite3_stmt *
 bound(struct store *st, const char *sql, const char *a, const char *b)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, sql)) == NULL)
-		return (NULL);
-	if (sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    (b != NULL && sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)) {
-		log_warnx("erase: %s", sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (NULL);
-	}
-	return (s);
-}
-
-/* Step s, which returns no row, and reset it.  0 / -1. */
-static int
-run(struct store *st, sqlite3_stmt *s)
-{
-	int	 r;
-
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r == STORE_DONE ? 0 : -1);
+	return (store_bound(st, sql, WHAT, a, b));
 }
 
 /* Run sql (returning no row) binding ?1 = a, and ?2 = b unless NULL.
@@ -133,11 +109,7 @@ run(struct store *st, sqlite3_stmt *s)
 static int
 run2(struct store *st, const char *sql, const char *a, const char *b)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = bound(st, sql, a, b)) == NULL)
-		return (-1);
-	return (run(st, s));
+	return (store_run_text(st, sql, WHAT, a, b));
 }
 
 int
@@ -179,13 +151,9 @@ store_forgotten_put(struct store *st, const char *dossier, bool erased,
 	    "declined")) == NULL)
 		return (-1);
 	if (sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, at) != SQLITE_OK) {
-		log_warnx("erase: %s", sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
-	return (run(st, s));
+	    sqlite3_bind_int64(s, 4, at) != SQLITE_OK)
+		return (store_bind_failed(st, s, WHAT));
+	return (store_run_done(st, s));
 }
 
 int
@@ -281,12 +249,8 @@ store_erase_due(struct store *st, const char *region, const char *cut,
 
 	if ((s = bound(st, SQL_DUE, region, cut)) == NULL)
 		return (-1);
-	if (sqlite3_bind_int(s, 3, max) != SQLITE_OK) {
-		log_warnx("erase: %s", sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
+	if (sqlite3_bind_int(s, 3, max) != SQLITE_OK)
+		return (store_bind_failed(st, s, WHAT));
 	while (count < max && (r = store_step(st, s)) == STORE_ROW)
 		if ((v = (const char *)sqlite3_column_text(s, 0)) != NULL &&
 		    strlen(v) == 36)
