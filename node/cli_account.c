@@ -381,7 +381,7 @@ cli_audit_rows(struct node *n, struct sqlite3_stmt *s, const int *cols,
 	struct ids	 ids;
 
 	memset(&ids, 0, sizeof(ids));
-	return (audit_ids(n, store_stmt_ids(n->st, s, cols, ncols, ids_add,
+	return (audit_ids(n, store_audit_ids(n->st, s, cols, ncols, ids_add,
 	    &ids), &ids, action, detail));
 }
 

@@ -237,7 +237,7 @@ store_audit_keep_wal(struct store *st)
 }
 
 int
-store_stmt_ids(struct store *st, sqlite3_stmt *s, const int *cols,
+store_audit_ids(struct store *st, sqlite3_stmt *s, const int *cols,
     int ncols, int (*fn)(const char *, void *), void *arg)
 {
 	const char	*v;

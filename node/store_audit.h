@@ -97,7 +97,7 @@ int	 store_audit_sync(struct store *st, bool full);
 void	 store_audit_keep_wal(struct store *st);
 
 /*
- * store_stmt_ids(st, s, cols, ncols, fn, arg): step s (a statement of
+ * store_audit_ids(st, s, cols, ncols, fn, arg): step s (a statement of
  * st, borrowed) to its end, calling fn(text, arg) for the text of each
  * column cols[0 .. ncols-1] of each row that is not NULL; then reset s,
  * its bindings kept, for the caller to step again (node/cli.h,
@@ -105,7 +105,7 @@ void	 store_audit_keep_wal(struct store *st);
  * shown).  fn's non-zero value stops and is returned; 0 when every row
  * was seen; -1 on a database error.
  */
-int	 store_stmt_ids(struct store *st, struct sqlite3_stmt *s,
+int	 store_audit_ids(struct store *st, struct sqlite3_stmt *s,
 	    const int *cols, int ncols, int (*fn)(const char *, void *),
 	    void *arg);
 
