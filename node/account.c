@@ -10,10 +10,9 @@
 #include <liboath/oath.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include "node/account.h"
-#include "node/store.h"
+#include "node/store_account.h"
 #include "protocol/log.h"
 
 /* The list of data/common-passwords.txt, sorted in byte order, compiled
@@ -243,202 +242,46 @@ throttle_fail(struct throttle *t, int64_t now)
 	t->last = now;
 }
 
-/* ---- the store ---- */
-
-static const char SQL_GET[] =
-    "SELECT login, name, role, centre, enabled, locked, must_change,"
-    " totp IS NOT NULL, created FROM accounts WHERE login = ?";
-static const char SQL_EACH[] =
-    "SELECT login, name, role, centre, enabled, locked, must_change,"
-    " totp IS NOT NULL, created FROM accounts ORDER BY login";
-static const char SQL_COUNT[] = "SELECT count(*) FROM accounts";
-static const char SQL_ADD[] =
-    "INSERT INTO accounts (login, name, role, centre, phash, totp,"
-    " enabled, locked, must_change, created, changed)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?9)"
-    " ON CONFLICT (login) DO NOTHING";
-static const char SQL_UPDATE[] =
-    "UPDATE accounts SET name = ?2, role = ?3, centre = ?4, enabled = ?5,"
-    " locked = ?6 WHERE login = ?1";
-static const char SQL_SET_PASSWORD[] =
-    "UPDATE accounts SET phash = ?2, must_change = ?3 WHERE login = ?1";
-static const char SQL_SET_TOTP[] =
-    "UPDATE accounts SET totp = ?2 WHERE login = ?1";
-static const char SQL_END_SESSIONS[] = "DELETE FROM sessions WHERE login = ?";
-static const char SQL_SECRETS[] =
-    "SELECT phash, totp FROM accounts WHERE login = ?";
-static const char SQL_LOCK[] = "UPDATE accounts SET locked = 1 WHERE login = ?";
-static const char SQL_THR_GET[] =
-    "SELECT failures, window, last FROM throttle WHERE key = ?";
-static const char SQL_THR_PUT[] =
-    "INSERT INTO throttle (key, failures, window, last) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,"
-    " window = excluded.window, last = excluded.last";
-static const char SQL_THR_DEL[] = "DELETE FROM throttle WHERE key = ?";
-static const char SQL_CENTRE_GET[] =
-    "SELECT centre FROM dossier_centres WHERE dossier = ?";
-static const char SQL_CENTRE_PUT[] =
-    "INSERT INTO dossier_centres (dossier, centre, at) VALUES (?, ?, ?)"
-    " ON CONFLICT (dossier) DO UPDATE SET centre = excluded.centre,"
-    " at = excluded.at";
-
-static void
-copy_col(sqlite3_stmt *s, int col, char *out, size_t outsz)
-{
-	const char	*v = (const char *)sqlite3_column_text(s, col);
-
-	snprintf(out, outsz, "%s", v != NULL ? v : "");
-}
-
-static int
-row_account(sqlite3_stmt *s, struct account *a)
-{
-	const char	*role = (const char *)sqlite3_column_text(s, 2);
-
-	memset(a, 0, sizeof(*a));
-	copy_col(s, 0, a->login, sizeof(a->login));
-	copy_col(s, 1, a->name, sizeof(a->name));
-	copy_col(s, 3, a->centre, sizeof(a->centre));
-	if (role == NULL || access_role_parse(role, &a->role) == -1) {
-		log_warnx("account %s: unknown role", a->login);
-		return (-1);
-	}
-	a->enabled = sqlite3_column_int(s, 4) != 0;
-	a->locked = sqlite3_column_int(s, 5) != 0;
-	a->must_change = sqlite3_column_int(s, 6) != 0;
-	a->has_totp = sqlite3_column_int(s, 7) != 0;
-	a->created = sqlite3_column_int64(s, 8);
-	return (0);
-}
+/* ---- the store (node/store_account.h holds the SQL) ---- */
 
 int
 account_get(struct store *st, const char *login, struct account *a)
 {
-	sqlite3_stmt	*s;
-	int		 r, rc = -1;
-
-	if ((s = store_stmt(st, SQL_GET)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto out;
-	/* store_step says why it failed (an I/O error is no damage). */
-	if ((r = store_step(st, s)) == STORE_ROW)
-		rc = row_account(s, a);
-	else if (r == STORE_DONE)
-		rc = 1;
-out:
-	sqlite3_reset(s);
-	return (rc);
+	return (store_account_get(st, login, a));
 }
 
 int64_t
 account_count(struct store *st)
 {
-	return (store_count(st, SQL_COUNT));
+	return (store_account_count(st));
 }
 
 int
 account_other_admin(struct store *st, const char *login)
 {
-	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
-	    " role = 'admin' AND enabled = 1 AND login <> ?";
-	sqlite3_stmt	*s;
-	int		 r = -1;
-
-	if ((s = store_stmt(st, sql)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    store_step(st, s) == STORE_ROW)
-		r = sqlite3_column_int(s, 0) > 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r);
-}
-
-static int
-step_done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int	 r = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("%s: %s", what, sqlite3_errmsg(store_db(st)));
-		return (-1);
-	}
-	return (0);
+	return (store_account_other_admin(st, login));
 }
 
 int
 account_add(struct store *st, const struct account *a, const char *pw,
     const uint8_t *totp, size_t totplen, int64_t now)
 {
-	sqlite3_stmt	*s;
-	char		 h[ACCOUNT_HASH_MAX];
-	int		 rc;
+	char	 h[ACCOUNT_HASH_MAX];
+	int	 rc;
 
 	if (account_hash(pw, h, sizeof(h)) == -1)
 		return (-1);
-	if ((s = store_stmt(st, SQL_ADD)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, a->login, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, a->name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, access_role_name(a->role), -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, a->centre, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 5, h, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    (totp != NULL ? sqlite3_bind_blob(s, 6, totp, (int)totplen,
-	    SQLITE_STATIC) : sqlite3_bind_null(s, 6)) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 7, a->enabled) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 8, a->must_change) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 9, now) != SQLITE_OK) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
-	if (step_done(st, s, "account add") == -1)
-		return (-1);
-	rc = sqlite3_changes(store_db(st)) == 1 ? 0 : 1;
+	rc = store_account_insert(st, a, h, totp, totplen, now);
 	OPENSSL_cleanse(h, sizeof(h));
 	return (rc);
-}
-
-static int
-end_sessions(struct store *st, const char *login)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_END_SESSIONS)) == NULL ||
-	    sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) != SQLITE_OK)
-		return (-1);
-	return (step_done(st, s, "end sessions"));
 }
 
 int
 account_update(struct store *st, const struct account *a)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_UPDATE)) == NULL)
+	if (store_account_update(st, a) == -1)
 		return (-1);
-	if (sqlite3_bind_text(s, 1, a->login, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, a->name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, access_role_name(a->role), -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, a->centre, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int(s, 5, a->enabled) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 6, a->locked) != SQLITE_OK) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
-	if (step_done(st, s, "account update") == -1)
-		return (-1);
-	if (!a->enabled && end_sessions(st, a->login) == -1)
+	if (!a->enabled && store_session_delete_login(st, a->login) == -1)
 		return (-1);
 	return (0);
 }
@@ -447,26 +290,14 @@ int
 account_set_password(struct store *st, const char *login, const char *pw,
     bool must_change)
 {
-	sqlite3_stmt	*s;
-	char		 h[ACCOUNT_HASH_MAX];
-	int		 rc = -1;
+	char	 h[ACCOUNT_HASH_MAX];
+	int	 rc = -1;
 
 	if (account_hash(pw, h, sizeof(h)) == -1)
 		return (-1);
-	if ((s = store_stmt(st, SQL_SET_PASSWORD)) == NULL)
-		goto out;
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, h, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 3, must_change) != SQLITE_OK) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		goto out;
-	}
-	if (step_done(st, s, "account password") == -1 ||
-	    end_sessions(st, login) == -1)
-		goto out;
-	rc = 0;
-out:
+	if (store_account_set_phash(st, login, h, must_change) == 0 &&
+	    store_session_delete_login(st, login) == 0)
+		rc = 0;
 	OPENSSL_cleanse(h, sizeof(h));
 	return (rc);
 }
@@ -475,134 +306,25 @@ int
 account_set_totp(struct store *st, const char *login, const uint8_t *secret,
     size_t len)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_SET_TOTP)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    (secret != NULL ? sqlite3_bind_blob(s, 2, secret, (int)len,
-	    SQLITE_STATIC) : sqlite3_bind_null(s, 2)) != SQLITE_OK) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
-	return (step_done(st, s, "account totp"));
+	return (store_account_set_totp(st, login, secret, len));
 }
 
 int
 account_each(struct store *st, int (*fn)(const struct account *, void *),
     void *arg)
 {
-	sqlite3_stmt	*s;
-	struct account	 a;
-	int		 r, rc = 0;
-
-	if ((s = store_stmt(st, SQL_EACH)) == NULL)
-		return (-1);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (row_account(s, &a) == -1) {
-			rc = -1;
-			break;
-		}
-		if ((rc = fn(&a, arg)) != 0)
-			break;
-	}
-	if (rc == 0 && r != SQLITE_DONE) {
-		log_warnx("account list: %s", sqlite3_errmsg(store_db(st)));
-		rc = -1;
-	}
-	sqlite3_reset(s);
-	return (rc);
+	return (store_account_each(st, fn, arg));
 }
 
+/* The counters of key: a key without failures has none in its hour. */
 static int
 thr_get(struct store *st, const char *key, struct throttle *t)
 {
-	sqlite3_stmt	*s;
-	int		 r, rc = -1;
+	int	 r;
 
-	memset(t, 0, sizeof(*t));
-	if ((s = store_stmt(st, SQL_THR_GET)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto out;
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		t->failures = sqlite3_column_int64(s, 0);
-		t->window = sqlite3_column_int64(s, 1);
-		t->last = sqlite3_column_int64(s, 2);
-		rc = 0;
-	} else if (r == SQLITE_DONE) {
+	if ((r = store_throttle_get(st, key, t)) == 1)
 		t->window = INT64_MIN / 2;	/* no failure yet */
-		rc = 0;
-	}
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
-}
-
-static int
-thr_put(struct store *st, const char *key, const struct throttle *t)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_THR_PUT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, t->failures) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, t->window) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, t->last) != SQLITE_OK) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
-	return (step_done(st, s, "throttle"));
-}
-
-static int
-thr_del(struct store *st, const char *key)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_THR_DEL)) == NULL ||
-	    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) != SQLITE_OK)
-		return (-1);
-	return (step_done(st, s, "throttle"));
-}
-
-/* The secrets of login: 0 with the hash in h and the TOTP secret in totp
- * (*totplen 0: none), 1 when there is no such account, -1. */
-static int
-secrets(struct store *st, const char *login, char *h, size_t hsz,
-    uint8_t *totp, size_t *totplen)
-{
-	sqlite3_stmt	*s;
-	const void	*b;
-	int		 r, n, rc = -1;
-
-	*totplen = 0;
-	if ((s = store_stmt(st, SQL_SECRETS)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto out;
-	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
-		rc = 1;
-		goto out;
-	}
-	if (r != SQLITE_ROW)
-		goto out;
-	copy_col(s, 0, h, hsz);
-	b = sqlite3_column_blob(s, 1);
-	n = sqlite3_column_bytes(s, 1);
-	if (b != NULL && n > 0 && n <= ACCOUNT_TOTP_LEN * 2) {
-		memcpy(totp, b, (size_t)n);
-		*totplen = (size_t)n;
-	}
-	rc = 0;
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (r == -1 ? -1 : 0);
 }
 
 int
@@ -636,8 +358,8 @@ account_login(struct store *st, const char *login, const char *pw,
 	}
 	if (strlen(pw) > ACCOUNT_PASSWORD_MAX || !account_login_valid(login))
 		known = 1;
-	else if ((known = secrets(st, login, h, sizeof(h), totp,
-	    &totplen)) == -1)
+	else if ((known = store_account_secrets(st, login, h, sizeof(h),
+	    totp, sizeof(totp), &totplen)) == -1)
 		return (-1);
 	if (known == 1) {
 		if (dummy[0] == '\0' && account_hash("not a password at all",
@@ -653,23 +375,20 @@ account_login(struct store *st, const char *login, const char *pw,
 		    account_totp_check(totp, totplen, now, code) == 0));
 	}
 	if (good) {
-		if (thr_del(st, kacct) == -1)
+		if (store_throttle_delete(st, kacct) == -1)
 			goto out;
 		rc = ACCOUNT_OK;
 		goto out;
 	}
 	throttle_fail(&ta, now);
 	throttle_fail(&tn, now);
-	if (thr_put(st, kacct, &ta) == -1 || thr_put(st, kaddr, &tn) == -1)
+	if (store_throttle_put(st, kacct, &ta) == -1 ||
+	    store_throttle_put(st, kaddr, &tn) == -1)
 		goto out;
 	rc = ACCOUNT_WRONG;
 	was_locked = known == 0 && a->locked;
 	if (known == 0 && !was_locked && ta.failures >= ACCOUNT_LOCK_FAILS) {
-		sqlite3_stmt	*s;
-
-		if ((s = store_stmt(st, SQL_LOCK)) == NULL ||
-		    sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) !=
-		    SQLITE_OK || step_done(st, s, "account lock") == -1) {
+		if (store_account_lock(st, login) == -1) {
 			rc = -1;
 			goto out;
 		}
@@ -692,7 +411,8 @@ account_unlock(struct store *st, const char *login)
 		return (-1);
 	a.locked = false;
 	snprintf(key, sizeof(key), "account:%s", login);
-	if (account_update(st, &a) == -1 || thr_del(st, key) == -1)
+	if (account_update(st, &a) == -1 ||
+	    store_throttle_delete(st, key) == -1)
 		return (-1);
 	return (0);
 }
@@ -701,38 +421,12 @@ int
 account_dossier_centre(struct store *st, const char *dossier, char *out,
     size_t outsz)
 {
-	sqlite3_stmt	*s;
-	int		 r, rc = -1;
-
-	if ((s = store_stmt(st, SQL_CENTRE_GET)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto out;
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		copy_col(s, 0, out, outsz);
-		rc = 0;
-	} else if (r == SQLITE_DONE)
-		rc = 1;
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (store_centre_get(st, dossier, out, outsz));
 }
 
 int
 account_assign(struct store *st, const char *dossier, const char *centre,
     int64_t now)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_CENTRE_PUT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, centre, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return (-1);
-	}
-	return (step_done(st, s, "assign"));
+	return (store_centre_put(st, dossier, centre, now));
 }

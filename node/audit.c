@@ -7,35 +7,19 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 #include "node/audit.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_audit.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
 
-#define HASH_LEN	32
+#define HASH_LEN	STORE_AUDIT_HASH
 #define SIG_PREFIX	"opora audit checkpoint v1\n"
-#define NCOLS		8
+#define NCOLS		STORE_AUDIT_NCOLS
 
-static const char SQL_LAST[] =
-    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
-static const char SQL_LAST_CP[] =
-    "SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1";
-static const char SQL_PUT[] =
-    "INSERT INTO audit (seq, at, login, role, os_user, addr, action,"
-    " dossiers, reason, detail, prev, hash)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_CP_PUT[] =
-    "INSERT INTO audit_checkpoints (seq, hash, at, key_id, sig)"
-    " VALUES (?, ?, ?, ?, ?)";
-static const char SQL_ALL[] =
-    "SELECT seq, at, login, role, os_user, addr, action, dossiers, reason,"
-    " detail, prev, hash FROM audit ORDER BY seq";
-static const char SQL_CP_ALL[] =
-    "SELECT seq, hash, at, key_id, sig FROM audit_checkpoints ORDER BY seq";
-static const char SQL_ENTRY_HASH[] = "SELECT hash FROM audit WHERE seq = ?";
+_Static_assert(AUDIT_NCOLS == STORE_AUDIT_NCOLS, "the audit's columns");
 
 static void
 be64(uint8_t out[8], uint64_t v)
@@ -96,47 +80,26 @@ static int
 checkpoint(struct node *n, int64_t seq, const uint8_t hash[HASH_LEN],
     int64_t at)
 {
-	sqlite3_stmt	*s;
 	uint8_t		 msg[8 + HASH_LEN + 8], sig[SIG_LEN];
-	int		 r;
 
 	cp_message(seq, hash, at, msg);
 	if (sig_sign(n->key, SIG_PREFIX, msg, sizeof(msg), sig) == -1)
 		return (-1);
-	if ((s = store_stmt(n->st, SQL_CP_PUT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(s, 3, at) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, n->key_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 5, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK)
-		r = SQLITE_ERROR;
-	else
-		r = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("audit checkpoint: %s", sqlite3_errmsg(
-		    store_db(n->st)));
-		return (-1);
-	}
-	return (0);
+	return (store_audit_checkpoint_put(n->st, seq, hash, at, n->key_id,
+	    sig));
 }
 
 /* One entry, its dossier ids within AUDIT_DOSSIERS_MAX. */
 static int
 append_one(struct node *n, const struct audit_entry *e)
 {
-	sqlite3_stmt	*s;
-	const char	*col[NCOLS] = { e->login, e->role, e->os_user,
-			    e->addr, e->action, e->dossiers, e->reason,
-			    e->detail };
-	uint8_t		 prev[HASH_LEN] = { 0 }, hash[HASH_LEN];
-	int64_t		 seq = 0, at = (int64_t)(node_now_ms() / 1000);
-	int64_t		 cp_seq = 0, cp_at = 0;
-	size_t		 i;
-	int		 r;
+	struct store_audit_last	 last;
+	const char		*col[NCOLS] = { e->login, e->role, e->os_user,
+				    e->addr, e->action, e->dossiers,
+				    e->reason, e->detail };
+	uint8_t			 hash[HASH_LEN];
+	int64_t			 seq, at = (int64_t)(node_now_ms() / 1000);
+	size_t			 i;
 
 	for (i = 0; i < NCOLS; i++) {
 		if (col[i] == NULL)
@@ -147,50 +110,16 @@ append_one(struct node *n, const struct audit_entry *e)
 			return (-1);
 		}
 	}
-	if ((s = store_stmt(n->st, SQL_LAST)) == NULL)
+	if (store_audit_last(n->st, &last) == -1)
 		return (-1);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_bytes(s, 1) == HASH_LEN)
-			memcpy(prev, sqlite3_column_blob(s, 1), HASH_LEN);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		goto dberr;
-	if ((s = store_stmt(n->st, SQL_LAST_CP)) == NULL)
+	seq = last.seq + 1;
+	if (entry_hash(last.hash, seq, at, col, hash) == -1 ||
+	    store_audit_append_row(n->st, seq, at, col, last.hash, hash) == -1)
 		return (-1);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		cp_seq = sqlite3_column_int64(s, 0);
-		cp_at = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		goto dberr;
-	seq++;
-	if (entry_hash(prev, seq, at, col, hash) == -1)
-		return (-1);
-	if ((s = store_stmt(n->st, SQL_PUT)) == NULL)
-		return (-1);
-	r = sqlite3_bind_int64(s, 1, seq) == SQLITE_OK &&
-	    sqlite3_bind_int64(s, 2, at) == SQLITE_OK;
-	for (i = 0; r && i < NCOLS; i++)
-		r = sqlite3_bind_text(s, 3 + (int)i, col[i], -1,
-		    SQLITE_STATIC) == SQLITE_OK;
-	r = r && sqlite3_bind_blob(s, 11, prev, HASH_LEN, SQLITE_STATIC) ==
-	    SQLITE_OK && sqlite3_bind_blob(s, 12, hash, HASH_LEN,
-	    SQLITE_STATIC) == SQLITE_OK;
-	r = r ? sqlite3_step(s) : SQLITE_ERROR;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE)
-		goto dberr;
-	if (seq - cp_seq >= AUDIT_CHECKPOINT_EVERY ||
-	    at - cp_at >= AUDIT_CHECKPOINT_S)
+	if (seq - last.cp_seq >= AUDIT_CHECKPOINT_EVERY ||
+	    at - last.cp_at >= AUDIT_CHECKPOINT_S)
 		return (checkpoint(n, seq, hash, at));
 	return (0);
-dberr:
-	log_warnx("audit: %s", sqlite3_errmsg(store_db(n->st)));
-	return (-1);
 }
 
 /*
@@ -251,13 +180,11 @@ audit_record(struct node *n, const struct audit_entry *e)
 	(void)e;
 	return (0);
 #endif
-	sqlite3		*db = store_db(n->st);
 	bool		 only_reads;
 
 	/* Whether this connection wrote nothing else so far (see below). */
-	only_reads = sqlite3_total_changes64(db) == 0;
-	if (only_reads && store_exec(n->st, "PRAGMA synchronous = NORMAL") ==
-	    -1)
+	only_reads = store_audit_only_reads(n->st);
+	if (only_reads && store_audit_sync(n->st, false) == -1)
 		return (-1);
 	if (store_begin(n->st) == -1)
 		goto fail;
@@ -265,7 +192,7 @@ audit_record(struct node *n, const struct audit_entry *e)
 		store_rollback(n->st);
 		goto fail;
 	}
-	if (only_reads && store_exec(n->st, "PRAGMA synchronous = FULL") == -1)
+	if (only_reads && store_audit_sync(n->st, true) == -1)
 		return (-1);
 	/*
 	 * The entry is durable now (synchronous=FULL: the WAL is synced at
@@ -277,207 +204,186 @@ audit_record(struct node *n, const struct audit_entry *e)
 	 * command that writes still leaves everything in opora.db.
 	 */
 	if (only_reads)
-		(void)sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-		    1, NULL);
+		store_audit_keep_wal(n->st);
 	return (0);
 fail:
 	if (only_reads)
-		(void)store_exec(n->st, "PRAGMA synchronous = FULL");
+		(void)store_audit_sync(n->st, true);
 	return (-1);
+}
+
+/* What verify_entries carries from one entry to the next. */
+struct chain {
+	uint8_t		 prev[HASH_LEN];
+	int64_t		 want;		/* the number the next entry has */
+	char		*why;
+	size_t		 whysz;
+};
+
+/* One entry of the chain: 0 when it follows, 1 with why, -1. */
+static int
+verify_entry(const struct store_audit_row *row, void *arg)
+{
+	struct chain	*ch = arg;
+	uint8_t		 hash[HASH_LEN];
+
+	if (row->seq != ch->want) {
+		snprintf(ch->why, ch->whysz, "entry %lld is missing (found "
+		    "%lld): entries were deleted or renumbered",
+		    (long long)ch->want, (long long)row->seq);
+		return (1);
+	}
+	if (row->prevlen != HASH_LEN || CRYPTO_memcmp(row->prev, ch->prev,
+	    HASH_LEN) != 0) {
+		snprintf(ch->why, ch->whysz, "entry %lld does not follow the "
+		    "entry before it: entries were deleted, moved or changed",
+		    (long long)row->seq);
+		return (1);
+	}
+	if (entry_hash(ch->prev, row->seq, row->at, row->col, hash) == -1)
+		return (-1);
+	if (row->hashlen != HASH_LEN || CRYPTO_memcmp(row->hash, hash,
+	    HASH_LEN) != 0) {
+		snprintf(ch->why, ch->whysz, "entry %lld was changed after it "
+		    "was written", (long long)row->seq);
+		return (1);
+	}
+	memcpy(ch->prev, hash, HASH_LEN);
+	ch->want++;
+	return (0);
 }
 
 static int
 verify_entries(struct node *n, int64_t *count, char *why, size_t whysz)
 {
-	sqlite3_stmt	*s;
-	const char	*col[NCOLS];
-	uint8_t		 prev[HASH_LEN] = { 0 }, hash[HASH_LEN];
-	int64_t		 seq, at, want = 1;
-	int		 r, i, rc = -1;
+	struct chain	 ch;
+	int		 rc;
 
 	*count = 0;
-	if ((s = store_stmt(n->st, SQL_ALL)) == NULL)
-		return (-1);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(s, 0);
-		at = sqlite3_column_int64(s, 1);
-		for (i = 0; i < NCOLS; i++)
-			col[i] = (const char *)sqlite3_column_text(s, 2 + i);
-		if (seq != want) {
-			snprintf(why, whysz, "entry %lld is missing (found "
-			    "%lld): entries were deleted or renumbered",
-			    (long long)want, (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		if (sqlite3_column_bytes(s, 10) != HASH_LEN ||
-		    CRYPTO_memcmp(sqlite3_column_blob(s, 10), prev,
-		    HASH_LEN) != 0) {
-			snprintf(why, whysz, "entry %lld does not follow the "
-			    "entry before it: entries were deleted, moved or "
-			    "changed", (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		if (entry_hash(prev, seq, at, col, hash) == -1)
-			goto out;
-		if (sqlite3_column_bytes(s, 11) != HASH_LEN ||
-		    CRYPTO_memcmp(sqlite3_column_blob(s, 11), hash,
-		    HASH_LEN) != 0) {
-			snprintf(why, whysz, "entry %lld was changed after it "
-			    "was written", (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		memcpy(prev, hash, HASH_LEN);
-		want++;
-	}
-	if (r != SQLITE_DONE)
-		goto out;
-	*count = want - 1;
-	rc = 0;
-out:
-	sqlite3_reset(s);
+	memset(&ch, 0, sizeof(ch));
+	ch.want = 1;
+	ch.why = why;
+	ch.whysz = whysz;
+	/* A row that cannot be read is -1: never a shorter chain. */
+	if ((rc = store_audit_rows(n->st, verify_entry, &ch)) == 0)
+		*count = ch.want - 1;
 	return (rc);
 }
 
-static int
-entry_hash_at(struct node *n, int64_t seq, uint8_t out[HASH_LEN])
-{
-	sqlite3_stmt	*s;
-	int		 r, rc = -1;
+/* What verify_checkpoint carries from one checkpoint to the next. */
+struct cps {
+	struct node	*n;
+	struct sig_pub	*p;
+	int64_t		 last, count;
+	char		*why;
+	size_t		 whysz;
+};
 
-	if ((s = store_stmt(n->st, SQL_ENTRY_HASH)) == NULL)
-		return (-1);
-	if (sqlite3_bind_int64(s, 1, seq) == SQLITE_OK) {
-		if ((r = sqlite3_step(s)) == SQLITE_ROW &&
-		    sqlite3_column_bytes(s, 0) == HASH_LEN) {
-			memcpy(out, sqlite3_column_blob(s, 0), HASH_LEN);
-			rc = 0;
-		} else if (r == SQLITE_ROW || r == SQLITE_DONE)
-			rc = 1;
+/* One checkpoint: 0 when it holds, 1 with why, -1. */
+static int
+verify_checkpoint(const struct store_audit_cp_row *row, void *arg)
+{
+	struct cps	*c = arg;
+	char		 region[16];
+	uint8_t		 msg[8 + HASH_LEN + 8], h[HASH_LEN], pub[SIG_PUB_LEN];
+	bool		 revoked;
+	int		 r;
+
+	if (row->seq - c->last > AUDIT_CHECKPOINT_EVERY) {
+		snprintf(c->why, c->whysz, "no checkpoint between entries "
+		    "%lld and %lld: checkpoints were deleted",
+		    (long long)c->last, (long long)row->seq);
+		return (1);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	if (row->hashlen != HASH_LEN || row->siglen != SIG_LEN ||
+	    row->key_id == NULL)
+		r = 1;
+	else if ((r = store_audit_hash_at(c->n->st, row->seq, h)) == -1)
+		return (-1);
+	if (r != 0 || CRYPTO_memcmp(h, row->hash, HASH_LEN) != 0) {
+		snprintf(c->why, c->whysz, "the checkpoint of entry %lld "
+		    "does not match the log: entries were changed or "
+		    "deleted", (long long)row->seq);
+		return (1);
+	}
+	if ((r = store_key_get(c->n->st, row->key_id, region, pub,
+	    &revoked)) == -1)
+		return (-1);
+	if (r != 0 || strcmp(region, c->n->cfg.region) != 0) {
+		snprintf(c->why, c->whysz, "the checkpoint of entry %lld "
+		    "names a key this node does not hold", (long long)row->seq);
+		return (1);
+	}
+	sig_pub_free(c->p);
+	if ((c->p = sig_pub_new(pub)) == NULL)
+		return (-1);
+	cp_message(row->seq, h, row->at, msg);
+	if (sig_verify(c->p, SIG_PREFIX, msg, sizeof(msg), row->sig) != 0) {
+		snprintf(c->why, c->whysz, "the signature of the checkpoint "
+		    "of entry %lld does not verify", (long long)row->seq);
+		return (1);
+	}
+	c->last = row->seq;
+	c->count++;
+	return (0);
 }
 
 static int
 verify_checkpoints(struct node *n, int64_t entries, int64_t *count,
     char *why, size_t whysz)
 {
-	sqlite3_stmt	*s;
-	struct sig_pub	*p = NULL;
-	const char	*kid;
-	char		 region[16];
-	uint8_t		 msg[8 + HASH_LEN + 8], h[HASH_LEN], pub[SIG_PUB_LEN];
-	int64_t		 seq, at, last = 0;
-	bool		 revoked;
-	int		 r, rc = -1;
+	struct cps	 c;
+	int		 rc;
 
 	*count = 0;
-	if ((s = store_stmt(n->st, SQL_CP_ALL)) == NULL)
-		return (-1);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(s, 0);
-		at = sqlite3_column_int64(s, 2);
-		kid = (const char *)sqlite3_column_text(s, 3);
-		if (seq - last > AUDIT_CHECKPOINT_EVERY) {
-			snprintf(why, whysz, "no checkpoint between entries "
-			    "%lld and %lld: checkpoints were deleted",
-			    (long long)last, (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		if (sqlite3_column_bytes(s, 1) != HASH_LEN ||
-		    sqlite3_column_bytes(s, 4) != SIG_LEN || kid == NULL ||
-		    entry_hash_at(n, seq, h) != 0 ||
-		    CRYPTO_memcmp(h, sqlite3_column_blob(s, 1), HASH_LEN) !=
-		    0) {
-			snprintf(why, whysz, "the checkpoint of entry %lld "
-			    "does not match the log: entries were changed or "
-			    "deleted", (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		if (store_key_get(n->st, kid, region, pub, &revoked) != 0 ||
-		    strcmp(region, n->cfg.region) != 0) {
-			snprintf(why, whysz, "the checkpoint of entry %lld "
-			    "names a key this node does not hold",
-			    (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		sig_pub_free(p);
-		if ((p = sig_pub_new(pub)) == NULL)
-			goto out;
-		cp_message(seq, h, at, msg);
-		if (sig_verify(p, SIG_PREFIX, msg, sizeof(msg),
-		    sqlite3_column_blob(s, 4)) != 0) {
-			snprintf(why, whysz, "the signature of the checkpoint "
-			    "of entry %lld does not verify", (long long)seq);
-			rc = 1;
-			goto out;
-		}
-		last = seq;
-		(*count)++;
-	}
-	if (r != SQLITE_DONE)
-		goto out;
+	memset(&c, 0, sizeof(c));
+	c.n = n;
+	c.why = why;
+	c.whysz = whysz;
+	rc = store_audit_checkpoints(n->st, verify_checkpoint, &c);
+	sig_pub_free(c.p);
+	if (rc != 0)
+		return (rc);
+	*count = c.count;
 	/* The first entry always makes a checkpoint (none an hour before). */
-	if (entries - last >= AUDIT_CHECKPOINT_EVERY ||
-	    (entries > 0 && *count == 0)) {
+	if (entries - c.last >= AUDIT_CHECKPOINT_EVERY ||
+	    (entries > 0 && c.count == 0)) {
 		snprintf(why, whysz, "entries after %lld have no checkpoint: "
-		    "checkpoints were deleted", (long long)last);
-		rc = 1;
-		goto out;
+		    "checkpoints were deleted", (long long)c.last);
+		return (1);
 	}
-	rc = 0;
-out:
-	sig_pub_free(p);
-	sqlite3_reset(s);
-	return (rc);
+	return (0);
 }
 
-static const char SQL_EACH[] =
-    "SELECT seq, at, login, role, os_user, addr, action, dossiers, reason,"
-    " detail FROM audit WHERE (?1 IS NULL OR instr(' ' || dossiers || ' ',"
-    " ' ' || ?1 || ' ') > 0) AND (?2 IS NULL OR login = ?2)"
-    " AND (?3 IS NULL OR at >= ?3) ORDER BY seq";
+/* audit_each's function and its argument, for find_one. */
+struct find {
+	int	(*fn)(int64_t, int64_t, const char *const *, void *);
+	void	*arg;
+};
+
+static int
+find_one(const struct store_audit_row *row, void *arg)
+{
+	struct find	*f = arg;
+	const char	*col[AUDIT_NCOLS];
+	int		 c;
+
+	for (c = 0; c < AUDIT_NCOLS; c++)
+		col[c] = row->col[c] != NULL ? row->col[c] : "";
+	return (f->fn(row->seq, row->at, col, f->arg));
+}
 
 int
 audit_each(struct node *n, const char *dossier, const char *login,
     int64_t since, int (*fn)(int64_t, int64_t, const char *const *, void *),
     void *arg)
 {
-	sqlite3_stmt	*s;
-	const char	*col[AUDIT_NCOLS];
-	int		 r = STORE_ERR, c, rc = 0;
+	struct find	 f = { fn, arg };
+	int		 rc;
 
-	if ((s = store_stmt(n->st, SQL_EACH)) == NULL)
-		return (-1);
-	if ((dossier != NULL && sqlite3_bind_text(s, 1, dossier, -1,
-	    SQLITE_STATIC) != SQLITE_OK) || (login != NULL &&
-	    sqlite3_bind_text(s, 2, login, -1, SQLITE_STATIC) != SQLITE_OK) ||
-	    (since >= 0 && sqlite3_bind_int64(s, 3, since) != SQLITE_OK))
-		goto out;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		for (c = 0; c < AUDIT_NCOLS; c++) {
-			col[c] = (const char *)sqlite3_column_text(s, c + 2);
-			if (col[c] == NULL)
-				col[c] = "";
-		}
-		if ((rc = fn(sqlite3_column_int64(s, 0),
-		    sqlite3_column_int64(s, 1), col, arg)) != 0)
-			break;
-	}
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == 0 && r != STORE_DONE) {
+	if ((rc = store_audit_find(n->st, dossier, login, since, find_one,
+	    &f)) == -1)
 		log_warnx("audit: the entries cannot be read");
-		return (-1);
-	}
 	return (rc);
 }
 

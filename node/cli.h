@@ -355,6 +355,10 @@ int	 cli_audit_json_list(struct node *n, const char *action,
 int	 cli_audit_rows(struct node *n, struct sqlite3_stmt *s,
 	    const int *cols, int ncols, const char *action,
 	    const char *detail);
+/* cli_audit_all(n, action, detail): the same for every dossier of the
+ * node (a backup, a restore).  0, or -1 after telling the person. */
+int	 cli_audit_all(struct node *n, const char *action,
+	    const char *detail);
 
 /* Command families. */
 int	 cmd_assign(int, char **);

@@ -7,12 +7,12 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include <sqlite3.h>
-
 #include "node/audit.h"
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_account.h"
+#include "node/store_audit.h"
 #include "protocol/log.h"
 
 #define NONE	ACT_COUNT	/* acts as no account */
@@ -144,9 +144,6 @@ cli_account_bind(struct node *n)
 	return (0);
 }
 
-static const char SQL_CUSTODIAN[] =
-    "SELECT custodian FROM persons WHERE dossier = ?";
-
 /* The scope of dossier id for the acting account (without --reason). */
 static int
 scope_of(struct node *n, const char *id, enum access_scope *scope)
@@ -158,24 +155,13 @@ int
 cli_scope(struct node *n, const struct account *acct, const char *id,
     enum access_scope *scope)
 {
-	sqlite3_stmt	*s;
-	const char	*v;
-	char		 centre[ACCOUNT_CENTRE_MAX + 1];
-	int		 r, other = 0;
+	char		 centre[ACCOUNT_CENTRE_MAX + 1], custodian[64];
+	int		 r;
 
-	if ((s = store_stmt(n->st, SQL_CUSTODIAN)) == NULL)
+	if ((r = store_person_custodian(n->st, id, custodian,
+	    sizeof(custodian))) == -1)
 		return (-1);
-	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-		r = SQLITE_ERROR;
-	else if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		other = v == NULL || strcmp(v, n->cfg.region) != 0;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return (-1);
-	if (other) {
+	if (r == 0 && strcmp(custodian, n->cfg.region) != 0) {
 		*scope = SCOPE_OTHER_REGION;
 		return (0);
 	}
@@ -276,25 +262,39 @@ cli_audit(struct node *n, const char *action, const char *dossiers,
 	return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
 }
 
-/* ids += " " id, growing it; 0 / -1. */
-static int
-ids_add(char **ids, size_t *len, size_t *cap, const char *id)
-{
-	size_t	 n = strlen(id);
-	char	*p;
+/* The dossier ids of an audit entry, each once in a row, separated by
+ * one space; v grows (the caller frees it). */
+struct ids {
+	char	*v;
+	size_t	 len, cap;
+	char	 last[37];
+};
 
-	if (*len + n + 2 > *cap) {
-		*cap = *cap ? *cap * 2 : 1024;
-		while (*len + n + 2 > *cap)
-			*cap *= 2;
-		if ((p = realloc(*ids, *cap)) == NULL)
+/* ids_add(id, arg): add id (a struct ids *arg) unless it is not a
+ * dossier id or repeats the id before it.  0 / -1 (out of memory). */
+static int
+ids_add(const char *id, void *arg)
+{
+	struct ids	*ids = arg;
+	size_t		 n = strlen(id), cap;
+	char		*p;
+
+	if (n != 36 || strcmp(id, ids->last) == 0)
+		return (0);
+	memcpy(ids->last, id, 37);
+	if (ids->len + n + 2 > ids->cap) {
+		cap = ids->cap ? ids->cap * 2 : 1024;
+		while (ids->len + n + 2 > cap)
+			cap *= 2;
+		if ((p = realloc(ids->v, cap)) == NULL)
 			return (-1);
-		*ids = p;
+		ids->v = p;
+		ids->cap = cap;
 	}
-	if (*len > 0)
-		(*ids)[(*len)++] = ' ';
-	memcpy(*ids + *len, id, n + 1);
-	*len += n;
+	if (ids->len > 0)
+		ids->v[ids->len++] = ' ';
+	memcpy(ids->v + ids->len, id, n + 1);
+	ids->len += n;
 	return (0);
 }
 
@@ -355,35 +355,42 @@ cli_audit_json_list(struct node *n, const char *action, const cJSON *arr,
 	return (rc);
 }
 
-int
-cli_audit_rows(struct node *n, sqlite3_stmt *s, const int *cols, int ncols,
-    const char *action, const char *detail)
+/* Audit ids (a walk's result r: 0 when it ended well) as action, or
+ * tell the person the listing is refused.  Frees ids.  0 / -1. */
+static int
+audit_ids(struct node *n, int r, struct ids *ids, const char *action,
+    const char *detail)
 {
-	const char	*id;
-	char		*ids = NULL, last[37] = "";
-	size_t		 len = 0, cap = 0;
-	int		 r, c, rc = -1;
+	int	 rc = -1;
 
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (c = 0; c < ncols; c++) {
-			id = (const char *)sqlite3_column_text(s, cols[c]);
-			if (id == NULL || strlen(id) != 36 ||
-			    strcmp(id, last) == 0)
-				continue;
-			memcpy(last, id, 37);
-			if (ids_add(&ids, &len, &cap, id) == -1)
-				goto out;
-		}
-	}
-	if (r != SQLITE_DONE)
-		goto out;
-	rc = cli_audit(n, action, ids != NULL ? ids : "", detail, false);
-out:
-	sqlite3_reset(s);
-	free(ids);
+	if (r == 0)
+		rc = cli_audit(n, action, ids->v != NULL ? ids->v : "", detail,
+		    false);
+	free(ids->v);
 	if (rc == -1)
 		cli_err("%s", cli_tr("the listing cannot be recorded in the "
 		    "audit, so it is refused", "список нельзя записать в "
 		    "журнал аудита, поэтому в нём отказано"));
 	return (rc);
+}
+
+int
+cli_audit_rows(struct node *n, struct sqlite3_stmt *s, const int *cols,
+    int ncols, const char *action, const char *detail)
+{
+	struct ids	 ids;
+
+	memset(&ids, 0, sizeof(ids));
+	return (audit_ids(n, store_audit_ids(n->st, s, cols, ncols, ids_add,
+	    &ids), &ids, action, detail));
+}
+
+int
+cli_audit_all(struct node *n, const char *action, const char *detail)
+{
+	struct ids	 ids;
+
+	memset(&ids, 0, sizeof(ids));
+	return (audit_ids(n, store_person_ids(n->st, ids_add, &ids), &ids,
+	    action, detail));
 }

@@ -30,21 +30,17 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <sqlite3.h>
 
 #include "node/cli.h"
 #include "node/epoch.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_backup.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
 
 /* Configuration and key files are small; a bigger one is not ours. */
 #define BACKUP_FILE_MAX		(1024 * 1024)
-/* How long a copy waits for a lock another connection holds. */
-#define BACKUP_BUSY_MS		10000
-/* Problems of integrity_check shown before "and more". */
-#define BACKUP_SHOW_PROBLEMS	10
 
 /* The files besides the database: required ones first. */
 static const char *const required[] = {
@@ -224,54 +220,30 @@ out:
 	return (rc);
 }
 
-/* Run check (a PRAGMA returning "ok" or problems) on db; 0 when it says
- * "ok", else -1 after listing what it says (escaped). */
-static int
-db_check(sqlite3 *db, const char *check, const char *what)
+/* store_backup_say_fn: tell the person what the copy of the database
+ * at path arg found (escaped). */
+static void
+say_db(const char *msg, void *arg)
 {
-	sqlite3_stmt	*s = NULL;
-	const char	*t;
-	char		 e[ESC_LONG];
-	int		 r, n = 0, rc = -1;
+	char	 e[ESC_LONG];
 
-	if (sqlite3_prepare_v2(db, check, -1, &s, NULL) != SQLITE_OK) {
-		cli_err("%s: %s", what, sqlite3_errmsg(db));
-		return (-1);
-	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		t = (const char *)sqlite3_column_text(s, 0);
-		if (n == 0 && t != NULL && strcmp(t, "ok") == 0) {
-			rc = 0;
-			continue;
-		}
-		rc = -1;
-		if (n++ < BACKUP_SHOW_PROBLEMS)
-			cli_err("%s: %s", what, esc_str(t, e, sizeof(e)));
-	}
-	if (r != SQLITE_DONE) {
-		cli_err("%s: %s", what, sqlite3_errmsg(db));
-		rc = -1;
-	}
-	sqlite3_finalize(s);
-	return (rc);
+	cli_err("%s: %s", (const char *)arg, msg != NULL ? esc_str(msg, e,
+	    sizeof(e)) : cli_tr("out of memory", "не хватает памяти"));
 }
 
 /*
- * Copy database src (main) into the new file path (mode 0600) with the
- * online backup API in one step, that is one read transaction of src
- * (writers go on, in WAL mode); make the copy one file (journal_mode
- * DELETE); run check on it and fsync it.  *changes is the number of
- * changes in the copy.  0 / -1 (told).
+ * Copy the database of st, or when st is NULL the database file src,
+ * into the new file path (mode 0600) with the online backup API
+ * (store_backup.h), checked (full: integrity_check, else quick_check),
+ * and fsync it.  *changes is the number of changes in the copy.  0, 1
+ * when src cannot be opened, -1 (told).
  */
 static int
-copy_db(sqlite3 *src, const char *path, const char *check,
+copy_db(struct store *st, const char *src, const char *path, bool full,
     int64_t *changes)
 {
-	sqlite3		*dst = NULL;
-	sqlite3_backup	*b;
-	sqlite3_stmt	*s = NULL;
-	char		 e[ESC_LONG];
-	int		 fd, r, tries = 0, rc = -1;
+	char	 e[ESC_LONG], es[ESC_LONG];
+	int	 fd, rc;
 
 	esc_str(path, e, sizeof(e));
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -280,47 +252,11 @@ copy_db(sqlite3 *src, const char *path, const char *check,
 		return (-1);
 	}
 	close(fd);
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(dst, BACKUP_BUSY_MS) != SQLITE_OK) {
-		cli_err("%s: %s", e, dst != NULL ? sqlite3_errmsg(dst) :
-		    cli_tr("out of memory", "не хватает памяти"));
-		goto out;
-	}
-	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-		cli_err("%s: %s", e, sqlite3_errmsg(dst));
-		goto out;
-	}
-	/* -1: every page in one step, so one snapshot of src. */
-	while ((r = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
-	    r == SQLITE_LOCKED) {
-		if (++tries * 100 > BACKUP_BUSY_MS)
-			break;
-		sqlite3_sleep(100);
-	}
-	if (sqlite3_backup_finish(b) != SQLITE_OK || r != SQLITE_DONE) {
-		cli_err("%s: %s", e, sqlite3_errmsg(dst));
-		goto out;
-	}
-	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
-	    NULL) != SQLITE_OK) {
-		cli_err("%s: %s", e, sqlite3_errmsg(dst));
-		goto out;
-	}
-	if (db_check(dst, check, e) == -1)
-		goto out;
-	if (sqlite3_prepare_v2(dst, "SELECT count(*) FROM changes", -1, &s,
-	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
-		cli_err("%s: %s", e, sqlite3_errmsg(dst));
-		goto out;
-	}
-	*changes = sqlite3_column_int64(s, 0);
-	rc = 0;
-out:
-	sqlite3_finalize(s);
-	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK && rc == 0) {
-		cli_err("%s: %s", e, sqlite3_errmsg(dst));
-		rc = -1;
+	if (st != NULL)
+		rc = store_backup_to(st, path, full, changes, say_db, e);
+	else {
+		esc_str(src, es, sizeof(es));
+		rc = store_backup_file(src, path, full, changes, say_db, es);
 	}
 	if (rc == 0)
 		rc = sync_path(path, false);
@@ -359,22 +295,14 @@ args(int argc, char **argv, int want, const char *usage)
 	return (-1);
 }
 
-static const char SQL_ALL_DOSSIERS[] =
-    "SELECT dossier FROM persons ORDER BY dossier";
-
 /* audit_all(n, action, path): an audit entry of action naming every
  * dossier of n, path (escaped) its detail.  0, or -1 (told). */
 static int
 audit_all(struct node *n, const char *action, const char *path)
 {
-	sqlite3_stmt	*s;
-	char		 e[ESC_LONG];
-	static const int col0 = 0;
+	char	 e[ESC_LONG];
 
-	if ((s = store_stmt(n->st, SQL_ALL_DOSSIERS)) == NULL)
-		return (-1);
-	return (cli_audit_rows(n, s, &col0, 1, action, esc_str(path, e,
-	    sizeof(e))));
+	return (cli_audit_all(n, action, esc_str(path, e, sizeof(e))));
 }
 
 int
@@ -419,8 +347,7 @@ cmd_backup(int argc, char **argv)
 	}
 	rc = EX_IOERR;
 	if (join(p, sizeof(p), dest, "opora.db") == -1 ||
-	    copy_db(store_db(n->st), p, "PRAGMA quick_check", &changes) ==
-	    -1 || copy_files(n->dir, dest) == -1 || sync_path(dest, true) ==
+	    copy_db(n->st, NULL, p, false, &changes) != 0 || copy_files(n->dir, dest) == -1 || sync_path(dest, true) ==
 	    -1) {
 		cli_err("%s", cli_tr("backup FAILED: nothing was kept",
 		    "копия НЕ СДЕЛАНА: ничего не сохранено"));
@@ -465,14 +392,13 @@ cmd_restore(int argc, char **argv)
 	char		*vargv[] = { verify_name, NULL };
 	struct node	*n = NULL;
 	struct store	*st = NULL;
-	sqlite3		*src = NULL;
-	char		 p[4096], e[ESC_LONG], es[ESC_LONG];
+	char		 p[4096], q[4096], e[ESC_LONG], es[ESC_LONG];
 	char		 epoch[EPOCH_HEX + 1];
 	const char	*from, *dir, *saved;
 	int64_t		 changes = 0;
 	mode_t		 old;
 	bool		 made = false;
-	int		 i, rc;
+	int		 i, k, rc;
 
 	if ((rc = args(argc, argv, 2, usage)) != -1)
 		return (rc);
@@ -497,19 +423,14 @@ cmd_restore(int argc, char **argv)
 	if ((rc = fresh_dir(dir, &made)) != 0)
 		goto out;
 	rc = EX_IOERR;
-	if (join(p, sizeof(p), from, "opora.db") == -1)
+	if (join(p, sizeof(p), from, "opora.db") == -1 ||
+	    join(q, sizeof(q), dir, "opora.db") == -1)
 		goto fail;
-	if (sqlite3_open_v2(p, &src, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		cli_err("%s/opora.db: %s", es, src != NULL ?
-		    sqlite3_errmsg(src) : cli_tr("out of memory",
-		    "не хватает памяти"));
+	if ((k = copy_db(NULL, p, q, true, &changes)) == 1) {
 		rc = EX_NOINPUT;
 		goto fail;
 	}
-	if (join(p, sizeof(p), dir, "opora.db") == -1)
-		goto fail;
-	if (copy_db(src, p, "PRAGMA integrity_check", &changes) == -1) {
+	if (k == -1) {
 		cli_err("%s", cli_tr("the backup's database is damaged or "
 		    "cannot be read: restore from another (older) backup",
 		    "база в копии повреждена или не читается: восстановите "
@@ -521,7 +442,7 @@ cmd_restore(int argc, char **argv)
 		goto fail;
 	/* Migrated to this opora's schema, then a new feed epoch: the log
 	 * went back to the backup's, and peers passed its later numbers. */
-	if ((st = store_open(p, false)) == NULL ||
+	if ((st = store_open(q, false)) == NULL ||
 	    epoch_restart(dir, st, "restored from a backup") == -1 ||
 	    epoch_get(st, epoch) == -1) {
 		rc = EX_SOFTWARE;
@@ -571,8 +492,6 @@ fail:
 	st = NULL;
 	clean_dir(dir, made);
 out:
-	if (src != NULL)
-		sqlite3_close(src);
 	umask(old);
 	return (rc);
 }
