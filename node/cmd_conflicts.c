@@ -701,8 +701,13 @@ duplicates_dismissed(int argc, char **argv)
 		    "person", "разные люди"), esc_str(opt(col(s, 3)), e,
 		    sizeof(e)));
 	}
-	if (r != STORE_DONE)
+	if (r != STORE_DONE) {
+		cli_err("%s", cli_tr("the database could not be read to the "
+		    "end ('opora verify' checks the file)", "базу данных не "
+		    "удалось прочитать до конца ('opora verify' проверит "
+		    "файл)"));
 		goto out;
+	}
 	if (json)
 		cli_print_json(arr);
 	rc = EX_OK;
@@ -881,11 +886,12 @@ offered_by(struct node *n, const char *id, char *out, size_t outsz)
 	if ((s = store_stmt(n->st, SQL_OFFERED_BY)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	v = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	r = store_step(n->st, s);
+	v = r == STORE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
 	snprintf(out, outsz, "%s", v != NULL ? v : "?");
 	sqlite3_reset(s);
-	return (r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_ROW || r == STORE_DONE ? 0 : -1);
 }
 
 static int

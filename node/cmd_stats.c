@@ -456,7 +456,7 @@ snapshots(int argc, char **argv)
 	}
 	if (json)
 		arr = cJSON_CreateArray();
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		const char *hlc = (const char *)sqlite3_column_text(s, 2);
 
 		when[0] = '\0';
@@ -477,7 +477,7 @@ snapshots(int argc, char **argv)
 		json_row(arr, s, names, 5);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		read_failed();
 		cJSON_Delete(arr);
 		node_close(n);
@@ -573,7 +573,7 @@ researcher_add(int argc, char **argv)
 	const char	*out = ".";
 	char		 key[4096], crt[4096], cn[96], pin[TLS_PIN_LEN + 1];
 	char		 host[NODE_HOST_MAX + 1];
-	int		 ch, port, rc = EX_SOFTWARE;
+	int		 ch, port, r, rc = EX_SOFTWARE;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -618,10 +618,18 @@ researcher_add(int argc, char **argv)
 	sqlite3_bind_text(s, 1, argv[optind], -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, pin, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		cli_err("researcher add: %s %s", argv[optind], cli_tr(
-		    "is already registered", "уже зарегистрирован"));
+	if ((r = store_step(n->st, s)) != STORE_DONE) {
+		if (r == STORE_ERR && (store_step_error(n->st) & 0xff) ==
+		    SQLITE_CONSTRAINT)
+			cli_err("researcher add: %s %s", argv[optind], cli_tr(
+			    "is already registered", "уже зарегистрирован"));
+		else
+			cli_err("researcher add: %s", cli_tr("the database "
+			    "could not be written; the node's log says why",
+			    "не удалось записать в базу данных; причина — в "
+			    "журнале узла"));
 		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
 		(void)unlink(key);
 		(void)unlink(crt);
 		rc = EX_DATAERR;
@@ -658,7 +666,7 @@ researcher_list(int argc, char **argv)
 	}
 	if (json)
 		arr = cJSON_CreateArray();
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		if (!json) {
 			printf("%s  %s%s\n", sqlite3_column_text(s, 0),
 			    sqlite3_column_text(s, 1), sqlite3_column_int(s,
@@ -668,7 +676,7 @@ researcher_list(int argc, char **argv)
 		json_row(arr, s, names, 4);
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		read_failed();
 		cJSON_Delete(arr);
 		node_close(n);
@@ -696,12 +704,17 @@ researcher_remove(int argc, char **argv)
 		return (EX_CONFIG);
 	if ((s = store_stmt(n->st, SQL_RESEARCHER_DEL)) != NULL) {
 		sqlite3_bind_text(s, 1, argv[1], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_DONE)
+		if (store_step(n->st, s) == STORE_DONE)
 			rc = sqlite3_changes(store_db(n->st)) > 0 ? EX_OK :
 			    EX_NOINPUT;
 		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
 	}
-	if (rc == EX_NOINPUT)
+	if (rc == EX_SOFTWARE)
+		cli_err("researcher remove: %s", cli_tr("the database could "
+		    "not be written; the node's log says why", "не удалось "
+		    "записать в базу данных; причина — в журнале узла"));
+	else if (rc == EX_NOINPUT)
 		cli_err("researcher remove: %s %s", cli_tr("no researcher",
 		    "нет исследователя"), argv[1]);
 	node_close(n);

@@ -105,7 +105,7 @@ fedstats_log(struct store *st, const char *who, const char *what,
 	    sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, (sqlite3_int64)cells) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 5, status) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    store_step(st, s) != STORE_DONE)
 		log_warnx("log a statistics request: %s",
 		    sqlite3_errmsg(store_db(st)));
 	sqlite3_reset(s);
@@ -226,14 +226,14 @@ which_release(struct store *st, int64_t asked, int64_t *out)
 		return (-1);
 	if (asked > 0)
 		sqlite3_bind_int64(s, 1, asked);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((r = store_step(st, s)) == STORE_ROW) {
 		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
 			rc = FEDSTATS_NONE;
 		else {
 			*out = asked > 0 ? asked : sqlite3_column_int64(s, 0);
 			rc = 0;
 		}
-	} else if (r == SQLITE_DONE)
+	} else if (r == STORE_DONE)
 		rc = FEDSTATS_NONE;
 	else
 		log_warnx("read the releases: %s",
@@ -261,7 +261,7 @@ release_regions(struct store *st, int64_t rel, int year,
 		return (-1);
 	sqlite3_bind_int64(s, 1, rel);
 	sqlite3_bind_int(s, 2, year);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && (size_t)*nr < cap) {
+	while ((r = store_step(st, s)) == STORE_ROW && (size_t)*nr < cap) {
 		const char *reg = (const char *)sqlite3_column_text(s, 0);
 
 		if (reg == NULL || fields_region_district(reg) == NULL)
@@ -272,7 +272,7 @@ release_regions(struct store *st, int64_t rel, int year,
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+	if (r != STORE_DONE && r != STORE_ROW) {
 		log_warnx("read a release: %s", sqlite3_errmsg(store_db(st)));
 		return (-1);
 	}
@@ -378,7 +378,7 @@ answer(struct store *st, const struct fedstats_query *q,
 	sqlite3_bind_int(s, 2, snapshot_year(q->period));
 	sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, indicator, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		const char *sex = (const char *)sqlite3_column_text(s, 1);
 		int64_t n = sqlite3_column_int64(s, 3);
 		uint32_t key = (uint32_t)sqlite3_column_int64(s, 4);
@@ -402,7 +402,7 @@ answer(struct store *st, const struct fedstats_query *q,
 					c.key[at] += key;
 				}
 	}
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("read a release's cells: %s",
 		    sqlite3_errmsg(store_db(st)));
 		goto out;
@@ -561,7 +561,7 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 		goto out;
 	sqlite3_bind_int64(s, 1, out->release);
 	sqlite3_bind_int(s, 2, year);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		int64_t n = sqlite3_column_int64(s, 2);
 		uint32_t key = (uint32_t)sqlite3_column_int64(s, 3);
 
@@ -581,7 +581,7 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("read a release's flows: %s",
 		    sqlite3_errmsg(store_db(st)));
 		goto out;
@@ -639,7 +639,7 @@ group_read(struct store *st, const char *id, const char *sex, int band,
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, sex, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, band);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 
 		if (name == NULL)
@@ -661,7 +661,7 @@ group_read(struct store *st, const char *id, const char *sex, int band,
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("read a snapshot's group: %s",
 		    sqlite3_errmsg(store_db(st)));
 		return (-1);
@@ -761,13 +761,13 @@ prev_group(struct store *st, int64_t prev, int year, const char *region,
 	sqlite3_bind_text(s, 3, region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, sex, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, band);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW &&
+	if ((r = store_step(st, s)) == STORE_ROW &&
 	    sqlite3_column_text(s, 0) != NULL)
 		snprintf(old, 65, "%s", (const char *)sqlite3_column_text(s,
 		    0));
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	return (r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1);
+	return (r == STORE_ROW || r == STORE_DONE ? 0 : -1);
 }
 
 static int
@@ -787,7 +787,7 @@ group_put(struct store *st, int64_t rel, const char *region, int year,
 	sqlite3_bind_text(s, 6, snap, -1, SQLITE_STATIC);
 	if (held[0] != '\0')
 		sqlite3_bind_text(s, 7, held, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	rc = store_step(st, s) == STORE_DONE ? 0 : -1;
 	if (rc == -1)
 		log_warnx("store a release: %s", sqlite3_errmsg(store_db(st)));
 	sqlite3_reset(s);
@@ -859,17 +859,25 @@ fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
 		goto out;
 	if (r == FEDSTATS_NONE)
 		prev = 0;
-	if (prev > 0 && (s = store_stmt(st, SQL_PREV_ID)) != NULL) {
+	if (prev > 0) {
+		if ((s = store_stmt(st, SQL_PREV_ID)) == NULL)
+			goto out;
 		sqlite3_bind_int64(s, 1, prev);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		if ((r = store_step(st, s)) == STORE_ROW &&
+		    sqlite3_column_text(s, 0) != NULL)
 			snprintf(previd, sizeof(previd), "%s",
 			    (const char *)sqlite3_column_text(s, 0));
 		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		if (r != STORE_ROW && r != STORE_DONE) {
+			snprintf(why, whysz, "cannot read the last release");
+			goto out;
+		}
 	}
 	/* The current snapshots, read whole before any write. */
 	if ((s = store_stmt(st, SQL_CURRENTS)) == NULL)
 		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(st, s)) == STORE_ROW) {
 		if (ncur == cap) {
 			void	*p1, *p2;
 
@@ -891,7 +899,7 @@ fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
 		ncur++;
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		snprintf(why, whysz, "cannot read the current snapshots");
 		goto out;
 	}
@@ -929,10 +937,10 @@ fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
 	sqlite3_bind_text(s, 4, n->key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 5, b.data, (int)b.len, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 6, sig, SIG_LEN, SQLITE_STATIC);
-	r = sqlite3_step(s);
+	r = store_step(st, s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE || store_commit(st) == -1) {
+	if (r != STORE_DONE || store_commit(st) == -1) {
 		snprintf(why, whysz, "cannot store the release: %s",
 		    sqlite3_errmsg(store_db(st)));
 		goto out;
@@ -967,20 +975,25 @@ fedstats_release_due(struct node *n, uint64_t now_ms)
 	time_t		 now = (time_t)(now_ms / 1000), start;
 	int64_t		 last = -1;
 	bool		 any = false;
+	int		 r;
 
 	if (strcmp(n->cfg.region, "RU-FED") != 0 ||
 	    n->cfg.stats_release_months <= 0)
 		return (false);
 	if ((s = store_stmt(n->st, SQL_ANY_CURRENT)) == NULL)
 		return (false);
-	any = sqlite3_step(s) == SQLITE_ROW;
+	/* Fail closed: when either cannot be read, no release now. */
+	r = store_step(n->st, s);
+	any = r == STORE_ROW;
 	sqlite3_reset(s);
 	if (!any || (s = store_stmt(n->st, SQL_LAST_MADE)) == NULL)
 		return (false);
-	if (sqlite3_step(s) == SQLITE_ROW &&
+	if ((r = store_step(n->st, s)) == STORE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL)
 		last = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+	if (r != STORE_ROW && r != STORE_DONE)
+		return (false);
 	if (last < 0)
 		return (true);
 	/* The first day of the current block of months, UTC. */
@@ -1015,7 +1028,7 @@ fedstats_releases_json(struct node *n, bool admin, struct buf *out)
 		cJSON_Delete(j);
 		return (-1);
 	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		o = cJSON_CreateObject();
 		cJSON_AddItemToArray(a, o);
 		cJSON_AddNumberToObject(o, "n",
@@ -1029,7 +1042,7 @@ fedstats_releases_json(struct node *n, bool admin, struct buf *out)
 			break;
 		sqlite3_bind_int64(h, 1, sqlite3_column_int64(s, 0));
 		prev[0] = '\0';
-		while ((rh = sqlite3_step(h)) == SQLITE_ROW) {
+		while ((rh = store_step(n->st, h)) == STORE_ROW) {
 			char	 ry[32];
 			const char *reg = (const char *)sqlite3_column_text(h,
 			    0);
@@ -1057,13 +1070,13 @@ fedstats_releases_json(struct node *n, bool admin, struct buf *out)
 		}
 		sqlite3_reset(h);
 		sqlite3_clear_bindings(h);
-		if (rh != SQLITE_DONE) {
+		if (rh != STORE_DONE) {
 			r = rh;
 			break;
 		}
 	}
 	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (r != STORE_DONE) {
 		log_warnx("read the releases: %s",
 		    sqlite3_errmsg(store_db(n->st)));
 		cJSON_Delete(j);

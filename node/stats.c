@@ -181,8 +181,8 @@ in(const char *d, const char *from, const char *to)
 /* Take the rows of stream k that belong to dossier id, skipping rows of
  * dossiers without a person row (none, in a sound database). */
 static int
-advance(struct stream *st, const char *id, int k, struct person *p,
-    const struct period *per)
+advance(struct store *db, struct stream *st, const char *id, int k,
+    struct person *p, const struct period *per)
 {
 	sqlite3_stmt	*s = st->s;
 	const char	*d, *v;
@@ -259,10 +259,10 @@ advance(struct stream *st, const char *id, int k, struct person *p,
 				break;
 			}
 		}
-		if ((c = sqlite3_step(s)) == SQLITE_ROW)
+		if ((c = store_step(db, s)) == STORE_ROW)
 			continue;
 		st->row = false;
-		if (c != SQLITE_DONE)
+		if (c != STORE_DONE)
 			return (-1);
 	}
 	return (0);
@@ -438,20 +438,23 @@ emit(const struct tally *t, const struct period *per, struct snapshot *out)
 }
 
 /* A person whose root the stream did not give: look it up alone.  0 and
- * p->key set, or -1 when the dossier has no root here. */
+ * p->key set, 1 when the dossier has no root here, -1 when it could not
+ * be read. */
 static int
 root_alone(struct store *st, struct person *p)
 {
 	sqlite3_stmt	*q;
-	int		 rc = -1;
+	int		 r, rc = -1;
 
 	if ((q = store_stmt(st, SQL_ROOT)) == NULL)
 		return (-1);
-	if (sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW &&
-	    record_key(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0),
-	    &p->key) == 0)
-		rc = 0;
+	if (sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC) == SQLITE_OK) {
+		if ((r = store_step(st, q)) == STORE_ROW)
+			rc = record_key(sqlite3_column_blob(q, 0),
+			    sqlite3_column_bytes(q, 0), &p->key) == 0 ? 0 : 1;
+		else if (r == STORE_DONE)
+			rc = 1;
+	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return (rc);
@@ -488,15 +491,17 @@ stats_compute(struct store *st, const char *region, int year,
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
-	snprintf(why, whysz, "cannot read the views: %s",
-	    sqlite3_errmsg(store_db(st)));
+	/* Fail closed: a read that fails anywhere below leaves no
+	 * snapshot, never one with the persons read so far. */
+	snprintf(why, whysz, "cannot read the views (the node's log says "
+	    "why)");
 	for (k = 0; k < S_COUNT; k++) {
 		if (sqlite3_prepare_v2(store_db(st), SQL_STREAMS[k], -1,
 		    &s[k].s, NULL) != SQLITE_OK)
 			goto out;
-		if ((r = sqlite3_step(s[k].s)) == SQLITE_ROW)
+		if ((r = store_step(st, s[k].s)) == STORE_ROW)
 			s[k].row = true;
-		else if (r != SQLITE_DONE)
+		else if (r != STORE_DONE)
 			goto out;
 	}
 	while (s[S_PERSONS].row) {
@@ -513,20 +518,22 @@ stats_compute(struct store *st, const char *region, int year,
 		snprintf(p->origin, sizeof(p->origin), "%s", col(ps, 3));
 		hlc_day(col(ps, 4), p->created);
 		for (k = S_EPISODES; k < S_COUNT; k++)
-			if (advance(&s[k], p->id, k, p, per) == -1)
+			if (advance(st, &s[k], p->id, k, p, per) == -1)
 				goto out;
 		/* Fail closed: a person without a key would add 0 to every
 		 * cell key, a noise anyone could predict. */
-		if (!p->haskey && root_alone(st, p) == -1) {
+		if (!p->haskey && (r = root_alone(st, p)) != 0) {
+			if (r == -1)
+				goto out;
 			snprintf(why, whysz, "dossier %s has no root change "
 			    "here, so no record key ('opora verify' checks "
 			    "the log)", p->id);
 			goto out;
 		}
 		person_done(t, p, region, per);
-		if ((r = sqlite3_step(ps)) != SQLITE_ROW) {
+		if ((r = store_step(st, ps)) != STORE_ROW) {
 			s[S_PERSONS].row = false;
-			if (r != SQLITE_DONE)
+			if (r != STORE_DONE)
 				goto out;
 		}
 	}
@@ -574,7 +581,7 @@ put(struct store *st, const struct snapshot *s, const void *bytes,
 	    sqlite3_bind_blob(q, 6, sig, SIG_LEN, SQLITE_STATIC) ==
 	    SQLITE_OK &&
 	    sqlite3_bind_int64(q, 7, (sqlite3_int64)node_now_ms()) ==
-	    SQLITE_OK && sqlite3_step(q) == SQLITE_DONE)
+	    SQLITE_OK && store_step(st, q) == STORE_DONE)
 		rc = sqlite3_changes(store_db(st)) > 0 ? 0 : 1;
 	else
 		log_warnx("store a snapshot: %s",
@@ -666,7 +673,7 @@ stats_index(struct store *st, const struct snapshot *s)
 	sqlite3_bind_int(q, 2, s->year);
 	sqlite3_bind_text(q, 3, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, hlc, -1, SQLITE_STATIC);
-	ok &= sqlite3_step(q) == SQLITE_DONE;
+	ok &= store_step(st, q) == STORE_DONE;
 	sqlite3_reset(q);
 	for (i = 0; ok && i < s->ncells; i++) {
 		if ((q = store_stmt(st, SQL_CELL)) == NULL)
@@ -681,7 +688,7 @@ stats_index(struct store *st, const struct snapshot *s)
 		sqlite3_bind_int(q, 6, s->cells[i].band);
 		sqlite3_bind_int64(q, 7, s->cells[i].count);
 		sqlite3_bind_int64(q, 8, s->cells[i].keysum);
-		ok &= sqlite3_step(q) == SQLITE_DONE;
+		ok &= store_step(st, q) == STORE_DONE;
 		sqlite3_reset(q);
 	}
 	for (i = 0; ok && i < s->nflows; i++) {
@@ -696,7 +703,7 @@ stats_index(struct store *st, const struct snapshot *s)
 		sqlite3_bind_int(q, 6, s->flows[i].year);
 		sqlite3_bind_int64(q, 7, s->flows[i].count);
 		sqlite3_bind_int64(q, 8, s->flows[i].keysum);
-		ok &= sqlite3_step(q) == SQLITE_DONE;
+		ok &= store_step(st, q) == STORE_DONE;
 		sqlite3_reset(q);
 	}
 	if (!ok)

@@ -622,8 +622,10 @@ view_fold_past(struct store *st, const char *id, char (*parents)[65],
 		pa.nlinks++;
 	}
 	sqlite3_reset(s);
-	if (r != STORE_DONE)
+	if (r != STORE_DONE) {
+		snprintf(why, whysz, "database error");
 		goto out;
+	}
 	/* Walk back from the parents; links are sorted by child id. */
 	if ((pa.marked = calloc(pa.nlinks + nparents + 1,
 	    sizeof(*pa.marked))) == NULL ||
