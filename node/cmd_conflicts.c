@@ -526,16 +526,17 @@ person_line(struct node *n, const char *id)
 	return (r == STORE_ROW || r == STORE_DONE ? 0 : -1);
 }
 
-/* Whether dossiers a and b are linked, directly or through others. */
-static bool
+/* Whether dossiers a and b are linked, directly or through others: 1,
+ * 0, or -1 when the links could not be read. */
+static int
 linked_to(struct node *n, const char *a, const char *b)
 {
 	char	(*ids)[37];
 	size_t	 k, nids;
-	bool	 found = false;
+	int	 found = 0;
 
 	if (view_linked(n->st, a, &ids, &nids) == -1)
-		return (false);
+		return (-1);
 	for (k = 0; k < nids && !found; k++)
 		found = strcmp(ids[k], b) == 0;
 	free(ids);
@@ -728,7 +729,7 @@ cli_duplicates_json(struct node *n, char **ids)
 	cJSON		*arr, *o;
 	char		*v = NULL;
 	size_t		 len = 0;
-	int		 r;
+	int		 k, r;
 
 	*ids = NULL;
 	if ((arr = cJSON_CreateArray()) == NULL ||
@@ -737,7 +738,9 @@ cli_duplicates_json(struct node *n, char **ids)
 		goto err;
 	while ((r = store_step(n->st, s)) == STORE_ROW) {
 		/* Linked through a third dossier: not a candidate. */
-		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
+		if ((k = linked_to(n, opt(col(s, 0)), opt(col(s, 1)))) == -1)
+			goto err;
+		if (k == 1)
 			continue;
 		if ((o = cJSON_CreateObject()) == NULL)
 			goto err;

@@ -598,7 +598,7 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17], when[24];
-	int		 rc = -1;
+	int		 k, rc = -1;
 
 	if (strcmp(n->cfg.region, "RU-FED") == 0) {
 		snprintf(why, whysz, "the federal node receives snapshots; it "
@@ -613,11 +613,15 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 		goto out;
 	}
 	/* The same clock as changes: after everything this node saw. */
-	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0) {
+	if ((k = store_meta_get(n->st, "hlc", hlc, sizeof(hlc))) == 0) {
 		uint64_t	 v;
 
 		if (hlc_parse(hlc, strlen(hlc), &v) == 0 && v > n->hlc.last)
 			n->hlc.last = v;
+	} else if (k == -1) {
+		store_rollback(n->st);
+		snprintf(why, whysz, "cannot read the node's clock");
+		goto out;
 	}
 	s.hlc = hlc_tick(&n->hlc, node_now_ms());
 	memcpy(s.key, n->key_id, sizeof(s.key));
