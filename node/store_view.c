@@ -129,6 +129,15 @@ static const char SQL_LINKS[] =
 static const char SQL_PERSON_LINE[] =
     "SELECT surname, name, birth_date, custodian FROM persons"
     " WHERE dossier = ?";
+static const char SQL_TRANSFERS[] =
+    "SELECT t.id, t.\"from\", t.\"to\", t.reason, t.state, t.hlc,"
+    " p.surname, p.name, p.patronymic, p.birth_date, p.origin,"
+    " (SELECT count(*) FROM events e WHERE e.dossier = t.dossier"
+    "  AND e.retracted = '0'), t.dossier, t.late"
+    " FROM transfers t JOIN persons p ON p.dossier = t.dossier"
+    " WHERE (?1 = 0 AND (t.\"from\" = ?2 OR t.\"to\" = ?2))"
+    " OR (?1 = 1 AND t.\"to\" = ?2) OR (?1 = 2 AND t.\"from\" = ?2)"
+    " ORDER BY t.hlc DESC";
 static const char SQL_FORGOTTEN_BY[] =
     "SELECT region FROM forgotten_to WHERE dossier = ? ORDER BY region"
     " LIMIT 1";
@@ -482,4 +491,44 @@ store_view_forgotten_by(struct store *st, const char *id, char region[16])
 	if (r == STORE_ROW && region[0] != '\0')
 		return (0);
 	return (r == STORE_ROW || r == STORE_DONE ? 1 : -1);
+}
+
+int
+store_view_transfers(struct store *st, int which, const char *region,
+    store_view_transfer_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*c[STORE_VIEW_TR_NCOL];
+	int		 i, r, rc = 0;
+
+	if ((s = store_stmt(st, SQL_TRANSFERS)) == NULL)
+		return (-1);
+	if (sqlite3_bind_int(s, 1, which) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC) != SQLITE_OK) {
+		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(st)));
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return (-1);
+	}
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		for (i = 0; i < STORE_VIEW_TR_NCOL; i++)
+			c[i] = i == STORE_VIEW_TR_EVENTS ? NULL :
+			    col_text(s, i);
+		if ((rc = fn(c, sqlite3_column_int64(s, STORE_VIEW_TR_EVENTS),
+		    arg)) != 0)
+			break;
+	}
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+bool
+store_view_out_of_memory(struct store *st)
+{
+	int	 e = sqlite3_extended_errcode(store_db(st));
+
+	return (e == SQLITE_NOMEM || e == SQLITE_IOERR_NOMEM);
 }

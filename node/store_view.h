@@ -81,4 +81,28 @@ int	 store_view_person_line(struct store *st, const char *id,
 int	 store_view_forgotten_by(struct store *st, const char *id,
 	    char region[16]);
 
+/*
+ * store_view_transfers(st, which, region, fn, arg): fn(col, events, arg)
+ * for each transfer of a person of the views that concerns region --
+ * which 0: from or to it, 1: to it, 2: from it -- newest first, with the
+ * person's events not retracted.  col holds the texts of the columns of
+ * enum store_view_transfer_col (NULL: none; STORE_VIEW_TR_EVENTS is
+ * always NULL: the count is events).
+ */
+enum store_view_transfer_col {
+	STORE_VIEW_TR_ID, STORE_VIEW_TR_FROM, STORE_VIEW_TR_TO,
+	STORE_VIEW_TR_REASON, STORE_VIEW_TR_STATE, STORE_VIEW_TR_HLC,
+	STORE_VIEW_TR_SURNAME, STORE_VIEW_TR_NAME, STORE_VIEW_TR_PATRONYMIC,
+	STORE_VIEW_TR_BIRTH, STORE_VIEW_TR_ORIGIN, STORE_VIEW_TR_EVENTS,
+	STORE_VIEW_TR_DOSSIER, STORE_VIEW_TR_LATE, STORE_VIEW_TR_NCOL
+};
+typedef int (*store_view_transfer_fn)(const char *const *, int64_t, void *);
+int	 store_view_transfers(struct store *st, int which, const char *region,
+	    store_view_transfer_fn fn, void *arg);
+
+/* store_view_out_of_memory(st): whether the last failure of st (a view
+ * written, a dossier erased) was SQLite running out of memory: no
+ * verdict on the change being taken. */
+bool	 store_view_out_of_memory(struct store *st);
+
 #endif /* OPORA_STORE_VIEW_H */

@@ -29,6 +29,8 @@
 #include "node/node.h"
 #include "node/stats.h"
 #include "node/store.h"
+#include "node/store_dup.h"
+#include "node/store_stats.h"
 #include "node/view.h"
 #include "protocol/buf.h"
 #include "protocol/change.h"
@@ -41,7 +43,7 @@
 #define SMO		0
 #define FED		1
 
-static const char *const regions[2] = { "RU-SMO", "RU-FED" };
+static const char *const regions[3] = { "RU-SMO", "RU-FED", "RU-KLU" };
 static const int codes[2] = { SQLITE_IOERR, SQLITE_CORRUPT };
 
 static struct net	 net;
@@ -466,6 +468,109 @@ r_duplicates(void)
 	return (0);
 }
 
+static int
+r_transfers(void)
+{
+	cJSON	*arr;
+
+	if ((arr = cli_transfers_json(net.n[SMO], 0)) == NULL)
+		return (-1);
+	assert_int_equal(cJSON_GetArraySize(arr), 1);
+	cJSON_Delete(arr);
+	return (0);
+}
+
+static int
+r_dups_of(void)
+{
+	struct view_dup	*v = (struct view_dup *)&v;
+	char		 key[VIEW_NAME_KEY];
+	size_t		 n = 99;
+
+	view_name_key("Петрова", "Мария", "2005-03-03", key);
+	if (view_duplicates_of(net.n[SMO]->st, ids[0], NULL, key, &v, &n) !=
+	    0) {
+		assert_null(v);
+		assert_int_equal(n, 0);
+		return (-1);
+	}
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].id, ids[1]);
+	free(v);
+	return (0);
+}
+
+static int
+count_row(void *arg)
+{
+	(*(int *)arg)++;
+	return (0);
+}
+
+static int
+snapshot_row(const struct store_stats_snapshot *s, void *arg)
+{
+	(void)s;
+	return (count_row(arg));
+}
+
+static int
+r_snapshots(void)
+{
+	int	 n = 0;
+
+	if (store_stats_snapshots(net.n[SMO]->st, snapshot_row, &n) != 0)
+		return (-1);
+	assert_int_equal(n, published);
+	return (0);
+}
+
+static int
+researcher_row(const char *name, const char *pin, int64_t added,
+    bool removed, void *arg)
+{
+	(void)name;
+	(void)pin;
+	(void)added;
+	(void)removed;
+	return (count_row(arg));
+}
+
+static int
+r_researchers(void)
+{
+	int	 n = 0;
+
+	if (store_stats_researcher_each(net.n[FED]->st, researcher_row,
+	    &n) != 0)
+		return (-1);
+	assert_int_equal(n, 3);
+	return (0);
+}
+
+static int
+dismissed_row(const char *a, const char *b, const char *by,
+    const char *reason, int64_t at, void *arg)
+{
+	(void)a;
+	(void)b;
+	(void)by;
+	(void)reason;
+	(void)at;
+	return (count_row(arg));
+}
+
+static int
+r_dismissed(void)
+{
+	int	 n = 0;
+
+	if (store_dup_dismissed(net.n[SMO]->st, dismissed_row, &n) != 0)
+		return (-1);
+	assert_int_equal(n, 2);
+	return (0);
+}
+
 static void
 test_views(void **state)
 {
@@ -477,7 +582,49 @@ test_views(void **state)
 		    codes[c]) > 3);
 		assert_true(each_step_fails(net.n[SMO]->st, r_duplicates,
 		    NULL, codes[c]) > 1);
+		assert_true(each_step_fails(net.n[SMO]->st, r_transfers,
+		    NULL, codes[c]) > 1);
+		assert_true(each_step_fails(net.n[SMO]->st, r_dups_of,
+		    NULL, codes[c]) > 1);
 	}
+}
+
+/* The listings the CLI prints: a walk that fails is -1, never fewer. */
+static void
+test_listings(void **state)
+{
+	struct store	*fed = net.n[FED]->st, *smo = net.n[SMO]->st;
+
+	(void)state;
+	published = count(SMO, "SELECT count(*) FROM snapshots");
+	assert_true(published > 1);
+	assert_int_equal(each_step_fails(smo, r_snapshots, NULL,
+	    SQLITE_IOERR), published + 1);
+	assert_int_equal(store_stats_researcher_put(fed, "alice", "pin-a", 1),
+	    0);
+	assert_int_equal(store_stats_researcher_put(fed, "bob", "pin-b", 2),
+	    0);
+	assert_int_equal(store_stats_researcher_put(fed, "carol", "pin-c", 3),
+	    0);
+	/* A name taken is told apart from a failure. */
+	assert_int_equal(store_stats_researcher_put(fed, "bob", "pin-x", 4),
+	    1);
+	store_test_fail_step(fed, 1, SQLITE_IOERR);
+	assert_int_equal(store_stats_researcher_put(fed, "dave", "pin-d", 5),
+	    -1);
+	assert_int_equal(store_stats_researcher_remove(fed, "carol"), 0);
+	assert_int_equal(store_stats_researcher_remove(fed, "carol"), 1);
+	assert_int_equal(each_step_fails(fed, r_researchers, NULL,
+	    SQLITE_CORRUPT), 4);
+	/* A pair is stored in order. */
+	assert_int_equal(store_dup_dismiss(smo, strcmp(ids[0], ids[1]) < 0 ?
+	    ids[0] : ids[1], strcmp(ids[0], ids[1]) < 0 ? ids[1] : ids[0],
+	    "boss", "Разные люди", 100), 0);
+	assert_int_equal(store_dup_dismiss(smo, strcmp(ids[2], ids[3]) < 0 ?
+	    ids[2] : ids[3], strcmp(ids[2], ids[3]) < 0 ? ids[3] : ids[2],
+	    "boss", "Разные люди", 101), 0);
+	assert_int_equal(each_step_fails(smo, r_dismissed, NULL,
+	    SQLITE_IOERR), 3);
 }
 
 static int
@@ -486,12 +633,25 @@ setup(void **state)
 	(void)state;
 	log_init("test_store_stats", 0, false);
 	log_quiet(true);
-	assert_int_equal(net_setup(&net, 2, regions), 0);
+	assert_int_equal(net_setup(&net, 3, regions), 0);
 	net.clock = JAN2;
 	graduate("F", "2005-03-03");
 	graduate("F", "2005-03-03");
 	graduate("M", "2004-04-04");
 	graduate("F", "2006-06-06");
+	/* P4 is offered to Kaluga. */
+	{
+		struct op	 o = net_op(OP_CONSENT_ADD);
+
+		o.arg[OA_SCOPE] = "transfer";
+		o.arg[OA_DATE] = "2025-01-02";
+		o.arg[OA_DOCUMENT] = "Согласие";
+		make(3, &o);
+		o = net_op(OP_TRANSFER_OFFER);
+		o.arg[OA_TO] = "RU-KLU";
+		o.arg[OA_REASON] = "Переезд";
+		make(3, &o);
+	}
 	return (0);
 }
 
@@ -516,6 +676,7 @@ main(void)
 		cmocka_unit_test(test_second_release),
 		cmocka_unit_test(test_release_due),
 		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_listings),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
