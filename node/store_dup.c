@@ -42,6 +42,18 @@ text(sqlite3_stmt *s, int i)
 	return (v != NULL ? v : "");
 }
 
+/* The end of a walk: rc, the callback's value, unless the walk stopped
+ * short of the end on its own (r, the last step, is not STORE_DONE). */
+static int
+walk_end(sqlite3_stmt *s, int r, int rc)
+{
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
 int
 store_dup_pairs(struct store *st, store_dup_pair_fn fn, void *arg)
 {
@@ -101,8 +113,5 @@ store_dup_dismissed(struct store *st, store_dup_dismissed_fn fn, void *arg)
 		if ((rc = fn(text(s, 0), text(s, 1), text(s, 2), text(s, 3),
 		    sqlite3_column_int64(s, 4), arg)) != 0)
 			break;
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (walk_end(s, r, rc));
 }

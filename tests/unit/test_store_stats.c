@@ -67,8 +67,8 @@ graduate(const char *sex, const char *birth)
 	struct op	 o = net_op(OP_PERSON_CREATE);
 	int		 p = nids++;
 
-	snprintf(ids[p], sizeof(ids[p]), "00000000-0000-4000-8000-0000000000%02d",
-	    p);
+	snprintf(ids[p], sizeof(ids[p]),
+	    "00000000-0000-4000-8000-0000000000%02d", p);
 	o.person[PF_SURNAME] = "Петрова";
 	o.person[PF_NAME] = "Мария";
 	o.person[PF_BIRTH_DATE] = birth;
