@@ -175,10 +175,10 @@ format_of(const char *s, bool *json)
 static void
 read_failed(void)
 {
-	cli_err("%s", cli_tr("the database could not be read to the end: "
-	    "the list above is incomplete ('opora verify' checks the file)",
-	    "базу данных не удалось прочитать до конца: список выше неполон "
-	    "('opora verify' проверит файл)"));
+	cli_err("%s", cli_tr("the database could not be read to the end, "
+	    "so nothing is listed ('opora verify' checks the file)",
+	    "базу данных не удалось прочитать до конца, поэтому список не "
+	    "выведен ('opora verify' проверит файл)"));
 }
 
 /* The federal node, or NULL after saying why not. */
