@@ -18,6 +18,8 @@
 #include "node/erase.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_dup.h"
+#include "node/store_view.h"
 #include "node/view.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
@@ -122,12 +124,6 @@ static const char *const q_names[STORE_CONFLICT_NCOL] = {
 	"hlc", "winner", "winner_value", "winner_region", "winner_user",
 	"winner_hlc", "state", "closed_by", "closed"
 };
-
-static const char *
-col(sqlite3_stmt *s, int i)
-{
-	return ((const char *)sqlite3_column_text(s, i));
-}
 
 /* Resolve a conflict named by its id, a prefix, or its short form. */
 static int
@@ -488,54 +484,31 @@ link_usage(void)
 	    "не предлагает; dismissed показывает такие отметки.\n"));
 }
 
-static const char SQL_DUP_PAIRS[] =
-    "SELECT a, b, max(s), max(k) FROM ("
-    " SELECT x.dossier AS a, y.dossier AS b, 1 AS s, 0 AS k FROM persons x"
-    "  JOIN persons y ON y.snils = x.snils AND y.dossier > x.dossier"
-    "  WHERE x.snils IS NOT NULL"
-    " UNION ALL SELECT x.dossier, y.dossier, 0, 1 FROM persons x"
-    "  JOIN persons y ON y.name_key = x.name_key AND y.dossier > x.dossier"
-    "  WHERE x.name_key IS NOT NULL) p"
-    " WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.state = 'linked' AND"
-    "  ((l.dossier = p.a AND l.other = p.b) OR (l.dossier = p.b AND"
-    "  l.other = p.a)))"
-    /* A pair a supervisor said is two people is not suggested again. */
-    " AND NOT EXISTS (SELECT 1 FROM dismissed d WHERE d.a = p.a AND"
-    "  d.b = p.b)"
-    " GROUP BY p.a, p.b ORDER BY p.a, p.b";
-static const char SQL_PERSON_LINE[] =
-    "SELECT surname, name, birth_date, custodian FROM persons"
-    " WHERE dossier = ?";
-
 /* Print dossier id's line: 0, or -1 on a database error. */
 static int
 person_line(struct node *n, const char *id)
 {
-	sqlite3_stmt	*s;
-	int		 r;
+	char	 v[STORE_VIEW_LINE_NCOL][512];
+	int	 r;
 
-	if ((s = store_stmt(n->st, SQL_PERSON_LINE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if ((r = store_step(n->st, s)) == STORE_ROW)
-		printf("  %s  %s %s, %s %s, %s %s\n", id, opt(col(s, 0)),
-		    opt(col(s, 1)), cli_tr("born", "дата рождения"),
-		    opt(col(s, 2)), cli_tr("custodian", "ответственный"),
-		    opt(col(s, 3)));
-	sqlite3_reset(s);
-	return (r == STORE_ROW || r == STORE_DONE ? 0 : -1);
+	if ((r = store_view_person_line(n->st, id, v)) == 0)
+		printf("  %s  %s %s, %s %s, %s %s\n", id, opt(v[0]),
+		    opt(v[1]), cli_tr("born", "дата рождения"), opt(v[2]),
+		    cli_tr("custodian", "ответственный"), opt(v[3]));
+	return (r == -1 ? -1 : 0);
 }
 
-/* Whether dossiers a and b are linked, directly or through others. */
-static bool
+/* Whether dossiers a and b are linked, directly or through others: 1,
+ * 0, or -1 when the links could not be read. */
+static int
 linked_to(struct node *n, const char *a, const char *b)
 {
 	char	(*ids)[37];
 	size_t	 k, nids;
-	bool	 found = false;
+	int	 found = 0;
 
 	if (view_linked(n->st, a, &ids, &nids) == -1)
-		return (false);
+		return (-1);
 	for (k = 0; k < nids && !found; k++)
 		found = strcmp(ids[k], b) == 0;
 	free(ids);
@@ -544,18 +517,10 @@ linked_to(struct node *n, const char *a, const char *b)
 
 static int	 link_args(int, char **, const char **);
 
-static const char SQL_DISMISS[] =
-    "INSERT INTO dismissed (a, b, login, reason, at) VALUES (?1, ?2, ?3, ?4,"
-    " ?5) ON CONFLICT (a, b) DO UPDATE SET login = excluded.login,"
-    " reason = excluded.reason, at = excluded.at";
-static const char SQL_DISMISSED[] =
-    "SELECT a, b, login, reason, at FROM dismissed ORDER BY at, a, b";
-
 int
 cli_dismiss(struct node *n, const char *a, const char *b,
     const char *reason, const char *by, struct audit_entry *e, char pair[80])
 {
-	sqlite3_stmt	*s;
 	int		 i;
 
 	if (reason == NULL || reason[0] == '\0' ||
@@ -568,21 +533,9 @@ cli_dismiss(struct node *n, const char *a, const char *b,
 	snprintf(pair, 80, "%s %s", i ? a : b, i ? b : a);
 	if (store_begin(n->st) == -1)
 		return (-1);
-	if ((s = store_stmt(n->st, SQL_DISMISS)) == NULL)
+	if (store_dup_dismiss(n->st, i ? a : b, i ? b : a, by, reason,
+	    (int64_t)time(NULL)) == -1)
 		goto rollback;
-	if (sqlite3_bind_text(s, 1, i ? a : b, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 2, i ? b : a, -1,
-	    SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_text(s, 3, by, -1,
-	    SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_text(s, 4, reason,
-	    -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_int64(s, 5,
-	    (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-	    store_step(n->st, s) != STORE_DONE) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		goto rollback;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	/* The audit holds the ids, not the reason: free text may name
 	 * people (docs/privacy.md). */
 	e->dossiers = pair;
@@ -655,116 +608,173 @@ out:
 	return (rc);
 }
 
+/* The dismissed pairs, read whole before the audit and the listing. */
+struct dismissed {
+	cJSON		*arr;
+	char		*ids;		/* for the audit */
+	size_t		 len, cap;
+};
+
+/* Add id to the audit's list, unless it repeats the one before. */
+static int
+dismissed_id(struct dismissed *d, const char *id)
+{
+	char	*v;
+
+	if (strlen(id) != 36 || (d->len >= 36 &&
+	    memcmp(d->ids + d->len - 36, id, 36) == 0))
+		return (0);
+	if (d->len + 38 > d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 38 * 16;
+		if ((v = realloc(d->ids, d->cap)) == NULL)
+			return (-1);
+		d->ids = v;
+	}
+	if (d->len > 0)
+		d->ids[d->len++] = ' ';
+	memcpy(d->ids + d->len, id, 36);
+	d->len += 36;
+	d->ids[d->len] = '\0';
+	return (0);
+}
+
+static int
+dismissed_one(const char *a, const char *b, const char *by,
+    const char *reason, int64_t at, void *arg)
+{
+	struct dismissed	*d = arg;
+	cJSON			*o;
+
+	if (dismissed_id(d, a) == -1 || dismissed_id(d, b) == -1 ||
+	    (o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(d->arr, o);
+	if (cJSON_AddStringToObject(o, "dossier", a) == NULL ||
+	    cJSON_AddStringToObject(o, "other", b) == NULL ||
+	    cJSON_AddStringToObject(o, "by", by) == NULL ||
+	    cJSON_AddStringToObject(o, "reason", reason) == NULL ||
+	    cJSON_AddNumberToObject(o, "at", (double)at) == NULL)
+		return (-1);
+	return (0);
+}
+
 /* duplicates dismissed [--json]: the pairs said to be two people. */
 static int
 duplicates_dismissed(int argc, char **argv)
 {
-	struct node	*n;
-	sqlite3_stmt	*s = NULL;
-	cJSON		*arr = NULL, *o;
-	char		 e[ESC_LONG], day[11];
-	time_t		 t;
-	struct tm	 tm;
-	bool		 json;
-	int		 rc, r = STORE_DONE;
-	static const int pair_cols[2] = { 0, 1 };
+	struct dismissed	 d;
+	struct node		*n;
+	const cJSON		*o;
+	char			 e[ESC_LONG], day[11];
+	time_t			 t;
+	struct tm		 tm;
+	bool			 json;
+	int			 rc;
 
 	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
 		return (rc);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
+	memset(&d, 0, sizeof(d));
 	rc = EX_SOFTWARE;
-	if ((s = store_stmt(n->st, SQL_DISMISSED)) == NULL ||
-	    (json && (arr = cJSON_CreateArray()) == NULL))
+	/* Fail closed: a list read in part is neither audited nor shown. */
+	if ((d.arr = cJSON_CreateArray()) == NULL ||
+	    store_dup_dismissed(n->st, dismissed_one, &d) != 0) {
+		cli_err("%s", cli_tr("the database could not be read to the "
+		    "end ('opora verify' checks the file)", "базу данных не "
+		    "удалось прочитать до конца ('opora verify' проверит "
+		    "файл)"));
 		goto out;
-	if (cli_audit_rows(n, s, pair_cols, 2, "duplicates dismissed",
-	    "") == -1)
+	}
+	if (cli_audit(n, "duplicates dismissed", d.ids != NULL ? d.ids : "",
+	    "", false) == -1) {
+		cli_err("%s", cli_tr("the listing cannot be recorded in the "
+		    "audit, so it is refused", "список нельзя записать в "
+		    "журнал аудита, поэтому в нём отказано"));
 		goto out;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		t = (time_t)sqlite3_column_int64(s, 4);
+	}
+	rc = EX_OK;
+	if (json) {
+		cli_print_json(d.arr);
+		goto out;
+	}
+	cJSON_ArrayForEach(o, d.arr) {
+		t = (time_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "at"));
 		gmtime_r(&t, &tm);
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-		if (json) {
-			if ((o = cJSON_CreateObject()) == NULL)
-				goto out;
-			cJSON_AddItemToArray(arr, o);
-			cJSON_AddStringToObject(o, "dossier", opt(col(s, 0)));
-			cJSON_AddStringToObject(o, "other", opt(col(s, 1)));
-			cJSON_AddStringToObject(o, "by", opt(col(s, 2)));
-			cJSON_AddStringToObject(o, "reason", opt(col(s, 3)));
-			cJSON_AddNumberToObject(o, "at",
-			    (double)sqlite3_column_int64(s, 4));
-			continue;
-		}
-		printf("%s %s  %s %s, %s: %s\n", opt(col(s, 0)),
-		    opt(col(s, 1)), day, opt(col(s, 2)), cli_tr("not the same "
-		    "person", "разные люди"), esc_str(opt(col(s, 3)), e,
+		printf("%s %s  %s %s, %s: %s\n",
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+		    "other")), day,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+		    "by")), cli_tr("not the same person", "разные люди"),
+		    esc_str(cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "reason")), e,
 		    sizeof(e)));
 	}
-	if (r != STORE_DONE)
-		goto out;
-	if (json)
-		cli_print_json(arr);
-	rc = EX_OK;
 out:
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	cJSON_Delete(arr);
+	cJSON_Delete(d.arr);
+	free(d.ids);
 	node_close(n);
 	return (rc);
+}
+
+/* The possible pairs being listed. */
+struct pairs {
+	struct node	*n;
+	cJSON		*arr;
+	char		*ids;		/* for the audit */
+	size_t		 len;
+};
+
+static int
+pair_one(const char *a, const char *b, bool snils, bool name, void *arg)
+{
+	struct pairs	*p = arg;
+	cJSON		*o;
+	char		*v;
+	int		 k;
+
+	/* Linked through a third dossier: not a candidate. */
+	if ((k = linked_to(p->n, a, b)) != 0)
+		return (k == 1 ? 0 : -1);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(p->arr, o);
+	if (cJSON_AddStringToObject(o, "dossier", a) == NULL ||
+	    cJSON_AddStringToObject(o, "other", b) == NULL ||
+	    cJSON_AddBoolToObject(o, "same_snils", snils) == NULL ||
+	    cJSON_AddBoolToObject(o, "same_name", name) == NULL)
+		return (-1);
+	/* Both ids, for the audit. */
+	if ((v = realloc(p->ids, p->len + 2 * 37 + 1)) == NULL)
+		return (-1);
+	p->ids = v;
+	p->len += (size_t)snprintf(p->ids + p->len, 2 * 37 + 1, "%s%s %s",
+	    p->len > 0 ? " " : "", a, b);
+	return (0);
 }
 
 cJSON *
 cli_duplicates_json(struct node *n, char **ids)
 {
-	sqlite3_stmt	*s = NULL;
-	cJSON		*arr, *o;
-	char		*v = NULL;
-	size_t		 len = 0;
-	int		 r;
+	struct pairs	 p;
 
+	memset(&p, 0, sizeof(p));
+	p.n = n;
 	*ids = NULL;
-	if ((arr = cJSON_CreateArray()) == NULL ||
-	    sqlite3_prepare_v2(store_db(n->st), SQL_DUP_PAIRS, -1, &s,
-	    NULL) != SQLITE_OK)
-		goto err;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		/* Linked through a third dossier: not a candidate. */
-		if (linked_to(n, opt(col(s, 0)), opt(col(s, 1))))
-			continue;
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		if (cJSON_AddStringToObject(o, "dossier", opt(col(s, 0))) ==
-		    NULL || cJSON_AddStringToObject(o, "other",
-		    opt(col(s, 1))) == NULL ||
-		    cJSON_AddBoolToObject(o, "same_snils",
-		    sqlite3_column_int(s, 2)) == NULL ||
-		    cJSON_AddBoolToObject(o, "same_name",
-		    sqlite3_column_int(s, 3)) == NULL)
-			goto err;
-		/* Both ids, for the audit. */
-		if ((v = realloc(*ids, len + 2 * 37 + 1)) == NULL)
-			goto err;
-		*ids = v;
-		len += (size_t)snprintf(*ids + len, 2 * 37 + 1, "%s%s %s",
-		    len > 0 ? " " : "", opt(col(s, 0)), opt(col(s, 1)));
+	if ((p.arr = cJSON_CreateArray()) == NULL ||
+	    store_dup_pairs(n->st, pair_one, &p) != 0 ||
+	    (p.ids == NULL && (p.ids = strdup("")) == NULL)) {
+		/* Fail closed: never a list of part of the pairs. */
+		cJSON_Delete(p.arr);
+		free(p.ids);
+		return (NULL);
 	}
-	if (r != STORE_DONE)
-		goto err;
-	sqlite3_finalize(s);
-	if (*ids == NULL && (*ids = strdup("")) == NULL)
-		goto err;
-	return (arr);
-err:
-	log_warnx("duplicates: %s", sqlite3_errmsg(store_db(n->st)));
-	sqlite3_finalize(s);
-	cJSON_Delete(arr);
-	free(*ids);
-	*ids = NULL;
-	return (NULL);
+	*ids = p.ids;
+	return (p.arr);
 }
 
 int
@@ -787,7 +797,9 @@ cmd_duplicates(int argc, char **argv)
 		return (EX_CONFIG);
 	rc = EX_SOFTWARE;
 	if ((arr = cli_duplicates_json(n, &ids)) == NULL) {
-		cli_err("%s", sqlite3_errmsg(store_db(n->st)));
+		cli_err("%s", cli_tr("the possible duplicates could not be "
+		    "read; the node's log says why", "возможные повторы "
+		    "прочитать не удалось; причина — в журнале узла"));
 		goto out;
 	}
 	/* Every pair, audited before names are shown. */
@@ -815,8 +827,14 @@ cmd_duplicates(int argc, char **argv)
 		if (person_line(n, cJSON_GetObjectItemCaseSensitive(o,
 		    "dossier")->valuestring) == -1 || person_line(n,
 		    cJSON_GetObjectItemCaseSensitive(o,
-		    "other")->valuestring) == -1)
+		    "other")->valuestring) == -1) {
+			cli_err("%s", cli_tr("the database could not be read "
+			    "to the end: the list above is incomplete ('opora "
+			    "verify' checks the file)", "базу данных не "
+			    "удалось прочитать до конца: список выше неполон "
+			    "('opora verify' проверит файл)"));
 			goto out;
+		}
 	}
 	if (cJSON_GetArraySize(arr) == 0)
 		printf("%s\n", cli_tr("no possible duplicates",
@@ -865,27 +883,18 @@ link_args(int argc, char **argv, const char **reason)
 }
 
 /* Load the two dossiers named on the command line. */
-static const char SQL_OFFERED_BY[] =
-    "SELECT region FROM forgotten_to WHERE dossier = ? ORDER BY region"
-    " LIMIT 1";
-
 /* The region that offered a forgotten dossier to this node ("?" when no
  * decision of this node is kept for it).  0 / -1. */
 static int
 offered_by(struct node *n, const char *id, char *out, size_t outsz)
 {
-	sqlite3_stmt	*s;
-	const char	*v;
-	int		 r;
+	char	 region[16];
+	int	 r;
 
-	if ((s = store_stmt(n->st, SQL_OFFERED_BY)) == NULL)
+	if ((r = store_view_forgotten_by(n->st, id, region)) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	v = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-	snprintf(out, outsz, "%s", v != NULL ? v : "?");
-	sqlite3_reset(s);
-	return (r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1);
+	snprintf(out, outsz, "%s", r == 0 ? region : "?");
+	return (0);
 }
 
 static int

@@ -19,6 +19,7 @@
 #include "node/node.h"
 #include "node/stats.h"
 #include "node/store.h"
+#include "node/store_stats.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
 #include "protocol/num.h"
@@ -134,36 +135,6 @@ publish(int argc, char **argv)
 	return (rc);
 }
 
-/*
- * Append the current row of s to arr as an object: column i under
- * names[i] (NULL: left out); a name starting with '?' is a yes/no column,
- * written as a boolean under the rest of the name.
- */
-static void
-json_row(cJSON *arr, sqlite3_stmt *s, const char *const *names, int n)
-{
-	cJSON	*o;
-	int	 i;
-
-	if (arr == NULL || (o = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddItemToArray(arr, o);
-	for (i = 0; i < n; i++) {
-		if (names[i] == NULL)
-			continue;
-		if (names[i][0] == '?')
-			cJSON_AddBoolToObject(o, names[i] + 1,
-			    sqlite3_column_int(s, i));
-		else if (sqlite3_column_type(s, i) == SQLITE_INTEGER)
-			cJSON_AddNumberToObject(o, names[i],
-			    (double)sqlite3_column_int64(s, i));
-		else
-			cJSON_AddStringToObject(o, names[i], sqlite3_column_text(
-			    s, i) != NULL ? (const char *)sqlite3_column_text(s,
-			    i) : "");
-	}
-}
-
 /* Who asked, for the federal node's log of queries. */
 static void
 who_cli(char out[96])
@@ -204,10 +175,10 @@ format_of(const char *s, bool *json)
 static void
 read_failed(void)
 {
-	cli_err("%s", cli_tr("the database could not be read to the end: "
-	    "the list above is incomplete ('opora verify' checks the file)",
-	    "базу данных не удалось прочитать до конца: список выше неполон "
-	    "('opora verify' проверит файл)"));
+	cli_err("%s", cli_tr("the database could not be read to the end, "
+	    "so nothing is listed ('opora verify' checks the file)",
+	    "базу данных не удалось прочитать до конца, поэтому список не "
+	    "выведен ('opora verify' проверит файл)"));
 }
 
 /* The federal node, or NULL after saying why not. */
@@ -424,25 +395,77 @@ releases(int argc, char **argv)
 	return (rc);
 }
 
-static const char SQL_SNAPSHOTS[] =
-    "SELECT s.region, s.year, s.hlc, s.id, (SELECT count(*) FROM"
-    " stats_current k WHERE k.snapshot = s.id), length(s.bytes)"
-    " FROM snapshots s ORDER BY s.region, s.year, s.hlc";
+/* A listing being made: printed only once read whole, so that a read
+ * that fails shows nothing rather than part. */
+struct listing {
+	cJSON		*arr;		/* --json */
+	struct buf	 text;		/* otherwise */
+};
+
+/* Print the listing, or say why not: an exit code. */
+static int
+listing_end(struct listing *l, int r)
+{
+	int	 rc = EX_OK;
+
+	if (r != 0 || buf_failed(&l->text)) {
+		read_failed();
+		rc = EX_SOFTWARE;
+	} else if (l->arr != NULL)
+		cli_print_json(l->arr);
+	else if (l->text.len > 0)
+		fwrite(l->text.data, 1, l->text.len, stdout);
+	cJSON_Delete(l->arr);
+	buf_free(&l->text);
+	return (rc);
+}
+
+static int
+snapshot_one(const struct store_stats_snapshot *s, void *arg)
+{
+	struct listing	*l = arg;
+	cJSON		*o;
+	char		 when[40];
+	uint64_t	 h;
+	time_t		 t;
+	struct tm	 tm;
+
+	when[0] = '\0';
+	if (s->hlc != NULL && hlc_parse(s->hlc, strlen(s->hlc), &h) == 0) {
+		t = (time_t)(hlc_ms(h) / 1000);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	}
+	if (l->arr == NULL) {
+		buf_addf(&l->text, "%s  %d  %s  %.16s  %lld bytes%s\n",
+		    s->region != NULL ? s->region : "", s->year, when,
+		    s->id != NULL ? s->id : "", (long long)s->len,
+		    s->current ? cli_tr("  (current)", "  (действующий)") :
+		    "");
+		return (buf_failed(&l->text) ? -1 : 0);
+	}
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(l->arr, o);
+	if (cJSON_AddStringToObject(o, "region", s->region != NULL ?
+	    s->region : "") == NULL ||
+	    cJSON_AddNumberToObject(o, "year", s->year) == NULL ||
+	    cJSON_AddStringToObject(o, "hlc", s->hlc != NULL ? s->hlc : "") ==
+	    NULL ||
+	    cJSON_AddStringToObject(o, "id", s->id != NULL ? s->id : "") ==
+	    NULL ||
+	    cJSON_AddBoolToObject(o, "current", s->current) == NULL)
+		return (-1);
+	return (0);
+}
 
 static int
 snapshots(int argc, char **argv)
 {
-	static const char *const names[] = { "region", "year", "hlc", "id",
-	    "?current" };
+	struct listing	 l;
 	struct node	*n;
-	sqlite3_stmt	*s;
-	int		 r;
-	cJSON		*arr = NULL;
-	char		 when[40];
+	int		 rc;
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
-	uint64_t	 h;
-	time_t		 t;
-	struct tm	 tm;
 
 	if (argc > 2 || (argc == 2 && !json)) {
 		fputs(stats_usage(), stderr);
@@ -450,44 +473,15 @@ snapshots(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_SNAPSHOTS)) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	if (json)
-		arr = cJSON_CreateArray();
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *hlc = (const char *)sqlite3_column_text(s, 2);
-
-		when[0] = '\0';
-		if (hlc != NULL && hlc_parse(hlc, strlen(hlc), &h) == 0) {
-			t = (time_t)(hlc_ms(h) / 1000);
-			gmtime_r(&t, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-		}
-		if (!json) {
-			printf("%s  %d  %s  %.16s  %lld bytes%s\n",
-			    sqlite3_column_text(s, 0), sqlite3_column_int(s, 1),
-			    when, sqlite3_column_text(s, 3),
-			    (long long)sqlite3_column_int64(s, 5),
-			    sqlite3_column_int(s, 4) ? cli_tr("  (current)",
-			    "  (действующий)") : "");
-			continue;
-		}
-		json_row(arr, s, names, 5);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
-		read_failed();
-		cJSON_Delete(arr);
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	if (json)
-		cli_print_json(arr);
-	cJSON_Delete(arr);
+	memset(&l, 0, sizeof(l));
+	buf_init(&l.text, (size_t)64 << 20);
+	if (json && (l.arr = cJSON_CreateArray()) == NULL)
+		rc = listing_end(&l, -1);
+	else
+		rc = listing_end(&l, store_stats_snapshots(n->st,
+		    snapshot_one, &l));
 	node_close(n);
-	return (EX_OK);
+	return (rc);
 }
 
 static int
@@ -553,13 +547,6 @@ name_valid(const char *s)
 	return (s[0] != '.' && s[0] != '-');
 }
 
-static const char SQL_RESEARCHER_PUT[] =
-    "INSERT INTO researchers (name, pin, added) VALUES (?, ?, ?)";
-static const char SQL_RESEARCHER_DEL[] =
-    "UPDATE researchers SET revoked = 1 WHERE name = ? AND revoked = 0";
-static const char SQL_RESEARCHERS[] =
-    "SELECT name, pin, added, revoked FROM researchers ORDER BY name";
-
 static int
 researcher_add(int argc, char **argv)
 {
@@ -569,11 +556,10 @@ researcher_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct node	*n;
-	sqlite3_stmt	*s;
 	const char	*out = ".";
 	char		 key[4096], crt[4096], cn[96], pin[TLS_PIN_LEN + 1];
 	char		 host[NODE_HOST_MAX + 1];
-	int		 ch, port, rc = EX_SOFTWARE;
+	int		 ch, port, r, rc = EX_SOFTWARE;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -613,21 +599,21 @@ researcher_add(int argc, char **argv)
 		rc = EX_CANTCREAT;
 		goto out;
 	}
-	if ((s = store_stmt(n->st, SQL_RESEARCHER_PUT)) == NULL)
-		goto out;
-	sqlite3_bind_text(s, 1, argv[optind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, pin, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)node_now_ms());
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		cli_err("researcher add: %s %s", argv[optind], cli_tr(
-		    "is already registered", "уже зарегистрирован"));
-		sqlite3_reset(s);
+	if ((r = store_stats_researcher_put(n->st, argv[optind], pin,
+	    (int64_t)node_now_ms())) != 0) {
+		if (r == 1)
+			cli_err("researcher add: %s %s", argv[optind], cli_tr(
+			    "is already registered", "уже зарегистрирован"));
+		else
+			cli_err("researcher add: %s", cli_tr("the database "
+			    "could not be written; the node's log says why",
+			    "не удалось записать в базу данных; причина — в "
+			    "журнале узла"));
 		(void)unlink(key);
 		(void)unlink(crt);
-		rc = EX_DATAERR;
+		rc = r == 1 ? EX_DATAERR : EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_reset(s);
 	printf("%s\n%s\n", key, crt);
 	rc = EX_OK;
 out:
@@ -636,14 +622,34 @@ out:
 }
 
 static int
+researcher_one(const char *name, const char *pin, int64_t added,
+    bool removed, void *arg)
+{
+	struct listing	*l = arg;
+	cJSON		*o;
+
+	(void)added;
+	if (l->arr == NULL) {
+		buf_addf(&l->text, "%s  %s%s\n", name, pin, removed ?
+		    cli_tr("  (removed)", "  (удалён)") : "");
+		return (buf_failed(&l->text) ? -1 : 0);
+	}
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(l->arr, o);
+	if (cJSON_AddStringToObject(o, "name", name) == NULL ||
+	    cJSON_AddStringToObject(o, "pin", pin) == NULL ||
+	    cJSON_AddBoolToObject(o, "removed", removed) == NULL)
+		return (-1);
+	return (0);
+}
+
+static int
 researcher_list(int argc, char **argv)
 {
-	static const char *const names[] = { "name", "pin", NULL,
-	    "?removed" };
+	struct listing	 l;
 	struct node	*n;
-	sqlite3_stmt	*s;
-	int		 r;
-	cJSON		*arr = NULL;
+	int		 rc;
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 
 	if (argc > 2 || (argc == 2 && !json)) {
@@ -652,41 +658,22 @@ researcher_list(int argc, char **argv)
 	}
 	if ((n = open_federal("researcher list")) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_RESEARCHERS)) == NULL) {
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	if (json)
-		arr = cJSON_CreateArray();
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!json) {
-			printf("%s  %s%s\n", sqlite3_column_text(s, 0),
-			    sqlite3_column_text(s, 1), sqlite3_column_int(s,
-			    3) ? cli_tr("  (removed)", "  (удалён)") : "");
-			continue;
-		}
-		json_row(arr, s, names, 4);
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
-		read_failed();
-		cJSON_Delete(arr);
-		node_close(n);
-		return (EX_SOFTWARE);
-	}
-	if (json)
-		cli_print_json(arr);
-	cJSON_Delete(arr);
+	memset(&l, 0, sizeof(l));
+	buf_init(&l.text, (size_t)64 << 20);
+	if (json && (l.arr = cJSON_CreateArray()) == NULL)
+		rc = listing_end(&l, -1);
+	else
+		rc = listing_end(&l, store_stats_researcher_each(n->st,
+		    researcher_one, &l));
 	node_close(n);
-	return (EX_OK);
+	return (rc);
 }
 
 static int
 researcher_remove(int argc, char **argv)
 {
 	struct node	*n;
-	sqlite3_stmt	*s;
-	int		 rc = EX_SOFTWARE;
+	int		 rc;
 
 	if (argc != 2) {
 		fputs(researcher_usage(), stderr);
@@ -694,16 +681,21 @@ researcher_remove(int argc, char **argv)
 	}
 	if ((n = open_federal("researcher remove")) == NULL)
 		return (EX_CONFIG);
-	if ((s = store_stmt(n->st, SQL_RESEARCHER_DEL)) != NULL) {
-		sqlite3_bind_text(s, 1, argv[1], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_DONE)
-			rc = sqlite3_changes(store_db(n->st)) > 0 ? EX_OK :
-			    EX_NOINPUT;
-		sqlite3_reset(s);
-	}
-	if (rc == EX_NOINPUT)
+	switch (store_stats_researcher_remove(n->st, argv[1])) {
+	case 0:
+		rc = EX_OK;
+		break;
+	case 1:
 		cli_err("researcher remove: %s %s", cli_tr("no researcher",
 		    "нет исследователя"), argv[1]);
+		rc = EX_NOINPUT;
+		break;
+	default:
+		cli_err("researcher remove: %s", cli_tr("the database could "
+		    "not be written; the node's log says why", "не удалось "
+		    "записать в базу данных; причина — в журнале узла"));
+		rc = EX_SOFTWARE;
+	}
 	node_close(n);
 	return (rc);
 }

@@ -16,6 +16,7 @@
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/store.h"
+#include "node/store_view.h"
 #include "node/view.h"
 #include "protocol/fields.h"
 #include "protocol/log.h"
@@ -164,80 +165,72 @@ offer(int argc, char **argv)
 	return (rc);
 }
 
-static const char SQL_LIST[] =
-    "SELECT t.id, t.\"from\", t.\"to\", t.reason, t.state, t.hlc,"
-    " p.surname, p.name, p.patronymic, p.birth_date, p.origin,"
-    " (SELECT count(*) FROM events e WHERE e.dossier = t.dossier"
-    "  AND e.retracted = '0'), t.dossier, t.late"
-    " FROM transfers t JOIN persons p ON p.dossier = t.dossier"
-    " WHERE (?1 = 0 AND (t.\"from\" = ?2 OR t.\"to\" = ?2))"
-    " OR (?1 = 1 AND t.\"to\" = ?2) OR (?1 = 2 AND t.\"from\" = ?2)"
-    " ORDER BY t.hlc DESC";
+/* The list being made, and today for the persons' ages. */
+struct tlist {
+	cJSON		*arr;
+	char		 today[11];
+};
+
+static int
+transfer_one(const char *const *c, int64_t events, void *arg)
+{
+	static const char *const keys[] = { "id", "from", "to", "reason",
+	    "state", "hlc", "surname", "name", "patronymic", "birth_date",
+	    "origin" };
+	struct tlist	*l = arg;
+	cJSON		*o;
+	char		 when[32];
+	struct tm	 tm;
+	uint64_t	 h;
+	int		 i;
+
+	when[0] = '\0';
+	if (c[STORE_VIEW_TR_HLC] != NULL && hlc_parse(c[STORE_VIEW_TR_HLC],
+	    strlen(c[STORE_VIEW_TR_HLC]), &h) == 0) {
+		time_t ts = (time_t)(hlc_ms(h) / 1000);
+
+		gmtime_r(&ts, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+	}
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(l->arr, o);
+	for (i = 0; i <= STORE_VIEW_TR_ORIGIN; i++)
+		if (c[i] != NULL)
+			cJSON_AddStringToObject(o, keys[i], c[i]);
+	cJSON_AddStringToObject(o, "dossier", c[STORE_VIEW_TR_DOSSIER]);
+	if (c[STORE_VIEW_TR_LATE] != NULL)
+		cJSON_AddStringToObject(o, "late", c[STORE_VIEW_TR_LATE]);
+	cJSON_AddStringToObject(o, "date", when);
+	cJSON_AddNumberToObject(o, "age", c[STORE_VIEW_TR_BIRTH] != NULL ?
+	    fields_age(c[STORE_VIEW_TR_BIRTH], l->today) : -1);
+	cJSON_AddNumberToObject(o, "events", (double)events);
+	return (0);
+}
 
 cJSON *
 cli_transfers_json(struct node *n, int which)
 {
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o;
-	const char	*c[14];
-	char		 when[32], today[11];
+	struct tlist	 l;
 	time_t		 t = time(NULL);
 	struct tm	 tm;
-	uint64_t	 h;
-	int		 i, r = STORE_ERR;
-	static const char *const keys[] = { "id", "from", "to", "reason",
-	    "state", "hlc", "surname", "name", "patronymic", "birth_date",
-	    "origin" };
 
 	gmtime_r(&t, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if ((s = store_stmt(n->st, SQL_LIST)) == NULL)
-		return (NULL);
-	sqlite3_bind_int(s, 1, which);
-	sqlite3_bind_text(s, 2, n->cfg.region, -1, SQLITE_STATIC);
-	if ((arr = cJSON_CreateArray()) == NULL)
-		goto out;
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		for (i = 0; i < 14; i++)
-			c[i] = (const char *)sqlite3_column_text(s, i);
-		when[0] = '\0';
-		if (c[5] != NULL && hlc_parse(c[5], strlen(c[5]), &h) == 0) {
-			time_t ts = (time_t)(hlc_ms(h) / 1000);
-
-			gmtime_r(&ts, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
-		}
-		if ((o = cJSON_CreateObject()) == NULL) {
-			r = STORE_ERR;
-			break;
-		}
-		cJSON_AddItemToArray(arr, o);
-		for (i = 0; i < 11; i++)
-			if (c[i] != NULL)
-				cJSON_AddStringToObject(o, keys[i], c[i]);
-		cJSON_AddStringToObject(o, "dossier", c[12]);
-		if (c[13] != NULL)
-			cJSON_AddStringToObject(o, "late", c[13]);
-		cJSON_AddStringToObject(o, "date", when);
-		cJSON_AddNumberToObject(o, "age", c[9] != NULL ?
-		    fields_age(c[9], today) : -1);
-		cJSON_AddNumberToObject(o, "events",
-		    (double)sqlite3_column_int64(s, 11));
-	}
-out:
-	sqlite3_reset(s);
-	if (r != STORE_DONE) {
-		log_warnx("transfer list: %s", sqlite3_errmsg(store_db(n->st)));
-		cJSON_Delete(arr);
+	strftime(l.today, sizeof(l.today), "%Y-%m-%d", &tm);
+	/* Fail closed: never a list of part of the transfers. */
+	if ((l.arr = cJSON_CreateArray()) == NULL ||
+	    store_view_transfers(n->st, which, n->cfg.region, transfer_one,
+	    &l) != 0) {
+		cJSON_Delete(l.arr);
 		return (NULL);
 	}
 	/* Offers held as summaries, apart from the transfers of dossiers
 	 * held here (node/offer.h): incoming only. */
-	if (which != 2 && offer_json(n, arr) == -1) {
-		cJSON_Delete(arr);
+	if (which != 2 && offer_json(n, l.arr) == -1) {
+		cJSON_Delete(l.arr);
 		return (NULL);
 	}
-	return (arr);
+	return (l.arr);
 }
 
 /* A member of a transfer's object, "" when absent. */

@@ -14,6 +14,7 @@
 #include "node/fedstats.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_stats.h"
 #include "protocol/change.h"
 #include "protocol/fields.h"
 #include "protocol/jcs.h"
@@ -87,29 +88,13 @@ fedstats_parse(const char *indicator, const char *by, const char *period,
 
 /* --- the log of requests ---------------------------------------------- */
 
-static const char SQL_LOG[] =
-    "INSERT INTO stats_queries (at, who, query, cells, status)"
-    " VALUES (?, ?, ?, ?, ?)";
-
 void
 fedstats_log(struct store *st, const char *who, const char *what,
     size_t cells, int status)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, SQL_LOG)) == NULL)
-		return;
-	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)node_now_ms()) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, who, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, (sqlite3_int64)cells) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 5, status) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		log_warnx("log a statistics request: %s",
-		    sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	/* Never fails the request: a write that fails is logged there. */
+	(void)store_stats_log(st, (int64_t)node_now_ms(), who, what,
+	    (int64_t)cells, status);
 }
 
 /* --- geography -------------------------------------------------------- */
@@ -206,41 +191,38 @@ geos_of(const struct cube *c, int r, int out[3])
 
 /* --- which release ---------------------------------------------------- */
 
-static const char SQL_LATEST[] = "SELECT max(n) FROM stats_releases";
-static const char SQL_RELEASE_HAS[] =
-    "SELECT 1 FROM stats_releases WHERE n = ?";
-static const char SQL_RELEASE_REGIONS[] =
-    "SELECT region, max(held IS NOT NULL) FROM stats_release_groups"
-    " WHERE release = ? AND year = ? GROUP BY region ORDER BY region";
-
 /* The release to answer from: asked (must exist) or the latest.  0,
  * FEDSTATS_NONE, or -1. */
 static int
 which_release(struct store *st, int64_t asked, int64_t *out)
 {
-	sqlite3_stmt	*s;
-	int		 r, rc = -1;
+	int	 r;
 
-	if ((s = store_stmt(st, asked > 0 ? SQL_RELEASE_HAS : SQL_LATEST)) ==
-	    NULL)
-		return (-1);
-	if (asked > 0)
-		sqlite3_bind_int64(s, 1, asked);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
-			rc = FEDSTATS_NONE;
-		else {
-			*out = asked > 0 ? asked : sqlite3_column_int64(s, 0);
-			rc = 0;
-		}
-	} else if (r == SQLITE_DONE)
-		rc = FEDSTATS_NONE;
-	else
-		log_warnx("read the releases: %s",
-		    sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	if ((r = store_stats_release_find(st, asked, out)) == 1)
+		return (FEDSTATS_NONE);
+	return (r);
+}
+
+struct regions_arg {
+	char			 (*regions)[16];
+	int			*nr;
+	size_t			 cap;
+	struct fedstats_result	*out;
+};
+
+static int
+region_one(const char *reg, bool held, void *arg)
+{
+	struct regions_arg	*a = arg;
+
+	if ((size_t)*a->nr >= a->cap)
+		return (1);
+	if (fields_region_district(reg) == NULL)
+		return (0);
+	snprintf(a->regions[(*a->nr)++], 16, "%s", reg);
+	if (held)
+		snprintf(a->out->held[a->out->nheld++], 16, "%s", reg);
+	return (0);
 }
 
 /* The regions of year in release rel, and those holding something back
@@ -249,34 +231,19 @@ static int
 release_regions(struct store *st, int64_t rel, int year,
     char (**regions)[16], int *nr, struct fedstats_result *out)
 {
-	sqlite3_stmt	*s;
-	size_t		 cap = fields_region_count();
-	int		 r;
+	struct regions_arg	 a;
+	size_t			 cap = fields_region_count();
 
 	*nr = 0;
 	if ((*regions = calloc(cap, sizeof(**regions))) == NULL ||
 	    (out->held = calloc(cap, sizeof(*out->held))) == NULL)
 		return (-1);
-	if ((s = store_stmt(st, SQL_RELEASE_REGIONS)) == NULL)
-		return (-1);
-	sqlite3_bind_int64(s, 1, rel);
-	sqlite3_bind_int(s, 2, year);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW && (size_t)*nr < cap) {
-		const char *reg = (const char *)sqlite3_column_text(s, 0);
-
-		if (reg == NULL || fields_region_district(reg) == NULL)
-			continue;
-		snprintf((*regions)[(*nr)++], 16, "%s", reg);
-		if (sqlite3_column_int(s, 1))
-			snprintf(out->held[out->nheld++], 16, "%s", reg);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE && r != SQLITE_ROW) {
-		log_warnx("read a release: %s", sqlite3_errmsg(store_db(st)));
-		return (-1);
-	}
-	return (0);
+	a.regions = *regions;
+	a.nr = nr;
+	a.cap = cap;
+	a.out = out;
+	return (store_stats_release_regions(st, rel, year, region_one, &a) ==
+	    -1 ? -1 : 0);
 }
 
 /* --- answers ---------------------------------------------------------- */
@@ -345,12 +312,33 @@ cat(int s, int b)
 	return ((size_t)s * NBAND + (size_t)b);
 }
 
-static const char SQL_BASE[] =
-    "SELECT g.region, c.sex, c.band, c.count, c.keysum"
-    " FROM stats_release_groups g JOIN stats_cells c"
-    " ON c.snapshot = g.snapshot AND c.sex = g.sex AND c.band = g.band"
-    " WHERE g.release = ?1 AND g.year = ?2 AND c.period = ?3"
-    " AND c.indicator = ?4";
+/* Add a released base cell to the cube's sums. */
+static int
+base_one(const char *region, const char *sex, int b, int64_t n,
+    uint32_t key, void *arg)
+{
+	struct cube	*c = arg;
+	size_t		 per = NSEX * NBAND, at;
+	int		 g, gs[3], ng, k, i, j, sxs[2], bs[2];
+
+	g = geo_find(c, region);
+	if (g < 0 || g >= c->nr || sex == NULL || b < 0 ||
+	    b >= CELLKEY_NBANDS)
+		return (0);
+	sxs[0] = sex[0] == 'M';
+	sxs[1] = 2;
+	bs[0] = b;
+	bs[1] = CELLKEY_NBANDS;
+	ng = geos_of(c, g, gs);
+	for (k = 0; k < ng; k++)
+		for (i = 0; i < 2; i++)
+			for (j = 0; j < 2; j++) {
+				at = (size_t)gs[k] * per + cat(sxs[i], bs[j]);
+				c->cnt[at] += n;
+				c->key[at] += key;
+			}
+	return (0);
+}
 
 /* Append to out the cells of indicator asked by q, from release rel. */
 static int
@@ -358,9 +346,8 @@ answer(struct store *st, const struct fedstats_query *q,
     const char *indicator, int64_t rel, int t, struct fedstats_result *out)
 {
 	struct cube	 c;
-	sqlite3_stmt	*s = NULL;
 	char		 (*regions)[16] = NULL;
-	int		 nr = 0, g, gs[3], ng, k, sx, b, sxs[2], bs[2], i, j, r;
+	int		 nr = 0, g, sx, b;
 	int		 g0, g1, s0, s1, b0, b1, rc = -1;
 	size_t		 per = NSEX * NBAND, at;
 
@@ -372,41 +359,10 @@ answer(struct store *st, const struct fedstats_query *q,
 	    out) == -1 || cube_new(&c, regions, nr, per) == -1)
 		goto out;
 	out->nregions = (size_t)nr;
-	if ((s = store_stmt(st, SQL_BASE)) == NULL)
+	/* Fail closed: sums of part of the cells are never published. */
+	if (store_stats_release_cells(st, rel, snapshot_year(q->period),
+	    q->period, indicator, base_one, &c) == -1)
 		goto out;
-	sqlite3_bind_int64(s, 1, rel);
-	sqlite3_bind_int(s, 2, snapshot_year(q->period));
-	sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, indicator, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *sex = (const char *)sqlite3_column_text(s, 1);
-		int64_t n = sqlite3_column_int64(s, 3);
-		uint32_t key = (uint32_t)sqlite3_column_int64(s, 4);
-
-		g = geo_find(&c, (const char *)sqlite3_column_text(s, 0));
-		b = sqlite3_column_int(s, 2);
-		if (g < 0 || g >= c.nr || sex == NULL || b < 0 ||
-		    b >= CELLKEY_NBANDS)
-			continue;
-		sxs[0] = sex[0] == 'M';
-		sxs[1] = 2;
-		bs[0] = b;
-		bs[1] = CELLKEY_NBANDS;
-		ng = geos_of(&c, g, gs);
-		for (k = 0; k < ng; k++)
-			for (i = 0; i < 2; i++)
-				for (j = 0; j < 2; j++) {
-					at = (size_t)gs[k] * per + cat(sxs[i],
-					    bs[j]);
-					c.cnt[at] += n;
-					c.key[at] += key;
-				}
-	}
-	if (r != SQLITE_DONE) {
-		log_warnx("read a release's cells: %s",
-		    sqlite3_errmsg(store_db(st)));
-		goto out;
-	}
 	g0 = q->region ? 0 : q->district ? c.nr : c.ng - 1;
 	g1 = q->region ? c.nr : q->district ? c.nr + c.nd : c.ng;
 	s0 = q->sex ? 0 : 2;
@@ -425,10 +381,6 @@ answer(struct store *st, const struct fedstats_query *q,
 			}
 	rc = 0;
 out:
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
 	cube_free(&c);
 	free(regions);
 	return (rc);
@@ -516,11 +468,29 @@ fedstats_coverage(struct node *n, const char *period, int64_t release,
 	return (finish(n->st, who, what, rc, out, why, whysz));
 }
 
-static const char SQL_FLOWS[] =
-    "SELECT g.region, f.\"to\", f.count, f.keysum"
-    " FROM stats_release_groups g JOIN stats_flows f"
-    " ON f.snapshot = g.snapshot AND f.sex = g.sex AND f.band = g.band"
-    " WHERE g.release = ?1 AND g.year = ?2 AND f.year = ?2";
+/* Add a released flow to the cube's sums. */
+static int
+flow_one(const char *from, const char *to, int64_t n, uint32_t key,
+    void *arg)
+{
+	struct cube	*c = arg;
+	size_t		 at;
+	int		 o, d, os[3], ds[3], no, nd, i, j;
+
+	o = geo_find(c, from);
+	d = geo_find(c, to);
+	if (o < 0 || d < 0 || o >= c->nr || d >= c->nr)
+		return (0);
+	no = geos_of(c, o, os);
+	nd = geos_of(c, d, ds);
+	for (i = 0; i < no; i++)
+		for (j = 0; j < nd; j++) {
+			at = (size_t)os[i] * (size_t)c->ng + (size_t)ds[j];
+			c->cnt[at] += n;
+			c->key[at] += key;
+		}
+	return (0);
+}
 
 int
 fedstats_flows(struct node *nd, int year, bool region_level,
@@ -529,10 +499,8 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 {
 	struct store	*st = nd->st;
 	struct cube	 c;
-	sqlite3_stmt	*s = NULL;
 	char		 (*regions)[16] = NULL, what[80];
-	int		 nr = 0, o, d, os[3], ds[3], no, ndd, i, j, r, lo, hi;
-	int		 rc = -1;
+	int		 nr = 0, o, d, lo, hi, rc = -1;
 	size_t		 at;
 
 	memset(out, 0, sizeof(*out));
@@ -557,35 +525,9 @@ fedstats_flows(struct node *nd, int year, bool region_level,
 	if (cube_new(&c, regions, nr, (size_t)nr + MAXDIST + 1) == -1)
 		goto out;
 	out->nregions = (size_t)nr;
-	if ((s = store_stmt(st, SQL_FLOWS)) == NULL)
+	if (store_stats_release_flows(st, out->release, year, flow_one, &c) ==
+	    -1)
 		goto out;
-	sqlite3_bind_int64(s, 1, out->release);
-	sqlite3_bind_int(s, 2, year);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(s, 2);
-		uint32_t key = (uint32_t)sqlite3_column_int64(s, 3);
-
-		o = geo_find(&c, (const char *)sqlite3_column_text(s, 0));
-		d = geo_find(&c, (const char *)sqlite3_column_text(s, 1));
-		if (o < 0 || d < 0 || o >= c.nr || d >= c.nr)
-			continue;
-		no = geos_of(&c, o, os);
-		ndd = geos_of(&c, d, ds);
-		for (i = 0; i < no; i++)
-			for (j = 0; j < ndd; j++) {
-				at = (size_t)os[i] * (size_t)c.ng +
-				    (size_t)ds[j];
-				c.cnt[at] += n;
-				c.key[at] += key;
-			}
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("read a release's flows: %s",
-		    sqlite3_errmsg(store_db(st)));
-		goto out;
-	}
 	lo = region_level ? 0 : c.nr;
 	hi = region_level ? c.nr : c.nr + c.nd;
 	for (o = lo; o < hi; o++)
@@ -619,54 +561,44 @@ struct group {
 	bool		 full;		/* more than GROUP_MAX: hold back */
 };
 
-static const char SQL_GROUP_CELLS[] =
-    "SELECT 'c ' || indicator || ' ' || period, count, keysum"
-    " FROM stats_cells WHERE snapshot = ?1 AND sex = ?2 AND band = ?3"
-    " UNION ALL SELECT 'f ' || \"to\", count, keysum FROM stats_flows"
-    " WHERE snapshot = ?1 AND sex = ?2 AND band = ?3";
+struct group_arg {
+	struct group	*g;
+	int		 w;
+};
+
+static int
+group_one(const char *name, int64_t count, uint32_t key, void *arg)
+{
+	struct group_arg	*a = arg;
+	struct group		*g = a->g;
+	size_t			 i;
+
+	for (i = 0; i < g->n && strcmp(g->v[i].name, name) != 0; i++)
+		;
+	if (i == g->n) {
+		if (g->n == GROUP_MAX) {
+			g->full = true;
+			return (0);
+		}
+		memset(&g->v[i], 0, sizeof(g->v[i]));
+		snprintf(g->v[i].name, sizeof(g->v[i].name), "%s", name);
+		g->n++;
+	}
+	g->v[i].c[a->w] = count;
+	g->v[i].k[a->w] = key;
+	return (0);
+}
 
 /* Read the group (sex, band) of snapshot id as side w (0 old, 1 new). */
 static int
 group_read(struct store *st, const char *id, const char *sex, int band,
     int w, struct group *g)
 {
-	sqlite3_stmt	*s;
-	size_t		 i;
-	int		 r;
+	struct group_arg	 a;
 
-	if ((s = store_stmt(st, SQL_GROUP_CELLS)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, sex, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, band);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-
-		if (name == NULL)
-			continue;
-		for (i = 0; i < g->n && strcmp(g->v[i].name, name) != 0; i++)
-			;
-		if (i == g->n) {
-			if (g->n == GROUP_MAX) {
-				g->full = true;
-				continue;
-			}
-			memset(&g->v[i], 0, sizeof(g->v[i]));
-			snprintf(g->v[i].name, sizeof(g->v[i].name), "%s",
-			    name);
-			g->n++;
-		}
-		g->v[i].c[w] = sqlite3_column_int64(s, 1);
-		g->v[i].k[w] = (uint32_t)sqlite3_column_int64(s, 2);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("read a snapshot's group: %s",
-		    sqlite3_errmsg(store_db(st)));
-		return (-1);
-	}
-	return (0);
+	a.g = g;
+	a.w = w;
+	return (store_stats_group_cells(st, id, sex, band, group_one, &a));
 }
 
 /*
@@ -727,72 +659,17 @@ out:
 	return (rc);
 }
 
-static const char SQL_CURRENTS[] =
-    "SELECT region, year, snapshot FROM stats_current"
-    " ORDER BY year, region";
-static const char SQL_PREV_GROUP[] =
-    "SELECT snapshot FROM stats_release_groups WHERE release = ?1"
-    " AND year = ?2 AND region = ?3 AND sex = ?4 AND band = ?5";
-static const char SQL_RELEASE_PUT[] =
-    "INSERT INTO stats_releases (n, id, made, key, bytes, sig)"
-    " VALUES (?, ?, ?, ?, ?, ?)";
-static const char SQL_GROUP_PUT[] =
-    "INSERT INTO stats_release_groups (release, region, year, sex, band,"
-    " snapshot, held) VALUES (?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_PREV_ID[] =
-    "SELECT id FROM stats_releases WHERE n = ?";
-
 /* The snapshot group (sex, band) of region's year was taken from in
  * release prev: 0 and old (65 bytes) set or emptied, or -1. */
 static int
 prev_group(struct store *st, int64_t prev, int year, const char *region,
     const char *sex, int band, char old[65])
 {
-	sqlite3_stmt	*s;
-	int		 r;
-
 	old[0] = '\0';
 	if (prev == 0)
 		return (0);
-	if ((s = store_stmt(st, SQL_PREV_GROUP)) == NULL)
-		return (-1);
-	sqlite3_bind_int64(s, 1, prev);
-	sqlite3_bind_int(s, 2, year);
-	sqlite3_bind_text(s, 3, region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, sex, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, band);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW &&
-	    sqlite3_column_text(s, 0) != NULL)
-		snprintf(old, 65, "%s", (const char *)sqlite3_column_text(s,
-		    0));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1);
-}
-
-static int
-group_put(struct store *st, int64_t rel, const char *region, int year,
-    const char *sex, int band, const char *snap, const char *held)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if ((s = store_stmt(st, SQL_GROUP_PUT)) == NULL)
-		return (-1);
-	sqlite3_bind_int64(s, 1, rel);
-	sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, year);
-	sqlite3_bind_text(s, 4, sex, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, band);
-	sqlite3_bind_text(s, 6, snap, -1, SQLITE_STATIC);
-	if (held[0] != '\0')
-		sqlite3_bind_text(s, 7, held, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc == -1)
-		log_warnx("store a release: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (store_stats_group_taken(st, prev, year, region, sex, band,
+	    old));
 }
 
 /* The groups of one region's year, into the release rel and its body. */
@@ -813,8 +690,8 @@ release_region(struct node *n, int64_t rel, int64_t prev,
 			    old) == -1 || group_decide(n->st, old[0] ? old :
 			    NULL, cur, sexes[sx], b, n->cfg.stats_threshold,
 			    &take, held, sizeof(held)) == -1 ||
-			    group_put(n->st, rel, region, year, sexes[sx], b,
-			    take, held) == -1)
+			    store_stats_group_put(n->st, rel, region, year,
+			    sexes[sx], b, take, held) == -1)
 				return (-1);
 			if ((row = cJSON_CreateArray()) == NULL)
 				return (-1);
@@ -831,20 +708,52 @@ release_region(struct node *n, int64_t rel, int64_t prev,
 	return (0);
 }
 
+/* The current snapshots, as read before a release writes. */
+struct currents {
+	char		 (*snap)[2][65];	/* region, snapshot */
+	int		*years;
+	size_t		 n, cap;
+};
+
+static int
+current_one(const char *region, int year, const char *snapshot, void *arg)
+{
+	struct currents	*c = arg;
+	void		*p;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		if ((p = reallocarray(c->snap, c->cap, sizeof(*c->snap))) ==
+		    NULL)
+			return (-1);
+		c->snap = p;
+		if ((p = reallocarray(c->years, c->cap, sizeof(*c->years))) ==
+		    NULL)
+			return (-1);
+		c->years = p;
+	}
+	snprintf(c->snap[c->n][0], 65, "%s", region);
+	snprintf(c->snap[c->n][1], 65, "%s", snapshot);
+	c->years[c->n++] = year;
+	return (0);
+}
+
 int
 fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
 {
 	struct store	*st = n->st;
-	sqlite3_stmt	*s;
+	struct currents	 cur;
 	cJSON		*j = NULL, *groups;
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
-	char		 id[65], previd[65] = "", (*cur)[2][65] = NULL;
+	char		 id[65], previd[65] = "";
 	const char	*w = NULL;
 	int64_t		 prev = 0, made = (int64_t)node_now_ms();
-	int		*years = NULL, r, rc = -1;
-	size_t		 ncur = 0, cap = 0, i;
+	int		 r, rc = -1;
+	size_t		 i;
 
+	memset(&cur, 0, sizeof(cur));
+	why[0] = '\0';
 	buf_init(&b, (size_t)16 << 20);
 	if (strcmp(n->cfg.region, "RU-FED") != 0) {
 		buf_free(&b);
@@ -859,50 +768,23 @@ fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
 		goto out;
 	if (r == FEDSTATS_NONE)
 		prev = 0;
-	if (prev > 0 && (s = store_stmt(st, SQL_PREV_ID)) != NULL) {
-		sqlite3_bind_int64(s, 1, prev);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(previd, sizeof(previd), "%s",
-			    (const char *)sqlite3_column_text(s, 0));
-		sqlite3_reset(s);
+	if (prev > 0 && store_stats_release_id(st, prev, previd) == -1) {
+		snprintf(why, whysz, "cannot read the last release");
+		goto out;
 	}
 	/* The current snapshots, read whole before any write. */
-	if ((s = store_stmt(st, SQL_CURRENTS)) == NULL)
-		goto out;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (ncur == cap) {
-			void	*p1, *p2;
-
-			cap = cap ? cap * 2 : 64;
-			p1 = reallocarray(cur, cap, sizeof(*cur));
-			if (p1 != NULL)
-				cur = p1;
-			p2 = reallocarray(years, cap, sizeof(*years));
-			if (p2 != NULL)
-				years = p2;
-			if (p1 == NULL || p2 == NULL)
-				break;
-		}
-		snprintf(cur[ncur][0], 65, "%s",
-		    (const char *)sqlite3_column_text(s, 0));
-		years[ncur] = sqlite3_column_int(s, 1);
-		snprintf(cur[ncur][1], 65, "%s",
-		    (const char *)sqlite3_column_text(s, 2));
-		ncur++;
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	if (store_stats_currents(st, current_one, &cur) != 0) {
 		snprintf(why, whysz, "cannot read the current snapshots");
 		goto out;
 	}
 	if ((j = cJSON_CreateObject()) == NULL ||
 	    (groups = cJSON_AddArrayToObject(j, "groups")) == NULL)
 		goto oom;
-	for (i = 0; i < ncur; i++)
-		if (release_region(n, prev + 1, prev, cur[i][0], years[i],
-		    cur[i][1], groups) == -1) {
+	for (i = 0; i < cur.n; i++)
+		if (release_region(n, prev + 1, prev, cur.snap[i][0],
+		    cur.years[i], cur.snap[i][1], groups) == -1) {
 			snprintf(why, whysz, "cannot decide the groups of %s "
-			    "%d", cur[i][0], years[i]);
+			    "%d", cur.snap[i][0], cur.years[i]);
 			goto out;
 		}
 	cJSON_AddStringToObject(j, "key", n->key_id);
@@ -921,20 +803,10 @@ fedstats_release(struct node *n, int64_t *out, char *why, size_t whysz)
 		goto out;
 	}
 	change_id(b.data, b.len, id);
-	if ((s = store_stmt(st, SQL_RELEASE_PUT)) == NULL)
-		goto out;
-	sqlite3_bind_int64(s, 1, prev + 1);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, made);
-	sqlite3_bind_text(s, 4, n->key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, b.data, (int)b.len, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, sig, SIG_LEN, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != SQLITE_DONE || store_commit(st) == -1) {
-		snprintf(why, whysz, "cannot store the release: %s",
-		    sqlite3_errmsg(store_db(st)));
+	if (store_stats_release_put(st, prev + 1, id, made, n->key_id, b.data,
+	    b.len, sig) == -1 || store_commit(st) == -1) {
+		snprintf(why, whysz, "cannot store the release (the node's "
+		    "log says why)");
 		goto out;
 	}
 	*out = prev + 1;
@@ -946,23 +818,19 @@ out:
 	if (rc == -1) {
 		store_rollback(st);
 		if (why[0] == '\0')
-			snprintf(why, whysz, "cannot make the release: %s",
-			    sqlite3_errmsg(store_db(st)));
+			snprintf(why, whysz, "cannot make the release (the "
+			    "node's log says why)");
 	}
 	cJSON_Delete(j);
 	buf_free(&b);
-	free(cur);
-	free(years);
+	free(cur.snap);
+	free(cur.years);
 	return (rc);
 }
-
-static const char SQL_LAST_MADE[] = "SELECT max(made) FROM stats_releases";
-static const char SQL_ANY_CURRENT[] = "SELECT 1 FROM stats_current LIMIT 1";
 
 bool
 fedstats_release_due(struct node *n, uint64_t now_ms)
 {
-	sqlite3_stmt	*s;
 	struct tm	 tm;
 	time_t		 now = (time_t)(now_ms / 1000), start;
 	int64_t		 last = -1;
@@ -971,16 +839,9 @@ fedstats_release_due(struct node *n, uint64_t now_ms)
 	if (strcmp(n->cfg.region, "RU-FED") != 0 ||
 	    n->cfg.stats_release_months <= 0)
 		return (false);
-	if ((s = store_stmt(n->st, SQL_ANY_CURRENT)) == NULL)
+	/* Fail closed: when it cannot be read, no release now. */
+	if (store_stats_release_last(n->st, &any, &last) == -1 || !any)
 		return (false);
-	any = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (!any || (s = store_stmt(n->st, SQL_LAST_MADE)) == NULL)
-		return (false);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_type(s, 0) != SQLITE_NULL)
-		last = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
 	if (last < 0)
 		return (true);
 	/* The first day of the current block of months, UTC. */
@@ -994,78 +855,73 @@ fedstats_release_due(struct node *n, uint64_t now_ms)
 	return (last < (int64_t)start * 1000);
 }
 
-static const char SQL_RELEASES[] =
-    "SELECT n, id, made FROM stats_releases ORDER BY n DESC";
-static const char SQL_HELD[] =
-    "SELECT region, year, sex, band, held FROM stats_release_groups"
-    " WHERE release = ? AND held IS NOT NULL ORDER BY year, region, sex,"
-    " band";
+/* The releases' list being made. */
+struct releases_arg {
+	struct store	*st;
+	cJSON		*a;		/* the releases */
+	cJSON		*ha;		/* the current one's held groups */
+	char		 prev[32];	/* the last region and year listed */
+	bool		 admin;
+};
+
+static int
+held_one(const char *reg, int year, const char *sex, int b,
+    const char *held, void *arg)
+{
+	struct releases_arg	*ra = arg;
+	cJSON			*row;
+	char			 ry[32];
+
+	snprintf(ry, sizeof(ry), "%s %d", reg, year);
+	if (!ra->admin && strcmp(ry, ra->prev) == 0)
+		return (0);
+	snprintf(ra->prev, sizeof(ra->prev), "%s", ry);
+	if ((row = cJSON_CreateArray()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(ra->ha, row);
+	cJSON_AddItemToArray(row, cJSON_CreateString(reg));
+	cJSON_AddItemToArray(row, cJSON_CreateNumber(year));
+	if (!ra->admin)
+		return (0);
+	cJSON_AddItemToArray(row, cJSON_CreateString(sex));
+	cJSON_AddItemToArray(row, cJSON_CreateString(b >= 0 &&
+	    b < CELLKEY_NBANDS ? cellkey_bands[b].name : ""));
+	cJSON_AddItemToArray(row, cJSON_CreateString(held));
+	return (0);
+}
+
+static int
+release_one(int64_t rel, const char *id, int64_t made, void *arg)
+{
+	struct releases_arg	*ra = arg;
+	cJSON			*o;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(ra->a, o);
+	cJSON_AddNumberToObject(o, "n", (double)rel);
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddNumberToObject(o, "made", (double)made);
+	if ((ra->ha = cJSON_AddArrayToObject(o, "held")) == NULL)
+		return (-1);
+	ra->prev[0] = '\0';
+	return (store_stats_held(ra->st, rel, held_one, ra) == 0 ? 0 : -1);
+}
 
 int
 fedstats_releases_json(struct node *n, bool admin, struct buf *out)
 {
-	sqlite3_stmt	*s, *h;
-	cJSON		*j, *a, *o, *ha, *row;
-	char		*text, prev[32];
-	int		 r, rh;
+	struct releases_arg	 ra;
+	cJSON			*j;
+	char			*text;
 
+	memset(&ra, 0, sizeof(ra));
+	ra.st = n->st;
+	ra.admin = admin;
 	if ((j = cJSON_CreateObject()) == NULL ||
-	    (a = cJSON_AddArrayToObject(j, "releases")) == NULL ||
-	    (s = store_stmt(n->st, SQL_RELEASES)) == NULL) {
-		cJSON_Delete(j);
-		return (-1);
-	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(a, o);
-		cJSON_AddNumberToObject(o, "n",
-		    (double)sqlite3_column_int64(s, 0));
-		cJSON_AddStringToObject(o, "id",
-		    (const char *)sqlite3_column_text(s, 1));
-		cJSON_AddNumberToObject(o, "made",
-		    (double)sqlite3_column_int64(s, 2));
-		ha = cJSON_AddArrayToObject(o, "held");
-		if ((h = store_stmt(n->st, SQL_HELD)) == NULL)
-			break;
-		sqlite3_bind_int64(h, 1, sqlite3_column_int64(s, 0));
-		prev[0] = '\0';
-		while ((rh = sqlite3_step(h)) == SQLITE_ROW) {
-			char	 ry[32];
-			const char *reg = (const char *)sqlite3_column_text(h,
-			    0);
-			int b = sqlite3_column_int(h, 3);
-
-			snprintf(ry, sizeof(ry), "%s %d", reg != NULL ? reg :
-			    "", sqlite3_column_int(h, 1));
-			if (!admin && strcmp(ry, prev) == 0)
-				continue;
-			snprintf(prev, sizeof(prev), "%s", ry);
-			row = cJSON_CreateArray();
-			cJSON_AddItemToArray(ha, row);
-			cJSON_AddItemToArray(row, cJSON_CreateString(reg !=
-			    NULL ? reg : ""));
-			cJSON_AddItemToArray(row, cJSON_CreateNumber(
-			    sqlite3_column_int(h, 1)));
-			if (!admin)
-				continue;
-			cJSON_AddItemToArray(row, cJSON_CreateString(
-			    (const char *)sqlite3_column_text(h, 2)));
-			cJSON_AddItemToArray(row, cJSON_CreateString(b >= 0 &&
-			    b < CELLKEY_NBANDS ? cellkey_bands[b].name : ""));
-			cJSON_AddItemToArray(row, cJSON_CreateString(
-			    (const char *)sqlite3_column_text(h, 4)));
-		}
-		sqlite3_reset(h);
-		sqlite3_clear_bindings(h);
-		if (rh != SQLITE_DONE) {
-			r = rh;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
-		log_warnx("read the releases: %s",
-		    sqlite3_errmsg(store_db(n->st)));
+	    (ra.a = cJSON_AddArrayToObject(j, "releases")) == NULL ||
+	    store_stats_releases(n->st, release_one, &ra) != 0) {
+		/* Fail closed: never a list of part of the releases. */
 		cJSON_Delete(j);
 		return (-1);
 	}

@@ -23,6 +23,7 @@
 #include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_metrics.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
 #include "protocol/buf.h"
@@ -241,10 +242,7 @@ metrics_gather(struct node *n, int64_t now, struct metrics_figures *f)
 		for (i = 0; i < METRICS_REASONS; i++)
 			f->refused[i] = -1;
 	}
-	/* seq counts from 1 and the audit log is append-only: its
-	 * greatest seq is its length, read from the index alone. */
-	if ((f->audit_entries = store_count(n->st, "SELECT coalesce(max(seq),"
-	    " 0) FROM audit")) < 0)
+	if ((f->audit_entries = store_metrics_audit_entries(n->st)) < 0)
 		f->readerr = true;
 	f->db_bytes = file_bytes(n, "opora.db") + file_bytes(n,
 	    "opora.db-wal");

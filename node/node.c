@@ -26,6 +26,7 @@
 #include "node/session.h"
 #include "node/signer.h"
 #include "node/store.h"
+#include "node/store_view.h"
 #include "node/view.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
@@ -1011,7 +1012,7 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 	goto out;
 nomem_or_out:
 	/* SQLite ran out of memory: no verdict on the change either. */
-	if (sqlite3_extended_errcode(store_db(n->st)) == SQLITE_NOMEM)
+	if (store_view_out_of_memory(n->st))
 		rc = NODE_NOMEM;
 out:
 	change_free(c);

@@ -15,6 +15,7 @@
 #include "node/node.h"
 #include "node/stats.h"
 #include "node/store.h"
+#include "node/store_stats.h"
 #include "protocol/fields.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
@@ -71,19 +72,19 @@ struct person {
  * derives the same key; no one else can (docs/statistics.md).
  */
 static int
-record_key(const void *sig, int len, uint32_t *key)
+record_key(const void *sig, size_t len, uint32_t *key)
 {
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned	 mdlen = 0;
 	int		 ok;
 
-	if (sig == NULL || len <= 0 || (ctx = EVP_MD_CTX_new()) == NULL)
+	if (sig == NULL || len == 0 || (ctx = EVP_MD_CTX_new()) == NULL)
 		return (-1);
 	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
 	    EVP_DigestUpdate(ctx, CELLKEY_PREFIX,
 	    sizeof(CELLKEY_PREFIX) - 1) == 1 &&
-	    EVP_DigestUpdate(ctx, sig, (size_t)len) == 1 &&
+	    EVP_DigestUpdate(ctx, sig, len) == 1 &&
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 4;
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
@@ -93,46 +94,21 @@ record_key(const void *sig, int len, uint32_t *key)
 	return (0);
 }
 
-/* A statement stepping over one table in dossier order. */
+/* A walk over one table in dossier order (node/store_stats.h). */
 struct stream {
-	sqlite3_stmt	*s;
-	bool		 row;		/* s holds a row */
+	struct store_stats_stream	*s;
+	bool				 row;	/* s holds a row */
 };
 
-static const char *const SQL_STREAMS[] = {
-	"SELECT dossier, sex, birth_date, origin, created FROM persons"
-	" ORDER BY dossier",
-	"SELECT dossier, opened, closed FROM episodes ORDER BY dossier, pos",
-	"SELECT dossier, date, type FROM events WHERE retracted = '0'"
-	" ORDER BY dossier, pos",
-	"SELECT dossier, date, housing, education, employment, family"
-	" FROM assessments ORDER BY dossier, pos",
-	"SELECT dossier, date, withdrawn FROM consents"
-	" WHERE scope = 'statistics' ORDER BY dossier, pos",
-	"SELECT dossier, \"from\", \"to\", decided FROM transfers"
-	" WHERE state = 'accepted' ORDER BY dossier, pos",
-	/* The root of each dossier: the change without parents, which
-	 * made the person (its clock is the person's "created"). */
-	"SELECT p.dossier, c.sig FROM persons p JOIN changes c"
-	" ON c.dossier = p.dossier AND c.hlc = p.created"
-	" WHERE NOT EXISTS (SELECT 1 FROM parents x WHERE x.child = c.seq)"
-	" ORDER BY p.dossier",
-};
-enum { S_PERSONS, S_EPISODES, S_EVENTS, S_ASSESSMENTS, S_CONSENTS,
-       S_TRANSFERS, S_ROOTS, S_COUNT };
-
-/* A root that does not carry the person's clock (the person was made by
- * a later change): looked up by itself. */
-static const char SQL_ROOT[] =
-    "SELECT c.sig FROM changes c WHERE c.dossier = ? AND NOT EXISTS"
-    " (SELECT 1 FROM parents x WHERE x.child = c.seq)";
+enum { S_PERSONS = STORE_STATS_PERSONS, S_EPISODES = STORE_STATS_EPISODES,
+       S_EVENTS = STORE_STATS_EVENTS, S_ASSESSMENTS = STORE_STATS_ASSESSMENTS,
+       S_CONSENTS = STORE_STATS_CONSENTS, S_TRANSFERS = STORE_STATS_TRANSFERS,
+       S_ROOTS = STORE_STATS_ROOTS, S_COUNT = STORE_STATS_COUNT };
 
 static const char *
-col(sqlite3_stmt *s, int i)
+col(struct store_stats_stream *s, int i)
 {
-	const char	*v = (const char *)sqlite3_column_text(s, i);
-
-	return (v != NULL ? v : "");
+	return (store_stats_stream_text(s, i));
 }
 
 /* The UTC day of an HLC in hex, or "" if it is not one. */
@@ -184,7 +160,9 @@ static int
 advance(struct stream *st, const char *id, int k, struct person *p,
     const struct period *per)
 {
-	sqlite3_stmt	*s = st->s;
+	struct store_stats_stream *s = st->s;
+	const void	*sig;
+	size_t		 siglen;
 	const char	*d, *v;
 	int		 c, i, q;
 
@@ -245,8 +223,8 @@ advance(struct stream *st, const char *id, int k, struct person *p,
 						p->consent[i] = true;
 				break;
 			case S_ROOTS:
-				if (record_key(sqlite3_column_blob(s, 1),
-				    sqlite3_column_bytes(s, 1), &p->key) == 0)
+				sig = store_stats_stream_blob(s, 1, &siglen);
+				if (record_key(sig, siglen, &p->key) == 0)
 					p->haskey = true;
 				break;
 			case S_TRANSFERS:
@@ -259,10 +237,10 @@ advance(struct stream *st, const char *id, int k, struct person *p,
 				break;
 			}
 		}
-		if ((c = sqlite3_step(s)) == SQLITE_ROW)
+		if ((c = store_stats_stream_next(s)) == 1)
 			continue;
 		st->row = false;
-		if (c != SQLITE_DONE)
+		if (c != 0)
 			return (-1);
 	}
 	return (0);
@@ -437,24 +415,21 @@ emit(const struct tally *t, const struct period *per, struct snapshot *out)
 	return (0);
 }
 
+static int
+root_key(const void *sig, size_t len, void *arg)
+{
+	struct person	*p = arg;
+
+	return (record_key(sig, len, &p->key) == 0 ? 0 : 1);
+}
+
 /* A person whose root the stream did not give: look it up alone.  0 and
- * p->key set, or -1 when the dossier has no root here. */
+ * p->key set, 1 when the dossier has no root here, -1 when it could not
+ * be read. */
 static int
 root_alone(struct store *st, struct person *p)
 {
-	sqlite3_stmt	*q;
-	int		 rc = -1;
-
-	if ((q = store_stmt(st, SQL_ROOT)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW &&
-	    record_key(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0),
-	    &p->key) == 0)
-		rc = 0;
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return (rc);
+	return (store_stats_root(st, p->id, root_key, p));
 }
 
 int
@@ -488,19 +463,18 @@ stats_compute(struct store *st, const char *region, int year,
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
-	snprintf(why, whysz, "cannot read the views: %s",
-	    sqlite3_errmsg(store_db(st)));
+	/* Fail closed: a read that fails anywhere below leaves no
+	 * snapshot, never one with the persons read so far. */
+	snprintf(why, whysz, "cannot read the views (the node's log says "
+	    "why)");
 	for (k = 0; k < S_COUNT; k++) {
-		if (sqlite3_prepare_v2(store_db(st), SQL_STREAMS[k], -1,
-		    &s[k].s, NULL) != SQLITE_OK)
+		if ((s[k].s = store_stats_stream_open(st, k)) == NULL ||
+		    (r = store_stats_stream_next(s[k].s)) == -1)
 			goto out;
-		if ((r = sqlite3_step(s[k].s)) == SQLITE_ROW)
-			s[k].row = true;
-		else if (r != SQLITE_DONE)
-			goto out;
+		s[k].row = r == 1;
 	}
 	while (s[S_PERSONS].row) {
-		sqlite3_stmt *ps = s[S_PERSONS].s;
+		struct store_stats_stream *ps = s[S_PERSONS].s;
 
 		memset(p, 0, sizeof(*p));
 		snprintf(p->id, sizeof(p->id), "%s", col(ps, 0));
@@ -517,16 +491,18 @@ stats_compute(struct store *st, const char *region, int year,
 				goto out;
 		/* Fail closed: a person without a key would add 0 to every
 		 * cell key, a noise anyone could predict. */
-		if (!p->haskey && root_alone(st, p) == -1) {
+		if (!p->haskey && (r = root_alone(st, p)) != 0) {
+			if (r == -1)
+				goto out;
 			snprintf(why, whysz, "dossier %s has no root change "
 			    "here, so no record key ('opora verify' checks "
 			    "the log)", p->id);
 			goto out;
 		}
 		person_done(t, p, region, per);
-		if ((r = sqlite3_step(ps)) != SQLITE_ROW) {
+		if ((r = store_stats_stream_next(ps)) != 1) {
 			s[S_PERSONS].row = false;
-			if (r != SQLITE_DONE)
+			if (r != 0)
 				goto out;
 		}
 	}
@@ -537,7 +513,7 @@ stats_compute(struct store *st, const char *region, int year,
 	rc = 0;
 out:
 	for (k = 0; k < S_COUNT; k++)
-		sqlite3_finalize(s[k].s);
+		store_stats_stream_close(s[k].s);
 	if (t != NULL) {
 		free(t->cell);
 		free(t->ckey);
@@ -549,38 +525,13 @@ out:
 	return (rc);
 }
 
-static const char SQL_SNAPSHOT_PUT[] =
-    "INSERT INTO snapshots (id, region, year, hlc, bytes, sig, received)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
-
+/* Store snapshot s: 0, 1 when it was already, -1. */
 static int
 put(struct store *st, const struct snapshot *s, const void *bytes,
     size_t len, const unsigned char *sig)
 {
-	sqlite3_stmt	*q;
-	char		 hlc[17];
-	int		 rc = -1;
-
-	if ((q = store_stmt(st, SQL_SNAPSHOT_PUT)) == NULL)
-		return (-1);
-	hlc_format(s->hlc, hlc);
-	if (sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC) ==
-	    SQLITE_OK &&
-	    sqlite3_bind_int(q, 3, s->year) == SQLITE_OK &&
-	    sqlite3_bind_text(q, 4, hlc, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_blob(q, 5, bytes, (int)len, SQLITE_STATIC) ==
-	    SQLITE_OK &&
-	    sqlite3_bind_blob(q, 6, sig, SIG_LEN, SQLITE_STATIC) ==
-	    SQLITE_OK &&
-	    sqlite3_bind_int64(q, 7, (sqlite3_int64)node_now_ms()) ==
-	    SQLITE_OK && sqlite3_step(q) == SQLITE_DONE)
-		rc = sqlite3_changes(store_db(st)) > 0 ? 0 : 1;
-	else
-		log_warnx("store a snapshot: %s",
-		    sqlite3_errmsg(store_db(st)));
-	sqlite3_reset(q);
-	return (rc);
+	return (store_stats_snapshot_put(st, s, bytes, len, sig,
+	    (int64_t)node_now_ms()));
 }
 
 int
@@ -591,7 +542,7 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 	struct buf	 b;
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17], when[24];
-	int		 rc = -1;
+	int		 k, rc = -1;
 
 	if (strcmp(n->cfg.region, "RU-FED") == 0) {
 		snprintf(why, whysz, "the federal node receives snapshots; it "
@@ -606,11 +557,15 @@ stats_publish(struct node *n, int year, char id[65], char *why,
 		goto out;
 	}
 	/* The same clock as changes: after everything this node saw. */
-	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0) {
+	if ((k = store_meta_get(n->st, "hlc", hlc, sizeof(hlc))) == 0) {
 		uint64_t	 v;
 
 		if (hlc_parse(hlc, strlen(hlc), &v) == 0 && v > n->hlc.last)
 			n->hlc.last = v;
+	} else if (k == -1) {
+		store_rollback(n->st);
+		snprintf(why, whysz, "cannot read the node's clock");
+		goto out;
 	}
 	s.hlc = hlc_tick(&n->hlc, node_now_ms());
 	memcpy(s.key, n->key_id, sizeof(s.key));
@@ -637,71 +592,6 @@ out:
 	buf_free(&b);
 	snapshot_free(&s);
 	return (rc);
-}
-
-static const char SQL_CURRENT[] =
-    "INSERT INTO stats_current (region, year, snapshot, hlc)"
-    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (region, year) DO UPDATE"
-    " SET snapshot = ?3, hlc = ?4 WHERE excluded.hlc > stats_current.hlc";
-static const char SQL_CELL[] =
-    "INSERT INTO stats_cells (snapshot, region, period, indicator, sex,"
-    " band, count, keysum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_FLOW[] =
-    "INSERT INTO stats_flows (snapshot, region, \"to\", sex, band, year,"
-    " count, keysum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-
-/* Index a stored snapshot for releases (the federal node). */
-static int
-stats_index(struct store *st, const struct snapshot *s)
-{
-	sqlite3_stmt	*q;
-	char		 hlc[17], sex[2] = { 0, 0 };
-	size_t		 i;
-	int		 ok = 1;
-
-	hlc_format(s->hlc, hlc);
-	if ((q = store_stmt(st, SQL_CURRENT)) == NULL)
-		return (-1);
-	sqlite3_bind_text(q, 1, s->region, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 2, s->year);
-	sqlite3_bind_text(q, 3, s->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, hlc, -1, SQLITE_STATIC);
-	ok &= sqlite3_step(q) == SQLITE_DONE;
-	sqlite3_reset(q);
-	for (i = 0; ok && i < s->ncells; i++) {
-		if ((q = store_stmt(st, SQL_CELL)) == NULL)
-			return (-1);
-		sex[0] = s->cells[i].sex;
-		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, s->cells[i].period, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, s->cells[i].indicator, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, sex, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 6, s->cells[i].band);
-		sqlite3_bind_int64(q, 7, s->cells[i].count);
-		sqlite3_bind_int64(q, 8, s->cells[i].keysum);
-		ok &= sqlite3_step(q) == SQLITE_DONE;
-		sqlite3_reset(q);
-	}
-	for (i = 0; ok && i < s->nflows; i++) {
-		if ((q = store_stmt(st, SQL_FLOW)) == NULL)
-			return (-1);
-		sex[0] = s->flows[i].sex;
-		sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, s->region, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, s->flows[i].to, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, sex, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 5, s->flows[i].band);
-		sqlite3_bind_int(q, 6, s->flows[i].year);
-		sqlite3_bind_int64(q, 7, s->flows[i].count);
-		sqlite3_bind_int64(q, 8, s->flows[i].keysum);
-		ok &= sqlite3_step(q) == SQLITE_DONE;
-		sqlite3_reset(q);
-	}
-	if (!ok)
-		log_warnx("index a snapshot: %s", sqlite3_errmsg(store_db(st)));
-	return (ok ? 0 : -1);
 }
 
 int
@@ -747,7 +637,7 @@ stats_store(struct store *st, const void *bytes, size_t len,
 	if ((rc = put(st, &s, bytes, len, sig)) == -1) {
 		snprintf(why, whysz, "cannot store the snapshot");
 		rc = -2;
-	} else if (rc == 0 && stats_index(st, &s) == -1) {
+	} else if (rc == 0 && store_stats_index(st, &s) == -1) {
 		snprintf(why, whysz, "cannot index the snapshot");
 		rc = -2;
 	}

@@ -36,13 +36,15 @@ void		 store_close(struct store *st);
 
 /* The connection and a cached statement (reset, bindings cleared).  Each
  * table's SQL lives behind functions named for it, here and in
- * node/store_peer.h, store_refusal.h, store_later.h, store_account.h
- * (accounts, sessions, throttling, centres), store_audit.h (the audit
- * log), store_erase.h (erasure) and store_backup.h (copies of the
- * database); the views (node/view.c), the feed (node/feed.c), 'opora
- * verify', the statistics and a few listings still keep theirs beside
- * their logic.  The statement belongs to the store; NULL (logged) if sql
- * does not prepare. */
+ * node/store_peer.h, store_refusal.h, store_later.h, store_offer.h
+ * (offers held as summaries), store_account.h (accounts, sessions,
+ * throttling, centres), store_audit.h (the audit log), store_erase.h
+ * (erasure), store_backup.h (copies of the database), store_stats.h
+ * (the statistics, releases, researchers), store_view.h (the views, the
+ * transfers' list), store_dup.h (possible duplicates), store_check.h
+ * ('opora verify') and store_metrics.h; the feed (node/feed.c) still
+ * keeps its own beside its logic.  The statement belongs to the store;
+ * NULL (logged) if sql does not prepare. */
 sqlite3		*store_db(struct store *st);
 sqlite3_stmt	*store_stmt(struct store *st, const char *sql);
 
