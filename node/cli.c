@@ -837,12 +837,18 @@ reason_match(const char *p, const char *s, const char **cap, size_t *caplen,
 const char *
 cli_reason(const char *why, char *out, size_t outsz)
 {
+	return (cli_reason_in(why, cli.ru, out, outsz));
+}
+
+const char *
+cli_reason_in(const char *why, bool ru, char *out, size_t outsz)
+{
 	const char	*cap[4], *w = cli_why(why), *p;
 	size_t		 caplen[4], i, k, len = 0;
 	char		 tmp[LIMIT_REASON + 512];
 
 	snprintf(tmp, sizeof(tmp), "%s", w);
-	for (i = 0; cli.ru && i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+	for (i = 0; ru && i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		memset(cap, 0, sizeof(cap));
 		if (!reason_match(reasons[i].en, w, cap, caplen, 4))
 			continue;
