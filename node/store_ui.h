@@ -81,4 +81,54 @@ struct store_ui_counts {
 int	 store_ui_counts(struct store *st, const char *region,
 	    struct store_ui_counts *out);
 
+/*
+ * The listings below hand each row to fn as a struct store_ui_row: every
+ * column as text (NULL for SQL NULL) and as an integer.  fn returns 0 for
+ * the next row, 1 to stop there, -1 for an error.  Each returns 0 when
+ * every row went, what fn returned when it was not 0, or -1 on a
+ * database error (logged by store_step).
+ */
+#define STORE_UI_COLS_MAX	13
+struct store_ui_row {
+	const char	*col[STORE_UI_COLS_MAX];
+	int64_t		 num[STORE_UI_COLS_MAX];
+};
+typedef int (*store_ui_row_fn)(const struct store_ui_row *, void *);
+
+/*
+ * store_ui_search(st, q, fn, arg): the persons whose SNILS is q->snils,
+ * whose folded surname is in [q->lo, q->hi), whose birth date is
+ * q->birth (each NULL when not asked), by folded surname, name, birth
+ * date: dossier, surname, name, patronymic, birth_date, custodian.  The
+ * most selective term given leads (docs/performance.md).
+ */
+struct store_ui_search {
+	const char	*snils, *lo, *hi, *birth;
+};
+int	 store_ui_search(struct store *st, const struct store_ui_search *q,
+	    store_ui_row_fn fn, void *arg);
+
+/*
+ * store_ui_caseload(st, centre, region, fn, arg): the dossiers of region's
+ * custody assigned to centre, by folded surname: dossier, surname, name,
+ * patronymic, birth_date, centre, the opening of the open episode, the
+ * date of the last event not retracted, open conflicts, late notes.
+ */
+int	 store_ui_caseload(struct store *st, const char *centre,
+	    const char *region, store_ui_row_fn fn, void *arg);
+
+/*
+ * store_ui_glass(st, since, max, fn, arg): the audit's entries of a reason
+ * given to open another centre's dossier ('break-the-glass', or any with
+ * a reason), at unix time since or later, newest first, at most max:
+ * seq, at, login, role, addr, os_user, action, dossier, reason, and the
+ * dossier's surname, name, patronymic, birth_date when held.
+ */
+int	 store_ui_glass(struct store *st, int64_t since, int max,
+	    store_ui_row_fn fn, void *arg);
+
+/* store_ui_other_admin(st, login): whether an enabled admin other than
+ * login remains: 1, 0, or -1. */
+int	 store_ui_other_admin(struct store *st, const char *login);
+
 #endif /* OPORA_STORE_UI_H */

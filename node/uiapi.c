@@ -1,7 +1,6 @@
 /*
  * node/uiapi.c: the web pages' JSON API (uiapi.h, docs/api.md).
  */
-#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,6 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include "conflict/access.h"
 #include "conflict/dossier.h"
@@ -470,28 +468,97 @@ dossier_id(struct ctx *c, const char *s)
 }
 
 /*
- * The search, in four forms that differ only in the term that leads:
- * "?1 IS NULL OR snils = ?1" keeps SQLite from using an index, so the
- * form with the most selective term given is chosen (SNILS, then the
- * surname's range, then the birth date), whose index SQLite then uses;
- * with a name or patronymic alone every person is read.  The same
- * bindings in each: ?1 SNILS, ?2 ?3 the folded surname's range, ?4 the
- * birth date (docs/performance.md has the figures).
+ * A list of dossiers being read (search, caseload): only those the
+ * account may read without a reason, at most max; their ids kept for the
+ * audit.
  */
-#define SEARCH_COLS \
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian" \
-    " FROM persons p WHERE "
-#define SEARCH_REST \
-    " AND (?1 IS NULL OR snils = ?1)" \
-    " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))" \
-    " AND (?4 IS NULL OR birth_date = ?4)" \
-    " ORDER BY surname_fold, name, birth_date, dossier"
-static const char *const SQL_SEARCH[4] = {
-	SEARCH_COLS "snils = ?1" SEARCH_REST,
-	SEARCH_COLS "surname_fold >= ?2 AND surname_fold < ?3" SEARCH_REST,
-	SEARCH_COLS "birth_date = ?4" SEARCH_REST,
-	SEARCH_COLS "1" SEARCH_REST
+struct reading {
+	struct ctx	*c;
+	cJSON		*arr;
+	char		*ids;		/* max * 37 + 1 */
+	size_t		 n, max;
+	bool		 more;
+	const char	*name, *patr;	/* search: folded prefixes, or NULL */
+	int64_t		 days;		/* caseload: overdue after */
 };
+
+static int
+reading_start(struct ctx *c, struct reading *rd, size_t max)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->c = c;
+	rd->max = max;
+	if ((rd->arr = cJSON_CreateArray()) == NULL ||
+	    (rd->ids = malloc(max * 37 + 1)) == NULL) {
+		cJSON_Delete(rd->arr);
+		internal(c);
+		return (-1);
+	}
+	rd->ids[0] = '\0';
+	return (0);
+}
+
+/*
+ * The object of dossier id in the list, when the account may read it
+ * without a reason: *o, and 0; 0 with *o NULL when it may not; 1 when the
+ * list is full (more); -1.
+ */
+static int
+reading_add(struct reading *rd, const char *id, cJSON **o)
+{
+	enum access_scope	 sc;
+
+	*o = NULL;
+	if (id == NULL || strlen(id) != 36)
+		return (0);
+	/* The same rule as every read, not only the query's. */
+	if (cli_scope(rd->c->n, &rd->c->acct, id, &sc) == -1)
+		return (-1);
+	if (access_decide(rd->c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
+		return (0);
+	if (rd->n == rd->max) {
+		rd->more = true;
+		return (1);
+	}
+	if ((*o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(rd->arr, *o);
+	memcpy(rd->ids + rd->n * 37, id, 36);
+	rd->ids[rd->n * 37 + 36] = ' ';
+	rd->n++;
+	return (0);
+}
+
+/* The list read (r: what the store_ui listing returned) as the answer
+ * {"dossiers": [...], "more"}, for run to audit and send. */
+static void
+reading_end(struct ctx *c, struct reading *rd, int r)
+{
+	rd->ids[rd->n > 0 ? rd->n * 37 - 1 : 0] = '\0';
+	c->out_ids = rd->ids;
+	if (r == -1 || (c->out = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(c->out, "dossiers", rd->arr)) {
+		cJSON_Delete(rd->arr);
+		internal(c);
+		return;
+	}
+	if (cJSON_AddBoolToObject(c->out, "more", rd->more) == NULL)
+		internal(c);
+}
+
+/* Add the first n columns of row to o under keys.  0 / -1. */
+static int
+row_strings(cJSON *o, const struct store_ui_row *row,
+    const char *const *keys, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (keys[i] != NULL && row->col[i] != NULL &&
+		    cJSON_AddStringToObject(o, keys[i], row->col[i]) == NULL)
+			return (-1);
+	return (0);
+}
 
 /* Whether the folded form of s begins with the folded prefix. */
 static bool
@@ -504,6 +571,25 @@ fold_prefix(const char *s, const char *prefix)
 	if (s == NULL || fields_name_fold(s, strlen(s), f, sizeof(f)) == -1)
 		return (false);
 	return (strncmp(f, prefix, strlen(prefix)) == 0);
+}
+
+/* One person the search found (store_ui_search), kept when the names
+ * asked begin its own and the account may read it. */
+static int
+search_one(const struct store_ui_row *row, void *arg)
+{
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "custodian" };
+	struct reading	*rd = arg;
+	cJSON		*o;
+	int		 r;
+
+	if (!fold_prefix(row->col[2], rd->name) ||
+	    !fold_prefix(row->col[3], rd->patr))
+		return (0);
+	if ((r = reading_add(rd, row->col[0], &o)) != 0 || o == NULL)
+		return (r);
+	return (row_strings(o, row, keys, 6));
 }
 
 /* A search argument: NULL when absent or empty; -1 after 400. */
@@ -534,18 +620,13 @@ query_arg(struct ctx *c, const char *key, const char **out)
 static void
 ep_search(struct ctx *c)
 {
-	const char	*surname, *name, *patr, *birth, *snils, *v[6];
-	char		 sn[12], fs[2 * LIMIT_NAME + 2], hi[2 * LIMIT_NAME + 3];
-	char		 fn[2 * LIMIT_NAME + 1], fp[2 * LIMIT_NAME + 1];
-	char		*ids = NULL;
-	enum access_scope sc;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o, *j = NULL;
-	size_t		 nids = 0, k;
-	int		 r, col, y, m, d;
-	bool		 more = false;
-	static const char *const keys[6] = { "dossier", "surname", "name",
-	    "patronymic", "birth_date", "custodian" };
+	struct store_ui_search	 q;
+	struct reading		 rd;
+	const char		*surname, *name, *patr, *birth, *snils;
+	char			 sn[12], fs[2 * LIMIT_NAME + 2];
+	char			 hi[2 * LIMIT_NAME + 3];
+	char			 fn[2 * LIMIT_NAME + 1], fp[2 * LIMIT_NAME + 1];
+	int			 y, m, d;
 
 	if (query_arg(c, "surname", &surname) == -1 ||
 	    query_arg(c, "name", &name) == -1 ||
@@ -580,106 +661,26 @@ ep_search(struct ctx *c)
 	 * no byte of UTF-8 is 0xf5 or above. */
 	if (surname != NULL)
 		snprintf(hi, sizeof(hi), "%s\xf5", fs);
-	if ((s = store_stmt(c->n->st, SQL_SEARCH[snils != NULL ? 0 :
-	    surname != NULL ? 1 : birth != NULL ? 2 : 3])) == NULL ||
-	    (snils != NULL && sqlite3_bind_text(s, 1, sn, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK) ||
-	    (surname != NULL && (sqlite3_bind_text(s, 2, fs, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK || sqlite3_bind_text(s, 3, hi, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK)) ||
-	    (birth != NULL && sqlite3_bind_text(s, 4, birth, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK) ||
-	    (arr = cJSON_CreateArray()) == NULL ||
-	    (ids = malloc(UIAPI_SEARCH_MAX * 37 + 1)) == NULL)
-		goto err;
-	ids[0] = '\0';
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (col = 0; col < 6; col++)
-			v[col] = (const char *)sqlite3_column_text(s, col);
-		if (v[0] == NULL || strlen(v[0]) != 36 ||
-		    !fold_prefix(v[2], name != NULL ? fn : NULL) ||
-		    !fold_prefix(v[3], patr != NULL ? fp : NULL))
-			continue;
-		if (cli_scope(c->n, &c->acct, v[0], &sc) == -1)
-			goto err;
-		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
-			continue;
-		if (nids == UIAPI_SEARCH_MAX) {
-			more = true;
-			break;
-		}
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		for (col = 0; col < 6; col++)
-			if (v[col] != NULL && cJSON_AddStringToObject(o,
-			    keys[col], v[col]) == NULL)
-				goto err;
-		memcpy(ids + nids * 37, v[0], 36);
-		ids[nids * 37 + 36] = ' ';
-		nids++;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		log_warnx("web search: %s", sqlite3_errmsg(store_db(c->n->st)));
-		goto err;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	s = NULL;
-	k = nids * 37;
-	ids[k > 0 ? k - 1 : 0] = '\0';
-	/* Audited before anything is shown; which fields were searched,
-	 * not their values (they are personal data too). */
-	if (audit(c, NULL, "search", ids, "", "web", false) == -1) {
-		fail(c, 500, "audit", "the search cannot be recorded in the "
-		    "audit, so it is refused");
-		goto out;
-	}
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	arr = NULL;
-	if (cJSON_AddBoolToObject(j, "more", more) == NULL) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	set_json(c, 200, j);
-	goto out;
-err:
-	internal(c);
-out:
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	cJSON_Delete(arr);
-	free(ids);
+	memset(&q, 0, sizeof(q));
+	q.snils = snils != NULL ? sn : NULL;
+	q.lo = surname != NULL ? fs : NULL;
+	q.hi = surname != NULL ? hi : NULL;
+	q.birth = birth;
+	if (reading_start(c, &rd, UIAPI_SEARCH_MAX) == -1)
+		return;
+	rd.name = name != NULL ? fn : NULL;
+	rd.patr = patr != NULL ? fp : NULL;
+	/* Audited (by run) before anything is shown; which fields were
+	 * searched, not their values (they are personal data too). */
+	reading_end(c, &rd, store_ui_search(c->n->st, &q, search_one, &rd));
 }
 
 /*
  * My caseload: the dossiers this region holds that are assigned to the
- * account's centre, with what a curator looks at first.  The last contact
- * is the date of the latest event that is not retracted (every event is a
- * contact with the graduate or a service to them); days are counted from
- * it, or from the opening of the open episode when there is no event yet.
+ * account's centre, with what a curator looks at first.  Days are counted
+ * from the last contact (store_ui_caseload), or from the opening of the
+ * open episode when there is no event yet.
  */
-static const char SQL_CASELOAD[] =
-    "SELECT p.dossier, p.surname, p.name, p.patronymic, p.birth_date,"
-    " dc.centre,"
-    " (SELECT max(opened) FROM episodes e WHERE e.dossier = p.dossier"
-    "  AND (e.closed IS NULL OR e.closed = '')),"
-    " (SELECT max(date) FROM events v WHERE v.dossier = p.dossier"
-    "  AND (v.retracted IS NULL OR v.retracted <> '1')),"
-    " (SELECT count(*) FROM conflicts c WHERE c.dossier = p.dossier"
-    "  AND c.state = 'open'),"
-    " (SELECT count(*) FROM events v WHERE v.dossier = p.dossier"
-    "  AND v.late = '1')"
-    " FROM dossier_centres dc JOIN persons p ON p.dossier = dc.dossier"
-    " WHERE dc.centre = ?1 AND p.custodian = ?2"
-    " ORDER BY p.surname_fold, p.name, p.birth_date, p.dossier";
-
 /* Days since 1970-01-01 of a YYYY-MM-DD date, or -1 (H. Hinnant's
  * days_from_civil). */
 static int64_t
@@ -698,22 +699,47 @@ date_days(const char *s)
 	return (era * 146097 + doe - 719468);
 }
 
+/* One dossier of the caseload (store_ui_caseload), kept when the account
+ * may read it. */
+static int
+caseload_one(const struct store_ui_row *row, void *arg)
+{
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "centre" };
+	struct reading	*rd = arg;
+	cJSON		*o;
+	int64_t		 today = rd->c->now / 86400, from, since;
+	int		 r;
+
+	if ((r = reading_add(rd, row->col[0], &o)) != 0 || o == NULL)
+		return (r);
+	if (row_strings(o, row, keys, 6) == -1 ||
+	    (row->col[6] != NULL && cJSON_AddStringToObject(o,
+	    "episode_opened", row->col[6]) == NULL) ||
+	    (row->col[7] != NULL && cJSON_AddStringToObject(o,
+	    "last_contact", row->col[7]) == NULL))
+		return (-1);
+	from = date_days(row->col[6]);
+	if (date_days(row->col[7]) != -1)
+		from = date_days(row->col[7]);
+	since = from != -1 && today >= from ? today - from : -1;
+	if ((since != -1 && cJSON_AddNumberToObject(o, "days_since",
+	    (double)since) == NULL) ||
+	    cJSON_AddBoolToObject(o, "overdue", since > rd->days) == NULL ||
+	    cJSON_AddNumberToObject(o, "conflicts", (double)row->num[8]) ==
+	    NULL || cJSON_AddNumberToObject(o, "late_notes",
+	    (double)row->num[9]) == NULL)
+		return (-1);
+	return (0);
+}
+
 /* GET /api/caseload?days=N: the account's centre's dossiers (docs/api.md). */
 static void
 ep_caseload(struct ctx *c)
 {
-	static const char *const keys[6] = { "dossier", "surname", "name",
-	    "patronymic", "birth_date", "centre" };
-	const char	*days_s = c->r->query(c->r->qarg, "days"), *v;
-	enum access_scope sc;
-	sqlite3_stmt	*s = NULL;
-	cJSON		*arr = NULL, *o, *j = NULL;
-	char		*ids = NULL;
-	int64_t		 today = c->now / 86400, from, since;
+	const char	*days_s = c->r->query(c->r->qarg, "days");
+	struct reading	 rd;
 	int64_t		 days = UIAPI_OVERDUE_DEFAULT;
-	size_t		 n = 0;
-	int		 r, col;
-	bool		 more = false;
 
 	if (c->acct.centre[0] == '\0') {
 		fail(c, 403, "forbidden", "your account belongs to no centre");
@@ -725,95 +751,14 @@ ep_caseload(struct ctx *c)
 		    "to 3650");
 		return;
 	}
-	if ((s = store_stmt(c->n->st, SQL_CASELOAD)) == NULL ||
-	    sqlite3_bind_text(s, 1, c->acct.centre, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 2, c->n->cfg.region, -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    (arr = cJSON_CreateArray()) == NULL ||
-	    (ids = malloc(UIAPI_CASELOAD_MAX * 37 + 1)) == NULL)
-		goto err;
-	ids[0] = '\0';
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v == NULL || strlen(v) != 36)
-			continue;
-		/* The same rule as every read, not only the query's. */
-		if (cli_scope(c->n, &c->acct, v, &sc) == -1)
-			goto err;
-		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
-			continue;
-		if (n == UIAPI_CASELOAD_MAX) {
-			more = true;
-			break;
-		}
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		for (col = 0; col < 6; col++)
-			if ((v = (const char *)sqlite3_column_text(s, col)) !=
-			    NULL && cJSON_AddStringToObject(o, keys[col], v) ==
-			    NULL)
-				goto err;
-		memcpy(ids + n * 37, sqlite3_column_text(s, 0), 36);
-		ids[n * 37 + 36] = ' ';
-		n++;
-		v = (const char *)sqlite3_column_text(s, 6);
-		if (v != NULL && cJSON_AddStringToObject(o, "episode_opened",
-		    v) == NULL)
-			goto err;
-		from = date_days(v);
-		v = (const char *)sqlite3_column_text(s, 7);
-		if (v != NULL && cJSON_AddStringToObject(o, "last_contact",
-		    v) == NULL)
-			goto err;
-		if (date_days(v) != -1)
-			from = date_days(v);
-		since = from != -1 && today >= from ? today - from : -1;
-		if ((since != -1 && cJSON_AddNumberToObject(o, "days_since",
-		    (double)since) == NULL) ||
-		    cJSON_AddBoolToObject(o, "overdue", since > days) == NULL ||
-		    cJSON_AddNumberToObject(o, "conflicts",
-		    (double)sqlite3_column_int64(s, 8)) == NULL ||
-		    cJSON_AddNumberToObject(o, "late_notes",
-		    (double)sqlite3_column_int64(s, 9)) == NULL)
-			goto err;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		log_warnx("web caseload: %s",
-		    sqlite3_errmsg(store_db(c->n->st)));
-		goto err;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	s = NULL;
-	ids[n > 0 ? n * 37 - 1 : 0] = '\0';
-	if (audit(c, NULL, "caseload", ids, "", "web", false) == -1) {
-		fail(c, 500, "audit", "the list cannot be recorded in the "
-		    "audit, so it is refused");
-		goto out;
-	}
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	arr = NULL;
-	if (cJSON_AddBoolToObject(j, "more", more) == NULL ||
-	    cJSON_AddNumberToObject(j, "days", (double)days) == NULL) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	set_json(c, 200, j);
-	goto out;
-err:
-	internal(c);
-out:
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	cJSON_Delete(arr);
-	free(ids);
+	if (reading_start(c, &rd, UIAPI_CASELOAD_MAX) == -1)
+		return;
+	rd.days = days;
+	reading_end(c, &rd, store_ui_caseload(c->n->st, c->acct.centre,
+	    c->n->cfg.region, caseload_one, &rd));
+	if (c->out != NULL && c->ans->status == 0 &&
+	    cJSON_AddNumberToObject(c->out, "days", (double)days) == NULL)
+		internal(c);
 }
 
 /* GET /api/dossiers/ID: the card, entries and linked dossiers. */
@@ -1872,19 +1817,7 @@ ep_accounts(struct ctx *c)
 static int
 other_admin(struct ctx *c, const char *login)
 {
-	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
-	    " role = 'admin' AND enabled = 1 AND login <> ?";
-	sqlite3_stmt	*s;
-	int		 r = -1;
-
-	if ((s = store_stmt(c->n->st, sql)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		r = sqlite3_column_int(s, 0) > 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r);
+	return (store_ui_other_admin(c->n->st, login));
 }
 
 /* The answer of an account created or reset: its one-time password and,
@@ -2188,22 +2121,42 @@ ep_status(struct ctx *c)
 
 /* --- Break-the-glass review (supervisors) --------------------------- */
 
-/*
- * The audit's entries of a reason given to open another centre's dossier:
- * the grant in the pages ('break-the-glass') and every CLI command run
- * with --reason (its entry keeps the reason; no other entry has one).
- * Newest first, from unix time ?1 on, at most ?2 rows.
- */
-static const char SQL_GLASS[] =
-    "SELECT a.seq, a.at, a.login, a.role, a.addr, a.os_user, a.action,"
-    " a.dossiers, a.reason, p.surname, p.name, p.patronymic, p.birth_date"
-    " FROM audit a LEFT JOIN persons p ON p.dossier = a.dossiers"
-    " WHERE (a.action = 'break-the-glass' OR a.reason <> '')"
-    " AND a.at >= ?1 ORDER BY a.seq DESC LIMIT ?2";
-static const char *const glass_cols[] = {
-	NULL, NULL, "login", "role", "addr", "os_user", "action", "dossier",
-	"reason", "surname", "name", "patronymic", "birth_date"
+/* The review being read: its entries and their dossiers' ids. */
+struct glass_read {
+	cJSON	*arr;
+	char	*ids;		/* UIAPI_GLASS_MAX * 37 + 1 */
+	size_t	 len;
+	int	 n;
 };
+
+/* One entry of the review (store_ui_glass). */
+static int
+glass_one(const struct store_ui_row *row, void *arg)
+{
+	static const char *const keys[] = {
+		NULL, NULL, "login", "role", "addr", "os_user", "action",
+		"dossier", "reason", "surname", "name", "patronymic",
+		"birth_date"
+	};
+	struct glass_read	*g = arg;
+	const char		*v = row->col[7];
+	cJSON			*o;
+
+	if (g->n++ == UIAPI_GLASS_MAX)
+		return (1);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(g->arr, o);
+	if (cJSON_AddNumberToObject(o, "seq", (double)row->num[0]) == NULL ||
+	    cJSON_AddNumberToObject(o, "at", (double)row->num[1]) == NULL ||
+	    row_strings(o, row, keys, 13) == -1)
+		return (-1);
+	/* One dossier per entry: the id, for the audit. */
+	if (v != NULL && strlen(v) == 36 && strstr(g->ids, v) == NULL)
+		g->len += (size_t)snprintf(g->ids + g->len, 38, "%s%s",
+		    g->len > 0 ? " " : "", v);
+	return (0);
+}
 
 /*
  * GET /api/glass?since=YYYY-MM-DD (supervisors): who opened another
@@ -2214,13 +2167,10 @@ static const char *const glass_cols[] = {
 static void
 ep_glass_review(struct ctx *c)
 {
-	const char	*since = c->r->query(c->r->qarg, "since"), *v;
-	sqlite3_stmt	*s = NULL;
-	struct tm	 tm;
-	cJSON		*j = NULL, *arr, *o;
-	char		*ids = NULL, *p;
-	size_t		 len = 0, k;
-	int		 y, m, d, r, n = 0;
+	const char		*since = c->r->query(c->r->qarg, "since");
+	struct glass_read	 g;
+	struct tm		 tm;
+	int			 y, m, d;
 
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = 70;
@@ -2236,61 +2186,19 @@ ep_glass_review(struct ctx *c)
 		tm.tm_mon = m - 1;
 		tm.tm_mday = d;
 	}
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    (arr = cJSON_AddArrayToObject(j, "entries")) == NULL ||
-	    (s = store_stmt(c->n->st, SQL_GLASS)) == NULL ||
-	    (ids = malloc(UIAPI_GLASS_MAX * 37 + 1)) == NULL)
-		goto err;
-	ids[0] = '\0';
-	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)timegm(&tm)) !=
-	    SQLITE_OK || sqlite3_bind_int(s, 2, UIAPI_GLASS_MAX + 1) !=
-	    SQLITE_OK)
-		goto err;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n++ == UIAPI_GLASS_MAX)
-			break;
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		if (cJSON_AddNumberToObject(o, "seq",
-		    (double)sqlite3_column_int64(s, 0)) == NULL ||
-		    cJSON_AddNumberToObject(o, "at",
-		    (double)sqlite3_column_int64(s, 1)) == NULL)
-			goto err;
-		for (k = 2; k < sizeof(glass_cols) / sizeof(glass_cols[0]);
-		    k++)
-			if ((v = (const char *)sqlite3_column_text(s,
-			    (int)k)) != NULL && cJSON_AddStringToObject(o,
-			    glass_cols[k], v) == NULL)
-				goto err;
-		/* One dossier per entry: the id, for the audit. */
-		v = (const char *)sqlite3_column_text(s, 7);
-		if (v != NULL && strlen(v) == 36 && strstr(ids, v) == NULL) {
-			p = ids + len;
-			len += (size_t)snprintf(p, 38, "%s%s", len > 0 ? " " :
-			    "", v);
-		}
+	memset(&g, 0, sizeof(g));
+	if ((c->out = cJSON_CreateObject()) == NULL ||
+	    (g.arr = cJSON_AddArrayToObject(c->out, "entries")) == NULL ||
+	    (c->out_ids = g.ids = malloc(UIAPI_GLASS_MAX * 37 + 1)) == NULL) {
+		internal(c);
+		return;
 	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		goto err;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	s = NULL;
-	if (cJSON_AddBoolToObject(j, "more", n > UIAPI_GLASS_MAX) == NULL)
-		goto err;
-	c->out = j;
-	c->out_ids = ids;
-	return;
-err:
-	if (s != NULL) {
-		log_warnx("web glass review: %s",
-		    sqlite3_errmsg(store_db(c->n->st)));
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	free(ids);
-	cJSON_Delete(j);
-	internal(c);
+	g.ids[0] = '\0';
+	if (store_ui_glass(c->n->st, (int64_t)timegm(&tm),
+	    UIAPI_GLASS_MAX + 1, glass_one, &g) == -1 ||
+	    cJSON_AddBoolToObject(c->out, "more", g.n > UIAPI_GLASS_MAX) ==
+	    NULL)
+		internal(c);
 }
 
 /* --- The region's dashboard (supervisors) --------------------------- */
@@ -3115,8 +3023,9 @@ static const struct endpoint endpoints[] = {
 	{ "GET", "me", EP_NONE, NULL, NULL, ep_me, EP_FIRST },
 	{ "POST", "password", EP_NONE, NULL, NULL, ep_password, EP_FIRST },
 	/* Curators. */
-	{ "GET", "search", ACT_READ, READ_DOSSIERS, NULL, ep_search, 0 },
-	{ "GET", "caseload", ACT_READ, READ_DOSSIERS, NULL, ep_caseload, 0 },
+	{ "GET", "search", ACT_READ, READ_DOSSIERS, "search", ep_search, 0 },
+	{ "GET", "caseload", ACT_READ, READ_DOSSIERS, "caseload",
+	    ep_caseload, 0 },
 	{ "POST", "persons", EP_NONE, NULL, NULL, ep_person_add, 0 },
 	{ "GET", "dossiers/*", EP_NONE, NULL, NULL, ep_show_1, 0 },
 	{ "GET", "dossiers/*/history", EP_NONE, NULL, NULL, ep_history_1, 0 },
@@ -3218,8 +3127,14 @@ run(struct ctx *c, const struct endpoint *e)
 	e->fn(c);
 	if (c->ans->status != 0 || c->out == NULL)
 		return;
-	/* Audited before anything is shown. */
-	assert(e->audit != NULL);
+	/* Audited before anything is shown: a read of an endpoint that
+	 * names no audit action is a bug, answered 500. */
+	if (e->audit == NULL) {
+		log_warnx("web api: %s /api/%s answers a read with no audit "
+		    "action", e->method, e->path);
+		internal(c);
+		return;
+	}
 	if (audit(c, NULL, e->audit, nz(c->out_ids), "",
 	    c->out_detail[0] != '\0' ? c->out_detail : "web", false) == -1) {
 		fail(c, 500, "audit", "the read cannot be recorded in the "
