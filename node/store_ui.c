@@ -1,6 +1,7 @@
 /*
  * node/store_ui.c: the web pages' own reads.  See store_ui.h.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -216,59 +217,56 @@ out:
 	return (rc);
 }
 
+/* A pair listing's row as a struct store_ui_pair for the caller's fn. */
+struct pair_arg {
+	store_ui_pair_fn	 fn;
+	void			*arg;
+	bool			 linked;
+};
+
+static int
+pair_row(const struct store_ui_row *row, void *arg)
+{
+	struct pair_arg		*pa = arg;
+	struct store_ui_pair	 p;
+
+	memset(&p, 0, sizeof(p));
+	p.dossier = row->col[0];
+	p.other = row->col[1];
+	p.by = row->col[2];
+	p.reason = row->col[3];
+	if (pa->linked) {
+		p.hlc = row->col[4];
+		p.halves = (int)row->num[5];
+	} else
+		p.at = row->num[4];
+	if (p.dossier == NULL || p.other == NULL)
+		return (0);
+	return (pa->fn(&p, pa->arg));
+}
+
+static int
+pairs(struct store *st, const char *sql, bool linked, store_ui_pair_fn fn,
+    void *arg)
+{
+	struct pair_arg	 pa = { fn, arg, linked };
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	return (rows(st, s, pair_row, &pa));
+}
+
 int
 store_ui_dismissed_each(struct store *st, store_ui_pair_fn fn, void *arg)
 {
-	sqlite3_stmt		*s;
-	struct store_ui_pair	 p;
-	int			 r, rc = 0;
-
-	if ((s = store_stmt(st, SQL_DISMISSED)) == NULL)
-		return (-1);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		memset(&p, 0, sizeof(p));
-		p.dossier = TEXT(0);
-		p.other = TEXT(1);
-		p.by = TEXT(2);
-		p.reason = TEXT(3);
-		p.at = sqlite3_column_int64(s, 4);
-		if (p.dossier == NULL || p.other == NULL)
-			continue;
-		if ((rc = fn(&p, arg)) != 0)
-			break;
-	}
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (pairs(st, SQL_DISMISSED, false, fn, arg));
 }
 
 int
 store_ui_linked_each(struct store *st, store_ui_pair_fn fn, void *arg)
 {
-	sqlite3_stmt		*s;
-	struct store_ui_pair	 p;
-	int			 r, rc = 0;
-
-	if ((s = store_stmt(st, SQL_LINKED)) == NULL)
-		return (-1);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		memset(&p, 0, sizeof(p));
-		p.dossier = TEXT(0);
-		p.other = TEXT(1);
-		p.by = TEXT(2);
-		p.reason = TEXT(3);
-		p.hlc = TEXT(4);
-		p.halves = sqlite3_column_int(s, 5);
-		if (p.dossier == NULL || p.other == NULL)
-			continue;
-		if ((rc = fn(&p, arg)) != 0)
-			break;
-	}
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	return (rc);
+	return (pairs(st, SQL_LINKED, true, fn, arg));
 }
 
 int

@@ -418,7 +418,12 @@ try {
 		await l.getByText('Укажите причину разрыва.').waitFor();
 		await l.getByLabel(lab('Причина разрыва')).fill(
 		    `Связали по ошибке ${XSS}`);
-		await l.getByRole('button', { name: 'Разорвать связь' }).click();
+		const t0 = Date.now();
+		const [res] = await Promise.all([chief.waitForResponse((r) =>
+		    r.url().endsWith('/api/duplicates/unlink')),
+		    l.getByRole('button', { name: 'Разорвать связь' }).click()]);
+		check(res.status() === 201, `unlink: ${res.status()} ` +
+		    `${await res.text()} after ${Date.now() - t0} ms`);
 		await chief.getByText('Связь разорвана: это разные люди.')
 		    .waitFor().catch(async (e) => {
 			throw new Error(`${e.message.split('\n')[0]}; the ` +
