@@ -286,15 +286,20 @@ async function linked(sec, load) {
 		const reason = field('Причина разрыва', 'reason', {
 		    hint: 'Обязательно. Например: «разные отчества, ' +
 			'связали по ошибке»' });
+		// As for the suggestions: the outcome goes below the button,
+		// so that nothing above it moves it from under the pointer.
 		const pst = status();
 		const undo = async () => {
 			const why = reason.input.value.trim();
 			if (!why) {
-				reason.setError('Укажите причину разрыва.');
+				reason.input.setAttribute('aria-invalid',
+				    'true');
+				pst.say('Укажите причину разрыва.', 'error');
 				reason.input.focus();
 				return;
 			}
-			reason.setError('');
+			reason.input.removeAttribute('aria-invalid');
+			pst.say('');
 			const rr = await call('POST', '/api/duplicates/unlink',
 			    { dossier: d.dossier, other: d.other,
 			    reason: why });

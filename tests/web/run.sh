@@ -137,6 +137,8 @@ PIDS="$PIDS $npid"
 wait "$npid"
 rc=$?
 PIDS=$(echo "$PIDS" | sed "s/ $npid\\b//")
+# A failed case: the nodes' logs are kept beside the screenshots.
+[ "$rc" = 0 ] || cp SMO.log KLU.log FED.log "$TOP/build/web-shots/" 2>/dev/null
 stop SMO
 stop KLU
 stop FED
