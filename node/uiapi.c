@@ -2715,7 +2715,7 @@ ep_revoke_key(struct ctx *c, const char *region)
 {
 	struct audit_entry	 e;
 	const char		*kid, *since_s;
-	char			 kregion[16], t[32], det[64];
+	char			 kregion[16], t[32], det[128];
 	uint64_t		 since;
 	cJSON			*j;
 	int			 r;
