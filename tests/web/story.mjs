@@ -4,8 +4,12 @@
 // offers the case to Kaluga; Kaluga's supervisor accepts it and assigns
 // it to a centre; Kaluga's curator finds the whole history, each entry
 // attributed; a curator of another centre is refused without a reason
-// (break the glass), which the auditor finds in the log; an admin sees
-// the accounts.  XSS attempts are shown as text, a request from another
+// (break the glass), which the auditor finds in the log; Smolensk's
+// supervisor links a duplicate, sees the link and the pair marked as two
+// people, undoes the link and links it again; an admin sees the accounts,
+// the health page's anti-entropy and statistics parts, the refused
+// changes with their reasons in Russian, and revokes a peer's key after
+// confirming it.  XSS attempts are shown as text, a request from another
 // origin is refused, the session's expiry is warned and a lapsed session
 // keeps the form.  axe-core on every page (WCAG 2.1 A/AA); screenshots
 // under build/web-shots/.
