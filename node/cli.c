@@ -804,6 +804,38 @@ static const struct {
 	{ "*: \"*\" is not valid (a whole number from * to *)",
 	    "*: «*» — недопустимо (нужно целое число от * до *)" },
 	{ "*: \"*\" is not valid", "*: «*» — недопустимое значение" },
+	/* Refused on receipt (node/verifier.c, node/receive.c): what
+	 * 'opora rejected list' and the admin's page show. */
+	{ "the signature does not verify", "подпись не сходится" },
+	{ "its bytes hash to *, not to its id: the change was altered",
+	    "хеш его байтов *, а не его номер: изменение искажено" },
+	{ "malformed: *", "изменение составлено неверно: *" },
+	{ "signed by key * (*), which this node does not know",
+	    "подписано ключом * (*), которого этот узел не знает" },
+	{ "claims region * but key * belongs to *",
+	    "называет регион *, но ключ * принадлежит региону *" },
+	{ "signed by key * of *, a region this node no longer trusts "
+	    "(removed as a peer)", "подписано ключом * региона *, которому "
+	    "этот узел больше не доверяет (удалён из соседей)" },
+	{ "signed by key * of *, revoked since *; the change's clock is not "
+	    "before that", "подписано ключом * региона *, отозванным с *; "
+	    "время изменения не раньше этого" },
+	{ "signed by key * of *, replaced by a newer key; its overlap ended "
+	    "at * and the change's clock is not before that", "подписано "
+	    "ключом * региона *, заменённым новым ключом; срок его действия "
+	    "истёк *, а время изменения не раньше этого" },
+	{ "a second first change for dossier *",
+	    "второе первое изменение дела *" },
+	{ "its parent * belongs to another dossier",
+	    "его предшественник * относится к другому делу" },
+	{ "its clock is not after its parent *",
+	    "его время не позже времени предшественника *" },
+	{ "dossier * was erased; its changes are refused for good",
+	    "дело * удалено; его изменения отклоняются навсегда" },
+	{ "a version 1 first change: its dossier id is not bound to its "
+	    "creator, so it is not taken from peers", "первое изменение "
+	    "версии 1: номер дела не привязан к создателю, поэтому от "
+	    "соседей оно не принимается" },
 };
 
 /* Whether s matches pattern p ("*": one or more characters); the
@@ -837,12 +869,18 @@ reason_match(const char *p, const char *s, const char **cap, size_t *caplen,
 const char *
 cli_reason(const char *why, char *out, size_t outsz)
 {
+	return (cli_reason_in(why, cli.ru, out, outsz));
+}
+
+const char *
+cli_reason_in(const char *why, bool ru, char *out, size_t outsz)
+{
 	const char	*cap[4], *w = cli_why(why), *p;
 	size_t		 caplen[4], i, k, len = 0;
 	char		 tmp[LIMIT_REASON + 512];
 
 	snprintf(tmp, sizeof(tmp), "%s", w);
-	for (i = 0; cli.ru && i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+	for (i = 0; ru && i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		memset(cap, 0, sizeof(cap));
 		if (!reason_match(reasons[i].en, w, cap, caplen, 4))
 			continue;

@@ -10,7 +10,6 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include "conflict/access.h"
 #include "conflict/dossier.h"
@@ -27,6 +26,7 @@
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
+#include "node/store_ui.h"
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/view.h"
@@ -69,6 +69,11 @@ struct ctx {
 	bool			 have;		/* a live session */
 	struct session		 s;
 	struct account		 acct;
+	/* A read's answer, audited by uiapi_handle as its endpoint says
+	 * (with the dossiers it names and a detail) before it is sent. */
+	cJSON			*out;
+	char			*out_ids;	/* malloc'd, or NULL: "" */
+	char			 out_detail[32];	/* "" means "web" */
 };
 
 struct uiapi *
@@ -159,6 +164,23 @@ audit(struct ctx *c, const char *login, const char *action,
 	e.reason = nz(reason);
 	e.detail = nz(detail);
 	return (in_tx ? audit_append(c->n, &e) : audit_record(c->n, &e));
+}
+
+/* The audit entry of a write the session's account makes as action,
+ * with detail (borrowed); the caller fills in the dossiers. */
+static void
+write_entry(struct ctx *c, struct audit_entry *e, const char *action,
+    const char *detail)
+{
+	memset(e, 0, sizeof(*e));
+	e->login = c->acct.login;
+	e->role = access_role_name(c->acct.role);
+	e->os_user = "";
+	e->addr = c->r->addr;
+	e->action = action;
+	e->dossiers = "";
+	e->reason = "";
+	e->detail = detail;
 }
 
 static cJSON *
@@ -446,28 +468,97 @@ dossier_id(struct ctx *c, const char *s)
 }
 
 /*
- * The search, in four forms that differ only in the term that leads:
- * "?1 IS NULL OR snils = ?1" keeps SQLite from using an index, so the
- * form with the most selective term given is chosen (SNILS, then the
- * surname's range, then the birth date), whose index SQLite then uses;
- * with a name or patronymic alone every person is read.  The same
- * bindings in each: ?1 SNILS, ?2 ?3 the folded surname's range, ?4 the
- * birth date (docs/performance.md has the figures).
+ * A list of dossiers being read (search, caseload): only those the
+ * account may read without a reason, at most max; their ids kept for the
+ * audit.
  */
-#define SEARCH_COLS \
-    "SELECT dossier, surname, name, patronymic, birth_date, custodian" \
-    " FROM persons p WHERE "
-#define SEARCH_REST \
-    " AND (?1 IS NULL OR snils = ?1)" \
-    " AND (?2 IS NULL OR (surname_fold >= ?2 AND surname_fold < ?3))" \
-    " AND (?4 IS NULL OR birth_date = ?4)" \
-    " ORDER BY surname_fold, name, birth_date, dossier"
-static const char *const SQL_SEARCH[4] = {
-	SEARCH_COLS "snils = ?1" SEARCH_REST,
-	SEARCH_COLS "surname_fold >= ?2 AND surname_fold < ?3" SEARCH_REST,
-	SEARCH_COLS "birth_date = ?4" SEARCH_REST,
-	SEARCH_COLS "1" SEARCH_REST
+struct reading {
+	struct ctx	*c;
+	cJSON		*arr;
+	char		*ids;		/* max * 37 + 1 */
+	size_t		 n, max;
+	bool		 more;
+	const char	*name, *patr;	/* search: folded prefixes, or NULL */
+	int64_t		 days;		/* caseload: overdue after */
 };
+
+static int
+reading_start(struct ctx *c, struct reading *rd, size_t max)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->c = c;
+	rd->max = max;
+	if ((rd->arr = cJSON_CreateArray()) == NULL ||
+	    (rd->ids = malloc(max * 37 + 1)) == NULL) {
+		cJSON_Delete(rd->arr);
+		internal(c);
+		return (-1);
+	}
+	rd->ids[0] = '\0';
+	return (0);
+}
+
+/*
+ * The object of dossier id in the list, when the account may read it
+ * without a reason: *o, and 0; 0 with *o NULL when it may not; 1 when the
+ * list is full (more); -1.
+ */
+static int
+reading_add(struct reading *rd, const char *id, cJSON **o)
+{
+	enum access_scope	 sc;
+
+	*o = NULL;
+	if (id == NULL || strlen(id) != 36)
+		return (0);
+	/* The same rule as every read, not only the query's. */
+	if (cli_scope(rd->c->n, &rd->c->acct, id, &sc) == -1)
+		return (-1);
+	if (access_decide(rd->c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
+		return (0);
+	if (rd->n == rd->max) {
+		rd->more = true;
+		return (1);
+	}
+	if ((*o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(rd->arr, *o);
+	memcpy(rd->ids + rd->n * 37, id, 36);
+	rd->ids[rd->n * 37 + 36] = ' ';
+	rd->n++;
+	return (0);
+}
+
+/* The list read (r: what the store_ui listing returned) as the answer
+ * {"dossiers": [...], "more"}, for run to audit and send. */
+static void
+reading_end(struct ctx *c, struct reading *rd, int r)
+{
+	rd->ids[rd->n > 0 ? rd->n * 37 - 1 : 0] = '\0';
+	c->out_ids = rd->ids;
+	if (r == -1 || (c->out = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(c->out, "dossiers", rd->arr)) {
+		cJSON_Delete(rd->arr);
+		internal(c);
+		return;
+	}
+	if (cJSON_AddBoolToObject(c->out, "more", rd->more) == NULL)
+		internal(c);
+}
+
+/* Add the first n columns of row to o under keys.  0 / -1. */
+static int
+row_strings(cJSON *o, const struct store_ui_row *row,
+    const char *const *keys, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (keys[i] != NULL && row->col[i] != NULL &&
+		    cJSON_AddStringToObject(o, keys[i], row->col[i]) == NULL)
+			return (-1);
+	return (0);
+}
 
 /* Whether the folded form of s begins with the folded prefix. */
 static bool
@@ -480,6 +571,25 @@ fold_prefix(const char *s, const char *prefix)
 	if (s == NULL || fields_name_fold(s, strlen(s), f, sizeof(f)) == -1)
 		return (false);
 	return (strncmp(f, prefix, strlen(prefix)) == 0);
+}
+
+/* One person the search found (store_ui_search), kept when the names
+ * asked begin its own and the account may read it. */
+static int
+search_one(const struct store_ui_row *row, void *arg)
+{
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "custodian" };
+	struct reading	*rd = arg;
+	cJSON		*o;
+	int		 r;
+
+	if (!fold_prefix(row->col[2], rd->name) ||
+	    !fold_prefix(row->col[3], rd->patr))
+		return (0);
+	if ((r = reading_add(rd, row->col[0], &o)) != 0 || o == NULL)
+		return (r);
+	return (row_strings(o, row, keys, 6));
 }
 
 /* A search argument: NULL when absent or empty; -1 after 400. */
@@ -510,23 +620,14 @@ query_arg(struct ctx *c, const char *key, const char **out)
 static void
 ep_search(struct ctx *c)
 {
-	const char	*surname, *name, *patr, *birth, *snils, *v[6];
-	char		 sn[12], fs[2 * LIMIT_NAME + 2], hi[2 * LIMIT_NAME + 3];
-	char		 fn[2 * LIMIT_NAME + 1], fp[2 * LIMIT_NAME + 1];
-	char		*ids = NULL;
-	enum access_scope sc;
-	sqlite3_stmt	*s;
-	cJSON		*arr = NULL, *o, *j = NULL;
-	size_t		 nids = 0, k;
-	int		 r, col, y, m, d;
-	bool		 more = false;
-	static const char *const keys[6] = { "dossier", "surname", "name",
-	    "patronymic", "birth_date", "custodian" };
+	struct store_ui_search	 q;
+	struct reading		 rd;
+	const char		*surname, *name, *patr, *birth, *snils;
+	char			 sn[12], fs[2 * LIMIT_NAME + 2];
+	char			 hi[2 * LIMIT_NAME + 3];
+	char			 fn[2 * LIMIT_NAME + 1], fp[2 * LIMIT_NAME + 1];
+	int			 y, m, d;
 
-	if (!access_any(c->acct.role, ACT_READ)) {
-		fail(c, 403, "forbidden", "your role may not read dossiers");
-		return;
-	}
 	if (query_arg(c, "surname", &surname) == -1 ||
 	    query_arg(c, "name", &name) == -1 ||
 	    query_arg(c, "patronymic", &patr) == -1 ||
@@ -560,106 +661,26 @@ ep_search(struct ctx *c)
 	 * no byte of UTF-8 is 0xf5 or above. */
 	if (surname != NULL)
 		snprintf(hi, sizeof(hi), "%s\xf5", fs);
-	if ((s = store_stmt(c->n->st, SQL_SEARCH[snils != NULL ? 0 :
-	    surname != NULL ? 1 : birth != NULL ? 2 : 3])) == NULL ||
-	    (snils != NULL && sqlite3_bind_text(s, 1, sn, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK) ||
-	    (surname != NULL && (sqlite3_bind_text(s, 2, fs, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK || sqlite3_bind_text(s, 3, hi, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK)) ||
-	    (birth != NULL && sqlite3_bind_text(s, 4, birth, -1,
-	    SQLITE_TRANSIENT) != SQLITE_OK) ||
-	    (arr = cJSON_CreateArray()) == NULL ||
-	    (ids = malloc(UIAPI_SEARCH_MAX * 37 + 1)) == NULL)
-		goto err;
-	ids[0] = '\0';
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (col = 0; col < 6; col++)
-			v[col] = (const char *)sqlite3_column_text(s, col);
-		if (v[0] == NULL || strlen(v[0]) != 36 ||
-		    !fold_prefix(v[2], name != NULL ? fn : NULL) ||
-		    !fold_prefix(v[3], patr != NULL ? fp : NULL))
-			continue;
-		if (cli_scope(c->n, &c->acct, v[0], &sc) == -1)
-			goto err;
-		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
-			continue;
-		if (nids == UIAPI_SEARCH_MAX) {
-			more = true;
-			break;
-		}
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		for (col = 0; col < 6; col++)
-			if (v[col] != NULL && cJSON_AddStringToObject(o,
-			    keys[col], v[col]) == NULL)
-				goto err;
-		memcpy(ids + nids * 37, v[0], 36);
-		ids[nids * 37 + 36] = ' ';
-		nids++;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		log_warnx("web search: %s", sqlite3_errmsg(store_db(c->n->st)));
-		goto err;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	s = NULL;
-	k = nids * 37;
-	ids[k > 0 ? k - 1 : 0] = '\0';
-	/* Audited before anything is shown; which fields were searched,
-	 * not their values (they are personal data too). */
-	if (audit(c, NULL, "search", ids, "", "web", false) == -1) {
-		fail(c, 500, "audit", "the search cannot be recorded in the "
-		    "audit, so it is refused");
-		goto out;
-	}
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	arr = NULL;
-	if (cJSON_AddBoolToObject(j, "more", more) == NULL) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	set_json(c, 200, j);
-	goto out;
-err:
-	internal(c);
-out:
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	cJSON_Delete(arr);
-	free(ids);
+	memset(&q, 0, sizeof(q));
+	q.snils = snils != NULL ? sn : NULL;
+	q.lo = surname != NULL ? fs : NULL;
+	q.hi = surname != NULL ? hi : NULL;
+	q.birth = birth;
+	if (reading_start(c, &rd, UIAPI_SEARCH_MAX) == -1)
+		return;
+	rd.name = name != NULL ? fn : NULL;
+	rd.patr = patr != NULL ? fp : NULL;
+	/* Audited (by run) before anything is shown; which fields were
+	 * searched, not their values (they are personal data too). */
+	reading_end(c, &rd, store_ui_search(c->n->st, &q, search_one, &rd));
 }
 
 /*
  * My caseload: the dossiers this region holds that are assigned to the
- * account's centre, with what a curator looks at first.  The last contact
- * is the date of the latest event that is not retracted (every event is a
- * contact with the graduate or a service to them); days are counted from
- * it, or from the opening of the open episode when there is no event yet.
+ * account's centre, with what a curator looks at first.  Days are counted
+ * from the last contact (store_ui_caseload), or from the opening of the
+ * open episode when there is no event yet.
  */
-static const char SQL_CASELOAD[] =
-    "SELECT p.dossier, p.surname, p.name, p.patronymic, p.birth_date,"
-    " dc.centre,"
-    " (SELECT max(opened) FROM episodes e WHERE e.dossier = p.dossier"
-    "  AND (e.closed IS NULL OR e.closed = '')),"
-    " (SELECT max(date) FROM events v WHERE v.dossier = p.dossier"
-    "  AND (v.retracted IS NULL OR v.retracted <> '1')),"
-    " (SELECT count(*) FROM conflicts c WHERE c.dossier = p.dossier"
-    "  AND c.state = 'open'),"
-    " (SELECT count(*) FROM events v WHERE v.dossier = p.dossier"
-    "  AND v.late = '1')"
-    " FROM dossier_centres dc JOIN persons p ON p.dossier = dc.dossier"
-    " WHERE dc.centre = ?1 AND p.custodian = ?2"
-    " ORDER BY p.surname_fold, p.name, p.birth_date, p.dossier";
-
 /* Days since 1970-01-01 of a YYYY-MM-DD date, or -1 (H. Hinnant's
  * days_from_civil). */
 static int64_t
@@ -678,27 +699,48 @@ date_days(const char *s)
 	return (era * 146097 + doe - 719468);
 }
 
+/* One dossier of the caseload (store_ui_caseload), kept when the account
+ * may read it. */
+static int
+caseload_one(const struct store_ui_row *row, void *arg)
+{
+	static const char *const keys[6] = { "dossier", "surname", "name",
+	    "patronymic", "birth_date", "centre" };
+	struct reading	*rd = arg;
+	cJSON		*o;
+	int64_t		 today = rd->c->now / 86400, from, since;
+	int		 r;
+
+	if ((r = reading_add(rd, row->col[0], &o)) != 0 || o == NULL)
+		return (r);
+	if (row_strings(o, row, keys, 6) == -1 ||
+	    (row->col[6] != NULL && cJSON_AddStringToObject(o,
+	    "episode_opened", row->col[6]) == NULL) ||
+	    (row->col[7] != NULL && cJSON_AddStringToObject(o,
+	    "last_contact", row->col[7]) == NULL))
+		return (-1);
+	from = date_days(row->col[6]);
+	if (date_days(row->col[7]) != -1)
+		from = date_days(row->col[7]);
+	since = from != -1 && today >= from ? today - from : -1;
+	if ((since != -1 && cJSON_AddNumberToObject(o, "days_since",
+	    (double)since) == NULL) ||
+	    cJSON_AddBoolToObject(o, "overdue", since > rd->days) == NULL ||
+	    cJSON_AddNumberToObject(o, "conflicts", (double)row->num[8]) ==
+	    NULL || cJSON_AddNumberToObject(o, "late_notes",
+	    (double)row->num[9]) == NULL)
+		return (-1);
+	return (0);
+}
+
 /* GET /api/caseload?days=N: the account's centre's dossiers (docs/api.md). */
 static void
 ep_caseload(struct ctx *c)
 {
-	static const char *const keys[6] = { "dossier", "surname", "name",
-	    "patronymic", "birth_date", "centre" };
-	const char	*days_s = c->r->query(c->r->qarg, "days"), *v;
-	enum access_scope sc;
-	sqlite3_stmt	*s = NULL;
-	cJSON		*arr = NULL, *o, *j = NULL;
-	char		*ids = NULL;
-	int64_t		 today = c->now / 86400, from, since;
+	const char	*days_s = c->r->query(c->r->qarg, "days");
+	struct reading	 rd;
 	int64_t		 days = UIAPI_OVERDUE_DEFAULT;
-	size_t		 n = 0;
-	int		 r, col;
-	bool		 more = false;
 
-	if (!access_any(c->acct.role, ACT_READ)) {
-		fail(c, 403, "forbidden", "your role may not read dossiers");
-		return;
-	}
 	if (c->acct.centre[0] == '\0') {
 		fail(c, 403, "forbidden", "your account belongs to no centre");
 		return;
@@ -709,95 +751,14 @@ ep_caseload(struct ctx *c)
 		    "to 3650");
 		return;
 	}
-	if ((s = store_stmt(c->n->st, SQL_CASELOAD)) == NULL ||
-	    sqlite3_bind_text(s, 1, c->acct.centre, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_text(s, 2, c->n->cfg.region, -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    (arr = cJSON_CreateArray()) == NULL ||
-	    (ids = malloc(UIAPI_CASELOAD_MAX * 37 + 1)) == NULL)
-		goto err;
-	ids[0] = '\0';
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		v = (const char *)sqlite3_column_text(s, 0);
-		if (v == NULL || strlen(v) != 36)
-			continue;
-		/* The same rule as every read, not only the query's. */
-		if (cli_scope(c->n, &c->acct, v, &sc) == -1)
-			goto err;
-		if (access_decide(c->acct.role, ACT_READ, sc) != ACCESS_ALLOW)
-			continue;
-		if (n == UIAPI_CASELOAD_MAX) {
-			more = true;
-			break;
-		}
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		for (col = 0; col < 6; col++)
-			if ((v = (const char *)sqlite3_column_text(s, col)) !=
-			    NULL && cJSON_AddStringToObject(o, keys[col], v) ==
-			    NULL)
-				goto err;
-		memcpy(ids + n * 37, sqlite3_column_text(s, 0), 36);
-		ids[n * 37 + 36] = ' ';
-		n++;
-		v = (const char *)sqlite3_column_text(s, 6);
-		if (v != NULL && cJSON_AddStringToObject(o, "episode_opened",
-		    v) == NULL)
-			goto err;
-		from = date_days(v);
-		v = (const char *)sqlite3_column_text(s, 7);
-		if (v != NULL && cJSON_AddStringToObject(o, "last_contact",
-		    v) == NULL)
-			goto err;
-		if (date_days(v) != -1)
-			from = date_days(v);
-		since = from != -1 && today >= from ? today - from : -1;
-		if ((since != -1 && cJSON_AddNumberToObject(o, "days_since",
-		    (double)since) == NULL) ||
-		    cJSON_AddBoolToObject(o, "overdue", since > days) == NULL ||
-		    cJSON_AddNumberToObject(o, "conflicts",
-		    (double)sqlite3_column_int64(s, 8)) == NULL ||
-		    cJSON_AddNumberToObject(o, "late_notes",
-		    (double)sqlite3_column_int64(s, 9)) == NULL)
-			goto err;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		log_warnx("web caseload: %s",
-		    sqlite3_errmsg(store_db(c->n->st)));
-		goto err;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	s = NULL;
-	ids[n > 0 ? n * 37 - 1 : 0] = '\0';
-	if (audit(c, NULL, "caseload", ids, "", "web", false) == -1) {
-		fail(c, 500, "audit", "the list cannot be recorded in the "
-		    "audit, so it is refused");
-		goto out;
-	}
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToObject(j, "dossiers", arr)) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	arr = NULL;
-	if (cJSON_AddBoolToObject(j, "more", more) == NULL ||
-	    cJSON_AddNumberToObject(j, "days", (double)days) == NULL) {
-		cJSON_Delete(j);
-		goto err;
-	}
-	set_json(c, 200, j);
-	goto out;
-err:
-	internal(c);
-out:
-	if (s != NULL) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	cJSON_Delete(arr);
-	free(ids);
+	if (reading_start(c, &rd, UIAPI_CASELOAD_MAX) == -1)
+		return;
+	rd.days = days;
+	reading_end(c, &rd, store_ui_caseload(c->n->st, c->acct.centre,
+	    c->n->cfg.region, caseload_one, &rd));
+	if (c->out != NULL && c->ans->status == 0 &&
+	    cJSON_AddNumberToObject(c->out, "days", (double)days) == NULL)
+		internal(c);
 }
 
 /* GET /api/dossiers/ID: the card, entries and linked dossiers. */
@@ -1237,13 +1198,7 @@ write_op(struct ctx *c, const char *id, const struct op *op,
 
 	if (!allowed(c, id, action, &sc))
 		return;
-	memset(&e, 0, sizeof(e));
-	e.login = c->acct.login;
-	e.role = access_role_name(c->acct.role);
-	e.os_user = "";
-	e.addr = c->r->addr;
-	e.action = what;
-	e.reason = "";
+	write_entry(c, &e, what, "");
 	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
 	r = cli_write(c->n, id, op, 1, NULL, &e, did, cid, why, sizeof(why));
 	if (r == CLI_WRITE_NODOSSIER) {
@@ -1268,35 +1223,16 @@ write_op(struct ctx *c, const char *id, const struct op *op,
 	set_json(c, 201, j);
 }
 
-/* Answer {key: arr} after auditing the dossiers it names as action.
- * Takes arr. */
+/* Answer {key: arr}, audited with the dossiers it names.  Takes arr. */
 static void
-answer_list(struct ctx *c, const char *key, cJSON *arr, const char *action)
+answer_list(struct ctx *c, const char *key, cJSON *arr)
 {
-	cJSON	*j = NULL;
-	char	*ids;
-
-	if (arr == NULL || (ids = cli_json_dossiers(arr)) == NULL) {
-		cJSON_Delete(arr);
+	if (arr == NULL || (c->out_ids = cli_json_dossiers(arr)) == NULL ||
+	    (c->out = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(c->out, key, arr)) {
+		cJSON_Delete(arr);	/* not in c->out */
 		internal(c);
-		return;
 	}
-	if (audit(c, NULL, action, ids, "", "web", false) == -1) {
-		free(ids);
-		cJSON_Delete(arr);
-		fail(c, 500, "audit", "the read cannot be recorded in the "
-		    "audit, so it is refused");
-		return;
-	}
-	free(ids);
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToObject(j, key, arr)) {
-		cJSON_Delete(j);
-		cJSON_Delete(arr);
-		internal(c);
-		return;
-	}
-	set_json(c, 200, j);
 }
 
 /* GET /api/transfers?direction=incoming|outgoing */
@@ -1306,10 +1242,6 @@ ep_transfers(struct ctx *c)
 	const char	*dir = c->r->query(c->r->qarg, "direction");
 	int		 which = 0;
 
-	if (!access_any(c->acct.role, ACT_DECIDE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	if (dir != NULL && strcmp(dir, "incoming") == 0)
 		which = 1;
 	else if (dir != NULL && strcmp(dir, "outgoing") == 0)
@@ -1319,8 +1251,7 @@ ep_transfers(struct ctx *c)
 		    "outgoing");
 		return;
 	}
-	answer_list(c, "transfers", cli_transfers_json(c->n, which),
-	    "transfer list");
+	answer_list(c, "transfers", cli_transfers_json(c->n, which));
 }
 
 /* GET /api/conflicts?all=1 */
@@ -1329,50 +1260,23 @@ ep_conflicts(struct ctx *c)
 {
 	const char	*all = c->r->query(c->r->qarg, "all");
 
-	if (!access_any(c->acct.role, ACT_DECIDE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	answer_list(c, "conflicts", cli_conflicts_json(c->n, all != NULL &&
-	    strcmp(all, "1") == 0), "conflicts list");
+	    strcmp(all, "1") == 0));
 }
 
-static const char SQL_TRANSFER_DOSSIER[] =
-    "SELECT dossier FROM transfers WHERE id = ?1"
-    " UNION SELECT dossier FROM offer_summaries WHERE offer = ?1";
-static const char SQL_CONFLICT_DOSSIER[] =
-    "SELECT dossier FROM conflicts WHERE id = ?1";
-
-/* The dossier of the entry id (exact) that sql finds: 0, 1 after 404,
- * -1 after 500. */
+/* The dossier of the entry id (exact) of what: 0, 1 after 404, -1
+ * after 500. */
 static int
-entry_dossier(struct ctx *c, const char *sql, const char *id,
+entry_dossier(struct ctx *c, enum store_ui_entry what, const char *id,
     char dossier[37])
 {
-	sqlite3_stmt	*s;
-	const char	*v;
-	int		 r, rc = -1;
+	int	 r;
 
-	if ((s = store_stmt(c->n->st, sql)) == NULL) {
-		internal(c);
-		return (-1);
-	}
-	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-		r = SQLITE_ERROR;
-	else
-		r = sqlite3_step(s);
-	if (r == SQLITE_ROW && (v = (const char *)sqlite3_column_text(s,
-	    0)) != NULL && strlen(v) == 36) {
-		memcpy(dossier, v, 37);
-		rc = 0;
-	} else if (r == SQLITE_ROW || r == SQLITE_DONE) {
+	if ((r = store_ui_entry_dossier(c->n->st, what, id, dossier)) == 1)
 		fail(c, 404, "not_found", "no such entry");
-		rc = 1;
-	} else
+	else if (r == -1)
 		internal(c);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (r);
 }
 
 /* POST /api/dossiers/ID/transfer/offer {to, reason} */
@@ -1433,7 +1337,7 @@ ep_entry(struct ctx *c, bool transfer)
 			fail(c, 400, "invalid", "a reason is required");
 			return;
 		}
-		if (entry_dossier(c, SQL_TRANSFER_DOSSIER, id, dossier) != 0)
+		if (entry_dossier(c, STORE_UI_TRANSFER, id, dossier) != 0)
 			return;
 		op.arg[OA_REF] = id;
 		op.arg[OA_REASON] = reason;
@@ -1451,7 +1355,7 @@ ep_entry(struct ctx *c, bool transfer)
 		fail(c, 400, "invalid", "give either keep or keep_winner");
 		return;
 	}
-	if (entry_dossier(c, SQL_CONFLICT_DOSSIER, id, dossier) != 0)
+	if (entry_dossier(c, STORE_UI_CONFLICT, id, dossier) != 0)
 		return;
 	if ((r = view_load(c->n->st, dossier, &d)) != 0 ||
 	    (r = cli_conflict_op(d, id, keep, &op, norm)) == -1)
@@ -1465,46 +1369,91 @@ ep_entry(struct ctx *c, bool transfer)
 
 /* --- Possible duplicates (supervisors) ------------------------------ */
 
-static const char SQL_DUP_PERSON[] =
-    "SELECT surname, name, patronymic, birth_date, sex, snils, institution,"
-    " graduated, custodian FROM persons WHERE dossier = ?1";
-static const char *const dup_cols[] = {
-	"surname", "name", "patronymic", "birth_date", "sex", "snils",
-	"institution", "graduated", "custodian"
-};
+/* Add the card as store_ui_person hands it to the object arg. */
+static int
+person_cols(const char *const *col, void *arg)
+{
+	int	 i;
 
-/* The card of dossier id as {dossier, surname, ...}, added to arr.
- * 0 / -1. */
+	for (i = 0; i < STORE_UI_PERSON_COLS; i++)
+		if (col[i] != NULL && cJSON_AddStringToObject(arg,
+		    store_ui_person_cols[i], col[i]) == NULL)
+			return (-1);
+	return (0);
+}
+
+/* The card of dossier id as {dossier, surname, ...}, added to arr (only
+ * the id when the person is not held here).  0 / -1. */
 static int
 dup_person(struct ctx *c, cJSON *arr, const char *id)
 {
-	sqlite3_stmt	*s;
-	const char	*v;
-	cJSON		*o;
-	size_t		 i;
-	int		 r, rc = -1;
+	cJSON	*o;
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		return (-1);
 	cJSON_AddItemToArray(arr, o);
-	if (cJSON_AddStringToObject(o, "dossier", id) == NULL ||
-	    (s = store_stmt(c->n->st, SQL_DUP_PERSON)) == NULL)
+	if (cJSON_AddStringToObject(o, "dossier", id) == NULL)
 		return (-1);
-	if (sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto out;
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < sizeof(dup_cols) / sizeof(dup_cols[0]); i++)
-			if ((v = (const char *)sqlite3_column_text(s,
-			    (int)i)) != NULL && cJSON_AddStringToObject(o,
-			    dup_cols[i], v) == NULL)
-				goto out;
-	} else if (r != SQLITE_DONE)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (store_ui_person(c->n->st, id, person_cols, o) == -1 ? -1 : 0);
+}
+
+/* Add both cards of the pair object o (members dossier and other) as
+ * its member "people".  0 / -1. */
+static int
+pair_people(struct ctx *c, cJSON *o)
+{
+	cJSON	*people;
+
+	if ((people = cJSON_AddArrayToObject(o, "people")) == NULL ||
+	    dup_person(c, people, cJSON_GetObjectItemCaseSensitive(o,
+	    "dossier")->valuestring) == -1 || dup_person(c, people,
+	    cJSON_GetObjectItemCaseSensitive(o, "other")->valuestring) == -1)
+		return (-1);
+	return (0);
+}
+
+/* The ids of the pairs of arr (members dossier and other), space
+ * separated, for the audit: malloc'd, or NULL. */
+static char *
+pair_ids(const cJSON *arr)
+{
+	const cJSON	*o;
+	char		*ids;
+	size_t		 len = 0;
+
+	if ((ids = malloc((size_t)cJSON_GetArraySize(arr) * 2 * 37 + 1)) ==
+	    NULL)
+		return (NULL);
+	ids[0] = '\0';
+	cJSON_ArrayForEach(o, arr)
+		len += (size_t)snprintf(ids + len, 2 * 37 + 1, "%s%s %s",
+		    len > 0 ? " " : "", cJSON_GetObjectItemCaseSensitive(o,
+		    "dossier")->valuestring,
+		    cJSON_GetObjectItemCaseSensitive(o, "other")->valuestring);
+	return (ids);
+}
+
+/* Answer {"pairs": arr, "more": more}, each pair with both cards,
+ * audited with both ids of every pair.  Takes arr. */
+static void
+answer_pairs(struct ctx *c, cJSON *arr, bool more)
+{
+	cJSON	*o;
+
+	if ((c->out_ids = pair_ids(arr)) == NULL)
+		goto err;
+	cJSON_ArrayForEach(o, arr)
+		if (pair_people(c, o) == -1)
+			goto err;
+	if ((c->out = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToObject(c->out, "pairs", arr))
+		goto err;
+	if (cJSON_AddBoolToObject(c->out, "more", more) == NULL)
+		internal(c);
+	return;
+err:
+	cJSON_Delete(arr);
+	internal(c);
 }
 
 /*
@@ -1515,64 +1464,81 @@ out:
 static void
 ep_duplicates(struct ctx *c)
 {
-	cJSON		*arr, *j = NULL, *o, *people;
-	char		*ids = NULL, *p;
-	size_t		 len = 0;
-	int		 n = 0;
-	bool		 more;
+	cJSON	*arr;
+	char	*ids = NULL;
+	bool	 more;
 
-	if (!access_any(c->acct.role, ACT_DECIDE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
+	if ((arr = cli_duplicates_json(c->n, &ids)) == NULL) {
+		internal(c);
 		return;
 	}
-	if ((arr = cli_duplicates_json(c->n, &ids)) == NULL)
-		goto err;
 	free(ids);
 	more = cJSON_GetArraySize(arr) > UIAPI_DUP_MAX;
 	while (cJSON_GetArraySize(arr) > UIAPI_DUP_MAX)
 		cJSON_DeleteItemFromArray(arr, UIAPI_DUP_MAX);
-	if ((ids = malloc((size_t)cJSON_GetArraySize(arr) * 2 * 37 + 1)) ==
-	    NULL)
-		goto err;
-	ids[0] = '\0';
-	cJSON_ArrayForEach(o, arr) {
-		p = ids + len;
-		len += (size_t)snprintf(p, 2 * 37 + 1, "%s%s %s", n++ > 0 ?
-		    " " : "", cJSON_GetObjectItemCaseSensitive(o,
-		    "dossier")->valuestring,
-		    cJSON_GetObjectItemCaseSensitive(o, "other")->valuestring);
-	}
-	/* Audited before any name is shown. */
-	if (audit(c, NULL, "duplicates", ids, "", "web", false) == -1) {
-		free(ids);
+	answer_pairs(c, arr, more);
+}
+
+/* One pair of store_ui_dismissed_each / store_ui_linked_each into the
+ * array arg; 1 (stop) past UIAPI_DUP_MAX. */
+static int
+pair_one(const struct store_ui_pair *p, void *arg)
+{
+	cJSON	*o;
+	char	 e[ESC_LONG];
+
+	if (cJSON_GetArraySize(arg) == UIAPI_DUP_MAX)
+		return (1);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arg, o);
+	/* The reason is a person's words: escaped as the CLI shows it. */
+	if (cJSON_AddStringToObject(o, "dossier", p->dossier) == NULL ||
+	    cJSON_AddStringToObject(o, "other", p->other) == NULL ||
+	    cJSON_AddStringToObject(o, "by", esc_str(nz(p->by), e,
+	    sizeof(e))) == NULL || cJSON_AddStringToObject(o, "reason",
+	    esc_str(nz(p->reason), e, sizeof(e))) == NULL ||
+	    (p->at > 0 && cJSON_AddNumberToObject(o, "at",
+	    (double)p->at) == NULL) ||
+	    (p->hlc != NULL && cJSON_AddStringToObject(o, "hlc", p->hlc) ==
+	    NULL) || (p->halves > 0 && cJSON_AddBoolToObject(o, "in_force",
+	    p->halves > 1) == NULL))
+		return (-1);
+	return (0);
+}
+
+/*
+ * GET /api/duplicates/dismissed and GET /api/duplicates/linked
+ * (supervisors): the pairs said to be two people ('opora duplicates
+ * dismissed'), or linked as one ('opora link', not undone), at most
+ * UIAPI_DUP_MAX, each with both cards; audited with the ids shown.
+ */
+static void
+ep_pairs(struct ctx *c, int (*each)(struct store *, store_ui_pair_fn,
+    void *))
+{
+	cJSON	*arr;
+	int	 r;
+
+	if ((arr = cJSON_CreateArray()) == NULL ||
+	    (r = each(c->n->st, pair_one, arr)) == -1) {
 		cJSON_Delete(arr);
-		fail(c, 500, "audit", "the read cannot be recorded in the "
-		    "audit, so it is refused");
+		internal(c);
 		return;
 	}
-	free(ids);
-	cJSON_ArrayForEach(o, arr)
-		if ((people = cJSON_AddArrayToObject(o, "people")) == NULL ||
-		    dup_person(c, people, cJSON_GetObjectItemCaseSensitive(o,
-		    "dossier")->valuestring) == -1 || dup_person(c, people,
-		    cJSON_GetObjectItemCaseSensitive(o,
-		    "other")->valuestring) == -1)
-			goto err;
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToObject(j, "pairs", arr)) {
-		cJSON_Delete(j);
-		j = NULL;
-		goto err;
-	}
-	arr = NULL;
-	if (cJSON_AddBoolToObject(j, "more", more) == NULL)
-		goto err;
-	set_json(c, 200, j);
-	return;
-err:
-	cJSON_Delete(arr);
-	cJSON_Delete(j);
-	internal(c);
+	answer_pairs(c, arr, r == 1);
+}
+
+static void
+ep_dismissed(struct ctx *c)
+{
+	ep_pairs(c, store_ui_dismissed_each);
+}
+
+static void
+ep_linked(struct ctx *c)
+{
+	ep_pairs(c, store_ui_linked_each);
 }
 
 /*
@@ -1588,10 +1554,6 @@ pair_body(struct ctx *c, const char **a, const char **b,
 	const char		*id[2];
 	int			 i, r;
 
-	if (!access_any(c->acct.role, ACT_DECIDE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return (false);
-	}
 	if (body_str(c, "dossier", 36, &id[0]) == -1 ||
 	    body_str(c, "other", 36, &id[1]) == -1 ||
 	    body_str(c, "reason", LIMIT_REASON, reason) == -1)
@@ -1639,14 +1601,7 @@ ep_dismiss(struct ctx *c)
 
 	if (!pair_body(c, &a, &b, &reason))
 		return;
-	memset(&e, 0, sizeof(e));
-	e.login = c->acct.login;
-	e.role = access_role_name(c->acct.role);
-	e.os_user = "";
-	e.addr = c->r->addr;
-	e.action = "duplicates dismiss";
-	e.reason = "";
-	e.detail = "web";
+	write_entry(c, &e, "duplicates dismiss", "web");
 	switch (cli_dismiss(c->n, a, b, reason, c->acct.login, &e, pair)) {
 	case 0:
 		break;
@@ -1732,14 +1687,82 @@ ep_link(struct ctx *c)
 				goto err;
 			continue;
 		}
-		memset(&e, 0, sizeof(e));
-		e.login = c->acct.login;
-		e.role = access_role_name(c->acct.role);
-		e.os_user = "";
-		e.addr = c->r->addr;
-		e.action = "link";
-		e.reason = "";
+		write_entry(c, &e, "link", "");
 		op.arg[OA_OTHER] = d[1 - i]->id;
+		r = cli_write(c->n, d[i]->id, &op, 1, NULL, &e, did, cid, why,
+		    sizeof(why));
+		if (r == CLI_WRITE_REFUSED) {
+			fail(c, 409, "refused", cli_why(why));
+			goto out;
+		}
+		if (r != 0 || !cJSON_AddItemToArray(ch,
+		    cJSON_CreateString(cid)))
+			goto err;
+	}
+	set_json(c, 201, j);
+	j = NULL;
+	goto out;
+err:
+	internal(c);
+out:
+	cJSON_Delete(j);
+	dossier_free(d[0]);
+	dossier_free(d[1]);
+}
+
+/*
+ * POST /api/duplicates/unlink {dossier, other, reason}: the two are not
+ * the same person after all, as 'opora unlink': this node undoes the
+ * halves of the link whose dossier it is custodian of (undoing either
+ * half ends the link), each a change audited as 'unlink' in its
+ * transaction.  201 {changes}.
+ */
+static void
+ep_unlink(struct ctx *c)
+{
+	struct dossier		*d[2] = { NULL, NULL };
+	struct dossier_row	*row[2];
+	struct audit_entry	 e;
+	struct op		 op;
+	const char		*id[2], *reason;
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	cJSON			*j = NULL, *ch;
+	int			 i, r;
+
+	if (!pair_body(c, &id[0], &id[1], &reason))
+		return;
+	for (i = 0; i < 2; i++)
+		if (view_load(c->n->st, id[i], &d[i]) != 0)
+			goto err;
+	for (i = 0; i < 2; i++)
+		row[i] = dossier_linked(d[i], d[1 - i]->id);
+	if (row[0] == NULL && row[1] == NULL) {
+		fail(c, 409, "refused", "these dossiers are not linked");
+		goto out;
+	}
+	for (i = 0; i < 2; i++)
+		if (row[i] != NULL &&
+		    strcmp(d[i]->custodian, c->n->cfg.region) == 0)
+			break;
+	if (i == 2) {
+		fail(c, 409, "refused", "only the custodian of one of the "
+		    "dossiers may unlink them");
+		goto out;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (ch = cJSON_AddArrayToObject(j, "changes")) == NULL)
+		goto err;
+	memset(&op, 0, sizeof(op));
+	op.kind = OP_PERSON_UNLINK;
+	op.field = -1;
+	op.arg[OA_REASON] = reason;
+	snprintf(c->n->user, sizeof(c->n->user), "%s", c->acct.login);
+	for (i = 0; i < 2; i++) {
+		if (row[i] == NULL ||
+		    strcmp(d[i]->custodian, c->n->cfg.region) != 0)
+			continue;
+		write_entry(c, &e, "unlink", "");
+		op.arg[OA_REF] = row[i]->col[COL_ID];
 		r = cli_write(c->n, d[i]->id, &op, 1, NULL, &e, did, cid, why,
 		    sizeof(why));
 		if (r == CLI_WRITE_REFUSED) {
@@ -1779,41 +1802,22 @@ account_one(const struct account *a, void *arg)
 static void
 ep_accounts(struct ctx *c)
 {
-	cJSON	*arr, *j;
+	cJSON	*arr;
 
-	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	if ((arr = cJSON_CreateArray()) == NULL ||
-	    account_each(c->n->st, account_one, arr) != 0 ||
-	    audit(c, NULL, "user list", "", "", "web", false) == -1 ||
-	    (j = cJSON_CreateObject()) == NULL) {
+	    account_each(c->n->st, account_one, arr) != 0) {
 		cJSON_Delete(arr);
 		internal(c);
 		return;
 	}
-	cJSON_AddItemToObject(j, "accounts", arr);
-	set_json(c, 200, j);
+	answer_list(c, "accounts", arr);
 }
 
 /* Whether an enabled admin other than login remains: 1, 0, or -1. */
 static int
 other_admin(struct ctx *c, const char *login)
 {
-	static const char sql[] = "SELECT count(*) FROM accounts WHERE"
-	    " role = 'admin' AND enabled = 1 AND login <> ?";
-	sqlite3_stmt	*s;
-	int		 r = -1;
-
-	if ((s = store_stmt(c->n->st, sql)) == NULL)
-		return (-1);
-	if (sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		r = sqlite3_column_int(s, 0) > 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r);
+	return (store_ui_other_admin(c->n->st, login));
 }
 
 /* The answer of an account created or reset: its one-time password and,
@@ -1858,10 +1862,6 @@ ep_account_add(struct ctx *c)
 	char		 pw[ACCOUNT_PASSWORD_MAX + 2];
 	int		 r;
 
-	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	if (body_str(c, "login", 64, &login) == -1 || body_str(c, "name",
 	    ACCOUNT_NAME_MAX, &name) == -1 || body_str(c, "role", 32,
 	    &role) == -1 || body_str(c, "centre", ACCOUNT_CENTRE_MAX,
@@ -1938,10 +1938,6 @@ ep_account_change(struct ctx *c, const char *login, const char *verb)
 	bool		 reset = strcmp(verb, "reset-password") == 0;
 
 	pw[0] = '\0';
-	if (!access_any(c->acct.role, ACT_ACCOUNTS)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	if (strcmp(verb, "disable") != 0 && strcmp(verb, "enable") != 0 &&
 	    strcmp(verb, "unlock") != 0 && !reset) {
 		fail(c, 404, "not_found", "no such endpoint");
@@ -1995,6 +1991,30 @@ struct status_peers {
 	struct node *n;
 };
 
+/* The last anti-entropy round with pr, as 'opora status --json' gives
+ * it, into the peer's object o.  0 / -1. */
+static int
+status_round(const struct store_peer_row *pr, cJSON *o)
+{
+	cJSON	*a;
+	char	 e[ESC_LONG];
+
+	if ((a = cJSON_AddObjectToObject(o, "anti_entropy")) == NULL ||
+	    cJSON_AddNumberToObject(a, "at_ms", (double)pr->round_at) ==
+	    NULL || cJSON_AddBoolToObject(a, "ok", pr->round_ok) == NULL ||
+	    cJSON_AddNumberToObject(a, "shared", (double)pr->round_shared) ==
+	    NULL || cJSON_AddNumberToObject(a, "differed",
+	    (double)pr->round_differed) == NULL ||
+	    cJSON_AddNumberToObject(a, "applied",
+	    (double)pr->round_applied) == NULL ||
+	    cJSON_AddNumberToObject(a, "unresolved",
+	    (double)pr->round_unresolved) == NULL ||
+	    (!pr->round_ok && cJSON_AddStringToObject(a, "error",
+	    esc_str(nz(pr->round_error), e, sizeof(e))) == NULL))
+		return (-1);
+	return (0);
+}
+
 static int
 status_peer(const struct store_peer_row *pr, void *arg)
 {
@@ -2028,84 +2048,115 @@ status_peer(const struct store_peer_row *pr, void *arg)
 	    (double)pr->waiting) == NULL ||
 	    cJSON_AddNumberToObject(o, "refused", (double)rows) == NULL)
 		return (-1);
-	return (0);
+	return (pr->has_round ? status_round(pr, o) : 0);
 }
 
-static const char SQL_STATUS_COUNTS[] =
-    "SELECT (SELECT count(*) FROM persons),"
-    " (SELECT count(*) FROM persons WHERE custodian = ?1),"
-    " (SELECT count(*) FROM conflicts WHERE state = 'open')";
+/*
+ * The statistics part of the health page, as 'opora status' judges it:
+ * when the snapshot was last made for the federal node (0: never), every
+ * how many hours, and whether it is late (more than twice that, while a
+ * federal node is a peer).  Into j's member "stats".  0 / -1.
+ */
+static int
+status_stats(struct ctx *c, cJSON *j)
+{
+	struct node	*n = c->n;
+	cJSON		*o;
+	char		 v[24];
+	int64_t		 published = 0;
+	int		 fedpeer;
+	bool		 fed = strcmp(n->cfg.region, "RU-FED") == 0, late;
+
+	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0 ||
+	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
+		published = 0;
+	if ((fedpeer = store_peer_exists(n->st, "RU-FED")) == -1)
+		return (-1);
+	late = !fed && fedpeer == 1 && n->cfg.stats_interval > 0 &&
+	    (published == 0 || c->now * 1000 - published >
+	    2LL * n->cfg.stats_interval * 3600000LL);
+	if ((o = cJSON_AddObjectToObject(j, "stats")) == NULL ||
+	    cJSON_AddBoolToObject(o, "federal", fed) == NULL ||
+	    cJSON_AddBoolToObject(o, "federal_peer", fedpeer == 1) == NULL ||
+	    cJSON_AddNumberToObject(o, "published_ms", (double)published) ==
+	    NULL || cJSON_AddNumberToObject(o, "interval_hours",
+	    (double)n->cfg.stats_interval) == NULL ||
+	    cJSON_AddBoolToObject(o, "late", late) == NULL)
+		return (-1);
+	return (0);
+}
 
 /*
  * GET /api/status (admins): what the node's health page shows, from the
  * same records as 'opora status': its region, its peers (in step, or
  * failing since when and why, how far behind, changes waiting, refused
- * changes kept), the dossiers held and in custody, open conflicts.  The
- * numbers only: no dossier.  Audited as 'status'.
+ * changes kept, the last anti-entropy round), the dossiers held and in
+ * custody, open conflicts, the statistics' publication.  The numbers
+ * only: no dossier.  Audited as 'status'.
  */
 static void
 ep_status(struct ctx *c)
 {
 	struct status_peers	 sp;
-	sqlite3_stmt		*s;
-	cJSON			*j = NULL;
-	int			 r;
+	struct store_ui_counts	 k;
+	cJSON			*j;
 
-	if (!access_any(c->acct.role, ACT_NODE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	memset(&sp, 0, sizeof(sp));
 	sp.n = c->n;
-	if ((j = cJSON_CreateObject()) == NULL ||
+	if ((c->out = j = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
 	    (sp.arr = cJSON_AddArrayToObject(j, "peers")) == NULL ||
 	    store_peer_each(c->n->st, status_peer, &sp) != 0 ||
-	    (s = store_stmt(c->n->st, SQL_STATUS_COUNTS)) == NULL)
-		goto err;
-	if (sqlite3_bind_text(s, 1, c->n->cfg.region, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || (r = sqlite3_step(s)) != SQLITE_ROW) {
-		log_warnx("web status: %s", sqlite3_errmsg(store_db(c->n->st)));
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		goto err;
-	}
-	r = cJSON_AddNumberToObject(j, "dossiers",
-	    (double)sqlite3_column_int64(s, 0)) == NULL ||
-	    cJSON_AddNumberToObject(j, "custody",
-	    (double)sqlite3_column_int64(s, 1)) == NULL ||
-	    cJSON_AddNumberToObject(j, "conflicts_open",
-	    (double)sqlite3_column_int64(s, 2)) == NULL ||
-	    cJSON_AddNumberToObject(j, "refused", (double)sp.refused) == NULL;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r || audit(c, NULL, "status", "", "", "web", false) == -1)
-		goto err;
-	set_json(c, 200, j);
-	return;
-err:
-	cJSON_Delete(j);
-	internal(c);
+	    store_ui_counts(c->n->st, c->n->cfg.region, &k) == -1 ||
+	    cJSON_AddNumberToObject(j, "dossiers", (double)k.dossiers) ==
+	    NULL || cJSON_AddNumberToObject(j, "custody",
+	    (double)k.custody) == NULL || cJSON_AddNumberToObject(j,
+	    "conflicts_open", (double)k.conflicts_open) == NULL ||
+	    cJSON_AddNumberToObject(j, "refused", (double)sp.refused) ==
+	    NULL || cJSON_AddNumberToObject(j, "anti_entropy_interval",
+	    (double)c->n->cfg.anti_entropy_interval) == NULL ||
+	    status_stats(c, j) == -1)
+		internal(c);
 }
 
 /* --- Break-the-glass review (supervisors) --------------------------- */
 
-/*
- * The audit's entries of a reason given to open another centre's dossier:
- * the grant in the pages ('break-the-glass') and every CLI command run
- * with --reason (its entry keeps the reason; no other entry has one).
- * Newest first, from unix time ?1 on, at most ?2 rows.
- */
-static const char SQL_GLASS[] =
-    "SELECT a.seq, a.at, a.login, a.role, a.addr, a.os_user, a.action,"
-    " a.dossiers, a.reason, p.surname, p.name, p.patronymic, p.birth_date"
-    " FROM audit a LEFT JOIN persons p ON p.dossier = a.dossiers"
-    " WHERE (a.action = 'break-the-glass' OR a.reason <> '')"
-    " AND a.at >= ?1 ORDER BY a.seq DESC LIMIT ?2";
-static const char *const glass_cols[] = {
-	NULL, NULL, "login", "role", "addr", "os_user", "action", "dossier",
-	"reason", "surname", "name", "patronymic", "birth_date"
+/* The review being read: its entries and their dossiers' ids. */
+struct glass_read {
+	cJSON	*arr;
+	char	*ids;		/* UIAPI_GLASS_MAX * 37 + 1 */
+	size_t	 len;
+	int	 n;
 };
+
+/* One entry of the review (store_ui_glass). */
+static int
+glass_one(const struct store_ui_row *row, void *arg)
+{
+	static const char *const keys[] = {
+		NULL, NULL, "login", "role", "addr", "os_user", "action",
+		"dossier", "reason", "surname", "name", "patronymic",
+		"birth_date"
+	};
+	struct glass_read	*g = arg;
+	const char		*v = row->col[7];
+	cJSON			*o;
+
+	if (g->n++ == UIAPI_GLASS_MAX)
+		return (1);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(g->arr, o);
+	if (cJSON_AddNumberToObject(o, "seq", (double)row->num[0]) == NULL ||
+	    cJSON_AddNumberToObject(o, "at", (double)row->num[1]) == NULL ||
+	    row_strings(o, row, keys, 13) == -1)
+		return (-1);
+	/* One dossier per entry: the id, for the audit. */
+	if (v != NULL && strlen(v) == 36 && strstr(g->ids, v) == NULL)
+		g->len += (size_t)snprintf(g->ids + g->len, 38, "%s%s",
+		    g->len > 0 ? " " : "", v);
+	return (0);
+}
 
 /*
  * GET /api/glass?since=YYYY-MM-DD (supervisors): who opened another
@@ -2116,18 +2167,11 @@ static const char *const glass_cols[] = {
 static void
 ep_glass_review(struct ctx *c)
 {
-	const char	*since = c->r->query(c->r->qarg, "since"), *v;
-	sqlite3_stmt	*s = NULL;
-	struct tm	 tm;
-	cJSON		*j = NULL, *arr, *o;
-	char		*ids = NULL, *p;
-	size_t		 len = 0, k;
-	int		 y, m, d, r, n = 0;
+	const char		*since = c->r->query(c->r->qarg, "since");
+	struct glass_read	 g;
+	struct tm		 tm;
+	int			 y, m, d;
 
-	if (!access_any(c->acct.role, ACT_DECIDE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = 70;
 	tm.tm_mday = 1;
@@ -2142,68 +2186,19 @@ ep_glass_review(struct ctx *c)
 		tm.tm_mon = m - 1;
 		tm.tm_mday = d;
 	}
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    (arr = cJSON_AddArrayToObject(j, "entries")) == NULL ||
-	    (s = store_stmt(c->n->st, SQL_GLASS)) == NULL ||
-	    (ids = malloc(UIAPI_GLASS_MAX * 37 + 1)) == NULL)
-		goto err;
-	ids[0] = '\0';
-	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)timegm(&tm)) !=
-	    SQLITE_OK || sqlite3_bind_int(s, 2, UIAPI_GLASS_MAX + 1) !=
-	    SQLITE_OK)
-		goto err;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n++ == UIAPI_GLASS_MAX)
-			break;
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto err;
-		cJSON_AddItemToArray(arr, o);
-		if (cJSON_AddNumberToObject(o, "seq",
-		    (double)sqlite3_column_int64(s, 0)) == NULL ||
-		    cJSON_AddNumberToObject(o, "at",
-		    (double)sqlite3_column_int64(s, 1)) == NULL)
-			goto err;
-		for (k = 2; k < sizeof(glass_cols) / sizeof(glass_cols[0]);
-		    k++)
-			if ((v = (const char *)sqlite3_column_text(s,
-			    (int)k)) != NULL && cJSON_AddStringToObject(o,
-			    glass_cols[k], v) == NULL)
-				goto err;
-		/* One dossier per entry: the id, for the audit. */
-		v = (const char *)sqlite3_column_text(s, 7);
-		if (v != NULL && strlen(v) == 36 && strstr(ids, v) == NULL) {
-			p = ids + len;
-			len += (size_t)snprintf(p, 38, "%s%s", len > 0 ? " " :
-			    "", v);
-		}
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		goto err;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	s = NULL;
-	if (cJSON_AddBoolToObject(j, "more", n > UIAPI_GLASS_MAX) == NULL)
-		goto err;
-	if (audit(c, NULL, "glass review", ids, "", "web", false) == -1) {
-		free(ids);
-		cJSON_Delete(j);
-		fail(c, 500, "audit", "the read cannot be recorded in the "
-		    "audit, so it is refused");
+	memset(&g, 0, sizeof(g));
+	if ((c->out = cJSON_CreateObject()) == NULL ||
+	    (g.arr = cJSON_AddArrayToObject(c->out, "entries")) == NULL ||
+	    (c->out_ids = g.ids = malloc(UIAPI_GLASS_MAX * 37 + 1)) == NULL) {
+		internal(c);
 		return;
 	}
-	free(ids);
-	set_json(c, 200, j);
-	return;
-err:
-	if (s != NULL) {
-		log_warnx("web glass review: %s",
-		    sqlite3_errmsg(store_db(c->n->st)));
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	free(ids);
-	cJSON_Delete(j);
-	internal(c);
+	g.ids[0] = '\0';
+	if (store_ui_glass(c->n->st, (int64_t)timegm(&tm),
+	    UIAPI_GLASS_MAX + 1, glass_one, &g) == -1 ||
+	    cJSON_AddBoolToObject(c->out, "more", g.n > UIAPI_GLASS_MAX) ==
+	    NULL)
+		internal(c);
 }
 
 /* --- The region's dashboard (supervisors) --------------------------- */
@@ -2224,17 +2219,13 @@ ep_dashboard(struct ctx *c)
 	const char	*to = c->r->query(c->r->qarg, "to");
 	struct snapshot	 snap;
 	cJSON		*j = NULL, *pa, *ia, *arr;
-	char		 why[256], per[8], det[32];
+	char		 why[256], per[8];
 	int64_t		 y0, y1, *sum = NULL;
 	size_t		 ni = 0, np, i, k;
 	int		 y, q, t, now;
 	time_t		 tt = (time_t)c->now;
 	struct tm	 tm;
 
-	if (!access_any(c->acct.role, ACT_DECIDE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	gmtime_r(&tt, &tm);
 	now = tm.tm_year + 1900;
 	y1 = now;
@@ -2272,7 +2263,7 @@ ep_dashboard(struct ctx *c)
 		}
 		snapshot_free(&snap);
 	}
-	if ((j = cJSON_CreateObject()) == NULL ||
+	if ((c->out = j = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
 	    (pa = cJSON_AddArrayToObject(j, "periods")) == NULL ||
 	    (ia = cJSON_AddObjectToObject(j, "indicators")) == NULL)
@@ -2292,20 +2283,12 @@ ep_dashboard(struct ctx *c)
 			    (double)sum[i * np + (size_t)t])))
 				goto err;
 	}
-	snprintf(det, sizeof(det), "%lld-%lld", (long long)y0, (long long)y1);
-	if (audit(c, NULL, "dashboard", "", "", det, false) == -1) {
-		free(sum);
-		cJSON_Delete(j);
-		fail(c, 500, "audit", "the read cannot be recorded in the "
-		    "audit, so it is refused");
-		return;
-	}
+	snprintf(c->out_detail, sizeof(c->out_detail), "%lld-%lld",
+	    (long long)y0, (long long)y1);
 	free(sum);
-	set_json(c, 200, j);
 	return;
 err:
 	free(sum);
-	cJSON_Delete(j);
 	internal(c);
 }
 
@@ -2490,40 +2473,14 @@ static void
 ep_peers(struct ctx *c)
 {
 	struct status_peers	 sp;
-	cJSON			*j;
 
-	if (!access_any(c->acct.role, ACT_NODE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	memset(&sp, 0, sizeof(sp));
 	sp.n = c->n;
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
-	    (sp.arr = cJSON_AddArrayToObject(j, "peers")) == NULL ||
-	    store_peer_each(c->n->st, peers_one, &sp) != 0 ||
-	    audit(c, NULL, "peer list", "", "", "web", false) == -1) {
-		cJSON_Delete(j);
+	if ((c->out = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(c->out, "region", c->n->cfg.region) ==
+	    NULL || (sp.arr = cJSON_AddArrayToObject(c->out, "peers")) ==
+	    NULL || store_peer_each(c->n->st, peers_one, &sp) != 0)
 		internal(c);
-		return;
-	}
-	set_json(c, 200, j);
-}
-
-/* The audit entry of an admin's peer change. */
-static void
-peer_entry(struct ctx *c, struct audit_entry *e, const char *action,
-    const char *region)
-{
-	memset(e, 0, sizeof(*e));
-	e->login = c->acct.login;
-	e->role = access_role_name(c->acct.role);
-	e->os_user = "";
-	e->addr = c->r->addr;
-	e->action = action;
-	e->dossiers = "";
-	e->reason = "";
-	e->detail = region;
 }
 
 /*
@@ -2543,10 +2500,6 @@ ep_peer_add(struct ctx *c)
 	size_t			 i;
 	int			 r;
 
-	if (!access_any(c->acct.role, ACT_NODE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	if (body_str(c, "card", LIMIT_CARD_BYTES, &card) == -1)
 		return;
 	if (card == NULL || card[0] == '\0') {
@@ -2559,7 +2512,7 @@ ep_peer_add(struct ctx *c)
 		return;
 	}
 	/* The region is known once the card is read: the audit names it. */
-	peer_entry(c, &e, "peer add", pa->c.region);
+	write_entry(c, &e, "peer add", pa->c.region);
 	r = cli_peer_add(c->n, card, strlen(card), &e, pa);
 	switch (r) {
 	case 0:
@@ -2623,18 +2576,18 @@ out:
 	free(pa);
 }
 
-/* POST /api/peers/REGION/remove {}: as 'opora peer remove REGION'. */
+static void	ep_revoke_key(struct ctx *, const char *);
+
+/* POST /api/peers/REGION/remove {}: as 'opora peer remove REGION'; and
+ * POST /api/peers/REGION/revoke-key (ep_revoke_key). */
 static void
-ep_peer_remove(struct ctx *c, const char *region, const char *verb)
+ep_peer_verb(struct ctx *c)
 {
 	struct audit_entry	 e;
+	const char		*region = c->seg[1], *verb = c->seg[2];
 	cJSON			*j;
 
-	if (!access_any(c->acct.role, ACT_NODE)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
-	if (strcmp(verb, "remove") != 0) {
+	if (strcmp(verb, "remove") != 0 && strcmp(verb, "revoke-key") != 0) {
 		fail(c, 404, "not_found", "no such endpoint");
 		return;
 	}
@@ -2642,7 +2595,11 @@ ep_peer_remove(struct ctx *c, const char *region, const char *verb)
 		fail(c, 404, "not_found", "no such peer");
 		return;
 	}
-	peer_entry(c, &e, "peer remove", region);
+	if (strcmp(verb, "revoke-key") == 0) {
+		ep_revoke_key(c, region);
+		return;
+	}
+	write_entry(c, &e, "peer remove", region);
 	switch (cli_peer_remove(c->n, region, &e)) {
 	case 0:
 		break;
@@ -2666,6 +2623,157 @@ ep_peer_remove(struct ctx *c, const char *region, const char *verb)
 	set_json(c, 201, j);
 }
 
+/* --- Refused changes and revoked keys (admins) --------------------- */
+
+static void
+ms_text(int64_t ms, char out[32])
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "?");
+}
+
+/* One refusal of GET /api/rejected into the array arg. */
+static int
+rejected_one(const struct store_refusal_row *rf, void *arg)
+{
+	cJSON	*o;
+	char	 e[ESC_LONG], first[32], last[32];
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return (-1);
+	cJSON_AddItemToArray(arg, o);
+	ms_text(rf->at, first);
+	ms_text(rf->last_at, last);
+	/* Everything here came from a peer: escaped, as the CLI shows it;
+	 * the reason also in Russian (the checks' table of the CLI). */
+	if (cJSON_AddStringToObject(o, "id", esc_str(nz(rf->id), e,
+	    sizeof(e))) == NULL ||
+	    (rf->dossier != NULL && cJSON_AddStringToObject(o, "dossier",
+	    esc_str(rf->dossier, e, sizeof(e))) == NULL) ||
+	    cJSON_AddStringToObject(o, "peer", esc_str(nz(rf->peer), e,
+	    sizeof(e))) == NULL ||
+	    (rf->via != NULL && rf->via[0] != '\0' &&
+	    cJSON_AddStringToObject(o, "via", esc_str(rf->via, e,
+	    sizeof(e))) == NULL) ||
+	    cJSON_AddStringToObject(o, "reason", cli_reason_in(nz(rf->reason),
+	    false, e, sizeof(e))) == NULL ||
+	    cJSON_AddStringToObject(o, "reason_ru",
+	    cli_reason_in(nz(rf->reason), true, e, sizeof(e))) == NULL ||
+	    cJSON_AddStringToObject(o, "at", first) == NULL ||
+	    cJSON_AddStringToObject(o, "last", last) == NULL ||
+	    cJSON_AddNumberToObject(o, "count", (double)rf->count) == NULL ||
+	    cJSON_AddBoolToObject(o, "bytes_kept", rf->kept) == NULL)
+		return (-1);
+	return (0);
+}
+
+/*
+ * GET /api/rejected (admins): the changes refused on receipt, as 'opora
+ * rejected list --json' (least recently seen first), each reason also in
+ * Russian; audited as 'rejected list' with the dossiers named.
+ */
+static void
+ep_rejected(struct ctx *c)
+{
+	cJSON	*arr;
+
+	if ((arr = cJSON_CreateArray()) == NULL ||
+	    store_refusal_each(c->n->st, rejected_one, arr) != 0) {
+		cJSON_Delete(arr);
+		internal(c);
+		return;
+	}
+	answer_list(c, "rejected", arr);
+}
+
+/* Whether s is a key id: 16 lowercase hex digits. */
+static bool
+key_id_ok(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return (false);
+	return (i == SIG_KEYID_LEN);
+}
+
+/*
+ * POST /api/peers/REGION/revoke-key {key_id, since}: as 'opora peer
+ * revoke-key REGION KEYID --since TIME': the changes the peer's key
+ * signed from since on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC) are
+ * refused from now on.  Audited as 'peer revoke-key' (detail "REGION
+ * KEYID SINCE") in the same transaction.  201 {region, key_id, since}.
+ */
+static void
+ep_revoke_key(struct ctx *c, const char *region)
+{
+	struct audit_entry	 e;
+	const char		*kid, *since_s;
+	char			 kregion[16], t[32], det[128];
+	uint64_t		 since;
+	cJSON			*j;
+	int			 r;
+
+	if (body_str(c, "key_id", SIG_KEYID_LEN, &kid) == -1 ||
+	    body_str(c, "since", 32, &since_s) == -1)
+		return;
+	if (kid == NULL || !key_id_ok(kid) || since_s == NULL ||
+	    card_time_parse(since_s, &since) == -1) {
+		fail(c, 400, "invalid", "key_id is a key id (16 hex digits), "
+		    "since a time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
+		return;
+	}
+	if (strcmp(region, c->n->cfg.region) == 0) {
+		fail(c, 400, "invalid", "this is this node's own region: use "
+		    "'opora key revoke'");
+		return;
+	}
+	if ((r = store_key_region(c->n->st, kid, kregion)) == -1) {
+		internal(c);
+		return;
+	}
+	if (r == 1 || strcmp(kregion, region) != 0) {
+		fail(c, 404, "not_found", "this peer has no such key");
+		return;
+	}
+	card_time_format(since, t);
+	snprintf(det, sizeof(det), "%s %s %s", region, kid, t);
+	write_entry(c, &e, "peer revoke-key", det);
+	if (store_begin(c->n->st) == -1) {
+		internal(c);
+		return;
+	}
+	if ((r = store_key_revoke(c->n->st, region, kid, since)) == 0 &&
+	    audit_append(c->n, &e) == -1)
+		r = 2;
+	if (r != 0 || store_commit(c->n->st) == -1) {
+		store_rollback(c->n->st);
+		if (r == 1)
+			fail(c, 404, "not_found", "this peer has no such key");
+		else if (r == 2)
+			fail(c, 500, "audit", "the change cannot be recorded "
+			    "in the audit, so nothing was written");
+		else
+			internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "region", region) == NULL ||
+	    cJSON_AddStringToObject(j, "key_id", kid) == NULL ||
+	    cJSON_AddStringToObject(j, "since", t) == NULL) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 201, j);
+}
+
 /* GET /api/audit?dossier=&user=&since=YYYY-MM-DD (auditors). */
 static void
 ep_audit(struct ctx *c)
@@ -2677,10 +2785,6 @@ ep_audit(struct ctx *c)
 	cJSON		*arr, *j;
 	int		 y, m, d;
 
-	if (!access_any(c->acct.role, ACT_AUDIT)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	if (dossier != NULL && dossier[0] == '\0')
 		dossier = NULL;
 	if (user != NULL && user[0] == '\0')
@@ -2723,10 +2827,6 @@ ep_audit_verify(struct ctx *c)
 	int64_t	 entries = 0, cps = 0;
 	int	 r;
 
-	if (!access_any(c->acct.role, ACT_AUDIT)) {
-		fail(c, 403, "forbidden", "your role may not do this");
-		return;
-	}
 	why[0] = '\0';
 	if ((r = audit_verify(c->n, &entries, &cps, why, sizeof(why))) ==
 	    -1) {
@@ -2814,14 +2914,245 @@ session(struct ctx *c)
 	return (true);
 }
 
+/* --- The endpoints ------------------------------------------------- */
+
+/* The handlers that take their arguments from the path. */
+static void
+ep_login_get(struct ctx *c)
+{
+	fail(c, 405, "method", "use POST");
+}
+
+static void
+ep_person_add(struct ctx *c)
+{
+	ep_record(c, NULL, "person", "add");
+}
+
+static void
+ep_show_1(struct ctx *c)
+{
+	ep_show(c, c->seg[1]);
+}
+
+static void
+ep_history_1(struct ctx *c)
+{
+	ep_history(c, c->seg[1]);
+}
+
+static void
+ep_glass_1(struct ctx *c)
+{
+	ep_glass(c, c->seg[1]);
+}
+
+static void
+ep_offer_1(struct ctx *c)
+{
+	ep_offer(c, c->seg[1]);
+}
+
+static void
+ep_assign_1(struct ctx *c)
+{
+	ep_assign(c, c->seg[1]);
+}
+
+static void
+ep_record_3(struct ctx *c)
+{
+	ep_record(c, c->seg[1], c->seg[2], c->seg[3]);
+}
+
+static void
+ep_stats_1(struct ctx *c)
+{
+	ep_stats(c, c->seg[1]);
+}
+
+static void
+ep_transfer_entry(struct ctx *c)
+{
+	ep_entry(c, true);
+}
+
+static void
+ep_conflict_entry(struct ctx *c)
+{
+	ep_entry(c, false);
+}
+
+static void
+ep_account_verb(struct ctx *c)
+{
+	ep_account_change(c, c->seg[1], c->seg[2]);
+}
+
+#define EP_PUBLIC	0x1	/* answered without a session (login) */
+#define EP_FIRST	0x2	/* allowed before a one-time password is
+				 * changed */
+#define EP_NONE		(-1)	/* no role check before the handler: it
+				 * decides on the dossier, or its own way */
+
+/*
+ * One endpoint: a request of method whose path after "/api/" matches
+ * path ("*" one segment, "**" one or more) goes to fn, once the
+ * account's role may do action on some dossier (access_any; else 403
+ * with forbidden, or "your role may not do this").  A handler that
+ * answers a read by setting c->out has it audited first as audit, with
+ * the dossiers in c->out_ids and the detail c->out_detail (or "web"):
+ * nothing is shown that the audit does not hold.  The first match wins.
+ */
+struct endpoint {
+	const char	*method;
+	const char	*path;
+	int		 action;	/* enum access_action, or EP_NONE */
+	const char	*forbidden;
+	const char	*audit;
+	void		(*fn)(struct ctx *);
+	int		 flags;
+};
+
+static const char READ_DOSSIERS[] = "your role may not read dossiers";
+
+static const struct endpoint endpoints[] = {
+	{ "POST", "login", EP_NONE, NULL, NULL, ep_login, EP_PUBLIC },
+	{ "GET", "login", EP_NONE, NULL, NULL, ep_login_get, EP_PUBLIC },
+	{ "POST", "logout", EP_NONE, NULL, NULL, ep_logout, EP_FIRST },
+	{ "GET", "me", EP_NONE, NULL, NULL, ep_me, EP_FIRST },
+	{ "POST", "password", EP_NONE, NULL, NULL, ep_password, EP_FIRST },
+	/* Curators. */
+	{ "GET", "search", ACT_READ, READ_DOSSIERS, "search", ep_search, 0 },
+	{ "GET", "caseload", ACT_READ, READ_DOSSIERS, "caseload",
+	    ep_caseload, 0 },
+	{ "POST", "persons", EP_NONE, NULL, NULL, ep_person_add, 0 },
+	{ "GET", "dossiers/*", EP_NONE, NULL, NULL, ep_show_1, 0 },
+	{ "GET", "dossiers/*/history", EP_NONE, NULL, NULL, ep_history_1, 0 },
+	{ "POST", "dossiers/*/glass", EP_NONE, NULL, NULL, ep_glass_1, 0 },
+	{ "POST", "dossiers/*/transfer/offer", EP_NONE, NULL, NULL,
+	    ep_offer_1, 0 },
+	{ "POST", "dossiers/*/assign", EP_NONE, NULL, NULL, ep_assign_1, 0 },
+	{ "POST", "dossiers/*/*/*", EP_NONE, NULL, NULL, ep_record_3, 0 },
+	/* Supervisors. */
+	{ "GET", "transfers", ACT_DECIDE, NULL, "transfer list",
+	    ep_transfers, 0 },
+	{ "POST", "transfers/*/**", EP_NONE, NULL, NULL, ep_transfer_entry,
+	    0 },
+	{ "GET", "conflicts", ACT_DECIDE, NULL, "conflicts list",
+	    ep_conflicts, 0 },
+	{ "POST", "conflicts/*/**", EP_NONE, NULL, NULL, ep_conflict_entry,
+	    0 },
+	{ "GET", "duplicates", ACT_DECIDE, NULL, "duplicates", ep_duplicates,
+	    0 },
+	{ "GET", "duplicates/dismissed", ACT_DECIDE, NULL,
+	    "duplicates dismissed", ep_dismissed, 0 },
+	{ "GET", "duplicates/linked", ACT_DECIDE, NULL, "links", ep_linked,
+	    0 },
+	{ "POST", "duplicates/dismiss", ACT_DECIDE, NULL, NULL, ep_dismiss,
+	    0 },
+	{ "POST", "duplicates/link", ACT_DECIDE, NULL, NULL, ep_link, 0 },
+	{ "POST", "duplicates/unlink", ACT_DECIDE, NULL, NULL, ep_unlink, 0 },
+	{ "GET", "glass", ACT_DECIDE, NULL, "glass review", ep_glass_review,
+	    0 },
+	{ "GET", "dashboard", ACT_DECIDE, NULL, "dashboard", ep_dashboard,
+	    0 },
+	/* Researchers (the federal node). */
+	{ "GET", "stats/*", EP_NONE, NULL, NULL, ep_stats_1, 0 },
+	/* Admins. */
+	{ "GET", "accounts", ACT_ACCOUNTS, NULL, "user list", ep_accounts,
+	    0 },
+	{ "POST", "accounts", ACT_ACCOUNTS, NULL, NULL, ep_account_add, 0 },
+	{ "POST", "accounts/*/*", ACT_ACCOUNTS, NULL, NULL, ep_account_verb,
+	    0 },
+	{ "GET", "status", ACT_NODE, NULL, "status", ep_status, 0 },
+	{ "GET", "rejected", ACT_NODE, NULL, "rejected list", ep_rejected,
+	    0 },
+	{ "GET", "peers", ACT_NODE, NULL, "peer list", ep_peers, 0 },
+	{ "POST", "peers", ACT_NODE, NULL, NULL, ep_peer_add, 0 },
+	{ "POST", "peers/*/*", ACT_NODE, NULL, NULL, ep_peer_verb, 0 },
+	/* Auditors. */
+	{ "GET", "audit", ACT_AUDIT, NULL, NULL, ep_audit, 0 },
+	{ "GET", "audit/verify", ACT_AUDIT, NULL, NULL, ep_audit_verify, 0 },
+};
+
+/* Whether the path's segments c->seg match the pattern p. */
+static bool
+path_matches(const struct ctx *c, const char *p)
+{
+	const char	*e;
+	size_t		 n;
+	int		 i;
+
+	for (i = 0; ; i++) {
+		if (*p == '\0')
+			return (i == c->nseg);
+		if (i == c->nseg)
+			return (false);
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n == 2 && memcmp(p, "**", 2) == 0)
+			return (true);	/* one or more: i < c->nseg */
+		if (!(n == 1 && *p == '*') && (strlen(c->seg[i]) != n ||
+		    memcmp(c->seg[i], p, n) != 0))
+			return (false);
+		p = *e == '/' ? e + 1 : e;
+	}
+}
+
+/* The endpoint of the request, or NULL. */
+static const struct endpoint *
+route(const struct ctx *c, bool post)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
+		if (strcmp(endpoints[i].method, post ? "POST" : "GET") == 0 &&
+		    path_matches(c, endpoints[i].path))
+			return (&endpoints[i]);
+	return (NULL);
+}
+
+/* Check the role, run the handler, audit and send its read. */
+static void
+run(struct ctx *c, const struct endpoint *e)
+{
+	if (e->action != EP_NONE && !access_any(c->acct.role,
+	    (enum access_action)e->action)) {
+		fail(c, 403, "forbidden", e->forbidden != NULL ?
+		    e->forbidden : "your role may not do this");
+		return;
+	}
+	e->fn(c);
+	if (c->ans->status != 0 || c->out == NULL)
+		return;
+	/* Audited before anything is shown: a read of an endpoint that
+	 * names no audit action is a bug, answered 500. */
+	if (e->audit == NULL) {
+		log_warnx("web api: %s /api/%s answers a read with no audit "
+		    "action", e->method, e->path);
+		internal(c);
+		return;
+	}
+	if (audit(c, NULL, e->audit, nz(c->out_ids), "",
+	    c->out_detail[0] != '\0' ? c->out_detail : "web", false) == -1) {
+		fail(c, 500, "audit", "the read cannot be recorded in the "
+		    "audit, so it is refused");
+		return;
+	}
+	set_json(c, 200, c->out);
+	c->out = NULL;
+}
+
 void
 uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
     struct uiapi_answer *ans)
 {
-	struct ctx	 c;
-	bool		 post = strcmp(r->method, "POST") == 0;
-	bool		 get = strcmp(r->method, "GET") == 0;
-	const char	*s0, *s1;
+	const struct endpoint	*e;
+	struct ctx		 c;
+	bool			 post = strcmp(r->method, "POST") == 0;
+	bool			 get = strcmp(r->method, "GET") == 0;
 
 	memset(&c, 0, sizeof(c));
 	memset(ans, 0, sizeof(*ans));
@@ -2856,13 +3187,9 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 			return;
 		}
 	}
-	s0 = c.seg[0];
-	s1 = c.nseg > 1 ? c.seg[1] : NULL;
-	if (c.nseg == 1 && strcmp(s0, "login") == 0) {
-		if (post)
-			ep_login(&c);
-		else
-			fail(&c, 405, "method", "use POST");
+	e = route(&c, post);
+	if (e != NULL && (e->flags & EP_PUBLIC)) {
+		e->fn(&c);
 		goto out;
 	}
 	if (!session(&c))
@@ -2873,85 +3200,19 @@ uiapi_handle(struct uiapi *api, const struct uiapi_req *r,
 		goto out;
 	}
 	/* With a one-time password, only me, password and logout. */
-	if (c.acct.must_change && !(c.nseg == 1 && (strcmp(s0, "me") == 0 ||
-	    strcmp(s0, "password") == 0 || strcmp(s0, "logout") == 0))) {
+	if (c.acct.must_change && (e == NULL || !(e->flags & EP_FIRST))) {
 		fail(&c, 403, "password_change_required", "choose a new "
 		    "password first (POST /api/password)");
 		goto out;
 	}
-	if (c.nseg == 1 && strcmp(s0, "logout") == 0 && post)
-		ep_logout(&c);
-	else if (c.nseg == 1 && strcmp(s0, "me") == 0 && get)
-		ep_me(&c);
-	else if (c.nseg == 1 && strcmp(s0, "password") == 0 && post)
-		ep_password(&c);
-	else if (c.nseg == 1 && strcmp(s0, "search") == 0 && get)
-		ep_search(&c);
-	else if (c.nseg == 1 && strcmp(s0, "caseload") == 0 && get)
-		ep_caseload(&c);
-	else if (c.nseg == 1 && strcmp(s0, "persons") == 0 && post)
-		ep_record(&c, NULL, "person", "add");
-	else if (c.nseg == 2 && strcmp(s0, "dossiers") == 0 && get)
-		ep_show(&c, s1);
-	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
-	    strcmp(c.seg[2], "history") == 0 && get)
-		ep_history(&c, s1);
-	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
-	    strcmp(c.seg[2], "glass") == 0 && post)
-		ep_glass(&c, s1);
-	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post &&
-	    strcmp(c.seg[2], "transfer") == 0 && strcmp(c.seg[3], "offer") ==
-	    0)
-		ep_offer(&c, s1);
-	else if (c.nseg == 3 && strcmp(s0, "dossiers") == 0 &&
-	    strcmp(c.seg[2], "assign") == 0 && post)
-		ep_assign(&c, s1);
-	else if (c.nseg == 4 && strcmp(s0, "dossiers") == 0 && post)
-		ep_record(&c, s1, c.seg[2], c.seg[3]);
-	else if (c.nseg == 1 && strcmp(s0, "transfers") == 0 && get)
-		ep_transfers(&c);
-	else if (c.nseg == 1 && strcmp(s0, "conflicts") == 0 && get)
-		ep_conflicts(&c);
-	else if (c.nseg == 1 && strcmp(s0, "duplicates") == 0 && get)
-		ep_duplicates(&c);
-	else if (c.nseg == 1 && strcmp(s0, "glass") == 0 && get)
-		ep_glass_review(&c);
-	else if (c.nseg == 2 && strcmp(s0, "stats") == 0 && get)
-		ep_stats(&c, s1);
-	else if (c.nseg == 1 && strcmp(s0, "dashboard") == 0 && get)
-		ep_dashboard(&c);
-	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
-	    strcmp(s1, "dismiss") == 0)
-		ep_dismiss(&c);
-	else if (c.nseg == 2 && strcmp(s0, "duplicates") == 0 && post &&
-	    strcmp(s1, "link") == 0)
-		ep_link(&c);
-	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && get)
-		ep_accounts(&c);
-	else if (c.nseg == 1 && strcmp(s0, "status") == 0 && get)
-		ep_status(&c);
-	else if (c.nseg == 1 && strcmp(s0, "peers") == 0 && get)
-		ep_peers(&c);
-	else if (c.nseg == 1 && strcmp(s0, "peers") == 0 && post)
-		ep_peer_add(&c);
-	else if (c.nseg == 3 && strcmp(s0, "peers") == 0 && post)
-		ep_peer_remove(&c, s1, c.seg[2]);
-	else if (c.nseg == 1 && strcmp(s0, "accounts") == 0 && post)
-		ep_account_add(&c);
-	else if (c.nseg == 3 && strcmp(s0, "accounts") == 0 && post)
-		ep_account_change(&c, s1, c.seg[2]);
-	else if (c.nseg == 1 && strcmp(s0, "audit") == 0 && get)
-		ep_audit(&c);
-	else if (c.nseg == 2 && strcmp(s0, "audit") == 0 &&
-	    strcmp(s1, "verify") == 0 && get)
-		ep_audit_verify(&c);
-	else if (c.nseg >= 3 && strcmp(s0, "transfers") == 0 && post)
-		ep_entry(&c, true);
-	else if (c.nseg >= 3 && strcmp(s0, "conflicts") == 0 && post)
-		ep_entry(&c, false);
-	else
+	if (e == NULL) {
 		fail(&c, 404, "not_found", "no such endpoint");
+		goto out;
+	}
+	run(&c, e);
 out:
 	OPENSSL_cleanse(&c.s, sizeof(c.s));
 	cJSON_Delete(c.body);
+	cJSON_Delete(c.out);
+	free(c.out_ids);
 }

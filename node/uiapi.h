@@ -5,7 +5,9 @@
  * the CLI (node/cli.h, account.h, session.h, audit.h, conflict/access.h).
  *
  * node/ui.c hands over each request once its body is read; uiapi_handle
- * decides the answer.  A state-changing request (POST) must come from the
+ * decides the answer from one table of endpoints (node/uiapi.c: method,
+ * path, the role's action, the audit action of a read, the handler); the
+ * SQL the pages need and no other module answers is node/store_ui.h.  A state-changing request (POST) must come from the
  * pages' own origin (Origin: https://HOST as the Host header names it)
  * and, with a session, carry its CSRF token in X-CSRF-Token.  Errors are
  * {"error":{"code":C,"message":M}} with a fixed message: nothing a client

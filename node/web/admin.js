@@ -44,6 +44,82 @@ export async function health(view) {
 			count(x.behind, 'изменение', 'изменения',
 			    'изменений'), String(x.waiting),
 			String(x.refused)])));
+	if (d.refused)
+		view.append(h('p', {}, h('a', { href: '#/rejected' },
+		    'Отвергнутые изменения и их причины')));
+	view.append(h('h2', {}, 'Сверка с соседями'), h('p', {},
+	    d.anti_entropy_interval > 0 ? 'Узел сверяет общие дела с ' +
+	    `каждым соседом раз в ${count(Math.round(
+		d.anti_entropy_interval / 60), 'минуту', 'минуты', 'минут')} ` +
+	    'и дописывает недостающее.' : 'Сверка выключена ' +
+	    '(anti_entropy_interval = 0).'));
+	const rounds = d.peers.filter((x) => x.anti_entropy);
+	if (rounds.length)
+		view.append(table('Последняя сверка с каждым соседом',
+		    ['Сосед', 'Когда', 'Итог', 'Общих дел', 'Исправлено дел',
+		    'Не решено', 'Обмен не удаётся с'], rounds.map((x) => {
+			const a = x.anti_entropy;
+			return [x.region, msText(a.at_ms), roundText(a),
+			    String(a.shared), String(a.applied),
+			    String(a.unresolved), x.failing_since_ms ?
+			    msText(x.failing_since_ms) : '—'];
+		    })));
+	else if (d.peers.length)
+		view.append(h('p', {}, 'Сверок ещё не было.'));
+	const s = d.stats;
+	view.append(h('h2', {}, 'Статистика'), h('p', {
+	    class: s.late ? 'notice' : 'meta' }, s.federal ?
+	    'Это федеральный узел: он принимает статистику регионов.' :
+	    (s.published_ms ? `Последний раз статистика подготовлена ` +
+		`${msText(s.published_ms)}` : 'Статистика ещё не ' +
+		'готовилась') + (s.interval_hours > 0 ? `; узел готовит её ` +
+		`раз в ${count(s.interval_hours, 'час', 'часа', 'часов')}.` :
+		'; подготовка выключена (stats_interval = 0).') +
+	    (s.federal_peer ? '' : ' Федеральный узел не среди соседей: ' +
+		'статистика остаётся здесь.') + (s.late ? ' Сбой: ' +
+		'статистика давно не публиковалась — проверьте, что работает ' +
+		'opora serve, и журнал узла.' : '')));
+}
+
+// The last anti-entropy round in words.
+function roundText(a) {
+	if (!a.ok)
+		return `не удалась: ${a.error || ''}`;
+	return a.differed ? `расходились ${count(a.differed, 'дело', 'дела',
+	    'дел')}` : 'совпадает';
+}
+
+// The changes peers sent that this node refused (GET /api/rejected).
+export async function rejected(view) {
+	view.append(h('h1', {}, 'Отвергнутые изменения'), h('p', {},
+	    'Изменения, которые соседи прислали, а узел не принял: ' +
+	    'неверная подпись, отозванный ключ, нарушение правил. Каждое ' +
+	    'записано один раз на соседа и изменение; повторы считаются.'));
+	const r = await call('GET', '/api/rejected');
+	if (r.status !== 200) {
+		view.append(h('p', { class: 'status error' }, errorText(r)));
+		return;
+	}
+	const list = r.data.rejected;
+	view.append(h('p', {}, list.length ? `${count(list.length,
+	    'изменение', 'изменения', 'изменений')}.` :
+	    'Отвергнутых изменений нет.'));
+	if (list.length)
+		view.append(table('Отвергнутые изменения',
+		    ['Последний раз', 'Впервые', 'Сосед', 'Изменение', 'Дело',
+		    'Причина', 'Раз'], list.map((x) => [atUtc(x.last),
+			atUtc(x.at), x.via === 'file' ? `${x.peer} (файл)` :
+			x.peer, h('code', { class: 'id' },
+			    `${x.id.slice(0, 16)}`), x.dossier ? h('code',
+			    { class: 'id' }, x.dossier) : '—',
+			x.reason_ru || x.reason, String(x.count)])));
+}
+
+// "2026-12-01T10:00:00Z" as local ДД.ММ.ГГГГ ЧЧ:ММ.
+function atUtc(s) {
+	const t = new Date(s);
+	return Number.isNaN(t.getTime()) ? String(s ?? '') :
+	    msText(t.getTime());
 }
 
 // A peer's state in words, as the health page says it.
@@ -105,7 +181,8 @@ export async function peers(view) {
 			    'Действия'], list.map((x) => [x.region, x.url,
 				h('code', { class: 'id' }, x.key_id),
 				peerState(x), count(x.behind, 'изменение',
-				    'изменения', 'изменений'), remove(x)])));
+				    'изменения', 'изменений'),
+				h('div', {}, remove(x), revoke(x, st))])));
 	};
 	// Add: the card file that 'opora id' printed on the peer.
 	const id = 'peer-card';
@@ -149,6 +226,63 @@ export async function peers(view) {
 		    'новый ключ объявлен прежним.'), input),
 	    h('div', { class: 'actions' }, add), fst));
 	await load();
+}
+
+// A peer's stolen key: its id and the day from which what it signed is
+// refused (POST /api/peers/REGION/revoke-key), said back in words and
+// confirmed by a second, explicit click, as 'opora peer revoke-key'.
+function revoke(x, st) {
+	const box = h('div', { class: 'actions' });
+	const ask = h('button', { type: 'button', class: 'secondary',
+	    onclick: () => {
+		const kid = field('Ключ подписи', 'key_id', { value: x.key_id,
+		    hint: '16 шестнадцатеричных цифр.' });
+		const since = field('Отклонять подписанное с', 'since', {
+		    type: 'date', required: true });
+		const next = h('button', { type: 'button', onclick: () => {
+			const k = kid.value();
+			if (!/^[0-9a-f]{16}$/.test(k)) {
+				kid.setError('Номер ключа — 16 цифр и букв ' +
+				    'a–f.');
+				kid.input.focus();
+				return;
+			}
+			if (!since.check(true) || !since.value()) {
+				since.input.focus();
+				return;
+			}
+			const day = since.value();
+			const back = h('button', { type: 'button',
+			    class: 'secondary', onclick: () =>
+				clear(box).append(ask) }, 'Отмена');
+			clear(box).append(h('p', {}, `Отозвать ключ ${k} ` +
+			    `региона ${x.region} с ${fmtDate(day)}? ` +
+			    'Изменения, подписанные им с этого дня, узел ' +
+			    'будет отклонять; уже принятые останутся ' +
+			    '(их перечислит opora peer revoke-key).'),
+			    h('button', { type: 'button', onclick: async () => {
+				const rr = await call('POST',
+				    `/api/peers/${encodeURIComponent(
+				    x.region)}/revoke-key`, { key_id: k,
+				    since: day });
+				if (rr.status !== 201) {
+					st.say(errorText(rr), 'error');
+					return;
+				}
+				st.say(`Ключ ${rr.data.key_id} региона ` +
+				    `${rr.data.region} отозван с ` +
+				    `${rr.data.since}.`, 'ok');
+				clear(box).append(ask);
+			    } }, 'Да, отозвать ключ'), back);
+			box.querySelector('button').focus();
+		    } }, 'Далее');
+		clear(box).append(kid, since, next, h('button', {
+		    type: 'button', class: 'secondary', onclick: () =>
+			clear(box).append(ask) }, 'Отмена'));
+		kid.input.focus();
+	    } }, `Отозвать ключ ${x.region}…`);
+	box.append(ask);
+	return box;
 }
 
 // What an admin hands over once: a one-time password, a second factor.
@@ -283,6 +417,11 @@ const actions = {
 	'peer list': 'список соседей', 'peer add': 'новый сосед',
 	'peer remove': 'удаление соседа', status: 'состояние узла',
 	'glass review': 'просмотр открытий чужих дел',
+	unlink: 'разрыв связи дел', links: 'список связанных дел',
+	'duplicates dismissed': 'список пар «разные люди»',
+	'rejected list': 'список отвергнутых изменений',
+	'peer revoke-key': 'отзыв ключа соседа',
+	dashboard: 'показатели региона',
 };
 
 function actionText(a) {

@@ -32,6 +32,8 @@ const pages = [
 	    render: research.stats },
 	{ route: 'status', title: 'Состояние узла', roles: ['admin'],
 	    render: admin.health },
+	{ route: 'rejected', title: 'Отвергнутые изменения', roles: ['admin'],
+	    render: admin.rejected },
 	{ route: 'peers', title: 'Соседи', roles: ['admin'],
 	    render: admin.peers },
 	{ route: 'accounts', title: 'Учётные записи', roles: ['admin'],

@@ -186,7 +186,9 @@ export async function duplicates(view) {
 	view.append(h('h1', {}, 'Возможные повторы'));
 	const st = status();
 	const out = h('div', {});
-	view.append(st, out);
+	const linkedOut = h('section', { 'aria-labelledby': 'linked-h' });
+	const dismissedOut = h('section', { 'aria-labelledby': 'dism-h' });
+	view.append(st, out, linkedOut, dismissedOut);
 	const load = async (msg) => {
 		const r = await call('GET', '/api/duplicates');
 		clear(out);
@@ -195,6 +197,8 @@ export async function duplicates(view) {
 			return;
 		}
 		st.say(msg || '', msg ? 'ok' : '');
+		await Promise.all([linked(linkedOut, load),
+		    dismissed(dismissedOut)]);
 		const list = r.data.pairs;
 		out.append(h('p', {}, list.length ? `На узле ${count(
 		    list.length, 'пара дел', 'пары дел', 'пар дел')}, которые ` +
@@ -259,6 +263,92 @@ export async function duplicates(view) {
 		});
 	};
 	await load();
+}
+
+// The linked pairs (GET /api/duplicates/linked), each with a way to
+// undo a wrong link with a reason (POST /api/duplicates/unlink).
+async function linked(sec, load) {
+	const r = await call('GET', '/api/duplicates/linked');
+	clear(sec).append(h('h2', { id: 'linked-h' }, 'Связанные дела'));
+	if (r.status !== 200) {
+		sec.append(h('p', { class: 'status error' }, errorText(r)));
+		return;
+	}
+	const list = r.data.pairs;
+	sec.append(h('p', {}, list.length ? `${count(list.length,
+	    'пара связана', 'пары связаны', 'пар связано')} как один ` +
+	    'человек. Если дела связали по ошибке, разорвите связь: ' +
+	    'истории снова станут отдельными.' : 'Связанных дел нет.'));
+	if (r.data.more)
+		sec.append(h('p', {}, 'Показаны первые 200 пар.'));
+	list.forEach((d, i) => {
+		const [a, b] = d.people;
+		const reason = field('Причина разрыва', 'reason', {
+		    hint: 'Обязательно. Например: «разные отчества, ' +
+			'связали по ошибке»' });
+		// As for the suggestions: the outcome goes below the button,
+		// so that nothing above it moves it from under the pointer.
+		const pst = status();
+		const undo = async () => {
+			const why = reason.input.value.trim();
+			if (!why) {
+				reason.input.setAttribute('aria-invalid',
+				    'true');
+				pst.say('Укажите причину разрыва.', 'error');
+				reason.input.focus();
+				return;
+			}
+			reason.input.removeAttribute('aria-invalid');
+			pst.say('');
+			const rr = await call('POST', '/api/duplicates/unlink',
+			    { dossier: d.dossier, other: d.other,
+			    reason: why });
+			if (rr.status !== 201) {
+				pst.say(errorText(rr), 'error');
+				return;
+			}
+			await load('Связь разорвана: это разные люди.');
+		};
+		sec.append(h('article', { class: 'conflict',
+		    'aria-label': `Связь ${i + 1}: ${fullName(a)} и ` +
+			`${fullName(b)}` },
+		    h('h3', {}, `Связь ${i + 1}: ` + (d.in_force ?
+			'действует' : 'ждёт подтверждения другого региона')),
+		    h('div', { class: 'sides' },
+			personCard(a, 'Первое дело'),
+			personCard(b, 'Второе дело')),
+		    d.reason ? h('p', { class: 'by' }, `Причина связи: ` +
+			`${d.reason} (${d.by})`) : '',
+		    reason,
+		    h('div', { class: 'actions' },
+			h('button', { type: 'button', class: 'secondary',
+			    onclick: undo }, 'Разорвать связь')), pst));
+	});
+}
+
+// The pairs said to be two people (GET /api/duplicates/dismissed).  The
+// statement is not undone ('opora duplicates' has no way to): a pair
+// that is one person after all is linked from the dossier's search.
+async function dismissed(sec) {
+	const r = await call('GET', '/api/duplicates/dismissed');
+	clear(sec).append(h('h2', { id: 'dism-h' }, 'Отмечены как разные люди'));
+	if (r.status !== 200) {
+		sec.append(h('p', { class: 'status error' }, errorText(r)));
+		return;
+	}
+	const list = r.data.pairs;
+	sec.append(h('p', {}, list.length ? `${count(list.length, 'пара',
+	    'пары', 'пар')}: эти дела больше не предлагаются как повторы.` :
+	    'Таких отметок нет.'));
+	if (list.length)
+		sec.append(table('Пары, отмеченные как разные люди',
+		    ['Первое дело', 'Второе дело', 'Кто отметил', 'Когда',
+		    'Причина'], list.map((d) => [
+			link(`#/dossier/${d.dossier}`,
+			    fullName(d.people[0]) || d.dossier),
+			link(`#/dossier/${d.other}`,
+			    fullName(d.people[1]) || d.other),
+			d.by, secText(d.at), d.reason])));
 }
 
 // An audit time (unix seconds) as ДД.ММ.ГГГГ ЧЧ:ММ.

@@ -1,7 +1,10 @@
 #!/bin/sh
 # tests/bench/bench_web.sh: 'make bench', the web pages' API (issue 14):
 # search on a node of 200,000 dossiers, and the dossier page of a graduate
-# with 500 entries (its two calls: the dossier, the card's history).  The
+# with 500 entries (its two calls: the dossier, the card's history), and
+# the supervisor's dashboard over the region's 200,000 (each with a
+# statistics consent, half with an open support episode), beside the time
+# of 'opora stats publish' for one year, measured in the same run.  The
 # server's time of each call is curl's time to the first byte less its
 # time to the end of the TLS handshake (time_starttransfer -
 # time_pretransfer), over loopback; each call 30 times, the median and the
@@ -13,6 +16,7 @@ OPORA="$top/opora"
 DOSSIERS=${WEB_DOSSIERS:-200000}
 ENTRIES=${WEB_ENTRIES:-500}
 RUNS=${WEB_RUNS:-30}
+DASH_RUNS=${WEB_DASH_RUNS:-5}
 T=$(mktemp -d "${TMPDIR:-/tmp}/opora-bench-web.XXXXXX")
 pid=
 cleanup() {
@@ -31,6 +35,13 @@ awk -v D="$DOSSIERS" -v E="$ENTRIES" 'BEGIN {
 		printf("{\"dossier\":\"P0\",\"op\":\"event.add\",\"date\":\"20%02d-%02d-%02d\",\"type\":\"contact\",\"text\":\"Встреча с куратором, запись номер %d\"}\n", 20 + e % 5, e % 12 + 1, e % 28 + 1, e)
 	for (d = 1; d < D; d++)
 		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"%s\",\"name\":\"%s\",\"birth_date\":\"%d-%02d-%02d\",\"sex\":\"F\",\"institution\":\"Детский дом №%d\"}\n", d, s[d % n + 1], f[int(d / n) % m + 1], 1995 + d % 12, d % 12 + 1, d % 28 + 1, d % 50)
+	# Counted by the dashboard: a statistics consent each, an open
+	# episode for every second one.
+	for (d = 1; d < D; d++) {
+		printf("{\"dossier\":\"P%d\",\"op\":\"consent.add\",\"scope\":\"statistics\",\"date\":\"20%02d-%02d-10\",\"document\":\"Согласие\"}\n", d, 21 + d % 4, d % 12 + 1)
+		if (d % 2 == 0)
+			printf("{\"dossier\":\"P%d\",\"op\":\"episode.open\",\"centre\":\"Центр %d\",\"curator\":\"Куратор\",\"date\":\"20%02d-%02d-15\"}\n", d, d % 20, 21 + d % 4, d % 12 + 1)
+	}
 }' > "$T/register.jsonl"
 "$OPORA" --dir "$T/node" init --region RU-SMO >/dev/null 2>&1
 "$OPORA" --dir "$T/node" user add admin --name Admin --role admin \
@@ -94,3 +105,19 @@ timeit "search: nothing found («Щ»)" "/api/search?surname=$(enc Щ)"
 timeit "dossier of $ENTRIES entries: GET /api/dossiers/ID" "/api/dossiers/$id"
 timeit "dossier of $ENTRIES entries: GET /api/dossiers/ID/history" \
     "/api/dossiers/$id/history"
+
+# The supervisor's dashboard: five years of quarters (the default), and
+# one year; beside it, what one year's snapshot takes on the CLI
+# ('opora stats publish': the same stats_compute, signed and kept).
+y=$(date -u +%Y)
+echo
+echo "== web: reference: opora stats publish --year $y"
+/usr/bin/time -f "%e s" "$OPORA" --dir "$T/node" --user admin stats publish \
+    --year "$y" >/dev/null
+echo
+echo "| call | runs | median ms | slowest ms | bytes |"
+echo "| --- | --- | --- | --- | --- |"
+RUNS=$DASH_RUNS
+timeit "dashboard: GET /api/dashboard (5 years, 20 quarters)" "/api/dashboard"
+timeit "dashboard: GET /api/dashboard?from=$y&to=$y (1 year)" \
+    "/api/dashboard?from=$y&to=$y"

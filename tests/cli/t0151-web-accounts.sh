@@ -95,7 +95,9 @@ api boss GET /api/status
 status 200
 contains '^\{"region":"RU-SMO","peers":\[\{"region":"RU-KLU","url":"https://127.0.0.1:9","ok":false,"last_ok_ms":0,' \
     "$T/out"
-contains '"dossiers":0,"custody":0,"conflicts_open":0,"refused":0\}$' "$T/out"
+contains '"dossiers":0,"custody":0,"conflicts_open":0,"refused":0,' "$T/out"
+# The anti-entropy and statistics parts of 'opora status --json'.
+contains '"anti_entropy_interval":[0-9]*,"stats":\{"federal":false,"federal_peer":false,"published_ms":[0-9]*,"interval_hours":[0-9]*,"late":false\}\}$' "$T/out"
 api petrova GET /api/status
 status 403
 login inspector

@@ -75,6 +75,27 @@ for s in 1 2; do
 	    2006-02-02 --sex F --institution "Детский дом № $s" --force
 done
 
+# A change Smolensk refuses, for the admin's page of refused changes: the
+# last of Kaluga's changes for Smolensk, its clock altered (so that its
+# signature no longer verifies), taken from a file.
+"$OPORA_BIN" --dir KLU --user boss export --for RU-SMO > klu.json ||
+    fail "export KLU"
+python3 - klu.json bad.json <<'PY' || fail "alter a change"
+import base64, json, sys
+j = json.load(open(sys.argv[1]))
+c = j["changes"][-1]
+b = base64.b64decode(c["bytes"])
+h = json.loads(b)["hlc"]
+b = b.replace(('"hlc":"%s"' % h).encode(), ('"hlc":"%s"' % (h[:-1] +
+    ("1" if h[-1] == "0" else "0"))).encode(), 1)
+c["bytes"] = base64.b64encode(b).decode()
+c.pop("id", None)
+json.dump(j, open(sys.argv[2], "w"))
+PY
+"$OPORA_BIN" --dir SMO --user boss receive --from RU-KLU bad.json \
+    >/dev/null 2>&1
+[ $? = 65 ] || fail "the altered change was not refused"
+
 # The federal node, for the researcher's page: seven Smolensk graduates
 # with a statistics consent, published; RU-FED pulls them and makes
 # release 1.  A researcher account there.
@@ -116,6 +137,8 @@ PIDS="$PIDS $npid"
 wait "$npid"
 rc=$?
 PIDS=$(echo "$PIDS" | sed "s/ $npid\\b//")
+# A failed case: the nodes' logs are kept beside the screenshots.
+[ "$rc" = 0 ] || cp SMO.log KLU.log FED.log "$TOP/build/web-shots/" 2>/dev/null
 stop SMO
 stop KLU
 stop FED

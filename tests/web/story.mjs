@@ -4,8 +4,12 @@
 // offers the case to Kaluga; Kaluga's supervisor accepts it and assigns
 // it to a centre; Kaluga's curator finds the whole history, each entry
 // attributed; a curator of another centre is refused without a reason
-// (break the glass), which the auditor finds in the log; an admin sees
-// the accounts.  XSS attempts are shown as text, a request from another
+// (break the glass), which the auditor finds in the log; Smolensk's
+// supervisor links a duplicate, sees the link and the pair marked as two
+// people, undoes the link and links it again; an admin sees the accounts,
+// the health page's anti-entropy and statistics parts, the refused
+// changes with their reasons in Russian, and revokes a peer's key after
+// confirming it.  XSS attempts are shown as text, a request from another
 // origin is refused, the session's expiry is warned and a lapsed session
 // keeps the form.  axe-core on every page (WCAG 2.1 A/AA); screenshots
 // under build/web-shots/.
@@ -397,6 +401,53 @@ try {
 		check(await chief.title() !== '1', 'XSS ran');
 	});
 
+	await step('supervisor-unlinks-and-sees-dismissed', async () => {
+		// The link just made is listed with both cards; undone with a
+		// reason, the pair is suggested again; linked once more, as
+		// the later cases expect.
+		const l = chief.getByRole('article', {
+		    name: /^Связь 1: Кузнецова Ольга и Кузнецова Ольга/ });
+		await l.getByRole('heading', { name: 'Связь 1: действует' })
+		    .waitFor();
+		await l.getByText('123-456-789 64').first().waitFor();
+		const t = chief.getByRole('region', {
+		    name: 'Пары, отмеченные как разные люди' });
+		await t.getByRole('cell', { name: `Разные дома ${XSS}` })
+		    .waitFor();
+		await t.getByRole('link', { name: 'Белова Дарья' }).first()
+		    .waitFor();
+		await axe(chief, 'linked and dismissed pairs');
+		await shot(chief, '23-duplicates-linked');
+		await l.getByRole('button', { name: 'Разорвать связь' }).click();
+		await l.getByText('Укажите причину разрыва.').waitFor();
+		await l.getByLabel(lab('Причина разрыва')).fill(
+		    `Связали по ошибке ${XSS}`);
+		const t0 = Date.now();
+		const [res] = await Promise.all([chief.waitForResponse((r) =>
+		    r.url().endsWith('/api/duplicates/unlink')),
+		    l.getByRole('button', { name: 'Разорвать связь' }).click()]);
+		check(res.status() === 201, `unlink: ${res.status()} ` +
+		    `${await res.text()} after ${Date.now() - t0} ms`);
+		await chief.getByText('Связь разорвана: это разные люди.')
+		    .waitFor().catch(async (e) => {
+			throw new Error(`${e.message.split('\n')[0]}; the ` +
+			    'page says: ' + (await chief.locator('.status')
+			    .allTextContents()).filter(Boolean).join(' | '));
+		    });
+		await chief.getByText('Связанных дел нет.').waitFor();
+		await chief.getByText(/^На узле 1 пара дел,/).waitFor();
+		const k = chief.getByRole('article', {
+		    name: /^Пара 1: Кузнецова Ольга и Кузнецова Ольга/ });
+		await k.getByLabel(lab('Причина решения')).fill(
+		    'Один СНИЛС, зарегистрирована дважды');
+		await k.getByRole('button', { name: 'Один человек — связать' })
+		    .click();
+		await chief.getByText('Дела связаны: это один человек.')
+		    .waitFor();
+		await l.waitFor();
+		check(await chief.title() !== '1', 'XSS ran');
+	});
+
 	const kchief = await newPage(browser, KLU);
 	await step('kaluga-accepts', async () => {
 		await login(kchief, 'chief');
@@ -602,8 +653,13 @@ try {
 		await adm.getByRole('heading', { name: 'Состояние узла' })
 		    .waitFor();
 		await adm.getByRole('cell', { name: 'RU-KLU', exact: true })
-		    .waitFor();
+		    .first().waitFor();
 		await adm.getByText('Регион RU-SMO.').waitFor();
+		await adm.getByRole('heading', { name: 'Сверка с соседями' })
+		    .waitFor();
+		await adm.getByRole('heading', { name: 'Статистика' }).waitFor();
+		await adm.getByText(/^(Последний раз статистика подготовлена|Статистика ещё не готовилась)/)
+		    .waitFor();
 		await axe(adm, 'node health');
 		await shot(adm, '14-status');
 		await adm.getByRole('link', { name: 'Учётные записи' }).click();
@@ -624,6 +680,20 @@ try {
 		check(onetime.length >= 12, `one-time password ${onetime}`);
 		await axe(adm, 'accounts');
 		await shot(adm, '12-accounts');
+	});
+	await step('admin-rejected-changes', async () => {
+		await adm.getByRole('link', { name: 'Состояние узла' }).click();
+		await adm.getByRole('link', {
+		    name: 'Отвергнутые изменения и их причины' }).click();
+		await adm.getByRole('heading', { name: 'Отвергнутые изменения' })
+		    .waitFor();
+		const t = adm.getByRole('region', {
+		    name: 'Отвергнутые изменения' });
+		await t.getByRole('cell', { name: 'подпись не сходится' })
+		    .waitFor();
+		await t.getByRole('cell', { name: 'RU-KLU (файл)' }).waitFor();
+		await axe(adm, 'refused changes');
+		await shot(adm, '21-rejected');
 	});
 	await step('admin-peers', async () => {
 		await adm.getByRole('link', { name: 'Соседи' }).click();
@@ -648,6 +718,21 @@ try {
 		    .waitFor();
 		await axe(adm, 'peers');
 		await shot(adm, '16-peers');
+		// The key of a peer revoked, said back and confirmed first.
+		await v.getByRole('button', { name: 'Отозвать ключ RU-TVE…' })
+		    .click();
+		await v.getByRole('button', { name: 'Далее' }).click();
+		await v.getByText('Заполните это поле.').waitFor();
+		await v.getByLabel(lab('Отклонять подписанное с')).fill(
+		    '01.11.2026');
+		await v.getByRole('button', { name: 'Далее' }).click();
+		await v.getByText(/^Отозвать ключ [0-9a-f]{16} региона RU-TVE с 01\.11\.2026\?/)
+		    .waitFor();
+		await axe(adm, 'key revocation');
+		await shot(adm, '22-revoke-key');
+		await v.getByRole('button', { name: 'Да, отозвать ключ' }).click();
+		await v.getByText(/^Ключ [0-9a-f]{16} региона RU-TVE отозван с 2026-11-01/)
+		    .waitFor();
 		await v.getByRole('button', { name: 'Удалить RU-TVE' }).click();
 		await v.getByRole('button', { name: 'Отмена' }).click();
 		await v.getByRole('button', { name: 'Удалить RU-TVE' }).click();
