@@ -43,6 +43,9 @@ struct node;
  * largest region. */
 #define ENTROPY_MAX_SHARED	1000000
 #define ENTROPY_DIGEST_HEX	64
+/* The digest of nothing: SHA-256 of the empty string. */
+#define ENTROPY_EMPTY \
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /*
  * entropy_summary(n, peer, out): the body of GET /v1/summary for region
@@ -60,6 +63,17 @@ int	 entropy_summary(struct node *n, const char *peer, struct buf *out);
  */
 int	 entropy_page(struct node *n, const char *peer, const char *after,
 	    int limit, struct buf *out);
+
+/*
+ * entropy_offers_page(n, peer, after, limit, out): the body of GET
+ * /v1/summary/offers?after=ID&limit=L: the same document as a page of
+ * dossiers, over the dossiers with offers between peer and this node
+ * (docs/protocol.md, "Anti-entropy"), "changes" counting the offers and
+ * "digest" their digest.  /v1/summary adds "offers" (how many such
+ * dossiers) and "offers_digest" when there is one.  0, or -1.
+ */
+int	 entropy_offers_page(struct node *n, const char *peer,
+	    const char *after, int limit, struct buf *out);
 
 /*
  * How a round reaches the peer: GET path ("/v1/summary", ...) into body

@@ -23,13 +23,17 @@ struct node;
 struct store;
 
 /*
- * feed_build(n, region, since, limit, out, nextp): append the feed
- * response for region after cursor since, with at most limit changes (a
- * dossier's history may go beyond it when it must come whole), to out.
- * Stores the next cursor in *nextp.  0 / -1.
+ * feed_build(n, region, since, limit, out, nextp, servedp): append the
+ * feed response for region after cursor since, with at most limit
+ * changes (a dossier's history may go beyond it when it must come whole),
+ * to out, all read in one transaction.  Stores the next cursor in *nextp
+ * (the head when the response read the log to its end: docs/protocol.md,
+ * "Endpoints") and, if servedp is not NULL, how many changes it holds in
+ * *servedp.  What it costs grows with what it reads of the log after
+ * since, not with the log.  0 / -1.
  */
 int	 feed_build(struct node *n, const char *region, int64_t since,
-	    int limit, struct buf *out, int64_t *nextp);
+	    int limit, struct buf *out, int64_t *nextp, int *servedp);
 
 /* feed_head(n): the newest feed number, or -1. */
 int64_t	 feed_head(struct node *n);
