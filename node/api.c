@@ -33,6 +33,7 @@ struct feed_req {
 	 * news reads on from here (what the peer becomes entitled to before
 	 * it comes whole with the change that entitles it). */
 	int64_t		 from;
+	int		 flags;		/* feed_build's */
 	int64_t		 limit;
 	int64_t		 wait;
 };
@@ -65,7 +66,7 @@ serve_feed(struct http_conn *c, bool expired)
 
 	buf_init(&b, LIMIT_FEED_BYTES);
 	if (feed_build(http_conn_node(c), http_conn_peer(c), fr->from,
-	    (int)fr->limit, &b, &next, &served) == -1) {
+	    (int)fr->limit, fr->flags, &b, &next, &served) == -1) {
 		buf_free(&b);
 		if (feed_corrupted(http_conn_node(c)))
 			http_error(c, 500, "corrupted", CORRUPTED);
@@ -110,6 +111,8 @@ feed(struct http_conn *c, const struct http_request *rq)
 		return;
 	}
 	fr->from = fr->since;
+	/* The peer holds every change its region wrote: no echo. */
+	fr->flags = rq->own_held ? FEED_SKIP_OWN : 0;
 	serve_feed(c, false);
 }
 

@@ -86,7 +86,7 @@ static const char SQL_OFFERS[] =
 /* A newly offered dossier's history before the offer, sent whole with the
  * offer (a receiver ignores what it already holds). */
 static const char SQL_HISTORY[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes"
+    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
     " WHERE dossier = ?1 AND seq < ?2 ORDER BY seq";
 static const char SQL_HISTORY_COUNT[] =
     "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq < ?2";
@@ -220,10 +220,22 @@ count_history(struct store *st, const char *dossier, int64_t since)
 	return (n);
 }
 
-/* Append a dossier's changes before seq; returns how many, or -1. */
+/* Whether row s (its author's region in column 5) was written by skip,
+ * a region that holds every change it wrote (NULL: none). */
+static bool
+own_change(sqlite3_stmt *s, const char *skip)
+{
+	const char	*r;
+
+	return (skip != NULL && (r = (const char *)sqlite3_column_text(s,
+	    5)) != NULL && strcmp(r, skip) == 0);
+}
+
+/* Append a dossier's changes before seq, but those skip wrote; returns
+ * how many, or -1. */
 static int
 add_history(struct store *st, const char *dossier, int64_t seq,
-    struct buf *out, bool *first)
+    const char *skip, struct buf *out, bool *first)
 {
 	sqlite3_stmt	*s;
 	int		 r, n = 0;
@@ -235,6 +247,8 @@ add_history(struct store *st, const char *dossier, int64_t seq,
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, seq);
 	while ((r = store_step(st, s)) == STORE_ROW) {
+		if (own_change(s, skip))
+			continue;
 		if (add_item(out, first, s) == -1)
 			break;
 		n++;
@@ -247,7 +261,8 @@ add_history(struct store *st, const char *dossier, int64_t seq,
  * linked to it that is held here, for entitlement follows the links.
  * Returns how many changes were added, or -1. */
 static int
-add_links_of(struct store *st, const char *id, struct buf *out, bool *first)
+add_links_of(struct store *st, const char *id, const char *skip,
+    struct buf *out, bool *first)
 {
 	char	(*ids)[37];
 	size_t	 n, i;
@@ -256,7 +271,8 @@ add_links_of(struct store *st, const char *id, struct buf *out, bool *first)
 	if (view_linked(st, id, &ids, &n) == -1)
 		return (-1);
 	for (i = 0; i < n && count != -1; i++) {
-		if ((k = add_history(st, ids[i], INT64_MAX, out, first)) == -1)
+		if ((k = add_history(st, ids[i], INT64_MAX, skip, out,
+		    first)) == -1)
 			count = -1;
 		else
 			count += k;
@@ -274,7 +290,7 @@ static int	 entitled_one(struct store *, const char *, const char *);
  * joins.)  Returns how many changes were added, or -1. */
 static int
 add_linked(struct store *st, const char *region, const char *id,
-    struct buf *out, bool *first)
+    const char *skip, struct buf *out, bool *first)
 {
 	sqlite3_stmt	*s;
 	char		 pair[2][37];
@@ -297,8 +313,9 @@ add_linked(struct store *st, const char *region, const char *id,
 	if (k == 0)
 		return (0);
 	for (i = 0; i < 2; i++) {
-		if ((r = add_history(st, pair[i], INT64_MAX, out, first)) ==
-		    -1 || (k = add_links_of(st, pair[i], out, first)) == -1)
+		if ((r = add_history(st, pair[i], INT64_MAX, skip, out,
+		    first)) == -1 || (k = add_links_of(st, pair[i], skip, out,
+		    first)) == -1)
 			return (-1);
 		count += r + k;
 	}
@@ -458,8 +475,10 @@ is_served(struct store *st, struct dcache *c, const char *region,
 /* feed_build's body, in its read transaction. */
 static int
 build_in(struct node *n, struct dcache *dc, const char *region,
-    int64_t since, int limit, struct buf *out, int64_t *nextp, int *servedp)
+    int64_t since, int limit, int flags, struct buf *out, int64_t *nextp,
+    int *servedp)
 {
+	const char	*skip = flags & FEED_SKIP_OWN ? region : NULL;
 	sqlite3_stmt	*s;
 	int64_t		 next = since, seq, h, behind;
 	char		 epoch[EPOCH_HEX + 1];
@@ -502,7 +521,7 @@ build_in(struct node *n, struct dcache *dc, const char *region,
 				break;
 			}
 			if ((k = add_history(n->st, (const char *)
-			    sqlite3_column_text(s, 2), seq, out,
+			    sqlite3_column_text(s, 2), seq, skip, out,
 			    &first)) == -1)
 				goto out;
 			count += k;
@@ -512,15 +531,20 @@ build_in(struct node *n, struct dcache *dc, const char *region,
 		if (grant && (k = entitled_one(n->st, region, (const char *)
 		    sqlite3_column_text(s, 2))) != 0) {
 			if (k == -1 || (k = add_links_of(n->st, (const char *)
-			    sqlite3_column_text(s, 2), out, &first)) == -1)
+			    sqlite3_column_text(s, 2), skip, out, &first)) ==
+			    -1)
 				goto out;
 			count += k;
 		}
-		if (add_item(out, &first, s) == -1)
-			goto out;
-		count++;
+		/* A change the region wrote itself is left out when it
+		 * holds them all; what it grants or joins still comes. */
+		if (!own_change(s, skip)) {
+			if (add_item(out, &first, s) == -1)
+				goto out;
+			count++;
+		}
 		if ((k = add_linked(n->st, region, (const char *)
-		    sqlite3_column_text(s, 1), out, &first)) == -1)
+		    sqlite3_column_text(s, 1), skip, out, &first)) == -1)
 			goto out;
 		count += k;
 		next = seq;
@@ -569,14 +593,15 @@ out:
 
 int
 feed_build(struct node *n, const char *region, int64_t since, int limit,
-    struct buf *out, int64_t *nextp, int *servedp)
+    int flags, struct buf *out, int64_t *nextp, int *servedp)
 {
 	struct dcache	 dc = { NULL, 0, 0 };
 	int		 rc;
 
 	if (store_feed_begin(n->st) == -1)
 		return (-1);
-	rc = build_in(n, &dc, region, since, limit, out, nextp, servedp);
+	rc = build_in(n, &dc, region, since, limit, flags, out, nextp,
+	    servedp);
 	store_feed_end(n->st);
 	free(dc.v);
 	return (rc);
@@ -624,7 +649,7 @@ feed_dossier(struct node *n, const char *region, const char *id,
 		return (1);
 	/* Entitlement follows the person: the receiver needs the halves of
 	 * the links that entitle it, which are in the linked dossiers. */
-	if (!offer && add_links_of(n->st, id, out, &first) == -1)
+	if (!offer && add_links_of(n->st, id, NULL, out, &first) == -1)
 		return (-1);
 	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
 	return (!buf_failed(out) ? 0 : -1);

@@ -22,8 +22,12 @@
 struct node;
 struct store;
 
+/* feed_build's flags: leave out the changes region wrote (it holds them
+ * all: docs/protocol.md, "Endpoints", Opora-Own). */
+#define FEED_SKIP_OWN	0x1
+
 /*
- * feed_build(n, region, since, limit, out, nextp, servedp): append the
+ * feed_build(n, region, since, limit, flags, out, nextp, servedp): append the
  * feed response for region after cursor since, with at most limit
  * changes (a dossier's history may go beyond it when it must come whole),
  * to out, all read in one transaction.  Stores the next cursor in *nextp
@@ -33,7 +37,8 @@ struct store;
  * since, not with the log.  0 / -1.
  */
 int	 feed_build(struct node *n, const char *region, int64_t since,
-	    int limit, struct buf *out, int64_t *nextp, int *servedp);
+	    int limit, int flags, struct buf *out, int64_t *nextp,
+	    int *servedp);
 
 /* feed_head(n): the newest feed number, or -1. */
 int64_t	 feed_head(struct node *n);

@@ -469,7 +469,7 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&body, LIMIT_FEED_BYTES);
-	if (feed_build(net->n[a], net->regions[b], since, limit, &body,
+	if (feed_build(net->n[a], net->regions[b], since, limit, 0, &body,
 	    &next, NULL) == -1 || wire_feed_parse(body.data, body.len, &f, why,
 	    whysz) == -1) {
 		snprintf(why, whysz, "feed of %s for %s", net->regions[a],
