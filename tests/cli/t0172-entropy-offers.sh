@@ -6,15 +6,7 @@
 # without anti-entropy the gap stays; with it, one round repairs it,
 # whichever side lost it.
 . "$TOP/tests/cli/lib.sh"
-p=$(port_base)
-for r in SMO KLU; do
-	p=$((p + 1))
-	"$OPORA" --dir $r init --region RU-$r --url "https://127.0.0.1:$p" \
-	    --listen "127.0.0.1:$p" 2>/dev/null || fail "init $r"
-	"$OPORA" --dir $r id > $r.card
-done
-ok "$OPORA" --dir SMO peer add KLU.card
-ok "$OPORA" --dir KLU peer add SMO.card
+two_nodes
 # setting DIR VALUE: anti_entropy_interval in DIR's opora.conf.
 setting() {
 	sed -i '/^anti_entropy_interval/d' "$1/opora.conf"

@@ -6,15 +6,7 @@
 # what it becomes entitled to by its own change still comes.  A response
 # that read the log to its end hands out the head as the cursor.
 . "$TOP/tests/cli/lib.sh"
-p=$(port_base)
-for r in SMO KLU; do
-	p=$((p + 1))
-	"$OPORA" --dir $r init --region RU-$r --url "https://127.0.0.1:$p" \
-	    --listen "127.0.0.1:$p" 2>/dev/null || fail "init $r"
-	"$OPORA" --dir $r id > $r.card
-done
-ok "$OPORA" --dir SMO peer add KLU.card
-ok "$OPORA" --dir KLU peer add SMO.card
+two_nodes
 D=$("$OPORA" --dir SMO person add --surname Лебедева --name Ирина \
     --birth-date 2004-05-06 --sex F) || fail "person add"
 ok "$OPORA" --dir SMO consent add "$D" --scope transfer --date 2024-01-01 \
