@@ -15,6 +15,12 @@
  * dossier in ascending id order, its id (36 characters) and its digest (64
  * hex digits).  An in-step round is one request: the summary.
  *
+ * Offers are compared too, per dossier: the offers between the two
+ * regions each node has a record of (a transfer in the history it holds,
+ * an offer held as a summary), one line "OFFER STATE ENDING" each, so that
+ * a lost offer, accept, decline or cancel is found and fetched whichever
+ * side lost it (docs/protocol.md, "Anti-entropy", "Offers").
+ *
  * The server's side (entropy_summary, entropy_page) answers GET
  * /v1/summary and GET /v1/summary/dossiers (node/api.c); the asking side
  * (entropy_round) runs in a peer's puller (node/sync.c), every

@@ -6,7 +6,11 @@
  * node's feed order, of every dossier that region is entitled to (it is the
  * custodian, a former custodian, or the destination of a pending offer);
  * when the feed reaches the offer that entitles it to a dossier, the
- * dossier's whole earlier history comes first.  feed_apply takes in a
+ * dossier's whole earlier history comes first.  A response that read the
+ * log to its end hands out the head as the cursor, so that a peer in step
+ * or entitled to nothing costs nothing per long poll; a peer that holds
+ * every change its region wrote is not sent them (FEED_SKIP_OWN).
+ * feed_apply takes in a
  * parsed feed from a peer in one transaction, with the peer's new cursor
  * saved in that same transaction, so a crash loses nothing and applies
  * nothing twice.
