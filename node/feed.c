@@ -70,19 +70,27 @@
  * dossier by dossier (store_feed.h), so that a response costs what it
  * reads of the log, not what the region is entitled to. */
 static const char SQL_FEED[] =
-    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
+    "SELECT seq, id, dossier, NULL, NULL, region FROM changes"
     " WHERE seq > ?1 ORDER BY seq";
+/* The whole of one change the scan above picked, for add_item (reading
+ * every change's bytes in the scan costs more than reading again those
+ * it serves). */
+static const char SQL_ONE[] =
+    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
+    " WHERE seq = ?1";
 /* The dossiers of the changes in a window of the log, for "behind". */
 static const char SQL_WINDOW[] =
     "SELECT dossier FROM changes WHERE seq > ?1 AND seq <= ?2";
 /*
  * The change that grants a region a dossier, after which its earlier
  * history goes to that region whole: the accept that made it the
- * custodian (an offer grants the offer alone).
+ * custodian (an offer grants the offer alone).  decided_by holds the
+ * deciding change's id alone (conflict/dossier.c): looked up by its index,
+ * not once per accepted transfer to the region for every change served.
  */
 static const char SQL_OFFERS[] =
-    "SELECT 1 FROM transfers WHERE \"to\" = ?1 AND"
-    " substr(decided_by, 1, 64) = ?2 AND state = 'accepted'";
+    "SELECT 1 FROM transfers WHERE decided_by = ?2 AND \"to\" = ?1"
+    " AND state = 'accepted'";
 /* A newly offered dossier's history before the offer, sent whole with the
  * offer (a receiver ignores what it already holds). */
 static const char SQL_HISTORY[] =
@@ -185,6 +193,25 @@ feed_corrupted(struct node *n)
 	 * this, so a restored change stops being reported. */
 	(void)store_meta_set(n->st, "corrupt_seq", v);
 	return (1);
+}
+
+/* Append change seq (add_item), read whole.  0 / -1. */
+static int
+add_one(struct store *st, int64_t seq, struct buf *out, bool *first)
+{
+	sqlite3_stmt	*s;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_ONE)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, seq);
+	if ((r = store_step(st, s)) == STORE_ROW)
+		rc = add_item(out, first, s);
+	else if (r == STORE_DONE)
+		log_warnx("feed #%lld: gone while it was read",
+		    (long long)seq);
+	sqlite3_reset(s);
+	return (rc);
 }
 
 /* Whether change id granted its dossier to region (see SQL_OFFERS). */
@@ -539,7 +566,7 @@ build_in(struct node *n, struct dcache *dc, const char *region,
 		/* A change the region wrote itself is left out when it
 		 * holds them all; what it grants or joins still comes. */
 		if (!own_change(s, skip)) {
-			if (add_item(out, &first, s) == -1)
+			if (add_one(n->st, seq, out, &first) == -1)
 				goto out;
 			count++;
 		}

@@ -27,6 +27,20 @@ static const char SQL_ENTITLED[] =
     " OR EXISTS (SELECT 1 FROM offer_summaries o WHERE o.dossier = comp.d"
     "  AND o.\"from\" = ?1)"
     " LIMIT 1";
+/* The same for the dossier alone: most have no link, and the walk above
+ * costs a temporary table each time. */
+static const char SQL_ENTITLED_ALONE[] =
+    "SELECT 1 WHERE"
+    " EXISTS (SELECT 1 FROM persons p WHERE p.dossier = ?2"
+    "  AND p.custodian = ?1)"
+    " OR EXISTS (SELECT 1 FROM forgotten_to f WHERE f.dossier = ?2"
+    "  AND f.region = ?1)"
+    " OR EXISTS (SELECT 1 FROM transfers t WHERE t.dossier = ?2"
+    "  AND t.\"from\" = ?1 AND t.state = 'accepted')"
+    " OR EXISTS (SELECT 1 FROM offer_summaries o WHERE o.dossier = ?2"
+    "  AND o.\"from\" = ?1)";
+static const char SQL_LINKED[] =
+    "SELECT 1 FROM links WHERE dossier = ?2 AND state = 'linked' LIMIT 1";
 static const char SQL_TRANSFERS[] =
     "SELECT t.state, g.seq FROM transfers t LEFT JOIN changes g"
     " ON g.id = substr(t.decided_by, 1, 64)"
@@ -65,14 +79,15 @@ store_feed_end(struct store *st)
 		store_rollback(st);
 }
 
-int
-store_feed_entitled(struct store *st, const char *region,
+/* One row or none of sql with region ?1 and dossier ?2: 1, 0, or -1. */
+static int
+one(struct store *st, const char *sql, const char *region,
     const char *dossier)
 {
 	sqlite3_stmt	*s;
 	int		 r;
 
-	if ((s = store_stmt(st, SQL_ENTITLED)) == NULL)
+	if ((s = store_stmt(st, sql)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, dossier, -1, SQLITE_STATIC);
@@ -80,6 +95,18 @@ store_feed_entitled(struct store *st, const char *region,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
+}
+
+int
+store_feed_entitled(struct store *st, const char *region,
+    const char *dossier)
+{
+	int	 k;
+
+	if ((k = one(st, SQL_ENTITLED_ALONE, region, dossier)) != 0 ||
+	    (k = one(st, SQL_LINKED, region, dossier)) != 1)
+		return (k);
+	return (one(st, SQL_ENTITLED, region, dossier));
 }
 
 int
