@@ -11,7 +11,7 @@
 #  - idle: all three nodes serve (Tver entitled to nothing), in step; the
 #    CPU time of Smolensk's 'serve' over IDLE seconds.
 # Figures beside OpenSSL's Ed25519 verify rate measured in the same run.
-# KEEP=1 keeps the nodes' directories (printed by mktemp) for a look.
+# KEEP=1 keeps the nodes' directories (${TMPDIR:-/tmp}/opora-bench.*).
 set -eu
 top=$(pwd)
 OPORA="${OPORA:-$top/opora}"
