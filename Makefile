@@ -233,6 +233,7 @@ bench: deps
 	@sh tests/bench/bench.sh
 	@sh tests/bench/bench_audit.sh
 	@sh tests/bench/bench_sync.sh
+	@sh tests/bench/bench_feed.sh
 	@sh tests/bench/bench_merge.sh
 	@sh tests/bench/bench_stats.sh
 	@sh tests/bench/bench_web.sh

@@ -29,6 +29,11 @@
 /* A feed request, kept while it long-polls. */
 struct feed_req {
 	int64_t		 since;
+	/* Read up to here with nothing for the peer: a long poll woken by
+	 * news reads on from here (what the peer becomes entitled to before
+	 * it comes whole with the change that entitles it). */
+	int64_t		 from;
+	int		 flags;		/* feed_build's */
 	int64_t		 limit;
 	int64_t		 wait;
 };
@@ -57,10 +62,11 @@ serve_feed(struct http_conn *c, bool expired)
 	struct feed_req	*fr = http_conn_data(c);
 	struct buf	 b;
 	int64_t		 next;
+	int		 served;
 
 	buf_init(&b, LIMIT_FEED_BYTES);
-	if (feed_build(http_conn_node(c), http_conn_peer(c), fr->since,
-	    (int)fr->limit, &b, &next) == -1) {
+	if (feed_build(http_conn_node(c), http_conn_peer(c), fr->from,
+	    (int)fr->limit, fr->flags, &b, &next, &served) == -1) {
 		buf_free(&b);
 		if (feed_corrupted(http_conn_node(c)))
 			http_error(c, 500, "corrupted", CORRUPTED);
@@ -69,8 +75,10 @@ serve_feed(struct http_conn *c, bool expired)
 			    "read");
 		return;
 	}
-	/* Nothing new: wait for it, if the peer asked to. */
-	if (next == fr->since && fr->wait > 0 && !expired) {
+	/* Nothing for the peer: wait for it, if it asked to.  (next may be
+	 * past since: the log grew with changes that are not for it.) */
+	if (served == 0 && fr->wait > 0 && !expired) {
+		fr->from = next;
 		buf_free(&b);
 		if (!http_parked(c))
 			(void)http_park(c, (int)fr->wait);
@@ -102,6 +110,9 @@ feed(struct http_conn *c, const struct http_request *rq)
 		    "(a feed number), limit (1-5000) and wait (0-60 seconds)");
 		return;
 	}
+	fr->from = fr->since;
+	/* The peer holds every change its region wrote: no echo. */
+	fr->flags = rq->own_held ? FEED_SKIP_OWN : 0;
 	serve_feed(c, false);
 }
 
@@ -491,12 +502,14 @@ dossier(struct http_conn *c, const char *uuid)
 }
 
 /*
- * GET /v1/summary and GET /v1/summary/dossiers?after=ID&limit=L: what this
- * node holds of the dossiers the peer and it are both entitled to, for
- * anti-entropy (node/entropy.h, docs/protocol.md section 9).
+ * GET /v1/summary, GET /v1/summary/dossiers?after=ID&limit=L and GET
+ * /v1/summary/offers?after=ID&limit=L: what this node holds of the
+ * dossiers the peer and it are both entitled to, and of the offers between
+ * them, for anti-entropy (node/entropy.h, docs/protocol.md section 9).
+ * page: 0 the summary, 1 a page of dossiers, 2 a page of offers.
  */
 static void
-summary(struct http_conn *c, const struct http_request *rq, bool page)
+summary(struct http_conn *c, const struct http_request *rq, int page)
 {
 	struct buf	 b;
 	char		 after[37] = "";
@@ -519,7 +532,9 @@ summary(struct http_conn *c, const struct http_request *rq, bool page)
 		return;
 	}
 	buf_init(&b, page ? ENTROPY_PAGE_BYTES : ENTROPY_ROOT_BYTES);
-	r = page ? entropy_page(http_conn_node(c), http_conn_peer(c), after,
+	r = page == 2 ? entropy_offers_page(http_conn_node(c),
+	    http_conn_peer(c), after, (int)limit, &b) : page == 1 ?
+	    entropy_page(http_conn_node(c), http_conn_peer(c), after,
 	    (int)limit, &b) : entropy_summary(http_conn_node(c),
 	    http_conn_peer(c), &b);
 	if (r == 0)
@@ -566,8 +581,9 @@ request(struct http_conn *c, const struct http_request *rq)
 		return;
 	}
 	if (path_is(rq, "/v1/summary") || path_is(rq,
-	    "/v1/summary/dossiers")) {
-		summary(c, rq, plen > 11);
+	    "/v1/summary/dossiers") || path_is(rq, "/v1/summary/offers")) {
+		summary(c, rq, plen == 11 ? 0 : path_is(rq,
+		    "/v1/summary/offers") ? 2 : 1);
 		return;
 	}
 	if (plen == 13 + 36 + 8 && memcmp(p, "/v1/dossiers/", 13) == 0 &&

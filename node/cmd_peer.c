@@ -506,7 +506,7 @@ cmd_export(int argc, char **argv)
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	buf_init(&b, LIMIT_FEED_BYTES);
-	if (feed_build(n, region, since, (int)limit, &b, &next) == 0) {
+	if (feed_build(n, region, since, (int)limit, 0, &b, &next, NULL) == 0) {
 		snprintf(detail, sizeof(detail), "for %s, feed numbers after "
 		    "%lld", region, (long long)since);
 		/* A feed cut short (a full disk) must not look written. */

@@ -12,6 +12,7 @@
 #include "node/feed.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_feed.h"
 #include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
@@ -82,6 +83,201 @@ out:
 }
 
 /*
+ * Offers (docs/protocol.md, "Anti-entropy"): per dossier, the SHA-256 of
+ * one line per offer between the two regions that this node has a record
+ * of, in the order of the offer's id: "OFFER STATE ENDING\n" (ENDING "-"
+ * while offered).  An offer held as a summary and the transfer in the
+ * history hash alike, so the origin and the destination of an offer agree
+ * once each holds the other's changes about it.
+ */
+typedef int	(*odig_emit)(const char *dossier, const char *digest,
+		    int64_t count, void *arg);
+struct odig {
+	EVP_MD_CTX	*ctx;
+	char		 cur[37];
+	int64_t		 count;
+	odig_emit	 emit;
+	void		*arg;
+};
+
+/* Finish the current dossier's digest and hand it on: 0, 1 to stop, -1. */
+static int
+odig_flush(struct odig *o)
+{
+	unsigned char	 md[32];
+	char		 d[ENTROPY_DIGEST_HEX + 1];
+	int		 k;
+
+	if (o->cur[0] == '\0')
+		return (0);
+	if (EVP_DigestFinal_ex(o->ctx, md, NULL) != 1)
+		return (-1);
+	hex32(md, d);
+	k = o->emit(o->cur, d, o->count, o->arg);
+	o->cur[0] = '\0';
+	o->count = 0;
+	return (k);
+}
+
+static int
+odig_row(const char *dossier, const char *offer, const char *state,
+    const char *ending, void *arg)
+{
+	struct odig	*o = arg;
+	char		 line[256];
+	int		 k, len;
+
+	if (strlen(dossier) != 36)
+		return (0);		/* not a dossier id: never compared */
+	if (strcmp(dossier, o->cur) != 0) {
+		if ((k = odig_flush(o)) != 0)
+			return (k);
+		if (EVP_DigestInit_ex(o->ctx, EVP_sha256(), NULL) != 1)
+			return (-1);
+		memcpy(o->cur, dossier, 37);
+	}
+	len = snprintf(line, sizeof(line), "%s %s %s\n", offer, state,
+	    ending[0] != '\0' ? ending : "-");
+	if (len < 0 || (size_t)len >= sizeof(line) ||
+	    EVP_DigestUpdate(o->ctx, line, (size_t)len) != 1)
+		return (-1);
+	o->count++;
+	return (0);
+}
+
+/* Hand emit the offer digest of every dossier after after (of only, if
+ * not ""), in id order.  0 (or emit's 1 that stopped it) / -1. */
+static int
+offers_each(struct store *st, const char *self, const char *peer,
+    const char *after, const char *only, odig_emit emit, void *arg)
+{
+	struct odig	 o;
+	int		 k;
+
+	memset(&o, 0, sizeof(o));
+	o.emit = emit;
+	o.arg = arg;
+	if ((o.ctx = EVP_MD_CTX_new()) == NULL)
+		return (-1);
+	k = store_feed_offers(st, self, peer, after, only, odig_row, &o);
+	if (k == 0)
+		k = odig_flush(&o);
+	EVP_MD_CTX_free(o.ctx);
+	if (k == -1)
+		log_warnx("anti-entropy: cannot read the offers between %s "
+		    "and %s", self, peer);
+	return (k);
+}
+
+/* One dossier's offer digest (of nothing, if none). */
+struct oone {
+	char		*out;
+	int64_t		*count;
+};
+
+static int
+oone_emit(const char *dossier, const char *digest, int64_t count, void *arg)
+{
+	struct oone	*p = arg;
+
+	(void)dossier;
+	memcpy(p->out, digest, ENTROPY_DIGEST_HEX + 1);
+	*p->count = count;
+	return (0);
+}
+
+static int
+offer_digest(struct store *st, const char *self, const char *peer,
+    const char *id, char out[ENTROPY_DIGEST_HEX + 1], int64_t *countp)
+{
+	struct oone	 p = { out, countp };
+
+	/* The digest of nothing, unless the dossier has offers. */
+	snprintf(out, ENTROPY_DIGEST_HEX + 1, "%s", ENTROPY_EMPTY);
+	*countp = 0;
+	return (offers_each(st, self, peer, "", id, oone_emit, &p) == -1 ?
+	    -1 : 0);
+}
+
+/* The offers' summary: the SHA-256 of id and digest of every dossier. */
+struct osum {
+	EVP_MD_CTX	*ctx;
+	int64_t		 count;
+};
+
+static int
+osum_emit(const char *dossier, const char *digest, int64_t count, void *arg)
+{
+	struct osum	*p = arg;
+
+	(void)count;
+	if (EVP_DigestUpdate(p->ctx, dossier, 36) != 1 ||
+	    EVP_DigestUpdate(p->ctx, digest, ENTROPY_DIGEST_HEX) != 1)
+		return (-1);
+	p->count++;
+	return (0);
+}
+
+static int
+offers_summary(struct store *st, const char *self, const char *peer,
+    int64_t *countp, char out[ENTROPY_DIGEST_HEX + 1])
+{
+	struct osum	 p = { NULL, 0 };
+	unsigned char	 md[32];
+	int		 rc = -1;
+
+	if ((p.ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(p.ctx, EVP_sha256(), NULL) != 1 ||
+	    offers_each(st, self, peer, "", "", osum_emit, &p) != 0 ||
+	    EVP_DigestFinal_ex(p.ctx, md, NULL) != 1)
+		goto out;
+	hex32(md, out);
+	*countp = p.count;
+	rc = 0;
+out:
+	EVP_MD_CTX_free(p.ctx);
+	return (rc);
+}
+
+/* A page of offer digests, as entropy_page's. */
+struct opage {
+	struct buf	*out;
+	int		 limit, n;
+	bool		 more;
+};
+
+static int
+opage_emit(const char *dossier, const char *digest, int64_t count, void *arg)
+{
+	struct opage	*p = arg;
+
+	if (p->n == p->limit) {
+		p->more = true;
+		return (1);
+	}
+	buf_addf(p->out, "%s{\"changes\":%lld,\"digest\":\"%s\",\"id\":\"%s\"}",
+	    p->n > 0 ? "," : "", (long long)count, digest, dossier);
+	p->n++;
+	return (0);
+}
+
+int
+entropy_offers_page(struct node *n, const char *peer, const char *after,
+    int limit, struct buf *out)
+{
+	struct opage	 p = { out, limit, 0, false };
+
+	if (limit < 1 || limit > ENTROPY_PAGE_MAX)
+		return (-1);
+	buf_adds(out, "{\"dossiers\":[");
+	if (offers_each(n->st, n->cfg.region, peer, after, "", opage_emit,
+	    &p) == -1)
+		return (-1);
+	buf_addf(out, "],\"more\":%s}", p.more ? "true" : "false");
+	return (buf_failed(out) ? -1 : 0);
+}
+
+/*
  * The summary of the dossiers regions self and peer share by the records
  * of n: their number and the digest over them (entropy.h).  0 / -1.
  */
@@ -132,10 +328,20 @@ entropy_summary(struct node *n, const char *peer, struct buf *out)
 	char	 d[ENTROPY_DIGEST_HEX + 1];
 	int64_t	 count;
 
-	if (summary(n->st, n->cfg.region, peer, &count, d) == -1)
+	char	 od[ENTROPY_DIGEST_HEX + 1];
+	int64_t	 ocount;
+
+	if (summary(n->st, n->cfg.region, peer, &count, d) == -1 ||
+	    offers_summary(n->st, n->cfg.region, peer, &ocount, od) == -1)
 		return (-1);
-	buf_addf(out, "{\"count\":%lld,\"digest\":\"%s\"}", (long long)count,
+	buf_addf(out, "{\"count\":%lld,\"digest\":\"%s\"", (long long)count,
 	    d);
+	/* Only when there are offers: a node before them sends none, and
+	 * none is what it has to offer. */
+	if (ocount > 0)
+		buf_addf(out, ",\"offers\":%lld,\"offers_digest\":\"%s\"",
+		    (long long)ocount, od);
+	buf_adds(out, "}");
 	return (buf_failed(out) ? -1 : 0);
 }
 
@@ -168,30 +374,71 @@ out:
 	return (rc);
 }
 
-/* The root of the peer's summary: 0, or -1 with why. */
+/* Whether v is a digest: 64 lowercase hex digits. */
+static bool
+is_digest(const cJSON *v)
+{
+	return (cJSON_IsString(v) && strlen(v->valuestring) ==
+	    ENTROPY_DIGEST_HEX && strspn(v->valuestring, "0123456789abcdef") ==
+	    ENTROPY_DIGEST_HEX);
+}
+
+/* The root of the peer's summary, its offers (0 and the digest of
+ * nothing when it names none) in oc and od: 0, or -1 with why. */
 static int
 parse_root(const struct buf *b, int64_t *count, char d[ENTROPY_DIGEST_HEX + 1],
-    char *why, size_t whysz)
+    int64_t *oc, char od[ENTROPY_DIGEST_HEX + 1], char *why, size_t whysz)
 {
 	cJSON		*j;
-	const cJSON	*v;
+	const cJSON	*v, *ov, *odv;
 	int		 rc = -1;
 
+	*oc = 0;
+	snprintf(od, ENTROPY_DIGEST_HEX + 1, "%s", ENTROPY_EMPTY);
 	if ((j = cJSON_ParseWithLength(b->data, b->len)) != NULL &&
 	    num_json(cJSON_GetObjectItemCaseSensitive(j, "count"), 0,
 	    ENTROPY_MAX_SHARED, count) == 0 &&
-	    cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j,
-	    "digest")) && strlen(v->valuestring) == ENTROPY_DIGEST_HEX &&
-	    strspn(v->valuestring, "0123456789abcdef") ==
-	    ENTROPY_DIGEST_HEX) {
+	    is_digest(v = cJSON_GetObjectItemCaseSensitive(j, "digest"))) {
 		memcpy(d, v->valuestring, ENTROPY_DIGEST_HEX + 1);
-		rc = 0;
-	} else
+		ov = cJSON_GetObjectItemCaseSensitive(j, "offers");
+		odv = cJSON_GetObjectItemCaseSensitive(j, "offers_digest");
+		if (ov == NULL && odv == NULL)
+			rc = 0;
+		else if (num_json(ov, 0, ENTROPY_MAX_SHARED, oc) == 0 &&
+		    is_digest(odv)) {
+			memcpy(od, odv->valuestring, ENTROPY_DIGEST_HEX + 1);
+			rc = 0;
+		}
+	}
+	if (rc == -1)
 		snprintf(why, whysz, "the peer's summary is not a valid "
 		    "answer");
 	cJSON_Delete(j);
 	return (rc);
 }
+
+/* What a round compares: the shared dossiers, or the offers (mine: this
+ * node's digest of one dossier). */
+struct kind {
+	const char	*page;		/* "/v1/summary/dossiers" */
+	int		(*mine)(struct store *, const char *, const char *,
+			    const char *, char [ENTROPY_DIGEST_HEX + 1],
+			    int64_t *);
+};
+
+static int
+dossier_mine(struct store *st, const char *self, const char *peer,
+    const char *id, char out[ENTROPY_DIGEST_HEX + 1], int64_t *countp)
+{
+	(void)self;
+	(void)peer;
+	return (dossier_digest(st, id, out, countp));
+}
+
+static const struct kind KIND_DOSSIERS = { "/v1/summary/dossiers",
+    dossier_mine };
+static const struct kind KIND_OFFERS = { "/v1/summary/offers",
+    offer_digest };
 
 /* Dossier ids to fetch, with the digest the peer gave. */
 struct todo {
@@ -205,9 +452,10 @@ struct todo {
  * the last id; *more says whether pages follow.  0, or -1 with why.
  */
 static int
-compare_page(struct node *n, const struct buf *b, int limit, char after[37],
-    bool *more, struct todo *todo, size_t *ntodo, struct entropy_result *r,
-    char *why, size_t whysz)
+compare_page(struct node *n, const char *peer, const struct kind *kd,
+    const struct buf *b, int limit, char after[37], bool *more,
+    struct todo *todo, size_t *ntodo, struct entropy_result *r, char *why,
+    size_t whysz)
 {
 	cJSON		*j;
 	const cJSON	*a, *it, *id, *dg;
@@ -252,7 +500,8 @@ compare_page(struct node *n, const struct buf *b, int limit, char after[37],
 			    "shared dossiers", ENTROPY_MAX_SHARED);
 			goto out;
 		}
-		if (dossier_digest(n->st, after, mine, &count) == -1) {
+		if (kd->mine(n->st, n->cfg.region, peer, after, mine,
+		    &count) == -1) {
 			snprintf(why, whysz, "cannot read this node's "
 			    "dossier %s", after);
 			goto out;
@@ -278,8 +527,9 @@ out:
  * 1 when the peer is gone, -1 with why (the round goes on with the next).
  */
 static int
-repair_one(struct node *n, const char *peer, entropy_get_fn get, void *arg,
-    const struct todo *t, struct entropy_result *r, char *why, size_t whysz)
+repair_one(struct node *n, const char *peer, const struct kind *kd,
+    entropy_get_fn get, void *arg, const struct todo *t,
+    struct entropy_result *r, char *why, size_t whysz)
 {
 	struct wire_feed	 f;
 	struct feed_stats	 st;
@@ -312,7 +562,7 @@ repair_one(struct node *n, const char *peer, entropy_get_fn get, void *arg,
 	r->applied += (int64_t)st.applied;
 	if (st.applied > 0)
 		r->repaired++;
-	if (dossier_digest(n->st, t->id, mine, &count) == -1) {
+	if (kd->mine(n->st, n->cfg.region, peer, t->id, mine, &count) == -1) {
 		snprintf(why, whysz, "cannot read dossier %s", t->id);
 		goto out;
 	}
@@ -340,8 +590,9 @@ record(struct node *n, const char *peer, const struct entropy_result *r)
 
 /* Page through the peer's digests, listing the dossiers that differ. */
 static int
-compare_all(struct node *n, entropy_get_fn get, void *arg, struct todo *todo,
-    size_t *ntodo, struct entropy_result *r)
+compare_all(struct node *n, const char *peer, const struct kind *kd,
+    entropy_get_fn get, void *arg, struct todo *todo, size_t *ntodo,
+    struct entropy_result *r)
 {
 	struct buf	 body;
 	char		 after[37] = "", path[128];
@@ -351,12 +602,11 @@ compare_all(struct node *n, entropy_get_fn get, void *arg, struct todo *todo,
 	r->shared = 0;
 	while (more && rc == 0) {
 		buf_init(&body, ENTROPY_PAGE_BYTES);
-		snprintf(path, sizeof(path),
-		    "/v1/summary/dossiers?limit=%d%s%s", ENTROPY_PAGE_DEFAULT,
-		    after[0] ? "&after=" : "", after);
+		snprintf(path, sizeof(path), "%s?limit=%d%s%s", kd->page,
+		    ENTROPY_PAGE_DEFAULT, after[0] ? "&after=" : "", after);
 		r->requests++;
 		if (get(arg, path, &body, r->why, sizeof(r->why)) == -1 ||
-		    (r->bytes += body.len, compare_page(n, &body,
+		    (r->bytes += body.len, compare_page(n, peer, kd, &body,
 		    ENTROPY_PAGE_DEFAULT, after, &more, todo, ntodo, r, r->why,
 		    sizeof(r->why))) == -1)
 			rc = -1;
@@ -365,47 +615,31 @@ compare_all(struct node *n, entropy_get_fn get, void *arg, struct todo *todo,
 	return (rc);
 }
 
-int
-entropy_round(struct node *n, const char *peer, entropy_get_fn get,
-    void *arg, struct entropy_result *r)
+/*
+ * Compare one kind with the peer page by page and fetch whole what
+ * differs (at most ENTROPY_MAX_REPAIR dossiers; the rest wait for the next
+ * round).  0, or -1 with r->why; r->why also says when the peer is gone.
+ */
+static int
+sweep(struct node *n, const char *peer, const struct kind *kd,
+    entropy_get_fn get, void *arg, struct entropy_result *r)
 {
-	struct todo	*todo = NULL;
-	struct buf	 body;
-	char		 theirs[ENTROPY_DIGEST_HEX + 1];
-	char		 mine[ENTROPY_DIGEST_HEX + 1], why[256], e[ESC_LONG];
-	int64_t		 tcount, mcount;
+	struct todo	*todo;
+	char		 why[256], e[ESC_LONG];
 	size_t		 ntodo = 0, i;
-	int		 k, failed = 0;
+	int		 k, failed = 0, rc = -1;
 
-	memset(r, 0, sizeof(*r));
-	buf_init(&body, ENTROPY_ROOT_BYTES);
-	r->requests++;
-	if (get(arg, "/v1/summary", &body, r->why, sizeof(r->why)) == -1 ||
-	    (r->bytes += body.len, parse_root(&body, &tcount, theirs, r->why,
-	    sizeof(r->why))) == -1)
-		goto done;
-	if (summary(n->st, n->cfg.region, peer, &mcount, mine) == -1) {
-		snprintf(r->why, sizeof(r->why), "cannot read this node's "
-		    "summary");
-		goto done;
-	}
-	r->shared = tcount;
-	if (tcount == mcount && strcmp(theirs, mine) == 0) {
-		r->in_step = true;
-		r->ok = true;
-		goto done;
-	}
 	if ((todo = calloc(ENTROPY_MAX_REPAIR, sizeof(*todo))) == NULL) {
 		snprintf(r->why, sizeof(r->why), "out of memory");
-		goto done;
+		return (-1);
 	}
-	if (compare_all(n, get, arg, todo, &ntodo, r) == -1)
-		goto done;
+	if (compare_all(n, peer, kd, get, arg, todo, &ntodo, r) == -1)
+		goto out;
 	for (i = 0; i < ntodo; i++) {
-		if ((k = repair_one(n, peer, get, arg, &todo[i], r, why,
+		if ((k = repair_one(n, peer, kd, get, arg, &todo[i], r, why,
 		    sizeof(why))) == 1) {
 			snprintf(r->why, sizeof(r->why), "%s", why);
-			goto done;
+			goto out;
 		}
 		if (k == -1) {
 			failed++;
@@ -416,24 +650,87 @@ entropy_round(struct node *n, const char *peer, entropy_get_fn get,
 	}
 	/* Beyond ENTROPY_MAX_REPAIR: for the next round. */
 	r->unresolved += r->differed - (int64_t)ntodo;
-	r->ok = true;
 	if (failed > 0)
 		log_warnx("anti-entropy with %s: %d of %zu dossiers could not "
 		    "be fetched; the next round tries again", peer, failed,
 		    ntodo);
+	rc = 0;
+out:
+	free(todo);
+	return (rc);
+}
+
+int
+entropy_round(struct node *n, const char *peer, entropy_get_fn get,
+    void *arg, struct entropy_result *r)
+{
+	struct entropy_result o;
+	struct buf	 body;
+	char		 theirs[ENTROPY_DIGEST_HEX + 1], otheirs[ENTROPY_DIGEST_HEX + 1];
+	char		 mine[ENTROPY_DIGEST_HEX + 1], omine[ENTROPY_DIGEST_HEX + 1];
+	char		 e[ESC_LONG];
+	int64_t		 tcount, mcount, otcount, omcount;
+	bool		 dsame = false, osame;
+
+	memset(r, 0, sizeof(*r));
+	memset(&o, 0, sizeof(o));
+	buf_init(&body, ENTROPY_ROOT_BYTES);
+	r->requests++;
+	if (get(arg, "/v1/summary", &body, r->why, sizeof(r->why)) == -1 ||
+	    (r->bytes += body.len, parse_root(&body, &tcount, theirs, &otcount,
+	    otheirs, r->why, sizeof(r->why))) == -1)
+		goto done;
+	if (summary(n->st, n->cfg.region, peer, &mcount, mine) == -1 ||
+	    offers_summary(n->st, n->cfg.region, peer, &omcount, omine) ==
+	    -1) {
+		snprintf(r->why, sizeof(r->why), "cannot read this node's "
+		    "summary");
+		goto done;
+	}
+	r->shared = tcount;
+	dsame = tcount == mcount && strcmp(theirs, mine) == 0;
+	/* Offers the peer has none of: none to fetch from it (a round
+	 * repairs the asking node; the peer's own round repairs it). */
+	osame = otcount == 0 || (otcount == omcount &&
+	    strcmp(otheirs, omine) == 0);
+	if (dsame && osame) {
+		r->in_step = true;
+		r->ok = true;
+		goto done;
+	}
+	if (!dsame && sweep(n, peer, &KIND_DOSSIERS, get, arg, r) == -1)
+		goto done;
+	if (!osame) {
+		if (sweep(n, peer, &KIND_OFFERS, get, arg, &o) == -1) {
+			snprintf(r->why, sizeof(r->why), "offers: %.200s", o.why);
+			goto done;
+		}
+		log_info("anti-entropy with %s: offers of %lld of %lld "
+		    "dossiers differed; %lld changes applied to %lld of "
+		    "them; %lld still differ", peer, (long long)o.differed,
+		    (long long)o.shared, (long long)o.applied,
+		    (long long)o.repaired, (long long)o.unresolved);
+	}
+	r->ok = true;
 done:
+	/* What the offers' part asked and took counts in the round. */
+	r->requests += o.requests;
+	r->bytes += o.bytes;
+	r->applied += o.applied;
+	r->repaired += o.repaired;
+	r->unresolved += o.unresolved;
 	r->at = node_now_ms();
 	if (!r->ok)
 		log_warnx("anti-entropy with %s: %s", peer, esc_str(r->why, e,
 		    sizeof(e)));
-	else if (!r->in_step)
+	else if (!r->in_step && !dsame)
 		log_info("anti-entropy with %s: %lld of %lld shared dossiers "
 		    "differed; %lld changes applied to %lld of them; %lld "
 		    "still differ", peer, (long long)r->differed,
-		    (long long)r->shared, (long long)r->applied,
-		    (long long)r->repaired, (long long)r->unresolved);
+		    (long long)r->shared, (long long)(r->applied - o.applied),
+		    (long long)(r->repaired - o.repaired),
+		    (long long)(r->unresolved - o.unresolved));
 	record(n, peer, r);
-	free(todo);
 	buf_free(&body);
 	return (r->ok ? 0 : -1);
 }

@@ -15,6 +15,12 @@
  * dossier in ascending id order, its id (36 characters) and its digest (64
  * hex digits).  An in-step round is one request: the summary.
  *
+ * Offers are compared too, per dossier: the offers between the two
+ * regions each node has a record of (a transfer in the history it holds,
+ * an offer held as a summary), one line "OFFER STATE ENDING" each, so that
+ * a lost offer, accept, decline or cancel is found and fetched whichever
+ * side lost it (docs/protocol.md, "Anti-entropy", "Offers").
+ *
  * The server's side (entropy_summary, entropy_page) answers GET
  * /v1/summary and GET /v1/summary/dossiers (node/api.c); the asking side
  * (entropy_round) runs in a peer's puller (node/sync.c), every
@@ -43,6 +49,9 @@ struct node;
  * largest region. */
 #define ENTROPY_MAX_SHARED	1000000
 #define ENTROPY_DIGEST_HEX	64
+/* The digest of nothing: SHA-256 of the empty string. */
+#define ENTROPY_EMPTY \
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /*
  * entropy_summary(n, peer, out): the body of GET /v1/summary for region
@@ -60,6 +69,17 @@ int	 entropy_summary(struct node *n, const char *peer, struct buf *out);
  */
 int	 entropy_page(struct node *n, const char *peer, const char *after,
 	    int limit, struct buf *out);
+
+/*
+ * entropy_offers_page(n, peer, after, limit, out): the body of GET
+ * /v1/summary/offers?after=ID&limit=L: the same document as a page of
+ * dossiers, over the dossiers with offers between peer and this node
+ * (docs/protocol.md, "Anti-entropy"), "changes" counting the offers and
+ * "digest" their digest.  /v1/summary adds "offers" (how many such
+ * dossiers) and "offers_digest" when there is one.  0, or -1.
+ */
+int	 entropy_offers_page(struct node *n, const char *peer,
+	    const char *after, int limit, struct buf *out);
 
 /*
  * How a round reaches the peer: GET path ("/v1/summary", ...) into body

@@ -14,6 +14,7 @@
 #include "node/offer.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_feed.h"
 #include "node/store_later.h"
 #include "node/store_peer.h"
 #include "node/verifier.h"
@@ -64,27 +65,36 @@
     "  AND (substr(t.id, 1, 64) = " c ".id" \
     "  OR (t.state IN ('cancelled', 'declined')" \
     "  AND substr(t.decided_by, 1, 64) = " c ".id)))"
+/* The log after a cursor, in feed order; feed_build picks what a region
+ * is served (OFFER_OF, ENTITLED, the history held back for an accept)
+ * dossier by dossier (store_feed.h), so that a response costs what it
+ * reads of the log, not what the region is entitled to. */
 static const char SQL_FEED[] =
-    "SELECT c.seq, c.id, c.dossier, c.bytes, c.sig FROM changes c"
-    " WHERE c.seq > ?2 AND (c.dossier IN (" ENTITLED ") OR" OFFER_OF("?1",
-    "c") ")"
-    " AND NOT EXISTS (SELECT 1 FROM transfers t JOIN changes g"
-    "  ON g.id = substr(t.decided_by, 1, 64)"
-    "  WHERE t.dossier = c.dossier AND t.\"to\" = ?1"
-    "  AND t.state = 'accepted' AND g.seq > ?2 AND c.seq < g.seq)"
-    " ORDER BY c.seq LIMIT ?3";
+    "SELECT seq, id, dossier, NULL, NULL, region FROM changes"
+    " WHERE seq > ?1 ORDER BY seq";
+/* The whole of one change the scan above picked, for add_item (reading
+ * every change's bytes in the scan costs more than reading again those
+ * it serves). */
+static const char SQL_ONE[] =
+    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
+    " WHERE seq = ?1";
+/* The dossiers of the changes in a window of the log, for "behind". */
+static const char SQL_WINDOW[] =
+    "SELECT dossier FROM changes WHERE seq > ?1 AND seq <= ?2";
 /*
  * The change that grants a region a dossier, after which its earlier
  * history goes to that region whole: the accept that made it the
- * custodian (an offer grants the offer alone).
+ * custodian (an offer grants the offer alone).  decided_by holds the
+ * deciding change's id alone (conflict/dossier.c): looked up by its index,
+ * not once per accepted transfer to the region for every change served.
  */
 static const char SQL_OFFERS[] =
-    "SELECT 1 FROM transfers WHERE \"to\" = ?1 AND"
-    " substr(decided_by, 1, 64) = ?2 AND state = 'accepted'";
+    "SELECT 1 FROM transfers WHERE decided_by = ?2 AND \"to\" = ?1"
+    " AND state = 'accepted'";
 /* A newly offered dossier's history before the offer, sent whole with the
  * offer (a receiver ignores what it already holds). */
 static const char SQL_HISTORY[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes"
+    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
     " WHERE dossier = ?1 AND seq < ?2 ORDER BY seq";
 static const char SQL_HISTORY_COUNT[] =
     "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq < ?2";
@@ -97,11 +107,6 @@ static const char SQL_LINK_TARGET[] =
     "SELECT l.dossier, l.other FROM links l WHERE substr(l.id, 1, 64) = ?1"
     " AND l.state = 'linked' AND l.other IN (SELECT dossier FROM persons)"
     " AND" MUTUAL("l");
-static const char SQL_BEHIND[] =
-    "SELECT count(*) FROM changes WHERE seq > ?2 AND dossier IN ("
-    ENTITLED ")";
-static const char SQL_ENTITLED_ONE[] =
-    "SELECT 1 FROM (" ENTITLED ") WHERE dossier = ?2";
 /* The dossiers both ?1 and ?2 are entitled to, after ?3, in id order. */
 static const char SQL_SHARED[] =
     "SELECT dossier FROM (SELECT dossier FROM (" ENTITLED_OF("?1") ")"
@@ -190,6 +195,25 @@ feed_corrupted(struct node *n)
 	return (1);
 }
 
+/* Append change seq (add_item), read whole.  0 / -1. */
+static int
+add_one(struct store *st, int64_t seq, struct buf *out, bool *first)
+{
+	sqlite3_stmt	*s;
+	int		 r, rc = -1;
+
+	if ((s = store_stmt(st, SQL_ONE)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, seq);
+	if ((r = store_step(st, s)) == STORE_ROW)
+		rc = add_item(out, first, s);
+	else if (r == STORE_DONE)
+		log_warnx("feed #%lld: gone while it was read",
+		    (long long)seq);
+	sqlite3_reset(s);
+	return (rc);
+}
+
 /* Whether change id granted its dossier to region (see SQL_OFFERS). */
 static int
 is_offer_to(struct store *st, const char *region, const char *id)
@@ -223,10 +247,22 @@ count_history(struct store *st, const char *dossier, int64_t since)
 	return (n);
 }
 
-/* Append a dossier's changes before seq; returns how many, or -1. */
+/* Whether row s (its author's region in column 5) was written by skip,
+ * a region that holds every change it wrote (NULL: none). */
+static bool
+own_change(sqlite3_stmt *s, const char *skip)
+{
+	const char	*r;
+
+	return (skip != NULL && (r = (const char *)sqlite3_column_text(s,
+	    5)) != NULL && strcmp(r, skip) == 0);
+}
+
+/* Append a dossier's changes before seq, but those skip wrote; returns
+ * how many, or -1. */
 static int
 add_history(struct store *st, const char *dossier, int64_t seq,
-    struct buf *out, bool *first)
+    const char *skip, struct buf *out, bool *first)
 {
 	sqlite3_stmt	*s;
 	int		 r, n = 0;
@@ -238,6 +274,8 @@ add_history(struct store *st, const char *dossier, int64_t seq,
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, seq);
 	while ((r = store_step(st, s)) == STORE_ROW) {
+		if (own_change(s, skip))
+			continue;
 		if (add_item(out, first, s) == -1)
 			break;
 		n++;
@@ -250,7 +288,8 @@ add_history(struct store *st, const char *dossier, int64_t seq,
  * linked to it that is held here, for entitlement follows the links.
  * Returns how many changes were added, or -1. */
 static int
-add_links_of(struct store *st, const char *id, struct buf *out, bool *first)
+add_links_of(struct store *st, const char *id, const char *skip,
+    struct buf *out, bool *first)
 {
 	char	(*ids)[37];
 	size_t	 n, i;
@@ -259,7 +298,8 @@ add_links_of(struct store *st, const char *id, struct buf *out, bool *first)
 	if (view_linked(st, id, &ids, &n) == -1)
 		return (-1);
 	for (i = 0; i < n && count != -1; i++) {
-		if ((k = add_history(st, ids[i], INT64_MAX, out, first)) == -1)
+		if ((k = add_history(st, ids[i], INT64_MAX, skip, out,
+		    first)) == -1)
 			count = -1;
 		else
 			count += k;
@@ -277,7 +317,7 @@ static int	 entitled_one(struct store *, const char *, const char *);
  * joins.)  Returns how many changes were added, or -1. */
 static int
 add_linked(struct store *st, const char *region, const char *id,
-    struct buf *out, bool *first)
+    const char *skip, struct buf *out, bool *first)
 {
 	sqlite3_stmt	*s;
 	char		 pair[2][37];
@@ -300,35 +340,172 @@ add_linked(struct store *st, const char *region, const char *id,
 	if (k == 0)
 		return (0);
 	for (i = 0; i < 2; i++) {
-		if ((r = add_history(st, pair[i], INT64_MAX, out, first)) ==
-		    -1 || (k = add_links_of(st, pair[i], out, first)) == -1)
+		if ((r = add_history(st, pair[i], INT64_MAX, skip, out,
+		    first)) == -1 || (k = add_links_of(st, pair[i], skip, out,
+		    first)) == -1)
 			return (-1);
 		count += r + k;
 	}
 	return (count);
 }
 
-/* How many changes the region is entitled to after cursor next. */
-static int64_t
-count_behind(struct store *st, const char *region, int64_t next)
-{
-	sqlite3_stmt	*s;
-	int64_t		 c = -1;
+/*
+ * What feed_build knows of each dossier it met in one response: whether
+ * the region is entitled to it, whether it was offered to the region, and
+ * the feed number below which its changes are held back for an accept
+ * (store_feed.h).  An open-addressing table keyed by dossier id.
+ */
+struct dent {
+	char		 d[37];
+	bool		 used, ent, offered;
+	int64_t		 holdback;
+};
+struct dcache {
+	struct dent	*v;
+	size_t		 n, cap;	/* cap: a power of two, or 0 */
+};
 
-	if ((s = store_stmt(st, SQL_BEHIND)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, next);
-	if (store_step(st, s) == STORE_ROW)
-		c = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return (c);
+static uint64_t
+dhash(const char *d)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+
+	for (; *d != '\0'; d++)
+		h = (h ^ (unsigned char)*d) * 1099511628211ULL;
+	return (h);
 }
 
-int
-feed_build(struct node *n, const char *region, int64_t since, int limit,
-    struct buf *out, int64_t *nextp)
+static struct dent *
+dslot(struct dent *v, size_t cap, const char *d)
 {
+	size_t	 i = (size_t)dhash(d) & (cap - 1);
+
+	while (v[i].used && strcmp(v[i].d, d) != 0)
+		i = (i + 1) & (cap - 1);
+	return (&v[i]);
+}
+
+/* Double the table (or make the first); 0 / -1. */
+static int
+dgrow(struct dcache *c)
+{
+	struct dent	*nv, *e;
+	size_t		 cap = c->cap ? c->cap * 2 : 256, i;
+
+	if ((nv = calloc(cap, sizeof(*nv))) == NULL)
+		return (-1);
+	for (i = 0; i < c->cap; i++)
+		if (c->v[i].used) {
+			e = dslot(nv, cap, c->v[i].d);
+			*e = c->v[i];
+		}
+	free(c->v);
+	c->v = nv;
+	c->cap = cap;
+	return (0);
+}
+
+/* The dossier's entry, looked up in the database the first time; NULL on
+ * an error. */
+static struct dent *
+dent_of(struct store *st, struct dcache *c, const char *region,
+    const char *d, int64_t since)
+{
+	struct dent	*e;
+	int		 k;
+
+	static struct dent	 none;	/* never written */
+
+	if (d == NULL)
+		return (NULL);
+	if (strlen(d) >= sizeof(e->d))
+		return (&none);		/* not a dossier id: never served */
+	if (c->cap > 0) {
+		e = dslot(c->v, c->cap, d);
+		if (e->used)
+			return (e);
+	}
+	if ((c->n + 1) * 2 > c->cap && dgrow(c) == -1)
+		return (NULL);
+	e = dslot(c->v, c->cap, d);
+	if ((k = store_feed_entitled(st, region, d)) == -1 ||
+	    store_feed_transfers(st, region, d, since, &e->offered,
+	    &e->holdback) == -1)
+		return (NULL);
+	memcpy(e->d, d, strlen(d) + 1);
+	e->ent = k == 1;
+	e->used = true;
+	c->n++;
+	return (e);
+}
+
+/*
+ * How many changes the region is entitled to after cursor next: counted
+ * in the next FEED_BEHIND_WINDOW feed numbers, and beyond them (up to
+ * head) estimated at the same rate, so that it costs the same whatever
+ * the log holds (docs/protocol.md, "Endpoints").  -1 on error.
+ */
+#define FEED_BEHIND_WINDOW	10000
+static int64_t
+count_behind(struct store *st, struct dcache *c, const char *region,
+    int64_t next, int64_t head)
+{
+	sqlite3_stmt	*s;
+	struct dent	*e;
+	int64_t		 n = 0, upto = head;
+	int		 r;
+
+	if (head - next > FEED_BEHIND_WINDOW)
+		upto = next + FEED_BEHIND_WINDOW;
+	if ((s = store_stmt(st, SQL_WINDOW)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, next);
+	sqlite3_bind_int64(s, 2, upto);
+	while ((r = store_step(st, s)) == STORE_ROW) {
+		if ((e = dent_of(st, c, region, (const char *)
+		    sqlite3_column_text(s, 0), next)) == NULL)
+			break;
+		n += e->ent;
+	}
+	sqlite3_reset(s);
+	if (r != STORE_DONE)
+		return (-1);
+	if (upto < head)
+		n = (int64_t)((double)n * (double)(head - next) /
+		    (double)(upto - next));
+	return (n);
+}
+
+/*
+ * Whether the row s (SQL_FEED) is served to region: a change of a dossier
+ * it is entitled to, or an offer to it (or how that ended), unless it is
+ * held back to come whole with an accept.  1, 0, or -1.
+ */
+static int
+is_served(struct store *st, struct dcache *c, const char *region,
+    int64_t since, sqlite3_stmt *s)
+{
+	struct dent	*e;
+	const char	*d = (const char *)sqlite3_column_text(s, 2);
+
+	if ((e = dent_of(st, c, region, d, since)) == NULL)
+		return (-1);
+	if ((!e->ent && !e->offered) || sqlite3_column_int64(s, 0) <
+	    e->holdback)
+		return (0);
+	if (e->ent)
+		return (1);
+	return (store_feed_offer_change(st, region, d,
+	    (const char *)sqlite3_column_text(s, 1)));
+}
+
+/* feed_build's body, in its read transaction. */
+static int
+build_in(struct node *n, struct dcache *dc, const char *region,
+    int64_t since, int limit, int flags, struct buf *out, int64_t *nextp,
+    int *servedp)
+{
+	const char	*skip = flags & FEED_SKIP_OWN ? region : NULL;
 	sqlite3_stmt	*s;
 	int64_t		 next = since, seq, h, behind;
 	char		 epoch[EPOCH_HEX + 1];
@@ -341,11 +518,13 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 		log_warnx("feed: %s", sqlite3_errmsg(store_db(n->st)));
 		return (-1);
 	}
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int(s, 3, limit + 1);
+	sqlite3_bind_int64(s, 1, since);
 	buf_adds(out, "{\"changes\":[");
 	while ((r = store_step(n->st, s)) == STORE_ROW) {
+		if ((k = is_served(n->st, dc, region, since, s)) == -1)
+			goto out;
+		if (k == 0)
+			continue;
 		if (count >= limit) {
 			more = true;
 			break;
@@ -369,7 +548,7 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 				break;
 			}
 			if ((k = add_history(n->st, (const char *)
-			    sqlite3_column_text(s, 2), seq, out,
+			    sqlite3_column_text(s, 2), seq, skip, out,
 			    &first)) == -1)
 				goto out;
 			count += k;
@@ -379,15 +558,20 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 		if (grant && (k = entitled_one(n->st, region, (const char *)
 		    sqlite3_column_text(s, 2))) != 0) {
 			if (k == -1 || (k = add_links_of(n->st, (const char *)
-			    sqlite3_column_text(s, 2), out, &first)) == -1)
+			    sqlite3_column_text(s, 2), skip, out, &first)) ==
+			    -1)
 				goto out;
 			count += k;
 		}
-		if (add_item(out, &first, s) == -1)
-			goto out;
-		count++;
+		/* A change the region wrote itself is left out when it
+		 * holds them all; what it grants or joins still comes. */
+		if (!own_change(s, skip)) {
+			if (add_one(n->st, seq, out, &first) == -1)
+				goto out;
+			count++;
+		}
 		if ((k = add_linked(n->st, region, (const char *)
-		    sqlite3_column_text(s, 1), out, &first)) == -1)
+		    sqlite3_column_text(s, 1), skip, out, &first)) == -1)
 			goto out;
 		count += k;
 		next = seq;
@@ -398,11 +582,20 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	}
 	if (r != STORE_ROW && r != STORE_DONE)
 		goto out;
-	/* The epoch the numbers count in, and the newest of them, read
-	 * after the changes: head >= next (docs/protocol.md, "Feed
-	 * epochs"). */
-	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1 ||
-	    (behind = more ? count_behind(n->st, region, next) : 0) == -1)
+	sqlite3_finalize(s);
+	s = NULL;
+	/* The epoch the numbers count in, and the newest of them, read in
+	 * the same transaction as the changes: head >= next
+	 * (docs/protocol.md, "Feed epochs").  A response that read the log
+	 * to its end hands out the head as the cursor: nothing up to it is
+	 * for this region now, and what it becomes entitled to later comes
+	 * whole with the change that entitles it ("Pulling"). */
+	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1)
+		goto out;
+	if (!more && h > next)
+		next = h;
+	if ((behind = more ? count_behind(n->st, dc, region, next, h) :
+	    0) == -1)
 		goto out;
 	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld,"
 	    "\"epoch\":\"%s\",\"head\":%lld}", more ? "true" : "false",
@@ -413,6 +606,8 @@ feed_build(struct node *n, const char *region, int64_t since, int limit,
 	if (next > since && epoch_cover(n->dir, epoch, next, h) == -1)
 		goto out;
 	*nextp = next;
+	if (servedp != NULL)
+		*servedp = count;
 	metrics_served(region, (uint64_t)count);
 	rc = 0;
 out:
@@ -423,20 +618,27 @@ out:
 	return (rc);
 }
 
+int
+feed_build(struct node *n, const char *region, int64_t since, int limit,
+    int flags, struct buf *out, int64_t *nextp, int *servedp)
+{
+	struct dcache	 dc = { NULL, 0, 0 };
+	int		 rc;
+
+	if (store_feed_begin(n->st) == -1)
+		return (-1);
+	rc = build_in(n, &dc, region, since, limit, flags, out, nextp,
+	    servedp);
+	store_feed_end(n->st);
+	free(dc.v);
+	return (rc);
+}
+
 /* Whether region is entitled to dossier id: 1, 0, or -1 on error. */
 static int
 entitled_one(struct store *st, const char *region, const char *id)
 {
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_ENTITLED_ONE)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
+	return (store_feed_entitled(st, region, id));
 }
 
 int
@@ -474,7 +676,7 @@ feed_dossier(struct node *n, const char *region, const char *id,
 		return (1);
 	/* Entitlement follows the person: the receiver needs the halves of
 	 * the links that entitle it, which are in the linked dossiers. */
-	if (!offer && add_links_of(n->st, id, out, &first) == -1)
+	if (!offer && add_links_of(n->st, id, NULL, out, &first) == -1)
 		return (-1);
 	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
 	return (!buf_failed(out) ? 0 : -1);

@@ -6,7 +6,11 @@
  * node's feed order, of every dossier that region is entitled to (it is the
  * custodian, a former custodian, or the destination of a pending offer);
  * when the feed reaches the offer that entitles it to a dossier, the
- * dossier's whole earlier history comes first.  feed_apply takes in a
+ * dossier's whole earlier history comes first.  A response that read the
+ * log to its end hands out the head as the cursor, so that a peer in step
+ * or entitled to nothing costs nothing per long poll; a peer that holds
+ * every change its region wrote is not sent them (FEED_SKIP_OWN).
+ * feed_apply takes in a
  * parsed feed from a peer in one transaction, with the peer's new cursor
  * saved in that same transaction, so a crash loses nothing and applies
  * nothing twice.
@@ -22,14 +26,23 @@
 struct node;
 struct store;
 
+/* feed_build's flags: leave out the changes region wrote (it holds them
+ * all: docs/protocol.md, "Endpoints", Opora-Own). */
+#define FEED_SKIP_OWN	0x1
+
 /*
- * feed_build(n, region, since, limit, out, nextp): append the feed
- * response for region after cursor since, with at most limit changes (a
- * dossier's history may go beyond it when it must come whole), to out.
- * Stores the next cursor in *nextp.  0 / -1.
+ * feed_build(n, region, since, limit, flags, out, nextp, servedp): append the
+ * feed response for region after cursor since, with at most limit
+ * changes (a dossier's history may go beyond it when it must come whole),
+ * to out, all read in one transaction.  Stores the next cursor in *nextp
+ * (the head when the response read the log to its end: docs/protocol.md,
+ * "Endpoints") and, if servedp is not NULL, how many changes it holds in
+ * *servedp.  What it costs grows with what it reads of the log after
+ * since, not with the log.  0 / -1.
  */
 int	 feed_build(struct node *n, const char *region, int64_t since,
-	    int limit, struct buf *out, int64_t *nextp);
+	    int limit, int flags, struct buf *out, int64_t *nextp,
+	    int *servedp);
 
 /* feed_head(n): the newest feed number, or -1. */
 int64_t	 feed_head(struct node *n);

@@ -294,6 +294,10 @@ http_parse_head(const char *head, size_t len, struct http_request *rq)
 				return (400);
 			rq->protocol = wire_protocol_parse(v, vlen);
 		}
+		if (field_is(h, (size_t)(colon - h), WIRE_OWN_HEADER) &&
+		    vlen == strlen(WIRE_OWN_HELD) && memcmp(v, WIRE_OWN_HELD,
+		    vlen) == 0)
+			rq->own_held = true;
 		if (field_is(h, (size_t)(colon - h), "Transfer-Encoding"))
 			return (413);
 		if (field_is(h, (size_t)(colon - h), "Content-Length") &&

@@ -101,6 +101,9 @@ struct http_request {
 	/* The Opora-Protocol field (protocol/wire.h): 0 when absent, -1
 	 * when not a version number, else the version. */
 	int		 protocol;
+	/* Opora-Own: held (protocol/wire.h): the asker holds every change
+	 * its region wrote. */
+	bool		 own_held;
 };
 
 /*

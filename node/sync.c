@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "node/entropy.h"
+#include "node/epoch.h"
 #include "node/fedstats.h"
 #include "node/feed.h"
 #include "node/node.h"
@@ -283,6 +284,39 @@ protocol_refused(const struct buf *body, char *msg, size_t msgsz)
 	return (r);
 }
 
+/*
+ * Whether this node holds every change its region wrote, for the feed of
+ * peer (docs/protocol.md, "Endpoints", Opora-Own): its log never went back
+ * in this epoch (no meta "epoch_reason": the epoch began with the
+ * database, not with a restore or a lost -wal), or since it did, a pull of
+ * peer's feed without the header has caught up (meta "own_held:REGION"
+ * names this epoch): the peer had sent back what this node wrote after
+ * its backup.  Any doubt (an error) says no.
+ */
+static bool
+own_held(struct store *st, const char *peer)
+{
+	char	 why[1024], k[64], v[EPOCH_HEX + 1], e[EPOCH_HEX + 1];
+
+	if (store_meta_get(st, "epoch_reason", why, sizeof(why)) == 1)
+		return (true);
+	snprintf(k, sizeof(k), "own_held:%s", peer);
+	return (epoch_get(st, e) == 0 && store_meta_get(st, k, v,
+	    sizeof(v)) == 0 && strcmp(v, e) == 0);
+}
+
+/* After a pull of peer's feed caught up: own_held from now on. */
+static void
+own_caught_up(struct store *st, const char *peer)
+{
+	char	 k[64], e[EPOCH_HEX + 1];
+
+	if (own_held(st, peer) || epoch_get(st, e) == -1)
+		return;
+	snprintf(k, sizeof(k), "own_held:%s", peer);
+	(void)store_meta_set(st, k, e);
+}
+
 /* GET url from a peer into body; 0 on HTTP 200, -1 with a reason. */
 static int
 get(CURL *h, struct node *n, const struct stopper *stp,
@@ -290,14 +324,22 @@ get(CURL *h, struct node *n, const struct stopper *stp,
     const char *url, int wait, struct buf *body, char *why, size_t whysz)
 {
 	char		 err[CURL_ERROR_SIZE], msg[ESC_LONG];
-	struct curl_slist *hdr = NULL;
+	struct curl_slist *hdr = NULL, *own;
 	long		 status = 0;
 	int		 proto = 0, rc = -1;
 	CURLcode	 cc;
 
-	/* Each request says which version of the protocol it is in. */
+	/* Each request says which version of the protocol it is in; a
+	 * feed request, whether this node holds what its region wrote. */
 	if ((hdr = curl_slist_append(NULL, WIRE_PROTOCOL_HEADER ": "
-	    PROTO_STR(WIRE_PROTOCOL_MAX))) == NULL ||
+	    PROTO_STR(WIRE_PROTOCOL_MAX))) != NULL &&
+	    strstr(url, "/v1/feed?") != NULL && own_held(n->st, p->region) &&
+	    (own = curl_slist_append(hdr, WIRE_OWN_HEADER ": "
+	    WIRE_OWN_HELD)) == NULL) {
+		snprintf(why, whysz, "cannot set up the request");
+		goto out;
+	}
+	if (hdr == NULL ||
 	    handle_setup(h, n, p, stp, body, wait) == -1 ||
 	    curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr) != CURLE_OK ||
@@ -781,6 +823,8 @@ again:
 	if (st->ntorepair > 0)
 		st->applied += repair(h, n, stp, &p, st, f.next);
 	*more = f.more;
+	if (!f.more)
+		own_caught_up(n->st, region);
 	(void)store_peer_behind(n->st, region, f.more ? f.behind : 0);
 	metrics_pulled(region, st->applied, st->rejected + st->missing +
 	    st->unentitled);

@@ -74,6 +74,11 @@ struct wire_item {
 #define WIRE_PROTOCOL_MAX	1
 #define WIRE_PROTOCOL_LIMIT	999
 #define WIRE_PROTOCOL_HEADER	"Opora-Protocol"
+/* A feed request whose puller holds every change its region wrote
+ * ("Opora-Own: held"): the server leaves them out (docs/protocol.md,
+ * "Endpoints"). */
+#define WIRE_OWN_HEADER		"Opora-Own"
+#define WIRE_OWN_HELD		"held"
 
 /* wire_protocol_parse(v, len): the version a header's value names (a plain
  * decimal from 1 to WIRE_PROTOCOL_LIMIT), or -1. */

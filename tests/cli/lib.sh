@@ -176,6 +176,22 @@ three_nodes() {
 	done
 }
 
+# Two peered nodes: SMO and KLU on loopback, each knowing the other.
+two_nodes() {
+	p=$(port_base)
+	for r in SMO KLU; do
+		p=$((p + 1))
+		"$OPORA" --dir "$r" init --region "RU-$r" \
+		    --url "https://127.0.0.1:$p" --listen "127.0.0.1:$p" \
+		    2>/dev/null || fail "init $r"
+		"$OPORA" --dir "$r" id > "$r.card"
+	done
+	"$OPORA" --dir SMO peer add KLU.card >/dev/null 2>&1 ||
+	    fail "peer add KLU.card"
+	"$OPORA" --dir KLU peer add SMO.card >/dev/null 2>&1 ||
+	    fail "peer add SMO.card"
+}
+
 # node_status DIR [--json]: 'opora status' of DIR, output in $T/out; it
 # must exit 0 when it lists no problem and 1 when it lists one (monitoring
 # reads the exit code).

@@ -38,8 +38,32 @@ second=$(printf '%s\n%s\n' "$D1" "$D2" | sort | tail -1)
 root=$(printf '%s%s%s%s' "$first" "$(digest "$first")" "$second" \
     "$(digest "$second")" | sha256sum | cut -c1-64)
 
+# odigest DOSSIER: the spec's digest of the offers between Smolensk and
+# Kaluga of a dossier, as Smolensk holds them (one line per offer).
+odigest() {
+	db SMO "SELECT id || ' ' || state || ' ' ||
+	    coalesce(nullif(substr(decided_by, 1, 64), ''), '-') FROM transfers
+	    WHERE dossier = '$1' AND state <> 'void' AND ((\"from\" = 'RU-SMO'
+	    AND \"to\" = 'RU-KLU') OR (\"from\" = 'RU-KLU'
+	    AND \"to\" = 'RU-SMO')) ORDER BY id" | sha256sum | cut -c1-64
+}
+# The offers: D1 and D2 handed over and back (two each), D4 offered.
+odossiers=$(printf '%s\n%s\n%s\n' "$D1" "$D2" "$D4" | sort)
+oroot=$(for d in $odossiers; do printf '%s%s' "$d" "$(odigest "$d")"; done |
+    sha256sum | cut -c1-64)
+
 [ "$(as KLU /v1/summary)" = 200 ] || fail "summary for Kaluga"
-contains "^\\{\"count\":2,\"digest\":\"$root\"\\}$" body.json
+contains "^\\{\"count\":2,\"digest\":\"$root\",\"offers\":3,\"offers_digest\":\"$oroot\"\\}$" body.json
+# The offers page by page, the same as the dossiers.
+ofirst=$(echo "$odossiers" | head -1)
+[ "$(as KLU '/v1/summary/offers?limit=1')" = 200 ] || fail "offers page 1"
+contains "^\\{\"dossiers\":\\[\\{\"changes\":[12],\"digest\":\"$(odigest "$ofirst")\",\"id\":\"$ofirst\"\\}\\],\"more\":true\\}$" body.json
+[ "$(as KLU "/v1/summary/offers?after=$ofirst")" = 200 ] ||
+    fail "offers page 2"
+contains '"more":false}$' body.json
+grep -q "$ofirst" body.json && fail "the offers page does not start after"
+[ "$(as KLU "/v1/summary/offers?after=$D4&limit=0")" = 400 ] ||
+    fail "a bad offers page was answered"
 # Sakha shares nothing with Smolensk: the digest of nothing.
 [ "$(as SA /v1/summary)" = 200 ] || fail "summary for Sakha"
 contains '^\{"count":0,"digest":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"\}$' body.json

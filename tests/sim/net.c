@@ -205,6 +205,11 @@ answer(void *arg, const char *path, struct buf *body, char *why,
 			snprintf(after, sizeof(after), "%s", q + 7);
 		r = entropy_page(n, asker, after, (int)strtol(path + 27, NULL,
 		    10), body);
+	} else if (strncmp(path, "/v1/summary/offers?limit=", 25) == 0) {
+		if ((q = strstr(path, "&after=")) != NULL)
+			snprintf(after, sizeof(after), "%s", q + 7);
+		r = entropy_offers_page(n, asker, after, (int)strtol(path + 25,
+		    NULL, 10), body);
 	} else if (strncmp(path, "/v1/dossiers/", 13) == 0 &&
 	    strlen(path) == 13 + 36 + 8) {
 		memcpy(id, path + 13, 36);
@@ -464,8 +469,8 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&body, LIMIT_FEED_BYTES);
-	if (feed_build(net->n[a], net->regions[b], since, limit, &body,
-	    &next) == -1 || wire_feed_parse(body.data, body.len, &f, why,
+	if (feed_build(net->n[a], net->regions[b], since, limit, 0, &body,
+	    &next, NULL) == -1 || wire_feed_parse(body.data, body.len, &f, why,
 	    whysz) == -1) {
 		snprintf(why, whysz, "feed of %s for %s", net->regions[a],
 		    net->regions[b]);

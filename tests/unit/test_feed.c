@@ -102,7 +102,7 @@ fetch(struct fixture *f, int64_t since, struct wire_feed *wf,
 
 	buf_init(body, LIMIT_FEED_BYTES);
 	assert_int_equal(feed_build(f->net.n[0], "RU-KLU", since,
-	    LIMIT_FEED_MAX, body, &next), 0);
+	    LIMIT_FEED_MAX, 0, body, &next, NULL), 0);
 	assert_int_equal(wire_feed_parse(body->data, body->len, wf, why,
 	    sizeof(why)), 0);
 }

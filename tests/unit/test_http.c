@@ -229,6 +229,34 @@ test_head_protocol(void **state)
 	assert_int_equal(rq.protocol, 0);
 }
 
+/* Opora-Own: held (docs/protocol.md, "No echo"): that value alone, in
+ * any case of the field's name; anything else is no claim. */
+static void
+test_head_own(void **state)
+{
+	struct http_request	 rq;
+
+	(void)state;
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nHost: x\r\n\r\n",
+	    &rq), 0);
+	assert_false(rq.own_held);
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nOpora-Own: held\r\n"
+	    "\r\n", &rq), 0);
+	assert_true(rq.own_held);
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nopora-own:\theld \r\n"
+	    "\r\n", &rq), 0);
+	assert_true(rq.own_held);
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nOpora-Own: Held\r\n"
+	    "\r\n", &rq), 0);
+	assert_false(rq.own_held);
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nOpora-Own: held, no"
+	    "\r\n\r\n", &rq), 0);
+	assert_false(rq.own_held);
+	assert_int_equal(head("GET /v1/feed HTTP/1.1\r\nOpora-Owner: held"
+	    "\r\n\r\n", &rq), 0);
+	assert_false(rq.own_held);
+}
+
 int
 main(void)
 {
@@ -236,6 +264,7 @@ main(void)
 		cmocka_unit_test(test_head_ok),
 		cmocka_unit_test(test_head_refused),
 		cmocka_unit_test(test_head_protocol),
+		cmocka_unit_test(test_head_own),
 		cmocka_unit_test(test_pct),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_query_only),

@@ -1,0 +1,123 @@
+#!/bin/sh
+# tests/bench/bench_feed.sh: what serving the feed costs the serving node
+# (issue 15), for 'make bench' and by hand:
+#  - Smolensk holds DOSSIERS persons of PER + 3 changes each, every one
+#    offered to Kaluga, which accepts them all; Kaluga then pulls the whole
+#    register (the accepts bring the histories) with 'sync --once'. The
+#    serving node's CPU time for the pull, and per 5,000-change response;
+#  - the echo: Smolensk pulls Kaluga once ('sync --once'), the register
+#    Kaluga now holds: the serving (Kaluga's) CPU time and the number of
+#    changes it sent that Smolensk already held;
+#  - idle: all three nodes serve (Tver entitled to nothing), in step; the
+#    CPU time of Smolensk's 'serve' over IDLE seconds.
+# Figures beside OpenSSL's Ed25519 verify rate measured in the same run.
+# KEEP=1 keeps the nodes' directories (${TMPDIR:-/tmp}/opora-bench.*).
+set -eu
+top=$(pwd)
+OPORA="${OPORA:-$top/opora}"
+DOSSIERS=${DOSSIERS:-2000}
+PER=${PER:-48}
+IDLE=${IDLE:-60}
+T=$(mktemp -d "${TMPDIR:-/tmp}/opora-bench.XXXXXX")
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+export OPORA_USER=bench
+cd "$T"
+hz=$(getconf CLK_TCK)
+cores=$(nproc)
+# CPU seconds (user + system) a process has used so far.
+cpu() {
+	awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf("%.2f\n", ($12 + $13) / hz) }' \
+	    /proc/$1/stat
+}
+verify=$(openssl speed -seconds 3 ed25519 2>/dev/null |
+    awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $NF }' | tail -1)
+port=$(shuf -i 20000-60000 -n 1)
+for r in SMO KLU TVE; do
+	port=$((port + 1))
+	"$OPORA" --dir $r init --region RU-$r --url https://127.0.0.1:$port \
+	    --listen 127.0.0.1:$port >/dev/null 2>&1
+	"$OPORA" --dir $r user add admin --name Admin --role admin \
+	    >/dev/null 2>&1
+	"$OPORA" --dir $r --user admin user add bench --name Bench \
+	    --role supervisor --centre Центр >/dev/null 2>&1
+	"$OPORA" --dir $r id > $r.card
+done
+for r in KLU TVE; do
+	"$OPORA" --dir SMO --user admin peer add $r.card >/dev/null 2>&1
+	"$OPORA" --dir $r --user admin peer add SMO.card >/dev/null 2>&1
+done
+echo "== a register of $DOSSIERS persons, each offered to RU-KLU"
+awk -v D="$DOSSIERS" -v E="$PER" 'BEGIN {
+	for (d = 0; d < D; d++) {
+		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"Иванова%d\",\"name\":\"Анна\",\"birth_date\":\"2004-01-02\",\"sex\":\"F\"}\n", d, d)
+		printf("{\"dossier\":\"P%d\",\"op\":\"consent.add\",\"scope\":\"transfer\",\"date\":\"2024-01-01\",\"document\":\"Заявление\"}\n", d)
+		for (e = 0; e < E; e++)
+			printf("{\"dossier\":\"P%d\",\"op\":\"event.add\",\"date\":\"2024-01-02\",\"type\":\"contact\",\"text\":\"Встреча с куратором, обсуждение жилья и учёбы; запись номер %d\"}\n", d, e)
+		printf("{\"dossier\":\"P%d\",\"op\":\"transfer.offer\",\"to\":\"RU-KLU\",\"reason\":\"Переезд\"}\n", d)
+	}
+}' > reg.jsonl
+"$OPORA" --dir SMO import reg.jsonl >/dev/null 2>&1
+n=$("$OPORA" --dir SMO --user admin verify | awk '{ print $2 }')
+"$OPORA" --dir SMO serve > SMO.log 2>&1 & spid=$!
+PIDS="$PIDS $spid"
+sleep 1
+echo "== Kaluga takes the offers and accepts them"
+"$OPORA" --dir KLU sync --once >/dev/null 2>&1
+sqlite3 KLU/opora.db "SELECT offer FROM offer_summaries WHERE state = 'offered'" |
+while read -r t; do
+	"$OPORA" --dir KLU transfer accept "$t" >/dev/null
+done
+"$OPORA" --dir KLU --user admin export --for RU-SMO > accepts.json
+"$OPORA" --dir SMO --user admin receive --from RU-KLU accepts.json
+echo "== pull of the register ($n changes)"
+c0=$(cpu $spid)
+t0=$(date +%s%N)
+"$OPORA" --dir KLU sync --once > pull.out
+t1=$(date +%s%N)
+c1=$(cpu $spid)
+got=$(sqlite3 KLU/opora.db "SELECT count(*) FROM changes")
+kill $spid; wait $spid 2>/dev/null || true
+PIDS=""
+
+echo "== the echo: Smolensk pulls Kaluga once"
+"$OPORA" --dir KLU serve > KLU.log 2>&1 & kpid=$!
+PIDS="$PIDS $kpid"
+sleep 1
+e0=$(cpu $kpid)
+b0=$(sqlite3 SMO/opora.db "SELECT count(*) FROM changes")
+et0=$(date +%s%N)
+"$OPORA" --dir SMO sync --once > echo.out 2>&1 || true
+et1=$(date +%s%N)
+e1=$(cpu $kpid)
+b1=$(sqlite3 SMO/opora.db "SELECT count(*) FROM changes")
+
+echo "== idle: three nodes in step, ${IDLE} s"
+"$OPORA" --dir SMO serve > SMO.log 2>&1 & spid=$!
+"$OPORA" --dir TVE serve > TVE.log 2>&1 & tpid=$!
+PIDS="$PIDS $spid $tpid"
+# Let the pulls and the first anti-entropy rounds settle.
+sleep 20
+i0=$(cpu $spid)
+sleep "$IDLE"
+i1=$(cpu $spid)
+
+awk -v n="$n" -v got="$got" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" \
+    -v e0="$e0" -v e1="$e1" -v et0="$et0" -v et1="$et1" -v b0="$b0" \
+    -v b1="$b1" -v i0="$i0" -v i1="$i1" -v idle="$IDLE" -v ver="$verify" \
+    -v cores="$cores" 'BEGIN {
+	ps = (t1 - t0) / 1e9
+	resp = int((got + 4999) / 5000)
+	printf("\n| what | figure | limit (same run) | share |\n| --- | --- | --- | --- |\n")
+	printf("| pull of the register, %d changes at the destination (of %d) | %.2f s, %.0f changes/s | verify %.0f/s x %d cores | %.0f%% |\n", got, n, ps, got / ps, ver, cores, 100 * got / ps / (ver * cores))
+	printf("| serving CPU for that pull | %.2f s, %.1f ms per 5,000 changes | | |\n", c1 - c0, 1000 * (c1 - c0) / resp)
+	printf("| the echo: origin pulls destination once | %.2f s wall, serving CPU %.2f s; %d changes new at the origin | | |\n", (et1 - et0) / 1e9, e1 - e0, b1 - b0)
+	printf("| idle serve (2 peers in step), %d s | CPU %.2f s = %.2f%% of a core | | |\n", idle, i1 - i0, 100 * (i1 - i0) / idle)
+}'
+echo "(the echo's pull said:)"
+cat echo.out
