@@ -803,10 +803,12 @@ summaries_known(struct sim *s, const struct dossier *ref, int x, int i)
 		/* It learnt of a cancel that its author then lost (a log
 		 * that went back): the destination keeps no byte of a
 		 * cancel (docs/protocol.md, "Offers before they are
-		 * accepted"), so nobody holds it any more, and the offer
-		 * is still pending by every log.  Lost with the restore. */
+		 * accepted"), so nobody holds it any more, and by every
+		 * log the offer is still pending, or ended by the
+		 * destination's own decline that the cancel had beaten
+		 * (seed 7945).  Lost with the restore. */
 		if (h != NULL && strcmp(h, "cancelled") == 0 &&
-		    strcmp(c[TR_STATE], "offered") == 0) {
+		    strcmp(c[TR_STATE], "cancelled") != 0) {
 			char	 by[65];
 
 			summary_decider(s, i, c[COL_ID], by);
