@@ -358,6 +358,36 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 static const char dummy_ref[] =
     "0000000000000000000000000000000000000000000000000000000000000000/0";
 
+/* dropped_member(il, c): the first argument of the line that the change
+ * c, encoded from it and decoded, does not hold (the operation has no
+ * such member), or OA_COUNT. */
+static enum op_arg
+dropped_member(const struct import_line *il, const struct change *c)
+{
+	int	 f;
+
+	for (f = OA_REF + 1; f < OA_COUNT; f++)
+		if (il->op.arg[f] != NULL && c->ops[0].arg[f] == NULL)
+			return ((enum op_arg)f);
+	return (OA_COUNT);
+}
+
+/* fail_why(why, whysz, fmt, ...): a reason into why; returns -1. */
+static int
+fail_why(char *why, size_t whysz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fail_why(char *why, size_t whysz, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whysz, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
 /* The check pass: check one line against its dossier's lines before it
  * (im->cur, im->entries).  0 / -1 (reported). */
 static int
@@ -365,12 +395,12 @@ check_line(struct import *im, int lineno, struct import_line *il)
 {
 	struct dlabel	*dl;
 	struct elabel	*el = NULL;
-	struct change	 hdr;
+	struct change	 hdr, *c = NULL;
 	struct buf	 b;
 	char		 zero[1][CHANGE_ID_HEX + 1], why[512], ekey[160];
 	char		 p1id[80] = "";
 	enum dossier_table t;
-	int		 rc;
+	int		 f, rc;
 
 	dl = &im->dl[im->ls[lineno].dossier - 1];
 	if (il->op.kind == OP_PERSON_CREATE) {
@@ -397,7 +427,9 @@ check_line(struct import *im, int lineno, struct import_line *il)
 			return (line_fail(im, lineno, "%s \"%s\"", cli_tr(
 			    "no earlier entry of this dossier labelled",
 			    "выше нет записи этого дела с меткой"), il->ref));
-		if (el->ended)
+		/* A closed episode can still be corrected (the rules check
+		 * its dates); a retracted event or a withdrawn consent not. */
+		if (el->ended && il->op.kind != OP_EPISODE_AMEND)
 			return (line_fail(im, lineno, "%s \"%s\" %s", cli_tr(
 			    "entry", "запись"), il->ref, cli_tr("is already "
 			    "closed, retracted or withdrawn", "уже закрыта "
@@ -422,9 +454,16 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		hdr.nparents = 1;
 	}
 	buf_init(&b, LIMIT_CHANGE_BYTES);
-	rc = change_encode(&b, &hdr, &il->op, 1, NULL, why, sizeof(why));
+	rc = change_encode(&b, &hdr, &il->op, 1, &c, why, sizeof(why));
 	buf_free(&b);
 	il->op.arg[OA_REF] = NULL;
+	/* A member the operation does not have is not dropped in silence
+	 * (a consent.amend with a scope, say): the CLI has no such flag. */
+	if (rc == 0 && (f = dropped_member(il, c)) != OA_COUNT)
+		rc = fail_why(why, sizeof(why), "%s %s: \"%s\"",
+		    op_kind_name(il->op.kind), cli_tr("has no member",
+		    "не имеет поля"), op_arg_name(f, il->op.kind));
+	change_free(c);
 	/* Out of memory says nothing about the line, but stops the import
 	 * here: nothing is written in pass 1. */
 	if (rc == CHANGE_NOMEM)
@@ -476,9 +515,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		}
 		snprintf(p1id, sizeof(p1id), "%s/0", cid);
 	}
-	if (il->op.kind == OP_EVENT_AMEND)
-		return (0);
-	if (el != NULL)
+	if (el != NULL && import_ends_entry(il->op.kind))
 		el->ended = true;
 	if (il->entry != NULL) {
 		snprintf(ekey, sizeof(ekey), "%s\x1f%s", il->dossier, il->entry);
