@@ -50,6 +50,7 @@
 #include "node/offer.h"
 #include "node/signer.h"
 #include "node/store.h"
+#include "node/store_import.h"
 #include "node/view.h"
 #include "protocol/fields.h"
 #include "protocol/jcs.h"
@@ -1203,8 +1204,7 @@ make_lines(struct import *im)
 	if (rc == EX_OK)
 		rc = same_size(im);
 	if (rc == EX_OK && batch_commit(im) == -1)
-		rc = sqlite3_extended_errcode(store_db(im->n->st)) ==
-		    SQLITE_NOMEM ? EX_OSERR : EX_IOERR;
+		rc = store_import_nomem(im->n->st) ? EX_OSERR : EX_IOERR;
 	if (rc != EX_OK)
 		store_rollback(im->n->st);
 	if (cli.tty)
