@@ -547,6 +547,7 @@ static int
 key_line(struct import *im, int lineno, const struct import_line *il,
     uint8_t key[IMPORT_KEY_LEN])
 {
+	static const char xdigits[] = "0123456789abcdef";
 	uint8_t		 k0[IMPORT_KEY_LEN];
 	char		 hex[2 * IMPORT_KEY_LEN + 1];
 	uintptr_t	 nth;
@@ -560,8 +561,11 @@ key_line(struct import *im, int lineno, const struct import_line *il,
 	}
 	if (import_line_key(il, im->dkey, 0, k0) == -1)
 		return (line_fail(im, lineno, "out of memory"));
-	for (i = 0; i < sizeof(k0); i++)
-		snprintf(hex + 2 * i, 3, "%02x", k0[i]);
+	for (i = 0; i < sizeof(k0); i++) {
+		hex[2 * i] = xdigits[k0[i] >> 4];
+		hex[2 * i + 1] = xdigits[k0[i] & 0xf];
+	}
+	hex[2 * IMPORT_KEY_LEN] = '\0';
 	nth = (uintptr_t)smap_get(&im->same, hex);
 	if (nth == UINT32_MAX || smap_put(&im->same, hex,
 	    (void *)(nth + 1)) == -1)
@@ -681,7 +685,11 @@ make_line(struct import *im, int lineno, struct import_line *il,
 		line_fail(im, lineno, "%s", why);
 		return (1);
 	}
-	r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why));
+	/* The check pass had change_encode accept this very operation (its
+	 * entry named by a dummy of the same form): it need not be decoded
+	 * again, unless it now carries a summary the pass did not see. */
+	r = filled ? node_author(im->n, d, &il->op, 1, cid, why, sizeof(why)) :
+	    node_author_checked(im->n, d, &il->op, 1, cid, why, sizeof(why));
 	clear_summary(&il->op, filled);
 	il->op.arg[OA_REF] = NULL;
 	if (r != 0) {

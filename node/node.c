@@ -919,9 +919,10 @@ node_close(struct node *n)
 	free(n);
 }
 
-int
-node_author(struct node *n, struct dossier *d, const struct op *ops,
-    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+/* author: node_author, or node_author_checked when checked. */
+static int
+author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
+    bool checked, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
 {
 	struct change	 hdr, *c = NULL;
 	struct buf	 b;
@@ -971,7 +972,8 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		    "ran (another opora process wrote to it); run it again");
 		goto out;
 	}
-	if ((r = change_encode(&b, &hdr, ops, nops, &c, why, whysz)) != 0) {
+	if ((r = checked ? change_encode_checked(&b, &hdr, ops, nops, &c, why,
+	    whysz) : change_encode(&b, &hdr, ops, nops, &c, why, whysz)) != 0) {
 		if (r == CHANGE_NOMEM)
 			rc = NODE_NOMEM;
 		goto out;
@@ -1018,6 +1020,20 @@ out:
 	free(hdr.parents);
 	buf_free(&b);
 	return (rc);
+}
+
+int
+node_author(struct node *n, struct dossier *d, const struct op *ops,
+    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+{
+	return (author(n, d, ops, nops, false, idout, why, whysz));
+}
+
+int
+node_author_checked(struct node *n, struct dossier *d, const struct op *ops,
+    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+{
+	return (author(n, d, ops, nops, true, idout, why, whysz));
 }
 
 /* Every setting of opora.conf, in the order 'opora config get' lists them. */
