@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1110,19 +1111,20 @@ read_status(struct import *im, int r, int lineno)
 }
 
 /*
- * check_lines(im): the check pass, dossier by dossier.  Lines found good
- * are marked so; bad ones are counted in im->bad and held (msg_flush).
- * EX_OK; or EX_TEMPFAIL (the file is not the one the scan read; reported),
- * EX_IOERR or EX_OSERR.
+ * check_share(im, k, step): the check pass over the dossiers i of the
+ * file with i % step == k, each dossier's lines in file order.  Lines
+ * found good are marked so and counted in im->good; bad ones are counted
+ * in im->bad and held (msg_flush).  EX_OK; or EX_TEMPFAIL (the file is not
+ * the one the scan read; reported), EX_IOERR or EX_OSERR.
  */
 static int
-check_lines(struct import *im)
+check_share(struct import *im, size_t k, size_t step)
 {
 	struct import_line	 il;
 	size_t			 i, j;
 	int			 lineno, r;
 
-	for (i = 0; i < im->ndl; i++) {
+	for (i = k; i < im->ndl; i += step) {
 		for (j = 0; j < im->dl[i].n; j++) {
 			lineno = (int)im->byd[im->dl[i].first + j];
 			if ((r = read_at(im, lineno)) != 0)
@@ -1139,6 +1141,161 @@ check_lines(struct import *im)
 		dossier_end(im);
 	}
 	return (EX_OK);
+}
+
+/*
+ * The check pass on several cores.  No line names another dossier, so
+ * the dossiers are checked apart: a checker is a copy of the import with
+ * its own dossier state, line buffer, counts and held refusals, and
+ * shares only what no two checkers write (the node, read; the file, read
+ * with pread; each line's and each dossier's record, written by the one
+ * checker of that dossier).
+ */
+#define CHECKERS_MAX	4
+struct checker {
+	struct import	 w;
+	size_t		 k, step;
+	int		 rc;
+	pthread_t	 tid;
+	bool		 started;
+};
+
+static void *
+checker_run(void *arg)
+{
+	struct checker	*c = arg;
+
+	c->rc = check_share(&c->w, c->k, c->step);
+	return (NULL);
+}
+
+/* checker_init(c, im, k, step): c a checker of share k of im.  Its held
+ * refusals go to a temporary file of its own (or, without one, straight
+ * to standard error, as im's). */
+static void
+checker_init(struct checker *c, const struct import *im, size_t k,
+    size_t step)
+{
+	memset(c, 0, sizeof(*c));
+	c->w = *im;
+	c->w.cur = NULL;
+	memset(&c->w.entries, 0, sizeof(c->w.entries));
+	memset(&c->w.same, 0, sizeof(c->w.same));
+	c->w.buf = NULL;
+	c->w.good = c->w.bad = 0;
+	c->w.first_bad = 0;
+	c->w.oom = false;
+	c->w.msg = NULL;
+	c->w.nmsg = c->w.msgcap = 0;
+	c->w.msgf = im->msgf != NULL ? tmpfile() : NULL;
+	c->k = k;
+	c->step = step;
+}
+
+/*
+ * checker_adopt(im, c): take checker c's counts and held refusals into
+ * im (their texts copied to im->msgf, or said now if that fails), and
+ * free what is c's own.
+ */
+static void
+checker_adopt(struct import *im, struct checker *c)
+{
+	struct import	*w = &c->w;
+	struct lmsg	*m;
+	char		 b[1024];
+	size_t		 i, left, n;
+	long		 off;
+	bool		 ok;
+
+	im->good += w->good;
+	im->bad += w->bad;
+	if (w->first_bad != 0 && (im->first_bad == 0 ||
+	    w->first_bad < im->first_bad))
+		im->first_bad = w->first_bad;
+	if (w->oom)
+		im->oom = true;
+	if (w->nmsg > 0)
+		fflush(w->msgf);
+	for (i = 0; i < w->nmsg; i++) {
+		m = &w->msg[i];
+		left = m->len;
+		ok = msg_grow(im) == 0 && fseek(w->msgf, m->off, SEEK_SET) !=
+		    -1 && fseek(im->msgf, 0, SEEK_END) != -1 &&
+		    (off = ftell(im->msgf)) != -1;
+		while (ok && left > 0 && (n = fread(b, 1, left < sizeof(b) ?
+		    left : sizeof(b), w->msgf)) > 0) {
+			ok = fwrite(b, 1, n, im->msgf) == n;
+			left -= n;
+		}
+		if (ok && left == 0) {
+			im->msg[im->nmsg].line = m->line;
+			im->msg[im->nmsg].seq = (uint32_t)im->nmsg;
+			im->msg[im->nmsg].off = off;
+			im->msg[im->nmsg].len = m->len;
+			im->nmsg++;
+		} else
+			fprintf(stderr, "%s:%d: %s\n", im->path, m->line,
+			    cli_tr("(the reason cannot be read back)",
+			    "(причину не удаётся прочитать)"));
+	}
+	dossier_end(w);
+	free(w->buf);
+	free(w->msg);
+	if (w->msgf != NULL)
+		fclose(w->msgf);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * check_lines(im): the check pass, on up to CHECKERS_MAX cores (one
+ * thread a core; a thread that cannot start has its share checked on this
+ * one).  What check_share returns; the first failure of any share.
+ */
+static int
+check_lines(struct import *im)
+{
+	struct checker	 c[CHECKERS_MAX];
+	pthread_attr_t	 attr;
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t		 i, step;
+	int		 rc = EX_OK;
+	bool		 attr_ok;
+
+	step = ncpu < 1 ? 1 : ncpu > CHECKERS_MAX ? CHECKERS_MAX :
+	    (size_t)ncpu;
+	if (step > im->ndl)
+		step = im->ndl > 0 ? im->ndl : 1;
+	if (step == 1)
+		return (check_share(im, 0, 1));
+	/* A checker's stack holds one line's work: 1 MiB is ample, and
+	 * keeps the address space small under ulimit -v. */
+	if ((attr_ok = pthread_attr_init(&attr) == 0) &&
+	    pthread_attr_setstacksize(&attr, 1024 * 1024) != 0) {
+		pthread_attr_destroy(&attr);
+		attr_ok = false;
+	}
+	for (i = 0; i < step; i++)
+		checker_init(&c[i], im, i, step);
+	for (i = 1; i < step; i++)
+		c[i].started = pthread_create(&c[i].tid, attr_ok ? &attr :
+		    NULL, checker_run, &c[i]) == 0;
+	checker_run(&c[0]);
+	for (i = 1; i < step; i++) {
+		if (c[i].started)
+			(void)pthread_join(c[i].tid, NULL);
+		else
+			checker_run(&c[i]);
+	}
+	if (attr_ok)
+		pthread_attr_destroy(&attr);
+	for (i = 0; i < step; i++) {
+		if (rc == EX_OK)
+			rc = c[i].rc;
+		checker_adopt(im, &c[i]);
+	}
+	if (rc == EX_OK && im->oom)
+		rc = EX_OSERR;
+	return (rc);
 }
 
 /*
