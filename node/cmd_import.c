@@ -10,11 +10,13 @@
  * the order of the lines: no line of this format names another dossier,
  * so a line's fate depends only on the lines of its own dossier before
  * it.  The check pass checks every line exactly as the node would when
- * making the change, without writing anything; the refusals are listed
+ * making the change, without writing anything, the dossiers shared
+ * between the cores (check_lines); the refusals are listed
  * in file order once it is over; unless --keep-going is given, one bad
  * line stops the import there, with nothing written.  The make pass makes
- * the changes, one per line, committing every LIMIT_IMPORT_BATCH of them;
- * both stop if a line is not the one the scan read.  Making the changes
+ * the changes, one per line, committing every LIMIT_IMPORT_BATCH of them,
+ * without decoding again the operations the check pass decoded
+ * (node_author_checked); both stop if a line is not the one the scan read.  Making the changes
  * dossier by dossier also keeps each transaction's writes on few pages.
  *
  * Each change is recorded in the table import_lines under its line's key
