@@ -622,6 +622,19 @@ check_binding(struct vctx *vc, const struct change *c)
 	return (0);
 }
 
+/* fill_meta(c): c's meta, pointing into c. */
+static void
+fill_meta(struct change *c)
+{
+	c->meta.id = c->id;
+	c->meta.hlc = c->hlc;
+	c->meta.key = c->key;
+	c->meta.region = c->region;
+	c->meta.user = c->user;
+	c->meta.parents = (const char (*)[65])c->parents;
+	c->meta.nparents = c->nparents;
+}
+
 int
 change_decode(const void *p, size_t len, struct change **out, char *why,
     size_t whysz)
@@ -653,13 +666,7 @@ change_decode(const void *p, size_t len, struct change **out, char *why,
 		goto bad;
 	}
 	change_id(p, len, c->id);
-	c->meta.id = c->id;
-	c->meta.hlc = c->hlc;
-	c->meta.key = c->key;
-	c->meta.region = c->region;
-	c->meta.user = c->user;
-	c->meta.parents = (const char (*)[65])c->parents;
-	c->meta.nparents = c->nparents;
+	fill_meta(c);
 	*out = c;
 	return (0);
 bad:
@@ -845,13 +852,7 @@ change_encode_checked(struct buf *out, const struct change *h,
 	c->nops = nops;
 	memcpy(c->ops, ops, nops * sizeof(*ops));
 	change_id(out->data + start, out->len - start, c->id);
-	c->meta.id = c->id;
-	c->meta.hlc = c->hlc;
-	c->meta.key = c->key;
-	c->meta.region = c->region;
-	c->meta.user = c->user;
-	c->meta.parents = (const char (*)[65])c->parents;
-	c->meta.nparents = c->nparents;
+	fill_meta(c);
 	*made = c;
 	return (0);
 full:
