@@ -10,11 +10,13 @@
  * the order of the lines: no line of this format names another dossier,
  * so a line's fate depends only on the lines of its own dossier before
  * it.  The check pass checks every line exactly as the node would when
- * making the change, without writing anything; the refusals are listed
+ * making the change, without writing anything, the dossiers shared
+ * between the cores (check_lines); the refusals are listed
  * in file order once it is over; unless --keep-going is given, one bad
  * line stops the import there, with nothing written.  The make pass makes
- * the changes, one per line, committing every LIMIT_IMPORT_BATCH of them;
- * both stop if a line is not the one the scan read.  Making the changes
+ * the changes, one per line, committing every LIMIT_IMPORT_BATCH of them,
+ * without decoding again the operations the check pass decoded
+ * (node_author_checked); both stop if a line is not the one the scan read.  Making the changes
  * dossier by dossier also keeps each transaction's writes on few pages.
  *
  * Each change is recorded in the table import_lines under its line's key
@@ -27,6 +29,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -36,6 +39,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
@@ -50,6 +54,7 @@
 #include "node/offer.h"
 #include "node/signer.h"
 #include "node/store.h"
+#include "node/store_import.h"
 #include "node/view.h"
 #include "protocol/fields.h"
 #include "protocol/jcs.h"
@@ -358,6 +363,36 @@ parse_line(struct import *im, int lineno, const char *p, size_t len,
 static const char dummy_ref[] =
     "0000000000000000000000000000000000000000000000000000000000000000/0";
 
+/* dropped_member(il, c): the first argument of the line that the change
+ * c, encoded from it and decoded, does not hold (the operation has no
+ * such member), or OA_COUNT. */
+static enum op_arg
+dropped_member(const struct import_line *il, const struct change *c)
+{
+	int	 f;
+
+	for (f = OA_REF + 1; f < OA_COUNT; f++)
+		if (il->op.arg[f] != NULL && c->ops[0].arg[f] == NULL)
+			return ((enum op_arg)f);
+	return (OA_COUNT);
+}
+
+/* fail_why(why, whysz, fmt, ...): a reason into why; returns -1. */
+static int
+fail_why(char *why, size_t whysz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fail_why(char *why, size_t whysz, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whysz, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
 /* The check pass: check one line against its dossier's lines before it
  * (im->cur, im->entries).  0 / -1 (reported). */
 static int
@@ -365,12 +400,12 @@ check_line(struct import *im, int lineno, struct import_line *il)
 {
 	struct dlabel	*dl;
 	struct elabel	*el = NULL;
-	struct change	 hdr;
+	struct change	 hdr, *c = NULL;
 	struct buf	 b;
 	char		 zero[1][CHANGE_ID_HEX + 1], why[512], ekey[160];
 	char		 p1id[80] = "";
 	enum dossier_table t;
-	int		 rc;
+	int		 f, rc;
 
 	dl = &im->dl[im->ls[lineno].dossier - 1];
 	if (il->op.kind == OP_PERSON_CREATE) {
@@ -397,7 +432,9 @@ check_line(struct import *im, int lineno, struct import_line *il)
 			return (line_fail(im, lineno, "%s \"%s\"", cli_tr(
 			    "no earlier entry of this dossier labelled",
 			    "выше нет записи этого дела с меткой"), il->ref));
-		if (el->ended)
+		/* A closed episode can still be corrected (the rules check
+		 * its dates); a retracted event or a withdrawn consent not. */
+		if (el->ended && il->op.kind != OP_EPISODE_AMEND)
 			return (line_fail(im, lineno, "%s \"%s\" %s", cli_tr(
 			    "entry", "запись"), il->ref, cli_tr("is already "
 			    "closed, retracted or withdrawn", "уже закрыта "
@@ -422,9 +459,16 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		hdr.nparents = 1;
 	}
 	buf_init(&b, LIMIT_CHANGE_BYTES);
-	rc = change_encode(&b, &hdr, &il->op, 1, NULL, why, sizeof(why));
+	rc = change_encode(&b, &hdr, &il->op, 1, &c, why, sizeof(why));
 	buf_free(&b);
 	il->op.arg[OA_REF] = NULL;
+	/* A member the operation does not have is not dropped in silence
+	 * (a consent.amend with a scope, say): the CLI has no such flag. */
+	if (rc == 0 && (f = dropped_member(il, c)) != OA_COUNT)
+		rc = fail_why(why, sizeof(why), "%s %s: \"%s\"",
+		    op_kind_name(il->op.kind), cli_tr("has no member",
+		    "не имеет поля"), op_arg_name(f, il->op.kind));
+	change_free(c);
 	/* Out of memory says nothing about the line, but stops the import
 	 * here: nothing is written in pass 1. */
 	if (rc == CHANGE_NOMEM)
@@ -476,9 +520,7 @@ check_line(struct import *im, int lineno, struct import_line *il)
 		}
 		snprintf(p1id, sizeof(p1id), "%s/0", cid);
 	}
-	if (il->op.kind == OP_EVENT_AMEND)
-		return (0);
-	if (el != NULL)
+	if (el != NULL && import_ends_entry(il->op.kind))
 		el->ended = true;
 	if (il->entry != NULL) {
 		snprintf(ekey, sizeof(ekey), "%s\x1f%s", il->dossier, il->entry);
@@ -509,6 +551,7 @@ static int
 key_line(struct import *im, int lineno, const struct import_line *il,
     uint8_t key[IMPORT_KEY_LEN])
 {
+	static const char xdigits[] = "0123456789abcdef";
 	uint8_t		 k0[IMPORT_KEY_LEN];
 	char		 hex[2 * IMPORT_KEY_LEN + 1];
 	uintptr_t	 nth;
@@ -522,8 +565,11 @@ key_line(struct import *im, int lineno, const struct import_line *il,
 	}
 	if (import_line_key(il, im->dkey, 0, k0) == -1)
 		return (line_fail(im, lineno, "out of memory"));
-	for (i = 0; i < sizeof(k0); i++)
-		snprintf(hex + 2 * i, 3, "%02x", k0[i]);
+	for (i = 0; i < sizeof(k0); i++) {
+		hex[2 * i] = xdigits[k0[i] >> 4];
+		hex[2 * i + 1] = xdigits[k0[i] & 0xf];
+	}
+	hex[2 * IMPORT_KEY_LEN] = '\0';
 	nth = (uintptr_t)smap_get(&im->same, hex);
 	if (nth == UINT32_MAX || smap_put(&im->same, hex,
 	    (void *)(nth + 1)) == -1)
@@ -643,7 +689,11 @@ make_line(struct import *im, int lineno, struct import_line *il,
 		line_fail(im, lineno, "%s", why);
 		return (1);
 	}
-	r = node_author(im->n, d, &il->op, 1, cid, why, sizeof(why));
+	/* The check pass had change_encode accept this very operation (its
+	 * entry named by a dummy of the same form): it need not be decoded
+	 * again, unless it now carries a summary the pass did not see. */
+	r = filled ? node_author(im->n, d, &il->op, 1, cid, why, sizeof(why)) :
+	    node_author_checked(im->n, d, &il->op, 1, cid, why, sizeof(why));
 	clear_summary(&il->op, filled);
 	il->op.arg[OA_REF] = NULL;
 	if (r != 0) {
@@ -1064,19 +1114,20 @@ read_status(struct import *im, int r, int lineno)
 }
 
 /*
- * check_lines(im): the check pass, dossier by dossier.  Lines found good
- * are marked so; bad ones are counted in im->bad and held (msg_flush).
- * EX_OK; or EX_TEMPFAIL (the file is not the one the scan read; reported),
- * EX_IOERR or EX_OSERR.
+ * check_share(im, k, step): the check pass over the dossiers i of the
+ * file with i % step == k, each dossier's lines in file order.  Lines
+ * found good are marked so and counted in im->good; bad ones are counted
+ * in im->bad and held (msg_flush).  EX_OK; or EX_TEMPFAIL (the file is not
+ * the one the scan read; reported), EX_IOERR or EX_OSERR.
  */
 static int
-check_lines(struct import *im)
+check_share(struct import *im, size_t k, size_t step)
 {
 	struct import_line	 il;
 	size_t			 i, j;
 	int			 lineno, r;
 
-	for (i = 0; i < im->ndl; i++) {
+	for (i = k; i < im->ndl; i += step) {
 		for (j = 0; j < im->dl[i].n; j++) {
 			lineno = (int)im->byd[im->dl[i].first + j];
 			if ((r = read_at(im, lineno)) != 0)
@@ -1093,6 +1144,170 @@ check_lines(struct import *im)
 		dossier_end(im);
 	}
 	return (EX_OK);
+}
+
+/*
+ * The check pass on several cores.  No line names another dossier, so
+ * the dossiers are checked apart: a checker is a copy of the import with
+ * its own dossier state, line buffer, counts and held refusals, and
+ * shares only what no two checkers write (the node, read; the file, read
+ * with pread; each line's and each dossier's record, written by the one
+ * checker of that dossier).
+ */
+#define CHECKERS_MAX	4
+struct checker {
+	struct import	 w;
+	size_t		 k, step;
+	int		 rc;
+	pthread_t	 tid;
+	bool		 started;
+};
+
+static void *
+checker_run(void *arg)
+{
+	struct checker	*c = arg;
+
+	c->rc = check_share(&c->w, c->k, c->step);
+	return (NULL);
+}
+
+/* checker_init(c, im, k, step): c a checker of share k of im.  Its held
+ * refusals go to a temporary file of its own (or, without one, straight
+ * to standard error, as im's). */
+static void
+checker_init(struct checker *c, const struct import *im, size_t k,
+    size_t step)
+{
+	memset(c, 0, sizeof(*c));
+	c->w = *im;
+	c->w.cur = NULL;
+	memset(&c->w.entries, 0, sizeof(c->w.entries));
+	memset(&c->w.same, 0, sizeof(c->w.same));
+	c->w.buf = NULL;
+	c->w.good = c->w.bad = 0;
+	c->w.first_bad = 0;
+	c->w.oom = false;
+	c->w.msg = NULL;
+	c->w.nmsg = c->w.msgcap = 0;
+	c->w.msgf = im->msgf != NULL ? tmpfile() : NULL;
+	c->k = k;
+	c->step = step;
+}
+
+/*
+ * checker_adopt(im, c): take checker c's counts and held refusals into
+ * im (their texts copied to im->msgf, or said now if that fails), and
+ * free what is c's own.
+ */
+static void
+checker_adopt(struct import *im, struct checker *c)
+{
+	struct import	*w = &c->w;
+	struct lmsg	*m;
+	char		 b[1024];
+	size_t		 i, left, n;
+	long		 off;
+	bool		 ok;
+
+	im->good += w->good;
+	im->bad += w->bad;
+	if (w->first_bad != 0 && (im->first_bad == 0 ||
+	    w->first_bad < im->first_bad))
+		im->first_bad = w->first_bad;
+	if (w->oom)
+		im->oom = true;
+	if (w->nmsg > 0)
+		fflush(w->msgf);
+	for (i = 0; i < w->nmsg; i++) {
+		m = &w->msg[i];
+		left = m->len;
+		ok = msg_grow(im) == 0 && fseek(w->msgf, m->off, SEEK_SET) !=
+		    -1 && fseek(im->msgf, 0, SEEK_END) != -1 &&
+		    (off = ftell(im->msgf)) != -1;
+		while (ok && left > 0 && (n = fread(b, 1, left < sizeof(b) ?
+		    left : sizeof(b), w->msgf)) > 0) {
+			ok = fwrite(b, 1, n, im->msgf) == n;
+			left -= n;
+		}
+		if (ok && left == 0) {
+			im->msg[im->nmsg].line = m->line;
+			im->msg[im->nmsg].seq = (uint32_t)im->nmsg;
+			im->msg[im->nmsg].off = off;
+			im->msg[im->nmsg].len = m->len;
+			im->nmsg++;
+		} else
+			fprintf(stderr, "%s:%d: %s\n", im->path, m->line,
+			    cli_tr("(the reason cannot be read back)",
+			    "(причину не удаётся прочитать)"));
+	}
+	dossier_end(w);
+	free(w->buf);
+	free(w->msg);
+	if (w->msgf != NULL)
+		fclose(w->msgf);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * check_lines(im): the check pass, on up to CHECKERS_MAX cores (one
+ * thread a core; a thread that cannot start has its share checked on this
+ * one).  What check_share returns; the first failure of any share.
+ */
+static int
+check_lines(struct import *im)
+{
+	struct checker	 c[CHECKERS_MAX];
+	struct rlimit	 rl;
+	pthread_attr_t	 attr;
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t		 i, step;
+	int		 rc = EX_OK;
+	bool		 attr_ok;
+
+	step = ncpu < 1 ? 1 : ncpu > CHECKERS_MAX ? CHECKERS_MAX :
+	    (size_t)ncpu;
+	/*
+	 * Under a limit of address space (ulimit -v) a new thread's malloc
+	 * arena (64 MiB reserved) may not fit: glibc then gives that thread
+	 * each block by its own mmap, hundreds of times slower than checking
+	 * on this core alone (t0191 ran out of time so).
+	 */
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		step = 1;
+	if (step > im->ndl)
+		step = im->ndl > 0 ? im->ndl : 1;
+	if (step == 1)
+		return (check_share(im, 0, 1));
+	/* A checker's stack holds one line's work: 1 MiB is ample, and
+	 * keeps the address space small under ulimit -v. */
+	if ((attr_ok = pthread_attr_init(&attr) == 0) &&
+	    pthread_attr_setstacksize(&attr, 1024 * 1024) != 0) {
+		pthread_attr_destroy(&attr);
+		attr_ok = false;
+	}
+	for (i = 0; i < step; i++)
+		checker_init(&c[i], im, i, step);
+	for (i = 1; i < step; i++)
+		c[i].started = pthread_create(&c[i].tid, attr_ok ? &attr :
+		    NULL, checker_run, &c[i]) == 0;
+	checker_run(&c[0]);
+	for (i = 1; i < step; i++) {
+		if (c[i].started)
+			(void)pthread_join(c[i].tid, NULL);
+		else
+			checker_run(&c[i]);
+	}
+	if (attr_ok)
+		pthread_attr_destroy(&attr);
+	for (i = 0; i < step; i++) {
+		if (rc == EX_OK)
+			rc = c[i].rc;
+		checker_adopt(im, &c[i]);
+	}
+	if (rc == EX_OK && im->oom)
+		rc = EX_OSERR;
+	return (rc);
 }
 
 /*
@@ -1166,8 +1381,7 @@ make_lines(struct import *im)
 	if (rc == EX_OK)
 		rc = same_size(im);
 	if (rc == EX_OK && batch_commit(im) == -1)
-		rc = sqlite3_extended_errcode(store_db(im->n->st)) ==
-		    SQLITE_NOMEM ? EX_OSERR : EX_IOERR;
+		rc = store_import_nomem(im->n->st) ? EX_OSERR : EX_IOERR;
 	if (rc != EX_OK)
 		store_rollback(im->n->st);
 	if (cli.tty)

@@ -12,7 +12,9 @@
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 
-static const char *const ref_keys[] = { "episode", "event", "consent" };
+static const char *const ref_keys[] = { "episode", "event", "consent",
+    "assessment" };
+#define NREF_KEYS	(sizeof(ref_keys) / sizeof(ref_keys[0]))
 
 enum dossier_table
 import_adds_table(enum op_kind k)
@@ -36,15 +38,26 @@ import_names_table(enum op_kind k)
 {
 	switch (k) {
 	case OP_EPISODE_CLOSE:
+	case OP_EPISODE_AMEND:
 		return (DT_EPISODE);
 	case OP_EVENT_AMEND:
 	case OP_EVENT_RETRACT:
 		return (DT_EVENT);
+	case OP_ASSESSMENT_AMEND:
+		return (DT_ASSESSMENT);
 	case OP_CONSENT_WITHDRAW:
+	case OP_CONSENT_AMEND:
 		return (DT_CONSENT);
 	default:
 		return (DT_COUNT);
 	}
+}
+
+bool
+import_ends_entry(enum op_kind k)
+{
+	return (k == OP_EPISODE_CLOSE || k == OP_EVENT_RETRACT ||
+	    k == OP_CONSENT_WITHDRAW);
 }
 
 /* The domain of a line's key: a new meaning of the key gets a new one. */
@@ -188,12 +201,12 @@ import_line_parse(const char *p, size_t len, struct import_line *il,
 			il->op.person[f] = m->valuestring;
 			continue;
 		}
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < NREF_KEYS; i++)
 			if (strcmp(k, ref_keys[i]) == 0 &&
 			    op_arg_name(OA_REF, il->op.kind) != NULL &&
 			    strcmp(op_arg_name(OA_REF, il->op.kind), k) == 0)
 				break;
-		if (i < 3) {
+		if (i < NREF_KEYS) {
 			il->ref = m->valuestring;
 			continue;
 		}

@@ -13,6 +13,7 @@
 #ifndef OPORA_IMPORT_H
 #define OPORA_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,7 +77,13 @@ void	 import_line_free(struct import_line *il);
 enum dossier_table import_adds_table(enum op_kind k);
 
 /* import_names_table(k): the table of the entry an operation of kind k
- * changes (episode.close, event.amend, ...), or DT_COUNT. */
+ * changes (episode.close, event.amend, episode.amend, assessment.amend,
+ * consent.amend, ...), or DT_COUNT. */
 enum dossier_table import_names_table(enum op_kind k);
+
+/* import_ends_entry(k): whether an operation of kind k ends the entry it
+ * names (episode.close, event.retract, consent.withdraw), after which no
+ * line may end it again.  The amend operations do not. */
+bool	 import_ends_entry(enum op_kind k);
 
 #endif /* OPORA_IMPORT_H */

@@ -920,9 +920,10 @@ node_close(struct node *n)
 	free(n);
 }
 
-int
-node_author(struct node *n, struct dossier *d, const struct op *ops,
-    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+/* author: node_author, or node_author_checked when checked. */
+static int
+author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
+    bool checked, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
 {
 	struct change	 hdr, *c = NULL;
 	struct buf	 b;
@@ -972,7 +973,8 @@ node_author(struct node *n, struct dossier *d, const struct op *ops,
 		    "ran (another opora process wrote to it); run it again");
 		goto out;
 	}
-	if ((r = change_encode(&b, &hdr, ops, nops, &c, why, whysz)) != 0) {
+	if ((r = checked ? change_encode_checked(&b, &hdr, ops, nops, &c, why,
+	    whysz) : change_encode(&b, &hdr, ops, nops, &c, why, whysz)) != 0) {
 		if (r == CHANGE_NOMEM)
 			rc = NODE_NOMEM;
 		goto out;
@@ -1019,6 +1021,20 @@ out:
 	free(hdr.parents);
 	buf_free(&b);
 	return (rc);
+}
+
+int
+node_author(struct node *n, struct dossier *d, const struct op *ops,
+    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+{
+	return (author(n, d, ops, nops, false, idout, why, whysz));
+}
+
+int
+node_author_checked(struct node *n, struct dossier *d, const struct op *ops,
+    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why, size_t whysz)
+{
+	return (author(n, d, ops, nops, true, idout, why, whysz));
 }
 
 /* Every setting of opora.conf, in the order 'opora config get' lists them. */

@@ -195,6 +195,16 @@ int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
 	    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why,
 	    size_t whysz);
 
+/*
+ * node_author_checked(n, d, ops, nops, idout, why, whysz): node_author for
+ * ops whose every value change_encode has already accepted (the import's
+ * check pass): the change's bytes are not decoded again
+ * (change_encode_checked).  Everything else is node_author's.
+ */
+int	 node_author_checked(struct node *n, struct dossier *d,
+	    const struct op *ops, size_t nops, char idout[CHANGE_ID_HEX + 1],
+	    char *why, size_t whysz);
+
 /* node_new_uuid(out): a random (version 4) UUID. 0 / -1. */
 int	 node_new_uuid(char out[37]);
 

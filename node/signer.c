@@ -13,6 +13,7 @@
 #include "protocol/sig.h"
 
 #define SIGNER_MAX_THREADS	16
+#define SIGNER_WAKE		16	/* jobs queued before a sleeper is woken */
 
 struct sjob {
 	int64_t		 seq;
@@ -30,6 +31,8 @@ struct signer {
 	struct sjob		*jobs;
 	size_t			 njobs, cap, next;	/* next: first unclaimed */
 	size_t			 ndone;
+	int			 nwaiting;	/* threads waiting for work */
+	bool			 draining;	/* signer_drain waits on idle */
 	bool			 stop;
 	int			 nthreads;
 	pthread_t		 th[SIGNER_MAX_THREADS];
@@ -45,8 +48,11 @@ signer_run(void *arg)
 
 	pthread_mutex_lock(&sg->mu);
 	for (;;) {
-		while (!sg->stop && sg->next == sg->njobs)
+		while (!sg->stop && sg->next == sg->njobs) {
+			sg->nwaiting++;
 			pthread_cond_wait(&sg->work, &sg->mu);
+			sg->nwaiting--;
+		}
 		if (sg->stop)
 			break;
 		i = sg->next++;
@@ -59,7 +65,8 @@ signer_run(void *arg)
 		sg->jobs[i].failed = r == -1;
 		sg->jobs[i].done = true;
 		sg->ndone++;
-		pthread_cond_broadcast(&sg->idle);
+		if (sg->draining && sg->ndone == sg->njobs)
+			pthread_cond_broadcast(&sg->idle);
 	}
 	pthread_mutex_unlock(&sg->mu);
 	return (NULL);
@@ -120,7 +127,10 @@ signer_submit(struct signer *sg, int64_t seq, const void *bytes, size_t len)
 	sg->jobs[sg->njobs].bytes = copy;
 	sg->jobs[sg->njobs].len = len;
 	sg->njobs++;
-	pthread_cond_signal(&sg->work);
+	/* Waking a thread costs a system call on each side: a sleeping
+	 * thread is woken once SIGNER_WAKE jobs wait (or by the drain). */
+	if (sg->nwaiting > 0 && sg->njobs - sg->next >= SIGNER_WAKE)
+		pthread_cond_signal(&sg->work);
 	pthread_mutex_unlock(&sg->mu);
 	return (0);
 }
@@ -132,8 +142,12 @@ signer_drain(struct signer *sg, struct store *st)
 	int		 rc = 0;
 
 	pthread_mutex_lock(&sg->mu);
+	if (sg->next < sg->njobs)
+		pthread_cond_broadcast(&sg->work);
+	sg->draining = true;
 	while (sg->ndone < sg->njobs)
 		pthread_cond_wait(&sg->idle, &sg->mu);
+	sg->draining = false;
 	for (i = 0; i < sg->njobs; i++) {
 		struct sjob *j = &sg->jobs[i];
 

@@ -178,20 +178,6 @@ int		 store_change_bytes(struct store *st, const char *id,
 /* store_count(st, sql): the single integer a query returns, or -1. */
 int64_t		 store_count(struct store *st, const char *sql);
 
-/*
- * What each imported line made (node/cmd_import.c, docs/import.md), by the
- * line's key (keylen bytes).  store_import_get: 1 with the change and the
- * dossier a line with this key made, 0 if none did, -1 (also for a
- * damaged record).  store_import_put: the line with this key made change
- * cid of dossier uuid, at (seconds); the caller holds the transaction that
- * made it.  0 / -1.
- */
-int		 store_import_get(struct store *st, const uint8_t *key,
-		    size_t keylen, char cid[CHANGE_ID_HEX + 1], char uuid[37]);
-int		 store_import_put(struct store *st, const uint8_t *key,
-		    size_t keylen, const char *cid, const char *uuid,
-		    int64_t at);
-
 /* store_researcher_by_pin(st, pin, name, namesz): the researcher (of the
  * federal node) whose certificate pin is, not revoked, into name.  0, 1
  * when none (or the name does not fit), -1. */

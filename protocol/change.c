@@ -622,6 +622,19 @@ check_binding(struct vctx *vc, const struct change *c)
 	return (0);
 }
 
+/* fill_meta(c): c's meta, pointing into c. */
+static void
+fill_meta(struct change *c)
+{
+	c->meta.id = c->id;
+	c->meta.hlc = c->hlc;
+	c->meta.key = c->key;
+	c->meta.region = c->region;
+	c->meta.user = c->user;
+	c->meta.parents = (const char (*)[65])c->parents;
+	c->meta.nparents = c->nparents;
+}
+
 int
 change_decode(const void *p, size_t len, struct change **out, char *why,
     size_t whysz)
@@ -653,13 +666,7 @@ change_decode(const void *p, size_t len, struct change **out, char *why,
 		goto bad;
 	}
 	change_id(p, len, c->id);
-	c->meta.id = c->id;
-	c->meta.hlc = c->hlc;
-	c->meta.key = c->key;
-	c->meta.region = c->region;
-	c->meta.user = c->user;
-	c->meta.parents = (const char (*)[65])c->parents;
-	c->meta.nparents = c->nparents;
+	fill_meta(c);
 	*out = c;
 	return (0);
 bad:
@@ -708,20 +715,23 @@ bad:
 	return (NULL);
 }
 
-int
-change_encode(struct buf *out, const struct change *h, const struct op *ops,
-    size_t nops, struct change **decoded, char *why, size_t whysz)
+/*
+ * encode(out, h, ops, nops, vc): append the canonical bytes of the change
+ * of h and ops to out; on failure out is as it was.  0, or CHANGE_BAD or
+ * CHANGE_NOMEM with a reason in vc.
+ */
+static int
+encode(struct buf *out, const struct change *h, const struct op *ops,
+    size_t nops, struct vctx *vc)
 {
-	struct vctx	 vc = { why, whysz, 0, -1 };
-	struct change	*check = NULL;
 	cJSON		*t, *a, *o;
 	char		 hlc[17];
 	const char	*w = NULL;
 	size_t		 i, start = out->len;
-	int		 rc = -1;
+	int		 rc = CHANGE_BAD;
 
 	if ((t = cJSON_CreateObject()) == NULL) {
-		fail(&vc, "out of memory");
+		fail(vc, "out of memory");
 		return (CHANGE_NOMEM);
 	}
 	hlc_format(h->hlc, hlc);
@@ -732,7 +742,7 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 		goto oom;
 	for (i = 0; i < nops; i++) {
 		if (opdef_find(ops[i].kind) == NULL) {
-			fail(&vc, "ops[%zu]: unknown operation", i);
+			fail(vc, "ops[%zu]: unknown operation", i);
 			goto out;
 		}
 		if ((o = encode_op(&ops[i])) == NULL)
@@ -752,7 +762,7 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 	    CHANGE_VERSION) == NULL)
 		goto oom;
 	if (jcs_write(out, t, LIMIT_JSON_ELEMENTS, &w) == -1) {
-		fail(&vc, "cannot encode the change: %s", w);
+		fail(vc, "cannot encode the change: %s", w);
 		if (jcs_why_nomem(w))
 			rc = CHANGE_NOMEM;
 		if (!buf_failed(out)) {
@@ -762,23 +772,89 @@ change_encode(struct buf *out, const struct change *h, const struct op *ops,
 		}
 		goto out;
 	}
+	rc = 0;
+	goto out;
+oom:
+	fail(vc, "out of memory");
+	rc = CHANGE_NOMEM;
+out:
+	cJSON_Delete(t);
+	return (rc);
+}
+
+int
+change_encode(struct buf *out, const struct change *h, const struct op *ops,
+    size_t nops, struct change **decoded, char *why, size_t whysz)
+{
+	struct vctx	 vc = { why, whysz, 0, -1 };
+	struct change	*check = NULL;
+	size_t		 start = out->len;
+	int		 rc;
+
+	if ((rc = encode(out, h, ops, nops, &vc)) != 0)
+		return (rc);
 	if ((rc = change_decode(out->data + start, out->len - start, &check,
 	    why, whysz)) != 0) {
 		out->len = start;
 		out->data[start] = '\0';
-		goto out;
+		return (rc);
 	}
-	if (decoded != NULL) {
+	if (decoded != NULL)
 		*decoded = check;
-		check = NULL;
+	else
+		change_free(check);
+	return (0);
+}
+
+int
+change_encode_checked(struct buf *out, const struct change *h,
+    const struct op *ops, size_t nops, struct change **made, char *why,
+    size_t whysz)
+{
+	struct vctx	 vc = { why, whysz, 0, -1 };
+	struct change	*c = NULL;
+	size_t		 start = out->len;
+	int		 rc;
+
+	*made = NULL;
+	/* What the shortcut takes on trust is only the header's form, which
+	 * this node makes: anything else goes through the gate. */
+	if (h->nparents > 1 || nops == 0 || nops > LIMIT_OPS_PER_CHANGE)
+		goto full;
+	if ((rc = encode(out, h, ops, nops, &vc)) != 0)
+		return (rc);
+	if (out->len - start > LIMIT_CHANGE_BYTES) {
+		out->len = start;
+		out->data[start] = '\0';
+		return (fail(&vc, "the change is larger than %d bytes",
+		    LIMIT_CHANGE_BYTES));
 	}
-	rc = 0;
-	goto out;
-oom:
-	fail(&vc, "out of memory");
-	rc = CHANGE_NOMEM;
-out:
-	change_free(check);
-	cJSON_Delete(t);
-	return (rc);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (h->nparents > 0 && (c->parents = calloc(h->nparents,
+	    sizeof(*c->parents))) == NULL) ||
+	    (c->ops = calloc(nops, sizeof(*c->ops))) == NULL) {
+		change_free(c);
+		out->len = start;
+		out->data[start] = '\0';
+		fail(&vc, "out of memory");
+		return (CHANGE_NOMEM);
+	}
+	memcpy(c->dossier, h->dossier, sizeof(c->dossier));
+	c->hlc = h->hlc;
+	memcpy(c->key, h->key, sizeof(c->key));
+	memcpy(c->region, h->region, sizeof(c->region));
+	c->v = h->v == 1 ? 1 : CHANGE_VERSION;
+	c->user = h->user;
+	c->nparents = h->nparents;
+	if (h->nparents > 0)
+		memcpy(c->parents, h->parents, h->nparents *
+		    sizeof(*c->parents));
+	c->nops = nops;
+	memcpy(c->ops, ops, nops * sizeof(*ops));
+	change_id(out->data + start, out->len - start, c->id);
+	fill_meta(c);
+	*made = c;
+	return (0);
+full:
+	return (change_encode(out, h, ops, nops, made, why, whysz));
 }

@@ -109,6 +109,22 @@ int	 change_encode(struct buf *out, const struct change *hdr,
 	    const struct op *ops, size_t nops, struct change **decoded,
 	    char *why, size_t whysz);
 
+/*
+ * change_encode_checked(out, hdr, ops, nops, made, why, whysz): as
+ * change_encode with decoded, for a bulk writer (node/cmd_import.c) whose
+ * every operation change_encode has already accepted, with the same
+ * values, under a header of the same form (one parent or none, the
+ * node's own region, key, user and a clock it issued): the bytes are
+ * not decoded again, and *made is built from hdr and ops.  Then *made
+ * borrows hdr->user and the strings of ops, which must outlive it.  The
+ * size limit is checked; a header of more than one parent goes through
+ * change_decode as in change_encode.  The caller vouches for ops: a
+ * value no change_encode has checked could make bytes a peer refuses.
+ */
+int	 change_encode_checked(struct buf *out, const struct change *hdr,
+	    const struct op *ops, size_t nops, struct change **made,
+	    char *why, size_t whysz);
+
 /* change_id(p, len, out): the hex SHA-256 of len bytes at p. */
 void	 change_id(const void *p, size_t len, char out[CHANGE_ID_HEX + 1]);
 

@@ -163,7 +163,7 @@ write_string(struct jcs_state *st, const char *s)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	struct buf		*out = st->out;
-	const unsigned char	*p;
+	const unsigned char	*p, *run;
 
 	if (!utf8_ok(s)) {
 		st->why = "a string is not valid UTF-8";
@@ -171,6 +171,14 @@ write_string(struct jcs_state *st, const char *s)
 	}
 	buf_addc(out, '"');
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		/* A run of bytes written as they are, in one append (the
+		 * import writes a change's texts here twice a line). */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			buf_add(out, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
 			buf_add(out, "\\\"", 2);

@@ -371,6 +371,66 @@ test_person_create_bytes(void **state)
 	buf_free(&b);
 }
 
+/* change_encode_checked makes the bytes change_encode makes, and the
+ * change decoding them gives; with two parents it decodes anyway. */
+static void
+test_encode_checked(void **state)
+{
+	struct change	 h, *c = NULL, *e = NULL;
+	struct op	 o = op_of(OP_EVENT_ADD), first = create(), *op;
+	struct buf	 a, b;
+	char		 why[256];
+	size_t		 np;
+
+	(void)state;
+	o.arg[OA_DATE] = "2024-02-01";
+	o.arg[OA_TYPE] = "housing";
+	o.arg[OA_TEXT] = "Получила \"квартиру\"\n\\ по договору";
+	for (np = 0; np <= 2; np++) {
+		op = np == 0 ? &first : &o;
+		hdr_init(&h, np);
+		buf_init(&a, LIMIT_CHANGE_BYTES);
+		buf_init(&b, LIMIT_CHANGE_BYTES);
+		if (change_encode(&a, &h, op, 1, &c, why, sizeof(why)) != 0)
+			fail_msg("np %zu: %s", np, why);
+		assert_int_equal(change_encode_checked(&b, &h, op, 1, &e, why,
+		    sizeof(why)), 0);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		assert_string_equal(c->id, e->id);
+		assert_string_equal(e->meta.id, e->id);
+		assert_int_equal(e->hlc, c->hlc);
+		assert_int_equal(e->nparents, np);
+		assert_int_equal(e->meta.nparents, np);
+		assert_int_equal(e->nops, 1);
+		assert_int_equal(e->ops[0].kind, op->kind);
+		if (np > 0)
+			assert_string_equal(e->ops[0].arg[OA_TEXT],
+			    c->ops[0].arg[OA_TEXT]);
+		assert_string_equal(e->user, USER);
+		assert_string_equal(e->dossier, DOSSIER);
+		change_free(c);
+		change_free(e);
+		c = e = NULL;
+		buf_free(&a);
+		buf_free(&b);
+	}
+	/* Too large: refused, the buffer as it was. */
+	hdr_init(&h, 1);
+	buf_init(&b, LIMIT_CHANGE_BYTES + 4096);
+	{
+		static char	 big[LIMIT_CHANGE_BYTES];
+
+		memset(big, 'x', sizeof(big) - 1);
+		o.arg[OA_TEXT] = big;
+		assert_int_not_equal(change_encode_checked(&b, &h, &o, 1, &e,
+		    why, sizeof(why)), 0);
+	}
+	assert_null(e);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 static void
 test_person_create_full(void **state)
 {
@@ -1379,6 +1439,7 @@ main(void)
 		cmocka_unit_test(test_decode_handwritten),
 		cmocka_unit_test(test_dossier_binding),
 		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_encode_checked),
 		cmocka_unit_test(test_change_id_and_free),
 		cmocka_unit_test(test_bug_person_set_without_field),
 	};

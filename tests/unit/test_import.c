@@ -43,6 +43,57 @@ static const char person[] =
     "\"name\":\"Анна\",\"birth_date\":\"2005-04-12\",\"sex\":\"F\","
     "\"snils\":\"11223344595\"}";
 
+/* The amend operations (issue 14) name the entry they change, and the
+ * key tells the entry apart. */
+static void
+test_amend(void **state)
+{
+	static const struct {
+		const char		*line;
+		const char		*ref;
+		enum dossier_table	 t;
+	} ok[] = {
+		{ "{\"dossier\":\"A\",\"op\":\"episode.amend\","
+		    "\"episode\":\"ep\",\"curator\":\"К\"}", "ep", DT_EPISODE },
+		{ "{\"dossier\":\"A\",\"op\":\"assessment.amend\","
+		    "\"assessment\":\"a1\",\"housing\":\"own\"}", "a1",
+		    DT_ASSESSMENT },
+		{ "{\"dossier\":\"A\",\"op\":\"consent.amend\","
+		    "\"consent\":\"c\",\"document\":\"Д\"}", "c", DT_CONSENT },
+	};
+	static const char	 noref[] = "{\"dossier\":\"A\",\"op\":"
+	    "\"assessment.amend\",\"housing\":\"own\"}";
+	static const char	 withid[] = "{\"dossier\":\"A\",\"op\":"
+	    "\"consent.amend\",\"id\":\"x\",\"consent\":\"c\","
+	    "\"date\":\"2024-01-01\"}";
+	struct import_line	 il;
+	char			 why[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(import_line_parse(ok[i].line,
+		    strlen(ok[i].line), &il, why, sizeof(why)), 0);
+		assert_string_equal(il.ref, ok[i].ref);
+		assert_int_equal(import_names_table(il.op.kind), ok[i].t);
+		assert_false(import_ends_entry(il.op.kind));
+		import_line_free(&il);
+	}
+	/* Without the label of the entry: refused. */
+	assert_int_equal(import_line_parse(noref, strlen(noref), &il, why,
+	    sizeof(why)), -1);
+	import_line_free(&il);
+	/* An "id" is for the lines that add. */
+	assert_int_equal(import_line_parse(withid, strlen(withid), &il, why,
+	    sizeof(why)), -1);
+	import_line_free(&il);
+	assert_true(import_ends_entry(OP_CONSENT_WITHDRAW));
+	assert_false(same("{\"dossier\":\"A\",\"op\":\"assessment.amend\","
+	    "\"assessment\":\"a1\",\"housing\":\"own\"}",
+	    "{\"dossier\":\"A\",\"op\":\"assessment.amend\","
+	    "\"assessment\":\"a2\",\"housing\":\"own\"}"));
+}
+
 static void
 test_layout(void **state)
 {
@@ -123,6 +174,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_amend),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_edits),
 		cmocka_unit_test(test_dossier_nth),

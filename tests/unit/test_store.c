@@ -18,6 +18,7 @@
 
 #include "node/card.h"
 #include "node/store.h"
+#include "node/store_import.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
 #include "node/store_later.h"
