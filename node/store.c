@@ -45,6 +45,13 @@ struct store {
 	int			 step_err;
 	int			 step_logged;
 	bool			 wipe;	/* checkpoint after the commit */
+	/* A transaction is open by the store's own account (a BEGIN ran and
+	 * no COMMIT or ROLLBACK since): if SQLite is in autocommit mode all
+	 * the same, it rolled the transaction back on its own (it may, on
+	 * out of memory, a full disk or an I/O error), and every statement
+	 * fails until the caller ends it, so that nothing of the rest is
+	 * written outside a transaction (sim seed 8377). */
+	bool			 in_txn;
 };
 
 /*
@@ -485,6 +492,22 @@ store_say(struct store *st, int r, const char *msg)
 	}
 }
 
+/* Whether the transaction the store opened was rolled back by SQLite;
+ * logged the first time it is seen. */
+static bool
+store_txn_lost(struct store *st)
+{
+	if (!st->in_txn || !sqlite3_get_autocommit(st->db))
+		return (false);
+	if (st->step_err != SQLITE_ABORT_ROLLBACK)
+		log_warnx("database %s: SQLite rolled the transaction back "
+		    "after a failure: nothing of it is kept, and it is "
+		    "tried again", st->path);
+	st->step_err = SQLITE_ABORT_ROLLBACK;
+	st->step_logged = 1;
+	return (true);
+}
+
 enum store_step
 store_step(struct store *st, sqlite3_stmt *s)
 {
@@ -492,6 +515,8 @@ store_step(struct store *st, sqlite3_stmt *s)
 	int		 r;
 
 	st->step_logged = 0;
+	if (store_txn_lost(st))
+		return (STORE_BUSY);
 	if (st->fail_in > 0 && --st->fail_in == 0) {
 		r = st->fail_code;
 		msg = sqlite3_errstr(r);
@@ -532,12 +557,37 @@ store_exec(struct store *st, const char *sql)
 {
 	char	*err = NULL;
 	int	 r;
+	bool	 begin = strncmp(sql, "BEGIN", 5) == 0;
+	bool	 end = strncmp(sql, "COMMIT", 6) == 0 ||
+		    strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "END", 3) == 0;
 
+	if (end) {
+		bool	 lost = st->in_txn && sqlite3_get_autocommit(st->db);
+
+		st->in_txn = false;
+		if (lost) {
+			/* Nothing to end: a COMMIT fails, a ROLLBACK is
+			 * done. */
+			if (st->step_err != SQLITE_ABORT_ROLLBACK)
+				log_warnx("database %s: SQLite rolled the "
+				    "transaction back after a failure: nothing "
+				    "of it is kept", st->path);
+			if (strncmp(sql, "ROLLBACK", 8) == 0) {
+				st->step_err = SQLITE_OK;
+				return (0);
+			}
+			st->step_err = SQLITE_ABORT_ROLLBACK;
+			return (-1);
+		}
+	} else if (store_txn_lost(st))
+		return (-1);
 	if ((r = sqlite3_exec(st->db, sql, NULL, NULL, &err)) != SQLITE_OK) {
 		(void)store_say(st, r, err != NULL ? err : sqlite3_errstr(r));
 		sqlite3_free(err);
 		return (-1);
 	}
+	if (begin)
+		st->in_txn = true;
 	return (0);
 }
 
@@ -593,6 +643,9 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)store_exec(st, "ROLLBACK");
+	st->in_txn = false;
+	if (st->step_err == SQLITE_ABORT_ROLLBACK)
+		st->step_err = SQLITE_OK;
 }
 
 static int

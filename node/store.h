@@ -84,7 +84,15 @@ int		 store_step_error(const struct store *st);
  */
 long		 store_test_fail_step(struct store *st, long n, int code);
 
-/* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0 / -1 (logged). */
+/*
+ * Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0 / -1 (logged).  If
+ * SQLite rolls an open transaction back on its own (it may, on out of
+ * memory, a full disk or an I/O error), every later store_step (STORE_BUSY,
+ * store_step_error SQLITE_ABORT_ROLLBACK) and store_exec fails and
+ * store_commit fails, until store_rollback ends it: nothing the caller
+ * writes after the failure lands outside a transaction.  The same holds
+ * for a transaction begun with store_exec("BEGIN ...").
+ */
 int		 store_begin(struct store *st);
 int		 store_commit(struct store *st);
 void		 store_rollback(struct store *st);

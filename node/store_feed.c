@@ -74,7 +74,9 @@ store_feed_begin(struct store *st)
 void
 store_feed_end(struct store *st)
 {
-	if (sqlite3_get_autocommit(store_db(st)) == 0 &&
+	/* Ended whatever happened: a transaction SQLite rolled back on its
+	 * own is ended by store_rollback too (node/store.h). */
+	if (sqlite3_get_autocommit(store_db(st)) != 0 ||
 	    store_exec(st, "COMMIT") == -1)
 		store_rollback(st);
 }

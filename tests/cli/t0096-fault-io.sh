@@ -140,8 +140,12 @@ sleep 1
 kill9 $SPID
 settled "serve under EIO"
 "$OPORA" --dir KLU status >"$T/out" 2>&1
-grep -q 'RU-SMO.*in step' "$T/out" && { cat "$T/out"
-	fail "status shows the peer in step after failed pulls"; }
+# "In step" is a lie only if changes are missing: a fault that strikes
+# late (the pull done, a later write failing) leaves the peer in step.
+if grep -q 'RU-SMO.*in step' "$T/out" && [ "$(differ KLU)" != 0 ]; then
+	cat "$T/out"
+	fail "status shows the peer in step after failed pulls, $(differ KLU) changes apart"
+fi
 serve KLU
 until_true 30 sh -c "[ \$(sqlite3 -cmd '.timeout 2000' KLU/opora.db \
     'SELECT count(*) FROM changes') = $ALL ]" ||

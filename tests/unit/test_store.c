@@ -863,6 +863,51 @@ test_every_reader_fails_whole(void **state)
 	store_close(st);
 }
 
+/*
+ * SQLite may roll a transaction back on its own (out of memory, a full
+ * disk, an I/O error).  What the caller writes next must not land outside
+ * any transaction: every statement fails until the caller ends the
+ * transaction, COMMIT fails, ROLLBACK ends it, and the store works again
+ * (sim seed 8377: a pull that failed for want of memory kept changes).
+ */
+static void
+test_txn_rolled_back(void **state)
+{
+	struct store	*st;
+	sqlite3_stmt	*s;
+
+	(void)state;
+	st = fresh();
+	assert_int_equal(store_begin(st), 0);
+	assert_non_null(s = store_stmt(st, "INSERT INTO meta (k, v) VALUES"
+	    " (?1, 'x')"));
+	sqlite3_bind_text(s, 1, "a", -1, SQLITE_STATIC);
+	assert_int_equal(store_step(st, s), STORE_DONE);
+	sqlite3_reset(s);
+	/* As SQLite does after an out-of-memory error in a write. */
+	assert_int_equal(sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, "b", -1, SQLITE_STATIC);
+	assert_int_equal(store_step(st, s), STORE_BUSY);
+	sqlite3_reset(s);
+	assert_int_equal(store_step_error(st), SQLITE_ABORT_ROLLBACK);
+	assert_int_equal(store_exec(st, "INSERT INTO meta (k, v) VALUES"
+	    " ('c', 'x')"), -1);
+	assert_int_equal(store_commit(st), -1);
+	store_rollback(st);
+	assert_int_equal(store_count(st, "SELECT count(*) FROM meta WHERE k"
+	    " IN ('a', 'b', 'c')"), 0);
+	/* Ended: the store writes again. */
+	assert_int_equal(store_begin(st), 0);
+	sqlite3_bind_text(s, 1, "d", -1, SQLITE_STATIC);
+	assert_int_equal(store_step(st, s), STORE_DONE);
+	sqlite3_reset(s);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_count(st, "SELECT count(*) FROM meta WHERE k"
+	    " = 'd'"), 1);
+	store_close(st);
+}
+
 /* Transient or local failures are STORE_BUSY; damage and the rest are
  * STORE_ERR; rows and the end come through. */
 static void
@@ -929,6 +974,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_reader_fails_whole),
 		cmocka_unit_test(test_step_kinds),
+		cmocka_unit_test(test_txn_rolled_back),
 		cmocka_unit_test(test_sig_once),
 	};
 
