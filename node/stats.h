@@ -25,7 +25,7 @@ struct store;
  * the snapshots this node published; 'opora serve' publishes those years
  * once each when they have none.  A year without a snapshot is computed
  * on the request only when the node holds at most STATS_DASH_LIVE_MAX
- * persons (stats_compute takes about 45 us a person: docs/performance.md).
+ * persons (stats_compute takes 30 to 75 us a person: docs/performance.md).
  */
 #define STATS_DASH_YEARS	5
 #define STATS_DASH_LIVE_MAX	2000
