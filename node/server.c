@@ -20,6 +20,7 @@
 #include "node/ui.h"
 #include "node/fedstats.h"
 #include "node/stats.h"
+#include "node/store_stats.h"
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/sync.h"
@@ -105,10 +106,11 @@ publish_year(struct node *n, int y)
 /*
  * A regional node publishes its statistics snapshot every stats_interval
  * hours (opora.conf): the current year's, and in the first quarter the
- * last year's too, whose figures still change with late records.  The
- * other years the supervisors' dashboard shows (STATS_DASH_YEARS) are
- * published once, when none of theirs is stored yet, so the dashboard
- * answers from snapshots (GET /api/dashboard).
+ * last year's too, whose figures still change with late records.  On a
+ * node of more than STATS_DASH_LIVE_MAX persons, the other years the
+ * supervisors' dashboard shows (STATS_DASH_YEARS) are published once,
+ * when none of theirs is stored yet: its dashboard answers from
+ * snapshots only (GET /api/dashboard).
  */
 static void
 publish_stats(struct server *srv, uint64_t now)
@@ -123,6 +125,9 @@ publish_stats(struct server *srv, uint64_t now)
 	year = tm.tm_year + 1900;
 	for (y = tm.tm_mon < 3 ? 1 : 0; y >= 0; y--)
 		publish_year(n, year - y);
+	/* A small node's dashboard counts such a year on the request. */
+	if (store_stats_persons(n->st) <= STATS_DASH_LIVE_MAX)
+		return;
 	for (y = STATS_DASH_YEARS - 1; y >= (tm.tm_mon < 3 ? 2 : 1); y--)
 		if (stats_held(n->st, n->cfg.region, year - y) == 0)
 			publish_year(n, year - y);
