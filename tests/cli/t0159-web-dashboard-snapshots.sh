@@ -3,7 +3,8 @@
 # its counts for Y are the snapshot's, with the time it was made; a change
 # recorded after that shows only with the next publication; a year with
 # no snapshot is computed on the request on a small node ("computed") and
-# left out on a larger one ("pending", its figures null).
+# left out on a larger one ("pending", its figures null), where serve
+# publishes the dashboard's years.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-ui.sh"
 p=$(port_base)
@@ -90,4 +91,23 @@ contains '"year":2024,"state":"snapshot"' "$T/out"
 contains '"counted":\[0,0,0,0,4,4,4,4\]' "$T/out"
 api chief GET '/api/dashboard?from=2020&to=2026'
 status 400
+stop n
+
+# (4) On a node above the bound, serve publishes the dashboard's five
+# years: each past one once (2024 and 2025 are held), this one as always.
+y=$(date -u +%Y)
+ok "$OPORA_BIN" --dir n config set stats_interval 24
+db n "DELETE FROM meta WHERE k = 'stats_published'" || fail "meta"
+serve n
+until_true 60 sh -c "[ \$(sqlite3 n/opora.db 'SELECT count(DISTINCT year)
+    FROM snapshots WHERE year BETWEEN $((y - 4)) AND $y') = 5 ]" ||
+    fail "serve did not publish the dashboard's five years"
+[ "$(db n 'SELECT count(*) FROM snapshots WHERE year = 2025')" = 2 ] ||
+    fail "serve published 2025 again"
+until_true 10 curl -s --cacert "$UI_CA" "$UI/api/me" || fail "no listener"
+login chief
+api chief GET /api/dashboard
+status 200
+[ "$(grep -o '"state":"snapshot"' "$T/out" | wc -l)" = 5 ] ||
+    fail "not every year from a snapshot: $(cat "$T/out")"
 stop n
