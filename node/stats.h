@@ -22,10 +22,12 @@ struct store;
 /*
  * The supervisors' dashboard (GET /api/dashboard) shows at most
  * STATS_DASH_YEARS years, by default the last ones up to this one, from
- * the snapshots this node published; 'opora serve' publishes those years
- * once each when they have none.  A year without a snapshot is computed
- * on the request only when the node holds at most STATS_DASH_LIVE_MAX
- * persons (stats_compute takes 30 to 75 us a person: docs/performance.md).
+ * the snapshots this node published.  A year without a snapshot is
+ * computed on the request only when the node holds at most
+ * STATS_DASH_LIVE_MAX persons; on a larger node 'opora serve' publishes
+ * each of those years once when it has none (node/server.c).  The bound
+ * keeps the request short: stats_compute takes 30 to 75 us a person
+ * (docs/performance.md).
  */
 #define STATS_DASH_YEARS	5
 #define STATS_DASH_LIVE_MAX	2000
