@@ -333,8 +333,8 @@ export async function dashboard(view) {
 		'работе и семье. Это точные числа узла, те же, что ' +
 		'уходят в федеральную статистику до её искажения. Они ' +
 		'берутся из последнего снимка статистики узла за каждый ' +
-		'год (узел делает его раз в сутки), поэтому новые записи ' +
-		'видны после следующего снимка.'));
+		'год (узел делает его по умолчанию раз в сутки), поэтому ' +
+		'новые записи видны после следующего снимка.'));
 	const now = new Date().getUTCFullYear();
 	const from = field('С года', 'from', { value: String(now - 4) });
 	const to = field('По год', 'to', { value: String(now) });
@@ -361,6 +361,8 @@ export async function dashboard(view) {
 		}
 		fst.say('');
 		const d = r.data;
+		out.append(h('ul', { class: 'as-of' }, ...(d.years || []).map(
+		    (y) => h('li', {}, yearNote(y)))));
 		if (globalThis.Chart) {
 			const cv = h('canvas', { role: 'img', 'aria-label':
 			    `Показатели региона ${d.region} по кварталам ` +
@@ -388,9 +390,7 @@ export async function dashboard(view) {
 		out.append(table(`Показатели региона ${d.region} по кварталам`,
 		    ['Квартал'].concat(sel.map((k) => indicators[k])),
 		    d.periods.map((p, i) => [p].concat(sel.map((k) =>
-			cell(d.indicators[k][i]))))),
-		    h('ul', { class: 'as-of' }, ...(d.years || []).map((y) =>
-			h('li', {}, yearNote(y)))));
+			cell(d.indicators[k][i]))))));
 	});
 	view.append(f, out);
 	f.requestSubmit();
