@@ -20,6 +20,7 @@
 #include "node/ui.h"
 #include "node/fedstats.h"
 #include "node/stats.h"
+#include "node/store_stats.h"
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/sync.h"
@@ -85,10 +86,31 @@ release_stats(struct server *srv, uint64_t now)
 		log_info("statistics release %lld made", (long long)num);
 }
 
+/* Publish this node's snapshot of year y, and say so. */
+static void
+publish_year(struct node *n, int y)
+{
+	char	 id[65], why[256];
+
+	if (stats_publish(n, y, id, why, sizeof(why)) == -1)
+		log_warnx("statistics for %d not published: %s", y, why);
+	else if (store_peer_exists(n->st, "RU-FED") == 1)
+		log_info("published the statistics snapshot for %d (%.16s) "
+		    "for the federal node", y, id);
+	else
+		log_info("made the statistics snapshot for %d (%.16s); no "
+		    "federal node is a peer yet, so it stays here until one "
+		    "is added ('opora peer add fed.card')", y, id);
+}
+
 /*
  * A regional node publishes its statistics snapshot every stats_interval
  * hours (opora.conf): the current year's, and in the first quarter the
- * last year's too, whose figures still change with late records.
+ * last year's too, whose figures still change with late records.  On a
+ * node of more than STATS_DASH_LIVE_MAX persons, the other years the
+ * supervisors' dashboard shows (STATS_DASH_YEARS) are published once,
+ * when none of theirs is stored yet: its dashboard answers from
+ * snapshots only (GET /api/dashboard).
  */
 static void
 publish_stats(struct server *srv, uint64_t now)
@@ -96,26 +118,19 @@ publish_stats(struct server *srv, uint64_t now)
 	struct node	*n = srv->n;
 	time_t		 t = time(NULL);
 	struct tm	 tm;
-	char		 id[65], why[256];
-	int		 y;
+	int		 y, year;
 
 	srv->next_stats = now + (uint64_t)n->cfg.stats_interval * 3600000ULL;
 	gmtime_r(&t, &tm);
-	for (y = tm.tm_mon < 3 ? 1 : 0; y >= 0; y--) {
-		if (stats_publish(n, tm.tm_year + 1900 - y, id, why,
-		    sizeof(why)) == -1)
-			log_warnx("statistics for %d not published: %s",
-			    tm.tm_year + 1900 - y, why);
-		else if (store_peer_exists(n->st, "RU-FED") == 1)
-			log_info("published the statistics snapshot for %d "
-			    "(%.16s) for the federal node",
-			    tm.tm_year + 1900 - y, id);
-		else
-			log_info("made the statistics snapshot for %d (%.16s); "
-			    "no federal node is a peer yet, so it stays here "
-			    "until one is added ('opora peer add fed.card')",
-			    tm.tm_year + 1900 - y, id);
-	}
+	year = tm.tm_year + 1900;
+	for (y = tm.tm_mon < 3 ? 1 : 0; y >= 0; y--)
+		publish_year(n, year - y);
+	/* A small node's dashboard counts such a year on the request. */
+	if (store_stats_persons(n->st) <= STATS_DASH_LIVE_MAX)
+		return;
+	for (y = STATS_DASH_YEARS - 1; y >= (tm.tm_mon < 3 ? 2 : 1); y--)
+		if (stats_held(n->st, n->cfg.region, year - y) == 0)
+			publish_year(n, year - y);
 }
 
 /* When statistics are due first: stats_interval after the last time. */

@@ -534,6 +534,26 @@ put(struct store *st, const struct snapshot *s, const void *bytes,
 	    (int64_t)node_now_ms()));
 }
 
+static int
+held_cb(const void *b, size_t len, int64_t received, void *arg)
+{
+	(void)b;
+	(void)len;
+	(void)received;
+	(void)arg;
+	return (0);
+}
+
+int
+stats_held(struct store *st, const char *region, int year)
+{
+	int	 r;
+
+	if ((r = store_stats_latest(st, region, year, held_cb, NULL)) == -1)
+		return (-1);
+	return (r == 0);
+}
+
 int
 stats_publish(struct node *n, int year, char id[65], char *why,
     size_t whysz)

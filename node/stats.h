@@ -20,6 +20,19 @@ struct node;
 struct store;
 
 /*
+ * The supervisors' dashboard (GET /api/dashboard) shows at most
+ * STATS_DASH_YEARS years, by default the last ones up to this one, from
+ * the snapshots this node published.  A year without a snapshot is
+ * computed on the request only when the node holds at most
+ * STATS_DASH_LIVE_MAX persons; on a larger node 'opora serve' publishes
+ * each of those years once when it has none (node/server.c).  The bound
+ * keeps the request short: stats_compute takes 30 to 75 us a person
+ * (docs/performance.md).
+ */
+#define STATS_DASH_YEARS	5
+#define STATS_DASH_LIVE_MAX	2000
+
+/*
  * stats_compute(st, region, year, out, why, whysz): the snapshot of region
  * for year, from the views of st (the region's own node).  Fills *out
  * (everything but hlc and key; free with snapshot_free).  0, or -1 with a
@@ -37,6 +50,12 @@ int	 stats_compute(struct store *st, const char *region, int year,
  */
 int	 stats_publish(struct node *n, int year, char id[65], char *why,
 	    size_t whysz);
+
+/*
+ * stats_held(st, region, year): 1 when a snapshot of region's year is
+ * stored, 0 when none is, -1 on a database error.
+ */
+int	 stats_held(struct store *st, const char *region, int year);
 
 /*
  * stats_store(st, bytes, len, sig, peer, why, whysz): take in a snapshot

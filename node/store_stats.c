@@ -308,6 +308,41 @@ store_stats_snapshots(struct store *st, store_stats_snapshot_fn fn,
 	return (walk_end(s, r, rc));
 }
 
+static const char SQL_SNAPSHOT_LATEST[] =
+    "SELECT bytes, received FROM snapshots WHERE region = ?1 AND year = ?2"
+    " ORDER BY hlc DESC LIMIT 1";
+static const char SQL_PERSONS_COUNT[] = "SELECT count(*) FROM persons";
+
+int
+store_stats_latest(struct store *st, const char *region, int year,
+    store_stats_latest_fn fn, void *arg)
+{
+	sqlite3_stmt	*s;
+	const void	*b;
+	int		 r, rc = 1;
+
+	if ((s = store_stmt(st, SQL_SNAPSHOT_LATEST)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, year) != SQLITE_OK)
+		return (bind_failed(st, s));
+	if ((r = store_step(st, s)) == STORE_ROW) {
+		b = sqlite3_column_blob(s, 0);
+		rc = fn(b, b != NULL ? (size_t)sqlite3_column_bytes(s, 0) : 0,
+		    sqlite3_column_int64(s, 1), arg);
+		r = store_step(st, s);		/* LIMIT 1: the end */
+	}
+	if (r != STORE_DONE)
+		rc = -1;
+	return (done(s, rc));
+}
+
+int64_t
+store_stats_persons(struct store *st)
+{
+	return (store_count(st, SQL_PERSONS_COUNT));
+}
+
 /* --- releases -------------------------------------------------------- */
 
 static const char SQL_LATEST[] = "SELECT max(n) FROM stats_releases";

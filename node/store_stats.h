@@ -102,6 +102,19 @@ typedef int (*store_stats_snapshot_fn)(const struct store_stats_snapshot *,
 int		 store_stats_snapshots(struct store *st,
 		    store_stats_snapshot_fn fn, void *arg);
 
+/* store_stats_latest(st, region, year, fn, arg): fn(bytes, len,
+ * received, arg) with the newest (by clock) stored snapshot of region's
+ * year, received at (ms; for this node's own ones, when it was made).
+ * fn's value, 1 when there is none, -1. */
+typedef int (*store_stats_latest_fn)(const void *, size_t, int64_t,
+		    void *);
+int		 store_stats_latest(struct store *st, const char *region,
+		    int year, store_stats_latest_fn fn, void *arg);
+
+/* store_stats_persons(st): how many persons this node's views hold (the
+ * rows stats_compute walks), or -1. */
+int64_t		 store_stats_persons(struct store *st);
+
 /* --- releases (node/fedstats.c) -------------------------------------- */
 
 /* store_stats_release_find(st, asked, n): asked > 0: whether release

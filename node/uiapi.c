@@ -26,6 +26,7 @@
 #include "node/store.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
+#include "node/store_stats.h"
 #include "node/store_ui.h"
 #include "node/uiapi.h"
 #include "node/uijson.h"
@@ -49,7 +50,6 @@
 #define UIAPI_OVERDUE_MAX	3650
 #define UIAPI_DUP_MAX		200	/* pairs one duplicates list answers */
 #define UIAPI_GLASS_MAX		500	/* entries one glass review answers */
-#define UIAPI_DASH_YEARS	5	/* years one dashboard answers */
 
 struct uiapi {
 	struct node	*n;
@@ -2203,24 +2203,96 @@ ep_glass_review(struct ctx *c)
 
 /* --- The region's dashboard (supervisors) --------------------------- */
 
+/* A year's figures for the dashboard: where they come from. */
+struct dash_year {
+	struct snapshot	 snap;
+	int64_t		 made;		/* ms */
+	bool		 have;
+	char		 why[256];
+};
+
+/* store_stats_latest's callback: decode this node's snapshot. */
+static int
+dash_latest(const void *b, size_t len, int64_t received, void *arg)
+{
+	struct dash_year	*d = arg;
+
+	if (snapshot_decode(b, len, &d->snap, d->why, sizeof(d->why)) == -1)
+		return (-1);
+	d->made = received;
+	return (0);
+}
+
+/*
+ * The figures of year y for the dashboard into *d: from the newest
+ * snapshot of this node's region for y ("snapshot"); when there is none,
+ * computed now if the node holds at most STATS_DASH_LIVE_MAX persons
+ * ("computed"), else none ("pending": 'opora serve' publishes it).
+ * *persons caches the count (-2: not yet read).  The state, or NULL on
+ * an error (logged).
+ */
+static const char *
+dash_year(struct ctx *c, int y, int64_t *persons, struct dash_year *d)
+{
+	int	 r;
+
+	memset(d, 0, sizeof(*d));
+	if ((r = store_stats_latest(c->n->st, c->n->cfg.region, y,
+	    dash_latest, d)) == 0) {
+		if (strcmp(d->snap.region, c->n->cfg.region) != 0 ||
+		    d->snap.year != y) {
+			log_warnx("web dashboard: the snapshot of %d is not "
+			    "this region's", y);
+			return (NULL);
+		}
+		d->have = true;
+		return ("snapshot");
+	}
+	if (r == -1) {
+		log_warnx("web dashboard: the snapshot of %d: %s", y,
+		    d->why[0] != '\0' ? d->why : "cannot be read");
+		return (NULL);
+	}
+	if (*persons == -2 && (*persons = store_stats_persons(c->n->st)) ==
+	    -1)
+		return (NULL);
+	if (*persons > STATS_DASH_LIVE_MAX)
+		return ("pending");
+	snapshot_free(&d->snap);
+	memset(&d->snap, 0, sizeof(d->snap));
+	if (stats_compute(c->n->st, c->n->cfg.region, y, &d->snap, d->why,
+	    sizeof(d->why)) == -1) {
+		log_warnx("web dashboard: %s", d->why);
+		return (NULL);
+	}
+	d->have = true;
+	d->made = c->now * 1000;
+	return ("computed");
+}
+
 /*
  * GET /api/dashboard?from=YYYY&to=YYYY (supervisors): the region's own
  * indicators of docs/statistics.md at the end of each quarter of the
- * years asked (at most UIAPI_DASH_YEARS; default the last
- * UIAPI_DASH_YEARS up to this one), computed from this node's views by
- * stats_compute -- the counts its snapshots publish, before any
- * perturbation: a supervisor reads every dossier of the region anyway.
- * Summed over sex and birth years.  Audited as 'dashboard'.
+ * years asked (at most STATS_DASH_YEARS; default the last
+ * STATS_DASH_YEARS up to this one), as of the newest snapshot this node
+ * published for each year (stats_publish: the true counts, before any
+ * perturbation -- a supervisor reads every dossier of the region anyway),
+ * so a change shows with the next publication.  A year without a snapshot
+ * is computed on the request only on a small node (dash_year); on a
+ * larger one its figures are null and its state "pending".  Summed over
+ * sex and birth years.  Audited as 'dashboard'.
  */
 static void
 ep_dashboard(struct ctx *c)
 {
 	const char	*from = c->r->query(c->r->qarg, "from");
 	const char	*to = c->r->query(c->r->qarg, "to");
-	struct snapshot	 snap;
-	cJSON		*j = NULL, *pa, *ia, *arr;
-	char		 why[256], per[8];
-	int64_t		 y0, y1, *sum = NULL;
+	struct dash_year d;
+	const char	*state;
+	cJSON		*j = NULL, *pa, *ia, *ya, *yo, *arr;
+	char		 per[8], made[24];
+	int64_t		 y0, y1, persons = -2, *sum = NULL;
+	bool		*have = NULL;
 	size_t		 ni = 0, np, i, k;
 	int		 y, q, t, now;
 	time_t		 tt = (time_t)c->now;
@@ -2229,11 +2301,11 @@ ep_dashboard(struct ctx *c)
 	gmtime_r(&tt, &tm);
 	now = tm.tm_year + 1900;
 	y1 = now;
-	y0 = now - UIAPI_DASH_YEARS + 1;
+	y0 = now - STATS_DASH_YEARS + 1;
 	if ((from != NULL && from[0] != '\0' && num_parse_str(from, 1900,
 	    2999, &y0) == -1) || (to != NULL && to[0] != '\0' &&
 	    num_parse_str(to, 1900, 2999, &y1) == -1) || y1 < y0 ||
-	    y1 - y0 >= UIAPI_DASH_YEARS) {
+	    y1 - y0 >= STATS_DASH_YEARS) {
 		fail(c, 400, "bad_request", "from and to are years, at most "
 		    "5 apart");
 		return;
@@ -2241,31 +2313,12 @@ ep_dashboard(struct ctx *c)
 	while (snapshot_indicators[ni].code != NULL)
 		ni++;
 	np = (size_t)(y1 - y0 + 1) * 4;
-	if ((sum = calloc(ni * np, sizeof(*sum))) == NULL)
-		goto err;
-	for (y = (int)y0; y <= (int)y1; y++) {
-		memset(&snap, 0, sizeof(snap));
-		if (stats_compute(c->n->st, c->n->cfg.region, y, &snap, why,
-		    sizeof(why)) == -1) {
-			log_warnx("web dashboard: %s", why);
-			snapshot_free(&snap);
-			goto err;
-		}
-		for (k = 0; k < snap.ncells; k++) {
-			if (strlen(snap.cells[k].period) != 7)
-				continue;	/* the year: its Q4 */
-			q = snap.cells[k].period[6] - '1';
-			for (i = 0; i < ni; i++)
-				if (strcmp(snapshot_indicators[i].code,
-				    snap.cells[k].indicator) == 0)
-					sum[i * np + (size_t)(y - y0) * 4 +
-					    (size_t)q] += snap.cells[k].count;
-		}
-		snapshot_free(&snap);
-	}
-	if ((c->out = j = cJSON_CreateObject()) == NULL ||
+	if ((sum = calloc(ni * np, sizeof(*sum))) == NULL ||
+	    (have = calloc(np, sizeof(*have))) == NULL ||
+	    (c->out = j = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(j, "region", c->n->cfg.region) == NULL ||
 	    (pa = cJSON_AddArrayToObject(j, "periods")) == NULL ||
+	    (ya = cJSON_AddArrayToObject(j, "years")) == NULL ||
 	    (ia = cJSON_AddObjectToObject(j, "indicators")) == NULL)
 		goto err;
 	for (y = (int)y0; y <= (int)y1; y++)
@@ -2274,21 +2327,54 @@ ep_dashboard(struct ctx *c)
 			if (!cJSON_AddItemToArray(pa, cJSON_CreateString(per)))
 				goto err;
 		}
+	for (y = (int)y0; y <= (int)y1; y++) {
+		if ((state = dash_year(c, y, &persons, &d)) == NULL) {
+			snapshot_free(&d.snap);
+			goto err;
+		}
+		for (k = 0; d.have && k < d.snap.ncells; k++) {
+			if (strlen(d.snap.cells[k].period) != 7)
+				continue;	/* the year: its Q4 */
+			q = d.snap.cells[k].period[6] - '1';
+			for (i = 0; i < ni; i++)
+				if (strcmp(snapshot_indicators[i].code,
+				    d.snap.cells[k].indicator) == 0)
+					sum[i * np + (size_t)(y - y0) * 4 +
+					    (size_t)q] += d.snap.cells[k].count;
+		}
+		for (q = 0; q < 4; q++)
+			have[(size_t)(y - y0) * 4 + (size_t)q] = d.have;
+		snapshot_free(&d.snap);
+		tt = (time_t)(d.made / 1000);
+		gmtime_r(&tt, &tm);
+		strftime(made, sizeof(made), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if ((yo = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(ya, yo) ||
+		    cJSON_AddNumberToObject(yo, "year", y) == NULL ||
+		    cJSON_AddStringToObject(yo, "state", state) == NULL ||
+		    (d.have && (cJSON_AddStringToObject(yo, "made", made) ==
+		    NULL || cJSON_AddNumberToObject(yo, "made_ms",
+		    (double)d.made) == NULL)))
+			goto err;
+	}
 	for (i = 0; i < ni; i++) {
 		if ((arr = cJSON_AddArrayToObject(ia,
 		    snapshot_indicators[i].code)) == NULL)
 			goto err;
 		for (t = 0; t < (int)np; t++)
-			if (!cJSON_AddItemToArray(arr, cJSON_CreateNumber(
-			    (double)sum[i * np + (size_t)t])))
+			if (!cJSON_AddItemToArray(arr, have[t] ?
+			    cJSON_CreateNumber((double)sum[i * np +
+			    (size_t)t]) : cJSON_CreateNull()))
 				goto err;
 	}
 	snprintf(c->out_detail, sizeof(c->out_detail), "%lld-%lld",
 	    (long long)y0, (long long)y1);
 	free(sum);
+	free(have);
 	return;
 err:
 	free(sum);
+	free(have);
 	internal(c);
 }
 

@@ -302,6 +302,25 @@ export async function stats(view) {
 // a table.
 const dashDefault = ['registered', 'counted', 'support', 'contact.3m',
     'crisis'];
+// "по состоянию на 01.12.2026 11:20", in the browser's time, of made_ms.
+function asOf(ms) {
+	const t = new Date(ms);
+	const p = (x) => String(x).padStart(2, '0');
+	return `по состоянию на ${p(t.getDate())}.${p(t.getMonth() + 1)}.` +
+	    `${t.getFullYear()} ${p(t.getHours())}:${p(t.getMinutes())}`;
+}
+
+// What the dashboard says of each year's figures (its "years").
+function yearNote(y) {
+	if (y.state === 'pending')
+		return `${y.year}: ещё не подсчитан — узел подсчитает этот ` +
+		    'год при очередной публикации статистики; до тех пор ' +
+		    'в таблице прочерки.';
+	return `${y.year}: ${asOf(y.made_ms)}` + (y.state === 'computed' ?
+	    ' (подсчитано сейчас: снимка за этот год ещё нет)' : '');
+}
+const cell = (v) => v === null ? '—' : String(v);
+
 const palette = ['#1d4f91', '#b35c00', '#2e7d32', '#7b1fa2', '#c62828',
     '#00695c', '#5d4037', '#455a64'];
 
@@ -312,7 +331,10 @@ export async function dashboard(view) {
 		'статистику), и среди учтённых — на сопровождении, с ' +
 		'контактом за три месяца, в кризисе, по жилью, учёбе, ' +
 		'работе и семье. Это точные числа узла, те же, что ' +
-		'уходят в федеральную статистику до её искажения.'));
+		'уходят в федеральную статистику до её искажения. Они ' +
+		'берутся из последнего снимка статистики узла за каждый ' +
+		'год (узел делает его по умолчанию раз в сутки), поэтому ' +
+		'новые записи видны после следующего снимка.'));
 	const now = new Date().getUTCFullYear();
 	const from = field('С года', 'from', { value: String(now - 4) });
 	const to = field('По год', 'to', { value: String(now) });
@@ -339,12 +361,15 @@ export async function dashboard(view) {
 		}
 		fst.say('');
 		const d = r.data;
+		out.append(h('ul', { class: 'as-of' }, ...(d.years || []).map(
+		    (y) => h('li', {}, yearNote(y)))));
 		if (globalThis.Chart) {
 			const cv = h('canvas', { role: 'img', 'aria-label':
 			    `Показатели региона ${d.region} по кварталам ` +
 			    `${d.periods[0]}–${d.periods[d.periods.length -
 			    1]}: ${sel.map((k) => `${indicators[k]}: ` +
-			    `${d.indicators[k].join(', ')}`).join('; ')}.` });
+			    `${d.indicators[k].map(cell).join(', ')}`)
+			    .join('; ')}.` });
 			out.append(h('figure', { class: 'chart wide' },
 			    h('figcaption', {}, `Регион ${d.region}, на конец ` +
 				'квартала'), cv));
@@ -365,7 +390,7 @@ export async function dashboard(view) {
 		out.append(table(`Показатели региона ${d.region} по кварталам`,
 		    ['Квартал'].concat(sel.map((k) => indicators[k])),
 		    d.periods.map((p, i) => [p].concat(sel.map((k) =>
-			String(d.indicators[k][i]))))));
+			cell(d.indicators[k][i]))))));
 	});
 	view.append(f, out);
 	f.requestSubmit();

@@ -196,6 +196,54 @@ test_publish(void **state)
 	    SQLITE_IOERR) > 8);
 }
 
+/* --- Smolensk: the dashboard's snapshot of a year ------------------- */
+
+static int	 dash_seen;
+
+static int
+dash_one(const void *b, size_t len, int64_t received, void *arg)
+{
+	struct snapshot	 s;
+	char		 why[256];
+
+	(void)arg;
+	assert_true(received > 0);
+	assert_int_equal(snapshot_decode(b, len, &s, why, sizeof(why)), 0);
+	assert_string_equal(s.region, "RU-SMO");
+	assert_int_equal(s.year, 2025);
+	assert_true(s.ncells > 0);
+	snapshot_free(&s);
+	dash_seen++;
+	return (0);
+}
+
+static int
+r_latest(void)
+{
+	return (store_stats_latest(net.n[SMO]->st, "RU-SMO", 2025, dash_one,
+	    NULL));
+}
+
+/* The newest snapshot of a year is read whole or the read fails: a
+ * failed step is never "none" (which the dashboard would compute). */
+static void
+test_latest(void **state)
+{
+	struct store	*st = net.n[SMO]->st;
+
+	(void)state;
+	assert_true(count(SMO, "SELECT count(*) FROM snapshots WHERE "
+	    "year = 2025") > 0);
+	assert_int_equal(stats_held(st, "RU-SMO", 2025), 1);
+	assert_int_equal(stats_held(st, "RU-SMO", 2019), 0);
+	assert_int_equal(stats_held(st, "RU-KLU", 2025), 0);
+	dash_seen = 0;
+	assert_int_equal(r_latest(), 0);
+	assert_int_equal(dash_seen, 1);
+	assert_true(each_step_fails(st, r_latest, NULL, SQLITE_IOERR) >= 1);
+	assert_int_equal(store_stats_persons(st), nids);
+}
+
 /* --- the federal node: taking a snapshot in ------------------------- */
 
 struct latest {
@@ -670,6 +718,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compute),
 		cmocka_unit_test(test_publish),
+		cmocka_unit_test(test_latest),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_answers),

@@ -580,6 +580,9 @@ try {
 		const y = new Date().getUTCFullYear();
 		await t.getByRole('row', { name: new RegExp(`^${y - 4}-Q1 `) })
 		    .waitFor();
+		// Each year's figures say when they were counted (its snapshot).
+		await kchief.getByText(new RegExp(`^${y}: по состоянию на ` +
+		    '\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d')).waitFor();
 		await kchief.getByRole('img', { name: /^Показатели региона RU-KLU/ })
 		    .waitFor();
 		await kchief.getByRole('checkbox', { name: 'на сопровождении' })
