@@ -10,6 +10,6 @@ top=$(pwd)
 name=$(basename "$t" .sh)
 start=$(date +%s)
 ASAN_OPTIONS=detect_leaks=0 OPORA="$bin" TOP="$top" \
-    timeout 300 sh "$t" >"$log/$kind-$name.out" 2>&1
+    timeout 450 sh "$t" >"$log/$kind-$name.out" 2>&1
 rc=$?
 echo "$rc $(($(date +%s) - start))" >"$log/$kind-$name.rc"
