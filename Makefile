@@ -53,7 +53,7 @@ FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
 
 .SECONDARY:
 
-.PHONY: all deps web-deps web-test check unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
+.PHONY: all deps web-deps web-test check check-full unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
 	deb deb-deps
 
 all: opora
@@ -207,9 +207,19 @@ fuzz: fuzz-deps
 	    || exit 1; \
 	done
 
+# make check stays within 15 minutes on two cores: the long fault tests
+# run at a smaller depth, with new random moments each run (tests/cli/
+# lib.sh, depth).  make check-full runs them at full depth and the
+# simulator over 5,000 seeds (some 45 minutes): before a release, or
+# after a change to sync, feed, offers or the store.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps deb-deps web-deps
-	$(MAKE) all unit unit-san
+	$(MAKE) -j$(NPROC) all unit unit-san
 	@sh tests/run.sh
+
+check-full: deps deb-deps web-deps
+	$(MAKE) -j$(NPROC) all unit unit-san
+	@OPORA_TEST_DEPTH=full SIM_SEEDS=5000 sh tests/run.sh
 
 # The browser tests (tests/web/): Node.js and npm (Debian's, unless a
 # node is already there), then playwright-core and axe-core at the

@@ -26,24 +26,26 @@ transfer_usage(FILE *f)
 {
 	fprintf(f, "%s", cli_tr(
 	    "usage: opora transfer offer DOSSIER --to REGION --reason TEXT\n"
-	    "       opora transfer accept TRANSFER\n"
-	    "       opora transfer decline TRANSFER --reason TEXT\n"
-	    "       opora transfer cancel TRANSFER\n"
+	    "       opora transfer accept TRANSFER...\n"
+	    "       opora transfer decline TRANSFER... --reason TEXT\n"
+	    "       opora transfer cancel TRANSFER...\n"
 	    "       opora transfer list [--incoming|--outgoing] [--json]\n"
 	    "  offer hands a case to another region (the custodian only, with a "
 	    "recorded\n  consent of scope transfer) and prints the transfer id; "
 	    "the destination\n  accepts or declines it; the offering region may "
-	    "cancel it until then.\n",
+	    "cancel it until then.\n  Several transfers may be named: each is "
+	    "decided on its own, in order.\n",
 	    "использование: opora transfer offer ДЕЛО --to РЕГИОН --reason "
 	    "ТЕКСТ\n"
-	    "       opora transfer accept ПЕРЕДАЧА\n"
-	    "       opora transfer decline ПЕРЕДАЧА --reason ТЕКСТ\n"
-	    "       opora transfer cancel ПЕРЕДАЧА\n"
+	    "       opora transfer accept ПЕРЕДАЧА...\n"
+	    "       opora transfer decline ПЕРЕДАЧА... --reason ТЕКСТ\n"
+	    "       opora transfer cancel ПЕРЕДАЧА...\n"
 	    "       opora transfer list [--incoming|--outgoing] [--json]\n"
 	    "  offer передаёт дело другому региону (только ответственный "
 	    "регион, при\n  согласии на передачу) и выводит номер передачи; "
 	    "регион-получатель\n  принимает или отклоняет её; до этого "
-	    "передачу можно отменить.\n"));
+	    "передачу можно отменить.\n  Можно назвать несколько передач: "
+	    "каждая решается отдельно, по порядку.\n"));
 }
 
 /* Resolve a transfer id (or prefix) to its full id and dossier. */
@@ -87,7 +89,7 @@ decide(int argc, char **argv, enum op_kind kind)
 	struct op	 op;
 	const char	*reason = NULL;
 	char		 id[80], dossier[37];
-	int		 ch, rc;
+	int		 ch, rc, first;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -98,25 +100,39 @@ decide(int argc, char **argv, enum op_kind kind)
 			return (ch == 'h' ? EX_OK : EX_USAGE);
 		}
 	}
-	if (argc - optind != 1 || (kind == OP_TRANSFER_DECLINE &&
+	if (argc - optind < 1 || (kind == OP_TRANSFER_DECLINE &&
 	    reason == NULL)) {
 		transfer_usage(stderr);
 		return (EX_USAGE);
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if (find_transfer(n, argv[optind], id, dossier) == -1) {
-		node_close(n);
-		return (EX_NOINPUT);
+	/*
+	 * Each transfer named is decided on its own, in its own change and
+	 * transaction, in the order given: one that cannot be (an unknown
+	 * id, a refusal) is reported and the rest still are, as rm(1) does
+	 * with its files.  The exit status is the first failure's.
+	 */
+	first = EX_OK;
+	for (; optind < argc; optind++) {
+		if (find_transfer(n, argv[optind], id, dossier) == -1)
+			rc = EX_NOINPUT;
+		else {
+			memset(&op, 0, sizeof(op));
+			op.kind = kind;
+			op.field = -1;
+			op.arg[OA_REF] = id;
+			op.arg[OA_REASON] = reason;
+			rc = cli_author(n, dossier, &op, 1, -1, argv[0]);
+		}
+		if (rc != EX_OK && first == EX_OK)
+			first = rc;
+		/* The node's database failed: the next would fail too. */
+		if (rc == EX_IOERR || rc == EX_SOFTWARE || rc == EX_OSERR)
+			break;
 	}
-	memset(&op, 0, sizeof(op));
-	op.kind = kind;
-	op.field = -1;
-	op.arg[OA_REF] = id;
-	op.arg[OA_REASON] = reason;
-	rc = cli_author(n, dossier, &op, 1, -1, argv[0]);
 	node_close(n);
-	return (rc);
+	return (first);
 }
 
 static int

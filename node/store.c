@@ -672,6 +672,15 @@ store_migrate(struct store *st)
 	char	 sql[64];
 	int	 v;
 
+	/*
+	 * Read first, without the write lock: a database at this version
+	 * (nearly every open) needs none, and a command that only reads
+	 * must not wait behind a serving node's pull, nor hold it up.
+	 */
+	if (store_version(st, &v) == -1)
+		return (-1);
+	if (v == STORE_SCHEMA_VERSION)
+		return (0);
 	if (store_begin(st) == -1)
 		return (-1);
 	if (store_version(st, &v) == -1)

@@ -136,8 +136,9 @@ fi
 # built with AddressSanitizer and UndefinedBehaviorSanitizer (servers,
 # pullers and every command included).  Most of their time is spent
 # waiting on loopback servers, so TEST_JOBS of them (3 by default) run at
-# a time; each uses its own directory and random ports.  Results are
-# printed in order once all are done.
+# a time; each uses its own directory and random ports.  The longest
+# start first (tests/cli/longest: a test that starts last must not keep
+# the others waiting).  Results are printed in order once all are done.
 jobs=${TEST_JOBS:-3}
 for kind in cli cli-san; do
 	bin="$top/opora"
@@ -145,7 +146,13 @@ for kind in cli cli-san; do
 		bin="$top/build/san/opora"
 		[ -x "$bin" ] || continue
 	fi
-	ls tests/cli/t[0-9]*.sh 2>/dev/null |
+	{
+		sed -n 's|^\(t[0-9][^ #]*\).*|tests/cli/\1.sh|p' \
+		    tests/cli/longest | while read -r t; do
+			[ -f "$t" ] && echo "$t"
+		done
+		ls tests/cli/t[0-9]*.sh 2>/dev/null
+	} | awk '!seen[$0]++' |
 	    xargs -r -n 1 -P "$jobs" sh tests/run-one.sh "$kind" "$bin" \
 	    "$log"
 	for t in tests/cli/t[0-9]*.sh; do

@@ -79,11 +79,11 @@ passed_behind() {
 # offer.h): since issue 13 a region is sent the offer alone, and the
 # history comes with its accept, pulled like any change.
 accept_pending() {
-	for _o in $(db "$1" "SELECT offer FROM offer_summaries WHERE
-	    state = 'offered'"); do
-		"$OPORA" --dir "$1" transfer accept "$_o" >/dev/null 2>&1 ||
-		    fail "accept_pending: $_o"
-	done
+	_os=$(db "$1" "SELECT offer FROM offer_summaries WHERE
+	    state = 'offered'")
+	[ -z "$_os" ] ||
+	    "$OPORA" --dir "$1" transfer accept $_os >/dev/null 2>&1 ||
+	    fail "accept_pending: $_os"
 }
 
 unentitled() {

@@ -1,15 +1,16 @@
 # kill -9 at random points of concurrent writes (issue 11, "Tests").  On
 # two serving nodes that pull from each other, several CLI writers at once
 # record events, register persons and offer them, accept offers and write
-# into the accepted dossiers; for 20 rounds one writer's command is killed
-# with SIGKILL at a random moment, and a serve every other round.  After
+# into the accepted dossiers; for 20 rounds (6 in make check, 4 sanitized:
+# lib.sh, depth) one writer's command is killed with SIGKILL at a random
+# moment, and a serve every other round.  After
 # healing: every write whose command exited 0 is on every entitled node;
 # a write whose command was killed is there whole on every entitled node
 # or on none; the clock recorded by each node never went back; both
 # verify.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-fault.sh"
-ROUNDS=${ROUNDS:-20}
+ROUNDS=${ROUNDS:-$(depth 20 6 4)}
 N=3		# commands per writer and round
 [ $SLOW = 1 ] && N=2
 p=$(port_base)
@@ -141,7 +142,9 @@ while [ $R -le $ROUNDS ]; do
 	R=$((R + 1))
 done
 echo "$killed writers' commands killed"
-[ $killed -ge 5 ] || fail "only $killed commands were killed"
+# A kill finds no command running now and then (between two commands).
+[ $killed -ge $(((ROUNDS + 3) / 4)) ] ||
+    fail "only $killed commands were killed in $ROUNDS rounds"
 
 # has NODE SQL-CONDITION-ON-events: 1 if the node holds such an event.
 has() {

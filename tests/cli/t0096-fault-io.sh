@@ -25,8 +25,7 @@ for r in SMO KLU; do
 done
 ok "$OPORA" --dir SMO peer add KLU.card
 ok "$OPORA" --dir KLU peer add SMO.card
-N=100
-[ $SLOW = 1 ] && N=40
+N=$(depth 100 50 25)	# dossiers (lib.sh, depth)
 awk -v N=$N 'BEGIN { for (i = 1; i <= N; i++) {
 	printf "{\"dossier\":\"K%d\",\"op\":\"person.create\",\"surname\":\"Фамилия%d\",\"name\":\"Имя\",\"birth_date\":\"2005-04-12\",\"sex\":\"F\"}\n", i, i
 	printf "{\"dossier\":\"K%d\",\"op\":\"consent.add\",\"scope\":\"transfer\",\"date\":\"2024-01-01\",\"document\":\"Заявление\"}\n", i

@@ -80,7 +80,15 @@ O3=$(cat "$T/out")
 until_true 15 sh -c "[ \"\$(sqlite3 KLU/opora.db \"SELECT state FROM
     offer_summaries WHERE offer = '$O3'\")\" = offered ]" ||
     fail "the second offer did not reach Kaluga"
-ok "$OPORA" --dir KLU transfer accept "$O3"
+# Named with others (transfer accept TRANSFER...): each is decided on its
+# own; one that cannot be is reported, the next still is, and the exit
+# status is the first failure's.
+refuses 65 'no longer pending' "$OPORA" --dir KLU transfer accept "$O2" \
+    "$O3" 0123456789abcdef/1
+contains "no transfer" "$T/err"
+[ "$(wc -l < "$T/out")" = 1 ] || fail "one accept printed"
+[ "$(sqlite3 KLU/opora.db "SELECT state FROM offer_summaries WHERE
+    offer = '$O3'")" = accepted ] || fail "the offer after a refused one was not accepted"
 until_true 15 sh -c "'$OPORA' --dir KLU show '$D1' | grep -q 'Секретная запись'" ||
     fail "the history did not come with the second offer's accept"
 ok "$OPORA" --dir KLU verify
