@@ -70,12 +70,12 @@ for t in build/san/fuzz/fuzz_*; do
 	fi
 done
 
-# The simulator: 1,500 seeds of three regions exchanging changes under
+# The simulator: 1,000 seeds (make check-full: 5,000) of three regions exchanging changes under
 # random partitions, late and repeated delivery, crashes, restores and
 # transient failures (tests/sim/sim.c).
 if [ -x build/sim ]; then
 	out="$log/sim.out"
-	if SIM_SEEDS=${SIM_SEEDS:-1500} build/sim >"$out" 2>&1; then
+	if SIM_SEEDS=${SIM_SEEDS:-1000} build/sim >"$out" 2>&1; then
 		echo "ok   sim/convergence ($(sed -n 's/.*PASSED  \] \([0-9]*\).*/\1/p' "$out") seeds)"
 		passed=$((passed + 1))
 	else
@@ -132,31 +132,39 @@ else
 	passed=$((passed + 1))
 fi
 
-# The CLI and multi-node tests, with the program as built, then once more
-# built with AddressSanitizer and UndefinedBehaviorSanitizer (servers,
-# pullers and every command included).  Most of their time is spent
-# waiting on loopback servers, so TEST_JOBS of them (3 by default) run at
-# a time; each uses its own directory and random ports.  The longest
-# start first (tests/cli/longest: a test that starts last must not keep
-# the others waiting).  Results are printed in order once all are done.
+# The CLI and multi-node tests: every one built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (servers, pullers and every command
+# included), and those of tests/cli/plain with the program as shipped too
+# (OPORA_TEST_DEPTH=full, 'make check-full': every one with both).  Most
+# of their time is spent waiting on loopback servers, so TEST_JOBS of
+# them (3 by default) run at a time; each uses its own directory and
+# random ports.  The longest start first (tests/cli/longest: a test that
+# starts last must not keep the others waiting).  Results are printed in
+# order once all are done.
 jobs=${TEST_JOBS:-3}
-for kind in cli cli-san; do
+names() {	# the test scripts named in FILE, as paths
+	sed -n 's|^\(t[0-9][^ #	]*\).*|tests/cli/\1.sh|p' "$1" |
+	    while read -r t; do
+		[ -f "$t" ] && echo "$t"
+	done
+}
+for kind in cli-san cli; do
 	bin="$top/opora"
 	if [ $kind = cli-san ]; then
 		bin="$top/build/san/opora"
 		[ -x "$bin" ] || continue
 	fi
-	{
-		sed -n 's|^\(t[0-9][^ #]*\).*|tests/cli/\1.sh|p' \
-		    tests/cli/longest | while read -r t; do
-			[ -f "$t" ] && echo "$t"
-		done
-		ls tests/cli/t[0-9]*.sh 2>/dev/null
-	} | awk '!seen[$0]++' |
+	if [ $kind = cli ] && [ "${OPORA_TEST_DEPTH:-check}" != full ]; then
+		names tests/cli/plain > "$log/$kind.list"
+	else
+		ls tests/cli/t[0-9]*.sh > "$log/$kind.list" 2>/dev/null
+	fi
+	{ names tests/cli/longest; cat "$log/$kind.list"; } |
+	    awk 'NR == FNR { want[$0] = 1; next } want[$0] && !seen[$0]++' \
+	    "$log/$kind.list" - |
 	    xargs -r -n 1 -P "$jobs" sh tests/run-one.sh "$kind" "$bin" \
 	    "$log"
-	for t in tests/cli/t[0-9]*.sh; do
-		[ -f "$t" ] || continue
+	while read -r t; do
 		name=$(basename "$t" .sh)
 		set -- $(cat "$log/$kind-$name.rc" 2>/dev/null || echo "1 0")
 		if [ "$1" = 0 ]; then
@@ -168,7 +176,7 @@ for kind in cli cli-san; do
 			failed=$((failed + 1))
 			failures="$failures $kind/$name"
 		fi
-	done
+	done < "$log/$kind.list"
 done
 
 # The browser tests (tests/web/run.sh, 'make web-deps'): each case
