@@ -248,6 +248,7 @@ bench: deps
 	@sh tests/bench/bench_stats.sh
 	@sh tests/bench/bench_web.sh
 	@sh tests/bench/bench_entropy.sh
+	@sh tests/bench/bench_memlimit.sh
 
 # What the audit of a read costs (tests/bench/bench_audit.sh): the same
 # program with audit_record writing nothing, for the bench only.
