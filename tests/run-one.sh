@@ -1,12 +1,17 @@
 #!/bin/sh
-# tests/run-one.sh KIND BIN LOGDIR TEST: run one CLI test script for
-# tests/run.sh (which runs several at a time): its output goes to
-# LOGDIR/KIND-NAME.out and its exit status to LOGDIR/KIND-NAME.rc.
-kind=$1
-bin=$2
-log=$3
-t=$4
+# tests/run-one.sh LOGDIR KIND TEST: run one CLI test script for
+# tests/run.sh (which runs several at a time) with the program of KIND:
+# cli, as shipped (./opora), or cli-san, built with the sanitizers
+# (build/san/opora).  Its output goes to LOGDIR/KIND-NAME.out and its exit
+# status and seconds to LOGDIR/KIND-NAME.rc.
+log=$1
+kind=$2
+t=$3
 top=$(pwd)
+case $kind in
+cli-san) bin="$top/build/san/opora" ;;
+*) bin="$top/opora" ;;
+esac
 name=$(basename "$t" .sh)
 start=$(date +%s)
 ASAN_OPTIONS=detect_leaks=0 OPORA="$bin" TOP="$top" \

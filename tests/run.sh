@@ -136,11 +136,12 @@ fi
 # UndefinedBehaviorSanitizer (servers, pullers and every command
 # included), and those of tests/cli/plain with the program as shipped too
 # (OPORA_TEST_DEPTH=full, 'make check-full': every one with both).  Most
-# of their time is spent waiting on loopback servers, so TEST_JOBS of
-# them (3 by default) run at a time; each uses its own directory and
-# random ports.  The longest start first (tests/cli/longest: a test that
-# starts last must not keep the others waiting).  Results are printed in
-# order once all are done.
+# of their time is spent waiting on loopback servers and starting
+# processes, so TEST_JOBS of them (3 by default) run at a time, both
+# kinds in one pool; each uses its own directory and random ports.  The
+# longest start first (tests/cli/longest: a test that starts last must
+# not keep the others waiting).  Results are printed in order once all
+# are done.
 jobs=${TEST_JOBS:-3}
 names() {	# the test scripts named in FILE, as paths
 	sed -n 's|^\(t[0-9][^ #	]*\).*|tests/cli/\1.sh|p' "$1" |
@@ -148,22 +149,27 @@ names() {	# the test scripts named in FILE, as paths
 		[ -f "$t" ] && echo "$t"
 	done
 }
-for kind in cli-san cli; do
-	bin="$top/opora"
-	if [ $kind = cli-san ]; then
-		bin="$top/build/san/opora"
-		[ -x "$bin" ] || continue
-	fi
+kinds="cli-san cli"
+[ -x build/san/opora ] || kinds=cli
+for kind in $kinds; do
 	if [ $kind = cli ] && [ "${OPORA_TEST_DEPTH:-check}" != full ]; then
-		names tests/cli/plain > "$log/$kind.list"
+		names tests/cli/plain
 	else
-		ls tests/cli/t[0-9]*.sh > "$log/$kind.list" 2>/dev/null
-	fi
-	{ names tests/cli/longest; cat "$log/$kind.list"; } |
-	    awk 'NR == FNR { want[$0] = 1; next } want[$0] && !seen[$0]++' \
-	    "$log/$kind.list" - |
-	    xargs -r -n 1 -P "$jobs" sh tests/run-one.sh "$kind" "$bin" \
-	    "$log"
+		ls tests/cli/t[0-9]*.sh 2>/dev/null
+	fi > "$log/$kind.list"
+done
+# "KIND TEST" lines: for each of the longest, its sanitized run then its
+# plain one; then the rest in order.
+{
+	for t in $(names tests/cli/longest) $(cat "$log/cli-san.list" \
+	    "$log/cli.list" 2>/dev/null); do
+		for kind in $kinds; do
+			grep -qxF "$t" "$log/$kind.list" && echo "$kind $t"
+		done
+	done
+} | awk '!seen[$0]++' |
+    xargs -r -n 2 -P "$jobs" sh tests/run-one.sh "$log"
+for kind in $kinds; do
 	while read -r t; do
 		name=$(basename "$t" .sh)
 		set -- $(cat "$log/$kind-$name.rc" 2>/dev/null || echo "1 0")
@@ -175,6 +181,8 @@ for kind in cli-san cli; do
 			sed 's/^/    /' "$log/$kind-$name.out" | tail -40
 			failed=$((failed + 1))
 			failures="$failures $kind/$name"
+			{ echo "== $kind/$name (exit $1, $2 s)"
+			  tail -12 "$log/$kind-$name.out"; } >> "$log/last"
 		fi
 	done < "$log/$kind.list"
 done
@@ -201,6 +209,9 @@ else
 	[ "$wf" = 0 ] || failures="$failures web"
 fi
 
+# The failed CLI tests' last words once more at the end, where a reader
+# of a long log (or of only its end) finds them.
+[ -s "$log/last" ] && sed 's/^/  /' "$log/last"
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

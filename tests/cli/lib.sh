@@ -139,7 +139,8 @@ port_base() {
 }
 
 # serve DIR: start 'opora serve' for DIR in the background, remember its
-# PID, and wait (at most 10 s) until it answers /v1/health.
+# PID, and wait (at most 10 s times UNTIL_SCALE) until it answers
+# /v1/health.
 serve() {
 	"$OPORA" --dir "$1" serve >"$T/$(basename "$1").log" 2>&1 &
 	pid=$!
@@ -147,7 +148,7 @@ serve() {
 	eval "PID_$(basename "$1")=$pid"
 	url=$(sed -n 's/^url = //p' "$1/opora.conf")
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt $((100 * ${UNTIL_SCALE:-3})) ]; do
 		curl -sk --max-time 1 "$url/v1/health" >/dev/null 2>&1 && return 0
 		kill -0 $pid 2>/dev/null || { cat "$T/$(basename "$1").log"
 			fail "serve $1 died"; }
@@ -165,9 +166,11 @@ stop() {
 	PIDS=$(echo "$PIDS" | sed "s/ $pid\\b//")
 }
 
-# until_true SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
+# until_true SECONDS CMD...: retry CMD every 0.1 s until it succeeds, for
+# at most SECONDS times UNTIL_SCALE (3): the seconds a test names are
+# what a quiet machine needs, and CI's two cores run three tests at once.
 until_true() {
-	n=$(($1 * 10))
+	n=$(($1 * 10 * ${UNTIL_SCALE:-3}))
 	shift
 	while [ $n -gt 0 ]; do
 		"$@" >/dev/null 2>&1 && return 0

@@ -1,5 +1,5 @@
 # kill -9 at random points of a pull (issue 11, "Tests").  Kaluga's
-# 'opora serve' is killed with SIGKILL, 20 times (8 in make check, 6
+# 'opora serve' is killed with SIGKILL, 20 times (8 in make check, 4
 # sanitized: lib.sh, depth), at a random moment while its puller takes in a large feed from Smolensk (thousands of changes,
 # written while it pulls) and the relayed history of a third region
 # (Sakha's dossiers that Smolensk accepted and offered on).  After every
@@ -11,7 +11,7 @@
 . "$TOP/tests/cli/lib-fault.sh"
 three_nodes
 oracle_init
-ROUNDS=${ROUNDS:-$(depth 20 8 6)}	# lib.sh, depth
+ROUNDS=${ROUNDS:-$(depth 20 8 4)}	# lib.sh, depth
 CHUNK=30	# dossiers offered per round, 15 changes each
 BACKLOG=120	# dossiers waiting for Kaluga before the first round
 GAP=0.5		# seconds between a round's three imports

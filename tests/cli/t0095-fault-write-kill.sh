@@ -1,7 +1,7 @@
 # kill -9 at random points of concurrent writes (issue 11, "Tests").  On
 # two serving nodes that pull from each other, several CLI writers at once
 # record events, register persons and offer them, accept offers and write
-# into the accepted dossiers; for 20 rounds (6 in make check, 4 sanitized:
+# into the accepted dossiers; for 20 rounds (10 in make check, 5 sanitized:
 # lib.sh, depth) one writer's command is killed with SIGKILL at a random
 # moment, and a serve every other round.  After
 # healing: every write whose command exited 0 is on every entitled node;
@@ -10,7 +10,7 @@
 # verify.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-fault.sh"
-ROUNDS=${ROUNDS:-$(depth 20 6 4)}
+ROUNDS=${ROUNDS:-$(depth 20 10 5)}
 N=3		# commands per writer and round
 [ $SLOW = 1 ] && N=2
 p=$(port_base)
@@ -112,25 +112,30 @@ while [ $R -le $ROUNDS ]; do
 	w_accept d 2>/dev/null & pd=$!
 	PIDS="$PIDS $pa $pb $pc $pd"
 	rand_sleep 20 400
-	# One writer's running command, chosen at random, killed.
-	w=$(echo a b c d | tr ' ' '\n' | shuf -n 1)
-	v=$(cat cur.$w 2>/dev/null)
-	if [ -n "$v" ] && grep -q opora "/proc/$v/cmdline" 2>/dev/null; then
-		kill -9 "$v" 2>/dev/null && killed=$((killed + 1))
-	fi
-	# A serve, every other round, in the middle of it all.
+	# One writer's running command, chosen at random among those running
+	# one, killed.
+	for w in $(echo a b c d | tr ' ' '\n' | shuf); do
+		v=$(cat cur.$w 2>/dev/null)
+		if [ -n "$v" ] &&
+		    grep -q opora "/proc/$v/cmdline" 2>/dev/null; then
+			kill -9 "$v" 2>/dev/null && killed=$((killed + 1))
+			break
+		fi
+	done
+	# A serve, every other round, in the middle of it all, and started
+	# again while the writers go on (an accept's history waits for it).
 	if [ $((R % 2)) = 0 ]; then
 		s=$(echo SMO KLU | tr ' ' '\n' | shuf -n 1)
 		rand_sleep 0 300
 		eval "sp=\$PID_$s"
 		kill9 "$sp"
+		serve $s
 	fi
 	for q in $pa $pb $pc $pd; do
 		wait $q
 	done
 	PIDS=$(echo "$PIDS" | sed "s/ $pa\\b//; s/ $pb\\b//; s/ $pc\\b//; s/ $pd\\b//")
 	[ -s bad ] && { cat bad >&2; fail "round $R: a writer failed"; }
-	[ $((R % 2)) = 0 ] && serve $s
 	# The clock each node records never goes back.
 	for r in SMO KLU; do
 		h=$(hlc $r)
