@@ -281,6 +281,11 @@ int	 cli_conflict_op(const struct dossier *d, const char *id,
  *	caller's) in one transaction.  0; 1 a bad reason (empty, over
  *	LIMIT_REASON, not UTF-8); 2 a and b are one dossier; -2 the audit
  *	entry could not be written, so nothing was; -1 (logged).
+ * cli_undismiss(n, a, b, e, pair): withdraw that statement (a mistake:
+ *	duplicates suggests the pair again), with the audit entry e as
+ *	cli_dismiss.  0; 2 a and b are one dossier; 3 the pair was not
+ *	dismissed; -2 the audit entry could not be written, so nothing was;
+ *	-1 (logged).
  * cli_link_plan(n, d, write): which halves of the link between d[0] and
  *	d[1] this node writes (write[i]: the link in d[i], whose custodian
  *	it is): 0; or why none: 1 they are linked already, 2 this region has
@@ -291,6 +296,8 @@ cJSON	*cli_duplicates_json(struct node *n, char **ids);
 int	 cli_dismiss(struct node *n, const char *a, const char *b,
 	    const char *reason, const char *by, struct audit_entry *e,
 	    char pair[80]);
+int	 cli_undismiss(struct node *n, const char *a, const char *b,
+	    struct audit_entry *e, char pair[80]);
 int	 cli_link_plan(const struct node *n, struct dossier *const d[2],
 	    bool write[2]);
 

@@ -457,6 +457,7 @@ link_usage(void)
 	    "usage: opora duplicates [--json]\n"
 	    "       opora duplicates dismiss DOSSIER OTHER --reason TEXT\n"
 	    "       opora duplicates dismissed [--json]\n"
+	    "       opora duplicates undismiss DOSSIER OTHER\n"
 	    "       opora link DOSSIER OTHER --reason TEXT\n"
 	    "       opora unlink DOSSIER OTHER --reason TEXT\n"
 	    "  duplicates lists dossiers on this node that may describe one "
@@ -467,10 +468,12 @@ link_usage(void)
 	    "either receives both. unlink undoes it. dismiss records that two "
 	    "dossiers\n  are not the same person (a supervisor's statement, "
 	    "kept on this node):\n  duplicates no longer suggests them; "
-	    "dismissed lists those statements.\n",
+	    "dismissed lists those statements;\n  undismiss withdraws one "
+	    "made by mistake.\n",
 	    "использование: opora duplicates [--json]\n"
 	    "       opora duplicates dismiss ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
 	    "       opora duplicates dismissed [--json]\n"
+	    "       opora duplicates undismiss ДЕЛО ДРУГОЕ\n"
 	    "       opora link ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
 	    "       opora unlink ДЕЛО ДРУГОЕ --reason ТЕКСТ\n"
 	    "  duplicates показывает дела, которые могут относиться к одному "
@@ -481,7 +484,8 @@ link_usage(void)
 	    "одно из дел, получает оба. unlink отменяет связь. dismiss "
 	    "отмечает, что\n  два дела — разные люди (заявление "
 	    "руководителя, хранится на этом узле):\n  duplicates их больше "
-	    "не предлагает; dismissed показывает такие отметки.\n"));
+	    "не предлагает; dismissed показывает такие отметки;\n  "
+	    "undismiss отменяет ошибочную.\n"));
 }
 
 /* Print dossier id's line: 0, or -1 on a database error. */
@@ -551,6 +555,37 @@ rollback:
 	return (-1);
 }
 
+int
+cli_undismiss(struct node *n, const char *a, const char *b,
+    struct audit_entry *e, char pair[80])
+{
+	int	 i, r;
+
+	if (strcmp(a, b) == 0)
+		return (2);
+	i = strcmp(a, b) < 0;
+	snprintf(pair, 80, "%s %s", i ? a : b, i ? b : a);
+	if (store_begin(n->st) == -1)
+		return (-1);
+	if ((r = store_dup_undismiss(n->st, i ? a : b, i ? b : a)) == -1)
+		goto rollback;
+	if (r == 0) {
+		store_rollback(n->st);
+		return (3);
+	}
+	e->dossiers = pair;
+	if (audit_append(n, e) == -1) {
+		store_rollback(n->st);
+		return (-2);
+	}
+	if (store_commit(n->st) == -1)
+		goto rollback;
+	return (0);
+rollback:
+	store_rollback(n->st);
+	return (-1);
+}
+
 /*
  * duplicates dismiss DOSSIER OTHER --reason TEXT: the two are not the same
  * person.  Kept on this node only (docs/admin.md "Possible duplicates"):
@@ -597,6 +632,67 @@ duplicates_dismiss(int argc, char **argv)
 	case -2:
 		cli_err("%s", cli_tr("the statement cannot be recorded in the "
 		    "audit, so nothing was written", "отметку нельзя внести в "
+		    "журнал аудита, поэтому ничего не записано"));
+		rc = EX_SOFTWARE;
+		break;
+	default:
+		rc = EX_SOFTWARE;
+	}
+out:
+	node_close(n);
+	return (rc);
+}
+
+/*
+ * duplicates undismiss DOSSIER OTHER: withdraw a statement that the two
+ * are not the same person (made by mistake): duplicates suggests them
+ * again.  Audited with the pair; no reason is asked, as the audit keeps
+ * no free text (docs/privacy.md) and the node keeps no withdrawn
+ * statement.
+ */
+static int
+duplicates_undismiss(int argc, char **argv)
+{
+	struct audit_entry	 e;
+	struct node		*n;
+	char			 id[2][37], pair[80];
+	int			 i, rc;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(link_usage(), stdout);
+		return (EX_OK);
+	}
+	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+		cli_err("%s: %s", argv[0], cli_tr("name two dossiers",
+		    "укажите два дела"));
+		return (EX_USAGE);
+	}
+	if ((n = cli_open()) == NULL)
+		return (EX_CONFIG);
+	rc = EX_NOINPUT;
+	for (i = 0; i < 2; i++)
+		if (cli_dossier(n, argv[1 + i], id[i]) == -1)
+			goto out;
+	cli_audit_entry(&e, "duplicates undismiss", "", "");
+	switch (cli_undismiss(n, id[0], id[1], &e, pair)) {
+	case 0:
+		printf("%s\n", pair);
+		rc = EX_OK;
+		break;
+	case 2:
+		cli_err("%s", cli_tr("both names are the same dossier",
+		    "оба номера указывают на одно дело"));
+		rc = EX_USAGE;
+		break;
+	case 3:
+		cli_err("%s", cli_tr("these two were not marked as different "
+		    "people", "эти два дела не были отмечены как разные люди"));
+		rc = EX_NOINPUT;
+		break;
+	case -2:
+		cli_err("%s", cli_tr("the withdrawal cannot be recorded in the "
+		    "audit, so nothing was written", "отмену нельзя внести в "
 		    "журнал аудита, поэтому ничего не записано"));
 		rc = EX_SOFTWARE;
 		break;
@@ -791,6 +887,8 @@ cmd_duplicates(int argc, char **argv)
 		return (duplicates_dismiss(argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "dismissed") == 0)
 		return (duplicates_dismissed(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "undismiss") == 0)
+		return (duplicates_undismiss(argc - 1, argv + 1));
 	if ((rc = list_args(argc, argv, 0, &json, NULL, link_usage())) != -1)
 		return (rc);
 	if ((n = cli_open()) == NULL)

@@ -657,11 +657,14 @@ rejected_line(const struct store_refusal_row *rf, void *arg)
 		cJSON_AddNumberToObject(o, "count", (double)count);
 		cJSON_AddBoolToObject(o, "bytes_kept", kept);
 	} else {
+		/* The reason in the reader's language (the JSON keeps the
+		 * node's English, as logs and peers read it). */
 		printf("%s  %s%s%s  %.16s  %s: %s", last, e[2],
 		    strcmp(e[4], "file") == 0 ? " " : "",
 		    strcmp(e[4], "file") == 0 ? cli_tr("(file)",
 		    "(файл)") : "", c[0] ? e[0] : "?",
-		    c[1] ? e[1] : "?", e[3]);
+		    c[1] ? e[1] : "?", cli_reason(c[3] != NULL ? c[3] : "",
+		    e[3], sizeof(e[3])));
 		if (count > 1)
 			printf(" (%lld %s, %s %s)", count, cli_n(
 			    (uint64_t)count, "time", "times", "раз", "раза",

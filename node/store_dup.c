@@ -31,6 +31,8 @@ static const char SQL_DISMISS[] =
     "INSERT INTO dismissed (a, b, login, reason, at) VALUES (?1, ?2, ?3, ?4,"
     " ?5) ON CONFLICT (a, b) DO UPDATE SET login = excluded.login,"
     " reason = excluded.reason, at = excluded.at";
+static const char SQL_UNDISMISS[] =
+    "DELETE FROM dismissed WHERE a = ?1 AND b = ?2";
 static const char SQL_DISMISSED[] =
     "SELECT a, b, login, reason, at FROM dismissed ORDER BY at, a, b";
 
@@ -96,6 +98,24 @@ store_dup_dismiss(struct store *st, const char *a, const char *b,
 		log_warnx("dismiss a pair: %s", sqlite3_errmsg(store_db(st)));
 	else if (store_step(st, s) == STORE_DONE)
 		rc = 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}
+
+int
+store_dup_undismiss(struct store *st, const char *a, const char *b)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_stmt(st, SQL_UNDISMISS)) == NULL)
+		return (-1);
+	if (sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC) != SQLITE_OK)
+		log_warnx("undismiss a pair: %s", sqlite3_errmsg(store_db(st)));
+	else if (store_step(st, s) == STORE_DONE)
+		rc = sqlite3_changes(store_db(st)) > 0;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return (rc);

@@ -34,6 +34,10 @@ int	 store_dup_pairs(struct store *st, store_dup_pair_fn fn, void *arg);
 int	 store_dup_dismiss(struct store *st, const char *a, const char *b,
 	    const char *login, const char *reason, int64_t at);
 
+/* store_dup_undismiss(st, a, b): withdraw the statement that a and b (a
+ * sorting before b) are two people.  1 withdrawn, 0 there was none, -1. */
+int	 store_dup_undismiss(struct store *st, const char *a, const char *b);
+
 /* store_dup_dismissed(st, fn, arg): fn(a, b, login, reason, at, arg)
  * for each pair dismissed, by time and pair. */
 typedef int (*store_dup_dismissed_fn)(const char *, const char *,

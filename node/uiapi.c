@@ -1544,6 +1544,7 @@ ep_linked(struct ctx *c)
 /*
  * The two dossiers of a pair request {dossier, other, reason}: both ids,
  * held here, and the account may decide on both (refusals audited).
+ * reason NULL: the request has none (undismiss).
  * true, or false after answering.
  */
 static bool
@@ -1556,7 +1557,8 @@ pair_body(struct ctx *c, const char **a, const char **b,
 
 	if (body_str(c, "dossier", 36, &id[0]) == -1 ||
 	    body_str(c, "other", 36, &id[1]) == -1 ||
-	    body_str(c, "reason", LIMIT_REASON, reason) == -1)
+	    (reason != NULL &&
+	    body_str(c, "reason", LIMIT_REASON, reason) == -1))
 		return (false);
 	for (i = 0; i < 2; i++)
 		if (id[i] == NULL || !fields_uuid_valid(id[i],
@@ -1565,7 +1567,7 @@ pair_body(struct ctx *c, const char **a, const char **b,
 			    "dossier ids");
 			return (false);
 		}
-	if (*reason == NULL || (*reason)[0] == '\0') {
+	if (reason != NULL && (*reason == NULL || (*reason)[0] == '\0')) {
 		fail(c, 400, "invalid", "--reason is required");
 		return (false);
 	}
@@ -1630,6 +1632,50 @@ ep_dismiss(struct ctx *c)
 		return;
 	}
 	set_json(c, 201, j);
+}
+
+/* POST /api/duplicates/undismiss {dossier, other}: withdraw a statement
+ * that the two are not the same person, as 'opora duplicates undismiss'
+ * (cli_undismiss).  200 {pair}, 404 not_dismissed. */
+static void
+ep_undismiss(struct ctx *c)
+{
+	struct audit_entry	 e;
+	const char		*a, *b;
+	char			 pair[80];
+	cJSON			*j, *arr;
+
+	if (!pair_body(c, &a, &b, NULL))
+		return;
+	write_entry(c, &e, "duplicates undismiss", "web");
+	switch (cli_undismiss(c->n, a, b, &e, pair)) {
+	case 0:
+		break;
+	case 2:
+		fail(c, 400, "invalid", "both names are the same dossier");
+		return;
+	case 3:
+		fail(c, 404, "not_dismissed", "these two were not marked as "
+		    "different people");
+		return;
+	case -2:
+		fail(c, 500, "audit", "the withdrawal cannot be recorded in "
+		    "the audit, so nothing was written");
+		return;
+	default:
+		internal(c);
+		return;
+	}
+	pair[36] = '\0';
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (arr = cJSON_AddArrayToObject(j, "pair")) == NULL ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair)) ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair + 37))) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
 }
 
 /*
@@ -3137,6 +3183,8 @@ static const struct endpoint endpoints[] = {
 	    0 },
 	{ "POST", "duplicates/dismiss", ACT_DECIDE, NULL, NULL, ep_dismiss,
 	    0 },
+	{ "POST", "duplicates/undismiss", ACT_DECIDE, NULL, NULL,
+	    ep_undismiss, 0 },
 	{ "POST", "duplicates/link", ACT_DECIDE, NULL, NULL, ep_link, 0 },
 	{ "POST", "duplicates/unlink", ACT_DECIDE, NULL, NULL, ep_unlink, 0 },
 	{ "GET", "glass", ACT_DECIDE, NULL, "glass review", ep_glass_review,

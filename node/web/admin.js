@@ -414,6 +414,7 @@ const actions = {
 	'consent add': 'согласие', 'consent withdraw': 'отзыв согласия',
 	duplicates: 'список возможных повторов', link: 'связь дел',
 	'duplicates dismiss': 'отметка «разные люди»',
+	'duplicates undismiss': 'отмена отметки «разные люди»',
 	'peer list': 'список соседей', 'peer add': 'новый сосед',
 	'peer remove': 'удаление соседа', status: 'состояние узла',
 	'glass review': 'просмотр открытий чужих дел',

@@ -198,7 +198,7 @@ export async function duplicates(view) {
 		}
 		st.say(msg || '', msg ? 'ok' : '');
 		await Promise.all([linked(linkedOut, load),
-		    dismissed(dismissedOut)]);
+		    dismissed(dismissedOut, load)]);
 		const list = r.data.pairs;
 		out.append(h('p', {}, list.length ? `На узле ${count(
 		    list.length, 'пара дел', 'пары дел', 'пар дел')}, которые ` +
@@ -326,10 +326,10 @@ async function linked(sec, load) {
 	});
 }
 
-// The pairs said to be two people (GET /api/duplicates/dismissed).  The
-// statement is not undone ('opora duplicates' has no way to): a pair
-// that is one person after all is linked from the dossier's search.
-async function dismissed(sec) {
+// The pairs said to be two people (GET /api/duplicates/dismissed); a
+// statement made by mistake is withdrawn (POST …/undismiss), and the pair
+// is suggested again above.  load(msg) reloads the page's lists.
+async function dismissed(sec, load) {
 	const r = await call('GET', '/api/duplicates/dismissed');
 	clear(sec).append(h('h2', { id: 'dism-h' }, 'Отмечены как разные люди'));
 	if (r.status !== 200) {
@@ -337,18 +337,37 @@ async function dismissed(sec) {
 		return;
 	}
 	const list = r.data.pairs;
+	const pst = status();
 	sec.append(h('p', {}, list.length ? `${count(list.length, 'пара',
-	    'пары', 'пар')}: эти дела больше не предлагаются как повторы.` :
-	    'Таких отметок нет.'));
+	    'пары', 'пар')}: эти дела больше не предлагаются как повторы. ` +
+	    'Если отметка сделана по ошибке, отмените её: пара снова ' +
+	    'появится среди возможных повторов.' : 'Таких отметок нет.'));
+	const undo = async (d) => {
+		pst.say('');
+		const rr = await call('POST', '/api/duplicates/undismiss',
+		    { dossier: d.dossier, other: d.other });
+		if (rr.status !== 200) {
+			pst.say(errorText(rr), 'error');
+			return;
+		}
+		await load('Отметка отменена: пара снова среди возможных ' +
+		    'повторов.');
+	};
 	if (list.length)
 		sec.append(table('Пары, отмеченные как разные люди',
 		    ['Первое дело', 'Второе дело', 'Кто отметил', 'Когда',
-		    'Причина'], list.map((d) => [
+		    'Причина', 'Действие'], list.map((d, i) => [
 			link(`#/dossier/${d.dossier}`,
 			    fullName(d.people[0]) || d.dossier),
 			link(`#/dossier/${d.other}`,
 			    fullName(d.people[1]) || d.other),
-			d.by, secText(d.at), d.reason])));
+			d.by, secText(d.at), d.reason,
+			h('button', { type: 'button', class: 'secondary',
+			    'aria-label': `Отменить отметку ${i + 1}: ` +
+				`${fullName(d.people[0])} и ` +
+				`${fullName(d.people[1])}`,
+			    onclick: () => undo(d) }, 'Отменить отметку')])),
+		    pst);
 }
 
 // An audit time (unix seconds) as ДД.ММ.ГГГГ ЧЧ:ММ.

@@ -45,6 +45,12 @@ contains 'RU-SMO: .* applied, .* refused' "$T/out"
 ok "$OPORA" --dir KLU rejected list
 contains 'RU-SMO .*signature does not verify|RU-SMO .*hash' "$T/out"
 contains 'RU-SMO .*which this node does not know' "$T/out"
+# In Russian, the reasons too (the JSON keeps the node's English).
+LANG=ru_RU.UTF-8 ok "$OPORA" --dir KLU rejected list
+contains 'RU-SMO .*(подпись не сходится|хеш)' "$T/out"
+contains 'RU-SMO .*которого этот узел не знает' "$T/out"
+ok "$OPORA" --dir KLU rejected list --json
+contains '"reason":"[^"]*which this node does not know' "$T/out"
 # Everything else arrived.
 ok "$OPORA" --dir KLU transfer list --incoming
 [ "$(grep -c 'RU-SMO → RU-KLU  offered' "$T/out")" = 1 ] || fail "the offer is missing"

@@ -92,11 +92,29 @@ api chief GET "/api/dossiers/$A"
 status 200
 grep -q "\"linked\":\[\"$B\"\]" "$T/out" && fail "still linked"
 
+# Undismiss: a statement made by mistake withdrawn, as 'opora duplicates
+# undismiss'; supervisors only; then the pair is suggested again, and a
+# second withdrawal finds nothing to withdraw.
+api petrova POST /api/duplicates/undismiss "{\"dossier\":\"$C\",\"other\":\"$D\"}"
+status 403
+api chief POST /api/duplicates/undismiss "{\"dossier\":\"$C\",\"other\":\"$C\"}"
+status 400
+api chief POST /api/duplicates/undismiss "{\"dossier\":\"$C\",\"other\":\"$D\"}"
+status 200
+contains "\"pair\":\[\"$(first "$C" "$D")\",\"$(last "$C" "$D")\"\]" "$T/out"
+api chief GET /api/duplicates/dismissed
+status 200
+contains '^\{"pairs":\[\],"more":false\}$' "$T/out"
+api chief POST /api/duplicates/undismiss "{\"dossier\":\"$D\",\"other\":\"$C\"}"
+status 404
+contains '"code":"not_dismissed"' "$T/out"
+
 # The audit: the lists with their ids and the unlink; no reason.
 api inspector GET "/api/audit?user=chief"
 status 200
 contains "\"action\":\"links\",\"dossiers\":\"$(first "$A" "$B") $(last "$A" "$B")\"" "$T/out"
 contains "\"action\":\"duplicates dismissed\",\"dossiers\":\"$(first "$C" "$D") $(last "$C" "$D")\"" "$T/out"
 contains '"action":"unlink"' "$T/out"
+contains "\"action\":\"duplicates undismiss\",\"dossiers\":\"$(first "$C" "$D") $(last "$C" "$D")\"" "$T/out"
 grep -q 'разные отчества\|сёстры' "$T/out" && fail "a reason is in the audit"
 stop n

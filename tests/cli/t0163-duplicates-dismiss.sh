@@ -62,3 +62,23 @@ ok "$OPORA" duplicates dismiss "$C" "$E" --reason "тёзки, проверен�
 [ "$(db smo "SELECT count(*) FROM dismissed")" = 2 ] || fail "dismissed twice"
 # Linking still works for a pair that was dismissed by mistake.
 ok "$OPORA" link "$A" "$B" --reason "всё-таки один человек"
+
+# A statement made by mistake is withdrawn (undismiss): the pair is
+# suggested again, the withdrawal audited with the pair; a pair never
+# dismissed, or one dossier named twice, is refused; a curator may not.
+ok "$OPORA" duplicates undismiss "$E" "$C"
+[ "$(db smo "SELECT count(*) FROM dismissed")" = 1 ] ||
+    fail "the statement was not withdrawn"
+ok "$OPORA" duplicates
+contains "$C" "$T/out"
+contains "$E" "$T/out"
+db smo "SELECT dossiers FROM audit WHERE action = 'duplicates undismiss'" |
+    grep -q "$C" || fail "the withdrawal is not audited"
+refuses 66 'were not marked as different people' "$OPORA" duplicates \
+    undismiss "$C" "$E"
+LANG=ru_RU.UTF-8 refuses 66 'не были отмечены как разные люди' "$OPORA" \
+    duplicates undismiss "$C" "$E"
+refuses 64 'same dossier' "$OPORA" duplicates undismiss "$C" "$C"
+refuses 64 'name two dossiers' "$OPORA" duplicates undismiss "$C"
+refuses 78 'your role may not do this' "$OPORA_BIN" --user cur \
+    duplicates undismiss "$C" "$E"

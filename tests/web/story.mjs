@@ -445,6 +445,23 @@ try {
 		await chief.getByText('Дела связаны: это один человек.')
 		    .waitFor();
 		await l.waitFor();
+		// The "two people" statement withdrawn (made by mistake): the
+		// pair is suggested again; then stated once more, as the later
+		// cases expect.
+		await chief.getByRole('button', {
+		    name: /^Отменить отметку 1: Белова Дарья и Белова Дарья/ })
+		    .click();
+		await chief.getByText('Отметка отменена: пара снова среди ' +
+		    'возможных повторов.').waitFor();
+		await chief.getByText('Таких отметок нет.').waitFor();
+		await chief.getByText(/^На узле 1 пара дел,/).waitFor();
+		const b = chief.getByRole('article', {
+		    name: /Белова Дарья и Белова Дарья/ });
+		await b.getByLabel(lab('Причина решения')).fill(
+		    `Разные дома ${XSS}`);
+		await b.getByRole('button', { name: 'Разные люди' }).click();
+		await chief.getByText('Отмечено: это разные люди.').waitFor();
+		await chief.getByText('Возможных повторов нет.').waitFor();
 		check(await chief.title() !== '1', 'XSS ran');
 	});
 
