@@ -24,7 +24,8 @@ WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  $(CPPFLAGS) $(CFLAGS) -I. -MMD -MP
-LIBS	= -lsqlite3 -lcjson -lcurl -levent_openssl -levent_core -lssl \
+# libcurl is not linked: node/curlload.c loads it when a command pulls.
+LIBS	= -lsqlite3 -lcjson -levent_openssl -levent_core -lssl \
 	  -lcrypto -largon2 -loath -lmicrohttpd -lpthread -lm
 
 CONFLICT_SRC = $(wildcard conflict/*.c)

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <curl/curl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -319,9 +318,6 @@ cli_main(int argc, char **argv)
 	(void)sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 	/* And, for the I/O errors SQLite does not log, its file calls. */
 	(void)iowatch_install();
-	/* Before any thread: libcurl's global state is not thread-safe. */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatalx("cannot initialise libcurl");
 	cli.tty = isatty(STDERR_FILENO);
 	log_init("opora", 1, false);
 	while ((ch = getopt_long(argc, argv, "+d:hr:u:vV", opts, NULL)) != -1) {

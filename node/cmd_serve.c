@@ -6,10 +6,26 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include <curl/curl.h>
+
 #include "node/cli.h"
 #include "node/node.h"
 #include "node/server.h"
 #include "node/sync.h"
+
+/* libcurl, for the pulls: loaded and set up before any thread (its
+ * global state is not thread-safe; node/curlload.h).  0, or -1 said. */
+static int
+curl_start(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+		return (0);
+	cli_err("%s", cli_tr("cannot load or set up libcurl, which pulling "
+	    "from peers needs: install Debian's package libcurl4",
+	    "не удаётся загрузить libcurl, нужную для получения изменений "
+	    "от партнёров: установите пакет Debian libcurl4"));
+	return (-1);
+}
 
 int
 cmd_serve(int argc, char **argv)
@@ -30,6 +46,8 @@ cmd_serve(int argc, char **argv)
 		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
+	if (curl_start() == -1)
+		return (EX_UNAVAILABLE);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	rc = server_run(n, cli.dir) == 0 ? EX_OK : EX_UNAVAILABLE;
@@ -53,6 +71,8 @@ cmd_sync(int argc, char **argv)
 		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
+	if (curl_start() == -1)
+		return (EX_UNAVAILABLE);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	rc = sync_once(n, stdout) == 0 ? EX_OK : EX_UNAVAILABLE;
