@@ -24,9 +24,10 @@ WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  $(CPPFLAGS) $(CFLAGS) -I. -MMD -MP
-# libcurl is not linked: node/curlload.c loads it when a command pulls.
+# libcurl and libmicrohttpd are not linked: node/libload.c loads them
+# in the commands that need them.
 LIBS	= -lsqlite3 -lcjson -levent_openssl -levent_core -lssl \
-	  -lcrypto -largon2 -loath -lmicrohttpd -lpthread -lm
+	  -lcrypto -largon2 -loath -lpthread -lm
 
 CONFLICT_SRC = $(wildcard conflict/*.c)
 PROTOCOL_SRC = $(wildcard protocol/*.c)

@@ -2,29 +2,39 @@
  * node/cmd_serve.c: serve (the HTTPS server and the pullers) and
  * sync --once (one pull round, for scripts and tests).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 
-#include <curl/curl.h>
-
 #include "node/cli.h"
+#include "node/libload.h"
 #include "node/node.h"
 #include "node/server.h"
 #include "node/sync.h"
 
-/* libcurl, for the pulls: loaded and set up before any thread (its
- * global state is not thread-safe; node/curlload.h).  0, or -1 said. */
+/* The libraries of serving (mhd) and of pulling: loaded before any
+ * thread (node/libload.h).  0, or -1 said. */
 static int
-curl_start(void)
+libs_start(bool mhd)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
-		return (0);
-	cli_err("%s", cli_tr("cannot load or set up libcurl, which pulling "
-	    "from peers needs: install Debian's package libcurl4",
-	    "не удаётся загрузить libcurl, нужную для получения изменений "
-	    "от партнёров: установите пакет Debian libcurl4"));
-	return (-1);
+	if (libload_curl() == -1) {
+		cli_err("%s", cli_tr("cannot load libcurl, which pulling from "
+		    "peers needs: install Debian's package libcurl4",
+		    "не удаётся загрузить libcurl, нужную для получения "
+		    "изменений от партнёров: установите пакет Debian "
+		    "libcurl4"));
+		return (-1);
+	}
+	if (mhd && libload_mhd() == -1) {
+		cli_err("%s", cli_tr("cannot load libmicrohttpd, which the "
+		    "browsers' listener needs: install Debian's package "
+		    "libmicrohttpd12", "не удаётся загрузить libmicrohttpd, "
+		    "нужную веб-страницам: установите пакет Debian "
+		    "libmicrohttpd12"));
+		return (-1);
+	}
+	return (0);
 }
 
 int
@@ -46,7 +56,7 @@ cmd_serve(int argc, char **argv)
 		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
-	if (curl_start() == -1)
+	if (libs_start(true) == -1)
 		return (EX_UNAVAILABLE);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
@@ -71,7 +81,7 @@ cmd_sync(int argc, char **argv)
 		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
-	if (curl_start() == -1)
+	if (libs_start(false) == -1)
 		return (EX_UNAVAILABLE);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
