@@ -136,6 +136,9 @@ PIDS="$PIDS $SPID"
 until_true 20 grep -q 'disk I/O error' "$T/klu.log" ||
     { cat "$T/klu.log"; fail "serve did not meet the fault"; }
 sleep 1
+# The serve is strace's child: killed first (strace killed alone would
+# leave it running, detached, after the test).
+pkill -KILL -P $SPID 2>/dev/null
 kill9 $SPID
 settled "serve under EIO"
 "$OPORA" --dir KLU status >"$T/out" 2>&1
