@@ -521,25 +521,32 @@ linked_to(struct node *n, const char *a, const char *b)
 
 static int	 link_args(int, char **, const char **);
 
-int
-cli_dismiss(struct node *n, const char *a, const char *b,
+/*
+ * Record (reason not NULL) or withdraw (NULL) the statement that a and b
+ * are two people, with the audit entry e, in one transaction: as
+ * cli_dismiss and cli_undismiss answer (3: nothing to withdraw).
+ */
+static int
+dismiss_write(struct node *n, const char *a, const char *b,
     const char *reason, const char *by, struct audit_entry *e, char pair[80])
 {
-	int		 i;
+	int	 i, r;
 
-	if (reason == NULL || reason[0] == '\0' ||
-	    strlen(reason) > LIMIT_REASON ||
-	    !fields_utf8_valid(reason, strlen(reason)))
-		return (1);
 	if (strcmp(a, b) == 0)
 		return (2);
 	i = strcmp(a, b) < 0;
 	snprintf(pair, 80, "%s %s", i ? a : b, i ? b : a);
 	if (store_begin(n->st) == -1)
 		return (-1);
-	if (store_dup_dismiss(n->st, i ? a : b, i ? b : a, by, reason,
-	    (int64_t)time(NULL)) == -1)
+	r = reason != NULL ? store_dup_dismiss(n->st, i ? a : b, i ? b : a,
+	    by, reason, (int64_t)time(NULL)) : store_dup_undismiss(n->st,
+	    i ? a : b, i ? b : a);
+	if (r == -1)
 		goto rollback;
+	if (reason == NULL && r == 0) {
+		store_rollback(n->st);
+		return (3);
+	}
 	/* The audit holds the ids, not the reason: free text may name
 	 * people (docs/privacy.md). */
 	e->dossiers = pair;
@@ -556,34 +563,21 @@ rollback:
 }
 
 int
+cli_dismiss(struct node *n, const char *a, const char *b,
+    const char *reason, const char *by, struct audit_entry *e, char pair[80])
+{
+	if (reason == NULL || reason[0] == '\0' ||
+	    strlen(reason) > LIMIT_REASON ||
+	    !fields_utf8_valid(reason, strlen(reason)))
+		return (1);
+	return (dismiss_write(n, a, b, reason, by, e, pair));
+}
+
+int
 cli_undismiss(struct node *n, const char *a, const char *b,
     struct audit_entry *e, char pair[80])
 {
-	int	 i, r;
-
-	if (strcmp(a, b) == 0)
-		return (2);
-	i = strcmp(a, b) < 0;
-	snprintf(pair, 80, "%s %s", i ? a : b, i ? b : a);
-	if (store_begin(n->st) == -1)
-		return (-1);
-	if ((r = store_dup_undismiss(n->st, i ? a : b, i ? b : a)) == -1)
-		goto rollback;
-	if (r == 0) {
-		store_rollback(n->st);
-		return (3);
-	}
-	e->dossiers = pair;
-	if (audit_append(n, e) == -1) {
-		store_rollback(n->st);
-		return (-2);
-	}
-	if (store_commit(n->st) == -1)
-		goto rollback;
-	return (0);
-rollback:
-	store_rollback(n->st);
-	return (-1);
+	return (dismiss_write(n, a, b, NULL, NULL, e, pair));
 }
 
 /*

@@ -1591,6 +1591,24 @@ pair_body(struct ctx *c, const char **a, const char **b,
 	return (true);
 }
 
+/* Answer status with {"pair":[A,B]} from pair, "A B" (cli_dismiss). */
+static void
+pair_answer(struct ctx *c, int status, char pair[80])
+{
+	cJSON	*j, *arr;
+
+	pair[36] = '\0';
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    (arr = cJSON_AddArrayToObject(j, "pair")) == NULL ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair)) ||
+	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair + 37))) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, status, j);
+}
+
 /* POST /api/duplicates/dismiss {dossier, other, reason}: not the same
  * person, as 'opora duplicates dismiss' (cli_dismiss). */
 static void
@@ -1599,7 +1617,6 @@ ep_dismiss(struct ctx *c)
 	struct audit_entry	 e;
 	const char		*a, *b, *reason;
 	char			 pair[80];
-	cJSON			*j, *arr;
 
 	if (!pair_body(c, &a, &b, &reason))
 		return;
@@ -1622,16 +1639,7 @@ ep_dismiss(struct ctx *c)
 		internal(c);
 		return;
 	}
-	pair[36] = '\0';
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    (arr = cJSON_AddArrayToObject(j, "pair")) == NULL ||
-	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair)) ||
-	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair + 37))) {
-		cJSON_Delete(j);
-		internal(c);
-		return;
-	}
-	set_json(c, 201, j);
+	pair_answer(c, 201, pair);
 }
 
 /* POST /api/duplicates/undismiss {dossier, other}: withdraw a statement
@@ -1643,7 +1651,6 @@ ep_undismiss(struct ctx *c)
 	struct audit_entry	 e;
 	const char		*a, *b;
 	char			 pair[80];
-	cJSON			*j, *arr;
 
 	if (!pair_body(c, &a, &b, NULL))
 		return;
@@ -1666,16 +1673,7 @@ ep_undismiss(struct ctx *c)
 		internal(c);
 		return;
 	}
-	pair[36] = '\0';
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    (arr = cJSON_AddArrayToObject(j, "pair")) == NULL ||
-	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair)) ||
-	    !cJSON_AddItemToArray(arr, cJSON_CreateString(pair + 37))) {
-		cJSON_Delete(j);
-		internal(c);
-		return;
-	}
-	set_json(c, 200, j);
+	pair_answer(c, 200, pair);
 }
 
 /*
