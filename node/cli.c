@@ -88,6 +88,8 @@ static const struct command commands[] = {
 	    "список дел на этом узле" },
 	{ "log", cmd_log, "show a dossier's change history",
 	    "показать историю изменений дела" },
+	{ "lost", cmd_lost, "list or acknowledge histories lost to a restore",
+	    "истории, потерянные при восстановлении" },
 	{ "peer", cmd_peer, "add, list or remove peer nodes",
 	    "добавить, показать или удалить узлы-партнёры" },
 	{ "person", cmd_person, "register a graduate or change the card",

@@ -396,6 +396,7 @@ int	 cmd_peer(int, char **);
 int	 cmd_person(int, char **);
 int	 cmd_rebuild(int, char **);
 int	 cmd_receive(int, char **);
+int	 cmd_lost(int, char **);
 int	 cmd_rejected(int, char **);
 int	 cmd_researcher(int, char **);
 int	 cmd_restore(int, char **);

@@ -42,6 +42,7 @@ static const struct {
 	{ "link", NULL, ACT_DECIDE },
 	{ "list", NULL, ACT_READ },
 	{ "log", NULL, ACT_READ },
+	{ "lost", NULL, ACT_NODE },
 	{ "peer", NULL, ACT_NODE },
 	{ "person", "erase", ACT_DECIDE },	/* a supervisor's */
 	{ "person", NULL, ACT_WRITE },

@@ -17,6 +17,7 @@
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/store.h"
+#include "node/store_later.h"
 #include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
@@ -304,7 +305,7 @@ cmd_status(int argc, char **argv)
 	struct metrics_figures mf;
 	struct store_counts cnt;
 	cJSON		*j, *peers, *p, *problems;
-	char		 w1[32], msg[ESC_LONG + ESC_SHORT + 64], v[24];
+	char		 w1[32], msg[1024], v[24];
 	char		 ereason[ESC_LONG];
 	long long	 changes, dossiers, mine, rejected, rejected_day, open;
 	long long	 later;
@@ -428,15 +429,55 @@ cmd_status(int argc, char **argv)
 		    "day (opora rejected list)", rejected_day);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
-	/* Not refused: fetched again when due (docs/protocol.md, 7). */
+	/* Not refused: fetched again when due (docs/protocol.md, 7).  Of
+	 * them, those of a past this node lost (node/lost.h) are said
+	 * apart, and those an admin acknowledged lost are no problem. */
 	if (later > 0) {
-		snprintf(msg, sizeof(msg), "%lld %s from peers wait to be "
-		    "taken (a clock more than max_clock_drift ahead of this "
-		    "node's, a key not known here, or parents not here yet); "
-		    "they are fetched again when due: check this node's clock, "
-		    "and 'opora rejected list' for unknown keys", later,
-		    later == 1 ? "change" : "changes");
-		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
+		int64_t	 lost = 0, lostd = 0, acked = 0;
+
+		if (store_later_split(n->st, &lost, &lostd, &acked) == -1) {
+			readerr = true;
+			lost = lostd = acked = 0;
+		}
+		cJSON_AddNumberToObject(j, "later_lost", (double)lost);
+		cJSON_AddNumberToObject(j, "later_acknowledged",
+		    (double)acked);
+		if (later - lost - acked > 0) {
+			long long w = later - lost - acked;
+
+			snprintf(msg, sizeof(msg), "%lld %s from peers wait "
+			    "to be taken (a clock more than max_clock_drift "
+			    "ahead of this node's, a key not known here, or "
+			    "parents not here yet); they are fetched again "
+			    "when due: check this node's clock, and 'opora "
+			    "rejected list' for unknown keys", w,
+			    w == 1 ? "change" : "changes");
+			cJSON_AddItemToArray(problems,
+			    cJSON_CreateString(msg));
+		}
+		if (lost > 0) {
+			snprintf(msg, sizeof(msg), "%s %lld %s: %lld %s %s",
+			    cli_tr("this node lost the history of",
+			    "этот узел потерял историю"), (long long)lostd,
+			    cli_n((uint64_t)lostd, "dossier", "dossiers",
+			    "дела", "дел", "дел"), (long long)lost,
+			    cli_n((uint64_t)lost, "change", "changes",
+			    "изменение", "изменения", "изменений"),
+			    cli_tr("it signed itself came back from peers "
+			    "without their past (a restore from an older "
+			    "backup, or a lost WAL); they wait in case a peer "
+			    "holds it. If none does, the history is lost: "
+			    "'opora lost list', then 'opora lost acknowledge' "
+			    "(docs/admin.md, \"Lost histories\")",
+			    "подписанных им самим, вернулись от партнёров без "
+			    "предыдущей истории (восстановление из старой "
+			    "копии или потеря WAL); они ждут, вдруг она есть "
+			    "у партнёра. Если ни у кого нет, история потеряна: "
+			    "'opora lost list', затем 'opora lost "
+			    "acknowledge'"));
+			cJSON_AddItemToArray(problems,
+			    cJSON_CreateString(msg));
+		}
 	}
 	/* Accepted, and the history has not come in two anti-entropy
 	 * periods (which would have fetched it had the offering node held
@@ -467,10 +508,12 @@ cmd_status(int argc, char **argv)
 			    ef, cli_tr("accepted", "принято"), w1,
 			    cli_tr("the offering node may have lost it, e.g. "
 			    "restored from a backup older than the offer; ask "
-			    "its admin (docs/admin.md, \"Restoring\")",
+			    "its admin, and if it is lost: 'opora lost "
+			    "acknowledge' (docs/admin.md, \"Lost histories\")",
 			    "передающий узел мог её потерять, например при "
 			    "восстановлении из копии старше предложения; "
-			    "обратитесь к его администратору"));
+			    "обратитесь к его администратору, а если она "
+			    "потеряна: 'opora lost acknowledge'"));
 			cJSON_AddItemToArray(problems,
 			    cJSON_CreateString(msg));
 		}

@@ -1015,6 +1015,7 @@ take_later(struct node *n, struct receiver *r, const char *peer,
 	uint64_t	 drift = (uint64_t)n->cfg.max_clock_drift * 1000;
 	bool		 clock = it->problem[0] == '\0' &&
 			    hlc_ms(it->c->hlc) > now + drift;
+	bool		 own;
 
 	if (stats->file) {
 		stats->rejected++;
@@ -1049,8 +1050,11 @@ take_later(struct node *n, struct receiver *r, const char *peer,
 	}
 	/* Beyond the clock: due when this node's clock reaches it. */
 	nb = clock ? hlc_ms(it->c->hlc) - drift : now + FEED_LATER_RETRY_MS;
+	/* Signed by this region, verified: its past was here once. */
+	own = it->problem[0] == '\0' && !it->unknown_key &&
+	    strcmp(it->c->region, n->cfg.region) == 0;
 	if (store_later_put(n->st, peer, it->c->id, it->c->dossier, rwhy,
-	    (int64_t)nb, (int64_t)node_now_ms()) == -1)
+	    own, (int64_t)nb, (int64_t)node_now_ms()) == -1)
 		goto db;
 	if (!idset_has(&ls->dossiers, it->c->dossier)) {
 		if (idset_add(&ls->dossiers, it->c->dossier) == -1)

@@ -451,15 +451,16 @@ struct overdue {
 
 static void
 overdue_one(const char *dossier, const char *from, const char *when,
-    void *arg)
+    bool acked, void *arg)
 {
 	struct overdue	*w = arg;
 	uint64_t	 h;
 	bool		 known = when != NULL &&
 			    hlc_parse(when, strlen(when), &h) == 0;
 
-	/* A clock that does not read is no excuse to hide it. */
-	if (known && hlc_ms(h) >= w->before_ms)
+	/* A clock that does not read is no excuse to hide it; an admin
+	 * who acknowledged the loss knows already. */
+	if (acked || (known && hlc_ms(h) >= w->before_ms))
 		return;
 	if (w->o->count++ == 0) {
 		snprintf(w->o->dossier, sizeof(w->o->dossier), "%s",

@@ -432,6 +432,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX offer_summaries_dossier ON offer_summaries (dossier);"
 	"CREATE INDEX persons_order ON persons (surname_fold, name,"
 	"  birth_date, dossier);",
+	/*
+	 * 9 -> 10, issue 11: histories lost to a log that went back.
+	 * later.own: the waiting change was signed by this node's region,
+	 * so this node once held its past and lost it (a restore, a lost
+	 * WAL).  lost_ack: dossiers whose missing history an admin has
+	 * acknowledged ('opora lost acknowledge'), no longer reported as a
+	 * problem; local to this node, like dismissed (node/lost.h).
+	 */
+	"ALTER TABLE later ADD COLUMN own INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE lost_ack (dossier TEXT PRIMARY KEY,"
+	"  login TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 static enum store_step store_say(struct store *, int, const char *);

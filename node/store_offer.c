@@ -140,8 +140,10 @@ static const char SQL_LIST[] =
 /* Accepted here, the history not come: the summary is dropped when it
  * does (offer_settle). */
 static const char SQL_WAITING[] =
-    "SELECT dossier, \"from\", COALESCE(decided, hlc) FROM offer_summaries"
-    " WHERE \"to\" = ?1 AND state = 'accepted' ORDER BY 3";
+    "SELECT dossier, \"from\", COALESCE(decided, hlc), EXISTS (SELECT 1"
+    " FROM lost_ack a WHERE a.dossier = offer_summaries.dossier)"
+    " FROM offer_summaries WHERE \"to\" = ?1 AND state = 'accepted'"
+    " ORDER BY 3";
 static const char SQL_FIND[] =
     "SELECT offer, dossier FROM offer_summaries"
     " WHERE substr(offer, 1, length(?1)) = ?1 LIMIT 2";
@@ -462,7 +464,8 @@ store_offer_each(struct store *st, const char *to,
 
 int
 store_offer_each_accepted(struct store *st, const char *to,
-    void (*fn)(const char *, const char *, const char *, void *), void *arg)
+    void (*fn)(const char *, const char *, const char *, bool, void *),
+    void *arg)
 {
 	sqlite3_stmt	*s;
 	int		 r;
@@ -473,7 +476,8 @@ store_offer_each_accepted(struct store *st, const char *to,
 	while ((r = store_step(st, s)) == STORE_ROW)
 		fn((const char *)sqlite3_column_text(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
-		    (const char *)sqlite3_column_text(s, 2), arg);
+		    (const char *)sqlite3_column_text(s, 2),
+		    sqlite3_column_int(s, 3) != 0, arg);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return (r == STORE_DONE ? 0 : -1);

@@ -14,6 +14,7 @@
 #ifndef OPORA_STORE_OFFER_H
 #define OPORA_STORE_OFFER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,11 +105,11 @@ int	 store_offer_reorder(struct store *st, const char *dossier);
 int	 store_offer_each(struct store *st, const char *to,
 	    int (*fn)(const char *const v[13], void *), void *arg);
 /* store_offer_each_accepted(st, to, fn, arg): fn(dossier, from, when,
- * arg) for every offer to region to accepted here whose history has not
- * come (when: the accept's clock, or the offer's), oldest first.  0 /
- * -1. */
+ * acked, arg) for every offer to region to accepted here whose history has
+ * not come (when: the accept's clock, or the offer's; acked: an admin
+ * acknowledged the history lost, node/lost.h), oldest first.  0 / -1. */
 int	 store_offer_each_accepted(struct store *st, const char *to,
-	    void (*fn)(const char *, const char *, const char *, void *),
+	    void (*fn)(const char *, const char *, const char *, bool, void *),
 	    void *arg);
 /* store_offer_find(st, prefix, id, dossier): the summary whose offer id
  * begins with prefix: 1 with its id and dossier, 0 when none or more than

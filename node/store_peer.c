@@ -56,7 +56,8 @@ static const char SQL_EACH[] =
     " resync_reason,"
     " (SELECT dropped FROM rejected_peers r WHERE r.peer = region),"
     " a.at, a.ok, a.shared, a.differed, a.applied, a.unresolved, a.error,"
-    " (SELECT count(*) FROM later l WHERE l.peer = region)"
+    " (SELECT count(*) FROM later l WHERE l.peer = region AND l.dossier"
+    " NOT IN (SELECT dossier FROM lost_ack))"
     " FROM peers LEFT JOIN anti_entropy a ON a.peer = region"
     " ORDER BY region";
 

@@ -108,7 +108,8 @@ struct store_peer_row {
 	int64_t		 backoff_until, resync_at;
 	/* Records of refused changes dropped for the cap of rows. */
 	int64_t		 rejected_dropped;
-	/* Its changes waiting in the table later (node/feed.c). */
+	/* Its changes waiting in the table later (node/feed.c), but for
+	 * those of histories acknowledged lost (node/lost.h). */
 	int64_t		 waiting;
 	/* The last anti-entropy round (node/entropy.h), if any. */
 	bool		 has_round;

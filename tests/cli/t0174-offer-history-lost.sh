@@ -7,7 +7,8 @@
 # come (after two anti-entropy periods) and exits 1, Smolensk's status
 # shows the accept waiting for what it lost; nothing of the history is
 # invented on either side, and a case offered after the restore still
-# travels whole.
+# travels whole.  Both admins list it ('opora lost') and, having found no
+# peer holds it, acknowledge it: no longer a problem, nothing deleted.
 . "$TOP/tests/cli/lib.sh"
 p=$(port_base)
 for r in SMO KLU; do
@@ -61,9 +62,18 @@ refuses 66 'no dossier' "$OPORA" --dir KLU show "$D"
 
 # Smolensk: the accept (and the offer it signed and lost) came back and
 # wait for their past; it is a problem, never "in step".
+# The status says why (this node lost their past), not "parents not here
+# yet", and what to do.
 until_true 20 sh -c "! '$OPORA' --dir SMO status >'$T/smo.status' 2>&1 &&
-    grep -q 'wait to be taken' '$T/smo.status'" ||
-    { cat "$T/smo.status"; fail "Smolensk does not show what waits"; }
+    grep -q 'this node lost the history of 1 dossier' '$T/smo.status'" ||
+    { cat "$T/smo.status"; fail "Smolensk does not show what it lost"; }
+contains "opora lost acknowledge" "$T/smo.status"
+if grep -q 'from peers wait to be taken' "$T/smo.status"; then
+	cat "$T/smo.status"
+	fail "what this node lost is also counted as waiting for parents"
+fi
+LANG=ru_RU.UTF-8 "$OPORA" --dir SMO status > "$T/smo.ru" 2>&1
+contains 'этот узел потерял историю 1 дела' "$T/smo.ru"
 refuses 66 'no dossier' "$OPORA" --dir SMO show "$D"
 ok "$OPORA" --dir SMO verify
 ok "$OPORA" --dir KLU verify
@@ -85,5 +95,55 @@ until_true 15 sh -c "'$OPORA' --dir KLU show '$E' | grep -q 'Новая запи
 # Only the lost one is still named.
 "$OPORA" --dir KLU status --json > "$T/klu.json" 2>&1
 contains 'the history of 1 accepted offer has not come' "$T/klu.json"
+
+# 'opora lost' lists it on both sides, each with its kind.
+ok "$OPORA" --dir SMO lost list --json
+contains "\"dossier\":\"$D\",\"kind\":\"restored\",\"from\":\"RU-KLU\"" "$T/out"
+contains '"waiting":2,"acknowledged":false' "$T/out"
+ok "$OPORA" --dir KLU lost --json
+contains "\"dossier\":\"$D\",\"kind\":\"accepted\",\"from\":\"RU-SMO\"" "$T/out"
+[ "$(grep -o '"dossier"' "$T/out" | wc -l)" = 1 ] ||
+    fail "Kaluga lists more than the lost history"
+LANG=ru_RU.UTF-8 "$OPORA" --dir SMO lost > "$T/lost.ru" 2>&1
+contains "restored: узел потерял историю под своими изменениями" "$T/lost.ru"
+contains "2 изменения ждут" "$T/lost.ru"
+
+# What it refuses: a dossier whose history is here, a bad name, nothing.
+refuses 66 'no lost history of this dossier' "$OPORA" --dir SMO lost \
+    acknowledge "$E"
+refuses 66 'no lost history' "$OPORA" --dir SMO lost acknowledge \
+    "$(printf 'abcd\033[2J')"
+! grep -q "$(printf '\033')" "$T/err" || fail "the name typed is echoed raw"
+refuses 64 'usage' "$OPORA" --dir SMO lost acknowledge
+refuses 64 'usage' "$OPORA" --dir SMO lost drop "$D"
+ok "$OPORA" --dir SMO lost unacknowledge "$D"
+contains 'was not acknowledged' "$T/out"
+
+# The admins find no peer holds it, and acknowledge it (by a prefix):
+# no longer a problem, nothing deleted, and audited.
+ok "$OPORA" --dir SMO lost acknowledge "$(echo "$D" | cut -c1-8)"
+contains "$D acknowledged lost" "$T/out"
+ok "$OPORA" --dir SMO lost acknowledge "$D"
+contains 'was acknowledged already' "$T/out"
+ok "$OPORA" --dir KLU lost acknowledge "$D"
+ok "$OPORA" --dir SMO status
+grep -q 'changes wait to be taken' "$T/out" &&
+    fail "the peer still has changes waiting for an acknowledged history"
+ok "$OPORA" --dir KLU status
+"$OPORA" --dir SMO status --json > "$T/smo.json" 2>&1
+contains '"later_lost":0,"later_acknowledged":2' "$T/smo.json"
+ok "$OPORA" --dir SMO lost list --json
+contains '"acknowledged":true,"acknowledged_by":"' "$T/out"
+[ "$(db SMO "SELECT count(*) FROM later WHERE dossier = '$D'")" = 2 ] ||
+    fail "the waiting changes of the lost history were deleted"
+[ "$(db SMO "SELECT count(*) FROM audit WHERE action = 'lost acknowledge'
+    AND dossiers = '$D'")" = 1 ] || fail "the acknowledgement is not audited"
+
+# Withdrawn: reported again.
+ok "$OPORA" --dir SMO lost unacknowledge "$D"
+contains "$D reported again" "$T/out"
+"$OPORA" --dir SMO status > "$T/smo.status" 2>&1
+[ $? = 1 ] || fail "a withdrawn acknowledgement is not a problem again"
+contains 'this node lost the history of 1 dossier' "$T/smo.status"
 stop KLU
 stop SMO

@@ -472,19 +472,47 @@ out:
 	return (r);
 }
 
-/* Keep a change for later, find it due, bump it, take it; undone. */
+static int
+count_lost(const struct store_lost_row *row, void *arg)
+{
+	int64_t	*n = arg;
+
+	*n += row->waiting;
+	return (0);
+}
+
+/* Keep a change for later, find it due, bump it, take it; one its own
+ * region signed is of a lost dossier until acknowledged; undone. */
 static int
 r_later(struct store *st)
 {
-	char	 ids[4][37];
+	char	 ids[4][37], login[32];
 	size_t	 n;
+	int64_t	 lost, dossiers, acked, at, nlost = 0;
 	int	 r = -1;
 
 	if (store_begin(st) == -1)
 		return (-1);
 	if (store_later_any(st) != 0 ||
-	    store_later_put(st, "RU-KLU", ID("8"), DOSSIER, "clock", 5,
-	    1) == -1 ||
+	    store_later_put(st, "RU-KLU", ID("8"), DOSSIER, "clock", false,
+	    5, 1) == -1 ||
+	    store_later_split(st, &lost, &dossiers, &acked) == -1 ||
+	    lost != 0 || dossiers != 0 || acked != 0 ||
+	    store_later_lost_each(st, count_lost, &nlost) == -1 || nlost != 0 ||
+	    store_later_put(st, "RU-KLU", ID("8"), DOSSIER, "parents", true,
+	    5, 1) == -1 ||
+	    store_later_split(st, &lost, &dossiers, &acked) == -1 ||
+	    lost != 1 || dossiers != 1 || acked != 0 ||
+	    store_later_lost_each(st, count_lost, &nlost) == -1 || nlost != 1 ||
+	    store_lost_acked(st, DOSSIER, login, sizeof(login), &at) != 0 ||
+	    store_lost_ack(st, DOSSIER, "admin", 7) != 1 ||
+	    store_lost_ack(st, DOSSIER, "other", 8) != 0 ||
+	    store_lost_acked(st, DOSSIER, login, sizeof(login), &at) != 1 ||
+	    strcmp(login, "admin") != 0 || at != 7 ||
+	    store_later_split(st, &lost, &dossiers, &acked) == -1 ||
+	    lost != 0 || dossiers != 0 || acked != 1 ||
+	    store_lost_unack(st, DOSSIER) != 1 ||
+	    store_lost_unack(st, DOSSIER) != 0 ||
 	    store_later_any(st) != 1 || store_later_count(st, "RU-KLU") != 1 ||
 	    store_later_total(st) != 1 ||
 	    store_later_due(st, "RU-KLU", 9, ids, 4, &n) == -1 || n != 1 ||
@@ -781,10 +809,11 @@ count_offer(const char *const v[13], void *arg)
 
 static void
 accepted_offer(const char *dossier, const char *from, const char *when,
-    void *arg)
+    bool acked, void *arg)
 {
 	(void)from;
 	(void)when;
+	assert_false(acked);
 	snprintf(arg, 37, "%s", dossier);
 }
 
