@@ -300,7 +300,7 @@ waits(struct store *st, const char *id)
  * keeps waiting). */
 static size_t
 repair(struct net *net, int a, int b, const struct feed_stats *st,
-    char *why, size_t whysz, int *err)
+    uint64_t *applied, char *why, size_t whysz, int *err)
 {
 	struct wire_feed f;
 	struct feed_stats rs;
@@ -319,6 +319,10 @@ repair(struct net *net, int a, int b, const struct feed_stats *st,
 			    &rs, why, whysz) == -1 || rs.rejected +
 			    rs.missing > 0)
 				*err = -1;
+			/* What a repair takes in is movement too (sim seed
+			 * 2625: a change waiting in later, taken when due,
+			 * was never pulled on by its other entitled peer). */
+			*applied += rs.applied;
 			wire_feed_free(&f);
 		} else if (r != 1)
 			*err = -1;
@@ -502,7 +506,8 @@ net_pull(struct net *net, int a, int b, int64_t since, int limit,
 	 * missing is fetched whole, and its waiting changes come with it;
 	 * so is one whose changes in later are due again. */
 	if (err == 0 && st.ntorepair > 0 &&
-	    repair(net, a, b, &st, why, whysz, &err) == st.ntorepair)
+	    repair(net, a, b, &st, &st.applied, why, whysz, &err) ==
+	    st.ntorepair)
 		st.missing = 0;
 	out->applied = st.applied;
 	out->duplicate = st.duplicate;
