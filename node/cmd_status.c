@@ -17,59 +17,10 @@
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/store.h"
-#include "node/store_later.h"
 #include "node/store_peer.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/num.h"
-
-/*
- * The damaged change 'opora serve' last refused to serve (meta
- * "corrupt_seq", node/feed.c), if its bytes still do not hash to its id:
- * a problem line in msg, and 1.  0 when there is none or it has been
- * restored since; -1 if the log cannot be read.
- */
-/* Where corrupt_change writes its problem line. */
-struct corrupt {
-	char	*msg;
-	size_t	 msgsz;
-};
-
-/* 2 with a problem line when the change's bytes do not hash to its id,
- * else 0 (store_change_at's 1 says there is no such change). */
-static int
-corrupt_row(const struct store_row *row, void *arg)
-{
-	struct corrupt	*cr = arg;
-	char		 hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
-
-	change_id(row->bytes, row->bytes == NULL ? 0 : row->len, hash);
-	if (strcmp(row->id, hash) == 0)
-		return (0);
-	esc_str(row->id, eid, sizeof(eid));
-	snprintf(cr->msg, cr->msgsz, "corrupted change %s (feed #%lld): its "
-	    "stored bytes do not match its id, so nothing is served to "
-	    "peers; restore the database from a backup ('opora verify' lists "
-	    "every damaged change)", eid, (long long)row->seq);
-	return (2);
-}
-
-static int
-corrupt_change(struct node *n, char *msg, size_t msgsz)
-{
-	struct corrupt	 cr = { msg, msgsz };
-	char		 v[24];
-	int64_t		 seq;
-	int		 r;
-
-	if ((r = store_meta_get(n->st, "corrupt_seq", v, sizeof(v))) != 0)
-		return (r == 1 ? 0 : -1);
-	if (num_parse_str(v, 1, INT64_MAX, &seq) == -1)
-		return (0);
-	if ((r = store_change_at(n->st, seq, corrupt_row, &cr)) == -1)
-		return (-1);
-	return (r == 2 ? 1 : 0);
-}
 
 /* "2026-11-26 10:04 UTC" for ms since the epoch, or "never". */
 static void
@@ -315,7 +266,7 @@ cmd_status(int argc, char **argv)
 	bool		 json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	struct peer_status ps;
 	bool		 fed, readerr = false;
-	int		 k, nproblems;
+	int		 nproblems;
 
 	if (argc > 2 || (argc == 2 && !json)) {
 		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
@@ -433,12 +384,11 @@ cmd_status(int argc, char **argv)
 	 * them, those of a past this node lost (node/lost.h) are said
 	 * apart, and those an admin acknowledged lost are no problem. */
 	if (later > 0) {
-		int64_t	 lost = 0, lostd = 0, acked = 0;
+		int64_t	 lost = mf.lost_changes, lostd = mf.lost_dossiers;
+		int64_t	 acked = mf.later_acked;
 
-		if (store_later_split(n->st, &lost, &lostd, &acked) == -1) {
-			readerr = true;
+		if (lost < 0 || lostd < 0 || acked < 0)
 			lost = lostd = acked = 0;
-		}
 		cJSON_AddNumberToObject(j, "later_lost", (double)lost);
 		cJSON_AddNumberToObject(j, "later_acknowledged",
 		    (double)acked);
@@ -482,24 +432,19 @@ cmd_status(int argc, char **argv)
 	/* Accepted, and the history has not come in two anti-entropy
 	 * periods (which would have fetched it had the offering node held
 	 * it): it may be lost for good (docs/protocol.md, "An offer whose
-	 * history was lost"). */
+	 * history was lost"); metrics_gather finds them. */
 	{
-		struct offer_overdue od;
-		long long wait = (n->cfg.anti_entropy_interval > 0 ?
-		    2LL * n->cfg.anti_entropy_interval : 7200) * 1000;
+		const struct offer_overdue *od = &mf.overdue;
 
-		if (offer_overdue(n, (uint64_t)(now > wait ? now - wait : 0),
-		    &od) == -1)
-			readerr = true;
-		else if (od.count > 0) {
+		if (od->count > 0) {
 			char	 ed[ESC_SHORT], ef[ESC_SHORT];
 
-			when_ms((long long)od.accepted_ms, w1);
-			esc_str(od.dossier, ed, sizeof(ed));
-			esc_str(od.from, ef, sizeof(ef));
+			when_ms((long long)od->accepted_ms, w1);
+			esc_str(od->dossier, ed, sizeof(ed));
+			esc_str(od->from, ef, sizeof(ef));
 			snprintf(msg, sizeof(msg), "%s %lld %s %s (%s %s %s "
 			    "%s, %s %s): %s", cli_tr("the history of",
-			    "история"), od.count, cli_n((uint64_t)od.count,
+			    "история"), od->count, cli_n((uint64_t)od->count,
 			    "accepted offer", "accepted offers",
 			    "принятого предложения", "принятых предложений",
 			    "принятых предложений"), cli_tr("has not come",
@@ -528,10 +473,14 @@ cmd_status(int argc, char **argv)
 		    2 * n->cfg.stats_interval);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
-	if ((k = corrupt_change(n, msg, sizeof(msg))) == 1)
+	if (mf.corrupt_seq > 0) {
+		snprintf(msg, sizeof(msg), "corrupted change %s (feed #%lld): "
+		    "its stored bytes do not match its id, so nothing is served "
+		    "to peers; restore the database from a backup ('opora "
+		    "verify' lists every damaged change)", mf.corrupt_id,
+		    (long long)mf.corrupt_seq);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
-	else if (k == -1)
-		readerr = true;
+	}
 	if (readerr)
 		cJSON_AddItemToArray(problems, cJSON_CreateString(
 		    "the database could not be read whole: run 'opora verify'"));

@@ -23,10 +23,12 @@
 #include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
+#include "node/store_later.h"
 #include "node/store_metrics.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
 #include "protocol/buf.h"
+#include "protocol/change.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
 #include "protocol/num.h"
@@ -224,12 +226,43 @@ file_bytes(struct node *n, const char *name)
 	return ((int64_t)sb.st_size);
 }
 
+static int
+corrupt_row(const struct store_row *row, void *arg)
+{
+	struct metrics_figures	*f = arg;
+	char			 hash[CHANGE_ID_HEX + 1];
+
+	change_id(row->bytes, row->bytes == NULL ? 0 : row->len, hash);
+	if (strcmp(row->id, hash) == 0)
+		return (0);
+	f->corrupt_seq = row->seq;
+	esc_str(row->id, f->corrupt_id, sizeof(f->corrupt_id));
+	return (2);
+}
+
+/* The change the server last found corrupted (meta corrupt_seq), if its
+ * bytes still do not match its id.  0 / -1. */
+static int
+corrupt_change(struct node *n, struct metrics_figures *f)
+{
+	char		 v[24];
+	int64_t		 seq;
+	int		 r;
+
+	if ((r = store_meta_get(n->st, "corrupt_seq", v, sizeof(v))) != 0)
+		return (r == 1 ? 0 : -1);
+	if (num_parse_str(v, 1, INT64_MAX, &seq) == -1)
+		return (0);
+	return (store_change_at(n->st, seq, corrupt_row, f) == -1 ? -1 : 0);
+}
+
 int
 metrics_gather(struct node *n, int64_t now, struct metrics_figures *f)
 {
 	struct gather	 g = { f, now, 0 };
 	char		 v[24];
 	size_t		 i;
+	long long	 wait;
 
 	memset(f, 0, sizeof(*f));
 	if (store_counts(n->st, n->cfg.region, now - 86400000LL, &f->cnt)
@@ -249,6 +282,21 @@ metrics_gather(struct node *n, int64_t now, struct metrics_figures *f)
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0 ||
 	    num_parse_str(v, 0, INT64_MAX, &f->stats_published_ms) == -1)
 		f->stats_published_ms = 0;
+	if (store_later_split(n->st, &f->lost_changes, &f->lost_dossiers,
+	    &f->later_acked) == -1)
+		f->readerr = true;
+	/* Two anti-entropy periods would have fetched a history the
+	 * offering node held (docs/protocol.md, "An offer whose history
+	 * was lost"). */
+	wait = (n->cfg.anti_entropy_interval > 0 ?
+	    2LL * n->cfg.anti_entropy_interval : 7200) * 1000;
+	if (offer_overdue(n, (uint64_t)(now > wait ? now - wait : 0),
+	    &f->overdue) == -1) {
+		f->overdue.count = -1;
+		f->readerr = true;
+	}
+	if (corrupt_change(n, f) == -1)
+		f->readerr = true;
 	return (f->readerr ? -1 : 0);
 }
 
@@ -393,6 +441,17 @@ db_figures(struct buf *out, const struct metrics_figures *f, bool fed)
 	gauge(out, "opora_later_changes", "Changes from peers waiting to "
 	    "be taken (a clock ahead, a key or parents not here yet).",
 	    f->cnt.later);
+	gauge(out, "opora_lost_dossiers", "Dossiers whose history this node "
+	    "lost when its log went back (a restore, a lost WAL), not "
+	    "acknowledged ('opora lost').", f->lost_dossiers);
+	gauge(out, "opora_accepted_offers_without_history", "Offers "
+	    "accepted here whose history has not come within two "
+	    "anti-entropy periods, not acknowledged ('opora lost').",
+	    f->overdue.count);
+	family(out, "opora_corrupt_change", "gauge", "1 when the server found "
+	    "a stored change whose bytes do not match its id (restore from a "
+	    "backup; 'opora verify').");
+	sample(out, "opora_corrupt_change", NULL, NULL, f->corrupt_seq > 0);
 	gauge(out, "opora_open_conflicts", "Conflicts waiting for a "
 	    "person to confirm or reverse them.", f->cnt.open_conflicts);
 	if (f->audit_entries >= 0) {

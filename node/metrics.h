@@ -25,8 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "node/offer.h"
 #include "node/store.h"
 #include "node/store_peer.h"
+#include "protocol/esc.h"
 
 struct node;
 struct event_base;
@@ -90,6 +92,18 @@ struct metrics_figures {
 	int64_t			 stats_published_ms;	/* 0: never */
 	struct metrics_peer	*peers;		/* owned; npeers of them */
 	size_t			 npeers;
+	/* Histories lost to a log that went back (node/lost.h), not
+	 * acknowledged: the dossiers this node lost and their waiting
+	 * changes; the waiting changes of acknowledged ones. */
+	int64_t			 lost_dossiers, lost_changes, later_acked;
+	/* Accepted offers whose history has not come within two
+	 * anti-entropy periods (two hours when it is off), and the oldest
+	 * (offer_overdue): count -1 when unread. */
+	struct offer_overdue	 overdue;
+	/* A change the server found corrupted when serving it: its feed
+	 * number (0: none) and escaped id. */
+	int64_t			 corrupt_seq;
+	char			 corrupt_id[ESC_SHORT];
 	bool			 readerr;
 };
 

@@ -20,6 +20,7 @@
 #include "node/card.h"
 #include "node/fedstats.h"
 #include "node/cli.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/session.h"
 #include "node/stats.h"
@@ -2138,6 +2139,54 @@ status_stats(struct ctx *c, cJSON *j)
  * custody, open conflicts, the statistics' publication.  The numbers
  * only: no dossier.  Audited as 'status'.
  */
+/*
+ * What needs an admin besides the peers and statistics, from the same
+ * figures as 'opora status' and the Prometheus endpoint (metrics_gather):
+ * histories lost to a log that went back (node/lost.h), accepted offers
+ * whose history has not come, changes that wait for other reasons, a
+ * corrupted change, refusals of the last day, and whether every figure
+ * could be read.  Into j's member "attention".  0 / -1.
+ */
+static int
+status_attention(struct ctx *c, cJSON *j)
+{
+	struct metrics_figures	 mf;
+	const struct offer_overdue *od = &mf.overdue;
+	cJSON			*o;
+	char			 e[ESC_SHORT];
+	int64_t			 other;
+	int			 rc = -1;
+
+	(void)metrics_gather(c->n, c->now * 1000, &mf);
+	other = mf.cnt.later - (mf.lost_changes > 0 ? mf.lost_changes : 0) -
+	    (mf.later_acked > 0 ? mf.later_acked : 0);
+	if ((o = cJSON_AddObjectToObject(j, "attention")) == NULL ||
+	    cJSON_AddNumberToObject(o, "lost_dossiers",
+	    (double)mf.lost_dossiers) == NULL ||
+	    cJSON_AddNumberToObject(o, "lost_changes",
+	    (double)mf.lost_changes) == NULL ||
+	    cJSON_AddNumberToObject(o, "accepted_without_history",
+	    (double)od->count) == NULL ||
+	    cJSON_AddNumberToObject(o, "waiting", (double)(other > 0 ?
+	    other : 0)) == NULL ||
+	    cJSON_AddNumberToObject(o, "refused_last_day",
+	    (double)mf.cnt.rejected_recent) == NULL ||
+	    cJSON_AddBoolToObject(o, "corrupt", mf.corrupt_seq > 0) == NULL ||
+	    cJSON_AddBoolToObject(o, "read_ok", !mf.readerr) == NULL)
+		goto out;
+	/* The oldest accepted offer without history: its offering region
+	 * (a peer's word: escaped) and when; no dossier id on the page. */
+	if (od->count > 0 && (cJSON_AddStringToObject(o, "accepted_from",
+	    esc_str(od->from, e, sizeof(e))) == NULL ||
+	    cJSON_AddNumberToObject(o, "accepted_ms",
+	    (double)od->accepted_ms) == NULL))
+		goto out;
+	rc = 0;
+out:
+	metrics_figures_free(&mf);
+	return (rc);
+}
+
 static void
 ep_status(struct ctx *c)
 {
@@ -2159,7 +2208,7 @@ ep_status(struct ctx *c)
 	    cJSON_AddNumberToObject(j, "refused", (double)sp.refused) ==
 	    NULL || cJSON_AddNumberToObject(j, "anti_entropy_interval",
 	    (double)c->n->cfg.anti_entropy_interval) == NULL ||
-	    status_stats(c, j) == -1)
+	    status_stats(c, j) == -1 || status_attention(c, j) == -1)
 		internal(c);
 }
 

@@ -47,6 +47,7 @@ export async function health(view) {
 	if (d.refused)
 		view.append(h('p', {}, h('a', { href: '#/rejected' },
 		    'Отвергнутые изменения и их причины')));
+	attention(view, d.attention);
 	view.append(h('h2', {}, 'Сверка с соседями'), h('p', {},
 	    d.anti_entropy_interval > 0 ? 'Узел сверяет общие дела с ' +
 	    `каждым соседом раз в ${count(Math.round(
@@ -79,6 +80,54 @@ export async function health(view) {
 		'статистика остаётся здесь.') + (s.late ? ' Сбой: ' +
 		'статистика давно не публиковалась — проверьте, что работает ' +
 		'opora serve, и журнал узла.' : '')));
+}
+
+// What needs an admin besides the peers and statistics: the problems
+// 'opora status' lists, in words, each with what to do.
+function attention(view, a) {
+	if (!a)
+		return;
+	const items = [];
+	if (!a.read_ok)
+		items.push('Базу данных не удалось прочитать целиком: ' +
+		    'выполните opora verify.');
+	if (a.corrupt)
+		items.push('Найдено повреждённое изменение: его байты не ' +
+		    'совпадают с его номером, и соседям ничего не отдаётся. ' +
+		    'Восстановите базу из резервной копии (opora verify ' +
+		    'перечислит все повреждения).');
+	if (a.lost_dossiers > 0)
+		items.push(`Узел потерял историю ${count(a.lost_dossiers,
+		    'дела', 'дел', 'дел')}: подписанные им самим изменения ` +
+		    `(${a.lost_changes}) вернулись от соседей без предыдущей ` +
+		    'истории ' +
+		    '(восстановление из старой копии или потеря WAL). Если ' +
+		    'ни у одного соседа её нет, история потеряна: opora ' +
+		    'lost, затем opora lost acknowledge.');
+	if (a.accepted_without_history > 0)
+		items.push(`История ${count(a.accepted_without_history,
+		    'принятого предложения', 'принятых предложений',
+		    'принятых предложений')} не пришла (самое давнее — из ` +
+		    `${a.accepted_from}, принято ${msText(a.accepted_ms)}). ` +
+		    'Передающий узел мог её потерять; обратитесь к его ' +
+		    'администратору, а если она потеряна — opora lost ' +
+		    'acknowledge.');
+	if (a.waiting > 0)
+		items.push(`${count(a.waiting, 'изменение ждёт',
+		    'изменения ждут', 'изменений ждут')} приёма: часы ` +
+		    'автора впереди часов узла, ключ неизвестен или ' +
+		    'предыдущие изменения ещё не пришли. Узел запросит их ' +
+		    'снова; проверьте часы узла.');
+	if (a.refused_last_day > 0)
+		items.push('За последние сутки отвергнуто: ' +
+		    `${count(a.refused_last_day, 'изменение', 'изменения',
+		    'изменений')}.`);
+	view.append(h('h2', {}, 'Требует внимания'));
+	if (items.length === 0)
+		view.append(h('p', { class: 'meta' }, 'Других проблем нет.'));
+	else
+		view.append(h('ul', { class: 'notice' }, ...items.map(
+		    (t) => h('li', {}, t))));
 }
 
 // The last anti-entropy round in words.
@@ -168,7 +217,7 @@ export async function peers(view) {
 					class: 'secondary', onclick: () =>
 					clear(box).append(ask) }, 'Отмена'));
 				box.querySelector('button').focus();
-			    } }, `Удалить ${x.region}`);
+			    }, 'aria-label': `Удалить ${x.region}` }, 'Удалить');
 			box.append(ask);
 			return box;
 		};
@@ -182,7 +231,8 @@ export async function peers(view) {
 				h('code', { class: 'id' }, x.key_id),
 				peerState(x), count(x.behind, 'изменение',
 				    'изменения', 'изменений'),
-				h('div', {}, remove(x), revoke(x, st))])));
+				h('div', { class: 'actions cell-actions' },
+				    remove(x), revoke(x, st))])));
 	};
 	// Add: the card file that 'opora id' printed on the peer.
 	const id = 'peer-card';
@@ -280,7 +330,7 @@ function revoke(x, st) {
 		    type: 'button', class: 'secondary', onclick: () =>
 			clear(box).append(ask) }, 'Отмена'));
 		kid.input.focus();
-	    } }, `Отозвать ключ ${x.region}…`);
+	    }, 'aria-label': `Отозвать ключ ${x.region}` }, 'Отозвать ключ');
 	box.append(ask);
 	return box;
 }

@@ -4,7 +4,7 @@
 # revokes a peer's key from a time as 'opora peer revoke-key' does (the
 # same checks), and a change it signed after that is then refused; GET
 # /api/status has the anti-entropy and statistics parts of 'opora status
-# --json'.  Admins only; each audited.
+# --json', and its other problems ("attention").  Admins only; each audited.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-ui.sh"
 p=$(port_base)
@@ -59,6 +59,9 @@ api boss GET /api/status
 status 200
 contains '"refused":1' "$T/out"
 contains '"anti_entropy_interval":[0-9]+,"stats":\{"federal":false,"federal_peer":false,"published_ms":[0-9]+,"interval_hours":[0-9]+,"late":false\}' "$T/out"
+# And the rest of what 'opora status' lists as problems: one refusal in
+# the last day, nothing lost, nothing corrupted.
+contains '"attention":\{"lost_dossiers":0,"lost_changes":0,"accepted_without_history":0,"waiting":0,"refused_last_day":1,"corrupt":false,"read_ok":true\}' "$T/out"
 # After a round with Kaluga: its result per peer.
 serve k
 until_true 10 curl -s --cacert k/tls.crt "https://127.0.0.1:$((p + 6))/api/me" ||

@@ -680,6 +680,12 @@ try {
 		await adm.getByRole('heading', { name: 'Статистика' }).waitFor();
 		await adm.getByText(/^(Последний раз статистика подготовлена|Статистика ещё не готовилась)/)
 		    .waitFor();
+		// The rest of what 'opora status' lists: the refused change
+		// of the story, in the last day.
+		await adm.getByRole('heading', { name: 'Требует внимания' })
+		    .waitFor();
+		await adm.getByText(/^За последние сутки отвергнуто: \d+ изменени/)
+		    .waitFor();
 		await axe(adm, 'node health');
 		await shot(adm, '14-status');
 		await adm.getByRole('link', { name: 'Учётные записи' }).click();
@@ -739,7 +745,7 @@ try {
 		await axe(adm, 'peers');
 		await shot(adm, '16-peers');
 		// The key of a peer revoked, said back and confirmed first.
-		await v.getByRole('button', { name: 'Отозвать ключ RU-TVE…' })
+		await v.getByRole('button', { name: 'Отозвать ключ RU-TVE' })
 		    .click();
 		await v.getByRole('button', { name: 'Далее' }).click();
 		await v.getByText('Заполните это поле.').waitFor();
