@@ -10,6 +10,7 @@
 
 #include "node/entropy.h"
 #include "node/feed.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
 #include "node/store_feed.h"
@@ -559,6 +560,9 @@ repair_one(struct node *n, const char *peer, const struct kind *kd,
 	f.next = cursor;
 	if (feed_apply(n, peer, &f, true, &st, why, whysz) == -1)
 		goto out;
+	/* Pulled from the peer all the same: counted with its pulls. */
+	metrics_pulled(peer, st.applied, st.rejected + st.missing +
+	    st.unentitled);
 	r->applied += (int64_t)st.applied;
 	if (st.applied > 0)
 		r->repaired++;
