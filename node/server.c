@@ -1,9 +1,15 @@
 /*
  * node/server.c: 'opora serve': the HTTPS server (node/http.c, answering
- * with node/api.c), the pullers (node/sync.c) and the statistics
- * publisher, on one event loop.  See server.h.
+ * with node/api.c) on one event loop, the pullers (node/sync.c), and the
+ * chores -- publishing statistics, the federal releases, retention -- in
+ * a thread of their own with its own connection to the database, so that
+ * a long one (a large node's first snapshots of several years) never
+ * keeps the loop from answering.  See server.h.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,25 +33,47 @@
 #include "protocol/log.h"
 #include "protocol/num.h"
 
-#define STATS_TICK_MS	1000	/* how often statistics look due */
+#define CHORES_TICK_MS	1000	/* how often the chores look due */
 
 struct server {
 	struct node		*n;
 	struct event_base	*base;
 	struct http_server	*http;
 	struct metrics_server	*metrics;	/* NULL: listen_metrics off */
-	struct event		*sigterm, *sigint, *tick;
+	struct event		*sigterm, *sigint;
+};
+
+/* The chores' thread: its own node (connection), when each is due next,
+ * and the flag that stops it, under mu. */
+struct chores {
+	struct node		*n;		/* owned, used by th only */
+	pthread_t		 th;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	bool			 stop;
 	uint64_t		 next_stats;	/* when to publish statistics */
 	uint64_t		 next_release;	/* when to look again */
 	uint64_t		 next_retention;	/* when to erase again */
 };
+
+/* Whether serve is stopping: a chore stops between its steps. */
+static bool
+stopping(struct chores *c)
+{
+	bool	 s;
+
+	pthread_mutex_lock(&c->mu);
+	s = c->stop;
+	pthread_mutex_unlock(&c->mu);
+	return (s);
+}
 
 /* Retention runs when serve starts and then once a day. */
 #define RETENTION_EVERY_MS	(24ULL * 3600 * 1000)
 
 /* Erase the dossiers whose retention_years ran out (node/erase.h). */
 static void
-retain(struct server *srv, uint64_t now)
+retain(struct chores *srv, uint64_t now)
 {
 	int	 count;
 
@@ -70,7 +98,7 @@ retain(struct server *srv, uint64_t now)
  * stats_release_months months (fedstats_release_due), once.
  */
 static void
-release_stats(struct server *srv, uint64_t now)
+release_stats(struct chores *srv, uint64_t now)
 {
 	struct node	*n = srv->n;
 	char		 why[256];
@@ -113,7 +141,7 @@ publish_year(struct node *n, int y)
  * snapshots only (GET /api/dashboard).
  */
 static void
-publish_stats(struct server *srv, uint64_t now)
+publish_stats(struct chores *srv, uint64_t now)
 {
 	struct node	*n = srv->n;
 	time_t		 t = time(NULL);
@@ -123,12 +151,13 @@ publish_stats(struct server *srv, uint64_t now)
 	srv->next_stats = now + (uint64_t)n->cfg.stats_interval * 3600000ULL;
 	gmtime_r(&t, &tm);
 	year = tm.tm_year + 1900;
-	for (y = tm.tm_mon < 3 ? 1 : 0; y >= 0; y--)
+	for (y = tm.tm_mon < 3 ? 1 : 0; y >= 0 && !stopping(srv); y--)
 		publish_year(n, year - y);
 	/* A small node's dashboard counts such a year on the request. */
 	if (store_stats_persons(n->st) <= STATS_DASH_LIVE_MAX)
 		return;
-	for (y = STATS_DASH_YEARS - 1; y >= (tm.tm_mon < 3 ? 2 : 1); y--)
+	for (y = STATS_DASH_YEARS - 1; y >= (tm.tm_mon < 3 ? 2 : 1) &&
+	    !stopping(srv); y--)
 		if (stats_held(n->st, n->cfg.region, year - y) == 0)
 			publish_year(n, year - y);
 }
@@ -150,20 +179,87 @@ stats_due(struct node *n)
 	    3600000ULL);
 }
 
+/* What is due, once; wall-clock time: the due times are kept across
+ * restarts. */
 static void
-tick_cb(evutil_socket_t fd, short what, void *arg)
+chores_once(struct chores *c)
 {
-	struct server	*srv = arg;
+	if (c->next_stats != 0 && node_now_ms() >= c->next_stats)
+		publish_stats(c, node_now_ms());
+	if (!stopping(c) && c->next_release <= node_now_ms())
+		release_stats(c, node_now_ms());
+	if (!stopping(c) && c->next_retention <= node_now_ms())
+		retain(c, node_now_ms());
+}
 
-	(void)fd;
-	(void)what;
-	/* Wall-clock time: the due time is kept across restarts. */
-	if (srv->next_stats != 0 && node_now_ms() >= srv->next_stats)
-		publish_stats(srv, node_now_ms());
-	if (srv->next_release <= node_now_ms())
-		release_stats(srv, node_now_ms());
-	if (srv->next_retention <= node_now_ms())
-		retain(srv, node_now_ms());
+static void *
+chores_run(void *arg)
+{
+	struct chores	*c = arg;
+	struct timespec	 ts;
+
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		pthread_mutex_unlock(&c->mu);
+		chores_once(c);
+		pthread_mutex_lock(&c->mu);
+		if (c->stop)
+			break;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += CHORES_TICK_MS / 1000;
+		while (!c->stop && pthread_cond_timedwait(&c->cv, &c->mu,
+		    &ts) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return (NULL);
+}
+
+/* Start the chores with a connection of their own to the node in dir;
+ * NULL (logged) when it cannot be opened or the thread not started. */
+static struct chores *
+chores_start(const char *dir, const char *user)
+{
+	struct chores	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warnx("out of memory");
+		return (NULL);
+	}
+	if ((c->n = node_open(dir, user)) == NULL) {
+		free(c);
+		return (NULL);
+	}
+	c->next_stats = stats_due(c->n);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->th, NULL, chores_run, c) != 0) {
+		log_warnx("cannot start the statistics and retention thread");
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		node_close(c->n);
+		free(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+/* Stop the chores (a chore under way finishes its step first) and free
+ * them; NULL does nothing. */
+static void
+chores_stop(struct chores *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->th, NULL);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	node_close(c->n);
+	free(c);
 }
 
 /* The endpoint asks what is open now. */
@@ -190,8 +286,7 @@ int
 server_run(struct node *n, const char *dir)
 {
 	struct server		 srv;
-	struct timeval		 tick = { STATS_TICK_MS / 1000,
-				    (STATS_TICK_MS % 1000) * 1000 };
+	struct chores		*chores = NULL;
 	struct sync		*sync = NULL;
 	struct ui		*ui = NULL;
 	int			 rc = -1, ui_failed;
@@ -206,13 +301,10 @@ server_run(struct node *n, const char *dir)
 		goto out;
 	if ((srv.sigterm = evsignal_new(srv.base, SIGTERM, signal_cb,
 	    &srv)) == NULL || (srv.sigint = evsignal_new(srv.base, SIGINT,
-	    signal_cb, &srv)) == NULL || (srv.tick = event_new(srv.base, -1,
-	    EV_PERSIST, tick_cb, &srv)) == NULL ||
+	    signal_cb, &srv)) == NULL ||
 	    event_add(srv.sigterm, NULL) == -1 ||
-	    event_add(srv.sigint, NULL) == -1 ||
-	    event_add(srv.tick, &tick) == -1)
+	    event_add(srv.sigint, NULL) == -1)
 		goto out;
-	srv.next_stats = stats_due(n);
 	/* The Prometheus endpoint (listen_metrics), on this loop. */
 	if (metrics_server_start(n, srv.base, open_conns, &srv,
 	    &srv.metrics) == -1)
@@ -222,17 +314,18 @@ server_run(struct node *n, const char *dir)
 		goto out;
 	if ((sync = sync_start(dir, n->user)) == NULL)
 		goto out;
+	if ((chores = chores_start(dir, n->user)) == NULL)
+		goto out;
 	log_info("serving %s on %s (%s)", n->cfg.region, n->cfg.listen,
 	    n->cfg.url);
 	event_base_dispatch(srv.base);
 	rc = 0;
 out:
+	chores_stop(chores);
 	ui_stop(ui);
 	sync_stop(sync);
 	metrics_server_free(srv.metrics);
 	http_server_free(srv.http);
-	if (srv.tick != NULL)
-		event_free(srv.tick);
 	if (srv.sigterm != NULL)
 		event_free(srv.sigterm);
 	if (srv.sigint != NULL)
