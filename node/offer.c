@@ -329,15 +329,18 @@ int
 offer_past_gap(struct store *st, const struct change *c)
 {
 	struct buf	 b;
+	char		 hlc[17];
 	size_t		 i;
 	int		 k;
 
+	hlc_format(c->hlc, hlc);
 	buf_init(&b, (CHANGE_ID_HEX + 3) * (c->nparents + 1) + 2);
 	buf_adds(&b, "[");
 	for (i = 0; i < c->nparents; i++)
 		buf_addf(&b, "%s\"%s\"", i > 0 ? "," : "", c->parents[i]);
 	buf_adds(&b, "]");
-	k = buf_failed(&b) ? -1 : store_offer_past_gap(st, b.data);
+	k = buf_failed(&b) ? -1 : store_offer_past_gap(st, c->dossier, hlc,
+	    b.data);
 	buf_free(&b);
 	return (k);
 }

@@ -13,6 +13,7 @@
 #include "node/offer.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_offer.h"
 #include "node/store_refusal.h"
 #include "node/view.h"
 #include "protocol/esc.h"
@@ -273,6 +274,24 @@ decoded_get(struct receiver *r, const char *id)
 }
 
 /*
+ * Of a dossier held here as offers: 0 when c is older than every offer
+ * held (so its past, which comes before it, holds none of them, and the
+ * causal graph folded so far has it whole: the history of an accepted
+ * offer comes before the offer), 1 when it is not, -1 on error.
+ */
+static int
+before_offers(struct store *st, const struct change *c)
+{
+	char	 first[17], hlc[17];
+	int	 k;
+
+	if ((k = store_offer_first_hlc(st, c->dossier, first)) != 1)
+		return (k == 0 ? 1 : -1);
+	hlc_format(c->hlc, hlc);
+	return (strcmp(hlc, first) < 0 ? 0 : 1);
+}
+
+/*
  * The state the author of c saw, as far as judging c needs it: folded from
  * only the changes of its causal past that hold the kinds of operation the
  * rules read for c's operations (rules_reads), taken from d's causal
@@ -473,9 +492,11 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 			root = store_has_dossier(st, c->dossier);
 		/* With the history, a past that lacks what was never sent
 		 * (an offer's parents) cannot judge c yet: it waits. */
-		if (held == 1 && root == 1)
-			root = offer_past_gap(st, c) == 1 ? 0 :
-			    offer_past_gap(st, c) == -1 ? -1 : 1;
+		if (held == 1 && root == 1) {
+			int gap = offer_past_gap(st, c);
+
+			root = gap == 1 ? 0 : gap == -1 ? -1 : 1;
+		}
 		if (held == -1 || root == -1) {
 			snprintf(why, whysz, "database error");
 			return (RECV_FAILED);
@@ -553,7 +574,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 			 * node that held its offer as a summary lacks that
 			 * offer (held already, not applied): its past comes
 			 * from the log until offer_settle folds it. */
-			if ((k = offer_held(st, c->dossier)) == -1)
+			if ((k = offer_held(st, c->dossier)) == -1 ||
+			    (k == 1 && (k = before_offers(st, c)) == -1))
 				return (RECV_FAILED);
 			k = k == 0 && d->dag != NULL ? past_of(r, d, c, &past) :
 			    1;

@@ -127,6 +127,18 @@ static const char SQL_DEL_ORPHAN_ROW[] =
     "DELETE FROM offer_summaries WHERE change = ?1 OR decided_by = ?1";
 /* Whether an ancestor of the changes named in ?1 (a JSON array of ids) is
  * not here. */
+/* A change of the dossier older than the clock ?2 (16 hex digits: their
+ * order is the text's) stored without a parent.  Every stored change is
+ * after its parents (node/receive.c), so only such a change can leave a
+ * gap in the past of a change with that clock. */
+static const char SQL_ORPHAN_BEFORE[] =
+    "SELECT 1 FROM changes ch JOIN parents p ON p.child = ch.seq"
+    " WHERE ch.dossier = ?1 AND ch.hlc < ?2 AND NOT EXISTS (SELECT 1"
+    " FROM changes k WHERE k.id = p.parent) LIMIT 1";
+/* The earliest clock of an offer of the dossier held here as a summary:
+ * a change with an earlier clock cannot have it in its past. */
+static const char SQL_FIRST_OFFER[] =
+    "SELECT min(hlc) FROM offer_summaries WHERE dossier = ?1";
 static const char SQL_PAST_GAP[] =
     "WITH RECURSIVE anc(id) AS (SELECT value FROM json_each(?1)"
     " UNION SELECT p.parent FROM anc JOIN changes ch ON ch.id = anc.id"
@@ -351,8 +363,15 @@ store_offer_gap(struct store *st, const char *dossier)
 }
 
 int
-store_offer_past_gap(struct store *st, const char *ids)
+store_offer_past_gap(struct store *st, const char *dossier, const char *hlc,
+    const char *ids)
 {
+	int	 k;
+
+	/* Nothing before the clock lacks a parent: no gap, without walking
+	 * the past (the history of an accepted offer comes before it). */
+	if ((k = run(st, SQL_ORPHAN_BEFORE, dossier, hlc, NULL, NULL)) != 1)
+		return (k);
 	return (run(st, SQL_PAST_GAP, ids, NULL, NULL, NULL));
 }
 
@@ -503,4 +522,28 @@ store_offer_find(struct store *st, const char *prefix, char id[80],
 	if (r != STORE_DONE)
 		return (-1);
 	return (found == 1);
+}
+
+int
+store_offer_first_hlc(struct store *st, const char *dossier, char hlc[17])
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 k, rc = -1;
+
+	hlc[0] = '\0';
+	if ((s = store_stmt(st, SQL_FIRST_OFFER)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	if ((k = store_step(st, s)) == STORE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v != NULL && strlen(v) == 16) {
+			memcpy(hlc, v, 17);
+			rc = 1;
+		} else
+			rc = 0;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (k == STORE_ROW ? rc : -1);
 }

@@ -83,9 +83,16 @@ int	 store_offer_change_order(struct store *st, const char *id,
  * offers not accepted and decisions on them) lacks a parent, 0 if not,
  * -1. */
 int	 store_offer_gap(struct store *st, const char *dossier);
-/* store_offer_past_gap(st, ids): 1 if an ancestor of the changes ids (a
- * JSON array of change ids) is not held, 0 if not, -1. */
-int	 store_offer_past_gap(struct store *st, const char *ids);
+/* store_offer_first_hlc(st, dossier, hlc): the earliest clock (16 hex
+ * digits) of an offer of dossier held here as a summary: 1, or 0 when
+ * there is none, or -1. */
+int	 store_offer_first_hlc(struct store *st, const char *dossier,
+	    char hlc[17]);
+/* store_offer_past_gap(st, dossier, hlc, ids): 1 if an ancestor of the
+ * changes ids (a JSON array of change ids) of dossier, whose clocks are
+ * below hlc (16 hex digits), is not held, 0 if not, -1. */
+int	 store_offer_past_gap(struct store *st, const char *dossier,
+	    const char *hlc, const char *ids);
 /* store_offer_drop_orphans(st, dossier): drop the offers of dossier
  * other than the accepted one (and decisions on them) that still lack a
  * parent, with their summaries: how many, or -1.  A decision on a
