@@ -70,9 +70,7 @@ sleep 1
 echo "== Kaluga takes the offers and accepts them"
 "$OPORA" --dir KLU sync --once >/dev/null 2>&1
 sqlite3 KLU/opora.db "SELECT offer FROM offer_summaries WHERE state = 'offered'" |
-while read -r t; do
-	"$OPORA" --dir KLU transfer accept "$t" >/dev/null
-done
+    xargs -n 200 "$OPORA" --dir KLU transfer accept >/dev/null
 "$OPORA" --dir KLU --user admin export --for RU-SMO > accepts.json
 "$OPORA" --dir SMO --user admin receive --from RU-KLU accepts.json
 echo "== pull of the register ($n changes)"
