@@ -74,8 +74,9 @@ anti_entropy(struct node *n, const struct store_peer_row *pr,
 			cJSON_AddStringToObject(a, "error", err);
 	}
 	if (!ok) {
-		snprintf(msg, sizeof(msg), "peer %s: anti-entropy failed: %s",
-		    region, err);
+		snprintf(msg, sizeof(msg), "%s %s: %s: %s", cli_tr("peer",
+		    "партнёр"), region, cli_tr("anti-entropy failed",
+		    "сверка не удалась"), err);
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
 	if (json)
@@ -166,9 +167,10 @@ peer_status(const struct store_peer_row *pr, void *arg)
 		    (double)until);
 		cJSON_AddStringToObject(p, "backoff_reason",
 		    ereason);
-		snprintf(msg, sizeof(msg), "peer %s: not asked "
-		    "again for %lld s: %s", r, (until - now +
-		    999) / 1000, ereason);
+		snprintf(msg, sizeof(msg), "%s %s: %s %lld %s: %s",
+		    cli_tr("peer", "партнёр"), r, cli_tr("not asked "
+		    "again for", "не запрашивается ещё"), (until - now +
+		    999) / 1000, cli_tr("s", "с"), ereason);
 		cJSON_AddItemToArray(problems,
 		    cJSON_CreateString(msg));
 	}
@@ -183,9 +185,10 @@ peer_status(const struct store_peer_row *pr, void *arg)
 		    sizeof(ereason)));
 	}
 	if (failing || ok == 0) {
-		snprintf(msg, sizeof(msg), "peer %s: %s",
-		    r ? r : "?", failing ? err :
-		    "never reached");
+		snprintf(msg, sizeof(msg), "%s %s: %s",
+		    cli_tr("peer", "партнёр"), r ? r : "?", failing ? err :
+		    cli_tr("never reached", "связаться ещё ни разу не "
+		    "удалось"));
 		cJSON_AddItemToArray(problems,
 		    cJSON_CreateString(msg));
 	}
@@ -376,8 +379,12 @@ cmd_status(int argc, char **argv)
 	if (store_peer_each(n->st, peer_status, &ps) != 0)
 		readerr = true;
 	if (rejected_day > 0) {
-		snprintf(msg, sizeof(msg), "%lld changes refused in the last "
-		    "day (opora rejected list)", rejected_day);
+		snprintf(msg, sizeof(msg), "%lld %s (opora rejected list)",
+		    rejected_day, cli_n((uint64_t)rejected_day, "change "
+		    "refused in the last day", "changes refused in the last "
+		    "day", "изменение отклонено за последние сутки",
+		    "изменения отклонены за последние сутки", "изменений "
+		    "отклонено за последние сутки"));
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
 	/* Not refused: fetched again when due (docs/protocol.md, 7).  Of
@@ -395,13 +402,20 @@ cmd_status(int argc, char **argv)
 		if (later - lost - acked > 0) {
 			long long w = later - lost - acked;
 
-			snprintf(msg, sizeof(msg), "%lld %s from peers wait "
-			    "to be taken (a clock more than max_clock_drift "
-			    "ahead of this node's, a key not known here, or "
-			    "parents not here yet); they are fetched again "
-			    "when due: check this node's clock, and 'opora "
-			    "rejected list' for unknown keys", w,
-			    w == 1 ? "change" : "changes");
+			snprintf(msg, sizeof(msg), "%lld %s %s", w,
+			    cli_n((uint64_t)w, "change", "changes",
+			    "изменение", "изменения", "изменений"),
+			    cli_tr("from peers wait to be taken (a clock "
+			    "more than max_clock_drift ahead of this node's, "
+			    "a key not known here, or parents not here yet); "
+			    "they are fetched again when due: check this "
+			    "node's clock, and 'opora rejected list' for "
+			    "unknown keys", "от партнёров ждут приёма (часы "
+			    "автора впереди часов узла больше чем на "
+			    "max_clock_drift, ключ здесь неизвестен или "
+			    "предыдущие изменения ещё не пришли); их запросят "
+			    "снова в свой срок: проверьте часы узла, а "
+			    "неизвестные ключи — в 'opora rejected list'"));
 			cJSON_AddItemToArray(problems,
 			    cJSON_CreateString(msg));
 		}
@@ -468,22 +482,31 @@ cmd_status(int argc, char **argv)
 	if (!fed && fedpeer > 0 && n->cfg.stats_interval > 0 &&
 	    (published == 0 ||
 	    now - published > 2LL * n->cfg.stats_interval * 3600000LL)) {
-		snprintf(msg, sizeof(msg), "statistics not published for "
-		    "more than %d hours (is 'opora serve' running?)",
-		    2 * n->cfg.stats_interval);
+		snprintf(msg, sizeof(msg), "%s %d %s", cli_tr("statistics "
+		    "not published for more than", "статистика не "
+		    "публиковалась больше"), 2 * n->cfg.stats_interval,
+		    cli_tr("hours (is 'opora serve' running?)", "ч (запущен "
+		    "ли 'opora serve'?)"));
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
 	if (mf.corrupt_seq > 0) {
-		snprintf(msg, sizeof(msg), "corrupted change %s (feed #%lld): "
-		    "its stored bytes do not match its id, so nothing is served "
-		    "to peers; restore the database from a backup ('opora "
-		    "verify' lists every damaged change)", mf.corrupt_id,
-		    (long long)mf.corrupt_seq);
+		snprintf(msg, sizeof(msg), "%s %s (%s%lld): %s", cli_tr(
+		    "corrupted change", "повреждённое изменение"),
+		    mf.corrupt_id, cli_tr("feed #", "№ в ленте "),
+		    (long long)mf.corrupt_seq, cli_tr("its stored bytes do "
+		    "not match its id, so nothing is served to peers; restore "
+		    "the database from a backup ('opora verify' lists every "
+		    "damaged change)", "его байты не совпадают с его номером, "
+		    "поэтому партнёрам ничего не отдаётся; восстановите базу "
+		    "из резервной копии ('opora verify' перечислит все "
+		    "повреждения)"));
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
 	if (readerr)
-		cJSON_AddItemToArray(problems, cJSON_CreateString(
-		    "the database could not be read whole: run 'opora verify'"));
+		cJSON_AddItemToArray(problems, cJSON_CreateString(cli_tr(
+		    "the database could not be read whole: run 'opora verify'",
+		    "базу данных не удалось прочитать целиком: выполните "
+		    "'opora verify'")));
 	nproblems = cJSON_GetArraySize(problems);
 	cJSON_AddItemToObject(j, "problems", problems);
 	if (json)

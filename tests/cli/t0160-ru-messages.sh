@@ -97,3 +97,16 @@ LANG=ru_RU.UTF-8 refuses 65 'неизвестная настройка «nosuch�
     config set nosuch 1
 LANG=ru_RU.UTF-8 refuses 65 'max_clock_drift: «0» — недопустимо \(нужно целое число от' \
     "$OPORA" config set max_clock_drift 0
+
+# What 'opora status' lists as problems, in Russian: a peer never reached.
+p=$(port_base)
+"$OPORA" --dir klu init --region RU-KLU --url "https://127.0.0.1:$((p + 1))" \
+    --listen "127.0.0.1:$((p + 1))" >/dev/null 2>&1 || fail "init klu"
+"$OPORA" --dir klu id > klu.card || fail "id klu"
+ok "$OPORA" peer add klu.card
+LANG=ru_RU.UTF-8 "$OPORA" status > "$T/status.ru" 2>&1
+[ $? = 1 ] || fail "status does not say a problem"
+contains 'партнёр RU-KLU: связаться ещё ни разу не удалось' "$T/status.ru"
+! grep -q 'never reached' "$T/status.ru" || fail "a problem left in English"
+"$OPORA" status > "$T/status.en" 2>&1
+contains 'peer RU-KLU: never reached' "$T/status.en"
