@@ -67,10 +67,8 @@ when(uint64_t ms, char out[32])
 }
 
 static const char *
-kind_name(enum lost_kind k, bool json)
+kind_name(enum lost_kind k)
 {
-	if (json)
-		return (k == LOST_RESTORED ? "restored" : "accepted");
 	return (k == LOST_RESTORED ? cli_tr("restored: this node signed "
 	    "changes whose past it lost", "restored: узел потерял историю "
 	    "под своими изменениями") : cli_tr("accepted: the history has "
@@ -80,34 +78,15 @@ kind_name(enum lost_kind k, bool json)
 static int
 list_one(const struct lost *l, void *arg)
 {
-	cJSON	*arr = arg, *o;
 	char	 ed[ESC_SHORT], ef[ESC_LONG], ea[ESC_SHORT], w1[32], w2[32];
 
+	(void)arg;
 	/* The peers' region names and the login are not ours: escaped. */
 	esc_str(l->dossier, ed, sizeof(ed));
 	esc_str(l->from, ef, sizeof(ef));
 	esc_str(l->acked_by != NULL ? l->acked_by : "", ea, sizeof(ea));
-	if (arr != NULL) {
-		if ((o = cJSON_CreateObject()) == NULL)
-			return (-1);
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddStringToObject(o, "dossier", ed);
-		cJSON_AddStringToObject(o, "kind", kind_name(l->kind, true));
-		cJSON_AddStringToObject(o, "from", ef);
-		cJSON_AddNumberToObject(o, "since_ms", (double)l->since_ms);
-		if (l->kind == LOST_RESTORED)
-			cJSON_AddNumberToObject(o, "waiting",
-			    (double)l->waiting);
-		cJSON_AddBoolToObject(o, "acknowledged", l->acked_by != NULL);
-		if (l->acked_by != NULL) {
-			cJSON_AddStringToObject(o, "acknowledged_by", ea);
-			cJSON_AddNumberToObject(o, "acknowledged_ms",
-			    (double)l->acked_ms);
-		}
-		return (0);
-	}
 	when(l->since_ms, w1);
-	printf("%s  %s\n", ed, kind_name(l->kind, false));
+	printf("%s  %s\n", ed, kind_name(l->kind));
 	if (l->kind == LOST_RESTORED)
 		printf("    %s %s: %lld %s, %s %s\n", cli_tr("from",
 		    "от"), ef, (long long)l->waiting, cli_n((uint64_t)l->waiting,
@@ -134,9 +113,8 @@ lost_list(bool json)
 
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	if (json && (arr = cJSON_CreateArray()) == NULL)
-		goto out;
-	if (lost_each(n, list_one, arr) == -1) {
+	if (json ? (arr = lost_json(n)) == NULL : lost_each(n, list_one,
+	    NULL) == -1) {
 		cli_err("%s", cli_tr("the database could not be read whole: "
 		    "run 'opora verify'", "базу данных не удалось прочитать "
 		    "целиком: выполните 'opora verify'"));

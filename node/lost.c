@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "conflict/hlc.h"
 #include "node/audit.h"
 #include "node/lost.h"
@@ -12,6 +14,7 @@
 #include "node/store.h"
 #include "node/store_later.h"
 #include "node/store_offer.h"
+#include "protocol/esc.h"
 
 struct each {
 	struct node	 *n;
@@ -147,4 +150,47 @@ lost_ack(struct node *n, const char *dossier, bool ack, const char *login,
 rollback:
 	store_rollback(n->st);
 	return (-1);
+}
+
+static int
+json_one(const struct lost *l, void *arg)
+{
+	cJSON	*arr = arg, *o;
+	char	 ed[ESC_SHORT], ef[ESC_LONG], ea[ESC_SHORT];
+
+	/* The peers' region names and the login are not ours: escaped. */
+	esc_str(l->dossier, ed, sizeof(ed));
+	esc_str(l->from, ef, sizeof(ef));
+	esc_str(l->acked_by != NULL ? l->acked_by : "", ea, sizeof(ea));
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o) ||
+	    cJSON_AddStringToObject(o, "dossier", ed) == NULL ||
+	    cJSON_AddStringToObject(o, "kind", l->kind == LOST_RESTORED ?
+	    "restored" : "accepted") == NULL ||
+	    cJSON_AddStringToObject(o, "from", ef) == NULL ||
+	    cJSON_AddNumberToObject(o, "since_ms", (double)l->since_ms) ==
+	    NULL || (l->kind == LOST_RESTORED &&
+	    cJSON_AddNumberToObject(o, "waiting", (double)l->waiting) ==
+	    NULL) ||
+	    cJSON_AddBoolToObject(o, "acknowledged", l->acked_by != NULL) ==
+	    NULL || (l->acked_by != NULL &&
+	    (cJSON_AddStringToObject(o, "acknowledged_by", ea) == NULL ||
+	    cJSON_AddNumberToObject(o, "acknowledged_ms",
+	    (double)l->acked_ms) == NULL)))
+		return (-1);
+	return (0);
+}
+
+cJSON *
+lost_json(struct node *n)
+{
+	cJSON	*arr;
+
+	if ((arr = cJSON_CreateArray()) == NULL)
+		return (NULL);
+	if (lost_each(n, json_one, arr) == -1) {
+		cJSON_Delete(arr);
+		return (NULL);
+	}
+	return (arr);
 }

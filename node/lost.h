@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 struct audit_entry;
+struct cJSON;
 struct node;
 
 enum lost_kind {
@@ -50,6 +51,13 @@ struct lost {
  * 0 / -1 (a database error, logged). */
 int	 lost_each(struct node *n, int (*fn)(const struct lost *, void *),
 	    void *arg);
+
+/* lost_json(n): the lost histories as a JSON array of {dossier, kind
+ * ("restored" or "accepted"), from, since_ms, waiting (restored),
+ * acknowledged, acknowledged_by, acknowledged_ms}, peers' words escaped,
+ * for 'opora lost --json' and GET /api/lost; the caller owns it.  NULL on
+ * a database error or out of memory. */
+struct cJSON	*lost_json(struct node *n);
 
 /* lost_find(n, prefix, out): the lost history whose dossier id begins
  * with prefix, its id into out: 1 found, 0 none, 2 more than one, -1. */

@@ -20,6 +20,7 @@
 #include "node/card.h"
 #include "node/fedstats.h"
 #include "node/cli.h"
+#include "node/lost.h"
 #include "node/metrics.h"
 #include "node/node.h"
 #include "node/session.h"
@@ -2212,6 +2213,85 @@ ep_status(struct ctx *c)
 		internal(c);
 }
 
+/*
+ * GET /api/lost (admins): the histories this node waits for and may never
+ * get because a log went back, as 'opora lost --json' (node/lost.h);
+ * audited as 'lost list' with the dossiers named.
+ */
+static void
+ep_lost(struct ctx *c)
+{
+	answer_list(c, "lost", lost_json(c->n));
+}
+
+/*
+ * POST /api/lost/acknowledge and /api/lost/unacknowledge {dossier}: as
+ * 'opora lost acknowledge|unacknowledge DOSSIER' (lost_ack), audited in
+ * the same transaction.  200 {dossier, acknowledged, changed}; 400 for
+ * a dossier that is not an id, 404 not_lost for one whose history is not
+ * missing here.
+ */
+static void
+ep_lost_mark(struct ctx *c, bool ack)
+{
+	struct audit_entry	 e;
+	const char		*d;
+	char			 id[37];
+	cJSON			*j;
+	int			 k;
+
+	if (body_str(c, "dossier", 36, &d) == -1)
+		return;
+	if (d == NULL || !fields_uuid_valid(d, strlen(d))) {
+		fail(c, 400, "bad_request", "dossier is a dossier id");
+		return;
+	}
+	if ((k = lost_find(c->n, d, id)) == -1) {
+		internal(c);
+		return;
+	}
+	if (k != 1 || strcmp(id, d) != 0) {
+		fail(c, 404, "not_lost", "no lost history of this dossier on "
+		    "this node");
+		return;
+	}
+	write_entry(c, &e, ack ? "lost acknowledge" : "lost unacknowledge",
+	    "web");
+	switch ((k = lost_ack(c->n, id, ack, c->acct.login, &e))) {
+	case 0:
+	case 1:
+		break;
+	case -2:
+		fail(c, 500, "audit", "it cannot be recorded in the audit, so "
+		    "nothing was written");
+		return;
+	default:
+		internal(c);
+		return;
+	}
+	if ((j = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(j, "dossier", id) == NULL ||
+	    cJSON_AddBoolToObject(j, "acknowledged", ack) == NULL ||
+	    cJSON_AddBoolToObject(j, "changed", k == 1) == NULL) {
+		cJSON_Delete(j);
+		internal(c);
+		return;
+	}
+	set_json(c, 200, j);
+}
+
+static void
+ep_lost_ack(struct ctx *c)
+{
+	ep_lost_mark(c, true);
+}
+
+static void
+ep_lost_unack(struct ctx *c)
+{
+	ep_lost_mark(c, false);
+}
+
 /* --- Break-the-glass review (supervisors) --------------------------- */
 
 /* The review being read: its entries and their dossiers' ids. */
@@ -3248,6 +3328,10 @@ static const struct endpoint endpoints[] = {
 	    0 },
 	{ "GET", "status", ACT_NODE, NULL, "status", ep_status, 0 },
 	{ "GET", "rejected", ACT_NODE, NULL, "rejected list", ep_rejected,
+	    0 },
+	{ "GET", "lost", ACT_NODE, NULL, "lost list", ep_lost, 0 },
+	{ "POST", "lost/acknowledge", ACT_NODE, NULL, NULL, ep_lost_ack, 0 },
+	{ "POST", "lost/unacknowledge", ACT_NODE, NULL, NULL, ep_lost_unack,
 	    0 },
 	{ "GET", "peers", ACT_NODE, NULL, "peer list", ep_peers, 0 },
 	{ "POST", "peers", ACT_NODE, NULL, NULL, ep_peer_add, 0 },

@@ -96,22 +96,23 @@ function attention(view, a) {
 		    'совпадают с его номером, и соседям ничего не отдаётся. ' +
 		    'Восстановите базу из резервной копии (opora verify ' +
 		    'перечислит все повреждения).');
+	const lost = h('a', { href: '#/lost' }, 'Потерянные истории');
 	if (a.lost_dossiers > 0)
-		items.push(`Узел потерял историю ${count(a.lost_dossiers,
+		items.push([`Узел потерял историю ${count(a.lost_dossiers,
 		    'дела', 'дел', 'дел')}: подписанные им самим изменения ` +
 		    `(${a.lost_changes}) вернулись от соседей без предыдущей ` +
-		    'истории ' +
-		    '(восстановление из старой копии или потеря WAL). Если ' +
-		    'ни у одного соседа её нет, история потеряна: opora ' +
-		    'lost, затем opora lost acknowledge.');
+		    'истории (восстановление из старой копии или потеря WAL). ' +
+		    'Если ни у одного соседа её нет, история потеряна: ' +
+		    'подтвердите это на странице ', lost, '.']);
 	if (a.accepted_without_history > 0)
-		items.push(`История ${count(a.accepted_without_history,
+		items.push([`История ${count(a.accepted_without_history,
 		    'принятого предложения', 'принятых предложений',
 		    'принятых предложений')} не пришла (самое давнее — из ` +
 		    `${a.accepted_from}, принято ${msText(a.accepted_ms)}). ` +
 		    'Передающий узел мог её потерять; обратитесь к его ' +
-		    'администратору, а если она потеряна — opora lost ' +
-		    'acknowledge.');
+		    'администратору, а если она потеряна — подтвердите это ' +
+		    'на странице ', a.lost_dossiers > 0 ? h('a',
+		    { href: '#/lost' }, 'Потерянные истории') : lost, '.']);
 	if (a.waiting > 0)
 		items.push(`${count(a.waiting, 'изменение ждёт',
 		    'изменения ждут', 'изменений ждут')} приёма: часы ` +
@@ -127,7 +128,69 @@ function attention(view, a) {
 		view.append(h('p', { class: 'meta' }, 'Других проблем нет.'));
 	else
 		view.append(h('ul', { class: 'notice' }, ...items.map(
-		    (t) => h('li', {}, t))));
+		    (t) => h('li', {}, ...[].concat(t)))));
+}
+
+// Histories lost to a log that went back (GET /api/lost): each with what
+// happened, and a button to acknowledge the loss once no peer holds it
+// (POST /api/lost/acknowledge), or to report it again.
+export async function lost(view) {
+	view.append(h('h1', {}, 'Потерянные истории'), h('p', {},
+	    'Истории дел, которых узел ждёт и может не дождаться, потому ' +
+	    'что журнал откатился: узел восстановлен из старой копии или ' +
+	    'потерял WAL, либо передающий узел потерял историю принятого ' +
+	    'здесь дела. Подтвердите потерю, когда убедитесь, что ни у ' +
+	    'одного соседа этой истории нет: узел перестанет сообщать о ней ' +
+	    'как о проблеме. Ничего не удаляется; если история всё же ' +
+	    'придёт, она будет принята.'));
+	const st = status();
+	const out = h('div', {});
+	view.append(st, out);
+	const load = async () => {
+		clear(out);
+		const r = await call('GET', '/api/lost');
+		if (r.status !== 200) {
+			st.say(errorText(r), 'error');
+			return;
+		}
+		const list = r.data.lost;
+		if (!list.length) {
+			out.append(h('p', {}, 'Потерянных историй нет.'));
+			return;
+		}
+		out.append(table('Потерянные истории', ['Дело', 'Что ' +
+		    'случилось', 'Когда', 'Подтверждено', 'Действие'],
+		    list.map((x) => [h('code', { class: 'id' }, x.dossier),
+			x.kind === 'restored' ? `узел потерял историю под ` +
+			    `своими изменениями; ${count(x.waiting,
+			    'изменение ждёт', 'изменения ждут',
+			    'изменений ждут')} от ${x.from}` :
+			    `принято предложение от ${x.from}, история ` +
+			    'не пришла',
+			msText(x.since_ms) || '—',
+			x.acknowledged ? `${x.acknowledged_by}, ` +
+			    msText(x.acknowledged_ms) : 'нет',
+			h('div', { class: 'actions cell-actions' }, mark(x))])));
+	};
+	const mark = (x) => {
+		const ack = !x.acknowledged;
+		return h('button', { type: 'button', class: ack ? undefined :
+		    'secondary', 'aria-label': (ack ? 'Подтвердить потерю ' :
+		    'Снова сообщать о ') + x.dossier, onclick: async () => {
+			const r = await call('POST', '/api/lost/' + (ack ?
+			    'acknowledge' : 'unacknowledge'),
+			    { dossier: x.dossier });
+			if (r.status !== 200) {
+				st.say(errorText(r), 'error');
+				return;
+			}
+			st.say(ack ? `Потеря истории дела ${x.dossier} ` +
+			    'подтверждена.' : `О деле ${x.dossier} узел ` +
+			    'снова сообщает как о проблеме.', 'ok');
+			await load();
+		    } }, ack ? 'Подтвердить потерю' : 'Снова сообщать');
+	};
+	await load();
 }
 
 // The last anti-entropy round in words.

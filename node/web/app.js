@@ -36,6 +36,9 @@ const pages = [
 	    render: admin.rejected },
 	{ route: 'peers', title: 'Соседи', roles: ['admin'],
 	    render: admin.peers },
+	// Reached from the health page when there is something to show.
+	{ route: 'lost', title: 'Потерянные истории', roles: [],
+	    render: admin.lost },
 	{ route: 'accounts', title: 'Учётные записи', roles: ['admin'],
 	    render: admin.accounts },
 	{ route: 'audit', title: 'Журнал аудита', roles: ['auditor'],

@@ -10,6 +10,7 @@
 # travels whole.  Both admins list it ('opora lost') and, having found no
 # peer holds it, acknowledge it: no longer a problem, nothing deleted.
 . "$TOP/tests/cli/lib.sh"
+. "$TOP/tests/cli/lib-ui.sh"
 p=$(port_base)
 for r in SMO KLU; do
 	p=$((p + 1))
@@ -20,6 +21,14 @@ done
 ok "$OPORA" --dir SMO peer add KLU.card
 ok "$OPORA" --dir KLU peer add SMO.card
 ok "$OPORA" --dir KLU config set anti_entropy_interval 2
+# Kaluga's admin uses the pages (GET /api/lost, POST /api/lost/...).
+ok "$OPORA" --dir KLU config set listen_ui "127.0.0.1:$((p + 3))"
+echo "$UI_PW" | "$OPORA_BIN" --dir KLU --user admin user add boss \
+    --name Boss --role admin --password-stdin > "$T/KLU.boss" ||
+    fail "user add boss"
+sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$T/KLU.boss" > "$T/KLU.totp"
+UI=https://127.0.0.1:$((p + 3))
+UI_CA=KLU/tls.crt
 ok "$OPORA" --dir SMO backup bak
 serve SMO
 serve KLU
@@ -125,7 +134,25 @@ ok "$OPORA" --dir SMO lost acknowledge "$(echo "$D" | cut -c1-8)"
 contains "$D acknowledged lost" "$T/out"
 ok "$OPORA" --dir SMO lost acknowledge "$D"
 contains 'was acknowledged already' "$T/out"
-ok "$OPORA" --dir KLU lost acknowledge "$D"
+# Kaluga's admin does it in the pages.
+login boss "$UI_PW" "$(oathtool --totp -b "$(cat "$T/KLU.totp")")"
+api boss GET /api/lost
+status 200
+contains "\"lost\":\[\{\"dossier\":\"$D\",\"kind\":\"accepted\",\"from\":\"RU-SMO\"" "$T/out"
+api boss POST /api/lost/acknowledge '{"dossier":"<b>"}'
+status 400
+api boss POST /api/lost/acknowledge "{\"dossier\":\"$E\"}"
+status 404
+contains '"code":"not_lost"' "$T/out"
+api boss POST /api/lost/acknowledge "{\"dossier\":\"$D\"}"
+status 200
+contains "\"dossier\":\"$D\",\"acknowledged\":true,\"changed\":true" "$T/out"
+api boss POST /api/lost/acknowledge "{\"dossier\":\"$D\"}"
+status 200
+contains '"changed":false' "$T/out"
+[ "$(db KLU "SELECT count(*) FROM audit WHERE action = 'lost acknowledge'
+    AND login = 'boss' AND dossiers = '$D'")" = 1 ] ||
+    fail "the pages' acknowledgement is not audited once"
 ok "$OPORA" --dir SMO status
 grep -q 'changes wait to be taken' "$T/out" &&
     fail "the peer still has changes waiting for an acknowledged history"
