@@ -85,8 +85,12 @@ static const char SQL_CHANGE_ORDER[] =
  * so that every change is stored after its parents (verify checks it,
  * and a feed lists parents first).
  */
+/* The dossier's changes in the total order, each with its parents (one
+ * row a parent; none for a first change). */
 static const char SQL_EARLY[] =
-    "SELECT seq FROM changes WHERE dossier = ?1 ORDER BY hlc, key_id, id";
+    "SELECT c.seq, c.id, p.parent FROM changes c LEFT JOIN parents p"
+    " ON p.child = c.seq WHERE c.dossier = ?1 ORDER BY c.hlc, c.key_id,"
+    " c.id";
 static const char SQL_MOVE_AWAY[] =
     "UPDATE changes SET id = id || '~' WHERE seq = ?1";
 static const char SQL_MOVE_COPY[] =
@@ -414,46 +418,116 @@ out:
 	return (rc);
 }
 
+/* A change of the dossier being put in order: where it is in the log,
+ * and whether it moves. */
+struct early {
+	int64_t		 seq;
+	char		 id[65];
+	bool		 moves;
+};
+
+static int
+early_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct early *const *)a)[0]->id,
+	    ((const struct early *const *)b)[0]->id));
+}
+
 int
 store_offer_reorder(struct store *st, const char *dossier)
 {
 	sqlite3_stmt	*s;
-	int64_t		*seqs = NULL, *nv, fresh;
+	struct early	*v = NULL, **byid = NULL, key, *kp, **hit, *nv;
+	const char	*id, *parent;
+	int64_t		 fresh;
 	size_t		 n = 0, cap = 0, i;
 	int		 k, rc = -1;
 
+	/*
+	 * Only what is stored before one of its parents moves (an offer
+	 * held as a summary, and this node's decision on it, stored before
+	 * the history came), and what descends from a change that moves:
+	 * appended again in the total order, each comes after its parents,
+	 * and the rest, already after theirs, keeps its place.
+	 */
 	if ((s = store_stmt(st, SQL_EARLY)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
 	while ((k = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 1);
+		if (id == NULL || strlen(id) != 64) {
+			k = STORE_ERR;
+			break;
+		}
+		if (n > 0 && strcmp(v[n - 1].id, id) == 0)
+			continue;	/* another parent: read below */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(seqs, cap, sizeof(*seqs))) ==
-			    NULL) {
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
 				log_oom_note();
 				k = STORE_ERR;
 				break;
 			}
-			seqs = nv;
+			v = nv;
 		}
-		seqs[n++] = sqlite3_column_int64(s, 0);
+		v[n].seq = sqlite3_column_int64(s, 0);
+		memcpy(v[n].id, id, 65);
+		v[n].moves = false;
+		n++;
 	}
 	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (k != STORE_DONE)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if ((byid = reallocarray(NULL, n, sizeof(*byid))) == NULL) {
+		log_oom_note();
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		byid[i] = &v[i];
+	qsort(byid, n, sizeof(*byid), early_cmp);
+	/* Second read: each change's parents, in the same order, so that a
+	 * parent (earlier in the total order) is judged before its child. */
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	i = 0;
+	while ((k = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 1);
+		parent = (const char *)sqlite3_column_text(s, 2);
+		while (i < n && strcmp(v[i].id, id) != 0)
+			i++;
+		if (i == n || parent == NULL || strlen(parent) != 64)
+			continue;
+		memcpy(key.id, parent, 65);
+		kp = &key;
+		if ((hit = bsearch(&kp, byid, n, sizeof(*byid),
+		    early_cmp)) != NULL && ((*hit)->seq > v[i].seq ||
+		    (*hit)->moves))
+			v[i].moves = true;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	if (k != STORE_DONE)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (run_seq(st, SQL_MOVE_AWAY, seqs[i], 0) == -1 ||
-		    run_seq(st, SQL_MOVE_COPY, seqs[i], 0) == -1)
+		if (!v[i].moves)
+			continue;
+		if (run_seq(st, SQL_MOVE_AWAY, v[i].seq, 0) == -1 ||
+		    run_seq(st, SQL_MOVE_COPY, v[i].seq, 0) == -1)
 			goto out;
 		fresh = sqlite3_last_insert_rowid(store_db(st));
-		if (run_seq(st, SQL_MOVE_PARENTS, seqs[i], fresh) == -1 ||
-		    run_seq(st, SQL_MOVE_DEL_PARENTS, seqs[i], 0) == -1 ||
-		    run_seq(st, SQL_MOVE_DEL, seqs[i], 0) == -1)
+		if (run_seq(st, SQL_MOVE_PARENTS, v[i].seq, fresh) == -1 ||
+		    run_seq(st, SQL_MOVE_DEL_PARENTS, v[i].seq, 0) == -1 ||
+		    run_seq(st, SQL_MOVE_DEL, v[i].seq, 0) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	free(seqs);
+	free(byid);
+	free(v);
 	return (rc);
 }
 

@@ -98,9 +98,10 @@ int	 store_offer_past_gap(struct store *st, const char *dossier,
  * parent, with their summaries: how many, or -1.  A decision on a
  * dropped offer lacks its parent then: call again until 0. */
 int	 store_offer_drop_orphans(struct store *st, const char *dossier);
-/* store_offer_reorder(st, dossier): append the dossier's changes to the
- * log again in the total order, so that each is stored after its
- * parents.  0 / -1. */
+/* store_offer_reorder(st, dossier): append to the log again, in the
+ * total order, the dossier's changes stored before one of their parents
+ * and those that descend from them, so that each is stored after its
+ * parents; the rest keep their place.  0 / -1. */
 int	 store_offer_reorder(struct store *st, const char *dossier);
 /*
  * store_offer_each(st, to, fn, arg): fn(v, arg) for every summary of an
