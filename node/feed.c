@@ -14,6 +14,7 @@
 #include "node/offer.h"
 #include "node/receive.h"
 #include "node/store.h"
+#include "node/store_check.h"
 #include "node/store_feed.h"
 #include "node/store_later.h"
 #include "node/store_peer.h"
@@ -23,102 +24,19 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
-/* The dossiers region r (a parameter, "?1") is entitled to by custody;
- * docs/protocol.md, "Entitlement".  The destination of a pending offer is
- * not: it is served the offer alone (OFFER_OF).  A destination holding an
- * offer as a summary serves what it wrote about it to the offering
- * region (node/offer.h). */
-#define CUSTODY_OF(r) \
-    "SELECT dossier FROM persons WHERE custodian = " r \
-    " UNION SELECT dossier FROM forgotten_to WHERE region = " r \
-    " UNION SELECT dossier FROM transfers WHERE \"from\" = " r \
-    "  AND state = 'accepted'" \
-    " UNION SELECT dossier FROM offer_summaries WHERE \"from\" = " r
-/* And those linked to one of them as the same person, through links one
- * after another.  A link counts only when it is mutual: each of the two
- * dossiers holds a link to the other, not undone, and each of those was
- * written by that dossier's custodian (the authority rules), so no region
- * widens who receives a dossier it does not hold in custody. */
-#define MUTUAL(l) \
-    " EXISTS (SELECT 1 FROM links m WHERE m.dossier = " l ".other" \
-    "  AND m.other = " l ".dossier AND m.state = 'linked')"
-#define ENTITLED_OF(r) \
-    "WITH RECURSIVE ent(d) AS (" CUSTODY_OF(r) \
-    " UNION SELECT l.other FROM links l JOIN ent ON l.dossier = ent.d" \
-    "  WHERE l.state = 'linked' AND" MUTUAL("l") \
-    ") SELECT d AS dossier FROM ent"
-#define ENTITLED	ENTITLED_OF("?1")
-
 /*
  * What a region is served: the changes of the dossiers it is entitled to
- * (ENTITLED), and of a dossier offered to it (OFFER_OF, whatever became of
- * the offer, unless it turned out void), the offer change alone and the
- * change that cancelled or declined it: what a supervisor needs to decide,
- * and how the offer ended (docs/protocol.md, "Offers before they are
- * accepted").  The accept that made it the custodian holds back the
- * dossier's earlier changes: they go whole with it (add_history), parents
- * before children.
+ * (store_feed_entitled), and of a dossier offered to it (whatever became
+ * of the offer, unless it turned out void), the offer change alone and the
+ * change that cancelled or declined it (store_feed_offer_change): what a
+ * supervisor needs to decide, and how the offer ended (docs/protocol.md,
+ * "Offers before they are accepted").  The accept that made it the
+ * custodian holds back the dossier's earlier changes: they go whole with
+ * it (add_grant), parents before children.  feed_build reads the log
+ * after the cursor and picks what it serves dossier by dossier
+ * (store_feed.h), so that a response costs what it reads of the log, not
+ * what the region is entitled to.
  */
-#define OFFER_OF(r, c) \
-    " EXISTS (SELECT 1 FROM transfers t WHERE t.dossier = " c ".dossier" \
-    "  AND t.\"to\" = " r " AND t.state <> 'void'" \
-    "  AND (substr(t.id, 1, 64) = " c ".id" \
-    "  OR (t.state IN ('cancelled', 'declined')" \
-    "  AND substr(t.decided_by, 1, 64) = " c ".id)))"
-/* The log after a cursor, in feed order; feed_build picks what a region
- * is served (OFFER_OF, ENTITLED, the history held back for an accept)
- * dossier by dossier (store_feed.h), so that a response costs what it
- * reads of the log, not what the region is entitled to. */
-static const char SQL_FEED[] =
-    "SELECT seq, id, dossier, NULL, NULL, region FROM changes"
-    " WHERE seq > ?1 ORDER BY seq";
-/* The whole of one change the scan above picked, for add_item (reading
- * every change's bytes in the scan costs more than reading again those
- * it serves). */
-static const char SQL_ONE[] =
-    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
-    " WHERE seq = ?1";
-/* The dossiers of the changes in a window of the log, for "behind". */
-static const char SQL_WINDOW[] =
-    "SELECT dossier FROM changes WHERE seq > ?1 AND seq <= ?2";
-/*
- * The change that grants a region a dossier, after which its earlier
- * history goes to that region whole: the accept that made it the
- * custodian (an offer grants the offer alone).  decided_by holds the
- * deciding change's id alone (conflict/dossier.c): looked up by its index,
- * not once per accepted transfer to the region for every change served.
- */
-static const char SQL_OFFERS[] =
-    "SELECT 1 FROM transfers WHERE decided_by = ?2 AND \"to\" = ?1"
-    " AND state = 'accepted'";
-/* A newly offered dossier's history before the offer, sent whole with the
- * offer (a receiver ignores what it already holds). */
-static const char SQL_HISTORY[] =
-    "SELECT seq, id, dossier, bytes, sig, region FROM changes"
-    " WHERE dossier = ?1 AND seq < ?2 ORDER BY seq";
-static const char SQL_HISTORY_COUNT[] =
-    "SELECT count(*) FROM changes WHERE dossier = ?1 AND seq < ?2";
-/* The dossiers a person.link change joins, when the link is mutual and
- * this node holds the other one: both histories go with the link to a
- * region entitled to either, which the link has just entitled to the
- * other.  (Whichever half of a mutual link comes second completes it; the
- * region may hold neither history yet.) */
-static const char SQL_LINK_TARGET[] =
-    "SELECT l.dossier, l.other FROM links l WHERE substr(l.id, 1, 64) = ?1"
-    " AND l.state = 'linked' AND l.other IN (SELECT dossier FROM persons)"
-    " AND" MUTUAL("l");
-/* The dossiers both ?1 and ?2 are entitled to, after ?3, in id order. */
-static const char SQL_SHARED[] =
-    "SELECT dossier FROM (SELECT dossier FROM (" ENTITLED_OF("?1") ")"
-    " INTERSECT SELECT dossier FROM (" ENTITLED_OF("?2") "))"
-    " WHERE dossier > ?3 ORDER BY dossier LIMIT ?4";
-/* What a region only offered dossier ?2 is served of it (OFFER_OF). */
-static const char SQL_DOSSIER_OFFER[] =
-    "SELECT c.seq, c.id, c.dossier, c.bytes, c.sig FROM changes c"
-    " WHERE c.dossier = ?2 AND" OFFER_OF("?1", "c") " ORDER BY c.seq";
-static const char SQL_DOSSIER_ALL[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE dossier = ?1"
-    " ORDER BY seq";
 
 int64_t
 feed_head(struct node *n)
@@ -143,39 +61,33 @@ static _Thread_local int64_t	 corrupt_seq;
  * the whole response fail (the caller sends no part of it).
  */
 static int
-add_item(struct buf *out, bool *first, sqlite3_stmt *s)
+add_item(struct buf *out, bool *first, const struct store_feed_change *c)
 {
-	const void	*bytes = sqlite3_column_blob(s, 3);
-	const void	*sig = sqlite3_column_blob(s, 4);
-	const char	*id = (const char *)sqlite3_column_text(s, 1);
-	int		 blen = sqlite3_column_bytes(s, 3);
 	char		 hash[CHANGE_ID_HEX + 1], eid[ESC_SHORT];
-	int64_t		 seq = sqlite3_column_int64(s, 0);
 
-	if (sqlite3_column_bytes(s, 4) != SIG_LEN || bytes == NULL ||
-	    blen <= 0) {
+	if (c->siglen != SIG_LEN || c->bytes == NULL || c->len == 0) {
 		log_warnx("feed #%lld: its stored signature or bytes are "
 		    "missing or cut short: the database is damaged "
 		    "('opora verify'; restore it from a backup)",
-		    (long long)seq);
-		corrupt_seq = seq;
+		    (long long)c->seq);
+		corrupt_seq = c->seq;
 		return (-1);
 	}
-	change_id(bytes, (size_t)blen, hash);
-	if (id == NULL || strcmp(hash, id) != 0) {
-		esc_str(id, eid, sizeof(eid));
+	change_id(c->bytes, c->len, hash);
+	if (c->id == NULL || strcmp(hash, c->id) != 0) {
+		esc_str(c->id, eid, sizeof(eid));
 		log_warnx("change %s (feed #%lld): its stored bytes do not "
 		    "match its id: the database is damaged; not served "
 		    "('opora verify'; restore it from a backup)", eid,
-		    (long long)seq);
-		corrupt_seq = seq;
+		    (long long)c->seq);
+		corrupt_seq = c->seq;
 		return (-1);
 	}
 	buf_adds(out, *first ? "{\"bytes\":\"" : ",{\"bytes\":\"");
 	*first = false;
-	wire_b64_add(out, bytes, (size_t)blen);
-	buf_addf(out, "\",\"seq\":%lld,\"sig\":\"", (long long)seq);
-	wire_b64_add(out, sig, SIG_LEN);
+	wire_b64_add(out, c->bytes, c->len);
+	buf_addf(out, "\",\"seq\":%lld,\"sig\":\"", (long long)c->seq);
+	wire_b64_add(out, c->sig, SIG_LEN);
 	return (buf_adds(out, "\"}"));
 }
 
@@ -195,67 +107,51 @@ feed_corrupted(struct node *n)
 	return (1);
 }
 
+/* Whether change c was written by skip, a region that holds every change
+ * it wrote (NULL: none). */
+static bool
+own_change(const struct store_feed_change *c, const char *skip)
+{
+	return (skip != NULL && c->region != NULL &&
+	    strcmp(c->region, skip) == 0);
+}
+
+/* Where the changes of a walk are appended (add_row). */
+struct sink {
+	struct buf	*out;
+	bool		*first;
+	const char	*skip;		/* leave out what it wrote (own_change) */
+	int		 n;		/* how many were appended */
+	int64_t		 last;		/* the feed number of the last one read */
+};
+
+/* store_feed_change_fn: append change c (add_item), unless the sink's
+ * skip wrote it.  0 / -1. */
+static int
+add_row(const struct store_feed_change *c, void *arg)
+{
+	struct sink	*k = arg;
+
+	k->last = c->seq;
+	if (own_change(c, k->skip))
+		return (0);
+	if (add_item(k->out, k->first, c) == -1)
+		return (-1);
+	k->n++;
+	return (0);
+}
+
 /* Append change seq (add_item), read whole.  0 / -1. */
 static int
 add_one(struct store *st, int64_t seq, struct buf *out, bool *first)
 {
-	sqlite3_stmt	*s;
-	int		 r, rc = -1;
-
-	if ((s = store_stmt(st, SQL_ONE)) == NULL)
-		return (-1);
-	sqlite3_bind_int64(s, 1, seq);
-	if ((r = store_step(st, s)) == STORE_ROW)
-		rc = add_item(out, first, s);
-	else if (r == STORE_DONE)
-		log_warnx("feed #%lld: gone while it was read",
-		    (long long)seq);
-	sqlite3_reset(s);
-	return (rc);
-}
-
-/* Whether change id granted its dossier to region (see SQL_OFFERS). */
-static int
-is_offer_to(struct store *st, const char *region, const char *id)
-{
-	sqlite3_stmt	*s;
+	struct sink	 k = { out, first, NULL, 0, 0 };
 	int		 r;
 
-	if ((s = store_stmt(st, SQL_OFFERS)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	return (r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1);
-}
-
-/* How many changes of a dossier come before seq, or -1. */
-static int64_t
-count_history(struct store *st, const char *dossier, int64_t since)
-{
-	sqlite3_stmt	*s;
-	int64_t		 n = -1;
-
-	if ((s = store_stmt(st, SQL_HISTORY_COUNT)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, since);
-	if (store_step(st, s) == STORE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return (n);
-}
-
-/* Whether row s (its author's region in column 5) was written by skip,
- * a region that holds every change it wrote (NULL: none). */
-static bool
-own_change(sqlite3_stmt *s, const char *skip)
-{
-	const char	*r;
-
-	return (skip != NULL && (r = (const char *)sqlite3_column_text(s,
-	    5)) != NULL && strcmp(r, skip) == 0);
+	if ((r = store_feed_change(st, seq, add_row, &k)) == 1)
+		log_warnx("feed #%lld: gone while it was read",
+		    (long long)seq);
+	return (r == 0 ? 0 : -1);
 }
 
 /* Append a dossier's changes before seq, but those skip wrote; returns
@@ -264,24 +160,11 @@ static int
 add_history(struct store *st, const char *dossier, int64_t seq,
     const char *skip, struct buf *out, bool *first)
 {
-	sqlite3_stmt	*s;
-	int		 r, n = 0;
+	struct sink	 k = { out, first, skip, 0, 0 };
 
-	/* Not cached: the feed statement is still stepping. */
-	if (sqlite3_prepare_v2(store_db(st), SQL_HISTORY, -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (store_feed_history_each(st, dossier, seq, add_row, &k) != 0)
 		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, seq);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		if (own_change(s, skip))
-			continue;
-		if (add_item(out, first, s) == -1)
-			break;
-		n++;
-	}
-	sqlite3_finalize(s);
-	return (r == STORE_DONE ? n : -1);
+	return (k.n);
 }
 
 /* When a region is granted dossier id: the whole history of every dossier
@@ -319,23 +202,12 @@ static int
 add_linked(struct store *st, const char *region, const char *id,
     const char *skip, struct buf *out, bool *first)
 {
-	sqlite3_stmt	*s;
 	char		 pair[2][37];
 	int		 r, k, i, count = 0;
 
-	/* Asked for every change served: a cached statement. */
-	if ((s = store_stmt(st, SQL_LINK_TARGET)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-	r = store_step(st, s);
-	if (r == STORE_ROW)
-		for (i = 0; i < 2; i++)
-			snprintf(pair[i], sizeof(pair[i]), "%s",
-			    (const char *)sqlite3_column_text(s, i));
-	sqlite3_reset(s);
-	if (r == STORE_DONE)
-		return (0);
-	if (r != STORE_ROW || (k = entitled_one(st, region, pair[0])) == -1)
+	if ((r = store_feed_link_pair(st, id, pair)) != 1)
+		return (r);
+	if ((k = entitled_one(st, region, pair[0])) == -1)
 		return (-1);
 	if (k == 0)
 		return (0);
@@ -439,6 +311,28 @@ dent_of(struct store *st, struct dcache *c, const char *region,
 	return (e);
 }
 
+/* What count_behind has counted so far (behind_row). */
+struct behind {
+	struct store	*st;
+	struct dcache	*dc;
+	const char	*region;
+	int64_t		 next, n;
+};
+
+/* store_feed_dossier_fn: count a change of dossier d if the region is
+ * entitled to it.  0 / -1. */
+static int
+behind_row(const char *d, void *arg)
+{
+	struct behind	*b = arg;
+	struct dent	*e;
+
+	if ((e = dent_of(b->st, b->dc, b->region, d, b->next)) == NULL)
+		return (-1);
+	b->n += e->ent;
+	return (0);
+}
+
 /*
  * How many changes the region is entitled to after cursor next: counted
  * in the next FEED_BEHIND_WINDOW feed numbers, and beyond them (up to
@@ -450,26 +344,14 @@ static int64_t
 count_behind(struct store *st, struct dcache *c, const char *region,
     int64_t next, int64_t head)
 {
-	sqlite3_stmt	*s;
-	struct dent	*e;
-	int64_t		 n = 0, upto = head;
-	int		 r;
+	struct behind	 b = { st, c, region, next, 0 };
+	int64_t		 n, upto = head;
 
 	if (head - next > FEED_BEHIND_WINDOW)
 		upto = next + FEED_BEHIND_WINDOW;
-	if ((s = store_stmt(st, SQL_WINDOW)) == NULL)
+	if (store_feed_window_each(st, next, upto, behind_row, &b) != 0)
 		return (-1);
-	sqlite3_bind_int64(s, 1, next);
-	sqlite3_bind_int64(s, 2, upto);
-	while ((r = store_step(st, s)) == STORE_ROW) {
-		if ((e = dent_of(st, c, region, (const char *)
-		    sqlite3_column_text(s, 0), next)) == NULL)
-			break;
-		n += e->ent;
-	}
-	sqlite3_reset(s);
-	if (r != STORE_DONE)
-		return (-1);
+	n = b.n;
 	if (upto < head)
 		n = (int64_t)((double)n * (double)(head - next) /
 		    (double)(upto - next));
@@ -477,26 +359,118 @@ count_behind(struct store *st, struct dcache *c, const char *region,
 }
 
 /*
- * Whether the row s (SQL_FEED) is served to region: a change of a dossier
+ * Whether change c of the log is served to region: a change of a dossier
  * it is entitled to, or an offer to it (or how that ended), unless it is
  * held back to come whole with an accept.  1, 0, or -1.
  */
 static int
-is_served(struct store *st, struct dcache *c, const char *region,
-    int64_t since, sqlite3_stmt *s)
+is_served(struct store *st, struct dcache *dc, const char *region,
+    int64_t since, const struct store_feed_change *c)
 {
 	struct dent	*e;
-	const char	*d = (const char *)sqlite3_column_text(s, 2);
 
-	if ((e = dent_of(st, c, region, d, since)) == NULL)
+	if ((e = dent_of(st, dc, region, c->dossier, since)) == NULL)
 		return (-1);
-	if ((!e->ent && !e->offered) || sqlite3_column_int64(s, 0) <
-	    e->holdback)
+	if ((!e->ent && !e->offered) || c->seq < e->holdback)
 		return (0);
 	if (e->ent)
 		return (1);
-	return (store_feed_offer_change(st, region, d,
-	    (const char *)sqlite3_column_text(s, 1)));
+	return (store_feed_offer_change(st, region, c->dossier, c->id));
+}
+
+/* One response being built (build_in, build_row). */
+struct build {
+	struct node	*n;
+	struct dcache	*dc;
+	const char	*region;
+	const char	*skip;		/* FEED_SKIP_OWN: the region, or NULL */
+	int64_t		 since;
+	int64_t		 next;		/* the cursor handed out */
+	int		 limit;
+	int		 count;		/* changes appended */
+	struct buf	*out;
+	bool		 first;		/* nothing appended yet */
+	bool		 more;		/* stopped before the log's end */
+};
+
+/*
+ * Before change c, when it is the accept that grants its dossier to the
+ * region: the dossier's earlier history, whole, and the dossiers linked to
+ * it.  0, 1 when the history does not fit in this response (b->more), or
+ * -1.
+ */
+static int
+add_grant(struct build *b, const struct store_feed_change *c)
+{
+	struct store	*st = b->n->st;
+	int64_t		 h;
+	int		 k;
+
+	if ((k = store_feed_grants(st, b->region, c->id)) != 1)
+		return (k);
+	if ((h = store_feed_history_count(st, c->dossier, c->seq)) == -1)
+		return (-1);
+	if (h > 0) {
+		/* The history before the grant comes whole in one response:
+		 * in this one if it fits, else in the next (alone, whatever
+		 * its size). */
+		if (b->count > 0 && b->count + h > b->limit) {
+			b->more = true;
+			return (1);
+		}
+		if ((k = add_history(st, c->dossier, c->seq, b->skip, b->out,
+		    &b->first)) == -1)
+			return (-1);
+		b->count += k;
+	}
+	/* The dossiers linked to a granted one, unless the grant has since
+	 * ended (a cancelled or declined offer). */
+	if ((k = entitled_one(st, b->region, c->dossier)) != 0) {
+		if (k == -1 || (k = add_links_of(st, c->dossier, b->skip,
+		    b->out, &b->first)) == -1)
+			return (-1);
+		b->count += k;
+	}
+	return (0);
+}
+
+/*
+ * store_feed_change_fn for the log after the cursor: append change c if
+ * it is served to the region, with what it grants or joins.  0 to go on,
+ * 1 when the response is full (b->more), or -1.
+ */
+static int
+build_row(const struct store_feed_change *c, void *arg)
+{
+	struct build	*b = arg;
+	struct store	*st = b->n->st;
+	int		 k;
+
+	if ((k = is_served(st, b->dc, b->region, b->since, c)) != 1)
+		return (k);
+	if (b->count >= b->limit) {
+		b->more = true;
+		return (1);
+	}
+	if ((k = add_grant(b, c)) != 0)
+		return (k);
+	/* A change the region wrote itself is left out when it holds them
+	 * all; what it grants or joins still comes. */
+	if (!own_change(c, b->skip)) {
+		if (add_one(st, c->seq, b->out, &b->first) == -1)
+			return (-1);
+		b->count++;
+	}
+	if ((k = add_linked(st, b->region, c->id, b->skip, b->out,
+	    &b->first)) == -1)
+		return (-1);
+	b->count += k;
+	b->next = c->seq;
+	if (b->out->len > LIMIT_FEED_BYTES / 2) {
+		b->more = true;
+		return (1);
+	}
+	return (0);
 }
 
 /* feed_build's body, in its read transaction. */
@@ -505,85 +479,15 @@ build_in(struct node *n, struct dcache *dc, const char *region,
     int64_t since, int limit, int flags, struct buf *out, int64_t *nextp,
     int *servedp)
 {
-	const char	*skip = flags & FEED_SKIP_OWN ? region : NULL;
-	sqlite3_stmt	*s;
-	int64_t		 next = since, seq, h, behind;
+	struct build	 b = { n, dc, region, flags & FEED_SKIP_OWN ? region :
+			    NULL, since, since, limit, 0, out, true, false };
+	int64_t		 h, behind;
 	char		 epoch[EPOCH_HEX + 1];
-	bool		 first = true, more = false, grant;
-	int		 r, count = 0, k, rc = -1;
+	int		 rc = -1;
 
-	/* Not cached: add_history prepares while this one steps. */
-	if (sqlite3_prepare_v2(store_db(n->st), SQL_FEED, -1, &s, NULL) !=
-	    SQLITE_OK) {
-		log_warnx("feed: %s", sqlite3_errmsg(store_db(n->st)));
-		return (-1);
-	}
-	sqlite3_bind_int64(s, 1, since);
 	buf_adds(out, "{\"changes\":[");
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		if ((k = is_served(n->st, dc, region, since, s)) == -1)
-			goto out;
-		if (k == 0)
-			continue;
-		if (count >= limit) {
-			more = true;
-			break;
-		}
-		seq = sqlite3_column_int64(s, 0);
-		k = is_offer_to(n->st, region,
-		    (const char *)sqlite3_column_text(s, 1));
-		if (k == -1)
-			goto out;
-		grant = k == 1;
-		h = grant ? count_history(n->st, (const char *)
-		    sqlite3_column_text(s, 2), seq) : 0;
-		if (h == -1)
-			goto out;
-		if (h > 0) {
-			/* The history before the grant comes whole in one
-			 * response: in this one if it fits, else in the next
-			 * (alone, whatever its size). */
-			if (count > 0 && count + h > limit) {
-				more = true;
-				break;
-			}
-			if ((k = add_history(n->st, (const char *)
-			    sqlite3_column_text(s, 2), seq, skip, out,
-			    &first)) == -1)
-				goto out;
-			count += k;
-		}
-		/* The dossiers linked to a granted one, unless the grant
-		 * has since ended (a cancelled or declined offer). */
-		if (grant && (k = entitled_one(n->st, region, (const char *)
-		    sqlite3_column_text(s, 2))) != 0) {
-			if (k == -1 || (k = add_links_of(n->st, (const char *)
-			    sqlite3_column_text(s, 2), skip, out, &first)) ==
-			    -1)
-				goto out;
-			count += k;
-		}
-		/* A change the region wrote itself is left out when it
-		 * holds them all; what it grants or joins still comes. */
-		if (!own_change(s, skip)) {
-			if (add_one(n->st, seq, out, &first) == -1)
-				goto out;
-			count++;
-		}
-		if ((k = add_linked(n->st, region, (const char *)
-		    sqlite3_column_text(s, 1), skip, out, &first)) == -1)
-			goto out;
-		count += k;
-		next = seq;
-		if (out->len > LIMIT_FEED_BYTES / 2) {
-			more = true;
-			break;
-		}
-	}
-	if (r != STORE_ROW && r != STORE_DONE)
+	if (store_feed_page_each(n->st, since, build_row, &b) == -1)
 		goto out;
-	sqlite3_finalize(s);
-	s = NULL;
 	/* The epoch the numbers count in, and the newest of them, read in
 	 * the same transaction as the changes: head >= next
 	 * (docs/protocol.md, "Feed epochs").  A response that read the log
@@ -592,29 +496,27 @@ build_in(struct node *n, struct dcache *dc, const char *region,
 	 * whole with the change that entitles it ("Pulling"). */
 	if (epoch_get(n->st, epoch) == -1 || (h = feed_head(n)) == -1)
 		goto out;
-	if (!more && h > next)
-		next = h;
-	if ((behind = more ? count_behind(n->st, dc, region, next, h) :
+	if (!b.more && h > b.next)
+		b.next = h;
+	if ((behind = b.more ? count_behind(n->st, dc, region, b.next, h) :
 	    0) == -1)
 		goto out;
 	buf_addf(out, "],\"more\":%s,\"next\":%lld,\"behind\":%lld,"
-	    "\"epoch\":\"%s\",\"head\":%lld}", more ? "true" : "false",
-	    (long long)next, (long long)behind, epoch, (long long)h);
+	    "\"epoch\":\"%s\",\"head\":%lld}", b.more ? "true" : "false",
+	    (long long)b.next, (long long)behind, epoch, (long long)h);
 	if (buf_failed(out))
 		goto out;
 	/* No cursor leaves this node that its witness does not cover. */
-	if (next > since && epoch_cover(n->dir, epoch, next, h) == -1)
+	if (b.next > since && epoch_cover(n->dir, epoch, b.next, h) == -1)
 		goto out;
-	*nextp = next;
+	*nextp = b.next;
 	if (servedp != NULL)
-		*servedp = count;
-	metrics_served(region, (uint64_t)count);
+		*servedp = b.count;
+	metrics_served(region, (uint64_t)b.count);
 	rc = 0;
 out:
 	if (rc == -1)
-		log_warnx("feed for %s: %s", region,
-		    sqlite3_errmsg(store_db(n->st)));
-	sqlite3_finalize(s);
+		log_warnx("feed for %s: %s", region, store_errmsg(n->st));
 	return (rc);
 }
 
@@ -645,32 +547,17 @@ int
 feed_dossier(struct node *n, const char *region, const char *id,
     struct buf *out)
 {
-	sqlite3_stmt	*s;
 	bool		 first = true, offer;
-	int64_t		 last = 0;
+	struct sink	 k = { out, &first, NULL, 0, 0 };
 	int		 r;
 
 	if ((r = entitled_one(n->st, region, id)) == -1)
 		return (-1);
 	/* Offered, not entitled: the offer and how it ended, alone. */
 	offer = r == 0;
-	if ((s = store_stmt(n->st, offer ? SQL_DOSSIER_OFFER :
-	    SQL_DOSSIER_ALL)) == NULL)
-		return (-1);
-	if (offer) {
-		sqlite3_bind_text(s, 1, region, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	} else
-		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	buf_adds(out, "{\"changes\":[");
-	while ((r = store_step(n->st, s)) == STORE_ROW) {
-		last = sqlite3_column_int64(s, 0);
-		if (add_item(out, &first, s) == -1)
-			break;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (r != STORE_DONE)
+	if ((offer ? store_feed_offered_each(n->st, region, id, add_row, &k) :
+	    store_feed_dossier_each(n->st, id, add_row, &k)) != 0)
 		return (-1);
 	if (offer && first)
 		return (1);
@@ -678,7 +565,7 @@ feed_dossier(struct node *n, const char *region, const char *id,
 	 * the links that entitle it, which are in the linked dossiers. */
 	if (!offer && add_links_of(n->st, id, NULL, out, &first) == -1)
 		return (-1);
-	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)last);
+	buf_addf(out, "],\"more\":false,\"next\":%lld}", (long long)k.last);
 	return (!buf_failed(out) ? 0 : -1);
 }
 
@@ -686,42 +573,18 @@ int
 feed_shared(struct store *st, const char *a, const char *b,
     const char *after, int limit, char (**out)[37], size_t *np)
 {
-	sqlite3_stmt	*s;
-	char		(*v)[37] = NULL;
-	const char	*d;
-	size_t		 n = 0;
-	int		 r;
+	char	(*v)[37] = NULL;
 
 	*out = NULL;
 	*np = 0;
 	if (limit < 1 || (v = calloc((size_t)limit, sizeof(*v))) == NULL ||
-	    (s = store_stmt(st, SQL_SHARED)) == NULL) {
+	    store_feed_shared(st, a, b, after, limit, v, np) == -1) {
 		free(v);
 		return (-1);
 	}
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, after, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, limit);
-	while ((r = store_step(st, s)) == STORE_ROW && n < (size_t)limit) {
-		d = (const char *)sqlite3_column_text(s, 0);
-		if (d == NULL || strlen(d) != 36)
-			continue;	/* not a dossier id: never shared */
-		memcpy(v[n++], d, 37);
-	}
-	if (r != STORE_DONE && r != STORE_ROW) {
-		log_warnx("shared dossiers of %s and %s: %s", a, b,
-		    sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
-		free(v);
-		return (-1);
-	}
-	sqlite3_reset(s);
 	*out = v;
-	*np = n;
 	return (0);
 }
-
 
 /* Items in the total order of their changes; undecodable ones first. */
 static int
@@ -873,29 +736,6 @@ feed_check(struct store *st, struct wire_feed *f, struct feed_batch **out,
 	return (0);
 }
 
-/*
- * Whether this node's region ?1 may hold dossier ?2, by its own fold
- * (docs/protocol.md, "Entitlement", "What a receiver holds"): it is the
- * custodian or a former custodian of the dossier or of one joined to it by
- * mutual links (or it forgot the dossier before protocol 2.1).  An offer
- * entitles it to the offer alone (node/offer.h): the history of a dossier
- * offered here comes with this region's accept, and is refused before.
- * Walks the dossier's link component rather than the region's whole
- * entitlement.
- */
-static const char SQL_MAY_HOLD[] =
-    "WITH RECURSIVE comp(d) AS (SELECT ?2"
-    " UNION SELECT l.other FROM links l JOIN comp ON l.dossier = comp.d"
-    "  WHERE l.state = 'linked' AND" MUTUAL("l") ")"
-    " SELECT 1 FROM comp WHERE EXISTS (SELECT 1 FROM persons p"
-    "  WHERE p.dossier = comp.d AND p.custodian = ?1)"
-    " OR EXISTS (SELECT 1 FROM transfers t WHERE t.dossier = comp.d"
-    "  AND t.\"from\" = ?1 AND t.state = 'accepted')"
-    " UNION ALL SELECT 1 FROM forgotten_to WHERE dossier = ?2 AND region = ?1"
-    " UNION ALL SELECT 1 FROM forgotten WHERE dossier = ?2"
-    "  AND kind = 'declined'"
-    " LIMIT 1";
-
 /* Dossier ids, sorted, for bsearch. */
 struct idset {
 	char	(*v)[37];
@@ -947,30 +787,22 @@ idset_has(const struct idset *s, const char *id)
 	    id_cmp) != NULL);
 }
 
-/* Which of the dossiers in touched this node may not hold, into bad;
- * those in held this node may hold (it accepted their offer).  0, or -1 on
- * a database error. */
+/* Which of the dossiers in touched this node may not hold by its own fold
+ * (store_feed_may_hold), into bad; those in held this node may hold (it
+ * accepted their offer).  0, or -1 on a database error. */
 static int
 check_entitled(struct node *n, const struct idset *touched,
     const struct idset *held, struct idset *bad)
 {
-	sqlite3_stmt	*s;
 	size_t		 i;
 	int		 r;
 
-	if ((s = store_stmt(n->st, SQL_MAY_HOLD)) == NULL)
-		return (-1);
 	for (i = 0; i < touched->n; i++) {
 		if (idset_has(held, touched->v[i]))
 			continue;
-		sqlite3_bind_text(s, 1, n->cfg.region, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, touched->v[i], -1, SQLITE_STATIC);
-		r = store_step(n->st, s);
-		sqlite3_reset(s);
-		if (r == STORE_DONE) {
-			if (idset_add(bad, touched->v[i]) == -1)
-				return (-1);
-		} else if (r != STORE_ROW)
+		if ((r = store_feed_may_hold(n->st, n->cfg.region,
+		    touched->v[i])) == -1 || (r == 0 &&
+		    idset_add(bad, touched->v[i]) == -1))
 			return (-1);
 	}
 	return (0);

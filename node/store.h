@@ -42,9 +42,8 @@ void		 store_close(struct store *st);
  * (erasure), store_backup.h (copies of the database), store_stats.h
  * (the statistics, releases, researchers), store_view.h (the views, the
  * transfers' list), store_dup.h (possible duplicates), store_check.h
- * ('opora verify') and store_metrics.h; the feed (node/feed.c) still
- * keeps its own beside its logic.  The statement belongs to the store;
- * NULL (logged) if sql does not prepare. */
+ * ('opora verify'), store_metrics.h and store_feed.h (the feed's).  The
+ * statement belongs to the store; NULL (logged) if sql does not prepare. */
 sqlite3		*store_db(struct store *st);
 sqlite3_stmt	*store_stmt(struct store *st, const char *sql);
 

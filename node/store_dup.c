@@ -10,6 +10,7 @@
 
 #include "node/store.h"
 #include "node/store_dup.h"
+#include "node/store_run.h"
 #include "protocol/log.h"
 
 static const char SQL_DUP_PAIRS[] =
@@ -42,18 +43,6 @@ text(sqlite3_stmt *s, int i)
 	const char	*v = (const char *)sqlite3_column_text(s, i);
 
 	return (v != NULL ? v : "");
-}
-
-/* The end of a walk: rc, the callback's value, unless the walk stopped
- * short of the end on its own (r, the last step, is not STORE_DONE). */
-static int
-walk_end(sqlite3_stmt *s, int r, int rc)
-{
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
 }
 
 int
@@ -133,5 +122,5 @@ store_dup_dismissed(struct store *st, store_dup_dismissed_fn fn, void *arg)
 		if ((rc = fn(text(s, 0), text(s, 1), text(s, 2), text(s, 3),
 		    sqlite3_column_int64(s, 4), arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }

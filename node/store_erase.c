@@ -63,7 +63,7 @@ static const char *const SQL_DEL_RECORDS[] = {
 	"DELETE FROM session_glass WHERE dossier = ?1",
 };
 /* Whether this node's region (?2) may hold dossier ?1 by anything but an
- * offer that ended (feed.c, SQL_MAY_HOLD). */
+ * offer that ended (store_feed.c, SQL_MAY_HOLD). */
 static const char SQL_ENTITLED[] =
     COMP "SELECT EXISTS (SELECT 1 FROM comp WHERE EXISTS (SELECT 1"
     "  FROM persons p WHERE p.dossier = comp.d AND p.custodian = ?2)"

@@ -60,3 +60,13 @@ store_run_text(struct store *st, const char *sql, const char *what,
 		return (-1);
 	return (store_run_done(st, s));
 }
+
+int
+store_walk_end(sqlite3_stmt *s, int r, int rc)
+{
+	if (rc == 0 && r != STORE_DONE)
+		rc = -1;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (rc);
+}

@@ -1,9 +1,10 @@
 /*
  * node/store_run.h: small helpers for the store_*.c files that run one
- * statement at a time (store_account.c, store_audit.c, store_erase.c):
- * bind texts, step once, reset.  Statements come from store_stmt (the
- * store owns them); every step goes through store_step, which logs a
- * failure once.  Not for callers outside node/store*.c.
+ * statement at a time (store_account.c, store_audit.c, store_erase.c,
+ * store_feed.c, ...): bind texts, step once, reset, end a walk.
+ * Statements come from store_stmt (the store owns them); every step goes
+ * through store_step, which logs a failure once.  Not for callers outside
+ * node/store*.c.
  */
 #ifndef OPORA_STORE_RUN_H
 #define OPORA_STORE_RUN_H
@@ -30,5 +31,9 @@ sqlite3_stmt	*store_bound(struct store *st, const char *sql,
  * 0 / -1. */
 int		 store_run_text(struct store *st, const char *sql,
 		    const char *what, const char *a, const char *b);
+/* store_walk_end(s, r, rc): the end of a walk over the rows of s: reset
+ * s and clear its bindings.  rc (the callback's value), or -1 when rc is
+ * 0 and r (the last step) is not STORE_DONE: never a shorter answer. */
+int		 store_walk_end(sqlite3_stmt *s, int r, int rc);
 
 #endif /* OPORA_STORE_RUN_H */

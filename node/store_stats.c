@@ -12,6 +12,7 @@
 
 #include "conflict/hlc.h"
 #include "node/store.h"
+#include "node/store_run.h"
 #include "node/store_stats.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
@@ -47,16 +48,6 @@ static int
 run(struct store *st, sqlite3_stmt *s)
 {
 	return (done(s, store_step(st, s) == STORE_DONE ? 0 : -1));
-}
-
-/* The end of a walk: rc, the callback's value, unless the walk stopped
- * short of the end on its own (r, the last step, is not STORE_DONE). */
-static int
-walk_end(sqlite3_stmt *s, int r, int rc)
-{
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	return (done(s, rc));
 }
 
 /* --- the views, in dossier order ------------------------------------- */
@@ -305,7 +296,7 @@ store_stats_snapshots(struct store *st, store_stats_snapshot_fn fn,
 		if ((rc = fn(&row, arg)) != 0)
 			break;
 	}
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 static const char SQL_SNAPSHOT_LATEST[] =
@@ -489,7 +480,7 @@ store_stats_release_regions(struct store *st, int64_t rel, int year,
 		if ((rc = fn(reg, sqlite3_column_int(s, 1) != 0, arg)) != 0)
 			break;
 	}
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -512,7 +503,7 @@ store_stats_release_cells(struct store *st, int64_t rel, int year,
 		    sqlite3_column_int64(s, 3),
 		    (uint32_t)sqlite3_column_int64(s, 4), arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -532,7 +523,7 @@ store_stats_release_flows(struct store *st, int64_t rel, int year,
 		    sqlite3_column_int64(s, 2),
 		    (uint32_t)sqlite3_column_int64(s, 3), arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -557,7 +548,7 @@ store_stats_group_cells(struct store *st, const char *snapshot,
 		    (uint32_t)sqlite3_column_int64(s, 2), arg)) != 0)
 			break;
 	}
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -616,7 +607,7 @@ store_stats_currents(struct store *st, store_stats_current_fn fn,
 		if ((rc = fn(opt(TEXT(s, 0)), sqlite3_column_int(s, 1),
 		    opt(TEXT(s, 2)), arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -631,7 +622,7 @@ store_stats_releases(struct store *st, store_stats_release_fn fn, void *arg)
 		if ((rc = fn(sqlite3_column_int64(s, 0), opt(TEXT(s, 1)),
 		    sqlite3_column_int64(s, 2), arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -650,7 +641,7 @@ store_stats_held(struct store *st, int64_t rel, store_stats_held_fn fn,
 		    opt(TEXT(s, 2)), sqlite3_column_int(s, 3), opt(TEXT(s, 4)),
 		    arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -729,5 +720,5 @@ store_stats_researcher_each(struct store *st, store_stats_researcher_fn fn,
 		    sqlite3_column_int64(s, 2), sqlite3_column_int(s, 3) != 0,
 		    arg)) != 0)
 			break;
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }

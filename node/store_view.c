@@ -13,6 +13,7 @@
 #include "conflict/dossier.h"
 #include "conflict/hlc.h"
 #include "node/store.h"
+#include "node/store_run.h"
 #include "node/store_view.h"
 #include "protocol/change.h"
 #include "protocol/log.h"
@@ -195,18 +196,6 @@ bind_opt(sqlite3_stmt *s, int i, const char *v)
 	return (sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC));
 }
 
-/* The end of a walk: rc, the callback's value, unless the walk stopped
- * short of the end on its own (r, the last step, is not STORE_DONE). */
-static int
-walk_end(sqlite3_stmt *s, int r, int rc)
-{
-	if (rc == 0 && r != STORE_DONE)
-		rc = -1;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
-}
-
 int
 store_view_load(struct store *st, const char *id, struct dossier **out)
 {
@@ -330,7 +319,7 @@ store_view_dups_of(struct store *st, const char *except, const char *snils,
 		    sqlite3_column_int(s, 2) != 0, arg)) != 0)
 			break;
 	}
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -449,7 +438,7 @@ store_view_change_links(struct store *st, const char *dossier,
 		if ((rc = fn(a != NULL ? a : "", b != NULL ? b : "", arg)) != 0)
 			break;
 	}
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 int
@@ -522,7 +511,7 @@ store_view_transfers(struct store *st, int which, const char *region,
 		    arg)) != 0)
 			break;
 	}
-	return (walk_end(s, r, rc));
+	return (store_walk_end(s, r, rc));
 }
 
 bool

@@ -18,6 +18,7 @@
 
 #include "node/card.h"
 #include "node/store.h"
+#include "node/store_feed.h"
 #include "node/store_import.h"
 #include "node/store_peer.h"
 #include "node/store_refusal.h"
@@ -799,6 +800,14 @@ out:
 	return (r);
 }
 
+/* Change 1 of FILL offered DOSSIER to RU-SMO, held as a summary; more rows
+ * may follow. */
+#define OFFERED_1 \
+    "INSERT INTO offer_summaries (offer, dossier, change, \"from\", \"to\"," \
+    " hlc, state, decided, received) VALUES ('" ID("1") "/0', '" DOSSIER \
+    "', '" ID("1") "', 'RU-KLU', 'RU-SMO', '0000000000000001', 'offered'," \
+    " NULL, 0)"
+
 static int
 count_offer(const char *const v[13], void *arg)
 {
@@ -828,10 +837,7 @@ r_offers(struct store *st)
 
 	if (store_begin(st) == -1)
 		return (-1);
-	if (store_exec(st, "INSERT INTO offer_summaries (offer, dossier,"
-	    " change, \"from\", \"to\", hlc, state, decided, received) VALUES"
-	    " ('" ID("1") "/0', '" DOSSIER "', '" ID("1") "', 'RU-KLU',"
-	    " 'RU-SMO', '0000000000000001', 'offered', NULL, 0),"
+	if (store_exec(st, OFFERED_1 ","
 	    " ('" ID("2") "/0', '" DOSSIER "', '" ID("2") "', 'RU-KLU',"
 	    " 'RU-SMO', '0000000000000002', 'accepted', '0000000000000003', 0)")
 	    == -1)
@@ -855,6 +861,94 @@ out:
 	return (r);
 }
 
+/* What a walk of store_feed.h saw: how many changes, whole (bytes and
+ * signature read) or not, with their author's region or not. */
+struct feed_seen {
+	int	 n;
+	bool	 whole, region;
+};
+
+/* The changes of FILL come in feed order, 1, 2, 3. */
+static int
+feed_row(const struct store_feed_change *c, void *arg)
+{
+	struct feed_seen	*f = arg;
+
+	assert_int_equal(c->seq, ++f->n);
+	assert_string_equal(c->dossier, DOSSIER);
+	assert_non_null(c->id);
+	if (f->whole) {
+		assert_non_null(c->bytes);
+		assert_int_equal(c->len, 2);
+		assert_int_equal(c->siglen, SIG_LEN);
+	} else {
+		assert_null(c->bytes);
+		assert_int_equal(c->len, 0);
+	}
+	if (f->region)
+		assert_string_equal(c->region, "RU-KLU");
+	else
+		assert_null(c->region);
+	return (0);
+}
+
+static int
+feed_window_row(const char *d, void *arg)
+{
+	assert_string_equal(d, DOSSIER);
+	++*(int *)arg;
+	return (0);
+}
+
+/* The feed's reads (node/store_feed.h), with an offer summary from
+ * RU-KLU and the dossier forgotten for RU-SMO, so that both regions are
+ * entitled to it. */
+static int
+r_feed_walks(struct store *st)
+{
+	struct feed_seen page = { 0, false, true }, hist = { 0, true, true };
+	struct feed_seen all = { 0, true, false }, off = { 0, true, false };
+	struct feed_seen one = { 1, true, true };
+	char		 pair[2][37], shared[2][37];
+	size_t		 ns = 9;
+	int		 win = 0, r = -1;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_exec(st, OFFERED_1 ";"
+	    "INSERT INTO forgotten_to (dossier, region) VALUES ('" DOSSIER "',"
+	    " 'RU-SMO')") == -1)
+		goto out;
+	if (store_feed_page_each(st, 0, feed_row, &page) != 0 ||
+	    store_feed_history_each(st, DOSSIER, 3, feed_row, &hist) != 0 ||
+	    store_feed_history_count(st, DOSSIER, 3) != 2 ||
+	    store_feed_dossier_each(st, DOSSIER, feed_row, &all) != 0 ||
+	    store_feed_offered_each(st, "RU-SMO", DOSSIER, feed_row,
+	    &off) != 0 ||
+	    store_feed_change(st, 2, feed_row, &one) != 0 ||
+	    store_feed_change(st, 9, feed_row, &one) != 1 ||
+	    store_feed_window_each(st, 1, 3, feed_window_row, &win) != 0 ||
+	    store_feed_grants(st, "RU-SMO", ID("1")) != 0 ||
+	    store_feed_link_pair(st, ID("1"), pair) != 0 ||
+	    store_feed_shared(st, "RU-SMO", "RU-KLU", "", 2, shared,
+	    &ns) != 0 ||
+	    store_feed_may_hold(st, "RU-SMO", DOSSIER) != 1 ||
+	    store_feed_may_hold(st, "RU-KLU", DOSSIER) != 0)
+		goto out;
+	assert_int_equal(page.n, 3);
+	assert_int_equal(hist.n, 2);
+	assert_int_equal(all.n, 3);
+	assert_int_equal(off.n, 0);
+	assert_int_equal(one.n, 2);
+	assert_int_equal(win, 2);
+	assert_int_equal(ns, 1);
+	assert_string_equal(shared[0], DOSSIER);
+	r = 0;
+out:
+	store_rollback(st);
+	return (r);
+}
+
 static const reader_fn readers[] = {
 	r_views, r_person_pages,
 	r_researcher, r_data_version, r_snapshots,
@@ -868,7 +962,7 @@ static const reader_fn readers[] = {
 	r_meta, r_meta_set, r_meta_raise, r_key, r_change_has,
 	r_has_dossier, r_heads, r_each_dossier, r_each_all, r_change_bytes,
 	r_count, r_rotations, r_revocations, r_peer_pins, r_region_by_pin,
-	r_key_limit, r_keys_trust, r_offers,
+	r_key_limit, r_keys_trust, r_offers, r_feed_walks,
 };
 
 static void
