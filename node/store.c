@@ -13,7 +13,6 @@
 #include "protocol/limits.h"
 #include "protocol/log.h"
 
-#define STORE_MAX_STMTS	128
 #define STORE_BUSY_MS	10000	/* another opora command may hold the lock */
 /*
  * The page cache, in KiB.  The log's indexes are keyed by hashes, so inserts
@@ -34,8 +33,8 @@ struct store_stmt {
 struct store {
 	sqlite3			*db;
 	char			*path;
-	struct store_stmt	 stmts[STORE_MAX_STMTS];
-	int			 nstmts;
+	struct store_stmt	*stmts;		/* owned; nstmts of capstmts */
+	int			 nstmts, capstmts;
 	/* store_test_fail_step: the step that fails (1: the next one),
 	 * 0 when disarmed, and the result code it fails with. */
 	long			 fail_in;
@@ -762,6 +761,7 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		store_err(st, "close");
 	free(st->path);
@@ -793,9 +793,23 @@ store_stmt(struct store *st, const char *sql)
 		store_err(st, "prepare");
 		return (NULL);
 	}
-	if (st->nstmts == STORE_MAX_STMTS)
-		fatalx("store: more than %d cached statements",
-		    STORE_MAX_STMTS);
+	/* As many as the program has statements (a few hundred): the
+	 * cache grows, it never refuses one. */
+	if (st->nstmts == st->capstmts) {
+		struct store_stmt	*nv;
+		int			 cap = st->capstmts ? 2 * st->capstmts :
+					    64;
+
+		if ((nv = reallocarray(st->stmts, (size_t)cap,
+		    sizeof(*nv))) == NULL) {
+			sqlite3_finalize(s);
+			log_oom_note();
+			log_warnx("store: out of memory");
+			return (NULL);
+		}
+		st->stmts = nv;
+		st->capstmts = cap;
+	}
 	st->stmts[st->nstmts].sql = sql;
 	st->stmts[st->nstmts++].stmt = s;
 	return (s);

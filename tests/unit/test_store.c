@@ -832,7 +832,7 @@ static int
 r_offers(struct store *st)
 {
 	struct store_offer_row row;
-	char		 id[80], dossier[37] = "";
+	char		 id[80], dossier[37] = "", hlc[17];
 	int		 n = 0, r = -1;
 
 	if (store_begin(st) == -1)
@@ -849,7 +849,10 @@ r_offers(struct store *st)
 	    store_offer_held(st, DOSSIER) != 1 ||
 	    store_offer_accepted(st, DOSSIER) != 1 ||
 	    store_offer_gap(st, DOSSIER) == -1 ||
-	    store_offer_past_gap(st, "[\"" ID("3") "\"]") == -1 ||
+	    store_offer_past_gap(st, DOSSIER, "ffffffffffffffff",
+	    "[\"" ID("3") "\"]") == -1 ||
+	    store_offer_first_hlc(st, DOSSIER, hlc) != 1 ||
+	    store_offer_reorder(st, DOSSIER) == -1 ||
 	    store_offer_change_order(st, ID("3"), id, id + 20) != 1)
 		goto out;
 	assert_int_equal(n, 2);
