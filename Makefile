@@ -239,18 +239,23 @@ web-deps: deps
 web-test: all web-deps
 	OPORA=$$PWD/opora TOP=$$PWD sh tests/web/run.sh
 
+# Each bench script within BENCH_TIMEOUT seconds: one that hangs stops
+# 'make bench' with timeout's exit 124 (its EXIT trap stops what it
+# started) instead of waiting for ever.
+BENCH_TIMEOUT ?= 3600
+BENCH_RUN = timeout $(BENCH_TIMEOUT) sh
 bench: deps
 	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy \
 	  $(B)/bench/opora-noaudit
-	@sh tests/bench/bench.sh
-	@sh tests/bench/bench_audit.sh
-	@sh tests/bench/bench_sync.sh
-	@sh tests/bench/bench_feed.sh
-	@sh tests/bench/bench_merge.sh
-	@sh tests/bench/bench_stats.sh
-	@sh tests/bench/bench_web.sh
-	@sh tests/bench/bench_entropy.sh
-	@sh tests/bench/bench_memlimit.sh
+	@$(BENCH_RUN) tests/bench/bench.sh
+	@$(BENCH_RUN) tests/bench/bench_audit.sh
+	@$(BENCH_RUN) tests/bench/bench_sync.sh
+	@$(BENCH_RUN) tests/bench/bench_feed.sh
+	@$(BENCH_RUN) tests/bench/bench_merge.sh
+	@$(BENCH_RUN) tests/bench/bench_stats.sh
+	@$(BENCH_RUN) tests/bench/bench_web.sh
+	@$(BENCH_RUN) tests/bench/bench_entropy.sh
+	@$(BENCH_RUN) tests/bench/bench_memlimit.sh
 
 # What the audit of a read costs (tests/bench/bench_audit.sh): the same
 # program with audit_record writing nothing, for the bench only.
