@@ -176,11 +176,18 @@ dossiers(struct bench *b, char (*ids)[37], int nd, int n, bool conflicts)
 			o = net_op(OP_TRANSFER_ACCEPT);
 			o.arg[OA_REF] = ref;
 			make(b, r, ids[x], &o, NULL);
-			set_phone(b, r, ids[x], round);
 		}
-		/* Not knowing of the accepts: concurrent edits. */
+		/* Not knowing of the accepts: edits concurrent with them. */
 		for (x = 0; conflicts && x < nd; x++)
 			set_phone(b, c, ids[x], round);
+		/* The history comes with the accept once the custodian has
+		 * pulled it (docs/protocol.md, "Offers before they are
+		 * accepted"), and with it the old custodian's edit: the new
+		 * custodian's edit follows it. */
+		sync_all(b);
+		sync_all(b);
+		for (x = 0; x < nd; x++)
+			set_phone(b, r, ids[x], round);
 		sync_all(b);
 	}
 	free(cid);
@@ -242,8 +249,10 @@ main(int argc, char **argv)
 		die("out of memory");
 	for (i = 0; i < ndossiers; i++)
 		net_uuid(rnd, &b, ids[i]);
-	memcpy(first, ids[0], sizeof(first));
 	dossiers(&b, ids, ndossiers, per, conflicts);
+	/* The ids the first changes made (a dossier's id is derived from
+	 * its creator: docs/protocol.md, "Versions"). */
+	memcpy(first, ids[0], sizeof(first));
 	free(ids);
 	nconf = store_count(b.net.n[0]->st, "SELECT count(*) FROM conflicts");
 
