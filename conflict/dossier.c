@@ -235,6 +235,7 @@ dossier_mark_clean(struct dossier *d)
 	int	 t;
 
 	d->person_dirty = false;
+	d->tail_dirty = false;
 	for (t = 0; t < DT_COUNT; t++)
 		for (r = 0; r < d->t[t].n; r++)
 			d->t[t].v[r].dirty = false;
@@ -1031,6 +1032,6 @@ dossier_apply(struct dossier *d, const struct change_meta *m,
 	d->last = s;
 	d->nchanges++;
 	hlc_format(m->hlc, d->updated);
-	d->person_dirty = true;
+	d->tail_dirty = true;
 	return (0);
 }

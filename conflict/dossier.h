@@ -137,7 +137,9 @@ struct dossier {
 	char			 erased[65];
 	uint64_t		 nchanges;
 	struct dossier_stamp	 last;		/* greatest change applied */
-	bool			 person_dirty;
+	bool			 person_dirty;	/* the person row changed */
+	bool			 tail_dirty;	/* only nchanges, last and
+						   updated changed */
 	struct dossier_rows	 t[DT_COUNT];
 	char			(*heads)[65];	/* sorted; owned */
 	size_t			 nheads;

@@ -41,6 +41,10 @@ static const char SQL_PERSON_PUT[] =
     " surname_fold = excluded.surname_fold, name_key = excluded.name_key,"
     " name_fold = excluded.name_fold";
 
+static const char SQL_PERSON_TAIL[] =
+    "UPDATE persons SET updated = ?2, nchanges = ?3, last_hlc = ?4,"
+    " last_key = ?5, last_id = ?6 WHERE dossier = ?1";
+
 /*
  * The entry tables' statements, one per table.  They are written out rather
  * than assembled, so that every statement the node runs can be read here;
@@ -360,6 +364,33 @@ out:
 		    sqlite3_errmsg(store_db(st)));
 	sqlite3_reset(s);
 	return (rc);
+}
+
+int
+store_view_person_tail(struct store *st, const struct dossier *d)
+{
+	sqlite3_stmt	*s;
+	char		 hlc[17];
+	int		 k;
+
+	if ((s = store_stmt(st, SQL_PERSON_TAIL)) == NULL)
+		return (-1);
+	hlc_format(d->last.hlc, hlc);
+	if (sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    bind_opt(s, 2, d->updated) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, (sqlite3_int64)d->nchanges) !=
+	    SQLITE_OK || bind_opt(s, 4, hlc) != SQLITE_OK ||
+	    bind_opt(s, 5, d->last.key) != SQLITE_OK ||
+	    bind_opt(s, 6, d->last.id) != SQLITE_OK) {
+		log_warnx("write dossier %s: %s", d->id,
+		    sqlite3_errmsg(store_db(st)));
+		sqlite3_reset(s);
+		return (-1);
+	}
+	if ((k = store_run(st, s)) == -1)
+		log_warnx("write dossier %s: %s", d->id,
+		    sqlite3_errmsg(store_db(st)));
+	return (k > 0 ? 1 : k);
 }
 
 int

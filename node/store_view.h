@@ -31,6 +31,10 @@ struct store;
 int	 store_view_load(struct store *st, const char *id,
 	    struct dossier **out);
 
+/* store_view_person_tail(st, d): write only the person row's count of
+ * changes, last change and time of update: 1, or 0 when d has no row yet
+ * (write it whole), or -1. */
+int	 store_view_person_tail(struct store *st, const struct dossier *d);
 /* store_view_person_put(st, d, fold, key, nfold): write d's person row
  * with its folded surname, name key (NULL: none) and folded first name.
  * store_view_row_put(st, d, t, pos): write row pos of d's table t.  The

@@ -143,10 +143,19 @@ int
 view_save(struct store *st, struct dossier *d)
 {
 	size_t	 r;
-	int	 t;
+	int	 t, k;
 
-	if (d->person_dirty && save_person(st, d) == -1)
-		return (-1);
+	/* Most changes move only the row's count and last change: those
+	 * columns alone, not the folded names and their indexes (a row
+	 * that is not there yet is written whole). */
+	if (d->person_dirty) {
+		if (save_person(st, d) == -1)
+			return (-1);
+	} else if (d->tail_dirty) {
+		if ((k = store_view_person_tail(st, d)) == -1 ||
+		    (k == 0 && save_person(st, d) == -1))
+			return (-1);
+	}
 	for (t = 0; t < DT_COUNT; t++)
 		for (r = 0; r < d->t[t].n; r++)
 			if (d->t[t].v[r].dirty &&
