@@ -97,7 +97,7 @@ contains '^\{"region":"RU-SMO","peers":\[\{"region":"RU-KLU","url":"https://127.
     "$T/out"
 contains '"dossiers":0,"custody":0,"conflicts_open":0,"refused":0,' "$T/out"
 # The anti-entropy and statistics parts of 'opora status --json'.
-contains '"anti_entropy_interval":[0-9]*,"stats":\{"federal":false,"federal_peer":false,"published_ms":[0-9]*,"interval_hours":[0-9]*,"late":false\}\}$' "$T/out"
+contains '"anti_entropy_interval":[0-9]*,"stats":\{"federal":false,"federal_peer":false,"published_ms":[0-9]*,"interval_hours":[0-9]*,"late":false\},"attention":\{"lost_dossiers":0,"lost_changes":0,"accepted_without_history":0,"waiting":0,"refused_last_day":0,"corrupt":false,"read_ok":true\}\}$' "$T/out"
 api petrova GET /api/status
 status 403
 login inspector
