@@ -343,8 +343,11 @@ cmd_status(int argc, char **argv)
 	else
 		cJSON_AddNumberToObject(j, "stats_published_ms",
 		    (double)published);
+	/* A figure metrics_gather could not read (the lost histories, the
+	 * accepted offers without history, a corrupted change among them)
+	 * is a problem, never a zero that hides one. */
 	if (metrics_json(&mf, j) == -1 || mf.audit_entries < 0 ||
-	    mf.refused[0] < 0)
+	    mf.refused[0] < 0 || mf.readerr)
 		readerr = true;
 	peers = cJSON_AddArrayToObject(j, "peers");
 	/* A new node has no peers: not a problem, but not "all is well"

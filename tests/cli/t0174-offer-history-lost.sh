@@ -174,3 +174,11 @@ contains "$D reported again" "$T/out"
 contains 'this node lost the history of 1 dossier' "$T/smo.status"
 stop KLU
 stop SMO
+
+# Fail closed: when what was lost cannot be read, status says the
+# database could not be read whole, never that nothing needs attention.
+cp -R KLU KLU.broken
+db KLU.broken "ALTER TABLE later DROP COLUMN own"
+"$OPORA" --dir KLU.broken status > "$T/broken.status" 2>&1
+[ $? = 1 ] || fail "status hides what it could not read"
+contains 'could not be read whole' "$T/broken.status"
