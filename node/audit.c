@@ -12,6 +12,7 @@
 #include "node/node.h"
 #include "node/store.h"
 #include "node/store_audit.h"
+#include "protocol/digest.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
 
@@ -47,7 +48,7 @@ entry_hash(const uint8_t prev[HASH_LEN], int64_t seq, int64_t at,
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return (-1);
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	ok = EVP_DigestInit_ex(ctx, digest_sha256_md(), NULL) == 1 &&
 	    EVP_DigestUpdate(ctx, prev, HASH_LEN) == 1;
 	be64(b, (uint64_t)seq);
 	ok = ok && EVP_DigestUpdate(ctx, b, 8) == 1;

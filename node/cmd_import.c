@@ -14,7 +14,8 @@
  * between the cores (check_lines); the refusals are listed
  * in file order once it is over; unless --keep-going is given, one bad
  * line stops the import there, with nothing written.  The make pass makes
- * the changes, one per line, committing every LIMIT_IMPORT_BATCH of them,
+ * the changes, one per line, committing every eighth of them (from
+ * LIMIT_IMPORT_BATCH_MIN to LIMIT_IMPORT_BATCH changes a transaction),
  * without decoding again the operations the check pass decoded
  * (node_author_checked); both stop if a line is not the one the scan read.  Making the changes
  * dossier by dossier also keeps each transaction's writes on few pages.
@@ -56,6 +57,7 @@
 #include "node/store.h"
 #include "node/store_import.h"
 #include "node/view.h"
+#include "protocol/digest.h"
 #include "protocol/fields.h"
 #include "protocol/jcs.h"
 #include "protocol/esc.h"
@@ -844,18 +846,14 @@ batch_commit(struct import *im)
 }
 
 /* line_digest(p, len, digest): the first LINE_DIGEST bytes of the
- * SHA-256 of p[0..len).  0 / -1 (out of memory). */
-static int
+ * SHA-256 of p[0..len). */
+static void
 line_digest(const char *p, size_t len, uint8_t digest[LINE_DIGEST])
 {
-	uint8_t		 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
+	uint8_t		 md[DIGEST_SHA256_LEN];
 
-	if (EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen < LINE_DIGEST)
-		return (-1);
+	digest_sha256(p, len, md);
 	memcpy(digest, md, LINE_DIGEST);
-	return (0);
 }
 
 /*
@@ -887,11 +885,7 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 	while (len > 0 && ((*line)[len - 1] == '\n' ||
 	    (*line)[len - 1] == '\r'))
 		(*line)[--len] = '\0';
-	if (line_digest(*line, (size_t)len, digest) == -1) {
-		im->oom = true;
-		cli_err("%s", cli_tr("out of memory", "не хватает памяти"));
-		return (-1);
-	}
+	line_digest(*line, (size_t)len, digest);
 	*lenp = (size_t)len;
 	return (1);
 }
@@ -1059,10 +1053,7 @@ read_at(struct import *im, int lineno)
 			return (1);
 		got += (size_t)n;
 	}
-	if (line_digest(im->buf, l->len, digest) == -1) {
-		im->oom = true;
-		return (-1);
-	}
+	line_digest(im->buf, l->len, digest);
 	return (memcmp(digest, l->digest, LINE_DIGEST) != 0);
 }
 
@@ -1313,7 +1304,8 @@ check_lines(struct import *im)
 /*
  * make_lines(im): the make pass, dossier by dossier: make the lines the
  * check pass found good, skipping those an import made before, committing
- * every LIMIT_IMPORT_BATCH changes.  Returns EX_OK; or, with the batch in
+ * every eighth of them (within LIMIT_IMPORT_BATCH_MIN..LIMIT_IMPORT_BATCH
+ * changes).  Returns EX_OK; or, with the batch in
  * progress rolled back and reported, EX_DATAERR (the node refused a line,
  * without --keep-going), EX_TEMPFAIL (the file is not the one the scan
  * read) or EX_IOERR (anything else).
@@ -1325,10 +1317,16 @@ make_lines(struct import *im)
 	char			 why[256];
 	uint8_t			 key[IMPORT_KEY_LEN];
 	size_t			 i, j;
+	uint64_t		 limit;
 	int			 lineno, inbatch = 0, r, rc;
 
 	if ((rc = same_size(im)) != EX_OK)
 		return (rc);
+	limit = im->good / 8;
+	if (limit < LIMIT_IMPORT_BATCH_MIN)
+		limit = LIMIT_IMPORT_BATCH_MIN;
+	if (limit > LIMIT_IMPORT_BATCH)
+		limit = LIMIT_IMPORT_BATCH;
 	if (store_begin(im->n->st) == -1)
 		return (EX_IOERR);
 	for (i = 0; i < im->ndl && rc == EX_OK; i++) {
@@ -1362,7 +1360,7 @@ make_lines(struct import *im)
 			}
 			if (r != 0)
 				continue;
-			if (++inbatch == LIMIT_IMPORT_BATCH) {
+			if ((uint64_t)++inbatch == limit) {
 				if (batch_commit(im) == -1 ||
 				    store_begin(im->n->st) == -1) {
 					rc = EX_IOERR;

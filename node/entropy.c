@@ -15,6 +15,7 @@
 #include "node/store.h"
 #include "node/store_feed.h"
 #include "node/store_peer.h"
+#include "protocol/digest.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 #include "protocol/limits.h"
@@ -63,7 +64,7 @@ dossier_digest(struct store *st, const char *id,
 	int		 r, rc = -1;
 
 	if ((d.ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(d.ctx, EVP_sha256(), NULL) != 1)
+	    EVP_DigestInit_ex(d.ctx, digest_sha256_md(), NULL) != 1)
 		goto out;
 	if ((r = store_change_ids(st, id, digest_id, &d)) != 0) {
 		if (r == -1)
@@ -133,7 +134,7 @@ odig_row(const char *dossier, const char *offer, const char *state,
 	if (strcmp(dossier, o->cur) != 0) {
 		if ((k = odig_flush(o)) != 0)
 			return (k);
-		if (EVP_DigestInit_ex(o->ctx, EVP_sha256(), NULL) != 1)
+		if (EVP_DigestInit_ex(o->ctx, digest_sha256_md(), NULL) != 1)
 			return (-1);
 		memcpy(o->cur, dossier, 37);
 	}
@@ -228,7 +229,7 @@ offers_summary(struct store *st, const char *self, const char *peer,
 	int		 rc = -1;
 
 	if ((p.ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(p.ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestInit_ex(p.ctx, digest_sha256_md(), NULL) != 1 ||
 	    offers_each(st, self, peer, "", "", osum_emit, &p) != 0 ||
 	    EVP_DigestFinal_ex(p.ctx, md, NULL) != 1)
 		goto out;
@@ -295,7 +296,7 @@ summary(struct store *st, const char *self, const char *peer,
 	int		 rc = -1;
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	    EVP_DigestInit_ex(ctx, digest_sha256_md(), NULL) != 1)
 		goto out;
 	do {
 		free(ids);

@@ -9,6 +9,7 @@
 
 #include "node/cli.h"
 #include "node/import.h"
+#include "protocol/digest.h"
 #include "protocol/esc.h"
 #include "protocol/fields.h"
 
@@ -102,7 +103,7 @@ import_line_key(const struct import_line *il,
 	n[2] = (uint8_t)(nth >> 8);
 	n[3] = (uint8_t)nth;
 	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestInit_ex(md, digest_sha256_md(), NULL) != 1 ||
 	    EVP_DigestUpdate(md, key_domain, sizeof(key_domain)) != 1 ||
 	    EVP_DigestUpdate(md, dkey != NULL ? dkey : zero,
 	    IMPORT_KEY_LEN) != 1 ||

@@ -60,7 +60,11 @@ signer_run(void *arg)
 		pthread_mutex_unlock(&sg->mu);
 		r = sig_sign(sg->key, CHANGE_PREFIX, job.bytes, job.len,
 		    job.sig);
+		/* The bytes are not needed once signed: a batch holds only
+		 * the signatures, whatever its size. */
+		free(job.bytes);
 		pthread_mutex_lock(&sg->mu);
+		sg->jobs[i].bytes = NULL;
 		memcpy(sg->jobs[i].sig, job.sig, SIG_LEN);
 		sg->jobs[i].failed = r == -1;
 		sg->jobs[i].done = true;

@@ -16,6 +16,7 @@
 #include "node/stats.h"
 #include "node/store.h"
 #include "node/store_stats.h"
+#include "protocol/digest.h"
 #include "protocol/fields.h"
 #include "protocol/log.h"
 #include "protocol/sig.h"
@@ -81,7 +82,7 @@ record_key(const void *sig, size_t len, uint32_t *key)
 
 	if (sig == NULL || len == 0 || (ctx = EVP_MD_CTX_new()) == NULL)
 		return (-1);
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	ok = EVP_DigestInit_ex(ctx, digest_sha256_md(), NULL) == 1 &&
 	    EVP_DigestUpdate(ctx, CELLKEY_PREFIX,
 	    sizeof(CELLKEY_PREFIX) - 1) == 1 &&
 	    EVP_DigestUpdate(ctx, sig, len) == 1 &&

@@ -11,6 +11,7 @@
 
 #include "conflict/hlc.h"
 #include "protocol/change.h"
+#include "protocol/digest.h"
 #include "protocol/fields.h"
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
@@ -573,7 +574,7 @@ change_id(const void *p, size_t len, char out[CHANGE_ID_HEX + 1])
 	uint8_t			 md[SHA256_DIGEST_LENGTH];
 	int			 i;
 
-	SHA256(p, len, md);
+	digest_sha256(p, len, md);
 	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 0xf];
@@ -594,7 +595,7 @@ change_dossier_id(const char *region, const char key[17], uint64_t hlc,
 	/* A region code is at most 15 bytes (fields_region_valid). */
 	n = snprintf(msg, sizeof(msg), "%s%.15s\n%.16s\n%s",
 	    CHANGE_DOSSIER_PREFIX, region, key, h);
-	SHA256((const uint8_t *)msg, (size_t)n, md);
+	digest_sha256(msg, (size_t)n, md);
 	md[6] = (uint8_t)((md[6] & 0x0f) | 0x80);	/* version 8 */
 	md[8] = (uint8_t)((md[8] & 0x3f) | 0x80);	/* variant 10 */
 	for (i = 0; i < 16; i++) {

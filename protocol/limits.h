@@ -26,7 +26,12 @@
 
 /* The import file: one operation per line. */
 #define LIMIT_IMPORT_LINE	(64 * 1024)
-#define LIMIT_IMPORT_BATCH	1000		/* changes per SQLite transaction */
+/* Changes per SQLite transaction of an import: an eighth of the file, at
+ * least LIMIT_IMPORT_BATCH_MIN and at most LIMIT_IMPORT_BATCH, so that a
+ * stopped import loses little and a large one writes each page of the
+ * indexes keyed by hash once per many changes (docs/performance.md). */
+#define LIMIT_IMPORT_BATCH	10000
+#define LIMIT_IMPORT_BATCH_MIN	1000
 #define LIMIT_IMPORT_LABEL	64		/* a dossier label in the file */
 
 /* The feed (docs/protocol.md, "Replication"). */

@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include "protocol/digest.h"
 #include "protocol/log.h"
 #include "protocol/pemfile.h"
 #include "protocol/sig.h"
@@ -119,7 +120,7 @@ sig_key_id(const uint8_t pub[SIG_PUB_LEN], char out[SIG_KEYID_LEN + 1])
 	uint8_t			 md[SHA256_DIGEST_LENGTH];
 	int			 i;
 
-	SHA256(pub, SIG_PUB_LEN, md);
+	digest_sha256(pub, SIG_PUB_LEN, md);
 	for (i = 0; i < SIG_KEYID_LEN / 2; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 0xf];

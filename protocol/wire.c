@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "protocol/change.h"
+#include "protocol/digest.h"
 #include "protocol/jcs.h"
 #include "protocol/limits.h"
 #include "protocol/num.h"
@@ -106,7 +107,7 @@ b64_digest(const char *s, size_t len, size_t pad, uint8_t *keep,
 
 	*keeplen = 0;
 	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+	    EVP_DigestInit_ex(md, digest_sha256_md(), NULL) != 1)
 		goto out;
 	for (off = 0; off < len; off += n) {
 		n = len - off < B64_PIECE ? len - off : B64_PIECE;
