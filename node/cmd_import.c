@@ -837,7 +837,8 @@ batch_commit(struct import *im)
 			return (-1);
 		}
 	}
-	if (drain(im) == -1 || store_commit(im->n->st) == -1)
+	if (node_clock_release(im->n) == -1 || drain(im) == -1 ||
+	    store_commit(im->n->st) == -1)
 		return (-1);
 	im->committed = im->made;
 	smap_free(&im->batch, NULL);
@@ -1327,8 +1328,10 @@ make_lines(struct import *im)
 		limit = LIMIT_IMPORT_BATCH_MIN;
 	if (limit > LIMIT_IMPORT_BATCH)
 		limit = LIMIT_IMPORT_BATCH;
-	if (store_begin(im->n->st) == -1)
+	if (store_begin(im->n->st) == -1 || node_clock_hold(im->n) == -1) {
+		store_rollback(im->n->st);
 		return (EX_IOERR);
+	}
 	for (i = 0; i < im->ndl && rc == EX_OK; i++) {
 		for (j = 0; j < im->dl[i].n; j++) {
 			lineno = (int)im->byd[im->dl[i].first + j];
@@ -1362,7 +1365,8 @@ make_lines(struct import *im)
 				continue;
 			if ((uint64_t)++inbatch == limit) {
 				if (batch_commit(im) == -1 ||
-				    store_begin(im->n->st) == -1) {
+				    store_begin(im->n->st) == -1 ||
+				    node_clock_hold(im->n) == -1) {
 					rc = EX_IOERR;
 					break;
 				}
@@ -1380,8 +1384,10 @@ make_lines(struct import *im)
 		rc = same_size(im);
 	if (rc == EX_OK && batch_commit(im) == -1)
 		rc = store_import_nomem(im->n->st) ? EX_OSERR : EX_IOERR;
-	if (rc != EX_OK)
+	if (rc != EX_OK) {
+		im->n->clock_held = false;
 		store_rollback(im->n->st);
+	}
 	if (cli.tty)
 		fputc('\n', stderr);
 	return (rc);

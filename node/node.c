@@ -920,6 +920,34 @@ node_close(struct node *n)
 	free(n);
 }
 
+int
+node_clock_hold(struct node *n)
+{
+	char		 hlc[17];
+	uint64_t	 stored;
+	int		 r;
+
+	if ((r = store_meta_get(n->st, "hlc", hlc, sizeof(hlc))) == -1)
+		return (-1);
+	if (r == 0 && hlc_parse(hlc, strlen(hlc), &stored) == 0 &&
+	    stored > n->hlc.last)
+		n->hlc.last = stored;
+	n->clock_held = true;
+	return (0);
+}
+
+int
+node_clock_release(struct node *n)
+{
+	char	 hlc[17];
+
+	if (!n->clock_held)
+		return (0);
+	n->clock_held = false;
+	hlc_format(n->hlc.last, hlc);
+	return (store_meta_raise(n->st, "hlc", hlc));
+}
+
 /* author: node_author, or node_author_checked when checked. */
 static int
 author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
@@ -946,8 +974,9 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 	 */
 	if (d->nchanges > 0 && d->last.hlc > n->hlc.last)
 		n->hlc.last = d->last.hlc;
-	if (store_meta_get(n->st, "hlc", hlc, sizeof(hlc)) == 0 &&
-	    hlc_parse(hlc, strlen(hlc), &stored) == 0 && stored > n->hlc.last)
+	if (!n->clock_held && store_meta_get(n->st, "hlc", hlc,
+	    sizeof(hlc)) == 0 && hlc_parse(hlc, strlen(hlc), &stored) == 0 &&
+	    stored > n->hlc.last)
 		n->hlc.last = stored;
 	if (node_clock_behind(n, now, why, whysz) == -1)
 		goto out;
@@ -998,8 +1027,8 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 		goto out;
 	}
 	hlc_format(n->hlc.last, hlc);
-	if (view_save(n->st, d) == -1 ||
-	    store_meta_raise(n->st, "hlc", hlc) == -1) {
+	if (view_save(n->st, d) == -1 || (!n->clock_held &&
+	    store_meta_raise(n->st, "hlc", hlc) == -1)) {
 		snprintf(why, whysz, "cannot update the views");
 		goto nomem_or_out;
 	}

@@ -97,6 +97,7 @@ struct node {
 	struct hlc		 hlc;
 	char			 user[LIMIT_USER + 1];
 	struct signer		*signer;	/* bulk writes; see signer.h */
+	bool			 clock_held;	/* node_clock_hold */
 };
 
 /*
@@ -194,6 +195,17 @@ int	 node_path(const struct node *n, const char *name, char *out,
 int	 node_author(struct node *n, struct dossier *d, const struct op *ops,
 	    size_t nops, char idout[CHANGE_ID_HEX + 1], char *why,
 	    size_t whysz);
+
+/*
+ * node_clock_hold(n): in a write transaction of many changes (an import's
+ * batch), read the stored clock now, once, and let node_author keep it in
+ * memory instead of reading and raising it for each change: the
+ * transaction holds the write lock, so no other process moves it.
+ * node_clock_release(n) writes it back and must come before the COMMIT
+ * (a rollback takes both back).  0 / -1 (logged).
+ */
+int	 node_clock_hold(struct node *n);
+int	 node_clock_release(struct node *n);
 
 /*
  * node_author_checked(n, d, ops, nops, idout, why, whysz): node_author for

@@ -40,26 +40,59 @@ kill9() {
 	PIDS=$(echo "$PIDS" | sed "s/ $1\\b//")
 }
 
+# How long a whole import takes here, on a copy of the empty node: the
+# kills below land at random moments within it, whatever this machine's
+# speed (a check of the count in a loop could not: a batch commits every
+# few tens of milliseconds).
+cp -a smo scratch
+t0=$(date +%s%N)
+"$OPORA" --dir scratch import reg.jsonl >/dev/null 2>&1 ||
+    fail "the import does not run to its end"
+D=$(( ($(date +%s%N) - t0) / 1000000 ))
+# And a run again, which checks the file and makes nothing.
+t0=$(date +%s%N)
+"$OPORA" --dir scratch import reg.jsonl >/dev/null 2>&1 ||
+    fail "the import run again fails"
+C=$(( ($(date +%s%N) - t0) / 1000000 ))
+rm -rf scratch
+echo "a whole import takes $D ms, a run that makes nothing $C ms"
+
+# An import commits every eighth of the file, at least 1,000 changes
+# (docs/import.md): NB batches of BATCH changes, each made in about TB ms.
+BATCH=$((LINES / 8))
+[ $BATCH -ge 1000 ] || BATCH=1000
+NB=$(((LINES + BATCH - 1) / BATCH))
+TB=$(((D - C) / NB))
+
+# nap LO HI: sleep AT milliseconds and a random LO..HI hundredths of TB
+# milliseconds more.
+nap() {
+	sleep "$(awk -v at="$AT" -v tb="$TB" \
+	    -v p="$(shuf -i "$1"-"$2" -n 1)" \
+	    'BEGIN { printf("%.3f", (at + tb * p / 100) / 1000) }')"
+}
+
 # Round 0: killed early (checking the file, or its first batch).
 "$OPORA" import --out ids.tsv reg.jsonl >out.0 2>err.0 &
 p=$!
 PIDS="$PIDS $p"
-sleep 0.$(shuf -i 2-9 -n 1)
+AT=0 nap 5 $((C * 100 / TB))
 kill9 $p
 [ "$rc" = 137 ] || { cat err.0 >&2; fail "round 0 ended by itself ($rc)"; }
 [ -s out.0 ] && fail "a killed import printed dossier ids"
 [ -e ids.tsv ] && fail "a killed import wrote --out"
 
-# Rounds 1-5: killed once the log holds a random number of changes, at a
-# random moment of the batch that follows; the ids go to standard output
-# in odd rounds, to --out in even ones.
+# Rounds 1-8: killed at a random moment of what is left to make (a run
+# again checks the whole file, then makes what was not made); the ids go
+# to standard output in odd rounds, to --out in even ones.
 mid=0
-for r in 1 2 3 4 5; do
+extra=60
+for r in 1 2 3 4 5 6 7 8; do
 	before=$(count)
-	[ "$before" -lt $((LINES - LINES / 20)) ] || break
-	# Within the first half of what is left, so that every round stops
-	# an import half way.
-	target=$(shuf -i $((before + 1))-$((before + (LINES - before) / 2)) -n 1)
+	# Killed after one batch and before the last: a round needs two
+	# left to stop one half way.
+	left=$(((LINES - before + BATCH - 1) / BATCH))
+	[ $left -ge 2 ] || break
 	if [ $((r % 2)) = 1 ]; then
 		"$OPORA" import reg.jsonl >out.$r 2>err.$r &
 	else
@@ -67,22 +100,23 @@ for r in 1 2 3 4 5; do
 	fi
 	p=$!
 	PIDS="$PIDS $p"
-	i=0
-	while [ "$(count)" -lt "$target" ] && kill -0 $p 2>/dev/null &&
-	    [ $i -lt 400 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	sleep 0.0$(shuf -i 0-9 -n 1)
+	# After the check, within about a batch of the first commit; later
+	# each round that made nothing waits half a batch more (the
+	# estimate is rough: a batch takes tens of milliseconds).
+	AT=$C nap $extra $((extra + 100))
 	kill9 $p
 	after=$(count)
-	echo "round $r: $before -> $after changes (killed past $target)"
+	echo "round $r: $before -> $after changes"
 	# Killed before its last commit: nothing printed, no --out.  (Killed
 	# after it, the import was complete.)
 	if [ "$rc" = 137 ] && [ "$after" -lt $LINES ]; then
 		[ -s out.$r ] && fail "a killed import printed dossier ids"
 		[ -e ids.tsv ] && fail "a killed import wrote --out"
-		[ "$after" -gt "$before" ] && mid=$((mid + 1))
+		if [ "$after" -gt "$before" ]; then
+			mid=$((mid + 1))
+		else
+			extra=$((extra + 50))
+		fi
 	elif [ "$rc" != 137 ]; then
 		[ "$rc" = 0 ] || { cat err.$r >&2; fail "round $r: exit $rc"; }
 	fi
