@@ -219,6 +219,7 @@ struct import {
 	/* The dossier being checked or made, and its lines' labels. */
 	struct dossier	*cur;		/* its state so far */
 	uint8_t		 dkey[IMPORT_KEY_LEN];	/* its person.create line's */
+	bool		 legacy;	/* lines in import_lines (schema < 11) */
 	struct smap	 entries;	/* "dossier\x1fentry" -> elabel */
 	struct smap	 same;		/* hex content key -> lines so far */
 	struct lstate	*ls;		/* by line number, from 1 */
@@ -727,7 +728,8 @@ static int
 line_done(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
     char cid[CHANGE_ID_HEX + 1], char uuid[37])
 {
-	return (store_import_get(im->n->st, key, IMPORT_KEY_LEN, cid, uuid));
+	return (store_import_get(im->n->st, im->dkey, key, IMPORT_KEY_LEN,
+	    im->legacy, cid, uuid));
 }
 
 /* line_record(im, key, cid, uuid): the line with this key made change cid
@@ -737,8 +739,8 @@ static int
 line_record(struct import *im, const uint8_t key[IMPORT_KEY_LEN],
     const char *cid, const char *uuid)
 {
-	return (store_import_put(im->n->st, key, IMPORT_KEY_LEN, cid, uuid,
-	    (int64_t)(node_now_ms() / 1000)));
+	return (store_import_put(im->n->st, im->dkey, key, IMPORT_KEY_LEN, cid,
+	    uuid, (int64_t)(node_now_ms() / 1000)));
 }
 
 /* batch_add(im, uuid): the batch in progress wrote dossier uuid.  0 / -1
@@ -1323,6 +1325,9 @@ make_lines(struct import *im)
 
 	if ((rc = same_size(im)) != EX_OK)
 		return (rc);
+	if ((r = store_import_legacy(im->n->st)) == -1)
+		return (EX_IOERR);
+	im->legacy = r == 1;
 	limit = im->good / 8;
 	if (limit < LIMIT_IMPORT_BATCH_MIN)
 		limit = LIMIT_IMPORT_BATCH_MIN;

@@ -442,6 +442,21 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE later ADD COLUMN own INTEGER NOT NULL DEFAULT 0;"
 	"CREATE TABLE lost_ack (dossier TEXT PRIMARY KEY,"
 	"  login TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;",
+	/*
+	 * 10 -> 11, issue 15: what imported lines made, keyed so that a
+	 * dossier's lines lie together.  import_lines was keyed by the
+	 * line's key, a hash: each line landed on a page of its own, read
+	 * and written again at every transaction (at a million lines, a page
+	 * a line).  import_made leads with dkey, the first 8 bytes of the
+	 * key of the dossier's person.create line, which every line of the
+	 * dossier has (node/cmd_import.c).  import_lines keeps what earlier
+	 * releases imported, read and never written again; both are erased
+	 * with their dossier, found by its index.
+	 */
+	"CREATE TABLE import_made (dkey BLOB NOT NULL, key BLOB NOT NULL,"
+	"  change TEXT NOT NULL, dossier TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (dkey, key)) WITHOUT ROWID;"
+	"CREATE INDEX import_made_dossier ON import_made (dossier);",
 };
 
 static enum store_step store_say(struct store *, int, const char *);

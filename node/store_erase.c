@@ -59,6 +59,7 @@ static const char *const SQL_DEL_RECORDS[] = {
 	"DELETE FROM rejected WHERE dossier = ?1",
 	"DELETE FROM later WHERE dossier = ?1",
 	"DELETE FROM import_lines WHERE dossier = ?1",
+	"DELETE FROM import_made WHERE dossier = ?1",
 	"DELETE FROM dossier_centres WHERE dossier = ?1",
 	"DELETE FROM session_glass WHERE dossier = ?1",
 };

@@ -11,7 +11,9 @@
 #  - idle: all three nodes serve (Tver entitled to nothing), in step; the
 #    CPU time of Smolensk's 'serve' over IDLE seconds.
 # Figures beside OpenSSL's Ed25519 verify rate measured in the same run.
-# KEEP=1 keeps the nodes' directories (${TMPDIR:-/tmp}/opora-bench.*).
+# KEEP=1 keeps the nodes' directories (${TMPDIR:-/tmp}/opora-bench.*);
+# SETUP=DIR stops before the pull and leaves a copy of the three nodes in
+# DIR (for perf: serve SMO there and time 'sync --once' of KLU).
 set -eu
 top=$(pwd)
 OPORA="${OPORA:-$top/opora}"
@@ -47,6 +49,11 @@ for r in SMO KLU TVE; do
 	"$OPORA" --dir $r --user admin user add bench --name Bench \
 	    --role supervisor --centre Центр >/dev/null 2>&1
 	"$OPORA" --dir $r id > $r.card
+	# No statistics snapshots: at a million changes a snapshot costs
+	# a minute of CPU at the first serve, which would be counted as
+	# serving and as idle (bench_stats.sh measures it).
+	"$OPORA" --dir $r --user admin config set stats_interval 0 \
+	    >/dev/null 2>&1
 done
 for r in KLU TVE; do
 	"$OPORA" --dir SMO --user admin peer add $r.card >/dev/null 2>&1
@@ -71,8 +78,25 @@ echo "== Kaluga takes the offers and accepts them"
 "$OPORA" --dir KLU sync --once >/dev/null 2>&1
 sqlite3 KLU/opora.db "SELECT offer FROM offer_summaries WHERE state = 'offered'" |
     xargs -n 200 "$OPORA" --dir KLU transfer accept >/dev/null
-"$OPORA" --dir KLU --user admin export --for RU-SMO > accepts.json
-"$OPORA" --dir SMO --user admin receive --from RU-KLU accepts.json
+# Kaluga's feed for Smolensk, a response at a time (LIMIT_FEED_MAX
+# changes each): the accepts come after Smolensk's own offers.
+since=0
+while :; do
+	"$OPORA" --dir KLU --user admin export --for RU-SMO --since $since \
+	    > accepts.json
+	"$OPORA" --dir SMO --user admin receive --from RU-KLU accepts.json
+	tail -c 200 accepts.json | grep -q '"more":true' || break
+	since=$(tail -c 200 accepts.json |
+	    sed -n 's/.*"next":\([0-9]*\).*/\1/p')
+done
+if [ -n "${SETUP:-}" ]; then
+	kill $spid; wait $spid 2>/dev/null || true
+	PIDS=""
+	mkdir -p "$SETUP"
+	cp -a SMO KLU TVE "$SETUP"
+	echo "the nodes before the pull are in $SETUP"
+	exit 0
+fi
 echo "== pull of the register ($n changes)"
 c0=$(cpu $spid)
 t0=$(date +%s%N)

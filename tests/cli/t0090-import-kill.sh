@@ -131,8 +131,8 @@ contains "^(imported [0-9]+ of $LINES lines \\([0-9]+ imported before\\)|nothing
 [ "$(count)" = $LINES ] || fail "$(count) changes for $LINES lines"
 [ "$(db smo 'SELECT count(*) FROM persons')" = $N ] ||
     fail "$(db smo 'SELECT count(*) FROM persons') dossiers for $N"
-[ "$(db smo 'SELECT count(*) FROM import_lines')" = $LINES ] ||
-    fail "import_lines does not hold every line once"
+[ "$(db smo 'SELECT count(*) FROM import_made')" = $LINES ] ||
+    fail "import_made does not hold every line once"
 [ "$(db smo 'SELECT count(*) FROM episodes')" = $N ] || fail "episodes"
 [ "$(db smo "SELECT count(*) FROM events WHERE text = 'Квартира получена'
     AND amended IS NOT NULL")" = $N ] || fail "amended events"

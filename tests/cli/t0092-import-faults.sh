@@ -27,8 +27,8 @@ other() {
 # exactly_once: every line of reg.jsonl is stored once, and the node verifies.
 exactly_once() {
 	[ "$(count)" = "$1" ] || fail "$(count) changes for $1 lines"
-	[ "$(db smo 'SELECT count(*) FROM import_lines')" = "$1" ] ||
-	    fail "import_lines"
+	[ "$(db smo 'SELECT count(*) FROM import_made')" = "$1" ] ||
+	    fail "import_made"
 	[ "$(db smo 'SELECT count(DISTINCT snils) FROM persons')" = \
 	    "$(db smo 'SELECT count(*) FROM persons')" ] ||
 	    fail "a person was imported twice"

@@ -47,6 +47,23 @@ for fx in "$TOP"/tests/fixtures/schema-*; do
 		[ "$(db $r 'SELECT count(*) FROM changes')" = "$n" ] ||
 		    fail "schema $N: $r holds not the $n changes it held"
 	done
+	# A register an earlier release imported (schema 10 on): run again,
+	# nothing is added; a line added to it is imported, once.
+	if [ -f "$fx/import.jsonl" ]; then
+		cp "$fx/import.jsonl" reg.jsonl
+		n=$(db SMO 'SELECT count(*) FROM changes')
+		ok "$OPORA" --dir SMO import reg.jsonl
+		contains "^nothing to import: all 4 lines of the file were imported before" "$T/err"
+		[ "$(db SMO 'SELECT count(*) FROM changes')" = "$n" ] ||
+		    fail "schema $N: a register imported before was imported again"
+		echo '{"dossier":"R2","op":"event.add","date":"2024-05-02","type":"employment","text":"Работа после обновления"}' >> reg.jsonl
+		ok "$OPORA" --dir SMO import reg.jsonl
+		contains "^imported 1 of 5 lines \\(4 imported before\\)" "$T/err"
+		ok "$OPORA" --dir SMO import reg.jsonl
+		contains "^nothing to import: all 5 lines of the file were imported before" "$T/err"
+		[ "$(db SMO 'SELECT count(*) FROM changes')" = $((n + 1)) ] ||
+		    fail "schema $N: the added line was not imported once"
+	fi
 	# What was written, as written.
 	ok "$OPORA" --dir KLU show "$D"
 	contains 'Иванова' "$T/out"

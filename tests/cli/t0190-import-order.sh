@@ -102,7 +102,7 @@ cmp -s inter.db grouped.db || { diff inter.db grouped.db >&2; fail "the dossiers
 cp i.ids i.ids.1
 refuses 65 'bad line' "$OPORA" --dir I import --keep-going --out i.ids inter.jsonl
 cmp -s i.ids i.ids.1 || fail "a run again wrote other ids"
-[ "$(db I 'SELECT count(*) FROM import_lines')" = \
-    "$(db G 'SELECT count(*) FROM import_lines')" ] || fail "import_lines"
+[ "$(db I 'SELECT count(*) FROM import_made')" = \
+    "$(db G 'SELECT count(*) FROM import_made')" ] || fail "import_made"
 cat inter.err
 echo "interleaved and grouped: same dossiers, same 16 refusals"

@@ -626,9 +626,10 @@ r_import(struct store *st)
 
 	if (store_begin(st) == -1)
 		return (-1);
-	if (store_import_get(st, key, sizeof(key), cid, uuid) != 0 ||
-	    store_import_put(st, key, sizeof(key), ID("1"), DOSSIER, 1) ==
-	    -1 || store_import_get(st, key, sizeof(key), cid, uuid) != 1)
+	if (store_import_get(st, key, key, sizeof(key), true, cid, uuid) !=
+	    0 || store_import_put(st, key, key, sizeof(key), ID("1"), DOSSIER,
+	    1) == -1 || store_import_get(st, key, key, sizeof(key), false,
+	    cid, uuid) != 1 || store_import_legacy(st) != 0)
 		goto out;
 	assert_string_equal(uuid, DOSSIER);
 	r = 0;
