@@ -311,48 +311,67 @@ dent_of(struct store *st, struct dcache *c, const char *region,
 	return (e);
 }
 
+#define FEED_BEHIND_WINDOW	10000	/* feed numbers read at most */
+#define FEED_BEHIND_LOOKUPS	256	/* dossiers looked up at most */
+
 /* What count_behind has counted so far (behind_row). */
 struct behind {
 	struct store	*st;
 	struct dcache	*dc;
 	const char	*region;
 	int64_t		 next, n;
+	int64_t		 rows;		/* changes read */
+	size_t		 lookups;	/* dossiers looked up (not cached) */
 };
 
 /* store_feed_dossier_fn: count a change of dossier d if the region is
- * entitled to it.  0 / -1. */
+ * entitled to it.  0, 1 once FEED_BEHIND_LOOKUPS dossiers were looked up
+ * (count_behind estimates from what it read), or -1. */
 static int
 behind_row(const char *d, void *arg)
 {
 	struct behind	*b = arg;
 	struct dent	*e;
+	size_t		 n = b->dc->n;
 
 	if ((e = dent_of(b->st, b->dc, b->region, d, b->next)) == NULL)
 		return (-1);
 	b->n += e->ent;
+	b->rows++;
+	if (b->dc->n > n && ++b->lookups >= FEED_BEHIND_LOOKUPS)
+		return (1);
 	return (0);
 }
 
 /*
  * How many changes the region is entitled to after cursor next: counted
- * in the next FEED_BEHIND_WINDOW feed numbers, and beyond them (up to
- * head) estimated at the same rate, so that it costs the same whatever
+ * in the next FEED_BEHIND_WINDOW feed numbers, or in fewer once they name
+ * FEED_BEHIND_LOOKUPS dossiers this response has not looked up (two
+ * queries each: a log of many short dossiers, or the accepts of many
+ * transfers, made this a cost that grew with the log), and beyond (up to
+ * head) estimated at the rate found, so that it costs the same whatever
  * the log holds (docs/protocol.md, "Endpoints").  -1 on error.
  */
-#define FEED_BEHIND_WINDOW	10000
 static int64_t
 count_behind(struct store *st, struct dcache *c, const char *region,
     int64_t next, int64_t head)
 {
-	struct behind	 b = { st, c, region, next, 0 };
+	struct behind	 b = { st, c, region, next, 0, 0, 0 };
 	int64_t		 n, upto = head;
+	int		 k;
 
 	if (head - next > FEED_BEHIND_WINDOW)
 		upto = next + FEED_BEHIND_WINDOW;
-	if (store_feed_window_each(st, next, upto, behind_row, &b) != 0)
+	if ((k = store_feed_window_each(st, next, upto, behind_row, &b)) ==
+	    -1)
 		return (-1);
 	n = b.n;
-	if (upto < head)
+	/* Stopped early: the rate of the changes read (a change a feed
+	 * number, but for the gaps an erasure leaves). */
+	if (k == 1 && b.rows > 0)
+		n = (int64_t)((double)n * (double)(head - next) /
+		    (double)b.rows);
+	else if (upto < head)
 		n = (int64_t)((double)n * (double)(head - next) /
 		    (double)(upto - next));
 	return (n);

@@ -31,6 +31,11 @@ struct receiver {
 	/* Changes decoded for folding a concurrent change's past, by the
 	 * first bits of their id (a direct-mapped cache). */
 	struct change	*decoded[RECEIVER_DECODED];
+	/* past_gap: the earliest clock of a change of dossier orph_d
+	 * stored without a parent ("" when none), while orph_ok. */
+	bool		 orph_ok;
+	char		 orph_d[37];
+	char		 orph_hlc[17];
 };
 
 struct receiver *
@@ -135,6 +140,41 @@ void
 receiver_forget(struct receiver *r, const char *id)
 {
 	state_drop(r, id);
+}
+
+
+/*
+ * past_gap(r, c): offer_past_gap, 1 if a part of c's past is not here, 0
+ * if all of it is, -1; asked only of a dossier whose offer is held here.
+ * Only a change stored without a parent (an offer held as a summary, a
+ * decision on it) leaves such a gap, and only in the past of a later
+ * change: the earliest clock of such a change, read once per dossier in
+ * this transaction, answers for every change before it without walking
+ * its past (a history comes oldest first: before, each of its changes
+ * read the dossier's whole log again).  Such changes are stored here only
+ * by offer_receive, which forgets what was read (receive_change); what
+ * this transaction adds that gives one its parent leaves the clock read
+ * too low, which asks the walk (offer_past_gap) more often, never less.
+ */
+static int
+past_gap(struct receiver *r, const struct change *c)
+{
+	char	 hlc[17];
+	int	 k;
+
+	if (!r->orph_ok || strcmp(r->orph_d, c->dossier) != 0) {
+		if ((k = store_offer_orphan_hlc(r->n->st, c->dossier,
+		    r->orph_hlc)) == -1)
+			return (-1);
+		if (k == 0)
+			r->orph_hlc[0] = '\0';
+		snprintf(r->orph_d, sizeof(r->orph_d), "%s", c->dossier);
+		r->orph_ok = true;
+	}
+	hlc_format(c->hlc, hlc);
+	if (r->orph_hlc[0] == '\0' || strcmp(r->orph_hlc, hlc) >= 0)
+		return (0);
+	return (offer_past_gap(r->n->st, c));
 }
 
 int
@@ -493,7 +533,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		/* With the history, a past that lacks what was never sent
 		 * (an offer's parents) cannot judge c yet: it waits. */
 		if (held == 1 && root == 1) {
-			int gap = offer_past_gap(st, c);
+			int gap = past_gap(r, c);
 
 			root = gap == 1 ? 0 : gap == -1 ? -1 : 1;
 		}
@@ -507,6 +547,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	if (k == 1) {
 		/* An offer to this region comes without the history it
 		 * follows, and so does the cancel that ends it. */
+		/* It may store a change without its parents (past_gap). */
+		r->orph_ok = false;
 		switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
 		    whysz)) {
 		case OFFER_TAKEN:

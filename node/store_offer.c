@@ -139,6 +139,12 @@ static const char SQL_ORPHAN_BEFORE[] =
     "SELECT 1 FROM changes ch JOIN parents p ON p.child = ch.seq"
     " WHERE ch.dossier = ?1 AND ch.hlc < ?2 AND NOT EXISTS (SELECT 1"
     " FROM changes k WHERE k.id = p.parent) LIMIT 1";
+/* The earliest clock of a change of the dossier stored without a parent
+ * (store_offer_orphan_hlc). */
+static const char SQL_ORPHAN_MIN[] =
+    "SELECT min(ch.hlc) FROM changes ch JOIN parents p ON p.child = ch.seq"
+    " WHERE ch.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM changes k"
+    " WHERE k.id = p.parent)";
 /* The earliest clock of an offer of the dossier held here as a summary:
  * a change with an earlier clock cannot have it in its past. */
 static const char SQL_FIRST_OFFER[] =
@@ -598,15 +604,16 @@ store_offer_find(struct store *st, const char *prefix, char id[80],
 	return (found == 1);
 }
 
-int
-store_offer_first_hlc(struct store *st, const char *dossier, char hlc[17])
+/* The clock sql (a min() of dossier ?1) finds: as store_offer_first_hlc. */
+static int
+min_hlc(struct store *st, const char *sql, const char *dossier, char hlc[17])
 {
 	sqlite3_stmt	*s;
 	const char	*v;
 	int		 k, rc = -1;
 
 	hlc[0] = '\0';
-	if ((s = store_stmt(st, SQL_FIRST_OFFER)) == NULL)
+	if ((s = store_stmt(st, sql)) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
 	if ((k = store_step(st, s)) == STORE_ROW) {
@@ -620,4 +627,16 @@ store_offer_first_hlc(struct store *st, const char *dossier, char hlc[17])
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return (k == STORE_ROW ? rc : -1);
+}
+
+int
+store_offer_first_hlc(struct store *st, const char *dossier, char hlc[17])
+{
+	return (min_hlc(st, SQL_FIRST_OFFER, dossier, hlc));
+}
+
+int
+store_offer_orphan_hlc(struct store *st, const char *dossier, char hlc[17])
+{
+	return (min_hlc(st, SQL_ORPHAN_MIN, dossier, hlc));
 }

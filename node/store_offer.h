@@ -88,6 +88,12 @@ int	 store_offer_gap(struct store *st, const char *dossier);
  * there is none, or -1. */
 int	 store_offer_first_hlc(struct store *st, const char *dossier,
 	    char hlc[17]);
+/* store_offer_orphan_hlc(st, dossier, hlc): the earliest clock (16 hex
+ * digits) of a change of dossier stored without one of its parents (an
+ * offer held as a summary, a decision on it): 1, or 0 when there is none
+ * (no change of the dossier can then lack a part of its past), or -1. */
+int	 store_offer_orphan_hlc(struct store *st, const char *dossier,
+	    char hlc[17]);
 /* store_offer_past_gap(st, dossier, hlc, ids): 1 if an ancestor of the
  * changes ids (a JSON array of change ids) of dossier, whose clocks are
  * below hlc (16 hex digits), is not held, 0 if not, -1. */
