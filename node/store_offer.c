@@ -68,13 +68,15 @@ static const char SQL_DEL_PARENTS[] =
     " WHERE id = ?1 AND region <> ?2)";
 static const char SQL_DEL_CHANGE[] =
     "DELETE FROM changes WHERE id = ?1 AND region <> ?2";
-/* The heads: the changes of the dossier that no change of it names. */
+/* The heads: the changes of the dossier that no change of it names (a
+ * difference of two sets, each read once: parents has no index by
+ * parent, and a NOT EXISTS per change read the dossier again for each). */
 static const char SQL_DEL_HEADS[] = "DELETE FROM heads WHERE dossier = ?1";
 static const char SQL_HEADS[] =
-    "INSERT INTO heads (dossier, id) SELECT c.dossier, c.id FROM changes c"
-    " WHERE c.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM parents p"
-    "  JOIN changes k ON k.seq = p.child WHERE k.dossier = ?1"
-    "  AND p.parent = c.id)";
+    "INSERT INTO heads (dossier, id) SELECT ?1, id FROM"
+    " (SELECT c.id FROM changes c WHERE c.dossier = ?1"
+    "  EXCEPT SELECT p.parent FROM changes k JOIN parents p"
+    "  ON p.child = k.seq WHERE k.dossier = ?1)";
 static const char SQL_CHANGE_ORDER[] =
     "SELECT hlc, key_id FROM changes WHERE id = ?1";
 /*
