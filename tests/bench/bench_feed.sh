@@ -49,9 +49,9 @@ for r in SMO KLU TVE; do
 	"$OPORA" --dir $r --user admin user add bench --name Bench \
 	    --role supervisor --centre Центр >/dev/null 2>&1
 	"$OPORA" --dir $r id > $r.card
-	# No statistics snapshots: at a million changes a snapshot costs
-	# a minute of CPU at the first serve, which would be counted as
-	# serving and as idle (bench_stats.sh measures it).
+	# No statistics snapshots, which would be counted as serving and
+	# as idle (bench_stats.sh measures them; docs/performance.md,
+	# "A million changes", says what the idle minute cost with them).
 	"$OPORA" --dir $r --user admin config set stats_interval 0 \
 	    >/dev/null 2>&1
 done
