@@ -320,6 +320,7 @@ check_views(struct vcheck *vc)
 {
 	struct store	*st = vc->st;
 	struct vviews	 vv;
+	int64_t		 kept, counted;
 
 	vv.vc = vc;
 	buf_init(&vv.a, (size_t)1 << 30);
@@ -335,6 +336,13 @@ check_views(struct vcheck *vc)
 	if (store_orphan_views_each(st, orphan_view, vc) == -1)
 		problem(&vc->problems, "the views cannot be read to the end: "
 		    "%s", store_errmsg(st));
+	if (store_tally_check(st, &kept, &counted) == -1)
+		problem(&vc->problems, "the number of changes cannot be read: "
+		    "%s", store_errmsg(st));
+	else if (kept != counted)
+		problem(&vc->problems, "the database keeps the number of "
+		    "changes as %lld, but the log holds %lld ('opora rebuild' "
+		    "counts again)", (long long)kept, (long long)counted);
 }
 
 /* The views are checked on a connection of their own, in a thread of its
@@ -650,6 +658,13 @@ cmd_rebuild(int argc, char **argv)
 		rc = EX_DATAERR;
 	if (r != 0)
 		goto out;
+	/* And the number of changes status shows ('opora verify'). */
+	if (store_tally_again(n->st) == -1) {
+		cli_err("%s", cli_tr("the changes of the log could not be "
+		    "counted again", "не удалось заново сосчитать изменения "
+		    "журнала"));
+		goto out;
+	}
 	printf("%s %llu %s\n", cli_tr("rebuilt", "пересчитано"),
 	    (unsigned long long)count, cli_n(count, "dossier", "dossiers",
 	    "дело", "дела", "дел"));

@@ -456,7 +456,18 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE import_made (dkey BLOB NOT NULL, key BLOB NOT NULL,"
 	"  change TEXT NOT NULL, dossier TEXT NOT NULL, at INTEGER NOT NULL,"
 	"  PRIMARY KEY (dkey, key)) WITHOUT ROWID;"
-	"CREATE INDEX import_made_dossier ON import_made (dossier);",
+	"CREATE INDEX import_made_dossier ON import_made (dossier);"
+	/* And the number of changes in the log, kept by triggers: 'opora
+	 * status' and every metrics scrape counted the log (count(*) reads
+	 * its whole index: 180 ms at a million changes).  'opora verify'
+	 * counts it again and compares. */
+	"CREATE TABLE tallies (name TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"INSERT INTO tallies (name, n) SELECT 'changes', count(*) FROM changes;"
+	"CREATE TRIGGER changes_tally_in AFTER INSERT ON changes BEGIN"
+	"  UPDATE tallies SET n = n + 1 WHERE name = 'changes'; END;"
+	"CREATE TRIGGER changes_tally_out AFTER DELETE ON changes BEGIN"
+	"  UPDATE tallies SET n = n - 1 WHERE name = 'changes'; END;",
 };
 
 static enum store_step store_say(struct store *, int, const char *);
@@ -1862,7 +1873,9 @@ store_change_at(struct store *st, int64_t seq, store_row_fn fn, void *arg)
 	return (rc);
 }
 
-static const char SQL_COUNT_CHANGES[] = "SELECT count(*) FROM changes";
+static const char SQL_COUNT_CHANGES[] =
+    "SELECT n FROM tallies WHERE name = 'changes'";
+static const char SQL_COUNT_LOG[] = "SELECT count(*) FROM changes";
 static const char SQL_COUNT_DOSSIERS[] = "SELECT count(*) FROM persons";
 /* The newest change is the last in the feed: found by the primary key,
  * not by reading every row (status and every metrics scrape ask). */
@@ -1894,6 +1907,22 @@ count_bound(struct store *st, sqlite3_stmt *s)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return (n);
+}
+
+int
+store_tally_again(struct store *st)
+{
+	return (store_exec(st, "UPDATE tallies SET n = (SELECT count(*)"
+	    " FROM changes) WHERE name = 'changes'"));
+}
+
+int
+store_tally_check(struct store *st, int64_t *kept, int64_t *counted)
+{
+	if ((*kept = store_count(st, SQL_COUNT_CHANGES)) == -1 ||
+	    (*counted = store_count(st, SQL_COUNT_LOG)) == -1)
+		return (-1);
+	return (0);
 }
 
 int

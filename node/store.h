@@ -348,6 +348,14 @@ struct store_counts {
 	int64_t		 snapshot_regions;	/* the federal node's */
 	int64_t		 peers, federal_peers;	/* RU-FED among the peers */
 };
+/* store_tally_check(st, kept, counted): the number of changes the
+ * database keeps (table tallies, which status and the metrics read) and
+ * the number counted in the log, for 'opora verify'.  0 / -1. */
+int		 store_tally_check(struct store *st, int64_t *kept,
+		    int64_t *counted);
+/* store_tally_again(st): count the log again into tallies ('opora
+ * rebuild').  0 / -1. */
+int		 store_tally_again(struct store *st);
 /* store_counts(st, region, since, c): fill c; custodian_of counts the
  * dossiers in region's custody, rejected_recent the refusals last seen
  * after since (ms).  0 when every count was read, else -1. */

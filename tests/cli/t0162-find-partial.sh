@@ -62,10 +62,12 @@ plan "name_fold >= 'a' AND name_fold < 'b' AND (NULL IS NULL OR snils = NULL)" p
 db smo "UPDATE persons SET name_fold = NULL; DROP INDEX persons_name;
     DROP INDEX persons_order; DROP TABLE dismissed; DROP TABLE offer_summaries;
     ALTER TABLE persons DROP COLUMN name_fold; DROP TABLE lost_ack;
-    ALTER TABLE later DROP COLUMN own;
+    ALTER TABLE later DROP COLUMN own; DROP TABLE import_made;
+    DROP TRIGGER changes_tally_in; DROP TRIGGER changes_tally_out;
+    DROP TABLE tallies;
     PRAGMA user_version = 7"
 ok "$OPORA" find --name алена
 contains "$C" "$T/out"
-[ "$(db smo 'PRAGMA user_version')" = 10 ] || fail "not migrated to 10"
+[ "$(db smo 'PRAGMA user_version')" = 11 ] || fail "not migrated to 11"
 [ "$(db smo "SELECT name_fold FROM persons WHERE dossier = '$B'")" = петр ] ||
     fail "name_fold not filled by the migration"
