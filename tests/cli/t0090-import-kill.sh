@@ -82,11 +82,11 @@ kill9 $p
 [ -s out.0 ] && fail "a killed import printed dossier ids"
 [ -e ids.tsv ] && fail "a killed import wrote --out"
 
-# Rounds 1-8: killed at a random moment of what is left to make (a run
-# again checks the whole file, then makes what was not made); the ids go
-# to standard output in odd rounds, to --out in even ones.
+# Rounds 1-8: killed at a random moment after a batch of what is left to
+# make was committed (a run again checks the whole file, then makes what
+# was not made); the ids go to standard output in odd rounds, to --out in
+# even ones.
 mid=0
-extra=60
 for r in 1 2 3 4 5 6 7 8; do
 	before=$(count)
 	# Killed after one batch and before the last: a round needs two
@@ -100,10 +100,15 @@ for r in 1 2 3 4 5 6 7 8; do
 	fi
 	p=$!
 	PIDS="$PIDS $p"
-	# After the check, within about a batch of the first commit; later
-	# each round that made nothing waits half a batch more (the
-	# estimate is rough: a batch takes tens of milliseconds).
-	AT=$C nap $extra $((extra + 100))
+	# Once it has committed a batch (the count moves; a time measured
+	# beforehand is no guide on a loaded machine), within half a batch.
+	i=0
+	while n=$(count 2>/dev/null); [ "${n:-$before}" -le "$before" ] &&
+	    kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	AT=0 nap 0 50
 	kill9 $p
 	after=$(count)
 	echo "round $r: $before -> $after changes"
@@ -112,11 +117,7 @@ for r in 1 2 3 4 5 6 7 8; do
 	if [ "$rc" = 137 ] && [ "$after" -lt $LINES ]; then
 		[ -s out.$r ] && fail "a killed import printed dossier ids"
 		[ -e ids.tsv ] && fail "a killed import wrote --out"
-		if [ "$after" -gt "$before" ]; then
-			mid=$((mid + 1))
-		else
-			extra=$((extra + 50))
-		fi
+		[ "$after" -gt "$before" ] && mid=$((mid + 1))
 	elif [ "$rc" != 137 ]; then
 		[ "$rc" = 0 ] || { cat err.$r >&2; fail "round $r: exit $rc"; }
 	fi
