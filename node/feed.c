@@ -357,7 +357,7 @@ count_behind(struct store *st, struct dcache *c, const char *region,
     int64_t next, int64_t head)
 {
 	struct behind	 b = { st, c, region, next, 0, 0, 0 };
-	int64_t		 n, upto = head;
+	int64_t		 upto = head, read;
 	int		 k;
 
 	if (head - next > FEED_BEHIND_WINDOW)
@@ -365,16 +365,13 @@ count_behind(struct store *st, struct dcache *c, const char *region,
 	if ((k = store_feed_window_each(st, next, upto, behind_row, &b)) ==
 	    -1)
 		return (-1);
-	n = b.n;
-	/* Stopped early: the rate of the changes read (a change a feed
-	 * number, but for the gaps an erasure leaves). */
-	if (k == 1 && b.rows > 0)
-		n = (int64_t)((double)n * (double)(head - next) /
-		    (double)b.rows);
-	else if (upto < head)
-		n = (int64_t)((double)n * (double)(head - next) /
-		    (double)(upto - next));
-	return (n);
+	/* What was read: the window, or up to where it stopped (a change a
+	 * feed number, but for the gaps an erasure leaves). */
+	read = k == 1 ? b.rows : upto - next;
+	if (read <= 0 || read >= head - next)
+		return (b.n);
+	return ((int64_t)((double)b.n * (double)(head - next) /
+	    (double)read));
 }
 
 /*

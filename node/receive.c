@@ -142,7 +142,6 @@ receiver_forget(struct receiver *r, const char *id)
 	state_drop(r, id);
 }
 
-
 /*
  * past_gap(r, c): offer_past_gap, 1 if a part of c's past is not here, 0
  * if all of it is, -1; asked only of a dossier whose offer is held here.
