@@ -58,3 +58,10 @@ refuses 65 'keeps the number of changes as' "$OPORA" --dir SMO verify
 ok "$OPORA" --dir SMO rebuild
 tally SMO
 ok "$OPORA" --dir SMO verify
+
+# A count that cannot be read is not shown as a number: status says the
+# database could not be read whole, and exits 1.
+db SMO "DELETE FROM tallies"
+"$OPORA" --dir SMO status >"$T/out" 2>"$T/err"
+[ $? = 1 ] || fail "status with no count of the log did not exit 1"
+contains 'could not be read whole' "$T/out"
