@@ -21,6 +21,9 @@
  * fast and the process under 100 MiB.
  */
 #define STORE_CACHE_KIB	"24576"
+/* While a backlog is pulled (store_cache_bulk): a pull of a million
+ * changes took 155 s with the cache above, 128 s with this one. */
+#define STORE_CACHE_BULK_KIB	"98304"
 /* Checkpoint the WAL every 40 MiB rather than 4: a page written by many
  * commits in a row is copied into the database once. */
 #define STORE_CHECKPOINT_PAGES	"10000"
@@ -44,6 +47,7 @@ struct store {
 	int			 step_err;
 	int			 step_logged;
 	bool			 wipe;	/* checkpoint after the commit */
+	bool			 bulk;	/* store_cache_bulk on */
 	/* A transaction is open by the store's own account (a BEGIN ran and
 	 * no COMMIT or ROLLBACK since): if SQLite is in autocommit mode all
 	 * the same, it rolled the transaction back on its own (it may, on
@@ -646,6 +650,16 @@ store_commit(struct store *st)
 		(void)store_wipe_wal(st);
 	}
 	return (0);
+}
+
+void
+store_cache_bulk(struct store *st, bool on)
+{
+	if (st->bulk == on)
+		return;
+	if (store_exec(st, on ? "PRAGMA cache_size = -" STORE_CACHE_BULK_KIB :
+	    "PRAGMA cache_size = -" STORE_CACHE_KIB) == 0)
+		st->bulk = on;
 }
 
 void

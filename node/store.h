@@ -107,6 +107,17 @@ void		 store_rollback(struct store *st);
 void		 store_want_wipe(struct store *st);
 int		 store_wipe_wal(struct store *st);
 
+/*
+ * store_cache_bulk(st, on): while on, the connection's page cache is
+ * STORE_CACHE_BULK_KIB rather than STORE_CACHE_KIB (node/store.c), for a
+ * backlog taken in one response after another: a transaction of 5,000
+ * pulled changes dirties a page of the change-id index for nearly each
+ * of them, and at a million changes those pages no longer fit the small
+ * cache (docs/performance.md).  Off again, the cache gives the pages
+ * back.  Only a speed: a failure is logged and ignored.
+ */
+void		 store_cache_bulk(struct store *st, bool on);
+
 /* store_exec(st, sql): run statements without parameters.  0 / -1. */
 int		 store_exec(struct store *st, const char *sql);
 

@@ -815,6 +815,8 @@ again:
 		prefetch_start(pl, stp, &p, f.next);
 	memset(st, 0, sizeof(*st));
 	st->repair = true;
+	/* A backlog: a larger page cache while it lasts (node/store.h). */
+	store_cache_bulk(n->st, f.more);
 	if (feed_take(n, region, b, true, st, why, whysz) == -1) {
 		if (pl != NULL)
 			prefetch_clear(pl);
