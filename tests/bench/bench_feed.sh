@@ -100,8 +100,11 @@ fi
 echo "== pull of the register ($n changes)"
 c0=$(cpu $spid)
 t0=$(date +%s%N)
-"$OPORA" --dir KLU sync --once > pull.out
+/usr/bin/time -f "%U %S %M" -o pull.time "$OPORA" --dir KLU sync --once \
+    > pull.out
 t1=$(date +%s%N)
+pcpu=$(awk '{ printf("%.2f", $1 + $2) }' pull.time)
+prss=$(awk '{ printf("%.0f", $3 / 1024) }' pull.time)
 c1=$(cpu $spid)
 got=$(sqlite3 KLU/opora.db "SELECT count(*) FROM changes")
 kill $spid; wait $spid 2>/dev/null || true
@@ -132,11 +135,12 @@ i1=$(cpu $spid)
 awk -v n="$n" -v got="$got" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" \
     -v e0="$e0" -v e1="$e1" -v et0="$et0" -v et1="$et1" -v b0="$b0" \
     -v b1="$b1" -v i0="$i0" -v i1="$i1" -v idle="$IDLE" -v ver="$verify" \
-    -v cores="$cores" 'BEGIN {
+    -v cores="$cores" -v pcpu="$pcpu" -v prss="$prss" 'BEGIN {
 	ps = (t1 - t0) / 1e9
 	resp = int((got + 4999) / 5000)
 	printf("\n| what | figure | limit (same run) | share |\n| --- | --- | --- | --- |\n")
 	printf("| pull of the register, %d changes at the destination (of %d) | %.2f s, %.0f changes/s | verify %.0f/s x %d cores | %.0f%% |\n", got, n, ps, got / ps, ver, cores, 100 * got / ps / (ver * cores))
+	printf("| pulling node for that pull | CPU %.2f s, %.0f us a change; peak RSS %d MiB | | |\n", pcpu, 1e6 * pcpu / got, prss)
 	printf("| serving CPU for that pull | %.2f s, %.1f ms per 5,000 changes | | |\n", c1 - c0, 1000 * (c1 - c0) / resp)
 	printf("| the echo: origin pulls destination once | %.2f s wall, serving CPU %.2f s; %d changes new at the origin | | |\n", (et1 - et0) / 1e9, e1 - e0, b1 - b0)
 	printf("| idle serve (2 peers in step), %d s | CPU %.2f s = %.2f%% of a core | | |\n", idle, i1 - i0, 100 * (i1 - i0) / idle)
