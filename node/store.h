@@ -114,7 +114,8 @@ int		 store_wipe_wal(struct store *st);
  * pulled changes dirties a page of the change-id index for nearly each
  * of them, and at a million changes those pages no longer fit the small
  * cache (docs/performance.md).  Off again, the cache gives the pages
- * back.  Only a speed: a failure is logged and ignored.
+ * back.  Not under a limit of address space or data (ulimit -v, -d).
+ * Only a speed: a failure is logged and ignored.
  */
 void		 store_cache_bulk(struct store *st, bool on);
 
