@@ -92,9 +92,23 @@ inj() {	# inj SYSCALL ERRNO WHEN: strace's injection of the pull
 }
 io='I/O error on the node.s database'
 full='the disk is full'
-# The writes of the pull are some 16 pwrite64 calls a dossier (half of
-# them before its last commit) and 7 syncs (the last ones after it).
-W=$((N * 8))
+# How many writes and reads of the database the pull makes, counted on a
+# copy (they change with the page size and the cache, not with the test),
+# so that each fault lands inside it: half of the writes come before its
+# last commit.
+count() {	# count SYSCALL [strace options]: calls the pull made
+	sc=$1
+	shift
+	rm -rf KLU
+	cp -a KLU.0 KLU
+	strace -f -qq -c -o "$T/count" "$@" -e trace=$sc "$OPORA" --dir KLU \
+	    sync --once >/dev/null 2>&1 || fail "the pull without a fault"
+	awk -v sc=$sc '$NF == sc { print $4 }' "$T/count"
+}
+W=$(( $(count pwrite64) / 2 ))
+R=$(count pread64 -P "$T/KLU/opora.db" -P "$T/KLU/opora.db-wal")
+[ "$W" -ge 20 ] && [ "${R:-0}" -ge 2 ] ||
+    fail "the pull made $W writes and ${R:-no} reads: too few to aim at"
 fault "EIO on the first write" 74 "$io" $(inj pwrite64 EIO 1)
 fault "EIO on a write" 74 "$io" $(inj pwrite64 EIO $(shuf -i 2-$((W / 4)) -n 1))
 fault "EIO on a later write" 74 "$io" \
@@ -106,7 +120,7 @@ fault "ENOSPC on a write" 79 "$full" \
 # pread64 too, and a fault there is no fault of the node's.
 fault "EIO on a read" 74 "$io" strace -f -qq -o /dev/null \
     -P "$T/KLU/opora.db" -P "$T/KLU/opora.db-wal" -e trace=pread64 \
-    -e inject=pread64:error=EIO:when=$(shuf -i 1-60 -n 1)+ \
+    -e inject=pread64:error=EIO:when=$(shuf -i 1-$R -n 1)+ \
     "$OPORA_BIN" --dir KLU sync --once
 # A write cut short, then no room: the disk filled in the middle of it.
 fault "a short write, then ENOSPC" 79 "$full" env LD_PRELOAD="$SHIM" \
@@ -129,7 +143,7 @@ ok "$OPORA" --dir KLU verify
 rm -rf KLU
 cp -a KLU.0 KLU
 strace -f -qq -o /dev/null -e trace=pwrite64 \
-    -e inject=pwrite64:error=EIO:when=$(shuf -i 1-300 -n 1)+ \
+    -e inject=pwrite64:error=EIO:when=$(shuf -i 1-$W -n 1)+ \
     "$OPORA" --dir KLU serve >"$T/klu.log" 2>&1 &
 SPID=$!
 PIDS="$PIDS $SPID"
