@@ -26,9 +26,15 @@
 /* While a backlog is pulled (store_cache_bulk): a pull of a million
  * changes took 155 s with the cache above, 128 s with this one. */
 #define STORE_CACHE_BULK_KIB	"98304"
-/* Checkpoint the WAL every 40 MiB rather than 4: a page written by many
- * commits in a row is copied into the database once. */
-#define STORE_CHECKPOINT_BYTES	(40 * 1000 * 4096)
+/*
+ * Checkpoint the WAL every 160 MiB (SQLite's default is 4 MiB): a page
+ * written by many commits in a row is copied into the database once.  At
+ * a million changes, 5,000 pulled changes dirty some 3,000 pages of the
+ * change-id index in each commit, and a checkpoint every 40 MB copied
+ * them after each (docs/performance.md).  The -wal file may grow to
+ * about this size.
+ */
+#define STORE_CHECKPOINT_BYTES	(160 * 1024 * 1024)
 /*
  * The page size of a database made now: a change is 1-2 KB of bytes, and
  * SQLite's 4 KiB pages held two or three of them, with two system calls

@@ -147,8 +147,11 @@ strace -f -qq -o /dev/null -e trace=pwrite64 \
     "$OPORA" --dir KLU serve >"$T/klu.log" 2>&1 &
 SPID=$!
 PIDS="$PIDS $SPID"
+# The serve is strace's child: on failure too, it is killed first (the
+# test's cleanup kills strace, which would leave it running, detached).
 until_true 20 grep -q 'disk I/O error' "$T/klu.log" ||
-    { cat "$T/klu.log"; fail "serve did not meet the fault"; }
+    { cat "$T/klu.log"; pkill -KILL -P $SPID 2>/dev/null
+	fail "serve did not meet the fault"; }
 sleep 1
 # The serve is strace's child: killed first (strace killed alone would
 # leave it running, detached, after the test).
