@@ -927,6 +927,62 @@ db:
  * (not in refuse) may not be held here; -1 rolled back on error or on a
  * transient condition (why): nothing of the response is taken.
  */
+/*
+ * The response's changes that passed their checks, decoded then, sorted by
+ * id when first asked for: offer_settle folds a history that came in the
+ * response without decoding it again (view_fold_known).
+ */
+struct known {
+	const struct feed_batch	*b;
+	struct vitem		**v;	/* NULL: not sorted yet */
+	size_t			  n;
+	bool			  failed;	/* no memory: decode instead */
+};
+
+static int
+known_cmp(const void *a, const void *b)
+{
+	const struct vitem *const *x = a, *const *y = b;
+
+	return (strcmp((*x)->c->id, (*y)->c->id));
+}
+
+static const struct change *
+known_find(const char *cid, const void *bytes, size_t len, void *arg)
+{
+	struct known	*k = arg;
+	struct vitem	*it, **hit, key_item, *key = &key_item;
+	struct change	 key_change;
+	size_t		 i;
+
+	if (k->v == NULL && !k->failed) {
+		if ((k->v = reallocarray(NULL, k->b->n > 0 ? k->b->n : 1,
+		    sizeof(*k->v))) == NULL) {
+			k->failed = true;
+			return (NULL);
+		}
+		for (i = 0; i < k->b->n; i++) {
+			it = &k->b->items[i];
+			if (it->c != NULL && it->problem[0] == '\0' &&
+			    !it->held)
+				k->v[k->n++] = it;
+		}
+		qsort(k->v, k->n, sizeof(*k->v), known_cmp);
+	}
+	if (k->v == NULL || strlen(cid) != CHANGE_ID_HEX)
+		return (NULL);
+	memcpy(key_change.id, cid, CHANGE_ID_HEX + 1);
+	key_item.c = &key_change;
+	if ((hit = bsearch(&key, k->v, k->n, sizeof(*k->v), known_cmp)) ==
+	    NULL)
+		return (NULL);
+	/* Its own bytes, not only its id. */
+	it = *hit;
+	if (it->len != len || memcmp(it->bytes, bytes, len) != 0)
+		return (NULL);
+	return (it->c);
+}
+
 static int
 take_once(struct node *n, const char *peer, struct feed_batch *b,
     bool cursor, struct feed_stats *stats, const struct idset *refuse,
@@ -937,6 +993,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	struct idset	 touched = { NULL, 0, 0 }, unsettled = { NULL, 0, 0 };
 	struct idset	 waiting = { NULL, 0, 0 };
 	struct later_set ls;
+	struct known	 known = { b, NULL, 0, false };
 	bool		*done = NULL, progress;
 	char		 rwhy[256];
 	size_t		 i;
@@ -1063,7 +1120,8 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	 * refused if it did not (node/offer.h). */
 	idset_seal(&touched);
 	for (i = 0; i < touched.n; i++) {
-		if ((k = offer_settle(n, touched.v[i], false)) == -1)
+		if ((k = offer_settle(n, touched.v[i], false, known_find,
+		    &known)) == -1)
 			goto db_error;
 		if (k == 1)
 			receiver_forget(r, touched.v[i]);
@@ -1085,7 +1143,8 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	/* The history of a dossier offered here and not accepted, which
 	 * this node may hold all the same (through a link): folded now. */
 	for (i = 0; i < unsettled.n; i++) {
-		if (offer_settle(n, unsettled.v[i], true) == -1)
+		if (offer_settle(n, unsettled.v[i], true, known_find,
+		    &known) == -1)
 			goto db_error;
 		receiver_forget(r, unsettled.v[i]);
 	}
@@ -1197,6 +1256,7 @@ out:
 	free(touched.v);
 	free(unsettled.v);
 	free(waiting.v);
+	free(known.v);
 	free(ls.dossiers.v);
 	free(ls.clockd.v);
 	free(done);

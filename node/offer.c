@@ -352,7 +352,8 @@ offer_held(struct store *st, const char *dossier)
 }
 
 int
-offer_settle(struct node *n, const char *dossier, bool force)
+offer_settle(struct node *n, const char *dossier, bool force,
+    view_known_fn known, void *arg)
 {
 	struct dossier	*d = NULL;
 	char		 why[256];
@@ -376,7 +377,8 @@ offer_settle(struct node *n, const char *dossier, bool force)
 		;
 	if (k == -1 || store_offer_reorder(n->st, dossier) == -1)
 		return (-1);
-	if (view_fold(n->st, dossier, &d, why, sizeof(why)) != 0) {
+	if (view_fold_known(n->st, dossier, known, arg, &d, why,
+	    sizeof(why)) != 0) {
 		log_warnx("dossier %s: %s", dossier, why);
 		return (-1);
 	}

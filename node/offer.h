@@ -30,6 +30,7 @@
 #include <cjson/cJSON.h>
 
 #include "conflict/op.h"
+#include "node/view.h"
 #include "protocol/change.h"
 #include "protocol/limits.h"
 
@@ -87,9 +88,11 @@ int	 offer_decide(struct node *n, const char *ref, enum op_kind kind,
  * that has not accepted: the caller refuses it unless something else
  * entitles this node).  3 when this node accepted and the history has not
  * all come yet: it is held, unfolded, until it has.  0 when there is
- * nothing to do (yet).  -1 on error.
+ * nothing to do (yet).  -1 on error.  The fold takes the changes known
+ * returns already decoded (view_fold_known; known may be NULL).
  */
-int	 offer_settle(struct node *n, const char *dossier, bool force);
+int	 offer_settle(struct node *n, const char *dossier, bool force,
+	    view_known_fn known, void *arg);
 
 /*
  * offer_fill(n, d, op, centre, b): fill the summary of the transfer.offer

@@ -175,16 +175,44 @@ struct fold_arg {
 	struct dossier	*d;
 	char		*why;
 	size_t		 whysz;
+	view_known_fn	 known;		/* or NULL */
+	void		*known_arg;
 };
+
+/* Apply change c, stored as id, to fa->d.  0, -1 or VIEW_NOMEM with a
+ * reason in fa->why. */
+static int
+fold_apply(struct fold_arg *fa, const struct change *c, const char *id)
+{
+	int	 r;
+
+	if ((r = dossier_apply(fa->d, &c->meta, c->ops, c->nops)) != 0) {
+		snprintf(fa->why, fa->whysz, r == 1 ? "change %s is out of "
+		    "order" : "out of memory folding change %s", id);
+		return (r == 1 ? -1 : VIEW_NOMEM);
+	}
+	return (0);
+}
 
 static int
 fold_one(const struct store_row *row, void *arg)
 {
-	struct fold_arg	*fa = arg;
-	struct change	*c = NULL;
-	char		 why[256];
-	int		 r;
+	struct fold_arg		*fa = arg;
+	struct change		*c = NULL;
+	const struct change	*kc;
+	char			 why[256];
+	int			 r;
 
+	/* Decoded already from these very bytes: its id is theirs. */
+	if (fa->known != NULL && (kc = fa->known(row->id, row->bytes,
+	    row->len, fa->known_arg)) != NULL) {
+		if (strcmp(kc->id, row->id) != 0) {
+			snprintf(fa->why, fa->whysz, "change %s: its bytes "
+			    "hash to %s", row->id, kc->id);
+			return (-1);
+		}
+		return (fold_apply(fa, kc, row->id));
+	}
 	if ((r = change_decode(row->bytes, row->len, &c, why,
 	    sizeof(why))) != 0) {
 		if (r == CHANGE_NOMEM) {
@@ -201,24 +229,28 @@ fold_one(const struct store_row *row, void *arg)
 		change_free(c);
 		return (-1);
 	}
-	r = dossier_apply(fa->d, &c->meta, c->ops, c->nops);
+	r = fold_apply(fa, c, row->id);
 	change_free(c);
-	if (r != 0) {
-		snprintf(fa->why, fa->whysz, r == 1 ? "change %s is out of "
-		    "order" : "out of memory folding change %s", row->id);
-		return (r == 1 ? -1 : VIEW_NOMEM);
-	}
-	return (0);
+	return (r);
 }
 
 int
 view_fold(struct store *st, const char *id, struct dossier **out, char *why,
     size_t whysz)
 {
+	return (view_fold_known(st, id, NULL, NULL, out, why, whysz));
+}
+
+int
+view_fold_known(struct store *st, const char *id, view_known_fn known,
+    void *arg, struct dossier **out, char *why, size_t whysz)
+{
 	struct fold_arg	 fa;
 	int		 r;
 
 	*out = NULL;
+	fa.known = known;
+	fa.known_arg = arg;
 	if ((fa.d = dossier_new(id)) == NULL) {
 		snprintf(why, whysz, "out of memory");
 		return (VIEW_NOMEM);
@@ -268,7 +300,7 @@ fold_past_one(const struct store_row *row, void *arg)
 	    cmp_id) == NULL)
 		return (0);
 	{
-		struct fold_arg fa = { pa->d, pa->why, pa->whysz };
+		struct fold_arg fa = { pa->d, pa->why, pa->whysz, NULL, NULL };
 
 		return (fold_one(row, &fa));
 	}

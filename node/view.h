@@ -42,6 +42,19 @@ int	 view_fold(struct store *st, const char *id, struct dossier **out,
 	    char *why, size_t whysz);
 
 /*
+ * view_fold_known(st, id, known, arg, out, why, whysz): view_fold, but a
+ * stored change that known(cid, bytes, len, arg) returns already decoded
+ * is not decoded again (a response's changes, decoded when they were
+ * checked).  known returns change cid decoded from exactly those bytes,
+ * or NULL; the change stays the caller's.  known NULL: view_fold.
+ */
+struct change;
+typedef const struct change *(*view_known_fn)(const char *cid,
+	    const void *bytes, size_t len, void *arg);
+int	 view_fold_known(struct store *st, const char *id, view_known_fn known,
+	    void *arg, struct dossier **out, char *why, size_t whysz);
+
+/*
  * view_fold_past(st, id, parents, nparents, out, why, whysz): the state of
  * the dossier made of the given changes and all their ancestors only (the
  * causal past of a change with these parents), in memory.  0 and *out, or

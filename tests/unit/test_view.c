@@ -291,6 +291,84 @@ test_store_fold_and_reload(void **state)
 	hist_free(&h);
 }
 
+/* view_fold_known: the changes a caller holds decoded (every other one
+ * here) fold to the same state as those decoded from the log; one that is
+ * not the change of the row it is asked for is refused, not folded. */
+struct known_arg {
+	struct hist	*h;
+	bool		 wrong;		/* answer with another change */
+	int		 asked, given;
+};
+
+static const struct change *
+known_some(const char *cid, const void *bytes, size_t len, void *arg)
+{
+	struct known_arg	*ka = arg;
+	int			 k;
+
+	ka->asked++;
+	for (k = 0; k < ka->h->n; k++) {
+		if (strcmp(ka->h->c[k]->id, cid) != 0)
+			continue;
+		assert_int_equal(len, ka->h->len[k]);
+		assert_memory_equal(bytes, ka->h->bytes[k], len);
+		if (ka->wrong) {
+			ka->given++;
+			return (ka->h->c[(k + 1) % ka->h->n]);
+		}
+		if (k % 2 == 1)
+			return (NULL);
+		ka->given++;
+		return (ka->h->c[k]);
+	}
+	return (NULL);
+}
+
+static void
+test_fold_known(void **state)
+{
+	struct hist		 h;
+	struct known_arg	 ka;
+	struct store		*st;
+	struct dossier		*d, *dk;
+	char			 dg[65], dgk[65], why[256];
+	uint8_t			 sig[SIG_LEN] = { 0 };
+	int			 order[NCHANGES], k;
+
+	(void)state;
+	history(&h);
+	assert_non_null(st = store_open(":memory:", true));
+	causal_order(&h, order);
+	assert_int_equal(store_begin(st), 0);
+	for (k = 0; k < h.n; k++)
+		assert_int_equal(store_change_put(st, h.c[order[k]],
+		    h.bytes[order[k]], h.len[order[k]], sig, NULL), 0);
+	assert_int_equal(view_fold(st, DOSSIER, &d, why, sizeof(why)), 0);
+	memset(&ka, 0, sizeof(ka));
+	ka.h = &h;
+	assert_int_equal(view_fold_known(st, DOSSIER, known_some, &ka, &dk,
+	    why, sizeof(why)), 0);
+	assert_int_equal(ka.asked, h.n);
+	assert_true(ka.given > 0 && ka.given < h.n);
+	assert_int_equal(view_digest(d, dg), 0);
+	assert_int_equal(view_digest(dk, dgk), 0);
+	assert_string_equal(dg, dgk);
+	dossier_free(dk);
+	/* Another change than the row's: refused, nothing folded. */
+	memset(&ka, 0, sizeof(ka));
+	ka.h = &h;
+	ka.wrong = true;
+	dk = NULL;
+	assert_int_equal(view_fold_known(st, DOSSIER, known_some, &ka, &dk,
+	    why, sizeof(why)), -1);
+	assert_null(dk);
+	assert_non_null(strstr(why, "hash to"));
+	dossier_free(d);
+	store_rollback(st);
+	store_close(st);
+	hist_free(&h);
+}
+
 /* Last writer wins per field, in the total order: the phone is the value
  * of the greatest person.set of it, and losing writes stay in the log. */
 static void
@@ -322,6 +400,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shuffled_orders_one_digest),
 		cmocka_unit_test(test_store_fold_and_reload),
+		cmocka_unit_test(test_fold_known),
 		cmocka_unit_test(test_last_writer_wins),
 	};
 
