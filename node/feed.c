@@ -922,12 +922,6 @@ db:
 }
 
 /*
- * One attempt at taking in batch b, refusing the changes of the dossiers in
- * refuse.  0 committed; 1 rolled back because the dossiers now in bad
- * (not in refuse) may not be held here; -1 rolled back on error or on a
- * transient condition (why): nothing of the response is taken.
- */
-/*
  * The response's changes that passed their checks, decoded then, sorted by
  * id when first asked for: offer_settle folds a history that came in the
  * response without decoding it again (view_fold_known).
@@ -983,6 +977,12 @@ known_find(const char *cid, const void *bytes, size_t len, void *arg)
 	return (it->c);
 }
 
+/*
+ * One attempt at taking in batch b, refusing the changes of the dossiers in
+ * refuse.  0 committed; 1 rolled back because the dossiers now in bad
+ * (not in refuse) may not be held here; -1 rolled back on error or on a
+ * transient condition (why): nothing of the response is taken.
+ */
 static int
 take_once(struct node *n, const char *peer, struct feed_batch *b,
     bool cursor, struct feed_stats *stats, const struct idset *refuse,
