@@ -43,6 +43,7 @@
  * peer must not be asked hundreds of times a second). */
 #define SYNC_IDLE_BACKOFF_MAX 600
 #define SYNC_MANAGER_MS	200	/* how often new and removed peers are seen */
+#define SYNC_THREAD_SAY_MS 60000	/* a puller that cannot start: said so */
 
 
 /* One slot of the pullers' table; only the manager thread (and
@@ -80,6 +81,7 @@ struct sync {
 	pthread_t	 manager;
 	bool		 manager_started;
 	struct puller	 pullers[SYNC_MAX_PEERS];	/* the manager's */
+	uint64_t	 thread_said_ms;	/* a puller could not start */
 };
 
 static int
@@ -1174,10 +1176,12 @@ start_new(struct sync *s, struct node *n)
 	const char	*r;
 	size_t		 j, nregions;
 	int		 i, k, free_slot;
+	bool		 say, said = false;
 
 	/* On an error (logged), the next round starts what is missing. */
 	if (store_peer_regions(n->st, &regions, &nregions) == -1)
 		return;
+	say = node_now_ms() - s->thread_said_ms >= SYNC_THREAD_SAY_MS;
 	for (j = 0; j < nregions; j++) {
 		r = regions[j];
 		free_slot = -1;
@@ -1197,11 +1201,27 @@ start_new(struct sync *s, struct node *n)
 			p->fds[k] = -1;
 		p->s = s;
 		snprintf(p->region, sizeof(p->region), "%s", r);
-		if (pthread_create(&p->th, NULL, puller_run, p) == 0) {
+		if ((k = pthread_create(&p->th, NULL, puller_run, p)) == 0) {
 			p->started = true;
 			log_info("pulling from %s", p->region);
+			continue;
+		}
+		/* Not silently: tried again at the next round, said (and
+		 * recorded as the peer's error, for status) once a minute. */
+		if (say) {
+			char	 e[256];
+
+			said = true;
+			snprintf(e, sizeof(e), "cannot start pulling: no "
+			    "thread (%s): the service's limit on memory "
+			    "(ulimit -v) or threads is too low; tried again "
+			    "every %d ms", strerror(k), SYNC_MANAGER_MS);
+			log_warnx("%s: %s", p->region, e);
+			peer_error(n, p->region, e);
 		}
 	}
+	if (said)
+		s->thread_said_ms = node_now_ms();
 	free(regions);
 }
 

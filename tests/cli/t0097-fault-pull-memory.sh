@@ -45,7 +45,7 @@ serve SMO
 count() {
 	db KLU 'SELECT count(*) FROM changes'
 }
-limit=50000 runs=0 oom=0
+limit=50000 runs=0 oom=0 nothread=0
 while [ "$(count)" != $ALL ]; do
 	runs=$((runs + 1))
 	[ $runs -le 25 ] || fail "$ALL changes did not arrive in 25 runs"
@@ -59,6 +59,7 @@ while [ "$(count)" != $ALL ]; do
 	i=0 took=0
 	while [ $i -lt 600 ] && kill -0 $SPID 2>/dev/null &&
 	    ! grep -q 'pull from RU-SMO:' "$T/klu.log" &&
+	    ! grep -q 'RU-SMO: cannot start pulling' "$T/klu.log" &&
 	    [ "$(count)" != $ALL ]; do
 		if [ $took = 0 ] && [ "$(count)" != "$before" ]; then
 			took=1
@@ -72,6 +73,13 @@ while [ "$(count)" != $ALL ]; do
 	after=$(count)
 	echo "ulimit -v $limit: $before -> $after changes"
 	grep -q 'out of memory' "$T/klu.log" && oom=$((oom + 1))
+	# No thread to pull with: said, and the peer's error says it too.
+	if grep -q 'RU-SMO: cannot start pulling' "$T/klu.log"; then
+		nothread=$((nothread + 1))
+		"$OPORA" --dir KLU peer list >"$T/peers" 2>&1
+		grep -q 'cannot start pulling' "$T/peers" || { cat "$T/peers"
+			fail "the peer's error does not say it was not pulled"; }
+	fi
 	grep -q 'not a JSON object' "$T/klu.log" && { cat "$T/klu.log"
 		fail "out of memory blamed on the peer's response"; }
 	[ "$(passed_behind KLU SMO)" = 0 ] ||
@@ -96,6 +104,7 @@ while [ "$(count)" != $ALL ]; do
 	fi
 done
 [ $oom -gt 0 ] || fail "no run ran out of memory: the limit proves nothing"
+echo "runs with no thread to pull with: $nothread"
 
 # The limit lifted: in step, exactly what it should hold, and sound.
 serve KLU
