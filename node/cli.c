@@ -30,9 +30,6 @@
 #include "protocol/log.h"
 #include "protocol/wire.h"
 
-/* A statement journal larger than this goes to a file (cli_main). */
-#define STMTJRNL_SPILL_BYTES	(4 * 1024 * 1024)
-
 #define OPORA_VERSION	"0.1.0"
 
 /* What 'opora --version' says this program speaks (docs/protocol.md). */
@@ -324,16 +321,6 @@ cli_main(int argc, char **argv)
 	/* Nothing reads SQLite's memory statistics, and keeping them takes
 	 * a mutex shared by every connection at each of its allocations. */
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/*
-	 * A statement that may stop half-way (a constraint; a trigger, as
-	 * the tallies') keeps the pages it changes in a statement journal.
-	 * Past 64 KiB, SQLite's default, that journal becomes a file in
-	 * /var/tmp, and every such statement of the transaction after it
-	 * writes each of its pages there, two system calls a page: a pull
-	 * of 104,000 changes wrote 1 GB there (docs/performance.md).  Up to
-	 * STMTJRNL_SPILL_BYTES it stays in memory; past it, the file.
-	 */
-	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMTJRNL_SPILL_BYTES);
 	/* And, for the I/O errors SQLite does not log, its file calls. */
 	(void)iowatch_install();
 	cli.tty = isatty(STDERR_FILENO);
