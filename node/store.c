@@ -29,20 +29,12 @@
 /*
  * Checkpoint the WAL every 160 MiB (SQLite's default is 4 MiB): a page
  * written by many commits in a row is copied into the database once.  At
- * a million changes, 5,000 pulled changes dirty some 3,000 pages of the
- * change-id index in each commit, and a checkpoint every 40 MB copied
- * them after each (docs/performance.md).  The -wal file may grow to
- * about this size.
+ * a million changes, 5,000 pulled changes dirty a page of the change-id
+ * index for nearly each, and a checkpoint every 40 MB copied them after
+ * each commit (docs/performance.md).  The -wal file may grow to about
+ * this size.
  */
 #define STORE_CHECKPOINT_BYTES	(160 * 1024 * 1024)
-/*
- * The page size of a database made now: a change is 1-2 KB of bytes, and
- * SQLite's 4 KiB pages held two or three of them, with two system calls
- * a page at each commit and one at each checkpoint.  With 16 KiB pages
- * an import of 100,000 changes took 10% less time, a pull 5% less
- * (docs/performance.md).  A database made before keeps its own.
- */
-#define STORE_PAGE_SIZE		"16384"
 
 struct store_stmt {
 	const char	*sql;		/* static text: compared by address */
@@ -829,9 +821,6 @@ store_open(const char *path, bool create)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	if (sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
-	    /* Before WAL: once in WAL, a page size no longer changes. */
-	    (create && store_exec(st, "PRAGMA page_size = " STORE_PAGE_SIZE) ==
-	    -1) ||
 	    store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
