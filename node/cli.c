@@ -318,9 +318,8 @@ cli_main(int argc, char **argv)
 	/* Before SQLite is used: its log tells a full disk from other
 	 * failures. */
 	(void)sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
-	/* Nothing reads SQLite's memory statistics, and keeping them takes
-	 * a mutex shared by every connection at each of its allocations. */
-	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Its statement journals' limit; no memory statistics. */
+	(void)store_configure();
 	/* And, for the I/O errors SQLite does not log, its file calls. */
 	(void)iowatch_install();
 	cli.tty = isatty(STDERR_FILENO);

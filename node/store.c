@@ -660,6 +660,36 @@ store_commit(struct store *st)
 	return (0);
 }
 
+/*
+ * A statement that may stop half-way (a constraint; a trigger, as the
+ * tallies') keeps the pages it changes, as they were, in a statement
+ * journal.  Past SQLite's default of 64 KiB (16 pages of 4 KiB) the journal
+ * becomes a file in /var/tmp, and every journalled statement of the
+ * transaction after it writes its pages there, two system calls a page: a
+ * pull of 104,000 changes wrote 1 GB there (offer_settle rewrites a
+ * dossier's views, some 20 pages; docs/performance.md).  At 120 KiB no
+ * journal of that pull went to a file.
+ *
+ * The limit must stay under 128 KiB.  SQLite keeps the journal in one
+ * chunk of the limit's size and, when it spills, copies that chunk to the
+ * file in one write; its unix VFS writes at most 0x1ffff bytes a call
+ * (os_unix.c, seekAndWriteFd), so a chunk of 128 KiB or more is written as
+ * nothing and the statement fails with SQLITE_FULL, "database or disk is
+ * full", though no system call failed (tests/unit/test_store.c).
+ */
+_Static_assert(STORE_STMTJRNL_SPILL < 128 * 1024,
+    "a larger statement journal cannot be written to a file whole");
+
+int
+store_configure(void)
+{
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
+	    STORE_STMTJRNL_SPILL) != SQLITE_OK)
+		return (-1);
+	return (0);
+}
+
 /* Whether the process runs under a limit of address space or data
  * (ulimit -v, -d): such a limit may have been set for the small cache. */
 static bool

@@ -28,6 +28,17 @@ struct card_revoked;
 struct card_rotation;
 struct store;
 
+/*
+ * store_configure(): SQLite's process-wide settings for opora's
+ * connections: no memory statistics (keeping them takes a mutex shared by
+ * every connection at each allocation) and statement journals kept in
+ * memory up to STORE_STMTJRNL_SPILL bytes.  Call it once, before SQLite is
+ * used (cli_main does); 0, or -1 if SQLite was already initialised and
+ * keeps its defaults.
+ */
+#define STORE_STMTJRNL_SPILL	(120 * 1024)
+int		 store_configure(void);
+
 /* store_open(path, create): open (and with create, make) the database at
  * path, migrating its schema.  Returns NULL and logs why on failure. */
 struct store	*store_open(const char *path, bool create);

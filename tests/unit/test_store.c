@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "node/card.h"
 #include "node/store.h"
@@ -1035,6 +1036,52 @@ test_txn_rolled_back(void **state)
 	store_close(st);
 }
 
+/*
+ * A statement journal larger than STORE_STMTJRNL_SPILL goes to a file, and
+ * a statement that fails after it is undone from that file.  With a limit
+ * of 128 KiB or more, the first statement failed with SQLITE_FULL
+ * (store_configure).
+ */
+static void
+test_stmt_journal_spills(void **state)
+{
+	char		 dir[] = "/tmp/test_store.XXXXXX", path[64];
+	struct store	*st;
+	sqlite3		*db;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/opora.db", dir);
+	assert_non_null(st = store_open(path, true));
+	db = store_db(st);
+	/* Some 400 pages of rows and of their unique index. */
+	assert_int_equal(store_exec(st, "CREATE TABLE big (k INTEGER PRIMARY"
+	    " KEY, v TEXT UNIQUE);"
+	    "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n"
+	    " WHERE k < 4000) INSERT INTO big SELECT k, printf('%0200d', k)"
+	    " FROM n"), 0);
+	assert_int_equal(store_begin(st), 0);
+	/* Every page: a journal of some 1.6 MB. */
+	assert_int_equal(sqlite3_exec(db, "UPDATE big SET v = v || 'x'", NULL,
+	    NULL, NULL), SQLITE_OK);
+	/* Every page again, then the last row takes the first one's value:
+	 * the statement is undone from its journal. */
+	assert_int_equal(sqlite3_exec(db, "UPDATE big SET v = CASE WHEN k ="
+	    " 4000 THEN (SELECT v FROM big WHERE k = 1) ELSE v || 'y' END",
+	    NULL, NULL, NULL), SQLITE_CONSTRAINT_UNIQUE);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_count(st, "SELECT count(*) FROM big WHERE v ="
+	    " printf('%0200dx', k)"), 4000);
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/opora.db", dir);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s/opora.db-wal", dir);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s/opora.db-shm", dir);
+	(void)unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* Transient or local failures are STORE_BUSY; damage and the rest are
  * STORE_ERR; rows and the end come through. */
 static void
@@ -1103,7 +1150,12 @@ main(void)
 		cmocka_unit_test(test_step_kinds),
 		cmocka_unit_test(test_txn_rolled_back),
 		cmocka_unit_test(test_sig_once),
+		cmocka_unit_test(test_stmt_journal_spills),
 	};
+
+	/* As cli_main: the statement journals' limit. */
+	if (store_configure() != 0)
+		return (1);
 
 	/* The injected failures are logged; keep the output short. */
 	log_init("test_store", 1, false);
