@@ -40,7 +40,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
@@ -51,6 +50,7 @@
 #include "conflict/plural.h"
 #include "node/cli.h"
 #include "node/import.h"
+#include "node/memlimit.h"
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/signer.h"
@@ -1252,7 +1252,6 @@ static int
 check_lines(struct import *im)
 {
 	struct checker	 c[CHECKERS_MAX];
-	struct rlimit	 rl;
 	pthread_attr_t	 attr;
 	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t		 i, step;
@@ -1262,12 +1261,12 @@ check_lines(struct import *im)
 	step = ncpu < 1 ? 1 : ncpu > CHECKERS_MAX ? CHECKERS_MAX :
 	    (size_t)ncpu;
 	/*
-	 * Under a limit of address space (ulimit -v) a new thread's malloc
-	 * arena (64 MiB reserved) may not fit: glibc then gives that thread
-	 * each block by its own mmap, hundreds of times slower than checking
-	 * on this core alone (t0191 ran out of time so).
+	 * Under a limit of address space (ulimit -v) or data a new thread's
+	 * malloc arena (64 MiB reserved) may not fit: glibc then gives that
+	 * thread each block by its own mmap, hundreds of times slower than
+	 * checking on this core alone (t0191 ran out of time so).
 	 */
-	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+	if (memlimit_set())
 		step = 1;
 	if (step > im->ndl)
 		step = im->ndl > 0 ? im->ndl : 1;

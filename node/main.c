@@ -1,13 +1,13 @@
 /*
  * node/main.c: the opora program.  Everything is in node/cli.c.
  */
-#include <sys/resource.h>
 
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #endif
 
 #include "node/cli.h"
+#include "node/memlimit.h"
 
 /*
  * Under an address-space limit (ulimit -v, or a data limit, as an admin
@@ -25,11 +25,7 @@ static void
 malloc_tune(void)
 {
 #ifdef M_ARENA_MAX
-	struct rlimit	 rl;
-
-	if ((getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ||
-	    (getrlimit(RLIMIT_DATA, &rl) == 0 &&
-	    rl.rlim_cur != RLIM_INFINITY))
+	if (memlimit_set())
 		(void)mallopt(M_ARENA_MAX, 1);
 #endif
 }

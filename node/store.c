@@ -1,7 +1,6 @@
 /*
  * node/store.c: the SQLite database.  See store.h.
  */
-#include <sys/resource.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include "conflict/hlc.h"
 #include "node/card.h"
 #include "node/iowatch.h"
+#include "node/memlimit.h"
 #include "node/store.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
@@ -690,25 +690,13 @@ store_configure(void)
 	return (0);
 }
 
-/* Whether the process runs under a limit of address space or data
- * (ulimit -v, -d): such a limit may have been set for the small cache. */
-static bool
-memory_limited(void)
-{
-	struct rlimit	 rl;
-
-	return ((getrlimit(RLIMIT_AS, &rl) == 0 &&
-	    rl.rlim_cur != RLIM_INFINITY) || (getrlimit(RLIMIT_DATA, &rl) ==
-	    0 && rl.rlim_cur != RLIM_INFINITY));
-}
-
 void
 store_cache_bulk(struct store *st, bool on)
 {
 	/* Under ulimit -v or -d the cache stays small: a pull that fits
 	 * the limit with it must not fail for memory with the large one
 	 * (tests/cli/t0097). */
-	if (st->bulk == on || (on && memory_limited()))
+	if (st->bulk == on || (on && memlimit_set()))
 		return;
 	if (store_exec(st, on ? "PRAGMA cache_size = -" STORE_CACHE_BULK_KIB :
 	    "PRAGMA cache_size = -" STORE_CACHE_KIB) == 0)

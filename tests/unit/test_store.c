@@ -4,7 +4,8 @@
  * with its first step failing, then its second, and so on, until it runs to
  * the end without reaching the failing step (store_test_fail_step); every
  * run that met the failure must return the reader's error value.  And
- * store_step tells a transient or local failure from a final one.
+ * store_step tells a transient or local failure from a final one, and a
+ * statement journal larger than the limit store_configure sets works.
  */
 #include <stdarg.h>
 #include <stddef.h>
