@@ -1,7 +1,6 @@
 /*
  * node/main.c: the opora program.  Everything is in node/cli.c.
  */
-
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #endif

@@ -1,7 +1,6 @@
 /*
  * node/store.c: the SQLite database.  See store.h.
  */
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,9 +665,8 @@ store_commit(struct store *st)
  * journal.  Past SQLite's default of 64 KiB (16 pages of 4 KiB) the journal
  * becomes a file in /var/tmp, and every journalled statement of the
  * transaction after it writes its pages there, two system calls a page: a
- * pull of 104,000 changes wrote 1 GB there (offer_settle rewrites a
- * dossier's views, some 20 pages; docs/performance.md).  At 120 KiB no
- * journal of that pull went to a file.
+ * pull of 104,000 changes wrote 1 GB there (docs/performance.md).  At 120
+ * KiB no journal of that pull went to a file.
  *
  * The limit must stay under 128 KiB.  SQLite keeps the journal in one
  * chunk of the limit's size and, when it spills, copies that chunk to the

@@ -1809,7 +1809,9 @@ main(void)
 	int		 first = 1, n = 1500, seed;
 
 	memset(&s, 0, sizeof(s));
-	if (fault_init() == -1)
+	/* SQLite as the program runs it (statement journals in memory up
+	 * to their limit), then its allocator and files under faults. */
+	if (store_configure() == -1 || fault_init() == -1)
 		return (1);
 	/* The nodes live in memory when it can be had: a kill is simulated
 	 * under SQLite (fault.c), not by the disk, and backups and restores
