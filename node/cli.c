@@ -262,13 +262,31 @@ cli_io_failed(void)
 	    iowatch_failed());
 }
 
+/* The directory SQLite makes its temporary files in, chosen as its unix
+ * VFS does (os_unix.c, unixTempFileDir). */
+static const char *
+temp_dir(void)
+{
+	const char	*dirs[] = { getenv("SQLITE_TMPDIR"), getenv("TMPDIR"),
+			    "/var/tmp", "/usr/tmp", "/tmp" };
+	struct stat	 sb;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (dirs[i] != NULL && stat(dirs[i], &sb) == 0 &&
+		    S_ISDIR(sb.st_mode) && access(dirs[i], W_OK | X_OK) == 0)
+			return (dirs[i]);
+	return (".");
+}
+
 /* A failed command: if the disk was full, say that and what to do. */
 static int
 command_done(int rc)
 {
 	if (rc == EX_OK)
 		return (rc);
-	if (!__atomic_load_n(&disk_full, __ATOMIC_RELAXED) && !iowatch_full()) {
+	if (!__atomic_load_n(&disk_full, __ATOMIC_RELAXED) && !iowatch_full() &&
+	    !iowatch_full_temp()) {
 		if (!cli_io_failed() && log_oom_noted() &&
 		    rc != EX_OSERR) {
 			cli_err("%s", cli_tr("out of memory: nothing half-done "
@@ -289,6 +307,19 @@ command_done(int rc)
 		    "оценкой данных; посмотрите журнал ядра (dmesg) и "
 		    "повторите команду"), cli.dir);
 		return (EX_IOERR);
+	}
+	/* A statement journal past its limit found its directory full, and
+	 * the node's own files did not. */
+	if (iowatch_full_temp() && !iowatch_full()) {
+		cli_err("%s (%s)", cli_tr("the temporary directory is full: "
+		    "nothing half-done was kept; free space there and run the "
+		    "command again (SQLite's temporary files go to "
+		    "$SQLITE_TMPDIR, else $TMPDIR, else /var/tmp)",
+		    "временный каталог заполнен: ничего не записано "
+		    "наполовину; освободите в нём место и повторите команду "
+		    "(временные файлы SQLite создаются в $SQLITE_TMPDIR, иначе "
+		    "в $TMPDIR, иначе в /var/tmp)"), temp_dir());
+		return (CLI_EX_DISKFULL);
 	}
 	cli_err("%s (%s)", cli_tr("the disk is full: nothing half-done was "
 	    "kept; free space on the file system of the node's directory and "

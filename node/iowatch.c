@@ -18,11 +18,16 @@
 struct wfile {
 	sqlite3_file	 base;
 	sqlite3_file	*real;		/* just after this struct */
+	bool		 temp;		/* a temporary file, not the node's */
 };
+
+/* The files SQLite makes in its temporary directory. */
+#define TEMP_FILES	(SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TEMP_JOURNAL | \
+			    SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TRANSIENT_DB)
 
 static sqlite3_vfs	 watch_vfs;
 static sqlite3_vfs	*real_vfs;
-static int		 failed, full;
+static int		 failed, full, full_temp;
 
 bool
 iowatch_failed(void)
@@ -34,6 +39,12 @@ bool
 iowatch_full(void)
 {
 	return (__atomic_load_n(&full, __ATOMIC_RELAXED) != 0);
+}
+
+bool
+iowatch_full_temp(void)
+{
+	return (__atomic_load_n(&full_temp, __ATOMIC_RELAXED) != 0);
 }
 
 /* Note rc if it is an I/O error or a full disk, and pass it on. */
@@ -50,6 +61,18 @@ note(int rc)
 
 #define REAL(f)	(((struct wfile *)(f))->real)
 
+/* As note, for a call on file f: a temporary file found full is noted
+ * apart. */
+static int
+note_file(sqlite3_file *f, int rc)
+{
+	if (rc == SQLITE_FULL && ((struct wfile *)f)->temp) {
+		__atomic_store_n(&full_temp, 1, __ATOMIC_RELAXED);
+		return (rc);
+	}
+	return (note(rc));
+}
+
 static int
 w_close(sqlite3_file *f)
 {
@@ -65,13 +88,13 @@ w_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 static int
 w_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
-	return (note(REAL(f)->pMethods->xWrite(REAL(f), p, n, off)));
+	return (note_file(f, REAL(f)->pMethods->xWrite(REAL(f), p, n, off)));
 }
 
 static int
 w_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	return (note(REAL(f)->pMethods->xTruncate(REAL(f), size)));
+	return (note_file(f, REAL(f)->pMethods->xTruncate(REAL(f), size)));
 }
 
 static int
@@ -183,6 +206,7 @@ w_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	(void)vfs;
 	w->base.pMethods = NULL;
 	w->real = (sqlite3_file *)(w + 1);
+	w->temp = (flags & TEMP_FILES) != 0;
 	rc = note(real_vfs->xOpen(real_vfs, name, w->real, flags, outflags));
 	if (rc != SQLITE_OK || w->real->pMethods == NULL)
 		return (rc);

@@ -10,7 +10,7 @@
  * size query or a shared-memory mapping of any file failed with an I/O
  * error (not a short read: SQLite handles it), and apart whether one
  * found the disk full (SQLITE_FULL: a write failing with ENOSPC, which
- * SQLite does not log either).  The record is process-wide
+ * SQLite does not log either), a file of the node's or a temporary one.  The record is process-wide
  * and never cleared, so that a command that failed can say why (node/cli.c)
  * and verify gives no verdict on what it could not read.
  */
@@ -28,8 +28,12 @@
 int	 iowatch_install(void);
 
 /* iowatch_failed(): whether an I/O error was met so far, in any thread;
- * iowatch_full(): whether a full disk was. */
+ * iowatch_full(): whether a full disk was, writing a file of the node's
+ * (the database, its WAL); iowatch_full_temp(): writing one of SQLite's
+ * temporary files (a statement journal past its limit: node/store.h),
+ * which live in another directory ($SQLITE_TMPDIR, $TMPDIR, /var/tmp). */
 bool	 iowatch_failed(void);
 bool	 iowatch_full(void);
+bool	 iowatch_full_temp(void);
 
 #endif /* OPORA_IOWATCH_H */
