@@ -28,6 +28,10 @@ struct wfile {
 static sqlite3_vfs	 watch_vfs;
 static sqlite3_vfs	*real_vfs;
 static int		 failed, full, full_temp;
+/* Whether this thread's last write found a temporary file full, rather
+ * than a file of the node's (a statement fails in the thread that ran
+ * it). */
+static _Thread_local bool last_full_temp;
 
 bool
 iowatch_failed(void)
@@ -47,12 +51,20 @@ iowatch_full_temp(void)
 	return (__atomic_load_n(&full_temp, __ATOMIC_RELAXED) != 0);
 }
 
+bool
+iowatch_last_full_temp(void)
+{
+	return (last_full_temp);
+}
+
 /* Note rc if it is an I/O error or a full disk, and pass it on. */
 static int
 note(int rc)
 {
-	if (rc == SQLITE_FULL)
+	if (rc == SQLITE_FULL) {
 		__atomic_store_n(&full, 1, __ATOMIC_RELAXED);
+		last_full_temp = false;
+	}
 	if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_SHORT_READ &&
 	    rc != SQLITE_IOERR_NOMEM && rc != SQLITE_IOERR_DELETE_NOENT)
 		__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
@@ -68,6 +80,7 @@ note_file(sqlite3_file *f, int rc)
 {
 	if (rc == SQLITE_FULL && ((struct wfile *)f)->temp) {
 		__atomic_store_n(&full_temp, 1, __ATOMIC_RELAXED);
+		last_full_temp = true;
 		return (rc);
 	}
 	return (note(rc));

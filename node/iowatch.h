@@ -36,4 +36,9 @@ bool	 iowatch_failed(void);
 bool	 iowatch_full(void);
 bool	 iowatch_full_temp(void);
 
+/* iowatch_last_full_temp(): whether the last write of the calling thread
+ * that found no room was to a temporary file: what a statement that just
+ * failed with SQLITE_FULL in this thread met. */
+bool	 iowatch_last_full_temp(void);
+
 #endif /* OPORA_IOWATCH_H */

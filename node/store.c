@@ -513,11 +513,21 @@ store_say(struct store *st, int r, const char *msg)
 	if ((r & 0xff) == SQLITE_NOMEM || r == SQLITE_IOERR_NOMEM)
 		log_oom_note();
 	switch (r & 0xff) {
+	case SQLITE_FULL:
+		/* A statement journal past its limit (store_configure) goes
+		 * to SQLite's temporary directory, not the node's. */
+		if (iowatch_last_full_temp()) {
+			log_warnx("database %s: SQLite's temporary directory is "
+			    "full ($SQLITE_TMPDIR, else $TMPDIR, else /var/tmp): "
+			    "a statement's undo pages found no room there",
+			    st->path);
+			return (STORE_BUSY);
+		}
+		/* FALLTHROUGH */
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 	case SQLITE_NOMEM:
 	case SQLITE_IOERR:
-	case SQLITE_FULL:
 		log_warnx("database %s: %s", st->path, msg);
 		return (STORE_BUSY);
 	case SQLITE_CORRUPT:

@@ -2,10 +2,10 @@
 # KiB, store_configure) keeps them in a file in $SQLITE_TMPDIR.  Erasing
 # a dossier of some 200 KB of changes is such a statement.  With that
 # directory full, the erasure is refused as on a full disk (exit 79), with
-# a message naming the temporary directory, not the node's; nothing of it
-# is kept, and it succeeds once there is room (docs/admin.md, "Memory and
-# disk").  The directory is a small
-# tmpfs this test mounts (root only; elsewhere it says so and skips).
+# a message (and a log line) naming the temporary directory, not the
+# node's; nothing of it is kept, and it succeeds once there is room
+# (docs/admin.md, "Memory and disk").  The directory is a small tmpfs
+# this test mounts (root only; elsewhere it says so and skips).
 . "$TOP/tests/cli/lib.sh"
 mkdir "$T/fs"
 if ! mount -t tmpfs -o size=2m,mode=0755 tmpfs "$T/fs" 2>/dev/null; then
@@ -33,6 +33,9 @@ refuses 79 'the temporary directory is full' "$OPORA" --dir N person erase \
     "$D" --ground "152-ФЗ, ст. 21, ч. 4"
 contains "\\($T/fs\\)" "$T/err"
 grep -q "node's directory" "$T/err" && fail "the node's directory blamed"
+# The log line (as serve's log would have it) says the same.
+contains "database N/opora.db: SQLite's temporary directory is full" "$T/err"
+grep -q 'database or disk is full' "$T/err" && fail "the log blamed the disk"
 [ "$(db N "SELECT count(*) FROM changes")" = "$before" ] ||
     fail "the refused erasure changed the log"
 [ "$(db N "SELECT count(*) FROM persons WHERE dossier = '$D'")" = 1 ] ||
