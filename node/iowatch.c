@@ -52,9 +52,12 @@ iowatch_full_temp(void)
 }
 
 bool
-iowatch_last_full_temp(void)
+iowatch_take_full_temp(void)
 {
-	return (last_full_temp);
+	bool	 was = last_full_temp;
+
+	last_full_temp = false;
+	return (was);
 }
 
 /* Note rc if it is an I/O error or a full disk, and pass it on. */

@@ -36,9 +36,11 @@ bool	 iowatch_failed(void);
 bool	 iowatch_full(void);
 bool	 iowatch_full_temp(void);
 
-/* iowatch_last_full_temp(): whether the last write of the calling thread
- * that found no room was to a temporary file: what a statement that just
- * failed with SQLITE_FULL in this thread met. */
-bool	 iowatch_last_full_temp(void);
+/* iowatch_take_full_temp(): whether the last write of the calling thread
+ * that found no room was to a temporary file (what a statement that just
+ * failed with SQLITE_FULL in this thread met), and forget it: a later
+ * SQLITE_FULL with no write of a temporary file between is not blamed on
+ * it. */
+bool	 iowatch_take_full_temp(void);
 
 #endif /* OPORA_IOWATCH_H */

@@ -516,7 +516,7 @@ store_say(struct store *st, int r, const char *msg)
 	case SQLITE_FULL:
 		/* A statement journal past its limit (store_configure) goes
 		 * to SQLite's temporary directory, not the node's. */
-		if (iowatch_last_full_temp()) {
+		if (iowatch_take_full_temp()) {
 			log_warnx("database %s: SQLite's temporary directory is "
 			    "full ($SQLITE_TMPDIR, else $TMPDIR, else /var/tmp): "
 			    "a statement's undo pages found no room there",
