@@ -10,12 +10,13 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 CC	?= cc
 
+# libsodium-dev: Ed25519 verification in half OpenSSL's time (protocol/sig.c).
 # python3-scipy: the statistics attacker's integer programs (HiGHS through
 # scipy.optimize.milp; tests/stats/attack.py).  libjs-chart.js: the web
 # pages' charts (served from its installed path, docs/ui.md); chromium: the
 # browser the web tests drive (tests/web/, with Node.js: web-deps).
-DEBIAN_PKGS = libsqlite3-dev libssl-dev libcjson-dev libcurl4-openssl-dev \
-	      libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
+DEBIAN_PKGS = libsqlite3-dev libssl-dev libsodium-dev libcjson-dev \
+	      libcurl4-openssl-dev libevent-dev libcmocka-dev pkg-config sqlite3 time curl openssl \
 	      libargon2-dev liboath-dev libmicrohttpd-dev oathtool strace \
 	      python3-scipy libjs-chart.js chromium
 
@@ -27,7 +28,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
 # libcurl and libmicrohttpd are not linked: node/libload.c loads them
 # in the commands that need them.
 LIBS	= -lsqlite3 -lcjson -levent_openssl -levent_core -lssl \
-	  -lcrypto -largon2 -loath -lpthread -lm
+	  -lcrypto -lsodium -largon2 -loath -lpthread -lm
 
 CONFLICT_SRC = $(wildcard conflict/*.c)
 PROTOCOL_SRC = $(wildcard protocol/*.c)

@@ -1,7 +1,9 @@
 /*
  * tests/unit/test_sig.c: Ed25519 keys and signatures of protocol/sig.h:
  * RFC 8032's vectors, signatures that must not verify (a flipped byte or
- * bit, the wrong key, another prefix), key ids, key files, hex decoding.
+ * bit, the wrong key, another prefix), key ids, key files, hex decoding,
+ * and that verifying with libsodium first gives OpenSSL's verdict on every
+ * signature, including those libsodium alone would refuse.
  *
  * Tests of behaviour that protocol/sig.c gets wrong at the time of writing
  * were found by these tests and are fixed; their tests now run always.
@@ -22,6 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
+#include <sodium.h>
 
 #include "protocol/sig.h"
 
@@ -598,6 +601,178 @@ test_bug_pub_new_accepts_non_point(void **state)
 	sig_pub_free(p);
 }
 
+/* OpenSSL's own verdict on sig over prefix||msg by pub: 1 valid, 0 not. */
+static int
+openssl_verdict(const uint8_t pub[SIG_PUB_LEN], const char *prefix,
+    const void *msg, size_t mlen, const uint8_t sig[SIG_LEN])
+{
+	EVP_PKEY	*pk;
+	EVP_MD_CTX	*ctx;
+	uint8_t		 m[512];
+	size_t		 plen = strlen(prefix);
+	int		 ok;
+
+	assert_true(plen + mlen <= sizeof(m));
+	memcpy(m, prefix, plen);
+	memcpy(m + plen, msg, mlen);
+	pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+	    SIG_PUB_LEN);
+	assert_non_null(pk);
+	ctx = EVP_MD_CTX_new();
+	assert_non_null(ctx);
+	assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk), 1);
+	ok = EVP_DigestVerify(ctx, sig, SIG_LEN, m, plen + mlen) == 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pk);
+	return (ok);
+}
+
+/* The group order L, little-endian, for a non-canonical S = S + L. */
+static const uint8_t ORDER_L[32] = {
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+	0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10
+};
+
+/* s += L over 32 bytes; 0 when it did not overflow 256 bits. */
+static int
+add_order(uint8_t s[32])
+{
+	unsigned	 carry = 0, i, t;
+
+	for (i = 0; i < 32; i++) {
+		t = s[i] + ORDER_L[i] + carry;
+		s[i] = (uint8_t)t;
+		carry = t >> 8;
+	}
+	return ((int)carry);
+}
+
+/*
+ * Property: sig_check's verdict is OpenSSL's, for signatures that are
+ * sound, altered in one bit of R or S, given a non-canonical S (S + L),
+ * over an altered message, or by another key.  A failure names the case.
+ */
+static void
+test_verdict_is_openssl(void **state)
+{
+	struct sig_key	*k, *other;
+	struct sig_pub	*p;
+	uint8_t		 pub[SIG_PUB_LEN], opub[SIG_PUB_LEN], sig[SIG_LEN],
+			 bad[SIG_LEN], msg[200];
+	size_t		 mlen;
+	int		 round, kind, want, got;
+
+	(void)state;
+	other = sig_key_generate();
+	assert_non_null(other);
+	sig_key_public(other, opub);
+	for (round = 0; round < 200; round++) {
+		k = sig_key_generate();
+		assert_non_null(k);
+		sig_key_public(k, pub);
+		p = sig_pub_new(pub);
+		assert_non_null(p);
+		mlen = 1 + (size_t)randombytes_uniform(sizeof(msg) - 1);
+		randombytes_buf(msg, mlen);
+		assert_int_equal(sig_sign(k, PREFIX, msg, mlen, sig), 0);
+		for (kind = 0; kind < 5; kind++) {
+			memcpy(bad, sig, SIG_LEN);
+			switch (kind) {
+			case 1:		/* a bit of R or S */
+				bad[randombytes_uniform(SIG_LEN)] ^=
+				    (uint8_t)(1 << randombytes_uniform(8));
+				break;
+			case 2:		/* S + L, the same scalar mod L */
+				if (add_order(bad + 32) != 0)
+					continue;
+				break;
+			case 3:		/* a byte of the message */
+				msg[randombytes_uniform((uint32_t)mlen)] ^= 0x20;
+				break;
+			default:
+				break;
+			}
+			if (kind == 4) {
+				sig_pub_free(p);
+				p = sig_pub_new(opub);
+				assert_non_null(p);
+			}
+			want = openssl_verdict(kind == 4 ? opub : pub, PREFIX,
+			    msg, mlen, bad) ? 0 : -1;
+			got = sig_check(p, PREFIX, msg, mlen, bad);
+			if (got != want)
+				fail_msg("round %d, case %d: sig_check says %d, "
+				    "OpenSSL %d", round, kind, got, want);
+			if (kind == 0)
+				assert_int_equal(got, 0);
+			if (kind == 3)
+				assert_int_equal(sig_sign(k, PREFIX, msg, mlen,
+				    sig), 0);
+		}
+		sig_pub_free(p);
+		sig_key_free(k);
+	}
+	sig_key_free(other);
+}
+
+/*
+ * A signature whose R is the identity point (01 00..00), made by the key's
+ * holder: S = k * a, where k = H(R || A || M) and a is the secret scalar,
+ * so [S]B - [k]A is the identity and its encoding is R.  OpenSSL accepts
+ * it; libsodium refuses R of small order.  The protocol follows OpenSSL
+ * (docs/protocol.md, section 1), so sig_check must accept it: the second
+ * opinion is asked whenever libsodium says no.
+ */
+static void
+test_identity_r_only_openssl_accepts(void **state)
+{
+	uint8_t		 seed[32], h[64], a[64], kk[64], pub[SIG_PUB_LEN],
+			 sig[SIG_LEN], m[64];
+	const char	 msg[] = "{\"v\":1}";
+	size_t		 plen = strlen(PREFIX), mlen = strlen(msg);
+	struct sig_key	*k;
+	struct sig_pub	*p;
+	crypto_hash_sha512_state hs;
+
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	unhex(T1_SECRET, seed, sizeof(seed));
+	k = sig_key_from_seed(seed);
+	assert_non_null(k);
+	sig_key_public(k, pub);
+	/* a: the clamped first half of SHA-512(seed), reduced mod L. */
+	crypto_hash_sha512(h, seed, sizeof(seed));
+	h[0] &= 248;
+	h[31] &= 127;
+	h[31] |= 64;
+	memset(a, 0, sizeof(a));
+	memcpy(a, h, 32);
+	crypto_core_ed25519_scalar_reduce(a, a);
+	memset(sig, 0, sizeof(sig));
+	sig[0] = 1;				/* R: the identity */
+	memcpy(m, PREFIX, plen);
+	memcpy(m + plen, msg, mlen);
+	crypto_hash_sha512_init(&hs);
+	crypto_hash_sha512_update(&hs, sig, 32);
+	crypto_hash_sha512_update(&hs, pub, SIG_PUB_LEN);
+	crypto_hash_sha512_update(&hs, m, plen + mlen);
+	crypto_hash_sha512_final(&hs, kk);
+	crypto_core_ed25519_scalar_reduce(kk, kk);
+	crypto_core_ed25519_scalar_mul(sig + 32, kk, a);
+
+	assert_int_equal(openssl_verdict(pub, PREFIX, msg, mlen, sig), 1);
+	assert_int_not_equal(crypto_sign_verify_detached(sig, m, plen + mlen,
+	    pub), 0);
+	p = sig_pub_new(pub);
+	assert_non_null(p);
+	assert_int_equal(sig_check(p, PREFIX, msg, mlen, sig), 0);
+	/* And it is still bound to its message. */
+	assert_int_equal(sig_check(p, PREFIX, "{\"v\":2}", mlen, sig), -1);
+	sig_pub_free(p);
+	sig_key_free(k);
+}
+
 int
 main(void)
 {
@@ -615,6 +790,8 @@ main(void)
 		cmocka_unit_test(test_pub_new),
 		cmocka_unit_test(test_free_null),
 		cmocka_unit_test(test_bug_pub_new_accepts_non_point),
+		cmocka_unit_test(test_verdict_is_openssl),
+		cmocka_unit_test(test_identity_r_only_openssl_accepts),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
