@@ -250,7 +250,7 @@ BENCH_RUN = timeout $(BENCH_TIMEOUT) sh
 BENCH_FEED_DOSSIERS ?= 20 2000 20000
 bench: deps
 	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy \
-	  $(B)/bench/opora-noaudit
+	  $(B)/bench_verify $(B)/bench/opora-noaudit
 	@$(BENCH_RUN) tests/bench/bench.sh
 	@$(BENCH_RUN) tests/bench/bench_audit.sh
 	@$(BENCH_RUN) tests/bench/bench_sync.sh
@@ -278,6 +278,10 @@ $(B)/bench_stats: tests/bench/bench_stats.c $(LIB_OBJ)
 # What conflicts cost (tests/bench/bench_merge.c).
 $(B)/bench_merge: tests/bench/bench_merge.c tests/sim/net.c tests/sim/net.h \
     $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+
+# How fast opora's own verification runs (tests/bench/bench_verify.c).
+$(B)/bench_verify: tests/bench/bench_verify.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 # What anti-entropy costs (tests/bench/bench_entropy.c).

@@ -10,13 +10,16 @@
 #    changes it sent that Smolensk already held;
 #  - idle: all three nodes serve (Tver entitled to nothing), in step; the
 #    CPU time of Smolensk's 'serve' over IDLE seconds.
-# Figures beside OpenSSL's Ed25519 verify rate measured in the same run.
+# Figures beside OpenSSL's Ed25519 verify rate measured in the same run,
+# and beside opora's own (sig_check: libsodium first; build/bench_verify,
+# BENCH_VERIFY), on every core at once.
 # KEEP=1 keeps the nodes' directories (${TMPDIR:-/tmp}/opora-bench.*);
 # SETUP=DIR stops before the pull and leaves a copy of the three nodes in
 # DIR (for perf: serve SMO there and time 'sync --once' of KLU).
 set -eu
 top=$(pwd)
 OPORA="${OPORA:-$top/opora}"
+BENCH_VERIFY="${BENCH_VERIFY:-$top/build/bench_verify}"
 DOSSIERS=${DOSSIERS:-2000}
 PER=${PER:-48}
 IDLE=${IDLE:-60}
@@ -39,6 +42,7 @@ cpu() {
 }
 verify=$(openssl speed -seconds 3 ed25519 2>/dev/null |
     awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $NF }' | tail -1)
+own=$("$BENCH_VERIFY" 3 | sed -n 's/.*sig_check_all=\([0-9]*\).*/\1/p')
 port=$(shuf -i 20000-60000 -n 1)
 for r in SMO KLU TVE; do
 	port=$((port + 1))
@@ -135,11 +139,12 @@ i1=$(cpu $spid)
 awk -v n="$n" -v got="$got" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" \
     -v e0="$e0" -v e1="$e1" -v et0="$et0" -v et1="$et1" -v b0="$b0" \
     -v b1="$b1" -v i0="$i0" -v i1="$i1" -v idle="$IDLE" -v ver="$verify" \
-    -v cores="$cores" -v pcpu="$pcpu" -v prss="$prss" 'BEGIN {
+    -v cores="$cores" -v pcpu="$pcpu" -v prss="$prss" -v own="$own" 'BEGIN {
 	ps = (t1 - t0) / 1e9
 	resp = int((got + 4999) / 5000)
 	printf("\n| what | figure | limit (same run) | share |\n| --- | --- | --- | --- |\n")
 	printf("| pull of the register, %d changes at the destination (of %d) | %.2f s, %.0f changes/s | verify %.0f/s x %d cores | %.0f%% |\n", got, n, ps, got / ps, ver, cores, 100 * got / ps / (ver * cores))
+	printf("| the same pull, against opora verifying (libsodium, then OpenSSL) | %.0f changes/s | sig_check %.0f/s on %d cores at once | %.0f%% |\n", got / ps, own, cores, 100 * got / ps / own)
 	printf("| pulling node for that pull | CPU %.2f s, %.0f us a change; peak RSS %d MiB | | |\n", pcpu, 1e6 * pcpu / got, prss)
 	printf("| serving CPU for that pull | %.2f s, %.1f ms per 5,000 changes | | |\n", c1 - c0, 1000 * (c1 - c0) / resp)
 	printf("| the echo: origin pulls destination once | %.2f s wall, serving CPU %.2f s; %d changes new at the origin | | |\n", (et1 - et0) / 1e9, e1 - e0, b1 - b0)
