@@ -1,6 +1,7 @@
 /*
- * protocol/sig.h: Ed25519 keys and signatures (OpenSSL 3, EVP; libsodium
- * verifies first, in half the time, and OpenSSL decides what it refuses).
+ * protocol/sig.h: Ed25519 keys and signatures (OpenSSL 3, EVP, which reads,
+ * writes and makes keys; libsodium signs and verifies first, in about
+ * half the time, and OpenSSL decides what libsodium refuses).
  *
  * A node signs every change it authors with its Ed25519 key.  What is signed
  * is a domain-separation prefix followed by the message bytes, so that a

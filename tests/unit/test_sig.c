@@ -773,6 +773,46 @@ test_identity_r_only_openssl_accepts(void **state)
 	sig_key_free(k);
 }
 
+/* sig_sign (libsodium) gives OpenSSL's bytes: Ed25519 is deterministic. */
+static void
+test_sign_is_openssl(void **state)
+{
+	uint8_t		 seed[32], msg[300], sig[SIG_LEN], want[SIG_LEN],
+			 m[sizeof(PREFIX) - 1 + sizeof(msg)];
+	size_t		 mlen, slen;
+	struct sig_key	*k;
+	EVP_PKEY	*pk;
+	EVP_MD_CTX	*ctx;
+	int		 round;
+
+	(void)state;
+	for (round = 0; round < 100; round++) {
+		randombytes_buf(seed, sizeof(seed));
+		mlen = (size_t)randombytes_uniform(sizeof(msg));
+		randombytes_buf(msg, mlen);
+		k = sig_key_from_seed(seed);
+		assert_non_null(k);
+		assert_int_equal(sig_sign(k, PREFIX, msg, mlen, sig), 0);
+		memcpy(m, PREFIX, sizeof(PREFIX) - 1);
+		memcpy(m + sizeof(PREFIX) - 1, msg, mlen);
+		pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
+		    sizeof(seed));
+		assert_non_null(pk);
+		ctx = EVP_MD_CTX_new();
+		assert_non_null(ctx);
+		slen = sizeof(want);
+		assert_int_equal(EVP_DigestSignInit(ctx, NULL, NULL, NULL, pk),
+		    1);
+		assert_int_equal(EVP_DigestSign(ctx, want, &slen, m,
+		    sizeof(PREFIX) - 1 + mlen), 1);
+		if (memcmp(sig, want, SIG_LEN) != 0)
+			fail_msg("round %d: sig_sign and OpenSSL differ", round);
+		EVP_MD_CTX_free(ctx);
+		EVP_PKEY_free(pk);
+		sig_key_free(k);
+	}
+}
+
 int
 main(void)
 {
@@ -792,6 +832,7 @@ main(void)
 		cmocka_unit_test(test_bug_pub_new_accepts_non_point),
 		cmocka_unit_test(test_verdict_is_openssl),
 		cmocka_unit_test(test_identity_r_only_openssl_accepts),
+		cmocka_unit_test(test_sign_is_openssl),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
