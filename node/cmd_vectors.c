@@ -44,7 +44,8 @@ struct vec {
 	const char	*reason;	/* NULL: valid */
 	int		 tamper;	/* 1: flip a byte after signing; 2: flip
 					 * the signature; 3: sign with another
-					 * key */
+					 * key; 4: add L to S; 5: sign with R
+					 * the identity (sig_sign_identity_r) */
 };
 
 /* "%P" in json is replaced by the parents array. */
@@ -277,7 +278,36 @@ static const struct vec vecs[] = {
 	    "signature does not verify", 2 },
 	{ "signed by another key", NULL, NULL, NULL, 1, { 11 }, -1,
 	    "signature does not verify (wrong key)", 3 },
+	{ "S + L: the signature's S not reduced", NULL, NULL, NULL, 1, { 11 },
+	    -1, "signature does not verify (S is not below the group order "
+	    "L)", 4 },
+	/* Valid: R of small order, made by the key's holder (section 1). */
+	{ "a signature whose R is the identity point", "{" D
+	    H("0194f7c6a8000030") "\"key\":\"%K\",\"ops\":[{\"op\":"
+	    "\"event.add\",\"date\":\"2024-02-01\",\"type\":\"housing\","
+	    "\"text\":\"Подпись с R = 0\"}],\"parents\":%P," U "}", NULL,
+	    NULL, 1, { 11 }, -1, NULL, 5 },
 };
+
+/* s += L, the group order, over 32 bytes (little-endian): the same
+ * scalar mod L, not reduced.  S < L < 2^253, so it does not overflow. */
+static void
+add_order(uint8_t s[32])
+{
+	static const uint8_t L[32] = {
+		0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c,
+		0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x10
+	};
+	unsigned	 carry = 0, i, t;
+
+	for (i = 0; i < 32; i++) {
+		t = s[i] + L[i] + carry;
+		s[i] = (uint8_t)t;
+		carry = t >> 8;
+	}
+}
 
 /* The base of invalid vectors: an event.add with one parent. */
 static const char invalid_base[] =
@@ -741,9 +771,12 @@ cmd_vectors(int argc, char **argv)
 			bytes = mut;
 			len = strlen(bytes);
 		}
-		if (sig_sign(v->tamper == 3 ? other : k, CHANGE_PREFIX, bytes,
-		    len, sig) == -1)
+		if (v->tamper == 5 ? sig_sign_identity_r(seed, CHANGE_PREFIX,
+		    bytes, len, sig) == -1 : sig_sign(v->tamper == 3 ? other :
+		    k, CHANGE_PREFIX, bytes, len, sig) == -1)
 			goto out;
+		if (v->tamper == 4)
+			add_order(sig + 32);
 		/* 'К' (D0 9A) becomes 'Л' (D0 9B): still well formed. */
 		if (v->tamper == 1 && (mut = strstr(bytes, "Контакт")) != NULL)
 			mut[1] ^= 0x01;

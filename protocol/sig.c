@@ -212,6 +212,41 @@ out:
 	return (rc);
 }
 
+int
+sig_sign_identity_r(const uint8_t seed[32], const char *prefix,
+    const void *msg, size_t mlen, uint8_t sig[SIG_LEN])
+{
+	crypto_hash_sha512_state hs;
+	uint8_t		 h[64], a[64], k[64], pk[crypto_sign_PUBLICKEYBYTES],
+			 sk[crypto_sign_SECRETKEYBYTES];
+
+	if (sodium_init() < 0 || crypto_sign_seed_keypair(pk, sk, seed) != 0)
+		return (-1);
+	/* a: the clamped first half of SHA-512(seed), reduced mod L. */
+	crypto_hash_sha512(h, seed, 32);
+	h[0] &= 248;
+	h[31] &= 127;
+	h[31] |= 64;
+	memset(a, 0, sizeof(a));
+	memcpy(a, h, 32);
+	crypto_core_ed25519_scalar_reduce(a, a);
+	memset(sig, 0, SIG_LEN);
+	sig[0] = 1;
+	crypto_hash_sha512_init(&hs);
+	crypto_hash_sha512_update(&hs, sig, 32);
+	crypto_hash_sha512_update(&hs, pk, sizeof(pk));
+	crypto_hash_sha512_update(&hs, (const uint8_t *)prefix,
+	    strlen(prefix));
+	crypto_hash_sha512_update(&hs, msg, mlen);
+	crypto_hash_sha512_final(&hs, k);
+	crypto_core_ed25519_scalar_reduce(k, k);
+	crypto_core_ed25519_scalar_mul(sig + 32, k, a);
+	sodium_memzero(h, sizeof(h));
+	sodium_memzero(a, sizeof(a));
+	sodium_memzero(sk, sizeof(sk));
+	return (0);
+}
+
 struct sig_pub *
 sig_pub_new(const uint8_t pub[SIG_PUB_LEN])
 {

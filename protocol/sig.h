@@ -30,6 +30,15 @@ struct sig_key	*sig_key_generate(void);
  * vectors only.  Returns NULL on failure. */
 struct sig_key	*sig_key_from_seed(const uint8_t seed[32]);
 
+/* sig_sign_identity_r(seed, prefix, msg, mlen, sig): for test vectors
+ * only: the signature by the key of seed whose R is the identity point
+ * (01 00..00, of small order) and S = k * a mod L, k = SHA-512(R || A ||
+ * prefix || msg) mod L, a the secret scalar.  It satisfies the equation of
+ * docs/protocol.md section 1, so it verifies; libsodium alone refuses it.
+ * Returns 0, or -1 when libsodium cannot start. */
+int		 sig_sign_identity_r(const uint8_t seed[32], const char *prefix,
+		    const void *msg, size_t mlen, uint8_t sig[SIG_LEN]);
+
 /* sig_key_load(path): read a PEM (PKCS#8) Ed25519 private key from a file
  * that passes pemfile_open_private (not a symbolic link, owned by the user
  * running opora, mode 0600 or less).  Returns NULL and logs why when the
