@@ -262,6 +262,12 @@ check_rotations(const cJSON *arr, struct card *c, char *why, size_t whysz)
 			    "{at, key, prev_key, region, sig, until}", i);
 			goto out;
 		}
+		if (!sig_pub_sound(r->pub) || !sig_pub_sound(r->prev)) {
+			snprintf(why, whysz, "rotation %d of the card names a "
+			    "key that is not a sound Ed25519 key (a point of "
+			    "small order, or not canonical)", i);
+			goto out;
+		}
 		if (strcmp(region, c->region) != 0 ||
 		    memcmp(r->pub, r->prev, SIG_PUB_LEN) == 0 ||
 		    r->until < r->at ||
@@ -405,6 +411,12 @@ card_check(const char *p, size_t len, struct card *c, char *why,
 	    sig_hex_decode(sighex, strlen(sighex), sig, SIG_LEN) == -1) {
 		snprintf(why, whysz, "the card's key or signature is not hex "
 		    "of the right length");
+		goto out;
+	}
+	if (!sig_pub_sound(c->pub)) {
+		snprintf(why, whysz, "the card's key is not a sound Ed25519 "
+		    "key (a point of small order, or not canonical): anyone "
+		    "could sign as it");
 		goto out;
 	}
 	sig_key_id(c->pub, kid);

@@ -247,6 +247,13 @@ sig_sign_identity_r(const uint8_t seed[32], const char *prefix,
 	return (0);
 }
 
+bool
+sig_pub_sound(const uint8_t pub[SIG_PUB_LEN])
+{
+	return (sodium_init() >= 0 &&
+	    crypto_core_ed25519_is_valid_point(pub) == 1);
+}
+
 struct sig_pub *
 sig_pub_new(const uint8_t pub[SIG_PUB_LEN])
 {

@@ -13,6 +13,7 @@
 #ifndef OPORA_SIG_H
 #define OPORA_SIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,14 @@ void		 sig_key_id(const uint8_t pub[SIG_PUB_LEN],
  * by mlen bytes at msg.  Returns 0, or -1 (logged). */
 int		 sig_sign(const struct sig_key *k, const char *prefix,
 		    const void *msg, size_t mlen, uint8_t sig[SIG_LEN]);
+
+/* sig_pub_sound(pub): whether pub is the canonical encoding of a point of
+ * the prime-order subgroup, not of small or mixed order
+ * (crypto_core_ed25519_is_valid_point).  Every key made by a signer is.
+ * Anyone can sign as a key that is not: for the identity point, R = [s]B
+ * with S = s verifies every message (docs/protocol.md, "Node cards").
+ * False also when libsodium cannot start: the caller refuses the key. */
+bool		 sig_pub_sound(const uint8_t pub[SIG_PUB_LEN]);
 
 /* sig_pub_new(pub): a verifier for the raw public key pub, or NULL when
  * OpenSSL refuses the bytes.  OpenSSL checks the point only when verifying,

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "conflict/hlc.h"
 #include "node/card.h"
 #include "protocol/jcs.h"
@@ -302,6 +304,65 @@ test_times(void **state)
 	assert_int_equal(card_time_parse("2026-12-01T24:00:00Z", &v), -1);
 }
 
+/*
+ * The attack: a card whose key is the identity point (01 00..00).  For it,
+ * R = [s]B with S = s verifies every message, so anyone can sign the card,
+ * and every change, as its region: OpenSSL's check accepts such a
+ * signature.  card_check refuses the key itself, in a card and in a
+ * rotation.
+ */
+static void
+test_small_order_key(void **state)
+{
+	struct keys	*ks = *state;
+	struct card	 c, out;
+	struct sig_pub	*p;
+	uint8_t		 id[SIG_PUB_LEN], s[32], forged[SIG_LEN];
+	char		 hexsig[2 * SIG_LEN + 1], why[256], *text, *f, *at;
+	const char	 msg[] = "any change at all";
+	size_t		 i;
+
+	assert_true(sodium_init() >= 0);
+	memset(id, 0, sizeof(id));
+	id[0] = 1;
+	crypto_core_ed25519_scalar_random(s);
+	assert_int_equal(crypto_scalarmult_ed25519_base_noclamp(forged, s), 0);
+	memcpy(forged + 32, s, 32);
+	/* What anyone could do with such a key. */
+	assert_non_null(p = sig_pub_new(id));
+	assert_int_equal(sig_verify(p, "opora-change-v1\n", msg, strlen(msg),
+	    forged), 0);
+	sig_pub_free(p);
+	assert_false(sig_pub_sound(id));
+	for (i = 0; i < 4; i++)
+		assert_true(sig_pub_sound(ks->pub[i]));
+
+	/* A card of that key, "signed" so. */
+	card_of(ks, 0, &c);
+	memcpy(c.pub, id, SIG_PUB_LEN);
+	sig_key_id(id, c.key_id);
+	text = text_of(&c, ks->k[0]);
+	assert_non_null(at = strstr(text, "\"signature\":\""));
+	at += strlen("\"signature\":\"");
+	for (i = 0; i < SIG_LEN; i++)
+		snprintf(hexsig + 2 * i, 3, "%02x", forged[i]);
+	memcpy(at, hexsig, 2 * SIG_LEN);
+	assert_int_equal(check(text, &out, why), -1);
+	assert_non_null(strstr(why, "not a sound Ed25519 key"));
+	free(text);
+
+	/* A rotation to that key, signed by a sound one. */
+	card_of(ks, 1, &c);
+	memcpy(c.rot[0].pub, id, SIG_PUB_LEN);
+	assert_int_equal(card_rotation_sign(ks->k[0], c.region, &c.rot[0]), 0);
+	text = text_of(&c, ks->k[1]);
+	assert_int_equal(check(text, &out, why), -1);
+	f = strstr(why, "rotation 0");
+	assert_non_null(f);
+	assert_non_null(strstr(why, "not a sound Ed25519 key"));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -311,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_rotation_forged),
 		cmocka_unit_test(test_revoked_and_pins),
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_small_order_key),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
