@@ -26,6 +26,7 @@
 #include "node/store_peer.h"
 #include "node/metrics.h"
 #include "node/sync.h"
+#include "node/verifier.h"
 #include "protocol/esc.h"
 #include "protocol/limits.h"
 #include "protocol/log.h"
@@ -601,6 +602,7 @@ prefetch_run(void *arg)
 	struct pipeline	*pl = arg;
 	char		 url[512];
 
+	verifier_yield_thread();
 	pl->rc = -1;
 	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
 	    "wait=0", pl->p.url, (long long)pl->p.cursor, SYNC_LIMIT) >=

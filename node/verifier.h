@@ -70,6 +70,16 @@ void		 verifier_free(struct verifier *v);
 void		 verifier_check(struct verifier *v, struct vitem *items,
 		    size_t n);
 
+/*
+ * verifier_yield_thread(): the calling thread yields its core to the
+ * others of the process: its nice value goes up by 5 (Linux, where each
+ * thread has its own; elsewhere nothing).  The pool's workers call it, and
+ * so does a puller's fetch-ahead thread: checking uses every core, but
+ * never takes one from the thread that stores what was checked (the
+ * pull's bound, docs/performance.md) or that answers requests.
+ */
+void		 verifier_yield_thread(void);
+
 /* verifier_threads(v): how many threads check. */
 int		 verifier_threads(const struct verifier *v);
 

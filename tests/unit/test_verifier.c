@@ -3,7 +3,8 @@
  * threads check batches at once (one puller per peer does), batches of
  * every size, with sound, altered and wrongly signed changes among them:
  * each item's verdict is the one it gets checked alone, whichever worker
- * checked it and whatever else was being checked.
+ * checked it and whatever else was being checked.  A checking thread
+ * yields its core: its own nice value goes up, the others' stay.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,11 +169,54 @@ test_pool_concurrent(void **state)
 	node_close(a);
 }
 
+static int
+thread_nice(void)
+{
+	int	 v;
+
+	errno = 0;
+	v = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	assert_false(v == -1 && errno != 0);
+	return (v);
+}
+
+struct yielded {
+	int	 before, after;
+};
+
+static void *
+yield_run(void *arg)
+{
+	struct yielded	*y = arg;
+
+	y->before = thread_nice();
+	verifier_yield_thread();
+	y->after = thread_nice();
+	return (NULL);
+}
+
+/* Linux: the nice value is the thread's; the caller's is untouched. */
+static void
+test_yield_thread(void **state)
+{
+	struct yielded	 y;
+	pthread_t	 th;
+	int		 mine;
+
+	(void)state;
+	mine = thread_nice();
+	assert_int_equal(pthread_create(&th, NULL, yield_run, &y), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(y.after, y.before + 5 > 19 ? 19 : y.before + 5);
+	assert_int_equal(thread_nice(), mine);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_concurrent),
+		cmocka_unit_test(test_yield_thread),
 	};
 	int	 rc;
 	char	 cmd[400];
