@@ -470,7 +470,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	struct change	*c = it->c;
 	uint64_t	 now = node_now_ms();
 	uint64_t	 drift = (uint64_t)r->n->cfg.max_clock_drift * 1000;
-	int		 k;
+	int		 k, held = -1;
 
 	if (it->problem[0] != '\0') {
 		snprintf(why, whysz, "%s", it->problem);
@@ -523,10 +523,13 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	k = check_parents(r, c, why, whysz);
 	/* A dossier held only as offers (node/offer.h) has no history here:
-	 * a change of it is as one whose parents are missing. */
+	 * a change of it is as one whose parents are missing.  Whether its
+	 * offers are held is read once: nothing below changes it before the
+	 * change is stored (offer_receive, which may, returns at once). */
 	if (k == 0 && c->nparents > 0) {
-		int held = offer_held(st, c->dossier), root = 1;
+		int root = 1;
 
+		held = offer_held(st, c->dossier);
 		if (held == 1)
 			root = store_has_dossier(st, c->dossier);
 		/* With the history, a past that lacks what was never sent
@@ -590,9 +593,9 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		state_put(r, d);
 		past = d;
 	} else {
-		if (state_get(r, c->dossier, &d) != 0 ||
-		    (k = offer_held(st, c->dossier)) == -1)
+		if (state_get(r, c->dossier, &d) != 0 || held == -1)
 			return (RECV_FAILED);
+		k = held;
 		/* A state whose history came to a node that held its offer
 		 * as a summary lacks the offer until offer_settle: its heads
 		 * say nothing of what it folded. */
@@ -615,8 +618,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 			 * node that held its offer as a summary lacks that
 			 * offer (held already, not applied): its past comes
 			 * from the log until offer_settle folds it. */
-			if ((k = offer_held(st, c->dossier)) == -1 ||
-			    (k == 1 && (k = before_offers(st, c)) == -1))
+			k = held;
+			if (k == 1 && (k = before_offers(st, c)) == -1)
 				return (RECV_FAILED);
 			k = k == 0 && d->dag != NULL ? past_of(r, d, c, &past) :
 			    1;
