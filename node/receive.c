@@ -36,7 +36,26 @@ struct receiver {
 	bool		 orph_ok;
 	char		 orph_d[37];
 	char		 orph_hlc[17];
+	/* before_offers: the earliest clock of an offer of dossier first_d
+	 * held here as a summary ("" when none), while first_ok.  has_root:
+	 * dossier root_d's first change is here, while root_ok.  Each is
+	 * read once per dossier in this transaction (a history comes change
+	 * after change of one dossier), and forgotten, with orph_ok, when an
+	 * offer is taken (offers_changed) or a dossier's state is dropped
+	 * (state_drop: it was erased or forgotten). */
+	bool		 first_ok;
+	char		 first_d[37];
+	char		 first_hlc[17];
+	bool		 root_ok;
+	char		 root_d[37];
 };
+
+/* What the receiver read of offers held here may be out of date. */
+static void
+offers_changed(struct receiver *r)
+{
+	r->orph_ok = r->first_ok = r->root_ok = false;
+}
 
 struct receiver *
 receiver_new(struct node *n)
@@ -134,6 +153,23 @@ state_drop(struct receiver *r, const char *id)
 			dossier_free(r->cache[i]);
 			r->cache[i] = NULL;
 		}
+	offers_changed(r);
+}
+
+/* has_root(r, dossier): store_has_dossier, a "yes" kept for the rest of
+ * the transaction (see struct receiver). */
+static int
+has_root(struct receiver *r, const char *dossier)
+{
+	int	 k;
+
+	if (r->root_ok && strcmp(r->root_d, dossier) == 0)
+		return (1);
+	if ((k = store_has_dossier(r->n->st, dossier)) == 1) {
+		snprintf(r->root_d, sizeof(r->root_d), "%s", dossier);
+		r->root_ok = true;
+	}
+	return (k);
 }
 
 void
@@ -319,15 +355,24 @@ decoded_get(struct receiver *r, const char *id)
  * offer comes before the offer), 1 when it is not, -1 on error.
  */
 static int
-before_offers(struct store *st, const struct change *c)
+before_offers(struct receiver *r, const struct change *c)
 {
-	char	 first[17], hlc[17];
+	char	 hlc[17];
 	int	 k;
 
-	if ((k = store_offer_first_hlc(st, c->dossier, first)) != 1)
-		return (k == 0 ? 1 : -1);
+	if (!r->first_ok || strcmp(r->first_d, c->dossier) != 0) {
+		if ((k = store_offer_first_hlc(r->n->st, c->dossier,
+		    r->first_hlc)) == -1)
+			return (-1);
+		if (k == 0)
+			r->first_hlc[0] = '\0';
+		snprintf(r->first_d, sizeof(r->first_d), "%s", c->dossier);
+		r->first_ok = true;
+	}
+	if (r->first_hlc[0] == '\0')
+		return (1);
 	hlc_format(c->hlc, hlc);
-	return (strcmp(hlc, first) < 0 ? 0 : 1);
+	return (strcmp(hlc, r->first_hlc) < 0 ? 0 : 1);
 }
 
 /*
@@ -446,6 +491,7 @@ receive_offer(struct receiver *r, struct vitem *it, char *why, size_t whysz)
 		return (RECV_FAILED);
 	if (k == ERASE_ERASED)
 		return (RECV_MISSING);
+	offers_changed(r);
 	switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
 	    whysz)) {
 	case OFFER_TAKEN:
@@ -531,7 +577,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 
 		held = offer_held(st, c->dossier);
 		if (held == 1)
-			root = store_has_dossier(st, c->dossier);
+			root = has_root(r, c->dossier);
 		/* With the history, a past that lacks what was never sent
 		 * (an offer's parents) cannot judge c yet: it waits. */
 		if (held == 1 && root == 1) {
@@ -549,8 +595,9 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	if (k == 1) {
 		/* An offer to this region comes without the history it
 		 * follows, and so does the cancel that ends it. */
-		/* It may store a change without its parents (past_gap). */
-		r->orph_ok = false;
+		/* It may store a change without its parents (past_gap), or
+		 * an offer (before_offers). */
+		offers_changed(r);
 		switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
 		    whysz)) {
 		case OFFER_TAKEN:
@@ -619,7 +666,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 			 * offer (held already, not applied): its past comes
 			 * from the log until offer_settle folds it. */
 			k = held;
-			if (k == 1 && (k = before_offers(st, c)) == -1)
+			if (k == 1 && (k = before_offers(r, c)) == -1)
 				return (RECV_FAILED);
 			k = k == 0 && d->dag != NULL ? past_of(r, d, c, &past) :
 			    1;
