@@ -48,13 +48,17 @@ struct receiver {
 	char		 first_hlc[17];
 	bool		 root_ok;
 	char		 root_d[37];
+	/* Dossier kept_d is neither erased nor forgotten here, while kept_ok
+	 * (forgotten as first_ok is: an offer taken may end in a decline). */
+	bool		 kept_ok;
+	char		 kept_d[37];
 };
 
 /* What the receiver read of offers held here may be out of date. */
 static void
 offers_changed(struct receiver *r)
 {
-	r->orph_ok = r->first_ok = r->root_ok = false;
+	r->orph_ok = r->first_ok = r->root_ok = r->kept_ok = false;
 }
 
 struct receiver *
@@ -558,7 +562,13 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	}
 	/* An erased dossier takes nothing more, ever: the tombstone is a
 	 * signed verdict its custodian made (docs/protocol.md, "Erasure"). */
-	if ((k = erase_kind(st, c->dossier, NULL)) == ERASE_ERASED) {
+	if (r->kept_ok && strcmp(r->kept_d, c->dossier) == 0)
+		k = ERASE_NONE;
+	else if ((k = erase_kind(st, c->dossier, NULL)) == ERASE_NONE) {
+		snprintf(r->kept_d, sizeof(r->kept_d), "%s", c->dossier);
+		r->kept_ok = true;
+	}
+	if (k == ERASE_ERASED) {
 		snprintf(why, whysz, "dossier %s was erased; its changes are "
 		    "refused for good", c->dossier);
 		goto reject;
