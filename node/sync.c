@@ -59,6 +59,8 @@ struct puller {
 	bool		 started;	/* the slot holds a thread to join */
 	bool		 stop;		/* the peer was removed */
 	bool		 finished;	/* the thread has returned */
+	bool		 failed;	/* ... at once: it could not open the
+					   node (out of memory) */
 	/* The sockets its transfers hold (the puller's and its prefetch's),
 	 * -1 when free; under the sync's mu.  A removal shuts them down, so
 	 * a transfer waiting on the peer ends at once rather than at curl's
@@ -1042,8 +1044,10 @@ puller_run(void *arg)
 
 	if ((n = node_open(s->dir, s->user)) == NULL ||
 	    (h = curl_easy_init()) == NULL) {
-		log_warnx("puller for %s cannot start", p->region);
+		/* Said by the manager when it reaps this thread, as when no
+		 * thread could be made (start_new). */
 		node_close(n);
+		p->failed = true;
 		__atomic_store_n(&p->finished, true, __ATOMIC_RELEASE);
 		return (NULL);
 	}
@@ -1129,19 +1133,36 @@ puller_run(void *arg)
 	return (NULL);
 }
 
-/* Join the pullers that have returned, freeing their slots. */
+/* Join the pullers that have returned, freeing their slots.  One that
+ * could not start is said (once a minute, as start_new says a thread that
+ * could not be made) and recorded as its peer's error; the next round
+ * starts it again. */
 static void
-reap(struct sync *s)
+reap(struct sync *s, struct node *n)
 {
-	int	 i;
+	struct puller	*p;
+	char		 e[256];
+	int		 i;
 
-	for (i = 0; i < SYNC_MAX_PEERS; i++)
-		if (s->pullers[i].started &&
-		    __atomic_load_n(&s->pullers[i].finished,
-		    __ATOMIC_ACQUIRE)) {
-			pthread_join(s->pullers[i].th, NULL);
-			memset(&s->pullers[i], 0, sizeof(s->pullers[i]));
+	for (i = 0; i < SYNC_MAX_PEERS; i++) {
+		p = &s->pullers[i];
+		if (!p->started || !__atomic_load_n(&p->finished,
+		    __ATOMIC_ACQUIRE))
+			continue;
+		pthread_join(p->th, NULL);
+		if (p->failed && node_now_ms() - s->thread_said_ms >=
+		    SYNC_THREAD_SAY_MS) {
+			snprintf(e, sizeof(e), "cannot start pulling: no "
+			    "memory to open the node's configuration and "
+			    "database: the service's limit on memory "
+			    "(ulimit -v) is too low; tried again every %d ms",
+			    SYNC_MANAGER_MS);
+			log_warnx("%s: %s", p->region, e);
+			peer_error(n, p->region, e);
+			s->thread_said_ms = node_now_ms();
 		}
+		memset(p, 0, sizeof(*p));
+	}
 }
 
 /* Tell the pullers of removed peers to stop (they end within a second:
@@ -1236,7 +1257,7 @@ manager_run(void *arg)
 	if ((n = node_open(s->dir, s->user)) == NULL)
 		return (NULL);
 	do {
-		reap(s);
+		reap(s, n);
 		stop_removed(s, n);
 		start_new(s, n);
 	} while (!nap(s, NULL, SYNC_MANAGER_MS));

@@ -73,7 +73,10 @@ while [ "$(count)" != $ALL ]; do
 	after=$(count)
 	echo "ulimit -v $limit: $before -> $after changes"
 	grep -q 'out of memory' "$T/klu.log" && oom=$((oom + 1))
-	# No thread to pull with: said, and the peer's error says it too.
+	# No thread to pull with, or no memory for the puller to open the
+	# node (which once was said only as "puller for RU-SMO cannot start",
+	# every 200 ms, and waited here the full minute): said, and the
+	# peer's error says it too.
 	if grep -q 'RU-SMO: cannot start pulling' "$T/klu.log"; then
 		nothread=$((nothread + 1))
 		"$OPORA" --dir KLU peer list >"$T/peers" 2>&1
