@@ -22,6 +22,13 @@
 #define RECEIVER_CACHE	64	/* dossier states kept between changes */
 #define RECEIVER_DECODED 1024	/* decoded changes kept for folding pasts */
 
+/* A clock read of one dossier, kept while ok ("" when it has none). */
+struct dclock {
+	bool		 ok;
+	char		 dossier[37];
+	char		 hlc[17];
+};
+
 struct receiver {
 	struct node	*n;
 	struct dossier	*cache[RECEIVER_CACHE];
@@ -31,25 +38,22 @@ struct receiver {
 	/* Changes decoded for folding a concurrent change's past, by the
 	 * first bits of their id (a direct-mapped cache). */
 	struct change	*decoded[RECEIVER_DECODED];
-	/* past_gap: the earliest clock of a change of dossier orph_d
-	 * stored without a parent ("" when none), while orph_ok. */
-	bool		 orph_ok;
-	char		 orph_d[37];
-	char		 orph_hlc[17];
-	/* before_offers: the earliest clock of an offer of dossier first_d
-	 * held here as a summary ("" when none), while first_ok.  has_root:
-	 * dossier root_d's first change is here, while root_ok.  Each is
-	 * read once per dossier in this transaction (a history comes change
-	 * after change of one dossier), and forgotten, with orph_ok, when an
-	 * offer is taken (offers_changed) or a dossier's state is dropped
-	 * (state_drop: it was erased or forgotten). */
-	bool		 first_ok;
-	char		 first_d[37];
-	char		 first_hlc[17];
+	/*
+	 * Read once per dossier in this transaction (a history comes change
+	 * after change of one dossier), and forgotten when an offer is taken
+	 * (offers_changed) or a dossier's state is dropped (state_drop: it
+	 * was erased or forgotten):
+	 *  - orph (past_gap): the earliest clock of a change of the dossier
+	 *    stored without a parent;
+	 *  - first (before_offers): the earliest clock of an offer of the
+	 *    dossier held here as a summary;
+	 *  - has_root: dossier root_d's first change is here, while root_ok.
+	 */
+	struct dclock	 orph, first;
 	bool		 root_ok;
 	char		 root_d[37];
 	/* Dossier kept_d is neither erased nor forgotten here, while kept_ok
-	 * (forgotten as first_ok is: an offer taken may end in a decline). */
+	 * (forgotten as first is: an offer taken may end in a decline). */
 	bool		 kept_ok;
 	char		 kept_d[37];
 };
@@ -58,7 +62,26 @@ struct receiver {
 static void
 offers_changed(struct receiver *r)
 {
-	r->orph_ok = r->first_ok = r->root_ok = r->kept_ok = false;
+	r->orph.ok = r->first.ok = r->root_ok = r->kept_ok = false;
+}
+
+/* The clock read (fn: store_offer_orphan_hlc or store_offer_first_hlc) of
+ * dossier, from dc when it holds that dossier's: 0 with dc->hlc, -1. */
+static int
+dclock_get(struct receiver *r, struct dclock *dc,
+    int (*fn)(struct store *, const char *, char [17]), const char *dossier)
+{
+	int	 k;
+
+	if (dc->ok && strcmp(dc->dossier, dossier) == 0)
+		return (0);
+	if ((k = fn(r->n->st, dossier, dc->hlc)) == -1)
+		return (-1);
+	if (k == 0)
+		dc->hlc[0] = '\0';
+	snprintf(dc->dossier, sizeof(dc->dossier), "%s", dossier);
+	dc->ok = true;
+	return (0);
 }
 
 struct receiver *
@@ -199,19 +222,11 @@ static int
 past_gap(struct receiver *r, const struct change *c)
 {
 	char	 hlc[17];
-	int	 k;
 
-	if (!r->orph_ok || strcmp(r->orph_d, c->dossier) != 0) {
-		if ((k = store_offer_orphan_hlc(r->n->st, c->dossier,
-		    r->orph_hlc)) == -1)
-			return (-1);
-		if (k == 0)
-			r->orph_hlc[0] = '\0';
-		snprintf(r->orph_d, sizeof(r->orph_d), "%s", c->dossier);
-		r->orph_ok = true;
-	}
+	if (dclock_get(r, &r->orph, store_offer_orphan_hlc, c->dossier) == -1)
+		return (-1);
 	hlc_format(c->hlc, hlc);
-	if (r->orph_hlc[0] == '\0' || strcmp(r->orph_hlc, hlc) >= 0)
+	if (r->orph.hlc[0] == '\0' || strcmp(r->orph.hlc, hlc) >= 0)
 		return (0);
 	return (offer_past_gap(r->n->st, c));
 }
@@ -362,21 +377,13 @@ static int
 before_offers(struct receiver *r, const struct change *c)
 {
 	char	 hlc[17];
-	int	 k;
 
-	if (!r->first_ok || strcmp(r->first_d, c->dossier) != 0) {
-		if ((k = store_offer_first_hlc(r->n->st, c->dossier,
-		    r->first_hlc)) == -1)
-			return (-1);
-		if (k == 0)
-			r->first_hlc[0] = '\0';
-		snprintf(r->first_d, sizeof(r->first_d), "%s", c->dossier);
-		r->first_ok = true;
-	}
-	if (r->first_hlc[0] == '\0')
+	if (dclock_get(r, &r->first, store_offer_first_hlc, c->dossier) == -1)
+		return (-1);
+	if (r->first.hlc[0] == '\0')
 		return (1);
 	hlc_format(c->hlc, hlc);
-	return (strcmp(hlc, r->first_hlc) < 0 ? 0 : 1);
+	return (strcmp(hlc, r->first.hlc) < 0 ? 0 : 1);
 }
 
 /*

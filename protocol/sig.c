@@ -1,6 +1,7 @@
 /*
- * protocol/sig.c: Ed25519 keys and signatures through OpenSSL EVP, with
- * libsodium's faster verification in front.  See sig.h.
+ * protocol/sig.c: Ed25519 keys and signatures.  OpenSSL EVP reads, writes
+ * and makes keys; libsodium signs and verifies first, being faster, and
+ * OpenSSL decides what libsodium refuses.  See sig.h.
  */
 #include <errno.h>
 #include <fcntl.h>
