@@ -27,6 +27,7 @@
 #include "protocol/esc.h"
 #include "protocol/jcs.h"
 #include "protocol/log.h"
+#include "protocol/sig.h"
 
 #define VERIFY_BATCH	2048
 
@@ -415,6 +416,37 @@ integrity_check(struct store *st, const char *path, uint64_t *problems)
 	return (found);
 }
 
+/*
+ * A key stored before cards were checked for it (node/card.c) may be one
+ * anyone can sign as: a point of small order, or not canonical
+ * (sig_pub_sound).  Nothing signed by it proves who wrote it, so verify
+ * names it; the admin revokes it from the start (docs/admin.md).
+ */
+static int
+key_unsound(const struct store_key_row *k, void *arg)
+{
+	uint64_t	*problems = arg;
+	char		 e1[ESC_SHORT], e2[ESC_SHORT];
+
+	if (k->pub != NULL && sig_pub_sound(k->pub))
+		return (0);
+	problem(problems, "%s %s %s %s: %s", cli_tr("key", "ключ"),
+	    esc_str(k->key_id, e1, sizeof(e1)), cli_tr("of", "региона"),
+	    esc_str(k->region, e2, sizeof(e2)), k->pub == NULL ?
+	    cli_tr("its stored public key is not 32 bytes", "хранимый "
+	    "открытый ключ не 32 байта") : cli_tr("not a sound Ed25519 key "
+	    "(a point of small order, or not canonical): anyone could sign "
+	    "as it, so what it signed proves nothing; revoke it from the "
+	    "start with 'opora peer revoke-key REGION KEYID --since "
+	    "1970-01-01' and ask that region for a new card",
+	    "не является надёжным ключом Ed25519 (точка малого порядка или "
+	    "неканоническая запись): подписать им может кто угодно, и его "
+	    "подписи ничего не доказывают; отзовите его с самого начала "
+	    "('opora peer revoke-key РЕГИОН КЛЮЧ --since 1970-01-01') и "
+	    "попросите у региона новую карточку"));
+	return (0);
+}
+
 static int
 simple_args(int argc, char **argv, const char *en, const char *ru)
 {
@@ -459,6 +491,8 @@ cmd_verify(int argc, char **argv)
 	/* SQLite's structure first: what follows reads through it. */
 	if ((damaged = integrity_check(vs.n->st, path, &vs.problems)) != 0)
 		goto report;
+	if (store_key_each(vs.n->st, key_unsound, &vs.problems) != 0)
+		goto out;
 	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL) {
 		vs.oom = true;
 		goto out;

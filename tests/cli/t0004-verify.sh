@@ -44,3 +44,12 @@ ok "$OPORA" rebuild
 ok "$OPORA" verify
 ok "$OPORA" show "$D"
 contains 'Звонок' "$T/out"
+
+# A key anyone can sign as (the identity point), stored by a node older
+# than the check on cards: verify names it and says how to revoke it.
+cp pristine.db smo/opora.db
+db smo "INSERT INTO keys (key_id, region, pub, added) VALUES ('ed25519:identity', 'RU-TVE', X'0100000000000000000000000000000000000000000000000000000000000000', 0)"
+refuses 65 "key ed25519:identity of RU-TVE: not a sound Ed25519 key .*anyone could sign as it.*peer revoke-key" "$OPORA" verify
+contains 'verify FAILED: 1 problem' "$T/err"
+cp pristine.db smo/opora.db
+ok "$OPORA" verify
