@@ -219,6 +219,10 @@ struct import {
 	/* The dossier being checked or made, and its lines' labels. */
 	struct dossier	*cur;		/* its state so far */
 	uint8_t		 dkey[IMPORT_KEY_LEN];	/* its person.create line's */
+	/* Its person.create line was made in the transaction in progress,
+	 * which holds the write lock: no other line of it can have been
+	 * made (each one's key leads with dkey), so none is looked up. */
+	bool		 fresh;
 	bool		 legacy;	/* lines in import_lines (schema < 11) */
 	struct smap	 entries;	/* "dossier\x1fentry" -> elabel */
 	struct smap	 same;		/* hex content key -> lines so far */
@@ -782,7 +786,9 @@ take_line(struct import *im, int lineno, struct import_line *il,
 	char		 cid[CHANGE_ID_HEX + 1], uuid[37];
 	int		 r;
 
-	if ((r = line_done(im, key, cid, uuid)) == -1)
+	if (im->fresh && il->op.kind != OP_PERSON_CREATE)
+		r = 0;
+	else if ((r = line_done(im, key, cid, uuid)) == -1)
 		return (line_fail(im, lineno, "%s", cli_tr("cannot read the "
 		    "record of earlier imports", "не удаётся прочитать "
 		    "запись прежних импортов")));
@@ -801,6 +807,8 @@ take_line(struct import *im, int lineno, struct import_line *il,
 	}
 	if ((r = make_line(im, lineno, il, cid)) != 0)
 		return (r);
+	if (il->op.kind == OP_PERSON_CREATE)
+		im->fresh = !im->legacy;
 	if (line_record(im, key, cid, dl->uuid) == -1)
 		return (line_fail(im, lineno, "%s", cli_tr("cannot record the "
 		    "line as imported", "не удаётся отметить строку как "
@@ -1088,12 +1096,24 @@ same_size(struct import *im)
 	return (EX_OK);
 }
 
+/* batch_reset(im): a new transaction began: the dossier's state is read
+ * again from the store (node_author_checked trusts its heads), and its
+ * lines are looked up again. */
+static void
+batch_reset(struct import *im)
+{
+	dossier_free(im->cur);
+	im->cur = NULL;
+	im->fresh = false;
+}
+
 /* dossier_end(im): forget the state and labels of the dossier done. */
 static void
 dossier_end(struct import *im)
 {
 	dossier_free(im->cur);
 	im->cur = NULL;
+	im->fresh = false;
 	smap_free(&im->entries, free);
 	smap_free(&im->same, NULL);
 }
@@ -1336,6 +1356,7 @@ make_lines(struct import *im)
 		store_rollback(im->n->st);
 		return (EX_IOERR);
 	}
+	batch_reset(im);
 	for (i = 0; i < im->ndl && rc == EX_OK; i++) {
 		for (j = 0; j < im->dl[i].n; j++) {
 			lineno = (int)im->byd[im->dl[i].first + j];
@@ -1375,6 +1396,10 @@ make_lines(struct import *im)
 					break;
 				}
 				inbatch = 0;
+				/* What was read in the transaction that ended
+				 * is read again in this one: another import
+				 * may write between the two. */
+				batch_reset(im);
 			}
 			if (cli.tty && im->made % 1000 == 0)
 				fprintf(stderr, "\r%s %llu / %llu",

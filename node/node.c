@@ -989,15 +989,22 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 	memcpy(hdr.key, n->key_id, sizeof(hdr.key));
 	memcpy(hdr.region, n->cfg.region, sizeof(hdr.region));
 	hdr.user = n->user;
-	if (store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) == -1) {
+	/* The import read d in its transaction (node_author_checked): its
+	 * heads are the stored ones, and are borrowed. */
+	if (checked) {
+		hdr.parents = d->heads;
+		hdr.nparents = d->nheads;
+	} else if (store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) ==
+	    -1) {
 		snprintf(why, whysz, "cannot read the dossier's history");
 		goto nomem_or_out;
 	}
 	/* The state judged above must be the stored one: a caller that kept
 	 * it across transactions may hold one another process has since
 	 * moved on.  Refuse before writing anything. */
-	if (hdr.nparents != d->nheads || (d->nheads > 0 && memcmp(hdr.parents,
-	    d->heads, d->nheads * sizeof(*d->heads)) != 0)) {
+	if (!checked && (hdr.nparents != d->nheads || (d->nheads > 0 &&
+	    memcmp(hdr.parents, d->heads, d->nheads * sizeof(*d->heads)) !=
+	    0))) {
 		snprintf(why, whysz, "the dossier changed while this command "
 		    "ran (another opora process wrote to it); run it again");
 		goto out;
@@ -1047,7 +1054,8 @@ nomem_or_out:
 		rc = NODE_NOMEM;
 out:
 	change_free(c);
-	free(hdr.parents);
+	if (!checked)
+		free(hdr.parents);
 	buf_free(&b);
 	return (rc);
 }

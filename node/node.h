@@ -211,7 +211,11 @@ int	 node_clock_release(struct node *n);
  * node_author_checked(n, d, ops, nops, idout, why, whysz): node_author for
  * ops whose every value change_encode has already accepted (the import's
  * check pass): the change's bytes are not decoded again
- * (change_encode_checked).  Everything else is node_author's.
+ * (change_encode_checked).  The caller read d (or made it) in its own
+ * write transaction, and only node_author changed it since: its heads are
+ * the stored ones and are not read again (node_author reads them, and
+ * refuses a state another process has moved on).  Everything else is
+ * node_author's.
  */
 int	 node_author_checked(struct node *n, struct dossier *d,
 	    const struct op *ops, size_t nops, char idout[CHANGE_ID_HEX + 1],
