@@ -299,7 +299,9 @@ int		 store_person_each(struct store *st, bool all,
  * surname and name as folded prefixes (fields_name_fold of what was typed:
  * "иван" finds Иванова and Иванченко; the first name alone too), birth
  * exactly -- each walked by an index (the first criterion given, in
- * that order, leads).  All NULL: every person.  Persons come by folded
+ * that order, leads; one that matches a thousand persons or more walks
+ * persons_order instead, so a page does not sort them all).  All NULL:
+ * every person.  Persons come by folded
  * surname, name, birth date and dossier id (the index persons_order);
  * with after, only those that come after the person of that dossier (a
  * page begins there; none if it is not stored).  fn may stop the walk at

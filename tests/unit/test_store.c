@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "node/card.h"
 #include "node/store.h"
 #include "node/store_feed.h"
@@ -803,6 +805,131 @@ out:
 	return (r);
 }
 
+/* What a walk of pages collects: every dossier, in order. */
+struct walk {
+	char	(*ids)[8];
+	size_t	 n, cap, page;
+};
+
+static int
+walk_person(const char *const *col, int64_t events, void *arg)
+{
+	struct walk	*w = arg;
+
+	(void)events;
+	assert_true(w->n < w->cap);
+	snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", col[0]);
+	return (++w->page == 20);
+}
+
+/* The dossiers a search must find, in persons_order's order, by a plain
+ * scan of the table (no index) and a sort. */
+static size_t
+walk_expected(struct store *st, const char *where, char (*ids)[8],
+    size_t cap)
+{
+	sqlite3_stmt	*s;
+	char		 sql[256];
+	size_t		 n = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT dossier FROM persons NOT INDEXED"
+	    " WHERE %s ORDER BY surname_fold, name, birth_date, dossier",
+	    where);
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		assert_true(n < cap);
+		snprintf(ids[n++], sizeof(ids[0]), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	return (n);
+}
+
+/*
+ * A search whose lead matches many persons walks persons_order instead of
+ * sorting every match (store_person_find): page after page, 20 at a time,
+ * it finds exactly the persons a scan and a sort find, in that order, for
+ * leads broad and narrow, alone and with another criterion; and the count
+ * after the first page is what is left.
+ */
+static void
+test_person_walk(void **state)
+{
+	static const char *const names[] = { "anna", "anna", "anna",
+	    "angelina", "maria" };
+	static const char *const births[] = { "2004-01-02", "2004-01-02",
+	    "2005-03-04" };
+	static const struct {
+		struct store_person_query q;
+		const char	*where;
+	} cases[] = {
+		{ { NULL, NULL, "anna", NULL, NULL }, "name_fold = 'anna'" },
+		{ { NULL, NULL, "an", NULL, NULL }, "name_fold LIKE 'an%'" },
+		{ { NULL, NULL, "ang", NULL, NULL }, "name_fold = 'angelina'" },
+		{ { NULL, NULL, NULL, "2004-01-02", NULL },
+		    "birth_date = '2004-01-02'" },
+		{ { NULL, "iv", NULL, NULL, NULL }, "surname_fold LIKE 'iv%'" },
+		{ { NULL, NULL, "anna", "2005-03-04", NULL },
+		    "name_fold = 'anna' AND birth_date = '2005-03-04'" },
+		{ { NULL, "ivanova1", "anna", NULL, NULL },
+		    "name_fold = 'anna' AND surname_fold LIKE 'ivanova1%'" },
+	};
+	struct store	*st = fresh();
+	struct walk	 w;
+	char		 sql[512], (*want)[8];
+	size_t		 c, i, nwant;
+	int64_t		 left;
+	int		 r;
+
+	(void)state;
+	srand(15);
+	assert_int_equal(store_begin(st), 0);
+	for (i = 0; i < 2400; i++) {
+		const char *name = names[rand() % 5];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO persons (dossier,"
+		    " surname, name, birth_date, surname_fold, name_fold,"
+		    " origin, custodian, created, updated, nchanges, last_hlc,"
+		    " last_key, last_id) VALUES ('p%04zu', 'Iv', '%s', '%s',"
+		    " '%s%d', '%s', 'RU-SMO', 'RU-SMO', '', '', 1, '', '', '')",
+		    i, name, births[rand() % 3], rand() % 4 ? "ivanova" :
+		    "petrova", rand() % 300, name);
+		assert_int_equal(store_exec(st, sql), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	assert_non_null(w.ids = calloc(2400, sizeof(*w.ids)));
+	assert_non_null(want = calloc(2400, sizeof(*want)));
+	w.cap = 2400;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct store_person_query q = cases[c].q;
+
+		nwant = walk_expected(st, cases[c].where, want, 2400);
+		assert_true(nwant > 20);
+		w.n = 0;
+		do {
+			w.page = 0;
+			r = store_person_find(st, &q, walk_person, &w);
+			assert_true(r == 0 || r == 1);
+			if (w.n == 20) {
+				struct store_person_query next = q;
+
+				next.after = w.ids[19];
+				assert_int_equal(store_person_count(st, &next,
+				    &left), 0);
+				assert_int_equal(left, (int64_t)nwant - 20);
+			}
+			q.after = w.n > 0 ? w.ids[w.n - 1] : NULL;
+		} while (r == 1);
+		assert_int_equal(w.n, nwant);
+		for (i = 0; i < nwant; i++)
+			assert_string_equal(w.ids[i], want[i]);
+	}
+	free(w.ids);
+	free(want);
+	store_close(st);
+}
+
 /* Change 1 of FILL offered DOSSIER to RU-SMO, held as a summary; more rows
  * may follow. */
 #define OFFERED_1 \
@@ -1152,6 +1279,7 @@ main(void)
 		cmocka_unit_test(test_txn_rolled_back),
 		cmocka_unit_test(test_sig_once),
 		cmocka_unit_test(test_stmt_journal_spills),
+		cmocka_unit_test(test_person_walk),
 	};
 
 	/* As cli_main: the statement journals' limit. */
