@@ -1617,6 +1617,23 @@ static const char SQL_FIND_BIRTH[] = SQL_FIND(SQL_PERSON_COLS,
 static const char SQL_SPAN_SURNAME[] = SQL_SPAN(SQL_LEAD_SURNAME);
 static const char SQL_SPAN_NAME[] = SQL_SPAN(SQL_LEAD_NAME);
 static const char SQL_SPAN_BIRTH[] = SQL_SPAN(SQL_LEAD_BIRTH);
+/* What follows a page of a broad search, as all its matches (the lead's
+ * index alone) less those up to the page's last person (persons_order
+ * walked to it, which a first page reaches at once): counted directly,
+ * every match after it has its row read. */
+#define SQL_UPTO(lead) \
+    "SELECT count(*) FROM persons p INDEXED BY persons_order WHERE " \
+    SQL_PERSON_KEY " <= (SELECT surname_fold, name, birth_date, dossier" \
+    " FROM persons WHERE dossier = ?7) AND " lead
+static const char SQL_ALL_SURNAME[] = "SELECT count(*) FROM persons WHERE "
+    SQL_LEAD_SURNAME;
+static const char SQL_ALL_NAME[] = "SELECT count(*) FROM persons WHERE "
+    SQL_LEAD_NAME;
+static const char SQL_ALL_BIRTH[] = "SELECT count(*) FROM persons WHERE "
+    SQL_LEAD_BIRTH;
+static const char SQL_UPTO_SURNAME[] = SQL_UPTO(SQL_LEAD_SURNAME);
+static const char SQL_UPTO_NAME[] = SQL_UPTO(SQL_LEAD_NAME);
+static const char SQL_UPTO_BIRTH[] = SQL_UPTO(SQL_LEAD_BIRTH);
 static const char SQL_FIND_WALK[] = SQL_PERSON_COLS
     " FROM persons p INDEXED BY persons_order WHERE 1" SQL_FIND_TAIL
     SQL_PERSON_ORDER;
@@ -1662,6 +1679,39 @@ bind_prefix(sqlite3_stmt *s, int i, const char *prefix, char *hi,
 	if (sqlite3_bind_text(s, i, prefix, -1, SQLITE_STATIC) != SQLITE_OK)
 		return (SQLITE_ERROR);
 	return (sqlite3_bind_text(s, i + 1, hi, (int)len + 1, SQLITE_STATIC));
+}
+
+/*
+ * lead_count(st, sql, q, hs, hn, n): statement sql, a count of the
+ * persons the criterion that leads q (not a SNILS) matches, with q's
+ * after as ?7 if it names one, into *n.  0 / -1 (logged).
+ */
+static int
+lead_count(struct store *st, const char *sql,
+    const struct store_person_query *q, char hs[STORE_FOLD_MAX + 2],
+    char hn[STORE_FOLD_MAX + 2], int64_t *n)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	if (q->surname != NULL)
+		r = bind_prefix(s, 2, q->surname, hs, STORE_FOLD_MAX + 2);
+	else if (q->name != NULL)
+		r = bind_prefix(s, 5, q->name, hn, STORE_FOLD_MAX + 2);
+	else
+		r = sqlite3_bind_text(s, 4, q->birth, -1, SQLITE_STATIC);
+	if (r == SQLITE_OK && sqlite3_bind_parameter_count(s) == 7)
+		r = sqlite3_bind_text(s, 7, q->after, -1, SQLITE_STATIC);
+	if (r != SQLITE_OK) {
+		store_err(st, "find persons");
+		r = STORE_ERR;
+	} else if ((r = store_step(st, s)) == STORE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (r == STORE_ROW ? 0 : -1);
 }
 
 /*
@@ -1758,6 +1808,28 @@ store_person_count(struct store *st, const struct store_person_query *q,
 	char		 hs[STORE_FOLD_MAX + 2], hn[STORE_FOLD_MAX + 2];
 	int		 r;
 
+	int64_t		 all, upto;
+
+	/* A page of a broad search by one criterion: all its matches less
+	 * those up to the page (SQL_UPTO). */
+	if (q->after != NULL && q->snils == NULL && (q->surname != NULL) +
+	    (q->name != NULL) + (q->birth != NULL) == 1) {
+		if ((r = person_broad(st, q, hs, hn)) == -1 ||
+		    (r == 1 && (r = store_person_known(st, q->after)) == -1))
+			return (-1);
+		if (r == 1) {
+			if (lead_count(st, q->surname != NULL ?
+			    SQL_ALL_SURNAME : q->name != NULL ? SQL_ALL_NAME :
+			    SQL_ALL_BIRTH, q, hs, hn, &all) == -1 ||
+			    lead_count(st, q->surname != NULL ?
+			    SQL_UPTO_SURNAME : q->name != NULL ?
+			    SQL_UPTO_NAME : SQL_UPTO_BIRTH, q, hs, hn,
+			    &upto) == -1)
+				return (-1);
+			*n = all - upto;
+			return (0);
+		}
+	}
 	if ((s = person_query(st, q, true, hs, hn)) == NULL)
 		return (-1);
 	if ((r = store_step(st, s)) == STORE_ROW)

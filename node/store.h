@@ -320,8 +320,9 @@ int		 store_person_find(struct store *st,
 		    void *arg);
 
 /* store_person_count(st, q, n): how many persons store_person_find(st, q)
- * would walk, into *n (without reading them: an index range counted).
- * 0 / -1 (logged). */
+ * would walk, into *n (without handing them over: an index counted; for
+ * a broad search by one criterion after a page, all its matches less
+ * those up to the page).  0 / -1 (logged). */
 int		 store_person_count(struct store *st,
 		    const struct store_person_query *q, int64_t *n);
 
