@@ -56,13 +56,60 @@ struct receiver {
 	 * (forgotten as first is: an offer taken may end in a decline). */
 	bool		 kept_ok;
 	char		 kept_d[37];
+	/* Whether dossier held_d's offers are held here (held_v), while
+	 * held_ok; forgotten as first is. */
+	bool		 held_ok;
+	int		 held_v;
+	char		 held_d[37];
+	/* Whether any refusal is recorded (read once per transaction:
+	 * only receive_reject adds one, and this transaction holds the
+	 * write lock): REFUSALS_UNKNOWN, _NONE or _SOME. */
+	int		 refusals;
 };
+
+#define REFUSALS_UNKNOWN	0
+#define REFUSALS_NONE		1
+#define REFUSALS_SOME		2
 
 /* What the receiver read of offers held here may be out of date. */
 static void
 offers_changed(struct receiver *r)
 {
-	r->orph.ok = r->first.ok = r->root_ok = r->kept_ok = false;
+	r->orph.ok = r->first.ok = r->root_ok = r->kept_ok = r->held_ok =
+	    false;
+}
+
+/* offer_held(dossier), read once per dossier while no offer changes. */
+static int
+held_get(struct receiver *r, const char *dossier)
+{
+	int	 k;
+
+	if (r->held_ok && strcmp(r->held_d, dossier) == 0)
+		return (r->held_v);
+	if ((k = offer_held(r->n->st, dossier)) == -1)
+		return (-1);
+	snprintf(r->held_d, sizeof(r->held_d), "%s", dossier);
+	r->held_v = k;
+	r->held_ok = true;
+	return (k);
+}
+
+/* store_refusal_forget(id), asked only when any refusal is recorded: on
+ * most nodes none is, and every change taken asked. */
+static int
+refusal_forget(struct receiver *r, const char *id)
+{
+	int	 k;
+
+	if (r->refusals == REFUSALS_UNKNOWN) {
+		if ((k = store_refusal_any(r->n->st)) == -1)
+			return (-1);
+		r->refusals = k ? REFUSALS_SOME : REFUSALS_NONE;
+	}
+	if (r->refusals == REFUSALS_NONE)
+		return (0);
+	return (store_refusal_forget(r->n->st, id));
 }
 
 /* The clock read (fn: store_offer_orphan_hlc or store_offer_first_hlc) of
@@ -241,6 +288,7 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 	int			 k, rc = 0;
 	bool			 keep;
 
+	r->refusals = REFUSALS_SOME;
 	if (it->id[0] != '\0')
 		snprintf(id, sizeof(id), "%s", it->id);
 	else
@@ -506,7 +554,7 @@ receive_offer(struct receiver *r, struct vitem *it, char *why, size_t whysz)
 	switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
 	    whysz)) {
 	case OFFER_TAKEN:
-		if (store_refusal_forget(r->n->st, c->id) == -1)
+		if (refusal_forget(r, c->id) == -1)
 			return (RECV_FAILED);
 		if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
 			r->clock_moved = true;
@@ -592,7 +640,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	if (k == 0 && c->nparents > 0) {
 		int root = 1;
 
-		held = offer_held(st, c->dossier);
+		held = held_get(r, c->dossier);
 		if (held == 1)
 			root = has_root(r, c->dossier);
 		/* With the history, a past that lacks what was never sent
@@ -618,7 +666,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		switch (offer_receive(r->n, c, it->bytes, it->len, it->sig, why,
 		    whysz)) {
 		case OFFER_TAKEN:
-			if (store_refusal_forget(st, c->id) == -1)
+			if (refusal_forget(r, c->id) == -1)
 				return (RECV_FAILED);
 			if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)
 				r->clock_moved = true;
@@ -719,7 +767,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	/* A change taken after a refusal that was not final (not yet
 	 * entitled, say): its records of refusal go. */
 	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
-	    store_refusal_forget(st, c->id) == -1)
+	    refusal_forget(r, c->id) == -1)
 		return (RECV_FAILED);
 	switch (dossier_apply(d, &c->meta, c->ops, c->nops)) {
 	case 0:
@@ -751,7 +799,7 @@ erase:
 	snprintf(why, whysz, "database error while erasing the dossier");
 	state_drop(r, c->dossier);
 	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
-	    store_refusal_forget(st, c->id) == -1 ||
+	    refusal_forget(r, c->id) == -1 ||
 	    erase_dossier(r->n, c->dossier, c->id) == -1)
 		return (RECV_FAILED);
 	if (hlc_observe(&r->n->hlc, c->hlc, now, drift) == 0)

@@ -25,6 +25,7 @@ static const char SQL_EVICT[] =
 static const char SQL_DROPPED[] =
     "UPDATE rejected_peers SET dropped = dropped + 1 WHERE peer = ?1";
 static const char SQL_FORGET[] = "DELETE FROM rejected WHERE id = ?1";
+static const char SQL_ANY[] = "SELECT EXISTS (SELECT 1 FROM rejected)";
 static const char SQL_EACH[] =
     "SELECT id, dossier, peer, reason, at, coalesce(last_at, at), count,"
     " coalesce(via, ''), bytes IS NOT NULL FROM rejected"
@@ -154,6 +155,14 @@ int
 store_refusal_forget(struct store *st, const char *id)
 {
 	return (with_peer(st, SQL_FORGET, id) == -1 ? -1 : 0);
+}
+
+int
+store_refusal_any(struct store *st)
+{
+	int64_t	 n;
+
+	return ((n = store_count(st, SQL_ANY)) == -1 ? -1 : n > 0);
 }
 
 #define TEXT(i)	((const char *)sqlite3_column_text(s, (i)))

@@ -45,6 +45,9 @@ int	 store_refusal_evict(struct store *st, const char *peer);
 /* store_refusal_forget(st, id): every record of change id goes (it was
  * taken after all).  0 / -1. */
 int	 store_refusal_forget(struct store *st, const char *id);
+/* store_refusal_any(st): 1 when any refusal is recorded, 0 when none,
+ * -1. */
+int	 store_refusal_any(struct store *st);
 
 /* A recorded refusal, as 'opora rejected list' shows it.  Texts may be
  * NULL (damage); via is "" when none. */
