@@ -123,3 +123,27 @@ ok "$OPORA" --dir SA receive --from RU-SMO real.json
 [ "$(db SA "SELECT surname FROM persons WHERE dossier = '$D'")" = Иванова ] ||
     fail "the real dossier did not arrive whole"
 ok "$OPORA" --dir SA verify
+
+# The dossier Smolensk refused when Kaluga pushed it (not entitled),
+# offered after all and accepted: its changes are taken, and their
+# records of refusal go (receive.c asks to forget them only when any
+# refusal is recorded: here some are).
+[ "$(db SMO "SELECT count(*) FROM rejected WHERE dossier = '$P'")" -gt 0 ] ||
+    fail "the push was not recorded refused"
+ok "$OPORA" --dir KLU consent add "$P" --scope transfer --date 2024-07-01 \
+    --document "Заявление № 18"
+ok "$OPORA" --dir KLU transfer offer "$P" --to RU-SMO --reason "Переезд"
+KO=$(cat "$T/out")
+"$OPORA" --dir KLU export --for RU-SMO > koffer.json || fail "export"
+ok "$OPORA" --dir SMO receive --from RU-KLU koffer.json
+ok "$OPORA" --dir SMO transfer accept "$KO"
+"$OPORA" --dir SMO export --for RU-KLU > kaccept.json || fail "export"
+ok "$OPORA" --dir KLU receive --from RU-SMO kaccept.json
+"$OPORA" --dir KLU export --for RU-SMO > khistory.json || fail "export"
+ok "$OPORA" --dir SMO receive --from RU-KLU khistory.json
+[ "$(db SMO "SELECT count(*) FROM changes WHERE dossier = '$P'")" = \
+    "$(db KLU "SELECT count(*) FROM changes WHERE dossier = '$P'")" ] ||
+    fail "the offered dossier did not arrive whole"
+[ "$(db SMO "SELECT count(*) FROM rejected WHERE dossier = '$P'")" = 0 ] ||
+    fail "changes taken after all are still recorded refused"
+ok "$OPORA" --dir SMO verify
