@@ -1610,10 +1610,12 @@ static const char SQL_FIND_BIRTH[] = SQL_FIND(SQL_PERSON_COLS,
  * matches make a lead broad: then the walk reads about persons / matches
  * rows a row shown, and never more than the table.
  */
-#define PERSON_BROAD	"1000"
+#define PERSON_BROAD	1000
+#define PERSON_STR(n)	PERSON_STR1(n)
+#define PERSON_STR1(n)	#n
 #define SQL_SPAN(lead) \
     "SELECT count(*) FROM (SELECT 1 FROM persons WHERE " lead \
-    " LIMIT " PERSON_BROAD ")"
+    " LIMIT " PERSON_STR(PERSON_BROAD) ")"
 static const char SQL_SPAN_SURNAME[] = SQL_SPAN(SQL_LEAD_SURNAME);
 static const char SQL_SPAN_NAME[] = SQL_SPAN(SQL_LEAD_NAME);
 static const char SQL_SPAN_BIRTH[] = SQL_SPAN(SQL_LEAD_BIRTH);
@@ -1741,7 +1743,7 @@ person_broad(struct store *st, const struct store_person_query *q,
 		store_err(st, "find persons");
 		rc = -1;
 	} else if ((r = store_step(st, s)) == STORE_ROW)
-		rc = sqlite3_column_int64(s, 0) >= atoi(PERSON_BROAD);
+		rc = sqlite3_column_int64(s, 0) >= PERSON_BROAD;
 	else
 		rc = -1;
 	sqlite3_reset(s);
