@@ -1724,31 +1724,16 @@ static int
 person_broad(struct store *st, const struct store_person_query *q,
     char hs[STORE_FOLD_MAX + 2], char hn[STORE_FOLD_MAX + 2])
 {
-	sqlite3_stmt	*s;
-	int		 r, rc;
+	int64_t	 n;
 
 	if (q->snils != NULL || (q->surname == NULL && q->name == NULL &&
 	    q->birth == NULL))
 		return (0);
-	if ((s = store_stmt(st, q->surname != NULL ? SQL_SPAN_SURNAME :
-	    q->name != NULL ? SQL_SPAN_NAME : SQL_SPAN_BIRTH)) == NULL)
+	if (lead_count(st, q->surname != NULL ? SQL_SPAN_SURNAME :
+	    q->name != NULL ? SQL_SPAN_NAME : SQL_SPAN_BIRTH, q, hs, hn,
+	    &n) == -1)
 		return (-1);
-	if (q->surname != NULL)
-		r = bind_prefix(s, 2, q->surname, hs, STORE_FOLD_MAX + 2);
-	else if (q->name != NULL)
-		r = bind_prefix(s, 5, q->name, hn, STORE_FOLD_MAX + 2);
-	else
-		r = sqlite3_bind_text(s, 4, q->birth, -1, SQLITE_STATIC);
-	if (r != SQLITE_OK) {
-		store_err(st, "find persons");
-		rc = -1;
-	} else if ((r = store_step(st, s)) == STORE_ROW)
-		rc = sqlite3_column_int64(s, 0) >= PERSON_BROAD;
-	else
-		rc = -1;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (rc);
+	return (n >= PERSON_BROAD);
 }
 
 /*
