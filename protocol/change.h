@@ -125,6 +125,17 @@ int	 change_encode_checked(struct buf *out, const struct change *hdr,
 	    const struct op *ops, size_t nops, struct change **made,
 	    char *why, size_t whysz);
 
+/*
+ * change_encode_tree(out, hdr, ops, nops, why, whysz): the bytes
+ * change_encode appends, made as it makes them (a cJSON tree written by
+ * jcs_write), without the check by change_decode: the reference that
+ * change_encode_checked's writer, which makes them without a tree, is
+ * compared with (test_change).  0, or CHANGE_BAD or CHANGE_NOMEM with a
+ * reason and out as it was.
+ */
+int	 change_encode_tree(struct buf *out, const struct change *hdr,
+	    const struct op *ops, size_t nops, char *why, size_t whysz);
+
 /* change_id(p, len, out): the hex SHA-256 of len bytes at p. */
 void	 change_id(const void *p, size_t len, char out[CHANGE_ID_HEX + 1]);
 

@@ -214,6 +214,27 @@ write_string(struct jcs_state *st, const char *s)
 }
 
 int
+jcs_write_string(struct buf *out, const char *s, const char **why)
+{
+	struct jcs_state	 st = { out, 0, SIZE_MAX, NULL };
+
+	if (write_string(&st, s) == -1 || buf_failed(out)) {
+		if (why != NULL)
+			*why = st.why != NULL ? st.why :
+			    buf_error(out) == BUF_NOMEM ? jcs_nomem :
+			    "too large";
+		return (-1);
+	}
+	return (0);
+}
+
+int
+jcs_key_cmp(const char *a, const char *b)
+{
+	return (key_cmp(a, b));
+}
+
+int
 jcs_int(const cJSON *v, int64_t *out)
 {
 	double	 d;

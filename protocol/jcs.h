@@ -71,6 +71,19 @@ bool	 jcs_why_nomem(const char *why);
 void	 jcs_nomem_clear(void);
 bool	 jcs_nomem_seen(void);
 
+/*
+ * For a document a node writes member by member, without a tree, in an
+ * order it knows to be canonical (protocol/change.c, a change's bytes):
+ * jcs_write_string(out, s, why): append the C string s as a canonical JSON
+ *	string.  0, or -1 with *why as jcs_write sets it ("a string is not
+ *	valid UTF-8", "too large", jcs_nomem); out may then hold part of it,
+ *	and the caller truncates it.
+ * jcs_key_cmp(a, b): <0, 0 or >0 as key a sorts before, with or after key
+ *	b in canonical form (their UTF-16 code units; both valid UTF-8).
+ */
+int	 jcs_write_string(struct buf *out, const char *s, const char **why);
+int	 jcs_key_cmp(const char *a, const char *b);
+
 /* jcs_int(v, out): 0 and *out set if v is a number holding an integer. */
 int	 jcs_int(const cJSON *v, int64_t *out);
 

@@ -431,6 +431,108 @@ test_encode_checked(void **state)
 	buf_free(&b);
 }
 
+/* xorshift64: the same operations on every run. */
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (*s);
+}
+
+/*
+ * change_encode_checked writes a change without a tree: for any header
+ * and operations it makes the bytes change_encode_tree makes, or refuses
+ * them as it does, with the same reason and the buffer as it was.
+ * Random operations of every kind (and of none), any field, every slot
+ * absent or holding a string that needs escapes, is not UTF-8, or is long
+ * enough to pass the size limit; the user too.
+ */
+static void
+test_encode_direct(void **state)
+{
+	static const char *const pool[] = {
+		"", "a", "Анна", "Иванова-Петрова", "\"quoted\"", "back\\slash",
+		"line\nbreak\ttab\rret\bbs\fff", "\x01\x1f ctl", "del\x7f",
+		"emoji \xf0\x9f\x98\x80", "\xff", "\xc3", "\xed\xa0\x80",
+		"\xc0\xaf", "\xe2\x80\xa8 sep", "2024-01-01", "/", "<script>",
+	};
+	static char	 big[LIMIT_CHANGE_BYTES / 3];
+	const size_t	 npool = sizeof(pool) / sizeof(pool[0]);
+	uint64_t	 seed = 0x9e3779b97f4a7c15ULL, r;
+	struct change	 h, *e;
+	struct op	 ops[3];
+	struct buf	 a, b;
+	char		 wa[256], wb[256], id[CHANGE_ID_HEX + 1];
+	size_t		 iter, i, k, nops, made = 0, refused = 0;
+	int		 ra, rb;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	for (iter = 0; iter < 30000; iter++) {
+		r = rnd(&seed);
+		hdr_init(&h, r % 2);
+		h.v = (r >> 1) % 2 ? 1 : CHANGE_VERSION;
+		if ((r >> 2) % 8 == 0)
+			h.user = pool[(r >> 5) % npool];
+		nops = 1 + (size_t)((r >> 12) % 3);
+		for (i = 0; i < nops; i++) {
+			r = rnd(&seed);
+			ops[i] = op_of((enum op_kind)(r % (OP_KIND_COUNT + 1)));
+			ops[i].field = (int)((r >> 8) % (PF_COUNT + 2)) - 1;
+			for (k = 0; k < OA_COUNT + PF_COUNT; k++) {
+				const char	**slot = k < OA_COUNT ?
+				    &ops[i].arg[k] : &ops[i].person[k -
+				    OA_COUNT];
+
+				r = rnd(&seed);
+				if (r % 3 != 0)
+					continue;
+				*slot = (r >> 4) % 200 == 0 ? big :
+				    pool[(r >> 12) % npool];
+			}
+		}
+		buf_init(&a, LIMIT_CHANGE_BYTES);
+		buf_init(&b, LIMIT_CHANGE_BYTES);
+		assert_int_equal(buf_adds(&a, "PREFIX"), 0);
+		assert_int_equal(buf_adds(&b, "PREFIX"), 0);
+		wa[0] = wb[0] = '\0';
+		ra = change_encode_tree(&a, &h, ops, nops, wa, sizeof(wa));
+		e = NULL;
+		rb = change_encode_checked(&b, &h, ops, nops, &e, wb,
+		    sizeof(wb));
+		if (ra == 0 && a.len - 6 <= LIMIT_CHANGE_BYTES) {
+			if (rb != 0)
+				fail_msg("iteration %zu: refused (%s) what the "
+				    "tree writes", iter, wb);
+			assert_int_equal(a.len, b.len);
+			assert_memory_equal(a.data, b.data, a.len);
+			change_id(a.data + 6, a.len - 6, id);
+			assert_non_null(e);
+			assert_string_equal(e->id, id);
+			made++;
+		} else {
+			if (ra != 0 && (rb != ra || strcmp(wa, wb) != 0))
+				fail_msg("iteration %zu: %d \"%s\", the tree "
+				    "%d \"%s\"", iter, rb, wb, ra, wa);
+			assert_int_not_equal(rb, 0);
+			assert_null(e);
+			if (!buf_failed(&b)) {
+				assert_int_equal(b.len, 6);
+				assert_memory_equal(b.data, "PREFIX", 7);
+			}
+			refused++;
+		}
+		change_free(e);
+		buf_free(&a);
+		buf_free(&b);
+	}
+	/* Both outcomes were tried, many times. */
+	assert_true(made > 1000);
+	assert_true(refused > 1000);
+}
+
 static void
 test_person_create_full(void **state)
 {
@@ -1440,6 +1542,7 @@ main(void)
 		cmocka_unit_test(test_dossier_binding),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_encode_checked),
+		cmocka_unit_test(test_encode_direct),
 		cmocka_unit_test(test_change_id_and_free),
 		cmocka_unit_test(test_bug_person_set_without_field),
 	};
