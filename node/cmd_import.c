@@ -17,7 +17,9 @@
  * the changes, one per line, committing every eighth of them (from
  * LIMIT_IMPORT_BATCH_MIN to LIMIT_IMPORT_BATCH changes a transaction),
  * without decoding again the operations the check pass decoded
- * (node_author_checked); both stop if a line is not the one the scan read.  Making the changes
+ * (node_author_checked), each line read again, parsed and keyed by a
+ * reader thread ahead of the one that makes it (struct reader); both
+ * passes stop if a line is not the one the scan read.  Making the changes
  * dossier by dossier also keeps each transaction's writes on few pages.
  *
  * Each change is recorded in the table import_lines under its line's key
@@ -548,14 +550,14 @@ check_line(struct import *im, int lineno, struct import_line *il)
 }
 
 /*
- * key_line(im, lineno, il, key): the key of line lineno, which the check
- * pass found good (import_line_key), into key.  The nth line of a dossier
- * with the content of an earlier one gets nth.  A person.create line's
- * key becomes im->dkey, which the lines after it in its dossier take.
- * 0 / -1 (reported).
+ * line_key(im, il, key): the key of a line the check pass found good
+ * (import_line_key), into key.  The nth line of a dossier with the
+ * content of an earlier one gets nth.  A person.create line's key becomes
+ * im->dkey, which the lines after it in its dossier take.  0 / -1 (out
+ * of memory).
  */
 static int
-key_line(struct import *im, int lineno, const struct import_line *il,
+line_key(struct import *im, const struct import_line *il,
     uint8_t key[IMPORT_KEY_LEN])
 {
 	static const char xdigits[] = "0123456789abcdef";
@@ -566,12 +568,12 @@ key_line(struct import *im, int lineno, const struct import_line *il,
 
 	if (il->op.kind == OP_PERSON_CREATE) {
 		if (import_line_key(il, NULL, 0, key) == -1)
-			return (line_fail(im, lineno, "out of memory"));
+			return (-1);
 		memcpy(im->dkey, key, sizeof(im->dkey));
 		return (0);
 	}
 	if (import_line_key(il, im->dkey, 0, k0) == -1)
-		return (line_fail(im, lineno, "out of memory"));
+		return (-1);
 	for (i = 0; i < sizeof(k0); i++) {
 		hex[2 * i] = xdigits[k0[i] >> 4];
 		hex[2 * i + 1] = xdigits[k0[i] & 0xf];
@@ -580,11 +582,11 @@ key_line(struct import *im, int lineno, const struct import_line *il,
 	nth = (uintptr_t)smap_get(&im->same, hex);
 	if (nth == UINT32_MAX || smap_put(&im->same, hex,
 	    (void *)(nth + 1)) == -1)
-		return (line_fail(im, lineno, "out of memory"));
+		return (-1);
 	if (nth == 0)
 		memcpy(key, k0, IMPORT_KEY_LEN);
 	else if (import_line_key(il, im->dkey, (uint32_t)nth, key) == -1)
-		return (line_fail(im, lineno, "out of memory"));
+		return (-1);
 	return (0);
 }
 
@@ -1324,6 +1326,268 @@ check_lines(struct import *im)
 }
 
 /*
+ * The make pass reads each good line again, parses it and computes its key
+ * in a thread of its own, ahead of the thread that makes the changes (the
+ * one that holds the transaction, and the import's bound): a reader is a
+ * copy of the import, like a checker, with its own line buffer and key
+ * state, walking the same lines in the same order.  It hands them over
+ * through a ring of READ_AHEAD slots.  Under a memory limit (where a new
+ * thread's arena may not fit: check_lines) it reads on the maker's
+ * thread, line by line, as the ring's one slot.
+ */
+#define READ_AHEAD	64
+
+enum ready_state {
+	READY_OK,		/* il and key are set */
+	READY_CHANGED,		/* the line is not the one the scan read */
+	READY_READ,		/* read error (reported), or out of memory */
+	READY_PARSE,		/* why says what (only memory can fail) */
+	READY_NOKEY		/* out of memory for the key */
+};
+
+struct ready {
+	int			 lineno;
+	enum ready_state	 state;
+	bool			 nomem;		/* memory ran out on the way */
+	struct import_line	 il;		/* READY_OK: owned */
+	uint8_t			 key[IMPORT_KEY_LEN];
+	uint8_t			 dkey[IMPORT_KEY_LEN];	/* the reader's */
+	char			 why[256];
+};
+
+struct reader {
+	struct import	 w;		/* the reader's copy of the import */
+	size_t		 i, j;		/* the next line: dossier, line */
+	bool		 threaded;
+	pthread_t	 tid;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 filled, emptied;
+	struct ready	 ring[READ_AHEAD];
+	size_t		 head, tail, count;	/* head: next to fill */
+	bool		 end;		/* nothing more will be filled */
+	bool		 stop;		/* the maker wants no more */
+	bool		 rwait, mwait;	/* reader, maker waiting */
+};
+
+/*
+ * reader_fill(rd, slot): read, parse and key the next good line into
+ * slot.  0; 1 when there is none left.  A slot whose state is not
+ * READY_OK is the last one filled.
+ */
+static int
+reader_fill(struct reader *rd, struct ready *slot)
+{
+	struct import	*w = &rd->w;
+	int		 lineno, r;
+
+	for (;;) {
+		if (rd->i == w->ndl)
+			return (1);
+		if (rd->j == w->dl[rd->i].n) {
+			smap_free(&w->same, NULL);
+			rd->i++;
+			rd->j = 0;
+			continue;
+		}
+		lineno = (int)w->byd[w->dl[rd->i].first + rd->j++];
+		if (w->ls[lineno].good)
+			break;
+	}
+	memset(slot, 0, sizeof(*slot));
+	slot->lineno = lineno;
+	jcs_nomem_clear();
+	if ((r = read_at(w, lineno)) != 0) {
+		slot->state = r == 1 ? READY_CHANGED : READY_READ;
+		slot->nomem = w->oom;
+		return (0);
+	}
+	/* The very bytes the check pass parsed: only memory can fail. */
+	if (import_line_parse(w->buf, w->ls[lineno].len, &slot->il,
+	    slot->why, sizeof(slot->why)) == -1) {
+		import_line_free(&slot->il);
+		slot->state = READY_PARSE;
+		slot->nomem = jcs_nomem_seen();
+		return (0);
+	}
+	if (line_key(w, &slot->il, slot->key) == -1) {
+		import_line_free(&slot->il);
+		slot->state = READY_NOKEY;
+		return (0);
+	}
+	memcpy(slot->dkey, w->dkey, sizeof(slot->dkey));
+	slot->state = READY_OK;
+	return (0);
+}
+
+static void *
+reader_run(void *arg)
+{
+	struct reader	*rd = arg;
+	struct ready	*slot;
+	bool		 last = false;
+
+	pthread_mutex_lock(&rd->mu);
+	while (!last) {
+		while (!rd->stop && rd->count == READ_AHEAD) {
+			rd->rwait = true;
+			pthread_cond_wait(&rd->emptied, &rd->mu);
+		}
+		rd->rwait = false;
+		if (rd->stop)
+			break;
+		slot = &rd->ring[rd->head];
+		pthread_mutex_unlock(&rd->mu);
+		/* The slot is the reader's until it is counted in. */
+		last = reader_fill(rd, slot) == 1;
+		pthread_mutex_lock(&rd->mu);
+		if (!last) {
+			rd->head = (rd->head + 1) % READ_AHEAD;
+			rd->count++;
+			last = slot->state != READY_OK;
+		}
+		if (rd->mwait)
+			pthread_cond_signal(&rd->filled);
+	}
+	rd->end = true;
+	if (rd->mwait)
+		pthread_cond_signal(&rd->filled);
+	pthread_mutex_unlock(&rd->mu);
+	return (NULL);
+}
+
+/* reader_start(rd, im): a reader of im's good lines, in a thread when it
+ * can be. */
+static void
+reader_start(struct reader *rd, const struct import *im)
+{
+	pthread_attr_t	 attr;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->w = *im;
+	rd->w.cur = NULL;
+	memset(&rd->w.entries, 0, sizeof(rd->w.entries));
+	memset(&rd->w.same, 0, sizeof(rd->w.same));
+	memset(&rd->w.batch, 0, sizeof(rd->w.batch));
+	rd->w.buf = NULL;
+	rd->w.oom = false;
+	rd->w.msg = NULL;
+	rd->w.nmsg = rd->w.msgcap = 0;
+	rd->w.msgf = NULL;
+	rd->w.bids = NULL;
+	if (memlimit_set() || pthread_attr_init(&attr) != 0)
+		return;
+	/* A line's parse is its work: 1 MiB of stack, as a checker's. */
+	if (pthread_attr_setstacksize(&attr, 1024 * 1024) == 0 &&
+	    pthread_mutex_init(&rd->mu, NULL) == 0) {
+		if (pthread_cond_init(&rd->filled, NULL) == 0) {
+			if (pthread_cond_init(&rd->emptied, NULL) == 0) {
+				rd->threaded = pthread_create(&rd->tid,
+				    &attr, reader_run, rd) == 0;
+				if (!rd->threaded)
+					pthread_cond_destroy(&rd->emptied);
+			}
+			if (!rd->threaded)
+				pthread_cond_destroy(&rd->filled);
+		}
+		if (!rd->threaded)
+			pthread_mutex_destroy(&rd->mu);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* reader_next(rd): the next good line, or NULL when there is none left.
+ * The maker gives it back with reader_done before it asks again. */
+static struct ready *
+reader_next(struct reader *rd)
+{
+	struct ready	*slot = NULL;
+
+	if (!rd->threaded)
+		return (reader_fill(rd, &rd->ring[0]) == 0 ? &rd->ring[0] :
+		    NULL);
+	pthread_mutex_lock(&rd->mu);
+	while (rd->count == 0 && !rd->end) {
+		rd->mwait = true;
+		pthread_cond_wait(&rd->filled, &rd->mu);
+	}
+	rd->mwait = false;
+	if (rd->count > 0)
+		slot = &rd->ring[rd->tail];
+	pthread_mutex_unlock(&rd->mu);
+	return (slot);
+}
+
+/* reader_done(rd, slot): the maker is done with slot. */
+static void
+reader_done(struct reader *rd, struct ready *slot)
+{
+	import_line_free(&slot->il);
+	if (!rd->threaded)
+		return;
+	pthread_mutex_lock(&rd->mu);
+	rd->tail = (rd->tail + 1) % READ_AHEAD;
+	rd->count--;
+	/* Woken when half the ring is free, not at every line. */
+	if (rd->rwait && rd->count <= READ_AHEAD / 2)
+		pthread_cond_signal(&rd->emptied);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+/* reader_stop(rd): stop the reader, and free what it holds. */
+static void
+reader_stop(struct reader *rd)
+{
+	if (rd->threaded) {
+		pthread_mutex_lock(&rd->mu);
+		rd->stop = true;
+		pthread_cond_signal(&rd->emptied);
+		pthread_mutex_unlock(&rd->mu);
+		pthread_join(rd->tid, NULL);
+		while (rd->count > 0) {
+			import_line_free(&rd->ring[rd->tail].il);
+			rd->tail = (rd->tail + 1) % READ_AHEAD;
+			rd->count--;
+		}
+		pthread_cond_destroy(&rd->emptied);
+		pthread_cond_destroy(&rd->filled);
+		pthread_mutex_destroy(&rd->mu);
+	} else
+		import_line_free(&rd->ring[0].il);
+	smap_free(&rd->w.same, NULL);
+	free(rd->w.buf);
+	rd->w.buf = NULL;
+}
+
+/*
+ * ready_status(im, r): the make pass's verdict on a line the reader could
+ * not make ready: an exit status, the failure reported.
+ */
+static int
+ready_status(struct import *im, struct ready *r)
+{
+	switch (r->state) {
+	case READY_CHANGED:
+		return (file_changed(im, r->lineno));
+	case READY_READ:
+		if (r->nomem)
+			im->oom = true;
+		break;
+	case READY_PARSE:
+		if (r->nomem)
+			line_fail(im, r->lineno, "out of memory");
+		else
+			line_fail(im, r->lineno, "%s", r->why);
+		break;
+	case READY_NOKEY:
+		line_fail(im, r->lineno, "out of memory");
+		break;
+	case READY_OK:
+		return (EX_OK);
+	}
+	return (im->oom ? EX_OSERR : EX_IOERR);
+}
+
+/*
  * make_lines(im): the make pass, dossier by dossier: make the lines the
  * check pass found good, skipping those an import made before, committing
  * every eighth of them (within LIMIT_IMPORT_BATCH_MIN..LIMIT_IMPORT_BATCH
@@ -1335,12 +1599,11 @@ check_lines(struct import *im)
 static int
 make_lines(struct import *im)
 {
-	struct import_line	 il;
-	char			 why[256];
-	uint8_t			 key[IMPORT_KEY_LEN];
-	size_t			 i, j;
-	uint64_t		 limit;
-	int			 lineno, inbatch = 0, r, rc;
+	struct reader	 rd;
+	struct ready	*line;
+	size_t		 i, j;
+	uint64_t	 limit;
+	int		 lineno, inbatch = 0, r, rc;
 
 	if ((rc = same_size(im)) != EX_OK)
 		return (rc);
@@ -1357,27 +1620,27 @@ make_lines(struct import *im)
 		return (EX_IOERR);
 	}
 	batch_reset(im);
+	reader_start(&rd, im);
 	for (i = 0; i < im->ndl && rc == EX_OK; i++) {
 		for (j = 0; j < im->dl[i].n; j++) {
 			lineno = (int)im->byd[im->dl[i].first + j];
 			if (!im->ls[lineno].good)
 				continue;
-			if ((r = read_at(im, lineno)) != 0) {
-				rc = read_status(im, r, lineno);
+			/* The reader walks the same lines: this one. */
+			if ((line = reader_next(&rd)) == NULL ||
+			    line->lineno != lineno) {
+				log_warnx("import: the reader lost its place "
+				    "at line %d", lineno);
+				rc = EX_SOFTWARE;
 				break;
 			}
-			/* The very bytes the check pass parsed: only memory
-			 * can fail. */
-			if (import_line_parse(im->buf, im->ls[lineno].len, &il,
-			    why, sizeof(why)) == -1) {
-				import_line_free(&il);
-				line_fail(im, lineno, "%s", why);
-				rc = EX_IOERR;
+			if ((rc = ready_status(im, line)) != EX_OK) {
+				reader_done(&rd, line);
 				break;
 			}
-			if ((r = key_line(im, lineno, &il, key)) == 0)
-				r = take_line(im, lineno, &il, key);
-			import_line_free(&il);
+			memcpy(im->dkey, line->dkey, sizeof(im->dkey));
+			r = take_line(im, lineno, &line->il, line->key);
+			reader_done(&rd, line);
 			if (im->oom) {
 				rc = EX_OSERR;
 				break;
@@ -1409,6 +1672,7 @@ make_lines(struct import *im)
 		}
 		dossier_end(im);
 	}
+	reader_stop(&rd);
 	if (rc == EX_OK)
 		rc = same_size(im);
 	if (rc == EX_OK && batch_commit(im) == -1)
