@@ -1184,6 +1184,7 @@ checker_run(void *arg)
 {
 	struct checker	*c = arg;
 
+	log_thread_name("opora-check");
 	c->rc = check_share(&c->w, c->k, c->step);
 	return (NULL);
 }
@@ -1426,6 +1427,7 @@ reader_run(void *arg)
 	struct ready	*slot;
 	bool		 last = false;
 
+	log_thread_name("opora-read");
 	pthread_mutex_lock(&rd->mu);
 	while (!last) {
 		while (!rd->stop && rd->count == READ_AHEAD) {

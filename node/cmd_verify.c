@@ -301,6 +301,7 @@ forgotten_bad(const char *const *col, void *arg)
 {
 	struct vcheck	*vc = arg;
 
+	log_thread_name("opora-views");
 	problem(&vc->problems, "erased or forgotten dossier %s: %s", col[0],
 	    col[1]);
 	return (0);

@@ -1121,7 +1121,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	idset_seal(&touched);
 	for (i = 0; i < touched.n; i++) {
 		if ((k = offer_settle(n, touched.v[i], false, known_find,
-		    &known)) == -1)
+		    &known, receiver_state(r, touched.v[i]))) == -1)
 			goto db_error;
 		if (k == 1)
 			receiver_forget(r, touched.v[i]);
@@ -1144,7 +1144,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 	 * this node may hold all the same (through a link): folded now. */
 	for (i = 0; i < unsettled.n; i++) {
 		if (offer_settle(n, unsettled.v[i], true, known_find,
-		    &known) == -1)
+		    &known, receiver_state(r, unsettled.v[i])) == -1)
 			goto db_error;
 		receiver_forget(r, unsettled.v[i]);
 	}

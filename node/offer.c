@@ -351,12 +351,101 @@ offer_held(struct store *st, const char *dossier)
 	return (store_offer_held(st, dossier));
 }
 
+/* A change to apply, for settle_onto: decoded here, or found known. */
+struct onto {
+	view_known_fn		 known;
+	void			*arg;
+	const struct change	*c;	/* known's, or *own */
+	struct change		*own;
+};
+
+static int
+onto_row(const struct store_row *row, void *arg)
+{
+	struct onto	*o = arg;
+	char		 why[256];
+
+	if (o->known != NULL && (o->c = o->known(row->id, row->bytes,
+	    row->len, o->arg)) != NULL)
+		return (0);
+	if (change_decode(row->bytes, row->len, &o->own, why,
+	    sizeof(why)) != 0)
+		return (1);
+	o->c = o->own;
+	return (0);
+}
+
+/*
+ * settle_onto(n, d, moved, nmoved, known, arg): apply to d, the state the
+ * views hold, the changes that moved (in the total order), and write what
+ * they changed: 0.  1 when d is not the state of every other change of
+ * the log, or a moved change does not come after it: the caller folds
+ * (and forgets d, which may have taken some of them).  -1 on a database
+ * error or out of memory.
+ */
+static int
+settle_onto(struct node *n, struct dossier *d, char (*moved)[65],
+    size_t nmoved, view_known_fn known, void *arg)
+{
+	struct onto		*o;
+	struct dossier_stamp	 s, prev = d->last;
+	int64_t			 count;
+	size_t			 i;
+	int			 k, rc = 1;
+
+	if (store_offer_nchanges(n->st, d->id, &count) == -1)
+		return (-1);
+	if (d->nchanges == 0 || count < 0 ||
+	    (uint64_t)count != d->nchanges + nmoved)
+		return (1);
+	if (nmoved > 0 && (o = calloc(nmoved, sizeof(*o))) == NULL) {
+		log_oom_note();
+		return (-1);
+	}
+	if (nmoved == 0)
+		o = NULL;
+	/* Every one read, and each after d and the one before it, before
+	 * any is applied. */
+	for (i = 0; i < nmoved; i++) {
+		o[i].known = known;
+		o[i].arg = arg;
+		if ((k = store_change_bytes(n->st, moved[i], onto_row,
+		    &o[i])) == -1) {
+			rc = -1;
+			goto out;
+		}
+		if (k != 0 || strcmp(o[i].c->dossier, d->id) != 0)
+			goto out;
+		s.hlc = o[i].c->hlc;
+		snprintf(s.key, sizeof(s.key), "%s", o[i].c->key);
+		snprintf(s.id, sizeof(s.id), "%s", o[i].c->id);
+		if (dossier_stamp_cmp(&s, &prev) <= 0)
+			goto out;
+		prev = s;
+	}
+	/* A write that did not see all of d, on a state without its causal
+	 * graph, asks for the fold too (1). */
+	for (i = 0; i < nmoved; i++)
+		if ((k = dossier_apply(d, &o[i].c->meta, o[i].c->ops,
+		    o[i].c->nops)) != 0) {
+			rc = k;
+			goto out;
+		}
+	rc = view_save(n->st, d) == -1 ? -1 : 0;
+out:
+	for (i = 0; i < nmoved; i++)
+		change_free(o[i].own);
+	free(o);
+	return (rc);
+}
+
 int
 offer_settle(struct node *n, const char *dossier, bool force,
-    view_known_fn known, void *arg)
+    view_known_fn known, void *arg, struct dossier *have)
 {
 	struct dossier	*d = NULL;
-	char		 why[256];
+	char		 why[256], (*moved)[65] = NULL;
+	size_t		 nmoved = 0;
 	int		 k, accepted;
 
 	if ((k = offer_held(n->st, dossier)) != 1)
@@ -375,22 +464,32 @@ offer_settle(struct node *n, const char *dossier, bool force,
 		return (2);
 	while ((k = store_offer_drop_orphans(n->st, dossier)) > 0)
 		;
-	if (k == -1 || store_offer_reorder(n->st, dossier) == -1)
+	if (k == -1 || store_offer_reorder(n->st, dossier, &moved,
+	    &nmoved) == -1)
 		return (-1);
-	if (view_fold_known(n->st, dossier, known, arg, &d, why,
-	    sizeof(why)) != 0) {
-		log_warnx("dossier %s: %s", dossier, why);
+	k = have != NULL && strcmp(have->id, dossier) == 0 ?
+	    settle_onto(n, have, moved, nmoved, known, arg) : 1;
+	free(moved);
+	if (k == -1)
 		return (-1);
+	if (k == 1) {
+		if (view_fold_known(n->st, dossier, known, arg, &d, why,
+		    sizeof(why)) != 0) {
+			log_warnx("dossier %s: %s", dossier, why);
+			return (-1);
+		}
+		if (view_clear(n->st, dossier) == -1 ||
+		    view_save(n->st, d) == -1) {
+			dossier_free(d);
+			return (-1);
+		}
+		dossier_free(d);
 	}
-	if (view_clear(n->st, dossier) == -1 || view_save(n->st, d) == -1 ||
-	    store_offer_heads_again(n->st, dossier) == -1 ||
+	if (store_offer_heads_again(n->st, dossier) == -1 ||
 	    (k = erase_kind(n->st, dossier, NULL)) == -1 ||
 	    ((accepted || k == ERASE_NONE) && store_offer_drop(n->st,
-	    dossier) == -1)) {
-		dossier_free(d);
+	    dossier) == -1))
 		return (-1);
-	}
-	dossier_free(d);
 	log_info("dossier %s: its history came with the accept", dossier);
 	return (1);
 }

@@ -90,9 +90,19 @@ int	 offer_decide(struct node *n, const char *ref, enum op_kind kind,
  * all come yet: it is held, unfolded, until it has.  0 when there is
  * nothing to do (yet).  -1 on error.  The fold takes the changes known
  * returns already decoded (view_fold_known; known may be NULL).
+ *
+ * have, if not NULL, is the dossier's state as its views hold it (the
+ * receiver's, which the caller forgets after a 1).  When it holds every
+ * change of the log but those the history's coming put in order again
+ * (the offer and the decision on it, stored before the history), and
+ * those all come after it in the total order, they are applied to it
+ * and only what they changed is written: the fold of the whole log, and
+ * the rewriting of every view row, are what a pull of accepted histories
+ * spent most on (docs/performance.md).  Otherwise the dossier is folded.
  */
+struct dossier;
 int	 offer_settle(struct node *n, const char *dossier, bool force,
-	    view_known_fn known, void *arg);
+	    view_known_fn known, void *arg, struct dossier *have);
 
 /*
  * offer_fill(n, d, op, centre, b): fill the summary of the transfer.offer

@@ -252,6 +252,14 @@ receiver_forget(struct receiver *r, const char *id)
 	state_drop(r, id);
 }
 
+struct dossier *
+receiver_state(struct receiver *r, const char *id)
+{
+	struct dossier	*d;
+
+	return (state_get(r, id, &d) == 0 ? d : NULL);
+}
+
 /*
  * past_gap(r, c): offer_past_gap, 1 if a part of c's past is not here, 0
  * if all of it is, -1; asked only of a dossier whose offer is held here.

@@ -73,6 +73,12 @@ void		 receiver_via(struct receiver *r, const char *via);
 /* receiver_forget(r, id): drop the cached state of dossier id, which the
  * caller erased or forgot (node/erase.h). */
 void		 receiver_forget(struct receiver *r, const char *id);
+/* receiver_state(r, id): the state of dossier id as its views hold it
+ * after the changes taken (cached, or read from the views), borrowed
+ * until the next call on r; NULL if there is none or it cannot be read.
+ * The caller may change it only if it writes the views to match, or
+ * forgets it (receiver_forget). */
+struct dossier	*receiver_state(struct receiver *r, const char *id);
 /* receiver_flush(r): store the node's clock if what was received moved
  * it; call before committing.  0 / -1. */
 int		 receiver_flush(struct receiver *r);

@@ -198,6 +198,7 @@ chores_run(void *arg)
 	struct chores	*c = arg;
 	struct timespec	 ts;
 
+	log_thread_name("opora-chores");
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
 		pthread_mutex_unlock(&c->mu);

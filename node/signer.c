@@ -46,6 +46,7 @@ signer_run(void *arg)
 	size_t		 i;
 	int		 r;
 
+	log_thread_name("opora-sign");
 	pthread_mutex_lock(&sg->mu);
 	for (;;) {
 		while (!sg->stop && sg->next == sg->njobs) {

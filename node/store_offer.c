@@ -104,6 +104,8 @@ static const char SQL_MOVE_PARENTS[] =
     " WHERE child = ?1";
 static const char SQL_MOVE_DEL_PARENTS[] = "DELETE FROM parents WHERE child = ?1";
 static const char SQL_MOVE_DEL[] = "DELETE FROM changes WHERE seq = ?1";
+static const char SQL_NCHANGES[] =
+    "SELECT count(*) FROM changes WHERE dossier = ?1";
 /* A change of the dossier whose parent is not here: its history has not
  * all come yet. */
 #define OTHER_OFFERS \
@@ -442,14 +444,20 @@ early_cmp(const void *a, const void *b)
 }
 
 int
-store_offer_reorder(struct store *st, const char *dossier)
+store_offer_reorder(struct store *st, const char *dossier,
+    char (**moved)[65], size_t *nmoved)
 {
 	sqlite3_stmt	*s;
 	struct early	*v = NULL, **byid = NULL, key, *kp, **hit, *nv;
 	const char	*id, *parent;
 	int64_t		 fresh;
-	size_t		 n = 0, cap = 0, i;
+	size_t		 n = 0, cap = 0, i, nm = 0;
 	int		 k, rc = -1;
+
+	if (moved != NULL) {
+		*moved = NULL;
+		*nmoved = 0;
+	}
 
 	/*
 	 * Only what is stored before one of its parents moves (an offer
@@ -520,6 +528,18 @@ store_offer_reorder(struct store *st, const char *dossier)
 	sqlite3_clear_bindings(s);
 	if (k != STORE_DONE)
 		goto out;
+	for (i = 0; i < n; i++)
+		nm += v[i].moves;
+	if (moved != NULL && nm > 0) {
+		if ((*moved = reallocarray(NULL, nm, sizeof(**moved))) ==
+		    NULL) {
+			log_oom_note();
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (v[i].moves)
+				memcpy((*moved)[(*nmoved)++], v[i].id, 65);
+	}
 	for (i = 0; i < n; i++) {
 		if (!v[i].moves)
 			continue;
@@ -534,9 +554,30 @@ store_offer_reorder(struct store *st, const char *dossier)
 	}
 	rc = 0;
 out:
+	if (rc == -1 && moved != NULL) {
+		free(*moved);
+		*moved = NULL;
+		*nmoved = 0;
+	}
 	free(byid);
 	free(v);
 	return (rc);
+}
+
+int
+store_offer_nchanges(struct store *st, const char *dossier, int64_t *n)
+{
+	sqlite3_stmt	*s;
+	int		 k;
+
+	if ((s = store_stmt(st, SQL_NCHANGES)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	if ((k = store_step(st, s)) == STORE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (k == STORE_ROW ? 0 : -1);
 }
 
 int

@@ -104,11 +104,18 @@ int	 store_offer_past_gap(struct store *st, const char *dossier,
  * parent, with their summaries: how many, or -1.  A decision on a
  * dropped offer lacks its parent then: call again until 0. */
 int	 store_offer_drop_orphans(struct store *st, const char *dossier);
-/* store_offer_reorder(st, dossier): append to the log again, in the
- * total order, the dossier's changes stored before one of their parents
- * and those that descend from them, so that each is stored after its
- * parents; the rest keep their place.  0 / -1. */
-int	 store_offer_reorder(struct store *st, const char *dossier);
+/* store_offer_reorder(st, dossier, moved, nmoved): append to the log
+ * again, in the total order, the dossier's changes stored before one of
+ * their parents and those that descend from them, so that each is stored
+ * after its parents; the rest keep their place.  With moved not NULL, the
+ * ids of those that moved, in the total order, in *moved (the caller
+ * frees it; NULL when none) and their number in *nmoved.  0 / -1. */
+int	 store_offer_reorder(struct store *st, const char *dossier,
+	    char (**moved)[65], size_t *nmoved);
+/* store_offer_nchanges(st, dossier, n): how many changes of dossier the
+ * log holds, into *n.  0 / -1. */
+int	 store_offer_nchanges(struct store *st, const char *dossier,
+	    int64_t *n);
 /*
  * store_offer_each(st, to, fn, arg): fn(v, arg) for every summary of an
  * offer to region to, newest first; v holds offer, dossier, from, to,

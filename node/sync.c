@@ -604,6 +604,7 @@ prefetch_run(void *arg)
 	struct pipeline	*pl = arg;
 	char		 url[512];
 
+	log_thread_name("opora-prefetch");
 	verifier_yield_thread();
 	pl->rc = -1;
 	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
@@ -1042,6 +1043,7 @@ puller_run(void *arg)
 	bool		 more, polled = true, caught_up = false;
 	int		 backoff = 1, idle = 0, wait, next_s;
 
+	log_thread_name("opora-pull");
 	if ((n = node_open(s->dir, s->user)) == NULL ||
 	    (h = curl_easy_init()) == NULL) {
 		/* Said by the manager when it reaps this thread, as when no
@@ -1254,6 +1256,7 @@ manager_run(void *arg)
 	struct sync	*s = arg;
 	struct node	*n;
 
+	log_thread_name("opora-sync");
 	if ((n = node_open(s->dir, s->user)) == NULL)
 		return (NULL);
 	do {

@@ -341,6 +341,7 @@ pool_worker(void *arg)
 	size_t		 from, to;
 
 	(void)arg;
+	log_thread_name("opora-verify");
 	verifier_yield_thread();
 	pthread_mutex_lock(&pool.mu);
 	for (;;) {

@@ -2,6 +2,9 @@
  * protocol/log.c: logging to standard error or syslog.  See log.h.
  */
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <errno.h>
 #include <stdarg.h>
@@ -289,4 +292,15 @@ fatalx(const char *fmt, ...)
 	log_emit(LOG_CRIT, NULL, fmt, ap);
 	va_end(ap);
 	exit(EX_SOFTWARE);
+}
+
+void
+log_thread_name(const char *name)
+{
+#ifdef __linux__
+	/* The kernel keeps 15 bytes and a NUL, and cuts a longer name. */
+	(void)prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
+#else
+	(void)name;
+#endif
 }

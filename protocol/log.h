@@ -41,6 +41,9 @@ void	fatalx(const char *fmt, ...)
  */
 void	log_daemon(void);
 bool	log_journal_form(void);
+/* log_thread_name(name): name the calling thread (its first 15 bytes), as
+ * top -H, ps -L, perf and gdb show it: "opora-sign", "opora-verify"... */
+void	log_thread_name(const char *name);
 /* log_quiet(q): suppress info messages (warnings still print). */
 void	log_quiet(bool q);
 

@@ -986,7 +986,7 @@ r_offers(struct store *st)
 	    store_offer_past_gap(st, DOSSIER, "ffffffffffffffff",
 	    "[\"" ID("3") "\"]") == -1 ||
 	    store_offer_first_hlc(st, DOSSIER, hlc) != 1 ||
-	    store_offer_reorder(st, DOSSIER) == -1 ||
+	    store_offer_reorder(st, DOSSIER, NULL, NULL) == -1 ||
 	    store_offer_change_order(st, ID("3"), id, id + 20) != 1)
 		goto out;
 	assert_int_equal(n, 2);
