@@ -472,6 +472,8 @@ offer_settle(struct node *n, const char *dossier, bool force,
 	free(moved);
 	if (k == -1)
 		return (-1);
+	log_debug("dossier %s: settled %s", dossier, k == 0 ? "on the state "
+	    "its views hold" : "by a fold of its log");
 	if (k == 1) {
 		if (view_fold_known(n->st, dossier, known, arg, &d, why,
 		    sizeof(why)) != 0) {
