@@ -26,6 +26,14 @@ T1=$(cat "$T/out")
 until_true 10 sh -c "'$OPORA' --dir KLU transfer list --incoming | grep -q Иванова" ||
     fail "the offer did not reach Kaluga"
 ok "$OPORA" --dir KLU transfer list --incoming --json
+# Each thread of a server has a name (docs/admin.md, "Monitoring").
+names=" $(cat /proc/"$PID_KLU"/task/*/comm | sort -u | tr '\n' ' ')"
+for t in opora-sync opora-pull opora-chores; do
+	case "$names" in
+	*" $t "*) ;;
+	*) fail "no thread $t in the server: $names" ;;
+	esac
+done
 contains '"state":"offered"' "$T/out"
 contains '"events":6' "$T/out"
 contains '"birth_year":"2005"' "$T/out"
