@@ -199,6 +199,18 @@ state_get(struct receiver *r, const char *id, struct dossier **dp)
 	return (0);
 }
 
+/* The cached state of a dossier, or NULL: nothing is read. */
+static const struct dossier *
+state_peek(const struct receiver *r, const char *id)
+{
+	int	 i;
+
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, id) == 0)
+			return (r->cache[i]);
+	return (NULL);
+}
+
 /* Put a new state in the cache, replacing the dossier's old one. */
 static void
 state_put(struct receiver *r, struct dossier *d)
@@ -346,6 +358,7 @@ static int
 check_parents(struct receiver *r, const struct change *c, char *why,
     size_t whysz)
 {
+	const struct dossier *d;
 	char		 dossier[37];
 	uint64_t	 ph;
 	int64_t		 seq;
@@ -361,7 +374,21 @@ check_parents(struct receiver *r, const struct change *c, char *why,
 		}
 		return (k == 0 ? 0 : -2);
 	}
+	/* A history comes in order: a change's parent is most often the last
+	 * change its dossier's state took, which is stored (in this
+	 * transaction, or before it) and whose clock the state holds; no
+	 * look-up by id then. */
+	d = state_peek(r, c->dossier);
 	for (i = 0; i < c->nparents && rc == 0; i++) {
+		if (d != NULL && d->nchanges > 0 &&
+		    strcmp(d->last.id, c->parents[i]) == 0) {
+			if (d->last.hlc >= c->hlc) {
+				snprintf(why, whysz, "its clock is not after "
+				    "its parent %.16s", c->parents[i]);
+				rc = -1;
+			}
+			continue;
+		}
 		if ((k = store_change_parent(r->n->st, c->parents[i], &seq,
 		    dossier, &ph)) == 1) {
 			snprintf(why, whysz, "its parent %.16s is not here",
