@@ -1184,9 +1184,17 @@ checker_run(void *arg)
 {
 	struct checker	*c = arg;
 
-	log_thread_name("opora-check");
 	c->rc = check_share(&c->w, c->k, c->step);
 	return (NULL);
+}
+
+/* A checker in a thread of its own, named so (the first share is checked
+ * on the import's own thread, which keeps its name). */
+static void *
+checker_thread(void *arg)
+{
+	log_thread_name("opora-check");
+	return (checker_run(arg));
 }
 
 /* checker_init(c, im, k, step): c a checker of share k of im.  Its held
@@ -1306,7 +1314,7 @@ check_lines(struct import *im)
 		checker_init(&c[i], im, i, step);
 	for (i = 1; i < step; i++)
 		c[i].started = pthread_create(&c[i].tid, attr_ok ? &attr :
-		    NULL, checker_run, &c[i]) == 0;
+		    NULL, checker_thread, &c[i]) == 0;
 	checker_run(&c[0]);
 	for (i = 1; i < step; i++) {
 		if (c[i].started)

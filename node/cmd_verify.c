@@ -301,7 +301,6 @@ forgotten_bad(const char *const *col, void *arg)
 {
 	struct vcheck	*vc = arg;
 
-	log_thread_name("opora-views");
 	problem(&vc->problems, "erased or forgotten dossier %s: %s", col[0],
 	    col[1]);
 	return (0);
@@ -354,6 +353,7 @@ views_run(void *arg)
 {
 	struct vcheck	*vc = arg;
 
+	log_thread_name("opora-views");
 	if (store_exec(vc->st, "BEGIN") == -1) {
 		vc->failed = 1;
 		return (NULL);
