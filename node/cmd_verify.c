@@ -316,6 +316,16 @@ orphan_view(const char *const *col, void *arg)
 	return (0);
 }
 
+static int
+twice(const char *const *col, void *arg)
+{
+	struct vcheck	*vc = arg;
+
+	problem(&vc->problems, "change %s is stored %s times in the log "
+	    "(restore from backup)", col[0], col[1]);
+	return (0);
+}
+
 static void
 check_views(struct vcheck *vc)
 {
@@ -334,6 +344,9 @@ check_views(struct vcheck *vc)
 	if (store_forgotten_bad_each(st, forgotten_bad, vc) == -1)
 		problem(&vc->problems, "the erased dossiers cannot be read: "
 		    "%s", store_errmsg(st));
+	if (store_twice_each(st, twice, vc) == -1)
+		problem(&vc->problems, "the log's ids cannot be read to the "
+		    "end: %s", store_errmsg(st));
 	if (store_orphan_views_each(st, orphan_view, vc) == -1)
 		problem(&vc->problems, "the views cannot be read to the end: "
 		    "%s", store_errmsg(st));

@@ -479,7 +479,46 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  UPDATE tallies SET n = n + 1 WHERE name = 'changes'; END;"
 	"CREATE TRIGGER changes_tally_out AFTER DELETE ON changes BEGIN"
 	"  UPDATE tallies SET n = n - 1 WHERE name = 'changes'; END;",
+	/*
+	 * 11 -> 12, issue 15: the changes found by their id through an index
+	 * of its first 16 hex digits (STORE_ID_IS, store.h), instead of a
+	 * unique index of the whole 64: a third of the size, so that a
+	 * transaction's random inserts dirty fewer of its pages (at a million
+	 * changes the unique index was half of what an import wrote to the
+	 * WAL: docs/performance.md).  An id is still stored once: every insert
+	 * looks for it first (SQL_CHANGE_PUT), and 'opora verify' checks.
+	 * SQLite cannot drop a column's UNIQUE, so the table is made again,
+	 * with the same rows, seqs and AUTOINCREMENT counter (a peer's cursor
+	 * is a seq: one never given must stay so), while foreign keys are
+	 * off (store_migrate).  The old table's pages are zeroed as they are
+	 * freed (secure_delete) and reused by later writes.
+	 */
+	"CREATE TEMP TABLE changes_seq_12 AS SELECT max(seq) AS seq"
+	"  FROM sqlite_sequence WHERE name = 'changes';"
+	"CREATE TABLE changes_12 (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL, dossier TEXT NOT NULL,"
+	"  hlc TEXT NOT NULL, key_id TEXT NOT NULL, region TEXT NOT NULL,"
+	"  bytes BLOB NOT NULL, sig BLOB NOT NULL, received INTEGER NOT NULL);"
+	"INSERT INTO changes_12 (seq, id, dossier, hlc, key_id, region, bytes,"
+	"  sig, received) SELECT seq, id, dossier, hlc, key_id, region, bytes,"
+	"  sig, received FROM changes ORDER BY seq;"
+	"DROP TABLE changes;"
+	"ALTER TABLE changes_12 RENAME TO changes;"
+	"DELETE FROM sqlite_sequence WHERE name IN ('changes', 'changes_12');"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'changes',"
+	"  max(coalesce((SELECT seq FROM temp.changes_seq_12), 0),"
+	"  coalesce((SELECT max(seq) FROM changes), 0));"
+	"DROP TABLE temp.changes_seq_12;"
+	"CREATE INDEX changes_dossier ON changes (dossier);"
+	"CREATE INDEX changes_idk ON changes (substr(id, 1, 16));"
+	"CREATE TRIGGER changes_tally_in AFTER INSERT ON changes BEGIN"
+	"  UPDATE tallies SET n = n + 1 WHERE name = 'changes'; END;"
+	"CREATE TRIGGER changes_tally_out AFTER DELETE ON changes BEGIN"
+	"  UPDATE tallies SET n = n - 1 WHERE name = 'changes'; END;",
 };
+
+/* The migration that makes the table changes again (11 -> 12). */
+#define MIGRATION_REMAKES	11
 
 static enum store_step store_say(struct store *, int, const char *);
 
@@ -768,8 +807,10 @@ out:
 static int
 store_migrate(struct store *st)
 {
-	char	 sql[64];
-	int	 v;
+	sqlite3_stmt	*s;
+	char		 sql[64];
+	int		 v, from, rc = -1;
+	bool		 remake;
 
 	/*
 	 * Read first, without the write lock: a database at this version
@@ -780,8 +821,17 @@ store_migrate(struct store *st)
 		return (-1);
 	if (v == STORE_SCHEMA_VERSION)
 		return (0);
-	if (store_begin(st) == -1)
+	/*
+	 * A migration that makes a table again (MIGRATION_REMAKES) drops the
+	 * old one, which other tables' foreign keys name: it runs with them
+	 * off (the pragma does nothing inside a transaction), and every
+	 * reference is checked before the commit.
+	 */
+	remake = v < MIGRATION_REMAKES + 1;
+	if (remake && store_exec(st, "PRAGMA foreign_keys = OFF") == -1)
 		return (-1);
+	if (store_begin(st) == -1)
+		goto out;
 	if (store_version(st, &v) == -1)
 		goto bad;
 	if (v > STORE_SCHEMA_VERSION) {
@@ -790,7 +840,11 @@ store_migrate(struct store *st)
 		    STORE_SCHEMA_VERSION);
 		goto bad;
 	}
-	for (; v < STORE_SCHEMA_VERSION; v++) {
+	for (from = v; v < STORE_SCHEMA_VERSION; v++) {
+		if (v == MIGRATION_REMAKES && from > 0)
+			log_info("database %s: making the log's table again "
+			    "for schema %d (once; about a minute a million "
+			    "changes)", st->path, v + 1);
 		if (store_exec(st, migrations[v]) == -1)
 			goto bad;
 		/* PRAGMA takes no parameters; v + 1 is our own integer. */
@@ -798,10 +852,27 @@ store_migrate(struct store *st)
 		if (store_exec(st, sql) == -1)
 			goto bad;
 	}
-	return (store_commit(st));
+	if (remake) {
+		if ((s = store_stmt(st, "PRAGMA foreign_key_check")) == NULL)
+			goto bad;
+		v = store_step(st, s);
+		if (v == STORE_ROW)
+			log_warnx("database %s: a row of table %s names a row "
+			    "that is not there: restore from backup", st->path,
+			    sqlite3_column_text(s, 0) != NULL ? (const char *)
+			    sqlite3_column_text(s, 0) : "?");
+		sqlite3_reset(s);
+		if (v != STORE_DONE)
+			goto bad;
+	}
+	rc = store_commit(st);
+	goto out;
 bad:
 	store_rollback(st);
-	return (-1);
+out:
+	if (remake && store_exec(st, "PRAGMA foreign_keys = ON") == -1)
+		rc = -1;
+	return (rc);
 }
 
 /* The WAL checkpointed every STORE_CHECKPOINT_BYTES, whatever the
@@ -1075,13 +1146,17 @@ out:
 	return (rc);
 }
 
-static const char SQL_CHANGE_HAS[] = "SELECT 1 FROM changes WHERE id = ?";
+static const char SQL_CHANGE_HAS[] =
+    "SELECT 1 FROM changes WHERE " STORE_ID_IS("id", "?1");
 static const char SQL_CHANGE_PUT[] =
     "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,"
-    " received) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " received) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
     /* Stored already: nothing written, no row changed (and no trigger
-     * run), which store_change_put reads as "already here". */
-    " ON CONFLICT (id) DO NOTHING";
+     * run), which store_change_put reads as "already here".  No index
+     * keeps an id once (schema 12): this does, in the write transaction
+     * every insert is made in. */
+    " WHERE NOT EXISTS (SELECT 1 FROM changes WHERE " STORE_ID_IS("id",
+    "?1") ")";
 static const char SQL_PARENT_PUT[] =
     "INSERT INTO parents (child, parent) VALUES (?, ?)";
 static const char SQL_HEAD_DEL[] =
@@ -1325,7 +1400,8 @@ out:
 }
 
 static const char SQL_CHANGE_BYTES[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE id = ?";
+    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE "
+    STORE_ID_IS("id", "?1");
 
 int
 store_change_bytes(struct store *st, const char *id, store_row_fn fn,
@@ -1933,7 +2009,7 @@ store_person_each(struct store *st, bool all, const char *snils,
 static const char SQL_FEED_HEAD[] =
     "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_CHANGE_PARENT[] =
-    "SELECT seq, dossier, hlc FROM changes WHERE id = ?1";
+    "SELECT seq, dossier, hlc FROM changes WHERE " STORE_ID_IS("id", "?1");
 static const char SQL_CHANGE_IDS[] =
     "SELECT id FROM changes WHERE dossier = ?1 ORDER BY id";
 static const char SQL_SIG_SET[] =

@@ -22,7 +22,19 @@
 #include "protocol/change.h"
 #include "protocol/sig.h"
 
-#define STORE_SCHEMA_VERSION	11
+#define STORE_SCHEMA_VERSION	12
+
+/*
+ * STORE_ID_IS(col, val): SQL that is true when the change id in column col
+ * (of the table changes) is val, found through the index changes_idk of
+ * its first 16 hex digits (schema 12).  Every look-up of a change by its
+ * id says it so: "col = val" alone reads the whole table.  The unary +
+ * keeps SQLite from putting val in place of col in the substr (its
+ * propagation of constants), after which the index no longer matches.
+ */
+#define STORE_ID_IS(col, val) \
+	"(substr(" col ", 1, 16) = substr(" val ", 1, 16) AND +" col " = " \
+	val ")"
 
 struct card_revoked;
 struct card_rotation;

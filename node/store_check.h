@@ -55,6 +55,13 @@ int64_t	 store_dossier_roots(struct store *st, const char *dossier);
 int	 store_forgotten_bad_each(struct store *st, store_text_fn fn,
 	    void *arg);
 
+/*
+ * store_twice_each(st, fn, arg): fn({id, times}, arg) for each change id
+ * the log holds more than once.  No index keeps an id once (schema 12):
+ * the insert looks first (store_change_put), and this checks it did.
+ */
+int	 store_twice_each(struct store *st, store_text_fn fn, void *arg);
+
 /* store_orphan_views_each(st, fn, arg): fn({dossier}, arg) for each
  * dossier of the views that is not in the log. */
 int	 store_orphan_views_each(struct store *st, store_text_fn fn,

@@ -45,7 +45,7 @@ static const char SQL_LINKED[] =
     "SELECT 1 FROM links WHERE dossier = ?2 AND state = 'linked' LIMIT 1";
 static const char SQL_TRANSFERS[] =
     "SELECT t.state, g.seq FROM transfers t LEFT JOIN changes g"
-    " ON g.id = substr(t.decided_by, 1, 64)"
+    " ON " STORE_ID_IS("g.id", "substr(t.decided_by, 1, 64)")
     " WHERE t.dossier = ?1 AND t.\"to\" = ?2";
 static const char SQL_OFFER_CHANGE[] =
     "SELECT 1 FROM transfers t WHERE t.dossier = ?1 AND t.\"to\" = ?2"

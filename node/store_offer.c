@@ -65,9 +65,10 @@ static const char SQL_DROP[] = "DELETE FROM offer_summaries WHERE dossier = ?1";
 /* The offer's own bytes go when it ends; what this node wrote stays. */
 static const char SQL_DEL_PARENTS[] =
     "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
-    " WHERE id = ?1 AND region <> ?2)";
+    " WHERE " STORE_ID_IS("id", "?1") " AND region <> ?2)";
 static const char SQL_DEL_CHANGE[] =
-    "DELETE FROM changes WHERE id = ?1 AND region <> ?2";
+    "DELETE FROM changes WHERE " STORE_ID_IS("id", "?1")
+    " AND region <> ?2";
 /* The heads: the changes of the dossier that no change of it names (a
  * difference of two sets, each read once: parents has no index by
  * parent, and a NOT EXISTS per change read the dossier again for each). */
@@ -78,7 +79,7 @@ static const char SQL_HEADS[] =
     "  EXCEPT SELECT p.parent FROM changes k JOIN parents p"
     "  ON p.child = k.seq WHERE k.dossier = ?1)";
 static const char SQL_CHANGE_ORDER[] =
-    "SELECT hlc, key_id FROM changes WHERE id = ?1";
+    "SELECT hlc, key_id FROM changes WHERE " STORE_ID_IS("id", "?1");
 /*
  * The changes of a dossier, in the total order (docs/protocol.md section
  * 3: parents first).  The offer and what this node wrote about it came
@@ -115,7 +116,8 @@ static const char SQL_NCHANGES[] =
 static const char SQL_GAP[] =
     "SELECT 1 FROM parents p JOIN changes c ON c.seq = p.child"
     " WHERE c.dossier = ?1 AND c.id NOT IN (" OTHER_OFFERS ")"
-    " AND NOT EXISTS (SELECT 1 FROM changes k WHERE k.id = p.parent) LIMIT 1";
+    " AND NOT EXISTS (SELECT 1 FROM changes k WHERE "
+    STORE_ID_IS("k.id", "p.parent") ") LIMIT 1";
 /*
  * Offers other than the accepted one (and this node's decisions on them)
  * that still lack parents when the history has come: their history is
@@ -126,11 +128,13 @@ static const char SQL_GAP[] =
 static const char SQL_ORPHANS[] =
     "SELECT c.id FROM changes c WHERE c.dossier = ?1 AND c.id IN ("
     OTHER_OFFERS ") AND EXISTS (SELECT 1 FROM parents p WHERE p.child ="
-    " c.seq AND NOT EXISTS (SELECT 1 FROM changes k WHERE k.id = p.parent))";
+    " c.seq AND NOT EXISTS (SELECT 1 FROM changes k WHERE "
+    STORE_ID_IS("k.id", "p.parent") "))";
 static const char SQL_DEL_ORPHAN_PARENTS[] =
     "DELETE FROM parents WHERE child IN (SELECT seq FROM changes"
-    " WHERE id = ?1)";
-static const char SQL_DEL_ORPHAN[] = "DELETE FROM changes WHERE id = ?1";
+    " WHERE " STORE_ID_IS("id", "?1") ")";
+static const char SQL_DEL_ORPHAN[] =
+    "DELETE FROM changes WHERE " STORE_ID_IS("id", "?1");
 static const char SQL_DEL_ORPHAN_ROW[] =
     "DELETE FROM offer_summaries WHERE change = ?1 OR decided_by = ?1";
 /* Whether an ancestor of the changes named in ?1 (a JSON array of ids) is
@@ -142,23 +146,23 @@ static const char SQL_DEL_ORPHAN_ROW[] =
 static const char SQL_ORPHAN_BEFORE[] =
     "SELECT 1 FROM changes ch JOIN parents p ON p.child = ch.seq"
     " WHERE ch.dossier = ?1 AND ch.hlc < ?2 AND NOT EXISTS (SELECT 1"
-    " FROM changes k WHERE k.id = p.parent) LIMIT 1";
+    " FROM changes k WHERE " STORE_ID_IS("k.id", "p.parent") ") LIMIT 1";
 /* The earliest clock of a change of the dossier stored without a parent
  * (store_offer_orphan_hlc). */
 static const char SQL_ORPHAN_MIN[] =
     "SELECT min(ch.hlc) FROM changes ch JOIN parents p ON p.child = ch.seq"
     " WHERE ch.dossier = ?1 AND NOT EXISTS (SELECT 1 FROM changes k"
-    " WHERE k.id = p.parent)";
+    " WHERE " STORE_ID_IS("k.id", "p.parent") ")";
 /* The earliest clock of an offer of the dossier held here as a summary:
  * a change with an earlier clock cannot have it in its past. */
 static const char SQL_FIRST_OFFER[] =
     "SELECT min(hlc) FROM offer_summaries WHERE dossier = ?1";
 static const char SQL_PAST_GAP[] =
     "WITH RECURSIVE anc(id) AS (SELECT value FROM json_each(?1)"
-    " UNION SELECT p.parent FROM anc JOIN changes ch ON ch.id = anc.id"
-    " JOIN parents p ON p.child = ch.seq)"
+    " UNION SELECT p.parent FROM anc JOIN changes ch ON "
+    STORE_ID_IS("ch.id", "anc.id") " JOIN parents p ON p.child = ch.seq)"
     " SELECT 1 FROM anc WHERE NOT EXISTS (SELECT 1 FROM changes k"
-    " WHERE k.id = anc.id) LIMIT 1";
+    " WHERE " STORE_ID_IS("k.id", "anc.id") ") LIMIT 1";
 static const char SQL_LIST[] =
     "SELECT offer, dossier, \"from\", \"to\", reason, state, hlc, surname,"
     " name, patronymic, birth_year, centre, entries FROM offer_summaries"

@@ -15,6 +15,7 @@
 # with the date and machine.  BENCH_SIZES=1000000 takes about 10 minutes
 # on an idle 2-core machine, over 30 under load.
 set -eu
+. tests/bench/register.sh
 top=$(pwd)
 OPORA=${OPORA:-$top/opora}
 SIZES=${BENCH_SIZES:-1000 100000 1000000}
@@ -63,16 +64,7 @@ for N in $SIZES; do
 	openssl speed -seconds 3 ed25519 2>/dev/null > "$T/speed"
 	sign=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $(NF-1) }' "$T/speed" | tail -1)
 	verify=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ { print $NF }' "$T/speed" | tail -1)
-	D=$((N / 51))
-	[ $D -ge 1 ] || D=1
-	E=$((N - D))
-	awk -v D="$D" -v E="$E" 'BEGIN {
-	split("contact consultation housing education employment health finance legal crisis", types, " ")
-	for (d = 0; d < D; d++)
-		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"Иванова%d\",\"name\":\"Анна\",\"birth_date\":\"2004-%02d-%02d\",\"sex\":\"F\",\"institution\":\"Детский дом №%d\"}\n", d, d, d % 12 + 1, d % 28 + 1, d % 50)
-	for (e = 0; e < E; e++)
-		printf("{\"dossier\":\"P%d\",\"op\":\"event.add\",\"date\":\"2024-%02d-%02d\",\"type\":\"%s\",\"text\":\"Встреча с куратором, обсуждение жилья и учёбы; запись номер %d\"}\n", e % D, e % 12 + 1, e % 28 + 1, types[e % 9 + 1], e)
-	}' > "$T/register.jsonl"
+	bench_register "$N" > "$T/register.jsonl"
 	# The same register exported person by person.
 	awk -F'"' '{ print $4 "\t" NR "\t" $0 }' "$T/register.jsonl" |
 	    sort -t "$(printf '\t')" -k1,1 -k2,2n -s | cut -f3- \

@@ -9,6 +9,7 @@
 # the top of the tree after 'make all'.  BENCH_KEEP=DIR keeps the
 # registers in DIR (for perf).
 set -eu
+. tests/bench/register.sh
 top=$(pwd)
 OPORA=${OPORA:-$top/opora}
 SIZES=${BENCH_SIZES:-10000 100000}
@@ -33,16 +34,7 @@ perf=${BENCH_PERF:-0}
 printf '| what | changes | seconds | changes/s | limit (same run) | share | CPU s | peak RSS | main thread CPU s | main-thread bound | its share |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for N in $SIZES; do
-	D=$((N / 51))
-	[ $D -ge 1 ] || D=1
-	E=$((N - D))
-	awk -v D="$D" -v E="$E" 'BEGIN {
-	split("contact consultation housing education employment health finance legal crisis", types, " ")
-	for (d = 0; d < D; d++)
-		printf("{\"dossier\":\"P%d\",\"op\":\"person.create\",\"surname\":\"Иванова%d\",\"name\":\"Анна\",\"birth_date\":\"2004-%02d-%02d\",\"sex\":\"F\",\"institution\":\"Детский дом №%d\"}\n", d, d, d % 12 + 1, d % 28 + 1, d % 50)
-	for (e = 0; e < E; e++)
-		printf("{\"dossier\":\"P%d\",\"op\":\"event.add\",\"date\":\"2024-%02d-%02d\",\"type\":\"%s\",\"text\":\"Встреча с куратором, обсуждение жилья и учёбы; запись номер %d\"}\n", e % D, e % 12 + 1, e % 28 + 1, types[e % 9 + 1], e)
-	}' > "$T/register.jsonl"
+	bench_register "$N" > "$T/register.jsonl"
 	[ -z "${BENCH_KEEP:-}" ] || cp "$T/register.jsonl" "$BENCH_KEEP/register-$N.jsonl"
 	rm -rf "$T/n"
 	node "$T/n"

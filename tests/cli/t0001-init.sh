@@ -11,7 +11,7 @@ done
 [ "$(stat -c %a smo/tls.key)" = 600 ] || fail "tls.key is not 0600"
 contains '^region = RU-SMO$' smo/opora.conf
 [ "$(db smo 'PRAGMA journal_mode')" = wal ] || fail "database not in WAL mode"
-[ "$(db smo 'PRAGMA user_version')" = 11 ] || fail "schema version not 11"
+[ "$(db smo 'PRAGMA user_version')" = 12 ] || fail "schema version not 12"
 openssl x509 -in smo/tls.crt -noout -subject | grep -q 'opora RU-SMO' ||
     fail "TLS certificate subject"
 

@@ -68,6 +68,6 @@ db smo "UPDATE persons SET name_fold = NULL; DROP INDEX persons_name;
     PRAGMA user_version = 7"
 ok "$OPORA" find --name алена
 contains "$C" "$T/out"
-[ "$(db smo 'PRAGMA user_version')" = 11 ] || fail "not migrated to 11"
+[ "$(db smo 'PRAGMA user_version')" = 12 ] || fail "not migrated to 12"
 [ "$(db smo "SELECT name_fold FROM persons WHERE dossier = '$B'")" = петр ] ||
     fail "name_fold not filled by the migration"
