@@ -53,3 +53,13 @@ refuses 65 "key ed25519:identity of RU-TVE: not a sound Ed25519 key .*anyone cou
 contains 'verify FAILED: 1 problem' "$T/err"
 cp pristine.db smo/opora.db
 ok "$OPORA" verify
+
+# A change stored twice (no index keeps an id once since schema 12: the
+# insert looks first, and verify checks that it did).
+cp pristine.db smo/opora.db
+db smo "INSERT INTO changes (id, dossier, hlc, key_id, region, bytes, sig,
+    received) SELECT id, dossier, hlc, key_id, region, bytes, sig, received
+    FROM changes WHERE id = '$E'"
+refuses 65 "change $E is stored 2 times in the log" "$OPORA" verify
+cp pristine.db smo/opora.db
+ok "$OPORA" verify
