@@ -58,7 +58,7 @@ int	 store_forgotten_bad_each(struct store *st, store_text_fn fn,
 /*
  * store_twice_each(st, fn, arg): fn({id, times}, arg) for each change id
  * the log holds more than once.  No index keeps an id once (schema 12):
- * the insert looks first (store_change_put), and this checks it did.
+ * a trigger drops an insert of an id already stored, and this checks.
  */
 int	 store_twice_each(struct store *st, store_text_fn fn, void *arg);
 

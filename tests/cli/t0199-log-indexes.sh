@@ -9,7 +9,9 @@
 # plan of each, on a new node's database, is read.  Three statements walk
 # the log by design: a walk of it in order (export, verify), the newest
 # change's time (one row, from the end), and the changes a revoked key
-# signed since a time (a rare act of an admin).
+# signed since a time (a rare act of an admin).  The trigger that keeps
+# an id once (changes_once), which no plan shows, is read in the program
+# of each insert: it must open changes_idk.
 . "$TOP/tests/cli/lib.sh"
 mknode M
 command -v gcc >/dev/null || { echo "skipped: no gcc"; exit 0; }
@@ -49,6 +51,23 @@ for f in sorted(glob.glob(top + "/node/*.c")):
         if scans and not sql.startswith(walks):
             print("%s: %s\n  %s" % (f.split("/")[-1], "; ".join(scans), sql))
             bad += 1
+# The trigger that keeps an id once (changes_once) runs in every insert:
+# its look-up, which no plan shows, must open changes_idk too.
+root = subprocess.run(["sqlite3", db, "SELECT rootpage FROM sqlite_schema"
+                       " WHERE name = 'changes_idk'"], capture_output=True,
+                      text=True).stdout.strip()
+ins = [q for q in seen if q.startswith("INSERT INTO changes (id,")]
+for q in ins:
+    prog = subprocess.run(["sqlite3", db, "EXPLAIN " + q],
+                          capture_output=True, text=True).stdout
+    if not root or not any(l.split()[1] == "OpenRead" and
+                           l.split()[3] == root for l in prog.splitlines()
+                           if len(l.split()) > 3):
+        print("the insert does not look the id up on changes_idk:\n  " + q)
+        bad += 1
+if not ins:
+    print("no insert of a change found in the sources")
+    bad += 1
 if len(seen) < 40 or idk < 15:
     print("only %d statements on the log, %d look-ups by id: the sources "
           "were not read as expected" % (len(seen), idk))
