@@ -851,8 +851,8 @@ store_migrate(struct store *st)
 	for (from = v; v < STORE_SCHEMA_VERSION; v++) {
 		if (v == MIGRATION_REMAKES && from > 0)
 			log_info("database %s: making the log's table again "
-			    "for schema %d (once; about a minute a million "
-			    "changes)", st->path, v + 1);
+			    "for schema %d (once; about 30 s a million changes)",
+			    st->path, v + 1);
 		if (store_exec(st, migrations[v]) == -1)
 			goto bad;
 		/* PRAGMA takes no parameters; v + 1 is our own integer. */
