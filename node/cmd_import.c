@@ -614,6 +614,16 @@ entry_made(struct import *im, const struct import_line *il, const char *cid)
 	return (0);
 }
 
+/* Wait for the signatures of the changes made and store them: nothing is
+ * committed unsigned, or read before it is stored. */
+static int
+drain(struct import *im)
+{
+	if (im->n->signer == NULL)
+		return (0);
+	return (signer_drain(im->n->signer, im->n->st));
+}
+
 /*
  * The make pass: make the change of one checked line, with its id in cid,
  * on im->cur (loaded from the views if it is NULL).  0, 1 when the node
@@ -668,6 +678,14 @@ make_line(struct import *im, int lineno, struct import_line *il,
 		if ((d = dossier_new(dl->uuid)) == NULL)
 			return (line_fail(im, lineno, "out of memory"));
 	} else if ((d = im->cur) == NULL) {
+		/* The dossier's history is read from the log, which holds
+		 * the changes made so far once the signer has stored them. */
+		if (drain(im) == -1) {
+			line_fail(im, lineno, "%s", cli_tr("cannot store the "
+			    "changes made", "не удаётся сохранить сделанные "
+			    "изменения"));
+			return (-1);
+		}
 		if ((r = view_load(im->n->st, dl->uuid, &d)) == 1)
 			d = dossier_new(dl->uuid);
 		if (d == NULL)
@@ -820,14 +838,6 @@ take_line(struct import *im, int lineno, struct import_line *il,
 	return (0);
 }
 
-/* Wait for the signatures of the batch: nothing is committed unsigned. */
-static int
-drain(struct import *im)
-{
-	if (im->n->signer == NULL)
-		return (0);
-	return (signer_drain(im->n->signer, im->n->st));
-}
 
 /* Commit the batch in progress.  0 / -1 (logged; the caller rolls back). */
 static int

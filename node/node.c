@@ -958,7 +958,6 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 	uint8_t		 sig[SIG_LEN];
 	char		 hlc[17];
 	uint64_t	 stored, now = node_now_ms();
-	int64_t		 seq;
 	int		 rc = -1, r;
 
 	memset(&hdr, 0, sizeof(hdr));
@@ -994,7 +993,8 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 	if (checked) {
 		hdr.parents = d->heads;
 		hdr.nparents = d->nheads;
-	} else if (store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) ==
+	} else if ((n->signer != NULL && signer_drain(n->signer, n->st) ==
+	    -1) || store_heads(n->st, d->id, &hdr.parents, &hdr.nparents) ==
 	    -1) {
 		snprintf(why, whysz, "cannot read the dossier's history");
 		goto nomem_or_out;
@@ -1015,14 +1015,11 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 			rc = NODE_NOMEM;
 		goto out;
 	}
-	if (n->signer != NULL) {
-		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
-		    signer_submit(n->signer, seq, b.data, b.len) == -1) {
-			snprintf(why, whysz, "cannot store the change");
-			goto nomem_or_out;
-		}
-	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
-	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0) {
+	/* With a signer the change is stored once signed, by
+	 * signer_store: a state that refuses it has nothing to undo. */
+	if (n->signer == NULL && (sig_sign(n->key, CHANGE_PREFIX, b.data,
+	    b.len, sig) == -1 || store_change_put(n->st, c, b.data, b.len,
+	    sig, NULL) != 0)) {
 		snprintf(why, whysz, "cannot store the change");
 		goto nomem_or_out;
 	}
@@ -1033,15 +1030,22 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 			rc = NODE_NOMEM;
 		goto out;
 	}
+	if (n->signer != NULL && (signer_submit(n->signer, c, b.data,
+	    b.len) == -1 || signer_store(n->signer, n->st) == -1)) {
+		snprintf(why, whysz, "cannot store the change");
+		goto nomem_or_out;
+	}
 	hlc_format(n->hlc.last, hlc);
 	if (view_save(n->st, d) == -1 || (!n->clock_held &&
 	    store_meta_raise(n->st, "hlc", hlc) == -1)) {
 		snprintf(why, whysz, "cannot update the views");
 		goto nomem_or_out;
 	}
-	/* A tombstone: everything else of the dossier goes at once. */
-	if (c->ops[0].kind == OP_PERSON_ERASE &&
-	    erase_dossier(n, d->id, c->id) == -1) {
+	/* A tombstone: everything else of the dossier goes at once (with
+	 * a signer, once the tombstone and all before it are stored). */
+	if (c->ops[0].kind == OP_PERSON_ERASE && ((n->signer != NULL &&
+	    signer_drain(n->signer, n->st) == -1) ||
+	    erase_dossier(n, d->id, c->id) == -1)) {
 		snprintf(why, whysz, "cannot erase the dossier");
 		goto nomem_or_out;
 	}

@@ -182,7 +182,9 @@ int	 node_path(const struct node *n, const char *name, char *out,
  * whose id is then replaced by the one derived from its first change,
  * change_dossier_id), and apply it to d and the views.  The caller holds a transaction and
  * borrows d back updated.  With n->signer set, the signature is made on
- * another core and the caller must signer_drain() before committing.  0 with the change id in idout, or -1 with a
+ * another core and the change stored once it is (node/signer.h): the
+ * caller must signer_drain() before it reads the log itself and before
+ * committing.  0 with the change id in idout, or -1 with a
  * reason in why (and nothing of the change kept once the caller rolls
  * back).  It refuses to write while this node's wall clock is behind the
  * latest clock it holds (stored, or of the dossier) by more than

@@ -187,12 +187,14 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	char		 hlc[17];
 	uint64_t	 stored, oh, now = node_now_ms();
 	uint64_t	 drift = (uint64_t)n->cfg.max_clock_drift * 1000;
-	int64_t		 seq;
 	int		 k, rc = -1;
 
 	memset(&hdr, 0, sizeof(hdr));
 	buf_init(&b, LIMIT_CHANGE_BYTES);
 	snprintf(why, whysz, "database error");
+	/* A bulk writer's changes are in the log before it is read. */
+	if (n->signer != NULL && signer_drain(n->signer, n->st) == -1)
+		goto out;
 	if ((k = store_offer_get(n->st, ref, &r)) != 1 ||
 	    (k = store_has_dossier(n->st, r.dossier)) != 0) {
 		rc = k == -1 ? -1 : 1;	/* not held as a summary */
@@ -262,8 +264,8 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 	}
 	snprintf(why, whysz, "cannot store the change");
 	if (n->signer != NULL) {
-		if (store_change_put(n->st, c, b.data, b.len, NULL, &seq) != 0 ||
-		    signer_submit(n->signer, seq, b.data, b.len) == -1)
+		if (signer_submit(n->signer, c, b.data, b.len) == -1 ||
+		    signer_drain(n->signer, n->st) == -1)
 			goto out;
 	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
 	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0)

@@ -14,36 +14,59 @@
 
 #define SIGNER_MAX_THREADS	16
 #define SIGNER_WAKE		16	/* jobs queued before a sleeper is woken */
+#define SIGNER_WINDOW		256	/* changes signed ahead of the store */
 
 struct sjob {
-	int64_t		 seq;
+	struct change	 hdr;		/* the header only; parents owned */
 	uint8_t		*bytes;
 	size_t		 len;
 	uint8_t		 sig[SIG_LEN];
 	bool		 done, failed;
 };
 
+/*
+ * jobs[0..njobs) are the batch's changes in the order handed over;
+ * [0..stored) are in the log (their bytes freed), next is the first no
+ * thread has claimed.  A signing thread reads its job's bytes and writes
+ * its sig, done and failed under mu; only the writer's thread adds jobs
+ * (moving the array) and stores them, so it reads a job marked done
+ * without the lock.
+ */
 struct signer {
 	const struct sig_key	*key;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 work;		/* a job was queued, or stop */
-	pthread_cond_t		 idle;		/* a job was finished */
+	pthread_cond_t		 signed_;	/* the job waited for was signed */
 	struct sjob		*jobs;
-	size_t			 njobs, cap, next;	/* next: first unclaimed */
-	size_t			 ndone;
+	size_t			 njobs, cap, next, stored;
+	size_t			 want;		/* the writer waits for jobs[0..want) */
+	bool			 waiting;
+	bool			 broken;	/* a change was not stored */
 	int			 nwaiting;	/* threads waiting for work */
-	bool			 draining;	/* signer_drain waits on idle */
 	bool			 stop;
 	int			 nthreads;
 	pthread_t		 th[SIGNER_MAX_THREADS];
 };
 
+/* True when every job below sg->want is signed. */
+static bool
+signed_to_want(const struct signer *sg)
+{
+	size_t	 i;
+
+	for (i = sg->stored; i < sg->want; i++)
+		if (!sg->jobs[i].done)
+			return (false);
+	return (true);
+}
+
 static void *
 signer_run(void *arg)
 {
 	struct signer	*sg = arg;
-	struct sjob	 job;
-	size_t		 i;
+	const uint8_t	*bytes;
+	uint8_t		 sig[SIG_LEN];
+	size_t		 i, len;
 	int		 r;
 
 	log_thread_name("opora-sign");
@@ -57,21 +80,17 @@ signer_run(void *arg)
 		if (sg->stop)
 			break;
 		i = sg->next++;
-		job = sg->jobs[i];	/* the array may move while we sign */
+		/* The array may move while we sign; the bytes do not. */
+		bytes = sg->jobs[i].bytes;
+		len = sg->jobs[i].len;
 		pthread_mutex_unlock(&sg->mu);
-		r = sig_sign(sg->key, CHANGE_PREFIX, job.bytes, job.len,
-		    job.sig);
-		/* The bytes are not needed once signed: a batch holds only
-		 * the signatures, whatever its size. */
-		free(job.bytes);
+		r = sig_sign(sg->key, CHANGE_PREFIX, bytes, len, sig);
 		pthread_mutex_lock(&sg->mu);
-		sg->jobs[i].bytes = NULL;
-		memcpy(sg->jobs[i].sig, job.sig, SIG_LEN);
+		memcpy(sg->jobs[i].sig, sig, SIG_LEN);
 		sg->jobs[i].failed = r == -1;
 		sg->jobs[i].done = true;
-		sg->ndone++;
-		if (sg->draining && sg->ndone == sg->njobs)
-			pthread_cond_broadcast(&sg->idle);
+		if (sg->waiting && i < sg->want && signed_to_want(sg))
+			pthread_cond_signal(&sg->signed_);
 	}
 	pthread_mutex_unlock(&sg->mu);
 	return (NULL);
@@ -93,7 +112,7 @@ signer_new(const struct sig_key *k, int nthreads)
 	sg->key = k;
 	pthread_mutex_init(&sg->mu, NULL);
 	pthread_cond_init(&sg->work, NULL);
-	pthread_cond_init(&sg->idle, NULL);
+	pthread_cond_init(&sg->signed_, NULL);
 	for (sg->nthreads = 0; sg->nthreads < nthreads; sg->nthreads++)
 		if (pthread_create(&sg->th[sg->nthreads], NULL, signer_run,
 		    sg) != 0)
@@ -106,65 +125,132 @@ signer_new(const struct sig_key *k, int nthreads)
 	return (sg);
 }
 
-int
-signer_submit(struct signer *sg, int64_t seq, const void *bytes, size_t len)
+static void
+job_free(struct sjob *j)
 {
-	struct sjob	*nj;
-	uint8_t		*copy;
+	free(j->bytes);
+	free(j->hdr.parents);
+	j->bytes = NULL;
+	j->hdr.parents = NULL;
+}
+
+int
+signer_submit(struct signer *sg, const struct change *c, const void *bytes,
+    size_t len)
+{
+	struct sjob	 job, *nj;
 	size_t		 ncap;
 
-	if ((copy = malloc(len + 1)) == NULL)
+	memset(&job, 0, sizeof(job));
+	memcpy(job.hdr.id, c->id, sizeof(job.hdr.id));
+	memcpy(job.hdr.dossier, c->dossier, sizeof(job.hdr.dossier));
+	job.hdr.hlc = c->hlc;
+	memcpy(job.hdr.key, c->key, sizeof(job.hdr.key));
+	memcpy(job.hdr.region, c->region, sizeof(job.hdr.region));
+	job.hdr.v = c->v;
+	job.hdr.nparents = c->nparents;
+	if ((job.bytes = malloc(len + 1)) == NULL || (c->nparents > 0 &&
+	    (job.hdr.parents = calloc(c->nparents,
+	    sizeof(*job.hdr.parents))) == NULL)) {
+		job_free(&job);
 		return (-1);
-	memcpy(copy, bytes, len);
+	}
+	memcpy(job.bytes, bytes, len);
+	job.len = len;
+	if (c->nparents > 0)
+		memcpy(job.hdr.parents, c->parents, c->nparents *
+		    sizeof(*c->parents));
 	pthread_mutex_lock(&sg->mu);
 	if (sg->njobs == sg->cap) {
 		ncap = sg->cap ? sg->cap * 2 : 256;
 		if ((nj = reallocarray(sg->jobs, ncap, sizeof(*nj))) == NULL) {
 			pthread_mutex_unlock(&sg->mu);
-			free(copy);
+			job_free(&job);
 			return (-1);
 		}
 		sg->jobs = nj;
 		sg->cap = ncap;
 	}
-	memset(&sg->jobs[sg->njobs], 0, sizeof(sg->jobs[0]));
-	sg->jobs[sg->njobs].seq = seq;
-	sg->jobs[sg->njobs].bytes = copy;
-	sg->jobs[sg->njobs].len = len;
-	sg->njobs++;
+	sg->jobs[sg->njobs++] = job;
 	/* Waking a thread costs a system call on each side: a sleeping
-	 * thread is woken once SIGNER_WAKE jobs wait (or by the drain). */
+	 * thread is woken once SIGNER_WAKE jobs wait (or by a wait). */
 	if (sg->nwaiting > 0 && sg->njobs - sg->next >= SIGNER_WAKE)
 		pthread_cond_signal(&sg->work);
 	pthread_mutex_unlock(&sg->mu);
 	return (0);
 }
 
+/* Wait until jobs[stored..want) are signed, waking the threads first. */
+static void
+wait_signed(struct signer *sg, size_t want)
+{
+	pthread_mutex_lock(&sg->mu);
+	sg->want = want;
+	if (!signed_to_want(sg)) {
+		if (sg->next < sg->njobs)
+			pthread_cond_broadcast(&sg->work);
+		sg->waiting = true;
+		while (!signed_to_want(sg))
+			pthread_cond_wait(&sg->signed_, &sg->mu);
+		sg->waiting = false;
+	}
+	pthread_mutex_unlock(&sg->mu);
+}
+
+/* Store jobs[stored..upto), every one signed.  0 / -1 (logged). */
+static int
+store_signed(struct signer *sg, struct store *st, size_t upto)
+{
+	struct sjob	*j;
+
+	/* Once one change is missing, nothing after it may be stored, and
+	 * the transaction must not commit: every call fails until the
+	 * drain that ends it. */
+	if (sg->broken)
+		return (-1);
+	for (; sg->stored < upto; sg->stored++) {
+		j = &sg->jobs[sg->stored];
+		if (j->failed || store_change_put(st, &j->hdr, j->bytes,
+		    j->len, j->sig, NULL) != 0) {
+			log_warnx("cannot store change %s with its signature",
+			    j->hdr.id);
+			sg->broken = true;
+			return (-1);
+		}
+		job_free(j);
+	}
+	return (0);
+}
+
+int
+signer_store(struct signer *sg, struct store *st)
+{
+	size_t	 upto;
+
+	if (sg->njobs - sg->stored > SIGNER_WINDOW)
+		wait_signed(sg, sg->njobs - SIGNER_WINDOW / 2);
+	pthread_mutex_lock(&sg->mu);
+	for (upto = sg->stored; upto < sg->njobs && sg->jobs[upto].done;
+	    upto++)
+		;
+	pthread_mutex_unlock(&sg->mu);
+	return (store_signed(sg, st, upto));
+}
+
 int
 signer_drain(struct signer *sg, struct store *st)
 {
-	size_t		 i;
-	int		 rc = 0;
+	int	 rc;
 
+	wait_signed(sg, sg->njobs);
+	rc = store_signed(sg, st, sg->njobs);
+	/* Every job is signed, so no thread holds one: the array starts
+	 * again (what a failure left unstored goes with it). */
 	pthread_mutex_lock(&sg->mu);
-	if (sg->next < sg->njobs)
-		pthread_cond_broadcast(&sg->work);
-	sg->draining = true;
-	while (sg->ndone < sg->njobs)
-		pthread_cond_wait(&sg->idle, &sg->mu);
-	sg->draining = false;
-	for (i = 0; i < sg->njobs; i++) {
-		struct sjob *j = &sg->jobs[i];
-
-		if (rc == 0 && (j->failed ||
-		    store_change_sig_set(st, j->seq, j->sig) == -1)) {
-			log_warnx("cannot record the signature of change #%lld",
-			    (long long)j->seq);
-			rc = -1;
-		}
-		free(j->bytes);
-	}
-	sg->njobs = sg->next = sg->ndone = 0;
+	while (sg->stored < sg->njobs)
+		job_free(&sg->jobs[sg->stored++]);
+	sg->njobs = sg->next = sg->stored = sg->want = 0;
+	sg->broken = false;
 	pthread_mutex_unlock(&sg->mu);
 	return (rc);
 }
@@ -172,7 +258,8 @@ signer_drain(struct signer *sg, struct store *st)
 void
 signer_free(struct signer *sg)
 {
-	int	 i;
+	size_t	 i;
+	int	 t;
 
 	if (sg == NULL)
 		return;
@@ -180,12 +267,12 @@ signer_free(struct signer *sg)
 	sg->stop = true;
 	pthread_cond_broadcast(&sg->work);
 	pthread_mutex_unlock(&sg->mu);
-	for (i = 0; i < sg->nthreads; i++)
-		pthread_join(sg->th[i], NULL);
-	for (i = 0; (size_t)i < sg->njobs; i++)
-		free(sg->jobs[i].bytes);
+	for (t = 0; t < sg->nthreads; t++)
+		pthread_join(sg->th[t], NULL);
+	for (i = sg->stored; i < sg->njobs; i++)
+		job_free(&sg->jobs[i]);
 	free(sg->jobs);
-	pthread_cond_destroy(&sg->idle);
+	pthread_cond_destroy(&sg->signed_);
 	pthread_cond_destroy(&sg->work);
 	pthread_mutex_destroy(&sg->mu);
 	free(sg);

@@ -1245,8 +1245,6 @@ int
 store_change_put(struct store *st, const struct change *c, const void *bytes,
     size_t len, const uint8_t sig[SIG_LEN], int64_t *seqp)
 {
-	static const uint8_t	 nosig[SIG_LEN];
-
 	sqlite3_stmt	*s;
 	struct timespec	 ts;
 	char		 hlc[17];
@@ -1268,7 +1266,7 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	    SQLITE_OK ||
 	    sqlite3_bind_blob(s, 6, bytes, (int)len, SQLITE_STATIC) !=
 	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 7, sig != NULL ? sig : nosig, SIG_LEN,
+	    sqlite3_bind_blob(s, 7, sig, SIG_LEN,
 	    SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 8, (sqlite3_int64)ts.tv_sec * 1000 +
 	    ts.tv_nsec / 1000000) != SQLITE_OK ||
@@ -2017,8 +2015,6 @@ static const char SQL_CHANGE_PARENT[] =
     "SELECT seq, dossier, hlc FROM changes WHERE " STORE_ID_IS("id", "?1");
 static const char SQL_CHANGE_IDS[] =
     "SELECT id FROM changes WHERE dossier = ?1 ORDER BY id";
-static const char SQL_SIG_SET[] =
-    "UPDATE changes SET sig = ?2 WHERE seq = ?1 AND sig = zeroblob(64)";
 static const char SQL_ROUND_PUT[] =
     "INSERT INTO anti_entropy (peer, at, ok, shared, differed, applied,"
     " unresolved, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -2085,26 +2081,6 @@ store_change_ids(struct store *st, const char *dossier, store_id_fn fn,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return (rc);
-}
-
-int
-store_change_sig_set(struct store *st, int64_t seq, const uint8_t sig[SIG_LEN])
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if ((s = store_stmt(st, SQL_SIG_SET)) == NULL)
-		return (-1);
-	if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, sig, SIG_LEN, SQLITE_STATIC) != SQLITE_OK) {
-		store_err(st, "record a signature");
-		sqlite3_reset(s);
-		return (-1);
-	}
-	r = store_step(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (r == STORE_DONE && sqlite3_changes(st->db) == 1 ? 0 : -1);
 }
 
 int

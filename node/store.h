@@ -168,8 +168,8 @@ int		 store_key_get(struct store *st, const char *key_id,
 
 /*
  * store_change_put(st, c, bytes, len, sig, seqp): append a checked change
- * to the log and move the dossier's heads.  Borrows everything.  sig NULL
- * stores 64 zero bytes for node/signer.c to fill before the commit.
+ * to the log, with its signature sig, and move the dossier's heads.
+ * Borrows everything.
  * Returns 0 with the feed number in *seqp (if not NULL), 1 if the change
  * was already stored (nothing done), -1 on error (logged).  The caller
  * holds a transaction.
@@ -357,12 +357,6 @@ int		 store_change_parent(struct store *st, const char *id,
 typedef int (*store_id_fn)(const char *, void *);
 int		 store_change_ids(struct store *st, const char *dossier,
 		    store_id_fn fn, void *arg);
-
-/* store_change_sig_set(st, seq, sig): fill in the signature of change
- * seq, stored with 64 zero bytes (store_change_put).  0, or -1 when it
- * fails or the change is not waiting for one. */
-int		 store_change_sig_set(struct store *st, int64_t seq,
-		    const uint8_t sig[SIG_LEN]);
 
 /* store_round_put(st, peer, at, ok, shared, differed, applied,
  * unresolved, error): record an anti-entropy round with peer as its last
