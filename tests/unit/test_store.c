@@ -601,17 +601,15 @@ r_change_ids(struct store *st)
 	return (r);
 }
 
-/* A signature filled in, and a round recorded; undone after. */
+/* A round recorded; undone after. */
 static int
-r_sig_round(struct store *st)
+r_round(struct store *st)
 {
-	static const uint8_t	 sig[SIG_LEN] = { 1 };
-	int			 r = -1;
+	int	 r = -1;
 
 	if (store_begin(st) == -1)
 		return (-1);
-	if (store_change_sig_set(st, 1, sig) == -1 ||
-	    store_round_put(st, "RU-KLU", 1, true, 2, 0, 0, 0, NULL) != 0 ||
+	if (store_round_put(st, "RU-KLU", 1, true, 2, 0, 0, 0, NULL) != 0 ||
 	    store_round_put(st, "RU-XX", 1, false, 2, 0, 0, 0, "x") != 1)
 		goto out;
 	r = 0;
@@ -1090,7 +1088,7 @@ static const reader_fn readers[] = {
 	r_views, r_person_pages,
 	r_researcher, r_data_version, r_snapshots,
 	r_import,
-	r_feed_head, r_change_parent, r_change_ids, r_sig_round,
+	r_feed_head, r_change_parent, r_change_ids, r_round,
 	r_later, r_change_at, r_counts,
 	r_refusals,
 	r_key_region, r_key_revoked_since, r_key_each, r_changes_by_key,
@@ -1259,21 +1257,6 @@ test_step_kinds(void **state)
 	store_close(st);
 }
 
-/* A signature is filled in once: a change signed already takes none. */
-static void
-test_sig_once(void **state)
-{
-	static const uint8_t	 sig[SIG_LEN] = { 1 };
-	struct store		*st;
-
-	(void)state;
-	st = fresh();
-	assert_int_equal(store_change_sig_set(st, 1, sig), 0);
-	assert_int_equal(store_change_sig_set(st, 1, sig), -1);
-	assert_int_equal(store_change_sig_set(st, 99, sig), -1);
-	store_close(st);
-}
-
 int
 main(void)
 {
@@ -1281,7 +1264,6 @@ main(void)
 		cmocka_unit_test(test_every_reader_fails_whole),
 		cmocka_unit_test(test_step_kinds),
 		cmocka_unit_test(test_txn_rolled_back),
-		cmocka_unit_test(test_sig_once),
 		cmocka_unit_test(test_stmt_journal_spills),
 		cmocka_unit_test(test_person_walk),
 	};
