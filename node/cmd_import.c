@@ -1999,7 +1999,9 @@ cmd_import(int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
-	/* Sign on the other cores while this one writes. */
+	/* Sign on the other cores while this one writes, with a cache that
+	 * holds a whole batch's pages. */
+	store_cache_import(im.n->st);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	rc = make_lines(&im);

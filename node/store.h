@@ -142,6 +142,12 @@ int		 store_wipe_wal(struct store *st);
  */
 void		 store_cache_bulk(struct store *st, bool on);
 
+/* store_cache_import(st): the page cache is STORE_CACHE_IMPORT_KIB, for
+ * an import's transactions of up to 10,000 changes, until
+ * store_cache_bulk(st, false) or the store closes.  Not under a limit,
+ * and only a speed, as store_cache_bulk. */
+void		 store_cache_import(struct store *st);
+
 /* store_exec(st, sql): run statements without parameters.  0 / -1. */
 int		 store_exec(struct store *st, const char *sql);
 
