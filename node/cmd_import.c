@@ -838,7 +838,6 @@ take_line(struct import *im, int lineno, struct import_line *il,
 	return (0);
 }
 
-
 /* Commit the batch in progress.  0 / -1 (logged; the caller rolls back). */
 static int
 batch_commit(struct import *im)
