@@ -7,10 +7,9 @@
 # read-only with ATTACH, never through the code under test.
 
 # The sanitizer build is several times slower: tests scale by $SLOW.
-case "$OPORA" in
-*/san/*) SLOW=1 ;;
-*) SLOW=0 ;;
-esac
+# (lib.sh's $SANITIZED: $OPORA is its wrapper by now, whose path says
+# nothing of the build.)
+SLOW=$SANITIZED
 
 # kill9 PID: SIGKILL a process this test started and reap it.
 kill9() {
