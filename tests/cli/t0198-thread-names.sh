@@ -18,6 +18,9 @@ sqlite3 M/opora.db < lockctl > /dev/null 2>&1 &
 LOCK=$!
 PIDS="$PIDS $LOCK"
 exec 3> lockctl
+# With a busy timeout: the probe below holds the lock for a moment, and a
+# BEGIN that met it without one would fail, leaving nothing held.
+echo ".timeout 10000" >&3
 echo "BEGIN IMMEDIATE;" >&3
 locked() {
 	! sqlite3 M/opora.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1
