@@ -1019,7 +1019,7 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 	 * signer_store: a state that refuses it has nothing to undo. */
 	if (n->signer == NULL && (sig_sign(n->key, CHANGE_PREFIX, b.data,
 	    b.len, sig) == -1 || store_change_put(n->st, c, b.data, b.len,
-	    sig, NULL) != 0)) {
+	    sig) != 0)) {
 		snprintf(why, whysz, "cannot store the change");
 		goto nomem_or_out;
 	}

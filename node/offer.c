@@ -95,7 +95,7 @@ take_offer(struct node *n, const struct change *c, const void *bytes,
 		return (-1);
 	/* Offered again after an offer that ended: it is not forgotten. */
 	if (store_offer_unforget(n->st, c->dossier) == -1 ||
-	    store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
+	    store_change_put(n->st, c, bytes, len, sig) == -1)
 		return (-1);
 	log_info("dossier %s offered by %s: its summary is kept; the history "
 	    "comes once this region accepts", c->dossier, c->region);
@@ -141,7 +141,7 @@ offer_receive(struct node *n, const struct change *c, const void *bytes,
 		if (strcmp(r.state, "offered") != 0)
 			return (OFFER_HELD);
 		hlc_format(c->hlc, hlc);
-		if (store_change_put(n->st, c, bytes, len, sig, NULL) == -1)
+		if (store_change_put(n->st, c, bytes, len, sig) == -1)
 			return (-1);
 		if (o->kind == OP_TRANSFER_ACCEPT)
 			return (store_offer_mark(n->st, o->arg[OA_REF], "accepted", c->id, hlc) == -1 ? -1 : OFFER_TAKEN);
@@ -268,7 +268,7 @@ offer_decide(struct node *n, const char *ref, enum op_kind kind,
 		    signer_drain(n->signer, n->st) == -1)
 			goto out;
 	} else if (sig_sign(n->key, CHANGE_PREFIX, b.data, b.len, sig) == -1 ||
-	    store_change_put(n->st, c, b.data, b.len, sig, NULL) != 0)
+	    store_change_put(n->st, c, b.data, b.len, sig) != 0)
 		goto out;
 	hlc_format(n->hlc.last, hlc);
 	if (store_meta_raise(n->st, "hlc", hlc) == -1)

@@ -801,7 +801,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		goto erase;
 	/* A change taken after a refusal that was not final (not yet
 	 * entitled, say): its records of refusal go. */
-	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
+	if (store_change_put(st, c, it->bytes, it->len, it->sig) != 0 ||
 	    refusal_forget(r, c->id) == -1)
 		return (RECV_FAILED);
 	switch (dossier_apply(d, &c->meta, c->ops, c->nops)) {
@@ -833,7 +833,7 @@ erase:
 	/* The tombstone stays; the rest of the dossier goes now. */
 	snprintf(why, whysz, "database error while erasing the dossier");
 	state_drop(r, c->dossier);
-	if (store_change_put(st, c, it->bytes, it->len, it->sig, NULL) != 0 ||
+	if (store_change_put(st, c, it->bytes, it->len, it->sig) != 0 ||
 	    refusal_forget(r, c->id) == -1 ||
 	    erase_dossier(r->n, c->dossier, c->id) == -1)
 		return (RECV_FAILED);

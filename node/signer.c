@@ -211,7 +211,7 @@ store_signed(struct signer *sg, struct store *st, size_t upto)
 	for (; sg->stored < upto; sg->stored++) {
 		j = &sg->jobs[sg->stored];
 		if (j->failed || store_change_put(st, &j->hdr, j->bytes,
-		    j->len, j->sig, NULL) != 0) {
+		    j->len, j->sig) != 0) {
 			log_warnx("cannot store change %s with its signature",
 			    j->hdr.id);
 			sg->broken = true;

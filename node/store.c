@@ -29,8 +29,8 @@
  * dirties some 6,000 pages (24 MiB), so the cache above spilled them into
  * the WAL and wrote them again at the commit, with every frame's checksum
  * after the first such page.  At a million lines: 122,699 pages written
- * twice with the cache above, 19,089 with this one; 75-77 s instead of
- * 80-93 s; 92 MiB at most (docs/performance.md). */
+ * twice with the cache above, 19,089 with this one, at 92 MiB at most;
+ * the time gained was within that machine's noise (docs/performance.md). */
 #define STORE_CACHE_IMPORT_KIB	"40960"
 /*
  * Checkpoint the WAL every 160 MiB (SQLite's default is 4 MiB): a page
@@ -1261,7 +1261,7 @@ store_run2(struct store *st, const char *sql, const char *a, const char *b)
 
 int
 store_change_put(struct store *st, const struct change *c, const void *bytes,
-    size_t len, const uint8_t sig[SIG_LEN], int64_t *seqp)
+    size_t len, const uint8_t sig[SIG_LEN])
 {
 	sqlite3_stmt	*s;
 	struct timespec	 ts;
@@ -1297,8 +1297,6 @@ store_change_put(struct store *st, const struct change *c, const void *bytes,
 	if (sqlite3_changes(st->db) == 0)
 		return (1);
 	seq = sqlite3_last_insert_rowid(st->db);
-	if (seqp != NULL)
-		*seqp = seq;
 	for (i = 0; i < c->nparents; i++) {
 		if ((s = store_stmt(st, SQL_PARENT_PUT)) == NULL)
 			return (-1);

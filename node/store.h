@@ -173,16 +173,13 @@ int		 store_key_get(struct store *st, const char *key_id,
 		    char region[16], uint8_t pub[SIG_PUB_LEN], bool *revoked);
 
 /*
- * store_change_put(st, c, bytes, len, sig, seqp): append a checked change
- * to the log, with its signature sig, and move the dossier's heads.
- * Borrows everything.
- * Returns 0 with the feed number in *seqp (if not NULL), 1 if the change
- * was already stored (nothing done), -1 on error (logged).  The caller
- * holds a transaction.
+ * store_change_put(st, c, bytes, len, sig): append a checked change to
+ * the log, with its signature sig, and move the dossier's heads.  Borrows
+ * everything.  Returns 0, 1 if the change was already stored (nothing
+ * done), -1 on error (logged).  The caller holds a transaction.
  */
 int		 store_change_put(struct store *st, const struct change *c,
-		    const void *bytes, size_t len, const uint8_t sig[SIG_LEN],
-		    int64_t *seqp);
+		    const void *bytes, size_t len, const uint8_t sig[SIG_LEN]);
 
 /* store_change_has(st, id): 1 if the change is stored, 0 if not, -1. */
 int		 store_change_has(struct store *st, const char *id);

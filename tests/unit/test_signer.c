@@ -169,7 +169,7 @@ put_direct(struct rig *r, int i)
 	assert_int_equal(sig_sign(r->k, CHANGE_PREFIX, r->h.bytes[i],
 	    r->h.len[i], sig), 0);
 	assert_int_equal(store_change_put(r->st, r->h.c[i], r->h.bytes[i],
-	    r->h.len[i], sig, NULL), 0);
+	    r->h.len[i], sig), 0);
 }
 
 static void

@@ -269,10 +269,10 @@ test_store_fold_and_reload(void **state)
 		assert_int_equal(store_begin(st), 0);
 		for (k = 0; k < h.n; k++)
 			assert_int_equal(store_change_put(st, h.c[order[k]],
-			    h.bytes[order[k]], h.len[order[k]], sig, NULL), 0);
+			    h.bytes[order[k]], h.len[order[k]], sig), 0);
 		/* Storing a change twice does nothing. */
 		assert_int_equal(store_change_put(st, h.c[0], h.bytes[0],
-		    h.len[0], sig, NULL), 1);
+		    h.len[0], sig), 1);
 		assert_int_equal(view_fold(st, DOSSIER, &d, why, sizeof(why)),
 		    0);
 		assert_int_equal(view_save(st, d), 0);
@@ -342,7 +342,7 @@ test_fold_known(void **state)
 	assert_int_equal(store_begin(st), 0);
 	for (k = 0; k < h.n; k++)
 		assert_int_equal(store_change_put(st, h.c[order[k]],
-		    h.bytes[order[k]], h.len[order[k]], sig, NULL), 0);
+		    h.bytes[order[k]], h.len[order[k]], sig), 0);
 	assert_int_equal(view_fold(st, DOSSIER, &d, why, sizeof(why)), 0);
 	memset(&ka, 0, sizeof(ka));
 	ka.h = &h;
