@@ -49,6 +49,13 @@ LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/common_passwords.o \
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
+# The sanitized programs are linked at a fixed address: as a PIE, each of
+# the thousands of commands the CLI tests start would first apply some
+# 150,000 relocations (the sanitizers' descriptors of every global) and
+# copy every page they touch, about a fifth of the page faults of a
+# sanitized test (docs/performance.md, "The test suite's time").  The
+# program as shipped stays a PIE.
+SAN_LDFLAGS = -no-pie
 SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/common_passwords.o \
 	  $(B)/san/gen/web_files.o
 SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
@@ -133,7 +140,8 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/sim/net.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
 
 $(B)/san/tests/%: $(B)/san/tests/unit/%.o $(B)/san/tests/sim/net.o $(SAN_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SAN_LDFLAGS) -o $@ $(filter %.o,$^) \
+	  $(LIBS) -lcmocka
 
 # Installs the Debian packages that are missing; a quick no-op otherwise.
 deps:
@@ -174,7 +182,8 @@ unit-san: $(SAN_BIN) $(FUZZ_REPLAY) $(B)/san/opora
 
 # The whole program under the sanitizers, for the CLI and server tests.
 $(B)/san/opora: $(B)/san/node/main.o $(SAN_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SAN_LDFLAGS) -o $@ $(filter %.o,$^) \
+	  $(LIBS)
 
 # Fuzz targets: tests/fuzz/fuzz_NAME.c, one per parser of outside input,
 # each with its corpus in tests/fuzz/corpus/NAME/.  'make check' replays
@@ -182,7 +191,8 @@ $(B)/san/opora: $(B)/san/node/main.o $(SAN_OBJ)
 # 'make fuzz' runs each with libFuzzer (clang) for FUZZ_SECONDS.
 $(B)/san/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SAN_LDFLAGS) -o $@ \
+	  $(filter %.c %.o,$^) $(LIBS)
 
 FUZZ_SECONDS ?= 600
 FUZZ_CC_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
