@@ -5,9 +5,11 @@
 . "$TOP/tests/cli/lib.sh"
 mknode smo
 export OPORA_DIR=smo
-# Persons, four lines each: 20,000 lines (make check: 8,000, and 4,000
-# with the sanitizer build, several times slower; lib.sh, depth).
-N=$(depth 5000 2000 1000)
+# Persons, four lines each: 20,000 lines (make check: 8,000, and 6,000
+# with the sanitizer build, several times slower; lib.sh, depth).  Six
+# batches at least: a round may see two commit before its kill, and two
+# rounds must still be killed half way.
+N=$(depth 5000 2000 1500)
 LINES=$((N * 4))
 # Distinct SNILS (numbers below 001-001-998 carry no check number) and
 # distinct birth dates, so that 'duplicates' finds a pair made twice.
