@@ -44,6 +44,17 @@ run_unit() {
 	fi
 }
 
+# The browser tests (tests/web/run.sh, 'make web-deps') use about one
+# core for a minute or more, most of it waiting on chromium: they run
+# beside the unit tests, the fuzz corpora and the simulator, which leave
+# part of the second core idle, and their results are read at the end.
+webpid=
+(
+	ASAN_OPTIONS=detect_leaks=0 OPORA="$top/opora" TOP="$top" \
+	    timeout 900 sh tests/web/run.sh >"$log/web.out" 2>&1
+) &
+webpid=$!
+
 # The simulator (below) runs on the second core while the unit tests and
 # the fuzz corpora run on the first; its results are read after them.
 seeds="2161 2625 6945 7099 7945 9237 9993"
@@ -200,13 +211,10 @@ for kind in $kinds; do
 	done < "$log/$kind.list"
 done
 
-# The browser tests (tests/web/run.sh, 'make web-deps'): each case
-# counts once.
+# The browser tests, started before the unit tests: each case counts
+# once.
+wait "$webpid"
 out="$log/web.out"
-if ASAN_OPTIONS=detect_leaks=0 OPORA="$top/opora" TOP="$top" \
-    timeout 900 sh tests/web/run.sh >"$out" 2>&1; then
-	:
-fi
 wp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
 wf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
 if [ -z "$wp" ]; then
