@@ -71,6 +71,35 @@ t=$(grep -n 'systemd-tmpfiles' postinst | head -1 | cut -d: -f1)
     { cat postinst; fail "postinst must make the user, then its directory"; }
 grep -Eq 'deb-systemd-invoke (start|restart)' postinst &&
     fail "postinst starts the service before a node exists"
+# What postinst does, run with stand-ins for the system's commands (each
+# records its arguments) and a directory of its own for systemd's
+# /run/systemd/system: a first install starts nothing; an upgrade
+# restarts the service if it runs (try-restart: a stopped one stays
+# stopped), after systemd reads the new unit; without systemd, nothing.
+mkdir bin
+for c in systemd-sysusers systemd-tmpfiles deb-systemd-helper \
+    deb-systemd-invoke systemctl; do
+	printf '#!/bin/sh\necho "%s $*" >> "%s/calls"\n' "$c" "$PWD" > bin/$c
+	chmod +x bin/$c
+done
+mkdir run-systemd
+sed "s|/run/systemd/system|$PWD/run-systemd|g" postinst > postinst.t
+runpi() {	# runpi ARGS...: postinst's calls of systemctl and deb-systemd-invoke
+	rm -f calls
+	PATH="$PWD/bin:$PATH" sh postinst.t "$@" ||
+	    fail "postinst $* exits $?"
+	grep -E '^(systemctl|deb-systemd-invoke) ' calls 2>/dev/null
+	return 0
+}
+[ -z "$(runpi configure '')" ] ||
+    { runpi configure ''; fail "postinst of a first install starts something"; }
+[ "$(runpi configure 0.0.9)" = "systemctl --system daemon-reload
+deb-systemd-invoke try-restart opora.service" ] ||
+    { runpi configure 0.0.9; fail "postinst of an upgrade does not restart a running service"; }
+grep -q '^systemd-sysusers ' calls || fail "postinst of an upgrade forgets the user"
+rmdir run-systemd
+[ -z "$(runpi configure 0.0.9)" ] ||
+    fail "postinst without systemd calls systemctl"
 x/usr/bin/opora --version | grep -q "^opora $ver\$" ||
     fail "the packaged program does not run"
 
