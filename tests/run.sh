@@ -11,7 +11,24 @@ passed=0
 failed=0
 failures=""
 log=$(mktemp -d "${TMPDIR:-/tmp}/opora-tests.XXXXXX")
-trap 'rm -rf "$log"' EXIT INT TERM
+webpid=
+simpid=
+running=
+# At the end, or when stopped: the browser tests and the simulator, if
+# still running (their PIDs in running until waited for), are stopped
+# (timeout passes the signal on, and tests/web/run.sh stops the servers
+# and the browser it started), then the logs go.
+cleanup() {
+	for p in $running; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	running=
+	rm -rf "$log"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)".
 run_unit() {
@@ -48,27 +65,32 @@ run_unit() {
 # core for a minute or more, most of it waiting on chromium: they run
 # beside the unit tests, the fuzz corpora and the simulator, which leave
 # part of the second core idle, and their results are read at the end.
-webpid=
-(
-	ASAN_OPTIONS=detect_leaks=0 OPORA="$top/opora" TOP="$top" \
-	    timeout 900 sh tests/web/run.sh >"$log/web.out" 2>&1
-) &
+ASAN_OPTIONS=detect_leaks=0 OPORA="$top/opora" TOP="$top" \
+    timeout 900 sh tests/web/run.sh >"$log/web.out" 2>&1 &
 webpid=$!
+running="$running $webpid"
 
 # The simulator (below) runs on the second core while the unit tests and
 # the fuzz corpora run on the first; its results are read after them.
 seeds="2161 2625 6945 7099 7945 9237 9993"
-simpid=
 if [ -x build/sim ]; then
 	(
-		SIM_SEEDS=${SIM_SEEDS:-1000} build/sim >"$log/sim.out" 2>&1
+		# Each run in the background and waited for, so that a TERM
+		# (cleanup, above) stops it at once.
+		child=
+		trap '[ -z "$child" ] || kill "$child" 2>/dev/null; exit 143' TERM
+		SIM_SEEDS=${SIM_SEEDS:-1000} build/sim >"$log/sim.out" 2>&1 &
+		child=$!
+		wait "$child"
 		echo $? > "$log/sim.rc"
 		for seed in $seeds; do
-			SIM_SEED=$seed build/sim >"$log/sim-$seed.out" 2>&1 ||
-			    echo "$seed" >> "$log/sim-bad"
+			SIM_SEED=$seed build/sim >"$log/sim-$seed.out" 2>&1 &
+			child=$!
+			wait "$child" || echo "$seed" >> "$log/sim-bad"
 		done
 	) &
 	simpid=$!
+	running="$running $simpid"
 fi
 
 for t in build/tests/test_*; do
@@ -102,6 +124,7 @@ done
 # transient failures (tests/sim/sim.c).
 if [ -n "$simpid" ]; then
 	wait "$simpid"
+	running=$(echo "$running" | sed "s/ $simpid\b//")
 	out="$log/sim.out"
 	if [ "$(cat "$log/sim.rc" 2>/dev/null)" = 0 ]; then
 		echo "ok   sim/convergence ($(sed -n 's/.*PASSED  \] \([0-9]*\).*/\1/p' "$out") seeds)"
@@ -214,6 +237,7 @@ done
 # The browser tests, started before the unit tests: each case counts
 # once.
 wait "$webpid"
+running=$(echo "$running" | sed "s/ $webpid\b//")
 out="$log/web.out"
 wp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
 wf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
