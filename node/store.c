@@ -8,6 +8,7 @@
 
 #include "conflict/hlc.h"
 #include "node/card.h"
+#include "node/ckpt.h"
 #include "node/iowatch.h"
 #include "node/memlimit.h"
 #include "node/store.h"
@@ -62,6 +63,10 @@ struct store {
 	int			 step_logged;
 	bool			 wipe;	/* checkpoint after the commit */
 	bool			 bulk;	/* store_cache_bulk on */
+	/* While bulk, the WAL is checkpointed aside (node/ckpt.h), every
+	 * ckpt_frames frames (STORE_CHECKPOINT_BYTES). */
+	struct ckpt		*ck;
+	int			 ckpt_frames;
 	/* A transaction is open by the store's own account (a BEGIN ran and
 	 * no COMMIT or ROLLBACK since): if SQLite is in autocommit mode all
 	 * the same, it rolled the transaction back on its own (it may, on
@@ -752,6 +757,8 @@ store_configure(void)
 	return (0);
 }
 
+static int	 checkpoint_every(struct store *);
+
 void
 store_cache_import(struct store *st)
 {
@@ -759,8 +766,10 @@ store_cache_import(struct store *st)
 	if (st->bulk || memlimit_set())
 		return;
 	if (store_exec(st, "PRAGMA cache_size = -" STORE_CACHE_IMPORT_KIB) ==
-	    0)
+	    0) {
 		st->bulk = true;
+		st->ck = ckpt_start(st->db, st->path, st->ckpt_frames);
+	}
 }
 
 void
@@ -771,9 +780,16 @@ store_cache_bulk(struct store *st, bool on)
 	 * (tests/cli/t0097). */
 	if (st->bulk == on || (on && memlimit_set()))
 		return;
+	if (!on) {
+		ckpt_stop(st->ck);
+		st->ck = NULL;
+		(void)checkpoint_every(st);
+	}
 	if (store_exec(st, on ? "PRAGMA cache_size = -" STORE_CACHE_BULK_KIB :
 	    "PRAGMA cache_size = -" STORE_CACHE_KIB) == 0)
 		st->bulk = on;
+	if (on && st->bulk)
+		st->ck = ckpt_start(st->db, st->path, st->ckpt_frames);
 }
 
 void
@@ -919,8 +935,9 @@ checkpoint_every(struct store *st)
 		store_err(st, "read the page size");
 		return (-1);
 	}
-	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %lld",
-	    (long long)(STORE_CHECKPOINT_BYTES / size));
+	st->ckpt_frames = (int)(STORE_CHECKPOINT_BYTES / size);
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
+	    st->ckpt_frames);
 	return (store_exec(st, sql));
 }
 
@@ -967,6 +984,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	ckpt_stop(st->ck);
 	for (i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
 	free(st->stmts);

@@ -137,15 +137,18 @@ int		 store_wipe_wal(struct store *st);
  * pulled changes dirties a page of the change-id index for nearly each
  * of them, and at a million changes those pages no longer fit the small
  * cache (docs/performance.md).  Off again, the cache gives the pages
- * back.  Not under a limit of address space or data (ulimit -v, -d).
- * Only a speed: a failure is logged and ignored.
+ * back.  While on, the WAL is checkpointed by a thread of its own
+ * (node/ckpt.h), not in the commits of the caller's thread.  Not under a
+ * limit of address space or data (ulimit -v, -d).  Only a speed: a
+ * failure is logged and ignored.
  */
 void		 store_cache_bulk(struct store *st, bool on);
 
 /* store_cache_import(st): the page cache is STORE_CACHE_IMPORT_KIB, for
  * an import's transactions of up to 10,000 changes, until
- * store_cache_bulk(st, false) or the store closes.  Not under a limit,
- * and only a speed, as store_cache_bulk. */
+ * store_cache_bulk(st, false) or the store closes, with the WAL
+ * checkpointed aside as store_cache_bulk's.  Not under a limit, and only
+ * a speed, as store_cache_bulk. */
 void		 store_cache_import(struct store *st);
 
 /* store_exec(st, sql): run statements without parameters.  0 / -1. */

@@ -1,0 +1,49 @@
+/*
+ * node/ckpt.h: checkpoint the WAL on another thread during a bulk write.
+ *
+ * SQLite checkpoints the WAL in the thread of the commit that filled it:
+ * an import of a million lines spent a tenth of its writing thread there
+ * (docs/performance.md, "Checkpoints aside").  While a ckpt runs, the
+ * writer's connection no longer checkpoints by itself: after each commit
+ * that leaves the WAL at a quarter of `every` frames or more, a thread
+ * with a connection of its own copies the committed frames into the
+ * database (a PASSIVE checkpoint, which waits for no one), and the
+ * writer goes on meanwhile.  Once the WAL holds `every` frames, the
+ * writer waits for that thread and checkpoints what is left itself, so
+ * that its next transaction starts the WAL again from the beginning: the
+ * -wal file stays near `every` frames, as with SQLite's own
+ * checkpoints.
+ *
+ * Only a speed: a checkpoint that fails (busy, a full disk) leaves the
+ * frames in the WAL, which still holds them, and the next one tries
+ * again, as SQLite's automatic checkpoint does; an I/O error is noted by
+ * node/iowatch.h.
+ */
+#ifndef OPORA_CKPT_H
+#define OPORA_CKPT_H
+
+#include <sqlite3.h>
+
+struct ckpt;
+
+/*
+ * ckpt_start(db, path, every): checkpoint db (a connection, used by one
+ * thread, to the database at path) aside, as above, replacing its
+ * automatic checkpoint.  Returns the ckpt, the caller's to stop; or NULL,
+ * logged, with db as it was.
+ */
+struct ckpt	*ckpt_start(sqlite3 *db, const char *path, int every);
+
+/*
+ * ckpt_stop(c): wait for the thread's checkpoint, stop it and free c; the
+ * writer's connection then has no automatic checkpoint until the caller
+ * gives it one (PRAGMA wal_autocheckpoint).  Called in the writer's
+ * thread, outside a statement.  NULL is a no-op.
+ */
+void		 ckpt_stop(struct ckpt *c);
+
+/* ckpt_runs(c): how many checkpoints the thread has run so far (a
+ * figure for tests and benchmarks). */
+unsigned long	 ckpt_runs(struct ckpt *c);
+
+#endif /* OPORA_CKPT_H */
