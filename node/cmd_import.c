@@ -1354,6 +1354,9 @@ check_lines(struct import *im)
  * thread, line by line, as the ring's one slot.
  */
 #define READ_AHEAD	64
+/* Slots the reader fills, and the maker gives back, between two takes of
+ * the lock. */
+#define READ_PUBLISH	8
 
 enum ready_state {
 	READY_OK,		/* il and key are set */
@@ -1382,9 +1385,13 @@ struct reader {
 	pthread_cond_t	 filled, emptied;
 	struct ready	 ring[READ_AHEAD];
 	size_t		 head, tail, count;	/* head: next to fill */
+	/* The maker's own: slots counted in and not yet taken, slots
+	 * it is done with and has not given back (at READ_PUBLISH). */
+	size_t		 avail, freed;
 	bool		 end;		/* nothing more will be filled */
 	bool		 stop;		/* the maker wants no more */
-	bool		 rwait, mwait;	/* reader, maker waiting */
+	bool		 rwait;		/* the reader waits for room */
+	bool		 mwait;		/* the maker waits: read without mu */
 };
 
 /*
@@ -1411,6 +1418,11 @@ reader_fill(struct reader *rd, struct ready *slot)
 		if (w->ls[lineno].good)
 			break;
 	}
+	/* What the maker was given in this slot before is freed here, in
+	 * the thread that allocated it: a chunk freed in another thread
+	 * locks its arena, and the maker's frees of every parsed line made
+	 * the two threads wait on each other's malloc. */
+	import_line_free(&slot->il);
 	memset(slot, 0, sizeof(*slot));
 	slot->lineno = lineno;
 	jcs_nomem_clear();
@@ -1442,6 +1454,7 @@ reader_run(void *arg)
 {
 	struct reader	*rd = arg;
 	struct ready	*slot;
+	size_t		 h, n, room;
 	bool		 last = false;
 
 	log_thread_name("opora-read");
@@ -1454,18 +1467,33 @@ reader_run(void *arg)
 		rd->rwait = false;
 		if (rd->stop)
 			break;
-		slot = &rd->ring[rd->head];
+		room = READ_AHEAD - rd->count;
+		h = rd->head;
 		pthread_mutex_unlock(&rd->mu);
-		/* The slot is the reader's until it is counted in. */
-		last = reader_fill(rd, slot) == 1;
-		pthread_mutex_lock(&rd->mu);
-		if (!last) {
-			rd->head = (rd->head + 1) % READ_AHEAD;
-			rd->count++;
-			last = slot->state != READY_OK;
+		/* Slots h.. are the reader's until they are counted in, a
+		 * few at a time (at once if the maker waits). */
+		for (n = 0; n < room && n < READ_PUBLISH; ) {
+			slot = &rd->ring[(h + n) % READ_AHEAD];
+			if (reader_fill(rd, slot) == 1) {
+				last = true;
+				break;
+			}
+			n++;
+			if (slot->state != READY_OK) {
+				last = true;
+				break;
+			}
+			if (__atomic_load_n(&rd->mwait, __ATOMIC_RELAXED))
+				break;
 		}
-		if (rd->mwait)
+		pthread_mutex_lock(&rd->mu);
+		rd->head = (h + n) % READ_AHEAD;
+		rd->count += n;
+		if (rd->mwait && n > 0) {
+			/* Once: the maker sets it again if it waits again. */
+			__atomic_store_n(&rd->mwait, false, __ATOMIC_RELAXED);
 			pthread_cond_signal(&rd->filled);
+		}
 	}
 	rd->end = true;
 	if (rd->mwait)
@@ -1514,41 +1542,59 @@ reader_start(struct reader *rd, const struct import *im)
 	pthread_attr_destroy(&attr);
 }
 
+/* Give the slots the maker is done with back to the reader; mu held. */
+static void
+reader_give_back(struct reader *rd)
+{
+	rd->count -= rd->freed;
+	rd->freed = 0;
+	/* Woken when half the ring is free, not at every line, and once:
+	 * the flag is the reader's again when it waits again. */
+	if (rd->rwait && rd->count <= READ_AHEAD / 2) {
+		rd->rwait = false;
+		pthread_cond_signal(&rd->emptied);
+	}
+}
+
 /* reader_next(rd): the next good line, or NULL when there is none left.
  * The maker gives it back with reader_done before it asks again. */
 static struct ready *
 reader_next(struct reader *rd)
 {
-	struct ready	*slot = NULL;
-
 	if (!rd->threaded)
 		return (reader_fill(rd, &rd->ring[0]) == 0 ? &rd->ring[0] :
 		    NULL);
-	pthread_mutex_lock(&rd->mu);
-	while (rd->count == 0 && !rd->end) {
-		rd->mwait = true;
-		pthread_cond_wait(&rd->filled, &rd->mu);
+	if (rd->avail == 0) {
+		pthread_mutex_lock(&rd->mu);
+		reader_give_back(rd);
+		while (rd->count == 0 && !rd->end) {
+			__atomic_store_n(&rd->mwait, true, __ATOMIC_RELAXED);
+			pthread_cond_wait(&rd->filled, &rd->mu);
+		}
+		__atomic_store_n(&rd->mwait, false, __ATOMIC_RELAXED);
+		rd->avail = rd->count;
+		pthread_mutex_unlock(&rd->mu);
+		if (rd->avail == 0)
+			return (NULL);
 	}
-	rd->mwait = false;
-	if (rd->count > 0)
-		slot = &rd->ring[rd->tail];
-	pthread_mutex_unlock(&rd->mu);
-	return (slot);
+	rd->avail--;
+	return (&rd->ring[rd->tail]);
 }
 
-/* reader_done(rd, slot): the maker is done with slot. */
+/* reader_done(rd, slot): the maker is done with slot (which the reader
+ * frees when it fills it again, or reader_stop). */
 static void
 reader_done(struct reader *rd, struct ready *slot)
 {
-	import_line_free(&slot->il);
-	if (!rd->threaded)
+	if (!rd->threaded) {
+		import_line_free(&slot->il);
+		return;
+	}
+	rd->tail = (rd->tail + 1) % READ_AHEAD;
+	if (++rd->freed < READ_PUBLISH)
 		return;
 	pthread_mutex_lock(&rd->mu);
-	rd->tail = (rd->tail + 1) % READ_AHEAD;
-	rd->count--;
-	/* Woken when half the ring is free, not at every line. */
-	if (rd->rwait && rd->count <= READ_AHEAD / 2)
-		pthread_cond_signal(&rd->emptied);
+	reader_give_back(rd);
 	pthread_mutex_unlock(&rd->mu);
 }
 
@@ -1556,17 +1602,17 @@ reader_done(struct reader *rd, struct ready *slot)
 static void
 reader_stop(struct reader *rd)
 {
+	size_t	 i;
+
 	if (rd->threaded) {
 		pthread_mutex_lock(&rd->mu);
 		rd->stop = true;
 		pthread_cond_signal(&rd->emptied);
 		pthread_mutex_unlock(&rd->mu);
 		pthread_join(rd->tid, NULL);
-		while (rd->count > 0) {
-			import_line_free(&rd->ring[rd->tail].il);
-			rd->tail = (rd->tail + 1) % READ_AHEAD;
-			rd->count--;
-		}
+		/* Every slot holds a line or nothing. */
+		for (i = 0; i < READ_AHEAD; i++)
+			import_line_free(&rd->ring[i].il);
 		pthread_cond_destroy(&rd->emptied);
 		pthread_cond_destroy(&rd->filled);
 		pthread_mutex_destroy(&rd->mu);

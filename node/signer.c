@@ -15,6 +15,7 @@
 #define SIGNER_MAX_THREADS	16
 #define SIGNER_WAKE		16	/* jobs queued before a sleeper is woken */
 #define SIGNER_WINDOW		256	/* changes signed ahead of the store */
+#define SIGNER_CLAIM		32	/* jobs a thread takes at once, at most */
 
 struct sjob {
 	struct change	 hdr;		/* the header only; parents owned */
@@ -43,6 +44,7 @@ struct signer {
 	bool			 waiting;
 	bool			 broken;	/* a change was not stored */
 	int			 nwaiting;	/* threads waiting for work */
+	int			 nwoken;	/* of them, signalled already */
 	bool			 stop;
 	int			 nthreads;
 	pthread_t		 th[SIGNER_MAX_THREADS];
@@ -64,10 +66,10 @@ static void *
 signer_run(void *arg)
 {
 	struct signer	*sg = arg;
-	const uint8_t	*bytes;
-	uint8_t		 sig[SIG_LEN];
-	size_t		 i, len;
-	int		 r;
+	const uint8_t	*bytes[SIGNER_CLAIM];
+	uint8_t		 sig[SIGNER_CLAIM][SIG_LEN];
+	size_t		 len[SIGNER_CLAIM], first, n, k;
+	int		 r[SIGNER_CLAIM];
 
 	log_thread_name("opora-sign");
 	pthread_mutex_lock(&sg->mu);
@@ -76,20 +78,33 @@ signer_run(void *arg)
 			sg->nwaiting++;
 			pthread_cond_wait(&sg->work, &sg->mu);
 			sg->nwaiting--;
+			if (sg->nwoken > 0)
+				sg->nwoken--;
 		}
 		if (sg->stop)
 			break;
-		i = sg->next++;
+		/* A run of jobs, a share of what waits: one lock to take
+		 * them and one to hand them back, not two a job. */
+		first = sg->next;
+		n = (sg->njobs - first) / (size_t)sg->nthreads;
+		n = n < 1 ? 1 : n > SIGNER_CLAIM ? SIGNER_CLAIM : n;
+		sg->next += n;
 		/* The array may move while we sign; the bytes do not. */
-		bytes = sg->jobs[i].bytes;
-		len = sg->jobs[i].len;
+		for (k = 0; k < n; k++) {
+			bytes[k] = sg->jobs[first + k].bytes;
+			len[k] = sg->jobs[first + k].len;
+		}
 		pthread_mutex_unlock(&sg->mu);
-		r = sig_sign(sg->key, CHANGE_PREFIX, bytes, len, sig);
+		for (k = 0; k < n; k++)
+			r[k] = sig_sign(sg->key, CHANGE_PREFIX, bytes[k],
+			    len[k], sig[k]);
 		pthread_mutex_lock(&sg->mu);
-		memcpy(sg->jobs[i].sig, sig, SIG_LEN);
-		sg->jobs[i].failed = r == -1;
-		sg->jobs[i].done = true;
-		if (sg->waiting && i < sg->want && signed_to_want(sg))
+		for (k = 0; k < n; k++) {
+			memcpy(sg->jobs[first + k].sig, sig[k], SIG_LEN);
+			sg->jobs[first + k].failed = r[k] == -1;
+			sg->jobs[first + k].done = true;
+		}
+		if (sg->waiting && first < sg->want && signed_to_want(sg))
 			pthread_cond_signal(&sg->signed_);
 	}
 	pthread_mutex_unlock(&sg->mu);
@@ -174,8 +189,12 @@ signer_submit(struct signer *sg, const struct change *c, const void *bytes,
 	sg->jobs[sg->njobs++] = job;
 	/* Waking a thread costs a system call on each side: a sleeping
 	 * thread is woken once SIGNER_WAKE jobs wait (or by a wait). */
-	if (sg->nwaiting > 0 && sg->njobs - sg->next >= SIGNER_WAKE)
+	if (sg->nwaiting > sg->nwoken && sg->njobs - sg->next >= SIGNER_WAKE) {
+		/* Once for each sleeper: until it runs, the next jobs need
+		 * no other call. */
+		sg->nwoken++;
 		pthread_cond_signal(&sg->work);
+	}
 	pthread_mutex_unlock(&sg->mu);
 	return (0);
 }
