@@ -283,8 +283,31 @@ temp_dir(void)
 static int
 command_done(int rc)
 {
-	if (rc == EX_OK)
+	/*
+	 * Done, but a write or sync that SQLite does not report failed: only
+	 * a checkpoint's (copying the WAL into the database file, at a
+	 * commit, at close, or on a thread of its own: node/ckpt.h), which
+	 * leaves what it could not copy in the WAL.  Nothing is lost and the
+	 * exit stays 0 (a curator who ran it again would record twice), but
+	 * the admin hears of the disk now, not at the next failure.
+	 */
+	if (rc == EX_OK) {
+		if (iowatch_full() || iowatch_failed())
+			log_warnx("%s (%s)", cli_tr("done and kept, but the "
+			    "database's WAL could not be copied into the "
+			    "database file: the disk is full or failed; what "
+			    "was written is safe in opora.db-wal beside it; "
+			    "free space on the file system of the node's "
+			    "directory (or look at the kernel log, dmesg), "
+			    "and a later command copies it", "выполнено и "
+			    "сохранено, но журнал WAL не удалось перенести в "
+			    "файл базы данных: диск заполнен или неисправен; "
+			    "записанное сохранено в opora.db-wal рядом с ним; "
+			    "освободите место на файловой системе каталога "
+			    "узла (или посмотрите журнал ядра, dmesg), и "
+			    "следующая команда перенесёт его"), cli.dir);
 		return (rc);
+	}
 	if (!__atomic_load_n(&disk_full, __ATOMIC_RELAXED) && !iowatch_full() &&
 	    !iowatch_full_temp()) {
 		if (!cli_io_failed() && log_oom_noted() &&
