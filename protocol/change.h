@@ -127,10 +127,10 @@ int	 change_encode_checked(struct buf *out, const struct change *hdr,
 
 /*
  * change_encode_tree(out, hdr, ops, nops, why, whysz): the bytes
- * change_encode appends, made as it makes them (a cJSON tree written by
- * jcs_write), without the check by change_decode: the reference that
- * change_encode_checked's writer, which makes them without a tree, is
- * compared with (test_change).  0, or CHANGE_BAD or CHANGE_NOMEM with a
+ * change_encode appends, made through a cJSON tree written by jcs_write,
+ * without the check by change_decode: the reference that the writer
+ * without a tree (change_encode's and change_encode_checked's, for a
+ * header of one parent or none) is compared with (test_change).  0, or CHANGE_BAD or CHANGE_NOMEM with a
  * reason and out as it was.
  */
 int	 change_encode_tree(struct buf *out, const struct change *hdr,

@@ -465,7 +465,7 @@ test_encode_direct(void **state)
 	struct op	 ops[3];
 	struct buf	 a, b;
 	char		 wa[256], wb[256], id[CHANGE_ID_HEX + 1];
-	size_t		 iter, i, k, nops, made = 0, refused = 0;
+	size_t		 iter, i, k, nops, made = 0, refused = 0, encoded = 0;
 	int		 ra, rb;
 
 	(void)state;
@@ -525,12 +525,73 @@ test_encode_direct(void **state)
 			refused++;
 		}
 		change_free(e);
+		/* change_encode writes them so too, then decodes them. */
+		buf_free(&b);
+		buf_init(&b, LIMIT_CHANGE_BYTES);
+		wb[0] = '\0';
+		e = NULL;
+		rb = change_encode(&b, &h, ops, nops, &e, wb, sizeof(wb));
+		if (ra != 0 && (rb != ra || strcmp(wa, wb) != 0))
+			fail_msg("iteration %zu: change_encode %d \"%s\", the "
+			    "tree %d \"%s\"", iter, rb, wb, ra, wa);
+		if (rb == 0) {
+			assert_int_equal(a.len - 6, b.len);
+			assert_memory_equal(a.data + 6, b.data, b.len);
+			assert_non_null(e);
+			encoded++;
+		}
+		change_free(e);
 		buf_free(&a);
 		buf_free(&b);
 	}
 	/* Both outcomes were tried, many times. */
 	assert_true(made > 1000);
 	assert_true(refused > 1000);
+	/* Random values are mostly refused by the decoding: valid ones,
+	 * with every escape a text can need, are written by change_encode
+	 * as the tree writes them. */
+	for (iter = 0; iter < 2000; iter++) {
+		static const char *const texts[] = {
+			"a", "Анна", "\"quoted\"", "back\\slash",
+			"line\nbreak\ttab", "emoji \xf0\x9f\x98\x80",
+			"\xe2\x80\xa8 sep", "/", "<script>", "\xc2\xa0nbsp",
+		};
+		const size_t	 nt = sizeof(texts) / sizeof(texts[0]);
+
+		r = rnd(&seed);
+		hdr_init(&h, r % 2);
+		if (r % 2 == 0) {
+			ops[0] = create();
+			/* A name or an address is one line. */
+			ops[0].person[PF_PATRONYMIC] = texts[(r >> 4) % nt];
+			ops[0].person[PF_ADDRESS] = texts[(r >> 8) % nt];
+			for (k = PF_PATRONYMIC; k <= PF_ADDRESS;
+			    k += PF_ADDRESS - PF_PATRONYMIC)
+				if (strchr(ops[0].person[k], '\n') != NULL)
+					ops[0].person[k] = texts[0];
+		} else {
+			ops[0] = op_of(OP_EVENT_ADD);
+			ops[0].arg[OA_DATE] = "2024-02-01";
+			ops[0].arg[OA_TYPE] = "housing";
+			ops[0].arg[OA_TEXT] = texts[(r >> 4) % nt];
+		}
+		buf_init(&a, LIMIT_CHANGE_BYTES);
+		buf_init(&b, LIMIT_CHANGE_BYTES);
+		assert_int_equal(change_encode_tree(&a, &h, ops, 1, wa,
+		    sizeof(wa)), 0);
+		e = NULL;
+		if (change_encode(&b, &h, ops, 1, &e, wb, sizeof(wb)) != 0)
+			fail_msg("iteration %zu: refused: %s", iter, wb);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		change_id(a.data, a.len, id);
+		assert_string_equal(e->id, id);
+		change_free(e);
+		buf_free(&a);
+		buf_free(&b);
+		encoded++;
+	}
+	assert_true(encoded > 2000);
 }
 
 static void
