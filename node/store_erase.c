@@ -59,7 +59,10 @@ static const char *const SQL_DEL_RECORDS[] = {
 	"DELETE FROM rejected WHERE dossier = ?1",
 	"DELETE FROM later WHERE dossier = ?1",
 	"DELETE FROM import_lines WHERE dossier = ?1",
-	"DELETE FROM import_made WHERE dossier = ?1",
+	/* By the dossier's dkeys (schema 13), then the dkeys. */
+	"DELETE FROM import_made WHERE dkey IN (SELECT dkey FROM"
+	"  import_dossiers WHERE dossier = ?1) AND dossier = ?1",
+	"DELETE FROM import_dossiers WHERE dossier = ?1",
 	"DELETE FROM dossier_centres WHERE dossier = ?1",
 	"DELETE FROM session_glass WHERE dossier = ?1",
 };

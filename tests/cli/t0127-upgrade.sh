@@ -78,6 +78,14 @@ for fx in "$TOP"/tests/fixtures/schema-*; do
 		    fail "schema $N: the added line was not imported once"
 		[ "$(db SMO 'SELECT max(seq) FROM changes')" = $((seq_SMO + 1)) ] ||
 		    fail "schema $N: the change after the upgrade did not take the seq after the counter"
+		# Every record of the import can be found by its dossier
+		# (import_dossiers, schema 13), so that an erasure takes it.
+		[ "$(db SMO "SELECT count(*) FROM import_made m WHERE NOT EXISTS
+		    (SELECT 1 FROM import_dossiers d WHERE d.dossier = m.dossier
+		    AND d.dkey = m.dkey)")" = 0 ] ||
+		    fail "schema $N: a record of import_made is not in import_dossiers"
+		[ "$(db SMO "SELECT count(*) FROM import_made")" -gt 0 ] ||
+		    fail "schema $N: import_made is empty"
 	fi
 	# What was written, as written.
 	ok "$OPORA" --dir KLU show "$D"
