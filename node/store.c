@@ -551,7 +551,21 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"DROP INDEX import_made_dossier;"
 	"CREATE TRIGGER import_made_dossier AFTER INSERT ON import_made BEGIN"
 	"  INSERT OR IGNORE INTO import_dossiers (dossier, dkey)"
-	"  VALUES (NEW.dossier, NEW.dkey); END;",
+	"  VALUES (NEW.dossier, NEW.dkey); END;"
+	/*
+	 * And the index of the ids' first 8 hex digits instead of 16
+	 * (STORE_ID_IS): at a million changes 4,600 pages instead of 6,800,
+	 * into which each change makes a random insert, so that an import
+	 * writes 0.22 WAL frames a change for it instead of 0.31.  The
+	 * trigger that keeps an id once looks it up the same way.
+	 */
+	"DROP TRIGGER changes_once;"
+	"DROP INDEX changes_idk;"
+	"CREATE INDEX changes_idk ON changes (substr(id, 1, 8));"
+	"CREATE TRIGGER changes_once BEFORE INSERT ON changes WHEN EXISTS"
+	"  (SELECT 1 FROM changes WHERE substr(id, 1, 8) ="
+	"  substr(NEW.id, 1, 8) AND +id = NEW.id)"
+	"  BEGIN SELECT RAISE(IGNORE); END;",
 };
 
 /* The migration that makes the table changes again (11 -> 12). */

@@ -47,11 +47,12 @@ static const char SQL_FORGOTTEN_BAD[] =
     " FROM forgotten f WHERE (SELECT count(*) FROM heads h"
     "  WHERE h.dossier = f.dossier) <> (SELECT count(*) FROM changes c"
     "  WHERE c.dossier = f.dossier)";
-/* Read on the index of the ids' first 16 hex digits, in its order (no
+/* Read on the index of the ids' first hex digits, in its order (no
  * sort); only a prefix two changes share is looked at again. */
 static const char SQL_TWICE[] =
-    "SELECT id, count(*) FROM changes WHERE substr(id, 1, 16) IN"
-    " (SELECT substr(id, 1, 16) FROM changes GROUP BY substr(id, 1, 16)"
+    "SELECT id, count(*) FROM changes WHERE substr(id, 1, " STORE_IDK ") IN"
+    " (SELECT substr(id, 1, " STORE_IDK ") FROM changes"
+    "  GROUP BY substr(id, 1, " STORE_IDK ")"
     "  HAVING count(*) > 1) GROUP BY id HAVING count(*) > 1";
 static const char SQL_ORPHAN_VIEWS[] =
     "SELECT dossier FROM persons WHERE dossier NOT IN"
