@@ -115,6 +115,15 @@ db() {
 	sqlite3 "$1/opora.db" "$2"
 }
 
+# schema_version: the schema version this program makes and migrates to
+# (STORE_SCHEMA_VERSION in node/store.h); the test fails if none is there.
+schema_version() {
+	_v=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
+	    "$TOP/node/store.h")
+	[ -n "$_v" ] || fail "no STORE_SCHEMA_VERSION in node/store.h"
+	echo "$_v"
+}
+
 # A node with one person, for tests that need one.
 mknode() {
 	"$OPORA" --dir "$1" init --region "${2:-RU-SMO}" 2>/dev/null ||

@@ -11,9 +11,8 @@ done
 [ "$(stat -c %a smo/tls.key)" = 600 ] || fail "tls.key is not 0600"
 contains '^region = RU-SMO$' smo/opora.conf
 [ "$(db smo 'PRAGMA journal_mode')" = wal ] || fail "database not in WAL mode"
-cur=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
-    "$TOP/node/store.h")
-[ -n "$cur" ] && [ "$(db smo 'PRAGMA user_version')" = "$cur" ] ||
+cur=$(schema_version) || exit 1
+[ "$(db smo 'PRAGMA user_version')" = "$cur" ] ||
     fail "schema version not $cur"
 openssl x509 -in smo/tls.crt -noout -subject | grep -q 'opora RU-SMO' ||
     fail "TLS certificate subject"

@@ -5,9 +5,7 @@
 # rebuilds to the same state.
 . "$TOP/tests/cli/lib.sh"
 
-cur=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
-    "$TOP/node/store.h")
-[ -n "$cur" ] || fail "no STORE_SCHEMA_VERSION in node/store.h"
+cur=$(schema_version) || exit 1
 seen=0
 for fx in "$TOP"/tests/fixtures/schema-*; do
 	[ -f "$fx/expect.txt" ] || continue

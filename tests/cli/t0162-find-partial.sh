@@ -69,8 +69,7 @@ db smo "UPDATE persons SET name_fold = NULL; DROP INDEX persons_name;
     PRAGMA user_version = 7"
 ok "$OPORA" find --name алена
 contains "$C" "$T/out"
-cur=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
-    "$TOP/node/store.h")
+cur=$(schema_version) || exit 1
 [ "$(db smo 'PRAGMA user_version')" = "$cur" ] || fail "not migrated to $cur"
 [ "$(db smo "SELECT name_fold FROM persons WHERE dossier = '$B'")" = петр ] ||
     fail "name_fold not filled by the migration"

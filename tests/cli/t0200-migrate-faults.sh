@@ -39,9 +39,8 @@
 . "$TOP/tests/cli/lib.sh"
 SHIM="$TOP/build/shortwrite.so"
 [ -f "$SHIM" ] || fail "build/shortwrite.so is missing (make unit)"
-cur=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
-    "$TOP/node/store.h")
-[ -n "$cur" ] && [ "$cur" -ge 12 ] ||
+cur=$(schema_version) || exit 1
+[ "$cur" -ge 12 ] ||
     fail "no STORE_SCHEMA_VERSION of 12 or more in node/store.h"
 # SQLite's temporary files (the statement journal) in a directory of the
 # test's, which the write log names.
