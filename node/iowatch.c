@@ -7,6 +7,18 @@
  * that move data, notes an I/O error.  The io_methods are given only if
  * the wrapped open succeeded, as SQLite requires (a failed open is not
  * closed).
+ *
+ * It also halves the system calls of writing a WAL: SQLite writes each
+ * frame as two calls, its 24-byte header and then the page just after it.
+ * The header of a WAL file is held (copied) until the next call on that
+ * file; when that call writes the page right after it, both go in one
+ * write, and any other call writes the header alone first.  So the file
+ * holds, at every call of SQLite's, what SQLite wrote before it, and no
+ * other connection can read a frame held here: a frame counts only once
+ * the commit that wrote it is recorded in the WAL's index, which SQLite
+ * does after writing the frame and its page.  A failure to write the
+ * header is reported by the call that wrote it (the page's, or the next
+ * one).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -19,7 +31,17 @@ struct wfile {
 	sqlite3_file	 base;
 	sqlite3_file	*real;		/* just after this struct */
 	bool		 temp;		/* a temporary file, not the node's */
+	bool		 wal;		/* a WAL: frame headers are held */
+	bool		 held;		/* hdr waits to be written at hdr_off */
+	sqlite3_int64	 hdr_off;
+	unsigned char	 hdr[24];
+	unsigned char	*join;		/* a header and a page (sqlite3_malloc) */
+	int		 joincap;
 };
+
+/* The size of a WAL frame's header (SQLite's WAL_FRAME_HDRSIZE, part of
+ * its file format). */
+#define WAL_FRAME_HDR	24
 
 /* The files SQLite makes in its temporary directory. */
 #define TEMP_FILES	(SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TEMP_JOURNAL | \
@@ -89,63 +111,132 @@ note_file(sqlite3_file *f, int rc)
 	return (note(rc));
 }
 
+/* Write the frame header f holds, if any.  SQLITE_OK or the write's
+ * error (noted). */
+static int
+flush(sqlite3_file *f)
+{
+	struct wfile	*w = (struct wfile *)f;
+
+	if (!w->held)
+		return (SQLITE_OK);
+	w->held = false;
+	return (note_file(f, REAL(f)->pMethods->xWrite(REAL(f), w->hdr,
+	    WAL_FRAME_HDR, w->hdr_off)));
+}
+
+/* Flush f's header before a call; if it fails, that call fails so. */
+#define FLUSH(f)	do {						\
+	int frc_ = flush(f);						\
+	if (frc_ != SQLITE_OK)						\
+		return (frc_);						\
+} while (0)
+
 static int
 w_close(sqlite3_file *f)
 {
-	return (REAL(f)->pMethods->xClose(REAL(f)));
+	struct wfile	*w = (struct wfile *)f;
+	int		 rc, frc;
+
+	frc = flush(f);
+	sqlite3_free(w->join);
+	w->join = NULL;
+	rc = REAL(f)->pMethods->xClose(REAL(f));
+	return (frc != SQLITE_OK ? frc : rc);
 }
 
 static int
 w_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 {
+	FLUSH(f);
 	return (note(REAL(f)->pMethods->xRead(REAL(f), p, n, off)));
+}
+
+/* Room in w->join for n bytes; false if there is none (out of memory). */
+static bool
+join_room(struct wfile *w, int n)
+{
+	unsigned char	*p;
+
+	if (n <= w->joincap)
+		return (true);
+	if ((p = sqlite3_realloc(w->join, n)) == NULL)
+		return (false);
+	w->join = p;
+	w->joincap = n;
+	return (true);
 }
 
 static int
 w_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
+	struct wfile	*w = (struct wfile *)f;
+
+	/* A frame's header: held for the page that follows it. */
+	if (w->wal && !w->held && n == WAL_FRAME_HDR) {
+		memcpy(w->hdr, p, WAL_FRAME_HDR);
+		w->hdr_off = off;
+		w->held = true;
+		return (SQLITE_OK);
+	}
+	if (w->held && off == w->hdr_off + WAL_FRAME_HDR && n > 0 &&
+	    n <= 65536 && join_room(w, WAL_FRAME_HDR + n)) {
+		memcpy(w->join, w->hdr, WAL_FRAME_HDR);
+		memcpy(w->join + WAL_FRAME_HDR, p, (size_t)n);
+		w->held = false;
+		return (note_file(f, REAL(f)->pMethods->xWrite(REAL(f),
+		    w->join, WAL_FRAME_HDR + n, w->hdr_off)));
+	}
+	FLUSH(f);
 	return (note_file(f, REAL(f)->pMethods->xWrite(REAL(f), p, n, off)));
 }
 
 static int
 w_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
+	FLUSH(f);
 	return (note_file(f, REAL(f)->pMethods->xTruncate(REAL(f), size)));
 }
 
 static int
 w_sync(sqlite3_file *f, int flags)
 {
+	FLUSH(f);
 	return (note(REAL(f)->pMethods->xSync(REAL(f), flags)));
 }
 
 static int
 w_size(sqlite3_file *f, sqlite3_int64 *size)
 {
+	FLUSH(f);
 	return (note(REAL(f)->pMethods->xFileSize(REAL(f), size)));
 }
 
 static int
 w_lock(sqlite3_file *f, int lock)
 {
+	FLUSH(f);
 	return (REAL(f)->pMethods->xLock(REAL(f), lock));
 }
 
 static int
 w_unlock(sqlite3_file *f, int lock)
 {
+	FLUSH(f);
 	return (REAL(f)->pMethods->xUnlock(REAL(f), lock));
 }
 
 static int
 w_reserved(sqlite3_file *f, int *out)
 {
+	FLUSH(f);
 	return (REAL(f)->pMethods->xCheckReservedLock(REAL(f), out));
 }
 
 static int
 w_control(sqlite3_file *f, int op, void *arg)
 {
+	FLUSH(f);
 	return (REAL(f)->pMethods->xFileControl(REAL(f), op, arg));
 }
 
@@ -164,6 +255,7 @@ w_device(sqlite3_file *f)
 static int
 w_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp)
 {
+	FLUSH(f);
 	return (note(REAL(f)->pMethods->xShmMap(REAL(f), pg, pgsz, extend,
 	    pp)));
 }
@@ -171,24 +263,28 @@ w_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp)
 static int
 w_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 {
+	FLUSH(f);
 	return (REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags));
 }
 
 static void
 w_shm_barrier(sqlite3_file *f)
 {
+	(void)flush(f);
 	REAL(f)->pMethods->xShmBarrier(REAL(f));
 }
 
 static int
 w_shm_unmap(sqlite3_file *f, int del)
 {
+	FLUSH(f);
 	return (REAL(f)->pMethods->xShmUnmap(REAL(f), del));
 }
 
 static int
 w_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
 {
+	FLUSH(f);
 	return (note(REAL(f)->pMethods->xFetch(REAL(f), off, n, pp)));
 }
 
@@ -223,6 +319,10 @@ w_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	w->base.pMethods = NULL;
 	w->real = (sqlite3_file *)(w + 1);
 	w->temp = (flags & TEMP_FILES) != 0;
+	w->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	w->held = false;
+	w->join = NULL;
+	w->joincap = 0;
 	rc = note(real_vfs->xOpen(real_vfs, name, w->real, flags, outflags));
 	if (rc != SQLITE_OK || w->real->pMethods == NULL)
 		return (rc);
