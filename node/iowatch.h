@@ -13,6 +13,11 @@
  * SQLite does not log either), a file of the node's or a temporary one.  The record is process-wide
  * and never cleared, so that a command that failed can say why (node/cli.c)
  * and verify gives no verdict on what it could not read.
+ *
+ * It also writes each frame of a WAL in one system call where SQLite makes
+ * two (the frame's 24-byte header, then its page): the header is held
+ * until the page that follows it, and written first, alone, before any
+ * other call on that file (node/iowatch.c says why no reader can miss it).
  */
 #ifndef OPORA_IOWATCH_H
 #define OPORA_IOWATCH_H
