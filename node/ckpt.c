@@ -8,6 +8,7 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <sqlite3.h>
@@ -27,6 +28,22 @@ struct ckpt {
 	unsigned long	 runs;
 };
 
+static unsigned long	 failures;
+
+void
+ckpt_note(int rc)
+{
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+	    (rc & 0xff) != SQLITE_LOCKED)
+		__atomic_add_fetch(&failures, 1, __ATOMIC_RELAXED);
+}
+
+unsigned long
+ckpt_failures(void)
+{
+	return (__atomic_load_n(&failures, __ATOMIC_RELAXED));
+}
+
 static void *
 ckpt_run(void *arg)
 {
@@ -44,8 +61,8 @@ ckpt_run(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		/* Busy (another checkpoint) or failed: the frames stay in
 		 * the WAL for the next one. */
-		(void)sqlite3_wal_checkpoint_v2(c->own, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		ckpt_note(sqlite3_wal_checkpoint_v2(c->own, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
 		pthread_mutex_lock(&c->mu);
 		c->runs++;
 		c->busy = false;
@@ -74,8 +91,8 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		/* What the thread has not copied yet, here, so that the
 		 * next transaction starts the WAL from its beginning. */
 		ckpt_wait(c);
-		(void)sqlite3_wal_checkpoint_v2(db, name,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		ckpt_note(sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
 	} else if (frames >= c->every / 4) {
 		pthread_mutex_lock(&c->mu);
 		if (!c->busy && !c->want) {
@@ -165,4 +182,21 @@ ckpt_runs(struct ckpt *c)
 	n = c->runs;
 	pthread_mutex_unlock(&c->mu);
 	return (n);
+}
+
+/* SQLite's own automatic checkpoint (sqlite3WalDefaultHook), counted. */
+static int
+auto_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	if (frames >= (int)(intptr_t)arg)
+		ckpt_note(sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
+	return (SQLITE_OK);
+}
+
+void
+ckpt_auto(sqlite3 *db, int every)
+{
+	(void)sqlite3_wal_hook(db, auto_hook, (void *)(intptr_t)(every > 1 ?
+	    every : 1));
 }

@@ -505,6 +505,24 @@ cmd_status(int argc, char **argv)
 		    "повреждения)"));
 		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
 	}
+	if (mf.wal_bytes > METRICS_WAL_LARGE) {
+		snprintf(msg, sizeof(msg), "%s %lld MiB, %s %d MiB %s", cli_tr(
+		    "the write-ahead log (opora.db-wal) is", "журнал "
+		    "предзаписи (opora.db-wal) занимает"),
+		    (long long)(mf.wal_bytes >> 20), cli_tr("more than twice the",
+		    "больше чем вдвое против"), STORE_CHECKPOINT_BYTES >> 20,
+		    cli_tr("at which it is copied into the database: the copies "
+		    "fail (a full or failing disk: free space, look at dmesg) or "
+		    "a long read holds them back (a backup or a query still "
+		    "running); nothing written is lost, and the log shrinks once "
+		    "a copy succeeds", "при которых он переносится в базу: "
+		    "перенос не удаётся (диск заполнен или неисправен: "
+		    "освободите место, посмотрите dmesg) или его задерживает "
+		    "долгое чтение (резервное копирование или ещё идущий "
+		    "запрос); записанное не потеряно, и журнал уменьшится, как "
+		    "только перенос удастся"));
+		cJSON_AddItemToArray(problems, cJSON_CreateString(msg));
+	}
 	if (readerr)
 		cJSON_AddItemToArray(problems, cJSON_CreateString(cli_tr(
 		    "the database could not be read whole: run 'opora verify'",

@@ -20,6 +20,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "node/ckpt.h"
 #include "node/metrics.h"
 #include "node/node.h"
 #include "node/store.h"
@@ -277,8 +278,8 @@ metrics_gather(struct node *n, int64_t now, struct metrics_figures *f)
 	}
 	if ((f->audit_entries = store_metrics_audit_entries(n->st)) < 0)
 		f->readerr = true;
-	f->db_bytes = file_bytes(n, "opora.db") + file_bytes(n,
-	    "opora.db-wal");
+	f->wal_bytes = file_bytes(n, "opora.db-wal");
+	f->db_bytes = file_bytes(n, "opora.db") + f->wal_bytes;
 	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0 ||
 	    num_parse_str(v, 0, INT64_MAX, &f->stats_published_ms) == -1)
 		f->stats_published_ms = 0;
@@ -325,7 +326,9 @@ metrics_json(const struct metrics_figures *f, cJSON *j)
 	if (cJSON_AddNumberToObject(j, "audit_entries",
 	    (double)f->audit_entries) == NULL ||
 	    cJSON_AddNumberToObject(j, "database_bytes",
-	    (double)f->db_bytes) == NULL)
+	    (double)f->db_bytes) == NULL ||
+	    cJSON_AddNumberToObject(j, "wal_bytes",
+	    (double)f->wal_bytes) == NULL)
 		return (-1);
 	return (0);
 }
@@ -422,6 +425,10 @@ db_figures(struct buf *out, const struct metrics_figures *f, bool fed)
 	    "region's custody.", f->cnt.custodian_of);
 	gauge(out, "opora_database_bytes", "Bytes of the database and its "
 	    "write-ahead log on disk.", f->db_bytes);
+	gauge(out, "opora_wal_bytes", "Bytes of the write-ahead log "
+	    "(opora.db-wal) alone: it is copied into the database at 160 MiB, "
+	    "so much more means those copies fail or a long read holds them "
+	    "back.", f->wal_bytes);
 	if (f->cnt.last_received >= 0) {
 		family(out, "opora_last_change_timestamp_seconds", "gauge",
 		    "When the newest change was stored here (0: none).");
@@ -548,6 +555,12 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 	    "Connections closed at once, over a budget (too many open).");
 	sample(out, "opora_connections_refused_total", NULL, NULL,
 	    (long long)ref);
+	family(out, "opora_checkpoint_failures_total", "counter", "Copies "
+	    "of the write-ahead log into the database (checkpoints) that "
+	    "failed in this process: a full or failing disk. What they could "
+	    "not copy stays in the log, safe, and the next one tries again.");
+	sample(out, "opora_checkpoint_failures_total", NULL, NULL,
+	    (long long)ckpt_failures());
 	if (open_fn != NULL) {
 		open_fn(open, arg);
 		family(out, "opora_connections_open", "gauge", "Connections "

@@ -89,6 +89,7 @@ struct metrics_figures {
 	int64_t			 refused[METRICS_REASONS];
 	int64_t			 audit_entries;
 	int64_t			 db_bytes;	/* opora.db and its WAL */
+	int64_t			 wal_bytes;	/* the WAL alone */
 	int64_t			 stats_published_ms;	/* 0: never */
 	struct metrics_peer	*peers;		/* owned; npeers of them */
 	size_t			 npeers;
@@ -120,9 +121,17 @@ void	 metrics_figures_free(struct metrics_figures *f);
 /*
  * metrics_json(f, j): add the figures of f that 'opora status --json'
  * has no other member for ("refused_by_reason", "audit_entries",
- * "database_bytes") to object j.  0 / -1 (out of memory).
+ * "database_bytes", "wal_bytes") to object j.  0 / -1 (out of memory).
  */
 int	 metrics_json(const struct metrics_figures *f, struct cJSON *j);
+
+/*
+ * A WAL this large means its copies into the database (checkpoints, at
+ * STORE_CHECKPOINT_BYTES) fail, or a long read holds them back: twice the
+ * size at which it is copied, which a bulk write's last transaction does
+ * not reach.  'opora status' says so.
+ */
+#define METRICS_WAL_LARGE	(2 * (int64_t)STORE_CHECKPOINT_BYTES)
 
 /* The serving process's counters.  The region is borrowed. */
 enum metrics_conn {

@@ -33,15 +33,6 @@
  * twice with the cache above, 19,089 with this one, at 92 MiB at most;
  * the time gained was within that machine's noise (docs/performance.md). */
 #define STORE_CACHE_IMPORT_KIB	"40960"
-/*
- * Checkpoint the WAL every 160 MiB (SQLite's default is 4 MiB): a page
- * written by many commits in a row is copied into the database once.  At
- * a million changes, 5,000 pulled changes dirty a page of the change-id
- * index for nearly each, and a checkpoint every 40 MB copied them after
- * each commit (docs/performance.md).  The -wal file may grow to about
- * this size.
- */
-#define STORE_CHECKPOINT_BYTES	(160 * 1024 * 1024)
 
 struct store_stmt {
 	const char	*sql;		/* static text: compared by address */
@@ -832,7 +823,7 @@ store_want_wipe(struct store *st)
 int
 store_wipe_wal(struct store *st)
 {
-	int	 logged = 0, done = 0;
+	int	 logged = 0, done = 0, rc;
 
 	/*
 	 * TRUNCATE copies every frame into the database (whose freed
@@ -840,8 +831,10 @@ store_wipe_wal(struct store *st)
 	 * no frame written before an erasure keeps its bytes.  It waits for
 	 * readers and writers through the busy timeout.
 	 */
-	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    &logged, &done) != SQLITE_OK) {
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &logged, &done);
+	ckpt_note(rc);
+	if (rc != SQLITE_OK) {
 		store_err(st, "checkpoint the WAL after an erasure (it is "
 		    "tried again after the next one)");
 		return (-1);
@@ -954,7 +947,6 @@ static int
 checkpoint_every(struct store *st)
 {
 	sqlite3_stmt	*s;
-	char		 sql[64];
 	int64_t		 size = 0;
 
 	if ((s = store_stmt(st, "PRAGMA page_size")) == NULL)
@@ -967,9 +959,10 @@ checkpoint_every(struct store *st)
 		return (-1);
 	}
 	st->ckpt_frames = (int)(STORE_CHECKPOINT_BYTES / size);
-	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
-	    st->ckpt_frames);
-	return (store_exec(st, sql));
+	/* SQLite's automatic checkpoint, its failures counted (a full
+	 * disk: node/metrics.h). */
+	ckpt_auto(st->db, st->ckpt_frames);
+	return (0);
 }
 
 struct store *

@@ -134,6 +134,16 @@ void		 store_want_wipe(struct store *st);
 int		 store_wipe_wal(struct store *st);
 
 /*
+ * Checkpoint the WAL every 160 MiB (SQLite's default is 4 MiB): a page
+ * written by many commits in a row is copied into the database once.  At
+ * a million changes, 5,000 pulled changes dirty a page of the change-id
+ * index for nearly each, and a checkpoint every 40 MB copied them after
+ * each commit (docs/performance.md).  The -wal file may grow to about
+ * this size.
+ */
+#define STORE_CHECKPOINT_BYTES	(160 * 1024 * 1024)
+
+/*
  * store_cache_bulk(st, on): while on, the connection's page cache is
  * STORE_CACHE_BULK_KIB rather than STORE_CACHE_KIB (node/store.c), for a
  * backlog taken in one response after another: a transaction of 5,000

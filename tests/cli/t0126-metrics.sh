@@ -129,6 +129,14 @@ for side in SMO:$MS KLU:$MK; do
 	[ "$a" = "$(db $r 'SELECT count(*) FROM audit')" ] ||
 	    fail "$r: audit entries are not the audit log's"
 	[ "$(v $r.prom opora_database_read_ok)" = 1 ] || fail "$r: read_ok"
+	# The WAL alone, part of the database's bytes (both move with each
+	# write, status's own among them); no checkpoint of serve failed.
+	w=$(v $r.prom opora_wal_bytes)
+	[ -n "$w" ] && [ "$w" -ge 0 ] && [ "$w" -le \
+	    "$(v $r.prom opora_database_bytes)" ] || fail "$r: wal bytes $w"
+	jq -e '.wal_bytes >= 0' "$j" >/dev/null || fail "$r: status wal_bytes"
+	[ "$(v $r.prom opora_checkpoint_failures_total)" = 0 ] ||
+	    fail "$r: checkpoint failures"
 	[ "$(v $r.prom opora_peers)" = 1 ] || fail "$r: peers"
 done
 

@@ -5,7 +5,11 @@
  * near the threshold, where without checkpoints it grows with every
  * commit; every row is there, read by another connection, and the
  * database passes its integrity check; once stopped, the writer's
- * connection no longer calls into the freed ckpt.
+ * connection no longer calls into the freed ckpt.  ckpt_auto, SQLite's
+ * automatic checkpoint counted: while the database file cannot be written
+ * (a failing disk, under tests/unit/testvfs.h), commits go on into the WAL
+ * and each failed checkpoint is counted; once it can, the next checkpoint
+ * copies everything and is not counted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "node/ckpt.h"
+#include "tests/unit/testvfs.h"
 
 #define PAGE		4096
 #define EVERY		200	/* frames */
@@ -182,6 +187,46 @@ test_aside(void **state)
 	    ROWS);
 }
 
+/* Checkpoints that fail are counted, and nothing is lost meanwhile. */
+static void
+test_auto_counted(void **state)
+{
+	struct fixture	*f = *state;
+	unsigned long	 before, during;
+	long long	 db0, wal_failing;
+	int		 i;
+
+	ckpt_auto(f->db, EVERY);
+	/* The threshold met with a disk that works: no failure. */
+	before = ckpt_failures();
+	for (i = 0; i < 6; i++)
+		commit_rows(f->db, i * ROWS);
+	assert_true(ckpt_failures() == before);
+	db0 = file_size(f->path);
+	assert_true(db0 > (long long)EVERY * PAGE / 2);
+	/* The database file fails: every commit past the threshold tries a
+	 * checkpoint, which fails and is counted; the commits are kept. */
+	testvfs_fail_db = 1;
+	for (i = 6; i < 18; i++)
+		commit_rows(f->db, i * ROWS);
+	testvfs_fail_db = 0;
+	during = ckpt_failures();
+	assert_true(during >= before + 6);
+	wal_failing = file_size(f->wal);
+	assert_true(wal_failing > 10LL * ROWS * PAGE);
+	assert_int_equal(count_rows(f->path), 18LL * ROWS);
+	/* The disk back: the next checkpoint copies it all, uncounted, and
+	 * the WAL starts again from its beginning: the -wal file, as long
+	 * as the failures made it, no longer grows. */
+	for (i = 18; i < 30; i++)
+		commit_rows(f->db, i * ROWS);
+	assert_true(ckpt_failures() == during);
+	assert_true(file_size(f->path) > db0 + 10LL * ROWS * PAGE);
+	assert_true(file_size(f->wal) <= wal_failing + (long long)(ROWS + 4) *
+	    (PAGE + 24));
+	assert_int_equal(count_rows(f->path), 30LL * ROWS);
+}
+
 /* A database that cannot be opened: NULL, and the writer's connection
  * as it was. */
 static void
@@ -206,7 +251,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_path, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_auto_counted, setup,
+		    teardown),
 	};
 
+	if (testvfs_register() != 0)
+		return (1);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
