@@ -252,10 +252,11 @@ w_device(sqlite3_file *f)
 	return (REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)));
 }
 
+/* The shared-memory and mapping calls are made on a database file, never
+ * on its WAL, so no header is held there: nothing to write first. */
 static int
 w_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp)
 {
-	FLUSH(f);
 	return (note(REAL(f)->pMethods->xShmMap(REAL(f), pg, pgsz, extend,
 	    pp)));
 }
@@ -263,28 +264,24 @@ w_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp)
 static int
 w_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 {
-	FLUSH(f);
 	return (REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags));
 }
 
 static void
 w_shm_barrier(sqlite3_file *f)
 {
-	(void)flush(f);
 	REAL(f)->pMethods->xShmBarrier(REAL(f));
 }
 
 static int
 w_shm_unmap(sqlite3_file *f, int del)
 {
-	FLUSH(f);
 	return (REAL(f)->pMethods->xShmUnmap(REAL(f), del));
 }
 
 static int
 w_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
 {
-	FLUSH(f);
 	return (note(REAL(f)->pMethods->xFetch(REAL(f), off, n, pp)));
 }
 
