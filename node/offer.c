@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "conflict/dossier.h"
+#include "conflict/history.h"
 #include "conflict/hlc.h"
 #include "node/account.h"
 #include "node/erase.h"
@@ -378,27 +379,24 @@ onto_row(const struct store_row *row, void *arg)
 }
 
 /*
- * settle_onto(n, d, moved, nmoved, known, arg): apply to d, the state the
- * views hold, the changes that moved (in the total order), and write what
- * they changed: 0.  1 when d is not the state of every other change of
+ * settle_onto(n, d, count, moved, nmoved, known, arg): apply to d, the
+ * state the views hold, the changes that moved (in the total order), and
+ * write what they changed: 0.  count is how many changes the dossier
+ * has.  1 when d is not the state of every other change of
  * the log, or a moved change does not come after it: the caller folds
  * (and forgets d, which may have taken some of them).  -1 on a database
  * error or out of memory.
  */
 static int
-settle_onto(struct node *n, struct dossier *d, char (*moved)[65],
-    size_t nmoved, view_known_fn known, void *arg)
+settle_onto(struct node *n, struct dossier *d, size_t count,
+    char (*moved)[65], size_t nmoved, view_known_fn known, void *arg)
 {
 	struct onto		*o;
 	struct dossier_stamp	 s, prev = d->last;
-	int64_t			 count;
 	size_t			 i;
 	int			 k, rc = 1;
 
-	if (store_offer_nchanges(n->st, d->id, &count) == -1)
-		return (-1);
-	if (d->nchanges == 0 || count < 0 ||
-	    (uint64_t)count != d->nchanges + nmoved)
+	if (d->nchanges == 0 || count != d->nchanges + nmoved)
 		return (1);
 	if (nmoved > 0 && (o = calloc(nmoved, sizeof(*o))) == NULL) {
 		log_oom_note();
@@ -441,14 +439,33 @@ out:
 	return (rc);
 }
 
+/* history_gap's question about a parent outside the dossier. */
+static int
+stored(const char *id, void *arg)
+{
+	return (store_change_has(arg, id));
+}
+
+static bool
+any_other(const struct history *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->v[i].other)
+			return (true);
+	return (false);
+}
+
 int
 offer_settle(struct node *n, const char *dossier, bool force,
     view_known_fn known, void *arg, struct dossier *have)
 {
+	struct history	 h;
 	struct dossier	*d = NULL;
 	char		 why[256], (*moved)[65] = NULL;
 	size_t		 nmoved = 0;
-	int		 k, accepted;
+	int		 k, accepted, rc = -1;
 
 	if ((k = offer_held(n->st, dossier)) != 1)
 		return (k);
@@ -457,45 +474,59 @@ offer_settle(struct node *n, const char *dossier, bool force,
 	if (store_offer_accept_seen(n->st, dossier, n->cfg.region) == -1 ||
 	    (accepted = store_offer_accepted(n->st, dossier)) == -1)
 		return (-1);
-	/* Folded once the whole history is here (it may come in more than
+	/* The dossier read once (conflict/history.h) for all that follows.
+	 * Folded once the whole history is here (it may come in more than
 	 * one response): every change's parents stored before it.  Until
 	 * then, an accepted offer's history is held, unfolded. */
-	if ((k = store_offer_gap(n->st, dossier)) != 0)
-		return (k == 1 ? (accepted ? 3 : 0) : -1);
-	if (!accepted && !force)
-		return (2);
-	while ((k = store_offer_drop_orphans(n->st, dossier)) > 0)
-		;
-	if (k == -1 || store_offer_reorder(n->st, dossier, &moved,
-	    &nmoved) == -1)
+	if (store_offer_history(n->st, dossier, &h) == -1)
 		return (-1);
+	if ((k = history_gap(&h, stored, n->st)) != 0) {
+		rc = k == 1 ? (accepted ? 3 : 0) : -1;
+		goto out;
+	}
+	if (!accepted && !force) {
+		rc = 2;
+		goto out;
+	}
+	if (any_other(&h)) {
+		while ((k = store_offer_drop_orphans(n->st, dossier)) > 0)
+			;
+		history_free(&h);
+		if (k == -1 || store_offer_history(n->st, dossier, &h) == -1)
+			goto out;
+	}
+	if (store_offer_reorder(n->st, &h, &moved, &nmoved) == -1)
+		goto out;
 	k = have != NULL && strcmp(have->id, dossier) == 0 ?
-	    settle_onto(n, have, moved, nmoved, known, arg) : 1;
-	free(moved);
+	    settle_onto(n, have, h.n, moved, nmoved, known, arg) : 1;
 	if (k == -1)
-		return (-1);
+		goto out;
 	log_debug("dossier %s: settled %s", dossier, k == 0 ? "on the state "
 	    "its views hold" : "by a fold of its log");
 	if (k == 1) {
 		if (view_fold_known(n->st, dossier, known, arg, &d, why,
 		    sizeof(why)) != 0) {
 			log_warnx("dossier %s: %s", dossier, why);
-			return (-1);
+			goto out;
 		}
 		if (view_clear(n->st, dossier) == -1 ||
 		    view_save(n->st, d) == -1) {
 			dossier_free(d);
-			return (-1);
+			goto out;
 		}
 		dossier_free(d);
 	}
-	if (store_offer_heads_again(n->st, dossier) == -1 ||
+	if (store_offer_heads_of(n->st, dossier, &h) == -1 ||
 	    (k = erase_kind(n->st, dossier, NULL)) == -1 ||
 	    ((accepted || k == ERASE_NONE) && store_offer_drop(n->st,
 	    dossier) == -1))
-		return (-1);
+		goto out;
 	log_info("dossier %s: its history came with the accept", dossier);
-	return (1);
+	rc = 1;
+out:
+	free(moved);
+	history_free(&h);
+	return (rc);
 }
 
 /* One summary into the array of offer_json. */

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "conflict/history.h"
 #include "node/store.h"
 #include "node/store_offer.h"
 #include "protocol/log.h"
@@ -73,6 +74,7 @@ static const char SQL_DEL_CHANGE[] =
  * difference of two sets, each read once: parents has no index by
  * parent, and a NOT EXISTS per change read the dossier again for each). */
 static const char SQL_DEL_HEADS[] = "DELETE FROM heads WHERE dossier = ?1";
+static const char SQL_PUT_HEAD[] = "INSERT INTO heads (dossier, id) VALUES (?1, ?2)";
 static const char SQL_HEADS[] =
     "INSERT INTO heads (dossier, id) SELECT ?1, id FROM"
     " (SELECT c.id FROM changes c WHERE c.dossier = ?1"
@@ -105,19 +107,14 @@ static const char SQL_MOVE_PARENTS[] =
     " WHERE child = ?1";
 static const char SQL_MOVE_DEL_PARENTS[] = "DELETE FROM parents WHERE child = ?1";
 static const char SQL_MOVE_DEL[] = "DELETE FROM changes WHERE seq = ?1";
-static const char SQL_NCHANGES[] =
-    "SELECT count(*) FROM changes WHERE dossier = ?1";
-/* A change of the dossier whose parent is not here: its history has not
- * all come yet. */
+/* The offers of the dossier other than accepted ones, and this node's
+ * decisions on them: a parent missing from their past is no gap in the
+ * history (store_offer_history marks them). */
 #define OTHER_OFFERS \
     " SELECT change FROM offer_summaries WHERE dossier = ?1" \
     " AND state <> 'accepted' UNION SELECT decided_by FROM offer_summaries" \
     " WHERE dossier = ?1 AND state <> 'accepted' AND decided_by IS NOT NULL"
-static const char SQL_GAP[] =
-    "SELECT 1 FROM parents p JOIN changes c ON c.seq = p.child"
-    " WHERE c.dossier = ?1 AND c.id NOT IN (" OTHER_OFFERS ")"
-    " AND NOT EXISTS (SELECT 1 FROM changes k WHERE "
-    STORE_ID_IS("k.id", "p.parent") ") LIMIT 1";
+static const char SQL_OTHERS[] = OTHER_OFFERS;
 /*
  * Offers other than the accepted one (and this node's decisions on them)
  * that still lack parents when the history has come: their history is
@@ -375,12 +372,6 @@ store_offer_change_order(struct store *st, const char *id, char hlc[17],
 }
 
 int
-store_offer_gap(struct store *st, const char *dossier)
-{
-	return (run(st, SQL_GAP, dossier, NULL, NULL, NULL));
-}
-
-int
 store_offer_past_gap(struct store *st, const char *dossier, const char *hlc,
     const char *ids)
 {
@@ -432,37 +423,76 @@ out:
 	return (rc);
 }
 
-/* A change of the dossier being put in order: where it is in the log,
- * and whether it moves. */
-struct early {
-	int64_t		 seq;
-	char		 id[65];
-	bool		 moves;
-};
-
-static int
-early_cmp(const void *a, const void *b)
+int
+store_offer_history(struct store *st, const char *dossier, struct history *h)
 {
-	return (strcmp(((const struct early *const *)a)[0]->id,
-	    ((const struct early *const *)b)[0]->id));
+	sqlite3_stmt	*s;
+	const char	*id, *parent;
+	long		 i;
+	int		 k;
+
+	history_init(h);
+	if ((s = store_stmt(st, SQL_EARLY)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((k = store_step(st, s)) == STORE_ROW) {
+		id = (const char *)sqlite3_column_text(s, 1);
+		parent = (const char *)sqlite3_column_text(s, 2);
+		if (id == NULL || strlen(id) != 64 || (parent != NULL &&
+		    strlen(parent) != 64)) {
+			log_warnx("dossier %s: a change id or parent in the "
+			    "log is not 64 characters", dossier);
+			k = STORE_ERR;
+			break;
+		}
+		/* One row a parent: a change's rows are together. */
+		if ((h->n == 0 || strcmp(h->v[h->n - 1].id, id) != 0) &&
+		    history_add(h, sqlite3_column_int64(s, 0), id) == -1) {
+			log_oom_note();
+			k = STORE_ERR;
+			break;
+		}
+		if (parent != NULL && history_add_parent(h, parent) == -1) {
+			log_oom_note();
+			k = STORE_ERR;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (k != STORE_DONE)
+		goto fail;
+	if (history_seal(h) == -1) {
+		log_oom_note();
+		goto fail;
+	}
+	if ((s = store_stmt(st, SQL_OTHERS)) == NULL)
+		goto fail;
+	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
+	while ((k = store_step(st, s)) == STORE_ROW)
+		if ((id = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+		    (i = history_find(h, id)) != -1)
+			h->v[i].other = true;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (k == STORE_DONE)
+		return (0);
+fail:
+	history_free(h);
+	return (-1);
 }
 
 int
-store_offer_reorder(struct store *st, const char *dossier,
+store_offer_reorder(struct store *st, struct history *h,
     char (**moved)[65], size_t *nmoved)
 {
-	sqlite3_stmt	*s;
-	struct early	*v = NULL, **byid = NULL, key, *kp, **hit, *nv;
-	const char	*id, *parent;
 	int64_t		 fresh;
-	size_t		 n = 0, cap = 0, i, nm = 0;
-	int		 k, rc = -1;
+	size_t		 i, nm;
 
 	if (moved != NULL) {
 		*moved = NULL;
 		*nmoved = 0;
 	}
-
 	/*
 	 * Only what is stored before one of its parents moves (an offer
 	 * held as a summary, and this node's decision on it, stored before
@@ -470,118 +500,48 @@ store_offer_reorder(struct store *st, const char *dossier,
 	 * appended again in the total order, each comes after its parents,
 	 * and the rest, already after theirs, keeps its place.
 	 */
-	if ((s = store_stmt(st, SQL_EARLY)) == NULL)
-		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	while ((k = store_step(st, s)) == STORE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 1);
-		if (id == NULL || strlen(id) != 64) {
-			k = STORE_ERR;
-			break;
-		}
-		if (n > 0 && strcmp(v[n - 1].id, id) == 0)
-			continue;	/* another parent: read below */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
-				log_oom_note();
-				k = STORE_ERR;
-				break;
-			}
-			v = nv;
-		}
-		v[n].seq = sqlite3_column_int64(s, 0);
-		memcpy(v[n].id, id, 65);
-		v[n].moves = false;
-		n++;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (k != STORE_DONE)
-		goto out;
-	if (n == 0) {
-		rc = 0;
-		goto out;
-	}
-	if ((byid = reallocarray(NULL, n, sizeof(*byid))) == NULL) {
-		log_oom_note();
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		byid[i] = &v[i];
-	qsort(byid, n, sizeof(*byid), early_cmp);
-	/* Second read: each change's parents, in the same order, so that a
-	 * parent (earlier in the total order) is judged before its child. */
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	i = 0;
-	while ((k = store_step(st, s)) == STORE_ROW) {
-		id = (const char *)sqlite3_column_text(s, 1);
-		parent = (const char *)sqlite3_column_text(s, 2);
-		while (i < n && strcmp(v[i].id, id) != 0)
-			i++;
-		if (i == n || parent == NULL || strlen(parent) != 64)
-			continue;
-		memcpy(key.id, parent, 65);
-		kp = &key;
-		if ((hit = bsearch(&kp, byid, n, sizeof(*byid),
-		    early_cmp)) != NULL && ((*hit)->seq > v[i].seq ||
-		    (*hit)->moves))
-			v[i].moves = true;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (k != STORE_DONE)
-		goto out;
-	for (i = 0; i < n; i++)
-		nm += v[i].moves;
-	if (moved != NULL && nm > 0) {
+	if ((nm = history_moves(h)) == 0)
+		return (0);
+	if (moved != NULL) {
 		if ((*moved = reallocarray(NULL, nm, sizeof(**moved))) ==
 		    NULL) {
 			log_oom_note();
-			goto out;
+			return (-1);
 		}
-		for (i = 0; i < n; i++)
-			if (v[i].moves)
-				memcpy((*moved)[(*nmoved)++], v[i].id, 65);
+		for (i = 0; i < h->n; i++)
+			if (h->v[i].moves)
+				memcpy((*moved)[(*nmoved)++], h->v[i].id, 65);
 	}
-	for (i = 0; i < n; i++) {
-		if (!v[i].moves)
+	for (i = 0; i < h->n; i++) {
+		if (!h->v[i].moves)
 			continue;
-		if (run_seq(st, SQL_MOVE_AWAY, v[i].seq, 0) == -1 ||
-		    run_seq(st, SQL_MOVE_COPY, v[i].seq, 0) == -1)
-			goto out;
+		if (run_seq(st, SQL_MOVE_AWAY, h->v[i].seq, 0) == -1 ||
+		    run_seq(st, SQL_MOVE_COPY, h->v[i].seq, 0) == -1)
+			return (-1);
 		fresh = sqlite3_last_insert_rowid(store_db(st));
-		if (run_seq(st, SQL_MOVE_PARENTS, v[i].seq, fresh) == -1 ||
-		    run_seq(st, SQL_MOVE_DEL_PARENTS, v[i].seq, 0) == -1 ||
-		    run_seq(st, SQL_MOVE_DEL, v[i].seq, 0) == -1)
-			goto out;
+		if (run_seq(st, SQL_MOVE_PARENTS, h->v[i].seq, fresh) == -1 ||
+		    run_seq(st, SQL_MOVE_DEL_PARENTS, h->v[i].seq, 0) == -1 ||
+		    run_seq(st, SQL_MOVE_DEL, h->v[i].seq, 0) == -1)
+			return (-1);
+		h->v[i].seq = fresh;
 	}
-	rc = 0;
-out:
-	if (rc == -1 && moved != NULL) {
-		free(*moved);
-		*moved = NULL;
-		*nmoved = 0;
-	}
-	free(byid);
-	free(v);
-	return (rc);
+	return (0);
 }
 
 int
-store_offer_nchanges(struct store *st, const char *dossier, int64_t *n)
+store_offer_heads_of(struct store *st, const char *dossier,
+    struct history *h)
 {
-	sqlite3_stmt	*s;
-	int		 k;
+	size_t	 i;
 
-	if ((s = store_stmt(st, SQL_NCHANGES)) == NULL)
+	history_heads(h);
+	if (run(st, SQL_DEL_HEADS, dossier, NULL, NULL, NULL) == -1)
 		return (-1);
-	sqlite3_bind_text(s, 1, dossier, -1, SQLITE_STATIC);
-	if ((k = store_step(st, s)) == STORE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (k == STORE_ROW ? 0 : -1);
+	for (i = 0; i < h->n; i++)
+		if (h->v[i].head && run(st, SQL_PUT_HEAD, dossier,
+		    h->v[i].id, NULL, NULL) == -1)
+			return (-1);
+	return (0);
 }
 
 int

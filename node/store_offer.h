@@ -79,10 +79,14 @@ int	 store_offer_heads_again(struct store *st, const char *dossier);
  * change id: 1, 0 when it is not held, -1. */
 int	 store_offer_change_order(struct store *st, const char *id,
 	    char hlc[17], char key[17]);
-/* store_offer_gap(st, dossier): 1 if a change of dossier (other than
- * offers not accepted and decisions on them) lacks a parent, 0 if not,
- * -1. */
-int	 store_offer_gap(struct store *st, const char *dossier);
+/* store_offer_history(st, dossier, h): the changes of dossier in the
+ * total order with their parents, into h (conflict/history.h; sealed;
+ * the caller frees it with history_free), the offers of dossier other
+ * than accepted ones and this node's decisions on them marked other.
+ * 0, or -1 (h is then empty). */
+struct history;
+int	 store_offer_history(struct store *st, const char *dossier,
+	    struct history *h);
 /* store_offer_first_hlc(st, dossier, hlc): the earliest clock (16 hex
  * digits) of an offer of dossier held here as a summary: 1, or 0 when
  * there is none, or -1. */
@@ -104,18 +108,19 @@ int	 store_offer_past_gap(struct store *st, const char *dossier,
  * parent, with their summaries: how many, or -1.  A decision on a
  * dropped offer lacks its parent then: call again until 0. */
 int	 store_offer_drop_orphans(struct store *st, const char *dossier);
-/* store_offer_reorder(st, dossier, moved, nmoved): append to the log
- * again, in the total order, the dossier's changes stored before one of
- * their parents and those that descend from them, so that each is stored
- * after its parents; the rest keep their place.  With moved not NULL, the
- * ids of those that moved, in the total order, in *moved (the caller
- * frees it; NULL when none) and their number in *nmoved.  0 / -1. */
-int	 store_offer_reorder(struct store *st, const char *dossier,
+/* store_offer_reorder(st, h, moved, nmoved): append to the log again, in
+ * the total order, the changes of h (the dossier's, store_offer_history)
+ * stored before one of their parents and those that descend from them,
+ * so that each is stored after its parents; the rest keep their place
+ * (their new places go into h).  With moved not NULL, the ids of those
+ * that moved, in the total order, in *moved (the caller frees it; NULL
+ * when none) and their number in *nmoved.  0 / -1. */
+int	 store_offer_reorder(struct store *st, struct history *h,
 	    char (**moved)[65], size_t *nmoved);
-/* store_offer_nchanges(st, dossier, n): how many changes of dossier the
- * log holds, into *n.  0 / -1. */
-int	 store_offer_nchanges(struct store *st, const char *dossier,
-	    int64_t *n);
+/* store_offer_heads_of(st, dossier, h): make the heads of dossier those
+ * of h, its changes (store_offer_history).  0 / -1. */
+int	 store_offer_heads_of(struct store *st, const char *dossier,
+	    struct history *h);
 /*
  * store_offer_each(st, to, fn, arg): fn(v, arg) for every summary of an
  * offer to region to, newest first; v holds offer, dossier, from, to,

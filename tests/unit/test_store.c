@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "conflict/history.h"
 #include "node/card.h"
 #include "node/store.h"
 #include "node/store_feed.h"
@@ -964,9 +965,11 @@ static int
 r_offers(struct store *st)
 {
 	struct store_offer_row row;
+	struct history	 h;
 	char		 id[80], dossier[37] = "", hlc[17];
 	int		 n = 0, r = -1;
 
+	history_init(&h);
 	if (store_begin(st) == -1)
 		return (-1);
 	if (store_exec(st, OFFERED_1 ","
@@ -980,11 +983,11 @@ r_offers(struct store *st)
 	    store_offer_find(st, ID("1"), id, dossier) != 1 ||
 	    store_offer_held(st, DOSSIER) != 1 ||
 	    store_offer_accepted(st, DOSSIER) != 1 ||
-	    store_offer_gap(st, DOSSIER) == -1 ||
 	    store_offer_past_gap(st, DOSSIER, "ffffffffffffffff",
 	    "[\"" ID("3") "\"]") == -1 ||
 	    store_offer_first_hlc(st, DOSSIER, hlc) != 1 ||
-	    store_offer_reorder(st, DOSSIER, NULL, NULL) == -1 ||
+	    store_offer_history(st, DOSSIER, &h) == -1 ||
+	    store_offer_reorder(st, &h, NULL, NULL) == -1 ||
 	    store_offer_change_order(st, ID("3"), id, id + 20) != 1)
 		goto out;
 	assert_int_equal(n, 2);
@@ -992,6 +995,7 @@ r_offers(struct store *st)
 	assert_string_equal(row.state, "accepted");
 	r = 0;
 out:
+	history_free(&h);
 	store_rollback(st);
 	return (r);
 }
