@@ -65,6 +65,14 @@ struct store {
 	 * fails until the caller ends it, so that nothing of the rest is
 	 * written outside a transaction (sim seed 8377). */
 	bool			 in_txn;
+	/* store_hold: a transaction is held; nest store_begin's are open
+	 * in it, and held_commits store_commit's were made in it; lost: it
+	 * was rolled back with commits in it, and store_release has not
+	 * said so yet. */
+	bool			 held;
+	bool			 held_lost;
+	int			 nest;
+	int			 held_commits;
 };
 
 /*
@@ -729,9 +737,52 @@ store_exec(struct store *st, const char *sql)
 	return (0);
 }
 
+static void	 hold_lost(struct store *);
+
+/* Whether the held transaction is still open.  When SQLite rolled it back
+ * on its own, the hold ends as store_rollback ends it. */
+static bool
+hold_open(struct store *st)
+{
+	if (!st->held)
+		return (false);
+	if (st->in_txn && !sqlite3_get_autocommit(st->db))
+		return (true);
+	hold_lost(st);
+	return (false);
+}
+
+/* The held transaction is gone (rolled back): so is everything taken into
+ * it, and the caller must hear it (store_release) before anything else is
+ * committed, lest a cursor saved after it pass what was lost. */
+static void
+hold_lost(struct store *st)
+{
+	if (st->held && st->held_commits > 0)
+		st->held_lost = true;
+	st->held = false;
+	st->nest = 0;
+	st->held_commits = 0;
+	if (!sqlite3_get_autocommit(st->db))
+		(void)store_exec(st, "ROLLBACK");
+	st->in_txn = false;
+	if (st->step_err == SQLITE_ABORT_ROLLBACK)
+		st->step_err = SQLITE_OK;
+}
+
 int
 store_begin(struct store *st)
 {
+	if (hold_open(st)) {
+		st->nest++;
+		return (0);
+	}
+	if (st->held_lost) {
+		log_warnx("database %s: a held transaction was rolled back "
+		    "and its owner has not yet heard it: nothing more is "
+		    "written until it has", st->path);
+		return (-1);
+	}
 	/* A write checkpoints the WAL at close again (audit_record). */
 	(void)sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0,
 	    NULL);
@@ -741,6 +792,13 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
+	if (st->nest > 0) {
+		st->nest--;
+		if (!hold_open(st))
+			return (-1);
+		st->held_commits++;
+		return (0);
+	}
 	if (store_exec(st, "COMMIT") == -1)
 		return (-1);
 	if (st->wipe) {
@@ -748,6 +806,57 @@ store_commit(struct store *st)
 		(void)store_wipe_wal(st);
 	}
 	return (0);
+}
+
+int
+store_hold(struct store *st)
+{
+	if (st->held || st->held_lost)
+		return (0);
+	if (store_begin(st) == -1) {
+		store_rollback(st);
+		return (-1);
+	}
+	st->held = true;
+	st->nest = 0;
+	st->held_commits = 0;
+	return (0);
+}
+
+int
+store_release(struct store *st)
+{
+	if (st->held_lost) {
+		st->held_lost = false;
+		return (-1);
+	}
+	if (!st->held)
+		return (0);
+	if (st->nest > 0) {
+		log_warnx("database %s: a held transaction was released with "
+		    "a transaction of its own open; both are rolled back",
+		    st->path);
+		hold_lost(st);
+		st->held_lost = false;
+		return (-1);
+	}
+	if (!hold_open(st)) {
+		st->held_lost = false;
+		return (-1);
+	}
+	st->held = false;
+	st->held_commits = 0;
+	if (store_commit(st) == -1) {
+		store_rollback(st);
+		return (-1);
+	}
+	return (0);
+}
+
+bool
+store_held(const struct store *st)
+{
+	return (st->held || st->held_lost);
 }
 
 /*
@@ -845,6 +954,13 @@ store_wipe_wal(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	/* In a held transaction, all of it goes (no savepoints: SQLite
+	 * would copy each page a savepoint changes to a journal of its own,
+	 * which cost more than the commits saved: docs/performance.md). */
+	if (st->held) {
+		hold_lost(st);
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		(void)store_exec(st, "ROLLBACK");
 	st->in_txn = false;

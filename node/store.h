@@ -123,6 +123,30 @@ int		 store_commit(struct store *st);
 void		 store_rollback(struct store *st);
 
 /*
+ * Held transactions, for a backlog pulled a response at a time: each
+ * commit writes every page its changes touched, and the random pages of
+ * the change-id index are most of them (docs/performance.md).
+ *
+ * store_hold(st): open a transaction (BEGIN IMMEDIATE) unless one is held
+ * already; until store_release, store_begin opens a savepoint in it,
+ * store_commit releases the savepoint (nothing is written yet) and
+ * store_rollback rolls back to it (what the savepoint saw goes, what came
+ * before it stays).  Statements outside a savepoint go into the held
+ * transaction too.  0 / -1 (logged; nothing is held then).  Not while a
+ * transaction or savepoint of the caller's is open.
+ *
+ * store_release(st): commit what is held: 0, or -1 (logged) when the
+ * commit failed and everything held was rolled back.  0 when nothing is
+ * held.  Never while a savepoint is open.  A held transaction that SQLite
+ * rolled back on its own (a full disk, an I/O error) ends the hold: the
+ * next store_begin opens a transaction of its own, and store_release
+ * returns -1 once.  store_held(st): whether a transaction is held.
+ */
+int		 store_hold(struct store *st);
+int		 store_release(struct store *st);
+bool		 store_held(const struct store *st);
+
+/*
  * store_want_wipe(st): after the next successful store_commit, checkpoint
  * the WAL in TRUNCATE mode (store_wipe_wal), so that what the transaction
  * deleted (an erased dossier) stays in no -wal frame.  The database runs

@@ -46,6 +46,10 @@
 #define SYNC_IDLE_BACKOFF_MAX 600
 #define SYNC_MANAGER_MS	200	/* how often new and removed peers are seen */
 #define SYNC_THREAD_SAY_MS 60000	/* a puller that cannot start: said so */
+/* A backlog's responses are committed a few at a time (store_hold): at
+ * most this many, held at most this long (other writers wait for it). */
+#define SYNC_HOLD_RESPONSES 4
+#define SYNC_HOLD_MS	1000
 
 
 /* One slot of the pullers' table; only the manager thread (and
@@ -615,6 +619,14 @@ struct pipeline {
 	pthread_mutex_t	 lmu;		/* guards left */
 	struct leftovers left;		/* owned */
 	bool		 hand_back;	/* the puller leaves them here */
+	/* The responses taken into the transaction held (store_hold), and
+	 * since when it is held. */
+	int		 held;
+	uint64_t	 held_ms;
+	/* After a held transaction was lost, the next responses are taken
+	 * each in a transaction of its own: the one that was refused in
+	 * part (node/feed.h) is taken again without what was refused. */
+	int		 nohold;
 };
 
 static void
@@ -760,6 +772,30 @@ pipeline_free(struct pipeline *pl)
  * cursor it hands out) is below the cursor.  1 with why, or 0.  A response
  * without an epoch (an older opora) is judged by its numbers alone.
  */
+/*
+ * pipeline_release(pl, n, region): commit the responses the puller took
+ * into the held transaction (store_hold), if any.  0, or -1 when they
+ * could not be: everything held went back with the cursor, and is asked
+ * for again (said in the log).  pl may be NULL.
+ */
+static int
+pipeline_release(struct pipeline *pl, struct node *n, const char *region)
+{
+	int	 held = pl != NULL ? pl->held : 0;
+
+	if (pl != NULL)
+		pl->held = 0;
+	if (store_release(n->st) == 0)
+		return (0);
+	if (pl != NULL)
+		pl->nohold = SYNC_HOLD_RESPONSES;
+	log_warnx("pull from %s: %d responses taken in since the last commit "
+	    "were rolled back (a change refused in part of a response, or a "
+	    "database error); nothing of them is kept, and they are asked "
+	    "for again, each in a transaction of its own", region, held);
+	return (-1);
+}
+
 static int
 went_back(const struct store_peer *p, const struct wire_feed *f, char *why,
     size_t whysz)
@@ -894,13 +930,23 @@ again:
 		prefetch_start(pl, stp, &p, f.next);
 	memset(st, 0, sizeof(*st));
 	st->repair = true;
-	/* A backlog: a larger page cache while it lasts (node/store.h). */
+	/* A backlog: a larger page cache while it lasts (node/store.h),
+	 * and its responses committed a few at a time. */
 	store_cache_bulk(n->st, f.more);
+	if (pl != NULL && pl->nohold > 0)
+		pl->nohold--;
+	else if (pl != NULL && f.more && !memlimit_set() &&
+	    !store_held(n->st) && store_hold(n->st) == 0) {
+		pl->held = 0;
+		pl->held_ms = node_now_ms();
+	}
 	if (feed_take(n, region, b, true, st, why, whysz) == -1) {
 		if (pl != NULL)
 			prefetch_clear(pl);
 		goto out;
 	}
+	if (pl != NULL && store_held(n->st))
+		pl->held++;
 	if (st->ntorepair > 0)
 		st->applied += repair(h, n, stp, &p, st, f.next);
 	*more = f.more;
@@ -917,6 +963,16 @@ again:
 		    (unsigned long long)st->duplicate);
 	rc = 0;
 out:
+	/* What is held is committed once the backlog ends, on a failure
+	 * (what came before it is good), or when enough is held. */
+	if (pl != NULL && store_held(n->st) && (rc == -1 || !*more ||
+	    pl->held >= SYNC_HOLD_RESPONSES ||
+	    node_now_ms() >= pl->held_ms + SYNC_HOLD_MS) &&
+	    pipeline_release(pl, n, region) == -1 && rc == 0) {
+		snprintf(why, whysz, "the responses taken in could not be "
+		    "committed; they are asked for again");
+		rc = -1;
+	}
 	if (ahead && pl->hand_back)
 		pipeline_leave(pl, b, &f, &body);
 	else {
@@ -1014,6 +1070,14 @@ sync_once(struct node *n, FILE *report)
 			idle = more && idle_page(&st, more, false, reason,
 			    sizeof(reason));
 		} while (more && !idle && ++rounds < 100000);
+		/* Stopped with more to come: what is held goes in now. */
+		if (rc == 0 && pipeline_release(plp, n, regions[i]) == -1) {
+			fprintf(report, "%s: the last responses taken in "
+			    "could not be committed; they are asked for "
+			    "again\n", regions[i]);
+			rc = -1;
+			continue;
+		}
 		if (!more || idle) {
 			/* Changes put off (a clock ahead, an unknown key)
 			 * are said: the peer is not in step while they
@@ -1182,6 +1246,7 @@ puller_run(void *arg)
 			polled = !more;
 			log_warnx("pull from %s: %s (next try in %d s)",
 			    p->region, reason, idle);
+			(void)pipeline_release(plp, n, p->region);
 			peer_backoff(n, p->region, reason, (int64_t)idle * 1000);
 			if (nap(s, p, idle * 1000))
 				break;
@@ -1200,6 +1265,7 @@ puller_run(void *arg)
 		backoff = backoff * 2 > SYNC_BACKOFF_MAX ? SYNC_BACKOFF_MAX :
 		    backoff * 2;
 	}
+	(void)pipeline_release(plp, n, p->region);
 	if (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED))
 		log_info("stopped pulling from %s: it is no longer a peer",
 		    p->region);

@@ -1170,6 +1170,128 @@ test_txn_rolled_back(void **state)
 	store_close(st);
 }
 
+/* A take, as node/feed.c's: a transaction of its own, one row. */
+static int
+take(struct store *st, const char *k, bool ok)
+{
+	char	 sql[128];
+
+	if (store_begin(st) == -1)
+		return (-1);
+	snprintf(sql, sizeof(sql), "INSERT INTO meta (k, v) VALUES ('%s', "
+	    "'x')", k);
+	if (store_exec(st, sql) == -1 || !ok) {
+		store_rollback(st);
+		return (-1);
+	}
+	return (store_commit(st));
+}
+
+/* Whether meta has k: 1, 0, or -1.  (store_stmt keeps a statement by
+ * its text's address: a static text, and k bound.) */
+static int
+has(struct store *st, const char *k)
+{
+	static const char sql[] = "SELECT count(*) FROM meta WHERE k = ?1";
+	sqlite3_stmt	*s;
+	int		 n = -1;
+
+	if ((s = store_stmt(st, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
+	if (store_step(st, s) == STORE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return (n);
+}
+
+/*
+ * Held transactions (store_hold): the takes in one are committed by
+ * store_release, and not before (another connection does not see them).
+ * A take that rolls back when the hold has earlier takes loses them all,
+ * and nothing can be committed after it -- not even a take that would
+ * save a cursor past what was lost -- until store_release says so.  A
+ * take that rolls back first in a hold loses only itself, as without one.
+ * A hold that SQLite rolled back on its own is lost the same way.
+ */
+static void
+test_hold(void **state)
+{
+	char		 dir[] = "/tmp/test_store.XXXXXX", path[64];
+	struct store	*st, *other;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/opora.db", dir);
+	assert_non_null(st = store_open(path, true));
+	assert_non_null(other = store_open(path, false));
+
+	/* Two takes, held, then committed at once. */
+	assert_int_equal(store_hold(st), 0);
+	assert_true(store_held(st));
+	assert_int_equal(take(st, "a", true), 0);
+	assert_int_equal(take(st, "b", true), 0);
+	assert_int_equal(has(st, "b"), 1);
+	assert_int_equal(has(other, "a"), 0);
+	assert_int_equal(store_release(st), 0);
+	assert_false(store_held(st));
+	assert_int_equal(has(other, "a") + has(other, "b"), 2);
+	assert_int_equal(store_release(st), 0);	/* nothing held */
+
+	/* A take fails after another: both go, and the next take waits
+	 * for the release to say so. */
+	assert_int_equal(store_hold(st), 0);
+	assert_int_equal(take(st, "c", true), 0);
+	assert_int_equal(take(st, "d", false), -1);
+	assert_true(store_held(st));
+	assert_int_equal(take(st, "e", true), -1);
+	assert_int_equal(store_hold(st), 0);	/* still lost */
+	assert_int_equal(store_release(st), -1);
+	assert_false(store_held(st));
+	assert_int_equal(has(st, "c") + has(st, "d") + has(st, "e"), 0);
+	assert_int_equal(take(st, "e", true), 0);
+	assert_int_equal(has(other, "e"), 1);
+
+	/* The first take of a hold fails: only it goes. */
+	assert_int_equal(store_hold(st), 0);
+	assert_int_equal(take(st, "f", false), -1);
+	assert_false(store_held(st));
+	assert_int_equal(take(st, "g", true), 0);
+	assert_int_equal(store_release(st), 0);
+	assert_int_equal(has(other, "g"), 1);
+	assert_int_equal(has(other, "f"), 0);
+
+	/* SQLite rolls the held transaction back on its own (as after an
+	 * out-of-memory error in a write). */
+	assert_int_equal(store_hold(st), 0);
+	assert_int_equal(take(st, "h", true), 0);
+	assert_int_equal(sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(take(st, "i", true), -1);
+	assert_int_equal(store_release(st), -1);
+	assert_int_equal(take(st, "i", true), 0);
+	assert_int_equal(has(other, "h") + has(other, "i"), 1);
+
+	/* Other writers wait for a hold (BEGIN IMMEDIATE): the lock is
+	 * taken when it starts. */
+	assert_int_equal(store_hold(st), 0);
+	assert_int_equal(store_exec(other, "PRAGMA busy_timeout = 0"), 0);
+	assert_int_equal(store_exec(other, "BEGIN IMMEDIATE"), -1);
+	assert_int_equal(store_release(st), 0);
+	assert_int_equal(store_exec(other, "BEGIN IMMEDIATE"), 0);
+	store_rollback(other);
+
+	store_close(other);
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/opora.db", dir);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s/opora.db-wal", dir);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s/opora.db-shm", dir);
+	(void)unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /*
  * A statement journal larger than STORE_STMTJRNL_SPILL goes to a file, and
  * a statement that fails after it is undone from that file.  With a limit
@@ -1268,6 +1390,7 @@ main(void)
 		cmocka_unit_test(test_every_reader_fails_whole),
 		cmocka_unit_test(test_step_kinds),
 		cmocka_unit_test(test_txn_rolled_back),
+		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_stmt_journal_spills),
 		cmocka_unit_test(test_person_walk),
 	};
