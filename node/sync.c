@@ -627,6 +627,11 @@ struct pipeline {
 	 * each in a transaction of its own: the one that was refused in
 	 * part (node/feed.h) is taken again without what was refused. */
 	int		 nohold;
+	/* The prefetch thread has finished (guarded by dmu, signalled on
+	 * dcv), so that the puller can wait for it a while only. */
+	pthread_mutex_t	 dmu;
+	pthread_cond_t	 dcv;
+	bool		 done;
 };
 
 static void
@@ -672,29 +677,64 @@ pipeline_sweep(struct pipeline *pl)
 	leftovers_free(&l);
 }
 
-static void *
-prefetch_run(void *arg)
+static void
+prefetch_fetch(struct pipeline *pl)
 {
-	struct pipeline	*pl = arg;
 	char		 url[512];
 
-	log_thread_name("opora-prefetch");
-	verifier_yield_thread();
-	pipeline_sweep(pl);
 	pl->rc = -1;
 	if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&limit=%d&"
 	    "wait=0", pl->p.url, (long long)pl->p.cursor, SYNC_LIMIT) >=
 	    (int)sizeof(url))
-		return (NULL);
+		return;
 	if (get(pl->h, pl->rn, pl->stp, &pl->p, url, 0, &pl->body, pl->why,
 	    sizeof(pl->why)) == -1 ||
 	    wire_feed_parse(pl->body.data, pl->body.len, &pl->f, pl->why,
 	    sizeof(pl->why)) == -1 ||
 	    feed_check(pl->rn->st, &pl->f, &pl->b, pl->why,
 	    sizeof(pl->why)) == -1)
-		return (NULL);
+		return;
 	pl->rc = 0;
+}
+
+static void *
+prefetch_run(void *arg)
+{
+	struct pipeline	*pl = arg;
+
+	log_thread_name("opora-prefetch");
+	verifier_yield_thread();
+	pipeline_sweep(pl);
+	prefetch_fetch(pl);
+	pthread_mutex_lock(&pl->dmu);
+	pl->done = true;
+	pthread_cond_broadcast(&pl->dcv);
+	pthread_mutex_unlock(&pl->dmu);
 	return (NULL);
+}
+
+/* Whether the prefetch thread is running and finishes within ms. */
+static bool
+prefetch_ready(struct pipeline *pl, int ms)
+{
+	struct timespec	 ts;
+	bool		 done;
+
+	if (!pl->running)
+		return (false);
+	/* dcv waits by the monotonic clock (pipeline_init): a clock set
+	 * back or forward does not stretch the wait. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += (long)ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&pl->dmu);
+	while (!pl->done && pthread_cond_timedwait(&pl->dcv, &pl->dmu,
+	    &ts) == 0)
+		;
+	done = pl->done;
+	pthread_mutex_unlock(&pl->dmu);
+	return (done);
 }
 
 /* Wait for the prefetch; 0 if it holds a checked response. */
@@ -729,6 +769,7 @@ prefetch_start(struct pipeline *pl, const struct stopper *stp,
 	pl->p = *p;
 	pl->p.cursor = since;
 	buf_init(&pl->body, LIMIT_FEED_BYTES);
+	pl->done = false;
 	if (pthread_create(&pl->th, NULL, prefetch_run, pl) == 0)
 		pl->running = true;
 	else
@@ -738,6 +779,8 @@ prefetch_start(struct pipeline *pl, const struct stopper *stp,
 static int
 pipeline_init(struct pipeline *pl, struct node *n)
 {
+	pthread_condattr_t ca;
+
 	memset(pl, 0, sizeof(*pl));
 	if ((pl->h = curl_easy_init()) == NULL ||
 	    (pl->rn = node_open(n->dir, n->user)) == NULL) {
@@ -747,6 +790,18 @@ pipeline_init(struct pipeline *pl, struct node *n)
 		return (-1);
 	}
 	pthread_mutex_init(&pl->lmu, NULL);
+	pthread_mutex_init(&pl->dmu, NULL);
+	if (pthread_condattr_init(&ca) != 0) {
+		curl_easy_cleanup(pl->h);
+		node_close(pl->rn);
+		pthread_mutex_destroy(&pl->lmu);
+		pthread_mutex_destroy(&pl->dmu);
+		memset(pl, 0, sizeof(*pl));
+		return (-1);
+	}
+	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pl->dcv, &ca);
+	pthread_condattr_destroy(&ca);
 	/* Under a memory limit a response is freed as soon as it is taken:
 	 * held one response longer, it may be what does not fit
 	 * (tests/cli/t0097). */
@@ -760,6 +815,8 @@ pipeline_free(struct pipeline *pl)
 	prefetch_clear(pl);
 	pipeline_sweep(pl);
 	pthread_mutex_destroy(&pl->lmu);
+	pthread_mutex_destroy(&pl->dmu);
+	pthread_cond_destroy(&pl->dcv);
 	if (pl->h != NULL)
 		curl_easy_cleanup(pl->h);
 	node_close(pl->rn);
@@ -772,6 +829,17 @@ pipeline_free(struct pipeline *pl)
  * cursor it hands out) is below the cursor.  1 with why, or 0.  A response
  * without an epoch (an older opora) is judged by its numbers alone.
  */
+/* The milliseconds the held transaction may still be held
+ * (SYNC_HOLD_MS from its start), 0 when none. */
+static int
+hold_left(const struct pipeline *pl)
+{
+	uint64_t	 now = node_now_ms();
+
+	return (now >= pl->held_ms + SYNC_HOLD_MS ? 0 :
+	    (int)(pl->held_ms + SYNC_HOLD_MS - now));
+}
+
 /*
  * pipeline_release(pl, n, region): commit the responses the puller took
  * into the held transaction (store_hold), if any.  0, or -1 when they
@@ -863,6 +931,16 @@ pull(CURL *h, struct node *n, const struct stopper *stp, const char *region,
 		goto out;
 	}
 again:
+	/* Nothing is held while the peer keeps the puller waiting (other
+	 * writers would wait for the network): the next response is
+	 * waited for only until the hold's time is up, and what is held
+	 * is committed before a response is fetched here. */
+	if (pl != NULL && store_held(n->st) && !prefetch_ready(pl,
+	    hold_left(pl)) && pipeline_release(pl, n, region) == -1) {
+		snprintf(why, whysz, "the responses taken in could not be "
+		    "committed; they are asked for again");
+		goto out;
+	}
 	/* The response fetched ahead, if it starts where we are. */
 	if (pl != NULL && prefetch_join(pl) == 0 &&
 	    strcmp(pl->p.region, region) == 0 && pl->p.cursor == p.cursor) {
@@ -947,8 +1025,16 @@ again:
 	}
 	if (pl != NULL && store_held(n->st))
 		pl->held++;
-	if (st->ntorepair > 0)
+	if (st->ntorepair > 0) {
+		/* A repair asks the peer: nothing held meanwhile. */
+		if (pl != NULL && store_held(n->st) && pipeline_release(pl, n,
+		    region) == -1) {
+			snprintf(why, whysz, "the responses taken in could "
+			    "not be committed; they are asked for again");
+			goto out;
+		}
 		st->applied += repair(h, n, stp, &p, st, f.next);
+	}
 	*more = f.more;
 	if (!f.more)
 		own_caught_up(n->st, region);

@@ -21,7 +21,9 @@
  *
  * Where NAME.json would be sent, a file NAME.http, when present, is sent
  * instead as the whole raw response (status line, headers and body, as
- * written): a script can answer any status with any body.  A script's feed
+ * written): a script can answer any status with any body.  A feed page
+ * whose NAME.delay holds a number of milliseconds is answered that much
+ * later (a peer that keeps its client waiting).  A script's feed
  * files are written by hand or by build/forge.
  *
  * Every request line is written, escaped (bytes outside 0x20-0x7e as \xNN),
@@ -316,6 +318,25 @@ pause_ms(struct hostile *h, long long ms)
 		nanosleep(&ts, NULL);
 }
 
+/* A peer that keeps the victim waiting: SCRIPTDIR/NAME.delay, when
+ * present, holds the milliseconds to wait before answering NAME. */
+static void
+script_delay(struct hostile *h, const char *name)
+{
+	char		 path[4096], *p;
+	size_t		 n;
+	long long	 ms;
+
+	if (snprintf(path, sizeof(path), "%s/%s.delay", h->dir, name) >=
+	    (int)sizeof(path) || (p = slurp(path, &n)) == NULL)
+		return;
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	if (decimal(p, n, 0, 600000, &ms) == 0)
+		pause_ms(h, ms);
+	free(p);
+}
+
 static const char NOT_FOUND[] = "{\"error\":{\"code\":\"not_found\","
     "\"message\":\"no such resource\"}}";
 static const char BAD_REQUEST[] = "{\"error\":{\"code\":\"bad_request\","
@@ -344,6 +365,7 @@ route(struct hostile *h, SSL *ssl, const char *target, size_t n)
 		since = query_num(q, qlen, "since", 0);
 		wait = query_num(q, qlen, "wait", 0);
 		snprintf(name, sizeof(name), "feed-%lld", since);
+		script_delay(h, name);
 		if (answer_script(h, ssl, name) == 0)
 			return;
 		if (wait > 0)
