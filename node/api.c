@@ -84,7 +84,9 @@ serve_feed(struct http_conn *c, bool expired)
 			(void)http_park(c, (int)fr->wait);
 		return;
 	}
-	http_respond(c, 200, "application/json", b.data, b.len);
+	/* The page is handed over, not copied (node/http.h). */
+	http_respond_take(c, 200, "application/json", b.data, b.len);
+	b.data = NULL;
 	buf_free(&b);
 }
 

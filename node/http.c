@@ -451,15 +451,26 @@ status_text(int status)
 	}
 }
 
+/* evbuffer_add_reference's cleanup: a body handed over, now sent. */
+static void
+free_sent(const void *data, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	free((void *)data);
+}
+
 static void
 respond_full(struct http_conn *c, int status, const char *type,
-    const char *body, size_t len, int retry_after)
+    const char *body, size_t len, int retry_after, char *owned)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	char		 retry[48] = "";
 
-	if (c->closing)
+	if (c->closing) {
+		free(owned);
 		return;
+	}
 	if (retry_after > 0)
 		snprintf(retry, sizeof(retry), "Retry-After: %d\r\n",
 		    retry_after);
@@ -468,7 +479,13 @@ respond_full(struct http_conn *c, int status, const char *type,
 	    "Cache-Control: no-store\r\n" WIRE_PROTOCOL_HEADER ": %d\r\n"
 	    "%s\r\n", status, status_text(status), type, len, c->protocol > 0 ?
 	    c->protocol : WIRE_PROTOCOL_MAX, retry);
-	evbuffer_add(out, body, len);
+	/* A body handed over is sent from where it is, and freed by
+	 * libevent once sent (or when the connection goes). */
+	if (owned == NULL || evbuffer_add_reference(out, owned, len,
+	    free_sent, NULL) == -1) {
+		evbuffer_add(out, body, len);
+		free(owned);
+	}
 	metrics_http_answer(status);
 	log_info("%s %s GET %s %d %zu bytes %llu ms", c->addr, who(c),
 	    c->path[0] ? c->path : "?", status, len,
@@ -483,7 +500,14 @@ void
 http_respond(struct http_conn *c, int status, const char *type,
     const char *body, size_t len)
 {
-	respond_full(c, status, type, body, len, 0);
+	respond_full(c, status, type, body, len, 0, NULL);
+}
+
+void
+http_respond_take(struct http_conn *c, int status, const char *type,
+    char *body, size_t len)
+{
+	respond_full(c, status, type, body, len, 0, body);
 }
 
 void
@@ -518,10 +542,10 @@ error_full(struct http_conn *c, int status, const char *code,
 	cJSON_Delete(v);
 	if (s == NULL)
 		respond_full(c, 500, "application/json", fallback,
-		    sizeof(fallback) - 1, 0);
+		    sizeof(fallback) - 1, 0, NULL);
 	else
 		respond_full(c, status, "application/json", s, strlen(s),
-		    retry_after);
+		    retry_after, NULL);
 	cJSON_free(s);
 }
 
