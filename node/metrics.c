@@ -425,6 +425,9 @@ db_figures(struct buf *out, const struct metrics_figures *f, bool fed)
 	    "region's custody.", f->cnt.custodian_of);
 	gauge(out, "opora_database_bytes", "Bytes of the database and its "
 	    "write-ahead log on disk.", f->db_bytes);
+	/* The help text's figure is the store's (admin.md's too: t0125). */
+	_Static_assert(STORE_CHECKPOINT_BYTES == 160 * 1024 * 1024,
+	    "opora_wal_bytes's help text says 160 MiB");
 	gauge(out, "opora_wal_bytes", "Bytes of the write-ahead log "
 	    "(opora.db-wal) alone: it is copied into the database at 160 MiB, "
 	    "so much more means those copies fail or a long read holds them "

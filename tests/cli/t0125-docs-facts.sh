@@ -74,6 +74,16 @@ while IFS= read -r l; do
 	grep -qxF -- "$l" unit.real || fail "admin.md's unit has '$l', the installed one not"
 done < unit.doc
 
+# The WAL's size at which it is copied into the database, as admin.md and
+# the metrics' help give it, against the store's STORE_CHECKPOINT_BYTES.
+mib=$(sed -n 's/^#define STORE_CHECKPOINT_BYTES[^(]*(\([0-9]*\) \* 1024 \* 1024)$/\1/p' \
+    "$TOP/node/store.h")
+[ -n "$mib" ] || fail "STORE_CHECKPOINT_BYTES is not N MiB in node/store.h"
+grep '^| `opora_wal_bytes`' "$A" | grep -q "copied into the database at $mib MiB" ||
+    fail "admin.md's opora_wal_bytes row does not say $mib MiB"
+grep -q "grows to about $mib" "$A" ||
+    fail "admin.md does not say the WAL grows to about $mib MiB"
+
 # The files admin.md says the package installs: 'make install PREFIX=/usr'.
 make -s -C "$TOP" install DESTDIR="$T/root" PREFIX=/usr >out 2>&1 ||
     { cat out; fail "make install"; }
