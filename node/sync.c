@@ -823,12 +823,6 @@ pipeline_free(struct pipeline *pl)
 	memset(pl, 0, sizeof(*pl));
 }
 
-/*
- * Whether a peer's feed went back behind cursor p->cursor: its epoch is not
- * the one the cursor counts in, or its newest feed number (or the next
- * cursor it hands out) is below the cursor.  1 with why, or 0.  A response
- * without an epoch (an older opora) is judged by its numbers alone.
- */
 /* The milliseconds the held transaction may still be held
  * (SYNC_HOLD_MS from its start), 0 when none. */
 static int
@@ -864,6 +858,12 @@ pipeline_release(struct pipeline *pl, struct node *n, const char *region)
 	return (-1);
 }
 
+/*
+ * Whether a peer's feed went back behind cursor p->cursor: its epoch is not
+ * the one the cursor counts in, or its newest feed number (or the next
+ * cursor it hands out) is below the cursor.  1 with why, or 0.  A response
+ * without an epoch (an older opora) is judged by its numbers alone.
+ */
 static int
 went_back(const struct store_peer *p, const struct wire_feed *f, char *why,
     size_t whysz)
@@ -956,6 +956,13 @@ again:
 	} else {
 		if (pl != NULL)
 			prefetch_clear(pl);
+		/* Fetched here: nothing held while the peer answers. */
+		if (pl != NULL && store_held(n->st) && pipeline_release(pl, n,
+		    region) == -1) {
+			snprintf(why, whysz, "the responses taken in could "
+			    "not be committed; they are asked for again");
+			goto out;
+		}
 		if (snprintf(url, sizeof(url), "%s/v1/feed?since=%lld&"
 		    "limit=%d&wait=%d", p.url, (long long)p.cursor, SYNC_LIMIT,
 		    wait) >= (int)sizeof(url)) {
