@@ -47,6 +47,17 @@ hostile_start() {
 	    fail "hostile did not start"
 }
 
+# hostile_offer SURNAME: a person of Kaluga's, with a consent, offered to
+# RU-SMO; prints the dossier.
+hostile_offer() {
+	_p=$("$OPORA" --dir KLU person add --surname "$1" --name Олег \
+	    --birth-date 2004-01-02 --sex M) || fail "person add at Kaluga"
+	ok "$OPORA" --dir KLU consent add "$_p" --scope transfer \
+	    --date 2024-07-01 --document "Заявление"
+	ok "$OPORA" --dir KLU transfer offer "$_p" --to RU-SMO --reason Переезд
+	echo "$_p"
+}
+
 # hostile_stop: stop it by PID and wait for it.
 hostile_stop() {
 	kill "$HPID" 2>/dev/null

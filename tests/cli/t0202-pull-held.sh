@@ -14,21 +14,13 @@
 . "$TOP/tests/cli/lib-hostile.sh"
 hostile_setup
 
-offer() {
-	_p=$("$OPORA" --dir KLU person add --surname "$1" --name Олег \
-	    --birth-date 2004-01-02 --sex M) || fail "person add at Kaluga"
-	ok "$OPORA" --dir KLU consent add "$_p" --scope transfer \
-	    --date 2024-07-01 --document "Заявление"
-	ok "$OPORA" --dir KLU transfer offer "$_p" --to RU-SMO --reason Переезд
-	echo "$_p"
-}
-P1=$(offer Первов)
-P2=$(offer Второв)
+P1=$(hostile_offer Первов)
+P2=$(hostile_offer Второв)
 Q=$("$OPORA" --dir KLU person add --surname Тайнова --name Ольга \
     --birth-date 2003-05-06 --sex F) || fail "person add at Kaluga"
 ok "$OPORA" --dir KLU event add "$Q" --date 2024-03-01 --type contact \
     --text "Не для Смоленска"
-P3=$(offer Третьев)
+P3=$(hostile_offer Третьев)
 
 # page SINCE MORE SQL: the feed page served for since=SINCE, of the
 # changes SQL selects (their bytes, in the log's order), numbered from

@@ -19,16 +19,8 @@ esac
 . "$TOP/tests/cli/lib-hostile.sh"
 hostile_setup
 
-offer() {
-	_p=$("$OPORA" --dir KLU person add --surname "$1" --name Олег \
-	    --birth-date 2004-01-02 --sex M) || fail "person add at Kaluga"
-	ok "$OPORA" --dir KLU consent add "$_p" --scope transfer \
-	    --date 2024-07-01 --document "Заявление"
-	ok "$OPORA" --dir KLU transfer offer "$_p" --to RU-SMO --reason Переезд
-	echo "$_p"
-}
-P1=$(offer Первов)
-P2=$(offer Второв)
+P1=$(hostile_offer Первов)
+P2=$(hostile_offer Второв)
 forged() {
 	db KLU "SELECT bytes FROM changes WHERE dossier = '$1' AND
 	    CAST(bytes AS TEXT) LIKE '%transfer.offer%'" |

@@ -1170,6 +1170,23 @@ test_txn_rolled_back(void **state)
 	store_close(st);
 }
 
+/* Remove the directory of a test database (opora.db, its -wal and
+ * -shm), once the store is closed. */
+static void
+rm_store_dir(const char *dir)
+{
+	static const char *const files[] = { "opora.db", "opora.db-wal",
+	    "opora.db-shm" };
+	char	 path[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		(void)unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* A take, as node/feed.c's: a transaction of its own, one row. */
 static int
 take(struct store *st, const char *k, bool ok)
@@ -1283,13 +1300,7 @@ test_hold(void **state)
 
 	store_close(other);
 	store_close(st);
-	snprintf(path, sizeof(path), "%s/opora.db", dir);
-	(void)unlink(path);
-	snprintf(path, sizeof(path), "%s/opora.db-wal", dir);
-	(void)unlink(path);
-	snprintf(path, sizeof(path), "%s/opora.db-shm", dir);
-	(void)unlink(path);
-	assert_int_equal(rmdir(dir), 0);
+	rm_store_dir(dir);
 }
 
 /*
@@ -1329,13 +1340,7 @@ test_stmt_journal_spills(void **state)
 	assert_int_equal(store_count(st, "SELECT count(*) FROM big WHERE v ="
 	    " printf('%0200dx', k)"), 4000);
 	store_close(st);
-	snprintf(path, sizeof(path), "%s/opora.db", dir);
-	(void)unlink(path);
-	snprintf(path, sizeof(path), "%s/opora.db-wal", dir);
-	(void)unlink(path);
-	snprintf(path, sizeof(path), "%s/opora.db-shm", dir);
-	(void)unlink(path);
-	assert_int_equal(rmdir(dir), 0);
+	rm_store_dir(dir);
 }
 
 /* Transient or local failures are STORE_BUSY; damage and the rest are
