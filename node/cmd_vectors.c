@@ -212,6 +212,13 @@ static const struct vec vecs[] = {
 	    "not canonical: invalid UTF-8", 0 },
 	{ "a trailing newline", NULL, "\"v\":2}", "\"v\":2}\n", 1, { 11 }, -1,
 	    "not canonical: trailing bytes", 0 },
+	{ "U+0000 in a string", NULL, "\"petrova\"", "\"petr\\u0000ova\"", 1,
+	    { 11 }, -1, "not canonical: no string holds U+0000", 0 },
+	{ "an escape in uppercase hex", NULL, "\"petrova\"",
+	    "\"petr\\u001Fova\"", 1, { 11 }, -1,
+	    "not canonical: \\u00xx is written in lowercase hex", 0 },
+	{ "minus zero", NULL, "\"v\":2}", "\"v\":-0}", 1, { 11 }, -1,
+	    "not canonical: -0", 0 },
 	/* Well-formed JSON that is not a valid change. */
 	{ "an unknown member", NULL, "\"v\":2}", "\"v\":2,\"w\":1}", 1, { 11 }, -1,
 	    "unknown member", 0 },

@@ -89,6 +89,19 @@ buf_add(struct buf *b, const void *p, size_t n)
 	return (0);
 }
 
+char *
+buf_extend(struct buf *b, size_t n)
+{
+	char	*p;
+
+	if (buf_reserve(b, n) == -1)
+		return (NULL);
+	p = b->data + b->len;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return (p);
+}
+
 int
 buf_adds(struct buf *b, const char *s)
 {

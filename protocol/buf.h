@@ -55,6 +55,14 @@ int	buf_addf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	buf_addhex(struct buf *b, const unsigned char *p, size_t n);
 
+/*
+ * buf_extend(b, n): append n bytes for the caller to write, in place: a
+ * pointer to them (n writable bytes, then one more for a NUL, which the
+ * buffer keeps there: the caller may write it), owned by b and valid
+ * until its next append, or NULL as buf_add fails.
+ */
+char	*buf_extend(struct buf *b, size_t n);
+
 /* buf_failed(b): whether any append failed since the last reset. */
 bool	buf_failed(const struct buf *b);
 

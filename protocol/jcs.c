@@ -1,6 +1,7 @@
 /*
  * protocol/jcs.c: canonical JSON (RFC 8785) writing and checking.  See jcs.h.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -110,9 +111,28 @@ utf8_next(const unsigned char *s, size_t len, size_t *i)
 }
 
 /*
+ * cp_cmp(cx, cy): <0, 0 or >0 as code point cx sorts before, with or
+ * after cy by their UTF-16 code units.  Code points above U+FFFF become
+ * surrogate pairs, which sort below U+E000..U+FFFF: equal first units
+ * imply equal planes, and then comparing code points is exact.
+ */
+static int
+cp_cmp(long cx, long cy)
+{
+	unsigned	 ux, uy;
+
+	ux = cx > 0xffff ? 0xd800 + (unsigned)((cx - 0x10000) >> 10) :
+	    (unsigned)cx;
+	uy = cy > 0xffff ? 0xd800 + (unsigned)((cy - 0x10000) >> 10) :
+	    (unsigned)cy;
+	if (ux != uy)
+		return (ux < uy ? -1 : 1);
+	return (cx < cy ? -1 : cx > cy);
+}
+
+/*
  * Compare two keys by UTF-16 code units, as RFC 8785 section 3.2.3 orders
- * them.  Keys are valid UTF-8 (checked before sorting).  Code points above
- * U+FFFF become surrogate pairs, which sort below U+E000..U+FFFF.
+ * them.  Keys are valid UTF-8 (checked before sorting); see cp_cmp.
  */
 static int
 key_cmp(const char *a, const char *b)
@@ -121,29 +141,17 @@ key_cmp(const char *a, const char *b)
 	const unsigned char	*y = (const unsigned char *)b;
 	size_t			 i = 0, j = 0, lx = strlen(a), ly = strlen(b);
 	long			 cx, cy;
-	unsigned		 ux, uy;
+	int			 c;
 
 	while (i < lx && j < ly) {
 		cx = utf8_next(x, lx, &i);
 		cy = utf8_next(y, ly, &j);
 		if (cx < 0 || cy < 0)
 			return (strcmp(a, b));
-		/* First UTF-16 unit of each; equal first units imply equal
-		 * planes, and then comparing code points is exact. */
-		ux = cx > 0xffff ? 0xd800 + (unsigned)((cx - 0x10000) >> 10) :
-		    (unsigned)cx;
-		uy = cy > 0xffff ? 0xd800 + (unsigned)((cy - 0x10000) >> 10) :
-		    (unsigned)cy;
-		if (ux != uy)
-			return (ux < uy ? -1 : 1);
-		if (cx != cy)
-			return (cx < cy ? -1 : 1);
+		if ((c = cp_cmp(cx, cy)) != 0)
+			return (c);
 	}
-	if (i < lx)
-		return (1);
-	if (j < ly)
-		return (-1);
-	return (0);
+	return (i < lx ? 1 : j < ly ? -1 : 0);
 }
 
 static bool
@@ -369,6 +377,351 @@ jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
 	return (0);
 }
 
+/*
+ * The reader of canonical bytes.  The bytes jcs_write makes are a strict
+ * subset of JSON, so they can be checked in one pass, byte by byte,
+ * without a tree: a value is "false", "true", "null", an integer written
+ * as jcs_write writes it, a string, an array or an object; a string holds
+ * printable ASCII other than '"' and '\', whole UTF-8 sequences (strict,
+ * as utf8_next), and only the escapes write_string makes; an object's keys
+ * rise strictly in key_cmp's order; nothing else, not a byte of white
+ * space, anywhere.  The first pass (scan_*) checks all of it and counts
+ * the values and the bytes their strings need; the second (build_*) reads
+ * the same bytes again, trusting them, into one allocation.
+ */
+struct jcs_reader {
+	const unsigned char	*p;		/* the next byte */
+	const unsigned char	*end;
+	size_t			 values;	/* counted by the scan */
+	size_t			 max_values;
+	size_t			 strbytes;	/* strings and keys, with NULs */
+	cJSON			*items;		/* the build's: values in order */
+	size_t			 nitems;
+	char			*strs;		/* the build's: next string */
+};
+
+/*
+ * The code point of one character of a string the scan has accepted,
+ * at s[*i] (an escape or a UTF-8 sequence); advances *i.
+ */
+static long
+enc_next(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned char	 c;
+
+	if (s[*i] != '\\')
+		return (utf8_next(s, len, i));
+	c = s[*i + 1];
+	*i += 2;
+	switch (c) {
+	case 'b':
+		return ('\b');
+	case 'f':
+		return ('\f');
+	case 'n':
+		return ('\n');
+	case 'r':
+		return ('\r');
+	case 't':
+		return ('\t');
+	case 'u':	/* \u00XX, XX lowercase hex below 0x20 */
+		*i += 4;
+		return ((s[*i - 2] - '0') << 4 | (s[*i - 1] <= '9' ?
+		    s[*i - 1] - '0' : s[*i - 1] - 'a' + 10));
+	default:	/* '"' or '\\' */
+		return (c);
+	}
+}
+
+/* key_cmp for two keys as they are written (accepted by scan_string). */
+static int
+enc_key_cmp(const unsigned char *a, size_t la, const unsigned char *b,
+    size_t lb)
+{
+	size_t		 i = 0, j = 0;
+	int		 c;
+
+	while (i < la && j < lb) {
+		if (a[i] == b[j] && a[i] < 0x80 && a[i] != '\\') {
+			i++;
+			j++;
+			continue;
+		}
+		if ((c = cp_cmp(enc_next(a, la, &i), enc_next(b, lb, &j))) != 0)
+			return (c);
+	}
+	return (i < la ? 1 : j < lb ? -1 : 0);
+}
+
+/*
+ * scan_string(r): at the opening '"', check one string and step past its
+ * closing '"'; counts the bytes it decodes to, with a NUL.  0 or -1.
+ */
+static int
+scan_string(struct jcs_reader *r)
+{
+	const unsigned char	*p = r->p + 1, *end = r->end;
+	size_t			 n = 0, i;
+	unsigned		 v;
+
+	for (;;) {
+		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' &&
+		    *p != '\\') {
+			p++;
+			n++;
+		}
+		if (p == end)
+			return (-1);
+		if (*p == '"')
+			break;
+		if (*p == '\\') {
+			if (end - p < 2)
+				return (-1);
+			switch (p[1]) {
+			case '"': case '\\': case 'b': case 'f': case 'n':
+			case 'r': case 't':
+				p += 2;
+				break;
+			case 'u':
+				/* Only a control without a short escape,
+				 * in lowercase hex; never \u0000. */
+				if (end - p < 6 || p[2] != '0' ||
+				    p[3] != '0' || (p[4] != '0' &&
+				    p[4] != '1') || !((p[5] >= '0' &&
+				    p[5] <= '9') || (p[5] >= 'a' &&
+				    p[5] <= 'f')))
+					return (-1);
+				v = (unsigned)(p[4] - '0') << 4 |
+				    (unsigned)(p[5] <= '9' ? p[5] - '0' :
+				    p[5] - 'a' + 10);
+				if (v == 0 || v == '\b' || v == '\f' ||
+				    v == '\n' || v == '\r' || v == '\t')
+					return (-1);
+				p += 6;
+				break;
+			default:
+				return (-1);
+			}
+			n++;
+			continue;
+		}
+		if (*p < 0x20)
+			return (-1);
+		i = 0;
+		if (utf8_next(p, (size_t)(end - p), &i) < 0)
+			return (-1);
+		p += i;
+		n += i;
+	}
+	r->p = p + 1;
+	r->strbytes += n + 1;
+	return (0);
+}
+
+/* scan_int(r): an integer as jcs_write writes it; 0 or -1. */
+static int
+scan_int(struct jcs_reader *r)
+{
+	const unsigned char	*p = r->p;
+	uint64_t		 n = 0;
+	int			 digits = 0;
+
+	if (*p == '-')
+		p++;
+	if (p == r->end || *p < '0' || *p > '9')
+		return (-1);
+	if (*p == '0') {
+		/* "0" alone: not "-0", not "01". */
+		if (p != r->p || (p + 1 < r->end && p[1] >= '0' &&
+		    p[1] <= '9'))
+			return (-1);
+		r->p = p + 1;
+		return (0);
+	}
+	while (p < r->end && *p >= '0' && *p <= '9') {
+		if (++digits > 16)
+			return (-1);
+		n = n * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (n > (uint64_t)JCS_INT_MAX)
+		return (-1);
+	r->p = p;
+	return (0);
+}
+
+static int
+scan_word(struct jcs_reader *r, const char *w, size_t n)
+{
+	if ((size_t)(r->end - r->p) < n || memcmp(r->p, w, n) != 0)
+		return (-1);
+	r->p += n;
+	return (0);
+}
+
+static int
+scan_value(struct jcs_reader *r, int depth)
+{
+	const unsigned char	*key = NULL, *k;
+	size_t			 keylen = 0;
+
+	/* As write_value counts and bounds them. */
+	if (depth > LIMIT_JSON_DEPTH || ++r->values > r->max_values ||
+	    r->p == r->end)
+		return (-1);
+	switch (*r->p) {
+	case 'f':
+		return (scan_word(r, "false", 5));
+	case 't':
+		return (scan_word(r, "true", 4));
+	case 'n':
+		return (scan_word(r, "null", 4));
+	case '"':
+		return (scan_string(r));
+	case '[':
+		if (++r->p < r->end && *r->p == ']') {
+			r->p++;
+			return (0);
+		}
+		for (;;) {
+			if (scan_value(r, depth + 1) == -1 || r->p == r->end)
+				return (-1);
+			if (*r->p++ == ']')
+				return (0);
+			if (r->p[-1] != ',')
+				return (-1);
+		}
+	case '{':
+		if (++r->p < r->end && *r->p == '}') {
+			r->p++;
+			return (0);
+		}
+		for (;;) {
+			if (r->p == r->end || *r->p != '"')
+				return (-1);
+			k = r->p;
+			if (scan_string(r) == -1)
+				return (-1);
+			/* Keys rise strictly: sorted, none twice. */
+			if (key != NULL && enc_key_cmp(key + 1, keylen, k + 1,
+			    (size_t)(r->p - k) - 2) >= 0)
+				return (-1);
+			key = k;
+			keylen = (size_t)(r->p - k) - 2;
+			if (r->p == r->end || *r->p++ != ':' ||
+			    scan_value(r, depth + 1) == -1 || r->p == r->end)
+				return (-1);
+			if (*r->p++ == '}')
+				return (0);
+			if (r->p[-1] != ',')
+				return (-1);
+		}
+	default:
+		return (scan_int(r));
+	}
+}
+
+/* build_string(r): the string at r->p, decoded into r->strs. */
+static char *
+build_string(struct jcs_reader *r)
+{
+	const unsigned char	*p = r->p + 1;
+	char			*s = r->strs, *o = s;
+	size_t			 i;
+
+	for (;;) {
+		const unsigned char	*run = p;
+
+		while (*p != '"' && *p != '\\')
+			p++;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
+		if (*p == '"')
+			break;
+		i = (size_t)(p - r->p);
+		*o++ = (char)enc_next(r->p, (size_t)(r->end - r->p), &i);
+		p = r->p + i;
+	}
+	*o++ = '\0';
+	r->strs = o;
+	r->p = p + 1;
+	return (s);
+}
+
+/* build_value(r): the value at r->p as the next item; links its members. */
+static cJSON *
+build_value(struct jcs_reader *r)
+{
+	cJSON		*v = &r->items[r->nitems++], *c, *last = NULL;
+	const unsigned char	*p;
+	uint64_t	 n;
+	bool		 neg, obj;
+	double		 d;
+
+	memset(v, 0, sizeof(*v));
+	switch (*r->p) {
+	case 'f':
+		v->type = cJSON_False;
+		r->p += 5;
+		return (v);
+	case 't':
+		v->type = cJSON_True;
+		v->valueint = 1;
+		r->p += 4;
+		return (v);
+	case 'n':
+		v->type = cJSON_NULL;
+		r->p += 4;
+		return (v);
+	case '"':
+		v->type = cJSON_String;
+		v->valuestring = build_string(r);
+		return (v);
+	case '[':
+	case '{':
+		obj = *r->p == '{';
+		v->type = obj ? cJSON_Object : cJSON_Array;
+		if (*++r->p == (obj ? '}' : ']')) {
+			r->p++;
+			return (v);
+		}
+		for (;;) {
+			char	*key = obj ? build_string(r) : NULL;
+
+			if (obj)
+				r->p++;		/* ':' */
+			c = build_value(r);
+			c->string = key;
+			/* As cJSON links them: the first's prev is the
+			 * last, so that appending costs no walk. */
+			if (last == NULL)
+				v->child = c;
+			else {
+				last->next = c;
+				c->prev = last;
+			}
+			last = c;
+			if (*r->p++ != ',')
+				break;
+		}
+		v->child->prev = last;
+		return (v);
+	default:
+		p = r->p;
+		if ((neg = *p == '-'))
+			p++;
+		for (n = 0; p < r->end && *p >= '0' && *p <= '9'; p++)
+			n = n * 10 + (uint64_t)(*p - '0');
+		r->p = p;
+		d = neg ? -(double)n : (double)n;
+		/* valueint as cJSON sets it. */
+		v->type = cJSON_Number;
+		v->valuedouble = d;
+		v->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ?
+		    INT_MIN : (int)d;
+		return (v);
+	}
+}
+
 cJSON *
 jcs_parse(const char *p, size_t len, const char **why)
 {
@@ -378,6 +731,49 @@ jcs_parse(const char *p, size_t len, const char **why)
 
 cJSON *
 jcs_parse_limit(const char *p, size_t len, size_t max_bytes,
+    size_t max_elements, const char **why)
+{
+	struct jcs_reader	 r;
+	cJSON			*v, *root;
+	size_t			 size;
+
+	if (len == 0 || len > max_bytes) {
+		*why = "not JSON: empty or too large";
+		return (NULL);
+	}
+	memset(&r, 0, sizeof(r));
+	r.p = (const unsigned char *)p;
+	r.end = r.p + len;
+	r.max_values = max_elements;
+	if (scan_value(&r, 1) == -1 || r.p != r.end) {
+		/* Refused.  The reader of any JSON says why, in the words
+		 * it has always used; should it accept what the scan
+		 * refused, the bytes are refused all the same. */
+		if ((v = jcs_parse_reference(p, len, max_bytes,
+		    max_elements, why)) != NULL) {
+			cJSON_Delete(v);
+			*why = "not canonical JSON (RFC 8785)";
+		}
+		return (NULL);
+	}
+	/* One allocation: the values in order, then their strings. */
+	size = r.values * sizeof(cJSON) + r.strbytes;
+	jcs_oom = false;
+	if ((root = jcs_malloc(size)) == NULL) {
+		*why = jcs_nomem;
+		return (NULL);
+	}
+	r.items = root;
+	r.strs = (char *)(root + r.values);
+	r.p = (const unsigned char *)p;
+	(void)build_value(&r);
+	/* cJSON_Delete(root) then frees the root alone: all of it. */
+	root->type |= cJSON_IsReference;
+	return (root);
+}
+
+cJSON *
+jcs_parse_reference(const char *p, size_t len, size_t max_bytes,
     size_t max_elements, const char **why)
 {
 	struct buf	 b;

@@ -7,10 +7,14 @@
  * integers within +-(2^53 - 1).  opora never uses fractions or exponents, so
  * a number with a fraction, an exponent or beyond that range is refused.
  *
- * jcs_parse() reads bytes with cJSON and accepts them only if writing the
- * result back in canonical form gives the very same bytes: whitespace,
- * unsorted or duplicate keys, non-minimal escapes, "-0", "1.0", "1e2", bad
- * UTF-8 and trailing bytes are all refused.  The bytes are never rewritten.
+ * jcs_parse() accepts bytes only if they are exactly what jcs_write would
+ * write for the value they hold: whitespace, unsorted or duplicate keys,
+ * non-minimal escapes, "-0", "1.0", "1e2", bad UTF-8 and trailing bytes
+ * are all refused.  The bytes are never rewritten.  It checks them in one
+ * pass, without a tree, and builds the tree in a second;
+ * jcs_parse_reference() is the definition it must agree with (cJSON's
+ * parse, then jcs_write, then a comparison), which also explains each
+ * refusal.
  */
 #ifndef OPORA_JCS_H
 #define OPORA_JCS_H
@@ -46,10 +50,24 @@ int	 jcs_write(struct buf *out, const cJSON *v, size_t max_elements,
  * reason ("not JSON", "not canonical: ...") -- or to jcs_nomem when memory
  * ran out on the way, which is no verdict on the bytes (test it with
  * jcs_why_nomem).
+ * The tree is one allocation, its root marked cJSON_IsReference so that
+ * cJSON_Delete of the root frees all of it: read it and duplicate it
+ * (cJSON_Duplicate gives an ordinary tree), but never detach, delete, add
+ * to or set a value of any part of it.  Its values are linked, typed and
+ * numbered as cJSON_Parse links, types and numbers them.
  */
 cJSON	*jcs_parse(const char *p, size_t len, const char **why);
 /* jcs_parse_limit: jcs_parse with the size and element limits given. */
 cJSON	*jcs_parse_limit(const char *p, size_t len, size_t max_bytes,
+	    size_t max_elements, const char **why);
+/*
+ * jcs_parse_reference: what jcs_parse_limit accepts, by its definition:
+ * the bytes parsed by cJSON, written again by jcs_write and compared.
+ * The same answers, the same reasons and an equal tree (an ordinary cJSON
+ * tree); jcs_parse_limit calls it to explain a refusal, and the tests and
+ * tests/fuzz/fuzz_jcs.c compare the two.
+ */
+cJSON	*jcs_parse_reference(const char *p, size_t len, size_t max_bytes,
 	    size_t max_elements, const char **why);
 
 /*

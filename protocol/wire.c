@@ -19,19 +19,21 @@ int
 wire_b64_add(struct buf *out, const void *p, size_t n)
 {
 	size_t	 need;
-	char	*tmp;
-	int	 w, rc = -1;
+	char	*dst;
 
 	if (n > (size_t)INT32_MAX / 2)
 		return (-1);
 	need = 4 * ((n + 2) / 3);
-	if ((tmp = malloc(need + 1)) == NULL)
+	/* Encoded in place: EVP_EncodeBlock writes need bytes and a NUL,
+	 * where the buffer keeps its own. */
+	if ((dst = buf_extend(out, need)) == NULL)
 		return (-1);
-	w = EVP_EncodeBlock((unsigned char *)tmp, p, (int)n);
-	if (w >= 0 && (size_t)w == need)
-		rc = buf_add(out, tmp, need);
-	free(tmp);
-	return (rc);
+	if ((size_t)EVP_EncodeBlock((unsigned char *)dst, p, (int)n) != need) {
+		out->len -= need;
+		out->data[out->len] = '\0';
+		return (-1);
+	}
+	return (0);
 }
 
 /* Whether s is padded standard base64; its padding count in *pad. */

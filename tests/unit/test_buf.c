@@ -60,6 +60,38 @@ test_init_empty(void **state)
 	assert_null(b.data);
 }
 
+/* buf_extend: room written in place, the NUL kept, the limits as buf_add. */
+static void
+test_extend(void **state)
+{
+	struct buf	 b;
+	char		*p;
+
+	(void)state;
+	buf_init(&b, 8);
+	assert_int_equal(buf_adds(&b, "ab"), 0);
+	p = buf_extend(&b, 3);
+	assert_non_null(p);
+	assert_ptr_equal(p, b.data + 2);
+	assert_int_equal(p[3], '\0');
+	memcpy(p, "cde", 4);		/* the NUL too may be written */
+	assert_holds(&b, "abcde", 5);
+	assert_non_null(buf_extend(&b, 0));
+	assert_holds(&b, "abcde", 5);
+	p = buf_extend(&b, 3);		/* exactly the maximum */
+	assert_non_null(p);
+	memcpy(p, "fgh", 3);
+	assert_holds(&b, "abcdefgh", 8);
+	assert_null(buf_extend(&b, 1));	/* past it: failed, emptied */
+	assert_true(buf_failed(&b));
+	assert_int_equal(buf_error(&b), BUF_TOO_LARGE);
+	assert_int_equal(b.len, 0);
+	assert_null(buf_extend(&b, 0));	/* a failed buffer refuses */
+	buf_reset(&b);
+	assert_null(buf_extend(&b, SIZE_MAX));
+	buf_free(&b);
+}
+
 static void
 test_appends(void **state)
 {
@@ -512,6 +544,7 @@ main(void)
 		cmocka_unit_test(test_init_empty),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_appends),
+		cmocka_unit_test(test_extend),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_max_exact),
 		cmocka_unit_test(test_addf),

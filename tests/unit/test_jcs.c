@@ -712,6 +712,208 @@ test_parse_bounds(void **state)
 	assert_null(v);
 }
 
+/*
+ * jcs_parse against its definition, jcs_parse_reference, over random
+ * documents (canonical, written by jcs_write, and not, written by cJSON)
+ * and their mutations: the same answer, the same reason, equal trees.
+ */
+static uint64_t	 rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return ((uint32_t)(rnd_state >> 11) % n);
+}
+
+/* A short string of the characters that test a reader of strings. */
+static void
+rnd_text(char *s, size_t max)
+{
+	static const char *const parts[] = {
+		"a", "b", "z", "A", "0", "k", " ", "/", "\x7f", "\"", "\\",
+		"\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x0b",
+		"\xc2\x80", "\xc3\xb6", "\xd0\x90", "\xe2\x82\xac", "\xe2\x80\xa8",
+		"\xee\x80\x80", "\xef\xac\xb3", "\xef\xbf\xbf", "\xf0\x9f\x98\x80",
+		"\xf4\x8f\xbf\xbf", "u", "\\u",
+	};
+	size_t	 n = 0, k = rnd(6), i;
+
+	s[0] = '\0';
+	for (i = 0; i < k; i++) {
+		const char	*p = parts[rnd(sizeof(parts) / sizeof(parts[0]))];
+
+		if (n + strlen(p) + 1 > max)
+			break;
+		memcpy(s + n, p, strlen(p) + 1);
+		n += strlen(p);
+	}
+}
+
+static cJSON *
+rnd_tree(int depth)
+{
+	static const double nums[] = {
+		0, 1, -1, 7, -42, 9007199254740991.0, -9007199254740991.0,
+		9007199254740992.0, 1.5, 2147483647.0, 2147483648.0,
+		-2147483648.0, -2147483649.0, 100000, 1e20,
+	};
+	char	 text[40];
+	cJSON	*v;
+	int	 i, n;
+
+	switch (depth > 9 ? rnd(5) : rnd(8)) {
+	case 0:
+		return (cJSON_CreateNull());
+	case 1:
+		return (cJSON_CreateBool(rnd(2)));
+	case 2:
+		return (cJSON_CreateNumber(nums[rnd(sizeof(nums) /
+		    sizeof(nums[0]))]));
+	case 3:
+	case 4:
+		rnd_text(text, sizeof(text));
+		return (cJSON_CreateString(text));
+	case 5:
+		v = cJSON_CreateArray();
+		for (i = 0, n = (int)rnd(4); i < n; i++)
+			cJSON_AddItemToArray(v, rnd_tree(depth + 1));
+		return (v);
+	default:
+		v = cJSON_CreateObject();
+		for (i = 0, n = (int)rnd(5); i < n; i++) {
+			rnd_text(text, sizeof(text));
+			cJSON_AddItemToObject(v, text, rnd_tree(depth + 1));
+		}
+		return (v);
+	}
+}
+
+/* a and b hold the same values, linked the same way, as cJSON reads. */
+static void
+same_tree(const cJSON *a, const cJSON *b)
+{
+	const cJSON	*x, *y;
+
+	assert_int_equal(a->type & 0xff, b->type & 0xff);
+	assert_int_equal(a->valueint, b->valueint);
+	assert_true(a->valuedouble == b->valuedouble);
+	assert_true((a->valuestring == NULL) == (b->valuestring == NULL));
+	if (a->valuestring != NULL)
+		assert_string_equal(a->valuestring, b->valuestring);
+	assert_true((a->string == NULL) == (b->string == NULL));
+	if (a->string != NULL)
+		assert_string_equal(a->string, b->string);
+	assert_true((a->child == NULL) == (b->child == NULL));
+	for (x = a->child, y = b->child; x != NULL || y != NULL;
+	    x = x->next, y = y->next) {
+		assert_true(x != NULL && y != NULL);
+		same_tree(x, y);
+		/* The first's prev is the last; the others', the one before. */
+		assert_true((x->prev == NULL) == (y->prev == NULL));
+		assert_true((x->next == NULL) == (y->next == NULL));
+		if (x != a->child)
+			assert_ptr_equal(x->prev->next, x);
+	}
+	if (a->child != NULL && a->child->prev != NULL)
+		assert_null(a->child->prev->next);
+	if (b->child != NULL && b->child->prev != NULL)
+		assert_null(b->child->prev->next);
+}
+
+/* One document through both readers, as an exact-size heap copy. */
+static int
+agree(const char *text, size_t n, size_t max_elements)
+{
+	const char	*w1 = NULL, *w2 = NULL;
+	cJSON		*a, *b;
+	char		*copy = malloc(n ? n : 1);
+	int		 ok;
+
+	assert_non_null(copy);
+	memcpy(copy, text, n);
+	a = jcs_parse_limit(copy, n, 1 << 20, max_elements, &w1);
+	b = jcs_parse_reference(copy, n, 1 << 20, max_elements, &w2);
+	if ((a == NULL) != (b == NULL))
+		fail_msg("the readers disagree on %zu bytes: %s / %s", n,
+		    a == NULL ? w1 : "accepted", b == NULL ? w2 : "accepted");
+	if (a != NULL) {
+		same_tree(a, b);
+		/* An ordinary copy of the one allocation. */
+		cJSON	*d = cJSON_Duplicate(a, 1);
+
+		assert_non_null(d);
+		same_tree(d, b);
+		cJSON_Delete(d);
+	} else
+		assert_string_equal(w1, w2);
+	ok = a != NULL;
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	free(copy);
+	return (ok);
+}
+
+static void
+test_parse_agrees(void **state)
+{
+	static const char mut[] = "\"\\ 0-19}]{[,:eu.\x80\xc3\xed\xf4\xbf";
+	const char	*why;
+	char		*s, *m;
+	size_t		 n, k, j, accepted = 0, mutants = 0, maxe;
+	cJSON		*v;
+	int		 i, r;
+
+	(void)state;
+	for (i = 0; i < 4000; i++) {
+		v = rnd_tree(1);
+		maxe = rnd(4) == 0 ? rnd(12) : LIMIT_JSON_ELEMENTS;
+		if ((s = write_max(v, SIZE_MAX, &why)) == NULL)
+			s = cJSON_PrintUnformatted(v);
+		if (rnd(8) == 0) {		/* formatted: white space */
+			free(s);
+			s = cJSON_Print(v);
+		}
+		cJSON_Delete(v);
+		assert_non_null(s);
+		n = strlen(s);
+		accepted += (size_t)agree(s, n, maxe);
+		/* Mutants: a byte changed, inserted or removed; cut short. */
+		m = malloc(n + 2);
+		assert_non_null(m);
+		for (k = 0; k < 6; k++) {
+			memcpy(m, s, n + 1);
+			j = n > 0 ? rnd((uint32_t)n) : 0;
+			switch (r = (int)rnd(4)) {
+			case 0:
+				if (n > 0)
+					m[j] = mut[rnd(sizeof(mut) - 1)];
+				break;
+			case 1:
+				memmove(m + j + 1, m + j, n - j + 1);
+				m[j] = mut[rnd(sizeof(mut) - 1)];
+				break;
+			case 2:
+				if (n > 0)
+					memmove(m + j, m + j + 1, n - j);
+				break;
+			default:
+				break;
+			}
+			mutants += (size_t)agree(m, r == 1 ? n + 1 : r == 2 &&
+			    n > 0 ? n - 1 : r == 3 ? j : n, maxe);
+		}
+		free(m);
+		free(s);
+	}
+	print_message("%zu of 4000 documents, %zu of 24000 mutants accepted\n", accepted, mutants);
+	/* Both kinds of answer were asked for. */
+	assert_true(accepted > 1000);
+	assert_true(mutants > 100);
+}
+
 static void
 test_jcs_int(void **state)
 {
@@ -781,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_parse_refusals),
 		cmocka_unit_test(test_parse_depth_elements),
 		cmocka_unit_test(test_parse_bounds),
+		cmocka_unit_test(test_parse_agrees),
 		cmocka_unit_test(test_jcs_int),
 		cmocka_unit_test(test_bug_empty_object),
 	};
