@@ -94,6 +94,9 @@ for N in $SIZES; do
 	}'
 	# The interactive commands on the node of N changes (median of 5).
 	O="$OPORA --dir $T/i --user bench"
+	# The persons: one a 51 lines (tests/bench/register.sh).
+	D=$((N / 51))
+	[ "$D" -ge 1 ] || D=1
 	mid=$($O list --all 2>/dev/null | sed -n "$(((D + 1) / 2))p" | cut -c1-36)
 	one=$($O list --limit 1 2>/dev/null | cut -c1-36)
 	cmds="$cmds
