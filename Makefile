@@ -260,7 +260,8 @@ BENCH_RUN = timeout $(BENCH_TIMEOUT) sh
 BENCH_FEED_DOSSIERS ?= 20 2000 20000
 bench: deps
 	$(MAKE) all $(B)/bench_merge $(B)/bench_stats $(B)/bench_entropy \
-	  $(B)/bench_verify $(B)/bench/opora-noaudit
+	  $(B)/bench_verify $(B)/bench_decode $(B)/bench/opora-noaudit
+	@$(B)/bench_decode tests/fuzz/corpus/change/vector-*
 	@$(BENCH_RUN) tests/bench/bench.sh
 	@$(BENCH_RUN) tests/bench/bench_audit.sh
 	@$(BENCH_RUN) tests/bench/bench_sync.sh
@@ -292,6 +293,10 @@ $(B)/bench_merge: tests/bench/bench_merge.c tests/sim/net.c tests/sim/net.h \
 
 # How fast opora's own verification runs (tests/bench/bench_verify.c).
 $(B)/bench_verify: tests/bench/bench_verify.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+
+# What reading a change costs (tests/bench/bench_decode.c).
+$(B)/bench_decode: tests/bench/bench_decode.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 # What anti-entropy costs (tests/bench/bench_entropy.c).
