@@ -791,6 +791,26 @@ rnd_tree(int depth)
 	}
 }
 
+/* A chain of n arrays and objects around a random value, so that depths
+ * near the limit (LIMIT_JSON_DEPTH, 8) are asked for often. */
+static cJSON *
+rnd_deep(int n)
+{
+	cJSON	*v, *in;
+
+	if (n == 0)
+		return (rnd_tree(LIMIT_JSON_DEPTH + 1));
+	in = rnd_deep(n - 1);
+	if (rnd(2) == 0) {
+		v = cJSON_CreateArray();
+		cJSON_AddItemToArray(v, in);
+	} else {
+		v = cJSON_CreateObject();
+		cJSON_AddItemToObject(v, "d", in);
+	}
+	return (v);
+}
+
 /* a and b hold the same values, linked the same way, as cJSON reads. */
 static void
 same_tree(const cJSON *a, const cJSON *b)
@@ -868,7 +888,7 @@ test_parse_agrees(void **state)
 
 	(void)state;
 	for (i = 0; i < 4000; i++) {
-		v = rnd_tree(1);
+		v = rnd(8) == 0 ? rnd_deep(6 + (int)rnd(4)) : rnd_tree(1);
 		maxe = rnd(4) == 0 ? rnd(12) : LIMIT_JSON_ELEMENTS;
 		if ((s = write_max(v, SIZE_MAX, &why)) == NULL)
 			s = cJSON_PrintUnformatted(v);
