@@ -111,16 +111,31 @@ while [ $R -le $ROUNDS ]; do
 	w_offers c 2>/dev/null & pc=$!
 	w_accept d 2>/dev/null & pd=$!
 	PIDS="$PIDS $pa $pb $pc $pd"
-	rand_sleep 20 400
 	# One writer's running command, chosen at random among those running
-	# one, killed.
-	for w in $(echo a b c d | tr ' ' '\n' | shuf); do
-		v=$(cat cur.$w 2>/dev/null)
-		if [ -n "$v" ] &&
-		    grep -q opora "/proc/$v/cmdline" 2>/dev/null; then
-			kill -9 "$v" 2>/dev/null && killed=$((killed + 1))
-			break
-		fi
+	# one, killed at a random moment.  The moment is drawn within the
+	# first commands (a round's writers may all be done in 100 ms on a
+	# fast machine), and looked for again every few milliseconds while a
+	# writer still runs (between two commands, none does).
+	rand_sleep 5 120
+	hit=0 tries=0
+	while [ $hit = 0 ] && [ $tries -lt 60 ]; do
+		for w in $(echo a b c d | tr ' ' '\n' | shuf); do
+			v=$(cat cur.$w 2>/dev/null)
+			if [ -n "$v" ] &&
+			    grep -q opora "/proc/$v/cmdline" 2>/dev/null; then
+				kill -9 "$v" 2>/dev/null &&
+				    killed=$((killed + 1))
+				hit=1
+				break
+			fi
+		done
+		alive=0
+		for q in $pa $pb $pc $pd; do
+			kill -0 $q 2>/dev/null && alive=1
+		done
+		[ $alive = 1 ] || break
+		[ $hit = 1 ] || rand_sleep 1 10
+		tries=$((tries + 1))
 	done
 	# A serve, every other round, in the middle of it all, and started
 	# again while the writers go on (an accept's history waits for it).
