@@ -622,6 +622,24 @@ test_parse_refusals(void **state)
 	refuses("\xef\xbb\xbf[]");			/* BOM */
 }
 
+/* "[0,0,...,0]" with n zeros (n > 0). */
+static char *
+zeros_text(size_t n)
+{
+	char	*t = malloc(n * 2 + 2);
+	size_t	 i;
+
+	assert_non_null(t);
+	t[0] = '[';
+	for (i = 0; i < n; i++) {
+		t[1 + 2 * i] = '0';
+		t[2 + 2 * i] = ',';
+	}
+	t[2 * n] = ']';
+	t[2 * n + 1] = '\0';
+	return (t);
+}
+
 static void
 test_parse_depth_elements(void **state)
 {
@@ -643,34 +661,14 @@ test_parse_depth_elements(void **state)
 	s = nest_text(500, "");
 	refuses(s);
 	free(s);
-	/* LIMIT_JSON_ELEMENTS values parse; one more does not. */
-	{
-		size_t	 n = LIMIT_JSON_ELEMENTS - 1, i;
-		char	*t = malloc(n * 2 + 2);
-
-		assert_non_null(t);
-		t[0] = '[';
-		for (i = 0; i < n; i++) {
-			t[1 + 2 * i] = '0';
-			t[2 + 2 * i] = ',';
-		}
-		t[2 * n] = ']';
-		t[2 * n + 1] = '\0';
-		accepts(t);
-		free(t);
-		n++;
-		t = malloc(n * 2 + 2);
-		assert_non_null(t);
-		t[0] = '[';
-		for (i = 0; i < n; i++) {
-			t[1 + 2 * i] = '0';
-			t[2 + 2 * i] = ',';
-		}
-		t[2 * n] = ']';
-		t[2 * n + 1] = '\0';
-		refuses(t);
-		free(t);
-	}
+	/* LIMIT_JSON_ELEMENTS values parse (an array and n - 1 zeros); one
+	 * more does not. */
+	s = zeros_text(LIMIT_JSON_ELEMENTS - 1);
+	accepts(s);
+	free(s);
+	s = zeros_text(LIMIT_JSON_ELEMENTS);
+	refuses(s);
+	free(s);
 }
 
 /* jcs_parse reads len bytes and no more. */
