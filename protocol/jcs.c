@@ -400,6 +400,13 @@ struct jcs_reader {
 	char			*strs;		/* the build's: next string */
 };
 
+/* The value of a lowercase hex digit the scan has accepted. */
+static int
+lhex(unsigned char c)
+{
+	return (c <= '9' ? c - '0' : c - 'a' + 10);
+}
+
 /*
  * The code point of one character of a string the scan has accepted,
  * at s[*i] (an escape or a UTF-8 sequence); advances *i.
@@ -426,8 +433,7 @@ enc_next(const unsigned char *s, size_t len, size_t *i)
 		return ('\t');
 	case 'u':	/* \u00XX, XX lowercase hex below 0x20 */
 		*i += 4;
-		return ((s[*i - 2] - '0') << 4 | (s[*i - 1] <= '9' ?
-		    s[*i - 1] - '0' : s[*i - 1] - 'a' + 10));
+		return (lhex(s[*i - 2]) << 4 | lhex(s[*i - 1]));
 	default:	/* '"' or '\\' */
 		return (c);
 	}
@@ -491,9 +497,7 @@ scan_string(struct jcs_reader *r)
 				    p[5] <= '9') || (p[5] >= 'a' &&
 				    p[5] <= 'f')))
 					return (-1);
-				v = (unsigned)(p[4] - '0') << 4 |
-				    (unsigned)(p[5] <= '9' ? p[5] - '0' :
-				    p[5] - 'a' + 10);
+				v = (unsigned)(lhex(p[4]) << 4 | lhex(p[5]));
 				if (v == 0 || v == '\b' || v == '\f' ||
 				    v == '\n' || v == '\r' || v == '\t')
 					return (-1);
@@ -563,6 +567,7 @@ scan_value(struct jcs_reader *r, int depth)
 {
 	const unsigned char	*key = NULL, *k;
 	size_t			 keylen = 0;
+	unsigned char		 close;
 
 	/* As write_value counts and bounds them. */
 	if (depth > LIMIT_JSON_DEPTH || ++r->values > r->max_values ||
@@ -578,39 +583,32 @@ scan_value(struct jcs_reader *r, int depth)
 	case '"':
 		return (scan_string(r));
 	case '[':
-		if (++r->p < r->end && *r->p == ']') {
+	case '{':
+		/* Values, or members ("key":value, keys rising strictly:
+		 * sorted, none twice), between commas. */
+		close = *r->p == '[' ? ']' : '}';
+		if (++r->p < r->end && *r->p == close) {
 			r->p++;
 			return (0);
 		}
 		for (;;) {
+			if (close == '}') {
+				if (r->p == r->end || *r->p != '"')
+					return (-1);
+				k = r->p;
+				if (scan_string(r) == -1)
+					return (-1);
+				if (key != NULL && enc_key_cmp(key + 1, keylen,
+				    k + 1, (size_t)(r->p - k) - 2) >= 0)
+					return (-1);
+				key = k;
+				keylen = (size_t)(r->p - k) - 2;
+				if (r->p == r->end || *r->p++ != ':')
+					return (-1);
+			}
 			if (scan_value(r, depth + 1) == -1 || r->p == r->end)
 				return (-1);
-			if (*r->p++ == ']')
-				return (0);
-			if (r->p[-1] != ',')
-				return (-1);
-		}
-	case '{':
-		if (++r->p < r->end && *r->p == '}') {
-			r->p++;
-			return (0);
-		}
-		for (;;) {
-			if (r->p == r->end || *r->p != '"')
-				return (-1);
-			k = r->p;
-			if (scan_string(r) == -1)
-				return (-1);
-			/* Keys rise strictly: sorted, none twice. */
-			if (key != NULL && enc_key_cmp(key + 1, keylen, k + 1,
-			    (size_t)(r->p - k) - 2) >= 0)
-				return (-1);
-			key = k;
-			keylen = (size_t)(r->p - k) - 2;
-			if (r->p == r->end || *r->p++ != ':' ||
-			    scan_value(r, depth + 1) == -1 || r->p == r->end)
-				return (-1);
-			if (*r->p++ == '}')
+			if (*r->p++ == close)
 				return (0);
 			if (r->p[-1] != ',')
 				return (-1);
