@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "node/audit.h"
 #include "node/node.h"
@@ -17,6 +16,7 @@
 #include "protocol/sig.h"
 
 #define HASH_LEN	STORE_AUDIT_HASH
+_Static_assert(HASH_LEN == DIGEST_SHA256_LEN, "an entry's hash is a SHA-256");
 #define SIG_PREFIX	"opora audit checkpoint v1\n"
 #define NCOLS		STORE_AUDIT_NCOLS
 
@@ -40,32 +40,28 @@ static int
 entry_hash(const uint8_t prev[HASH_LEN], int64_t seq, int64_t at,
     const char *const col[NCOLS], uint8_t out[HASH_LEN])
 {
-	EVP_MD_CTX	*ctx;
+	struct digest_sha256_ctx ctx;
 	uint8_t		 b[8];
-	unsigned int	 len = 0;
 	size_t		 i, n;
-	int		 ok;
 
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return (-1);
-	ok = EVP_DigestInit_ex(ctx, digest_sha256_md(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, prev, HASH_LEN) == 1;
+	digest_sha256_init(&ctx);
+	digest_sha256_update(&ctx, prev, HASH_LEN);
 	be64(b, (uint64_t)seq);
-	ok = ok && EVP_DigestUpdate(ctx, b, 8) == 1;
+	digest_sha256_update(&ctx, b, 8);
 	be64(b, (uint64_t)at);
-	ok = ok && EVP_DigestUpdate(ctx, b, 8) == 1;
-	for (i = 0; ok && i < NCOLS; i++) {
+	digest_sha256_update(&ctx, b, 8);
+	for (i = 0; i < NCOLS; i++) {
 		n = col[i] != NULL ? strlen(col[i]) : 0;
 		b[0] = (uint8_t)(n >> 24);
 		b[1] = (uint8_t)(n >> 16);
 		b[2] = (uint8_t)(n >> 8);
 		b[3] = (uint8_t)n;
-		ok = EVP_DigestUpdate(ctx, b, 4) == 1 &&
-		    (n == 0 || EVP_DigestUpdate(ctx, col[i], n) == 1);
+		digest_sha256_update(&ctx, b, 4);
+		if (n > 0)
+			digest_sha256_update(&ctx, col[i], n);
 	}
-	ok = ok && EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == HASH_LEN;
-	EVP_MD_CTX_free(ctx);
-	return (ok ? 0 : -1);
+	digest_sha256_final(&ctx, out);
+	return (0);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -18,7 +19,9 @@
 
 struct ckpt {
 	sqlite3		*db;		/* the writer's; borrowed */
-	sqlite3		*own;		/* the thread's */
+	sqlite3		*own;		/* the thread's, opened at its first
+					   checkpoint (ckpt_open) */
+	char		*path;
 	int		 every;
 	pthread_t	 th;
 	pthread_mutex_t	 mu;
@@ -44,6 +47,39 @@ ckpt_failures(void)
 	return (__atomic_load_n(&failures, __ATOMIC_RELAXED));
 }
 
+/*
+ * The thread's connection, opened when it is first asked for a checkpoint,
+ * not at ckpt_start: opening reads the schema (about a millisecond), which
+ * a small import, whose WAL never needs the thread, would pay in its
+ * writer's thread for nothing.  Should it fail, the thread copies nothing
+ * and the writer checkpoints by itself once the WAL holds `every` frames
+ * (ckpt_hook), as without a ckpt.  0 / -1.
+ */
+static int
+ckpt_open(struct ckpt *c)
+{
+	if (c->own != NULL)
+		return (0);
+	if (c->path == NULL)
+		return (-1);		/* it failed before */
+	/* The connection reads the database once, so that it has the WAL
+	 * open for the checkpoint. */
+	if (sqlite3_open_v2(c->path, &c->own, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->own, "PRAGMA synchronous = FULL;"
+	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("checkpoint thread: database %s: %s; the writer "
+		    "checkpoints by itself", c->path, c->own != NULL ?
+		    sqlite3_errmsg(c->own) : "out of memory");
+		sqlite3_close(c->own);
+		c->own = NULL;
+		free(c->path);
+		c->path = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
 static void *
 ckpt_run(void *arg)
 {
@@ -61,8 +97,9 @@ ckpt_run(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		/* Busy (another checkpoint) or failed: the frames stay in
 		 * the WAL for the next one. */
-		ckpt_note(sqlite3_wal_checkpoint_v2(c->own, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
+		if (ckpt_open(c) == 0)
+			ckpt_note(sqlite3_wal_checkpoint_v2(c->own, NULL,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
 		pthread_mutex_lock(&c->mu);
 		c->runs++;
 		c->busy = false;
@@ -117,20 +154,10 @@ ckpt_start(sqlite3 *db, const char *path, int every)
 	}
 	c->db = db;
 	c->every = every > 4 ? every : 4;
-	/* The connection reads the database once, so that it has the WAL
-	 * open when it is asked for a checkpoint. */
-	if (sqlite3_open_v2(path, &c->own, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->own, "PRAGMA synchronous = FULL;"
-	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("checkpoint thread: database %s: %s", path,
-		    c->own != NULL ? sqlite3_errmsg(c->own) : "out of memory");
-		sqlite3_close(c->own);
-		free(c);
-		return (NULL);
-	}
-	if (pthread_attr_init(&attr) != 0) {
-		sqlite3_close(c->own);
+	if ((c->path = strdup(path)) == NULL ||
+	    pthread_attr_init(&attr) != 0) {
+		log_warnx("checkpoint thread: out of memory");
+		free(c->path);
 		free(c);
 		return (NULL);
 	}
@@ -145,7 +172,7 @@ ckpt_start(sqlite3 *db, const char *path, int every)
 		pthread_cond_destroy(&c->idle);
 		pthread_cond_destroy(&c->work);
 		pthread_mutex_destroy(&c->mu);
-		sqlite3_close(c->own);
+		free(c->path);
 		free(c);
 		return (NULL);
 	}
@@ -170,6 +197,7 @@ ckpt_stop(struct ckpt *c)
 	if (sqlite3_close(c->own) != SQLITE_OK)
 		log_warnx("checkpoint thread: close: %s",
 		    sqlite3_errmsg(c->own));
+	free(c->path);
 	free(c);
 }
 

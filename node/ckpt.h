@@ -36,8 +36,11 @@ struct ckpt;
 /*
  * ckpt_start(db, path, every): checkpoint db (a connection, used by one
  * thread, to the database at path) aside, as above, replacing its
- * automatic checkpoint.  Returns the ckpt, the caller's to stop; or NULL,
- * logged, with db as it was.
+ * automatic checkpoint.  The thread opens its own connection to path when
+ * it is first asked for a checkpoint; should that fail (logged), the
+ * writer checkpoints by itself at `every` frames.  Returns the ckpt, the
+ * caller's to stop; or NULL (out of memory, no thread), logged, with db
+ * as it was.
  */
 struct ckpt	*ckpt_start(sqlite3 *db, const char *path, int every);
 

@@ -567,13 +567,11 @@ line_key(struct import *im, const struct import_line *il,
 	size_t		 i;
 
 	if (il->op.kind == OP_PERSON_CREATE) {
-		if (import_line_key(il, NULL, 0, key) == -1)
-			return (-1);
+		import_line_key(il, NULL, 0, key);
 		memcpy(im->dkey, key, sizeof(im->dkey));
 		return (0);
 	}
-	if (import_line_key(il, im->dkey, 0, k0) == -1)
-		return (-1);
+	import_line_key(il, im->dkey, 0, k0);
 	for (i = 0; i < sizeof(k0); i++) {
 		hex[2 * i] = xdigits[k0[i] >> 4];
 		hex[2 * i + 1] = xdigits[k0[i] & 0xf];
@@ -585,8 +583,8 @@ line_key(struct import *im, const struct import_line *il,
 		return (-1);
 	if (nth == 0)
 		memcpy(key, k0, IMPORT_KEY_LEN);
-	else if (import_line_key(il, im->dkey, (uint32_t)nth, key) == -1)
-		return (-1);
+	else
+		import_line_key(il, im->dkey, (uint32_t)nth, key);
 	return (0);
 }
 

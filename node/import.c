@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "node/cli.h"
 #include "node/import.h"
@@ -66,14 +65,16 @@ static const char key_domain[] = "opora import line 1";
 
 /* Hash one part of a line: absent, or its length (32 bits, big-endian)
  * and bytes, so that no two sequences of parts hash alike. */
-static int
-key_part(EVP_MD_CTX *md, const char *s)
+static void
+key_part(struct digest_sha256_ctx *md, const char *s)
 {
 	uint8_t	 hdr[5] = { 0 };
 	size_t	 len;
 
-	if (s == NULL)
-		return (EVP_DigestUpdate(md, hdr, 1) == 1 ? 0 : -1);
+	if (s == NULL) {
+		digest_sha256_update(md, hdr, 1);
+		return;
+	}
 	/* Parts come from a line of at most LIMIT_IMPORT_LINE bytes. */
 	len = strlen(s);
 	hdr[0] = 1;
@@ -81,53 +82,39 @@ key_part(EVP_MD_CTX *md, const char *s)
 	hdr[2] = (uint8_t)(len >> 16);
 	hdr[3] = (uint8_t)(len >> 8);
 	hdr[4] = (uint8_t)len;
-	if (EVP_DigestUpdate(md, hdr, sizeof(hdr)) != 1 ||
-	    EVP_DigestUpdate(md, s, len) != 1)
-		return (-1);
-	return (0);
+	digest_sha256_update(md, hdr, sizeof(hdr));
+	digest_sha256_update(md, s, len);
 }
 
-int
+void
 import_line_key(const struct import_line *il,
     const uint8_t dkey[IMPORT_KEY_LEN], uint32_t nth,
     uint8_t out[IMPORT_KEY_LEN])
 {
 	static const uint8_t	 zero[IMPORT_KEY_LEN];
-	EVP_MD_CTX		*md;
+	struct digest_sha256_ctx md;
 	uint8_t			 n[4];
-	unsigned int		 outlen = 0;
-	int			 i, rc = -1;
+	int			 i;
 
 	n[0] = (uint8_t)(nth >> 24);
 	n[1] = (uint8_t)(nth >> 16);
 	n[2] = (uint8_t)(nth >> 8);
 	n[3] = (uint8_t)nth;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, digest_sha256_md(), NULL) != 1 ||
-	    EVP_DigestUpdate(md, key_domain, sizeof(key_domain)) != 1 ||
-	    EVP_DigestUpdate(md, dkey != NULL ? dkey : zero,
-	    IMPORT_KEY_LEN) != 1 ||
-	    EVP_DigestUpdate(md, n, sizeof(n)) != 1 ||
-	    key_part(md, op_kind_name(il->op.kind)) == -1 ||
-	    key_part(md, il->dossier) == -1 ||
-	    key_part(md, il->entry) == -1 ||
-	    key_part(md, il->ref) == -1)
-		goto out;
+	digest_sha256_init(&md);
+	digest_sha256_update(&md, key_domain, sizeof(key_domain));
+	digest_sha256_update(&md, dkey != NULL ? dkey : zero, IMPORT_KEY_LEN);
+	digest_sha256_update(&md, n, sizeof(n));
+	key_part(&md, op_kind_name(il->op.kind));
+	key_part(&md, il->dossier);
+	key_part(&md, il->entry);
+	key_part(&md, il->ref);
 	for (i = 0; i < PF_COUNT; i++)
-		if (key_part(md, il->op.person[i]) == -1)
-			goto out;
+		key_part(&md, il->op.person[i]);
 	/* The entry a line changes is in il->ref: OA_REF is set only while
 	 * the line is checked or made. */
 	for (i = OA_REF + 1; i < OA_COUNT; i++)
-		if (key_part(md, il->op.arg[i]) == -1)
-			goto out;
-	if (EVP_DigestFinal_ex(md, out, &outlen) != 1 ||
-	    outlen != IMPORT_KEY_LEN)
-		goto out;
-	rc = 0;
-out:
-	EVP_MD_CTX_free(md);
-	return (rc);
+		key_part(&md, il->op.arg[i]);
+	digest_sha256_final(&md, out);
 }
 
 void

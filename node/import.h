@@ -62,10 +62,10 @@ int	 import_line_parse(const char *p, size_t len, struct import_line *il,
  * line of the line's dossier (NULL for that line itself: IMPORT_KEY_LEN
  * zero bytes); nth counts the earlier lines of the file with the same
  * dossier and content, so that two identical lines are two lines.
- * Borrows il and dkey.  0, or -1 if OpenSSL fails (out of memory).
+ * Borrows il and dkey.
  */
 #define IMPORT_KEY_LEN	32
-int	 import_line_key(const struct import_line *il,
+void	 import_line_key(const struct import_line *il,
 	    const uint8_t dkey[IMPORT_KEY_LEN], uint32_t nth,
 	    uint8_t out[IMPORT_KEY_LEN]);
 

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "node/session.h"
 #include "node/store_account.h"
+#include "protocol/digest.h"
 #include "protocol/log.h"
 
 static void
@@ -39,12 +39,13 @@ random_hex(char out[SESSION_TOKEN_HEX + 1])
 	return (0);
 }
 
+_Static_assert(DIGEST_SHA256_LEN == STORE_SESSION_HASH, "a session's hash");
+
 /* The stored name of a token: SHA-256 of its 64 characters.  -1 when the
  * token is not 64 lower-case hex digits. */
 static int
 token_hash(const char *token, uint8_t h[STORE_SESSION_HASH])
 {
-	unsigned int	 len = 0;
 	size_t		 i;
 
 	if (token == NULL || strlen(token) != SESSION_TOKEN_HEX)
@@ -53,9 +54,7 @@ token_hash(const char *token, uint8_t h[STORE_SESSION_HASH])
 		if (!((token[i] >= '0' && token[i] <= '9') ||
 		    (token[i] >= 'a' && token[i] <= 'f')))
 			return (-1);
-	if (EVP_Digest(token, SESSION_TOKEN_HEX, h, &len, EVP_sha256(),
-	    NULL) != 1 || len != STORE_SESSION_HASH)
-		return (-1);
+	digest_sha256(token, SESSION_TOKEN_HEX, h);
 	return (0);
 }
 

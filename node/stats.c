@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
 
 #include "conflict/cellkey.h"
 #include "conflict/hlc.h"
@@ -75,21 +74,15 @@ struct person {
 static int
 record_key(const void *sig, size_t len, uint32_t *key)
 {
-	EVP_MD_CTX	*ctx;
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned	 mdlen = 0;
-	int		 ok;
+	struct digest_sha256_ctx ctx;
+	uint8_t		 md[DIGEST_SHA256_LEN];
 
-	if (sig == NULL || len == 0 || (ctx = EVP_MD_CTX_new()) == NULL)
+	if (sig == NULL || len == 0)
 		return (-1);
-	ok = EVP_DigestInit_ex(ctx, digest_sha256_md(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, CELLKEY_PREFIX,
-	    sizeof(CELLKEY_PREFIX) - 1) == 1 &&
-	    EVP_DigestUpdate(ctx, sig, len) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 4;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return (-1);
+	digest_sha256_init(&ctx);
+	digest_sha256_update(&ctx, CELLKEY_PREFIX, sizeof(CELLKEY_PREFIX) - 1);
+	digest_sha256_update(&ctx, sig, len);
+	digest_sha256_final(&ctx, md);
 	*key = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 |
 	    (uint32_t)md[2] << 8 | (uint32_t)md[3];
 	return (0);

@@ -37,13 +37,32 @@ digest_sha256_md(void)
 	return (md != NULL ? md : EVP_sha256());
 }
 
+/* SHA256_Init, _Update and _Final return 1 whatever they are given. */
+void
+digest_sha256_init(struct digest_sha256_ctx *d)
+{
+	(void)SHA256_Init(&d->c);
+}
+
+void
+digest_sha256_update(struct digest_sha256_ctx *d, const void *p, size_t len)
+{
+	(void)SHA256_Update(&d->c, p, len);
+}
+
+void
+digest_sha256_final(struct digest_sha256_ctx *d,
+    uint8_t out[DIGEST_SHA256_LEN])
+{
+	(void)SHA256_Final(out, &d->c);
+}
+
 void
 digest_sha256(const void *p, size_t len, uint8_t out[DIGEST_SHA256_LEN])
 {
-	SHA256_CTX	 c;
+	struct digest_sha256_ctx	 d;
 
-	/* These return 1 whatever they are given. */
-	(void)SHA256_Init(&c);
-	(void)SHA256_Update(&c, p, len);
-	(void)SHA256_Final(out, &c);
+	digest_sha256_init(&d);
+	digest_sha256_update(&d, p, len);
+	digest_sha256_final(&d, out);
 }

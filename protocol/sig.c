@@ -24,7 +24,9 @@
 #include "protocol/sig.h"
 
 struct sig_key {
-	EVP_PKEY	*pkey;
+	EVP_PKEY	*pkey;		/* NULL when libsodium signs and the
+					   key was read without OpenSSL */
+	uint8_t		 pub[SIG_PUB_LEN];
 	uint8_t		 sk[crypto_sign_SECRETKEYBYTES];	/* libsodium's
 						   form: seed and public key */
 	bool		 sodium;	/* libsodium signs, from sk */
@@ -44,17 +46,14 @@ struct sig_pub {
 static void
 sig_key_sodium(struct sig_key *k)
 {
-	uint8_t		 seed[32], pk[crypto_sign_PUBLICKEYBYTES],
-			 want[SIG_PUB_LEN];
-	size_t		 slen = sizeof(seed), plen = sizeof(want);
+	uint8_t		 seed[32], pk[crypto_sign_PUBLICKEYBYTES];
+	size_t		 slen = sizeof(seed);
 
 	if (sodium_init() < 0 ||
 	    EVP_PKEY_get_raw_private_key(k->pkey, seed, &slen) != 1 ||
 	    slen != sizeof(seed) ||
-	    EVP_PKEY_get_raw_public_key(k->pkey, want, &plen) != 1 ||
-	    plen != sizeof(want) ||
 	    crypto_sign_seed_keypair(pk, k->sk, seed) != 0 ||
-	    memcmp(pk, want, sizeof(want)) != 0) {
+	    memcmp(pk, k->pub, sizeof(pk)) != 0) {
 		ERR_clear_error();
 		sodium_memzero(k->sk, sizeof(k->sk));
 	} else
@@ -66,12 +65,19 @@ static struct sig_key *
 sig_key_wrap(EVP_PKEY *pkey)
 {
 	struct sig_key	*k;
+	size_t		 len = SIG_PUB_LEN;
 
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
 		EVP_PKEY_free(pkey);
 		return (NULL);
 	}
 	k->pkey = pkey;
+	if (EVP_PKEY_get_raw_public_key(pkey, k->pub, &len) != 1 ||
+	    len != SIG_PUB_LEN) {
+		log_ssl("Ed25519 public key");
+		sig_key_free(k);
+		return (NULL);
+	}
 	sig_key_sodium(k);
 	return (k);
 }
@@ -101,14 +107,81 @@ sig_key_from_seed(const uint8_t seed[32])
 	return (sig_key_wrap(pkey));
 }
 
+/*
+ * The PEM file OpenSSL writes for an Ed25519 key (RFC 8410, section 7):
+ * a PKCS#8 structure of 48 bytes, the last 32 of them the seed, in one
+ * line of base64.  Every key opora saves has this form.
+ */
+static const char	 pem_begin[] = "-----BEGIN PRIVATE KEY-----\n";
+static const char	 pem_end[] = "\n-----END PRIVATE KEY-----\n";
+static const uint8_t	 pkcs8_ed25519[16] = {
+	0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+	0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+};
+#define PEM_B64_LEN	64
+#define PEM_FILE_LEN	(sizeof(pem_begin) - 1 + PEM_B64_LEN + \
+			 sizeof(pem_end) - 1)
+
+/*
+ * sig_key_plain(text, len): the key in text when text is exactly that
+ * file, read with libsodium alone; NULL when it is not (the caller then
+ * reads it with OpenSSL's decoders, which understand every other form)
+ * or when libsodium cannot start.  Reading the plain form this way spares
+ * each command that loads the key the start of OpenSSL's decoders, about
+ * 1.5 ms (docs/performance.md); test_sig checks that both readers give
+ * the same key from every file this one accepts.
+ */
+static struct sig_key *
+sig_key_plain(const char *text, size_t len)
+{
+	struct sig_key	*k;
+	uint8_t		 der[sizeof(pkcs8_ed25519) + 32];
+	size_t		 dlen = 0;
+	const char	*b64 = text + sizeof(pem_begin) - 1;
+	int		 ok;
+
+	if (len != PEM_FILE_LEN ||
+	    memcmp(text, pem_begin, sizeof(pem_begin) - 1) != 0 ||
+	    memcmp(b64 + PEM_B64_LEN, pem_end, sizeof(pem_end) - 1) != 0 ||
+	    sodium_init() < 0)
+		return (NULL);
+	ok = sodium_base642bin(der, sizeof(der), b64, PEM_B64_LEN, NULL,
+	    &dlen, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	    dlen == sizeof(der) &&
+	    memcmp(der, pkcs8_ed25519, sizeof(pkcs8_ed25519)) == 0;
+	if (ok && (k = calloc(1, sizeof(*k))) != NULL) {
+		if (crypto_sign_seed_keypair(k->pub, k->sk,
+		    der + sizeof(pkcs8_ed25519)) == 0)
+			k->sodium = true;
+		else {
+			sig_key_free(k);
+			k = NULL;
+		}
+	} else
+		k = NULL;
+	sodium_memzero(der, sizeof(der));
+	return (k);
+}
+
 struct sig_key *
 sig_key_load(const char *path)
 {
 	FILE		*f;
 	EVP_PKEY	*pkey;
+	struct sig_key	*k;
+	char		 text[PEM_FILE_LEN + 1];
+	size_t		 n;
 
 	if ((f = pemfile_open_private(path, "signing key")) == NULL)
 		return (NULL);
+	n = fread(text, 1, sizeof(text), f);
+	k = sig_key_plain(text, n);
+	sodium_memzero(text, sizeof(text));
+	if (k != NULL) {
+		fclose(f);
+		return (k);
+	}
+	rewind(f);
 	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
 	if (pkey == NULL) {
@@ -126,7 +199,18 @@ sig_key_load(const char *path)
 int
 sig_key_save(const struct sig_key *k, const char *path)
 {
-	return (pemfile_write(path, 0600, k->pkey, NULL));
+	EVP_PKEY	*pkey = k->pkey;
+	int		 rc;
+
+	if (pkey == NULL && (pkey = EVP_PKEY_new_raw_private_key(
+	    EVP_PKEY_ED25519, NULL, k->sk, 32)) == NULL) {
+		log_ssl("signing key %s", path);
+		return (-1);
+	}
+	rc = pemfile_write(path, 0600, pkey, NULL);
+	if (pkey != k->pkey)
+		EVP_PKEY_free(pkey);
+	return (rc);
 }
 
 void
@@ -142,11 +226,7 @@ sig_key_free(struct sig_key *k)
 void
 sig_key_public(const struct sig_key *k, uint8_t pub[SIG_PUB_LEN])
 {
-	size_t	 len = SIG_PUB_LEN;
-
-	if (EVP_PKEY_get_raw_public_key(k->pkey, pub, &len) != 1 ||
-	    len != SIG_PUB_LEN)
-		fatalx("Ed25519 public key has an unexpected size");
+	memcpy(pub, k->pub, SIG_PUB_LEN);
 }
 
 void

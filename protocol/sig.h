@@ -43,7 +43,10 @@ int		 sig_sign_identity_r(const uint8_t seed[32], const char *prefix,
 /* sig_key_load(path): read a PEM (PKCS#8) Ed25519 private key from a file
  * that passes pemfile_open_private (not a symbolic link, owned by the user
  * running opora, mode 0600 or less).  Returns NULL and logs why when the
- * file is missing, unreadable, untrusted or not such a key. */
+ * file is missing, unreadable, untrusted or not such a key.  The form
+ * opora writes (48 bytes of PKCS#8 in one line of base64) is read without
+ * OpenSSL's decoders, which take longer to start than the rest of a
+ * command; any other form is read by them. */
 struct sig_key	*sig_key_load(const char *path);
 
 /* sig_key_save(k, path): write k as PEM to a new file of mode 0600; refuses

@@ -101,22 +101,19 @@ b64_digest(const char *s, size_t len, size_t pad, uint8_t *keep,
     size_t keepmax, size_t *keeplen, char hex[CHANGE_ID_HEX + 1])
 {
 	static const char	 digits[] = "0123456789abcdef";
-	EVP_MD_CTX		*md;
-	uint8_t			 piece[B64_PIECE / 4 * 3], h[32];
-	size_t			 off, n, got;
-	unsigned		 hl = 0, i;
-	int			 w, rc = -1;
+	struct digest_sha256_ctx md;
+	uint8_t			 piece[B64_PIECE / 4 * 3], h[DIGEST_SHA256_LEN];
+	size_t			 off, n, got, i;
+	int			 w;
 
 	*keeplen = 0;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, digest_sha256_md(), NULL) != 1)
-		goto out;
+	digest_sha256_init(&md);
 	for (off = 0; off < len; off += n) {
 		n = len - off < B64_PIECE ? len - off : B64_PIECE;
 		w = EVP_DecodeBlock(piece, (const unsigned char *)s + off,
 		    (int)n);
 		if (w < 0 || (size_t)w != n / 4 * 3)
-			goto out;
+			return (-1);
 		got = (size_t)w - (off + n == len ? pad : 0);
 		if (*keeplen < keepmax) {
 			size_t k = keepmax - *keeplen < got ?
@@ -125,20 +122,15 @@ b64_digest(const char *s, size_t len, size_t pad, uint8_t *keep,
 			memcpy(keep + *keeplen, piece, k);
 			*keeplen += k;
 		}
-		if (EVP_DigestUpdate(md, piece, got) != 1)
-			goto out;
+		digest_sha256_update(&md, piece, got);
 	}
-	if (EVP_DigestFinal_ex(md, h, &hl) != 1 || hl != sizeof(h))
-		goto out;
-	for (i = 0; i < hl; i++) {
+	digest_sha256_final(&md, h);
+	for (i = 0; i < sizeof(h); i++) {
 		hex[2 * i] = digits[h[i] >> 4];
 		hex[2 * i + 1] = digits[h[i] & 15];
 	}
-	hex[2 * hl] = '\0';
-	rc = 0;
-out:
-	EVP_MD_CTX_free(md);
-	return (rc);
+	hex[2 * sizeof(h)] = '\0';
+	return (0);
 }
 
 void

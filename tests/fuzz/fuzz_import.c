@@ -71,15 +71,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strspn(il.snils, "0123456789") != 11)
 			abort();
 		/* A line's key depends on its dossier's and on nth. */
-		if (import_line_key(&il, NULL, 0, k0) == 0 &&
-		    import_line_key(&il, NULL, 0, k1) == 0 &&
-		    memcmp(k0, k1, sizeof(k0)) != 0)
+		import_line_key(&il, NULL, 0, k0);
+		import_line_key(&il, NULL, 0, k1);
+		if (memcmp(k0, k1, sizeof(k0)) != 0)
 			abort();
-		if (import_line_key(&il, k0, 0, k1) == 0 &&
-		    memcmp(k0, k1, sizeof(k0)) == 0)
+		import_line_key(&il, k0, 0, k1);
+		if (memcmp(k0, k1, sizeof(k0)) == 0)
 			abort();
-		if (import_line_key(&il, NULL, 1, k1) == 0 &&
-		    memcmp(k0, k1, sizeof(k0)) == 0)
+		import_line_key(&il, NULL, 1, k1);
+		if (memcmp(k0, k1, sizeof(k0)) == 0)
 			abort();
 	} else if (r != -1 || !clean(why, sizeof(why)))
 		abort();

@@ -227,19 +227,48 @@ test_auto_counted(void **state)
 	assert_int_equal(count_rows(f->path), 30LL * ROWS);
 }
 
-/* A database that cannot be opened: NULL, and the writer's connection
- * as it was. */
+/* A database the thread cannot open (it opens its connection at its
+ * first checkpoint): it copies nothing, and the writer checkpoints by
+ * itself once the WAL holds EVERY frames, so the WAL stays near EVERY
+ * frames all the same and every row is there. */
 static void
 test_bad_path(void **state)
 {
 	struct fixture	*f = *state;
+	struct ckpt	*c;
 	char		 p[128];
+	long long	 most = 0, sz;
+	long long	 bound = (long long)(EVERY + 3 * (ROWS + 4)) *
+			    (PAGE + 24) + 32;
+	int		 i;
 
 	snprintf(p, sizeof(p), "%s/none/t.db", f->dir);
-	assert_null(ckpt_start(f->db, p, EVERY));
-	commit_rows(f->db, 0);
-	assert_int_equal(count_rows(f->path), ROWS);
+	assert_non_null(c = ckpt_start(f->db, p, EVERY));
+	for (i = 0; i < COMMITS; i++) {
+		commit_rows(f->db, i * ROWS);
+		if ((sz = file_size(f->wal)) > most)
+			most = sz;
+	}
+	assert_true(most <= bound);
+	ckpt_stop(c);
+	assert_int_equal(count_rows(f->path), (long long)COMMITS * ROWS);
 	ckpt_stop(NULL);
+}
+
+/* Commits that never fill a quarter of EVERY frames: the thread is never
+ * asked, so it never opens its connection (a small import pays nothing
+ * for it). */
+static void
+test_small_unasked(void **state)
+{
+	struct fixture	*f = *state;
+	struct ckpt	*c;
+
+	assert_non_null(c = ckpt_start(f->db, f->path, EVERY * 10));
+	commit_rows(f->db, 0);
+	assert_int_equal(ckpt_runs(c), 0);
+	ckpt_stop(c);
+	assert_int_equal(count_rows(f->path), ROWS);
 }
 
 int
@@ -250,6 +279,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_path, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_small_unasked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_auto_counted, setup,
 		    teardown),

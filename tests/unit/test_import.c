@@ -24,7 +24,7 @@ key(const char *line, const uint8_t *dkey, uint32_t nth,
 
 	assert_int_equal(import_line_parse(line, strlen(line), &il, why,
 	    sizeof(why)), 0);
-	assert_int_equal(import_line_key(&il, dkey, nth, out), 0);
+	import_line_key(&il, dkey, nth, out);
 	import_line_free(&il);
 }
 

@@ -526,6 +526,128 @@ test_key_load_refusals(void **state)
 	tmpdir_remove(&t);
 }
 
+/* Whether OpenSSL alone reads the file at path as an Ed25519 private key;
+ * its public key in pub when it does. */
+static int
+openssl_reads(const char *path, uint8_t pub[SIG_PUB_LEN])
+{
+	FILE		*f = fopen(path, "r");
+	EVP_PKEY	*x;
+	size_t		 len = SIG_PUB_LEN;
+	int		 ok;
+
+	assert_non_null(f);
+	x = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	ok = x != NULL && EVP_PKEY_get_id(x) == EVP_PKEY_ED25519 &&
+	    EVP_PKEY_get_raw_public_key(x, pub, &len) == 1 && len == SIG_PUB_LEN;
+	EVP_PKEY_free(x);
+	return (ok);
+}
+
+/*
+ * sig_key_load reads the form OpenSSL writes without OpenSSL; what it
+ * reads must be what OpenSSL's decoders read, from that form and from
+ * every file near it: the same key, or a refusal by both.  Mutants: a
+ * byte changed (to one that matters to a PEM or base64 reader), inserted
+ * or removed, line ends as CR LF, a line more at the end.
+ */
+static void
+test_key_load_agrees_with_openssl(void **state)
+{
+	static const char	 alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/=-\n\r \t_";
+	struct tmpdir	 t;
+	struct sig_key	*k, *l;
+	EVP_PKEY	*x;
+	char		 text[8192], m[8192];
+	const char	*saved;
+	uint8_t		 seed[32], a[SIG_PUB_LEN], b[SIG_PUB_LEN],
+			 sa[SIG_LEN], sb[SIG_LEN];
+	size_t		 n, mn, i, at;
+	int		 round, kind, accepted = 0, refused = 0;
+
+	(void)state;
+	tmpdir_make(&t);
+	for (round = 0; round < 400; round++) {
+		randombytes_buf(seed, sizeof(seed));
+		x = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
+		    sizeof(seed));
+		assert_non_null(x);
+		unlink(t.path[0]);
+		write_pem_key(t.path[0], x, 1);
+		EVP_PKEY_free(x);
+		saved = read_file(t.path[0], &n);
+		memcpy(text, saved, n);
+		kind = round < 40 ? 0 : (int)randombytes_uniform(6);
+		mn = n;
+		memcpy(m, text, n);
+		at = (size_t)randombytes_uniform((uint32_t)n);
+		switch (kind) {
+		case 1:		/* a byte changed */
+			m[at] = alphabet[randombytes_uniform(
+			    sizeof(alphabet) - 1)];
+			break;
+		case 2:		/* a byte inserted */
+			memmove(m + at + 1, m + at, n - at);
+			m[at] = alphabet[randombytes_uniform(
+			    sizeof(alphabet) - 1)];
+			mn = n + 1;
+			break;
+		case 3:		/* a byte removed */
+			memmove(m + at, m + at + 1, n - at - 1);
+			mn = n - 1;
+			break;
+		case 4:		/* CR LF */
+			for (i = 0, mn = 0; i < n; i++) {
+				if (text[i] == '\n')
+					m[mn++] = '\r';
+				m[mn++] = text[i];
+			}
+			break;
+		case 5:		/* a line more */
+			m[mn++] = '\n';
+			break;
+		}
+		unlink(t.path[1]);
+		write_file(t.path[1], m, mn);
+		k = sig_key_load(t.path[1]);
+		if (!openssl_reads(t.path[1], b)) {
+			if (k != NULL)
+				fail_msg("round %d (mutant %d): read a key "
+				    "OpenSSL refuses", round, kind);
+			refused++;
+			continue;
+		}
+		if (k == NULL)
+			fail_msg("round %d (mutant %d): refused a key OpenSSL "
+			    "reads", round, kind);
+		accepted++;
+		sig_key_public(k, a);
+		assert_memory_equal(a, b, SIG_PUB_LEN);
+		if (kind == 0) {
+			/* The seed itself, so that the key signs as it. */
+			l = sig_key_from_seed(seed);
+			assert_non_null(l);
+			assert_int_equal(sig_sign(k, PREFIX, "m", 1, sa), 0);
+			assert_int_equal(sig_sign(l, PREFIX, "m", 1, sb), 0);
+			assert_memory_equal(sa, sb, SIG_LEN);
+			sig_key_free(l);
+			/* Saved again, it is the same file. */
+			unlink(t.path[2]);
+			assert_int_equal(sig_key_save(k, t.path[2]), 0);
+			saved = read_file(t.path[2], &mn);
+			assert_int_equal(mn, n);
+			assert_memory_equal(saved, text, n);
+		}
+		sig_key_free(k);
+	}
+	/* Both kinds of answer were asked. */
+	assert_true(accepted >= 40);
+	assert_true(refused > 0);
+	tmpdir_remove(&t);
+}
+
 static void
 test_pub_new(void **state)
 {
@@ -809,6 +931,7 @@ main(void)
 		cmocka_unit_test(test_hex_decode),
 		cmocka_unit_test(test_key_save_load),
 		cmocka_unit_test(test_key_load_refusals),
+		cmocka_unit_test(test_key_load_agrees_with_openssl),
 		cmocka_unit_test(test_pub_new),
 		cmocka_unit_test(test_free_null),
 		cmocka_unit_test(test_bug_pub_new_accepts_non_point),
