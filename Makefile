@@ -75,20 +75,31 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Sorted in byte order (node/account.c searches it); quotes and
-# backslashes escaped.
-$(GEN_SRC): data/common-passwords.txt
+# Sorted in byte order (node/account.c searches it): one string of the
+# words, each ended by a NUL, and each word's offset in it.  Not an array
+# of pointers: as a PIE, each of its 20,000 pointers would be relocated,
+# and its 160 KB copied, by every command at its start
+# (docs/performance.md).  Quotes, backslashes and question marks (which
+# could start a trigraph) written as octal escapes.
+$(GEN_SRC): data/common-passwords.txt Makefile
 	@mkdir -p $(dir $@)
 	LC_ALL=C sort -u $< | LC_ALL=C awk 'BEGIN { \
 	  print "/* Generated from data/common-passwords.txt. */"; \
 	  print "#include <stddef.h>"; \
-	  print "extern const char *const account_common_list[];"; \
+	  print "extern const char account_common_text[];"; \
+	  print "extern const unsigned int account_common_at[];"; \
 	  print "extern const size_t account_common_count;"; \
-	  print "const char *const account_common_list[] = {" } \
-	  { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); \
-	    printf "\t\"%s\",\n", $$0; n++ } \
-	  END { print "};"; \
-	  printf "const size_t account_common_count = %d;\n", n }' > $@.tmp
+	  print "const char account_common_text[] ="; } \
+	  { at[n++] = off; off += length($$0) + 1; w = ""; \
+	    for (i = 1; i <= length($$0); i++) { c = substr($$0, i, 1); \
+	      if (c == "\\") c = "\\134"; else if (c == "\"") c = "\\042"; \
+	      else if (c == "?") c = "\\077"; w = w c } \
+	    printf "\t\"%s\\0\"\n", w } \
+	  END { print "\t\"\";"; \
+	    print "const unsigned int account_common_at[] = {"; \
+	    for (i = 0; i < n; i++) printf "\t%d,\n", at[i]; \
+	    print "};"; \
+	    printf "const size_t account_common_count = %d;\n", n }' > $@.tmp
 	mv $@.tmp $@
 $(B)/gen/common_passwords.o: $(GEN_SRC)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -16,8 +16,10 @@
 #include "protocol/log.h"
 
 /* The list of data/common-passwords.txt, sorted in byte order, compiled
- * in by the Makefile (build/gen/common_passwords.c). */
-extern const char *const account_common_list[];
+ * in by the Makefile (build/gen/common_passwords.c): the words one after
+ * another, each ended by a NUL, and the offset of each. */
+extern const char account_common_text[];
+extern const unsigned int account_common_at[];
 extern const size_t account_common_count;
 
 bool
@@ -36,17 +38,17 @@ account_login_valid(const char *login)
 	return (true);
 }
 
+/* bsearch's comparison: the key, a string, with a word's offset. */
 static int
-cmp_str(const void *a, const void *b)
+cmp_word(const void *key, const void *at)
 {
-	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+	return (strcmp(key, account_common_text + *(const unsigned int *)at));
 }
 
 bool
 account_password_common(const char *pw)
 {
 	char		 low[ACCOUNT_PASSWORD_MAX + 1];
-	const char	*key = low;
 	size_t		 i, len = strlen(pw);
 
 	if (len > ACCOUNT_PASSWORD_MAX)
@@ -54,8 +56,8 @@ account_password_common(const char *pw)
 	for (i = 0; i <= len; i++)
 		low[i] = (char)((pw[i] >= 'A' && pw[i] <= 'Z') ?
 		    pw[i] - 'A' + 'a' : pw[i]);
-	return (bsearch(&key, account_common_list, account_common_count,
-	    sizeof(account_common_list[0]), cmp_str) != NULL);
+	return (bsearch(low, account_common_at, account_common_count,
+	    sizeof(account_common_at[0]), cmp_word) != NULL);
 }
 
 int

@@ -643,6 +643,18 @@ clear_summary(struct op *op, bool filled)
 	op->arg[OA_CENTRE] = NULL;
 }
 
+/*
+ * cur_save(im): write the views of the dossier in progress, which the make
+ * pass's changes leave to it (n->views_deferred: node_author_checked), if
+ * it has one.  Before every commit and before im->cur is let go.  0 / -1
+ * (logged).
+ */
+static int
+cur_save(struct import *im)
+{
+	return (im->cur != NULL ? view_save(im->n->st, im->cur) : 0);
+}
+
 static int
 make_line(struct import *im, int lineno, struct import_line *il,
     char cid[CHANGE_ID_HEX + 1])
@@ -731,6 +743,12 @@ make_line(struct import *im, int lineno, struct import_line *il,
 	if (il->op.kind == OP_PERSON_CREATE) {
 		memcpy(dl->uuid, d->id, sizeof(dl->uuid));
 		dl->known = true;
+		if (cur_save(im) == -1) {
+			dossier_free(d);
+			return (line_fail(im, lineno, "%s", cli_tr("cannot "
+			    "write the dossier", "не удаётся записать "
+			    "дело")));
+		}
 		dossier_free(im->cur);
 		im->cur = d;
 	}
@@ -816,6 +834,10 @@ take_line(struct import *im, int lineno, struct import_line *il,
 			dl->known = true;
 		}
 		/* The next line made loads the dossier as it is stored. */
+		if (cur_save(im) == -1)
+			return (line_fail(im, lineno, "%s", cli_tr("cannot "
+			    "write the dossier", "не удаётся записать "
+			    "дело")));
 		dossier_free(im->cur);
 		im->cur = NULL;
 		if (entry_made(im, il, cid) == -1)
@@ -842,6 +864,8 @@ batch_commit(struct import *im)
 {
 	char	 detail[256];
 
+	if (cur_save(im) == -1)
+		return (-1);
 	/* One audit entry per batch, naming every dossier it wrote, in the
 	 * batch's transaction: the changes commit with it or not at all. */
 	if (im->blen > 0) {
@@ -1683,6 +1707,7 @@ make_lines(struct import *im)
 		return (EX_IOERR);
 	}
 	batch_reset(im);
+	im->n->views_deferred = true;
 	reader_start(&rd, im);
 	for (i = 0; i < im->ndl && rc == EX_OK; i++) {
 		for (j = 0; j < im->dl[i].n; j++) {
@@ -1733,6 +1758,8 @@ make_lines(struct import *im)
 				    (unsigned long long)im->made,
 				    (unsigned long long)im->good);
 		}
+		if (rc == EX_OK && cur_save(im) == -1)
+			rc = EX_IOERR;
 		dossier_end(im);
 	}
 	reader_stop(&rd);
@@ -1740,6 +1767,7 @@ make_lines(struct import *im)
 		rc = same_size(im);
 	if (rc == EX_OK && batch_commit(im) == -1)
 		rc = store_import_nomem(im->n->st) ? EX_OSERR : EX_IOERR;
+	im->n->views_deferred = false;
 	if (rc != EX_OK) {
 		im->n->clock_held = false;
 		store_rollback(im->n->st);

@@ -1041,8 +1041,9 @@ author(struct node *n, struct dossier *d, const struct op *ops, size_t nops,
 		goto nomem_or_out;
 	}
 	hlc_format(n->hlc.last, hlc);
-	if (view_save(n->st, d) == -1 || (!n->clock_held &&
-	    store_meta_raise(n->st, "hlc", hlc) == -1)) {
+	if (((!checked || !n->views_deferred ||
+	    c->ops[0].kind == OP_PERSON_ERASE) && view_save(n->st, d) == -1) ||
+	    (!n->clock_held && store_meta_raise(n->st, "hlc", hlc) == -1)) {
 		snprintf(why, whysz, "cannot update the views");
 		goto nomem_or_out;
 	}

@@ -98,6 +98,7 @@ struct node {
 	char			 user[LIMIT_USER + 1];
 	struct signer		*signer;	/* bulk writes; see signer.h */
 	bool			 clock_held;	/* node_clock_hold */
+	bool			 views_deferred; /* node_author_checked */
 };
 
 /*
@@ -217,7 +218,11 @@ int	 node_clock_release(struct node *n);
  * write transaction, and only node_author changed it since: its heads are
  * the stored ones and are not read again (node_author reads them, and
  * refuses a state another process has moved on).  Everything else is
- * node_author's.
+ * node_author's, except that while n->views_deferred is set it does not
+ * write d's views (but before erasing a dossier): the caller writes them
+ * once, with view_save, before its commit and before it lets d go, so
+ * that a dossier of many lines has its person row written once per
+ * transaction rather than once per change.
  */
 int	 node_author_checked(struct node *n, struct dossier *d,
 	    const struct op *ops, size_t nops, char idout[CHANGE_ID_HEX + 1],

@@ -79,6 +79,52 @@ test_policy(void **state)
 }
 
 /* RFC 6238, appendix B: the SHA-1 rows (secret "1234...890", 8 digits). */
+/*
+ * Every word of data/common-passwords.txt is found in the list compiled
+ * in (one string and offsets: the Makefile's escapes of quotes,
+ * backslashes and question marks, and the byte order of its sort, are
+ * right), whatever the case of its ASCII letters; and a word with a byte
+ * more or less is not, unless it is a word of the file too.
+ */
+static void
+test_common_list(void **state)
+{
+	FILE	*f = fopen("data/common-passwords.txt", "r");
+	char	 line[512], up[512], more[520];
+	size_t	 len, i, n = 0, longer = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		len = strcspn(line, "\n");
+		line[len] = '\0';
+		if (len == 0 || len > ACCOUNT_PASSWORD_MAX)
+			continue;
+		for (i = 0; i <= len; i++)
+			if (line[i] >= 'A' && line[i] <= 'Z')
+				break;
+		if (i <= len)
+			continue;	/* never asked in this case */
+		if (!account_password_common(line))
+			fail_msg("line %zu of the list is not found", n + 1);
+		for (i = 0; i <= len; i++)
+			up[i] = (char)(line[i] >= 'a' && line[i] <= 'z' ?
+			    line[i] - 'a' + 'A' : line[i]);
+		assert_true(account_password_common(up));
+		snprintf(more, sizeof(more), "%s\x7f", line);
+		if (len < ACCOUNT_PASSWORD_MAX && account_password_common(more))
+			longer++;
+		n++;
+	}
+	fclose(f);
+	assert_true(n > 20000);
+	/* No word of the file ends with DEL. */
+	assert_int_equal(longer, 0);
+	assert_false(account_password_common(""));
+	assert_false(account_password_common("0"));
+	assert_false(account_password_common("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"));
+}
+
 static void
 test_totp_vectors(void **state)
 {
@@ -410,6 +456,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_parameters),
+		cmocka_unit_test(test_common_list),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_totp_vectors),
 		cmocka_unit_test(test_throttle),
