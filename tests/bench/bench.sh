@@ -4,7 +4,8 @@
 # register of SIZE lines (one person a 51 lines, the rest events), imports
 # it into a new node with the lines interleaved across dossiers (the worst
 # order) and into another grouped dossier by dossier (below 100,000 lines,
-# each 5 times into new copies of the node, the median run printed:
+# each 5 times into new copies of the node, each run beside OpenSSL's
+# rate measured just before it, the run of the median share printed:
 # import_median), verifies the first,
 # and times the interactive commands on it (list, a page in the middle,
 # find, show).  Every rate is printed beside the limit measured in the
@@ -44,6 +45,10 @@ node() {
 measure() {
 	name=$1
 	shift
+	# What the bench itself wrote (a node copied, the last run's files
+	# removed) is flushed first: the command's own fsyncs would otherwise
+	# wait for it (ext4 commits other files' data with its journal).
+	sync
 	t0=$(date +%s%N)
 	/usr/bin/time -f "%M %O %U %S" -o "$T/$name.time" "$@" \
 	    >/dev/null 2>"$T/$name.err" || {
@@ -56,24 +61,36 @@ measure() {
 }
 
 # import_median DIR FILE: import FILE into DIR, a copy of the new node
-# $T/new, and print measure's figures.  Below 100,000 lines the import
-# takes tens of milliseconds, and one run moves with this VM's moment
-# by a fifth or more: there it is run 5 times, each into a new copy, and
-# the run of the median seconds is printed.  DIR is left as the last run
-# made it: every run imports the same lines into a copy of the same node.
+# $T/new, and print measure's four figures and the signing rate to
+# compare the run with (0: the size's own, measured before and after).
+# Below 100,000 lines the import takes tens of milliseconds, while this
+# VM's speed moves by a third from one minute to the next (OpenSSL's
+# rate with it): there it is run 5 times, each into a new copy, each
+# just after a 1-second measure of OpenSSL's signing rate, and the run of
+# the median share is printed with the rate it is compared with.  DIR is
+# left as the last run made it: every run imports the same lines into a
+# copy of the same node.
 import_median() {
 	runs=1
 	[ "$N" -lt 100000 ] && runs=5
 	r=0
 	: > "$T/runs"
 	while [ "$r" -lt "$runs" ]; do
+		rate=0
+		[ "$runs" -gt 1 ] && rate=$(openssl speed -seconds 1 ed25519 \
+		    2>/dev/null | awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ {
+		    print $(NF-1) }')
 		rm -rf "$1"
 		cp -a "$T/new" "$1"
-		echo "$(measure import "$OPORA" --dir "$1" --user bench import \
-		    "$2") $r" >> "$T/runs"
+		set -- "$1" "$2" $(measure import "$OPORA" --dir "$1" --user \
+		    bench import "$2")
+		echo "$3 $4 $5 $6 $rate" | awk -v n="$N" '{
+		    print ($5 > 0 ? n / ($1 > 0 ? $1 : 0.001) / $5 : 0), $0 }' \
+		    >> "$T/runs"
+		set -- "$1" "$2"
 		r=$((r + 1))
 	done
-	sort -n "$T/runs" | sed -n "$(((runs + 1) / 2))p" | cut -d' ' -f1-4
+	sort -g "$T/runs" | sed -n "$(((runs + 1) / 2))p" | cut -d' ' -f2-6
 }
 
 # ms CMD...: the median wall time of 5 runs of CMD, in milliseconds.
@@ -99,10 +116,10 @@ for N in $SIZES; do
 	rm -rf "$T/i" "$T/g" "$T/new"
 	node "$T/new"
 	set -- $(import_median "$T/i" "$T/register.jsonl")
-	is=$1 ir=$2 io=$3 ic=$4
+	is=$1 ir=$2 io=$3 ic=$4 isign=$5
 	idb=$(stat -c %s "$T/i/opora.db")
 	set -- $(import_median "$T/g" "$T/grouped.jsonl")
-	gs=$1 gr=$2 go=$3 gc=$4
+	gs=$1 gr=$2 go=$3 gc=$4 gsign=$5
 	gdb=$(stat -c %s "$T/g/opora.db")
 	rm -rf "$T/g" "$T/new"
 	set -- $(measure verify "$OPORA" --dir "$T/i" --user admin verify)
@@ -115,12 +132,14 @@ for N in $SIZES; do
 	verify=$(awk '/Ed25519/ && $NF ~ /^[0-9.]+$/ && $NF > m { m = $NF }
 	    END { print m }' "$T/speed")
 	awk -v n="$N" -v sign="$sign" -v ver="$verify" -v cores="$cores" \
+	    -v isign="$isign" -v gsign="$gsign" \
 	    -v is="$is" -v ir="$ir" -v io="$io" -v idb="$idb" \
 	    -v gs="$gs" -v gr="$gr" -v go="$go" -v gdb="$gdb" \
 	    -v vs="$vs" -v vr="$vr" -v ic="$ic" -v gc="$gc" -v vc="$vc" 'BEGIN {
 		if (is == 0) is = 0.01; if (gs == 0) gs = 0.01; if (vs == 0) vs = 0.01
-		printf("| import, interleaved | %d | %.3f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f | %.1f MiB | %.1f KB | %.2f KB |\n", n, is, n / is, sign, 100 * n / is / sign, ic, ir / 1024, io * 512 / n / 1000, idb / n / 1000)
-		printf("| import, grouped | %d | %.3f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f | %.1f MiB | %.1f KB | %.2f KB |\n", n, gs, n / gs, sign, 100 * n / gs / sign, gc, gr / 1024, go * 512 / n / 1000, gdb / n / 1000)
+		if (isign == 0) isign = sign; if (gsign == 0) gsign = sign
+		printf("| import, interleaved | %d | %.3f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f | %.1f MiB | %.1f KB | %.2f KB |\n", n, is, n / is, isign, 100 * n / is / isign, ic, ir / 1024, io * 512 / n / 1000, idb / n / 1000)
+		printf("| import, grouped | %d | %.3f | %.0f | sign %.0f/s x 1 core | %.0f%% | %.1f | %.1f MiB | %.1f KB | %.2f KB |\n", n, gs, n / gs, gsign, 100 * n / gs / gsign, gc, gr / 1024, go * 512 / n / 1000, gdb / n / 1000)
 		printf("| verify | %d | %.3f | %.0f | verify %.0f/s x %d cores | %.0f%% | %.1f | %.1f MiB | | |\n", n, vs, n / vs, ver, cores, 100 * n / vs / (ver * cores), vc, vr / 1024)
 	}'
 	# The interactive commands on the node of N changes (median of 5).
