@@ -236,6 +236,7 @@ dossier_mark_clean(struct dossier *d)
 
 	d->person_dirty = false;
 	d->tail_dirty = false;
+	d->tail_owed = false;
 	for (t = 0; t < DT_COUNT; t++)
 		for (r = 0; r < d->t[t].n; r++)
 			d->t[t].v[r].dirty = false;

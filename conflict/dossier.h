@@ -140,6 +140,9 @@ struct dossier {
 	bool			 person_dirty;	/* the person row changed */
 	bool			 tail_dirty;	/* only nchanges, last and
 						   updated changed */
+	bool			 tail_owed;	/* ... and written by none
+						   but view_save_tail
+						   (node/view.h) */
 	struct dossier_rows	 t[DT_COUNT];
 	char			(*heads)[65];	/* sorted; owned */
 	size_t			 nheads;

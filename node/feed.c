@@ -1113,6 +1113,10 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 			progress = true;
 		}
 	} while (progress);
+	/* The person rows the changes taken owe, before anything below reads
+	 * the views (settling, entitlement, erasure). */
+	if (receiver_save(r) == -1)
+		goto db_error;
 	/* The receiver judges entitlement by its own fold, whatever the
 	 * sender's filter did: a dossier it may not hold is refused whole,
 	 * and the batch is taken again without it.  A dossier offered here
@@ -1233,7 +1237,7 @@ take_once(struct node *n, const char *peer, struct feed_batch *b,
 		}
 	}
 	if (receiver_flush(r) == -1) {
-		snprintf(why, whysz, "cannot save the clock");
+		snprintf(why, whysz, "cannot save the views or the clock");
 		goto rollback;
 	}
 	receiver_free(r);

@@ -154,6 +154,8 @@ receiver_flush(struct receiver *r)
 {
 	char	 hlc[17];
 
+	if (receiver_save(r) == -1)
+		return (-1);
 	if (!r->clock_moved)
 		return (0);
 	hlc_format(r->n->hlc.last, hlc);
@@ -177,6 +179,28 @@ receiver_free(struct receiver *r)
 	free(r);
 }
 
+/*
+ * A change taken writes its dossier's views at once but for the person
+ * row's count of changes and last change (view_save_rows): the state in
+ * the cache owes it (tail_dirty) until it leaves the cache (state_let_go)
+ * or all are saved (receiver_save), after the changes of a response are
+ * taken and before anything else reads the views, and again before the
+ * commit.  Within the loop that takes them, the row's count and last
+ * change are read only by view_load, for a dossier not in the cache.
+ */
+
+/* Let a cached state go, writing what it owes first.  0 / -1. */
+static int
+state_let_go(struct receiver *r, struct dossier *d)
+{
+	int	 rc = 0;
+
+	if (d != NULL && view_save_tail(r->n->st, d) == -1)
+		rc = -1;
+	dossier_free(d);
+	return (rc);
+}
+
 /* The stored state of a dossier: 0 and *dp (owned by the cache), 1 when
  * the dossier is not here, -1 on error. */
 static int
@@ -192,11 +216,11 @@ state_get(struct receiver *r, const char *id, struct dossier **dp)
 		}
 	if ((rc = view_load(r->n->st, id, &d)) != 0)
 		return (rc);
-	dossier_free(r->cache[r->next]);
+	rc = state_let_go(r, r->cache[r->next]);
 	r->cache[r->next] = d;
 	r->next = (r->next + 1) % RECEIVER_CACHE;
 	*dp = d;
-	return (0);
+	return (rc);
 }
 
 /* The cached state of a dossier, or NULL: nothing is read. */
@@ -211,24 +235,41 @@ state_peek(const struct receiver *r, const char *id)
 	return (NULL);
 }
 
-/* Put a new state in the cache, replacing the dossier's old one. */
-static void
+/* Put a new state in the cache, replacing the dossier's old one (which
+ * writes what it owes: the new one may be a fold that is not saved).
+ * 0 / -1; d is the cache's either way. */
+static int
 state_put(struct receiver *r, struct dossier *d)
+{
+	struct dossier	*old;
+	int		 i;
+
+	for (i = 0; i < RECEIVER_CACHE; i++)
+		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, d->id) == 0) {
+			old = r->cache[i];
+			r->cache[i] = d;
+			return (state_let_go(r, old));
+		}
+	old = r->cache[r->next];
+	r->cache[r->next] = d;
+	r->next = (r->next + 1) % RECEIVER_CACHE;
+	return (state_let_go(r, old));
+}
+
+int
+receiver_save(struct receiver *r)
 {
 	int	 i;
 
 	for (i = 0; i < RECEIVER_CACHE; i++)
-		if (r->cache[i] != NULL && strcmp(r->cache[i]->id, d->id) == 0) {
-			dossier_free(r->cache[i]);
-			r->cache[i] = d;
-			return;
-		}
-	dossier_free(r->cache[r->next]);
-	r->cache[r->next] = d;
-	r->next = (r->next + 1) % RECEIVER_CACHE;
+		if (r->cache[i] != NULL &&
+		    view_save_tail(r->n->st, r->cache[i]) == -1)
+			return (-1);
+	return (0);
 }
 
-/* Forget a dossier's cached state (it was erased or forgotten). */
+/* Forget a dossier's cached state (it was erased or forgotten), and what
+ * it owes: its views are gone, or written again from its log. */
 static void
 state_drop(struct receiver *r, const char *id)
 {
@@ -735,9 +776,9 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 	    "it");
 	/* The state its author saw: ours, when its parents are our heads. */
 	if (c->nparents == 0) {
-		if ((d = dossier_new(c->dossier)) == NULL)
+		if ((d = dossier_new(c->dossier)) == NULL ||
+		    state_put(r, d) == -1)
 			return (RECV_FAILED);
-		state_put(r, d);
 		past = d;
 	} else {
 		if (state_get(r, c->dossier, &d) != 0 || held == -1)
@@ -757,9 +798,10 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 			 */
 			if (d->dag == NULL && view_fold(st, c->dossier, &fresh,
 			    why, whysz) == 0) {
-				state_put(r, fresh);
 				d = fresh;
 				fresh = NULL;
+				if (state_put(r, d) == -1)
+					return (RECV_FAILED);
 			}
 			/* The state of a dossier whose history came to a
 			 * node that held its offer as a summary lacks that
@@ -806,7 +848,7 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 		return (RECV_FAILED);
 	switch (dossier_apply(d, &c->meta, c->ops, c->nops)) {
 	case 0:
-		if (view_save(st, d) == -1)
+		if (view_save_rows(st, d) == -1)
 			return (RECV_FAILED);
 		break;
 	case 1:
@@ -817,7 +859,8 @@ receive_change(struct receiver *r, struct vitem *it, const char *peer,
 			dossier_free(fresh);
 			return (RECV_FAILED);
 		}
-		state_put(r, fresh);
+		if (state_put(r, fresh) == -1)
+			return (RECV_FAILED);
 		break;
 	default:
 		return (RECV_FAILED);

@@ -79,8 +79,16 @@ void		 receiver_forget(struct receiver *r, const char *id);
  * The caller may change it only if it writes the views to match, or
  * forgets it (receiver_forget). */
 struct dossier	*receiver_state(struct receiver *r, const char *id);
-/* receiver_flush(r): store the node's clock if what was received moved
- * it; call before committing.  0 / -1. */
+/* receiver_save(r): write the person rows the changes taken owe: each
+ * change taken writes its dossier's views but for the person row's count
+ * of changes and last change, which its cached state writes once
+ * (view_save_rows).  Call it after taking a response's changes, before
+ * anything else reads or writes the views.  0 / -1. */
+int		 receiver_save(struct receiver *r);
+/* receiver_flush(r): receiver_save, and store the node's clock if what
+ * was received moved it; call before committing.  0 / -1.
+ * receiver_free(r) writes nothing: a receiver not flushed is for a
+ * transaction rolled back. */
 int		 receiver_flush(struct receiver *r);
 void		 receiver_free(struct receiver *r);
 

@@ -139,11 +139,12 @@ save_person(struct store *st, const struct dossier *d)
 	    NULL, nfold));
 }
 
-int
-view_save(struct store *st, struct dossier *d)
+static int
+save(struct store *st, struct dossier *d, bool tail_later)
 {
 	size_t	 r;
 	int	 t, k;
+	bool	 owed = tail_later && d->tail_dirty && !d->person_dirty;
 
 	/* Most changes move only the row's count and last change: those
 	 * columns alone, not the folded names and their indexes (a row
@@ -151,7 +152,7 @@ view_save(struct store *st, struct dossier *d)
 	if (d->person_dirty) {
 		if (save_person(st, d) == -1)
 			return (-1);
-	} else if (d->tail_dirty) {
+	} else if (d->tail_dirty && !owed) {
 		if ((k = store_view_person_tail(st, d)) == -1 ||
 		    (k == 0 && save_person(st, d) == -1))
 			return (-1);
@@ -162,6 +163,30 @@ view_save(struct store *st, struct dossier *d)
 			    store_view_row_put(st, d, t, r) == -1)
 				return (-1);
 	dossier_mark_clean(d);
+	d->tail_dirty = d->tail_owed = owed;
+	return (0);
+}
+
+int
+view_save(struct store *st, struct dossier *d)
+{
+	return (save(st, d, false));
+}
+
+int
+view_save_rows(struct store *st, struct dossier *d)
+{
+	return (save(st, d, true));
+}
+
+int
+view_save_tail(struct store *st, struct dossier *d)
+{
+	if (!d->tail_owed)
+		return (0);
+	if (store_view_person_tail(st, d) == -1)
+		return (-1);
+	d->tail_dirty = d->tail_owed = false;
 	return (0);
 }
 

@@ -27,6 +27,20 @@ int	 view_load(struct store *st, const char *id, struct dossier **out);
  * mark d clean.  The caller holds a transaction.  0 / -1 (logged). */
 int	 view_save(struct store *st, struct dossier *d);
 
+/* view_save_rows(st, d): view_save, except that a person row whose only
+ * change is its count of changes and its last change (d->tail_dirty) is
+ * left for view_save_tail, which the caller owes before anything reads
+ * that row and before its commit: a dossier taken change after change
+ * then has that row written once, not once a change. */
+int	 view_save_rows(struct store *st, struct dossier *d);
+
+/* view_save_tail(st, d): write what view_save_rows left, if anything
+ * (d->tail_owed; a state it did not save owes nothing): the person row's
+ * count of changes and last change, into the row as it is.
+ * A row that is gone meanwhile (the dossier was forgotten or erased) is
+ * not written again.  0 / -1 (logged). */
+int	 view_save_tail(struct store *st, struct dossier *d);
+
 /* view_clear(st, id): delete every view row of a dossier.  0 / -1. */
 int	 view_clear(struct store *st, const char *id);
 

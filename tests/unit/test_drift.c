@@ -64,6 +64,7 @@ deliver(struct node *b, struct vitem *it, char *why, size_t whysz)
 	assert_int_equal(store_begin(b->st), 0);
 	r = receiver_new(b);
 	st = receive_change(r, it, "RU-SMO", why, whysz);
+	assert_int_equal(receiver_flush(r), 0);
 	receiver_free(r);
 	assert_int_equal(store_commit(b->st), 0);
 	verifier_free(v);
