@@ -2077,6 +2077,11 @@ cmd_import(int argc, char **argv)
 	im.n->signer = signer_new(im.n->key, ncpu > 1 ? (int)ncpu - 1 : 1);
 	rc = make_lines(&im);
 	msg_flush(&im);
+	/* A line that failed because SQLite (or anything else) ran out of
+	 * memory: the import ran out of memory, and says so once, below,
+	 * with what earlier batches kept (tests/cli/t0075). */
+	if (rc != EX_OK && rc != EX_OSERR && log_oom_noted())
+		rc = EX_OSERR;
 	if (rc != EX_OK) {
 		if (rc != EX_OSERR)
 			stopped(&im);
