@@ -35,8 +35,8 @@ be64(uint8_t out[8], uint64_t v)
 
 /* The hash of an entry: SHA-256 of the previous hash, the number, the
  * time and each text column as a 4-byte big-endian length and its bytes:
- * no two entries encode alike. */
-static int
+ * no two entries encode alike.  It cannot fail. */
+static void
 entry_hash(const uint8_t prev[HASH_LEN], int64_t seq, int64_t at,
     const char *const col[NCOLS], uint8_t out[HASH_LEN])
 {
@@ -61,7 +61,6 @@ entry_hash(const uint8_t prev[HASH_LEN], int64_t seq, int64_t at,
 			digest_sha256_update(&ctx, col[i], n);
 	}
 	digest_sha256_final(&ctx, out);
-	return (0);
 }
 
 static void
@@ -110,8 +109,8 @@ append_one(struct node *n, const struct audit_entry *e)
 	if (store_audit_last(n->st, &last) == -1)
 		return (-1);
 	seq = last.seq + 1;
-	if (entry_hash(last.hash, seq, at, col, hash) == -1 ||
-	    store_audit_append_row(n->st, seq, at, col, last.hash, hash) == -1)
+	entry_hash(last.hash, seq, at, col, hash);
+	if (store_audit_append_row(n->st, seq, at, col, last.hash, hash) == -1)
 		return (-1);
 	if (seq - last.cp_seq >= AUDIT_CHECKPOINT_EVERY ||
 	    at - last.cp_at >= AUDIT_CHECKPOINT_S)
@@ -237,8 +236,7 @@ verify_entry(const struct store_audit_row *row, void *arg)
 		    (long long)row->seq);
 		return (1);
 	}
-	if (entry_hash(ch->prev, row->seq, row->at, row->col, hash) == -1)
-		return (-1);
+	entry_hash(ch->prev, row->seq, row->at, row->col, hash);
 	if (row->hashlen != HASH_LEN || CRYPTO_memcmp(row->hash, hash,
 	    HASH_LEN) != 0) {
 		snprintf(ch->why, ch->whysz, "entry %lld was changed after it "
