@@ -92,6 +92,16 @@ fed_build() {
 			until_true 30 sh -c "[ \$('$OPORA' --dir ${r#RU-} transfer list --outgoing --json | grep -o '\"state\":\"accepted\"' | wc -l) = $want ]" ||
 			    fail "the accepts did not reach $r"
 		done
+		# And the histories their destinations, before any statistics
+		# are published: until its next pull of the origin, a
+		# destination does not hold a person it accepted, whom the
+		# origin no longer counts either (on a loaded machine, that
+		# pull can come after the publishing).
+		for r in $(cut -f3 gen/offers.tsv | sort -u); do
+			want=$(awk -v r="$r" '$3 == r' gen/offers.tsv | wc -l)
+			until_true 30 fed_holds "$r" "$want" ||
+			    fail "the histories did not reach $r"
+		done
 	fi
 	echo "fed_build: nodes and imports $((fed_t - fed_t0)) s," \
 	    "transfers $(($(date +%s) - fed_t)) s"
@@ -100,6 +110,14 @@ fed_build() {
 	fed_release
 	serve FED
 	FEDURL=$(sed -n 's/^url = //p' FED/opora.conf)
+}
+
+# fed_holds REGION N: REGION is the custodian of N dossiers offered to it
+# and accepted (their histories came and were folded).
+fed_holds() {
+	[ "$(sqlite3 "${1#RU-}/opora.db" "SELECT count(*) FROM persons
+	    WHERE custodian = '$1' AND dossier IN (SELECT dossier FROM
+	    transfers WHERE \"to\" = '$1' AND state = 'accepted')")" = "$2" ]
 }
 
 fed_republish() {
