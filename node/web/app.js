@@ -217,6 +217,7 @@ export async function route() {
 	// Each rendering gets a container of its own: one that an earlier,
 	// slower rendering still fills is no longer in the page.
 	const view = h('div', { class: 'page' });
+	view.dataset.hash = location.hash;
 	clear($('app-view')).append(view);
 	if (!p) {
 		view.append(h('h1', {}, 'Нет такой страницы'));
@@ -238,7 +239,13 @@ async function start() {
 		$('main').focus();
 	});
 	window.addEventListener('hashchange', () => {
-		if (location.hash.startsWith('#/'))
+		// The page of a hash is rendered once: when the hash changed
+		// twice before the first event was handled, both events read
+		// the second hash, and a second rendering would throw away
+		// what the user began to type in the first.
+		const v = $('app-view').firstChild;
+		if (location.hash.startsWith('#/') &&
+		    !(v && v.dataset.hash === location.hash))
 			route();
 	});
 	onExpired(expired);

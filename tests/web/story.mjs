@@ -26,10 +26,12 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'),
 const env = process.env;
 const SMO = env.SMO_UI, KLU = env.KLU_UI, FED = env.FED_UI, PW = env.UI_PW;
 const SHOTS = env.SHOTS;
+const ROUTER_LATE_MS = 300;
 const XSS = '<img src=x onerror="document.title=1">';
 
 let passed = 0, failed = 0;
 const pageErrors = [];
+const openPages = [];
 
 function totp(b32) {
 	const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -66,7 +68,29 @@ async function step(name, fn) {
 		failed++;
 		console.log(`FAIL web/${name}: ${e.message.split('\n')
 		    .slice(0, 6).join('\n    ')}`);
+		// What each open page showed when the case failed, beside the
+		// nodes' logs (run.sh keeps both).
+		for (const [i, p] of openPages.entries()) {
+			if (p.isClosed())
+				continue;
+			await p.screenshot({ path: path.join(SHOTS,
+			    `FAIL-${name}-${i}.png`), fullPage: true })
+			    .catch(() => {});
+		}
 	}
+}
+
+// A page of the menu, reached as a user reaches it.  The router marks the
+// link as the current page when it has replaced the view, so the fields
+// asked for next are the new page's, not the old page's that a click
+// answered before the hash changed.
+async function go(page, name) {
+	const a = page.getByRole('navigation', { name: 'Разделы' })
+	    .getByRole('link', { name, exact: true });
+	await a.click();
+	await page.waitForFunction((n) => [...document.querySelectorAll(
+	    '#navlist a[aria-current="page"]')].some((x) =>
+	    x.textContent.trim() === n), name);
 }
 
 // axe-core on the page as it is: no violation of WCAG 2.1 A and AA.
@@ -95,6 +119,15 @@ async function newPage(browser, base, viewport) {
 	const ctx = await browser.newContext({ ignoreHTTPSErrors: true,
 	    viewport: viewport || { width: 1366, height: 768 },
 	    locale: 'ru-RU', acceptDownloads: true });
+	// A loaded machine, as CI's can be: the router hears of each hash
+	// change late, so a case that acts on the old page before the new
+	// one is shown fails every time here rather than once in a while.
+	await ctx.addInitScript((ms) => {
+		const add = window.addEventListener.bind(window);
+		window.addEventListener = (type, fn, opt) => add(type,
+		    type === 'hashchange' ? (e) => setTimeout(() => fn(e), ms) :
+		    fn, opt);
+	}, ROUTER_LATE_MS);
 	const page = await ctx.newPage();
 	page.setDefaultTimeout(15000);
 	page.on('pageerror', (e) => pageErrors.push(`${base}: ${e.message}`));
@@ -108,6 +141,7 @@ async function newPage(browser, base, viewport) {
 		d.dismiss();
 	});
 	page.base = base;
+	openPages.push(page);
 	return page;
 }
 
@@ -218,7 +252,7 @@ try {
 		await axe(cur, 'my caseload');
 	});
 	await step('register-graduate', async () => {
-		await cur.getByRole('link', { name: 'Новый выпускник' }).click();
+		await go(cur, 'Новый выпускник');
 		await cur.getByLabel(lab('Фамилия')).fill('Иванова');
 		await cur.getByLabel(lab('Имя')).fill('Анна');
 		await cur.getByLabel(lab('Отчество')).fill('Сергеевна');
@@ -281,7 +315,7 @@ try {
 		await shot(cur, '04-dossier');
 	});
 	await step('search-as-you-type', async () => {
-		await cur.getByRole('link', { name: 'Поиск' }).click();
+		await go(cur, 'Поиск');
 		await cur.getByLabel(lab('Фамилия')).pressSequentially('ИВАН');
 		await cur.getByRole('link', { name: 'Иванова Анна Сергеевна' })
 		    .waitFor();
@@ -292,7 +326,7 @@ try {
 		await cur.getByText('Нашлось: 1 дело.').waitFor();
 		await axe(cur, 'search');
 		await shot(cur, '02-search');
-		await cur.getByRole('link', { name: 'Мои подопечные' }).click();
+		await go(cur, 'Мои подопечные');
 		await cur.getByText('1 подопечный').waitFor();
 		await shot(cur, '05-caseload');
 	});
@@ -362,7 +396,7 @@ try {
 		    'Причина': `Переезд ${XSS}` });
 		await chief.getByText('Передача RU-SMO → RU-KLU: предложена')
 		    .waitFor();
-		await chief.getByRole('link', { name: 'Передачи' }).click();
+		await go(chief, 'Передачи');
 		await chief.getByRole('heading', { name: 'Исходящие' }).waitFor();
 		await chief.getByRole('cell', { name: 'предложена' }).waitFor();
 		await axe(chief, 'outgoing transfers');
@@ -508,7 +542,7 @@ try {
 		    { 'Центр': 'Смоленский центр' });
 	});
 	await step('conflict-resolved-in-one-click', async () => {
-		await kchief.getByRole('link', { name: 'Конфликты' }).click();
+		await go(kchief, 'Конфликты');
 		await kchief.getByText('Открыто: 1 конфликт.').waitFor();
 		const c = kchief.getByRole('article', { name: 'Конфликт: Телефон' });
 		await c.getByText('+7 910 111 11 11', { exact: true }).waitFor();
@@ -528,7 +562,7 @@ try {
 	const kcur = await newPage(browser, KLU);
 	await step('kaluga-curator-finds-history', async () => {
 		await login(kcur, 'petrova');
-		await kcur.getByRole('link', { name: 'Поиск' }).click();
+		await go(kcur, 'Поиск');
 		await kcur.getByLabel(lab('СНИЛС')).pressSequentially('11223344595');
 		await kcur.getByRole('link', { name: 'Иванова Анна Сергеевна' })
 		    .click();
@@ -553,7 +587,7 @@ try {
 	const other = await newPage(browser, KLU);
 	await step('other-centre-refused-without-reason', async () => {
 		await login(other, 'sidorov');
-		await other.getByRole('link', { name: 'Поиск' }).click();
+		await go(other, 'Поиск');
 		await other.getByLabel(lab('Фамилия')).pressSequentially('Иван');
 		await other.getByText('Никого не нашлось.').waitFor();
 		await other.goto(`${KLU}/#/dossier/${dossierId}`);
@@ -710,12 +744,12 @@ try {
 		await lost.getByRole('button', { name: /^Снова сообщать о / })
 		    .waitFor();
 		await lost.getByRole('cell', { name: /^boss, / }).waitFor();
-		await adm.getByRole('link', { name: 'Состояние узла' }).click();
+		await go(adm, 'Состояние узла');
 		await adm.getByRole('heading', { name: 'Требует внимания' })
 		    .waitFor();
 		check(await adm.getByText(/^Узел потерял историю/).count() === 0,
 		    'an acknowledged history still reported');
-		await adm.getByRole('link', { name: 'Учётные записи' }).click();
+		await go(adm, 'Учётные записи');
 		await adm.getByRole('heading', { name: 'Учётные записи' })
 		    .waitFor();
 		await adm.getByRole('cell', { name: 'inspector', exact: true })
@@ -735,7 +769,7 @@ try {
 		await shot(adm, '12-accounts');
 	});
 	await step('admin-rejected-changes', async () => {
-		await adm.getByRole('link', { name: 'Состояние узла' }).click();
+		await go(adm, 'Состояние узла');
 		await adm.getByRole('link', {
 		    name: 'Отвергнутые изменения и их причины' }).click();
 		await adm.getByRole('heading', { name: 'Отвергнутые изменения' })
@@ -749,7 +783,7 @@ try {
 		await shot(adm, '21-rejected');
 	});
 	await step('admin-peers', async () => {
-		await adm.getByRole('link', { name: 'Соседи' }).click();
+		await go(adm, 'Соседи');
 		await adm.getByText('Регион RU-SMO. 2 соседа.').waitFor();
 		const v = adm.locator('#app-view');
 		await v.getByRole('button', { name: 'Добавить соседа' }).click();
@@ -859,7 +893,7 @@ try {
 		await nv.context().close();
 	});
 	await step('password-page', async () => {
-		await adm.getByRole('link', { name: 'Смена пароля' }).click();
+		await go(adm, 'Смена пароля');
 		await adm.getByLabel(lab('Текущий пароль')).fill(PW);
 		await adm.getByLabel(lab('Новый пароль'))
 		    .fill('password');
