@@ -345,6 +345,27 @@ who(const struct http_conn *c)
 	    "-");
 }
 
+/* One answer, as one event with its fields (protocol/log.h): the client's
+ * address, who it is ("-": no certificate a peer or researcher holds), the
+ * path, the status, the bytes of the body and the milliseconds since the
+ * request began. */
+static void
+access_log(const struct http_conn *c, int status, size_t len)
+{
+	char		 st[12], by[24], ms[24];
+	const char	*path = c->path[0] ? c->path : "?";
+	const char	*const kv[] = { "addr", c->addr, "peer", who(c),
+	    "method", "GET", "path", path, "status", st, "bytes", by,
+	    "ms", ms, NULL };
+	unsigned long long took = now_ms() - c->start_ms;
+
+	snprintf(st, sizeof(st), "%d", status);
+	snprintf(by, sizeof(by), "%zu", len);
+	snprintf(ms, sizeof(ms), "%llu", took);
+	log_info_kv(kv, "%s %s GET %s %d %zu bytes %llu ms", c->addr, who(c),
+	    path, status, len, took);
+}
+
 /*
  * The party holding a pin now, from the database: 1 and its name in
  * peer or researcher; 0 when nobody; -1 on a database error.
@@ -487,9 +508,7 @@ respond_full(struct http_conn *c, int status, const char *type,
 		free(owned);
 	}
 	metrics_http_answer(status);
-	log_info("%s %s GET %s %d %zu bytes %llu ms", c->addr, who(c),
-	    c->path[0] ? c->path : "?", status, len,
-	    (unsigned long long)(now_ms() - c->start_ms));
+	access_log(c, status, len);
 	c->closing = true;
 	c->parked = false;
 	set_deadline_ms(c, LIMIT_RESPONSE_SECONDS * 1000ULL);

@@ -345,6 +345,8 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 {
 	struct store_refusal	 rf;
 	char			 id[CHANGE_ID_HEX + 1], ewhy[ESC_LONG];
+	const char		*const kv[] = { "peer", peer, "change", id,
+	    "reason", why, NULL };
 	int64_t			 kept, rows, now = (int64_t)node_now_ms();
 	int			 k, rc = 0;
 	bool			 keep;
@@ -363,7 +365,7 @@ receive_reject(struct receiver *r, const struct vitem *it, const char *peer,
 		    ewhy);
 		return (0);
 	}
-	log_warnx("refused change %.16s from %s: %s", id, peer, ewhy);
+	log_warnx_kv(kv, "refused change %.16s from %s: %s", id, peer, ewhy);
 	/* Not knowing the totals, the cap cannot be kept. */
 	if (store_refusal_totals(r->n->st, peer, &kept, &rows) == -1)
 		return (-1);

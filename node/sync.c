@@ -901,6 +901,22 @@ resync(struct node *n, struct store_peer *p, const char *epoch,
 	return (0);
 }
 
+/* A pull's outcome, as one event with its fields (protocol/log.h). */
+static void
+pull_log(const char *region, const struct feed_stats *st)
+{
+	char		 a[24], r[24], d[24];
+	const char	*const kv[] = { "peer", region, "applied", a,
+	    "refused", r, "already_here", d, NULL };
+
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)st->applied);
+	snprintf(r, sizeof(r), "%llu", (unsigned long long)(st->rejected +
+	    st->missing + st->unentitled));
+	snprintf(d, sizeof(d), "%llu", (unsigned long long)st->duplicate);
+	log_info_kv(kv, "from %s: %s applied, %s refused, %s already here",
+	    region, a, r, d);
+}
+
 /*
  * One pull from a peer: GET its feed after our cursor, apply it.  Returns
  * 0 with *more set when the peer has more and st filled (the changes
@@ -1049,11 +1065,7 @@ again:
 	metrics_pulled(region, st->applied, st->rejected + st->missing +
 	    st->unentitled);
 	if (st->applied + st->rejected + st->unentitled > 0)
-		log_info("from %s: %llu applied, %llu refused, %llu already "
-		    "here", region, (unsigned long long)st->applied,
-		    (unsigned long long)(st->rejected + st->missing +
-		    st->unentitled),
-		    (unsigned long long)st->duplicate);
+		pull_log(region, st);
 	rc = 0;
 out:
 	/* What is held is committed once the backlog ends, on a failure

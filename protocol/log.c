@@ -127,8 +127,42 @@ quoted(char *line, size_t *used, const char *s)
 	line[*used] = '\0';
 }
 
+/* A field's key: a lowercase ASCII word (a-z, 0-9, _), as the code gives
+ * it; anything else is not written. */
+static bool
+key_ok(const char *k)
+{
+	if (k == NULL || *k == '\0')
+		return (false);
+	for (; *k != '\0'; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
+		    *k == '_'))
+			return (false);
+	return (true);
+}
+
+/* Append ' key="value"' to line, if it fits whole with its quotes. */
 static void
-log_emit(int pri, const char *err, const char *fmt, va_list ap)
+field(char *line, size_t *used, const char *key, const char *value)
+{
+	size_t	 klen = strlen(key);
+
+	if (*used + klen + 5 >= LOG_LINE)
+		return;
+	line[(*used)++] = ' ';
+	memcpy(line + *used, key, klen);
+	*used += klen;
+	line[(*used)++] = '=';
+	line[(*used)++] = '"';
+	quoted(line, used, value != NULL ? value : "");
+	if (*used + 1 < LOG_LINE)
+		line[(*used)++] = '"';
+	line[*used] = '\0';
+}
+
+static void
+log_emit(int pri, const char *err, const char *const *kv, const char *fmt,
+    va_list ap)
 {
 	char	 msg[2048], line[LOG_LINE];
 	size_t	 used;
@@ -149,25 +183,23 @@ log_emit(int pri, const char *err, const char *fmt, va_list ap)
 			fprintf(stderr, "%s: %s\n", log_prog, msg);
 		return;
 	}
-	/* The journal's form: "<P>level=L msg="..." [err="..."]", one line,
-	 * written with one call so that threads' lines do not mix. */
-	n = snprintf(line, sizeof(line), "<%d>level=%s msg=\"",
+	/* The journal's form: "<P>level=L msg="..." [err="..."] [k="v"...]",
+	 * one line, written with one call so that threads' lines do not
+	 * mix.  A line longer than LOG_LINE loses its last fields whole. */
+	n = snprintf(line, sizeof(line), "<%d>level=%s",
 	    pri == LOG_CRIT ? LOG_ERR : pri, level_name(pri));
 	used = n > 0 ? (size_t)n : 0;
-	quoted(line, &used, msg);
-	if (err != NULL && used + 8 < sizeof(line)) {
-		memcpy(line + used, "\" err=\"", 7);
-		used += 7;
-		quoted(line, &used, err);
-	}
-	if (used + 2 < sizeof(line)) {
-		line[used++] = '"';
-		line[used++] = '\n';
-	} else {
-		line[sizeof(line) - 3] = '"';
-		line[sizeof(line) - 2] = '\n';
+	field(line, &used, "msg", msg);
+	if (err != NULL)
+		field(line, &used, "err", err);
+	for (; kv != NULL && kv[0] != NULL; kv += 2)
+		if (key_ok(kv[0]) && strcmp(kv[0], "msg") != 0 &&
+		    strcmp(kv[0], "err") != 0 && strcmp(kv[0], "level") != 0)
+			field(line, &used, kv[0], kv[1]);
+	/* Room is kept: quoted() stops 3 bytes short, field() 1. */
+	if (used >= sizeof(line))
 		used = sizeof(line) - 1;
-	}
+	line[used++] = '\n';
 	fwrite(line, 1, used, stderr);
 }
 
@@ -178,7 +210,7 @@ log_warn(const char *fmt, ...)
 	int	 saved = errno;
 
 	va_start(ap, fmt);
-	log_emit(LOG_WARNING, strerror(saved), fmt, ap);
+	log_emit(LOG_WARNING, strerror(saved), NULL, fmt, ap);
 	va_end(ap);
 	errno = saved;
 }
@@ -189,7 +221,7 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_emit(LOG_WARNING, NULL, fmt, ap);
+	log_emit(LOG_WARNING, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -199,7 +231,7 @@ log_errorx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_emit(LOG_ERR, NULL, fmt, ap);
+	log_emit(LOG_ERR, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -211,7 +243,29 @@ log_info(const char *fmt, ...)
 	if (log_quieted)
 		return;
 	va_start(ap, fmt);
-	log_emit(LOG_INFO, NULL, fmt, ap);
+	log_emit(LOG_INFO, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info_kv(const char *const *kv, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_quieted)
+		return;
+	va_start(ap, fmt);
+	log_emit(LOG_INFO, NULL, kv, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx_kv(const char *const *kv, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_WARNING, NULL, kv, fmt, ap);
 	va_end(ap);
 }
 
@@ -223,7 +277,7 @@ log_debug(const char *fmt, ...)
 	if (log_verbose < 2)
 		return;
 	va_start(ap, fmt);
-	log_emit(LOG_DEBUG, NULL, fmt, ap);
+	log_emit(LOG_DEBUG, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -278,7 +332,7 @@ fatal(const char *fmt, ...)
 	int	 saved = errno;
 
 	va_start(ap, fmt);
-	log_emit(LOG_CRIT, strerror(saved), fmt, ap);
+	log_emit(LOG_CRIT, strerror(saved), NULL, fmt, ap);
 	va_end(ap);
 	exit(EX_SOFTWARE);
 }
@@ -289,7 +343,7 @@ fatalx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_emit(LOG_CRIT, NULL, fmt, ap);
+	log_emit(LOG_CRIT, NULL, NULL, fmt, ap);
 	va_end(ap);
 	exit(EX_SOFTWARE);
 }

@@ -40,6 +40,22 @@ void	fatalx(const char *fmt, ...)
  * go").  log_journal_form() says which form is in use.
  */
 void	log_daemon(void);
+/*
+ * log_info_kv(kv, fmt, ...), log_warnx_kv(kv, fmt, ...): as log_info and
+ * log_warnx, for the events a collector counts and filters (an answer
+ * to a peer, a pull's outcome, a refused change): kv is { key, value,
+ * key, value, ..., NULL }, borrowed for the call.  In the journal's form
+ * each pair follows msg (and err) as key="value", escaped as msg is:
+ *	<6>level=info msg="..." peer="RU-KLU" status="200" ms="7"
+ * A key is a lowercase ASCII word (a-z, 0-9, _), never msg, err or
+ * level; any other is left out, and so are the last fields of a line
+ * that would be longer than 4 KiB.  On a terminal and in syslog the
+ * message alone: its text says the same.
+ */
+void	log_info_kv(const char *const *kv, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_warnx_kv(const char *const *kv, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 bool	log_journal_form(void);
 /* log_thread_name(name): name the calling thread (its first 15 bytes), as
  * top -H, ps -L, perf and gdb show it: "opora-sign", "opora-verify"... */

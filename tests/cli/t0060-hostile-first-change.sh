@@ -55,5 +55,10 @@ contains "RU-KLU .*$D: this dossier is in the custody of RU-SMO" "$T/out"
 # LOGS: the refusals, naming the peer.
 [ "$(grep -c 'refused change .* from RU-KLU' "$T/SMO.log")" -ge 3 ] ||
     { cat "$T/SMO.log"; fail "the refusals were not logged"; }
+# ... each with fields a collector can count by (docs/admin.md), and the
+# pull's outcome too.
+[ "$(grep -cE '^<4>level=warning msg="refused change [0-9a-f]{16} from RU-KLU: [^"]*" peer="RU-KLU" change="[0-9a-f]{64}" reason="[^"]+"$' "$T/SMO.log")" -ge 3 ] ||
+    { cat "$T/SMO.log"; fail "a refusal's fields"; }
+contains '^<6>level=info msg="from RU-KLU: [0-9]+ applied, [1-9][0-9]* refused, [0-9]+ already here" peer="RU-KLU" applied="[0-9]+" refused="[1-9][0-9]*" already_here="[0-9]+"$' "$T/SMO.log"
 node_status SMO
 contains 'refused changes: 3' "$T/out"

@@ -1,6 +1,7 @@
 # Logs in the journal's form: 'opora serve' whose stderr is not a terminal
-# writes one line per event, "<P>level=L msg="..." [err="..."]", with
-# sd-daemon priorities, quotes and control characters escaped; any
+# writes one line per event, "<P>level=L msg="..." [err="..."]" and the
+# fields of an answer, a pull or a refusal (k="v"), with sd-daemon
+# priorities, quotes and control characters escaped; any
 # command whose stderr is the journal (JOURNAL_STREAM names it) does too;
 # on anything else a command's message stays "opora: text".
 . "$TOP/tests/cli/lib.sh"
@@ -31,9 +32,13 @@ stop SMO
 L="$T/SMO.log"
 contains '^<6>level=info msg="serving RU-SMO on 127.0.0.1:[0-9]+ \(https://' "$L"
 contains '^<6>level=info msg="signal 15: shutting down"$' "$L"
-# The client's quote comes escaped inside the quoted value.
+# The client's quote comes escaped inside the quoted value, in the
+# message and in the answer's fields: it cannot end a value and forge a
+# field of its own.
 contains '^<6>level=info msg="127.0.0.1 - GET /v1/x%22y\\"z 40[34] ' "$L"
-bad=$(grep -cvE '^<[3-7]>level=(error|warning|info|debug) msg="([^"\\]|\\.)*"( err="([^"\\]|\\.)*")?$' "$L")
+contains ' addr="127.0.0.1" peer="-" method="GET" path="/v1/x%22y\\"z" status="40[34]" bytes="[0-9]+" ms="[0-9]+"$' "$L"
+contains '^<6>level=info msg="127.0.0.1 - GET /v1/feed 4[0-9][0-9] .* path="/v1/feed" status="4[0-9][0-9]"' "$L"
+bad=$(grep -cvE '^<[3-7]>level=(error|warning|info|debug) msg="([^"\\]|\\.)*"( err="([^"\\]|\\.)*")?( [a-z0-9_]+="([^"\\]|\\.)*")*$' "$L")
 [ "$bad" = 0 ] || { cat "$L"; fail "$bad lines not in the journal's form"; }
 LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$L" &&
     fail "a control character in the log"
