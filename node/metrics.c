@@ -82,8 +82,10 @@ struct peer_count {
 static pthread_mutex_t	 mx = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t		 conn_accepted, conn_refused;
 static uint64_t		 conn_kind[METRICS_CONNS];
-/* HTTP answers by status 100..599; anything else is counted as 0. */
-static uint64_t		 answers[600];
+/* HTTP answers by status 100..599; anything else is counted as 0.  The
+ * peers' listener's, and the web pages' (node/ui.h). */
+static uint64_t		 answers[600], ui_answers[600];
+static uint64_t		 ui_logins[METRICS_LOGINS];
 static struct peer_count peer_counts[METRICS_PEERS + 1];
 static size_t		 npeer_counts;
 
@@ -138,6 +140,24 @@ metrics_http_answer(int status)
 {
 	pthread_mutex_lock(&mx);
 	answers[status >= 100 && status < 600 ? status : 0]++;
+	pthread_mutex_unlock(&mx);
+}
+
+void
+metrics_ui_answer(int status)
+{
+	pthread_mutex_lock(&mx);
+	ui_answers[status >= 100 && status < 600 ? status : 0]++;
+	pthread_mutex_unlock(&mx);
+}
+
+void
+metrics_ui_login(enum metrics_login result)
+{
+	if (result >= METRICS_LOGINS)
+		return;
+	pthread_mutex_lock(&mx);
+	ui_logins[result]++;
 	pthread_mutex_unlock(&mx);
 }
 
@@ -522,6 +542,21 @@ peer_figures(struct buf *out, const struct metrics_figures *f)
 		    f->peers[i].region, f->peers[i].backing_off);
 }
 
+/* The samples of a family counted by HTTP status, those not 0. */
+static void
+by_status(struct buf *out, const char *name, const uint64_t *v)
+{
+	char	 s[12];
+	int	 k;
+
+	for (k = 100; k < 600; k++) {
+		if (v[k] == 0)
+			continue;
+		snprintf(s, sizeof(s), "%d", k);
+		sample(out, name, "status", s, (long long)v[k]);
+	}
+}
+
 /* The counters, copied under the lock, then written. */
 static void
 process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
@@ -530,7 +565,11 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 		"peer", "researcher", "stranger"
 	};
 	struct peer_count	 pc[METRICS_PEERS + 1];
+	static const char *const logins[METRICS_LOGINS] = {
+		"ok", "wrong", "locked", "throttled"
+	};
 	uint64_t		 acc, ref, ans[600], kind[METRICS_CONNS];
+	uint64_t		 uans[600], ulog[METRICS_LOGINS];
 	size_t			 np, i;
 	int			 open[METRICS_CONNS] = { 0 };
 	int			 k;
@@ -540,6 +579,8 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 	ref = conn_refused;
 	memcpy(kind, conn_kind, sizeof(kind));
 	memcpy(ans, answers, sizeof(ans));
+	memcpy(uans, ui_answers, sizeof(uans));
+	memcpy(ulog, ui_logins, sizeof(ulog));
 	np = npeer_counts;
 	memcpy(pc, peer_counts, sizeof(pc));
 	if (peer_counts[METRICS_PEERS].region[0] != '\0')
@@ -574,15 +615,17 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 	}
 	family(out, "opora_http_answers_total", "counter", "Answers of the "
 	    "peers' listener, by HTTP status.");
-	for (k = 100; k < 600; k++) {
-		char	 s[12];
-
-		if (ans[k] == 0)
-			continue;
-		snprintf(s, sizeof(s), "%d", k);
-		sample(out, "opora_http_answers_total", "status", s,
-		    (long long)ans[k]);
-	}
+	by_status(out, "opora_http_answers_total", ans);
+	family(out, "opora_ui_answers_total", "counter", "Answers of the "
+	    "web pages' listener (listen_ui), by HTTP status.");
+	by_status(out, "opora_ui_answers_total", uans);
+	family(out, "opora_ui_logins_total", "counter", "Logins to the web "
+	    "pages, by result: ok, wrong (login, password or code, or the "
+	    "account disabled or locked), locked (wrong, and it locked the "
+	    "account), throttled (asked to wait).");
+	for (k = 0; k < METRICS_LOGINS; k++)
+		sample(out, "opora_ui_logins_total", "result", logins[k],
+		    (long long)ulog[k]);
 	if (np == 0)
 		return;
 	family(out, "opora_peer_changes_in_total", "counter", "Changes "

@@ -148,6 +148,17 @@ void	 metrics_conn_refused(void);
 void	 metrics_conn_handshaken(enum metrics_conn kind);
 /* An HTTP answer of the peers' listener with this status. */
 void	 metrics_http_answer(int status);
+/* An HTTP answer of the web pages' listener with this status. */
+void	 metrics_ui_answer(int status);
+/* A login to the web pages, by its result. */
+enum metrics_login {
+	METRICS_LOGIN_OK,
+	METRICS_LOGIN_WRONG,		/* login, password or code */
+	METRICS_LOGIN_LOCKED,		/* wrong, and it locked the account */
+	METRICS_LOGIN_THROTTLED,	/* asked to wait (429) */
+	METRICS_LOGINS
+};
+void	 metrics_ui_login(enum metrics_login result);
 /* A pull from region took applied changes and refused refused. */
 void	 metrics_pulled(const char *region, uint64_t applied,
 	    uint64_t refused);

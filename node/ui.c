@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/ui.h"
 #include "node/uiapi.h"
@@ -156,6 +157,7 @@ answer(struct MHD_Connection *c, const char *url,
 	}
 	r = MHD_queue_response(c, ans->status, resp);
 	MHD_destroy_response(resp);
+	metrics_ui_answer((int)ans->status);
 	return (r);
 }
 
@@ -205,6 +207,7 @@ answer_file(struct ui *u, struct MHD_Connection *c, const char *url,
 		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	r = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
+	metrics_ui_answer((int)status);
 	return (r);
 }
 

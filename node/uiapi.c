@@ -304,6 +304,9 @@ ep_login(struct ctx *c)
 	}
 	if (store_commit(c->n->st) == -1)
 		goto err;
+	metrics_ui_login(r == ACCOUNT_OK ? METRICS_LOGIN_OK :
+	    r == ACCOUNT_WAIT ? METRICS_LOGIN_THROTTLED :
+	    r == ACCOUNT_LOCKED ? METRICS_LOGIN_LOCKED : METRICS_LOGIN_WRONG);
 	if (r == ACCOUNT_WAIT) {
 		c->ans->retry_after = wait > 0 ? (long)wait : 1;
 		fail(c, 429, "too_many_attempts", "too many failed logins: "
@@ -395,6 +398,9 @@ ep_password(struct ctx *c)
 		goto err;
 	if (store_commit(c->n->st) == -1)
 		goto err;
+	metrics_ui_login(r == ACCOUNT_OK ? METRICS_LOGIN_OK :
+	    r == ACCOUNT_WAIT ? METRICS_LOGIN_THROTTLED :
+	    r == ACCOUNT_LOCKED ? METRICS_LOGIN_LOCKED : METRICS_LOGIN_WRONG);
 	if (r == ACCOUNT_WAIT) {
 		c->ans->retry_after = wait > 0 ? (long)wait : 1;
 		fail(c, 429, "too_many_attempts", "too many failed logins: "

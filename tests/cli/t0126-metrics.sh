@@ -227,6 +227,16 @@ code=$(curl -s -o /dev/null -w '%{http_code}' \
 PIDS="$PIDS $(cat nc.pid)"
 scrape SMO3 "$MS"
 
+# docs/admin.md's table of metrics names every family the program
+# exposes (a regional node with peers; the federal node's one family
+# apart), and no other: the docs cannot drift.
+sed -n 's/^# TYPE \(opora_[a-z_]*\) .*/\1/p' "$T/SMO.prom" | sort -u > emitted
+sed -n 's/^| `\(opora_[a-z_]*\)` |.*/\1/p' "$TOP/docs/admin.md" |
+    grep -vx opora_stats_snapshot_regions | sort -u > documented
+[ "$(wc -l < emitted)" -ge 30 ] || fail "too few families emitted"
+diff emitted documented > drift ||
+    { cat drift; fail "admin.md's metrics differ from /metrics (< emitted, > documented)"; }
+
 stop SMO
 stop KLU
 grep -q 'shutting down' SMO.log || fail "SMO did not shut down cleanly"

@@ -10,6 +10,7 @@ p=$(port_base)
 ui_node n RU-SMO "$p"
 # A bad listen_ui is refused like any setting; empty turns it off.
 refuses 65 'listen_ui' "$OPORA_BIN" --dir n config set listen_ui nowhere
+ok "$OPORA_BIN" --dir n config set listen_metrics "127.0.0.1:$((p + 2))"
 serve n
 until_true 10 curl -s --cacert "$UI_CA" "$UI/api/me" ||
     { cat "$T/n.log"; fail "no browsers' listener on $UI"; }
@@ -179,4 +180,22 @@ contains '"login":"petrova","role":"curator","os_user":"","addr":"127.0.0.1","ac
 contains '"login":"nobody","role":"","os_user":"","addr":"127.0.0.1","action":"login-failed"' \
     "$T/out"
 ok "$OPORA_BIN" --dir n --user inspector audit verify
+
+# The monitoring sees it too: the web pages' answers by status, and the
+# logins by result (docs/admin.md, "Monitoring").
+curl -s --max-time 5 "http://127.0.0.1:$((p + 2))/metrics" > metrics.txt ||
+    fail "no metrics"
+for l in 'opora_ui_answers_total{status="200"}' \
+    'opora_ui_answers_total{status="401"}' \
+    'opora_ui_answers_total{status="429"}' \
+    'opora_ui_logins_total{result="ok"}' \
+    'opora_ui_logins_total{result="wrong"}' \
+    'opora_ui_logins_total{result="throttled"}'; do
+	n=$(grep -F "$l " metrics.txt | sed 's/.* //')
+	[ "${n:-0}" -ge 1 ] || { cat metrics.txt; fail "$l is ${n:-absent}"; }
+done
+# The peers' listener's answers are counted apart: the pages' are not in
+# them.
+grep -q '^opora_http_answers_total{status="401"}' metrics.txt &&
+    fail "the pages' answers counted as the peers' listener's"
 stop n
