@@ -1,7 +1,8 @@
-# A bounded load on the browsers' listener: 200 sessions log in, search
-# and open a dossier, 16 at a time, while the node's peer pulls from it;
-# every browser request is answered (no 5xx, no connection refused) and
-# the peers' listener keeps answering within a second meanwhile.
+# A bounded load on the browsers' listener: rounds of 200 sessions log
+# in, search and open a dossier, 16 at a time, while the node's peer
+# pulls from it; every browser request is answered (no 5xx, no
+# connection refused) and the peers' listener keeps answering within a
+# second meanwhile.
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/lib-ui.sh"
 # Argon2id is the cost of a login; under the sanitizers it is several
@@ -47,7 +48,14 @@ echo ok
 S
 export T UI UI_CA UI_PW D
 start=$(date +%s)
-seq 1 $N | xargs -P 16 -n 1 sh session.sh > results.txt 2>&1 &
+# Rounds of N sessions, until the poller below has seen KLU take the
+# offer (load.stop), at most 5: a quick machine ends a round before a
+# pull could have happened, and the pull is to happen under the load.
+( r=0
+while [ ! -e load.stop ] && [ $r -lt 5 ]; do
+	seq 1 $N | xargs -P 16 -n 1 sh session.sh
+	r=$((r + 1))
+done ) > results.txt 2>&1 &
 load=$!
 # Meanwhile the peers' listener answers, and KLU pulls the offer SMO
 # makes now.
@@ -57,7 +65,7 @@ ok "$OPORA_BIN" --dir SMO --user chief transfer offer "$D" --to RU-KLU \
 slow=0 polls=0 got=
 while kill -0 $load 2>/dev/null; do
 	[ -n "$got" ] || ! "$OPORA" --dir KLU transfer list --incoming \
-	    2>/dev/null | grep -q Иванова || got=$polls
+	    2>/dev/null | grep -q Иванова || { got=$polls; : > load.stop; }
 	t0=$(date +%s%N)
 	curl -sk --max-time 5 "https://127.0.0.1:$p/v1/health" >/dev/null ||
 	    fail "the peers' listener did not answer during the load"
@@ -69,9 +77,10 @@ done
 wait $load
 end=$(date +%s)
 n=$(grep -c '^ok$' results.txt)
-echo "$N sessions in $((end - start)) s; peers' health polled $polls times, $slow over 1 s; KLU had the offer at poll ${got:-never}"
-[ "$n" = $N ] || { sort results.txt | uniq -c >&2
-	fail "only $n of $N sessions went through"; }
+all=$(wc -l < results.txt)
+echo "$n sessions in $((end - start)) s; peers' health polled $polls times, $slow over 1 s; KLU had the offer at poll ${got:-never}"
+[ "$n" -ge $N ] && [ "$n" = "$all" ] || { sort results.txt | uniq -c >&2
+	fail "only $n of $all sessions went through"; }
 [ "$slow" -le 1 ] || fail "the peers' listener was slow $slow times"
 [ -n "$got" ] ||
     fail "KLU never received the offer while the browsers were served"
