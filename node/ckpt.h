@@ -5,7 +5,7 @@
  * an import of a million lines spent a tenth of its writing thread there
  * (docs/performance.md, "Checkpoints aside").  While a ckpt runs, the
  * writer's connection no longer checkpoints by itself: after each commit
- * that leaves the WAL at a quarter of `every` frames or more, a thread
+ * that leaves the WAL at half of `every` frames or more, a thread
  * with a connection of its own copies the committed frames into the
  * database (a PASSIVE checkpoint, which waits for no one), and the
  * writer goes on meanwhile.  Once the WAL holds `every` frames, the

@@ -255,7 +255,7 @@ test_bad_path(void **state)
 	ckpt_stop(NULL);
 }
 
-/* Commits that never fill a quarter of EVERY frames: the thread is never
+/* Commits that never fill half of EVERY frames: the thread is never
  * asked, so it never opens its connection (a small import pays nothing
  * for it). */
 static void
