@@ -166,28 +166,48 @@ utf8_ok(const char *s)
 	return (true);
 }
 
+/*
+ * write_string(st, s): s, a C string, as a canonical JSON string, in one
+ * pass: runs of bytes that need no escape (printable ASCII other than '"'
+ * and '\\', and whole UTF-8 sequences, each checked as utf8_next checks
+ * it) are appended at once; a string that is not valid UTF-8 fails, with
+ * part of it written (the caller truncates).
+ */
 static int
 write_string(struct jcs_state *st, const char *s)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	struct buf		*out = st->out;
-	const unsigned char	*p, *run;
+	const unsigned char	*p = (const unsigned char *)s, *run;
+	size_t			 i;
 
-	if (!utf8_ok(s)) {
-		st->why = "a string is not valid UTF-8";
-		return (-1);
-	}
 	buf_addc(out, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		/* A run of bytes written as they are, in one append (the
-		 * import writes a change's texts here twice a line). */
-		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
-			;
+	for (;;) {
+		for (run = p;;) {
+			if (*p >= 0x20 && *p < 0x80 && *p != '"' &&
+			    *p != '\\')
+				p++;
+			/* Two bytes, U+0080..U+07FF (Cyrillic): the common
+			 * case, without a call. */
+			else if (*p >= 0xc2 && *p <= 0xdf &&
+			    (p[1] & 0xc0) == 0x80)
+				p += 2;
+			else if (*p >= 0x80) {
+				i = 0;
+				if (utf8_next(p, strnlen((const char *)p, 4),
+				    &i) < 0) {
+					st->why = "a string is not valid UTF-8";
+					return (-1);
+				}
+				p += i;
+			} else
+				break;
+		}
 		if (p > run)
 			buf_add(out, run, (size_t)(p - run));
-		if (*p == '\0')
-			break;
 		switch (*p) {
+		case '\0':
+			return (buf_addc(out, '"'));
 		case '"':
 			buf_add(out, "\\\"", 2);
 			break;
@@ -209,16 +229,13 @@ write_string(struct jcs_state *st, const char *s)
 		case '\t':
 			buf_add(out, "\\t", 2);
 			break;
-		default:
-			if (*p < 0x20) {
-				buf_add(out, "\\u00", 4);
-				buf_addc(out, hex[*p >> 4]);
-				buf_addc(out, hex[*p & 0xf]);
-			} else
-				buf_addc(out, (char)*p);
+		default:	/* another control character */
+			buf_add(out, "\\u00", 4);
+			buf_addc(out, hex[*p >> 4]);
+			buf_addc(out, hex[*p & 0xf]);
 		}
+		p++;
 	}
-	return (buf_addc(out, '"'));
 }
 
 int

@@ -932,6 +932,110 @@ test_parse_agrees(void **state)
 	assert_true(mutants > 100);
 }
 
+/*
+ * A strict UTF-8 validator written from RFC 3629's table of well-formed
+ * sequences, apart from the writer's: the reference for
+ * test_write_string_agrees.
+ */
+static bool
+ref_utf8(const unsigned char *s, size_t n)
+{
+	size_t	 i = 0, k, len;
+	unsigned char lo, hi;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		lo = 0x80;
+		hi = 0xbf;
+		if (c <= 0x7f) {
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf)
+			len = 2;
+		else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			if (c == 0xe0)
+				lo = 0xa0;
+			if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			if (c == 0xf0)
+				lo = 0x90;
+			if (c == 0xf4)
+				hi = 0x8f;
+		} else
+			return (false);
+		if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
+			return (false);
+		for (k = 2; k < len; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+				return (false);
+		i += len;
+	}
+	return (true);
+}
+
+/*
+ * jcs_write_string against the reference: random strings of bytes, well-
+ * formed sequences and broken ones (truncated, overlong, surrogates,
+ * beyond U+10FFFF, lone continuations), escapes and controls.  Exactly
+ * the valid UTF-8 strings are written, and what is written reads back
+ * (jcs_parse) to the same string.
+ */
+static void
+test_write_string_agrees(void **state)
+{
+	static const char *const parts[] = {
+		"a", "Z", " ", "~", "\x7f", "\"", "\\", "\n", "\x01", "\x1f",
+		"\xd0\x98", "\xd1\x8f", "\xc2\x80", "\xdf\xbf", "\xe2\x82\xac",
+		"\xe0\xa0\x80", "\xed\x9f\xbf", "\xef\xbf\xbf",
+		"\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf0\x9f\x98\x80",
+		"\xc0\x80", "\xc1\xbf", "\xe0\x9f\xbf", "\xed\xa0\x80",
+		"\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+		"\xff", "\x80", "\xbf", "\xd0", "\xe2\x82", "\xf0\x9f\x98",
+	};
+	char		 s[64];
+	struct buf	 b;
+	const char	*why;
+	cJSON		*v;
+	int		 i, k, n, ok = 0;
+
+	(void)state;
+	rnd_state = 0x5eed0fa11u;
+	for (i = 0; i < 20000; i++) {
+		s[0] = '\0';
+		n = (int)rnd(8);
+		for (k = 0; k < n; k++) {
+			const char *p = parts[rnd(sizeof(parts) /
+			    sizeof(parts[0]))];
+
+			if (strlen(s) + strlen(p) >= sizeof(s))
+				break;
+			strcat(s, p);
+		}
+		buf_init(&b, 1024);
+		if (jcs_write_string(&b, s, &why) == 0) {
+			assert_true(ref_utf8((const unsigned char *)s,
+			    strlen(s)));
+			v = jcs_parse(b.data, b.len, &why);
+			assert_non_null(v);
+			assert_true(cJSON_IsString(v));
+			assert_string_equal(v->valuestring, s);
+			cJSON_Delete(v);
+			ok++;
+		} else {
+			assert_false(ref_utf8((const unsigned char *)s,
+			    strlen(s)));
+			assert_string_equal(why, "a string is not valid UTF-8");
+		}
+		buf_free(&b);
+	}
+	/* Both kinds were tried, many times. */
+	assert_true(ok > 2000 && ok < 18000);
+}
+
 static void
 test_jcs_int(void **state)
 {
@@ -1002,6 +1106,7 @@ main(void)
 		cmocka_unit_test(test_parse_depth_elements),
 		cmocka_unit_test(test_parse_bounds),
 		cmocka_unit_test(test_parse_agrees),
+		cmocka_unit_test(test_write_string_agrees),
 		cmocka_unit_test(test_jcs_int),
 		cmocka_unit_test(test_bug_empty_object),
 	};
