@@ -42,11 +42,13 @@ int		 signer_submit(struct signer *sg, const struct change *c,
 /* signer_store(sg, st): store in st's log, in the caller's transaction,
  * the queued changes signed so far, in order, up to the first not yet
  * signed; if more than SIGNER_WINDOW would still wait, wait for enough of
- * them.  0 / -1 (logged: a change that cannot be signed or stored). */
+ * them, signing on the caller's thread too what no thread has taken yet.
+ * 0 / -1 (logged: a change that cannot be signed or stored). */
 int		 signer_store(struct signer *sg, struct store *st);
 
-/* signer_drain(sg, st): wait until every queued change is signed and store
- * them all, as signer_store.  0 / -1. */
+/* signer_drain(sg, st): wait until every queued change is signed (the
+ * caller's thread signing beside the threads, as in signer_store) and
+ * store them all, as signer_store.  0 / -1. */
 int		 signer_drain(struct signer *sg, struct store *st);
 
 /* signer_free(sg): stop the threads and free, dropping what was never

@@ -226,6 +226,38 @@ test_order_window_drain(void **state)
 	rig_close(&r);
 }
 
+/*
+ * A drain of a whole batch handed over at once: the writer signs beside
+ * the thread (wait_signed), both taking runs from the same queue.  Every
+ * change is stored once, in the order handed over, with a signature its
+ * key accepts, whichever thread made it; and so again with one thread
+ * and with four.
+ */
+static void
+test_drain_signs_beside(void **state)
+{
+	static const int threads[] = { 1, 2, 4 };
+	struct rig	 r;
+	struct walk	 w;
+	size_t		 t;
+
+	(void)state;
+	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+		rig_open(&r, NCHANGES, threads[t]);
+		submit(&r, 0, NCHANGES);
+		assert_int_equal(signer_drain(r.sg, r.st), 0);
+		assert_int_equal(stored(r.st), NCHANGES);
+		assert_int_equal(store_commit(r.st), 0);
+		memset(&w, 0, sizeof(w));
+		w.h = &r.h;
+		w.pub = r.pub;
+		assert_int_equal(store_each_change(r.st, NULL, walk_one, &w),
+		    0);
+		assert_int_equal(w.n, NCHANGES);
+		rig_close(&r);
+	}
+}
+
 static void
 test_broken_fails_closed(void **state)
 {
@@ -279,6 +311,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_window_drain),
+		cmocka_unit_test(test_drain_signs_beside),
 		cmocka_unit_test(test_broken_fails_closed),
 		cmocka_unit_test(test_store_after_failure),
 	};
