@@ -60,10 +60,20 @@ SAN_OBJ	= $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/common_passwords.o \
 	  $(B)/san/gen/web_files.o
 SAN_BIN	= $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/san/fuzz/%)
+# ThreadSanitizer: the program and the unit tests of the code that runs
+# threads (the import's checkers, reader and signers, the pull's fetching,
+# checking and storing threads, the checkpoint thread, verify's workers),
+# for the tests named in tests/cli/tsan and for TSAN_UNIT.  Like the
+# sanitized programs, linked at a fixed address.
+TSAN_FLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_OBJ = $(LIB_SRC:%.c=$(B)/tsan/%.o) $(B)/tsan/gen/common_passwords.o \
+	  $(B)/tsan/gen/web_files.o
+TSAN_UNIT = $(B)/tsan/tests/test_signer $(B)/tsan/tests/test_ckpt \
+	  $(B)/tsan/tests/test_verifier
 
 .SECONDARY:
 
-.PHONY: all deps web-deps web-test check check-full unit unit-san bench run demo install clean vectors fuzz fuzz-deps soak \
+.PHONY: all deps web-deps web-test check check-full unit unit-san unit-tsan bench run demo install clean vectors fuzz fuzz-deps soak \
 	deb deb-deps
 
 all: opora
@@ -106,6 +116,9 @@ $(B)/gen/common_passwords.o: $(GEN_SRC)
 $(B)/san/gen/common_passwords.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/tsan/gen/common_passwords.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
 $(B)/fuzz/gen/common_passwords.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
@@ -138,6 +151,9 @@ $(B)/gen/web_files.o: $(B)/gen/web_files.c
 $(B)/san/gen/web_files.o: $(B)/gen/web_files.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/tsan/gen/web_files.o: $(B)/gen/web_files.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
 $(B)/fuzz/gen/web_files.o: $(B)/gen/web_files.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CC_FLAGS) -c -o $@ $<
@@ -146,6 +162,10 @@ $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+$(B)/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
 # Unit tests may build nodes in process with tests/sim/net.c.
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/sim/net.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcmocka
@@ -153,6 +173,11 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/sim/net.o $(LIB_OBJ)
 $(B)/san/tests/%: $(B)/san/tests/unit/%.o $(B)/san/tests/sim/net.o $(SAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SAN_LDFLAGS) -o $@ $(filter %.o,$^) \
 	  $(LIBS) -lcmocka
+
+$(B)/tsan/tests/%: $(B)/tsan/tests/unit/%.o $(B)/tsan/tests/sim/net.o \
+    $(TSAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) $(SAN_LDFLAGS) -o $@ \
+	  $(filter %.o,$^) $(LIBS) -lcmocka
 
 # Installs the Debian packages that are missing; a quick no-op otherwise.
 deps:
@@ -190,6 +215,12 @@ SEEDS ?= 20000
 soak: all $(B)/sim
 	SIM_SEEDS=$(SEEDS) $(B)/sim
 unit-san: $(SAN_BIN) $(FUZZ_REPLAY) $(B)/san/opora
+
+unit-tsan: $(TSAN_UNIT) $(B)/tsan/opora
+
+$(B)/tsan/opora: $(B)/tsan/node/main.o $(TSAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) $(SAN_LDFLAGS) -o $@ \
+	  $(filter %.o,$^) $(LIBS)
 
 # The whole program under the sanitizers, for the CLI and server tests.
 $(B)/san/opora: $(B)/san/node/main.o $(SAN_OBJ)
@@ -238,11 +269,11 @@ fuzz: fuzz-deps
 # after a change to sync, feed, offers or the store.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps deb-deps web-deps
-	$(MAKE) -j$(NPROC) all unit unit-san
+	$(MAKE) -j$(NPROC) all unit unit-san unit-tsan
 	@sh tests/run.sh
 
 check-full: deps deb-deps web-deps
-	$(MAKE) -j$(NPROC) all unit unit-san
+	$(MAKE) -j$(NPROC) all unit unit-san unit-tsan
 	@OPORA_TEST_DEPTH=full SIM_SEEDS=5000 sh tests/run.sh
 
 # The browser tests (tests/web/): Node.js and npm (Debian's, unless a

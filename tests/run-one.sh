@@ -1,19 +1,27 @@
 #!/bin/sh
 # tests/run-one.sh LOGDIR KIND TEST: run one CLI test script for
 # tests/run.sh (which runs several at a time) with the program of KIND:
-# cli, as shipped (./opora), or cli-san, built with the sanitizers
-# (build/san/opora).  Its output goes to LOGDIR/KIND-NAME.out and its exit
-# status and seconds to LOGDIR/KIND-NAME.rc.
+# cli, as shipped (./opora); cli-san, built with the sanitizers
+# (build/san/opora); or cli-tsan, built with ThreadSanitizer
+# (build/tsan/opora; a race reported by any of the test's processes,
+# servers included, fails the test).  Its output goes to
+# LOGDIR/KIND-NAME.out and its exit status and seconds to
+# LOGDIR/KIND-NAME.rc.
 log=$1
 kind=$2
 t=$3
 top=$(pwd)
 case $kind in
 cli-san) bin="$top/build/san/opora" ;;
+cli-tsan) bin="${OPORA_TSAN_BIN:-$top/build/tsan/opora}" ;;
 *) bin="$top/opora" ;;
 esac
 name=$(basename "$t" .sh)
 start=$(date +%s)
+# Each process's reports in a file of its own (LOGDIR/KIND-NAME.tsan.PID):
+# a server's race is no less a failure than a command's.
+rm -f "$log/$kind-$name".tsan.*
+export TSAN_OPTIONS="log_path=$log/$kind-$name.tsan second_deadlock_stack=1"
 # A quarantine of 32 MiB instead of 256: what a command frees is still
 # kept from reuse long after (most commands free less in their life), and
 # a long one (serve, a pull, an import) touches fewer new pages, each a
@@ -21,4 +29,8 @@ start=$(date +%s)
 ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=32 OPORA="$bin" TOP="$top" \
     timeout 450 sh "$t" >"$log/$kind-$name.out" 2>&1
 rc=$?
+if [ "$kind" = cli-tsan ] && ls "$log/$kind-$name".tsan.* >/dev/null 2>&1; then
+	cat "$log/$kind-$name".tsan.* >>"$log/$kind-$name.out"
+	[ "$rc" = 0 ] && rc=66
+fi
 echo "$rc $(($(date +%s) - start))" >"$log/$kind-$name.rc"

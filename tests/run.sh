@@ -2,9 +2,12 @@
 # tests/run.sh: run every test and end with one line "N passed, N failed".
 #
 # Unit tests (cmocka) run twice: as built, and built with AddressSanitizer
-# and UndefinedBehaviorSanitizer.  Each test case counts once per build.
-# CLI and multi-node tests are tests/cli/t*.sh; each script counts once.
-# Run from the top of the tree after 'make all unit unit-san'.
+# and UndefinedBehaviorSanitizer; those of the code that runs threads a
+# third time, built with ThreadSanitizer.  Each test case counts once per
+# build.  CLI and multi-node tests are tests/cli/t*.sh; each script counts
+# once per build it runs with (the sanitized one, and tests/cli/plain's
+# and tests/cli/tsan's with those builds too).  Run from the top of the
+# tree after 'make all unit unit-san unit-tsan'.
 
 top=$(pwd)
 passed=0
@@ -102,6 +105,45 @@ for t in build/san/tests/test_*; do
 	run_unit "$t" "unit-asan/$(basename "$t")"
 done
 
+# ThreadSanitizer (make unit-tsan): the unit tests of the code that runs
+# threads, and the CLI tests of tests/cli/tsan.  It needs an address space
+# laid out as it expects: where the kernel randomises mmap more than that
+# (vm.mmap_rnd_bits above 28, with gcc 12's runtime) it stops at once,
+# and its programs run with that randomisation off (setarch -R), through
+# wrappers in the log directory.  Where neither starts, these tests are
+# skipped, and the run says so.
+tsan=
+if [ -x build/tsan/opora ]; then
+	if build/tsan/opora --version >/dev/null 2>&1; then
+		tsan=on
+	elif setarch "$(uname -m)" -R build/tsan/opora --version \
+	    >/dev/null 2>&1; then
+		tsan=norandom
+	else
+		echo "skip unit-tsan and cli-tsan: ThreadSanitizer cannot" \
+		    "start here: $(build/tsan/opora --version 2>&1 | head -1)"
+	fi
+fi
+# tsan_bin BIN: BIN, or a wrapper that runs it without randomisation.
+tsan_bin() {
+	[ "$tsan" = norandom ] || { echo "$1"; return; }
+	mkdir -p "$log/tsan-bin"
+	w="$log/tsan-bin/$(basename "$1")"
+	printf '#!/bin/sh\nexec setarch "%s" -R "%s" "$@"\n' "$(uname -m)" \
+	    "$top/$1" > "$w"
+	chmod +x "$w"
+	echo "$w"
+}
+if [ -n "$tsan" ]; then
+	for t in build/tsan/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_unit "$(tsan_bin "$t")" "unit-tsan/$(basename "$t")"
+	done
+	OPORA_TSAN_BIN=$(tsan_bin build/tsan/opora)
+	case $OPORA_TSAN_BIN in /*) ;; *) OPORA_TSAN_BIN=$top/$OPORA_TSAN_BIN ;; esac
+	export OPORA_TSAN_BIN
+fi
+
 # Every fuzz target replays the inputs kept in tests/fuzz/corpus/NAME/.
 for t in build/san/fuzz/fuzz_*; do
 	[ -x "$t" ] || continue
@@ -198,8 +240,11 @@ names() {	# the test scripts named in FILE, as paths
 }
 kinds="cli-san cli"
 [ -x build/san/opora ] || kinds=cli
+[ -n "$tsan" ] && kinds="$kinds cli-tsan"
 for kind in $kinds; do
-	if [ $kind = cli ] && [ "${OPORA_TEST_DEPTH:-check}" != full ]; then
+	if [ $kind = cli-tsan ]; then
+		names tests/cli/tsan
+	elif [ $kind = cli ] && [ "${OPORA_TEST_DEPTH:-check}" != full ]; then
 		names tests/cli/plain
 	else
 		ls tests/cli/t[0-9]*.sh 2>/dev/null
