@@ -182,11 +182,24 @@ submit(struct rig *r, int from, int to)
 		    r->h.bytes[i], r->h.len[i]), 0);
 }
 
+/* The log holds the whole chain, in order, each change with its bytes and
+ * a signature r's key accepts (walk_one). */
+static void
+expect_chain(struct rig *r)
+{
+	struct walk	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.h = &r->h;
+	w.pub = r->pub;
+	assert_int_equal(store_each_change(r->st, NULL, walk_one, &w), 0);
+	assert_int_equal(w.n, NCHANGES);
+}
+
 static void
 test_order_window_drain(void **state)
 {
 	struct rig	 r;
-	struct walk	 w;
 	char		(*heads)[CHANGE_ID_HEX + 1];
 	size_t		 nheads;
 	int64_t		 n, most = 0;
@@ -211,11 +224,7 @@ test_order_window_drain(void **state)
 	assert_int_equal(signer_drain(r.sg, r.st), 0);
 	assert_int_equal(stored(r.st), NCHANGES);
 	assert_int_equal(store_commit(r.st), 0);
-	memset(&w, 0, sizeof(w));
-	w.h = &r.h;
-	w.pub = r.pub;
-	assert_int_equal(store_each_change(r.st, NULL, walk_one, &w), 0);
-	assert_int_equal(w.n, NCHANGES);
+	expect_chain(&r);
 	/* The heads moved as each change was stored: the last is the one. */
 	assert_int_equal(store_heads(r.st, DOSSIER, &heads, &nheads), 0);
 	assert_int_equal(nheads, 1);
@@ -238,7 +247,6 @@ test_drain_signs_beside(void **state)
 {
 	static const int threads[] = { 1, 2, 4 };
 	struct rig	 r;
-	struct walk	 w;
 	size_t		 t;
 
 	(void)state;
@@ -248,12 +256,7 @@ test_drain_signs_beside(void **state)
 		assert_int_equal(signer_drain(r.sg, r.st), 0);
 		assert_int_equal(stored(r.st), NCHANGES);
 		assert_int_equal(store_commit(r.st), 0);
-		memset(&w, 0, sizeof(w));
-		w.h = &r.h;
-		w.pub = r.pub;
-		assert_int_equal(store_each_change(r.st, NULL, walk_one, &w),
-		    0);
-		assert_int_equal(w.n, NCHANGES);
+		expect_chain(&r);
 		rig_close(&r);
 	}
 }
