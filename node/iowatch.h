@@ -14,10 +14,15 @@
  * and never cleared, so that a command that failed can say why (node/cli.c)
  * and verify gives no verdict on what it could not read.
  *
- * It also writes each frame of a WAL in one system call where SQLite makes
- * two (the frame's 24-byte header, then its page): the header is held
- * until the page that follows it, and written first, alone, before any
- * other call on that file (node/iowatch.c says why no reader can miss it).
+ * It also writes a WAL in few system calls where SQLite makes two a frame
+ * (the frame's 24-byte header, then its page): the frames SQLite writes
+ * one after another are gathered, up to 120 KiB, and written in one call
+ * when a commit frame is whole, and before any call that reads, syncs,
+ * truncates or sizes that file, writes it elsewhere or closes it
+ * (node/iowatch.c says why no reader can miss a frame so held).  A
+ * gathered run that could not be written is reported by that call, and
+ * then by every write past its start and every sync of that file, until
+ * SQLite writes from its start again: no frame after a hole is taken.
  */
 #ifndef OPORA_IOWATCH_H
 #define OPORA_IOWATCH_H

@@ -4,12 +4,13 @@
  *
  * An LD_PRELOAD library, for measurement only: it wraps pwrite64 and, for
  * writes to a file whose name ends in "-wal", counts each frame SQLite
- * appends by its page number (the frame's 24-byte header is written, then
- * its page just after it), and each page SQLite writes again over a frame
- * of the same transaction (a page spilled from its cache and changed
- * again), by the page number read from that frame's header.  The
- * 24-byte headers SQLite writes again when it recomputes the checksums of
- * a transaction that overwrote a frame are counted apart.  At exit it
+ * appends by its page number (node/iowatch.c writes runs of whole frames,
+ * each a 24-byte header and its page, in one call), and each page SQLite
+ * writes again over a frame of the same transaction (a page spilled from
+ * its cache and changed again), by the page number read from that
+ * frame's header.  The 24-byte headers SQLite writes again when it
+ * recomputes the checksums of a transaction that overwrote a frame are
+ * counted apart.  The page size is read from the WAL's header.  At exit it
  * writes "frames PAGE N" and "overwrites PAGE N" lines, and one "rewrites
  * N" line, to the file WALFRAMES_OUT names (a process that wrote no WAL
  * writes nothing).  Single-threaded writers only
@@ -34,9 +35,6 @@ struct counts {
 
 static struct counts	 frames, overwrites;
 static unsigned long	 rewrites;
-static off_t		 hdr_off = -1;
-static uint32_t		 hdr_page;
-static int		 hdr_fd = -1;
 
 static ssize_t (*real_pwrite64)(int, const void *, size_t, off_t);
 
@@ -80,24 +78,26 @@ count(struct counts *c, uint32_t page)
 ssize_t
 pwrite64(int fd, const void *buf, size_t len, off_t off)
 {
-	unsigned char	 h[4];
+	const unsigned char *p = buf;
+	unsigned char	 h[8];
+	size_t		 frame, i;
 
 	if (real_pwrite64 == NULL)
 		real_pwrite64 = (ssize_t (*)(int, const void *, size_t,
 		    off_t))dlsym(RTLD_NEXT, "pwrite64");
-	if (len == HDR && is_wal(fd)) {
-		if (hdr_off != -1 && hdr_fd == fd)
-			rewrites++;	/* a header not followed by its page */
-		hdr_off = off;
-		hdr_fd = fd;
-		hdr_page = be32(buf);
-	} else if (len >= 512 && is_wal(fd)) {
-		if (fd == hdr_fd && off == hdr_off + HDR)
-			count(&frames, hdr_page);
-		else if (off >= HDR && pread(fd, h, sizeof(h), off - HDR) ==
-		    (ssize_t)sizeof(h))
+	if (off >= 32 && is_wal(fd) && pread(fd, h, sizeof(h), 0) ==
+	    (ssize_t)sizeof(h) && be32(h + 4) != 0) {
+		frame = HDR + (pread(fd, h, 4, 8) == 4 ? (size_t)be32(h) : 0);
+		if (frame == HDR)
+			;		/* no page size: not counted */
+		else if (len == HDR)
+			rewrites++;	/* a header alone: checksums again */
+		else if ((off - 32) % frame == 0 && len % frame == 0)
+			for (i = 0; i < len; i += frame)
+				count(&frames, be32(p + i));
+		else if ((off - 32) % frame == HDR && pread(fd, h, 4,
+		    off - HDR) == 4)
 			count(&overwrites, be32(h));
-		hdr_off = -1;
 	}
 	return (real_pwrite64(fd, buf, len, off));
 }
@@ -124,9 +124,6 @@ walframes_end(void)
 	const char	*path = getenv("WALFRAMES_OUT");
 	FILE		*f;
 
-	/* A header still waiting for its page at exit was a rewrite. */
-	if (hdr_off != -1)
-		rewrites++;
 	/* Nothing written to a WAL: not the process measured (a wrapper
 	 * such as /usr/bin/time loads this library too). */
 	if (frames.cap == 0 && overwrites.cap == 0 && rewrites == 0)

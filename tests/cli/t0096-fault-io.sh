@@ -86,33 +86,45 @@ fault() {
 	[ "$(differ KLU)" = 0 ] || fail "$c: no convergence after the fault"
 	ok "$OPORA" --dir KLU verify
 }
-inj() {	# inj SYSCALL ERRNO WHEN: strace's injection of the pull
-	echo strace -f -qq -o /dev/null -e trace=$1 \
+inj() {	# inj SYSCALL ERRNO WHEN: strace's injection of the pull (writes:
+	# of the WAL)
+	pw=
+	[ $1 = pwrite64 ] && pw="-P $WAL"
+	echo strace -f -qq -o /dev/null $pw -e trace=$1 \
 	    -e inject=$1:error=$2:when=$3+ "$OPORA" --dir KLU sync --once
 }
 io='I/O error on the node.s database'
 full='the disk is full'
-# How many writes and reads of the database the pull makes, counted on a
-# copy (they change with the page size and the cache, not with the test),
-# so that each fault lands inside it: half of the writes come before its
-# last commit.
+# How many writes of the WAL and reads of the database the pull makes,
+# counted on a copy (they change with the page size and the cache, not
+# with the test), so that each fault lands inside it: half of the writes
+# come before its last commit.  strace's when= counts each thread's calls
+# apart, so the count is that of the thread that makes the most.  Writes
+# are aimed at the WAL (-P), where the pulling thread commits: a failed
+# write of the database file is a checkpoint's, after the commits, which
+# the node retries (t0093); and the WAL's frames go a run at a time
+# (node/iowatch.h), so the checkpointing thread's writes would outnumber
+# the pulling one's.
 count() {	# count SYSCALL [strace options]: calls the pull made
 	sc=$1
 	shift
 	rm -rf KLU
 	cp -a KLU.0 KLU
-	strace -f -qq -c -o "$T/count" "$@" -e trace=$sc "$OPORA" --dir KLU \
+	strace -f -qq -o "$T/count" "$@" -e trace=$sc "$OPORA" --dir KLU \
 	    sync --once >/dev/null 2>&1 || fail "the pull without a fault"
-	awk -v sc=$sc '$NF == sc { print $4 }' "$T/count"
+	awk -v sc=$sc 'index($2, sc "(") == 1 { n[$1]++ }
+	    END { for (t in n) if (n[t] > m) m = n[t]; print m + 0 }' \
+	    "$T/count"
 }
-W=$(( $(count pwrite64) / 2 ))
+WAL=$T/KLU/opora.db-wal
+W=$(( $(count pwrite64 -P "$WAL") / 2 ))
 R=$(count pread64 -P "$T/KLU/opora.db" -P "$T/KLU/opora.db-wal")
-[ "$W" -ge 20 ] && [ "${R:-0}" -ge 2 ] ||
+[ "$W" -ge 4 ] && [ "${R:-0}" -ge 2 ] ||
     fail "the pull made $W writes and ${R:-no} reads: too few to aim at"
 fault "EIO on the first write" 74 "$io" $(inj pwrite64 EIO 1)
-fault "EIO on a write" 74 "$io" $(inj pwrite64 EIO $(shuf -i 2-$((W / 4)) -n 1))
+fault "EIO on a write" 74 "$io" $(inj pwrite64 EIO $(shuf -i 2-$((W / 2)) -n 1))
 fault "EIO on a later write" 74 "$io" \
-    $(inj pwrite64 EIO $(shuf -i $((W / 4))-$W -n 1))
+    $(inj pwrite64 EIO $(shuf -i $((W / 2 + 1))-$W -n 1))
 fault "EIO on a sync" 74 "$io" $(inj fdatasync EIO $(shuf -i 1-3 -n 1))
 fault "ENOSPC on a write" 79 "$full" \
     $(inj pwrite64 ENOSPC $(shuf -i 1-$W -n 1))

@@ -4,7 +4,10 @@
  * writes that reach a WAL file (testvfs_wal_writes), and while
  * testvfs_fail_db is set fails each write to a main database file with
  * SQLITE_IOERR_WRITE, as a failing disk would (a WAL still takes its
- * frames, so commits go on while checkpoints fail).  testvfs_register
+ * frames, so commits go on while checkpoints fail).  With testvfs_fail_wal
+ * set to N > 0, the N-th write to a WAL file from then on (counted by
+ * wal_writes) fails with SQLITE_FULL, as on a full disk, and no other.
+ * wal_write_max is the most bytes one write to a WAL asked.  testvfs_register
  * makes it SQLite's default, under the name "test-vfs".  Static functions
  * only: each test that includes it has its own copy.
  */
@@ -19,6 +22,8 @@ static sqlite3_vfs	 count_vfs;
 static sqlite3_vfs	*unix_vfs;
 static int		 wal_writes;
 static int		 testvfs_fail_db;
+static int		 testvfs_fail_wal;
+static int		 wal_write_max;
 
 struct cfile {
 	sqlite3_file	 base;
@@ -43,8 +48,13 @@ c_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 static int
 c_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
-	if (((struct cfile *)f)->wal)
+	if (((struct cfile *)f)->wal) {
 		wal_writes++;
+		if (n > wal_write_max)
+			wal_write_max = n;
+		if (testvfs_fail_wal > 0 && --testvfs_fail_wal == 0)
+			return (SQLITE_FULL);
+	}
 	if (((struct cfile *)f)->main_db && testvfs_fail_db)
 		return (SQLITE_IOERR_WRITE);
 	return (CREAL(f)->pMethods->xWrite(CREAL(f), p, n, off));
