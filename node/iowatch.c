@@ -166,18 +166,14 @@ held_list(struct wfile *w, bool on)
 {
 	struct wfile	**pp;
 
-	if (w->listed == on)
-		return;
 	pthread_mutex_lock(&held_mutex);
-	if (on) {
+	if (on && !w->listed) {
 		w->next_held = held;
 		held = w;
-	} else {
-		for (pp = &held; *pp != NULL; pp = &(*pp)->next_held)
-			if (*pp == w) {
-				*pp = w->next_held;
-				break;
-			}
+	} else if (!on && w->listed) {
+		for (pp = &held; *pp != w; pp = &(*pp)->next_held)
+			continue;
+		*pp = w->next_held;
 	}
 	w->listed = on;
 	pthread_mutex_unlock(&held_mutex);
