@@ -250,6 +250,14 @@ w_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 	return (note(REAL(f)->pMethods->xRead(REAL(f), p, n, off)));
 }
 
+/* Whether the frame header h is a commit frame's (its database size, bytes
+ * 4-7, not 0). */
+static bool
+commit_frame(const unsigned char *h)
+{
+	return ((h[4] | h[5] | h[6] | h[7]) != 0);
+}
+
 /* Whether a write of n bytes at off goes on w's run (which holds
  * something): right after it, a page after a header or a header after a
  * page, with room. */
@@ -289,7 +297,7 @@ w_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 		w->runlen = WAL_FRAME_HDR;
 		held_list(w, true);
 		w->page_due = true;
-		w->commit_due = (hdr[4] | hdr[5] | hdr[6] | hdr[7]) != 0;
+		w->commit_due = commit_frame(hdr);
 	}
 	if (w->runlen > 0 && !continues_run(w, n, off))
 		FLUSH(f);
@@ -309,7 +317,7 @@ w_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 	w->runlen += n;
 	if (n == WAL_FRAME_HDR) {
 		w->page_due = true;
-		w->commit_due = (h[4] | h[5] | h[6] | h[7]) != 0;
+		w->commit_due = commit_frame(h);
 		return (SQLITE_OK);
 	}
 	w->page_due = false;
@@ -456,6 +464,7 @@ w_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
     int *outflags)
 {
 	struct wfile	*w = (struct wfile *)f;
+	size_t		 len;
 	int		 rc, v;
 
 	(void)vfs;
@@ -476,11 +485,11 @@ w_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	w->hole_rc = 0;
 	/* A WAL's name is its database's and "-wal" (SQLite's pager);
 	 * one named otherwise gathers nothing. */
-	if (w->wal && (name == NULL || strlen(name) <= 4 ||
-	    strcmp(name + strlen(name) - 4, "-wal") != 0))
+	len = name != NULL ? strlen(name) : 0;
+	if (w->wal && (len <= 4 || strcmp(name + len - 4, "-wal") != 0))
 		w->wal = false;
 	if (w->wal)
-		w->dblen = strlen(name) - 4;
+		w->dblen = len - 4;
 	rc = note(real_vfs->xOpen(real_vfs, name, w->real, flags, outflags));
 	if (rc != SQLITE_OK || w->real->pMethods == NULL)
 		return (rc);
