@@ -90,7 +90,9 @@ config_set(int argc, char **argv)
 		if (why[0] != '\0')
 			cli_err("config set: %s", cli_reason(why, ewhy,
 			    sizeof(ewhy)));
-		return (r == NODE_CONFIG_REFUSED ? EX_DATAERR : EX_CONFIG);
+		return (r == NODE_CONFIG_REFUSED ? EX_DATAERR : r ==
+		    NODE_CONFIG_FULL ? CLI_EX_DISKFULL : r == NODE_CONFIG_IO ?
+		    EX_IOERR : EX_CONFIG);
 	}
 	fprintf(stderr, "%s %s; %s\n", argv[1], cli_tr("set",
 	    "изменена"), cli_tr("restart 'opora serve' for it to take effect",

@@ -1,6 +1,7 @@
 /*
  * node/node.c: a node's directory, configuration and authoring.  See node.h.
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -1178,9 +1179,10 @@ config_splice(const char *text, size_t len, const char *key,
 }
 
 /* Write text[0..len) to dir/opora.conf at once: a new file (0600) beside
- * it, synced, renamed over it, and the directory synced.  0 / -1 logged. */
+ * it, synced, renamed over it, and the directory synced.  0 / -1 logged,
+ * with the failure's errno in *err. */
 static int
-config_replace(const char *dir, const char *text, size_t len)
+config_replace(const char *dir, const char *text, size_t len, int *err)
 {
 	char	 path[4096], tmp[4096];
 	ssize_t	 w;
@@ -1188,16 +1190,21 @@ config_replace(const char *dir, const char *text, size_t len)
 	int	 fd, dfd, rc = -1;
 
 	if (join(path, sizeof(path), dir, "opora.conf") == -1 ||
-	    join(tmp, sizeof(tmp), dir, "opora.conf.new") == -1)
+	    join(tmp, sizeof(tmp), dir, "opora.conf.new") == -1) {
+		*err = ENAMETOOLONG;
 		return (-1);
-	/* A leftover of a write cut short: the directory is ours alone. */
+	}
+	/* A leftover of a write cut short: the caller holds the
+	 * directory's lock (node_config_update), so no other writer's. */
 	(void)unlink(tmp);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1) {
+		*err = errno;
 		log_warn("create %s", tmp);
 		return (-1);
 	}
 	if (fchmod(fd, 0600) == -1) {
+		*err = errno;
 		log_warn("chmod %s", tmp);
 		goto out;
 	}
@@ -1205,16 +1212,19 @@ config_replace(const char *dir, const char *text, size_t len)
 		if ((w = write(fd, text + off, len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
+			*err = errno;
 			log_warn("write %s", tmp);
 			goto out;
 		}
 		off += (size_t)w;
 	}
 	if (fsync(fd) == -1) {
+		*err = errno;
 		log_warn("write %s", tmp);
 		goto out;
 	}
 	if (rename(tmp, path) == -1) {
+		*err = errno;
 		log_warn("rename %s", tmp);
 		goto out;
 	}
@@ -1224,9 +1234,9 @@ config_replace(const char *dir, const char *text, size_t len)
 	}
 	rc = 0;
 out:
-	close(fd);
 	if (rc == -1)
 		(void)unlink(tmp);
+	close(fd);
 	return (rc);
 }
 
@@ -1238,11 +1248,26 @@ node_config_update(const char *dir, const char *key, const char *value,
 	struct buf		 b;
 	char			 path[4096], w[256], *text = NULL;
 	size_t			 len;
-	int			 line, rc = NODE_CONFIG_BROKEN;
+	int			 dfd = -1, err = 0, line;
+	int			 rc = NODE_CONFIG_BROKEN;
 
 	buf_init(&b, LIMIT_CONFIG_BYTES);
 	if (node_trusted(dir) == -1 || join(path, sizeof(path), dir,
-	    "opora.conf") == -1 || config_slurp(path, &text, &len) == -1)
+	    "opora.conf") == -1)
+		goto out;
+	/*
+	 * One change at a time, from the read to the rename: two at once
+	 * would each splice into the file as it was (one value lost), and
+	 * share the temporary file (one renaming the other's, still empty,
+	 * over opora.conf).  The lock is the directory's, whose entry the
+	 * rename does not replace; it ends with the process.
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(dfd, LOCK_EX) == -1) {
+		log_warn("lock %s", dir);
+		goto out;
+	}
+	if (config_slurp(path, &text, &len) == -1)
 		goto out;
 	if (node_config_parse(text, len, &cur, &line, w, sizeof(w)) == -1) {
 		snprintf(why, whysz, "%s:%d: %s (fix that line first)", path,
@@ -1277,12 +1302,17 @@ node_config_update(const char *dir, const char *key, const char *value,
 		    "%d: %s", path, line, w);
 		goto out;
 	}
-	if (config_replace(dir, b.data, b.len) == -1) {
-		snprintf(why, whysz, "cannot write %s", path);
+	if (config_replace(dir, b.data, b.len, &err) == -1) {
+		snprintf(why, whysz, "cannot write %s: %s", path,
+		    strerror(err));
+		rc = err == ENOSPC || err == EDQUOT ? NODE_CONFIG_FULL :
+		    NODE_CONFIG_IO;
 		goto out;
 	}
 	rc = 0;
 out:
+	if (dfd != -1)
+		close(dfd);
 	free(text);
 	buf_free(&b);
 	return (rc);

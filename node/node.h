@@ -161,10 +161,15 @@ int	 node_config_get(const struct node_config *c, const char *key,
  * file replaces the old at once (written beside it, mode 0600, synced,
  * renamed).  Returns 0; NODE_CONFIG_REFUSED with a reason in why when
  * the key or value is refused (nothing changed); NODE_CONFIG_BROKEN when
- * the node or its file cannot be read or written (logged, or in why).
+ * the node or its file cannot be read (logged, or in why); NODE_CONFIG_FULL
+ * or NODE_CONFIG_IO when the new file cannot be written (the disk full;
+ * another error), opora.conf unchanged.  One change at a time: a second
+ * waits for the first (a lock on dir).
  */
 #define NODE_CONFIG_REFUSED	(-1)
 #define NODE_CONFIG_BROKEN	(-2)
+#define NODE_CONFIG_FULL	(-3)
+#define NODE_CONFIG_IO		(-4)
 int	 node_config_update(const char *dir, const char *key,
 	    const char *value, char *why, size_t whysz);
 

@@ -88,6 +88,35 @@ sed -i '/^stats_interval/d' a/opora.conf
 ok "$OPORA" --dir a config set stats_interval 12
 contains '^stats_interval = 12$' a/opora.conf
 
+# Two admins at once, 40 times: each change is kept and the file always
+# reads (each used to splice into the file as it was, and one could rename
+# the other's still-empty temporary file over opora.conf).
+i=1
+while [ "$i" -le 40 ]; do
+	"$OPORA" --dir a config set stats_interval "$i" 2>"$T/e1" & p1=$!
+	"$OPORA" --dir a config set anti_entropy_interval "$((i + 100))" \
+	    2>"$T/e2" & p2=$!
+	wait "$p1" || { cat "$T/e1"; fail "concurrent config set $i failed"; }
+	wait "$p2" || { cat "$T/e2"; fail "concurrent config set $i failed"; }
+	contains "^stats_interval = $i\$" a/opora.conf
+	contains "^anti_entropy_interval = $((i + 100))\$" a/opora.conf
+	i=$((i + 1))
+done
+[ ! -e a/opora.conf.new ] || fail "concurrent config set left a temporary file"
+
+# The new file meets a full disk, or an I/O error (strace injects them
+# into its write): exit 79 or 74, opora.conf as it was, no temporary file.
+cp a/opora.conf "$T/before.conf"
+for e in ENOSPC:79:'No space left' EIO:74:'Input/output error'; do
+	refuses "$(echo "$e" | cut -d: -f2)" "cannot write .*$(echo "$e" |
+	    cut -d: -f3)" strace -f -o /dev/null -P "$PWD/a/opora.conf.new" \
+	    -e trace=write -e inject=write:error="${e%%:*}" \
+	    "$OPORA" --dir a config set stats_interval 7
+	cmp -s "$T/before.conf" a/opora.conf ||
+	    fail "a config set whose write failed (${e%%:*}) changed opora.conf"
+	[ ! -e a/opora.conf.new ] || fail "a failed config set left its file"
+done
+
 # The node's trust checks hold for config set too.
 chmod 644 a/opora.conf
 refuses 78 'chmod 600' "$OPORA" --dir a config set stats_interval 6
