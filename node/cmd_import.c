@@ -212,6 +212,7 @@ struct elabel {
 struct import {
 	struct node	*n;
 	const char	*path;
+	const char	*shown;		/* path as said: escaped (esc.h) */
 	FILE		*f;		/* the file, opened once */
 	bool		 keep_going;
 	struct smap	 dossiers;	/* label -> im->dl index + 1 */
@@ -273,6 +274,7 @@ static int
 line_fail(struct import *im, int lineno, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	 msg[1024], shown[4 * sizeof(msg)];
 
 	/* Memory ran out at this line: that says nothing about the line;
 	 * the import stops there (the caller sees im->oom). */
@@ -284,29 +286,27 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 	im->bad++;
 	if (im->first_bad == 0 || lineno < im->first_bad)
 		im->first_bad = lineno;
+	/* The reason quotes the file (a label, a value): said escaped, so
+	 * that no byte of the file reaches the terminal or the journal as
+	 * a control (a new line, an escape sequence). */
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	esc_str(msg, shown, sizeof(shown));
 	/* Held for msg_flush when it can be; else said now. */
 	if (im->msgf != NULL && msg_grow(im) == 0) {
 		struct lmsg	*m = &im->msg[im->nmsg];
-		int		 n;
 
 		m->line = lineno;
 		m->seq = (uint32_t)im->nmsg;
-		if ((m->off = ftell(im->msgf)) != -1) {
-			va_start(ap, fmt);
-			n = vfprintf(im->msgf, fmt, ap);
-			va_end(ap);
-			if (n >= 0) {
-				m->len = (size_t)n;
-				im->nmsg++;
-				return (-1);
-			}
+		if ((m->off = ftell(im->msgf)) != -1 &&
+		    fputs(shown, im->msgf) != EOF) {
+			m->len = strlen(shown);
+			im->nmsg++;
+			return (-1);
 		}
 	}
-	fprintf(stderr, "%s:%d: ", im->path, lineno);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s:%d: %s\n", im->shown, lineno, shown);
 	return (-1);
 }
 
@@ -336,7 +336,7 @@ msg_flush(struct import *im)
 	qsort(im->msg, im->nmsg, sizeof(*im->msg), msg_cmp);
 	fflush(im->msgf);
 	for (i = 0; i < im->nmsg; i++) {
-		fprintf(stderr, "%s:%d: ", im->path, im->msg[i].line);
+		fprintf(stderr, "%s:%d: ", im->shown, im->msg[i].line);
 		left = im->msg[i].len;
 		if (fseek(im->msgf, im->msg[i].off, SEEK_SET) == -1)
 			left = 0;
@@ -919,7 +919,7 @@ read_line(struct import *im, char **line, size_t *cap, size_t *lenp,
 			/* Out of memory is EX_OSERR, not a read error. */
 			if (errno == ENOMEM)
 				im->oom = true;
-			cli_err("%s: %s", im->path, errno == ENOMEM ? cli_tr("out "
+			cli_err("%s: %s", im->shown, errno == ENOMEM ? cli_tr("out "
 			    "of memory", "не хватает памяти") : cli_tr("read error", "ошибка чтения"));
 			return (-1);
 		}
@@ -1060,7 +1060,7 @@ scan_lines(struct import *im)
 	return (0);
 fail:
 	if (im->oom)
-		cli_err("%s: %s", im->path, cli_tr("out of memory",
+		cli_err("%s: %s", im->shown, cli_tr("out of memory",
 		    "не хватает памяти"));
 	return (-1);
 }
@@ -1089,7 +1089,7 @@ read_at(struct import *im, int lineno)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			cli_err("%s: %s", im->path, cli_tr("read error",
+			cli_err("%s: %s", im->shown, cli_tr("read error",
 			    "ошибка чтения"));
 			return (-1);
 		}
@@ -1106,7 +1106,7 @@ read_at(struct import *im, int lineno)
 static int
 file_changed(struct import *im, int lineno)
 {
-	cli_err("%s:%d: %s", im->path, lineno, cli_tr("the file changed "
+	cli_err("%s:%d: %s", im->shown, lineno, cli_tr("the file changed "
 	    "while it was being imported",
 	    "файл изменился во время импорта"));
 	return (EX_TEMPFAIL);
@@ -1120,7 +1120,7 @@ same_size(struct import *im)
 	struct stat	 sb;
 
 	if (fstat(fileno(im->f), &sb) == -1) {
-		cli_err("%s: %s", im->path, cli_tr("read error",
+		cli_err("%s: %s", im->shown, cli_tr("read error",
 		    "ошибка чтения"));
 		return (EX_IOERR);
 	}
@@ -1293,7 +1293,7 @@ checker_adopt(struct import *im, struct checker *c)
 			im->msg[im->nmsg].len = m->len;
 			im->nmsg++;
 		} else
-			fprintf(stderr, "%s:%d: %s\n", im->path, m->line,
+			fprintf(stderr, "%s:%d: %s\n", im->shown, m->line,
 			    cli_tr("(the reason cannot be read back)",
 			    "(причину не удаётся прочитать)"));
 	}
@@ -1997,6 +1997,7 @@ cmd_import(int argc, char **argv)
 	    "  импортированные строки.");
 	struct import	 im;
 	struct stat	 sb;
+	char		 shown[ESC_LONG];
 	long		 ncpu;
 	int		 ch, rc = EX_SOFTWARE;
 
@@ -2023,15 +2024,16 @@ cmd_import(int argc, char **argv)
 		return (EX_USAGE);
 	}
 	im.path = argv[optind];
+	im.shown = esc_str(im.path, shown, sizeof(shown));
 	/* One open file for both passes: a file replaced meanwhile (an
 	 * editor saving) does not change what this run reads. */
 	if ((im.f = fopen(im.path, "r")) == NULL) {
-		cli_err("%s: %s", im.path, cli_tr("cannot open the file",
+		cli_err("%s: %s", im.shown, cli_tr("cannot open the file",
 		    "не удаётся открыть файл"));
 		return (EX_NOINPUT);
 	}
 	if (fstat(fileno(im.f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		cli_err("%s: %s", im.path, cli_tr("not a regular file (import "
+		cli_err("%s: %s", im.shown, cli_tr("not a regular file (import "
 		    "reads it twice: save it to a file first)", "не обычный "
 		    "файл (импорт читает его дважды: сначала сохраните его в "
 		    "файл)"));
@@ -2066,7 +2068,7 @@ cmd_import(int argc, char **argv)
 		    "good lines with --keep-going).  First:", "(см. выше); "
 		    "ничего не импортировано (исправьте их или импортируйте "
 		    "остальное с --keep-going).  Первая:"));
-		fprintf(stderr, "  %s:%d\n", im.path, im.first_bad);
+		fprintf(stderr, "  %s:%d\n", im.shown, im.first_bad);
 		rc = EX_DATAERR;
 		goto out;
 	}

@@ -1,0 +1,39 @@
+# An import file's name and the labels and values its lines quote reach
+# the terminal (and the journal) escaped: a refusal that quotes the file
+# cannot clear the screen, retitle the terminal or forge a log line.
+. "$TOP/tests/cli/lib.sh"
+
+ok "$OPORA" --dir n init --region RU-SMO
+# A file name with an escape sequence and a new line that forges a line
+# of the journal's form.
+F=$(printf 'evil\033[31mRED\n<3>level=error msg=forged.jsonl')
+printf '%s\n' '{"dossier":"X1","op":"event.add","date":"2024-02-01","type":"housing","text":"x"}' > "$F"
+refuses 65 'has no person.create line' "$OPORA" --dir n import "$F"
+# Labels and values with controls, written as JSON escapes and raw.
+cat > labels.jsonl <<'J'
+{"dossier":"A\u001b[2J\nforged","op":"event.add","date":"2024-02-01","type":"housing","text":"x"}
+{"dossier":"B","op":"person.create","surname":"Иванова","name":"Анна","birth_date":"2005-04-12","sex":"F"}
+{"dossier":"B","op":"event.amend","event":"e\u001b]0;TITLE\u0007","text":"x"}
+{"dossier":"B","op":"event.add","id":"l\u001b[5m","date":"2024-02-01","type":"housing","text":"x"}
+{"dossier":"B","op":"event.add","id":"l\u001b[5m","date":"2024-02-01","type":"housing","text":"y"}
+{"dossier":"B","op":"event.add","date":"2024-02-01","type":"hous\u001b[31ming","text":"x"}
+{"dossier":"B","op":"event.add","date":"2024-02-3\u001b[1m","type":"housing","text":"x"}
+J
+printf '{"dossier":"raw\033[31m","op":"x"}\n' >> labels.jsonl
+refuses 65 'dossier "A\\x1b\[2J\\x0aforged"' "$OPORA" --dir n import labels.jsonl
+cp "$T/err" labels.err
+"$OPORA" --dir n import "$F" 2> name.err
+for f in name.err labels.err; do
+	# No control byte but the lines' ends (tab too: none is written).
+	if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$f"; then
+		cat -v "$f" >&2
+		fail "$f: a control byte of the file reached standard error"
+	fi
+done
+contains 'evil\\x1b\[31mRED\\x0a<3>level=error msg=forged.jsonl:1: ' name.err
+# One line a refusal: 6 refused lines, the summary and where the first is.
+[ "$(wc -l < labels.err)" = 8 ] || { cat -v labels.err >&2
+	fail "the refusals are not one line each"; }
+contains 'labelled "e\\x1b\]0;TITLE\\x07"' labels.err
+contains 'type: "hous\\x1b\[31ming" is not one of' labels.err
+exit 0
