@@ -145,19 +145,20 @@ void
 cli_err(const char *fmt, ...)
 {
 	va_list	 ap;
-	char	 msg[2048];
+	char	 msg[2048], shown[4 * sizeof(msg)];
 
 	va_start(ap, fmt);
-	if (log_journal_form()) {
-		/* In the journal: its form, at priority error (log.h). */
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		log_errorx("%s", msg);
-	} else {
-		fputs("opora: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* In the journal: its form, at priority error (log.h).  On a
+	 * terminal, what the message quotes of the command line or of a
+	 * file (an argument, a path) cannot drive it: every control is
+	 * shown as \xNN (what esc_str escaped already stays as it is). */
+	if (log_journal_form())
+		log_errorx("%s", msg);
+	else
+		fprintf(stderr, "opora: %s\n", esc_controls(msg, shown,
+		    sizeof(shown)));
 }
 
 static bool

@@ -1,13 +1,17 @@
 /*
  * protocol/esc.c: escaping text from outside.  See esc.h.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "protocol/esc.h"
 
 /* The length of the well-formed UTF-8 sequence at p (at most n bytes)
- * that is not a control character, or 0. */
+ * that is not a control character, or 0.  The characters that reorder or
+ * break a line on a terminal or in a viewer (the bidirectional embeddings,
+ * overrides and isolates, the line and paragraph separators) count as
+ * controls: a text could otherwise show what it is not. */
 static size_t
 utf8_len(const uint8_t *p, size_t n)
 {
@@ -33,7 +37,8 @@ utf8_len(const uint8_t *p, size_t n)
 	}
 	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 ||
 	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return (0);
 	return (k);
 }
@@ -41,11 +46,11 @@ utf8_len(const uint8_t *p, size_t n)
 /* The escaped form of the character at p[0] (n bytes left) in tmp;
  * returns its width and stores how many input bytes it took in *k. */
 static size_t
-piece(const uint8_t *p, size_t n, char tmp[4], size_t *k)
+piece(const uint8_t *p, size_t n, char tmp[4], size_t *k, bool bs)
 {
 	static const char	 hex[] = "0123456789abcdef";
 
-	if (p[0] == '\\') {
+	if (p[0] == '\\' && bs) {
 		tmp[0] = tmp[1] = '\\';
 		*k = 1;
 		return (2);
@@ -62,8 +67,8 @@ piece(const uint8_t *p, size_t n, char tmp[4], size_t *k)
 	return (4);
 }
 
-char *
-esc_text(const void *in, size_t len, char *out, size_t outsz)
+static char *
+escape(const void *in, size_t len, char *out, size_t outsz, bool bs)
 {
 	const uint8_t	*p = in;
 	size_t		 i, o, k, w, total = 0;
@@ -74,10 +79,10 @@ esc_text(const void *in, size_t len, char *out, size_t outsz)
 	if (p == NULL)
 		len = 0;
 	for (i = 0; i < len; i += k)
-		total += piece(p + i, len - i, tmp, &k);
+		total += piece(p + i, len - i, tmp, &k, bs);
 	/* Whole if it fits; else whole pieces and room for "...". */
 	for (i = 0, o = 0; i < len; i += k, o += w) {
-		w = piece(p + i, len - i, tmp, &k);
+		w = piece(p + i, len - i, tmp, &k, bs);
 		if (total >= outsz && o + w + 3 >= outsz) {
 			if (o + 3 < outsz) {
 				memcpy(out + o, "...", 3);
@@ -89,6 +94,18 @@ esc_text(const void *in, size_t len, char *out, size_t outsz)
 	}
 	out[o] = '\0';
 	return (out);
+}
+
+char *
+esc_text(const void *in, size_t len, char *out, size_t outsz)
+{
+	return (escape(in, len, out, outsz, true));
+}
+
+char *
+esc_controls(const char *in, char *out, size_t outsz)
+{
+	return (escape(in, in != NULL ? strlen(in) : 0, out, outsz, false));
 }
 
 char *

@@ -7,7 +7,9 @@
  * esc_text copies in, keeping printable ASCII and well-formed UTF-8 (so
  * Russian text stays readable) and writing every other byte -- control
  * characters (newline, escape, ...), DEL, the C1 controls U+0080..U+009F,
- * bytes of invalid or overlong UTF-8 -- as \xNN, and a backslash as \\.
+ * the characters that reorder or break a line (U+200E, U+200F,
+ * U+2028..U+202E, U+2066..U+2069), bytes of invalid or overlong UTF-8 --
+ * as \xNN (each byte), and a backslash as \\.
  * The result is always NUL-terminated within outsz; when it does not fit,
  * it is cut at a character boundary and ends in "...".
  */
@@ -25,5 +27,10 @@ char	*esc_text(const void *in, size_t len, char *out, size_t outsz);
 
 /* esc_str(in, out, outsz): esc_text of a C string. */
 char	*esc_str(const char *in, char *out, size_t outsz);
+
+/* esc_controls(in, out, outsz): as esc_str, but a backslash stays one: for
+ * a whole message about to be shown, parts of which esc_str may already
+ * have escaped (so that they are not escaped twice). */
+char	*esc_controls(const char *in, char *out, size_t outsz);
 
 #endif /* OPORA_ESC_H */

@@ -1,6 +1,7 @@
 # An import file's name and the labels and values its lines quote reach
 # the terminal (and the journal) escaped: a refusal that quotes the file
-# cannot clear the screen, retitle the terminal or forge a log line.
+# cannot clear the screen, retitle the terminal or forge a log line; nor
+# can an argument any command's error quotes.
 . "$TOP/tests/cli/lib.sh"
 
 ok "$OPORA" --dir n init --region RU-SMO
@@ -36,4 +37,12 @@ contains 'evil\\x1b\[31mRED\\x0a<3>level=error msg=forged.jsonl:1: ' name.err
 	fail "the refusals are not one line each"; }
 contains 'labelled "e\\x1b\]0;TITLE\\x07"' labels.err
 contains 'type: "hous\\x1b\[31ming" is not one of' labels.err
+
+# Every command's error quotes its arguments escaped too (cli_err): an
+# escape sequence, a new line, a bidirectional override.
+A=$(printf 'x\033[2J\nforged\342\200\256y')
+refuses 66 'no peer x\\x1b\[2J\\x0aforged\\xe2\\x80\\xaey' "$OPORA" --dir n \
+    peer remove "$A"
+refuses 64 'unknown setting "x\\x1b\[2J' "$OPORA" --dir n config get "$A"
+[ "$(wc -l < "$T/err")" = 1 ] || fail "an error of more than one line"
 exit 0

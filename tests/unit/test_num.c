@@ -98,6 +98,18 @@ test_esc(void **state)
 	    sizeof(out)), "\\xc0\\xaf\\xff\\xc2\\x85\\x7f");
 	assert_string_equal(esc_text("a\0b", 3, out, sizeof(out)),
 	    "a\\x00b");
+	/* What reorders or breaks a line on a screen. */
+	assert_string_equal(esc_str("a\xe2\x80\xae" "b\xe2\x80\xa8" "c"
+	    "\xe2\x81\xa6" "d\xe2\x80\x8f", out, sizeof(out)),
+	    "a\\xe2\\x80\\xae" "b\\xe2\\x80\\xa8" "c\\xe2\\x81\\xa6"
+	    "d\\xe2\\x80\\x8f");
+	/* Neighbours that are text stay: an en dash, a non-breaking space. */
+	assert_string_equal(esc_str("1\xe2\x80\x93" "2\xc2\xa0", out,
+	    sizeof(out)), "1\xe2\x80\x93" "2\xc2\xa0");
+	/* esc_controls: the same, but a backslash stays one. */
+	assert_string_equal(esc_controls("x\\x1b \x1b[2J\n\xc2\x9b", out,
+	    sizeof(out)), "x\\x1b \\x1b[2J\\x0a\\xc2\\x9b");
+	assert_string_equal(esc_controls(NULL, out, sizeof(out)), "");
 	assert_string_equal(esc_str(NULL, out, sizeof(out)), "");
 	/* Cut with "...", never inside an escape or a character. */
 	assert_string_equal(esc_str("abcdefghij", small, sizeof(small)),
