@@ -986,6 +986,61 @@ out:
 	return (rc);
 }
 
+/*
+ * store_ours(st): whether the database is one this opora may open and
+ * migrate, judged before anything is written to it (not even its journal
+ * mode).  A schema version is opora's own count, from 0 (a new, empty
+ * database) up; one newer than this program's, a negative one (which no
+ * opora writes), or version 0 on a database that already holds tables
+ * (another program's) is refused, the file left as it was; so is an
+ * empty one unless create (init) says it is new.  0 / -1 (logged).
+ */
+static int
+store_ours(struct store *st, bool create)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 v, rc = -1;
+
+	if (store_version(st, &v) == -1)
+		return (-1);
+	if (v > STORE_SCHEMA_VERSION) {
+		log_warnx("database %s has schema version %d, newer than this "
+		    "opora understands (%d): upgrade opora", st->path, v,
+		    STORE_SCHEMA_VERSION);
+		return (-1);
+	}
+	if (v < 0) {
+		log_warnx("database %s has schema version %d, which no opora "
+		    "writes: it is not this node's database, or it is damaged "
+		    "(restore it from a backup); it was left as it is",
+		    st->path, v);
+		return (-1);
+	}
+	if (v > 0)
+		return (0);
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master",
+	    -1, &s, NULL) != SQLITE_OK || store_step(st, s) != STORE_ROW) {
+		store_err(st, "read the schema");
+		goto out;
+	}
+	if (sqlite3_column_int64(s, 0) > 0) {
+		log_warnx("database %s holds tables but no opora schema "
+		    "version: it is another program's database, not this "
+		    "node's; it was left as it is", st->path);
+		goto out;
+	}
+	if (!create) {
+		log_warnx("database %s is empty: the node's database was "
+		    "emptied or replaced (restore it from a backup); it was "
+		    "left as it is", st->path);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return (rc);
+}
+
 static int
 store_migrate(struct store *st)
 {
@@ -1016,9 +1071,11 @@ store_migrate(struct store *st)
 		goto out;
 	if (store_version(st, &v) == -1)
 		goto bad;
-	if (v > STORE_SCHEMA_VERSION) {
-		log_warnx("database %s has schema version %d, newer than this "
-		    "opora understands (%d): upgrade opora", st->path, v,
+	/* Judged before the transaction (store_ours); again within it,
+	 * since another command may have written it meanwhile. */
+	if (v > STORE_SCHEMA_VERSION || v < 0) {
+		log_warnx("database %s has schema version %d, which this opora "
+		    "cannot open (it understands 0 to %d)", st->path, v,
 		    STORE_SCHEMA_VERSION);
 		goto bad;
 	}
@@ -1101,6 +1158,7 @@ store_open(const char *path, bool create)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	if (sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
+	    store_ours(st, create) == -1 ||
 	    store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
