@@ -712,6 +712,7 @@ struct metrics_server {
 struct mconn {
 	struct metrics_server	*ms;
 	struct bufferevent	*bev;
+	struct event		*deadline;	/* the whole exchange's */
 	struct mconn		*next, *prev;
 	bool			 answered;
 };
@@ -726,8 +727,20 @@ mconn_free(struct mconn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	c->ms->nconn--;
+	if (c->deadline != NULL)
+		event_free(c->deadline);
 	bufferevent_free(c->bev);
 	free(c);
+}
+
+/* The exchange's time is up, however it went (a client that sends or
+ * reads a byte now and then would outlive any idle timeout). */
+static void
+mconn_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mconn_free(arg);
 }
 
 static void
@@ -848,7 +861,13 @@ maccept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 	ms->nconn++;
 	bufferevent_setcb(c->bev, mconn_read, mconn_write, mconn_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, METRICS_REQUEST_HEAD + 1);
-	/* A whole exchange within the timeout: a slow client is cut off. */
+	/* A whole exchange within the timeout, from the accept: a slow
+	 * client is cut off, so that a few cannot hold every place. */
+	if ((c->deadline = evtimer_new(ms->base, mconn_deadline, c)) == NULL ||
+	    evtimer_add(c->deadline, &tv) == -1) {
+		mconn_free(c);
+		return;
+	}
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	bufferevent_enable(c->bev, EV_READ);
 }

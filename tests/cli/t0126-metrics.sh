@@ -226,6 +226,36 @@ code=$(curl -s -o /dev/null -w '%{http_code}' \
 ( sleep 8 | nc -q 0 127.0.0.1 $MS >/dev/null 2>&1 & echo $! > nc.pid )
 PIDS="$PIDS $(cat nc.pid)"
 scrape SMO3 "$MS"
+# Eight clients (every place) that each send a byte a second, never
+# ending their request: each is cut off 5 s after it came (the whole
+# exchange's deadline, not an idle timeout that every byte restarts), and
+# the endpoint answers again.
+timeout 30 python3 - "$MS" > drip.out 2>&1 <<'PY' || { cat drip.out; fail "slow clients held the endpoint"; }
+import socket, sys, threading, time
+port = int(sys.argv[1])
+cut = [None] * 8
+def drip(i):
+    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+    s.sendall(b"GET /metrics HTTP/1.1\r\nX-Slow: ")
+    t0 = time.monotonic()
+    s.settimeout(1)
+    while time.monotonic() - t0 < 15:
+        try:
+            s.sendall(b"a")
+            if s.recv(1) == b"":
+                break
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+    cut[i] = time.monotonic() - t0
+th = [threading.Thread(target=drip, args=(i,)) for i in range(8)]
+for t in th: t.start()
+for t in th: t.join()
+print("cut after", [round(c, 1) for c in cut])
+sys.exit(0 if max(cut) < 9 else 1)
+PY
+scrape SMO4 "$MS"
 
 # docs/admin.md's table of metrics names every family the program
 # exposes (a regional node with peers; the federal node's one family
