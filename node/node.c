@@ -205,28 +205,35 @@ node_path(const struct node *n, const char *name, char *out, size_t outsz)
 }
 
 /*
- * Whether a listen address is HOST:PORT or [V6]:PORT, with a port
- * 1..65535 and a host of letters, digits and ".-_:%" (a name, an IPv4 or
- * IPv6 address, a zone) -- nothing a log line or a terminal could take
- * for anything else.
+ * Whether a listen address is IPV4:PORT or [IPV6]:PORT (or IPV6:PORT),
+ * with a port 1..65535 and a numeric address, exactly what 'serve' can
+ * bind (http.c, listen_addr): a value it would refuse at its start is
+ * refused when it is set.  Nothing a log line or a terminal could take
+ * for anything else passes.
  */
 static int
 listen_valid(const char *s)
 {
-	const char	*colon = strrchr(s, ':'), *p;
+	const char	*colon = strrchr(s, ':');
+	char		 host[INET6_ADDRSTRLEN + 1];
+	unsigned char	 a[sizeof(struct in6_addr)];
 	int64_t		 port;
+	size_t		 hl;
 
-	if (colon == NULL || colon == s ||
-	    num_parse_str(colon + 1, 1, 65535, &port) == -1)
+	if (colon == NULL || num_parse_str(colon + 1, 1, 65535, &port) == -1)
 		return (0);
-	for (p = s; p < colon; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(".-_:%[]", *p) !=
-		    NULL))
-			return (0);
-	if (s[0] == '[' && colon[-1] != ']')
+	hl = (size_t)(colon - s);
+	if (hl >= 2 && s[0] == '[' && colon[-1] == ']') {
+		s++;
+		hl -= 2;
+	} else if (strchr(s, '[') != NULL || strchr(s, ']') != NULL)
 		return (0);
-	return (1);
+	if (hl == 0 || hl >= sizeof(host))
+		return (0);
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	return (inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1);
 }
 
 static int

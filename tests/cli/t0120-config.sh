@@ -67,6 +67,15 @@ contains '"url":"https://opora.smolensk.example:8443"' "$T/out"
 sum=$(sha256sum < a/opora.conf)
 refuses 65 'listen: "1.2.3.4" is not valid' "$OPORA" --dir a config set \
     listen 1.2.3.4
+# What 'serve' could not bind is refused when it is set, not when serve
+# starts (and fails again at each restart): no address, brackets astray,
+# a host name.
+for v in '[]:9' '%:9' '::::9' '[[::1]]:9' 'no_such_host:9' 'fe80::1%lo:9'; do
+	refuses 65 'listen: .* is not valid' "$OPORA" --dir a config set \
+	    listen "$v"
+done
+ok "$OPORA" --dir a config set listen '[::1]:30102'
+ok "$OPORA" --dir a config set listen 127.0.0.1:30102
 refuses 65 'listen: a value of more than one line' "$OPORA" --dir a config set listen \
     "$(printf '127.0.0.1:1\nregion = RU-KLU')"
 refuses 65 'url: .* is not valid' "$OPORA" --dir a config set url \

@@ -93,6 +93,12 @@ test_bad_values(void **state)
 		{ "listen = :8443", "listen" },
 		{ "listen = 2.3\x1a.46:5536", "listen: \"2.3\\x1a.46:5536\"" },
 		{ "listen = a b:1", "listen" },
+		{ "listen = []:8443", "listen" },
+		{ "listen = [[::1]]:8443", "listen" },
+		{ "listen = localhost:8443", "listen" },
+		{ "listen = ::::8443", "listen" },
+		{ "listen_metrics = %:9464", "listen_metrics" },
+		{ "listen_ui = host.example:8444", "listen_ui" },
 		{ "port = 1", "unknown setting \"port\"" },
 		{ "region RU-SMO", "expected NAME = VALUE" },
 	};
