@@ -12,6 +12,7 @@
 #include "node/node.h"
 #include "node/server.h"
 #include "node/sync.h"
+#include "protocol/log.h"
 
 /* The libraries of serving (mhd) and of pulling: loaded before any
  * thread (node/libload.h).  0, or -1 said. */
@@ -56,11 +57,21 @@ cmd_serve(int argc, char **argv)
 		return (argc == 2 && strcmp(argv[1], "--help") == 0 ? EX_OK :
 		    EX_USAGE);
 	}
-	if (libs_start(true) == -1)
+	/* A failure says so at priority error, after the lines that say
+	 * why (warnings): 'journalctl -p err' shows every stop. */
+	if (libs_start(true) == -1) {
+		log_errorx("serve: not started (the lines above say why)");
 		return (EX_UNAVAILABLE);
-	if ((n = cli_open()) == NULL)
+	}
+	if ((n = cli_open()) == NULL) {
+		log_errorx("serve: not started: the node cannot be opened (the "
+		    "lines above say why)");
 		return (EX_CONFIG);
+	}
 	rc = server_run(n, cli.dir) == 0 ? EX_OK : EX_UNAVAILABLE;
+	if (rc != EX_OK)
+		log_errorx("serve: stopped on an error (the lines above say "
+		    "why)");
 	node_close(n);
 	return (rc);
 }

@@ -60,4 +60,18 @@ rc=$?
 [ $rc = 69 ] || fail "serve exited $rc, not 69"
 contains '^<4>level=warning msg="metrics: cannot listen on 127.0.0.1:[0-9]+" err="Address already in use"$' \
     serve2.err
+# ... and says, at priority error, that it stopped ('journalctl -p err').
+contains '^<3>level=error msg="serve: stopped on an error \(the lines above say why\)"$' \
+    serve2.err
+# A node that cannot be opened: serve is not started, said at error too.
+cp SMO/opora.conf conf.keep
+echo 'port = 1' >> SMO/opora.conf
+: > serve3.err
+JOURNAL_STREAM=$(stat -c '%d:%i' serve3.err) "$OPORA" --dir SMO serve \
+    2>> serve3.err
+[ $? = 78 ] || fail "serve with a bad setting did not exit 78"
+contains '^<4>level=warning msg=".*unknown setting' serve3.err
+contains '^<3>level=error msg="serve: not started: the node cannot be opened' \
+    serve3.err
+cp conf.keep SMO/opora.conf
 exit 0
