@@ -315,9 +315,18 @@ cmd_status(int argc, char **argv)
 	readerr = changes < 0 || dossiers < 0 || last < 0 || rejected < 0 ||
 	    later < 0 || open < 0 || regions < 0 || mine < 0 ||
 	    rejected_day < 0 || npeers < 0 || fedpeer < 0;
-	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) == 0 &&
-	    num_parse_str(v, 0, INT64_MAX, &published) == -1)
+	switch (store_meta_get(n->st, "stats_published", v, sizeof(v))) {
+	case 0:
+		if (num_parse_str(v, 0, INT64_MAX, &published) == -1)
+			published = 0;
+		break;
+	case 1:
 		published = 0;
+		break;
+	default:
+		published = -1;		/* not read: left out, a problem */
+		readerr = true;
+	}
 
 	j = cJSON_CreateObject();
 	problems = cJSON_CreateArray();
@@ -340,7 +349,7 @@ cmd_status(int argc, char **argv)
 	cJSON_AddNumberToObject(j, "open_conflicts", (double)open);
 	if (fed)
 		cJSON_AddNumberToObject(j, "snapshot_regions", (double)regions);
-	else
+	else if (published >= 0)
 		cJSON_AddNumberToObject(j, "stats_published_ms",
 		    (double)published);
 	/* A figure metrics_gather could not read (the lost histories, the
@@ -397,11 +406,14 @@ cmd_status(int argc, char **argv)
 		int64_t	 lost = mf.lost_changes, lostd = mf.lost_dossiers;
 		int64_t	 acked = mf.later_acked;
 
+		/* Not read (a problem already): left out, not a 0. */
 		if (lost < 0 || lostd < 0 || acked < 0)
 			lost = lostd = acked = 0;
-		cJSON_AddNumberToObject(j, "later_lost", (double)lost);
-		cJSON_AddNumberToObject(j, "later_acknowledged",
-		    (double)acked);
+		else {
+			cJSON_AddNumberToObject(j, "later_lost", (double)lost);
+			cJSON_AddNumberToObject(j, "later_acknowledged",
+			    (double)acked);
+		}
 		if (later - lost - acked > 0) {
 			long long w = later - lost - acked;
 

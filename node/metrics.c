@@ -300,12 +300,26 @@ metrics_gather(struct node *n, int64_t now, struct metrics_figures *f)
 		f->readerr = true;
 	f->wal_bytes = file_bytes(n, "opora.db-wal");
 	f->db_bytes = file_bytes(n, "opora.db") + f->wal_bytes;
-	if (store_meta_get(n->st, "stats_published", v, sizeof(v)) != 0 ||
-	    num_parse_str(v, 0, INT64_MAX, &f->stats_published_ms) == -1)
+	/* A figure that could not be read is -1 and left out, never shown
+	 * as a reassuring 0 (never published, nothing lost or corrupt). */
+	switch (store_meta_get(n->st, "stats_published", v, sizeof(v))) {
+	case 0:
+		if (num_parse_str(v, 0, INT64_MAX, &f->stats_published_ms) ==
+		    -1)
+			f->stats_published_ms = 0;
+		break;
+	case 1:
 		f->stats_published_ms = 0;
-	if (store_later_split(n->st, &f->lost_changes, &f->lost_dossiers,
-	    &f->later_acked) == -1)
+		break;
+	default:
+		f->stats_published_ms = -1;
 		f->readerr = true;
+	}
+	if (store_later_split(n->st, &f->lost_changes, &f->lost_dossiers,
+	    &f->later_acked) == -1) {
+		f->lost_changes = f->lost_dossiers = f->later_acked = -1;
+		f->readerr = true;
+	}
 	/* Two anti-entropy periods would have fetched a history the
 	 * offering node held (docs/protocol.md, "An offer whose history
 	 * was lost"). */
@@ -316,8 +330,10 @@ metrics_gather(struct node *n, int64_t now, struct metrics_figures *f)
 		f->overdue.count = -1;
 		f->readerr = true;
 	}
-	if (corrupt_change(n, f) == -1)
+	if (corrupt_change(n, f) == -1) {
+		f->corrupt_seq = -1;
 		f->readerr = true;
+	}
 	return (f->readerr ? -1 : 0);
 }
 
@@ -478,10 +494,13 @@ db_figures(struct buf *out, const struct metrics_figures *f, bool fed)
 	    "accepted here whose history has not come within two "
 	    "anti-entropy periods, not acknowledged ('opora lost').",
 	    f->overdue.count);
-	family(out, "opora_corrupt_change", "gauge", "1 when the server found "
-	    "a stored change whose bytes do not match its id (restore from a "
-	    "backup; 'opora verify').");
-	sample(out, "opora_corrupt_change", NULL, NULL, f->corrupt_seq > 0);
+	if (f->corrupt_seq >= 0) {
+		family(out, "opora_corrupt_change", "gauge", "1 when the server "
+		    "found a stored change whose bytes do not match its id "
+		    "(restore from a backup; 'opora verify').");
+		sample(out, "opora_corrupt_change", NULL, NULL,
+		    f->corrupt_seq > 0);
+	}
 	gauge(out, "opora_open_conflicts", "Conflicts waiting for a "
 	    "person to confirm or reverse them.", f->cnt.open_conflicts);
 	if (f->audit_entries >= 0) {
@@ -495,7 +514,7 @@ db_figures(struct buf *out, const struct metrics_figures *f, bool fed)
 		gauge(out, "opora_stats_snapshot_regions", "Regions whose "
 		    "statistics snapshots the federal node holds.",
 		    f->cnt.snapshot_regions);
-	else {
+	else if (f->stats_published_ms >= 0) {
 		family(out, "opora_stats_published_timestamp_seconds",
 		    "gauge", "When this node last published its statistics "
 		    "snapshot (0: never).");

@@ -25,7 +25,7 @@ refuses 65 'not a loopback address' "$OPORA" --dir SMO \
     config set listen_metrics 192.168.1.5:$MS
 refuses 65 'not a loopback address' "$OPORA" --dir SMO \
     config set listen_metrics '[::]:'$MS
-refuses 65 'not ADDRESS:PORT' "$OPORA" --dir SMO \
+refuses 65 'listen_metrics: "localhost:[0-9]*" is not valid' "$OPORA" --dir SMO \
     config set listen_metrics localhost:$MS
 contains '^listen_metrics = $|^[^l]' SMO/opora.conf
 grep -q '^listen_metrics = 0' SMO/opora.conf && fail "a refused value was kept"
