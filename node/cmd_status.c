@@ -315,18 +315,8 @@ cmd_status(int argc, char **argv)
 	readerr = changes < 0 || dossiers < 0 || last < 0 || rejected < 0 ||
 	    later < 0 || open < 0 || regions < 0 || mine < 0 ||
 	    rejected_day < 0 || npeers < 0 || fedpeer < 0;
-	switch (store_meta_get(n->st, "stats_published", v, sizeof(v))) {
-	case 0:
-		if (num_parse_str(v, 0, INT64_MAX, &published) == -1)
-			published = 0;
-		break;
-	case 1:
-		published = 0;
-		break;
-	default:
-		published = -1;		/* not read: left out, a problem */
-		readerr = true;
-	}
+	/* Read once, by metrics_gather (-1: not read, a problem there). */
+	published = mf.stats_published_ms;
 
 	j = cJSON_CreateObject();
 	problems = cJSON_CreateArray();
