@@ -32,6 +32,7 @@ proves her group released).  Each prints a JSON report on stdout.
 The solver is HiGHS through scipy.optimize.milp (Debian's python3-scipy).
 """
 import argparse
+import http.client
 import json
 import os
 import random
@@ -185,6 +186,33 @@ def fetch(args):
              "PERIODS": periods(args.year), "YEARS": [str(args.year)]}
     t0 = time.time()
 
+    retried = []
+
+    # As a client that means well: a connection closed or reset before
+    # an answer (a server over its strangers' budget closes a newcomer at
+    # once; on loopback every node's pullers share the researcher's
+    # address) and a 429 or 503 are asked again after a pause, a few
+    # times; any other answer is final.
+    def ask_https(url):
+        for attempt in range(8):
+            pause = min(0.25 * 2 ** attempt, 4.0)
+            try:
+                with urllib.request.urlopen(url, context=ctx,
+                                            timeout=60) as r:
+                    return json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                if e.code not in (429, 503) or attempt == 7:
+                    return {"refused": e.code}
+                ra = e.headers.get("Retry-After", "")
+                pause = int(ra) if ra.isdigit() else pause
+                retried.append(e.code)
+            except (urllib.error.URLError, ConnectionError,
+                    ssl.SSLError, http.client.HTTPException) as e:
+                if attempt == 7:
+                    raise
+                retried.append(type(getattr(e, "reason", e)).__name__)
+            time.sleep(pause)
+
     def ask(job):
         entry, params = job
         if entry["src"] == "https":
@@ -194,12 +222,7 @@ def fetch(args):
             q = {k: v for k, v in q.items() if v != ""}
             url = args.url + entry["path"] + "?" + \
                 urllib.parse.urlencode(q, safe=",")
-            try:
-                with urllib.request.urlopen(url, context=ctx,
-                                            timeout=60) as r:
-                    return json.loads(r.read())
-            except urllib.error.HTTPError as e:
-                return {"refused": e.code}
+            return ask_https(url)
         argv = [args.opora, "--dir", args.fed_dir] + \
             [a.format(**params) for a in entry["argv"]]
         if args.release:
@@ -221,12 +244,12 @@ def fetch(args):
                        if isinstance(b, dict) and "release" in b})
     state = {"year": args.year, "answers": answers,
              "queries": len(answers), "refused": refused,
-             "releases": releases,
+             "retried": len(retried), "releases": releases,
              "seconds": round(time.time() - t0, 1)}
     with open(args.out, "w") as f:
         json.dump(state, f)
-    json.dump({k: state[k] for k in ("queries", "refused", "releases",
-                                     "seconds")}, sys.stdout)
+    json.dump({k: state[k] for k in ("queries", "refused", "retried",
+                                     "releases", "seconds")}, sys.stdout)
     print()
 
 
