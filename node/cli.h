@@ -234,6 +234,12 @@ int	 cli_access_dossier(struct node *n, const char *id);
 bool	 cli_may_read(struct node *n, const char *id);
 int	 cli_audit(struct node *n, const char *action, const char *dossiers,
 	    const char *detail, bool in_tx);
+/* cli_audit_change(n, action, detail): record a change of the node's
+ * own settings (keys, researchers, opora.conf) before it is made, in a
+ * transaction of its own; when it cannot be recorded, say so (the change
+ * is not made: the caller returns EX_SOFTWARE).  0 / -1. */
+int	 cli_audit_change(struct node *n, const char *action,
+	    const char *detail);
 /* cli_audit_entry(e, action, dossiers, detail): the entry cli_audit
  * writes, filled for the acting account (pointers borrowed from cli and
  * the arguments). */

@@ -27,6 +27,7 @@ static const struct {
 	{ "assign", NULL, ACT_DECIDE },
 	{ "audit", NULL, ACT_AUDIT },
 	{ "backup", NULL, ACT_TRANSPORT },
+	{ "config", NULL, ACT_NODE },
 	{ "conflicts", NULL, ACT_DECIDE },
 	{ "consent", NULL, ACT_WRITE },
 	{ "digest", NULL, ACT_READ },
@@ -261,6 +262,17 @@ cli_audit(struct node *n, const char *action, const char *dossiers,
 
 	cli_audit_entry(&e, action, dossiers, detail);
 	return (in_tx ? audit_append(n, &e) : audit_record(n, &e));
+}
+
+int
+cli_audit_change(struct node *n, const char *action, const char *detail)
+{
+	if (cli_audit(n, action, "", detail, false) == 0)
+		return (0);
+	cli_err("%s: %s", action, cli_tr("the change cannot be recorded in "
+	    "the audit, so it is not made", "изменение нельзя записать в "
+	    "журнал аудита, поэтому оно не внесено"));
+	return (-1);
 }
 
 /* The dossier ids of an audit entry, each once in a row, separated by

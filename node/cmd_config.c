@@ -10,6 +10,7 @@
 #include "node/cli.h"
 #include "node/node.h"
 #include "protocol/esc.h"
+#include "protocol/limits.h"
 
 static const char *
 config_usage(void)
@@ -24,7 +25,11 @@ config_usage(void)
 	    "  'opora serve' for a change to take effect.  Settings: region\n"
 	    "  (cannot change), url, listen, max_clock_drift, stats_interval,\n"
 	    "  stats_threshold, stats_threshold_sensitive,\n"
-	    "  anti_entropy_interval (docs/admin.md, \"Configuration\").\n",
+	    "  stats_release_months, anti_entropy_interval, listen_ui,\n"
+	    "  ui_cert, ui_key, session_idle_minutes, session_max_hours,\n"
+	    "  retention_years, listen_metrics (docs/admin.md,\n"
+	    "  \"Configuration\").\n"
+	    "  An admin's command; every set is recorded in the audit.\n",
 	    "использование: opora config get [КЛЮЧ]\n"
 	    "               opora config set КЛЮЧ ЗНАЧЕНИЕ\n"
 	    "  get выводит значение настройки КЛЮЧ из opora.conf (без КЛЮЧА —\n"
@@ -34,7 +39,12 @@ config_usage(void)
 	    "  'opora serve', чтобы изменение вступило в силу.  Настройки:\n"
 	    "  region (не меняется), url, listen, max_clock_drift,\n"
 	    "  stats_interval, stats_threshold, stats_threshold_sensitive,\n"
-	    "  anti_entropy_interval (docs/admin.md, \"Configuration\").\n"));
+	    "  stats_release_months, anti_entropy_interval, listen_ui,\n"
+	    "  ui_cert, ui_key, session_idle_minutes, session_max_hours,\n"
+	    "  retention_years, listen_metrics (docs/admin.md,\n"
+	    "  \"Configuration\").\n"
+	    "  Команда администратора; каждое изменение записывается в\n"
+	    "  журнал аудита.\n"));
 }
 
 static int
@@ -69,6 +79,20 @@ config_get(int argc, char **argv)
 	return (rc);
 }
 
+/*
+ * The change is recorded in the audit (who set what to what) before the
+ * file is written: a change that cannot be recorded is not made.
+ */
+static int
+audit_set(const char *key, const char *value, void *arg)
+{
+	struct node	*n = arg;
+	char		 detail[LIMIT_CONFIG_LINE + 8];
+
+	snprintf(detail, sizeof(detail), "%s = %s", key, value);
+	return (cli_audit_change(n, "config set", detail));
+}
+
 static int
 config_set(int argc, char **argv)
 {
@@ -80,19 +104,24 @@ config_set(int argc, char **argv)
 		fputs(config_usage(), stderr);
 		return (EX_USAGE);
 	}
-	/* The whole node must open as it is, before anything changes. */
+	/* The whole node must open as it is, before anything changes; it
+	 * stays open for the audit. */
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	node_close(n);
 	why[0] = '\0';
-	if ((r = node_config_update(cli.dir, argv[1], argv[2], why,
-	    sizeof(why))) != 0) {
+	r = node_config_update(cli.dir, argv[1], argv[2], audit_set, n, why,
+	    sizeof(why));
+	if (r == NODE_CONFIG_FULL || r == NODE_CONFIG_IO)
+		(void)cli_audit(n, "config set failed", "", argv[1], false);
+	node_close(n);
+	if (r != 0) {
 		if (why[0] != '\0')
 			cli_err("config set: %s", cli_reason(why, ewhy,
 			    sizeof(ewhy)));
 		return (r == NODE_CONFIG_REFUSED ? EX_DATAERR : r ==
 		    NODE_CONFIG_FULL ? CLI_EX_DISKFULL : r == NODE_CONFIG_IO ?
-		    EX_IOERR : EX_CONFIG);
+		    EX_IOERR : r == NODE_CONFIG_UNRECORDED ? EX_SOFTWARE :
+		    EX_CONFIG);
 	}
 	fprintf(stderr, "%s %s; %s\n", argv[1], cli_tr("set",
 	    "изменена"), cli_tr("restart 'opora serve' for it to take effect",

@@ -104,20 +104,29 @@ static int
 key_revoke_at(struct node *n, const char *region, const char *key_id,
     uint64_t since, bool own)
 {
-	char	 t[32];
-	int	 k;
+	char	 t[32], detail[176];
+	int	 k, a = 0;
 
+	card_time_format(since, t);
+	snprintf(detail, sizeof(detail), "%.64s %.64s since %s", region,
+	    key_id, t);
 	if (store_begin(n->st) == -1)
 		return (EX_SOFTWARE);
+	/* Recorded in the audit in the same transaction. */
 	if ((k = store_key_revoke(n->st, region, key_id, since)) != 0 ||
-	    store_commit(n->st) == -1) {
+	    (a = cli_audit(n, own ? "key revoke" : "peer revoke-key", "",
+	    detail, true)) == -1 || store_commit(n->st) == -1) {
 		store_rollback(n->st);
 		if (k == 1)
 			cli_err("%s %s %s %s", cli_tr("no key", "нет ключа"),
 			    key_id, cli_tr("of", "региона"), region);
+		else if (a == -1)
+			cli_err("%s", cli_tr("the revocation cannot be "
+			    "recorded in the audit, so it is not made", "отзыв "
+			    "нельзя записать в журнал аудита, поэтому он не "
+			    "внесён"));
 		return (k == 1 ? EX_NOINPUT : EX_SOFTWARE);
 	}
-	card_time_format(since, t);
 	fprintf(stderr, "%s %s %s %s %s: %s\n", cli_tr("key", "ключ"), key_id,
 	    cli_tr("of", "региона"), region, cli_tr("is revoked since",
 	    "отозван с"), t);
@@ -460,7 +469,8 @@ key_rotate(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	rc = tls ? rotate_tls(n) : rotate_signing(n, days);
+	rc = cli_audit_change(n, "key rotate", tls ? "tls" : "signing") ==
+	    -1 ? EX_SOFTWARE : tls ? rotate_tls(n) : rotate_signing(n, days);
 	node_close(n);
 	return (rc);
 }

@@ -193,16 +193,26 @@ rollback:
 static int
 peer_add(struct node *n, const char *path)
 {
-	struct cli_peer	 pa;
-	char		*text, t[32], kid[SIG_KEYID_LEN + 1];
-	size_t		 len, i;
-	int		 rc = EX_DATAERR;
+	struct cli_peer		 pa;
+	struct audit_entry	 e;
+	char			*text, t[32], kid[SIG_KEYID_LEN + 1];
+	size_t			 len, i;
+	int			 rc = EX_DATAERR;
 
 	if ((text = slurp(path, LIMIT_CARD_BYTES, &len)) == NULL)
 		return (EX_NOINPUT);
-	switch (cli_peer_add(n, text, len, NULL, &pa)) {
+	/* Recorded with the peer, in the same transaction; the region is
+	 * known once the card is read (pa.c.region, filled in there). */
+	cli_audit_entry(&e, "peer add", "", pa.c.region);
+	switch (cli_peer_add(n, text, len, &e, &pa)) {
 	case 0:
 		break;
+	case -2:
+		cli_err("%s", cli_tr("the new peer cannot be recorded in the "
+		    "audit, so it is not added", "нового партнёра нельзя "
+		    "записать в журнал аудита, поэтому он не добавлен"));
+		rc = EX_SOFTWARE;
+		goto out;
 	case CLI_PEER_BADCARD:
 		cli_err("%s: %s", path, pa.why);
 		goto out;
@@ -337,12 +347,20 @@ peer_list(struct node *n, bool json)
 static int
 peer_remove(struct node *n, const char *region)
 {
-	switch (cli_peer_remove(n, region, NULL)) {
+	struct audit_entry	 e;
+
+	cli_audit_entry(&e, "peer remove", "", region);
+	switch (cli_peer_remove(n, region, &e)) {
 	case 0:
 		break;
 	case 1:
 		cli_err("%s %s", cli_tr("no peer", "нет партнёра"), region);
 		return (EX_NOINPUT);
+	case -2:
+		cli_err("%s", cli_tr("the removal cannot be recorded in the "
+		    "audit, so the peer stays", "удаление нельзя записать в "
+		    "журнал аудита, поэтому партнёр остаётся"));
+		return (EX_SOFTWARE);
 	default:
 		return (EX_SOFTWARE);
 	}

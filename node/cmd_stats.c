@@ -588,6 +588,10 @@ researcher_add(int argc, char **argv)
 		rc = EX_CANTCREAT;
 		goto out;
 	}
+	if (cli_audit_change(n, "researcher add", argv[optind]) == -1) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
 	/* It names the federal node's host, the one server it is for. */
 	if (node_url_host(n->cfg.url, host, sizeof(host), &port) == -1)
 		host[0] = '\0';
@@ -681,7 +685,11 @@ researcher_remove(int argc, char **argv)
 	}
 	if ((n = open_federal("researcher remove")) == NULL)
 		return (EX_CONFIG);
-	switch (store_stats_researcher_remove(n->st, argv[1])) {
+	switch (cli_audit_change(n, "researcher remove", argv[1]) == -1 ? 2 :
+	    store_stats_researcher_remove(n->st, argv[1])) {
+	case 2:
+		rc = EX_SOFTWARE;	/* cli_audit_change said why */
+		break;
 	case 0:
 		rc = EX_OK;
 		break;

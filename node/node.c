@@ -1249,7 +1249,7 @@ out:
 
 int
 node_config_update(const char *dir, const char *key, const char *value,
-    char *why, size_t whysz)
+    node_config_before before, void *arg, char *why, size_t whysz)
 {
 	struct node_config	 cur, scratch;
 	struct buf		 b;
@@ -1307,6 +1307,10 @@ node_config_update(const char *dir, const char *key, const char *value,
 	    sizeof(w)) == -1) {
 		snprintf(why, whysz, "%s: the new file would not read: line "
 		    "%d: %s", path, line, w);
+		goto out;
+	}
+	if (before != NULL && before(key, value, arg) == -1) {
+		rc = NODE_CONFIG_UNRECORDED;
 		goto out;
 	}
 	if (config_replace(dir, b.data, b.len, &err) == -1) {

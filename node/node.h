@@ -170,8 +170,19 @@ int	 node_config_get(const struct node_config *c, const char *key,
 #define NODE_CONFIG_BROKEN	(-2)
 #define NODE_CONFIG_FULL	(-3)
 #define NODE_CONFIG_IO		(-4)
+#define NODE_CONFIG_UNRECORDED	(-5)
+/*
+ * before(key, value, arg), when not NULL, is called under the lock once
+ * the value and the whole new file are judged good, just before the file
+ * is written: the CLI records the change in the audit there.  When it
+ * returns -1 nothing is written and node_config_update returns
+ * NODE_CONFIG_UNRECORDED (before says why itself).
+ */
+typedef int (*node_config_before)(const char *key, const char *value,
+    void *arg);
 int	 node_config_update(const char *dir, const char *key,
-	    const char *value, char *why, size_t whysz);
+	    const char *value, node_config_before before, void *arg,
+	    char *why, size_t whysz);
 
 /* node_open(dir, user): open the node in dir acting for user (a C string,
  * checked).  NULL, logged with advice, when dir holds no node. */

@@ -10,11 +10,12 @@ UI_PW=stolz-kalinka-97
 ui_node() {
 	"$OPORA_BIN" --dir "$1" init --region "$2" --url "https://127.0.0.1:$3" \
 	    >/dev/null 2>&1 || fail "init $1"
-	"$OPORA_BIN" --dir "$1" config set listen_ui "127.0.0.1:$(($3 + 1))" \
-	    >/dev/null 2>&1 || fail "config set listen_ui"
 	echo "$UI_PW" | "$OPORA_BIN" --dir "$1" user add boss --name Boss \
 	    --role admin --password-stdin > "$T/$1.boss" ||
 	    fail "user add boss"
+	"$OPORA_BIN" --dir "$1" --user boss config set listen_ui \
+	    "127.0.0.1:$(($3 + 1))" >/dev/null 2>&1 ||
+	    fail "config set listen_ui"
 	sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$T/$1.boss" > "$T/$1.totp"
 	[ -s "$T/$1.totp" ] || fail "no TOTP secret for boss"
 	ui_user "$1" petrova curator "Смоленский центр"

@@ -48,7 +48,7 @@ if [ "$cmd" = init ]; then
 fi
 case $cmd in
 audit) u=auditor ;;
-backup|export|key|lost|peer|rebuild|receive|rejected|researcher|restore|stats|\
+backup|config|export|key|lost|peer|rebuild|receive|rejected|researcher|restore|stats|\
 status|user|verify) u=admin ;;
 *) u=tester ;;
 esac

@@ -132,4 +132,12 @@ refuses 78 'chmod 600' "$OPORA" --dir a config set stats_interval 6
 chmod 600 a/opora.conf
 refuses 78 'holds no node' "$OPORA" --dir nowhere config set listen \
     127.0.0.1:1
+# The usage names every setting there is.
+ok "$OPORA" --dir a config get
+cut -d' ' -f1 "$T/out" > "$T/keys"
+"$OPORA" config --help > "$T/help" 2>&1
+for k in $(cat "$T/keys"); do
+	grep -Eq "(^|[ (])$k([,.( ]|$)" "$T/help" ||
+	    fail "config --help does not name the setting $k"
+done
 exit 0

@@ -9,8 +9,8 @@
 p=$(port_base)
 ui_node n RU-SMO "$p"
 # A bad listen_ui is refused like any setting; empty turns it off.
-refuses 65 'listen_ui' "$OPORA_BIN" --dir n config set listen_ui nowhere
-ok "$OPORA_BIN" --dir n config set listen_metrics "127.0.0.1:$((p + 2))"
+refuses 65 'listen_ui' "$OPORA_BIN" --dir n --user boss config set listen_ui nowhere
+ok "$OPORA_BIN" --dir n --user boss config set listen_metrics "127.0.0.1:$((p + 2))"
 serve n
 until_true 10 curl -s --cacert "$UI_CA" "$UI/api/me" ||
     { cat "$T/n.log"; fail "no browsers' listener on $UI"; }

@@ -13,14 +13,14 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     fail "openssl could not make a certificate"
 chmod 600 etc/ui.key
 # One without the other is refused at start.
-ok "$OPORA_BIN" --dir n config set ui_cert "$T/etc/ui.crt"
+ok "$OPORA_BIN" --dir n --user boss config set ui_cert "$T/etc/ui.crt"
 "$OPORA_BIN" --dir n serve > serve1.log 2>&1 &
 pid=$!
 PIDS="$PIDS $pid"
 until_true 10 sh -c "! kill -0 $pid" || fail "serve started with ui_cert alone"
 contains 'set both ui_cert and ui_key' serve1.log
-refuses 65 'ui_key' "$OPORA_BIN" --dir n config set ui_key etc/ui.key
-ok "$OPORA_BIN" --dir n config set ui_key "$T/etc/ui.key"
+refuses 65 'ui_key' "$OPORA_BIN" --dir n --user boss config set ui_key etc/ui.key
+ok "$OPORA_BIN" --dir n --user boss config set ui_key "$T/etc/ui.key"
 # A key others may read is refused too.
 chmod 644 etc/ui.key
 "$OPORA_BIN" --dir n serve > serve2.log 2>&1 &
@@ -38,7 +38,7 @@ curl -s --max-time 5 --cacert n/tls.crt "$UI/api/me" >/dev/null 2>&1 &&
 ok curl -sS --max-time 5 --cacert n/tls.crt "https://127.0.0.1:$p/v1/health"
 stop n
 # Empty listen_ui: no browsers' listener.
-ok "$OPORA_BIN" --dir n config set listen_ui ""
+ok "$OPORA_BIN" --dir n --user boss config set listen_ui ""
 serve n
 curl -s --max-time 3 --cacert etc/ui.crt "$UI/api/me" >/dev/null 2>&1 &&
     fail "listen_ui is empty but browsers are served"

@@ -12,11 +12,11 @@ p=$(port_base)
 "$OPORA" --dir SMO init --region RU-SMO --url "https://127.0.0.1:$p" \
     --listen "127.0.0.1:$p" >/dev/null 2>&1 || fail "init SMO"
 ui_node FED RU-FED "$((p + 2))"
-"$OPORA_BIN" --dir FED config set listen "127.0.0.1:$((p + 2))" \
+"$OPORA_BIN" --dir FED --user boss config set listen "127.0.0.1:$((p + 2))" \
     >/dev/null 2>&1 || fail "listen FED"
 # Releases by hand only: 'opora serve' would make the first one as soon as
 # a snapshot is there, racing the "no release yet" case below.
-"$OPORA_BIN" --dir FED config set stats_release_months 0 \
+"$OPORA_BIN" --dir FED --user boss config set stats_release_months 0 \
     >/dev/null 2>&1 || fail "stats_release_months FED"
 ui_user FED reso researcher ""
 "$OPORA" --dir SMO id > SMO.card

@@ -10,7 +10,7 @@
 p=$(port_base)
 ui_node n RU-SMO "$p"
 # Only the publications this test makes.
-ok "$OPORA_BIN" --dir n config set stats_interval 0
+ok "$OPORA_BIN" --dir n --user boss config set stats_interval 0
 smo() { "$OPORA_BIN" --dir n --user chief "$@"; }
 adm() { "$OPORA_BIN" --dir n --user boss "$@"; }
 grad() {
@@ -96,7 +96,7 @@ stop n
 # (4) On a node above the bound, serve publishes the dashboard's five
 # years: each past one once (2024 and 2025 are held), this one as always.
 y=$(date -u +%Y)
-ok "$OPORA_BIN" --dir n config set stats_interval 24
+ok "$OPORA_BIN" --dir n --user boss config set stats_interval 24
 db n "DELETE FROM meta WHERE k = 'stats_published'" || fail "meta"
 serve n
 until_true 60 sh -c "[ \$(sqlite3 n/opora.db 'SELECT count(DISTINCT year)

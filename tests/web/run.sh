@@ -109,7 +109,7 @@ PY
 # release 1.  A researcher account there.
 ui_node FED RU-FED "$((p + 10))"
 UI_FED=$UI
-"$OPORA_BIN" --dir FED config set listen "127.0.0.1:$((p + 10))" \
+"$OPORA_BIN" --dir FED --user boss config set listen "127.0.0.1:$((p + 10))" \
     >/dev/null 2>&1 || fail "listen FED"
 ui_user FED reso researcher ""
 "$OPORA_BIN" --dir FED id > FED.card
