@@ -23,6 +23,7 @@
 #include "node/node.h"
 #include "node/offer.h"
 #include "node/store.h"
+#include "node/ttyout.h"
 #include "node/view.h"
 #include "protocol/change.h"
 #include "protocol/esc.h"
@@ -378,6 +379,8 @@ cli_main(int argc, char **argv)
 	/* And, for the I/O errors SQLite does not log, its file calls. */
 	(void)iowatch_install();
 	cli.tty = isatty(STDERR_FILENO);
+	/* Text from outside is shown on a terminal, never obeyed. */
+	(void)ttyout_install();
 	log_init("opora", 1, false);
 	while ((ch = getopt_long(argc, argv, "+d:hr:u:vV", opts, NULL)) != -1) {
 		switch (ch) {

@@ -113,3 +113,45 @@ esc_str(const char *in, char *out, size_t outsz)
 {
 	return (esc_text(in, in != NULL ? strlen(in) : 0, out, outsz));
 }
+
+/* Is p[0..n) the start of a well-formed sequence longer than n bytes? */
+static bool
+utf8_cut(const uint8_t *p, size_t n)
+{
+	size_t	 k, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		k = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xf4)
+		k = p[0] <= 0xef ? 3 : 4;
+	else
+		return (false);
+	if (n >= k)
+		return (false);
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return (false);
+	return (true);
+}
+
+size_t
+esc_lines(const void *in, size_t len, int final, char *out, size_t *used)
+{
+	const uint8_t	*p = in;
+	size_t		 i, o = 0, k, w;
+	char		 tmp[4];
+
+	for (i = 0; i < len; i += k, o += w) {
+		if (p[i] == '\n' || p[i] == '\t') {
+			out[o] = (char)p[i];
+			k = w = 1;
+			continue;
+		}
+		if (!final && utf8_cut(p + i, len - i))
+			break;
+		w = piece(p + i, len - i, tmp, &k, false);
+		memcpy(out + o, tmp, w);
+	}
+	*used = i;
+	return (o);
+}

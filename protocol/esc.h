@@ -33,4 +33,15 @@ char	*esc_str(const char *in, char *out, size_t outsz);
  * have escaped (so that they are not escaped twice). */
 char	*esc_controls(const char *in, char *out, size_t outsz);
 
+/*
+ * esc_lines(in, len, final, out, used): for a stream of text bound for a
+ * terminal (what a command prints on one), as esc_controls but keeping
+ * newlines and tabs, and piece by piece: a UTF-8 sequence cut at the end
+ * of in is left for the next call (*used says how many bytes of in were
+ * taken) unless final, when it is escaped.  out (borrowed, at least
+ * 4 * len bytes) is not NUL-terminated; returns the bytes written to it.
+ */
+size_t	 esc_lines(const void *in, size_t len, int final, char *out,
+	    size_t *used);
+
 #endif /* OPORA_ESC_H */

@@ -122,6 +122,61 @@ test_esc(void **state)
 	    "жж...");
 }
 
+/* esc_lines over in cut into pieces at each of cuts (ascending); the
+ * output, NUL-terminated, in out. */
+static void
+lines_cut(const char *in, const size_t *cuts, size_t ncuts, char *out)
+{
+	char	 buf[256];
+	size_t	 len = strlen(in), from = 0, held = 0, o = 0, used, i, end;
+
+	for (i = 0; i <= ncuts; i++) {
+		end = i < ncuts ? cuts[i] : len;
+		/* What was left last time comes first. */
+		memmove(buf, in + from - held, held + end - from);
+		o += esc_lines(buf, held + end - from, i == ncuts, out + o,
+		    &used);
+		held = held + end - from - used;
+		from = end;
+	}
+	assert_int_equal(held, 0);
+	out[o] = '\0';
+}
+
+static void
+test_esc_lines(void **state)
+{
+	const char	*in = "Заметка\tок\n\x1b[2J\xc2\x9b" "31m \xe2\x80\xae"
+			    "abc\\x1b \xe2\x80\x93 \xf0\x9f\x98\x80 \xc0\xaf\n";
+	const char	*want = "Заметка\tок\n\\x1b[2J\\xc2\\x9b" "31m "
+			    "\\xe2\\x80\\xae" "abc\\x1b \xe2\x80\x93 "
+			    "\xf0\x9f\x98\x80 \\xc0\\xaf\n";
+	char		 whole[1024], cut[1024];
+	size_t		 len = strlen(in), a, b, cuts[2], used;
+
+	(void)state;
+	lines_cut(in, NULL, 0, whole);
+	assert_string_equal(whole, want);
+	/* Property: however the stream is cut into writes, what reaches
+	 * the terminal is the same. */
+	for (a = 0; a <= len; a++)
+		for (b = a; b <= len; b++) {
+			cuts[0] = a;
+			cuts[1] = b;
+			lines_cut(in, cuts, 2, cut);
+			assert_string_equal(cut, want);
+		}
+	/* A sequence cut at the end is held back, unless it is the end. */
+	assert_int_equal(esc_lines("a\xd0", 2, 0, cut, &used), 1);
+	assert_int_equal(used, 1);
+	assert_int_equal(esc_lines("a\xd0", 2, 1, cut, &used), 5);
+	assert_int_equal(used, 2);
+	assert_memory_equal(cut, "a\\xd0", 5);
+	/* A byte that cannot start a character is not held. */
+	assert_int_equal(esc_lines("\x9b", 1, 0, cut, &used), 4);
+	assert_int_equal(used, 1);
+}
+
 int
 main(void)
 {
@@ -129,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_esc),
+		cmocka_unit_test(test_esc_lines),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
