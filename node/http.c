@@ -67,6 +67,7 @@ struct http_conn {
 	char			 pin[TLS_PIN_LEN + 1];	/* its certificate's */
 	char			 addr[INET6_ADDRSTRLEN];
 	char			 path[ESC_SHORT];	/* escaped, for the log */
+	char			 method[24];		/* escaped, for the log */
 	uint64_t		 start_ms;
 	bool			 anon;		/* charged to the strangers */
 	bool			 handshaken;
@@ -354,16 +355,17 @@ access_log(const struct http_conn *c, int status, size_t len)
 {
 	char		 st[12], by[24], ms[24];
 	const char	*path = c->path[0] ? c->path : "?";
+	const char	*method = c->method[0] ? c->method : "?";
 	const char	*const kv[] = { "addr", c->addr, "peer", who(c),
-	    "method", "GET", "path", path, "status", st, "bytes", by,
+	    "method", method, "path", path, "status", st, "bytes", by,
 	    "ms", ms, NULL };
 	unsigned long long took = now_ms() - c->start_ms;
 
 	snprintf(st, sizeof(st), "%d", status);
 	snprintf(by, sizeof(by), "%zu", len);
 	snprintf(ms, sizeof(ms), "%llu", took);
-	log_info_kv(kv, "%s %s GET %s %d %zu bytes %llu ms", c->addr, who(c),
-	    path, status, len, took);
+	log_info_kv(kv, "%s %s %s %s %d %zu bytes %llu ms", c->addr, who(c),
+	    method, path, status, len, took);
 }
 
 /*
@@ -686,8 +688,8 @@ read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 end;
 	struct http_request	 rq;
-	size_t			 len, ll;
-	char			*head, *eol;
+	size_t			 len, ll, ml, tl;
+	char			*head, *eol, *sp, *sp2, *q;
 	int			 st;
 
 	if (c->closing || c->requested) {
@@ -714,13 +716,27 @@ read_cb(struct bufferevent *bev, void *arg)
 	}
 	evbuffer_remove(in, head, len);
 	c->requested = true;
-	/* For the log line: the target (or the request line), escaped. */
+	/*
+	 * For the log line, escaped: the method and the path, or for a head
+	 * that does not parse the request line's first two words as they
+	 * came (a method cut to 16 bytes, a target to the log's room).
+	 */
 	ll = (eol = memchr(head, '\r', len)) != NULL ? (size_t)(eol - head) :
 	    len;
+	sp = memchr(head, ' ', ll);
+	ml = sp != NULL ? (size_t)(sp - head) : ll;
+	esc_text(head, ml < 16 ? ml : 16, c->method, sizeof(c->method));
 	if ((st = http_parse_head(head, len, &rq)) == 0)
 		esc_text(rq.path, rq.path_len, c->path, sizeof(c->path));
-	else
-		esc_text(head, ll, c->path, sizeof(c->path));
+	else if (sp != NULL) {
+		tl = ll - (size_t)(sp + 1 - head);
+		if ((sp2 = memchr(sp + 1, ' ', tl)) != NULL)
+			tl = (size_t)(sp2 - (sp + 1));
+		/* The path, without the query, as for a parsed head. */
+		if ((q = memchr(sp + 1, '?', tl)) != NULL)
+			tl = (size_t)(q - (sp + 1));
+		esc_text(sp + 1, tl, c->path, sizeof(c->path));
+	}
 	switch (st) {
 	case 0:
 		/* A version this node does not speak: refused, saying which

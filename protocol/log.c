@@ -104,6 +104,22 @@ level_name(int pri)
 	}
 }
 
+/* The length of the piece of esc_str's output at p: an escape (a doubled
+ * backslash, or \xNN) or one UTF-8 character (esc_str leaves only whole
+ * ones). */
+static size_t
+piece_len(const char *p)
+{
+	unsigned char	 c = (unsigned char)*p;
+	size_t		 k, i;
+
+	k = c == '\\' ? (p[1] == 'x' ? 4 : 2) : c < 0x80 ? 1 : c >= 0xf0 ?
+	    4 : c >= 0xe0 ? 3 : 2;
+	for (i = 1; i < k && p[i] != '\0'; i++)
+		;
+	return (i);
+}
+
 /*
  * Append s to line (at *used of LOG_LINE) as the inside of a double-quoted
  * value: a backslash and a double quote are escaped with a backslash,
@@ -117,12 +133,29 @@ quoted(char *line, size_t *used, const char *s)
 {
 	char		 e[LOG_LINE];
 	const char	*p;
+	size_t		 k, w;
 
 	esc_str(s, e, sizeof(e));	/* controls; "\\" for a backslash */
-	for (p = e; *p != '\0' && *used + 3 < LOG_LINE; p++) {
+	for (p = e; *p != '\0'; p += k) {
+		k = piece_len(p);
+		w = k + (*p == '"');
+		/*
+		 * Whole pieces only: a cut escape would leave a backslash
+		 * before the closing quote (and the field unended), a cut
+		 * character a byte that is not UTF-8.  Room is kept for
+		 * "...", the closing quote and the newline.
+		 */
+		if (*used + w + 5 >= LOG_LINE) {
+			if (*used + 5 < LOG_LINE) {
+				memcpy(line + *used, "...", 3);
+				*used += 3;
+			}
+			break;
+		}
 		if (*p == '"')
 			line[(*used)++] = '\\';
-		line[(*used)++] = *p;
+		memcpy(line + *used, p, k);
+		*used += k;
 	}
 	line[*used] = '\0';
 }

@@ -28,6 +28,11 @@ grep -q '^opora: ' j.err || fail "a foreign JOURNAL_STREAM was believed"
 serve SMO
 curl -sk --max-time 5 -o /dev/null "https://127.0.0.1:$((p + 1))/v1/x%22y\"z"
 curl -sk --max-time 5 -o /dev/null "https://127.0.0.1:$((p + 1))/v1/feed"
+# The method as it came, and for a head that does not parse, its path
+# (not the whole request line, nor a query).
+curl -sk --max-time 5 -o /dev/null -X POST "https://127.0.0.1:$((p + 1))/v1/feed?since=0"
+curl -sk --max-time 5 -o /dev/null -X "$(printf 'P[2J')" \
+    "https://127.0.0.1:$((p + 1))/v1/feed"
 stop SMO
 L="$T/SMO.log"
 contains '^<6>level=info msg="serving RU-SMO on 127.0.0.1:[0-9]+ \(https://' "$L"
@@ -38,6 +43,8 @@ contains '^<6>level=info msg="signal 15: shutting down"$' "$L"
 contains '^<6>level=info msg="127.0.0.1 - GET /v1/x%22y\\"z 40[34] ' "$L"
 contains ' addr="127.0.0.1" peer="-" method="GET" path="/v1/x%22y\\"z" status="40[34]" bytes="[0-9]+" ms="[0-9]+"$' "$L"
 contains '^<6>level=info msg="127.0.0.1 - GET /v1/feed 4[0-9][0-9] .* path="/v1/feed" status="4[0-9][0-9]"' "$L"
+contains '^<6>level=info msg="127.0.0.1 - POST /v1/feed 405 .* method="POST" path="/v1/feed" status="405"' "$L"
+contains ' method="P\\\\x1b\[2J" path="/v1/feed" status="405"' "$L"
 bad=$(grep -cvE '^<[3-7]>level=(error|warning|info|debug) msg="([^"\\]|\\.)*"( err="([^"\\]|\\.)*")?( [a-z0-9_]+="([^"\\]|\\.)*")*$' "$L")
 [ "$bad" = 0 ] || { cat "$L"; fail "$bad lines not in the journal's form"; }
 LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$L" &&

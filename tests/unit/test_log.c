@@ -4,6 +4,7 @@
  * one line "<P>level=L msg="..." [err="..."] [k="v"...]" that nothing in a
  * value can split, end early or extend with a field of its own.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -255,6 +256,87 @@ test_long_lines(void **state)
 	free(big);
 }
 
+/*
+ * Is the quoted value of key in line made of whole pieces -- an escape
+ * (a doubled backslash, a backslash before a quote, a backslash-x and
+ * two hex digits) or a whole UTF-8 character -- up to its closing quote,
+ * and, when cut, does it end in "..."?
+ */
+static bool
+whole_pieces(const char *line, const char *key, bool cut)
+{
+	const unsigned char	*p, *start;
+	char			 pat[32];
+	size_t			 k, i;
+
+	snprintf(pat, sizeof(pat), " %s=\"", key);
+	if ((p = (const unsigned char *)strstr(line, pat)) == NULL)
+		return (false);
+	p += strlen(pat);
+	start = p;
+	while (*p != '"') {
+		if (*p == '\\') {
+			if (p[1] == '\\' || p[1] == '"') {
+				p += 2;
+				continue;
+			}
+			if (p[1] != 'x' || !isxdigit(p[2]) || !isxdigit(p[3]))
+				return (false);
+			p += 4;
+			continue;
+		}
+		k = *p < 0x20 ? 0 : *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >=
+		    0xe0 ? 3 : *p >= 0xc2 ? 2 : 0;
+		if (k == 0)
+			return (false);
+		for (i = 1; i < k; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return (false);
+		p += k;
+	}
+	return (!cut || (p - start >= 3 && memcmp(p - 3, "...", 3) == 0));
+}
+
+/* A value too long for the line is cut between pieces, never inside an
+ * escape (which would leave a backslash before the closing quote, and
+ * the field unended) or a character, and says so with "...". */
+static void
+test_cut_whole(void **state)
+{
+	static const char	 unit[] = "\\\x1bж\"é";
+	char			*big, buf[16384], keys[256];
+	size_t			 shift, i, len;
+
+	(void)state;
+	if ((big = malloc(8000)) == NULL)
+		fail_msg("malloc");
+	for (shift = 0; shift < 16; shift++) {
+		memset(big, 'a', shift);
+		for (len = shift; len + sizeof(unit) < 7000; len +=
+		    sizeof(unit) - 1)
+			memcpy(big + len, unit, sizeof(unit) - 1);
+		big[len] = '\0';
+		for (i = 0; i < 2; i++) {
+			const char *const kv[] = { "path", big, NULL };
+
+			capture();
+			if (i == 0)
+				log_info_kv(kv, "short");
+			else
+				log_info("%s", big + 5000);
+			take(buf, sizeof(buf));
+			assert_true(strlen(buf) <= 4096);
+			assert_true(parse(buf, keys, sizeof(keys), NULL, NULL,
+			    0) >= 2);
+			/* The message is cut before (at 2 KiB, maybe inside
+			 * a character: escaped), the field here. */
+			assert_true(whole_pieces(buf, i == 0 ? "path" : "msg",
+			    i == 0));
+		}
+	}
+	free(big);
+}
+
 int
 main(void)
 {
@@ -263,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_hostile_values),
 		cmocka_unit_test(test_bad_keys),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_cut_whole),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, NULL));
