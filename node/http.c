@@ -239,6 +239,25 @@ field_is(const char *f, size_t flen, const char *name)
 	return (flen == strlen(name) && strncasecmp(f, name, flen) == 0);
 }
 
+/*
+ * Is s[0..len) a token (RFC 9110, 5.6.2), as a field name must be?  A
+ * space before the colon ("Opora-Protocol : 2") or a folded line would
+ * otherwise make a field this server does not see, where another reads
+ * it (RFC 9112, 5.1: answered 400).
+ */
+static bool
+token(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("!#$%&'*+-.^_`|~", s[i]) != NULL) || s[i] == '\0')
+			return (false);
+	return (true);
+}
+
 int
 http_parse_head(const char *head, size_t len, struct http_request *rq)
 {
@@ -283,7 +302,7 @@ http_parse_head(const char *head, size_t len, struct http_request *rq)
 		    eol + 1 >= end || eol[1] != '\n')
 			return (400);
 		if ((colon = memchr(h, ':', (size_t)(eol - h))) == NULL ||
-		    colon == h)
+		    colon == h || !token(h, (size_t)(colon - h)))
 			return (400);
 		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
 			;

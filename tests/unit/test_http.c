@@ -227,6 +227,19 @@ test_head_protocol(void **state)
 	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocols: 5\r\n"
 	    "\r\n", &rq), 0);
 	assert_int_equal(rq.protocol, 0);
+	/* A field name is a token: a space before the colon, or a folded
+	 * line, is not taken as no field at all (a version 2 asker read as
+	 * version 1) but refused. */
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol : 2\r\n"
+	    "\r\n", &rq), 400);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora-Protocol\t: 2\r\n"
+	    "\r\n", &rq), 400);
+	assert_int_equal(head("GET / HTTP/1.1\r\nHost: x\r\n Opora-Protocol:"
+	    " 2\r\n\r\n", &rq), 400);
+	assert_int_equal(head("GET / HTTP/1.1\r\nOpora(Protocol): 2\r\n"
+	    "\r\n", &rq), 400);
+	assert_int_equal(head("GET / HTTP/1.1\r\nX-Odd_name.v2~!: 2\r\n"
+	    "\r\n", &rq), 0);
 }
 
 /* Opora-Own: held (docs/protocol.md, "No echo"): that value alone, in
