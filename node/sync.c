@@ -240,18 +240,31 @@ handle_setup(CURL *h, struct node *n, const struct store_peer *p,
 	return (0);
 }
 
+/* What an answer's WIRE_PROTOCOL_HEADER field said. */
+struct answer_proto {
+	int	 proto;		/* 0 while none seen, -1 not a version */
+	char	 said[33];	/* its value (raw, cut), for the reason */
+};
+
 /*
- * The version an answer says it is in (its WIRE_PROTOCOL_HEADER field):
- * 0 while none was seen, -1 when not a version number.  A field per
- * answer: an earlier one (a redirect is not followed) does not count.
+ * The version the last answer says it is in.  curl hands over the header
+ * fields of every answer, an interim one (1xx) included, each after its
+ * status line: a status line starts over, so that only the final
+ * answer's field counts, and the field twice in it is not a version.
  */
 static size_t
 header_cb(char *p, size_t size, size_t nmemb, void *arg)
 {
-	int		*proto = arg;
-	size_t		 len = size * nmemb, k = sizeof(WIRE_PROTOCOL_HEADER) - 1;
-	const char	*v, *e;
+	struct answer_proto	*ap = arg;
+	size_t			 len = size * nmemb;
+	size_t			 k = sizeof(WIRE_PROTOCOL_HEADER) - 1;
+	const char		*v, *e;
 
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		ap->proto = 0;
+		ap->said[0] = '\0';
+		return (len);
+	}
 	if (len > k && strncasecmp(p, WIRE_PROTOCOL_HEADER, k) == 0 &&
 	    p[k] == ':') {
 		for (v = p + k + 1; v < p + len && (*v == ' ' || *v == '\t');
@@ -260,8 +273,13 @@ header_cb(char *p, size_t size, size_t nmemb, void *arg)
 		for (e = p + len; e > v && (e[-1] == '\r' || e[-1] == '\n' ||
 		    e[-1] == ' ' || e[-1] == '\t'); e--)
 			;
-		*proto = *proto != 0 ? -1 : wire_protocol_parse(v,
+		ap->proto = ap->proto != 0 ? -1 : wire_protocol_parse(v,
 		    (size_t)(e - v));
+		/* Raw, as every reason: escaped where it is shown. */
+		k = (size_t)(e - v) < sizeof(ap->said) - 1 ? (size_t)(e - v) :
+		    sizeof(ap->said) - 1;
+		memcpy(ap->said, v, k);
+		ap->said[k] = '\0';
 	}
 	return (len);
 }
@@ -336,7 +354,8 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 	char		 err[CURL_ERROR_SIZE], msg[ESC_LONG];
 	struct curl_slist *hdr = NULL, *own;
 	long		 status = 0;
-	int		 proto = 0, rc = -1;
+	struct answer_proto	 ap = { 0, "" };
+	int		 proto, rc = -1;
 	CURLcode	 cc;
 
 	/* Each request says which version of the protocol it is in; a
@@ -355,7 +374,7 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &proto) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ap) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err) != CURLE_OK) {
 		snprintf(why, whysz, "cannot set up the request");
 		goto out;
@@ -374,6 +393,7 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	proto = ap.proto;
 	/* The peer does not speak this node's version, or answers in one
 	 * this node does not speak: nothing of it is taken, and the pull is
 	 * tried again after a backoff (docs/protocol.md, "Versions of the
@@ -390,8 +410,8 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 		if (proto > 0)
 			snprintf(msg, sizeof(msg), "version %d", proto);
 		else
-			snprintf(msg, sizeof(msg), "a version that is not a "
-			    "number");
+			snprintf(msg, sizeof(msg), "\"%s\", not a version "
+			    "number", ap.said);
 		snprintf(why, whysz, "it answers in replication protocol %s, "
 		    "which this node does not speak (it speaks version %d to "
 		    "%d): upgrade the older of the two nodes", msg,

@@ -58,14 +58,20 @@ curl -sk --max-time 5 --cert KLU/tls.crt --key KLU/tls.key -o "$T/body" \
 stop SMO
 
 # A Kaluga of a later release (its TLS key, so Smolensk's pin holds):
-# MODE "answer" answers a feed in version 2; "refuse" refuses version 1.
+# MODE "answer" answers a feed in version 2 (or VERSION); "refuse"
+# refuses version 1; "interim" answers in version 2 after an interim
+# answer (1xx) that says version 1.
 cat > fake.py <<'EOF'
 import http.server, json, ssl, sys
 mode, port = sys.argv[1], int(sys.argv[2])
+version = sys.argv[3] if len(sys.argv) > 3 else "2"
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
-        if mode == "answer":
+        if mode == "interim":
+            self.wfile.write(b"HTTP/1.1 102 Processing\r\n"
+                             b"Opora-Protocol: 1\r\n\r\n")
+        if mode in ("answer", "interim"):
             code, body = 200, {"changes": [], "more": False, "next": 0}
         else:
             code, body = 400, {"error": {"code": "protocol_version",
@@ -77,7 +83,7 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(b)))
         self.send_header("Connection", "close")
-        self.send_header("Opora-Protocol", "2")
+        self.send_header("Opora-Protocol", version)
         self.end_headers()
         self.wfile.write(b)
     def log_message(self, *a):
@@ -90,7 +96,7 @@ s.socket = ctx.wrap_socket(s.socket, server_side=True)
 s.serve_forever()
 EOF
 fake() {
-	python3 fake.py "$1" "$PK" 2>fake.err &
+	python3 fake.py "$1" "$PK" ${2:+"$2"} 2>fake.err &
 	FAKE=$!
 	PIDS="$PIDS $FAKE"
 	until_true 10 curl -sk --max-time 1 "https://127.0.0.1:$PK/" \
@@ -116,6 +122,14 @@ contains 'peer RU-KLU: it answers in replication protocol version 2, which this 
     "$T/out"
 [ "$(jq '.peers[0].ok' "$T/out")" = false ] || fail "RU-KLU shown ok"
 ok "$OPORA" --dir SMO peer list
+unfake
+# Only the final answer's field counts, not an interim answer's.
+fake interim
+sync_once '^RU-KLU: it answers in replication protocol version 2, which'
+unfake
+# A value that is not a version is shown (escaped), not only called so.
+fake answer "$(printf 'two\033[2J')"
+sync_once '^RU-KLU: it answers in replication protocol "two\\x1b\[2J", not a version number, which this node does not speak'
 unfake
 
 fake refuse
