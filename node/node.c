@@ -236,6 +236,50 @@ listen_valid(const char *s)
 	    inet_pton(AF_INET6, host, a) == 1);
 }
 
+/*
+ * Would listeners on a and b (listen_valid, or "" for none) take the same
+ * port of the same address -- or of any, when one is the unspecified
+ * address (0.0.0.0, ::), which takes the port on every address?
+ */
+static bool
+listen_clash(const char *a, const char *b)
+{
+	const char	*s[2] = { a, b }, *colon;
+	unsigned char	 addr[2][sizeof(struct in6_addr)];
+	static const unsigned char zero[sizeof(struct in6_addr)];
+	char		 host[INET6_ADDRSTRLEN + 1];
+	int64_t		 port[2];
+	size_t		 hl, len[2];
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (s[i][0] == '\0' || (colon = strrchr(s[i], ':')) == NULL ||
+		    num_parse_str(colon + 1, 1, 65535, &port[i]) == -1)
+			return (false);
+		hl = (size_t)(colon - s[i]);
+		if (hl >= 2 && s[i][0] == '[') {
+			memcpy(host, s[i] + 1, hl - 2);
+			host[hl - 2] = '\0';
+		} else if (hl < sizeof(host)) {
+			memcpy(host, s[i], hl);
+			host[hl] = '\0';
+		} else
+			return (false);
+		memset(addr[i], 0, sizeof(addr[i]));
+		if (inet_pton(AF_INET, host, addr[i]) == 1)
+			len[i] = 4;
+		else if (inet_pton(AF_INET6, host, addr[i]) == 1)
+			len[i] = 16;
+		else
+			return (false);
+	}
+	if (port[0] != port[1])
+		return (false);
+	return (memcmp(addr[0], zero, len[0]) == 0 ||
+	    memcmp(addr[1], zero, len[1]) == 0 || (len[0] == len[1] &&
+	    memcmp(addr[0], addr[1], len[0]) == 0));
+}
+
 static int
 url_valid(const char *s)
 {
@@ -515,7 +559,7 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
     int *line, char *why, size_t whysz)
 {
 	char		 buf[LIMIT_CONFIG_LINE], *k, *v, *eq;
-	const char	*p = text, *end = text + len, *nl;
+	const char	*p = text, *end = text + len, *nl, *a, *b;
 	size_t		 n;
 
 	memset(c, 0, sizeof(*c));
@@ -572,7 +616,18 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 	if (c->listen[0] == '\0')
 		memcpy(c->listen, NODE_DEFAULT_LISTEN,
 		    sizeof(NODE_DEFAULT_LISTEN));
-	return (0);
+	/* Each listener needs its port: serve could not start. */
+	if (listen_clash(c->listen, c->listen_ui))
+		a = "listen", b = "listen_ui";
+	else if (listen_clash(c->listen, c->listen_metrics))
+		a = "listen", b = "listen_metrics";
+	else if (listen_clash(c->listen_ui, c->listen_metrics))
+		a = "listen_ui", b = "listen_metrics";
+	else
+		return (0);
+	snprintf(why, whysz, "%s and %s are on the same port of the same "
+	    "address: give each listener a port of its own", a, b);
+	return (-1);
 }
 
 /*
@@ -1277,8 +1332,12 @@ node_config_update(const char *dir, const char *key, const char *value,
 	if (config_slurp(path, &text, &len) == -1)
 		goto out;
 	if (node_config_parse(text, len, &cur, &line, w, sizeof(w)) == -1) {
-		snprintf(why, whysz, "%s:%d: %s (fix that line first)", path,
-		    line, w);
+		if (line > 0)
+			snprintf(why, whysz, "%s:%d: %s (fix that line first)",
+			    path, line, w);
+		else
+			snprintf(why, whysz, "%s: %s (fix the file first)",
+			    path, w);
 		goto out;
 	}
 	/* The value alone, judged as init judges it (config_set). */
@@ -1305,8 +1364,14 @@ node_config_update(const char *dir, const char *key, const char *value,
 	/* The whole new file must read back as the one meant. */
 	if (node_config_parse(b.data, b.len, &scratch, &line, w,
 	    sizeof(w)) == -1) {
-		snprintf(why, whysz, "%s: the new file would not read: line "
-		    "%d: %s", path, line, w);
+		/* Not a line but the settings together: the value's fault
+		 * (two listeners on one port). */
+		if (line == 0) {
+			rc = NODE_CONFIG_REFUSED;
+			snprintf(why, whysz, "%s", w);
+		} else
+			snprintf(why, whysz, "%s: the new file would not "
+			    "read: line %d: %s", path, line, w);
 		goto out;
 	}
 	if (before != NULL && before(key, value, arg) == -1) {

@@ -90,6 +90,27 @@ refuses 65 'region cannot change' "$OPORA" --dir a config set region RU-KLU
 refuses 65 'unknown setting "port"' "$OPORA" --dir a config set port 1
 refuses 64 'usage: opora config' "$OPORA" --dir a config set listen
 [ "$(sha256sum < a/opora.conf)" = "$sum" ] || fail "a refused set changed the file"
+# Two listeners on one port of one address (or of every address, for
+# 0.0.0.0 and ::) could not both start: refused when set, and in a file
+# edited by hand.
+refuses 65 'listen and listen_metrics are on the same port' "$OPORA" \
+    --dir a config set listen_metrics 127.0.0.1:30102
+refuses 65 'listen and listen_ui are on the same port' "$OPORA" \
+    --dir a config set listen_ui '[::]:30102'
+ok "$OPORA" --dir a config set listen_ui 127.0.0.1:30103
+refuses 65 'listen and listen_ui are on the same port' "$OPORA" \
+    --dir a config set listen 0.0.0.0:30103
+refuses 65 'listen_ui and listen_metrics are on the same port' "$OPORA" \
+    --dir a config set listen_metrics 127.0.0.1:30103
+ok "$OPORA" --dir a config set listen_metrics '[::1]:30103'
+ok "$OPORA" --dir a config set listen_metrics 127.0.0.2:30102
+ok "$OPORA" --dir a config set listen_ui ''
+ok "$OPORA" --dir a config set listen_metrics ''
+cp a/opora.conf "$T/conf"
+echo 'listen_metrics = 127.0.0.1:30102' >> a/opora.conf
+refuses 78 'opora.conf: listen and listen_metrics are on the same port' \
+    "$OPORA" --dir a config get listen
+cp "$T/conf" a/opora.conf
 ok "$OPORA" --dir a config set region RU-SMO	# the same region: no change
 
 # A setting the file leaves out is appended.
