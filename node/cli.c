@@ -862,6 +862,25 @@ static const struct {
 	{ "*: \"*\" is not valid (a whole number from * to *)",
 	    "*: «*» — недопустимо (нужно целое число от * до *)" },
 	{ "*: \"*\" is not valid", "*: «*» — недопустимое значение" },
+	{ "* and * are on the same port of the same address: give each "
+	    "listener a port of its own", "* и * на одном порту одного "
+	    "адреса: дайте каждому слушателю свой порт" },
+	{ "*: a value of more than one line is not valid",
+	    "*: значение из нескольких строк недопустимо" },
+	{ "region: the region cannot change once changes are signed (it is "
+	    "*)", "region: регион нельзя сменить, когда изменения уже "
+	    "подписаны (сейчас *)" },
+	{ "listen_metrics: \"*\" is not a loopback address: the figures name "
+	    "peers and count their changes, and the endpoint has no TLS and "
+	    "no login, so only this machine may reach it (127.0.0.1:PORT or "
+	    "[::1]:PORT; a Prometheus elsewhere scrapes through a tunnel or a "
+	    "local agent)", "listen_metrics: «*» — не адрес обратной петли: "
+	    "показатели называют соседей и считают их изменения, а у точки "
+	    "нет ни TLS, ни входа, поэтому обращаться к ней может только эта "
+	    "машина (127.0.0.1:ПОРТ или [::1]:ПОРТ; Prometheus на другой "
+	    "машине собирает через туннель или локального агента)" },
+	{ "*:*: * (fix that line first)", "*:*: * (сначала исправьте эту "
+	    "строку)" },
 	/* Refused on receipt (node/verifier.c, node/receive.c): what
 	 * 'opora rejected list' and the admin's page show. */
 	{ "the signature does not verify", "подпись не сходится" },
@@ -930,8 +949,23 @@ cli_reason(const char *why, char *out, size_t outsz)
 	return (cli_reason_in(why, cli.ru, out, outsz));
 }
 
+static const char *reason_tr(const char *why, bool ru, bool made,
+    char *out, size_t outsz);
+
+const char *
+cli_reason_made(const char *why, char *out, size_t outsz)
+{
+	return (reason_tr(why, cli.ru, true, out, outsz));
+}
+
 const char *
 cli_reason_in(const char *why, bool ru, char *out, size_t outsz)
+{
+	return (reason_tr(why, ru, false, out, outsz));
+}
+
+static const char *
+reason_tr(const char *why, bool ru, bool made, char *out, size_t outsz)
 {
 	const char	*cap[4], *w = cli_why(why), *p;
 	size_t		 caplen[4], i, k, len = 0;
@@ -957,5 +991,6 @@ cli_reason_in(const char *why, bool ru, char *out, size_t outsz)
 		break;
 	}
 	/* The values quoted may be what a person or a peer wrote. */
-	return (esc_str(tmp, out, outsz));
+	return (made ? esc_controls(tmp, out, outsz) : esc_str(tmp, out,
+	    outsz));
 }

@@ -145,6 +145,10 @@ const char *cli_why(const char *why);
  * table of the checks' reasons; one not in it stays English), escaped
  * for a terminal (protocol/esc.h), in out (the caller's); returns out. */
 const char *cli_reason(const char *why, char *out, size_t outsz);
+/* cli_reason_made(why, out, outsz): as cli_reason, for a reason whose
+ * outside words were escaped where it was made (the settings', node/node.c):
+ * a backslash stays one, so they are not escaped twice. */
+const char *cli_reason_made(const char *why, char *out, size_t outsz);
 /* cli_reason_in(why, ru, out, outsz): the same in Russian when ru, else
  * in English, whatever the reader's language (the web API answers both). */
 const char *cli_reason_in(const char *why, bool ru, char *out, size_t outsz);

@@ -116,7 +116,7 @@ config_set(int argc, char **argv)
 	node_close(n);
 	if (r != 0) {
 		if (why[0] != '\0')
-			cli_err("config set: %s", cli_reason(why, ewhy,
+			cli_err("config set: %s", cli_reason_made(why, ewhy,
 			    sizeof(ewhy)));
 		return (r == NODE_CONFIG_REFUSED ? EX_DATAERR : r ==
 		    NODE_CONFIG_FULL ? CLI_EX_DISKFULL : r == NODE_CONFIG_IO ?

@@ -97,6 +97,16 @@ LANG=ru_RU.UTF-8 refuses 65 'неизвестная настройка «nosuch�
     config set nosuch 1
 LANG=ru_RU.UTF-8 refuses 65 'max_clock_drift: «0» — недопустимо \(нужно целое число от' \
     "$OPORA" config set max_clock_drift 0
+LANG=ru_RU.UTF-8 refuses 65 'listen_metrics: «10.0.0.1:9464» — не адрес обратной петли' \
+    "$OPORA" config set listen_metrics 10.0.0.1:9464
+LANG=ru_RU.UTF-8 refuses 65 'listen и listen_metrics на одном порту одного адреса' \
+    "$OPORA" config set listen_metrics "$("$OPORA" config get listen)"
+LANG=ru_RU.UTF-8 refuses 65 'region: регион нельзя сменить' \
+    "$OPORA" config set region RU-KLU
+# A value is escaped once (a backslash doubled, a control as \xNN),
+# not twice.
+LANG=ru_RU.UTF-8 refuses 65 'listen: «a\\\\b\\x1b:1» — недопустимое значение$' \
+    "$OPORA" config set listen "$(printf 'a\\b\033:1')"
 
 # What 'opora status' lists as problems, in Russian: a peer never reached.
 p=$(port_base)
