@@ -97,7 +97,7 @@ static int
 config_set(int argc, char **argv)
 {
 	struct node	*n;
-	char		 why[512], ewhy[ESC_LONG];
+	char		 why[2 * LIMIT_CONFIG_LINE], ewhy[4 * LIMIT_CONFIG_LINE];
 	int		 r;
 
 	if (argc != 3) {

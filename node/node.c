@@ -680,7 +680,7 @@ out:
 static int
 config_read(const char *path, struct node_config *c)
 {
-	char	*text = NULL, why[256];
+	char	*text = NULL, why[LIMIT_CONFIG_LINE];
 	size_t	 len = 0;
 	int	 line, rc = -1;
 
@@ -1308,7 +1308,7 @@ node_config_update(const char *dir, const char *key, const char *value,
 {
 	struct node_config	 cur, scratch;
 	struct buf		 b;
-	char			 path[4096], w[256], *text = NULL;
+	char			 path[4096], w[LIMIT_CONFIG_LINE], *text = NULL;
 	size_t			 len;
 	int			 dfd = -1, err = 0, line;
 	int			 rc = NODE_CONFIG_BROKEN;
