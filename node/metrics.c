@@ -222,6 +222,10 @@ gather_peer(const struct store_peer_row *pr, void *arg)
 	p->waiting = pr->waiting;
 	p->failing = pr->last_error != NULL && pr->last_error_at >= pr->last_ok;
 	p->backing_off = pr->backoff_until > g->now;
+	p->has_round = pr->has_round;
+	p->round_ok = pr->round_ok;
+	p->round_at_ms = pr->round_at;
+	p->round_unresolved = pr->round_unresolved;
 	return (0);
 }
 
@@ -559,6 +563,32 @@ peer_figures(struct buf *out, const struct metrics_figures *f)
 	for (i = 0; i < f->npeers; i++)
 		sample(out, "opora_peer_backing_off", "peer",
 		    f->peers[i].region, f->peers[i].backing_off);
+	/* Anti-entropy: a peer with no round yet has no sample. */
+	for (i = 0; i < f->npeers && !f->peers[i].has_round; i++)
+		;
+	if (i == f->npeers)
+		return;
+	family(out, "opora_peer_anti_entropy_ok", "gauge", "1 when the last "
+	    "anti-entropy round with the peer ended, 0 when it failed.");
+	for (i = 0; i < f->npeers; i++)
+		if (f->peers[i].has_round)
+			sample(out, "opora_peer_anti_entropy_ok", "peer",
+			    f->peers[i].region, f->peers[i].round_ok);
+	family(out, "opora_peer_anti_entropy_timestamp_seconds", "gauge",
+	    "When the last anti-entropy round with the peer ran.");
+	for (i = 0; i < f->npeers; i++)
+		if (f->peers[i].has_round)
+			sample_time(out, "opora_peer_anti_entropy_timestamp_"
+			    "seconds", "peer", f->peers[i].region,
+			    f->peers[i].round_at_ms);
+	family(out, "opora_peer_anti_entropy_unresolved_dossiers", "gauge",
+	    "Shared dossiers that still differed after the last round's "
+	    "repair.");
+	for (i = 0; i < f->npeers; i++)
+		if (f->peers[i].has_round)
+			sample(out, "opora_peer_anti_entropy_unresolved_"
+			    "dossiers", "peer", f->peers[i].region,
+			    f->peers[i].round_unresolved);
 }
 
 /* The samples of a family counted by HTTP status, those not 0. */

@@ -75,6 +75,9 @@ struct metrics_peer {
 	int64_t		 waiting;	/* its changes waiting in later */
 	bool		 failing;	/* its last pull failed */
 	bool		 backing_off;
+	/* Its last anti-entropy round (has_round false: none yet). */
+	bool		 has_round, round_ok;
+	int64_t		 round_at_ms, round_unresolved;
 };
 
 /*

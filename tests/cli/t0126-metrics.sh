@@ -157,6 +157,32 @@ for pair in SMO:KLU KLU:SMO; do
 	    fail "$a: RU-$b not up"
 done
 
+# Anti-entropy (a round with each peer at start): its outcome, time and
+# dossiers left apart, as status --json's "anti_entropy".
+for pair in SMO:KLU:$MS KLU:SMO:$MK; do
+	a=${pair%%:*}
+	b=${pair#*:}
+	port=${b#*:}
+	b=${b%%:*}
+	had_round() {
+		node_status "$a" --json
+		jq -e ".peers[] | select(.region == \"RU-$b\") | .anti_entropy" \
+		    "$T/out" > "$T/ae.json"
+	}
+	until_true 20 had_round || fail "$a: no anti-entropy round with RU-$b"
+	scrape "$a" "$port"
+	format_ok "$a.prom"
+	[ "$(v $a.prom "opora_peer_anti_entropy_ok{peer=\"RU-$b\"}")" = \
+	    "$(jq 'if .ok then 1 else 0 end' "$T/ae.json")" ] ||
+	    fail "$a: anti-entropy ok differs from status --json"
+	[ "$(v $a.prom "opora_peer_anti_entropy_unresolved_dossiers{peer=\"RU-$b\"}")" = \
+	    "$(jq .unresolved "$T/ae.json")" ] ||
+	    fail "$a: anti-entropy unresolved differs"
+	s=$(v $a.prom "opora_peer_anti_entropy_timestamp_seconds{peer=\"RU-$b\"}")
+	[ "${s%.*}" -ge $(($(jq .at_ms "$T/ae.json") / 1000)) ] ||
+	    fail "$a: anti-entropy time $s"
+done
+
 # Changes in and out: Kaluga took Smolensk's whole dossier (the offer
 # brings it), Smolensk served it; Smolensk took Kaluga's accept.
 smo=$(db KLU "SELECT count(*) FROM changes WHERE region = 'RU-SMO'")
@@ -266,6 +292,12 @@ sed -n 's/^| `\(opora_[a-z_]*\)` |.*/\1/p' "$TOP/docs/admin.md" |
 [ "$(wc -l < emitted)" -ge 30 ] || fail "too few families emitted"
 diff emitted documented > drift ||
     { cat drift; fail "admin.md's metrics differ from /metrics (< emitted, > documented)"; }
+# And every metric the sample alert rules ask of is one of them.
+sed -n 's/^ *expr: //p' "$TOP/docs/admin.md" | grep -o 'opora_[a-z_]*' |
+    sort -u > asked
+[ "$(wc -l < asked)" -ge 10 ] || fail "too few metrics in the alert rules"
+comm -23 asked documented > unknown
+[ ! -s unknown ] || { cat unknown; fail "an alert rule asks of no metric"; }
 
 stop SMO
 stop KLU
