@@ -64,6 +64,7 @@
 #include "protocol/jcs.h"
 #include "protocol/esc.h"
 #include "protocol/limits.h"
+#include "protocol/buf.h"
 #include "protocol/log.h"
 
 /*
@@ -270,6 +271,51 @@ msg_grow(struct import *im)
 	return (0);
 }
 
+/* Add s[0..len) (escaped already, esc.h) to b as the inside of a quoted
+ * log value: a double quote gets a backslash (as protocol/log.c does). */
+static void
+quote_escaped(struct buf *b, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			buf_add(b, "\\", 1);
+		buf_add(b, s + i, 1);
+	}
+}
+
+/*
+ * Say the refusal of line lineno, text[0..len) (escaped already): on a
+ * terminal "FILE:LINE: TEXT", a compiler's form; where the journal keeps
+ * it, a warning in the journal's form (docs/admin.md, "Where messages
+ * go"), with the file and line as fields, in one write.
+ */
+static void
+say_refusal(const struct import *im, int lineno, const char *text,
+    size_t len)
+{
+	struct buf	 b;
+	char		 no[16];
+
+	snprintf(no, sizeof(no), "%d", lineno);
+	if (!log_journal_form()) {
+		fprintf(stderr, "%s:%s: %.*s\n", im->shown, no, (int)len, text);
+		return;
+	}
+	buf_init(&b, 64 * 1024);
+	buf_addf(&b, "<4>level=warning msg=\"");
+	quote_escaped(&b, im->shown, strlen(im->shown));
+	buf_addf(&b, ":%s: ", no);
+	quote_escaped(&b, text, len);
+	buf_addf(&b, "\" file=\"");
+	quote_escaped(&b, im->shown, strlen(im->shown));
+	buf_addf(&b, "\" line=\"%s\"\n", no);
+	if (!buf_failed(&b))
+		fwrite(b.data, 1, b.len, stderr);
+	buf_free(&b);
+}
+
 static int
 line_fail(struct import *im, int lineno, const char *fmt, ...)
 {
@@ -306,7 +352,7 @@ line_fail(struct import *im, int lineno, const char *fmt, ...)
 			return (-1);
 		}
 	}
-	fprintf(stderr, "%s:%d: %s\n", im->shown, lineno, shown);
+	say_refusal(im, lineno, shown, strlen(shown));
 	return (-1);
 }
 
@@ -328,27 +374,25 @@ msg_cmp(const void *a, const void *b)
 static void
 msg_flush(struct import *im)
 {
-	char	 b[1024];
-	size_t	 i, left, n;
+	char		 b[4 * 1024];
+	const char	*text;
+	size_t		 i, n;
 
 	if (im->nmsg == 0)
 		return;
 	qsort(im->msg, im->nmsg, sizeof(*im->msg), msg_cmp);
 	fflush(im->msgf);
 	for (i = 0; i < im->nmsg; i++) {
-		fprintf(stderr, "%s:%d: ", im->shown, im->msg[i].line);
-		left = im->msg[i].len;
-		if (fseek(im->msgf, im->msg[i].off, SEEK_SET) == -1)
-			left = 0;
-		while (left > 0 && (n = fread(b, 1, left < sizeof(b) ? left :
-		    sizeof(b), im->msgf)) > 0) {
-			fwrite(b, 1, n, stderr);
-			left -= n;
+		/* A text is at most 4 KiB (line_fail's shown). */
+		n = im->msg[i].len < sizeof(b) ? im->msg[i].len : sizeof(b);
+		text = b;
+		if (fseek(im->msgf, im->msg[i].off, SEEK_SET) == -1 ||
+		    fread(b, 1, n, im->msgf) != n) {
+			text = cli_tr("(the reason cannot be read back)",
+			    "(причину не удаётся прочитать)");
+			n = strlen(text);
 		}
-		if (left > 0)
-			fputs(cli_tr("(the reason cannot be read back)",
-			    "(причину не удаётся прочитать)"), stderr);
-		fputc('\n', stderr);
+		say_refusal(im, im->msg[i].line, text, n);
 	}
 	im->nmsg = 0;
 	rewind(im->msgf);
@@ -1996,6 +2040,7 @@ cmd_import(int argc, char **argv)
 	    "уже\n"
 	    "  импортированные строки.");
 	struct import	 im;
+	char		 head[512];
 	struct stat	 sb;
 	char		 shown[ESC_LONG];
 	long		 ncpu;
@@ -2061,14 +2106,21 @@ cmd_import(int argc, char **argv)
 	if (rc != EX_OK)
 		goto out;
 	if (im.bad > 0 && !im.keep_going) {
-		cli_err("%llu %s %s", (unsigned long long)im.bad, cli_n(
-		    im.bad, "bad line(s),", "bad line(s),", "ошибочная строка",
-		    "ошибочные строки", "ошибочных строк"), cli_tr("listed "
-		    "above; nothing was imported (fix them, or import the "
-		    "good lines with --keep-going).  First:", "(см. выше); "
-		    "ничего не импортировано (исправьте их или импортируйте "
-		    "остальное с --keep-going).  Первая:"));
-		fprintf(stderr, "  %s:%d\n", im.shown, im.first_bad);
+		snprintf(head, sizeof(head), "%llu %s %s", (unsigned long
+		    long)im.bad, cli_n(im.bad, "bad line(s),", "bad line(s),",
+		    "ошибочная строка", "ошибочные строки", "ошибочных строк"),
+		    cli_tr("listed above; nothing was imported (fix them, or "
+		    "import the good lines with --keep-going).  First:",
+		    "(см. выше); ничего не импортировано (исправьте их или "
+		    "импортируйте остальное с --keep-going).  Первая:"));
+		/* Where the first is: on a line of its own on a terminal, in
+		 * the one line of the journal's form there. */
+		if (log_journal_form())
+			cli_err("%s %s:%d", head, im.shown, im.first_bad);
+		else {
+			cli_err("%s", head);
+			fprintf(stderr, "  %s:%d\n", im.shown, im.first_bad);
+		}
 		rc = EX_DATAERR;
 		goto out;
 	}

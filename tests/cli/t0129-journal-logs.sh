@@ -50,9 +50,23 @@ bad=$(grep -cvE '^<[3-7]>level=(error|warning|info|debug) msg="([^"\\]|\\.)*"( e
 LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$L" &&
     fail "a control character in the log"
 
-# A system error comes as err="...": the metrics port taken by the
-# peers' listener; serve stops, saying why.
-ok "$OPORA" --dir SMO config set listen_metrics "127.0.0.1:$((p + 1))"
+# A system error comes as err="...": the metrics port taken by another
+# program (config set refuses this node's own listeners' ports); serve
+# stops, saying why.
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+time.sleep(60)' "$((p + 3))" &
+holder=$!
+PIDS="$PIDS $holder"
+until_true 10 python3 -c '
+import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+    "$((p + 3))" || fail "nothing holds the port"
+ok "$OPORA" --dir SMO config set listen_metrics "127.0.0.1:$((p + 3))"
 "$OPORA" --dir SMO serve 2> serve2.err &
 pid=$!
 PIDS="$PIDS $pid"
@@ -70,6 +84,8 @@ contains '^<4>level=warning msg="metrics: cannot listen on 127.0.0.1:[0-9]+" err
 # ... and says, at priority error, that it stopped ('journalctl -p err').
 contains '^<3>level=error msg="serve: stopped on an error \(the lines above say why\)"$' \
     serve2.err
+kill "$holder"
+wait "$holder" 2>/dev/null
 # A node that cannot be opened: serve is not started, said at error too.
 cp SMO/opora.conf conf.keep
 echo 'port = 1' >> SMO/opora.conf

@@ -45,4 +45,17 @@ refuses 66 'no peer x\\x1b\[2J\\x0aforged\\xe2\\x80\\xaey' "$OPORA" --dir n \
     peer remove "$A"
 refuses 64 'unknown setting "x\\x1b\[2J' "$OPORA" --dir n config get "$A"
 [ "$(wc -l < "$T/err")" = 1 ] || fail "an error of more than one line"
+
+# Where the journal keeps them (JOURNAL_STREAM names stderr), the
+# refusals are warnings in its form, the file and line as fields, and the
+# summary an error: every line "<P>level=L msg=..." with quotes escaped.
+: > j.err
+JOURNAL_STREAM=$(stat -c '%d:%i' j.err) "$OPORA" --dir n import labels.jsonl \
+    2>>j.err && fail "the import with refusals succeeded"
+[ "$(grep -c '^<4>level=warning msg="labels.jsonl:[0-9]*: .*" file="labels.jsonl" line="[0-9]*"$' j.err)" = 6 ] ||
+    { cat j.err >&2; fail "the refusals are not warnings in the journal's form"; }
+grep -q '^<4>level=warning msg="labels.jsonl:1: .*dossier \\"A\\x1b\[2J' j.err ||
+    { cat j.err >&2; fail "a refusal's quotes are not escaped for the journal"; }
+bad=$(grep -cvE '^<[3-7]>level=(error|warning|info|debug) msg="([^"\\]|\\.)*"( [a-z0-9_]+="([^"\\]|\\.)*")*$' j.err)
+[ "$bad" = 0 ] || { cat j.err >&2; fail "$bad lines not in the journal's form"; }
 exit 0
