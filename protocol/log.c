@@ -210,10 +210,14 @@ log_emit(int pri, const char *err, const char *const *kv, const char *fmt,
 		return;
 	}
 	if (!log_fields) {
+		/* What a caller left unescaped still cannot split the line or
+		 * drive the terminal (a backslash stays one: what it escaped
+		 * is not escaped twice). */
+		esc_controls(msg, line, sizeof(line));
 		if (err != NULL)
-			fprintf(stderr, "%s: %s: %s\n", log_prog, msg, err);
+			fprintf(stderr, "%s: %s: %s\n", log_prog, line, err);
 		else
-			fprintf(stderr, "%s: %s\n", log_prog, msg);
+			fprintf(stderr, "%s: %s\n", log_prog, line);
 		return;
 	}
 	/* The journal's form: "<P>level=L msg="..." [err="..."] [k="v"...]",

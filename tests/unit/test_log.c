@@ -337,6 +337,30 @@ test_cut_whole(void **state)
 	free(big);
 }
 
+/* The terminal's form ("opora: text"): a control a caller left in the
+ * message is written \xNN; a backslash stays one. */
+static void
+test_plain(void **state)
+{
+	char	 buf[1024];
+
+	(void)state;
+	unsetenv("JOURNAL_STREAM");
+	log_init("opora", 0, false);
+	assert_false(log_journal_form());
+	capture();
+	log_warnx("a\nforged\x1b[2J \\x1b \xc2\x9b" "b");
+	take(buf, sizeof(buf));
+	assert_string_equal(buf, "opora: a\\x0aforged\\x1b[2J \\x1b "
+	    "\\xc2\\x9b" "b\n");
+	/* Back to the journal's form for the other tests. */
+	capture();
+	log_daemon();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	assert_true(log_journal_form());
+}
+
 int
 main(void)
 {
@@ -346,6 +370,7 @@ main(void)
 		cmocka_unit_test(test_bad_keys),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_cut_whole),
+		cmocka_unit_test(test_plain),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, NULL));
