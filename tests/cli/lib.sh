@@ -5,7 +5,19 @@ set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/opora-cli.XXXXXX")
 PIDS=""
 cleanup() {
+	_rc=$?
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	# A failed test shows what its servers said last: the run's one
+	# chance to say why (CI keeps nothing else).
+	if [ "$_rc" != 0 ]; then
+		for _l in "$T"/*.log; do
+			[ -f "$_l" ] || continue
+			echo "--- last lines of ${_l##*/}:" >&2
+			tail -n 8 "$_l" | cut -c 1-300 >&2
+		done
+		# Last, where a summary's tail shows it.
+		[ -z "${FAILED:-}" ] || echo "FAIL: $FAILED" >&2
+	fi
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -77,6 +89,7 @@ depth() {
 }
 
 fail() {
+	FAILED="$*"
 	echo "FAIL: $*" >&2
 	exit 1
 }
