@@ -3,6 +3,17 @@
 
 import { parseDate, fmtDate, snilsState } from './ru.js';
 
+// Characters that reorder a line or are controls (C1) are shown, not
+// obeyed, as the CLI shows them (protocol/esc.h): a peer's or a person's
+// text cannot make a line read backwards ("U+202E") or hide what follows.
+// Each is written as the \xNN of its UTF-8 bytes.
+const HIDDEN = /[\u0080-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const utf8 = new TextEncoder();
+export function shown(s) {
+	return String(s).replace(HIDDEN, (c) => Array.from(utf8.encode(c),
+	    (b) => `\\x${b.toString(16).padStart(2, '0')}`).join(''));
+}
+
 let uniq = 0;
 export function uid(prefix) {
 	uniq++;
@@ -31,7 +42,7 @@ export function h(tag, props, ...kids) {
 	for (const k of kids.flat()) {
 		if (k === undefined || k === null || k === false)
 			continue;
-		e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+		e.append(k instanceof Node ? k : document.createTextNode(shown(k)));
 	}
 	return e;
 }
@@ -47,7 +58,7 @@ export function status() {
 	const p = h('p', { class: 'status', role: 'status',
 	    'aria-live': 'polite' });
 	p.say = (text, kind) => {
-		p.textContent = text || '';
+		p.textContent = shown(text || '');
 		p.className = `status ${kind || ''}`;
 	};
 	return p;
