@@ -53,8 +53,9 @@ anti_entropy(struct node *n, const struct store_peer_row *pr,
 	long long	 applied = pr->round_applied;
 	long long	 unresolved = pr->round_unresolved;
 
-	/* Recorded escaped; escaped again for the terminal all the same. */
-	esc_str(pr->round_error, err, sizeof(err));
+	/* Recorded escaped: only a control that got in anyway is escaped
+	 * again, not the backslashes. */
+	esc_controls(pr->round_error, err, sizeof(err));
 	if (!pr->has_round) {
 		if (!json)
 			printf("    %s: %s\n", cli_tr("anti-entropy",
@@ -146,10 +147,12 @@ peer_status(const struct store_peer_row *pr, void *arg)
 	bool failing = err != NULL && at >= ok;
 	bool backing = until > now;
 
-	/* Peers' words are escaped for the terminal. */
+	/* Peers' words are escaped for the terminal: the reasons were
+	 * escaped when they were recorded (sync.c), so only a control that
+	 * got in anyway is escaped here, not their backslashes again. */
 	esc_str(r ? r : "?", er, sizeof(er));
-	esc_str(err, eerr, sizeof(eerr));
-	esc_str(why, ereason, sizeof(ereason));
+	esc_controls(err, eerr, sizeof(eerr));
+	esc_controls(why, ereason, sizeof(ereason));
 	r = er;
 	err = eerr;
 
@@ -181,7 +184,7 @@ peer_status(const struct store_peer_row *pr, void *arg)
 		cJSON_AddNumberToObject(p, "resync_ms",
 		    (double)resync_at);
 		cJSON_AddStringToObject(p, "resync_reason",
-		    esc_str(resync_why, ereason,
+		    esc_controls(resync_why, ereason,
 		    sizeof(ereason)));
 	}
 	if (failing || ok == 0) {

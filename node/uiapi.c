@@ -2062,7 +2062,8 @@ status_round(const struct store_peer_row *pr, cJSON *o)
 	    cJSON_AddNumberToObject(a, "unresolved",
 	    (double)pr->round_unresolved) == NULL ||
 	    (!pr->round_ok && cJSON_AddStringToObject(a, "error",
-	    esc_str(nz(pr->round_error), e, sizeof(e))) == NULL))
+	    /* recorded escaped: not its backslashes again */
+	    esc_controls(nz(pr->round_error), e, sizeof(e))) == NULL))
 		return (-1);
 	return (0);
 }
@@ -2093,7 +2094,7 @@ status_peer(const struct store_peer_row *pr, void *arg)
 	    (double)pr->last_ok) == NULL ||
 	    (failing && (cJSON_AddNumberToObject(o, "failing_since_ms",
 	    (double)pr->last_error_at) == NULL ||
-	    cJSON_AddStringToObject(o, "error", esc_str(pr->last_error, e,
+	    cJSON_AddStringToObject(o, "error", esc_controls(pr->last_error, e,
 	    sizeof(e))) == NULL)) ||
 	    cJSON_AddNumberToObject(o, "behind", (double)pr->behind) ==
 	    NULL || cJSON_AddNumberToObject(o, "waiting",

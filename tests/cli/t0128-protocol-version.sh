@@ -136,6 +136,10 @@ fake refuse
 sync_once '^RU-KLU: it does not speak this node.s replication protocol \(version 1 to 1\): it said "this node speaks replication protocol version 2 to 3; the request was in version 1: upgrade the older of the two nodes\\x1b\[2J"; upgrade the older of the two nodes$'
 node_status SMO
 contains 'RU-KLU: it does not speak this node.s replication protocol' "$T/out"
+# The peer's words, escaped when recorded, are not escaped again.
+grep -qF 'of the two nodes\x1b[2J"' "$T/out" ||
+    { cat "$T/out" >&2; fail "status does not show the peer's escape once"; }
+if grep -qF '\\x1b' "$T/out"; then fail "status escaped the peer's words twice"; fi
 grep -q "$(printf '\033')" "$T/out" "$T/err" &&
     fail "the peer's escape byte reached the terminal"
 unfake
