@@ -105,7 +105,11 @@ config_set(int argc, char **argv)
 		return (EX_USAGE);
 	}
 	/* The whole node must open as it is, before anything changes; it
-	 * stays open for the audit. */
+	 * stays open for the audit.  When opora.conf does not read (a hand
+	 * broke a line), it must open as it will be: a broken line of this
+	 * very setting is mended by the change, any other stays the reason. */
+	if (node_config_reads(cli.dir) == 0)
+		node_config_pending(argv[1], argv[2]);
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
 	why[0] = '\0';

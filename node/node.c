@@ -676,17 +676,70 @@ out:
 	return (rc);
 }
 
-/* Read the configuration file path (which must be private to us). */
+static int	config_splice(const char *, size_t, const char *, const char *,
+		    struct buf *);
+
+/* A change 'config set' is about to make (node_config_pending). */
+static const char	*pending_key, *pending_value;
+
+void
+node_config_pending(const char *key, const char *value)
+{
+	pending_key = key;
+	pending_value = value;
+}
+
+int
+node_config_reads(const char *dir)
+{
+	struct node_config	 c;
+	char			 path[4096], why[LIMIT_CONFIG_LINE], *text;
+	ssize_t			 r = 0;
+	size_t			 len = 0;
+	int			 fd, line, rc = -1;
+
+	if (join(path, sizeof(path), dir, "opora.conf") == -1 ||
+	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return (-1);
+	if ((text = malloc(LIMIT_CONFIG_BYTES + 1)) != NULL) {
+		while (len <= LIMIT_CONFIG_BYTES && (r = read(fd, text + len,
+		    LIMIT_CONFIG_BYTES + 1 - len)) > 0)
+			len += (size_t)r;
+		if (r != -1)
+			rc = node_config_parse(text, len, &c, &line, why,
+			    sizeof(why)) == 0;
+		free(text);
+	}
+	close(fd);
+	return (rc);
+}
+
+/* Read the configuration file path (which must be private to us), as it
+ * will read with the pending change, if any. */
 static int
 config_read(const char *path, struct node_config *c)
 {
-	char	*text = NULL, why[LIMIT_CONFIG_LINE];
-	size_t	 len = 0;
-	int	 line, rc = -1;
+	struct buf	 b;
+	char		*text = NULL, why[LIMIT_CONFIG_LINE];
+	size_t		 len = 0;
+	int		 line, rc = -1;
 
 	memset(c, 0, sizeof(*c));
+	buf_init(&b, LIMIT_CONFIG_BYTES);
 	if (config_slurp(path, &text, &len) == -1)
 		return (-1);
+	if (pending_key != NULL) {
+		if (config_splice(text, len, pending_key, pending_value,
+		    &b) == -1) {
+			log_warnx("%s: larger than %d bytes with %s set", path,
+			    LIMIT_CONFIG_BYTES, pending_key);
+			goto out;
+		}
+		free(text);
+		text = b.data;
+		len = b.len;
+		b.data = NULL;
+	}
 	if (node_config_parse(text, len, c, &line, why, sizeof(why)) == -1) {
 		if (line > 0)
 			log_warnx("%s:%d: %s", path, line, why);
@@ -697,6 +750,7 @@ config_read(const char *path, struct node_config *c)
 	rc = 0;
 out:
 	free(text);
+	buf_free(&b);
 	return (rc);
 }
 
@@ -1309,6 +1363,8 @@ node_config_update(const char *dir, const char *key, const char *value,
 	struct node_config	 cur, scratch;
 	struct buf		 b;
 	char			 path[4096], w[LIMIT_CONFIG_LINE], *text = NULL;
+	char			 broke[4096 + LIMIT_CONFIG_LINE + 64];
+	bool			 broken;
 	size_t			 len;
 	int			 dfd = -1, err = 0, line;
 	int			 rc = NODE_CONFIG_BROKEN;
@@ -1331,14 +1387,19 @@ node_config_update(const char *dir, const char *key, const char *value,
 	}
 	if (config_slurp(path, &text, &len) == -1)
 		goto out;
-	if (node_config_parse(text, len, &cur, &line, w, sizeof(w)) == -1) {
+	/*
+	 * A file that does not read may still be mended by this change:
+	 * when the line at fault is one of key's, the new file (checked
+	 * below) reads.  Otherwise this is the reason given.
+	 */
+	if ((broken = node_config_parse(text, len, &cur, &line, w,
+	    sizeof(w)) == -1)) {
 		if (line > 0)
-			snprintf(why, whysz, "%s:%d: %s (fix that line first)",
-			    path, line, w);
+			snprintf(broke, sizeof(broke), "%s:%d: %s (fix that "
+			    "line first)", path, line, w);
 		else
-			snprintf(why, whysz, "%s: %s (fix the file first)",
-			    path, w);
-		goto out;
+			snprintf(broke, sizeof(broke), "%s: %s (fix the file "
+			    "first)", path, w);
 	}
 	/* The value alone, judged as init judges it (config_set). */
 	memset(&scratch, 0, sizeof(scratch));
@@ -1350,7 +1411,10 @@ node_config_update(const char *dir, const char *key, const char *value,
 	}
 	if (config_set(&scratch, key, value, why, whysz) == -1)
 		goto out;
-	if (strcmp(key, "region") == 0 && strcmp(value, cur.region) != 0) {
+	/* (A broken file's region was checked against the database when
+	 * the node opened as it will read: node_config_pending.) */
+	if (!broken && strcmp(key, "region") == 0 &&
+	    strcmp(value, cur.region) != 0) {
 		snprintf(why, whysz, "region: the region cannot change once "
 		    "changes are signed (it is %s)", cur.region);
 		goto out;
@@ -1366,7 +1430,9 @@ node_config_update(const char *dir, const char *key, const char *value,
 	    sizeof(w)) == -1) {
 		/* Not a line but the settings together: the value's fault
 		 * (two listeners on one port). */
-		if (line == 0) {
+		if (broken)
+			snprintf(why, whysz, "%s", broke);
+		else if (line == 0) {
 			rc = NODE_CONFIG_REFUSED;
 			snprintf(why, whysz, "%s", w);
 		} else

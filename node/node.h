@@ -184,6 +184,19 @@ int	 node_config_update(const char *dir, const char *key,
 	    const char *value, node_config_before before, void *arg,
 	    char *why, size_t whysz);
 
+/*
+ * node_config_pending(key, value): from now on, this process's node_open
+ * reads opora.conf as it will read once key is set to value (both
+ * borrowed; they must outlive the opens): 'config set' opens the node as
+ * it will be, so a line of key's that a hand broke can be mended with it.
+ * Nothing is written.
+ */
+void	 node_config_pending(const char *key, const char *value);
+/* node_config_reads(dir): 1 when dir/opora.conf reads as it is, 0 when it
+ * does not, -1 when it cannot be read (node_open says why).  Says nothing
+ * itself. */
+int	 node_config_reads(const char *dir);
+
 /* node_open(dir, user): open the node in dir acting for user (a C string,
  * checked).  NULL, logged with advice, when dir holds no node. */
 struct node *node_open(const char *dir, const char *user);

@@ -153,6 +153,28 @@ refuses 78 'chmod 600' "$OPORA" --dir a config set stats_interval 6
 chmod 600 a/opora.conf
 refuses 78 'holds no node' "$OPORA" --dir nowhere config set listen \
     127.0.0.1:1
+# A line a hand broke: config set of that very setting mends it (the
+# node opens as it will read, so the account is checked and the change
+# audited); another setting, or a bad value, leaves the file as it is and
+# names the line at fault.
+cp a/opora.conf "$T/conf"
+sed -i 's/^listen = .*/listen = 127.0.0.1:30102x/' a/opora.conf
+cp a/opora.conf "$T/broken"
+refuses 78 'opora.conf:[0-9]+: listen: "127.0.0.1:30102x" is not valid' \
+    "$OPORA" --dir a config get listen
+refuses 78 'opora.conf:[0-9]+: listen: "127.0.0.1:30102x" is not valid' \
+    "$OPORA" --dir a config set anti_entropy_interval 61
+refuses 78 'listen: "nowhere" is not valid' "$OPORA" --dir a config set \
+    listen nowhere
+cmp -s "$T/broken" a/opora.conf || fail "a refused mend changed opora.conf"
+ok "$OPORA" --dir a config set listen 127.0.0.1:30104
+contains '^listen = 127.0.0.1:30104$' a/opora.conf
+[ "$(grep -c '^listen =' a/opora.conf)" = 1 ] || fail "two listen lines"
+[ "$(db a "SELECT count(*) FROM audit WHERE action = 'config set' AND
+    detail = 'listen = 127.0.0.1:30104'")" = 1 ] || fail "the mend is not audited"
+ok "$OPORA" --dir a config get listen
+cp "$T/conf" a/opora.conf
+
 # The usage names every setting there is.
 ok "$OPORA" --dir a config get
 cut -d' ' -f1 "$T/out" > "$T/keys"
