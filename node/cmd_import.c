@@ -2115,8 +2115,8 @@ cmd_import(int argc, char **argv)
 		    "импортируйте остальное с --keep-going).  Первая:"));
 		/* Where the first is: on a line of its own on a terminal, in
 		 * the one line of the journal's form there. */
-		if (log_journal_form())
-			cli_err("%s %s:%d", head, im.shown, im.first_bad);
+		if (log_journal_form())	/* the log escapes the path */
+			cli_err("%s %s:%d", head, im.path, im.first_bad);
 		else {
 			cli_err("%s", head);
 			fprintf(stderr, "  %s:%d\n", im.shown, im.first_bad);
