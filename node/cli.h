@@ -244,6 +244,11 @@ int	 cli_audit(struct node *n, const char *action, const char *dossiers,
  * is not made: the caller returns EX_SOFTWARE).  0 / -1. */
 int	 cli_audit_change(struct node *n, const char *action,
 	    const char *detail);
+/* cli_audit_failed(n, action, detail): a change recorded by
+ * cli_audit_change was not made after all: say so in the audit ("ACTION
+ * failed"), as well as it can (its own failure is not reported). */
+void	 cli_audit_failed(struct node *n, const char *action,
+	    const char *detail);
 /* cli_audit_entry(e, action, dossiers, detail): the entry cli_audit
  * writes, filled for the acting account (pointers borrowed from cli and
  * the arguments). */

@@ -275,6 +275,15 @@ cli_audit_change(struct node *n, const char *action, const char *detail)
 	return (-1);
 }
 
+void
+cli_audit_failed(struct node *n, const char *action, const char *detail)
+{
+	char	 a[64];
+
+	snprintf(a, sizeof(a), "%s failed", action);
+	(void)cli_audit(n, a, "", detail, false);
+}
+
 /* The dossier ids of an audit entry, each once in a row, separated by
  * one space; v grows (the caller frees it). */
 struct ids {

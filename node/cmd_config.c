@@ -116,7 +116,7 @@ config_set(int argc, char **argv)
 	r = node_config_update(cli.dir, argv[1], argv[2], audit_set, n, why,
 	    sizeof(why));
 	if (r == NODE_CONFIG_FULL || r == NODE_CONFIG_IO)
-		(void)cli_audit(n, "config set failed", "", argv[1], false);
+		cli_audit_failed(n, "config set", argv[1]);
 	node_close(n);
 	if (r != 0) {
 		if (why[0] != '\0')

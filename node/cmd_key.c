@@ -469,8 +469,11 @@ key_rotate(int argc, char **argv)
 	}
 	if ((n = cli_open()) == NULL)
 		return (EX_CONFIG);
-	rc = cli_audit_change(n, "key rotate", tls ? "tls" : "signing") ==
-	    -1 ? EX_SOFTWARE : tls ? rotate_tls(n) : rotate_signing(n, days);
+	if (cli_audit_change(n, "key rotate", tls ? "tls" : "signing") == -1)
+		rc = EX_SOFTWARE;
+	else if ((rc = tls ? rotate_tls(n) : rotate_signing(n, days)) !=
+	    EX_OK)
+		cli_audit_failed(n, "key rotate", tls ? "tls" : "signing");
 	node_close(n);
 	return (rc);
 }

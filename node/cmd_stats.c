@@ -600,6 +600,7 @@ researcher_add(int argc, char **argv)
 	    tls_pin_file(crt, pin) == -1) {
 		cli_err("%s: %s", crt, cli_tr("cannot write the certificate",
 		    "не удаётся записать сертификат"));
+		cli_audit_failed(n, "researcher add", argv[optind]);
 		rc = EX_CANTCREAT;
 		goto out;
 	}
@@ -615,6 +616,7 @@ researcher_add(int argc, char **argv)
 			    "журнале узла"));
 		(void)unlink(key);
 		(void)unlink(crt);
+		cli_audit_failed(n, "researcher add", argv[optind]);
 		rc = r == 1 ? EX_DATAERR : EX_SOFTWARE;
 		goto out;
 	}
@@ -696,12 +698,14 @@ researcher_remove(int argc, char **argv)
 	case 1:
 		cli_err("researcher remove: %s %s", cli_tr("no researcher",
 		    "нет исследователя"), argv[1]);
+		cli_audit_failed(n, "researcher remove", argv[1]);
 		rc = EX_NOINPUT;
 		break;
 	default:
 		cli_err("researcher remove: %s", cli_tr("the database could "
 		    "not be written; the node's log says why", "не удалось "
 		    "записать в базу данных; причина — в журнале узла"));
+		cli_audit_failed(n, "researcher remove", argv[1]);
 		rc = EX_SOFTWARE;
 	}
 	node_close(n);

@@ -68,6 +68,12 @@ ok "$O" --dir FED --user admin researcher add alice --out .
 audit_has FED "researcher add" "alice"
 ok "$O" --dir FED --user admin researcher remove alice
 audit_has FED "researcher remove" "alice"
+# A change recorded but then not made says so after it.
+refuses 66 'no researcher' "$O" --dir FED --user admin researcher remove nobody
+audit_has FED "researcher remove failed" "nobody"
+refuses 65 'already registered' "$O" --dir FED --user admin researcher add \
+    alice --out "$(mkdir -p again && echo again)"
+audit_has FED "researcher add failed" "alice"
 ok "$O" --dir SMO --user inspector audit verify
 ok "$O" --dir FED --user inspector audit verify
 
