@@ -232,7 +232,7 @@ stats(struct http_conn *c, const struct http_request *rq)
 				    rq->path_len - 10);
 	char			 ind[40] = "", by[64] = "", period[16] = "";
 	char			 fmt[8], level[16] = "district", why[256];
-	char			 whom[96], esc[ESC_LONG];
+	char			 whom[96];
 	int64_t			 year, release = 0;
 	int			 k, kb;
 
@@ -335,8 +335,7 @@ stats(struct http_conn *c, const struct http_request *rq)
 		return;
 	}
 	if (k == -1) {
-		log_warnx("statistics for %s: %s", whom, esc_str(why, esc,
-		    sizeof(esc)));
+		log_warnx("statistics for %s: %s", whom, why);
 		http_error(c, 500, "internal", "the statistics could not be "
 		    "computed; the node's log says why");
 		return;

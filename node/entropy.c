@@ -630,7 +630,7 @@ sweep(struct node *n, const char *peer, const struct kind *kd,
     entropy_get_fn get, void *arg, struct entropy_result *r)
 {
 	struct todo	*todo;
-	char		 why[256], e[ESC_LONG];
+	char		 why[256];
 	size_t		 ntodo = 0, i;
 	int		 k, failed = 0, rc = -1;
 
@@ -650,7 +650,7 @@ sweep(struct node *n, const char *peer, const struct kind *kd,
 			failed++;
 			r->unresolved++;
 			log_warnx("anti-entropy: dossier %s from %s: %s",
-			    todo[i].id, peer, esc_str(why, e, sizeof(e)));
+			    todo[i].id, peer, why);
 		}
 	}
 	/* Beyond ENTROPY_MAX_REPAIR: for the next round. */
@@ -673,7 +673,6 @@ entropy_round(struct node *n, const char *peer, entropy_get_fn get,
 	struct buf	 body;
 	char		 theirs[ENTROPY_DIGEST_HEX + 1], otheirs[ENTROPY_DIGEST_HEX + 1];
 	char		 mine[ENTROPY_DIGEST_HEX + 1], omine[ENTROPY_DIGEST_HEX + 1];
-	char		 e[ESC_LONG];
 	int64_t		 tcount, mcount, otcount, omcount;
 	bool		 dsame = false, osame;
 
@@ -726,8 +725,7 @@ done:
 	r->unresolved += o.unresolved;
 	r->at = node_now_ms();
 	if (!r->ok)
-		log_warnx("anti-entropy with %s: %s", peer, esc_str(r->why, e,
-		    sizeof(e)));
+		log_warnx("anti-entropy with %s: %s", peer, r->why);
 	else if (!r->in_step && !dsame)
 		log_info("anti-entropy with %s: %lld of %lld shared dossiers "
 		    "differed; %lld changes applied to %lld of them; %lld "

@@ -442,7 +442,7 @@ repair(CURL *h, struct node *n, const struct stopper *stp,
 	struct feed_stats rs;
 	struct wire_feed f;
 	struct buf	 body;
-	char		 url[512], why[256], ewhy[ESC_LONG];
+	char		 url[512], why[256];
 	size_t		 i;
 
 	for (i = 0; i < st->ntorepair && !stopping(stp); i++) {
@@ -456,8 +456,7 @@ repair(CURL *h, struct node *n, const struct stopper *stp,
 		    sizeof(why)) == -1 || (f.next = cursor, feed_apply(n,
 		    p->region, &f, true, &rs, why, sizeof(why))) == -1)
 			log_warnx("repair dossier %s from %s: %s",
-			    st->torepair[i], p->region, esc_str(why, ewhy,
-			    sizeof(ewhy)));
+			    st->torepair[i], p->region, why);
 		else {
 			log_info("repaired dossier %s from %s: %llu applied",
 			    st->torepair[i], p->region,
@@ -483,7 +482,7 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 	const cJSON	*g = cJSON_GetObjectItemCaseSensitive(it, "sig");
 	uint8_t		*bytes, sig[SIG_LEN];
 	size_t		 len, slen;
-	char		 why[256], ewhy[ESC_LONG];
+	char		 why[256];
 	int		 r = -1;
 
 	if (!cJSON_IsString(b) || !cJSON_IsString(g))
@@ -497,7 +496,7 @@ take_snapshot(struct node *n, const char *region, const cJSON *it, int *year)
 		if ((r = stats_store(n->st, bytes, len, sig, region, year, why,
 		    sizeof(why))) == -1)
 			log_warnx("refused a snapshot from %s: %s", region,
-			    esc_str(why, ewhy, sizeof(ewhy)));
+			    why);
 		else if (r == -2)
 			log_warnx("a snapshot from %s: %s; the pull stops here "
 			    "and is tried again", region, why);
@@ -1303,7 +1302,7 @@ puller_run(void *arg)
 	struct pipeline	 pl, *plp = NULL;
 	struct node	*n;
 	CURL		*h = NULL;
-	char		 why[512], ewhy[ESC_LONG], reason[128];
+	char		 why[512], reason[128];
 	uint64_t	 t0, ae_next = 0;	/* next anti-entropy round */
 	bool		 more, polled = true, caught_up = false;
 	int		 backoff = 1, idle = 0, wait, next_s;
@@ -1383,7 +1382,7 @@ puller_run(void *arg)
 		if (store_peer_exists(n->st, p->region) == 0)
 			break;
 		log_warnx("pull from %s: %s (next try in %d s)", p->region,
-		    esc_str(why, ewhy, sizeof(ewhy)), backoff);
+		    why, backoff);
 		peer_error(n, p->region, why);
 		if (nap(s, p, backoff * 1000))
 			break;

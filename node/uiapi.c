@@ -2690,8 +2690,7 @@ ep_stats(struct ctx *c, const char *what)
 		return;
 	}
 	if (k != 0) {
-		log_warnx("web statistics for %s: %s", c->acct.login,
-		    esc_str(why, note, sizeof(note)));
+		log_warnx("web statistics for %s: %s", c->acct.login, why);
 		internal(c);
 		return;
 	}

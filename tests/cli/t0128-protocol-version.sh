@@ -153,4 +153,16 @@ grep -q '^<4>level=warning msg="pull from RU-KLU: it answers in replication prot
     "$T/SMO.log" || fail "not in the journal's form"
 stop SMO
 unfake
+# The peer's words in the journal: escaped once, by the log.
+fake refuse
+serve SMO
+until_true 20 grep -q 'pull from RU-KLU: it does not speak' "$T/SMO.log" ||
+    { cat "$T/SMO.log"; fail "serve's puller did not say the refusal"; }
+grep -qF 'of the two nodes\x1b[2J\"' "$T/SMO.log" ||
+    { cat "$T/SMO.log"; fail "the peer's escape is not in the log once"; }
+if grep -qF '\\x1b' "$T/SMO.log"; then
+	fail "the log escaped the peer's words twice"
+fi
+stop SMO
+unfake
 exit 0
