@@ -10,13 +10,16 @@ cleanup() {
 	# A failed test shows what its servers said last: the run's one
 	# chance to say why (CI keeps nothing else).
 	if [ "$_rc" != 0 ]; then
+		_shown=""
 		for _l in "$T"/*.log; do
 			[ -f "$_l" ] || continue
 			echo "--- last lines of ${_l##*/}:" >&2
 			tail -n 8 "$_l" | cut -c 1-300 >&2
+			_shown=1
 		done
-		# Last, where a summary's tail shows it.
-		[ -z "${FAILED:-}" ] || echo "FAIL: $FAILED" >&2
+		# Last again, where a summary's tail shows it.
+		[ -z "${FAILED:-}" ] || [ -z "$_shown" ] ||
+		    echo "FAIL: $FAILED" >&2
 	fi
 	rm -rf "$T"
 }
