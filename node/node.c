@@ -257,7 +257,7 @@ listen_clash(const char *a, const char *b)
 		    num_parse_str(colon + 1, 1, 65535, &port[i]) == -1)
 			return (false);
 		hl = (size_t)(colon - s[i]);
-		if (hl >= 2 && s[i][0] == '[') {
+		if (hl >= 2 && s[i][0] == '[' && hl - 2 < sizeof(host)) {
 			memcpy(host, s[i] + 1, hl - 2);
 			host[hl - 2] = '\0';
 		} else if (hl < sizeof(host)) {
@@ -1428,11 +1428,11 @@ node_config_update(const char *dir, const char *key, const char *value,
 	/* The whole new file must read back as the one meant. */
 	if (node_config_parse(b.data, b.len, &scratch, &line, w,
 	    sizeof(w)) == -1) {
-		/* Not a line but the settings together: the value's fault
-		 * (two listeners on one port). */
-		if (broken)
+		if (broken)	/* not mended by this change */
 			snprintf(why, whysz, "%s", broke);
 		else if (line == 0) {
+			/* Not a line but the settings together: the
+			 * value's fault (two listeners on one port). */
 			rc = NODE_CONFIG_REFUSED;
 			snprintf(why, whysz, "%s", w);
 		} else
