@@ -630,6 +630,35 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 	return (-1);
 }
 
+/* What fd holds, at most LIMIT_CONFIG_BYTES + 1 bytes, into *text (the
+ * caller's to free) and *len.  0, or -1 with errno set and nothing said. */
+static int
+read_config_fd(int fd, char **text, size_t *len)
+{
+	ssize_t	 r;
+	int	 saved;
+
+	*len = 0;
+	if ((*text = malloc(LIMIT_CONFIG_BYTES + 1)) == NULL)
+		return (-1);
+	while (*len < LIMIT_CONFIG_BYTES + 1) {
+		r = read(fd, *text + *len, LIMIT_CONFIG_BYTES + 1 - *len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			saved = errno;
+			free(*text);
+			*text = NULL;
+			errno = saved;
+			return (-1);
+		}
+		if (r == 0)
+			break;
+		*len += (size_t)r;
+	}
+	return (0);
+}
+
 /*
  * The text of the configuration file path (which must be private to us),
  * at most LIMIT_CONFIG_BYTES + 1 bytes (one more than the limit, to see a
@@ -639,39 +668,18 @@ node_config_parse(const char *text, size_t len, struct node_config *c,
 static int
 config_slurp(const char *path, char **text, size_t *len)
 {
-	ssize_t	 r;
-	int	 fd, rc = -1;
+	int	 fd, rc;
 
-	*text = NULL;
-	*len = 0;
 	if ((fd = pemfile_open_trusted(path, 0, PEMFILE_PRIVATE,
 	    "configuration")) < 0) {
 		if (fd == -2)
 			log_warnx("configuration %s: no such file", path);
+		*text = NULL;
+		*len = 0;
 		return (-1);
 	}
-	if ((*text = malloc(LIMIT_CONFIG_BYTES + 1)) == NULL) {
-		log_warn("configuration %s", path);
-		goto out;
-	}
-	while (*len < LIMIT_CONFIG_BYTES + 1) {
-		r = read(fd, *text + *len, LIMIT_CONFIG_BYTES + 1 - *len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			log_warn("read %s", path);
-			goto out;
-		}
-		if (r == 0)
-			break;
-		*len += (size_t)r;
-	}
-	rc = 0;
-out:
-	if (rc == -1) {
-		free(*text);
-		*text = NULL;
-	}
+	if ((rc = read_config_fd(fd, text, len)) == -1)
+		log_warn("read %s", path);
 	close(fd);
 	return (rc);
 }
@@ -694,20 +702,16 @@ node_config_reads(const char *dir)
 {
 	struct node_config	 c;
 	char			 path[4096], why[LIMIT_CONFIG_LINE], *text;
-	ssize_t			 r = 0;
-	size_t			 len = 0;
+	size_t			 len;
 	int			 fd, line, rc = -1;
 
+	/* Its trust is node_open's to judge, and to say. */
 	if (join(path, sizeof(path), dir, "opora.conf") == -1 ||
 	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return (-1);
-	if ((text = malloc(LIMIT_CONFIG_BYTES + 1)) != NULL) {
-		while (len <= LIMIT_CONFIG_BYTES && (r = read(fd, text + len,
-		    LIMIT_CONFIG_BYTES + 1 - len)) > 0)
-			len += (size_t)r;
-		if (r != -1)
-			rc = node_config_parse(text, len, &c, &line, why,
-			    sizeof(why)) == 0;
+	if (read_config_fd(fd, &text, &len) == 0) {
+		rc = node_config_parse(text, len, &c, &line, why,
+		    sizeof(why)) == 0;
 		free(text);
 	}
 	close(fd);
