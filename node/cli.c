@@ -379,9 +379,16 @@ cli_main(int argc, char **argv)
 	/* And, for the I/O errors SQLite does not log, its file calls. */
 	(void)iowatch_install();
 	cli.tty = isatty(STDERR_FILENO);
-	/* Text from outside is shown on a terminal, never obeyed. */
-	(void)ttyout_install();
 	log_init("opora", 1, false);
+	/* Text from outside is shown on a terminal, never obeyed: a command
+	 * that cannot make sure of it does not run (fail closed). */
+	if (ttyout_install() == -1) {
+		cli_err("%s", cli_tr("out of memory: cannot set up the "
+		    "terminal's output safely; nothing was done",
+		    "не хватает памяти: вывод на терминал не удаётся "
+		    "сделать безопасным; ничего не сделано"));
+		return (EX_OSERR);
+	}
 	while ((ch = getopt_long(argc, argv, "+d:hr:u:vV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':

@@ -15,7 +15,8 @@
 
 /* ttyout_install(): put the escaping stream in place of stdout when
  * standard output is a terminal (it stays until exit, which closes it).
- * 0, or -1 when it could not be set up (stdout is left as it was). */
+ * 0, or -1 when it could not be set up (stdout is left as it was, and
+ * the caller must not print outside text to it: cli_main stops). */
 int	 ttyout_install(void);
 
 #endif /* OPORA_TTYOUT_H */

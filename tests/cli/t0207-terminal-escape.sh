@@ -35,4 +35,23 @@ ok "$OPORA" --dir a show "$D"
 contains "Заселена ${csi}2J${csi}31m в общежитие" "$T/out"
 ok "$OPORA" --dir a show "$D" --json
 contains "Ив${rlo}анова" "$T/out"
+
+# Fail closed: when the escaping stream cannot be made (memory ran out:
+# the shim makes fopencookie fail so), the command refuses before it
+# prints anything, rather than print a peer's text raw.
+SHIM="$TOP/build/shortwrite.so"
+[ -f "$SHIM" ] || fail "build/shortwrite.so is missing (make unit)"
+asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+rc=0
+script -qec "env LD_PRELOAD=$SHIM SHORTWRITE_NOCOOKIE=1 ASAN_OPTIONS=$asan \
+    $OPORA --dir a show $D" /dev/null > "$T/tty" 2>&1 || rc=$?
+[ "$rc" -eq 71 ] || { cat "$T/tty" >&2; fail "exit $rc, not 71 (EX_OSERR)"; }
+contains "cannot set up the terminal's output safely" "$T/tty"
+if grep -q "$csi" "$T/tty" || grep -q "Заселена" "$T/tty"; then
+	fail "the command printed the dossier without its terminal stream"
+fi
+# Into a pipe no stream is needed, and none is made.
+ok env LD_PRELOAD="$SHIM" SHORTWRITE_NOCOOKIE=1 ASAN_OPTIONS="$asan" \
+    "$OPORA" --dir a show "$D"
+contains "Заселена ${csi}2J" "$T/out"
 exit 0

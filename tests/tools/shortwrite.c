@@ -26,6 +26,10 @@
  * /proc/self/fd names it), the offset and the bytes asked.  A run with it
  * alone changes nothing and tells how many writes there are to aim at,
  * and where each lands.
+ *
+ * With SHORTWRITE_NOCOOKIE=1, fopencookie fails as when memory runs out
+ * (ENOMEM): the stream node/ttyout.c puts in front of a terminal cannot
+ * be made (tests/cli/t0207-tty-escape.sh).
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -153,4 +157,22 @@ ssize_t
 pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	return (short_pwrite(fd, buf, n, off));
+}
+
+FILE *
+fopencookie(void *cookie, const char *mode, cookie_io_functions_t fns)
+{
+	static FILE	*(*real)(void *, const char *, cookie_io_functions_t);
+
+	if (is_on("SHORTWRITE_NOCOOKIE")) {
+		errno = ENOMEM;
+		return (NULL);
+	}
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT, "fopencookie");
+	if (real == NULL) {
+		errno = ENOSYS;
+		return (NULL);
+	}
+	return (real(cookie, mode, fns));
 }
