@@ -22,7 +22,6 @@
 #include "node/uiapi.h"
 #include "node/uijson.h"
 #include "node/webfiles.h"
-#include "protocol/esc.h"
 #include "protocol/log.h"
 #include "protocol/pemfile.h"
 
@@ -330,7 +329,7 @@ resolve(const char *listen)
 {
 	struct addrinfo	 hints, *res = NULL;
 	const char	*colon = strrchr(listen, ':');
-	char		 host[128], e[ESC_SHORT];
+	char		 host[128];
 	size_t		 n;
 	int		 r;
 
@@ -347,8 +346,8 @@ resolve(const char *listen)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
-		log_warnx("listen_ui %s: %s", esc_str(listen, e, sizeof(e)),
-		    gai_strerror(r));
+		/* The log escapes the setting (once). */
+		log_warnx("listen_ui %s: %s", listen, gai_strerror(r));
 		return (NULL);
 	}
 	return (res);
@@ -359,7 +358,7 @@ ui_start(const struct node *n, const char *dir, int *failed)
 {
 	struct ui	*u;
 	struct addrinfo	*ai = NULL;
-	char		 crt[1024], key[1024], e[ESC_SHORT];
+	char		 crt[1024], key[1024];
 	size_t		 len;
 	unsigned int	 flags;
 
@@ -408,7 +407,7 @@ ui_start(const struct node *n, const char *dir, int *failed)
 	if (u->d == NULL) {
 		log_warnx("listen_ui %s: cannot listen there (in use, not "
 		    "this machine's address, or the certificate and key do "
-		    "not match)", esc_str(n->cfg.listen_ui, e, sizeof(e)));
+		    "not match)", n->cfg.listen_ui);
 		goto fail;
 	}
 	freeaddrinfo(ai);
