@@ -11,12 +11,14 @@
  * and a new signing key when a rotation is under way.  Everything is
  * fsynced before 'backup' says it is done.
  *
- * 'restore' copies a backup into a new directory, checks the database
- * (PRAGMA integrity_check, then 'opora verify' on the new node) and begins
- * a new feed epoch (node/epoch.h): the restored log lacks what the node
- * wrote after the backup, so the feed numbers it hands out from now on
- * would repeat numbers its peers have passed.  What fails leaves nothing
- * behind.
+ * 'restore' checks a backup as a node is checked (pemfile.h: nobody else
+ * could have put a file in it), copies it into a staging directory beside
+ * the new one, checks the database (PRAGMA integrity_check, then 'opora
+ * verify' on the new node), begins a new feed epoch (node/epoch.h: the
+ * restored log lacks what the node wrote after the backup, so the feed
+ * numbers it hands out from now on would repeat numbers its peers have
+ * passed), and renames the staging directory to the new one last.  What
+ * fails leaves nothing behind; what is killed leaves no node.
  */
 #include <sys/stat.h>
 
@@ -38,6 +40,7 @@
 #include "node/store_backup.h"
 #include "protocol/esc.h"
 #include "protocol/log.h"
+#include "protocol/pemfile.h"
 
 /* Configuration and key files are small; a bigger one is not ours. */
 #define BACKUP_FILE_MAX		(1024 * 1024)
@@ -68,47 +71,96 @@ join(char *out, size_t outsz, const char *dir, const char *name)
 	return (0);
 }
 
+/* The modes a file of a node or a backup must not have (docs/admin.md,
+ * "Permissions: what opora trusts"): the certificates may be read by
+ * anyone, nothing else. */
+static mode_t
+forbid_of(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return (n >= 4 && strcmp(name + n - 4, ".crt") == 0 ?
+	    PEMFILE_NO_WRITE : PEMFILE_PRIVATE);
+}
+
+/* Whether the directory open at fd holds nothing.  -1 on error. */
+static int
+dir_empty(int fd)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 dfd, empty = 1;
+
+	if ((dfd = dup(fd)) == -1)
+		return (-1);
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return (empty);
+}
+
 /*
- * Make directory dir (0700), or take it if it exists, is a directory and is
- * empty (then set 0700).  *made tells whether it was created.  0, or an
- * exit code after telling why.
+ * Make directory dir (0700), or take it if it exists, is a real directory
+ * (not a symbolic link) of the user running opora and is empty (then set
+ * 0700 on it, never on what a link points to); either way no other user
+ * may change a directory above it (pemfile_check_parents), so that nobody
+ * can put another directory in its place while the copy is made.  *made
+ * tells whether it was created.  0, or an exit code after telling why.
  */
 static int
 fresh_dir(const char *dir, bool *made)
 {
 	char		 e[ESC_LONG];
-	struct dirent	*de;
-	DIR		*d;
-	bool		 empty = true;
+	int		 fd, empty;
 
 	*made = false;
 	esc_str(dir, e, sizeof(e));
-	if (mkdir(dir, 0700) == 0) {
+	if (mkdir(dir, 0700) == 0)
 		*made = true;
-		return (0);
-	}
-	if (errno != EEXIST) {
+	else if (errno != EEXIST) {
 		cli_err("%s %s: %s", cli_tr("cannot create", "не удалось "
 		    "создать"), e, strerror(errno));
 		return (EX_CANTCREAT);
 	}
-	if ((d = opendir(dir)) == NULL) {
-		cli_err("%s: %s", e, strerror(errno));
+	/* Not the owner's: refused (judged, told); a link: refused. */
+	if ((fd = pemfile_open_trusted(dir, 1, 0, "directory")) < 0) {
+		if (*made)
+			(void)rmdir(dir);
+		*made = false;
+		if (fd == -2)
+			cli_err("%s: %s", e, strerror(ENOENT));
 		return (EX_CANTCREAT);
 	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			empty = false;
-	closedir(d);
-	if (!empty) {
-		cli_err("%s %s", e, cli_tr("is not empty: nothing was written "
-		    "(choose a new or empty directory)", "не пуст: ничего не "
-		    "записано (выберите новый или пустой каталог)"));
+	if (!*made && (empty = dir_empty(fd)) != 1) {
+		if (empty == -1)
+			cli_err("%s: %s", e, strerror(errno));
+		else
+			cli_err("%s %s", e, cli_tr("is not empty: nothing was "
+			    "written (choose a new or empty directory)",
+			    "не пуст: ничего не записано (выберите новый или "
+			    "пустой каталог)"));
+		close(fd);
 		return (EX_CANTCREAT);
 	}
-	if (chmod(dir, 0700) == -1) {
+	if (fchmod(fd, 0700) == -1) {
 		cli_err("chmod %s: %s", e, strerror(errno));
+		close(fd);
+		if (*made)
+			(void)rmdir(dir);
+		*made = false;
+		return (EX_CANTCREAT);
+	}
+	close(fd);
+	if (pemfile_check_parents(dir) == -1) {
+		if (*made)
+			(void)rmdir(dir);
+		*made = false;
 		return (EX_CANTCREAT);
 	}
 	return (0);
@@ -163,17 +215,25 @@ copy_file(const char *from, const char *to, const char *name,
 	if (join(src, sizeof(src), from, name) == -1 ||
 	    join(dst, sizeof(dst), to, name) == -1)
 		return (-1);
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT && missing_ok)
+	/* Never a link, a FIFO (it would hang the copy), another user's
+	 * file or one others may write (judged and told). */
+	if ((in = pemfile_open_trusted(src, 0, forbid_of(name), "file")) <
+	    0) {
+		if (in == -2 && missing_ok)
 			return (1);
-		cli_err("%s: %s", esc_str(src, e, sizeof(e)), strerror(errno));
+		if (in == -2)
+			cli_err("%s: %s", esc_str(src, e, sizeof(e)),
+			    strerror(ENOENT));
 		return (-1);
 	}
-	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > BACKUP_FILE_MAX) {
-		cli_err("%s: %s", esc_str(src, e, sizeof(e)), cli_tr("not a "
-		    "regular file of at most 1 MiB", "не обычный файл до "
-		    "1 МиБ"));
+	if (fstat(in, &sb) == -1) {
+		cli_err("%s: %s", esc_str(src, e, sizeof(e)), strerror(errno));
+		goto out;
+	}
+	if (sb.st_size > BACKUP_FILE_MAX) {
+		cli_err("%s: %s", esc_str(src, e, sizeof(e)), cli_tr("larger "
+		    "than 1 MiB: not a file of a node", "больше 1 МиБ: не "
+		    "файл узла"));
 		goto out;
 	}
 	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
@@ -372,6 +432,123 @@ out:
 	return (rc);
 }
 
+/*
+ * One file of a backup, name in the directory from (open at fd), checked
+ * as a node's file is (pemfile.h: a regular file, not a link nor a FIFO,
+ * the user's, with a node's modes; another user could have put anything
+ * in it) and, besides the database, at most BACKUP_FILE_MAX bytes.
+ * Absent: refused when needed.  0, or an exit code after telling why.
+ */
+static int
+backup_file_trusted(int fd, const char *from, const char *es,
+    const char *name, bool needed)
+{
+	char		 p[4096];
+	struct stat	 sb;
+	int		 r;
+
+	if (join(p, sizeof(p), from, name) == -1)
+		return (EX_USAGE);
+	if ((r = pemfile_stat_trusted(fd, name, p, forbid_of(name),
+	    "backup file")) == -1)
+		return (EX_CONFIG);
+	if (r == -2) {
+		if (!needed)
+			return (0);
+		cli_err("%s %s: %s %s", es, cli_tr("is not a backup made by "
+		    "'opora backup'", "не копия, сделанная 'opora backup'"),
+		    cli_tr("missing", "нет файла"), name);
+		return (EX_NOINPUT);
+	}
+	if (strcmp(name, "opora.db") != 0 && fstatat(fd, name, &sb,
+	    AT_SYMLINK_NOFOLLOW) == 0 && sb.st_size > BACKUP_FILE_MAX) {
+		cli_err("%s/%s: %s", es, name, cli_tr("larger than 1 MiB: "
+		    "not a file of a node (the backup is damaged)", "больше "
+		    "1 МиБ: не файл узла (копия повреждена)"));
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+/* The backup from: its directory as a node's (a real directory of the
+ * user, which nobody else may write, nor change a directory above it)
+ * and every file (backup_file_trusted).  0, or an exit code (told). */
+static int
+backup_trusted(const char *from, const char *es)
+{
+	int	 fd, i, rc = EX_CONFIG;
+
+	if ((fd = pemfile_open_trusted(from, 1, PEMFILE_NO_WRITE,
+	    "backup directory")) == -2) {
+		cli_err("%s: %s", es, cli_tr("no such backup directory",
+		    "нет такого каталога копии"));
+		return (EX_NOINPUT);
+	}
+	if (fd == -1 || pemfile_check_parents(from) == -1)
+		goto out;
+	if ((rc = backup_file_trusted(fd, from, es, "opora.db", true)) != 0)
+		goto out;
+	for (i = 0; required[i] != NULL; i++)
+		if ((rc = backup_file_trusted(fd, from, es, required[i],
+		    true)) != 0)
+			goto out;
+	for (i = 0; optional[i] != NULL; i++)
+		if ((rc = backup_file_trusted(fd, from, es, optional[i],
+		    false)) != 0)
+			goto out;
+out:
+	if (fd >= 0)
+		close(fd);
+	return (rc);
+}
+
+/*
+ * Where a restore may end: dir must not exist, or be an empty real
+ * directory of the user (the finished node then takes its place).  0, or
+ * an exit code after telling why.
+ */
+static int
+target_free(const char *dir, const char *e)
+{
+	struct stat	 sb;
+	int		 fd, empty;
+
+	if (lstat(dir, &sb) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		cli_err("%s: %s", e, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	if ((fd = pemfile_open_trusted(dir, 1, 0, "directory")) < 0)
+		return (EX_CANTCREAT);
+	empty = dir_empty(fd);
+	close(fd);
+	if (empty != 1) {
+		cli_err("%s %s", e, cli_tr("is not empty: nothing was written "
+		    "(choose a new or empty directory)", "не пуст: ничего не "
+		    "записано (выберите новый или пустой каталог)"));
+		return (EX_CANTCREAT);
+	}
+	return (0);
+}
+
+/* The directory dir is in ("." for a name without a slash), in out. */
+static int
+parent_of(const char *dir, char *out, size_t outsz)
+{
+	char	*slash;
+
+	if (snprintf(out, outsz, "%s", dir) >= (int)outsz)
+		return (-1);
+	if ((slash = strrchr(out, '/')) == NULL)
+		snprintf(out, outsz, ".");
+	else if (slash == out)
+		out[1] = '\0';
+	else
+		*slash = '\0';
+	return (0);
+}
+
 int
 cmd_restore(int argc, char **argv)
 {
@@ -393,38 +570,56 @@ cmd_restore(int argc, char **argv)
 	struct node	*n = NULL;
 	struct store	*st = NULL;
 	char		 p[4096], q[4096], e[ESC_LONG], es[ESC_LONG];
+	char		 dir[4096], work[4096 + 16], parent[4096];
 	char		 epoch[EPOCH_HEX + 1];
-	const char	*from, *dir, *saved;
+	const char	*from, *saved;
+	size_t		 len;
 	int64_t		 changes = 0;
 	mode_t		 old;
 	bool		 made = false;
-	int		 i, k, rc;
+	int		 k, rc;
 
 	if ((rc = args(argc, argv, 2, usage)) != -1)
 		return (rc);
 	from = argv[1];
-	dir = argv[2];
+	/* DIR without its trailing slashes: the staging directory is
+	 * made beside it, DIR.restore-XXXXXX. */
+	len = strlen(argv[2]);
+	while (len > 1 && argv[2][len - 1] == '/')
+		len--;
+	if (len == 0 || len >= sizeof(dir) - 16) {
+		fprintf(stderr, "%s\n", usage);
+		return (EX_USAGE);
+	}
+	memcpy(dir, argv[2], len);
+	dir[len] = '\0';
 	esc_str(from, es, sizeof(es));
 	esc_str(dir, e, sizeof(e));
-	/* A backup holds the database and every required file. */
-	for (i = -1; i < 0 || required[i] != NULL; i++) {
-		if (join(p, sizeof(p), from, i < 0 ? "opora.db" :
-		    required[i]) == -1)
-			return (EX_USAGE);
-		if (access(p, R_OK) == -1) {
-			cli_err("%s %s: %s %s", es, cli_tr("is not a backup "
-			    "made by 'opora backup'", "не копия, сделанная "
-			    "'opora backup'"), cli_tr("missing", "нет файла"),
-			    i < 0 ? "opora.db" : required[i]);
-			return (EX_NOINPUT);
-		}
-	}
+	if ((rc = backup_trusted(from, es)) != 0 ||
+	    (rc = target_free(dir, e)) != 0)
+		return (rc);
+	/*
+	 * The node is made, checked and verified in a directory of its own
+	 * beside DIR, and takes DIR's name (rename(2)) only once it
+	 * verified: killed at any moment before, DIR is not there (or still
+	 * empty) rather than a node that looks whole and was never checked.
+	 */
 	old = umask(077);
-	if ((rc = fresh_dir(dir, &made)) != 0)
+	snprintf(work, sizeof(work), "%s.restore-XXXXXX", dir);
+	if (mkdtemp(work) == NULL) {
+		cli_err("%s %s: %s", cli_tr("cannot create", "не удалось "
+		    "создать"), e, strerror(errno));
+		rc = EX_CANTCREAT;
 		goto out;
+	}
+	made = true;
+	if (pemfile_check_parents(work) == -1) {
+		rc = EX_CANTCREAT;
+		goto fail;
+	}
 	rc = EX_IOERR;
 	if (join(p, sizeof(p), from, "opora.db") == -1 ||
-	    join(q, sizeof(q), dir, "opora.db") == -1)
+	    join(q, sizeof(q), work, "opora.db") == -1)
 		goto fail;
 	if ((k = copy_db(NULL, p, q, true, &changes)) == 1) {
 		rc = EX_NOINPUT;
@@ -438,23 +633,23 @@ cmd_restore(int argc, char **argv)
 		rc = EX_DATAERR;
 		goto fail;
 	}
-	if (copy_files(from, dir) == -1)
+	if (copy_files(from, work) == -1)
 		goto fail;
 	/* Migrated to this opora's schema, then a new feed epoch: the log
 	 * went back to the backup's, and peers passed its later numbers. */
 	if ((st = store_open(q, false)) == NULL ||
-	    epoch_restart(dir, st, "restored from a backup") == -1 ||
+	    epoch_restart(work, st, "restored from a backup") == -1 ||
 	    epoch_get(st, epoch) == -1) {
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
 	store_close(st);
 	st = NULL;
-	if (sync_path(dir, true) == -1)
+	if (sync_path(work, true) == -1)
 		goto fail;
 	/* The whole check of 'opora verify', on the new node. */
 	saved = cli.dir;
-	cli.dir = dir;
+	cli.dir = work;
 	rc = cmd_verify(1, vargv);
 	/* Every dossier came back: audited in the restored node's log,
 	 * as the account acting there. */
@@ -474,6 +669,23 @@ cmd_restore(int argc, char **argv)
 		rc = rc == EX_DATAERR ? EX_DATAERR : EX_SOFTWARE;
 		goto fail;
 	}
+	/* Verified: it becomes DIR (an empty DIR is replaced), for good
+	 * once the directory above is synced. */
+	if (rename(work, dir) == -1) {
+		cli_err("%s %s: %s", cli_tr("cannot create", "не удалось "
+		    "создать"), e, strerror(errno));
+		rc = EX_CANTCREAT;
+		goto fail;
+	}
+	made = false;
+	if (parent_of(dir, parent, sizeof(parent)) == -1 ||
+	    sync_path(parent, true) == -1) {
+		rc = EX_IOERR;
+		goto out;
+	}
+	log_warnx("%s: NEW FEED EPOCH %s: restored from a backup; peers will "
+	    "pull this node's whole feed again (what they hold is not "
+	    "verified again)", dir, epoch);
 	printf("%s %s: %lld %s, %s %s; %s\n", cli_tr("restored into",
 	    "восстановлен узел в"), e, (long long)changes,
 	    cli_n((uint64_t)changes, "change", "changes", "изменение",
@@ -490,7 +702,7 @@ cmd_restore(int argc, char **argv)
 fail:
 	store_close(st);
 	st = NULL;
-	clean_dir(dir, made);
+	clean_dir(work, made);
 out:
 	umask(old);
 	return (rc);

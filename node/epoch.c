@@ -270,9 +270,10 @@ epoch_random(char out[EPOCH_HEX + 1])
 	return (0);
 }
 
-/* epoch_restart's body, in the caller's write transaction. */
+/* epoch_restart's body, in the caller's write transaction; logged when
+ * say. */
 static int
-restart_in(const char *dir, struct store *st, const char *why)
+restart_in(const char *dir, struct store *st, const char *why, bool say)
 {
 	char		 e[EPOCH_HEX + 1], at[24];
 	int64_t		 head;
@@ -293,9 +294,10 @@ restart_in(const char *dir, struct store *st, const char *why)
 	 */
 	if (witness_write(dir, e, head, true) == -1)
 		return (-1);
-	log_warnx("%s: NEW FEED EPOCH %s: %s; peers will pull this node's "
-	    "whole feed again (what they hold is not verified again)", dir, e,
-	    why);
+	if (say)
+		log_warnx("%s: NEW FEED EPOCH %s: %s; peers will pull this "
+		    "node's whole feed again (what they hold is not verified "
+		    "again)", dir, e, why);
 	return (0);
 }
 
@@ -304,7 +306,7 @@ epoch_restart(const char *dir, struct store *st, const char *why)
 {
 	if (store_begin(st) == -1)
 		return (-1);
-	if (restart_in(dir, st, why) == -1 || store_commit(st) == -1) {
+	if (restart_in(dir, st, why, false) == -1 || store_commit(st) == -1) {
 		store_rollback(st);
 		return (-1);
 	}
@@ -398,7 +400,7 @@ epoch_check(const char *dir, struct store *st)
 			goto bad;
 		break;
 	case LOST:
-		if (restart_in(dir, st, why) == -1)
+		if (restart_in(dir, st, why, true) == -1)
 			goto bad;
 		break;
 	}

@@ -56,7 +56,9 @@ int	 epoch_check(const char *dir, struct store *st);
  * epoch_restart(dir, st, why): begin a new random epoch now: store it in
  * meta (with the time and why, a C string, for 'opora status') in its own
  * write transaction, and rewrite the witness (the new epoch, the newest
- * feed number).  Logs it.  0 / -1 (logged, rolled back).
+ * feed number).  0 / -1 (logged, rolled back).  It does not log the new
+ * epoch: its one caller, 'opora restore', says so once the restored node
+ * verifies (naming the directory it ends in).
  */
 int	 epoch_restart(const char *dir, struct store *st, const char *why);
 
