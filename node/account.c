@@ -281,9 +281,19 @@ account_add(struct store *st, const struct account *a, const char *pw,
 int
 account_update(struct store *st, const struct account *a)
 {
+	struct account	 was;
+	int		 r;
+
+	/* A session carries what its login proved: one opened by a curator
+	 * with a password alone must not go on as an admin's, who logs in
+	 * with a second factor too.  A new role (or centre) ends them. */
+	if ((r = store_account_get(st, a->login, &was)) == -1)
+		return (-1);
 	if (store_account_update(st, a) == -1)
 		return (-1);
-	if (!a->enabled && store_session_delete_login(st, a->login) == -1)
+	if ((!a->enabled || (r == 0 && (was.role != a->role ||
+	    strcmp(was.centre, a->centre) != 0))) &&
+	    store_session_delete_login(st, a->login) == -1)
 		return (-1);
 	return (0);
 }

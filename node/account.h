@@ -140,7 +140,9 @@ int64_t	 account_count(struct store *st);
 int	 account_add(struct store *st, const struct account *a,
 	    const char *pw, const uint8_t *totp, size_t totplen, int64_t now);
 /* account_update(st, a): store a's name, role, centre, enabled and locked
- * flags.  Disabling ends the account's sessions.  0 / -1. */
+ * flags.  Disabling the account, or giving it another role or centre,
+ * ends its sessions (its person logs in again, with a second factor when
+ * the account is now an admin's).  0 / -1. */
 int	 account_update(struct store *st, const struct account *a);
 /* account_set_password(st, login, pw, must_change): replace the password
  * (and end every session of the account).  0 / -1. */

@@ -81,9 +81,16 @@ session_check(struct store *st, const char *token, int64_t now, int64_t idle,
 		return (1);
 	if ((rc = store_session_get(st, h, out)) != 0)
 		return (rc);
-	/* A clock that went back counts as no time passed, never as a
-	 * session made younger. */
-	if (now - out->last_seen >= idle || now - out->created >= absolute)
+	/*
+	 * A clock that went back a little (NTP's step) counts as no time
+	 * passed, never as a session made younger.  One that went back
+	 * more (a session made while the clock ran a day fast): how long
+	 * the session has lived can no longer be told, and counted so it
+	 * would outlive both limits by that much: it ends.
+	 */
+	if (now - out->last_seen >= idle || now - out->created >= absolute ||
+	    out->last_seen - now > SESSION_SKEW || out->created - now >
+	    SESSION_SKEW)
 		return (store_session_delete(st, h) == -1 ? -1 : 1);
 	if (now > out->last_seen) {
 		if (store_session_touch(st, h, now) == -1)

@@ -8,8 +8,8 @@
  * A session ends after idle seconds without use, after absolute seconds
  * whatever its use (opora.conf session_idle_minutes, session_max_hours,
  * in minutes and hours), at logout,
- * and whenever its account's password changes or the account is disabled
- * (node/account.c deletes the account's sessions).  Each session has a
+ * and whenever its account's password, role or centre changes or the
+ * account is disabled (node/account.c deletes the account's sessions).  Each session has a
  * CSRF token of 256 random bits that every state-changing request must
  * carry (session_csrf_ok).
  *
@@ -32,6 +32,9 @@ struct store;
 #define SESSION_IDLE_DEFAULT	1800	/* 30 minutes */
 #define SESSION_ABSOLUTE_DEFAULT 43200	/* 12 hours */
 #define SESSION_IDLE_MIN	60
+/* A session whose times are more than this ahead of the clock (seconds)
+ * ends: the clock went back by more than a step of NTP's. */
+#define SESSION_SKEW		60
 #define SESSION_ABSOLUTE_MAX	86400
 
 struct session {
@@ -55,7 +58,8 @@ int	 session_create(struct store *st, const char *login, int64_t now,
  * and absolute in seconds, from opora.conf: cfg.session_idle_minutes * 60
  * and cfg.session_max_hours * 3600 (node.h).  0 with
  * *s filled and its last use moved to now; 1 when the token is malformed,
- * unknown, or its session expired (then deleted); -1 on error.
+ * unknown, or its session expired (then deleted; also when its last use
+ * or start is more than SESSION_SKEW seconds after now); -1 on error.
  */
 int	 session_check(struct store *st, const char *token, int64_t now,
 	    int64_t idle, int64_t absolute, struct session *s);

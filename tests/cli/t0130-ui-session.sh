@@ -158,6 +158,26 @@ sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/out" > "$T/novice.csrf"
 api novice GET "/api/search?surname=%D0%B8"
 status 200
 
+# A session carries what its login proved.  One opened by a curator with
+# a password alone does not go on as an admin's when the account is made
+# an admin (an admin logs in with a second factor): a new role or centre
+# ends the account's sessions.  Before, this session listed and made
+# accounts at once.
+ok "$OPORA_BIN" --dir n --user boss user set novice --role admin
+api novice GET /api/accounts
+status 401
+# Its password alone no longer logs it in.
+api novice POST /api/login '{"login":"novice","password":"my-own-long-pass-7"}'
+status 401
+# Another centre: another set of dossiers; the session ends too.
+login petrova
+api petrova GET /api/me
+status 200
+ok "$OPORA_BIN" --dir n --user boss user set petrova --centre \
+    "Вяземский центр"
+api petrova GET /api/me
+status 401
+
 # Throttling: failures of one account soon wait (429, Retry-After).
 got=
 export UI_WAIT=0

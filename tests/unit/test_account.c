@@ -401,6 +401,21 @@ test_sessions(void **state)
 	    0);
 	assert_int_equal(session_check(nd->st, tok, T0 + 1800,
 	    SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT, &s), 1);
+	/* Made while the clock ran a day fast, used when it is right
+	 * again: it ends (it would have lived a day past both limits).  A
+	 * step back of NTP's size counts as no time passed. */
+	assert_int_equal(session_create(nd->st, "sidorova", T0 + 86400, tok,
+	    csrf), 0);
+	assert_int_equal(session_check(nd->st, tok, T0 + 60,
+	    SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT, &s), 1);
+	assert_int_equal(session_check(nd->st, tok, T0 + 86400,
+	    SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT, &s), 1);
+	assert_int_equal(session_create(nd->st, "sidorova", T0 + 30, tok,
+	    csrf), 0);
+	assert_int_equal(session_check(nd->st, tok, T0,
+	    SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT, &s), 0);
+	assert_int_equal(session_check(nd->st, tok, T0 + 30 + 1799,
+	    SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT, &s), 0);
 	/* Logout; malformed tokens. */
 	assert_int_equal(session_create(nd->st, "sidorova", T0, tok, csrf),
 	    0);
