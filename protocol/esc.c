@@ -37,7 +37,8 @@ utf8_len(const uint8_t *p, size_t n)
 	}
 	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 ||
 	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	    cp == 0x200f ||
 	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return (0);
 	return (k);

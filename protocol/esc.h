@@ -7,7 +7,7 @@
  * esc_text copies in, keeping printable ASCII and well-formed UTF-8 (so
  * Russian text stays readable) and writing every other byte -- control
  * characters (newline, escape, ...), DEL, the C1 controls U+0080..U+009F,
- * the characters that reorder or break a line (U+200E, U+200F,
+ * the characters that reorder or break a line (U+061C, U+200E, U+200F,
  * U+2028..U+202E, U+2066..U+2069), bytes of invalid or overlong UTF-8 --
  * as \xNN (each byte), and a backslash as \\.
  * The result is always NUL-terminated within outsz; when it does not fit,

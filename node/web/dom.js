@@ -3,11 +3,11 @@
 
 import { parseDate, fmtDate, snilsState } from './ru.js';
 
-// Characters that reorder a line or are controls (C1) are shown, not
-// obeyed, as the CLI shows them (protocol/esc.h): a peer's or a person's
+// Characters that reorder a line (the bidirectional controls, U+061C
+// among them) or are controls (C1) are shown, not obeyed, as the CLI shows them (protocol/esc.h): a peer's or a person's
 // text cannot make a line read backwards ("U+202E") or hide what follows.
 // Each is written as the \xNN of its UTF-8 bytes.
-const HIDDEN = /[\u0080-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const HIDDEN = /[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 const utf8 = new TextEncoder();
 export function shown(s) {
 	return String(s).replace(HIDDEN, (c) => Array.from(utf8.encode(c),

@@ -100,9 +100,12 @@ test_esc(void **state)
 	    "a\\x00b");
 	/* What reorders or breaks a line on a screen. */
 	assert_string_equal(esc_str("a\xe2\x80\xae" "b\xe2\x80\xa8" "c"
-	    "\xe2\x81\xa6" "d\xe2\x80\x8f", out, sizeof(out)),
+	    "\xe2\x81\xa6" "d\xe2\x80\x8f" "e\xd8\x9c", out, sizeof(out)),
 	    "a\\xe2\\x80\\xae" "b\\xe2\\x80\\xa8" "c\\xe2\\x81\\xa6"
-	    "d\\xe2\\x80\\x8f");
+	    "d\\xe2\\x80\\x8f" "e\\xd8\\x9c");
+	/* Arabic letters beside U+061C stay text. */
+	assert_string_equal(esc_str("\xd8\x9b\xd8\xa7", out, sizeof(out)),
+	    "\xd8\x9b\xd8\xa7");
 	/* Neighbours that are text stay: an en dash, a non-breaking space. */
 	assert_string_equal(esc_str("1\xe2\x80\x93" "2\xc2\xa0", out,
 	    sizeof(out)), "1\xe2\x80\x93" "2\xc2\xa0");

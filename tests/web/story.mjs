@@ -904,20 +904,22 @@ try {
 	});
 	await step('text-that-reorders-is-shown', async () => {
 		// A surname holding U+202E (which would show the rest of the
-		// line backwards) and a C1 control: accepted as text, shown as
-		// the CLI shows them, \xNN of their bytes.
+		// line backwards), a name holding a C1 control and U+061C (a
+		// bidirectional mark too): accepted as text, shown as the CLI
+		// shows them, \xNN of their bytes.
 		await go(cur, 'Новый выпускник');
 		await cur.getByLabel(lab('Фамилия')).fill('Орлова\u202eаволроС');
-		await cur.getByLabel(lab('Имя')).fill('Вера\u009b');
+		await cur.getByLabel(lab('Имя')).fill('Вера\u009b\u061c');
 		await cur.getByLabel(lab('Дата рождения')).fill('03.03.2004');
 		await cur.getByLabel(lab('Пол')).selectOption('F');
 		await cur.getByRole('button', { name: 'Зарегистрировать' })
 		    .click();
 		await cur.getByRole('heading',
-		    { name: 'Орлова\\xe2\\x80\\xaeаволроС Вера\\xc2\\x9b' })
+		    { name: 'Орлова\\xe2\\x80\\xaeаволроС ' +
+		    'Вера\\xc2\\x9b\\xd8\\x9c' })
 		    .waitFor();
 		const text = await cur.locator('main').innerText();
-		check(!/[\u0080-\u009f\u202e]/.test(text),
+		check(!/[\u0080-\u009f\u061c\u202e]/.test(text),
 		    'a reordering or control character reached the page');
 		await shot(cur, '25-reordering-text');
 	});
