@@ -31,10 +31,23 @@
 
 #define VERIFY_BATCH	2048
 
+/* What a row of the log copies out of its change's signed bytes (read
+ * by store_each_change), to compare with what the bytes say: a row moved
+ * to another dossier (or region, key, clock) by hand would otherwise be
+ * served and shown as that dossier's. */
+struct vcopied {
+	char		 dossier[37];
+	char		 hlc[17];
+	char		 key[17];
+	char		 region[16];
+	bool		 bad;		/* a column too long, or NULL */
+};
+
 struct vstate {
 	struct node	*n;
 	struct verifier	*ver;
 	struct vitem	*items;
+	struct vcopied	*copied;	/* one per item */
 	size_t		 nitems;
 	uint64_t	 changes, problems;
 	bool		 oom;		/* could not check for want of memory */
@@ -137,6 +150,28 @@ check_parents(struct vstate *vs, const struct vitem *it)
 	}
 }
 
+/* Whether the row's copies (cp) are what change c's bytes say. */
+static bool
+copied_agree(const struct vcopied *cp, const struct change *c)
+{
+	char	 hlc[17];
+
+	if (cp->bad || c == NULL)
+		return (false);
+	hlc_format(c->hlc, hlc);
+	return (strcmp(cp->dossier, c->dossier) == 0 &&
+	    strcmp(cp->hlc, hlc) == 0 && strcmp(cp->key, c->key) == 0 &&
+	    strcmp(cp->region, c->region) == 0);
+}
+
+/* Copy s (NULL: bad) into out of outsz bytes; false when it does not
+ * fit (a value no change holds). */
+static bool
+copy_col(char *out, size_t outsz, const char *s)
+{
+	return (s != NULL && (size_t)snprintf(out, outsz, "%s", s) < outsz);
+}
+
 static void
 batch_finish(struct vstate *vs)
 {
@@ -152,6 +187,11 @@ batch_finish(struct vstate *vs)
 		else if (it->problem[0] != '\0')
 			problem(&vs->problems, "change %s (feed #%lld): %s", it->id,
 			    (long long)it->seq, it->problem);
+		else if (!copied_agree(&vs->copied[i], it->c))
+			problem(&vs->problems, "change %s (feed #%lld): its "
+			    "row's dossier, region, key or clock is not what "
+			    "its signed bytes say (the row was altered)",
+			    it->id, (long long)it->seq);
 		else
 			check_parents(vs, it);
 		change_free(it->c);
@@ -169,10 +209,16 @@ verify_row(const struct store_row *row, void *arg)
 {
 	struct vstate	*vs = arg;
 	struct vitem	*it = &vs->items[vs->nitems];
+	struct vcopied	*cp;
 
 	if (vs->oom)
 		return (-1);	/* no verdict can come of going on */
 	memset(it, 0, sizeof(*it));
+	cp = &vs->copied[vs->nitems];
+	cp->bad = !copy_col(cp->dossier, sizeof(cp->dossier), row->dossier) ||
+	    !copy_col(cp->hlc, sizeof(cp->hlc), row->hlc) ||
+	    !copy_col(cp->key, sizeof(cp->key), row->key_id) ||
+	    !copy_col(cp->region, sizeof(cp->region), row->region);
 	it->seq = row->seq;
 	snprintf(it->id, sizeof(it->id), "%s", row->id);
 	if ((it->bytes = malloc(row->len + 1)) == NULL) {
@@ -507,7 +553,8 @@ cmd_verify(int argc, char **argv)
 		goto report;
 	if (store_key_each(vs.n->st, key_unsound, &vs.problems) != 0)
 		goto out;
-	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL) {
+	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL ||
+	    (vs.copied = calloc(VERIFY_BATCH, sizeof(*vs.copied))) == NULL) {
 		vs.oom = true;
 		goto out;
 	}
@@ -579,6 +626,7 @@ out:
 	store_close(vc.st);
 	verifier_free(vs.ver);
 	free(vs.items);
+	free(vs.copied);
 	node_close(vs.n);
 	return (rc);
 }

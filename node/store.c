@@ -1581,16 +1581,24 @@ out:
 }
 
 static const char SQL_EACH_DOSSIER[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes WHERE dossier = ?"
-    " ORDER BY hlc, key_id, id";
+    "SELECT seq, id, dossier, bytes, sig, hlc, key_id, region FROM changes"
+    " WHERE dossier = ? ORDER BY hlc, key_id, id";
 static const char SQL_EACH_ALL[] =
-    "SELECT seq, id, dossier, bytes, sig FROM changes ORDER BY seq";
+    "SELECT seq, id, dossier, bytes, sig, hlc, key_id, region FROM changes"
+    " ORDER BY seq";
 
-/* A change read by "SELECT seq, id, dossier, bytes, sig": 0, or -1 when
- * its id or dossier is missing (damage). */
+/* A change read by "SELECT seq, id, dossier, bytes, sig[, hlc, key_id,
+ * region]": 0, or -1 when its id or dossier is missing (damage). */
 static int
 row_of(sqlite3_stmt *s, struct store_row *row)
 {
+	bool	 copied = sqlite3_column_count(s) >= 8;
+
+	row->hlc = copied ? (const char *)sqlite3_column_text(s, 5) : NULL;
+	row->key_id = copied ? (const char *)sqlite3_column_text(s, 6) :
+	    NULL;
+	row->region = copied ? (const char *)sqlite3_column_text(s, 7) :
+	    NULL;
 	row->seq = sqlite3_column_int64(s, 0);
 	row->id = (const char *)sqlite3_column_text(s, 1);
 	row->dossier = (const char *)sqlite3_column_text(s, 2);

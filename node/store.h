@@ -244,6 +244,12 @@ struct store_row {
 	size_t		 len;
 	const uint8_t	*sig;
 	size_t		 siglen;
+	/* What the log's row copies out of the signed bytes, for verify to
+	 * compare (store_each_change; NULL from store_change_bytes, and
+	 * when the column is NULL). */
+	const char	*hlc;		/* hlc_format's 16 hex digits */
+	const char	*key_id;
+	const char	*region;
 };
 typedef int (*store_row_fn)(const struct store_row *, void *);
 

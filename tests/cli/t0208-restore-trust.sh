@@ -80,6 +80,27 @@ if [ "$(id -u)" = 0 ]; then
 	[ -z "$(ls -A shared)" ] || fail "restore wrote into nobody's directory"
 fi
 
+# A row of the log moved to another dossier (so that it would be served
+# to the regions entitled to that one), region, key or clock, its signed
+# bytes untouched: verify compares the row with the bytes, and the
+# restore is refused.  (Before, region and key went unnoticed, and a
+# dossier moved with its heads mended too.)
+E=$("$OPORA" --dir a person add --surname Петрова --name Вера \
+    --birth-date 2004-05-07 --sex F) || fail "person add"
+E=${E%%/*}
+ok "$OPORA" --dir a event add "$E" --date 2024-02-01 --type contact \
+    --text "не для чужих"
+ok "$OPORA" --dir a backup bak2
+for set in "dossier = '${D%%/*}'" "region = 'RU-KLU'" \
+    "key_id = '0123456789abcdef'" "hlc = '0000000000000001'"; do
+	rm -rf moved
+	cp -a bak2 moved
+	sqlite3 moved/opora.db "UPDATE changes SET $set WHERE seq =
+	    (SELECT max(seq) FROM changes)" || fail "edit the copy: $set"
+	refuses 65 'not what its signed bytes say' "$OPORA" restore moved R
+	absent R
+done
+
 # Killed at its very last write (the restore's audit entry, after the
 # copy, the new epoch and verify): no node R, only the staging directory
 # beside it; then a restore runs whole.  The shim counts pwrite64 calls
