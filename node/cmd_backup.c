@@ -666,7 +666,12 @@ cmd_restore(int argc, char **argv)
 		    "nothing was kept; restore from another (older) backup",
 		    "восстановленный узел не прошёл проверку: ничего не "
 		    "сохранено; восстановите из другой (более ранней) копии"));
-		rc = rc == EX_DATAERR ? EX_DATAERR : EX_SOFTWARE;
+		/* The staging directory is this command's own: a node that
+		 * does not open there (78: its opora.conf and database name
+		 * two regions, its signing key is another node's) came so
+		 * from the backup, as a damaged one (65). */
+		rc = rc == EX_DATAERR || rc == EX_CONFIG ? EX_DATAERR :
+		    EX_SOFTWARE;
 		goto fail;
 	}
 	/* Verified: it becomes DIR (an empty DIR is replaced), for good

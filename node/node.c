@@ -981,7 +981,9 @@ node_open(const char *dir, const char *user)
 {
 	struct node	*n;
 	char		 p[4096], v[64];
+	uint8_t		 pub[SIG_PUB_LEN];
 	uint64_t	 h;
+	int		 r;
 
 	if ((n = calloc(1, sizeof(*n))) == NULL || (n->dir = strdup(dir)) ==
 	    NULL) {
@@ -1025,6 +1027,20 @@ node_open(const char *dir, const char *user)
 		goto bad;
 	sig_key_public(n->key, n->pub);
 	sig_key_id(n->pub, n->key_id);
+	/* signing.key must be one of this region's keys in the database
+	 * (the current one, or the one before it while a rotation waits
+	 * for its rename): another node's key put there (a backup mixed
+	 * up) would sign changes every peer refuses. */
+	if ((r = store_key_get(n->st, n->key_id, v, pub, NULL)) == -1)
+		goto bad;
+	if (r != 0 || strcmp(v, n->cfg.region) != 0 ||
+	    memcmp(pub, n->pub, SIG_PUB_LEN) != 0) {
+		log_warnx("%s: signing.key (key %s) is not a signing key of "
+		    "%s in this node's database: it belongs to another node; "
+		    "put back this node's own signing.key (from the same "
+		    "backup as opora.db)", dir, n->key_id, n->cfg.region);
+		goto bad;
+	}
 	if (store_meta_get(n->st, "hlc", v, sizeof(v)) == 0 &&
 	    hlc_parse(v, strlen(v), &h) == 0)
 		n->hlc.last = h;

@@ -101,6 +101,15 @@ for set in "dossier = '${D%%/*}'" "region = 'RU-KLU'" \
 	absent R
 done
 
+# Another node's signing key in the backup (a backup mixed up): the
+# restored node would sign changes every peer refuses.  Refused at open,
+# and so the backup as damaged.
+ok "$OPORA_BIN" --dir other init --region RU-KLU
+cp -a bak mixed
+cp other/signing.key mixed/signing.key
+refuses 65 'not a signing key of RU-SMO' "$OPORA" restore mixed R
+absent R
+
 # Killed at its very last write (the restore's audit entry, after the
 # copy, the new epoch and verify): no node R, only the staging directory
 # beside it; then a restore runs whole.  The shim counts pwrite64 calls
