@@ -465,6 +465,24 @@ allowed(struct ctx *c, const char *id, enum access_action action,
 	return (false);
 }
 
+/*
+ * May the account's role do action on any dossier at all?  true, or false
+ * after answering 403 "forbidden" (the refusal audited).  Asked before
+ * the dossier is looked up, so that a role that may read none (an
+ * auditor, an admin, a researcher) cannot tell an id that exists (it was
+ * 403) from one that does not (404) by guessing ids, which are the
+ * region, the key and a clock (docs/protocol.md).
+ */
+static bool
+role_may(struct ctx *c, const char *id, enum access_action action)
+{
+	if (access_any(c->acct.role, action))
+		return (true);
+	(void)audit(c, NULL, "refused", id, "", "", false);
+	fail(c, 403, "forbidden", "your role may not do this");
+	return (false);
+}
+
 /* A dossier id from the path: 36 characters of a UUID, or 404. */
 static bool
 dossier_id(struct ctx *c, const char *s)
@@ -780,7 +798,7 @@ ep_show(struct ctx *c, const char *id)
 	cJSON			*j = NULL, *a;
 	int			 r;
 
-	if (!dossier_id(c, id))
+	if (!dossier_id(c, id) || !role_may(c, id, ACT_READ))
 		return;
 	if ((r = view_load(c->n->st, id, &d)) == 1) {
 		fail(c, 404, "not_found", "no such dossier");
@@ -903,7 +921,7 @@ ep_history(struct ctx *c, const char *id)
 	int			 r, f;
 
 	memset(&h, 0, sizeof(h));
-	if (!dossier_id(c, id))
+	if (!dossier_id(c, id) || !role_may(c, id, ACT_READ))
 		return;
 	if ((r = store_has_dossier(c->n->st, id)) != 1) {
 		if (r == 0)
@@ -947,8 +965,8 @@ ep_glass(struct ctx *c, const char *id)
 	const char		*reason;
 	int			 r;
 
-	if (!dossier_id(c, id) || body_str(c, "reason", UIAPI_REASON_MAX,
-	    &reason) == -1)
+	if (!dossier_id(c, id) || !role_may(c, id, ACT_READ) ||
+	    body_str(c, "reason", UIAPI_REASON_MAX, &reason) == -1)
 		return;
 	if (reason == NULL || !fields_text_valid(reason, strlen(reason),
 	    UIAPI_REASON_MAX, false) || strlen(reason) < UIAPI_REASON_MIN) {
@@ -1003,8 +1021,8 @@ ep_assign(struct ctx *c, const char *id)
 	const char		*centre;
 	int			 r;
 
-	if (!dossier_id(c, id) || body_str(c, "centre", ACCOUNT_CENTRE_MAX,
-	    &centre) == -1)
+	if (!dossier_id(c, id) || !role_may(c, id, ACT_DECIDE) ||
+	    body_str(c, "centre", ACCOUNT_CENTRE_MAX, &centre) == -1)
 		return;
 	if (centre == NULL || centre[0] == '\0' ||
 	    !fields_text_valid(centre, strlen(centre), ACCOUNT_CENTRE_MAX,
@@ -1101,7 +1119,7 @@ ep_record(struct ctx *c, const char *id, const char *family,
 			goto err;
 		id = nid;
 	} else {
-		if (!dossier_id(c, id))
+		if (!dossier_id(c, id) || !role_may(c, id, ACT_WRITE))
 			return;
 		if ((r = view_load(c->n->st, id, &d)) == 1) {
 			fail(c, 404, "not_found", "no such dossier");

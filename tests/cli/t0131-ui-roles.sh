@@ -129,6 +129,22 @@ for who in boss inspector; do
 	status 403
 	api $who POST /api/persons '{"surname":"А","name":"Б","birth-date":"2005-01-01","sex":"M"}'
 	status 403
+	# An id that exists and one that does not get the same answer: a
+	# role that may read no dossier cannot find dossiers by guessing
+	# ids (they were 403 and 404).
+	for path in "" /history; do
+		api $who GET "/api/dossiers/00000000-0000-4000-8000-000000000000$path"
+		status 403
+		cp "$T/out" none.json
+		api $who GET "/api/dossiers/$D$path"
+		status 403
+		cmp -s none.json "$T/out" ||
+		    fail "$who tells an existing dossier from a missing one"
+	done
+	api $who POST "/api/dossiers/00000000-0000-4000-8000-000000000000/glass" '{"reason":"Хочу посмотреть"}'
+	status 403
+	api $who POST "/api/dossiers/00000000-0000-4000-8000-000000000000/event/add" '{"date":"2024-01-11","type":"contact","text":"x"}'
+	status 403
 done
 api petrova GET "/api/dossiers/00000000-0000-4000-8000-000000000000"
 status 404
