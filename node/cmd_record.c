@@ -298,6 +298,35 @@ refuse_duplicate(struct node *n, const struct op *o)
 	if (view_duplicates_of(n->st, NULL, o->person[PF_SNILS], key, &dups,
 	    &nd) == -1)
 		return (EX_SOFTWARE);
+	/* What follows names dossiers the account may not read (another
+	 * centre's): on record with their ids first, as a search is, or
+	 * not shown. */
+	if (nd > 0) {
+		char	*ids;
+
+		if ((ids = malloc(nd * 37 + 1)) == NULL) {
+			free(dups);
+			return (EX_OSERR);
+		}
+		for (k = 0; k < nd; k++) {
+			memcpy(ids + k * 37, dups[k].id, 36);
+			ids[k * 37 + 36] = k + 1 < nd ? ' ' : '\0';
+		}
+		k = cli_audit(n, "duplicates shown", ids, "person add",
+		    false) == -1;
+		free(ids);
+		if (k) {
+			free(dups);
+			cli_err("%s", cli_tr("this person may already be "
+			    "registered, and the dossiers cannot be named: "
+			    "the audit cannot record it; nothing was "
+			    "registered", "этот человек, возможно, уже "
+			    "зарегистрирован, но дела назвать нельзя: журнал "
+			    "аудита не может это записать; ничего не "
+			    "зарегистрировано"));
+			return (EX_SOFTWARE);
+		}
+	}
 	for (k = 0; k < nd; k++) {
 		if (view_load(n->st, dups[k].id, &d) != 0)
 			continue;

@@ -168,6 +168,27 @@ audit(struct ctx *c, const char *login, const char *action,
 	return (in_tx ? audit_append(c->n, &e) : audit_record(c->n, &e));
 }
 
+/* The audit entry of a registration answered "this person may already
+ * be registered": the nd dossiers of dups the answer names.  0 / -1. */
+static int
+dup_audit(struct ctx *c, const struct view_dup *dups, size_t nd)
+{
+	char	*ids;
+	size_t	 k;
+	int	 rc;
+
+	if ((ids = malloc(nd * 37 + 1)) == NULL)
+		return (-1);
+	ids[0] = '\0';
+	for (k = 0; k < nd; k++) {
+		memcpy(ids + k * 37, dups[k].id, 36);
+		ids[k * 37 + 36] = k + 1 < nd ? ' ' : '\0';
+	}
+	rc = audit(c, NULL, "duplicates shown", ids, "", "person add", false);
+	free(ids);
+	return (rc);
+}
+
 /* The audit entry of a write the session's account makes as action,
  * with detail (borrowed); the caller fills in the dossiers. */
 static void
@@ -1162,6 +1183,16 @@ ep_record(struct ctx *c, const char *id, const char *family,
 			for (k = 0; k < nd; k++)
 				cJSON_AddItemToArray(a,
 				    cJSON_CreateString(dups[k].id));
+			/* The answer tells the account of dossiers it may
+			 * not read (another centre's, found by SNILS or by
+			 * name and birth date): on record with their ids,
+			 * as a search is, or not given. */
+			if (dup_audit(c, dups, nd) == -1) {
+				cJSON_Delete(j);
+				fail(c, 500, "audit", "the answer cannot be "
+				    "recorded in the audit, so it is refused");
+				goto out;
+			}
 			set_json(c, 409, j);
 			goto out;
 		}

@@ -106,6 +106,14 @@ status 200
 login sidorov
 api sidorov GET "/api/dossiers/$D"
 status 403
+# Another centre's curator registering the same SNILS is told of D (so
+# as not to split the person's history), and that is on record with D's
+# id, as a search is (it was not).
+api sidorov POST /api/persons '{"surname":"Смирнова","name":"Ольга","birth-date":"2001-01-01","sex":"F","snils":"112-233-445 95"}'
+status 409
+contains "\"dossiers\":\[\"$D\"\]" "$T/out"
+ok "$OPORA_BIN" --dir n --user inspector audit list --user sidorov --json
+contains "\"action\":\"duplicates shown\",\"dossiers\":\"$D\"" "$T/out"
 api petrova POST "/api/dossiers/$D/glass" '{"reason":"Моё собственное дело"}'
 status 409
 
