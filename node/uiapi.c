@@ -168,6 +168,32 @@ audit(struct ctx *c, const char *login, const char *action,
 	return (in_tx ? audit_append(c->n, &e) : audit_record(c->n, &e));
 }
 
+/*
+ * why, a reason the CLI would give (cli_why), with each quoted part
+ * written "…": the CLI quotes the value it refuses, a value the client
+ * sent (up to 20 or 40 bytes, cut where a character may be half), and no
+ * answer echoes what was sent (docs/api.md).  Into out; returns out.
+ */
+static const char *
+unquoted(const char *why, char *out, size_t outsz)
+{
+	static const char	 gap[] = "\"\xe2\x80\xa6\"";	/* "…" */
+	size_t			 o = 0;
+
+	for (; *why != '\0' && o + sizeof(gap) < outsz; why++) {
+		if (*why != '"') {
+			out[o++] = *why;
+			continue;
+		}
+		memcpy(out + o, gap, sizeof(gap) - 1);
+		o += sizeof(gap) - 1;
+		if ((why = strchr(why + 1, '"')) == NULL)
+			break;
+	}
+	out[o] = '\0';
+	return (out);
+}
+
 /* The audit entry of a registration answered "this person may already
  * be registered": the nd dossiers of dups the answer names.  0 / -1. */
 static int
@@ -1103,7 +1129,7 @@ ep_record(struct ctx *c, const char *id, const char *family,
 	const char		*entry;
 	const cJSON		*m;
 	char			 nid[37], did[37], cid[CHANGE_ID_HEX + 1];
-	char			 why[512], what[64], key[VIEW_NAME_KEY];
+	char			 why[512], shown[512], what[64], key[VIEW_NAME_KEY];
 	char			 ent[CHANGE_ID_HEX + 16];
 	size_t			 nd = 0, k;
 	cJSON			*j, *a;
@@ -1213,7 +1239,8 @@ ep_record(struct ctx *c, const char *id, const char *family,
 		goto out;
 	}
 	if (r == CLI_WRITE_REFUSED) {
-		fail(c, 400, "invalid", cli_why(why));
+		fail(c, 400, "invalid", unquoted(cli_why(why), shown,
+		    sizeof(shown)));
 		goto out;
 	}
 	if (r != 0)
@@ -1249,7 +1276,8 @@ write_op(struct ctx *c, const char *id, const struct op *op,
 {
 	struct audit_entry	 e;
 	enum access_scope	 sc;
-	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512],
+				 shown[512];
 	cJSON			*j;
 	int			 r;
 
@@ -1263,7 +1291,8 @@ write_op(struct ctx *c, const char *id, const struct op *op,
 		return;
 	}
 	if (r == CLI_WRITE_REFUSED) {
-		fail(c, 409, "refused", cli_why(why));
+		fail(c, 409, "refused", unquoted(cli_why(why), shown,
+		    sizeof(shown)));
 		return;
 	}
 	if (r != 0) {
@@ -1745,7 +1774,8 @@ ep_link(struct ctx *c)
 	struct audit_entry	 e;
 	struct op		 op;
 	const char		*id[2], *reason;
-	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512],
+				 shown[512];
 	cJSON			*j = NULL, *ch, *wait;
 	bool			 write[2];
 	int			 i, r;
@@ -1793,7 +1823,8 @@ ep_link(struct ctx *c)
 		r = cli_write(c->n, d[i]->id, &op, 1, NULL, &e, did, cid, why,
 		    sizeof(why));
 		if (r == CLI_WRITE_REFUSED) {
-			fail(c, 409, "refused", cli_why(why));
+			fail(c, 409, "refused", unquoted(cli_why(why), shown,
+		    sizeof(shown)));
 			goto out;
 		}
 		if (r != 0 || !cJSON_AddItemToArray(ch,
@@ -1826,7 +1857,8 @@ ep_unlink(struct ctx *c)
 	struct audit_entry	 e;
 	struct op		 op;
 	const char		*id[2], *reason;
-	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512];
+	char			 did[37], cid[CHANGE_ID_HEX + 1], why[512],
+				 shown[512];
 	cJSON			*j = NULL, *ch;
 	int			 i, r;
 
@@ -1867,7 +1899,8 @@ ep_unlink(struct ctx *c)
 		r = cli_write(c->n, d[i]->id, &op, 1, NULL, &e, did, cid, why,
 		    sizeof(why));
 		if (r == CLI_WRITE_REFUSED) {
-			fail(c, 409, "refused", cli_why(why));
+			fail(c, 409, "refused", unquoted(cli_why(why), shown,
+		    sizeof(shown)));
 			goto out;
 		}
 		if (r != 0 || !cJSON_AddItemToArray(ch,

@@ -28,6 +28,13 @@ contains "\"dossiers\":\[\"$D\"\]" "$T/out"
 api petrova POST /api/persons '{"surname":"Петров","name":"Пётр","birth-date":"2099-01-01","sex":"M"}'
 status 400
 contains '"code":"invalid"' "$T/out"
+# The CLI's reason without the value it quotes: nothing sent is echoed
+# (the value came back, cut in the middle of a character).
+api petrova POST /api/persons '{"surname":"Петров","name":"Пётр","birth-date":"\u202e<svg onload=x>ЖЖЖЖЖЖЖЖЖ","sex":"M"}'
+status 400
+contains '"code":"invalid"' "$T/out"
+grep -q 'svg' "$T/out" && fail "the answer echoes what was sent"
+contains 'birth_date: \\"…\\" is not a real date' "$T/out"
 api petrova POST /api/persons '{"surname":"Петров","sex":"M"}'
 status 400
 contains '--name is required' "$T/out"
