@@ -176,22 +176,35 @@ account_totp_code(const uint8_t *secret, size_t len, int64_t t,
 	return (0);
 }
 
-int
-account_totp_check(const uint8_t *secret, size_t len, int64_t t,
-    const char *code)
+/* account_totp_check, and the time step the code is of in *step. */
+static int
+totp_match(const uint8_t *secret, size_t len, int64_t t, const char *code,
+    int64_t *step)
 {
 	size_t	 i, n = strlen(code);
+	int	 pos = 0;
 
 	if (oath_ready() == -1 || n != ACCOUNT_TOTP_DIGITS || t < 0)
 		return (-1);
 	for (i = 0; i < n; i++)
 		if (code[i] < '0' || code[i] > '9')
 			return (-1);
-	if (oath_totp_validate((const char *)secret, len, (time_t)t,
-	    ACCOUNT_TOTP_STEP, 0, ACCOUNT_TOTP_WINDOW, code) < 0)
+	if (oath_totp_validate2((const char *)secret, len, (time_t)t,
+	    ACCOUNT_TOTP_STEP, 0, ACCOUNT_TOTP_WINDOW, &pos, code) < 0)
 		return (-1);
+	*step = t / ACCOUNT_TOTP_STEP + pos;
 	return (0);
 }
+
+int
+account_totp_check(const uint8_t *secret, size_t len, int64_t t,
+    const char *code)
+{
+	int64_t	 step;
+
+	return (totp_match(secret, len, t, code, &step));
+}
+
 
 int
 account_totp_uri(const char *login, const char *issuer, const uint8_t *secret,
@@ -339,6 +352,31 @@ thr_get(struct store *st, const char *key, struct throttle *t)
 	return (r == -1 ? -1 : 0);
 }
 
+/*
+ * A second factor's code opens one login (RFC 6238, section 5.2): the
+ * time step of the last code that did is kept (in throttle, under
+ * "totp:LOGIN", as last), and a code of that step or an earlier one is
+ * refused, as someone who saw it being typed would use it.  1 when the
+ * code of step may open this login (and is now spent), 0 when it was
+ * used, -1 on error.
+ */
+static int
+totp_spend(struct store *st, const char *login, int64_t step, int64_t now)
+{
+	struct throttle	 t;
+	char		 k[ACCOUNT_LOGIN_MAX + 8];
+
+	snprintf(k, sizeof(k), "totp:%.*s", ACCOUNT_LOGIN_MAX, login);
+	if (thr_get(st, k, &t) == -1)
+		return (-1);
+	if (t.window != INT64_MIN / 2 && step <= t.last)
+		return (0);
+	t.failures = 0;
+	t.window = now;
+	t.last = step;
+	return (store_throttle_put(st, k, &t) == -1 ? -1 : 1);
+}
+
 int
 account_login(struct store *st, const char *login, const char *pw,
     const char *code, const char *addr, int64_t now, struct account *a,
@@ -352,7 +390,7 @@ account_login(struct store *st, const char *login, const char *pw,
 	char		 h[ACCOUNT_HASH_MAX];
 	uint8_t		 totp[ACCOUNT_TOTP_LEN * 2];
 	size_t		 totplen = 0;
-	int64_t		 w1, w2;
+	int64_t		 w1, w2, step = 0;
 	int		 known, r, good = 0, rc = -1;
 	bool		 was_locked;
 
@@ -384,7 +422,10 @@ account_login(struct store *st, const char *login, const char *pw,
 			goto out;
 		good = r == 0 && a->enabled &&
 		    !a->locked && (totplen == 0 || (code != NULL &&
-		    account_totp_check(totp, totplen, now, code) == 0));
+		    totp_match(totp, totplen, now, code, &step) == 0));
+		if (good && totplen > 0 && (good = totp_spend(st, login, step,
+		    now)) == -1)
+			goto out;
 	}
 	if (good) {
 		if (store_throttle_delete(st, kacct) == -1)

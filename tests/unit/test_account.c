@@ -261,6 +261,20 @@ test_login(void **state)
 	assert_int_equal(account_login(nd->st, "boss",
 	    "correct horse battery", code, "10.0.0.3", now, &a, &wait),
 	    ACCOUNT_OK);
+	/* A code opens one login (RFC 6238, 5.2): seen over a shoulder and
+	 * typed again within its 90 seconds, it is refused; and so is the
+	 * code of the step before; the next step's opens. */
+	assert_int_equal(account_login(nd->st, "boss",
+	    "correct horse battery", code, "10.0.0.4", now + 20, &a, &wait),
+	    ACCOUNT_WRONG);
+	assert_int_equal(account_totp_code(k, 20, now - 30, 6, code), 0);
+	assert_int_equal(account_login(nd->st, "boss",
+	    "correct horse battery", code, "10.0.0.4", now, &a, &wait),
+	    ACCOUNT_WRONG);
+	assert_int_equal(account_totp_code(k, 20, now + 30, 6, code), 0);
+	assert_int_equal(account_login(nd->st, "boss",
+	    "correct horse battery", code, "10.0.0.5", now + 30, &a, &wait),
+	    ACCOUNT_OK);
 	/* Growing delay per account, whatever the address. */
 	for (i = 0; i < 3; i++)
 		(void)account_login(nd->st, "petrova", "wrong password!",
