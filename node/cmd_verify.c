@@ -213,6 +213,12 @@ verify_row(const struct store_row *row, void *arg)
 
 	if (vs->oom)
 		return (-1);	/* no verdict can come of going on */
+	/* A feed number the feed cannot carry (JSON's exact integers)
+	 * would stop every peer's pull at it, for ever. */
+	if (row->seq < 1 || row->seq > JCS_INT_MAX)
+		problem(&vs->problems, "change %s (feed #%lld): its feed "
+		    "number is not from 1 to 2^53-1 (the row was altered)",
+		    row->id, (long long)row->seq);
 	memset(it, 0, sizeof(*it));
 	cp = &vs->copied[vs->nitems];
 	cp->bad = !copy_col(cp->dossier, sizeof(cp->dossier), row->dossier) ||

@@ -101,6 +101,17 @@ for set in "dossier = '${D%%/*}'" "region = 'RU-KLU'" \
 	absent R
 done
 
+# A feed number beyond 2^53-1 (every peer's pull would stop at it).
+rm -rf moved
+cp -a bak2 moved
+sqlite3 moved/opora.db "PRAGMA foreign_keys = OFF;
+    UPDATE parents SET child = 9007199254740992 WHERE child =
+        (SELECT max(seq) FROM changes);
+    UPDATE changes SET seq = 9007199254740992 WHERE seq =
+        (SELECT max(seq) FROM changes)" || fail "edit the copy: seq"
+refuses 65 'feed number is not from 1 to 2.53-1' "$OPORA" restore moved R
+absent R
+
 # Another node's signing key in the backup (a backup mixed up): the
 # restored node would sign changes every peer refuses.  Refused at open,
 # and so the backup as damaged.
