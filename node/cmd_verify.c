@@ -482,6 +482,15 @@ integrity_check(struct store *st, const char *path, uint64_t *problems)
 	return (found);
 }
 
+/* store_text_fn: a schema object that is not as this opora makes it. */
+static int
+schema_problem(const char *const *col, void *arg)
+{
+	problem(arg, "schema: %s (the database was altered by hand: "
+	    "restore it from a backup)", col[0]);
+	return (0);
+}
+
 /*
  * A key stored before cards were checked for it (node/card.c) may be one
  * anyone can sign as: a point of small order, or not canonical
@@ -557,6 +566,10 @@ cmd_verify(int argc, char **argv)
 	/* SQLite's structure first: what follows reads through it. */
 	if ((damaged = integrity_check(vs.n->st, path, &vs.problems)) != 0)
 		goto report;
+	/* Then its schema: a trigger planted in a backup would act on every
+	 * change to come, a dropped one let the audit be deleted. */
+	if (store_schema_each(vs.n->st, schema_problem, &vs.problems) != 0)
+		goto out;
 	if (store_key_each(vs.n->st, key_unsound, &vs.problems) != 0)
 		goto out;
 	if ((vs.items = calloc(VERIFY_BATCH, sizeof(*vs.items))) == NULL ||

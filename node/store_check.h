@@ -77,6 +77,17 @@ int	 store_orphan_views_each(struct store *st, store_text_fn fn,
 int	 store_integrity_each(struct store *st, int max, store_text_fn fn,
 	    void *arg);
 
+/*
+ * store_schema_each(st, fn, arg): compare the database's schema (its
+ * tables, triggers and views, each with its SQL; not the indexes, which
+ * change only speed) with the one
+ * this opora makes (every migration run on an empty database in memory):
+ * fn({text}, arg) for each object that is not one it makes (a trigger
+ * planted in a backup), is missing (a dropped trigger) or differs.  0,
+ * or -1 when the comparison could not be made.
+ */
+int	 store_schema_each(struct store *st, store_text_fn fn, void *arg);
+
 /* store_errmsg(st): SQLite's text for the last failure on st (static). */
 const char *store_errmsg(struct store *st);
 

@@ -101,6 +101,20 @@ for set in "dossier = '${D%%/*}'" "region = 'RU-KLU'" \
 	absent R
 done
 
+# The schema: a trigger planted in a backup (it would offer every dossier
+# made from then on to another region, acting on every change to come),
+# the audit's append-only trigger dropped, a table's definition changed.
+for sql in "CREATE TRIGGER zz AFTER INSERT ON changes BEGIN
+        INSERT OR IGNORE INTO forgotten_to VALUES (NEW.dossier, 'RU-TVE');
+    END" "DROP TRIGGER audit_no_delete"; do
+	rm -rf moved
+	cp -a bak2 moved
+	sqlite3 moved/opora.db "$sql" || fail "edit the copy: $sql"
+	refuses 65 'schema: trigger (zz is not one this opora makes|audit_no_delete is missing)' \
+	    "$OPORA" restore moved R
+	absent R
+done
+
 # A feed number beyond 2^53-1 (every peer's pull would stop at it).
 rm -rf moved
 cp -a bak2 moved
