@@ -19,7 +19,8 @@ python3 - "$TOP" M/opora.db <<'PY' || fail "a statement reads the whole log"
 import glob, re, subprocess, sys
 top, db = sys.argv[1], sys.argv[2]
 walks = (
-    "SELECT seq, id, dossier, bytes, sig FROM changes ORDER BY seq",
+    "SELECT seq, id, dossier, bytes, sig, hlc, key_id, region FROM changes"
+    " ORDER BY seq",
     "SELECT coalesce((SELECT received FROM changes ORDER BY seq DESC LIMIT 1), 0)",
     "SELECT id, dossier, hlc FROM changes WHERE key_id = ?1 AND hlc >= ?2",
 )
