@@ -27,13 +27,15 @@ net_clock(void)
 }
 
 /* Replace node i's random signing key by one derived from i, and record
- * it as node_init recorded the random one. */
+ * it as node_init recorded the random one (before the node is opened:
+ * node_open refuses a signing.key its database does not hold). */
 static int
-fixed_key(struct net *net, int i)
+fixed_key(struct net *net, int i, const char *region)
 {
 	struct sig_key	*k;
-	uint8_t		 seed[32];
-	char		 p[300];
+	struct store	*st;
+	uint8_t		 seed[32], pub[SIG_PUB_LEN];
+	char		 p[300], kid[SIG_KEYID_LEN + 1];
 	int		 rc;
 
 	memset(seed, 0x5a + i, sizeof(seed));
@@ -42,8 +44,17 @@ fixed_key(struct net *net, int i)
 		sig_key_free(k);
 		return (-1);
 	}
+	sig_key_public(k, pub);
+	sig_key_id(pub, kid);
 	rc = sig_key_save(k, p);
 	sig_key_free(k);
+	snprintf(p, sizeof(p), "%s/opora.db", net->dir[i]);
+	if (rc == -1 || (st = store_open(p, false)) == NULL)
+		return (-1);
+	if (store_key_put(st, kid, region, pub) == -1 ||
+	    store_meta_set(st, "key_id", kid) == -1)
+		rc = -1;
+	store_close(st);
 	return (rc);
 }
 
@@ -78,7 +89,7 @@ net_setup(struct net *net, int nnodes, const char *const *regions)
 	for (i = 0; i < nnodes; i++) {
 		snprintf(net->dir[i], sizeof(net->dir[i]), "%s/%d", base, i);
 		if (node_init(net->dir[i], regions[i], NULL, NULL) == -1 ||
-		    fixed_key(net, i) == -1 ||
+		    fixed_key(net, i, regions[i]) == -1 ||
 		    (net->n[i] = node_open(net->dir[i], "sim")) == NULL) {
 			fprintf(stderr, "net: cannot make node %d\n", i);
 			return (-1);
