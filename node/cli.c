@@ -320,6 +320,19 @@ command_done(int rc)
 			    "повторите команду, когда памяти будет больше"));
 			return (EX_OSERR);
 		}
+		/* The database was held by another command (or 'serve')
+		 * longer than a write waits: nothing is wrong with the
+		 * disk, and the command can simply be run again. */
+		if (!cli_io_failed() && rc == EX_IOERR && store_busy_noted()) {
+			cli_err("%s (%s)", cli_tr("the node's database was busy "
+			    "(another opora command, or 'opora serve', held it "
+			    "for 10 seconds): nothing was written; run the "
+			    "command again", "база данных узла была занята "
+			    "(другая команда opora или 'opora serve' держала "
+			    "её 10 секунд): ничего не записано; повторите "
+			    "команду"), cli.dir);
+			return (EX_TEMPFAIL);
+		}
 		if (!cli_io_failed())
 			return (rc);
 		cli_err("%s (%s)", cli_tr("an I/O error on the node's database "

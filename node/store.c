@@ -597,9 +597,21 @@ store_err(struct store *st, const char *what)
  * a full disk, or what SQLite calls malformed after a failed read) or not
  * (STORE_ERR: damaged, or anything else).
  */
+/* Whether a statement of this process failed because another connection
+ * held the database past the busy timeout (store_busy_noted). */
+static volatile int	 busy_noted;
+
+bool
+store_busy_noted(void)
+{
+	return (__atomic_load_n(&busy_noted, __ATOMIC_RELAXED) != 0);
+}
+
 static enum store_step
 store_say(struct store *st, int r, const char *msg)
 {
+	if ((r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED)
+		__atomic_store_n(&busy_noted, 1, __ATOMIC_RELAXED);
 	if ((r & 0xff) == SQLITE_NOMEM || r == SQLITE_IOERR_NOMEM)
 		log_oom_note();
 	switch (r & 0xff) {

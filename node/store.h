@@ -97,6 +97,11 @@ enum store_step {
 	STORE_ERR
 };
 enum store_step	 store_step(struct store *st, sqlite3_stmt *s);
+/* store_busy_noted(): whether a statement of this process failed because
+ * another connection held the database past STORE_BUSY_MS (SQLITE_BUSY
+ * or SQLITE_LOCKED): not an I/O error; the command may be run again. */
+bool		 store_busy_noted(void);
+
 /* store_step_error(st): SQLite's result code for the last failed step
  * (SQLITE_NOMEM, SQLITE_FULL, ...; extended codes), SQLITE_OK if none. */
 int		 store_step_error(const struct store *st);
