@@ -303,19 +303,15 @@ refuse_duplicate(struct node *n, const struct op *o)
 	 * not shown. */
 	if (nd > 0) {
 		char	*ids;
+		int	 r;
 
-		if ((ids = malloc(nd * 37 + 1)) == NULL) {
+		if ((ids = view_dup_ids(dups, nd)) == NULL) {
 			free(dups);
 			return (EX_OSERR);
 		}
-		for (k = 0; k < nd; k++) {
-			memcpy(ids + k * 37, dups[k].id, 36);
-			ids[k * 37 + 36] = k + 1 < nd ? ' ' : '\0';
-		}
-		k = cli_audit(n, "duplicates shown", ids, "person add",
-		    false) == -1;
+		r = cli_audit(n, "duplicates shown", ids, "person add", false);
 		free(ids);
-		if (k) {
+		if (r == -1) {
 			free(dups);
 			cli_err("%s", cli_tr("this person may already be "
 			    "registered, and the dossiers cannot be named: "

@@ -200,16 +200,10 @@ static int
 dup_audit(struct ctx *c, const struct view_dup *dups, size_t nd)
 {
 	char	*ids;
-	size_t	 k;
 	int	 rc;
 
-	if ((ids = malloc(nd * 37 + 1)) == NULL)
+	if ((ids = view_dup_ids(dups, nd)) == NULL)
 		return (-1);
-	ids[0] = '\0';
-	for (k = 0; k < nd; k++) {
-		memcpy(ids + k * 37, dups[k].id, 36);
-		ids[k * 37 + 36] = k + 1 < nd ? ' ' : '\0';
-	}
 	rc = audit(c, NULL, "duplicates shown", ids, "", "person add", false);
 	free(ids);
 	return (rc);

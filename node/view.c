@@ -91,6 +91,22 @@ dup_one(const char *id, bool snils, bool name, void *arg)
 	return (0);
 }
 
+char *
+view_dup_ids(const struct view_dup *dups, size_t n)
+{
+	char	*ids;
+	size_t	 k;
+
+	if ((ids = malloc(n * 37 + 1)) == NULL)
+		return (NULL);
+	ids[0] = '\0';
+	for (k = 0; k < n; k++) {
+		memcpy(ids + k * 37, dups[k].id, 36);
+		ids[k * 37 + 36] = k + 1 < n ? ' ' : '\0';
+	}
+	return (ids);
+}
+
 int
 view_duplicates_of(struct store *st, const char *except, const char *snils,
     const char *key, struct view_dup **out, size_t *n)

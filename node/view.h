@@ -114,6 +114,11 @@ int	 view_duplicates_of(struct store *st, const char *except,
 	    const char *snils, const char *key, struct view_dup **out,
 	    size_t *n);
 
+/* view_dup_ids(dups, n): the ids of dups[0..n) separated by one space, as
+ * an audit entry names dossiers; a new string for the caller to free(),
+ * or NULL when memory runs out. */
+char	*view_dup_ids(const struct view_dup *dups, size_t n);
+
 /* view_json(d): the canonical state document of d (docs/data-model.md,
  * "Digest"), a new cJSON tree for the caller, or NULL. */
 cJSON	*view_json(const struct dossier *d);
