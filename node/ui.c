@@ -7,10 +7,12 @@
 #include <netdb.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -20,6 +22,7 @@
 #include "node/node.h"
 #include "node/ui.h"
 #include "node/uiapi.h"
+#include "node/uiguard.h"
 #include "node/uijson.h"
 #include "node/webfiles.h"
 #include "protocol/log.h"
@@ -33,7 +36,20 @@ struct ui {
 	size_t			 keylen;
 	char			*chartjs;	/* UI_CHARTJS_PATH, or NULL */
 	size_t			 chartjslen;
+	/* The connections (uiguard.h), shared by libmicrohttpd's thread and
+	 * the watchdog under mu; the watchdog stops when stop is set. */
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 wake;
+	pthread_t		 watchdog;
+	bool			 watching;
+	bool			 stop;
+	uint64_t		 reported_ms;
+	struct uiguard		 guard;
 };
+
+/* How often the watchdog looks for late connections, and reports. */
+#define WATCH_MS	250
+#define REPORT_MS	10000
 
 /* One request as it is read. */
 struct ui_req {
@@ -100,21 +116,36 @@ query_get(void *arg, const char *key)
 	return (MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, key));
 }
 
+static uint64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+static void
+numeric_addr(const struct sockaddr *sa, char *out, size_t outsz)
+{
+	socklen_t	 len;
+
+	len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, len, out, (socklen_t)outsz, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(out, outsz, "?");
+}
+
 static void
 client_addr(struct MHD_Connection *c, char *out, size_t outsz)
 {
 	const union MHD_ConnectionInfo	*ci;
-	socklen_t			 len;
 
 	snprintf(out, outsz, "?");
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || ci->client_addr == NULL)
-		return;
-	len = ci->client_addr->sa_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	if (getnameinfo(ci->client_addr, len, out, (socklen_t)outsz, NULL, 0,
-	    NI_NUMERICHOST) != 0)
-		snprintf(out, outsz, "?");
+	if (ci != NULL && ci->client_addr != NULL)
+		numeric_addr(ci->client_addr, out, outsz);
 }
 
 static void
@@ -210,6 +241,132 @@ answer_file(struct ui *u, struct MHD_Connection *c, const char *url,
 	return (r);
 }
 
+/* The slot of c in u's table (uiguard.h), or -1. */
+static int
+slot_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || ci->socket_context == NULL)
+		return (-1);
+	return ((int)(intptr_t)ci->socket_context - 1);
+}
+
+/* Cut slot i (u->mu held): its socket shut down, so that
+ * libmicrohttpd's thread closes the connection (and removes it from the
+ * table, before its descriptor is closed: never a descriptor reused). */
+static void
+cut(struct ui *u, int i)
+{
+	int	 fd;
+
+	if ((fd = uiguard_cut(&u->guard, i)) >= 0)
+		(void)shutdown(fd, SHUT_RDWR);
+}
+
+/* A newcomer, before its handshake: room, a slot taken, or refused
+ * (uiguard_admit). */
+static enum MHD_Result
+accept_cb(void *cls, const struct sockaddr *sa, socklen_t salen)
+{
+	struct ui		*u = cls;
+	char			 addr[UIGUARD_ADDR];
+	enum uiguard_verdict	 v;
+	int			 victim;
+
+	(void)salen;
+	numeric_addr(sa, addr, sizeof(addr));
+	pthread_mutex_lock(&u->mu);
+	v = uiguard_admit(&u->guard, addr, mono_ms(), &victim);
+	if (v == UIGUARD_TAKE) {
+		cut(u, victim);
+		u->guard.taken++;
+	} else if (v == UIGUARD_REFUSE)
+		u->guard.refused++;
+	pthread_mutex_unlock(&u->mu);
+	return (v == UIGUARD_REFUSE ? MHD_NO : MHD_YES);
+}
+
+/* A connection opened or closed: into the table, or out of it. */
+static void
+conn_cb(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct ui			*u = cls;
+	const union MHD_ConnectionInfo	*ci;
+	char				 addr[UIGUARD_ADDR];
+	int				 i, fd = -1;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		pthread_mutex_lock(&u->mu);
+		uiguard_remove(&u->guard, (int)(intptr_t)*ctx - 1);
+		pthread_mutex_unlock(&u->mu);
+		*ctx = NULL;
+		return;
+	}
+	if ((ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL)
+		fd = ci->connect_fd;
+	client_addr(c, addr, sizeof(addr));
+	pthread_mutex_lock(&u->mu);
+	i = uiguard_add(&u->guard, addr, fd, mono_ms());
+	if (i == -1) {
+		u->guard.refused++;
+		if (fd >= 0)
+			(void)shutdown(fd, SHUT_RDWR);
+	}
+	pthread_mutex_unlock(&u->mu);
+	*ctx = (void *)(intptr_t)(i + 1);
+}
+
+/* Every WATCH_MS: connections late with their request are cut; every
+ * REPORT_MS at most, one log line of what was cut and refused. */
+static void *
+watchdog(void *arg)
+{
+	struct ui	*u = arg;
+	struct timespec	 ts;
+	uint64_t	 now;
+	unsigned	 late, taken, refused;
+	int		 i, nopen;
+
+	pthread_mutex_lock(&u->mu);
+	while (!u->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += WATCH_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&u->wake, &u->mu, &ts);
+		if (u->stop)
+			break;
+		now = mono_ms();
+		for (i = 0; (i = uiguard_late(&u->guard, now, i)) != -1; i++) {
+			cut(u, i);
+			u->guard.late++;
+		}
+		if (now - u->reported_ms < REPORT_MS ||
+		    u->guard.late + u->guard.taken + u->guard.refused == 0)
+			continue;
+		late = u->guard.late;
+		taken = u->guard.taken;
+		refused = u->guard.refused;
+		nopen = uiguard_open(&u->guard);
+		u->guard.late = u->guard.taken = u->guard.refused = 0;
+		u->reported_ms = now;
+		pthread_mutex_unlock(&u->mu);
+		log_warnx("web pages: cut %u connections (%u sent no whole "
+		    "request within %d s, %u gave their slots to newcomers), "
+		    "refused %u over the budgets; %d open", late + taken, late,
+		    UIGUARD_REQUEST_MS / 1000, taken, refused, nopen);
+		pthread_mutex_lock(&u->mu);
+	}
+	pthread_mutex_unlock(&u->mu);
+	return (NULL);
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -246,6 +403,11 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return (MHD_YES);
 	}
+	/* The whole request is in hand: the watchdog leaves it alone until
+	 * its answer is sent (completed_cb). */
+	pthread_mutex_lock(&u->mu);
+	uiguard_busy(&u->guard, slot_of(c), true, mono_ms());
+	pthread_mutex_unlock(&u->mu);
 	if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0)
 		return (answer_file(u, c, url, method));
 	client_addr(c, addr, sizeof(addr));
@@ -276,11 +438,14 @@ static void
 completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct ui	*u = cls;
 	struct ui_req	*rq = *con_cls;
 
-	(void)cls;
-	(void)c;
 	(void)toe;
+	/* Waiting again, for its next request (uiguard.h). */
+	pthread_mutex_lock(&u->mu);
+	uiguard_busy(&u->guard, slot_of(c), false, mono_ms());
+	pthread_mutex_unlock(&u->mu);
 	if (rq == NULL)
 		return;
 	if (rq->body != NULL)
@@ -370,6 +535,8 @@ ui_start(const struct node *n, const char *dir, int *failed)
 		log_warn("listen_ui");
 		return (NULL);
 	}
+	pthread_mutex_init(&u->mu, NULL);
+	pthread_cond_init(&u->wake, NULL);
 	if ((n->cfg.ui_cert[0] == '\0') != (n->cfg.ui_key[0] == '\0')) {
 		log_warnx("listen_ui: set both ui_cert and ui_key, or neither "
 		    "(the node's own tls.crt and tls.key)");
@@ -389,17 +556,22 @@ ui_start(const struct node *n, const char *dir, int *failed)
 	if ((u->api = uiapi_new(dir, n->user)) == NULL ||
 	    (ai = resolve(n->cfg.listen_ui)) == NULL)
 		goto fail;
+	if (pthread_create(&u->watchdog, NULL, watchdog, u) != 0) {
+		log_warnx("listen_ui: cannot start the watchdog thread");
+		goto fail;
+	}
+	u->watching = true;
 	flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	u->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, u,
+	u->d = MHD_start_daemon(flags, 0, accept_cb, u, access_cb, u,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_HTTPS_MEM_CERT, u->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, u->key,
 	    MHD_OPTION_HTTPS_PRIORITIES,
 	    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)UI_CONN_MAX,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)UI_CONN_PER_ADDR,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)UIGUARD_SLOTS,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_cb, u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)UI_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)UI_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, u,
@@ -428,6 +600,15 @@ ui_stop(struct ui *u)
 		return;
 	if (u->d != NULL)
 		MHD_stop_daemon(u->d);
+	if (u->watching) {
+		pthread_mutex_lock(&u->mu);
+		u->stop = true;
+		pthread_cond_signal(&u->wake);
+		pthread_mutex_unlock(&u->mu);
+		pthread_join(u->watchdog, NULL);
+	}
+	pthread_cond_destroy(&u->wake);
+	pthread_mutex_destroy(&u->mu);
 	uiapi_free(u->api);
 	if (u->key != NULL)
 		OPENSSL_cleanse(u->key, u->keylen);

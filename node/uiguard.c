@@ -1,0 +1,199 @@
+/*
+ * node/uiguard.c: the web pages' listener's connection budgets
+ * (uiguard.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/uiguard.h"
+
+static bool
+live(const struct uiguard_conn *c)
+{
+	return (c->used && !c->cut);
+}
+
+static bool
+waiting(const struct uiguard_conn *c)
+{
+	return (live(c) && !c->busy);
+}
+
+/* Live connections from addr. */
+static int
+held(const struct uiguard *g, const char *addr)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < UIGUARD_SLOTS; i++)
+		if (live(&g->slot[i]) && strcmp(g->slot[i].addr, addr) == 0)
+			n++;
+	return (n);
+}
+
+/* The oldest waiting connection (of addr only, unless NULL) that has
+ * waited min_ms by now; -1 when none. */
+static int
+oldest(const struct uiguard *g, const char *addr, uint64_t now_ms,
+    uint64_t min_ms)
+{
+	const struct uiguard_conn	*c;
+	int				 i, best = -1;
+
+	for (i = 0; i < UIGUARD_SLOTS; i++) {
+		c = &g->slot[i];
+		if (!waiting(c) || (addr != NULL && strcmp(c->addr, addr) != 0))
+			continue;
+		if (now_ms < c->since_ms || now_ms - c->since_ms < min_ms)
+			continue;
+		if (best == -1 || c->since_ms < g->slot[best].since_ms)
+			best = i;
+	}
+	return (best);
+}
+
+static int
+by_addr(const void *a, const void *b)
+{
+	const struct uiguard_conn *const *x = a, *const *y = b;
+
+	return (strcmp((*x)->addr, (*y)->addr));
+}
+
+/*
+ * Fair share: when addr holds fewer connections than the address that
+ * holds the most, less one, the oldest waiting connection of an address
+ * holding that many; -1 otherwise.  The live connections sorted by
+ * address, so that a table of many addresses costs n log n, not n².
+ */
+static int
+fair_share(const struct uiguard *g, int mine)
+{
+	const struct uiguard_conn	*c[UIGUARD_SLOTS], *v = NULL;
+	int				 i, j, n = 0, most = 0;
+
+	for (i = 0; i < UIGUARD_SLOTS; i++)
+		if (live(&g->slot[i]))
+			c[n++] = &g->slot[i];
+	qsort(c, (size_t)n, sizeof(c[0]), by_addr);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(c[i]->addr, c[j]->addr) == 0;
+		    j++)
+			;
+		if (j - i > most)
+			most = j - i;
+	}
+	if (mine >= most - 1)
+		return (-1);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(c[i]->addr, c[j]->addr) == 0;
+		    j++)
+			;
+		if (j - i != most)
+			continue;
+		for (; i < j; i++)
+			if (waiting(c[i]) && (v == NULL ||
+			    c[i]->since_ms < v->since_ms))
+				v = c[i];
+	}
+	return (v == NULL ? -1 : (int)(v - g->slot));
+}
+
+enum uiguard_verdict
+uiguard_admit(const struct uiguard *g, const char *addr, uint64_t now_ms,
+    int *victim)
+{
+	int	 i, n = 0, mine, v;
+
+	*victim = -1;
+	if (uiguard_open(g) >= UIGUARD_SLOTS)
+		return (UIGUARD_REFUSE);	/* cut ones still closing */
+	for (i = 0; i < UIGUARD_SLOTS; i++)
+		if (live(&g->slot[i]))
+			n++;
+	mine = held(g, addr);
+	if (n < UI_CONN_MAX && mine < UI_CONN_PER_ADDR)
+		return (UIGUARD_ROOM);
+	if (mine >= UI_CONN_PER_ADDR)
+		v = oldest(g, addr, now_ms, UIGUARD_GRACE_MS);
+	else if ((v = fair_share(g, mine)) == -1)
+		v = oldest(g, NULL, now_ms, UIGUARD_GRACE_MS);
+	if (v == -1)
+		return (UIGUARD_REFUSE);
+	*victim = v;
+	return (UIGUARD_TAKE);
+}
+
+int
+uiguard_add(struct uiguard *g, const char *addr, int fd, uint64_t now_ms)
+{
+	struct uiguard_conn	*c;
+	int			 i;
+
+	for (i = 0; i < UIGUARD_SLOTS; i++) {
+		c = &g->slot[i];
+		if (c->used)
+			continue;
+		memset(c, 0, sizeof(*c));
+		snprintf(c->addr, sizeof(c->addr), "%s", addr);
+		c->fd = fd;
+		c->since_ms = now_ms;
+		c->used = true;
+		return (i);
+	}
+	return (-1);
+}
+
+void
+uiguard_busy(struct uiguard *g, int i, bool busy, uint64_t now_ms)
+{
+	if (i < 0 || i >= UIGUARD_SLOTS || !g->slot[i].used)
+		return;
+	g->slot[i].busy = busy;
+	if (!busy)
+		g->slot[i].since_ms = now_ms;
+}
+
+int
+uiguard_cut(struct uiguard *g, int i)
+{
+	if (i < 0 || i >= UIGUARD_SLOTS || !live(&g->slot[i]))
+		return (-1);
+	g->slot[i].cut = true;
+	return (g->slot[i].fd);
+}
+
+int
+uiguard_late(const struct uiguard *g, uint64_t now_ms, int from)
+{
+	const struct uiguard_conn	*c;
+	int				 i;
+
+	for (i = from < 0 ? 0 : from; i < UIGUARD_SLOTS; i++) {
+		c = &g->slot[i];
+		if (waiting(c) && now_ms >= c->since_ms &&
+		    now_ms - c->since_ms >= UIGUARD_REQUEST_MS)
+			return (i);
+	}
+	return (-1);
+}
+
+void
+uiguard_remove(struct uiguard *g, int i)
+{
+	if (i < 0 || i >= UIGUARD_SLOTS)
+		return;
+	memset(&g->slot[i], 0, sizeof(g->slot[i]));
+}
+
+int
+uiguard_open(const struct uiguard *g)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < UIGUARD_SLOTS; i++)
+		if (g->slot[i].used)
+			n++;
+	return (n);
+}

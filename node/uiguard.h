@@ -1,0 +1,93 @@
+/*
+ * node/uiguard.h: who holds the web pages' listener (ui.h) and who must
+ * give up a slot: a table of its connections and the rules that keep a
+ * stranger from locking the curators out.  libc only: the listener
+ * (node/ui.c) keeps one table under its lock, fills it from
+ * libmicrohttpd's callbacks and shuts down the sockets these rules name.
+ *
+ * A connection is waiting from accept, and again from the end of each
+ * answer, until it has sent a whole request (head and body); it is then
+ * busy until its answer is sent.  Only a waiting connection is ever cut:
+ *  - late: waiting for UIGUARD_REQUEST_MS (counted from accept or from
+ *    its last answer, not per read, so a client that trickles a byte a
+ *    second is cut all the same; an idle keep-alive connection too);
+ *  - taken: the table is full and a newcomer needs its slot, by the
+ *    rules of uiguard_admit.
+ * A connection cut stays in the table, marked, until the listener has
+ * closed it (uiguard_remove): its socket is shut down once only.
+ */
+#ifndef OPORA_UIGUARD_H
+#define OPORA_UIGUARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "node/ui.h"
+
+/* Cut connections may take this many slots more while they close. */
+#define UIGUARD_SPARE		64
+#define UIGUARD_SLOTS		(UI_CONN_MAX + UIGUARD_SPARE)
+#define UIGUARD_REQUEST_MS	10000	/* from accept to a whole request */
+#define UIGUARD_GRACE_MS	1000	/* a newcomer may take an older slot */
+#define UIGUARD_ADDR		64	/* a numeric address, NUL included */
+
+struct uiguard_conn {
+	char		 addr[UIGUARD_ADDR];
+	uint64_t	 since_ms;	/* accepted, or its last answer sent */
+	int		 fd;
+	bool		 used;
+	bool		 busy;		/* a whole request in hand */
+	bool		 cut;		/* shut down, not yet closed */
+};
+
+struct uiguard {
+	struct uiguard_conn	 slot[UIGUARD_SLOTS];
+	/* Since the last report (ui.c logs them every 10 s at most). */
+	unsigned		 late;		/* cut: no whole request */
+	unsigned		 taken;		/* cut: a newcomer took the slot */
+	unsigned		 refused;	/* newcomers closed at once */
+};
+
+enum uiguard_verdict {
+	UIGUARD_ROOM,		/* accept: there is room */
+	UIGUARD_TAKE,		/* accept, and cut *victim for it */
+	UIGUARD_REFUSE		/* close the newcomer at once */
+};
+
+/*
+ * uiguard_admit(g, addr, now, &victim): may a newcomer from addr be
+ * accepted now?  Within the budgets (UI_CONN_MAX connections that are
+ * not cut, UI_CONN_PER_ADDR of them from one address) there is room.
+ * Otherwise a waiting connection gives up its slot (*victim, its index):
+ *  - when addr is at its own cap: the oldest of addr's own that has
+ *    waited UIGUARD_GRACE_MS;
+ *  - fair share: when addr holds fewer connections than the address
+ *    holding the most, less one, the oldest waiting one of such an
+ *    address, whatever its age (so a few addresses cannot keep every
+ *    slot, however fast they reconnect);
+ *  - grace: otherwise the oldest that has waited UIGUARD_GRACE_MS (a
+ *    browser is through its handshake and request in milliseconds).
+ * When none may go, the newcomer is refused.  *victim is -1 unless
+ * UIGUARD_TAKE.  Pure: the caller cuts the victim (uiguard_cut).
+ */
+enum uiguard_verdict uiguard_admit(const struct uiguard *g,
+	    const char *addr, uint64_t now_ms, int *victim);
+/* uiguard_add(g, addr, fd, now): a new connection, waiting; its index,
+ * or -1 when every slot is taken (the caller closes it). */
+int	 uiguard_add(struct uiguard *g, const char *addr, int fd,
+	    uint64_t now_ms);
+/* uiguard_busy(g, i, busy, now): slot i has a whole request in hand
+ * (busy), or its answer was sent (waiting again from now). */
+void	 uiguard_busy(struct uiguard *g, int i, bool busy, uint64_t now_ms);
+/* uiguard_cut(g, i): mark slot i cut; its fd, for the caller to shut
+ * down, or -1 when it was cut already or is free. */
+int	 uiguard_cut(struct uiguard *g, int i);
+/* uiguard_late(g, now, from): the first late slot at or after index
+ * from (waiting UIGUARD_REQUEST_MS and not cut), or -1. */
+int	 uiguard_late(const struct uiguard *g, uint64_t now_ms, int from);
+/* uiguard_remove(g, i): slot i was closed; it is free again. */
+void	 uiguard_remove(struct uiguard *g, int i);
+/* uiguard_open(g): connections in the table, cut ones included. */
+int	 uiguard_open(const struct uiguard *g);
+
+#endif /* OPORA_UIGUARD_H */
