@@ -77,8 +77,10 @@ chmod +x "$OPORA"
 # within 15 minutes on two cores, each run drawing new random moments;
 # OPORA_TEST_DEPTH=full ('make check-full') runs them at the size they
 # were written for.  depth FULL CHECK [SANITIZED]: the value for this run.
+# The sanitized builds (AddressSanitizer's, ThreadSanitizer's, or
+# tests/run.sh's wrapper of the latter) run several times slower.
 case "$OPORA_BIN" in
-*/san/*) SANITIZED=1 ;;
+*/san/*|*/tsan/*|*/tsan-bin/*) SANITIZED=1 ;;
 *) SANITIZED=0 ;;
 esac
 depth() {
