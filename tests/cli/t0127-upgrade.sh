@@ -7,6 +7,15 @@
 
 cur=$(schema_version) || exit 1
 seen=0
+# The indexes of a node made now: every upgraded node has the same
+# (schema 14 gave the rejected table's rejected_id to the nodes made at
+# schema 4 by its release, which lacked it).
+ok "$OPORA" --dir NEW init --region RU-TUL
+indexes() {
+	sqlite3 "$1" "SELECT name || ' ' || tbl_name || ' ' || ifnull(sql, '')
+	    FROM sqlite_schema WHERE type = 'index' ORDER BY name"
+}
+indexes NEW/opora.db > "$T/indexes.want"
 for fx in "$TOP"/tests/fixtures/schema-*; do
 	[ -f "$fx/expect.txt" ] || continue
 	N=$(sed -n 's/^schema=//p' "$fx/expect.txt")
@@ -50,6 +59,9 @@ for fx in "$TOP"/tests/fixtures/schema-*; do
 		v=$(sqlite3 $r/opora.db 'PRAGMA user_version')
 		[ "$v" = "$cur" ] ||
 		    fail "schema $N: $r migrated to $v, not $cur"
+		indexes $r/opora.db > "$T/indexes.have"
+		diff "$T/indexes.want" "$T/indexes.have" >&2 ||
+		    fail "schema $N: $r's indexes are not those of a node made now"
 		eval "s=\$seq_$r"
 		[ "$(db $r "SELECT group_concat(seq) FROM sqlite_sequence
 		    WHERE name = 'changes'")" = "$s" ] ||
