@@ -318,13 +318,20 @@ account_set_password(struct store *st, const char *login, const char *pw,
 	char	 h[ACCOUNT_HASH_MAX];
 	int	 rc = -1;
 
-	if (account_hash(pw, h, sizeof(h)) == -1)
-		return (-1);
-	if (store_account_set_phash(st, login, h, must_change) == 0 &&
-	    store_session_delete_login(st, login) == 0)
-		rc = 0;
+	if (account_hash(pw, h, sizeof(h)) == 0)
+		rc = account_set_hash(st, login, h, must_change);
 	OPENSSL_cleanse(h, sizeof(h));
 	return (rc);
+}
+
+int
+account_set_hash(struct store *st, const char *login, const char *h,
+    bool must_change)
+{
+	if (store_account_set_phash(st, login, h, must_change) == -1 ||
+	    store_session_delete_login(st, login) == -1)
+		return (-1);
+	return (0);
 }
 
 int
@@ -377,50 +384,126 @@ totp_spend(struct store *st, const char *login, int64_t step, int64_t now)
 	return (store_throttle_put(st, k, &t) == -1 ? -1 : 1);
 }
 
+/* The secrets of login for a password pw: 0 with the hash in h (and the
+ * TOTP secret), 1 when there is no such account (or the name or password
+ * cannot be one), -1 on error. */
+static int
+login_secrets(struct store *st, const char *login, const char *pw, char *h,
+    size_t hsz, uint8_t *totp, size_t totpsz, size_t *totplen)
+{
+	h[0] = '\0';
+	*totplen = 0;
+	if (strlen(pw) > ACCOUNT_PASSWORD_MAX || !account_login_valid(login))
+		return (1);
+	return (store_account_secrets(st, login, h, hsz, totp, totpsz,
+	    totplen));
+}
+
+/* Whether pw matches h (0) or not (1), or -1: for an account that does not
+ * exist (known 1), a valid hash of a random password is checked all the
+ * same, so that the answer takes as long either way. */
+static int
+login_hash_check(int known, const char *h, const char *pw)
+{
+	static char	 dummy[ACCOUNT_HASH_MAX];
+
+	if (known == 0)
+		return (account_hash_check(h, pw));
+	if (dummy[0] == '\0' && account_hash("not a password at all", dummy,
+	    sizeof(dummy)) == -1)
+		return (-1);
+	(void)account_hash_check(dummy, pw);
+	return (1);
+}
+
+/* The throttle's verdict for login from addr: seconds to wait, 0, -1. */
+static int64_t
+login_wait(struct store *st, const char *kacct, const char *kaddr,
+    int64_t now, struct throttle *ta, struct throttle *tn)
+{
+	int64_t	 w1, w2;
+
+	if (thr_get(st, kacct, ta) == -1 || thr_get(st, kaddr, tn) == -1)
+		return (-1);
+	w1 = throttle_wait(ta, now);
+	w2 = throttle_wait(tn, now);
+	return (w1 > w2 ? w1 : w2);
+}
+
+static void
+login_keys(const char *login, const char *addr, char *kacct, size_t kacctsz,
+    char *kaddr, size_t kaddrsz)
+{
+	snprintf(kacct, kacctsz, "account:%.*s", ACCOUNT_LOGIN_MAX, login);
+	snprintf(kaddr, kaddrsz, "address:%.60s", addr);
+}
+
+int
+account_login_check(struct store *st, const char *login, const char *pw,
+    const char *addr, int64_t now, struct account_check *chk, int64_t *wait)
+{
+	struct throttle	 ta, tn;
+	char		 kacct[8 + ACCOUNT_LOGIN_MAX + 1], kaddr[8 + 64];
+	uint8_t		 totp[ACCOUNT_TOTP_LEN * 2];
+	size_t		 totplen;
+	int		 rc = -1;
+
+	memset(chk, 0, sizeof(*chk));
+	login_keys(login, addr, kacct, sizeof(kacct), kaddr, sizeof(kaddr));
+	if ((*wait = login_wait(st, kacct, kaddr, now, &ta, &tn)) == -1) {
+		*wait = 0;
+		return (-1);
+	}
+	if (*wait > 0)
+		return (ACCOUNT_WAIT);
+	if (strlen(pw) <= ACCOUNT_PASSWORD_MAX)
+		memcpy(chk->pw, pw, strlen(pw) + 1);
+	if ((chk->known = login_secrets(st, login, pw, chk->hash,
+	    sizeof(chk->hash), totp, sizeof(totp), &totplen)) != -1 &&
+	    (chk->match = login_hash_check(chk->known, chk->hash, pw)) != -1) {
+		chk->done = true;
+		rc = 0;
+	}
+	OPENSSL_cleanse(totp, sizeof(totp));
+	return (rc);
+}
+
 int
 account_login(struct store *st, const char *login, const char *pw,
-    const char *code, const char *addr, int64_t now, struct account *a,
-    int64_t *wait)
+    const char *code, const char *addr, int64_t now,
+    const struct account_check *chk, struct account *a, int64_t *wait)
 {
-	/* A valid hash of a random password, checked for a name that does
-	 * not exist, so that the answer takes as long either way. */
-	static char	 dummy[ACCOUNT_HASH_MAX];
 	struct throttle	 ta, tn;
 	char		 kacct[8 + ACCOUNT_LOGIN_MAX + 1], kaddr[8 + 64];
 	char		 h[ACCOUNT_HASH_MAX];
 	uint8_t		 totp[ACCOUNT_TOTP_LEN * 2];
 	size_t		 totplen = 0;
-	int64_t		 w1, w2, step = 0;
-	int		 known, r, good = 0, rc = -1;
+	int64_t		 step = 0;
+	int		 known, match, good = 0, rc = -1;
 	bool		 was_locked;
 
-	*wait = 0;
-	snprintf(kacct, sizeof(kacct), "account:%.*s", ACCOUNT_LOGIN_MAX,
-	    login);
-	snprintf(kaddr, sizeof(kaddr), "address:%.60s", addr);
-	if (thr_get(st, kacct, &ta) == -1 || thr_get(st, kaddr, &tn) == -1)
+	login_keys(login, addr, kacct, sizeof(kacct), kaddr, sizeof(kaddr));
+	if ((*wait = login_wait(st, kacct, kaddr, now, &ta, &tn)) == -1) {
+		*wait = 0;
 		return (-1);
-	w1 = throttle_wait(&ta, now);
-	w2 = throttle_wait(&tn, now);
-	if (w1 > 0 || w2 > 0) {
-		*wait = w1 > w2 ? w1 : w2;
-		return (ACCOUNT_WAIT);
 	}
-	if (strlen(pw) > ACCOUNT_PASSWORD_MAX || !account_login_valid(login))
-		known = 1;
-	else if ((known = store_account_secrets(st, login, h, sizeof(h),
-	    totp, sizeof(totp), &totplen)) == -1)
-		return (-1);
-	if (known == 1) {
-		if (dummy[0] == '\0' && account_hash("not a password at all",
-		    dummy, sizeof(dummy)) == -1)
-			return (-1);
-		(void)account_hash_check(dummy, pw);
-	} else {
-		if ((r = account_hash_check(h, pw)) == -1 ||
-		    account_get(st, login, a) != 0)
+	if (*wait > 0)
+		return (ACCOUNT_WAIT);
+	if ((known = login_secrets(st, login, pw, h, sizeof(h), totp,
+	    sizeof(totp), &totplen)) == -1)
+		goto out;
+	/* The check made before the transaction holds when the account
+	 * and its hash are still those it checked; otherwise (the first
+	 * check, or the password changed meanwhile) it is made here. */
+	if (chk != NULL && chk->done && chk->known == known &&
+	    strcmp(chk->hash, h) == 0 && strcmp(chk->pw, pw) == 0)
+		match = chk->match;
+	else if ((match = login_hash_check(known, h, pw)) == -1)
+		goto out;
+	if (known == 0) {
+		if (account_get(st, login, a) != 0)
 			goto out;
-		good = r == 0 && a->enabled &&
+		good = match == 0 && a->enabled &&
 		    !a->locked && (totplen == 0 || (code != NULL &&
 		    totp_match(totp, totplen, now, code, &step) == 0));
 		if (good && totplen > 0 && (good = totp_spend(st, login, step,

@@ -145,9 +145,13 @@ int	 account_add(struct store *st, const struct account *a,
  * the account is now an admin's).  0 / -1. */
 int	 account_update(struct store *st, const struct account *a);
 /* account_set_password(st, login, pw, must_change): replace the password
- * (and end every session of the account).  0 / -1. */
+ * (and end every session of the account).  0 / -1.  account_set_hash:
+ * the same with the password's hash made beforehand (account_hash), so
+ * that a caller makes it before its write transaction. */
 int	 account_set_password(struct store *st, const char *login,
 	    const char *pw, bool must_change);
+int	 account_set_hash(struct store *st, const char *login, const char *h,
+	    bool must_change);
 /* account_set_totp(st, login, secret, len): replace (NULL: remove) the
  * second factor.  0 / -1. */
 int	 account_set_totp(struct store *st, const char *login,
@@ -161,9 +165,9 @@ int	 account_each(struct store *st,
 	    int (*fn)(const struct account *, void *), void *arg);
 
 /*
- * account_login(st, login, pw, code, addr, now, a, wait): judge a login
- * attempt from client address addr (a C string; "cli" for the terminal) at
- * unix time now.  Returns
+ * account_login(st, login, pw, code, addr, now, chk, a, wait): judge a
+ * login attempt from client address addr (a C string; "cli" for the
+ * terminal) at unix time now.  Returns
  *   ACCOUNT_OK      the account in *a (enabled, not locked, password and,
  *                   when it has one, its TOTP code right);
  *   ACCOUNT_WRONG   anything wrong with the name, password, code, or the
@@ -173,14 +177,37 @@ int	 account_each(struct store *st,
  *                   the person; the caller audits a lockout);
  *   -1              a database or memory error (nothing counted).
  * Failures are counted in the caller's transaction.
+ *
+ * The password's hash (Argon2id: tens of milliseconds by design, and the
+ * more under attack) is best checked before that transaction, which would
+ * otherwise hold every other writer of the node (pullers, the CLI) that
+ * long: account_login_check(st, login, pw, addr, now, chk, wait), with
+ * no transaction open, returns ACCOUNT_WAIT (*wait seconds) when the
+ * throttle already says so (no hash is checked), 0 with the check in
+ * *chk, or -1; account_login then takes chk's verdict when the account's
+ * hash and the password are still those checked, and checks again
+ * otherwise (the password changed in between).  chk NULL: account_login
+ * checks itself.  chk holds the password: the caller wipes it
+ * (OPENSSL_cleanse) when done.
  */
 #define ACCOUNT_OK	0
 #define ACCOUNT_WRONG	1
 #define ACCOUNT_WAIT	2
 #define ACCOUNT_LOCKED	3
+struct account_check {
+	char	 pw[ACCOUNT_PASSWORD_MAX + 1];	/* the password checked */
+	char	 hash[ACCOUNT_HASH_MAX];	/* the hash checked, or "" */
+	int	 known;		/* 0: the account exists; 1: it does not */
+	int	 match;		/* 0: pw matched hash; 1: it did not */
+	bool	 done;
+};
+int	 account_login_check(struct store *st, const char *login,
+	    const char *pw, const char *addr, int64_t now,
+	    struct account_check *chk, int64_t *wait);
 int	 account_login(struct store *st, const char *login, const char *pw,
 	    const char *code, const char *addr, int64_t now,
-	    struct account *a, int64_t *wait);
+	    const struct account_check *chk, struct account *a,
+	    int64_t *wait);
 
 /* account_unlock(st, login): lift a lockout and forget the account's
  * failures.  0 / -1. */

@@ -299,6 +299,7 @@ body_str(struct ctx *c, const char *key, size_t max, const char **out)
 static void
 ep_login(struct ctx *c)
 {
+	struct account_check chk;
 	struct account	 a;
 	const char	*login, *pw, *code;
 	char		 token[SESSION_TOKEN_HEX + 1];
@@ -314,12 +315,23 @@ ep_login(struct ctx *c)
 		fail(c, 400, "bad_request", "login and password are required");
 		return;
 	}
-	if (store_begin(c->n->st) == -1) {
+	/* The hash is checked before the transaction (account.h). */
+	if ((r = account_login_check(c->n->st, login, pw, c->r->addr, c->now,
+	    &chk, &wait)) == ACCOUNT_WAIT) {
+		metrics_ui_login(METRICS_LOGIN_THROTTLED);
+		c->ans->retry_after = wait > 0 ? (long)wait : 1;
+		fail(c, 429, "too_many_attempts", "too many failed logins: "
+		    "wait before trying again");
+		return;
+	}
+	if (r == -1 || store_begin(c->n->st) == -1) {
+		OPENSSL_cleanse(&chk, sizeof(chk));
 		internal(c);
 		return;
 	}
-	r = account_login(c->n->st, login, pw, code, c->r->addr, c->now, &a,
-	    &wait);
+	r = account_login(c->n->st, login, pw, code, c->r->addr, c->now, &chk,
+	    &a, &wait);
+	OPENSSL_cleanse(&chk, sizeof(chk));
 	switch (r) {
 	case ACCOUNT_OK:
 		c->acct = a;	/* the entry names the role */
@@ -395,8 +407,10 @@ ep_me(struct ctx *c)
 static void
 ep_password(struct ctx *c)
 {
+	struct account_check chk;
 	struct account	 a;
 	const char	*pw, *npw, *code;
+	char		 nh[ACCOUNT_HASH_MAX];
 	char		 why[256], token[SESSION_TOKEN_HEX + 1];
 	char		 csrf[SESSION_TOKEN_HEX + 1];
 	int64_t		 wait = 0;
@@ -415,16 +429,36 @@ ep_password(struct ctx *c)
 		fail(c, 400, "weak_password", why);
 		return;
 	}
-	if (store_begin(c->n->st) == -1) {
+	/* Both hashes, the old password's check and the new one's, are
+	 * made before the transaction (account.h). */
+	if ((r = account_login_check(c->n->st, c->acct.login, pw, c->r->addr,
+	    c->now, &chk, &wait)) == ACCOUNT_WAIT) {
+		metrics_ui_login(METRICS_LOGIN_THROTTLED);
+		c->ans->retry_after = wait > 0 ? (long)wait : 1;
+		fail(c, 429, "too_many_attempts", "too many failed logins: "
+		    "wait before trying again");
+		return;
+	}
+	if (r == -1 || (chk.match == 0 &&
+	    account_hash(npw, nh, sizeof(nh)) == -1) ||
+	    store_begin(c->n->st) == -1) {
+		OPENSSL_cleanse(&chk, sizeof(chk));
 		internal(c);
 		return;
 	}
 	r = account_login(c->n->st, c->acct.login, pw, code, c->r->addr,
-	    c->now, &a, &wait);
+	    c->now, &chk, &a, &wait);
+	/* The new hash was made only if the old password matched; a match
+	 * found only in the transaction (it changed meanwhile) makes it
+	 * there. */
+	if (r == ACCOUNT_OK && chk.match != 0 &&
+	    account_hash(npw, nh, sizeof(nh)) == -1)
+		r = -1;
+	OPENSSL_cleanse(&chk, sizeof(chk));
 	if (r == ACCOUNT_OK) {
 		/* Every session of the account ends; this browser gets a
 		 * new one. */
-		if (account_set_password(c->n->st, a.login, npw, false) ==
+		if (account_set_hash(c->n->st, a.login, nh, false) ==
 		    -1 || session_create(c->n->st, a.login, c->now, token,
 		    csrf) == -1 || audit(c, NULL, "password", "", "", "web",
 		    true) == -1)
@@ -453,9 +487,11 @@ ep_password(struct ctx *c)
 		answer_session(c, 200, &a, csrf);
 	}
 	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(nh, sizeof(nh));
 	return;
 err:
 	store_rollback(c->n->st);
+	OPENSSL_cleanse(nh, sizeof(nh));
 	internal(c);
 }
 

@@ -245,42 +245,42 @@ test_login(void **state)
 	add("petrova", ROLE_CURATOR, NULL);
 	add("boss", ROLE_ADMIN, k);
 	assert_int_equal(account_login(nd->st, "petrova",
-	    "correct horse battery", NULL, "10.0.0.1", now, &a, &wait),
+	    "correct horse battery", NULL, "10.0.0.1", now, NULL, &a, &wait),
 	    ACCOUNT_OK);
 	assert_string_equal(a.login, "petrova");
 	/* Wrong password, unknown login: one answer. */
 	assert_int_equal(account_login(nd->st, "petrova", "wrong password!",
-	    NULL, "10.0.0.1", now, &a, &wait), ACCOUNT_WRONG);
+	    NULL, "10.0.0.1", now, NULL, &a, &wait), ACCOUNT_WRONG);
 	assert_int_equal(account_login(nd->st, "nobody", "wrong password!",
-	    NULL, "10.0.0.2", now, &a, &wait), ACCOUNT_WRONG);
+	    NULL, "10.0.0.2", now, NULL, &a, &wait), ACCOUNT_WRONG);
 	/* An admin needs the code. */
 	assert_int_equal(account_login(nd->st, "boss",
-	    "correct horse battery", NULL, "10.0.0.3", now, &a, &wait),
+	    "correct horse battery", NULL, "10.0.0.3", now, NULL, &a, &wait),
 	    ACCOUNT_WRONG);
 	assert_int_equal(account_totp_code(k, 20, now, 6, code), 0);
 	assert_int_equal(account_login(nd->st, "boss",
-	    "correct horse battery", code, "10.0.0.3", now, &a, &wait),
+	    "correct horse battery", code, "10.0.0.3", now, NULL, &a, &wait),
 	    ACCOUNT_OK);
 	/* A code opens one login (RFC 6238, 5.2): seen over a shoulder and
 	 * typed again within its 90 seconds, it is refused; and so is the
 	 * code of the step before; the next step's opens. */
 	assert_int_equal(account_login(nd->st, "boss",
-	    "correct horse battery", code, "10.0.0.4", now + 20, &a, &wait),
-	    ACCOUNT_WRONG);
+	    "correct horse battery", code, "10.0.0.4", now + 20, NULL, &a,
+	    &wait), ACCOUNT_WRONG);
 	assert_int_equal(account_totp_code(k, 20, now - 30, 6, code), 0);
 	assert_int_equal(account_login(nd->st, "boss",
-	    "correct horse battery", code, "10.0.0.4", now, &a, &wait),
+	    "correct horse battery", code, "10.0.0.4", now, NULL, &a, &wait),
 	    ACCOUNT_WRONG);
 	assert_int_equal(account_totp_code(k, 20, now + 30, 6, code), 0);
 	assert_int_equal(account_login(nd->st, "boss",
-	    "correct horse battery", code, "10.0.0.5", now + 30, &a, &wait),
-	    ACCOUNT_OK);
+	    "correct horse battery", code, "10.0.0.5", now + 30, NULL, &a,
+	    &wait), ACCOUNT_OK);
 	/* Growing delay per account, whatever the address. */
 	for (i = 0; i < 3; i++)
 		(void)account_login(nd->st, "petrova", "wrong password!",
-		    NULL, "10.0.1.1", now, &a, &wait);
+		    NULL, "10.0.1.1", now, NULL, &a, &wait);
 	assert_int_equal(account_login(nd->st, "petrova",
-	    "correct horse battery", NULL, "10.0.9.9", now, &a, &wait),
+	    "correct horse battery", NULL, "10.0.9.9", now, NULL, &a, &wait),
 	    ACCOUNT_WAIT);
 	assert_true(wait > 0);
 	/* Keep failing, waiting each delay out: the ACCOUNT_LOCK_FAILS-th
@@ -289,7 +289,7 @@ test_login(void **state)
 	for (i = 0, r = 0; i < 200 && r != ACCOUNT_LOCKED; i++) {
 		now += 1;
 		r = account_login(nd->st, "petrova", "wrong password!", NULL,
-		    "10.0.2.1", now, &a, &wait);
+		    "10.0.2.1", now, NULL, &a, &wait);
 		if (r == ACCOUNT_WAIT)
 			now += wait;
 	}
@@ -297,12 +297,86 @@ test_login(void **state)
 	assert_true(now - T0 < ACCOUNT_WINDOW_S);
 	now += ACCOUNT_WINDOW_S;
 	assert_int_equal(account_login(nd->st, "petrova",
-	    "correct horse battery", NULL, "10.0.3.1", now, &a, &wait),
+	    "correct horse battery", NULL, "10.0.3.1", now, NULL, &a, &wait),
 	    ACCOUNT_WRONG);
 	assert_int_equal(account_unlock(nd->st, "petrova"), 0);
 	assert_int_equal(account_login(nd->st, "petrova",
-	    "correct horse battery", NULL, "10.0.3.1", now, &a, &wait),
+	    "correct horse battery", NULL, "10.0.3.1", now, NULL, &a, &wait),
 	    ACCOUNT_OK);
+}
+
+/*
+ * The hash checked before the login's transaction (account_login_check):
+ * its verdict is taken while the account's hash is the one it checked,
+ * and checked again when the password changed in between; a throttled
+ * attempt checks no hash at all.
+ */
+static void
+test_login_checked_before(void **state)
+{
+	struct account_check	 chk;
+	struct account		 a;
+	int64_t			 wait;
+	int			 i;
+
+	(void)state;
+	add("petrova", ROLE_CURATOR, NULL);
+	assert_int_equal(account_login_check(nd->st, "petrova",
+	    "correct horse battery", "10.0.0.1", T0, &chk, &wait), 0);
+	assert_true(chk.done);
+	assert_int_equal(chk.known, 0);
+	assert_int_equal(chk.match, 0);
+	assert_int_equal(account_login(nd->st, "petrova",
+	    "correct horse battery", NULL, "10.0.0.1", T0, &chk, &a, &wait),
+	    ACCOUNT_OK);
+	/* A check of a wrong password stays wrong; a check of another
+	 * password than the login's counts for nothing either way. */
+	assert_int_equal(account_login_check(nd->st, "petrova",
+	    "wrong password!", "10.0.0.1", T0, &chk, &wait), 0);
+	assert_int_equal(chk.match, 1);
+	assert_int_equal(account_login(nd->st, "petrova", "wrong password!",
+	    NULL, "10.0.0.1", T0, &chk, &a, &wait), ACCOUNT_WRONG);
+	assert_int_equal(account_login(nd->st, "petrova",
+	    "correct horse battery", NULL, "10.0.0.1", T0, &chk, &a, &wait),
+	    ACCOUNT_OK);
+	assert_int_equal(account_login_check(nd->st, "petrova",
+	    "correct horse battery", "10.0.0.1", T0, &chk, &wait), 0);
+	assert_int_equal(account_login(nd->st, "petrova", "wrong password!",
+	    NULL, "10.0.0.1", T0, &chk, &a, &wait), ACCOUNT_WRONG);
+	/* The password changes between the check and the login: the old
+	 * one's match no longer counts, the new one's mismatch neither. */
+	assert_int_equal(account_login_check(nd->st, "petrova",
+	    "correct horse battery", "10.0.0.1", T0, &chk, &wait), 0);
+	assert_int_equal(chk.match, 0);
+	assert_int_equal(account_set_password(nd->st, "petrova",
+	    "a new horse, a new battery", false), 0);
+	assert_int_equal(account_login(nd->st, "petrova",
+	    "correct horse battery", NULL, "10.0.0.1", T0, &chk, &a, &wait),
+	    ACCOUNT_WRONG);
+	/* (The three failures so far would make the next attempt wait.) */
+	assert_int_equal(account_unlock(nd->st, "petrova"), 0);
+	assert_int_equal(account_login_check(nd->st, "petrova",
+	    "the third horse here", "10.0.0.3", T0, &chk, &wait), 0);
+	assert_int_equal(chk.match, 1);
+	assert_int_equal(account_set_password(nd->st, "petrova",
+	    "the third horse here", false), 0);
+	assert_int_equal(account_login(nd->st, "petrova",
+	    "the third horse here", NULL, "10.0.0.3", T0, &chk, &a, &wait),
+	    ACCOUNT_OK);
+	/* No such account: known 1, never a match. */
+	assert_int_equal(account_login_check(nd->st, "nobody",
+	    "the third horse here", "10.0.0.2", T0, &chk, &wait), 0);
+	assert_int_equal(chk.known, 1);
+	assert_int_equal(chk.match, 1);
+	/* Throttled: the check says wait, as the login would. */
+	for (i = 0; i < 3; i++)
+		(void)account_login(nd->st, "petrova", "wrong password!",
+		    NULL, "10.0.1.1", T0, NULL, &a, &wait);
+	assert_int_equal(account_login_check(nd->st, "petrova",
+	    "the third horse here", "10.0.9.9", T0, &chk, &wait),
+	    ACCOUNT_WAIT);
+	assert_true(wait > 0);
+	assert_false(chk.done);
 }
 
 static void
@@ -320,13 +394,13 @@ test_lockout_per_address(void **state)
 
 		snprintf(login, sizeof(login), "guess%d", i);
 		(void)account_login(nd->st, login, "wrong password!", NULL,
-		    "192.0.2.7", T0, &a, &wait);
+		    "192.0.2.7", T0, NULL, &a, &wait);
 	}
 	assert_int_equal(account_login(nd->st, "ivanov",
-	    "correct horse battery", NULL, "192.0.2.7", T0, &a, &wait),
+	    "correct horse battery", NULL, "192.0.2.7", T0, NULL, &a, &wait),
 	    ACCOUNT_WAIT);
 	assert_int_equal(account_login(nd->st, "ivanov",
-	    "correct horse battery", NULL, "192.0.2.8", T0, &a, &wait),
+	    "correct horse battery", NULL, "192.0.2.8", T0, NULL, &a, &wait),
 	    ACCOUNT_OK);
 }
 
@@ -489,6 +563,8 @@ main(void)
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_totp_vectors),
 		cmocka_unit_test(test_throttle),
+		cmocka_unit_test_setup_teardown(test_login_checked_before,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout_per_address,
 		    setup, teardown),

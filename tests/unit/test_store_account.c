@@ -215,7 +215,7 @@ r_login(void)
 	int64_t		 wait;
 
 	return (account_login(nd->st, "petrova", PW, NULL, "10.0.0.1", T0,
-	    &a, &wait));
+	    NULL, &a, &wait));
 }
 
 static int
