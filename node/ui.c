@@ -47,6 +47,16 @@ struct ui {
 	struct uiguard		 guard;
 };
 
+/*
+ * GnuTLS's priorities: TLS 1.3, or TLS 1.2 with an ephemeral elliptic-curve
+ * key exchange and an AEAD cipher (what every browser of the last ten
+ * years speaks); no CBC, no RSA key transport, nothing older.
+ */
+#define UI_TLS_PRIORITIES						\
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"			\
+	"-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:"	\
+	"-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA"
+
 /* How often the watchdog looks for late connections, and reports. */
 #define WATCH_MS	250
 #define REPORT_MS	10000
@@ -320,6 +330,21 @@ conn_cb(void *cls, struct MHD_Connection *c, void **ctx,
 	*ctx = (void *)(intptr_t)(i + 1);
 }
 
+/* A request's first line is in: the rest of it is counted from now
+ * (uiguard.h).  NULL: the access handler's first call sees no request
+ * yet. */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct ui	*u = cls;
+
+	(void)uri;
+	pthread_mutex_lock(&u->mu);
+	uiguard_begun(&u->guard, slot_of(c), mono_ms());
+	pthread_mutex_unlock(&u->mu);
+	return (NULL);
+}
+
 /* Every WATCH_MS: connections late with their request are cut; every
  * REPORT_MS at most, one log line of what was cut and refused. */
 static void *
@@ -367,6 +392,9 @@ watchdog(void *arg)
 	return (NULL);
 }
 
+static enum MHD_Result answer_request(struct ui *, struct MHD_Connection *,
+	    const char *, const char *, struct ui_req *);
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -374,9 +402,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct ui		*u = cls;
 	struct ui_req		*rq = *con_cls;
-	struct uiapi_req	 r;
-	struct uiapi_answer	 ans;
-	char			 addr[64], *p;
+	enum MHD_Result		 res;
 
 	(void)version;
 	if (rq == NULL) {
@@ -407,7 +433,24 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	 * its answer is sent (completed_cb). */
 	pthread_mutex_lock(&u->mu);
 	uiguard_busy(&u->guard, slot_of(c), true, mono_ms());
+	uiguard_serving(&u->guard, true, mono_ms());
 	pthread_mutex_unlock(&u->mu);
+	res = answer_request(u, c, url, method, rq);
+	pthread_mutex_lock(&u->mu);
+	uiguard_serving(&u->guard, false, mono_ms());
+	pthread_mutex_unlock(&u->mu);
+	return (res);
+}
+
+/* The answer to a whole request. */
+static enum MHD_Result
+answer_request(struct ui *u, struct MHD_Connection *c, const char *url,
+    const char *method, struct ui_req *rq)
+{
+	struct uiapi_req	 r;
+	struct uiapi_answer	 ans;
+	char			 addr[64], *p;
+
 	if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0)
 		return (answer_file(u, c, url, method));
 	client_addr(c, addr, sizeof(addr));
@@ -568,10 +611,10 @@ ui_start(const struct node *n, const char *dir, int *failed)
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_HTTPS_MEM_CERT, u->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, u->key,
-	    MHD_OPTION_HTTPS_PRIORITIES,
-	    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+	    MHD_OPTION_HTTPS_PRIORITIES, UI_TLS_PRIORITIES,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)UIGUARD_SLOTS,
 	    MHD_OPTION_NOTIFY_CONNECTION, conn_cb, u,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)UI_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)UI_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, u,

@@ -3282,7 +3282,10 @@ session(struct ctx *c)
 		internal(c);
 		return (false);
 	}
-	if (r == 1 || !c->acct.enabled || c->acct.locked) {
+	/* A lockout (failed logins: someone guessing) refuses new logins
+	 * only; the sessions open go on, or a stranger who knows a login
+	 * could throw its curator out.  Disabling the account ends them. */
+	if (r == 1 || !c->acct.enabled) {
 		fail(c, 401, "no_session", "the session has ended: log in "
 		    "again");
 		return (false);

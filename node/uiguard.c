@@ -20,6 +20,53 @@ waiting(const struct uiguard_conn *c)
 	return (live(c) && !c->busy);
 }
 
+/* The listener's time spent answering, in all, by now. */
+static uint64_t
+served(const struct uiguard *g, uint64_t now_ms)
+{
+	uint64_t	 t = g->served_ms;
+
+	if (g->serving_since != 0 && now_ms > g->serving_since)
+		t += now_ms - g->serving_since;
+	return (t);
+}
+
+uint64_t
+uiguard_waited(const struct uiguard *g, int i, uint64_t now_ms)
+{
+	const struct uiguard_conn	*c;
+	uint64_t			 all, server;
+
+	if (i < 0 || i >= UIGUARD_SLOTS || !g->slot[i].used)
+		return (0);
+	c = &g->slot[i];
+	if (now_ms <= c->since_ms)
+		return (0);
+	all = now_ms - c->since_ms;
+	server = served(g, now_ms) - c->served_at;
+	return (all > server ? all - server : 0);
+}
+
+void
+uiguard_serving(struct uiguard *g, bool on, uint64_t now_ms)
+{
+	if (on) {
+		if (g->serving_since == 0)
+			g->serving_since = now_ms != 0 ? now_ms : 1;
+		return;
+	}
+	g->served_ms = served(g, now_ms);
+	g->serving_since = 0;
+}
+
+/* Slot c waits from now on. */
+static void
+wait_from(struct uiguard *g, struct uiguard_conn *c, uint64_t now_ms)
+{
+	c->since_ms = now_ms;
+	c->served_at = served(g, now_ms);
+}
+
 /* Live connections from addr. */
 static int
 held(const struct uiguard *g, const char *addr)
@@ -45,7 +92,7 @@ oldest(const struct uiguard *g, const char *addr, uint64_t now_ms,
 		c = &g->slot[i];
 		if (!waiting(c) || (addr != NULL && strcmp(c->addr, addr) != 0))
 			continue;
-		if (now_ms < c->since_ms || now_ms - c->since_ms < min_ms)
+		if (uiguard_waited(g, i, now_ms) < min_ms)
 			continue;
 		if (best == -1 || c->since_ms < g->slot[best].since_ms)
 			best = i;
@@ -138,7 +185,7 @@ uiguard_add(struct uiguard *g, const char *addr, int fd, uint64_t now_ms)
 		memset(c, 0, sizeof(*c));
 		snprintf(c->addr, sizeof(c->addr), "%s", addr);
 		c->fd = fd;
-		c->since_ms = now_ms;
+		wait_from(g, c, now_ms);
 		c->used = true;
 		return (i);
 	}
@@ -152,7 +199,16 @@ uiguard_busy(struct uiguard *g, int i, bool busy, uint64_t now_ms)
 		return;
 	g->slot[i].busy = busy;
 	if (!busy)
-		g->slot[i].since_ms = now_ms;
+		wait_from(g, &g->slot[i], now_ms);
+}
+
+void
+uiguard_begun(struct uiguard *g, int i, uint64_t now_ms)
+{
+	if (i < 0 || i >= UIGUARD_SLOTS || !g->slot[i].used ||
+	    g->slot[i].busy)
+		return;
+	wait_from(g, &g->slot[i], now_ms);
 }
 
 int
@@ -172,8 +228,8 @@ uiguard_late(const struct uiguard *g, uint64_t now_ms, int from)
 
 	for (i = from < 0 ? 0 : from; i < UIGUARD_SLOTS; i++) {
 		c = &g->slot[i];
-		if (waiting(c) && now_ms >= c->since_ms &&
-		    now_ms - c->since_ms >= UIGUARD_REQUEST_MS)
+		if (waiting(c) &&
+		    uiguard_waited(g, i, now_ms) >= UIGUARD_REQUEST_MS)
 			return (i);
 	}
 	return (-1);

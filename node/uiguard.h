@@ -8,13 +8,23 @@
  * A connection is waiting from accept, and again from the end of each
  * answer, until it has sent a whole request (head and body); it is then
  * busy until its answer is sent.  Only a waiting connection is ever cut:
- *  - late: waiting for UIGUARD_REQUEST_MS (counted from accept or from
- *    its last answer, not per read, so a client that trickles a byte a
- *    second is cut all the same; an idle keep-alive connection too);
+ *  - late: waiting for UIGUARD_REQUEST_MS, counted from accept or from
+ *    its last answer until the request's first line is in, then again
+ *    from that line until the whole request is (not per read, so a
+ *    client that trickles a byte a second is cut all the same; an idle
+ *    keep-alive connection too, and a browser that sends its next
+ *    request on it just then still has the time to send it whole);
  *  - taken: the table is full and a newcomer needs its slot, by the
  *    rules of uiguard_admit.
  * A connection cut stays in the table, marked, until the listener has
  * closed it (uiguard_remove): its socket is shut down once only.
+ *
+ * The listener answers one request at a time in one thread; while it
+ * computes an answer (a login's password hash, a search) it reads no
+ * other connection, so that time is the server's, not the clients':
+ * the time a connection has waited leaves out what the listener spent
+ * answering (uiguard_serving) since, or a queue of logins would have
+ * the requests behind them cut.
  */
 #ifndef OPORA_UIGUARD_H
 #define OPORA_UIGUARD_H
@@ -34,6 +44,7 @@
 struct uiguard_conn {
 	char		 addr[UIGUARD_ADDR];
 	uint64_t	 since_ms;	/* accepted, or its last answer sent */
+	uint64_t	 served_at;	/* the listener's serving time then */
 	int		 fd;
 	bool		 used;
 	bool		 busy;		/* a whole request in hand */
@@ -42,6 +53,8 @@ struct uiguard_conn {
 
 struct uiguard {
 	struct uiguard_conn	 slot[UIGUARD_SLOTS];
+	uint64_t		 served_ms;	/* spent answering, in all */
+	uint64_t		 serving_since;	/* answering since (0: not) */
 	/* Since the last report (ui.c logs them every 10 s at most). */
 	unsigned		 late;		/* cut: no whole request */
 	unsigned		 taken;		/* cut: a newcomer took the slot */
@@ -79,6 +92,15 @@ int	 uiguard_add(struct uiguard *g, const char *addr, int fd,
 /* uiguard_busy(g, i, busy, now): slot i has a whole request in hand
  * (busy), or its answer was sent (waiting again from now). */
 void	 uiguard_busy(struct uiguard *g, int i, bool busy, uint64_t now_ms);
+/* uiguard_serving(g, on, now): the listener starts (on) or ends
+ * answering a request. */
+void	 uiguard_serving(struct uiguard *g, bool on, uint64_t now_ms);
+/* uiguard_waited(g, i, now): how long slot i has waited for its request,
+ * the listener's time answering others left out. */
+uint64_t uiguard_waited(const struct uiguard *g, int i, uint64_t now_ms);
+/* uiguard_begun(g, i, now): slot i's request has sent its first line;
+ * the rest is counted from now. */
+void	 uiguard_begun(struct uiguard *g, int i, uint64_t now_ms);
 /* uiguard_cut(g, i): mark slot i cut; its fd, for the caller to shut
  * down, or -1 when it was cut already or is free. */
 int	 uiguard_cut(struct uiguard *g, int i);

@@ -178,6 +178,26 @@ ok "$OPORA_BIN" --dir n --user boss user set petrova --centre \
 api petrova GET /api/me
 status 401
 
+# A lockout (20 failed logins of an account within an hour: someone
+# guessing its password) refuses new logins, right or wrong, until an
+# admin lifts it; it does not end the sessions already open, so a
+# stranger who knows a curator's login cannot throw her out of her work.
+login sidorov
+db n "UPDATE accounts SET locked = 1 WHERE login = 'sidorov'"
+api sidorov GET /api/me
+status 200
+api sidorov GET /api/caseload
+status 200
+UI_WAIT=0 api sidorov2 POST /api/login "{\"login\":\"sidorov\",\"password\":\"$UI_PW\"}"
+status 401
+ok "$OPORA_BIN" --dir n --user boss user unlock sidorov
+api sidorov2 POST /api/login "{\"login\":\"sidorov\",\"password\":\"$UI_PW\"}"
+status 200
+# Disabling the account does end them (docs/admin.md, "Accounts").
+ok "$OPORA_BIN" --dir n --user boss user disable sidorov
+api sidorov GET /api/me
+status 401
+
 # Throttling: failures of one account soon wait (429, Retry-After).
 got=
 export UI_WAIT=0

@@ -36,6 +36,27 @@ curl -s --max-time 5 --cacert n/tls.crt "$UI/api/me" >/dev/null 2>&1 &&
     fail "the listener still shows the node's own certificate"
 # The peers still see the node's own.
 ok curl -sS --max-time 5 --cacert n/tls.crt "https://127.0.0.1:$p/v1/health"
+# TLS 1.3, or 1.2 with a forward-secret key exchange and an AEAD cipher
+# only: no CBC, no RSA key transport, nothing older than 1.2.
+hs() {	# hs OPTIONS...: the cipher a handshake with them agreed, or ""
+	echo | timeout 10 openssl s_client -connect "127.0.0.1:$((p + 1))" \
+	    "$@" 2>/dev/null | sed -n 's/^New, [^,]*, Cipher is //p' |
+	    grep -v '(NONE)'
+}
+c=$(hs -tls1_3)
+[ -n "$c" ] || fail "no TLS 1.3 handshake"
+c=$(hs -tls1_2)
+case $c in
+*GCM*|*CHACHA20*) ;;
+*) fail "TLS 1.2 agreed '$c', not an AEAD cipher" ;;
+esac
+for weak in ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA384 \
+    ECDHE-ECDSA-AES128-SHA256 AES128-SHA AES128-GCM-SHA256; do
+	c=$(hs -tls1_2 -cipher "$weak")
+	[ -z "$c" ] || fail "TLS 1.2 with $weak was agreed ($c)"
+done
+c=$(hs -tls1_1 -cipher 'ALL:@SECLEVEL=0')
+[ -z "$c" ] || fail "TLS 1.1 was agreed ($c)"
 stop n
 # Empty listen_ui: no browsers' listener.
 ok "$OPORA_BIN" --dir n --user boss config set listen_ui ""

@@ -156,11 +156,48 @@ test_late(void **state)
 	assert_int_equal(uiguard_late(&g, 60000, 0), c);
 	assert_int_equal(uiguard_late(&g, 60000, c + 1), -1);
 	assert_int_equal(uiguard_late(&g, 55000 + UIGUARD_REQUEST_MS, 0), a);
+	/* A request begun: its rest is counted from its first line. */
+	uiguard_begun(&g, a, 55000 + UIGUARD_REQUEST_MS - 1);
+	assert_int_equal(uiguard_late(&g, 55000 + UIGUARD_REQUEST_MS, 0), c);
+	assert_int_equal(uiguard_late(&g, 55000 + 2 * UIGUARD_REQUEST_MS - 1,
+	    0), a);
 	/* A clock that went back (it is monotonic; still): not late. */
 	assert_int_equal(uiguard_late(&g, 0, c), -1);
 	uiguard_remove(&g, b);
 	assert_int_equal(uiguard_open(&g), 2);
 	assert_false(g.slot[b].used);
+}
+
+/* The listener's time answering others is not a connection's waiting:
+ * a queue of slow answers (logins) does not make the requests behind it
+ * late. */
+static void
+test_serving(void **state)
+{
+	int	 a, b;
+
+	(void)state;
+	reset();
+	a = uiguard_add(&g, "10.0.0.1", 3, 1);
+	uiguard_serving(&g, true, 1000);
+	b = uiguard_add(&g, "10.0.0.2", 4, 5000);	/* while serving */
+	assert_int_equal(uiguard_waited(&g, a, 6000), 999);
+	assert_int_equal(uiguard_waited(&g, b, 6000), 0);
+	uiguard_serving(&g, false, 9000);
+	assert_int_equal(uiguard_waited(&g, a, 12000), 3999);
+	assert_int_equal(uiguard_late(&g, 12000, 0), -1);
+	assert_int_equal(uiguard_waited(&g, b, 12000), 3000);
+	assert_int_equal(uiguard_late(&g, 9000 + UIGUARD_REQUEST_MS - 999,
+	    0), a);
+	assert_int_equal(uiguard_late(&g, 9000 + UIGUARD_REQUEST_MS - 999,
+	    a + 1), -1);
+	assert_int_equal(uiguard_late(&g, 9000 + UIGUARD_REQUEST_MS, a + 1),
+	    b);
+	/* Another long answer: the clock stops for every one waiting. */
+	uiguard_serving(&g, true, 20000);
+	assert_int_equal(uiguard_waited(&g, b, 40000), 11000);
+	uiguard_serving(&g, false, 40000);
+	assert_int_equal(uiguard_waited(&g, b, 40000), 11000);
 }
 
 /* Cut connections count until closed: a table full of them refuses. */
@@ -305,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_own_cap),
 		cmocka_unit_test(test_fair_share),
 		cmocka_unit_test(test_late),
+		cmocka_unit_test(test_serving),
 		cmocka_unit_test(test_spare),
 		cmocka_unit_test(test_properties),
 	};
