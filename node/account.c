@@ -13,6 +13,7 @@
 
 #include "node/account.h"
 #include "node/store_account.h"
+#include "protocol/esc.h"
 #include "protocol/log.h"
 
 /* The list of data/common-passwords.txt, sorted in byte order, compiled
@@ -63,6 +64,7 @@ account_password_common(const char *pw)
 int
 account_password_policy(const char *pw, char *why, size_t whysz)
 {
+	char	 shown[4 * ACCOUNT_PASSWORD_MAX + 8];
 	size_t	 i, len = strlen(pw), chars = 0;
 
 	for (i = 0; i < len; i++)
@@ -78,12 +80,15 @@ account_password_policy(const char *pw, char *why, size_t whysz)
 		    ACCOUNT_PASSWORD_MIN);
 		return (-1);
 	}
-	for (i = 0; i < len; i++)
-		if ((unsigned char)pw[i] < 0x20 || pw[i] == 0x7f) {
-			snprintf(why, whysz, "a password holds no control "
-			    "characters");
-			return (-1);
-		}
+	/* Nothing a terminal or a page would show other than typed (esc.h:
+	 * controls, C1, the characters that reorder a line, bytes that are
+	 * not UTF-8): what is typed must be what can be seen. */
+	if (strcmp(esc_controls(pw, shown, sizeof(shown)), pw) != 0) {
+		snprintf(why, whysz, "a password holds no control characters, "
+		    "no characters that change the direction of the text, and "
+		    "only UTF-8");
+		return (-1);
+	}
 	if (account_password_common(pw)) {
 		snprintf(why, whysz, "this password is on the list of common "
 		    "passwords; choose another");

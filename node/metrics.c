@@ -86,6 +86,7 @@ static uint64_t		 conn_kind[METRICS_CONNS];
  * peers' listener's, and the web pages' (node/ui.h). */
 static uint64_t		 answers[600], ui_answers[600];
 static uint64_t		 ui_logins[METRICS_LOGINS];
+static uint64_t		 ui_cuts[METRICS_UI_CUTS];
 static struct peer_count peer_counts[METRICS_PEERS + 1];
 static size_t		 npeer_counts;
 
@@ -158,6 +159,16 @@ metrics_ui_login(enum metrics_login result)
 		return;
 	pthread_mutex_lock(&mx);
 	ui_logins[result]++;
+	pthread_mutex_unlock(&mx);
+}
+
+void
+metrics_ui_cut(enum metrics_ui_cut reason)
+{
+	if (reason >= METRICS_UI_CUTS)
+		return;
+	pthread_mutex_lock(&mx);
+	ui_cuts[reason]++;
 	pthread_mutex_unlock(&mx);
 }
 
@@ -618,7 +629,11 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 		"ok", "wrong", "locked", "throttled"
 	};
 	uint64_t		 acc, ref, ans[600], kind[METRICS_CONNS];
+	static const char *const cuts[METRICS_UI_CUTS] = {
+		"late", "taken", "refused"
+	};
 	uint64_t		 uans[600], ulog[METRICS_LOGINS];
+	uint64_t		 ucut[METRICS_UI_CUTS];
 	size_t			 np, i;
 	int			 open[METRICS_CONNS] = { 0 };
 	int			 k;
@@ -630,6 +645,7 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 	memcpy(ans, answers, sizeof(ans));
 	memcpy(uans, ui_answers, sizeof(uans));
 	memcpy(ulog, ui_logins, sizeof(ulog));
+	memcpy(ucut, ui_cuts, sizeof(ucut));
 	np = npeer_counts;
 	memcpy(pc, peer_counts, sizeof(pc));
 	if (peer_counts[METRICS_PEERS].region[0] != '\0')
@@ -675,6 +691,14 @@ process_figures(struct buf *out, metrics_open_fn open_fn, void *arg)
 	for (k = 0; k < METRICS_LOGINS; k++)
 		sample(out, "opora_ui_logins_total", "result", logins[k],
 		    (long long)ulog[k]);
+	family(out, "opora_ui_connections_cut_total", "counter",
+	    "Connections of the web pages' listener cut or refused: late "
+	    "(no whole request within 10 s, the slots more than half "
+	    "held), taken (a newcomer took the "
+	    "slot, all being held), refused (a newcomer closed at once).");
+	for (k = 0; k < METRICS_UI_CUTS; k++)
+		sample(out, "opora_ui_connections_cut_total", "reason",
+		    cuts[k], (long long)ucut[k]);
 	if (np == 0)
 		return;
 	family(out, "opora_peer_changes_in_total", "counter", "Changes "

@@ -162,6 +162,16 @@ enum metrics_login {
 	METRICS_LOGINS
 };
 void	 metrics_ui_login(enum metrics_login result);
+/* A connection of the web pages' listener cut or refused (node/uiguard.h):
+ * late with its request, its slot taken by a newcomer, or a newcomer
+ * refused. */
+enum metrics_ui_cut {
+	METRICS_UI_LATE,
+	METRICS_UI_TAKEN,
+	METRICS_UI_REFUSED,
+	METRICS_UI_CUTS
+};
+void	 metrics_ui_cut(enum metrics_ui_cut reason);
 /* A pull from region took applied changes and refused refused. */
 void	 metrics_pulled(const char *region, uint64_t applied,
 	    uint64_t refused);

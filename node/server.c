@@ -22,6 +22,7 @@
 #include "node/metrics.h"
 #include "node/node.h"
 #include "node/server.h"
+#include "node/session.h"
 #include "node/erase.h"
 #include "node/ui.h"
 #include "node/fedstats.h"
@@ -68,16 +69,25 @@ stopping(struct chores *c)
 	return (s);
 }
 
-/* Retention runs when serve starts and then once a day. */
+/* Retention, and the sweep of ended sessions, run when serve starts
+ * and then once a day. */
 #define RETENTION_EVERY_MS	(24ULL * 3600 * 1000)
 
-/* Erase the dossiers whose retention_years ran out (node/erase.h). */
+/* Delete the ended sessions (node/session.h) and erase the dossiers
+ * whose retention_years ran out (node/erase.h). */
 static void
 retain(struct chores *srv, uint64_t now)
 {
 	int	 count;
 
 	srv->next_retention = now + RETENTION_EVERY_MS;
+	/* The web pages' ended sessions and old counters of failed logins
+	 * go too, whatever retention_years says (node/session.h). */
+	if (session_sweep(srv->n->st, (int64_t)(now / 1000),
+	    (int64_t)srv->n->cfg.session_idle_minutes * 60,
+	    (int64_t)srv->n->cfg.session_max_hours * 3600) == -1)
+		log_warnx("web pages: the ended sessions could not be "
+		    "deleted; tried again tomorrow");
 	if (srv->n->cfg.retention_years == 0)
 		return;
 	if (erase_retention(srv->n, &count) == -1)

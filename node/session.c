@@ -7,7 +7,9 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "node/account.h"
 #include "node/session.h"
+#include "node/store.h"
 #include "node/store_account.h"
 #include "protocol/digest.h"
 #include "protocol/log.h"
@@ -117,6 +119,19 @@ session_end(struct store *st, const char *token)
 	if (token_hash(token, h) == -1)
 		return (0);
 	return (store_session_delete(st, h));
+}
+
+int
+session_sweep(struct store *st, int64_t now, int64_t idle, int64_t absolute)
+{
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_sessions_sweep(st, now - idle, now - absolute,
+	    now - 2 * ACCOUNT_WINDOW_S) == -1) {
+		store_rollback(st);
+		return (-1);
+	}
+	return (store_commit(st));
 }
 
 int

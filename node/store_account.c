@@ -54,6 +54,9 @@ static const char SQL_SES_GET[] =
 static const char SQL_SES_TOUCH[] =
     "UPDATE sessions SET last_seen = ?2 WHERE hash = ?1";
 static const char SQL_SES_DEL[] = "DELETE FROM sessions WHERE hash = ?1";
+static const char SQL_SES_SWEEP[] =
+    "DELETE FROM sessions WHERE last_seen <= ?1 OR created <= ?2";
+static const char SQL_THR_SWEEP[] = "DELETE FROM throttle WHERE window < ?1";
 static const char SQL_SES_DEL_LOGIN[] =
     "DELETE FROM sessions WHERE login = ?1";
 static const char SQL_GLASS_PUT[] =
@@ -435,6 +438,26 @@ int
 store_session_delete_login(struct store *st, const char *login)
 {
 	return (run_text(st, SQL_SES_DEL_LOGIN, login, NULL));
+}
+
+int
+store_sessions_sweep(struct store *st, int64_t seen_before,
+    int64_t made_before, int64_t throttle_before)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, SQL_SES_SWEEP)) == NULL)
+		return (-1);
+	if (sqlite3_bind_int64(s, 1, seen_before) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, made_before) != SQLITE_OK)
+		return (bind_failed(st, s));
+	if (store_run_done(st, s) == -1)
+		return (-1);
+	if ((s = store_stmt(st, SQL_THR_SWEEP)) == NULL)
+		return (-1);
+	if (sqlite3_bind_int64(s, 1, throttle_before) != SQLITE_OK)
+		return (bind_failed(st, s));
+	return (store_run_done(st, s));
 }
 
 int

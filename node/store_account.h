@@ -105,6 +105,12 @@ int	 store_session_touch(struct store *st,
 int	 store_session_delete(struct store *st,
 	    const uint8_t hash[STORE_SESSION_HASH]);
 int	 store_session_delete_login(struct store *st, const char *login);
+/* store_sessions_sweep(st, seen_before, made_before, throttle_before):
+ * delete the sessions last used at or before seen_before or made at or
+ * before made_before (their grants go with them), and the counters of failed
+ * logins whose window began before throttle_before.  0 / -1. */
+int	 store_sessions_sweep(struct store *st, int64_t seen_before,
+	    int64_t made_before, int64_t throttle_before);
 /* store_session_glass_insert(st, hash, dossier, reason, now): the
  * session may open dossier (kept if it already may).  0 / -1.
  * store_session_glass_has(st, hash, dossier): 1 when it may, 0 if not,

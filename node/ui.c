@@ -295,6 +295,9 @@ accept_cb(void *cls, const struct sockaddr *sa, socklen_t salen)
 	} else if (v == UIGUARD_REFUSE)
 		u->guard.refused++;
 	pthread_mutex_unlock(&u->mu);
+	if (v != UIGUARD_ROOM)
+		metrics_ui_cut(v == UIGUARD_TAKE ? METRICS_UI_TAKEN :
+		    METRICS_UI_REFUSED);
 	return (v == UIGUARD_REFUSE ? MHD_NO : MHD_YES);
 }
 
@@ -327,6 +330,8 @@ conn_cb(void *cls, struct MHD_Connection *c, void **ctx,
 			(void)shutdown(fd, SHUT_RDWR);
 	}
 	pthread_mutex_unlock(&u->mu);
+	if (i == -1)
+		metrics_ui_cut(METRICS_UI_REFUSED);
 	*ctx = (void *)(intptr_t)(i + 1);
 }
 
@@ -371,6 +376,7 @@ watchdog(void *arg)
 		for (i = 0; (i = uiguard_late(&u->guard, now, i)) != -1; i++) {
 			cut(u, i);
 			u->guard.late++;
+			metrics_ui_cut(METRICS_UI_LATE);
 		}
 		if (now - u->reported_ms < REPORT_MS ||
 		    u->guard.late + u->guard.taken + u->guard.refused == 0)
@@ -392,6 +398,26 @@ watchdog(void *arg)
 	return (NULL);
 }
 
+/* Whether the request's Content-Length says more than UIJSON_BODY_MAX
+ * bytes (or is not a number: libmicrohttpd refuses that itself). */
+static bool
+announced_too_large(struct MHD_Connection *c)
+{
+	const char	*cl;
+	size_t		 i, n = 0;
+
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Content-Length");
+	if (cl == NULL)
+		return (false);
+	for (i = 0; cl[i] >= '0' && cl[i] <= '9'; i++) {
+		n = n * 10 + (size_t)(cl[i] - '0');
+		if (n > UIJSON_BODY_MAX)
+			return (true);
+	}
+	return (false);
+}
+
 static enum MHD_Result answer_request(struct ui *, struct MHD_Connection *,
 	    const char *, const char *, struct ui_req *);
 
@@ -409,9 +435,13 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return (MHD_NO);
 		*con_cls = rq;
-		return (MHD_YES);
-	}
-	if (*upload_size > 0) {
+		/* A body announced larger than any request takes is
+		 * answered now, unread: no "100 Continue" is sent for it,
+		 * and the connection closes after the answer. */
+		if (!announced_too_large(c))
+			return (MHD_YES);
+		rq->too_large = true;
+	} else if (*upload_size > 0) {
 		/* Bounded: what is beyond the limit is read and dropped. */
 		if (!rq->too_large && *upload_size <= UIJSON_BODY_MAX -
 		    rq->len) {
@@ -429,8 +459,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return (MHD_YES);
 	}
-	/* The whole request is in hand: the watchdog leaves it alone until
-	 * its answer is sent (completed_cb). */
+	/* The whole request is in hand (or refused unread): the watchdog
+	 * leaves it alone until its answer is sent (completed_cb). */
 	pthread_mutex_lock(&u->mu);
 	uiguard_busy(&u->guard, slot_of(c), true, mono_ms());
 	uiguard_serving(&u->guard, true, mono_ms());

@@ -224,8 +224,13 @@ int
 uiguard_late(const struct uiguard *g, uint64_t now_ms, int from)
 {
 	const struct uiguard_conn	*c;
-	int				 i;
+	int				 i, n;
 
+	for (i = 0, n = 0; i < UIGUARD_SLOTS; i++)
+		if (live(&g->slot[i]))
+			n++;
+	if (n < UIGUARD_PRESSURE)
+		return (-1);
 	for (i = from < 0 ? 0 : from; i < UIGUARD_SLOTS; i++) {
 		c = &g->slot[i];
 		if (waiting(c) &&

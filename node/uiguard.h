@@ -8,7 +8,10 @@
  * A connection is waiting from accept, and again from the end of each
  * answer, until it has sent a whole request (head and body); it is then
  * busy until its answer is sent.  Only a waiting connection is ever cut:
- *  - late: waiting for UIGUARD_REQUEST_MS, counted from accept or from
+ *  - late, while UIGUARD_PRESSURE connections or more are open (fewer
+ *    leave room enough, and a server slowed by its own load must not
+ *    cut its own users): waiting for UIGUARD_REQUEST_MS, counted from
+ *    accept or from
  *    its last answer until the request's first line is in, then again
  *    from that line until the whole request is (not per read, so a
  *    client that trickles a byte a second is cut all the same; an idle
@@ -39,6 +42,7 @@
 #define UIGUARD_SLOTS		(UI_CONN_MAX + UIGUARD_SPARE)
 #define UIGUARD_REQUEST_MS	10000	/* from accept to a whole request */
 #define UIGUARD_GRACE_MS	1000	/* a newcomer may take an older slot */
+#define UIGUARD_PRESSURE	(UI_CONN_MAX / 2)	/* late ones are cut */
 #define UIGUARD_ADDR		64	/* a numeric address, NUL included */
 
 struct uiguard_conn {
@@ -105,7 +109,8 @@ void	 uiguard_begun(struct uiguard *g, int i, uint64_t now_ms);
  * down, or -1 when it was cut already or is free. */
 int	 uiguard_cut(struct uiguard *g, int i);
 /* uiguard_late(g, now, from): the first late slot at or after index
- * from (waiting UIGUARD_REQUEST_MS and not cut), or -1. */
+ * from (waiting UIGUARD_REQUEST_MS and not cut), or -1; always -1 while
+ * fewer than UIGUARD_PRESSURE connections are live. */
 int	 uiguard_late(const struct uiguard *g, uint64_t now_ms, int from);
 /* uiguard_remove(g, i): slot i was closed; it is free again. */
 void	 uiguard_remove(struct uiguard *g, int i);

@@ -94,6 +94,18 @@ big=$(head -c 20000 /dev/zero | tr '\0' a)
 api petrova POST /api/password "{\"password\":\"$big\"}"
 status 413
 headers "413"
+# One announced too large is refused before it is sent: 413 in answer to
+# its head, no "100 Continue", the body never read.
+head -c 50000000 /dev/zero > big.bin
+r=$(curl -sS --max-time 20 --cacert "$UI_CA" -b "$T/petrova.jar" \
+    -H "Origin: $UI" -H "X-CSRF-Token: $(cat "$T/petrova.csrf")" \
+    -H 'Content-Type: application/json' -H 'Expect: 100-continue' \
+    --data-binary @big.bin -o "$T/out" -w '%{http_code} %{size_upload}' \
+    "$UI/api/password") || fail "no answer to a body announced too large"
+rm -f big.bin
+[ "${r% *}" = 413 ] || fail "a body announced too large: HTTP ${r% *}"
+[ "${r#* }" -lt 1000000 ] || fail "a body announced too large was read (${r#* } bytes)"
+contains '"code":"too_large"' "$T/out"
 api petrova POST /api/password '{"password":"<script>alert(1)</script>'
 status 400
 grep -q 'script' "$T/out" && fail "the body was echoed"

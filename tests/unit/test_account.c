@@ -73,6 +73,22 @@ test_policy(void **state)
 	assert_non_null(strstr(why, "common"));
 	assert_int_equal(account_password_policy("tab\there pass", why,
 	    sizeof(why)), -1);
+	/* Nor a C1 control, a character that reorders the line (what is
+	 * typed is not what is shown: U+202E, U+061C, U+2066), or bytes
+	 * that are not UTF-8; a backslash is only a character. */
+	assert_int_equal(account_password_policy("c1 \xc2\x9b control", why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "control"));
+	assert_int_equal(account_password_policy("ltr \xe2\x80\xae override",
+	    why, sizeof(why)), -1);
+	assert_int_equal(account_password_policy("arabic \xd8\x9c mark",
+	    why, sizeof(why)), -1);
+	assert_int_equal(account_password_policy("isolate \xe2\x81\xa6 x",
+	    why, sizeof(why)), -1);
+	assert_int_equal(account_password_policy("not utf-8 \xff\xfe", why,
+	    sizeof(why)), -1);
+	assert_int_equal(account_password_policy("back\\slash pass", why,
+	    sizeof(why)), 0);
 	assert_int_equal(account_new_password(pw, sizeof(pw)), 0);
 	assert_int_equal(strlen(pw), ACCOUNT_NEW_PASSWORD);
 	assert_int_equal(account_password_policy(pw, why, sizeof(why)), 0);
@@ -453,6 +469,54 @@ test_session_config(void **state)
 	assert_non_null(strstr(why, "session_max_hours"));
 }
 
+/* The daily sweep: ended sessions go, live ones stay; counters of failed
+ * logins go two hours after their window began. */
+static void
+test_session_sweep(void **state)
+{
+	struct session	 s;
+	struct account	 a;
+	char		 t1[SESSION_TOKEN_HEX + 1], t2[SESSION_TOKEN_HEX + 1];
+	char		 t3[SESSION_TOKEN_HEX + 1], csrf[SESSION_TOKEN_HEX + 1];
+	int64_t		 wait, now = T0 + SESSION_ABSOLUTE_DEFAULT;
+
+	(void)state;
+	add("sidorova", ROLE_CURATOR, NULL);
+	/* Idle too long; too old though used; live. */
+	assert_int_equal(session_create(nd->st, "sidorova", now - 7200, t1,
+	    csrf), 0);
+	assert_int_equal(session_create(nd->st, "sidorova",
+	    now - SESSION_ABSOLUTE_DEFAULT, t2, csrf), 0);
+	{
+		char	 sql[160];
+
+		snprintf(sql, sizeof(sql), "UPDATE sessions SET last_seen ="
+		    " %lld WHERE created = %lld", (long long)(now - 10),
+		    (long long)(now - SESSION_ABSOLUTE_DEFAULT));
+		assert_int_equal(store_exec(nd->st, sql), 0);
+	}
+	assert_int_equal(session_create(nd->st, "sidorova", now - 60, t3,
+	    csrf), 0);
+	(void)account_login(nd->st, "sidorova", "wrong password!", NULL,
+	    "10.9.0.1", now - 3 * ACCOUNT_WINDOW_S, NULL, &a, &wait);
+	(void)account_login(nd->st, "sidorova", "wrong password!", NULL,
+	    "10.9.0.2", now - 60, NULL, &a, &wait);
+	assert_int_equal(store_count(nd->st, "SELECT count(*) FROM sessions"),
+	    3);
+	assert_int_equal(store_count(nd->st, "SELECT count(*) FROM throttle"
+	    " WHERE key LIKE 'address:%'"), 2);
+	assert_int_equal(session_sweep(nd->st, now, SESSION_IDLE_DEFAULT,
+	    SESSION_ABSOLUTE_DEFAULT), 0);
+	assert_int_equal(store_count(nd->st, "SELECT count(*) FROM sessions"),
+	    1);
+	assert_int_equal(session_check(nd->st, t3, now, SESSION_IDLE_DEFAULT,
+	    SESSION_ABSOLUTE_DEFAULT, &s), 0);
+	assert_int_equal(store_count(nd->st, "SELECT count(*) FROM throttle"
+	    " WHERE key = 'address:10.9.0.2'"), 1);
+	assert_int_equal(store_count(nd->st, "SELECT count(*) FROM throttle"
+	    " WHERE key = 'address:10.9.0.1'"), 0);
+}
+
 static void
 test_sessions(void **state)
 {
@@ -563,6 +627,8 @@ main(void)
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_totp_vectors),
 		cmocka_unit_test(test_throttle),
+		cmocka_unit_test_setup_teardown(test_session_sweep, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_checked_before,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login, setup, teardown),

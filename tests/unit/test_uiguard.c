@@ -35,6 +35,20 @@ fill(const char *addr, int n, uint64_t t)
 		assert_true(uiguard_add(&g, addr, 100 + i, t) >= 0);
 }
 
+/* n busy connections (never late, never taken): the listener under
+ * pressure, so that late ones are cut. */
+static void
+press(int n)
+{
+	int	 i, k;
+
+	for (i = 0; i < n; i++) {
+		k = uiguard_add(&g, "10.7.7.7", 1000 + i, 0);
+		assert_true(k >= 0);
+		uiguard_busy(&g, k, true, 0);
+	}
+}
+
 static int
 live_from(const char *addr)
 {
@@ -145,6 +159,11 @@ test_late(void **state)
 	a = uiguard_add(&g, "10.0.0.1", 3, 0);
 	b = uiguard_add(&g, "10.0.0.1", 4, 0);
 	c = uiguard_add(&g, "10.0.0.2", 5, 5000);
+	/* Room enough: nobody is cut, however long they wait. */
+	assert_int_equal(uiguard_late(&g, 10 * UIGUARD_REQUEST_MS, 0), -1);
+	press(UIGUARD_PRESSURE - 4);
+	assert_int_equal(uiguard_late(&g, 10 * UIGUARD_REQUEST_MS, 0), -1);
+	press(1);
 	assert_int_equal(uiguard_late(&g, UIGUARD_REQUEST_MS - 1, 0), -1);
 	assert_int_equal(uiguard_late(&g, UIGUARD_REQUEST_MS, 0), a);
 	assert_int_equal(uiguard_late(&g, UIGUARD_REQUEST_MS, a + 1), b);
@@ -153,6 +172,7 @@ test_late(void **state)
 	assert_int_equal(uiguard_late(&g, 60000, 0), b);
 	uiguard_busy(&g, a, false, 55000);	/* answered: waiting again */
 	assert_int_equal(uiguard_cut(&g, b), 4);
+	press(1);	/* b no longer counts */
 	assert_int_equal(uiguard_late(&g, 60000, 0), c);
 	assert_int_equal(uiguard_late(&g, 60000, c + 1), -1);
 	assert_int_equal(uiguard_late(&g, 55000 + UIGUARD_REQUEST_MS, 0), a);
@@ -164,7 +184,7 @@ test_late(void **state)
 	/* A clock that went back (it is monotonic; still): not late. */
 	assert_int_equal(uiguard_late(&g, 0, c), -1);
 	uiguard_remove(&g, b);
-	assert_int_equal(uiguard_open(&g), 2);
+	assert_int_equal(uiguard_open(&g), UIGUARD_PRESSURE);
 	assert_false(g.slot[b].used);
 }
 
@@ -181,6 +201,7 @@ test_serving(void **state)
 	a = uiguard_add(&g, "10.0.0.1", 3, 1);
 	uiguard_serving(&g, true, 1000);
 	b = uiguard_add(&g, "10.0.0.2", 4, 5000);	/* while serving */
+	press(UIGUARD_PRESSURE);
 	assert_int_equal(uiguard_waited(&g, a, 6000), 999);
 	assert_int_equal(uiguard_waited(&g, b, 6000), 0);
 	uiguard_serving(&g, false, 9000);
