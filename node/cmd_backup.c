@@ -635,6 +635,18 @@ cmd_restore(int argc, char **argv)
 	}
 	if (copy_files(from, work) == -1)
 		goto fail;
+	/* A backup of a later release: this opora cannot open it, as it
+	 * could not open that release's node (78, as for any command). */
+	if (store_newer(q)) {
+		cli_err("%s", cli_tr("the backup was made by a newer opora "
+		    "(its database's schema is newer than this program's): "
+		    "upgrade opora, then restore it",
+		    "копия сделана более новой версией opora (схема её базы "
+		    "новее, чем знает эта программа): обновите opora и "
+		    "восстановите копию"));
+		rc = EX_CONFIG;
+		goto fail;
+	}
 	/* Migrated to this opora's schema, then a new feed epoch: the log
 	 * went back to the backup's, and peers passed its later numbers. */
 	if ((st = store_open(q, false)) == NULL ||

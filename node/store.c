@@ -1008,6 +1008,22 @@ out:
 	return (rc);
 }
 
+int
+store_newer(const char *path)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s = NULL;
+	int		 v = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
+	    &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return (v > STORE_SCHEMA_VERSION);
+}
+
 /*
  * store_ours(st): whether the database is one this opora may open and
  * migrate, judged before anything is written to it (not even its journal

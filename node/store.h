@@ -57,6 +57,10 @@ int		 store_configure(void);
 /* store_open(path, create): open (and with create, make) the database at
  * path, migrating its schema.  Returns NULL and logs why on failure. */
 struct store	*store_open(const char *path, bool create);
+/* store_newer(path): 1 when the database at path has a schema newer than
+ * this opora's (a backup made by a later release), 0 when not or when it
+ * cannot be read (store_open then says why), read-only, nothing written. */
+int		 store_newer(const char *path);
 /* store_close(st): finalise every statement and close; NULL is a no-op. */
 void		 store_close(struct store *st);
 

@@ -159,4 +159,13 @@ mkdir R2
 ok "$OPORA" restore bak R2
 [ "$(stat -c %a R2)" = 700 ] || fail "R2 is not 0700"
 ok "$OPORA" --dir R2 verify
+# A backup made by a later release (its schema newer than this one's):
+# refused as every command refuses such a node, 78 and "upgrade", with
+# nothing left behind.
+cp -R bak newer
+chmod 700 newer
+sqlite3 newer/opora.db 'PRAGMA user_version = 99'
+refuses 78 'newer opora' "$OPORA" restore newer R3
+[ ! -e R3 ] || fail "a refused restore left R3"
+ls -d R3.restore-* >/dev/null 2>&1 && fail "a refused restore left its staging directory"
 exit 0
