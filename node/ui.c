@@ -594,11 +594,12 @@ resolve(const char *listen)
 struct ui *
 ui_start(const struct node *n, const char *dir, int *failed)
 {
-	struct ui	*u;
-	struct addrinfo	*ai = NULL;
-	char		 crt[1024], key[1024];
-	size_t		 len;
-	unsigned int	 flags;
+	struct ui		*u;
+	struct addrinfo		*ai = NULL;
+	pthread_condattr_t	 ca;
+	char			 crt[1024], key[1024];
+	size_t			 len;
+	unsigned int		 flags;
 
 	*failed = 0;
 	if (n->cfg.listen_ui[0] == '\0')
@@ -609,7 +610,18 @@ ui_start(const struct node *n, const char *dir, int *failed)
 		return (NULL);
 	}
 	pthread_mutex_init(&u->mu, NULL);
-	pthread_cond_init(&u->wake, NULL);
+	/* The watchdog's deadlines are on the monotonic clock (a wall clock
+	 * set back must not stop it, nor one set forward spin it); so is
+	 * its condition's, or every wait would end at once. */
+	if (pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&u->wake, &ca) != 0) {
+		log_warnx("listen_ui: cannot make the watchdog's clock");
+		pthread_mutex_destroy(&u->mu);
+		free(u);
+		return (NULL);
+	}
+	pthread_condattr_destroy(&ca);
 	if ((n->cfg.ui_cert[0] == '\0') != (n->cfg.ui_key[0] == '\0')) {
 		log_warnx("listen_ui: set both ui_cert and ui_key, or neither "
 		    "(the node's own tls.crt and tls.key)");

@@ -23,6 +23,18 @@ status 201
 D=$(json_get dossier)
 UIPORT=$((p + 1))
 
+# Idle, the listener and its watchdog cost next to nothing: over 4 s the
+# server uses less than 1 s of CPU (its watchdog once woke at once,
+# every time, and took a whole core: its condition waited on the wall
+# clock for a deadline on the monotonic one).
+ticks() { awk '{ print $14 + $15 }' "/proc/$PID_SMO/stat"; }
+t0=$(ticks)
+sleep 4
+t1=$(ticks)
+echo "idle: $((t1 - t0)) ticks of CPU in 4 s"
+[ $((t1 - t0)) -lt "$(getconf CLK_TCK)" ] ||
+    fail "the idle server used $((t1 - t0)) ticks of CPU in 4 s"
+
 # The attack, for 40 s: as many connections as the listener holds in
 # all (ui.h: 256, 64 an address), from four addresses.
 "$FLOOD" -m idle -n 64 -t 40 -b 127.0.0.2 127.0.0.1 "$UIPORT" > flood1.out &
