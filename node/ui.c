@@ -429,6 +429,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	struct ui		*u = cls;
 	struct ui_req		*rq = *con_cls;
 	enum MHD_Result		 res;
+	int			 i;
 
 	(void)version;
 	if (rq == NULL) {
@@ -462,12 +463,13 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	/* The whole request is in hand (or refused unread): the watchdog
 	 * leaves it alone until its answer is sent (completed_cb). */
 	pthread_mutex_lock(&u->mu);
-	uiguard_busy(&u->guard, slot_of(c), true, mono_ms());
-	uiguard_serving(&u->guard, true, mono_ms());
+	i = slot_of(c);
+	uiguard_busy(&u->guard, i, true, mono_ms());
+	uiguard_serving(&u->guard, i, true, mono_ms());
 	pthread_mutex_unlock(&u->mu);
 	res = answer_request(u, c, url, method, rq);
 	pthread_mutex_lock(&u->mu);
-	uiguard_serving(&u->guard, false, mono_ms());
+	uiguard_serving(&u->guard, i, false, mono_ms());
 	pthread_mutex_unlock(&u->mu);
 	return (res);
 }

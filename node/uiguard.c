@@ -14,10 +14,11 @@ live(const struct uiguard_conn *c)
 	return (c->used && !c->cut);
 }
 
+/* Whether slot i may be cut: live, and not the one being answered. */
 static bool
-waiting(const struct uiguard_conn *c)
+takeable(const struct uiguard *g, int i)
 {
-	return (live(c) && !c->busy);
+	return (live(&g->slot[i]) && g->handling != i + 1);
 }
 
 /* The listener's time spent answering, in all, by now. */
@@ -48,15 +49,17 @@ uiguard_waited(const struct uiguard *g, int i, uint64_t now_ms)
 }
 
 void
-uiguard_serving(struct uiguard *g, bool on, uint64_t now_ms)
+uiguard_serving(struct uiguard *g, int i, bool on, uint64_t now_ms)
 {
 	if (on) {
 		if (g->serving_since == 0)
 			g->serving_since = now_ms != 0 ? now_ms : 1;
+		g->handling = i >= 0 && i < UIGUARD_SLOTS ? i + 1 : 0;
 		return;
 	}
 	g->served_ms = served(g, now_ms);
 	g->serving_since = 0;
+	g->handling = 0;
 }
 
 /* Slot c waits from now on. */
@@ -79,8 +82,8 @@ held(const struct uiguard *g, const char *addr)
 	return (n);
 }
 
-/* The oldest waiting connection (of addr only, unless NULL) that has
- * waited min_ms by now; -1 when none. */
+/* The oldest connection (by accept; of addr only, unless NULL) that may
+ * be cut and has lived min_ms by now; -1 when none. */
 static int
 oldest(const struct uiguard *g, const char *addr, uint64_t now_ms,
     uint64_t min_ms)
@@ -90,11 +93,13 @@ oldest(const struct uiguard *g, const char *addr, uint64_t now_ms,
 
 	for (i = 0; i < UIGUARD_SLOTS; i++) {
 		c = &g->slot[i];
-		if (!waiting(c) || (addr != NULL && strcmp(c->addr, addr) != 0))
+		if (!takeable(g, i) ||
+		    (addr != NULL && strcmp(c->addr, addr) != 0))
 			continue;
-		if (uiguard_waited(g, i, now_ms) < min_ms)
+		if (now_ms < c->accepted_ms ||
+		    now_ms - c->accepted_ms < min_ms)
 			continue;
-		if (best == -1 || c->since_ms < g->slot[best].since_ms)
+		if (best == -1 || c->accepted_ms < g->slot[best].accepted_ms)
 			best = i;
 	}
 	return (best);
@@ -110,8 +115,8 @@ by_addr(const void *a, const void *b)
 
 /*
  * Fair share: when addr holds fewer connections than the address that
- * holds the most, less one, the oldest waiting connection of an address
- * holding that many; -1 otherwise.  The live connections sorted by
+ * holds the most, less one, the oldest connection that may be cut of an
+ * address holding that many; -1 otherwise.  The live connections sorted by
  * address, so that a table of many addresses costs n log n, not n².
  */
 static int
@@ -140,8 +145,8 @@ fair_share(const struct uiguard *g, int mine)
 		if (j - i != most)
 			continue;
 		for (; i < j; i++)
-			if (waiting(c[i]) && (v == NULL ||
-			    c[i]->since_ms < v->since_ms))
+			if (takeable(g, (int)(c[i] - g->slot)) && (v == NULL ||
+			    c[i]->accepted_ms < v->accepted_ms))
 				v = c[i];
 	}
 	return (v == NULL ? -1 : (int)(v - g->slot));
@@ -185,6 +190,7 @@ uiguard_add(struct uiguard *g, const char *addr, int fd, uint64_t now_ms)
 		memset(c, 0, sizeof(*c));
 		snprintf(c->addr, sizeof(c->addr), "%s", addr);
 		c->fd = fd;
+		c->accepted_ms = now_ms;
 		wait_from(g, c, now_ms);
 		c->used = true;
 		return (i);
@@ -197,9 +203,10 @@ uiguard_busy(struct uiguard *g, int i, bool busy, uint64_t now_ms)
 {
 	if (i < 0 || i >= UIGUARD_SLOTS || !g->slot[i].used)
 		return;
+	/* Busy, its answer is counted from now; waiting again, its next
+	 * request. */
 	g->slot[i].busy = busy;
-	if (!busy)
-		wait_from(g, &g->slot[i], now_ms);
+	wait_from(g, &g->slot[i], now_ms);
 }
 
 void
@@ -233,8 +240,10 @@ uiguard_late(const struct uiguard *g, uint64_t now_ms, int from)
 		return (-1);
 	for (i = from < 0 ? 0 : from; i < UIGUARD_SLOTS; i++) {
 		c = &g->slot[i];
-		if (waiting(c) &&
-		    uiguard_waited(g, i, now_ms) >= UIGUARD_REQUEST_MS)
+		if (!takeable(g, i))
+			continue;
+		if (uiguard_waited(g, i, now_ms) >= (c->busy ?
+		    UIGUARD_ANSWER_MS : UIGUARD_REQUEST_MS))
 			return (i);
 	}
 	return (-1);

@@ -35,18 +35,17 @@ fill(const char *addr, int n, uint64_t t)
 		assert_true(uiguard_add(&g, addr, 100 + i, t) >= 0);
 }
 
-/* n busy connections (never late, never taken): the listener under
- * pressure, so that late ones are cut. */
+/* n connections that are never late (accepted after any time these
+ * tests look at): the listener under pressure, so that late ones are
+ * cut. */
+#define YOUNG	UINT64_C(4000000000)
 static void
 press(int n)
 {
-	int	 i, k;
+	int	 i;
 
-	for (i = 0; i < n; i++) {
-		k = uiguard_add(&g, "10.7.7.7", 1000 + i, 0);
-		assert_true(k >= 0);
-		uiguard_busy(&g, k, true, 0);
-	}
+	for (i = 0; i < n; i++)
+		assert_true(uiguard_add(&g, "10.7.7.7", 1000 + i, YOUNG) >= 0);
 }
 
 static int
@@ -95,13 +94,17 @@ test_own_cap(void **state)
 	assert_int_equal(uiguard_admit(&g, "10.0.0.1",
 	    5000 + UIGUARD_GRACE_MS + 1, &v), UIGUARD_TAKE);
 	assert_string_equal(g.slot[v].addr, "10.0.0.1");
-	assert_int_equal(g.slot[v].since_ms, 5000);
-	/* A busy one is never taken. */
+	assert_int_equal(g.slot[v].accepted_ms, 5000);
+	/* Busy ones go too, by age (a stranger keeping its connections
+	 * busy holds none for good); never the one being answered. */
 	for (i = 0; i < UIGUARD_SLOTS; i++)
 		if (strcmp(g.slot[i].addr, "10.0.0.1") == 0)
 			uiguard_busy(&g, i, true, 9000);
-	assert_int_equal(uiguard_admit(&g, "10.0.0.1", 60000, &v),
-	    UIGUARD_REFUSE);
+	uiguard_serving(&g, v, true, 9000);
+	assert_int_equal(uiguard_admit(&g, "10.0.0.1", 60000, &i),
+	    UIGUARD_TAKE);
+	assert_int_equal(g.slot[i].accepted_ms, 5001);
+	uiguard_serving(&g, v, false, 9001);
 	/* Another address still has room. */
 	assert_int_equal(uiguard_admit(&g, "10.0.0.2", 60000, &v),
 	    UIGUARD_ROOM);
@@ -136,15 +139,20 @@ test_fair_share(void **state)
 	assert_int_equal(uiguard_admit(&g, "10.0.0.1", 1001, &v),
 	    UIGUARD_TAKE);
 	assert_string_not_equal(g.slot[v].addr, "10.0.0.1");
-	/* Past the grace, the oldest waiting slot of anyone. */
+	/* Past the grace, the oldest slot of anyone. */
 	assert_int_equal(uiguard_admit(&g, "10.0.0.3", 1000 +
 	    UIGUARD_GRACE_MS, &v), UIGUARD_TAKE);
-	assert_int_equal(g.slot[v].since_ms, 999);
-	/* Every slot busy: nobody is taken, fair or not. */
+	assert_int_equal(g.slot[v].accepted_ms, 999);
+	/* Every slot busy, asking again and again: still by age, so that
+	 * 256 addresses of one connection each churn and a curator gets
+	 * in; the one being answered never goes. */
 	for (i = 0; i < UIGUARD_SLOTS; i++)
 		uiguard_busy(&g, i, true, 2000);
-	assert_int_equal(uiguard_admit(&g, "10.0.0.9", 99000, &v),
-	    UIGUARD_REFUSE);
+	uiguard_serving(&g, v, true, 2000);
+	assert_int_equal(uiguard_admit(&g, "10.0.0.9", 99000, &i),
+	    UIGUARD_TAKE);
+	assert_int_not_equal(i, v);
+	assert_int_equal(g.slot[i].accepted_ms, 1000);
 }
 
 /* Late: waiting UIGUARD_REQUEST_MS since accept or the last answer;
@@ -168,7 +176,7 @@ test_late(void **state)
 	assert_int_equal(uiguard_late(&g, UIGUARD_REQUEST_MS, 0), a);
 	assert_int_equal(uiguard_late(&g, UIGUARD_REQUEST_MS, a + 1), b);
 	assert_int_equal(uiguard_late(&g, UIGUARD_REQUEST_MS, b + 1), -1);
-	uiguard_busy(&g, a, true, 2000);
+	uiguard_busy(&g, a, true, 50000);
 	assert_int_equal(uiguard_late(&g, 60000, 0), b);
 	uiguard_busy(&g, a, false, 55000);	/* answered: waiting again */
 	assert_int_equal(uiguard_cut(&g, b), 4);
@@ -181,6 +189,17 @@ test_late(void **state)
 	assert_int_equal(uiguard_late(&g, 55000 + UIGUARD_REQUEST_MS, 0), c);
 	assert_int_equal(uiguard_late(&g, 55000 + 2 * UIGUARD_REQUEST_MS - 1,
 	    0), a);
+	/* Busy: its answer must be taken within UIGUARD_ANSWER_MS (a slow
+	 * reader); the one being answered is never late. */
+	uiguard_busy(&g, c, true, 70000);
+	assert_int_equal(uiguard_late(&g, 70000 + UIGUARD_ANSWER_MS - 1, c),
+	    -1);
+	assert_int_equal(uiguard_late(&g, 70000 + UIGUARD_ANSWER_MS, c), c);
+	uiguard_serving(&g, c, true, 70000 + UIGUARD_ANSWER_MS);
+	assert_int_equal(uiguard_late(&g, 70000 + 9 * UIGUARD_ANSWER_MS, c),
+	    -1);
+	uiguard_serving(&g, c, false, 70000 + 9 * UIGUARD_ANSWER_MS);
+	uiguard_busy(&g, c, false, 70000 + 9 * UIGUARD_ANSWER_MS);
 	/* A clock that went back (it is monotonic; still): not late. */
 	assert_int_equal(uiguard_late(&g, 0, c), -1);
 	uiguard_remove(&g, b);
@@ -199,12 +218,12 @@ test_serving(void **state)
 	(void)state;
 	reset();
 	a = uiguard_add(&g, "10.0.0.1", 3, 1);
-	uiguard_serving(&g, true, 1000);
+	uiguard_serving(&g, -1, true, 1000);
 	b = uiguard_add(&g, "10.0.0.2", 4, 5000);	/* while serving */
 	press(UIGUARD_PRESSURE);
 	assert_int_equal(uiguard_waited(&g, a, 6000), 999);
 	assert_int_equal(uiguard_waited(&g, b, 6000), 0);
-	uiguard_serving(&g, false, 9000);
+	uiguard_serving(&g, -1, false, 9000);
 	assert_int_equal(uiguard_waited(&g, a, 12000), 3999);
 	assert_int_equal(uiguard_late(&g, 12000, 0), -1);
 	assert_int_equal(uiguard_waited(&g, b, 12000), 3000);
@@ -215,9 +234,9 @@ test_serving(void **state)
 	assert_int_equal(uiguard_late(&g, 9000 + UIGUARD_REQUEST_MS, a + 1),
 	    b);
 	/* Another long answer: the clock stops for every one waiting. */
-	uiguard_serving(&g, true, 20000);
+	uiguard_serving(&g, -1, true, 20000);
 	assert_int_equal(uiguard_waited(&g, b, 40000), 11000);
-	uiguard_serving(&g, false, 40000);
+	uiguard_serving(&g, -1, false, 40000);
 	assert_int_equal(uiguard_waited(&g, b, 40000), 11000);
 }
 
@@ -249,12 +268,13 @@ test_spare(void **state)
 
 /*
  * Random runs: newcomers from a handful of addresses (weighted, as an
- * attacker's few and a curator's one), requests, answers, the watchdog
- * and closes, each newcomer doing what uiguard_admit says.  After every
- * step: the budgets hold; a victim was live and waiting, and the
- * attacker's own address never takes a slot past the grace from a
- * fresher one; when a newcomer from an address holding none is refused,
- * no waiting connection of the fullest address was there to take.
+ * attacker's few and a curator's one), requests, answers (one answered
+ * at a time), the watchdog and closes, each newcomer doing what
+ * uiguard_admit says.  After every step: the budgets hold; a victim was
+ * live and not the one being answered; a newcomer holding fewer than
+ * the fullest address, less one, takes from the fullest when it can;
+ * when a newcomer from an address holding none is refused, nothing of
+ * the fullest address could be taken.
  */
 static void
 test_properties(void **state)
@@ -288,7 +308,8 @@ test_properties(void **state)
 					    v < UIGUARD_SLOTS);
 					assert_true(g.slot[v].used);
 					assert_false(g.slot[v].cut);
-					assert_false(g.slot[v].busy);
+					assert_int_not_equal(g.handling,
+					    v + 1);
 					/* Fair share: from the fullest. */
 					if (before < most - 1 &&
 					    before < UI_CONN_PER_ADDR &&
@@ -298,7 +319,8 @@ test_properties(void **state)
 						    j++)
 							if (g.slot[j].used &&
 							    !g.slot[j].cut &&
-							    !g.slot[j].busy &&
+							    g.handling !=
+							    j + 1 &&
 							    live_from(g.slot[j]
 							    .addr) == most)
 								fail_msg("took "
@@ -315,7 +337,7 @@ test_properties(void **state)
 					    most > 1; j++)
 						if (g.slot[j].used &&
 						    !g.slot[j].cut &&
-						    !g.slot[j].busy &&
+						    g.handling != j + 1 &&
 						    live_from(g.slot[j].addr)
 						    == most &&
 						    uiguard_open(&g) <
@@ -327,14 +349,26 @@ test_properties(void **state)
 					assert_true(uiguard_add(&g, addrs[a],
 					    step, now) >= 0);
 			} else if (k == 6) {
+				/* A request whole, answered, and sent. */
 				i = rand() % UIGUARD_SLOTS;
-				uiguard_busy(&g, i, !g.slot[i].busy, now);
+				if (g.handling != 0) {
+					uiguard_serving(&g, g.handling - 1,
+					    false, now);
+				} else if (g.slot[i].used && !g.slot[i].cut &&
+				    !g.slot[i].busy) {
+					uiguard_busy(&g, i, true, now);
+					uiguard_serving(&g, i, true, now);
+				} else if (g.slot[i].busy)
+					uiguard_busy(&g, i, false, now);
 			} else if (k == 7) {
 				for (i = 0; (i = uiguard_late(&g, now, i)) !=
 				    -1; i++) {
-					assert_false(g.slot[i].busy);
+					assert_int_not_equal(g.handling,
+					    i + 1);
 					assert_true(now - g.slot[i].since_ms >=
-					    UIGUARD_REQUEST_MS);
+					    (g.slot[i].busy ?
+					    UIGUARD_ANSWER_MS :
+					    UIGUARD_REQUEST_MS));
 					uiguard_cut(&g, i);
 				}
 			} else {
@@ -342,9 +376,9 @@ test_properties(void **state)
 				for (i = 0; i < UIGUARD_SLOTS; i++)
 					if (g.slot[i].cut && rand() % 2)
 						uiguard_remove(&g, i);
-				if (k == 9)
-					uiguard_remove(&g,
-					    rand() % UIGUARD_SLOTS);
+				i = rand() % UIGUARD_SLOTS;
+				if (k == 9 && g.handling != i + 1)
+					uiguard_remove(&g, i);
 			}
 			assert_true(live_from(NULL) <= UI_CONN_MAX);
 			assert_true(uiguard_open(&g) <= UIGUARD_SLOTS);
