@@ -55,6 +55,7 @@ struct chores {
 	uint64_t		 next_stats;	/* when to publish statistics */
 	uint64_t		 next_release;	/* when to look again */
 	uint64_t		 next_retention;	/* when to erase again */
+	uint64_t		 next_sweep;	/* when to sweep sessions */
 };
 
 /* Whether serve is stopping: a chore stops between its steps. */
@@ -69,25 +70,32 @@ stopping(struct chores *c)
 	return (s);
 }
 
-/* Retention, and the sweep of ended sessions, run when serve starts
- * and then once a day. */
+/* Retention runs when serve starts and then once a day; the sweep of
+ * the web pages' ended sessions once an hour (a stranger with many
+ * addresses leaves counters of failed logins at every attempt). */
 #define RETENTION_EVERY_MS	(24ULL * 3600 * 1000)
+#define SWEEP_EVERY_MS		(3600ULL * 1000)
 
-/* Delete the ended sessions (node/session.h) and erase the dossiers
- * whose retention_years ran out (node/erase.h). */
+/* Delete the web pages' ended sessions and old counters of failed
+ * logins, whatever retention_years says (node/session.h). */
+static void
+sweep(struct chores *srv, uint64_t now)
+{
+	srv->next_sweep = now + SWEEP_EVERY_MS;
+	if (session_sweep(srv->n->st, (int64_t)(now / 1000),
+	    (int64_t)srv->n->cfg.session_idle_minutes * 60,
+	    (int64_t)srv->n->cfg.session_max_hours * 3600) == -1)
+		log_warnx("web pages: the ended sessions could not be "
+		    "deleted; tried again in an hour");
+}
+
+/* Erase the dossiers whose retention_years ran out (node/erase.h). */
 static void
 retain(struct chores *srv, uint64_t now)
 {
 	int	 count;
 
 	srv->next_retention = now + RETENTION_EVERY_MS;
-	/* The web pages' ended sessions and old counters of failed logins
-	 * go too, whatever retention_years says (node/session.h). */
-	if (session_sweep(srv->n->st, (int64_t)(now / 1000),
-	    (int64_t)srv->n->cfg.session_idle_minutes * 60,
-	    (int64_t)srv->n->cfg.session_max_hours * 3600) == -1)
-		log_warnx("web pages: the ended sessions could not be "
-		    "deleted; tried again tomorrow");
 	if (srv->n->cfg.retention_years == 0)
 		return;
 	if (erase_retention(srv->n, &count) == -1)
@@ -200,6 +208,8 @@ chores_once(struct chores *c)
 		release_stats(c, node_now_ms());
 	if (!stopping(c) && c->next_retention <= node_now_ms())
 		retain(c, node_now_ms());
+	if (!stopping(c) && c->next_sweep <= node_now_ms())
+		sweep(c, node_now_ms());
 }
 
 static void *

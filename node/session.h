@@ -76,8 +76,9 @@ int	 session_end_all(struct store *st, const char *login);
 /* session_sweep(st, now, idle, absolute): delete every session that has
  * ended by now (idle, absolute as for session_check; a session is
  * otherwise deleted only when it is next presented), and the counters of
- * failed logins (account.h) older than two of their hour windows: what a
- * browser left behind is not kept for ever.  In its own transaction.
+ * failed logins (account.h) whose hour began two hours ago: what a
+ * browser left behind is not kept for ever ('opora serve' runs it
+ * hourly).  In its own transaction.
  * 0 / -1. */
 int	 session_sweep(struct store *st, int64_t now, int64_t idle,
 	    int64_t absolute);

@@ -49,3 +49,22 @@ ok "$OPORA_BIN" --dir SMO --user inspector audit list --user petrova --json
 n=$(tr '{' '\n' < "$T/out" | grep -c '"action":"login"')
 [ "$n" -ge 4 ] || fail "only $n logins during the writes"
 stop SMO
+
+# What the logins left: 'serve' deletes the sessions that have ended and
+# the counters of failed logins whose hour began two hours ago (a
+# stranger with many addresses leaves one at every attempt), when it
+# starts and then hourly; live sessions and this hour's counters stay.
+[ "$(db SMO 'SELECT count(*) FROM sessions')" -ge 4 ] || fail "no sessions"
+db SMO "UPDATE sessions SET last_seen = 0"
+db SMO "INSERT INTO throttle (key, failures, window, last)
+    VALUES ('address:192.0.2.1', 3, 0, 0),
+    ('address:192.0.2.2', 3, strftime('%s', 'now'), strftime('%s', 'now'))"
+serve SMO
+login petrova
+until_true 20 sh -c "[ \"\$(sqlite3 SMO/opora.db 'SELECT count(*) FROM
+    sessions')\" = 1 ]" || fail "ended sessions were not deleted"
+[ "$(db SMO "SELECT group_concat(key) FROM throttle")" = \
+    'address:192.0.2.2' ] || fail "old failed-login counters were kept"
+api petrova GET /api/me
+status 200
+stop SMO
