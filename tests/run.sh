@@ -10,6 +10,12 @@
 # tree after 'make all unit unit-san unit-tsan'.
 
 top=$(pwd)
+# phase NAME: how far the run is, for a reader of its time (a line of its
+# own, "-- NAME at N s").
+begun=$(date +%s)
+phase() {
+	echo "-- $1 at $(($(date +%s) - begun)) s"
+}
 passed=0
 failed=0
 failures=""
@@ -74,7 +80,8 @@ webpid=$!
 running="$running $webpid"
 
 # The simulator (below) runs on the second core while the unit tests and
-# the fuzz corpora run on the first; its results are read after them.
+# the fuzz corpora run on the first, and on beside the CLI tests; its
+# results are read after them.
 seeds="2161 2625 6945 7099 7945 9237 9993"
 if [ -x build/sim ]; then
 	(
@@ -144,6 +151,8 @@ if [ -n "$tsan" ]; then
 	export OPORA_TSAN_BIN
 fi
 
+phase "unit tests done"
+
 # Every fuzz target replays the inputs kept in tests/fuzz/corpus/NAME/.
 for t in build/san/fuzz/fuzz_*; do
 	[ -x "$t" ] || continue
@@ -161,40 +170,7 @@ for t in build/san/fuzz/fuzz_*; do
 	fi
 done
 
-# The simulator: 1,000 seeds (make check-full: 5,000) of three regions exchanging changes under
-# random partitions, late and repeated delivery, crashes, restores and
-# transient failures (tests/sim/sim.c).
-if [ -n "$simpid" ]; then
-	wait "$simpid"
-	running=$(echo "$running" | sed "s/ $simpid\b//")
-	out="$log/sim.out"
-	if [ "$(cat "$log/sim.rc" 2>/dev/null)" = 0 ]; then
-		echo "ok   sim/convergence ($(sed -n 's/.*PASSED  \] \([0-9]*\).*/\1/p' "$out") seeds)"
-		passed=$((passed + 1))
-	else
-		echo "FAIL sim/convergence"
-		tail -20 "$out" | sed 's/^/    /'
-		failed=$((failed + 1))
-		failures="$failures sim/convergence"
-	fi
-fi
-
-# Seeds beyond make check's range that once failed (the soak found them;
-# docs/performance.md, "The simulator"): each must pass again.
-if [ -n "$simpid" ]; then
-	bad=$(cat "$log/sim-bad" 2>/dev/null | tr '\n' ' ' | sed 's/^/ /; s/ $//')
-	if [ -z "$bad" ]; then
-		echo "ok   sim/regressions (seeds $seeds)"
-		passed=$((passed + 1))
-	else
-		echo "FAIL sim/regressions (seeds$bad)"
-		for seed in $bad; do
-			tail -5 "$log/sim-$seed.out" | sed 's/^/    /'
-		done
-		failed=$((failed + 1))
-		failures="$failures sim/regressions"
-	fi
-fi
+phase "fuzz corpora done"
 
 # Include arrows: protocol/ and conflict/ never include node/; conflict/
 # includes nothing of ours but conflict/.
@@ -261,6 +237,7 @@ done
 	done
 } | awk '!seen[$0]++' |
     xargs -r -n 2 -P "$jobs" sh tests/run-one.sh "$log"
+phase "CLI tests done"
 for kind in $kinds; do
 	while read -r t; do
 		name=$(basename "$t" .sh)
@@ -279,9 +256,47 @@ for kind in $kinds; do
 	done < "$log/$kind.list"
 done
 
+# The simulator: 1,000 seeds (make check-full: 5,000) of three regions exchanging changes under
+# random partitions, late and repeated delivery, crashes, restores and
+# transient failures (tests/sim/sim.c).  It ran beside the unit tests and
+# on into the CLI tests, whose processes spend much of their time
+# waiting on loopback servers; its results are read now.
+if [ -n "$simpid" ]; then
+	wait "$simpid"
+	running=$(echo "$running" | sed "s/ $simpid\b//")
+	out="$log/sim.out"
+	if [ "$(cat "$log/sim.rc" 2>/dev/null)" = 0 ]; then
+		echo "ok   sim/convergence ($(sed -n 's/.*PASSED  \] \([0-9]*\).*/\1/p' "$out") seeds)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL sim/convergence"
+		tail -20 "$out" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failures="$failures sim/convergence"
+	fi
+fi
+
+# Seeds beyond make check's range that once failed (the soak found them;
+# docs/performance.md, "The simulator"): each must pass again.
+if [ -n "$simpid" ]; then
+	bad=$(cat "$log/sim-bad" 2>/dev/null | tr '\n' ' ' | sed 's/^/ /; s/ $//')
+	if [ -z "$bad" ]; then
+		echo "ok   sim/regressions (seeds $seeds)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL sim/regressions (seeds$bad)"
+		for seed in $bad; do
+			tail -5 "$log/sim-$seed.out" | sed 's/^/    /'
+		done
+		failed=$((failed + 1))
+		failures="$failures sim/regressions"
+	fi
+fi
+
 # The browser tests, started before the unit tests: each case counts
 # once.
 wait "$webpid"
+phase "simulator and browser tests done"
 running=$(echo "$running" | sed "s/ $webpid\b//")
 out="$log/web.out"
 wp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
