@@ -293,6 +293,16 @@ body_str(struct ctx *c, const char *key, size_t max, const char **out)
 	return (r);
 }
 
+/* A login or password change the throttle holds back: 429, and when to
+ * try again (Retry-After). */
+static void
+too_many(struct ctx *c, int64_t wait)
+{
+	c->ans->retry_after = wait > 0 ? (long)wait : 1;
+	fail(c, 429, "too_many_attempts", "too many failed logins: wait "
+	    "before trying again");
+}
+
 /*
  * POST /api/login {login, password, code}
  */
@@ -319,9 +329,7 @@ ep_login(struct ctx *c)
 	if ((r = account_login_check(c->n->st, login, pw, c->r->addr, c->now,
 	    &chk, &wait)) == ACCOUNT_WAIT) {
 		metrics_ui_login(METRICS_LOGIN_THROTTLED);
-		c->ans->retry_after = wait > 0 ? (long)wait : 1;
-		fail(c, 429, "too_many_attempts", "too many failed logins: "
-		    "wait before trying again");
+		too_many(c, wait);
 		return;
 	}
 	if (r == -1 || store_begin(c->n->st) == -1) {
@@ -360,11 +368,9 @@ ep_login(struct ctx *c)
 	metrics_ui_login(r == ACCOUNT_OK ? METRICS_LOGIN_OK :
 	    r == ACCOUNT_WAIT ? METRICS_LOGIN_THROTTLED :
 	    r == ACCOUNT_LOCKED ? METRICS_LOGIN_LOCKED : METRICS_LOGIN_WRONG);
-	if (r == ACCOUNT_WAIT) {
-		c->ans->retry_after = wait > 0 ? (long)wait : 1;
-		fail(c, 429, "too_many_attempts", "too many failed logins: "
-		    "wait before trying again");
-	} else if (r != ACCOUNT_OK)
+	if (r == ACCOUNT_WAIT)
+		too_many(c, wait);
+	else if (r != ACCOUNT_OK)
 		fail(c, 401, "wrong_login", "wrong login or password");
 	else {
 		set_cookie(c, token);
@@ -434,9 +440,7 @@ ep_password(struct ctx *c)
 	if ((r = account_login_check(c->n->st, c->acct.login, pw, c->r->addr,
 	    c->now, &chk, &wait)) == ACCOUNT_WAIT) {
 		metrics_ui_login(METRICS_LOGIN_THROTTLED);
-		c->ans->retry_after = wait > 0 ? (long)wait : 1;
-		fail(c, 429, "too_many_attempts", "too many failed logins: "
-		    "wait before trying again");
+		too_many(c, wait);
 		return;
 	}
 	if (r == -1 || (chk.match == 0 &&
@@ -476,11 +480,9 @@ ep_password(struct ctx *c)
 	metrics_ui_login(r == ACCOUNT_OK ? METRICS_LOGIN_OK :
 	    r == ACCOUNT_WAIT ? METRICS_LOGIN_THROTTLED :
 	    r == ACCOUNT_LOCKED ? METRICS_LOGIN_LOCKED : METRICS_LOGIN_WRONG);
-	if (r == ACCOUNT_WAIT) {
-		c->ans->retry_after = wait > 0 ? (long)wait : 1;
-		fail(c, 429, "too_many_attempts", "too many failed logins: "
-		    "wait before trying again");
-	} else if (r != ACCOUNT_OK)
+	if (r == ACCOUNT_WAIT)
+		too_many(c, wait);
+	else if (r != ACCOUNT_OK)
 		fail(c, 401, "wrong_login", "wrong login or password");
 	else {
 		set_cookie(c, token);
