@@ -5,7 +5,7 @@
 # (build/san/opora); or cli-tsan, built with ThreadSanitizer
 # (build/tsan/opora; a race reported by any of the test's processes,
 # servers included, fails the test).  Its output goes to
-# LOGDIR/KIND-NAME.out and its exit status and seconds to
+# LOGDIR/KIND-NAME.out and its exit status, seconds and CPU seconds to
 # LOGDIR/KIND-NAME.rc.
 log=$1
 kind=$2
@@ -33,4 +33,12 @@ if [ "$kind" = cli-tsan ] && ls "$log/$kind-$name".tsan.* >/dev/null 2>&1; then
 	cat "$log/$kind-$name".tsan.* >>"$log/$kind-$name.out"
 	[ "$rc" = 0 ] && rc=66
 fi
-echo "$rc $(($(date +%s) - start))" >"$log/$kind-$name.rc"
+# The CPU seconds of the test and what it waited for (the shell's
+# "times": its children's user and system time), to tell what costs the
+# run its time on a saturated machine from what only waits.
+# (A builtin: in a pipeline it would speak for a subshell.)
+times >"$log/$kind-$name.times"
+cpu=$(sed -n '2{s/m/ /g;s/s//g;p;}' "$log/$kind-$name.times" |
+    awk '{printf "%d", $1 * 60 + $2 + $3 * 60 + $4 + 0.5}')
+rm -f "$log/$kind-$name.times"
+echo "$rc $(($(date +%s) - start)) ${cpu:-0}" >"$log/$kind-$name.rc"

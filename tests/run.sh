@@ -241,9 +241,9 @@ phase "CLI tests done"
 for kind in $kinds; do
 	while read -r t; do
 		name=$(basename "$t" .sh)
-		set -- $(cat "$log/$kind-$name.rc" 2>/dev/null || echo "1 0")
+		set -- $(cat "$log/$kind-$name.rc" 2>/dev/null || echo "1 0 0")
 		if [ "$1" = 0 ]; then
-			echo "ok   $kind/$name ($2 s)"
+			echo "ok   $kind/$name ($2 s, ${3:-0} s CPU)"
 			passed=$((passed + 1))
 		else
 			echo "FAIL $kind/$name ($2 s)"
