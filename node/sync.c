@@ -34,6 +34,7 @@
 #include "protocol/num.h"
 #include "protocol/sig.h"
 #include "protocol/snapshot.h"
+#include "protocol/tls.h"
 #include "protocol/wire.h"
 
 #define SYNC_MAX_PEERS	128
@@ -74,10 +75,12 @@ struct puller {
 };
 
 /* What cuts a transfer or a wait short: the whole sync stopping, or the
- * one puller's peer removed (either may be NULL). */
+ * one puller's peer removed (either may be NULL); and the TLS identity
+ * its transfers present (borrowed; NULL only for a nap). */
 struct stopper {
 	struct sync	*s;
 	struct puller	*p;
+	const struct tls_identity *id;
 };
 
 struct sync {
@@ -88,6 +91,9 @@ struct sync {
 	bool		 stop;
 	pthread_t	 manager;
 	bool		 manager_started;
+	/* tls.crt and tls.key, read once when the sync starts: every
+	 * puller's connections present them (tls_identity_use). */
+	struct tls_identity id;
 	struct puller	 pullers[SYNC_MAX_PEERS];	/* the manager's */
 	uint64_t	 thread_said_ms;	/* a puller could not start */
 };
@@ -195,21 +201,32 @@ close_cb(void *arg, curl_socket_t fd)
 #define PROTO_STR_(x)	#x
 #define PROTO_STR(x)	PROTO_STR_(x)
 
+/* curl made the TLS context of a connection: it presents this node's
+ * identity, read once (struct sync).  Nothing is decoded here, so a
+ * failure is a shortage of memory, and said so (get). */
+static CURLcode
+ssl_ctx_cb(CURL *h, void *ssl_ctx, void *arg)
+{
+	(void)h;
+	return (tls_identity_use(arg, ssl_ctx) == 0 ? CURLE_OK :
+	    CURLE_OUT_OF_MEMORY);
+}
+
 /* Set up a handle to reach a peer as this node; 0 / -1. */
 static int
 handle_setup(CURL *h, struct node *n, const struct store_peer *p,
     const struct stopper *stp, struct buf *body, int wait)
 {
-	char		 crt[4096], key[4096];	/* libcurl copies them */
 	char		 pins[STORE_PINS_LEN];	/* "A" or "A;B": both pinned */
 
-	if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
-	    node_path(n, "tls.key", key, sizeof(key)) == -1 ||
+	if (stp == NULL || stp->id == NULL ||
 	    store_peer_pins(n->st, p->region, pins, sizeof(pins)) != 0)
 		return (-1);
 	curl_easy_reset(h);
-	if (curl_easy_setopt(h, CURLOPT_SSLCERT, crt) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_SSLKEY, key) != CURLE_OK ||
+	if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, (void *)stp->id) !=
+	    CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, pins) != CURLE_OK ||
 	    /* Identity is the pin, not a certificate authority. */
 	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK ||
@@ -382,11 +399,14 @@ get(CURL *h, struct node *n, const struct stopper *stp,
 	err[0] = '\0';
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
 		/* The body's buffer says why it refused the answer. */
-		if (buf_error(body) == BUF_NOMEM)
+		if (buf_error(body) == BUF_NOMEM || cc == CURLE_OUT_OF_MEMORY)
 			snprintf(why, whysz, "out of memory");
 		else if (buf_error(body) == BUF_TOO_LARGE)
 			snprintf(why, whysz, "the peer's answer is larger than "
 			    "%zu bytes", body->max);
+		else if (strstr(err, "malloc failure") != NULL)
+			/* OpenSSL could not allocate, in the handshake. */
+			snprintf(why, whysz, "out of memory (%s)", err);
 		else
 			snprintf(why, whysz, "%s", err[0] ? err :
 			    curl_easy_strerror(cc));
@@ -1151,16 +1171,25 @@ sync_once(struct node *n, FILE *report)
 {
 	struct feed_stats st, total;
 	struct pipeline	 pl, *plp = NULL;
+	struct tls_identity id;
+	struct stopper	 stp = { NULL, NULL, &id };
 	CURL		*h;
+	char		 crt[4096], key[4096];
 	char		(*regions)[STORE_PEER_REGION];
 	char		 why[512], ewhy[ESC_LONG], reason[128], waits[48];
 	size_t		 nregions;
 	bool		 more, idle;
 	int		 np, i, rc = 0, rounds;
 
-	/* Not a partial list of peers. */
-	if (store_peer_regions(n->st, &regions, &nregions) == -1)
+	if (node_path(n, "tls.crt", crt, sizeof(crt)) == -1 ||
+	    node_path(n, "tls.key", key, sizeof(key)) == -1 ||
+	    tls_identity_load(key, crt, &id) == -1)
 		return (-1);
+	/* Not a partial list of peers. */
+	if (store_peer_regions(n->st, &regions, &nregions) == -1) {
+		tls_identity_free(&id);
+		return (-1);
+	}
 	np = nregions < SYNC_MAX_PEERS ? (int)nregions : SYNC_MAX_PEERS;
 	/* Without a second connection, pull one response at a time. */
 	if (pipeline_init(&pl, n) == 0)
@@ -1169,6 +1198,7 @@ sync_once(struct node *n, FILE *report)
 		if (plp != NULL)
 			pipeline_free(plp);
 		free(regions);
+		tls_identity_free(&id);
 		return (-1);
 	}
 	for (i = 0; i < np; i++) {
@@ -1176,7 +1206,7 @@ sync_once(struct node *n, FILE *report)
 		rounds = 0;
 		idle = false;
 		do {
-			if (pull(h, n, NULL, regions[i], 0, &more, &st, why,
+			if (pull(h, n, &stp, regions[i], 0, &more, &st, why,
 			    sizeof(why), plp) == -1) {
 				peer_error(n, regions[i], why);
 				fprintf(report, "%s: %s\n", regions[i],
@@ -1224,6 +1254,7 @@ sync_once(struct node *n, FILE *report)
 		pipeline_free(plp);
 	curl_easy_cleanup(h);
 	free(regions);
+	tls_identity_free(&id);
 	return (rc);
 }
 
@@ -1233,7 +1264,7 @@ static bool
 nap(struct sync *s, struct puller *p, int ms)
 {
 	struct timespec	 ts;
-	struct stopper	 stp = { s, p };
+	struct stopper	 stp = { s, p, NULL };
 	bool		 stop;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -1297,7 +1328,7 @@ puller_run(void *arg)
 {
 	struct puller	*p = arg;
 	struct sync	*s = p->s;
-	struct stopper	 stp = { s, p };
+	struct stopper	 stp = { s, p, &s->id };
 	struct feed_stats st;
 	struct pipeline	 pl, *plp = NULL;
 	struct node	*n;
@@ -1538,6 +1569,7 @@ struct sync *
 sync_start(const char *dir, const char *user)
 {
 	struct sync	*s;
+	char		 crt[4096], key[4096];
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->dir = strdup(dir)) == NULL ||
@@ -1550,6 +1582,16 @@ sync_start(const char *dir, const char *user)
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	if (snprintf(crt, sizeof(crt), "%s/tls.crt", dir) >= (int)sizeof(crt) ||
+	    snprintf(key, sizeof(key), "%s/tls.key", dir) >= (int)sizeof(key)) {
+		log_warnx("sync: the node directory's name is too long");
+		sync_stop(s);
+		return (NULL);
+	}
+	if (tls_identity_load(key, crt, &s->id) == -1) {
+		sync_stop(s);
+		return (NULL);
+	}
 	if (pthread_create(&s->manager, NULL, manager_run, s) != 0) {
 		log_warnx("sync: cannot start a thread");
 		sync_stop(s);
@@ -1578,6 +1620,7 @@ sync_stop(struct sync *s)
 			pthread_join(s->pullers[i].th, NULL);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
+	tls_identity_free(&s->id);
 	free(s->dir);
 	free(s->user);
 	free(s);

@@ -615,10 +615,16 @@ ui_start(const struct node *n, const char *dir, int *failed)
 	/* The watchdog's deadlines are on the monotonic clock (a wall clock
 	 * set back must not stop it, nor one set forward spin it); so is
 	 * its condition's, or every wait would end at once. */
-	if (pthread_condattr_init(&ca) != 0 ||
-	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	if (pthread_condattr_init(&ca) != 0) {
+		log_warnx("listen_ui: cannot make the watchdog's clock");
+		pthread_mutex_destroy(&u->mu);
+		free(u);
+		return (NULL);
+	}
+	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
 	    pthread_cond_init(&u->wake, &ca) != 0) {
 		log_warnx("listen_ui: cannot make the watchdog's clock");
+		pthread_condattr_destroy(&ca);
 		pthread_mutex_destroy(&u->mu);
 		free(u);
 		return (NULL);

@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -144,4 +145,65 @@ tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
 		log_ssl("TLS certificate %s: public key", certpath);
 	X509_free(crt);
 	return (rc);
+}
+
+int
+tls_identity_load(const char *keypath, const char *certpath,
+    struct tls_identity *id)
+{
+	FILE		*f;
+	X509		*crt = NULL;
+	EVP_PKEY	*key = NULL;
+
+	memset(id, 0, sizeof(*id));
+	if ((f = pemfile_open_private(keypath, "TLS key")) == NULL)
+		return (-1);
+	key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (key == NULL) {
+		log_ssl("TLS key %s", keypath);
+		return (-1);
+	}
+	if ((f = fopen(certpath, "re")) == NULL) {
+		log_warn("TLS certificate %s", certpath);
+		EVP_PKEY_free(key);
+		return (-1);
+	}
+	crt = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (crt == NULL) {
+		log_ssl("TLS certificate %s", certpath);
+		EVP_PKEY_free(key);
+		return (-1);
+	}
+	if (X509_check_private_key(crt, key) != 1) {
+		log_ssl("TLS certificate %s is not the one of the key %s",
+		    certpath, keypath);
+		X509_free(crt);
+		EVP_PKEY_free(key);
+		return (-1);
+	}
+	id->crt = crt;
+	id->key = key;
+	return (0);
+}
+
+int
+tls_identity_use(const struct tls_identity *id, void *ssl_ctx)
+{
+	if (id->crt == NULL || id->key == NULL ||
+	    SSL_CTX_use_certificate(ssl_ctx, id->crt) != 1 ||
+	    SSL_CTX_use_PrivateKey(ssl_ctx, id->key) != 1) {
+		ERR_clear_error();
+		return (-1);
+	}
+	return (0);
+}
+
+void
+tls_identity_free(struct tls_identity *id)
+{
+	X509_free(id->crt);
+	EVP_PKEY_free(id->key);
+	memset(id, 0, sizeof(*id));
 }

@@ -30,4 +30,34 @@ int	tls_pin_x509(void *crt, char out[TLS_PIN_LEN + 1]);
 /* tls_pin_file(certpath, out): the pin of a PEM certificate.  0 / -1. */
 int	tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1]);
 
+/*
+ * A TLS identity read once, for a process's client connections: the
+ * certificate (X509 *) and its private key (EVP_PKEY *), both owned by
+ * the struct.  Read once, it is handed to each connection by reference
+ * (tls_identity_use), so that no connection decodes a file again: under
+ * memory pressure a decoder's failure reads as a broken file ("decode
+ * error"), and the node would blame its certificate for what is a
+ * shortage of memory (tests/cli/t0097).  Read-only once loaded, so
+ * threads may share one.
+ */
+struct tls_identity {
+	void	*crt;
+	void	*key;
+};
+
+/* tls_identity_load(keypath, certpath, id): read the key (its file
+ * trusted as pemfile_open_private says) and the certificate, and check
+ * that they belong together.  0, or -1 (logged; id left empty). */
+int	tls_identity_load(const char *keypath, const char *certpath,
+	    struct tls_identity *id);
+
+/* tls_identity_use(id, ssl_ctx): make id the identity that ssl_ctx (an
+ * SSL_CTX *) presents.  Nothing is decoded: a failure is a shortage of
+ * memory.  0 / -1. */
+int	tls_identity_use(const struct tls_identity *id, void *ssl_ctx);
+
+/* tls_identity_free(id): free what id holds and empty it; an empty id is
+ * a no-op. */
+void	tls_identity_free(struct tls_identity *id);
+
 #endif /* OPORA_TLS_H */
