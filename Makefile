@@ -268,9 +268,12 @@ fuzz: fuzz-deps
 
 # make check stays within 15 minutes on two cores: the long fault tests
 # run at a smaller depth, with new random moments each run (tests/cli/
-# lib.sh, depth).  make check-full runs them at full depth and the
-# simulator over 5,000 seeds (some 45 minutes): before a release, or
-# after a change to sync, feed, offers or the store.
+# lib.sh, depth), the simulator over 600 seeds, and the kill tests
+# t0090 and t0094 not under ThreadSanitizer (tests/cli/tsan).  make
+# check-full runs the tests at full depth, those two under
+# ThreadSanitizer too, and the simulator over 5,000 seeds (some 45
+# minutes): before a release, or after a change to sync, feed, offers or
+# the store.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps deb-deps web-deps
 	$(MAKE) -j$(NPROC) all unit unit-san unit-tsan
