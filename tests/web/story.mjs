@@ -129,7 +129,10 @@ async function newPage(browser, base, viewport) {
 		    fn, opt);
 	}, ROUTER_LATE_MS);
 	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
+	// A bound on a hung page, not a measure of speed: make check runs
+	// these steps beside the unit and CLI tests, and a step that takes
+	// 2.5 s on an idle machine once took over 15 s there.
+	page.setDefaultTimeout(60000);
 	page.on('pageerror', (e) => pageErrors.push(`${base}: ${e.message}`));
 	page.on('console', (m) => {
 		// 400: a refused card, on purpose (admin-peers).
