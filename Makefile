@@ -319,6 +319,7 @@ bench: deps
 	@$(BENCH_RUN) tests/bench/bench_merge.sh
 	@$(BENCH_RUN) tests/bench/bench_stats.sh
 	@$(BENCH_RUN) tests/bench/bench_web.sh
+	@$(BENCH_RUN) tests/bench/bench_ui_flood.sh
 	@$(BENCH_RUN) tests/bench/bench_entropy.sh
 	@$(BENCH_RUN) tests/bench/bench_memlimit.sh
 
