@@ -33,7 +33,9 @@ struct sync;
 
 /* sync_start(dir, user): pullers for every peer of the node in dir, in
  * threads with connections of their own; peers added later are picked up.
- * NULL (logged) on failure. */
+ * The node's TLS identity (tls.crt, tls.key) is read once, here, and every
+ * pull presents it until sync_stop.  NULL (logged) on failure, the
+ * identity unreadable included. */
 struct sync	*sync_start(const char *dir, const char *user);
 
 /* sync_stop(s): stop and join every puller (a long poll is cut short);
@@ -41,8 +43,9 @@ struct sync	*sync_start(const char *dir, const char *user);
 void		 sync_stop(struct sync *s);
 
 /* sync_once(n, report): one pull round from every peer, until each has
- * nothing more, without long polls; a line per peer on report.  0 when
- * every peer answered, -1 otherwise. */
+ * nothing more, without long polls; a line per peer on report.  The TLS
+ * identity is read once, for the round.  0 when every peer answered, -1
+ * otherwise (the identity unreadable included, logged). */
 int		 sync_once(struct node *n, FILE *report);
 
 #endif /* OPORA_SYNC_H */
