@@ -214,10 +214,23 @@ export async function route() {
 		else
 			a.removeAttribute('aria-current');
 	}
+	// Until a one-time password is changed, every address shows the
+	// password page: the one shown stays, with what was typed in it,
+	// rather than a new empty one (a late hashchange once emptied the
+	// form under the user's typing); the address asked for is noted,
+	// and shown once the password is changed (entered).
+	const shown = $('app-view').firstChild;
+	if (acct.must_change_password && shown &&
+	    shown.dataset.route === 'password') {
+		shown.dataset.hash = location.hash;
+		return;
+	}
 	// Each rendering gets a container of its own: one that an earlier,
 	// slower rendering still fills is no longer in the page.
 	const view = h('div', { class: 'page' });
 	view.dataset.hash = location.hash;
+	if (p)
+		view.dataset.route = p.route;
 	clear($('app-view')).append(view);
 	if (!p) {
 		view.append(h('h1', {}, 'Нет такой страницы'));

@@ -885,6 +885,9 @@ try {
 		await nv.getByRole('button', { name: 'Войти' }).click();
 		await nv.getByRole('heading', { name: 'Смена пароля' }).waitFor();
 		await nv.goto(`${SMO}/#/search`);
+		// The router has heard of the new address (it may hear late:
+		// ROUTER_LATE_MS) and still shows the password page.
+		await nv.locator('.page[data-hash="#/search"]').waitFor();
 		await nv.getByRole('heading', { name: 'Смена пароля' }).waitFor();
 		await nv.getByLabel(lab('Текущий пароль')).fill(onetime);
 		await nv.getByLabel(lab('Новый пароль')).fill('sinyaya-lodka-2031');
