@@ -124,23 +124,32 @@ tls_pin_x509(void *crt, char out[TLS_PIN_LEN + 1])
 	return (rc);
 }
 
-int
-tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
+/* The PEM certificate at path, the caller's to free; NULL (logged). */
+static X509 *
+crt_read(const char *path)
 {
 	FILE	*f;
 	X509	*crt;
-	int	 rc;
 
-	if ((f = fopen(certpath, "r")) == NULL) {
-		log_warn("TLS certificate %s", certpath);
-		return (-1);
+	if ((f = fopen(path, "re")) == NULL) {
+		log_warn("TLS certificate %s", path);
+		return (NULL);
 	}
 	crt = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
-	if (crt == NULL) {
-		log_ssl("TLS certificate %s", certpath);
+	if (crt == NULL)
+		log_ssl("TLS certificate %s", path);
+	return (crt);
+}
+
+int
+tls_pin_file(const char *certpath, char out[TLS_PIN_LEN + 1])
+{
+	X509	*crt;
+	int	 rc;
+
+	if ((crt = crt_read(certpath)) == NULL)
 		return (-1);
-	}
 	if ((rc = tls_pin_x509(crt, out)) == -1)
 		log_ssl("TLS certificate %s: public key", certpath);
 	X509_free(crt);
@@ -152,8 +161,8 @@ tls_identity_load(const char *keypath, const char *certpath,
     struct tls_identity *id)
 {
 	FILE		*f;
-	X509		*crt = NULL;
-	EVP_PKEY	*key = NULL;
+	X509		*crt;
+	EVP_PKEY	*key;
 
 	memset(id, 0, sizeof(*id));
 	if ((f = pemfile_open_private(keypath, "TLS key")) == NULL)
@@ -164,15 +173,7 @@ tls_identity_load(const char *keypath, const char *certpath,
 		log_ssl("TLS key %s", keypath);
 		return (-1);
 	}
-	if ((f = fopen(certpath, "re")) == NULL) {
-		log_warn("TLS certificate %s", certpath);
-		EVP_PKEY_free(key);
-		return (-1);
-	}
-	crt = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	if (crt == NULL) {
-		log_ssl("TLS certificate %s", certpath);
+	if ((crt = crt_read(certpath)) == NULL) {
 		EVP_PKEY_free(key);
 		return (-1);
 	}
